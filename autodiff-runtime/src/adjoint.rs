@@ -1,0 +1,199 @@
+//! Adjoint (cotangent) values and the accumulation helpers the generated reverse sweep calls.
+//!
+//! Adjoints live in `Option<A>` slots where `None` is an exact zero: nothing is allocated or added
+//! for a value no output depends on. `A::zero()` is a *symbolic* zero (an empty `Vec`), so the
+//! macro never needs to know a shape.
+
+/// A value that can hold an adjoint: a zero and `+=`.
+pub trait Adjoint: Sized {
+    /// The additive identity (for growable containers: empty, which reads as all zeros).
+    fn zero_adj() -> Self;
+    /// `self += other`.
+    fn add_adj(&mut self, other: Self);
+}
+
+/// A zero of the same shape as a value (for tangents, whose shape must be real).
+pub trait ZeroLike {
+    /// A value of the same shape, all zeros.
+    fn zero_like(&self) -> Self;
+}
+
+macro_rules! scalar_adjoint {
+    ($($t:ty),*) => {$(
+        impl Adjoint for $t {
+            #[inline(always)]
+            fn zero_adj() -> Self { 0.0 }
+            #[inline(always)]
+            fn add_adj(&mut self, other: Self) { *self += other; }
+        }
+        impl ZeroLike for $t {
+            #[inline(always)]
+            fn zero_like(&self) -> Self { 0.0 }
+        }
+    )*};
+}
+scalar_adjoint!(f32, f64);
+
+impl Adjoint for () {
+    #[inline(always)]
+    fn zero_adj() -> Self {}
+    #[inline(always)]
+    fn add_adj(&mut self, _: Self) {}
+}
+
+impl<E: Adjoint> Adjoint for Vec<E> {
+    #[inline]
+    fn zero_adj() -> Self {
+        Vec::new()
+    }
+    /// Elementwise `+=`, growing `self` with zeros when `other` is longer.
+    fn add_adj(&mut self, other: Self) {
+        if self.is_empty() {
+            *self = other;
+            return;
+        }
+        let mut other = other.into_iter();
+        for slot in self.iter_mut() {
+            match other.next() {
+                Some(g) => slot.add_adj(g),
+                None => return,
+            }
+        }
+        self.extend(other);
+    }
+}
+
+impl<E: ZeroLike> ZeroLike for Vec<E> {
+    fn zero_like(&self) -> Self {
+        self.iter().map(ZeroLike::zero_like).collect()
+    }
+}
+
+impl<E: Adjoint, const N: usize> Adjoint for [E; N] {
+    fn zero_adj() -> Self {
+        core::array::from_fn(|_| E::zero_adj())
+    }
+    fn add_adj(&mut self, other: Self) {
+        for (slot, g) in self.iter_mut().zip(other) {
+            slot.add_adj(g);
+        }
+    }
+}
+
+impl<E: ZeroLike, const N: usize> ZeroLike for [E; N] {
+    fn zero_like(&self) -> Self {
+        core::array::from_fn(|i| self[i].zero_like())
+    }
+}
+
+macro_rules! tuple_adjoint {
+    ($(($($n:tt $t:ident),+)),*) => {$(
+        impl<$($t: Adjoint),+> Adjoint for ($($t,)+) {
+            #[inline]
+            fn zero_adj() -> Self { ($($t::zero_adj(),)+) }
+            #[inline]
+            fn add_adj(&mut self, other: Self) { $(self.$n.add_adj(other.$n);)+ }
+        }
+        impl<$($t: ZeroLike),+> ZeroLike for ($($t,)+) {
+            #[inline]
+            fn zero_like(&self) -> Self { ($(self.$n.zero_like(),)+) }
+        }
+    )*};
+}
+tuple_adjoint!(
+    (0 A),
+    (0 A, 1 B),
+    (0 A, 1 B, 2 C),
+    (0 A, 1 B, 2 C, 3 D),
+    (0 A, 1 B, 2 C, 3 D, 4 E),
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F),
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G),
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H)
+);
+
+/// `slot += g`, where an empty slot is zero.
+#[inline(always)]
+pub fn acc<A: Adjoint>(slot: &mut Option<A>, g: A) {
+    match slot {
+        Some(s) => s.add_adj(g),
+        None => *slot = Some(g),
+    }
+}
+
+/// `slot += g` for an optional contribution (a callee's gradient slot).
+#[inline(always)]
+pub fn acc_opt<A: Adjoint>(slot: &mut Option<A>, g: Option<A>) {
+    if let Some(g) = g {
+        acc(slot, g);
+    }
+}
+
+/// `slot[i] += g` for a container adjoint (`Vec`), growing it with zeros as needed.
+#[inline]
+pub fn index_add<E: Adjoint>(slot: &mut Option<Vec<E>>, i: usize, g: E) {
+    let v = slot.get_or_insert_with(Vec::new);
+    if i >= v.len() {
+        v.resize_with(i + 1, E::zero_adj);
+    }
+    v[i].add_adj(g);
+}
+
+/// Takes the adjoint of element `i` out of a container adjoint, leaving zero there
+/// (the reverse of an element write `y[i] = e`).
+#[inline]
+pub fn index_take<E: Adjoint>(slot: &mut Option<Vec<E>>, i: usize) -> Option<E> {
+    match slot {
+        Some(v) if i < v.len() => Some(core::mem::replace(&mut v[i], E::zero_adj())),
+        _ => None,
+    }
+}
+
+/// Reads the adjoint of element `i` (the reverse of `y[i] += e`).
+#[inline]
+pub fn index_get<E: Adjoint + Clone>(slot: &Option<Vec<E>>, i: usize) -> Option<E> {
+    match slot {
+        Some(v) if i < v.len() => Some(v[i].clone()),
+        _ => None,
+    }
+}
+
+/// Adds `g` to every one of the first `len` elements (the reverse of `v.iter().sum()`).
+#[inline]
+pub fn broadcast_add<E: Adjoint + Clone>(slot: &mut Option<Vec<E>>, len: usize, g: E) {
+    let v = slot.get_or_insert_with(Vec::new);
+    if v.len() < len {
+        v.resize_with(len, E::zero_adj);
+    }
+    for e in &mut v[..len] {
+        e.add_adj(g.clone());
+    }
+}
+
+/// Splits a container adjoint into its first `n` element adjoints (the reverse of `[a, b, c]`).
+#[inline]
+pub fn split_elems<E: Adjoint>(slot: Option<Vec<E>>, n: usize) -> Vec<Option<E>> {
+    let mut out: Vec<Option<E>> = Vec::with_capacity(n);
+    let mut it = slot.unwrap_or_default().into_iter();
+    for _ in 0..n {
+        out.push(it.next());
+    }
+    out
+}
+
+/// Adds `g` into one field of an aggregate adjoint, creating a zero aggregate first.
+#[inline(always)]
+pub fn field_add<A: Adjoint, F: Adjoint>(slot: &mut Option<A>, field: impl FnOnce(&mut A) -> &mut F, g: F) {
+    field(slot.get_or_insert_with(A::zero_adj)).add_adj(g);
+}
+
+/// Takes an adjoint out of its slot, or a symbolic zero (a callee's cotangent must be a value).
+#[inline(always)]
+pub fn take_or_zero<A: Adjoint>(slot: &mut Option<A>) -> A {
+    slot.take().unwrap_or_else(A::zero_adj)
+}
+
+/// A zero of the same shape as `v` (for tangents of values that start out constant).
+#[inline(always)]
+pub fn zero_like<V: ZeroLike>(v: &V) -> V {
+    v.zero_like()
+}

@@ -1,0 +1,1 @@
+//! Finite-difference checks of gradients (filled in by the check module work).

@@ -1,0 +1,126 @@
+//! `Differentiable`: what a wrt parameter's type must implement, and how its gradient is finished.
+
+use crate::adjoint::Adjoint;
+
+/// A parameter type that gradients can be taken with respect to.
+///
+/// `Adjoint` is what the reverse sweep accumulates internally (for slices and arrays a growable
+/// `Vec`), `Grad` is what the user receives (`f64` for `f64`, `Vec<T>` for `&[T]` and `Vec<T>`,
+/// `[T; N]` for `[T; N]`, `S` for `&S`), and `Tangent` is the owned direction `NAME_jvp` takes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not differentiable",
+    label = "this parameter is differentiated by default",
+    note = "derive or implement `Differentiable` for it, or mark the parameter `#[no_grad]` \
+            (or list the parameters to differentiate with `#[differentiable(wrt(..))]`)"
+)]
+pub trait Differentiable {
+    /// The internal adjoint accumulated by the reverse sweep.
+    type Adjoint: Adjoint;
+    /// The gradient handed to the user.
+    type Grad;
+    /// The tangent (direction) type for forward mode.
+    type Tangent;
+    /// Turns the accumulated adjoint (`None` = zero) into the user-facing gradient of this value.
+    fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad;
+    /// Turns a user tangent into the internal form forward-mode code propagates.
+    fn tangent_in(&self, t: Self::Tangent) -> Self::Tangent {
+        t
+    }
+    /// A zero tangent of this value's shape.
+    fn zero_tangent(&self) -> Self::Tangent;
+}
+
+macro_rules! scalar_differentiable {
+    ($($t:ty),*) => {$(
+        impl Differentiable for $t {
+            type Adjoint = $t;
+            type Grad = $t;
+            type Tangent = $t;
+            #[inline(always)]
+            fn finish_grad(&self, adj: Option<$t>) -> $t { adj.unwrap_or(0.0) }
+            #[inline(always)]
+            fn zero_tangent(&self) -> $t { 0.0 }
+        }
+    )*};
+}
+scalar_differentiable!(f32, f64);
+
+impl<T: Differentiable + ?Sized> Differentiable for &T {
+    type Adjoint = T::Adjoint;
+    type Grad = T::Grad;
+    type Tangent = T::Tangent;
+    #[inline(always)]
+    fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad {
+        (**self).finish_grad(adj)
+    }
+    #[inline(always)]
+    fn zero_tangent(&self) -> Self::Tangent {
+        (**self).zero_tangent()
+    }
+}
+
+fn finish_elems<T: Differentiable>(items: &[T], adj: Option<Vec<T::Adjoint>>) -> impl Iterator<Item = T::Grad> + '_ {
+    let mut adj = adj.unwrap_or_default().into_iter();
+    items.iter().map(move |item| item.finish_grad(adj.next()))
+}
+
+impl<T: Differentiable> Differentiable for [T] {
+    type Adjoint = Vec<T::Adjoint>;
+    type Grad = Vec<T::Grad>;
+    type Tangent = Vec<T::Tangent>;
+    fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad {
+        finish_elems(self, adj).collect()
+    }
+    fn zero_tangent(&self) -> Self::Tangent {
+        self.iter().map(Differentiable::zero_tangent).collect()
+    }
+}
+
+impl<T: Differentiable> Differentiable for Vec<T> {
+    type Adjoint = Vec<T::Adjoint>;
+    type Grad = Vec<T::Grad>;
+    type Tangent = Vec<T::Tangent>;
+    fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad {
+        self.as_slice().finish_grad(adj)
+    }
+    fn zero_tangent(&self) -> Self::Tangent {
+        self.as_slice().zero_tangent()
+    }
+}
+
+impl<T: Differentiable, const N: usize> Differentiable for [T; N] {
+    type Adjoint = Vec<T::Adjoint>;
+    type Grad = [T::Grad; N];
+    type Tangent = [T::Tangent; N];
+    fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad {
+        let mut it = finish_elems(self, adj);
+        core::array::from_fn(|_| it.next().expect("one gradient per element"))
+    }
+    fn zero_tangent(&self) -> Self::Tangent {
+        core::array::from_fn(|i| self[i].zero_tangent())
+    }
+}
+
+/// A value whose output cotangent is "one": the output of a function `NAME_grad` can be called on.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a scalar output, so it has no gradient",
+    label = "`_grad` needs a function returning `f32`, `f64` or a `T: Real`",
+    note = "call the function's `_vjp` instead and pass the output cotangent to its pullback"
+)]
+pub trait ScalarOutput: Sized {
+    /// The seed cotangent `1`.
+    fn one_cotangent(&self) -> Self;
+}
+
+impl<T: crate::real::Real> ScalarOutput for T {
+    #[inline(always)]
+    fn one_cotangent(&self) -> Self {
+        T::one()
+    }
+}
+
+/// Ensures the tangent form is shaped like the value (used by containers of tangents).
+#[inline(always)]
+pub fn zero_tangent_of<T: Differentiable + ?Sized>(v: &T) -> T::Tangent {
+    v.zero_tangent()
+}

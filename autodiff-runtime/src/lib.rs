@@ -1,0 +1,134 @@
+//! Runtime support for `#[differentiable]`: the [`Real`] float trait, the [`Differentiable`]
+//! parameter trait, derivative rules, and helpers for checking gradients.
+//!
+//! Users depend on the `autodiff` facade crate; this crate is what its generated code calls.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod adjoint;
+pub mod check;
+pub mod differentiable;
+pub mod real;
+pub mod rules;
+
+pub use adjoint::{Adjoint, ZeroLike};
+pub use differentiable::{Differentiable, ScalarOutput};
+pub use real::Real;
+
+/// Evaluates `value` and blocks its derivative (TensorFlow's `tf.stop_gradient`).
+///
+/// Inside a `#[differentiable]` function the macro treats `stop_gradient(e)` as a constant; outside
+/// one it is the identity.
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// #[differentiable]
+/// fn f(x: f64) -> f64 {
+///     x * stop_gradient(x)
+/// }
+///
+/// let (y, dy) = f_grad(3.0);
+/// assert_eq!((y, dy), (9.0, 3.0)); // d/dx x*c = c, with c = 3
+/// ```
+#[inline(always)]
+pub fn stop_gradient<T>(value: T) -> T {
+    value
+}
+
+#[doc(hidden)]
+pub mod __private {
+    //! What generated code calls. Not part of the public API.
+    pub use crate::adjoint::{
+        acc, acc_opt, broadcast_add, field_add, index_add, index_get, index_take, split_elems, take_or_zero,
+        zero_like, Adjoint, ZeroLike,
+    };
+    pub use crate::differentiable::{Differentiable, ScalarOutput};
+    pub use crate::real::Real;
+    pub use crate::rules;
+
+    /// A callee's gradient slot as seen by a caller: `Option<A>` for a differentiated parameter,
+    /// [`NoGrad`] for one the callee marked `#[no_grad]` or never differentiates.
+    #[diagnostic::on_unimplemented(
+        message = "a differentiable value is passed to a parameter that has no gradient",
+        label = "this argument depends on a differentiated input",
+        note = "the callee marks this parameter `#[no_grad]` (or its type is never differentiated); \
+                wrap the argument in `stop_gradient(..)` to drop its gradient on purpose"
+    )]
+    pub trait GradSlot<A> {
+        /// The contribution, if any.
+        fn into_adjoint(self) -> Option<A>;
+    }
+    impl<A> GradSlot<A> for Option<A> {
+        #[inline(always)]
+        fn into_adjoint(self) -> Option<A> {
+            self
+        }
+    }
+    /// The gradient slot of a parameter that is not differentiated.
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct NoGrad;
+
+    /// `slot += g` from a callee's gradient slot.
+    #[inline(always)]
+    pub fn acc_slot<A: Adjoint, S: GradSlot<A>>(slot: &mut Option<A>, g: S) {
+        acc_opt(slot, g.into_adjoint());
+    }
+
+    /// A tangent argument: [`Tg`] for a varying argument, [`NoTangent`] for a constant one.
+    #[diagnostic::on_unimplemented(
+        message = "`{Self}` is not a tangent argument of type `{T}`",
+        note = "generated code passes `Tg(t)` or `NoTangent`"
+    )]
+    pub trait TangentArg<T> {
+        /// The tangent, or a zero shaped like `primal`.
+        fn tangent_or_zero<P: Differentiable<Tangent = T> + ?Sized>(self, primal: &P) -> T;
+    }
+    /// The tangent of a varying argument.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Tg<T>(pub T);
+    impl<T> TangentArg<T> for Tg<T> {
+        #[inline(always)]
+        fn tangent_or_zero<P: Differentiable<Tangent = T> + ?Sized>(self, _: &P) -> T {
+            self.0
+        }
+    }
+    /// The tangent of an argument that does not vary.
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct NoTangent;
+    impl<T> TangentArg<T> for NoTangent {
+        #[inline(always)]
+        fn tangent_or_zero<P: Differentiable<Tangent = T> + ?Sized>(self, primal: &P) -> T {
+            primal.zero_tangent()
+        }
+    }
+    /// A tangent argument for a parameter the callee does not differentiate.
+    #[diagnostic::on_unimplemented(
+        message = "a differentiable value is passed to a parameter that has no tangent",
+        label = "this argument depends on a differentiated input",
+        note = "the callee marks this parameter `#[no_grad]` (or its type is never differentiated); \
+                wrap the argument in `stop_gradient(..)` to drop its derivative on purpose"
+    )]
+    pub trait NoTangentArg {}
+    impl NoTangentArg for NoTangent {}
+
+    /// Reads the `k`-th value of a loop slot when walking it backwards.
+    #[inline(always)]
+    pub fn back<'a, T>(slot: &'a [T], cursor: &mut usize) -> &'a T {
+        *cursor -= 1;
+        &slot[*cursor]
+    }
+
+    /// Pops a control record when walking the control tape backwards.
+    #[inline(always)]
+    pub fn pop(tape: &[usize], cursor: &mut usize) -> usize {
+        *cursor -= 1;
+        tape[*cursor]
+    }
+
+    /// The identity with its argument's type pinned to the scalar output of `_grad`.
+    #[inline(always)]
+    pub fn seed<O: ScalarOutput>(out: &O) -> O {
+        out.one_cotangent()
+    }
+}

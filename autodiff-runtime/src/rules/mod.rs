@@ -1,0 +1,9 @@
+//! Derivative rules, one function per operation and operand, each with its math.
+//!
+//! The macro is syntactic: it emits calls such as `rules::MulRule::d_lhs(g, &a, &b)` and Rust's
+//! trait resolution picks the rule for the operand types. `g` is the output cotangent (reverse
+//! mode) or an input tangent (forward mode, `t_*` functions).
+
+pub mod scalar;
+
+pub use scalar::*;

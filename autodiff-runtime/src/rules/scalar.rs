@@ -1,0 +1,399 @@
+//! Scalar rules for `f32`/`f64` (any `T: Real`).
+//!
+//! Reverse functions are named `METHOD_dK`: the contribution to operand `K` (0 = receiver) given the
+//! output cotangent `g`. For scalars the same function is the forward-mode (tangent) partial, since
+//! a 1×1 Jacobian is its own transpose. Conventions at non-differentiable points follow TensorFlow;
+//! the table is in the crate docs (`autodiff::conventions`).
+
+use crate::real::Real;
+
+/// `y = a * b`.
+pub trait MulRule<R> {
+    /// The product's type.
+    type Out;
+    /// `y = a*b => da += dy*b`
+    fn d_lhs(g: Self::Out, a: &Self, b: &R) -> Self;
+    /// `y = a*b => db += dy*a`
+    fn d_rhs(g: Self::Out, a: &Self, b: &R) -> R;
+    /// `dy = da*b`
+    fn t_lhs(da: Self, a: &Self, b: &R) -> Self::Out;
+    /// `dy = a*db`
+    fn t_rhs(db: R, a: &Self, b: &R) -> Self::Out;
+}
+
+impl<T: Real> MulRule<T> for T {
+    type Out = T;
+    #[inline(always)]
+    fn d_lhs(g: T, _a: &T, b: &T) -> T {
+        g * *b
+    }
+    #[inline(always)]
+    fn d_rhs(g: T, a: &T, _b: &T) -> T {
+        g * *a
+    }
+    #[inline(always)]
+    fn t_lhs(da: T, _a: &T, b: &T) -> T {
+        da * *b
+    }
+    #[inline(always)]
+    fn t_rhs(db: T, a: &T, _b: &T) -> T {
+        *a * db
+    }
+}
+
+/// `y = a / b`.
+pub trait DivRule<R> {
+    /// The quotient's type.
+    type Out;
+    /// `y = a/b => da += dy/b`
+    fn d_lhs(g: Self::Out, a: &Self, b: &R) -> Self;
+    /// `y = a/b => db += -dy*a/b²`
+    fn d_rhs(g: Self::Out, a: &Self, b: &R) -> R;
+    /// `dy = da/b`
+    fn t_lhs(da: Self, a: &Self, b: &R) -> Self::Out;
+    /// `dy = -a*db/b²`
+    fn t_rhs(db: R, a: &Self, b: &R) -> Self::Out;
+}
+
+impl<T: Real> DivRule<T> for T {
+    type Out = T;
+    #[inline(always)]
+    fn d_lhs(g: T, _a: &T, b: &T) -> T {
+        g / *b
+    }
+    #[inline(always)]
+    fn d_rhs(g: T, a: &T, b: &T) -> T {
+        -g * *a / (*b * *b)
+    }
+    #[inline(always)]
+    fn t_lhs(da: T, _a: &T, b: &T) -> T {
+        da / *b
+    }
+    #[inline(always)]
+    fn t_rhs(db: T, a: &T, b: &T) -> T {
+        -*a * db / (*b * *b)
+    }
+}
+
+/// `y = a % b = a - trunc(a/b)*b`.
+pub trait RemRule<R> {
+    /// The remainder's type.
+    type Out;
+    /// `da += dy`
+    fn d_lhs(g: Self::Out, a: &Self, b: &R) -> Self;
+    /// `db += -dy*trunc(a/b)`
+    fn d_rhs(g: Self::Out, a: &Self, b: &R) -> R;
+    /// `dy = da`
+    fn t_lhs(da: Self, a: &Self, b: &R) -> Self::Out;
+    /// `dy = -db*trunc(a/b)`
+    fn t_rhs(db: R, a: &Self, b: &R) -> Self::Out;
+}
+
+impl<T: Real> RemRule<T> for T {
+    type Out = T;
+    #[inline(always)]
+    fn d_lhs(g: T, _a: &T, _b: &T) -> T {
+        g
+    }
+    #[inline(always)]
+    fn d_rhs(g: T, a: &T, b: &T) -> T {
+        -g * (*a / *b).trunc()
+    }
+    #[inline(always)]
+    fn t_lhs(da: T, _a: &T, _b: &T) -> T {
+        da
+    }
+    #[inline(always)]
+    fn t_rhs(db: T, a: &T, b: &T) -> T {
+        -db * (*a / *b).trunc()
+    }
+}
+
+/// `y = x as U` between float types.
+pub trait CastRule<U> {
+    /// `y = x as U => dx += dy as Self`
+    fn d_cast(g: U, x: &Self) -> Self;
+    /// `dy = dx as U`
+    fn t_cast(dx: Self, x: &Self) -> U;
+}
+
+impl<T: Real, U: Real> CastRule<U> for T {
+    #[inline(always)]
+    fn d_cast(g: U, _x: &T) -> T {
+        T::from_f64(g.to_f64())
+    }
+    #[inline(always)]
+    fn t_cast(dx: T, _x: &T) -> U {
+        U::from_f64(dx.to_f64())
+    }
+}
+
+/// `y = sin x => dx += dy*cos x`
+#[inline(always)]
+pub fn sin_d0<T: Real>(g: T, x: &T) -> T {
+    g * x.cos()
+}
+/// `y = cos x => dx += -dy*sin x`
+#[inline(always)]
+pub fn cos_d0<T: Real>(g: T, x: &T) -> T {
+    -g * x.sin()
+}
+/// `y = tan x => dx += dy*(1 + y²)`
+#[inline(always)]
+pub fn tan_d0<T: Real>(g: T, y: &T) -> T {
+    g * (T::one() + *y * *y)
+}
+/// `y = asin x => dx += dy/sqrt(1 - x²)`
+#[inline(always)]
+pub fn asin_d0<T: Real>(g: T, x: &T) -> T {
+    g / (T::one() - *x * *x).sqrt()
+}
+/// `y = acos x => dx += -dy/sqrt(1 - x²)`
+#[inline(always)]
+pub fn acos_d0<T: Real>(g: T, x: &T) -> T {
+    -g / (T::one() - *x * *x).sqrt()
+}
+/// `y = atan x => dx += dy/(1 + x²)`
+#[inline(always)]
+pub fn atan_d0<T: Real>(g: T, x: &T) -> T {
+    g / (T::one() + *x * *x)
+}
+/// `z = atan2(y, x) => dy += dz*x/(x² + y²)`
+#[inline(always)]
+pub fn atan2_d0<T: Real>(g: T, y: &T, x: &T) -> T {
+    g * *x / (*x * *x + *y * *y)
+}
+/// `z = atan2(y, x) => dx += -dz*y/(x² + y²)`
+#[inline(always)]
+pub fn atan2_d1<T: Real>(g: T, y: &T, x: &T) -> T {
+    -g * *y / (*x * *x + *y * *y)
+}
+/// `y = sinh x => dx += dy*cosh x`
+#[inline(always)]
+pub fn sinh_d0<T: Real>(g: T, x: &T) -> T {
+    g * x.cosh()
+}
+/// `y = cosh x => dx += dy*sinh x`
+#[inline(always)]
+pub fn cosh_d0<T: Real>(g: T, x: &T) -> T {
+    g * x.sinh()
+}
+/// `y = tanh x => dx += dy*(1 - y²)`
+#[inline(always)]
+pub fn tanh_d0<T: Real>(g: T, y: &T) -> T {
+    g * (T::one() - *y * *y)
+}
+/// `y = exp x => dx += dy*y`
+#[inline(always)]
+pub fn exp_d0<T: Real>(g: T, y: &T) -> T {
+    g * *y
+}
+/// `y = 2^x => dx += dy*y*ln 2`
+#[inline(always)]
+pub fn exp2_d0<T: Real>(g: T, y: &T) -> T {
+    g * *y * T::from_f64(core::f64::consts::LN_2)
+}
+/// `y = exp x - 1 => dx += dy*(y + 1)`
+#[inline(always)]
+pub fn exp_m1_d0<T: Real>(g: T, y: &T) -> T {
+    g * (*y + T::one())
+}
+/// `y = ln x => dx += dy/x` (`ln'(0) = +inf`, as TensorFlow)
+#[inline(always)]
+pub fn ln_d0<T: Real>(g: T, x: &T) -> T {
+    g / *x
+}
+/// `y = log_b x => dx += dy/(x ln b)`
+#[inline(always)]
+pub fn log_d0<T: Real>(g: T, x: &T, b: &T) -> T {
+    g / (*x * b.ln())
+}
+/// `y = log_b x = ln x / ln b => db += -dy*ln x/(b ln² b)`
+#[inline(always)]
+pub fn log_d1<T: Real>(g: T, x: &T, b: &T) -> T {
+    let lb = b.ln();
+    -g * x.ln() / (*b * lb * lb)
+}
+/// `y = log2 x => dx += dy/(x ln 2)`
+#[inline(always)]
+pub fn log2_d0<T: Real>(g: T, x: &T) -> T {
+    g / (*x * T::from_f64(core::f64::consts::LN_2))
+}
+/// `y = log10 x => dx += dy/(x ln 10)`
+#[inline(always)]
+pub fn log10_d0<T: Real>(g: T, x: &T) -> T {
+    g / (*x * T::from_f64(core::f64::consts::LN_10))
+}
+/// `y = ln(1 + x) => dx += dy/(1 + x)`
+#[inline(always)]
+pub fn ln_1p_d0<T: Real>(g: T, x: &T) -> T {
+    g / (T::one() + *x)
+}
+/// `y = sqrt x => dx += dy/(2y)` (`sqrt'(0) = +inf`, as TensorFlow)
+#[inline(always)]
+pub fn sqrt_d0<T: Real>(g: T, y: &T) -> T {
+    g / (*y + *y)
+}
+/// `y = cbrt x => dx += dy/(3y²)`
+#[inline(always)]
+pub fn cbrt_d0<T: Real>(g: T, y: &T) -> T {
+    g / (T::from_f64(3.0) * *y * *y)
+}
+/// `y = x^n => dx += dy*n*x^(n-1)` (`n = 0` gives exactly 0, also at `x = 0`)
+#[inline(always)]
+pub fn powi_d0<T: Real>(g: T, x: &T, n: &i32) -> T {
+    if *n == 0 {
+        T::zero()
+    } else {
+        g * T::from_f64(f64::from(*n)) * x.powi(*n - 1)
+    }
+}
+/// `y = x^p => dx += dy*p*x^(p-1)` (`p = 0` gives exactly 0, also at `x = 0`)
+#[inline(always)]
+pub fn powf_d0<T: Real>(g: T, x: &T, p: &T) -> T {
+    if *p == T::zero() {
+        T::zero()
+    } else {
+        g * *p * x.powf(*p - T::one())
+    }
+}
+/// `y = x^p => dp += dy*y*ln x`, taken as 0 where `x <= 0` (as TensorFlow)
+#[inline(always)]
+pub fn powf_d1<T: Real>(g: T, x: &T, y: &T) -> T {
+    if *x > T::zero() { g * *y * x.ln() } else { T::zero() }
+}
+/// `y = 1/x => dx += -dy*y²`
+#[inline(always)]
+pub fn recip_d0<T: Real>(g: T, y: &T) -> T {
+    -g * *y * *y
+}
+/// `y = |x| => dx += dy*sign(x)`, with `abs'(0) = 0` (as TensorFlow)
+#[inline(always)]
+pub fn abs_d0<T: Real>(g: T, x: &T) -> T {
+    if *x > T::zero() {
+        g
+    } else if *x < T::zero() {
+        -g
+    } else {
+        T::zero()
+    }
+}
+/// `y = max(a, b) => da += dy` where `a >= b` (ties go to the first argument, as TensorFlow)
+#[inline(always)]
+pub fn max_d0<T: Real>(g: T, a: &T, b: &T) -> T {
+    if *a >= *b || b.is_nan() { g } else { T::zero() }
+}
+/// `y = max(a, b) => db += dy` where `b > a`
+#[inline(always)]
+pub fn max_d1<T: Real>(g: T, a: &T, b: &T) -> T {
+    if *a >= *b || b.is_nan() { T::zero() } else { g }
+}
+/// `y = min(a, b) => da += dy` where `a <= b` (ties go to the first argument)
+#[inline(always)]
+pub fn min_d0<T: Real>(g: T, a: &T, b: &T) -> T {
+    if *a <= *b || b.is_nan() { g } else { T::zero() }
+}
+/// `y = min(a, b) => db += dy` where `b < a`
+#[inline(always)]
+pub fn min_d1<T: Real>(g: T, a: &T, b: &T) -> T {
+    if *a <= *b || b.is_nan() { T::zero() } else { g }
+}
+/// `y = hypot(a, b) => da += dy*a/y` (0 at the origin)
+#[inline(always)]
+pub fn hypot_d0<T: Real>(g: T, a: &T, y: &T) -> T {
+    if *y == T::zero() { T::zero() } else { g * *a / *y }
+}
+/// `y = hypot(a, b) => db += dy*b/y` (0 at the origin)
+#[inline(always)]
+pub fn hypot_d1<T: Real>(g: T, b: &T, y: &T) -> T {
+    if *y == T::zero() { T::zero() } else { g * *b / *y }
+}
+/// `y = x*a + b => dx += dy*a`
+#[inline(always)]
+pub fn mul_add_d0<T: Real>(g: T, a: &T) -> T {
+    g * *a
+}
+/// `y = x*a + b => da += dy*x`
+#[inline(always)]
+pub fn mul_add_d1<T: Real>(g: T, x: &T) -> T {
+    g * *x
+}
+/// `y = x*a + b => db += dy`
+#[inline(always)]
+pub fn mul_add_d2<T: Real>(g: T) -> T {
+    g
+}
+/// `y = clamp(x, lo, hi) => dx += dy` where `lo <= x <= hi` (as TensorFlow's clip_by_value)
+#[inline(always)]
+pub fn clamp_d0<T: Real>(g: T, x: &T, lo: &T, hi: &T) -> T {
+    if *x >= *lo && *x <= *hi { g } else { T::zero() }
+}
+/// `y = clamp(x, lo, hi) => dlo += dy` where `x < lo`
+#[inline(always)]
+pub fn clamp_d1<T: Real>(g: T, x: &T, lo: &T) -> T {
+    if *x < *lo { g } else { T::zero() }
+}
+/// `y = clamp(x, lo, hi) => dhi += dy` where `x > hi`
+#[inline(always)]
+pub fn clamp_d2<T: Real>(g: T, x: &T, hi: &T) -> T {
+    if *x > *hi { g } else { T::zero() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn central(f: impl Fn(f64) -> f64, x: f64) -> f64 {
+        let h = 1e-6;
+        (f(x + h) - f(x - h)) / (2.0 * h)
+    }
+
+    #[test]
+    fn unary_rules_match_finite_differences() {
+        let x = 0.37_f64;
+        let cases: Vec<(&str, f64, f64)> = vec![
+            ("sin", sin_d0(1.0, &x), central(f64::sin, x)),
+            ("cos", cos_d0(1.0, &x), central(f64::cos, x)),
+            ("tan", tan_d0(1.0, &x.tan()), central(f64::tan, x)),
+            ("asin", asin_d0(1.0, &x), central(f64::asin, x)),
+            ("acos", acos_d0(1.0, &x), central(f64::acos, x)),
+            ("atan", atan_d0(1.0, &x), central(f64::atan, x)),
+            ("sinh", sinh_d0(1.0, &x), central(f64::sinh, x)),
+            ("cosh", cosh_d0(1.0, &x), central(f64::cosh, x)),
+            ("tanh", tanh_d0(1.0, &x.tanh()), central(f64::tanh, x)),
+            ("exp", exp_d0(1.0, &x.exp()), central(f64::exp, x)),
+            ("exp2", exp2_d0(1.0, &x.exp2()), central(f64::exp2, x)),
+            ("exp_m1", exp_m1_d0(1.0, &x.exp_m1()), central(f64::exp_m1, x)),
+            ("ln", ln_d0(1.0, &x), central(f64::ln, x)),
+            ("log2", log2_d0(1.0, &x), central(f64::log2, x)),
+            ("log10", log10_d0(1.0, &x), central(f64::log10, x)),
+            ("ln_1p", ln_1p_d0(1.0, &x), central(f64::ln_1p, x)),
+            ("sqrt", sqrt_d0(1.0, &x.sqrt()), central(f64::sqrt, x)),
+            ("cbrt", cbrt_d0(1.0, &x.cbrt()), central(f64::cbrt, x)),
+            ("recip", recip_d0(1.0, &x.recip()), central(f64::recip, x)),
+            ("abs", abs_d0(1.0, &-x), central(f64::abs, -x)),
+            ("powi", powi_d0(1.0, &x, &3), central(|v| v.powi(3), x)),
+            ("powf", powf_d0(1.0, &x, &2.5), central(|v| v.powf(2.5), x)),
+            ("powf exp", powf_d1(1.0, &x, &x.powf(2.5)), central(|p| x.powf(p), 2.5)),
+            ("log base", log_d1(1.0, &x, &3.0), central(|b| x.log(b), 3.0)),
+            ("atan2 y", atan2_d0(1.0, &x, &0.8), central(|y| y.atan2(0.8), x)),
+            ("atan2 x", atan2_d1(1.0, &x, &0.8), central(|v| x.atan2(v), 0.8)),
+        ];
+        for (name, got, want) in cases {
+            assert!((got - want).abs() < 1e-6 * (1.0 + want.abs()), "{name}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn conventions_at_kinks() {
+        assert_eq!(abs_d0(1.0_f64, &0.0), 0.0);
+        assert_eq!(max_d0(1.0_f64, &2.0, &2.0), 1.0);
+        assert_eq!(max_d1(1.0_f64, &2.0, &2.0), 0.0);
+        assert_eq!(min_d0(1.0_f64, &2.0, &2.0), 1.0);
+        assert_eq!(powi_d0(1.0_f64, &0.0, &0), 0.0);
+        assert_eq!(powf_d1(1.0_f64, &0.0, &0.0), 0.0);
+        assert!(sqrt_d0(1.0_f64, &0.0).is_infinite());
+        assert!(ln_d0(1.0_f64, &0.0).is_infinite());
+        assert_eq!(clamp_d0(1.0_f64, &1.0, &1.0, &2.0), 1.0);
+    }
+}
