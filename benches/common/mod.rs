@@ -170,8 +170,9 @@ pub fn fixed_point_hand(p: f64) -> (f64, f64) {
     let mut x = FP_X0;
     let mut dx = 0.0;
     for _ in 0..FP_STEPS {
-        dx = (p - x.sin()) * dx + x;
-        x = x.cos() + p * x;
+        let (s, c) = x.sin_cos();
+        dx = (p - s) * dx + x;
+        x = c + p * x;
     }
     (x, dx)
 }
