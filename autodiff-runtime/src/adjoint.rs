@@ -197,3 +197,102 @@ pub fn take_or_zero<A: Adjoint>(slot: &mut Option<A>) -> A {
 pub fn zero_like<V: ZeroLike>(v: &V) -> V {
     v.zero_like()
 }
+
+/// Sums the elements of a container adjoint (the reverse of `[e; n]` and `vec![e; n]`).
+#[inline]
+pub fn sum_adj<E: Adjoint>(g: Vec<E>) -> E {
+    let mut total = E::zero_adj();
+    for e in g {
+        total.add_adj(e);
+    }
+    total
+}
+
+/// `v.iter().sum()` with the element type inferred from the slice.
+#[inline]
+pub fn sum_of<T: Copy + Adjoint + core::ops::Add<Output = T>>(xs: &[T]) -> T {
+    xs.iter().fold(T::zero_adj(), |acc, x| acc + *x)
+}
+
+/// Field `I` of a tuple, by position (the reverse of `t.0`, `t.1`, ..).
+pub trait TupleField<const I: usize> {
+    /// The field's type.
+    type Field;
+    /// The field.
+    fn field_mut(&mut self) -> &mut Self::Field;
+}
+
+macro_rules! tuple_field {
+    ($i:tt => $f:ident in ($($t:ident),+)) => {
+        impl<$($t),+> TupleField<$i> for ($($t,)+) {
+            type Field = $f;
+            #[inline(always)]
+            fn field_mut(&mut self) -> &mut $f {
+                &mut self.$i
+            }
+        }
+    };
+}
+tuple_field!(0 => A in (A));
+tuple_field!(0 => A in (A, B));
+tuple_field!(1 => B in (A, B));
+tuple_field!(0 => A in (A, B, C));
+tuple_field!(1 => B in (A, B, C));
+tuple_field!(2 => C in (A, B, C));
+tuple_field!(0 => A in (A, B, C, D));
+tuple_field!(1 => B in (A, B, C, D));
+tuple_field!(2 => C in (A, B, C, D));
+tuple_field!(3 => D in (A, B, C, D));
+tuple_field!(0 => A in (A, B, C, D, E));
+tuple_field!(1 => B in (A, B, C, D, E));
+tuple_field!(2 => C in (A, B, C, D, E));
+tuple_field!(3 => D in (A, B, C, D, E));
+tuple_field!(4 => E in (A, B, C, D, E));
+tuple_field!(0 => A in (A, B, C, D, E, F));
+tuple_field!(1 => B in (A, B, C, D, E, F));
+tuple_field!(2 => C in (A, B, C, D, E, F));
+tuple_field!(3 => D in (A, B, C, D, E, F));
+tuple_field!(4 => E in (A, B, C, D, E, F));
+tuple_field!(5 => F in (A, B, C, D, E, F));
+tuple_field!(0 => A in (A, B, C, D, E, F, G));
+tuple_field!(1 => B in (A, B, C, D, E, F, G));
+tuple_field!(2 => C in (A, B, C, D, E, F, G));
+tuple_field!(3 => D in (A, B, C, D, E, F, G));
+tuple_field!(4 => E in (A, B, C, D, E, F, G));
+tuple_field!(5 => F in (A, B, C, D, E, F, G));
+tuple_field!(6 => G in (A, B, C, D, E, F, G));
+tuple_field!(0 => A in (A, B, C, D, E, F, G, H));
+tuple_field!(1 => B in (A, B, C, D, E, F, G, H));
+tuple_field!(2 => C in (A, B, C, D, E, F, G, H));
+tuple_field!(3 => D in (A, B, C, D, E, F, G, H));
+tuple_field!(4 => E in (A, B, C, D, E, F, G, H));
+tuple_field!(5 => F in (A, B, C, D, E, F, G, H));
+tuple_field!(6 => G in (A, B, C, D, E, F, G, H));
+tuple_field!(7 => H in (A, B, C, D, E, F, G, H));
+
+/// Adds `g` into field `I` of a tuple adjoint, creating a zero tuple first.
+#[inline(always)]
+pub fn tuple_field_add<A, F, const I: usize>(slot: &mut Option<A>, g: F)
+where
+    A: Adjoint + TupleField<I, Field = F>,
+    F: Adjoint,
+{
+    slot.get_or_insert_with(A::zero_adj).field_mut().add_adj(g);
+}
+
+macro_rules! int_zero_like {
+    ($($t:ty),*) => {$(
+        impl ZeroLike for $t {
+            #[inline(always)]
+            fn zero_like(&self) -> Self { 0 }
+        }
+    )*};
+}
+int_zero_like!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+
+impl ZeroLike for bool {
+    #[inline(always)]
+    fn zero_like(&self) -> Self {
+        false
+    }
+}

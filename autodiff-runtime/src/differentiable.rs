@@ -22,6 +22,8 @@ pub trait Differentiable {
     type Tangent;
     /// Turns the accumulated adjoint (`None` = zero) into the user-facing gradient of this value.
     fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad;
+    /// Turns a user-facing gradient into the internal adjoint (for custom derivative rules).
+    fn adjoint_of(grad: Self::Grad) -> Self::Adjoint;
     /// Turns a user tangent into the internal form forward-mode code propagates.
     fn tangent_in(&self, t: Self::Tangent) -> Self::Tangent {
         t
@@ -39,6 +41,8 @@ macro_rules! scalar_differentiable {
             #[inline(always)]
             fn finish_grad(&self, adj: Option<$t>) -> $t { adj.unwrap_or(0.0) }
             #[inline(always)]
+            fn adjoint_of(grad: $t) -> $t { grad }
+            #[inline(always)]
             fn zero_tangent(&self) -> $t { 0.0 }
         }
     )*};
@@ -52,6 +56,10 @@ impl<T: Differentiable + ?Sized> Differentiable for &T {
     #[inline(always)]
     fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad {
         (**self).finish_grad(adj)
+    }
+    #[inline(always)]
+    fn adjoint_of(grad: Self::Grad) -> Self::Adjoint {
+        T::adjoint_of(grad)
     }
     #[inline(always)]
     fn zero_tangent(&self) -> Self::Tangent {
@@ -71,6 +79,9 @@ impl<T: Differentiable> Differentiable for [T] {
     fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad {
         finish_elems(self, adj).collect()
     }
+    fn adjoint_of(grad: Self::Grad) -> Self::Adjoint {
+        grad.into_iter().map(T::adjoint_of).collect()
+    }
     fn zero_tangent(&self) -> Self::Tangent {
         self.iter().map(Differentiable::zero_tangent).collect()
     }
@@ -82,6 +93,9 @@ impl<T: Differentiable> Differentiable for Vec<T> {
     type Tangent = Vec<T::Tangent>;
     fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad {
         self.as_slice().finish_grad(adj)
+    }
+    fn adjoint_of(grad: Self::Grad) -> Self::Adjoint {
+        grad.into_iter().map(T::adjoint_of).collect()
     }
     fn zero_tangent(&self) -> Self::Tangent {
         self.as_slice().zero_tangent()
@@ -95,6 +109,9 @@ impl<T: Differentiable, const N: usize> Differentiable for [T; N] {
     fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad {
         let mut it = finish_elems(self, adj);
         core::array::from_fn(|_| it.next().expect("one gradient per element"))
+    }
+    fn adjoint_of(grad: Self::Grad) -> Self::Adjoint {
+        grad.into_iter().map(T::adjoint_of).collect()
     }
     fn zero_tangent(&self) -> Self::Tangent {
         core::array::from_fn(|i| self[i].zero_tangent())

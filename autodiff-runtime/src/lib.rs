@@ -40,8 +40,8 @@ pub fn stop_gradient<T>(value: T) -> T {
 pub mod __private {
     //! What generated code calls. Not part of the public API.
     pub use crate::adjoint::{
-        acc, acc_opt, broadcast_add, field_add, index_add, index_get, index_take, split_elems, take_or_zero,
-        zero_like, Adjoint, ZeroLike,
+        acc, acc_opt, broadcast_add, field_add, index_add, index_get, index_take, split_elems, sum_adj, sum_of,
+        take_or_zero, tuple_field_add, zero_like, Adjoint, TupleField, ZeroLike,
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::real::Real;
@@ -118,6 +118,19 @@ pub mod __private {
         *cursor -= 1;
         &slot[*cursor]
     }
+
+    /// Reads a value saved at most once (the reverse sweep only reads it where it was written).
+    #[inline(always)]
+    pub fn slot_value<T>(slot: &Option<T>) -> &T {
+        match slot {
+            Some(v) => v,
+            None => unreachable!("the reverse sweep reads only values its forward sweep saved"),
+        }
+    }
+
+    /// Names lifetimes an `impl Trait` return type may capture (needed in edition 2021).
+    pub trait Captures<T: ?Sized> {}
+    impl<T: ?Sized, U: ?Sized> Captures<T> for U {}
 
     /// Pops a control record when walking the control tape backwards.
     #[inline(always)]

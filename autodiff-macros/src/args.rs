@@ -1,0 +1,82 @@
+//! Options of `#[differentiable(..)]` and `#[custom_derivative(..)]`.
+
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, Token};
+
+/// `#[differentiable(wrt(a, b), boxed)]`
+#[derive(Default)]
+pub struct Args {
+    /// The parameters to differentiate (default: every differentiable one).
+    pub wrt: Option<Vec<Ident>>,
+    /// Box the companion pullback (for mutual recursion).
+    pub boxed: bool,
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut args = Args::default();
+        while !input.is_empty() {
+            let key: Ident = input.parse()?;
+            if key == "wrt" {
+                let content;
+                syn::parenthesized!(content in input);
+                let names: Punctuated<Ident, Token![,]> = Punctuated::parse_terminated(&content)?;
+                if args.wrt.is_some() {
+                    return Err(syn::Error::new(key.span(), "`wrt` is given twice"));
+                }
+                args.wrt = Some(names.into_iter().collect());
+            } else if key == "boxed" {
+                args.boxed = true;
+            } else {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("unknown option `{key}`: #[differentiable] takes `wrt(param, ..)` and `boxed`"),
+                ));
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(args)
+    }
+}
+
+/// `#[custom_derivative(vjp = path, jvp = path)]`
+pub struct CustomArgs {
+    pub vjp: syn::Path,
+    pub jvp: syn::Path,
+}
+
+impl Parse for CustomArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let span = input.span();
+        let mut vjp = None;
+        let mut jvp = None;
+        while !input.is_empty() {
+            let key: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let path: syn::Path = input.parse()?;
+            match key.to_string().as_str() {
+                "vjp" => vjp = Some(path),
+                "jvp" => jvp = Some(path),
+                _ => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!("unknown option `{key}`: #[custom_derivative] takes `vjp = path` and `jvp = path`"),
+                    ))
+                }
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        match (vjp, jvp) {
+            (Some(vjp), Some(jvp)) => Ok(CustomArgs { vjp, jvp }),
+            _ => Err(syn::Error::new(
+                span,
+                "#[custom_derivative] needs both rules: #[custom_derivative(vjp = my_vjp, jvp = my_jvp)]",
+            )),
+        }
+    }
+}

@@ -1,0 +1,643 @@
+//! Assembles the generated items: `NAME_grad`, `NAME_vjp`, `NAME_jvp` and the two hidden
+//! companions that other differentiable functions call.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
+use syn::spanned::Spanned;
+
+use crate::activity::{self, Activity};
+use crate::args::{Args, CustomArgs};
+use crate::forward::FwdGen;
+use crate::ir::{Func, VarId};
+use crate::lower::{self, ParamIn};
+use crate::naming;
+use crate::reverse::{body_label, ParamRead, RevGen};
+use crate::sig::{self, Param, Sig};
+
+fn runtime() -> TokenStream {
+    quote! { ::autodiff::__private }
+}
+
+/// Lints that would only repeat what the user's own function already reports.
+fn allows() -> TokenStream {
+    quote! {
+        #[allow(dead_code, unused_mut, unused_variables, unused_assignments, unused_parens, unused_braces,
+                unused_labels, unreachable_code, non_snake_case, clippy::all, clippy::pedantic)]
+    }
+}
+
+/// What every generated function shares.
+struct Common {
+    vis: syn::Visibility,
+    name: Ident,
+    sig: Sig,
+    generics: syn::Generics,
+    /// `cfg`-like attributes copied to every sibling.
+    attrs: Vec<syn::Attribute>,
+    rt: TokenStream,
+}
+
+impl Common {
+    fn all_lifetimes(&self) -> Vec<syn::Lifetime> {
+        let mut lts: Vec<syn::Lifetime> = self.generics.lifetimes().map(|l| l.lifetime.clone()).collect();
+        lts.extend(self.sig.new_lifetimes.iter().cloned());
+        lts
+    }
+
+    /// Generics with the generated lifetimes added.
+    fn generics(&self) -> (TokenStream, Option<&syn::WhereClause>) {
+        let mut g = self.generics.clone();
+        for (i, l) in self.sig.new_lifetimes.iter().enumerate() {
+            g.params.insert(i, syn::GenericParam::Lifetime(syn::LifetimeParam::new(l.clone())));
+        }
+        let (params, _, _) = g.split_for_impl();
+        let params = params.to_token_stream();
+        (params, self.generics.where_clause.as_ref())
+    }
+
+    fn captures(&self) -> TokenStream {
+        let lts = self.all_lifetimes();
+        if lts.is_empty() {
+            return quote! {};
+        }
+        let rt = &self.rt;
+        quote! { + #rt::Captures<(#(&#lts (),)*)> }
+    }
+
+    /// `let __keep_x = x.clone();` for by-value parameters the reverse sweep reads.
+    fn keeps(&self) -> TokenStream {
+        self.sig
+            .params
+            .iter()
+            .filter(|p| !p.is_ref)
+            .map(|p| {
+                let (k, i) = (naming::keep(&p.ident), &p.ident);
+                quote! { let #k = ::core::clone::Clone::clone(&#i); }
+            })
+            .collect()
+    }
+
+    fn out(&self) -> &syn::Type {
+        &self.sig.output
+    }
+
+    fn inputs(&self) -> &[TokenStream] {
+        &self.sig.inputs
+    }
+}
+
+/// Entry for `#[differentiable]`.
+pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStream> {
+    let rt = runtime();
+    let sig = sig::analyse(&mut item.sig)?;
+    let params_in: Vec<ParamIn> = sig.params.iter().map(|p| ParamIn { ident: p.ident.clone() }).collect();
+    let (func, param_vars, items) = lower::lower_fn(&params_in, &item.block)?;
+    let default_diff: Vec<usize> = (0..sig.params.len()).filter(|k| sig.params[*k].diff).collect();
+    let wrt: Vec<usize> = match &args.wrt {
+        None => default_diff.clone(),
+        Some(names) => {
+            let mut out = Vec::new();
+            for n in names {
+                let Some(k) = sig.params.iter().position(|p| p.ident == *n) else {
+                    return Err(syn::Error::new(n.span(), format!("`{n}` is not a parameter of this function")));
+                };
+                if sig::is_nondiff_spelling(&sig.params[k].ty) {
+                    return Err(syn::Error::new(n.span(), format!("`{n}` has an integer, `bool`, `char` or string type and cannot be differentiated")));
+                }
+                out.push(k);
+            }
+            out
+        }
+    };
+    if wrt.is_empty() {
+        return Err(syn::Error::new(
+            item.sig.ident.span(),
+            "no parameter of this function is differentiated: integer, `bool`, `char` and string parameters and `#[no_grad]` ones are left alone; \
+             give it a float parameter or list one with `#[differentiable(wrt(..))]`",
+        ));
+    }
+    let common = Common {
+        vis: item.vis.clone(),
+        name: item.sig.ident.clone(),
+        generics: item.sig.generics.clone(),
+        attrs: item.attrs.iter().filter(|a| is_copied_attr(a)).cloned().collect(),
+        sig,
+        rt: rt.clone(),
+    };
+    let all_act = activity::analyze(&func, &default_diff.iter().map(|k| param_vars[*k]).collect::<Vec<_>>());
+    for (uses, span) in &func.iter_uses {
+        if uses.iter().any(|v| all_act.varied(*v)) {
+            return Err(syn::Error::new(
+                *span,
+                "this `for` loop iterates over differentiable values with an iterator the macro cannot follow; \
+                 write `for i in 0..v.len()` and index `v[i]`, or iterate `v.iter()`, `v.iter().enumerate()` or `v.iter().zip(w.iter())`",
+            ));
+        }
+    }
+    let wrt_act = activity::analyze(&func, &wrt.iter().map(|k| param_vars[*k]).collect::<Vec<_>>());
+    let recursive = args.boxed || calls_itself(&item.block, &common.name);
+    let hoisted: TokenStream = items.into_iter().collect();
+
+    let primal = quote! { #[allow(dead_code)] #item };
+    let vjp = gen_vjp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
+    let grad = gen_grad(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
+    let jvp = gen_jvp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
+    let cvjp = gen_companion_vjp(&common, &func, &param_vars, &all_act, &default_diff, &hoisted, recursive);
+    let cjvp = gen_companion_jvp(&common, &func, &param_vars, &all_act, &default_diff, &hoisted);
+    Ok(quote! { #primal #grad #vjp #jvp #cvjp #cjvp })
+}
+
+fn is_copied_attr(a: &syn::Attribute) -> bool {
+    let p = a.path();
+    p.is_ident("cfg") || p.is_ident("cfg_attr")
+}
+
+/// Whether the body calls a function or method of the same name (direct recursion).
+fn calls_itself(body: &syn::Block, name: &Ident) -> bool {
+    struct Find<'a>(&'a Ident, bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find<'_> {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if let syn::Expr::Path(p) = &*c.func {
+                if p.path.segments.last().is_some_and(|s| s.ident == *self.0) {
+                    self.1 = true;
+                }
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+        fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+            if m.method == *self.0 {
+                self.1 = true;
+            }
+            syn::visit::visit_expr_method_call(self, m);
+        }
+    }
+    let mut f = Find(name, false);
+    syn::visit::Visit::visit_block(&mut f, body);
+    f.1
+}
+
+fn param_reads(c: &Common, vars: &[VarId], which: &[usize]) -> HashMap<VarId, ParamRead> {
+    let mut m = HashMap::new();
+    for (k, p) in c.sig.params.iter().enumerate() {
+        let read = if p.is_ref { p.ident.to_token_stream() } else {
+            let keep = naming::keep(&p.ident);
+            quote! { &#keep }
+        };
+        let adj_ty = if which.contains(&k) || p.diff {
+            let a = p.assoc(&c.rt, "Adjoint");
+            Some(quote! { ::core::option::Option<#a> })
+        } else {
+            None
+        };
+        m.insert(vars[k], ParamRead { read, adj_ty });
+    }
+    m
+}
+
+/// The forward sweep with its declarations: `keeps; slots; let __ret; '__body: { .. }`.
+fn forward_section(c: &Common, code: &crate::reverse::RevCode, hoisted: &TokenStream) -> TokenStream {
+    let keeps = c.keeps();
+    let decls = &code.decls;
+    let fwd = &code.forward;
+    let ret = naming::fixed("__ret");
+    let label = body_label();
+    quote! {
+        #hoisted
+        #keeps
+        #decls
+        let mut #ret;
+        #label: { #fwd }
+    }
+}
+
+/// The gradient of the wrt parameters, finished for the user.
+fn finish(c: &Common, vars: &[VarId], act: &Activity, wrt: &[usize], func: &Func) -> TokenStream {
+    let rt = &c.rt;
+    let parts: Vec<TokenStream> = wrt
+        .iter()
+        .map(|k| {
+            let p = &c.sig.params[*k];
+            let ty = &p.ty;
+            let place = p.place();
+            let adj = if act.active(vars[*k]) {
+                let d = naming::adjoint(&func.vars[vars[*k]].ident, vars[*k]);
+                quote! { #d }
+            } else {
+                quote! { ::core::option::Option::None }
+            };
+            quote_spanned! {p.span=> <#ty as #rt::Differentiable>::finish_grad(&#place, #adj) }
+        })
+        .collect();
+    if parts.len() == 1 {
+        parts[0].clone()
+    } else {
+        quote! { (#(#parts),*) }
+    }
+}
+
+fn grad_type(c: &Common, wrt: &[usize]) -> TokenStream {
+    let tys: Vec<TokenStream> = wrt.iter().map(|k| c.sig.params[*k].assoc(&c.rt, "Grad")).collect();
+    if tys.len() == 1 {
+        tys[0].clone()
+    } else {
+        quote! { (#(#tys),*) }
+    }
+}
+
+fn seed_ret(func: &Func, act: &Activity, rt: &TokenStream, cot: TokenStream) -> TokenStream {
+    if act.active(func.ret) {
+        let d = naming::adjoint(&func.vars[func.ret].ident, func.ret);
+        quote! { #rt::acc(&mut #d, #cot); }
+    } else {
+        quote! {}
+    }
+}
+
+fn doc_link(c: &Common, what: &str) -> TokenStream {
+    let text = format!(" {what} of [`{}`], generated by `#[differentiable]`.", c.name);
+    quote! { #[doc = #text] }
+}
+
+fn gen_vjp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, wrt: &[usize], hoisted: &TokenStream) -> TokenStream {
+    let rt = &c.rt;
+    let reads = param_reads(c, vars, wrt);
+    let code = RevGen::new(func, act, &reads, rt).generate();
+    let fwd = forward_section(c, &code, hoisted);
+    let (head, rev) = (&code.reverse_head, &code.reverse);
+    let cot = naming::fixed("__cot");
+    let seed = seed_ret(func, act, rt, quote! { #cot });
+    let fin = finish(c, vars, act, wrt, func);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::public(&c.name, "vjp");
+    let g = grad_type(c, wrt);
+    let (generics, wh) = c.generics();
+    let caps = c.captures();
+    let ret = naming::fixed("__ret");
+    let doc = doc_link(c, "Value and pullback (vector-Jacobian product)");
+    let allow = allows();
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = " The pullback takes the output cotangent (`1.0` for a scalar output) and returns the gradient."]
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> #g #caps) #wh {
+            #fwd
+            (#ret, move |#cot: #out| {
+                #head
+                #seed
+                #rev
+                #fin
+            })
+        }
+    }
+}
+
+fn gen_grad(c: &Common, func: &Func, vars: &[VarId], act: &Activity, wrt: &[usize], hoisted: &TokenStream) -> TokenStream {
+    let rt = &c.rt;
+    let reads = param_reads(c, vars, wrt);
+    let code = RevGen::new(func, act, &reads, rt).generate();
+    let fwd = forward_section(c, &code, hoisted);
+    let (head, rev) = (&code.reverse_head, &code.reverse);
+    let ret = naming::fixed("__ret");
+    let seed = seed_ret(func, act, rt, quote! { #rt::seed(&#ret) });
+    let fin = finish(c, vars, act, wrt, func);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::public(&c.name, "grad");
+    let g = grad_type(c, wrt);
+    let (generics, wh) = c.generics();
+    let hr = syn::Lifetime::new("'__ad_output", proc_macro2::Span::call_site());
+    let bound = quote_spanned! {out.span()=> for<#hr> #out: #rt::ScalarOutput };
+    let wh = match wh {
+        Some(w) => {
+            let preds = &w.predicates;
+            quote! { where #preds, #bound }
+        }
+        None => quote! { where #bound },
+    };
+    let doc = doc_link(c, "Value and gradient");
+    let allow = allows();
+    quote! {
+        #doc
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs),*) -> (#out, #g) #wh {
+            #fwd
+            #head
+            #seed
+            #rev
+            let __grad = #fin;
+            (#ret, __grad)
+        }
+    }
+}
+
+fn tangent_name(p: &Param) -> Ident {
+    format_ident!("{}_tangent", p.ident, span = proc_macro2::Span::mixed_site())
+}
+
+fn jvp_body(c: &Common, func: &Func, vars: &[VarId], act: &Activity, init: TokenStream, hoisted: &TokenStream) -> TokenStream {
+    let rt = &c.rt;
+    let fg = FwdGen { f: func, act, rt };
+    let body = fg.body();
+    let keeps = c.keeps();
+    let ret = naming::fixed("__ret");
+    let label = body_label();
+    let (dret_decl, dret) = if act.active(func.ret) {
+        let d = fg.dot(func.ret);
+        (quote! { let mut #d; }, quote! { #d })
+    } else {
+        (quote! {}, quote! { #rt::zero_like(&#ret) })
+    };
+    let _ = (vars, keeps);
+    quote! {
+        #hoisted
+        #init
+        let mut #ret;
+        #dret_decl
+        #label: { #body }
+        (#ret, #dret)
+    }
+}
+
+fn gen_jvp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, wrt: &[usize], hoisted: &TokenStream) -> TokenStream {
+    let rt = &c.rt;
+    let fg = FwdGen { f: func, act, rt };
+    let mut tparams = Vec::new();
+    let mut init = TokenStream::new();
+    for k in wrt {
+        let p = &c.sig.params[*k];
+        let t = tangent_name(p);
+        let tty = p.assoc(rt, "Tangent");
+        tparams.push(quote! { #t: #tty });
+        let (i, ty) = (&p.ident, &p.ty);
+        if act.active(vars[*k]) {
+            let d = fg.dot(vars[*k]);
+            init.extend(quote_spanned! {p.span=> let mut #d = <#ty as #rt::Differentiable>::tangent_in(&#i, #t); });
+        } else {
+            init.extend(quote! { let _ = #t; });
+        }
+    }
+    let body = jvp_body(c, func, vars, act, init, hoisted);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::public(&c.name, "jvp");
+    let (generics, wh) = c.generics();
+    let doc = doc_link(c, "Value and directional derivative (forward mode, Jacobian-vector product)");
+    let allow = allows();
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = " Takes one tangent per differentiated parameter, in order."]
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs,)* #(#tparams),*) -> (#out, #out) #wh {
+            #body
+        }
+    }
+}
+
+fn slot_types(c: &Common, diff: &[usize]) -> Vec<TokenStream> {
+    let rt = &c.rt;
+    c.sig
+        .params
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            if diff.contains(&k) {
+                let a = p.assoc(rt, "Adjoint");
+                quote! { ::core::option::Option<#a> }
+            } else {
+                quote! { #rt::NoGrad }
+            }
+        })
+        .collect()
+}
+
+fn gen_companion_vjp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, diff: &[usize], hoisted: &TokenStream, boxed: bool) -> TokenStream {
+    let rt = &c.rt;
+    let reads = param_reads(c, vars, diff);
+    let code = RevGen::new(func, act, &reads, rt).generate();
+    let fwd = forward_section(c, &code, hoisted);
+    let (head, rev) = (&code.reverse_head, &code.reverse);
+    let cot = naming::fixed("__cot");
+    let seed = seed_ret(func, act, rt, quote! { #cot });
+    let slots: Vec<TokenStream> = (0..c.sig.params.len())
+        .map(|k| {
+            if !diff.contains(&k) {
+                quote! { #rt::NoGrad }
+            } else if act.active(vars[k]) {
+                let d = naming::adjoint(&func.vars[vars[k]].ident, vars[k]);
+                quote! { #d }
+            } else {
+                quote! { ::core::option::Option::None }
+            }
+        })
+        .collect();
+    let tys = slot_types(c, diff);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::vjp_companion(&c.name);
+    let (generics, wh) = c.generics();
+    let ret = naming::fixed("__ret");
+    let allow = allows();
+    let closure = quote! {
+        move |#cot: #out| -> (#(#tys,)*) {
+            #head
+            #seed
+            #rev
+            (#(#slots,)*)
+        }
+    };
+    if boxed {
+        let l = syn::Lifetime::new("'__ad_box", proc_macro2::Span::call_site());
+        let mut preds: Vec<TokenStream> = c.all_lifetimes().iter().map(|x| quote! { #x: #l }).collect();
+        preds.extend(c.generics.type_params().map(|t| {
+            let i = &t.ident;
+            quote! { #i: #l }
+        }));
+        if let Some(w) = wh {
+            preds.extend(w.predicates.iter().map(|p| p.to_token_stream()));
+        }
+        let mut g = c.generics.clone();
+        for (i, x) in c.sig.new_lifetimes.iter().enumerate() {
+            g.params.insert(i, syn::GenericParam::Lifetime(syn::LifetimeParam::new(x.clone())));
+        }
+        g.params.insert(0, syn::GenericParam::Lifetime(syn::LifetimeParam::new(l.clone())));
+        let (gp, _, _) = g.split_for_impl();
+        return quote! {
+            #[doc(hidden)]
+            #(#attrs)* #allow
+            #vis fn #name #gp (#(#inputs),*) -> (#out, ::std::boxed::Box<dyn ::core::ops::Fn(#out) -> (#(#tys,)*) + #l>) where #(#preds),* {
+                #fwd
+                (#ret, ::std::boxed::Box::new(#closure))
+            }
+        };
+    }
+    let caps = c.captures();
+    quote! {
+        #[doc(hidden)]
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> (#(#tys,)*) #caps) #wh {
+            #fwd
+            (#ret, #closure)
+        }
+    }
+}
+
+fn companion_tangent_params(c: &Common, diff: &[usize]) -> Vec<TokenStream> {
+    let rt = &c.rt;
+    c.sig
+        .params
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let t = tangent_name(p);
+            if diff.contains(&k) {
+                let tty = p.assoc(rt, "Tangent");
+                quote! { #t: impl #rt::TangentArg<#tty> }
+            } else {
+                quote! { #t: impl #rt::NoTangentArg }
+            }
+        })
+        .collect()
+}
+
+fn gen_companion_jvp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, diff: &[usize], hoisted: &TokenStream) -> TokenStream {
+    let rt = &c.rt;
+    let fg = FwdGen { f: func, act, rt };
+    let tparams = companion_tangent_params(c, diff);
+    let mut init = TokenStream::new();
+    for (k, p) in c.sig.params.iter().enumerate() {
+        let t = tangent_name(p);
+        if diff.contains(&k) && act.active(vars[k]) {
+            let d = fg.dot(vars[k]);
+            let i = &p.ident;
+            init.extend(quote! { let mut #d = #rt::TangentArg::tangent_or_zero(#t, &#i); });
+        } else {
+            init.extend(quote! { let _ = #t; });
+        }
+    }
+    let body = jvp_body(c, func, vars, act, init, hoisted);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::jvp_companion(&c.name);
+    let (generics, wh) = c.generics();
+    let allow = allows();
+    quote! {
+        #[doc(hidden)]
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs,)* #(#tparams),*) -> (#out, #out) #wh {
+            #body
+        }
+    }
+}
+
+/// Entry for `#[custom_derivative(vjp = .., jvp = ..)]`: every item, built on the user's rules.
+pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStream> {
+    let rt = runtime();
+    let sig = sig::analyse(&mut item.sig)?;
+    let diff: Vec<usize> = (0..sig.params.len()).filter(|k| sig.params[*k].diff).collect();
+    if diff.is_empty() {
+        return Err(syn::Error::new(item.sig.ident.span(), "no parameter of this function is differentiated"));
+    }
+    let c = Common {
+        vis: item.vis.clone(),
+        name: item.sig.ident.clone(),
+        generics: item.sig.generics.clone(),
+        attrs: item.attrs.iter().filter(|a| is_copied_attr(a)).cloned().collect(),
+        sig,
+        rt: rt.clone(),
+    };
+    let (vjp, jvp) = (&args.vjp, &args.jvp);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let (generics, wh) = c.generics();
+    let caps = c.captures();
+    let allow = allows();
+    let argv: Vec<&Ident> = c.sig.params.iter().map(|p| &p.ident).collect();
+    let g = grad_type(&c, &diff);
+    let (n_vjp, n_grad, n_jvp) = (naming::public(&c.name, "vjp"), naming::public(&c.name, "grad"), naming::public(&c.name, "jvp"));
+    let (c_vjp, c_jvp) = (naming::vjp_companion(&c.name), naming::jvp_companion(&c.name));
+    let hr = syn::Lifetime::new("'__ad_output", proc_macro2::Span::call_site());
+    let bound = quote! { for<#hr> #out: #rt::ScalarOutput };
+    let grad_wh = match wh {
+        Some(w) => {
+            let preds = &w.predicates;
+            quote! { where #preds, #bound }
+        }
+        None => quote! { where #bound },
+    };
+    // The custom pullback's gradient, spread into one slot per parameter.
+    let gvar = naming::fixed("__g");
+    let slots: Vec<TokenStream> = (0..c.sig.params.len())
+        .map(|k| {
+            let Some(pos) = diff.iter().position(|d| *d == k) else { return quote! { #rt::NoGrad } };
+            let p = &c.sig.params[k];
+            let ty = &p.ty;
+            let part = if diff.len() == 1 {
+                quote! { #gvar }
+            } else {
+                let i = syn::Index::from(pos);
+                quote! { #gvar.#i }
+            };
+            quote! { ::core::option::Option::Some(<#ty as #rt::Differentiable>::adjoint_of(#part)) }
+        })
+        .collect();
+    let tys = slot_types(&c, &diff);
+    let tparams: Vec<TokenStream> = diff
+        .iter()
+        .map(|k| {
+            let p = &c.sig.params[*k];
+            let (t, tty) = (tangent_name(p), p.assoc(&rt, "Tangent"));
+            quote! { #t: #tty }
+        })
+        .collect();
+    let tnames: Vec<Ident> = diff.iter().map(|k| tangent_name(&c.sig.params[*k])).collect();
+    let ctparams = companion_tangent_params(&c, &diff);
+    let cinit: TokenStream = c
+        .sig
+        .params
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let (t, i) = (tangent_name(p), &p.ident);
+            if diff.contains(&k) {
+                quote! { let #t = #rt::TangentArg::tangent_or_zero(#t, &#i); }
+            } else {
+                quote! { let _ = #t; }
+            }
+        })
+        .collect();
+    let doc_vjp = doc_link(&c, "Value and pullback (custom rule)");
+    let doc_grad = doc_link(&c, "Value and gradient (custom rule)");
+    let doc_jvp = doc_link(&c, "Value and directional derivative (custom rule)");
+    Ok(quote! {
+        #[allow(dead_code)]
+        #item
+        #doc_grad
+        #(#attrs)* #allow
+        #vis fn #n_grad #generics (#(#inputs),*) -> (#out, #g) #grad_wh {
+            let (__y, __pb) = #vjp(#(#argv),*);
+            let __grad = __pb(#rt::seed(&__y));
+            (__y, __grad)
+        }
+        #doc_vjp
+        #(#attrs)* #allow
+        #vis fn #n_vjp #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> #g #caps) #wh {
+            #vjp(#(#argv),*)
+        }
+        #doc_jvp
+        #(#attrs)* #allow
+        #vis fn #n_jvp #generics (#(#inputs,)* #(#tparams),*) -> (#out, #out) #wh {
+            #jvp(#(#argv,)* #(#tnames),*)
+        }
+        #[doc(hidden)]
+        #(#attrs)* #allow
+        #vis fn #c_vjp #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> (#(#tys,)*) #caps) #wh {
+            let (__y, __pb) = #vjp(#(#argv),*);
+            (__y, move |__c: #out| { let #gvar = __pb(__c); (#(#slots,)*) })
+        }
+        #[doc(hidden)]
+        #(#attrs)* #allow
+        #vis fn #c_jvp #generics (#(#inputs,)* #(#ctparams),*) -> (#out, #out) #wh {
+            #cinit
+            #jvp(#(#argv,)* #(#tnames),*)
+        }
+    })
+}

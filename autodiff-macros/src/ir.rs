@@ -1,0 +1,156 @@
+//! The small AD IR: one operation per statement, operands are atoms, control flow is structured.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use syn::{Lifetime, Member, Type};
+
+/// Index of a variable in [`Func::vars`].
+pub type VarId = usize;
+/// Index of a loop in the function (for break/continue targets).
+pub type LoopId = usize;
+
+/// A variable: a user binding (parameter or `let`) or a temporary made by lowering.
+#[derive(Clone)]
+pub struct Var {
+    /// The name used in the forward sweep (user's ident, or a mixed-site temporary).
+    pub ident: Ident,
+    /// True when assigned after its declaration (so not recomputable in the reverse sweep).
+    pub reassigned: bool,
+}
+
+/// An operand: a variable or a constant expression (literal, const path) that can be re-evaluated.
+#[derive(Clone)]
+pub enum Atom {
+    Var(VarId),
+    Const(TokenStream),
+}
+
+/// Binary arithmetic operators with derivatives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+/// What a call refers to.
+#[derive(Clone)]
+pub enum Callee {
+    /// `path(args)`; the path's last segment names the function.
+    Path(syn::Path),
+    /// `recv.name(args)`; the receiver is `args[0]`.
+    Method(Ident),
+}
+
+/// The right-hand side of a definition or assignment.
+#[derive(Clone)]
+pub enum Rhs {
+    Copy(Atom),
+    Neg(Atom),
+    Bin(BinOp, Atom, Atom),
+    /// A known float method, `args[0]` is the receiver.
+    Method { name: Ident, args: Vec<Atom> },
+    Cast { x: Atom, ty: Type },
+    Index { base: VarId, idx: Atom },
+    Field { base: Atom, member: Member },
+    Tuple(Vec<Atom>),
+    Array(Vec<Atom>),
+    VecLit(Vec<Atom>),
+    Repeat { elem: Atom, len: TokenStream, vec: bool },
+    /// `base.iter().sum()`, with the length of `base` at that point.
+    Sum { base: VarId, len: Atom },
+    /// `refs[k]`: argument `k` was written `&arg`.
+    Call { callee: Callee, args: Vec<Atom>, refs: Vec<bool>, span: Span },
+    /// A non-differentiable expression, emitted as written.
+    Opaque(TokenStream),
+}
+
+/// A statement of the IR.
+#[derive(Clone)]
+pub enum Stmt {
+    /// `let var [: ty] [= rhs];` (no rhs: initialised later, as for `if` results).
+    Let { var: VarId, mutable: bool, ty: Option<Type>, init: Option<Rhs> },
+    Assign { var: VarId, rhs: Rhs },
+    /// `base[idx] = val;`
+    IndexWrite { base: VarId, idx: Atom, val: Atom },
+    /// `base.push(val);` with `len` = `base.len()` before the push.
+    Push { base: VarId, val: Atom, len: Atom },
+    /// A statement that runs in the forward sweep only (`println!`, `assert!`, inactive calls).
+    Effect(TokenStream),
+    /// A nested scope `{ .. }`.
+    Scope(Block),
+    /// `if`/`else` (two arms) or `match` (one arm per pattern); `diverges[k]`: arm `k` never
+    /// completes normally.
+    Branch { kind: BranchKind, arms: Vec<Block>, diverges: Vec<bool> },
+    Loop { id: LoopId, body: Block },
+    Break { target: LoopId },
+    Continue { target: LoopId },
+    Return,
+}
+
+/// How a branch picks its arm.
+#[derive(Clone)]
+pub enum BranchKind {
+    If { cond: TokenStream },
+    /// `heads[k]` is arm `k`'s pattern (with its guard).
+    Match { scrutinee: TokenStream, heads: Vec<TokenStream> },
+}
+
+/// A statement list.
+#[derive(Clone, Default)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+}
+
+/// A loop's facts.
+#[derive(Clone)]
+pub struct LoopInfo {
+    pub label: Option<Lifetime>,
+    /// Some `continue` targets this loop.
+    pub has_continue: bool,
+}
+
+/// A lowered function body.
+pub struct Func {
+    pub vars: Vec<Var>,
+    pub loops: Vec<LoopInfo>,
+    pub body: Block,
+    /// The variable holding the return value.
+    pub ret: VarId,
+    /// Variables referenced by opaque iterator expressions of `for` loops, with the loop's span
+    /// (they must not be differentiable).
+    pub iter_uses: Vec<(Vec<VarId>, Span)>,
+}
+
+impl Rhs {
+    /// The variables this right-hand side reads through differentiable positions.
+    pub fn diff_operands(&self) -> Vec<VarId> {
+        let mut out = Vec::new();
+        let mut push = |a: &Atom| {
+            if let Atom::Var(v) = a {
+                out.push(*v);
+            }
+        };
+        match self {
+            Rhs::Copy(a) | Rhs::Neg(a) | Rhs::Cast { x: a, .. } | Rhs::Field { base: a, .. } => push(a),
+            Rhs::Repeat { elem, .. } => push(elem),
+            Rhs::Bin(_, a, b) => {
+                push(a);
+                push(b);
+            }
+            Rhs::Method { name, args } => {
+                for (k, a) in args.iter().enumerate() {
+                    if crate::methods::operand_is_differentiable(&name.to_string(), k) {
+                        push(a);
+                    }
+                }
+            }
+            Rhs::Tuple(xs) | Rhs::Array(xs) | Rhs::VecLit(xs) => xs.iter().for_each(push),
+            Rhs::Call { args, .. } => args.iter().for_each(push),
+            Rhs::Index { base, .. } | Rhs::Sum { base, .. } => out.push(*base),
+            Rhs::Opaque(_) => {}
+        }
+        out
+    }
+}

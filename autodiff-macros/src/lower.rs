@@ -1,0 +1,1144 @@
+//! Lowering: the function body (syn AST) into the AD IR of [`crate::ir`].
+//!
+//! Differentiable expressions become one operation per statement on atoms; everything that cannot
+//! carry a derivative (comparisons, integer casts, `len()`, `stop_gradient(..)`, macros) stays as
+//! written. Constructs the macro cannot differentiate are refused here with a spanned error.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, ToTokens};
+use syn::spanned::Spanned;
+use syn::{BinOp as SynBinOp, Expr, Pat, Stmt as SynStmt, UnOp};
+
+use crate::ir::*;
+use crate::methods;
+use crate::naming;
+
+/// Why lowering of an expression stopped.
+pub enum Stop {
+    Err(syn::Error),
+    /// Control left the expression (`return`, `break`, `continue`): the rest is unreachable.
+    Diverged,
+}
+
+impl From<syn::Error> for Stop {
+    fn from(e: syn::Error) -> Self {
+        Stop::Err(e)
+    }
+}
+
+type R<T> = Result<T, Stop>;
+
+fn refuse<T>(span: Span, msg: impl std::fmt::Display) -> R<T> {
+    Err(Stop::Err(syn::Error::new(span, msg)))
+}
+
+/// A parameter of the function being lowered.
+pub struct ParamIn {
+    pub ident: proc_macro2::Ident,
+}
+
+struct LoopCtx {
+    id: LoopId,
+    result: Option<VarId>,
+}
+
+/// The lowering state.
+pub struct Lowerer {
+    vars: Vec<Var>,
+    loops: Vec<LoopInfo>,
+    scopes: Vec<Vec<(String, VarId)>>,
+    loop_stack: Vec<LoopCtx>,
+    ntemps: usize,
+    iter_uses: Vec<(Vec<VarId>, Span)>,
+    ret: VarId,
+    /// Items (`const`, `fn`, `use`) declared in the body, hoisted to the top of generated functions.
+    pub items: Vec<TokenStream>,
+}
+
+/// Lowers a function body; returns the IR and the param var ids (in order).
+pub fn lower_fn(params: &[ParamIn], body: &syn::Block) -> Result<(Func, Vec<VarId>, Vec<TokenStream>), syn::Error> {
+    let mut lw = Lowerer {
+        vars: Vec::new(),
+        loops: Vec::new(),
+        scopes: vec![Vec::new()],
+        loop_stack: Vec::new(),
+        ntemps: 0,
+        iter_uses: Vec::new(),
+        ret: 0,
+        items: Vec::new(),
+    };
+    let mut ids = Vec::new();
+    for p in params {
+        let v = lw.new_var(p.ident.clone(), true);
+        lw.bind(&p.ident.to_string(), v);
+        ids.push(v);
+    }
+    lw.ret = lw.new_var(naming::fixed("__ret"), false);
+    let ret = lw.ret;
+    let (block, _) = lw.lower_block(&body.stmts, Some(ret))?;
+    let func = Func { vars: lw.vars, loops: lw.loops, body: block, ret, iter_uses: lw.iter_uses };
+    Ok((func, ids, lw.items))
+}
+
+impl Lowerer {
+    fn new_var(&mut self, ident: proc_macro2::Ident, is_param: bool) -> VarId {
+        let _ = is_param;
+        self.vars.push(Var { ident, reassigned: false });
+        self.vars.len() - 1
+    }
+
+    fn temp(&mut self) -> VarId {
+        self.ntemps += 1;
+        self.new_var(naming::temp(self.ntemps), false)
+    }
+
+    fn bind(&mut self, name: &str, v: VarId) {
+        self.scopes.last_mut().expect("a scope").push((name.to_string(), v));
+    }
+
+    fn lookup(&self, name: &str) -> Option<VarId> {
+        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, _)| n == name).map(|(_, v)| *v)
+    }
+
+    fn mark_assigned(&mut self, v: VarId) {
+        self.vars[v].reassigned = true;
+    }
+
+    /// Lowers a statement list in a new scope. `result`: where the tail expression goes.
+    /// Returns the block and whether it always diverges.
+    fn lower_block(&mut self, stmts: &[SynStmt], result: Option<VarId>) -> Result<(Block, bool), syn::Error> {
+        self.scopes.push(Vec::new());
+        let mut out = Vec::new();
+        let mut diverged = false;
+        for (i, st) in stmts.iter().enumerate() {
+            let is_tail = i + 1 == stmts.len();
+            let r = match st {
+                SynStmt::Expr(e, None) if is_tail && result.is_some() => self.lower_into(e, result.expect("checked"), &mut out),
+                _ => self.lower_stmt(st, &mut out),
+            };
+            match r {
+                Ok(()) => {}
+                Err(Stop::Diverged) => {
+                    diverged = true;
+                    break;
+                }
+                Err(Stop::Err(e)) => {
+                    self.scopes.pop();
+                    return Err(e);
+                }
+            }
+        }
+        self.scopes.pop();
+        Ok((Block { stmts: out }, diverged))
+    }
+
+    /// Lowers `e` and assigns its value to `target`.
+    fn lower_into(&mut self, e: &Expr, target: VarId, out: &mut Vec<Stmt>) -> R<()> {
+        let rhs = self.lower_rhs(e, out)?;
+        self.mark_assigned(target);
+        out.push(Stmt::Assign { var: target, rhs });
+        Ok(())
+    }
+
+    fn lower_stmt(&mut self, st: &SynStmt, out: &mut Vec<Stmt>) -> R<()> {
+        match st {
+            SynStmt::Local(local) => self.lower_local(local, out),
+            SynStmt::Item(item) => {
+                match item {
+                    syn::Item::Const(_) | syn::Item::Fn(_) | syn::Item::Use(_) | syn::Item::Static(_) => {
+                        self.items.push(item.to_token_stream())
+                    }
+                    other => return refuse(other.span(), "this item is not supported inside a #[differentiable] function; move it outside the function"),
+                }
+                Ok(())
+            }
+            SynStmt::Macro(m) => {
+                out.push(Stmt::Effect(m.to_token_stream()));
+                Ok(())
+            }
+            SynStmt::Expr(e, _) => self.lower_expr_stmt(e, out),
+        }
+    }
+
+    fn lower_local(&mut self, local: &syn::Local, out: &mut Vec<Stmt>) -> R<()> {
+        if let Some(init) = &local.init {
+            if let Some((_, diverge)) = &init.diverge {
+                return refuse(diverge.span(), "`let ... else` is not supported in a #[differentiable] function; use `match` instead");
+            }
+            self.bind_pattern(&local.pat, None, Some(&init.expr), out)
+        } else {
+            self.bind_pattern(&local.pat, None, None, out)
+        }
+    }
+
+    /// Binds `pat` (optionally typed) to the value of `init`.
+    fn bind_pattern(&mut self, pat: &Pat, ty: Option<&syn::Type>, init: Option<&Expr>, out: &mut Vec<Stmt>) -> R<()> {
+        match pat {
+            Pat::Type(pt) => self.bind_pattern(&pt.pat, Some(&pt.ty), init, out),
+            Pat::Ident(pi) => {
+                if pi.by_ref.is_some() {
+                    return refuse(pi.span(), "`ref` bindings are not supported in a #[differentiable] function; bind by value");
+                }
+                if let Some((_, sub)) = &pi.subpat {
+                    return refuse(sub.span(), "`name @ pattern` bindings are not supported in a #[differentiable] function");
+                }
+                let rhs = match init {
+                    Some(e) => Some(self.lower_rhs(e, out)?),
+                    None => None,
+                };
+                let v = self.new_var(pi.ident.clone(), false);
+                self.bind(&pi.ident.to_string(), v);
+                out.push(Stmt::Let { var: v, mutable: pi.mutability.is_some(), ty: ty.cloned(), init: rhs });
+                Ok(())
+            }
+            Pat::Wild(_) => {
+                if let Some(e) = init {
+                    out.push(Stmt::Effect(quote! { let _ = #e; }));
+                }
+                Ok(())
+            }
+            Pat::Reference(pr) => self.bind_pattern(&pr.pat, None, init, out),
+            Pat::Paren(pp) => self.bind_pattern(&pp.pat, ty, init, out),
+            Pat::Tuple(pt) => {
+                let Some(init) = init else {
+                    return refuse(pt.span(), "a tuple pattern needs an initializer here; declare each name with its own `let`");
+                };
+                let elem_tys: Vec<Option<syn::Type>> = match ty {
+                    Some(syn::Type::Tuple(tt)) if tt.elems.len() == pt.elems.len() => tt.elems.iter().cloned().map(Some).collect(),
+                    _ => vec![None; pt.elems.len()],
+                };
+                if let Expr::Tuple(te) = peel(init) {
+                    if te.elems.len() == pt.elems.len() {
+                        // `let (a, b) = (x, y)`: evaluate all first, then bind (so `(a, b) = (b, a)`-like
+                        // forms see the old values).
+                        let mut atoms = Vec::new();
+                        for e in &te.elems {
+                            atoms.push(self.lower_atom_expr(e, out)?);
+                        }
+                        for ((p, a), t) in pt.elems.iter().zip(atoms).zip(elem_tys) {
+                            self.bind_atom(p, t.as_ref(), a, out)?;
+                        }
+                        return Ok(());
+                    }
+                }
+                let whole = self.lower_atom_expr(init, out)?;
+                for (k, (p, t)) in pt.elems.iter().zip(elem_tys).enumerate() {
+                    if matches!(p, Pat::Wild(_)) {
+                        continue;
+                    }
+                    let member = syn::Member::Unnamed(syn::Index { index: k as u32, span: p.span() });
+                    let tmp = self.temp();
+                    out.push(Stmt::Let { var: tmp, mutable: false, ty: None, init: Some(Rhs::Field { base: whole.clone(), member }) });
+                    self.bind_atom(p, t.as_ref(), Atom::Var(tmp), out)?;
+                }
+                Ok(())
+            }
+            other => refuse(
+                other.span(),
+                "this pattern is not supported in a #[differentiable] function; bind names, tuples of names or `_`",
+            ),
+        }
+    }
+
+    /// Binds a pattern to an already lowered atom.
+    fn bind_atom(&mut self, pat: &Pat, ty: Option<&syn::Type>, a: Atom, out: &mut Vec<Stmt>) -> R<()> {
+        match pat {
+            Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                let v = self.new_var(pi.ident.clone(), false);
+                self.bind(&pi.ident.to_string(), v);
+                out.push(Stmt::Let { var: v, mutable: pi.mutability.is_some(), ty: ty.cloned(), init: Some(Rhs::Copy(a)) });
+                Ok(())
+            }
+            Pat::Wild(_) => Ok(()),
+            Pat::Reference(pr) => self.bind_atom(&pr.pat, None, a, out),
+            Pat::Type(pt) => self.bind_atom(&pt.pat, Some(&pt.ty), a, out),
+            Pat::Paren(pp) => self.bind_atom(&pp.pat, ty, a, out),
+            Pat::Tuple(pt) => {
+                for (k, p) in pt.elems.iter().enumerate() {
+                    if matches!(p, Pat::Wild(_)) {
+                        continue;
+                    }
+                    let member = syn::Member::Unnamed(syn::Index { index: k as u32, span: p.span() });
+                    let tmp = self.temp();
+                    out.push(Stmt::Let { var: tmp, mutable: false, ty: None, init: Some(Rhs::Field { base: a.clone(), member }) });
+                    self.bind_atom(p, None, Atom::Var(tmp), out)?;
+                }
+                Ok(())
+            }
+            other => refuse(other.span(), "this pattern is not supported in a #[differentiable] function; bind names, tuples of names or `_`"),
+        }
+    }
+
+    /// Registers the names a `match` arm pattern binds (constant values).
+    fn bind_pattern_names(&mut self, pat: &Pat) {
+        struct Names<'a>(&'a mut Vec<proc_macro2::Ident>);
+        impl<'ast> syn::visit::Visit<'ast> for Names<'_> {
+            fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+                self.0.push(p.ident.clone());
+                syn::visit::visit_pat_ident(self, p);
+            }
+        }
+        let mut names = Vec::new();
+        syn::visit::Visit::visit_pat(&mut Names(&mut names), pat);
+        for n in names {
+            // An uppercase single name is most likely a constant or a unit variant, not a binding.
+            let s = n.to_string();
+            if s.chars().next().is_some_and(|c| c.is_uppercase()) {
+                continue;
+            }
+            let v = self.new_var(n.clone(), false);
+            self.bind(&s, v);
+        }
+    }
+
+    fn lower_expr_stmt(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<()> {
+        match e {
+            Expr::Assign(a) => self.lower_assign(&a.left, None, &a.right, out),
+            Expr::Binary(b) if compound_op(&b.op).is_some() => {
+                let op = compound_op(&b.op).expect("checked");
+                self.lower_assign(&b.left, Some(op), &b.right, out)
+            }
+            Expr::If(_) | Expr::Match(_) | Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) | Expr::Block(_) => {
+                self.lower_control(e, None, out)
+            }
+            Expr::Break(_) | Expr::Continue(_) | Expr::Return(_) => {
+                self.lower_rhs(e, out)?;
+                Ok(())
+            }
+            Expr::Paren(p) => self.lower_expr_stmt(&p.expr, out),
+            Expr::MethodCall(mc) if mc.method == "push" && mc.args.len() == 1 => {
+                let Some(base) = self.var_of(&mc.receiver) else {
+                    return refuse(mc.receiver.span(), "`push` is supported on a local `Vec` variable only");
+                };
+                let len = self.temp();
+                let recv = &self.vars[base].ident;
+                out.push(Stmt::Let { var: len, mutable: false, ty: None, init: Some(Rhs::Opaque(quote! { #recv.len() })) });
+                let val = self.lower_atom_expr(&mc.args[0], out)?;
+                self.mark_assigned(base);
+                out.push(Stmt::Push { base, val, len: Atom::Var(len) });
+                Ok(())
+            }
+            Expr::Macro(m) => {
+                out.push(Stmt::Effect(quote! { #m; }));
+                Ok(())
+            }
+            Expr::Closure(_) | Expr::Unsafe(_) | Expr::Async(_) | Expr::Await(_) | Expr::Try(_) | Expr::TryBlock(_) => {
+                self.lower_rhs(e, out).map(|_| ())
+            }
+            // Any other expression statement: evaluate for its effects, its value is discarded.
+            _ => {
+                check_supported(e)?;
+                out.push(Stmt::Effect(quote! { #e; }));
+                Ok(())
+            }
+        }
+    }
+
+    /// `place = value` or `place op= value`.
+    fn lower_assign(&mut self, place: &Expr, op: Option<BinOp>, value: &Expr, out: &mut Vec<Stmt>) -> R<()> {
+        match peel(place) {
+            Expr::Path(_) => {
+                let Some(v) = self.var_of(place) else {
+                    return refuse(place.span(), "assignment to something other than a local variable is not supported in a #[differentiable] function");
+                };
+                let rhs = match op {
+                    None => self.lower_rhs(value, out)?,
+                    Some(op) => {
+                        let r = self.lower_atom_expr(value, out)?;
+                        Rhs::Bin(op, Atom::Var(v), r)
+                    }
+                };
+                self.mark_assigned(v);
+                out.push(Stmt::Assign { var: v, rhs });
+                Ok(())
+            }
+            Expr::Index(ix) => {
+                let Some(base) = self.var_of(&ix.expr) else {
+                    return refuse(ix.expr.span(), "element writes are supported on a local array or `Vec` variable only (`y[i] = e`)");
+                };
+                let idx = self.lower_index_atom(&ix.index, out)?;
+                let val = match op {
+                    None => self.lower_atom_expr(value, out)?,
+                    Some(op) => {
+                        let r = self.lower_atom_expr(value, out)?;
+                        let old = self.temp();
+                        out.push(Stmt::Let { var: old, mutable: false, ty: None, init: Some(Rhs::Index { base, idx: idx.clone() }) });
+                        let new = self.temp();
+                        out.push(Stmt::Let { var: new, mutable: false, ty: None, init: Some(Rhs::Bin(op, Atom::Var(old), r)) });
+                        Atom::Var(new)
+                    }
+                };
+                self.mark_assigned(base);
+                out.push(Stmt::IndexWrite { base, idx, val });
+                Ok(())
+            }
+            Expr::Infer(_) => {
+                out.push(Stmt::Effect(quote! { let _ = #value; }));
+                Ok(())
+            }
+            Expr::Tuple(t) if op.is_none() => {
+                // `(a, b) = (e1, e2)`: evaluate every right-hand side first.
+                let Expr::Tuple(rt) = peel(value) else {
+                    return refuse(value.span(), "destructuring assignment needs a tuple expression on the right");
+                };
+                if rt.elems.len() != t.elems.len() {
+                    return refuse(value.span(), "tuple arity mismatch");
+                }
+                let mut atoms = Vec::new();
+                for e in &rt.elems {
+                    let a = self.lower_atom_expr(e, out)?;
+                    // Freeze variables so later element assignments cannot change them.
+                    let frozen = self.temp();
+                    out.push(Stmt::Let { var: frozen, mutable: false, ty: None, init: Some(Rhs::Copy(a)) });
+                    atoms.push(Atom::Var(frozen));
+                }
+                for (p, a) in t.elems.iter().zip(atoms) {
+                    let Some(v) = self.var_of(p) else {
+                        return refuse(p.span(), "destructuring assignment is supported into local variables only");
+                    };
+                    self.mark_assigned(v);
+                    out.push(Stmt::Assign { var: v, rhs: Rhs::Copy(a) });
+                }
+                Ok(())
+            }
+            Expr::Field(f) => refuse(
+                f.span(),
+                "assigning to a field is not supported in a #[differentiable] function; build a new value instead",
+            ),
+            other => refuse(other.span(), "this assignment target is not supported in a #[differentiable] function"),
+        }
+    }
+
+    /// The variable a (possibly parenthesised / referenced) path expression names.
+    fn var_of(&self, e: &Expr) -> Option<VarId> {
+        match peel(e) {
+            Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| self.lookup(&i.to_string())).or_else(|| {
+                if p.path.segments.len() == 1 && p.path.segments[0].ident == "self" {
+                    self.lookup("self")
+                } else {
+                    None
+                }
+            }),
+            _ => None,
+        }
+    }
+
+    /// An index expression: integers, kept as written and bound to a temporary when not a
+    /// variable or literal (it is saved for the reverse sweep).
+    fn lower_index_atom(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Atom> {
+        if let Expr::Range(r) = peel(e) {
+            return refuse(r.span(), "range indexing (`x[a..b]`) is not supported in a #[differentiable] function; index elements `x[i]` in a loop");
+        }
+        self.lower_atom_expr(e, out)
+    }
+
+    /// Lowers `e` to an atom, binding a temporary when needed.
+    fn lower_atom_expr(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Atom> {
+        let rhs = self.lower_rhs(e, out)?;
+        Ok(self.atom_of(rhs, out))
+    }
+
+    fn atom_of(&mut self, rhs: Rhs, out: &mut Vec<Stmt>) -> Atom {
+        match rhs {
+            Rhs::Copy(a) => a,
+            other => {
+                let t = self.temp();
+                out.push(Stmt::Let { var: t, mutable: false, ty: None, init: Some(other) });
+                Atom::Var(t)
+            }
+        }
+    }
+
+    /// Lowers an expression to a right-hand side, emitting the statements it needs into `out`.
+    fn lower_rhs(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Rhs> {
+        match e {
+            Expr::Lit(_) => Ok(Rhs::Copy(Atom::Const(e.to_token_stream()))),
+            Expr::Path(p) => {
+                if let Some(v) = self.var_of(e) {
+                    Ok(Rhs::Copy(Atom::Var(v)))
+                } else if p.path.segments.len() == 1 && p.qself.is_none() && is_lowercase_ident(&p.path) {
+                    // An unknown lowercase name: a function item used as a value, or a typo. Keep
+                    // it as written; rustc reports unknown names better than we can.
+                    Ok(Rhs::Copy(Atom::Const(e.to_token_stream())))
+                } else {
+                    Ok(Rhs::Copy(Atom::Const(e.to_token_stream())))
+                }
+            }
+            Expr::Paren(p) => self.lower_rhs(&p.expr, out),
+            Expr::Group(g) => self.lower_rhs(&g.expr, out),
+            Expr::Reference(r) => {
+                if let Some(m) = &r.mutability {
+                    return refuse(m.span(), "`&mut` is not supported in a #[differentiable] function; pass values or shared references");
+                }
+                self.lower_rhs(&r.expr, out)
+            }
+            Expr::Unary(u) => match u.op {
+                UnOp::Neg(_) => {
+                    let a = self.lower_atom_expr(&u.expr, out)?;
+                    Ok(Rhs::Neg(a))
+                }
+                UnOp::Deref(_) => self.lower_rhs(&u.expr, out),
+                _ => self.opaque(e),
+            },
+            Expr::Binary(b) => {
+                if let Some(op) = arith_op(&b.op) {
+                    let l = self.lower_atom_expr(&b.left, out)?;
+                    let r = self.lower_atom_expr(&b.right, out)?;
+                    Ok(Rhs::Bin(op, l, r))
+                } else if compound_op(&b.op).is_some() {
+                    self.lower_expr_stmt(e, out)?;
+                    Ok(Rhs::Opaque(quote! { () }))
+                } else {
+                    // Comparisons, boolean logic and bit operations carry no derivative.
+                    self.opaque(e)
+                }
+            }
+            Expr::Cast(c) => {
+                if is_float_type(&c.ty) {
+                    let x = self.lower_atom_expr(&c.expr, out)?;
+                    Ok(Rhs::Cast { x, ty: (*c.ty).clone() })
+                } else {
+                    self.opaque(e)
+                }
+            }
+            Expr::MethodCall(mc) => self.lower_method(mc, out),
+            Expr::Call(c) => {
+                let Expr::Path(fp) = peel(&c.func) else {
+                    return refuse(c.func.span(), "only calls of named functions are supported in a #[differentiable] function");
+                };
+                let last = fp.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                if last == "stop_gradient" {
+                    return self.opaque(e);
+                }
+                if self.var_of(&c.func).is_some() {
+                    return refuse(c.func.span(), "calling a local variable is not supported in a #[differentiable] function (closures cannot be differentiated); call a named #[differentiable] function");
+                }
+                let (args, refs) = self.lower_args(c.args.iter(), out)?;
+                Ok(Rhs::Call { callee: Callee::Path(fp.path.clone()), args, refs, span: c.span() })
+            }
+            Expr::Index(ix) => {
+                let Some(base) = self.var_of(&ix.expr) else {
+                    if let Expr::Index(_) = peel(&ix.expr) {
+                        return refuse(ix.span(), "nested indexing `a[i][j]` is not supported in a #[differentiable] function; index a flat slice `a[i * n + j]`");
+                    }
+                    return refuse(ix.expr.span(), "indexing is supported on variables (slices, arrays, `Vec`s) only; bind the value to a `let` first");
+                };
+                let idx = self.lower_index_atom(&ix.index, out)?;
+                Ok(Rhs::Index { base, idx })
+            }
+            Expr::Field(f) => {
+                let base = self.lower_atom_expr(&f.base, out)?;
+                Ok(Rhs::Field { base, member: f.member.clone() })
+            }
+            Expr::Tuple(t) => {
+                if t.elems.is_empty() {
+                    return self.opaque(e);
+                }
+                let mut xs = Vec::new();
+                for x in &t.elems {
+                    xs.push(self.lower_atom_expr(x, out)?);
+                }
+                Ok(Rhs::Tuple(xs))
+            }
+            Expr::Array(a) => {
+                let mut xs = Vec::new();
+                for x in &a.elems {
+                    xs.push(self.lower_atom_expr(x, out)?);
+                }
+                Ok(Rhs::Array(xs))
+            }
+            Expr::Repeat(r) => {
+                let elem = self.lower_atom_expr(&r.expr, out)?;
+                let len = r.len.to_token_stream();
+                Ok(Rhs::Repeat { elem, len, vec: false })
+            }
+            Expr::Macro(m) => self.lower_macro(&m.mac, out),
+            Expr::If(_) | Expr::Match(_) | Expr::Block(_) | Expr::Loop(_) => {
+                let r = self.temp();
+                out.push(Stmt::Let { var: r, mutable: false, ty: None, init: None });
+                self.lower_control(e, Some(r), out)?;
+                Ok(Rhs::Copy(Atom::Var(r)))
+            }
+            Expr::While(_) | Expr::ForLoop(_) => {
+                self.lower_control(e, None, out)?;
+                Ok(Rhs::Opaque(quote! { () }))
+            }
+            Expr::Return(r) => {
+                if let Some(v) = &r.expr {
+                    let ret = self.ret;
+                    self.lower_into(v, ret, out)?;
+                }
+                out.push(Stmt::Return);
+                Err(Stop::Diverged)
+            }
+            Expr::Break(b) => {
+                let ctx = self.loop_target(b.label.as_ref(), b.span())?;
+                if let Some(v) = &b.expr {
+                    let Some(r) = ctx.1 else {
+                        return refuse(v.span(), "`break` with a value is only supported out of a `loop` whose value is used");
+                    };
+                    self.lower_into(v, r, out)?;
+                }
+                out.push(Stmt::Break { target: ctx.0 });
+                Err(Stop::Diverged)
+            }
+            Expr::Continue(c) => {
+                let ctx = self.loop_target(c.label.as_ref(), c.span())?;
+                self.loops[ctx.0].has_continue = true;
+                out.push(Stmt::Continue { target: ctx.0 });
+                Err(Stop::Diverged)
+            }
+            Expr::Range(_) => self.opaque(e),
+            Expr::Closure(c) => refuse(
+                c.span(),
+                "closures are not supported in a #[differentiable] function; move the code into a named #[differentiable] fn and call it",
+            ),
+            Expr::Unsafe(u) => refuse(u.unsafe_token.span(), "`unsafe` blocks are not supported in a #[differentiable] function; move the unsafe code into a helper and wrap its call in `stop_gradient(..)` if it needs no derivative"),
+            Expr::Async(a) => refuse(a.async_token.span(), "`async` blocks are not supported in a #[differentiable] function"),
+            Expr::Await(a) => refuse(a.await_token.span(), "`.await` is not supported in a #[differentiable] function"),
+            Expr::Try(t) => refuse(
+                t.question_token.span(),
+                "the `?` operator is not supported in a #[differentiable] function; handle the error before the call, or `match` on it",
+            ),
+            Expr::TryBlock(t) => refuse(t.span(), "`try` blocks are not supported in a #[differentiable] function"),
+            Expr::Struct(s) => refuse(
+                s.span(),
+                "struct literals are not supported in a #[differentiable] function yet; return a tuple instead",
+            ),
+            Expr::Let(l) => refuse(l.span(), "`let` expressions are only supported as `if let` / `while let` conditions"),
+            Expr::Assign(_) => {
+                self.lower_expr_stmt(e, out)?;
+                Ok(Rhs::Opaque(quote! { () }))
+            }
+            Expr::Yield(y) => refuse(y.span(), "`yield` is not supported in a #[differentiable] function"),
+            _ => refuse(e.span(), "this expression is not supported in a #[differentiable] function"),
+        }
+    }
+
+    fn opaque(&mut self, e: &Expr) -> R<Rhs> {
+        check_supported(e)?;
+        Ok(Rhs::Opaque(self.rename_opaque(e)))
+    }
+
+    /// Opaque code is emitted as written (user names are kept in the forward sweep).
+    fn rename_opaque(&self, e: &Expr) -> TokenStream {
+        e.to_token_stream()
+    }
+
+    fn loop_target(&self, label: Option<&syn::Lifetime>, span: Span) -> R<(LoopId, Option<VarId>)> {
+        match label {
+            None => match self.loop_stack.last() {
+                Some(c) => Ok((c.id, c.result)),
+                None => refuse(span, "`break`/`continue` outside of a loop"),
+            },
+            Some(l) => {
+                for c in self.loop_stack.iter().rev() {
+                    if self.loops[c.id].label.as_ref().is_some_and(|x| x.ident == l.ident) {
+                        return Ok((c.id, c.result));
+                    }
+                }
+                refuse(l.span(), "this label does not name an enclosing loop (labelled blocks are not supported in a #[differentiable] function)")
+            }
+        }
+    }
+
+    fn lower_method(&mut self, mc: &syn::ExprMethodCall, out: &mut Vec<Stmt>) -> R<Rhs> {
+        let name = mc.method.to_string();
+        if methods::is_constant_method(&name) {
+            return self.opaque(&Expr::MethodCall(mc.clone()));
+        }
+        if (name == "clone" || name == "to_owned") && mc.args.is_empty() {
+            return self.lower_rhs(&mc.receiver, out);
+        }
+        // `v.iter().sum()` / `v.iter().copied().sum()` / `v.iter().sum::<T>()`
+        if name == "sum" && mc.args.is_empty() {
+            let mut inner = peel(&mc.receiver);
+            if let Expr::MethodCall(m) = inner {
+                if (m.method == "copied" || m.method == "cloned") && m.args.is_empty() {
+                    inner = peel(&m.receiver);
+                }
+            }
+            if let Expr::MethodCall(m) = inner {
+                if m.method == "iter" && m.args.is_empty() {
+                    if let Some(base) = self.var_of(&m.receiver) {
+                        let len = self.temp();
+                        let recv = &m.receiver;
+                        out.push(Stmt::Let { var: len, mutable: false, ty: None, init: Some(Rhs::Opaque(quote! { #recv.len() })) });
+                        return Ok(Rhs::Sum { base, len: Atom::Var(len) });
+                    }
+                }
+            }
+            return refuse(mc.span(), "`sum` is supported as `v.iter().sum()` on a slice, array or `Vec` variable");
+        }
+        if name == "iter" || name == "map" || name == "fold" || name == "zip" || name == "enumerate" {
+            return refuse(
+                mc.method.span(),
+                format!("iterator adaptor `{name}` is not supported here in a #[differentiable] function; write a `for` loop over indices"),
+            );
+        }
+        if let Some(rule) = methods::rule(&name) {
+            if mc.args.len() == rule.args && mc.turbofish.is_none() {
+                let mut args = vec![self.lower_atom_expr(&mc.receiver, out)?];
+                for a in &mc.args {
+                    args.push(self.lower_atom_expr(a, out)?);
+                }
+                return Ok(Rhs::Method { name: mc.method.clone(), args });
+            }
+        }
+        let recv = self.lower_atom_expr(&mc.receiver, out)?;
+        let (rest, rest_refs) = self.lower_args(mc.args.iter(), out)?;
+        let mut args = vec![recv];
+        args.extend(rest);
+        let mut refs = vec![false];
+        refs.extend(rest_refs);
+        Ok(Rhs::Call { callee: Callee::Method(mc.method.clone()), args, refs, span: mc.span() })
+    }
+
+    /// Call arguments, remembering which were written `&arg`.
+    fn lower_args<'e>(&mut self, args: impl Iterator<Item = &'e Expr>, out: &mut Vec<Stmt>) -> R<(Vec<Atom>, Vec<bool>)> {
+        let mut atoms = Vec::new();
+        let mut refs = Vec::new();
+        for a in args {
+            match a {
+                Expr::Reference(r) if r.mutability.is_none() => {
+                    atoms.push(self.lower_atom_expr(&r.expr, out)?);
+                    refs.push(true);
+                }
+                _ => {
+                    atoms.push(self.lower_atom_expr(a, out)?);
+                    refs.push(false);
+                }
+            }
+        }
+        Ok((atoms, refs))
+    }
+
+    fn lower_macro(&mut self, mac: &syn::Macro, out: &mut Vec<Stmt>) -> R<Rhs> {
+        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        if name == "vec" {
+            if mac.tokens.is_empty() {
+                return Ok(Rhs::VecLit(Vec::new()));
+            }
+            let toks = &mac.tokens;
+            if let Ok(r) = syn::parse2::<syn::ExprRepeat>(quote! { [#toks] }) {
+                let elem = self.lower_atom_expr(&r.expr, out)?;
+                let len = r.len.to_token_stream();
+                return Ok(Rhs::Repeat { elem, len, vec: true });
+            }
+            if let Ok(a) = syn::parse2::<syn::ExprArray>(quote! { [#toks] }) {
+                let mut xs = Vec::new();
+                for x in &a.elems {
+                    xs.push(self.lower_atom_expr(x, out)?);
+                }
+                return Ok(Rhs::VecLit(xs));
+            }
+            return refuse(mac.span(), "could not read this `vec!`");
+        }
+        Ok(Rhs::Opaque(quote! { #mac }))
+    }
+
+    /// Lowers control flow; `result` receives the value when it is used as an expression.
+    fn lower_control(&mut self, e: &Expr, result: Option<VarId>, out: &mut Vec<Stmt>) -> R<()> {
+        match e {
+            Expr::Block(b) => {
+                if let Some(l) = &b.label {
+                    return refuse(l.span(), "labelled blocks are not supported in a #[differentiable] function; use a labelled `loop`");
+                }
+                let (block, div) = self.lower_block(&b.block.stmts, result)?;
+                out.push(Stmt::Scope(block));
+                if div { Err(Stop::Diverged) } else { Ok(()) }
+            }
+            Expr::If(i) => {
+                if let Expr::Let(l) = &*i.cond {
+                    // `if let P = e { A } else { B }` is `match e { P => A, _ => B }`.
+                    let scrut = &l.expr;
+                    check_supported(scrut)?;
+                    self.scopes.push(Vec::new());
+                    self.bind_pattern_names(&l.pat);
+                    let (then, d1) = self.lower_block(&i.then_branch.stmts, result)?;
+                    self.scopes.pop();
+                    let (els, d2) = self.lower_else(i.else_branch.as_ref().map(|(_, e)| &**e), result)?;
+                    let pat = &l.pat;
+                    out.push(Stmt::Branch {
+                        kind: BranchKind::Match { scrutinee: quote! { #scrut }, heads: vec![quote! { #pat }, quote! { _ }] },
+                        arms: vec![then, els],
+                        diverges: vec![d1, d2],
+                    });
+                    return if d1 && d2 { Err(Stop::Diverged) } else { Ok(()) };
+                }
+                check_supported(&i.cond)?;
+                let cond = i.cond.to_token_stream();
+                let (then, d1) = self.lower_block(&i.then_branch.stmts, result)?;
+                let (els, d2) = self.lower_else(i.else_branch.as_ref().map(|(_, e)| &**e), result)?;
+                out.push(Stmt::Branch { kind: BranchKind::If { cond }, arms: vec![then, els], diverges: vec![d1, d2] });
+                if d1 && d2 { Err(Stop::Diverged) } else { Ok(()) }
+            }
+            Expr::Match(m) => {
+                check_supported(&m.expr)?;
+                let scrutinee = m.expr.to_token_stream();
+                let mut arms = Vec::new();
+                let mut heads = Vec::new();
+                let mut diverges = Vec::new();
+                let mut all_div = true;
+                for arm in &m.arms {
+                    self.scopes.push(Vec::new());
+                    self.bind_pattern_names(&arm.pat);
+                    let pat = &arm.pat;
+                    let head = match &arm.guard {
+                        Some((_, g)) => {
+                            check_supported(g)?;
+                            quote! { #pat if #g }
+                        }
+                        None => quote! { #pat },
+                    };
+                    let stmts = match &*arm.body {
+                        Expr::Block(b) if b.label.is_none() => b.block.stmts.clone(),
+                        other => vec![SynStmt::Expr(other.clone(), None)],
+                    };
+                    let (block, div) = self.lower_block(&stmts, result)?;
+                    self.scopes.pop();
+                    all_div &= div;
+                    heads.push(head);
+                    arms.push(block);
+                    diverges.push(div);
+                }
+                out.push(Stmt::Branch { kind: BranchKind::Match { scrutinee, heads }, arms, diverges });
+                if all_div { Err(Stop::Diverged) } else { Ok(()) }
+            }
+            Expr::Loop(l) => {
+                let id = self.new_loop(l.label.as_ref().map(|l| l.name.clone()));
+                self.loop_stack.push(LoopCtx { id, result });
+                let r = self.lower_block(&l.body.stmts, None);
+                self.loop_stack.pop();
+                let (body, _) = r?;
+                out.push(Stmt::Loop { id, body });
+                Ok(())
+            }
+            Expr::While(w) => {
+                let id = self.new_loop(w.label.as_ref().map(|l| l.name.clone()));
+                self.loop_stack.push(LoopCtx { id, result: None });
+                let r = self.lower_while(w, id);
+                self.loop_stack.pop();
+                out.push(Stmt::Loop { id, body: r? });
+                Ok(())
+            }
+            Expr::ForLoop(f) => self.lower_for(f, out),
+            _ => {
+                let r = self.lower_rhs(e, out)?;
+                if let Some(t) = result {
+                    self.mark_assigned(t);
+                    out.push(Stmt::Assign { var: t, rhs: r });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn lower_else(&mut self, e: Option<&Expr>, result: Option<VarId>) -> Result<(Block, bool), syn::Error> {
+        match e {
+            None => Ok((Block::default(), false)),
+            Some(Expr::Block(b)) if b.label.is_none() => self.lower_block(&b.block.stmts, result),
+            Some(other) => {
+                // `else if ..`: a block holding the nested `if`.
+                let mut out = Vec::new();
+                match self.lower_control(other, result, &mut out) {
+                    Ok(()) => Ok((Block { stmts: out }, false)),
+                    Err(Stop::Diverged) => Ok((Block { stmts: out }, true)),
+                    Err(Stop::Err(e)) => Err(e),
+                }
+            }
+        }
+    }
+
+    fn new_loop(&mut self, label: Option<syn::Lifetime>) -> LoopId {
+        self.loops.push(LoopInfo { label, has_continue: false });
+        self.loops.len() - 1
+    }
+
+    /// `while c { body }` is `loop { if !(c) { break } body }`; `while let P = e { body }` is
+    /// `loop { match e { P => body, _ => break } }`.
+    fn lower_while(&mut self, w: &syn::ExprWhile, id: LoopId) -> Result<Block, syn::Error> {
+        let mut stmts = Vec::new();
+        if let Expr::Let(l) = &*w.cond {
+            check_supported(&l.expr).map_err(stop_err)?;
+            self.scopes.push(Vec::new());
+            self.bind_pattern_names(&l.pat);
+            let (body, _) = self.lower_block(&w.body.stmts, None)?;
+            self.scopes.pop();
+            let (pat, scrut) = (&l.pat, &l.expr);
+            let body_div = false;
+            let brk = Block { stmts: vec![Stmt::Break { target: id }] };
+            stmts.push(Stmt::Branch {
+                kind: BranchKind::Match { scrutinee: quote! { #scrut }, heads: vec![quote! { #pat }, quote! { _ }] },
+                arms: vec![body, brk],
+                diverges: vec![body_div, true],
+            });
+            return Ok(Block { stmts });
+        }
+        check_supported(&w.cond).map_err(stop_err)?;
+        let cond = &w.cond;
+        stmts.push(Stmt::Branch {
+            kind: BranchKind::If { cond: quote! { !(#cond) } },
+            arms: vec![Block { stmts: vec![Stmt::Break { target: id }] }, Block::default()],
+            diverges: vec![true, false],
+        });
+        let (body, _) = self.lower_block(&w.body.stmts, None)?;
+        stmts.push(Stmt::Scope(body));
+        Ok(Block { stmts })
+    }
+
+    /// `for` loops: over the elements of slices, arrays and `Vec`s (by index, so element
+    /// gradients land in the right place), or over any iterator of constants (ranges).
+    fn lower_for(&mut self, f: &syn::ExprForLoop, out: &mut Vec<Stmt>) -> R<()> {
+        let label = f.label.as_ref().map(|l| l.name.clone());
+        let span = f.for_token.span();
+        // Recognise container iteration: `v`, `&v`, `v.iter()`, `v.iter().enumerate()`,
+        // `v.iter().zip(w.iter())` with `v`, `w` variables.
+        let shape = self.container_shape(&f.expr);
+        if let Some(shape) = shape {
+            return self.lower_for_container(f, shape, label, out);
+        }
+        // An iterator of constants (ranges, `.rev()`, `.step_by(k)`, ...): the loop is
+        // `let mut it = IntoIterator::into_iter(e); while let Some(P) = it.next() { body }`.
+        check_supported(&f.expr)?;
+        if !is_range_iter(&f.expr) {
+            let uses = self.vars_in(&f.expr);
+            self.iter_uses.push((uses, f.expr.span()));
+        }
+        let it = self.temp();
+        let iter_expr = &f.expr;
+        out.push(Stmt::Let {
+            var: it,
+            mutable: true,
+            ty: None,
+            init: Some(Rhs::Opaque(quote! { ::core::iter::IntoIterator::into_iter(#iter_expr) })),
+        });
+        let it_ident = self.vars[it].ident.clone();
+        let id = self.new_loop(label);
+        self.loop_stack.push(LoopCtx { id, result: None });
+        self.scopes.push(Vec::new());
+        self.bind_pattern_names(&f.pat);
+        let r = self.lower_block(&f.body.stmts, None);
+        self.scopes.pop();
+        self.loop_stack.pop();
+        let (body, body_div) = r?;
+        let pat = &f.pat;
+        let brk = Block { stmts: vec![Stmt::Break { target: id }] };
+        let stmts = vec![Stmt::Branch {
+            kind: BranchKind::Match {
+                scrutinee: quote! { ::core::iter::Iterator::next(&mut #it_ident) },
+                heads: vec![quote! { ::core::option::Option::Some(#pat) }, quote! { ::core::option::Option::None }],
+            },
+            arms: vec![body, brk],
+            diverges: vec![body_div, true],
+        }];
+        let _ = span;
+        out.push(Stmt::Loop { id, body: Block { stmts } });
+        Ok(())
+    }
+
+    /// `for P in v.iter()` and friends: the containers iterated over and whether the index is
+    /// bound too (`enumerate`).
+    fn container_shape(&self, e: &Expr) -> Option<(Vec<VarId>, bool)> {
+        let e = peel(e);
+        if let Some(v) = self.var_of(e) {
+            return Some((vec![v], false));
+        }
+        let Expr::MethodCall(mc) = e else { return None };
+        let iter_of = |x: &Expr| -> Option<VarId> {
+            match peel(x) {
+                Expr::MethodCall(m) if (m.method == "iter" || m.method == "copied" || m.method == "cloned") && m.args.is_empty() => {
+                    if m.method == "iter" {
+                        self.var_of(&m.receiver)
+                    } else {
+                        match peel(&m.receiver) {
+                            Expr::MethodCall(i) if i.method == "iter" && i.args.is_empty() => self.var_of(&i.receiver),
+                            _ => None,
+                        }
+                    }
+                }
+                other => self.var_of(other),
+            }
+        };
+        match mc.method.to_string().as_str() {
+            "iter" | "copied" | "cloned" if mc.args.is_empty() => iter_of(e).map(|v| (vec![v], false)),
+            "enumerate" if mc.args.is_empty() => iter_of(&mc.receiver).map(|v| (vec![v], true)),
+            "zip" if mc.args.len() == 1 => {
+                let a = iter_of(&mc.receiver)?;
+                let b = iter_of(&mc.args[0])?;
+                Some((vec![a, b], false))
+            }
+            _ => None,
+        }
+    }
+
+    fn lower_for_container(&mut self, f: &syn::ExprForLoop, (bases, enumerate): (Vec<VarId>, bool), label: Option<syn::Lifetime>, out: &mut Vec<Stmt>) -> R<()> {
+        // let n = v.len() (min over zipped containers); let mut k = 0;
+        let n = self.temp();
+        let lens: Vec<TokenStream> = bases.iter().map(|b| { let i = &self.vars[*b].ident; quote! { #i.len() } }).collect();
+        let len_expr = lens.iter().skip(1).fold(lens[0].clone(), |acc, l| quote! { ::core::cmp::min(#acc, #l) });
+        out.push(Stmt::Let { var: n, mutable: false, ty: None, init: Some(Rhs::Opaque(len_expr)) });
+        let k = self.temp();
+        out.push(Stmt::Let { var: k, mutable: true, ty: None, init: Some(Rhs::Opaque(quote! { 0usize })) });
+        let (n_id, k_id) = (self.vars[n].ident.clone(), self.vars[k].ident.clone());
+        let id = self.new_loop(label);
+        self.loop_stack.push(LoopCtx { id, result: None });
+        self.scopes.push(Vec::new());
+        let r = (|| -> R<Block> {
+            let mut body = Vec::new();
+            // if k >= n { break }  let i = k; k += 1;
+            body.push(Stmt::Branch {
+                kind: BranchKind::If { cond: quote! { #k_id >= #n_id } },
+                arms: vec![Block { stmts: vec![Stmt::Break { target: id }] }, Block::default()],
+                diverges: vec![true, false],
+            });
+            let i = self.temp();
+            body.push(Stmt::Let { var: i, mutable: false, ty: None, init: Some(Rhs::Opaque(quote! { #k_id })) });
+            self.mark_assigned(k);
+            body.push(Stmt::Assign { var: k, rhs: Rhs::Opaque(quote! { #k_id + 1 }) });
+            let elems: Vec<Atom> = bases
+                .iter()
+                .map(|b| {
+                    let t = self.temp();
+                    body.push(Stmt::Let { var: t, mutable: false, ty: None, init: Some(Rhs::Index { base: *b, idx: Atom::Var(i) }) });
+                    Atom::Var(t)
+                })
+                .collect();
+            match (&*f.pat, enumerate, elems.len()) {
+                (p, false, 1) => self.bind_atom(p, None, elems[0].clone(), &mut body)?,
+                (Pat::Tuple(t), true, 1) if t.elems.len() == 2 => {
+                    self.bind_atom(&t.elems[0], None, Atom::Var(i), &mut body)?;
+                    self.bind_atom(&t.elems[1], None, elems[0].clone(), &mut body)?;
+                }
+                (Pat::Tuple(t), false, 2) if t.elems.len() == 2 => {
+                    self.bind_atom(&t.elems[0], None, elems[0].clone(), &mut body)?;
+                    self.bind_atom(&t.elems[1], None, elems[1].clone(), &mut body)?;
+                }
+                (p, _, _) => return refuse(p.span(), "this loop pattern does not fit the iterator; write `(i, x)` for `enumerate` and `(a, b)` for `zip`"),
+            }
+            let (inner, _) = self.lower_block(&f.body.stmts, None)?;
+            body.push(Stmt::Scope(inner));
+            Ok(Block { stmts: body })
+        })();
+        self.scopes.pop();
+        self.loop_stack.pop();
+        out.push(Stmt::Loop { id, body: r? });
+        Ok(())
+    }
+
+    /// The variables an expression mentions.
+    fn vars_in(&self, e: &Expr) -> Vec<VarId> {
+        struct Names<'a>(&'a Lowerer, Vec<VarId>);
+        impl<'ast> syn::visit::Visit<'ast> for Names<'_> {
+            fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+                if let Some(i) = p.path.get_ident() {
+                    if let Some(v) = self.0.lookup(&i.to_string()) {
+                        self.1.push(v);
+                    }
+                }
+            }
+        }
+        let mut n = Names(self, Vec::new());
+        syn::visit::Visit::visit_expr(&mut n, e);
+        n.1
+    }
+}
+
+/// Whether an expression is made only of constructs the macro can pass through as written.
+fn check_supported(e: &Expr) -> R<()> {
+    struct Check(Option<syn::Error>);
+    impl<'ast> syn::visit::Visit<'ast> for Check {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            if self.0.is_some() {
+                return;
+            }
+            let msg = match e {
+                Expr::Closure(_) => Some("closures are not supported in a #[differentiable] function; move the code into a named fn"),
+                Expr::Unsafe(_) => Some("`unsafe` blocks are not supported in a #[differentiable] function"),
+                Expr::Async(_) => Some("`async` blocks are not supported in a #[differentiable] function"),
+                Expr::Await(_) => Some("`.await` is not supported in a #[differentiable] function"),
+                Expr::Try(_) => Some("the `?` operator is not supported in a #[differentiable] function; handle the error before the call, or `match` on it"),
+                Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => {
+                    Some("control flow inside a condition or other non-differentiable expression is not supported; move it into a statement")
+                }
+                _ => None,
+            };
+            if let Some(m) = msg {
+                self.0 = Some(syn::Error::new(e.span(), m));
+                return;
+            }
+            syn::visit::visit_expr(self, e);
+        }
+    }
+    let mut c = Check(None);
+    syn::visit::Visit::visit_expr(&mut c, e);
+    match c.0 {
+        Some(err) => Err(Stop::Err(err)),
+        None => Ok(()),
+    }
+}
+
+fn stop_err(s: Stop) -> syn::Error {
+    match s {
+        Stop::Err(e) => e,
+        Stop::Diverged => syn::Error::new(Span::call_site(), "unexpected divergence"),
+    }
+}
+
+/// A range, possibly adapted (`(a..b).rev()`, `.step_by(k)`, `.skip(k)`, `.take(k)`): its items
+/// are integers whatever its bounds mention.
+fn is_range_iter(e: &Expr) -> bool {
+    match peel(e) {
+        Expr::Range(_) => true,
+        Expr::MethodCall(m) => {
+            matches!(m.method.to_string().as_str(), "rev" | "step_by" | "skip" | "take" | "chain") && is_range_iter(&m.receiver)
+        }
+        _ => false,
+    }
+}
+
+/// Strips parentheses, groups and `&`.
+pub fn peel(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => peel(&p.expr),
+        Expr::Group(g) => peel(&g.expr),
+        Expr::Reference(r) if r.mutability.is_none() => peel(&r.expr),
+        _ => e,
+    }
+}
+
+fn is_lowercase_ident(p: &syn::Path) -> bool {
+    p.get_ident().is_some_and(|i| i.to_string().chars().next().is_some_and(|c| c.is_lowercase()))
+}
+
+fn arith_op(op: &SynBinOp) -> Option<BinOp> {
+    Some(match op {
+        SynBinOp::Add(_) => BinOp::Add,
+        SynBinOp::Sub(_) => BinOp::Sub,
+        SynBinOp::Mul(_) => BinOp::Mul,
+        SynBinOp::Div(_) => BinOp::Div,
+        SynBinOp::Rem(_) => BinOp::Rem,
+        _ => return None,
+    })
+}
+
+fn compound_op(op: &SynBinOp) -> Option<BinOp> {
+    Some(match op {
+        SynBinOp::AddAssign(_) => BinOp::Add,
+        SynBinOp::SubAssign(_) => BinOp::Sub,
+        SynBinOp::MulAssign(_) => BinOp::Mul,
+        SynBinOp::DivAssign(_) => BinOp::Div,
+        SynBinOp::RemAssign(_) => BinOp::Rem,
+        _ => return None,
+    })
+}
+
+/// Float target types of `as` casts carry derivatives; integer, `bool` and `char` ones do not.
+fn is_float_type(t: &syn::Type) -> bool {
+    match t {
+        syn::Type::Path(p) => p.path.get_ident().is_some_and(|i| i == "f32" || i == "f64"),
+        syn::Type::Paren(p) => is_float_type(&p.elem),
+        syn::Type::Group(g) => is_float_type(&g.elem),
+        _ => false,
+    }
+}
