@@ -33,13 +33,13 @@ fn main() {
     for step in 0..100 {
         let (z, grad) = f_grad(x);
         if matches!(step, 0 | 1 | 2 | 10 | 50 | 99) {
-            println!("step {step:>2}: x = {x:<10} f(x) = {z:<14e} df/dx = {grad}");
+            println!("step {step:>2}: x = {x:<10} f(x) = {z:<11.7} df/dx = {grad}");
         }
         x -= learning_rate * grad;
     }
     // The seed prints the variable; numpy shows the shortest decimal that round-trips, as `{}` does.
     println!("<Variable shape=() dtype=float32, numpy={x}>");
-    println!("x after 100 steps: {x} (exactly {:.16} as f64), f(x) = {:e}", f64::from(x), f(x));
+    println!("x after 100 steps: {x} (exactly {:.16} as f64), f(x) = {}", f64::from(x), f(x));
     match tf_reference::load().and_then(|json| tf_reference::number(&json, "gd_manual")) {
         Some(tf) => println!(
             "TensorFlow 2.21 (seeds_tf.json gd_manual): {tf:.16} -> {}",
