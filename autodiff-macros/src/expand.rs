@@ -126,11 +126,15 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
         sig,
         rt: rt.clone(),
     };
+    // Companions (what other differentiable functions call) differentiate every parameter the
+    // user did not exclude: the default set, or exactly `wrt(..)` when given. A caller passing a
+    // varying value to any other parameter gets a compile error, never a silent zero.
+    let default_diff = if args.wrt.is_some() { wrt.clone() } else { default_diff };
     let all_act = activity::analyze(&func, &default_diff.iter().map(|k| param_vars[*k]).collect::<Vec<_>>());
-    for (uses, span) in &func.iter_uses {
+    for (uses, expr) in &func.iter_uses {
         if uses.iter().any(|v| all_act.varied(*v)) {
-            return Err(syn::Error::new(
-                *span,
+            return Err(syn::Error::new_spanned(
+                expr,
                 "this `for` loop iterates over differentiable values with an iterator the macro cannot follow; \
                  write `for i in 0..v.len()` and index `v[i]`, or iterate `v.iter()`, `v.iter().enumerate()` or `v.iter().zip(w.iter())`",
             ));

@@ -156,7 +156,8 @@ impl FwdGen<'_> {
     fn def(&self, rhs: &Rhs) -> TokenStream {
         let rt = self.rt;
         let (p, dp) = (naming::fixed("__p"), naming::fixed("__dp"));
-        if let Rhs::Call { callee, args, refs, span } = rhs {
+        let varying_call = matches!(rhs, Rhs::Call { args, .. } if args.iter().any(|a| self.act.active_atom(a).is_some()));
+        if let (Rhs::Call { callee, args, refs, span }, true) = (rhs, varying_call) {
             let mut argv: Vec<TokenStream> = args
                 .iter()
                 .zip(refs)

@@ -118,9 +118,9 @@ pub struct Func {
     pub body: Block,
     /// The variable holding the return value.
     pub ret: VarId,
-    /// Variables referenced by opaque iterator expressions of `for` loops, with the loop's span
+    /// Variables referenced by opaque iterator expressions of `for` loops, with the expression
     /// (they must not be differentiable).
-    pub iter_uses: Vec<(Vec<VarId>, Span)>,
+    pub iter_uses: Vec<(Vec<VarId>, TokenStream)>,
 }
 
 impl Rhs {

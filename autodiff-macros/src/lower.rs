@@ -32,6 +32,11 @@ fn refuse<T>(span: Span, msg: impl std::fmt::Display) -> R<T> {
     Err(Stop::Err(syn::Error::new(span, msg)))
 }
 
+/// An error covering every token of `node` (on stable, a single span covers only one token).
+fn refuse_at<T>(node: &impl ToTokens, msg: impl std::fmt::Display) -> R<T> {
+    Err(Stop::Err(syn::Error::new_spanned(node, msg)))
+}
+
 /// A parameter of the function being lowered.
 pub struct ParamIn {
     pub ident: proc_macro2::Ident,
@@ -49,7 +54,7 @@ pub struct Lowerer {
     scopes: Vec<Vec<(String, VarId)>>,
     loop_stack: Vec<LoopCtx>,
     ntemps: usize,
-    iter_uses: Vec<(Vec<VarId>, Span)>,
+    iter_uses: Vec<(Vec<VarId>, TokenStream)>,
     ret: VarId,
     /// Items (`const`, `fn`, `use`) declared in the body, hoisted to the top of generated functions.
     pub items: Vec<TokenStream>,
@@ -148,7 +153,7 @@ impl Lowerer {
                     syn::Item::Const(_) | syn::Item::Fn(_) | syn::Item::Use(_) | syn::Item::Static(_) => {
                         self.items.push(item.to_token_stream())
                     }
-                    other => return refuse(other.span(), "this item is not supported inside a #[differentiable] function; move it outside the function"),
+                    other => return refuse_at(&other, "this item is not supported inside a #[differentiable] function; move it outside the function"),
                 }
                 Ok(())
             }
@@ -163,7 +168,7 @@ impl Lowerer {
     fn lower_local(&mut self, local: &syn::Local, out: &mut Vec<Stmt>) -> R<()> {
         if let Some(init) = &local.init {
             if let Some((_, diverge)) = &init.diverge {
-                return refuse(diverge.span(), "`let ... else` is not supported in a #[differentiable] function; use `match` instead");
+                return refuse_at(&diverge, "`let ... else` is not supported in a #[differentiable] function; use `match` instead");
             }
             self.bind_pattern(&local.pat, None, Some(&init.expr), out)
         } else {
@@ -177,10 +182,10 @@ impl Lowerer {
             Pat::Type(pt) => self.bind_pattern(&pt.pat, Some(&pt.ty), init, out),
             Pat::Ident(pi) => {
                 if pi.by_ref.is_some() {
-                    return refuse(pi.span(), "`ref` bindings are not supported in a #[differentiable] function; bind by value");
+                    return refuse_at(&pi, "`ref` bindings are not supported in a #[differentiable] function; bind by value");
                 }
                 if let Some((_, sub)) = &pi.subpat {
-                    return refuse(sub.span(), "`name @ pattern` bindings are not supported in a #[differentiable] function");
+                    return refuse_at(&sub, "`name @ pattern` bindings are not supported in a #[differentiable] function");
                 }
                 let rhs = match init {
                     Some(e) => Some(self.lower_rhs(e, out)?),
@@ -201,7 +206,7 @@ impl Lowerer {
             Pat::Paren(pp) => self.bind_pattern(&pp.pat, ty, init, out),
             Pat::Tuple(pt) => {
                 let Some(init) = init else {
-                    return refuse(pt.span(), "a tuple pattern needs an initializer here; declare each name with its own `let`");
+                    return refuse_at(&pt, "a tuple pattern needs an initializer here; declare each name with its own `let`");
                 };
                 let elem_tys: Vec<Option<syn::Type>> = match ty {
                     Some(syn::Type::Tuple(tt)) if tt.elems.len() == pt.elems.len() => tt.elems.iter().cloned().map(Some).collect(),
@@ -233,8 +238,7 @@ impl Lowerer {
                 }
                 Ok(())
             }
-            other => refuse(
-                other.span(),
+            other => refuse_at(&other,
                 "this pattern is not supported in a #[differentiable] function; bind names, tuples of names or `_`",
             ),
         }
@@ -265,7 +269,7 @@ impl Lowerer {
                 }
                 Ok(())
             }
-            other => refuse(other.span(), "this pattern is not supported in a #[differentiable] function; bind names, tuples of names or `_`"),
+            other => refuse_at(&other, "this pattern is not supported in a #[differentiable] function; bind names, tuples of names or `_`"),
         }
     }
 
@@ -308,7 +312,7 @@ impl Lowerer {
             Expr::Paren(p) => self.lower_expr_stmt(&p.expr, out),
             Expr::MethodCall(mc) if mc.method == "push" && mc.args.len() == 1 => {
                 let Some(base) = self.var_of(&mc.receiver) else {
-                    return refuse(mc.receiver.span(), "`push` is supported on a local `Vec` variable only");
+                    return refuse_at(&mc.receiver, "`push` is supported on a local `Vec` variable only");
                 };
                 let len = self.temp();
                 let recv = &self.vars[base].ident;
@@ -339,7 +343,7 @@ impl Lowerer {
         match peel(place) {
             Expr::Path(_) => {
                 let Some(v) = self.var_of(place) else {
-                    return refuse(place.span(), "assignment to something other than a local variable is not supported in a #[differentiable] function");
+                    return refuse_at(&place, "assignment to something other than a local variable is not supported in a #[differentiable] function");
                 };
                 let rhs = match op {
                     None => self.lower_rhs(value, out)?,
@@ -354,7 +358,7 @@ impl Lowerer {
             }
             Expr::Index(ix) => {
                 let Some(base) = self.var_of(&ix.expr) else {
-                    return refuse(ix.expr.span(), "element writes are supported on a local array or `Vec` variable only (`y[i] = e`)");
+                    return refuse_at(&ix.expr, "element writes are supported on a local array or `Vec` variable only (`y[i] = e`)");
                 };
                 let idx = self.lower_index_atom(&ix.index, out)?;
                 let val = match op {
@@ -379,10 +383,10 @@ impl Lowerer {
             Expr::Tuple(t) if op.is_none() => {
                 // `(a, b) = (e1, e2)`: evaluate every right-hand side first.
                 let Expr::Tuple(rt) = peel(value) else {
-                    return refuse(value.span(), "destructuring assignment needs a tuple expression on the right");
+                    return refuse_at(&value, "destructuring assignment needs a tuple expression on the right");
                 };
                 if rt.elems.len() != t.elems.len() {
-                    return refuse(value.span(), "tuple arity mismatch");
+                    return refuse_at(&value, "tuple arity mismatch");
                 }
                 let mut atoms = Vec::new();
                 for e in &rt.elems {
@@ -394,18 +398,17 @@ impl Lowerer {
                 }
                 for (p, a) in t.elems.iter().zip(atoms) {
                     let Some(v) = self.var_of(p) else {
-                        return refuse(p.span(), "destructuring assignment is supported into local variables only");
+                        return refuse_at(&p, "destructuring assignment is supported into local variables only");
                     };
                     self.mark_assigned(v);
                     out.push(Stmt::Assign { var: v, rhs: Rhs::Copy(a) });
                 }
                 Ok(())
             }
-            Expr::Field(f) => refuse(
-                f.span(),
+            Expr::Field(f) => refuse_at(&f,
                 "assigning to a field is not supported in a #[differentiable] function; build a new value instead",
             ),
-            other => refuse(other.span(), "this assignment target is not supported in a #[differentiable] function"),
+            other => refuse_at(&other, "this assignment target is not supported in a #[differentiable] function"),
         }
     }
 
@@ -427,7 +430,7 @@ impl Lowerer {
     /// variable or literal (it is saved for the reverse sweep).
     fn lower_index_atom(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Atom> {
         if let Expr::Range(r) = peel(e) {
-            return refuse(r.span(), "range indexing (`x[a..b]`) is not supported in a #[differentiable] function; index elements `x[i]` in a loop");
+            return refuse_at(&r, "range indexing (`x[a..b]`) is not supported in a #[differentiable] function; index elements `x[i]` in a loop");
         }
         self.lower_atom_expr(e, out)
     }
@@ -468,7 +471,7 @@ impl Lowerer {
             Expr::Group(g) => self.lower_rhs(&g.expr, out),
             Expr::Reference(r) => {
                 if let Some(m) = &r.mutability {
-                    return refuse(m.span(), "`&mut` is not supported in a #[differentiable] function; pass values or shared references");
+                    return refuse_at(&m, "`&mut` is not supported in a #[differentiable] function; pass values or shared references");
                 }
                 self.lower_rhs(&r.expr, out)
             }
@@ -504,14 +507,14 @@ impl Lowerer {
             Expr::MethodCall(mc) => self.lower_method(mc, out),
             Expr::Call(c) => {
                 let Expr::Path(fp) = peel(&c.func) else {
-                    return refuse(c.func.span(), "only calls of named functions are supported in a #[differentiable] function");
+                    return refuse_at(&c.func, "only calls of named functions are supported in a #[differentiable] function");
                 };
                 let last = fp.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
                 if last == "stop_gradient" {
                     return self.opaque(e);
                 }
                 if self.var_of(&c.func).is_some() {
-                    return refuse(c.func.span(), "calling a local variable is not supported in a #[differentiable] function (closures cannot be differentiated); call a named #[differentiable] function");
+                    return refuse_at(&c.func, "calling a local variable is not supported in a #[differentiable] function (closures cannot be differentiated); call a named #[differentiable] function");
                 }
                 let (args, refs) = self.lower_args(c.args.iter(), out)?;
                 Ok(Rhs::Call { callee: Callee::Path(fp.path.clone()), args, refs, span: c.span() })
@@ -519,9 +522,9 @@ impl Lowerer {
             Expr::Index(ix) => {
                 let Some(base) = self.var_of(&ix.expr) else {
                     if let Expr::Index(_) = peel(&ix.expr) {
-                        return refuse(ix.span(), "nested indexing `a[i][j]` is not supported in a #[differentiable] function; index a flat slice `a[i * n + j]`");
+                        return refuse_at(&ix, "nested indexing `a[i][j]` is not supported in a #[differentiable] function; index a flat slice `a[i * n + j]`");
                     }
-                    return refuse(ix.expr.span(), "indexing is supported on variables (slices, arrays, `Vec`s) only; bind the value to a `let` first");
+                    return refuse_at(&ix.expr, "indexing is supported on variables (slices, arrays, `Vec`s) only; bind the value to a `let` first");
                 };
                 let idx = self.lower_index_atom(&ix.index, out)?;
                 Ok(Rhs::Index { base, idx })
@@ -575,7 +578,7 @@ impl Lowerer {
                 let ctx = self.loop_target(b.label.as_ref(), b.span())?;
                 if let Some(v) = &b.expr {
                     let Some(r) = ctx.1 else {
-                        return refuse(v.span(), "`break` with a value is only supported out of a `loop` whose value is used");
+                        return refuse_at(&v, "`break` with a value is only supported out of a `loop` whose value is used");
                     };
                     self.lower_into(v, r, out)?;
                 }
@@ -589,29 +592,26 @@ impl Lowerer {
                 Err(Stop::Diverged)
             }
             Expr::Range(_) => self.opaque(e),
-            Expr::Closure(c) => refuse(
-                c.span(),
+            Expr::Closure(c) => refuse_at(&c,
                 "closures are not supported in a #[differentiable] function; move the code into a named #[differentiable] fn and call it",
             ),
-            Expr::Unsafe(u) => refuse(u.unsafe_token.span(), "`unsafe` blocks are not supported in a #[differentiable] function; move the unsafe code into a helper and wrap its call in `stop_gradient(..)` if it needs no derivative"),
-            Expr::Async(a) => refuse(a.async_token.span(), "`async` blocks are not supported in a #[differentiable] function"),
-            Expr::Await(a) => refuse(a.await_token.span(), "`.await` is not supported in a #[differentiable] function"),
-            Expr::Try(t) => refuse(
-                t.question_token.span(),
+            Expr::Unsafe(u) => refuse_at(&u.unsafe_token, "`unsafe` blocks are not supported in a #[differentiable] function; move the unsafe code into a helper and wrap its call in `stop_gradient(..)` if it needs no derivative"),
+            Expr::Async(a) => refuse_at(&a.async_token, "`async` blocks are not supported in a #[differentiable] function"),
+            Expr::Await(a) => refuse_at(&a.await_token, "`.await` is not supported in a #[differentiable] function"),
+            Expr::Try(t) => refuse_at(&t.question_token,
                 "the `?` operator is not supported in a #[differentiable] function; handle the error before the call, or `match` on it",
             ),
-            Expr::TryBlock(t) => refuse(t.span(), "`try` blocks are not supported in a #[differentiable] function"),
-            Expr::Struct(s) => refuse(
-                s.span(),
+            Expr::TryBlock(t) => refuse_at(&t, "`try` blocks are not supported in a #[differentiable] function"),
+            Expr::Struct(s) => refuse_at(&s,
                 "struct literals are not supported in a #[differentiable] function yet; return a tuple instead",
             ),
-            Expr::Let(l) => refuse(l.span(), "`let` expressions are only supported as `if let` / `while let` conditions"),
+            Expr::Let(l) => refuse_at(&l, "`let` expressions are only supported as `if let` / `while let` conditions"),
             Expr::Assign(_) => {
                 self.lower_expr_stmt(e, out)?;
                 Ok(Rhs::Opaque(quote! { () }))
             }
-            Expr::Yield(y) => refuse(y.span(), "`yield` is not supported in a #[differentiable] function"),
-            _ => refuse(e.span(), "this expression is not supported in a #[differentiable] function"),
+            Expr::Yield(y) => refuse_at(&y, "`yield` is not supported in a #[differentiable] function"),
+            _ => refuse_at(&e, "this expression is not supported in a #[differentiable] function"),
         }
     }
 
@@ -637,7 +637,7 @@ impl Lowerer {
                         return Ok((c.id, c.result));
                     }
                 }
-                refuse(l.span(), "this label does not name an enclosing loop (labelled blocks are not supported in a #[differentiable] function)")
+                refuse_at(&l, "this label does not name an enclosing loop (labelled blocks are not supported in a #[differentiable] function)")
             }
         }
     }
@@ -668,11 +668,10 @@ impl Lowerer {
                     }
                 }
             }
-            return refuse(mc.span(), "`sum` is supported as `v.iter().sum()` on a slice, array or `Vec` variable");
+            return refuse_at(&mc, "`sum` is supported as `v.iter().sum()` on a slice, array or `Vec` variable");
         }
         if name == "iter" || name == "map" || name == "fold" || name == "zip" || name == "enumerate" {
-            return refuse(
-                mc.method.span(),
+            return refuse_at(&mc.method,
                 format!("iterator adaptor `{name}` is not supported here in a #[differentiable] function; write a `for` loop over indices"),
             );
         }
@@ -732,7 +731,7 @@ impl Lowerer {
                 }
                 return Ok(Rhs::VecLit(xs));
             }
-            return refuse(mac.span(), "could not read this `vec!`");
+            return refuse_at(&mac, "could not read this `vec!`");
         }
         Ok(Rhs::Opaque(quote! { #mac }))
     }
@@ -742,7 +741,7 @@ impl Lowerer {
         match e {
             Expr::Block(b) => {
                 if let Some(l) = &b.label {
-                    return refuse(l.span(), "labelled blocks are not supported in a #[differentiable] function; use a labelled `loop`");
+                    return refuse_at(&l, "labelled blocks are not supported in a #[differentiable] function; use a labelled `loop`");
                 }
                 let (block, div) = self.lower_block(&b.block.stmts, result)?;
                 out.push(Stmt::Scope(block));
@@ -903,7 +902,7 @@ impl Lowerer {
         check_supported(&f.expr)?;
         if !is_range_iter(&f.expr) {
             let uses = self.vars_in(&f.expr);
-            self.iter_uses.push((uses, f.expr.span()));
+            self.iter_uses.push((uses, f.expr.to_token_stream()));
         }
         let it = self.temp();
         let iter_expr = &f.expr;
@@ -962,7 +961,13 @@ impl Lowerer {
         };
         match mc.method.to_string().as_str() {
             "iter" | "copied" | "cloned" if mc.args.is_empty() => iter_of(e).map(|v| (vec![v], false)),
-            "enumerate" if mc.args.is_empty() => iter_of(&mc.receiver).map(|v| (vec![v], true)),
+            "enumerate" if mc.args.is_empty() => match iter_of(&mc.receiver) {
+                Some(v) => Some((vec![v], true)),
+                None => match self.container_shape(&mc.receiver) {
+                    Some((vs, false)) if vs.len() == 2 => Some((vs, true)),
+                    _ => None,
+                },
+            },
             "zip" if mc.args.len() == 1 => {
                 let a = iter_of(&mc.receiver)?;
                 let b = iter_of(&mc.args[0])?;
@@ -1010,11 +1015,22 @@ impl Lowerer {
                     self.bind_atom(&t.elems[0], None, Atom::Var(i), &mut body)?;
                     self.bind_atom(&t.elems[1], None, elems[0].clone(), &mut body)?;
                 }
+                (Pat::Tuple(t), true, 2) if t.elems.len() == 2 => {
+                    let Pat::Tuple(inner) = &t.elems[1] else {
+                        return refuse_at(&t.elems[1], "write the zipped pair as a tuple pattern: `(i, (a, b))`");
+                    };
+                    if inner.elems.len() != 2 {
+                        return refuse_at(&inner, "write the zipped pair as a tuple pattern: `(i, (a, b))`");
+                    }
+                    self.bind_atom(&t.elems[0], None, Atom::Var(i), &mut body)?;
+                    self.bind_atom(&inner.elems[0], None, elems[0].clone(), &mut body)?;
+                    self.bind_atom(&inner.elems[1], None, elems[1].clone(), &mut body)?;
+                }
                 (Pat::Tuple(t), false, 2) if t.elems.len() == 2 => {
                     self.bind_atom(&t.elems[0], None, elems[0].clone(), &mut body)?;
                     self.bind_atom(&t.elems[1], None, elems[1].clone(), &mut body)?;
                 }
-                (p, _, _) => return refuse(p.span(), "this loop pattern does not fit the iterator; write `(i, x)` for `enumerate` and `(a, b)` for `zip`"),
+                (p, _, _) => return refuse_at(&p, "this loop pattern does not fit the iterator; write `(i, x)` for `enumerate` and `(a, b)` for `zip`"),
             }
             let (inner, _) = self.lower_block(&f.body.stmts, None)?;
             body.push(Stmt::Scope(inner));
@@ -1064,7 +1080,7 @@ fn check_supported(e: &Expr) -> R<()> {
                 _ => None,
             };
             if let Some(m) = msg {
-                self.0 = Some(syn::Error::new(e.span(), m));
+                self.0 = Some(syn::Error::new_spanned(e, m));
                 return;
             }
             syn::visit::visit_expr(self, e);

@@ -598,14 +598,15 @@ impl<'a> RevGen<'a> {
                 }
             }
             Rhs::Tuple(xs) => {
+                // A tuple pattern fixes the adjoint's shape before its element types are known.
+                let parts: Vec<Ident> = (0..xs.len()).map(|k| naming::fixed(&format!("__g{k}"))).collect();
+                let mut body = quote! { let (#(#parts,)*) = #g; };
                 for (k, a) in xs.iter().enumerate() {
                     if let Some(v) = self.act.active_atom(a) {
-                        let i = syn::Index::from(k);
-                        contribs.push(acc(&self.adj(v), quote! { #g.#i }));
+                        let p = &parts[k];
+                        body.extend(acc(&self.adj(v), quote! { #p }));
                     }
                 }
-                // Tuple fields move out of `__g` one by one: no clones needed.
-                let body: TokenStream = contribs.drain(..).collect();
                 contribs.push(body);
             }
             Rhs::Array(xs) | Rhs::VecLit(xs) => {
