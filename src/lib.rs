@@ -1,9 +1,270 @@
 //! # autodiff
 //!
 //! Exact gradients of ordinary Rust functions, generated at compile time.
+//!
+//! Annotate a function with [`#[differentiable]`](macro@differentiable) and the macro writes its
+//! derivative code beside it: `NAME_grad` (value and gradient), `NAME_vjp` (value and pullback)
+//! and `NAME_jvp` (forward mode). Control flow is ordinary Rust: `if`, `match`, `while` with a
+//! data-dependent trip count, `for`, `loop`/`break`/`continue`, early `return`, calls between
+//! differentiable functions and recursion. There is no run-time tape: the reverse sweep is code
+//! the compiler optimises like hand-written derivative code.
+//!
+//! ```
+//! use autodiff::prelude::*;
+//!
+//! // The control-flow example of the TensorFlow tutorial: a data-dependent `while`.
+//! #[differentiable]
+//! fn f(a: f32) -> f32 {
+//!     let mut b = a * 2.0;
+//!     while b.abs() < 1000.0 {
+//!         b = b * 2.0;
+//!     }
+//!     if b > 0.0 { b } else { 100.0 * b }
+//! }
+//!
+//! let (c, dc_da) = f_grad(0.48800924);
+//! assert!((c - 1998.8859).abs() < 1e-3);
+//! assert!((dc_da - 4096.0).abs() < 1e-3); // c = 4096·a on this branch
+//! ```
+//!
+//! For people coming from TensorFlow: `with tf.GradientTape() as t: z = f(x)` followed by
+//! `t.gradient(z, x)` is `let (z, dz_dx) = f_grad(x);`. A persistent tape is a pullback you call
+//! more than once (`let (z, pb) = f_vjp(x); pb(1.0); pb(2.0);`), `tape.watch` and
+//! `watch_accessed_variables` are [`#[differentiable(wrt(..))]`](macro@differentiable) and
+//! `#[no_grad]`, and `tf.stop_gradient` is [`stop_gradient`].
+//!
+//! ## Conventions at non-differentiable points
+//!
+//! TensorFlow's choices where TensorFlow defines one; each is tested in the runtime's rules.
+//!
+//! | expression | derivative used | note |
+//! |---|---|---|
+//! | `x.abs()` at `x = 0` | `0` | as `tf.abs` |
+//! | `a.max(b)`, `a.min(b)` when `a == b` | all to `a` (the receiver) | ties go to the first argument |
+//! | `x.clamp(lo, hi)` | `1` for `lo <= x <= hi` (bounds included), else the gradient goes to the bound | as `tf.clip_by_value` |
+//! | `x.sqrt()` at `x = 0` | `+inf` | as `tf.sqrt` |
+//! | `x.ln()` at `x = 0` | `+inf` (`1/0`) | as `tf.math.log` |
+//! | `x.powf(p)` at `p = 0` | `0` for `x`, also at `x = 0` | |
+//! | `x.powf(p)` for `x <= 0` | `0` for `p` | as `tf.pow` |
+//! | `x.powi(0)` | `0`, also at `x = 0` | |
+//! | `x.hypot(y)` at the origin | `0` for both | |
+//! | `signum`, `floor`, `ceil`, `round`, `trunc` | `0` everywhere | piecewise constant |
+//! | comparisons, `as` casts to integers, `len()` | no derivative | not differentiable values |
+//! | `stop_gradient(e)` | `0` | `tf.stop_gradient` |
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
-pub use autodiff_macros::{custom_derivative, differentiable};
+/// Generates gradient code for a function.
+///
+/// For `#[differentiable] fn NAME(params) -> Out` the macro keeps `NAME` as written and emits,
+/// with the same visibility:
+///
+/// | item | signature | meaning |
+/// |---|---|---|
+/// | `NAME_grad` | `(params) -> (Out, G)` | value and gradient; `Out` must be `f32`, `f64` or a `T: Real` (otherwise the call does not compile and the error says to use `NAME_vjp`) |
+/// | `NAME_vjp` | `(params) -> (Out, impl Fn(Out) -> G)` | value and pullback; the pullback takes the output cotangent and can be called any number of times |
+/// | `NAME_jvp` | `(params, t1, .., tk) -> (Out, Out)` | forward mode: one tangent per differentiated parameter; value and directional derivative |
+///
+/// `G` is the gradient of the single differentiated parameter, or a tuple of them in parameter
+/// order. The gradient of `f32`/`f64`/`T: Real` is the same type; of `&[T]` or `Vec<T>`, `Vec<T>`;
+/// of `[T; N]`, `[T; N]`; of `&S` where `S: Differentiable`, `S`.
+///
+/// # Which parameters are differentiated
+///
+/// Every parameter except integers, `bool`, `char`, strings and references, slices, arrays and
+/// `Vec`s of those. Mark a parameter `#[no_grad]` to leave it alone, or list the ones you want:
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// #[differentiable(wrt(w))]
+/// fn loss(w: f64, x: &[f64], y: &[f64]) -> f64 {
+///     let mut s = 0.0;
+///     for (xi, yi) in x.iter().zip(y.iter()) {
+///         let e = w * xi - yi;
+///         s += e * e;
+///     }
+///     s / x.len() as f64
+/// }
+///
+/// let (l, dl_dw) = loss_grad(2.0, &[1.0, 2.0], &[1.0, 3.0]);
+/// assert!((l - 1.0).abs() < 1e-12 && (dl_dw - 3.0).abs() < 1e-12); // errors [1, 1]
+/// ```
+///
+/// # Pullbacks, tuples and forward mode
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// #[differentiable]
+/// fn two(x: f64) -> (f64, f64) {
+///     (3.0 * x, x.powi(2))
+/// }
+///
+/// // The sum of both outputs' gradients, like `tape.gradient([z1, z2], x)`: 3 + 2·5 = 13.
+/// let (_, pullback) = two_vjp(5.0);
+/// assert!((pullback((1.0, 1.0)) - 13.0).abs() < 1e-12);
+///
+/// #[differentiable]
+/// fn norm2(v: &[f64]) -> f64 {
+///     v.iter().sum::<f64>() + v[0] * v[1]
+/// }
+/// let (_, dir) = norm2_jvp(&[1.0, 2.0], vec![1.0, 0.0]);
+/// assert!((dir - 3.0).abs() < 1e-12); // ∂/∂v0 = 1 + v1
+/// ```
+///
+/// # Calls, methods and recursion
+///
+/// A `#[differentiable]` function may call others (also through module paths and as methods).
+/// A call whose arguments are all constants needs no derivative; a call with a differentiable
+/// argument to a function without one does not compile, and the error is on the call: mark the
+/// callee `#[differentiable]`, give it a [`custom_derivative`](macro@custom_derivative), or wrap
+/// the call in [`stop_gradient`].
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// #[differentiable]
+/// fn pow_rec(x: f64, n: u32) -> f64 {
+///     if n == 0 { 1.0 } else { x * pow_rec(x, n - 1) }
+/// }
+///
+/// let (v, d) = pow_rec_grad(2.0, 5);
+/// assert!((v - 32.0).abs() < 1e-12 && (d - 80.0).abs() < 1e-12);
+/// ```
+///
+/// Options: `wrt(a, b)` (differentiate these parameters only) and `boxed` (box the pullback of
+/// the function's hidden companion, needed for mutual recursion; direct recursion is detected).
+///
+/// # What it expands to
+///
+/// Before:
+///
+/// ```
+/// # use autodiff::prelude::*;
+/// #[differentiable]
+/// fn f(a: f64) -> f64 {
+///     let mut b = a * 2.0;
+///     while b.abs() < 1000.0 {
+///         b = b * 2.0;
+///     }
+///     if b > 0.0 { b } else { 100.0 * b }
+/// }
+/// # assert!((f_grad(0.3).1 - 4096.0).abs() < 1e-9);
+/// ```
+///
+/// After (`f_vjp`, as `cargo expand` shows it, lightly tidied): the forward sweep is the
+/// function itself plus a control tape; `b = b * 2.0` needs no old `b`, so the loop records
+/// its trip count only. The reverse sweep replays the records backwards.
+///
+/// ```text
+/// fn f_vjp(a: f64) -> (f64, impl Fn(f64) -> f64) {
+///     let __keep_a = a;
+///     let mut __ctl: Vec<usize> = Vec::new();          // control records
+///     let mut __ret;
+///     '__body: {
+///         let mut b = a * (2.0);
+///         let mut __trips0 = 0usize;
+///         '__loop0: loop {
+///             __trips0 += 1;
+///             if !(b.abs() < 1000.0) {
+///                 __ctl.push(0);                       // left the body at statement 0
+///                 __ctl.push(__trips0);                // the loop's trip count
+///                 break '__loop0;
+///             }
+///             { b = b * (2.0); }
+///         }
+///         let __t1;
+///         if b > 0.0 { __t1 = b; __ctl.push(0); } else { __t1 = (100.0) * b; __ctl.push(1); }
+///         __ret = __t1;
+///     }
+///     (__ret, move |__cot: f64| {
+///         let mut __cc = __ctl.len();
+///         let (mut __d_a, mut __d_b, mut __d_t1) = (None, None, None);
+///         __d_t1 = Some(__cot);                          // return __t1
+///         match pop(&__ctl, &mut __cc) {                 // which arm ran
+///             0 => if let Some(g) = __d_t1.take() { acc(&mut __d_b, g) },
+///             1 => if let Some(g) = __d_t1.take() { acc(&mut __d_b, (100.0) * g) },
+///             _ => {}
+///         }
+///         let __trips = pop(&__ctl, &mut __cc);
+///         for __it0 in 0..__trips {
+///             let __k1 = if __it0 == 0 { pop(&__ctl, &mut __cc) } else { 2 };
+///             if __k1 > 1 {                              // b = b * 2  =>  db = 2·db
+///                 if let Some(g) = __d_b.take() { acc(&mut __d_b, g * (2.0)) }
+///             }
+///         }
+///         if let Some(g) = __d_b.take() { acc(&mut __d_a, g * (2.0)) }   // b = a * 2
+///         finish_grad(&__keep_a, __d_a)
+///     })
+/// }
+/// ```
+///
+/// Adjoints are `Option`s where `None` is an exact zero, so nothing is computed for values the
+/// output does not depend on. Values a rule reads later (an operand of `b * b`, a `sin`'s input)
+/// are saved where they are used: a local when that point runs once, a `Vec` inside loops.
+///
+/// # Inside the function
+///
+/// Supported: `let` (tuple patterns, type annotations, shadowing, `mut`), assignment and every
+/// compound assignment, arithmetic, comparisons and boolean logic, `as` casts, literals and
+/// consts, blocks, `if`/`else` and `match` (on non-differentiable values) as statements and
+/// expressions, `while`, `while let`, `loop` with `break value`, `for` over integer ranges and
+/// over the elements of slices, arrays and `Vec`s (`for &x in v`, `v.iter()`, `.enumerate()`,
+/// `.zip(w.iter())`), `.iter().sum()`, labelled `break`/`continue`, early `return`, tuples,
+/// arrays, local `Vec`s with `push` and element writes, the `f32`/`f64` methods `sin cos tan asin
+/// acos atan atan2 sinh cosh tanh exp exp2 exp_m1 ln log log2 log10 ln_1p sqrt cbrt powi powf
+/// recip abs signum max min hypot mul_add clamp`, and macros like `println!` and `assert!` (they
+/// run in the forward sweep only).
+///
+/// Refused with a compile error that says what to write instead: closures, `unsafe`, `async`,
+/// `?`, `&mut` parameters and `&mut self`, loops over other iterators of differentiable values,
+/// nested indexing `a[i][j]`, range indexing, field assignment, struct literals, `let`-`else`,
+/// labelled blocks.
+pub use autodiff_macros::differentiable;
+
+/// Gives a function hand-written derivative rules.
+///
+/// `#[custom_derivative(vjp = my_vjp, jvp = my_jvp)]` on `fn NAME(params) -> Out` emits every
+/// item `#[differentiable]` would (`NAME_grad`, `NAME_vjp`, `NAME_jvp`, and the companions other
+/// differentiable functions call), built on your rules, so callers cannot tell the difference.
+/// The rules have exactly the signatures of the generated `NAME_vjp` and `NAME_jvp`, for the
+/// parameters `#[differentiable]` would differentiate by default:
+///
+/// - `fn my_vjp(params) -> (Out, impl Fn(Out) -> G)`
+/// - `fn my_jvp(params, t1, .., tk) -> (Out, Out)`
+///
+/// The compiler checks both. Use it where the naive derivative is numerically unstable:
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// /// `ln(1 + e^x)`; the naive derivative `e^x / (1 + e^x)` is `inf/inf = NaN` for large `x`.
+/// #[custom_derivative(vjp = softplus_rule, jvp = softplus_tangent)]
+/// fn softplus(x: f64) -> f64 {
+///     if x > 30.0 { x } else { x.exp().ln_1p() }
+/// }
+///
+/// fn sigmoid(x: f64) -> f64 {
+///     if x >= 0.0 { 1.0 / (1.0 + (-x).exp()) } else { let e = x.exp(); e / (1.0 + e) }
+/// }
+/// fn softplus_rule(x: f64) -> (f64, impl Fn(f64) -> f64) {
+///     (softplus(x), move |g| g * sigmoid(x))
+/// }
+/// fn softplus_tangent(x: f64, dx: f64) -> (f64, f64) {
+///     (softplus(x), dx * sigmoid(x))
+/// }
+///
+/// #[differentiable]
+/// fn loss(x: f64) -> f64 {
+///     2.0 * softplus(x)
+/// }
+///
+/// let (_, d) = loss_grad(1000.0);
+/// assert!((d - 2.0).abs() < 1e-12);
+/// ```
+pub use autodiff_macros::custom_derivative;
+
 pub use autodiff_runtime::{check, stop_gradient, Adjoint, Differentiable, Real, ScalarOutput, ZeroLike};
 
 #[doc(hidden)]

@@ -16,6 +16,8 @@ mod methods;
 mod naming;
 mod reverse;
 mod sig;
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 

@@ -1,0 +1,75 @@
+//! Expansion tests: what the generated code records, checked on its tokens.
+
+use quote::quote;
+
+use crate::args::Args;
+use crate::expand;
+
+fn expand_fn(item: proc_macro2::TokenStream) -> String {
+    let f: syn::ItemFn = syn::parse2(item).expect("a function");
+    expand::differentiable(Args::default(), f).expect("expands").to_string()
+}
+
+/// The `_vjp` item of an expansion.
+fn vjp_item(all: &str, name: &str) -> String {
+    let start = all.find(&format!("fn {name}_vjp")).expect("a vjp item");
+    let end = all[start..].find(&format!("fn {name}_jvp")).map(|e| start + e).unwrap_or(all.len());
+    all[start..end].to_string()
+}
+
+#[test]
+fn loop_scaling_records_only_the_trip_count() {
+    // y = b * 2 needs no old b: the loop pushes its trip count and nothing else.
+    let all = expand_fn(quote! {
+        fn f(a: f64) -> f64 {
+            let mut b = a * 2.0;
+            while b.abs() < 1000.0 { b = b * 2.0; }
+            if b > 0.0 { b } else { 100.0 * b }
+        }
+    });
+    let vjp = vjp_item(&all, "f");
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    assert!(!vjp.contains(". push (:: core :: clone"), "no value is saved: {vjp}");
+    assert_eq!(vjp.matches("__ctl . push (__trips").count(), 1, "one trip count: {vjp}");
+}
+
+#[test]
+fn loop_squaring_saves_the_old_value() {
+    // y = b * b reads the old b in reverse: it is pushed once per trip.
+    let all = expand_fn(quote! {
+        fn g(a: f64) -> f64 {
+            let mut b = a;
+            for _ in 0..3 { b = b * b; }
+            b
+        }
+    });
+    let vjp = vjp_item(&all, "g");
+    assert_eq!(vjp.matches(". push (:: core :: clone :: Clone :: clone (& b))").count(), 1, "{vjp}");
+}
+
+#[test]
+fn straight_line_code_has_no_tape() {
+    let all = expand_fn(quote! {
+        fn h(x: f64, y: f64) -> f64 { let z = x * y; z.sin() + x }
+    });
+    let vjp = vjp_item(&all, "h");
+    assert!(!vjp.contains("__ctl"), "no control tape: {vjp}");
+    assert!(!vjp.contains("Vec :: new"), "no loop slots: {vjp}");
+}
+
+#[test]
+fn inactive_integer_work_gets_no_adjoint() {
+    let all = expand_fn(quote! {
+        fn k(x: &[f64], n: usize) -> f64 {
+            let mut s = 0.0;
+            let mut i = 0;
+            while i < n { s += x[i]; i += 1; }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "k");
+    assert!(!vjp.contains("__d_i_"), "the integer counter has no adjoint: {vjp}");
+    assert!(vjp.contains("index_add"), "the slice gets its element gradients: {vjp}");
+}
