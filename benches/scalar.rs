@@ -8,15 +8,20 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 
 mod common;
 use common::*;
 
 /// Short settings: 30 samples, 0.5 s warm-up, 2 s measurement per benchmark.
-fn quick<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, criterion::measurement::WallTime> {
+fn quick<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+) -> BenchmarkGroup<'a, criterion::measurement::WallTime> {
     let mut g = c.benchmark_group(name);
-    g.sample_size(30).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+    g.sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
     g
 }
 
@@ -63,10 +68,16 @@ fn bench_trig(c: &mut Criterion) {
     let (x, y) = TRIG_XY;
     let mut g = quick(c, "trig");
     g.bench_function("primal", |b| b.iter(|| trig(black_box(x), black_box(y))));
-    g.bench_function("generated", |b| b.iter(|| trig_grad(black_box(x), black_box(y))));
+    g.bench_function("generated", |b| {
+        b.iter(|| trig_grad(black_box(x), black_box(y)))
+    });
     g.bench_function("hand", |b| b.iter(|| trig_hand(black_box(x), black_box(y))));
-    g.bench_function("reverse", |b| b.iter(|| trig_reverse(black_box(x), black_box(y))));
-    g.bench_function("num_dual", |b| b.iter(|| trig_dual(black_box(x), black_box(y))));
+    g.bench_function("reverse", |b| {
+        b.iter(|| trig_reverse(black_box(x), black_box(y)))
+    });
+    g.bench_function("num_dual", |b| {
+        b.iter(|| trig_dual(black_box(x), black_box(y)))
+    });
     g.finish();
 }
 
@@ -74,13 +85,28 @@ fn bench_poly(c: &mut Criterion) {
     let (x1, x2) = POLY_X;
     let mut g = quick(c, "poly");
     g.bench_function("primal", |b| b.iter(|| poly(black_box(x1), black_box(x2))));
-    g.bench_function("generated", |b| b.iter(|| poly_grad(black_box(x1), black_box(x2))));
-    g.bench_function("hand", |b| b.iter(|| poly_hand(black_box(x1), black_box(x2))));
+    g.bench_function("generated", |b| {
+        b.iter(|| poly_grad(black_box(x1), black_box(x2)))
+    });
+    g.bench_function("hand", |b| {
+        b.iter(|| poly_hand(black_box(x1), black_box(x2)))
+    });
     let (y1, y2) = (f64::from(x1), f64::from(x2));
-    g.bench_function("reverse", |b| b.iter(|| poly_reverse(black_box(y1), black_box(y2))));
-    g.bench_function("num_dual", |b| b.iter(|| poly_dual(black_box(x1), black_box(x2))));
+    g.bench_function("reverse", |b| {
+        b.iter(|| poly_reverse(black_box(y1), black_box(y2)))
+    });
+    g.bench_function("num_dual", |b| {
+        b.iter(|| poly_dual(black_box(x1), black_box(x2)))
+    });
     g.finish();
 }
 
-criterion_group!(benches, bench_rosenbrock, bench_control_flow, bench_fixed_point, bench_trig, bench_poly);
+criterion_group!(
+    benches,
+    bench_rosenbrock,
+    bench_control_flow,
+    bench_fixed_point,
+    bench_trig,
+    bench_poly
+);
 criterion_main!(benches);

@@ -31,9 +31,14 @@ fn f(a: f32) -> f32 {
 }
 
 fn main() {
-    let tf_rows = tf_reference::load().map(|json| tf_reference::control_flow(&json)).unwrap_or_default();
+    let tf_rows = tf_reference::load()
+        .map(|json| tf_reference::control_flow(&json))
+        .unwrap_or_default();
     let inputs = [0.48800924_f32, -0.3, 1.7, -2.5, 0.001];
-    println!("{:>11} {:>16} {:>12} {:>12} {:>6} {:>10}", "a", "c = f(a)", "dc/da", "c/a", "match", "jvp(a, 1)");
+    println!(
+        "{:>11} {:>16} {:>12} {:>12} {:>6} {:>10}",
+        "a", "c = f(a)", "dc/da", "c/a", "match", "jvp(a, 1)"
+    );
     let mut all_match = true;
     for a in inputs {
         let (c, dc_da) = f_grad(a);
@@ -42,7 +47,10 @@ fn main() {
         let ratio = c / a;
         let same = (dc_da - ratio).abs() <= 1e-6 * ratio.abs() && tangent == dc_da;
         all_match &= same;
-        println!("{a:>11} {c:>16} {dc_da:>12} {ratio:>12} {:>6} {tangent:>10}", if same { "true" } else { "FALSE" });
+        println!(
+            "{a:>11} {c:>16} {dc_da:>12} {ratio:>12} {:>6} {tangent:>10}",
+            if same { "true" } else { "FALSE" }
+        );
         if let Some(tf) = tf_rows.iter().find(|r| (r.a - f64::from(a)).abs() < 1e-7) {
             let same_tf = tf.c == f64::from(c) && tf.dc_da == f64::from(dc_da);
             println!(

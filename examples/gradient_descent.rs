@@ -39,11 +39,19 @@ fn main() {
     }
     // The seed prints the variable; numpy shows the shortest decimal that round-trips, as `{}` does.
     println!("<Variable shape=() dtype=float32, numpy={x}>");
-    println!("x after 100 steps: {x} (exactly {:.16} as f64), f(x) = {}", f64::from(x), f(x));
+    println!(
+        "x after 100 steps: {x} (exactly {:.16} as f64), f(x) = {}",
+        f64::from(x),
+        f(x)
+    );
     match tf_reference::load().and_then(|json| tf_reference::number(&json, "gd_manual")) {
         Some(tf) => println!(
             "TensorFlow 2.21 (seeds_tf.json gd_manual): {tf:.16} -> {}",
-            if tf == f64::from(x) { "identical" } else { "DIFFERENT" }
+            if tf == f64::from(x) {
+                "identical"
+            } else {
+                "DIFFERENT"
+            }
         ),
         None => println!("TensorFlow's recorded answer: 0.9999998807907104"),
     }

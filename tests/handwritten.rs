@@ -18,7 +18,10 @@ fn close(got: f64, want: f64, rel: f64) -> bool {
 
 #[track_caller]
 fn assert_close(what: &str, got: f64, want: f64, rel: f64) {
-    assert!(close(got, want, rel), "{what}: got {got}, want {want} (rel tol {rel})");
+    assert!(
+        close(got, want, rel),
+        "{what}: got {got}, want {want} (rel tol {rel})"
+    );
 }
 
 /// Central differences of a slice function, one coordinate at a time.
@@ -37,11 +40,16 @@ fn central_slice(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
 
 /// The Rosenbrock primal written independently of the benchmark module (plain iterator code).
 fn rosenbrock_ref(x: &[f64]) -> f64 {
-    x.windows(2).map(|w| 100.0 * (w[1] - w[0] * w[0]).powi(2) + (1.0 - w[0]).powi(2)).sum()
+    x.windows(2)
+        .map(|w| 100.0 * (w[1] - w[0] * w[0]).powi(2) + (1.0 - w[0]).powi(2))
+        .sum()
 }
 
 fn trig_ref(x: f64, y: f64) -> f64 {
-    (x * y).sin() * x.cos() + (x - y).tanh() + (x.sin() * y.cos()).atan() + (x * y).cos().exp() * y.sqrt()
+    (x * y).sin() * x.cos()
+        + (x - y).tanh()
+        + (x.sin() * y.cos()).atan()
+        + (x * y).cos().exp() * y.sqrt()
 }
 
 fn fixed_point_ref(p: f64) -> f64 {
@@ -86,7 +94,12 @@ fn hand_control_flow_matches_finite_differences_and_c_over_a() {
         assert_close(&format!("c/a at a = {a}"), d, c / a, 1e-15);
         // ... and matches a one-sided difference that stays on the same piece.
         let h = 1e-9 * a.abs();
-        assert_close(&format!("a = {a}"), d, (control_flow_ref(a + h) - c) / h, 1e-5);
+        assert_close(
+            &format!("a = {a}"),
+            d,
+            (control_flow_ref(a + h) - c) / h,
+            1e-5,
+        );
     }
     assert_eq!(control_flow_hand(CONTROL_FLOW_A).1, 4096.0);
 }
@@ -105,8 +118,18 @@ fn hand_trig_matches_finite_differences() {
     for (x, y) in [TRIG_XY, (-0.4, 0.2), (2.1, 3.7), (0.0, 1.0)] {
         let (v, (gx, gy)) = trig_hand(x, y);
         assert_close("value", v, trig_ref(x, y), 1e-14);
-        assert_close(&format!("d/dx at ({x}, {y})"), gx, central(|t| trig_ref(t, y), x), 1e-6);
-        assert_close(&format!("d/dy at ({x}, {y})"), gy, central(|t| trig_ref(x, t), y), 1e-6);
+        assert_close(
+            &format!("d/dx at ({x}, {y})"),
+            gx,
+            central(|t| trig_ref(t, y), x),
+            1e-6,
+        );
+        assert_close(
+            &format!("d/dy at ({x}, {y})"),
+            gy,
+            central(|t| trig_ref(x, t), y),
+            1e-6,
+        );
     }
 }
 
@@ -128,25 +151,47 @@ fn reverse_and_dual_match_hand() {
     for n in [2, 100] {
         let x = rosenbrock_point(n);
         let (v, g) = rosenbrock_hand(&x);
-        for (name, (v2, g2)) in [("reverse", rosenbrock_reverse(&x)), ("num-dual", rosenbrock_dual(&x))] {
+        for (name, (v2, g2)) in [
+            ("reverse", rosenbrock_reverse(&x)),
+            ("num-dual", rosenbrock_dual(&x)),
+        ] {
             assert_close(&format!("{name} rosenbrock{n} value"), v2, v, 1e-13);
             for j in 0..n {
-                assert_close(&format!("{name} rosenbrock{n} d/dx[{j}]"), g2[j], g[j], 1e-13);
+                assert_close(
+                    &format!("{name} rosenbrock{n} d/dx[{j}]"),
+                    g2[j],
+                    g[j],
+                    1e-13,
+                );
             }
         }
     }
     for a in CF_INPUTS {
-        assert_eq!(control_flow_reverse(a), control_flow_hand(a), "reverse, a = {a}");
-        assert_eq!(control_flow_dual(a), control_flow_hand(a), "num-dual, a = {a}");
+        assert_eq!(
+            control_flow_reverse(a),
+            control_flow_hand(a),
+            "reverse, a = {a}"
+        );
+        assert_eq!(
+            control_flow_dual(a),
+            control_flow_hand(a),
+            "num-dual, a = {a}"
+        );
     }
     let (x, dx) = fixed_point_hand(FP_P);
-    for (name, (x2, dx2)) in [("reverse", fixed_point_reverse(FP_P)), ("num-dual", fixed_point_dual(FP_P))] {
+    for (name, (x2, dx2)) in [
+        ("reverse", fixed_point_reverse(FP_P)),
+        ("num-dual", fixed_point_dual(FP_P)),
+    ] {
         assert_close(&format!("{name} fixed_point value"), x2, x, 1e-13);
         assert_close(&format!("{name} fixed_point d/dp"), dx2, dx, 1e-12);
     }
     let (x, y) = TRIG_XY;
     let (v, (gx, gy)) = trig_hand(x, y);
-    for (name, (v2, (gx2, gy2))) in [("reverse", trig_reverse(x, y)), ("num-dual", trig_dual(x, y))] {
+    for (name, (v2, (gx2, gy2))) in [
+        ("reverse", trig_reverse(x, y)),
+        ("num-dual", trig_dual(x, y)),
+    ] {
         assert_close(&format!("{name} trig value"), v2, v, 1e-14);
         assert_close(&format!("{name} trig d/dx"), gx2, gx, 1e-12);
         assert_close(&format!("{name} trig d/dy"), gy2, gy, 1e-12);

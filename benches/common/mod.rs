@@ -120,7 +120,11 @@ pub fn control_flow_hand(a: f64) -> (f64, f64) {
         b *= 2.0;
         d *= 2.0;
     }
-    if b > 0.0 { (b, d) } else { (100.0 * b, 100.0 * d) }
+    if b > 0.0 {
+        (b, d)
+    } else {
+        (100.0 * b, 100.0 * d)
+    }
 }
 
 /// [`control_flow`] on the `reverse` crate's tape (comparisons read `.val`).
@@ -205,7 +209,10 @@ pub fn fixed_point_dual(p: f64) -> (f64, f64) {
 /// `sin(xy) cos(x) + tanh(x - y) + atan(sin(x) cos(y)) + exp(cos(xy)) sqrt(y)`.
 #[differentiable]
 pub fn trig(x: f64, y: f64) -> f64 {
-    (x * y).sin() * x.cos() + (x - y).tanh() + (x.sin() * y.cos()).atan() + (x * y).cos().exp() * y.sqrt()
+    (x * y).sin() * x.cos()
+        + (x - y).tanh()
+        + (x.sin() * y.cos()).atan()
+        + (x * y).cos().exp() * y.sqrt()
 }
 
 /// Hand-written gradient of [`trig`], term by term.
@@ -250,7 +257,10 @@ pub fn trig_reverse(x: f64, y: f64) -> (f64, (f64, f64)) {
 }
 
 fn trig_d(x: Dual64, y: Dual64) -> Dual64 {
-    (x * y).sin() * x.cos() + (x - y).tanh() + (x.sin() * y.cos()).atan() + (x * y).cos().exp() * y.sqrt()
+    (x * y).sin() * x.cos()
+        + (x - y).tanh()
+        + (x.sin() * y.cos()).atan()
+        + (x * y).cos().exp() * y.sqrt()
 }
 
 /// [`trig`] with forward duals: two passes.
@@ -299,7 +309,9 @@ pub fn poly_dual(x1: f32, x2: f32) -> (f32, (f32, f32)) {
 
 /// A deterministic, non-trivial point for the n-element Rosenbrock: values in [-1.2, 1.2].
 pub fn rosenbrock_point(n: usize) -> Vec<f64> {
-    (0..n).map(|i| -1.2 + 2.4 * ((i * 7 + 3) % 11) as f64 / 10.0).collect()
+    (0..n)
+        .map(|i| -1.2 + 2.4 * ((i * 7 + 3) % 11) as f64 / 10.0)
+        .collect()
 }
 
 /// The seed's input to the control-flow function.

@@ -57,7 +57,11 @@ pub fn control_flow(json: &str) -> Vec<ControlFlowRow> {
     let list = &list[..list.find(']').unwrap_or(list.len())];
     list.split('}')
         .filter_map(|obj| {
-            Some(ControlFlowRow { a: number(obj, "a")?, c: number(obj, "c")?, dc_da: number(obj, "dc_da")? })
+            Some(ControlFlowRow {
+                a: number(obj, "a")?,
+                c: number(obj, "c")?,
+                dc_da: number(obj, "dc_da")?,
+            })
         })
         .collect()
 }

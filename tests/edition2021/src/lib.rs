@@ -58,7 +58,10 @@ mod tests {
 
     #[track_caller]
     fn close(got: f64, want: f64) {
-        assert!((got - want).abs() <= 1e-12 * (1.0 + want.abs()), "got {got}, want {want}");
+        assert!(
+            (got - want).abs() <= 1e-12 * (1.0 + want.abs()),
+            "got {got}, want {want}"
+        );
     }
 
     #[test]
@@ -100,7 +103,11 @@ mod tests {
 
     #[test]
     fn method_in_impl_block() {
-        let q = Quadratic { a: 2.0, b: -3.0, c: 1.0 };
+        let q = Quadratic {
+            a: 2.0,
+            b: -3.0,
+            c: 1.0,
+        };
         let (v, g) = q.eval_grad(1.5);
         close(v, 2.0 * 2.25 - 4.5 + 1.0);
         close(g, 2.0 * 2.0 * 1.5 - 3.0); // 2ax + b
