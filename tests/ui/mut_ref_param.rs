@@ -1,0 +1,8 @@
+use autodiff::prelude::*;
+
+#[differentiable]
+fn f(x: &mut f64) -> f64 {
+    *x * *x
+}
+
+fn main() {}
