@@ -177,7 +177,7 @@ fn casts(x: f64, n: i32) -> f64 {
     let k = n as f64;
     let m = (x * 10.0) as i64;
     let j = m as f64;
-    x * k + j * x * x + (n as usize) as f64
+    x * k + j * x * x + ((n * n) as usize) as f64
 }
 
 const SCALE: f64 = 1.5;
