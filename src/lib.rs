@@ -265,12 +265,14 @@ pub use autodiff_macros::differentiable;
 /// ```
 pub use autodiff_macros::custom_derivative;
 
-pub use autodiff_runtime::{check, stop_gradient, Adjoint, Differentiable, Real, ScalarOutput, ZeroLike};
+pub use autodiff_runtime::{
+    Adjoint, Differentiable, Real, ScalarOutput, ZeroLike, check, stop_gradient,
+};
 
 #[doc(hidden)]
 pub use autodiff_runtime::__private;
 
 /// Everything a user of `#[differentiable]` needs: `use autodiff::prelude::*;`.
 pub mod prelude {
-    pub use crate::{custom_derivative, differentiable, stop_gradient, Differentiable, Real};
+    pub use crate::{Differentiable, Real, custom_derivative, differentiable, stop_gradient};
 }

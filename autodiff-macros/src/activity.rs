@@ -39,16 +39,25 @@ struct Def {
 fn collect(b: &Block, out: &mut Vec<Def>) {
     for s in &b.stmts {
         match s {
-            Stmt::Let { var, init: Some(rhs), .. } | Stmt::Assign { var, rhs } => {
-                out.push(Def { target: *var, operands: rhs.diff_operands() })
+            Stmt::Let {
+                var,
+                init: Some(rhs),
+                ..
             }
+            | Stmt::Assign { var, rhs } => out.push(Def {
+                target: *var,
+                operands: rhs.diff_operands(),
+            }),
             Stmt::Let { init: None, .. } => {}
             Stmt::IndexWrite { base, val, .. } | Stmt::Push { base, val, .. } => {
                 let operands = match val {
                     Atom::Var(v) => vec![*v],
                     Atom::Const(_) => vec![],
                 };
-                out.push(Def { target: *base, operands })
+                out.push(Def {
+                    target: *base,
+                    operands,
+                })
             }
             Stmt::Scope(b) => collect(b, out),
             Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect(a, out)),

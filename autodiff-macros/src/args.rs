@@ -31,7 +31,9 @@ impl Parse for Args {
             } else {
                 return Err(syn::Error::new(
                     key.span(),
-                    format!("unknown option `{key}`: #[differentiable] takes `wrt(param, ..)` and `boxed`"),
+                    format!(
+                        "unknown option `{key}`: #[differentiable] takes `wrt(param, ..)` and `boxed`"
+                    ),
                 ));
             }
             if !input.is_empty() {
@@ -63,8 +65,10 @@ impl Parse for CustomArgs {
                 _ => {
                     return Err(syn::Error::new(
                         key.span(),
-                        format!("unknown option `{key}`: #[custom_derivative] takes `vjp = path` and `jvp = path`"),
-                    ))
+                        format!(
+                            "unknown option `{key}`: #[custom_derivative] takes `vjp = path` and `jvp = path`"
+                        ),
+                    ));
                 }
             }
             if !input.is_empty() {

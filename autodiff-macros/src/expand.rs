@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::activity::{self, Activity};
@@ -13,7 +13,7 @@ use crate::forward::FwdGen;
 use crate::ir::{Func, VarId};
 use crate::lower::{self, ParamIn};
 use crate::naming;
-use crate::reverse::{body_label, ParamRead, RevGen};
+use crate::reverse::{ParamRead, RevGen, body_label};
 use crate::sig::{self, Param, Sig};
 
 fn runtime() -> TokenStream {
@@ -41,7 +41,11 @@ struct Common {
 
 impl Common {
     fn all_lifetimes(&self) -> Vec<syn::Lifetime> {
-        let mut lts: Vec<syn::Lifetime> = self.generics.lifetimes().map(|l| l.lifetime.clone()).collect();
+        let mut lts: Vec<syn::Lifetime> = self
+            .generics
+            .lifetimes()
+            .map(|l| l.lifetime.clone())
+            .collect();
         lts.extend(self.sig.new_lifetimes.iter().cloned());
         lts
     }
@@ -50,7 +54,10 @@ impl Common {
     fn generics(&self) -> (TokenStream, Option<&syn::WhereClause>) {
         let mut g = self.generics.clone();
         for (i, l) in self.sig.new_lifetimes.iter().enumerate() {
-            g.params.insert(i, syn::GenericParam::Lifetime(syn::LifetimeParam::new(l.clone())));
+            g.params.insert(
+                i,
+                syn::GenericParam::Lifetime(syn::LifetimeParam::new(l.clone())),
+            );
         }
         let (params, _, _) = g.split_for_impl();
         let params = params.to_token_stream();
@@ -92,19 +99,36 @@ impl Common {
 pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStream> {
     let rt = runtime();
     let sig = sig::analyse(&mut item.sig)?;
-    let params_in: Vec<ParamIn> = sig.params.iter().map(|p| ParamIn { ident: p.ident.clone() }).collect();
+    let params_in: Vec<ParamIn> = sig
+        .params
+        .iter()
+        .map(|p| ParamIn {
+            ident: p.ident.clone(),
+            is_ref: p.is_ref,
+        })
+        .collect();
     let (func, param_vars, items) = lower::lower_fn(&params_in, &item.block)?;
-    let default_diff: Vec<usize> = (0..sig.params.len()).filter(|k| sig.params[*k].diff).collect();
+    let default_diff: Vec<usize> = (0..sig.params.len())
+        .filter(|k| sig.params[*k].diff)
+        .collect();
     let wrt: Vec<usize> = match &args.wrt {
         None => default_diff.clone(),
         Some(names) => {
             let mut out = Vec::new();
             for n in names {
                 let Some(k) = sig.params.iter().position(|p| p.ident == *n) else {
-                    return Err(syn::Error::new(n.span(), format!("`{n}` is not a parameter of this function")));
+                    return Err(syn::Error::new(
+                        n.span(),
+                        format!("`{n}` is not a parameter of this function"),
+                    ));
                 };
                 if sig::is_nondiff_spelling(&sig.params[k].ty) {
-                    return Err(syn::Error::new(n.span(), format!("`{n}` has an integer, `bool`, `char` or string type and cannot be differentiated")));
+                    return Err(syn::Error::new(
+                        n.span(),
+                        format!(
+                            "`{n}` has an integer, `bool`, `char` or string type and cannot be differentiated"
+                        ),
+                    ));
                 }
                 out.push(k);
             }
@@ -122,15 +146,30 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
         vis: item.vis.clone(),
         name: item.sig.ident.clone(),
         generics: item.sig.generics.clone(),
-        attrs: item.attrs.iter().filter(|a| is_copied_attr(a)).cloned().collect(),
+        attrs: item
+            .attrs
+            .iter()
+            .filter(|a| is_copied_attr(a))
+            .cloned()
+            .collect(),
         sig,
         rt: rt.clone(),
     };
     // Companions (what other differentiable functions call) differentiate every parameter the
     // user did not exclude: the default set, or exactly `wrt(..)` when given. A caller passing a
     // varying value to any other parameter gets a compile error, never a silent zero.
-    let default_diff = if args.wrt.is_some() { wrt.clone() } else { default_diff };
-    let all_act = activity::analyze(&func, &default_diff.iter().map(|k| param_vars[*k]).collect::<Vec<_>>());
+    let default_diff = if args.wrt.is_some() {
+        wrt.clone()
+    } else {
+        default_diff
+    };
+    let all_act = activity::analyze(
+        &func,
+        &default_diff
+            .iter()
+            .map(|k| param_vars[*k])
+            .collect::<Vec<_>>(),
+    );
     for (uses, expr) in &func.iter_uses {
         if uses.iter().any(|v| all_act.varied(*v)) {
             return Err(syn::Error::new_spanned(
@@ -140,7 +179,10 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
             ));
         }
     }
-    let wrt_act = activity::analyze(&func, &wrt.iter().map(|k| param_vars[*k]).collect::<Vec<_>>());
+    let wrt_act = activity::analyze(
+        &func,
+        &wrt.iter().map(|k| param_vars[*k]).collect::<Vec<_>>(),
+    );
     let recursive = args.boxed || calls_itself(&item.block, &common.name);
     let hoisted: TokenStream = items.into_iter().collect();
 
@@ -148,8 +190,23 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
     let vjp = gen_vjp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
     let grad = gen_grad(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
     let jvp = gen_jvp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
-    let cvjp = gen_companion_vjp(&common, &func, &param_vars, &all_act, &default_diff, &hoisted, recursive);
-    let cjvp = gen_companion_jvp(&common, &func, &param_vars, &all_act, &default_diff, &hoisted);
+    let cvjp = gen_companion_vjp(
+        &common,
+        &func,
+        &param_vars,
+        &all_act,
+        &default_diff,
+        &hoisted,
+        recursive,
+    );
+    let cjvp = gen_companion_jvp(
+        &common,
+        &func,
+        &param_vars,
+        &all_act,
+        &default_diff,
+        &hoisted,
+    );
     Ok(quote! { #primal #grad #vjp #jvp #cvjp #cjvp })
 }
 
@@ -185,7 +242,9 @@ fn calls_itself(body: &syn::Block, name: &Ident) -> bool {
 fn param_reads(c: &Common, vars: &[VarId], which: &[usize]) -> HashMap<VarId, ParamRead> {
     let mut m = HashMap::new();
     for (k, p) in c.sig.params.iter().enumerate() {
-        let read = if p.is_ref { p.ident.to_token_stream() } else {
+        let read = if p.is_ref {
+            p.ident.to_token_stream()
+        } else {
             let keep = naming::keep(&p.ident);
             quote! { &#keep }
         };
@@ -201,7 +260,11 @@ fn param_reads(c: &Common, vars: &[VarId], which: &[usize]) -> HashMap<VarId, Pa
 }
 
 /// The forward sweep with its declarations: `keeps; slots; let __ret; '__body: { .. }`.
-fn forward_section(c: &Common, code: &crate::reverse::RevCode, hoisted: &TokenStream) -> TokenStream {
+fn forward_section(
+    c: &Common,
+    code: &crate::reverse::RevCode,
+    hoisted: &TokenStream,
+) -> TokenStream {
     let keeps = c.keeps();
     let decls = &code.decls;
     let fwd = &code.forward;
@@ -242,7 +305,10 @@ fn finish(c: &Common, vars: &[VarId], act: &Activity, wrt: &[usize], func: &Func
 }
 
 fn grad_type(c: &Common, wrt: &[usize]) -> TokenStream {
-    let tys: Vec<TokenStream> = wrt.iter().map(|k| c.sig.params[*k].assoc(&c.rt, "Grad")).collect();
+    let tys: Vec<TokenStream> = wrt
+        .iter()
+        .map(|k| c.sig.params[*k].assoc(&c.rt, "Grad"))
+        .collect();
     if tys.len() == 1 {
         tys[0].clone()
     } else {
@@ -260,11 +326,21 @@ fn seed_ret(func: &Func, act: &Activity, rt: &TokenStream, cot: TokenStream) -> 
 }
 
 fn doc_link(c: &Common, what: &str) -> TokenStream {
-    let text = format!(" {what} of [`{}`], generated by `#[differentiable]`.", c.name);
+    let text = format!(
+        " {what} of [`{}`], generated by `#[differentiable]`.",
+        c.name
+    );
     quote! { #[doc = #text] }
 }
 
-fn gen_vjp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, wrt: &[usize], hoisted: &TokenStream) -> TokenStream {
+fn gen_vjp(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    wrt: &[usize],
+    hoisted: &TokenStream,
+) -> TokenStream {
     let rt = &c.rt;
     let reads = param_reads(c, vars, wrt);
     let code = RevGen::new(func, act, &reads, rt).generate();
@@ -298,7 +374,14 @@ fn gen_vjp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, wrt: &[usize
     }
 }
 
-fn gen_grad(c: &Common, func: &Func, vars: &[VarId], act: &Activity, wrt: &[usize], hoisted: &TokenStream) -> TokenStream {
+fn gen_grad(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    wrt: &[usize],
+    hoisted: &TokenStream,
+) -> TokenStream {
     let rt = &c.rt;
     let reads = param_reads(c, vars, wrt);
     let code = RevGen::new(func, act, &reads, rt).generate();
@@ -337,10 +420,21 @@ fn gen_grad(c: &Common, func: &Func, vars: &[VarId], act: &Activity, wrt: &[usiz
 }
 
 fn tangent_name(p: &Param) -> Ident {
-    format_ident!("{}_tangent", p.ident, span = proc_macro2::Span::mixed_site())
+    format_ident!(
+        "{}_tangent",
+        p.ident,
+        span = proc_macro2::Span::mixed_site()
+    )
 }
 
-fn jvp_body(c: &Common, func: &Func, vars: &[VarId], act: &Activity, init: TokenStream, hoisted: &TokenStream) -> TokenStream {
+fn jvp_body(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    init: TokenStream,
+    hoisted: &TokenStream,
+) -> TokenStream {
     let rt = &c.rt;
     let fg = FwdGen { f: func, act, rt };
     let body = fg.body();
@@ -364,7 +458,14 @@ fn jvp_body(c: &Common, func: &Func, vars: &[VarId], act: &Activity, init: Token
     }
 }
 
-fn gen_jvp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, wrt: &[usize], hoisted: &TokenStream) -> TokenStream {
+fn gen_jvp(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    wrt: &[usize],
+    hoisted: &TokenStream,
+) -> TokenStream {
     let rt = &c.rt;
     let fg = FwdGen { f: func, act, rt };
     let mut tparams = Vec::new();
@@ -386,7 +487,10 @@ fn gen_jvp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, wrt: &[usize
     let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
     let name = naming::public(&c.name, "jvp");
     let (generics, wh) = c.generics();
-    let doc = doc_link(c, "Value and directional derivative (forward mode, Jacobian-vector product)");
+    let doc = doc_link(
+        c,
+        "Value and directional derivative (forward mode, Jacobian-vector product)",
+    );
     let allow = allows();
     quote! {
         #doc
@@ -416,7 +520,15 @@ fn slot_types(c: &Common, diff: &[usize]) -> Vec<TokenStream> {
         .collect()
 }
 
-fn gen_companion_vjp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, diff: &[usize], hoisted: &TokenStream, boxed: bool) -> TokenStream {
+fn gen_companion_vjp(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    diff: &[usize],
+    hoisted: &TokenStream,
+    boxed: bool,
+) -> TokenStream {
     let rt = &c.rt;
     let reads = param_reads(c, vars, diff);
     let code = RevGen::new(func, act, &reads, rt).generate();
@@ -452,7 +564,11 @@ fn gen_companion_vjp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, di
     };
     if boxed {
         let l = syn::Lifetime::new("'__ad_box", proc_macro2::Span::call_site());
-        let mut preds: Vec<TokenStream> = c.all_lifetimes().iter().map(|x| quote! { #x: #l }).collect();
+        let mut preds: Vec<TokenStream> = c
+            .all_lifetimes()
+            .iter()
+            .map(|x| quote! { #x: #l })
+            .collect();
         preds.extend(c.generics.type_params().map(|t| {
             let i = &t.ident;
             quote! { #i: #l }
@@ -462,9 +578,15 @@ fn gen_companion_vjp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, di
         }
         let mut g = c.generics.clone();
         for (i, x) in c.sig.new_lifetimes.iter().enumerate() {
-            g.params.insert(i, syn::GenericParam::Lifetime(syn::LifetimeParam::new(x.clone())));
+            g.params.insert(
+                i,
+                syn::GenericParam::Lifetime(syn::LifetimeParam::new(x.clone())),
+            );
         }
-        g.params.insert(0, syn::GenericParam::Lifetime(syn::LifetimeParam::new(l.clone())));
+        g.params.insert(
+            0,
+            syn::GenericParam::Lifetime(syn::LifetimeParam::new(l.clone())),
+        );
         let (gp, _, _) = g.split_for_impl();
         return quote! {
             #[doc(hidden)]
@@ -504,7 +626,14 @@ fn companion_tangent_params(c: &Common, diff: &[usize]) -> Vec<TokenStream> {
         .collect()
 }
 
-fn gen_companion_jvp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, diff: &[usize], hoisted: &TokenStream) -> TokenStream {
+fn gen_companion_jvp(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    diff: &[usize],
+    hoisted: &TokenStream,
+) -> TokenStream {
     let rt = &c.rt;
     let fg = FwdGen { f: func, act, rt };
     let tparams = companion_tangent_params(c, diff);
@@ -537,15 +666,25 @@ fn gen_companion_jvp(c: &Common, func: &Func, vars: &[VarId], act: &Activity, di
 pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStream> {
     let rt = runtime();
     let sig = sig::analyse(&mut item.sig)?;
-    let diff: Vec<usize> = (0..sig.params.len()).filter(|k| sig.params[*k].diff).collect();
+    let diff: Vec<usize> = (0..sig.params.len())
+        .filter(|k| sig.params[*k].diff)
+        .collect();
     if diff.is_empty() {
-        return Err(syn::Error::new(item.sig.ident.span(), "no parameter of this function is differentiated"));
+        return Err(syn::Error::new(
+            item.sig.ident.span(),
+            "no parameter of this function is differentiated",
+        ));
     }
     let c = Common {
         vis: item.vis.clone(),
         name: item.sig.ident.clone(),
         generics: item.sig.generics.clone(),
-        attrs: item.attrs.iter().filter(|a| is_copied_attr(a)).cloned().collect(),
+        attrs: item
+            .attrs
+            .iter()
+            .filter(|a| is_copied_attr(a))
+            .cloned()
+            .collect(),
         sig,
         rt: rt.clone(),
     };
@@ -556,8 +695,15 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
     let allow = allows();
     let argv: Vec<&Ident> = c.sig.params.iter().map(|p| &p.ident).collect();
     let g = grad_type(&c, &diff);
-    let (n_vjp, n_grad, n_jvp) = (naming::public(&c.name, "vjp"), naming::public(&c.name, "grad"), naming::public(&c.name, "jvp"));
-    let (c_vjp, c_jvp) = (naming::vjp_companion(&c.name), naming::jvp_companion(&c.name));
+    let (n_vjp, n_grad, n_jvp) = (
+        naming::public(&c.name, "vjp"),
+        naming::public(&c.name, "grad"),
+        naming::public(&c.name, "jvp"),
+    );
+    let (c_vjp, c_jvp) = (
+        naming::vjp_companion(&c.name),
+        naming::jvp_companion(&c.name),
+    );
     let hr = syn::Lifetime::new("'__ad_output", proc_macro2::Span::call_site());
     let bound = quote! { for<#hr> #out: #rt::ScalarOutput };
     let grad_wh = match wh {
@@ -571,7 +717,9 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
     let gvar = naming::fixed("__g");
     let slots: Vec<TokenStream> = (0..c.sig.params.len())
         .map(|k| {
-            let Some(pos) = diff.iter().position(|d| *d == k) else { return quote! { #rt::NoGrad } };
+            let Some(pos) = diff.iter().position(|d| *d == k) else {
+                return quote! { #rt::NoGrad };
+            };
             let p = &c.sig.params[k];
             let ty = &p.ty;
             let part = if diff.len() == 1 {
@@ -592,7 +740,10 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
             quote! { #t: #tty }
         })
         .collect();
-    let tnames: Vec<Ident> = diff.iter().map(|k| tangent_name(&c.sig.params[*k])).collect();
+    let tnames: Vec<Ident> = diff
+        .iter()
+        .map(|k| tangent_name(&c.sig.params[*k]))
+        .collect();
     let ctparams = companion_tangent_params(&c, &diff);
     let cinit: TokenStream = c
         .sig

@@ -67,13 +67,26 @@ impl FwdGen<'_> {
     fn stmt(&self, s: &Stmt) -> TokenStream {
         let rt = self.rt;
         match s {
-            Stmt::Let { var, mutable, ty, init } => {
+            Stmt::Let {
+                var,
+                mutable,
+                ty,
+                init,
+            } => {
                 let id = self.ident(*var);
-                let m = if *mutable { quote! { mut } } else { quote! {} };
+                let m = if *mutable {
+                    quote! { mut }
+                } else {
+                    quote! {}
+                };
                 let t = ty.as_ref().map(|t| quote! { : #t });
                 let active = self.act.active(*var);
                 let d = self.dot(*var);
-                let dm = if *mutable || self.f.vars[*var].reassigned { quote! { mut } } else { quote! {} };
+                let dm = if *mutable || self.f.vars[*var].reassigned {
+                    quote! { mut }
+                } else {
+                    quote! {}
+                };
                 match init {
                     None if active => quote! { let #m #id #t; let #dm #d; },
                     None => quote! { let #m #id #t; },
@@ -100,18 +113,31 @@ impl FwdGen<'_> {
                     quote! { #id = #v; }
                 }
             }
-            Stmt::IndexWrite { base, idx, val } | Stmt::Push { base, val, len: idx } => {
+            Stmt::IndexWrite { base, idx, val }
+            | Stmt::Push {
+                base,
+                val,
+                len: idx,
+            } => {
                 let b = self.ident(*base);
                 let v = self.atom(val);
                 let i = self.atom(idx);
                 let is_push = matches!(s, Stmt::Push { .. });
-                let f = if is_push { quote! { #b.push(#v); } } else { quote! { #b[#i] = #v; } };
+                let f = if is_push {
+                    quote! { #b.push(#v); }
+                } else {
+                    quote! { #b[#i] = #v; }
+                };
                 if !self.act.active(*base) {
                     return f;
                 }
                 let db = self.dot(*base);
                 let dv = self.dot_or_zero(val);
-                let t = if is_push { quote! { #db.push(#dv); } } else { quote! { #db[#i] = #dv; } };
+                let t = if is_push {
+                    quote! { #db.push(#dv); }
+                } else {
+                    quote! { #db[#i] = #dv; }
+                };
                 quote! { #t #f }
             }
             Stmt::Effect(t) => t.clone(),
@@ -127,7 +153,10 @@ impl FwdGen<'_> {
                         quote! { if #cond { #a } else { #b } }
                     }
                     BranchKind::Match { scrutinee, heads } => {
-                        let arms_t = heads.iter().zip(&bodies).map(|(h, b)| quote! { #h => { #b } });
+                        let arms_t = heads
+                            .iter()
+                            .zip(&bodies)
+                            .map(|(h, b)| quote! { #h => { #b } });
                         quote! { match #scrutinee { #(#arms_t)* } }
                     }
                 }
@@ -157,13 +186,26 @@ impl FwdGen<'_> {
         let rt = self.rt;
         let (p, dp) = (naming::fixed("__p"), naming::fixed("__dp"));
         let varying_call = matches!(rhs, Rhs::Call { args, .. } if args.iter().any(|a| self.act.active_atom(a).is_some()));
-        if let (Rhs::Call { callee, args, refs, span }, true) = (rhs, varying_call) {
+        if let (
+            Rhs::Call {
+                callee,
+                args,
+                refs,
+                span,
+            },
+            true,
+        ) = (rhs, varying_call)
+        {
             let mut argv: Vec<TokenStream> = args
                 .iter()
                 .zip(refs)
                 .map(|(a, r)| {
                     let e = self.atom(a);
-                    if *r { quote! { &#e } } else { e }
+                    if *r {
+                        quote! { &#e }
+                    } else {
+                        e
+                    }
                 })
                 .collect();
             for a in args {
@@ -176,14 +218,21 @@ impl FwdGen<'_> {
             return quote_spanned! {*span=> let (#p, #dp) = #call; };
         }
         let value = primal(rhs, &|a| self.atom(a), &|v| self.ident(v), rt);
+        // A reference to the value: variables that hold references are passed as they are.
         let r = |a: &Atom| {
             let x = self.atom(a);
-            quote! { &#x }
+            match a {
+                Atom::Var(v) if self.f.vars[*v].is_ref => x,
+                _ => quote! { &#x },
+            }
         };
         let mut terms: Vec<TokenStream> = Vec::new();
         match rhs {
             Rhs::Copy(a) => terms.extend(self.dot_atom(a)),
-            Rhs::Neg(a) => terms.extend(self.dot_atom(a).map(|d| quote! { ::core::ops::Neg::neg(#d) })),
+            Rhs::Neg(a) => terms.extend(
+                self.dot_atom(a)
+                    .map(|d| quote! { ::core::ops::Neg::neg(#d) }),
+            ),
             Rhs::Bin(op, a, b) => {
                 let (da, db) = (self.dot_atom(a), self.dot_atom(b));
                 match op {
@@ -212,7 +261,9 @@ impl FwdGen<'_> {
                 let rule = methods::rule(&name.to_string()).expect("lowered only known methods");
                 for (k, a) in args.iter().enumerate() {
                     let Some(d) = self.dot_atom(a) else { continue };
-                    let Some(Some(roles)) = rule.partials.get(k) else { continue };
+                    let Some(Some(roles)) = rule.partials.get(k) else {
+                        continue;
+                    };
                     let rargs: Vec<TokenStream> = roles
                         .iter()
                         .map(|role| match role {
@@ -231,13 +282,14 @@ impl FwdGen<'_> {
                     terms.push(quote! { #rt::rules::CastRule::<#ty>::t_cast(#d, #rx) });
                 }
             }
-            Rhs::Index { base, idx } => {
+            Rhs::Ref(a) => terms.extend(self.dot_atom(a)),
+            Rhs::Index { base, idx, .. } => {
                 if self.act.active(*base) {
                     let (d, i) = (self.dot(*base), self.atom(idx));
                     terms.push(quote! { ::core::clone::Clone::clone(&#d[#i]) });
                 }
             }
-            Rhs::Field { base, member } => {
+            Rhs::Field { base, member, .. } => {
                 if let Some(v) = self.act.active_atom(base) {
                     let d = self.dot(v);
                     terms.push(quote! { ::core::clone::Clone::clone(&#d.#member) });
@@ -257,7 +309,11 @@ impl FwdGen<'_> {
             }
             Rhs::Repeat { elem, len, vec } => {
                 if let Some(d) = self.dot_atom(elem) {
-                    terms.push(if *vec { quote! { ::std::vec![#d; #len] } } else { quote! { [#d; #len] } });
+                    terms.push(if *vec {
+                        quote! { ::std::vec![#d; #len] }
+                    } else {
+                        quote! { [#d; #len] }
+                    });
                 }
             }
             Rhs::Sum { base, .. } => {

@@ -15,6 +15,8 @@ pub struct Var {
     pub ident: Ident,
     /// True when assigned after its declaration (so not recomputable in the reverse sweep).
     pub reassigned: bool,
+    /// Holds a reference (`&x`, `&self.w`, a `&T` parameter): the reverse sweep reads through it.
+    pub is_ref: bool,
 }
 
 /// An operand: a variable or a constant expression (literal, const path) that can be re-evaluated.
@@ -50,18 +52,48 @@ pub enum Rhs {
     Neg(Atom),
     Bin(BinOp, Atom, Atom),
     /// A known float method, `args[0]` is the receiver.
-    Method { name: Ident, args: Vec<Atom> },
-    Cast { x: Atom, ty: Type },
-    Index { base: VarId, idx: Atom },
-    Field { base: Atom, member: Member },
+    Method {
+        name: Ident,
+        args: Vec<Atom>,
+    },
+    Cast {
+        x: Atom,
+        ty: Type,
+    },
+    /// `&a`: the same value, borrowed (its adjoint is `a`'s).
+    Ref(Atom),
+    /// `base[idx]`, or `&base[idx]` when `by_ref`.
+    Index {
+        base: VarId,
+        idx: Atom,
+        by_ref: bool,
+    },
+    /// `base.member`, or `&base.member` when `by_ref`.
+    Field {
+        base: Atom,
+        member: Member,
+        by_ref: bool,
+    },
     Tuple(Vec<Atom>),
     Array(Vec<Atom>),
     VecLit(Vec<Atom>),
-    Repeat { elem: Atom, len: TokenStream, vec: bool },
+    Repeat {
+        elem: Atom,
+        len: TokenStream,
+        vec: bool,
+    },
     /// `base.iter().sum()`, with the length of `base` at that point.
-    Sum { base: VarId, len: Atom },
+    Sum {
+        base: VarId,
+        len: Atom,
+    },
     /// `refs[k]`: argument `k` was written `&arg`.
-    Call { callee: Callee, args: Vec<Atom>, refs: Vec<bool>, span: Span },
+    Call {
+        callee: Callee,
+        args: Vec<Atom>,
+        refs: Vec<bool>,
+        span: Span,
+    },
     /// A non-differentiable expression, emitted as written.
     Opaque(TokenStream),
 }
@@ -70,31 +102,63 @@ pub enum Rhs {
 #[derive(Clone)]
 pub enum Stmt {
     /// `let var [: ty] [= rhs];` (no rhs: initialised later, as for `if` results).
-    Let { var: VarId, mutable: bool, ty: Option<Type>, init: Option<Rhs> },
-    Assign { var: VarId, rhs: Rhs },
+    Let {
+        var: VarId,
+        mutable: bool,
+        ty: Option<Box<Type>>,
+        init: Option<Rhs>,
+    },
+    Assign {
+        var: VarId,
+        rhs: Rhs,
+    },
     /// `base[idx] = val;`
-    IndexWrite { base: VarId, idx: Atom, val: Atom },
+    IndexWrite {
+        base: VarId,
+        idx: Atom,
+        val: Atom,
+    },
     /// `base.push(val);` with `len` = `base.len()` before the push.
-    Push { base: VarId, val: Atom, len: Atom },
+    Push {
+        base: VarId,
+        val: Atom,
+        len: Atom,
+    },
     /// A statement that runs in the forward sweep only (`println!`, `assert!`, inactive calls).
     Effect(TokenStream),
     /// A nested scope `{ .. }`.
     Scope(Block),
     /// `if`/`else` (two arms) or `match` (one arm per pattern); `diverges[k]`: arm `k` never
     /// completes normally.
-    Branch { kind: BranchKind, arms: Vec<Block>, diverges: Vec<bool> },
-    Loop { id: LoopId, body: Block },
-    Break { target: LoopId },
-    Continue { target: LoopId },
+    Branch {
+        kind: BranchKind,
+        arms: Vec<Block>,
+        diverges: Vec<bool>,
+    },
+    Loop {
+        id: LoopId,
+        body: Block,
+    },
+    Break {
+        target: LoopId,
+    },
+    Continue {
+        target: LoopId,
+    },
     Return,
 }
 
 /// How a branch picks its arm.
 #[derive(Clone)]
 pub enum BranchKind {
-    If { cond: TokenStream },
+    If {
+        cond: TokenStream,
+    },
     /// `heads[k]` is arm `k`'s pattern (with its guard).
-    Match { scrutinee: TokenStream, heads: Vec<TokenStream> },
+    Match {
+        scrutinee: TokenStream,
+        heads: Vec<TokenStream>,
+    },
 }
 
 /// A statement list.
@@ -133,7 +197,11 @@ impl Rhs {
             }
         };
         match self {
-            Rhs::Copy(a) | Rhs::Neg(a) | Rhs::Cast { x: a, .. } | Rhs::Field { base: a, .. } => push(a),
+            Rhs::Copy(a)
+            | Rhs::Neg(a)
+            | Rhs::Ref(a)
+            | Rhs::Cast { x: a, .. }
+            | Rhs::Field { base: a, .. } => push(a),
             Rhs::Repeat { elem, .. } => push(elem),
             Rhs::Bin(_, a, b) => {
                 push(a);

@@ -5,7 +5,7 @@
 //! written. Constructs the macro cannot differentiate are refused here with a spanned error.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, ToTokens};
+use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::{BinOp as SynBinOp, Expr, Pat, Stmt as SynStmt, UnOp};
 
@@ -40,11 +40,49 @@ fn refuse_at<T>(node: &impl ToTokens, msg: impl std::fmt::Display) -> R<T> {
 /// A parameter of the function being lowered.
 pub struct ParamIn {
     pub ident: proc_macro2::Ident,
+    /// The parameter's type is a reference.
+    pub is_ref: bool,
 }
 
 struct LoopCtx {
     id: LoopId,
     result: Option<VarId>,
+}
+
+/// Marks variables that hold references: `&T` parameters and results of borrows.
+fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
+    for (v, p) in params.iter().zip(input) {
+        func.vars[*v].is_ref = p.is_ref;
+    }
+    fn walk(b: &Block, out: &mut Vec<VarId>) {
+        for s in &b.stmts {
+            match s {
+                Stmt::Let {
+                    var,
+                    init: Some(rhs),
+                    ..
+                }
+                | Stmt::Assign { var, rhs } => {
+                    if matches!(
+                        rhs,
+                        Rhs::Ref(_)
+                            | Rhs::Index { by_ref: true, .. }
+                            | Rhs::Field { by_ref: true, .. }
+                    ) {
+                        out.push(*var);
+                    }
+                }
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, out),
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, out)),
+                _ => {}
+            }
+        }
+    }
+    let mut refs = Vec::new();
+    walk(&func.body, &mut refs);
+    for v in refs {
+        func.vars[v].is_ref = true;
+    }
 }
 
 /// The lowering state.
@@ -61,7 +99,10 @@ pub struct Lowerer {
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
-pub fn lower_fn(params: &[ParamIn], body: &syn::Block) -> Result<(Func, Vec<VarId>, Vec<TokenStream>), syn::Error> {
+pub fn lower_fn(
+    params: &[ParamIn],
+    body: &syn::Block,
+) -> Result<(Func, Vec<VarId>, Vec<TokenStream>), syn::Error> {
     let mut lw = Lowerer {
         vars: Vec::new(),
         loops: Vec::new(),
@@ -81,14 +122,25 @@ pub fn lower_fn(params: &[ParamIn], body: &syn::Block) -> Result<(Func, Vec<VarI
     lw.ret = lw.new_var(naming::fixed("__ret"), false);
     let ret = lw.ret;
     let (block, _) = lw.lower_block(&body.stmts, Some(ret))?;
-    let func = Func { vars: lw.vars, loops: lw.loops, body: block, ret, iter_uses: lw.iter_uses };
+    let mut func = Func {
+        vars: lw.vars,
+        loops: lw.loops,
+        body: block,
+        ret,
+        iter_uses: lw.iter_uses,
+    };
+    mark_refs(&mut func, &ids, params);
     Ok((func, ids, lw.items))
 }
 
 impl Lowerer {
     fn new_var(&mut self, ident: proc_macro2::Ident, is_param: bool) -> VarId {
         let _ = is_param;
-        self.vars.push(Var { ident, reassigned: false });
+        self.vars.push(Var {
+            ident,
+            reassigned: false,
+            is_ref: false,
+        });
         self.vars.len() - 1
     }
 
@@ -98,11 +150,19 @@ impl Lowerer {
     }
 
     fn bind(&mut self, name: &str, v: VarId) {
-        self.scopes.last_mut().expect("a scope").push((name.to_string(), v));
+        self.scopes
+            .last_mut()
+            .expect("a scope")
+            .push((name.to_string(), v));
     }
 
     fn lookup(&self, name: &str) -> Option<VarId> {
-        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|(n, _)| n == name).map(|(_, v)| *v)
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|s| s.iter().rev())
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v)
     }
 
     fn mark_assigned(&mut self, v: VarId) {
@@ -111,14 +171,20 @@ impl Lowerer {
 
     /// Lowers a statement list in a new scope. `result`: where the tail expression goes.
     /// Returns the block and whether it always diverges.
-    fn lower_block(&mut self, stmts: &[SynStmt], result: Option<VarId>) -> Result<(Block, bool), syn::Error> {
+    fn lower_block(
+        &mut self,
+        stmts: &[SynStmt],
+        result: Option<VarId>,
+    ) -> Result<(Block, bool), syn::Error> {
         self.scopes.push(Vec::new());
         let mut out = Vec::new();
         let mut diverged = false;
         for (i, st) in stmts.iter().enumerate() {
             let is_tail = i + 1 == stmts.len();
             let r = match st {
-                SynStmt::Expr(e, None) if is_tail && result.is_some() => self.lower_into(e, result.expect("checked"), &mut out),
+                SynStmt::Expr(e, None) if is_tail && result.is_some() => {
+                    self.lower_into(e, result.expect("checked"), &mut out)
+                }
                 _ => self.lower_stmt(st, &mut out),
             };
             match r {
@@ -150,10 +216,16 @@ impl Lowerer {
             SynStmt::Local(local) => self.lower_local(local, out),
             SynStmt::Item(item) => {
                 match item {
-                    syn::Item::Const(_) | syn::Item::Fn(_) | syn::Item::Use(_) | syn::Item::Static(_) => {
-                        self.items.push(item.to_token_stream())
+                    syn::Item::Const(_)
+                    | syn::Item::Fn(_)
+                    | syn::Item::Use(_)
+                    | syn::Item::Static(_) => self.items.push(item.to_token_stream()),
+                    other => {
+                        return refuse_at(
+                            &other,
+                            "this item is not supported inside a #[differentiable] function; move it outside the function",
+                        );
                     }
-                    other => return refuse_at(&other, "this item is not supported inside a #[differentiable] function; move it outside the function"),
                 }
                 Ok(())
             }
@@ -168,7 +240,10 @@ impl Lowerer {
     fn lower_local(&mut self, local: &syn::Local, out: &mut Vec<Stmt>) -> R<()> {
         if let Some(init) = &local.init {
             if let Some((_, diverge)) = &init.diverge {
-                return refuse_at(&diverge, "`let ... else` is not supported in a #[differentiable] function; use `match` instead");
+                return refuse_at(
+                    &diverge,
+                    "`let ... else` is not supported in a #[differentiable] function; use `match` instead",
+                );
             }
             self.bind_pattern(&local.pat, None, Some(&init.expr), out)
         } else {
@@ -177,15 +252,27 @@ impl Lowerer {
     }
 
     /// Binds `pat` (optionally typed) to the value of `init`.
-    fn bind_pattern(&mut self, pat: &Pat, ty: Option<&syn::Type>, init: Option<&Expr>, out: &mut Vec<Stmt>) -> R<()> {
+    fn bind_pattern(
+        &mut self,
+        pat: &Pat,
+        ty: Option<&syn::Type>,
+        init: Option<&Expr>,
+        out: &mut Vec<Stmt>,
+    ) -> R<()> {
         match pat {
             Pat::Type(pt) => self.bind_pattern(&pt.pat, Some(&pt.ty), init, out),
             Pat::Ident(pi) => {
                 if pi.by_ref.is_some() {
-                    return refuse_at(&pi, "`ref` bindings are not supported in a #[differentiable] function; bind by value");
+                    return refuse_at(
+                        &pi,
+                        "`ref` bindings are not supported in a #[differentiable] function; bind by value",
+                    );
                 }
                 if let Some((_, sub)) = &pi.subpat {
-                    return refuse_at(&sub, "`name @ pattern` bindings are not supported in a #[differentiable] function");
+                    return refuse_at(
+                        &sub,
+                        "`name @ pattern` bindings are not supported in a #[differentiable] function",
+                    );
                 }
                 let rhs = match init {
                     Some(e) => Some(self.lower_rhs(e, out)?),
@@ -193,7 +280,12 @@ impl Lowerer {
                 };
                 let v = self.new_var(pi.ident.clone(), false);
                 self.bind(&pi.ident.to_string(), v);
-                out.push(Stmt::Let { var: v, mutable: pi.mutability.is_some(), ty: ty.cloned(), init: rhs });
+                out.push(Stmt::Let {
+                    var: v,
+                    mutable: pi.mutability.is_some(),
+                    ty: ty.cloned().map(Box::new),
+                    init: rhs,
+                });
                 Ok(())
             }
             Pat::Wild(_) => {
@@ -206,10 +298,15 @@ impl Lowerer {
             Pat::Paren(pp) => self.bind_pattern(&pp.pat, ty, init, out),
             Pat::Tuple(pt) => {
                 let Some(init) = init else {
-                    return refuse_at(&pt, "a tuple pattern needs an initializer here; declare each name with its own `let`");
+                    return refuse_at(
+                        &pt,
+                        "a tuple pattern needs an initializer here; declare each name with its own `let`",
+                    );
                 };
                 let elem_tys: Vec<Option<syn::Type>> = match ty {
-                    Some(syn::Type::Tuple(tt)) if tt.elems.len() == pt.elems.len() => tt.elems.iter().cloned().map(Some).collect(),
+                    Some(syn::Type::Tuple(tt)) if tt.elems.len() == pt.elems.len() => {
+                        tt.elems.iter().cloned().map(Some).collect()
+                    }
                     _ => vec![None; pt.elems.len()],
                 };
                 if let Expr::Tuple(te) = peel(init) {
@@ -231,26 +328,50 @@ impl Lowerer {
                     if matches!(p, Pat::Wild(_)) {
                         continue;
                     }
-                    let member = syn::Member::Unnamed(syn::Index { index: k as u32, span: p.span() });
+                    let member = syn::Member::Unnamed(syn::Index {
+                        index: k as u32,
+                        span: p.span(),
+                    });
                     let tmp = self.temp();
-                    out.push(Stmt::Let { var: tmp, mutable: false, ty: None, init: Some(Rhs::Field { base: whole.clone(), member }) });
+                    out.push(Stmt::Let {
+                        var: tmp,
+                        mutable: false,
+                        ty: None,
+                        init: Some(Rhs::Field {
+                            base: whole.clone(),
+                            member,
+                            by_ref: false,
+                        }),
+                    });
                     self.bind_atom(p, t.as_ref(), Atom::Var(tmp), out)?;
                 }
                 Ok(())
             }
-            other => refuse_at(&other,
+            other => refuse_at(
+                &other,
                 "this pattern is not supported in a #[differentiable] function; bind names, tuples of names or `_`",
             ),
         }
     }
 
     /// Binds a pattern to an already lowered atom.
-    fn bind_atom(&mut self, pat: &Pat, ty: Option<&syn::Type>, a: Atom, out: &mut Vec<Stmt>) -> R<()> {
+    fn bind_atom(
+        &mut self,
+        pat: &Pat,
+        ty: Option<&syn::Type>,
+        a: Atom,
+        out: &mut Vec<Stmt>,
+    ) -> R<()> {
         match pat {
             Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
                 let v = self.new_var(pi.ident.clone(), false);
                 self.bind(&pi.ident.to_string(), v);
-                out.push(Stmt::Let { var: v, mutable: pi.mutability.is_some(), ty: ty.cloned(), init: Some(Rhs::Copy(a)) });
+                out.push(Stmt::Let {
+                    var: v,
+                    mutable: pi.mutability.is_some(),
+                    ty: ty.cloned().map(Box::new),
+                    init: Some(Rhs::Copy(a)),
+                });
                 Ok(())
             }
             Pat::Wild(_) => Ok(()),
@@ -262,14 +383,29 @@ impl Lowerer {
                     if matches!(p, Pat::Wild(_)) {
                         continue;
                     }
-                    let member = syn::Member::Unnamed(syn::Index { index: k as u32, span: p.span() });
+                    let member = syn::Member::Unnamed(syn::Index {
+                        index: k as u32,
+                        span: p.span(),
+                    });
                     let tmp = self.temp();
-                    out.push(Stmt::Let { var: tmp, mutable: false, ty: None, init: Some(Rhs::Field { base: a.clone(), member }) });
+                    out.push(Stmt::Let {
+                        var: tmp,
+                        mutable: false,
+                        ty: None,
+                        init: Some(Rhs::Field {
+                            base: a.clone(),
+                            member,
+                            by_ref: false,
+                        }),
+                    });
                     self.bind_atom(p, None, Atom::Var(tmp), out)?;
                 }
                 Ok(())
             }
-            other => refuse_at(&other, "this pattern is not supported in a #[differentiable] function; bind names, tuples of names or `_`"),
+            other => refuse_at(
+                &other,
+                "this pattern is not supported in a #[differentiable] function; bind names, tuples of names or `_`",
+            ),
         }
     }
 
@@ -302,9 +438,12 @@ impl Lowerer {
                 let op = compound_op(&b.op).expect("checked");
                 self.lower_assign(&b.left, Some(op), &b.right, out)
             }
-            Expr::If(_) | Expr::Match(_) | Expr::Loop(_) | Expr::While(_) | Expr::ForLoop(_) | Expr::Block(_) => {
-                self.lower_control(e, None, out)
-            }
+            Expr::If(_)
+            | Expr::Match(_)
+            | Expr::Loop(_)
+            | Expr::While(_)
+            | Expr::ForLoop(_)
+            | Expr::Block(_) => self.lower_control(e, None, out),
             Expr::Break(_) | Expr::Continue(_) | Expr::Return(_) => {
                 self.lower_rhs(e, out)?;
                 Ok(())
@@ -312,23 +451,38 @@ impl Lowerer {
             Expr::Paren(p) => self.lower_expr_stmt(&p.expr, out),
             Expr::MethodCall(mc) if mc.method == "push" && mc.args.len() == 1 => {
                 let Some(base) = self.var_of(&mc.receiver) else {
-                    return refuse_at(&mc.receiver, "`push` is supported on a local `Vec` variable only");
+                    return refuse_at(
+                        &mc.receiver,
+                        "`push` is supported on a local `Vec` variable only",
+                    );
                 };
                 let len = self.temp();
                 let recv = &self.vars[base].ident;
-                out.push(Stmt::Let { var: len, mutable: false, ty: None, init: Some(Rhs::Opaque(quote! { #recv.len() })) });
+                out.push(Stmt::Let {
+                    var: len,
+                    mutable: false,
+                    ty: None,
+                    init: Some(Rhs::Opaque(quote! { #recv.len() })),
+                });
                 let val = self.lower_atom_expr(&mc.args[0], out)?;
                 self.mark_assigned(base);
-                out.push(Stmt::Push { base, val, len: Atom::Var(len) });
+                out.push(Stmt::Push {
+                    base,
+                    val,
+                    len: Atom::Var(len),
+                });
                 Ok(())
             }
             Expr::Macro(m) => {
                 out.push(Stmt::Effect(quote! { #m; }));
                 Ok(())
             }
-            Expr::Closure(_) | Expr::Unsafe(_) | Expr::Async(_) | Expr::Await(_) | Expr::Try(_) | Expr::TryBlock(_) => {
-                self.lower_rhs(e, out).map(|_| ())
-            }
+            Expr::Closure(_)
+            | Expr::Unsafe(_)
+            | Expr::Async(_)
+            | Expr::Await(_)
+            | Expr::Try(_)
+            | Expr::TryBlock(_) => self.lower_rhs(e, out).map(|_| ()),
             // Any other expression statement: evaluate for its effects, its value is discarded.
             _ => {
                 check_supported(e)?;
@@ -339,11 +493,20 @@ impl Lowerer {
     }
 
     /// `place = value` or `place op= value`.
-    fn lower_assign(&mut self, place: &Expr, op: Option<BinOp>, value: &Expr, out: &mut Vec<Stmt>) -> R<()> {
+    fn lower_assign(
+        &mut self,
+        place: &Expr,
+        op: Option<BinOp>,
+        value: &Expr,
+        out: &mut Vec<Stmt>,
+    ) -> R<()> {
         match peel(place) {
             Expr::Path(_) => {
                 let Some(v) = self.var_of(place) else {
-                    return refuse_at(&place, "assignment to something other than a local variable is not supported in a #[differentiable] function");
+                    return refuse_at(
+                        &place,
+                        "assignment to something other than a local variable is not supported in a #[differentiable] function",
+                    );
                 };
                 let rhs = match op {
                     None => self.lower_rhs(value, out)?,
@@ -358,7 +521,10 @@ impl Lowerer {
             }
             Expr::Index(ix) => {
                 let Some(base) = self.var_of(&ix.expr) else {
-                    return refuse_at(&ix.expr, "element writes are supported on a local array or `Vec` variable only (`y[i] = e`)");
+                    return refuse_at(
+                        &ix.expr,
+                        "element writes are supported on a local array or `Vec` variable only (`y[i] = e`)",
+                    );
                 };
                 let idx = self.lower_index_atom(&ix.index, out)?;
                 let val = match op {
@@ -366,9 +532,23 @@ impl Lowerer {
                     Some(op) => {
                         let r = self.lower_atom_expr(value, out)?;
                         let old = self.temp();
-                        out.push(Stmt::Let { var: old, mutable: false, ty: None, init: Some(Rhs::Index { base, idx: idx.clone() }) });
+                        out.push(Stmt::Let {
+                            var: old,
+                            mutable: false,
+                            ty: None,
+                            init: Some(Rhs::Index {
+                                base,
+                                idx: idx.clone(),
+                                by_ref: false,
+                            }),
+                        });
                         let new = self.temp();
-                        out.push(Stmt::Let { var: new, mutable: false, ty: None, init: Some(Rhs::Bin(op, Atom::Var(old), r)) });
+                        out.push(Stmt::Let {
+                            var: new,
+                            mutable: false,
+                            ty: None,
+                            init: Some(Rhs::Bin(op, Atom::Var(old), r)),
+                        });
                         Atom::Var(new)
                     }
                 };
@@ -383,7 +563,10 @@ impl Lowerer {
             Expr::Tuple(t) if op.is_none() => {
                 // `(a, b) = (e1, e2)`: evaluate every right-hand side first.
                 let Expr::Tuple(rt) = peel(value) else {
-                    return refuse_at(&value, "destructuring assignment needs a tuple expression on the right");
+                    return refuse_at(
+                        &value,
+                        "destructuring assignment needs a tuple expression on the right",
+                    );
                 };
                 if rt.elems.len() != t.elems.len() {
                     return refuse_at(&value, "tuple arity mismatch");
@@ -393,35 +576,54 @@ impl Lowerer {
                     let a = self.lower_atom_expr(e, out)?;
                     // Freeze variables so later element assignments cannot change them.
                     let frozen = self.temp();
-                    out.push(Stmt::Let { var: frozen, mutable: false, ty: None, init: Some(Rhs::Copy(a)) });
+                    out.push(Stmt::Let {
+                        var: frozen,
+                        mutable: false,
+                        ty: None,
+                        init: Some(Rhs::Copy(a)),
+                    });
                     atoms.push(Atom::Var(frozen));
                 }
                 for (p, a) in t.elems.iter().zip(atoms) {
                     let Some(v) = self.var_of(p) else {
-                        return refuse_at(&p, "destructuring assignment is supported into local variables only");
+                        return refuse_at(
+                            &p,
+                            "destructuring assignment is supported into local variables only",
+                        );
                     };
                     self.mark_assigned(v);
-                    out.push(Stmt::Assign { var: v, rhs: Rhs::Copy(a) });
+                    out.push(Stmt::Assign {
+                        var: v,
+                        rhs: Rhs::Copy(a),
+                    });
                 }
                 Ok(())
             }
-            Expr::Field(f) => refuse_at(&f,
+            Expr::Field(f) => refuse_at(
+                &f,
                 "assigning to a field is not supported in a #[differentiable] function; build a new value instead",
             ),
-            other => refuse_at(&other, "this assignment target is not supported in a #[differentiable] function"),
+            other => refuse_at(
+                &other,
+                "this assignment target is not supported in a #[differentiable] function",
+            ),
         }
     }
 
     /// The variable a (possibly parenthesised / referenced) path expression names.
     fn var_of(&self, e: &Expr) -> Option<VarId> {
         match peel(e) {
-            Expr::Path(p) if p.qself.is_none() => p.path.get_ident().and_then(|i| self.lookup(&i.to_string())).or_else(|| {
-                if p.path.segments.len() == 1 && p.path.segments[0].ident == "self" {
-                    self.lookup("self")
-                } else {
-                    None
-                }
-            }),
+            Expr::Path(p) if p.qself.is_none() => p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.to_string()))
+                .or_else(|| {
+                    if p.path.segments.len() == 1 && p.path.segments[0].ident == "self" {
+                        self.lookup("self")
+                    } else {
+                        None
+                    }
+                }),
             _ => None,
         }
     }
@@ -430,7 +632,10 @@ impl Lowerer {
     /// variable or literal (it is saved for the reverse sweep).
     fn lower_index_atom(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Atom> {
         if let Expr::Range(r) = peel(e) {
-            return refuse_at(&r, "range indexing (`x[a..b]`) is not supported in a #[differentiable] function; index elements `x[i]` in a loop");
+            return refuse_at(
+                &r,
+                "range indexing (`x[a..b]`) is not supported in a #[differentiable] function; index elements `x[i]` in a loop",
+            );
         }
         self.lower_atom_expr(e, out)
     }
@@ -446,7 +651,12 @@ impl Lowerer {
             Rhs::Copy(a) => a,
             other => {
                 let t = self.temp();
-                out.push(Stmt::Let { var: t, mutable: false, ty: None, init: Some(other) });
+                out.push(Stmt::Let {
+                    var: t,
+                    mutable: false,
+                    ty: None,
+                    init: Some(other),
+                });
                 Atom::Var(t)
             }
         }
@@ -459,7 +669,10 @@ impl Lowerer {
             Expr::Path(p) => {
                 if let Some(v) = self.var_of(e) {
                     Ok(Rhs::Copy(Atom::Var(v)))
-                } else if p.path.segments.len() == 1 && p.qself.is_none() && is_lowercase_ident(&p.path) {
+                } else if p.path.segments.len() == 1
+                    && p.qself.is_none()
+                    && is_lowercase_ident(&p.path)
+                {
                     // An unknown lowercase name: a function item used as a value, or a typo. Keep
                     // it as written; rustc reports unknown names better than we can.
                     Ok(Rhs::Copy(Atom::Const(e.to_token_stream())))
@@ -471,9 +684,12 @@ impl Lowerer {
             Expr::Group(g) => self.lower_rhs(&g.expr, out),
             Expr::Reference(r) => {
                 if let Some(m) = &r.mutability {
-                    return refuse_at(&m, "`&mut` is not supported in a #[differentiable] function; pass values or shared references");
+                    return refuse_at(
+                        &m,
+                        "`&mut` is not supported in a #[differentiable] function; pass values or shared references",
+                    );
                 }
-                self.lower_rhs(&r.expr, out)
+                self.lower_place(&r.expr, true, out)
             }
             Expr::Unary(u) => match u.op {
                 UnOp::Neg(_) => {
@@ -499,7 +715,10 @@ impl Lowerer {
             Expr::Cast(c) => {
                 if is_float_type(&c.ty) {
                     let x = self.lower_atom_expr(&c.expr, out)?;
-                    Ok(Rhs::Cast { x, ty: (*c.ty).clone() })
+                    Ok(Rhs::Cast {
+                        x,
+                        ty: (*c.ty).clone(),
+                    })
                 } else {
                     self.opaque(e)
                 }
@@ -507,32 +726,35 @@ impl Lowerer {
             Expr::MethodCall(mc) => self.lower_method(mc, out),
             Expr::Call(c) => {
                 let Expr::Path(fp) = peel(&c.func) else {
-                    return refuse_at(&c.func, "only calls of named functions are supported in a #[differentiable] function");
+                    return refuse_at(
+                        &c.func,
+                        "only calls of named functions are supported in a #[differentiable] function",
+                    );
                 };
-                let last = fp.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let last = fp
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 if last == "stop_gradient" {
                     return self.opaque(e);
                 }
                 if self.var_of(&c.func).is_some() {
-                    return refuse_at(&c.func, "calling a local variable is not supported in a #[differentiable] function (closures cannot be differentiated); call a named #[differentiable] function");
+                    return refuse_at(
+                        &c.func,
+                        "calling a local variable is not supported in a #[differentiable] function (closures cannot be differentiated); call a named #[differentiable] function",
+                    );
                 }
                 let (args, refs) = self.lower_args(c.args.iter(), out)?;
-                Ok(Rhs::Call { callee: Callee::Path(fp.path.clone()), args, refs, span: c.span() })
+                Ok(Rhs::Call {
+                    callee: Callee::Path(fp.path.clone()),
+                    args,
+                    refs,
+                    span: c.span(),
+                })
             }
-            Expr::Index(ix) => {
-                let Some(base) = self.var_of(&ix.expr) else {
-                    if let Expr::Index(_) = peel(&ix.expr) {
-                        return refuse_at(&ix, "nested indexing `a[i][j]` is not supported in a #[differentiable] function; index a flat slice `a[i * n + j]`");
-                    }
-                    return refuse_at(&ix.expr, "indexing is supported on variables (slices, arrays, `Vec`s) only; bind the value to a `let` first");
-                };
-                let idx = self.lower_index_atom(&ix.index, out)?;
-                Ok(Rhs::Index { base, idx })
-            }
-            Expr::Field(f) => {
-                let base = self.lower_atom_expr(&f.base, out)?;
-                Ok(Rhs::Field { base, member: f.member.clone() })
-            }
+            Expr::Index(_) | Expr::Field(_) => self.lower_place(e, false, out),
             Expr::Tuple(t) => {
                 if t.elems.is_empty() {
                     return self.opaque(e);
@@ -553,12 +775,21 @@ impl Lowerer {
             Expr::Repeat(r) => {
                 let elem = self.lower_atom_expr(&r.expr, out)?;
                 let len = r.len.to_token_stream();
-                Ok(Rhs::Repeat { elem, len, vec: false })
+                Ok(Rhs::Repeat {
+                    elem,
+                    len,
+                    vec: false,
+                })
             }
             Expr::Macro(m) => self.lower_macro(&m.mac, out),
             Expr::If(_) | Expr::Match(_) | Expr::Block(_) | Expr::Loop(_) => {
                 let r = self.temp();
-                out.push(Stmt::Let { var: r, mutable: false, ty: None, init: None });
+                out.push(Stmt::Let {
+                    var: r,
+                    mutable: false,
+                    ty: None,
+                    init: None,
+                });
                 self.lower_control(e, Some(r), out)?;
                 Ok(Rhs::Copy(Atom::Var(r)))
             }
@@ -578,7 +809,10 @@ impl Lowerer {
                 let ctx = self.loop_target(b.label.as_ref(), b.span())?;
                 if let Some(v) = &b.expr {
                     let Some(r) = ctx.1 else {
-                        return refuse_at(&v, "`break` with a value is only supported out of a `loop` whose value is used");
+                        return refuse_at(
+                            &v,
+                            "`break` with a value is only supported out of a `loop` whose value is used",
+                        );
                     };
                     self.lower_into(v, r, out)?;
                 }
@@ -592,26 +826,95 @@ impl Lowerer {
                 Err(Stop::Diverged)
             }
             Expr::Range(_) => self.opaque(e),
-            Expr::Closure(c) => refuse_at(&c,
+            Expr::Closure(c) => refuse_at(
+                &c,
                 "closures are not supported in a #[differentiable] function; move the code into a named #[differentiable] fn and call it",
             ),
-            Expr::Unsafe(u) => refuse_at(&u.unsafe_token, "`unsafe` blocks are not supported in a #[differentiable] function; move the unsafe code into a helper and wrap its call in `stop_gradient(..)` if it needs no derivative"),
-            Expr::Async(a) => refuse_at(&a.async_token, "`async` blocks are not supported in a #[differentiable] function"),
-            Expr::Await(a) => refuse_at(&a.await_token, "`.await` is not supported in a #[differentiable] function"),
-            Expr::Try(t) => refuse_at(&t.question_token,
+            Expr::Unsafe(u) => refuse_at(
+                &u.unsafe_token,
+                "`unsafe` blocks are not supported in a #[differentiable] function; move the unsafe code into a helper and wrap its call in `stop_gradient(..)` if it needs no derivative",
+            ),
+            Expr::Async(a) => refuse_at(
+                &a.async_token,
+                "`async` blocks are not supported in a #[differentiable] function",
+            ),
+            Expr::Await(a) => refuse_at(
+                &a.await_token,
+                "`.await` is not supported in a #[differentiable] function",
+            ),
+            Expr::Try(t) => refuse_at(
+                &t.question_token,
                 "the `?` operator is not supported in a #[differentiable] function; handle the error before the call, or `match` on it",
             ),
-            Expr::TryBlock(t) => refuse_at(&t, "`try` blocks are not supported in a #[differentiable] function"),
-            Expr::Struct(s) => refuse_at(&s,
+            Expr::TryBlock(t) => refuse_at(
+                &t,
+                "`try` blocks are not supported in a #[differentiable] function",
+            ),
+            Expr::Struct(s) => refuse_at(
+                &s,
                 "struct literals are not supported in a #[differentiable] function yet; return a tuple instead",
             ),
-            Expr::Let(l) => refuse_at(&l, "`let` expressions are only supported as `if let` / `while let` conditions"),
+            Expr::Let(l) => refuse_at(
+                &l,
+                "`let` expressions are only supported as `if let` / `while let` conditions",
+            ),
             Expr::Assign(_) => {
                 self.lower_expr_stmt(e, out)?;
                 Ok(Rhs::Opaque(quote! { () }))
             }
-            Expr::Yield(y) => refuse_at(&y, "`yield` is not supported in a #[differentiable] function"),
-            _ => refuse_at(&e, "this expression is not supported in a #[differentiable] function"),
+            Expr::Yield(y) => refuse_at(
+                &y,
+                "`yield` is not supported in a #[differentiable] function",
+            ),
+            _ => refuse_at(
+                &e,
+                "this expression is not supported in a #[differentiable] function",
+            ),
+        }
+    }
+
+    /// A place read `base[idx]` / `base.member`, by value or (`by_ref`) borrowed; any other
+    /// expression under `&` becomes a borrow of its value.
+    fn lower_place(&mut self, e: &Expr, by_ref: bool, out: &mut Vec<Stmt>) -> R<Rhs> {
+        match e {
+            Expr::Paren(p) => self.lower_place(&p.expr, by_ref, out),
+            Expr::Group(g) => self.lower_place(&g.expr, by_ref, out),
+            Expr::Index(ix) => {
+                let Some(base) = self.var_of(&ix.expr) else {
+                    if let Expr::Index(_) = peel(&ix.expr) {
+                        return refuse_at(
+                            &ix,
+                            "nested indexing `a[i][j]` is not supported in a #[differentiable] function; index a flat slice `a[i * n + j]`",
+                        );
+                    }
+                    return refuse_at(
+                        &ix.expr,
+                        "indexing is supported on variables (slices, arrays, `Vec`s, matrices) only; bind the value to a `let` first",
+                    );
+                };
+                let idx = self.lower_index_atom(&ix.index, out)?;
+                Ok(Rhs::Index { base, idx, by_ref })
+            }
+            Expr::Field(f) => {
+                let base = match peel(&f.base) {
+                    inner @ (Expr::Field(_) | Expr::Index(_)) => {
+                        // `a.b.c`: borrow the inner place, read the field through it.
+                        let rhs = self.lower_place(inner, true, out)?;
+                        self.atom_of(rhs, out)
+                    }
+                    _ => self.lower_atom_expr(&f.base, out)?,
+                };
+                Ok(Rhs::Field {
+                    base,
+                    member: f.member.clone(),
+                    by_ref,
+                })
+            }
+            other if by_ref => {
+                let a = self.lower_atom_expr(other, out)?;
+                Ok(Rhs::Ref(a))
+            }
+            other => self.lower_rhs(other, out),
         }
     }
 
@@ -633,11 +936,18 @@ impl Lowerer {
             },
             Some(l) => {
                 for c in self.loop_stack.iter().rev() {
-                    if self.loops[c.id].label.as_ref().is_some_and(|x| x.ident == l.ident) {
+                    if self.loops[c.id]
+                        .label
+                        .as_ref()
+                        .is_some_and(|x| x.ident == l.ident)
+                    {
                         return Ok((c.id, c.result));
                     }
                 }
-                refuse_at(&l, "this label does not name an enclosing loop (labelled blocks are not supported in a #[differentiable] function)")
+                refuse_at(
+                    &l,
+                    "this label does not name an enclosing loop (labelled blocks are not supported in a #[differentiable] function)",
+                )
             }
         }
     }
@@ -647,7 +957,11 @@ impl Lowerer {
         if methods::is_constant_method(&name) {
             return self.opaque(&Expr::MethodCall(mc.clone()));
         }
-        if (name == "clone" || name == "to_owned") && mc.args.is_empty() {
+        if matches!(
+            name.as_str(),
+            "clone" | "to_owned" | "into_owned" | "clone_owned"
+        ) && mc.args.is_empty()
+        {
             return self.lower_rhs(&mc.receiver, out);
         }
         // `v.iter().sum()` / `v.iter().copied().sum()` / `v.iter().sum::<T>()`
@@ -663,16 +977,27 @@ impl Lowerer {
                     if let Some(base) = self.var_of(&m.receiver) {
                         let len = self.temp();
                         let recv = &m.receiver;
-                        out.push(Stmt::Let { var: len, mutable: false, ty: None, init: Some(Rhs::Opaque(quote! { #recv.len() })) });
-                        return Ok(Rhs::Sum { base, len: Atom::Var(len) });
+                        out.push(Stmt::Let {
+                            var: len,
+                            mutable: false,
+                            ty: None,
+                            init: Some(Rhs::Opaque(quote! { #recv.len() })),
+                        });
+                        return Ok(Rhs::Sum {
+                            base,
+                            len: Atom::Var(len),
+                        });
                     }
                 }
             }
-            return refuse_at(&mc, "`sum` is supported as `v.iter().sum()` on a slice, array or `Vec` variable");
         }
-        if name == "iter" || name == "map" || name == "fold" || name == "zip" || name == "enumerate" {
-            return refuse_at(&mc.method,
-                format!("iterator adaptor `{name}` is not supported here in a #[differentiable] function; write a `for` loop over indices"),
+        if name == "iter" || name == "map" || name == "fold" || name == "zip" || name == "enumerate"
+        {
+            return refuse_at(
+                &mc.method,
+                format!(
+                    "iterator adaptor `{name}` is not supported here in a #[differentiable] function; write a `for` loop over indices"
+                ),
             );
         }
         if let Some(rule) = methods::rule(&name) {
@@ -681,24 +1006,51 @@ impl Lowerer {
                 for a in &mc.args {
                     args.push(self.lower_atom_expr(a, out)?);
                 }
-                return Ok(Rhs::Method { name: mc.method.clone(), args });
+                return Ok(Rhs::Method {
+                    name: mc.method.clone(),
+                    args,
+                });
             }
         }
-        let recv = self.lower_atom_expr(&mc.receiver, out)?;
+        // A receiver that is a place (`self.w`, `m[k]`) is borrowed, as method-call auto-ref would.
+        let recv = match peel(&mc.receiver) {
+            place @ (Expr::Field(_) | Expr::Index(_)) => {
+                let rhs = self.lower_place(place, true, out)?;
+                self.atom_of(rhs, out)
+            }
+            _ => self.lower_atom_expr(&mc.receiver, out)?,
+        };
         let (rest, rest_refs) = self.lower_args(mc.args.iter(), out)?;
         let mut args = vec![recv];
         args.extend(rest);
         let mut refs = vec![false];
         refs.extend(rest_refs);
-        Ok(Rhs::Call { callee: Callee::Method(mc.method.clone()), args, refs, span: mc.span() })
+        Ok(Rhs::Call {
+            callee: Callee::Method(mc.method.clone()),
+            args,
+            refs,
+            span: mc.span(),
+        })
     }
 
     /// Call arguments, remembering which were written `&arg`.
-    fn lower_args<'e>(&mut self, args: impl Iterator<Item = &'e Expr>, out: &mut Vec<Stmt>) -> R<(Vec<Atom>, Vec<bool>)> {
+    fn lower_args<'e>(
+        &mut self,
+        args: impl Iterator<Item = &'e Expr>,
+        out: &mut Vec<Stmt>,
+    ) -> R<(Vec<Atom>, Vec<bool>)> {
         let mut atoms = Vec::new();
         let mut refs = Vec::new();
         for a in args {
             match a {
+                Expr::Reference(r)
+                    if r.mutability.is_none()
+                        && matches!(peel(&r.expr), Expr::Field(_) | Expr::Index(_)) =>
+                {
+                    let rhs = self.lower_place(&r.expr, true, out)?;
+                    atoms.push(self.atom_of(rhs, out));
+                    refs.push(false);
+                }
                 Expr::Reference(r) if r.mutability.is_none() => {
                     atoms.push(self.lower_atom_expr(&r.expr, out)?);
                     refs.push(true);
@@ -713,7 +1065,12 @@ impl Lowerer {
     }
 
     fn lower_macro(&mut self, mac: &syn::Macro, out: &mut Vec<Stmt>) -> R<Rhs> {
-        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         if name == "vec" {
             if mac.tokens.is_empty() {
                 return Ok(Rhs::VecLit(Vec::new()));
@@ -722,7 +1079,11 @@ impl Lowerer {
             if let Ok(r) = syn::parse2::<syn::ExprRepeat>(quote! { [#toks] }) {
                 let elem = self.lower_atom_expr(&r.expr, out)?;
                 let len = r.len.to_token_stream();
-                return Ok(Rhs::Repeat { elem, len, vec: true });
+                return Ok(Rhs::Repeat {
+                    elem,
+                    len,
+                    vec: true,
+                });
             }
             if let Ok(a) = syn::parse2::<syn::ExprArray>(quote! { [#toks] }) {
                 let mut xs = Vec::new();
@@ -741,7 +1102,10 @@ impl Lowerer {
         match e {
             Expr::Block(b) => {
                 if let Some(l) = &b.label {
-                    return refuse_at(&l, "labelled blocks are not supported in a #[differentiable] function; use a labelled `loop`");
+                    return refuse_at(
+                        &l,
+                        "labelled blocks are not supported in a #[differentiable] function; use a labelled `loop`",
+                    );
                 }
                 let (block, div) = self.lower_block(&b.block.stmts, result)?;
                 out.push(Stmt::Scope(block));
@@ -756,21 +1120,38 @@ impl Lowerer {
                     self.bind_pattern_names(&l.pat);
                     let (then, d1) = self.lower_block(&i.then_branch.stmts, result)?;
                     self.scopes.pop();
-                    let (els, d2) = self.lower_else(i.else_branch.as_ref().map(|(_, e)| &**e), result)?;
+                    let (els, d2) =
+                        self.lower_else(i.else_branch.as_ref().map(|(_, e)| &**e), result)?;
                     let pat = &l.pat;
                     out.push(Stmt::Branch {
-                        kind: BranchKind::Match { scrutinee: quote! { #scrut }, heads: vec![quote! { #pat }, quote! { _ }] },
+                        kind: BranchKind::Match {
+                            scrutinee: quote! { #scrut },
+                            heads: vec![quote! { #pat }, quote! { _ }],
+                        },
                         arms: vec![then, els],
                         diverges: vec![d1, d2],
                     });
-                    return if d1 && d2 { Err(Stop::Diverged) } else { Ok(()) };
+                    return if d1 && d2 {
+                        Err(Stop::Diverged)
+                    } else {
+                        Ok(())
+                    };
                 }
                 check_supported(&i.cond)?;
                 let cond = i.cond.to_token_stream();
                 let (then, d1) = self.lower_block(&i.then_branch.stmts, result)?;
-                let (els, d2) = self.lower_else(i.else_branch.as_ref().map(|(_, e)| &**e), result)?;
-                out.push(Stmt::Branch { kind: BranchKind::If { cond }, arms: vec![then, els], diverges: vec![d1, d2] });
-                if d1 && d2 { Err(Stop::Diverged) } else { Ok(()) }
+                let (els, d2) =
+                    self.lower_else(i.else_branch.as_ref().map(|(_, e)| &**e), result)?;
+                out.push(Stmt::Branch {
+                    kind: BranchKind::If { cond },
+                    arms: vec![then, els],
+                    diverges: vec![d1, d2],
+                });
+                if d1 && d2 {
+                    Err(Stop::Diverged)
+                } else {
+                    Ok(())
+                }
             }
             Expr::Match(m) => {
                 check_supported(&m.expr)?;
@@ -801,7 +1182,11 @@ impl Lowerer {
                     arms.push(block);
                     diverges.push(div);
                 }
-                out.push(Stmt::Branch { kind: BranchKind::Match { scrutinee, heads }, arms, diverges });
+                out.push(Stmt::Branch {
+                    kind: BranchKind::Match { scrutinee, heads },
+                    arms,
+                    diverges,
+                });
                 if all_div { Err(Stop::Diverged) } else { Ok(()) }
             }
             Expr::Loop(l) => {
@@ -833,7 +1218,11 @@ impl Lowerer {
         }
     }
 
-    fn lower_else(&mut self, e: Option<&Expr>, result: Option<VarId>) -> Result<(Block, bool), syn::Error> {
+    fn lower_else(
+        &mut self,
+        e: Option<&Expr>,
+        result: Option<VarId>,
+    ) -> Result<(Block, bool), syn::Error> {
         match e {
             None => Ok((Block::default(), false)),
             Some(Expr::Block(b)) if b.label.is_none() => self.lower_block(&b.block.stmts, result),
@@ -850,7 +1239,10 @@ impl Lowerer {
     }
 
     fn new_loop(&mut self, label: Option<syn::Lifetime>) -> LoopId {
-        self.loops.push(LoopInfo { label, has_continue: false });
+        self.loops.push(LoopInfo {
+            label,
+            has_continue: false,
+        });
         self.loops.len() - 1
     }
 
@@ -866,9 +1258,14 @@ impl Lowerer {
             self.scopes.pop();
             let (pat, scrut) = (&l.pat, &l.expr);
             let body_div = false;
-            let brk = Block { stmts: vec![Stmt::Break { target: id }] };
+            let brk = Block {
+                stmts: vec![Stmt::Break { target: id }],
+            };
             stmts.push(Stmt::Branch {
-                kind: BranchKind::Match { scrutinee: quote! { #scrut }, heads: vec![quote! { #pat }, quote! { _ }] },
+                kind: BranchKind::Match {
+                    scrutinee: quote! { #scrut },
+                    heads: vec![quote! { #pat }, quote! { _ }],
+                },
                 arms: vec![body, brk],
                 diverges: vec![body_div, true],
             });
@@ -877,8 +1274,15 @@ impl Lowerer {
         check_supported(&w.cond).map_err(stop_err)?;
         let cond = &w.cond;
         stmts.push(Stmt::Branch {
-            kind: BranchKind::If { cond: quote! { !(#cond) } },
-            arms: vec![Block { stmts: vec![Stmt::Break { target: id }] }, Block::default()],
+            kind: BranchKind::If {
+                cond: quote! { !(#cond) },
+            },
+            arms: vec![
+                Block {
+                    stmts: vec![Stmt::Break { target: id }],
+                },
+                Block::default(),
+            ],
             diverges: vec![true, false],
         });
         let (body, _) = self.lower_block(&w.body.stmts, None)?;
@@ -910,7 +1314,9 @@ impl Lowerer {
             var: it,
             mutable: true,
             ty: None,
-            init: Some(Rhs::Opaque(quote! { ::core::iter::IntoIterator::into_iter(#iter_expr) })),
+            init: Some(Rhs::Opaque(
+                quote! { ::core::iter::IntoIterator::into_iter(#iter_expr) },
+            )),
         });
         let it_ident = self.vars[it].ident.clone();
         let id = self.new_loop(label);
@@ -922,17 +1328,25 @@ impl Lowerer {
         self.loop_stack.pop();
         let (body, body_div) = r?;
         let pat = &f.pat;
-        let brk = Block { stmts: vec![Stmt::Break { target: id }] };
+        let brk = Block {
+            stmts: vec![Stmt::Break { target: id }],
+        };
         let stmts = vec![Stmt::Branch {
             kind: BranchKind::Match {
                 scrutinee: quote! { ::core::iter::Iterator::next(&mut #it_ident) },
-                heads: vec![quote! { ::core::option::Option::Some(#pat) }, quote! { ::core::option::Option::None }],
+                heads: vec![
+                    quote! { ::core::option::Option::Some(#pat) },
+                    quote! { ::core::option::Option::None },
+                ],
             },
             arms: vec![body, brk],
             diverges: vec![body_div, true],
         }];
         let _ = span;
-        out.push(Stmt::Loop { id, body: Block { stmts } });
+        out.push(Stmt::Loop {
+            id,
+            body: Block { stmts },
+        });
         Ok(())
     }
 
@@ -946,12 +1360,17 @@ impl Lowerer {
         let Expr::MethodCall(mc) = e else { return None };
         let iter_of = |x: &Expr| -> Option<VarId> {
             match peel(x) {
-                Expr::MethodCall(m) if (m.method == "iter" || m.method == "copied" || m.method == "cloned") && m.args.is_empty() => {
+                Expr::MethodCall(m)
+                    if (m.method == "iter" || m.method == "copied" || m.method == "cloned")
+                        && m.args.is_empty() =>
+                {
                     if m.method == "iter" {
                         self.var_of(&m.receiver)
                     } else {
                         match peel(&m.receiver) {
-                            Expr::MethodCall(i) if i.method == "iter" && i.args.is_empty() => self.var_of(&i.receiver),
+                            Expr::MethodCall(i) if i.method == "iter" && i.args.is_empty() => {
+                                self.var_of(&i.receiver)
+                            }
                             _ => None,
                         }
                     }
@@ -960,7 +1379,9 @@ impl Lowerer {
             }
         };
         match mc.method.to_string().as_str() {
-            "iter" | "copied" | "cloned" if mc.args.is_empty() => iter_of(e).map(|v| (vec![v], false)),
+            "iter" | "copied" | "cloned" if mc.args.is_empty() => {
+                iter_of(e).map(|v| (vec![v], false))
+            }
             "enumerate" if mc.args.is_empty() => match iter_of(&mc.receiver) {
                 Some(v) => Some((vec![v], true)),
                 None => match self.container_shape(&mc.receiver) {
@@ -977,14 +1398,39 @@ impl Lowerer {
         }
     }
 
-    fn lower_for_container(&mut self, f: &syn::ExprForLoop, (bases, enumerate): (Vec<VarId>, bool), label: Option<syn::Lifetime>, out: &mut Vec<Stmt>) -> R<()> {
+    fn lower_for_container(
+        &mut self,
+        f: &syn::ExprForLoop,
+        (bases, enumerate): (Vec<VarId>, bool),
+        label: Option<syn::Lifetime>,
+        out: &mut Vec<Stmt>,
+    ) -> R<()> {
         // let n = v.len() (min over zipped containers); let mut k = 0;
         let n = self.temp();
-        let lens: Vec<TokenStream> = bases.iter().map(|b| { let i = &self.vars[*b].ident; quote! { #i.len() } }).collect();
-        let len_expr = lens.iter().skip(1).fold(lens[0].clone(), |acc, l| quote! { ::core::cmp::min(#acc, #l) });
-        out.push(Stmt::Let { var: n, mutable: false, ty: None, init: Some(Rhs::Opaque(len_expr)) });
+        let lens: Vec<TokenStream> = bases
+            .iter()
+            .map(|b| {
+                let i = &self.vars[*b].ident;
+                quote! { #i.len() }
+            })
+            .collect();
+        let len_expr = lens.iter().skip(1).fold(
+            lens[0].clone(),
+            |acc, l| quote! { ::core::cmp::min(#acc, #l) },
+        );
+        out.push(Stmt::Let {
+            var: n,
+            mutable: false,
+            ty: None,
+            init: Some(Rhs::Opaque(len_expr)),
+        });
         let k = self.temp();
-        out.push(Stmt::Let { var: k, mutable: true, ty: None, init: Some(Rhs::Opaque(quote! { 0usize })) });
+        out.push(Stmt::Let {
+            var: k,
+            mutable: true,
+            ty: None,
+            init: Some(Rhs::Opaque(quote! { 0usize })),
+        });
         let (n_id, k_id) = (self.vars[n].ident.clone(), self.vars[k].ident.clone());
         let id = self.new_loop(label);
         self.loop_stack.push(LoopCtx { id, result: None });
@@ -993,19 +1439,43 @@ impl Lowerer {
             let mut body = Vec::new();
             // if k >= n { break }  let i = k; k += 1;
             body.push(Stmt::Branch {
-                kind: BranchKind::If { cond: quote! { #k_id >= #n_id } },
-                arms: vec![Block { stmts: vec![Stmt::Break { target: id }] }, Block::default()],
+                kind: BranchKind::If {
+                    cond: quote! { #k_id >= #n_id },
+                },
+                arms: vec![
+                    Block {
+                        stmts: vec![Stmt::Break { target: id }],
+                    },
+                    Block::default(),
+                ],
                 diverges: vec![true, false],
             });
             let i = self.temp();
-            body.push(Stmt::Let { var: i, mutable: false, ty: None, init: Some(Rhs::Opaque(quote! { #k_id })) });
+            body.push(Stmt::Let {
+                var: i,
+                mutable: false,
+                ty: None,
+                init: Some(Rhs::Opaque(quote! { #k_id })),
+            });
             self.mark_assigned(k);
-            body.push(Stmt::Assign { var: k, rhs: Rhs::Opaque(quote! { #k_id + 1 }) });
+            body.push(Stmt::Assign {
+                var: k,
+                rhs: Rhs::Opaque(quote! { #k_id + 1 }),
+            });
             let elems: Vec<Atom> = bases
                 .iter()
                 .map(|b| {
                     let t = self.temp();
-                    body.push(Stmt::Let { var: t, mutable: false, ty: None, init: Some(Rhs::Index { base: *b, idx: Atom::Var(i) }) });
+                    body.push(Stmt::Let {
+                        var: t,
+                        mutable: false,
+                        ty: None,
+                        init: Some(Rhs::Index {
+                            base: *b,
+                            idx: Atom::Var(i),
+                            by_ref: false,
+                        }),
+                    });
                     Atom::Var(t)
                 })
                 .collect();
@@ -1017,10 +1487,16 @@ impl Lowerer {
                 }
                 (Pat::Tuple(t), true, 2) if t.elems.len() == 2 => {
                     let Pat::Tuple(inner) = &t.elems[1] else {
-                        return refuse_at(&t.elems[1], "write the zipped pair as a tuple pattern: `(i, (a, b))`");
+                        return refuse_at(
+                            &t.elems[1],
+                            "write the zipped pair as a tuple pattern: `(i, (a, b))`",
+                        );
                     };
                     if inner.elems.len() != 2 {
-                        return refuse_at(&inner, "write the zipped pair as a tuple pattern: `(i, (a, b))`");
+                        return refuse_at(
+                            &inner,
+                            "write the zipped pair as a tuple pattern: `(i, (a, b))`",
+                        );
                     }
                     self.bind_atom(&t.elems[0], None, Atom::Var(i), &mut body)?;
                     self.bind_atom(&inner.elems[0], None, elems[0].clone(), &mut body)?;
@@ -1030,7 +1506,12 @@ impl Lowerer {
                     self.bind_atom(&t.elems[0], None, elems[0].clone(), &mut body)?;
                     self.bind_atom(&t.elems[1], None, elems[1].clone(), &mut body)?;
                 }
-                (p, _, _) => return refuse_at(&p, "this loop pattern does not fit the iterator; write `(i, x)` for `enumerate` and `(a, b)` for `zip`"),
+                (p, _, _) => {
+                    return refuse_at(
+                        &p,
+                        "this loop pattern does not fit the iterator; write `(i, x)` for `enumerate` and `(a, b)` for `zip`",
+                    );
+                }
             }
             let (inner, _) = self.lower_block(&f.body.stmts, None)?;
             body.push(Stmt::Scope(inner));
@@ -1069,14 +1550,22 @@ fn check_supported(e: &Expr) -> R<()> {
                 return;
             }
             let msg = match e {
-                Expr::Closure(_) => Some("closures are not supported in a #[differentiable] function; move the code into a named fn"),
-                Expr::Unsafe(_) => Some("`unsafe` blocks are not supported in a #[differentiable] function"),
-                Expr::Async(_) => Some("`async` blocks are not supported in a #[differentiable] function"),
-                Expr::Await(_) => Some("`.await` is not supported in a #[differentiable] function"),
-                Expr::Try(_) => Some("the `?` operator is not supported in a #[differentiable] function; handle the error before the call, or `match` on it"),
-                Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => {
-                    Some("control flow inside a condition or other non-differentiable expression is not supported; move it into a statement")
+                Expr::Closure(_) => Some(
+                    "closures are not supported in a #[differentiable] function; move the code into a named fn",
+                ),
+                Expr::Unsafe(_) => {
+                    Some("`unsafe` blocks are not supported in a #[differentiable] function")
                 }
+                Expr::Async(_) => {
+                    Some("`async` blocks are not supported in a #[differentiable] function")
+                }
+                Expr::Await(_) => Some("`.await` is not supported in a #[differentiable] function"),
+                Expr::Try(_) => Some(
+                    "the `?` operator is not supported in a #[differentiable] function; handle the error before the call, or `match` on it",
+                ),
+                Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => Some(
+                    "control flow inside a condition or other non-differentiable expression is not supported; move it into a statement",
+                ),
                 _ => None,
             };
             if let Some(m) = msg {
@@ -1107,7 +1596,10 @@ fn is_range_iter(e: &Expr) -> bool {
     match peel(e) {
         Expr::Range(_) => true,
         Expr::MethodCall(m) => {
-            matches!(m.method.to_string().as_str(), "rev" | "step_by" | "skip" | "take" | "chain") && is_range_iter(&m.receiver)
+            matches!(
+                m.method.to_string().as_str(),
+                "rev" | "step_by" | "skip" | "take" | "chain"
+            ) && is_range_iter(&m.receiver)
         }
         _ => false,
     }
@@ -1124,7 +1616,12 @@ pub fn peel(e: &Expr) -> &Expr {
 }
 
 fn is_lowercase_ident(p: &syn::Path) -> bool {
-    p.get_ident().is_some_and(|i| i.to_string().chars().next().is_some_and(|c| c.is_lowercase()))
+    p.get_ident().is_some_and(|i| {
+        i.to_string()
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase())
+    })
 }
 
 fn arith_op(op: &SynBinOp) -> Option<BinOp> {

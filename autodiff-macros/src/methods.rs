@@ -29,16 +29,22 @@ macro_rules! rule {
 /// The rule for a differentiable method, if the name is one.
 pub fn rule(name: &str) -> Option<MethodRule> {
     match name {
-        "sin" | "cos" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "ln" | "log2" | "log10" | "ln_1p" | "abs" => {
+        "sin" | "cos" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "ln" | "log2" | "log10"
+        | "ln_1p" | "abs" => {
             rule!(0, [Some(&[X])])
         }
-        "tan" | "tanh" | "exp" | "exp2" | "exp_m1" | "sqrt" | "cbrt" | "recip" => rule!(0, [Some(&[Y])]),
+        "tan" | "tanh" | "exp" | "exp2" | "exp_m1" | "sqrt" | "cbrt" | "recip" => {
+            rule!(0, [Some(&[Y])])
+        }
         "atan2" | "max" | "min" | "log" => rule!(1, [Some(&[X, A(0)]), Some(&[X, A(0)])]),
         "hypot" => rule!(1, [Some(&[X, Y]), Some(&[A(0), Y])]),
         "powi" => rule!(1, [Some(&[X, A(0)]), None]),
         "powf" => rule!(1, [Some(&[X, A(0)]), Some(&[X, Y])]),
         "mul_add" => rule!(2, [Some(&[A(0)]), Some(&[X]), Some(&[])]),
-        "clamp" => rule!(2, [Some(&[X, A(0), A(1)]), Some(&[X, A(0)]), Some(&[X, A(1)])]),
+        "clamp" => rule!(
+            2,
+            [Some(&[X, A(0), A(1)]), Some(&[X, A(0)]), Some(&[X, A(1)])]
+        ),
         _ => None,
     }
 }

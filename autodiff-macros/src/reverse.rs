@@ -81,7 +81,10 @@ pub struct RevGen<'a> {
 }
 
 fn lifetime(name: &str) -> syn::Lifetime {
-    syn::Lifetime { apostrophe: proc_macro2::Span::mixed_site(), ident: Ident::new(name, proc_macro2::Span::mixed_site()) }
+    syn::Lifetime {
+        apostrophe: proc_macro2::Span::mixed_site(),
+        ident: Ident::new(name, proc_macro2::Span::mixed_site()),
+    }
 }
 
 /// The label of the `'__body` block that `return` leaves.
@@ -95,13 +98,31 @@ pub fn loop_label(id: LoopId) -> syn::Lifetime {
 }
 
 impl<'a> RevGen<'a> {
-    pub fn new(f: &'a Func, act: &'a Activity, params: &'a HashMap<VarId, ParamRead>, rt: &'a TokenStream) -> Self {
-        RevGen { f, act, params, rt, slots: Vec::new(), frames: Vec::new(), uses_ctl: false, nk: 0, body_label: body_label() }
+    pub fn new(
+        f: &'a Func,
+        act: &'a Activity,
+        params: &'a HashMap<VarId, ParamRead>,
+        rt: &'a TokenStream,
+    ) -> Self {
+        RevGen {
+            f,
+            act,
+            params,
+            rt,
+            slots: Vec::new(),
+            frames: Vec::new(),
+            uses_ctl: false,
+            nk: 0,
+            body_label: body_label(),
+        }
     }
 
     /// Runs the generator.
     pub fn generate(mut self) -> RevCode {
-        let place = Place { in_loop: false, conditional: false };
+        let place = Place {
+            in_loop: false,
+            conditional: false,
+        };
         let (forward, reverse) = self.block(&self.f.body, place, KMode::Pop);
         let rt = self.rt;
         let mut decls = TokenStream::new();
@@ -115,7 +136,9 @@ impl<'a> RevGen<'a> {
             let s = naming::slot(k);
             match kind {
                 SlotKind::Once => decls.extend(quote! { let #s; }),
-                SlotKind::Maybe => decls.extend(quote! { let mut #s = ::core::option::Option::None; }),
+                SlotKind::Maybe => {
+                    decls.extend(quote! { let mut #s = ::core::option::Option::None; })
+                }
                 SlotKind::Many => {
                     let c = naming::cursor(k);
                     decls.extend(quote! { let mut #s = ::std::vec::Vec::new(); });
@@ -127,13 +150,20 @@ impl<'a> RevGen<'a> {
             if self.act.active(v) {
                 let d = self.adj(v);
                 match self.params.get(&v).and_then(|p| p.adj_ty.as_ref()) {
-                    Some(t) => head.extend(quote! { let mut #d: #t = ::core::option::Option::None; }),
+                    Some(t) => {
+                        head.extend(quote! { let mut #d: #t = ::core::option::Option::None; })
+                    }
                     None => head.extend(quote! { let mut #d = ::core::option::Option::None; }),
                 }
             }
         }
         let _ = rt;
-        RevCode { decls, forward, reverse_head: head, reverse }
+        RevCode {
+            decls,
+            forward,
+            reverse_head: head,
+            reverse,
+        }
     }
 
     fn adj(&self, v: VarId) -> Ident {
@@ -149,7 +179,10 @@ impl<'a> RevGen<'a> {
     /// Whether the statement has reverse work (defines an active variable somewhere inside).
     fn work(&self, s: &Stmt) -> bool {
         match s {
-            Stmt::Let { var, init: Some(_), .. } | Stmt::Assign { var, .. } => self.act.active(*var),
+            Stmt::Let {
+                var, init: Some(_), ..
+            }
+            | Stmt::Assign { var, .. } => self.act.active(*var),
             Stmt::IndexWrite { base, .. } | Stmt::Push { base, .. } => self.act.active(*base),
             Stmt::Scope(b) => self.block_work(b),
             Stmt::Branch { arms, .. } => arms.iter().any(|b| self.block_work(b)),
@@ -169,7 +202,9 @@ impl<'a> RevGen<'a> {
                 Stmt::Return => true,
                 Stmt::Break { target } | Stmt::Continue { target } => !inner.contains(target),
                 Stmt::Scope(b) => b.stmts.iter().any(|s| go(s, inner)),
-                Stmt::Branch { arms, .. } => arms.iter().any(|b| b.stmts.iter().any(|s| go(s, inner))),
+                Stmt::Branch { arms, .. } => {
+                    arms.iter().any(|b| b.stmts.iter().any(|s| go(s, inner)))
+                }
                 Stmt::Loop { id, body } => {
                     inner.push(*id);
                     let r = body.stmts.iter().any(|s| go(s, inner));
@@ -209,7 +244,10 @@ impl<'a> RevGen<'a> {
             ),
             SlotKind::Many => {
                 let c = naming::cursor(k);
-                (quote! { #s.push(#value); }, quote! { #rt::back(&#s, &mut #c) })
+                (
+                    quote! { #s.push(#value); },
+                    quote! { #rt::back(&#s, &mut #c) },
+                )
             }
         }
     }
@@ -238,9 +276,31 @@ impl<'a> RevGen<'a> {
                     }
                 }
                 let i = self.ident(*v).clone();
-                self.save(quote! { ::core::clone::Clone::clone(&#i) }, place)
+                if self.f.vars[*v].is_ref {
+                    // Save the value behind the reference: it may borrow a local of the forward sweep.
+                    self.save(quote! { ::core::clone::Clone::clone(#i) }, place)
+                } else {
+                    self.save(quote! { ::core::clone::Clone::clone(&#i) }, place)
+                }
             }
         }
+    }
+
+    /// The index shape of `base` (which fixes its adjoint's type): computed from a parameter in
+    /// the reverse sweep, or saved where a local is indexed. Returns (forward save, read of type `&Shape`).
+    fn shape(&mut self, base: VarId, place: Place) -> (TokenStream, TokenStream) {
+        let rt = self.rt.clone();
+        if let Some(p) = self.params.get(&base) {
+            if !self.f.vars[base].reassigned {
+                let r = &p.read;
+                return (
+                    TokenStream::new(),
+                    quote! { &#rt::IndexShape::index_shape(#r) },
+                );
+            }
+        }
+        let b = self.ident(base).clone();
+        self.save(quote! { #rt::IndexShape::index_shape(&#b) }, place)
     }
 
     // ----- blocks and statements ----------------------------------------------------------
@@ -259,7 +319,10 @@ impl<'a> RevGen<'a> {
             if let Some(Frame::Block { index, .. }) = self.frames.last_mut() {
                 *index = j;
             }
-            let p = Place { in_loop: place.in_loop, conditional: place.conditional || first_exit.is_some_and(|e| j >= e) };
+            let p = Place {
+                in_loop: place.in_loop,
+                conditional: place.conditional || first_exit.is_some_and(|e| j >= e),
+            };
             let (f, normal, abrupt) = self.stmt(s, p);
             fwd.extend(f);
             revs.push((normal, abrupt, Self::may_exit(s)));
@@ -267,7 +330,9 @@ impl<'a> RevGen<'a> {
         self.frames.pop();
         let rt = self.rt.clone();
         let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
-        let falls_through = !b.stmts.last().is_some_and(|s| matches!(s, Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return));
+        let falls_through = !b.stmts.last().is_some_and(|s| {
+            matches!(s, Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return)
+        });
         if pops && falls_through {
             self.uses_ctl = true;
             fwd.extend(quote! { #ctl.push(#n); });
@@ -283,7 +348,9 @@ impl<'a> RevGen<'a> {
         self.nk += 1;
         let k = naming::fixed(&format!("__k{}", self.nk));
         match &kmode {
-            KMode::Last(first) => rev.extend(quote! { let #k = if #first { #rt::pop(&#ctl, &mut #cc) } else { #n }; }),
+            KMode::Last(first) => {
+                rev.extend(quote! { let #k = if #first { #rt::pop(&#ctl, &mut #cc) } else { #n }; })
+            }
             _ => rev.extend(quote! { let #k = #rt::pop(&#ctl, &mut #cc); }),
         }
         let fe = first_exit.unwrap_or(n);
@@ -305,7 +372,10 @@ impl<'a> RevGen<'a> {
         let mut out = TokenStream::new();
         for fr in self.frames.iter().rev() {
             match fr {
-                Frame::Block { needs_k: true, index } => {
+                Frame::Block {
+                    needs_k: true,
+                    index,
+                } => {
                     out.extend(quote! { #ctl.push(#index); });
                 }
                 Frame::Block { .. } => {}
@@ -342,15 +412,28 @@ impl<'a> RevGen<'a> {
         let rt = self.rt.clone();
         let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
         match s {
-            Stmt::Let { var, mutable, ty, init } => {
+            Stmt::Let {
+                var,
+                mutable,
+                ty,
+                init,
+            } => {
                 let id = self.ident(*var).clone();
-                let m = if *mutable { quote! { mut } } else { quote! {} };
+                let m = if *mutable {
+                    quote! { mut }
+                } else {
+                    quote! {}
+                };
                 let t = ty.as_ref().map(|t| quote! { : #t });
                 match init {
                     None => (quote! { let #m #id #t; }, quote! {}, quote! {}),
                     Some(rhs) => {
                         let (pre, value, post, rev) = self.def(*var, rhs, place);
-                        (quote! { #pre let #m #id #t = #value; #post }, rev.clone(), rev)
+                        (
+                            quote! { #pre let #m #id #t = #value; #post },
+                            rev.clone(),
+                            rev,
+                        )
                     }
                 }
             }
@@ -359,7 +442,12 @@ impl<'a> RevGen<'a> {
                 let (pre, value, post, rev) = self.def(*var, rhs, place);
                 (quote! { #pre #id = #value; #post }, rev.clone(), rev)
             }
-            Stmt::IndexWrite { base, idx, val } | Stmt::Push { base, val, len: idx } => {
+            Stmt::IndexWrite { base, idx, val }
+            | Stmt::Push {
+                base,
+                val,
+                len: idx,
+            } => {
                 let b = self.ident(*base).clone();
                 let v = self.atom_fwd(val);
                 let i = self.atom_fwd(idx);
@@ -371,6 +459,7 @@ impl<'a> RevGen<'a> {
                     return (f, quote! {}, quote! {});
                 }
                 let (save, read) = self.read(idx, place);
+                let (save_shape, shape) = self.shape(*base, place);
                 let d = self.adj(*base);
                 let contrib = match self.act.active_atom(val) {
                     Some(vv) => {
@@ -379,18 +468,31 @@ impl<'a> RevGen<'a> {
                     }
                     None => quote! { let _ = __e; },
                 };
-                let rev = quote! { let __i = *#read; let __e = #rt::index_take(&mut #d, __i); #contrib };
-                (quote! { #save #f }, rev.clone(), rev)
+                // y[i] = v => dv += dy[i], dy[i] = 0
+                let rev = quote! {
+                    let __i = *#read;
+                    let __shape = *#shape;
+                    let __e = #rt::ShapeAdjoint::take_at(__shape, &mut #d, __i);
+                    #contrib
+                };
+                (quote! { #save #save_shape #f }, rev.clone(), rev)
             }
             Stmt::Effect(t) => (t.clone(), quote! {}, quote! {}),
             Stmt::Scope(b) => {
                 let (f, r) = self.block(b, place, KMode::Pop);
                 (quote! { { #f } }, r.clone(), r)
             }
-            Stmt::Branch { kind, arms, diverges } => {
+            Stmt::Branch {
+                kind,
+                arms,
+                diverges,
+            } => {
                 let needs_rec = self.work(s);
                 let normal_arms: Vec<usize> = (0..arms.len()).filter(|k| !diverges[*k]).collect();
-                let inner = Place { in_loop: place.in_loop, conditional: true };
+                let inner = Place {
+                    in_loop: place.in_loop,
+                    conditional: true,
+                };
                 let mut fwds = Vec::new();
                 let mut revs = Vec::new();
                 for (k, arm) in arms.iter().enumerate() {
@@ -410,7 +512,10 @@ impl<'a> RevGen<'a> {
                         quote! { if #cond { #a } else { #b } }
                     }
                     BranchKind::Match { scrutinee, heads } => {
-                        let arms_t = heads.iter().zip(&fwds).map(|(h, f)| quote! { #h => { #f } });
+                        let arms_t = heads
+                            .iter()
+                            .zip(&fwds)
+                            .map(|(h, f)| quote! { #h => { #f } });
                         quote! { match #scrutinee { #(#arms_t)* } }
                     }
                 };
@@ -419,8 +524,13 @@ impl<'a> RevGen<'a> {
                 }
                 self.uses_ctl = true;
                 let ks = 0..revs.len();
-                let dispatch = quote! { match #rt::pop(&#ctl, &mut #cc) { #(#ks => { #revs })* _ => {} } };
-                let normal = if normal_arms.len() == 1 { revs[normal_arms[0]].clone() } else { dispatch.clone() };
+                let dispatch =
+                    quote! { match #rt::pop(&#ctl, &mut #cc) { #(#ks => { #revs })* _ => {} } };
+                let normal = if normal_arms.len() == 1 {
+                    revs[normal_arms[0]].clone()
+                } else {
+                    dispatch.clone()
+                };
                 (fwd, normal, dispatch)
             }
             Stmt::Loop { id, body } => {
@@ -428,9 +538,20 @@ impl<'a> RevGen<'a> {
                 let label = loop_label(*id);
                 let tr = naming::trips(*id);
                 let it = naming::fixed(&format!("__it{id}"));
-                let kmode = if self.f.loops[*id].has_continue { KMode::Pop } else { KMode::Last(quote! { #it == 0 }) };
+                let kmode = if self.f.loops[*id].has_continue {
+                    KMode::Pop
+                } else {
+                    KMode::Last(quote! { #it == 0 })
+                };
                 self.frames.push(Frame::Loop { id: *id, needs_rec });
-                let (fb, rb) = self.block(body, Place { in_loop: true, conditional: true }, kmode);
+                let (fb, rb) = self.block(
+                    body,
+                    Place {
+                        in_loop: true,
+                        conditional: true,
+                    },
+                    kmode,
+                );
                 self.frames.pop();
                 if !needs_rec {
                     return (quote! { #label: loop { #fb } }, quote! {}, quote! {});
@@ -460,7 +581,12 @@ impl<'a> RevGen<'a> {
 
     /// A definition `target = rhs`: (forward code before, the value expression, forward code
     /// after, reverse code).
-    fn def(&mut self, target: VarId, rhs: &Rhs, place: Place) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+    fn def(
+        &mut self,
+        target: VarId,
+        rhs: &Rhs,
+        place: Place,
+    ) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
         let rt = self.rt.clone();
         if !self.act.active(target) {
             return (quote! {}, self.primal(rhs), quote! {}, quote! {});
@@ -474,22 +600,23 @@ impl<'a> RevGen<'a> {
         let mut contribs: Vec<TokenStream> = Vec::new();
         let nread = std::cell::Cell::new(0usize);
         let mut read_cache: HashMap<String, Ident> = HashMap::new();
-        let mut bind_read = |this: &mut Self, a: &Atom, pre: &mut TokenStream, reads: &mut TokenStream| -> Ident {
-            let key = match a {
-                Atom::Var(v) => format!("v{v}"),
-                Atom::Const(c) => format!("c{c}"),
+        let mut bind_read =
+            |this: &mut Self, a: &Atom, pre: &mut TokenStream, reads: &mut TokenStream| -> Ident {
+                let key = match a {
+                    Atom::Var(v) => format!("v{v}"),
+                    Atom::Const(c) => format!("c{c}"),
+                };
+                if let Some(i) = read_cache.get(&key) {
+                    return i.clone();
+                }
+                let (save, read) = this.read(a, place);
+                pre.extend(save);
+                nread.set(nread.get() + 1);
+                let r = naming::fixed(&format!("__r{}", nread.get()));
+                reads.extend(quote! { let #r = #read; });
+                read_cache.insert(key, r.clone());
+                r
             };
-            if let Some(i) = read_cache.get(&key) {
-                return i.clone();
-            }
-            let (save, read) = this.read(a, place);
-            pre.extend(save);
-            nread.set(nread.get() + 1);
-            let r = naming::fixed(&format!("__r{}", nread.get()));
-            reads.extend(quote! { let #r = #read; });
-            read_cache.insert(key, r.clone());
-            r
-        };
         let g = naming::fixed("__g");
         let acc = |d: &Ident, e: TokenStream| quote! { #rt::acc(&mut #d, #e); };
         match rhs {
@@ -511,7 +638,11 @@ impl<'a> RevGen<'a> {
                             contribs.push(acc(&self.adj(v), quote! { #g }));
                         }
                         if let Some(v) = vb {
-                            let e = if *op == BinOp::Sub { quote! { ::core::ops::Neg::neg(#g) } } else { quote! { #g } };
+                            let e = if *op == BinOp::Sub {
+                                quote! { ::core::ops::Neg::neg(#g) }
+                            } else {
+                                quote! { #g }
+                            };
                             contribs.push(acc(&self.adj(v), e));
                         }
                     }
@@ -522,19 +653,33 @@ impl<'a> RevGen<'a> {
                             _ => quote! { RemRule },
                         };
                         // A constant factor needs no saved values: y = a*c => da += dy*c.
-                        if let (Some(v), Atom::Const(c), BinOp::Mul | BinOp::Div) = (va, b, op) {
-                            let e = if *op == BinOp::Mul { quote! { #g * (#c) } } else { quote! { #g / (#c) } };
+                        if let (Some(v), Atom::Const(c), BinOp::Mul | BinOp::Div, true) =
+                            (va, b, op, is_literal(b))
+                        {
+                            let e = if *op == BinOp::Mul {
+                                quote! { #g * (#c) }
+                            } else {
+                                quote! { #g / (#c) }
+                            };
                             contribs.push(acc(&self.adj(v), e));
-                        } else if let (Atom::Const(c), Some(v), BinOp::Mul) = (a, vb, op) {
+                        } else if let (Atom::Const(c), Some(v), BinOp::Mul, true) =
+                            (a, vb, op, is_literal(a))
+                        {
                             contribs.push(acc(&self.adj(v), quote! { (#c) * #g }));
                         } else {
                             let ra = bind_read(self, a, &mut pre, &mut reads);
                             let rb = bind_read(self, b, &mut pre, &mut reads);
                             if let Some(v) = va {
-                                contribs.push(acc(&self.adj(v), quote! { #rt::rules::#rule::d_lhs(#g, #ra, #rb) }));
+                                contribs.push(acc(
+                                    &self.adj(v),
+                                    quote! { #rt::rules::#rule::d_lhs(#g, #ra, #rb) },
+                                ));
                             }
                             if let Some(v) = vb {
-                                contribs.push(acc(&self.adj(v), quote! { #rt::rules::#rule::d_rhs(#g, #ra, #rb) }));
+                                contribs.push(acc(
+                                    &self.adj(v),
+                                    quote! { #rt::rules::#rule::d_rhs(#g, #ra, #rb) },
+                                ));
                             }
                         }
                     }
@@ -544,8 +689,12 @@ impl<'a> RevGen<'a> {
                 let rule = methods::rule(&name.to_string()).expect("lowered only known methods");
                 let mut y_read: Option<Ident> = None;
                 for (k, a) in args.iter().enumerate() {
-                    let Some(v) = self.act.active_atom(a) else { continue };
-                    let Some(Some(roles)) = rule.partials.get(k) else { continue };
+                    let Some(v) = self.act.active_atom(a) else {
+                        continue;
+                    };
+                    let Some(Some(roles)) = rule.partials.get(k) else {
+                        continue;
+                    };
                     let mut rargs = Vec::new();
                     for role in roles.iter() {
                         let r = match role {
@@ -554,7 +703,8 @@ impl<'a> RevGen<'a> {
                             Role::Y => {
                                 if y_read.is_none() {
                                     let y = self.ident(target).clone();
-                                    let (save, read) = self.save(quote! { ::core::clone::Clone::clone(&#y) }, place);
+                                    let (save, read) = self
+                                        .save(quote! { ::core::clone::Clone::clone(&#y) }, place);
                                     post.extend(save);
                                     nread.set(nread.get() + 1);
                                     let r = naming::fixed(&format!("__r{}", nread.get()));
@@ -567,39 +717,60 @@ impl<'a> RevGen<'a> {
                         rargs.push(r);
                     }
                     let f = quote::format_ident!("{}_d{}", name, k);
-                    contribs.push(acc(&self.adj(v), quote! { #rt::rules::#f(#g, #(#rargs),*) }));
+                    contribs.push(acc(
+                        &self.adj(v),
+                        quote! { #rt::rules::#f(#g, #(#rargs),*) },
+                    ));
                 }
             }
             Rhs::Cast { x, ty } => {
                 if let Some(v) = self.act.active_atom(x) {
                     let r = bind_read(self, x, &mut pre, &mut reads);
-                    contribs.push(acc(&self.adj(v), quote! { #rt::rules::CastRule::<#ty>::d_cast(#g, #r) }));
+                    contribs.push(acc(
+                        &self.adj(v),
+                        quote! { #rt::rules::CastRule::<#ty>::d_cast(#g, #r) },
+                    ));
                 }
             }
-            Rhs::Index { base, idx } => {
+            Rhs::Index { base, idx, .. } => {
                 if self.act.active(*base) {
+                    // y = x[i] => dx[i] += dy
                     let r = bind_read(self, idx, &mut pre, &mut reads);
+                    let (save_shape, shape) = self.shape(*base, place);
+                    pre.extend(save_shape);
+                    let sh = naming::fixed("__shape");
+                    reads.extend(quote! { let #sh = *#shape; });
                     let d = self.adj(*base);
-                    contribs.push(quote! { #rt::index_add(&mut #d, *#r, #g); });
+                    contribs.push(quote! { #rt::ShapeAdjoint::add_at(#sh, &mut #d, *#r, #g); });
                 }
             }
-            Rhs::Field { base, member } => {
+            Rhs::Ref(a) => {
+                // y = &a => da += dy
+                if let Some(v) = self.act.active_atom(a) {
+                    contribs.push(acc(&self.adj(v), quote! { #g }));
+                }
+            }
+            Rhs::Field { base, member, .. } => {
                 if let Some(v) = self.act.active_atom(base) {
                     let d = self.adj(v);
                     match member {
                         syn::Member::Unnamed(i) => {
                             let i = i.index as usize;
-                            contribs.push(quote! { #rt::tuple_field_add::<_, _, #i>(&mut #d, #g); });
+                            contribs
+                                .push(quote! { #rt::tuple_field_add::<_, _, #i>(&mut #d, #g); });
                         }
                         syn::Member::Named(n) => {
-                            contribs.push(quote! { #rt::field_add(&mut #d, |__a| &mut __a.#n, #g); });
+                            contribs
+                                .push(quote! { #rt::field_add(&mut #d, |__a| &mut __a.#n, #g); });
                         }
                     }
                 }
             }
             Rhs::Tuple(xs) => {
                 // A tuple pattern fixes the adjoint's shape before its element types are known.
-                let parts: Vec<Ident> = (0..xs.len()).map(|k| naming::fixed(&format!("__g{k}"))).collect();
+                let parts: Vec<Ident> = (0..xs.len())
+                    .map(|k| naming::fixed(&format!("__g{k}")))
+                    .collect();
                 let mut body = quote! { let (#(#parts,)*) = #g; };
                 for (k, a) in xs.iter().enumerate() {
                     if let Some(v) = self.act.active_atom(a) {
@@ -632,7 +803,12 @@ impl<'a> RevGen<'a> {
                     contribs.push(quote! { #rt::broadcast_add(&mut #d, *#r, #g); });
                 }
             }
-            Rhs::Call { callee, args, refs, span } => {
+            Rhs::Call {
+                callee,
+                args,
+                refs,
+                span,
+            } => {
                 let any_active = args.iter().any(|a| self.act.active_atom(a).is_some());
                 if any_active {
                     let call = self.companion_call(callee, args, refs, *span);
@@ -662,7 +838,13 @@ impl<'a> RevGen<'a> {
         let body: TokenStream = contribs
             .into_iter()
             .enumerate()
-            .map(|(k, c)| if k < last { quote! { { let #g = ::core::clone::Clone::clone(&#g); #c } } } else { c })
+            .map(|(k, c)| {
+                if k < last {
+                    quote! { { let #g = ::core::clone::Clone::clone(&#g); #c } }
+                } else {
+                    c
+                }
+            })
             .collect();
         let rev = quote! { #reads if let ::core::option::Option::Some(#g) = #d_y.take() { #body } };
         (pre, value, post, rev)
@@ -670,25 +852,57 @@ impl<'a> RevGen<'a> {
 
     /// The primal expression of a right-hand side.
     pub fn primal(&self, rhs: &Rhs) -> TokenStream {
-        primal(rhs, &|a| self.atom_fwd(a), &|v| self.ident(v).clone(), self.rt)
+        primal(
+            rhs,
+            &|a| self.atom_fwd(a),
+            &|v| self.ident(v).clone(),
+            self.rt,
+        )
     }
 
     /// A call of the callee's reverse-mode companion.
-    fn companion_call(&self, callee: &Callee, args: &[Atom], refs: &[bool], span: proc_macro2::Span) -> TokenStream {
+    fn companion_call(
+        &self,
+        callee: &Callee,
+        args: &[Atom],
+        refs: &[bool],
+        span: proc_macro2::Span,
+    ) -> TokenStream {
         let argv: Vec<TokenStream> = args
             .iter()
             .zip(refs)
             .map(|(a, r)| {
                 let e = self.atom_fwd(a);
-                if *r { quote! { &#e } } else { e }
+                if *r {
+                    quote! { &#e }
+                } else {
+                    e
+                }
             })
             .collect();
         companion_call(callee, &argv, span, naming::vjp_companion)
     }
 }
 
+/// A numeric literal (possibly negated): a scalar factor whatever the other operand's type.
+fn is_literal(a: &Atom) -> bool {
+    match a {
+        Atom::Const(c) => syn::parse2::<syn::Expr>(c.clone()).is_ok_and(|e| match e {
+            syn::Expr::Lit(l) => matches!(l.lit, syn::Lit::Float(_) | syn::Lit::Int(_)),
+            syn::Expr::Unary(u) => matches!(*u.expr, syn::Expr::Lit(_)),
+            _ => false,
+        }),
+        Atom::Var(_) => false,
+    }
+}
+
 /// A call of a companion (`make` names it from the callee's name).
-pub fn companion_call(callee: &Callee, argv: &[TokenStream], span: proc_macro2::Span, make: fn(&Ident) -> Ident) -> TokenStream {
+pub fn companion_call(
+    callee: &Callee,
+    argv: &[TokenStream],
+    span: proc_macro2::Span,
+    make: fn(&Ident) -> Ident,
+) -> TokenStream {
     match callee {
         Callee::Path(p) => {
             let mut p = p.clone();
@@ -708,7 +922,12 @@ pub fn companion_call(callee: &Callee, argv: &[TokenStream], span: proc_macro2::
 }
 
 /// The primal expression of a right-hand side, given how to spell atoms and variables.
-pub fn primal(rhs: &Rhs, atom: &dyn Fn(&Atom) -> TokenStream, var: &dyn Fn(VarId) -> Ident, rt: &TokenStream) -> TokenStream {
+pub fn primal(
+    rhs: &Rhs,
+    atom: &dyn Fn(&Atom) -> TokenStream,
+    var: &dyn Fn(VarId) -> Ident,
+    rt: &TokenStream,
+) -> TokenStream {
     match rhs {
         Rhs::Copy(a) => atom(a),
         Rhs::Neg(a) => {
@@ -734,13 +953,29 @@ pub fn primal(rhs: &Rhs, atom: &dyn Fn(&Atom) -> TokenStream, var: &dyn Fn(VarId
             let x = atom(x);
             quote! { #x as #ty }
         }
-        Rhs::Index { base, idx } => {
-            let (b, i) = (var(*base), atom(idx));
-            quote! { #b[#i] }
+        Rhs::Ref(a) => {
+            let a = atom(a);
+            quote! { &#a }
         }
-        Rhs::Field { base, member } => {
+        Rhs::Index { base, idx, by_ref } => {
+            let (b, i) = (var(*base), atom(idx));
+            if *by_ref {
+                quote! { &#b[#i] }
+            } else {
+                quote! { #b[#i] }
+            }
+        }
+        Rhs::Field {
+            base,
+            member,
+            by_ref,
+        } => {
             let b = atom(base);
-            quote! { #b.#member }
+            if *by_ref {
+                quote! { &#b.#member }
+            } else {
+                quote! { #b.#member }
+            }
         }
         Rhs::Tuple(xs) => {
             let xs = xs.iter().map(atom);
@@ -756,19 +991,32 @@ pub fn primal(rhs: &Rhs, atom: &dyn Fn(&Atom) -> TokenStream, var: &dyn Fn(VarId
         }
         Rhs::Repeat { elem, len, vec } => {
             let e = atom(elem);
-            if *vec { quote! { ::std::vec![#e; #len] } } else { quote! { [#e; #len] } }
+            if *vec {
+                quote! { ::std::vec![#e; #len] }
+            } else {
+                quote! { [#e; #len] }
+            }
         }
         Rhs::Sum { base, .. } => {
             let b = var(*base);
             quote! { #rt::sum_of(&#b[..]) }
         }
-        Rhs::Call { callee, args, refs, span } => {
+        Rhs::Call {
+            callee,
+            args,
+            refs,
+            span,
+        } => {
             let argv: Vec<TokenStream> = args
                 .iter()
                 .zip(refs)
                 .map(|(a, r)| {
                     let e = atom(a);
-                    if *r { quote! { &#e } } else { e }
+                    if *r {
+                        quote! { &#e }
+                    } else {
+                        e
+                    }
                 })
                 .collect();
             match callee {
@@ -795,4 +1043,3 @@ enum KMode {
     /// then) and completed normally on every other trip.
     Last(TokenStream),
 }
-

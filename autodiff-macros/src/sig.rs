@@ -1,7 +1,7 @@
 //! The function signature: parameters, which are differentiated, and named lifetimes.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, ToTokens};
+use quote::{ToTokens, quote};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{FnArg, Ident, Lifetime, Pat, Type};
@@ -64,7 +64,9 @@ pub fn is_nondiff_spelling(ty: &Type) -> bool {
         Type::Paren(p) => is_nondiff_spelling(&p.elem),
         Type::Group(g) => is_nondiff_spelling(&g.elem),
         Type::Path(p) if p.qself.is_none() => {
-            let Some(last) = p.path.segments.last() else { return false };
+            let Some(last) = p.path.segments.last() else {
+                return false;
+            };
             let name = last.ident.to_string();
             if name == "Vec" {
                 if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
@@ -108,13 +110,22 @@ fn take_no_grad(attrs: &mut Vec<syn::Attribute>) -> bool {
 /// Analyses the signature (and removes `#[no_grad]` from it).
 pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
     if let Some(a) = &sig.asyncness {
-        return Err(syn::Error::new(a.span(), "`async fn` cannot be #[differentiable]; differentiate a synchronous helper it calls"));
+        return Err(syn::Error::new(
+            a.span(),
+            "`async fn` cannot be #[differentiable]; differentiate a synchronous helper it calls",
+        ));
     }
     if let Some(u) = &sig.unsafety {
-        return Err(syn::Error::new(u.span(), "`unsafe fn` cannot be #[differentiable]; differentiate a safe wrapper"));
+        return Err(syn::Error::new(
+            u.span(),
+            "`unsafe fn` cannot be #[differentiable]; differentiate a safe wrapper",
+        ));
     }
     if let Some(v) = &sig.variadic {
-        return Err(syn::Error::new(v.span(), "variadic functions cannot be #[differentiable]"));
+        return Err(syn::Error::new(
+            v.span(),
+            "variadic functions cannot be #[differentiable]",
+        ));
     }
     let output = match &sig.output {
         syn::ReturnType::Type(_, t) => (**t).clone(),
@@ -122,11 +133,14 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
             return Err(syn::Error::new(
                 sig.ident.span(),
                 "a #[differentiable] function must return the value to differentiate (`-> f64`, `-> (f64, f64)`, ...)",
-            ))
+            ));
         }
     };
     if let Type::ImplTrait(t) = &output {
-        return Err(syn::Error::new(t.span(), "`impl Trait` return types are not supported by #[differentiable]; name the type"));
+        return Err(syn::Error::new(
+            t.span(),
+            "`impl Trait` return types are not supported by #[differentiable]; name the type",
+        ));
     }
     let mut namer = NameLifetimes { new: Vec::new() };
     let mut params = Vec::new();
@@ -149,7 +163,11 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
                             Some(l) if l.ident != "_" => l.clone(),
                             _ => namer.fresh(and.span),
                         };
-                        (syn::parse_quote!(&#lt Self), true, quote! { &#lt #self_tok })
+                        (
+                            syn::parse_quote!(&#lt Self),
+                            true,
+                            quote! { &#lt #self_tok },
+                        )
                     }
                     None => {
                         let m = &r.mutability;
@@ -157,17 +175,25 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
                     }
                 };
                 inputs.push(input);
-                params.push(Param { ident, ty, is_ref, diff: !no_grad, span: self_tok.span });
+                params.push(Param {
+                    ident,
+                    ty,
+                    is_ref,
+                    diff: !no_grad,
+                    span: self_tok.span,
+                });
             }
             FnArg::Typed(pt) => {
                 let no_grad = take_no_grad(&mut pt.attrs);
                 let (ident, mutable) = match &*pt.pat {
-                    Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => (pi.ident.clone(), pi.mutability.is_some()),
+                    Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                        (pi.ident.clone(), pi.mutability.is_some())
+                    }
                     other => {
                         return Err(syn::Error::new(
                             other.span(),
                             "a #[differentiable] function's parameters must be plain names (`x: f64`, `mut x: f64`); destructure inside the body",
-                        ))
+                        ));
                     }
                 };
                 if let Type::Reference(r) = &*pt.ty {
@@ -179,7 +205,10 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
                     }
                 }
                 if let Type::ImplTrait(t) = &*pt.ty {
-                    return Err(syn::Error::new(t.span(), "`impl Trait` parameters are not supported by #[differentiable]; use a generic parameter"));
+                    return Err(syn::Error::new(
+                        t.span(),
+                        "`impl Trait` parameters are not supported by #[differentiable]; use a generic parameter",
+                    ));
                 }
                 let mut ty = (*pt.ty).clone();
                 namer.visit_type_mut(&mut ty);
@@ -189,11 +218,22 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
                 let attrs = &pt.attrs;
                 inputs.push(quote! { #(#attrs)* #pat: #ty });
                 let _ = mutable;
-                params.push(Param { ident, ty, is_ref, diff, span: pt.span() });
+                params.push(Param {
+                    ident,
+                    ty,
+                    is_ref,
+                    diff,
+                    span: pt.span(),
+                });
             }
         }
     }
-    Ok(Sig { params, new_lifetimes: namer.new, inputs, output })
+    Ok(Sig {
+        params,
+        new_lifetimes: namer.new,
+        inputs,
+        output,
+    })
 }
 
 impl Param {

@@ -182,7 +182,11 @@ pub fn split_elems<E: Adjoint>(slot: Option<Vec<E>>, n: usize) -> Vec<Option<E>>
 
 /// Adds `g` into one field of an aggregate adjoint, creating a zero aggregate first.
 #[inline(always)]
-pub fn field_add<A: Adjoint, F: Adjoint>(slot: &mut Option<A>, field: impl FnOnce(&mut A) -> &mut F, g: F) {
+pub fn field_add<A: Adjoint, F: Adjoint>(
+    slot: &mut Option<A>,
+    field: impl FnOnce(&mut A) -> &mut F,
+    g: F,
+) {
     field(slot.get_or_insert_with(A::zero_adj)).add_adj(g);
 }
 
@@ -288,7 +292,9 @@ macro_rules! int_zero_like {
         }
     )*};
 }
-int_zero_like!(i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize);
+int_zero_like!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
 
 impl ZeroLike for bool {
     #[inline(always)]

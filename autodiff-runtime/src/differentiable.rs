@@ -67,7 +67,10 @@ impl<T: Differentiable + ?Sized> Differentiable for &T {
     }
 }
 
-fn finish_elems<T: Differentiable>(items: &[T], adj: Option<Vec<T::Adjoint>>) -> impl Iterator<Item = T::Grad> + '_ {
+fn finish_elems<T: Differentiable>(
+    items: &[T],
+    adj: Option<Vec<T::Adjoint>>,
+) -> impl Iterator<Item = T::Grad> + '_ {
     let mut adj = adj.unwrap_or_default().into_iter();
     items.iter().map(move |item| item.finish_grad(adj.next()))
 }

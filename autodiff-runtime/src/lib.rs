@@ -10,6 +10,7 @@ pub mod check;
 pub mod differentiable;
 pub mod real;
 pub mod rules;
+pub mod shape;
 
 pub use adjoint::{Adjoint, ZeroLike};
 pub use differentiable::{Differentiable, ScalarOutput};
@@ -40,12 +41,14 @@ pub fn stop_gradient<T>(value: T) -> T {
 pub mod __private {
     //! What generated code calls. Not part of the public API.
     pub use crate::adjoint::{
-        acc, acc_opt, broadcast_add, field_add, index_add, index_get, index_take, split_elems, sum_adj, sum_of,
-        take_or_zero, tuple_field_add, zero_like, Adjoint, TupleField, ZeroLike,
+        Adjoint, TupleField, ZeroLike, acc, acc_opt, broadcast_add, field_add, index_add,
+        index_get, index_take, split_elems, sum_adj, sum_of, take_or_zero, tuple_field_add,
+        zero_like,
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::real::Real;
     pub use crate::rules;
+    pub use crate::shape::{IndexShape, ShapeAdjoint};
 
     /// A callee's gradient slot as seen by a caller: `Option<A>` for a differentiated parameter,
     /// [`NoGrad`] for one the callee marked `#[no_grad]` or never differentiates.

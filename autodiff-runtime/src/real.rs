@@ -1,7 +1,9 @@
 //! `Real`: the float trait that `#[differentiable]` code is generic over (implemented for `f32`, `f64`).
 
 use core::fmt::{Debug, Display};
-use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign};
+use core::ops::{
+    Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign,
+};
 
 use crate::adjoint::{Adjoint, ZeroLike};
 use crate::differentiable::Differentiable;

@@ -11,18 +11,24 @@ use crate::real::Real;
 pub trait MulRule<R> {
     /// The product's type.
     type Out;
+    /// The left operand's adjoint (and tangent) type.
+    type LhsAdj;
+    /// The right operand's adjoint (and tangent) type.
+    type RhsAdj;
     /// `y = a*b => da += dy*b`
-    fn d_lhs(g: Self::Out, a: &Self, b: &R) -> Self;
+    fn d_lhs(g: Self::Out, a: &Self, b: &R) -> Self::LhsAdj;
     /// `y = a*b => db += dy*a`
-    fn d_rhs(g: Self::Out, a: &Self, b: &R) -> R;
+    fn d_rhs(g: Self::Out, a: &Self, b: &R) -> Self::RhsAdj;
     /// `dy = da*b`
-    fn t_lhs(da: Self, a: &Self, b: &R) -> Self::Out;
+    fn t_lhs(da: Self::LhsAdj, a: &Self, b: &R) -> Self::Out;
     /// `dy = a*db`
-    fn t_rhs(db: R, a: &Self, b: &R) -> Self::Out;
+    fn t_rhs(db: Self::RhsAdj, a: &Self, b: &R) -> Self::Out;
 }
 
 impl<T: Real> MulRule<T> for T {
     type Out = T;
+    type LhsAdj = T;
+    type RhsAdj = T;
     #[inline(always)]
     fn d_lhs(g: T, _a: &T, b: &T) -> T {
         g * *b
@@ -45,18 +51,24 @@ impl<T: Real> MulRule<T> for T {
 pub trait DivRule<R> {
     /// The quotient's type.
     type Out;
+    /// The left operand's adjoint (and tangent) type.
+    type LhsAdj;
+    /// The right operand's adjoint (and tangent) type.
+    type RhsAdj;
     /// `y = a/b => da += dy/b`
-    fn d_lhs(g: Self::Out, a: &Self, b: &R) -> Self;
+    fn d_lhs(g: Self::Out, a: &Self, b: &R) -> Self::LhsAdj;
     /// `y = a/b => db += -dy*a/b²`
-    fn d_rhs(g: Self::Out, a: &Self, b: &R) -> R;
+    fn d_rhs(g: Self::Out, a: &Self, b: &R) -> Self::RhsAdj;
     /// `dy = da/b`
-    fn t_lhs(da: Self, a: &Self, b: &R) -> Self::Out;
+    fn t_lhs(da: Self::LhsAdj, a: &Self, b: &R) -> Self::Out;
     /// `dy = -a*db/b²`
-    fn t_rhs(db: R, a: &Self, b: &R) -> Self::Out;
+    fn t_rhs(db: Self::RhsAdj, a: &Self, b: &R) -> Self::Out;
 }
 
 impl<T: Real> DivRule<T> for T {
     type Out = T;
+    type LhsAdj = T;
+    type RhsAdj = T;
     #[inline(always)]
     fn d_lhs(g: T, _a: &T, b: &T) -> T {
         g / *b
@@ -79,18 +91,24 @@ impl<T: Real> DivRule<T> for T {
 pub trait RemRule<R> {
     /// The remainder's type.
     type Out;
+    /// The left operand's adjoint (and tangent) type.
+    type LhsAdj;
+    /// The right operand's adjoint (and tangent) type.
+    type RhsAdj;
     /// `da += dy`
-    fn d_lhs(g: Self::Out, a: &Self, b: &R) -> Self;
+    fn d_lhs(g: Self::Out, a: &Self, b: &R) -> Self::LhsAdj;
     /// `db += -dy*trunc(a/b)`
-    fn d_rhs(g: Self::Out, a: &Self, b: &R) -> R;
+    fn d_rhs(g: Self::Out, a: &Self, b: &R) -> Self::RhsAdj;
     /// `dy = da`
-    fn t_lhs(da: Self, a: &Self, b: &R) -> Self::Out;
+    fn t_lhs(da: Self::LhsAdj, a: &Self, b: &R) -> Self::Out;
     /// `dy = -db*trunc(a/b)`
-    fn t_rhs(db: R, a: &Self, b: &R) -> Self::Out;
+    fn t_rhs(db: Self::RhsAdj, a: &Self, b: &R) -> Self::Out;
 }
 
 impl<T: Real> RemRule<T> for T {
     type Out = T;
+    type LhsAdj = T;
+    type RhsAdj = T;
     #[inline(always)]
     fn d_lhs(g: T, _a: &T, _b: &T) -> T {
         g
@@ -260,7 +278,11 @@ pub fn powf_d0<T: Real>(g: T, x: &T, p: &T) -> T {
 /// `y = x^p => dp += dy*y*ln x`, taken as 0 where `x <= 0` (as TensorFlow)
 #[inline(always)]
 pub fn powf_d1<T: Real>(g: T, x: &T, y: &T) -> T {
-    if *x > T::zero() { g * *y * x.ln() } else { T::zero() }
+    if *x > T::zero() {
+        g * *y * x.ln()
+    } else {
+        T::zero()
+    }
 }
 /// `y = 1/x => dx += -dy*y²`
 #[inline(always)]
@@ -301,12 +323,20 @@ pub fn min_d1<T: Real>(g: T, a: &T, b: &T) -> T {
 /// `y = hypot(a, b) => da += dy*a/y` (0 at the origin)
 #[inline(always)]
 pub fn hypot_d0<T: Real>(g: T, a: &T, y: &T) -> T {
-    if *y == T::zero() { T::zero() } else { g * *a / *y }
+    if *y == T::zero() {
+        T::zero()
+    } else {
+        g * *a / *y
+    }
 }
 /// `y = hypot(a, b) => db += dy*b/y` (0 at the origin)
 #[inline(always)]
 pub fn hypot_d1<T: Real>(g: T, b: &T, y: &T) -> T {
-    if *y == T::zero() { T::zero() } else { g * *b / *y }
+    if *y == T::zero() {
+        T::zero()
+    } else {
+        g * *b / *y
+    }
 }
 /// `y = x*a + b => dx += dy*a`
 #[inline(always)]
@@ -363,7 +393,11 @@ mod tests {
             ("tanh", tanh_d0(1.0, &x.tanh()), central(f64::tanh, x)),
             ("exp", exp_d0(1.0, &x.exp()), central(f64::exp, x)),
             ("exp2", exp2_d0(1.0, &x.exp2()), central(f64::exp2, x)),
-            ("exp_m1", exp_m1_d0(1.0, &x.exp_m1()), central(f64::exp_m1, x)),
+            (
+                "exp_m1",
+                exp_m1_d0(1.0, &x.exp_m1()),
+                central(f64::exp_m1, x),
+            ),
             ("ln", ln_d0(1.0, &x), central(f64::ln, x)),
             ("log2", log2_d0(1.0, &x), central(f64::log2, x)),
             ("log10", log10_d0(1.0, &x), central(f64::log10, x)),
@@ -374,13 +408,32 @@ mod tests {
             ("abs", abs_d0(1.0, &-x), central(f64::abs, -x)),
             ("powi", powi_d0(1.0, &x, &3), central(|v| v.powi(3), x)),
             ("powf", powf_d0(1.0, &x, &2.5), central(|v| v.powf(2.5), x)),
-            ("powf exp", powf_d1(1.0, &x, &x.powf(2.5)), central(|p| x.powf(p), 2.5)),
-            ("log base", log_d1(1.0, &x, &3.0), central(|b| x.log(b), 3.0)),
-            ("atan2 y", atan2_d0(1.0, &x, &0.8), central(|y| y.atan2(0.8), x)),
-            ("atan2 x", atan2_d1(1.0, &x, &0.8), central(|v| x.atan2(v), 0.8)),
+            (
+                "powf exp",
+                powf_d1(1.0, &x, &x.powf(2.5)),
+                central(|p| x.powf(p), 2.5),
+            ),
+            (
+                "log base",
+                log_d1(1.0, &x, &3.0),
+                central(|b| x.log(b), 3.0),
+            ),
+            (
+                "atan2 y",
+                atan2_d0(1.0, &x, &0.8),
+                central(|y| y.atan2(0.8), x),
+            ),
+            (
+                "atan2 x",
+                atan2_d1(1.0, &x, &0.8),
+                central(|v| x.atan2(v), 0.8),
+            ),
         ];
         for (name, got, want) in cases {
-            assert!((got - want).abs() < 1e-6 * (1.0 + want.abs()), "{name}: {got} vs {want}");
+            assert!(
+                (got - want).abs() < 1e-6 * (1.0 + want.abs()),
+                "{name}: {got} vs {want}"
+            );
         }
     }
 
