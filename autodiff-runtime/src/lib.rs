@@ -8,6 +8,9 @@
 pub mod adjoint;
 pub mod check;
 pub mod differentiable;
+pub mod matrix;
+pub mod ops;
+pub mod params;
 pub mod real;
 pub mod rules;
 pub mod shape;
@@ -15,6 +18,9 @@ pub mod shape;
 pub use adjoint::{Adjoint, ZeroLike};
 pub use differentiable::{Differentiable, ScalarOutput};
 pub use real::Real;
+
+/// The nalgebra crate, as generated code and users reach it (`autodiff::nalgebra`).
+pub use nalgebra;
 
 /// Evaluates `value` and blocks its derivative (TensorFlow's `tf.stop_gradient`).
 ///

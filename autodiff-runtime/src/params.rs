@@ -1,0 +1,1 @@
+//! Parameter containers: visiting every parameter of a model (for optimizers).
