@@ -23,7 +23,10 @@ impl Parse for Args {
                 syn::parenthesized!(content in input);
                 let names: Punctuated<Ident, Token![,]> = Punctuated::parse_terminated(&content)?;
                 if args.wrt.is_some() {
-                    return Err(syn::Error::new(key.span(), "`wrt` is given twice"));
+                    return Err(syn::Error::new(
+                        key.span(),
+                        "`wrt` is given twice; list every parameter in one `wrt(a, b)`",
+                    ));
                 }
                 args.wrt = Some(names.into_iter().collect());
             } else if key == "boxed" {

@@ -688,7 +688,10 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
         sig,
         rt: rt.clone(),
     };
-    let (vjp, jvp) = (&args.vjp, &args.jvp);
+    let (vjp_path, jvp_path) = (&args.vjp, &args.jvp);
+    let argv_tokens: Vec<&Ident> = c.sig.params.iter().map(|p| &p.ident).collect();
+    // The rules' calls carry the rules' spans: a wrong signature is reported at `vjp = ..`/`jvp = ..`.
+    let vjp = quote_spanned! {vjp_path.span()=> #vjp_path(#(#argv_tokens),*) };
     let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
     let (generics, wh) = c.generics();
     let caps = c.captures();
@@ -745,6 +748,7 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
         .map(|k| tangent_name(&c.sig.params[*k]))
         .collect();
     let ctparams = companion_tangent_params(&c, &diff);
+    let jvp_call = quote_spanned! {jvp_path.span()=> #jvp_path(#(#argv,)* #(#tnames),*) };
     let cinit: TokenStream = c
         .sig
         .params
@@ -768,31 +772,31 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
         #doc_grad
         #(#attrs)* #allow
         #vis fn #n_grad #generics (#(#inputs),*) -> (#out, #g) #grad_wh {
-            let (__y, __pb) = #vjp(#(#argv),*);
+            let (__y, __pb) = #vjp;
             let __grad = __pb(#rt::seed(&__y));
             (__y, __grad)
         }
         #doc_vjp
         #(#attrs)* #allow
         #vis fn #n_vjp #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> #g #caps) #wh {
-            #vjp(#(#argv),*)
+            #vjp
         }
         #doc_jvp
         #(#attrs)* #allow
         #vis fn #n_jvp #generics (#(#inputs,)* #(#tparams),*) -> (#out, #out) #wh {
-            #jvp(#(#argv,)* #(#tnames),*)
+            #jvp_call
         }
         #[doc(hidden)]
         #(#attrs)* #allow
         #vis fn #c_vjp #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> (#(#tys,)*) #caps) #wh {
-            let (__y, __pb) = #vjp(#(#argv),*);
+            let (__y, __pb) = #vjp;
             (__y, move |__c: #out| { let #gvar = __pb(__c); (#(#slots,)*) })
         }
         #[doc(hidden)]
         #(#attrs)* #allow
         #vis fn #c_jvp #generics (#(#inputs,)* #(#ctparams),*) -> (#out, #out) #wh {
             #cinit
-            #jvp(#(#argv,)* #(#tnames),*)
+            #jvp_call
         }
     })
 }

@@ -191,6 +191,7 @@ impl FwdGen<'_> {
                 callee,
                 args,
                 refs,
+                spans,
                 span,
             },
             true,
@@ -208,9 +209,10 @@ impl FwdGen<'_> {
                     }
                 })
                 .collect();
-            for a in args {
+            for (k, a) in args.iter().enumerate() {
+                let at = spans.get(k).copied().unwrap_or(*span);
                 argv.push(match self.dot_atom(a) {
-                    Some(d) => quote! { #rt::Tg(#d) },
+                    Some(d) => quote_spanned! {at=> ::autodiff::__private::Tg(#d) },
                     None => quote! { #rt::NoTangent },
                 });
             }

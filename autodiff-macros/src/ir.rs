@@ -87,11 +87,12 @@ pub enum Rhs {
         base: VarId,
         len: Atom,
     },
-    /// `refs[k]`: argument `k` was written `&arg`.
+    /// `refs[k]`: argument `k` was written `&arg`; `spans[k]`: where it was written.
     Call {
         callee: Callee,
         args: Vec<Atom>,
         refs: Vec<bool>,
+        spans: Vec<Span>,
         span: Span,
     },
     /// A non-differentiable expression, emitted as written.

@@ -601,7 +601,7 @@ impl Lowerer {
             }
             Expr::Field(f) => refuse_at(
                 &f,
-                "assigning to a field is not supported in a #[differentiable] function; build a new value instead",
+                "assigning to a field is not supported in a #[differentiable] function; keep the value in a local variable (`let mut w = ..;`) and update that",
             ),
             other => refuse_at(
                 &other,
@@ -747,10 +747,12 @@ impl Lowerer {
                     );
                 }
                 let (args, refs) = self.lower_args(c.args.iter(), out)?;
+                let spans = c.args.iter().map(|a| a.span()).collect();
                 Ok(Rhs::Call {
                     callee: Callee::Path(fp.path.clone()),
                     args,
                     refs,
+                    spans,
                     span: c.span(),
                 })
             }
@@ -852,7 +854,7 @@ impl Lowerer {
             ),
             Expr::Struct(s) => refuse_at(
                 &s,
-                "struct literals are not supported in a #[differentiable] function yet; return a tuple instead",
+                "struct literals are not supported in a #[differentiable] function yet; keep the fields in local variables, or group them in a tuple",
             ),
             Expr::Let(l) => refuse_at(
                 &l,
@@ -1025,11 +1027,15 @@ impl Lowerer {
         args.extend(rest);
         let mut refs = vec![false];
         refs.extend(rest_refs);
+        let spans = std::iter::once(mc.receiver.span())
+            .chain(mc.args.iter().map(|a| a.span()))
+            .collect();
         Ok(Rhs::Call {
             callee: Callee::Method(mc.method.clone()),
             args,
             refs,
-            span: mc.span(),
+            spans,
+            span: mc.method.span(),
         })
     }
 
@@ -1556,9 +1562,9 @@ fn check_supported(e: &Expr) -> R<()> {
                 Expr::Unsafe(_) => {
                     Some("`unsafe` blocks are not supported in a #[differentiable] function")
                 }
-                Expr::Async(_) => {
-                    Some("`async` blocks are not supported in a #[differentiable] function")
-                }
+                Expr::Async(_) => Some(
+                    "`async` blocks are not supported in a #[differentiable] function; compute the awaited value before the call and pass it in",
+                ),
                 Expr::Await(_) => Some("`.await` is not supported in a #[differentiable] function"),
                 Expr::Try(_) => Some(
                     "the `?` operator is not supported in a #[differentiable] function; handle the error before the call, or `match` on it",

@@ -807,6 +807,7 @@ impl<'a> RevGen<'a> {
                 callee,
                 args,
                 refs,
+                spans,
                 span,
             } => {
                 let any_active = args.iter().any(|a| self.act.active_atom(a).is_some());
@@ -820,12 +821,22 @@ impl<'a> RevGen<'a> {
                     nread.set(nread.get() + 1);
                     let r = naming::fixed(&format!("__r{}", nread.get()));
                     reads.extend(quote! { let #r = #read; });
-                    let mut body = quote! { let __gs = (#r)(#g); };
+                    let gs = naming::fixed("__gs");
+                    let mut body = quote! { let #gs = (#r)(#g); };
                     for (k, a) in args.iter().enumerate() {
                         if let Some(v) = self.act.active_atom(a) {
                             let d = self.adj(v);
                             let i = syn::Index::from(k);
-                            body.extend(quote_spanned! {*span=> #rt::acc_slot(&mut #d, __gs.#i); });
+                            // Spanned at the argument: a callee parameter without a gradient is reported there.
+                            let at = spans.get(k).copied().unwrap_or(*span);
+                            let gs = naming::fixed("__gs");
+                            let arg = proc_macro2::Group::new(
+                                proc_macro2::Delimiter::Parenthesis,
+                                quote! { #gs.#i },
+                            );
+                            let mut arg = arg;
+                            arg.set_span(at);
+                            body.extend(quote_spanned! {at=> ::autodiff::__private::acc_slot(&mut #d, #arg); });
                         }
                     }
                     contribs.push(body);
@@ -1006,6 +1017,7 @@ pub fn primal(
             args,
             refs,
             span,
+            ..
         } => {
             let argv: Vec<TokenStream> = args
                 .iter()

@@ -150,8 +150,8 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
             FnArg::Receiver(r) => {
                 let no_grad = take_no_grad(&mut r.attrs);
                 if r.mutability.is_some() && r.reference.is_some() {
-                    return Err(syn::Error::new(
-                        r.span(),
+                    return Err(syn::Error::new_spanned(
+                        &*r,
                         "`&mut self` methods cannot be #[differentiable]: the gradient needs the inputs unchanged; take `&self`",
                     ));
                 }
