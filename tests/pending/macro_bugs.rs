@@ -1,0 +1,76 @@
+//! Reproductions of `#[differentiable]` bugs found by the gradient corpus (see
+//! `/work/notes/macro-bugs.md`). This file is NOT a test target (cargo only builds `tests/*.rs`),
+//! because each function below fails to compile and would stop the whole suite. To check a fix:
+//!
+//! ```sh
+//! cp tests/pending/macro_bugs.rs tests/macro_bugs.rs && cargo test --test macro_bugs
+//! ```
+//!
+//! and, once it passes, keep it as `tests/macro_bugs.rs` (or move the functions into the corpus).
+
+use autodiff::prelude::*;
+
+#[differentiable]
+fn callee(v: &[f64]) -> f64 {
+    v[0] * v[1]
+}
+
+/// Bug 1: a reference to a local `Vec` passed to a differentiable callee taking `&[f64]`.
+/// rustc: error[E0597]: `w` does not live long enough (pointing at the attribute).
+#[differentiable]
+fn caller_vec(x: f64) -> f64 {
+    let w = vec![x, 2.0 * x];
+    callee(&w)
+}
+
+/// Bug 2: the same with a local array (`&[f64; 2]` coerced to `&[f64]`).
+/// rustc: error[E0597]: `a` does not live long enough, and
+/// error[E0277]: `Tg<[f64; 2]>` is not a tangent argument of type `Vec<f64>`.
+#[differentiable]
+fn caller_arr(x: f64) -> f64 {
+    let a = [x, 2.0 * x];
+    callee(&a)
+}
+
+/// Bug 3: `.clone()` of a `Vec` parameter: neither differentiated nor refused with a
+/// diagnostic; the generated code moves `v` and rustc reports
+/// error[E0382]: borrow of moved value: `v` at the parameter.
+#[differentiable]
+fn cloner(v: Vec<f64>) -> f64 {
+    let w = v.clone();
+    w[0] * v[1]
+}
+
+#[test]
+fn local_vec_passed_by_reference() {
+    // d/dx (x * 2x) = 4x = 6 at 1.5
+    let (y, g) = caller_vec_grad(1.5);
+    assert!(
+        (y - 4.5).abs() < 1e-12 && (g - 6.0).abs() < 1e-12,
+        "{y} {g}"
+    );
+    let (_, d) = caller_vec_jvp(1.5, 1.0);
+    assert!((d - 6.0).abs() < 1e-12, "{d}");
+}
+
+#[test]
+fn local_array_passed_as_slice() {
+    let (y, g) = caller_arr_grad(1.5);
+    assert!(
+        (y - 4.5).abs() < 1e-12 && (g - 6.0).abs() < 1e-12,
+        "{y} {g}"
+    );
+    let (_, d) = caller_arr_jvp(1.5, 1.0);
+    assert!((d - 6.0).abs() < 1e-12, "{d}");
+}
+
+#[test]
+fn clone_of_vec_parameter() {
+    // w[0] * v[1] with w = v: gradient (v[1], v[0]) = (2, 1)
+    let (y, g) = cloner_grad(vec![1.0, 2.0]);
+    assert!((y - 2.0).abs() < 1e-12, "{y}");
+    assert!(
+        (g[0] - 2.0).abs() < 1e-12 && (g[1] - 1.0).abs() < 1e-12,
+        "{g:?}"
+    );
+}
