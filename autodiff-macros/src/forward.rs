@@ -284,7 +284,7 @@ impl FwdGen<'_> {
                     terms.push(quote! { #rt::rules::CastRule::<#ty>::t_cast(#d, #rx) });
                 }
             }
-            Rhs::Ref(a) => terms.extend(self.dot_atom(a)),
+            Rhs::Ref(a) | Rhs::Clone { x: a, .. } => terms.extend(self.dot_atom(a)),
             Rhs::Index { base, idx, .. } => {
                 if self.act.active(*base) {
                     let (d, i) = (self.dot(*base), self.atom(idx));

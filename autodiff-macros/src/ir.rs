@@ -17,6 +17,8 @@ pub struct Var {
     pub reassigned: bool,
     /// Holds a reference (`&x`, `&self.w`, a `&T` parameter): the reverse sweep reads through it.
     pub is_ref: bool,
+    /// A reference into a parameter (which outlives every pullback), not into a local.
+    pub borrows_param: bool,
 }
 
 /// An operand: a variable or a constant expression (literal, const path) that can be re-evaluated.
@@ -62,6 +64,11 @@ pub enum Rhs {
     },
     /// `&a`: the same value, borrowed (its adjoint is `a`'s).
     Ref(Atom),
+    /// `a.clone()` (or `to_owned`, `into_owned`, `clone_owned`): a copy with the same adjoint.
+    Clone {
+        x: Atom,
+        method: proc_macro2::Ident,
+    },
     /// `base[idx]`, or `&base[idx]` when `by_ref`.
     Index {
         base: VarId,
@@ -201,6 +208,7 @@ impl Rhs {
             Rhs::Copy(a)
             | Rhs::Neg(a)
             | Rhs::Ref(a)
+            | Rhs::Clone { x: a, .. }
             | Rhs::Cast { x: a, .. }
             | Rhs::Field { base: a, .. } => push(a),
             Rhs::Repeat { elem, .. } => push(elem),

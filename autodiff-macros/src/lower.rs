@@ -53,8 +53,10 @@ struct LoopCtx {
 fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
     for (v, p) in params.iter().zip(input) {
         func.vars[*v].is_ref = p.is_ref;
+        func.vars[*v].borrows_param = p.is_ref;
     }
-    fn walk(b: &Block, out: &mut Vec<VarId>) {
+    /// (variable, the variable its borrow starts from, if any)
+    fn walk(b: &Block, out: &mut Vec<(VarId, Option<VarId>)>) {
         for s in &b.stmts {
             match s {
                 Stmt::Let {
@@ -62,16 +64,19 @@ fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
                     init: Some(rhs),
                     ..
                 }
-                | Stmt::Assign { var, rhs } => {
-                    if matches!(
-                        rhs,
-                        Rhs::Ref(_)
-                            | Rhs::Index { by_ref: true, .. }
-                            | Rhs::Field { by_ref: true, .. }
-                    ) {
-                        out.push(*var);
-                    }
-                }
+                | Stmt::Assign { var, rhs } => match rhs {
+                    Rhs::Ref(Atom::Var(b))
+                    | Rhs::Field {
+                        base: Atom::Var(b),
+                        by_ref: true,
+                        ..
+                    } => out.push((*var, Some(*b))),
+                    Rhs::Index {
+                        base, by_ref: true, ..
+                    } => out.push((*var, Some(*base))),
+                    Rhs::Ref(_) | Rhs::Field { by_ref: true, .. } => out.push((*var, None)),
+                    _ => {}
+                },
                 Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, out),
                 Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, out)),
                 _ => {}
@@ -80,8 +85,26 @@ fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
     }
     let mut refs = Vec::new();
     walk(&func.body, &mut refs);
-    for v in refs {
-        func.vars[v].is_ref = true;
+    for (v, _) in &refs {
+        func.vars[*v].is_ref = true;
+    }
+    // A borrow of a parameter (or of a borrow of one) outlives every pullback; a parameter that is
+    // reassigned may be rebound to a local, so it does not count.
+    let param_ok = |f: &Func, b: VarId| params.contains(&b) && !f.vars[b].reassigned;
+    loop {
+        let mut changed = false;
+        for (v, root) in &refs {
+            let ok = root.is_some_and(|b| {
+                param_ok(func, b) || (func.vars[b].borrows_param && !func.vars[b].reassigned)
+            });
+            if ok && !func.vars[*v].borrows_param && !func.vars[*v].reassigned {
+                func.vars[*v].borrows_param = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
     }
 }
 
@@ -140,6 +163,7 @@ impl Lowerer {
             ident,
             reassigned: false,
             is_ref: false,
+            borrows_param: false,
         });
         self.vars.len() - 1
     }
@@ -964,7 +988,11 @@ impl Lowerer {
             "clone" | "to_owned" | "into_owned" | "clone_owned"
         ) && mc.args.is_empty()
         {
-            return self.lower_rhs(&mc.receiver, out);
+            let x = self.lower_atom_expr(&mc.receiver, out)?;
+            return Ok(Rhs::Clone {
+                x,
+                method: mc.method.clone(),
+            });
         }
         // `v.iter().sum()` / `v.iter().copied().sum()` / `v.iter().sum::<T>()`
         if name == "sum" && mc.args.is_empty() {

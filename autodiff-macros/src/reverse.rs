@@ -744,8 +744,8 @@ impl<'a> RevGen<'a> {
                     contribs.push(quote! { #rt::ShapeAdjoint::add_at(#sh, &mut #d, *#r, #g); });
                 }
             }
-            Rhs::Ref(a) => {
-                // y = &a => da += dy
+            Rhs::Clone { x: a, .. } | Rhs::Ref(a) => {
+                // y = &a, y = a.clone() => da += dy
                 if let Some(v) = self.act.active_atom(a) {
                     contribs.push(acc(&self.adj(v), quote! { #g }));
                 }
@@ -811,7 +811,47 @@ impl<'a> RevGen<'a> {
                 span,
             } => {
                 let any_active = args.iter().any(|a| self.act.active_atom(a).is_some());
-                if any_active {
+                // An argument that borrows a local of the forward sweep cannot be borrowed by a
+                // pullback kept until the reverse sweep: save the argument values instead and
+                // re-run the callee's companion on them in the reverse sweep.
+                let borrows_local = args.iter().zip(refs.iter()).any(|(a, r)| match a {
+                    Atom::Var(v) => {
+                        (*r && !self.params.contains_key(v))
+                            || (self.f.vars[*v].is_ref && !self.f.vars[*v].borrows_param)
+                    }
+                    Atom::Const(_) => false,
+                });
+                if any_active && borrows_local {
+                    let cpb = naming::fixed("__cpb");
+                    let mut argv = Vec::new();
+                    for (a, by_ref) in args.iter().zip(refs.iter()) {
+                        let r = bind_read(self, a, &mut pre, &mut reads);
+                        let borrowed =
+                            *by_ref || matches!(a, Atom::Var(v) if self.f.vars[*v].is_ref);
+                        argv.push(if borrowed {
+                            quote! { #r }
+                        } else {
+                            quote! { ::core::clone::Clone::clone(#r) }
+                        });
+                    }
+                    let call = companion_call(callee, &argv, *span, naming::vjp_companion);
+                    let gs = naming::fixed("__gs");
+                    let mut body = quote! { let (_, #cpb) = #call; let #gs = #cpb(#g); };
+                    for (k, a) in args.iter().enumerate() {
+                        if let Some(v) = self.act.active_atom(a) {
+                            let d = self.adj(v);
+                            let i = syn::Index::from(k);
+                            let at = spans.get(k).copied().unwrap_or(*span);
+                            let mut arg = proc_macro2::Group::new(
+                                proc_macro2::Delimiter::Parenthesis,
+                                quote! { #gs.#i },
+                            );
+                            arg.set_span(at);
+                            body.extend(quote_spanned! {at=> ::autodiff::__private::acc_slot(&mut #d, #arg); });
+                        }
+                    }
+                    contribs.push(body);
+                } else if any_active {
                     let call = self.companion_call(callee, args, refs, *span);
                     let (cv, cpb) = (naming::fixed("__cv"), naming::fixed("__cpb"));
                     pre.extend(quote! { let (#cv, #cpb) = #call; });
@@ -967,6 +1007,10 @@ pub fn primal(
         Rhs::Ref(a) => {
             let a = atom(a);
             quote! { &#a }
+        }
+        Rhs::Clone { x, method } => {
+            let x = atom(x);
+            quote! { #x.#method() }
         }
         Rhs::Index { base, idx, by_ref } => {
             let (b, i) = (var(*base), atom(idx));

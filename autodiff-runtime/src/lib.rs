@@ -102,6 +102,13 @@ pub mod __private {
             self.0
         }
     }
+    /// An array's tangent passed where a slice's is expected (`f(&array)` for `f(v: &[T])`).
+    impl<E, const N: usize> TangentArg<Vec<E>> for Tg<[E; N]> {
+        #[inline]
+        fn tangent_or_zero<P: Differentiable<Tangent = Vec<E>> + ?Sized>(self, _: &P) -> Vec<E> {
+            self.0.into()
+        }
+    }
     /// The tangent of an argument that does not vary.
     #[derive(Clone, Copy, Debug, Default)]
     pub struct NoTangent;

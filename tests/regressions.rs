@@ -1,12 +1,5 @@
-//! Reproductions of `#[differentiable]` bugs found by the gradient corpus (see
-//! `/work/notes/macro-bugs.md`). This file is NOT a test target (cargo only builds `tests/*.rs`),
-//! because each function below fails to compile and would stop the whole suite. To check a fix:
-//!
-//! ```sh
-//! cp tests/pending/macro_bugs.rs tests/macro_bugs.rs && cargo test --test macro_bugs
-//! ```
-//!
-//! and, once it passes, keep it as `tests/macro_bugs.rs` (or move the functions into the corpus).
+//! Regressions: functions that once failed to compile or differentiate, each checked against an
+//! independent answer.
 
 use autodiff::prelude::*;
 
