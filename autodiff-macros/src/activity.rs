@@ -62,7 +62,11 @@ fn collect(b: &Block, out: &mut Vec<Def>) {
             Stmt::Scope(b) => collect(b, out),
             Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect(a, out)),
             Stmt::Loop { body, .. } => collect(body, out),
-            Stmt::Effect(_) | Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return => {}
+            Stmt::Effect(_)
+            | Stmt::Bound(_)
+            | Stmt::Break { .. }
+            | Stmt::Continue { .. }
+            | Stmt::Return => {}
         }
     }
 }

@@ -141,6 +141,7 @@ impl FwdGen<'_> {
                 quote! { #t #f }
             }
             Stmt::Effect(t) => t.clone(),
+            Stmt::Bound(_) => quote! {},
             Stmt::Scope(b) => {
                 let inner = self.block(b);
                 quote! { { #inner } }

@@ -132,6 +132,9 @@ pub enum Stmt {
         val: Atom,
         len: Atom,
     },
+    /// Names a pattern binds at this point (a `match` arm, a `for` loop's pattern): no code, but
+    /// the reverse sweep may save their values here.
+    Bound(Vec<VarId>),
     /// A statement that runs in the forward sweep only (`println!`, `assert!`, inactive calls).
     Effect(TokenStream),
     /// A nested scope `{ .. }`.

@@ -434,7 +434,7 @@ impl Lowerer {
     }
 
     /// Registers the names a `match` arm pattern binds (constant values).
-    fn bind_pattern_names(&mut self, pat: &Pat) {
+    fn bind_pattern_names(&mut self, pat: &Pat) -> Vec<VarId> {
         struct Names<'a>(&'a mut Vec<proc_macro2::Ident>);
         impl<'ast> syn::visit::Visit<'ast> for Names<'_> {
             fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
@@ -443,6 +443,7 @@ impl Lowerer {
             }
         }
         let mut names = Vec::new();
+        let mut ids = Vec::new();
         syn::visit::Visit::visit_pat(&mut Names(&mut names), pat);
         for n in names {
             // An uppercase single name is most likely a constant or a unit variant, not a binding.
@@ -452,7 +453,9 @@ impl Lowerer {
             }
             let v = self.new_var(n.clone(), false);
             self.bind(&s, v);
+            ids.push(v);
         }
+        ids
     }
 
     fn lower_expr_stmt(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<()> {
@@ -1151,8 +1154,9 @@ impl Lowerer {
                     let scrut = &l.expr;
                     check_supported(scrut)?;
                     self.scopes.push(Vec::new());
-                    self.bind_pattern_names(&l.pat);
-                    let (then, d1) = self.lower_block(&i.then_branch.stmts, result)?;
+                    let bound = self.bind_pattern_names(&l.pat);
+                    let (mut then, d1) = self.lower_block(&i.then_branch.stmts, result)?;
+                    then.stmts.insert(0, Stmt::Bound(bound));
                     self.scopes.pop();
                     let (els, d2) =
                         self.lower_else(i.else_branch.as_ref().map(|(_, e)| &**e), result)?;
@@ -1196,7 +1200,7 @@ impl Lowerer {
                 let mut all_div = true;
                 for arm in &m.arms {
                     self.scopes.push(Vec::new());
-                    self.bind_pattern_names(&arm.pat);
+                    let bound = self.bind_pattern_names(&arm.pat);
                     let pat = &arm.pat;
                     let head = match &arm.guard {
                         Some((_, g)) => {
@@ -1209,7 +1213,8 @@ impl Lowerer {
                         Expr::Block(b) if b.label.is_none() => b.block.stmts.clone(),
                         other => vec![SynStmt::Expr(other.clone(), None)],
                     };
-                    let (block, div) = self.lower_block(&stmts, result)?;
+                    let (mut block, div) = self.lower_block(&stmts, result)?;
+                    block.stmts.insert(0, Stmt::Bound(bound));
                     self.scopes.pop();
                     all_div &= div;
                     heads.push(head);
@@ -1287,8 +1292,9 @@ impl Lowerer {
         if let Expr::Let(l) = &*w.cond {
             check_supported(&l.expr).map_err(stop_err)?;
             self.scopes.push(Vec::new());
-            self.bind_pattern_names(&l.pat);
-            let (body, _) = self.lower_block(&w.body.stmts, None)?;
+            let bound = self.bind_pattern_names(&l.pat);
+            let (mut body, _) = self.lower_block(&w.body.stmts, None)?;
+            body.stmts.insert(0, Stmt::Bound(bound));
             self.scopes.pop();
             let (pat, scrut) = (&l.pat, &l.expr);
             let body_div = false;
@@ -1356,11 +1362,12 @@ impl Lowerer {
         let id = self.new_loop(label);
         self.loop_stack.push(LoopCtx { id, result: None });
         self.scopes.push(Vec::new());
-        self.bind_pattern_names(&f.pat);
+        let bound = self.bind_pattern_names(&f.pat);
         let r = self.lower_block(&f.body.stmts, None);
         self.scopes.pop();
         self.loop_stack.pop();
-        let (body, body_div) = r?;
+        let (mut body, body_div) = r?;
+        body.stmts.insert(0, Stmt::Bound(bound));
         let pat = &f.pat;
         let brk = Block {
             stmts: vec![Stmt::Break { target: id }],

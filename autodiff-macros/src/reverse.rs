@@ -78,6 +78,28 @@ pub struct RevGen<'a> {
     uses_ctl: bool,
     nk: usize,
     body_label: syn::Lifetime,
+    /// The definition of every `let` variable that is never reassigned.
+    defs: HashMap<VarId, Rhs>,
+    /// `let` variables of the blocks being emitted whose value is saved once, at the definition,
+    /// and loaded once where the block's reverse sweep starts: (local holding `&T`, used).
+    block_saved: HashMap<VarId, (Ident, bool)>,
+}
+
+fn collect_defs(b: &Block, f: &Func, out: &mut HashMap<VarId, Rhs>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let {
+                var,
+                init: Some(rhs),
+                ..
+            } if !f.vars[*var].reassigned => {
+                out.insert(*var, rhs.clone());
+            }
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_defs(b, f, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_defs(a, f, out)),
+            _ => {}
+        }
+    }
 }
 
 fn lifetime(name: &str) -> syn::Lifetime {
@@ -114,6 +136,12 @@ impl<'a> RevGen<'a> {
             uses_ctl: false,
             nk: 0,
             body_label: body_label(),
+            defs: {
+                let mut d = HashMap::new();
+                collect_defs(&f.body, f, &mut d);
+                d
+            },
+            block_saved: HashMap::new(),
         }
     }
 
@@ -267,6 +295,10 @@ impl<'a> RevGen<'a> {
     /// Reads are bound to locals at the start of the operation's reverse code, unconditionally,
     /// so loop cursors stay in step.
     fn read(&mut self, a: &Atom, place: Place) -> (TokenStream, TokenStream) {
+        self.read_depth(a, place, 0)
+    }
+
+    fn read_depth(&mut self, a: &Atom, place: Place, depth: usize) -> (TokenStream, TokenStream) {
         match a {
             Atom::Const(c) => (TokenStream::new(), quote! { &(#c) }),
             Atom::Var(v) => {
@@ -274,6 +306,13 @@ impl<'a> RevGen<'a> {
                     if !self.f.vars[*v].reassigned {
                         return (TokenStream::new(), p.read.clone());
                     }
+                }
+                if let Some(r) = self.recompute(*v, place, depth) {
+                    return r;
+                }
+                if let Some((local, used)) = self.block_saved.get_mut(v) {
+                    *used = true;
+                    return (TokenStream::new(), quote! { #local });
                 }
                 let i = self.ident(*v).clone();
                 if self.f.vars[*v].is_ref {
@@ -283,6 +322,50 @@ impl<'a> RevGen<'a> {
                     self.save(quote! { ::core::clone::Clone::clone(&#i) }, place)
                 }
             }
+        }
+    }
+
+    /// A cheap value recomputed in the reverse sweep from values it already has, instead of
+    /// saved: an element of a parameter (`x[i]`), or a sum, difference or product with a literal.
+    fn recompute(
+        &mut self,
+        v: VarId,
+        place: Place,
+        depth: usize,
+    ) -> Option<(TokenStream, TokenStream)> {
+        if depth > 2 {
+            return None;
+        }
+        let rhs = self.defs.get(&v)?.clone();
+        let available = |this: &Self, a: &Atom| match a {
+            Atom::Const(_) => true,
+            Atom::Var(b) => {
+                (this.params.contains_key(b) && !this.f.vars[*b].reassigned)
+                    || this.block_saved.contains_key(b)
+                    || this.defs.contains_key(b)
+            }
+        };
+        match &rhs {
+            Rhs::Index { base, idx, .. }
+                if self.params.contains_key(base) && !self.f.vars[*base].reassigned =>
+            {
+                let (save, i) = self.read_depth(idx, place, depth + 1);
+                let b = self.params[base].read.clone();
+                Some((save, quote! { &(#b)[*#i] }))
+            }
+            Rhs::Bin(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y)
+                if (is_literal(x) || is_literal(y)) && available(self, x) && available(self, y) =>
+            {
+                let (s1, rx) = self.read_depth(x, place, depth + 1);
+                let (s2, ry) = self.read_depth(y, place, depth + 1);
+                let e = match op {
+                    BinOp::Add => quote! { #rx + #ry },
+                    BinOp::Sub => quote! { #rx - #ry },
+                    _ => quote! { #rx * #ry },
+                };
+                Some((quote! { #s1 #s2 }, quote! { &(#e) }))
+            }
+            _ => None,
         }
     }
 
@@ -313,7 +396,27 @@ impl<'a> RevGen<'a> {
         let kmode = if needs_k { kmode } else { KMode::None };
         let pops = matches!(kmode, KMode::Pop);
         self.frames.push(Frame::Block { needs_k, index: 0 });
-        let mut fwd = TokenStream::new();
+        // `let` variables defined before any statement that can leave the block run exactly once
+        // per execution of the block: save each once and load it once in reverse.
+        let fe = first_exit.unwrap_or(n);
+        let mut eligible = Vec::new();
+        for (j, s) in b.stmts.iter().enumerate().take(fe) {
+            let defined: Vec<VarId> = match s {
+                Stmt::Let {
+                    var, init: Some(_), ..
+                } => vec![*var],
+                Stmt::Bound(vars) => vars.clone(),
+                _ => Vec::new(),
+            };
+            for var in defined {
+                if !self.f.vars[var].reassigned {
+                    let local = naming::fixed(&format!("__v{var}"));
+                    self.block_saved.insert(var, (local, false));
+                    eligible.push((j, var));
+                }
+            }
+        }
+        let mut fwds: Vec<TokenStream> = Vec::new();
         let mut revs: Vec<(TokenStream, TokenStream, bool)> = Vec::new();
         for (j, s) in b.stmts.iter().enumerate() {
             if let Some(Frame::Block { index, .. }) = self.frames.last_mut() {
@@ -324,10 +427,27 @@ impl<'a> RevGen<'a> {
                 conditional: place.conditional || first_exit.is_some_and(|e| j >= e),
             };
             let (f, normal, abrupt) = self.stmt(s, p);
-            fwd.extend(f);
+            fwds.push(f);
             revs.push((normal, abrupt, Self::may_exit(s)));
         }
         self.frames.pop();
+        let mut loads = TokenStream::new();
+        for (j, v) in eligible {
+            let (local, used) = self.block_saved.remove(&v).expect("registered");
+            if !used {
+                continue;
+            }
+            let i = self.ident(v).clone();
+            let value = if self.f.vars[v].is_ref {
+                quote! { ::core::clone::Clone::clone(#i) }
+            } else {
+                quote! { ::core::clone::Clone::clone(&#i) }
+            };
+            let (save, read) = self.save(value, place);
+            fwds[j].extend(save);
+            loads.extend(quote! { let #local = #read; });
+        }
+        let mut fwd: TokenStream = fwds.into_iter().collect();
         let rt = self.rt.clone();
         let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
         let falls_through = !b.stmts.last().is_some_and(|s| {
@@ -339,6 +459,7 @@ impl<'a> RevGen<'a> {
         }
         let mut rev = TokenStream::new();
         if matches!(kmode, KMode::None) {
+            rev.extend(loads);
             for (r, _, _) in revs.into_iter().rev() {
                 rev.extend(quote! { { #r } });
             }
@@ -353,7 +474,8 @@ impl<'a> RevGen<'a> {
             }
             _ => rev.extend(quote! { let #k = #rt::pop(&#ctl, &mut #cc); }),
         }
-        let fe = first_exit.unwrap_or(n);
+        // Every `let` before the first exit ran: load the values saved at their definitions.
+        rev.extend(loads);
         for (j, (normal, abrupt, exits)) in revs.into_iter().enumerate().rev() {
             if j < fe {
                 rev.extend(quote! { { #normal } });
@@ -478,6 +600,7 @@ impl<'a> RevGen<'a> {
                 (quote! { #save #save_shape #f }, rev.clone(), rev)
             }
             Stmt::Effect(t) => (t.clone(), quote! {}, quote! {}),
+            Stmt::Bound(_) => (quote! {}, quote! {}, quote! {}),
             Stmt::Scope(b) => {
                 let (f, r) = self.block(b, place, KMode::Pop);
                 (quote! { { #f } }, r.clone(), r)
@@ -700,6 +823,9 @@ impl<'a> RevGen<'a> {
                         let r = match role {
                             Role::X => bind_read(self, &args[0], &mut pre, &mut reads),
                             Role::A(i) => bind_read(self, &args[i + 1], &mut pre, &mut reads),
+                            Role::Y if self.block_saved.contains_key(&target) => {
+                                bind_read(self, &Atom::Var(target), &mut pre, &mut reads)
+                            }
                             Role::Y => {
                                 if y_read.is_none() {
                                     let y = self.ident(target).clone();

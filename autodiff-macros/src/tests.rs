@@ -96,3 +96,30 @@ fn inactive_integer_work_gets_no_adjoint() {
         "the slice gets its element gradients: {vjp}"
     );
 }
+
+#[test]
+fn rosenbrock_saves_two_values_per_trip() {
+    // The loop index and `a` are saved once per trip; `x[i]`, `x[i + 1]`, `b = 1 - x[i]` and
+    // `100 * a` are recomputed in the reverse sweep from those and the borrowed parameter.
+    let all = expand_fn(quote! {
+        fn rosen(x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..x.len() - 1 {
+                let a = x[i + 1] - x[i] * x[i];
+                let b = 1.0 - x[i];
+                s += 100.0 * a * a + b * b;
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "rosen");
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    assert_eq!(
+        vjp.matches(". push (:: core :: clone :: Clone :: clone")
+            .count(),
+        2,
+        "{vjp}"
+    );
+}
