@@ -1,6 +1,6 @@
 //! Elementwise ops: `y[i, j] = f(x[i, j])`.
 //!
-//! Each unary op is declared once with [`unary_op!`]: its scalar value `y = f(x)` and its rule
+//! Each unary op is declared once with `unary_op!`: its scalar value `y = f(x)` and its rule
 //! `dx = dy * f'(..)`, written in terms of the input `x` or of the output `y` (whichever the
 //! derivative is cheaper and more accurate in). Since the Jacobian is diagonal, the same rule
 //! gives the tangent: `dy = dx * f'(..)`.
@@ -179,6 +179,7 @@ unary_op! {
     /// ```
     /// use approx::assert_relative_eq;
     /// use autodiff::prelude::*;
+    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DMatrix::from_row_slice(2, 2, &[-1.0, 0.0, 0.5, 2.0]);
     /// let y = ops::relu(&x);
@@ -199,6 +200,7 @@ unary_op! {
     /// ```
     /// use approx::assert_relative_eq;
     /// use autodiff::prelude::*;
+    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![0.0, 2.0, -1000.0]);
     /// let y = ops::sigmoid(&x);
@@ -218,6 +220,7 @@ unary_op! {
     /// ```
     /// use approx::assert_relative_eq;
     /// use autodiff::prelude::*;
+    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DMatrix::from_row_slice(1, 3, &[-1.0, 0.0, 1000.0]);
     /// let y = ops::tanh(&x);
@@ -235,6 +238,7 @@ unary_op! {
     /// ```
     /// use approx::assert_relative_eq;
     /// use autodiff::prelude::*;
+    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![0.0, 1.0]);
     /// assert_relative_eq!(ops::exp(&x), DVector::from_vec(vec![1.0, std::f64::consts::E]));
@@ -253,6 +257,7 @@ unary_op! {
     /// ```
     /// use approx::assert_relative_eq;
     /// use autodiff::prelude::*;
+    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![1.0, std::f64::consts::E]);
     /// assert_relative_eq!(ops::ln(&x), DVector::from_vec(vec![0.0, 1.0]));
@@ -271,6 +276,7 @@ unary_op! {
     /// ```
     /// use approx::assert_relative_eq;
     /// use autodiff::prelude::*;
+    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DMatrix::from_row_slice(2, 2, &[0.0, 1.0, 4.0, 9.0]);
     /// assert_relative_eq!(ops::sqrt(&x), DMatrix::from_row_slice(2, 2, &[0.0, 1.0, 2.0, 3.0]));
@@ -287,6 +293,7 @@ unary_op! {
     /// ```
     /// use approx::assert_relative_eq;
     /// use autodiff::prelude::*;
+    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![-3.0, 0.5]);
     /// assert_relative_eq!(ops::square(&x), DVector::from_vec(vec![9.0, 0.25]));
@@ -305,6 +312,7 @@ unary_op! {
     /// ```
     /// use approx::assert_relative_eq;
     /// use autodiff::prelude::*;
+    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![-2.5, 0.0, 1.0]);
     /// assert_relative_eq!(ops::abs(&x), DVector::from_vec(vec![2.5, 0.0, 1.0]));
@@ -324,6 +332,7 @@ unary_op! {
     /// ```
     /// use approx::assert_relative_eq;
     /// use autodiff::prelude::*;
+    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![0.0, 1000.0, -1000.0]);
     /// let y = ops::softplus(&x);
@@ -355,6 +364,7 @@ fn leaky_relu_d0<T: Real>(g: T, x: T, alpha: T) -> T {
 /// ```
 /// use approx::assert_relative_eq;
 /// use autodiff::prelude::*;
+/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DVector::from_vec(vec![-2.0, 0.0, 3.0]);
 /// assert_relative_eq!(ops::leaky_relu(&x, 0.1), DVector::from_vec(vec![-0.2, 0.0, 3.0]));
@@ -428,6 +438,7 @@ where
 /// ```
 /// use approx::assert_relative_eq;
 /// use autodiff::prelude::*;
+/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(1, 3, &[1.0, 4.0, 9.0]);
 /// assert_relative_eq!(ops::powf(&x, 1.5), DMatrix::from_row_slice(1, 3, &[1.0, 8.0, 27.0]));

@@ -138,6 +138,7 @@ where
 /// ```
 /// use approx::assert_relative_eq;
 /// use autodiff::prelude::*;
+/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let logits = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 1000.0, -1000.0, 0.0]);
 /// let p = ops::softmax(&logits);
@@ -208,6 +209,7 @@ where
 /// ```
 /// use approx::assert_relative_eq;
 /// use autodiff::prelude::*;
+/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let logits = DMatrix::from_row_slice(2, 2, &[0.0, 0.0, 1000.0, -1000.0]);
 /// let lp = ops::log_softmax(&logits);
@@ -292,6 +294,7 @@ where
 /// ```
 /// use approx::assert_relative_eq;
 /// use autodiff::prelude::*;
+/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 2, &[0.0, 0.0, 1000.0, 1000.0]);
 /// let lse = ops::logsumexp(&x); // a 2×1 column
