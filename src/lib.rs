@@ -265,6 +265,58 @@ pub use autodiff_macros::differentiable;
 /// ```
 pub use autodiff_macros::custom_derivative;
 
+/// Makes a struct of differentiable fields a parameter container (the derive macro; the trait of
+/// the same name is [`trait@Differentiable`]).
+///
+/// On a struct with named fields it implements `Differentiable` with `Adjoint = Grad = Tangent =`
+/// the struct itself, so the gradient of a `&S` or `&self` parameter is an `S` of partial
+/// derivatives; [`Adjoint`] (zero and `+=`) and [`ZeroLike`]; and
+/// `autodiff_runtime::Parameters` (a visit over the parameters in field order, with `num_params`,
+/// `scale`, `add_scaled` for optimizer steps, and `to_vec`/`copy_from_slice`).
+///
+/// Each differentiated field type `F` must be its own adjoint, gradient and tangent
+/// (`F: Differentiable<Adjoint = F, Grad = F, Tangent = F> + Adjoint + ZeroLike`): `f32`, `f64`,
+/// a `T: Real`, nalgebra's owned matrices, other derived structs, and `Vec`s of those (arrays are
+/// not: their adjoint is a `Vec`; use a `Vec` or mark the field `#[no_grad]`). A field marked
+/// `#[no_grad]` is left alone and must be `Default + Clone`: a gradient carries a clone of the
+/// value's field, adjoints and tangents carry `Default::default()` (the zero a constant float
+/// needs), and the parameter visits skip it. `#[differentiable]` does not see the attribute, so
+/// wrap a read of a `#[no_grad]` field holding floats in a `Vec` or slice in
+/// [`stop_gradient`] (`let data = stop_gradient(&self.data);`). Generic structs get per-field
+/// bounds. Enums, tuple structs, unit structs and unions are refused with a compile error.
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// #[derive(Differentiable, Clone, Debug, PartialEq)]
+/// struct Quadratic<T: Real> {
+///     a: T,
+///     b: T,
+///     #[no_grad]
+///     name: String,
+/// }
+///
+/// impl<T: Real> Quadratic<T> {
+///     /// Differentiated with respect to `self` only.
+///     #[differentiable]
+///     fn eval(&self, #[no_grad] x: T) -> T {
+///         self.a * x * x + self.b * x
+///     }
+/// }
+///
+/// let mut q = Quadratic { a: 1.0, b: 2.0, name: "q".to_string() };
+/// let (y, grad) = q.eval_grad(3.0);
+/// assert_eq!(y, 15.0);
+/// // ∂/∂a = x², ∂/∂b = x; the `#[no_grad]` field is copied.
+/// assert_eq!(grad, Quadratic { a: 9.0, b: 3.0, name: "q".to_string() });
+///
+/// // One gradient-descent step on the parameters (the `#[no_grad]` field is skipped).
+/// use autodiff_runtime::Parameters;
+/// q.add_scaled(-0.1, &grad);
+/// assert_eq!((q.a, q.b), (1.0 - 0.9, 2.0 - 0.3));
+/// ```
+pub use autodiff_macros::Differentiable;
+
 pub use autodiff_runtime::{
     Adjoint, Differentiable, Real, ScalarOutput, ZeroLike, check, stop_gradient,
 };

@@ -8,6 +8,7 @@
 
 mod activity;
 mod args;
+mod derive;
 mod expand;
 mod forward;
 mod ir;
@@ -35,6 +36,18 @@ pub fn differentiable(attr: TokenStream, item: TokenStream) -> TokenStream {
     match expand::differentiable(args, func) {
         Ok(t) => t.into(),
         Err(e) => with_item(e, item),
+    }
+}
+
+/// Makes a struct with named, differentiable fields a parameter container; see the `autodiff`
+/// crate documentation.
+#[proc_macro_derive(Differentiable, attributes(no_grad))]
+pub fn derive_differentiable(item: TokenStream) -> TokenStream {
+    match syn::parse::<syn::DeriveInput>(item) {
+        Ok(input) => derive::expand(input)
+            .unwrap_or_else(|e| e.to_compile_error())
+            .into(),
+        Err(e) => e.to_compile_error().into(),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod shape;
 
 pub use adjoint::{Adjoint, ZeroLike};
 pub use differentiable::{Differentiable, ScalarOutput};
+pub use params::Parameters;
 pub use real::Real;
 
 /// The nalgebra crate, as generated code and users reach it (`autodiff::nalgebra`).
@@ -52,6 +53,7 @@ pub mod __private {
         zero_like,
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
+    pub use crate::params::Parameters;
     pub use crate::real::Real;
     pub use crate::rules;
     pub use crate::shape::{IndexShape, ShapeAdjoint};

@@ -1,1 +1,362 @@
 //! Parameter containers: visiting every parameter of a model (for optimizers).
+//!
+//! [`Parameters<T>`] walks the scalars of type `T` a value holds as a sequence of contiguous
+//! slices, in a fixed order. Everything an optimizer needs is built on that walk: counting
+//! ([`num_params`](Parameters::num_params)), scaling, `self += a·other`
+//! ([`add_scaled`](Parameters::add_scaled), one SGD step is `model.add_scaled(-lr, &grad)`),
+//! and flattening to and from a `Vec<T>`.
+//!
+//! It is implemented for `f32` and `f64` (one parameter each), `Vec<X>` and `[X; N]` of parameter
+//! containers, nalgebra's owned matrices (`DMatrix<T>`, `DVector<T>`, `SMatrix<T, R, C>`, ...; their
+//! column-major storage is one slice), and every struct with `#[derive(Differentiable)]` (its fields
+//! in declaration order, skipping `#[no_grad]` ones).
+//!
+//! ```
+//! use autodiff::prelude::*;
+//! use autodiff_runtime::Parameters;
+//!
+//! #[derive(Differentiable, Clone, Debug, PartialEq)]
+//! struct Line {
+//!     slope: f64,
+//!     offset: f64,
+//! }
+//!
+//! impl Line {
+//!     /// Differentiated with respect to `self` only.
+//!     #[differentiable]
+//!     fn loss(&self, #[no_grad] x: f64, #[no_grad] y: f64) -> f64 {
+//!         let e = self.slope * x + self.offset - y;
+//!         e * e
+//!     }
+//! }
+//!
+//! let mut line = Line { slope: 0.0, offset: 0.0 };
+//! let before = line.loss(2.0, 5.0);
+//! let (_, grad) = line.loss_grad(2.0, 5.0); // a `Line` of partial derivatives
+//! assert_eq!(grad, Line { slope: -20.0, offset: -10.0 });
+//! line.add_scaled(-0.01, &grad); // one SGD step
+//! assert!(line.loss(2.0, 5.0) < before);
+//! assert_eq!(line.num_params(), 2);
+//! assert_eq!(line.to_vec(), vec![0.2, 0.1]);
+//! ```
+
+use core::ops::{Add, Mul};
+
+use nalgebra::allocator::Allocator;
+use nalgebra::{DefaultAllocator, Dim, OMatrix, Scalar};
+
+/// A container of parameters of scalar type `T`, visited as contiguous slices in a fixed order.
+///
+/// Implementors write [`visit`](Parameters::visit) and [`visit_mut`](Parameters::visit_mut); both
+/// must present the same slices in the same order. Two values of the same shape (a model and its
+/// gradient) are visited in lockstep by [`add_scaled`](Parameters::add_scaled).
+///
+/// `#[derive(Differentiable)]` implements it for a struct by visiting its fields in declaration
+/// order and skipping `#[no_grad]` ones.
+///
+/// ```
+/// use autodiff_runtime::nalgebra::DMatrix;
+/// use autodiff_runtime::Parameters;
+///
+/// let mut w = vec![DMatrix::from_element(2, 2, 1.0), DMatrix::from_element(1, 3, 2.0)];
+/// assert_eq!(w.num_params(), 7);
+///
+/// let g = vec![DMatrix::from_element(2, 2, 0.5), DMatrix::from_element(1, 3, 1.0)];
+/// w.add_scaled(-2.0, &g); // w -= 2·g
+/// assert_eq!(w.to_vec(), vec![0.0; 7]);
+///
+/// w.copy_from_slice(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+/// assert_eq!(w[0], DMatrix::from_column_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]));
+/// w.scale(10.0);
+/// assert_eq!(w[1][(0, 2)], 70.0);
+/// ```
+pub trait Parameters<T> {
+    /// Calls `f` on each contiguous run of parameters, in order.
+    ///
+    /// The slices borrow from `self` for `'a`, so a caller may keep them (for example to walk two
+    /// containers in lockstep).
+    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T]));
+
+    /// Calls `f` on each contiguous run of parameters, mutably, in the same order as
+    /// [`visit`](Parameters::visit).
+    fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T]));
+
+    /// The number of scalar parameters.
+    ///
+    /// ```
+    /// use autodiff_runtime::Parameters;
+    /// assert_eq!([[1.0f32; 3]; 2].num_params(), 6);
+    /// ```
+    fn num_params(&self) -> usize {
+        let mut n = 0;
+        self.visit(&mut |s| n += s.len());
+        n
+    }
+
+    /// `self *= a`, every parameter.
+    ///
+    /// ```
+    /// use autodiff_runtime::Parameters;
+    /// let mut v = vec![1.0, -2.0];
+    /// v.scale(3.0);
+    /// assert_eq!(v, [3.0, -6.0]);
+    /// ```
+    fn scale(&mut self, a: T)
+    where
+        T: Copy + Mul<Output = T>,
+    {
+        self.visit_mut(&mut |s| {
+            for x in s {
+                *x = *x * a;
+            }
+        });
+    }
+
+    /// `self += a·other`, parameter by parameter (`model.add_scaled(-lr, &grad)` is an SGD step).
+    ///
+    /// # Panics
+    ///
+    /// If `other` holds a different number of parameters than `self` (checked before anything is
+    /// modified).
+    ///
+    /// ```
+    /// use autodiff_runtime::Parameters;
+    /// let mut w = [1.0, 2.0, 3.0];
+    /// w.add_scaled(0.5, &[2.0, 2.0, 2.0]);
+    /// assert_eq!(w, [2.0, 3.0, 4.0]);
+    /// ```
+    fn add_scaled(&mut self, a: T, other: &Self)
+    where
+        T: Copy + Mul<Output = T> + Add<Output = T>,
+    {
+        let mut chunks: Vec<&[T]> = Vec::new();
+        other.visit(&mut |s| chunks.push(s));
+        let theirs: usize = chunks.iter().map(|s| s.len()).sum();
+        let ours = self.num_params();
+        assert_eq!(
+            ours, theirs,
+            "add_scaled: `self` has {ours} parameters but `other` has {theirs}"
+        );
+        // Walk `other` element by element, independently of how either side is chunked.
+        let mut src = chunks.into_iter().flatten();
+        self.visit_mut(&mut |s| {
+            for x in s {
+                let o = *src.next().expect("counts checked above");
+                *x = *x + a * o;
+            }
+        });
+    }
+
+    /// The parameters, flattened in visit order.
+    ///
+    /// ```
+    /// use autodiff_runtime::Parameters;
+    /// assert_eq!(vec![[1.0, 2.0], [3.0, 4.0]].to_vec(), [1.0, 2.0, 3.0, 4.0]);
+    /// ```
+    fn to_vec(&self) -> Vec<T>
+    where
+        T: Clone,
+    {
+        let mut out = Vec::with_capacity(self.num_params());
+        self.visit(&mut |s| out.extend_from_slice(s));
+        out
+    }
+
+    /// Overwrites the parameters from a flat slice in visit order (the inverse of
+    /// [`to_vec`](Parameters::to_vec)).
+    ///
+    /// # Panics
+    ///
+    /// If `src.len()` differs from [`num_params`](Parameters::num_params) (checked before anything
+    /// is modified).
+    ///
+    /// ```
+    /// use autodiff_runtime::Parameters;
+    /// let mut p = (vec![0.0; 2], 0.0);
+    /// p.0.copy_from_slice(&[1.0, 2.0]);
+    /// p.1.copy_from_slice(&[3.0]);
+    /// assert_eq!(p, (vec![1.0, 2.0], 3.0));
+    /// ```
+    fn copy_from_slice(&mut self, src: &[T])
+    where
+        T: Clone,
+    {
+        let n = self.num_params();
+        assert_eq!(
+            n,
+            src.len(),
+            "copy_from_slice: the container has {n} parameters but the slice has {}",
+            src.len()
+        );
+        let mut at = 0;
+        self.visit_mut(&mut |s| {
+            let k = s.len();
+            s.clone_from_slice(&src[at..at + k]);
+            at += k;
+        });
+    }
+}
+
+macro_rules! scalar_parameters {
+    ($($t:ty),*) => {$(
+        /// One parameter.
+        impl Parameters<$t> for $t {
+            #[inline]
+            fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [$t])) {
+                f(core::slice::from_ref(self));
+            }
+            #[inline]
+            fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [$t])) {
+                f(core::slice::from_mut(self));
+            }
+            #[inline]
+            fn num_params(&self) -> usize {
+                1
+            }
+        }
+    )*};
+}
+scalar_parameters!(f32, f64);
+
+/// The elements' parameters, element by element.
+impl<T, X: Parameters<T>> Parameters<T> for Vec<X> {
+    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T])) {
+        self.as_slice().visit(f);
+    }
+    fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
+        self.as_mut_slice().visit_mut(f);
+    }
+}
+
+/// The elements' parameters, element by element.
+impl<T, X: Parameters<T>> Parameters<T> for [X] {
+    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T])) {
+        for x in self {
+            x.visit(f);
+        }
+    }
+    fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
+        for x in self {
+            x.visit_mut(f);
+        }
+    }
+}
+
+/// The elements' parameters, element by element.
+impl<T, X: Parameters<T>, const N: usize> Parameters<T> for [X; N] {
+    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T])) {
+        self.as_slice().visit(f);
+    }
+    fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
+        self.as_mut_slice().visit_mut(f);
+    }
+}
+
+/// The whole matrix as one slice, in nalgebra's column-major order.
+impl<T: Scalar, R: Dim, C: Dim> Parameters<T> for OMatrix<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    #[inline]
+    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T])) {
+        f(self.as_slice());
+    }
+    #[inline]
+    fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
+        f(self.as_mut_slice());
+    }
+    #[inline]
+    fn num_params(&self) -> usize {
+        self.len()
+    }
+}
+
+macro_rules! tuple_parameters {
+    ($(($($n:tt $t:ident),+)),*) => {$(
+        /// The components' parameters, in order.
+        impl<T, $($t: Parameters<T>),+> Parameters<T> for ($($t,)+) {
+            fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T])) {
+                $(self.$n.visit(f);)+
+            }
+            fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
+                $(self.$n.visit_mut(f);)+
+            }
+        }
+    )*};
+}
+tuple_parameters!(
+    (0 A),
+    (0 A, 1 B),
+    (0 A, 1 B, 2 C),
+    (0 A, 1 B, 2 C, 3 D),
+    (0 A, 1 B, 2 C, 3 D, 4 E),
+    (0 A, 1 B, 2 C, 3 D, 4 E, 5 F)
+);
+
+#[cfg(test)]
+mod tests {
+    use super::Parameters;
+    use nalgebra::{DMatrix, DVector, SMatrix};
+
+    #[test]
+    fn scalars_are_one_parameter() {
+        let mut x = 2.0f64;
+        assert_eq!(x.num_params(), 1);
+        x.add_scaled(3.0, &1.5);
+        assert_eq!(x, 6.5);
+        x.scale(2.0);
+        assert_eq!(x, 13.0);
+        assert_eq!(x.to_vec(), [13.0]);
+        let mut y = 1.0f32;
+        y.copy_from_slice(&[4.0]);
+        assert_eq!(y, 4.0);
+    }
+
+    #[test]
+    fn matrices_are_column_major() {
+        let m = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(m.to_vec(), [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+        let mut s = SMatrix::<f32, 2, 2>::zeros();
+        s.copy_from_slice(&[1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(s[(0, 1)], 3.0);
+        let v = DVector::from_element(4, 1.0);
+        assert_eq!(v.num_params(), 4);
+        assert_eq!(DMatrix::<f64>::zeros(0, 3).num_params(), 0);
+    }
+
+    #[test]
+    fn lockstep_ignores_chunking() {
+        // Same count, different chunking: [2x1 matrix, scalar] vs three scalars.
+        let mut a = (DMatrix::from_element(2, 1, 1.0), 1.0);
+        let b = (vec![1.0, 2.0], 3.0);
+        let flat: Vec<f64> = b.to_vec();
+        let mut c = a.clone();
+        c.copy_from_slice(&flat);
+        a.add_scaled(2.0, &c);
+        assert_eq!(a.to_vec(), [3.0, 5.0, 7.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "add_scaled: `self` has 2 parameters but `other` has 3")]
+    fn add_scaled_checks_counts() {
+        let mut a = vec![1.0, 2.0];
+        a.add_scaled(1.0, &vec![1.0, 2.0, 3.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "copy_from_slice: the container has 2 parameters")]
+    fn copy_from_slice_checks_length() {
+        let mut a = [1.0, 2.0];
+        a.copy_from_slice(&[1.0]);
+    }
+
+    #[test]
+    fn nested_containers_visit_in_order() {
+        let mut w = vec![[1.0, 2.0], [3.0, 4.0]];
+        let mut seen = Vec::new();
+        w.visit(&mut |s| seen.extend_from_slice(s));
+        assert_eq!(seen, [1.0, 2.0, 3.0, 4.0]);
+        w.visit_mut(&mut |s| s[0] = 0.0);
+        assert_eq!(w, [[0.0, 0.0], [0.0, 0.0]]);
+    }
+}

@@ -1,0 +1,550 @@
+//! `#[derive(Differentiable)]` end to end: gradients with respect to `&self` / `&S` are structs of
+//! partial derivatives (checked against central finite differences field by field), `#[no_grad]`
+//! fields, nested and generic structs, `Vec` fields, and `Parameters` for optimizer steps.
+//!
+//! Loops over a `Vec` of structs index it (`layers[i].apply(h)`): `for l in layers.iter()` needs
+//! `Copy` elements (see /work/notes/derive-findings.md), hence the allowed lint.
+#![allow(clippy::needless_range_loop)]
+
+use autodiff::check::{DEFAULT_ETA, Tolerance, approx_derivative, assert_gradient};
+use autodiff::prelude::*;
+use autodiff::{Adjoint, ZeroLike};
+use autodiff_runtime::Parameters;
+
+/// Checks `grad` against central differences of `f` at `model`, parameter by parameter (the
+/// `Parameters` order is the fields' declaration order).
+#[track_caller]
+fn check_model_grad<M: Parameters<f64> + Clone>(model: &M, grad: &M, f: impl Fn(&M) -> f64) {
+    let x = model.to_vec();
+    assert_eq!(grad.num_params(), x.len(), "gradient has the model's shape");
+    assert_gradient(
+        |p| {
+            let mut m = model.clone();
+            m.copy_from_slice(p);
+            f(&m)
+        },
+        &x,
+        &grad.to_vec(),
+        DEFAULT_ETA,
+        Tolerance::default(),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalars and `#[no_grad]` fields
+
+#[derive(Differentiable, Clone, Debug, PartialEq)]
+struct Poly {
+    a: f64,
+    b: f64,
+    c: f64,
+    /// Not a parameter: copied into gradients, skipped by optimizers.
+    #[no_grad]
+    label: String,
+    /// A constant float the methods read: its adjoint is dropped, its tangent is zero.
+    #[no_grad]
+    k: f64,
+}
+
+impl Poly {
+    /// Differentiated with respect to `self` and `x`.
+    #[differentiable]
+    fn value(&self, x: f64) -> f64 {
+        self.k * (self.a * x * x + self.b.sin() * x + self.c.exp())
+    }
+
+    /// Differentiated with respect to `self` only: the gradient is a `Poly`.
+    #[differentiable]
+    fn at(&self, #[no_grad] x: f64) -> f64 {
+        self.value(x)
+    }
+}
+
+fn poly() -> Poly {
+    Poly {
+        a: 1.5,
+        b: -0.7,
+        c: 0.3,
+        label: "p".to_string(),
+        k: 2.0,
+    }
+}
+
+#[test]
+fn self_gradient_is_the_struct_field_by_field() {
+    let p = poly();
+    let x = 1.3;
+    let (v, g) = p.at_grad(x);
+    assert_eq!(v, p.value(x));
+
+    // Each field against a central difference in that field alone.
+    let fd_a = approx_derivative(|a| Poly { a, ..poly() }.value(x), p.a, DEFAULT_ETA);
+    let fd_b = approx_derivative(|b| Poly { b, ..poly() }.value(x), p.b, DEFAULT_ETA);
+    let fd_c = approx_derivative(|c| Poly { c, ..poly() }.value(x), p.c, DEFAULT_ETA);
+    let tol = Tolerance::default();
+    assert!(tol.accepts(g.a, fd_a), "d/da {} vs {fd_a}", g.a);
+    assert!(tol.accepts(g.b, fd_b), "d/db {} vs {fd_b}", g.b);
+    assert!(tol.accepts(g.c, fd_c), "d/dc {} vs {fd_c}", g.c);
+    // Exact values too: k·x², k·cos(b)·x, k·e^c.
+    assert!((g.a - 2.0 * x * x).abs() < 1e-12);
+    assert!((g.b - 2.0 * p.b.cos() * x).abs() < 1e-12);
+    assert!((g.c - 2.0 * p.c.exp()).abs() < 1e-12);
+    // The `#[no_grad]` fields are the primal's.
+    assert_eq!((g.label.as_str(), g.k), ("p", 2.0));
+
+    check_model_grad(&p, &g, |m| m.value(x));
+}
+
+#[test]
+fn self_and_argument_gradient_is_a_tuple() {
+    let p = poly();
+    let x = -0.6;
+    let (v, (g, gx)) = p.value_grad(x);
+    assert_eq!(v, p.value(x));
+    assert_eq!(g, p.at_grad(x).1);
+    let fd_x = approx_derivative(|x| p.value(x), x, DEFAULT_ETA);
+    assert!(Tolerance::default().accepts(gx, fd_x), "{gx} vs {fd_x}");
+}
+
+#[test]
+fn unused_fields_get_real_zeros() {
+    #[derive(Differentiable, Clone, Debug, PartialEq)]
+    struct Two {
+        used: f64,
+        unused: f64,
+    }
+    impl Two {
+        #[differentiable]
+        fn f(&self, #[no_grad] x: f64) -> f64 {
+            self.used * x
+        }
+        #[differentiable(wrt(x))]
+        fn g(&self, x: f64) -> f64 {
+            self.used * x
+        }
+    }
+    let t = Two {
+        used: 2.0,
+        unused: 5.0,
+    };
+    assert_eq!(
+        t.f_grad(3.0).1,
+        Two {
+            used: 3.0,
+            unused: 0.0
+        }
+    );
+    assert_eq!(t.g_grad(3.0).1, 2.0);
+}
+
+#[test]
+fn self_pullback_and_forward_mode() {
+    let p = poly();
+    let x = 0.8;
+    let (_, g) = p.at_grad(x);
+    let (v, pb) = p.at_vjp(x);
+    assert_eq!(v, p.value(x));
+    let g2 = pb(2.0);
+    assert!((g2.a - 2.0 * g.a).abs() < 1e-12 && (g2.c - 2.0 * g.c).abs() < 1e-12);
+
+    // jvp along a struct-valued tangent = <gradient, tangent>. The `#[no_grad]` fields of a tangent
+    // must be zero (`..p.zero_tangent()` fills them): see `by_value_tangent_ignores_no_grad_fields`.
+    let dir = Poly {
+        a: 0.5,
+        b: -1.0,
+        c: 2.0,
+        ..p.zero_tangent()
+    };
+    let (v2, d) = p.at_jvp(x, dir.clone());
+    assert_eq!(v2, v);
+    let expected = g.a * dir.a + g.b * dir.b + g.c * dir.c;
+    assert!((d - expected).abs() < 1e-12, "{d} vs {expected}");
+
+    // Only `x` varies: the struct's tangent is `zero_tangent()`, whose `k` must be zero too.
+    let (_, dx) = p.value_jvp(x, p.zero_tangent(), 1.0);
+    let fd_x = approx_derivative(|x| p.value(x), x, DEFAULT_ETA);
+    assert!(Tolerance::default().accepts(dx, fd_x), "{dx} vs {fd_x}");
+}
+
+/// A struct parameter taken by value: `NAME_jvp` passes the caller's tangent through
+/// `Differentiable::tangent_in`, which resets `#[no_grad]` fields to `Default` (zero).
+#[differentiable]
+fn by_value(p: Poly, #[no_grad] x: f64) -> f64 {
+    p.k * (p.a * x * x + p.b.sin() * x + p.c.exp())
+}
+
+#[test]
+fn by_value_tangent_ignores_no_grad_fields() {
+    let p = poly();
+    let x = 0.8;
+    let (v, g) = by_value_grad(p.clone(), x);
+    assert_eq!(v, p.value(x));
+    assert_eq!(g, p.at_grad(x).1);
+    let dir = Poly {
+        a: 0.5,
+        b: -1.0,
+        c: 2.0,
+        label: "ignored".into(),
+        k: 100.0,
+    };
+    let (_, d) = by_value_jvp(p.clone(), x, dir.clone());
+    let expected = g.a * dir.a + g.b * dir.b + g.c * dir.c;
+    assert!((d - expected).abs() < 1e-12, "{d} vs {expected}");
+}
+
+/// A caller that does not differentiate the struct: the callee's companion receives no tangent
+/// for it and builds `zero_tangent()`, whose `#[no_grad]` float must read as zero.
+#[differentiable]
+fn fixed_poly(#[no_grad] p: &Poly, x: f64) -> f64 {
+    p.value(x) * x
+}
+
+#[test]
+fn constant_struct_in_forward_mode() {
+    let p = poly();
+    let x = 0.35;
+    let (_, g) = fixed_poly_grad(&p, x);
+    let (_, d) = fixed_poly_jvp(&p, x, 1.0);
+    let fd = approx_derivative(|x| fixed_poly(&p, x), x, DEFAULT_ETA);
+    assert!(Tolerance::default().accepts(g, fd), "{g} vs {fd}");
+    assert!((d - g).abs() < 1e-12, "{d} vs {g}");
+}
+
+/// `&S` as an ordinary parameter, together with a scalar: the gradient is a tuple `(S, f64)`.
+#[differentiable]
+fn poly_at(p: &Poly, x: f64) -> f64 {
+    p.value(x) * x
+}
+
+#[test]
+fn struct_reference_parameter() {
+    let p = poly();
+    let x = -0.4;
+    let (v, (gp, gx)) = poly_at_grad(&p, x);
+    assert_eq!(v, poly_at(&p, x));
+    check_model_grad(&p, &gp, |m| poly_at(m, x));
+    let fd_x = approx_derivative(|x| poly_at(&p, x), x, DEFAULT_ETA);
+    assert!(Tolerance::default().accepts(gx, fd_x));
+    assert_eq!(gp.label, "p");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The generated trait impls directly
+
+#[test]
+fn trait_impls_field_by_field() {
+    let p = poly();
+    // `finish_grad(None)` is a real zero; the `#[no_grad]` field comes from the primal.
+    let z = p.finish_grad(None);
+    let zero = Poly {
+        a: 0.0,
+        b: 0.0,
+        c: 0.0,
+        label: "p".into(),
+        k: 2.0,
+    };
+    assert_eq!(z, zero);
+    // Tangents and zeros carry `Default` in `#[no_grad]` fields (a constant has tangent zero).
+    let blank = Poly {
+        label: String::new(),
+        k: 0.0,
+        ..zero
+    };
+    assert_eq!(p.zero_tangent(), blank);
+    assert_eq!(p.zero_like(), blank);
+    assert_eq!(
+        p.tangent_in(p.clone()),
+        Poly {
+            label: String::new(),
+            k: 0.0,
+            ..p.clone()
+        }
+    );
+    assert_eq!(Poly::adjoint_of(p.clone()), p);
+
+    // `zero_adj` has `Default` in `#[no_grad]` fields; `add_adj` leaves them alone.
+    let mut acc = Poly::zero_adj();
+    assert_eq!((acc.label.as_str(), acc.k), ("", 0.0));
+    acc.add_adj(p.clone());
+    acc.add_adj(p.clone());
+    assert_eq!((acc.a, acc.b, acc.c), (3.0, -1.4, 0.6));
+    assert_eq!(acc.label, "");
+}
+
+#[test]
+fn parameters_skip_no_grad_fields_in_declaration_order() {
+    let mut p = poly();
+    assert_eq!(p.num_params(), 3);
+    assert_eq!(p.to_vec(), [1.5, -0.7, 0.3]);
+    p.copy_from_slice(&[1.0, 2.0, 3.0]);
+    assert_eq!((p.a, p.b, p.c), (1.0, 2.0, 3.0));
+    p.scale(2.0);
+    assert_eq!(p.to_vec(), [2.0, 4.0, 6.0]);
+    let q = p.clone();
+    p.add_scaled(-0.5, &q);
+    assert_eq!(p.to_vec(), [1.0, 2.0, 3.0]);
+    assert_eq!(p.label, "p");
+    let mut seen = Vec::new();
+    p.visit(&mut |s| seen.push(s.len()));
+    assert_eq!(seen, [1, 1, 1]);
+}
+
+#[test]
+fn sgd_on_a_scalar_model_lowers_the_loss() {
+    let mut p = poly();
+    let x = 0.9;
+    let target = 0.25;
+    let loss = |p: &Poly| (p.value(x) - target).powi(2);
+    let mut last = loss(&p);
+    for _ in 0..20 {
+        let (y, mut g) = p.at_grad(x);
+        g.scale(2.0 * (y - target)); // chain rule through the square
+        p.add_scaled(-0.05, &g);
+        let now = loss(&p);
+        assert!(now < last, "{now} !< {last}");
+        last = now;
+    }
+    assert!(last < 1e-3, "{last}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nested derived structs and `Vec` fields
+
+#[derive(Differentiable, Clone, Debug, PartialEq)]
+struct Affine {
+    w: f64,
+    b: f64,
+}
+
+#[derive(Differentiable, Clone, Debug, PartialEq)]
+struct Stack {
+    first: Affine,
+    second: Affine,
+    weights: Vec<f64>,
+    #[no_grad]
+    steps: usize,
+}
+
+impl Affine {
+    #[differentiable]
+    fn apply(&self, x: f64) -> f64 {
+        self.w * x + self.b
+    }
+}
+
+impl Stack {
+    #[differentiable]
+    fn run(&self, #[no_grad] x: f64) -> f64 {
+        let h = self.first.apply(x).tanh();
+        let mut y = self.second.apply(h);
+        let w = &self.weights;
+        for k in 0..self.steps {
+            y += w[k] * h;
+        }
+        y * y
+    }
+}
+
+fn stack() -> Stack {
+    Stack {
+        first: Affine { w: 0.7, b: -0.2 },
+        second: Affine { w: 1.3, b: 0.4 },
+        weights: vec![0.5, -1.5, 2.0],
+        steps: 2,
+    }
+}
+
+#[test]
+fn nested_structs_and_vec_fields() {
+    let s = stack();
+    let x = 0.6;
+    let (v, g) = s.run_grad(x);
+    assert_eq!(v, s.run(x));
+    assert_eq!(g.steps, 2);
+    // The third weight is never read (steps = 2): its gradient is a real zero, and the `Vec`
+    // gradient has the primal's length.
+    assert_eq!(g.weights.len(), 3);
+    assert_eq!(g.weights[2], 0.0);
+    assert_eq!(s.num_params(), 7);
+    check_model_grad(&s, &g, |m| m.run(x));
+
+    let (_, d) = s.run_jvp(x, g.clone());
+    let norm2: f64 = g.to_vec().iter().map(|v| v * v).sum();
+    assert!((d - norm2).abs() < 1e-10 * norm2.max(1.0));
+}
+
+#[test]
+fn nested_vec_of_derived_structs() {
+    #[derive(Differentiable, Clone, Debug, PartialEq)]
+    struct Layers {
+        layers: Vec<Affine>,
+    }
+    impl Layers {
+        #[differentiable]
+        fn run(&self, #[no_grad] x: f64) -> f64 {
+            let mut h = x;
+            let layers = &self.layers;
+            for i in 0..layers.len() {
+                h = layers[i].apply(h).sin();
+            }
+            h
+        }
+    }
+    let m = Layers {
+        layers: vec![
+            Affine { w: 0.5, b: 0.1 },
+            Affine { w: -1.2, b: 0.3 },
+            Affine { w: 2.0, b: -0.4 },
+        ],
+    };
+    let (_, g) = m.run_grad(0.7);
+    assert_eq!(g.layers.len(), 3);
+    check_model_grad(&m, &g, |m| m.run(0.7));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic structs
+
+#[derive(Differentiable, Clone, Debug, PartialEq)]
+struct Gauss<T: Real> {
+    mu: T,
+    log_sigma: T,
+    #[no_grad]
+    id: u32,
+}
+
+impl<T: Real> Gauss<T> {
+    #[differentiable]
+    fn nll(&self, #[no_grad] x: T) -> T {
+        let s = self.log_sigma.exp();
+        let z = (x - self.mu) / s;
+        T::from_f64(0.5) * z * z + self.log_sigma
+    }
+}
+
+#[test]
+fn generic_struct_f64_and_f32() {
+    let g64 = Gauss {
+        mu: 0.3,
+        log_sigma: -0.2,
+        id: 7,
+    };
+    let (_, d) = g64.nll_grad(1.1);
+    assert_eq!(d.id, 7);
+    check_model_grad(&g64, &d, |m| m.nll(1.1));
+
+    let g32 = Gauss::<f32> {
+        mu: 0.3,
+        log_sigma: -0.2,
+        id: 1,
+    };
+    let (_, d32) = g32.nll_grad(1.1);
+    let tol = Tolerance::f32();
+    assert!(
+        tol.accepts(f64::from(d32.mu), d.mu),
+        "{} vs {}",
+        d32.mu,
+        d.mu
+    );
+    assert!(tol.accepts(f64::from(d32.log_sigma), d.log_sigma));
+    let mut p = g32.clone();
+    p.add_scaled(-0.1, &d32);
+    assert!(p.nll(1.1) < g32.nll(1.1));
+}
+
+/// A generic struct whose field types mention the parameter inside other types.
+#[derive(Differentiable, Clone, Debug, PartialEq)]
+struct Bank<T>
+where
+    T: Real,
+{
+    scalars: Vec<T>,
+    pair: Pair<T>,
+}
+
+#[derive(Differentiable, Clone, Debug, PartialEq)]
+struct Pair<T: Real> {
+    x: T,
+    y: T,
+}
+
+impl<T: Real> Pair<T> {
+    #[differentiable]
+    fn product(&self) -> T {
+        self.x * self.y
+    }
+}
+
+#[differentiable]
+fn bank_energy<T: Real>(bank: &Bank<T>, k: T) -> T {
+    let mut e = bank.pair.product() * k;
+    let scalars = &bank.scalars;
+    for &s in scalars.iter() {
+        e += s * s;
+    }
+    e
+}
+
+#[test]
+fn generic_nested_and_where_clauses() {
+    let b = Bank {
+        scalars: vec![1.0, -2.0],
+        pair: Pair { x: 0.5, y: 3.0 },
+    };
+    let (_, (g, gk)) = bank_energy_grad(&b, 2.0);
+    assert_eq!(
+        g,
+        Bank {
+            scalars: vec![2.0, -4.0],
+            pair: Pair { x: 6.0, y: 1.0 }
+        }
+    );
+    assert_eq!(gk, 1.5);
+    check_model_grad(&b, &g, |m| bank_energy(m, 2.0));
+}
+
+/// A struct with a lifetime and a borrowed `#[no_grad]` field.
+#[derive(Differentiable, Clone, Debug)]
+struct Fit<'a> {
+    slope: f64,
+    #[no_grad]
+    data: &'a [f64],
+}
+
+impl Fit<'_> {
+    #[differentiable]
+    fn sse(&self, #[no_grad] y: &[f64]) -> f64 {
+        let mut s = 0.0;
+        let data = stop_gradient(self.data);
+        for (xi, yi) in data.iter().zip(y.iter()) {
+            let e = self.slope * xi - yi;
+            s += e * e;
+        }
+        s
+    }
+}
+
+#[test]
+fn borrowed_no_grad_field() {
+    let data = [1.0, 2.0, 3.0];
+    let f = Fit {
+        slope: 0.5,
+        data: &data,
+    };
+    let y = [1.0, 2.5, 2.0];
+    let (_, g) = f.sse_grad(&y);
+    assert_eq!(g.data, &data);
+    check_model_grad(&f, &g, |m| m.sse(&y));
+}
+
+#[test]
+fn all_fields_no_grad_is_an_empty_container() {
+    #[derive(Differentiable, Clone, Debug, Default, PartialEq)]
+    struct Config {
+        #[no_grad]
+        n: usize,
+    }
+    let c = Config { n: 3 };
+    assert_eq!(c.finish_grad(None), c);
+    assert_eq!(Parameters::<f64>::num_params(&c), 0);
+}
