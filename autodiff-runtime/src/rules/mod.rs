@@ -4,6 +4,8 @@
 //! trait resolution picks the rule for the operand types. `g` is the output cotangent (reverse
 //! mode) or an input tangent (forward mode, `t_*` functions).
 
+pub mod matrix;
 pub mod scalar;
 
+pub use matrix::*;
 pub use scalar::*;
