@@ -99,6 +99,8 @@
 mod adjoint;
 mod constructors;
 mod methods;
+#[cfg(test)]
+mod tests;
 
 pub use adjoint::MatShape;
 pub use constructors::{DMatrixConstructors, DVectorConstructors, SMatrixConstructors};
