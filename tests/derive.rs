@@ -548,3 +548,10 @@ fn all_fields_no_grad_is_an_empty_container() {
     assert_eq!(c.finish_grad(None), c);
     assert_eq!(Parameters::<f64>::num_params(&c), 0);
 }
+
+/// The derive's compile errors, each at the offending tokens (expected output next to each
+/// program; regenerate with `TRYBUILD=overwrite cargo test --test derive derive_errors`).
+#[test]
+fn derive_errors() {
+    trybuild::TestCases::new().compile_fail("tests/derive-ui/*.rs");
+}

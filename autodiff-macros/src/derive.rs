@@ -70,8 +70,11 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         out
     };
     let default = |ty: &syn::Type| quote_spanned! {ty.span()=> #ty: ::core::default::Default };
+    // The runtime path spanned at the field too: rustc reports an unmet bound at its trait path.
+    let rt_at = |ty: &syn::Type| quote_spanned! {ty.span()=> ::autodiff::__private };
     let diff_bounds = bounds(
         &|ty| {
+            let rt = rt_at(ty);
             quote_spanned! {ty.span()=>
                 #ty: #rt::Differentiable<Adjoint = #ty, Grad = #ty, Tangent = #ty> + #rt::Adjoint
             }
@@ -79,17 +82,24 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         &|ty| quote_spanned! {ty.span()=> #ty: ::core::default::Default + ::core::clone::Clone },
     );
     let adj_bounds = bounds(
-        &|ty| quote_spanned! {ty.span()=> #ty: #rt::Adjoint },
+        &|ty| {
+            let rt = rt_at(ty);
+            quote_spanned! {ty.span()=> #ty: #rt::Adjoint }
+        },
         &default,
     );
     let zero_bounds = bounds(
-        &|ty| quote_spanned! {ty.span()=> #ty: #rt::ZeroLike },
+        &|ty| {
+            let rt = rt_at(ty);
+            quote_spanned! {ty.span()=> #ty: #rt::ZeroLike }
+        },
         &default,
     );
 
     let p = syn::Ident::new("__AutodiffScalar", Span::call_site());
     let mut param_bounds: Vec<TokenStream> = existing.iter().map(|p| quote! { #p }).collect();
     for ty in &gt {
+        let rt = rt_at(ty);
         param_bounds.push(quote_spanned! {ty.span()=> #ty: #rt::Parameters<#p> });
     }
     let mut pg = input.generics.clone();
