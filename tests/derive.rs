@@ -1,6 +1,7 @@
 //! `#[derive(Differentiable)]` end to end: gradients with respect to `&self` / `&S` are structs of
 //! partial derivatives (checked against central finite differences field by field), `#[no_grad]`
-//! fields, nested and generic structs, `Vec` fields, and `Parameters` for optimizer steps.
+//! fields, nested and generic structs, `Vec` fields, nalgebra matrix fields (a two-layer perceptron
+//! whose loss gradient is an `Mlp`, checked entry by entry), and `Parameters` for optimizer steps.
 //!
 //! Loops over a `Vec` of structs index it (`layers[i].apply(h)`): `for l in layers.iter()` needs
 //! `Copy` elements (see /work/notes/derive-findings.md), hence the allowed lint.
@@ -547,6 +548,256 @@ fn all_fields_no_grad_is_an_empty_container() {
     let c = Config { n: 3 };
     assert_eq!(c.finish_grad(None), c);
     assert_eq!(Parameters::<f64>::num_params(&c), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// nalgebra fields: a two-layer perceptron
+
+mod mlp {
+    use super::*;
+    use autodiff_runtime::matrix::prelude::*;
+    use autodiff_runtime::nalgebra::{DMatrix, DVector, RealField, SMatrix};
+    use autodiff_runtime::ops;
+
+    /// `x ↦ tanh(x·W1 + b1)·W2 + b2` on a batch `x` (rows are samples).
+    #[derive(Differentiable, Clone, Debug, PartialEq)]
+    pub struct Mlp {
+        pub w1: DMatrix<f64>,
+        pub b1: DMatrix<f64>,
+        pub w2: DMatrix<f64>,
+        pub b2: DMatrix<f64>,
+    }
+
+    impl Mlp {
+        #[differentiable]
+        pub fn call(&self, x: &DMatrix<f64>) -> DMatrix<f64> {
+            let z1 = x * &self.w1;
+            let h = ops::tanh(&ops::add_row(&z1, &self.b1));
+            let z2 = &h * &self.w2;
+            ops::add_row(&z2, &self.b2)
+        }
+    }
+
+    /// Mean over the batch of the squared error.
+    #[differentiable(wrt(model))]
+    pub fn loss(model: &Mlp, x: &DMatrix<f64>, y: &DMatrix<f64>) -> f64 {
+        let out = model.call(x);
+        let e = out - y;
+        e.norm_squared() / (y.nrows() as f64)
+    }
+
+    /// A deterministic, non-symmetric starting point.
+    pub fn model() -> Mlp {
+        Mlp {
+            w1: DMatrix::from_fn(3, 4, |i, j| ((i * 4 + j) as f64 * 0.37 + 0.2).sin() * 0.6),
+            b1: DMatrix::from_fn(1, 4, |_, j| 0.1 * j as f64 - 0.15),
+            w2: DMatrix::from_fn(4, 2, |i, j| ((i * 2 + j) as f64 * 0.71).cos() * 0.5),
+            b2: DMatrix::from_row_slice(1, 2, &[0.05, -0.1]),
+        }
+    }
+
+    pub fn data() -> (DMatrix<f64>, DMatrix<f64>) {
+        let x = DMatrix::from_fn(6, 3, |i, j| ((i + 2 * j) as f64 * 0.3 + 0.1).sin());
+        let y = DMatrix::from_fn(6, 2, |i, j| ((i * (j + 1)) as f64 * 0.2).cos() - 0.5);
+        (x, y)
+    }
+
+    /// Central difference of `f` in entry `(i, j)` of the field `field` selects.
+    fn fd_entry(
+        m: &Mlp,
+        field: fn(&mut Mlp) -> &mut DMatrix<f64>,
+        (i, j): (usize, usize),
+        f: &dyn Fn(&Mlp) -> f64,
+    ) -> f64 {
+        let eta = 1e-6;
+        let mut plus = m.clone();
+        field(&mut plus)[(i, j)] += eta;
+        let mut minus = m.clone();
+        field(&mut minus)[(i, j)] -= eta;
+        (f(&plus) - f(&minus)) / (2.0 * eta)
+    }
+
+    type Field = (&'static str, fn(&mut Mlp) -> &mut DMatrix<f64>);
+    const FIELDS: [Field; 4] = [
+        ("w1", |m| &mut m.w1),
+        ("b1", |m| &mut m.b1),
+        ("w2", |m| &mut m.w2),
+        ("b2", |m| &mut m.b2),
+    ];
+
+    /// Every entry of every field of `g` against a central difference.
+    #[track_caller]
+    pub fn check_entries(m: &Mlp, g: &Mlp, f: &dyn Fn(&Mlp) -> f64) {
+        let tol = Tolerance::default();
+        for (name, field) in FIELDS {
+            let mut g = g.clone();
+            let gf = field(&mut g).clone();
+            let shape = field(&mut m.clone()).shape();
+            assert_eq!(
+                gf.shape(),
+                shape,
+                "gradient of {name} has the field's shape"
+            );
+            for i in 0..shape.0 {
+                for j in 0..shape.1 {
+                    let fd = fd_entry(m, field, (i, j), f);
+                    assert!(
+                        tol.accepts(gf[(i, j)], fd),
+                        "d loss / d {name}[({i}, {j})]: {} vs finite difference {fd}",
+                        gf[(i, j)]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn mlp_gradient_is_an_mlp_checked_entry_by_entry() {
+        let m = model();
+        let (x, y) = data();
+        let (l, g) = loss_grad(&m, &x, &y);
+        assert!((l - loss(&m, &x, &y)).abs() < 1e-14);
+        check_entries(&m, &g, &|m| loss(m, &x, &y));
+        // The same through the flat parameter vector (field order w1, b1, w2, b2).
+        check_model_grad(&m, &g, |m| loss(m, &x, &y));
+        assert_eq!(m.num_params(), 12 + 4 + 8 + 2);
+    }
+
+    #[test]
+    fn mlp_call_pullback_and_forward_mode() {
+        let m = model();
+        let (x, y) = data();
+        let (out, pb) = m.call_vjp(&x);
+        assert_eq!(out, m.call(&x));
+        // The cotangent of the loss with respect to the output: 2 (out - y) / n.
+        let cot = (&out - &y) * (2.0 / y.nrows() as f64);
+        let (gm, gx) = pb(cot);
+        let (_, g) = loss_grad(&m, &x, &y);
+        assert!((&gm.w1 - &g.w1).abs().max() < 1e-12);
+        assert!((&gm.b2 - &g.b2).abs().max() < 1e-12);
+        assert_eq!(gx.shape(), x.shape());
+
+        // loss_jvp along a model-shaped direction = <gradient, direction>.
+        let dir = Mlp {
+            w1: DMatrix::from_fn(3, 4, |i, j| (i as f64 - j as f64) * 0.1),
+            b1: DMatrix::from_element(1, 4, 0.3),
+            w2: DMatrix::from_fn(4, 2, |i, j| 0.05 * (i + j) as f64),
+            b2: DMatrix::from_row_slice(1, 2, &[1.0, -1.0]),
+        };
+        let (_, d) = loss_jvp(&m, &x, &y, dir.clone());
+        let expected: f64 = g
+            .to_vec()
+            .iter()
+            .zip(dir.to_vec())
+            .map(|(a, b)| a * b)
+            .sum();
+        assert!((d - expected).abs() < 1e-10, "{d} vs {expected}");
+    }
+
+    #[test]
+    fn sgd_with_add_scaled_lowers_the_loss() {
+        let mut m = model();
+        let (x, y) = data();
+        let first = loss(&m, &x, &y);
+        let mut last = first;
+        for _ in 0..100 {
+            let (l, g) = loss_grad(&m, &x, &y);
+            assert!((l - last).abs() < 1e-12);
+            m.add_scaled(-0.1, &g);
+            let now = loss(&m, &x, &y);
+            assert!(now < last, "step increased the loss: {now} > {last}");
+            last = now;
+        }
+        assert!(last < 0.5 * first, "{first} -> {last}");
+    }
+
+    /// A field the function does not read gets zeros of its own shape (not the 0×0 symbolic zero),
+    /// so an optimizer step can always add the gradient.
+    #[test]
+    fn unused_matrix_fields_get_zeros_of_their_shape() {
+        #[derive(Differentiable, Clone, Debug, PartialEq)]
+        struct Two {
+            used: DMatrix<f64>,
+            unused: DMatrix<f64>,
+            v: DVector<f64>,
+        }
+        impl Two {
+            #[differentiable]
+            fn f(&self) -> f64 {
+                self.used.sum()
+            }
+        }
+        let t = Two {
+            used: DMatrix::from_element(2, 3, 1.0),
+            unused: DMatrix::from_element(4, 1, 2.0),
+            v: DVector::from_element(3, 1.0),
+        };
+        let (_, g) = t.f_grad();
+        assert_eq!(g.used, DMatrix::from_element(2, 3, 1.0));
+        assert_eq!(g.unused, DMatrix::zeros(4, 1));
+        assert_eq!(g.v, DVector::zeros(3));
+        let mut t2 = t.clone();
+        t2.add_scaled(-1.0, &g);
+        assert_eq!(t2.used, DMatrix::zeros(2, 3));
+        assert_eq!(t2.unused, t.unused);
+
+        // The generated impls directly: the symbolic zero is shapeless, finish_grad shapes it.
+        let z = Two::zero_adj();
+        assert_eq!(z.used.shape(), (0, 0));
+        assert_eq!(t.finish_grad(Some(z)), t.zero_like());
+        let mut acc = Two::zero_adj();
+        acc.add_adj(g.clone());
+        acc.add_adj(g.clone());
+        assert_eq!(acc.used, DMatrix::from_element(2, 3, 2.0));
+        assert_eq!(t.zero_tangent().unused.shape(), (4, 1));
+    }
+
+    /// A generic layer over `T: Real + RealField` with static and dynamic matrices, in f32 and f64.
+    #[derive(Differentiable, Clone, Debug, PartialEq)]
+    struct Linear<T: Real + RealField> {
+        w: DMatrix<T>,
+        b: DMatrix<T>,
+        s: SMatrix<T, 2, 2>,
+        #[no_grad]
+        name: &'static str,
+    }
+
+    impl<T: Real + RealField> Linear<T> {
+        #[differentiable]
+        fn energy(&self, #[no_grad] x: &DMatrix<T>) -> T {
+            let z = x * &self.w;
+            let h = ops::add_row(&z, &self.b);
+            let q = self.s * self.s;
+            h.norm_squared() + q.trace()
+        }
+    }
+
+    #[test]
+    fn generic_struct_with_matrices_f32_and_f64() {
+        let l64 = Linear::<f64> {
+            w: DMatrix::from_row_slice(3, 2, &[0.5, -0.2, 0.1, 0.3, -0.4, 0.25]),
+            b: DMatrix::from_row_slice(1, 2, &[0.1, -0.3]),
+            s: SMatrix::<f64, 2, 2>::new(0.7, -0.2, 0.4, 1.1),
+            name: "l",
+        };
+        let x = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, -1.0, 0.5, 0.0, 1.5]);
+        let (_, g) = l64.energy_grad(&x);
+        assert_eq!(g.name, "l");
+        check_model_grad(&l64, &g, |m| m.energy(&x));
+
+        let l32 = Linear::<f32> {
+            w: l64.w.map(|v| v as f32),
+            b: l64.b.map(|v| v as f32),
+            s: l64.s.map(|v| v as f32),
+            name: "l32",
+        };
+        let x32 = x.map(|v| v as f32);
+        let (_, g32) = l32.energy_grad(&x32);
+        let tol = Tolerance::f32();
+        for (a, b) in g32.to_vec().iter().zip(g.to_vec()) {
+            assert!(tol.accepts(f64::from(*a), b), "{a} vs {b}");
+        }
+    }
 }
 
 /// The derive's compile errors, each at the offending tokens (expected output next to each
