@@ -17,7 +17,35 @@
 //!
 //! Inside a `#[differentiable]` function a call `ops::relu(&h)` is differentiated through the
 //! op's hidden companions (`__differentiable_relu` for reverse mode,
-//! `__differentiable_tangent_relu` for forward mode), which the macro calls by name.
+//! `__differentiable_tangent_relu` for forward mode), which the macro calls by name. A dense
+//! softmax layer and its cross-entropy, with the gradient TensorFlow's tape would give:
+//!
+//! ```
+//! use approx::assert_relative_eq;
+//! use autodiff::prelude::*;
+//! # use autodiff_runtime::{nalgebra::{DMatrix, RowDVector}, ops}; // until the facade prelude has them
+//!
+//! /// Mean cross-entropy; sample 0 is of class 0, sample 1 of class 2.
+//! #[differentiable]
+//! fn loss(w: &DMatrix<f64>, b: &RowDVector<f64>, #[no_grad] x: &DMatrix<f64>) -> f64 {
+//!     let z = x * w;
+//!     let logits = ops::add_row(&z, b);
+//!     let lp = ops::log_softmax(&logits);
+//!     -(lp[(0, 0)] + lp[(1, 2)]) / 2.0
+//! }
+//!
+//! let x = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, -1.0, 0.5]);
+//! let w = DMatrix::from_row_slice(2, 3, &[0.1, -0.2, 0.3, 0.4, 0.5, -0.6]);
+//! let b = RowDVector::from_row_slice(&[0.0, 0.1, -0.1]);
+//! let (_, (dw, db)) = loss_grad(&w, &b, &x);
+//!
+//! // ∂loss/∂logits = (softmax - one_hot) / batch; db sums it over the samples, dw = xᵀ·it.
+//! let p = ops::softmax(&ops::add_row(&(&x * &w), &b));
+//! let one_hot = DMatrix::from_row_slice(2, 3, &[1.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
+//! let d_logits = (p - one_hot) / 2.0;
+//! assert_relative_eq!(db, ops::sum_rows(&d_logits), epsilon = 1e-12);
+//! assert_relative_eq!(dw, x.transpose() * d_logits, epsilon = 1e-12);
+//! ```
 //!
 //! # Conventions at non-differentiable points
 //!
