@@ -318,7 +318,8 @@ pub use autodiff_macros::custom_derivative;
 pub use autodiff_macros::Differentiable;
 
 pub use autodiff_runtime::{
-    Adjoint, Differentiable, Real, ScalarOutput, ZeroLike, check, stop_gradient,
+    Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, matrix, nalgebra,
+    ops, params, stop_gradient,
 };
 
 #[doc(hidden)]
@@ -326,5 +327,11 @@ pub use autodiff_runtime::__private;
 
 /// Everything a user of `#[differentiable]` needs: `use autodiff::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Differentiable, Real, custom_derivative, differentiable, stop_gradient};
+    pub use crate::nalgebra::{DMatrix, DVector};
+    pub use crate::{
+        Differentiable, Parameters, Real, custom_derivative, differentiable, ops, stop_gradient,
+    };
+    // Derivative companions of nalgebra's methods and constructors (`m.transpose()`,
+    // `DMatrix::from_element(..)`): in scope so generated code finds them, unnamed so they never clash.
+    pub use crate::matrix::prelude::*;
 }

@@ -327,6 +327,7 @@ impl FwdGen<'_> {
             }
             Rhs::Call { .. } | Rhs::Opaque(_) => {}
         }
+        let no_terms = terms.is_empty();
         let tangent = if terms.is_empty() {
             quote! { #rt::zero_like(&#p) }
         } else {
@@ -334,6 +335,13 @@ impl FwdGen<'_> {
             let rest = &terms[1..];
             quote! { #first #(+ #rest)* }
         };
-        quote! { let #p = #value; let #dp = #tangent; }
+        // The tangent is computed before the value (an owned operand moves into `a * b`), except
+        // where it reads the value (a rule of the result, or a zero shaped like it).
+        let reads_value = matches!(rhs, Rhs::Method { .. }) || no_terms;
+        if reads_value {
+            quote! { let #p = #value; let #dp = #tangent; }
+        } else {
+            quote! { let #dp = #tangent; let #p = #value; }
+        }
     }
 }
