@@ -67,3 +67,35 @@ fn clone_of_vec_parameter() {
         "{g:?}"
     );
 }
+
+/// Mutual recursion: `is_even`-style parity descent where each function calls the other. The
+/// companions' pullbacks are boxed (`#[differentiable(boxed)]`) so their types are finite.
+#[differentiable(boxed)]
+fn even_pow(x: f64, n: u32) -> f64 {
+    if n == 0 { 1.0 } else { x * odd_pow(x, n - 1) }
+}
+
+#[differentiable(boxed)]
+fn odd_pow(x: f64, n: u32) -> f64 {
+    if n == 0 {
+        1.0
+    } else {
+        x.sin() + x * even_pow(x, n - 1)
+    }
+}
+
+#[test]
+fn mutual_recursion_matches_finite_differences() {
+    for &(x, n) in &[(0.7, 3u32), (1.3, 4), (-0.4, 5)] {
+        let (v, g) = even_pow_grad(x, n);
+        assert!((v - even_pow(x, n)).abs() < 1e-12);
+        let h = 1e-6;
+        let fd = (even_pow(x + h, n) - even_pow(x - h, n)) / (2.0 * h);
+        assert!(
+            (g - fd).abs() < 1e-6 * (1.0 + fd.abs()),
+            "x={x} n={n}: {g} vs {fd}"
+        );
+        let (_, t) = even_pow_jvp(x, n, 1.0);
+        assert!((t - g).abs() < 1e-9 * (1.0 + g.abs()));
+    }
+}
