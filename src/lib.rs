@@ -311,15 +311,14 @@ pub use autodiff_macros::custom_derivative;
 /// assert_eq!(grad, Quadratic { a: 9.0, b: 3.0, name: "q".to_string() });
 ///
 /// // One gradient-descent step on the parameters (the `#[no_grad]` field is skipped).
-/// use autodiff_runtime::Parameters;
 /// q.add_scaled(-0.1, &grad);
 /// assert_eq!((q.a, q.b), (1.0 - 0.9, 2.0 - 0.3));
 /// ```
 pub use autodiff_macros::Differentiable;
 
 pub use autodiff_runtime::{
-    Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, matrix, nalgebra,
-    ops, params, stop_gradient,
+    Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, dual, matrix,
+    nalgebra, ops, params, stop_gradient,
 };
 
 #[doc(hidden)]

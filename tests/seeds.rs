@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 
 use autodiff::check::{self, Tolerance};
+use autodiff::dual::Dual;
 use autodiff::prelude::*;
 
 // ------------------------------------------------------------------------------------------------
@@ -408,34 +409,39 @@ fn multi_target_sum() {
 // ------------------------------------------------------------------------------------------------
 
 #[differentiable]
-fn second_order_z(x1: f64, x2: f64) -> f64 {
-    x1.powi(2) + x2 + 1.0
+fn second_order_z<T: Real>(x1: T, x2: T) -> T {
+    x1.powi(2) + x2 + T::one()
 }
 
 #[test]
 fn second_order() {
-    // The macro has no nested differentiation in its contract, so the outer derivative is taken
-    // by central differences of the exact first derivatives (a Hessian by finite differences of
-    // the AD gradient). TF's None entries are unconnected, i.e. zero.
+    // Nested tapes are forward over reverse: the gradient of the generic function evaluated at
+    // dual numbers, seeded in direction j, carries column j of the Hessian in its `eps` parts.
+    // TF's None entries are unconnected, i.e. zero.
     let expected: Vec<Vec<f64>> = tf("second_order")
         .arr()
         .iter()
         .map(|row| row.arr().iter().map(Json::num_or_zero).collect())
         .collect();
-    let x = [2.0, 3.0];
-    let grad = |p: &[f64]| {
-        let (_, (g1, g2)) = second_order_z_grad(p[0], p[1]);
-        vec![g1, g2]
+    let (x1, x2) = (2.0, 3.0);
+    let (_, (g1, g2)) = second_order_z_grad(x1, x2);
+    check::assert_slices(&[g1, g2], &[4.0, 1.0], TIGHT);
+    // Column j of the Hessian: seed x_j.
+    let col = |j: usize| {
+        let seed = |k: usize, v: f64| {
+            if k == j {
+                Dual::variable(v)
+            } else {
+                Dual::constant(v)
+            }
+        };
+        let (_, (d1, d2)) = second_order_z_grad(seed(0, x1), seed(1, x2));
+        [d1.eps, d2.eps]
     };
-    check::assert_slices(&grad(&x), &[4.0, 1.0], TIGHT);
-    check::assert_close(
-        second_order_z_grad(2.0, 3.0).0,
-        second_order_z(2.0, 3.0),
-        EXACT,
-    );
-    let hessian = check::numeric_jacobian(grad, &x, 1e-4);
+    let hessian = [col(0), col(1)];
+    // The Hessian is symmetric, so rows and columns agree with TF's [d(dz/dx_i)/dx_j].
     for (row, exp) in hessian.iter().zip(&expected) {
-        check::assert_slices(row, exp, Tolerance::new(1e-8, 1e-8));
+        check::assert_slices(row, exp, TIGHT);
     }
 }
 
@@ -501,12 +507,12 @@ fn gd_adam_100() {
 // ------------------------------------------------------------------------------------------------
 
 #[differentiable]
-fn two_xtx(x: &[f64]) -> f64 {
-    let mut s = 0.0;
+fn two_xtx<T: Real>(x: &[T]) -> T {
+    let mut s = T::zero();
     for &xi in x {
         s += xi * xi;
     }
-    2.0 * s
+    T::from_f64(2.0) * s
 }
 
 #[test]
@@ -516,15 +522,25 @@ fn xtx_value_grad_second() {
     check::assert_slices(&[y], &tf("xtx_value").flat(), TIGHT);
     check::assert_close(y, two_xtx(&x), EXACT);
     check::assert_slices(&g, &tf("xtx_grad").flat(), TIGHT);
-    // TF differentiates the non-scalar dy = 4x, i.e. the sum of its entries, a second time;
-    // here by central differences of the exact gradient.
-    let sum_of_grad = |p: &[f64]| two_xtx_grad(p).1.iter().sum::<f64>();
-    let second = check::numeric_gradient(sum_of_grad, &x, 1e-4);
-    check::assert_slices(
-        &second,
-        &tf("xtx_second").flat(),
-        Tolerance::new(1e-8, 1e-8),
-    );
+    // TF differentiates the non-scalar dy = 4x again, i.e. the sum of its entries: entry j is
+    // sum_i H_ij, the sum of the gradient's eps parts when x_j is seeded (forward over reverse).
+    let second: Vec<f64> = (0..x.len())
+        .map(|j| {
+            let duals: Vec<Dual<f64>> = x
+                .iter()
+                .enumerate()
+                .map(|(k, &v)| {
+                    if k == j {
+                        Dual::variable(v)
+                    } else {
+                        Dual::constant(v)
+                    }
+                })
+                .collect();
+            two_xtx_grad(&duals).1.iter().map(|d| d.eps).sum()
+        })
+        .collect();
+    check::assert_slices(&second, &tf("xtx_second").flat(), TIGHT);
 }
 
 /// z = (x*x)^2, with an additive perturbation `dy` on the intermediate y to read dz/dy.

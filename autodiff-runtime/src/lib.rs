@@ -8,6 +8,7 @@
 pub mod adjoint;
 pub mod check;
 pub mod differentiable;
+pub mod dual;
 pub mod matrix;
 pub mod ops;
 pub mod params;
