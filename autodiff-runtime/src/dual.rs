@@ -147,7 +147,7 @@ impl<T: Real> Adjoint for Dual<T> {
         Dual::constant(T::zero())
     }
     fn add_adj(&mut self, other: Self) {
-        *self = *self + other;
+        *self += other;
     }
 }
 
