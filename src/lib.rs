@@ -271,7 +271,7 @@ pub use autodiff_macros::custom_derivative;
 /// On a struct with named fields it implements `Differentiable` with `Adjoint = Grad = Tangent =`
 /// the struct itself, so the gradient of a `&S` or `&self` parameter is an `S` of partial
 /// derivatives; [`Adjoint`] (zero and `+=`) and [`ZeroLike`]; and
-/// `autodiff_runtime::Parameters` (a visit over the parameters in field order, with `num_params`,
+/// [`Parameters`] (a visit over the parameters in field order, with `num_params`,
 /// `scale`, `add_scaled` for optimizer steps, and `to_vec`/`copy_from_slice`).
 ///
 /// Each differentiated field type `F` must be its own adjoint, gradient and tangent

@@ -10,7 +10,6 @@
 use autodiff::check::{DEFAULT_ETA, Tolerance, approx_derivative, assert_gradient};
 use autodiff::prelude::*;
 use autodiff::{Adjoint, ZeroLike};
-use autodiff_runtime::Parameters;
 
 /// Checks `grad` against central differences of `f` at `model`, parameter by parameter (the
 /// `Parameters` order is the fields' declaration order).
@@ -555,9 +554,7 @@ fn all_fields_no_grad_is_an_empty_container() {
 
 mod mlp {
     use super::*;
-    use autodiff_runtime::matrix::prelude::*;
-    use autodiff_runtime::nalgebra::{DMatrix, DVector, RealField, SMatrix};
-    use autodiff_runtime::ops;
+    use autodiff::nalgebra::{RealField, SMatrix};
 
     /// `x ↦ tanh(x·W1 + b1)·W2 + b2` on a batch `x` (rows are samples).
     #[derive(Differentiable, Clone, Debug, PartialEq)]

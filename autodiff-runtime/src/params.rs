@@ -12,8 +12,7 @@
 //! in declaration order, skipping `#[no_grad]` ones).
 //!
 //! ```
-//! use autodiff::prelude::*;
-//! use autodiff_runtime::Parameters;
+//! use autodiff::prelude::*; // brings `Parameters` too
 //!
 //! #[derive(Differentiable, Clone, Debug, PartialEq)]
 //! struct Line {
