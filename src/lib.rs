@@ -272,7 +272,7 @@ pub use autodiff_macros::custom_derivative;
 /// the struct itself, so the gradient of a `&S` or `&self` parameter is an `S` of partial
 /// derivatives; [`Adjoint`] (zero and `+=`) and [`ZeroLike`]; and
 /// [`Parameters`] (a visit over the parameters in field order, with `num_params`,
-/// `scale`, `add_scaled` for optimizer steps, and `to_vec`/`copy_from_slice`).
+/// `scale`, `add_scaled` for optimizer steps, and `to_flat_vec`/`copy_from_flat`).
 ///
 /// Each differentiated field type `F` must be its own adjoint, gradient and tangent
 /// (`F: Differentiable<Adjoint = F, Grad = F, Tangent = F> + Adjoint + ZeroLike`): `f32`, `f64`,

@@ -15,16 +15,16 @@ use autodiff::{Adjoint, ZeroLike};
 /// `Parameters` order is the fields' declaration order).
 #[track_caller]
 fn check_model_grad<M: Parameters<f64> + Clone>(model: &M, grad: &M, f: impl Fn(&M) -> f64) {
-    let x = model.to_vec();
+    let x = model.to_flat_vec();
     assert_eq!(grad.num_params(), x.len(), "gradient has the model's shape");
     assert_gradient(
         |p| {
             let mut m = model.clone();
-            m.copy_from_slice(p);
+            m.copy_from_flat(p);
             f(&m)
         },
         &x,
-        &grad.to_vec(),
+        &grad.to_flat_vec(),
         DEFAULT_ETA,
         Tolerance::default(),
     );
@@ -275,14 +275,14 @@ fn trait_impls_field_by_field() {
 fn parameters_skip_no_grad_fields_in_declaration_order() {
     let mut p = poly();
     assert_eq!(p.num_params(), 3);
-    assert_eq!(p.to_vec(), [1.5, -0.7, 0.3]);
-    p.copy_from_slice(&[1.0, 2.0, 3.0]);
+    assert_eq!(p.to_flat_vec(), [1.5, -0.7, 0.3]);
+    p.copy_from_flat(&[1.0, 2.0, 3.0]);
     assert_eq!((p.a, p.b, p.c), (1.0, 2.0, 3.0));
     p.scale(2.0);
-    assert_eq!(p.to_vec(), [2.0, 4.0, 6.0]);
+    assert_eq!(p.to_flat_vec(), [2.0, 4.0, 6.0]);
     let q = p.clone();
     p.add_scaled(-0.5, &q);
-    assert_eq!(p.to_vec(), [1.0, 2.0, 3.0]);
+    assert_eq!(p.to_flat_vec(), [1.0, 2.0, 3.0]);
     assert_eq!(p.label, "p");
     let mut seen = Vec::new();
     p.visit(&mut |s| seen.push(s.len()));
@@ -369,7 +369,7 @@ fn nested_structs_and_vec_fields() {
     check_model_grad(&s, &g, |m| m.run(x));
 
     let (_, d) = s.run_jvp(x, g.clone());
-    let norm2: f64 = g.to_vec().iter().map(|v| v * v).sum();
+    let norm2: f64 = g.to_flat_vec().iter().map(|v| v * v).sum();
     assert!((d - norm2).abs() < 1e-10 * norm2.max(1.0));
 }
 
@@ -683,9 +683,9 @@ mod mlp {
         };
         let (_, d) = loss_jvp(&m, &x, &y, dir.clone());
         let expected: f64 = g
-            .to_vec()
+            .to_flat_vec()
             .iter()
-            .zip(dir.to_vec())
+            .zip(dir.to_flat_vec())
             .map(|(a, b)| a * b)
             .sum();
         assert!((d - expected).abs() < 1e-10, "{d} vs {expected}");
@@ -791,7 +791,7 @@ mod mlp {
         let x32 = x.map(|v| v as f32);
         let (_, g32) = l32.energy_grad(&x32);
         let tol = Tolerance::f32();
-        for (a, b) in g32.to_vec().iter().zip(g.to_vec()) {
+        for (a, b) in g32.to_flat_vec().iter().zip(g.to_flat_vec()) {
             assert!(tol.accepts(f64::from(*a), b), "{a} vs {b}");
         }
     }

@@ -4,7 +4,8 @@
 //! slices, in a fixed order. Everything an optimizer needs is built on that walk: counting
 //! ([`num_params`](Parameters::num_params)), scaling, `self += a·other`
 //! ([`add_scaled`](Parameters::add_scaled), one SGD step is `model.add_scaled(-lr, &grad)`),
-//! and flattening to and from a `Vec<T>`.
+//! and flattening to and from a `Vec<T>` ([`to_flat_vec`](Parameters::to_flat_vec),
+//! [`copy_from_flat`](Parameters::copy_from_flat)).
 //!
 //! It is implemented for `f32` and `f64` (one parameter each), `Vec<X>` and `[X; N]` of parameter
 //! containers, nalgebra's owned matrices (`DMatrix<T>`, `DVector<T>`, `SMatrix<T, R, C>`, ...; their
@@ -36,7 +37,7 @@
 //! line.add_scaled(-0.01, &grad); // one SGD step
 //! assert!(line.loss(2.0, 5.0) < before);
 //! assert_eq!(line.num_params(), 2);
-//! assert_eq!(line.to_vec(), vec![0.2, 0.1]);
+//! assert_eq!(line.to_flat_vec(), vec![0.2, 0.1]);
 //! ```
 
 use core::ops::{Add, Mul};
@@ -53,6 +54,12 @@ use nalgebra::{DefaultAllocator, Dim, OMatrix, Scalar};
 /// `#[derive(Differentiable)]` implements it for a struct by visiting its fields in declaration
 /// order and skipping `#[no_grad]` ones.
 ///
+/// The flattening methods are named [`to_flat_vec`](Parameters::to_flat_vec) and
+/// [`copy_from_flat`](Parameters::copy_from_flat), not `to_vec`/`copy_from_slice`: the trait is in
+/// `autodiff::prelude`, and methods with the standard names would take precedence over `Vec`'s
+/// and arrays' own for `Vec<DMatrix<f64>>` or `[[f64; 2]; 2]` (returning a flat `Vec<f64>` instead
+/// of a clone).
+///
 /// ```
 /// use autodiff_runtime::nalgebra::DMatrix;
 /// use autodiff_runtime::Parameters;
@@ -62,9 +69,9 @@ use nalgebra::{DefaultAllocator, Dim, OMatrix, Scalar};
 ///
 /// let g = vec![DMatrix::from_element(2, 2, 0.5), DMatrix::from_element(1, 3, 1.0)];
 /// w.add_scaled(-2.0, &g); // w -= 2·g
-/// assert_eq!(w.to_vec(), vec![0.0; 7]);
+/// assert_eq!(w.to_flat_vec(), vec![0.0; 7]);
 ///
-/// w.copy_from_slice(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
+/// w.copy_from_flat(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
 /// assert_eq!(w[0], DMatrix::from_column_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]));
 /// w.scale(10.0);
 /// assert_eq!(w[1][(0, 2)], 70.0);
@@ -150,9 +157,9 @@ pub trait Parameters<T> {
     ///
     /// ```
     /// use autodiff_runtime::Parameters;
-    /// assert_eq!(vec![[1.0, 2.0], [3.0, 4.0]].to_vec(), [1.0, 2.0, 3.0, 4.0]);
+    /// assert_eq!(vec![[1.0, 2.0], [3.0, 4.0]].to_flat_vec(), [1.0, 2.0, 3.0, 4.0]);
     /// ```
-    fn to_vec(&self) -> Vec<T>
+    fn to_flat_vec(&self) -> Vec<T>
     where
         T: Clone,
     {
@@ -162,7 +169,7 @@ pub trait Parameters<T> {
     }
 
     /// Overwrites the parameters from a flat slice in visit order (the inverse of
-    /// [`to_vec`](Parameters::to_vec)).
+    /// [`to_flat_vec`](Parameters::to_flat_vec)).
     ///
     /// # Panics
     ///
@@ -172,11 +179,11 @@ pub trait Parameters<T> {
     /// ```
     /// use autodiff_runtime::Parameters;
     /// let mut p = (vec![0.0; 2], 0.0);
-    /// p.0.copy_from_slice(&[1.0, 2.0]);
-    /// p.1.copy_from_slice(&[3.0]);
+    /// p.0.copy_from_flat(&[1.0, 2.0]);
+    /// p.1.copy_from_flat(&[3.0]);
     /// assert_eq!(p, (vec![1.0, 2.0], 3.0));
     /// ```
-    fn copy_from_slice(&mut self, src: &[T])
+    fn copy_from_flat(&mut self, src: &[T])
     where
         T: Clone,
     {
@@ -184,7 +191,7 @@ pub trait Parameters<T> {
         assert_eq!(
             n,
             src.len(),
-            "copy_from_slice: the container has {n} parameters but the slice has {}",
+            "copy_from_flat: the container has {n} parameters but the slice has {}",
             src.len()
         );
         let mut at = 0;
@@ -305,18 +312,18 @@ mod tests {
         assert_eq!(x, 6.5);
         x.scale(2.0);
         assert_eq!(x, 13.0);
-        assert_eq!(x.to_vec(), [13.0]);
+        assert_eq!(x.to_flat_vec(), [13.0]);
         let mut y = 1.0f32;
-        y.copy_from_slice(&[4.0]);
+        y.copy_from_flat(&[4.0]);
         assert_eq!(y, 4.0);
     }
 
     #[test]
     fn matrices_are_column_major() {
         let m = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
-        assert_eq!(m.to_vec(), [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+        assert_eq!(m.to_flat_vec(), [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
         let mut s = SMatrix::<f32, 2, 2>::zeros();
-        s.copy_from_slice(&[1.0, 2.0, 3.0, 4.0]);
+        s.copy_from_flat(&[1.0, 2.0, 3.0, 4.0]);
         assert_eq!(s[(0, 1)], 3.0);
         let v = DVector::from_element(4, 1.0);
         assert_eq!(v.num_params(), 4);
@@ -328,11 +335,11 @@ mod tests {
         // Same count, different chunking: [2x1 matrix, scalar] vs three scalars.
         let mut a = (DMatrix::from_element(2, 1, 1.0), 1.0);
         let b = (vec![1.0, 2.0], 3.0);
-        let flat: Vec<f64> = b.to_vec();
+        let flat: Vec<f64> = b.to_flat_vec();
         let mut c = a.clone();
-        c.copy_from_slice(&flat);
+        c.copy_from_flat(&flat);
         a.add_scaled(2.0, &c);
-        assert_eq!(a.to_vec(), [3.0, 5.0, 7.0]);
+        assert_eq!(a.to_flat_vec(), [3.0, 5.0, 7.0]);
     }
 
     #[test]
@@ -343,10 +350,24 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "copy_from_slice: the container has 2 parameters")]
-    fn copy_from_slice_checks_length() {
+    #[should_panic(expected = "copy_from_flat: the container has 2 parameters")]
+    fn copy_from_flat_checks_length() {
         let mut a = [1.0, 2.0];
-        a.copy_from_slice(&[1.0]);
+        a.copy_from_flat(&[1.0]);
+    }
+
+    /// With the trait in scope, `Vec`'s and arrays' own `to_vec`/`copy_from_slice` keep their meaning.
+    #[test]
+    #[allow(clippy::useless_vec)] // the point is a `Vec`'s own method
+    fn standard_methods_are_not_shadowed() {
+        let v = vec![DMatrix::<f64>::zeros(2, 2)];
+        let cloned: Vec<DMatrix<f64>> = v.to_vec();
+        assert_eq!(cloned.len(), 1);
+        let mut a = [[1.0, 2.0], [3.0, 4.0]];
+        let rows: Vec<[f64; 2]> = a.to_vec();
+        assert_eq!(rows.len(), 2);
+        a.copy_from_slice(&[[0.0; 2]; 2]);
+        assert_eq!(a.to_flat_vec(), [0.0; 4]);
     }
 
     #[test]
