@@ -219,7 +219,7 @@
 ///
 /// Refused with a compile error that says what to write instead: closures, `unsafe`, `async`,
 /// `?`, `&mut` parameters and `&mut self`, loops over other iterators of differentiable values,
-/// nested indexing `a[i][j]`, range indexing, field assignment, struct literals, `let`-`else`,
+/// range indexing, field assignment, struct literals, `let`-`else`,
 /// labelled blocks.
 pub use autodiff_macros::differentiable;
 

@@ -21,7 +21,9 @@ impl Parse for Args {
             if key == "wrt" {
                 let content;
                 syn::parenthesized!(content in input);
-                let names: Punctuated<Ident, Token![,]> = Punctuated::parse_terminated(&content)?;
+                // `Ident::parse_any` accepts `self` too (`wrt(self, x)`).
+                let names: Punctuated<Ident, Token![,]> =
+                    Punctuated::parse_terminated_with(&content, syn::ext::IdentExt::parse_any)?;
                 if args.wrt.is_some() {
                     return Err(syn::Error::new(
                         key.span(),

@@ -56,7 +56,7 @@ fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
         func.vars[*v].borrows_param = p.is_ref;
     }
     /// (variable, the variable its borrow starts from, if any)
-    fn walk(b: &Block, out: &mut Vec<(VarId, Option<VarId>)>) {
+    fn walk(b: &Block, out: &mut Vec<(VarId, Option<VarId>)>, copies: &mut Vec<(VarId, VarId)>) {
         for s in &b.stmts {
             match s {
                 Stmt::Let {
@@ -75,18 +75,35 @@ fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
                         base, by_ref: true, ..
                     } => out.push((*var, Some(*base))),
                     Rhs::Ref(_) | Rhs::Field { by_ref: true, .. } => out.push((*var, None)),
+                    // A copy of a reference is a reference (`for x in v.iter()` binds `x = &v[i]`).
+                    Rhs::Copy(Atom::Var(b)) => copies.push((*var, *b)),
                     _ => {}
                 },
-                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, out),
-                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, out)),
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, out, copies),
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, out, copies)),
                 _ => {}
             }
         }
     }
     let mut refs = Vec::new();
-    walk(&func.body, &mut refs);
+    let mut copies = Vec::new();
+    walk(&func.body, &mut refs, &mut copies);
     for (v, _) in &refs {
         func.vars[*v].is_ref = true;
+    }
+    // Copies of references, to a fixed point (a copy keeps the original's borrow).
+    loop {
+        let mut changed = false;
+        for (v, b) in &copies {
+            if func.vars[*b].is_ref && !func.vars[*v].is_ref {
+                func.vars[*v].is_ref = true;
+                refs.push((*v, Some(*b)));
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
     }
     // A borrow of a parameter (or of a borrow of one) outlives every pullback; a parameter that is
     // reassigned may be rebound to a local, so it does not count.
@@ -117,6 +134,8 @@ pub struct Lowerer {
     ntemps: usize,
     iter_uses: Vec<(Vec<VarId>, TokenStream)>,
     ret: VarId,
+    /// Variables known while lowering to hold references (`&T` parameters, hoisted borrows).
+    ref_vars: std::collections::HashSet<VarId>,
     /// Items (`const`, `fn`, `use`) declared in the body, hoisted to the top of generated functions.
     pub items: Vec<TokenStream>,
 }
@@ -135,11 +154,15 @@ pub fn lower_fn(
         iter_uses: Vec::new(),
         ret: 0,
         items: Vec::new(),
+        ref_vars: std::collections::HashSet::new(),
     };
     let mut ids = Vec::new();
     for p in params {
         let v = lw.new_var(p.ident.clone(), true);
         lw.bind(&p.ident.to_string(), v);
+        if p.is_ref {
+            lw.ref_vars.insert(v);
+        }
         ids.push(v);
     }
     lw.ret = lw.new_var(naming::fixed("__ret"), false);
@@ -909,17 +932,29 @@ impl Lowerer {
             Expr::Paren(p) => self.lower_place(&p.expr, by_ref, out),
             Expr::Group(g) => self.lower_place(&g.expr, by_ref, out),
             Expr::Index(ix) => {
-                let Some(base) = self.var_of(&ix.expr) else {
-                    if let Expr::Index(_) = peel(&ix.expr) {
-                        return refuse_at(
-                            &ix,
-                            "nested indexing `a[i][j]` is not supported in a #[differentiable] function; index a flat slice `a[i * n + j]`",
-                        );
-                    }
-                    return refuse_at(
-                        &ix.expr,
-                        "indexing is supported on variables (slices, arrays, `Vec`s, matrices) only; bind the value to a `let` first",
-                    );
+                let base = match self.var_of(&ix.expr) {
+                    Some(b) => b,
+                    // `self.v[i]`, `m[i][j]`: borrow the inner place, index through the borrow.
+                    None => match peel(&ix.expr) {
+                        inner @ (Expr::Field(_) | Expr::Index(_)) => {
+                            let rhs = self.lower_place(inner, true, out)?;
+                            match self.atom_of(rhs, out) {
+                                Atom::Var(t) => t,
+                                Atom::Const(_) => {
+                                    return refuse_at(
+                                        &ix.expr,
+                                        "indexing a constant is not supported here",
+                                    );
+                                }
+                            }
+                        }
+                        _ => {
+                            return refuse_at(
+                                &ix.expr,
+                                "indexing is supported on variables and fields (slices, arrays, `Vec`s, matrices) only; bind the value to a `let` first",
+                            );
+                        }
+                    },
                 };
                 let idx = self.lower_index_atom(&ix.index, out)?;
                 Ok(Rhs::Index { base, idx, by_ref })
@@ -1337,8 +1372,10 @@ impl Lowerer {
         let span = f.for_token.span();
         // Recognise container iteration: `v`, `&v`, `v.iter()`, `v.iter().enumerate()`,
         // `v.iter().zip(w.iter())` with `v`, `w` variables.
-        let shape = self.container_shape(&f.expr);
-        if let Some(shape) = shape {
+        let mut hoisted = Vec::new();
+        let iter_expr = self.hoist_places(&f.expr, &mut hoisted)?;
+        if let Some(shape) = self.container_shape(&iter_expr) {
+            out.extend(hoisted);
             return self.lower_for_container(f, shape, label, out);
         }
         // An iterator of constants (ranges, `.rev()`, `.step_by(k)`, ...): the loop is
@@ -1391,37 +1428,44 @@ impl Lowerer {
         Ok(())
     }
 
-    /// `for P in v.iter()` and friends: the containers iterated over and whether the index is
-    /// bound too (`enumerate`).
-    fn container_shape(&self, e: &Expr) -> Option<(Vec<VarId>, bool)> {
-        let e = peel(e);
-        if let Some(v) = self.var_of(e) {
-            return Some((vec![v], false));
+    /// `for P in v.iter()` and friends: the containers iterated over (each with whether its items
+    /// are references, as `iter()` gives them) and whether the index is bound too (`enumerate`).
+    fn container_shape(&self, e: &Expr) -> Option<(Vec<(VarId, bool)>, bool)> {
+        let e_peeled = peel(e);
+        if let Some(v) = self.var_of(e_peeled) {
+            // `for x in &v` / `for x in v` over a borrowed container yields references.
+            let by_ref = matches!(e, Expr::Reference(_)) || self.ref_vars.contains(&v);
+            return Some((vec![(v, by_ref)], false));
         }
-        let Expr::MethodCall(mc) = e else { return None };
-        let iter_of = |x: &Expr| -> Option<VarId> {
+        let Expr::MethodCall(mc) = e_peeled else {
+            return None;
+        };
+        let iter_of = |x: &Expr| -> Option<(VarId, bool)> {
             match peel(x) {
+                Expr::MethodCall(m) if m.method == "iter" && m.args.is_empty() => {
+                    self.var_of(&m.receiver).map(|v| (v, true))
+                }
                 Expr::MethodCall(m)
-                    if (m.method == "iter" || m.method == "copied" || m.method == "cloned")
-                        && m.args.is_empty() =>
+                    if (m.method == "copied" || m.method == "cloned") && m.args.is_empty() =>
                 {
-                    if m.method == "iter" {
-                        self.var_of(&m.receiver)
-                    } else {
-                        match peel(&m.receiver) {
-                            Expr::MethodCall(i) if i.method == "iter" && i.args.is_empty() => {
-                                self.var_of(&i.receiver)
-                            }
-                            _ => None,
+                    match peel(&m.receiver) {
+                        Expr::MethodCall(i) if i.method == "iter" && i.args.is_empty() => {
+                            self.var_of(&i.receiver).map(|v| (v, false))
                         }
+                        _ => None,
                     }
                 }
-                other => self.var_of(other),
+                other => self.var_of(other).map(|v| {
+                    (
+                        v,
+                        matches!(x, Expr::Reference(_)) || self.ref_vars.contains(&v),
+                    )
+                }),
             }
         };
         match mc.method.to_string().as_str() {
             "iter" | "copied" | "cloned" if mc.args.is_empty() => {
-                iter_of(e).map(|v| (vec![v], false))
+                iter_of(e_peeled).map(|v| (vec![v], false))
             }
             "enumerate" if mc.args.is_empty() => match iter_of(&mc.receiver) {
                 Some(v) => Some((vec![v], true)),
@@ -1439,10 +1483,49 @@ impl Lowerer {
         }
     }
 
+    /// Replaces the containers of an iterator chain that are places (`self.v.iter()`,
+    /// `&self.v`) by borrows bound to temporaries, so the chain names variables only.
+    fn hoist_places(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Expr> {
+        match e {
+            Expr::Paren(p) => self.hoist_places(&p.expr, out),
+            Expr::Reference(r)
+                if r.mutability.is_none()
+                    && matches!(peel(&r.expr), Expr::Field(_) | Expr::Index(_)) =>
+            {
+                self.hoist_places(&r.expr, out)
+            }
+            Expr::Field(_) | Expr::Index(_) => {
+                let rhs = self.lower_place(e, true, out)?;
+                let Atom::Var(t) = self.atom_of(rhs, out) else {
+                    return Ok(e.clone());
+                };
+                let ident = self.vars[t].ident.clone();
+                self.bind(&ident.to_string(), t);
+                self.ref_vars.insert(t);
+                Ok(syn::parse_quote!(#ident))
+            }
+            Expr::MethodCall(mc)
+                if matches!(
+                    mc.method.to_string().as_str(),
+                    "iter" | "copied" | "cloned" | "enumerate" | "zip"
+                ) =>
+            {
+                let mut mc = mc.clone();
+                *mc.receiver = self.hoist_places(&mc.receiver, out)?;
+                if mc.method == "zip" && mc.args.len() == 1 {
+                    let a = self.hoist_places(&mc.args[0], out)?;
+                    mc.args[0] = a;
+                }
+                Ok(Expr::MethodCall(mc))
+            }
+            _ => Ok(e.clone()),
+        }
+    }
+
     fn lower_for_container(
         &mut self,
         f: &syn::ExprForLoop,
-        (bases, enumerate): (Vec<VarId>, bool),
+        (bases, enumerate): (Vec<(VarId, bool)>, bool),
         label: Option<syn::Lifetime>,
         out: &mut Vec<Stmt>,
     ) -> R<()> {
@@ -1450,7 +1533,7 @@ impl Lowerer {
         let n = self.temp();
         let lens: Vec<TokenStream> = bases
             .iter()
-            .map(|b| {
+            .map(|(b, _)| {
                 let i = &self.vars[*b].ident;
                 quote! { #i.len() }
             })
@@ -1503,56 +1586,48 @@ impl Lowerer {
                 var: k,
                 rhs: Rhs::Opaque(quote! { #k_id + 1 }),
             });
-            let elems: Vec<Atom> = bases
-                .iter()
-                .map(|b| {
-                    let t = self.temp();
-                    body.push(Stmt::Let {
-                        var: t,
-                        mutable: false,
-                        ty: None,
-                        init: Some(Rhs::Index {
-                            base: *b,
-                            idx: Atom::Var(i),
-                            by_ref: false,
-                        }),
-                    });
-                    Atom::Var(t)
-                })
-                .collect();
-            match (&*f.pat, enumerate, elems.len()) {
-                (p, false, 1) => self.bind_atom(p, None, elems[0].clone(), &mut body)?,
-                (Pat::Tuple(t), true, 1) if t.elems.len() == 2 => {
-                    self.bind_atom(&t.elems[0], None, Atom::Var(i), &mut body)?;
-                    self.bind_atom(&t.elems[1], None, elems[0].clone(), &mut body)?;
-                }
-                (Pat::Tuple(t), true, 2) if t.elems.len() == 2 => {
-                    let Pat::Tuple(inner) = &t.elems[1] else {
-                        return refuse_at(
-                            &t.elems[1],
-                            "write the zipped pair as a tuple pattern: `(i, (a, b))`",
-                        );
-                    };
-                    if inner.elems.len() != 2 {
-                        return refuse_at(
-                            &inner,
-                            "write the zipped pair as a tuple pattern: `(i, (a, b))`",
-                        );
+            // The patterns: (index pattern, element patterns).
+            let fit = "this loop pattern does not fit the iterator; write `(i, x)` for `enumerate` and `(a, b)` for `zip`";
+            let (index_pat, elem_pats): (Option<&Pat>, Vec<&Pat>) =
+                match (&*f.pat, enumerate, bases.len()) {
+                    (p, false, 1) => (None, vec![p]),
+                    (Pat::Tuple(t), true, 1) if t.elems.len() == 2 => {
+                        (Some(&t.elems[0]), vec![&t.elems[1]])
                     }
-                    self.bind_atom(&t.elems[0], None, Atom::Var(i), &mut body)?;
-                    self.bind_atom(&inner.elems[0], None, elems[0].clone(), &mut body)?;
-                    self.bind_atom(&inner.elems[1], None, elems[1].clone(), &mut body)?;
-                }
-                (Pat::Tuple(t), false, 2) if t.elems.len() == 2 => {
-                    self.bind_atom(&t.elems[0], None, elems[0].clone(), &mut body)?;
-                    self.bind_atom(&t.elems[1], None, elems[1].clone(), &mut body)?;
-                }
-                (p, _, _) => {
-                    return refuse_at(
-                        &p,
-                        "this loop pattern does not fit the iterator; write `(i, x)` for `enumerate` and `(a, b)` for `zip`",
-                    );
-                }
+                    (Pat::Tuple(t), true, 2) if t.elems.len() == 2 => match &t.elems[1] {
+                        Pat::Tuple(inner) if inner.elems.len() == 2 => {
+                            (Some(&t.elems[0]), vec![&inner.elems[0], &inner.elems[1]])
+                        }
+                        other => {
+                            return refuse_at(
+                                other,
+                                "write the zipped pair as a tuple pattern: `(i, (a, b))`",
+                            );
+                        }
+                    },
+                    (Pat::Tuple(t), false, 2) if t.elems.len() == 2 => {
+                        (None, vec![&t.elems[0], &t.elems[1]])
+                    }
+                    (p, _, _) => return refuse_at(p, fit),
+                };
+            if let Some(p) = index_pat {
+                self.bind_atom(p, None, Atom::Var(i), &mut body)?;
+            }
+            for ((b, yields_ref), p) in bases.iter().zip(elem_pats) {
+                // `iter()` yields `&T`: the element is borrowed unless the pattern is `&x`.
+                let by_ref = *yields_ref && !matches!(p, Pat::Reference(_));
+                let t = self.temp();
+                body.push(Stmt::Let {
+                    var: t,
+                    mutable: false,
+                    ty: None,
+                    init: Some(Rhs::Index {
+                        base: *b,
+                        idx: Atom::Var(i),
+                        by_ref,
+                    }),
+                });
+                self.bind_atom(p, None, Atom::Var(t), &mut body)?;
             }
             let (inner, _) = self.lower_block(&f.body.stmts, None)?;
             body.push(Stmt::Scope(inner));

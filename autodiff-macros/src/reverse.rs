@@ -80,9 +80,42 @@ pub struct RevGen<'a> {
     body_label: syn::Lifetime,
     /// The definition of every `let` variable that is never reassigned.
     defs: HashMap<VarId, Rhs>,
+    /// Local variables read by named field (`p.x`): their adjoint's type is fixed by a
+    /// zero-sized witness recorded in the forward sweep (a field access needs a known type).
+    field_bases: std::collections::HashSet<VarId>,
     /// `let` variables of the blocks being emitted whose value is saved once, at the definition,
     /// and loaded once where the block's reverse sweep starts: (local holding `&T`, used).
     block_saved: HashMap<VarId, (Ident, bool)>,
+}
+
+fn collect_field_bases(b: &Block, out: &mut std::collections::HashSet<VarId>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let {
+                init:
+                    Some(Rhs::Field {
+                        base: Atom::Var(v),
+                        member: syn::Member::Named(_),
+                        ..
+                    }),
+                ..
+            }
+            | Stmt::Assign {
+                rhs:
+                    Rhs::Field {
+                        base: Atom::Var(v),
+                        member: syn::Member::Named(_),
+                        ..
+                    },
+                ..
+            } => {
+                out.insert(*v);
+            }
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_field_bases(b, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_field_bases(a, out)),
+            _ => {}
+        }
+    }
 }
 
 fn collect_defs(b: &Block, f: &Func, out: &mut HashMap<VarId, Rhs>) {
@@ -142,6 +175,12 @@ impl<'a> RevGen<'a> {
                 d
             },
             block_saved: HashMap::new(),
+            field_bases: {
+                let mut fb = std::collections::HashSet::new();
+                collect_field_bases(&f.body, &mut fb);
+                fb.retain(|v| !params.contains_key(v) && act.active(*v));
+                fb
+            },
         }
     }
 
@@ -177,6 +216,12 @@ impl<'a> RevGen<'a> {
         for v in 0..self.f.vars.len() {
             if self.act.active(v) {
                 let d = self.adj(v);
+                if self.field_bases.contains(&v) {
+                    let w = naming::fixed(&format!("__w{v}"));
+                    decls.extend(quote! { let mut #w = ::core::option::Option::None; });
+                    head.extend(quote! { let mut #d = #rt::none_adjoint(&#w); });
+                    continue;
+                }
                 match self.params.get(&v).and_then(|p| p.adj_ty.as_ref()) {
                     Some(t) => {
                         head.extend(quote! { let mut #d: #t = ::core::option::Option::None; })
@@ -369,6 +414,15 @@ impl<'a> RevGen<'a> {
         }
     }
 
+    /// Records the adjoint type of a variable read by named field (see `field_bases`).
+    fn witness(&self, v: VarId) -> TokenStream {
+        if !self.field_bases.contains(&v) {
+            return TokenStream::new();
+        }
+        let (w, i, rt) = (naming::fixed(&format!("__w{v}")), self.ident(v), self.rt);
+        quote! { #w = ::core::option::Option::Some(#rt::witness(&#i)); }
+    }
+
     /// The index shape of `base` (which fixes its adjoint's type): computed from a parameter in
     /// the reverse sweep, or saved where a local is indexed. Returns (forward save, read of type `&Shape`).
     fn shape(&mut self, base: VarId, place: Place) -> (TokenStream, TokenStream) {
@@ -551,8 +605,9 @@ impl<'a> RevGen<'a> {
                     None => (quote! { let #m #id #t; }, quote! {}, quote! {}),
                     Some(rhs) => {
                         let (pre, value, post, rev) = self.def(*var, rhs, place);
+                        let wit = self.witness(*var);
                         (
-                            quote! { #pre let #m #id #t = #value; #post },
+                            quote! { #pre let #m #id #t = #value; #wit #post },
                             rev.clone(),
                             rev,
                         )
@@ -562,7 +617,8 @@ impl<'a> RevGen<'a> {
             Stmt::Assign { var, rhs } => {
                 let id = self.ident(*var).clone();
                 let (pre, value, post, rev) = self.def(*var, rhs, place);
-                (quote! { #pre #id = #value; #post }, rev.clone(), rev)
+                let wit = self.witness(*var);
+                (quote! { #pre #id = #value; #wit #post }, rev.clone(), rev)
             }
             Stmt::IndexWrite { base, idx, val }
             | Stmt::Push {
@@ -940,20 +996,35 @@ impl<'a> RevGen<'a> {
                 // An argument that borrows a local of the forward sweep cannot be borrowed by a
                 // pullback kept until the reverse sweep: save the argument values instead and
                 // re-run the callee's companion on them in the reverse sweep.
-                let borrows_local = args.iter().zip(refs.iter()).any(|(a, r)| match a {
-                    Atom::Var(v) => {
-                        (*r && !self.params.contains_key(v))
-                            || (self.f.vars[*v].is_ref && !self.f.vars[*v].borrows_param)
-                    }
-                    Atom::Const(_) => false,
-                });
+                // A method receiver is borrowed by auto-ref: an owned receiver (a local, or a
+                // parameter taken by value) is a local of the forward sweep too.
+                let owned_receiver = matches!((callee, args.first()), (Callee::Method(_), Some(Atom::Var(v)))
+                    if !self.f.vars[*v].is_ref);
+                let borrows_local = owned_receiver
+                    || args.iter().zip(refs.iter()).any(|(a, r)| match a {
+                        Atom::Var(v) => {
+                            (*r && !self.params.contains_key(v))
+                                || (self.f.vars[*v].is_ref && !self.f.vars[*v].borrows_param)
+                        }
+                        Atom::Const(_) => false,
+                    });
                 if any_active && borrows_local {
                     let cpb = naming::fixed("__cpb");
+                    // The forward sweep calls the companion too (its value may differ in type from
+                    // the primal's, e.g. an owned row for `m.row(i)`) and drops the pullback.
+                    let call = self.companion_call(callee, args, refs, *span);
+                    let cv = naming::fixed("__cv");
+                    pre.extend(quote! { let (#cv, _) = #call; });
+                    value = quote! { #cv };
                     let mut argv = Vec::new();
-                    for (a, by_ref) in args.iter().zip(refs.iter()) {
+                    for (k, (a, by_ref)) in args.iter().zip(refs.iter()).enumerate() {
                         let r = bind_read(self, a, &mut pre, &mut reads);
-                        let borrowed =
-                            *by_ref || matches!(a, Atom::Var(v) if self.f.vars[*v].is_ref);
+                        // A receiver is passed by reference (auto-deref finds the method); so is
+                        // an argument written `&a` or held by reference.
+                        let receiver = k == 0 && matches!(callee, Callee::Method(_));
+                        let borrowed = receiver
+                            || *by_ref
+                            || matches!(a, Atom::Var(v) if self.f.vars[*v].is_ref);
                         argv.push(if borrowed {
                             quote! { #r }
                         } else {

@@ -62,6 +62,10 @@ impl<T: Differentiable + ?Sized> Differentiable for &T {
         T::adjoint_of(grad)
     }
     #[inline(always)]
+    fn tangent_in(&self, t: Self::Tangent) -> Self::Tangent {
+        (**self).tangent_in(t)
+    }
+    #[inline(always)]
     fn zero_tangent(&self) -> Self::Tangent {
         (**self).zero_tangent()
     }

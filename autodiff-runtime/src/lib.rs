@@ -147,6 +147,21 @@ pub mod __private {
         }
     }
 
+    /// The adjoint type of a value, as a zero-sized witness (it names no lifetime, so it may
+    /// outlive borrows of locals).
+    #[inline(always)]
+    pub fn witness<T: Differentiable + ?Sized>(
+        _: &T,
+    ) -> core::marker::PhantomData<fn() -> T::Adjoint> {
+        core::marker::PhantomData
+    }
+
+    /// An empty adjoint slot whose type a witness fixes.
+    #[inline(always)]
+    pub fn none_adjoint<A>(_: &Option<core::marker::PhantomData<fn() -> A>>) -> Option<A> {
+        None
+    }
+
     /// Names lifetimes an `impl Trait` return type may capture (needed in edition 2021).
     pub trait Captures<T: ?Sized> {}
     impl<T: ?Sized, U: ?Sized> Captures<T> for U {}
