@@ -152,6 +152,8 @@ fn field_containers_indexed_and_iterated() {
     }
 }
 
+// Indexed on purpose: this exercises `m[i][j]`, which iterators would hide.
+#[allow(clippy::needless_range_loop)]
 #[differentiable]
 fn grid(m: &[Vec<f64>]) -> f64 {
     let mut s = 0.0;

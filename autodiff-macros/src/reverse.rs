@@ -401,8 +401,19 @@ impl<'a> RevGen<'a> {
             Rhs::Bin(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y)
                 if (is_literal(x) || is_literal(y)) && available(self, x) && available(self, y) =>
             {
-                let (s1, rx) = self.read_depth(x, place, depth + 1);
-                let (s2, ry) = self.read_depth(y, place, depth + 1);
+                // A literal stays a value (nalgebra has `f64 * &M` but not `&f64 * &M`).
+                let lit = |a: &Atom| match a {
+                    Atom::Const(c) => Some(quote! { (#c) }),
+                    Atom::Var(_) => None,
+                };
+                let (s1, rx) = match lit(x) {
+                    Some(c) => (TokenStream::new(), c),
+                    None => self.read_depth(x, place, depth + 1),
+                };
+                let (s2, ry) = match lit(y) {
+                    Some(c) => (TokenStream::new(), c),
+                    None => self.read_depth(y, place, depth + 1),
+                };
                 let e = match op {
                     BinOp::Add => quote! { #rx + #ry },
                     BinOp::Sub => quote! { #rx - #ry },

@@ -52,15 +52,6 @@ where
     OMatrix::from_fn_generic(r, c, |_, j| v[j] * scale)
 }
 
-/// `b`'s shape filled from `v` (one value per column).
-fn like<T: Real, R: Dim, C: Dim>(b: &OMatrix<T, R, C>, v: Vec<T>) -> OMatrix<T, R, C>
-where
-    DefaultAllocator: Allocator<R, C>,
-{
-    let (r, c) = b.shape_generic();
-    OMatrix::from_iterator_generic(r, c, v)
-}
-
 /// Adds the `1×C` row `bias` to every row of the `R×C` matrix `m` (TensorFlow's broadcasting
 /// `x + b` for a dense layer's bias).
 ///
@@ -97,12 +88,14 @@ where
 
 /// Reverse-mode companion of [`add_row`]: slots for `m` and `bias`.
 #[doc(hidden)]
-pub fn __differentiable_add_row<'a, T, R, C, R2>(
-    m: &'a OMatrix<T, R, C>,
-    bias: &'a OMatrix<T, R2, C>,
+pub fn __differentiable_add_row<T, R, C, R2>(
+    m: &OMatrix<T, R, C>,
+    bias: &OMatrix<T, R2, C>,
 ) -> (
     OMatrix<T, R, C>,
-    impl Fn(OMatrix<T, R, C>) -> (Option<OMatrix<T, R, C>>, Option<OMatrix<T, R2, C>>) + 'a,
+    // The pullback keeps shapes only, so it borrows neither argument.
+    impl Fn(OMatrix<T, R, C>) -> (Option<OMatrix<T, R, C>>, Option<OMatrix<T, R2, C>>)
+    + use<T, R, C, R2>,
 )
 where
     T: Real + RealField,
@@ -112,12 +105,14 @@ where
     DefaultAllocator: Allocator<R, C> + Allocator<R2, C>,
 {
     let y = add_row(m, bias);
+    let m_shape = m.shape();
+    let (br, bc) = bias.shape_generic();
     (y, move |g| {
-        let Some(g) = cotangent("add_row", g, m.shape()) else {
+        let Some(g) = cotangent("add_row", g, m_shape) else {
             return (None, None);
         };
         // y = m + 1·b => dm += dy, db += Σ_rows dy
-        let db = like(bias, col_sums(&g));
+        let db = OMatrix::from_iterator_generic(br, bc, col_sums(&g));
         (Some(g), Some(db))
     })
 }

@@ -8,7 +8,7 @@
 use nalgebra::allocator::Allocator;
 use nalgebra::{DefaultAllocator, Dim, OMatrix};
 
-use super::scalar::{DivRule, MulRule};
+use super::scalar::{AbsRule, DivRule, MulRule};
 use crate::adjoint::Adjoint;
 use crate::matrix::{MatrixScalar, stands_for_zero};
 use crate::real::Real;
@@ -173,5 +173,19 @@ where
     #[inline]
     fn t_rhs(ds: T, m: &Self, s: &T) -> Self {
         m * (-ds / (*s * *s))
+    }
+}
+
+// y = |x| elementwise => dx += dy ∘ sign(x), with abs'(0) = 0
+impl<T: MatrixScalar, R: Dim, C: Dim> AbsRule for OMatrix<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    fn abs_d(g: Self, x: &Self) -> Self {
+        if stands_for_zero(&g, x) {
+            return g;
+        }
+        assert_eq!(g.shape(), x.shape(), "abs: the cotangent's shape differs from the input's");
+        g.zip_map(x, |g, x| <T as AbsRule>::abs_d(g, &x))
     }
 }

@@ -289,16 +289,29 @@ pub fn powf_d1<T: Real>(g: T, x: &T, y: &T) -> T {
 pub fn recip_d0<T: Real>(g: T, y: &T) -> T {
     -g * *y * *y
 }
-/// `y = |x| => dx += dy*sign(x)`, with `abs'(0) = 0` (as TensorFlow)
-#[inline(always)]
-pub fn abs_d0<T: Real>(g: T, x: &T) -> T {
-    if *x > T::zero() {
-        g
-    } else if *x < T::zero() {
-        -g
-    } else {
-        T::zero()
+/// `|x|` for a scalar or elementwise for a matrix.
+pub trait AbsRule: Sized {
+    /// `y = |x| => dx += dy*sign(x)` (elementwise), with `abs'(0) = 0`.
+    fn abs_d(g: Self, x: &Self) -> Self;
+}
+
+impl<T: Real> AbsRule for T {
+    #[inline(always)]
+    fn abs_d(g: T, x: &T) -> T {
+        if *x > T::zero() {
+            g
+        } else if *x < T::zero() {
+            -g
+        } else {
+            T::zero()
+        }
     }
+}
+
+/// `y = |x| => dx += dy*sign(x)`, with `abs'(0) = 0` (as TensorFlow); elementwise for matrices
+#[inline(always)]
+pub fn abs_d0<X: AbsRule>(g: X, x: &X) -> X {
+    X::abs_d(g, x)
 }
 /// `y = max(a, b) => da += dy` where `a >= b` (ties go to the first argument, as TensorFlow)
 #[inline(always)]
