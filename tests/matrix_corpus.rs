@@ -124,15 +124,15 @@ macro_rules! in_precision {
             }
 
             /// Matrix × scalar, scalar × matrix and matrix / scalar, the scalar differentiated;
-            /// a literal scalar too. (`(2.0 * a).mean()` does not compile: see
-            /// /work/notes/matrix-findings.md and tests/pending/matrix_literal_receiver.rs.)
+            /// a literal times a parameter used as a method receiver (`(2.0 * a).mean()`, which
+            /// did not compile before cb41168).
             #[differentiable]
             pub fn scalar_matrix(a: &DMatrix<R>, s: R) -> R {
                 let p = a * s;
                 let q = s * a;
                 let r = a / s;
                 let h = a / 2.0;
-                p.component_mul(&q).sum() + r.norm() + h.mean() * s
+                p.component_mul(&q).sum() + r.norm() + h.mean() * s + (2.0 * a).mean() * s
             }
         }
     };
@@ -236,11 +236,13 @@ fn component_div(a: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
     q.sum() + q.component_mul(a).norm()
 }
 
-/// `max` and `min` of a matrix (distinct entries), mixed with `norm_squared`.
+/// `max` and `min` of a matrix (distinct entries), mixed with `norm_squared`; `abs()` of a
+/// matrix (elementwise since cb41168).
 #[differentiable]
 fn max_min(a: &DMatrix<f64>) -> f64 {
     let m = a.component_mul(a);
-    a.max() * 2.0 - a.min() + m.max() * a.norm_squared() - m.min()
+    let l1 = a.abs();
+    a.max() * 2.0 - a.min() + m.max() * a.norm_squared() - m.min() + l1.max() * l1.sum()
 }
 
 /// Elementwise `ops`: exp, ln, sqrt, square, abs, powf, leaky_relu.
@@ -269,13 +271,13 @@ fn ops_rowwise(m: &DMatrix<f64>) -> f64 {
     sr.sum() + l.norm() + mr.dot(&all) + sc.max()
 }
 
-/// A bias row added to every row, then `tanh`. (`ops::add_row(m, b)` with both arguments
-/// parameters does not compile: see /work/notes/matrix-findings.md and
-/// tests/pending/matrix_add_row_params.rs; a local first argument works.)
+/// A bias row added to every row, then `tanh`; `add_row` of two parameters (which did not
+/// compile before cb41168) and of a local.
 #[differentiable]
 fn add_row_bias(m: &DMatrix<f64>, b: &DMatrix<f64>) -> f64 {
-    let mm = m.clone();
-    let z = ops::add_row(&mm, b);
+    let z = ops::add_row(m, b);
+    let mm = m * 0.5;
+    let z = z + ops::add_row(&mm, b);
     let h = ops::tanh(&z);
     h.sum() + h.norm_squared()
 }
