@@ -536,6 +536,69 @@ fn iter_loops(m: &DMatrix<f64>) -> f64 {
     s
 }
 
+/// A constant constructor (`identity`) added to a parameter; shape queries as constants.
+#[differentiable]
+fn identity_shift(a: &DMatrix<f64>) -> f64 {
+    let n = a.nrows();
+    let i: DMatrix<f64> = DMatrix::identity(n, n);
+    let b = a + &i;
+    let (r, c) = a.shape();
+    (&b * &b).trace() * (r * c) as f64
+}
+
+/// Columns taken into owned `DVector`s in a loop, accumulated with `+=`.
+#[differentiable]
+fn column_loop(a: &DMatrix<f64>) -> f64 {
+    let mut acc: DVector<f64> = DVector::zeros(a.nrows());
+    for j in 0..a.ncols() {
+        let col = a.column(j).into_owned();
+        acc += &col;
+        acc = acc.component_mul(&col);
+    }
+    acc.sum()
+}
+
+/// An early return from inside a loop, decided by a norm.
+#[differentiable]
+fn early_return_in_loop(a: &DMatrix<f64>) -> f64 {
+    let mut m = a.clone();
+    for _ in 0..10 {
+        m = &m * 1.5;
+        if m.norm() > 5.0 {
+            return m.sum();
+        }
+    }
+    m.mean()
+}
+
+/// Entries of a softmax.
+#[differentiable]
+fn softmax_entries(a: &DMatrix<f64>) -> f64 {
+    let s = ops::softmax(a);
+    let (r, c) = (a.nrows() - 1, a.ncols() - 1);
+    s[(0, c)] * 3.0 + s[(r, 0)]
+}
+
+/// A linear map over a derived struct: `Σ Wᵀ(W x)`, differentiated in `self` and `x`.
+#[derive(Differentiable, Clone, Debug, PartialEq)]
+pub struct Linear {
+    pub w: DMatrix<f64>,
+}
+
+impl Linear {
+    #[differentiable]
+    pub fn apply(&self, x: &DMatrix<f64>) -> f64 {
+        let wt = self.w.transpose();
+        let y = &self.w * x;
+        (&wt * &y).sum()
+    }
+}
+
+/// [`Linear::apply`] as a free function of the weights and the input.
+fn linear_apply(w: &DMatrix<f64>, x: &DMatrix<f64>) -> f64 {
+    Linear { w: w.clone() }.apply(x)
+}
+
 // ------------------------------------------------------------------------------------------------
 // The two-layer perceptron over a `#[derive(Differentiable)]` struct
 // ------------------------------------------------------------------------------------------------
@@ -1292,8 +1355,65 @@ corpus! {
     iter_loops => case!(scalar iter_loops, iter_loops_grad, iter_loops_vjp, iter_loops_jvp;
             |d| m / tm: (d[0], d[1]) => (&m))
         .dims(ONE_MATRIX);
+    identity_shift => case!(scalar identity_shift, identity_shift_grad, identity_shift_vjp, identity_shift_jvp;
+            |d| a / ta: (d[0], d[0]) => (&a))
+        .dims(SQUARE);
+    column_loop => case!(scalar column_loop, column_loop_grad, column_loop_vjp, column_loop_jvp;
+            |d| a / ta: (d[0], d[1]) => (&a))
+        .dims(ONE_MATRIX);
+    early_return_in_loop => case!(scalar early_return_in_loop, early_return_in_loop_grad, early_return_in_loop_vjp, early_return_in_loop_jvp;
+            |d| a / ta: (d[0], d[1]) => (&a))
+        .dims(ONE_MATRIX);
+    softmax_entries => case!(scalar softmax_entries, softmax_entries_grad, softmax_entries_vjp, softmax_entries_jvp;
+            |d| a / ta: (d[0], d[1]) => (&a))
+        .dims(ONE_MATRIX);
+    struct_method => Case {
+        shapes: |d| vec![(d[0], d[1]), (d[1], d[2])],
+        f64s: Flavour {
+            f: |d, p| {
+                let (w, x) = split_two(d, p);
+                vec![linear_apply(&w, &x)]
+            },
+            vjp: |d, p, cts| {
+                let (w, x) = split_two(d, p);
+                let l = Linear { w };
+                let (v, pullback) = l.apply_vjp(&x);
+                let pulled = cts
+                    .iter()
+                    .map(|c| {
+                        let (gl, gx) = pullback(c[0]);
+                        (gl.w, gx).flat()
+                    })
+                    .collect();
+                (vec![v], pulled)
+            },
+            jvp: |d, p, t| {
+                let (w, x) = split_two(d, p);
+                let (tw, tx) = split_two(d, t);
+                let (v, dv) = Linear { w }.apply_jvp(&x, Linear { w: tw }, tx);
+                (vec![v], vec![dv])
+            },
+            grad: Some(|d, p| {
+                let (w, x) = split_two(d, p);
+                let (v, (gl, gx)) = Linear { w }.apply_grad(&x);
+                (v, (gl.w, gx).flat())
+            }),
+        },
+        f32s: None,
+        dims: PRODUCT.to_vec(),
+        salts: vec![0],
+    };
     mlp_loss => mlp_case();
     mlp_loss_all => mlp_all_case();
+}
+
+/// `W: d0×d1` and `x: d1×d2` from a flat slice.
+fn split_two(d: Dims, p: &[f64]) -> (DMatrix<f64>, DMatrix<f64>) {
+    let n = d[0] * d[1];
+    (
+        DMatrix::from_column_slice(d[0], d[1], &p[..n]),
+        DMatrix::from_column_slice(d[1], d[2], &p[n..]),
+    )
 }
 
 /// The dense layer's inputs and soft labels: `d0` samples, `d1` features, `d2` classes.
