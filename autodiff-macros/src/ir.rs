@@ -184,6 +184,9 @@ pub struct LoopInfo {
     pub label: Option<Lifetime>,
     /// Some `continue` targets this loop.
     pub has_continue: bool,
+    /// An expression giving a lower bound on the trip count before the loop starts (a container
+    /// loop's length, an iterator's `size_hint`): the forward sweep reserves its tapes.
+    pub hint: Option<TokenStream>,
 }
 
 /// A lowered function body.

@@ -1316,6 +1316,7 @@ impl Lowerer {
         self.loops.push(LoopInfo {
             label,
             has_continue: false,
+            hint: None,
         });
         self.loops.len() - 1
     }
@@ -1397,6 +1398,7 @@ impl Lowerer {
         });
         let it_ident = self.vars[it].ident.clone();
         let id = self.new_loop(label);
+        self.loops[id].hint = Some(quote! { ::core::iter::Iterator::size_hint(&#it_ident).0 });
         self.loop_stack.push(LoopCtx { id, result: None });
         self.scopes.push(Vec::new());
         let bound = self.bind_pattern_names(&f.pat);
@@ -1557,6 +1559,7 @@ impl Lowerer {
         });
         let (n_id, k_id) = (self.vars[n].ident.clone(), self.vars[k].ident.clone());
         let id = self.new_loop(label);
+        self.loops[id].hint = Some(quote! { #n_id });
         self.loop_stack.push(LoopCtx { id, result: None });
         self.scopes.push(Vec::new());
         let r = (|| -> R<Block> {

@@ -196,7 +196,7 @@ impl<'a> RevGen<'a> {
         let mut head = TokenStream::new();
         if self.uses_ctl {
             let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
-            decls.extend(quote! { let mut #ctl: ::std::vec::Vec<usize> = ::std::vec::Vec::new(); });
+            decls.extend(quote! { let mut #ctl: #rt::Tape<usize> = #rt::tape(); });
             head.extend(quote! { let mut #cc = #ctl.len(); });
         }
         for (k, kind) in self.slots.iter().enumerate() {
@@ -208,7 +208,7 @@ impl<'a> RevGen<'a> {
                 }
                 SlotKind::Many => {
                     let c = naming::cursor(k);
-                    decls.extend(quote! { let mut #s = ::std::vec::Vec::new(); });
+                    decls.extend(quote! { let mut #s = #rt::tape(); });
                     head.extend(quote! { let mut #c = #s.len(); });
                 }
             }
@@ -734,6 +734,7 @@ impl<'a> RevGen<'a> {
                     KMode::Last(quote! { #it == 0 })
                 };
                 self.frames.push(Frame::Loop { id: *id, needs_rec });
+                let first_slot = self.slots.len();
                 let (fb, rb) = self.block(
                     body,
                     Place {
@@ -747,7 +748,18 @@ impl<'a> RevGen<'a> {
                     return (quote! { #label: loop { #fb } }, quote! {}, quote! {});
                 }
                 self.uses_ctl = true;
-                let fwd = quote! { let mut #tr = 0usize; #label: loop { #tr += 1; #fb } };
+                // Tapes filled once per trip are reserved for the trips known in advance.
+                let mut reserve = TokenStream::new();
+                if let Some(hint) = &self.f.loops[*id].hint {
+                    let grown: Vec<Ident> = (first_slot..self.slots.len())
+                        .filter(|k| self.slots[*k] == SlotKind::Many)
+                        .map(naming::slot)
+                        .collect();
+                    if !grown.is_empty() {
+                        reserve = quote! { let __hint = #hint; #(#grown.reserve(__hint);)* };
+                    }
+                }
+                let fwd = quote! { #reserve let mut #tr = 0usize; #label: loop { #tr += 1; #fb } };
                 let rev = quote! { let __trips = #rt::pop(&#ctl, &mut #cc); for #it in 0..__trips { #rb } };
                 (fwd, rev.clone(), rev)
             }

@@ -30,6 +30,14 @@ pub trait Differentiable {
     }
     /// A zero tangent of this value's shape.
     fn zero_tangent(&self) -> Self::Tangent;
+    /// Finishes the gradient of a slice of these from its element adjoints (scalars override it
+    /// to reuse the adjoint's buffer instead of allocating another).
+    fn finish_slice(items: &[Self], adj: Option<Vec<Self::Adjoint>>) -> Vec<Self::Grad>
+    where
+        Self: Sized,
+    {
+        finish_elems(items, adj).collect()
+    }
 }
 
 macro_rules! scalar_differentiable {
@@ -44,6 +52,13 @@ macro_rules! scalar_differentiable {
             fn adjoint_of(grad: $t) -> $t { grad }
             #[inline(always)]
             fn zero_tangent(&self) -> $t { 0.0 }
+            #[inline]
+            fn finish_slice(items: &[$t], adj: Option<Vec<$t>>) -> Vec<$t> {
+                // The adjoint is the gradient; element adjoints never read stay zero.
+                let mut g = adj.unwrap_or_default();
+                g.resize(items.len(), 0.0);
+                g
+            }
         }
     )*};
 }
@@ -84,7 +99,7 @@ impl<T: Differentiable> Differentiable for [T] {
     type Grad = Vec<T::Grad>;
     type Tangent = Vec<T::Tangent>;
     fn finish_grad(&self, adj: Option<Self::Adjoint>) -> Self::Grad {
-        finish_elems(self, adj).collect()
+        T::finish_slice(self, adj)
     }
     fn adjoint_of(grad: Self::Grad) -> Self::Adjoint {
         grad.into_iter().map(T::adjoint_of).collect()

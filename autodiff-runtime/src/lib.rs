@@ -131,11 +131,28 @@ pub mod __private {
     pub trait NoTangentArg {}
     impl NoTangentArg for NoTangent {}
 
+    /// A record of the forward sweep: the first 8 entries live inline (no heap allocation for
+    /// short loops), longer ones spill to the heap.
+    pub type Tape<T> = smallvec::SmallVec<[T; 8]>;
+
+    /// An empty tape.
+    #[inline(always)]
+    pub fn tape<T>() -> Tape<T> {
+        smallvec::SmallVec::new()
+    }
+
     /// Reads the `k`-th value of a loop slot when walking it backwards.
     #[inline(always)]
-    pub fn back<'a, T>(slot: &'a [T], cursor: &mut usize) -> &'a T {
+    pub fn back<'a, T>(slot: &'a Tape<T>, cursor: &mut usize) -> &'a T {
         *cursor -= 1;
         &slot[*cursor]
+    }
+
+    /// Pops a control record when walking the control tape backwards.
+    #[inline(always)]
+    pub fn pop(tape: &Tape<usize>, cursor: &mut usize) -> usize {
+        *cursor -= 1;
+        tape[*cursor]
     }
 
     /// Reads a value saved at most once (the reverse sweep only reads it where it was written).
@@ -165,13 +182,6 @@ pub mod __private {
     /// Names lifetimes an `impl Trait` return type may capture (needed in edition 2021).
     pub trait Captures<T: ?Sized> {}
     impl<T: ?Sized, U: ?Sized> Captures<T> for U {}
-
-    /// Pops a control record when walking the control tape backwards.
-    #[inline(always)]
-    pub fn pop(tape: &[usize], cursor: &mut usize) -> usize {
-        *cursor -= 1;
-        tape[*cursor]
-    }
 
     /// The identity with its argument's type pinned to the scalar output of `_grad`.
     #[inline(always)]

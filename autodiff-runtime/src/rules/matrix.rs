@@ -185,7 +185,11 @@ where
         if stands_for_zero(&g, x) {
             return g;
         }
-        assert_eq!(g.shape(), x.shape(), "abs: the cotangent's shape differs from the input's");
+        assert_eq!(
+            g.shape(),
+            x.shape(),
+            "abs: the cotangent's shape differs from the input's"
+        );
         g.zip_map(x, |g, x| <T as AbsRule>::abs_d(g, &x))
     }
 }
