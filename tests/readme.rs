@@ -327,3 +327,62 @@ fn conventions_at_non_differentiable_points() {
         assert_eq!(steps_f_grad(x).1, 0.0, "x = {x}");
     }
 }
+
+// --- matrices and parameter structs --------------------------------------------------------
+
+#[derive(Differentiable, Clone)]
+struct Mlp {
+    w1: DMatrix<f64>,
+    b1: DMatrix<f64>,
+    w2: DMatrix<f64>,
+    b2: DMatrix<f64>,
+}
+
+impl Mlp {
+    #[differentiable]
+    fn call(&self, x: &DMatrix<f64>) -> DMatrix<f64> {
+        let h = ops::relu(&ops::add_row(&(x * &self.w1), &self.b1));
+        ops::add_row(&(&h * &self.w2), &self.b2)
+    }
+}
+
+/// Softmax cross-entropy; rows are samples, as TensorFlow's (batch, features).
+#[differentiable(wrt(model))]
+fn loss(model: &Mlp, x: &DMatrix<f64>, y: &DMatrix<f64>) -> f64 {
+    let logp = ops::log_softmax(&model.call(x));
+    -y.component_mul(&logp).sum() / x.nrows() as f64
+}
+
+fn seeded(r: usize, c: usize, seed: f64) -> DMatrix<f64> {
+    DMatrix::from_fn(r, c, |i, j| ((i * c + j) as f64 * 0.7 + seed).sin() * 0.5)
+}
+
+#[test]
+fn mlp_snippet_gradient_and_sgd_step() {
+    let mut model = Mlp {
+        w1: seeded(3, 4, 0.1),
+        b1: seeded(1, 4, 0.2),
+        w2: seeded(4, 2, 0.3),
+        b2: seeded(1, 2, 0.4),
+    };
+    let x = seeded(5, 3, 0.5);
+    let y = DMatrix::from_fn(5, 2, |i, j| if (i + j) % 2 == 0 { 1.0 } else { 0.0 });
+    let (l, grads) = loss_grad(&model, &x, &y);
+    close(l, loss(&model, &x, &y));
+    // Every entry of w1's gradient against a central difference.
+    let h = 1e-6;
+    for i in 0..3 {
+        for j in 0..4 {
+            let (mut up, mut dn) = (model.clone(), model.clone());
+            up.w1[(i, j)] += h;
+            dn.w1[(i, j)] -= h;
+            let fd = (loss(&up, &x, &y) - loss(&dn, &x, &y)) / (2.0 * h);
+            assert!(
+                (grads.w1[(i, j)] - fd).abs() <= 1e-6 * (1.0 + fd.abs()),
+                "w1[({i}, {j})]"
+            );
+        }
+    }
+    model.add_scaled(-0.1, &grads);
+    assert!(loss(&model, &x, &y) < l, "one SGD step lowers the loss");
+}
