@@ -333,6 +333,22 @@ fn doc_link(c: &Common, what: &str) -> TokenStream {
     quote! { #[doc = #text] }
 }
 
+/// The forward sweep (with its declarations), the start of the reverse sweep and the reverse
+/// sweep, differentiating the parameters `which`.
+fn reverse_sweep(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    which: &[usize],
+    hoisted: &TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let reads = param_reads(c, vars, which);
+    let code = RevGen::new(func, act, &reads, &c.rt).generate();
+    let fwd = forward_section(c, &code, hoisted);
+    (fwd, code.reverse_head, code.reverse)
+}
+
 fn gen_vjp(
     c: &Common,
     func: &Func,
@@ -342,10 +358,7 @@ fn gen_vjp(
     hoisted: &TokenStream,
 ) -> TokenStream {
     let rt = &c.rt;
-    let reads = param_reads(c, vars, wrt);
-    let code = RevGen::new(func, act, &reads, rt).generate();
-    let fwd = forward_section(c, &code, hoisted);
-    let (head, rev) = (&code.reverse_head, &code.reverse);
+    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted);
     let cot = naming::fixed("__cot");
     let seed = seed_ret(func, act, rt, quote! { #cot });
     let fin = finish(c, vars, act, wrt, func);
@@ -383,10 +396,7 @@ fn gen_grad(
     hoisted: &TokenStream,
 ) -> TokenStream {
     let rt = &c.rt;
-    let reads = param_reads(c, vars, wrt);
-    let code = RevGen::new(func, act, &reads, rt).generate();
-    let fwd = forward_section(c, &code, hoisted);
-    let (head, rev) = (&code.reverse_head, &code.reverse);
+    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted);
     let ret = naming::fixed("__ret");
     let seed = seed_ret(func, act, rt, quote! { #rt::seed(&#ret) });
     let fin = finish(c, vars, act, wrt, func);
@@ -530,10 +540,7 @@ fn gen_companion_vjp(
     boxed: bool,
 ) -> TokenStream {
     let rt = &c.rt;
-    let reads = param_reads(c, vars, diff);
-    let code = RevGen::new(func, act, &reads, rt).generate();
-    let fwd = forward_section(c, &code, hoisted);
-    let (head, rev) = (&code.reverse_head, &code.reverse);
+    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, diff, hoisted);
     let cot = naming::fixed("__cot");
     let seed = seed_ret(func, act, rt, quote! { #cot });
     let slots: Vec<TokenStream> = (0..c.sig.params.len())
