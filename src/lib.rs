@@ -160,7 +160,7 @@
 /// ```text
 /// fn f_vjp(a: f64) -> (f64, impl Fn(f64) -> f64) {
 ///     let __keep_a = a;
-///     let mut __ctl: Vec<usize> = Vec::new();          // control records
+///     let mut __ctl: Tape<usize> = tape();            // control records (8 inline, then heap)
 ///     let mut __ret;
 ///     '__body: {
 ///         let mut b = a * (2.0);
@@ -202,7 +202,9 @@
 ///
 /// Adjoints are `Option`s where `None` is an exact zero, so nothing is computed for values the
 /// output does not depend on. Values a rule reads later (an operand of `b * b`, a `sin`'s input)
-/// are saved where they are used: a local when that point runs once, a `Vec` inside loops.
+/// are saved where they are used: a local when that point runs once, a tape inside loops (a
+/// `let` value once per definition, not once per use); cheap values such as `x[i]` of a borrowed
+/// parameter are recomputed in the reverse sweep instead of saved.
 ///
 /// # Inside the function
 ///
