@@ -7,9 +7,39 @@
 //! `Copy` elements (see /work/notes/derive-findings.md), hence the allowed lint.
 #![allow(clippy::needless_range_loop)]
 
-use autodiff::check::{DEFAULT_ETA, Tolerance, approx_derivative, assert_gradient};
+use autodiff::check::{
+    DEFAULT_ETA, Tolerance, approx_derivative, assert_close, assert_gradient, assert_slices,
+};
+use autodiff::nalgebra::{Dim, Matrix, RawStorage};
 use autodiff::prelude::*;
 use autodiff::{Adjoint, ZeroLike};
+
+/// Between two computations of the same `f64` quantity.
+const TIGHT: Tolerance = Tolerance::new(1e-12, 1e-12);
+/// For real zeros and for values that are copied rather than computed.
+const EXACT: Tolerance = Tolerance::new(0.0, 0.0);
+
+/// Every parameter of `got` against `want`: the same count, each within `tol`.
+#[track_caller]
+fn assert_params<P: Parameters<f64>>(got: &P, want: &P, tol: Tolerance) {
+    assert_slices(&got.to_flat_vec(), &want.to_flat_vec(), tol);
+}
+
+/// The same shape and every entry within `tol`.
+#[track_caller]
+fn assert_matrix<R: Dim, C: Dim, S1, S2>(
+    got: &Matrix<f64, R, C, S1>,
+    want: &Matrix<f64, R, C, S2>,
+    tol: Tolerance,
+) where
+    S1: RawStorage<f64, R, C>,
+    S2: RawStorage<f64, R, C>,
+{
+    assert_eq!(got.shape(), want.shape(), "shapes differ");
+    let got: Vec<f64> = got.iter().copied().collect();
+    let want: Vec<f64> = want.iter().copied().collect();
+    assert_slices(&got, &want, tol);
+}
 
 /// Checks `grad` against central differences of `f` at `model`, parameter by parameter (the
 /// `Parameters` order is the fields' declaration order).
@@ -60,6 +90,15 @@ impl Poly {
     }
 }
 
+/// `Poly` field by field: the differentiated fields within `tol`, the `#[no_grad]` ones exactly
+/// (they are copied or defaulted, never computed).
+#[track_caller]
+fn assert_poly(got: &Poly, want: &Poly, tol: Tolerance) {
+    assert_params(got, want, tol);
+    assert_eq!(got.label, want.label);
+    assert_close(got.k, want.k, EXACT);
+}
+
 fn poly() -> Poly {
     Poly {
         a: 1.5,
@@ -75,7 +114,7 @@ fn self_gradient_is_the_struct_field_by_field() {
     let p = poly();
     let x = 1.3;
     let (v, g) = p.at_grad(x);
-    assert_eq!(v, p.value(x));
+    assert_close(v, p.value(x), TIGHT);
 
     // Each field against a central difference in that field alone.
     let fd_a = approx_derivative(|a| Poly { a, ..poly() }.value(x), p.a, DEFAULT_ETA);
@@ -90,7 +129,8 @@ fn self_gradient_is_the_struct_field_by_field() {
     assert!((g.b - 2.0 * p.b.cos() * x).abs() < 1e-12);
     assert!((g.c - 2.0 * p.c.exp()).abs() < 1e-12);
     // The `#[no_grad]` fields are the primal's.
-    assert_eq!((g.label.as_str(), g.k), ("p", 2.0));
+    assert_eq!(g.label, "p");
+    assert_close(g.k, 2.0, EXACT);
 
     check_model_grad(&p, &g, |m| m.value(x));
 }
@@ -100,8 +140,8 @@ fn self_and_argument_gradient_is_a_tuple() {
     let p = poly();
     let x = -0.6;
     let (v, (g, gx)) = p.value_grad(x);
-    assert_eq!(v, p.value(x));
-    assert_eq!(g, p.at_grad(x).1);
+    assert_close(v, p.value(x), TIGHT);
+    assert_poly(&g, &p.at_grad(x).1, TIGHT);
     let fd_x = approx_derivative(|x| p.value(x), x, DEFAULT_ETA);
     assert!(Tolerance::default().accepts(gx, fd_x), "{gx} vs {fd_x}");
 }
@@ -127,14 +167,10 @@ fn unused_fields_get_real_zeros() {
         used: 2.0,
         unused: 5.0,
     };
-    assert_eq!(
-        t.f_grad(3.0).1,
-        Two {
-            used: 3.0,
-            unused: 0.0
-        }
-    );
-    assert_eq!(t.g_grad(3.0).1, 2.0);
+    let g = t.f_grad(3.0).1;
+    assert_close(g.used, 3.0, TIGHT);
+    assert_close(g.unused, 0.0, EXACT);
+    assert_close(t.g_grad(3.0).1, 2.0, TIGHT);
 }
 
 #[test]
@@ -143,7 +179,7 @@ fn self_pullback_and_forward_mode() {
     let x = 0.8;
     let (_, g) = p.at_grad(x);
     let (v, pb) = p.at_vjp(x);
-    assert_eq!(v, p.value(x));
+    assert_close(v, p.value(x), TIGHT);
     let g2 = pb(2.0);
     assert!((g2.a - 2.0 * g.a).abs() < 1e-12 && (g2.c - 2.0 * g.c).abs() < 1e-12);
 
@@ -156,7 +192,7 @@ fn self_pullback_and_forward_mode() {
         ..p.zero_tangent()
     };
     let (v2, d) = p.at_jvp(x, dir.clone());
-    assert_eq!(v2, v);
+    assert_close(v2, v, TIGHT);
     let expected = g.a * dir.a + g.b * dir.b + g.c * dir.c;
     assert!((d - expected).abs() < 1e-12, "{d} vs {expected}");
 
@@ -178,8 +214,8 @@ fn by_value_tangent_ignores_no_grad_fields() {
     let p = poly();
     let x = 0.8;
     let (v, g) = by_value_grad(p.clone(), x);
-    assert_eq!(v, p.value(x));
-    assert_eq!(g, p.at_grad(x).1);
+    assert_close(v, p.value(x), TIGHT);
+    assert_poly(&g, &p.at_grad(x).1, TIGHT);
     let dir = Poly {
         a: 0.5,
         b: -1.0,
@@ -221,7 +257,7 @@ fn struct_reference_parameter() {
     let p = poly();
     let x = -0.4;
     let (v, (gp, gx)) = poly_at_grad(&p, x);
-    assert_eq!(v, poly_at(&p, x));
+    assert_close(v, poly_at(&p, x), TIGHT);
     check_model_grad(&p, &gp, |m| poly_at(m, x));
     let fd_x = approx_derivative(|x| poly_at(&p, x), x, DEFAULT_ETA);
     assert!(Tolerance::default().accepts(gx, fd_x));
@@ -243,31 +279,33 @@ fn trait_impls_field_by_field() {
         label: "p".into(),
         k: 2.0,
     };
-    assert_eq!(z, zero);
+    assert_poly(&z, &zero, EXACT);
     // Tangents and zeros carry `Default` in `#[no_grad]` fields (a constant has tangent zero).
     let blank = Poly {
         label: String::new(),
         k: 0.0,
         ..zero
     };
-    assert_eq!(p.zero_tangent(), blank);
-    assert_eq!(p.zero_like(), blank);
-    assert_eq!(
-        p.tangent_in(p.clone()),
-        Poly {
+    assert_poly(&p.zero_tangent(), &blank, EXACT);
+    assert_poly(&p.zero_like(), &blank, EXACT);
+    assert_poly(
+        &p.tangent_in(p.clone()),
+        &Poly {
             label: String::new(),
             k: 0.0,
             ..p.clone()
-        }
+        },
+        EXACT,
     );
-    assert_eq!(Poly::adjoint_of(p.clone()), p);
+    assert_poly(&Poly::adjoint_of(p.clone()), &p, EXACT);
 
     // `zero_adj` has `Default` in `#[no_grad]` fields; `add_adj` leaves them alone.
     let mut acc = Poly::zero_adj();
-    assert_eq!((acc.label.as_str(), acc.k), ("", 0.0));
+    assert_eq!(acc.label, "");
+    assert_close(acc.k, 0.0, EXACT);
     acc.add_adj(p.clone());
     acc.add_adj(p.clone());
-    assert_eq!((acc.a, acc.b, acc.c), (3.0, -1.4, 0.6));
+    assert_slices(&[acc.a, acc.b, acc.c], &[3.0, -1.4, 0.6], TIGHT);
     assert_eq!(acc.label, "");
 }
 
@@ -275,14 +313,14 @@ fn trait_impls_field_by_field() {
 fn parameters_skip_no_grad_fields_in_declaration_order() {
     let mut p = poly();
     assert_eq!(p.num_params(), 3);
-    assert_eq!(p.to_flat_vec(), [1.5, -0.7, 0.3]);
+    assert_slices(&p.to_flat_vec(), &[1.5, -0.7, 0.3], EXACT);
     p.copy_from_flat(&[1.0, 2.0, 3.0]);
-    assert_eq!((p.a, p.b, p.c), (1.0, 2.0, 3.0));
+    assert_slices(&[p.a, p.b, p.c], &[1.0, 2.0, 3.0], EXACT);
     p.scale(2.0);
-    assert_eq!(p.to_flat_vec(), [2.0, 4.0, 6.0]);
+    assert_slices(&p.to_flat_vec(), &[2.0, 4.0, 6.0], TIGHT);
     let q = p.clone();
     p.add_scaled(-0.5, &q);
-    assert_eq!(p.to_flat_vec(), [1.0, 2.0, 3.0]);
+    assert_slices(&p.to_flat_vec(), &[1.0, 2.0, 3.0], TIGHT);
     assert_eq!(p.label, "p");
     let mut seen = Vec::new();
     p.visit(&mut |s| seen.push(s.len()));
@@ -359,12 +397,12 @@ fn nested_structs_and_vec_fields() {
     let s = stack();
     let x = 0.6;
     let (v, g) = s.run_grad(x);
-    assert_eq!(v, s.run(x));
+    assert_close(v, s.run(x), TIGHT);
     assert_eq!(g.steps, 2);
     // The third weight is never read (steps = 2): its gradient is a real zero, and the `Vec`
     // gradient has the primal's length.
     assert_eq!(g.weights.len(), 3);
-    assert_eq!(g.weights[2], 0.0);
+    assert_close(g.weights[2], 0.0, EXACT);
     assert_eq!(s.num_params(), 7);
     check_model_grad(&s, &g, |m| m.run(x));
 
@@ -492,14 +530,15 @@ fn generic_nested_and_where_clauses() {
         pair: Pair { x: 0.5, y: 3.0 },
     };
     let (_, (g, gk)) = bank_energy_grad(&b, 2.0);
-    assert_eq!(
-        g,
-        Bank {
+    assert_params(
+        &g,
+        &Bank {
             scalars: vec![2.0, -4.0],
-            pair: Pair { x: 6.0, y: 1.0 }
-        }
+            pair: Pair { x: 6.0, y: 1.0 },
+        },
+        TIGHT,
     );
-    assert_eq!(gk, 1.5);
+    assert_close(gk, 1.5, TIGHT);
     check_model_grad(&b, &g, |m| bank_energy(m, 2.0));
 }
 
@@ -533,7 +572,7 @@ fn borrowed_no_grad_field() {
     };
     let y = [1.0, 2.5, 2.0];
     let (_, g) = f.sse_grad(&y);
-    assert_eq!(g.data, &data);
+    assert_slices(g.data, &data, EXACT);
     check_model_grad(&f, &g, |m| m.sse(&y));
 }
 
@@ -665,7 +704,7 @@ mod mlp {
         let m = model();
         let (x, y) = data();
         let (out, pb) = m.call_vjp(&x);
-        assert_eq!(out, m.call(&x));
+        assert_matrix(&out, &m.call(&x), TIGHT);
         // The cotangent of the loss with respect to the output: 2 (out - y) / n.
         let cot = (&out - &y) * (2.0 / y.nrows() as f64);
         let (gm, gx) = pb(cot);
@@ -730,22 +769,25 @@ mod mlp {
             v: DVector::from_element(3, 1.0),
         };
         let (_, g) = t.f_grad();
-        assert_eq!(g.used, DMatrix::from_element(2, 3, 1.0));
-        assert_eq!(g.unused, DMatrix::zeros(4, 1));
-        assert_eq!(g.v, DVector::zeros(3));
+        assert_matrix(&g.used, &DMatrix::from_element(2, 3, 1.0), TIGHT);
+        assert_matrix(&g.unused, &DMatrix::zeros(4, 1), EXACT);
+        assert_matrix(&g.v, &DVector::zeros(3), EXACT);
         let mut t2 = t.clone();
         t2.add_scaled(-1.0, &g);
-        assert_eq!(t2.used, DMatrix::zeros(2, 3));
-        assert_eq!(t2.unused, t.unused);
+        assert_matrix(&t2.used, &DMatrix::zeros(2, 3), TIGHT);
+        assert_matrix(&t2.unused, &t.unused, EXACT);
 
         // The generated impls directly: the symbolic zero is shapeless, finish_grad shapes it.
         let z = Two::zero_adj();
         assert_eq!(z.used.shape(), (0, 0));
-        assert_eq!(t.finish_grad(Some(z)), t.zero_like());
+        let (shaped, zero) = (t.finish_grad(Some(z)), t.zero_like());
+        assert_matrix(&shaped.used, &zero.used, EXACT);
+        assert_matrix(&shaped.unused, &zero.unused, EXACT);
+        assert_matrix(&shaped.v, &zero.v, EXACT);
         let mut acc = Two::zero_adj();
         acc.add_adj(g.clone());
         acc.add_adj(g.clone());
-        assert_eq!(acc.used, DMatrix::from_element(2, 3, 2.0));
+        assert_matrix(&acc.used, &DMatrix::from_element(2, 3, 2.0), TIGHT);
         assert_eq!(t.zero_tangent().unused.shape(), (4, 1));
     }
 

@@ -39,10 +39,10 @@ pub const DEFAULT_ETA: f64 = 1e-5;
 /// A step suited to a coordinate of magnitude `|x|`: `DEFAULT_ETA * max(1, |x|)`.
 ///
 /// ```
-/// use autodiff_runtime::check::{scaled_eta, DEFAULT_ETA};
+/// use autodiff_runtime::check::{assert_close, scaled_eta, Tolerance, DEFAULT_ETA};
 ///
-/// assert_eq!(scaled_eta(0.5), DEFAULT_ETA);
-/// assert_eq!(scaled_eta(-200.0), DEFAULT_ETA * 200.0);
+/// assert_close(scaled_eta(0.5), DEFAULT_ETA, Tolerance::tight());
+/// assert_close(scaled_eta(-200.0), DEFAULT_ETA * 200.0, Tolerance::tight());
 /// ```
 #[must_use]
 pub fn scaled_eta(x: f64) -> f64 {
@@ -143,10 +143,10 @@ pub fn numeric_jacobian(f: impl Fn(&[f64]) -> Vec<f64>, x: &[f64], eta: f64) -> 
 /// `w^T J`: the vector-Jacobian product a pullback computes, from a Jacobian in row-major form.
 ///
 /// ```
-/// use autodiff_runtime::check::vector_jacobian_product;
+/// use autodiff_runtime::check::{assert_slices, vector_jacobian_product, Tolerance};
 ///
 /// let j = vec![vec![3.0, 0.0], vec![5.0, 2.0]];
-/// assert_eq!(vector_jacobian_product(&j, &[1.0, 1.0]), vec![8.0, 2.0]);
+/// assert_slices(&vector_jacobian_product(&j, &[1.0, 1.0]), &[8.0, 2.0], Tolerance::tight());
 /// ```
 ///
 /// # Panics
@@ -195,7 +195,9 @@ pub fn directional_derivative(f: impl Fn(&[f64]) -> f64, x: &[f64], v: &[f64], e
 /// `sum(a[i] * b[i])`.
 ///
 /// ```
-/// assert_eq!(autodiff_runtime::check::dot(&[1.0, 2.0], &[3.0, 4.0]), 11.0);
+/// use autodiff_runtime::check::{assert_close, dot, Tolerance};
+///
+/// assert_close(dot(&[1.0, 2.0], &[3.0, 4.0]), 11.0, Tolerance::tight());
 /// ```
 ///
 /// # Panics
@@ -803,7 +805,10 @@ mod tests {
                 assert_eq!(index, Some(2));
                 assert_eq!(len, 3);
                 assert!((analytic - 0.0).abs() < 1e-300 && (numeric - 0.5).abs() < 1e-15);
-                assert_eq!(tolerance, tol);
+                // The error carries the tolerance it was checked with, unchanged.
+                let exact = Tolerance::new(0.0, 0.0);
+                assert_close(tolerance.abs, tol.abs, exact);
+                assert_close(tolerance.rel, tol.rel, exact);
             }
             other => panic!("unexpected {other:?}"),
         }

@@ -13,6 +13,7 @@
 //! in declaration order, skipping `#[no_grad]` ones).
 //!
 //! ```
+//! use autodiff::check::{Tolerance, assert_slices};
 //! use autodiff::prelude::*; // brings `Parameters` too
 //!
 //! #[derive(Differentiable, Clone, Debug, PartialEq)]
@@ -33,11 +34,11 @@
 //! let mut line = Line { slope: 0.0, offset: 0.0 };
 //! let before = line.loss(2.0, 5.0);
 //! let (_, grad) = line.loss_grad(2.0, 5.0); // a `Line` of partial derivatives
-//! assert_eq!(grad, Line { slope: -20.0, offset: -10.0 });
+//! assert_slices(&[grad.slope, grad.offset], &[-20.0, -10.0], Tolerance::tight());
 //! line.add_scaled(-0.01, &grad); // one SGD step
 //! assert!(line.loss(2.0, 5.0) < before);
 //! assert_eq!(line.num_params(), 2);
-//! assert_eq!(line.to_flat_vec(), vec![0.2, 0.1]);
+//! assert_slices(&line.to_flat_vec(), &[0.2, 0.1], Tolerance::tight());
 //! ```
 
 use core::ops::{Add, Mul};
@@ -61,6 +62,7 @@ use nalgebra::{DefaultAllocator, Dim, OMatrix, Scalar};
 /// of a clone).
 ///
 /// ```
+/// use autodiff_runtime::check::{Tolerance, assert_close, assert_slices};
 /// use autodiff_runtime::nalgebra::DMatrix;
 /// use autodiff_runtime::Parameters;
 ///
@@ -69,12 +71,13 @@ use nalgebra::{DefaultAllocator, Dim, OMatrix, Scalar};
 ///
 /// let g = vec![DMatrix::from_element(2, 2, 0.5), DMatrix::from_element(1, 3, 1.0)];
 /// w.add_scaled(-2.0, &g); // w -= 2·g
-/// assert_eq!(w.to_flat_vec(), vec![0.0; 7]);
+/// assert_slices(&w.to_flat_vec(), &[0.0; 7], Tolerance::tight());
 ///
 /// w.copy_from_flat(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]);
-/// assert_eq!(w[0], DMatrix::from_column_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]));
+/// assert_eq!(w[0].shape(), (2, 2));
+/// assert_slices(w[0].as_slice(), &[1.0, 2.0, 3.0, 4.0], Tolerance::tight());
 /// w.scale(10.0);
-/// assert_eq!(w[1][(0, 2)], 70.0);
+/// assert_close(w[1][(0, 2)], 70.0, Tolerance::tight());
 /// ```
 pub trait Parameters<T> {
     /// Calls `f` on each contiguous run of parameters, in order.
@@ -102,10 +105,11 @@ pub trait Parameters<T> {
     /// `self *= a`, every parameter.
     ///
     /// ```
+    /// use autodiff_runtime::check::{Tolerance, assert_slices};
     /// use autodiff_runtime::Parameters;
     /// let mut v = vec![1.0, -2.0];
     /// v.scale(3.0);
-    /// assert_eq!(v, [3.0, -6.0]);
+    /// assert_slices(&v, &[3.0, -6.0], Tolerance::tight());
     /// ```
     fn scale(&mut self, a: T)
     where
@@ -126,10 +130,11 @@ pub trait Parameters<T> {
     /// modified).
     ///
     /// ```
+    /// use autodiff_runtime::check::{Tolerance, assert_slices};
     /// use autodiff_runtime::Parameters;
     /// let mut w = [1.0, 2.0, 3.0];
     /// w.add_scaled(0.5, &[2.0, 2.0, 2.0]);
-    /// assert_eq!(w, [2.0, 3.0, 4.0]);
+    /// assert_slices(&w, &[2.0, 3.0, 4.0], Tolerance::tight());
     /// ```
     fn add_scaled(&mut self, a: T, other: &Self)
     where
@@ -156,8 +161,10 @@ pub trait Parameters<T> {
     /// The parameters, flattened in visit order.
     ///
     /// ```
+    /// use autodiff_runtime::check::{Tolerance, assert_slices};
     /// use autodiff_runtime::Parameters;
-    /// assert_eq!(vec![[1.0, 2.0], [3.0, 4.0]].to_flat_vec(), [1.0, 2.0, 3.0, 4.0]);
+    /// let flat = vec![[1.0, 2.0], [3.0, 4.0]].to_flat_vec();
+    /// assert_slices(&flat, &[1.0, 2.0, 3.0, 4.0], Tolerance::new(0.0, 0.0)); // copied, not computed
     /// ```
     fn to_flat_vec(&self) -> Vec<T>
     where
@@ -177,11 +184,12 @@ pub trait Parameters<T> {
     /// is modified).
     ///
     /// ```
+    /// use autodiff_runtime::check::{Tolerance, assert_slices};
     /// use autodiff_runtime::Parameters;
     /// let mut p = (vec![0.0; 2], 0.0);
     /// p.0.copy_from_flat(&[1.0, 2.0]);
     /// p.1.copy_from_flat(&[3.0]);
-    /// assert_eq!(p, (vec![1.0, 2.0], 3.0));
+    /// assert_slices(&p.to_flat_vec(), &[1.0, 2.0, 3.0], Tolerance::new(0.0, 0.0)); // copied
     /// ```
     fn copy_from_flat(&mut self, src: &[T])
     where
@@ -302,29 +310,35 @@ tuple_parameters!(
 #[cfg(test)]
 mod tests {
     use super::Parameters;
+    use crate::check::{Tolerance, assert_close, assert_slices};
     use nalgebra::{DMatrix, DVector, SMatrix};
+
+    /// For values that are copied rather than computed.
+    const EXACT: Tolerance = Tolerance::new(0.0, 0.0);
+    /// For values computed in `f64`.
+    const TIGHT: Tolerance = Tolerance::new(1e-12, 1e-12);
 
     #[test]
     fn scalars_are_one_parameter() {
         let mut x = 2.0f64;
         assert_eq!(x.num_params(), 1);
         x.add_scaled(3.0, &1.5);
-        assert_eq!(x, 6.5);
+        assert_close(x, 6.5, TIGHT);
         x.scale(2.0);
-        assert_eq!(x, 13.0);
-        assert_eq!(x.to_flat_vec(), [13.0]);
+        assert_close(x, 13.0, TIGHT);
+        assert_slices(&x.to_flat_vec(), &[13.0], TIGHT);
         let mut y = 1.0f32;
         y.copy_from_flat(&[4.0]);
-        assert_eq!(y, 4.0);
+        assert_close(f64::from(y), 4.0, EXACT);
     }
 
     #[test]
     fn matrices_are_column_major() {
         let m = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
-        assert_eq!(m.to_flat_vec(), [1.0, 4.0, 2.0, 5.0, 3.0, 6.0]);
+        assert_slices(&m.to_flat_vec(), &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0], EXACT);
         let mut s = SMatrix::<f32, 2, 2>::zeros();
         s.copy_from_flat(&[1.0, 2.0, 3.0, 4.0]);
-        assert_eq!(s[(0, 1)], 3.0);
+        assert_close(f64::from(s[(0, 1)]), 3.0, EXACT);
         let v = DVector::from_element(4, 1.0);
         assert_eq!(v.num_params(), 4);
         assert_eq!(DMatrix::<f64>::zeros(0, 3).num_params(), 0);
@@ -339,7 +353,7 @@ mod tests {
         let mut c = a.clone();
         c.copy_from_flat(&flat);
         a.add_scaled(2.0, &c);
-        assert_eq!(a.to_flat_vec(), [3.0, 5.0, 7.0]);
+        assert_slices(&a.to_flat_vec(), &[3.0, 5.0, 7.0], TIGHT);
     }
 
     #[test]
@@ -367,7 +381,7 @@ mod tests {
         let rows: Vec<[f64; 2]> = a.to_vec();
         assert_eq!(rows.len(), 2);
         a.copy_from_slice(&[[0.0; 2]; 2]);
-        assert_eq!(a.to_flat_vec(), [0.0; 4]);
+        assert_slices(&a.to_flat_vec(), &[0.0; 4], EXACT);
     }
 
     #[test]
@@ -375,8 +389,9 @@ mod tests {
         let mut w = vec![[1.0, 2.0], [3.0, 4.0]];
         let mut seen = Vec::new();
         w.visit(&mut |s| seen.extend_from_slice(s));
-        assert_eq!(seen, [1.0, 2.0, 3.0, 4.0]);
+        assert_slices(&seen, &[1.0, 2.0, 3.0, 4.0], EXACT);
         w.visit_mut(&mut |s| s[0] = 0.0);
-        assert_eq!(w, [[0.0, 0.0], [0.0, 0.0]]);
+        assert_eq!(w.len(), 2);
+        assert_slices(&w.to_flat_vec(), &[0.0; 4], EXACT);
     }
 }

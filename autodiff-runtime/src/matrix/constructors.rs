@@ -479,7 +479,8 @@ dvector_constructors!(OMatrix<T, Dyn, U1>, OMatrix<T, U1, Dyn>);
 ///
 /// let (y, g) = det_like_grad(&[1.0, 2.0, 3.0, 4.0]);
 /// assert!((y + 2.0).abs() < 1e-12);
-/// assert_eq!(g, vec![4.0, -3.0, -2.0, 1.0]); // row-major, like the slice
+/// // row-major, like the slice
+/// autodiff::check::assert_slices(&g, &[4.0, -3.0, -2.0, 1.0], autodiff::check::Tolerance::tight());
 /// ```
 #[allow(clippy::type_complexity)] // `(value, impl Fn(cotangent) -> slots)`, spelled out
 pub trait SMatrixConstructors: Sized {

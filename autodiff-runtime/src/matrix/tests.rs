@@ -13,11 +13,37 @@ use nalgebra::{
 use super::{DMatrixConstructors, DVectorConstructors, MatrixMethods, SMatrixConstructors};
 use crate::__private::{NoGrad, NoTangent, Tg};
 use crate::adjoint::{Adjoint, ZeroLike};
+use crate::check::{Tolerance, assert_close, assert_slices};
 use crate::differentiable::Differentiable;
 use crate::rules::{DivRule, MulRule};
 use crate::shape::{IndexShape, ShapeAdjoint};
 
 const H: f64 = 1e-6;
+
+/// For conventions, real zeros and values that are copied or routed rather than computed.
+const EXACT: Tolerance = Tolerance::new(0.0, 0.0);
+/// Between two computations of the same `f64` quantity.
+const TIGHT: Tolerance = Tolerance::new(1e-12, 1e-12);
+
+/// The same shape and every entry within `tol`.
+#[track_caller]
+fn assert_matrix<R: Dim, C: Dim>(
+    got: &OMatrix<f64, R, C>,
+    want: &OMatrix<f64, R, C>,
+    tol: Tolerance,
+) where
+    DefaultAllocator: Allocator<R, C>,
+{
+    assert_eq!(got.shape(), want.shape(), "shapes differ");
+    assert_slices(got.as_slice(), want.as_slice(), tol);
+}
+
+/// `f32` values within `1e-6` (absolute and relative) of what they should be.
+#[track_caller]
+fn assert_slices_f32(got: &[f32], want: &[f32]) {
+    let widen = |v: &[f32]| -> Vec<f64> { v.iter().map(|&x| f64::from(x)).collect() };
+    assert_slices(&widen(got), &widen(want), Tolerance::new(1e-6, 1e-6));
+}
 
 /// `|a - b| <= 1e-6 (1 + max(|a|, |b|))`: central differences with `h = 1e-6` are good to about
 /// 1e-9 relative here, the rules themselves to rounding.
@@ -388,19 +414,25 @@ fn rules_read_an_empty_cotangent_as_zero() {
     let da = <DMatrix<f64> as MulRule<DMatrix<f64>>>::d_lhs(z.clone(), &a, &b);
     let db = <DMatrix<f64> as MulRule<DMatrix<f64>>>::d_rhs(z.clone(), &a, &b);
     assert!(da.is_empty() && db.is_empty());
-    assert_eq!(
+    assert_close(
         <f64 as MulRule<DMatrix<f64>>>::d_lhs(z.clone(), &2.0, &a),
-        0.0
+        0.0,
+        EXACT,
     );
-    assert_eq!(
+    assert_close(
         <DMatrix<f64> as MulRule<f64>>::d_rhs(z.clone(), &a, &2.0),
-        0.0
+        0.0,
+        EXACT,
     );
-    assert_eq!(<DMatrix<f64> as DivRule<f64>>::d_rhs(z, &a, &2.0), 0.0);
+    assert_close(
+        <DMatrix<f64> as DivRule<f64>>::d_rhs(z, &a, &2.0),
+        0.0,
+        EXACT,
+    );
     // An empty tangent stands for zero too (forward mode never makes one, but be safe).
     let t = <DMatrix<f64> as MulRule<DMatrix<f64>>>::t_lhs(DMatrix::zero_adj(), &a, &b);
     assert_eq!(t.shape(), (2, 4));
-    assert!(t.iter().all(|x| *x == 0.0));
+    assert_matrix(&t, &DMatrix::zeros(2, 4), EXACT);
 }
 
 // ----- methods -------------------------------------------------------------------------------
@@ -668,34 +700,36 @@ fn componentwise_and_dot_all_shapes() {
 fn max_and_min_ties_go_to_the_first_element() {
     let m = DMatrix::from_row_slice(2, 2, &[3.0, 1.0, 3.0, 1.0]); // column-major: 3, 3, 1, 1
     let (y, pb) = m.__differentiable_max();
-    assert_eq!(y, 3.0);
+    assert_close(y, 3.0, EXACT);
     let g = pb(1.0).0.expect("a gradient");
-    assert_eq!(g.as_slice(), &[1.0, 0.0, 0.0, 0.0]);
+    assert_slices(g.as_slice(), &[1.0, 0.0, 0.0, 0.0], EXACT);
     let (y, pb) = m.__differentiable_min();
-    assert_eq!(y, 1.0);
-    assert_eq!(
+    assert_close(y, 1.0, EXACT);
+    assert_slices(
         pb(2.0).0.expect("a gradient").as_slice(),
-        &[0.0, 0.0, 2.0, 0.0]
+        &[0.0, 0.0, 2.0, 0.0],
+        EXACT,
     );
     let t = DMatrix::from_column_slice(2, 2, &[10.0, 20.0, 30.0, 40.0]);
-    assert_eq!(m.__differentiable_tangent_max(Tg(t.clone())).1, 10.0);
-    assert_eq!(m.__differentiable_tangent_min(Tg(t)).1, 30.0);
+    assert_close(m.__differentiable_tangent_max(Tg(t.clone())).1, 10.0, EXACT);
+    assert_close(m.__differentiable_tangent_min(Tg(t)).1, 30.0, EXACT);
 }
 
 #[test]
 fn norm_at_zero_has_zero_gradient_and_empty_reductions_have_none() {
     let z = DMatrix::<f64>::zeros(2, 2);
     let (y, pb) = z.__differentiable_norm();
-    assert_eq!(y, 0.0);
+    assert_close(y, 0.0, EXACT);
     assert!(pb(1.0).0.is_none());
-    assert_eq!(
+    assert_close(
         z.__differentiable_tangent_norm(Tg(DMatrix::from_element(2, 2, 1.0)))
             .1,
-        0.0
+        0.0,
+        EXACT,
     );
     let e = DMatrix::<f64>::zeros(0, 3);
     let (y, pb) = e.__differentiable_mean();
-    assert_eq!(y, 0.0);
+    assert_close(y, 0.0, EXACT);
     assert!(pb(1.0).0.is_none());
     let (_, pb) = e.__differentiable_max();
     assert!(pb(1.0).0.is_none());
@@ -746,7 +780,7 @@ fn constant_operands_get_zero_tangents() {
     let (_, t) = a.__differentiable_tangent_dot(&b, NoTangent, Tg(ta));
     assert!((t - a.sum()).abs() < 1e-15);
     let (_, t) = a.__differentiable_tangent_sum(NoTangent);
-    assert_eq!(t, 0.0);
+    assert_close(t, 0.0, EXACT);
 }
 
 // ----- constructors --------------------------------------------------------------------------
@@ -841,9 +875,11 @@ fn dmatrix_constructors() {
 fn row_slice_gradient_is_in_row_major_order() {
     let (_, pb) = DMatrix::<f64>::__differentiable_from_row_slice(2, 3, &[0.0; 6]);
     let g = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
-    assert_eq!(pb(g.clone()).2, Some(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]));
+    let routed = pb(g.clone()).2.expect("a slice gradient");
+    assert_slices(&routed, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], EXACT);
     let (_, pb) = DMatrix::<f64>::__differentiable_from_column_slice(2, 3, &[0.0; 6]);
-    assert_eq!(pb(g).2, Some(vec![1.0, 4.0, 2.0, 5.0, 3.0, 6.0]));
+    let routed = pb(g).2.expect("a slice gradient");
+    assert_slices(&routed, &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0], EXACT);
 }
 
 #[test]
@@ -858,19 +894,22 @@ fn slice_arguments_may_be_vecs_arrays_or_slices() {
         NoTangent,
         Tg([1.0, 0.0, 0.0, 0.0]),
     );
-    assert_eq!(y, DMatrix::from_row_slice(2, 2, &arr));
-    assert_eq!(t[(0, 0)], 1.0);
+    assert_matrix(&y, &DMatrix::from_row_slice(2, 2, &arr), EXACT);
+    assert_close(t[(0, 0)], 1.0, EXACT);
     let slice: &[f64] = &arr;
     let (_, t) =
         DVector::__differentiable_tangent_from_column_slice(slice, Tg(vec![0.0, 1.0, 0.0, 0.0]));
-    assert_eq!(t[1], 1.0);
+    assert_close(t[1], 1.0, EXACT);
     let (_, t) = SMatrix::<f64, 2, 2>::__differentiable_tangent_from_row_slice(slice, NoTangent);
-    assert_eq!(t, Matrix2::zeros());
+    assert_matrix(&t, &Matrix2::zeros(), EXACT);
     let v = arr.to_vec();
     let (_, pb) = RowDVector::__differentiable_from_row_slice(&v);
-    assert_eq!(pb(RowDVector::from_element(4, 2.0)).0, Some(vec![2.0; 4]));
+    let routed = pb(RowDVector::from_element(4, 2.0))
+        .0
+        .expect("a slice gradient");
+    assert_slices(&routed, &[2.0; 4], EXACT);
     let (_, pb) = DVector::__differentiable_from_row_slice(&arr);
-    assert_eq!(pb(DVector::zero_adj()).0, None);
+    assert!(pb(DVector::zero_adj()).0.is_none());
 }
 
 #[test]
@@ -1006,7 +1045,7 @@ fn symbolic_zeros_have_zero_dynamic_dimensions() {
     assert_eq!(DVector::<f64>::zero_adj().shape(), (0, 1));
     assert_eq!(RowDVector::<f32>::zero_adj().shape(), (1, 0));
     let s = Matrix2x3::<f64>::zero_adj();
-    assert_eq!(s, Matrix2x3::zeros());
+    assert_matrix(&s, &Matrix2x3::zeros(), EXACT);
 }
 
 #[test]
@@ -1014,35 +1053,37 @@ fn add_adj_treats_an_empty_side_as_zero() {
     let x = DMatrix::from_element(2, 2, 1.5);
     let mut a = DMatrix::<f64>::zero_adj();
     a.add_adj(x.clone());
-    assert_eq!(a, x);
+    assert_matrix(&a, &x, EXACT);
     a.add_adj(DMatrix::zero_adj());
-    assert_eq!(a, x);
+    assert_matrix(&a, &x, EXACT);
     a.add_adj(x.clone());
-    assert_eq!(a, DMatrix::from_element(2, 2, 3.0));
+    assert_matrix(&a, &DMatrix::from_element(2, 2, 3.0), TIGHT);
     let mut s = Matrix2::new(1.0, 2.0, 3.0, 4.0);
     s.add_adj(Matrix2::zero_adj());
-    assert_eq!(s, Matrix2::new(1.0, 2.0, 3.0, 4.0));
+    assert_matrix(&s, &Matrix2::new(1.0, 2.0, 3.0, 4.0), EXACT);
 }
 
 #[test]
 fn finish_grad_materialises_zeros_of_the_parameter_shape() {
     let p = DMatrix::from_element(3, 2, 7.0);
-    assert_eq!(p.finish_grad(None), DMatrix::zeros(3, 2));
-    assert_eq!(
-        p.finish_grad(Some(DMatrix::zero_adj())),
-        DMatrix::zeros(3, 2)
+    assert_matrix(&p.finish_grad(None), &DMatrix::zeros(3, 2), EXACT);
+    assert_matrix(
+        &p.finish_grad(Some(DMatrix::zero_adj())),
+        &DMatrix::zeros(3, 2),
+        EXACT,
     );
     let g = DMatrix::from_element(3, 2, 0.25);
-    assert_eq!(p.finish_grad(Some(g.clone())), g);
-    assert_eq!(
-        <&DMatrix<f64> as Differentiable>::finish_grad(&&p, None),
-        DMatrix::zeros(3, 2)
+    assert_matrix(&p.finish_grad(Some(g.clone())), &g, EXACT);
+    assert_matrix(
+        &<&DMatrix<f64> as Differentiable>::finish_grad(&&p, None),
+        &DMatrix::zeros(3, 2),
+        EXACT,
     );
     let v = DVector::from_element(4, 1.0);
     assert_eq!(v.finish_grad(Some(DVector::zero_adj())).len(), 4);
-    assert_eq!(v.zero_tangent(), DVector::zeros(4));
-    assert_eq!(v.zero_like(), DVector::zeros(4));
-    assert_eq!(DMatrix::<f64>::adjoint_of(g.clone()), g);
+    assert_matrix(&v.zero_tangent(), &DVector::zeros(4), EXACT);
+    assert_matrix(&v.zero_like(), &DVector::zeros(4), EXACT);
+    assert_matrix(&DMatrix::<f64>::adjoint_of(g.clone()), &g, EXACT);
 }
 
 #[test]
@@ -1062,29 +1103,44 @@ fn element_adjoints_route_by_pair_and_column_major_index() {
     ShapeAdjoint::add_at(sh, &mut slot, (1, 2), 1.0);
     let d = slot.clone().expect("materialised");
     assert_eq!(d.shape(), (2, 3));
-    assert_eq!(d[(1, 2)], 3.0);
-    assert_eq!(d[(1, 0)], 3.0);
-    assert_eq!(d.sum(), 6.0);
-    assert_eq!(ShapeAdjoint::take_at(sh, &mut slot, (1, 2)), Some(3.0));
-    assert_eq!(ShapeAdjoint::take_at(sh, &mut slot, 1usize), Some(3.0));
-    assert_eq!(slot.as_ref().map(|d| d.sum()), Some(0.0));
+    assert_close(d[(1, 2)], 3.0, TIGHT);
+    assert_close(d[(1, 0)], 3.0, EXACT);
+    assert_close(d.sum(), 6.0, TIGHT);
+    let taken = ShapeAdjoint::take_at(sh, &mut slot, (1, 2)).expect("an entry");
+    assert_close(taken, 3.0, TIGHT);
+    let taken = ShapeAdjoint::take_at(sh, &mut slot, 1usize).expect("an entry");
+    assert_close(taken, 3.0, EXACT);
+    // Taking leaves real zeros behind.
+    assert_matrix(
+        slot.as_ref().expect("still materialised"),
+        &DMatrix::zeros(2, 3),
+        EXACT,
+    );
     // A symbolic zero or no adjoint at all.
     let mut empty = Some(DMatrix::<f64>::zero_adj());
-    assert_eq!(ShapeAdjoint::take_at(sh, &mut empty, (0, 0)), None);
+    assert!(ShapeAdjoint::take_at(sh, &mut empty, (0, 0)).is_none());
     ShapeAdjoint::add_at(sh, &mut empty, (0, 1), 1.0);
-    assert_eq!(empty.expect("materialised")[(0, 1)], 1.0);
+    assert_close(empty.expect("materialised")[(0, 1)], 1.0, EXACT);
     let mut none: Option<DMatrix<f64>> = None;
-    assert_eq!(ShapeAdjoint::<usize>::take_at(sh, &mut none, 0), None);
+    assert!(ShapeAdjoint::<usize>::take_at(sh, &mut none, 0).is_none());
     // Vectors, and the shape of a reference.
     let v = DVector::from_element(3, 1.0);
     let vs = IndexShape::index_shape(&&v);
     let mut slot = None;
     ShapeAdjoint::add_at(vs, &mut slot, 2usize, 4.0);
-    assert_eq!(slot, Some(DVector::from_column_slice(&[0.0, 0.0, 4.0])));
+    assert_matrix(
+        slot.as_ref().expect("materialised"),
+        &DVector::from_column_slice(&[0.0, 0.0, 4.0]),
+        EXACT,
+    );
     let s = Matrix2::new(1.0, 2.0, 3.0, 4.0);
     let mut slot = None;
     ShapeAdjoint::add_at(s.index_shape(), &mut slot, (0, 1), 1.0);
-    assert_eq!(slot, Some(Matrix2::new(0.0, 1.0, 0.0, 0.0)));
+    assert_matrix(
+        slot.as_ref().expect("materialised"),
+        &Matrix2::new(0.0, 1.0, 0.0, 0.0),
+        EXACT,
+    );
 }
 
 // ----- shape errors panic in the forward sweep, with nalgebra's message ----------------------
@@ -1172,15 +1228,16 @@ fn f32_smoke() {
     assert!((s - a.norm_squared()).abs() < 1e-4);
     let (v, pb) = DVector::<f32>::__differentiable_from_element(3, 2.0);
     assert_eq!(v.len(), 3);
-    assert_eq!(pb(DVector::from_element(3, 1.0)).1, Some(3.0));
+    let sum = pb(DVector::from_element(3, 1.0)).1.expect("a gradient");
+    assert_slices_f32(&[sum], &[3.0]);
     let (_, pb) = SMatrix::<f32, 2, 2>::__differentiable_from_row_slice(&[1.0, 2.0, 3.0, 4.0]);
-    assert_eq!(
-        pb(Matrix2::new(1.0, 2.0, 3.0, 4.0)).0,
-        Some(vec![1.0, 2.0, 3.0, 4.0])
-    );
+    let routed = pb(Matrix2::new(1.0, 2.0, 3.0, 4.0))
+        .0
+        .expect("a slice gradient");
+    assert_slices_f32(&routed, &[1.0, 2.0, 3.0, 4.0]);
     let (y, pb) = a.__differentiable_max();
-    assert_eq!(y, 3.0);
-    assert_eq!(pb(1.0).0.expect("gradient")[(1, 0)], 1.0);
+    assert_slices_f32(&[y], &[3.0]);
+    assert_slices_f32(&[pb(1.0).0.expect("gradient")[(1, 0)]], &[1.0]);
     let q = <DMatrix<f32> as DivRule<f32>>::d_lhs(g.clone(), &g, &4.0);
     assert!((q[(0, 0)] - 0.25).abs() < 1e-7);
 }

@@ -9,6 +9,7 @@ use nalgebra::allocator::Allocator;
 use nalgebra::{DMatrix, DefaultAllocator, Dim, OMatrix};
 
 use crate::check::numeric_jacobian;
+pub(super) use crate::check::{Tolerance, assert_close, assert_slices};
 
 /// The shapes every op is checked on: 1×1, a row, a column, square and non-square.
 pub(super) const SHAPES: [(usize, usize); 6] = [(1, 1), (1, 4), (4, 1), (3, 3), (2, 5), (4, 3)];
@@ -63,6 +64,17 @@ where
         let (r, c) = self.shape_generic();
         OMatrix::from_column_slice_generic(r, c, data)
     }
+}
+
+/// For conventions and real zeros, where the exact value is the point.
+pub(super) const EXACT: Tolerance = Tolerance::new(0.0, 0.0);
+/// Between two computations of the same `f64` quantity.
+pub(super) const TIGHT: Tolerance = Tolerance::new(1e-12, 1e-12);
+
+/// `f32` values against what they should be, within `1e-6` (absolute and relative).
+#[track_caller]
+pub(super) fn assert_close_f32(got: f32, want: f32) {
+    assert_close(f64::from(got), f64::from(want), Tolerance::new(1e-6, 1e-6));
 }
 
 /// `|a - b| <= 1e-6 (1 + max(|a|, |b|))`.

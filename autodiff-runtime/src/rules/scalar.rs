@@ -452,14 +452,17 @@ mod tests {
 
     #[test]
     fn conventions_at_kinks() {
-        assert_eq!(abs_d0(1.0_f64, &0.0), 0.0);
-        assert_eq!(max_d0(1.0_f64, &2.0, &2.0), 1.0);
-        assert_eq!(max_d1(1.0_f64, &2.0, &2.0), 0.0);
-        assert_eq!(min_d0(1.0_f64, &2.0, &2.0), 1.0);
-        assert_eq!(powi_d0(1.0_f64, &0.0, &0), 0.0);
-        assert_eq!(powf_d1(1.0_f64, &0.0, &0.0), 0.0);
+        // The conventions are exact values, so the tolerance is zero.
+        use crate::check::{Tolerance, assert_close};
+        const EXACT: Tolerance = Tolerance::new(0.0, 0.0);
+        assert_close(abs_d0(1.0_f64, &0.0), 0.0, EXACT);
+        assert_close(max_d0(1.0_f64, &2.0, &2.0), 1.0, EXACT);
+        assert_close(max_d1(1.0_f64, &2.0, &2.0), 0.0, EXACT);
+        assert_close(min_d0(1.0_f64, &2.0, &2.0), 1.0, EXACT);
+        assert_close(powi_d0(1.0_f64, &0.0, &0), 0.0, EXACT);
+        assert_close(powf_d1(1.0_f64, &0.0, &0.0), 0.0, EXACT);
         assert!(sqrt_d0(1.0_f64, &0.0).is_infinite());
         assert!(ln_d0(1.0_f64, &0.0).is_infinite());
-        assert_eq!(clamp_d0(1.0_f64, &1.0, &1.0, &2.0), 1.0);
+        assert_close(clamp_d0(1.0_f64, &1.0, &1.0, &2.0), 1.0, EXACT);
     }
 }
