@@ -158,14 +158,14 @@ pub fn lower_fn(
     };
     let mut ids = Vec::new();
     for p in params {
-        let v = lw.new_var(p.ident.clone(), true);
+        let v = lw.new_var(p.ident.clone());
         lw.bind(&p.ident.to_string(), v);
         if p.is_ref {
             lw.ref_vars.insert(v);
         }
         ids.push(v);
     }
-    lw.ret = lw.new_var(naming::fixed("__ret"), false);
+    lw.ret = lw.new_var(naming::fixed("__ret"));
     let ret = lw.ret;
     let (block, _) = lw.lower_block(&body.stmts, Some(ret))?;
     let mut func = Func {
@@ -180,8 +180,7 @@ pub fn lower_fn(
 }
 
 impl Lowerer {
-    fn new_var(&mut self, ident: proc_macro2::Ident, is_param: bool) -> VarId {
-        let _ = is_param;
+    fn new_var(&mut self, ident: proc_macro2::Ident) -> VarId {
         self.vars.push(Var {
             ident,
             reassigned: false,
@@ -193,7 +192,7 @@ impl Lowerer {
 
     fn temp(&mut self) -> VarId {
         self.ntemps += 1;
-        self.new_var(naming::temp(self.ntemps), false)
+        self.new_var(naming::temp(self.ntemps))
     }
 
     fn bind(&mut self, name: &str, v: VarId) {
@@ -325,7 +324,7 @@ impl Lowerer {
                     Some(e) => Some(self.lower_rhs(e, out)?),
                     None => None,
                 };
-                let v = self.new_var(pi.ident.clone(), false);
+                let v = self.new_var(pi.ident.clone());
                 self.bind(&pi.ident.to_string(), v);
                 out.push(Stmt::Let {
                     var: v,
@@ -411,7 +410,7 @@ impl Lowerer {
     ) -> R<()> {
         match pat {
             Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
-                let v = self.new_var(pi.ident.clone(), false);
+                let v = self.new_var(pi.ident.clone());
                 self.bind(&pi.ident.to_string(), v);
                 out.push(Stmt::Let {
                     var: v,
@@ -474,7 +473,7 @@ impl Lowerer {
             if s.chars().next().is_some_and(|c| c.is_uppercase()) {
                 continue;
             }
-            let v = self.new_var(n.clone(), false);
+            let v = self.new_var(n.clone());
             self.bind(&s, v);
             ids.push(v);
         }
@@ -716,18 +715,11 @@ impl Lowerer {
     fn lower_rhs(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Rhs> {
         match e {
             Expr::Lit(_) => Ok(Rhs::Copy(Atom::Const(e.to_token_stream()))),
-            Expr::Path(p) => {
-                if let Some(v) = self.var_of(e) {
-                    Ok(Rhs::Copy(Atom::Var(v)))
-                } else if p.path.segments.len() == 1
-                    && p.qself.is_none()
-                    && is_lowercase_ident(&p.path)
-                {
-                    // An unknown lowercase name: a function item used as a value, or a typo. Keep
-                    // it as written; rustc reports unknown names better than we can.
-                    Ok(Rhs::Copy(Atom::Const(e.to_token_stream())))
-                } else {
-                    Ok(Rhs::Copy(Atom::Const(e.to_token_stream())))
+            Expr::Path(_) => {
+                // Not a local: a const, a static, a unit value, or a name rustc will report.
+                match self.var_of(e) {
+                    Some(v) => Ok(Rhs::Copy(Atom::Var(v))),
+                    None => Ok(Rhs::Copy(Atom::Const(e.to_token_stream()))),
                 }
             }
             Expr::Paren(p) => self.lower_rhs(&p.expr, out),
@@ -984,12 +976,7 @@ impl Lowerer {
 
     fn opaque(&mut self, e: &Expr) -> R<Rhs> {
         check_supported(e)?;
-        Ok(Rhs::Opaque(self.rename_opaque(e)))
-    }
-
-    /// Opaque code is emitted as written (user names are kept in the forward sweep).
-    fn rename_opaque(&self, e: &Expr) -> TokenStream {
-        e.to_token_stream()
+        Ok(Rhs::Opaque(e.to_token_stream()))
     }
 
     fn loop_target(&self, label: Option<&syn::Lifetime>, span: Span) -> R<(LoopId, Option<VarId>)> {
@@ -1370,7 +1357,6 @@ impl Lowerer {
     /// gradients land in the right place), or over any iterator of constants (ranges).
     fn lower_for(&mut self, f: &syn::ExprForLoop, out: &mut Vec<Stmt>) -> R<()> {
         let label = f.label.as_ref().map(|l| l.name.clone());
-        let span = f.for_token.span();
         // Recognise container iteration: `v`, `&v`, `v.iter()`, `v.iter().enumerate()`,
         // `v.iter().zip(w.iter())` with `v`, `w` variables.
         let mut hoisted = Vec::new();
@@ -1422,7 +1408,6 @@ impl Lowerer {
             arms: vec![body, brk],
             diverges: vec![body_div, true],
         }];
-        let _ = span;
         out.push(Stmt::Loop {
             id,
             body: Block { stmts },
@@ -1732,15 +1717,6 @@ pub fn peel(e: &Expr) -> &Expr {
         Expr::Reference(r) if r.mutability.is_none() => peel(&r.expr),
         _ => e,
     }
-}
-
-fn is_lowercase_ident(p: &syn::Path) -> bool {
-    p.get_ident().is_some_and(|i| {
-        i.to_string()
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_lowercase())
-    })
 }
 
 fn arith_op(op: &SynBinOp) -> Option<BinOp> {

@@ -230,7 +230,6 @@ impl<'a> RevGen<'a> {
                 }
             }
         }
-        let _ = rt;
         RevCode {
             decls,
             forward,

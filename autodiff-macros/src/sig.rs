@@ -185,9 +185,9 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
             }
             FnArg::Typed(pt) => {
                 let no_grad = take_no_grad(&mut pt.attrs);
-                let (ident, mutable) = match &*pt.pat {
+                let ident = match &*pt.pat {
                     Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
-                        (pi.ident.clone(), pi.mutability.is_some())
+                        pi.ident.clone()
                     }
                     other => {
                         return Err(syn::Error::new(
@@ -217,7 +217,6 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
                 let pat = &pt.pat;
                 let attrs = &pt.attrs;
                 inputs.push(quote! { #(#attrs)* #pat: #ty });
-                let _ = mutable;
                 params.push(Param {
                     ident,
                     ty,

@@ -148,15 +148,6 @@ pub fn index_take<E: Adjoint>(slot: &mut Option<Vec<E>>, i: usize) -> Option<E> 
     }
 }
 
-/// Reads the adjoint of element `i` (the reverse of `y[i] += e`).
-#[inline]
-pub fn index_get<E: Adjoint + Clone>(slot: &Option<Vec<E>>, i: usize) -> Option<E> {
-    match slot {
-        Some(v) if i < v.len() => Some(v[i].clone()),
-        _ => None,
-    }
-}
-
 /// Adds `g` to every one of the first `len` elements (the reverse of `v.iter().sum()`).
 #[inline]
 pub fn broadcast_add<E: Adjoint + Clone>(slot: &mut Option<Vec<E>>, len: usize, g: E) {
@@ -188,12 +179,6 @@ pub fn field_add<A: Adjoint, F: Adjoint>(
     g: F,
 ) {
     field(slot.get_or_insert_with(A::zero_adj)).add_adj(g);
-}
-
-/// Takes an adjoint out of its slot, or a symbolic zero (a callee's cotangent must be a value).
-#[inline(always)]
-pub fn take_or_zero<A: Adjoint>(slot: &mut Option<A>) -> A {
-    slot.take().unwrap_or_else(A::zero_adj)
 }
 
 /// A zero of the same shape as `v` (for tangents of values that start out constant).

@@ -157,9 +157,3 @@ impl<T: crate::real::Real> ScalarOutput for T {
         T::one()
     }
 }
-
-/// Ensures the tangent form is shaped like the value (used by containers of tangents).
-#[inline(always)]
-pub fn zero_tangent_of<T: Differentiable + ?Sized>(v: &T) -> T::Tangent {
-    v.zero_tangent()
-}

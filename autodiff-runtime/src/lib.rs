@@ -51,8 +51,7 @@ pub mod __private {
     //! What generated code calls. Not part of the public API.
     pub use crate::adjoint::{
         Adjoint, TupleField, ZeroLike, acc, acc_opt, broadcast_add, field_add, index_add,
-        index_get, index_take, split_elems, sum_adj, sum_of, take_or_zero, tuple_field_add,
-        zero_like,
+        index_take, split_elems, sum_adj, sum_of, tuple_field_add, zero_like,
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::params::Parameters;
