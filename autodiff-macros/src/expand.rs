@@ -73,12 +73,13 @@ impl Common {
         quote! { + #rt::Captures<(#(&#lts (),)*)> }
     }
 
-    /// `let __keep_x = x.clone();` for by-value parameters the reverse sweep reads.
-    fn keeps(&self) -> TokenStream {
+    /// `let __keep_x = x.clone();` for the by-value parameters `used` reads (the reverse sweep
+    /// and the gradient's finish); a reference parameter is read as it is.
+    fn keeps(&self, used: &TokenStream) -> TokenStream {
         self.sig
             .params
             .iter()
-            .filter(|p| !p.is_ref)
+            .filter(|p| !p.is_ref && mentions(used, &naming::keep(&p.ident)))
             .map(|p| {
                 let (k, i) = (naming::keep(&p.ident), &p.ident);
                 quote! { let #k = ::core::clone::Clone::clone(&#i); }
@@ -264,8 +265,12 @@ fn forward_section(
     c: &Common,
     code: &crate::reverse::RevCode,
     hoisted: &TokenStream,
+    finish: &TokenStream,
 ) -> TokenStream {
-    let keeps = c.keeps();
+    let mut used = finish.clone();
+    used.extend(code.reverse_head.clone());
+    used.extend(code.reverse.clone());
+    let keeps = c.keeps(&used);
     let decls = &code.decls;
     let fwd = &code.forward;
     let ret = naming::fixed("__ret");
@@ -342,10 +347,11 @@ fn reverse_sweep(
     act: &Activity,
     which: &[usize],
     hoisted: &TokenStream,
+    finish: &TokenStream,
 ) -> (TokenStream, TokenStream, TokenStream) {
     let reads = param_reads(c, vars, which);
     let code = RevGen::new(func, act, &reads, &c.rt).generate();
-    let fwd = forward_section(c, &code, hoisted);
+    let fwd = forward_section(c, &code, hoisted, finish);
     (fwd, code.reverse_head, code.reverse)
 }
 
@@ -358,10 +364,10 @@ fn gen_vjp(
     hoisted: &TokenStream,
 ) -> TokenStream {
     let rt = &c.rt;
-    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted);
+    let fin = finish(c, vars, act, wrt, func);
+    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted, &fin);
     let cot = naming::fixed("__cot");
     let seed = seed_ret(func, act, rt, quote! { #cot });
-    let fin = finish(c, vars, act, wrt, func);
     let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
     let name = naming::public(&c.name, "vjp");
     let g = grad_type(c, wrt);
@@ -396,10 +402,10 @@ fn gen_grad(
     hoisted: &TokenStream,
 ) -> TokenStream {
     let rt = &c.rt;
-    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted);
+    let fin = finish(c, vars, act, wrt, func);
+    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted, &fin);
     let ret = naming::fixed("__ret");
     let seed = seed_ret(func, act, rt, quote! { #rt::seed(&#ret) });
-    let fin = finish(c, vars, act, wrt, func);
     let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
     let name = naming::public(&c.name, "grad");
     let g = grad_type(c, wrt);
@@ -440,7 +446,6 @@ fn tangent_name(p: &Param) -> Ident {
 fn jvp_body(
     c: &Common,
     func: &Func,
-    vars: &[VarId],
     act: &Activity,
     init: TokenStream,
     hoisted: &TokenStream,
@@ -448,7 +453,6 @@ fn jvp_body(
     let rt = &c.rt;
     let fg = FwdGen { f: func, act, rt };
     let body = fg.body();
-    let keeps = c.keeps();
     let ret = naming::fixed("__ret");
     let label = body_label();
     let (dret_decl, dret) = if act.active(func.ret) {
@@ -457,7 +461,6 @@ fn jvp_body(
     } else {
         (quote! {}, quote! { #rt::zero_like(&#ret) })
     };
-    let _ = (vars, keeps);
     quote! {
         #hoisted
         #init
@@ -493,7 +496,7 @@ fn gen_jvp(
             init.extend(quote! { let _ = #t; });
         }
     }
-    let body = jvp_body(c, func, vars, act, init, hoisted);
+    let body = jvp_body(c, func, act, init, hoisted);
     let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
     let name = naming::public(&c.name, "jvp");
     let (generics, wh) = c.generics();
@@ -540,7 +543,7 @@ fn gen_companion_vjp(
     boxed: bool,
 ) -> TokenStream {
     let rt = &c.rt;
-    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, diff, hoisted);
+    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, diff, hoisted, &TokenStream::new());
     let cot = naming::fixed("__cot");
     let seed = seed_ret(func, act, rt, quote! { #cot });
     let slots: Vec<TokenStream> = (0..c.sig.params.len())
@@ -655,7 +658,7 @@ fn gen_companion_jvp(
             init.extend(quote! { let _ = #t; });
         }
     }
-    let body = jvp_body(c, func, vars, act, init, hoisted);
+    let body = jvp_body(c, func, act, init, hoisted);
     let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
     let name = naming::jvp_companion(&c.name);
     let (generics, wh) = c.generics();
@@ -805,5 +808,14 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
             #cinit
             #jvp_call
         }
+    })
+}
+
+/// Whether `ts` mentions the identifier `name` anywhere.
+fn mentions(ts: &TokenStream, name: &Ident) -> bool {
+    ts.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == *name,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
+        _ => false,
     })
 }

@@ -123,3 +123,18 @@ fn rosenbrock_saves_two_values_per_trip() {
         "{vjp}"
     );
 }
+
+#[test]
+fn by_value_parameters_are_kept_only_when_read() {
+    // `idx` is only read by the forward sweep (`idx.len()`): no copy of it is made. `w` is
+    // differentiated and taken by value: its gradient's shape comes from a copy kept before the
+    // forward sweep.
+    let all = expand_fn(quote! {
+        fn f(w: Vec<f64>, idx: Vec<usize>) -> f64 {
+            w[0] * w[1] + idx.len() as f64
+        }
+    });
+    let vjp = vjp_item(&all, "f");
+    assert!(!vjp.contains("__keep_idx"), "{vjp}");
+    assert!(vjp.contains("let __keep_w"), "{vjp}");
+}
