@@ -1,6 +1,6 @@
 //! The seed notebooks' matrix cells, written with nalgebra matrices inside `#[differentiable]`
 //! and checked against TensorFlow's own numbers, read at test time from
-//! `../shared/reference/seeds_tf.json` (produced by `seeds_tf.py` with TensorFlow 2.21).
+//! `reference/seeds_tf.json` (produced by `seeds_tf.py` with TensorFlow 2.21).
 //!
 //! * `y = 2 xᵀx` on a 4×1 `f32` matrix `x = [0, 1, 2, 3]ᵀ`: TensorFlow's `y` is a 1×1 matrix,
 //!   so the gradient is the pullback of a 1×1 cotangent of ones (`tape.gradient` seeds a
@@ -165,7 +165,7 @@ impl Reader<'_> {
 /// TensorFlow's answer for the seed cell `key`.
 fn tf(key: &str) -> Json {
     let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/seeds_tf.json");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/seeds_tf.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let mut r = Reader {

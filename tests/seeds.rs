@@ -1,5 +1,5 @@
 //! The seed notebooks' GradientTape cells, checked against TensorFlow's own numbers
-//! (`../shared/reference/seeds_tf.json`, produced by `seeds_tf.py` with TensorFlow 2.21).
+//! (`reference/seeds_tf.json`, produced by `seeds_tf.py` with TensorFlow 2.21).
 //!
 //! TensorFlow concepts map onto the contract like this:
 //! * a watched variable or constant is a differentiated parameter, an unwatched one is
@@ -226,7 +226,7 @@ impl Json {
 
 fn reference() -> Json {
     let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/seeds_tf.json");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/seeds_tf.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     Json::parse(&text)

@@ -1,4 +1,4 @@
-//! TensorFlow's own answers for the seed cells, read from `../shared/reference/seeds_tf.json`
+//! TensorFlow's own answers for the seed cells, read from `reference/seeds_tf.json`
 //! (relative to the workspace root) when that file exists. Tolerant on purpose: a tiny scanner,
 //! no JSON dependency; anything missing or malformed just yields `None`.
 #![allow(dead_code)]
@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 /// The reference file's text, if it is there.
 pub fn load() -> Option<String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/seeds_tf.json");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reference/seeds_tf.json");
     std::fs::read_to_string(path).ok()
 }
 
