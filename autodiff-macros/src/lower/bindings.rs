@@ -1,0 +1,202 @@
+//! Bindings and patterns: `let` statements and the names a pattern binds.
+
+use super::*;
+
+impl Lowerer {
+    pub(super) fn lower_local(&mut self, local: &syn::Local, out: &mut Vec<Stmt>) -> R<()> {
+        if let Some(init) = &local.init {
+            if let Some((_, diverge)) = &init.diverge {
+                return refuse_at(
+                    &diverge,
+                    "`let ... else` is not supported in a #[differentiable] function; use `match` instead",
+                );
+            }
+            self.bind_pattern(&local.pat, None, Some(&init.expr), out)
+        } else {
+            self.bind_pattern(&local.pat, None, None, out)
+        }
+    }
+
+    /// Binds `pat` (optionally typed) to the value of `init`.
+    pub(super) fn bind_pattern(
+        &mut self,
+        pat: &Pat,
+        ty: Option<&syn::Type>,
+        init: Option<&Expr>,
+        out: &mut Vec<Stmt>,
+    ) -> R<()> {
+        match pat {
+            Pat::Type(pt) => self.bind_pattern(&pt.pat, Some(&pt.ty), init, out),
+            Pat::Ident(pi) => {
+                if pi.by_ref.is_some() {
+                    return refuse_at(
+                        &pi,
+                        "`ref` bindings are not supported in a #[differentiable] function; bind by value",
+                    );
+                }
+                if let Some((_, sub)) = &pi.subpat {
+                    return refuse_at(
+                        &sub,
+                        "`name @ pattern` bindings are not supported in a #[differentiable] function",
+                    );
+                }
+                let rhs = match init {
+                    Some(e) => Some(self.lower_rhs(e, out)?),
+                    None => None,
+                };
+                let v = self.new_var(pi.ident.clone());
+                self.bind(&pi.ident.to_string(), v);
+                out.push(Stmt::Let {
+                    var: v,
+                    mutable: pi.mutability.is_some(),
+                    ty: ty.cloned().map(Box::new),
+                    init: rhs,
+                });
+                Ok(())
+            }
+            Pat::Wild(_) => {
+                if let Some(e) = init {
+                    out.push(Stmt::Effect(quote! { let _ = #e; }));
+                }
+                Ok(())
+            }
+            Pat::Reference(pr) => self.bind_pattern(&pr.pat, None, init, out),
+            Pat::Paren(pp) => self.bind_pattern(&pp.pat, ty, init, out),
+            Pat::Tuple(pt) => {
+                let Some(init) = init else {
+                    return refuse_at(
+                        &pt,
+                        "a tuple pattern needs an initializer here; declare each name with its own `let`",
+                    );
+                };
+                let elem_tys: Vec<Option<syn::Type>> = match ty {
+                    Some(syn::Type::Tuple(tt)) if tt.elems.len() == pt.elems.len() => {
+                        tt.elems.iter().cloned().map(Some).collect()
+                    }
+                    _ => vec![None; pt.elems.len()],
+                };
+                if let Expr::Tuple(te) = peel(init) {
+                    if te.elems.len() == pt.elems.len() {
+                        // `let (a, b) = (x, y)`: evaluate all first, then bind (so `(a, b) = (b, a)`-like
+                        // forms see the old values).
+                        let mut atoms = Vec::new();
+                        for e in &te.elems {
+                            atoms.push(self.lower_atom_expr(e, out)?);
+                        }
+                        for ((p, a), t) in pt.elems.iter().zip(atoms).zip(elem_tys) {
+                            self.bind_atom(p, t.as_ref(), a, out)?;
+                        }
+                        return Ok(());
+                    }
+                }
+                let whole = self.lower_atom_expr(init, out)?;
+                for (k, (p, t)) in pt.elems.iter().zip(elem_tys).enumerate() {
+                    if matches!(p, Pat::Wild(_)) {
+                        continue;
+                    }
+                    let member = syn::Member::Unnamed(syn::Index {
+                        index: k as u32,
+                        span: p.span(),
+                    });
+                    let tmp = self.temp();
+                    out.push(Stmt::Let {
+                        var: tmp,
+                        mutable: false,
+                        ty: None,
+                        init: Some(Rhs::Field {
+                            base: whole.clone(),
+                            member,
+                            by_ref: false,
+                        }),
+                    });
+                    self.bind_atom(p, t.as_ref(), Atom::Var(tmp), out)?;
+                }
+                Ok(())
+            }
+            other => refuse_at(
+                &other,
+                "this pattern is not supported in a #[differentiable] function; bind names, tuples of names or `_`",
+            ),
+        }
+    }
+
+    /// Binds a pattern to an already lowered atom.
+    pub(super) fn bind_atom(
+        &mut self,
+        pat: &Pat,
+        ty: Option<&syn::Type>,
+        a: Atom,
+        out: &mut Vec<Stmt>,
+    ) -> R<()> {
+        match pat {
+            Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                let v = self.new_var(pi.ident.clone());
+                self.bind(&pi.ident.to_string(), v);
+                out.push(Stmt::Let {
+                    var: v,
+                    mutable: pi.mutability.is_some(),
+                    ty: ty.cloned().map(Box::new),
+                    init: Some(Rhs::Copy(a)),
+                });
+                Ok(())
+            }
+            Pat::Wild(_) => Ok(()),
+            Pat::Reference(pr) => self.bind_atom(&pr.pat, None, a, out),
+            Pat::Type(pt) => self.bind_atom(&pt.pat, Some(&pt.ty), a, out),
+            Pat::Paren(pp) => self.bind_atom(&pp.pat, ty, a, out),
+            Pat::Tuple(pt) => {
+                for (k, p) in pt.elems.iter().enumerate() {
+                    if matches!(p, Pat::Wild(_)) {
+                        continue;
+                    }
+                    let member = syn::Member::Unnamed(syn::Index {
+                        index: k as u32,
+                        span: p.span(),
+                    });
+                    let tmp = self.temp();
+                    out.push(Stmt::Let {
+                        var: tmp,
+                        mutable: false,
+                        ty: None,
+                        init: Some(Rhs::Field {
+                            base: a.clone(),
+                            member,
+                            by_ref: false,
+                        }),
+                    });
+                    self.bind_atom(p, None, Atom::Var(tmp), out)?;
+                }
+                Ok(())
+            }
+            other => refuse_at(
+                &other,
+                "this pattern is not supported in a #[differentiable] function; bind names, tuples of names or `_`",
+            ),
+        }
+    }
+
+    /// Registers the names a `match` arm pattern binds (constant values).
+    pub(super) fn bind_pattern_names(&mut self, pat: &Pat) -> Vec<VarId> {
+        struct Names<'a>(&'a mut Vec<proc_macro2::Ident>);
+        impl<'ast> syn::visit::Visit<'ast> for Names<'_> {
+            fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+                self.0.push(p.ident.clone());
+                syn::visit::visit_pat_ident(self, p);
+            }
+        }
+        let mut names = Vec::new();
+        let mut ids = Vec::new();
+        syn::visit::Visit::visit_pat(&mut Names(&mut names), pat);
+        for n in names {
+            // An uppercase single name is most likely a constant or a unit variant, not a binding.
+            let s = n.to_string();
+            if s.chars().next().is_some_and(|c| c.is_uppercase()) {
+                continue;
+            }
+            let v = self.new_var(n.clone());
+            self.bind(&s, v);
+            ids.push(v);
+        }
+        ids
+    }
+}

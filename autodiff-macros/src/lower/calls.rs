@@ -1,0 +1,158 @@
+//! Calls: methods, function arguments and macro invocations.
+
+use super::*;
+
+impl Lowerer {
+    pub(super) fn lower_method(&mut self, mc: &syn::ExprMethodCall, out: &mut Vec<Stmt>) -> R<Rhs> {
+        let name = mc.method.to_string();
+        if methods::is_constant_method(&name) {
+            return self.opaque(&Expr::MethodCall(mc.clone()));
+        }
+        if matches!(
+            name.as_str(),
+            "clone" | "to_owned" | "into_owned" | "clone_owned"
+        ) && mc.args.is_empty()
+        {
+            let x = self.lower_atom_expr(&mc.receiver, out)?;
+            return Ok(Rhs::Clone {
+                x,
+                method: mc.method.clone(),
+            });
+        }
+        // `v.iter().sum()` / `v.iter().copied().sum()` / `v.iter().sum::<T>()`
+        if name == "sum" && mc.args.is_empty() {
+            let mut inner = peel(&mc.receiver);
+            if let Expr::MethodCall(m) = inner {
+                if (m.method == "copied" || m.method == "cloned") && m.args.is_empty() {
+                    inner = peel(&m.receiver);
+                }
+            }
+            if let Expr::MethodCall(m) = inner {
+                if m.method == "iter" && m.args.is_empty() {
+                    if let Some(base) = self.var_of(&m.receiver) {
+                        let len = self.temp();
+                        let recv = &m.receiver;
+                        out.push(Stmt::Let {
+                            var: len,
+                            mutable: false,
+                            ty: None,
+                            init: Some(Rhs::Opaque(quote! { #recv.len() })),
+                        });
+                        return Ok(Rhs::Sum {
+                            base,
+                            len: Atom::Var(len),
+                        });
+                    }
+                }
+            }
+        }
+        if name == "iter" || name == "map" || name == "fold" || name == "zip" || name == "enumerate"
+        {
+            return refuse_at(
+                &mc.method,
+                format!(
+                    "iterator adaptor `{name}` is not supported here in a #[differentiable] function; write a `for` loop over indices"
+                ),
+            );
+        }
+        if let Some(rule) = methods::rule(&name) {
+            if mc.args.len() == rule.args && mc.turbofish.is_none() {
+                let mut args = vec![self.lower_atom_expr(&mc.receiver, out)?];
+                for a in &mc.args {
+                    args.push(self.lower_atom_expr(a, out)?);
+                }
+                return Ok(Rhs::Method {
+                    name: mc.method.clone(),
+                    args,
+                });
+            }
+        }
+        // A receiver that is a place (`self.w`, `m[k]`) is borrowed, as method-call auto-ref would.
+        let recv = match peel(&mc.receiver) {
+            place @ (Expr::Field(_) | Expr::Index(_)) => {
+                let rhs = self.lower_place(place, true, out)?;
+                self.atom_of(rhs, out)
+            }
+            _ => self.lower_atom_expr(&mc.receiver, out)?,
+        };
+        let (rest, rest_refs) = self.lower_args(mc.args.iter(), out)?;
+        let mut args = vec![recv];
+        args.extend(rest);
+        let mut refs = vec![false];
+        refs.extend(rest_refs);
+        let spans = std::iter::once(mc.receiver.span())
+            .chain(mc.args.iter().map(|a| a.span()))
+            .collect();
+        Ok(Rhs::Call {
+            callee: Callee::Method(mc.method.clone()),
+            args,
+            refs,
+            spans,
+            span: mc.method.span(),
+        })
+    }
+
+    /// Call arguments, remembering which were written `&arg`.
+    pub(super) fn lower_args<'e>(
+        &mut self,
+        args: impl Iterator<Item = &'e Expr>,
+        out: &mut Vec<Stmt>,
+    ) -> R<(Vec<Atom>, Vec<bool>)> {
+        let mut atoms = Vec::new();
+        let mut refs = Vec::new();
+        for a in args {
+            match a {
+                Expr::Reference(r)
+                    if r.mutability.is_none()
+                        && matches!(peel(&r.expr), Expr::Field(_) | Expr::Index(_)) =>
+                {
+                    let rhs = self.lower_place(&r.expr, true, out)?;
+                    atoms.push(self.atom_of(rhs, out));
+                    refs.push(false);
+                }
+                Expr::Reference(r) if r.mutability.is_none() => {
+                    atoms.push(self.lower_atom_expr(&r.expr, out)?);
+                    refs.push(true);
+                }
+                _ => {
+                    atoms.push(self.lower_atom_expr(a, out)?);
+                    refs.push(false);
+                }
+            }
+        }
+        Ok((atoms, refs))
+    }
+
+    pub(super) fn lower_macro(&mut self, mac: &syn::Macro, out: &mut Vec<Stmt>) -> R<Rhs> {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if name == "vec" {
+            if mac.tokens.is_empty() {
+                return Ok(Rhs::VecLit(Vec::new()));
+            }
+            let toks = &mac.tokens;
+            if let Ok(r) = syn::parse2::<syn::ExprRepeat>(quote! { [#toks] }) {
+                let elem = self.lower_atom_expr(&r.expr, out)?;
+                let len = r.len.to_token_stream();
+                return Ok(Rhs::Repeat {
+                    elem,
+                    len,
+                    vec: true,
+                });
+            }
+            if let Ok(a) = syn::parse2::<syn::ExprArray>(quote! { [#toks] }) {
+                let mut xs = Vec::new();
+                for x in &a.elems {
+                    xs.push(self.lower_atom_expr(x, out)?);
+                }
+                return Ok(Rhs::VecLit(xs));
+            }
+            return refuse_at(&mac, "could not read this `vec!`");
+        }
+        Ok(Rhs::Opaque(quote! { #mac }))
+    }
+}

@@ -1,0 +1,312 @@
+//! Expressions: right-hand sides, atoms and the operators the macro differentiates.
+
+use super::*;
+
+impl Lowerer {
+    /// Lowers `e` to an atom, binding a temporary when needed.
+    pub(super) fn lower_atom_expr(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Atom> {
+        let rhs = self.lower_rhs(e, out)?;
+        Ok(self.atom_of(rhs, out))
+    }
+
+    pub(super) fn atom_of(&mut self, rhs: Rhs, out: &mut Vec<Stmt>) -> Atom {
+        match rhs {
+            Rhs::Copy(a) => a,
+            other => {
+                let t = self.temp();
+                out.push(Stmt::Let {
+                    var: t,
+                    mutable: false,
+                    ty: None,
+                    init: Some(other),
+                });
+                Atom::Var(t)
+            }
+        }
+    }
+
+    /// Lowers an expression to a right-hand side, emitting the statements it needs into `out`.
+    pub(super) fn lower_rhs(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Rhs> {
+        match e {
+            Expr::Lit(_) => Ok(Rhs::Copy(Atom::Const(e.to_token_stream()))),
+            Expr::Path(_) => {
+                // Not a local: a const, a static, a unit value, or a name rustc will report.
+                match self.var_of(e) {
+                    Some(v) => Ok(Rhs::Copy(Atom::Var(v))),
+                    None => Ok(Rhs::Copy(Atom::Const(e.to_token_stream()))),
+                }
+            }
+            Expr::Paren(p) => self.lower_rhs(&p.expr, out),
+            Expr::Group(g) => self.lower_rhs(&g.expr, out),
+            Expr::Reference(r) => {
+                if let Some(m) = &r.mutability {
+                    return refuse_at(
+                        &m,
+                        "`&mut` is not supported in a #[differentiable] function; pass values or shared references",
+                    );
+                }
+                self.lower_place(&r.expr, true, out)
+            }
+            Expr::Unary(u) => match u.op {
+                UnOp::Neg(_) => {
+                    let a = self.lower_atom_expr(&u.expr, out)?;
+                    Ok(Rhs::Neg(a))
+                }
+                UnOp::Deref(_) => self.lower_rhs(&u.expr, out),
+                _ => self.opaque(e),
+            },
+            Expr::Binary(b) => {
+                if let Some(op) = arith_op(&b.op) {
+                    let l = self.lower_atom_expr(&b.left, out)?;
+                    let r = self.lower_atom_expr(&b.right, out)?;
+                    Ok(Rhs::Bin(op, l, r))
+                } else if compound_op(&b.op).is_some() {
+                    self.lower_expr_stmt(e, out)?;
+                    Ok(Rhs::Opaque(quote! { () }))
+                } else {
+                    // Comparisons, boolean logic and bit operations carry no derivative.
+                    self.opaque(e)
+                }
+            }
+            Expr::Cast(c) => {
+                if is_float_type(&c.ty) {
+                    let x = self.lower_atom_expr(&c.expr, out)?;
+                    Ok(Rhs::Cast {
+                        x,
+                        ty: (*c.ty).clone(),
+                    })
+                } else {
+                    self.opaque(e)
+                }
+            }
+            Expr::MethodCall(mc) => self.lower_method(mc, out),
+            Expr::Call(c) => {
+                let Expr::Path(fp) = peel(&c.func) else {
+                    return refuse_at(
+                        &c.func,
+                        "only calls of named functions are supported in a #[differentiable] function",
+                    );
+                };
+                let last = fp
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
+                if last == "stop_gradient" {
+                    return self.opaque(e);
+                }
+                if self.var_of(&c.func).is_some() {
+                    return refuse_at(
+                        &c.func,
+                        "calling a local variable is not supported in a #[differentiable] function (closures cannot be differentiated); call a named #[differentiable] function",
+                    );
+                }
+                let (args, refs) = self.lower_args(c.args.iter(), out)?;
+                let spans = c.args.iter().map(|a| a.span()).collect();
+                Ok(Rhs::Call {
+                    callee: Callee::Path(fp.path.clone()),
+                    args,
+                    refs,
+                    spans,
+                    span: c.span(),
+                })
+            }
+            Expr::Index(_) | Expr::Field(_) => self.lower_place(e, false, out),
+            Expr::Tuple(t) => {
+                if t.elems.is_empty() {
+                    return self.opaque(e);
+                }
+                let mut xs = Vec::new();
+                for x in &t.elems {
+                    xs.push(self.lower_atom_expr(x, out)?);
+                }
+                Ok(Rhs::Tuple(xs))
+            }
+            Expr::Array(a) => {
+                let mut xs = Vec::new();
+                for x in &a.elems {
+                    xs.push(self.lower_atom_expr(x, out)?);
+                }
+                Ok(Rhs::Array(xs))
+            }
+            Expr::Repeat(r) => {
+                let elem = self.lower_atom_expr(&r.expr, out)?;
+                let len = r.len.to_token_stream();
+                Ok(Rhs::Repeat {
+                    elem,
+                    len,
+                    vec: false,
+                })
+            }
+            Expr::Macro(m) => self.lower_macro(&m.mac, out),
+            Expr::If(_) | Expr::Match(_) | Expr::Block(_) | Expr::Loop(_) => {
+                let r = self.temp();
+                out.push(Stmt::Let {
+                    var: r,
+                    mutable: false,
+                    ty: None,
+                    init: None,
+                });
+                self.lower_control(e, Some(r), out)?;
+                Ok(Rhs::Copy(Atom::Var(r)))
+            }
+            Expr::While(_) | Expr::ForLoop(_) => {
+                self.lower_control(e, None, out)?;
+                Ok(Rhs::Opaque(quote! { () }))
+            }
+            Expr::Return(r) => {
+                if let Some(v) = &r.expr {
+                    let ret = self.ret;
+                    self.lower_into(v, ret, out)?;
+                }
+                out.push(Stmt::Return);
+                Err(Stop::Diverged)
+            }
+            Expr::Break(b) => {
+                let ctx = self.loop_target(b.label.as_ref(), b.span())?;
+                if let Some(v) = &b.expr {
+                    let Some(r) = ctx.1 else {
+                        return refuse_at(
+                            &v,
+                            "`break` with a value is only supported out of a `loop` whose value is used",
+                        );
+                    };
+                    self.lower_into(v, r, out)?;
+                }
+                out.push(Stmt::Break { target: ctx.0 });
+                Err(Stop::Diverged)
+            }
+            Expr::Continue(c) => {
+                let ctx = self.loop_target(c.label.as_ref(), c.span())?;
+                self.loops[ctx.0].has_continue = true;
+                out.push(Stmt::Continue { target: ctx.0 });
+                Err(Stop::Diverged)
+            }
+            Expr::Range(_) => self.opaque(e),
+            Expr::Closure(c) => refuse_at(
+                &c,
+                "closures are not supported in a #[differentiable] function; move the code into a named #[differentiable] fn and call it",
+            ),
+            Expr::Unsafe(u) => refuse_at(
+                &u.unsafe_token,
+                "`unsafe` blocks are not supported in a #[differentiable] function; move the unsafe code into a helper and wrap its call in `stop_gradient(..)` if it needs no derivative",
+            ),
+            Expr::Async(a) => refuse_at(
+                &a.async_token,
+                "`async` blocks are not supported in a #[differentiable] function",
+            ),
+            Expr::Await(a) => refuse_at(
+                &a.await_token,
+                "`.await` is not supported in a #[differentiable] function",
+            ),
+            Expr::Try(t) => refuse_at(
+                &t.question_token,
+                "the `?` operator is not supported in a #[differentiable] function; handle the error before the call, or `match` on it",
+            ),
+            Expr::TryBlock(t) => refuse_at(
+                &t,
+                "`try` blocks are not supported in a #[differentiable] function",
+            ),
+            Expr::Struct(s) => refuse_at(
+                &s,
+                "struct literals are not supported in a #[differentiable] function yet; keep the fields in local variables, or group them in a tuple",
+            ),
+            Expr::Let(l) => refuse_at(
+                &l,
+                "`let` expressions are only supported as `if let` / `while let` conditions",
+            ),
+            Expr::Assign(_) => {
+                self.lower_expr_stmt(e, out)?;
+                Ok(Rhs::Opaque(quote! { () }))
+            }
+            Expr::Yield(y) => refuse_at(
+                &y,
+                "`yield` is not supported in a #[differentiable] function",
+            ),
+            _ => refuse_at(
+                &e,
+                "this expression is not supported in a #[differentiable] function",
+            ),
+        }
+    }
+
+    pub(super) fn opaque(&mut self, e: &Expr) -> R<Rhs> {
+        check_supported(e)?;
+        Ok(Rhs::Opaque(e.to_token_stream()))
+    }
+}
+
+/// Whether an expression is made only of constructs the macro can pass through as written.
+pub(super) fn check_supported(e: &Expr) -> R<()> {
+    struct Check(Option<syn::Error>);
+    impl<'ast> syn::visit::Visit<'ast> for Check {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            if self.0.is_some() {
+                return;
+            }
+            let msg = match e {
+                Expr::Closure(_) => Some(
+                    "closures are not supported in a #[differentiable] function; move the code into a named fn",
+                ),
+                Expr::Unsafe(_) => {
+                    Some("`unsafe` blocks are not supported in a #[differentiable] function")
+                }
+                Expr::Async(_) => Some(
+                    "`async` blocks are not supported in a #[differentiable] function; compute the awaited value before the call and pass it in",
+                ),
+                Expr::Await(_) => Some("`.await` is not supported in a #[differentiable] function"),
+                Expr::Try(_) => Some(
+                    "the `?` operator is not supported in a #[differentiable] function; handle the error before the call, or `match` on it",
+                ),
+                Expr::Return(_) | Expr::Break(_) | Expr::Continue(_) => Some(
+                    "control flow inside a condition or other non-differentiable expression is not supported; move it into a statement",
+                ),
+                _ => None,
+            };
+            if let Some(m) = msg {
+                self.0 = Some(syn::Error::new_spanned(e, m));
+                return;
+            }
+            syn::visit::visit_expr(self, e);
+        }
+    }
+    let mut c = Check(None);
+    syn::visit::Visit::visit_expr(&mut c, e);
+    match c.0 {
+        Some(err) => Err(Stop::Err(err)),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn arith_op(op: &SynBinOp) -> Option<BinOp> {
+    Some(match op {
+        SynBinOp::Add(_) => BinOp::Add,
+        SynBinOp::Sub(_) => BinOp::Sub,
+        SynBinOp::Mul(_) => BinOp::Mul,
+        SynBinOp::Div(_) => BinOp::Div,
+        SynBinOp::Rem(_) => BinOp::Rem,
+        _ => return None,
+    })
+}
+
+pub(super) fn compound_op(op: &SynBinOp) -> Option<BinOp> {
+    Some(match op {
+        SynBinOp::AddAssign(_) => BinOp::Add,
+        SynBinOp::SubAssign(_) => BinOp::Sub,
+        SynBinOp::MulAssign(_) => BinOp::Mul,
+        SynBinOp::DivAssign(_) => BinOp::Div,
+        SynBinOp::RemAssign(_) => BinOp::Rem,
+        _ => return None,
+    })
+}
+
+/// Float target types of `as` casts carry derivatives; integer, `bool` and `char` ones do not.
+pub(super) fn is_float_type(t: &syn::Type) -> bool {
+    match t {
+        syn::Type::Path(p) => p.path.get_ident().is_some_and(|i| i == "f32" || i == "f64"),
+        syn::Type::Paren(p) => is_float_type(&p.elem),
+        syn::Type::Group(g) => is_float_type(&g.elem),
+        _ => false,
+    }
+}

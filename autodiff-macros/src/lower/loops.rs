@@ -1,0 +1,397 @@
+//! Loops: `while`, `loop`, `for` over ranges and containers.
+
+use super::*;
+
+impl Lowerer {
+    pub(super) fn loop_target(
+        &self,
+        label: Option<&syn::Lifetime>,
+        span: Span,
+    ) -> R<(LoopId, Option<VarId>)> {
+        match label {
+            None => match self.loop_stack.last() {
+                Some(c) => Ok((c.id, c.result)),
+                None => refuse(span, "`break`/`continue` outside of a loop"),
+            },
+            Some(l) => {
+                for c in self.loop_stack.iter().rev() {
+                    if self.loops[c.id]
+                        .label
+                        .as_ref()
+                        .is_some_and(|x| x.ident == l.ident)
+                    {
+                        return Ok((c.id, c.result));
+                    }
+                }
+                refuse_at(
+                    &l,
+                    "this label does not name an enclosing loop (labelled blocks are not supported in a #[differentiable] function)",
+                )
+            }
+        }
+    }
+
+    pub(super) fn new_loop(&mut self, label: Option<syn::Lifetime>) -> LoopId {
+        self.loops.push(LoopInfo {
+            label,
+            has_continue: false,
+            hint: None,
+        });
+        self.loops.len() - 1
+    }
+
+    /// `while c { body }` is `loop { if !(c) { break } body }`; `while let P = e { body }` is
+    /// `loop { match e { P => body, _ => break } }`.
+    pub(super) fn lower_while(
+        &mut self,
+        w: &syn::ExprWhile,
+        id: LoopId,
+    ) -> Result<Block, syn::Error> {
+        let mut stmts = Vec::new();
+        if let Expr::Let(l) = &*w.cond {
+            check_supported(&l.expr).map_err(stop_err)?;
+            self.scopes.push(Vec::new());
+            let bound = self.bind_pattern_names(&l.pat);
+            let (mut body, _) = self.lower_block(&w.body.stmts, None)?;
+            body.stmts.insert(0, Stmt::Bound(bound));
+            self.scopes.pop();
+            let (pat, scrut) = (&l.pat, &l.expr);
+            let body_div = false;
+            let brk = Block {
+                stmts: vec![Stmt::Break { target: id }],
+            };
+            stmts.push(Stmt::Branch {
+                kind: BranchKind::Match {
+                    scrutinee: quote! { #scrut },
+                    heads: vec![quote! { #pat }, quote! { _ }],
+                },
+                arms: vec![body, brk],
+                diverges: vec![body_div, true],
+            });
+            return Ok(Block { stmts });
+        }
+        check_supported(&w.cond).map_err(stop_err)?;
+        let cond = &w.cond;
+        stmts.push(Stmt::Branch {
+            kind: BranchKind::If {
+                cond: quote! { !(#cond) },
+            },
+            arms: vec![
+                Block {
+                    stmts: vec![Stmt::Break { target: id }],
+                },
+                Block::default(),
+            ],
+            diverges: vec![true, false],
+        });
+        let (body, _) = self.lower_block(&w.body.stmts, None)?;
+        stmts.push(Stmt::Scope(body));
+        Ok(Block { stmts })
+    }
+
+    /// `for` loops: over the elements of slices, arrays and `Vec`s (by index, so element
+    /// gradients land in the right place), or over any iterator of constants (ranges).
+    pub(super) fn lower_for(&mut self, f: &syn::ExprForLoop, out: &mut Vec<Stmt>) -> R<()> {
+        let label = f.label.as_ref().map(|l| l.name.clone());
+        // Recognise container iteration: `v`, `&v`, `v.iter()`, `v.iter().enumerate()`,
+        // `v.iter().zip(w.iter())` with `v`, `w` variables.
+        let mut hoisted = Vec::new();
+        let iter_expr = self.hoist_places(&f.expr, &mut hoisted)?;
+        if let Some(shape) = self.container_shape(&iter_expr) {
+            out.extend(hoisted);
+            return self.lower_for_container(f, shape, label, out);
+        }
+        // An iterator of constants (ranges, `.rev()`, `.step_by(k)`, ...): the loop is
+        // `let mut it = IntoIterator::into_iter(e); while let Some(P) = it.next() { body }`.
+        check_supported(&f.expr)?;
+        if !is_range_iter(&f.expr) {
+            let uses = self.vars_in(&f.expr);
+            self.iter_uses.push((uses, f.expr.to_token_stream()));
+        }
+        let it = self.temp();
+        let iter_expr = &f.expr;
+        out.push(Stmt::Let {
+            var: it,
+            mutable: true,
+            ty: None,
+            init: Some(Rhs::Opaque(
+                quote! { ::core::iter::IntoIterator::into_iter(#iter_expr) },
+            )),
+        });
+        let it_ident = self.vars[it].ident.clone();
+        let id = self.new_loop(label);
+        self.loops[id].hint = Some(quote! { ::core::iter::Iterator::size_hint(&#it_ident).0 });
+        self.loop_stack.push(LoopCtx { id, result: None });
+        self.scopes.push(Vec::new());
+        let bound = self.bind_pattern_names(&f.pat);
+        let r = self.lower_block(&f.body.stmts, None);
+        self.scopes.pop();
+        self.loop_stack.pop();
+        let (mut body, body_div) = r?;
+        body.stmts.insert(0, Stmt::Bound(bound));
+        let pat = &f.pat;
+        let brk = Block {
+            stmts: vec![Stmt::Break { target: id }],
+        };
+        let stmts = vec![Stmt::Branch {
+            kind: BranchKind::Match {
+                scrutinee: quote! { ::core::iter::Iterator::next(&mut #it_ident) },
+                heads: vec![
+                    quote! { ::core::option::Option::Some(#pat) },
+                    quote! { ::core::option::Option::None },
+                ],
+            },
+            arms: vec![body, brk],
+            diverges: vec![body_div, true],
+        }];
+        out.push(Stmt::Loop {
+            id,
+            body: Block { stmts },
+        });
+        Ok(())
+    }
+
+    /// `for P in v.iter()` and friends: the containers iterated over (each with whether its items
+    /// are references, as `iter()` gives them) and whether the index is bound too (`enumerate`).
+    pub(super) fn container_shape(&self, e: &Expr) -> Option<(Vec<(VarId, bool)>, bool)> {
+        let e_peeled = peel(e);
+        if let Some(v) = self.var_of(e_peeled) {
+            // `for x in &v` / `for x in v` over a borrowed container yields references.
+            let by_ref = matches!(e, Expr::Reference(_)) || self.ref_vars.contains(&v);
+            return Some((vec![(v, by_ref)], false));
+        }
+        let Expr::MethodCall(mc) = e_peeled else {
+            return None;
+        };
+        let iter_of = |x: &Expr| -> Option<(VarId, bool)> {
+            match peel(x) {
+                Expr::MethodCall(m) if m.method == "iter" && m.args.is_empty() => {
+                    self.var_of(&m.receiver).map(|v| (v, true))
+                }
+                Expr::MethodCall(m)
+                    if (m.method == "copied" || m.method == "cloned") && m.args.is_empty() =>
+                {
+                    match peel(&m.receiver) {
+                        Expr::MethodCall(i) if i.method == "iter" && i.args.is_empty() => {
+                            self.var_of(&i.receiver).map(|v| (v, false))
+                        }
+                        _ => None,
+                    }
+                }
+                other => self.var_of(other).map(|v| {
+                    (
+                        v,
+                        matches!(x, Expr::Reference(_)) || self.ref_vars.contains(&v),
+                    )
+                }),
+            }
+        };
+        match mc.method.to_string().as_str() {
+            "iter" | "copied" | "cloned" if mc.args.is_empty() => {
+                iter_of(e_peeled).map(|v| (vec![v], false))
+            }
+            "enumerate" if mc.args.is_empty() => match iter_of(&mc.receiver) {
+                Some(v) => Some((vec![v], true)),
+                None => match self.container_shape(&mc.receiver) {
+                    Some((vs, false)) if vs.len() == 2 => Some((vs, true)),
+                    _ => None,
+                },
+            },
+            "zip" if mc.args.len() == 1 => {
+                let a = iter_of(&mc.receiver)?;
+                let b = iter_of(&mc.args[0])?;
+                Some((vec![a, b], false))
+            }
+            _ => None,
+        }
+    }
+
+    /// Replaces the containers of an iterator chain that are places (`self.v.iter()`,
+    /// `&self.v`) by borrows bound to temporaries, so the chain names variables only.
+    pub(super) fn hoist_places(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Expr> {
+        match e {
+            Expr::Paren(p) => self.hoist_places(&p.expr, out),
+            Expr::Reference(r)
+                if r.mutability.is_none()
+                    && matches!(peel(&r.expr), Expr::Field(_) | Expr::Index(_)) =>
+            {
+                self.hoist_places(&r.expr, out)
+            }
+            Expr::Field(_) | Expr::Index(_) => {
+                let rhs = self.lower_place(e, true, out)?;
+                let Atom::Var(t) = self.atom_of(rhs, out) else {
+                    return Ok(e.clone());
+                };
+                let ident = self.vars[t].ident.clone();
+                self.bind(&ident.to_string(), t);
+                self.ref_vars.insert(t);
+                Ok(syn::parse_quote!(#ident))
+            }
+            Expr::MethodCall(mc)
+                if matches!(
+                    mc.method.to_string().as_str(),
+                    "iter" | "copied" | "cloned" | "enumerate" | "zip"
+                ) =>
+            {
+                let mut mc = mc.clone();
+                *mc.receiver = self.hoist_places(&mc.receiver, out)?;
+                if mc.method == "zip" && mc.args.len() == 1 {
+                    let a = self.hoist_places(&mc.args[0], out)?;
+                    mc.args[0] = a;
+                }
+                Ok(Expr::MethodCall(mc))
+            }
+            _ => Ok(e.clone()),
+        }
+    }
+
+    pub(super) fn lower_for_container(
+        &mut self,
+        f: &syn::ExprForLoop,
+        (bases, enumerate): (Vec<(VarId, bool)>, bool),
+        label: Option<syn::Lifetime>,
+        out: &mut Vec<Stmt>,
+    ) -> R<()> {
+        // let n = v.len() (min over zipped containers); let mut k = 0;
+        let n = self.temp();
+        let lens: Vec<TokenStream> = bases
+            .iter()
+            .map(|(b, _)| {
+                let i = &self.vars[*b].ident;
+                quote! { #i.len() }
+            })
+            .collect();
+        let len_expr = lens.iter().skip(1).fold(
+            lens[0].clone(),
+            |acc, l| quote! { ::core::cmp::min(#acc, #l) },
+        );
+        out.push(Stmt::Let {
+            var: n,
+            mutable: false,
+            ty: None,
+            init: Some(Rhs::Opaque(len_expr)),
+        });
+        let k = self.temp();
+        out.push(Stmt::Let {
+            var: k,
+            mutable: true,
+            ty: None,
+            init: Some(Rhs::Opaque(quote! { 0usize })),
+        });
+        let (n_id, k_id) = (self.vars[n].ident.clone(), self.vars[k].ident.clone());
+        let id = self.new_loop(label);
+        self.loops[id].hint = Some(quote! { #n_id });
+        self.loop_stack.push(LoopCtx { id, result: None });
+        self.scopes.push(Vec::new());
+        let r = (|| -> R<Block> {
+            let mut body = Vec::new();
+            // if k >= n { break }  let i = k; k += 1;
+            body.push(Stmt::Branch {
+                kind: BranchKind::If {
+                    cond: quote! { #k_id >= #n_id },
+                },
+                arms: vec![
+                    Block {
+                        stmts: vec![Stmt::Break { target: id }],
+                    },
+                    Block::default(),
+                ],
+                diverges: vec![true, false],
+            });
+            let i = self.temp();
+            body.push(Stmt::Let {
+                var: i,
+                mutable: false,
+                ty: None,
+                init: Some(Rhs::Opaque(quote! { #k_id })),
+            });
+            self.mark_assigned(k);
+            body.push(Stmt::Assign {
+                var: k,
+                rhs: Rhs::Opaque(quote! { #k_id + 1 }),
+            });
+            // The patterns: (index pattern, element patterns).
+            let fit = "this loop pattern does not fit the iterator; write `(i, x)` for `enumerate` and `(a, b)` for `zip`";
+            let (index_pat, elem_pats): (Option<&Pat>, Vec<&Pat>) =
+                match (&*f.pat, enumerate, bases.len()) {
+                    (p, false, 1) => (None, vec![p]),
+                    (Pat::Tuple(t), true, 1) if t.elems.len() == 2 => {
+                        (Some(&t.elems[0]), vec![&t.elems[1]])
+                    }
+                    (Pat::Tuple(t), true, 2) if t.elems.len() == 2 => match &t.elems[1] {
+                        Pat::Tuple(inner) if inner.elems.len() == 2 => {
+                            (Some(&t.elems[0]), vec![&inner.elems[0], &inner.elems[1]])
+                        }
+                        other => {
+                            return refuse_at(
+                                other,
+                                "write the zipped pair as a tuple pattern: `(i, (a, b))`",
+                            );
+                        }
+                    },
+                    (Pat::Tuple(t), false, 2) if t.elems.len() == 2 => {
+                        (None, vec![&t.elems[0], &t.elems[1]])
+                    }
+                    (p, _, _) => return refuse_at(p, fit),
+                };
+            if let Some(p) = index_pat {
+                self.bind_atom(p, None, Atom::Var(i), &mut body)?;
+            }
+            for ((b, yields_ref), p) in bases.iter().zip(elem_pats) {
+                // `iter()` yields `&T`: the element is borrowed unless the pattern is `&x`.
+                let by_ref = *yields_ref && !matches!(p, Pat::Reference(_));
+                let t = self.temp();
+                body.push(Stmt::Let {
+                    var: t,
+                    mutable: false,
+                    ty: None,
+                    init: Some(Rhs::Index {
+                        base: *b,
+                        idx: Atom::Var(i),
+                        by_ref,
+                    }),
+                });
+                self.bind_atom(p, None, Atom::Var(t), &mut body)?;
+            }
+            let (inner, _) = self.lower_block(&f.body.stmts, None)?;
+            body.push(Stmt::Scope(inner));
+            Ok(Block { stmts: body })
+        })();
+        self.scopes.pop();
+        self.loop_stack.pop();
+        out.push(Stmt::Loop { id, body: r? });
+        Ok(())
+    }
+
+    /// The variables an expression mentions.
+    pub(super) fn vars_in(&self, e: &Expr) -> Vec<VarId> {
+        struct Names<'a>(&'a Lowerer, Vec<VarId>);
+        impl<'ast> syn::visit::Visit<'ast> for Names<'_> {
+            fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+                if let Some(i) = p.path.get_ident() {
+                    if let Some(v) = self.0.lookup(&i.to_string()) {
+                        self.1.push(v);
+                    }
+                }
+            }
+        }
+        let mut n = Names(self, Vec::new());
+        syn::visit::Visit::visit_expr(&mut n, e);
+        n.1
+    }
+}
+
+/// A range, possibly adapted (`(a..b).rev()`, `.step_by(k)`, `.skip(k)`, `.take(k)`): its items
+/// are integers whatever its bounds mention.
+pub(super) fn is_range_iter(e: &Expr) -> bool {
+    match peel(e) {
+        Expr::Range(_) => true,
+        Expr::MethodCall(m) => {
+            matches!(
+                m.method.to_string().as_str(),
+                "rev" | "step_by" | "skip" | "take" | "chain"
+            ) && is_range_iter(&m.receiver)
+        }
+        _ => false,
+    }
+}

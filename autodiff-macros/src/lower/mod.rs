@@ -1,0 +1,237 @@
+//! Lowering: the function body (syn AST) into the AD IR of [`crate::ir`].
+//!
+//! Differentiable expressions become one operation per statement on atoms; everything that cannot
+//! carry a derivative (comparisons, integer casts, `len()`, `stop_gradient(..)`, macros) stays as
+//! written. Constructs the macro cannot differentiate are refused here with a spanned error.
+
+mod bindings;
+mod branches;
+mod calls;
+mod expr;
+mod loops;
+mod places;
+mod refs;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::spanned::Spanned;
+use syn::{BinOp as SynBinOp, Expr, Pat, Stmt as SynStmt, UnOp};
+
+use crate::ir::*;
+use crate::methods;
+use crate::naming;
+
+use expr::{check_supported, compound_op};
+use refs::mark_refs;
+
+/// Why lowering of an expression stopped.
+pub enum Stop {
+    Err(syn::Error),
+    /// Control left the expression (`return`, `break`, `continue`): the rest is unreachable.
+    Diverged,
+}
+
+impl From<syn::Error> for Stop {
+    fn from(e: syn::Error) -> Self {
+        Stop::Err(e)
+    }
+}
+
+type R<T> = Result<T, Stop>;
+
+fn refuse<T>(span: Span, msg: impl std::fmt::Display) -> R<T> {
+    Err(Stop::Err(syn::Error::new(span, msg)))
+}
+
+/// An error covering every token of `node` (on stable, a single span covers only one token).
+fn refuse_at<T>(node: &impl ToTokens, msg: impl std::fmt::Display) -> R<T> {
+    Err(Stop::Err(syn::Error::new_spanned(node, msg)))
+}
+
+/// A parameter of the function being lowered.
+pub struct ParamIn {
+    pub ident: proc_macro2::Ident,
+    /// The parameter's type is a reference.
+    pub is_ref: bool,
+}
+
+struct LoopCtx {
+    id: LoopId,
+    result: Option<VarId>,
+}
+
+/// The lowering state.
+pub struct Lowerer {
+    vars: Vec<Var>,
+    loops: Vec<LoopInfo>,
+    scopes: Vec<Vec<(String, VarId)>>,
+    loop_stack: Vec<LoopCtx>,
+    ntemps: usize,
+    iter_uses: Vec<(Vec<VarId>, TokenStream)>,
+    ret: VarId,
+    /// Variables known while lowering to hold references (`&T` parameters, hoisted borrows).
+    ref_vars: std::collections::HashSet<VarId>,
+    /// Items (`const`, `fn`, `use`) declared in the body, hoisted to the top of generated functions.
+    pub items: Vec<TokenStream>,
+}
+
+/// Lowers a function body; returns the IR and the param var ids (in order).
+pub fn lower_fn(
+    params: &[ParamIn],
+    body: &syn::Block,
+) -> Result<(Func, Vec<VarId>, Vec<TokenStream>), syn::Error> {
+    let mut lw = Lowerer {
+        vars: Vec::new(),
+        loops: Vec::new(),
+        scopes: vec![Vec::new()],
+        loop_stack: Vec::new(),
+        ntemps: 0,
+        iter_uses: Vec::new(),
+        ret: 0,
+        items: Vec::new(),
+        ref_vars: std::collections::HashSet::new(),
+    };
+    let mut ids = Vec::new();
+    for p in params {
+        let v = lw.new_var(p.ident.clone());
+        lw.bind(&p.ident.to_string(), v);
+        if p.is_ref {
+            lw.ref_vars.insert(v);
+        }
+        ids.push(v);
+    }
+    lw.ret = lw.new_var(naming::fixed("__ret"));
+    let ret = lw.ret;
+    let (block, _) = lw.lower_block(&body.stmts, Some(ret))?;
+    let mut func = Func {
+        vars: lw.vars,
+        loops: lw.loops,
+        body: block,
+        ret,
+        iter_uses: lw.iter_uses,
+    };
+    mark_refs(&mut func, &ids, params);
+    Ok((func, ids, lw.items))
+}
+
+impl Lowerer {
+    fn new_var(&mut self, ident: proc_macro2::Ident) -> VarId {
+        self.vars.push(Var {
+            ident,
+            reassigned: false,
+            is_ref: false,
+            borrows_param: false,
+        });
+        self.vars.len() - 1
+    }
+
+    fn temp(&mut self) -> VarId {
+        self.ntemps += 1;
+        self.new_var(naming::temp(self.ntemps))
+    }
+
+    fn bind(&mut self, name: &str, v: VarId) {
+        self.scopes
+            .last_mut()
+            .expect("a scope")
+            .push((name.to_string(), v));
+    }
+
+    fn lookup(&self, name: &str) -> Option<VarId> {
+        self.scopes
+            .iter()
+            .rev()
+            .flat_map(|s| s.iter().rev())
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v)
+    }
+
+    fn mark_assigned(&mut self, v: VarId) {
+        self.vars[v].reassigned = true;
+    }
+
+    /// Lowers a statement list in a new scope. `result`: where the tail expression goes.
+    /// Returns the block and whether it always diverges.
+    fn lower_block(
+        &mut self,
+        stmts: &[SynStmt],
+        result: Option<VarId>,
+    ) -> Result<(Block, bool), syn::Error> {
+        self.scopes.push(Vec::new());
+        let mut out = Vec::new();
+        let mut diverged = false;
+        for (i, st) in stmts.iter().enumerate() {
+            let is_tail = i + 1 == stmts.len();
+            let r = match st {
+                SynStmt::Expr(e, None) if is_tail && result.is_some() => {
+                    self.lower_into(e, result.expect("checked"), &mut out)
+                }
+                _ => self.lower_stmt(st, &mut out),
+            };
+            match r {
+                Ok(()) => {}
+                Err(Stop::Diverged) => {
+                    diverged = true;
+                    break;
+                }
+                Err(Stop::Err(e)) => {
+                    self.scopes.pop();
+                    return Err(e);
+                }
+            }
+        }
+        self.scopes.pop();
+        Ok((Block { stmts: out }, diverged))
+    }
+
+    /// Lowers `e` and assigns its value to `target`.
+    fn lower_into(&mut self, e: &Expr, target: VarId, out: &mut Vec<Stmt>) -> R<()> {
+        let rhs = self.lower_rhs(e, out)?;
+        self.mark_assigned(target);
+        out.push(Stmt::Assign { var: target, rhs });
+        Ok(())
+    }
+
+    fn lower_stmt(&mut self, st: &SynStmt, out: &mut Vec<Stmt>) -> R<()> {
+        match st {
+            SynStmt::Local(local) => self.lower_local(local, out),
+            SynStmt::Item(item) => {
+                match item {
+                    syn::Item::Const(_)
+                    | syn::Item::Fn(_)
+                    | syn::Item::Use(_)
+                    | syn::Item::Static(_) => self.items.push(item.to_token_stream()),
+                    other => {
+                        return refuse_at(
+                            &other,
+                            "this item is not supported inside a #[differentiable] function; move it outside the function",
+                        );
+                    }
+                }
+                Ok(())
+            }
+            SynStmt::Macro(m) => {
+                out.push(Stmt::Effect(m.to_token_stream()));
+                Ok(())
+            }
+            SynStmt::Expr(e, _) => self.lower_expr_stmt(e, out),
+        }
+    }
+}
+
+fn stop_err(s: Stop) -> syn::Error {
+    match s {
+        Stop::Err(e) => e,
+        Stop::Diverged => syn::Error::new(Span::call_site(), "unexpected divergence"),
+    }
+}
+
+/// Strips parentheses, groups and `&`.
+pub fn peel(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => peel(&p.expr),
+        Expr::Group(g) => peel(&g.expr),
+        Expr::Reference(r) if r.mutability.is_none() => peel(&r.expr),
+        _ => e,
+    }
+}

@@ -1,0 +1,271 @@
+//! Indexing and in-place operations: expression statements, assignments and places.
+
+use super::*;
+
+impl Lowerer {
+    pub(super) fn lower_expr_stmt(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<()> {
+        match e {
+            Expr::Assign(a) => self.lower_assign(&a.left, None, &a.right, out),
+            Expr::Binary(b) if compound_op(&b.op).is_some() => {
+                let op = compound_op(&b.op).expect("checked");
+                self.lower_assign(&b.left, Some(op), &b.right, out)
+            }
+            Expr::If(_)
+            | Expr::Match(_)
+            | Expr::Loop(_)
+            | Expr::While(_)
+            | Expr::ForLoop(_)
+            | Expr::Block(_) => self.lower_control(e, None, out),
+            Expr::Break(_) | Expr::Continue(_) | Expr::Return(_) => {
+                self.lower_rhs(e, out)?;
+                Ok(())
+            }
+            Expr::Paren(p) => self.lower_expr_stmt(&p.expr, out),
+            Expr::MethodCall(mc) if mc.method == "push" && mc.args.len() == 1 => {
+                let Some(base) = self.var_of(&mc.receiver) else {
+                    return refuse_at(
+                        &mc.receiver,
+                        "`push` is supported on a local `Vec` variable only",
+                    );
+                };
+                let len = self.temp();
+                let recv = &self.vars[base].ident;
+                out.push(Stmt::Let {
+                    var: len,
+                    mutable: false,
+                    ty: None,
+                    init: Some(Rhs::Opaque(quote! { #recv.len() })),
+                });
+                let val = self.lower_atom_expr(&mc.args[0], out)?;
+                self.mark_assigned(base);
+                out.push(Stmt::Push {
+                    base,
+                    val,
+                    len: Atom::Var(len),
+                });
+                Ok(())
+            }
+            Expr::Macro(m) => {
+                out.push(Stmt::Effect(quote! { #m; }));
+                Ok(())
+            }
+            Expr::Closure(_)
+            | Expr::Unsafe(_)
+            | Expr::Async(_)
+            | Expr::Await(_)
+            | Expr::Try(_)
+            | Expr::TryBlock(_) => self.lower_rhs(e, out).map(|_| ()),
+            // Any other expression statement: evaluate for its effects, its value is discarded.
+            _ => {
+                check_supported(e)?;
+                out.push(Stmt::Effect(quote! { #e; }));
+                Ok(())
+            }
+        }
+    }
+
+    /// `place = value` or `place op= value`.
+    pub(super) fn lower_assign(
+        &mut self,
+        place: &Expr,
+        op: Option<BinOp>,
+        value: &Expr,
+        out: &mut Vec<Stmt>,
+    ) -> R<()> {
+        match peel(place) {
+            Expr::Path(_) => {
+                let Some(v) = self.var_of(place) else {
+                    return refuse_at(
+                        &place,
+                        "assignment to something other than a local variable is not supported in a #[differentiable] function",
+                    );
+                };
+                let rhs = match op {
+                    None => self.lower_rhs(value, out)?,
+                    Some(op) => {
+                        let r = self.lower_atom_expr(value, out)?;
+                        Rhs::Bin(op, Atom::Var(v), r)
+                    }
+                };
+                self.mark_assigned(v);
+                out.push(Stmt::Assign { var: v, rhs });
+                Ok(())
+            }
+            Expr::Index(ix) => {
+                let Some(base) = self.var_of(&ix.expr) else {
+                    return refuse_at(
+                        &ix.expr,
+                        "element writes are supported on a local array or `Vec` variable only (`y[i] = e`)",
+                    );
+                };
+                let idx = self.lower_index_atom(&ix.index, out)?;
+                let val = match op {
+                    None => self.lower_atom_expr(value, out)?,
+                    Some(op) => {
+                        let r = self.lower_atom_expr(value, out)?;
+                        let old = self.temp();
+                        out.push(Stmt::Let {
+                            var: old,
+                            mutable: false,
+                            ty: None,
+                            init: Some(Rhs::Index {
+                                base,
+                                idx: idx.clone(),
+                                by_ref: false,
+                            }),
+                        });
+                        let new = self.temp();
+                        out.push(Stmt::Let {
+                            var: new,
+                            mutable: false,
+                            ty: None,
+                            init: Some(Rhs::Bin(op, Atom::Var(old), r)),
+                        });
+                        Atom::Var(new)
+                    }
+                };
+                self.mark_assigned(base);
+                out.push(Stmt::IndexWrite { base, idx, val });
+                Ok(())
+            }
+            Expr::Infer(_) => {
+                out.push(Stmt::Effect(quote! { let _ = #value; }));
+                Ok(())
+            }
+            Expr::Tuple(t) if op.is_none() => {
+                // `(a, b) = (e1, e2)`: evaluate every right-hand side first.
+                let Expr::Tuple(rt) = peel(value) else {
+                    return refuse_at(
+                        &value,
+                        "destructuring assignment needs a tuple expression on the right",
+                    );
+                };
+                if rt.elems.len() != t.elems.len() {
+                    return refuse_at(&value, "tuple arity mismatch");
+                }
+                let mut atoms = Vec::new();
+                for e in &rt.elems {
+                    let a = self.lower_atom_expr(e, out)?;
+                    // Freeze variables so later element assignments cannot change them.
+                    let frozen = self.temp();
+                    out.push(Stmt::Let {
+                        var: frozen,
+                        mutable: false,
+                        ty: None,
+                        init: Some(Rhs::Copy(a)),
+                    });
+                    atoms.push(Atom::Var(frozen));
+                }
+                for (p, a) in t.elems.iter().zip(atoms) {
+                    let Some(v) = self.var_of(p) else {
+                        return refuse_at(
+                            &p,
+                            "destructuring assignment is supported into local variables only",
+                        );
+                    };
+                    self.mark_assigned(v);
+                    out.push(Stmt::Assign {
+                        var: v,
+                        rhs: Rhs::Copy(a),
+                    });
+                }
+                Ok(())
+            }
+            Expr::Field(f) => refuse_at(
+                &f,
+                "assigning to a field is not supported in a #[differentiable] function; keep the value in a local variable (`let mut w = ..;`) and update that",
+            ),
+            other => refuse_at(
+                &other,
+                "this assignment target is not supported in a #[differentiable] function",
+            ),
+        }
+    }
+
+    /// The variable a (possibly parenthesised / referenced) path expression names.
+    pub(super) fn var_of(&self, e: &Expr) -> Option<VarId> {
+        match peel(e) {
+            Expr::Path(p) if p.qself.is_none() => p
+                .path
+                .get_ident()
+                .and_then(|i| self.lookup(&i.to_string()))
+                .or_else(|| {
+                    if p.path.segments.len() == 1 && p.path.segments[0].ident == "self" {
+                        self.lookup("self")
+                    } else {
+                        None
+                    }
+                }),
+            _ => None,
+        }
+    }
+
+    /// An index expression: integers, kept as written and bound to a temporary when not a
+    /// variable or literal (it is saved for the reverse sweep).
+    pub(super) fn lower_index_atom(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> R<Atom> {
+        if let Expr::Range(r) = peel(e) {
+            return refuse_at(
+                &r,
+                "range indexing (`x[a..b]`) is not supported in a #[differentiable] function; index elements `x[i]` in a loop",
+            );
+        }
+        self.lower_atom_expr(e, out)
+    }
+
+    /// A place read `base[idx]` / `base.member`, by value or (`by_ref`) borrowed; any other
+    /// expression under `&` becomes a borrow of its value.
+    pub(super) fn lower_place(&mut self, e: &Expr, by_ref: bool, out: &mut Vec<Stmt>) -> R<Rhs> {
+        match e {
+            Expr::Paren(p) => self.lower_place(&p.expr, by_ref, out),
+            Expr::Group(g) => self.lower_place(&g.expr, by_ref, out),
+            Expr::Index(ix) => {
+                let base = match self.var_of(&ix.expr) {
+                    Some(b) => b,
+                    // `self.v[i]`, `m[i][j]`: borrow the inner place, index through the borrow.
+                    None => match peel(&ix.expr) {
+                        inner @ (Expr::Field(_) | Expr::Index(_)) => {
+                            let rhs = self.lower_place(inner, true, out)?;
+                            match self.atom_of(rhs, out) {
+                                Atom::Var(t) => t,
+                                Atom::Const(_) => {
+                                    return refuse_at(
+                                        &ix.expr,
+                                        "indexing a constant is not supported here",
+                                    );
+                                }
+                            }
+                        }
+                        _ => {
+                            return refuse_at(
+                                &ix.expr,
+                                "indexing is supported on variables and fields (slices, arrays, `Vec`s, matrices) only; bind the value to a `let` first",
+                            );
+                        }
+                    },
+                };
+                let idx = self.lower_index_atom(&ix.index, out)?;
+                Ok(Rhs::Index { base, idx, by_ref })
+            }
+            Expr::Field(f) => {
+                let base = match peel(&f.base) {
+                    inner @ (Expr::Field(_) | Expr::Index(_)) => {
+                        // `a.b.c`: borrow the inner place, read the field through it.
+                        let rhs = self.lower_place(inner, true, out)?;
+                        self.atom_of(rhs, out)
+                    }
+                    _ => self.lower_atom_expr(&f.base, out)?,
+                };
+                Ok(Rhs::Field {
+                    base,
+                    member: f.member.clone(),
+                    by_ref,
+                })
+            }
+            other if by_ref => {
+                let a = self.lower_atom_expr(other, out)?;
+                Ok(Rhs::Ref(a))
+            }
+            other => self.lower_rhs(other, out),
+        }
+    }
+}

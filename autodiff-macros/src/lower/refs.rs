@@ -1,0 +1,79 @@
+//! Which variables hold references: `&T` parameters and the results of borrows.
+
+use super::*;
+
+/// Marks variables that hold references: `&T` parameters and results of borrows.
+pub(super) fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
+    for (v, p) in params.iter().zip(input) {
+        func.vars[*v].is_ref = p.is_ref;
+        func.vars[*v].borrows_param = p.is_ref;
+    }
+    /// (variable, the variable its borrow starts from, if any)
+    fn walk(b: &Block, out: &mut Vec<(VarId, Option<VarId>)>, copies: &mut Vec<(VarId, VarId)>) {
+        for s in &b.stmts {
+            match s {
+                Stmt::Let {
+                    var,
+                    init: Some(rhs),
+                    ..
+                }
+                | Stmt::Assign { var, rhs } => match rhs {
+                    Rhs::Ref(Atom::Var(b))
+                    | Rhs::Field {
+                        base: Atom::Var(b),
+                        by_ref: true,
+                        ..
+                    } => out.push((*var, Some(*b))),
+                    Rhs::Index {
+                        base, by_ref: true, ..
+                    } => out.push((*var, Some(*base))),
+                    Rhs::Ref(_) | Rhs::Field { by_ref: true, .. } => out.push((*var, None)),
+                    // A copy of a reference is a reference (`for x in v.iter()` binds `x = &v[i]`).
+                    Rhs::Copy(Atom::Var(b)) => copies.push((*var, *b)),
+                    _ => {}
+                },
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, out, copies),
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, out, copies)),
+                _ => {}
+            }
+        }
+    }
+    let mut refs = Vec::new();
+    let mut copies = Vec::new();
+    walk(&func.body, &mut refs, &mut copies);
+    for (v, _) in &refs {
+        func.vars[*v].is_ref = true;
+    }
+    // Copies of references, to a fixed point (a copy keeps the original's borrow).
+    loop {
+        let mut changed = false;
+        for (v, b) in &copies {
+            if func.vars[*b].is_ref && !func.vars[*v].is_ref {
+                func.vars[*v].is_ref = true;
+                refs.push((*v, Some(*b)));
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // A borrow of a parameter (or of a borrow of one) outlives every pullback; a parameter that is
+    // reassigned may be rebound to a local, so it does not count.
+    let param_ok = |f: &Func, b: VarId| params.contains(&b) && !f.vars[b].reassigned;
+    loop {
+        let mut changed = false;
+        for (v, root) in &refs {
+            let ok = root.is_some_and(|b| {
+                param_ok(func, b) || (func.vars[b].borrows_param && !func.vars[b].reassigned)
+            });
+            if ok && !func.vars[*v].borrows_param && !func.vars[*v].reassigned {
+                func.vars[*v].borrows_param = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}

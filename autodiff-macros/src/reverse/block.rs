@@ -1,0 +1,163 @@
+//! Statement lists: which statements ran, and the records a jump out of a list leaves.
+
+use super::*;
+
+impl RevGen<'_> {
+    /// Emits a block. Returns (forward, reverse).
+    pub(super) fn block(
+        &mut self,
+        b: &Block,
+        place: Place,
+        kmode: KMode,
+    ) -> (TokenStream, TokenStream) {
+        let n = b.stmts.len();
+        let first_exit = b.stmts.iter().position(Self::may_exit);
+        let needs_k = self.block_work(b) && first_exit.is_some();
+        let kmode = if needs_k { kmode } else { KMode::None };
+        let pops = matches!(kmode, KMode::Pop);
+        self.frames.push(Frame::Block { needs_k, index: 0 });
+        // `let` variables defined before any statement that can leave the block run exactly once
+        // per execution of the block: save each once and load it once in reverse.
+        let fe = first_exit.unwrap_or(n);
+        let mut eligible = Vec::new();
+        for (j, s) in b.stmts.iter().enumerate().take(fe) {
+            let defined: Vec<VarId> = match s {
+                Stmt::Let {
+                    var, init: Some(_), ..
+                } => vec![*var],
+                Stmt::Bound(vars) => vars.clone(),
+                _ => Vec::new(),
+            };
+            for var in defined {
+                if !self.f.vars[var].reassigned {
+                    let local = naming::fixed(&format!("__v{var}"));
+                    self.block_saved.insert(var, (local, false));
+                    eligible.push((j, var));
+                }
+            }
+        }
+        let mut fwds: Vec<TokenStream> = Vec::new();
+        let mut revs: Vec<(TokenStream, TokenStream, bool)> = Vec::new();
+        for (j, s) in b.stmts.iter().enumerate() {
+            if let Some(Frame::Block { index, .. }) = self.frames.last_mut() {
+                *index = j;
+            }
+            let p = Place {
+                in_loop: place.in_loop,
+                conditional: place.conditional || first_exit.is_some_and(|e| j >= e),
+            };
+            let (f, normal, abrupt) = self.stmt(s, p);
+            fwds.push(f);
+            revs.push((normal, abrupt, Self::may_exit(s)));
+        }
+        self.frames.pop();
+        let mut loads = TokenStream::new();
+        for (j, v) in eligible {
+            let (local, used) = self.block_saved.remove(&v).expect("registered");
+            if !used {
+                continue;
+            }
+            let i = self.ident(v).clone();
+            let value = if self.f.vars[v].is_ref {
+                quote! { ::core::clone::Clone::clone(#i) }
+            } else {
+                quote! { ::core::clone::Clone::clone(&#i) }
+            };
+            let (save, read) = self.save(value, place);
+            fwds[j].extend(save);
+            loads.extend(quote! { let #local = #read; });
+        }
+        let mut fwd: TokenStream = fwds.into_iter().collect();
+        let rt = self.rt.clone();
+        let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
+        let falls_through = !b.stmts.last().is_some_and(|s| {
+            matches!(s, Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return)
+        });
+        if pops && falls_through {
+            self.uses_ctl = true;
+            fwd.extend(quote! { #ctl.push(#n); });
+        }
+        let mut rev = TokenStream::new();
+        if matches!(kmode, KMode::None) {
+            rev.extend(loads);
+            for (r, _, _) in revs.into_iter().rev() {
+                rev.extend(quote! { { #r } });
+            }
+            return (fwd, rev);
+        }
+        self.uses_ctl = true;
+        self.nk += 1;
+        let k = naming::fixed(&format!("__k{}", self.nk));
+        match &kmode {
+            KMode::Last(first) => {
+                rev.extend(quote! { let #k = if #first { #rt::pop(&#ctl, &mut #cc) } else { #n }; })
+            }
+            _ => rev.extend(quote! { let #k = #rt::pop(&#ctl, &mut #cc); }),
+        }
+        // Every `let` before the first exit ran: load the values saved at their definitions.
+        rev.extend(loads);
+        for (j, (normal, abrupt, exits)) in revs.into_iter().enumerate().rev() {
+            if j < fe {
+                rev.extend(quote! { { #normal } });
+            } else if exits {
+                rev.extend(quote! { if #k > #j { #normal } else if #k == #j { #abrupt } });
+            } else {
+                rev.extend(quote! { if #k > #j { #normal } });
+            }
+        }
+        (fwd, rev)
+    }
+
+    /// Control records pushed by a jump, innermost construct first.
+    pub(super) fn jump_records(&mut self, target: Option<(LoopId, bool)>) -> TokenStream {
+        let ctl = naming::fixed("__ctl");
+        let mut out = TokenStream::new();
+        for fr in self.frames.iter().rev() {
+            match fr {
+                Frame::Block {
+                    needs_k: true,
+                    index,
+                } => {
+                    out.extend(quote! { #ctl.push(#index); });
+                }
+                Frame::Block { .. } => {}
+                Frame::Branch { needs_rec, arm } => {
+                    if *needs_rec {
+                        out.extend(quote! { #ctl.push(#arm); });
+                    }
+                }
+                Frame::Loop { id, needs_rec } => {
+                    if let Some((t, is_break)) = target {
+                        if *id == t {
+                            if is_break && *needs_rec {
+                                let tr = naming::trips(*id);
+                                out.extend(quote! { #ctl.push(#tr); });
+                            }
+                            break;
+                        }
+                    }
+                    if *needs_rec {
+                        let tr = naming::trips(*id);
+                        out.extend(quote! { #ctl.push(#tr); });
+                    }
+                }
+            }
+        }
+        if !out.is_empty() {
+            self.uses_ctl = true;
+        }
+        out
+    }
+}
+
+/// How a block learns which of its statements ran.
+#[derive(Clone)]
+pub(super) enum KMode {
+    /// It needs no record.
+    None,
+    /// It pops the index of the statement it was left in.
+    Pop,
+    /// A loop body without `continue`: it pops on the loop's last trip (this expression is true
+    /// then) and completed normally on every other trip.
+    Last(TokenStream),
+}

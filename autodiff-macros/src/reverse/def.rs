@@ -1,0 +1,358 @@
+//! Definitions: the forward value and the pullback of one right-hand side (operators, calls,
+//! indexing and in-place operations).
+
+use super::*;
+
+impl RevGen<'_> {
+    /// A definition `target = rhs`: (forward code before, the value expression, forward code
+    /// after, reverse code).
+    pub(super) fn def(
+        &mut self,
+        target: VarId,
+        rhs: &Rhs,
+        place: Place,
+    ) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+        let rt = self.rt.clone();
+        if !self.act.active(target) {
+            return (quote! {}, self.primal(rhs), quote! {}, quote! {});
+        }
+        let d_y = self.adj(target);
+        let mut pre = TokenStream::new();
+        let mut post = TokenStream::new();
+        let mut reads = TokenStream::new();
+        let mut value = self.primal(rhs);
+        // Contributions: (adjoint to add into, expression using `__g`).
+        let mut contribs: Vec<TokenStream> = Vec::new();
+        let nread = std::cell::Cell::new(0usize);
+        let mut read_cache: HashMap<String, Ident> = HashMap::new();
+        let mut bind_read =
+            |this: &mut Self, a: &Atom, pre: &mut TokenStream, reads: &mut TokenStream| -> Ident {
+                let key = match a {
+                    Atom::Var(v) => format!("v{v}"),
+                    Atom::Const(c) => format!("c{c}"),
+                };
+                if let Some(i) = read_cache.get(&key) {
+                    return i.clone();
+                }
+                let (save, read) = this.read(a, place);
+                pre.extend(save);
+                nread.set(nread.get() + 1);
+                let r = naming::fixed(&format!("__r{}", nread.get()));
+                reads.extend(quote! { let #r = #read; });
+                read_cache.insert(key, r.clone());
+                r
+            };
+        let g = naming::fixed("__g");
+        let acc = |d: &Ident, e: TokenStream| quote! { #rt::acc(&mut #d, #e); };
+        match rhs {
+            Rhs::Copy(a) => {
+                if let Some(v) = self.act.active_atom(a) {
+                    contribs.push(acc(&self.adj(v), quote! { #g }));
+                }
+            }
+            Rhs::Neg(a) => {
+                if let Some(v) = self.act.active_atom(a) {
+                    contribs.push(acc(&self.adj(v), quote! { ::core::ops::Neg::neg(#g) }));
+                }
+            }
+            Rhs::Bin(op, a, b) => {
+                let (va, vb) = (self.act.active_atom(a), self.act.active_atom(b));
+                match op {
+                    BinOp::Add | BinOp::Sub => {
+                        if let Some(v) = va {
+                            contribs.push(acc(&self.adj(v), quote! { #g }));
+                        }
+                        if let Some(v) = vb {
+                            let e = if *op == BinOp::Sub {
+                                quote! { ::core::ops::Neg::neg(#g) }
+                            } else {
+                                quote! { #g }
+                            };
+                            contribs.push(acc(&self.adj(v), e));
+                        }
+                    }
+                    BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                        let rule = match op {
+                            BinOp::Mul => quote! { MulRule },
+                            BinOp::Div => quote! { DivRule },
+                            _ => quote! { RemRule },
+                        };
+                        // A constant factor needs no saved values: y = a*c => da += dy*c.
+                        if let (Some(v), Atom::Const(c), BinOp::Mul | BinOp::Div, true) =
+                            (va, b, op, is_literal(b))
+                        {
+                            let e = if *op == BinOp::Mul {
+                                quote! { #g * (#c) }
+                            } else {
+                                quote! { #g / (#c) }
+                            };
+                            contribs.push(acc(&self.adj(v), e));
+                        } else if let (Atom::Const(c), Some(v), BinOp::Mul, true) =
+                            (a, vb, op, is_literal(a))
+                        {
+                            contribs.push(acc(&self.adj(v), quote! { (#c) * #g }));
+                        } else {
+                            let ra = bind_read(self, a, &mut pre, &mut reads);
+                            let rb = bind_read(self, b, &mut pre, &mut reads);
+                            if let Some(v) = va {
+                                contribs.push(acc(
+                                    &self.adj(v),
+                                    quote! { #rt::rules::#rule::d_lhs(#g, #ra, #rb) },
+                                ));
+                            }
+                            if let Some(v) = vb {
+                                contribs.push(acc(
+                                    &self.adj(v),
+                                    quote! { #rt::rules::#rule::d_rhs(#g, #ra, #rb) },
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            Rhs::Method { name, args } => {
+                let rule = methods::rule(&name.to_string()).expect("lowered only known methods");
+                let mut y_read: Option<Ident> = None;
+                for (k, a) in args.iter().enumerate() {
+                    let Some(v) = self.act.active_atom(a) else {
+                        continue;
+                    };
+                    let Some(Some(roles)) = rule.partials.get(k) else {
+                        continue;
+                    };
+                    let mut rargs = Vec::new();
+                    for role in roles.iter() {
+                        let r = match role {
+                            Role::X => bind_read(self, &args[0], &mut pre, &mut reads),
+                            Role::A(i) => bind_read(self, &args[i + 1], &mut pre, &mut reads),
+                            Role::Y if self.block_saved.contains_key(&target) => {
+                                bind_read(self, &Atom::Var(target), &mut pre, &mut reads)
+                            }
+                            Role::Y => {
+                                if y_read.is_none() {
+                                    let y = self.ident(target).clone();
+                                    let (save, read) = self
+                                        .save(quote! { ::core::clone::Clone::clone(&#y) }, place);
+                                    post.extend(save);
+                                    nread.set(nread.get() + 1);
+                                    let r = naming::fixed(&format!("__r{}", nread.get()));
+                                    reads.extend(quote! { let #r = #read; });
+                                    y_read = Some(r);
+                                }
+                                y_read.clone().expect("set")
+                            }
+                        };
+                        rargs.push(r);
+                    }
+                    let f = quote::format_ident!("{}_d{}", name, k);
+                    contribs.push(acc(
+                        &self.adj(v),
+                        quote! { #rt::rules::#f(#g, #(#rargs),*) },
+                    ));
+                }
+            }
+            Rhs::Cast { x, ty } => {
+                if let Some(v) = self.act.active_atom(x) {
+                    let r = bind_read(self, x, &mut pre, &mut reads);
+                    contribs.push(acc(
+                        &self.adj(v),
+                        quote! { #rt::rules::CastRule::<#ty>::d_cast(#g, #r) },
+                    ));
+                }
+            }
+            Rhs::Index { base, idx, .. } => {
+                if self.act.active(*base) {
+                    // y = x[i] => dx[i] += dy
+                    let r = bind_read(self, idx, &mut pre, &mut reads);
+                    let (save_shape, shape) = self.shape(*base, place);
+                    pre.extend(save_shape);
+                    let sh = naming::fixed("__shape");
+                    reads.extend(quote! { let #sh = *#shape; });
+                    let d = self.adj(*base);
+                    contribs.push(quote! { #rt::ShapeAdjoint::add_at(#sh, &mut #d, *#r, #g); });
+                }
+            }
+            Rhs::Clone { x: a, .. } | Rhs::Ref(a) => {
+                // y = &a, y = a.clone() => da += dy
+                if let Some(v) = self.act.active_atom(a) {
+                    contribs.push(acc(&self.adj(v), quote! { #g }));
+                }
+            }
+            Rhs::Field { base, member, .. } => {
+                if let Some(v) = self.act.active_atom(base) {
+                    let d = self.adj(v);
+                    match member {
+                        syn::Member::Unnamed(i) => {
+                            let i = i.index as usize;
+                            contribs
+                                .push(quote! { #rt::tuple_field_add::<_, _, #i>(&mut #d, #g); });
+                        }
+                        syn::Member::Named(n) => {
+                            contribs
+                                .push(quote! { #rt::field_add(&mut #d, |__a| &mut __a.#n, #g); });
+                        }
+                    }
+                }
+            }
+            Rhs::Tuple(xs) => {
+                // A tuple pattern fixes the adjoint's shape before its element types are known.
+                let parts: Vec<Ident> = (0..xs.len())
+                    .map(|k| naming::fixed(&format!("__g{k}")))
+                    .collect();
+                let mut body = quote! { let (#(#parts,)*) = #g; };
+                for (k, a) in xs.iter().enumerate() {
+                    if let Some(v) = self.act.active_atom(a) {
+                        let p = &parts[k];
+                        body.extend(acc(&self.adj(v), quote! { #p }));
+                    }
+                }
+                contribs.push(body);
+            }
+            Rhs::Array(xs) | Rhs::VecLit(xs) => {
+                let n = xs.len();
+                let mut parts = quote! { let mut __parts = #rt::split_elems(::core::option::Option::Some(#g), #n); };
+                for (k, a) in xs.iter().enumerate() {
+                    if let Some(v) = self.act.active_atom(a) {
+                        let d = self.adj(v);
+                        parts.extend(quote! { #rt::acc_opt(&mut #d, __parts[#k].take()); });
+                    }
+                }
+                contribs.push(parts);
+            }
+            Rhs::Repeat { elem, .. } => {
+                if let Some(v) = self.act.active_atom(elem) {
+                    contribs.push(acc(&self.adj(v), quote! { #rt::sum_adj(#g) }));
+                }
+            }
+            Rhs::Sum { base, len } => {
+                if self.act.active(*base) {
+                    let r = bind_read(self, len, &mut pre, &mut reads);
+                    let d = self.adj(*base);
+                    contribs.push(quote! { #rt::broadcast_add(&mut #d, *#r, #g); });
+                }
+            }
+            Rhs::Call {
+                callee,
+                args,
+                refs,
+                spans,
+                span,
+            } => {
+                let any_active = args.iter().any(|a| self.act.active_atom(a).is_some());
+                // An argument that borrows a local of the forward sweep cannot be borrowed by a
+                // pullback kept until the reverse sweep: save the argument values instead and
+                // re-run the callee's companion on them in the reverse sweep.
+                // A method receiver is borrowed by auto-ref: an owned receiver (a local, or a
+                // parameter taken by value) is a local of the forward sweep too.
+                let owned_receiver = matches!((callee, args.first()), (Callee::Method(_), Some(Atom::Var(v)))
+                    if !self.f.vars[*v].is_ref);
+                let borrows_local = owned_receiver
+                    || args.iter().zip(refs.iter()).any(|(a, r)| match a {
+                        Atom::Var(v) => {
+                            (*r && !self.params.contains_key(v))
+                                || (self.f.vars[*v].is_ref && !self.f.vars[*v].borrows_param)
+                        }
+                        Atom::Const(_) => false,
+                    });
+                if any_active && borrows_local {
+                    let cpb = naming::fixed("__cpb");
+                    // The forward sweep calls the companion too (its value may differ in type from
+                    // the primal's, e.g. an owned row for `m.row(i)`) and drops the pullback.
+                    let call = self.companion_call(callee, args, refs, *span);
+                    let cv = naming::fixed("__cv");
+                    pre.extend(quote! { let (#cv, _) = #call; });
+                    value = quote! { #cv };
+                    let mut argv = Vec::new();
+                    for (k, (a, by_ref)) in args.iter().zip(refs.iter()).enumerate() {
+                        let r = bind_read(self, a, &mut pre, &mut reads);
+                        // A receiver is passed by reference (auto-deref finds the method); so is
+                        // an argument written `&a` or held by reference.
+                        let receiver = k == 0 && matches!(callee, Callee::Method(_));
+                        let borrowed = receiver
+                            || *by_ref
+                            || matches!(a, Atom::Var(v) if self.f.vars[*v].is_ref);
+                        argv.push(if borrowed {
+                            quote! { #r }
+                        } else {
+                            quote! { ::core::clone::Clone::clone(#r) }
+                        });
+                    }
+                    let call = companion_call(callee, &argv, *span, naming::vjp_companion);
+                    let gs = naming::fixed("__gs");
+                    let mut body = quote! { let (_, #cpb) = #call; let #gs = #cpb(#g); };
+                    for (k, a) in args.iter().enumerate() {
+                        if let Some(v) = self.act.active_atom(a) {
+                            let d = self.adj(v);
+                            let i = syn::Index::from(k);
+                            let at = spans.get(k).copied().unwrap_or(*span);
+                            let mut arg = proc_macro2::Group::new(
+                                proc_macro2::Delimiter::Parenthesis,
+                                quote! { #gs.#i },
+                            );
+                            arg.set_span(at);
+                            body.extend(quote_spanned! {at=> ::autodiff::__private::acc_slot(&mut #d, #arg); });
+                        }
+                    }
+                    contribs.push(body);
+                } else if any_active {
+                    let call = self.companion_call(callee, args, refs, *span);
+                    let (cv, cpb) = (naming::fixed("__cv"), naming::fixed("__cpb"));
+                    pre.extend(quote! { let (#cv, #cpb) = #call; });
+                    let (save, read) = self.save(quote! { #cpb }, place);
+                    pre.extend(save);
+                    value = quote! { #cv };
+                    nread.set(nread.get() + 1);
+                    let r = naming::fixed(&format!("__r{}", nread.get()));
+                    reads.extend(quote! { let #r = #read; });
+                    let gs = naming::fixed("__gs");
+                    let mut body = quote! { let #gs = (#r)(#g); };
+                    for (k, a) in args.iter().enumerate() {
+                        if let Some(v) = self.act.active_atom(a) {
+                            let d = self.adj(v);
+                            let i = syn::Index::from(k);
+                            // Spanned at the argument: a callee parameter without a gradient is reported there.
+                            let at = spans.get(k).copied().unwrap_or(*span);
+                            let gs = naming::fixed("__gs");
+                            let arg = proc_macro2::Group::new(
+                                proc_macro2::Delimiter::Parenthesis,
+                                quote! { #gs.#i },
+                            );
+                            let mut arg = arg;
+                            arg.set_span(at);
+                            body.extend(quote_spanned! {at=> ::autodiff::__private::acc_slot(&mut #d, #arg); });
+                        }
+                    }
+                    contribs.push(body);
+                }
+            }
+            Rhs::Opaque(_) => {}
+        }
+        // Every contribution but the last gets its own copy of the cotangent.
+        let last = contribs.len().saturating_sub(1);
+        let body: TokenStream = contribs
+            .into_iter()
+            .enumerate()
+            .map(|(k, c)| {
+                if k < last {
+                    quote! { { let #g = ::core::clone::Clone::clone(&#g); #c } }
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let rev = quote! { #reads if let ::core::option::Option::Some(#g) = #d_y.take() { #body } };
+        (pre, value, post, rev)
+    }
+}
+
+/// A numeric literal (possibly negated): a scalar factor whatever the other operand's type.
+pub(super) fn is_literal(a: &Atom) -> bool {
+    match a {
+        Atom::Const(c) => syn::parse2::<syn::Expr>(c.clone()).is_ok_and(|e| match e {
+            syn::Expr::Lit(l) => matches!(l.lit, syn::Lit::Float(_) | syn::Lit::Int(_)),
+            syn::Expr::Unary(u) => matches!(*u.expr, syn::Expr::Lit(_)),
+            _ => false,
+        }),
+        Atom::Var(_) => false,
+    }
+}

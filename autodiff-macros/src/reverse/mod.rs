@@ -1,0 +1,463 @@
+//! Reverse mode: the forward sweep (the primal, plus what the reverse sweep needs) and the
+//! reverse sweep that replays it backwards.
+//!
+//! Records follow one rule: a construct's control record is pushed when control *leaves* it
+//! (normally or by a jump), so the reverse sweep pops them in exactly the opposite order.
+//! - a statement list with a statement that can jump out of it: the index of the statement that
+//!   was left (`n` when it completed);
+//! - a branch: the arm taken (not pushed on normal completion when only one arm can complete);
+//! - a loop: its trip count (once, when it is left).
+//!
+//! Values a rule reads are saved at the point of use: in a deferred local when that point runs
+//! exactly once, in an `Option` when at most once, in a `Vec` inside loops. Parameters that are
+//! never reassigned and constants are read directly instead.
+
+mod block;
+mod def;
+mod exprs;
+mod stmt;
+
+use std::collections::HashMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{quote, quote_spanned};
+
+use crate::activity::Activity;
+use crate::ir::*;
+use crate::methods::{self, Role};
+use crate::naming;
+
+use block::KMode;
+use def::is_literal;
+pub use exprs::{companion_call, primal};
+
+/// How the reverse sweep reads a parameter's value.
+#[derive(Clone)]
+pub struct ParamRead {
+    /// An expression of type `&T` valid after the forward sweep.
+    pub read: TokenStream,
+    /// The type of its adjoint slot (`Option<<T as Differentiable>::Adjoint>`), when differentiable.
+    pub adj_ty: Option<TokenStream>,
+}
+
+/// The generated pieces of a reverse-mode function.
+pub struct RevCode {
+    /// Declarations before the forward sweep (slots, the control tape).
+    pub decls: TokenStream,
+    /// The forward sweep (statements, run inside the `'__body` block).
+    pub forward: TokenStream,
+    /// Start of the reverse sweep: cursors and adjoint accumulators.
+    pub reverse_head: TokenStream,
+    /// The reverse sweep proper.
+    pub reverse: TokenStream,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SlotKind {
+    /// Runs exactly once before the forward sweep can end: `let s; .. s = v;`
+    Once,
+    /// Runs at most once: `let mut s = None; .. s = Some(v);`
+    Maybe,
+    /// Inside a loop: `let mut s = Vec::new(); .. s.push(v);`
+    Many,
+}
+
+#[derive(Clone, Copy)]
+struct Place {
+    in_loop: bool,
+    conditional: bool,
+}
+
+enum Frame {
+    Block { needs_k: bool, index: usize },
+    Branch { needs_rec: bool, arm: usize },
+    Loop { id: LoopId, needs_rec: bool },
+}
+
+/// Generates reverse-mode code for `f` given its activity.
+pub struct RevGen<'a> {
+    f: &'a Func,
+    act: &'a Activity,
+    params: &'a HashMap<VarId, ParamRead>,
+    /// Path prefix of generated runtime calls (`::autodiff::__private`).
+    rt: &'a TokenStream,
+    /// How to call another differentiable function's companion.
+    slots: Vec<SlotKind>,
+    frames: Vec<Frame>,
+    uses_ctl: bool,
+    nk: usize,
+    body_label: syn::Lifetime,
+    /// The definition of every `let` variable that is never reassigned.
+    defs: HashMap<VarId, Rhs>,
+    /// Local variables read by named field (`p.x`): their adjoint's type is fixed by a
+    /// zero-sized witness recorded in the forward sweep (a field access needs a known type).
+    field_bases: std::collections::HashSet<VarId>,
+    /// `let` variables of the blocks being emitted whose value is saved once, at the definition,
+    /// and loaded once where the block's reverse sweep starts: (local holding `&T`, used).
+    block_saved: HashMap<VarId, (Ident, bool)>,
+}
+
+fn collect_field_bases(b: &Block, out: &mut std::collections::HashSet<VarId>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let {
+                init:
+                    Some(Rhs::Field {
+                        base: Atom::Var(v),
+                        member: syn::Member::Named(_),
+                        ..
+                    }),
+                ..
+            }
+            | Stmt::Assign {
+                rhs:
+                    Rhs::Field {
+                        base: Atom::Var(v),
+                        member: syn::Member::Named(_),
+                        ..
+                    },
+                ..
+            } => {
+                out.insert(*v);
+            }
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_field_bases(b, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_field_bases(a, out)),
+            _ => {}
+        }
+    }
+}
+
+fn collect_defs(b: &Block, f: &Func, out: &mut HashMap<VarId, Rhs>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let {
+                var,
+                init: Some(rhs),
+                ..
+            } if !f.vars[*var].reassigned => {
+                out.insert(*var, rhs.clone());
+            }
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_defs(b, f, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_defs(a, f, out)),
+            _ => {}
+        }
+    }
+}
+
+fn lifetime(name: &str) -> syn::Lifetime {
+    syn::Lifetime {
+        apostrophe: proc_macro2::Span::mixed_site(),
+        ident: Ident::new(name, proc_macro2::Span::mixed_site()),
+    }
+}
+
+/// The label of the `'__body` block that `return` leaves.
+pub fn body_label() -> syn::Lifetime {
+    lifetime("__body")
+}
+
+/// The label of loop `id`.
+pub fn loop_label(id: LoopId) -> syn::Lifetime {
+    lifetime(&format!("__loop{id}"))
+}
+
+impl<'a> RevGen<'a> {
+    pub fn new(
+        f: &'a Func,
+        act: &'a Activity,
+        params: &'a HashMap<VarId, ParamRead>,
+        rt: &'a TokenStream,
+    ) -> Self {
+        RevGen {
+            f,
+            act,
+            params,
+            rt,
+            slots: Vec::new(),
+            frames: Vec::new(),
+            uses_ctl: false,
+            nk: 0,
+            body_label: body_label(),
+            defs: {
+                let mut d = HashMap::new();
+                collect_defs(&f.body, f, &mut d);
+                d
+            },
+            block_saved: HashMap::new(),
+            field_bases: {
+                let mut fb = std::collections::HashSet::new();
+                collect_field_bases(&f.body, &mut fb);
+                fb.retain(|v| !params.contains_key(v) && act.active(*v));
+                fb
+            },
+        }
+    }
+
+    /// Runs the generator.
+    pub fn generate(mut self) -> RevCode {
+        let place = Place {
+            in_loop: false,
+            conditional: false,
+        };
+        let (forward, reverse) = self.block(&self.f.body, place, KMode::Pop);
+        let rt = self.rt;
+        let mut decls = TokenStream::new();
+        let mut head = TokenStream::new();
+        if self.uses_ctl {
+            let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
+            decls.extend(quote! { let mut #ctl: #rt::Tape<usize> = #rt::tape(); });
+            head.extend(quote! { let mut #cc = #ctl.len(); });
+        }
+        for (k, kind) in self.slots.iter().enumerate() {
+            let s = naming::slot(k);
+            match kind {
+                SlotKind::Once => decls.extend(quote! { let #s; }),
+                SlotKind::Maybe => {
+                    decls.extend(quote! { let mut #s = ::core::option::Option::None; })
+                }
+                SlotKind::Many => {
+                    let c = naming::cursor(k);
+                    decls.extend(quote! { let mut #s = #rt::tape(); });
+                    head.extend(quote! { let mut #c = #s.len(); });
+                }
+            }
+        }
+        for v in 0..self.f.vars.len() {
+            if self.act.active(v) {
+                let d = self.adj(v);
+                if self.field_bases.contains(&v) {
+                    let w = naming::fixed(&format!("__w{v}"));
+                    decls.extend(quote! { let mut #w = ::core::option::Option::None; });
+                    head.extend(quote! { let mut #d = #rt::none_adjoint(&#w); });
+                    continue;
+                }
+                match self.params.get(&v).and_then(|p| p.adj_ty.as_ref()) {
+                    Some(t) => {
+                        head.extend(quote! { let mut #d: #t = ::core::option::Option::None; })
+                    }
+                    None => head.extend(quote! { let mut #d = ::core::option::Option::None; }),
+                }
+            }
+        }
+        RevCode {
+            decls,
+            forward,
+            reverse_head: head,
+            reverse,
+        }
+    }
+
+    fn adj(&self, v: VarId) -> Ident {
+        naming::adjoint(&self.f.vars[v].ident, v)
+    }
+
+    fn ident(&self, v: VarId) -> &Ident {
+        &self.f.vars[v].ident
+    }
+
+    // ----- analysis helpers -------------------------------------------------------------
+
+    /// Whether the statement has reverse work (defines an active variable somewhere inside).
+    fn work(&self, s: &Stmt) -> bool {
+        match s {
+            Stmt::Let {
+                var, init: Some(_), ..
+            }
+            | Stmt::Assign { var, .. } => self.act.active(*var),
+            Stmt::IndexWrite { base, .. } | Stmt::Push { base, .. } => self.act.active(*base),
+            Stmt::Scope(b) => self.block_work(b),
+            Stmt::Branch { arms, .. } => arms.iter().any(|b| self.block_work(b)),
+            Stmt::Loop { body, .. } => self.block_work(body),
+            _ => false,
+        }
+    }
+
+    fn block_work(&self, b: &Block) -> bool {
+        b.stmts.iter().any(|s| self.work(s))
+    }
+
+    /// Whether control can leave `s` by a jump (to a loop outside `s`, or out of the function).
+    fn may_exit(s: &Stmt) -> bool {
+        fn go(s: &Stmt, inner: &mut Vec<LoopId>) -> bool {
+            match s {
+                Stmt::Return => true,
+                Stmt::Break { target } | Stmt::Continue { target } => !inner.contains(target),
+                Stmt::Scope(b) => b.stmts.iter().any(|s| go(s, inner)),
+                Stmt::Branch { arms, .. } => {
+                    arms.iter().any(|b| b.stmts.iter().any(|s| go(s, inner)))
+                }
+                Stmt::Loop { id, body } => {
+                    inner.push(*id);
+                    let r = body.stmts.iter().any(|s| go(s, inner));
+                    inner.pop();
+                    r
+                }
+                _ => false,
+            }
+        }
+        go(s, &mut Vec::new())
+    }
+
+    // ----- slots --------------------------------------------------------------------------
+
+    fn new_slot(&mut self, place: Place) -> usize {
+        let kind = if place.in_loop {
+            SlotKind::Many
+        } else if place.conditional {
+            SlotKind::Maybe
+        } else {
+            SlotKind::Once
+        };
+        self.slots.push(kind);
+        self.slots.len() - 1
+    }
+
+    /// Saves the value of `value` (an owned expression) and returns (forward code, reverse read of type `&T`).
+    fn save(&mut self, value: TokenStream, place: Place) -> (TokenStream, TokenStream) {
+        let k = self.new_slot(place);
+        let s = naming::slot(k);
+        let rt = self.rt;
+        match self.slots[k] {
+            SlotKind::Once => (quote! { #s = #value; }, quote! { &#s }),
+            SlotKind::Maybe => (
+                quote! { #s = ::core::option::Option::Some(#value); },
+                quote! { #rt::slot_value(&#s) },
+            ),
+            SlotKind::Many => {
+                let c = naming::cursor(k);
+                (
+                    quote! { #s.push(#value); },
+                    quote! { #rt::back(&#s, &mut #c) },
+                )
+            }
+        }
+    }
+
+    /// The forward expression of an atom.
+    pub fn atom_fwd(&self, a: &Atom) -> TokenStream {
+        match a {
+            Atom::Var(v) => {
+                let i = self.ident(*v);
+                quote! { #i }
+            }
+            Atom::Const(c) => quote! { (#c) },
+        }
+    }
+
+    /// How the reverse sweep reads `a`: (forward save code, read expression of type `&T`).
+    /// Reads are bound to locals at the start of the operation's reverse code, unconditionally,
+    /// so loop cursors stay in step.
+    fn read(&mut self, a: &Atom, place: Place) -> (TokenStream, TokenStream) {
+        self.read_depth(a, place, 0)
+    }
+
+    fn read_depth(&mut self, a: &Atom, place: Place, depth: usize) -> (TokenStream, TokenStream) {
+        match a {
+            Atom::Const(c) => (TokenStream::new(), quote! { &(#c) }),
+            Atom::Var(v) => {
+                if let Some(p) = self.params.get(v) {
+                    if !self.f.vars[*v].reassigned {
+                        return (TokenStream::new(), p.read.clone());
+                    }
+                }
+                if let Some(r) = self.recompute(*v, place, depth) {
+                    return r;
+                }
+                if let Some((local, used)) = self.block_saved.get_mut(v) {
+                    *used = true;
+                    return (TokenStream::new(), quote! { #local });
+                }
+                let i = self.ident(*v).clone();
+                if self.f.vars[*v].is_ref {
+                    // Save the value behind the reference: it may borrow a local of the forward sweep.
+                    self.save(quote! { ::core::clone::Clone::clone(#i) }, place)
+                } else {
+                    self.save(quote! { ::core::clone::Clone::clone(&#i) }, place)
+                }
+            }
+        }
+    }
+
+    /// A cheap value recomputed in the reverse sweep from values it already has, instead of
+    /// saved: an element of a parameter (`x[i]`), or a sum, difference or product with a literal.
+    fn recompute(
+        &mut self,
+        v: VarId,
+        place: Place,
+        depth: usize,
+    ) -> Option<(TokenStream, TokenStream)> {
+        if depth > 2 {
+            return None;
+        }
+        let rhs = self.defs.get(&v)?.clone();
+        let available = |this: &Self, a: &Atom| match a {
+            Atom::Const(_) => true,
+            Atom::Var(b) => {
+                (this.params.contains_key(b) && !this.f.vars[*b].reassigned)
+                    || this.block_saved.contains_key(b)
+                    || this.defs.contains_key(b)
+            }
+        };
+        match &rhs {
+            Rhs::Index { base, idx, .. }
+                if self.params.contains_key(base) && !self.f.vars[*base].reassigned =>
+            {
+                let (save, i) = self.read_depth(idx, place, depth + 1);
+                let b = self.params[base].read.clone();
+                Some((save, quote! { &(#b)[*#i] }))
+            }
+            Rhs::Bin(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y)
+                if (is_literal(x) || is_literal(y)) && available(self, x) && available(self, y) =>
+            {
+                // A literal stays a value (nalgebra has `f64 * &M` but not `&f64 * &M`).
+                let lit = |a: &Atom| match a {
+                    Atom::Const(c) => Some(quote! { (#c) }),
+                    Atom::Var(_) => None,
+                };
+                let (s1, rx) = match lit(x) {
+                    Some(c) => (TokenStream::new(), c),
+                    None => self.read_depth(x, place, depth + 1),
+                };
+                let (s2, ry) = match lit(y) {
+                    Some(c) => (TokenStream::new(), c),
+                    None => self.read_depth(y, place, depth + 1),
+                };
+                let e = match op {
+                    BinOp::Add => quote! { #rx + #ry },
+                    BinOp::Sub => quote! { #rx - #ry },
+                    _ => quote! { #rx * #ry },
+                };
+                Some((quote! { #s1 #s2 }, quote! { &(#e) }))
+            }
+            _ => None,
+        }
+    }
+
+    /// Records the adjoint type of a variable read by named field (see `field_bases`).
+    fn witness(&self, v: VarId) -> TokenStream {
+        if !self.field_bases.contains(&v) {
+            return TokenStream::new();
+        }
+        let (w, i, rt) = (naming::fixed(&format!("__w{v}")), self.ident(v), self.rt);
+        quote! { #w = ::core::option::Option::Some(#rt::witness(&#i)); }
+    }
+
+    /// The index shape of `base` (which fixes its adjoint's type): computed from a parameter in
+    /// the reverse sweep, or saved where a local is indexed. Returns (forward save, read of type `&Shape`).
+    fn shape(&mut self, base: VarId, place: Place) -> (TokenStream, TokenStream) {
+        let rt = self.rt.clone();
+        if let Some(p) = self.params.get(&base) {
+            if !self.f.vars[base].reassigned {
+                let r = &p.read;
+                return (
+                    TokenStream::new(),
+                    quote! { &#rt::IndexShape::index_shape(#r) },
+                );
+            }
+        }
+        let b = self.ident(base).clone();
+        self.save(quote! { #rt::IndexShape::index_shape(&#b) }, place)
+    }
+
+    // ----- blocks and statements ----------------------------------------------------------
+}

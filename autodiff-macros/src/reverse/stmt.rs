@@ -1,0 +1,196 @@
+//! Statements: assignments, scopes, branches and loops, forward and reverse.
+
+use super::*;
+
+impl RevGen<'_> {
+    /// One statement: (forward, reverse when it completed normally, reverse when it was left by a jump).
+    pub(super) fn stmt(
+        &mut self,
+        s: &Stmt,
+        place: Place,
+    ) -> (TokenStream, TokenStream, TokenStream) {
+        let rt = self.rt.clone();
+        let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
+        match s {
+            Stmt::Let {
+                var,
+                mutable,
+                ty,
+                init,
+            } => {
+                let id = self.ident(*var).clone();
+                let m = if *mutable {
+                    quote! { mut }
+                } else {
+                    quote! {}
+                };
+                let t = ty.as_ref().map(|t| quote! { : #t });
+                match init {
+                    None => (quote! { let #m #id #t; }, quote! {}, quote! {}),
+                    Some(rhs) => {
+                        let (pre, value, post, rev) = self.def(*var, rhs, place);
+                        let wit = self.witness(*var);
+                        (
+                            quote! { #pre let #m #id #t = #value; #wit #post },
+                            rev.clone(),
+                            rev,
+                        )
+                    }
+                }
+            }
+            Stmt::Assign { var, rhs } => {
+                let id = self.ident(*var).clone();
+                let (pre, value, post, rev) = self.def(*var, rhs, place);
+                let wit = self.witness(*var);
+                (quote! { #pre #id = #value; #wit #post }, rev.clone(), rev)
+            }
+            Stmt::IndexWrite { base, idx, val }
+            | Stmt::Push {
+                base,
+                val,
+                len: idx,
+            } => {
+                let b = self.ident(*base).clone();
+                let v = self.atom_fwd(val);
+                let i = self.atom_fwd(idx);
+                let f = match s {
+                    Stmt::Push { .. } => quote! { #b.push(#v); },
+                    _ => quote! { #b[#i] = #v; },
+                };
+                if !self.act.active(*base) {
+                    return (f, quote! {}, quote! {});
+                }
+                let (save, read) = self.read(idx, place);
+                let (save_shape, shape) = self.shape(*base, place);
+                let d = self.adj(*base);
+                let contrib = match self.act.active_atom(val) {
+                    Some(vv) => {
+                        let dv = self.adj(vv);
+                        quote! { #rt::acc_opt(&mut #dv, __e); }
+                    }
+                    None => quote! { let _ = __e; },
+                };
+                // y[i] = v => dv += dy[i], dy[i] = 0
+                let rev = quote! {
+                    let __i = *#read;
+                    let __shape = *#shape;
+                    let __e = #rt::ShapeAdjoint::take_at(__shape, &mut #d, __i);
+                    #contrib
+                };
+                (quote! { #save #save_shape #f }, rev.clone(), rev)
+            }
+            Stmt::Effect(t) => (t.clone(), quote! {}, quote! {}),
+            Stmt::Bound(_) => (quote! {}, quote! {}, quote! {}),
+            Stmt::Scope(b) => {
+                let (f, r) = self.block(b, place, KMode::Pop);
+                (quote! { { #f } }, r.clone(), r)
+            }
+            Stmt::Branch {
+                kind,
+                arms,
+                diverges,
+            } => {
+                let needs_rec = self.work(s);
+                let normal_arms: Vec<usize> = (0..arms.len()).filter(|k| !diverges[*k]).collect();
+                let inner = Place {
+                    in_loop: place.in_loop,
+                    conditional: true,
+                };
+                let mut fwds = Vec::new();
+                let mut revs = Vec::new();
+                for (k, arm) in arms.iter().enumerate() {
+                    self.frames.push(Frame::Branch { needs_rec, arm: k });
+                    let (mut f, r) = self.block(arm, inner, KMode::Pop);
+                    self.frames.pop();
+                    if needs_rec && normal_arms.len() > 1 && !diverges[k] {
+                        self.uses_ctl = true;
+                        f.extend(quote! { #ctl.push(#k); });
+                    }
+                    fwds.push(f);
+                    revs.push(r);
+                }
+                let fwd = match kind {
+                    BranchKind::If { cond } => {
+                        let (a, b) = (&fwds[0], &fwds[1]);
+                        quote! { if #cond { #a } else { #b } }
+                    }
+                    BranchKind::Match { scrutinee, heads } => {
+                        let arms_t = heads
+                            .iter()
+                            .zip(&fwds)
+                            .map(|(h, f)| quote! { #h => { #f } });
+                        quote! { match #scrutinee { #(#arms_t)* } }
+                    }
+                };
+                if !needs_rec {
+                    return (fwd, quote! {}, quote! {});
+                }
+                self.uses_ctl = true;
+                let ks = 0..revs.len();
+                let dispatch =
+                    quote! { match #rt::pop(&#ctl, &mut #cc) { #(#ks => { #revs })* _ => {} } };
+                let normal = if normal_arms.len() == 1 {
+                    revs[normal_arms[0]].clone()
+                } else {
+                    dispatch.clone()
+                };
+                (fwd, normal, dispatch)
+            }
+            Stmt::Loop { id, body } => {
+                let needs_rec = self.work(s);
+                let label = loop_label(*id);
+                let tr = naming::trips(*id);
+                let it = naming::fixed(&format!("__it{id}"));
+                let kmode = if self.f.loops[*id].has_continue {
+                    KMode::Pop
+                } else {
+                    KMode::Last(quote! { #it == 0 })
+                };
+                self.frames.push(Frame::Loop { id: *id, needs_rec });
+                let first_slot = self.slots.len();
+                let (fb, rb) = self.block(
+                    body,
+                    Place {
+                        in_loop: true,
+                        conditional: true,
+                    },
+                    kmode,
+                );
+                self.frames.pop();
+                if !needs_rec {
+                    return (quote! { #label: loop { #fb } }, quote! {}, quote! {});
+                }
+                self.uses_ctl = true;
+                // Tapes filled once per trip are reserved for the trips known in advance.
+                let mut reserve = TokenStream::new();
+                if let Some(hint) = &self.f.loops[*id].hint {
+                    let grown: Vec<Ident> = (first_slot..self.slots.len())
+                        .filter(|k| self.slots[*k] == SlotKind::Many)
+                        .map(naming::slot)
+                        .collect();
+                    if !grown.is_empty() {
+                        reserve = quote! { let __hint = #hint; #(#grown.reserve(__hint);)* };
+                    }
+                }
+                let fwd = quote! { #reserve let mut #tr = 0usize; #label: loop { #tr += 1; #fb } };
+                let rev = quote! { let __trips = #rt::pop(&#ctl, &mut #cc); for #it in 0..__trips { #rb } };
+                (fwd, rev.clone(), rev)
+            }
+            Stmt::Break { target } => {
+                let recs = self.jump_records(Some((*target, true)));
+                let label = loop_label(*target);
+                (quote! { #recs break #label; }, quote! {}, quote! {})
+            }
+            Stmt::Continue { target } => {
+                let recs = self.jump_records(Some((*target, false)));
+                let label = loop_label(*target);
+                (quote! { #recs continue #label; }, quote! {}, quote! {})
+            }
+            Stmt::Return => {
+                let recs = self.jump_records(None);
+                let label = &self.body_label;
+                (quote! { #recs break #label; }, quote! {}, quote! {})
+            }
+        }
+    }
+}
