@@ -12,9 +12,9 @@
 //! `stats_alloc`'s instrumented system allocator, which is installed for the whole run; its
 //! overhead is a few atomic adds per allocation, on every flavour alike).
 //!
-//! `cargo bench --bench matrix` runs everything; `cargo bench --bench matrix -- --test` runs each
+//! `cargo bench -p autodiff-benches --bench matrix` runs everything; `cargo bench -p autodiff-benches --bench matrix -- --test` runs each
 //! benchmark once. Results land in `$CARGO_TARGET_DIR/criterion/<group>/<flavour>/new/`.
-//! `tests/matrix_handwritten.rs` checks that every flavour computes the same gradient.
+//! `benches/tests/matrix_handwritten.rs` checks that every flavour computes the same gradient.
 
 use std::alloc::System;
 use std::hint::black_box;

@@ -1,8 +1,8 @@
 //! Scalar gradient benchmarks: primal, generated gradient (`#[differentiable]`), hand-written
 //! gradient, the `reverse` crate's run-time tape, and `num-dual` forward duals.
 //!
-//! `cargo bench --bench scalar` runs everything (about 2.5 s per benchmark);
-//! `cargo bench --bench scalar -- --test` runs each benchmark once (smoke test).
+//! `cargo bench -p autodiff-benches --bench scalar` runs everything (about 2.5 s per benchmark);
+//! `cargo bench -p autodiff-benches --bench scalar -- --test` runs each benchmark once (smoke test).
 //! Results land in `$CARGO_TARGET_DIR/criterion/<group>/<flavour>/new/estimates.json`.
 
 use std::hint::black_box;

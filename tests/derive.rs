@@ -838,10 +838,3 @@ mod mlp {
         }
     }
 }
-
-/// The derive's compile errors, each at the offending tokens (expected output next to each
-/// program; regenerate with `TRYBUILD=overwrite cargo test --test derive derive_errors`).
-#[test]
-fn derive_errors() {
-    trybuild::TestCases::new().compile_fail("tests/derive-ui/*.rs");
-}

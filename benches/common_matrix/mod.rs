@@ -1,4 +1,4 @@
-//! The matrix benchmark workloads, shared by `benches/matrix.rs` and `tests/matrix_handwritten.rs`.
+//! The matrix benchmark workloads, shared by `benches/matrix.rs` and `benches/tests/matrix_handwritten.rs`.
 //!
 //! Every workload comes as
 //!
@@ -7,7 +7,7 @@
 //! * `NAME_hand`: value and gradient, derived and written by hand with nalgebra the way a careful
 //!   user would (one pass over the entries, no tape, products through nalgebra's `*`, which uses
 //!   `matrixmultiply`), checked against central finite differences in
-//!   `tests/matrix_handwritten.rs`. `AᵀB` is written `a.transpose() * b`: nalgebra's `tr_mul` and
+//!   `benches/tests/matrix_handwritten.rs`. `AᵀB` is written `a.transpose() * b`: nalgebra's `tr_mul` and
 //!   `gemm_tr` compute one dot product per entry and are several times slower at these sizes.
 //!
 //! Workloads:

@@ -2,7 +2,8 @@
 //! refuses has a tiny program in `tests/ui/` whose expected compiler output is checked in next to
 //! it (`.stderr`). `tests/ui-pass/` holds programs that must compile and run.
 //!
-//! Regenerate the expected output with `TRYBUILD=overwrite cargo test --test ui`.
+//! Regenerate the expected output with
+//! `TRYBUILD=overwrite cargo test -p autodiff-heavy-tests --test ui`.
 
 #[test]
 fn ui() {

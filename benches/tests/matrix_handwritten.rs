@@ -3,7 +3,7 @@
 //! small sizes), and the generated gradients against the hand-written ones at the benchmark's
 //! own sizes, so the timings compare equal work.
 
-#[path = "../benches/common_matrix/mod.rs"]
+#[path = "../common_matrix/mod.rs"]
 mod common_matrix;
 use common_matrix::*;
 

@@ -2,7 +2,7 @@
 //! the hand-written gradients against central finite differences, and the generated gradients,
 //! the `reverse` tape and the `num-dual` duals against the hand-written ones.
 
-#[path = "../benches/common/mod.rs"]
+#[path = "../common/mod.rs"]
 mod common;
 use common::*;
 
