@@ -5,7 +5,6 @@
 use autodiff::check::{Tolerance, assert_slices};
 use autodiff::nalgebra::DMatrix;
 use autodiff::optim::{Adagrad, Adam, AdamW, OptimError, RmsProp, Sgd, Shape};
-use autodiff::prelude::*;
 
 /// For values that must be left exactly as they were (copied, never computed).
 const UNCHANGED: Tolerance = Tolerance::new(0.0, 0.0);

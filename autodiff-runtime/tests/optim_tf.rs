@@ -43,12 +43,9 @@ fn ulps_f64(a: f64, b: f64) -> u64 {
     u64::try_from(ordered(a).abs_diff(ordered(b))).unwrap_or(u64::MAX)
 }
 
-/// The tolerance in units in the last place: 0, because the reference's `formula_check_max_ulp`
-/// is 0 for every run (TF's operation order is reproducible), in `f32` and in `f64`.
-const MAX_ULPS: u64 = 0;
-
-/// Compares one value of ours with TF's to [`MAX_ULPS`] in our type. A `null` in the reference
-/// (TF's value was infinite or NaN) must be non-finite here too.
+/// Compares one value of ours with TF's: 0 units in the last place apart in our type, because
+/// the reference's `formula_check_max_ulp` is 0 for every run (TF's operation order is
+/// reproducible), in `f32` and in `f64`. A `null` in the reference (TF's value was infinite or NaN) must be non-finite here too.
 fn check_value<T: Real>(ours: T, tf: f64, what: &str) {
     if tf.is_nan() {
         assert!(!ours.is_finite(), "{what}: TF diverged, we have {ours}");
@@ -60,7 +57,7 @@ fn check_value<T: Real>(ours: T, tf: f64, what: &str) {
         ulps_f64(ours.to_f64(), tf)
     };
     assert!(
-        d <= MAX_ULPS,
+        d == 0,
         "{what}: ours {:e} vs TF {tf:e} ({d} ulp apart)",
         ours.to_f64()
     );

@@ -21,10 +21,10 @@ use crate::real::Real;
 /// use autodiff::optim::Adagrad;
 ///
 /// let mut w = [1.0f64, -1.0];
-/// let mut opt = Adagrad::new(0.1).initial_accumulator_value(0.0).epsilon(0.0);
+/// let mut opt = Adagrad::new(0.125).initial_accumulator_value(0.0).epsilon(0.0);
 /// opt.apply_gradients(&mut w, &[2.0, -0.5]);
 /// // First step from a zero accumulator: lr·g/|g| = ±lr, whatever the gradient's size.
-/// assert!((w[0] - 0.9).abs() < 1e-12 && (w[1] + 0.9).abs() < 1e-12);
+/// assert!((w[0] - 0.875).abs() < 1e-12 && (w[1] + 0.875).abs() < 1e-12);
 /// ```
 pub struct Adagrad {
     core: Core,
@@ -97,8 +97,8 @@ impl Rule for AdagradRule {
         let acc = &mut slots[0][at];
         for ((w, &g), acc) in w.iter_mut().zip(g).zip(acc) {
             // acc ← acc + g²;  w ← w − lr·g / √(acc + ε)
-            *acc = *acc + g * g;
-            *w = *w - (lr * g) / (*acc + eps).sqrt();
+            *acc += g * g;
+            *w -= (lr * g) / (*acc + eps).sqrt();
         }
     }
 }

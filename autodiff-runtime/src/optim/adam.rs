@@ -127,7 +127,7 @@ impl Rule for AdamRule {
                 None => v[i],
             };
             // w ← w − m·α / (√v + ε)
-            *w = *w - (m[i] * c.alpha) / (v_used.sqrt() + c.epsilon);
+            *w -= (m[i] * c.alpha) / (v_used.sqrt() + c.epsilon);
         }
     }
 }
@@ -156,9 +156,9 @@ impl Adam {
 ///
 /// let mut w = nalgebra::DMatrix::from_element(2, 2, 1.0f64);
 /// let zero = nalgebra::DMatrix::zeros(2, 2);
-/// let mut opt = AdamW::new(0.1).weight_decay(0.5);
-/// opt.apply_gradients(&mut w, &zero); // no gradient: only the decay, w·(1 − 0.5·0.1)
-/// assert!((w[(0, 0)] - 0.95).abs() < 1e-12);
+/// let mut opt = AdamW::new(0.125).weight_decay(0.5);
+/// opt.apply_gradients(&mut w, &zero); // no gradient: only the decay, w·(1 − 0.5·0.125)
+/// assert!((w[(0, 0)] - 0.9375).abs() < 1e-12);
 /// ```
 pub struct AdamW {
     core: Core,

@@ -34,7 +34,8 @@
 //! /// Squared error of `w·x + b` against `y` for one sample.
 //! #[differentiable]
 //! fn loss(m: &Model, #[no_grad] x: &DMatrix<f64>, #[no_grad] y: f64) -> f64 {
-//!     let e = (&m.w * x)[(0, 0)] + m.b - y;
+//!     let p = &m.w * x;
+//!     let e = p[(0, 0)] + m.b - y;
 //!     e * e
 //! }
 //!

@@ -112,7 +112,7 @@ impl Rule for SgdRule {
         let [m] = slots else {
             // w ← w − g·lr
             for (w, &g) in w.iter_mut().zip(g) {
-                *w = *w - g * lr;
+                *w -= g * lr;
             }
             return;
         };

@@ -118,8 +118,39 @@ pub struct Slot {
 /// and float type of the parameters it belongs to, and its named slot vectors.
 ///
 /// Taken with `state()` and given back with `load_state(..)` on an optimizer of the same kind
-/// and options (see [`Adam::state`](super::Adam::state) for an example). Before the first step
-/// `dtype` is `None` and there are no slots.
+/// and options. Before the first step `dtype` is `None` and there are no slots.
+///
+/// ```
+/// use autodiff::prelude::*;
+/// use autodiff::optim::Adam;
+///
+/// let grad = |w: &[f64; 2]| [2.0 * (w[0] - 1.0), 2.0 * (w[1] + 3.0)];
+/// let (mut a, mut b) = ([0.0f64; 2], [0.0f64; 2]);
+///
+/// // One uninterrupted run of 20 steps.
+/// let mut opt = Adam::new(0.1);
+/// for _ in 0..20 {
+///     let g = grad(&a);
+///     opt.apply_gradients(&mut a, &g);
+/// }
+///
+/// // The same run, interrupted after 8 steps and resumed by a new optimizer.
+/// let mut first = Adam::new(0.1);
+/// for _ in 0..8 {
+///     let g = grad(&b);
+///     first.apply_gradients(&mut b, &g);
+/// }
+/// let saved = first.state();
+/// assert_eq!(saved.iterations, 8);
+/// assert_eq!(saved.slots[0].name, "momentum");
+/// let mut second = Adam::new(0.1);
+/// second.load_state(&saved).unwrap();
+/// for _ in 0..12 {
+///     let g = grad(&b);
+///     second.apply_gradients(&mut b, &g);
+/// }
+/// assert!((a[0] - b[0]).abs() < 1e-15 && (a[1] - b[1]).abs() < 1e-15); // identical runs
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct OptimizerState {
     /// `"Sgd"`, `"Adam"`, `"AdamW"`, `"RmsProp"` or `"Adagrad"`.
