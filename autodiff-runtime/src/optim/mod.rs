@@ -57,6 +57,7 @@ mod rmsprop;
 mod schedule;
 mod sgd;
 mod state;
+mod state_file;
 
 pub use adagrad::Adagrad;
 pub use adam::{Adam, AdamW};
