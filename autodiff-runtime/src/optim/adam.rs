@@ -106,28 +106,38 @@ impl Rule for AdamRule {
         slots: &mut [Vec<T>],
         at: Range<usize>,
     ) {
+        if let Some((lr, wd)) = c.decay {
+            // AdamW, before the Adam step: w ← w − (w·wd)·lr
+            for w in w.iter_mut() {
+                *w = *w - *w * wd * lr;
+            }
+        }
         let (m, rest) = slots.split_first_mut().expect("Adam has a momentum slot");
         let (v, rest) = rest.split_first_mut().expect("Adam has a velocity slot");
         let (m, v) = (&mut m[at.clone()], &mut v[at.clone()]);
-        let mut v_hat = rest.first_mut().map(|s| &mut s[at]);
-        for (i, (w, &g)) in w.iter_mut().zip(g).enumerate() {
-            if let Some((lr, wd)) = c.decay {
-                // AdamW, before the Adam step: w ← w − (w·wd)·lr
-                *w = *w - *w * wd * lr;
-            }
-            // m ← m + (g − m)(1 − β₁);  v ← v + (g² − v)(1 − β₂)
-            m[i] = m[i] + (g - m[i]) * c.one_minus_b1;
-            v[i] = v[i] + (g * g - v[i]) * c.one_minus_b2;
-            let v_used = match v_hat.as_deref_mut() {
-                Some(v_hat) => {
-                    // AMSGrad: v̂ ← max(v̂, v), used in place of v
-                    v_hat[i] = v_hat[i].max(v[i]);
-                    v_hat[i]
+        // m ← m + (g − m)(1 − β₁);  v ← v + (g² − v)(1 − β₂)
+        let moments = |m: &mut T, v: &mut T, g: T| {
+            *m += (g - *m) * c.one_minus_b1;
+            *v += (g * g - *v) * c.one_minus_b2;
+        };
+        // w ← w − m·α / (√v + ε)
+        let step = |w: &mut T, m: T, v: T| *w -= (m * c.alpha) / (v.sqrt() + c.epsilon);
+        match rest.first_mut() {
+            None => {
+                for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m).zip(v) {
+                    moments(m, v, g);
+                    step(w, *m, *v);
                 }
-                None => v[i],
-            };
-            // w ← w − m·α / (√v + ε)
-            *w -= (m[i] * c.alpha) / (v_used.sqrt() + c.epsilon);
+            }
+            Some(v_hat) => {
+                let v_hat = &mut v_hat[at];
+                for ((((w, &g), m), v), v_hat) in w.iter_mut().zip(g).zip(m).zip(v).zip(v_hat) {
+                    moments(m, v, g);
+                    // AMSGrad: v̂ ← max(v̂, v), used in place of v
+                    *v_hat = v_hat.max(*v);
+                    step(w, *m, *v_hat);
+                }
+            }
         }
     }
 }
