@@ -172,3 +172,14 @@ fn training_a_derived_struct_converges() {
         assert_slices(&[line.slope, line.offset], &[2.0, 1.0], tol);
     }
 }
+
+/// `use autodiff::prelude::*` brings the `optim` module: `optim::Adam` needs no other import.
+#[test]
+fn the_prelude_brings_optim() {
+    let mut w = DVector::from_vec(vec![1.0f64, -1.0]);
+    let mut opt = optim::AdamW::new(0.125).weight_decay(0.0);
+    opt.apply_gradients(&mut w, &DVector::from_vec(vec![1.0, -1.0]));
+    // Adam's first step is ≈ lr against the gradient's sign (ε and Keras' f32 rounding of β in
+    // the bias correction move it by about 1e-5·lr).
+    assert_slices(w.as_slice(), &[0.875, -0.875], Tolerance::new(1e-5, 0.0));
+}

@@ -5,7 +5,7 @@
 //! Each optimizer is made with `::new(learning_rate)` (a float literal works for `f32` and `f64`
 //! parameters alike, or a schedule) and configured with chained setters named after Keras'
 //! arguments. `opt.apply_gradients(&mut params, &grads)` applies one step to any
-//! [`Parameters`](crate::Parameters) container: a scalar, an array, a `Vec`, a nalgebra matrix,
+//! [`Parameters`] container: a scalar, an array, a `Vec`, a nalgebra matrix,
 //! a `#[derive(Differentiable)]` struct, a `Vec` of matrices.
 //!
 //! - **Same numbers as TensorFlow.** The operations, their order and the rounding of the
