@@ -322,3 +322,84 @@ fn seed_gd_adam_100() {
     check_value(x32, tf_seed, "gd_adam_100");
     assert!((ad32 - 0.997_063_7).abs() < 1e-6, "through f_grad: {ad32}");
 }
+
+/// Each optimizer built from the configuration TF recorded for the run (`get_config()`), every
+/// setter given its value explicitly, reproduces the same trajectories: the setters reach the
+/// right hyper-parameters.
+#[test]
+fn setters_from_the_recorded_configs_match_tf() {
+    let runs = refs()["optimizers"]["runs"].as_object().unwrap();
+    assert_eq!(runs.len(), 10);
+    for (name, entry) in runs {
+        let cfg = &entry["config"];
+        let f = |k: &str| num(&cfg[k]);
+        let b = |k: &str| cfg[k].as_bool().unwrap();
+        let lr = f("learning_rate");
+        match name.as_str() {
+            n if n.starts_with("sgd") => {
+                let make = |lr| Sgd::new(lr).momentum(f("momentum")).nesterov(b("nesterov"));
+                against_tf(name, || make(lr), Some(&|| make(0.001)));
+            }
+            "adamw" => against_tf(
+                name,
+                || {
+                    AdamW::new(lr)
+                        .weight_decay(f("weight_decay"))
+                        .beta_1(f("beta_1"))
+                        .beta_2(f("beta_2"))
+                        .epsilon(f("epsilon"))
+                        .amsgrad(b("amsgrad"))
+                },
+                None,
+            ),
+            n if n.starts_with("adam") => against_tf(
+                name,
+                || {
+                    Adam::new(lr)
+                        .beta_1(f("beta_1"))
+                        .beta_2(f("beta_2"))
+                        .epsilon(f("epsilon"))
+                        .amsgrad(b("amsgrad"))
+                },
+                None,
+            ),
+            n if n.starts_with("rmsprop") => against_tf(
+                name,
+                || {
+                    RmsProp::new(lr)
+                        .rho(f("rho"))
+                        .momentum(f("momentum"))
+                        .epsilon(f("epsilon"))
+                        .centered(b("centered"))
+                },
+                None,
+            ),
+            "adagrad" => against_tf(
+                name,
+                || {
+                    Adagrad::new(lr)
+                        .initial_accumulator_value(f("initial_accumulator_value"))
+                        .epsilon(f("epsilon"))
+                },
+                None,
+            ),
+            other => panic!("no builder for the reference run {other}"),
+        }
+    }
+}
+
+/// `Default` is Keras' default learning rate (0.01 for SGD, 0.001 for the others, as documented
+/// for `tf.keras.optimizers.*`), held as an `f32` value.
+#[test]
+fn defaults_use_keras_default_learning_rates() {
+    let f32_of = |v: f64| f64::from(v as f32);
+    assert!((Sgd::default().learning_rate() - f32_of(0.01)).abs() < 1e-18);
+    for lr in [
+        Adam::default().learning_rate(),
+        AdamW::default().learning_rate(),
+        RmsProp::default().learning_rate(),
+        Adagrad::default().learning_rate(),
+    ] {
+        assert!((lr - f32_of(0.001)).abs() < 1e-18);
+    }
+}

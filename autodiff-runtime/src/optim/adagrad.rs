@@ -70,6 +70,7 @@ impl Adagrad {
 
 impl Rule for AdagradRule {
     const NAME: &'static str = "Adagrad";
+    const DEFAULT_LEARNING_RATE: f64 = 0.001;
     /// `(lr, ε)` in the parameters' type.
     type Step<T: Real> = (T, T);
 

@@ -74,6 +74,7 @@ pub(crate) struct AdamStep<T> {
 
 impl Rule for AdamRule {
     const NAME: &'static str = "Adam";
+    const DEFAULT_LEARNING_RATE: f64 = 0.001;
     type Step<T: Real> = AdamStep<T>;
 
     fn slot_names(&self) -> &'static [&'static str] {
@@ -184,6 +185,7 @@ pub(crate) struct AdamWRule {
 
 impl Rule for AdamWRule {
     const NAME: &'static str = "AdamW";
+    const DEFAULT_LEARNING_RATE: f64 = 0.001;
     type Step<T: Real> = AdamStep<T>;
 
     fn slot_names(&self) -> &'static [&'static str] {

@@ -14,6 +14,8 @@ use crate::real::Real;
 pub(crate) trait Rule {
     /// The optimizer's name in saved states (`"Adam"`).
     const NAME: &'static str;
+    /// Keras' default learning rate for this optimizer.
+    const DEFAULT_LEARNING_RATE: f64;
     /// Constants of one step, computed once per `apply_gradients` in the parameters' type.
     type Step<T: Real>;
 
@@ -248,6 +250,14 @@ macro_rules! optimizer_methods {
             /// Forgets the state and step count; the optimizer may then step other parameters.
             pub fn reset(&mut self) {
                 self.core.reset();
+            }
+        }
+
+        impl Default for $ty {
+            /// The optimizer with Keras' default learning rate (0.01 for SGD, 0.001 for the
+            /// others) and default options.
+            fn default() -> Self {
+                $ty::new(<$rule as $crate::optim::driver::Rule>::DEFAULT_LEARNING_RATE)
             }
         }
 

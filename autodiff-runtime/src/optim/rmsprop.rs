@@ -115,6 +115,7 @@ impl RmsProp {
 
 impl Rule for RmsPropRule {
     const NAME: &'static str = "RmsProp";
+    const DEFAULT_LEARNING_RATE: f64 = 0.001;
     type Step<T: Real> = RmsPropStep<T>;
 
     fn slot_names(&self) -> &'static [&'static str] {

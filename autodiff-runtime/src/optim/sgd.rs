@@ -86,6 +86,7 @@ impl Sgd {
 
 impl Rule for SgdRule {
     const NAME: &'static str = "Sgd";
+    const DEFAULT_LEARNING_RATE: f64 = 0.01;
     /// `(lr, μ)` in the parameters' type.
     type Step<T: Real> = (T, T);
 
