@@ -79,6 +79,13 @@ use nalgebra::{DefaultAllocator, Dim, OMatrix, Scalar};
 /// w.scale(10.0);
 /// assert_close(w[1][(0, 2)], 70.0, Tolerance::tight());
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a container of float parameters",
+    label = "`{Self}` does not implement `Parameters`",
+    note = "parameters are `f32` or `f64` values: scalars, arrays, `Vec`s, slices, tuples and \
+            nalgebra matrices of them, and `#[derive(Differentiable)]` structs; convert integers \
+            to a float type first"
+)]
 pub trait Parameters<T> {
     /// Calls `f` on each contiguous run of parameters, in order.
     ///
