@@ -55,6 +55,10 @@ impl Lowerer {
                 ),
             );
         }
+        if opaque::is_mutating_method(&name) {
+            // Run as written; refused when the receiver carries a derivative.
+            return self.opaque(&Expr::MethodCall(mc.clone()));
+        }
         if let Some(rule) = methods::rule(&name) {
             if mc.args.len() == rule.args && mc.turbofish.is_none() {
                 let mut args = vec![self.lower_atom_expr(&mc.receiver, out)?];
@@ -153,6 +157,23 @@ impl Lowerer {
             }
             return refuse_at(&mac, "could not read this `vec!`");
         }
+        if name == "dbg" {
+            // `dbg!(e)` is `e` (the generated functions do not print).
+            let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+            if let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+                if args.len() == 1 {
+                    return self.lower_rhs(&args[0], out);
+                }
+            }
+            let vars = self.vars_in_tokens(mac.tokens.clone());
+            self.record_opaque(
+                vars,
+                mac.to_token_stream(),
+                "this `dbg!`".into(),
+                "#[differentiable] follows `dbg!` with one argument; write one `dbg!` per value",
+            );
+        }
+        self.record_macro(mac);
         Ok(Rhs::Opaque(quote! { #mac }))
     }
 }

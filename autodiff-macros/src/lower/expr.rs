@@ -231,8 +231,17 @@ impl Lowerer {
         }
     }
 
+    /// How an atom is spelled in generated code.
+    pub(super) fn atom_tokens(&self, a: &Atom) -> TokenStream {
+        match a {
+            Atom::Var(v) => self.vars[*v].ident.to_token_stream(),
+            Atom::Const(c) => c.clone(),
+        }
+    }
+
     pub(super) fn opaque(&mut self, e: &Expr) -> R<Rhs> {
         check_supported(e)?;
+        self.record_hidden(e);
         Ok(Rhs::Opaque(e.to_token_stream()))
     }
 }

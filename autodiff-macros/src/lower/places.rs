@@ -46,6 +46,7 @@ impl Lowerer {
                 Ok(())
             }
             Expr::Macro(m) => {
+                self.record_macro(&m.mac);
                 out.push(Stmt::Effect(quote! { #m; }));
                 Ok(())
             }
@@ -58,6 +59,7 @@ impl Lowerer {
             // Any other expression statement: evaluate for its effects, its value is discarded.
             _ => {
                 check_supported(e)?;
+                self.record_statement(e);
                 out.push(Stmt::Effect(quote! { #e; }));
                 Ok(())
             }
@@ -129,6 +131,7 @@ impl Lowerer {
                 Ok(())
             }
             Expr::Infer(_) => {
+                self.record_hidden(value);
                 out.push(Stmt::Effect(quote! { let _ = #value; }));
                 Ok(())
             }
