@@ -132,6 +132,13 @@ pub enum Stmt {
         val: Atom,
         len: Atom,
     },
+    /// `base.truncate(len);`: drops the elements from `len` on. Their adjoints are zero when the
+    /// reverse sweep gets here (every element made later was made by a push or write, whose
+    /// pullback takes its adjoint out), so it has no reverse work; tangents are truncated too.
+    Truncate {
+        base: VarId,
+        len: Atom,
+    },
     /// Names a pattern binds at this point (a `match` arm, a `for` loop's pattern): no code, but
     /// the reverse sweep may save their values here.
     Bound(Vec<VarId>),

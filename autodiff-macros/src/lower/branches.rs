@@ -24,6 +24,12 @@ impl Lowerer {
             }
             Expr::If(i) => {
                 if let Expr::Let(l) = &*i.cond {
+                    if let Some((cond, bind)) = self.pop_loop_rewrite(l) {
+                        let mut i2 = i.clone();
+                        i2.cond = Box::new(cond);
+                        i2.then_branch.stmts.insert(0, bind);
+                        return self.lower_control(&Expr::If(i2), result, out);
+                    }
                     // `if let P = e { A } else { B }` is `match e { P => A, _ => B }`.
                     let scrut = &l.expr;
                     check_supported(scrut)?;

@@ -5,6 +5,9 @@ use super::*;
 impl Lowerer {
     pub(super) fn lower_method(&mut self, mc: &syn::ExprMethodCall, out: &mut Vec<Stmt>) -> R<Rhs> {
         let name = mc.method.to_string();
+        if let Some(r) = self.lower_take_value(mc, out)? {
+            return Ok(Rhs::Copy(Atom::Var(r)));
+        }
         if methods::is_constant_method(&name) {
             return self.opaque(&Expr::MethodCall(mc.clone()));
         }

@@ -49,6 +49,12 @@ impl Lowerer {
     ) -> Result<Block, syn::Error> {
         let mut stmts = Vec::new();
         if let Expr::Let(l) = &*w.cond {
+            if let Some((cond, bind)) = self.pop_loop_rewrite(l) {
+                let mut w2 = w.clone();
+                w2.cond = Box::new(cond);
+                w2.body.stmts.insert(0, bind);
+                return self.lower_while(&w2, id);
+            }
             check_supported(&l.expr).map_err(stop_err)?;
             self.scopes.push(Vec::new());
             let bound = self.bind_pattern_names(&l.pat);

@@ -8,6 +8,7 @@ mod bindings;
 mod branches;
 mod calls;
 mod expr;
+mod inplace;
 mod loops;
 mod opaque;
 mod places;

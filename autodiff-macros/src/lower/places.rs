@@ -58,6 +58,14 @@ impl Lowerer {
             | Expr::TryBlock(_) => self.lower_rhs(e, out).map(|_| ()),
             // Any other expression statement: evaluate for its effects, its value is discarded.
             _ => {
+                if let Expr::MethodCall(mc) = e {
+                    if self.lower_inplace_statement(mc, out)? {
+                        return Ok(());
+                    }
+                }
+                if let Some((a, b)) = inplace::mem_swap_places(e) {
+                    return self.lower_mem_swap(a, b, out);
+                }
                 check_supported(e)?;
                 self.record_statement(e);
                 out.push(Stmt::Effect(quote! { #e; }));
