@@ -13,7 +13,7 @@ impl Lowerer {
         }
         if matches!(
             name.as_str(),
-            "clone" | "to_owned" | "into_owned" | "clone_owned"
+            "clone" | "to_owned" | "into_owned" | "clone_owned" | "to_vec"
         ) && mc.args.is_empty()
         {
             let x = self.lower_atom_expr(&mc.receiver, out)?;
@@ -61,6 +61,19 @@ impl Lowerer {
         if opaque::is_mutating_method(&name) {
             // Run as written; refused when the receiver carries a derivative.
             return self.opaque(&Expr::MethodCall(mc.clone()));
+        }
+        // `x.sin_cos()` is `(x.sin(), x.cos())`.
+        if name == "sin_cos" && mc.args.is_empty() {
+            let x = self.lower_atom_expr(&mc.receiver, out)?;
+            let mut parts = Vec::new();
+            for m in ["sin", "cos"] {
+                let rhs = Rhs::Method {
+                    name: proc_macro2::Ident::new(m, mc.method.span()),
+                    args: vec![x.clone()],
+                };
+                parts.push(self.atom_of(rhs, out));
+            }
+            return Ok(Rhs::Tuple(parts));
         }
         if let Some(rule) = methods::rule(&name) {
             if mc.args.len() == rule.args && mc.turbofish.is_none() {

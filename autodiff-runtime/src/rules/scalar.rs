@@ -353,6 +353,31 @@ pub fn hypot_d1<T: Real>(g: T, b: &T, y: &T) -> T {
         over(times(g, *b), *y)
     }
 }
+/// `y = asinh x => dx += dy/sqrt(x² + 1)`
+#[inline(always)]
+pub fn asinh_d0<T: Real>(g: T, x: &T) -> T {
+    over(g, (*x * *x + T::one()).sqrt())
+}
+/// `y = acosh x => dx += dy/sqrt(x² - 1)` (+inf at `x = 1`)
+#[inline(always)]
+pub fn acosh_d0<T: Real>(g: T, x: &T) -> T {
+    over(g, (*x * *x - T::one()).sqrt())
+}
+/// `y = atanh x => dx += dy/(1 - x²)` (±inf at `x = ±1`)
+#[inline(always)]
+pub fn atanh_d0<T: Real>(g: T, x: &T) -> T {
+    over(g, T::one() - *x * *x)
+}
+/// `y = x * 180/pi => dx += dy * 180/pi`
+#[inline(always)]
+pub fn to_degrees_d0<T: Real>(g: T) -> T {
+    times(g, T::from_f64(180.0 / core::f64::consts::PI))
+}
+/// `y = x * pi/180 => dx += dy * pi/180`
+#[inline(always)]
+pub fn to_radians_d0<T: Real>(g: T) -> T {
+    times(g, T::from_f64(core::f64::consts::PI / 180.0))
+}
 /// `y = x*a + b => dx += dy*a`
 #[inline(always)]
 pub fn mul_add_d0<T: Real>(g: T, a: &T) -> T {
@@ -403,6 +428,23 @@ mod tests {
             ("asin", asin_d0(1.0, &x), central(f64::asin, x)),
             ("acos", acos_d0(1.0, &x), central(f64::acos, x)),
             ("atan", atan_d0(1.0, &x), central(f64::atan, x)),
+            ("asinh", asinh_d0(1.0, &x), central(f64::asinh, x)),
+            (
+                "acosh",
+                acosh_d0(1.0, &(1.0 + x)),
+                central(f64::acosh, 1.0 + x),
+            ),
+            ("atanh", atanh_d0(1.0, &x), central(f64::atanh, x)),
+            (
+                "to_degrees",
+                to_degrees_d0(1.0),
+                central(f64::to_degrees, x),
+            ),
+            (
+                "to_radians",
+                to_radians_d0(1.0),
+                central(f64::to_radians, x),
+            ),
             ("sinh", sinh_d0(1.0, &x), central(f64::sinh, x)),
             ("cosh", cosh_d0(1.0, &x), central(f64::cosh, x)),
             ("tanh", tanh_d0(1.0, &x.tanh()), central(f64::tanh, x)),
