@@ -63,6 +63,7 @@ fn collect(b: &Block, out: &mut Vec<Def>) {
             Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect(a, out)),
             Stmt::Loop { body, .. } => collect(body, out),
             Stmt::Effect(_)
+            | Stmt::Truncate { .. }
             | Stmt::Bound(_)
             | Stmt::Break { .. }
             | Stmt::Continue { .. }

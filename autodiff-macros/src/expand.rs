@@ -180,6 +180,7 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
             ));
         }
     }
+    crate::soundness::check(&func, &all_act)?;
     let wrt_act = activity::analyze(
         &func,
         &wrt.iter().map(|k| param_vars[*k]).collect::<Vec<_>>(),

@@ -141,6 +141,15 @@ impl FwdGen<'_> {
                 quote! { #t #f }
             }
             Stmt::Effect(t) => t.clone(),
+            Stmt::Truncate { base, len } => {
+                let (b, n) = (self.ident(*base), self.atom(len));
+                if self.act.active(*base) {
+                    let db = self.dot(*base);
+                    quote! { #db.truncate(#n); #b.truncate(#n); }
+                } else {
+                    quote! { #b.truncate(#n); }
+                }
+            }
             Stmt::Bound(_) => quote! {},
             Stmt::Scope(b) => {
                 let inner = self.block(b);

@@ -132,6 +132,13 @@ pub enum Stmt {
         val: Atom,
         len: Atom,
     },
+    /// `base.truncate(len);`: drops the elements from `len` on. Their adjoints are zero when the
+    /// reverse sweep gets here (every element made later was made by a push or write, whose
+    /// pullback takes its adjoint out), so it has no reverse work; tangents are truncated too.
+    Truncate {
+        base: VarId,
+        len: Atom,
+    },
     /// Names a pattern binds at this point (a `match` arm, a `for` loop's pattern): no code, but
     /// the reverse sweep may save their values here.
     Bound(Vec<VarId>),
@@ -199,6 +206,20 @@ pub struct Func {
     /// Variables referenced by opaque iterator expressions of `for` loops, with the expression
     /// (they must not be differentiable).
     pub iter_uses: Vec<(Vec<VarId>, TokenStream)>,
+    /// Code the lowering passes through as written (opaque statements, macro calls, mutating
+    /// method calls, pattern bindings) with the variables it names: none may carry a derivative.
+    pub opaque_uses: Vec<OpaqueUse>,
+}
+
+/// Code run as written, and the variables it names (see [`Func::opaque_uses`]).
+pub struct OpaqueUse {
+    pub vars: Vec<VarId>,
+    /// The user's tokens, where a refusal is reported.
+    pub tokens: TokenStream,
+    /// What the code is, for the error (`"this statement"`, "the macro `sq!`", ...).
+    pub what: String,
+    /// What to write instead.
+    pub hint: &'static str,
 }
 
 impl Rhs {

@@ -17,6 +17,7 @@ mod methods;
 mod naming;
 mod reverse;
 mod sig;
+mod soundness;
 #[cfg(test)]
 mod tests;
 

@@ -30,7 +30,7 @@ macro_rules! rule {
 pub fn rule(name: &str) -> Option<MethodRule> {
     match name {
         "sin" | "cos" | "asin" | "acos" | "atan" | "sinh" | "cosh" | "ln" | "log2" | "log10"
-        | "ln_1p" | "abs" => {
+        | "ln_1p" | "abs" | "asinh" | "acosh" | "atanh" => {
             rule!(0, [Some(&[X])])
         }
         "tan" | "tanh" | "exp" | "exp2" | "exp_m1" | "sqrt" | "cbrt" | "recip" => {
@@ -40,6 +40,7 @@ pub fn rule(name: &str) -> Option<MethodRule> {
         "hypot" => rule!(1, [Some(&[X, Y]), Some(&[A(0), Y])]),
         "powi" => rule!(1, [Some(&[X, A(0)]), None]),
         "powf" => rule!(1, [Some(&[X, A(0)]), Some(&[X, Y])]),
+        "to_degrees" | "to_radians" => rule!(0, [Some(&[])]),
         "mul_add" => rule!(2, [Some(&[A(0)]), Some(&[X]), Some(&[])]),
         "clamp" => rule!(
             2,

@@ -102,6 +102,26 @@ pub trait Real:
     fn trunc(self) -> Self;
     fn is_nan(self) -> bool;
     fn is_finite(self) -> bool;
+    /// Inverse hyperbolic sine; by default `ln(x + sqrt(x² + 1))` (`f32`/`f64` use std's).
+    fn asinh(self) -> Self {
+        (self + (self * self + Self::one()).sqrt()).ln()
+    }
+    /// Inverse hyperbolic cosine (`x >= 1`); by default `ln(x + sqrt(x² - 1))`.
+    fn acosh(self) -> Self {
+        (self + (self * self - Self::one()).sqrt()).ln()
+    }
+    /// Inverse hyperbolic tangent (`|x| < 1`); by default `ln((1 + x)/(1 - x)) / 2`.
+    fn atanh(self) -> Self {
+        ((Self::one() + self) / (Self::one() - self)).ln() * Self::from_f64(0.5)
+    }
+    /// Radians to degrees: `x * 180/pi`.
+    fn to_degrees(self) -> Self {
+        self * Self::from_f64(180.0 / core::f64::consts::PI)
+    }
+    /// Degrees to radians: `x * pi/180`.
+    fn to_radians(self) -> Self {
+        self * Self::from_f64(core::f64::consts::PI / 180.0)
+    }
 }
 
 macro_rules! impl_real {
@@ -158,6 +178,7 @@ macro_rules! impl_real {
             fn is_finite(self) -> bool {
                 $t::is_finite(self)
             }
+            impl_real!(@unary $t: asinh acosh atanh to_degrees to_radians);
         }
     };
     (@unary $t:ident: $($m:ident)*) => {

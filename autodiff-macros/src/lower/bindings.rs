@@ -56,6 +56,7 @@ impl Lowerer {
             }
             Pat::Wild(_) => {
                 if let Some(e) = init {
+                    self.record_hidden(e);
                     out.push(Stmt::Effect(quote! { let _ = #e; }));
                 }
                 Ok(())
@@ -140,7 +141,7 @@ impl Lowerer {
                 });
                 Ok(())
             }
-            Pat::Wild(_) => Ok(()),
+            Pat::Wild(_) | Pat::Lit(_) | Pat::Range(_) => Ok(()),
             Pat::Reference(pr) => self.bind_atom(&pr.pat, None, a, out),
             Pat::Type(pt) => self.bind_atom(&pt.pat, Some(&pt.ty), a, out),
             Pat::Paren(pp) => self.bind_atom(&pp.pat, ty, a, out),

@@ -24,20 +24,43 @@ impl Lowerer {
             }
             Expr::If(i) => {
                 if let Expr::Let(l) = &*i.cond {
+                    if let Some((cond, bind)) = self.pop_loop_rewrite(l) {
+                        let mut i2 = i.clone();
+                        i2.cond = Box::new(cond);
+                        i2.then_branch.stmts.insert(0, bind);
+                        return self.lower_control(&Expr::If(i2), result, out);
+                    }
                     // `if let P = e { A } else { B }` is `match e { P => A, _ => B }`.
                     let scrut = &l.expr;
                     check_supported(scrut)?;
+                    let from = if is_structural(&l.pat) && binds_names(&l.pat) {
+                        Some(self.lower_atom_expr(scrut, out)?)
+                    } else {
+                        None
+                    };
                     self.scopes.push(Vec::new());
                     let bound = self.bind_pattern_names(&l.pat);
+                    let mut rebind = Vec::new();
+                    match &from {
+                        Some(s) => self.bind_atom(&l.pat, None, s.clone(), &mut rebind)?,
+                        None => {
+                            self.record_scrutinee(scrut, l.pat.to_token_stream(), !bound.is_empty())
+                        }
+                    }
                     let (mut then, d1) = self.lower_block(&i.then_branch.stmts, result)?;
-                    then.stmts.insert(0, Stmt::Bound(bound));
+                    then.stmts
+                        .splice(0..0, std::iter::once(Stmt::Bound(bound)).chain(rebind));
                     self.scopes.pop();
+                    let scrut_tokens = match &from {
+                        Some(s) => self.atom_tokens(s),
+                        None => scrut.to_token_stream(),
+                    };
                     let (els, d2) =
                         self.lower_else(i.else_branch.as_ref().map(|(_, e)| &**e), result)?;
                     let pat = &l.pat;
                     out.push(Stmt::Branch {
                         kind: BranchKind::Match {
-                            scrutinee: quote! { #scrut },
+                            scrutinee: scrut_tokens,
                             heads: vec![quote! { #pat }, quote! { _ }],
                         },
                         arms: vec![then, els],
@@ -50,6 +73,7 @@ impl Lowerer {
                     };
                 }
                 check_supported(&i.cond)?;
+                self.record_hidden(&i.cond);
                 let cond = i.cond.to_token_stream();
                 let (then, d1) = self.lower_block(&i.then_branch.stmts, result)?;
                 let (els, d2) =
@@ -67,7 +91,19 @@ impl Lowerer {
             }
             Expr::Match(m) => {
                 check_supported(&m.expr)?;
-                let scrutinee = m.expr.to_token_stream();
+                // Arms whose patterns are names and tuples of names bind from a differentiable
+                // scrutinee: it is lowered to an atom, and each arm rebinds its names from it.
+                let from = if m.arms.iter().all(|a| is_structural(&a.pat))
+                    && m.arms.iter().any(|a| binds_names(&a.pat))
+                {
+                    Some(self.lower_atom_expr(&m.expr, out)?)
+                } else {
+                    None
+                };
+                let scrutinee = match &from {
+                    Some(s) => self.atom_tokens(s),
+                    None => m.expr.to_token_stream(),
+                };
                 let mut arms = Vec::new();
                 let mut heads = Vec::new();
                 let mut diverges = Vec::new();
@@ -75,10 +111,18 @@ impl Lowerer {
                 for arm in &m.arms {
                     self.scopes.push(Vec::new());
                     let bound = self.bind_pattern_names(&arm.pat);
+                    if from.is_none() {
+                        self.record_scrutinee(
+                            &m.expr,
+                            arm.pat.to_token_stream(),
+                            !bound.is_empty(),
+                        );
+                    }
                     let pat = &arm.pat;
                     let head = match &arm.guard {
                         Some((_, g)) => {
                             check_supported(g)?;
+                            self.record_hidden(g);
                             quote! { #pat if #g }
                         }
                         None => quote! { #pat },
@@ -87,8 +131,19 @@ impl Lowerer {
                         Expr::Block(b) if b.label.is_none() => b.block.stmts.clone(),
                         other => vec![SynStmt::Expr(other.clone(), None)],
                     };
-                    let (mut block, div) = self.lower_block(&stmts, result)?;
-                    block.stmts.insert(0, Stmt::Bound(bound));
+                    let mut rebind = Vec::new();
+                    if let Some(s) = &from {
+                        self.scopes.push(Vec::new());
+                        self.bind_atom(&arm.pat, None, s.clone(), &mut rebind)?;
+                    }
+                    let r = self.lower_block(&stmts, result);
+                    if from.is_some() {
+                        self.scopes.pop();
+                    }
+                    let (mut block, div) = r?;
+                    block
+                        .stmts
+                        .splice(0..0, std::iter::once(Stmt::Bound(bound)).chain(rebind));
                     self.scopes.pop();
                     all_div &= div;
                     heads.push(head);
@@ -150,4 +205,36 @@ impl Lowerer {
             }
         }
     }
+}
+
+/// A pattern made of names, tuples, `_` and literals: it can rebind its names from an atom.
+fn is_structural(p: &Pat) -> bool {
+    match p {
+        Pat::Ident(pi) => {
+            pi.by_ref.is_none() && pi.subpat.is_none() && !is_constant_name(&pi.ident)
+        }
+        Pat::Tuple(t) => t.elems.iter().all(is_structural),
+        Pat::Paren(pp) => is_structural(&pp.pat),
+        Pat::Type(pt) => is_structural(&pt.pat),
+        Pat::Wild(_) | Pat::Lit(_) | Pat::Range(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether a pattern binds a name (an uppercase single name is taken for a constant).
+fn binds_names(p: &Pat) -> bool {
+    match p {
+        Pat::Ident(pi) => !is_constant_name(&pi.ident),
+        Pat::Tuple(t) => t.elems.iter().any(binds_names),
+        Pat::Paren(pp) => binds_names(&pp.pat),
+        Pat::Type(pt) => binds_names(&pt.pat),
+        _ => false,
+    }
+}
+
+fn is_constant_name(i: &proc_macro2::Ident) -> bool {
+    i.to_string()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase())
 }

@@ -5,12 +5,15 @@ use super::*;
 impl Lowerer {
     pub(super) fn lower_method(&mut self, mc: &syn::ExprMethodCall, out: &mut Vec<Stmt>) -> R<Rhs> {
         let name = mc.method.to_string();
+        if let Some(r) = self.lower_take_value(mc, out)? {
+            return Ok(Rhs::Copy(Atom::Var(r)));
+        }
         if methods::is_constant_method(&name) {
             return self.opaque(&Expr::MethodCall(mc.clone()));
         }
         if matches!(
             name.as_str(),
-            "clone" | "to_owned" | "into_owned" | "clone_owned"
+            "clone" | "to_owned" | "into_owned" | "clone_owned" | "to_vec"
         ) && mc.args.is_empty()
         {
             let x = self.lower_atom_expr(&mc.receiver, out)?;
@@ -54,6 +57,23 @@ impl Lowerer {
                     "iterator adaptor `{name}` is not supported here in a #[differentiable] function; write a `for` loop over indices"
                 ),
             );
+        }
+        if opaque::is_mutating_method(&name) {
+            // Run as written; refused when the receiver carries a derivative.
+            return self.opaque(&Expr::MethodCall(mc.clone()));
+        }
+        // `x.sin_cos()` is `(x.sin(), x.cos())`.
+        if name == "sin_cos" && mc.args.is_empty() {
+            let x = self.lower_atom_expr(&mc.receiver, out)?;
+            let mut parts = Vec::new();
+            for m in ["sin", "cos"] {
+                let rhs = Rhs::Method {
+                    name: proc_macro2::Ident::new(m, mc.method.span()),
+                    args: vec![x.clone()],
+                };
+                parts.push(self.atom_of(rhs, out));
+            }
+            return Ok(Rhs::Tuple(parts));
         }
         if let Some(rule) = methods::rule(&name) {
             if mc.args.len() == rule.args && mc.turbofish.is_none() {
@@ -153,6 +173,23 @@ impl Lowerer {
             }
             return refuse_at(&mac, "could not read this `vec!`");
         }
+        if name == "dbg" {
+            // `dbg!(e)` is `e` (the generated functions do not print).
+            let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+            if let Ok(args) = syn::parse::Parser::parse2(parser, mac.tokens.clone()) {
+                if args.len() == 1 {
+                    return self.lower_rhs(&args[0], out);
+                }
+            }
+            let vars = self.vars_in_tokens(mac.tokens.clone());
+            self.record_opaque(
+                vars,
+                mac.to_token_stream(),
+                "this `dbg!`".into(),
+                "#[differentiable] follows `dbg!` with one argument; write one `dbg!` per value",
+            );
+        }
+        self.record_macro(mac);
         Ok(Rhs::Opaque(quote! { #mac }))
     }
 }

@@ -52,7 +52,14 @@ impl Lowerer {
                     let a = self.lower_atom_expr(&u.expr, out)?;
                     Ok(Rhs::Neg(a))
                 }
-                UnOp::Deref(_) => self.lower_rhs(&u.expr, out),
+                // `*r` reads the value behind a reference: a copy with the same adjoint.
+                UnOp::Deref(d) => {
+                    let x = self.lower_atom_expr(&u.expr, out)?;
+                    Ok(Rhs::Clone {
+                        x,
+                        method: proc_macro2::Ident::new("clone", d.span),
+                    })
+                }
                 _ => self.opaque(e),
             },
             Expr::Binary(b) => {
@@ -95,6 +102,10 @@ impl Lowerer {
                     .unwrap_or_default();
                 if last == "stop_gradient" {
                     return self.opaque(e);
+                }
+                // `f64::sqrt(x)`, `T::max(a, b)`, `Vec::from(v)`: the method form.
+                if let Some(mc) = method_form(fp, &c.args) {
+                    return self.lower_method(&mc, out);
                 }
                 if self.var_of(&c.func).is_some() {
                     return refuse_at(
@@ -231,8 +242,17 @@ impl Lowerer {
         }
     }
 
+    /// How an atom is spelled in generated code.
+    pub(super) fn atom_tokens(&self, a: &Atom) -> TokenStream {
+        match a {
+            Atom::Var(v) => self.vars[*v].ident.to_token_stream(),
+            Atom::Const(c) => c.clone(),
+        }
+    }
+
     pub(super) fn opaque(&mut self, e: &Expr) -> R<Rhs> {
         check_supported(e)?;
+        self.record_hidden(e);
         Ok(Rhs::Opaque(e.to_token_stream()))
     }
 }
@@ -309,4 +329,46 @@ pub(super) fn is_float_type(t: &syn::Type) -> bool {
         syn::Type::Group(g) => is_float_type(&g.elem),
         _ => false,
     }
+}
+
+/// The method-call form of a path call: `f64::sqrt(x)` / `T::sqrt(x)` / `f32::max(a, b)` (a
+/// float method the macro knows, through a float type or a generic parameter) is `x.sqrt()` /
+/// `a.max(b)`; `Vec::from(v)` is `v.to_vec()`.
+fn method_form(
+    fp: &syn::ExprPath,
+    args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+) -> Option<syn::ExprMethodCall> {
+    let segs: Vec<&syn::PathSegment> = fp.path.segments.iter().collect();
+    if fp.qself.is_some() || segs.len() != 2 || args.is_empty() {
+        return None;
+    }
+    let (ty, method) = (segs[0].ident.to_string(), &segs[1].ident);
+    let name = method.to_string();
+    let float_like = ty == "f32"
+        || ty == "f64"
+        || ty == "Real"
+        || (ty.len() <= 2 && ty.chars().next().is_some_and(|c| c.is_ascii_uppercase()));
+    let method = if ty == "Vec" && name == "from" && args.len() == 1 {
+        proc_macro2::Ident::new("to_vec", method.span())
+    } else if float_like
+        && (methods::rule(&name).is_some_and(|r| r.args + 1 == args.len())
+            || (methods::is_constant_method(&name) && args.len() == 1)
+            || matches!(name.as_str(), "sin_cos" | "clone") && args.len() == 1)
+    {
+        method.clone()
+    } else {
+        return None;
+    };
+    let receiver = args[0].clone();
+    let rest: syn::punctuated::Punctuated<Expr, syn::Token![,]> =
+        args.iter().skip(1).cloned().collect();
+    Some(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(syn::parse_quote! { (#receiver) }),
+        dot_token: Default::default(),
+        method,
+        turbofish: None,
+        paren_token: Default::default(),
+        args: rest,
+    })
 }

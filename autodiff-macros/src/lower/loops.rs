@@ -49,9 +49,16 @@ impl Lowerer {
     ) -> Result<Block, syn::Error> {
         let mut stmts = Vec::new();
         if let Expr::Let(l) = &*w.cond {
+            if let Some((cond, bind)) = self.pop_loop_rewrite(l) {
+                let mut w2 = w.clone();
+                w2.cond = Box::new(cond);
+                w2.body.stmts.insert(0, bind);
+                return self.lower_while(&w2, id);
+            }
             check_supported(&l.expr).map_err(stop_err)?;
             self.scopes.push(Vec::new());
             let bound = self.bind_pattern_names(&l.pat);
+            self.record_scrutinee(&l.expr, l.pat.to_token_stream(), !bound.is_empty());
             let (mut body, _) = self.lower_block(&w.body.stmts, None)?;
             body.stmts.insert(0, Stmt::Bound(bound));
             self.scopes.pop();
@@ -71,6 +78,7 @@ impl Lowerer {
             return Ok(Block { stmts });
         }
         check_supported(&w.cond).map_err(stop_err)?;
+        self.record_hidden(&w.cond);
         let cond = &w.cond;
         stmts.push(Stmt::Branch {
             kind: BranchKind::If {

@@ -8,7 +8,9 @@ mod bindings;
 mod branches;
 mod calls;
 mod expr;
+mod inplace;
 mod loops;
+mod opaque;
 mod places;
 mod refs;
 
@@ -68,6 +70,7 @@ pub struct Lowerer {
     loop_stack: Vec<LoopCtx>,
     ntemps: usize,
     iter_uses: Vec<(Vec<VarId>, TokenStream)>,
+    opaque_uses: Vec<OpaqueUse>,
     ret: VarId,
     /// Variables known while lowering to hold references (`&T` parameters, hoisted borrows).
     ref_vars: std::collections::HashSet<VarId>,
@@ -87,6 +90,7 @@ pub fn lower_fn(
         loop_stack: Vec::new(),
         ntemps: 0,
         iter_uses: Vec::new(),
+        opaque_uses: Vec::new(),
         ret: 0,
         items: Vec::new(),
         ref_vars: std::collections::HashSet::new(),
@@ -109,6 +113,7 @@ pub fn lower_fn(
         body: block,
         ret,
         iter_uses: lw.iter_uses,
+        opaque_uses: lw.opaque_uses,
     };
     mark_refs(&mut func, &ids, params);
     Ok((func, ids, lw.items))
@@ -211,6 +216,7 @@ impl Lowerer {
                 Ok(())
             }
             SynStmt::Macro(m) => {
+                self.record_macro(&m.mac);
                 out.push(Stmt::Effect(m.to_token_stream()));
                 Ok(())
             }

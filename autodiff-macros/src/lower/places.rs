@@ -46,6 +46,7 @@ impl Lowerer {
                 Ok(())
             }
             Expr::Macro(m) => {
+                self.record_macro(&m.mac);
                 out.push(Stmt::Effect(quote! { #m; }));
                 Ok(())
             }
@@ -57,7 +58,16 @@ impl Lowerer {
             | Expr::TryBlock(_) => self.lower_rhs(e, out).map(|_| ()),
             // Any other expression statement: evaluate for its effects, its value is discarded.
             _ => {
+                if let Expr::MethodCall(mc) = e {
+                    if self.lower_inplace_statement(mc, out)? {
+                        return Ok(());
+                    }
+                }
+                if let Some((a, b)) = inplace::mem_swap_places(e) {
+                    return self.lower_mem_swap(a, b, out);
+                }
                 check_supported(e)?;
+                self.record_statement(e);
                 out.push(Stmt::Effect(quote! { #e; }));
                 Ok(())
             }
@@ -129,6 +139,7 @@ impl Lowerer {
                 Ok(())
             }
             Expr::Infer(_) => {
+                self.record_hidden(value);
                 out.push(Stmt::Effect(quote! { let _ = #value; }));
                 Ok(())
             }

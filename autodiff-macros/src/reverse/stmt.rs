@@ -80,6 +80,10 @@ impl RevGen<'_> {
                 (quote! { #save #save_shape #f }, rev.clone(), rev)
             }
             Stmt::Effect(t) => (t.clone(), quote! {}, quote! {}),
+            Stmt::Truncate { base, len } => {
+                let (b, n) = (self.ident(*base), self.atom_fwd(len));
+                (quote! { #b.truncate(#n); }, quote! {}, quote! {})
+            }
             Stmt::Bound(_) => (quote! {}, quote! {}, quote! {}),
             Stmt::Scope(b) => {
                 let (f, r) = self.block(b, place, KMode::Pop);

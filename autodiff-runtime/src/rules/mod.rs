@@ -6,6 +6,8 @@
 
 pub mod matrix;
 pub mod scalar;
+pub mod zero;
 
 pub use matrix::*;
 pub use scalar::*;
+pub use zero::{over, times};

@@ -7,6 +7,8 @@
 
 use crate::real::Real;
 
+use super::zero::{over, times};
+
 /// `y = a * b`.
 pub trait MulRule<R> {
     /// The product's type.
@@ -31,19 +33,19 @@ impl<T: Real> MulRule<T> for T {
     type RhsAdj = T;
     #[inline(always)]
     fn d_lhs(g: T, _a: &T, b: &T) -> T {
-        g * *b
+        times(g, *b)
     }
     #[inline(always)]
     fn d_rhs(g: T, a: &T, _b: &T) -> T {
-        g * *a
+        times(g, *a)
     }
     #[inline(always)]
     fn t_lhs(da: T, _a: &T, b: &T) -> T {
-        da * *b
+        times(da, *b)
     }
     #[inline(always)]
     fn t_rhs(db: T, a: &T, _b: &T) -> T {
-        *a * db
+        times(db, *a)
     }
 }
 
@@ -71,19 +73,19 @@ impl<T: Real> DivRule<T> for T {
     type RhsAdj = T;
     #[inline(always)]
     fn d_lhs(g: T, _a: &T, b: &T) -> T {
-        g / *b
+        over(g, *b)
     }
     #[inline(always)]
     fn d_rhs(g: T, a: &T, b: &T) -> T {
-        -g * *a / (*b * *b)
+        over(times(-g, *a), *b * *b)
     }
     #[inline(always)]
     fn t_lhs(da: T, _a: &T, b: &T) -> T {
-        da / *b
+        over(da, *b)
     }
     #[inline(always)]
     fn t_rhs(db: T, a: &T, b: &T) -> T {
-        -*a * db / (*b * *b)
+        over(times(-db, *a), *b * *b)
     }
 }
 
@@ -115,7 +117,7 @@ impl<T: Real> RemRule<T> for T {
     }
     #[inline(always)]
     fn d_rhs(g: T, a: &T, b: &T) -> T {
-        -g * (*a / *b).trunc()
+        times(-g, (*a / *b).trunc())
     }
     #[inline(always)]
     fn t_lhs(da: T, _a: &T, _b: &T) -> T {
@@ -123,7 +125,7 @@ impl<T: Real> RemRule<T> for T {
     }
     #[inline(always)]
     fn t_rhs(db: T, a: &T, b: &T) -> T {
-        -db * (*a / *b).trunc()
+        times(-db, (*a / *b).trunc())
     }
 }
 
@@ -149,113 +151,113 @@ impl<T: Real, U: Real> CastRule<U> for T {
 /// `y = sin x => dx += dy*cos x`
 #[inline(always)]
 pub fn sin_d0<T: Real>(g: T, x: &T) -> T {
-    g * x.cos()
+    times(g, x.cos())
 }
 /// `y = cos x => dx += -dy*sin x`
 #[inline(always)]
 pub fn cos_d0<T: Real>(g: T, x: &T) -> T {
-    -g * x.sin()
+    times(-g, x.sin())
 }
 /// `y = tan x => dx += dy*(1 + y²)`
 #[inline(always)]
 pub fn tan_d0<T: Real>(g: T, y: &T) -> T {
-    g * (T::one() + *y * *y)
+    times(g, T::one() + *y * *y)
 }
 /// `y = asin x => dx += dy/sqrt(1 - x²)`
 #[inline(always)]
 pub fn asin_d0<T: Real>(g: T, x: &T) -> T {
-    g / (T::one() - *x * *x).sqrt()
+    over(g, (T::one() - *x * *x).sqrt())
 }
 /// `y = acos x => dx += -dy/sqrt(1 - x²)`
 #[inline(always)]
 pub fn acos_d0<T: Real>(g: T, x: &T) -> T {
-    -g / (T::one() - *x * *x).sqrt()
+    over(-g, (T::one() - *x * *x).sqrt())
 }
 /// `y = atan x => dx += dy/(1 + x²)`
 #[inline(always)]
 pub fn atan_d0<T: Real>(g: T, x: &T) -> T {
-    g / (T::one() + *x * *x)
+    over(g, T::one() + *x * *x)
 }
 /// `z = atan2(y, x) => dy += dz*x/(x² + y²)`
 #[inline(always)]
 pub fn atan2_d0<T: Real>(g: T, y: &T, x: &T) -> T {
-    g * *x / (*x * *x + *y * *y)
+    over(times(g, *x), *x * *x + *y * *y)
 }
 /// `z = atan2(y, x) => dx += -dz*y/(x² + y²)`
 #[inline(always)]
 pub fn atan2_d1<T: Real>(g: T, y: &T, x: &T) -> T {
-    -g * *y / (*x * *x + *y * *y)
+    over(times(-g, *y), *x * *x + *y * *y)
 }
 /// `y = sinh x => dx += dy*cosh x`
 #[inline(always)]
 pub fn sinh_d0<T: Real>(g: T, x: &T) -> T {
-    g * x.cosh()
+    times(g, x.cosh())
 }
 /// `y = cosh x => dx += dy*sinh x`
 #[inline(always)]
 pub fn cosh_d0<T: Real>(g: T, x: &T) -> T {
-    g * x.sinh()
+    times(g, x.sinh())
 }
 /// `y = tanh x => dx += dy*(1 - y²)`
 #[inline(always)]
 pub fn tanh_d0<T: Real>(g: T, y: &T) -> T {
-    g * (T::one() - *y * *y)
+    times(g, T::one() - *y * *y)
 }
 /// `y = exp x => dx += dy*y`
 #[inline(always)]
 pub fn exp_d0<T: Real>(g: T, y: &T) -> T {
-    g * *y
+    times(g, *y)
 }
 /// `y = 2^x => dx += dy*y*ln 2`
 #[inline(always)]
 pub fn exp2_d0<T: Real>(g: T, y: &T) -> T {
-    g * *y * T::from_f64(core::f64::consts::LN_2)
+    times(g, *y * T::from_f64(core::f64::consts::LN_2))
 }
 /// `y = exp x - 1 => dx += dy*(y + 1)`
 #[inline(always)]
 pub fn exp_m1_d0<T: Real>(g: T, y: &T) -> T {
-    g * (*y + T::one())
+    times(g, *y + T::one())
 }
 /// `y = ln x => dx += dy/x` (`ln'(0) = +inf`, as TensorFlow)
 #[inline(always)]
 pub fn ln_d0<T: Real>(g: T, x: &T) -> T {
-    g / *x
+    over(g, *x)
 }
 /// `y = log_b x => dx += dy/(x ln b)`
 #[inline(always)]
 pub fn log_d0<T: Real>(g: T, x: &T, b: &T) -> T {
-    g / (*x * b.ln())
+    over(g, *x * b.ln())
 }
 /// `y = log_b x = ln x / ln b => db += -dy*ln x/(b ln² b)`
 #[inline(always)]
 pub fn log_d1<T: Real>(g: T, x: &T, b: &T) -> T {
     let lb = b.ln();
-    -g * x.ln() / (*b * lb * lb)
+    over(times(-g, x.ln()), *b * lb * lb)
 }
 /// `y = log2 x => dx += dy/(x ln 2)`
 #[inline(always)]
 pub fn log2_d0<T: Real>(g: T, x: &T) -> T {
-    g / (*x * T::from_f64(core::f64::consts::LN_2))
+    over(g, *x * T::from_f64(core::f64::consts::LN_2))
 }
 /// `y = log10 x => dx += dy/(x ln 10)`
 #[inline(always)]
 pub fn log10_d0<T: Real>(g: T, x: &T) -> T {
-    g / (*x * T::from_f64(core::f64::consts::LN_10))
+    over(g, *x * T::from_f64(core::f64::consts::LN_10))
 }
 /// `y = ln(1 + x) => dx += dy/(1 + x)`
 #[inline(always)]
 pub fn ln_1p_d0<T: Real>(g: T, x: &T) -> T {
-    g / (T::one() + *x)
+    over(g, T::one() + *x)
 }
 /// `y = sqrt x => dx += dy/(2y)` (`sqrt'(0) = +inf`, as TensorFlow)
 #[inline(always)]
 pub fn sqrt_d0<T: Real>(g: T, y: &T) -> T {
-    g / (*y + *y)
+    over(g, *y + *y)
 }
 /// `y = cbrt x => dx += dy/(3y²)`
 #[inline(always)]
 pub fn cbrt_d0<T: Real>(g: T, y: &T) -> T {
-    g / (T::from_f64(3.0) * *y * *y)
+    over(g, T::from_f64(3.0) * *y * *y)
 }
 /// `y = x^n => dx += dy*n*x^(n-1)` (`n = 0` gives exactly 0, also at `x = 0`)
 #[inline(always)]
@@ -263,7 +265,7 @@ pub fn powi_d0<T: Real>(g: T, x: &T, n: &i32) -> T {
     if *n == 0 {
         T::zero()
     } else {
-        g * T::from_f64(f64::from(*n)) * x.powi(*n - 1)
+        times(g, T::from_f64(f64::from(*n)) * x.powi(*n - 1))
     }
 }
 /// `y = x^p => dx += dy*p*x^(p-1)` (`p = 0` gives exactly 0, also at `x = 0`)
@@ -272,14 +274,14 @@ pub fn powf_d0<T: Real>(g: T, x: &T, p: &T) -> T {
     if *p == T::zero() {
         T::zero()
     } else {
-        g * *p * x.powf(*p - T::one())
+        times(times(g, *p), x.powf(*p - T::one()))
     }
 }
 /// `y = x^p => dp += dy*y*ln x`, taken as 0 where `x <= 0` (as TensorFlow)
 #[inline(always)]
 pub fn powf_d1<T: Real>(g: T, x: &T, y: &T) -> T {
     if *x > T::zero() {
-        g * *y * x.ln()
+        times(times(g, *y), x.ln())
     } else {
         T::zero()
     }
@@ -287,7 +289,7 @@ pub fn powf_d1<T: Real>(g: T, x: &T, y: &T) -> T {
 /// `y = 1/x => dx += -dy*y²`
 #[inline(always)]
 pub fn recip_d0<T: Real>(g: T, y: &T) -> T {
-    -g * *y * *y
+    times(-g, *y * *y)
 }
 /// `|x|` for a scalar or elementwise for a matrix.
 pub trait AbsRule: Sized {
@@ -339,7 +341,7 @@ pub fn hypot_d0<T: Real>(g: T, a: &T, y: &T) -> T {
     if *y == T::zero() {
         T::zero()
     } else {
-        g * *a / *y
+        over(times(g, *a), *y)
     }
 }
 /// `y = hypot(a, b) => db += dy*b/y` (0 at the origin)
@@ -348,18 +350,43 @@ pub fn hypot_d1<T: Real>(g: T, b: &T, y: &T) -> T {
     if *y == T::zero() {
         T::zero()
     } else {
-        g * *b / *y
+        over(times(g, *b), *y)
     }
+}
+/// `y = asinh x => dx += dy/sqrt(x² + 1)`
+#[inline(always)]
+pub fn asinh_d0<T: Real>(g: T, x: &T) -> T {
+    over(g, (*x * *x + T::one()).sqrt())
+}
+/// `y = acosh x => dx += dy/sqrt(x² - 1)` (+inf at `x = 1`)
+#[inline(always)]
+pub fn acosh_d0<T: Real>(g: T, x: &T) -> T {
+    over(g, (*x * *x - T::one()).sqrt())
+}
+/// `y = atanh x => dx += dy/(1 - x²)` (±inf at `x = ±1`)
+#[inline(always)]
+pub fn atanh_d0<T: Real>(g: T, x: &T) -> T {
+    over(g, T::one() - *x * *x)
+}
+/// `y = x * 180/pi => dx += dy * 180/pi`
+#[inline(always)]
+pub fn to_degrees_d0<T: Real>(g: T) -> T {
+    times(g, T::from_f64(180.0 / core::f64::consts::PI))
+}
+/// `y = x * pi/180 => dx += dy * pi/180`
+#[inline(always)]
+pub fn to_radians_d0<T: Real>(g: T) -> T {
+    times(g, T::from_f64(core::f64::consts::PI / 180.0))
 }
 /// `y = x*a + b => dx += dy*a`
 #[inline(always)]
 pub fn mul_add_d0<T: Real>(g: T, a: &T) -> T {
-    g * *a
+    times(g, *a)
 }
 /// `y = x*a + b => da += dy*x`
 #[inline(always)]
 pub fn mul_add_d1<T: Real>(g: T, x: &T) -> T {
-    g * *x
+    times(g, *x)
 }
 /// `y = x*a + b => db += dy`
 #[inline(always)]
@@ -401,6 +428,23 @@ mod tests {
             ("asin", asin_d0(1.0, &x), central(f64::asin, x)),
             ("acos", acos_d0(1.0, &x), central(f64::acos, x)),
             ("atan", atan_d0(1.0, &x), central(f64::atan, x)),
+            ("asinh", asinh_d0(1.0, &x), central(f64::asinh, x)),
+            (
+                "acosh",
+                acosh_d0(1.0, &(1.0 + x)),
+                central(f64::acosh, 1.0 + x),
+            ),
+            ("atanh", atanh_d0(1.0, &x), central(f64::atanh, x)),
+            (
+                "to_degrees",
+                to_degrees_d0(1.0),
+                central(f64::to_degrees, x),
+            ),
+            (
+                "to_radians",
+                to_radians_d0(1.0),
+                central(f64::to_radians, x),
+            ),
             ("sinh", sinh_d0(1.0, &x), central(f64::sinh, x)),
             ("cosh", cosh_d0(1.0, &x), central(f64::cosh, x)),
             ("tanh", tanh_d0(1.0, &x.tanh()), central(f64::tanh, x)),

@@ -1,0 +1,256 @@
+//! Code passed through as written: macro calls, statements run for their effect, calls that
+//! change a variable in place, names bound by patterns. Each is recorded with the variables it
+//! names; [`crate::soundness`] refuses it when one of them carries a derivative, so no fallback
+//! evaluates differentiable code silently.
+
+use super::*;
+
+/// Std macros that only read their arguments (formatting, assertions, panics) or name no value:
+/// they run in the forward sweep as written.
+pub(super) fn is_read_only_macro(name: &str) -> bool {
+    matches!(
+        name,
+        "println"
+            | "print"
+            | "eprintln"
+            | "eprint"
+            | "format"
+            | "format_args"
+            | "write"
+            | "writeln"
+            | "assert"
+            | "assert_eq"
+            | "assert_ne"
+            | "debug_assert"
+            | "debug_assert_eq"
+            | "debug_assert_ne"
+            | "panic"
+            | "unreachable"
+            | "todo"
+            | "unimplemented"
+            | "matches"
+            | "cfg"
+            | "stringify"
+            | "concat"
+            | "line"
+            | "column"
+            | "file"
+            | "module_path"
+            | "env"
+            | "option_env"
+            | "include_str"
+            | "include_bytes"
+    )
+}
+
+/// Methods of std and nalgebra containers that change their receiver in place.
+pub(super) fn is_mutating_method(name: &str) -> bool {
+    matches!(
+        name,
+        "push"
+            | "pop"
+            | "insert"
+            | "remove"
+            | "swap_remove"
+            | "swap"
+            | "reverse"
+            | "fill"
+            | "fill_with"
+            | "truncate"
+            | "clear"
+            | "extend"
+            | "extend_from_slice"
+            | "append"
+            | "drain"
+            | "retain"
+            | "retain_mut"
+            | "dedup"
+            | "dedup_by"
+            | "dedup_by_key"
+            | "resize"
+            | "resize_with"
+            | "split_off"
+            | "sort"
+            | "sort_by"
+            | "sort_by_key"
+            | "sort_unstable"
+            | "sort_unstable_by"
+            | "sort_unstable_by_key"
+            | "rotate_left"
+            | "rotate_right"
+            | "copy_from_slice"
+            | "clone_from_slice"
+            | "clone_from"
+            | "copy_from"
+            | "iter_mut"
+            | "get_mut"
+            | "first_mut"
+            | "last_mut"
+            | "as_mut_slice"
+            | "swap_rows"
+            | "swap_columns"
+            | "transpose_mut"
+            | "fill_diagonal"
+            | "fill_row"
+            | "fill_column"
+            | "set_diagonal"
+            | "set_row"
+            | "set_column"
+            | "scale_mut"
+            | "neg_mut"
+            | "normalize_mut"
+            | "get_or_insert"
+            | "insert_row"
+            | "insert_column"
+    )
+}
+
+/// The last segment of a macro's path (`std::println` is `println`).
+pub(super) fn macro_name(mac: &syn::Macro) -> String {
+    mac.path
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
+}
+
+const MACRO_HINT: &str = "#[differentiable] cannot see inside a macro call; write the expression \
+     out, or move it into a #[differentiable] fn (only `dbg!`, `vec!` and std's formatting, assert \
+     and panic macros are followed)";
+
+const MUTATION_HINT: &str = "the in-place operations the macro differentiates are assignment, \
+     `op=`, index writes and `push` (see the README's table); write the operation with those, or \
+     keep the value out of the derivative with `stop_gradient(..)`";
+
+const STATEMENT_HINT: &str = "the macro differentiates `let`, assignments, `op=`, index writes, \
+     `push`, calls whose value is used, and control flow; write the computation with those";
+
+const PATTERN_HINT: &str = "names a pattern binds from a value that carries a derivative are \
+     differentiated when the pattern is a name, a tuple of names or `Some(name)`; bind the value \
+     with `let` first, or match on a value without a derivative";
+
+impl Lowerer {
+    /// The scrutinee of `if let`, `while let` or `match`, run as written; the names its patterns
+    /// bind (`bound`) are constants, so it is recorded when they come from a variable.
+    pub(super) fn record_scrutinee(&mut self, scrut: &Expr, pats: TokenStream, binds: bool) {
+        self.record_hidden(scrut);
+        if binds {
+            let vars = self.vars_in(scrut);
+            self.record_opaque(
+                vars,
+                pats,
+                "the names this pattern binds".into(),
+                PATTERN_HINT,
+            );
+        }
+    }
+
+    /// Local variables named in a token stream (any identifier resolving to a local in scope).
+    pub(super) fn vars_in_tokens(&self, ts: TokenStream) -> Vec<VarId> {
+        let mut out = Vec::new();
+        let mut stack = vec![ts];
+        while let Some(ts) = stack.pop() {
+            for tt in ts {
+                match tt {
+                    proc_macro2::TokenTree::Ident(i) => {
+                        if let Some(v) = self.lookup(&i.to_string()) {
+                            out.push(v);
+                        }
+                    }
+                    proc_macro2::TokenTree::Group(g) => stack.push(g.stream()),
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
+    /// Records code passed through as written with the variables it names.
+    pub(super) fn record_opaque(
+        &mut self,
+        vars: Vec<VarId>,
+        tokens: TokenStream,
+        what: String,
+        hint: &'static str,
+    ) {
+        if !vars.is_empty() {
+            self.opaque_uses.push(OpaqueUse {
+                vars,
+                tokens,
+                what,
+                hint,
+            });
+        }
+    }
+
+    /// A macro call run as written: std's read-only macros are free to name any value; any
+    /// other macro naming a variable is recorded.
+    pub(super) fn record_macro(&mut self, mac: &syn::Macro) {
+        let name = macro_name(mac);
+        if is_read_only_macro(&name) || name == "dbg" {
+            return;
+        }
+        let vars = self.vars_in_tokens(mac.tokens.clone());
+        self.record_opaque(
+            vars,
+            mac.to_token_stream(),
+            format!("the macro `{name}!`"),
+            MACRO_HINT,
+        );
+    }
+
+    /// Records what inside an expression run as written could change or hide a derivative:
+    /// calls of in-place methods, `&mut` borrows and macro calls.
+    pub(super) fn record_hidden(&mut self, e: &Expr) {
+        struct Scan<'a>(&'a mut Lowerer);
+        impl<'ast> syn::visit::Visit<'ast> for Scan<'_> {
+            fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+                let name = m.method.to_string();
+                if is_mutating_method(&name) {
+                    let vars = self.0.vars_in(&m.receiver);
+                    self.0.record_opaque(
+                        vars,
+                        m.to_token_stream(),
+                        format!("`.{name}(..)` here"),
+                        MUTATION_HINT,
+                    );
+                }
+                syn::visit::visit_expr_method_call(self, m);
+            }
+            fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
+                if r.mutability.is_some() {
+                    let vars = self.0.vars_in(&r.expr);
+                    self.0.record_opaque(
+                        vars,
+                        r.to_token_stream(),
+                        "this `&mut` borrow".into(),
+                        MUTATION_HINT,
+                    );
+                }
+                syn::visit::visit_expr_reference(self, r);
+            }
+            fn visit_macro(&mut self, m: &'ast syn::Macro) {
+                self.0.record_macro(m);
+            }
+        }
+        syn::visit::Visit::visit_expr(&mut Scan(self), e);
+    }
+
+    /// An expression statement the lowering does not differentiate, run for its effect. A call
+    /// by value or through `&` cannot change a variable; a method call may (through auto-ref), so
+    /// its receiver is recorded unless the method is a known query.
+    pub(super) fn record_statement(&mut self, e: &Expr) {
+        self.record_hidden(e);
+        if let Expr::MethodCall(m) = peel(e) {
+            if !methods::is_constant_method(&m.method.to_string()) {
+                let vars = self.vars_in(&m.receiver);
+                self.record_opaque(
+                    vars,
+                    e.to_token_stream(),
+                    "this statement".into(),
+                    STATEMENT_HINT,
+                );
+            }
+        }
+    }
+}

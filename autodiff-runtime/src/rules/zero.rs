@@ -1,0 +1,79 @@
+//! The zero rule: a product of a cotangent (reverse mode) or a tangent (forward mode) with a local
+//! derivative is exactly zero when either factor is exactly zero, even when the other is ±inf or
+//! NaN. So a branch that does not reach the output (`max` picking its other operand), or a factor
+//! that is exactly zero (`d * d` at `d = 0`), contributes 0 instead of `0 * inf = NaN`.
+//! TensorFlow and JAX give NaN in these places; the true derivative is 0.
+//!
+//! Cost: one NaN test per product on the fast path (the product itself is computed first).
+//! Matrix products through GEMM keep IEEE semantics (see the README's conventions section).
+
+use crate::real::Real;
+
+/// `g * d`, exactly zero when `g == 0` or `d == 0` (the zero rule).
+///
+/// ```
+/// use autodiff::prelude::*;
+/// use autodiff::rules::times;
+///
+/// assert_eq!(times(0.0_f64, f64::INFINITY), 0.0);
+/// assert_eq!(times(f64::INFINITY, 0.0_f64), 0.0);
+/// assert!(times(2.0_f64, f64::NAN).is_nan());
+/// assert!((times(2.0_f64, 3.0) - 6.0).abs() < 1e-15);
+/// ```
+#[inline(always)]
+pub fn times<T: Real>(g: T, d: T) -> T {
+    let p = g * d;
+    if p.is_nan() && (g == T::zero() || d == T::zero()) {
+        T::zero()
+    } else {
+        p
+    }
+}
+
+/// `g / d`, exactly zero when `g == 0` (the zero rule for a local derivative `1/d`, infinite at
+/// `d = 0`).
+///
+/// ```
+/// use autodiff::prelude::*;
+/// use autodiff::rules::over;
+///
+/// assert_eq!(over(0.0_f64, 0.0), 0.0);
+/// assert!(over(1.0_f64, 0.0).is_infinite());
+/// assert!((over(3.0_f64, 2.0) - 1.5).abs() < 1e-15);
+/// ```
+#[inline(always)]
+pub fn over<T: Real>(g: T, d: T) -> T {
+    let q = g / d;
+    if q.is_nan() && g == T::zero() {
+        T::zero()
+    } else {
+        q
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_factor_wins_over_inf_and_nan() {
+        for z in [0.0_f64, -0.0] {
+            for other in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+                assert!(times(z, other) == 0.0, "{z} * {other}");
+                assert!(times(other, z) == 0.0, "{other} * {z}");
+            }
+            assert!(over(z, 0.0) == 0.0);
+            assert!(over(z, f64::NAN) == 0.0);
+        }
+    }
+
+    #[test]
+    fn nonzero_factors_keep_ieee() {
+        assert!(times(f64::INFINITY, 2.0).is_infinite());
+        assert!(times(2.0_f64, f64::NAN).is_nan());
+        assert!(over(1.0_f64, 0.0).is_infinite());
+        assert!(over(f64::INFINITY, f64::INFINITY).is_nan());
+        assert!((times(1.5_f32, 4.0) - 6.0).abs() < 1e-6);
+        assert!((over(3.0_f32, 4.0) - 0.75).abs() < 1e-6);
+    }
+}
