@@ -8,7 +8,8 @@ use std::rc::Rc;
 use nalgebra::DMatrix;
 
 use super::backprop::{Seeded, UnconnectedGradients, View, Watched, backprop};
-use super::graph::Graph;
+use super::graph::{Graph, fresh_id};
+use super::watch_registry;
 use super::sources::{Key, Source, SourceKey, Sources, Targets};
 use super::tensor::Tensor;
 use super::value::Value;
@@ -99,6 +100,8 @@ pub struct GradientTape<T: Real, M = OneShot> {
     end: Cell<Option<usize>>,
     watch_accessed: bool,
     watched: RefCell<Vec<(Watched, usize)>>,
+    /// This tape's identity in the registry of watched constants.
+    token: u64,
     _mode: PhantomData<M>,
 }
 
@@ -123,6 +126,7 @@ impl<T: Real, M> GradientTape<T, M> {
             end: Cell::new(None),
             watch_accessed: true,
             watched: RefCell::new(Vec::new()),
+            token: fresh_id(),
             _mode: PhantomData,
         }
     }
@@ -162,7 +166,12 @@ impl<T: Real, M> GradientTape<T, M> {
                 );
                 Watched::Node(idx)
             }
-            Key::Const(k) => Watched::Const(k),
+            Key::Const(k) => {
+                if self.is_recording() {
+                    watch_registry::add(k, self.token, &self.graph);
+                }
+                Watched::Const(k)
+            }
             Key::Var(id) => Watched::Var(id),
         };
         self.watched.borrow_mut().push((w, self.graph.len()));
@@ -174,6 +183,7 @@ impl<T: Real, M> GradientTape<T, M> {
         if self.end.get().is_none() {
             self.end.set(Some(self.graph.len()));
             self.graph.recording.set(self.graph.recording.get() - 1);
+            watch_registry::remove_tape(self.token);
         }
     }
 

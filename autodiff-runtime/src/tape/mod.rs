@@ -33,6 +33,7 @@ mod sources;
 mod tensor;
 mod value;
 mod variable;
+mod watch_registry;
 
 #[cfg(test)]
 mod tests;

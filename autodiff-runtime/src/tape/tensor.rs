@@ -7,6 +7,7 @@ use nalgebra::DMatrix;
 
 use super::graph::{Binary, Graph, LeafKey, Op, Unary, WithConst, fresh_id};
 use super::value::Value;
+use super::watch_registry;
 use crate::real::Real;
 
 /// Where a recorded tensor lives: its tape family's graph and its node.
@@ -122,17 +123,25 @@ impl<T: Real> Tensor<T> {
         }
     }
 
+    /// The graph `self` is on: its own, or that of a recording tape that watches it.
+    pub(crate) fn home(&self) -> Option<Rc<Graph<T>>> {
+        match &self.at {
+            Some(at) => Some(at.graph.clone()),
+            None => watch_registry::graph_of(self.key),
+        }
+    }
+
     /// The graph that records an operation on `self` now, if any.
-    fn recording_graph(&self) -> Option<&Rc<Graph<T>>> {
-        self.at.as_ref().map(|a| &a.graph).filter(|g| g.is_recording())
+    fn recording_graph(&self) -> Option<Rc<Graph<T>>> {
+        self.home().filter(|g| g.is_recording())
     }
 
     pub(crate) fn record_unary(&self, op: Unary, value: Value<T>) -> Self {
         match self.recording_graph() {
             Some(g) => {
-                let x = self.node_in(g);
+                let x = self.node_in(&g);
                 let idx = g.push(Op::Unary(op, x), value.clone());
-                Tensor::on(g, idx, value)
+                Tensor::on(&g, idx, value)
             }
             None => Tensor::constant(value),
         }
@@ -141,8 +150,8 @@ impl<T: Real> Tensor<T> {
     pub(crate) fn record_const(&self, op: WithConst, c: T, value: Value<T>) -> Self {
         match self.recording_graph() {
             Some(g) => {
-                let idx = g.push(Op::Const(op, self.node_in(g), c), value.clone());
-                Tensor::on(g, idx, value)
+                let idx = g.push(Op::Const(op, self.node_in(&g), c), value.clone());
+                Tensor::on(&g, idx, value)
             }
             None => Tensor::constant(value),
         }
@@ -151,8 +160,8 @@ impl<T: Real> Tensor<T> {
     pub(crate) fn record_op(&self, op: impl FnOnce(u32) -> Op<T>, value: Value<T>) -> Self {
         match self.recording_graph() {
             Some(g) => {
-                let idx = g.push(op(self.node_in(g)), value.clone());
-                Tensor::on(g, idx, value)
+                let idx = g.push(op(self.node_in(&g)), value.clone());
+                Tensor::on(&g, idx, value)
             }
             None => Tensor::constant(value),
         }
@@ -175,22 +184,22 @@ impl<T: Real> Tensor<T> {
 /// # Panics
 /// If two of them come from unrelated tape families.
 pub(crate) fn common_graph<T: Real>(ts: &[&Tensor<T>]) -> Option<Rc<Graph<T>>> {
-    let mut found: Option<&Rc<Graph<T>>> = None;
+    let mut found: Option<Rc<Graph<T>>> = None;
     for t in ts {
-        if let Some(at) = &t.at {
-            match found {
-                None => found = Some(&at.graph),
-                Some(g) if Rc::ptr_eq(g, &at.graph) => {}
+        if let Some(home) = t.home() {
+            match &found {
+                None => found = Some(home),
+                Some(g) if Rc::ptr_eq(g, &home) => {}
                 Some(g) => panic!(
                     "a tensor recorded on tape #{} met one recorded on the unrelated tape #{}: \
                      use `.detach()` to take a value out of a tape, or create the inner tape with \
                      `outer.nested()` to differentiate through both",
-                    g.id, at.graph.id
+                    g.id, home.id
                 ),
             }
         }
     }
-    found.cloned()
+    found
 }
 
 impl<T: Real> From<T> for Tensor<T> {
