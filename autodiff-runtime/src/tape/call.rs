@@ -87,7 +87,7 @@ impl<T: Real, M> GradientTape<T, M> {
     ///     x * x.sin()
     /// }
     ///
-    /// let x = Variable::new(2.0);
+    /// let x = Variable::new(2.0f64);
     /// let tape = GradientTape::new();
     /// let y = tape.call(f_grad, &x.read(&tape)) * 3.0;
     /// let dy = tape.gradient(&y, &x).unwrap().scalar();

@@ -86,7 +86,7 @@ impl<T: Real> GradientOptions<T> {
 /// ```
 /// use autodiff::prelude::*;
 ///
-/// let (x1, x2) = (Variable::new(2.0), Variable::new(3.0));
+/// let (x1, x2) = (Variable::new(2.0f64), Variable::new(3.0f64));
 /// let tape = GradientTape::persistent();
 /// let z = x1.read(&tape).powi(2) + x2.read(&tape).powi(3);
 /// let dz_dx1 = tape.gradient(&z, &x1).unwrap();

@@ -37,7 +37,7 @@ pub(crate) struct At<T: Real> {
 /// ```
 /// use autodiff::prelude::*;
 ///
-/// let x = Tensor::constant(3.0);
+/// let x = Tensor::constant(3.0f64);
 /// let tape = GradientTape::new();
 /// tape.watch(&x);
 /// let y = &x * &x;
