@@ -1,7 +1,7 @@
 //! The backward pass of a tape: which recorded nodes depend on the tape's watched sources, and
 //! the cotangents flowing back from the targets to them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::graph::{Graph, LeafKey, Op};
@@ -140,7 +140,7 @@ pub(crate) fn backprop<T: Real>(
             if operands.iter().all(|&p| !varied[p as usize]) {
                 continue;
             }
-            let xs: Vec<Tensor<T>> = operands
+            let xs: smallvec::SmallVec<[Tensor<T>; 3]> = operands
                 .iter()
                 .map(|&p| Tensor::on(graph, p, nodes[p as usize].value.clone()))
                 .collect();
@@ -156,33 +156,39 @@ pub(crate) fn backprop<T: Real>(
         }
     }
 
-    // Gather: a node's own cotangent, or the sum over every leaf of a constant or variable.
-    let parts: Vec<Vec<Tensor<T>>> = {
-        let nodes = graph.nodes.borrow();
-        sources
-            .iter()
-            .map(|s| match &s.key {
-                Key::Node(_, idx) => {
-                    let i = *idx as usize;
-                    if i < n && varied[i] { cot[i].iter().cloned().collect() } else { Vec::new() }
+    // Gather: a node's own cotangent, or the sum over every leaf of a constant or variable
+    // (one pass over the leaves, whatever the number of sources).
+    let mut parts: Vec<Vec<Tensor<T>>> = vec![Vec::new(); sources.len()];
+    let mut by_leaf: HashMap<LeafKey, Vec<usize>> = HashMap::new();
+    for (i, s) in sources.iter().enumerate() {
+        match &s.key {
+            Key::Node(_, idx) => {
+                let idx = *idx as usize;
+                if idx < n && varied[idx] {
+                    parts[i].extend(cot[idx].iter().cloned());
                 }
-                Key::Const(k) | Key::Var(k) => nodes
-                    .iter()
-                    .enumerate()
-                    .take(n)
-                    .filter(|(idx, node)| {
-                        varied[*idx]
-                            && match (&s.key, &node.op) {
-                                (Key::Const(_), Op::Leaf(LeafKey::Const(c))) => c == k,
-                                (Key::Var(_), Op::Leaf(LeafKey::Var { id, .. })) => id == k,
-                                _ => false,
-                            }
-                    })
-                    .filter_map(|(idx, _)| cot[idx].clone())
-                    .collect(),
-            })
-            .collect()
-    };
+            }
+            Key::Const(k) => by_leaf.entry(LeafKey::Const(*k)).or_default().push(i),
+            Key::Var(id) => {
+                by_leaf.entry(LeafKey::Var { id: *id, trainable: true }).or_default().push(i)
+            }
+        }
+    }
+    if !by_leaf.is_empty() {
+        let nodes = graph.nodes.borrow();
+        for (idx, node) in nodes.iter().enumerate().take(n) {
+            let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else { continue };
+            let key = match *key {
+                LeafKey::Var { id, .. } => LeafKey::Var { id, trainable: true },
+                k => k,
+            };
+            if let Some(slots) = by_leaf.get(&key) {
+                for &i in slots {
+                    parts[i].push(c.clone());
+                }
+            }
+        }
+    }
     sources
         .iter()
         .zip(parts)

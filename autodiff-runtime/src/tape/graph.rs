@@ -16,7 +16,7 @@ pub(crate) fn fresh_id() -> u64 {
 }
 
 /// What a leaf stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum LeafKey {
     /// A constant tensor (its identity, so `watch` can name it before it is used).
     Const(u64),
@@ -75,6 +75,9 @@ pub(crate) enum WithConst {
 /// cotangent per recorded argument out.
 pub(crate) type CallPullback<T> = Rc<dyn Fn(&Value<T>) -> Vec<Value<T>>>;
 
+/// A node's operand indices (inline up to three: no allocation for elementary operations).
+pub(crate) type Operands = smallvec::SmallVec<[u32; 3]>;
+
 /// One recorded operation.
 #[derive(Clone)]
 pub(crate) enum Op<T: Real> {
@@ -99,15 +102,15 @@ pub(crate) enum Op<T: Real> {
 
 impl<T: Real> Op<T> {
     /// The recorded operands, in order.
-    pub(crate) fn operands(&self) -> Vec<u32> {
+    pub(crate) fn operands(&self) -> Operands {
         match self {
-            Op::Leaf(_) => Vec::new(),
+            Op::Leaf(_) => Operands::new(),
             Op::Unary(_, x) | Op::Const(_, x, _) | Op::Broadcast(x) | Op::Entry(x, ..) => {
-                vec![*x]
+                smallvec::smallvec![*x]
             }
-            Op::Binary(_, a, b) => vec![*a, *b],
+            Op::Binary(_, a, b) => smallvec::smallvec![*a, *b],
             Op::ScalarCall { args, .. } | Op::Call { args, .. } | Op::Opaque { args, .. } => {
-                args.clone()
+                args.iter().copied().collect()
             }
         }
     }

@@ -4,10 +4,15 @@
 
 use std::rc::Rc;
 
+use smallvec::smallvec;
+
 use super::graph::{Binary, Graph, Op, Unary, WithConst};
 use super::tensor::Tensor;
 use super::value::Value;
 use crate::real::Real;
+
+/// The cotangents of a node's operands (inline up to three).
+pub(crate) type Cotangents<T> = smallvec::SmallVec<[Tensor<T>; 3]>;
 
 /// A cotangent shaped like an operand: a matrix cotangent of a broadcast scalar operand is summed.
 fn unbroadcast<T: Real>(g: Tensor<T>, operand: &Tensor<T>) -> Tensor<T> {
@@ -31,13 +36,13 @@ pub(crate) fn pullback<T: Real>(
     y: &Tensor<T>,
     xs: &[Tensor<T>],
     g: &Tensor<T>,
-) -> Vec<Tensor<T>> {
+) -> Cotangents<T> {
     let two = T::from_f64(2.0);
     match op {
-        Op::Leaf(_) => Vec::new(),
+        Op::Leaf(_) => Cotangents::new(),
         Op::Unary(u, _) => {
             let x = &xs[0];
-            vec![match u {
+            smallvec![match u {
                 // y = -x  =>  dx = -g
                 Unary::Neg => -g,
                 // y = eˣ  =>  dx = g·y
@@ -75,24 +80,24 @@ pub(crate) fn pullback<T: Real>(
             let (a, c) = (&xs[0], &xs[1]);
             match b {
                 // y = a + c  =>  da = g, dc = g
-                Binary::Add => vec![unbroadcast(g.clone(), a), unbroadcast(g.clone(), c)],
+                Binary::Add => smallvec![unbroadcast(g.clone(), a), unbroadcast(g.clone(), c)],
                 // y = a - c  =>  da = g, dc = -g
-                Binary::Sub => vec![unbroadcast(g.clone(), a), unbroadcast(-g, c)],
+                Binary::Sub => smallvec![unbroadcast(g.clone(), a), unbroadcast(-g, c)],
                 // y = a·c  =>  da = g·c, dc = g·a
-                Binary::Mul => vec![unbroadcast(g * c, a), unbroadcast(g * a, c)],
+                Binary::Mul => smallvec![unbroadcast(g * c, a), unbroadcast(g * a, c)],
                 // y = a / c  =>  da = g / c, dc = -g·a / c²
-                Binary::Div => vec![
+                Binary::Div => smallvec![
                     unbroadcast(g / c, a),
                     unbroadcast(-(g * a) / c.square(), c),
                 ],
                 // Y = A·C  =>  dA = G·Cᵀ, dC = Aᵀ·G
-                Binary::MatMul => vec![g.matmul(&c.transpose()), a.transpose().matmul(g)],
+                Binary::MatMul => smallvec![g.matmul(&c.transpose()), a.transpose().matmul(g)],
             }
         }
         Op::Const(k, _, c) => {
             let x = &xs[0];
             let c = *c;
-            vec![match k {
+            smallvec![match k {
                 // y = x + c  =>  dx = g
                 WithConst::Add => g.clone(),
                 // y = x·c  =>  dx = g·c
@@ -116,18 +121,18 @@ pub(crate) fn pullback<T: Real>(
             }]
         }
         // y = x spread over a matrix  =>  dx = Σ g
-        Op::Broadcast(..) => vec![g.sum()],
+        Op::Broadcast(..) => smallvec![g.sum()],
         // y = x[i, j]  =>  dx = g at (i, j), zeros elsewhere
         Op::Entry(_, i, j) => {
             let x = &xs[0];
             if x.value.is_scalar() {
-                vec![g.clone()]
+                smallvec![g.clone()]
             } else {
                 let (i, j) = (*i, *j);
                 let (r, c) = x.shape();
                 let mut onehot = nalgebra::DMatrix::from_element(r, c, T::zero());
                 onehot[(i, j)] = T::one();
-                vec![&Tensor::constant(onehot) * g]
+                smallvec![&Tensor::constant(onehot) * g]
             }
         }
         // y = f(x₁..xₖ) with ∂f/∂xᵢ = grads[i] (computed by NAME_grad)  =>  dxᵢ = g·grads[i]
@@ -165,7 +170,7 @@ fn opaque<T: Real>(
     g: &Tensor<T>,
     xs: &[Tensor<T>],
     values: Vec<Value<T>>,
-) -> Vec<Tensor<T>> {
+) -> Cotangents<T> {
     if !graph.is_recording() {
         return values.into_iter().map(Tensor::constant).collect();
     }
