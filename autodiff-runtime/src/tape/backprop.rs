@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use super::graph::{Graph, LeafKey, Op};
 use super::pullback::pullback;
+use super::pullback_values::pullback_values;
 use super::sources::{Key, SourceKey};
 use super::tensor::Tensor;
 use super::value::Value;
@@ -115,57 +116,115 @@ pub(crate) fn backprop<T: Real>(
         }
     }
 
-    // Backward from the targets, in reverse recording order.
-    let mut cot: Vec<Option<Tensor<T>>> = vec![None; n];
+    let seeds: Vec<(usize, Value<T>)> = targets
+        .iter()
+        .filter_map(|t| {
+            let idx = t.target.at.as_ref()?.idx as usize;
+            varied[idx].then(|| (idx, t.seed.clone().unwrap_or_else(|| t.target.value.ones_like())))
+        })
+        .collect();
+    let cot = if graph.is_recording() {
+        // A tape still records: the backward pass is recorded too (nested tapes).
+        let cot = sweep(graph, &varied, &stop, seeds.into_iter().map(|(i, v)| (i, Tensor::constant(v))), |op, y, xs, g| {
+            let ys = Tensor::on(graph, y.0, y.1.clone());
+            let xs: smallvec::SmallVec<[Tensor<T>; 3]> =
+                xs.iter().map(|(p, v)| Tensor::on(graph, *p, v.clone())).collect();
+            pullback(graph, op, &ys, &xs, g)
+        });
+        gather(graph, n, &varied, &cot, sources)
+    } else {
+        // Nothing records: plain values, no recording machinery.
+        let cot = sweep(graph, &varied, &stop, seeds.into_iter(), |op, y, xs, g| {
+            let xs: smallvec::SmallVec<[Value<T>; 3]> = xs.iter().map(|(_, v)| v.clone()).collect();
+            pullback_values(op, &y.1, &xs, g)
+        });
+        gather(graph, n, &varied, &cot, sources).into_iter().map(|c| c.map(Tensor::constant)).collect()
+    };
+    sources
+        .iter()
+        .zip(cot)
+        .map(|(s, sum)| match (sum, unconnected) {
+            (Some(g), _) => Some(g),
+            (None, UnconnectedGradients::None) => None,
+            (None, UnconnectedGradients::Zero) => Some(Tensor::constant(s.value.zeros_like())),
+        })
+        .collect()
+}
+
+/// A cotangent: a recorded tensor or a plain value.
+trait Cot: Clone {
+    /// `self + other`.
+    fn plus(&self, other: &Self) -> Self;
+}
+impl<T: Real> Cot for Tensor<T> {
+    fn plus(&self, other: &Self) -> Self {
+        self + other
+    }
+}
+impl<T: Real> Cot for Value<T> {
+    fn plus(&self, other: &Self) -> Self {
+        self.zip(other, "add", |a, b| a + b)
+    }
+}
+
+/// The reverse sweep: from the seeded targets back through every varied node, in reverse
+/// recording order; `step` is the node's pullback.
+fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
+    graph: &Rc<Graph<T>>,
+    varied: &[bool],
+    stop: &HashSet<u32>,
+    seeds: impl Iterator<Item = (usize, C)>,
+    mut step: impl FnMut(&Op<T>, (u32, &Value<T>), &[(u32, Value<T>)], &C) -> R,
+) -> Vec<Option<C>> {
+    let mut cot: Vec<Option<C>> = vec![None; varied.len()];
     let mut top = 0;
-    for t in targets {
-        if let Some(at) = &t.target.at {
-            let idx = at.idx as usize;
-            if varied[idx] {
-                let seed = t.seed.clone().unwrap_or_else(|| t.target.value.ones_like());
-                accumulate(&mut cot[idx], Tensor::constant(seed));
-                top = top.max(idx + 1);
-            }
-        }
+    for (idx, seed) in seeds {
+        accumulate(&mut cot[idx], seed);
+        top = top.max(idx + 1);
     }
     for idx in (0..top).rev() {
         if !varied[idx] || stop.contains(&(idx as u32)) {
             continue;
         }
         let Some(g) = cot[idx].clone() else { continue };
-        let (op, value, operands) = {
+        let (op, value, xs) = {
             let nodes = graph.nodes.borrow();
             let node = &nodes[idx];
             let operands = node.op.operands();
             if operands.iter().all(|&p| !varied[p as usize]) {
                 continue;
             }
-            let xs: smallvec::SmallVec<[Tensor<T>; 3]> = operands
-                .iter()
-                .map(|&p| Tensor::on(graph, p, nodes[p as usize].value.clone()))
-                .collect();
+            let xs: smallvec::SmallVec<[(u32, Value<T>); 3]> =
+                operands.iter().map(|&p| (p, nodes[p as usize].value.clone())).collect();
             (node.op.clone(), node.value.clone(), xs)
         };
-        let y = Tensor::on(graph, idx as u32, value);
-        let grads = pullback(graph, &op, &y, &operands, &g);
-        for (x, dx) in operands.iter().zip(grads) {
-            let p = x.at.as_ref().expect("operands are recorded").idx as usize;
-            if varied[p] {
-                accumulate(&mut cot[p], dx);
+        let grads = step(&op, (idx as u32, &value), &xs, &g);
+        for ((p, _), dx) in xs.iter().zip(grads) {
+            if varied[*p as usize] {
+                accumulate(&mut cot[*p as usize], dx);
             }
         }
     }
+    cot
+}
 
-    // Gather: a node's own cotangent, or the sum over every leaf of a constant or variable
-    // (one pass over the leaves, whatever the number of sources).
-    let mut parts: Vec<Vec<Tensor<T>>> = vec![Vec::new(); sources.len()];
+/// Each source's gradient: a node's own cotangent, or the sum over every leaf of a constant or
+/// variable (one pass over the leaves, whatever the number of sources).
+fn gather<T: Real, C: Cot>(
+    graph: &Rc<Graph<T>>,
+    n: usize,
+    varied: &[bool],
+    cot: &[Option<C>],
+    sources: &[SourceKey<T>],
+) -> Vec<Option<C>> {
+    let mut sums: Vec<Option<C>> = vec![None; sources.len()];
     let mut by_leaf: HashMap<LeafKey, Vec<usize>> = HashMap::new();
     for (i, s) in sources.iter().enumerate() {
         match &s.key {
             Key::Node(_, idx) => {
                 let idx = *idx as usize;
                 if idx < n && varied[idx] {
-                    parts[i].extend(cot[idx].iter().cloned());
+                    sums[i] = cot[idx].clone();
                 }
             }
             Key::Const(k) => by_leaf.entry(LeafKey::Const(*k)).or_default().push(i),
@@ -175,41 +234,32 @@ pub(crate) fn backprop<T: Real>(
         }
     }
     if !by_leaf.is_empty() {
-        let nodes = graph.nodes.borrow();
-        for (idx, node) in nodes.iter().enumerate().take(n) {
-            let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else { continue };
-            let key = match *key {
-                LeafKey::Var { id, .. } => LeafKey::Var { id, trainable: true },
-                k => k,
-            };
-            if let Some(slots) = by_leaf.get(&key) {
-                for &i in slots {
-                    parts[i].push(c.clone());
+        let mut hits: Vec<(usize, C)> = Vec::new();
+        {
+            let nodes = graph.nodes.borrow();
+            for (idx, node) in nodes.iter().enumerate().take(n) {
+                let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else { continue };
+                let key = match *key {
+                    LeafKey::Var { id, .. } => LeafKey::Var { id, trainable: true },
+                    k => k,
+                };
+                if let Some(slots) = by_leaf.get(&key) {
+                    hits.extend(slots.iter().map(|&i| (i, c.clone())));
                 }
             }
         }
+        // Summed after the borrow ends: a recorded sum appends to the graph.
+        for (i, c) in hits {
+            accumulate(&mut sums[i], c);
+        }
     }
-    sources
-        .iter()
-        .zip(parts)
-        .map(|(s, part)| {
-            let mut sum = None;
-            for c in part {
-                accumulate(&mut sum, c);
-            }
-            match (sum, unconnected) {
-                (Some(g), _) => Some(g),
-                (None, UnconnectedGradients::None) => None,
-                (None, UnconnectedGradients::Zero) => Some(Tensor::constant(s.value.zeros_like())),
-            }
-        })
-        .collect()
+    sums
 }
 
 /// `slot += g` (recorded while a tape records, so sums of paths stay differentiable).
-fn accumulate<T: Real>(slot: &mut Option<Tensor<T>>, g: Tensor<T>) {
+fn accumulate<C: Cot>(slot: &mut Option<C>, g: C) {
     *slot = Some(match slot.take() {
         None => g,
-        Some(s) => &s + &g,
+        Some(s) => s.plus(&g),
     });
 }

@@ -29,6 +29,7 @@ mod gradient_tape;
 mod graph;
 mod ops;
 mod pullback;
+mod pullback_values;
 mod sources;
 mod tensor;
 mod value;

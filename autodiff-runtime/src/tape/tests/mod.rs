@@ -32,13 +32,23 @@ pub(super) fn fd(f: &dyn Fn(&DMatrix<f64>) -> f64, x: &DMatrix<f64>) -> DMatrix<
 /// exercised with a distinct cotangent).
 pub(super) fn tape_grad(op: &dyn Fn(&Tensor<f64>) -> Tensor<f64>, x: &DMatrix<f64>) -> DMatrix<f64> {
     let xt = Tensor::constant(x.clone());
-    let tape = GradientTape::new();
+    let tape = GradientTape::persistent();
     tape.watch(&xt);
     let y = op(&xt);
     let (r, c) = y.shape();
     let w = Tensor::constant(mat(r, c, 99, 0.0));
     let target = if y.value().is_scalar() { &y * 0.7 } else { (&y * &w).sum() };
-    tape.gradient(&target, &xt).expect("connected").to_matrix()
+    // A persistent tape still records while it differentiates (the recorded pullbacks that
+    // nested tapes use); the one-shot tape has stopped (the plain-value pullbacks).
+    let recorded = tape.gradient(&target, &xt).expect("connected").to_matrix();
+    tape.stop_recording();
+    let one_shot = GradientTape::new();
+    one_shot.watch(&xt);
+    let y = op(&xt);
+    let target = if y.value().is_scalar() { &y * 0.7 } else { (&y * &w).sum() };
+    let plain = one_shot.gradient(&target, &xt).expect("connected").to_matrix();
+    assert_mat_close(&recorded, &plain, 1e-12, "recorded and plain pullbacks");
+    plain
 }
 
 /// The plain value of `sum(w ⊙ op(x))`, with no tape.

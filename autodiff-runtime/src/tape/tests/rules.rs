@@ -79,14 +79,19 @@ const BINARY: &[BinOp] = &[
 
 /// Both operands' gradients, with `a` of shape `sa` and `b` of shape `sb` (`None`: a scalar).
 fn check_binary(name: &str, op: fn(&Tensor<f64>, &Tensor<f64>) -> Tensor<f64>, a: Tensor<f64>, b: Tensor<f64>) {
-    let t = GradientTape::new();
+    let t = GradientTape::persistent();
     t.watch(&a);
     t.watch(&b);
     let y = op(&a, &b);
     let (r, c) = y.shape();
     let w = Tensor::constant(mat(r, c, 7, 0.0));
     let target = (&y * &w).sum();
-    let [ga, gb] = t.gradient(&target, [&a, &b]);
+    let [ga, gb] = t.gradient(&target, [&a, &b]); // recorded pullbacks (the tape still records)
+    t.stop_recording();
+    let [pa, pb] = t.gradient(&target, [&a, &b]); // plain-value pullbacks
+    let (pa, pb) = (pa.unwrap().to_matrix(), pb.unwrap().to_matrix());
+    assert_mat_close(&ga.clone().unwrap().to_matrix(), &pa, 1e-12, name);
+    assert_mat_close(&gb.clone().unwrap().to_matrix(), &pb, 1e-12, name);
     let value = |av: &DMatrix<f64>, bv: &DMatrix<f64>, a_scalar: bool, b_scalar: bool| {
         let ta = if a_scalar { Tensor::constant(av[(0, 0)]) } else { Tensor::constant(av.clone()) };
         let tb = if b_scalar { Tensor::constant(bv[(0, 0)]) } else { Tensor::constant(bv.clone()) };
