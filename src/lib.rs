@@ -321,7 +321,7 @@ pub use autodiff_macros::Differentiable;
 
 pub use autodiff_runtime::{
     Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, dual, matrix,
-    nalgebra, ops, params, stop_gradient, tape,
+    nalgebra, ops, optim, params, stop_gradient, tape,
 };
 
 #[doc(hidden)]
@@ -330,6 +330,7 @@ pub use autodiff_runtime::__private;
 /// Everything a user of `#[differentiable]` needs: `use autodiff::prelude::*;`.
 pub mod prelude {
     pub use crate::nalgebra::{DMatrix, DVector};
+    pub use crate::optim;
     pub use crate::{
         Differentiable, Parameters, Real, custom_derivative, differentiable, ops, stop_gradient,
     };

@@ -11,6 +11,7 @@ pub mod differentiable;
 pub mod dual;
 pub mod matrix;
 pub mod ops;
+pub mod optim;
 pub mod params;
 pub mod real;
 pub mod rules;
