@@ -339,6 +339,6 @@ pub mod prelude {
     pub use crate::matrix::prelude::*;
     // The GradientTape facade.
     pub use crate::tape::{
-        GradientOptions, GradientTape, Tensor, UnconnectedGradients, Variable,
+        ApplyToVariables, GradientOptions, GradientTape, Tensor, UnconnectedGradients, Variable,
     };
 }

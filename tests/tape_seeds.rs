@@ -24,6 +24,7 @@ fn every_tape_cell_matches_tensorflow() {
     let required = [
         "square_at_3", "poly_dx1", "poly_persistent", "unwatched_constants", "watched_constants",
         "watch_accessed_false", "unconnected_zero", "multi_target_sum", "second_order", "gd_manual",
+        "gd_sgd", "gd_adam_100",
         "xtx_value", "xtx_grad", "xtx_second", "chain_dz_dx", "chain_dz_dy", "tf_gradients",
         "tf_gradients_stop", "stop_gradient_x_sgx",
     ];
@@ -62,4 +63,11 @@ fn control_flow_recorded_on_the_tape() {
         close(Some(f64::from(c)), case["c"].as_f64(), "control_flow c");
         close(dc_da.map(f64::from), case["dc_da"].as_f64(), "control_flow dc_da");
     }
+}
+
+#[test]
+fn adam_through_the_tape_reaches_the_seed_value() {
+    // The number for 100 Adam steps at learning rate 0.1 on x² - 2x + 1 from 0.
+    let x = tape_cells::gd_with(autodiff::optim::Adam::new(0.1));
+    assert!((f64::from(x) - 0.99706370).abs() < 1e-7, "{x}");
 }

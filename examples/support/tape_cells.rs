@@ -66,6 +66,18 @@ pub fn gd_manual() -> f32 {
     x.scalar()
 }
 
+/// `f` minimised from 0 for 100 steps by an optimizer, as
+/// `opt.apply_gradients([(t.gradient(z, x), x)])`.
+pub fn gd_with(mut opt: impl optim::Optimizer) -> f32 {
+    let x = Variable::new(0.0f32);
+    for _ in 0..100 {
+        let t = GradientTape::new();
+        let z = f(&x.read(&t));
+        opt.apply_gradients_to(&t.gradient(&z, [&x]), [&x]);
+    }
+    x.scalar()
+}
+
 /// The seed's control-flow function on tape values: the loop and the branch run in Rust, the
 /// arithmetic is recorded (`b = a * 2; while ‖b‖ < 1000: b = b * 2; c = b if Σb > 0 else 100·b`).
 pub fn control_flow_tape(a0: f32) -> (f32, Option<f32>) {
@@ -81,7 +93,7 @@ pub fn control_flow_tape(a0: f32) -> (f32, Option<f32>) {
     (c0, t.gradient(&c, &a).map(|g| g.to_matrix()[(0, 0)]))
 }
 
-/// Every cell, in the order of `seeds_tf.py`, except those that need an optimizer.
+/// Every GradientTape cell, in the order of `seeds_tf.py`.
 pub fn cells() -> Vec<(&'static str, Out)> {
     let mut out = Vec::new();
 
@@ -143,6 +155,8 @@ pub fn cells() -> Vec<(&'static str, Out)> {
 
     // 6. gradient descent by hand
     out.push(("gd_manual", Out::One(Some(Value::Scalar(gd_manual())))));
+    out.push(("gd_sgd", Out::One(Some(Value::Scalar(gd_with(optim::Sgd::new(0.1)))))));
+    out.push(("gd_adam_100", Out::One(Some(Value::Scalar(gd_with(optim::Adam::new(0.1)))))));
 
     // 7. y = 2 xᵀx
     let x = Tensor::column(&[0.0f32, 1.0, 2.0, 3.0]);

@@ -71,10 +71,6 @@ pub(crate) enum WithConst {
     Pow,
 }
 
-/// The pullback of a compiled call, owning what it needs: the cotangent of the output in, one
-/// cotangent per recorded argument out.
-pub(crate) type CallPullback<T> = Rc<dyn Fn(&Value<T>) -> Vec<Value<T>>>;
-
 /// A node's operand indices (inline up to three: no allocation for elementary operations).
 pub(crate) type Operands = smallvec::SmallVec<[u32; 3]>;
 
@@ -92,9 +88,6 @@ pub(crate) enum Op<T: Real> {
     /// A compiled call with a scalar output: its gradient, computed when the call ran, per
     /// argument; the pullback is `g · grad`.
     ScalarCall { name: &'static str, args: Vec<u32>, grads: Vec<Value<T>> },
-    /// A compiled call with any output: re-runs the compiled forward and reverse sweeps in the
-    /// backward pass from the arguments it owns (checkpointing).
-    Call { name: &'static str, args: Vec<u32>, pullback: CallPullback<T> },
     /// A cotangent produced by a compiled pullback while a tape was recording: its value is
     /// right, its own derivative is not available from the tape.
     Opaque { name: &'static str, args: Vec<u32> },
@@ -109,7 +102,7 @@ impl<T: Real> Op<T> {
                 smallvec::smallvec![*x]
             }
             Op::Binary(_, a, b) => smallvec::smallvec![*a, *b],
-            Op::ScalarCall { args, .. } | Op::Call { args, .. } | Op::Opaque { args, .. } => {
+            Op::ScalarCall { args, .. } | Op::Opaque { args, .. } => {
                 args.iter().copied().collect()
             }
         }

@@ -22,12 +22,14 @@
 //! | `tf.stop_gradient(x)` | `x.stop_gradient()` |
 //! | `t.jacobian(y, x)` | `t.jacobian(&y, &x)` (a `DMatrix`) |
 //! | `x.assign_sub(lr * g)` | `x.assign_sub(&g * lr)` |
+//! | `opt.apply_gradients(zip(grads, vars))` | `opt.apply_gradients_to(&grads, [&w, &b])` |
 
 mod backprop;
 mod call;
 mod gradient_tape;
 mod graph;
 mod ops;
+mod optimize;
 mod pullback;
 mod pullback_values;
 mod sources;
@@ -41,6 +43,7 @@ mod tests;
 
 pub use backprop::UnconnectedGradients;
 pub use call::CallArg;
+pub use optimize::ApplyToVariables;
 pub use gradient_tape::{GradientOptions, GradientTape, OneShot, Persistent};
 pub use sources::{Source, SourceKey, Sources, Targets};
 pub use tensor::Tensor;

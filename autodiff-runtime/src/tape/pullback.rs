@@ -141,11 +141,6 @@ pub(crate) fn pullback<T: Real>(
             let values: Vec<Value<T>> = grads.iter().map(|d| d.map(|v| v * s)).collect();
             opaque(graph, name, g, xs, values)
         }
-        // dxᵢ = the compiled pullback of g
-        Op::Call { name, pullback, .. } => {
-            let values = pullback(&g.value);
-            opaque(graph, name, g, xs, values)
-        }
         Op::Opaque { name, .. } => panic!(
             "a second derivative through the compiled call `{name}` is not available from the \
              tape (its pullback is compiled code); differentiate the function itself with \

@@ -129,8 +129,6 @@ pub(crate) fn pullback_values<T: Real>(op: &Op<T>, y: &Value<T>, xs: &[Value<T>]
             let s = g.scalar();
             grads.iter().map(|d| d.map(|v| v * s)).collect()
         }
-        // dxᵢ = the compiled pullback of g
-        Op::Call { pullback, .. } => pullback(g).into_iter().collect(),
         // Only reached by a backward pass that records, which uses `pullback.rs`.
         Op::Opaque { name, .. } => panic!(
             "a second derivative through the compiled call `{name}` is not available from the tape"

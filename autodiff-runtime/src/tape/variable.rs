@@ -217,13 +217,18 @@ impl<T: Real> Variable<T> {
         );
     }
 
-    pub(crate) fn id(&self) -> u64 {
-        self.inner.id
+    /// The value, borrowed for the duration of `f`.
+    pub(crate) fn with_value<R>(&self, f: impl FnOnce(&Value<T>) -> R) -> R {
+        f(&self.inner.value.borrow())
     }
 
-    /// Mutable access to the value, for optimizers (`Parameters`).
+    /// The value, mutably borrowed for the duration of `f` (optimizers step it in place).
     pub(crate) fn with_value_mut<R>(&self, f: impl FnOnce(&mut Value<T>) -> R) -> R {
         f(&mut self.inner.value.borrow_mut())
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.inner.id
     }
 }
 
