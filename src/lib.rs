@@ -321,7 +321,7 @@ pub use autodiff_macros::Differentiable;
 
 pub use autodiff_runtime::{
     Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, dual, matrix,
-    nalgebra, ops, optim, params, stop_gradient,
+    nalgebra, ops, optim, params, stop_gradient, tape,
 };
 
 #[doc(hidden)]
@@ -337,4 +337,8 @@ pub mod prelude {
     // Derivative companions of nalgebra's methods and constructors (`m.transpose()`,
     // `DMatrix::from_element(..)`): in scope so generated code finds them, unnamed so they never clash.
     pub use crate::matrix::prelude::*;
+    // The GradientTape facade.
+    pub use crate::tape::{
+        ApplyToVariables, GradientOptions, GradientTape, Tensor, UnconnectedGradients, Variable,
+    };
 }
