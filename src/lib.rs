@@ -321,7 +321,7 @@ pub use autodiff_macros::Differentiable;
 
 pub use autodiff_runtime::{
     Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, dual, matrix,
-    nalgebra, ops, params, stop_gradient,
+    nalgebra, ops, params, second, stop_gradient,
 };
 
 #[doc(hidden)]
