@@ -27,7 +27,6 @@
 //! assert_eq!(x.count(), 2);
 //! ```
 
-use crate::differentiable::Differentiable;
 use crate::dual::Dual;
 use crate::real::Real;
 
@@ -39,9 +38,12 @@ use crate::real::Real;
             `#[derive(Differentiable)]` structs generic over one `T: Real` (write `struct Model<T: Real>` \
             and use `Model<f64>`)"
 )]
-pub trait SecondOrder: Differentiable {
+pub trait SecondOrder {
     /// The scalar type (`f32` or `f64`).
     type Scalar: Real;
+    /// The gradient type (the same as [`Differentiable::Grad`](crate::Differentiable::Grad); a
+    /// separate name so that a `T: Real` bound and this trait never compete to define it).
+    type Grad;
     /// The same value over `Dual<Scalar>`: what the second-order companion takes.
     type Lifted;
     /// The gradient of a [`Lifted`](SecondOrder::Lifted) value (the same shape over duals).
@@ -67,6 +69,7 @@ macro_rules! scalar_second_order {
     ($($t:ty),*) => {$(
         impl SecondOrder for $t {
             type Scalar = $t;
+            type Grad = $t;
             type Lifted = Dual<$t>;
             type LiftedGrad = Dual<$t>;
             #[inline(always)]
@@ -100,6 +103,7 @@ scalar_second_order!(f32, f64);
 
 impl<X: SecondOrder + ?Sized> SecondOrder for &X {
     type Scalar = X::Scalar;
+    type Grad = X::Grad;
     type Lifted = X::Lifted;
     type LiftedGrad = X::LiftedGrad;
     #[inline(always)]
@@ -160,6 +164,7 @@ fn basis_elems<X: SecondOrder>(items: &[X], mut k: usize) -> Vec<X::Grad> {
 
 impl<X: SecondOrder> SecondOrder for [X] {
     type Scalar = X::Scalar;
+    type Grad = Vec<X::Grad>;
     type Lifted = Vec<X::Lifted>;
     type LiftedGrad = Vec<X::LiftedGrad>;
     fn lift(&self, v: &Vec<X::Grad>) -> Self::Lifted {
@@ -184,6 +189,7 @@ impl<X: SecondOrder> SecondOrder for [X] {
 
 impl<X: SecondOrder> SecondOrder for Vec<X> {
     type Scalar = X::Scalar;
+    type Grad = Vec<X::Grad>;
     type Lifted = Vec<X::Lifted>;
     type LiftedGrad = Vec<X::LiftedGrad>;
     fn lift(&self, v: &Vec<X::Grad>) -> Self::Lifted {
@@ -208,6 +214,7 @@ impl<X: SecondOrder> SecondOrder for Vec<X> {
 
 impl<X: SecondOrder, const N: usize> SecondOrder for [X; N] {
     type Scalar = X::Scalar;
+    type Grad = [X::Grad; N];
     type Lifted = [X::Lifted; N];
     type LiftedGrad = [X::LiftedGrad; N];
     fn lift(&self, v: &[X::Grad; N]) -> Self::Lifted {
@@ -242,7 +249,7 @@ impl<X: SecondOrder, const N: usize> SecondOrder for [X; N] {
 /// A scalar type whose second derivatives `order = 2` code computes: `f32` and `f64` (the bound
 /// that `NAME_hvp` and `NAME_hessian` of a generic `fn f<T: Real>` carry).
 pub trait Order2Scalar:
-    Real + SecondOrder<Scalar = Self, Lifted = Dual<Self>, LiftedGrad = Dual<Self>>
+    Real + SecondOrder<Scalar = Self, Grad = Self, Lifted = Dual<Self>, LiftedGrad = Dual<Self>>
 {
 }
 impl Order2Scalar for f32 {}
