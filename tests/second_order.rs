@@ -214,6 +214,16 @@ fn nested_vec(m: &[Vec<f64>]) -> f64 {
     s * m[0][0]
 }
 
+#[differentiable(order = 2)]
+fn calls_generic(x: &[f64]) -> f64 {
+    let w = vec![0.5, 1.5, -1.0];
+    let mut s = f64::from(3u8) * x[0];
+    for i in 0..x.len() {
+        s += w[i] * x[i] * x[i];
+    }
+    rosenbrock(x) * s
+}
+
 // ------------------------------------------------------------------------------------------------
 // The checks
 // ------------------------------------------------------------------------------------------------
@@ -578,6 +588,13 @@ fn corpus() -> Vec<Case> {
                 let (y, (a, b), (c, d)) = nonsmooth_hvp(p[0], p[1], v[0], v[1]);
                 (y, vec![a, b], vec![c, d])
             }),
+        ),
+        case(
+            "calls_generic (concrete calls generic, vec! constants)",
+            &[0.3, -0.7, 1.1],
+            Box::new(|p| calls_generic_grad(p)),
+            Box::new(|p| calls_generic_hessian(p)),
+            Box::new(|p, v| calls_generic_hvp(p, v.to_vec())),
         ),
         case(
             "nested_vec",

@@ -90,6 +90,17 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
     let name = &item.sig.ident;
     let scalar = scalar_of(&sig.output, name)?;
     let wrt = wrt_set(args, &sig);
+    for p in &sig.params {
+        if let Some(m) = rewrite::matrix_type(&p.ty) {
+            return Err(syn::Error::new(
+                p.span,
+                format!(
+                    "`order = 2` does not support nalgebra matrices yet (`{}` is a `{m}`): second derivatives                      run the function at dual numbers, and nalgebra accepts only scalars that implement its                      `RealField`; take the entries as a slice (`&[f64]`) and build the matrix inside with                      `DMatrix::from_column_slice`, or use first order (`_grad`, `_vjp`, `_jvp`)",
+                    p.ident
+                ),
+            ));
+        }
+    }
     for k in &wrt {
         let p = &sig.params[*k];
         if p.ident != "self" && !rewrite::mentions(&p.ty, &scalar.ident().to_string()) {

@@ -4,8 +4,8 @@
 //! On the user's syntax tree (never on generated tokens): the scalar type becomes the fresh type
 //! parameter [`SCALAR`]; float literals become `SCALAR::from_f64(lit)`; `e as f64` becomes
 //! `SCALAR::from_f64(e as f64)`; constants such as `f64::consts::PI` or `f64::EPSILON` become
-//! `SCALAR::from_f64(..)` of themselves; `f64::sqrt(x)`-style calls become method calls
-//! `x.sqrt()`; `vec![..]` is rewritten inside.
+//! `SCALAR::from_f64(..)` of themselves, as do calls such as `f64::from(n)`; `vec![..]` is
+//! rewritten inside.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
@@ -46,6 +46,33 @@ pub fn mentions(ty: &Type, name: &str) -> bool {
         })
     }
     walk(ty.to_token_stream(), name)
+}
+
+/// The nalgebra matrix type `ty` names, if any (`DMatrix`, `SVector`, `Matrix3`, ..).
+pub fn matrix_type(ty: &Type) -> Option<String> {
+    fn walk(ts: TokenStream) -> Option<String> {
+        ts.into_iter().find_map(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => {
+                let n = i.to_string();
+                let prefixes = [
+                    "DMatrix",
+                    "DVector",
+                    "RowDVector",
+                    "SMatrix",
+                    "SVector",
+                    "OMatrix",
+                    "Matrix",
+                    "Vector",
+                    "RowVector",
+                    "RowSVector",
+                ];
+                prefixes.iter().any(|p| n.starts_with(p)).then_some(n)
+            }
+            proc_macro2::TokenTree::Group(g) => walk(g.stream()),
+            _ => None,
+        })
+    }
+    walk(ty.to_token_stream())
 }
 
 struct Rewrite<'a> {
@@ -121,15 +148,7 @@ impl VisitMut for Rewrite<'_> {
                     self.visit_expr_mut(a);
                 }
                 if let Expr::Path(p) = &*c.func {
-                    if let Some(rest) = self.float_path_rest(p) {
-                        let method = &rest[rest.len() - 1];
-                        if rest.len() == 1 && method != "from" && !c.args.is_empty() {
-                            // `f64::max(a, b)` => `(a).max(b)`: the method `Real` provides.
-                            let recv = &c.args[0];
-                            let others = c.args.iter().skip(1);
-                            *e = syn::parse_quote_spanned! {c.span()=> (#recv).#method(#(#others),*) };
-                            return;
-                        }
+                    if self.float_path_rest(p).is_some() {
                         // `f64::from(n)` and other conversions: a constant of the scalar type.
                         let span = c.span();
                         let orig = c.to_token_stream();
