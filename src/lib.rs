@@ -321,7 +321,7 @@ pub use autodiff_macros::Differentiable;
 
 pub use autodiff_runtime::{
     Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, dual, matrix,
-    nalgebra, ops, optim, params, stop_gradient, tape,
+    nalgebra, ops, optim, params, second, stop_gradient, tape,
 };
 
 #[doc(hidden)]

@@ -4,13 +4,15 @@ use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Ident, Token};
 
-/// `#[differentiable(wrt(a, b), boxed)]`
-#[derive(Default)]
+/// `#[differentiable(wrt(a, b), boxed, order = 2)]`
+#[derive(Default, Clone)]
 pub struct Args {
     /// The parameters to differentiate (default: every differentiable one).
     pub wrt: Option<Vec<Ident>>,
     /// Box the companion pullback (for mutual recursion).
     pub boxed: bool,
+    /// `order = 2`: also emit `NAME_hvp` and `NAME_hessian`.
+    pub order2: bool,
 }
 
 impl Parse for Args {
@@ -33,11 +35,28 @@ impl Parse for Args {
                 args.wrt = Some(names.into_iter().collect());
             } else if key == "boxed" {
                 args.boxed = true;
+            } else if key == "order" {
+                input.parse::<Token![=]>()?;
+                let lit: syn::LitInt = input.parse().map_err(|e| {
+                    syn::Error::new(e.span(), "`order` takes `1` or `2`: `order = 2`")
+                })?;
+                match lit.base10_parse::<u8>() {
+                    Ok(1) => args.order2 = false,
+                    Ok(2) => args.order2 = true,
+                    _ => {
+                        return Err(syn::Error::new(
+                            lit.span(),
+                            format!(
+                                "unsupported `order = {lit}`: #[differentiable] derives first order (`order = 1`, the default) or second order (`order = 2`)"
+                            ),
+                        ));
+                    }
+                }
             } else {
                 return Err(syn::Error::new(
                     key.span(),
                     format!(
-                        "unknown option `{key}`: #[differentiable] takes `wrt(param, ..)` and `boxed`"
+                        "unknown option `{key}`: #[differentiable] takes `wrt(param, ..)`, `boxed` and `order = 2`"
                     ),
                 ));
             }

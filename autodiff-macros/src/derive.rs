@@ -96,6 +96,13 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         &default,
     );
 
+    let second = crate::second::derive::expand(
+        &input,
+        &fields
+            .iter()
+            .map(|f| (&f.ident, &f.ty, f.no_grad))
+            .collect::<Vec<_>>(),
+    );
     let p = syn::Ident::new("__AutodiffScalar", Span::call_site());
     let mut param_bounds: Vec<TokenStream> = existing.iter().map(|p| quote! { #p }).collect();
     for ty in &gt {
@@ -200,6 +207,8 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                 #(<#gt as #rt::Parameters<#p>>::visit_mut(&mut self.#gf, #f);)*
             }
         }
+
+        #second
     })
 }
 

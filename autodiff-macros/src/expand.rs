@@ -97,7 +97,21 @@ impl Common {
 }
 
 /// Entry for `#[differentiable]`.
-pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStream> {
+pub fn differentiable(args: Args, item: syn::ItemFn) -> syn::Result<TokenStream> {
+    let original = item.clone();
+    let first = items(&args, item, false)?;
+    let second = crate::second::expand(&args, &original)?;
+    Ok(quote! { #first #second })
+}
+
+/// The generated items. With `order2_companion`, only the hidden gradient and the reverse-mode
+/// companion, for the second-order companion that `crate::second` builds (its names come from
+/// the second-order naming scheme it runs this under).
+pub fn items(
+    args: &Args,
+    mut item: syn::ItemFn,
+    order2_companion: bool,
+) -> syn::Result<TokenStream> {
     let rt = runtime();
     let sig = sig::analyse(&mut item.sig)?;
     let params_in: Vec<ParamIn> = sig
@@ -188,10 +202,7 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
     let recursive = args.boxed || calls_itself(&item.block, &common.name);
     let hoisted: TokenStream = items.into_iter().collect();
 
-    let primal = quote! { #[allow(dead_code)] #item };
-    let vjp = gen_vjp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
     let grad = gen_grad(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
-    let jvp = gen_jvp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
     let cvjp = gen_companion_vjp(
         &common,
         &func,
@@ -201,6 +212,12 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
         &hoisted,
         recursive,
     );
+    if order2_companion {
+        return Ok(quote! { #grad #cvjp });
+    }
+    let primal = quote! { #[allow(dead_code)] #item };
+    let vjp = gen_vjp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
+    let jvp = gen_jvp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
     let cjvp = gen_companion_jvp(
         &common,
         &func,
@@ -774,6 +791,7 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
             }
         })
         .collect();
+    let order2_stub = crate::second::stub(&c.vis, &c.name, &c.sig, &c.attrs);
     let doc_vjp = doc_link(&c, "Value and pullback (custom rule)");
     let doc_grad = doc_link(&c, "Value and gradient (custom rule)");
     let doc_jvp = doc_link(&c, "Value and directional derivative (custom rule)");
@@ -809,6 +827,7 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
             #cinit
             #jvp_call
         }
+        #order2_stub
     })
 }
 

@@ -16,6 +16,7 @@ mod lower;
 mod methods;
 mod naming;
 mod reverse;
+mod second;
 mod sig;
 mod soundness;
 #[cfg(test)]

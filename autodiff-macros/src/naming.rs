@@ -1,8 +1,43 @@
 //! Every generated name in one place. Local names use `Span::mixed_site()` so they can neither
 //! capture nor shadow the user's variables.
 
+use std::cell::Cell;
+
 use proc_macro2::{Ident, Span};
 use quote::format_ident;
+
+thread_local! {
+    /// Whether the items being generated are the second-order companion (see [`with_order2`]).
+    static ORDER2: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with the second-order naming scheme: every companion and sibling name gets the
+/// `__differentiable_order2_` prefix, so the second-order companion of `f` calls the second-order
+/// companions of its callees (and a callee without `order = 2` is reported at the call).
+pub fn with_order2<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            ORDER2.with(|o| o.set(self.0));
+        }
+    }
+    let _reset = Reset(ORDER2.with(|o| o.replace(true)));
+    f()
+}
+
+fn order2() -> bool {
+    ORDER2.with(Cell::get)
+}
+
+/// The second-order companion of `f` (what `order = 2` code calls for `f`).
+pub fn order2_companion(f: &Ident) -> Ident {
+    format_ident!("__differentiable_order2_{}", f, span = f.span())
+}
+
+/// The hidden gradient of `f`'s second-order companion (run at dual numbers by `f_hvp`).
+pub fn order2_grad(f: &Ident) -> Ident {
+    format_ident!("__differentiable_order2_grad_{}", f, span = f.span())
+}
 
 fn local(name: String) -> Ident {
     Ident::new(&name, Span::mixed_site())
@@ -10,16 +45,25 @@ fn local(name: String) -> Ident {
 
 /// The reverse-mode companion of `f`, with one gradient slot per parameter.
 pub fn vjp_companion(f: &Ident) -> Ident {
+    if order2() {
+        return order2_companion(f);
+    }
     format_ident!("__differentiable_{}", f, span = f.span())
 }
 
 /// The forward-mode companion of `f`, with one tangent argument per parameter.
 pub fn jvp_companion(f: &Ident) -> Ident {
+    if order2() {
+        return format_ident!("__differentiable_order2_tangent_{}", f, span = f.span());
+    }
     format_ident!("__differentiable_tangent_{}", f, span = f.span())
 }
 
 /// A public sibling: `f_grad`, `f_vjp`, `f_jvp`.
 pub fn public(f: &Ident, suffix: &str) -> Ident {
+    if order2() {
+        return format_ident!("__differentiable_order2_{}_{}", suffix, f, span = f.span());
+    }
     format_ident!("{}_{}", f, suffix, span = f.span())
 }
 

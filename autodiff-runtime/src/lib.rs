@@ -15,6 +15,7 @@ pub mod optim;
 pub mod params;
 pub mod real;
 pub mod rules;
+pub mod second;
 pub mod shape;
 pub mod tape;
 
@@ -56,9 +57,13 @@ pub mod __private {
         index_take, split_elems, sum_adj, sum_of, tuple_field_add, zero_like,
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
+    pub use crate::dual::Dual;
     pub use crate::params::Parameters;
     pub use crate::real::Real;
     pub use crate::rules;
+    pub use crate::second::{
+        NotOrder2, Order2Scalar, SecondOrder, put_column, value as dual_value,
+    };
     pub use crate::shape::{IndexShape, ShapeAdjoint};
 
     /// A callee's gradient slot as seen by a caller: `Option<A>` for a differentiated parameter,

@@ -1,0 +1,199 @@
+//! The syntax rewrite that makes a concrete `f64`/`f32` function generic over its scalar, so its
+//! reverse sweep can run at dual numbers (forward over reverse).
+//!
+//! On the user's syntax tree (never on generated tokens): the scalar type becomes the fresh type
+//! parameter [`SCALAR`]; float literals become `SCALAR::from_f64(lit)`; `e as f64` becomes
+//! `SCALAR::from_f64(e as f64)`; constants such as `f64::consts::PI` or `f64::EPSILON` become
+//! `SCALAR::from_f64(..)` of themselves, as do calls such as `f64::from(n)`; `vec![..]` is
+//! rewritten inside.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::visit_mut::{self, VisitMut};
+use syn::{Expr, Ident, Type};
+
+/// The name of the fresh scalar type parameter.
+pub const SCALAR: &str = "__AutodiffScalar";
+
+pub fn scalar_ident() -> Ident {
+    Ident::new(SCALAR, Span::call_site())
+}
+
+/// Rewrites `item` (whose scalar type is `float`, `f64` or `f32`) to be generic over [`SCALAR`].
+pub fn generalize(item: &mut syn::ItemFn, float: &str) {
+    let s = scalar_ident();
+    let mut r = Rewrite {
+        float,
+        s: s.clone(),
+    };
+    r.visit_signature_mut(&mut item.sig);
+    r.visit_block_mut(&mut item.block);
+    let pos = item.sig.generics.lifetimes().count();
+    item.sig
+        .generics
+        .params
+        .insert(pos, syn::parse_quote!(#s: ::autodiff::__private::Real));
+}
+
+/// Whether `ty` names the identifier `name` anywhere (a type parameter or `f64`).
+pub fn mentions(ty: &Type, name: &str) -> bool {
+    fn walk(ts: TokenStream, name: &str) -> bool {
+        ts.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => i == name,
+            proc_macro2::TokenTree::Group(g) => walk(g.stream(), name),
+            _ => false,
+        })
+    }
+    walk(ty.to_token_stream(), name)
+}
+
+/// The nalgebra matrix type `ty` names, if any (`DMatrix`, `SVector`, `Matrix3`, ..).
+pub fn matrix_type(ty: &Type) -> Option<String> {
+    fn walk(ts: TokenStream) -> Option<String> {
+        ts.into_iter().find_map(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => {
+                let n = i.to_string();
+                let prefixes = [
+                    "DMatrix",
+                    "DVector",
+                    "RowDVector",
+                    "SMatrix",
+                    "SVector",
+                    "OMatrix",
+                    "Matrix",
+                    "Vector",
+                    "RowVector",
+                    "RowSVector",
+                ];
+                prefixes.iter().any(|p| n.starts_with(p)).then_some(n)
+            }
+            proc_macro2::TokenTree::Group(g) => walk(g.stream()),
+            _ => None,
+        })
+    }
+    walk(ty.to_token_stream())
+}
+
+struct Rewrite<'a> {
+    float: &'a str,
+    s: Ident,
+}
+
+impl Rewrite<'_> {
+    fn is_float_type(&self, ty: &Type) -> bool {
+        matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident(self.float))
+    }
+
+    /// `f64::X`, `std::f64::X`, `core::f64::consts::X`: the path after the float segment.
+    fn float_path_rest(&self, p: &syn::ExprPath) -> Option<Vec<Ident>> {
+        if p.qself.is_some() {
+            return None;
+        }
+        let segs: Vec<&syn::PathSegment> = p.path.segments.iter().collect();
+        let at = segs.iter().position(|s| s.ident == self.float)?;
+        let before_ok = segs[..at]
+            .iter()
+            .all(|s| s.ident == "std" || s.ident == "core");
+        if !before_ok || at + 1 >= segs.len() {
+            return None;
+        }
+        Some(segs[at + 1..].iter().map(|s| s.ident.clone()).collect())
+    }
+
+    fn from_f64(&self, e: TokenStream, span: Span) -> Expr {
+        let s = &self.s;
+        syn::parse_quote_spanned! {span=> #s::from_f64(#e) }
+    }
+}
+
+impl VisitMut for Rewrite<'_> {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if self.is_float_type(ty) {
+            let s = &self.s;
+            *ty = syn::parse_quote_spanned!(ty.span()=> #s);
+            return;
+        }
+        visit_mut::visit_type_mut(self, ty);
+    }
+
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        match e {
+            Expr::Lit(l) => {
+                if let syn::Lit::Float(f) = &l.lit {
+                    let span = f.span();
+                    let tokens = if f.suffix().is_empty() {
+                        quote! { #f }
+                    } else {
+                        quote! { (#f as f64) }
+                    };
+                    *e = self.from_f64(tokens, span);
+                }
+            }
+            Expr::Cast(c) if self.is_float_type(&c.ty) => {
+                self.visit_expr_mut(&mut c.expr);
+                let inner = &c.expr;
+                let span = c.span();
+                *e = self.from_f64(quote_spanned! {span=> (#inner) as f64 }, span);
+            }
+            Expr::Path(p) => {
+                if self.float_path_rest(p).is_some() {
+                    let span = p.span();
+                    let orig = p.to_token_stream();
+                    *e = self.from_f64(quote_spanned! {span=> (#orig) as f64 }, span);
+                }
+            }
+            Expr::Call(c) => {
+                for a in c.args.iter_mut() {
+                    self.visit_expr_mut(a);
+                }
+                if let Expr::Path(p) = &*c.func {
+                    if self.float_path_rest(p).is_some() {
+                        // `f64::from(n)` and other conversions: a constant of the scalar type.
+                        let span = c.span();
+                        let orig = c.to_token_stream();
+                        *e = self.from_f64(quote_spanned! {span=> (#orig) as f64 }, span);
+                        return;
+                    }
+                }
+                self.visit_expr_mut(&mut c.func);
+            }
+            Expr::Macro(m) if m.mac.path.is_ident("vec") => {
+                self.rewrite_vec(&mut m.mac);
+            }
+            _ => visit_mut::visit_expr_mut(self, e),
+        }
+    }
+
+    fn visit_stmt_macro_mut(&mut self, m: &mut syn::StmtMacro) {
+        if m.mac.path.is_ident("vec") {
+            self.rewrite_vec(&mut m.mac);
+        }
+    }
+}
+
+impl Rewrite<'_> {
+    /// `vec![e; n]` and `vec![a, b, ..]` with their elements rewritten.
+    fn rewrite_vec(&mut self, mac: &mut syn::Macro) {
+        use syn::parse::Parser;
+        let repeat = |input: syn::parse::ParseStream| -> syn::Result<(Expr, Expr)> {
+            let e: Expr = input.parse()?;
+            input.parse::<syn::Token![;]>()?;
+            let n: Expr = input.parse()?;
+            Ok((e, n))
+        };
+        if let Ok((mut e, mut n)) = repeat.parse2(mac.tokens.clone()) {
+            self.visit_expr_mut(&mut e);
+            self.visit_expr_mut(&mut n);
+            mac.tokens = quote! { #e; #n };
+            return;
+        }
+        let list = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+        if let Ok(mut items) = list.parse2(mac.tokens.clone()) {
+            for x in items.iter_mut() {
+                self.visit_expr_mut(x);
+            }
+            mac.tokens = items.to_token_stream();
+        }
+    }
+}
