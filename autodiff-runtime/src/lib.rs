@@ -7,9 +7,11 @@
 
 pub mod adjoint;
 pub mod check;
+pub mod data;
 pub mod differentiable;
 pub mod dual;
 pub mod matrix;
+pub mod nn;
 pub mod ops;
 pub mod params;
 pub mod real;
@@ -54,6 +56,7 @@ pub mod __private {
         index_take, split_elems, sum_adj, sum_of, tuple_field_add, zero_like,
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
+    pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
     pub use crate::real::Real;
     pub use crate::rules;
