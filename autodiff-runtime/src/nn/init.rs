@@ -3,7 +3,6 @@
 use nalgebra::DMatrix;
 use rand::RngExt;
 use rand::SeedableRng;
-use rand::rngs::StdRng;
 
 use crate::real::Real;
 
@@ -45,3 +44,6 @@ pub fn glorot_uniform<T: Real>(fan_in: usize, fan_out: usize, rng: &mut StdRng) 
 pub fn seeded_rng(seed: u64) -> StdRng {
     StdRng::seed_from_u64(seed)
 }
+
+/// The RNG type initialisers take (`rand`'s `StdRng`).
+pub use rand::rngs::StdRng;
