@@ -47,7 +47,7 @@ impl Activation {
 ///
 /// The layer derives [`Differentiable`](trait@crate::Differentiable), so a model struct whose
 /// fields are layers is a parameter container for optimizers, and
-/// [`call`](Dense::call) is `#[differentiable]`: a model's own `#[differentiable] fn call`
+/// [`forward`](Dense::forward) is `#[differentiable]`: a model's own `#[differentiable] fn call`
 /// chains layers with no extra code. The activation is configuration, not a parameter.
 ///
 /// Unlike Keras, the input width is given to the constructor (there is no deferred build).
@@ -65,8 +65,8 @@ impl Activation {
 /// impl MyModel {
 ///     #[differentiable]
 ///     fn call(&self, x: &DMatrix<f64>) -> DMatrix<f64> {
-///         let h = self.dense_1.call(x);
-///         self.dense_2.call(&h)
+///         let h = self.dense_1.forward(x);
+///         self.dense_2.forward(&h)
 ///     }
 /// }
 ///
@@ -149,13 +149,18 @@ impl<T: MatrixScalar> Dense<T> {
         self.kernel.ncols()
     }
 
-    /// `activation(x · kernel + bias)` for `x` of `batch × inputs`; `batch × units`.
+    /// `activation(x · kernel + bias)` for `x` of `batch × inputs`; `batch × units` (Keras'
+    /// `layer(x)`).
+    ///
+    /// Named `forward` rather than `call` so that a model's own `fn call` (Keras' name) that
+    /// calls its layers is not taken for a recursive function by `#[differentiable]`, which
+    /// recognises direct recursion by name.
     ///
     /// # Panics
     ///
     /// If `x` does not have [`inputs`](Dense::inputs) columns (nalgebra's product check).
     #[differentiable]
-    pub fn call(&self, x: &DMatrix<T>) -> DMatrix<T> {
+    pub fn forward(&self, x: &DMatrix<T>) -> DMatrix<T> {
         let z = ops::add_row(&(x * &self.kernel), &self.bias);
         // The activation is configuration, not a parameter.
         let activation = stop_gradient(self.activation);

@@ -75,6 +75,16 @@ impl Mean {
         self.count += values.len() as f64 * weight.to_f64();
     }
 
+    /// Adds a batch of per-sample rows (`batch × k`): like Keras' `Mean` given a 2-D tensor, each
+    /// row is first reduced to its mean, so each sample weighs 1 however wide it is.
+    pub fn update_state_rows<T: Real>(&mut self, values: &DMatrix<T>) {
+        let k = values.ncols().max(1) as f64;
+        for row in values.row_iter() {
+            self.total += row.iter().map(|v| v.to_f64()).sum::<f64>() / k;
+        }
+        self.count += values.nrows() as f64;
+    }
+
     /// The weighted mean so far; `0` before any weight was added.
     pub fn result(&self) -> f64 {
         if self.count == 0.0 {
