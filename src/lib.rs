@@ -326,7 +326,7 @@ pub use autodiff_macros::Differentiable;
 
 pub use autodiff_runtime::{
     Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, data, dual, matrix,
-    nalgebra, ops, params, stop_gradient,
+    nalgebra, ops, optim, params, stop_gradient,
 };
 
 #[doc(hidden)]
@@ -335,6 +335,7 @@ pub use autodiff_runtime::__private;
 /// Everything a user of `#[differentiable]` needs: `use autodiff::prelude::*;`.
 pub mod prelude {
     pub use crate::nalgebra::{DMatrix, DVector};
+    pub use crate::optim;
     pub use crate::{
         Differentiable, Parameters, Real, custom_derivative, differentiable, nn, ops, stop_gradient,
     };

@@ -112,7 +112,6 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     let other = syn::Ident::new("__other", Span::mixed_site());
     let t = syn::Ident::new("__t", Span::mixed_site());
     let f = syn::Ident::new("__f", Span::mixed_site());
-    let a = syn::Lifetime::new("'__a", Span::mixed_site());
     let none = quote! { ::core::option::Option::None };
     let nones = gf.iter().map(|_| &none);
 
@@ -195,7 +194,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         #[automatically_derived]
         impl #p_impl_g #rt::Parameters<#p> for #name #ty_g where #(#param_bounds,)* {
             #[allow(unused_variables)]
-            fn visit<#a>(&#a self, #f: &mut dyn ::core::ops::FnMut(&#a [#p])) {
+            fn visit(&self, #f: &mut dyn ::core::ops::FnMut(&[#p])) {
                 #(<#gt as #rt::Parameters<#p>>::visit(&self.#gf, #f);)*
             }
             #[allow(unused_variables)]

@@ -13,6 +13,7 @@ pub mod dual;
 pub mod matrix;
 pub mod nn;
 pub mod ops;
+pub mod optim;
 pub mod params;
 pub mod real;
 pub mod rules;

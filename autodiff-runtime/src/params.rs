@@ -82,9 +82,10 @@ use nalgebra::{DefaultAllocator, Dim, OMatrix, Scalar};
 pub trait Parameters<T> {
     /// Calls `f` on each contiguous run of parameters, in order.
     ///
-    /// The slices borrow from `self` for `'a`, so a caller may keep them (for example to walk two
-    /// containers in lockstep).
-    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T]));
+    /// Each slice is lent to `f` for the duration of that call only, so a container that keeps its
+    /// values behind a `RefCell` (borrowed inside `visit`) can implement the trait. To keep the
+    /// values, copy them out (as [`to_flat_vec`](Parameters::to_flat_vec) does).
+    fn visit(&self, f: &mut dyn FnMut(&[T]));
 
     /// Calls `f` on each contiguous run of parameters, mutably, in the same order as
     /// [`visit`](Parameters::visit).
@@ -140,19 +141,20 @@ pub trait Parameters<T> {
     where
         T: Copy + Mul<Output = T> + Add<Output = T>,
     {
-        let mut chunks: Vec<&[T]> = Vec::new();
-        other.visit(&mut |s| chunks.push(s));
-        let theirs: usize = chunks.iter().map(|s| s.len()).sum();
+        // `other`'s slices live only inside its visit, so walk a flat copy of it: this is
+        // independent of how either side is chunked.
+        let theirs = other.to_flat_vec();
         let ours = self.num_params();
         assert_eq!(
-            ours, theirs,
-            "add_scaled: `self` has {ours} parameters but `other` has {theirs}"
+            ours,
+            theirs.len(),
+            "add_scaled: `self` has {ours} parameters but `other` has {}",
+            theirs.len()
         );
-        // Walk `other` element by element, independently of how either side is chunked.
-        let mut src = chunks.into_iter().flatten();
+        let mut src = theirs.into_iter();
         self.visit_mut(&mut |s| {
             for x in s {
-                let o = *src.next().expect("counts checked above");
+                let o = src.next().expect("counts checked above");
                 *x = *x + a * o;
             }
         });
@@ -216,7 +218,7 @@ macro_rules! scalar_parameters {
         /// One parameter.
         impl Parameters<$t> for $t {
             #[inline]
-            fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [$t])) {
+            fn visit(&self, f: &mut dyn FnMut(&[$t])) {
                 f(core::slice::from_ref(self));
             }
             #[inline]
@@ -234,7 +236,7 @@ scalar_parameters!(f32, f64);
 
 /// The elements' parameters, element by element.
 impl<T, X: Parameters<T>> Parameters<T> for Vec<X> {
-    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T])) {
+    fn visit(&self, f: &mut dyn FnMut(&[T])) {
         self.as_slice().visit(f);
     }
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
@@ -244,7 +246,7 @@ impl<T, X: Parameters<T>> Parameters<T> for Vec<X> {
 
 /// The elements' parameters, element by element.
 impl<T, X: Parameters<T>> Parameters<T> for [X] {
-    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T])) {
+    fn visit(&self, f: &mut dyn FnMut(&[T])) {
         for x in self {
             x.visit(f);
         }
@@ -258,7 +260,7 @@ impl<T, X: Parameters<T>> Parameters<T> for [X] {
 
 /// The elements' parameters, element by element.
 impl<T, X: Parameters<T>, const N: usize> Parameters<T> for [X; N] {
-    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T])) {
+    fn visit(&self, f: &mut dyn FnMut(&[T])) {
         self.as_slice().visit(f);
     }
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
@@ -272,7 +274,7 @@ where
     DefaultAllocator: Allocator<R, C>,
 {
     #[inline]
-    fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T])) {
+    fn visit(&self, f: &mut dyn FnMut(&[T])) {
         f(self.as_slice());
     }
     #[inline]
@@ -289,7 +291,7 @@ macro_rules! tuple_parameters {
     ($(($($n:tt $t:ident),+)),*) => {$(
         /// The components' parameters, in order.
         impl<T, $($t: Parameters<T>),+> Parameters<T> for ($($t,)+) {
-            fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a [T])) {
+            fn visit(&self, f: &mut dyn FnMut(&[T])) {
                 $(self.$n.visit(f);)+
             }
             fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
@@ -393,5 +395,35 @@ mod tests {
         w.visit_mut(&mut |s| s[0] = 0.0);
         assert_eq!(w.len(), 2);
         assert_slices(&w.to_flat_vec(), &[0.0; 4], EXACT);
+    }
+
+    /// A container that keeps its values behind `Rc<RefCell<..>>` (as a tape variable does) can
+    /// implement the trait: `visit` lends each slice only while the `RefCell` is borrowed.
+    #[test]
+    fn refcell_backed_containers_implement_the_trait() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+
+        #[derive(Clone)]
+        struct Shared(Rc<RefCell<Vec<f64>>>);
+        impl Parameters<f64> for Shared {
+            fn visit(&self, f: &mut dyn FnMut(&[f64])) {
+                f(&self.0.borrow());
+            }
+            fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [f64])) {
+                f(&mut self.0.borrow_mut());
+            }
+        }
+
+        let mut w = Shared(Rc::new(RefCell::new(vec![1.0, 2.0])));
+        let alias = w.0.clone();
+        let g = Shared(Rc::new(RefCell::new(vec![0.5, -1.0])));
+        assert_eq!(w.num_params(), 2);
+        w.add_scaled(-2.0, &g); // [1 - 1, 2 + 2]
+        assert_slices(&alias.borrow(), &[0.0, 4.0], TIGHT);
+        // Both sides may even be the same cell: `other` is read before `self` is written.
+        let same = w.clone();
+        w.add_scaled(1.0, &same);
+        assert_slices(&w.to_flat_vec(), &[0.0, 8.0], TIGHT);
     }
 }

@@ -1,0 +1,282 @@
+//! An optimizer's state: its slot vectors (moments, accumulators) and the shape of the
+//! parameters they belong to, live (typed) and saved ([`OptimizerState`], owned and plain).
+
+use core::any::{Any, type_name};
+use core::fmt;
+
+use super::error::OptimError;
+use crate::params::Parameters;
+use crate::real::Real;
+
+/// The float type of parameters and of the state stepped with them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dtype {
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+}
+
+impl Dtype {
+    /// The dtype of `T` (`f32` or `f64`, the two `Real` types).
+    #[must_use]
+    pub fn of<T: Real>() -> Dtype {
+        if type_name::<T>() == "f32" {
+            Dtype::F32
+        } else {
+            Dtype::F64
+        }
+    }
+
+    /// `"f32"` or `"f64"`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Dtype::F32 => "f32",
+            Dtype::F64 => "f64",
+        }
+    }
+}
+
+impl fmt::Display for Dtype {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The layout of a parameter container as the optimizers see it: the lengths of the contiguous
+/// slices its [`Parameters::visit`] presents, in order.
+///
+/// A matrix is one slice (so a 2×3 and a 3×2 matrix have the same shape, `[6]`), a `Vec<f64>` one
+/// slice per element. Displayed with runs of three or more equal lengths folded, e.g.
+/// `[1 (×1000)] (1000 values)`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Shape(pub Vec<usize>);
+
+impl Shape {
+    /// The shape of `p`.
+    #[must_use]
+    pub fn of<T, P: Parameters<T> + ?Sized>(p: &P) -> Shape {
+        let mut lens = Vec::new();
+        p.visit(&mut |s| lens.push(s.len()));
+        Shape(lens)
+    }
+
+    /// The number of values.
+    #[must_use]
+    pub fn num_values(&self) -> usize {
+        self.0.iter().sum()
+    }
+
+    /// Whether `p` has this shape, without allocating.
+    pub(crate) fn matches<T, P: Parameters<T> + ?Sized>(&self, p: &P) -> bool {
+        let mut at = 0;
+        let mut same = true;
+        p.visit(&mut |s| {
+            same &= self.0.get(at) == Some(&s.len());
+            at += 1;
+        });
+        same && at == self.0.len()
+    }
+}
+
+impl fmt::Display for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[")?;
+        let mut i = 0;
+        let mut first = true;
+        while i < self.0.len() {
+            let len = self.0[i];
+            let run = self.0[i..].iter().take_while(|&&l| l == len).count();
+            if !first {
+                f.write_str(", ")?;
+            }
+            first = false;
+            if run >= 3 {
+                write!(f, "{len} (×{run})")?;
+                i += run;
+            } else {
+                write!(f, "{len}")?;
+                i += 1;
+            }
+        }
+        write!(f, "] ({} values)", self.num_values())
+    }
+}
+
+/// One named slot vector of a saved state (`"m"`, `"v"`, `"velocity"`, ...), in the
+/// parameters' flattened visit order, widened to `f64` (exactly: an `f32` state round-trips).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slot {
+    /// The slot's name, as Keras names the optimizer variable.
+    pub name: String,
+    /// One value per parameter.
+    pub values: Vec<f64>,
+}
+
+/// A snapshot of an optimizer's state, to resume a training run: the iteration count, the shape
+/// and float type of the parameters it belongs to, and its named slot vectors.
+///
+/// Taken with `state()` and given back with `load_state(..)` on an optimizer of the same kind
+/// and options (see [`Adam::state`](super::Adam::state) for an example). Before the first step
+/// `dtype` is `None` and there are no slots.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptimizerState {
+    /// `"Sgd"`, `"Adam"`, `"AdamW"`, `"RmsProp"` or `"Adagrad"`.
+    pub optimizer: String,
+    /// Steps applied so far (Keras' `optimizer.iterations`).
+    pub iterations: u64,
+    /// The parameters' float type; `None` before the first step.
+    pub dtype: Option<Dtype>,
+    /// The parameters' shape (empty before the first step).
+    pub shape: Shape,
+    /// The slot vectors, each `shape.num_values()` long.
+    pub slots: Vec<Slot>,
+}
+
+/// The live state of an optimizer stepped with parameters of type `T`.
+pub(crate) struct Slots<T> {
+    pub(crate) shape: Shape,
+    pub(crate) names: &'static [&'static str],
+    /// One vector per name, each `shape.num_values()` long.
+    pub(crate) data: Vec<Vec<T>>,
+    /// Scratch space for the flattened gradient (reused across steps).
+    pub(crate) grad: Vec<T>,
+}
+
+impl<T: Real> Slots<T> {
+    pub(crate) fn new(shape: Shape, names: &'static [&'static str], init: &[f64]) -> Self {
+        let n = shape.num_values();
+        let data = init.iter().map(|&v| vec![T::from_f64(v); n]).collect();
+        Slots {
+            shape,
+            names,
+            data,
+            grad: Vec::with_capacity(n),
+        }
+    }
+
+    fn export(&self) -> (Dtype, Shape, Vec<Slot>) {
+        let slots = self
+            .names
+            .iter()
+            .zip(&self.data)
+            .map(|(name, values)| Slot {
+                name: (*name).to_string(),
+                values: values.iter().map(|v| v.to_f64()).collect(),
+            })
+            .collect();
+        (Dtype::of::<T>(), self.shape.clone(), slots)
+    }
+
+    fn import(state: &OptimizerState, names: &'static [&'static str]) -> Self {
+        Slots {
+            shape: state.shape.clone(),
+            names,
+            data: state
+                .slots
+                .iter()
+                .map(|s| s.values.iter().map(|&v| T::from_f64(v)).collect())
+                .collect(),
+            grad: Vec::with_capacity(state.shape.num_values()),
+        }
+    }
+}
+
+/// Type-erased live state: a `Slots<f32>` or a `Slots<f64>`.
+pub(crate) type AnySlots = Box<dyn Any + Send>;
+
+/// The snapshot of `slots` (which must hold a `Slots<f32>` or `Slots<f64>`).
+pub(crate) fn export(optimizer: &str, iterations: u64, slots: Option<&AnySlots>) -> OptimizerState {
+    let (dtype, shape, slots) = match slots {
+        None => (None, Shape::default(), Vec::new()),
+        Some(any) => {
+            let (d, sh, sl) = if let Some(s) = any.downcast_ref::<Slots<f32>>() {
+                s.export()
+            } else if let Some(s) = any.downcast_ref::<Slots<f64>>() {
+                s.export()
+            } else {
+                unreachable!("optimizer state is always Slots<f32> or Slots<f64>")
+            };
+            (Some(d), sh, sl)
+        }
+    };
+    OptimizerState {
+        optimizer: optimizer.to_string(),
+        iterations,
+        dtype,
+        shape,
+        slots,
+    }
+}
+
+/// Checks a snapshot against the optimizer kind and the slots its options need, and rebuilds the
+/// live state.
+pub(crate) fn import(
+    optimizer: &str,
+    names: &'static [&'static str],
+    state: &OptimizerState,
+) -> Result<Option<AnySlots>, OptimError> {
+    if state.optimizer != optimizer {
+        return Err(OptimError::InvalidState(format!(
+            "it was saved from {} and cannot be loaded into {optimizer}",
+            state.optimizer
+        )));
+    }
+    let Some(dtype) = state.dtype else {
+        if state.slots.is_empty() && state.shape.0.is_empty() {
+            return Ok(None);
+        }
+        return Err(OptimError::InvalidState(
+            "it has slots or a shape but no dtype".to_string(),
+        ));
+    };
+    let saved: Vec<&str> = state.slots.iter().map(|s| s.name.as_str()).collect();
+    if saved != names {
+        return Err(OptimError::Slots {
+            state: saved.iter().map(|s| s.to_string()).collect(),
+            needed: names.iter().map(|s| s.to_string()).collect(),
+        });
+    }
+    let n = state.shape.num_values();
+    if let Some(bad) = state.slots.iter().find(|s| s.values.len() != n) {
+        return Err(OptimError::InvalidState(format!(
+            "slot `{}` has {} values but the shape {} has {n}",
+            bad.name,
+            bad.values.len(),
+            state.shape
+        )));
+    }
+    Ok(Some(match dtype {
+        Dtype::F32 => Box::new(Slots::<f32>::import(state, names)),
+        Dtype::F64 => Box::new(Slots::<f64>::import(state, names)),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Dtype, Shape};
+    use nalgebra::DMatrix;
+
+    #[test]
+    fn shapes_fold_runs_and_count_values() {
+        assert_eq!(Shape(vec![6, 2]).to_string(), "[6, 2] (8 values)");
+        assert_eq!(
+            Shape(vec![4, 1, 1, 1, 3]).to_string(),
+            "[4, 1 (×3), 3] (10 values)"
+        );
+        assert_eq!(Shape::default().to_string(), "[] (0 values)");
+        let p = (DMatrix::<f64>::zeros(2, 3), vec![0.0f64; 2]);
+        let s = Shape::of(&p);
+        assert_eq!(s, Shape(vec![6, 1, 1]));
+        assert!(s.matches(&p));
+        assert!(!s.matches(&(DMatrix::<f64>::zeros(2, 3), vec![0.0f64; 3])));
+        assert!(!s.matches(&(DMatrix::<f64>::zeros(2, 3), vec![0.0f64; 1])));
+    }
+
+    #[test]
+    fn dtypes_are_named() {
+        assert_eq!(Dtype::of::<f32>(), Dtype::F32);
+        assert_eq!(Dtype::of::<f64>().to_string(), "f64");
+    }
+}
