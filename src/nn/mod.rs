@@ -8,6 +8,7 @@
 mod dense;
 pub mod losses;
 
+pub use autodiff_runtime::nn::guard::{NonFiniteLoss, check_finite};
 pub use autodiff_runtime::nn::init::{StdRng, seeded_rng};
-pub use autodiff_runtime::nn::{Layout, NamedParameters, TensorInfo, init, io, metrics};
+pub use autodiff_runtime::nn::{Layout, NamedParameters, TensorInfo, guard, init, io, metrics};
 pub use dense::{Activation, Dense};

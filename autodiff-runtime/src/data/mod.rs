@@ -10,4 +10,4 @@ mod prep;
 
 pub use self::csv::{CsvError, CsvTable, MissingValues, read_csv, read_csv_from};
 pub use dataset::{Batches, Dataset, TensorSlices};
-pub use prep::{StandardScaler, train_test_split};
+pub use prep::{StandardScaler, random_batch, train_test_split};

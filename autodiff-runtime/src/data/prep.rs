@@ -1,6 +1,7 @@
 //! scikit-learn's `train_test_split` and `StandardScaler`.
 
 use nalgebra::DMatrix;
+use rand::RngExt;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -45,6 +46,30 @@ pub fn train_test_split<D: TensorSlices>(
     idx.shuffle(&mut StdRng::seed_from_u64(seed));
     let (test, train) = idx.split_at(n_test);
     (data.gather(train), data.gather(test))
+}
+
+/// `n` samples drawn uniformly with replacement (the seed's `random_batch`, numpy's
+/// `randint(0, len, size=n)` indices): what a training loop of `len / n` random steps per epoch
+/// uses instead of a shuffled pass.
+///
+/// # Panics
+///
+/// If `data` is empty.
+///
+/// ```
+/// use autodiff_runtime::data::random_batch;
+/// use autodiff_runtime::nn::init::seeded_rng;
+///
+/// let labels: Vec<usize> = (0..100).collect();
+/// let batch = random_batch(&labels, 32, &mut seeded_rng(0));
+/// assert_eq!(batch.len(), 32);
+/// assert!(batch.iter().all(|&i| i < 100));
+/// ```
+pub fn random_batch<D: TensorSlices>(data: &D, n: usize, rng: &mut StdRng) -> D::Batch {
+    let len = data.num_samples();
+    assert!(len > 0, "random_batch: the data is empty");
+    let idx: Vec<usize> = (0..n).map(|_| rng.random_range(0..len)).collect();
+    data.gather(&idx)
 }
 
 /// Standardises each column to zero mean and unit variance with statistics from the data it was
