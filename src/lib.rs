@@ -326,7 +326,7 @@ pub use autodiff_macros::Differentiable;
 
 pub use autodiff_runtime::{
     Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, data, dual, matrix,
-    nalgebra, ops, optim, params, stop_gradient,
+    nalgebra, ops, optim, params, stop_gradient, tape,
 };
 
 #[doc(hidden)]
@@ -342,4 +342,8 @@ pub mod prelude {
     // Derivative companions of nalgebra's methods and constructors (`m.transpose()`,
     // `DMatrix::from_element(..)`): in scope so generated code finds them, unnamed so they never clash.
     pub use crate::matrix::prelude::*;
+    // The GradientTape facade.
+    pub use crate::tape::{
+        GradientOptions, GradientTape, Tensor, UnconnectedGradients, Variable,
+    };
 }

@@ -18,6 +18,7 @@ pub mod params;
 pub mod real;
 pub mod rules;
 pub mod shape;
+pub mod tape;
 
 pub use adjoint::{Adjoint, ZeroLike};
 pub use differentiable::{Differentiable, ScalarOutput};

@@ -1,0 +1,215 @@
+//! The backward pass of a tape: which recorded nodes depend on the tape's watched sources, and
+//! the cotangents flowing back from the targets to them.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use super::graph::{Graph, LeafKey, Op};
+use super::pullback::pullback;
+use super::sources::{Key, SourceKey};
+use super::tensor::Tensor;
+use super::value::Value;
+use crate::real::Real;
+
+/// What was watched and from which node index on (a watch applies to later reads and uses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Watched {
+    Node(u32),
+    Const(u64),
+    Var(u64),
+}
+
+/// The tape's view of the shared graph.
+pub(crate) struct View<'a> {
+    /// The first node recorded while the tape was active.
+    pub(crate) start: usize,
+    /// One past the last (the graph's length when the tape stopped), `None` while recording.
+    pub(crate) end: Option<usize>,
+    pub(crate) watch_accessed: bool,
+    pub(crate) watched: &'a [(Watched, usize)],
+}
+
+impl View<'_> {
+    fn recorded(&self, idx: usize) -> bool {
+        idx >= self.start && self.end.is_none_or(|e| idx < e)
+    }
+    fn watches(&self, w: Watched, idx: usize) -> bool {
+        self.watched.iter().any(|&(v, pos)| v == w && pos <= idx)
+    }
+}
+
+/// Which results are `None` and which are zeros (TensorFlow's `UnconnectedGradients`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnconnectedGradients {
+    /// `None` for a source the target does not depend on (the default).
+    #[default]
+    None,
+    /// Zeros shaped like the source.
+    Zero,
+}
+
+/// One target and the cotangent it is seeded with (`None`: ones, TensorFlow's implicit one).
+pub(crate) struct Seeded<T: Real> {
+    pub(crate) target: Tensor<T>,
+    pub(crate) seed: Option<Value<T>>,
+}
+
+/// The gradients of the seeded targets with respect to `sources`, holding the nodes in `stop`
+/// constant (their cotangents are kept, not passed on).
+///
+/// # Panics
+/// If a target or a source was recorded on an unrelated tape.
+pub(crate) fn backprop<T: Real>(
+    graph: &Rc<Graph<T>>,
+    view: &View<'_>,
+    targets: &[Seeded<T>],
+    sources: &[SourceKey<T>],
+    stop: &[Tensor<T>],
+    unconnected: UnconnectedGradients,
+) -> Vec<Option<Tensor<T>>> {
+    let same = |g: &Rc<Graph<T>>, what: &str| {
+        assert!(
+            Rc::ptr_eq(g, graph),
+            "the {what} was recorded on tape #{}, not on this tape (#{}) or a tape nested in it: \
+             a gradient can only follow operations its own tape recorded",
+            g.id,
+            graph.id
+        );
+    };
+    for t in targets {
+        if let Some(at) = &t.target.at {
+            same(&at.graph, "target");
+        }
+    }
+    for s in sources {
+        if let Key::Node(g, _) = &s.key {
+            same(g, "source");
+        }
+    }
+    let stop: HashSet<u32> = stop
+        .iter()
+        .filter_map(|t| t.at.as_ref())
+        .map(|at| {
+            same(&at.graph, "stop_gradients tensor");
+            at.idx
+        })
+        .collect();
+
+    let n = graph.len();
+    // Forward: a node is varied when it is a watched source or the tape recorded it from a
+    // varied operand.
+    let mut varied = vec![false; n];
+    {
+        let nodes = graph.nodes.borrow();
+        for (idx, node) in nodes.iter().enumerate().take(n) {
+            let mut v = match &node.op {
+                Op::Leaf(LeafKey::Var { id, trainable }) => {
+                    (view.watch_accessed && *trainable && view.recorded(idx))
+                        || view.watches(Watched::Var(*id), idx)
+                }
+                Op::Leaf(LeafKey::Const(k)) => view.watches(Watched::Const(*k), idx),
+                op => view.recorded(idx) && op.operands().iter().any(|&p| varied[p as usize]),
+            };
+            v = v || view.watches(Watched::Node(idx as u32), 0);
+            varied[idx] = v;
+        }
+    }
+
+    // Backward from the targets, in reverse recording order.
+    let mut cot: Vec<Option<Tensor<T>>> = vec![None; n];
+    let mut top = 0;
+    for t in targets {
+        if let Some(at) = &t.target.at {
+            let idx = at.idx as usize;
+            if varied[idx] {
+                let seed = t.seed.clone().unwrap_or_else(|| t.target.value.ones_like());
+                accumulate(&mut cot[idx], Tensor::constant(seed));
+                top = top.max(idx + 1);
+            }
+        }
+    }
+    for idx in (0..top).rev() {
+        if !varied[idx] || stop.contains(&(idx as u32)) {
+            continue;
+        }
+        let Some(g) = cot[idx].clone() else { continue };
+        let (op, value, operands) = {
+            let nodes = graph.nodes.borrow();
+            let node = &nodes[idx];
+            let operands = node.op.operands();
+            if operands.iter().all(|&p| !varied[p as usize]) {
+                continue;
+            }
+            let xs: smallvec::SmallVec<[Tensor<T>; 3]> = operands
+                .iter()
+                .map(|&p| Tensor::on(graph, p, nodes[p as usize].value.clone()))
+                .collect();
+            (node.op.clone(), node.value.clone(), xs)
+        };
+        let y = Tensor::on(graph, idx as u32, value);
+        let grads = pullback(graph, &op, &y, &operands, &g);
+        for (x, dx) in operands.iter().zip(grads) {
+            let p = x.at.as_ref().expect("operands are recorded").idx as usize;
+            if varied[p] {
+                accumulate(&mut cot[p], dx);
+            }
+        }
+    }
+
+    // Gather: a node's own cotangent, or the sum over every leaf of a constant or variable
+    // (one pass over the leaves, whatever the number of sources).
+    let mut parts: Vec<Vec<Tensor<T>>> = vec![Vec::new(); sources.len()];
+    let mut by_leaf: HashMap<LeafKey, Vec<usize>> = HashMap::new();
+    for (i, s) in sources.iter().enumerate() {
+        match &s.key {
+            Key::Node(_, idx) => {
+                let idx = *idx as usize;
+                if idx < n && varied[idx] {
+                    parts[i].extend(cot[idx].iter().cloned());
+                }
+            }
+            Key::Const(k) => by_leaf.entry(LeafKey::Const(*k)).or_default().push(i),
+            Key::Var(id) => {
+                by_leaf.entry(LeafKey::Var { id: *id, trainable: true }).or_default().push(i)
+            }
+        }
+    }
+    if !by_leaf.is_empty() {
+        let nodes = graph.nodes.borrow();
+        for (idx, node) in nodes.iter().enumerate().take(n) {
+            let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else { continue };
+            let key = match *key {
+                LeafKey::Var { id, .. } => LeafKey::Var { id, trainable: true },
+                k => k,
+            };
+            if let Some(slots) = by_leaf.get(&key) {
+                for &i in slots {
+                    parts[i].push(c.clone());
+                }
+            }
+        }
+    }
+    sources
+        .iter()
+        .zip(parts)
+        .map(|(s, part)| {
+            let mut sum = None;
+            for c in part {
+                accumulate(&mut sum, c);
+            }
+            match (sum, unconnected) {
+                (Some(g), _) => Some(g),
+                (None, UnconnectedGradients::None) => None,
+                (None, UnconnectedGradients::Zero) => Some(Tensor::constant(s.value.zeros_like())),
+            }
+        })
+        .collect()
+}
+
+/// `slot += g` (recorded while a tape records, so sums of paths stay differentiable).
+fn accumulate<T: Real>(slot: &mut Option<Tensor<T>>, g: Tensor<T>) {
+    *slot = Some(match slot.take() {
+        None => g,
+        Some(s) => &s + &g,
+    });
+}

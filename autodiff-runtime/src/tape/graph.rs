@@ -1,0 +1,158 @@
+//! The record a family of nested tapes shares: an arena of nodes, each an operation, the indices
+//! of its operands and its value. Nodes are only appended; a node's index is its time stamp, so a
+//! tape knows what it recorded by the range of indices it was active for.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::value::Value;
+use crate::real::Real;
+
+/// A fresh identity for a constant, a variable or a graph (process-wide, never reused).
+pub(crate) fn fresh_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// What a leaf stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum LeafKey {
+    /// A constant tensor (its identity, so `watch` can name it before it is used).
+    Const(u64),
+    /// A read of a variable.
+    Var { id: u64, trainable: bool },
+}
+
+/// Elementwise and shape operations of one operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Unary {
+    Neg,
+    Exp,
+    Ln,
+    Sin,
+    Cos,
+    Tanh,
+    Sigmoid,
+    Relu,
+    Square,
+    Sqrt,
+    Transpose,
+    /// All entries to one scalar.
+    Sum,
+    /// All entries to their mean.
+    Mean,
+}
+
+/// Operations of two recorded operands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Binary {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    MatMul,
+}
+
+/// Operations of one recorded operand and a plain scalar constant `c`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WithConst {
+    /// `x + c`
+    Add,
+    /// `x · c`
+    Mul,
+    /// `x / c`
+    Div,
+    /// `c - x`
+    RSub,
+    /// `c / x`
+    RDiv,
+    /// `x^c`
+    Pow,
+}
+
+/// The pullback of a compiled call, owning what it needs: the cotangent of the output in, one
+/// cotangent per recorded argument out.
+pub(crate) type CallPullback<T> = Rc<dyn Fn(&Value<T>) -> Vec<Value<T>>>;
+
+/// A node's operand indices (inline up to three: no allocation for elementary operations).
+pub(crate) type Operands = smallvec::SmallVec<[u32; 3]>;
+
+/// One recorded operation.
+#[derive(Clone)]
+pub(crate) enum Op<T: Real> {
+    Leaf(LeafKey),
+    Unary(Unary, u32),
+    Binary(Binary, u32, u32),
+    Const(WithConst, u32, T),
+    /// A scalar spread over a matrix (the node's value has the shape).
+    Broadcast(u32),
+    /// Entry `(i, j)` of a matrix.
+    Entry(u32, usize, usize),
+    /// A compiled call with a scalar output: its gradient, computed when the call ran, per
+    /// argument; the pullback is `g · grad`.
+    ScalarCall { name: &'static str, args: Vec<u32>, grads: Vec<Value<T>> },
+    /// A compiled call with any output: re-runs the compiled forward and reverse sweeps in the
+    /// backward pass from the arguments it owns (checkpointing).
+    Call { name: &'static str, args: Vec<u32>, pullback: CallPullback<T> },
+    /// A cotangent produced by a compiled pullback while a tape was recording: its value is
+    /// right, its own derivative is not available from the tape.
+    Opaque { name: &'static str, args: Vec<u32> },
+}
+
+impl<T: Real> Op<T> {
+    /// The recorded operands, in order.
+    pub(crate) fn operands(&self) -> Operands {
+        match self {
+            Op::Leaf(_) => Operands::new(),
+            Op::Unary(_, x) | Op::Const(_, x, _) | Op::Broadcast(x) | Op::Entry(x, ..) => {
+                smallvec::smallvec![*x]
+            }
+            Op::Binary(_, a, b) => smallvec::smallvec![*a, *b],
+            Op::ScalarCall { args, .. } | Op::Call { args, .. } | Op::Opaque { args, .. } => {
+                args.iter().copied().collect()
+            }
+        }
+    }
+}
+
+/// A recorded node: its operation and its value.
+pub(crate) struct Node<T: Real> {
+    pub(crate) op: Op<T>,
+    pub(crate) value: Value<T>,
+}
+
+/// The arena shared by a tape and the tapes nested in it.
+pub(crate) struct Graph<T: Real> {
+    /// Identity, for error messages and the check that operands share a graph.
+    pub(crate) id: u64,
+    pub(crate) nodes: RefCell<Vec<Node<T>>>,
+    /// How many tapes of the family are recording now; operations are recorded while any is.
+    pub(crate) recording: Cell<usize>,
+}
+
+impl<T: Real> Graph<T> {
+    pub(crate) fn new() -> Rc<Self> {
+        Rc::new(Graph {
+            id: fresh_id(),
+            nodes: RefCell::new(Vec::new()),
+            recording: Cell::new(0),
+        })
+    }
+
+    /// Appends a node, returning its index.
+    pub(crate) fn push(&self, op: Op<T>, value: Value<T>) -> u32 {
+        let mut nodes = self.nodes.borrow_mut();
+        let idx = u32::try_from(nodes.len()).expect("a tape holds at most 2^32 operations");
+        nodes.push(Node { op, value });
+        idx
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.borrow().len()
+    }
+
+    pub(crate) fn is_recording(&self) -> bool {
+        self.recording.get() > 0
+    }
+}

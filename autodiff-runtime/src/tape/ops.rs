@@ -1,0 +1,258 @@
+//! Recorded operations on tensors: arithmetic (`+ - * /` and negation, with tensors and with
+//! plain constants on either side), elementwise functions, the matrix product, transposes and
+//! reductions. Each records one node; its pullback is in `pullback.rs`.
+
+use core::ops::{Add, Div, Mul, Neg, Sub};
+
+use super::graph::{Binary, Op, Unary, WithConst};
+use super::tensor::Tensor;
+use super::value::Value;
+use crate::real::Real;
+
+fn sigmoid<T: Real>(x: T) -> T {
+    if x >= T::zero() {
+        T::one() / (T::one() + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (T::one() + e)
+    }
+}
+
+impl<T: Real> Tensor<T> {
+    fn unary(&self, op: Unary, f: impl Fn(T) -> T) -> Self {
+        self.record_unary(op, self.value.map(f))
+    }
+
+    /// `eˣ`, entry by entry.
+    pub fn exp(&self) -> Self {
+        self.unary(Unary::Exp, T::exp)
+    }
+    /// `ln x`, entry by entry (`tf.math.log`).
+    pub fn ln(&self) -> Self {
+        self.unary(Unary::Ln, T::ln)
+    }
+    /// `sin x`, entry by entry.
+    pub fn sin(&self) -> Self {
+        self.unary(Unary::Sin, T::sin)
+    }
+    /// `cos x`, entry by entry.
+    pub fn cos(&self) -> Self {
+        self.unary(Unary::Cos, T::cos)
+    }
+    /// `tanh x`, entry by entry.
+    pub fn tanh(&self) -> Self {
+        self.unary(Unary::Tanh, T::tanh)
+    }
+    /// `1 / (1 + e⁻ˣ)`, entry by entry (`tf.sigmoid`).
+    pub fn sigmoid(&self) -> Self {
+        self.unary(Unary::Sigmoid, sigmoid)
+    }
+    /// `max(x, 0)`, entry by entry; its derivative at 0 is 0, as `tf.nn.relu`.
+    pub fn relu(&self) -> Self {
+        self.unary(Unary::Relu, |x| if x > T::zero() { x } else { T::zero() })
+    }
+    /// `x²`, entry by entry (`tf.square`).
+    pub fn square(&self) -> Self {
+        self.unary(Unary::Square, |x| x * x)
+    }
+    /// `√x`, entry by entry; its derivative at 0 is `+inf`, as `tf.sqrt`.
+    pub fn sqrt(&self) -> Self {
+        self.unary(Unary::Sqrt, T::sqrt)
+    }
+    /// `xⁿ` for an integer power, entry by entry (`x ** n`).
+    pub fn powi(&self, n: i32) -> Self {
+        self.powf(T::from_f64(f64::from(n)))
+    }
+    /// `xᵖ` for a constant power, entry by entry (`tf.pow(x, p)`); the derivative for `p = 0` is 0.
+    pub fn powf(&self, p: T) -> Self {
+        self.record_const(WithConst::Pow, p, self.value.map(|x| x.powf(p)))
+    }
+    /// The transpose (`tf.transpose`).
+    pub fn transpose(&self) -> Self {
+        self.record_unary(Unary::Transpose, self.value.transpose())
+    }
+    /// The sum of all entries, a scalar (`tf.reduce_sum`).
+    pub fn sum(&self) -> Self {
+        self.record_unary(Unary::Sum, Value::Scalar(self.value.sum()))
+    }
+    /// The mean of all entries, a scalar (`tf.reduce_mean`).
+    pub fn mean(&self) -> Self {
+        let n = T::from_usize(self.value.len());
+        self.record_unary(Unary::Mean, Value::Scalar(self.value.sum() / n))
+    }
+    /// Same as [`sum`](Tensor::sum), TensorFlow's name.
+    pub fn reduce_sum(&self) -> Self {
+        self.sum()
+    }
+    /// Same as [`mean`](Tensor::mean), TensorFlow's name.
+    pub fn reduce_mean(&self) -> Self {
+        self.mean()
+    }
+    /// The matrix product `self · other` (`tf.matmul`): `m×k` times `k×n` is `m×n`.
+    ///
+    /// # Panics
+    /// If the inner dimensions differ.
+    pub fn matmul(&self, other: &Self) -> Self {
+        let v = self.value.matmul(&other.value);
+        Tensor::record_binary(self, other, Binary::MatMul, v)
+    }
+    /// Entry `(i, j)` of a matrix, a scalar (`x[i, j]`).
+    ///
+    /// # Panics
+    /// If the index is out of bounds.
+    pub fn entry(&self, i: usize, j: usize) -> Self {
+        let (r, c) = self.shape();
+        assert!(i < r && j < c, "entry ({i}, {j}) of a {r}×{c} tensor");
+        let v = match &self.value {
+            Value::Scalar(s) => *s,
+            Value::Matrix(m) => m[(i, j)],
+        };
+        self.record_op(|x| Op::Entry(x, i, j), Value::Scalar(v))
+    }
+    /// A scalar spread over a `rows × cols` matrix (`tf.broadcast_to`).
+    ///
+    /// # Panics
+    /// If `self` is not a scalar.
+    pub fn broadcast_to(&self, rows: usize, cols: usize) -> Self {
+        let v = self.value.broadcast_to(rows, cols);
+        self.record_op(Op::Broadcast, v)
+    }
+    fn with_const(&self, op: WithConst, c: T, f: impl Fn(T) -> T) -> Self {
+        self.record_const(op, c, self.value.map(f))
+    }
+    /// `x · c` for a generic scalar `c`.
+    pub(crate) fn mul_c(&self, c: T) -> Self {
+        self.with_const(WithConst::Mul, c, |x| x * c)
+    }
+    /// `x / c` for a generic scalar `c`.
+    pub(crate) fn div_c(&self, c: T) -> Self {
+        self.with_const(WithConst::Div, c, |x| x / c)
+    }
+    /// `c - x` for a generic scalar `c`.
+    pub(crate) fn rsub_c(&self, c: T) -> Self {
+        self.with_const(WithConst::RSub, c, |x| c - x)
+    }
+    fn binary(a: &Self, b: &Self, op: Binary, what: &str, f: impl Fn(T, T) -> T) -> Self {
+        let v = a.value.zip(&b.value, what, f);
+        Tensor::record_binary(a, b, op, v)
+    }
+}
+
+/// `Tensor ∘ Tensor` for every combination of owned and borrowed operands.
+macro_rules! tensor_binop {
+    ($Trait:ident, $method:ident, $op:expr, $what:literal, $f:expr) => {
+        impl<T: Real> $Trait<&Tensor<T>> for &Tensor<T> {
+            type Output = Tensor<T>;
+            fn $method(self, rhs: &Tensor<T>) -> Tensor<T> {
+                Tensor::binary(self, rhs, $op, $what, $f)
+            }
+        }
+        impl<T: Real> $Trait<Tensor<T>> for &Tensor<T> {
+            type Output = Tensor<T>;
+            fn $method(self, rhs: Tensor<T>) -> Tensor<T> {
+                Tensor::binary(self, &rhs, $op, $what, $f)
+            }
+        }
+        impl<T: Real> $Trait<&Tensor<T>> for Tensor<T> {
+            type Output = Tensor<T>;
+            fn $method(self, rhs: &Tensor<T>) -> Tensor<T> {
+                Tensor::binary(&self, rhs, $op, $what, $f)
+            }
+        }
+        impl<T: Real> $Trait<Tensor<T>> for Tensor<T> {
+            type Output = Tensor<T>;
+            fn $method(self, rhs: Tensor<T>) -> Tensor<T> {
+                Tensor::binary(&self, &rhs, $op, $what, $f)
+            }
+        }
+    };
+}
+tensor_binop!(Add, add, Binary::Add, "add", |a, b| a + b);
+tensor_binop!(Sub, sub, Binary::Sub, "sub", |a, b| a - b);
+tensor_binop!(Mul, mul, Binary::Mul, "mul", |a, b| a * b);
+tensor_binop!(Div, div, Binary::Div, "div", |a, b| a / b);
+
+/// `Tensor ∘ c` and `c ∘ Tensor` for a plain constant `c` of the tensor's scalar type.
+macro_rules! scalar_binops {
+    ($($t:ty),*) => {$(
+        impl Add<$t> for &Tensor<$t> {
+            type Output = Tensor<$t>;
+            fn add(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, c, |x| x + c) }
+        }
+        impl Sub<$t> for &Tensor<$t> {
+            type Output = Tensor<$t>;
+            fn sub(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, -c, |x| x - c) }
+        }
+        impl Mul<$t> for &Tensor<$t> {
+            type Output = Tensor<$t>;
+            fn mul(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Mul, c, |x| x * c) }
+        }
+        impl Div<$t> for &Tensor<$t> {
+            type Output = Tensor<$t>;
+            fn div(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Div, c, |x| x / c) }
+        }
+        impl Add<&Tensor<$t>> for $t {
+            type Output = Tensor<$t>;
+            fn add(self, x: &Tensor<$t>) -> Tensor<$t> { x + self }
+        }
+        impl Sub<&Tensor<$t>> for $t {
+            type Output = Tensor<$t>;
+            fn sub(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RSub, self, |v| self - v) }
+        }
+        impl Mul<&Tensor<$t>> for $t {
+            type Output = Tensor<$t>;
+            fn mul(self, x: &Tensor<$t>) -> Tensor<$t> { x * self }
+        }
+        impl Div<&Tensor<$t>> for $t {
+            type Output = Tensor<$t>;
+            fn div(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RDiv, self, |v| self / v) }
+        }
+        impl Add<$t> for Tensor<$t> {
+            type Output = Tensor<$t>;
+            fn add(self, c: $t) -> Tensor<$t> { &self + c }
+        }
+        impl Sub<$t> for Tensor<$t> {
+            type Output = Tensor<$t>;
+            fn sub(self, c: $t) -> Tensor<$t> { &self - c }
+        }
+        impl Mul<$t> for Tensor<$t> {
+            type Output = Tensor<$t>;
+            fn mul(self, c: $t) -> Tensor<$t> { &self * c }
+        }
+        impl Div<$t> for Tensor<$t> {
+            type Output = Tensor<$t>;
+            fn div(self, c: $t) -> Tensor<$t> { &self / c }
+        }
+        impl Add<Tensor<$t>> for $t {
+            type Output = Tensor<$t>;
+            fn add(self, x: Tensor<$t>) -> Tensor<$t> { self + &x }
+        }
+        impl Sub<Tensor<$t>> for $t {
+            type Output = Tensor<$t>;
+            fn sub(self, x: Tensor<$t>) -> Tensor<$t> { self - &x }
+        }
+        impl Mul<Tensor<$t>> for $t {
+            type Output = Tensor<$t>;
+            fn mul(self, x: Tensor<$t>) -> Tensor<$t> { self * &x }
+        }
+        impl Div<Tensor<$t>> for $t {
+            type Output = Tensor<$t>;
+            fn div(self, x: Tensor<$t>) -> Tensor<$t> { self / &x }
+        }
+    )*};
+}
+scalar_binops!(f32, f64);
+
+impl<T: Real> Neg for &Tensor<T> {
+    type Output = Tensor<T>;
+    fn neg(self) -> Tensor<T> {
+        self.unary(Unary::Neg, |x| -x)
+    }
+}
+
+impl<T: Real> Neg for Tensor<T> {
+    type Output = Tensor<T>;
+    fn neg(self) -> Tensor<T> {
+        -&self
+    }
+}

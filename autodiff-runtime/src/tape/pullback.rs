@@ -1,0 +1,186 @@
+//! The pullback of each recorded operation, written with recorded operations itself, so that a
+//! tape still recording while another computes a gradient records the gradient's computation too
+//! (that is how nested tapes give second derivatives).
+
+use std::rc::Rc;
+
+use smallvec::smallvec;
+
+use super::graph::{Binary, Graph, Op, Unary, WithConst};
+use super::tensor::Tensor;
+use super::value::Value;
+use crate::real::Real;
+
+/// The cotangents of a node's operands (inline up to three).
+pub(crate) type Cotangents<T> = smallvec::SmallVec<[Tensor<T>; 3]>;
+
+/// A cotangent shaped like an operand: a matrix cotangent of a broadcast scalar operand is summed.
+fn unbroadcast<T: Real>(g: Tensor<T>, operand: &Tensor<T>) -> Tensor<T> {
+    if operand.value.is_scalar() && !g.value.is_scalar() {
+        g.sum()
+    } else {
+        g
+    }
+}
+
+/// A constant shaped like `like` with every entry `f(entry)`.
+fn constant_map<T: Real>(like: &Tensor<T>, f: impl Fn(T) -> T) -> Tensor<T> {
+    Tensor::constant(like.value.map(f))
+}
+
+/// The cotangents of a node's operands, in the order of [`Op::operands`], given the node's output
+/// `y`, its operands `xs` and the output's cotangent `g`.
+pub(crate) fn pullback<T: Real>(
+    graph: &Rc<Graph<T>>,
+    op: &Op<T>,
+    y: &Tensor<T>,
+    xs: &[Tensor<T>],
+    g: &Tensor<T>,
+) -> Cotangents<T> {
+    let two = T::from_f64(2.0);
+    match op {
+        Op::Leaf(_) => Cotangents::new(),
+        Op::Unary(u, _) => {
+            let x = &xs[0];
+            smallvec![match u {
+                // y = -x  =>  dx = -g
+                Unary::Neg => -g,
+                // y = eˣ  =>  dx = g·y
+                Unary::Exp => g * y,
+                // y = ln x  =>  dx = g / x
+                Unary::Ln => g / x,
+                // y = sin x  =>  dx = g·cos x
+                Unary::Sin => g * x.cos(),
+                // y = cos x  =>  dx = -g·sin x
+                Unary::Cos => -(g * x.sin()),
+                // y = tanh x  =>  dx = g·(1 - y²)
+                Unary::Tanh => g * y.square().rsub_c(T::one()),
+                // y = σ(x)  =>  dx = g·y·(1 - y)
+                Unary::Sigmoid => g * &(y * y.rsub_c(T::one())),
+                // y = max(x, 0)  =>  dx = g·[x > 0]  (0 at x = 0, as tf.nn.relu)
+                Unary::Relu => {
+                    g * &constant_map(x, |v| if v > T::zero() { T::one() } else { T::zero() })
+                }
+                // y = x²  =>  dx = 2·g·x
+                Unary::Square => g * x.mul_c(two),
+                // y = √x  =>  dx = g / (2y)
+                Unary::Sqrt => g / y.mul_c(two),
+                // y = xᵀ  =>  dx = gᵀ
+                Unary::Transpose => g.transpose(),
+                // y = Σ x  =>  dx = g spread over x's shape
+                Unary::Sum => spread(g, x),
+                // y = Σ x / n  =>  dx = (g / n) spread over x's shape
+                Unary::Mean => {
+                    let n = T::from_usize(x.value.len());
+                    spread(&g.div_c(n), x)
+                }
+            }]
+        }
+        Op::Binary(b, _, _) => {
+            let (a, c) = (&xs[0], &xs[1]);
+            match b {
+                // y = a + c  =>  da = g, dc = g
+                Binary::Add => smallvec![unbroadcast(g.clone(), a), unbroadcast(g.clone(), c)],
+                // y = a - c  =>  da = g, dc = -g
+                Binary::Sub => smallvec![unbroadcast(g.clone(), a), unbroadcast(-g, c)],
+                // y = a·c  =>  da = g·c, dc = g·a
+                Binary::Mul => smallvec![unbroadcast(g * c, a), unbroadcast(g * a, c)],
+                // y = a / c  =>  da = g / c, dc = -g·a / c²
+                Binary::Div => smallvec![
+                    unbroadcast(g / c, a),
+                    unbroadcast(-(g * a) / c.square(), c),
+                ],
+                // Y = A·C  =>  dA = G·Cᵀ, dC = Aᵀ·G
+                Binary::MatMul => smallvec![g.matmul(&c.transpose()), a.transpose().matmul(g)],
+            }
+        }
+        Op::Const(k, _, c) => {
+            let x = &xs[0];
+            let c = *c;
+            smallvec![match k {
+                // y = x + c  =>  dx = g
+                WithConst::Add => g.clone(),
+                // y = x·c  =>  dx = g·c
+                WithConst::Mul => g.mul_c(c),
+                // y = x / c  =>  dx = g / c
+                WithConst::Div => g.div_c(c),
+                // y = c - x  =>  dx = -g
+                WithConst::RSub => -g,
+                // y = c / x  =>  dx = -g·c / x²
+                WithConst::RDiv => -g.mul_c(c) / x.square(),
+                // y = xᵖ  =>  dx = g·p·xᵖ⁻¹  (0 for p = 0, also at x = 0)
+                WithConst::Pow => {
+                    if c == T::zero() {
+                        g.mul_c(T::zero())
+                    } else if c == T::one() {
+                        g.clone()
+                    } else {
+                        g * x.powf(c - T::one()).mul_c(c)
+                    }
+                }
+            }]
+        }
+        // y = x spread over a matrix  =>  dx = Σ g
+        Op::Broadcast(..) => smallvec![g.sum()],
+        // y = x[i, j]  =>  dx = g at (i, j), zeros elsewhere
+        Op::Entry(_, i, j) => {
+            let x = &xs[0];
+            if x.value.is_scalar() {
+                smallvec![g.clone()]
+            } else {
+                let (i, j) = (*i, *j);
+                let (r, c) = x.shape();
+                let mut onehot = nalgebra::DMatrix::from_element(r, c, T::zero());
+                onehot[(i, j)] = T::one();
+                smallvec![&Tensor::constant(onehot) * g]
+            }
+        }
+        // y = f(x₁..xₖ) with ∂f/∂xᵢ = grads[i] (computed by NAME_grad)  =>  dxᵢ = g·grads[i]
+        Op::ScalarCall { name, grads, .. } => {
+            let s = g.value.scalar();
+            let values: Vec<Value<T>> = grads.iter().map(|d| d.map(|v| v * s)).collect();
+            opaque(graph, name, g, xs, values)
+        }
+        // dxᵢ = the compiled pullback of g
+        Op::Call { name, pullback, .. } => {
+            let values = pullback(&g.value);
+            opaque(graph, name, g, xs, values)
+        }
+        Op::Opaque { name, .. } => panic!(
+            "a second derivative through the compiled call `{name}` is not available from the \
+             tape (its pullback is compiled code); differentiate the function itself with \
+             #[differentiable(order = 2)] or write the expression with tape operations"
+        ),
+    }
+}
+
+/// A scalar cotangent spread over `like`'s shape (a matrix `g` is passed through).
+fn spread<T: Real>(g: &Tensor<T>, like: &Tensor<T>) -> Tensor<T> {
+    match (&g.value, &like.value) {
+        (Value::Scalar(_), Value::Matrix(m)) => g.broadcast_to(m.nrows(), m.ncols()),
+        _ => g.clone(),
+    }
+}
+
+/// The cotangents a compiled pullback computed. While a tape records, each is recorded as a node
+/// whose own derivative panics with a clear message (never a silently missing term).
+fn opaque<T: Real>(
+    graph: &Rc<Graph<T>>,
+    name: &'static str,
+    g: &Tensor<T>,
+    xs: &[Tensor<T>],
+    values: Vec<Value<T>>,
+) -> Cotangents<T> {
+    if !graph.is_recording() {
+        return values.into_iter().map(Tensor::constant).collect();
+    }
+    let mut args = vec![g.node_in(graph)];
+    args.extend(xs.iter().map(|x| x.node_in(graph)));
+    values
+        .into_iter()
+        .map(|v| {
+            let idx = graph.push(Op::Opaque { name, args: args.clone() }, v.clone());
+            Tensor::on(graph, idx, v)
+        })
+        .collect()
+}

@@ -1,0 +1,215 @@
+//! `Tensor`: a value that tapes can record, and the recording of operations on it.
+
+use std::fmt;
+use std::rc::Rc;
+
+use nalgebra::DMatrix;
+
+use super::graph::{Binary, Graph, LeafKey, Op, Unary, WithConst, fresh_id};
+use super::value::Value;
+use super::watch_registry;
+use crate::real::Real;
+
+/// Where a recorded tensor lives: its tape family's graph and its node.
+#[derive(Clone)]
+pub(crate) struct At<T: Real> {
+    pub(crate) graph: Rc<Graph<T>>,
+    pub(crate) idx: u32,
+}
+
+/// A scalar or matrix value, recorded by the [`GradientTape`](super::GradientTape)s that are
+/// active when it is computed (TensorFlow's `tf.Tensor`).
+///
+/// A tensor made with [`Tensor::constant`] (or from a plain value) is not on any tape; it is
+/// recorded when a tape [`watch`](super::GradientTape::watch)es it or when it meets a recorded
+/// tensor in an operation. Operations between tensors follow TensorFlow's shapes: a scalar
+/// broadcasts against a matrix, matrices combine entry by entry when their shapes agree, and
+/// [`matmul`](Tensor::matmul) is the matrix product. Vectors are `n × 1` matrices.
+///
+/// Cloning is cheap (matrices are shared).
+///
+/// # Panics
+///
+/// An operation between tensors recorded by two unrelated tape families panics, naming both:
+/// use [`detach`](Tensor::detach) to take a value out of one tape, or nest the tapes with
+/// [`GradientTape::nested`](super::GradientTape::nested).
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// let x = Tensor::constant(3.0f64);
+/// let tape = GradientTape::new();
+/// tape.watch(&x);
+/// let y = &x * &x;
+/// let dy_dx = tape.gradient(&y, &x).unwrap();
+/// assert!((dy_dx.scalar() - 6.0).abs() < 1e-12);
+/// ```
+#[derive(Clone)]
+pub struct Tensor<T: Real> {
+    pub(crate) value: Value<T>,
+    pub(crate) at: Option<At<T>>,
+    /// The identity of a tensor that is on no tape (0 for recorded ones).
+    pub(crate) key: u64,
+}
+
+impl<T: Real> fmt::Debug for Tensor<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.at {
+            Some(at) => write!(f, "Tensor({:?}, tape #{} node {})", self.value, at.graph.id, at.idx),
+            None => write!(f, "Tensor({:?})", self.value),
+        }
+    }
+}
+
+impl<T: Real> Tensor<T> {
+    /// A constant: a value on no tape (TensorFlow's `tf.constant`).
+    pub fn constant(value: impl Into<Value<T>>) -> Self {
+        Tensor { value: value.into(), at: None, key: fresh_id() }
+    }
+
+    /// A constant column vector (`n × 1`) from a slice.
+    pub fn column(entries: &[T]) -> Self {
+        Self::constant(DMatrix::from_column_slice(entries.len(), 1, entries))
+    }
+
+    /// The value.
+    pub fn value(&self) -> &Value<T> {
+        &self.value
+    }
+
+    /// The value of a rank-0 tensor.
+    ///
+    /// # Panics
+    /// If the tensor is a matrix.
+    pub fn scalar(&self) -> T {
+        self.value.scalar()
+    }
+
+    /// The value as a matrix (a scalar is `1 × 1`).
+    pub fn to_matrix(&self) -> DMatrix<T> {
+        self.value.to_matrix()
+    }
+
+    /// `(rows, cols)`; a scalar is `(1, 1)`.
+    pub fn shape(&self) -> (usize, usize) {
+        self.value.shape()
+    }
+
+    /// The same value on no tape: later operations on it are not recorded back to this one.
+    pub fn detach(&self) -> Self {
+        Self::constant(self.value.clone())
+    }
+
+    /// The value with its derivative blocked (TensorFlow's `tf.stop_gradient`): a constant to
+    /// every tape. (The crate-level `stop_gradient` function is for `#[differentiable]` code.)
+    pub fn stop_gradient(&self) -> Self {
+        self.detach()
+    }
+
+    /// `true` if the tensor is on a tape's record.
+    pub fn is_recorded(&self) -> bool {
+        self.at.is_some()
+    }
+
+    pub(crate) fn on(graph: &Rc<Graph<T>>, idx: u32, value: Value<T>) -> Self {
+        Tensor { value, at: Some(At { graph: graph.clone(), idx }), key: 0 }
+    }
+
+    /// This tensor's node on `graph`, recording it as a constant leaf if it is on no tape.
+    pub(crate) fn node_in(&self, graph: &Rc<Graph<T>>) -> u32 {
+        match &self.at {
+            Some(at) => at.idx,
+            None => graph.push(Op::Leaf(LeafKey::Const(self.key)), self.value.clone()),
+        }
+    }
+
+    /// The graph `self` is on: its own, or that of a recording tape that watches it.
+    pub(crate) fn home(&self) -> Option<Rc<Graph<T>>> {
+        match &self.at {
+            Some(at) => Some(at.graph.clone()),
+            None => watch_registry::graph_of(self.key),
+        }
+    }
+
+    /// The graph that records an operation on `self` now, if any.
+    fn recording_graph(&self) -> Option<Rc<Graph<T>>> {
+        self.home().filter(|g| g.is_recording())
+    }
+
+    pub(crate) fn record_unary(&self, op: Unary, value: Value<T>) -> Self {
+        match self.recording_graph() {
+            Some(g) => {
+                let x = self.node_in(&g);
+                let idx = g.push(Op::Unary(op, x), value.clone());
+                Tensor::on(&g, idx, value)
+            }
+            None => Tensor::constant(value),
+        }
+    }
+
+    pub(crate) fn record_const(&self, op: WithConst, c: T, value: Value<T>) -> Self {
+        match self.recording_graph() {
+            Some(g) => {
+                let idx = g.push(Op::Const(op, self.node_in(&g), c), value.clone());
+                Tensor::on(&g, idx, value)
+            }
+            None => Tensor::constant(value),
+        }
+    }
+
+    pub(crate) fn record_op(&self, op: impl FnOnce(u32) -> Op<T>, value: Value<T>) -> Self {
+        match self.recording_graph() {
+            Some(g) => {
+                let idx = g.push(op(self.node_in(&g)), value.clone());
+                Tensor::on(&g, idx, value)
+            }
+            None => Tensor::constant(value),
+        }
+    }
+
+    pub(crate) fn record_binary(a: &Self, b: &Self, op: Binary, value: Value<T>) -> Self {
+        match common_graph(&[a, b]) {
+            Some(g) if g.is_recording() => {
+                let (ia, ib) = (a.node_in(&g), b.node_in(&g));
+                let idx = g.push(Op::Binary(op, ia, ib), value.clone());
+                Tensor::on(&g, idx, value)
+            }
+            _ => Tensor::constant(value),
+        }
+    }
+}
+
+/// The one graph the recorded tensors among `ts` share.
+///
+/// # Panics
+/// If two of them come from unrelated tape families.
+pub(crate) fn common_graph<T: Real>(ts: &[&Tensor<T>]) -> Option<Rc<Graph<T>>> {
+    let mut found: Option<Rc<Graph<T>>> = None;
+    for t in ts {
+        if let Some(home) = t.home() {
+            match &found {
+                None => found = Some(home),
+                Some(g) if Rc::ptr_eq(g, &home) => {}
+                Some(g) => panic!(
+                    "a tensor recorded on tape #{} met one recorded on the unrelated tape #{}: \
+                     use `.detach()` to take a value out of a tape, or create the inner tape with \
+                     `outer.nested()` to differentiate through both",
+                    g.id, home.id
+                ),
+            }
+        }
+    }
+    found
+}
+
+impl<T: Real> From<T> for Tensor<T> {
+    fn from(v: T) -> Self {
+        Tensor::constant(v)
+    }
+}
+
+impl<T: Real> From<DMatrix<T>> for Tensor<T> {
+    fn from(m: DMatrix<T>) -> Self {
+        Tensor::constant(m)
+    }
+}

@@ -1,0 +1,217 @@
+//! `Value`: what a tape node holds, a scalar or a matrix (vectors are `n × 1` matrices).
+//!
+//! Arithmetic here is plain (nothing is recorded); [`Tensor`](super::Tensor) records it.
+//! Binary operations broadcast a scalar against a matrix, as TensorFlow does for a rank-0
+//! operand; two matrices must have the same shape.
+
+use std::rc::Rc;
+
+use nalgebra::DMatrix;
+
+use crate::real::Real;
+
+/// A scalar or a matrix of `T` (`f32` or `f64`). Matrices are shared (`Rc`), so cloning a value is
+/// cheap; a vector is an `n × 1` matrix, as `tf.reshape(v, (n, 1))`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<T: Real> {
+    /// A rank-0 value.
+    Scalar(T),
+    /// A matrix, column-major as nalgebra stores it.
+    Matrix(Rc<DMatrix<T>>),
+}
+
+impl<T: Real> Value<T> {
+    /// A matrix value.
+    pub fn matrix(m: DMatrix<T>) -> Self {
+        Value::Matrix(Rc::new(m))
+    }
+
+    /// `(rows, cols)`; a scalar is `(1, 1)`.
+    pub fn shape(&self) -> (usize, usize) {
+        match self {
+            Value::Scalar(_) => (1, 1),
+            Value::Matrix(m) => m.shape(),
+        }
+    }
+
+    /// `true` for a rank-0 value.
+    pub fn is_scalar(&self) -> bool {
+        matches!(self, Value::Scalar(_))
+    }
+
+    /// The number of entries (1 for a scalar).
+    pub fn len(&self) -> usize {
+        match self {
+            Value::Scalar(_) => 1,
+            Value::Matrix(m) => m.len(),
+        }
+    }
+
+    /// `true` for a matrix with no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The scalar.
+    ///
+    /// # Panics
+    /// If the value is a matrix.
+    pub fn scalar(&self) -> T {
+        match self {
+            Value::Scalar(v) => *v,
+            Value::Matrix(m) => panic!(
+                "expected a scalar, found a {}×{} matrix (sum() or mean() reduces it)",
+                m.nrows(),
+                m.ncols()
+            ),
+        }
+    }
+
+    /// The value as a matrix (a scalar becomes `1 × 1`).
+    pub fn to_matrix(&self) -> DMatrix<T> {
+        match self {
+            Value::Scalar(v) => DMatrix::from_element(1, 1, *v),
+            Value::Matrix(m) => (**m).clone(),
+        }
+    }
+
+    /// The entries, column-major (one entry for a scalar).
+    pub fn to_vec(&self) -> Vec<T> {
+        match self {
+            Value::Scalar(v) => vec![*v],
+            Value::Matrix(m) => m.as_slice().to_vec(),
+        }
+    }
+
+    /// Zeros of the same shape.
+    pub fn zeros_like(&self) -> Self {
+        self.map(|_| T::zero())
+    }
+
+    /// Ones of the same shape (TensorFlow's implicit cotangent of a target).
+    pub fn ones_like(&self) -> Self {
+        self.map(|_| T::one())
+    }
+
+    /// `f` applied to every entry.
+    pub fn map(&self, f: impl Fn(T) -> T) -> Self {
+        match self {
+            Value::Scalar(v) => Value::Scalar(f(*v)),
+            Value::Matrix(m) => Value::matrix(m.map(f)),
+        }
+    }
+
+    /// `f` applied entry by entry, a scalar operand broadcast against a matrix.
+    ///
+    /// # Panics
+    /// If both are matrices of different shapes; `what` names the operation in the message.
+    pub fn zip(&self, other: &Self, what: &str, f: impl Fn(T, T) -> T) -> Self {
+        match (self, other) {
+            (Value::Scalar(a), Value::Scalar(b)) => Value::Scalar(f(*a, *b)),
+            (Value::Scalar(a), Value::Matrix(m)) => Value::matrix(m.map(|b| f(*a, b))),
+            (Value::Matrix(m), Value::Scalar(b)) => Value::matrix(m.map(|a| f(a, *b))),
+            (Value::Matrix(a), Value::Matrix(b)) => {
+                assert_eq!(
+                    a.shape(),
+                    b.shape(),
+                    "{what}: shapes {:?} and {:?} differ (only a scalar broadcasts)",
+                    a.shape(),
+                    b.shape()
+                );
+                Value::matrix(a.zip_map(b, f))
+            }
+        }
+    }
+
+    /// The sum of all entries.
+    pub fn sum(&self) -> T {
+        match self {
+            Value::Scalar(v) => *v,
+            Value::Matrix(m) => m.iter().fold(T::zero(), |s, &x| s + x),
+        }
+    }
+
+    /// The matrix product `self · other` (`m×k` times `k×n`; scalars are `1 × 1`).
+    ///
+    /// # Panics
+    /// If the inner dimensions differ.
+    pub fn matmul(&self, other: &Self) -> Self {
+        let (a, b) = (self.to_matrix(), other.to_matrix());
+        assert_eq!(
+            a.ncols(),
+            b.nrows(),
+            "matmul: a {}×{} matrix times a {}×{} matrix (inner dimensions differ)",
+            a.nrows(),
+            a.ncols(),
+            b.nrows(),
+            b.ncols()
+        );
+        let (m, k, n) = (a.nrows(), a.ncols(), b.ncols());
+        let mut out = DMatrix::from_element(m, n, T::zero());
+        for j in 0..n {
+            for p in 0..k {
+                let bpj = b[(p, j)];
+                for i in 0..m {
+                    out[(i, j)] += a[(i, p)] * bpj;
+                }
+            }
+        }
+        Value::matrix(out)
+    }
+
+    /// The transpose (a scalar is its own).
+    pub fn transpose(&self) -> Self {
+        match self {
+            Value::Scalar(v) => Value::Scalar(*v),
+            Value::Matrix(m) => Value::matrix(m.transpose()),
+        }
+    }
+
+    /// A `rows × cols` matrix filled with the scalar `self`.
+    pub fn broadcast_to(&self, rows: usize, cols: usize) -> Self {
+        Value::matrix(DMatrix::from_element(rows, cols, self.scalar()))
+    }
+
+    /// The entries as a nested list the way numpy's `tolist()` prints them: a scalar as a number,
+    /// a matrix row by row (`[[0.0], [4.0]]`).
+    pub fn to_list_string(&self) -> String {
+        fn num<T: Real>(v: T) -> String {
+            let x = v.to_f64();
+            if x.is_finite() && x == x.trunc() && x.abs() < 1e16 {
+                format!("{x:.1}")
+            } else {
+                format!("{x}")
+            }
+        }
+        match self {
+            Value::Scalar(v) => num(*v),
+            Value::Matrix(m) => {
+                let rows: Vec<String> = (0..m.nrows())
+                    .map(|i| {
+                        let row: Vec<String> = (0..m.ncols()).map(|j| num(m[(i, j)])).collect();
+                        format!("[{}]", row.join(", "))
+                    })
+                    .collect();
+                format!("[{}]", rows.join(", "))
+            }
+        }
+    }
+}
+
+impl<T: Real> From<T> for Value<T> {
+    fn from(v: T) -> Self {
+        Value::Scalar(v)
+    }
+}
+
+impl<T: Real> From<DMatrix<T>> for Value<T> {
+    fn from(m: DMatrix<T>) -> Self {
+        Value::matrix(m)
+    }
+}
+
+impl<T: Real> From<&DMatrix<T>> for Value<T> {
+    fn from(m: &DMatrix<T>) -> Self {
+        Value::matrix(m.clone())
+    }
+}
