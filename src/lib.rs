@@ -343,7 +343,5 @@ pub mod prelude {
     // `DMatrix::from_element(..)`): in scope so generated code finds them, unnamed so they never clash.
     pub use crate::matrix::prelude::*;
     // The GradientTape facade.
-    pub use crate::tape::{
-        GradientOptions, GradientTape, Tensor, UnconnectedGradients, Variable,
-    };
+    pub use crate::tape::{GradientOptions, GradientTape, Tensor, UnconnectedGradients, Variable};
 }

@@ -32,11 +32,39 @@ pub fn glorot_limit(fan_in: usize, fan_out: usize) -> f64 {
 /// ```
 pub fn glorot_uniform<T: Real>(fan_in: usize, fan_out: usize, rng: &mut StdRng) -> DMatrix<T> {
     let limit = glorot_limit(fan_in, fan_out);
-    // Row by row, like numpy's row-major draws: entry (i, j) is the (i·fan_out + j)-th draw.
-    let draws: Vec<T> = (0..fan_in * fan_out)
-        .map(|_| T::from_f64(rng.random_range(-limit..limit)))
+    random_uniform(fan_in, fan_out, -limit, limit, rng)
+}
+
+/// A `rows × cols` matrix of draws from `U(minval, maxval)` (Keras' `RandomUniform`, numpy's
+/// `random.random((rows, cols))` for `U(0, 1)`), drawn in `f64` row by row (entry `(i, j)` is the
+/// `(i·cols + j)`-th draw, as numpy's row-major order) and rounded to `T`.
+///
+/// # Panics
+///
+/// If `minval >= maxval`.
+///
+/// ```
+/// use autodiff_runtime::nn::init::{random_uniform, seeded_rng};
+///
+/// let x = random_uniform::<f32>(1000, 32, 0.0, 1.0, &mut seeded_rng(0));
+/// assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));
+/// assert!((x.mean() - 0.5).abs() < 0.01);
+/// ```
+pub fn random_uniform<T: Real>(
+    rows: usize,
+    cols: usize,
+    minval: f64,
+    maxval: f64,
+    rng: &mut StdRng,
+) -> DMatrix<T> {
+    assert!(
+        minval < maxval,
+        "random_uniform: empty range [{minval}, {maxval})"
+    );
+    let draws: Vec<T> = (0..rows * cols)
+        .map(|_| T::from_f64(rng.random_range(minval..maxval)))
         .collect();
-    DMatrix::from_row_slice(fan_in, fan_out, &draws)
+    DMatrix::from_row_slice(rows, cols, &draws)
 }
 
 /// A seeded RNG for initialisers and shuffles (`StdRng`, reproducible for a given seed with this

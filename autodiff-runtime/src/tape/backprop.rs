@@ -169,17 +169,26 @@ pub(crate) fn backprop<T: Real>(
                 }
             }
             Key::Const(k) => by_leaf.entry(LeafKey::Const(*k)).or_default().push(i),
-            Key::Var(id) => {
-                by_leaf.entry(LeafKey::Var { id: *id, trainable: true }).or_default().push(i)
-            }
+            Key::Var(id) => by_leaf
+                .entry(LeafKey::Var {
+                    id: *id,
+                    trainable: true,
+                })
+                .or_default()
+                .push(i),
         }
     }
     if !by_leaf.is_empty() {
         let nodes = graph.nodes.borrow();
         for (idx, node) in nodes.iter().enumerate().take(n) {
-            let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else { continue };
+            let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else {
+                continue;
+            };
             let key = match *key {
-                LeafKey::Var { id, .. } => LeafKey::Var { id, trainable: true },
+                LeafKey::Var { id, .. } => LeafKey::Var {
+                    id,
+                    trainable: true,
+                },
                 k => k,
             };
             if let Some(slots) = by_leaf.get(&key) {

@@ -91,13 +91,24 @@ pub(crate) enum Op<T: Real> {
     Entry(u32, usize, usize),
     /// A compiled call with a scalar output: its gradient, computed when the call ran, per
     /// argument; the pullback is `g · grad`.
-    ScalarCall { name: &'static str, args: Vec<u32>, grads: Vec<Value<T>> },
+    ScalarCall {
+        name: &'static str,
+        args: Vec<u32>,
+        grads: Vec<Value<T>>,
+    },
     /// A compiled call with any output: re-runs the compiled forward and reverse sweeps in the
     /// backward pass from the arguments it owns (checkpointing).
-    Call { name: &'static str, args: Vec<u32>, pullback: CallPullback<T> },
+    Call {
+        name: &'static str,
+        args: Vec<u32>,
+        pullback: CallPullback<T>,
+    },
     /// A cotangent produced by a compiled pullback while a tape was recording: its value is
     /// right, its own derivative is not available from the tape.
-    Opaque { name: &'static str, args: Vec<u32> },
+    Opaque {
+        name: &'static str,
+        args: Vec<u32>,
+    },
 }
 
 impl<T: Real> Op<T> {
