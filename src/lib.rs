@@ -54,6 +54,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+// Code that `#[differentiable]` generates names `::autodiff::..`; this lets `nn` use the macro.
+extern crate self as autodiff;
+
+pub mod nn;
+
 /// Generates gradient code for a function.
 ///
 /// For `#[differentiable] fn NAME(params) -> Out` the macro keeps `NAME` as written and emits,
@@ -320,7 +325,7 @@ pub use autodiff_macros::custom_derivative;
 pub use autodiff_macros::Differentiable;
 
 pub use autodiff_runtime::{
-    Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, dual, matrix,
+    Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, data, dual, matrix,
     nalgebra, ops, optim, params, second, stop_gradient, tape,
 };
 
@@ -332,7 +337,7 @@ pub mod prelude {
     pub use crate::nalgebra::{DMatrix, DVector};
     pub use crate::optim;
     pub use crate::{
-        Differentiable, Parameters, Real, custom_derivative, differentiable, ops, stop_gradient,
+        Differentiable, Parameters, Real, custom_derivative, differentiable, nn, ops, stop_gradient,
     };
     // Derivative companions of nalgebra's methods and constructors (`m.transpose()`,
     // `DMatrix::from_element(..)`): in scope so generated code finds them, unnamed so they never clash.

@@ -164,8 +164,7 @@ impl Reader<'_> {
 
 /// TensorFlow's answer for the seed cell `key`.
 fn tf(key: &str) -> Json {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/seeds_tf.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/seeds_tf.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let mut r = Reader {

@@ -225,8 +225,7 @@ impl Json {
 }
 
 fn reference() -> Json {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/seeds_tf.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/seeds_tf.json");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     Json::parse(&text)

@@ -6,7 +6,8 @@
 //!   field's symbolic zero becomes a real zero of that field's shape), `adjoint_of` the identity,
 //!   `tangent_in` and `zero_tangent` field by field;
 //! - `Adjoint for S` (`zero_adj`, `add_adj` field by field) and `ZeroLike for S`;
-//! - `Parameters<P> for S`, visiting the fields in declaration order.
+//! - `Parameters<P> for S`, visiting the fields in declaration order;
+//! - `NamedParameters<P> for S`, the same visit with field paths and shapes (for saving weights).
 //!
 //! A `#[no_grad]` field takes no part. In a gradient (`finish_grad`) it is a clone of the primal's
 //! field, so the gradient looks like the model; in adjoints (`zero_adj`) and tangents
@@ -113,6 +114,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     pg.params.push(syn::parse_quote!(#p));
     let (p_impl_g, _, _) = pg.split_for_impl();
 
+    let named = named_impl(&input, &grad, &existing);
     let adj = syn::Ident::new("__adj", Span::mixed_site());
     let other = syn::Ident::new("__other", Span::mixed_site());
     let t = syn::Ident::new("__t", Span::mixed_site());
@@ -209,7 +211,63 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         }
 
         #second
+        #named
     })
+}
+
+/// `NamedParameters<P> for S`: each differentiated field's tensors under `prefix.field`, in
+/// declaration order (the order of the `Parameters` visit). Bounded per field like `Parameters`,
+/// so a struct whose fields have no names simply lacks the impl.
+fn named_impl(
+    input: &DeriveInput,
+    grad: &[&Field],
+    existing: &[&syn::WherePredicate],
+) -> TokenStream {
+    let rt = quote! { ::autodiff::__private };
+    let name = &input.ident;
+    let p = syn::Ident::new("__AutodiffScalar", Span::call_site());
+    let mut pg = input.generics.clone();
+    pg.params.push(syn::parse_quote!(#p));
+    let (p_impl_g, _, _) = pg.split_for_impl();
+    let (_, ty_g, _) = input.generics.split_for_impl();
+    let mut bounds: Vec<TokenStream> = existing.iter().map(|w| quote! { #w }).collect();
+    for f in grad {
+        let ty = &f.ty;
+        bounds.push(quote_spanned! {ty.span()=> #ty: #rt::NamedParameters<#p> });
+    }
+    let gf: Vec<&syn::Ident> = grad.iter().map(|f| &f.ident).collect();
+    let gt: Vec<&syn::Type> = grad.iter().map(|f| &f.ty).collect();
+    let names: Vec<String> = gf
+        .iter()
+        .map(|i| syn::ext::IdentExt::unraw(*i).to_string())
+        .collect();
+    let (prefix, f) = (
+        syn::Ident::new("__prefix", Span::mixed_site()),
+        syn::Ident::new("__f", Span::mixed_site()),
+    );
+    quote! {
+        #[automatically_derived]
+        impl #p_impl_g #rt::NamedParameters<#p> for #name #ty_g where #(#bounds,)* {
+            #[allow(unused_variables)]
+            fn visit_named(
+                &self,
+                #prefix: &str,
+                #f: &mut dyn ::core::ops::FnMut(&#rt::TensorInfo<'_>, &[#p]),
+            ) {
+                #(<#gt as #rt::NamedParameters<#p>>::visit_named(
+                    &self.#gf, &#rt::join_path(#prefix, #names), #f);)*
+            }
+            #[allow(unused_variables)]
+            fn visit_named_mut(
+                &mut self,
+                #prefix: &str,
+                #f: &mut dyn ::core::ops::FnMut(&#rt::TensorInfo<'_>, &mut [#p]),
+            ) {
+                #(<#gt as #rt::NamedParameters<#p>>::visit_named_mut(
+                    &mut self.#gf, &#rt::join_path(#prefix, #names), #f);)*
+            }
+        }
+    }
 }
 
 /// The struct's named fields, or an error saying what the derive supports.

@@ -7,9 +7,11 @@
 
 pub mod adjoint;
 pub mod check;
+pub mod data;
 pub mod differentiable;
 pub mod dual;
 pub mod matrix;
+pub mod nn;
 pub mod ops;
 pub mod optim;
 pub mod params;
@@ -58,6 +60,7 @@ pub mod __private {
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::dual::Dual;
+    pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
     pub use crate::real::Real;
     pub use crate::rules;

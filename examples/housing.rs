@@ -1,0 +1,268 @@
+//! California housing regression with a hand-written training loop (seed 001 §5.5):
+//! Dense(128, relu) → Dense(1), SGD with learning rate 0.01 on random batches of 32.
+//!
+//! ```text
+//! cargo run --release --example housing [-- --epochs N] [--data PATH] [--out DIR] [--relu-output]
+//! ```
+//!
+//! Reads `data/california_housing.csv` (20,640 block groups; the 207 without `total_bedrooms`
+//! are dropped, leaving 20,433), builds scikit-learn's eight features (MedInc, HouseAge,
+//! AveRooms, AveBedrms, Population, AveOccup, Latitude, Longitude) and the target
+//! `median_house_value / 100000`, splits 75/25 and the training part again 75/25 (`--seed`,
+//! default 1, also seeds the initial weights and the batches),
+//! standardises on the training part and trains for `--epochs` (default 20) epochs of
+//! `len(train) / 32` steps. Prints one line per epoch ending in `train_mse=X val_mse=Y`, then
+//! `test_mse=Z`, and writes `housing_loss.png` and `housing.safetensors` into `--out` (default:
+//! the current directory).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use autodiff::data::{MissingValues, StandardScaler, random_batch, read_csv, train_test_split};
+use autodiff::nn::io::save_safetensors;
+use autodiff::nn::losses::MeanSquaredError;
+use autodiff::nn::metrics::Mean;
+use autodiff::nn::{Activation, Dense, check_finite, seeded_rng};
+use autodiff::optim::Sgd;
+use autodiff::prelude::*;
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[path = "support/plot.rs"]
+mod plot;
+
+/// The seed's model: a hidden layer of 128 ReLU units and one output.
+#[derive(Differentiable, Clone, Debug)]
+struct HousingModel {
+    dense_1: Dense<f32>,
+    dense_2: Dense<f32>,
+}
+
+impl HousingModel {
+    fn new(inputs: usize, relu_output: bool, seed: u64) -> Self {
+        let mut rng = seeded_rng(seed);
+        let out = if relu_output {
+            Activation::Relu
+        } else {
+            Activation::Linear
+        };
+        HousingModel {
+            dense_1: Dense::with_rng(inputs, 128, Activation::Relu, &mut rng),
+            dense_2: Dense::with_rng(128, 1, out, &mut rng),
+        }
+    }
+
+    #[differentiable]
+    fn call(&self, x: &DMatrix<f32>) -> DMatrix<f32> {
+        let h = self.dense_1.forward(x);
+        self.dense_2.forward(&h)
+    }
+}
+
+/// Mean squared error of the model on a batch (`tf.reduce_mean(mean_squared_error(..))`).
+#[differentiable(wrt(model))]
+fn loss(model: &HousingModel, x: &DMatrix<f32>, y: &DMatrix<f32>) -> f32 {
+    let y_hat = model.call(x);
+    MeanSquaredError::new().call(y, &y_hat)
+}
+
+struct Args {
+    epochs: usize,
+    data: PathBuf,
+    out: PathBuf,
+    relu_output: bool,
+    seed: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        epochs: 20,
+        data: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/california_housing.csv"),
+        out: PathBuf::from("."),
+        relu_output: false,
+        seed: 1,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
+        match a.as_str() {
+            "--epochs" => {
+                args.epochs = value("--epochs")?
+                    .parse()
+                    .map_err(|e| format!("--epochs: {e}"))?
+            }
+            "--data" => args.data = PathBuf::from(value("--data")?),
+            "--out" => args.out = PathBuf::from(value("--out")?),
+            "--relu-output" => args.relu_output = true,
+            "--seed" => {
+                args.seed = value("--seed")?
+                    .parse()
+                    .map_err(|e| format!("--seed: {e}"))?
+            }
+            "-h" | "--help" => {
+                return Err("usage: housing [--epochs N] [--data PATH] [--out DIR] [--relu-output] [--seed S]".into());
+            }
+            other => return Err(format!("unknown argument `{other}` (try --help)")),
+        }
+    }
+    Ok(args)
+}
+
+/// scikit-learn's eight features and the target in units of $100,000.
+fn load(path: &std::path::Path) -> Result<(DMatrix<f32>, DMatrix<f32>), String> {
+    let cols = [
+        "median_income",
+        "housing_median_age",
+        "total_rooms",
+        "total_bedrooms",
+        "population",
+        "households",
+        "latitude",
+        "longitude",
+        "median_house_value",
+    ];
+    let t = read_csv(path, &cols, MissingValues::DropRow).map_err(|e| {
+        format!(
+            "cannot load the California housing data: {e}\nThe example needs the CSV with the \
+             columns {} (the copy in the repository is data/california_housing.csv); pass \
+             --data PATH to use another.",
+            cols.join(", ")
+        )
+    })?;
+    let d = &t.data;
+    let x = DMatrix::from_fn(d.nrows(), 8, |i, j| {
+        let (inc, age, rooms, beds, pop, hh, lat, lon) = (
+            d[(i, 0)],
+            d[(i, 1)],
+            d[(i, 2)],
+            d[(i, 3)],
+            d[(i, 4)],
+            d[(i, 5)],
+            d[(i, 6)],
+            d[(i, 7)],
+        );
+        (match j {
+            0 => inc,
+            1 => age,
+            2 => rooms / hh,
+            3 => beds / hh,
+            4 => pop,
+            5 => pop / hh,
+            6 => lat,
+            _ => lon,
+        }) as f32
+    });
+    let y = DMatrix::from_fn(d.nrows(), 1, |i, _| (d[(i, 8)] / 100_000.0) as f32);
+    Ok((x, y))
+}
+
+fn mse(model: &HousingModel, x: &DMatrix<f32>, y: &DMatrix<f32>) -> f32 {
+    MeanSquaredError::new().call(y, &model.call(x))
+}
+
+fn run(args: Args) -> Result<(), String> {
+    let (x, y) = load(&args.data)?;
+    let ((x_train_all, y_train_all), (x_test, y_test)) = train_test_split(&(x, y), 0.25, args.seed);
+    let ((x_train, y_train), (x_val, y_val)) =
+        train_test_split(&(x_train_all, y_train_all), 0.25, args.seed);
+    let scaler = StandardScaler::fit(&x_train);
+    let (x_train, x_val, x_test) = (
+        scaler.transform(&x_train),
+        scaler.transform(&x_val),
+        scaler.transform(&x_test),
+    );
+    let train = (x_train, y_train);
+    println!(
+        "{} rows: {} train, {} validation, {} test; 8 features, target in $100,000",
+        train.0.nrows() + x_val.nrows() + x_test.nrows(),
+        train.0.nrows(),
+        x_val.nrows(),
+        x_test.nrows()
+    );
+
+    let mut model = HousingModel::new(8, args.relu_output, args.seed);
+    let mut optimizer = Sgd::new(0.01);
+    let mut metric = Mean::new(); // running train MSE: each batch's MSE weighted by its 32 samples
+    let mut rng = seeded_rng(args.seed.wrapping_add(1));
+    let batch_size = 32;
+    let steps = train.0.nrows() / batch_size;
+    let mut curve: Vec<(f64, f64, f64)> = Vec::new();
+    let started = Instant::now();
+    for epoch in 1..=args.epochs {
+        metric.reset_state();
+        let bar = ProgressBar::new(steps as u64);
+        bar.set_style(
+            ProgressStyle::with_template("epoch {prefix} {bar:30} {pos}/{len} {msg}")
+                .expect("a valid template"),
+        );
+        bar.set_prefix(format!("{epoch}/{}", args.epochs));
+        let epoch_started = Instant::now();
+        for step in 1..=steps {
+            // Random batches with replacement, as the seed's `np.random.randint`.
+            let (xb, yb) = random_batch(&train, batch_size, &mut rng);
+            let (l, grads) = loss_grad(&model, &xb, &yb);
+            check_finite(l, epoch, step).map_err(|e| e.to_string())?;
+            optimizer.apply_gradients(&mut model, &grads);
+            metric.update_state_with_weight(&[l], batch_size as f32);
+            if step % 16 == 0 || step == steps {
+                bar.set_position(step as u64);
+                bar.set_message(format!("train_mse={:.4}", metric.result()));
+            }
+        }
+        bar.finish_and_clear();
+        let train_mse = metric.result();
+        let val_mse = f64::from(mse(&model, &x_val, &y_val));
+        println!(
+            "epoch {epoch:>2}/{} {:>6.3}s train_mse={train_mse:.4} val_mse={val_mse:.4}",
+            args.epochs,
+            epoch_started.elapsed().as_secs_f64()
+        );
+        curve.push((epoch as f64, train_mse, val_mse));
+    }
+    let test_mse = mse(&model, &x_test, &y_test);
+    println!("test_mse={test_mse:.4}");
+    eprintln!(
+        "trained {} epochs in {:.3}s",
+        args.epochs,
+        started.elapsed().as_secs_f64()
+    );
+
+    std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
+    let png = args.out.join("housing_loss.png");
+    let train: Vec<(f64, f64)> = curve.iter().map(|c| (c.0, c.1)).collect();
+    let val: Vec<(f64, f64)> = curve.iter().map(|c| (c.0, c.2)).collect();
+    plot::line_chart(
+        &png,
+        640,
+        400,
+        &[
+            plot::Series {
+                points: &train,
+                rgb: [31, 119, 180],
+            },
+            plot::Series {
+                points: &val,
+                rgb: [255, 127, 14],
+            },
+        ],
+    )
+    .map_err(|e| format!("{}: {e}", png.display()))?;
+    let weights = args.out.join("housing.safetensors");
+    save_safetensors(&model, &weights).map_err(|e| e.to_string())?;
+    println!(
+        "wrote {} (MSE per epoch: train blue, validation orange) and {}",
+        png.display(),
+        weights.display()
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match parse_args().and_then(run) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("housing: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}
