@@ -234,3 +234,31 @@ fn state_files_are_checked() {
     let missing = OptimizerState::load(std::env::temp_dir().join("autodiff-no-such-state"));
     assert_eq!(missing.unwrap_err().kind(), std::io::ErrorKind::NotFound);
 }
+
+/// A clone carries the state: the original and the clone continue identically and
+/// independently (a fork of the training run).
+#[test]
+fn clones_fork_the_run() {
+    let start = DMatrix::from_column_slice(2, 1, &[-1.5f32, 2.0]);
+    let mut a = start.clone();
+    let mut opt = RmsProp::new(0.01).centered(true).momentum(0.5);
+    run(&mut opt, &mut a, 5);
+    let mut fork = opt.clone();
+    let mut b = a.clone();
+    run(&mut opt, &mut a, 5);
+    assert_eq!(fork.iterations(), 5); // the original's steps did not reach the clone
+    run(&mut fork, &mut b, 5);
+    assert_same_state(&fork.state(), &opt.state());
+    let flat = |m: &DMatrix<f32>| m.iter().map(|&v| f64::from(v)).collect::<Vec<_>>();
+    assert_slices(&flat(&a), &flat(&b), SAME);
+
+    let shown = format!("{opt:?}");
+    assert!(
+        shown.starts_with("RmsProp { learning_rate: Constant(0.01)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("centered: true") && shown.contains("iterations: 10"),
+        "{shown}"
+    );
+}

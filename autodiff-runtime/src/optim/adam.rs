@@ -117,12 +117,13 @@ impl Rule for AdamRule {
         let (v, rest) = rest.split_first_mut().expect("Adam has a velocity slot");
         let (m, v) = (&mut m[at.clone()], &mut v[at.clone()]);
         // m ← m + (g − m)(1 − β₁);  v ← v + (g² − v)(1 − β₂)
+        let (c1, c2, alpha, eps) = (c.one_minus_b1, c.one_minus_b2, c.alpha, c.epsilon);
         let moments = |m: &mut T, v: &mut T, g: T| {
-            *m += (g - *m) * c.one_minus_b1;
-            *v += (g * g - *v) * c.one_minus_b2;
+            *m += (g - *m) * c1;
+            *v += (g * g - *v) * c2;
         };
         // w ← w − m·α / (√v + ε)
-        let step = |w: &mut T, m: T, v: T| *w -= (m * c.alpha) / (v.sqrt() + c.epsilon);
+        let step = |w: &mut T, m: T, v: T| *w -= (m * alpha) / (v.sqrt() + eps);
         match rest.first_mut() {
             None => {
                 for (((w, &g), m), v) in w.iter_mut().zip(g).zip(m).zip(v) {

@@ -40,11 +40,23 @@ pub(crate) trait Rule {
 }
 
 /// The state and options every optimizer has besides its update rule.
+#[derive(Debug)]
 pub(crate) struct Core {
     pub(crate) learning_rate: LearningRate,
     pub(crate) iterations: u64,
     pub(crate) check_finite: bool,
     slots: Option<AnySlots>,
+}
+
+impl Clone for Core {
+    fn clone(&self) -> Self {
+        Core {
+            learning_rate: self.learning_rate,
+            iterations: self.iterations,
+            check_finite: self.check_finite,
+            slots: self.slots.as_ref().map(state::clone_slots),
+        }
+    }
 }
 
 impl Core {
@@ -250,6 +262,29 @@ macro_rules! optimizer_methods {
             /// Forgets the state and step count; the optimizer may then step other parameters.
             pub fn reset(&mut self) {
                 self.core.reset();
+            }
+        }
+
+        /// A copy of the optimizer with its state: both continue independently (a fork of the
+        /// training run).
+        impl Clone for $ty {
+            fn clone(&self) -> Self {
+                $ty {
+                    core: self.core.clone(),
+                    rule: self.rule,
+                }
+            }
+        }
+
+        /// The options, the learning rate and the step count.
+        impl ::core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    .field("learning_rate", &self.core.learning_rate)
+                    .field("options", &self.rule)
+                    .field("iterations", &self.core.iterations)
+                    .field("check_finite", &self.core.check_finite)
+                    .finish()
             }
         }
 

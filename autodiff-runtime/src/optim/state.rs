@@ -166,6 +166,7 @@ pub struct OptimizerState {
 }
 
 /// The live state of an optimizer stepped with parameters of type `T`.
+#[derive(Clone)]
 pub(crate) struct Slots<T> {
     pub(crate) shape: Shape,
     pub(crate) names: &'static [&'static str],
@@ -216,6 +217,17 @@ impl<T: Real> Slots<T> {
 
 /// Type-erased live state: a `Slots<f32>` or a `Slots<f64>`.
 pub(crate) type AnySlots = Box<dyn Any + Send>;
+
+/// A copy of the live state (a `Slots<f32>` or a `Slots<f64>`).
+pub(crate) fn clone_slots(any: &AnySlots) -> AnySlots {
+    if let Some(s) = any.downcast_ref::<Slots<f32>>() {
+        Box::new(s.clone())
+    } else if let Some(s) = any.downcast_ref::<Slots<f64>>() {
+        Box::new(s.clone())
+    } else {
+        unreachable!("optimizer state is always Slots<f32> or Slots<f64>")
+    }
+}
 
 /// The snapshot of `slots` (which must hold a `Slots<f32>` or `Slots<f64>`).
 pub(crate) fn export(optimizer: &str, iterations: u64, slots: Option<&AnySlots>) -> OptimizerState {
