@@ -14,9 +14,14 @@ use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 mod common;
 use common::{rosenbrock_grad, rosenbrock_point, rosenbrock_reverse};
 
-fn quick<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, criterion::measurement::WallTime> {
+fn quick<'a>(
+    c: &'a mut Criterion,
+    name: &str,
+) -> BenchmarkGroup<'a, criterion::measurement::WallTime> {
     let mut g = c.benchmark_group(name);
-    g.sample_size(30).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(2));
+    g.sample_size(30)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
     g
 }
 
@@ -31,7 +36,11 @@ fn rosen2_tape(a: &Variable<f64>, b: &Variable<f64>) -> (f64, f64, f64) {
     let t = GradientTape::new();
     let y = t.call2(rosen2_grad, &a.read(&t), &b.read(&t));
     let [ga, gb] = t.gradient(&y, [a, b]);
-    (y.scalar(), ga.map_or(0.0, |g| g.scalar()), gb.map_or(0.0, |g| g.scalar()))
+    (
+        y.scalar(),
+        ga.map_or(0.0, |g| g.scalar()),
+        gb.map_or(0.0, |g| g.scalar()),
+    )
 }
 
 /// Rosenbrock written with recorded elementary operations, the way `reverse`'s version is.
@@ -48,14 +57,24 @@ fn rosenbrock_tape(x: &[Variable<f64>]) -> (f64, Vec<f64>) {
         s = &s + &term(i);
     }
     let grads = t.gradient(&s, x.iter().collect::<Vec<_>>());
-    (s.scalar(), grads.into_iter().map(|g| g.map_or(0.0, |g| g.scalar())).collect())
+    (
+        s.scalar(),
+        grads
+            .into_iter()
+            .map(|g| g.map_or(0.0, |g| g.scalar()))
+            .collect(),
+    )
 }
 
 fn bench_call(c: &mut Criterion) {
     let (a, b) = (Variable::new(-1.2), Variable::new(1.0));
     let mut g = quick(c, "tape_call");
-    g.bench_function("direct_grad", |bch| bch.iter(|| rosen2_grad(black_box(-1.2), black_box(1.0))));
-    g.bench_function("tape", |bch| bch.iter(|| rosen2_tape(black_box(&a), black_box(&b))));
+    g.bench_function("direct_grad", |bch| {
+        bch.iter(|| rosen2_grad(black_box(-1.2), black_box(1.0)))
+    });
+    g.bench_function("tape", |bch| {
+        bch.iter(|| rosen2_tape(black_box(&a), black_box(&b)))
+    });
     g.finish();
 }
 

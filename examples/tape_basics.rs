@@ -15,7 +15,9 @@ mod tf_json;
 fn main() {
     let tf = tf_json::seeds();
     let show = |key: &str, ours: String| {
-        let theirs = tf.get(key).map_or("(missing)".to_string(), tf_json::to_python);
+        let theirs = tf
+            .get(key)
+            .map_or("(missing)".to_string(), tf_json::to_python);
         println!("{key} ours={ours} tf={theirs}");
     };
     for (key, out) in tape_cells::cells() {
@@ -28,11 +30,24 @@ fn main() {
             );
         }
     }
-    for (i, case) in tf["control_flow"].as_array().into_iter().flatten().enumerate() {
+    for (i, case) in tf["control_flow"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let a = case["a"].as_f64().unwrap_or(0.0) as f32;
         let (c, dc_da) = tape_cells::control_flow_tape(a);
-        let ours = format!("[{}, {}]", tf_json::python_float(f64::from(c)), dc_da.map_or("None".into(), |d| tf_json::python_float(f64::from(d))));
-        let theirs = format!("[{}, {}]", tf_json::to_python(&case["c"]), tf_json::to_python(&case["dc_da"]));
+        let ours = format!(
+            "[{}, {}]",
+            tf_json::python_float(f64::from(c)),
+            dc_da.map_or("None".into(), |d| tf_json::python_float(f64::from(d)))
+        );
+        let theirs = format!(
+            "[{}, {}]",
+            tf_json::to_python(&case["c"]),
+            tf_json::to_python(&case["dc_da"])
+        );
         println!("control_flow[{i}] (c, dc_da) ours={ours} tf={theirs}");
     }
 }

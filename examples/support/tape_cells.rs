@@ -88,7 +88,11 @@ pub fn control_flow_tape(a0: f32) -> (f32, Option<f32>) {
     while b.square().sum().sqrt().scalar() < 1000.0 {
         b = &b * 2.0;
     }
-    let c = if b.sum().scalar() > 0.0 { b } else { 100.0 * &b };
+    let c = if b.sum().scalar() > 0.0 {
+        b
+    } else {
+        100.0 * &b
+    };
     let c0 = c.value().to_matrix()[(0, 0)];
     (c0, t.gradient(&c, &a).map(|g| g.to_matrix()[(0, 0)]))
 }
@@ -112,7 +116,13 @@ pub fn cells() -> Vec<(&'static str, Out)> {
     // t.gradient(&z, &x2) here does not compile: see tests/ui/tape_gradient_twice.rs.
     let t = GradientTape::persistent();
     let z = x1.read(&t).powi(2) + x2.read(&t).powi(3);
-    out.push(("poly_persistent", Out::List(vec![Out::of(t.gradient(&z, &x1)), Out::of(t.gradient(&z, &x2))])));
+    out.push((
+        "poly_persistent",
+        Out::List(vec![
+            Out::of(t.gradient(&z, &x1)),
+            Out::of(t.gradient(&z, &x2)),
+        ]),
+    ));
 
     // 3. constants need watch; an unwatched constant gives None
     let (c1, c2) = (Tensor::constant(2.0f32), Tensor::constant(3.0f32));
@@ -128,12 +138,18 @@ pub fn cells() -> Vec<(&'static str, Out)> {
     let t = GradientTape::new().watch_accessed_variables(false);
     t.watch(&x1);
     let z = x1.read(&t).powi(2) + x2.read(&t).powi(3);
-    out.push(("watch_accessed_false", Out::list(t.gradient(&z, [&x1, &x2]))));
+    out.push((
+        "watch_accessed_false",
+        Out::list(t.gradient(&z, [&x1, &x2])),
+    ));
     let t = GradientTape::new();
     let z = x1.read(&t).powi(2) + x2.read(&t).powi(3);
     let zero = GradientOptions::new().unconnected_gradients(UnconnectedGradients::Zero);
     let unread = Variable::new(1.0f32);
-    out.push(("unconnected_zero", Out::list(t.gradient_with(&z, [&x1, &x2, &unread], &zero))));
+    out.push((
+        "unconnected_zero",
+        Out::list(t.gradient_with(&z, [&x1, &x2, &unread], &zero)),
+    ));
 
     // 4. multiple targets summed
     let x = Variable::new(5.0f32);
@@ -155,8 +171,14 @@ pub fn cells() -> Vec<(&'static str, Out)> {
 
     // 6. gradient descent by hand
     out.push(("gd_manual", Out::One(Some(Value::Scalar(gd_manual())))));
-    out.push(("gd_sgd", Out::One(Some(Value::Scalar(gd_with(optim::Sgd::new(0.1)))))));
-    out.push(("gd_adam_100", Out::One(Some(Value::Scalar(gd_with(optim::Adam::new(0.1)))))));
+    out.push((
+        "gd_sgd",
+        Out::One(Some(Value::Scalar(gd_with(optim::Sgd::new(0.1))))),
+    ));
+    out.push((
+        "gd_adam_100",
+        Out::One(Some(Value::Scalar(gd_with(optim::Adam::new(0.1))))),
+    ));
 
     // 7. y = 2 xᵀx
     let x = Tensor::column(&[0.0f32, 1.0, 2.0, 3.0]);
@@ -186,7 +208,10 @@ pub fn cells() -> Vec<(&'static str, Out)> {
     let s = &a + &b;
     out.push(("tf_gradients", Out::list(t.gradient(&s, [&a, &b]))));
     let stop = GradientOptions::new().stop_gradients([&a, &b]);
-    out.push(("tf_gradients_stop", Out::list(t.gradient_with(&s, [&a, &b], &stop))));
+    out.push((
+        "tf_gradients_stop",
+        Out::list(t.gradient_with(&s, [&a, &b], &stop)),
+    ));
     // tf.stop_gradient inside an expression
     let x = Variable::new(3.0f32);
     let t = GradientTape::new();

@@ -13,7 +13,11 @@ pub fn seeds() -> serde_json::Value {
 
 /// A number as Python's `repr` of a float writes it.
 pub fn python_float(x: f64) -> String {
-    if x.is_finite() && x == x.trunc() && x.abs() < 1e16 { format!("{x:.1}") } else { format!("{x}") }
+    if x.is_finite() && x == x.trunc() && x.abs() < 1e16 {
+        format!("{x:.1}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// A JSON value as Python prints the object it loads to.

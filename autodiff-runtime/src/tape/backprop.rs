@@ -120,25 +120,41 @@ pub(crate) fn backprop<T: Real>(
         .iter()
         .filter_map(|t| {
             let idx = t.target.at.as_ref()?.idx as usize;
-            varied[idx].then(|| (idx, t.seed.clone().unwrap_or_else(|| t.target.value.ones_like())))
+            varied[idx].then(|| {
+                (
+                    idx,
+                    t.seed.clone().unwrap_or_else(|| t.target.value.ones_like()),
+                )
+            })
         })
         .collect();
     let cot = if graph.is_recording() {
         // A tape still records: the backward pass is recorded too (nested tapes).
-        let cot = sweep(graph, &varied, &stop, seeds.into_iter().map(|(i, v)| (i, Tensor::constant(v))), |op, y, xs, g| {
-            let ys = Tensor::on(graph, y.0, y.1.clone());
-            let xs: smallvec::SmallVec<[Tensor<T>; 3]> =
-                xs.iter().map(|(p, v)| Tensor::on(graph, *p, v.clone())).collect();
-            pullback(graph, op, &ys, &xs, g)
-        });
+        let cot = sweep(
+            graph,
+            &varied,
+            &stop,
+            seeds.into_iter().map(|(i, v)| (i, Tensor::constant(v))),
+            |op, y, xs, g| {
+                let ys = Tensor::on(graph, y.0, y.1.clone());
+                let xs: smallvec::SmallVec<[Tensor<T>; 3]> = xs
+                    .iter()
+                    .map(|(p, v)| Tensor::on(graph, *p, v.clone()))
+                    .collect();
+                pullback(graph, op, &ys, &xs, g)
+            },
+        );
         gather(graph, n, &varied, &cot, sources)
     } else {
         // Nothing records: plain values, no recording machinery.
         let cot = sweep(graph, &varied, &stop, seeds.into_iter(), |op, y, xs, g| {
             let xs: smallvec::SmallVec<[Value<T>; 3]> = xs.iter().map(|(_, v)| v.clone()).collect();
-            pullback_values(op, &y.1, &xs, g)
+            pullback_values(op, y.1, &xs, g)
         });
-        gather(graph, n, &varied, &cot, sources).into_iter().map(|c| c.map(Tensor::constant)).collect()
+        gather(graph, n, &varied, &cot, sources)
+            .into_iter()
+            .map(|c| c.map(Tensor::constant))
+            .collect()
     };
     sources
         .iter()
@@ -194,8 +210,10 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
             if operands.iter().all(|&p| !varied[p as usize]) {
                 continue;
             }
-            let xs: smallvec::SmallVec<[(u32, Value<T>); 3]> =
-                operands.iter().map(|&p| (p, nodes[p as usize].value.clone())).collect();
+            let xs: smallvec::SmallVec<[(u32, Value<T>); 3]> = operands
+                .iter()
+                .map(|&p| (p, nodes[p as usize].value.clone()))
+                .collect();
             (node.op.clone(), node.value.clone(), xs)
         };
         let grads = step(&op, (idx as u32, &value), &xs, &g);
@@ -228,9 +246,13 @@ fn gather<T: Real, C: Cot>(
                 }
             }
             Key::Const(k) => by_leaf.entry(LeafKey::Const(*k)).or_default().push(i),
-            Key::Var(id) => {
-                by_leaf.entry(LeafKey::Var { id: *id, trainable: true }).or_default().push(i)
-            }
+            Key::Var(id) => by_leaf
+                .entry(LeafKey::Var {
+                    id: *id,
+                    trainable: true,
+                })
+                .or_default()
+                .push(i),
         }
     }
     if !by_leaf.is_empty() {
@@ -238,9 +260,14 @@ fn gather<T: Real, C: Cot>(
         {
             let nodes = graph.nodes.borrow();
             for (idx, node) in nodes.iter().enumerate().take(n) {
-                let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else { continue };
+                let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else {
+                    continue;
+                };
                 let key = match *key {
-                    LeafKey::Var { id, .. } => LeafKey::Var { id, trainable: true },
+                    LeafKey::Var { id, .. } => LeafKey::Var {
+                        id,
+                        trainable: true,
+                    },
                     k => k,
                 };
                 if let Some(slots) = by_leaf.get(&key) {

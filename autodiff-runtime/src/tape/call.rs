@@ -56,7 +56,13 @@ impl<'a, T: Real> CallArg<'a, T> for DMatrix<T> {
 }
 
 impl<T: Real, M> GradientTape<T, M> {
-    fn record_call(&self, name: &'static str, args: &[&Tensor<T>], out: T, grads: Vec<Value<T>>) -> Tensor<T> {
+    fn record_call(
+        &self,
+        name: &'static str,
+        args: &[&Tensor<T>],
+        out: T,
+        grads: Vec<Value<T>>,
+    ) -> Tensor<T> {
         let graph: &Rc<Graph<T>> = self.graph();
         if let Some(g) = common_graph(args) {
             assert!(

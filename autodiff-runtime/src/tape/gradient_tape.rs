@@ -9,10 +9,10 @@ use nalgebra::DMatrix;
 
 use super::backprop::{Seeded, UnconnectedGradients, View, Watched, backprop};
 use super::graph::{Graph, fresh_id};
-use super::watch_registry;
 use super::sources::{Key, Source, SourceKey, Sources, Targets};
 use super::tensor::Tensor;
 use super::value::Value;
+use super::watch_registry;
 use crate::real::Real;
 
 /// The mode of a tape whose `gradient` can be called once: it consumes the tape, so a second
@@ -35,7 +35,10 @@ pub struct GradientOptions<T: Real> {
 
 impl<T: Real> Default for GradientOptions<T> {
     fn default() -> Self {
-        GradientOptions { unconnected: UnconnectedGradients::None, stop: Vec::new() }
+        GradientOptions {
+            unconnected: UnconnectedGradients::None,
+            stop: Vec::new(),
+        }
     }
 }
 
@@ -211,7 +214,14 @@ impl<T: Real, M> GradientTape<T, M> {
             watch_accessed: self.watch_accessed,
             watched: &watched,
         };
-        let grads = backprop(&self.graph, &view, seeded, &keys, &options.stop, options.unconnected);
+        let grads = backprop(
+            &self.graph,
+            &view,
+            seeded,
+            &keys,
+            &options.stop,
+            options.unconnected,
+        );
         S::build(&mut grads.into_iter())
     }
 
@@ -221,8 +231,11 @@ impl<T: Real, M> GradientTape<T, M> {
         sources: S,
         options: &GradientOptions<T>,
     ) -> S::Output {
-        let seeded: Vec<Seeded<T>> =
-            targets.targets().into_iter().map(|target| Seeded { target, seed: None }).collect();
+        let seeded: Vec<Seeded<T>> = targets
+            .targets()
+            .into_iter()
+            .map(|target| Seeded { target, seed: None })
+            .collect();
         self.compute(&seeded, &sources, options)
     }
 
@@ -241,7 +254,10 @@ impl<T: Real, M> GradientTape<T, M> {
                     m[(i, j)] = T::one();
                     Value::matrix(m)
                 };
-                let seeded = [Seeded { target: target.clone(), seed: Some(seed) }];
+                let seeded = [Seeded {
+                    target: target.clone(),
+                    seed: Some(seed),
+                }];
                 if let Some(g) = self.compute(&seeded, &source, &GradientOptions::default()) {
                     any = true;
                     let gm = g.to_matrix();

@@ -87,10 +87,17 @@ pub(crate) enum Op<T: Real> {
     Entry(u32, usize, usize),
     /// A compiled call with a scalar output: its gradient, computed when the call ran, per
     /// argument; the pullback is `g · grad`.
-    ScalarCall { name: &'static str, args: Vec<u32>, grads: Vec<Value<T>> },
+    ScalarCall {
+        name: &'static str,
+        args: Vec<u32>,
+        grads: Vec<Value<T>>,
+    },
     /// A cotangent produced by a compiled pullback while a tape was recording: its value is
     /// right, its own derivative is not available from the tape.
-    Opaque { name: &'static str, args: Vec<u32> },
+    Opaque {
+        name: &'static str,
+        args: Vec<u32>,
+    },
 }
 
 impl<T: Real> Op<T> {
@@ -102,9 +109,7 @@ impl<T: Real> Op<T> {
                 smallvec::smallvec![*x]
             }
             Op::Binary(_, a, b) => smallvec::smallvec![*a, *b],
-            Op::ScalarCall { args, .. } | Op::Opaque { args, .. } => {
-                args.iter().copied().collect()
-            }
+            Op::ScalarCall { args, .. } | Op::Opaque { args, .. } => args.iter().copied().collect(),
         }
     }
 }

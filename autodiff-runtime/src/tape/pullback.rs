@@ -86,10 +86,9 @@ pub(crate) fn pullback<T: Real>(
                 // y = a·c  =>  da = g·c, dc = g·a
                 Binary::Mul => smallvec![unbroadcast(g * c, a), unbroadcast(g * a, c)],
                 // y = a / c  =>  da = g / c, dc = -g·a / c²
-                Binary::Div => smallvec![
-                    unbroadcast(g / c, a),
-                    unbroadcast(-(g * a) / c.square(), c),
-                ],
+                Binary::Div => {
+                    smallvec![unbroadcast(g / c, a), unbroadcast(-(g * a) / c.square(), c),]
+                }
                 // Y = A·C  =>  dA = G·Cᵀ, dC = Aᵀ·G
                 Binary::MatMul => smallvec![g.matmul(&c.transpose()), a.transpose().matmul(g)],
             }
@@ -174,7 +173,13 @@ fn opaque<T: Real>(
     values
         .into_iter()
         .map(|v| {
-            let idx = graph.push(Op::Opaque { name, args: args.clone() }, v.clone());
+            let idx = graph.push(
+                Op::Opaque {
+                    name,
+                    args: args.clone(),
+                },
+                v.clone(),
+            );
             Tensor::on(graph, idx, v)
         })
         .collect()

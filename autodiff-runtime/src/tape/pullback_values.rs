@@ -15,19 +15,30 @@ pub(crate) type ValueCotangents<T> = smallvec::SmallVec<[Value<T>; 3]>;
 
 /// A cotangent shaped like an operand: a matrix cotangent of a scalar operand is summed.
 fn unbroadcast<T: Real>(g: Value<T>, operand: &Value<T>) -> Value<T> {
-    if operand.is_scalar() && !g.is_scalar() { Value::Scalar(g.sum()) } else { g }
+    if operand.is_scalar() && !g.is_scalar() {
+        Value::Scalar(g.sum())
+    } else {
+        g
+    }
 }
 
 /// A scalar `g` spread over `like`'s shape.
 fn spread<T: Real>(g: &Value<T>, like: &Value<T>) -> Value<T> {
     match (g, like) {
-        (Value::Scalar(s), Value::Matrix(m)) => Value::matrix(DMatrix::from_element(m.nrows(), m.ncols(), *s)),
+        (Value::Scalar(s), Value::Matrix(m)) => {
+            Value::matrix(DMatrix::from_element(m.nrows(), m.ncols(), *s))
+        }
         _ => g.clone(),
     }
 }
 
 /// The cotangents of a node's operands `xs`, given its output `y` and the output's cotangent `g`.
-pub(crate) fn pullback_values<T: Real>(op: &Op<T>, y: &Value<T>, xs: &[Value<T>], g: &Value<T>) -> ValueCotangents<T> {
+pub(crate) fn pullback_values<T: Real>(
+    op: &Op<T>,
+    y: &Value<T>,
+    xs: &[Value<T>],
+    g: &Value<T>,
+) -> ValueCotangents<T> {
     let one = T::one();
     let two = T::from_f64(2.0);
     let mul = |a: &Value<T>, b: &Value<T>| a.zip(b, "mul", |p, q| p * q);
@@ -51,7 +62,11 @@ pub(crate) fn pullback_values<T: Real>(op: &Op<T>, y: &Value<T>, xs: &[Value<T>]
                 // y = σ(x)  =>  dx = g·y·(1 - y)
                 Unary::Sigmoid => g.zip(y, "mul", |p, q| p * (q * (one - q))),
                 // y = max(x, 0)  =>  dx = g·[x > 0]
-                Unary::Relu => g.zip(x, "mul", |p, q| if q > T::zero() { p } else { p * T::zero() }),
+                Unary::Relu => g.zip(x, "mul", |p, q| if q > T::zero() {
+                    p
+                } else {
+                    p * T::zero()
+                }),
                 // y = x²  =>  dx = 2·g·x
                 Unary::Square => g.zip(x, "mul", |p, q| p * (q * two)),
                 // y = √x  =>  dx = g / (2y)
@@ -79,7 +94,10 @@ pub(crate) fn pullback_values<T: Real>(op: &Op<T>, y: &Value<T>, xs: &[Value<T>]
                 // y = a / c  =>  da = g / c, dc = -g·a / c²
                 Binary::Div => {
                     let dc = mul(g, a).zip(c, "div", |p, q| -p / (q * q));
-                    smallvec![unbroadcast(g.zip(c, "div", |p, q| p / q), a), unbroadcast(dc, c)]
+                    smallvec![
+                        unbroadcast(g.zip(c, "div", |p, q| p / q), a),
+                        unbroadcast(dc, c)
+                    ]
                 }
                 // Y = A·C  =>  dA = G·Cᵀ, dC = Aᵀ·G
                 Binary::MatMul => smallvec![g.matmul(&c.transpose()), a.transpose().matmul(g)],

@@ -40,13 +40,19 @@ impl<T: Real> Source<T> for Tensor<T> {
             Some(at) => Key::Node(at.graph.clone(), at.idx),
             None => Key::Const(self.key),
         };
-        SourceKey { key, value: self.value.clone() }
+        SourceKey {
+            key,
+            value: self.value.clone(),
+        }
     }
 }
 
 impl<T: Real> Source<T> for Variable<T> {
     fn source_key(&self) -> SourceKey<T> {
-        SourceKey { key: Key::Var(self.id()), value: self.value() }
+        SourceKey {
+            key: Key::Var(self.id()),
+            value: self.value(),
+        }
     }
 }
 

@@ -55,7 +55,11 @@ pub struct Tensor<T: Real> {
 impl<T: Real> fmt::Debug for Tensor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.at {
-            Some(at) => write!(f, "Tensor({:?}, tape #{} node {})", self.value, at.graph.id, at.idx),
+            Some(at) => write!(
+                f,
+                "Tensor({:?}, tape #{} node {})",
+                self.value, at.graph.id, at.idx
+            ),
             None => write!(f, "Tensor({:?})", self.value),
         }
     }
@@ -64,7 +68,11 @@ impl<T: Real> fmt::Debug for Tensor<T> {
 impl<T: Real> Tensor<T> {
     /// A constant: a value on no tape (TensorFlow's `tf.constant`).
     pub fn constant(value: impl Into<Value<T>>) -> Self {
-        Tensor { value: value.into(), at: None, key: fresh_id() }
+        Tensor {
+            value: value.into(),
+            at: None,
+            key: fresh_id(),
+        }
     }
 
     /// A constant column vector (`n × 1`) from a slice.
@@ -112,7 +120,14 @@ impl<T: Real> Tensor<T> {
     }
 
     pub(crate) fn on(graph: &Rc<Graph<T>>, idx: u32, value: Value<T>) -> Self {
-        Tensor { value, at: Some(At { graph: graph.clone(), idx }), key: 0 }
+        Tensor {
+            value,
+            at: Some(At {
+                graph: graph.clone(),
+                idx,
+            }),
+            key: 0,
+        }
     }
 
     /// This tensor's node on `graph`, recording it as a constant leaf if it is on no tape.

@@ -57,7 +57,11 @@ impl<T: Real> fmt::Debug for Variable<T> {
             "Variable({:?}, {:?}{})",
             self.inner.name,
             self.inner.value.borrow(),
-            if self.inner.trainable { "" } else { ", non-trainable" }
+            if self.inner.trainable {
+                ""
+            } else {
+                ", non-trainable"
+            }
         )
     }
 }
@@ -115,7 +119,12 @@ impl<T: Real> Variable<T> {
     fn rebuilt(self, name: String, trainable: bool) -> Self {
         let value = self.inner.value.borrow().clone();
         Variable {
-            inner: Rc::new(Inner { id: self.inner.id, name, trainable, value: RefCell::new(value) }),
+            inner: Rc::new(Inner {
+                id: self.inner.id,
+                name,
+                trainable,
+                value: RefCell::new(value),
+            }),
         }
     }
 
@@ -167,7 +176,10 @@ impl<T: Real> Variable<T> {
         let value = self.value();
         let graph = tape.graph();
         if graph.is_recording() {
-            let key = LeafKey::Var { id: self.inner.id, trainable: self.inner.trainable };
+            let key = LeafKey::Var {
+                id: self.inner.id,
+                trainable: self.inner.trainable,
+            };
             let idx = graph.push(Op::Leaf(key), value.clone());
             Tensor::on(graph, idx, value)
         } else {

@@ -23,7 +23,13 @@ thread_local! {
 /// `tape` (on `graph`) watches the constant `key`.
 pub(crate) fn add<T: Real>(key: u64, tape: u64, graph: &Rc<Graph<T>>) {
     let any: Rc<dyn Any> = graph.clone();
-    WATCHED.with(|w| w.borrow_mut().push(Entry { key, tape, graph: Rc::downgrade(&any) }));
+    WATCHED.with(|w| {
+        w.borrow_mut().push(Entry {
+            key,
+            tape,
+            graph: Rc::downgrade(&any),
+        })
+    });
 }
 
 /// `tape` stopped recording.

@@ -44,13 +44,28 @@ fn targets_are_summed_and_matrix_targets_use_ones() {
     let xr = x.read(&t);
     let y = xr.square(); // d/dx Σ x² = 2x
     let g = t.gradient(&y, &x).unwrap().to_matrix();
-    assert_mat_close(&g, &DMatrix::from_row_slice(2, 1, &[2.0, 4.0]), 1e-12, "ones cotangent");
+    assert_mat_close(
+        &g,
+        &DMatrix::from_row_slice(2, 1, &[2.0, 4.0]),
+        1e-12,
+        "ones cotangent",
+    );
     let z = &xr * 3.0; // [2x + 3]
     let g = t.gradient([&y, &z], &x).unwrap().to_matrix();
-    assert_mat_close(&g, &DMatrix::from_row_slice(2, 1, &[5.0, 7.0]), 1e-12, "two targets");
+    assert_mat_close(
+        &g,
+        &DMatrix::from_row_slice(2, 1, &[5.0, 7.0]),
+        1e-12,
+        "two targets",
+    );
     let both = vec![y.clone(), z.clone()];
     let g = t.gradient(&both, &x).unwrap().to_matrix();
-    assert_mat_close(&g, &DMatrix::from_row_slice(2, 1, &[5.0, 7.0]), 1e-12, "a Vec of targets");
+    assert_mat_close(
+        &g,
+        &DMatrix::from_row_slice(2, 1, &[5.0, 7.0]),
+        1e-12,
+        "a Vec of targets",
+    );
 }
 
 #[test]
@@ -68,7 +83,11 @@ fn gradient_with_respect_to_an_intermediate() {
 
 #[test]
 fn none_is_decided_by_dependence_not_by_value() {
-    let (a, b, c) = (Variable::new(2.0f64), Variable::new(5.0f64), Variable::new(1.0f64));
+    let (a, b, c) = (
+        Variable::new(2.0f64),
+        Variable::new(5.0f64),
+        Variable::new(1.0f64),
+    );
     let t = GradientTape::persistent();
     let ar = a.read(&t);
     let _unused = c.read(&t) * 2.0; // read, but the target does not depend on it
@@ -80,7 +99,11 @@ fn none_is_decided_by_dependence_not_by_value() {
     let m = Variable::new(DMatrix::from_element(2, 3, 1.0));
     let gs = t.gradient_with(&y, vec![&b, &m], &zero);
     assert!(gs[0].as_ref().unwrap().scalar().abs() < 1e-15);
-    assert_eq!(gs[1].as_ref().unwrap().shape(), (2, 3), "zeros shaped like the source");
+    assert_eq!(
+        gs[1].as_ref().unwrap().shape(),
+        (2, 3),
+        "zeros shaped like the source"
+    );
 }
 
 #[test]
@@ -176,11 +199,19 @@ fn a_target_of_another_tape_is_refused() {
 fn variable_assignments() {
     let v = Variable::new(DMatrix::from_element(2, 2, 1.0));
     v.assign_add(DMatrix::from_element(2, 2, 0.5));
-    v.assign_sub(&Tensor::constant(DMatrix::from_element(2, 2, 2.0)));
-    assert_mat_close(&v.to_matrix(), &DMatrix::from_element(2, 2, -0.5), 1e-15, "assign ops");
+    v.assign_sub(Tensor::constant(DMatrix::from_element(2, 2, 2.0)));
+    assert_mat_close(
+        &v.to_matrix(),
+        &DMatrix::from_element(2, 2, -0.5),
+        1e-15,
+        "assign ops",
+    );
     v.assign(DMatrix::from_element(2, 2, 7.0));
     let shared = v.clone();
-    assert!((shared.to_matrix()[(1, 1)] - 7.0).abs() < 1e-15, "clones share the value");
+    assert!(
+        (shared.to_matrix()[(1, 1)] - 7.0).abs() < 1e-15,
+        "clones share the value"
+    );
 }
 
 #[test]
