@@ -146,11 +146,8 @@ pub(crate) fn backprop<T: Real>(
         );
         gather(graph, n, &varied, &cot, sources)
     } else {
-        // Nothing records: plain values, no recording machinery.
-        let cot = sweep(graph, &varied, &stop, seeds.into_iter(), |op, y, xs, g| {
-            let xs: smallvec::SmallVec<[Value<T>; 3]> = xs.iter().map(|(_, v)| v.clone()).collect();
-            pullback_values(op, y.1, &xs, g)
-        });
+        // Nothing records: plain values under one borrow of the graph.
+        let cot = sweep_values(graph, &varied, &stop, seeds);
         gather(graph, n, &varied, &cot, sources)
             .into_iter()
             .map(|c| c.map(Tensor::constant))
@@ -199,7 +196,7 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
         top = top.max(idx + 1);
     }
     for idx in (0..top).rev() {
-        if !varied[idx] || stop.contains(&(idx as u32)) {
+        if !varied[idx] || (!stop.is_empty() && stop.contains(&(idx as u32))) {
             continue;
         }
         let Some(g) = cot[idx].clone() else { continue };
@@ -220,6 +217,43 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
         for ((p, _), dx) in xs.iter().zip(grads) {
             if varied[*p as usize] {
                 accumulate(&mut cot[*p as usize], dx);
+            }
+        }
+    }
+    cot
+}
+
+/// The reverse sweep on plain values (no tape records, so the graph stays borrowed throughout
+/// and operands are read in place).
+fn sweep_values<T: Real>(
+    graph: &Rc<Graph<T>>,
+    varied: &[bool],
+    stop: &HashSet<u32>,
+    seeds: Vec<(usize, Value<T>)>,
+) -> Vec<Option<Value<T>>> {
+    let nodes = graph.nodes.borrow();
+    let mut cot: Vec<Option<Value<T>>> = vec![None; varied.len()];
+    let mut top = 0;
+    for (idx, seed) in seeds {
+        accumulate(&mut cot[idx], seed);
+        top = top.max(idx + 1);
+    }
+    for idx in (0..top).rev() {
+        if !varied[idx] || (!stop.is_empty() && stop.contains(&(idx as u32))) {
+            continue;
+        }
+        let Some(g) = cot[idx].clone() else { continue };
+        let node = &nodes[idx];
+        let operands = node.op.operands();
+        if operands.iter().all(|&p| !varied[p as usize]) {
+            continue;
+        }
+        let xs: smallvec::SmallVec<[&Value<T>; 3]> =
+            operands.iter().map(|&p| &nodes[p as usize].value).collect();
+        let grads = pullback_values(&node.op, &node.value, &xs, &g);
+        for (&p, dx) in operands.iter().zip(grads) {
+            if varied[p as usize] {
+                accumulate(&mut cot[p as usize], dx);
             }
         }
     }

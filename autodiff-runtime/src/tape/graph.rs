@@ -87,17 +87,24 @@ pub(crate) enum Op<T: Real> {
     Entry(u32, usize, usize),
     /// A compiled call with a scalar output: its gradient, computed when the call ran, per
     /// argument; the pullback is `g · grad`.
-    ScalarCall {
-        name: &'static str,
-        args: Vec<u32>,
-        grads: Vec<Value<T>>,
-    },
+    ScalarCall(Rc<CallRecord<T>>),
     /// A cotangent produced by a compiled pullback while a tape was recording: its value is
     /// right, its own derivative is not available from the tape.
-    Opaque {
-        name: &'static str,
-        args: Vec<u32>,
-    },
+    Opaque(Rc<OpaqueRecord>),
+}
+
+/// What a compiled call with a scalar output keeps (shared, so nodes stay small and cheap to
+/// clone).
+pub(crate) struct CallRecord<T: Real> {
+    pub(crate) name: &'static str,
+    pub(crate) args: Vec<u32>,
+    pub(crate) grads: Vec<Value<T>>,
+}
+
+/// The name and operands of an opaque cotangent (the compiled call's arguments and cotangent).
+pub(crate) struct OpaqueRecord {
+    pub(crate) name: &'static str,
+    pub(crate) args: Vec<u32>,
 }
 
 impl<T: Real> Op<T> {
@@ -109,7 +116,8 @@ impl<T: Real> Op<T> {
                 smallvec::smallvec![*x]
             }
             Op::Binary(_, a, b) => smallvec::smallvec![*a, *b],
-            Op::ScalarCall { args, .. } | Op::Opaque { args, .. } => args.iter().copied().collect(),
+            Op::ScalarCall(c) => c.args.iter().copied().collect(),
+            Op::Opaque(o) => o.args.iter().copied().collect(),
         }
     }
 }

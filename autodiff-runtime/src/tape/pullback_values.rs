@@ -36,7 +36,7 @@ fn spread<T: Real>(g: &Value<T>, like: &Value<T>) -> Value<T> {
 pub(crate) fn pullback_values<T: Real>(
     op: &Op<T>,
     y: &Value<T>,
-    xs: &[Value<T>],
+    xs: &[&Value<T>],
     g: &Value<T>,
 ) -> ValueCotangents<T> {
     let one = T::one();
@@ -45,7 +45,7 @@ pub(crate) fn pullback_values<T: Real>(
     match op {
         Op::Leaf(_) => ValueCotangents::new(),
         Op::Unary(u, _) => {
-            let x = &xs[0];
+            let x = xs[0];
             smallvec![match u {
                 // y = -x  =>  dx = -g
                 Unary::Neg => g.map(|v| -v),
@@ -83,7 +83,7 @@ pub(crate) fn pullback_values<T: Real>(
             }]
         }
         Op::Binary(b, _, _) => {
-            let (a, c) = (&xs[0], &xs[1]);
+            let (a, c) = (xs[0], xs[1]);
             match b {
                 // y = a + c  =>  da = g, dc = g
                 Binary::Add => smallvec![unbroadcast(g.clone(), a), unbroadcast(g.clone(), c)],
@@ -104,7 +104,7 @@ pub(crate) fn pullback_values<T: Real>(
             }
         }
         Op::Const(k, _, c) => {
-            let (x, c) = (&xs[0], *c);
+            let (x, c) = (xs[0], *c);
             smallvec![match k {
                 // y = x + c  =>  dx = g
                 WithConst::Add => g.clone(),
@@ -132,7 +132,7 @@ pub(crate) fn pullback_values<T: Real>(
         Op::Broadcast(_) => smallvec![Value::Scalar(g.sum())],
         // y = x[i, j]  =>  dx = g at (i, j), zeros elsewhere
         Op::Entry(_, i, j) => {
-            let x = &xs[0];
+            let x = xs[0];
             if x.is_scalar() {
                 smallvec![g.clone()]
             } else {
@@ -143,13 +143,15 @@ pub(crate) fn pullback_values<T: Real>(
             }
         }
         // dxᵢ = g·grads[i]
-        Op::ScalarCall { grads, .. } => {
+        Op::ScalarCall(call) => {
+            let grads = &call.grads;
             let s = g.scalar();
             grads.iter().map(|d| d.map(|v| v * s)).collect()
         }
         // Only reached by a backward pass that records, which uses `pullback.rs`.
-        Op::Opaque { name, .. } => panic!(
-            "a second derivative through the compiled call `{name}` is not available from the tape"
+        Op::Opaque(o) => panic!(
+            "a second derivative through the compiled call `{}` is not available from the tape",
+            o.name
         ),
     }
 }
