@@ -1,7 +1,7 @@
 //! The backward pass of a tape: which recorded nodes depend on the tape's watched sources, and
 //! the cotangents flowing back from the targets to them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::graph::{Graph, LeafKey, Op};
@@ -248,16 +248,33 @@ fn sweep_values<T: Real>(
         if operands.iter().all(|&p| !varied[p as usize]) {
             continue;
         }
-        let xs: smallvec::SmallVec<[&Value<T>; 3]> =
-            operands.iter().map(|&p| &nodes[p as usize].value).collect();
-        let grads = pullback_values(&node.op, &node.value, &xs, &g);
-        for (&p, dx) in operands.iter().zip(grads) {
-            if varied[p as usize] {
-                accumulate(&mut cot[p as usize], dx);
-            }
+        let mut xs = [&node.value; 4];
+        for (x, &p) in xs.iter_mut().zip(operands.iter()) {
+            *x = &nodes[p as usize].value;
         }
+        pullback_values(
+            &node.op,
+            &node.value,
+            &xs[..operands.len()],
+            &g,
+            &mut |k, dx| {
+                let p = operands[k] as usize;
+                if varied[p] {
+                    add_value(&mut cot[p], dx);
+                }
+            },
+        );
     }
     cot
+}
+
+/// `slot += g` on plain values, in place for scalars.
+fn add_value<T: Real>(slot: &mut Option<Value<T>>, g: Value<T>) {
+    match (slot.as_mut(), &g) {
+        (Some(Value::Scalar(s)), Value::Scalar(d)) => *s += *d,
+        (Some(s), _) => *s = s.zip(&g, "add", |a, b| a + b),
+        (None, _) => *slot = Some(g),
+    }
 }
 
 /// Each source's gradient: a node's own cotangent, or the sum over every leaf of a constant or
@@ -270,7 +287,8 @@ fn gather<T: Real, C: Cot>(
     sources: &[SourceKey<T>],
 ) -> Vec<Option<C>> {
     let mut sums: Vec<Option<C>> = vec![None; sources.len()];
-    let mut by_leaf: HashMap<LeafKey, Vec<usize>> = HashMap::new();
+    // (leaf key, source position), sorted by key: one binary search per recorded leaf.
+    let mut by_leaf: Vec<(LeafKey, usize)> = Vec::new();
     for (i, s) in sources.iter().enumerate() {
         match &s.key {
             Key::Node(_, idx) => {
@@ -279,16 +297,17 @@ fn gather<T: Real, C: Cot>(
                     sums[i] = cot[idx].clone();
                 }
             }
-            Key::Const(k) => by_leaf.entry(LeafKey::Const(*k)).or_default().push(i),
-            Key::Var(id) => by_leaf
-                .entry(LeafKey::Var {
+            Key::Const(k) => by_leaf.push((LeafKey::Const(*k), i)),
+            Key::Var(id) => by_leaf.push((
+                LeafKey::Var {
                     id: *id,
                     trainable: true,
-                })
-                .or_default()
-                .push(i),
+                },
+                i,
+            )),
         }
     }
+    by_leaf.sort_unstable();
     if !by_leaf.is_empty() {
         let mut hits: Vec<(usize, C)> = Vec::new();
         {
@@ -304,8 +323,9 @@ fn gather<T: Real, C: Cot>(
                     },
                     k => k,
                 };
-                if let Some(slots) = by_leaf.get(&key) {
-                    hits.extend(slots.iter().map(|&i| (i, c.clone())));
+                let from = by_leaf.partition_point(|(k, _)| *k < key);
+                for &(_, i) in by_leaf[from..].iter().take_while(|(k, _)| *k == key) {
+                    hits.push((i, c.clone()));
                 }
             }
         }
