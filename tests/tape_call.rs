@@ -1,6 +1,9 @@
 //! `#[differentiable]` functions called through the tape: one node each, whose gradient equals
 //! the compiled `NAME_grad`'s, composed with recorded operations by the chain rule.
 
+// `b = b * 2.0` is kept as the seed writes it.
+#![allow(clippy::assign_op_pattern)]
+
 use autodiff::prelude::*;
 
 #[differentiable]

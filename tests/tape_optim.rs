@@ -21,7 +21,10 @@ fn apply_gradients_to_matches_adam_on_plain_values() {
         opt.apply_gradients_to(&grads, [&w, &b]);
 
         let e = &plain[0] * &x - &y;
-        let g = vec![2.0 * &e * x.transpose(), DMatrix::from_element(1, 1, 2.0 * plain[1][(0, 0)])];
+        let g = vec![
+            2.0 * &e * x.transpose(),
+            DMatrix::from_element(1, 1, 2.0 * plain[1][(0, 0)]),
+        ];
         opt_plain.apply_gradients(&mut plain, &g);
     }
     for (p, q) in w.to_matrix().iter().zip(plain[0].iter()) {
@@ -32,9 +35,15 @@ fn apply_gradients_to_matches_adam_on_plain_values() {
 
 #[test]
 fn variables_are_parameters() {
-    let mut vars = vec![Variable::new(1.0), Variable::new(DMatrix::from_element(2, 1, 2.0))];
+    let mut vars = vec![
+        Variable::new(1.0),
+        Variable::new(DMatrix::from_element(2, 1, 2.0)),
+    ];
     assert_eq!(vars.num_params(), 3);
-    let grads = vec![Variable::new(0.5), Variable::new(DMatrix::from_element(2, 1, 1.0))];
+    let grads = vec![
+        Variable::new(0.5),
+        Variable::new(DMatrix::from_element(2, 1, 1.0)),
+    ];
     let mut opt = optim::Sgd::new(0.1);
     opt.apply_gradients(&mut vars, &grads); // w -= 0.1·g, in place through the RefCell
     assert!((vars[0].scalar() - 0.95).abs() < 1e-7);

@@ -22,19 +22,43 @@ fn every_tape_cell_matches_tensorflow() {
     let tf = tf_json::seeds();
     let cells = tape_cells::cells();
     let required = [
-        "square_at_3", "poly_dx1", "poly_persistent", "unwatched_constants", "watched_constants",
-        "watch_accessed_false", "unconnected_zero", "multi_target_sum", "second_order", "gd_manual",
-        "gd_sgd", "gd_adam_100",
-        "xtx_value", "xtx_grad", "xtx_second", "chain_dz_dx", "chain_dz_dy", "tf_gradients",
-        "tf_gradients_stop", "stop_gradient_x_sgx",
+        "square_at_3",
+        "poly_dx1",
+        "poly_persistent",
+        "unwatched_constants",
+        "watched_constants",
+        "watch_accessed_false",
+        "unconnected_zero",
+        "multi_target_sum",
+        "second_order",
+        "gd_manual",
+        "gd_sgd",
+        "gd_adam_100",
+        "xtx_value",
+        "xtx_grad",
+        "xtx_second",
+        "chain_dz_dx",
+        "chain_dz_dy",
+        "tf_gradients",
+        "tf_gradients_stop",
+        "stop_gradient_x_sgx",
     ];
     for key in required {
-        assert!(cells.iter().any(|(k, _)| *k == key), "cell {key} is missing");
+        assert!(
+            cells.iter().any(|(k, _)| *k == key),
+            "cell {key} is missing"
+        );
     }
     for (key, out) in &cells {
         let theirs = tf_json::flatten(&tf[*key]);
         let ours = out.flatten();
-        assert_eq!(ours.len(), theirs.len(), "{key}: ours {}, TensorFlow {}", out.to_python(), tf[*key]);
+        assert_eq!(
+            ours.len(),
+            theirs.len(),
+            "{key}: ours {}, TensorFlow {}",
+            out.to_python(),
+            tf[*key]
+        );
         for (a, b) in ours.into_iter().zip(theirs) {
             close(a, b, key);
         }
@@ -46,7 +70,14 @@ fn printed_like_python() {
     // The example prints both sides the same way; a cell whose values agree prints the same text.
     let tf = tf_json::seeds();
     for (key, out) in tape_cells::cells() {
-        if ["xtx_grad", "second_order", "unwatched_constants", "tf_gradients"].contains(&key) {
+        if [
+            "xtx_grad",
+            "second_order",
+            "unwatched_constants",
+            "tf_gradients",
+        ]
+        .contains(&key)
+        {
             assert_eq!(out.to_python(), tf_json::to_python(&tf[key]), "{key}");
         }
     }
@@ -61,7 +92,11 @@ fn control_flow_recorded_on_the_tape() {
         let a = case["a"].as_f64().unwrap() as f32;
         let (c, dc_da) = tape_cells::control_flow_tape(a);
         close(Some(f64::from(c)), case["c"].as_f64(), "control_flow c");
-        close(dc_da.map(f64::from), case["dc_da"].as_f64(), "control_flow dc_da");
+        close(
+            dc_da.map(f64::from),
+            case["dc_da"].as_f64(),
+            "control_flow dc_da",
+        );
     }
 }
 

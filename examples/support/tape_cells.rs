@@ -171,8 +171,14 @@ pub fn cells() -> Vec<(&'static str, Out)> {
 
     // 6. gradient descent by hand
     out.push(("gd_manual", Out::One(Some(Value::Scalar(gd_manual())))));
-    out.push(("gd_sgd", Out::One(Some(Value::Scalar(gd_with(optim::Sgd::new(0.1)))))));
-    out.push(("gd_adam_100", Out::One(Some(Value::Scalar(gd_with(optim::Adam::new(0.1)))))));
+    out.push((
+        "gd_sgd",
+        Out::One(Some(Value::Scalar(gd_with(optim::Sgd::new(0.1))))),
+    ));
+    out.push((
+        "gd_adam_100",
+        Out::One(Some(Value::Scalar(gd_with(optim::Adam::new(0.1))))),
+    ));
 
     // 7. y = 2 xᵀx
     let x = Tensor::column(&[0.0f32, 1.0, 2.0, 3.0]);

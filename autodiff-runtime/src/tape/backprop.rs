@@ -1,7 +1,7 @@
 //! The backward pass of a tape: which recorded nodes depend on the tape's watched sources, and
 //! the cotangents flowing back from the targets to them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use super::graph::{Graph, LeafKey, Op};
@@ -120,25 +120,38 @@ pub(crate) fn backprop<T: Real>(
         .iter()
         .filter_map(|t| {
             let idx = t.target.at.as_ref()?.idx as usize;
-            varied[idx].then(|| (idx, t.seed.clone().unwrap_or_else(|| t.target.value.ones_like())))
+            varied[idx].then(|| {
+                (
+                    idx,
+                    t.seed.clone().unwrap_or_else(|| t.target.value.ones_like()),
+                )
+            })
         })
         .collect();
     let cot = if graph.is_recording() {
         // A tape still records: the backward pass is recorded too (nested tapes).
-        let cot = sweep(graph, &varied, &stop, seeds.into_iter().map(|(i, v)| (i, Tensor::constant(v))), |op, y, xs, g| {
-            let ys = Tensor::on(graph, y.0, y.1.clone());
-            let xs: smallvec::SmallVec<[Tensor<T>; 3]> =
-                xs.iter().map(|(p, v)| Tensor::on(graph, *p, v.clone())).collect();
-            pullback(graph, op, &ys, &xs, g)
-        });
+        let cot = sweep(
+            graph,
+            &varied,
+            &stop,
+            seeds.into_iter().map(|(i, v)| (i, Tensor::constant(v))),
+            |op, y, xs, g| {
+                let ys = Tensor::on(graph, y.0, y.1.clone());
+                let xs: smallvec::SmallVec<[Tensor<T>; 3]> = xs
+                    .iter()
+                    .map(|(p, v)| Tensor::on(graph, *p, v.clone()))
+                    .collect();
+                pullback(graph, op, &ys, &xs, g)
+            },
+        );
         gather(graph, n, &varied, &cot, sources)
     } else {
-        // Nothing records: plain values, no recording machinery.
-        let cot = sweep(graph, &varied, &stop, seeds.into_iter(), |op, y, xs, g| {
-            let xs: smallvec::SmallVec<[Value<T>; 3]> = xs.iter().map(|(_, v)| v.clone()).collect();
-            pullback_values(op, &y.1, &xs, g)
-        });
-        gather(graph, n, &varied, &cot, sources).into_iter().map(|c| c.map(Tensor::constant)).collect()
+        // Nothing records: plain values under one borrow of the graph.
+        let cot = sweep_values(graph, &varied, &stop, seeds);
+        gather(graph, n, &varied, &cot, sources)
+            .into_iter()
+            .map(|c| c.map(Tensor::constant))
+            .collect()
     };
     sources
         .iter()
@@ -183,7 +196,7 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
         top = top.max(idx + 1);
     }
     for idx in (0..top).rev() {
-        if !varied[idx] || stop.contains(&(idx as u32)) {
+        if !varied[idx] || (!stop.is_empty() && stop.contains(&(idx as u32))) {
             continue;
         }
         let Some(g) = cot[idx].clone() else { continue };
@@ -194,8 +207,10 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
             if operands.iter().all(|&p| !varied[p as usize]) {
                 continue;
             }
-            let xs: smallvec::SmallVec<[(u32, Value<T>); 3]> =
-                operands.iter().map(|&p| (p, nodes[p as usize].value.clone())).collect();
+            let xs: smallvec::SmallVec<[(u32, Value<T>); 3]> = operands
+                .iter()
+                .map(|&p| (p, nodes[p as usize].value.clone()))
+                .collect();
             (node.op.clone(), node.value.clone(), xs)
         };
         let grads = step(&op, (idx as u32, &value), &xs, &g);
@@ -208,6 +223,60 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
     cot
 }
 
+/// The reverse sweep on plain values (no tape records, so the graph stays borrowed throughout
+/// and operands are read in place).
+fn sweep_values<T: Real>(
+    graph: &Rc<Graph<T>>,
+    varied: &[bool],
+    stop: &HashSet<u32>,
+    seeds: Vec<(usize, Value<T>)>,
+) -> Vec<Option<Value<T>>> {
+    let nodes = graph.nodes.borrow();
+    let mut cot: Vec<Option<Value<T>>> = vec![None; varied.len()];
+    let mut top = 0;
+    for (idx, seed) in seeds {
+        accumulate(&mut cot[idx], seed);
+        top = top.max(idx + 1);
+    }
+    for idx in (0..top).rev() {
+        if !varied[idx] || (!stop.is_empty() && stop.contains(&(idx as u32))) {
+            continue;
+        }
+        let Some(g) = cot[idx].clone() else { continue };
+        let node = &nodes[idx];
+        let operands = node.op.operands();
+        if operands.iter().all(|&p| !varied[p as usize]) {
+            continue;
+        }
+        let mut xs = [&node.value; 4];
+        for (x, &p) in xs.iter_mut().zip(operands.iter()) {
+            *x = &nodes[p as usize].value;
+        }
+        pullback_values(
+            &node.op,
+            &node.value,
+            &xs[..operands.len()],
+            &g,
+            &mut |k, dx| {
+                let p = operands[k] as usize;
+                if varied[p] {
+                    add_value(&mut cot[p], dx);
+                }
+            },
+        );
+    }
+    cot
+}
+
+/// `slot += g` on plain values, in place for scalars.
+fn add_value<T: Real>(slot: &mut Option<Value<T>>, g: Value<T>) {
+    match (slot.as_mut(), &g) {
+        (Some(Value::Scalar(s)), Value::Scalar(d)) => *s += *d,
+        (Some(s), _) => *s = s.zip(&g, "add", |a, b| a + b),
+        (None, _) => *slot = Some(g),
+    }
+}
+
 /// Each source's gradient: a node's own cotangent, or the sum over every leaf of a constant or
 /// variable (one pass over the leaves, whatever the number of sources).
 fn gather<T: Real, C: Cot>(
@@ -218,7 +287,8 @@ fn gather<T: Real, C: Cot>(
     sources: &[SourceKey<T>],
 ) -> Vec<Option<C>> {
     let mut sums: Vec<Option<C>> = vec![None; sources.len()];
-    let mut by_leaf: HashMap<LeafKey, Vec<usize>> = HashMap::new();
+    // (leaf key, source position), sorted by key: one binary search per recorded leaf.
+    let mut by_leaf: Vec<(LeafKey, usize)> = Vec::new();
     for (i, s) in sources.iter().enumerate() {
         match &s.key {
             Key::Node(_, idx) => {
@@ -227,24 +297,35 @@ fn gather<T: Real, C: Cot>(
                     sums[i] = cot[idx].clone();
                 }
             }
-            Key::Const(k) => by_leaf.entry(LeafKey::Const(*k)).or_default().push(i),
-            Key::Var(id) => {
-                by_leaf.entry(LeafKey::Var { id: *id, trainable: true }).or_default().push(i)
-            }
+            Key::Const(k) => by_leaf.push((LeafKey::Const(*k), i)),
+            Key::Var(id) => by_leaf.push((
+                LeafKey::Var {
+                    id: *id,
+                    trainable: true,
+                },
+                i,
+            )),
         }
     }
+    by_leaf.sort_unstable();
     if !by_leaf.is_empty() {
         let mut hits: Vec<(usize, C)> = Vec::new();
         {
             let nodes = graph.nodes.borrow();
             for (idx, node) in nodes.iter().enumerate().take(n) {
-                let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else { continue };
+                let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else {
+                    continue;
+                };
                 let key = match *key {
-                    LeafKey::Var { id, .. } => LeafKey::Var { id, trainable: true },
+                    LeafKey::Var { id, .. } => LeafKey::Var {
+                        id,
+                        trainable: true,
+                    },
                     k => k,
                 };
-                if let Some(slots) = by_leaf.get(&key) {
-                    hits.extend(slots.iter().map(|&i| (i, c.clone())));
+                let from = by_leaf.partition_point(|(k, _)| *k < key);
+                for &(_, i) in by_leaf[from..].iter().take_while(|(k, _)| *k == key) {
+                    hits.push((i, c.clone()));
                 }
             }
         }

@@ -13,7 +13,7 @@ use std::rc::Rc;
 use nalgebra::DMatrix;
 
 use super::gradient_tape::GradientTape;
-use super::graph::{Graph, Op};
+use super::graph::{CallRecord, Graph, Op};
 use super::tensor::{Tensor, common_graph};
 use super::value::Value;
 use super::variable::IntoValue;
@@ -77,7 +77,8 @@ impl<T: Real, M> GradientTape<T, M> {
             return Tensor::constant(value);
         }
         let args: Vec<u32> = args.iter().map(|a| a.node_in(graph)).collect();
-        let idx = graph.push(Op::ScalarCall { name, args, grads }, value.clone());
+        let record = CallRecord { name, args, grads };
+        let idx = graph.push(Op::ScalarCall(Rc::new(record)), value.clone());
         Tensor::on(graph, idx, value)
     }
 

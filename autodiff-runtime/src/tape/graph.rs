@@ -16,7 +16,7 @@ pub(crate) fn fresh_id() -> u64 {
 }
 
 /// What a leaf stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum LeafKey {
     /// A constant tensor (its identity, so `watch` can name it before it is used).
     Const(u64),
@@ -71,8 +71,32 @@ pub(crate) enum WithConst {
     Pow,
 }
 
-/// A node's operand indices (inline up to three: no allocation for elementary operations).
-pub(crate) type Operands = smallvec::SmallVec<[u32; 3]>;
+/// A node's operand indices, inline (at most four: a compiled call's three arguments and, for an
+/// opaque cotangent, the output cotangent).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Operands {
+    ids: [u32; 4],
+    len: usize,
+}
+
+impl Operands {
+    fn of(ids: &[u32]) -> Self {
+        assert!(ids.len() <= 4, "a tape node has at most four operands");
+        let mut out = Operands {
+            ids: [0; 4],
+            len: ids.len(),
+        };
+        out.ids[..ids.len()].copy_from_slice(ids);
+        out
+    }
+}
+
+impl core::ops::Deref for Operands {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        &self.ids[..self.len]
+    }
+}
 
 /// One recorded operation.
 #[derive(Clone)]
@@ -87,24 +111,37 @@ pub(crate) enum Op<T: Real> {
     Entry(u32, usize, usize),
     /// A compiled call with a scalar output: its gradient, computed when the call ran, per
     /// argument; the pullback is `g · grad`.
-    ScalarCall { name: &'static str, args: Vec<u32>, grads: Vec<Value<T>> },
+    ScalarCall(Rc<CallRecord<T>>),
     /// A cotangent produced by a compiled pullback while a tape was recording: its value is
     /// right, its own derivative is not available from the tape.
-    Opaque { name: &'static str, args: Vec<u32> },
+    Opaque(Rc<OpaqueRecord>),
+}
+
+/// What a compiled call with a scalar output keeps (shared, so nodes stay small and cheap to
+/// clone).
+pub(crate) struct CallRecord<T: Real> {
+    pub(crate) name: &'static str,
+    pub(crate) args: Vec<u32>,
+    pub(crate) grads: Vec<Value<T>>,
+}
+
+/// The name and operands of an opaque cotangent (the compiled call's arguments and cotangent).
+pub(crate) struct OpaqueRecord {
+    pub(crate) name: &'static str,
+    pub(crate) args: Vec<u32>,
 }
 
 impl<T: Real> Op<T> {
     /// The recorded operands, in order.
     pub(crate) fn operands(&self) -> Operands {
         match self {
-            Op::Leaf(_) => Operands::new(),
+            Op::Leaf(_) => Operands::of(&[]),
             Op::Unary(_, x) | Op::Const(_, x, _) | Op::Broadcast(x) | Op::Entry(x, ..) => {
-                smallvec::smallvec![*x]
+                Operands::of(&[*x])
             }
-            Op::Binary(_, a, b) => smallvec::smallvec![*a, *b],
-            Op::ScalarCall { args, .. } | Op::Opaque { args, .. } => {
-                args.iter().copied().collect()
-            }
+            Op::Binary(_, a, b) => Operands::of(&[*a, *b]),
+            Op::ScalarCall(c) => Operands::of(&c.args),
+            Op::Opaque(o) => Operands::of(&o.args),
         }
     }
 }

@@ -43,8 +43,8 @@ mod tests;
 
 pub use backprop::UnconnectedGradients;
 pub use call::CallArg;
-pub use optimize::ApplyToVariables;
 pub use gradient_tape::{GradientOptions, GradientTape, OneShot, Persistent};
+pub use optimize::ApplyToVariables;
 pub use sources::{Source, SourceKey, Sources, Targets};
 pub use tensor::Tensor;
 pub use value::Value;

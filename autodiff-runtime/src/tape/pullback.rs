@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use smallvec::smallvec;
 
-use super::graph::{Binary, Graph, Op, Unary, WithConst};
+use super::graph::{Binary, Graph, Op, OpaqueRecord, Unary, WithConst};
 use super::tensor::Tensor;
 use super::value::Value;
 use crate::real::Real;
@@ -135,15 +135,17 @@ pub(crate) fn pullback<T: Real>(
             }
         }
         // y = f(x₁..xₖ) with ∂f/∂xᵢ = grads[i] (computed by NAME_grad)  =>  dxᵢ = g·grads[i]
-        Op::ScalarCall { name, grads, .. } => {
+        Op::ScalarCall(call) => {
+            let (name, grads) = (call.name, &call.grads);
             let s = g.value.scalar();
             let values: Vec<Value<T>> = grads.iter().map(|d| d.map(|v| v * s)).collect();
             opaque(graph, name, g, xs, values)
         }
-        Op::Opaque { name, .. } => panic!(
-            "a second derivative through the compiled call `{name}` is not available from the \
+        Op::Opaque(o) => panic!(
+            "a second derivative through the compiled call `{}` is not available from the \
              tape (its pullback is compiled code); differentiate the function itself with \
-             #[differentiable(order = 2)] or write the expression with tape operations"
+             #[differentiable(order = 2)] or write the expression with tape operations",
+            o.name
         ),
     }
 }
@@ -170,16 +172,11 @@ fn opaque<T: Real>(
     }
     let mut args = vec![g.node_in(graph)];
     args.extend(xs.iter().map(|x| x.node_in(graph)));
+    let record = Rc::new(OpaqueRecord { name, args });
     values
         .into_iter()
         .map(|v| {
-            let idx = graph.push(
-                Op::Opaque {
-                    name,
-                    args: args.clone(),
-                },
-                v.clone(),
-            );
+            let idx = graph.push(Op::Opaque(record.clone()), v.clone());
             Tensor::on(graph, idx, v)
         })
         .collect()

@@ -4,134 +4,170 @@
 //! tests run both against central differences.
 
 use nalgebra::DMatrix;
-use smallvec::smallvec;
 
 use super::graph::{Binary, Op, Unary, WithConst};
 use super::value::Value;
 use crate::real::Real;
 
-/// The cotangents of a node's operands, as values (inline up to three).
-pub(crate) type ValueCotangents<T> = smallvec::SmallVec<[Value<T>; 3]>;
-
 /// A cotangent shaped like an operand: a matrix cotangent of a scalar operand is summed.
 fn unbroadcast<T: Real>(g: Value<T>, operand: &Value<T>) -> Value<T> {
-    if operand.is_scalar() && !g.is_scalar() { Value::Scalar(g.sum()) } else { g }
+    if operand.is_scalar() && !g.is_scalar() {
+        Value::Scalar(g.sum())
+    } else {
+        g
+    }
 }
 
 /// A scalar `g` spread over `like`'s shape.
 fn spread<T: Real>(g: &Value<T>, like: &Value<T>) -> Value<T> {
     match (g, like) {
-        (Value::Scalar(s), Value::Matrix(m)) => Value::matrix(DMatrix::from_element(m.nrows(), m.ncols(), *s)),
+        (Value::Scalar(s), Value::Matrix(m)) => {
+            Value::matrix(DMatrix::from_element(m.nrows(), m.ncols(), *s))
+        }
         _ => g.clone(),
     }
 }
 
-/// The cotangents of a node's operands `xs`, given its output `y` and the output's cotangent `g`.
-pub(crate) fn pullback_values<T: Real>(op: &Op<T>, y: &Value<T>, xs: &[Value<T>], g: &Value<T>) -> ValueCotangents<T> {
+/// Hands `out(k, dxₖ)` the cotangent of each operand `xs[k]`, given the node's output `y` and the
+/// output's cotangent `g`.
+pub(crate) fn pullback_values<T: Real>(
+    op: &Op<T>,
+    y: &Value<T>,
+    xs: &[&Value<T>],
+    g: &Value<T>,
+    out: &mut impl FnMut(usize, Value<T>),
+) {
     let one = T::one();
     let two = T::from_f64(2.0);
     let mul = |a: &Value<T>, b: &Value<T>| a.zip(b, "mul", |p, q| p * q);
     match op {
-        Op::Leaf(_) => ValueCotangents::new(),
+        Op::Leaf(_) => {}
         Op::Unary(u, _) => {
-            let x = &xs[0];
-            smallvec![match u {
-                // y = -x  =>  dx = -g
-                Unary::Neg => g.map(|v| -v),
-                // y = eˣ  =>  dx = g·y
-                Unary::Exp => mul(g, y),
-                // y = ln x  =>  dx = g / x
-                Unary::Ln => g.zip(x, "div", |p, q| p / q),
-                // y = sin x  =>  dx = g·cos x
-                Unary::Sin => g.zip(x, "mul", |p, q| p * q.cos()),
-                // y = cos x  =>  dx = -g·sin x
-                Unary::Cos => g.zip(x, "mul", |p, q| -(p * q.sin())),
-                // y = tanh x  =>  dx = g·(1 - y²)
-                Unary::Tanh => g.zip(y, "mul", |p, q| p * (one - q * q)),
-                // y = σ(x)  =>  dx = g·y·(1 - y)
-                Unary::Sigmoid => g.zip(y, "mul", |p, q| p * (q * (one - q))),
-                // y = max(x, 0)  =>  dx = g·[x > 0]
-                Unary::Relu => g.zip(x, "mul", |p, q| if q > T::zero() { p } else { p * T::zero() }),
-                // y = x²  =>  dx = 2·g·x
-                Unary::Square => g.zip(x, "mul", |p, q| p * (q * two)),
-                // y = √x  =>  dx = g / (2y)
-                Unary::Sqrt => g.zip(y, "div", |p, q| p / (q * two)),
-                // y = xᵀ  =>  dx = gᵀ
-                Unary::Transpose => g.transpose(),
-                // y = Σ x  =>  dx = g spread over x's shape
-                Unary::Sum => spread(g, x),
-                // y = Σ x / n  =>  dx = (g / n) spread over x's shape
-                Unary::Mean => {
-                    let n = T::from_usize(x.len());
-                    spread(&g.map(|v| v / n), x)
-                }
-            }]
+            let x = xs[0];
+            out(
+                0,
+                match u {
+                    // y = -x  =>  dx = -g
+                    Unary::Neg => g.map(|v| -v),
+                    // y = eˣ  =>  dx = g·y
+                    Unary::Exp => mul(g, y),
+                    // y = ln x  =>  dx = g / x
+                    Unary::Ln => g.zip(x, "div", |p, q| p / q),
+                    // y = sin x  =>  dx = g·cos x
+                    Unary::Sin => g.zip(x, "mul", |p, q| p * q.cos()),
+                    // y = cos x  =>  dx = -g·sin x
+                    Unary::Cos => g.zip(x, "mul", |p, q| -(p * q.sin())),
+                    // y = tanh x  =>  dx = g·(1 - y²)
+                    Unary::Tanh => g.zip(y, "mul", |p, q| p * (one - q * q)),
+                    // y = σ(x)  =>  dx = g·y·(1 - y)
+                    Unary::Sigmoid => g.zip(y, "mul", |p, q| p * (q * (one - q))),
+                    // y = max(x, 0)  =>  dx = g·[x > 0]
+                    Unary::Relu => g.zip(
+                        x,
+                        "mul",
+                        |p, q| if q > T::zero() { p } else { p * T::zero() },
+                    ),
+                    // y = x²  =>  dx = 2·g·x
+                    Unary::Square => g.zip(x, "mul", |p, q| p * (q * two)),
+                    // y = √x  =>  dx = g / (2y)
+                    Unary::Sqrt => g.zip(y, "div", |p, q| p / (q * two)),
+                    // y = xᵀ  =>  dx = gᵀ
+                    Unary::Transpose => g.transpose(),
+                    // y = Σ x  =>  dx = g spread over x's shape
+                    Unary::Sum => spread(g, x),
+                    // y = Σ x / n  =>  dx = (g / n) spread over x's shape
+                    Unary::Mean => {
+                        let n = T::from_usize(x.len());
+                        spread(&g.map(|v| v / n), x)
+                    }
+                },
+            );
         }
         Op::Binary(b, _, _) => {
-            let (a, c) = (&xs[0], &xs[1]);
+            let (a, c) = (xs[0], xs[1]);
             match b {
                 // y = a + c  =>  da = g, dc = g
-                Binary::Add => smallvec![unbroadcast(g.clone(), a), unbroadcast(g.clone(), c)],
+                Binary::Add => {
+                    out(0, unbroadcast(g.clone(), a));
+                    out(1, unbroadcast(g.clone(), c));
+                }
                 // y = a - c  =>  da = g, dc = -g
-                Binary::Sub => smallvec![unbroadcast(g.clone(), a), unbroadcast(g.map(|v| -v), c)],
+                Binary::Sub => {
+                    out(0, unbroadcast(g.clone(), a));
+                    out(1, unbroadcast(g.map(|v| -v), c));
+                }
                 // y = a·c  =>  da = g·c, dc = g·a
-                Binary::Mul => smallvec![unbroadcast(mul(g, c), a), unbroadcast(mul(g, a), c)],
+                Binary::Mul => {
+                    out(0, unbroadcast(mul(g, c), a));
+                    out(1, unbroadcast(mul(g, a), c));
+                }
                 // y = a / c  =>  da = g / c, dc = -g·a / c²
                 Binary::Div => {
                     let dc = mul(g, a).zip(c, "div", |p, q| -p / (q * q));
-                    smallvec![unbroadcast(g.zip(c, "div", |p, q| p / q), a), unbroadcast(dc, c)]
+                    out(0, unbroadcast(g.zip(c, "div", |p, q| p / q), a));
+                    out(1, unbroadcast(dc, c));
                 }
                 // Y = A·C  =>  dA = G·Cᵀ, dC = Aᵀ·G
-                Binary::MatMul => smallvec![g.matmul(&c.transpose()), a.transpose().matmul(g)],
+                Binary::MatMul => {
+                    out(0, g.matmul(&c.transpose()));
+                    out(1, a.transpose().matmul(g));
+                }
             }
         }
         Op::Const(k, _, c) => {
-            let (x, c) = (&xs[0], *c);
-            smallvec![match k {
-                // y = x + c  =>  dx = g
-                WithConst::Add => g.clone(),
-                // y = x·c  =>  dx = g·c
-                WithConst::Mul => g.map(|v| v * c),
-                // y = x / c  =>  dx = g / c
-                WithConst::Div => g.map(|v| v / c),
-                // y = c - x  =>  dx = -g
-                WithConst::RSub => g.map(|v| -v),
-                // y = c / x  =>  dx = -g·c / x²
-                WithConst::RDiv => g.zip(x, "div", |p, q| -(p * c) / (q * q)),
-                // y = xᵖ  =>  dx = g·p·xᵖ⁻¹  (0 for p = 0, also at x = 0)
-                WithConst::Pow => {
-                    if c == T::zero() {
-                        g.map(|v| v * T::zero())
-                    } else if c == one {
-                        g.clone()
-                    } else {
-                        g.zip(x, "mul", |p, q| p * (q.powf(c - one) * c))
+            let (x, c) = (xs[0], *c);
+            out(
+                0,
+                match k {
+                    // y = x + c  =>  dx = g
+                    WithConst::Add => g.clone(),
+                    // y = x·c  =>  dx = g·c
+                    WithConst::Mul => g.map(|v| v * c),
+                    // y = x / c  =>  dx = g / c
+                    WithConst::Div => g.map(|v| v / c),
+                    // y = c - x  =>  dx = -g
+                    WithConst::RSub => g.map(|v| -v),
+                    // y = c / x  =>  dx = -g·c / x²
+                    WithConst::RDiv => g.zip(x, "div", |p, q| -(p * c) / (q * q)),
+                    // y = xᵖ  =>  dx = g·p·xᵖ⁻¹  (0 for p = 0, also at x = 0)
+                    WithConst::Pow => {
+                        if c == T::zero() {
+                            g.map(|v| v * T::zero())
+                        } else if c == one {
+                            g.clone()
+                        } else {
+                            g.zip(x, "mul", |p, q| p * (q.powf(c - one) * c))
+                        }
                     }
-                }
-            }]
+                },
+            );
         }
         // y = x spread over a matrix  =>  dx = Σ g
-        Op::Broadcast(_) => smallvec![Value::Scalar(g.sum())],
+        Op::Broadcast(_) => out(0, Value::Scalar(g.sum())),
         // y = x[i, j]  =>  dx = g at (i, j), zeros elsewhere
         Op::Entry(_, i, j) => {
-            let x = &xs[0];
+            let x = xs[0];
             if x.is_scalar() {
-                smallvec![g.clone()]
+                out(0, g.clone());
             } else {
                 let (r, c) = x.shape();
                 let mut m = DMatrix::from_element(r, c, T::zero());
                 m[(*i, *j)] = g.scalar();
-                smallvec![Value::matrix(m)]
+                out(0, Value::matrix(m));
             }
         }
         // dxᵢ = g·grads[i]
-        Op::ScalarCall { grads, .. } => {
+        Op::ScalarCall(call) => {
+            let grads = &call.grads;
             let s = g.scalar();
-            grads.iter().map(|d| d.map(|v| v * s)).collect()
+            for (k, d) in grads.iter().enumerate() {
+                out(k, d.map(|v| v * s));
+            }
         }
         // Only reached by a backward pass that records, which uses `pullback.rs`.
-        Op::Opaque { name, .. } => panic!(
-            "a second derivative through the compiled call `{name}` is not available from the tape"
+        Op::Opaque(o) => panic!(
+            "a second derivative through the compiled call `{}` is not available from the tape",
+            o.name
         ),
     }
 }

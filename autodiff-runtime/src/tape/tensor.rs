@@ -152,6 +152,10 @@ impl<T: Real> Tensor<T> {
     }
 
     pub(crate) fn record_unary(&self, op: Unary, value: Value<T>) -> Self {
+        if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
+            let idx = at.graph.push(Op::Unary(op, at.idx), value.clone());
+            return Tensor::on(&at.graph, idx, value);
+        }
         match self.recording_graph() {
             Some(g) => {
                 let x = self.node_in(&g);
@@ -163,6 +167,10 @@ impl<T: Real> Tensor<T> {
     }
 
     pub(crate) fn record_const(&self, op: WithConst, c: T, value: Value<T>) -> Self {
+        if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
+            let idx = at.graph.push(Op::Const(op, at.idx, c), value.clone());
+            return Tensor::on(&at.graph, idx, value);
+        }
         match self.recording_graph() {
             Some(g) => {
                 let idx = g.push(Op::Const(op, self.node_in(&g), c), value.clone());
@@ -183,6 +191,13 @@ impl<T: Real> Tensor<T> {
     }
 
     pub(crate) fn record_binary(a: &Self, b: &Self, op: Binary, value: Value<T>) -> Self {
+        // The common case: both operands recorded on the same recording graph.
+        if let (Some(x), Some(y)) = (&a.at, &b.at) {
+            if Rc::ptr_eq(&x.graph, &y.graph) && x.graph.is_recording() {
+                let idx = x.graph.push(Op::Binary(op, x.idx, y.idx), value.clone());
+                return Tensor::on(&x.graph, idx, value);
+            }
+        }
         match common_graph(&[a, b]) {
             Some(g) if g.is_recording() => {
                 let (ia, ib) = (a.node_in(&g), b.node_in(&g));

@@ -10,9 +10,13 @@ use super::{GradientTape, Tensor};
 
 /// A deterministic matrix with entries in roughly [-1, 1] (plus `shift`).
 pub(super) fn mat(rows: usize, cols: usize, seed: u64, shift: f64) -> DMatrix<f64> {
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     DMatrix::from_fn(rows, cols, |_, _| {
-        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((s >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0 + shift
     })
 }
@@ -30,14 +34,21 @@ pub(super) fn fd(f: &dyn Fn(&DMatrix<f64>) -> f64, x: &DMatrix<f64>) -> DMatrix<
 
 /// The tape gradient of `sum(w ⊙ op(x))` for a fixed weight `w` (so every entry's pullback is
 /// exercised with a distinct cotangent).
-pub(super) fn tape_grad(op: &dyn Fn(&Tensor<f64>) -> Tensor<f64>, x: &DMatrix<f64>) -> DMatrix<f64> {
+pub(super) fn tape_grad(
+    op: &dyn Fn(&Tensor<f64>) -> Tensor<f64>,
+    x: &DMatrix<f64>,
+) -> DMatrix<f64> {
     let xt = Tensor::constant(x.clone());
     let tape = GradientTape::persistent();
     tape.watch(&xt);
     let y = op(&xt);
     let (r, c) = y.shape();
     let w = Tensor::constant(mat(r, c, 99, 0.0));
-    let target = if y.value().is_scalar() { &y * 0.7 } else { (&y * &w).sum() };
+    let target = if y.value().is_scalar() {
+        &y * 0.7
+    } else {
+        (&y * &w).sum()
+    };
     // A persistent tape still records while it differentiates (the recorded pullbacks that
     // nested tapes use); the one-shot tape has stopped (the plain-value pullbacks).
     let recorded = tape.gradient(&target, &xt).expect("connected").to_matrix();
@@ -45,8 +56,15 @@ pub(super) fn tape_grad(op: &dyn Fn(&Tensor<f64>) -> Tensor<f64>, x: &DMatrix<f6
     let one_shot = GradientTape::new();
     one_shot.watch(&xt);
     let y = op(&xt);
-    let target = if y.value().is_scalar() { &y * 0.7 } else { (&y * &w).sum() };
-    let plain = one_shot.gradient(&target, &xt).expect("connected").to_matrix();
+    let target = if y.value().is_scalar() {
+        &y * 0.7
+    } else {
+        (&y * &w).sum()
+    };
+    let plain = one_shot
+        .gradient(&target, &xt)
+        .expect("connected")
+        .to_matrix();
     assert_mat_close(&recorded, &plain, 1e-12, "recorded and plain pullbacks");
     plain
 }

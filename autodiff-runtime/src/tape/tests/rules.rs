@@ -63,7 +63,10 @@ fn unary_rules_on_scalars() {
             let h = 1e-6;
             let f = |v: f64| op(&Tensor::constant(v)).scalar();
             let num = (f(x0 + shift + h) - f(x0 + shift - h)) / (2.0 * h);
-            assert!((ours - num).abs() < 1e-6 * (1.0 + num.abs()), "{name} at {x0}: {ours} vs {num}");
+            assert!(
+                (ours - num).abs() < 1e-6 * (1.0 + num.abs()),
+                "{name} at {x0}: {ours} vs {num}"
+            );
         }
     }
 }
@@ -78,7 +81,12 @@ const BINARY: &[BinOp] = &[
 ];
 
 /// Both operands' gradients, with `a` of shape `sa` and `b` of shape `sb` (`None`: a scalar).
-fn check_binary(name: &str, op: fn(&Tensor<f64>, &Tensor<f64>) -> Tensor<f64>, a: Tensor<f64>, b: Tensor<f64>) {
+fn check_binary(
+    name: &str,
+    op: fn(&Tensor<f64>, &Tensor<f64>) -> Tensor<f64>,
+    a: Tensor<f64>,
+    b: Tensor<f64>,
+) {
     let t = GradientTape::persistent();
     t.watch(&a);
     t.watch(&b);
@@ -93,16 +101,34 @@ fn check_binary(name: &str, op: fn(&Tensor<f64>, &Tensor<f64>) -> Tensor<f64>, a
     assert_mat_close(&ga.clone().unwrap().to_matrix(), &pa, 1e-12, name);
     assert_mat_close(&gb.clone().unwrap().to_matrix(), &pb, 1e-12, name);
     let value = |av: &DMatrix<f64>, bv: &DMatrix<f64>, a_scalar: bool, b_scalar: bool| {
-        let ta = if a_scalar { Tensor::constant(av[(0, 0)]) } else { Tensor::constant(av.clone()) };
-        let tb = if b_scalar { Tensor::constant(bv[(0, 0)]) } else { Tensor::constant(bv.clone()) };
+        let ta = if a_scalar {
+            Tensor::constant(av[(0, 0)])
+        } else {
+            Tensor::constant(av.clone())
+        };
+        let tb = if b_scalar {
+            Tensor::constant(bv[(0, 0)])
+        } else {
+            Tensor::constant(bv.clone())
+        };
         (&op(&ta, &tb) * &w).sum().scalar()
     };
     let (sa, sb) = (a.value().is_scalar(), b.value().is_scalar());
     let (am, bm) = (a.to_matrix(), b.to_matrix());
     let num_a = fd(&|x| value(x, &bm, sa, sb), &am);
     let num_b = fd(&|x| value(&am, x, sa, sb), &bm);
-    assert_mat_close(&ga.unwrap().to_matrix(), &num_a, 1e-6, &format!("{name} d/da"));
-    assert_mat_close(&gb.unwrap().to_matrix(), &num_b, 1e-6, &format!("{name} d/db"));
+    assert_mat_close(
+        &ga.unwrap().to_matrix(),
+        &num_a,
+        1e-6,
+        &format!("{name} d/da"),
+    );
+    assert_mat_close(
+        &gb.unwrap().to_matrix(),
+        &num_b,
+        1e-6,
+        &format!("{name} d/db"),
+    );
 }
 
 #[test]
@@ -118,7 +144,10 @@ fn binary_rules_match_central_differences_with_broadcasting() {
 
 #[test]
 fn matmul_rule_matches_central_differences() {
-    let (a, b) = (Tensor::constant(mat(2, 3, 11, 0.0)), Tensor::constant(mat(3, 4, 12, 0.0)));
+    let (a, b) = (
+        Tensor::constant(mat(2, 3, 11, 0.0)),
+        Tensor::constant(mat(3, 4, 12, 0.0)),
+    );
     check_binary("matmul", |a, b| a.matmul(b), a, b);
 }
 

@@ -199,7 +199,7 @@ fn a_target_of_another_tape_is_refused() {
 fn variable_assignments() {
     let v = Variable::new(DMatrix::from_element(2, 2, 1.0));
     v.assign_add(DMatrix::from_element(2, 2, 0.5));
-    v.assign_sub(&Tensor::constant(DMatrix::from_element(2, 2, 2.0)));
+    v.assign_sub(Tensor::constant(DMatrix::from_element(2, 2, 2.0)));
     assert_mat_close(
         &v.to_matrix(),
         &DMatrix::from_element(2, 2, -0.5),
