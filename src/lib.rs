@@ -206,6 +206,35 @@
 /// `let` value once per definition, not once per use); cheap values such as `x[i]` of a borrowed
 /// parameter are recomputed in the reverse sweep instead of saved.
 ///
+/// # Second order
+///
+/// `#[differentiable(order = 2)]` also emits `NAME_hvp(params, v1, .., vk) -> (Out, G, G)` (value,
+/// gradient, Hessian-vector product) and `NAME_hessian(params) -> (Out, G, DMatrix<S>)` (the dense
+/// Hessian over the differentiated parameters flattened in `Parameters` order), for a scalar
+/// output. Both are exact: the reverse sweep runs at dual numbers (forward over reverse, what
+/// nested `tf.GradientTape`s compute). Every function such a function calls with a
+/// differentiable argument must be `order = 2` too. Parameters may be scalars, slices, `Vec`s,
+/// arrays and `#[derive(Differentiable)]` structs generic over one `T: Real`; nalgebra matrix
+/// parameters are refused (nalgebra's `RealField` is not implemented for dual numbers).
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// #[differentiable(order = 2)]
+/// fn f(x: f64, y: f64) -> f64 {
+///     x * x * y + y.sin()
+/// }
+///
+/// // H = [[2y, 2x], [2x, -sin y]]
+/// let (_, (gx, gy), h) = f_hessian(1.0, 2.0);
+/// assert!((gx - 4.0).abs() < 1e-12 && (gy - (1.0 + 2.0f64.cos())).abs() < 1e-12);
+/// assert!((h[(0, 0)] - 4.0).abs() < 1e-12 && (h[(0, 1)] - 2.0).abs() < 1e-12);
+/// assert!((h[(1, 1)] + 2.0f64.sin()).abs() < 1e-12);
+/// // H·v for v = (1, 0) is the first column.
+/// let (_, _, (hx, hy)) = f_hvp(1.0, 2.0, 1.0, 0.0);
+/// assert!((hx - 4.0).abs() < 1e-12 && (hy - 2.0).abs() < 1e-12);
+/// ```
+///
 /// # Inside the function
 ///
 /// Supported: `let` (tuple patterns, type annotations, shadowing, `mut`), assignment and every

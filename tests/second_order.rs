@@ -117,6 +117,7 @@ fn early_return(x: &[f64], k: usize) -> f64 {
 
 #[differentiable(order = 2)]
 fn transcendental(x: f64, y: f64) -> f64 {
+    assert!(y > 0.0 && x / y > 0.0, "ln needs x / y > 0");
     (x * y).sin() + (x / y).ln() + (x * x + y).sqrt() + y.atan2(x) + (x - y).tanh()
 }
 

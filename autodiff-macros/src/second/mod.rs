@@ -95,7 +95,10 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
             return Err(syn::Error::new(
                 p.span,
                 format!(
-                    "`order = 2` does not support nalgebra matrices yet (`{}` is a `{m}`): second derivatives                      run the function at dual numbers, and nalgebra accepts only scalars that implement its                      `RealField`; take the entries as a slice (`&[f64]`) and build the matrix inside with                      `DMatrix::from_column_slice`, or use first order (`_grad`, `_vjp`, `_jvp`)",
+                    "`order = 2` does not support nalgebra matrices yet (`{}` is a `{m}`): second derivatives \
+                     run the function at dual numbers, which nalgebra's matrix operations do not accept \
+                     (they need `RealField`); write the computation on slices or `Vec`s, or use first \
+                     order (`_grad`, `_vjp`, `_jvp`)",
                     p.ident
                 ),
             ));

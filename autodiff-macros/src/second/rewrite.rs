@@ -158,24 +158,31 @@ impl VisitMut for Rewrite<'_> {
                 }
                 self.visit_expr_mut(&mut c.func);
             }
-            Expr::Macro(m) if m.mac.path.is_ident("vec") => {
-                self.rewrite_vec(&mut m.mac);
-            }
+            Expr::Macro(m) => self.rewrite_macro(&mut m.mac),
             _ => visit_mut::visit_expr_mut(self, e),
         }
     }
 
     fn visit_stmt_macro_mut(&mut self, m: &mut syn::StmtMacro) {
-        if m.mac.path.is_ident("vec") {
-            self.rewrite_vec(&mut m.mac);
-        }
+        self.rewrite_macro(&mut m.mac);
     }
 }
 
 impl Rewrite<'_> {
-    /// `vec![e; n]` and `vec![a, b, ..]` with their elements rewritten.
-    fn rewrite_vec(&mut self, mac: &mut syn::Macro) {
+    /// A macro whose input is expressions (`vec![..]`, `assert!(x > 0.0)`, `println!("{}", y)`),
+    /// with those expressions rewritten; other macros are left alone.
+    fn rewrite_macro(&mut self, mac: &mut syn::Macro) {
         use syn::parse::Parser;
+        if !mac.path.is_ident("vec") {
+            let list = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+            if let Ok(mut items) = list.parse2(mac.tokens.clone()) {
+                for x in items.iter_mut() {
+                    self.visit_expr_mut(x);
+                }
+                mac.tokens = items.to_token_stream();
+            }
+            return;
+        }
         let repeat = |input: syn::parse::ParseStream| -> syn::Result<(Expr, Expr)> {
             let e: Expr = input.parse()?;
             input.parse::<syn::Token![;]>()?;
