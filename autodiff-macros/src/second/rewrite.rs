@@ -101,7 +101,7 @@ impl Rewrite<'_> {
         Some(segs[at + 1..].iter().map(|s| s.ident.clone()).collect())
     }
 
-    fn from_f64(&self, e: TokenStream, span: Span) -> Expr {
+    fn converted(&self, e: TokenStream, span: Span) -> Expr {
         let s = &self.s;
         syn::parse_quote_spanned! {span=> #s::from_f64(#e) }
     }
@@ -127,20 +127,20 @@ impl VisitMut for Rewrite<'_> {
                     } else {
                         quote! { (#f as f64) }
                     };
-                    *e = self.from_f64(tokens, span);
+                    *e = self.converted(tokens, span);
                 }
             }
             Expr::Cast(c) if self.is_float_type(&c.ty) => {
                 self.visit_expr_mut(&mut c.expr);
                 let inner = &c.expr;
                 let span = c.span();
-                *e = self.from_f64(quote_spanned! {span=> (#inner) as f64 }, span);
+                *e = self.converted(quote_spanned! {span=> (#inner) as f64 }, span);
             }
             Expr::Path(p) => {
                 if self.float_path_rest(p).is_some() {
                     let span = p.span();
                     let orig = p.to_token_stream();
-                    *e = self.from_f64(quote_spanned! {span=> (#orig) as f64 }, span);
+                    *e = self.converted(quote_spanned! {span=> (#orig) as f64 }, span);
                 }
             }
             Expr::Call(c) => {
@@ -152,7 +152,7 @@ impl VisitMut for Rewrite<'_> {
                         // `f64::from(n)` and other conversions: a constant of the scalar type.
                         let span = c.span();
                         let orig = c.to_token_stream();
-                        *e = self.from_f64(quote_spanned! {span=> (#orig) as f64 }, span);
+                        *e = self.converted(quote_spanned! {span=> (#orig) as f64 }, span);
                         return;
                     }
                 }
