@@ -20,7 +20,7 @@
 //! use autodiff::second::SecondOrder;
 //!
 //! let x = vec![1.0, 2.0];
-//! let lifted = x.lift(&vec![0.5, -1.0]); // x + ε·v
+//! let lifted = <Vec<f64> as SecondOrder>::lift(&x, &vec![0.5, -1.0]); // x + ε·v
 //! assert!((lifted[1].re - 2.0).abs() < 1e-15 && (lifted[1].eps + 1.0).abs() < 1e-15);
 //! let (g, hv) = <Vec<f64> as SecondOrder>::split(lifted);
 //! assert!((g[0] - 1.0).abs() < 1e-15 && (hv[0] - 0.5).abs() < 1e-15);

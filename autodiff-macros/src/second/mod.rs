@@ -189,7 +189,7 @@ pub fn stub(
         #(#attrs)*
         #[allow(dead_code, unused_variables, clippy::all)]
         #vis fn #stub_name<#(#tys,)* __R>(#receiver #(#params),*) -> (__R, fn(__R) -> __R)
-        where (#(#tys,)*): #rt::NotOrder2
+        where (__R, #(#tys,)*): #rt::NotOrder2
         {
             ::core::unreachable!()
         }
