@@ -255,6 +255,111 @@ pub trait Order2Scalar:
 impl Order2Scalar for f32 {}
 impl Order2Scalar for f64 {}
 
+/// The scalar type of second-order code: a dual number over `f32`/`f64`. Every second-order
+/// companion carries this bound on its scalar, so a custom derivative's `hvp` rule can take the
+/// dual inputs apart.
+#[doc(hidden)]
+pub trait Order2Dual: Real {
+    /// The underlying float.
+    type Base: Order2Scalar;
+    /// `(re, eps)`.
+    fn parts(self) -> (Self::Base, Self::Base);
+    /// `re + eps·ε`.
+    fn from_parts(re: Self::Base, eps: Self::Base) -> Self;
+}
+
+impl<B: Order2Scalar> Order2Dual for Dual<B> {
+    type Base = B;
+    #[inline(always)]
+    fn parts(self) -> (B, B) {
+        (self.re, self.eps)
+    }
+    #[inline(always)]
+    fn from_parts(re: B, eps: B) -> Self {
+        Dual::new(re, eps)
+    }
+}
+
+/// A parameter value at dual numbers, taken apart for a custom `hvp` rule: the value and the
+/// direction (its `eps` parts), and the dual gradient put back together from the rule's
+/// gradient and `H·v`.
+#[doc(hidden)]
+pub trait Unlift {
+    /// The underlying float.
+    type Base: Order2Scalar;
+    /// The dual scalar.
+    type D: Order2Dual<Base = Self::Base>;
+    /// The value over the base float (what the rule takes).
+    type Value;
+    /// The gradient (and direction) over the base float.
+    type Grad;
+    /// The gradient over duals.
+    type DualGrad;
+    /// `(x, v)` from `x + ε·v`.
+    fn unlift(&self) -> (Self::Value, Self::Grad);
+    /// The dual gradient for the output cotangent `c`: `c.re·g + ε·(c.re·H·v + c.eps·g)`.
+    fn join(g: &Self::Grad, hv: &Self::Grad, c: Self::D) -> Self::DualGrad;
+    /// `⟨g, v⟩`.
+    fn dot(g: &Self::Grad, v: &Self::Grad) -> Self::Base;
+}
+
+impl<B: Order2Scalar> Unlift for Dual<B> {
+    type Base = B;
+    type D = Dual<B>;
+    type Value = B;
+    type Grad = B;
+    type DualGrad = Dual<B>;
+    fn unlift(&self) -> (B, B) {
+        (self.re, self.eps)
+    }
+    // d(c·g) in direction v: c.re·(H·v) + c.eps·g
+    fn join(g: &B, hv: &B, c: Dual<B>) -> Dual<B> {
+        Dual::new(c.re * *g, c.re * *hv + c.eps * *g)
+    }
+    fn dot(g: &B, v: &B) -> B {
+        *g * *v
+    }
+}
+
+impl<X: Unlift + ?Sized> Unlift for &X {
+    type Base = X::Base;
+    type D = X::D;
+    type Value = X::Value;
+    type Grad = X::Grad;
+    type DualGrad = X::DualGrad;
+    fn unlift(&self) -> (Self::Value, Self::Grad) {
+        (**self).unlift()
+    }
+    fn join(g: &Self::Grad, hv: &Self::Grad, c: Self::D) -> Self::DualGrad {
+        X::join(g, hv, c)
+    }
+    fn dot(g: &Self::Grad, v: &Self::Grad) -> Self::Base {
+        X::dot(g, v)
+    }
+}
+
+macro_rules! unlift_elems {
+    ($($ty:ty),*) => {$(
+        impl<X: Unlift> Unlift for $ty {
+            type Base = X::Base;
+            type D = X::D;
+            type Value = Vec<X::Value>;
+            type Grad = Vec<X::Grad>;
+            type DualGrad = Vec<X::DualGrad>;
+            fn unlift(&self) -> (Self::Value, Self::Grad) {
+                self.iter().map(X::unlift).unzip()
+            }
+            fn join(g: &Self::Grad, hv: &Self::Grad, c: Self::D) -> Self::DualGrad {
+                g.iter().zip(hv).map(|(a, b)| X::join(a, b, c)).collect()
+            }
+            fn dot(g: &Self::Grad, v: &Self::Grad) -> Self::Base {
+                g.iter().zip(v).fold(<X::Base as Real>::zero(), |s, (a, b)| s + X::dot(a, b))
+            }
+        }
+    )*};
+}
+unlift_elems!([X], Vec<X>);
+
 /// The value part of a dual output.
 #[doc(hidden)]
 #[inline(always)]

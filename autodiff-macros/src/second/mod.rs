@@ -122,9 +122,20 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
     }
     // The generic companion, under the second-order naming scheme.
     let mut generic = item.clone();
-    if let Scalar::Concrete(f) = &scalar {
-        rewrite::generalize(&mut generic, &f.to_string());
-    }
+    let s = match &scalar {
+        Scalar::Concrete(f) => {
+            rewrite::generalize(&mut generic, &f.to_string());
+            rewrite::scalar_ident()
+        }
+        Scalar::Generic(t) => t.clone(),
+    };
+    // The companion only ever runs at dual numbers; saying so lets it call custom `hvp` rules.
+    generic
+        .sig
+        .generics
+        .make_where_clause()
+        .predicates
+        .push(syn::parse_quote!(#s: ::autodiff::__private::Order2Dual));
     let mut o2_args = args.clone();
     o2_args.order2 = false;
     let companion = naming::with_order2(|| crate::expand::items(&o2_args, generic, true))?;
