@@ -768,3 +768,101 @@ fn non_smooth_points_follow_first_order_conventions() {
     close(h[(0, 1)], 1.0, Tolerance::tight(), "H01");
     close(h[(1, 1)], 0.0, Tolerance::tight(), "H11");
 }
+
+// ------------------------------------------------------------------------------------------------
+// Custom derivatives with a second-order rule
+// ------------------------------------------------------------------------------------------------
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// softplus(x) = ln(1 + eˣ): softplus' = σ(x), softplus'' = σ(x)(1 - σ(x)).
+#[custom_derivative(vjp = softplus_rule_vjp, jvp = softplus_rule_jvp, hvp = softplus_rule_hvp)]
+fn softplus(x: f64) -> f64 {
+    (1.0 + x.exp()).ln()
+}
+
+fn softplus_rule_vjp(x: f64) -> (f64, impl Fn(f64) -> f64) {
+    let s = sigmoid(x);
+    (softplus(x), move |g: f64| g * s)
+}
+
+fn softplus_rule_jvp(x: f64, t: f64) -> (f64, f64) {
+    (softplus(x), t * sigmoid(x))
+}
+
+fn softplus_rule_hvp(x: f64, v: f64) -> (f64, f64, f64) {
+    let s = sigmoid(x);
+    (softplus(x), s, s * (1.0 - s) * v)
+}
+
+/// A custom rule over a slice and a scalar: f(x, a) = a·Σ xᵢ², ∇ = (2a·x, Σ xᵢ²),
+/// H·(v, w) = (2a·v + 2w·x, 2⟨x, v⟩).
+#[custom_derivative(vjp = scaled_sq_rule_vjp, jvp = scaled_sq_rule_jvp, hvp = scaled_sq_rule_hvp)]
+fn scaled_sq(x: &[f64], a: f64) -> f64 {
+    a * x.iter().map(|xi| xi * xi).sum::<f64>()
+}
+
+fn scaled_sq_rule_vjp(x: &[f64], a: f64) -> (f64, impl Fn(f64) -> (Vec<f64>, f64) + '_) {
+    (scaled_sq(x, a), move |g: f64| {
+        let gx = x.iter().map(|xi| g * 2.0 * a * xi).collect();
+        (gx, g * x.iter().map(|xi| xi * xi).sum::<f64>())
+    })
+}
+
+fn scaled_sq_rule_jvp(x: &[f64], a: f64, tx: Vec<f64>, ta: f64) -> (f64, f64) {
+    let dot: f64 = x.iter().zip(&tx).map(|(xi, ti)| xi * ti).sum();
+    (
+        scaled_sq(x, a),
+        2.0 * a * dot + ta * x.iter().map(|xi| xi * xi).sum::<f64>(),
+    )
+}
+
+#[allow(clippy::type_complexity)]
+fn scaled_sq_rule_hvp(
+    x: &[f64],
+    a: f64,
+    v: Vec<f64>,
+    w: f64,
+) -> (f64, (Vec<f64>, f64), (Vec<f64>, f64)) {
+    let gx = x.iter().map(|xi| 2.0 * a * xi).collect();
+    let ga = x.iter().map(|xi| xi * xi).sum::<f64>();
+    let hx = x
+        .iter()
+        .zip(&v)
+        .map(|(xi, vi)| 2.0 * a * vi + 2.0 * w * xi)
+        .collect();
+    let ha = 2.0 * x.iter().zip(&v).map(|(xi, vi)| xi * vi).sum::<f64>();
+    (scaled_sq(x, a), (gx, ga), (hx, ha))
+}
+
+#[differentiable(order = 2)]
+fn uses_custom(x: &[f64]) -> f64 {
+    softplus(x[0] * x[1]) + scaled_sq(x, x[2]) * x[0]
+}
+
+#[test]
+fn custom_hvp_rules_feed_second_order_callers() {
+    let x = [0.4, -0.7, 1.3];
+    let (y, g) = uses_custom_grad(&x);
+    let (yh, gh, h) = uses_custom_hessian(&x);
+    close(yh, y, Tolerance::tight(), "value");
+    let jac = numeric_jacobian(|p| uses_custom_grad(p).1, &x, 1e-5);
+    for i in 0..3 {
+        close(gh[i], g[i], Tolerance::tight(), "gradient");
+        for j in 0..3 {
+            close(h[(i, j)], jac[i][j], Tolerance::new(1e-6, 1e-6), "H");
+        }
+    }
+    // The custom functions' own second-order items use the rules directly.
+    let (_, gs, hs) = softplus_hessian(0.3);
+    let s = sigmoid(0.3);
+    close(gs, s, Tolerance::tight(), "softplus'");
+    close(hs[(0, 0)], s * (1.0 - s), Tolerance::tight(), "softplus''");
+    let (_, (_, _), (hx, ha)) = scaled_sq_hvp(&[1.0, 2.0], 3.0, vec![0.5, -1.0], 2.0);
+    // H·(v, w) = (2a·v + 2w·x, 2⟨x, v⟩) = ((3 + 4, -6 + 8), 2·(0.5 - 2))
+    close(hx[0], 7.0, Tolerance::tight(), "hx0");
+    close(hx[1], 2.0, Tolerance::tight(), "hx1");
+    close(ha, -3.0, Tolerance::tight(), "ha");
+}

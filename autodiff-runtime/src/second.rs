@@ -280,85 +280,76 @@ impl<B: Order2Scalar> Order2Dual for Dual<B> {
     }
 }
 
+/// Converts between float types through `f64` (exact between equal types and from `f32`).
+#[inline(always)]
+fn recast<A: Real, B: Real>(a: A) -> B {
+    B::from_f64(a.to_f64())
+}
+
 /// A parameter value at dual numbers, taken apart for a custom `hvp` rule: the value and the
-/// direction (its `eps` parts), and the dual gradient put back together from the rule's
-/// gradient and `H·v`.
+/// direction (its `eps` parts) over the rule's float type `F`, and the dual gradient put back
+/// together from the rule's gradient and `H·v`.
 #[doc(hidden)]
 pub trait Unlift {
-    /// The underlying float.
-    type Base: Order2Scalar;
     /// The dual scalar.
-    type D: Order2Dual<Base = Self::Base>;
-    /// The value over the base float (what the rule takes).
-    type Value;
-    /// The gradient (and direction) over the base float.
-    type Grad;
+    type D: Order2Dual;
+    /// The value (and gradient, and direction) over the float `F`.
+    type Value<F>;
     /// The gradient over duals.
     type DualGrad;
     /// `(x, v)` from `x + ε·v`.
-    fn unlift(&self) -> (Self::Value, Self::Grad);
+    fn unlift<F: Real>(&self) -> (Self::Value<F>, Self::Value<F>);
     /// The dual gradient for the output cotangent `c`: `c.re·g + ε·(c.re·H·v + c.eps·g)`.
-    fn join(g: &Self::Grad, hv: &Self::Grad, c: Self::D) -> Self::DualGrad;
+    fn join<F: Real>(g: &Self::Value<F>, hv: &Self::Value<F>, c: Self::D) -> Self::DualGrad;
     /// `⟨g, v⟩`.
-    fn dot(g: &Self::Grad, v: &Self::Grad) -> Self::Base;
+    fn dot<F: Real>(g: &Self::Value<F>, v: &Self::Value<F>) -> F;
 }
 
-impl<B: Order2Scalar> Unlift for Dual<B> {
-    type Base = B;
-    type D = Dual<B>;
-    type Value = B;
-    type Grad = B;
-    type DualGrad = Dual<B>;
-    fn unlift(&self) -> (B, B) {
-        (self.re, self.eps)
+impl<D: Order2Dual> Unlift for D {
+    type D = D;
+    type Value<F> = F;
+    type DualGrad = D;
+    fn unlift<F: Real>(&self) -> (F, F) {
+        let (re, eps) = self.parts();
+        (recast(re), recast(eps))
     }
     // d(c·g) in direction v: c.re·(H·v) + c.eps·g
-    fn join(g: &B, hv: &B, c: Dual<B>) -> Dual<B> {
-        Dual::new(c.re * *g, c.re * *hv + c.eps * *g)
+    fn join<F: Real>(g: &F, hv: &F, c: D) -> D {
+        let (cre, ceps) = c.parts();
+        let (g, hv): (D::Base, D::Base) = (recast(*g), recast(*hv));
+        D::from_parts(cre * g, cre * hv + ceps * g)
     }
-    fn dot(g: &B, v: &B) -> B {
+    fn dot<F: Real>(g: &F, v: &F) -> F {
         *g * *v
-    }
-}
-
-impl<X: Unlift + ?Sized> Unlift for &X {
-    type Base = X::Base;
-    type D = X::D;
-    type Value = X::Value;
-    type Grad = X::Grad;
-    type DualGrad = X::DualGrad;
-    fn unlift(&self) -> (Self::Value, Self::Grad) {
-        (**self).unlift()
-    }
-    fn join(g: &Self::Grad, hv: &Self::Grad, c: Self::D) -> Self::DualGrad {
-        X::join(g, hv, c)
-    }
-    fn dot(g: &Self::Grad, v: &Self::Grad) -> Self::Base {
-        X::dot(g, v)
     }
 }
 
 macro_rules! unlift_elems {
     ($($ty:ty),*) => {$(
         impl<X: Unlift> Unlift for $ty {
-            type Base = X::Base;
             type D = X::D;
-            type Value = Vec<X::Value>;
-            type Grad = Vec<X::Grad>;
+            type Value<F> = Vec<X::Value<F>>;
             type DualGrad = Vec<X::DualGrad>;
-            fn unlift(&self) -> (Self::Value, Self::Grad) {
-                self.iter().map(X::unlift).unzip()
+            fn unlift<F: Real>(&self) -> (Self::Value<F>, Self::Value<F>) {
+                self.iter().map(X::unlift::<F>).unzip()
             }
-            fn join(g: &Self::Grad, hv: &Self::Grad, c: Self::D) -> Self::DualGrad {
-                g.iter().zip(hv).map(|(a, b)| X::join(a, b, c)).collect()
+            fn join<F: Real>(g: &Self::Value<F>, hv: &Self::Value<F>, c: Self::D) -> Self::DualGrad {
+                g.iter().zip(hv).map(|(a, b)| X::join::<F>(a, b, c)).collect()
             }
-            fn dot(g: &Self::Grad, v: &Self::Grad) -> Self::Base {
-                g.iter().zip(v).fold(<X::Base as Real>::zero(), |s, (a, b)| s + X::dot(a, b))
+            fn dot<F: Real>(g: &Self::Value<F>, v: &Self::Value<F>) -> F {
+                g.iter().zip(v).fold(F::zero(), |s, (a, b)| s + X::dot::<F>(a, b))
             }
         }
     )*};
 }
 unlift_elems!([X], Vec<X>);
+
+/// `val + ε·dy` over the dual scalar `D`, from a custom rule's float `F`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn dual_out<D: Order2Dual, F: Real>(val: F, dy: F) -> D {
+    D::from_parts(recast(val), recast(dy))
+}
 
 /// The value part of a dual output.
 #[doc(hidden)]

@@ -12,6 +12,7 @@
 //! hidden stub under its second-order companion's name, so calling it with a differentiable
 //! argument from `order = 2` code fails at the call with a message that names the fix.
 
+pub mod custom;
 pub mod derive;
 mod emit;
 mod rewrite;
@@ -41,7 +42,7 @@ impl Scalar {
 }
 
 /// The scalar of `out`, or the error for a non-scalar output.
-fn scalar_of(out: &Type, name: &Ident) -> syn::Result<Scalar> {
+pub fn scalar_of(out: &Type, name: &Ident) -> syn::Result<Scalar> {
     if let Type::Path(p) = out {
         if p.qself.is_none() && p.path.segments.len() == 1 {
             let seg = &p.path.segments[0];
