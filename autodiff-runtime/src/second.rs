@@ -371,8 +371,8 @@ pub fn put_column<T: Copy>(h: &mut [T], n: usize, j: usize, col: &[T]) {
 #[diagnostic::on_unimplemented(
     message = "this call needs second derivatives, but the called function is not `#[differentiable(order = 2)]`",
     label = "a differentiable argument is passed here from an `order = 2` function",
-    note = "write `#[differentiable(order = 2)]` on the called function (a `#[custom_derivative]` \
-            function has no second order), or wrap the argument in `stop_gradient(..)`"
+    note = "write `#[differentiable(order = 2)]` on the called function, or give its \
+            `#[custom_derivative(..)]` an `hvp = ..` rule, or wrap the argument in `stop_gradient(..)`"
 )]
 pub trait NotOrder2 {}
 
