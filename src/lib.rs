@@ -213,7 +213,8 @@
 /// Hessian over the differentiated parameters flattened in `Parameters` order), for a scalar
 /// output. Both are exact: the reverse sweep runs at dual numbers (forward over reverse, what
 /// nested `tf.GradientTape`s compute). Every function such a function calls with a
-/// differentiable argument must be `order = 2` too. Parameters may be scalars, slices, `Vec`s,
+/// differentiable argument must be `order = 2` too (or a `#[custom_derivative]` with an `hvp = ..`
+/// rule of `NAME_hvp`'s signature). Parameters may be scalars, slices, `Vec`s,
 /// arrays and `#[derive(Differentiable)]` structs generic over one `T: Real`; nalgebra matrix
 /// parameters are refused (nalgebra's `RealField` is not implemented for dual numbers).
 ///
