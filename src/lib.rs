@@ -295,6 +295,40 @@ pub use autodiff_macros::differentiable;
 /// let (_, d) = loss_grad(1000.0);
 /// assert!((d - 2.0).abs() < 1e-12);
 /// ```
+///
+/// Second order: an optional `hvp = my_hvp` rule with `NAME_hvp`'s signature,
+/// `fn my_hvp(params, v1, .., vk) -> (Out, G, G)` (value, gradient, Hessian-vector product),
+/// gives the function `NAME_hvp` and `NAME_hessian` and lets `#[differentiable(order = 2)]`
+/// functions call it.
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// /// `x⁴` with its rules: 4x³ and (12x²)·v.
+/// #[custom_derivative(vjp = quartic_pullback, jvp = quartic_tangent, hvp = quartic_second)]
+/// fn quartic(x: f64) -> f64 {
+///     x.powi(4)
+/// }
+/// fn quartic_pullback(x: f64) -> (f64, impl Fn(f64) -> f64) {
+///     (quartic(x), move |g| g * 4.0 * x.powi(3))
+/// }
+/// fn quartic_tangent(x: f64, dx: f64) -> (f64, f64) {
+///     (quartic(x), dx * 4.0 * x.powi(3))
+/// }
+/// fn quartic_second(x: f64, v: f64) -> (f64, f64, f64) {
+///     (quartic(x), 4.0 * x.powi(3), 12.0 * x * x * v)
+/// }
+///
+/// #[differentiable(order = 2)]
+/// fn scaled(x: f64, a: f64) -> f64 {
+///     a * quartic(x)
+/// }
+///
+/// // ∂²/∂x² = 12a·x², ∂²/∂x∂a = 4x³, ∂²/∂a² = 0 at x = 2, a = 3.
+/// let (_, _, h) = scaled_hessian(2.0, 3.0);
+/// assert!((h[(0, 0)] - 144.0).abs() < 1e-12 && (h[(0, 1)] - 32.0).abs() < 1e-12);
+/// assert!(h[(1, 1)].abs() < 1e-12);
+/// ```
 pub use autodiff_macros::custom_derivative;
 
 /// Makes a struct of differentiable fields a parameter container (the derive macro; the trait of
