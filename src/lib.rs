@@ -211,6 +211,36 @@ pub mod nn;
 /// `let` value once per definition, not once per use); cheap values such as `x[i]` of a borrowed
 /// parameter are recomputed in the reverse sweep instead of saved.
 ///
+/// # Second order
+///
+/// `#[differentiable(order = 2)]` also emits `NAME_hvp(params, v1, .., vk) -> (Out, G, G)` (value,
+/// gradient, Hessian-vector product) and `NAME_hessian(params) -> (Out, G, DMatrix<S>)` (the dense
+/// Hessian over the differentiated parameters flattened in `Parameters` order), for a scalar
+/// output. Both are exact: the reverse sweep runs at dual numbers (forward over reverse, what
+/// nested `tf.GradientTape`s compute). Every function such a function calls with a
+/// differentiable argument must be `order = 2` too (or a `#[custom_derivative]` with an `hvp = ..`
+/// rule of `NAME_hvp`'s signature). Parameters may be scalars, slices, `Vec`s,
+/// arrays and `#[derive(Differentiable)]` structs generic over one `T: Real`; nalgebra matrix
+/// parameters are refused (nalgebra's `RealField` is not implemented for dual numbers).
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// #[differentiable(order = 2)]
+/// fn f(x: f64, y: f64) -> f64 {
+///     x * x * y + y.sin()
+/// }
+///
+/// // H = [[2y, 2x], [2x, -sin y]]
+/// let (_, (gx, gy), h) = f_hessian(1.0, 2.0);
+/// assert!((gx - 4.0).abs() < 1e-12 && (gy - (1.0 + 2.0f64.cos())).abs() < 1e-12);
+/// assert!((h[(0, 0)] - 4.0).abs() < 1e-12 && (h[(0, 1)] - 2.0).abs() < 1e-12);
+/// assert!((h[(1, 1)] + 2.0f64.sin()).abs() < 1e-12);
+/// // H·v for v = (1, 0) is the first column.
+/// let (_, _, (hx, hy)) = f_hvp(1.0, 2.0, 1.0, 0.0);
+/// assert!((hx - 4.0).abs() < 1e-12 && (hy - 2.0).abs() < 1e-12);
+/// ```
+///
 /// # Inside the function
 ///
 /// Supported: `let` (tuple patterns, type annotations, shadowing, `mut`), assignment and every
@@ -269,6 +299,40 @@ pub use autodiff_macros::differentiable;
 ///
 /// let (_, d) = loss_grad(1000.0);
 /// assert!((d - 2.0).abs() < 1e-12);
+/// ```
+///
+/// Second order: an optional `hvp = my_hvp` rule with `NAME_hvp`'s signature,
+/// `fn my_hvp(params, v1, .., vk) -> (Out, G, G)` (value, gradient, Hessian-vector product),
+/// gives the function `NAME_hvp` and `NAME_hessian` and lets `#[differentiable(order = 2)]`
+/// functions call it.
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// /// `x⁴` with its rules: 4x³ and (12x²)·v.
+/// #[custom_derivative(vjp = quartic_pullback, jvp = quartic_tangent, hvp = quartic_second)]
+/// fn quartic(x: f64) -> f64 {
+///     x.powi(4)
+/// }
+/// fn quartic_pullback(x: f64) -> (f64, impl Fn(f64) -> f64) {
+///     (quartic(x), move |g| g * 4.0 * x.powi(3))
+/// }
+/// fn quartic_tangent(x: f64, dx: f64) -> (f64, f64) {
+///     (quartic(x), dx * 4.0 * x.powi(3))
+/// }
+/// fn quartic_second(x: f64, v: f64) -> (f64, f64, f64) {
+///     (quartic(x), 4.0 * x.powi(3), 12.0 * x * x * v)
+/// }
+///
+/// #[differentiable(order = 2)]
+/// fn scaled(x: f64, a: f64) -> f64 {
+///     a * quartic(x)
+/// }
+///
+/// // ∂²/∂x² = 12a·x², ∂²/∂x∂a = 4x³, ∂²/∂a² = 0 at x = 2, a = 3.
+/// let (_, _, h) = scaled_hessian(2.0, 3.0);
+/// assert!((h[(0, 0)] - 144.0).abs() < 1e-12 && (h[(0, 1)] - 32.0).abs() < 1e-12);
+/// assert!(h[(1, 1)].abs() < 1e-12);
 /// ```
 pub use autodiff_macros::custom_derivative;
 

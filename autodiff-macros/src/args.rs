@@ -68,10 +68,12 @@ impl Parse for Args {
     }
 }
 
-/// `#[custom_derivative(vjp = path, jvp = path)]`
+/// `#[custom_derivative(vjp = path, jvp = path, hvp = path)]` (`hvp` optional)
 pub struct CustomArgs {
     pub vjp: syn::Path,
     pub jvp: syn::Path,
+    /// The second-order rule, with `NAME_hvp`'s signature.
+    pub hvp: Option<syn::Path>,
 }
 
 impl Parse for CustomArgs {
@@ -79,6 +81,7 @@ impl Parse for CustomArgs {
         let span = input.span();
         let mut vjp = None;
         let mut jvp = None;
+        let mut hvp = None;
         while !input.is_empty() {
             let key: Ident = input.parse()?;
             input.parse::<Token![=]>()?;
@@ -86,11 +89,12 @@ impl Parse for CustomArgs {
             match key.to_string().as_str() {
                 "vjp" => vjp = Some(path),
                 "jvp" => jvp = Some(path),
+                "hvp" => hvp = Some(path),
                 _ => {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown option `{key}`: #[custom_derivative] takes `vjp = path` and `jvp = path`"
+                            "unknown option `{key}`: #[custom_derivative] takes `vjp = path`, `jvp = path` and optionally `hvp = path`"
                         ),
                     ));
                 }
@@ -100,7 +104,7 @@ impl Parse for CustomArgs {
             }
         }
         match (vjp, jvp) {
-            (Some(vjp), Some(jvp)) => Ok(CustomArgs { vjp, jvp }),
+            (Some(vjp), Some(jvp)) => Ok(CustomArgs { vjp, jvp, hvp }),
             _ => Err(syn::Error::new(
                 span,
                 "#[custom_derivative] needs both rules: #[custom_derivative(vjp = my_vjp, jvp = my_jvp)]",

@@ -693,6 +693,7 @@ fn gen_companion_jvp(
 /// Entry for `#[custom_derivative(vjp = .., jvp = ..)]`: every item, built on the user's rules.
 pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStream> {
     let rt = runtime();
+    let original = item.clone();
     let sig = sig::analyse(&mut item.sig)?;
     let diff: Vec<usize> = (0..sig.params.len())
         .filter(|k| sig.params[*k].diff)
@@ -791,7 +792,7 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
             }
         })
         .collect();
-    let order2_stub = crate::second::stub(&c.vis, &c.name, &c.sig, &c.attrs);
+    let order2 = crate::second::custom::expand(args.hvp.as_ref(), &original, &c.sig)?;
     let doc_vjp = doc_link(&c, "Value and pullback (custom rule)");
     let doc_grad = doc_link(&c, "Value and gradient (custom rule)");
     let doc_jvp = doc_link(&c, "Value and directional derivative (custom rule)");
@@ -827,7 +828,7 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
             #cinit
             #jvp_call
         }
-        #order2_stub
+        #order2
     })
 }
 

@@ -20,7 +20,7 @@
 //! use autodiff::second::SecondOrder;
 //!
 //! let x = vec![1.0, 2.0];
-//! let lifted = x.lift(&vec![0.5, -1.0]); // x + ε·v
+//! let lifted = <Vec<f64> as SecondOrder>::lift(&x, &vec![0.5, -1.0]); // x + ε·v
 //! assert!((lifted[1].re - 2.0).abs() < 1e-15 && (lifted[1].eps + 1.0).abs() < 1e-15);
 //! let (g, hv) = <Vec<f64> as SecondOrder>::split(lifted);
 //! assert!((g[0] - 1.0).abs() < 1e-15 && (hv[0] - 0.5).abs() < 1e-15);
@@ -255,6 +255,102 @@ pub trait Order2Scalar:
 impl Order2Scalar for f32 {}
 impl Order2Scalar for f64 {}
 
+/// The scalar type of second-order code: a dual number over `f32`/`f64`. Every second-order
+/// companion carries this bound on its scalar, so a custom derivative's `hvp` rule can take the
+/// dual inputs apart.
+#[doc(hidden)]
+pub trait Order2Dual: Real {
+    /// The underlying float.
+    type Base: Order2Scalar;
+    /// `(re, eps)`.
+    fn parts(self) -> (Self::Base, Self::Base);
+    /// `re + eps·ε`.
+    fn from_parts(re: Self::Base, eps: Self::Base) -> Self;
+}
+
+impl<B: Order2Scalar> Order2Dual for Dual<B> {
+    type Base = B;
+    #[inline(always)]
+    fn parts(self) -> (B, B) {
+        (self.re, self.eps)
+    }
+    #[inline(always)]
+    fn from_parts(re: B, eps: B) -> Self {
+        Dual::new(re, eps)
+    }
+}
+
+/// Converts between float types through `f64` (exact between equal types and from `f32`).
+#[inline(always)]
+fn recast<A: Real, B: Real>(a: A) -> B {
+    B::from_f64(a.to_f64())
+}
+
+/// A parameter value at dual numbers, taken apart for a custom `hvp` rule: the value and the
+/// direction (its `eps` parts) over the rule's float type `F`, and the dual gradient put back
+/// together from the rule's gradient and `H·v`.
+#[doc(hidden)]
+pub trait Unlift {
+    /// The dual scalar.
+    type D: Order2Dual;
+    /// The value (and gradient, and direction) over the float `F`.
+    type Value<F>;
+    /// The gradient over duals.
+    type DualGrad;
+    /// `(x, v)` from `x + ε·v`.
+    fn unlift<F: Real>(&self) -> (Self::Value<F>, Self::Value<F>);
+    /// The dual gradient for the output cotangent `c`: `c.re·g + ε·(c.re·H·v + c.eps·g)`.
+    fn join<F: Real>(g: &Self::Value<F>, hv: &Self::Value<F>, c: Self::D) -> Self::DualGrad;
+    /// `⟨g, v⟩`.
+    fn dot<F: Real>(g: &Self::Value<F>, v: &Self::Value<F>) -> F;
+}
+
+impl<D: Order2Dual> Unlift for D {
+    type D = D;
+    type Value<F> = F;
+    type DualGrad = D;
+    fn unlift<F: Real>(&self) -> (F, F) {
+        let (re, eps) = self.parts();
+        (recast(re), recast(eps))
+    }
+    // d(c·g) in direction v: c.re·(H·v) + c.eps·g
+    fn join<F: Real>(g: &F, hv: &F, c: D) -> D {
+        let (cre, ceps) = c.parts();
+        let (g, hv): (D::Base, D::Base) = (recast(*g), recast(*hv));
+        D::from_parts(cre * g, cre * hv + ceps * g)
+    }
+    fn dot<F: Real>(g: &F, v: &F) -> F {
+        *g * *v
+    }
+}
+
+macro_rules! unlift_elems {
+    ($($ty:ty),*) => {$(
+        impl<X: Unlift> Unlift for $ty {
+            type D = X::D;
+            type Value<F> = Vec<X::Value<F>>;
+            type DualGrad = Vec<X::DualGrad>;
+            fn unlift<F: Real>(&self) -> (Self::Value<F>, Self::Value<F>) {
+                self.iter().map(X::unlift::<F>).unzip()
+            }
+            fn join<F: Real>(g: &Self::Value<F>, hv: &Self::Value<F>, c: Self::D) -> Self::DualGrad {
+                g.iter().zip(hv).map(|(a, b)| X::join::<F>(a, b, c)).collect()
+            }
+            fn dot<F: Real>(g: &Self::Value<F>, v: &Self::Value<F>) -> F {
+                g.iter().zip(v).fold(F::zero(), |s, (a, b)| s + X::dot::<F>(a, b))
+            }
+        }
+    )*};
+}
+unlift_elems!([X], Vec<X>);
+
+/// `val + ε·dy` over the dual scalar `D`, from a custom rule's float `F`.
+#[doc(hidden)]
+#[inline(always)]
+pub fn dual_out<D: Order2Dual, F: Real>(val: F, dy: F) -> D {
+    D::from_parts(recast(val), recast(dy))
+}
+
 /// The value part of a dual output.
 #[doc(hidden)]
 #[inline(always)]
@@ -275,8 +371,8 @@ pub fn put_column<T: Copy>(h: &mut [T], n: usize, j: usize, col: &[T]) {
 #[diagnostic::on_unimplemented(
     message = "this call needs second derivatives, but the called function is not `#[differentiable(order = 2)]`",
     label = "a differentiable argument is passed here from an `order = 2` function",
-    note = "write `#[differentiable(order = 2)]` on the called function (a `#[custom_derivative]` \
-            function has no second order), or wrap the argument in `stop_gradient(..)`"
+    note = "write `#[differentiable(order = 2)]` on the called function, or give its \
+            `#[custom_derivative(..)]` an `hvp = ..` rule, or wrap the argument in `stop_gradient(..)`"
 )]
 pub trait NotOrder2 {}
 

@@ -12,6 +12,7 @@
 //! hidden stub under its second-order companion's name, so calling it with a differentiable
 //! argument from `order = 2` code fails at the call with a message that names the fix.
 
+pub mod custom;
 pub mod derive;
 mod emit;
 mod rewrite;
@@ -41,7 +42,7 @@ impl Scalar {
 }
 
 /// The scalar of `out`, or the error for a non-scalar output.
-fn scalar_of(out: &Type, name: &Ident) -> syn::Result<Scalar> {
+pub fn scalar_of(out: &Type, name: &Ident) -> syn::Result<Scalar> {
     if let Type::Path(p) = out {
         if p.qself.is_none() && p.path.segments.len() == 1 {
             let seg = &p.path.segments[0];
@@ -95,7 +96,10 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
             return Err(syn::Error::new(
                 p.span,
                 format!(
-                    "`order = 2` does not support nalgebra matrices yet (`{}` is a `{m}`): second derivatives                      run the function at dual numbers, and nalgebra accepts only scalars that implement its                      `RealField`; take the entries as a slice (`&[f64]`) and build the matrix inside with                      `DMatrix::from_column_slice`, or use first order (`_grad`, `_vjp`, `_jvp`)",
+                    "`order = 2` does not support nalgebra matrices yet (`{}` is a `{m}`): second derivatives \
+                     run the function at dual numbers, which nalgebra's matrix operations do not accept \
+                     (they need `RealField`); write the computation on slices or `Vec`s, or use first \
+                     order (`_grad`, `_vjp`, `_jvp`)",
                     p.ident
                 ),
             ));
@@ -119,9 +123,20 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
     }
     // The generic companion, under the second-order naming scheme.
     let mut generic = item.clone();
-    if let Scalar::Concrete(f) = &scalar {
-        rewrite::generalize(&mut generic, &f.to_string());
-    }
+    let s = match &scalar {
+        Scalar::Concrete(f) => {
+            rewrite::generalize(&mut generic, &f.to_string());
+            rewrite::scalar_ident()
+        }
+        Scalar::Generic(t) => t.clone(),
+    };
+    // The companion only ever runs at dual numbers; saying so lets it call custom `hvp` rules.
+    generic
+        .sig
+        .generics
+        .make_where_clause()
+        .predicates
+        .push(syn::parse_quote!(#s: ::autodiff::__private::Order2Dual));
     let mut o2_args = args.clone();
     o2_args.order2 = false;
     let companion = naming::with_order2(|| crate::expand::items(&o2_args, generic, true))?;
@@ -186,7 +201,7 @@ pub fn stub(
         #(#attrs)*
         #[allow(dead_code, unused_variables, clippy::all)]
         #vis fn #stub_name<#(#tys,)* __R>(#receiver #(#params),*) -> (__R, fn(__R) -> __R)
-        where (#(#tys,)* __R,): #rt::NotOrder2
+        where (__R, #(#tys,)*): #rt::NotOrder2
         {
             ::core::unreachable!()
         }

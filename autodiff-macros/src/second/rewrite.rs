@@ -101,7 +101,7 @@ impl Rewrite<'_> {
         Some(segs[at + 1..].iter().map(|s| s.ident.clone()).collect())
     }
 
-    fn from_f64(&self, e: TokenStream, span: Span) -> Expr {
+    fn converted(&self, e: TokenStream, span: Span) -> Expr {
         let s = &self.s;
         syn::parse_quote_spanned! {span=> #s::from_f64(#e) }
     }
@@ -127,20 +127,20 @@ impl VisitMut for Rewrite<'_> {
                     } else {
                         quote! { (#f as f64) }
                     };
-                    *e = self.from_f64(tokens, span);
+                    *e = self.converted(tokens, span);
                 }
             }
             Expr::Cast(c) if self.is_float_type(&c.ty) => {
                 self.visit_expr_mut(&mut c.expr);
                 let inner = &c.expr;
                 let span = c.span();
-                *e = self.from_f64(quote_spanned! {span=> (#inner) as f64 }, span);
+                *e = self.converted(quote_spanned! {span=> (#inner) as f64 }, span);
             }
             Expr::Path(p) => {
                 if self.float_path_rest(p).is_some() {
                     let span = p.span();
                     let orig = p.to_token_stream();
-                    *e = self.from_f64(quote_spanned! {span=> (#orig) as f64 }, span);
+                    *e = self.converted(quote_spanned! {span=> (#orig) as f64 }, span);
                 }
             }
             Expr::Call(c) => {
@@ -152,30 +152,37 @@ impl VisitMut for Rewrite<'_> {
                         // `f64::from(n)` and other conversions: a constant of the scalar type.
                         let span = c.span();
                         let orig = c.to_token_stream();
-                        *e = self.from_f64(quote_spanned! {span=> (#orig) as f64 }, span);
+                        *e = self.converted(quote_spanned! {span=> (#orig) as f64 }, span);
                         return;
                     }
                 }
                 self.visit_expr_mut(&mut c.func);
             }
-            Expr::Macro(m) if m.mac.path.is_ident("vec") => {
-                self.rewrite_vec(&mut m.mac);
-            }
+            Expr::Macro(m) => self.rewrite_macro(&mut m.mac),
             _ => visit_mut::visit_expr_mut(self, e),
         }
     }
 
     fn visit_stmt_macro_mut(&mut self, m: &mut syn::StmtMacro) {
-        if m.mac.path.is_ident("vec") {
-            self.rewrite_vec(&mut m.mac);
-        }
+        self.rewrite_macro(&mut m.mac);
     }
 }
 
 impl Rewrite<'_> {
-    /// `vec![e; n]` and `vec![a, b, ..]` with their elements rewritten.
-    fn rewrite_vec(&mut self, mac: &mut syn::Macro) {
+    /// A macro whose input is expressions (`vec![..]`, `assert!(x > 0.0)`, `println!("{}", y)`),
+    /// with those expressions rewritten; other macros are left alone.
+    fn rewrite_macro(&mut self, mac: &mut syn::Macro) {
         use syn::parse::Parser;
+        if !mac.path.is_ident("vec") {
+            let list = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+            if let Ok(mut items) = list.parse2(mac.tokens.clone()) {
+                for x in items.iter_mut() {
+                    self.visit_expr_mut(x);
+                }
+                mac.tokens = items.to_token_stream();
+            }
+            return;
+        }
         let repeat = |input: syn::parse::ParseStream| -> syn::Result<(Expr, Expr)> {
             let e: Expr = input.parse()?;
             input.parse::<syn::Token![;]>()?;

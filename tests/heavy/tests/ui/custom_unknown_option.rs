@@ -1,6 +1,6 @@
 use autodiff::prelude::*;
 
-#[custom_derivative(vjp = f_rule_vjp, jvp = f_rule_jvp, hvp = f_rule_hvp)]
+#[custom_derivative(vjp = f_rule_vjp, jvp = f_rule_jvp, hessian = f_rule_hessian)]
 fn f(x: f64) -> f64 {
     x * x
 }
