@@ -26,7 +26,9 @@ impl MyModel {
 #[differentiable(wrt(model))]
 fn loss(model: &MyModel, x: &DMatrix<f32>, y: &DMatrix<f32>) -> f32 {
     let logits = model.call(x);
-    CategoricalCrossentropy::new().from_logits(true).call(y, &logits)
+    CategoricalCrossentropy::new()
+        .from_logits(true)
+        .call(y, &logits)
 }
 
 #[test]
@@ -40,8 +42,9 @@ fn training_a_model() {
     };
     let mut optimizer = Sgd::new(1e-3);
     let mut train_acc = CategoricalAccuracy::new();
-    let train_dataset =
-        Dataset::from_tensor_slices((x_train, y_train)).shuffle(1024, 1).batch(64);
+    let train_dataset = Dataset::from_tensor_slices((x_train, y_train))
+        .shuffle(1024, 1)
+        .batch(64);
 
     // Beyond the snippet: the loss over the data falls.
     let (all_x, all_y) = train_dataset.tensors().clone();
