@@ -31,7 +31,7 @@ pub fn line_chart(
             y_max = y_max.max(y);
         }
     }
-    if !(x_max > x_min) {
+    if x_max <= x_min || x_max.is_nan() {
         x_max = x_min + 1.0;
     }
     if y_max <= 0.0 {

@@ -502,7 +502,8 @@ loss_struct!(
     ///
     /// let y = DMatrix::from_row_slice(2, 1, &[1.0, 2.0]);
     /// let p = DMatrix::from_row_slice(2, 1, &[1.5, 1.0]);
-    /// let (l, g) = MeanSquaredError::new().call_vjp(&y, &p);
+    /// let mse = MeanSquaredError::new();
+    /// let (l, g) = mse.call_vjp(&y, &p);
     /// assert!((l - 0.625).abs() < 1e-12); // (0.25 + 1) / 2
     /// assert!((g(1.0)[(1, 0)] + 1.0).abs() < 1e-12); // 2·(1 - 2) / 2
     /// ```
