@@ -336,4 +336,7 @@ pub mod prelude {
     // Derivative companions of nalgebra's methods and constructors (`m.transpose()`,
     // `DMatrix::from_element(..)`): in scope so generated code finds them, unnamed so they never clash.
     pub use crate::matrix::prelude::*;
+    // Methods without a derivative rule (`x.rem_euclid(y)`, `m.add_scalar(b)`): their hidden
+    // companions exist only to fail with an error that says what to write instead.
+    pub use autodiff_runtime::refused::prelude::*;
 }

@@ -13,6 +13,8 @@ pub mod matrix;
 pub mod ops;
 pub mod params;
 pub mod real;
+#[doc(hidden)]
+pub mod refused;
 pub mod rules;
 pub mod shape;
 
