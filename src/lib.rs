@@ -327,9 +327,14 @@ pub use autodiff_runtime::{
 #[doc(hidden)]
 pub use autodiff_runtime::__private;
 
+/// The `approx` crate (`assert_relative_eq!` and friends), which nalgebra's matrices implement:
+/// `use autodiff::approx::assert_relative_eq;` compares matrices in tests without a dependency of
+/// your own.
+pub use approx;
+
 /// Everything a user of `#[differentiable]` needs: `use autodiff::prelude::*;`.
 pub mod prelude {
-    pub use crate::nalgebra::{DMatrix, DVector};
+    pub use crate::nalgebra::{DMatrix, DVector, RowDVector, SMatrix, SVector};
     pub use crate::{
         Differentiable, Parameters, Real, custom_derivative, differentiable, ops, stop_gradient,
     };

@@ -70,8 +70,8 @@ where
 ///
 /// ```
 /// use autodiff::prelude::*;
-/// use autodiff_runtime::matrix::prelude::*;
-/// use autodiff_runtime::nalgebra::DMatrix;
+/// use autodiff::matrix::prelude::*;
+/// use autodiff::nalgebra::DMatrix;
 ///
 /// #[differentiable]
 /// fn f(v: &[f64], s: f64) -> f64 {
@@ -296,8 +296,8 @@ impl<T: MatrixScalar> DMatrixConstructors for OMatrix<T, Dyn, Dyn> {
 ///
 /// ```
 /// use autodiff::prelude::*;
-/// use autodiff_runtime::matrix::prelude::*;
-/// use autodiff_runtime::nalgebra::DVector;
+/// use autodiff::matrix::prelude::*;
+/// use autodiff::nalgebra::DVector;
 ///
 /// #[differentiable]
 /// fn f(v: &[f64]) -> f64 {
@@ -468,8 +468,8 @@ dvector_constructors!(OMatrix<T, Dyn, U1>, OMatrix<T, U1, Dyn>);
 ///
 /// ```
 /// use autodiff::prelude::*;
-/// use autodiff_runtime::matrix::prelude::*;
-/// use autodiff_runtime::nalgebra::Matrix2;
+/// use autodiff::matrix::prelude::*;
+/// use autodiff::nalgebra::Matrix2;
 ///
 /// #[differentiable]
 /// fn det_like(v: &[f64]) -> f64 {

@@ -43,8 +43,8 @@ use crate::real::Real;
 ///
 /// ```
 /// use autodiff::prelude::*;
-/// use autodiff_runtime::matrix::prelude::*;
-/// use autodiff_runtime::nalgebra::{DMatrix, DVector};
+/// use autodiff::matrix::prelude::*;
+/// use autodiff::nalgebra::{DMatrix, DVector};
 ///
 /// // ½‖Xw − y‖² / n, written with nalgebra methods.
 /// #[differentiable(wrt(w))]

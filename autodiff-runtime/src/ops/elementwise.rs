@@ -177,9 +177,8 @@ unary_op! {
     /// TensorFlow). `NaN` entries stay `NaN`.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DMatrix::from_row_slice(2, 2, &[-1.0, 0.0, 0.5, 2.0]);
     /// let y = ops::relu(&x);
@@ -198,9 +197,8 @@ unary_op! {
     /// with a finite (zero) derivative.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![0.0, 2.0, -1000.0]);
     /// let y = ops::sigmoid(&x);
@@ -218,9 +216,8 @@ unary_op! {
     /// The hyperbolic tangent, elementwise (`tf.tanh`).
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DMatrix::from_row_slice(1, 3, &[-1.0, 0.0, 1000.0]);
     /// let y = ops::tanh(&x);
@@ -236,9 +233,8 @@ unary_op! {
     /// The exponential `e^x`, elementwise (`tf.exp`).
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![0.0, 1.0]);
     /// assert_relative_eq!(ops::exp(&x), DVector::from_vec(vec![1.0, std::f64::consts::E]));
@@ -255,9 +251,8 @@ unary_op! {
     /// `ln(0) = -inf` with derivative `+inf`; negative entries give `NaN`, as TensorFlow.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![1.0, std::f64::consts::E]);
     /// assert_relative_eq!(ops::ln(&x), DVector::from_vec(vec![0.0, 1.0]));
@@ -274,9 +269,8 @@ unary_op! {
     /// `sqrt'(0) = +inf`, as TensorFlow.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DMatrix::from_row_slice(2, 2, &[0.0, 1.0, 4.0, 9.0]);
     /// assert_relative_eq!(ops::sqrt(&x), DMatrix::from_row_slice(2, 2, &[0.0, 1.0, 2.0, 3.0]));
@@ -291,9 +285,8 @@ unary_op! {
     /// The square `x²`, elementwise (`tf.square`).
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![-3.0, 0.5]);
     /// assert_relative_eq!(ops::square(&x), DVector::from_vec(vec![9.0, 0.25]));
@@ -310,9 +303,8 @@ unary_op! {
     /// `abs'(0) = 0`, as TensorFlow.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![-2.5, 0.0, 1.0]);
     /// assert_relative_eq!(ops::abs(&x), DVector::from_vec(vec![2.5, 0.0, 1.0]));
@@ -330,9 +322,8 @@ unary_op! {
     /// is `1000` and `softplus(-1000)` is `0`, both with finite derivatives.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![0.0, 1000.0, -1000.0]);
     /// let y = ops::softplus(&x);
@@ -362,9 +353,8 @@ fn leaky_relu_d0<T: Real>(g: T, x: T, alpha: T) -> T {
 /// derivative at `x = 0` is `alpha`, as TensorFlow.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DVector::from_vec(vec![-2.0, 0.0, 3.0]);
 /// assert_relative_eq!(ops::leaky_relu(&x, 0.1), DVector::from_vec(vec![-0.2, 0.0, 3.0]));
@@ -436,9 +426,8 @@ where
 /// `∂/∂p = 0` at entries where `x <= 0` (where `ln x` is undefined).
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(1, 3, &[1.0, 4.0, 9.0]);
 /// assert_relative_eq!(ops::powf(&x, 1.5), DMatrix::from_row_slice(1, 3, &[1.0, 8.0, 27.0]));

@@ -21,9 +21,8 @@
 //! which the macro calls by name. A dense softmax layer and its cross-entropy, with the gradient TensorFlow's tape would give:
 //!
 //! ```
-//! use approx::assert_relative_eq;
+//! use autodiff::approx::assert_relative_eq;
 //! use autodiff::prelude::*;
-//! # use autodiff_runtime::{nalgebra::{DMatrix, RowDVector}, ops}; // until the facade prelude has them
 //!
 //! /// Mean cross-entropy; sample 0 is of class 0, sample 1 of class 2.
 //! #[differentiable]

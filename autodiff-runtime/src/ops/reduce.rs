@@ -64,9 +64,8 @@ where
 /// If `bias` is not `1×C`, with a message naming both shapes.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 /// let b = DMatrix::from_row_slice(1, 3, &[10.0, 20.0, 30.0]);
@@ -157,9 +156,8 @@ fn inv_rows<T: Real>(rows: usize) -> T {
 /// (`tf.reduce_sum(x, axis=0, keepdims=True)`).
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 /// let s = ops::sum_rows(&x); // a 1×3 row
@@ -226,9 +224,8 @@ where
 /// A matrix with no rows gives `NaN` means (`0/0`), as TensorFlow.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 6.0]);
 /// let m = ops::mean_rows(&x); // a 1×2 row
@@ -303,9 +300,8 @@ where
 /// (`tf.reduce_sum(x, axis=1, keepdims=True)`).
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 /// let s = ops::sum_cols(&x); // a 2×1 column

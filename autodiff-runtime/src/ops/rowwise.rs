@@ -136,9 +136,8 @@ where
 /// gradient.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let logits = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 1000.0, -1000.0, 0.0]);
 /// let p = ops::softmax(&logits);
@@ -207,9 +206,8 @@ where
 /// a stable cross-entropy.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let logits = DMatrix::from_row_slice(2, 2, &[0.0, 0.0, 1000.0, -1000.0]);
 /// let lp = ops::log_softmax(&logits);
@@ -292,9 +290,8 @@ where
 /// with no entries gives `-inf`.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 2, &[0.0, 0.0, 1000.0, 1000.0]);
 /// let lse = ops::logsumexp(&x); // a 2×1 column
