@@ -8,6 +8,11 @@ use autodiff::prelude::*;
 const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
 const ETA: f64 = 1e-6;
 
+/// A generated `NAME_grad` of one `f64`.
+type Grad = fn(f64) -> (f64, f64);
+/// The `f64` method it replaces.
+type Method = fn(f64) -> f64;
+
 #[differentiable]
 fn rem_euclid_fix(x: f64, y: f64) -> f64 {
     x - y * (x / y).floor()
@@ -78,7 +83,7 @@ fn scalar_rewrites_match_the_methods() {
         assert_close(v, x.fract(), Tolerance::new(1e-12, 1e-12));
         assert_close(d, approx_derivative(f64::fract, x, ETA), TOL);
     }
-    let unary: [(fn(f64) -> (f64, f64), fn(f64) -> f64, f64); 4] = [
+    let unary: [(Grad, Method, f64); 4] = [
         (to_degrees_fix_grad, f64::to_degrees, 0.7),
         (asinh_fix_grad, f64::asinh, -0.8),
         (acosh_fix_grad, f64::acosh, 1.9),
