@@ -377,6 +377,7 @@ where
         (y, t.transpose())
     }
 
+    #[track_caller]
     fn __component_mul_derivative_4186bd9953091fa094db8f9eb8a3cbc9(
         &self,
         rhs: &Self,
@@ -384,6 +385,7 @@ where
         Self,
         impl Fn(Self) -> (Option<Self>, Option<Self>) + use<T, R, C>,
     ) {
+        super::shape_check::same_shape("component_mul", self, rhs);
         let y = self.component_mul(rhs);
         let (a, b) = (self.clone(), rhs.clone());
         // Y = A∘B => dA += dY∘B, dB += dY∘A
@@ -396,17 +398,20 @@ where
         };
         (y, pullback)
     }
+    #[track_caller]
     fn __component_mul_forward_derivative_a8f930e118925412c947a4d6eb2d2397(
         &self,
         rhs: &Self,
         t_self: impl TangentArg<Self>,
         t_rhs: impl TangentArg<Self>,
     ) -> (Self, Self) {
+        super::shape_check::same_shape("component_mul", self, rhs);
         let y = self.component_mul(rhs);
         let (ta, tb) = (t_self.tangent_or_zero(self), t_rhs.tangent_or_zero(rhs));
         (y, ta.component_mul(rhs) + self.component_mul(&tb))
     }
 
+    #[track_caller]
     fn __component_div_derivative_f228689925adcc31e48ae49ee6437660(
         &self,
         rhs: &Self,
@@ -414,6 +419,7 @@ where
         Self,
         impl Fn(Self) -> (Option<Self>, Option<Self>) + use<T, R, C>,
     ) {
+        super::shape_check::same_shape("component_div", self, rhs);
         let y = self.component_div(rhs);
         let (a, b) = (self.clone(), rhs.clone());
         // Y = A/B => dA += dY/B, dB += -dY∘A/B²
@@ -427,12 +433,14 @@ where
         };
         (y, pullback)
     }
+    #[track_caller]
     fn __component_div_forward_derivative_5d01d7e0ee1bd5d78ee78dd6cac0f0a2(
         &self,
         rhs: &Self,
         t_self: impl TangentArg<Self>,
         t_rhs: impl TangentArg<Self>,
     ) -> (Self, Self) {
+        super::shape_check::same_shape("component_div", self, rhs);
         let y = self.component_div(rhs);
         let (ta, tb) = (t_self.tangent_or_zero(self), t_rhs.tangent_or_zero(rhs));
         // dY = dA/B - Y∘dB/B
@@ -440,22 +448,26 @@ where
         (y, t)
     }
 
+    #[track_caller]
     fn __dot_derivative_061790dd5949fa55e166dd9bf16bb8b0(
         &self,
         rhs: &Self,
     ) -> (T, impl Fn(T) -> (Option<Self>, Option<Self>) + use<T, R, C>) {
+        super::shape_check::same_shape("dot", self, rhs);
         let y = self.dot(rhs);
         let (a, b) = (self.clone(), rhs.clone());
         // y = Σ A∘B => dA += dy·B, dB += dy·A
         let pullback = move |g: T| (Some(&b * g), Some(&a * g));
         (y, pullback)
     }
+    #[track_caller]
     fn __dot_forward_derivative_8d222625edeb0c8bf3e816d9640716d2(
         &self,
         rhs: &Self,
         t_self: impl TangentArg<Self>,
         t_rhs: impl TangentArg<Self>,
     ) -> (T, T) {
+        super::shape_check::same_shape("dot", self, rhs);
         let y = self.dot(rhs);
         let (ta, tb) = (t_self.tangent_or_zero(self), t_rhs.tangent_or_zero(rhs));
         (y, ta.dot(rhs) + self.dot(&tb))

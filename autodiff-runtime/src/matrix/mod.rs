@@ -99,6 +99,7 @@
 mod adjoint;
 mod constructors;
 mod methods;
+mod shape_check;
 #[cfg(test)]
 mod tests;
 
