@@ -135,3 +135,58 @@ fn matrix_rewrites_match_the_methods() {
         assert_close(gn[k], fd, TOL);
     }
 }
+
+/// A user type whose own differentiable methods share names with refused ones.
+#[derive(Differentiable, Clone, Debug)]
+struct Gain {
+    k: f64,
+}
+
+impl Gain {
+    #[differentiable]
+    fn scale(&self, x: f64) -> f64 {
+        self.k * x
+    }
+
+    #[differentiable]
+    fn fract(&self) -> f64 {
+        self.k * 0.5
+    }
+}
+
+#[differentiable]
+fn through_user_methods(g: &Gain, x: f64, #[no_grad] owned: Gain) -> f64 {
+    g.scale(x) + g.fract() * x + owned.scale(x) + owned.fract()
+}
+
+#[test]
+fn user_methods_named_like_refused_ones_are_unaffected() {
+    let g = Gain { k: 3.0 };
+    let (v, (dg, dx)) = through_user_methods_grad(&g, 2.0, Gain { k: 2.0 });
+    // v = kx + (k/2)x + 2x + 1 = 6 + 3 + 4 + 1
+    assert_close(v, 14.0, Tolerance::new(1e-12, 1e-12));
+    // ∂/∂k = x + x/2 = 3, ∂/∂x = k + k/2 + 2 = 6.5
+    assert_close(dg.k, 3.0, Tolerance::new(1e-12, 1e-12));
+    assert_close(dx, 6.5, Tolerance::new(1e-12, 1e-12));
+}
+
+// Index loops over a slice of structs are the supported form (see tests/derive.rs).
+#[allow(clippy::needless_range_loop)]
+#[differentiable]
+fn through_indexed_user_methods(gs: &[Gain], x: f64) -> f64 {
+    let mut s = 0.0;
+    for i in 0..gs.len() {
+        s += gs[i].scale(x);
+    }
+    s
+}
+
+#[test]
+fn indexed_user_methods_named_like_refused_ones_are_unaffected() {
+    let gs = vec![Gain { k: 3.0 }, Gain { k: -1.0 }];
+    let (v, (dgs, dx)) = through_indexed_user_methods_grad(&gs, 2.0);
+    assert_close(v, 4.0, Tolerance::new(1e-12, 1e-12)); // (3 - 1)·2
+    assert_close(dgs[0].k, 2.0, Tolerance::new(1e-12, 1e-12));
+    assert_close(dgs[1].k, 2.0, Tolerance::new(1e-12, 1e-12));
+    assert_close(dx, 2.0, Tolerance::new(1e-12, 1e-12));
+}
