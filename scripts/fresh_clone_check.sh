@@ -56,6 +56,8 @@ fi
 
 # --- decoys ------------------------------------------------------------------------------------
 decoys=()
+# A token unique to this run (the script's own text, inside the clone, does not contain it).
+token="decoy-$$-$(date +%s%N)"
 plant() { # $1 = directory to plant in
     local d="$1" f
     for f in shared/reference/seeds_tf.json shared/reference/tf_refs.json \
@@ -63,7 +65,7 @@ plant() { # $1 = directory to plant in
         shared/california_housing.csv reference/seeds_tf.json reference/tf_refs.json \
         reference/peers_cpu.json data/california_housing.csv; do
         mkdir -p "$(dirname "$d/$f")"
-        printf 'POISONED DECOY: the project read %s outside its clone\n' "$d/$f" >"$d/$f"
+        printf '%s: the project read %s outside its clone\n' "$token" "$d/$f" >"$d/$f"
         touch -a -d '2000-01-01 00:00:00' "$d/$f"
         decoys+=("$d/$f")
     done
@@ -121,7 +123,7 @@ for d in "${decoys[@]}"; do
         read_outside=1
     fi
 done
-if [[ $(grep -rl 'POISONED DECOY' "$clone" "$CARGO_TARGET_DIR" 2>/dev/null | head -1) ]]; then
+if grep -rlq --binary-files=text "$token" "$clone" "$CARGO_TARGET_DIR" 2>/dev/null; then
     echo "a decoy's contents ended up inside the clone or its build output" >&2
     read_outside=1
 fi
