@@ -396,9 +396,14 @@ pub use autodiff_runtime::{
 #[doc(hidden)]
 pub use autodiff_runtime::__private;
 
+/// The `approx` crate (`assert_relative_eq!` and friends), which nalgebra's matrices implement:
+/// `use autodiff::approx::assert_relative_eq;` compares matrices in tests without a dependency of
+/// your own.
+pub use approx;
+
 /// Everything a user of `#[differentiable]` needs: `use autodiff::prelude::*;`.
 pub mod prelude {
-    pub use crate::nalgebra::{DMatrix, DVector};
+    pub use crate::nalgebra::{DMatrix, DVector, RowDVector, SMatrix, SVector};
     pub use crate::optim;
     pub use crate::{
         Differentiable, Parameters, Real, custom_derivative, differentiable, nn, ops, stop_gradient,
@@ -410,4 +415,7 @@ pub mod prelude {
     pub use crate::tape::{
         ApplyToVariables, GradientOptions, GradientTape, Tensor, UnconnectedGradients, Variable,
     };
+    // Methods without a derivative rule (`x.rem_euclid(y)`, `m.add_scalar(b)`): their hidden
+    // companions exist only to fail with an error that says what to write instead.
+    pub use autodiff_runtime::refused::prelude::*;
 }

@@ -43,20 +43,50 @@ fn local(name: String) -> Ident {
     Ident::new(&name, Span::mixed_site())
 }
 
-/// The reverse-mode companion of `f`, with one gradient slot per parameter.
+/// The reverse-mode companion of `f`, with one gradient slot per parameter:
+/// `__{f}_derivative_{32 hex digits}`.
+///
+/// When `f` has no derivative, rustc's first error names this companion ("cannot find function
+/// `__plain_derivative_…`"), so it starts with the user's name. The suffix is a hash of the name:
+/// two companions then differ in about 30 characters, more than rustc's similar-name suggestion
+/// accepts, so it never proposes an unrelated companion as the fix. Hand-written companions in
+/// `autodiff-runtime` spell the same names (`scripts/companion_names.py NAME` prints them).
 pub fn vjp_companion(f: &Ident) -> Ident {
     if order2() {
         return order2_companion(f);
     }
-    format_ident!("__differentiable_{}", f, span = f.span())
+    companion(f, "derivative")
 }
 
-/// The forward-mode companion of `f`, with one tangent argument per parameter.
+/// The forward-mode companion of `f`, with one tangent argument per parameter:
+/// `__{f}_forward_derivative_{32 hex digits}` (see [`vjp_companion`]).
 pub fn jvp_companion(f: &Ident) -> Ident {
     if order2() {
         return format_ident!("__differentiable_order2_tangent_{}", f, span = f.span());
     }
-    format_ident!("__differentiable_tangent_{}", f, span = f.span())
+    companion(f, "forward_derivative")
+}
+
+fn companion(f: &Ident, kind: &str) -> Ident {
+    let name = f.to_string();
+    let name = name.strip_prefix("r#").unwrap_or(&name);
+    let hash = name_hash(&format!("{kind}:{name}"));
+    Ident::new(&format!("__{name}_{kind}_{hash}"), f.span())
+}
+
+/// 32 hex digits: two 64-bit FNV-1a hashes of `text` (different offset bases). Stable across
+/// compiler versions and platforms, since hand-written companions spell the result.
+pub fn name_hash(text: &str) -> String {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let fnv = |basis: u64| {
+        text.bytes()
+            .fold(basis, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME))
+    };
+    format!(
+        "{:016x}{:016x}",
+        fnv(0xcbf2_9ce4_8422_2325),
+        fnv(0x84222325_cbf29ce4)
+    )
 }
 
 /// A public sibling: `f_grad`, `f_vjp`, `f_jvp`.

@@ -237,10 +237,15 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
 
 impl Param {
     /// `<T as Differentiable>::ASSOC` for this parameter's type, spanned at the parameter.
+    ///
+    /// The trait path carries the parameter's span too: rustc reports an unmet `T:
+    /// Differentiable` at the trait path of the projection, so a parameter type that is not
+    /// differentiable is reported on the parameter instead of on the attribute.
     pub fn assoc(&self, rt: &TokenStream, assoc: &str) -> TokenStream {
         let ty = &self.ty;
-        let a = Ident::new(assoc, Span::call_site());
         let span = self.span;
+        let a = Ident::new(assoc, span);
+        let rt = respan(rt.clone(), span);
         quote::quote_spanned! {span=> <#ty as #rt::Differentiable>::#a }
     }
 
@@ -253,4 +258,21 @@ impl Param {
             crate::naming::keep(&self.ident).to_token_stream()
         }
     }
+}
+
+/// `tokens` with every span (also inside groups) set to `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let proc_macro2::TokenTree::Group(g) = &tt {
+                let mut ng = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                ng.set_span(span);
+                tt = proc_macro2::TokenTree::Group(ng);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }

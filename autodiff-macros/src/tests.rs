@@ -138,3 +138,27 @@ fn by_value_parameters_are_kept_only_when_read() {
     assert!(!vjp.contains("__keep_idx"), "{vjp}");
     assert!(vjp.contains("let __keep_w"), "{vjp}");
 }
+
+#[test]
+fn companion_names_carry_a_hash_of_the_name() {
+    // The same values as `scripts/companion_names.py plain f`, which the runtime's hand-written
+    // companions are named with.
+    let id = |s: &str| proc_macro2::Ident::new(s, proc_macro2::Span::call_site());
+    assert_eq!(
+        crate::naming::vjp_companion(&id("plain")).to_string(),
+        "__plain_derivative_620cccd04ee6da1a217b2637a750f417"
+    );
+    assert_eq!(
+        crate::naming::jvp_companion(&id("f")).to_string(),
+        "__f_forward_derivative_a38440bbf4ee3e06458a8110273c4ce3"
+    );
+    // Raw identifiers are named without `r#`.
+    assert_eq!(
+        crate::naming::vjp_companion(&proc_macro2::Ident::new_raw(
+            "plain",
+            proc_macro2::Span::call_site()
+        ))
+        .to_string(),
+        "__plain_derivative_620cccd04ee6da1a217b2637a750f417"
+    );
+}

@@ -15,7 +15,7 @@
 //!   `assert_*` twins, whose message names the worst component, both values and the tolerance.
 //!
 //! ```
-//! use autodiff_runtime::check::{assert_gradient, Tolerance, DEFAULT_ETA};
+//! use autodiff::check::{assert_gradient, Tolerance, DEFAULT_ETA};
 //!
 //! // f(x, y) = x^2 y + sin(y); the gradient is (2 x y, x^2 + cos(y)).
 //! let f = |p: &[f64]| p[0] * p[0] * p[1] + p[1].sin();
@@ -39,7 +39,7 @@ pub const DEFAULT_ETA: f64 = 1e-5;
 /// A step suited to a coordinate of magnitude `|x|`: `DEFAULT_ETA * max(1, |x|)`.
 ///
 /// ```
-/// use autodiff_runtime::check::{assert_close, scaled_eta, Tolerance, DEFAULT_ETA};
+/// use autodiff::check::{assert_close, scaled_eta, Tolerance, DEFAULT_ETA};
 ///
 /// assert_close(scaled_eta(0.5), DEFAULT_ETA, Tolerance::tight());
 /// assert_close(scaled_eta(-200.0), DEFAULT_ETA * 200.0, Tolerance::tight());
@@ -55,7 +55,7 @@ pub fn scaled_eta(x: f64) -> f64 {
 /// `approx_derivative`, so the result matches it to the last bit.
 ///
 /// ```
-/// use autodiff_runtime::check::approx_derivative;
+/// use autodiff::check::approx_derivative;
 ///
 /// let f = |x: f64| 3.0 * x * x + 2.0 * x - 1.0;
 /// let d = approx_derivative(f, 1.0, 1e-3);
@@ -71,7 +71,7 @@ pub fn approx_derivative(f: impl Fn(f64) -> f64, x: f64, eta: f64) -> f64 {
 /// `f` sees a copy of `x` with one coordinate moved, so it may be any function of a slice.
 ///
 /// ```
-/// use autodiff_runtime::check::numeric_gradient;
+/// use autodiff::check::numeric_gradient;
 ///
 /// let f = |p: &[f64]| p[0] * p[0] + 3.0 * p[1];
 /// let g = numeric_gradient(f, &[2.0, 5.0], 1e-5);
@@ -99,7 +99,7 @@ pub fn numeric_gradient(f: impl Fn(&[f64]) -> f64, x: &[f64], eta: f64) -> Vec<f
 /// `w^T J`, which [`vector_jacobian_product`] computes from this matrix.
 ///
 /// ```
-/// use autodiff_runtime::check::numeric_jacobian;
+/// use autodiff::check::numeric_jacobian;
 ///
 /// // (3x, x y)
 /// let f = |p: &[f64]| vec![3.0 * p[0], p[0] * p[1]];
@@ -143,7 +143,7 @@ pub fn numeric_jacobian(f: impl Fn(&[f64]) -> Vec<f64>, x: &[f64], eta: f64) -> 
 /// `w^T J`: the vector-Jacobian product a pullback computes, from a Jacobian in row-major form.
 ///
 /// ```
-/// use autodiff_runtime::check::{assert_slices, vector_jacobian_product, Tolerance};
+/// use autodiff::check::{assert_slices, vector_jacobian_product, Tolerance};
 ///
 /// let j = vec![vec![3.0, 0.0], vec![5.0, 2.0]];
 /// assert_slices(&vector_jacobian_product(&j, &[1.0, 1.0]), &[8.0, 2.0], Tolerance::tight());
@@ -170,7 +170,7 @@ pub fn vector_jacobian_product(jac: &[Vec<f64>], w: &[f64]) -> Vec<f64> {
 /// forward-mode `jvp` with tangent `v` returns.
 ///
 /// ```
-/// use autodiff_runtime::check::directional_derivative;
+/// use autodiff::check::directional_derivative;
 ///
 /// let f = |p: &[f64]| p[0] * p[1];
 /// let d = directional_derivative(f, &[2.0, 3.0], &[1.0, -1.0], 1e-5);
@@ -195,7 +195,7 @@ pub fn directional_derivative(f: impl Fn(&[f64]) -> f64, x: &[f64], v: &[f64], e
 /// `sum(a[i] * b[i])`.
 ///
 /// ```
-/// use autodiff_runtime::check::{assert_close, dot, Tolerance};
+/// use autodiff::check::{assert_close, dot, Tolerance};
 ///
 /// assert_close(dot(&[1.0, 2.0], &[3.0, 4.0]), 11.0, Tolerance::tight());
 /// ```
@@ -215,7 +215,7 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// Two infinities of the same sign agree; a NaN never agrees with anything (not even a NaN).
 ///
 /// ```
-/// use autodiff_runtime::check::Tolerance;
+/// use autodiff::check::Tolerance;
 ///
 /// let tol = Tolerance::new(1e-8, 1e-3);
 /// assert!(tol.accepts(1000.0, 1000.5));   // 0.5 <= 1e-8 + 1e-3 * 1000.5
@@ -382,7 +382,7 @@ impl std::error::Error for GradCheckError {}
 /// Compares two scalars: `Ok` when [`Tolerance::accepts`] them.
 ///
 /// ```
-/// use autodiff_runtime::check::{check_close, Tolerance};
+/// use autodiff::check::{check_close, Tolerance};
 ///
 /// assert!(check_close(1.0, 1.0 + 1e-9, Tolerance::default()).is_ok());
 /// let err = check_close(2.0, 3.0, Tolerance::default()).unwrap_err();
@@ -409,7 +409,7 @@ pub fn check_close(analytic: f64, numeric: f64, tol: Tolerance) -> Result<(), Gr
 /// Compares two vectors component by component and reports the worst component.
 ///
 /// ```
-/// use autodiff_runtime::check::{check_slices, GradCheckError, Tolerance};
+/// use autodiff::check::{check_slices, GradCheckError, Tolerance};
 ///
 /// let tol = Tolerance::new(1e-6, 0.0);
 /// assert!(check_slices(&[1.0, 2.0], &[1.0, 2.0 + 1e-9], tol).is_ok());
@@ -457,7 +457,7 @@ pub fn check_slices(
 /// Checks the derivative of a scalar function against [`approx_derivative`].
 ///
 /// ```
-/// use autodiff_runtime::check::{check_derivative, Tolerance, DEFAULT_ETA};
+/// use autodiff::check::{check_derivative, Tolerance, DEFAULT_ETA};
 ///
 /// let ok = check_derivative(f64::sin, 0.3, 0.3f64.cos(), DEFAULT_ETA, Tolerance::default());
 /// assert!(ok.is_ok());
@@ -481,7 +481,7 @@ pub fn check_derivative(
 /// Checks an analytic gradient of `f` at `x` against [`numeric_gradient`].
 ///
 /// ```
-/// use autodiff_runtime::check::{check_gradient, Tolerance, DEFAULT_ETA};
+/// use autodiff::check::{check_gradient, Tolerance, DEFAULT_ETA};
 ///
 /// let f = |p: &[f64]| p[0].exp() * p[1];
 /// let x = [0.5, 2.0];
@@ -510,7 +510,7 @@ pub fn check_gradient(
 /// Checks a forward-mode result (a `jvp` with tangent `v`) against [`directional_derivative`].
 ///
 /// ```
-/// use autodiff_runtime::check::{check_directional, Tolerance, DEFAULT_ETA};
+/// use autodiff::check::{check_directional, Tolerance, DEFAULT_ETA};
 ///
 /// let f = |p: &[f64]| p[0] * p[0] * p[1];
 /// let (x, v) = ([1.0, 2.0], [0.5, -1.0]);
@@ -540,7 +540,7 @@ pub fn check_directional(
 /// `dot(gradient, v)`. No finite differences are involved, so [`Tolerance::tight`] is usually right.
 ///
 /// ```
-/// use autodiff_runtime::check::{check_jvp_vjp, Tolerance};
+/// use autodiff::check::{check_jvp_vjp, Tolerance};
 ///
 /// let gradient = [2.0, -1.0, 0.5];
 /// let v = [1.0, 1.0, 2.0];
@@ -600,7 +600,7 @@ pub fn assert_slices(analytic: &[f64], numeric: &[f64], tol: Tolerance) {
 /// Panics unless [`check_derivative`] passes.
 ///
 /// ```
-/// use autodiff_runtime::check::{assert_derivative, Tolerance, DEFAULT_ETA};
+/// use autodiff::check::{assert_derivative, Tolerance, DEFAULT_ETA};
 ///
 /// assert_derivative(|x| x * x * x, 2.0, 12.0, DEFAULT_ETA, Tolerance::default());
 /// ```
@@ -618,7 +618,7 @@ pub fn assert_derivative(f: impl Fn(f64) -> f64, x: f64, analytic: f64, eta: f64
 /// Panics unless [`check_gradient`] passes.
 ///
 /// ```should_panic
-/// use autodiff_runtime::check::{assert_gradient, Tolerance, DEFAULT_ETA};
+/// use autodiff::check::{assert_gradient, Tolerance, DEFAULT_ETA};
 ///
 /// // Wrong on purpose: d/dy (x y) is x = 3, not 1.
 /// assert_gradient(|p| p[0] * p[1], &[3.0, 4.0], &[4.0, 1.0], DEFAULT_ETA, Tolerance::default());

@@ -16,6 +16,8 @@ pub mod ops;
 pub mod optim;
 pub mod params;
 pub mod real;
+#[doc(hidden)]
+pub mod refused;
 pub mod rules;
 pub mod second;
 pub mod shape;

@@ -62,9 +62,9 @@ use nalgebra::{DefaultAllocator, Dim, OMatrix, Scalar};
 /// of a clone).
 ///
 /// ```
-/// use autodiff_runtime::check::{Tolerance, assert_close, assert_slices};
-/// use autodiff_runtime::nalgebra::DMatrix;
-/// use autodiff_runtime::Parameters;
+/// use autodiff::check::{Tolerance, assert_close, assert_slices};
+/// use autodiff::nalgebra::DMatrix;
+/// use autodiff::Parameters;
 ///
 /// let mut w = vec![DMatrix::from_element(2, 2, 1.0), DMatrix::from_element(1, 3, 2.0)];
 /// assert_eq!(w.num_params(), 7);
@@ -101,7 +101,7 @@ pub trait Parameters<T> {
     /// The number of scalar parameters.
     ///
     /// ```
-    /// use autodiff_runtime::Parameters;
+    /// use autodiff::Parameters;
     /// assert_eq!([[1.0f32; 3]; 2].num_params(), 6);
     /// ```
     fn num_params(&self) -> usize {
@@ -113,8 +113,8 @@ pub trait Parameters<T> {
     /// `self *= a`, every parameter.
     ///
     /// ```
-    /// use autodiff_runtime::check::{Tolerance, assert_slices};
-    /// use autodiff_runtime::Parameters;
+    /// use autodiff::check::{Tolerance, assert_slices};
+    /// use autodiff::Parameters;
     /// let mut v = vec![1.0, -2.0];
     /// v.scale(3.0);
     /// assert_slices(&v, &[3.0, -6.0], Tolerance::tight());
@@ -138,8 +138,8 @@ pub trait Parameters<T> {
     /// modified).
     ///
     /// ```
-    /// use autodiff_runtime::check::{Tolerance, assert_slices};
-    /// use autodiff_runtime::Parameters;
+    /// use autodiff::check::{Tolerance, assert_slices};
+    /// use autodiff::Parameters;
     /// let mut w = [1.0, 2.0, 3.0];
     /// w.add_scaled(0.5, &[2.0, 2.0, 2.0]);
     /// assert_slices(&w, &[2.0, 3.0, 4.0], Tolerance::tight());
@@ -170,8 +170,8 @@ pub trait Parameters<T> {
     /// The parameters, flattened in visit order.
     ///
     /// ```
-    /// use autodiff_runtime::check::{Tolerance, assert_slices};
-    /// use autodiff_runtime::Parameters;
+    /// use autodiff::check::{Tolerance, assert_slices};
+    /// use autodiff::Parameters;
     /// let flat = vec![[1.0, 2.0], [3.0, 4.0]].to_flat_vec();
     /// assert_slices(&flat, &[1.0, 2.0, 3.0, 4.0], Tolerance::new(0.0, 0.0)); // copied, not computed
     /// ```
@@ -193,8 +193,8 @@ pub trait Parameters<T> {
     /// is modified).
     ///
     /// ```
-    /// use autodiff_runtime::check::{Tolerance, assert_slices};
-    /// use autodiff_runtime::Parameters;
+    /// use autodiff::check::{Tolerance, assert_slices};
+    /// use autodiff::Parameters;
     /// let mut p = (vec![0.0; 2], 0.0);
     /// p.0.copy_from_flat(&[1.0, 2.0]);
     /// p.1.copy_from_flat(&[3.0]);

@@ -1,6 +1,6 @@
 //! Derivative companions of nalgebra matrix constructors, one trait per shape family (nalgebra's
 //! constructors take different arities per family, so each trait is implemented for one family
-//! only and `Type::__differentiable_NAME(..)` resolves unambiguously).
+//! only and `Type::__NAME_derivative_HASH(..)` resolves unambiguously).
 
 use nalgebra::allocator::Allocator;
 use nalgebra::{Const, DefaultAllocator, Dim, Dyn, OMatrix, U1};
@@ -70,8 +70,8 @@ where
 ///
 /// ```
 /// use autodiff::prelude::*;
-/// use autodiff_runtime::matrix::prelude::*;
-/// use autodiff_runtime::nalgebra::DMatrix;
+/// use autodiff::matrix::prelude::*;
+/// use autodiff::nalgebra::DMatrix;
 ///
 /// #[differentiable]
 /// fn f(v: &[f64], s: f64) -> f64 {
@@ -92,7 +92,7 @@ pub trait DMatrixConstructors: Sized {
     type Elem;
 
     /// `DMatrix::from_element(nrows, ncols, elem)`, with its pullback.
-    fn __differentiable_from_element(
+    fn __from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(
         nrows: usize,
         ncols: usize,
         elem: Self::Elem,
@@ -101,7 +101,7 @@ pub trait DMatrixConstructors: Sized {
         impl Fn(Self) -> (NoGrad, NoGrad, Option<Self::Elem>) + use<Self>,
     );
     /// `DMatrix::from_element(nrows, ncols, elem)`, with its tangent.
-    fn __differentiable_tangent_from_element(
+    fn __from_element_forward_derivative_6ca26db46e81c5abf8981fbdc22035c4(
         nrows: usize,
         ncols: usize,
         elem: Self::Elem,
@@ -111,7 +111,7 @@ pub trait DMatrixConstructors: Sized {
     ) -> (Self, Self);
 
     /// `DMatrix::from_row_slice(nrows, ncols, data)`, with its pullback (row-major gradient).
-    fn __differentiable_from_row_slice(
+    fn __from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(
         nrows: usize,
         ncols: usize,
         data: &[Self::Elem],
@@ -120,7 +120,7 @@ pub trait DMatrixConstructors: Sized {
         impl Fn(Self) -> (NoGrad, NoGrad, Option<Vec<Self::Elem>>) + use<Self>,
     );
     /// `DMatrix::from_row_slice(nrows, ncols, data)`, with its tangent.
-    fn __differentiable_tangent_from_row_slice<D>(
+    fn __from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651<D>(
         nrows: usize,
         ncols: usize,
         data: &D,
@@ -133,7 +133,7 @@ pub trait DMatrixConstructors: Sized {
         D::Tangent: AsRef<[Self::Elem]>;
 
     /// `DMatrix::from_column_slice(nrows, ncols, data)`, with its pullback.
-    fn __differentiable_from_column_slice(
+    fn __from_column_slice_derivative_5f7fe67356da0324530a64dfc63e3c55(
         nrows: usize,
         ncols: usize,
         data: &[Self::Elem],
@@ -142,7 +142,7 @@ pub trait DMatrixConstructors: Sized {
         impl Fn(Self) -> (NoGrad, NoGrad, Option<Vec<Self::Elem>>) + use<Self>,
     );
     /// `DMatrix::from_column_slice(nrows, ncols, data)`, with its tangent.
-    fn __differentiable_tangent_from_column_slice<D>(
+    fn __from_column_slice_forward_derivative_9a2f5adf4cacb1de7243ef26c5a8afeb<D>(
         nrows: usize,
         ncols: usize,
         data: &D,
@@ -155,7 +155,7 @@ pub trait DMatrixConstructors: Sized {
         D::Tangent: AsRef<[Self::Elem]>;
 
     /// `DMatrix::from_vec(nrows, ncols, data)` (column-major), with its pullback.
-    fn __differentiable_from_vec(
+    fn __from_vec_derivative_6f246a0b7331755b873dd897216bb55c(
         nrows: usize,
         ncols: usize,
         data: Vec<Self::Elem>,
@@ -164,7 +164,7 @@ pub trait DMatrixConstructors: Sized {
         impl Fn(Self) -> (NoGrad, NoGrad, Option<Vec<Self::Elem>>) + use<Self>,
     );
     /// `DMatrix::from_vec(nrows, ncols, data)`, with its tangent.
-    fn __differentiable_tangent_from_vec(
+    fn __from_vec_forward_derivative_fa21ef0e2f7c05a11de7aae1e588dde6(
         nrows: usize,
         ncols: usize,
         data: Vec<Self::Elem>,
@@ -178,7 +178,7 @@ pub trait DMatrixConstructors: Sized {
 impl<T: MatrixScalar> DMatrixConstructors for OMatrix<T, Dyn, Dyn> {
     type Elem = T;
 
-    fn __differentiable_from_element(
+    fn __from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(
         nrows: usize,
         ncols: usize,
         elem: T,
@@ -188,7 +188,7 @@ impl<T: MatrixScalar> DMatrixConstructors for OMatrix<T, Dyn, Dyn> {
             (NoGrad, NoGrad, pb(g))
         })
     }
-    fn __differentiable_tangent_from_element(
+    fn __from_element_forward_derivative_6ca26db46e81c5abf8981fbdc22035c4(
         nrows: usize,
         ncols: usize,
         elem: T,
@@ -201,7 +201,7 @@ impl<T: MatrixScalar> DMatrixConstructors for OMatrix<T, Dyn, Dyn> {
         (y, Self::from_element(nrows, ncols, t))
     }
 
-    fn __differentiable_from_row_slice(
+    fn __from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(
         nrows: usize,
         ncols: usize,
         data: &[Self::Elem],
@@ -214,7 +214,7 @@ impl<T: MatrixScalar> DMatrixConstructors for OMatrix<T, Dyn, Dyn> {
             (NoGrad, NoGrad, pb(g))
         })
     }
-    fn __differentiable_tangent_from_row_slice<D>(
+    fn __from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651<D>(
         nrows: usize,
         ncols: usize,
         data: &D,
@@ -231,7 +231,7 @@ impl<T: MatrixScalar> DMatrixConstructors for OMatrix<T, Dyn, Dyn> {
         (y, Self::from_row_slice(nrows, ncols, t.as_ref()))
     }
 
-    fn __differentiable_from_column_slice(
+    fn __from_column_slice_derivative_5f7fe67356da0324530a64dfc63e3c55(
         nrows: usize,
         ncols: usize,
         data: &[Self::Elem],
@@ -244,7 +244,7 @@ impl<T: MatrixScalar> DMatrixConstructors for OMatrix<T, Dyn, Dyn> {
             (NoGrad, NoGrad, pb(g))
         })
     }
-    fn __differentiable_tangent_from_column_slice<D>(
+    fn __from_column_slice_forward_derivative_9a2f5adf4cacb1de7243ef26c5a8afeb<D>(
         nrows: usize,
         ncols: usize,
         data: &D,
@@ -261,7 +261,7 @@ impl<T: MatrixScalar> DMatrixConstructors for OMatrix<T, Dyn, Dyn> {
         (y, Self::from_column_slice(nrows, ncols, t.as_ref()))
     }
 
-    fn __differentiable_from_vec(
+    fn __from_vec_derivative_6f246a0b7331755b873dd897216bb55c(
         nrows: usize,
         ncols: usize,
         data: Vec<T>,
@@ -274,7 +274,7 @@ impl<T: MatrixScalar> DMatrixConstructors for OMatrix<T, Dyn, Dyn> {
             (NoGrad, NoGrad, pb(g))
         })
     }
-    fn __differentiable_tangent_from_vec(
+    fn __from_vec_forward_derivative_fa21ef0e2f7c05a11de7aae1e588dde6(
         nrows: usize,
         ncols: usize,
         data: Vec<T>,
@@ -296,8 +296,8 @@ impl<T: MatrixScalar> DMatrixConstructors for OMatrix<T, Dyn, Dyn> {
 ///
 /// ```
 /// use autodiff::prelude::*;
-/// use autodiff_runtime::matrix::prelude::*;
-/// use autodiff_runtime::nalgebra::DVector;
+/// use autodiff::matrix::prelude::*;
+/// use autodiff::nalgebra::DVector;
 ///
 /// #[differentiable]
 /// fn f(v: &[f64]) -> f64 {
@@ -315,7 +315,7 @@ pub trait DVectorConstructors: Sized {
     type Elem;
 
     /// `from_element(n, elem)`, with its pullback.
-    fn __differentiable_from_element(
+    fn __from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(
         n: usize,
         elem: Self::Elem,
     ) -> (
@@ -323,7 +323,7 @@ pub trait DVectorConstructors: Sized {
         impl Fn(Self) -> (NoGrad, Option<Self::Elem>) + use<Self>,
     );
     /// `from_element(n, elem)`, with its tangent.
-    fn __differentiable_tangent_from_element(
+    fn __from_element_forward_derivative_6ca26db46e81c5abf8981fbdc22035c4(
         n: usize,
         elem: Self::Elem,
         t_n: impl NoTangentArg,
@@ -331,14 +331,14 @@ pub trait DVectorConstructors: Sized {
     ) -> (Self, Self);
 
     /// `from_row_slice(data)`, with its pullback.
-    fn __differentiable_from_row_slice(
+    fn __from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(
         data: &[Self::Elem],
     ) -> (
         Self,
         impl Fn(Self) -> (Option<Vec<Self::Elem>>,) + use<Self>,
     );
     /// `from_row_slice(data)`, with its tangent.
-    fn __differentiable_tangent_from_row_slice<D>(
+    fn __from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651<D>(
         data: &D,
         t_data: impl TangentArg<D::Tangent>,
     ) -> (Self, Self)
@@ -347,14 +347,14 @@ pub trait DVectorConstructors: Sized {
         D::Tangent: AsRef<[Self::Elem]>;
 
     /// `from_column_slice(data)`, with its pullback.
-    fn __differentiable_from_column_slice(
+    fn __from_column_slice_derivative_5f7fe67356da0324530a64dfc63e3c55(
         data: &[Self::Elem],
     ) -> (
         Self,
         impl Fn(Self) -> (Option<Vec<Self::Elem>>,) + use<Self>,
     );
     /// `from_column_slice(data)`, with its tangent.
-    fn __differentiable_tangent_from_column_slice<D>(
+    fn __from_column_slice_forward_derivative_9a2f5adf4cacb1de7243ef26c5a8afeb<D>(
         data: &D,
         t_data: impl TangentArg<D::Tangent>,
     ) -> (Self, Self)
@@ -363,14 +363,14 @@ pub trait DVectorConstructors: Sized {
         D::Tangent: AsRef<[Self::Elem]>;
 
     /// `from_vec(data)`, with its pullback.
-    fn __differentiable_from_vec(
+    fn __from_vec_derivative_6f246a0b7331755b873dd897216bb55c(
         data: Vec<Self::Elem>,
     ) -> (
         Self,
         impl Fn(Self) -> (Option<Vec<Self::Elem>>,) + use<Self>,
     );
     /// `from_vec(data)`, with its tangent.
-    fn __differentiable_tangent_from_vec(
+    fn __from_vec_forward_derivative_fa21ef0e2f7c05a11de7aae1e588dde6(
         data: Vec<Self::Elem>,
         t_data: impl TangentArg<Vec<Self::Elem>>,
     ) -> (Self, Self);
@@ -382,14 +382,14 @@ macro_rules! dvector_constructors {
         impl<T: MatrixScalar> DVectorConstructors for $ty {
             type Elem = T;
 
-            fn __differentiable_from_element(
+            fn __from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(
                 n: usize,
                 elem: T,
             ) -> (Self, impl Fn(Self) -> (NoGrad, Option<T>) + use<T>) {
                 let pb = element_pullback();
                 (Self::from_element(n, elem), move |g| (NoGrad, pb(g)))
             }
-            fn __differentiable_tangent_from_element(
+            fn __from_element_forward_derivative_6ca26db46e81c5abf8981fbdc22035c4(
                 n: usize,
                 elem: T,
                 _t_n: impl NoTangentArg,
@@ -400,14 +400,14 @@ macro_rules! dvector_constructors {
                 (y, Self::from_element(n, t))
             }
 
-            fn __differentiable_from_row_slice(
+            fn __from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(
                 data: &[Self::Elem],
             ) -> (Self, impl Fn(Self) -> (Option<Vec<T>>,) + use<T>) {
                 // A vector's row-major and column-major orders coincide.
                 let pb = column_major_pullback();
                 (Self::from_row_slice(data), move |g| (pb(g),))
             }
-            fn __differentiable_tangent_from_row_slice<D>(
+            fn __from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651<D>(
                 data: &D,
                 t_data: impl TangentArg<D::Tangent>,
             ) -> (Self, Self)
@@ -420,13 +420,13 @@ macro_rules! dvector_constructors {
                 (y, Self::from_row_slice(t.as_ref()))
             }
 
-            fn __differentiable_from_column_slice(
+            fn __from_column_slice_derivative_5f7fe67356da0324530a64dfc63e3c55(
                 data: &[Self::Elem],
             ) -> (Self, impl Fn(Self) -> (Option<Vec<T>>,) + use<T>) {
                 let pb = column_major_pullback();
                 (Self::from_column_slice(data), move |g| (pb(g),))
             }
-            fn __differentiable_tangent_from_column_slice<D>(
+            fn __from_column_slice_forward_derivative_9a2f5adf4cacb1de7243ef26c5a8afeb<D>(
                 data: &D,
                 t_data: impl TangentArg<D::Tangent>,
             ) -> (Self, Self)
@@ -439,13 +439,13 @@ macro_rules! dvector_constructors {
                 (y, Self::from_column_slice(t.as_ref()))
             }
 
-            fn __differentiable_from_vec(
+            fn __from_vec_derivative_6f246a0b7331755b873dd897216bb55c(
                 data: Vec<T>,
             ) -> (Self, impl Fn(Self) -> (Option<Vec<T>>,) + use<T>) {
                 let pb = column_major_pullback();
                 (Self::from_vec(data), move |g| (pb(g),))
             }
-            fn __differentiable_tangent_from_vec(
+            fn __from_vec_forward_derivative_fa21ef0e2f7c05a11de7aae1e588dde6(
                 data: Vec<T>,
                 t_data: impl TangentArg<Vec<T>>,
             ) -> (Self, Self) {
@@ -468,8 +468,8 @@ dvector_constructors!(OMatrix<T, Dyn, U1>, OMatrix<T, U1, Dyn>);
 ///
 /// ```
 /// use autodiff::prelude::*;
-/// use autodiff_runtime::matrix::prelude::*;
-/// use autodiff_runtime::nalgebra::Matrix2;
+/// use autodiff::matrix::prelude::*;
+/// use autodiff::nalgebra::Matrix2;
 ///
 /// #[differentiable]
 /// fn det_like(v: &[f64]) -> f64 {
@@ -488,24 +488,24 @@ pub trait SMatrixConstructors: Sized {
     type Elem;
 
     /// `from_element(elem)`, with its pullback.
-    fn __differentiable_from_element(
+    fn __from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(
         elem: Self::Elem,
     ) -> (Self, impl Fn(Self) -> (Option<Self::Elem>,) + use<Self>);
     /// `from_element(elem)`, with its tangent.
-    fn __differentiable_tangent_from_element(
+    fn __from_element_forward_derivative_6ca26db46e81c5abf8981fbdc22035c4(
         elem: Self::Elem,
         t_elem: impl TangentArg<Self::Elem>,
     ) -> (Self, Self);
 
     /// `from_row_slice(data)`, with its pullback (row-major gradient).
-    fn __differentiable_from_row_slice(
+    fn __from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(
         data: &[Self::Elem],
     ) -> (
         Self,
         impl Fn(Self) -> (Option<Vec<Self::Elem>>,) + use<Self>,
     );
     /// `from_row_slice(data)`, with its tangent.
-    fn __differentiable_tangent_from_row_slice<D>(
+    fn __from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651<D>(
         data: &D,
         t_data: impl TangentArg<D::Tangent>,
     ) -> (Self, Self)
@@ -514,14 +514,14 @@ pub trait SMatrixConstructors: Sized {
         D::Tangent: AsRef<[Self::Elem]>;
 
     /// `from_column_slice(data)`, with its pullback.
-    fn __differentiable_from_column_slice(
+    fn __from_column_slice_derivative_5f7fe67356da0324530a64dfc63e3c55(
         data: &[Self::Elem],
     ) -> (
         Self,
         impl Fn(Self) -> (Option<Vec<Self::Elem>>,) + use<Self>,
     );
     /// `from_column_slice(data)`, with its tangent.
-    fn __differentiable_tangent_from_column_slice<D>(
+    fn __from_column_slice_forward_derivative_9a2f5adf4cacb1de7243ef26c5a8afeb<D>(
         data: &D,
         t_data: impl TangentArg<D::Tangent>,
     ) -> (Self, Self)
@@ -530,14 +530,14 @@ pub trait SMatrixConstructors: Sized {
         D::Tangent: AsRef<[Self::Elem]>;
 
     /// `from_vec(data)` (column-major), with its pullback.
-    fn __differentiable_from_vec(
+    fn __from_vec_derivative_6f246a0b7331755b873dd897216bb55c(
         data: Vec<Self::Elem>,
     ) -> (
         Self,
         impl Fn(Self) -> (Option<Vec<Self::Elem>>,) + use<Self>,
     );
     /// `from_vec(data)`, with its tangent.
-    fn __differentiable_tangent_from_vec(
+    fn __from_vec_forward_derivative_fa21ef0e2f7c05a11de7aae1e588dde6(
         data: Vec<Self::Elem>,
         t_data: impl TangentArg<Vec<Self::Elem>>,
     ) -> (Self, Self);
@@ -549,25 +549,28 @@ impl<T: MatrixScalar, const R: usize, const C: usize> SMatrixConstructors
 {
     type Elem = T;
 
-    fn __differentiable_from_element(
+    fn __from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(
         elem: T,
     ) -> (Self, impl Fn(Self) -> (Option<T>,) + use<T, R, C>) {
         let pb = element_pullback();
         (Self::from_element(elem), move |g| (pb(g),))
     }
-    fn __differentiable_tangent_from_element(elem: T, t_elem: impl TangentArg<T>) -> (Self, Self) {
+    fn __from_element_forward_derivative_6ca26db46e81c5abf8981fbdc22035c4(
+        elem: T,
+        t_elem: impl TangentArg<T>,
+    ) -> (Self, Self) {
         let y = Self::from_element(elem);
         let t = t_elem.tangent_or_zero(&elem);
         (y, Self::from_element(t))
     }
 
-    fn __differentiable_from_row_slice(
+    fn __from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(
         data: &[Self::Elem],
     ) -> (Self, impl Fn(Self) -> (Option<Vec<T>>,) + use<T, R, C>) {
         let pb = row_major_pullback();
         (Self::from_row_slice(data), move |g| (pb(g),))
     }
-    fn __differentiable_tangent_from_row_slice<D>(
+    fn __from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651<D>(
         data: &D,
         t_data: impl TangentArg<D::Tangent>,
     ) -> (Self, Self)
@@ -580,13 +583,13 @@ impl<T: MatrixScalar, const R: usize, const C: usize> SMatrixConstructors
         (y, Self::from_row_slice(t.as_ref()))
     }
 
-    fn __differentiable_from_column_slice(
+    fn __from_column_slice_derivative_5f7fe67356da0324530a64dfc63e3c55(
         data: &[Self::Elem],
     ) -> (Self, impl Fn(Self) -> (Option<Vec<T>>,) + use<T, R, C>) {
         let pb = column_major_pullback();
         (Self::from_column_slice(data), move |g| (pb(g),))
     }
-    fn __differentiable_tangent_from_column_slice<D>(
+    fn __from_column_slice_forward_derivative_9a2f5adf4cacb1de7243ef26c5a8afeb<D>(
         data: &D,
         t_data: impl TangentArg<D::Tangent>,
     ) -> (Self, Self)
@@ -599,13 +602,13 @@ impl<T: MatrixScalar, const R: usize, const C: usize> SMatrixConstructors
         (y, Self::from_column_slice(t.as_ref()))
     }
 
-    fn __differentiable_from_vec(
+    fn __from_vec_derivative_6f246a0b7331755b873dd897216bb55c(
         data: Vec<T>,
     ) -> (Self, impl Fn(Self) -> (Option<Vec<T>>,) + use<T, R, C>) {
         let pb = column_major_pullback();
         (Self::from_vec(data), move |g| (pb(g),))
     }
-    fn __differentiable_tangent_from_vec(
+    fn __from_vec_forward_derivative_fa21ef0e2f7c05a11de7aae1e588dde6(
         data: Vec<T>,
         t_data: impl TangentArg<Vec<T>>,
     ) -> (Self, Self) {

@@ -11,10 +11,10 @@ use crate::real::Real;
 /// (`DMatrix`, `DVector`, `RowDVector`, `SMatrix`, `SVector`) over `f32`/`f64`.
 ///
 /// Inside a `#[differentiable]` function, `m.NAME(args)` with a differentiable receiver or
-/// argument calls `m.__differentiable_NAME(args)` (reverse mode: the value and a pullback from the
-/// output cotangent to one gradient slot per receiver and argument) or
-/// `m.__differentiable_tangent_NAME(args, t_m, t_args..)` (forward mode: the value and its
-/// tangent). These methods are what make the following nalgebra methods differentiable:
+/// argument calls the hidden companion `m.__NAME_derivative_HASH(args)` (reverse mode: the value
+/// and a pullback from the output cotangent to one gradient slot per receiver and argument) or
+/// `m.__NAME_forward_derivative_HASH(args, t_m, t_args..)` (forward mode: the value and its
+/// tangent); `scripts/companion_names.py NAME` prints the exact names. These methods are what make the following nalgebra methods differentiable:
 ///
 /// | method | value | reverse rule |
 /// |---|---|---|
@@ -43,8 +43,8 @@ use crate::real::Real;
 ///
 /// ```
 /// use autodiff::prelude::*;
-/// use autodiff_runtime::matrix::prelude::*;
-/// use autodiff_runtime::nalgebra::{DMatrix, DVector};
+/// use autodiff::matrix::prelude::*;
+/// use autodiff::nalgebra::{DMatrix, DVector};
 ///
 /// // ½‖Xw − y‖² / n, written with nalgebra methods.
 /// #[differentiable(wrt(w))]
@@ -76,20 +76,20 @@ pub trait MatrixMethods: Sized {
     type Columns;
 
     /// `Y = Mᵀ`, with its pullback.
-    fn __differentiable_transpose(
+    fn __transpose_derivative_0e2ef31f5c498fed1d0ad70287a617d0(
         &self,
     ) -> (
         Self::Transposed,
         impl Fn(Self::Transposed) -> (Option<Self>,) + use<Self>,
     );
     /// `Y = Mᵀ`, with its tangent `dY = dMᵀ`.
-    fn __differentiable_tangent_transpose(
+    fn __transpose_forward_derivative_fcc25ac11543f4eb624d3e0957fbddda(
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (Self::Transposed, Self::Transposed);
 
     /// `Y = A∘B`, with its pullback.
-    fn __differentiable_component_mul(
+    fn __component_mul_derivative_4186bd9953091fa094db8f9eb8a3cbc9(
         &self,
         rhs: &Self,
     ) -> (
@@ -97,7 +97,7 @@ pub trait MatrixMethods: Sized {
         impl Fn(Self) -> (Option<Self>, Option<Self>) + use<Self>,
     );
     /// `Y = A∘B`, with its tangent `dY = dA∘B + A∘dB`.
-    fn __differentiable_tangent_component_mul(
+    fn __component_mul_forward_derivative_a8f930e118925412c947a4d6eb2d2397(
         &self,
         rhs: &Self,
         t_self: impl TangentArg<Self>,
@@ -105,7 +105,7 @@ pub trait MatrixMethods: Sized {
     ) -> (Self, Self);
 
     /// `Y = A/B` (elementwise), with its pullback.
-    fn __differentiable_component_div(
+    fn __component_div_derivative_f228689925adcc31e48ae49ee6437660(
         &self,
         rhs: &Self,
     ) -> (
@@ -113,7 +113,7 @@ pub trait MatrixMethods: Sized {
         impl Fn(Self) -> (Option<Self>, Option<Self>) + use<Self>,
     );
     /// `Y = A/B` (elementwise), with its tangent `dY = dA/B - A∘dB/B²`.
-    fn __differentiable_tangent_component_div(
+    fn __component_div_forward_derivative_5d01d7e0ee1bd5d78ee78dd6cac0f0a2(
         &self,
         rhs: &Self,
         t_self: impl TangentArg<Self>,
@@ -121,7 +121,7 @@ pub trait MatrixMethods: Sized {
     ) -> (Self, Self);
 
     /// `y = Σ A∘B`, with its pullback.
-    fn __differentiable_dot(
+    fn __dot_derivative_061790dd5949fa55e166dd9bf16bb8b0(
         &self,
         rhs: &Self,
     ) -> (
@@ -129,7 +129,7 @@ pub trait MatrixMethods: Sized {
         impl Fn(Self::Elem) -> (Option<Self>, Option<Self>) + use<Self>,
     );
     /// `y = Σ A∘B`, with its tangent `dy = Σ dA∘B + Σ A∘dB`.
-    fn __differentiable_tangent_dot(
+    fn __dot_forward_derivative_8d222625edeb0c8bf3e816d9640716d2(
         &self,
         rhs: &Self,
         t_self: impl TangentArg<Self>,
@@ -137,98 +137,98 @@ pub trait MatrixMethods: Sized {
     ) -> (Self::Elem, Self::Elem);
 
     /// `y = Σ M`, with its pullback.
-    fn __differentiable_sum(
+    fn __sum_derivative_abd6b2ddb77fdda1838e139bbcac66d8(
         &self,
     ) -> (
         Self::Elem,
         impl Fn(Self::Elem) -> (Option<Self>,) + use<Self>,
     );
     /// `y = Σ M`, with its tangent `dy = Σ dM`.
-    fn __differentiable_tangent_sum(
+    fn __sum_forward_derivative_53e1bc265e5ac777722fc8d91a9c8fc2(
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (Self::Elem, Self::Elem);
 
     /// `y = Σ M / n`, with its pullback.
-    fn __differentiable_mean(
+    fn __mean_derivative_a27038e370142473d4ea4436bbbc8fe4(
         &self,
     ) -> (
         Self::Elem,
         impl Fn(Self::Elem) -> (Option<Self>,) + use<Self>,
     );
     /// `y = Σ M / n`, with its tangent `dy = Σ dM / n`.
-    fn __differentiable_tangent_mean(
+    fn __mean_forward_derivative_9ea271bb9eef3ecd024829a08b794bba(
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (Self::Elem, Self::Elem);
 
     /// `y = ‖M‖`, with its pullback.
-    fn __differentiable_norm(
+    fn __norm_derivative_2b183fcaa8dfee90d0d44d4eac82ed3f(
         &self,
     ) -> (
         Self::Elem,
         impl Fn(Self::Elem) -> (Option<Self>,) + use<Self>,
     );
     /// `y = ‖M‖`, with its tangent `dy = Σ M∘dM / ‖M‖` (`0` at `M = 0`).
-    fn __differentiable_tangent_norm(
+    fn __norm_forward_derivative_3500d8c7563b296aeabd9295ad7e2c45(
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (Self::Elem, Self::Elem);
 
     /// `y = ‖M‖²`, with its pullback.
-    fn __differentiable_norm_squared(
+    fn __norm_squared_derivative_877fa68362f7edeeb1ff8102970f70a1(
         &self,
     ) -> (
         Self::Elem,
         impl Fn(Self::Elem) -> (Option<Self>,) + use<Self>,
     );
     /// `y = ‖M‖²`, with its tangent `dy = 2 Σ M∘dM`.
-    fn __differentiable_tangent_norm_squared(
+    fn __norm_squared_forward_derivative_e9c3647f6738a174b453dac84743749b(
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (Self::Elem, Self::Elem);
 
     /// `y = tr M`, with its pullback.
-    fn __differentiable_trace(
+    fn __trace_derivative_9c0de79288a231930477ea858feb81de(
         &self,
     ) -> (
         Self::Elem,
         impl Fn(Self::Elem) -> (Option<Self>,) + use<Self>,
     );
     /// `y = tr M`, with its tangent `dy = tr dM`.
-    fn __differentiable_tangent_trace(
+    fn __trace_forward_derivative_333511804ffacbb5802c2bb6d0b13c64(
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (Self::Elem, Self::Elem);
 
     /// `y = max M`, with its pullback (the first maximal element, column-major, gets it all).
-    fn __differentiable_max(
+    fn __max_derivative_c8c46fdd365bcaf01ec8069c14663309(
         &self,
     ) -> (
         Self::Elem,
         impl Fn(Self::Elem) -> (Option<Self>,) + use<Self>,
     );
     /// `y = max M`, with its tangent `dy = dM[k]` at the first maximal element `k`.
-    fn __differentiable_tangent_max(
+    fn __max_forward_derivative_d92d95261872593231713fd98722e33f(
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (Self::Elem, Self::Elem);
 
     /// `y = min M`, with its pullback (the first minimal element, column-major, gets it all).
-    fn __differentiable_min(
+    fn __min_derivative_c8a985dd3645289a1ead189c144f89e7(
         &self,
     ) -> (
         Self::Elem,
         impl Fn(Self::Elem) -> (Option<Self>,) + use<Self>,
     );
     /// `y = min M`, with its tangent `dy = dM[k]` at the first minimal element `k`.
-    fn __differentiable_tangent_min(
+    fn __min_forward_derivative_d9127f26185b6c1831562dd9870bfcf1(
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (Self::Elem, Self::Elem);
 
     /// `Y = M.row(i)` (owned), with its pullback.
-    fn __differentiable_row(
+    fn __row_derivative_a16c6fddb11a6c428aba569bc050014b(
         &self,
         i: usize,
     ) -> (
@@ -236,7 +236,7 @@ pub trait MatrixMethods: Sized {
         impl Fn(Self::Row) -> (Option<Self>, NoGrad) + use<Self>,
     );
     /// `Y = M.row(i)` (owned), with its tangent `dY = dM.row(i)`.
-    fn __differentiable_tangent_row(
+    fn __row_forward_derivative_4c7e9d265a8827c079a0d7d91e7b51a5(
         &self,
         i: usize,
         t_self: impl TangentArg<Self>,
@@ -244,7 +244,7 @@ pub trait MatrixMethods: Sized {
     ) -> (Self::Row, Self::Row);
 
     /// `Y = M.column(j)` (owned), with its pullback.
-    fn __differentiable_column(
+    fn __column_derivative_e377aba294954d047ebcc21d5727c137(
         &self,
         j: usize,
     ) -> (
@@ -252,7 +252,7 @@ pub trait MatrixMethods: Sized {
         impl Fn(Self::Column) -> (Option<Self>, NoGrad) + use<Self>,
     );
     /// `Y = M.column(j)` (owned), with its tangent `dY = dM.column(j)`.
-    fn __differentiable_tangent_column(
+    fn __column_forward_derivative_de02a3630eb70276daa060e0f5653725(
         &self,
         j: usize,
         t_self: impl TangentArg<Self>,
@@ -260,7 +260,7 @@ pub trait MatrixMethods: Sized {
     ) -> (Self::Column, Self::Column);
 
     /// `Y = M.rows(i, n)` (owned), with its pullback.
-    fn __differentiable_rows(
+    fn __rows_derivative_65ae46b3efe5d7430aa262a7c7f21228(
         &self,
         i: usize,
         n: usize,
@@ -269,7 +269,7 @@ pub trait MatrixMethods: Sized {
         impl Fn(Self::Rows) -> (Option<Self>, NoGrad, NoGrad) + use<Self>,
     );
     /// `Y = M.rows(i, n)` (owned), with its tangent `dY = dM.rows(i, n)`.
-    fn __differentiable_tangent_rows(
+    fn __rows_forward_derivative_834cbb2bd55b752927a09beecb8c0ea2(
         &self,
         i: usize,
         n: usize,
@@ -279,7 +279,7 @@ pub trait MatrixMethods: Sized {
     ) -> (Self::Rows, Self::Rows);
 
     /// `Y = M.columns(j, n)` (owned), with its pullback.
-    fn __differentiable_columns(
+    fn __columns_derivative_19a61c4279b2a135827f1bdb188d668c(
         &self,
         j: usize,
         n: usize,
@@ -288,7 +288,7 @@ pub trait MatrixMethods: Sized {
         impl Fn(Self::Columns) -> (Option<Self>, NoGrad, NoGrad) + use<Self>,
     );
     /// `Y = M.columns(j, n)` (owned), with its tangent `dY = dM.columns(j, n)`.
-    fn __differentiable_tangent_columns(
+    fn __columns_forward_derivative_f57da65200f86e7fe3bbf440fafd0722(
         &self,
         j: usize,
         n: usize,
@@ -352,7 +352,7 @@ where
     type Rows = OMatrix<T, Dyn, C>;
     type Columns = OMatrix<T, R, Dyn>;
 
-    fn __differentiable_transpose(
+    fn __transpose_derivative_0e2ef31f5c498fed1d0ad70287a617d0(
         &self,
     ) -> (
         OMatrix<T, C, R>,
@@ -368,7 +368,7 @@ where
         };
         (self.transpose(), pullback)
     }
-    fn __differentiable_tangent_transpose(
+    fn __transpose_forward_derivative_fcc25ac11543f4eb624d3e0957fbddda(
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (OMatrix<T, C, R>, OMatrix<T, C, R>) {
@@ -377,13 +377,15 @@ where
         (y, t.transpose())
     }
 
-    fn __differentiable_component_mul(
+    #[track_caller]
+    fn __component_mul_derivative_4186bd9953091fa094db8f9eb8a3cbc9(
         &self,
         rhs: &Self,
     ) -> (
         Self,
         impl Fn(Self) -> (Option<Self>, Option<Self>) + use<T, R, C>,
     ) {
+        super::shape_check::same_shape("component_mul", self, rhs);
         let y = self.component_mul(rhs);
         let (a, b) = (self.clone(), rhs.clone());
         // Y = A∘B => dA += dY∘B, dB += dY∘A
@@ -396,24 +398,28 @@ where
         };
         (y, pullback)
     }
-    fn __differentiable_tangent_component_mul(
+    #[track_caller]
+    fn __component_mul_forward_derivative_a8f930e118925412c947a4d6eb2d2397(
         &self,
         rhs: &Self,
         t_self: impl TangentArg<Self>,
         t_rhs: impl TangentArg<Self>,
     ) -> (Self, Self) {
+        super::shape_check::same_shape("component_mul", self, rhs);
         let y = self.component_mul(rhs);
         let (ta, tb) = (t_self.tangent_or_zero(self), t_rhs.tangent_or_zero(rhs));
         (y, ta.component_mul(rhs) + self.component_mul(&tb))
     }
 
-    fn __differentiable_component_div(
+    #[track_caller]
+    fn __component_div_derivative_f228689925adcc31e48ae49ee6437660(
         &self,
         rhs: &Self,
     ) -> (
         Self,
         impl Fn(Self) -> (Option<Self>, Option<Self>) + use<T, R, C>,
     ) {
+        super::shape_check::same_shape("component_div", self, rhs);
         let y = self.component_div(rhs);
         let (a, b) = (self.clone(), rhs.clone());
         // Y = A/B => dA += dY/B, dB += -dY∘A/B²
@@ -427,12 +433,14 @@ where
         };
         (y, pullback)
     }
-    fn __differentiable_tangent_component_div(
+    #[track_caller]
+    fn __component_div_forward_derivative_5d01d7e0ee1bd5d78ee78dd6cac0f0a2(
         &self,
         rhs: &Self,
         t_self: impl TangentArg<Self>,
         t_rhs: impl TangentArg<Self>,
     ) -> (Self, Self) {
+        super::shape_check::same_shape("component_div", self, rhs);
         let y = self.component_div(rhs);
         let (ta, tb) = (t_self.tangent_or_zero(self), t_rhs.tangent_or_zero(rhs));
         // dY = dA/B - Y∘dB/B
@@ -440,38 +448,49 @@ where
         (y, t)
     }
 
-    fn __differentiable_dot(
+    #[track_caller]
+    fn __dot_derivative_061790dd5949fa55e166dd9bf16bb8b0(
         &self,
         rhs: &Self,
     ) -> (T, impl Fn(T) -> (Option<Self>, Option<Self>) + use<T, R, C>) {
+        super::shape_check::same_shape("dot", self, rhs);
         let y = self.dot(rhs);
         let (a, b) = (self.clone(), rhs.clone());
         // y = Σ A∘B => dA += dy·B, dB += dy·A
         let pullback = move |g: T| (Some(&b * g), Some(&a * g));
         (y, pullback)
     }
-    fn __differentiable_tangent_dot(
+    #[track_caller]
+    fn __dot_forward_derivative_8d222625edeb0c8bf3e816d9640716d2(
         &self,
         rhs: &Self,
         t_self: impl TangentArg<Self>,
         t_rhs: impl TangentArg<Self>,
     ) -> (T, T) {
+        super::shape_check::same_shape("dot", self, rhs);
         let y = self.dot(rhs);
         let (ta, tb) = (t_self.tangent_or_zero(self), t_rhs.tangent_or_zero(rhs));
         (y, ta.dot(rhs) + self.dot(&tb))
     }
 
-    fn __differentiable_sum(&self) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
+    fn __sum_derivative_abd6b2ddb77fdda1838e139bbcac66d8(
+        &self,
+    ) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
         let (r, c) = self.shape_generic();
         // y = Σ M => dM += dy (every element)
         let pullback = move |g: T| (Some(OMatrix::from_element_generic(r, c, g)),);
         (self.sum(), pullback)
     }
-    fn __differentiable_tangent_sum(&self, t_self: impl TangentArg<Self>) -> (T, T) {
+    fn __sum_forward_derivative_53e1bc265e5ac777722fc8d91a9c8fc2(
+        &self,
+        t_self: impl TangentArg<Self>,
+    ) -> (T, T) {
         (self.sum(), t_self.tangent_or_zero(self).sum())
     }
 
-    fn __differentiable_mean(&self) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
+    fn __mean_derivative_a27038e370142473d4ea4436bbbc8fe4(
+        &self,
+    ) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
         let (r, c) = self.shape_generic();
         let n = self.len();
         // y = Σ M / n => dM += dy/n (the mean of an empty matrix is the constant 0)
@@ -488,11 +507,16 @@ where
         };
         (self.mean(), pullback)
     }
-    fn __differentiable_tangent_mean(&self, t_self: impl TangentArg<Self>) -> (T, T) {
+    fn __mean_forward_derivative_9ea271bb9eef3ecd024829a08b794bba(
+        &self,
+        t_self: impl TangentArg<Self>,
+    ) -> (T, T) {
         (self.mean(), t_self.tangent_or_zero(self).mean())
     }
 
-    fn __differentiable_norm(&self) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
+    fn __norm_derivative_2b183fcaa8dfee90d0d44d4eac82ed3f(
+        &self,
+    ) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
         let y = self.norm();
         let a = self.clone();
         // y = ‖M‖ => dM += dy·M/y (0 at M = 0)
@@ -505,7 +529,10 @@ where
         };
         (y, pullback)
     }
-    fn __differentiable_tangent_norm(&self, t_self: impl TangentArg<Self>) -> (T, T) {
+    fn __norm_forward_derivative_3500d8c7563b296aeabd9295ad7e2c45(
+        &self,
+        t_self: impl TangentArg<Self>,
+    ) -> (T, T) {
         let y = self.norm();
         let t = t_self.tangent_or_zero(self);
         if y == <T as Real>::zero() {
@@ -515,31 +542,43 @@ where
         }
     }
 
-    fn __differentiable_norm_squared(&self) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
+    fn __norm_squared_derivative_877fa68362f7edeeb1ff8102970f70a1(
+        &self,
+    ) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
         let a = self.clone();
         // y = ‖M‖² => dM += 2·dy·M
         let pullback = move |g: T| (Some(&a * (g + g)),);
         (self.norm_squared(), pullback)
     }
-    fn __differentiable_tangent_norm_squared(&self, t_self: impl TangentArg<Self>) -> (T, T) {
+    fn __norm_squared_forward_derivative_e9c3647f6738a174b453dac84743749b(
+        &self,
+        t_self: impl TangentArg<Self>,
+    ) -> (T, T) {
         let t = t_self.tangent_or_zero(self);
         let d = self.dot(&t);
         (self.norm_squared(), d + d)
     }
 
-    fn __differentiable_trace(&self) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
+    fn __trace_derivative_9c0de79288a231930477ea858feb81de(
+        &self,
+    ) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
         let y = trace(self);
         let (r, c) = self.shape_generic();
         // y = tr M => dM += dy·I
         let pullback = move |g: T| (Some(OMatrix::from_diagonal_element_generic(r, c, g)),);
         (y, pullback)
     }
-    fn __differentiable_tangent_trace(&self, t_self: impl TangentArg<Self>) -> (T, T) {
+    fn __trace_forward_derivative_333511804ffacbb5802c2bb6d0b13c64(
+        &self,
+        t_self: impl TangentArg<Self>,
+    ) -> (T, T) {
         let y = trace(self);
         (y, trace(&t_self.tangent_or_zero(self)))
     }
 
-    fn __differentiable_max(&self) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
+    fn __max_derivative_c8c46fdd365bcaf01ec8069c14663309(
+        &self,
+    ) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
         let y = self.max();
         let (r, c) = self.shape_generic();
         let k = first_equal(self, y);
@@ -547,7 +586,10 @@ where
         let pullback = move |g: T| (k.map(|k| one_hot(r, c, k, g)),);
         (y, pullback)
     }
-    fn __differentiable_tangent_max(&self, t_self: impl TangentArg<Self>) -> (T, T) {
+    fn __max_forward_derivative_d92d95261872593231713fd98722e33f(
+        &self,
+        t_self: impl TangentArg<Self>,
+    ) -> (T, T) {
         let y = self.max();
         let t = t_self.tangent_or_zero(self);
         (
@@ -556,7 +598,9 @@ where
         )
     }
 
-    fn __differentiable_min(&self) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
+    fn __min_derivative_c8a985dd3645289a1ead189c144f89e7(
+        &self,
+    ) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
         let y = self.min();
         let (r, c) = self.shape_generic();
         let k = first_equal(self, y);
@@ -564,7 +608,10 @@ where
         let pullback = move |g: T| (k.map(|k| one_hot(r, c, k, g)),);
         (y, pullback)
     }
-    fn __differentiable_tangent_min(&self, t_self: impl TangentArg<Self>) -> (T, T) {
+    fn __min_forward_derivative_d9127f26185b6c1831562dd9870bfcf1(
+        &self,
+        t_self: impl TangentArg<Self>,
+    ) -> (T, T) {
         let y = self.min();
         let t = t_self.tangent_or_zero(self);
         (
@@ -573,7 +620,7 @@ where
         )
     }
 
-    fn __differentiable_row(
+    fn __row_derivative_a16c6fddb11a6c428aba569bc050014b(
         &self,
         i: usize,
     ) -> (
@@ -593,7 +640,7 @@ where
         };
         (y, pullback)
     }
-    fn __differentiable_tangent_row(
+    fn __row_forward_derivative_4c7e9d265a8827c079a0d7d91e7b51a5(
         &self,
         i: usize,
         t_self: impl TangentArg<Self>,
@@ -604,7 +651,7 @@ where
         (y, t.row(i).into_owned())
     }
 
-    fn __differentiable_column(
+    fn __column_derivative_e377aba294954d047ebcc21d5727c137(
         &self,
         j: usize,
     ) -> (
@@ -624,7 +671,7 @@ where
         };
         (y, pullback)
     }
-    fn __differentiable_tangent_column(
+    fn __column_forward_derivative_de02a3630eb70276daa060e0f5653725(
         &self,
         j: usize,
         t_self: impl TangentArg<Self>,
@@ -635,7 +682,7 @@ where
         (y, t.column(j).into_owned())
     }
 
-    fn __differentiable_rows(
+    fn __rows_derivative_65ae46b3efe5d7430aa262a7c7f21228(
         &self,
         i: usize,
         n: usize,
@@ -656,7 +703,7 @@ where
         };
         (y, pullback)
     }
-    fn __differentiable_tangent_rows(
+    fn __rows_forward_derivative_834cbb2bd55b752927a09beecb8c0ea2(
         &self,
         i: usize,
         n: usize,
@@ -669,7 +716,7 @@ where
         (y, t.rows(i, n).into_owned())
     }
 
-    fn __differentiable_columns(
+    fn __columns_derivative_19a61c4279b2a135827f1bdb188d668c(
         &self,
         j: usize,
         n: usize,
@@ -690,7 +737,7 @@ where
         };
         (y, pullback)
     }
-    fn __differentiable_tangent_columns(
+    fn __columns_forward_derivative_f57da65200f86e7fe3bbf440fafd0722(
         &self,
         j: usize,
         n: usize,

@@ -32,8 +32,8 @@
 //!
 //! ```
 //! use autodiff::prelude::*;
-//! use autodiff_runtime::matrix::prelude::*;
-//! use autodiff_runtime::nalgebra::DMatrix;
+//! use autodiff::matrix::prelude::*;
+//! use autodiff::nalgebra::DMatrix;
 //!
 //! // f(A) = tr(AᵀA) = ‖A‖², so ∇f = 2A.
 //! #[differentiable]
@@ -58,9 +58,9 @@
 //!
 //! ```
 //! use autodiff::prelude::*;
-//! use autodiff_runtime::check::{DEFAULT_ETA, Tolerance, assert_gradient, assert_jvp_vjp};
-//! use autodiff_runtime::matrix::prelude::*;
-//! use autodiff_runtime::nalgebra::{DMatrix, DVector, Matrix2, RowDVector, SVector};
+//! use autodiff::check::{DEFAULT_ETA, Tolerance, assert_gradient, assert_jvp_vjp};
+//! use autodiff::matrix::prelude::*;
+//! use autodiff::nalgebra::{DMatrix, DVector, Matrix2, RowDVector, SVector};
 //!
 //! #[differentiable]
 //! fn everything(v: &[f64], s: f64) -> f64 {
@@ -99,6 +99,7 @@
 mod adjoint;
 mod constructors;
 mod methods;
+mod shape_check;
 #[cfg(test)]
 mod tests;
 

@@ -469,25 +469,25 @@ macro_rules! scalar_methods {
 
 macro_rules! paste_tangent {
     ($m:ident, sum, $t:ident) => {
-        $m.__differentiable_tangent_sum(Tg($t))
+        $m.__sum_forward_derivative_53e1bc265e5ac777722fc8d91a9c8fc2(Tg($t))
     };
     ($m:ident, mean, $t:ident) => {
-        $m.__differentiable_tangent_mean(Tg($t))
+        $m.__mean_forward_derivative_9ea271bb9eef3ecd024829a08b794bba(Tg($t))
     };
     ($m:ident, norm, $t:ident) => {
-        $m.__differentiable_tangent_norm(Tg($t))
+        $m.__norm_forward_derivative_3500d8c7563b296aeabd9295ad7e2c45(Tg($t))
     };
     ($m:ident, norm_squared, $t:ident) => {
-        $m.__differentiable_tangent_norm_squared(Tg($t))
+        $m.__norm_squared_forward_derivative_e9c3647f6738a174b453dac84743749b(Tg($t))
     };
     ($m:ident, max, $t:ident) => {
-        $m.__differentiable_tangent_max(Tg($t))
+        $m.__max_forward_derivative_d92d95261872593231713fd98722e33f(Tg($t))
     };
     ($m:ident, min, $t:ident) => {
-        $m.__differentiable_tangent_min(Tg($t))
+        $m.__min_forward_derivative_d9127f26185b6c1831562dd9870bfcf1(Tg($t))
     };
     ($m:ident, trace, $t:ident) => {
-        $m.__differentiable_tangent_trace(Tg($t))
+        $m.__trace_forward_derivative_333511804ffacbb5802c2bb6d0b13c64(Tg($t))
     };
 }
 
@@ -498,28 +498,28 @@ fn reductions_all_shapes() {
     for (r, c) in SHAPES {
         let m = rng.mat(r, c);
         n += scalar_methods!(m, format!("DMatrix {r}x{c}");
-            sum / __differentiable_sum,
-            mean / __differentiable_mean,
-            norm / __differentiable_norm,
-            norm_squared / __differentiable_norm_squared,
-            max / __differentiable_max,
-            min / __differentiable_min);
+            sum / __sum_derivative_abd6b2ddb77fdda1838e139bbcac66d8,
+            mean / __mean_derivative_a27038e370142473d4ea4436bbbc8fe4,
+            norm / __norm_derivative_2b183fcaa8dfee90d0d44d4eac82ed3f,
+            norm_squared / __norm_squared_derivative_877fa68362f7edeeb1ff8102970f70a1,
+            max / __max_derivative_c8c46fdd365bcaf01ec8069c14663309,
+            min / __min_derivative_c8a985dd3645289a1ead189c144f89e7);
     }
     for k in [1, 3] {
         let m = rng.mat(k, k);
-        n += scalar_methods!(m, format!("DMatrix {k}x{k}"); trace / __differentiable_trace);
+        n += scalar_methods!(m, format!("DMatrix {k}x{k}"); trace / __trace_derivative_9c0de79288a231930477ea858feb81de);
     }
     let v = DVector::from_vec(rng.vec(4));
     n += scalar_methods!(v, "DVector";
-        sum / __differentiable_sum, norm / __differentiable_norm, max / __differentiable_max);
+        sum / __sum_derivative_abd6b2ddb77fdda1838e139bbcac66d8, norm / __norm_derivative_2b183fcaa8dfee90d0d44d4eac82ed3f, max / __max_derivative_c8c46fdd365bcaf01ec8069c14663309);
     let w = RowDVector::from_vec(rng.vec(3));
-    n += scalar_methods!(w, "RowDVector"; mean / __differentiable_mean, min / __differentiable_min);
+    n += scalar_methods!(w, "RowDVector"; mean / __mean_derivative_a27038e370142473d4ea4436bbbc8fe4, min / __min_derivative_c8a985dd3645289a1ead189c144f89e7);
     let s = Matrix2x3::from_iterator(rng.vec(6));
     n += scalar_methods!(s, "Matrix2x3";
-        sum / __differentiable_sum, norm_squared / __differentiable_norm_squared,
-        max / __differentiable_max);
+        sum / __sum_derivative_abd6b2ddb77fdda1838e139bbcac66d8, norm_squared / __norm_squared_derivative_877fa68362f7edeeb1ff8102970f70a1,
+        max / __max_derivative_c8c46fdd365bcaf01ec8069c14663309);
     let q = Matrix2::from_iterator(rng.vec(4));
-    n += scalar_methods!(q, "Matrix2"; trace / __differentiable_trace);
+    n += scalar_methods!(q, "Matrix2"; trace / __trace_derivative_9c0de79288a231930477ea858feb81de);
     assert!(n > 100);
 }
 
@@ -557,10 +557,10 @@ where
         m.clone(),
         |m| m.transpose(),
         |m, g| {
-            let (y, pb) = m.__differentiable_transpose();
+            let (y, pb) = m.__transpose_derivative_0e2ef31f5c498fed1d0ad70287a617d0();
             (y, pb(g).0)
         },
-        |m, t| m.__differentiable_tangent_transpose(Tg(t)),
+        |m, t| m.__transpose_forward_derivative_fcc25ac11543f4eb624d3e0957fbddda(Tg(t)),
     );
     for i in [0, r - 1] {
         n += matrix_method(
@@ -568,11 +568,11 @@ where
             m.clone(),
             |m| m.row(i).into_owned(),
             |m, g| {
-                let (y, pb) = m.__differentiable_row(i);
+                let (y, pb) = m.__row_derivative_a16c6fddb11a6c428aba569bc050014b(i);
                 let (d, NoGrad) = pb(g);
                 (y, d)
             },
-            |m, t| m.__differentiable_tangent_row(i, Tg(t), NoTangent),
+            |m, t| m.__row_forward_derivative_4c7e9d265a8827c079a0d7d91e7b51a5(i, Tg(t), NoTangent),
         );
         let k = r - i;
         n += matrix_method(
@@ -580,10 +580,18 @@ where
             m.clone(),
             |m| m.rows(i, k).into_owned(),
             |m, g| {
-                let (y, pb) = m.__differentiable_rows(i, k);
+                let (y, pb) = m.__rows_derivative_65ae46b3efe5d7430aa262a7c7f21228(i, k);
                 (y, pb(g).0)
             },
-            |m, t| m.__differentiable_tangent_rows(i, k, Tg(t), NoTangent, NoTangent),
+            |m, t| {
+                m.__rows_forward_derivative_834cbb2bd55b752927a09beecb8c0ea2(
+                    i,
+                    k,
+                    Tg(t),
+                    NoTangent,
+                    NoTangent,
+                )
+            },
         );
     }
     for j in [0, c - 1] {
@@ -592,10 +600,12 @@ where
             m.clone(),
             |m| m.column(j).into_owned(),
             |m, g| {
-                let (y, pb) = m.__differentiable_column(j);
+                let (y, pb) = m.__column_derivative_e377aba294954d047ebcc21d5727c137(j);
                 (y, pb(g).0)
             },
-            |m, t| m.__differentiable_tangent_column(j, Tg(t), NoTangent),
+            |m, t| {
+                m.__column_forward_derivative_de02a3630eb70276daa060e0f5653725(j, Tg(t), NoTangent)
+            },
         );
         let k = c - j;
         n += matrix_method(
@@ -603,10 +613,18 @@ where
             m.clone(),
             |m| m.columns(j, k).into_owned(),
             |m, g| {
-                let (y, pb) = m.__differentiable_columns(j, k);
+                let (y, pb) = m.__columns_derivative_19a61c4279b2a135827f1bdb188d668c(j, k);
                 (y, pb(g).0)
             },
-            |m, t| m.__differentiable_tangent_columns(j, k, Tg(t), NoTangent, NoTangent),
+            |m, t| {
+                m.__columns_forward_derivative_f57da65200f86e7fe3bbf440fafd0722(
+                    j,
+                    k,
+                    Tg(t),
+                    NoTangent,
+                    NoTangent,
+                )
+            },
         );
     }
     n
@@ -641,11 +659,13 @@ where
         b.clone(),
         |a, b| a.component_mul(b),
         |a, b, g| {
-            let (y, pb) = a.__differentiable_component_mul(b);
+            let (y, pb) = a.__component_mul_derivative_4186bd9953091fa094db8f9eb8a3cbc9(b);
             let (da, db) = pb(g);
             (y, da, db)
         },
-        |a, b, ta, tb| a.__differentiable_tangent_component_mul(b, Tg(ta), Tg(tb)),
+        |a, b, ta, tb| {
+            a.__component_mul_forward_derivative_a8f930e118925412c947a4d6eb2d2397(b, Tg(ta), Tg(tb))
+        },
     );
     n += check2(
         &format!("component_div {label}"),
@@ -653,11 +673,13 @@ where
         b.clone(),
         |a, b| a.component_div(b),
         |a, b, g| {
-            let (y, pb) = a.__differentiable_component_div(b);
+            let (y, pb) = a.__component_div_derivative_f228689925adcc31e48ae49ee6437660(b);
             let (da, db) = pb(g);
             (y, da, db)
         },
-        |a, b, ta, tb| a.__differentiable_tangent_component_div(b, Tg(ta), Tg(tb)),
+        |a, b, ta, tb| {
+            a.__component_div_forward_derivative_5d01d7e0ee1bd5d78ee78dd6cac0f0a2(b, Tg(ta), Tg(tb))
+        },
     );
     n += check2(
         &format!("dot {label}"),
@@ -665,11 +687,13 @@ where
         b,
         |a, b| a.dot(b),
         |a, b, g| {
-            let (y, pb) = a.__differentiable_dot(b);
+            let (y, pb) = a.__dot_derivative_061790dd5949fa55e166dd9bf16bb8b0(b);
             let (da, db) = pb(g);
             (y, da, db)
         },
-        |a, b, ta, tb| a.__differentiable_tangent_dot(b, Tg(ta), Tg(tb)),
+        |a, b, ta, tb| {
+            a.__dot_forward_derivative_8d222625edeb0c8bf3e816d9640716d2(b, Tg(ta), Tg(tb))
+        },
     );
     n
 }
@@ -699,11 +723,11 @@ fn componentwise_and_dot_all_shapes() {
 #[test]
 fn max_and_min_ties_go_to_the_first_element() {
     let m = DMatrix::from_row_slice(2, 2, &[3.0, 1.0, 3.0, 1.0]); // column-major: 3, 3, 1, 1
-    let (y, pb) = m.__differentiable_max();
+    let (y, pb) = m.__max_derivative_c8c46fdd365bcaf01ec8069c14663309();
     assert_close(y, 3.0, EXACT);
     let g = pb(1.0).0.expect("a gradient");
     assert_slices(g.as_slice(), &[1.0, 0.0, 0.0, 0.0], EXACT);
-    let (y, pb) = m.__differentiable_min();
+    let (y, pb) = m.__min_derivative_c8a985dd3645289a1ead189c144f89e7();
     assert_close(y, 1.0, EXACT);
     assert_slices(
         pb(2.0).0.expect("a gradient").as_slice(),
@@ -711,27 +735,39 @@ fn max_and_min_ties_go_to_the_first_element() {
         EXACT,
     );
     let t = DMatrix::from_column_slice(2, 2, &[10.0, 20.0, 30.0, 40.0]);
-    assert_close(m.__differentiable_tangent_max(Tg(t.clone())).1, 10.0, EXACT);
-    assert_close(m.__differentiable_tangent_min(Tg(t)).1, 30.0, EXACT);
+    assert_close(
+        m.__max_forward_derivative_d92d95261872593231713fd98722e33f(Tg(t.clone()))
+            .1,
+        10.0,
+        EXACT,
+    );
+    assert_close(
+        m.__min_forward_derivative_d9127f26185b6c1831562dd9870bfcf1(Tg(t))
+            .1,
+        30.0,
+        EXACT,
+    );
 }
 
 #[test]
 fn norm_at_zero_has_zero_gradient_and_empty_reductions_have_none() {
     let z = DMatrix::<f64>::zeros(2, 2);
-    let (y, pb) = z.__differentiable_norm();
+    let (y, pb) = z.__norm_derivative_2b183fcaa8dfee90d0d44d4eac82ed3f();
     assert_close(y, 0.0, EXACT);
     assert!(pb(1.0).0.is_none());
     assert_close(
-        z.__differentiable_tangent_norm(Tg(DMatrix::from_element(2, 2, 1.0)))
-            .1,
+        z.__norm_forward_derivative_3500d8c7563b296aeabd9295ad7e2c45(Tg(DMatrix::from_element(
+            2, 2, 1.0,
+        )))
+        .1,
         0.0,
         EXACT,
     );
     let e = DMatrix::<f64>::zeros(0, 3);
-    let (y, pb) = e.__differentiable_mean();
+    let (y, pb) = e.__mean_derivative_a27038e370142473d4ea4436bbbc8fe4();
     assert_close(y, 0.0, EXACT);
     assert!(pb(1.0).0.is_none());
-    let (_, pb) = e.__differentiable_max();
+    let (_, pb) = e.__max_derivative_c8c46fdd365bcaf01ec8069c14663309();
     assert!(pb(1.0).0.is_none());
 }
 
@@ -740,33 +776,39 @@ fn method_pullbacks_read_an_empty_cotangent_as_zero() {
     let m = DMatrix::from_element(2, 3, 1.5);
     let b = DMatrix::from_element(2, 3, 0.5);
     assert!(
-        m.__differentiable_transpose().1(DMatrix::zero_adj())
-            .0
-            .is_none()
+        m.__transpose_derivative_0e2ef31f5c498fed1d0ad70287a617d0()
+            .1(DMatrix::zero_adj())
+        .0
+        .is_none()
     );
-    let (da, db) = m.__differentiable_component_mul(&b).1(DMatrix::zero_adj());
+    let (da, db) = m
+        .__component_mul_derivative_4186bd9953091fa094db8f9eb8a3cbc9(&b)
+        .1(DMatrix::zero_adj());
     assert!(da.is_none() && db.is_none());
-    let (da, db) = m.__differentiable_component_div(&b).1(DMatrix::zero_adj());
+    let (da, db) = m
+        .__component_div_derivative_f228689925adcc31e48ae49ee6437660(&b)
+        .1(DMatrix::zero_adj());
     assert!(da.is_none() && db.is_none());
     assert!(
-        m.__differentiable_row(1).1(RowDVector::zero_adj())
+        m.__row_derivative_a16c6fddb11a6c428aba569bc050014b(1).1(RowDVector::zero_adj())
             .0
             .is_none()
     );
     assert!(
-        m.__differentiable_column(2).1(DVector::zero_adj())
+        m.__column_derivative_e377aba294954d047ebcc21d5727c137(2).1(DVector::zero_adj())
             .0
             .is_none()
     );
     assert!(
-        m.__differentiable_rows(0, 2).1(DMatrix::zero_adj())
+        m.__rows_derivative_65ae46b3efe5d7430aa262a7c7f21228(0, 2).1(DMatrix::zero_adj())
             .0
             .is_none()
     );
     assert!(
-        m.__differentiable_columns(1, 2).1(DMatrix::zero_adj())
-            .0
-            .is_none()
+        m.__columns_derivative_19a61c4279b2a135827f1bdb188d668c(1, 2)
+            .1(DMatrix::zero_adj())
+        .0
+        .is_none()
     );
 }
 
@@ -775,11 +817,15 @@ fn constant_operands_get_zero_tangents() {
     let a = DMatrix::<f64>::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]);
     let b = DMatrix::from_row_slice(2, 2, &[5.0, 6.0, 7.0, 8.0]);
     let ta = DMatrix::from_element(2, 2, 1.0);
-    let (_, t) = a.__differentiable_tangent_component_mul(&b, Tg(ta.clone()), NoTangent);
+    let (_, t) = a.__component_mul_forward_derivative_a8f930e118925412c947a4d6eb2d2397(
+        &b,
+        Tg(ta.clone()),
+        NoTangent,
+    );
     assert!((t - &b).abs().max() < 1e-15);
-    let (_, t) = a.__differentiable_tangent_dot(&b, NoTangent, Tg(ta));
+    let (_, t) = a.__dot_forward_derivative_8d222625edeb0c8bf3e816d9640716d2(&b, NoTangent, Tg(ta));
     assert!((t - a.sum()).abs() < 1e-15);
-    let (_, t) = a.__differentiable_tangent_sum(NoTangent);
+    let (_, t) = a.__sum_forward_derivative_53e1bc265e5ac777722fc8d91a9c8fc2(NoTangent);
     assert_close(t, 0.0, EXACT);
 }
 
@@ -795,12 +841,13 @@ fn dmatrix_constructors() {
             rng.next(),
             |x| DMatrix::from_element(r, c, *x),
             |x, g| {
-                let (y, pb) = DMatrix::__differentiable_from_element(r, c, *x);
+                let (y, pb) =
+                    DMatrix::__from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(r, c, *x);
                 let (NoGrad, NoGrad, d) = pb(g);
                 (y, d)
             },
             |x, t| {
-                DMatrix::__differentiable_tangent_from_element(
+                DMatrix::__from_element_forward_derivative_6ca26db46e81c5abf8981fbdc22035c4(
                     r,
                     c,
                     *x,
@@ -815,11 +862,12 @@ fn dmatrix_constructors() {
             rng.vec(r * c),
             |v| DMatrix::from_row_slice(r, c, v),
             |v, g| {
-                let (y, pb) = DMatrix::__differentiable_from_row_slice(r, c, v);
+                let (y, pb) =
+                    DMatrix::__from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(r, c, v);
                 (y, pb(g).2)
             },
             |v, t| {
-                DMatrix::__differentiable_tangent_from_row_slice(
+                DMatrix::__from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651(
                     r,
                     c,
                     v,
@@ -834,11 +882,14 @@ fn dmatrix_constructors() {
             rng.vec(r * c),
             |v| DMatrix::from_column_slice(r, c, v),
             |v, g| {
-                let (y, pb) = DMatrix::__differentiable_from_column_slice(r, c, v);
+                let (y, pb) =
+                    DMatrix::__from_column_slice_derivative_5f7fe67356da0324530a64dfc63e3c55(
+                        r, c, v,
+                    );
                 (y, pb(g).2)
             },
             |v, t| {
-                DMatrix::__differentiable_tangent_from_column_slice(
+                DMatrix::__from_column_slice_forward_derivative_9a2f5adf4cacb1de7243ef26c5a8afeb(
                     r,
                     c,
                     v,
@@ -853,11 +904,15 @@ fn dmatrix_constructors() {
             rng.vec(r * c),
             |v| DMatrix::from_vec(r, c, v.clone()),
             |v, g| {
-                let (y, pb) = DMatrix::__differentiable_from_vec(r, c, v.clone());
+                let (y, pb) = DMatrix::__from_vec_derivative_6f246a0b7331755b873dd897216bb55c(
+                    r,
+                    c,
+                    v.clone(),
+                );
                 (y, pb(g).2)
             },
             |v, t| {
-                DMatrix::__differentiable_tangent_from_vec(
+                DMatrix::__from_vec_forward_derivative_fa21ef0e2f7c05a11de7aae1e588dde6(
                     r,
                     c,
                     v.clone(),
@@ -873,11 +928,15 @@ fn dmatrix_constructors() {
 
 #[test]
 fn row_slice_gradient_is_in_row_major_order() {
-    let (_, pb) = DMatrix::<f64>::__differentiable_from_row_slice(2, 3, &[0.0; 6]);
+    let (_, pb) = DMatrix::<f64>::__from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(
+        2, 3, &[0.0; 6],
+    );
     let g = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
     let routed = pb(g.clone()).2.expect("a slice gradient");
     assert_slices(&routed, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], EXACT);
-    let (_, pb) = DMatrix::<f64>::__differentiable_from_column_slice(2, 3, &[0.0; 6]);
+    let (_, pb) = DMatrix::<f64>::__from_column_slice_derivative_5f7fe67356da0324530a64dfc63e3c55(
+        2, 3, &[0.0; 6],
+    );
     let routed = pb(g).2.expect("a slice gradient");
     assert_slices(&routed, &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0], EXACT);
 }
@@ -886,7 +945,7 @@ fn row_slice_gradient_is_in_row_major_order() {
 fn slice_arguments_may_be_vecs_arrays_or_slices() {
     // The tangent of a `[T; N]` local is an array, of a `&[T]` parameter a `Vec`.
     let arr = [1.0, 2.0, 3.0, 4.0];
-    let (y, t) = DMatrix::__differentiable_tangent_from_row_slice(
+    let (y, t) = DMatrix::__from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651(
         2,
         2,
         &arr,
@@ -897,18 +956,23 @@ fn slice_arguments_may_be_vecs_arrays_or_slices() {
     assert_matrix(&y, &DMatrix::from_row_slice(2, 2, &arr), EXACT);
     assert_close(t[(0, 0)], 1.0, EXACT);
     let slice: &[f64] = &arr;
-    let (_, t) =
-        DVector::__differentiable_tangent_from_column_slice(slice, Tg(vec![0.0, 1.0, 0.0, 0.0]));
+    let (_, t) = DVector::__from_column_slice_forward_derivative_9a2f5adf4cacb1de7243ef26c5a8afeb(
+        slice,
+        Tg(vec![0.0, 1.0, 0.0, 0.0]),
+    );
     assert_close(t[1], 1.0, EXACT);
-    let (_, t) = SMatrix::<f64, 2, 2>::__differentiable_tangent_from_row_slice(slice, NoTangent);
+    let (_, t) =
+        SMatrix::<f64, 2, 2>::__from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651(
+            slice, NoTangent,
+        );
     assert_matrix(&t, &Matrix2::zeros(), EXACT);
     let v = arr.to_vec();
-    let (_, pb) = RowDVector::__differentiable_from_row_slice(&v);
+    let (_, pb) = RowDVector::__from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(&v);
     let routed = pb(RowDVector::from_element(4, 2.0))
         .0
         .expect("a slice gradient");
     assert_slices(&routed, &[2.0; 4], EXACT);
-    let (_, pb) = DVector::__differentiable_from_row_slice(&arr);
+    let (_, pb) = DVector::__from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(&arr);
     assert!(pb(DVector::zero_adj()).0.is_none());
 }
 
@@ -922,60 +986,100 @@ fn dvector_and_row_dvector_constructors() {
             rng.next(),
             |x| DVector::from_element(k, *x),
             |x, g| {
-                let (y, pb) = DVector::__differentiable_from_element(k, *x);
+                let (y, pb) =
+                    DVector::__from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(k, *x);
                 (y, pb(g).1)
             },
-            |x, t| DVector::__differentiable_tangent_from_element(k, *x, NoTangent, Tg(t)),
+            |x, t| {
+                DVector::__from_element_forward_derivative_6ca26db46e81c5abf8981fbdc22035c4(
+                    k,
+                    *x,
+                    NoTangent,
+                    Tg(t),
+                )
+            },
         );
         n += check1(
             &format!("RowDVector::from_element({k})"),
             rng.next(),
             |x| RowDVector::from_element(k, *x),
             |x, g| {
-                let (y, pb) = RowDVector::__differentiable_from_element(k, *x);
+                let (y, pb) =
+                    RowDVector::__from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(k, *x);
                 (y, pb(g).1)
             },
-            |x, t| RowDVector::__differentiable_tangent_from_element(k, *x, NoTangent, Tg(t)),
+            |x, t| {
+                RowDVector::__from_element_forward_derivative_6ca26db46e81c5abf8981fbdc22035c4(
+                    k,
+                    *x,
+                    NoTangent,
+                    Tg(t),
+                )
+            },
         );
         n += check1(
             &format!("DVector::from_row_slice({k})"),
             rng.vec(k),
             |v| DVector::from_row_slice(v),
             |v, g| {
-                let (y, pb) = DVector::__differentiable_from_row_slice(v);
+                let (y, pb) =
+                    DVector::__from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(v);
                 (y, pb(g).0)
             },
-            |v, t| DVector::__differentiable_tangent_from_row_slice(v, Tg(t)),
+            |v, t| {
+                DVector::__from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651(
+                    v,
+                    Tg(t),
+                )
+            },
         );
         n += check1(
             &format!("RowDVector::from_column_slice({k})"),
             rng.vec(k),
             |v| RowDVector::from_column_slice(v),
             |v, g| {
-                let (y, pb) = RowDVector::__differentiable_from_column_slice(v);
+                let (y, pb) =
+                    RowDVector::__from_column_slice_derivative_5f7fe67356da0324530a64dfc63e3c55(v);
                 (y, pb(g).0)
             },
-            |v, t| RowDVector::__differentiable_tangent_from_column_slice(v, Tg(t)),
+            |v, t| {
+                RowDVector::__from_column_slice_forward_derivative_9a2f5adf4cacb1de7243ef26c5a8afeb(
+                    v,
+                    Tg(t),
+                )
+            },
         );
         n += check1(
             &format!("DVector::from_vec({k})"),
             rng.vec(k),
             |v| DVector::from_vec(v.clone()),
             |v, g| {
-                let (y, pb) = DVector::__differentiable_from_vec(v.clone());
+                let (y, pb) =
+                    DVector::__from_vec_derivative_6f246a0b7331755b873dd897216bb55c(v.clone());
                 (y, pb(g).0)
             },
-            |v, t| DVector::__differentiable_tangent_from_vec(v.clone(), Tg(t)),
+            |v, t| {
+                DVector::__from_vec_forward_derivative_fa21ef0e2f7c05a11de7aae1e588dde6(
+                    v.clone(),
+                    Tg(t),
+                )
+            },
         );
         n += check1(
             &format!("RowDVector::from_vec({k})"),
             rng.vec(k),
             |v| RowDVector::from_vec(v.clone()),
             |v, g| {
-                let (y, pb) = RowDVector::__differentiable_from_vec(v.clone());
+                let (y, pb) =
+                    RowDVector::__from_vec_derivative_6f246a0b7331755b873dd897216bb55c(v.clone());
                 (y, pb(g).0)
             },
-            |v, t| RowDVector::__differentiable_tangent_from_vec(v.clone(), Tg(t)),
+            |v, t| {
+                RowDVector::__from_vec_forward_derivative_fa21ef0e2f7c05a11de7aae1e588dde6(
+                    v.clone(),
+                    Tg(t),
+                )
+            },
         );
     }
     assert!(n > 30);
@@ -989,50 +1093,76 @@ fn smatrix_constructors() {
         rng.next(),
         |x| Matrix2x3::from_element(*x),
         |x, g| {
-            let (y, pb) = Matrix2x3::__differentiable_from_element(*x);
+            let (y, pb) = Matrix2x3::__from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(*x);
             (y, pb(g).0)
         },
-        |x, t| Matrix2x3::__differentiable_tangent_from_element(*x, Tg(t)),
+        |x, t| {
+            Matrix2x3::__from_element_forward_derivative_6ca26db46e81c5abf8981fbdc22035c4(*x, Tg(t))
+        },
     );
     n += check1(
         "Matrix2x3::from_row_slice",
         rng.vec(6),
         |v| Matrix2x3::from_row_slice(v),
         |v, g| {
-            let (y, pb) = Matrix2x3::__differentiable_from_row_slice(v);
+            let (y, pb) =
+                Matrix2x3::__from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(v);
             (y, pb(g).0)
         },
-        |v, t| Matrix2x3::__differentiable_tangent_from_row_slice(v, Tg(t)),
+        |v, t| {
+            Matrix2x3::__from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651(
+                v,
+                Tg(t),
+            )
+        },
     );
     n += check1(
         "SVector<1>::from_row_slice",
         rng.vec(1),
         |v| SVector::<f64, 1>::from_row_slice(v),
         |v, g| {
-            let (y, pb) = SVector::<f64, 1>::__differentiable_from_row_slice(v);
+            let (y, pb) =
+                SVector::<f64, 1>::__from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(v);
             (y, pb(g).0)
         },
-        |v, t| SVector::<f64, 1>::__differentiable_tangent_from_row_slice(v, Tg(t)),
+        |v, t| {
+            SVector::<f64, 1>::__from_row_slice_forward_derivative_85642050a311db3a41182709a90d5651(
+                v,
+                Tg(t),
+            )
+        },
     );
     n += check1(
         "Matrix2x3::from_column_slice",
         rng.vec(6),
         |v| Matrix2x3::from_column_slice(v),
         |v, g| {
-            let (y, pb) = Matrix2x3::__differentiable_from_column_slice(v);
+            let (y, pb) =
+                Matrix2x3::__from_column_slice_derivative_5f7fe67356da0324530a64dfc63e3c55(v);
             (y, pb(g).0)
         },
-        |v, t| Matrix2x3::__differentiable_tangent_from_column_slice(v, Tg(t)),
+        |v, t| {
+            Matrix2x3::__from_column_slice_forward_derivative_9a2f5adf4cacb1de7243ef26c5a8afeb(
+                v,
+                Tg(t),
+            )
+        },
     );
     n += check1(
         "Vector3::from_vec",
         rng.vec(3),
         |v| Vector3::from_vec(v.clone()),
         |v, g| {
-            let (y, pb) = Vector3::__differentiable_from_vec(v.clone());
+            let (y, pb) =
+                Vector3::__from_vec_derivative_6f246a0b7331755b873dd897216bb55c(v.clone());
             (y, pb(g).0)
         },
-        |v, t| Vector3::__differentiable_tangent_from_vec(v.clone(), Tg(t)),
+        |v, t| {
+            Vector3::__from_vec_forward_derivative_fa21ef0e2f7c05a11de7aae1e588dde6(
+                v.clone(),
+                Tg(t),
+            )
+        },
     );
     assert!(n > 30);
 }
@@ -1143,65 +1273,76 @@ fn element_adjoints_route_by_pair_and_column_major_index() {
     );
 }
 
-// ----- shape errors panic in the forward sweep, with nalgebra's message ----------------------
+// ----- shape errors panic in the forward sweep: elementwise companions name both shapes, ------
+// ----- the others give nalgebra's message -----------------------------------------------------
 
 #[test]
-#[should_panic(expected = "Componentwise mul/div: mismatched matrix dimensions.")]
+#[should_panic(expected = "`component_mul`: the operands' shapes differ: 2×3 and 3×2")]
 fn component_mul_shape_mismatch_panics_forward() {
-    let _ = DMatrix::<f64>::zeros(2, 3).__differentiable_component_mul(&DMatrix::zeros(3, 2));
+    let _ = DMatrix::<f64>::zeros(2, 3)
+        .__component_mul_derivative_4186bd9953091fa094db8f9eb8a3cbc9(&DMatrix::zeros(3, 2));
 }
 
 #[test]
-#[should_panic(expected = "Componentwise mul/div: mismatched matrix dimensions.")]
+#[should_panic(expected = "`component_mul`: the operands' shapes differ: 2×3 and 3×2")]
 fn tangent_component_mul_shape_mismatch_panics_forward() {
-    let _ = DMatrix::<f64>::zeros(2, 3).__differentiable_tangent_component_mul(
-        &DMatrix::zeros(3, 2),
-        NoTangent,
-        NoTangent,
-    );
+    let _ = DMatrix::<f64>::zeros(2, 3)
+        .__component_mul_forward_derivative_a8f930e118925412c947a4d6eb2d2397(
+            &DMatrix::zeros(3, 2),
+            NoTangent,
+            NoTangent,
+        );
 }
 
 #[test]
-#[should_panic(expected = "Componentwise mul/div: mismatched matrix dimensions.")]
+#[should_panic(expected = "`component_div`: the operands' shapes differ: 2×3 and 2×2")]
 fn component_div_shape_mismatch_panics_forward() {
-    let _ = DMatrix::<f64>::zeros(2, 3).__differentiable_component_div(&DMatrix::zeros(2, 2));
+    let _ = DMatrix::<f64>::zeros(2, 3)
+        .__component_div_derivative_f228689925adcc31e48ae49ee6437660(&DMatrix::zeros(2, 2));
 }
 
 #[test]
-#[should_panic(expected = "Dot product dimensions mismatch")]
+#[should_panic(expected = "`dot`: the operands' shapes differ: 3×1 and 4×1")]
 fn dot_shape_mismatch_panics_forward() {
-    let _ = DVector::<f64>::zeros(3).__differentiable_dot(&DVector::zeros(4));
+    let _ = DVector::<f64>::zeros(3)
+        .__dot_derivative_061790dd5949fa55e166dd9bf16bb8b0(&DVector::zeros(4));
 }
 
 #[test]
 #[should_panic(expected = "Cannot compute the trace of non-square matrix.")]
 fn trace_of_non_square_panics_forward() {
-    let _ = DMatrix::<f64>::zeros(2, 3).__differentiable_trace();
+    let _ = DMatrix::<f64>::zeros(2, 3).__trace_derivative_9c0de79288a231930477ea858feb81de();
 }
 
 #[test]
 #[should_panic(expected = "Matrix slicing out of bounds.")]
 fn row_out_of_bounds_panics_forward() {
-    let _ = DMatrix::<f64>::zeros(2, 3).__differentiable_row(2);
+    let _ = DMatrix::<f64>::zeros(2, 3).__row_derivative_a16c6fddb11a6c428aba569bc050014b(2);
 }
 
 #[test]
 #[should_panic(expected = "Matrix slicing out of bounds.")]
 fn columns_out_of_bounds_panics_forward() {
     let _ = DMatrix::<f64>::zeros(2, 3)
-        .__differentiable_tangent_columns(2, 2, NoTangent, NoTangent, NoTangent);
+        .__columns_forward_derivative_f57da65200f86e7fe3bbf440fafd0722(
+            2, 2, NoTangent, NoTangent, NoTangent,
+        );
 }
 
 #[test]
 #[should_panic(expected = "the slice did not contain the right number of elements")]
 fn from_row_slice_length_mismatch_panics_forward() {
-    let _ = DMatrix::<f64>::__differentiable_from_row_slice(2, 2, &[1.0, 2.0, 3.0]);
+    let _ = DMatrix::<f64>::__from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(
+        2,
+        2,
+        &[1.0, 2.0, 3.0],
+    );
 }
 
 #[test]
 #[should_panic(expected = "the iterator did not yield the correct number of elements")]
 fn from_vec_length_mismatch_panics_forward() {
-    let _ = DMatrix::<f64>::__differentiable_from_vec(2, 2, vec![1.0]);
+    let _ = DMatrix::<f64>::__from_vec_derivative_6f246a0b7331755b873dd897216bb55c(2, 2, vec![1.0]);
 }
 
 // ----- f32 -----------------------------------------------------------------------------------
@@ -1215,27 +1356,33 @@ fn f32_smoke() {
     let db = <DMatrix<f32> as MulRule<DMatrix<f32>>>::d_rhs(g.clone(), &a, &b);
     assert!((da - &g * b.transpose()).abs().max() < 1e-6);
     assert!((db - a.transpose() * &g).abs().max() < 1e-6);
-    let (y, pb) = a.__differentiable_norm_squared();
+    let (y, pb) = a.__norm_squared_derivative_877fa68362f7edeeb1ff8102970f70a1();
     assert!((y - a.norm_squared()).abs() < 1e-5);
     assert!((pb(1.0).0.expect("gradient") - &a * 2.0).abs().max() < 1e-6);
-    let (y, pb) = a.__differentiable_dot(&a);
+    let (y, pb) = a.__dot_derivative_061790dd5949fa55e166dd9bf16bb8b0(&a);
     let (ga, gb) = pb(0.5);
     assert!((y - 17.5).abs() < 1e-4);
     assert!((ga.expect("gradient") - &a * 0.5).abs().max() < 1e-6 && gb.is_some());
-    let (_, t) = a.__differentiable_tangent_mean(Tg(DMatrix::from_element(2, 3, 3.0f32)));
+    let (_, t) = a.__mean_forward_derivative_9ea271bb9eef3ecd024829a08b794bba(Tg(
+        DMatrix::from_element(2, 3, 3.0f32),
+    ));
     assert!((t - 3.0).abs() < 1e-6);
     let s = <f32 as MulRule<DMatrix<f32>>>::d_lhs(a.clone(), &2.0, &a);
     assert!((s - a.norm_squared()).abs() < 1e-4);
-    let (v, pb) = DVector::<f32>::__differentiable_from_element(3, 2.0);
+    let (v, pb) =
+        DVector::<f32>::__from_element_derivative_8e434b577d83dcd17f746c6e09ed1746(3, 2.0);
     assert_eq!(v.len(), 3);
     let sum = pb(DVector::from_element(3, 1.0)).1.expect("a gradient");
     assert_slices_f32(&[sum], &[3.0]);
-    let (_, pb) = SMatrix::<f32, 2, 2>::__differentiable_from_row_slice(&[1.0, 2.0, 3.0, 4.0]);
+    let (_, pb) =
+        SMatrix::<f32, 2, 2>::__from_row_slice_derivative_75262c0dc349c5e4cf5041ea81aa28f7(&[
+            1.0, 2.0, 3.0, 4.0,
+        ]);
     let routed = pb(Matrix2::new(1.0, 2.0, 3.0, 4.0))
         .0
         .expect("a slice gradient");
     assert_slices_f32(&routed, &[1.0, 2.0, 3.0, 4.0]);
-    let (y, pb) = a.__differentiable_max();
+    let (y, pb) = a.__max_derivative_c8c46fdd365bcaf01ec8069c14663309();
     assert_slices_f32(&[y], &[3.0]);
     assert_slices_f32(&[pb(1.0).0.expect("gradient")[(1, 0)]], &[1.0]);
     let q = <DMatrix<f32> as DivRule<f32>>::d_lhs(g.clone(), &g, &4.0);

@@ -177,15 +177,14 @@ unary_op! {
     /// TensorFlow). `NaN` entries stay `NaN`.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DMatrix::from_row_slice(2, 2, &[-1.0, 0.0, 0.5, 2.0]);
     /// let y = ops::relu(&x);
     /// assert_relative_eq!(y, DMatrix::from_row_slice(2, 2, &[0.0, 0.0, 0.5, 2.0]));
     /// ```
-    relu, __differentiable_relu, __differentiable_tangent_relu;
+    relu, __relu_derivative_0ef0beb3bebbaaf8b700baa7996ca003, __relu_forward_derivative_5088db2bb8f1cffa7e3533eefc935109;
     y = |x| if x > T::zero() || x.is_nan() { x } else { T::zero() };
     // y = relu(x) => dx += dy * [x > 0]   (relu'(0) = 0, as TensorFlow)
     dx = |g, x| if x > T::zero() { g } else { T::zero() };
@@ -198,9 +197,8 @@ unary_op! {
     /// with a finite (zero) derivative.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![0.0, 2.0, -1000.0]);
     /// let y = ops::sigmoid(&x);
@@ -208,7 +206,7 @@ unary_op! {
     /// assert_relative_eq!(y[1], 1.0 / (1.0 + (-2.0f64).exp()), epsilon = 1e-15);
     /// assert!(y[2].abs() <= 0.0); // exactly 0
     /// ```
-    sigmoid, __differentiable_sigmoid, __differentiable_tangent_sigmoid;
+    sigmoid, __sigmoid_derivative_0cfe0f24ef91f55eb936275e597983bb, __sigmoid_forward_derivative_04f53fad506776fc8bc32aea806a0a2d;
     y = |x| sigmoid_scalar(x);
     // y = sigmoid(x) => dx += dy * y * (1 - y)
     dx = |g, y| g * y * (T::one() - y);
@@ -218,15 +216,14 @@ unary_op! {
     /// The hyperbolic tangent, elementwise (`tf.tanh`).
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DMatrix::from_row_slice(1, 3, &[-1.0, 0.0, 1000.0]);
     /// let y = ops::tanh(&x);
     /// assert_relative_eq!(y, DMatrix::from_row_slice(1, 3, &[-(1.0f64).tanh(), 0.0, 1.0]));
     /// ```
-    tanh, __differentiable_tanh, __differentiable_tangent_tanh;
+    tanh, __tanh_derivative_c61e5ba1eaf848136caecd781a3a8040, __tanh_forward_derivative_17a6bff72aafc02dde70fee21072156e;
     y = |x| x.tanh();
     // y = tanh(x) => dx += dy * (1 - y²)
     dx = |g, y| tanh_d0(g, &y);
@@ -236,14 +233,13 @@ unary_op! {
     /// The exponential `e^x`, elementwise (`tf.exp`).
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![0.0, 1.0]);
     /// assert_relative_eq!(ops::exp(&x), DVector::from_vec(vec![1.0, std::f64::consts::E]));
     /// ```
-    exp, __differentiable_exp, __differentiable_tangent_exp;
+    exp, __exp_derivative_0d1ec5dd5cce60c1da36c09bedc475f8, __exp_forward_derivative_94a43b25f1d84bd3ecdff9d96081262e;
     y = |x| x.exp();
     // y = e^x => dx += dy * y
     dx = |g, y| exp_d0(g, &y);
@@ -255,14 +251,13 @@ unary_op! {
     /// `ln(0) = -inf` with derivative `+inf`; negative entries give `NaN`, as TensorFlow.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![1.0, std::f64::consts::E]);
     /// assert_relative_eq!(ops::ln(&x), DVector::from_vec(vec![0.0, 1.0]));
     /// ```
-    ln, __differentiable_ln, __differentiable_tangent_ln;
+    ln, __ln_derivative_b372506b9dd5bfd845d8c3047a772caf, __ln_forward_derivative_c80c876130e4ea2266c7db72ab92f9fd;
     y = |x| x.ln();
     // y = ln x => dx += dy / x   (ln'(0) = +inf, as TensorFlow)
     dx = |g, x| ln_d0(g, &x);
@@ -274,14 +269,13 @@ unary_op! {
     /// `sqrt'(0) = +inf`, as TensorFlow.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DMatrix::from_row_slice(2, 2, &[0.0, 1.0, 4.0, 9.0]);
     /// assert_relative_eq!(ops::sqrt(&x), DMatrix::from_row_slice(2, 2, &[0.0, 1.0, 2.0, 3.0]));
     /// ```
-    sqrt, __differentiable_sqrt, __differentiable_tangent_sqrt;
+    sqrt, __sqrt_derivative_a14d65bee2b80f2c13194ba18469751f, __sqrt_forward_derivative_07c46a3269617ceac781b4e84c9758e1;
     y = |x| x.sqrt();
     // y = sqrt x => dx += dy / (2y)   (sqrt'(0) = +inf, as TensorFlow)
     dx = |g, y| sqrt_d0(g, &y);
@@ -291,14 +285,13 @@ unary_op! {
     /// The square `x²`, elementwise (`tf.square`).
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![-3.0, 0.5]);
     /// assert_relative_eq!(ops::square(&x), DVector::from_vec(vec![9.0, 0.25]));
     /// ```
-    square, __differentiable_square, __differentiable_tangent_square;
+    square, __square_derivative_af6a2a476eeada9d3395d220c3698b16, __square_forward_derivative_caad221dd2eb20e3a2bd6e3529f6fb80;
     y = |x| x * x;
     // y = x² => dx += dy * 2x
     dx = |g, x| g * (x + x);
@@ -310,14 +303,13 @@ unary_op! {
     /// `abs'(0) = 0`, as TensorFlow.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![-2.5, 0.0, 1.0]);
     /// assert_relative_eq!(ops::abs(&x), DVector::from_vec(vec![2.5, 0.0, 1.0]));
     /// ```
-    abs, __differentiable_abs, __differentiable_tangent_abs;
+    abs, __abs_derivative_31996edd71fc647afb4b679c000f4d4b, __abs_forward_derivative_b910e82606fa18fc0d0e8cd972096069;
     y = |x| x.abs();
     // y = |x| => dx += dy * sign(x)   (abs'(0) = 0, as TensorFlow)
     dx = |g, x| abs_d0(g, &x);
@@ -330,15 +322,14 @@ unary_op! {
     /// is `1000` and `softplus(-1000)` is `0`, both with finite derivatives.
     ///
     /// ```
-    /// use approx::assert_relative_eq;
+    /// use autodiff::approx::assert_relative_eq;
     /// use autodiff::prelude::*;
-    /// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
     ///
     /// let x = DVector::from_vec(vec![0.0, 1000.0, -1000.0]);
     /// let y = ops::softplus(&x);
     /// assert_relative_eq!(y, DVector::from_vec(vec![2.0f64.ln(), 1000.0, 0.0]), epsilon = 1e-12);
     /// ```
-    softplus, __differentiable_softplus, __differentiable_tangent_softplus;
+    softplus, __softplus_derivative_205b37924f3269eeaa135a3764639b55, __softplus_forward_derivative_587839f857c00844a34319b33a52e2ff;
     y = |x| x.max(T::zero()) + (-x.abs()).exp().ln_1p();
     // y = ln(1 + e^x) => dx += dy * sigmoid(x)
     dx = |g, x| g * sigmoid_scalar(x);
@@ -362,9 +353,8 @@ fn leaky_relu_d0<T: Real>(g: T, x: T, alpha: T) -> T {
 /// derivative at `x = 0` is `alpha`, as TensorFlow.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DVector::from_vec(vec![-2.0, 0.0, 3.0]);
 /// assert_relative_eq!(ops::leaky_relu(&x, 0.1), DVector::from_vec(vec![-0.2, 0.0, 3.0]));
@@ -382,7 +372,7 @@ where
 
 /// Reverse-mode companion of [`leaky_relu`]: `alpha` has no gradient slot.
 #[doc(hidden)]
-pub fn __differentiable_leaky_relu<T, R, C>(
+pub fn __leaky_relu_derivative_ff447aa08954dc4bacf4e0d61775ced8<T, R, C>(
     m: &OMatrix<T, R, C>,
     alpha: T,
 ) -> (
@@ -407,7 +397,7 @@ where
 
 /// Forward-mode companion of [`leaky_relu`].
 #[doc(hidden)]
-pub fn __differentiable_tangent_leaky_relu<T, R, C>(
+pub fn __leaky_relu_forward_derivative_94e0e199909722658e6dcc656748ee46<T, R, C>(
     m: &OMatrix<T, R, C>,
     alpha: T,
     dm: impl TangentArg<OMatrix<T, R, C>>,
@@ -436,9 +426,8 @@ where
 /// `∂/∂p = 0` at entries where `x <= 0` (where `ln x` is undefined).
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(1, 3, &[1.0, 4.0, 9.0]);
 /// assert_relative_eq!(ops::powf(&x, 1.5), DMatrix::from_row_slice(1, 3, &[1.0, 8.0, 27.0]));
@@ -456,7 +445,7 @@ where
 
 /// Reverse-mode companion of [`powf`]: slots for `m` and for the exponent `p`.
 #[doc(hidden)]
-pub fn __differentiable_powf<T, R, C>(
+pub fn __powf_derivative_670e49c59a958baa1f4b6796bafb4159<T, R, C>(
     m: &OMatrix<T, R, C>,
     p: T,
 ) -> (
@@ -490,7 +479,7 @@ where
 
 /// Forward-mode companion of [`powf`].
 #[doc(hidden)]
-pub fn __differentiable_tangent_powf<T, R, C>(
+pub fn __powf_forward_derivative_94fbfe1ac5dd039412f778ffd882ac77<T, R, C>(
     m: &OMatrix<T, R, C>,
     p: T,
     dm: impl TangentArg<OMatrix<T, R, C>>,
@@ -527,56 +516,56 @@ mod tests {
     fn unary_ops_match_finite_differences() {
         check_unary_op!(
             relu,
-            __differentiable_relu,
-            __differentiable_tangent_relu,
+            __relu_derivative_0ef0beb3bebbaaf8b700baa7996ca003,
+            __relu_forward_derivative_5088db2bb8f1cffa7e3533eefc935109,
             Domain::Signed
         );
         check_unary_op!(
             sigmoid,
-            __differentiable_sigmoid,
-            __differentiable_tangent_sigmoid,
+            __sigmoid_derivative_0cfe0f24ef91f55eb936275e597983bb,
+            __sigmoid_forward_derivative_04f53fad506776fc8bc32aea806a0a2d,
             Domain::Signed
         );
         check_unary_op!(
             tanh,
-            __differentiable_tanh,
-            __differentiable_tangent_tanh,
+            __tanh_derivative_c61e5ba1eaf848136caecd781a3a8040,
+            __tanh_forward_derivative_17a6bff72aafc02dde70fee21072156e,
             Domain::Signed
         );
         check_unary_op!(
             exp,
-            __differentiable_exp,
-            __differentiable_tangent_exp,
+            __exp_derivative_0d1ec5dd5cce60c1da36c09bedc475f8,
+            __exp_forward_derivative_94a43b25f1d84bd3ecdff9d96081262e,
             Domain::Signed
         );
         check_unary_op!(
             ln,
-            __differentiable_ln,
-            __differentiable_tangent_ln,
+            __ln_derivative_b372506b9dd5bfd845d8c3047a772caf,
+            __ln_forward_derivative_c80c876130e4ea2266c7db72ab92f9fd,
             Domain::Positive
         );
         check_unary_op!(
             sqrt,
-            __differentiable_sqrt,
-            __differentiable_tangent_sqrt,
+            __sqrt_derivative_a14d65bee2b80f2c13194ba18469751f,
+            __sqrt_forward_derivative_07c46a3269617ceac781b4e84c9758e1,
             Domain::Positive
         );
         check_unary_op!(
             square,
-            __differentiable_square,
-            __differentiable_tangent_square,
+            __square_derivative_af6a2a476eeada9d3395d220c3698b16,
+            __square_forward_derivative_caad221dd2eb20e3a2bd6e3529f6fb80,
             Domain::Signed
         );
         check_unary_op!(
             abs,
-            __differentiable_abs,
-            __differentiable_tangent_abs,
+            __abs_derivative_31996edd71fc647afb4b679c000f4d4b,
+            __abs_forward_derivative_b910e82606fa18fc0d0e8cd972096069,
             Domain::Signed
         );
         check_unary_op!(
             softplus,
-            __differentiable_softplus,
-            __differentiable_tangent_softplus,
+            __softplus_derivative_205b37924f3269eeaa135a3764639b55,
+            __softplus_forward_derivative_587839f857c00844a34319b33a52e2ff,
             Domain::Signed
         );
     }
@@ -593,9 +582,11 @@ mod tests {
             DMatrix<f64>,
             impl Fn(DMatrix<f64>) -> (Option<DMatrix<f64>>, NoGrad) + '_,
         ) {
-            __differentiable_leaky_relu(m, ALPHA)
+            __leaky_relu_derivative_ff447aa08954dc4bacf4e0d61775ced8(m, ALPHA)
         }
-        let fwd = |m: &DMatrix<f64>, t| __differentiable_tangent_leaky_relu(m, ALPHA, t, NoTangent);
+        let fwd = |m: &DMatrix<f64>, t| {
+            __leaky_relu_forward_derivative_94e0e199909722658e6dcc656748ee46(m, ALPHA, t, NoTangent)
+        };
         check_unary_op!(leaky, rev, fwd, Domain::Signed);
     }
 
@@ -619,7 +610,8 @@ mod tests {
                     },
                     |x, g| {
                         let (m, p) = split(x);
-                        let (y, pullback) = __differentiable_powf(&m, p);
+                        let (y, pullback) =
+                            __powf_derivative_670e49c59a958baa1f4b6796bafb4159(&m, p);
                         assert_close_all("powf: reverse value", &y.flat(), &powf(&m, p).flat());
                         let (dm, dp) = pullback(y.filled(g));
                         let mut out = dm.map_or_else(|| vec![0.0; m.len()], |d| d.flat());
@@ -629,7 +621,12 @@ mod tests {
                     |x, t| {
                         let (m, p) = split(x);
                         let (dm, dp) = split(t);
-                        let (y, dy) = __differentiable_tangent_powf(&m, p, Tg(dm), Tg(dp));
+                        let (y, dy) = __powf_forward_derivative_94fbfe1ac5dd039412f778ffd882ac77(
+                            &m,
+                            p,
+                            Tg(dm),
+                            Tg(dp),
+                        );
                         assert_close_all("powf: forward value", &y.flat(), &powf(&m, p).flat());
                         dy.flat()
                     },
@@ -642,14 +639,20 @@ mod tests {
     fn powf_constant_arguments_take_no_tangent() {
         let m = DMatrix::from_row_slice(1, 2, &[2.0, 3.0]);
         // Only the exponent varies: dy = y ln x.
-        let (_, dy) = __differentiable_tangent_powf(&m, 2.0, NoTangent, Tg(1.0));
+        let (_, dy) =
+            __powf_forward_derivative_94fbfe1ac5dd039412f778ffd882ac77(&m, 2.0, NoTangent, Tg(1.0));
         assert_close_all(
             "powf dp",
             &dy.flat(),
             &[4.0 * 2.0f64.ln(), 9.0 * 3.0f64.ln()],
         );
         // Only the base varies: dy = p x^(p-1) dx.
-        let (_, dy) = __differentiable_tangent_powf(&m, 2.0, Tg(m.clone()), NoTangent);
+        let (_, dy) = __powf_forward_derivative_94fbfe1ac5dd039412f778ffd882ac77(
+            &m,
+            2.0,
+            Tg(m.clone()),
+            NoTangent,
+        );
         assert_close_all("powf dx", &dy.flat(), &[8.0, 18.0]);
     }
 
@@ -659,29 +662,37 @@ mod tests {
         let one = || DMatrix::from_element(1, 1, 1.0f64);
         let grad = |d: Option<DMatrix<f64>>| d.expect("a gradient")[0];
         // relu'(0) = 0, abs'(0) = 0, leaky_relu'(0) = alpha.
-        assert_close(grad(__differentiable_relu(&zero).1(one()).0), 0.0, EXACT);
-        assert_close(grad(__differentiable_abs(&zero).1(one()).0), 0.0, EXACT);
-        let (_, pullback) = __differentiable_leaky_relu(&zero, 0.25);
+        assert_close(
+            grad(__relu_derivative_0ef0beb3bebbaaf8b700baa7996ca003(&zero).1(one()).0),
+            0.0,
+            EXACT,
+        );
+        assert_close(
+            grad(__abs_derivative_31996edd71fc647afb4b679c000f4d4b(&zero).1(one()).0),
+            0.0,
+            EXACT,
+        );
+        let (_, pullback) = __leaky_relu_derivative_ff447aa08954dc4bacf4e0d61775ced8(&zero, 0.25);
         assert!((grad(pullback(one()).0) - 0.25).abs() < 1e-15);
         // sqrt'(0) = ln'(0) = +inf.
         assert_close(
-            grad(__differentiable_sqrt(&zero).1(one()).0),
+            grad(__sqrt_derivative_a14d65bee2b80f2c13194ba18469751f(&zero).1(one()).0),
             f64::INFINITY,
             EXACT,
         );
         assert_close(
-            grad(__differentiable_ln(&zero).1(one()).0),
+            grad(__ln_derivative_b372506b9dd5bfd845d8c3047a772caf(&zero).1(one()).0),
             f64::INFINITY,
             EXACT,
         );
         // powf: d/dx = 0 when p = 0 (also at x = 0); d/dp = 0 where x <= 0.
-        let (y, pullback) = __differentiable_powf(&zero, 0.0);
+        let (y, pullback) = __powf_derivative_670e49c59a958baa1f4b6796bafb4159(&zero, 0.0);
         assert_close(y[0], 1.0, EXACT);
         let (dx, dp) = pullback(one());
         assert_close(grad(dx), 0.0, EXACT);
         assert_close(dp.expect("a gradient for p"), 0.0, EXACT);
         let neg = DMatrix::from_element(1, 1, -2.0f64);
-        let (_, pullback) = __differentiable_powf(&neg, 2.0);
+        let (_, pullback) = __powf_derivative_670e49c59a958baa1f4b6796bafb4159(&neg, 2.0);
         let (dx, dp) = pullback(one());
         assert!((grad(dx) + 4.0).abs() < 1e-12);
         assert_close(dp.expect("a gradient for p"), 0.0, EXACT);
@@ -695,15 +706,15 @@ mod tests {
         let g = DMatrix::from_element(1, 2, 1.0);
         for (name, (y, d)) in [
             ("sigmoid", {
-                let (y, pb) = __differentiable_sigmoid(&x);
+                let (y, pb) = __sigmoid_derivative_0cfe0f24ef91f55eb936275e597983bb(&x);
                 (y, pb(g.clone()).0.unwrap())
             }),
             ("tanh", {
-                let (y, pb) = __differentiable_tanh(&x);
+                let (y, pb) = __tanh_derivative_c61e5ba1eaf848136caecd781a3a8040(&x);
                 (y, pb(g.clone()).0.unwrap())
             }),
             ("softplus", {
-                let (y, pb) = __differentiable_softplus(&x);
+                let (y, pb) = __softplus_derivative_205b37924f3269eeaa135a3764639b55(&x);
                 (y, pb(g.clone()).0.unwrap())
             }),
         ] {
@@ -714,21 +725,21 @@ mod tests {
         }
         assert_close_all("sigmoid", &sigmoid(&x).flat(), &[1.0, 0.0]);
         assert_close_all("softplus", &softplus(&x).flat(), &[1000.0, 0.0]);
-        let (_, pb) = __differentiable_softplus(&x);
+        let (_, pb) = __softplus_derivative_205b37924f3269eeaa135a3764639b55(&x);
         assert_close_all("softplus'", &pb(g).0.unwrap().flat(), &[1.0, 0.0]);
     }
 
     #[test]
     fn symbolic_zero_cotangent_gives_no_gradient() {
         let m = input(2, 3, Domain::Signed);
-        let (_, pullback) = __differentiable_tanh(&m);
+        let (_, pullback) = __tanh_derivative_c61e5ba1eaf848136caecd781a3a8040(&m);
         assert!(pullback(DMatrix::zeros(0, 0)).0.is_none());
         let positive = m.abs();
-        let (_, pullback) = __differentiable_powf(&positive, 2.0);
+        let (_, pullback) = __powf_derivative_670e49c59a958baa1f4b6796bafb4159(&positive, 2.0);
         let (dx, dp) = pullback(DMatrix::zeros(0, 0));
         assert!(dx.is_none() && dp.is_none());
         // A NoTangent argument is a zero tangent of the argument's shape.
-        let (_, dy) = __differentiable_tangent_exp(&m, NoTangent);
+        let (_, dy) = __exp_forward_derivative_94a43b25f1d84bd3ecdff9d96081262e(&m, NoTangent);
         assert_eq!(dy.shape(), (2, 3));
         assert_slices(&dy.flat(), &[0.0; 6], EXACT);
     }
@@ -737,14 +748,14 @@ mod tests {
     #[should_panic(expected = "ops::sigmoid: the cotangent is 3×2 but the output is 2×3")]
     fn wrong_cotangent_shape_panics_naming_both_shapes() {
         let m = input(2, 3, Domain::Signed);
-        let (_, pullback) = __differentiable_sigmoid(&m);
+        let (_, pullback) = __sigmoid_derivative_0cfe0f24ef91f55eb936275e597983bb(&m);
         let _ = pullback(DMatrix::zeros(3, 2));
     }
 
     #[test]
     fn pullback_can_be_called_again() {
         let m = input(3, 2, Domain::Signed);
-        let (y, pullback) = __differentiable_sigmoid(&m);
+        let (y, pullback) = __sigmoid_derivative_0cfe0f24ef91f55eb936275e597983bb(&m);
         let g = y.map(|v| v * 0.5 + 1.0);
         let first = pullback(g.clone()).0.unwrap();
         let second = pullback(g).0.unwrap();
@@ -759,12 +770,15 @@ mod tests {
             &SMatrix::<f64, 2, 3>::new(0.0, 2.0, 0.0, 4.0, 0.0, 6.0).flat(),
             EXACT,
         );
-        let (y, pullback) = __differentiable_square(&s);
+        let (y, pullback) = __square_derivative_af6a2a476eeada9d3395d220c3698b16(&s);
         assert_close(y[(1, 2)], 36.0, TIGHT);
         let (d,) = pullback(SMatrix::<f64, 2, 3>::repeat(1.0));
         assert_close(d.unwrap()[(1, 2)], 12.0, TIGHT);
         let v = DVector::from_vec(vec![1.0, 4.0]);
-        let (y, dy) = __differentiable_tangent_sqrt(&v, Tg(DVector::from_vec(vec![1.0, 1.0])));
+        let (y, dy) = __sqrt_forward_derivative_07c46a3269617ceac781b4e84c9758e1(
+            &v,
+            Tg(DVector::from_vec(vec![1.0, 1.0])),
+        );
         assert_close_all("sqrt", &y.flat(), &[1.0, 2.0]);
         assert_close_all("sqrt'", &dy.flat(), &[0.5, 0.25]);
         let r = RowDVector::from_vec(vec![0.0, 1.0]);
@@ -785,10 +799,15 @@ mod tests {
                 assert!((x - *y as f64).abs() < 1e-5 * (1.0 + x.abs()), "{x} vs {y}");
             }
         }
-        let (y, pullback) = __differentiable_powf(&m32, 1.5f32);
+        let (y, pullback) = __powf_derivative_670e49c59a958baa1f4b6796bafb4159(&m32, 1.5f32);
         let (dm, dp) = pullback(y.map(|_| 1.0));
         assert!(dm.unwrap().iter().all(|v| v.is_finite()) && dp.unwrap().is_finite());
-        let (_, dy) = __differentiable_tangent_leaky_relu(&m32, 0.1f32, Tg(m32.clone()), NoTangent);
+        let (_, dy) = __leaky_relu_forward_derivative_94e0e199909722658e6dcc656748ee46(
+            &m32,
+            0.1f32,
+            Tg(m32.clone()),
+            NoTangent,
+        );
         assert!((dy[(0, 0)] - m32[(0, 0)]).abs() < 1e-6);
     }
 }

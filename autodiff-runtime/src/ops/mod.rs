@@ -16,14 +16,13 @@
 //! | [`sum_cols`] | `R×1` | `tf.reduce_sum(axis=1, keepdims=True)` |
 //!
 //! Inside a `#[differentiable]` function a call `ops::relu(&h)` is differentiated through the
-//! op's hidden companions (`__differentiable_relu` for reverse mode,
-//! `__differentiable_tangent_relu` for forward mode), which the macro calls by name. A dense
-//! softmax layer and its cross-entropy, with the gradient TensorFlow's tape would give:
+//! op's hidden companions (`__relu_derivative_…` for reverse mode, `__relu_forward_derivative_…`
+//! for forward mode, named with a hash suffix that `scripts/companion_names.py relu` prints),
+//! which the macro calls by name. A dense softmax layer and its cross-entropy, with the gradient TensorFlow's tape would give:
 //!
 //! ```
-//! use approx::assert_relative_eq;
+//! use autodiff::approx::assert_relative_eq;
 //! use autodiff::prelude::*;
-//! # use autodiff_runtime::{nalgebra::{DMatrix, RowDVector}, ops}; // until the facade prelude has them
 //!
 //! /// Mean cross-entropy; sample 0 is of class 0, sample 1 of class 2.
 //! #[differentiable]

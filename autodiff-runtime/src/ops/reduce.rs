@@ -64,9 +64,8 @@ where
 /// If `bias` is not `1×C`, with a message naming both shapes.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 /// let b = DMatrix::from_row_slice(1, 3, &[10.0, 20.0, 30.0]);
@@ -88,7 +87,7 @@ where
 
 /// Reverse-mode companion of [`add_row`]: slots for `m` and `bias`.
 #[doc(hidden)]
-pub fn __differentiable_add_row<T, R, C, R2>(
+pub fn __add_row_derivative_f23e6feb5bd9b14ab10fa27431f93c1f<T, R, C, R2>(
     m: &OMatrix<T, R, C>,
     bias: &OMatrix<T, R2, C>,
 ) -> (
@@ -119,7 +118,7 @@ where
 
 /// Forward-mode companion of [`add_row`].
 #[doc(hidden)]
-pub fn __differentiable_tangent_add_row<T, R, C, R2>(
+pub fn __add_row_forward_derivative_ba9f89c2013ed5e4de36858eb0fe0375<T, R, C, R2>(
     m: &OMatrix<T, R, C>,
     bias: &OMatrix<T, R2, C>,
     dm: impl TangentArg<OMatrix<T, R, C>>,
@@ -157,9 +156,8 @@ fn inv_rows<T: Real>(rows: usize) -> T {
 /// (`tf.reduce_sum(x, axis=0, keepdims=True)`).
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 /// let s = ops::sum_rows(&x); // a 1×3 row
@@ -180,7 +178,7 @@ where
 
 /// Reverse-mode companion of [`sum_rows`].
 #[doc(hidden)]
-pub fn __differentiable_sum_rows<T, R, C>(
+pub fn __sum_rows_derivative_e0cb9bca4ba3f20f4f698b3a92b39878<T, R, C>(
     m: &OMatrix<T, R, C>,
 ) -> (
     OMatrix<T, U1, C>,
@@ -204,7 +202,7 @@ where
 
 /// Forward-mode companion of [`sum_rows`].
 #[doc(hidden)]
-pub fn __differentiable_tangent_sum_rows<T, R, C>(
+pub fn __sum_rows_forward_derivative_7bde0a22ee264c7d971a8d9796b45b92<T, R, C>(
     m: &OMatrix<T, R, C>,
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, U1, C>, OMatrix<T, U1, C>)
@@ -226,9 +224,8 @@ where
 /// A matrix with no rows gives `NaN` means (`0/0`), as TensorFlow.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 6.0]);
 /// let m = ops::mean_rows(&x); // a 1×2 row
@@ -249,7 +246,7 @@ where
 
 /// Reverse-mode companion of [`mean_rows`].
 #[doc(hidden)]
-pub fn __differentiable_mean_rows<T, R, C>(
+pub fn __mean_rows_derivative_52f6150035092c69cced177f2d4010e4<T, R, C>(
     m: &OMatrix<T, R, C>,
 ) -> (
     OMatrix<T, U1, C>,
@@ -274,7 +271,7 @@ where
 
 /// Forward-mode companion of [`mean_rows`].
 #[doc(hidden)]
-pub fn __differentiable_tangent_mean_rows<T, R, C>(
+pub fn __mean_rows_forward_derivative_1a5fc73b61a8897b9f6ffa704d9ef25a<T, R, C>(
     m: &OMatrix<T, R, C>,
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, U1, C>, OMatrix<T, U1, C>)
@@ -303,9 +300,8 @@ where
 /// (`tf.reduce_sum(x, axis=1, keepdims=True)`).
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 /// let s = ops::sum_cols(&x); // a 2×1 column
@@ -324,7 +320,7 @@ where
 
 /// Reverse-mode companion of [`sum_cols`].
 #[doc(hidden)]
-pub fn __differentiable_sum_cols<T, R, C>(
+pub fn __sum_cols_derivative_78a19459234ac579baf97aabbdefc546<T, R, C>(
     m: &OMatrix<T, R, C>,
 ) -> (
     OMatrix<T, R, U1>,
@@ -348,7 +344,7 @@ where
 
 /// Forward-mode companion of [`sum_cols`].
 #[doc(hidden)]
-pub fn __differentiable_tangent_sum_cols<T, R, C>(
+pub fn __sum_cols_forward_derivative_fd4cd2b127c516d3ffda9d08bf8d6cb4<T, R, C>(
     m: &OMatrix<T, R, C>,
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, R, U1>, OMatrix<T, R, U1>)
@@ -378,20 +374,20 @@ mod tests {
     fn reductions_match_finite_differences() {
         check_unary_op!(
             sum_rows,
-            __differentiable_sum_rows,
-            __differentiable_tangent_sum_rows,
+            __sum_rows_derivative_e0cb9bca4ba3f20f4f698b3a92b39878,
+            __sum_rows_forward_derivative_7bde0a22ee264c7d971a8d9796b45b92,
             Domain::Signed
         );
         check_unary_op!(
             sum_cols,
-            __differentiable_sum_cols,
-            __differentiable_tangent_sum_cols,
+            __sum_cols_derivative_78a19459234ac579baf97aabbdefc546,
+            __sum_cols_forward_derivative_fd4cd2b127c516d3ffda9d08bf8d6cb4,
             Domain::Signed
         );
         check_unary_op!(
             mean_rows,
-            __differentiable_mean_rows,
-            __differentiable_tangent_mean_rows,
+            __mean_rows_derivative_52f6150035092c69cced177f2d4010e4,
+            __mean_rows_forward_derivative_1a5fc73b61a8897b9f6ffa704d9ef25a,
             Domain::Signed
         );
     }
@@ -419,7 +415,8 @@ mod tests {
                 },
                 |x, g| {
                     let (m, b) = split(x);
-                    let (y, pullback) = __differentiable_add_row(&m, &b);
+                    let (y, pullback) =
+                        __add_row_derivative_f23e6feb5bd9b14ab10fa27431f93c1f(&m, &b);
                     assert_close_all("add_row: reverse value", &y.flat(), &add_row(&m, &b).flat());
                     let (dm, db) = pullback(y.filled(g));
                     let mut out = dm.map_or_else(|| vec![0.0; m.len()], |d| d.flat());
@@ -429,7 +426,12 @@ mod tests {
                 |x, t| {
                     let (m, b) = split(x);
                     let (dm, db) = split(t);
-                    let (y, dy) = __differentiable_tangent_add_row(&m, &b, Tg(dm), Tg(db));
+                    let (y, dy) = __add_row_forward_derivative_ba9f89c2013ed5e4de36858eb0fe0375(
+                        &m,
+                        &b,
+                        Tg(dm),
+                        Tg(db),
+                    );
                     assert_close_all("add_row: forward value", &y.flat(), &add_row(&m, &b).flat());
                     dy.flat()
                 },
@@ -449,7 +451,7 @@ mod tests {
         );
         assert_eq!(sum_cols(&x).shape(), (2, 1));
         assert_close_all("reduce_sum axis=1", &sum_cols(&x).flat(), &[6.0, 15.0]);
-        let (_, pullback) = __differentiable_mean_rows(&x);
+        let (_, pullback) = __mean_rows_derivative_52f6150035092c69cced177f2d4010e4(&x);
         let d = pullback(RowDVector::from_row_slice(&[1.0, 2.0, 4.0]))
             .0
             .unwrap();
@@ -468,7 +470,7 @@ mod tests {
         assert_close_all("RowDVector", &add_row(&x, &row).flat(), &want);
         let one_row = DMatrix::from_row_slice(1, 2, &[10.0, 20.0]);
         assert_close_all("1×C DMatrix", &add_row(&x, &one_row).flat(), &want);
-        let (_, pullback) = __differentiable_add_row(&x, &one_row);
+        let (_, pullback) = __add_row_derivative_f23e6feb5bd9b14ab10fa27431f93c1f(&x, &one_row);
         let (dm, db) = pullback(DMatrix::from_element(2, 2, 1.0));
         assert_eq!(dm.unwrap().shape(), (2, 2));
         let db = db.unwrap();
@@ -477,7 +479,12 @@ mod tests {
         let s = SMatrix::<f64, 3, 2>::new(1.0, 2.0, 3.0, 4.0, 5.0, 6.0);
         let sb = SMatrix::<f64, 1, 2>::new(0.5, -0.5);
         assert_close(add_row(&s, &sb)[(2, 1)], 5.5, TIGHT);
-        let (_, dy) = __differentiable_tangent_add_row(&s, &sb, NoTangent, Tg(sb));
+        let (_, dy) = __add_row_forward_derivative_ba9f89c2013ed5e4de36858eb0fe0375(
+            &s,
+            &sb,
+            NoTangent,
+            Tg(sb),
+        );
         assert_close(dy[(2, 1)], -0.5, TIGHT);
     }
 
@@ -488,7 +495,7 @@ mod tests {
     fn add_row_shape_mismatch_panics_in_the_forward_sweep() {
         let x = DMatrix::<f64>::zeros(2, 3);
         let b = RowDVector::<f64>::zeros(2);
-        let _ = __differentiable_add_row(&x, &b);
+        let _ = __add_row_derivative_f23e6feb5bd9b14ab10fa27431f93c1f(&x, &b);
     }
 
     #[test]
@@ -502,7 +509,7 @@ mod tests {
     fn empty_and_symbolic_zero() {
         let no_rows = DMatrix::<f64>::zeros(0, 3);
         assert_close_all("sum of no rows", &sum_rows(&no_rows).flat(), &[0.0; 3]);
-        let (_, pullback) = __differentiable_sum_rows(&no_rows);
+        let (_, pullback) = __sum_rows_derivative_e0cb9bca4ba3f20f4f698b3a92b39878(&no_rows);
         assert_eq!(
             pullback(RowDVector::from_element(3, 1.0))
                 .0
@@ -511,10 +518,10 @@ mod tests {
             (0, 3)
         );
         let x = input(2, 3, Domain::Signed);
-        let (_, pullback) = __differentiable_sum_cols(&x);
+        let (_, pullback) = __sum_cols_derivative_78a19459234ac579baf97aabbdefc546(&x);
         assert!(pullback(DVector::zeros(0)).0.is_none());
         let b = input(1, 3, Domain::Signed);
-        let (_, pullback) = __differentiable_add_row(&x, &b);
+        let (_, pullback) = __add_row_derivative_f23e6feb5bd9b14ab10fa27431f93c1f(&x, &b);
         let (dx, db) = pullback(DMatrix::zeros(0, 0));
         assert!(dx.is_none() && db.is_none());
     }
@@ -527,7 +534,7 @@ mod tests {
         assert_close_f32(sum_rows(&x)[1], 6.0);
         assert_close_f32(sum_cols(&x)[1], 7.0);
         assert_close_f32(mean_rows(&x)[0], 2.0);
-        let (_, pullback) = __differentiable_mean_rows(&x);
+        let (_, pullback) = __mean_rows_derivative_52f6150035092c69cced177f2d4010e4(&x);
         assert_close_f32(
             pullback(RowDVector::from_element(2, 1.0f32)).0.unwrap()[(1, 0)],
             0.5,

@@ -136,9 +136,8 @@ where
 /// gradient.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let logits = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 1000.0, -1000.0, 0.0]);
 /// let p = ops::softmax(&logits);
@@ -161,7 +160,7 @@ where
 
 /// Reverse-mode companion of [`softmax`].
 #[doc(hidden)]
-pub fn __differentiable_softmax<T, R, C>(
+pub fn __softmax_derivative_abdbc82185ed667cbedf62d452246a19<T, R, C>(
     m: &OMatrix<T, R, C>,
 ) -> (
     OMatrix<T, R, C>,
@@ -183,7 +182,7 @@ where
 
 /// Forward-mode companion of [`softmax`].
 #[doc(hidden)]
-pub fn __differentiable_tangent_softmax<T, R, C>(
+pub fn __softmax_forward_derivative_f72258af23687cb203a5f78aed450393<T, R, C>(
     m: &OMatrix<T, R, C>,
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, R, C>, OMatrix<T, R, C>)
@@ -207,9 +206,8 @@ where
 /// a stable cross-entropy.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let logits = DMatrix::from_row_slice(2, 2, &[0.0, 0.0, 1000.0, -1000.0]);
 /// let lp = ops::log_softmax(&logits);
@@ -231,7 +229,7 @@ where
 
 /// Reverse-mode companion of [`log_softmax`].
 #[doc(hidden)]
-pub fn __differentiable_log_softmax<T, R, C>(
+pub fn __log_softmax_derivative_e205e35482fc069d09df17fc266dfaa0<T, R, C>(
     m: &OMatrix<T, R, C>,
 ) -> (
     OMatrix<T, R, C>,
@@ -262,7 +260,7 @@ where
 
 /// Forward-mode companion of [`log_softmax`].
 #[doc(hidden)]
-pub fn __differentiable_tangent_log_softmax<T, R, C>(
+pub fn __log_softmax_forward_derivative_199be193e3b65d1fb0e5f0d46d6a344e<T, R, C>(
     m: &OMatrix<T, R, C>,
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, R, C>, OMatrix<T, R, C>)
@@ -292,9 +290,8 @@ where
 /// with no entries gives `-inf`.
 ///
 /// ```
-/// use approx::assert_relative_eq;
+/// use autodiff::approx::assert_relative_eq;
 /// use autodiff::prelude::*;
-/// # use autodiff_runtime::{nalgebra::{DMatrix, DVector}, ops}; // until the facade prelude has them
 ///
 /// let x = DMatrix::from_row_slice(2, 2, &[0.0, 0.0, 1000.0, 1000.0]);
 /// let lse = ops::logsumexp(&x); // a 2×1 column
@@ -315,7 +312,7 @@ where
 
 /// Reverse-mode companion of [`logsumexp`].
 #[doc(hidden)]
-pub fn __differentiable_logsumexp<T, R, C>(
+pub fn __logsumexp_derivative_4efdcf5fd1f330aeaf51377d96f5f12b<T, R, C>(
     m: &OMatrix<T, R, C>,
 ) -> (
     OMatrix<T, R, U1>,
@@ -346,7 +343,7 @@ where
 
 /// Forward-mode companion of [`logsumexp`].
 #[doc(hidden)]
-pub fn __differentiable_tangent_logsumexp<T, R, C>(
+pub fn __logsumexp_forward_derivative_617131134f0a054c5b188d84f59262d5<T, R, C>(
     m: &OMatrix<T, R, C>,
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, R, U1>, OMatrix<T, R, U1>)
@@ -377,20 +374,20 @@ mod tests {
     fn rowwise_ops_match_finite_differences() {
         check_unary_op!(
             softmax,
-            __differentiable_softmax,
-            __differentiable_tangent_softmax,
+            __softmax_derivative_abdbc82185ed667cbedf62d452246a19,
+            __softmax_forward_derivative_f72258af23687cb203a5f78aed450393,
             Domain::Signed
         );
         check_unary_op!(
             log_softmax,
-            __differentiable_log_softmax,
-            __differentiable_tangent_log_softmax,
+            __log_softmax_derivative_e205e35482fc069d09df17fc266dfaa0,
+            __log_softmax_forward_derivative_199be193e3b65d1fb0e5f0d46d6a344e,
             Domain::Signed
         );
         check_unary_op!(
             logsumexp,
-            __differentiable_logsumexp,
-            __differentiable_tangent_logsumexp,
+            __logsumexp_derivative_4efdcf5fd1f330aeaf51377d96f5f12b,
+            __logsumexp_forward_derivative_617131134f0a054c5b188d84f59262d5,
             Domain::Signed
         );
     }
@@ -438,7 +435,7 @@ mod tests {
         let ones = DMatrix::from_element(3, 3, 1.0);
         let first = DMatrix::from_fn(3, 3, |_, j| if j == 0 { 1.0 } else { 0.0 });
 
-        let (p, pullback) = __differentiable_softmax(&x);
+        let (p, pullback) = __softmax_derivative_abdbc82185ed667cbedf62d452246a19(&x);
         assert_close_all(
             "softmax",
             &p.transpose().flat(),
@@ -452,10 +449,11 @@ mod tests {
             &d.row(1).transpose().flat(),
             &[third * (1.0 - third), -third * third, -third * third],
         );
-        let (_, dy) = __differentiable_tangent_softmax(&x, Tg(first.clone()));
+        let (_, dy) =
+            __softmax_forward_derivative_f72258af23687cb203a5f78aed450393(&x, Tg(first.clone()));
         finite("softmax tangent", dy.as_slice());
 
-        let (lp, pullback) = __differentiable_log_softmax(&x);
+        let (lp, pullback) = __log_softmax_derivative_e205e35482fc069d09df17fc266dfaa0(&x);
         let ln3 = 3.0f64.ln();
         assert_close_all(
             "log_softmax",
@@ -469,10 +467,11 @@ mod tests {
             &d.transpose().flat(),
             &[-2.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
         );
-        let (_, dy) = __differentiable_tangent_log_softmax(&x, Tg(ones.clone()));
+        let (_, dy) =
+            __log_softmax_forward_derivative_199be193e3b65d1fb0e5f0d46d6a344e(&x, Tg(ones.clone()));
         finite("log_softmax tangent", dy.as_slice());
 
-        let (lse, pullback) = __differentiable_logsumexp(&x);
+        let (lse, pullback) = __logsumexp_derivative_4efdcf5fd1f330aeaf51377d96f5f12b(&x);
         assert_close_all(
             "logsumexp",
             &lse.flat(),
@@ -480,7 +479,7 @@ mod tests {
         );
         let d = pullback(DVector::from_element(3, 1.0)).0.unwrap();
         assert_close_all("logsumexp'", &d.flat(), &p.flat());
-        let (_, dy) = __differentiable_tangent_logsumexp(&x, Tg(ones));
+        let (_, dy) = __logsumexp_forward_derivative_617131134f0a054c5b188d84f59262d5(&x, Tg(ones));
         assert_close_all("logsumexp tangent", &dy.flat(), &[1.0, 1.0, 1.0]);
     }
 
@@ -493,7 +492,7 @@ mod tests {
         assert_eq!(log_softmax(&no_cols).shape(), (2, 0));
         let lse = logsumexp(&no_cols);
         assert!(lse.iter().all(|v| v.is_infinite() && v.is_sign_negative()));
-        let (_, pullback) = __differentiable_logsumexp(&no_cols);
+        let (_, pullback) = __logsumexp_derivative_4efdcf5fd1f330aeaf51377d96f5f12b(&no_cols);
         assert_eq!(
             pullback(DVector::from_element(2, 1.0)).0.unwrap().shape(),
             (2, 0)
@@ -503,15 +502,15 @@ mod tests {
     #[test]
     fn symbolic_zeros_and_static_shapes() {
         let s = SMatrix::<f64, 2, 2>::new(0.0, 1.0, 2.0, 2.0);
-        let (_, pullback) = __differentiable_log_softmax(&s);
+        let (_, pullback) = __log_softmax_derivative_e205e35482fc069d09df17fc266dfaa0(&s);
         let d = pullback(SMatrix::<f64, 2, 2>::new(1.0, 0.0, 0.0, 0.0))
             .0
             .unwrap();
         assert!((d[(0, 0)] + d[(0, 1)]).abs() < 1e-15); // rows of d sum to 0 when g's row is e_0
         let m = DMatrix::from_row_slice(2, 2, &[0.0, 1.0, 2.0, 2.0]);
-        let (_, pullback) = __differentiable_logsumexp(&m);
+        let (_, pullback) = __logsumexp_derivative_4efdcf5fd1f330aeaf51377d96f5f12b(&m);
         assert!(pullback(DVector::zeros(0)).0.is_none());
-        let (_, dy) = __differentiable_tangent_softmax(&m, NoTangent);
+        let (_, dy) = __softmax_forward_derivative_f72258af23687cb203a5f78aed450393(&m, NoTangent);
         assert_slices(&dy.flat(), &[0.0; 4], EXACT);
     }
 
@@ -525,7 +524,7 @@ mod tests {
         for (a, b) in log_softmax(&x).iter().zip(log_softmax(&x64).iter()) {
             assert!((f64::from(*a) - b).abs() < 1e-4 * (1.0 + b.abs()));
         }
-        let (lse, pullback) = __differentiable_logsumexp(&x);
+        let (lse, pullback) = __logsumexp_derivative_4efdcf5fd1f330aeaf51377d96f5f12b(&x);
         assert!((lse[0] - 1000.0).abs() < 1e-3);
         let d = pullback(lse.map(|_| 1.0)).0.unwrap();
         assert!(d.iter().all(|v| v.is_finite()));

@@ -1,0 +1,163 @@
+//! Methods with no derivative rule, refused at compile time with an error that names the method
+//! and says what to write instead.
+//!
+//! Inside a `#[differentiable]` function, `x.NAME(args)` with a differentiable receiver or
+//! argument calls the hidden companions `x.__NAME_derivative_HASH(..)` (reverse mode) and
+//! `x.__NAME_forward_derivative_HASH(..)` (forward mode). For the methods below, `f32`/`f64` or
+//! nalgebra has the method but this crate has no rule. Without help rustc would report "no
+//! method named `__rem_euclid_derivative_…`"; instead a blanket trait (in the prelude) gives every
+//! type these companions, bounded by a trait that nothing implements, whose
+//! `#[diagnostic::on_unimplemented]` is the message. The error lands on the method's name.
+//!
+//! A user type whose own `#[differentiable] fn NAME` exists is unaffected: inherent methods win
+//! over trait methods. Only the forward companion carries the refusal: the macro always emits
+//! both companions' calls together, so the forward one's error stops compilation (the reverse
+//! companion's unreachable body is never part of a program), and the reverse sweep, which calls
+//! the companion twice (forward sweep and recomputation), adds no second copy of the error.
+
+macro_rules! refuse {
+    (
+        $message:literal, $Refusal:ident, $Companions:ident,
+        fn $vjp:ident($($a:ident: $A:ident),*);
+        fn $jvp:ident($($t:ident: $T:ident),*);
+        $note:literal
+    ) => {
+        #[doc = concat!($message, " (see the module docs).")]
+        #[diagnostic::on_unimplemented(
+            message = $message,
+            label = "no derivative rule for this method",
+            note = $note,
+            note = "or wrap the call in `stop_gradient(..)` if no derivative should flow through it"
+        )]
+        pub trait $Refusal {}
+
+        #[doc = concat!("The refused companions: ", $message, ".")]
+        pub trait $Companions {
+            /// Reverse mode: never compiled into a program (see the module docs).
+            #[inline(always)]
+            #[allow(clippy::type_complexity)]
+            fn $vjp<$($A),*>(&self, $($a: $A),*) -> (Self, fn(Self) -> (Option<Self>, $(Option<$A>),*))
+            where
+                Self: Sized,
+            {
+                $(let _ = $a;)*
+                unreachable!("refused at compile time")
+            }
+            /// Forward mode: refused at compile time.
+            #[inline(always)]
+            fn $jvp<$($T),*>(&self, $($t: $T),*) -> (Self, Self)
+            where
+                Self: Sized + $Refusal,
+            {
+                $(let _ = $t;)*
+                unreachable!("refused at compile time")
+            }
+        }
+        impl<S: ?Sized> $Companions for S {}
+    };
+}
+
+// --- f32 / f64 --------------------------------------------------------------------------------
+
+refuse! {
+    "`rem_euclid` has no derivative rule",
+    RemEuclidHasNoDerivativeRule,
+    RemEuclidCompanions,
+    fn __rem_euclid_derivative_48c55a6407856033b3505bb397cf57dc(y: Y);
+    fn __rem_euclid_forward_derivative_644bb26c75f4310531182071d0ddca82(y: Y, tx: TX, ty: TY);
+    "write `x.rem_euclid(y)` as `x - y * (x / y).floor()` (the same for `y > 0`; `floor` has derivative 0)"
+}
+refuse! {
+    "`copysign` has no derivative rule",
+    CopysignHasNoDerivativeRule,
+    CopysignCompanions,
+    fn __copysign_derivative_313018d9016787aebfa018d29440e7f5(s: Y);
+    fn __copysign_forward_derivative_e746feace90011b82a948d94f5d52153(s: Y, tx: TX, ts: TY);
+    "write `x.copysign(s)` as `x.abs() * s.signum()` (the same for `s != 0`)"
+}
+refuse! {
+    "`fract` has no derivative rule",
+    FractHasNoDerivativeRule,
+    FractCompanions,
+    fn __fract_derivative_e4050ebf6618c0fa9139639a29820337();
+    fn __fract_forward_derivative_523b6944719c13a8882d73b1346683b1(tx: TX);
+    "write `x.fract()` as `x - x.trunc()` (`trunc` has derivative 0)"
+}
+refuse! {
+    "`to_degrees` has no derivative rule",
+    ToDegreesHasNoDerivativeRule,
+    ToDegreesCompanions,
+    fn __to_degrees_derivative_c8592e232b0ccc1db07058619dbf0c0a();
+    fn __to_degrees_forward_derivative_b7f0b9f5d74e585fc7e4c8ef55167dc8(tx: TX);
+    "write `x.to_degrees()` as `x * (180.0 / std::f64::consts::PI)`"
+}
+refuse! {
+    "`to_radians` has no derivative rule",
+    ToRadiansHasNoDerivativeRule,
+    ToRadiansCompanions,
+    fn __to_radians_derivative_1400126c7f0c0d7aeb8574f83ed17275();
+    fn __to_radians_forward_derivative_62f71d676108e6fcb76fe6dab6bd3313(tx: TX);
+    "write `x.to_radians()` as `x * (std::f64::consts::PI / 180.0)`"
+}
+refuse! {
+    "`asinh` has no derivative rule",
+    AsinhHasNoDerivativeRule,
+    AsinhCompanions,
+    fn __asinh_derivative_aa0bc4f8567c5627d00bbdab477b6c9a();
+    fn __asinh_forward_derivative_2007e7b0f55d4889acb2d58e2444c988(tx: TX);
+    "write `x.asinh()` as `(x + (x * x + 1.0).sqrt()).ln()`"
+}
+refuse! {
+    "`acosh` has no derivative rule",
+    AcoshHasNoDerivativeRule,
+    AcoshCompanions,
+    fn __acosh_derivative_8f2b357c8863063415282e3316beefe5();
+    fn __acosh_forward_derivative_e433bc351514675a13f5310b3f7393f7(tx: TX);
+    "write `x.acosh()` as `(x + (x * x - 1.0).sqrt()).ln()` (for `x >= 1`)"
+}
+refuse! {
+    "`atanh` has no derivative rule",
+    AtanhHasNoDerivativeRule,
+    AtanhCompanions,
+    fn __atanh_derivative_bed002cec575c3a848859f74cd472e45();
+    fn __atanh_forward_derivative_d5b375a5faf420b69b5497b7b82e8507(tx: TX);
+    "write `x.atanh()` as `0.5 * ((1.0 + x) / (1.0 - x)).ln()` (for `|x| < 1`)"
+}
+
+// --- nalgebra matrices ------------------------------------------------------------------------
+
+refuse! {
+    "`add_scalar` has no derivative rule",
+    AddScalarHasNoDerivativeRule,
+    AddScalarCompanions,
+    fn __add_scalar_derivative_59e548c2dde4d80ea0853ea293712fc1(b: Y);
+    fn __add_scalar_forward_derivative_3e3064a8c5a908ac28354f089647582b(b: Y, tm: TX, tb: TY);
+    "write `m.add_scalar(b)` as `m + DMatrix::from_element(m.nrows(), m.ncols(), b)` (differentiable in `m` and `b`)"
+}
+refuse! {
+    "`scale` has no derivative rule",
+    ScaleHasNoDerivativeRule,
+    ScaleCompanions,
+    fn __scale_derivative_a1253ac142d405ec377d06ea2f5f86a1(k: Y);
+    fn __scale_forward_derivative_14a6163d91ad0f1e2ca19f43ea8cd877(k: Y, tm: TX, tk: TY);
+    "write `m.scale(k)` as `m * k`"
+}
+refuse! {
+    "`normalize` has no derivative rule",
+    NormalizeHasNoDerivativeRule,
+    NormalizeCompanions,
+    fn __normalize_derivative_c289b2227b40c675f4adf17f48ced9bc();
+    fn __normalize_forward_derivative_125cb255aad4af6f5914a3c3d4f6c772(tm: TX);
+    "write `m.normalize()` as `m / m.norm()`"
+}
+
+/// In scope (unnamed) wherever `use autodiff::prelude::*;` is, so generated code finds the
+/// refused companions.
+pub mod prelude {
+    pub use super::{
+        AcoshCompanions as _, AddScalarCompanions as _, AsinhCompanions as _, AtanhCompanions as _,
+        CopysignCompanions as _, FractCompanions as _, NormalizeCompanions as _,
+        RemEuclidCompanions as _, ScaleCompanions as _, ToDegreesCompanions as _,
+        ToRadiansCompanions as _,
+    };
+}
