@@ -768,3 +768,23 @@ fn non_smooth_points_follow_first_order_conventions() {
     close(h[(0, 1)], 1.0, Tolerance::tight(), "H01");
     close(h[(1, 1)], 0.0, Tolerance::tight(), "H11");
 }
+
+/// Hidden second-order names never collide: `grad_twice`'s companion and `twice`'s gradient.
+#[differentiable(order = 2)]
+fn twice(x: f64) -> f64 {
+    x * x
+}
+
+#[differentiable(order = 2)]
+fn grad_twice(x: f64) -> f64 {
+    2.0 * x * x * x
+}
+
+#[test]
+fn names_of_similar_functions_do_not_collide() {
+    // (x²)'' = 2, (2x³)'' = 12x.
+    let (_, _, h1) = twice_hessian(3.0);
+    let (_, _, h2) = grad_twice_hessian(3.0);
+    close(h1[(0, 0)], 2.0, Tolerance::tight(), "twice''");
+    close(h2[(0, 0)], 36.0, Tolerance::tight(), "grad_twice''");
+}

@@ -36,7 +36,7 @@ pub fn order2_companion(f: &Ident) -> Ident {
 
 /// The hidden gradient of `f`'s second-order companion (run at dual numbers by `f_hvp`).
 pub fn order2_grad(f: &Ident) -> Ident {
-    format_ident!("__differentiable_order2_grad_{}", f, span = f.span())
+    format_ident!("__differentiable_order2grad_{}", f, span = f.span())
 }
 
 fn local(name: String) -> Ident {
@@ -62,7 +62,7 @@ pub fn vjp_companion(f: &Ident) -> Ident {
 /// `__{f}_forward_derivative_{32 hex digits}` (see [`vjp_companion`]).
 pub fn jvp_companion(f: &Ident) -> Ident {
     if order2() {
-        return format_ident!("__differentiable_order2_tangent_{}", f, span = f.span());
+        return format_ident!("__differentiable_order2tangent_{}", f, span = f.span());
     }
     companion(f, "forward_derivative")
 }
@@ -92,7 +92,7 @@ pub fn name_hash(text: &str) -> String {
 /// A public sibling: `f_grad`, `f_vjp`, `f_jvp`.
 pub fn public(f: &Ident, suffix: &str) -> Ident {
     if order2() {
-        return format_ident!("__differentiable_order2_{}_{}", suffix, f, span = f.span());
+        return format_ident!("__differentiable_order2{}_{}", suffix, f, span = f.span());
     }
     format_ident!("{}_{}", f, suffix, span = f.span())
 }

@@ -67,7 +67,8 @@ pub mod __private {
     pub use crate::real::Real;
     pub use crate::rules;
     pub use crate::second::{
-        NotOrder2, Order2Dual, Order2Scalar, SecondOrder, Unlift, dual_out, put_column, value as dual_value,
+        NotOrder2, Order2Dual, Order2Scalar, SecondOrder, Unlift, dual_out, put_column,
+        value as dual_value,
     };
     pub use crate::shape::{IndexShape, ShapeAdjoint};
 

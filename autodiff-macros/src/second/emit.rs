@@ -242,7 +242,8 @@ pub fn public_items(item: &syn::ItemFn, sig: &Sig, scalar: &Scalar, wrt: &[usize
          `#[differentiable(order = 2)]`.\n\n The Hessian is over every differentiated parameter \
          flattened in `Parameters` order (scalars in parameter order; slices, `Vec`s and arrays \
          element by element; derived structs field by field): `n` Hessian-vector products with \
-         unit directions, symmetrized (`(H + Hᵀ)/2`, which changes only rounding)."
+         unit directions, symmetrized (`(H + Hᵀ)/2`, which for a twice continuously differentiable \
+         function changes only rounding)."
     );
     quote! {
         #[doc = #hvp_doc]

@@ -105,6 +105,17 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
             ));
         }
     }
+    if let Some(m) = rewrite::matrix_ident(quote::ToTokens::to_token_stream(&item.block)) {
+        return Err(syn::Error::new(
+            m.span(),
+            format!(
+                "`order = 2` does not support nalgebra matrices yet (`{m}` is used here): second \
+                 derivatives run the function at dual numbers, which nalgebra's matrix operations do \
+                 not accept (they need `RealField`); write the computation on slices or `Vec`s, or use \
+                 first order (`_grad`, `_vjp`, `_jvp`)"
+            ),
+        ));
+    }
     for k in &wrt {
         let p = &sig.params[*k];
         if p.ident != "self" && !rewrite::mentions(&p.ty, &scalar.ident().to_string()) {

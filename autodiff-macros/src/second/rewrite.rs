@@ -50,7 +50,12 @@ pub fn mentions(ty: &Type, name: &str) -> bool {
 
 /// The nalgebra matrix type `ty` names, if any (`DMatrix`, `SVector`, `Matrix3`, ..).
 pub fn matrix_type(ty: &Type) -> Option<String> {
-    fn walk(ts: TokenStream) -> Option<String> {
+    matrix_ident(ty.to_token_stream()).map(|i| i.to_string())
+}
+
+/// The first identifier in `ts` that names a nalgebra matrix type.
+pub fn matrix_ident(ts: TokenStream) -> Option<Ident> {
+    fn walk(ts: TokenStream) -> Option<Ident> {
         ts.into_iter().find_map(|t| match t {
             proc_macro2::TokenTree::Ident(i) => {
                 let n = i.to_string();
@@ -66,13 +71,13 @@ pub fn matrix_type(ty: &Type) -> Option<String> {
                     "RowVector",
                     "RowSVector",
                 ];
-                prefixes.iter().any(|p| n.starts_with(p)).then_some(n)
+                prefixes.iter().any(|p| n.starts_with(p)).then_some(i)
             }
             proc_macro2::TokenTree::Group(g) => walk(g.stream()),
             _ => None,
         })
     }
-    walk(ty.to_token_stream())
+    walk(ts)
 }
 
 struct Rewrite<'a> {
