@@ -174,7 +174,7 @@ impl CsvTable {
 /// [`MissingValues::Error`], a column name that is not in the header, or an unreadable file.
 ///
 /// ```
-/// use autodiff_runtime::data::{MissingValues, read_csv_from};
+/// use autodiff::data::{MissingValues, read_csv_from};
 ///
 /// let text = "a,b,name\n1,2,x\n3,,y\n5,6,z\n";
 /// let t = read_csv_from(text.as_bytes(), "inline.csv", &["b", "a"], MissingValues::DropRow).unwrap();

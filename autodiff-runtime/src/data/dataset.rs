@@ -110,8 +110,8 @@ struct Shuffle {
 /// given one.
 ///
 /// ```
-/// use autodiff_runtime::data::Dataset;
-/// use autodiff_runtime::nalgebra::DMatrix;
+/// use autodiff::data::Dataset;
+/// use autodiff::nalgebra::DMatrix;
 ///
 /// let x = DMatrix::from_fn(10, 2, |i, j| (2 * i + j) as f64);
 /// let labels: Vec<usize> = (0..10).collect();

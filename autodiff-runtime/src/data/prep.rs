@@ -20,8 +20,8 @@ use crate::real::Real;
 /// If `test_size` is not in `(0, 1)`.
 ///
 /// ```
-/// use autodiff_runtime::data::train_test_split;
-/// use autodiff_runtime::nalgebra::DMatrix;
+/// use autodiff::data::train_test_split;
+/// use autodiff::nalgebra::DMatrix;
 ///
 /// let x = DMatrix::from_fn(8, 2, |i, _| i as f64);
 /// let y: Vec<f64> = (0..8).map(|i| 10.0 * i as f64).collect();
@@ -57,8 +57,8 @@ pub fn train_test_split<D: TensorSlices>(
 /// If `data` is empty.
 ///
 /// ```
-/// use autodiff_runtime::data::random_batch;
-/// use autodiff_runtime::nn::init::seeded_rng;
+/// use autodiff::data::random_batch;
+/// use autodiff::nn::init::seeded_rng;
 ///
 /// let labels: Vec<usize> = (0..100).collect();
 /// let batch = random_batch(&labels, 32, &mut seeded_rng(0));
@@ -77,8 +77,8 @@ pub fn random_batch<D: TensorSlices>(data: &D, n: usize, rng: &mut StdRng) -> D:
 /// constant column is centred and left unscaled).
 ///
 /// ```
-/// use autodiff_runtime::data::StandardScaler;
-/// use autodiff_runtime::nalgebra::DMatrix;
+/// use autodiff::data::StandardScaler;
+/// use autodiff::nalgebra::DMatrix;
 ///
 /// let train = DMatrix::from_row_slice(3, 1, &[1.0, 2.0, 3.0]);
 /// let scaler = StandardScaler::fit(&train);

@@ -32,7 +32,7 @@ impl std::error::Error for NonFiniteLoss {}
 /// `Ok(loss)` if `loss` is finite, else the error naming `epoch` and `step` (both from 1).
 ///
 /// ```
-/// use autodiff_runtime::nn::guard::check_finite;
+/// use autodiff::nn::guard::check_finite;
 ///
 /// assert_eq!(check_finite(0.5f32, 1, 1), Ok(0.5));
 /// let err = check_finite(f64::NAN, 3, 17).unwrap_err();

@@ -21,7 +21,7 @@ pub fn glorot_limit(fan_in: usize, fan_out: usize) -> f64 {
 /// same RNG state agree to `f32` precision.
 ///
 /// ```
-/// use autodiff_runtime::nn::init::{glorot_limit, glorot_uniform};
+/// use autodiff::nn::init::{glorot_limit, glorot_uniform};
 /// use rand::SeedableRng;
 ///
 /// let mut rng = rand::rngs::StdRng::seed_from_u64(7);
@@ -44,7 +44,7 @@ pub fn glorot_uniform<T: Real>(fan_in: usize, fan_out: usize, rng: &mut StdRng) 
 /// If `minval >= maxval`.
 ///
 /// ```
-/// use autodiff_runtime::nn::init::{random_uniform, seeded_rng};
+/// use autodiff::nn::init::{random_uniform, seeded_rng};
 ///
 /// let x = random_uniform::<f32>(1000, 32, 0.0, 1.0, &mut seeded_rng(0));
 /// assert!(x.iter().all(|v| (0.0..=1.0).contains(v)));

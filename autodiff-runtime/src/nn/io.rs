@@ -7,8 +7,8 @@
 //! failed load leaves the model as it was.
 //!
 //! ```
-//! use autodiff_runtime::nalgebra::{DMatrix, RowDVector};
-//! use autodiff_runtime::nn::io::{from_safetensors_bytes, to_safetensors_bytes};
+//! use autodiff::nalgebra::{DMatrix, RowDVector};
+//! use autodiff::nn::io::{from_safetensors_bytes, to_safetensors_bytes};
 //!
 //! // Any `NamedParameters` container works; derived model structs are the usual case.
 //! let mut w = vec![DMatrix::from_row_slice(2, 3, &[1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0])];

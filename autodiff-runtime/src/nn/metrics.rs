@@ -8,8 +8,8 @@
 //! relative.
 //!
 //! ```
-//! use autodiff_runtime::nalgebra::DMatrix;
-//! use autodiff_runtime::nn::metrics::CategoricalAccuracy;
+//! use autodiff::nalgebra::DMatrix;
+//! use autodiff::nn::metrics::CategoricalAccuracy;
 //!
 //! let mut acc = CategoricalAccuracy::new();
 //! let y_true = DMatrix::from_row_slice(2, 3, &[0.0, 0.0, 1.0, 0.0, 1.0, 0.0]);

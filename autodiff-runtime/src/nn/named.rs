@@ -38,8 +38,8 @@ pub struct TensorInfo<'n> {
 /// same slices in the same order as [`Parameters::visit`].
 ///
 /// ```
-/// use autodiff_runtime::nalgebra::{DMatrix, RowDVector};
-/// use autodiff_runtime::nn::NamedParameters;
+/// use autodiff::nalgebra::{DMatrix, RowDVector};
+/// use autodiff::nn::NamedParameters;
 ///
 /// let kernel = DMatrix::<f32>::zeros(3, 2);
 /// let mut seen = Vec::new();

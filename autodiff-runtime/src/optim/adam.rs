@@ -166,8 +166,8 @@ impl Adam {
 /// use autodiff::prelude::*;
 /// use autodiff::optim::AdamW;
 ///
-/// let mut w = nalgebra::DMatrix::from_element(2, 2, 1.0f64);
-/// let zero = nalgebra::DMatrix::zeros(2, 2);
+/// let mut w = autodiff::nalgebra::DMatrix::from_element(2, 2, 1.0f64);
+/// let zero = autodiff::nalgebra::DMatrix::zeros(2, 2);
 /// let mut opt = AdamW::new(0.125).weight_decay(0.5);
 /// opt.apply_gradients(&mut w, &zero); // no gradient: only the decay, w·(1 − 0.5·0.125)
 /// assert!((w[(0, 0)] - 0.9375).abs() < 1e-12);
