@@ -19,6 +19,8 @@ mod reverse;
 mod sig;
 mod soundness;
 #[cfg(test)]
+mod soundness_tests;
+#[cfg(test)]
 mod tests;
 
 use proc_macro::TokenStream;

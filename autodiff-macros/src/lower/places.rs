@@ -55,7 +55,9 @@ impl Lowerer {
             | Expr::Async(_)
             | Expr::Await(_)
             | Expr::Try(_)
-            | Expr::TryBlock(_) => self.lower_rhs(e, out).map(|_| ()),
+            | Expr::TryBlock(_)
+            | Expr::Yield(_)
+            | Expr::RawAddr(_) => self.lower_rhs(e, out).map(|_| ()),
             // Any other expression statement: evaluate for its effects, its value is discarded.
             _ => {
                 if let Expr::MethodCall(mc) = e {
