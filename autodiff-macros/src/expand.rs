@@ -108,7 +108,7 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
             is_ref: p.is_ref,
         })
         .collect();
-    let (func, param_vars, items) = lower::lower_fn(&params_in, &item.block)?;
+    let (mut func, param_vars, items) = lower::lower_fn(&params_in, &item.block)?;
     let default_diff: Vec<usize> = (0..sig.params.len())
         .filter(|k| sig.params[*k].diff)
         .collect();
@@ -181,6 +181,7 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
         }
     }
     crate::soundness::check(&func, &all_act)?;
+    crate::soundness::resolve_in_place(&mut func.body, &all_act);
     let wrt_act = activity::analyze(
         &func,
         &wrt.iter().map(|k| param_vars[*k]).collect::<Vec<_>>(),

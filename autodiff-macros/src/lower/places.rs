@@ -66,7 +66,9 @@ impl Lowerer {
                     }
                 }
                 if let Some((a, b)) = inplace::mem_swap_places(e) {
-                    return self.lower_mem_swap(a, b, out);
+                    if self.lower_mem_swap(e, a, b, out)? {
+                        return Ok(());
+                    }
                 }
                 check_supported(e)?;
                 self.record_statement(e);
