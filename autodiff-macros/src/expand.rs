@@ -498,6 +498,13 @@ fn gen_jvp(
             init.extend(quote! { let _ = #t; });
         }
     }
+    // A parameter outside `wrt` that is assigned a differentiable value starts with a zero tangent.
+    for (k, v) in vars.iter().enumerate() {
+        if !wrt.contains(&k) && act.active(*v) {
+            let (d, i) = (fg.dot(*v), &c.sig.params[k].ident);
+            init.extend(quote! { let mut #d = #rt::zero_like(&#i); });
+        }
+    }
     let body = jvp_body(c, func, act, init, hoisted);
     let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
     let name = naming::public(&c.name, "jvp");
@@ -658,6 +665,13 @@ fn gen_companion_jvp(
             init.extend(quote! { let mut #d = #rt::TangentArg::tangent_or_zero(#t, &#i); });
         } else {
             init.extend(quote! { let _ = #t; });
+        }
+    }
+    // A parameter outside `wrt` that is assigned a differentiable value starts with a zero tangent.
+    for (k, v) in vars.iter().enumerate() {
+        if !diff.contains(&k) && act.active(*v) {
+            let (d, i) = (fg.dot(*v), &c.sig.params[k].ident);
+            init.extend(quote! { let mut #d = #rt::zero_like(&#i); });
         }
     }
     let body = jvp_body(c, func, act, init, hoisted);
