@@ -120,14 +120,16 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
                 let Some(k) = sig.params.iter().position(|p| p.ident == *n) else {
                     return Err(syn::Error::new(
                         n.span(),
-                        format!("`{n}` is not a parameter of this function"),
+                        format!(
+                            "#[differentiable(wrt(..))]: `{n}` is not a parameter of this function"
+                        ),
                     ));
                 };
                 if sig::is_nondiff_spelling(&sig.params[k].ty) {
                     return Err(syn::Error::new(
                         n.span(),
                         format!(
-                            "`{n}` has an integer, `bool`, `char` or string type and cannot be differentiated"
+                            "#[differentiable(wrt(..))]: `{n}` has an integer, `bool`, `char` or string type and cannot be differentiated"
                         ),
                     ));
                 }
@@ -139,7 +141,7 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
     if wrt.is_empty() {
         return Err(syn::Error::new(
             item.sig.ident.span(),
-            "no parameter of this function is differentiated: integer, `bool`, `char` and string parameters and `#[no_grad]` ones are left alone; \
+            "#[differentiable]: no parameter of this function is differentiated: integer, `bool`, `char` and string parameters and `#[no_grad]` ones are left alone; \
              give it a float parameter or list one with `#[differentiable(wrt(..))]`",
         ));
     }
@@ -175,7 +177,7 @@ pub fn differentiable(args: Args, mut item: syn::ItemFn) -> syn::Result<TokenStr
         if uses.iter().any(|v| all_act.varied(*v)) {
             return Err(syn::Error::new_spanned(
                 expr,
-                "this `for` loop iterates over differentiable values with an iterator the macro cannot follow; \
+                "#[differentiable] cannot follow the iterator of this `for` loop over differentiable values; \
                  write `for i in 0..v.len()` and index `v[i]`, or iterate `v.iter()`, `v.iter().enumerate()` or `v.iter().zip(w.iter())`",
             ));
         }

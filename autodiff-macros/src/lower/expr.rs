@@ -180,7 +180,7 @@ impl Lowerer {
                     let Some(r) = ctx.1 else {
                         return refuse_at(
                             &v,
-                            "`break` with a value is only supported out of a `loop` whose value is used",
+                            "#[differentiable] supports `break` with a value only out of a `loop` whose value is used",
                         );
                     };
                     self.lower_into(v, r, out)?;
@@ -225,7 +225,7 @@ impl Lowerer {
             ),
             Expr::Let(l) => refuse_at(
                 &l,
-                "`let` expressions are only supported as `if let` / `while let` conditions",
+                "#[differentiable] supports `let` expressions only as `if let` / `while let` conditions",
             ),
             Expr::Assign(_) => {
                 self.lower_expr_stmt(e, out)?;
