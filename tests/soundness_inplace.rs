@@ -1,6 +1,7 @@
 //! In-place operations on `Vec`s and matrices carry derivatives in every position (statement,
 //! `let` initializer, `while let` / `if let` condition), in both modes. Each function is checked
 //! against its derivative worked out by hand and against central differences.
+#![allow(clippy::useless_vec)] // the point is the `Vec` operations
 
 use autodiff::check::approx_derivative;
 use autodiff::prelude::*;

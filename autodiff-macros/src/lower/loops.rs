@@ -54,7 +54,7 @@ impl Lowerer {
         if let Expr::Let(l) = &*w.cond {
             if let Some((cond, bind)) = self.pop_loop_rewrite(l) {
                 let mut w2 = w.clone();
-                w2.cond = Box::new(cond);
+                *w2.cond = cond;
                 w2.body.stmts.insert(0, bind);
                 return self.lower_while(&w2, id);
             }
