@@ -124,3 +124,35 @@ fn non_wrt_mut_parameter_assigned() {
     let (_, d) = assigned_non_wrt_param_jvp(1.5, 7.0, 1.0);
     assert!(close(d, 6.0), "{d}");
 }
+
+/// A body ending in an `if` / `else` whose arms all `return`: `x²` for `x > 0`, `-x` otherwise.
+#[differentiable]
+#[allow(clippy::needless_return)]
+fn all_arms_return(x: f64) -> f64 {
+    if x > 0.0 {
+        return x * x;
+    } else {
+        return -x;
+    }
+}
+
+/// The same with `match`.
+#[differentiable]
+#[allow(clippy::needless_return)]
+fn all_match_arms_return(x: f64, k: i32) -> f64 {
+    match k {
+        0 => return x.sin(),
+        _ => return 3.0 * x,
+    }
+}
+
+#[test]
+fn bodies_whose_arms_all_return() {
+    // 2x = 3 at 1.5; -1 at -2
+    assert!(close(all_arms_return_grad(1.5).1, 3.0));
+    assert!(close(all_arms_return_grad(-2.0).1, -1.0));
+    assert!(close(all_arms_return_jvp(1.5, 1.0).1, 3.0));
+    // cos x at k = 0; 3 otherwise
+    assert!(close(all_match_arms_return_grad(0.4, 0).1, 0.4_f64.cos()));
+    assert!(close(all_match_arms_return_grad(0.4, 2).1, 3.0));
+}

@@ -159,8 +159,17 @@ impl Lowerer {
                     ty: None,
                     init: None,
                 });
-                self.lower_control(e, Some(r), out)?;
-                Ok(Rhs::Copy(Atom::Var(r)))
+                let at = out.len() - 1;
+                match self.lower_control(e, Some(r), out) {
+                    Ok(()) => Ok(Rhs::Copy(Atom::Var(r))),
+                    // Every arm leaves (`return`, `break`): the result is never assigned, and an
+                    // untyped `let` of it would not compile.
+                    Err(Stop::Diverged) => {
+                        out.remove(at);
+                        Err(Stop::Diverged)
+                    }
+                    Err(err) => Err(err),
+                }
             }
             Expr::While(_) | Expr::ForLoop(_) => {
                 self.lower_control(e, None, out)?;
