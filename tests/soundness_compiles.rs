@@ -1,6 +1,7 @@
 //! Valid Rust that used to fail to compile in the generated code: explicit dereference, the
 //! path form of float methods (`f64::sqrt(x)`, `T::sqrt(x)`, `f64::max(a, b)`), `sin_cos`,
-//! `to_degrees` / `to_radians`, `asinh` / `acosh` / `atanh`, `v.to_vec()`, `Vec::from(v)`.
+//! `to_degrees` / `to_radians`, `asinh` / `acosh` / `atanh`, `v.to_vec()`, `Vec::from(v)`, a `mut`
+//! parameter outside `wrt(..)` assigned a differentiable value.
 //! Each checked against its analytic derivative and central differences.
 
 use autodiff::check::approx_derivative;
@@ -105,4 +106,53 @@ fn to_vec_and_vec_from_copy_with_gradients() {
     let v = [2.0, 3.0];
     let (_, g) = to_vec_and_from_grad(&v);
     assert!(close(g[0], 3.0) && close(g[1], 3.0), "{g:?}");
+}
+
+/// A `mut` float parameter outside `wrt(..)`, assigned a differentiable value:
+/// `j = 2i` then `j * i` = `2i²`, d/di = 4i.
+#[allow(unused_assignments)]
+#[differentiable(wrt(i))]
+fn assigned_non_wrt_param(i: f64, mut j: f64) -> f64 {
+    j = 2.0 * i;
+    j * i
+}
+
+#[test]
+fn non_wrt_mut_parameter_assigned() {
+    let (y, g) = assigned_non_wrt_param_grad(1.5, 7.0);
+    assert!(close(y, 4.5) && close(g, 6.0), "{y} {g}");
+    let (_, d) = assigned_non_wrt_param_jvp(1.5, 7.0, 1.0);
+    assert!(close(d, 6.0), "{d}");
+}
+
+/// A body ending in an `if` / `else` whose arms all `return`: `x²` for `x > 0`, `-x` otherwise.
+#[differentiable]
+#[allow(clippy::needless_return)]
+fn all_arms_return(x: f64) -> f64 {
+    if x > 0.0 {
+        return x * x;
+    } else {
+        return -x;
+    }
+}
+
+/// The same with `match`.
+#[differentiable]
+#[allow(clippy::needless_return)]
+fn all_match_arms_return(x: f64, k: i32) -> f64 {
+    match k {
+        0 => return x.sin(),
+        _ => return 3.0 * x,
+    }
+}
+
+#[test]
+fn bodies_whose_arms_all_return() {
+    // 2x = 3 at 1.5; -1 at -2
+    assert!(close(all_arms_return_grad(1.5).1, 3.0));
+    assert!(close(all_arms_return_grad(-2.0).1, -1.0));
+    assert!(close(all_arms_return_jvp(1.5, 1.0).1, 3.0));
+    // cos x at k = 0; 3 otherwise
+    assert!(close(all_match_arms_return_grad(0.4, 0).1, 0.4_f64.cos()));
+    assert!(close(all_match_arms_return_grad(0.4, 2).1, 3.0));
 }

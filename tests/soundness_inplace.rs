@@ -1,6 +1,7 @@
 //! In-place operations on `Vec`s and matrices carry derivatives in every position (statement,
 //! `let` initializer, `while let` / `if let` condition), in both modes. Each function is checked
 //! against its derivative worked out by hand and against central differences.
+#![allow(clippy::useless_vec)] // the point is the `Vec` operations
 
 use autodiff::check::approx_derivative;
 use autodiff::prelude::*;
@@ -237,5 +238,42 @@ fn matrix_in_place_operations() {
         matrix_in_place_grad,
         matrix_in_place_jvp,
         |x| 13.0 + 3.0 * x * x
+    );
+}
+
+/// A map's `insert` / `remove` and a `Vec` of indices without derivatives run as written.
+#[differentiable]
+fn inactive_containers(x: f64, n: usize) -> f64 {
+    let mut seen = std::collections::HashMap::new();
+    seen.insert(n, 1usize);
+    seen.insert(n + 1, 2usize);
+    seen.remove(&n);
+    let mut idx: Vec<usize> = (0..n).collect();
+    idx.reverse();
+    idx.swap(0, 1);
+    let k = idx[0] + seen.len();
+    x * x * k as f64
+}
+
+/// `std::mem::swap` where only one side carries a derivative: `a = x²`, `b = 2`; after the swap
+/// `a = 2`, `b = x²`: `a + 3b` = `2 + 3x²`, derivative `6x`.
+#[differentiable]
+fn one_sided_mem_swap(x: f64) -> f64 {
+    let mut a = x * x;
+    let mut b = 2.0;
+    std::mem::swap(&mut a, &mut b);
+    a + 3.0 * b
+}
+
+#[test]
+fn inactive_containers_and_one_sided_swaps() {
+    // n = 3: idx = [2, 1, 0] then [1, 2, 0]; k = 1 + 1 = 2: d/dx 2x² = 4x
+    let (_, g) = inactive_containers_grad(1.5, 3);
+    assert!((g - 6.0).abs() < 1e-12, "{g}");
+    case!(
+        one_sided_mem_swap,
+        one_sided_mem_swap_grad,
+        one_sided_mem_swap_jvp,
+        |x| 6.0 * x
     );
 }

@@ -20,7 +20,7 @@ fn with_read_only_macros(x: f64) -> f64 {
     assert!(x.is_finite(), "x = {x}");
     debug_assert!(x > -1e9);
     let label = format!("{x:.3}");
-    assert_eq!(label.is_empty(), false);
+    assert_ne!(label.len(), 0);
     if x > 1e300 {
         panic!("too large: {}", x);
     }

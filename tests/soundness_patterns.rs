@@ -1,6 +1,7 @@
 //! Names bound by patterns from a differentiable value carry its derivative: identifier
 //! patterns (with guards), tuple patterns, in `match` and `if let`. Each checked against the
 //! analytic derivative and central differences.
+#![allow(clippy::match_single_binding)] // single-arm matches are the construct under test
 
 use autodiff::check::approx_derivative;
 use autodiff::prelude::*;

@@ -2,6 +2,7 @@
 //! when either factor is exactly zero, so a function that is constant near a point, or a factor
 //! that is exactly zero, gives the true derivative 0 where plain IEEE arithmetic gives
 //! `0 * inf = NaN` (as TensorFlow and JAX do). Each case's true value is worked out in its comment.
+#![allow(clippy::eq_op)] // `x - x` is the point: an exact zero that depends on x
 
 use autodiff::prelude::*;
 

@@ -59,7 +59,7 @@ fn collect(b: &Block, out: &mut Vec<Def>) {
                     operands,
                 })
             }
-            Stmt::Scope(b) => collect(b, out),
+            Stmt::Scope(b) | Stmt::InPlace { body: b, .. } => collect(b, out),
             Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect(a, out)),
             Stmt::Loop { body, .. } => collect(body, out),
             Stmt::Effect(_)

@@ -122,7 +122,7 @@ pub fn items(
             is_ref: p.is_ref,
         })
         .collect();
-    let (func, param_vars, items) = lower::lower_fn(&params_in, &item.block)?;
+    let (mut func, param_vars, items) = lower::lower_fn(&params_in, &item.block)?;
     let default_diff: Vec<usize> = (0..sig.params.len())
         .filter(|k| sig.params[*k].diff)
         .collect();
@@ -134,14 +134,16 @@ pub fn items(
                 let Some(k) = sig.params.iter().position(|p| p.ident == *n) else {
                     return Err(syn::Error::new(
                         n.span(),
-                        format!("`{n}` is not a parameter of this function"),
+                        format!(
+                            "#[differentiable(wrt(..))]: `{n}` is not a parameter of this function"
+                        ),
                     ));
                 };
                 if sig::is_nondiff_spelling(&sig.params[k].ty) {
                     return Err(syn::Error::new(
                         n.span(),
                         format!(
-                            "`{n}` has an integer, `bool`, `char` or string type and cannot be differentiated"
+                            "#[differentiable(wrt(..))]: `{n}` has an integer, `bool`, `char` or string type and cannot be differentiated"
                         ),
                     ));
                 }
@@ -153,7 +155,7 @@ pub fn items(
     if wrt.is_empty() {
         return Err(syn::Error::new(
             item.sig.ident.span(),
-            "no parameter of this function is differentiated: integer, `bool`, `char` and string parameters and `#[no_grad]` ones are left alone; \
+            "#[differentiable]: no parameter of this function is differentiated: integer, `bool`, `char` and string parameters and `#[no_grad]` ones are left alone; \
              give it a float parameter or list one with `#[differentiable(wrt(..))]`",
         ));
     }
@@ -189,12 +191,13 @@ pub fn items(
         if uses.iter().any(|v| all_act.varied(*v)) {
             return Err(syn::Error::new_spanned(
                 expr,
-                "this `for` loop iterates over differentiable values with an iterator the macro cannot follow; \
+                "#[differentiable] cannot follow the iterator of this `for` loop over differentiable values; \
                  write `for i in 0..v.len()` and index `v[i]`, or iterate `v.iter()`, `v.iter().enumerate()` or `v.iter().zip(w.iter())`",
             ));
         }
     }
     crate::soundness::check(&func, &all_act)?;
+    crate::soundness::resolve_in_place(&mut func.body, &all_act);
     let wrt_act = activity::analyze(
         &func,
         &wrt.iter().map(|k| param_vars[*k]).collect::<Vec<_>>(),
@@ -514,6 +517,13 @@ fn gen_jvp(
             init.extend(quote! { let _ = #t; });
         }
     }
+    // A parameter outside `wrt` that is assigned a differentiable value starts with a zero tangent.
+    for (k, v) in vars.iter().enumerate() {
+        if !wrt.contains(&k) && act.active(*v) {
+            let (d, i) = (fg.dot(*v), &c.sig.params[k].ident);
+            init.extend(quote! { let mut #d = #rt::zero_like(&#i); });
+        }
+    }
     let body = jvp_body(c, func, act, init, hoisted);
     let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
     let name = naming::public(&c.name, "jvp");
@@ -674,6 +684,13 @@ fn gen_companion_jvp(
             init.extend(quote! { let mut #d = #rt::TangentArg::tangent_or_zero(#t, &#i); });
         } else {
             init.extend(quote! { let _ = #t; });
+        }
+    }
+    // A parameter outside `wrt` that is assigned a differentiable value starts with a zero tangent.
+    for (k, v) in vars.iter().enumerate() {
+        if !diff.contains(&k) && act.active(*v) {
+            let (d, i) = (fg.dot(*v), &c.sig.params[k].ident);
+            init.extend(quote! { let mut #d = #rt::zero_like(&#i); });
         }
     }
     let body = jvp_body(c, func, act, init, hoisted);

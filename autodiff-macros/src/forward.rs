@@ -141,6 +141,9 @@ impl FwdGen<'_> {
                 quote! { #t #f }
             }
             Stmt::Effect(t) => t.clone(),
+            Stmt::InPlace { .. } => {
+                unreachable!("in-place statements are resolved after the activity analysis")
+            }
             Stmt::Truncate { base, len } => {
                 let (b, n) = (self.ident(*base), self.atom(len));
                 if self.act.active(*base) {

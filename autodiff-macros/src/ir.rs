@@ -139,6 +139,15 @@ pub enum Stmt {
         base: VarId,
         len: Atom,
     },
+    /// An in-place operation on `bases` (`v.swap(i, j);`, `std::mem::swap(&mut a, &mut b);`):
+    /// `body` is its rewrite into differentiable operations, `original` the call as written.
+    /// Resolved right after the activity analysis: the rewrite when a base is varied, the
+    /// original call otherwise (so a `HashMap::insert` on a map without derivatives is left alone).
+    InPlace {
+        bases: Vec<VarId>,
+        body: Block,
+        original: TokenStream,
+    },
     /// Names a pattern binds at this point (a `match` arm, a `for` loop's pattern): no code, but
     /// the reverse sweep may save their values here.
     Bound(Vec<VarId>),

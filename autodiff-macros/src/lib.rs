@@ -20,6 +20,8 @@ mod second;
 mod sig;
 mod soundness;
 #[cfg(test)]
+mod soundness_tests;
+#[cfg(test)]
 mod tests;
 
 use proc_macro::TokenStream;

@@ -6,7 +6,7 @@
 //! user's tokens.
 
 use crate::activity::Activity;
-use crate::ir::Func;
+use crate::ir::{Block, Func, Stmt};
 
 /// Refuses the first pass-through use of a varied variable.
 pub fn check(func: &Func, act: &Activity) -> Result<(), syn::Error> {
@@ -22,4 +22,29 @@ pub fn check(func: &Func, act: &Activity) -> Result<(), syn::Error> {
         }
     }
     Ok(())
+}
+
+/// Replaces each [`Stmt::InPlace`] by its rewrite when its container is varied, by the call as
+/// written otherwise.
+pub fn resolve_in_place(b: &mut Block, act: &Activity) {
+    for s in &mut b.stmts {
+        match s {
+            Stmt::InPlace {
+                bases,
+                body,
+                original,
+            } => {
+                *s = if bases.iter().any(|b| act.varied(*b)) {
+                    let mut body = std::mem::take(body);
+                    resolve_in_place(&mut body, act);
+                    Stmt::Scope(body)
+                } else {
+                    Stmt::Effect(original.clone())
+                };
+            }
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => resolve_in_place(b, act),
+            Stmt::Branch { arms, .. } => arms.iter_mut().for_each(|a| resolve_in_place(a, act)),
+            _ => {}
+        }
+    }
 }

@@ -67,7 +67,7 @@ impl Lowerer {
                 let Some(init) = init else {
                     return refuse_at(
                         &pt,
-                        "a tuple pattern needs an initializer here; declare each name with its own `let`",
+                        "#[differentiable] needs an initializer for a tuple pattern here; declare each name with its own `let`",
                     );
                 };
                 let elem_tys: Vec<Option<syn::Type>> = match ty {

@@ -26,7 +26,7 @@ impl Lowerer {
                 if let Expr::Let(l) = &*i.cond {
                     if let Some((cond, bind)) = self.pop_loop_rewrite(l) {
                         let mut i2 = i.clone();
-                        i2.cond = Box::new(cond);
+                        *i2.cond = cond;
                         i2.then_branch.stmts.insert(0, bind);
                         return self.lower_control(&Expr::If(i2), result, out);
                     }

@@ -171,7 +171,10 @@ impl Lowerer {
                 }
                 return Ok(Rhs::VecLit(xs));
             }
-            return refuse_at(&mac, "could not read this `vec!`");
+            return refuse_at(
+                &mac,
+                "#[differentiable] could not read this `vec!`; write `vec![a, b, ..]` or `vec![e; n]`",
+            );
         }
         if name == "dbg" {
             // `dbg!(e)` is `e` (the generated functions do not print).

@@ -159,8 +159,17 @@ impl Lowerer {
                     ty: None,
                     init: None,
                 });
-                self.lower_control(e, Some(r), out)?;
-                Ok(Rhs::Copy(Atom::Var(r)))
+                let at = out.len() - 1;
+                match self.lower_control(e, Some(r), out) {
+                    Ok(()) => Ok(Rhs::Copy(Atom::Var(r))),
+                    // Every arm leaves (`return`, `break`): the result is never assigned, and an
+                    // untyped `let` of it would not compile.
+                    Err(Stop::Diverged) => {
+                        out.remove(at);
+                        Err(Stop::Diverged)
+                    }
+                    Err(err) => Err(err),
+                }
             }
             Expr::While(_) | Expr::ForLoop(_) => {
                 self.lower_control(e, None, out)?;
@@ -180,7 +189,7 @@ impl Lowerer {
                     let Some(r) = ctx.1 else {
                         return refuse_at(
                             &v,
-                            "`break` with a value is only supported out of a `loop` whose value is used",
+                            "#[differentiable] supports `break` with a value only out of a `loop` whose value is used",
                         );
                     };
                     self.lower_into(v, r, out)?;
@@ -225,7 +234,7 @@ impl Lowerer {
             ),
             Expr::Let(l) => refuse_at(
                 &l,
-                "`let` expressions are only supported as `if let` / `while let` conditions",
+                "#[differentiable] supports `let` expressions only as `if let` / `while let` conditions",
             ),
             Expr::Assign(_) => {
                 self.lower_expr_stmt(e, out)?;

@@ -70,6 +70,20 @@ impl Lowerer {
         if !is_inplace_statement(&name, mc.args.len()) || self.var_of(&mc.receiver).is_none() {
             return Ok(false);
         }
+        let base = self.var_of(&mc.receiver).expect("checked");
+        let mut body = Vec::new();
+        self.rewrite_inplace(mc, &mut body)?;
+        out.push(Stmt::InPlace {
+            bases: vec![base],
+            body: Block { stmts: body },
+            original: quote! { #mc; },
+        });
+        Ok(true)
+    }
+
+    /// The rewrite of an in-place method call (see [`Self::lower_inplace_statement`]).
+    fn rewrite_inplace(&mut self, mc: &syn::ExprMethodCall, out: &mut Vec<Stmt>) -> R<()> {
+        let name = mc.method.to_string();
         let v = &mc.receiver;
         let a: Vec<&Expr> = mc.args.iter().collect();
         let block: syn::Block = match name.as_str() {
@@ -123,7 +137,7 @@ impl Lowerer {
                 let r = self.lower_take(mc, out);
                 self.scopes.pop();
                 r?;
-                return Ok(true);
+                return Ok(());
             }
             "truncate" | "clear" => {
                 let len = match name.as_str() {
@@ -131,7 +145,7 @@ impl Lowerer {
                     _ => a[0].to_token_stream(),
                 };
                 self.truncate(v, quote! { ::core::cmp::min(#v.len(), #len) }, out)?;
-                return Ok(true);
+                return Ok(());
             }
             // extend_from_slice(&w): push w[k] for every k
             "extend_from_slice" => {
@@ -185,7 +199,7 @@ impl Lowerer {
                     #v = #src.clone();
                 }}
             }
-            _ => return Ok(false),
+            _ => unreachable!("checked by is_inplace_statement"),
         };
         self.lower_control(
             &Expr::Block(syn::ExprBlock {
@@ -195,13 +209,41 @@ impl Lowerer {
             }),
             None,
             out,
-        )?;
-        Ok(true)
+        )
     }
 
     /// `std::mem::swap(&mut a, &mut b)`: t = a; a = b; b = t (places may be variables or
     /// elements).
-    pub(super) fn lower_mem_swap(&mut self, a: &Expr, b: &Expr, out: &mut Vec<Stmt>) -> R<()> {
+    /// Returns `false` (nothing lowered) unless both places are local variables or elements of
+    /// local variables.
+    pub(super) fn lower_mem_swap(
+        &mut self,
+        call: &Expr,
+        a: &Expr,
+        b: &Expr,
+        out: &mut Vec<Stmt>,
+    ) -> R<bool> {
+        let root = |lw: &Self, e: &Expr| -> Option<VarId> {
+            match peel(e) {
+                Expr::Index(ix) => lw.var_of(&ix.expr),
+                other => lw.var_of(other),
+            }
+        };
+        let (Some(ra), Some(rb)) = (root(self, a), root(self, b)) else {
+            return Ok(false);
+        };
+        let mut body = Vec::new();
+        self.swap_places(a, b, &mut body)?;
+        // Varied when either side is: both get the other's value.
+        out.push(Stmt::InPlace {
+            bases: vec![ra, rb],
+            body: Block { stmts: body },
+            original: quote! { #call; },
+        });
+        Ok(true)
+    }
+
+    fn swap_places(&mut self, a: &Expr, b: &Expr, out: &mut Vec<Stmt>) -> R<()> {
         let block: syn::Block = syn::parse_quote! {{
             let __ip_t = #a;
             #a = #b;
@@ -286,7 +328,12 @@ impl Lowerer {
     ) -> R<Option<VarId>> {
         let name = mc.method.to_string();
         let take = match name.as_str() {
-            "remove" | "swap_remove" if mc.args.len() == 1 => mc,
+            // `map.remove(&k)` is a map's: its key is borrowed, a `Vec`'s index is not
+            "remove" | "swap_remove"
+                if mc.args.len() == 1 && !matches!(mc.args[0], Expr::Reference(_)) =>
+            {
+                mc
+            }
             "unwrap" | "expect" => match peel(&mc.receiver) {
                 Expr::MethodCall(inner) if inner.method == "pop" && inner.args.is_empty() => inner,
                 _ => return Ok(None),

@@ -11,7 +11,10 @@ impl Lowerer {
         match label {
             None => match self.loop_stack.last() {
                 Some(c) => Ok((c.id, c.result)),
-                None => refuse(span, "`break`/`continue` outside of a loop"),
+                None => refuse(
+                    span,
+                    "`break`/`continue` outside of a loop in a #[differentiable] function",
+                ),
             },
             Some(l) => {
                 for c in self.loop_stack.iter().rev() {
@@ -51,7 +54,7 @@ impl Lowerer {
         if let Expr::Let(l) = &*w.cond {
             if let Some((cond, bind)) = self.pop_loop_rewrite(l) {
                 let mut w2 = w.clone();
-                w2.cond = Box::new(cond);
+                *w2.cond = cond;
                 w2.body.stmts.insert(0, bind);
                 return self.lower_while(&w2, id);
             }
@@ -320,28 +323,31 @@ impl Lowerer {
             });
             // The patterns: (index pattern, element patterns).
             let fit = "this loop pattern does not fit the iterator; write `(i, x)` for `enumerate` and `(a, b)` for `zip`";
-            let (index_pat, elem_pats): (Option<&Pat>, Vec<&Pat>) =
-                match (&*f.pat, enumerate, bases.len()) {
-                    (p, false, 1) => (None, vec![p]),
-                    (Pat::Tuple(t), true, 1) if t.elems.len() == 2 => {
-                        (Some(&t.elems[0]), vec![&t.elems[1]])
+            let (index_pat, elem_pats): (Option<&Pat>, Vec<&Pat>) = match (
+                &*f.pat,
+                enumerate,
+                bases.len(),
+            ) {
+                (p, false, 1) => (None, vec![p]),
+                (Pat::Tuple(t), true, 1) if t.elems.len() == 2 => {
+                    (Some(&t.elems[0]), vec![&t.elems[1]])
+                }
+                (Pat::Tuple(t), true, 2) if t.elems.len() == 2 => match &t.elems[1] {
+                    Pat::Tuple(inner) if inner.elems.len() == 2 => {
+                        (Some(&t.elems[0]), vec![&inner.elems[0], &inner.elems[1]])
                     }
-                    (Pat::Tuple(t), true, 2) if t.elems.len() == 2 => match &t.elems[1] {
-                        Pat::Tuple(inner) if inner.elems.len() == 2 => {
-                            (Some(&t.elems[0]), vec![&inner.elems[0], &inner.elems[1]])
-                        }
-                        other => {
-                            return refuse_at(
-                                other,
-                                "write the zipped pair as a tuple pattern: `(i, (a, b))`",
-                            );
-                        }
-                    },
-                    (Pat::Tuple(t), false, 2) if t.elems.len() == 2 => {
-                        (None, vec![&t.elems[0], &t.elems[1]])
+                    other => {
+                        return refuse_at(
+                            other,
+                            "#[differentiable] needs the zipped pair as a tuple pattern: `(i, (a, b))`",
+                        );
                     }
-                    (p, _, _) => return refuse_at(p, fit),
-                };
+                },
+                (Pat::Tuple(t), false, 2) if t.elems.len() == 2 => {
+                    (None, vec![&t.elems[0], &t.elems[1]])
+                }
+                (p, _, _) => return refuse_at(p, fit),
+            };
             if let Some(p) = index_pat {
                 self.bind_atom(p, None, Atom::Var(i), &mut body)?;
             }

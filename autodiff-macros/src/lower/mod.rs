@@ -228,7 +228,10 @@ impl Lowerer {
 fn stop_err(s: Stop) -> syn::Error {
     match s {
         Stop::Err(e) => e,
-        Stop::Diverged => syn::Error::new(Span::call_site(), "unexpected divergence"),
+        Stop::Diverged => syn::Error::new(
+            Span::call_site(),
+            "#[differentiable]: unexpected divergence",
+        ),
     }
 }
 

@@ -118,16 +118,18 @@ const MACRO_HINT: &str = "#[differentiable] cannot see inside a macro call; writ
      out, or move it into a #[differentiable] fn (only `dbg!`, `vec!` and std's formatting, assert \
      and panic macros are followed)";
 
-const MUTATION_HINT: &str = "the in-place operations the macro differentiates are assignment, \
-     `op=`, index writes and `push` (see the README's table); write the operation with those, or \
-     keep the value out of the derivative with `stop_gradient(..)`";
+const MUTATION_HINT: &str = "the in-place operations the macro differentiates, on a local \
+     variable, are assignment, `op=`, index writes, `push`, `pop`, `insert`, `remove`, \
+     `swap_remove`, `swap`, `reverse`, `fill`, `truncate`, `clear`, `extend_from_slice`, \
+     `swap_rows`, `swap_columns`, `transpose_mut`, `clone_from` and `std::mem::swap`; write the \
+     operation with those, or keep the value out of the derivative with `stop_gradient(..)`";
 
 const STATEMENT_HINT: &str = "the macro differentiates `let`, assignments, `op=`, index writes, \
      `push`, calls whose value is used, and control flow; write the computation with those";
 
 const PATTERN_HINT: &str = "names a pattern binds from a value that carries a derivative are \
-     differentiated when the pattern is a name, a tuple of names or `Some(name)`; bind the value \
-     with `let` first, or match on a value without a derivative";
+     differentiated when the pattern is a name or a tuple of names (and for `Some(p)` from \
+     `v.pop()`); bind the value with `let` first, or match on a value without a derivative";
 
 impl Lowerer {
     /// The scrutinee of `if let`, `while let` or `match`, run as written; the names its patterns

@@ -25,7 +25,7 @@ impl Lowerer {
                 let Some(base) = self.var_of(&mc.receiver) else {
                     return refuse_at(
                         &mc.receiver,
-                        "`push` is supported on a local `Vec` variable only",
+                        "#[differentiable] supports `push` on a local `Vec` variable only",
                     );
                 };
                 let len = self.temp();
@@ -55,7 +55,9 @@ impl Lowerer {
             | Expr::Async(_)
             | Expr::Await(_)
             | Expr::Try(_)
-            | Expr::TryBlock(_) => self.lower_rhs(e, out).map(|_| ()),
+            | Expr::TryBlock(_)
+            | Expr::Yield(_)
+            | Expr::RawAddr(_) => self.lower_rhs(e, out).map(|_| ()),
             // Any other expression statement: evaluate for its effects, its value is discarded.
             _ => {
                 if let Expr::MethodCall(mc) = e {
@@ -64,7 +66,9 @@ impl Lowerer {
                     }
                 }
                 if let Some((a, b)) = inplace::mem_swap_places(e) {
-                    return self.lower_mem_swap(a, b, out);
+                    if self.lower_mem_swap(e, a, b, out)? {
+                        return Ok(());
+                    }
                 }
                 check_supported(e)?;
                 self.record_statement(e);
@@ -105,7 +109,7 @@ impl Lowerer {
                 let Some(base) = self.var_of(&ix.expr) else {
                     return refuse_at(
                         &ix.expr,
-                        "element writes are supported on a local array or `Vec` variable only (`y[i] = e`)",
+                        "#[differentiable] supports element writes on a local array or `Vec` variable only (`y[i] = e`)",
                     );
                 };
                 let idx = self.lower_index_atom(&ix.index, out)?;
@@ -148,11 +152,14 @@ impl Lowerer {
                 let Expr::Tuple(rt) = peel(value) else {
                     return refuse_at(
                         &value,
-                        "destructuring assignment needs a tuple expression on the right",
+                        "#[differentiable] needs a tuple expression on the right of a destructuring assignment",
                     );
                 };
                 if rt.elems.len() != t.elems.len() {
-                    return refuse_at(&value, "tuple arity mismatch");
+                    return refuse_at(
+                        &value,
+                        "#[differentiable]: the tuples on the two sides have different lengths",
+                    );
                 }
                 let mut atoms = Vec::new();
                 for e in &rt.elems {
@@ -171,7 +178,7 @@ impl Lowerer {
                     let Some(v) = self.var_of(p) else {
                         return refuse_at(
                             &p,
-                            "destructuring assignment is supported into local variables only",
+                            "#[differentiable] supports destructuring assignment into local variables only",
                         );
                     };
                     self.mark_assigned(v);
@@ -241,7 +248,7 @@ impl Lowerer {
                                 Atom::Const(_) => {
                                     return refuse_at(
                                         &ix.expr,
-                                        "indexing a constant is not supported here",
+                                        "#[differentiable] does not support indexing a constant here; bind it to a `let` first",
                                     );
                                 }
                             }
@@ -249,7 +256,7 @@ impl Lowerer {
                         _ => {
                             return refuse_at(
                                 &ix.expr,
-                                "indexing is supported on variables and fields (slices, arrays, `Vec`s, matrices) only; bind the value to a `let` first",
+                                "#[differentiable] supports indexing on variables and fields (slices, arrays, `Vec`s, matrices) only; bind the value to a `let` first",
                             );
                         }
                     },

@@ -80,6 +80,9 @@ impl RevGen<'_> {
                 (quote! { #save #save_shape #f }, rev.clone(), rev)
             }
             Stmt::Effect(t) => (t.clone(), quote! {}, quote! {}),
+            Stmt::InPlace { .. } => {
+                unreachable!("in-place statements are resolved after the activity analysis")
+            }
             Stmt::Truncate { base, len } => {
                 let (b, n) = (self.ident(*base), self.atom_fwd(len));
                 (quote! { #b.truncate(#n); }, quote! {}, quote! {})
