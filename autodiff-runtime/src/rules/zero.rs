@@ -12,8 +12,7 @@ use crate::real::Real;
 /// `g * d`, exactly zero when `g == 0` or `d == 0` (the zero rule).
 ///
 /// ```
-/// use autodiff::prelude::*;
-/// use autodiff::rules::times;
+/// use autodiff_runtime::rules::times;
 ///
 /// assert_eq!(times(0.0_f64, f64::INFINITY), 0.0);
 /// assert_eq!(times(f64::INFINITY, 0.0_f64), 0.0);
@@ -34,8 +33,7 @@ pub fn times<T: Real>(g: T, d: T) -> T {
 /// `d = 0`).
 ///
 /// ```
-/// use autodiff::prelude::*;
-/// use autodiff::rules::over;
+/// use autodiff_runtime::rules::over;
 ///
 /// assert_eq!(over(0.0_f64, 0.0), 0.0);
 /// assert!(over(1.0_f64, 0.0).is_infinite());
