@@ -83,46 +83,6 @@ refuse! {
     fn __fract_forward_derivative_523b6944719c13a8882d73b1346683b1(tx: TX);
     "write `x.fract()` as `x - x.trunc()` (`trunc` has derivative 0)"
 }
-refuse! {
-    "`to_degrees` has no derivative rule",
-    ToDegreesHasNoDerivativeRule,
-    ToDegreesCompanions,
-    fn __to_degrees_derivative_c8592e232b0ccc1db07058619dbf0c0a();
-    fn __to_degrees_forward_derivative_b7f0b9f5d74e585fc7e4c8ef55167dc8(tx: TX);
-    "write `x.to_degrees()` as `x * (180.0 / std::f64::consts::PI)`"
-}
-refuse! {
-    "`to_radians` has no derivative rule",
-    ToRadiansHasNoDerivativeRule,
-    ToRadiansCompanions,
-    fn __to_radians_derivative_1400126c7f0c0d7aeb8574f83ed17275();
-    fn __to_radians_forward_derivative_62f71d676108e6fcb76fe6dab6bd3313(tx: TX);
-    "write `x.to_radians()` as `x * (std::f64::consts::PI / 180.0)`"
-}
-refuse! {
-    "`asinh` has no derivative rule",
-    AsinhHasNoDerivativeRule,
-    AsinhCompanions,
-    fn __asinh_derivative_aa0bc4f8567c5627d00bbdab477b6c9a();
-    fn __asinh_forward_derivative_2007e7b0f55d4889acb2d58e2444c988(tx: TX);
-    "write `x.asinh()` as `(x + (x * x + 1.0).sqrt()).ln()`"
-}
-refuse! {
-    "`acosh` has no derivative rule",
-    AcoshHasNoDerivativeRule,
-    AcoshCompanions,
-    fn __acosh_derivative_8f2b357c8863063415282e3316beefe5();
-    fn __acosh_forward_derivative_e433bc351514675a13f5310b3f7393f7(tx: TX);
-    "write `x.acosh()` as `(x + (x * x - 1.0).sqrt()).ln()` (for `x >= 1`)"
-}
-refuse! {
-    "`atanh` has no derivative rule",
-    AtanhHasNoDerivativeRule,
-    AtanhCompanions,
-    fn __atanh_derivative_bed002cec575c3a848859f74cd472e45();
-    fn __atanh_forward_derivative_d5b375a5faf420b69b5497b7b82e8507(tx: TX);
-    "write `x.atanh()` as `0.5 * ((1.0 + x) / (1.0 - x)).ln()` (for `|x| < 1`)"
-}
 
 // --- nalgebra matrices ------------------------------------------------------------------------
 
@@ -155,9 +115,7 @@ refuse! {
 /// refused companions.
 pub mod prelude {
     pub use super::{
-        AcoshCompanions as _, AddScalarCompanions as _, AsinhCompanions as _, AtanhCompanions as _,
-        CopysignCompanions as _, FractCompanions as _, NormalizeCompanions as _,
-        RemEuclidCompanions as _, ScaleCompanions as _, ToDegreesCompanions as _,
-        ToRadiansCompanions as _,
+        AddScalarCompanions as _, CopysignCompanions as _, FractCompanions as _,
+        NormalizeCompanions as _, RemEuclidCompanions as _, ScaleCompanions as _,
     };
 }
