@@ -66,6 +66,9 @@ fn loss(model: &HousingModel, x: &DMatrix<f32>, y: &DMatrix<f32>) -> f32 {
     MeanSquaredError::new().call(y, &y_hat)
 }
 
+const USAGE: &str =
+    "usage: housing [--epochs N] [--data PATH] [--out DIR] [--relu-output] [--seed S]";
+
 struct Args {
     epochs: usize,
     data: PathBuf,
@@ -100,9 +103,10 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|e| format!("--seed: {e}"))?
             }
             "-h" | "--help" => {
-                return Err("usage: housing [--epochs N] [--data PATH] [--out DIR] [--relu-output] [--seed S]".into());
+                println!("{USAGE}");
+                std::process::exit(0);
             }
-            other => return Err(format!("unknown argument `{other}` (try --help)")),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
     Ok(args)
