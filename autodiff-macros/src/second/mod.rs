@@ -91,31 +91,6 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
     let name = &item.sig.ident;
     let scalar = scalar_of(&sig.output, name)?;
     let wrt = wrt_set(args, &sig);
-    for p in &sig.params {
-        if let Some(m) = rewrite::matrix_type(&p.ty) {
-            return Err(syn::Error::new(
-                p.span,
-                format!(
-                    "`order = 2` does not support nalgebra matrices yet (`{}` is a `{m}`): second derivatives \
-                     run the function at dual numbers, which nalgebra's matrix operations do not accept \
-                     (they need `RealField`); write the computation on slices or `Vec`s, or use first \
-                     order (`_grad`, `_vjp`, `_jvp`)",
-                    p.ident
-                ),
-            ));
-        }
-    }
-    if let Some(m) = rewrite::matrix_ident(quote::ToTokens::to_token_stream(&item.block)) {
-        return Err(syn::Error::new(
-            m.span(),
-            format!(
-                "`order = 2` does not support nalgebra matrices yet (`{m}` is used here): second \
-                 derivatives run the function at dual numbers, which nalgebra's matrix operations do \
-                 not accept (they need `RealField`); write the computation on slices or `Vec`s, or use \
-                 first order (`_grad`, `_vjp`, `_jvp`)"
-            ),
-        ));
-    }
     for k in &wrt {
         let p = &sig.params[*k];
         if p.ident != "self" && !rewrite::mentions(&p.ty, &scalar.ident().to_string()) {
