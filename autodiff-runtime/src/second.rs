@@ -259,7 +259,7 @@ impl Order2Scalar for f64 {}
 /// companion carries this bound on its scalar, so a custom derivative's `hvp` rule can take the
 /// dual inputs apart.
 #[doc(hidden)]
-pub trait Order2Dual: crate::matrix::MatrixScalar {
+pub trait Order2Dual: Real {
     /// The underlying float.
     type Base: Order2Scalar;
     /// `(re, eps)`.

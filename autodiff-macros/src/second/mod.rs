@@ -123,6 +123,18 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
         .make_where_clause()
         .predicates
         .push(syn::parse_quote!(#s: ::autodiff::__private::Order2Dual));
+    // A concrete `f32`/`f64` function may use nalgebra matrices and `ops`, directly or through a
+    // struct's fields, so its companion runs their arithmetic at dual numbers. (A generic function
+    // carries the user's own bound, `T: MatrixScalar`, when it uses matrices; adding it to every
+    // generic function would make `T::zero()` ambiguous with `num_traits::Zero`.)
+    if matches!(scalar, Scalar::Concrete(_)) {
+        generic
+            .sig
+            .generics
+            .make_where_clause()
+            .predicates
+            .push(syn::parse_quote!(#s: ::autodiff::matrix::MatrixScalar));
+    }
     let mut o2_args = args.clone();
     o2_args.order2 = false;
     let companion = naming::with_order2(|| crate::expand::items(&o2_args, generic, true))?;

@@ -62,16 +62,16 @@ mod tests {
 
     #[test]
     fn basis_and_flatten_are_column_major() {
-        let m = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        let m = DMatrix::<f64>::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
         assert_eq!(m.count(), 6);
         let mut flat = Vec::new();
         DMatrix::flatten(&m, &mut flat);
         // column-major: 1 4 2 5 3 6
-        let want = [1.0, 4.0, 2.0, 5.0, 3.0, 6.0];
+        let want = [1.0f64, 4.0, 2.0, 5.0, 3.0, 6.0];
         assert!(flat.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-15));
         let e = m.basis(3); // column 1, row 1
-        assert!((e[(1, 1)] - 1.0).abs() < 1e-15 && (e.sum() - 1.0).abs() < 1e-15);
-        assert!(m.basis(6).iter().all(|x| x.abs() < 1e-15));
+        assert!((e[(1, 1)] - 1.0f64).abs() < 1e-15 && (e.sum() - 1.0f64).abs() < 1e-15);
+        assert!(m.basis(6).iter().all(|x: &f64| x.abs() < 1e-15));
     }
 
     #[test]
@@ -87,6 +87,6 @@ mod tests {
     #[test]
     #[should_panic(expected = "a direction of shape (1, 2) for a matrix parameter of shape (2, 1)")]
     fn lift_checks_shapes() {
-        let _ = DMatrix::from_element(2, 1, 1.0).lift(&DMatrix::from_element(1, 2, 1.0));
+        let _ = DMatrix::from_element(2, 1, 1.0f64).lift(&DMatrix::from_element(1, 2, 1.0));
     }
 }
