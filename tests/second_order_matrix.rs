@@ -468,3 +468,25 @@ fn xtx_second_cell_through_a_dmatrix() {
         }
     }
 }
+
+// Least squares: f(w) = ½‖Xw‖², so ∇f = XᵀXw and the Hessian is XᵀX (notes/order2m_readme.md).
+#[differentiable(order = 2)]
+fn least_squares(w: &DVector<f64>, #[no_grad] x: &DMatrix<f64>) -> f64 {
+    let z = x * w;
+    ops::square(&z).sum() * 0.5
+}
+
+/// The README example, verbatim.
+#[test]
+fn readme_least_squares() {
+    let x = DMatrix::from_row_slice(3, 2, &[1.0, 2.0, 0.5, -1.0, 3.0, 0.0]);
+    let w = DVector::from_column_slice(&[0.3, -0.7]);
+    let (_, g, h) = least_squares_hessian(&w, &x);
+    let xtx = x.transpose() * &x;
+    assert!((h - &xtx).abs().max() < 1e-12);
+    assert!((g - &xtx * &w).abs().max() < 1e-12);
+    // H·v without forming H.
+    let v = DVector::from_column_slice(&[1.0, 2.0]);
+    let (_, _, hv) = least_squares_hvp(&w, &x, v.clone());
+    assert!((hv - &xtx * &v).abs().max() < 1e-12);
+}
