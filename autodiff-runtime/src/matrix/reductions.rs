@@ -73,3 +73,56 @@ where
 {
     fold_first(m, |a, b| a <= b)
 }
+
+#[cfg(test)]
+mod tests {
+    use nalgebra::{DMatrix, DVector};
+
+    use crate::dual::Dual;
+
+    /// Each reduction against nalgebra's method of the same name, including ties, NaN, empty.
+    #[test]
+    fn reductions_agree_with_nalgebra() {
+        let cases = [
+            DMatrix::from_row_slice(2, 3, &[0.3, -1.2, 0.8, 1.5, -0.4, 0.9]),
+            DMatrix::from_row_slice(2, 2, &[2.0, -3.0, 2.0, -3.0]),
+            DMatrix::from_row_slice(1, 3, &[f64::NAN, 1.0, -1.0]),
+            DMatrix::from_row_slice(1, 3, &[1.0, f64::NAN, -1.0]),
+            DMatrix::from_row_slice(1, 3, &[1.0, -1.0, f64::NAN]),
+            DMatrix::zeros(0, 0),
+        ];
+        let same =
+            |a: f64, b: f64| (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-12 * (1.0 + b.abs());
+        for m in &cases {
+            assert!(same(super::max(m), m.max()), "max of {m}");
+            assert!(same(super::min(m), m.min()), "min of {m}");
+            assert!(same(super::norm(m), m.norm()), "norm of {m}");
+            assert!(
+                same(super::norm_squared(m), m.norm_squared()),
+                "norm² of {m}"
+            );
+            assert!(same(super::mean(m), m.mean()), "mean of {m}");
+        }
+    }
+
+    /// At dual numbers the reductions carry derivatives: d‖x‖ = ⟨x, dx⟩/‖x‖, and max picks the
+    /// maximal element's tangent.
+    #[test]
+    fn reductions_at_dual_numbers() {
+        let x = DVector::from_column_slice(&[
+            Dual::new(3.0, 1.0),
+            Dual::new(4.0, 2.0),
+            Dual::new(-1.0, 5.0),
+        ]);
+        let n = super::norm(&x);
+        let want = 26f64.sqrt();
+        assert!((n.re - want).abs() < 1e-12);
+        assert!((n.eps - (3.0 + 8.0 - 5.0) / want).abs() < 1e-12);
+        let m = super::max(&x);
+        assert!((m.re - 4.0).abs() < 1e-15 && (m.eps - 2.0).abs() < 1e-15);
+        let lo = super::min(&x);
+        assert!((lo.re + 1.0).abs() < 1e-15 && (lo.eps - 5.0).abs() < 1e-15);
+        let mean = super::mean(&x);
+        assert!((mean.re - 2.0).abs() < 1e-15 && (mean.eps - 8.0 / 3.0).abs() < 1e-15);
+    }
+}
