@@ -490,3 +490,39 @@ fn readme_least_squares() {
     let (_, _, hv) = least_squares_hvp(&w, &x, v.clone());
     assert!((hv - &xtx * &v).abs().max() < 1e-12);
 }
+
+/// A function generic over the matrix scalar: tr(AᵀA)·ΣA = ‖A‖²·ΣA.
+#[differentiable(order = 2)]
+fn generic_gram<T: autodiff::matrix::MatrixScalar>(a: &DMatrix<T>) -> T {
+    let p = a.transpose() * a;
+    p.trace() * a.sum()
+}
+
+/// Analytic Hessian of f(A) = ‖A‖²·s with s = ΣA: ∇f = 2A·s + ‖A‖²·1, so
+/// H = 2s·I + 2(a·1ᵀ + 1·aᵀ) over the flattened entries a; at f32 and f64.
+#[test]
+fn generic_matrix_function_at_f32_and_f64() {
+    let p = [0.5, -1.0, 0.25, 2.0];
+    let a = dm(2, 2, &p);
+    let (y, _, h) = generic_gram_hessian(&a);
+    let s: f64 = p.iter().sum();
+    close(y, a.norm_squared() * s, Tolerance::tight(), "value");
+    for i in 0..4 {
+        for j in 0..4 {
+            let want = if i == j { 2.0 * s } else { 0.0 } + 2.0 * (p[i] + p[j]);
+            close(h[(i, j)], want, Tolerance::tight(), "H");
+        }
+    }
+    let a32 = a.map(|x| x as f32);
+    let (_, _, h32) = generic_gram_hessian(&a32);
+    for i in 0..4 {
+        for j in 0..4 {
+            close(
+                f64::from(h32[(i, j)]),
+                h[(i, j)],
+                Tolerance::f32(),
+                "H at f32",
+            );
+        }
+    }
+}
