@@ -220,8 +220,9 @@ pub mod nn;
 /// nested `tf.GradientTape`s compute). Every function such a function calls with a
 /// differentiable argument must be `order = 2` too (or a `#[custom_derivative]` with an `hvp = ..`
 /// rule of `NAME_hvp`'s signature). Parameters may be scalars, slices, `Vec`s,
-/// arrays and `#[derive(Differentiable)]` structs generic over one `T: Real`; nalgebra matrix
-/// parameters are refused (nalgebra's `RealField` is not implemented for dual numbers).
+/// arrays, nalgebra matrices (`DMatrix`, `DVector`, `RowDVector`, `SMatrix`, `SVector`, flattened
+/// column-major) and `#[derive(Differentiable)]` structs generic over one `T: Real` (matrix fields
+/// included); the body may use the matrix methods, constructors and `ops` that first order does.
 ///
 /// ```
 /// use autodiff::prelude::*;

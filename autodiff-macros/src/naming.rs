@@ -25,6 +25,75 @@ pub fn with_order2<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// Runs `f` with the first-order naming scheme, inside [`with_order2`] too: for the runtime's
+/// hand-written companions, which are generic over the scalar and so serve second order as is.
+pub fn without_order2<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            ORDER2.with(|o| o.set(self.0));
+        }
+    }
+    let _reset = Reset(ORDER2.with(|o| o.replace(false)));
+    f()
+}
+
+/// The nalgebra matrix methods whose companions `autodiff-runtime` writes by hand
+/// (`MatrixMethods`).
+const MATRIX_METHODS: &[&str] = &[
+    "transpose",
+    "component_mul",
+    "component_div",
+    "dot",
+    "sum",
+    "mean",
+    "norm",
+    "norm_squared",
+    "trace",
+    "max",
+    "min",
+    "row",
+    "column",
+    "rows",
+    "columns",
+];
+
+/// The matrix constructors whose companions `autodiff-runtime` writes by hand.
+const MATRIX_CONSTRUCTORS: &[&str] = &[
+    "from_element",
+    "from_row_slice",
+    "from_column_slice",
+    "from_vec",
+];
+
+/// Whether a call goes to a companion that `autodiff-runtime` writes by hand, generic over the
+/// scalar (so over dual numbers too): a matrix method, a matrix constructor
+/// (`DMatrix::from_row_slice`, ...) or a function of `ops` (`ops::relu`, `autodiff::ops::..`).
+/// Second-order code calls these under their first-order names.
+pub fn is_runtime_builtin(callee: &crate::ir::Callee) -> bool {
+    match callee {
+        crate::ir::Callee::Method(m) => MATRIX_METHODS.contains(&m.to_string().as_str()),
+        crate::ir::Callee::Path(p) => {
+            let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+            let [.., prev, last] = segs.as_slice() else {
+                return false;
+            };
+            prev == "ops"
+                || (MATRIX_CONSTRUCTORS.contains(&last.as_str())
+                    && (prev.starts_with("DMatrix")
+                        || prev.starts_with("DVector")
+                        || prev.starts_with("RowDVector")
+                        || prev.starts_with("SMatrix")
+                        || prev.starts_with("SVector")
+                        || prev.starts_with("Matrix")
+                        || prev.starts_with("Vector")
+                        || prev.starts_with("RowVector")
+                        || prev.starts_with("RowSVector")
+                        || prev == "OMatrix"))
+        }
+    }
+}
+
 fn order2() -> bool {
     ORDER2.with(Cell::get)
 }

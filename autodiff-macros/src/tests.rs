@@ -162,3 +162,37 @@ fn companion_names_carry_a_hash_of_the_name() {
         "__plain_derivative_620cccd04ee6da1a217b2637a750f417"
     );
 }
+
+#[test]
+fn second_order_calls_runtime_companions_under_first_order_names() {
+    use crate::ir::Callee;
+    let id = |s: &str| proc_macro2::Ident::new(s, proc_macro2::Span::call_site());
+    let path = |s: &str| Callee::Path(syn::parse_str(s).expect("a path"));
+    assert!(crate::naming::is_runtime_builtin(&Callee::Method(id(
+        "transpose"
+    ))));
+    assert!(crate::naming::is_runtime_builtin(&path("ops::relu")));
+    assert!(crate::naming::is_runtime_builtin(&path(
+        "autodiff::ops::log_softmax"
+    )));
+    assert!(crate::naming::is_runtime_builtin(&path(
+        "DMatrix::from_row_slice"
+    )));
+    assert!(!crate::naming::is_runtime_builtin(&Callee::Method(id(
+        "energy"
+    ))));
+    assert!(!crate::naming::is_runtime_builtin(&path("relu")));
+    assert!(!crate::naming::is_runtime_builtin(&path(
+        "Model::from_row_slice"
+    )));
+    // Inside the second-order scheme a built-in keeps its hashed first-order companion.
+    let name = crate::naming::with_order2(|| {
+        crate::naming::without_order2(|| crate::naming::vjp_companion(&id("transpose")))
+    });
+    assert!(
+        name.to_string().starts_with("__transpose_derivative_"),
+        "{name}"
+    );
+    let user = crate::naming::with_order2(|| crate::naming::vjp_companion(&id("energy")));
+    assert_eq!(user.to_string(), "__differentiable_order2_energy");
+}

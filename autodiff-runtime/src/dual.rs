@@ -142,6 +142,21 @@ macro_rules! assign_ops {
 }
 assign_ops!(AddAssign add_assign +, SubAssign sub_assign -, MulAssign mul_assign *, DivAssign div_assign /, RemAssign rem_assign %);
 
+// 0 + 0ε and 1 + 0ε: nalgebra's matrix arithmetic over `Dual` builds its zeros and ones here.
+impl<T: Real> num_traits::Zero for Dual<T> {
+    fn zero() -> Self {
+        Dual::constant(T::zero())
+    }
+    fn is_zero(&self) -> bool {
+        self.re == T::zero() && self.eps == T::zero()
+    }
+}
+impl<T: Real> num_traits::One for Dual<T> {
+    fn one() -> Self {
+        Dual::constant(T::one())
+    }
+}
+
 impl<T: Real> Adjoint for Dual<T> {
     fn zero_adj() -> Self {
         Dual::constant(T::zero())

@@ -44,6 +44,18 @@ pub fn companion_call(
     span: proc_macro2::Span,
     make: fn(&Ident) -> Ident,
 ) -> TokenStream {
+    if naming::is_runtime_builtin(callee) {
+        return naming::without_order2(|| companion_call_named(callee, argv, span, make));
+    }
+    companion_call_named(callee, argv, span, make)
+}
+
+fn companion_call_named(
+    callee: &Callee,
+    argv: &[TokenStream],
+    span: proc_macro2::Span,
+    make: fn(&Ident) -> Ident,
+) -> TokenStream {
     match callee {
         Callee::Path(p) => {
             let mut p = p.clone();

@@ -35,7 +35,9 @@ pub fn expand(hvp: Option<&syn::Path>, item: &syn::ItemFn, sig: &Sig) -> syn::Re
             return Err(syn::Error::new(
                 p.span,
                 format!(
-                    "an `hvp = ..` rule does not support nalgebra matrices yet (`{}` is a `{m}`)",
+                    "an `hvp = ..` rule does not support nalgebra matrices yet (`{}` is a `{m}`); write the \
+                     function as `#[differentiable(order = 2)]` (matrices work there), or pass the \
+                     entries as a slice or `Vec`",
                     p.ident
                 ),
             ));

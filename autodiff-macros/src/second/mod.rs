@@ -91,31 +91,6 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
     let name = &item.sig.ident;
     let scalar = scalar_of(&sig.output, name)?;
     let wrt = wrt_set(args, &sig);
-    for p in &sig.params {
-        if let Some(m) = rewrite::matrix_type(&p.ty) {
-            return Err(syn::Error::new(
-                p.span,
-                format!(
-                    "`order = 2` does not support nalgebra matrices yet (`{}` is a `{m}`): second derivatives \
-                     run the function at dual numbers, which nalgebra's matrix operations do not accept \
-                     (they need `RealField`); write the computation on slices or `Vec`s, or use first \
-                     order (`_grad`, `_vjp`, `_jvp`)",
-                    p.ident
-                ),
-            ));
-        }
-    }
-    if let Some(m) = rewrite::matrix_ident(quote::ToTokens::to_token_stream(&item.block)) {
-        return Err(syn::Error::new(
-            m.span(),
-            format!(
-                "`order = 2` does not support nalgebra matrices yet (`{m}` is used here): second \
-                 derivatives run the function at dual numbers, which nalgebra's matrix operations do \
-                 not accept (they need `RealField`); write the computation on slices or `Vec`s, or use \
-                 first order (`_grad`, `_vjp`, `_jvp`)"
-            ),
-        ));
-    }
     for k in &wrt {
         let p = &sig.params[*k];
         if p.ident != "self" && !rewrite::mentions(&p.ty, &scalar.ident().to_string()) {
@@ -148,6 +123,18 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
         .make_where_clause()
         .predicates
         .push(syn::parse_quote!(#s: ::autodiff::__private::Order2Dual));
+    // A concrete `f32`/`f64` function may use nalgebra matrices and `ops`, directly or through a
+    // struct's fields, so its companion runs their arithmetic at dual numbers. (A generic function
+    // carries the user's own bound, `T: MatrixScalar`, when it uses matrices; adding it to every
+    // generic function would make `T::zero()` ambiguous with `num_traits::Zero`.)
+    if matches!(scalar, Scalar::Concrete(_)) {
+        generic
+            .sig
+            .generics
+            .make_where_clause()
+            .predicates
+            .push(syn::parse_quote!(#s: ::autodiff::matrix::MatrixScalar));
+    }
     let mut o2_args = args.clone();
     o2_args.order2 = false;
     let companion = naming::with_order2(|| crate::expand::items(&o2_args, generic, true))?;

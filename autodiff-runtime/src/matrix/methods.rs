@@ -3,7 +3,7 @@
 use nalgebra::allocator::Allocator;
 use nalgebra::{DefaultAllocator, Dim, Dyn, OMatrix, U1};
 
-use super::MatrixScalar;
+use super::{MatrixScalar, reductions};
 use crate::__private::{NoGrad, NoTangentArg, TangentArg};
 use crate::real::Real;
 
@@ -505,19 +505,22 @@ where
                 )),)
             }
         };
-        (self.mean(), pullback)
+        (reductions::mean(self), pullback)
     }
     fn __mean_forward_derivative_9ea271bb9eef3ecd024829a08b794bba(
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (T, T) {
-        (self.mean(), t_self.tangent_or_zero(self).mean())
+        (
+            reductions::mean(self),
+            reductions::mean(&t_self.tangent_or_zero(self)),
+        )
     }
 
     fn __norm_derivative_2b183fcaa8dfee90d0d44d4eac82ed3f(
         &self,
     ) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
-        let y = self.norm();
+        let y = reductions::norm(self);
         let a = self.clone();
         // y = ‖M‖ => dM += dy·M/y (0 at M = 0)
         let pullback = move |g: T| {
@@ -533,7 +536,7 @@ where
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (T, T) {
-        let y = self.norm();
+        let y = reductions::norm(self);
         let t = t_self.tangent_or_zero(self);
         if y == <T as Real>::zero() {
             (y, <T as Real>::zero())
@@ -548,7 +551,7 @@ where
         let a = self.clone();
         // y = ‖M‖² => dM += 2·dy·M
         let pullback = move |g: T| (Some(&a * (g + g)),);
-        (self.norm_squared(), pullback)
+        (reductions::norm_squared(self), pullback)
     }
     fn __norm_squared_forward_derivative_e9c3647f6738a174b453dac84743749b(
         &self,
@@ -556,7 +559,7 @@ where
     ) -> (T, T) {
         let t = t_self.tangent_or_zero(self);
         let d = self.dot(&t);
-        (self.norm_squared(), d + d)
+        (reductions::norm_squared(self), d + d)
     }
 
     fn __trace_derivative_9c0de79288a231930477ea858feb81de(
@@ -579,7 +582,7 @@ where
     fn __max_derivative_c8c46fdd365bcaf01ec8069c14663309(
         &self,
     ) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
-        let y = self.max();
+        let y = reductions::max(self);
         let (r, c) = self.shape_generic();
         let k = first_equal(self, y);
         // y = max M => dM[k] += dy at the first maximal element k
@@ -590,7 +593,7 @@ where
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (T, T) {
-        let y = self.max();
+        let y = reductions::max(self);
         let t = t_self.tangent_or_zero(self);
         (
             y,
@@ -601,7 +604,7 @@ where
     fn __min_derivative_c8a985dd3645289a1ead189c144f89e7(
         &self,
     ) -> (T, impl Fn(T) -> (Option<Self>,) + use<T, R, C>) {
-        let y = self.min();
+        let y = reductions::min(self);
         let (r, c) = self.shape_generic();
         let k = first_equal(self, y);
         // y = min M => dM[k] += dy at the first minimal element k
@@ -612,7 +615,7 @@ where
         &self,
         t_self: impl TangentArg<Self>,
     ) -> (T, T) {
-        let y = self.min();
+        let y = reductions::min(self);
         let t = t_self.tangent_or_zero(self);
         (
             y,

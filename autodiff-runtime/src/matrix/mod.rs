@@ -99,6 +99,8 @@
 mod adjoint;
 mod constructors;
 mod methods;
+mod reductions;
+mod second;
 mod shape_check;
 #[cfg(test)]
 mod tests;
@@ -116,14 +118,42 @@ pub mod prelude {
 }
 
 use nalgebra::allocator::Allocator;
-use nalgebra::{DefaultAllocator, Dim, OMatrix, RealField};
+use nalgebra::{
+    ClosedAddAssign, ClosedDivAssign, ClosedMulAssign, ClosedSubAssign, DefaultAllocator, Dim,
+    OMatrix, Scalar,
+};
 
 use crate::real::Real;
 
-/// The scalar type of differentiable matrices: `f32` or `f64` (a [`Real`] that is also a nalgebra
-/// [`RealField`]). Implemented for every such type.
-pub trait MatrixScalar: Real + RealField {}
-impl<T: Real + RealField> MatrixScalar for T {}
+/// The scalar type of differentiable matrices: `f32`, `f64`, or the dual number
+/// [`Dual<T>`](crate::dual::Dual) that `#[differentiable(order = 2)]` runs the reverse sweep at.
+///
+/// It asks only what nalgebra's arithmetic needs (a [`Scalar`] with `Zero`, `One` and closed
+/// `+ - * /`; negation comes with [`Real`]), not `RealField`: norms, maxima and elementwise maps are written
+/// over [`Real`] here. Products still go through nalgebra's `*`, which takes its
+/// matrixmultiply fast path for `f32`/`f64`. Implemented for every such type.
+pub trait MatrixScalar:
+    Real
+    + Scalar
+    + num_traits::Zero
+    + num_traits::One
+    + ClosedAddAssign
+    + ClosedSubAssign
+    + ClosedMulAssign
+    + ClosedDivAssign
+{
+}
+impl<T> MatrixScalar for T where
+    T: Real
+        + Scalar
+        + num_traits::Zero
+        + num_traits::One
+        + ClosedAddAssign
+        + ClosedSubAssign
+        + ClosedMulAssign
+        + ClosedDivAssign
+{
+}
 
 /// The symbolic zero of a matrix type: dynamic dimensions 0, static dimensions their size.
 #[inline]

@@ -6,10 +6,11 @@
 //! gives the tangent: `dy = dx * f'(..)`.
 
 use nalgebra::allocator::Allocator;
-use nalgebra::{DefaultAllocator, Dim, OMatrix, RealField};
+use nalgebra::{DefaultAllocator, Dim, OMatrix};
 
 use super::{cotangent, tangent};
 use crate::__private::{NoGrad, NoTangentArg, TangentArg};
+use crate::matrix::MatrixScalar;
 use crate::real::Real;
 use crate::rules::scalar::{abs_d0, exp_d0, ln_d0, powf_d0, powf_d1, sqrt_d0, tanh_d0};
 
@@ -103,7 +104,7 @@ macro_rules! unary_op {
         #[must_use]
         pub fn $name<T, R, C>(m: &OMatrix<T, R, C>) -> OMatrix<T, R, C>
         where
-            T: Real + RealField,
+            T: MatrixScalar,
             R: Dim,
             C: Dim,
             DefaultAllocator: Allocator<R, C>,
@@ -123,7 +124,7 @@ macro_rules! unary_op {
             impl Fn(OMatrix<T, R, C>) -> (Option<OMatrix<T, R, C>>,) + '_,
         )
         where
-            T: Real + RealField,
+            T: MatrixScalar,
             R: Dim,
             C: Dim,
             DefaultAllocator: Allocator<R, C>,
@@ -144,7 +145,7 @@ macro_rules! unary_op {
             dm: impl TangentArg<OMatrix<T, R, C>>,
         ) -> (OMatrix<T, R, C>, OMatrix<T, R, C>)
         where
-            T: Real + RealField,
+            T: MatrixScalar,
             R: Dim,
             C: Dim,
             DefaultAllocator: Allocator<R, C>,
@@ -362,7 +363,7 @@ fn leaky_relu_d0<T: Real>(g: T, x: T, alpha: T) -> T {
 #[must_use]
 pub fn leaky_relu<T, R, C>(m: &OMatrix<T, R, C>, alpha: T) -> OMatrix<T, R, C>
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -380,7 +381,7 @@ pub fn __leaky_relu_derivative_ff447aa08954dc4bacf4e0d61775ced8<T, R, C>(
     impl Fn(OMatrix<T, R, C>) -> (Option<OMatrix<T, R, C>>, NoGrad) + '_,
 )
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -404,7 +405,7 @@ pub fn __leaky_relu_forward_derivative_94e0e199909722658e6dcc656748ee46<T, R, C>
     _dalpha: impl NoTangentArg,
 ) -> (OMatrix<T, R, C>, OMatrix<T, R, C>)
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -435,7 +436,7 @@ where
 #[must_use]
 pub fn powf<T, R, C>(m: &OMatrix<T, R, C>, p: T) -> OMatrix<T, R, C>
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -453,7 +454,7 @@ pub fn __powf_derivative_670e49c59a958baa1f4b6796bafb4159<T, R, C>(
     impl Fn(OMatrix<T, R, C>) -> (Option<OMatrix<T, R, C>>, Option<T>) + '_,
 )
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -486,7 +487,7 @@ pub fn __powf_forward_derivative_94fbfe1ac5dd039412f778ffd882ac77<T, R, C>(
     dp: impl TangentArg<T>,
 ) -> (OMatrix<T, R, C>, OMatrix<T, R, C>)
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,

@@ -6,10 +6,11 @@
 //! * `y = Σ_rows m / R` (`mean_rows`) `=> dm[i, j] += dy[j] / R`
 
 use nalgebra::allocator::Allocator;
-use nalgebra::{DefaultAllocator, Dim, OMatrix, RealField, U1};
+use nalgebra::{DefaultAllocator, Dim, OMatrix, U1};
 
 use super::{col_sums, columns_mut, cotangent, row_sums, tangent};
 use crate::__private::TangentArg;
+use crate::matrix::MatrixScalar;
 use crate::real::Real;
 
 /// Panics unless `b` is a `1×C` row for the `R×C` matrix `m`.
@@ -75,7 +76,7 @@ where
 #[must_use]
 pub fn add_row<T, R, C, R2>(m: &OMatrix<T, R, C>, bias: &OMatrix<T, R2, C>) -> OMatrix<T, R, C>
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     R2: Dim,
@@ -97,7 +98,7 @@ pub fn __add_row_derivative_f23e6feb5bd9b14ab10fa27431f93c1f<T, R, C, R2>(
     + use<T, R, C, R2>,
 )
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     R2: Dim,
@@ -125,7 +126,7 @@ pub fn __add_row_forward_derivative_ba9f89c2013ed5e4de36858eb0fe0375<T, R, C, R2
     dbias: impl TangentArg<OMatrix<T, R2, C>>,
 ) -> (OMatrix<T, R, C>, OMatrix<T, R, C>)
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     R2: Dim,
@@ -168,7 +169,7 @@ fn inv_rows<T: Real>(rows: usize) -> T {
 #[must_use]
 pub fn sum_rows<T, R, C>(m: &OMatrix<T, R, C>) -> OMatrix<T, U1, C>
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<U1, C>,
@@ -185,7 +186,7 @@ pub fn __sum_rows_derivative_e0cb9bca4ba3f20f4f698b3a92b39878<T, R, C>(
     impl Fn(OMatrix<T, U1, C>) -> (Option<OMatrix<T, R, C>>,) + '_,
 )
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<U1, C>,
@@ -207,7 +208,7 @@ pub fn __sum_rows_forward_derivative_7bde0a22ee264c7d971a8d9796b45b92<T, R, C>(
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, U1, C>, OMatrix<T, U1, C>)
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<U1, C>,
@@ -236,7 +237,7 @@ where
 #[must_use]
 pub fn mean_rows<T, R, C>(m: &OMatrix<T, R, C>) -> OMatrix<T, U1, C>
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<U1, C>,
@@ -253,7 +254,7 @@ pub fn __mean_rows_derivative_52f6150035092c69cced177f2d4010e4<T, R, C>(
     impl Fn(OMatrix<T, U1, C>) -> (Option<OMatrix<T, R, C>>,) + '_,
 )
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<U1, C>,
@@ -276,7 +277,7 @@ pub fn __mean_rows_forward_derivative_1a5fc73b61a8897b9f6ffa704d9ef25a<T, R, C>(
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, U1, C>, OMatrix<T, U1, C>)
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<U1, C>,
@@ -310,7 +311,7 @@ where
 #[must_use]
 pub fn sum_cols<T, R, C>(m: &OMatrix<T, R, C>) -> OMatrix<T, R, U1>
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<R, U1>,
@@ -327,7 +328,7 @@ pub fn __sum_cols_derivative_78a19459234ac579baf97aabbdefc546<T, R, C>(
     impl Fn(OMatrix<T, R, U1>) -> (Option<OMatrix<T, R, C>>,) + '_,
 )
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<R, U1>,
@@ -349,7 +350,7 @@ pub fn __sum_cols_forward_derivative_fd4cd2b127c516d3ffda9d08bf8d6cb4<T, R, C>(
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, R, U1>, OMatrix<T, R, U1>)
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<R, U1>,

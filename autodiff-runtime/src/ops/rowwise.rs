@@ -9,10 +9,11 @@
 //! * `y = logsumexp(x)   => dx = dy · p` (`dy` one number per row)
 
 use nalgebra::allocator::Allocator;
-use nalgebra::{DefaultAllocator, Dim, OMatrix, RealField, U1};
+use nalgebra::{DefaultAllocator, Dim, OMatrix, U1};
 
 use super::{columns, columns_mut, cotangent, row_dots, row_sums, tangent};
 use crate::__private::TangentArg;
+use crate::matrix::MatrixScalar;
 use crate::real::Real;
 
 /// The softmax of every row and each row's log-sum-exp, computed stably: each row is shifted by
@@ -150,7 +151,7 @@ where
 #[must_use]
 pub fn softmax<T, R, C>(m: &OMatrix<T, R, C>) -> OMatrix<T, R, C>
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -167,7 +168,7 @@ pub fn __softmax_derivative_abdbc82185ed667cbedf62d452246a19<T, R, C>(
     impl Fn(OMatrix<T, R, C>) -> (Option<OMatrix<T, R, C>>,) + '_,
 )
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -187,7 +188,7 @@ pub fn __softmax_forward_derivative_f72258af23687cb203a5f78aed450393<T, R, C>(
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, R, C>, OMatrix<T, R, C>)
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -219,7 +220,7 @@ where
 #[must_use]
 pub fn log_softmax<T, R, C>(m: &OMatrix<T, R, C>) -> OMatrix<T, R, C>
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -236,7 +237,7 @@ pub fn __log_softmax_derivative_e205e35482fc069d09df17fc266dfaa0<T, R, C>(
     impl Fn(OMatrix<T, R, C>) -> (Option<OMatrix<T, R, C>>,) + '_,
 )
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -265,7 +266,7 @@ pub fn __log_softmax_forward_derivative_199be193e3b65d1fb0e5f0d46d6a344e<T, R, C
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, R, C>, OMatrix<T, R, C>)
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C>,
@@ -302,7 +303,7 @@ where
 #[must_use]
 pub fn logsumexp<T, R, C>(m: &OMatrix<T, R, C>) -> OMatrix<T, R, U1>
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<R, U1>,
@@ -319,7 +320,7 @@ pub fn __logsumexp_derivative_4efdcf5fd1f330aeaf51377d96f5f12b<T, R, C>(
     impl Fn(OMatrix<T, R, U1>) -> (Option<OMatrix<T, R, C>>,) + '_,
 )
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<R, U1>,
@@ -348,7 +349,7 @@ pub fn __logsumexp_forward_derivative_617131134f0a054c5b188d84f59262d5<T, R, C>(
     dm: impl TangentArg<OMatrix<T, R, C>>,
 ) -> (OMatrix<T, R, U1>, OMatrix<T, R, U1>)
 where
-    T: Real + RealField,
+    T: MatrixScalar,
     R: Dim,
     C: Dim,
     DefaultAllocator: Allocator<R, C> + Allocator<R, U1>,
