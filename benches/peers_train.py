@@ -139,7 +139,7 @@ def housing_epoch_tf(path):
 
 def ours():
     env = dict(os.environ)
-    bench = subprocess.run(["cargo", "bench", "--bench", "train"], cwd=ROOT, capture_output=True, text=True, env=env).stdout
+    bench = subprocess.run(["cargo", "bench", "-p", "autodiff-benches", "--bench", "train"], cwd=ROOT, capture_output=True, text=True, env=env).stdout
     out = {}
     for line in bench.splitlines():
         m = re.match(r"(\S+)\s+(nn\+optim|hand)\s+([\d.]+) us/step\s+(\d+) allocations", line)

@@ -3,7 +3,7 @@
 //! against the same step written by hand with nalgebra; and the compute-bound
 //! 784→256 (relu)→256 (relu)→10 step at batch 128. `f32`, as TensorFlow's default.
 //!
-//! `cargo bench --bench train` prints, for each flavour, the median time per step over 15 runs
+//! `cargo bench -p autodiff-benches --bench train` prints, for each flavour, the median time per step over 15 runs
 //! of a fixed number of steps, and the heap allocations of one steady-state step (counted by
 //! `stats_alloc`). Before timing it checks that both flavours compute the same loss, gradient
 //! and updated weights. `reference/peers_cpu.json` (and `benches/peers_train.py`) give what

@@ -4,7 +4,7 @@
 //! whose loss gradient is an `Mlp`, checked entry by entry), and `Parameters` for optimizer steps.
 //!
 //! Loops over a `Vec` of structs index it (`layers[i].apply(h)`): `for l in layers.iter()` needs
-//! `Copy` elements (see /work/notes/derive-findings.md), hence the allowed lint.
+//! `Copy` elements, hence the allowed lint.
 #![allow(clippy::needless_range_loop)]
 
 use autodiff::check::{

@@ -1,4 +1,4 @@
-//! The code of the README sections in `notes/first_readme.md` (first contact: the loop whose
+//! The code of the README sections in README.md (first contact: the loop whose
 //! trip count depends on the input, the refused methods' rewrites), verbatim, with the claims
 //! the text makes about it checked against central finite differences.
 

@@ -469,7 +469,7 @@ fn xtx_second_cell_through_a_dmatrix() {
     }
 }
 
-// Least squares: f(w) = ½‖Xw‖², so ∇f = XᵀXw and the Hessian is XᵀX (notes/order2m_readme.md).
+// Least squares: f(w) = ½‖Xw‖², so ∇f = XᵀXw and the Hessian is XᵀX (the README's "Through matrices" example).
 #[differentiable(order = 2)]
 fn least_squares(w: &DVector<f64>, #[no_grad] x: &DMatrix<f64>) -> f64 {
     let z = x * w;

@@ -1,4 +1,4 @@
-//! The second-order section of the README (`notes/order2_readme.md`), verbatim.
+//! The second-order section of the README (README.md), verbatim.
 
 use autodiff::prelude::*;
 

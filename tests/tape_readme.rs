@@ -1,4 +1,4 @@
-//! The tape snippets of `notes/tape_readme.md` (README material), run as written.
+//! The tape snippets of README.md, run as written.
 
 use autodiff::prelude::*;
 

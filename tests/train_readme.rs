@@ -1,4 +1,4 @@
-//! The snippets of `notes/train_readme.md` (README material for training), compiled and run.
+//! The snippets of README.md (training, data), compiled and run.
 //! Keep them in step with the notes.
 
 use autodiff::data::{Dataset, MissingValues, StandardScaler, read_csv, train_test_split};

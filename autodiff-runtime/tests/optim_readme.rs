@@ -1,4 +1,4 @@
-//! The optimizer tour of the README (`notes/optim_readme.md`), verbatim, as a test.
+//! The optimizer tour of the README (README.md), verbatim, as a test.
 
 // --- README snippet: begin
 use autodiff::optim::{Adam, CosineDecay, OptimizerState, Sgd};
@@ -69,17 +69,17 @@ fn readme_optimizer_tour() {
     tour();
 }
 
-/// The snippet in `notes/optim_readme.md` is this file's, line for line.
+/// The snippet in README.md is this file's, line for line.
 #[test]
 fn the_readme_shows_this_code() {
     let this = include_str!("optim_readme.rs");
     let begin = this.find("// --- README snippet: begin\n").unwrap();
     let end = this.find("// --- README snippet: end").unwrap();
     let snippet = &this[begin + "// --- README snippet: begin\n".len()..end];
-    let notes = concat!(env!("CARGO_MANIFEST_DIR"), "/../notes/optim_readme.md");
+    let notes = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
     let readme = std::fs::read_to_string(notes).unwrap();
     assert!(
         readme.contains(snippet),
-        "notes/optim_readme.md does not show the tested code"
+        "README.md does not show the tested code"
     );
 }
