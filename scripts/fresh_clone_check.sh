@@ -11,7 +11,7 @@
 # 2. plants decoys next to the clone and above it: `shared/`, `reference/` and `data/` trees
 #    holding the files this project uses (seeds_tf.json, tf_refs.json, peers_cpu.json,
 #    california_housing.csv), with poisoned contents and an access time in the year 2000;
-# 3. runs the commands of the README's "Build and test" block from the clone's root, with a
+# 3. runs the commands of the README's "Quick start" block from the clone's root, with a
 #    fresh CARGO_TARGET_DIR, timing each;
 # 4. fails if a command fails, or if any decoy was read: the file system is mounted `relatime`,
 #    which updates an access time older than a day on every read (the script first checks that
@@ -42,7 +42,7 @@ if [[ -n "${FRESH_CLONE_COMMANDS:-}" ]]; then
     mapfile -t commands <<<"$FRESH_CLONE_COMMANDS"
 else
     mapfile -t commands < <(awk '
-        /^## Build and test/ { section = 1; next }
+        /^## Quick start/ { section = 1; next }
         section && /^## / { exit }
         section && /^```sh/ { block = 1; next }
         section && block && /^```/ { exit }
@@ -50,7 +50,7 @@ else
     ' "$repo/README.md")
 fi
 if [[ ${#commands[@]} -eq 0 ]]; then
-    echo "README.md has no \`\`\`sh block under \"## Build and test\"" >&2
+    echo "README.md has no \`\`\`sh block under \"## Quick start\"" >&2
     exit 1
 fi
 
