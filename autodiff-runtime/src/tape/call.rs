@@ -42,7 +42,7 @@ impl<'a> CallArg<'a, f32> for f32 {
 impl<'a, T: Real> CallArg<'a, T> for &'a DMatrix<T> {
     fn from_tensor(t: &'a Tensor<T>) -> Self {
         match &t.value {
-            Value::Matrix(m) => m,
+            Value::Mat(m) => m,
             Value::Scalar(_) => {
                 panic!("a compiled function taking `&DMatrix` was called with a scalar tensor")
             }
