@@ -40,7 +40,7 @@ impl Out {
         match self {
             Out::One(None) => vec![None],
             Out::One(Some(Value::Scalar(v))) => vec![Some(f64::from(*v))],
-            Out::One(Some(Value::Matrix(m))) => (0..m.nrows())
+            Out::One(Some(Value::Mat(m))) => (0..m.nrows())
                 .flat_map(|i| (0..m.ncols()).map(move |j| (i, j)))
                 .map(|(i, j)| Some(f64::from(m[(i, j)])))
                 .collect(),

@@ -7,6 +7,9 @@
 //! is asked for later; no argument is copied or kept. Second derivatives through such a node are
 //! not available from the tape (the gradient is compiled code): a nested tape that needs one
 //! panics with a message that says so, instead of dropping a term.
+//!
+//! Compiled functions with a matrix output are not callable through the tape yet (their
+//! `NAME_vjp` pullback borrows its arguments; a node would have to re-run it from owned copies).
 
 use std::rc::Rc;
 
@@ -42,7 +45,7 @@ impl<'a> CallArg<'a, f32> for f32 {
 impl<'a, T: Real> CallArg<'a, T> for &'a DMatrix<T> {
     fn from_tensor(t: &'a Tensor<T>) -> Self {
         match &t.value {
-            Value::Matrix(m) => m,
+            Value::Mat(m) => m,
             Value::Scalar(_) => {
                 panic!("a compiled function taking `&DMatrix` was called with a scalar tensor")
             }

@@ -155,6 +155,12 @@ impl<T: Real, M> GradientTape<T, M> {
     /// Differentiates with respect to `source` from now on: a [`Tensor`] (a constant or a
     /// recorded value) or a [`Variable`](super::Variable) (also a non-trainable one).
     ///
+    /// A watched constant is recorded by this tape's family whenever it is used while the tape
+    /// records, as in TensorFlow; uses before the `watch` are not. One constant watched by two
+    /// unrelated tapes recording at the same time is recorded by the one that watched it first
+    /// (TensorFlow records it on both); nest the tapes with [`nested`](GradientTape::nested)
+    /// instead.
+    ///
     /// # Panics
     /// If `source` is a tensor recorded by an unrelated tape.
     pub fn watch(&self, source: &impl Source<T>) {

@@ -105,7 +105,7 @@ impl<T: Real> Tensor<T> {
         assert!(i < r && j < c, "entry ({i}, {j}) of a {r}×{c} tensor");
         let v = match &self.value {
             Value::Scalar(s) => *s,
-            Value::Matrix(m) => m[(i, j)],
+            Value::Mat(m) => m[(i, j)],
         };
         self.record_op(|x| Op::Entry(x, i, j), Value::Scalar(v))
     }

@@ -16,13 +16,13 @@ impl<T: Real> Parameters<T> for Value<T> {
     fn visit(&self, f: &mut dyn FnMut(&[T])) {
         match self {
             Value::Scalar(v) => f(std::slice::from_ref(v)),
-            Value::Matrix(m) => f(m.as_slice()),
+            Value::Mat(m) => f(m.as_slice()),
         }
     }
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
         match self {
             Value::Scalar(v) => f(std::slice::from_mut(v)),
-            Value::Matrix(m) => f(Rc::make_mut(m).as_mut_slice()),
+            Value::Mat(m) => f(Rc::make_mut(m).as_mut_slice()),
         }
     }
 }

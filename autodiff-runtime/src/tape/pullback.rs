@@ -153,7 +153,7 @@ pub(crate) fn pullback<T: Real>(
 /// A scalar cotangent spread over `like`'s shape (a matrix `g` is passed through).
 fn spread<T: Real>(g: &Tensor<T>, like: &Tensor<T>) -> Tensor<T> {
     match (&g.value, &like.value) {
-        (Value::Scalar(_), Value::Matrix(m)) => g.broadcast_to(m.nrows(), m.ncols()),
+        (Value::Scalar(_), Value::Mat(m)) => g.broadcast_to(m.nrows(), m.ncols()),
         _ => g.clone(),
     }
 }

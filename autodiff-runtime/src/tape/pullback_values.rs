@@ -21,7 +21,7 @@ fn unbroadcast<T: Real>(g: Value<T>, operand: &Value<T>) -> Value<T> {
 /// A scalar `g` spread over `like`'s shape.
 fn spread<T: Real>(g: &Value<T>, like: &Value<T>) -> Value<T> {
     match (g, like) {
-        (Value::Scalar(s), Value::Matrix(m)) => {
+        (Value::Scalar(s), Value::Mat(m)) => {
             Value::matrix(DMatrix::from_element(m.nrows(), m.ncols(), *s))
         }
         _ => g.clone(),

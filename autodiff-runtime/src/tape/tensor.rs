@@ -109,7 +109,8 @@ impl<T: Real> Tensor<T> {
     }
 
     /// The value with its derivative blocked (TensorFlow's `tf.stop_gradient`): a constant to
-    /// every tape. (The crate-level `stop_gradient` function is for `#[differentiable]` code.)
+    /// every tape. The crate-level `stop_gradient(..)` function is for `#[differentiable]` code:
+    /// applied to a `Tensor` it is the identity, so on tape values write `x.stop_gradient()`.
     pub fn stop_gradient(&self) -> Self {
         self.detach()
     }

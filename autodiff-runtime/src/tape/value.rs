@@ -17,20 +17,20 @@ pub enum Value<T: Real> {
     /// A rank-0 value.
     Scalar(T),
     /// A matrix, column-major as nalgebra stores it.
-    Matrix(Rc<DMatrix<T>>),
+    Mat(Rc<DMatrix<T>>),
 }
 
 impl<T: Real> Value<T> {
     /// A matrix value.
     pub fn matrix(m: DMatrix<T>) -> Self {
-        Value::Matrix(Rc::new(m))
+        Value::Mat(Rc::new(m))
     }
 
     /// `(rows, cols)`; a scalar is `(1, 1)`.
     pub fn shape(&self) -> (usize, usize) {
         match self {
             Value::Scalar(_) => (1, 1),
-            Value::Matrix(m) => m.shape(),
+            Value::Mat(m) => m.shape(),
         }
     }
 
@@ -43,7 +43,7 @@ impl<T: Real> Value<T> {
     pub fn len(&self) -> usize {
         match self {
             Value::Scalar(_) => 1,
-            Value::Matrix(m) => m.len(),
+            Value::Mat(m) => m.len(),
         }
     }
 
@@ -59,7 +59,7 @@ impl<T: Real> Value<T> {
     pub fn scalar(&self) -> T {
         match self {
             Value::Scalar(v) => *v,
-            Value::Matrix(m) => panic!(
+            Value::Mat(m) => panic!(
                 "expected a scalar, found a {}×{} matrix (sum() or mean() reduces it)",
                 m.nrows(),
                 m.ncols()
@@ -71,7 +71,7 @@ impl<T: Real> Value<T> {
     pub fn to_matrix(&self) -> DMatrix<T> {
         match self {
             Value::Scalar(v) => DMatrix::from_element(1, 1, *v),
-            Value::Matrix(m) => (**m).clone(),
+            Value::Mat(m) => (**m).clone(),
         }
     }
 
@@ -79,7 +79,7 @@ impl<T: Real> Value<T> {
     pub fn to_vec(&self) -> Vec<T> {
         match self {
             Value::Scalar(v) => vec![*v],
-            Value::Matrix(m) => m.as_slice().to_vec(),
+            Value::Mat(m) => m.as_slice().to_vec(),
         }
     }
 
@@ -97,7 +97,7 @@ impl<T: Real> Value<T> {
     pub fn map(&self, f: impl Fn(T) -> T) -> Self {
         match self {
             Value::Scalar(v) => Value::Scalar(f(*v)),
-            Value::Matrix(m) => Value::matrix(m.map(f)),
+            Value::Mat(m) => Value::matrix(m.map(f)),
         }
     }
 
@@ -108,9 +108,9 @@ impl<T: Real> Value<T> {
     pub fn zip(&self, other: &Self, what: &str, f: impl Fn(T, T) -> T) -> Self {
         match (self, other) {
             (Value::Scalar(a), Value::Scalar(b)) => Value::Scalar(f(*a, *b)),
-            (Value::Scalar(a), Value::Matrix(m)) => Value::matrix(m.map(|b| f(*a, b))),
-            (Value::Matrix(m), Value::Scalar(b)) => Value::matrix(m.map(|a| f(a, *b))),
-            (Value::Matrix(a), Value::Matrix(b)) => {
+            (Value::Scalar(a), Value::Mat(m)) => Value::matrix(m.map(|b| f(*a, b))),
+            (Value::Mat(m), Value::Scalar(b)) => Value::matrix(m.map(|a| f(a, *b))),
+            (Value::Mat(a), Value::Mat(b)) => {
                 assert_eq!(
                     a.shape(),
                     b.shape(),
@@ -127,7 +127,7 @@ impl<T: Real> Value<T> {
     pub fn sum(&self) -> T {
         match self {
             Value::Scalar(v) => *v,
-            Value::Matrix(m) => m.iter().fold(T::zero(), |s, &x| s + x),
+            Value::Mat(m) => m.iter().fold(T::zero(), |s, &x| s + x),
         }
     }
 
@@ -163,7 +163,7 @@ impl<T: Real> Value<T> {
     pub fn transpose(&self) -> Self {
         match self {
             Value::Scalar(v) => Value::Scalar(*v),
-            Value::Matrix(m) => Value::matrix(m.transpose()),
+            Value::Mat(m) => Value::matrix(m.transpose()),
         }
     }
 
@@ -185,7 +185,7 @@ impl<T: Real> Value<T> {
         }
         match self {
             Value::Scalar(v) => num(*v),
-            Value::Matrix(m) => {
+            Value::Mat(m) => {
                 let rows: Vec<String> = (0..m.nrows())
                     .map(|i| {
                         let row: Vec<String> = (0..m.ncols()).map(|j| num(m[(i, j)])).collect();

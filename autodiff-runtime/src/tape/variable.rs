@@ -247,6 +247,6 @@ impl<T: Real> Variable<T> {
 fn describe<T: Real>(v: &Value<T>) -> String {
     match v {
         Value::Scalar(_) => "scalar".to_string(),
-        Value::Matrix(m) => format!("{}×{}", m.nrows(), m.ncols()),
+        Value::Mat(m) => format!("{}×{}", m.nrows(), m.ncols()),
     }
 }
