@@ -1,0 +1,335 @@
+//! The loop benchmark workloads (`benches/common_loops/`, plus Rosenbrock-100, the fixed point
+//! and the element loop reused from `benches/common*`) are checked here before anyone times them,
+//! table-driven: every hand-written AND every generated gradient against central finite
+//! differences of the primal in `f64`, the values against the primal, and generated == hand.
+//! Each workload's inputs are flattened into one `&[f64]` so one table covers them all.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../common_loops/mod.rs"]
+mod common_loops;
+#[path = "../common_matrix/mod.rs"]
+mod common_matrix;
+
+use autodiff::check::{
+    DEFAULT_ETA, GradCheckError, Tolerance, assert_close, check_close, check_gradient, check_slices,
+};
+use autodiff::prelude::*;
+use common::*;
+use common_loops::extra::*;
+use common_loops::gmm::*;
+use common_loops::heat::*;
+use common_loops::lse::*;
+use common_loops::newton::*;
+use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
+
+type Scalar = Box<dyn Fn(&[f64]) -> f64>;
+type Gradient = Box<dyn Fn(&[f64]) -> (f64, Vec<f64>)>;
+
+/// One row: a point, the primal and both gradients over the flattened inputs, and the
+/// finite-difference tolerance (its absolute part scaled to the size of the primal's value,
+/// since the central difference's rounding error is about `ε |f| / η`).
+struct Case {
+    name: &'static str,
+    x: Vec<f64>,
+    primal: Scalar,
+    generated: Gradient,
+    hand: Gradient,
+    fd_tol: Tolerance,
+    /// The finite-difference step.
+    eta: f64,
+}
+
+/// `[a, b]` flattened.
+fn cat(a: &[f64], b: &[f64]) -> Vec<f64> {
+    a.iter().chain(b).copied().collect()
+}
+
+fn lse_case() -> Case {
+    Case {
+        name: "lse1000",
+        x: lse_input(LSE_N),
+        primal: Box::new(logsumexp),
+        generated: Box::new(logsumexp_grad),
+        hand: Box::new(logsumexp_hand),
+        fd_tol: Tolerance::new(1e-7, 1e-6),
+        eta: DEFAULT_ETA,
+    }
+}
+
+fn newton_case(p: f64, c: f64) -> Case {
+    Case {
+        name: "newton_cubic",
+        x: vec![p, c],
+        primal: Box::new(|v| newton_cubic(v[0], v[1])),
+        generated: Box::new(|v| {
+            let (x, (dp, dc)) = newton_cubic_grad(v[0], v[1]);
+            (x, vec![dp, dc])
+        }),
+        hand: Box::new(|v| {
+            let (x, (dp, dc)) = newton_cubic_hand(v[0], v[1]);
+            (x, vec![dp, dc])
+        }),
+        fd_tol: Tolerance::new(1e-8, 1e-6),
+        eta: DEFAULT_ETA,
+    }
+}
+
+/// `u0` then `k`, for both stencil forms.
+fn heat_case(name: &'static str, swap: bool, k: f64) -> Case {
+    let split = |v: &[f64]| (v[..v.len() - 1].to_vec(), v[v.len() - 1]);
+    let pack = |(s, (g, dk)): (f64, (Vec<f64>, f64))| (s, cat(&g, &[dk]));
+    Case {
+        name,
+        x: cat(&heat_input(HEAT_N), &[k]),
+        primal: if swap {
+            Box::new(move |v| {
+                let (u, k) = split(v);
+                heat_swap(&u, k)
+            })
+        } else {
+            Box::new(move |v| {
+                let (u, k) = split(v);
+                heat(&u, k)
+            })
+        },
+        generated: if swap {
+            Box::new(move |v| {
+                let (u, k) = split(v);
+                pack(heat_swap_grad(&u, k))
+            })
+        } else {
+            Box::new(move |v| {
+                let (u, k) = split(v);
+                pack(heat_grad(&u, k))
+            })
+        },
+        hand: Box::new(move |v| {
+            let (u, k) = split(v);
+            pack(heat_hand(&u, k))
+        }),
+        fd_tol: Tolerance::new(1e-7, 1e-6),
+        eta: DEFAULT_ETA,
+    }
+}
+
+/// `alphas`, `means`, `icf` flattened; the points are data.
+fn gmm_case(wishart: Wishart, n: usize) -> Case {
+    let (a, m, q, x) = gmm_input(GMM_D, GMM_K, n);
+    let (ka, km) = (a.len(), a.len() + m.len());
+    let x1 = x.clone();
+    let x2 = x.clone();
+    let parts = move |v: &[f64]| (v[..ka].to_vec(), v[ka..km].to_vec(), v[km..].to_vec());
+    let pack = |(e, (ga, gm, gq)): (f64, GmmGrad)| (e, cat(&cat(&ga, &gm), &gq));
+    Case {
+        name: "gmm_d2_k5",
+        x: cat(&cat(&a, &m), &q),
+        primal: Box::new(move |v| {
+            let (a, m, q) = parts(v);
+            gmm_objective(&a, &m, &q, &x, GMM_D, wishart)
+        }),
+        generated: Box::new(move |v| {
+            let (a, m, q) = parts(v);
+            pack(gmm_objective_grad(&a, &m, &q, &x1, GMM_D, wishart))
+        }),
+        hand: Box::new(move |v| {
+            let (a, m, q) = parts(v);
+            pack(gmm_objective_hand(&a, &m, &q, &x2, GMM_D, wishart))
+        }),
+        fd_tol: Tolerance::new(1e-5, 1e-6),
+        eta: DEFAULT_ETA,
+    }
+}
+
+fn reused_cases() -> Vec<Case> {
+    let shape = |v: &[f64]| DMatrix::from_column_slice(ELEM_N, ELEM_N, v);
+    vec![
+        Case {
+            name: "rosenbrock100",
+            x: rosenbrock_point(100),
+            primal: Box::new(rosenbrock),
+            generated: Box::new(rosenbrock_grad),
+            hand: Box::new(rosenbrock_hand),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "fixed_point20",
+            x: vec![FP_P],
+            primal: Box::new(|v| fixed_point(v[0])),
+            generated: Box::new(|v| {
+                let (x, d) = fixed_point_grad(v[0]);
+                (x, vec![d])
+            }),
+            hand: Box::new(|v| {
+                let (x, d) = fixed_point_hand(v[0]);
+                (x, vec![d])
+            }),
+            fd_tol: Tolerance::new(1e-8, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "elem_loop_100",
+            x: elem_input(ELEM_N).as_slice().to_vec(),
+            primal: Box::new(move |v| elem_loop(&shape(v))),
+            generated: Box::new(move |v| {
+                let (s, g) = elem_loop_grad(&shape(v));
+                (s, g.as_slice().to_vec())
+            }),
+            hand: Box::new(move |v| {
+                let (s, g) = elem_loop_hand(&shape(v));
+                (s, g.as_slice().to_vec())
+            }),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+    ]
+}
+
+fn extra_cases() -> Vec<Case> {
+    let coef = horner_coefficients(HORNER_DEGREE + 1);
+    let split = |v: &[f64]| (v[..v.len() - 1].to_vec(), v[v.len() - 1]);
+    vec![
+        Case {
+            name: "horner1000",
+            x: cat(&coef, &[HORNER_X]),
+            primal: Box::new(move |v| {
+                let (c, x) = split(v);
+                horner(&c, x)
+            }),
+            generated: Box::new(move |v| {
+                let (c, x) = split(v);
+                let (y, (gc, gx)) = horner_grad(&c, x);
+                (y, cat(&gc, &[gx]))
+            }),
+            hand: Box::new(move |v| {
+                let (c, x) = split(v);
+                let (y, (gc, gx)) = horner_hand(&c, x);
+                (y, cat(&gc, &[gx]))
+            }),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            // Degree 1000: p''' is large (~1e9 here), so a step of 1e-5 has a truncation error of
+            // about 1e-4 on ∂/∂x; 1e-7 brings it to 1e-8 (coefficients enter linearly: exact).
+            eta: 1e-7,
+        },
+        Case {
+            name: "lennard_jones64",
+            x: lj_positions(LJ_PARTICLES),
+            primal: Box::new(lennard_jones),
+            generated: Box::new(lennard_jones_grad),
+            hand: Box::new(lennard_jones_hand),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "rnn1000",
+            x: cat(&[RNN_W], &rnn_inputs(RNN_STEPS)),
+            primal: Box::new(|v| rnn(v[0], &v[1..])),
+            generated: Box::new(|v| {
+                let (s, (gw, gx)) = rnn_grad(v[0], &v[1..]);
+                (s, cat(&[gw], &gx))
+            }),
+            hand: Box::new(|v| {
+                let (s, (gw, gx)) = rnn_hand(v[0], &v[1..]);
+                (s, cat(&[gw], &gx))
+            }),
+            fd_tol: Tolerance::new(1e-7, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+    ]
+}
+
+fn all_cases() -> Vec<Case> {
+    let mut cases = vec![
+        lse_case(),
+        newton_case(NEWTON_PC.0, NEWTON_PC.1),
+        newton_case(0.5, -3.0),
+        newton_case(4.0, 0.1),
+        heat_case("heat100x50", false, HEAT_K),
+        heat_case("heat100x50, k = 0.45", false, 0.45),
+        heat_case("heat_swap100x50", true, HEAT_K),
+        heat_case("heat_swap100x50, k = 0.45", true, 0.45),
+        gmm_case(GMM_WISHART, GMM_N),
+        gmm_case(Wishart { gamma: 1.7, m: 3 }, 40),
+    ];
+    cases.extend(reused_cases());
+    cases.extend(extra_cases());
+    cases
+}
+
+#[track_caller]
+fn failed(case: &str, what: &str, e: &GradCheckError) -> ! {
+    panic!("{case}: {what}: {e}")
+}
+
+#[test]
+fn hand_and_generated_gradients_match_finite_differences_and_each_other() {
+    for case in all_cases() {
+        let (vh, gh) = (case.hand)(&case.x);
+        let (vg, gg) = (case.generated)(&case.x);
+        let v = (case.primal)(&case.x);
+        println!("{}: value {v}, {} partials", case.name, gh.len());
+        assert_eq!(
+            gh.len(),
+            case.x.len(),
+            "{}: hand gradient length",
+            case.name
+        );
+        assert_eq!(
+            gg.len(),
+            case.x.len(),
+            "{}: generated gradient length",
+            case.name
+        );
+        let checks = [
+            ("hand value", check_close(vh, v, Tolerance::tight())),
+            ("generated value", check_close(vg, v, Tolerance::tight())),
+            (
+                "hand gradient against finite differences",
+                check_gradient(&case.primal, &case.x, &gh, case.eta, case.fd_tol),
+            ),
+            (
+                "generated gradient against finite differences",
+                check_gradient(&case.primal, &case.x, &gg, case.eta, case.fd_tol),
+            ),
+            (
+                "generated against hand",
+                check_slices(&gg, &gh, Tolerance::new(1e-11, 1e-9)),
+            ),
+        ];
+        for (what, result) in checks {
+            if let Err(e) = result {
+                failed(case.name, what, &e);
+            }
+        }
+    }
+}
+
+/// An independent answer for Newton: at the root `x³ + p x = c`, the implicit function theorem
+/// gives `∂x/∂p = -x / (3x² + p)` and `∂x/∂c = 1 / (3x² + p)`; iterating to `1e-12` (quadratic
+/// convergence) the iteration's own derivative agrees to about that accuracy.
+#[test]
+fn newton_gradient_matches_the_implicit_function_theorem() {
+    for (p, c) in [NEWTON_PC, (0.5, -3.0), (4.0, 0.1), (1.0, 100.0)] {
+        let (x, (dp, dc)) = newton_cubic_grad(p, c);
+        let (xh, (hp, hc)) = newton_cubic_hand(p, c);
+        assert_close(x * x * x + p * x, c, Tolerance::new(1e-10, 1e-12));
+        assert_close(xh, x, Tolerance::tight());
+        let df = 3.0 * x * x + p;
+        for (got, want) in [(dp, -x / df), (dc, 1.0 / df), (hp, -x / df), (hc, 1.0 / df)] {
+            assert_close(got, want, Tolerance::new(1e-9, 1e-8));
+        }
+    }
+}
+
+/// An independent value for the GMM prior's constant: it follows
+/// ADBench's `log_gamma_distrib` with `ln Γ(3/2) = ln(√π / 2)`, `ln Γ(1) = 0` (`d = 2, m = 0`,
+/// `γ = 1`: `n = 3`, `C = 6 (0 - ½ ln 2) - (½ ln π + ln(√π/2) + 0)`).
+#[test]
+fn gmm_wishart_constant_matches_its_closed_form() {
+    let pi = ADBENCH_PI;
+    let want =
+        6.0 * (-0.5 * 2f64.ln()) - (0.5 * pi.ln() + (std::f64::consts::PI.sqrt() / 2.0).ln());
+    let got = wishart_constant(2, Wishart { gamma: 1.0, m: 0 });
+    assert_close(got, want, Tolerance::tight());
+}
