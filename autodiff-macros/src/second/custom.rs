@@ -200,7 +200,7 @@ pub fn expand(hvp: Option<&syn::Path>, item: &syn::ItemFn, sig: &Sig) -> syn::Re
     let allow = quote! {
         #[allow(dead_code, unused_variables, non_snake_case, clippy::all, clippy::pedantic)]
     };
-    let public = super::emit::public_items(item, sig, &scalar, &diff);
+    let public = super::emit::public_items(item, sig, &scalar, &diff, &TokenStream::new());
     Ok(quote! {
         #[doc(hidden)]
         #(#attrs)* #allow

@@ -31,6 +31,9 @@ struct Gen<'a> {
     sig: &'a Sig,
     scalar: &'a Scalar,
     wrt: &'a [usize],
+    /// The hidden gradient as an item local to each body, for a function without a receiver
+    /// that does not name `Self` (empty when it is a sibling item).
+    local_grad: &'a TokenStream,
 }
 
 impl Gen<'_> {
@@ -86,7 +89,8 @@ impl Gen<'_> {
             quote! { #f(#(#argv),*) }
         };
         let (y, g) = (naming::fixed("__y"), naming::fixed("__g"));
-        quote! { #lets let (#y, #g) = #call; }
+        let local_grad = self.local_grad;
+        quote! { #local_grad #lets let (#y, #g) = #call; }
     }
 
     /// `let (__g0, __h0) = split(__g.0); ..`
@@ -155,12 +159,19 @@ impl Gen<'_> {
 }
 
 /// `NAME_hvp` and `NAME_hessian`.
-pub fn public_items(item: &syn::ItemFn, sig: &Sig, scalar: &Scalar, wrt: &[usize]) -> TokenStream {
+pub fn public_items(
+    item: &syn::ItemFn,
+    sig: &Sig,
+    scalar: &Scalar,
+    wrt: &[usize],
+    local_grad: &TokenStream,
+) -> TokenStream {
     let g = Gen {
         item,
         sig,
         scalar,
         wrt,
+        local_grad,
     };
     let rt = rt();
     let name = &item.sig.ident;

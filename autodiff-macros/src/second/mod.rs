@@ -138,13 +138,41 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
     let mut o2_args = args.clone();
     o2_args.order2 = false;
     let companion = naming::with_order2(|| crate::expand::items(&o2_args, generic, true))?;
-    let companion = hide(companion)?;
-    let public = emit::public_items(item, &sig, &scalar, &wrt);
-    Ok(quote! { #companion #public })
+    let mut companion = hide(companion)?;
+    // An associated function without a receiver cannot reach a sibling item by its bare name
+    // inside an `impl`, and a free function cannot say `Self::`; the attribute cannot tell which
+    // it is on. A function that names neither `self` nor `Self` therefore gets its hidden gradient
+    // as an item local to `NAME_hvp` and `NAME_hessian`, which both reach by the bare name.
+    let mut local_grad = TokenStream::new();
+    let receiver = sig.params.first().is_some_and(|p| p.ident == "self");
+    if !receiver && !names_self(item) {
+        let grad_name = naming::order2_grad(name);
+        companion.retain(|it| match it {
+            syn::Item::Fn(f) if f.sig.ident == grad_name => {
+                local_grad.extend(quote! { #f });
+                false
+            }
+            _ => true,
+        });
+    }
+    let public = emit::public_items(item, &sig, &scalar, &wrt, &local_grad);
+    Ok(quote! { #(#companion)* #public })
+}
+
+/// Whether the function's signature or body mentions `Self` (it is then inside an `impl`).
+fn names_self(item: &syn::ItemFn) -> bool {
+    fn scan(ts: TokenStream) -> bool {
+        ts.into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => i == "Self",
+            proc_macro2::TokenTree::Group(g) => scan(g.stream()),
+            _ => false,
+        })
+    }
+    scan(quote! { #item })
 }
 
 /// `#[doc(hidden)]` on every generated function.
-fn hide(ts: TokenStream) -> syn::Result<TokenStream> {
+fn hide(ts: TokenStream) -> syn::Result<Vec<syn::Item>> {
     let file: syn::File = syn::parse2(ts)?;
     Ok(file
         .items
@@ -154,7 +182,7 @@ fn hide(ts: TokenStream) -> syn::Result<TokenStream> {
                 f.attrs.retain(|a| !a.path().is_ident("doc"));
                 f.attrs.insert(0, syn::parse_quote!(#[doc(hidden)]));
             }
-            quote! { #it }
+            it
         })
         .collect())
 }

@@ -1,12 +1,11 @@
 //! The backward pass of a tape: which recorded nodes depend on the tape's watched sources, and
 //! the cotangents flowing back from the targets to them.
 
-use std::collections::HashSet;
 use std::rc::Rc;
 
+use super::adjoint::sweep_values;
 use super::graph::{Graph, LeafKey, Op};
 use super::pullback::pullback;
-use super::pullback_values::pullback_values;
 use super::sources::{Key, SourceKey};
 use super::tensor::Tensor;
 use super::value::Value;
@@ -87,7 +86,7 @@ pub(crate) fn backprop<T: Real>(
             same(g, "source");
         }
     }
-    let stop: HashSet<u32> = stop
+    let mut stop: Vec<u32> = stop
         .iter()
         .filter_map(|t| t.at.as_ref())
         .map(|at| {
@@ -95,26 +94,10 @@ pub(crate) fn backprop<T: Real>(
             at.idx
         })
         .collect();
+    stop.sort_unstable();
 
     let n = graph.len();
-    // Forward: a node is varied when it is a watched source or the tape recorded it from a
-    // varied operand.
-    let mut varied = vec![false; n];
-    {
-        let nodes = graph.nodes.borrow();
-        for (idx, node) in nodes.iter().enumerate().take(n) {
-            let mut v = match &node.op {
-                Op::Leaf(LeafKey::Var { id, trainable }) => {
-                    (view.watch_accessed && *trainable && view.recorded(idx))
-                        || view.watches(Watched::Var(*id), idx)
-                }
-                Op::Leaf(LeafKey::Const(k)) => view.watches(Watched::Const(*k), idx),
-                op => view.recorded(idx) && op.operands().iter().any(|&p| varied[p as usize]),
-            };
-            v = v || view.watches(Watched::Node(idx as u32), 0);
-            varied[idx] = v;
-        }
-    }
+    let (varied, leaves) = varied_nodes(graph, view, n);
 
     let seeds: Vec<(usize, Value<T>)> = targets
         .iter()
@@ -144,11 +127,11 @@ pub(crate) fn backprop<T: Real>(
                 pullback(graph, op, &ys, &xs, g)
             },
         );
-        gather(graph, n, &varied, &cot, sources)
+        gather(graph, &leaves, &varied, |i| cot[i].clone(), sources)
     } else {
         // Nothing records: plain values under one borrow of the graph.
-        let cot = sweep_values(graph, &varied, &stop, seeds);
-        gather(graph, n, &varied, &cot, sources)
+        let adj = sweep_values(&graph.nodes.borrow(), &varied, &stop, seeds);
+        gather(graph, &leaves, &varied, |i| adj.get(i), sources)
             .into_iter()
             .map(|c| c.map(Tensor::constant))
             .collect()
@@ -164,7 +147,42 @@ pub(crate) fn backprop<T: Real>(
         .collect()
 }
 
-/// A cotangent: a recorded tensor or a plain value.
+/// Which of the first `n` nodes are varied (a watched source, or recorded by the tape from a
+/// varied operand), and the indices of the leaves among them.
+fn varied_nodes<T: Real>(graph: &Graph<T>, view: &View<'_>, n: usize) -> (Vec<bool>, Vec<u32>) {
+    let nodes = graph.nodes.borrow();
+    let mut varied = vec![false; n];
+    let mut leaves = Vec::new();
+    let watches_nodes = view
+        .watched
+        .iter()
+        .any(|(w, _)| matches!(w, Watched::Node(_)));
+    for (idx, node) in nodes.iter().enumerate().take(n) {
+        let mut v = match &node.op {
+            Op::Leaf(key) => {
+                leaves.push(idx as u32);
+                match *key {
+                    LeafKey::Var { id, trainable } => {
+                        (view.watch_accessed && trainable && view.recorded(idx))
+                            || view.watches(Watched::Var(id), idx)
+                    }
+                    LeafKey::Const(k) => view.watches(Watched::Const(k), idx),
+                }
+            }
+            _ if node.lin.is_scalar() => {
+                view.recorded(idx) && node.lin.pairs().any(|(p, _)| varied[p as usize])
+            }
+            op => view.recorded(idx) && op.operands().iter().any(|&p| varied[p as usize]),
+        };
+        if watches_nodes {
+            v = v || view.watches(Watched::Node(idx as u32), 0);
+        }
+        varied[idx] = v;
+    }
+    (varied, leaves)
+}
+
+/// A cotangent: a recorded tensor.
 trait Cot: Clone {
     /// `self + other`.
     fn plus(&self, other: &Self) -> Self;
@@ -180,12 +198,12 @@ impl<T: Real> Cot for Value<T> {
     }
 }
 
-/// The reverse sweep: from the seeded targets back through every varied node, in reverse
-/// recording order; `step` is the node's pullback.
+/// The recorded reverse sweep: from the seeded targets back through every varied node, in
+/// reverse recording order; `step` is the node's pullback.
 fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
     graph: &Rc<Graph<T>>,
     varied: &[bool],
-    stop: &HashSet<u32>,
+    stop: &[u32],
     seeds: impl Iterator<Item = (usize, C)>,
     mut step: impl FnMut(&Op<T>, (u32, &Value<T>), &[(u32, Value<T>)], &C) -> R,
 ) -> Vec<Option<C>> {
@@ -196,7 +214,7 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
         top = top.max(idx + 1);
     }
     for idx in (0..top).rev() {
-        if !varied[idx] || (!stop.is_empty() && stop.contains(&(idx as u32))) {
+        if !varied[idx] || (!stop.is_empty() && stop.binary_search(&(idx as u32)).is_ok()) {
             continue;
         }
         let Some(g) = cot[idx].clone() else { continue };
@@ -223,78 +241,25 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
     cot
 }
 
-/// The reverse sweep on plain values (no tape records, so the graph stays borrowed throughout
-/// and operands are read in place).
-fn sweep_values<T: Real>(
-    graph: &Rc<Graph<T>>,
-    varied: &[bool],
-    stop: &HashSet<u32>,
-    seeds: Vec<(usize, Value<T>)>,
-) -> Vec<Option<Value<T>>> {
-    let nodes = graph.nodes.borrow();
-    let mut cot: Vec<Option<Value<T>>> = vec![None; varied.len()];
-    let mut top = 0;
-    for (idx, seed) in seeds {
-        accumulate(&mut cot[idx], seed);
-        top = top.max(idx + 1);
-    }
-    for idx in (0..top).rev() {
-        if !varied[idx] || (!stop.is_empty() && stop.contains(&(idx as u32))) {
-            continue;
-        }
-        let Some(g) = cot[idx].clone() else { continue };
-        let node = &nodes[idx];
-        let operands = node.op.operands();
-        if operands.iter().all(|&p| !varied[p as usize]) {
-            continue;
-        }
-        let mut xs = [&node.value; 4];
-        for (x, &p) in xs.iter_mut().zip(operands.iter()) {
-            *x = &nodes[p as usize].value;
-        }
-        pullback_values(
-            &node.op,
-            &node.value,
-            &xs[..operands.len()],
-            &g,
-            &mut |k, dx| {
-                let p = operands[k] as usize;
-                if varied[p] {
-                    add_value(&mut cot[p], dx);
-                }
-            },
-        );
-    }
-    cot
-}
-
-/// `slot += g` on plain values, in place for scalars.
-fn add_value<T: Real>(slot: &mut Option<Value<T>>, g: Value<T>) {
-    match (slot.as_mut(), &g) {
-        (Some(Value::Scalar(s)), Value::Scalar(d)) => *s += *d,
-        (Some(s), _) => *s = s.zip(&g, "add", |a, b| a + b),
-        (None, _) => *slot = Some(g),
-    }
-}
-
-/// Each source's gradient: a node's own cotangent, or the sum over every leaf of a constant or
-/// variable (one pass over the leaves, whatever the number of sources).
+/// Each source's gradient: a node's own cotangent (`cot`), or the sum over every leaf of a
+/// constant or variable (one pass over the recorded leaves, whatever the number of sources).
 fn gather<T: Real, C: Cot>(
     graph: &Rc<Graph<T>>,
-    n: usize,
+    leaves: &[u32],
     varied: &[bool],
-    cot: &[Option<C>],
+    cot: impl Fn(usize) -> Option<C>,
     sources: &[SourceKey<T>],
 ) -> Vec<Option<C>> {
+    let n = varied.len();
     let mut sums: Vec<Option<C>> = vec![None; sources.len()];
     // (leaf key, source position), sorted by key: one binary search per recorded leaf.
-    let mut by_leaf: Vec<(LeafKey, usize)> = Vec::new();
+    let mut by_leaf: smallvec::SmallVec<[(LeafKey, usize); 4]> = smallvec::SmallVec::new();
     for (i, s) in sources.iter().enumerate() {
         match &s.key {
             Key::Node(_, idx) => {
                 let idx = *idx as usize;
                 if idx < n && varied[idx] {
-                    sums[i] = cot[idx].clone();
+                    sums[i] = cot(idx);
                 }
             }
             Key::Const(k) => by_leaf.push((LeafKey::Const(*k), i)),
@@ -309,13 +274,18 @@ fn gather<T: Real, C: Cot>(
     }
     by_leaf.sort_unstable();
     if !by_leaf.is_empty() {
-        let mut hits: Vec<(usize, C)> = Vec::new();
+        let mut hits: smallvec::SmallVec<[(usize, C); 4]> = smallvec::SmallVec::new();
         {
             let nodes = graph.nodes.borrow();
-            for (idx, node) in nodes.iter().enumerate().take(n) {
-                let (Op::Leaf(key), Some(c)) = (&node.op, &cot[idx]) else {
+            for &idx in leaves {
+                let idx = idx as usize;
+                let Op::Leaf(key) = &nodes[idx].op else {
                     continue;
                 };
+                if !varied[idx] {
+                    continue;
+                }
+                let Some(c) = cot(idx) else { continue };
                 let key = match *key {
                     LeafKey::Var { id, .. } => LeafKey::Var {
                         id,

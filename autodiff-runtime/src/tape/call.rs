@@ -14,6 +14,7 @@
 use std::rc::Rc;
 
 use nalgebra::DMatrix;
+use smallvec::{SmallVec, smallvec};
 
 use super::gradient_tape::GradientTape;
 use super::graph::{CallRecord, Graph, Op};
@@ -64,7 +65,7 @@ impl<T: Real, M> GradientTape<T, M> {
         name: &'static str,
         args: &[&Tensor<T>],
         out: T,
-        grads: Vec<Value<T>>,
+        grads: SmallVec<[Value<T>; 3]>,
     ) -> Tensor<T> {
         let graph: &Rc<Graph<T>> = self.graph();
         if let Some(g) = common_graph(args) {
@@ -79,7 +80,7 @@ impl<T: Real, M> GradientTape<T, M> {
         if !graph.is_recording() {
             return Tensor::constant(value);
         }
-        let args: Vec<u32> = args.iter().map(|a| a.node_in(graph)).collect();
+        let args = args.iter().map(|a| a.node_in(graph)).collect();
         let record = CallRecord { name, args, grads };
         let idx = graph.push(Op::ScalarCall(Rc::new(record)), value.clone());
         Tensor::on(graph, idx, value)
@@ -110,7 +111,12 @@ impl<T: Real, M> GradientTape<T, M> {
         G: IntoValue<T>,
     {
         let (out, g) = f(A::from_tensor(x));
-        self.record_call(std::any::type_name::<F>(), &[x], out, vec![g.into_value()])
+        self.record_call(
+            std::any::type_name::<F>(),
+            &[x],
+            out,
+            smallvec![g.into_value()],
+        )
     }
 
     /// [`call`](GradientTape::call) for two arguments: `tape.call2(f_grad, &a, &b)`.
@@ -123,7 +129,7 @@ impl<T: Real, M> GradientTape<T, M> {
         GB: IntoValue<T>,
     {
         let (out, (ga, gb)) = f(A::from_tensor(a), B::from_tensor(b));
-        let grads = vec![ga.into_value(), gb.into_value()];
+        let grads = smallvec![ga.into_value(), gb.into_value()];
         self.record_call(std::any::type_name::<F>(), &[a, b], out, grads)
     }
 
@@ -146,7 +152,7 @@ impl<T: Real, M> GradientTape<T, M> {
         GC: IntoValue<T>,
     {
         let (out, (ga, gb, gc)) = f(A::from_tensor(a), B::from_tensor(b), C::from_tensor(c));
-        let grads = vec![ga.into_value(), gb.into_value(), gc.into_value()];
+        let grads = smallvec![ga.into_value(), gb.into_value(), gc.into_value()];
         self.record_call(std::any::type_name::<F>(), &[a, b, c], out, grads)
     }
 }

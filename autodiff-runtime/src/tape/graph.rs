@@ -6,6 +6,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::lin::{Lin, linearize};
+use super::pool;
 use super::value::Value;
 use crate::real::Real;
 
@@ -108,7 +110,7 @@ pub(crate) enum Op<T: Real> {
     /// A scalar spread over a matrix (the node's value has the shape).
     Broadcast(u32),
     /// Entry `(i, j)` of a matrix.
-    Entry(u32, usize, usize),
+    Entry(u32, u32, u32),
     /// A compiled call with a scalar output: its gradient, computed when the call ran, per
     /// argument; the pullback is `g · grad`.
     ScalarCall(Rc<CallRecord<T>>),
@@ -121,8 +123,8 @@ pub(crate) enum Op<T: Real> {
 /// clone).
 pub(crate) struct CallRecord<T: Real> {
     pub(crate) name: &'static str,
-    pub(crate) args: Vec<u32>,
-    pub(crate) grads: Vec<Value<T>>,
+    pub(crate) args: smallvec::SmallVec<[u32; 3]>,
+    pub(crate) grads: smallvec::SmallVec<[Value<T>; 3]>,
 }
 
 /// The name and operands of an opaque cotangent (the compiled call's arguments and cotangent).
@@ -146,10 +148,11 @@ impl<T: Real> Op<T> {
     }
 }
 
-/// A recorded node: its operation and its value.
+/// A recorded node: its operation, its value and, for a scalar node, its local partials.
 pub(crate) struct Node<T: Real> {
     pub(crate) op: Op<T>,
     pub(crate) value: Value<T>,
+    pub(crate) lin: Lin<T>,
 }
 
 /// The arena shared by a tape and the tapes nested in it.
@@ -165,16 +168,33 @@ impl<T: Real> Graph<T> {
     pub(crate) fn new() -> Rc<Self> {
         Rc::new(Graph {
             id: fresh_id(),
-            nodes: RefCell::new(Vec::new()),
+            nodes: RefCell::new(pool::take()),
             recording: Cell::new(0),
         })
     }
 
-    /// Appends a node, returning its index.
+    /// Appends a node, returning its index (its partials are worked out from its operands).
     pub(crate) fn push(&self, op: Op<T>, value: Value<T>) -> u32 {
+        let lin = linearize(&op, &value, &self.nodes.borrow());
+        self.push_lin(op, value, lin)
+    }
+
+    /// Appends a node whose partials the caller worked out.
+    #[inline(always)]
+    pub(crate) fn push_lin(&self, op: Op<T>, value: Value<T>, lin: Lin<T>) -> u32 {
+        self.push_with(|| Node { op, value, lin })
+    }
+
+    /// Appends the node `make` builds, called once the slot is known to be free: the node is
+    /// then written straight into the arena, not assembled on the stack and copied.
+    #[inline(always)]
+    pub(crate) fn push_with(&self, make: impl FnOnce() -> Node<T>) -> u32 {
         let mut nodes = self.nodes.borrow_mut();
         let idx = u32::try_from(nodes.len()).expect("a tape holds at most 2^32 operations");
-        nodes.push(Node { op, value });
+        if nodes.len() == nodes.capacity() {
+            grow(&mut nodes);
+        }
+        nodes.push(make());
         idx
     }
 
@@ -184,5 +204,17 @@ impl<T: Real> Graph<T> {
 
     pub(crate) fn is_recording(&self) -> bool {
         self.recording.get() > 0
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn grow<T: Real>(nodes: &mut Vec<Node<T>>) {
+    nodes.reserve(nodes.len().max(16));
+}
+
+impl<T: Real> Drop for Graph<T> {
+    fn drop(&mut self) {
+        pool::give(std::mem::take(self.nodes.get_mut()));
     }
 }

@@ -24,12 +24,15 @@
 //! | `x.assign_sub(lr * g)` | `x.assign_sub(&g * lr)` |
 //! | `opt.apply_gradients(zip(grads, vars))` | `opt.apply_gradients_to(&grads, [&w, &b])` |
 
+mod adjoint;
 mod backprop;
 mod call;
 mod gradient_tape;
 mod graph;
+mod lin;
 mod ops;
 mod optimize;
+mod pool;
 mod pullback;
 mod pullback_values;
 mod sources;

@@ -107,7 +107,8 @@ impl<T: Real> Tensor<T> {
             Value::Scalar(s) => *s,
             Value::Mat(m) => m[(i, j)],
         };
-        self.record_op(|x| Op::Entry(x, i, j), Value::Scalar(v))
+        let at = |k: usize| u32::try_from(k).expect("a matrix index fits in 32 bits");
+        self.record_op(|x| Op::Entry(x, at(i), at(j)), Value::Scalar(v))
     }
     /// A scalar spread over a `rows × cols` matrix (`tf.broadcast_to`).
     ///

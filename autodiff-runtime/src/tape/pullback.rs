@@ -127,7 +127,7 @@ pub(crate) fn pullback<T: Real>(
             if x.value.is_scalar() {
                 smallvec![g.clone()]
             } else {
-                let (i, j) = (*i, *j);
+                let (i, j) = (*i as usize, *j as usize);
                 let (r, c) = x.shape();
                 let mut onehot = nalgebra::DMatrix::from_element(r, c, T::zero());
                 onehot[(i, j)] = T::one();

@@ -152,7 +152,7 @@ pub(crate) fn pullback_values<T: Real>(
             } else {
                 let (r, c) = x.shape();
                 let mut m = DMatrix::from_element(r, c, T::zero());
-                m[(*i, *j)] = g.scalar();
+                m[(*i as usize, *j as usize)] = g.scalar();
                 out(0, Value::matrix(m));
             }
         }

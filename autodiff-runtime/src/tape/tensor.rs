@@ -5,7 +5,8 @@ use std::rc::Rc;
 
 use nalgebra::DMatrix;
 
-use super::graph::{Binary, Graph, LeafKey, Op, Unary, WithConst, fresh_id};
+use super::graph::{Binary, Graph, LeafKey, Node, Op, Unary, WithConst, fresh_id};
+use super::lin::{Lin, binary_partials, const_partial, unary_partial};
 use super::value::Value;
 use super::watch_registry;
 use crate::real::Real;
@@ -154,7 +155,16 @@ impl<T: Real> Tensor<T> {
 
     pub(crate) fn record_unary(&self, op: Unary, value: Value<T>) -> Self {
         if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
-            let idx = at.graph.push(Op::Unary(op, at.idx), value.clone());
+            let idx = at.graph.push_with(|| Node {
+                op: Op::Unary(op, at.idx),
+                lin: match (&self.value, &value) {
+                    (Value::Scalar(x), Value::Scalar(y)) => {
+                        Lin::one(at.idx, unary_partial(op, *x, *y))
+                    }
+                    _ => Lin::general(),
+                },
+                value: value.clone(),
+            });
             return Tensor::on(&at.graph, idx, value);
         }
         match self.recording_graph() {
@@ -169,7 +179,16 @@ impl<T: Real> Tensor<T> {
 
     pub(crate) fn record_const(&self, op: WithConst, c: T, value: Value<T>) -> Self {
         if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
-            let idx = at.graph.push(Op::Const(op, at.idx, c), value.clone());
+            let idx = at.graph.push_with(|| Node {
+                op: Op::Const(op, at.idx, c),
+                lin: match (&self.value, &value) {
+                    (Value::Scalar(x), Value::Scalar(_)) => {
+                        Lin::one(at.idx, const_partial(op, *x, c))
+                    }
+                    _ => Lin::general(),
+                },
+                value: value.clone(),
+            });
             return Tensor::on(&at.graph, idx, value);
         }
         match self.recording_graph() {
@@ -195,7 +214,17 @@ impl<T: Real> Tensor<T> {
         // The common case: both operands recorded on the same recording graph.
         if let (Some(x), Some(y)) = (&a.at, &b.at) {
             if Rc::ptr_eq(&x.graph, &y.graph) && x.graph.is_recording() {
-                let idx = x.graph.push(Op::Binary(op, x.idx, y.idx), value.clone());
+                let idx = x.graph.push_with(|| Node {
+                    op: Op::Binary(op, x.idx, y.idx),
+                    lin: match (&a.value, &b.value, &value) {
+                        (Value::Scalar(p), Value::Scalar(q), Value::Scalar(_)) => {
+                            let (dp, dq) = binary_partials(op, *p, *q);
+                            Lin::two(x.idx, dp, y.idx, dq)
+                        }
+                        _ => Lin::general(),
+                    },
+                    value: value.clone(),
+                });
                 return Tensor::on(&x.graph, idx, value);
             }
         }

@@ -9,6 +9,7 @@ use nalgebra::DMatrix;
 
 use super::gradient_tape::GradientTape;
 use super::graph::{LeafKey, Op, fresh_id};
+use super::lin::Lin;
 use super::tensor::Tensor;
 use super::value::Value;
 use crate::real::Real;
@@ -180,7 +181,7 @@ impl<T: Real> Variable<T> {
                 id: self.inner.id,
                 trainable: self.inner.trainable,
             };
-            let idx = graph.push(Op::Leaf(key), value.clone());
+            let idx = graph.push_lin(Op::Leaf(key), value.clone(), Lin::leaf());
             Tensor::on(graph, idx, value)
         } else {
             Tensor::constant(value)

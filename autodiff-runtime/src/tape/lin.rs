@@ -1,0 +1,213 @@
+//! The scalar fast path: a node whose value and operands are all scalars keeps its local partial
+//! derivatives, computed when it is recorded (`y = a·b` keeps `(b, a)`), so a backward pass that
+//! no tape records is a loop of `adj[p] += adj[y] · ∂y/∂p` over plain numbers, with no matching
+//! on operations and no allocation per node.
+//!
+//! Matrix operations, entries of matrices, broadcasts and compiled calls with matrix arguments
+//! keep no partials ([`Lin::general`]) and go through `pullback_values.rs`; the recorded backward
+//! pass of nested tapes (`pullback.rs`) never uses these partials.
+
+use super::graph::{Binary, Node, Op, Unary, WithConst};
+use super::value::Value;
+use crate::real::Real;
+
+/// A node's local partial derivatives with respect to its (at most two) scalar operands.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Lin<T> {
+    /// How many operands (`0..=2`), or [`Lin::GENERAL_LEN`] when the node keeps no partials.
+    pub(crate) len: u8,
+    /// The operands' node indices.
+    pub(crate) parents: [u32; 2],
+    /// `∂y/∂parents[k]`.
+    pub(crate) partials: [T; 2],
+}
+
+impl<T: Real> Lin<T> {
+    pub(crate) const GENERAL_LEN: u8 = u8::MAX;
+
+    /// A node without partials: its pullback is computed from its operation.
+    pub(crate) fn general() -> Self {
+        Lin {
+            len: Self::GENERAL_LEN,
+            parents: [0; 2],
+            partials: [T::zero(); 2],
+        }
+    }
+
+    /// `true` when the node keeps its partials.
+    pub(crate) fn is_scalar(&self) -> bool {
+        self.len != Self::GENERAL_LEN
+    }
+
+    /// A leaf: no operands.
+    #[inline]
+    pub(crate) fn leaf() -> Self {
+        Lin {
+            len: 0,
+            parents: [0; 2],
+            partials: [T::zero(); 2],
+        }
+    }
+
+    #[inline]
+    pub(crate) fn one(p: u32, d: T) -> Self {
+        Lin {
+            len: 1,
+            parents: [p, 0],
+            partials: [d, T::zero()],
+        }
+    }
+
+    #[inline]
+    pub(crate) fn two(p: u32, dp: T, q: u32, dq: T) -> Self {
+        Lin {
+            len: 2,
+            parents: [p, q],
+            partials: [dp, dq],
+        }
+    }
+
+    /// The pairs `(parent, ∂y/∂parent)`.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (u32, T)> + '_ {
+        let n = if self.is_scalar() {
+            self.len as usize
+        } else {
+            0
+        };
+        self.parents[..n]
+            .iter()
+            .copied()
+            .zip(self.partials[..n].iter().copied())
+    }
+}
+
+/// The scalar of a value, `None` for a matrix.
+fn scalar<T: Real>(v: &Value<T>) -> Option<T> {
+    match v {
+        Value::Scalar(s) => Some(*s),
+        Value::Mat(_) => None,
+    }
+}
+
+/// The partials of a node about to be recorded with operation `op` and value `y`, its operands
+/// read from `nodes`; [`Lin::general`] unless every value involved is a scalar.
+#[inline]
+pub(crate) fn linearize<T: Real>(op: &Op<T>, y: &Value<T>, nodes: &[Node<T>]) -> Lin<T> {
+    let Some(y) = scalar(y) else {
+        return Lin::general();
+    };
+    let at = |p: u32| scalar(&nodes[p as usize].value);
+    match op {
+        Op::Leaf(_) => Lin::leaf(),
+        Op::Unary(u, p) => match at(*p) {
+            Some(x) => Lin::one(*p, unary_partial(*u, x, y)),
+            None => Lin::general(),
+        },
+        Op::Binary(b, p, q) => match (at(*p), at(*q)) {
+            (Some(a), Some(c)) => {
+                let (da, dc) = binary_partials(*b, a, c);
+                Lin::two(*p, da, *q, dc)
+            }
+            _ => Lin::general(),
+        },
+        Op::Const(k, p, c) => match at(*p) {
+            Some(x) => Lin::one(*p, const_partial(*k, x, *c)),
+            None => Lin::general(),
+        },
+        // y = f(a, b) with scalar arguments  =>  the partials NAME_grad computed
+        Op::ScalarCall(call) => match (call.args.as_slice(), call.grads.as_slice()) {
+            ([p], [d]) if at(*p).is_some() => match scalar(d) {
+                Some(d) => Lin::one(*p, d),
+                None => Lin::general(),
+            },
+            ([p, q], [dp, dq]) if at(*p).is_some() && at(*q).is_some() => {
+                match (scalar(dp), scalar(dq)) {
+                    (Some(dp), Some(dq)) => Lin::two(*p, dp, *q, dq),
+                    _ => Lin::general(),
+                }
+            }
+            _ => Lin::general(),
+        },
+        Op::Broadcast(_) | Op::Entry(..) | Op::Opaque(_) => Lin::general(),
+    }
+}
+
+/// `∂y/∂x` of a scalar `y = u(x)`.
+#[inline]
+pub(crate) fn unary_partial<T: Real>(u: Unary, x: T, y: T) -> T {
+    let (one, two) = (T::one(), T::from_f64(2.0));
+    match u {
+        // y = -x  =>  ∂y/∂x = -1
+        Unary::Neg => -one,
+        // y = eˣ  =>  ∂y/∂x = y
+        Unary::Exp => y,
+        // y = ln x  =>  ∂y/∂x = 1/x
+        Unary::Ln => one / x,
+        // y = sin x  =>  ∂y/∂x = cos x
+        Unary::Sin => x.cos(),
+        // y = cos x  =>  ∂y/∂x = -sin x
+        Unary::Cos => -x.sin(),
+        // y = tanh x  =>  ∂y/∂x = 1 - y²
+        Unary::Tanh => one - y * y,
+        // y = σ(x)  =>  ∂y/∂x = y·(1 - y)
+        Unary::Sigmoid => y * (one - y),
+        // y = max(x, 0)  =>  ∂y/∂x = [x > 0]  (0 at x = 0, as tf.nn.relu)
+        Unary::Relu => {
+            if x > T::zero() {
+                one
+            } else {
+                T::zero()
+            }
+        }
+        // y = x²  =>  ∂y/∂x = 2x
+        Unary::Square => x * two,
+        // y = √x  =>  ∂y/∂x = 1 / (2y)
+        Unary::Sqrt => one / (y * two),
+        // y = xᵀ, Σ x, mean x of a scalar  =>  ∂y/∂x = 1
+        Unary::Transpose | Unary::Sum | Unary::Mean => one,
+    }
+}
+
+/// `(∂y/∂a, ∂y/∂c)` of a scalar `y = a ∘ c`.
+#[inline]
+pub(crate) fn binary_partials<T: Real>(b: Binary, a: T, c: T) -> (T, T) {
+    let one = T::one();
+    match b {
+        // y = a + c  =>  (1, 1)
+        Binary::Add => (one, one),
+        // y = a - c  =>  (1, -1)
+        Binary::Sub => (one, -one),
+        // y = a·c (also a 1×1 product)  =>  (c, a)
+        Binary::Mul | Binary::MatMul => (c, a),
+        // y = a / c  =>  (1/c, -a/c²)
+        Binary::Div => (one / c, -a / (c * c)),
+    }
+}
+
+/// `∂y/∂x` of a scalar `y = x ∘ c` for a plain constant `c`.
+#[inline]
+pub(crate) fn const_partial<T: Real>(k: WithConst, x: T, c: T) -> T {
+    let one = T::one();
+    match k {
+        // y = x + c  =>  ∂y/∂x = 1
+        WithConst::Add => one,
+        // y = x·c  =>  ∂y/∂x = c
+        WithConst::Mul => c,
+        // y = x / c  =>  ∂y/∂x = 1/c
+        WithConst::Div => one / c,
+        // y = c - x  =>  ∂y/∂x = -1
+        WithConst::RSub => -one,
+        // y = c / x  =>  ∂y/∂x = -c / x²
+        WithConst::RDiv => -c / (x * x),
+        // y = xᵖ  =>  ∂y/∂x = p·xᵖ⁻¹  (0 for p = 0, also at x = 0; 1 for p = 1)
+        WithConst::Pow => {
+            if c == T::zero() {
+                T::zero()
+            } else if c == one {
+                one
+            } else {
+                x.powf(c - one) * c
+            }
+        }
+    }
+}
