@@ -20,7 +20,8 @@
 //! entry is within 0.3 of zero, entries are distinct, so `max`/`min`, `relu`, `abs` and the
 //! branches are smooth there) and from the places where a loop's trip count changes.
 //!
-//! A shape mismatch in user code panics in the forward sweep with nalgebra's own message.
+//! A shape mismatch panics in the forward sweep: with both shapes in generated code, with
+//! nalgebra's own message in the primal (the user's code as written).
 #![allow(
     clippy::needless_range_loop,
     clippy::assign_op_pattern,
@@ -1590,7 +1591,8 @@ fn mlp_gradient_is_an_mlp_and_sgd_lowers_the_loss() {
 }
 
 // ------------------------------------------------------------------------------------------------
-// Shape mismatches in user code panic in the forward sweep with nalgebra's message
+// Shape mismatches in generated code panic in the forward sweep with both shapes (the primal,
+// the user's own code, keeps nalgebra's message)
 // ------------------------------------------------------------------------------------------------
 
 mod shape_mismatch {
@@ -1608,28 +1610,36 @@ mod shape_mismatch {
     }
 
     #[test]
-    #[should_panic(expected = "dimensions mismatch")]
+    #[should_panic(
+        expected = "`a * b`: a 2×3 matrix times a 2×3 matrix (the left's 3 columns must equal the right's 2 rows)"
+    )]
     fn product_grad() {
         let a = two_by_three();
         let _ = p64::matmul_sum_grad(&a, &a);
     }
 
     #[test]
-    #[should_panic(expected = "dimensions mismatch")]
+    #[should_panic(
+        expected = "`a * b`: a 2×3 matrix times a 2×3 matrix (the left's 3 columns must equal the right's 2 rows)"
+    )]
     fn product_vjp() {
         let a = two_by_three();
         let _ = p64::matmul_sum_vjp(&a, &a);
     }
 
     #[test]
-    #[should_panic(expected = "dimensions mismatch")]
+    #[should_panic(
+        expected = "`a * b`: a 2×3 matrix times a 2×3 matrix (the left's 3 columns must equal the right's 2 rows)"
+    )]
     fn product_jvp() {
         let a = two_by_three();
         let _ = p64::matmul_sum_jvp(&a, &a, a.clone(), a.clone());
     }
 
     #[test]
-    #[should_panic(expected = "Matrix addition/subtraction dimensions mismatch")]
+    #[should_panic(
+        expected = "`a - b`: the operands' shapes differ: 2×3 and 3×2 (they must be equal)"
+    )]
     fn sum_grad() {
         let a = two_by_three();
         let _ = neg_sub_grad(&a, &a.transpose());

@@ -62,6 +62,7 @@ pub mod __private {
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::dual::Dual;
+    pub use crate::matrix::{AnyOperands, MatrixOperands, Operands};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
     pub use crate::real::Real;

@@ -66,6 +66,7 @@ impl Lowerer {
                 if let Some(op) = arith_op(&b.op) {
                     let l = self.lower_atom_expr(&b.left, out)?;
                     let r = self.lower_atom_expr(&b.right, out)?;
+                    self.check_operand_shapes(op, &l, &r, b, out);
                     Ok(Rhs::Bin(op, l, r))
                 } else if compound_op(&b.op).is_some() {
                     self.lower_expr_stmt(e, out)?;
@@ -306,6 +307,61 @@ pub(super) fn check_supported(e: &Expr) -> R<()> {
         Some(err) => Err(Stop::Err(err)),
         None => Ok(()),
     }
+}
+
+impl Lowerer {
+    /// Before `a + b`, `a - b` or `a * b` of two variables (or `a += b`, `a -= b`, `a *= b`), a forward-sweep check that panics
+    /// with both shapes at the user's operator when they are mismatched matrices (and compiles
+    /// to nothing for scalars): nalgebra's own panic would name neither shape nor the user's line.
+    pub(super) fn check_operand_shapes(
+        &self,
+        op: BinOp,
+        l: &Atom,
+        r: &Atom,
+        b: &syn::ExprBinary,
+        out: &mut Vec<Stmt>,
+    ) {
+        let (Atom::Var(l), Atom::Var(r)) = (l, r) else {
+            return;
+        };
+        // The panic's location is the method name's span: the user's operator.
+        let span = b.op.span();
+        let check = match op {
+            BinOp::Add | BinOp::Sub => quote::format_ident!("check_same", span = span),
+            BinOp::Mul => quote::format_ident!("check_mul", span = span),
+            BinOp::Div | BinOp::Rem => return,
+        };
+        let (l, r) = (&self.vars[*l].ident, &self.vars[*r].ident);
+        let text = normalize_spaces(&quote! { #b }.to_string());
+        out.push(Stmt::Effect(quote::quote_spanned! {span=>
+            {
+                #[allow(unused_imports)]
+                use ::autodiff::__private::{AnyOperands as _, MatrixOperands as _};
+                (&::autodiff::__private::Operands(&#l, &#r)).#check(#text);
+            }
+        }));
+    }
+}
+
+/// Token text as a person writes it: `a * b . t ()` becomes `a * b.t()`.
+fn normalize_spaces(t: &str) -> String {
+    let mut s = t.to_string();
+    for (from, to) in [
+        (" . ", "."),
+        (" (", "("),
+        ("( ", "("),
+        (" )", ")"),
+        (" [", "["),
+        ("[ ", "["),
+        (" ]", "]"),
+        (" ,", ","),
+        ("& ", "&"),
+        (":: ", "::"),
+        (" ::", "::"),
+    ] {
+        s = s.replace(from, to);
+    }
+    s
 }
 
 pub(super) fn arith_op(op: &SynBinOp) -> Option<BinOp> {

@@ -8,6 +8,17 @@ impl Lowerer {
             Expr::Assign(a) => self.lower_assign(&a.left, None, &a.right, out),
             Expr::Binary(b) if compound_op(&b.op).is_some() => {
                 let op = compound_op(&b.op).expect("checked");
+                if let (Expr::Path(_), Some(v)) = (peel(&b.left), self.var_of(&b.left)) {
+                    // `acc += m` on a variable: the operands' shapes are checked first.
+                    let r = self.lower_atom_expr(&b.right, out)?;
+                    self.check_operand_shapes(op, &Atom::Var(v), &r, b, out);
+                    self.mark_assigned(v);
+                    out.push(Stmt::Assign {
+                        var: v,
+                        rhs: Rhs::Bin(op, Atom::Var(v), r),
+                    });
+                    return Ok(());
+                }
                 self.lower_assign(&b.left, Some(op), &b.right, out)
             }
             Expr::If(_)

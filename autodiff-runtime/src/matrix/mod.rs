@@ -99,6 +99,7 @@
 mod adjoint;
 mod constructors;
 mod methods;
+mod operands;
 mod reductions;
 mod second;
 mod shape_check;
@@ -108,6 +109,7 @@ mod tests;
 pub use adjoint::MatShape;
 pub use constructors::{DMatrixConstructors, DVectorConstructors, SMatrixConstructors};
 pub use methods::MatrixMethods;
+pub use operands::{AnyOperands, HasShape, MatrixOperands, Operands};
 
 /// Traits generated code needs in scope (re-exported unnamed by `autodiff::prelude`).
 pub mod prelude {
