@@ -14,6 +14,7 @@ pub mod matrix;
 pub mod nn;
 pub mod ops;
 pub mod optim;
+mod option;
 pub mod params;
 pub mod real;
 #[doc(hidden)]
@@ -62,6 +63,11 @@ pub mod __private {
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::dual::Dual;
+    /// Calls the lowering writes for language forms (`Some(e)`, `Some(p)` patterns), each with
+    /// the companions that differentiate it.
+    pub mod ops {
+        pub use crate::option::*;
+    }
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
     pub use crate::real::Real;

@@ -103,6 +103,9 @@ impl Lowerer {
                 if last == "stop_gradient" {
                     return self.opaque(e);
                 }
+                if options::is_some_path(&fp.path) && c.args.len() == 1 {
+                    return self.lower_some(c, out);
+                }
                 // `f64::sqrt(x)`, `T::max(a, b)`, `Vec::from(v)`: the method form.
                 if let Some(mc) = method_form(fp, &c.args) {
                     return self.lower_method(&mc, out);

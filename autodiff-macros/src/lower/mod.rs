@@ -11,6 +11,7 @@ mod expr;
 mod inplace;
 mod loops;
 mod opaque;
+mod options;
 mod places;
 mod refs;
 

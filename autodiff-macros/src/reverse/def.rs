@@ -249,7 +249,9 @@ impl RevGen<'_> {
                 let borrows_local = owned_receiver
                     || args.iter().zip(refs.iter()).any(|(a, r)| match a {
                         Atom::Var(v) => {
-                            (*r && !self.params.contains_key(v))
+                            // `&x` of a local, or of a parameter taken by value (a local of
+                            // the generated function too)
+                            (*r && (!self.params.contains_key(v) || !self.f.vars[*v].is_ref))
                                 || (self.f.vars[*v].is_ref && !self.f.vars[*v].borrows_param)
                         }
                         Atom::Const(_) => false,
