@@ -22,6 +22,7 @@ pub mod refused;
 pub mod rules;
 pub mod second;
 pub mod shape;
+mod slices;
 pub mod tape;
 
 pub use adjoint::{Adjoint, ZeroLike};
@@ -63,10 +64,11 @@ pub mod __private {
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::dual::Dual;
-    /// Calls the lowering writes for language forms (`Some(e)`, `Some(p)` patterns), each with
+    /// Calls the lowering writes for language forms (`Some(e)`, `Some(p)` patterns, `&v[a..b]`), each with
     /// the companions that differentiate it.
     pub mod ops {
         pub use crate::option::*;
+        pub use crate::slices::*;
     }
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;

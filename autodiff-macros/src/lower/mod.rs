@@ -13,6 +13,7 @@ mod loops;
 mod opaque;
 mod options;
 mod places;
+mod ranges;
 mod refs;
 
 use proc_macro2::{Span, TokenStream};

@@ -224,7 +224,7 @@ impl Lowerer {
         if let Expr::Range(r) = peel(e) {
             return refuse_at(
                 &r,
-                "range indexing (`x[a..b]`) is not supported in a #[differentiable] function; index elements `x[i]` in a loop",
+                "range indexing `x[a..b]` is supported in a #[differentiable] function only borrowed, as `&x[a..b]` of a variable; index elements `x[i]` in a loop otherwise",
             );
         }
         self.lower_atom_expr(e, out)
@@ -236,6 +236,9 @@ impl Lowerer {
         match e {
             Expr::Paren(p) => self.lower_place(&p.expr, by_ref, out),
             Expr::Group(g) => self.lower_place(&g.expr, by_ref, out),
+            Expr::Index(ix) if by_ref && matches!(peel(&ix.index), Expr::Range(_)) => {
+                self.lower_range_read(ix, out)
+            }
             Expr::Index(ix) => {
                 let base = match self.var_of(&ix.expr) {
                     Some(b) => b,
