@@ -224,7 +224,7 @@ impl Lowerer {
         if let Expr::Range(r) = peel(e) {
             return refuse_at(
                 &r,
-                "range indexing `x[a..b]` is supported in a #[differentiable] function only borrowed, as `&x[a..b]` of a variable; index elements `x[i]` in a loop otherwise",
+                "range indexing `x[a..b]` is supported in a #[differentiable] function only borrowed from a variable: write `let y = &x[a..b];` first, or index elements `x[i]` in a loop",
             );
         }
         self.lower_atom_expr(e, out)
