@@ -4,6 +4,7 @@
 //! carry a derivative (comparisons, integer casts, `len()`, `stop_gradient(..)`, macros) stays as
 //! written. Constructs the macro cannot differentiate are refused here with a spanned error.
 
+mod adapters;
 mod bindings;
 mod branches;
 mod calls;
