@@ -31,7 +31,10 @@ fn float_methods_in_path_form() {
     assert!(close(d, gx + gy, 1e-12));
     // x²(xy + y) + r - atan2(y, x): (3x²y + 2xy + x/r + y/r², x³ + x² + y/r - x/r²)
     let (_, (gx, gy)) = generic_path_forms_grad(x, y);
-    assert!(close(gx, 3.0 * x * x * y + 2.0 * x * y + x / r + y / r2, 1e-12), "{gx}");
+    assert!(
+        close(gx, 3.0 * x * x * y + 2.0 * x * y + x / r + y / r2, 1e-12),
+        "{gx}"
+    );
     assert!(close(gy, x * x * x + x * x + y / r - x / r2, 1e-12), "{gy}");
     let (_, d) = generic_path_forms_jvp(x, y, 0.0, 1.0);
     assert!(close(d, gy, 1e-12));

@@ -48,17 +48,17 @@ impl IndexPlan {
     }
 }
 
+/// A container iteration's shape (containers with whether items are borrowed, `enumerate`d)
+/// and the adapters after it.
+type Chain = ((Vec<(VarId, bool)>, bool), Vec<Adapter>);
+
 impl Lowerer {
     /// A container iteration followed by adapters: its shape and the adapters (innermost
     /// first). `None` when the chain has no adapter of these kinds or is no container iteration.
-    pub(super) fn container_chain(
-        &self,
-        e: &Expr,
-    ) -> Option<((Vec<(VarId, bool)>, bool), Vec<Adapter>)> {
+    pub(super) fn container_chain(&self, e: &Expr) -> Option<Chain> {
         let mut adapters = Vec::new();
         let mut cur = peel(e);
-        loop {
-            let Expr::MethodCall(mc) = cur else { break };
+        while let Expr::MethodCall(mc) = cur {
             let a = match (mc.method.to_string().as_str(), mc.args.len()) {
                 ("skip", 1) => Adapter::Skip(mc.args[0].clone()),
                 ("take", 1) => Adapter::Take(mc.args[0].clone()),
