@@ -10,6 +10,7 @@ pub mod check;
 pub mod data;
 pub mod differentiable;
 pub mod dual;
+mod fields;
 pub mod matrix;
 pub mod nn;
 pub mod ops;
@@ -64,6 +65,10 @@ pub mod __private {
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::dual::Dual;
+    pub use crate::fields::{
+        DiffField, FieldAdjoint, FixedField, GradField, NoDerivative, Writable, check_grad_field,
+        field_hash,
+    };
     /// Calls the lowering writes for language forms (`Some(e)`, `Some(p)` patterns, `&v[a..b]`), each with
     /// the companions that differentiate it.
     pub mod ops {

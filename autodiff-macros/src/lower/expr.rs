@@ -231,10 +231,7 @@ impl Lowerer {
                 &t,
                 "`try` blocks are not supported in a #[differentiable] function",
             ),
-            Expr::Struct(s) => refuse_at(
-                &s,
-                "struct literals are not supported in a #[differentiable] function yet; keep the fields in local variables, or group them in a tuple",
-            ),
+            Expr::Struct(s) => self.lower_struct(s, out),
             Expr::Let(l) => refuse_at(
                 &l,
                 "#[differentiable] supports `let` expressions only as `if let` / `while let` conditions",

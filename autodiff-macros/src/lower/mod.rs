@@ -16,6 +16,7 @@ mod options;
 mod places;
 mod ranges;
 mod refs;
+mod structs;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
