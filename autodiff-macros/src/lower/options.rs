@@ -98,19 +98,34 @@ impl Lowerer {
         };
         let v = &inner.receiver;
         self.var_of(v)?;
+        // `.cloned()` clones the element (a copy with the same adjoint); `.copied()` copies it
+        let read = |i: TokenStream| -> TokenStream {
+            if name == "cloned" {
+                quote! { #v[#i].clone() }
+            } else {
+                quote! { #v[#i] }
+            }
+        };
         match (inner.method.to_string().as_str(), inner.args.len()) {
-            ("last", 0) => Some(syn::parse_quote! {
-                if #v.is_empty() { ::core::option::Option::None } else { Some(#v[#v.len() - 1]) }
-            }),
-            ("first", 0) => Some(syn::parse_quote! {
-                if #v.is_empty() { ::core::option::Option::None } else { Some(#v[0]) }
-            }),
+            ("last", 0) => {
+                let e = read(quote! { #v.len() - 1 });
+                Some(syn::parse_quote! {
+                    if #v.is_empty() { ::core::option::Option::None } else { Some(#e) }
+                })
+            }
+            ("first", 0) => {
+                let e = read(quote! { 0 });
+                Some(syn::parse_quote! {
+                    if #v.is_empty() { ::core::option::Option::None } else { Some(#e) }
+                })
+            }
             ("get", 1) => {
                 let i = &inner.args[0];
+                let e = read(quote! { __og_i });
                 Some(syn::parse_quote! {
                     {
                         let __og_i: usize = #i;
-                        if __og_i < #v.len() { Some(#v[__og_i]) } else { ::core::option::Option::None }
+                        if __og_i < #v.len() { Some(#e) } else { ::core::option::Option::None }
                     }
                 })
             }
