@@ -36,6 +36,11 @@ impl<F: NoDerivative> Writable for (FixedField, F) {}
 
 /// A value with no derivative (integers, `bool`): what a `#[no_grad]` field may be given from
 /// values the activity analysis cannot tell apart from differentiable ones (`s.steps + 1`).
+#[diagnostic::on_unimplemented(
+    message = "#[differentiable] cannot keep the derivative of a value written into a `#[no_grad]` field of type `{Self}`",
+    label = "this value carries a derivative",
+    note = "wrap the value in `stop_gradient(..)` to store it without its derivative, or remove `#[no_grad]` from the field"
+)]
 pub trait NoDerivative: Default {}
 
 macro_rules! no_derivative {
