@@ -115,6 +115,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     let (p_impl_g, _, _) = pg.split_for_impl();
 
     let named = named_impl(&input, &grad, &existing);
+    let field_facts = field_impls(&input, &fields, &adj_bounds);
     let adj = syn::Ident::new("__adj", Span::mixed_site());
     let other = syn::Ident::new("__other", Span::mixed_site());
     let t = syn::Ident::new("__t", Span::mixed_site());
@@ -212,6 +213,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
 
         #second
         #named
+        #field_facts
     })
 }
 
@@ -334,4 +336,66 @@ fn named_fields(input: &DeriveInput) -> syn::Result<Vec<Field>> {
         });
     }
     Ok(out)
+}
+
+/// The 64-bit FNV-1a hash naming a field in the runtime's `GradField<H>` / `FieldAdjoint<H>`
+/// (the runtime's `field_hash`).
+pub fn field_hash(name: &str) -> u64 {
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Per-field facts for struct literals in `#[differentiable]` code: `GradField<H>` for each
+/// differentiated field and each `#[no_grad]` field of a type without derivatives,
+/// `FieldAdjoint<H>` for every field.
+fn field_impls(input: &DeriveInput, fields: &[Field], bounds: &[TokenStream]) -> TokenStream {
+    let rt = quote! { ::autodiff::__private };
+    let name = &input.ident;
+    let (impl_g, ty_g, _) = input.generics.split_for_impl();
+    let mut out = TokenStream::new();
+    for f in fields {
+        let (id, ty) = (&f.ident, &f.ty);
+        let h = field_hash(&id.to_string());
+        if f.no_grad {
+            out.extend(quote! {
+                #[automatically_derived]
+                impl #impl_g #rt::FieldAdjoint<#h> for #name #ty_g where #(#bounds,)* {
+                    #[inline(always)]
+                    fn clear_field_adjoint(&mut self) {}
+                }
+                // a `#[no_grad]` field takes values without a derivative only (integers, `bool`)
+                #[automatically_derived]
+                impl #impl_g #rt::GradField<#h> for #name #ty_g where #(#bounds,)* {
+                    type Field = #ty;
+                    type Kind = #rt::FixedField;
+                    #[inline(always)]
+                    fn take_field_adjoint(&mut self) -> #ty {
+                        ::core::default::Default::default()
+                    }
+                }
+            });
+        } else {
+            out.extend(quote! {
+                #[automatically_derived]
+                impl #impl_g #rt::FieldAdjoint<#h> for #name #ty_g where #(#bounds,)* {
+                    #[inline(always)]
+                    fn clear_field_adjoint(&mut self) {
+                        self.#id = <#ty as #rt::Adjoint>::zero_adj();
+                    }
+                }
+                #[automatically_derived]
+                impl #impl_g #rt::GradField<#h> for #name #ty_g where #(#bounds,)* {
+                    type Field = #ty;
+                    type Kind = #rt::DiffField;
+                    #[inline(always)]
+                    fn take_field_adjoint(&mut self) -> #ty {
+                        ::core::mem::replace(&mut self.#id, <#ty as #rt::Adjoint>::zero_adj())
+                    }
+                }
+            });
+        }
+    }
+    out
 }

@@ -345,7 +345,7 @@ fn grad_type(c: &Common, wrt: &[usize]) -> TokenStream {
 fn seed_ret(func: &Func, act: &Activity, rt: &TokenStream, cot: TokenStream) -> TokenStream {
     if act.active(func.ret) {
         let d = naming::adjoint(&func.vars[func.ret].ident, func.ret);
-        quote! { #rt::acc(&mut #d, #cot); }
+        quote! { #rt::seed_cotangent(&mut #d, #cot); }
     } else {
         quote! {}
     }

@@ -318,6 +318,38 @@ impl FwdGen<'_> {
                 let ds = xs.iter().map(|a| self.dot_or_zero(a));
                 terms.push(quote! { [#(#ds),*] });
             }
+            Rhs::Struct { path, fields, rest } => {
+                // dy = S { f: da (or a zero), ..dr (or a zero) }; a field given a varying value
+                // must take a derivative (checked at the field)
+                let z = naming::fixed("__z");
+                let mut checks = TokenStream::new();
+                let fs: Vec<TokenStream> = fields
+                    .iter()
+                    .map(|(f, a, at)| match self.dot_atom(a) {
+                        Some(d) => {
+                            let h = crate::derive::field_hash(&f.to_string());
+                            checks.extend(
+                                quote_spanned! {*at=> #rt::check_grad_field::<_, #h>(&#p); },
+                            );
+                            quote! { #f: #d }
+                        }
+                        None => quote! { #f: #z.#f },
+                    })
+                    .collect();
+                let r = match rest {
+                    Some(r) => match self.dot_atom(r) {
+                        Some(d) => quote! { ..#d },
+                        None => quote! { ..#z },
+                    },
+                    None => quote! {},
+                };
+                terms.push(quote! {{
+                    #checks
+                    #[allow(unused_variables, unused_mut)]
+                    let #z = #rt::Differentiable::zero_tangent(&#p);
+                    #path { #(#fs,)* #r }
+                }});
+            }
             Rhs::VecLit(xs) => {
                 let ds = xs.iter().map(|a| self.dot_or_zero(a));
                 terms.push(quote! { ::std::vec![#(#ds),*] });
@@ -349,7 +381,7 @@ impl FwdGen<'_> {
         };
         // The tangent is computed before the value (an owned operand moves into `a * b`), except
         // where it reads the value (a rule of the result, or a zero shaped like it).
-        let reads_value = matches!(rhs, Rhs::Method { .. }) || no_terms;
+        let reads_value = matches!(rhs, Rhs::Method { .. } | Rhs::Struct { .. }) || no_terms;
         if reads_value {
             quote! { let #p = #value; let #dp = #tangent; }
         } else {

@@ -82,6 +82,14 @@ pub enum Rhs {
         by_ref: bool,
     },
     Tuple(Vec<Atom>),
+    /// `path { field: atom, .., ..rest }`: a struct literal (of a `#[derive(Differentiable)]`
+    /// struct when a field value carries a derivative); `span` of each field, where a field that
+    /// cannot take a derivative is reported.
+    Struct {
+        path: syn::Path,
+        fields: Vec<(Ident, Atom, Span)>,
+        rest: Option<Atom>,
+    },
     Array(Vec<Atom>),
     VecLit(Vec<Atom>),
     Repeat {
@@ -261,6 +269,10 @@ impl Rhs {
             }
             Rhs::Tuple(xs) | Rhs::Array(xs) | Rhs::VecLit(xs) => xs.iter().for_each(push),
             Rhs::Call { args, .. } => args.iter().for_each(push),
+            Rhs::Struct { fields, rest, .. } => {
+                fields.iter().for_each(|(_, a, _)| push(a));
+                rest.iter().for_each(push);
+            }
             Rhs::Index { base, .. } | Rhs::Sum { base, .. } => out.push(*base),
             Rhs::Opaque(_) => {}
         }

@@ -120,6 +120,33 @@ pub fn acc<A: Adjoint>(slot: &mut Option<A>, g: A) {
     }
 }
 
+/// An output cotangent as the adjoint the reverse sweep accumulates for the returned value: the
+/// value's own type, except a fixed array's (`[E; N]`), whose adjoint is a growable `Vec<E>`.
+pub trait SeedCotangent<A> {
+    /// The cotangent as that adjoint.
+    fn into_seed(self) -> A;
+}
+
+impl<A> SeedCotangent<A> for A {
+    #[inline(always)]
+    fn into_seed(self) -> A {
+        self
+    }
+}
+
+impl<E, const N: usize> SeedCotangent<Vec<E>> for [E; N] {
+    #[inline]
+    fn into_seed(self) -> Vec<E> {
+        self.into()
+    }
+}
+
+/// `slot += cot` for the output cotangent handed to a pullback.
+#[inline(always)]
+pub fn seed_cotangent<A: Adjoint, S: SeedCotangent<A>>(slot: &mut Option<A>, cot: S) {
+    acc(slot, cot.into_seed());
+}
+
 /// `slot += g` for an optional contribution (a callee's gradient slot).
 #[inline(always)]
 pub fn acc_opt<A: Adjoint>(slot: &mut Option<A>, g: Option<A>) {

@@ -10,10 +10,12 @@ pub mod check;
 pub mod data;
 pub mod differentiable;
 pub mod dual;
+mod fields;
 pub mod matrix;
 pub mod nn;
 pub mod ops;
 pub mod optim;
+mod option;
 pub mod params;
 pub mod real;
 #[doc(hidden)]
@@ -21,6 +23,7 @@ pub mod refused;
 pub mod rules;
 pub mod second;
 pub mod shape;
+mod slices;
 pub mod tape;
 
 pub use adjoint::{Adjoint, ZeroLike};
@@ -58,11 +61,21 @@ pub mod __private {
     //! What generated code calls. Not part of the public API.
     pub use crate::adjoint::{
         Adjoint, TupleField, ZeroLike, acc, acc_opt, broadcast_add, field_add, index_add,
-        index_take, split_elems, sum_adj, sum_of, tuple_field_add, zero_like,
+        index_take, seed_cotangent, split_elems, sum_adj, sum_of, tuple_field_add, zero_like,
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::dual::Dual;
     pub use crate::matrix::{AnyOperands, MatrixOperands, Operands};
+    pub use crate::fields::{
+        DiffField, FieldAdjoint, FixedField, GradField, NoDerivative, Writable, check_grad_field,
+        field_hash,
+    };
+    /// Calls the lowering writes for language forms (`Some(e)`, `Some(p)` patterns, `&v[a..b]`), each with
+    /// the companions that differentiate it.
+    pub mod ops {
+        pub use crate::option::*;
+        pub use crate::slices::*;
+    }
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
     pub use crate::real::Real;

@@ -130,6 +130,10 @@ impl Lowerer {
         out: &mut Vec<Stmt>,
     ) -> R<()> {
         match pat {
+            // An uppercase name binds nothing: a constant or a unit variant (`None`).
+            Pat::Ident(pi) if branches::is_constant_name(&pi.ident) && pi.subpat.is_none() => {
+                Ok(())
+            }
             Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
                 let v = self.new_var(pi.ident.clone());
                 self.bind(&pi.ident.to_string(), v);
@@ -142,6 +146,14 @@ impl Lowerer {
                 Ok(())
             }
             Pat::Wild(_) | Pat::Lit(_) | Pat::Range(_) => Ok(()),
+            Pat::Or(o) if !o.cases.iter().any(branches::binds_names) => Ok(()),
+            Pat::TupleStruct(_) if options::some_pattern(pat).is_some() => {
+                let inner = options::some_pattern(pat).expect("checked");
+                if branches::binds_names(inner) {
+                    self.bind_some(inner, a, out)?;
+                }
+                Ok(())
+            }
             Pat::Reference(pr) => self.bind_atom(&pr.pat, None, a, out),
             Pat::Type(pt) => self.bind_atom(&pt.pat, Some(&pt.ty), a, out),
             Pat::Paren(pp) => self.bind_atom(&pp.pat, ty, a, out),

@@ -33,7 +33,11 @@ impl Lowerer {
                     // `if let P = e { A } else { B }` is `match e { P => A, _ => B }`.
                     let scrut = &l.expr;
                     check_supported(scrut)?;
-                    let from = if is_structural(&l.pat) && binds_names(&l.pat) {
+                    let from = if is_structural(&l.pat)
+                        && binds_names(&l.pat)
+                        && (!options::has_some_pattern(&l.pat)
+                            || options::option_scrutinee_ok(self, scrut))
+                    {
                         Some(self.lower_atom_expr(scrut, out)?)
                     } else {
                         None
@@ -95,6 +99,8 @@ impl Lowerer {
                 // scrutinee: it is lowered to an atom, and each arm rebinds its names from it.
                 let from = if m.arms.iter().all(|a| is_structural(&a.pat))
                     && m.arms.iter().any(|a| binds_names(&a.pat))
+                    && (!m.arms.iter().any(|a| options::has_some_pattern(&a.pat))
+                        || options::option_scrutinee_ok(self, &m.expr))
                 {
                     Some(self.lower_atom_expr(&m.expr, out)?)
                 } else {
@@ -210,21 +216,24 @@ impl Lowerer {
 /// A pattern made of names, tuples, `_` and literals: it can rebind its names from an atom.
 fn is_structural(p: &Pat) -> bool {
     match p {
-        Pat::Ident(pi) => {
-            pi.by_ref.is_none() && pi.subpat.is_none() && !is_constant_name(&pi.ident)
-        }
+        // An uppercase name binds nothing: a constant or a unit variant (`None`).
+        Pat::Ident(pi) => pi.by_ref.is_none() && pi.subpat.is_none(),
         Pat::Tuple(t) => t.elems.iter().all(is_structural),
         Pat::Paren(pp) => is_structural(&pp.pat),
         Pat::Type(pt) => is_structural(&pt.pat),
         Pat::Wild(_) | Pat::Lit(_) | Pat::Range(_) => true,
+        Pat::TupleStruct(_) => options::some_pattern(p).is_some_and(is_structural),
+        // `A | B` binding no names (`Some(None) | None`)
+        Pat::Or(o) => o.cases.iter().all(|c| is_structural(c) && !binds_names(c)),
         _ => false,
     }
 }
 
 /// Whether a pattern binds a name (an uppercase single name is taken for a constant).
-fn binds_names(p: &Pat) -> bool {
+pub(super) fn binds_names(p: &Pat) -> bool {
     match p {
         Pat::Ident(pi) => !is_constant_name(&pi.ident),
+        Pat::TupleStruct(_) => options::some_pattern(p).is_some_and(binds_names),
         Pat::Tuple(t) => t.elems.iter().any(binds_names),
         Pat::Paren(pp) => binds_names(&pp.pat),
         Pat::Type(pt) => binds_names(&pt.pat),
@@ -232,7 +241,7 @@ fn binds_names(p: &Pat) -> bool {
     }
 }
 
-fn is_constant_name(i: &proc_macro2::Ident) -> bool {
+pub(super) fn is_constant_name(i: &proc_macro2::Ident) -> bool {
     i.to_string()
         .chars()
         .next()

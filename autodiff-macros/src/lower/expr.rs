@@ -104,6 +104,9 @@ impl Lowerer {
                 if last == "stop_gradient" {
                     return self.opaque(e);
                 }
+                if options::is_some_path(&fp.path) && c.args.len() == 1 {
+                    return self.lower_some(c, out);
+                }
                 // `f64::sqrt(x)`, `T::max(a, b)`, `Vec::from(v)`: the method form.
                 if let Some(mc) = method_form(fp, &c.args) {
                     return self.lower_method(&mc, out);
@@ -229,10 +232,7 @@ impl Lowerer {
                 &t,
                 "`try` blocks are not supported in a #[differentiable] function",
             ),
-            Expr::Struct(s) => refuse_at(
-                &s,
-                "struct literals are not supported in a #[differentiable] function yet; keep the fields in local variables, or group them in a tuple",
-            ),
+            Expr::Struct(s) => self.lower_struct(s, out),
             Expr::Let(l) => refuse_at(
                 &l,
                 "#[differentiable] supports `let` expressions only as `if let` / `while let` conditions",

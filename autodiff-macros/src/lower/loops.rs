@@ -110,7 +110,11 @@ impl Lowerer {
         let iter_expr = self.hoist_places(&f.expr, &mut hoisted)?;
         if let Some(shape) = self.container_shape(&iter_expr) {
             out.extend(hoisted);
-            return self.lower_for_container(f, shape, label, out);
+            return self.lower_for_container(f, shape, &[], label, out);
+        }
+        if let Some((shape, adapters)) = self.container_chain(&iter_expr) {
+            out.extend(hoisted);
+            return self.lower_for_container(f, shape, &adapters, label, out);
         }
         // An iterator of constants (ranges, `.rev()`, `.step_by(k)`, ...): the loop is
         // `let mut it = IntoIterator::into_iter(e); while let Some(P) = it.next() { body }`.
@@ -241,7 +245,7 @@ impl Lowerer {
             Expr::MethodCall(mc)
                 if matches!(
                     mc.method.to_string().as_str(),
-                    "iter" | "copied" | "cloned" | "enumerate" | "zip"
+                    "iter" | "copied" | "cloned" | "enumerate" | "zip" | "skip" | "take" | "rev"
                 ) =>
             {
                 let mut mc = mc.clone();
@@ -260,6 +264,7 @@ impl Lowerer {
         &mut self,
         f: &syn::ExprForLoop,
         (bases, enumerate): (Vec<(VarId, bool)>, bool),
+        adapters: &[adapters::Adapter],
         label: Option<syn::Lifetime>,
         out: &mut Vec<Stmt>,
     ) -> R<()> {
@@ -282,6 +287,19 @@ impl Lowerer {
             ty: None,
             init: Some(Rhs::Opaque(len_expr)),
         });
+        // With adapters, the loop runs over `count` items of the planned index range.
+        let mut bases = bases;
+        let (plan, n, enumerate) = if adapters.is_empty() {
+            (None, n, enumerate)
+        } else {
+            let total = self.vars[n].ident.clone();
+            let (plan, count, copied, enumerated) =
+                self.plan_adapters(&total, enumerate, adapters, out)?;
+            if copied {
+                bases.iter_mut().for_each(|b| b.1 = false);
+            }
+            (Some(plan), count, enumerated)
+        };
         let k = self.temp();
         out.push(Stmt::Let {
             var: k,
@@ -310,11 +328,15 @@ impl Lowerer {
                 diverges: vec![true, false],
             });
             let i = self.temp();
+            let elem = match &plan {
+                Some(p) => p.elem(&k_id),
+                None => quote! { #k_id },
+            };
             body.push(Stmt::Let {
                 var: i,
                 mutable: false,
                 ty: None,
-                init: Some(Rhs::Opaque(quote! { #k_id })),
+                init: Some(Rhs::Opaque(elem)),
             });
             self.mark_assigned(k);
             body.push(Stmt::Assign {
@@ -349,7 +371,21 @@ impl Lowerer {
                 (p, _, _) => return refuse_at(p, fit),
             };
             if let Some(p) = index_pat {
-                self.bind_atom(p, None, Atom::Var(i), &mut body)?;
+                let i_id = self.vars[i].ident.clone();
+                let at = match plan.as_ref().and_then(|pl| pl.enum_index(&i_id)) {
+                    Some(e) => {
+                        let t = self.temp();
+                        body.push(Stmt::Let {
+                            var: t,
+                            mutable: false,
+                            ty: None,
+                            init: Some(Rhs::Opaque(e)),
+                        });
+                        t
+                    }
+                    None => i,
+                };
+                self.bind_atom(p, None, Atom::Var(at), &mut body)?;
             }
             for ((b, yields_ref), p) in bases.iter().zip(elem_pats) {
                 // `iter()` yields `&T`: the element is borrowed unless the pattern is `&x`.

@@ -4,6 +4,7 @@
 //! carry a derivative (comparisons, integer casts, `len()`, `stop_gradient(..)`, macros) stays as
 //! written. Constructs the macro cannot differentiate are refused here with a spanned error.
 
+mod adapters;
 mod bindings;
 mod branches;
 mod calls;
@@ -11,8 +12,11 @@ mod expr;
 mod inplace;
 mod loops;
 mod opaque;
+mod options;
 mod places;
+mod ranges;
 mod refs;
+mod structs;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};

@@ -128,8 +128,9 @@ const STATEMENT_HINT: &str = "the macro differentiates `let`, assignments, `op=`
      `push`, calls whose value is used, and control flow; write the computation with those";
 
 const PATTERN_HINT: &str = "names a pattern binds from a value that carries a derivative are \
-     differentiated when the pattern is a name or a tuple of names (and for `Some(p)` from \
-     `v.pop()`); bind the value with `let` first, or match on a value without a derivative";
+     differentiated when the pattern is made of names, tuples, `_`, literals, `None` and `Some(p)` \
+     (the `Option` held in a local variable); bind the value with `let` and match it with such a \
+     pattern (test values in a guard `Some(v) if ..`), or match on a value without a derivative";
 
 impl Lowerer {
     /// The scrutinee of `if let`, `while let` or `match`, run as written; the names its patterns

@@ -235,7 +235,7 @@ impl Lowerer {
         if let Expr::Range(r) = peel(e) {
             return refuse_at(
                 &r,
-                "range indexing (`x[a..b]`) is not supported in a #[differentiable] function; index elements `x[i]` in a loop",
+                "range indexing `x[a..b]` is supported in a #[differentiable] function only borrowed from a variable: write `let y = &x[a..b];` first, or index elements `x[i]` in a loop",
             );
         }
         self.lower_atom_expr(e, out)
@@ -247,6 +247,9 @@ impl Lowerer {
         match e {
             Expr::Paren(p) => self.lower_place(&p.expr, by_ref, out),
             Expr::Group(g) => self.lower_place(&g.expr, by_ref, out),
+            Expr::Index(ix) if by_ref && matches!(peel(&ix.index), Expr::Range(_)) => {
+                self.lower_range_read(ix, out)
+            }
             Expr::Index(ix) => {
                 let base = match self.var_of(&ix.expr) {
                     Some(b) => b,

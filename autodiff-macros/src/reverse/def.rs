@@ -208,6 +208,30 @@ impl RevGen<'_> {
                 }
                 contribs.push(body);
             }
+            Rhs::Struct { path, fields, rest } => {
+                // y = S { f: a, ..r } => da += dy.f; dr += dy with the named fields zeroed
+                let mut body = quote! { let mut #g = #g; let #path { .. } = &#g; };
+                for (f, a, at) in fields {
+                    let h = crate::derive::field_hash(&f.to_string());
+                    if let Some(v) = self.act.active_atom(a) {
+                        let d = self.adj(v);
+                        body.extend(quote_spanned! {*at=>
+                            #rt::acc(&mut #d, #rt::GradField::<#h>::take_field_adjoint(&mut #g));
+                        });
+                    } else if rest
+                        .as_ref()
+                        .is_some_and(|r| self.act.active_atom(r).is_some())
+                    {
+                        body.extend(
+                            quote! { #rt::FieldAdjoint::<#h>::clear_field_adjoint(&mut #g); },
+                        );
+                    }
+                }
+                if let Some(v) = rest.as_ref().and_then(|r| self.act.active_atom(r)) {
+                    body.extend(acc(&self.adj(v), quote! { #g }));
+                }
+                contribs.push(body);
+            }
             Rhs::Array(xs) | Rhs::VecLit(xs) => {
                 let n = xs.len();
                 let mut parts = quote! { let mut __parts = #rt::split_elems(::core::option::Option::Some(#g), #n); };
@@ -249,7 +273,9 @@ impl RevGen<'_> {
                 let borrows_local = owned_receiver
                     || args.iter().zip(refs.iter()).any(|(a, r)| match a {
                         Atom::Var(v) => {
-                            (*r && !self.params.contains_key(v))
+                            // `&x` of a local, or of a parameter taken by value (a local of
+                            // the generated function too)
+                            (*r && (!self.params.contains_key(v) || !self.f.vars[*v].is_ref))
                                 || (self.f.vars[*v].is_ref && !self.f.vars[*v].borrows_param)
                         }
                         Atom::Const(_) => false,

@@ -142,6 +142,17 @@ pub fn primal(
             let xs = xs.iter().map(atom);
             quote! { [#(#xs),*] }
         }
+        Rhs::Struct { path, fields, rest } => {
+            let fs = fields.iter().map(|(f, a, _)| {
+                let a = atom(a);
+                quote! { #f: #a }
+            });
+            let r = rest.as_ref().map(|r| {
+                let r = atom(r);
+                quote! { ..#r }
+            });
+            quote! { #path { #(#fs,)* #r } }
+        }
         Rhs::VecLit(xs) => {
             let xs = xs.iter().map(atom);
             quote! { ::std::vec![#(#xs),*] }

@@ -1,0 +1,75 @@
+//! Range reads `&v[a..b]` inside `#[differentiable]` code: the lowering writes them as
+//! [`range_of`], an owned copy of the elements, differentiated through its companions.
+
+use crate::__private::TangentArg;
+use crate::adjoint::Adjoint;
+use crate::differentiable::Differentiable;
+
+/// The elements `v[start..end]`, copied.
+#[inline]
+pub fn range_of<T: Clone>(v: &[T], start: usize, end: usize) -> Vec<T> {
+    v[start..end].to_vec()
+}
+
+/// Reverse-mode companion of [`range_of`].
+#[doc(hidden)]
+#[allow(clippy::type_complexity)]
+pub fn __range_of_derivative_6970e1dff50212ad9675c941495a153a<T: Clone + Differentiable>(
+    v: &[T],
+    start: usize,
+    end: usize,
+) -> (
+    Vec<T>,
+    impl Fn(Vec<T::Adjoint>) -> (Option<Vec<T::Adjoint>>, (), ()) + use<T>,
+) {
+    // y = v[a..b] => dv[a + k] += dy[k]: the adjoint shifted right by `start`, zeros before it
+    let y = range_of(v, start, end);
+    let pullback = move |g: Vec<T::Adjoint>| {
+        let mut d: Vec<T::Adjoint> = Vec::with_capacity(start + g.len());
+        d.resize_with(start, T::Adjoint::zero_adj);
+        d.extend(g);
+        (Some(d), (), ())
+    };
+    (y, pullback)
+}
+
+/// Forward-mode companion of [`range_of`].
+#[doc(hidden)]
+pub fn __range_of_forward_derivative_e388a1fb461bde0310c902240248b69c<T>(
+    v: &[T],
+    start: usize,
+    end: usize,
+    dv: impl TangentArg<Vec<T::Tangent>>,
+    _: impl Sized,
+    _: impl Sized,
+) -> (Vec<T>, Vec<T::Tangent>)
+where
+    T: Clone + Differentiable,
+    T::Tangent: Clone,
+{
+    // y = v[a..b] => dy = dv[a..b]
+    let t = dv.tangent_or_zero(v);
+    (range_of(v, start, end), t[start..end].to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn range_adjoint_lands_at_its_offset() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        let (y, pb) = __range_of_derivative_6970e1dff50212ad9675c941495a153a(&v, 1, 3);
+        assert_eq!(y, vec![2.0, 3.0]);
+        assert_eq!(pb(vec![5.0, 6.0]).0, Some(vec![0.0, 5.0, 6.0]));
+        let (y, t) = __range_of_forward_derivative_e388a1fb461bde0310c902240248b69c(
+            &v,
+            2,
+            4,
+            crate::__private::Tg(vec![0.1, 0.2, 0.3, 0.4]),
+            crate::__private::NoTangent,
+            crate::__private::NoTangent,
+        );
+        assert_eq!((y, t), (vec![3.0, 4.0], vec![0.3, 0.4]));
+    }
+}

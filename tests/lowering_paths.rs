@@ -1,0 +1,41 @@
+//! The path form of the float methods (`f64::mul_add(a, b, c)`, `T::powi(x, 2)`,
+//! `f64::hypot(a, b)`, `f64::atan2(y, x)`), checked against the method form's analytic
+//! derivatives through `_grad` and `_jvp`.
+
+use autodiff::prelude::*;
+
+#[differentiable]
+fn path_forms(x: f64, y: f64) -> f64 {
+    f64::mul_add(x, y, 2.0) + f64::hypot(x, y) + f64::atan2(y, x) + f64::powi(x, 3)
+}
+
+#[differentiable]
+fn generic_path_forms<T: Real>(x: T, y: T) -> T {
+    T::powi(x, 2) * T::mul_add(x, y, y) + T::hypot(x, y) - T::atan2(y, x)
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * (1.0 + b.abs())
+}
+
+#[test]
+fn float_methods_in_path_form() {
+    let (x, y) = (1.3, -0.4);
+    let r2 = x * x + y * y;
+    let r = r2.sqrt();
+    // xy + 2 + r + atan2(y, x) + x³: (y + x/r - y/r² + 3x², x + y/r + x/r²)
+    let (_, (gx, gy)) = path_forms_grad(x, y);
+    assert!(close(gx, y + x / r - y / r2 + 3.0 * x * x, 1e-12), "{gx}");
+    assert!(close(gy, x + y / r + x / r2, 1e-12), "{gy}");
+    let (_, d) = path_forms_jvp(x, y, 1.0, 1.0);
+    assert!(close(d, gx + gy, 1e-12));
+    // x²(xy + y) + r - atan2(y, x): (3x²y + 2xy + x/r + y/r², x³ + x² + y/r - x/r²)
+    let (_, (gx, gy)) = generic_path_forms_grad(x, y);
+    assert!(
+        close(gx, 3.0 * x * x * y + 2.0 * x * y + x / r + y / r2, 1e-12),
+        "{gx}"
+    );
+    assert!(close(gy, x * x * x + x * x + y / r - x / r2, 1e-12), "{gy}");
+    let (_, d) = generic_path_forms_jvp(x, y, 0.0, 1.0);
+    assert!(close(d, gy, 1e-12));
+}
