@@ -3,6 +3,7 @@ on one machine, so the ratios share the machine's load. Not run in CI.
 
 Usage (from the repository root; needs numpy, tensorflow-cpu and jax[cpu]):
     python benches/peers_train.py > train_peers.json
+    python benches/peers_train.py --big    # only the compute-bound step, JAX and ours alternately
 
 It times, per step or per epoch:
   1. the 32 -> 32 (relu) -> 10 step, batch 64, CCE from logits, Adam (reference/peers_bench.py's);
@@ -154,6 +155,25 @@ def ours():
     return out
 
 
+def big_only():
+    """`--big`: only the compute-bound step, JAX and ours alternately (twice each), so that both
+    see the same load; the time is each side's best of its two medians."""
+    _, jax_big = mlp([784, 256, 256, 10], 128, 3)
+    subprocess.run(["cargo", "build", "--release", "-p", "autodiff-benches", "--bench", "train"], cwd=ROOT, capture_output=True)
+    res = {"load_before": loadavg(), "jax_jit_us": [], "autodiff_us": []}
+    for _ in range(2):
+        res["jax_jit_us"].append(timeit(jax_big, 50))
+        out = subprocess.run(["cargo", "bench", "-p", "autodiff-benches", "--bench", "train", "--", "big"], cwd=ROOT, capture_output=True, text=True).stdout
+        m = re.search(r"mlp_784_256_256_10_b128_adam nn\+optim\s+([\d.]+) us/step", out)
+        res["autodiff_us"].append(float(m.group(1)) if m else None)
+    res["load_after"] = loadavg()
+    res["ours_over_jax"] = min(res["autodiff_us"]) / min(res["jax_jit_us"])
+    print(json.dumps(res, indent=1))
+    sys.exit(0)
+
+
+if "--big" in sys.argv:
+    big_only()
 res = {"load_before": loadavg()}
 tf_small, jax_small = mlp([32, 32, 10], 64, 0)
 res["mlp_32_32_10_b64_adam_us"] = {"tf_function": timeit(tf_small, 300), "jax_jit": timeit(jax_small, 1000)}

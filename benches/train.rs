@@ -192,6 +192,8 @@ fn main() {
             .collect::<Vec<_>>()
             .join(" ")
     );
+    // `cargo bench --bench train -- big` times only the compute-bound step (for profiling).
+    let big_only = std::env::args().skip(1).any(|a| a == "big");
     let mut rng = seeded_rng(0);
     let x: DMatrix<f32> = random_uniform(64, 32, 0.0, 1.0, &mut rng);
     let y: DMatrix<f32> = random_uniform(64, 10, 0.0, 1.0, &mut rng);
@@ -200,8 +202,25 @@ fn main() {
         dense_2: Dense::with_rng(32, 10, Activation::Linear, &mut rng),
     };
 
+    if !big_only {
+        small_steps(&model, &x, &y);
+    }
+    big_step(&mut rng);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "load average at end: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+}
+
+/// The 32→32→10 step through `nn` + `optim` and by hand: checked equal, then timed.
+fn small_steps(model: &MyModel, x: &DMatrix<f32>, y: &DMatrix<f32>) {
+    let (x, y) = (x.clone(), y.clone());
     // Both flavours compute the same step.
-    let (mut m1, mut hand) = (model.clone(), Hand::new(&model));
+    let (mut m1, mut hand) = (model.clone(), Hand::new(model));
     let mut adam = Adam::new(1e-3);
     for _ in 0..3 {
         let (l, g) = loss_grad(&m1, &x, &y);
@@ -235,7 +254,7 @@ fn main() {
     };
     let nn_allocs = allocations(&mut nn_step);
     let nn = time(2000, &mut nn_step);
-    let mut hand = Hand::new(&model);
+    let mut hand = Hand::new(model);
     let mut hand_step = || {
         black_box(hand.step(black_box(&x), black_box(&y)));
     };
@@ -250,13 +269,16 @@ fn main() {
         hs * 1e6
     );
     println!("mlp_32_32_10_b64_adam  nn/hand    {:8.2}x", nn / hs);
+}
 
-    let bx: DMatrix<f32> = random_uniform(128, 784, 0.0, 1.0, &mut rng);
+/// The compute-bound 784→256→256→10 step at batch 128.
+fn big_step(rng: &mut autodiff::nn::StdRng) {
+    let bx: DMatrix<f32> = random_uniform(128, 784, 0.0, 1.0, rng);
     let by = DMatrix::from_fn(128, 10, |i, j| if (i * 7) % 10 == j { 1.0f32 } else { 0.0 });
     let mut big = BigModel {
-        dense_1: Dense::with_rng(784, 256, Activation::Relu, &mut rng),
-        dense_2: Dense::with_rng(256, 256, Activation::Relu, &mut rng),
-        dense_3: Dense::with_rng(256, 10, Activation::Linear, &mut rng),
+        dense_1: Dense::with_rng(784, 256, Activation::Relu, rng),
+        dense_2: Dense::with_rng(256, 256, Activation::Relu, rng),
+        dense_3: Dense::with_rng(256, 10, Activation::Linear, rng),
     };
     let mut badam = Adam::new(1e-3);
     let mut big_step = || {
@@ -269,13 +291,5 @@ fn main() {
     println!(
         "mlp_784_256_256_10_b128_adam nn+optim {:8.1} us/step  {big_allocs:3} allocations/step",
         bs * 1e6
-    );
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!(
-        "load average at end: {}",
-        load.split_whitespace()
-            .take(3)
-            .collect::<Vec<_>>()
-            .join(" ")
     );
 }

@@ -19,52 +19,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use autodiff::data::{MissingValues, StandardScaler, random_batch, read_csv, train_test_split};
+use autodiff::data::{StandardScaler, random_batch, train_test_split};
 use autodiff::nn::io::save_safetensors;
-use autodiff::nn::losses::MeanSquaredError;
 use autodiff::nn::metrics::Mean;
-use autodiff::nn::{Activation, Dense, check_finite, seeded_rng};
+use autodiff::nn::{check_finite, seeded_rng};
 use autodiff::optim::Sgd;
-use autodiff::prelude::*;
 use indicatif::{ProgressBar, ProgressStyle};
 
+#[path = "support/housing_model.rs"]
+mod housing_model;
 #[path = "support/plot.rs"]
 mod plot;
 
-/// The seed's model: a hidden layer of 128 ReLU units and one output.
-#[derive(Differentiable, Clone, Debug)]
-struct HousingModel {
-    dense_1: Dense<f32>,
-    dense_2: Dense<f32>,
-}
-
-impl HousingModel {
-    fn new(inputs: usize, relu_output: bool, seed: u64) -> Self {
-        let mut rng = seeded_rng(seed);
-        let out = if relu_output {
-            Activation::Relu
-        } else {
-            Activation::Linear
-        };
-        HousingModel {
-            dense_1: Dense::with_rng(inputs, 128, Activation::Relu, &mut rng),
-            dense_2: Dense::with_rng(128, 1, out, &mut rng),
-        }
-    }
-
-    #[differentiable]
-    fn call(&self, x: &DMatrix<f32>) -> DMatrix<f32> {
-        let h = self.dense_1.forward(x);
-        self.dense_2.forward(&h)
-    }
-}
-
-/// Mean squared error of the model on a batch (`tf.reduce_mean(mean_squared_error(..))`).
-#[differentiable(wrt(model))]
-fn loss(model: &HousingModel, x: &DMatrix<f32>, y: &DMatrix<f32>) -> f32 {
-    let y_hat = model.call(x);
-    MeanSquaredError::new().call(y, &y_hat)
-}
+use housing_model::{HousingModel, load, loss_grad, mse};
 
 const USAGE: &str =
     "usage: housing [--epochs N] [--data PATH] [--out DIR] [--relu-output] [--seed S]";
@@ -110,58 +77,6 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     Ok(args)
-}
-
-/// scikit-learn's eight features and the target in units of $100,000.
-fn load(path: &std::path::Path) -> Result<(DMatrix<f32>, DMatrix<f32>), String> {
-    let cols = [
-        "median_income",
-        "housing_median_age",
-        "total_rooms",
-        "total_bedrooms",
-        "population",
-        "households",
-        "latitude",
-        "longitude",
-        "median_house_value",
-    ];
-    let t = read_csv(path, &cols, MissingValues::DropRow).map_err(|e| {
-        format!(
-            "cannot load the California housing data: {e}\nThe example needs the CSV with the \
-             columns {} (the copy in the repository is data/california_housing.csv); pass \
-             --data PATH to use another.",
-            cols.join(", ")
-        )
-    })?;
-    let d = &t.data;
-    let x = DMatrix::from_fn(d.nrows(), 8, |i, j| {
-        let (inc, age, rooms, beds, pop, hh, lat, lon) = (
-            d[(i, 0)],
-            d[(i, 1)],
-            d[(i, 2)],
-            d[(i, 3)],
-            d[(i, 4)],
-            d[(i, 5)],
-            d[(i, 6)],
-            d[(i, 7)],
-        );
-        (match j {
-            0 => inc,
-            1 => age,
-            2 => rooms / hh,
-            3 => beds / hh,
-            4 => pop,
-            5 => pop / hh,
-            6 => lat,
-            _ => lon,
-        }) as f32
-    });
-    let y = DMatrix::from_fn(d.nrows(), 1, |i, _| (d[(i, 8)] / 100_000.0) as f32);
-    Ok((x, y))
-}
-
-fn mse(model: &HousingModel, x: &DMatrix<f32>, y: &DMatrix<f32>) -> f32 {
-    MeanSquaredError::new().call(y, &model.call(x))
 }
 
 fn run(args: Args) -> Result<(), String> {
@@ -239,12 +154,18 @@ fn run(args: Args) -> Result<(), String> {
         &png,
         640,
         400,
+        &plot::Axes {
+            x_label: "epoch",
+            y_label: "MSE",
+        },
         &[
             plot::Series {
+                name: "train",
                 points: &train,
                 rgb: [31, 119, 180],
             },
             plot::Series {
+                name: "val",
                 points: &val,
                 rgb: [255, 127, 14],
             },
