@@ -1,7 +1,12 @@
 //! `for` loops over `v.iter()` (and `zip`, `enumerate`) adapted by `skip(k)`, `take(n)` and
 //! `rev()` in any order: each checked against its index-loop form, analytic gradients and
 //! central differences, through `_grad`, `_vjp` and `_jvp`.
-#![allow(clippy::needless_range_loop)] // the index loops are the reference
+// The index loops are the reference; the functions spell the forms under test.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::redundant_closure,
+    clippy::useless_vec
+)]
 
 use autodiff::check::numeric_gradient;
 use autodiff::prelude::*;

@@ -1,6 +1,16 @@
 //! Fixed-array results (`-> [f64; 2]`, `-> [T; N]`) through `_vjp` and `_jvp`, and fixed-array
 //! parameters, checked against their analytic Jacobians and central differences.
 
+// The functions are written the way the forms under test are spelled, not the way clippy prefers.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::redundant_closure,
+    clippy::useless_vec,
+    clippy::manual_unwrap_or,
+    clippy::manual_unwrap_or_default,
+    clippy::match_single_binding
+)]
+
 use autodiff::check::approx_derivative;
 use autodiff::prelude::*;
 

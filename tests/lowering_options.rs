@@ -3,6 +3,15 @@
 //! patterns in `if let` and `match`. Tuple patterns from tuples held in variables. Each checked
 //! against an analytic value and central differences, through `_grad`, `_vjp`, `_jvp` and, for
 //! `order = 2`, `_hvp`.
+
+// The functions are written the way the forms under test are spelled, not the way clippy prefers.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::manual_unwrap_or,
+    clippy::manual_unwrap_or_default,
+    clippy::match_single_binding,
+    clippy::redundant_closure
+)]
 #![allow(clippy::manual_map, clippy::match_like_matches_macro)] // the forms under test
 
 use autodiff::check::{approx_derivative, numeric_gradient};

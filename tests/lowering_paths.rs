@@ -2,6 +2,16 @@
 //! `f64::hypot(a, b)`, `f64::atan2(y, x)`), checked against the method form's analytic
 //! derivatives through `_grad` and `_jvp`.
 
+// The functions are written the way the forms under test are spelled, not the way clippy prefers.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::redundant_closure,
+    clippy::useless_vec,
+    clippy::manual_unwrap_or,
+    clippy::manual_unwrap_or_default,
+    clippy::match_single_binding
+)]
+
 use autodiff::prelude::*;
 
 #[differentiable]

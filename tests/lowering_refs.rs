@@ -2,6 +2,16 @@
 //! `&DMatrix<f64>`): the callee's pullback must not outlive the local. Checked against analytic
 //! values and central differences through `_grad`, `_vjp`, `_jvp` and `order = 2`'s `_hvp`.
 
+// The functions are written the way the forms under test are spelled, not the way clippy prefers.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::redundant_closure,
+    clippy::useless_vec,
+    clippy::manual_unwrap_or,
+    clippy::manual_unwrap_or_default,
+    clippy::match_single_binding
+)]
+
 use autodiff::check::approx_derivative;
 use autodiff::prelude::*;
 

@@ -3,6 +3,16 @@
 //! Checked against analytic derivatives and central differences through `_grad`, `_vjp` and
 //! `_jvp`.
 
+// The functions are written the way the forms under test are spelled, not the way clippy prefers.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::redundant_closure,
+    clippy::useless_vec,
+    clippy::manual_unwrap_or,
+    clippy::manual_unwrap_or_default,
+    clippy::match_single_binding
+)]
+
 use autodiff::check::approx_derivative;
 use autodiff::prelude::*;
 

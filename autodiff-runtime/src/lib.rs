@@ -65,11 +65,11 @@ pub mod __private {
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::dual::Dual;
-    pub use crate::matrix::{AnyOperands, MatrixOperands, Operands};
     pub use crate::fields::{
         DiffField, FieldAdjoint, FixedField, GradField, NoDerivative, Writable, check_grad_field,
         field_hash,
     };
+    pub use crate::matrix::{AnyOperands, MatrixOperands, Operands};
     /// Calls the lowering writes for language forms (`Some(e)`, `Some(p)` patterns, `&v[a..b]`), each with
     /// the companions that differentiate it.
     pub mod ops {

@@ -99,7 +99,10 @@ pub trait AnyOperands {
 
 impl<A: ?Sized, B: ?Sized> AnyOperands for &Operands<'_, A, B> {}
 
+// The explicit `&Operands(..)` is the autoref specialization under test, written as generated
+// code writes it.
 #[cfg(test)]
+#[allow(clippy::needless_borrow)]
 mod tests {
     use super::*;
     use nalgebra::{DMatrix, DVector};
