@@ -211,6 +211,11 @@ pub struct LoopInfo {
     /// An expression giving a lower bound on the trip count before the loop starts (a container
     /// loop's length, an iterator's `size_hint`): the forward sweep reserves its tapes.
     pub hint: Option<TokenStream>,
+    /// A variable that is `start + k` on the loop's `k`-th trip (0-based), with the expression
+    /// giving `start` before the loop runs (`None`: `0usize`): the index of `for i in a..b` and
+    /// of a container loop. The reverse sweep recomputes it from the trip number instead of
+    /// recording it.
+    pub affine: Option<(VarId, Option<TokenStream>)>,
 }
 
 /// A lowered function body.

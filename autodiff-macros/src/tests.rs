@@ -98,9 +98,12 @@ fn inactive_integer_work_gets_no_adjoint() {
 }
 
 #[test]
-fn rosenbrock_saves_two_values_per_trip() {
-    // The loop index and `a` are saved once per trip; `x[i]`, `x[i + 1]`, `b = 1 - x[i]` and
-    // `100 * a` are recomputed in the reverse sweep from those and the borrowed parameter.
+fn rosenbrock_saves_one_value_per_trip() {
+    // Only `a` is saved once per trip. The loop index is affine in the trip number (`0 + k` on
+    // trip `k`): the reverse sweep recomputes it from the range start, saved once before the
+    // loop. `x[i]`, `x[i + 1]`, `b = 1 - x[i]` and `100 * a` are recomputed from those and the
+    // borrowed parameter. The loop is left only by its exit test: its one control record is the
+    // trip count, and its body appears once in the reverse sweep.
     let all = expand_fn(quote! {
         fn rosen(x: &[f64]) -> f64 {
             let mut s = 0.0;
@@ -119,8 +122,49 @@ fn rosenbrock_saves_two_values_per_trip() {
     assert_eq!(
         vjp.matches(". push (:: core :: clone :: Clone :: clone")
             .count(),
-        2,
+        1,
+        "only `a` is recorded: {vjp}"
+    );
+    assert!(
+        !vjp.contains("clone (& i)"),
+        "the index is not recorded: {vjp}"
+    );
+    assert!(
+        vjp.contains("= :: core :: clone :: Clone :: clone (& __t1 . start)"),
+        "the range start is saved once: {vjp}"
+    );
+    assert!(vjp.contains("affine_index"), "{vjp}");
+    assert_eq!(vjp.matches("__ctl . push").count(), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("MulRule :: d_lhs (__g , __r1 , __r1)").count(),
+        1,
         "{vjp}"
+    );
+}
+
+#[test]
+fn loop_temporaries_get_per_trip_adjoint_slots() {
+    // The adjoint slots of `let`s inside a loop body are declared at the start of the body's
+    // reverse sweep, so each trip starts from empty slots the compiler can see through; the
+    // loop-carried `s` keeps one slot for the whole sweep.
+    let all = expand_fn(quote! {
+        fn h(x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..x.len() { let t = x[i] * 2.0; s += t * t; }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "h");
+    let body = &vjp[vjp
+        .find("for __it0 in 1 ..")
+        .expect("a counted reverse loop")..];
+    assert!(
+        body.contains("let mut __d_t_"),
+        "the temporary's slot is declared per trip: {vjp}"
+    );
+    assert!(
+        !body.contains("let mut __d_s_"),
+        "the accumulator's slot is not: {vjp}"
     );
 }
 
@@ -195,4 +239,30 @@ fn second_order_calls_runtime_companions_under_first_order_names() {
     );
     let user = crate::naming::with_order2(|| crate::naming::vjp_companion(&id("energy")));
     assert_eq!(user.to_string(), "__differentiable_order2_energy");
+}
+
+#[test]
+fn fixed_point_records_no_branch_or_statement_index() {
+    // `for _ in 0..20` is left only by its exit test: the forward sweep pushes the trip count
+    // once (no arm or statement index on the last trip) and the reverse sweep runs the body
+    // once per recorded trip, with no first-trip special case. The old `x` is still pushed once
+    // per read (twice per trip).
+    let all = expand_fn(quote! {
+        fn fp(p: f64) -> f64 {
+            let mut x = 1.0;
+            for _ in 0..20 { x = x.cos() + p * x; }
+            x
+        }
+    });
+    let vjp = vjp_item(&all, "fp");
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    assert_eq!(vjp.matches("__ctl . push").count(), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("cos_d0").count(),
+        1,
+        "the body appears once: {vjp}"
+    );
+    assert!(vjp.contains("for __it0 in 1 .. __n0"), "{vjp}");
 }

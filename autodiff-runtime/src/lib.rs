@@ -182,6 +182,43 @@ pub mod __private {
         tape[*cursor]
     }
 
+    /// A loop variable stepped by one per trip (`for i in a..b`): the reverse sweep recomputes
+    /// it as `start + k` on trip `k` instead of recording it.
+    pub trait AffineIndex: Copy {
+        /// The value `k` steps after `self` (`Iterator::nth(&mut (self..), k)`).
+        fn step_by_trips(self, k: usize) -> Self;
+    }
+    macro_rules! affine_int {
+        ($($t:ty),*) => {$(
+            impl AffineIndex for $t {
+                #[inline(always)]
+                fn step_by_trips(self, k: usize) -> Self {
+                    // Exact modulo 2^bits, and the forward sweep produced an in-range value.
+                    self.wrapping_add(k as $t)
+                }
+            }
+        )*};
+    }
+    affine_int!(
+        i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+    );
+    impl AffineIndex for char {
+        fn step_by_trips(self, k: usize) -> Self {
+            // `Range<char>` skips the surrogates U+D800..U+DFFF.
+            let mut c = (self as u32).wrapping_add(k as u32);
+            if (self as u32) < 0xD800 && c >= 0xD800 {
+                c += 0x800;
+            }
+            char::from_u32(c).unwrap_or(self)
+        }
+    }
+
+    /// The loop variable of forward trip `k` of a loop over `start..end`.
+    #[inline(always)]
+    pub fn affine_index<I: AffineIndex>(start: I, k: usize) -> I {
+        start.step_by_trips(k)
+    }
+
     /// Reads a value saved at most once (the reverse sweep only reads it where it was written).
     #[inline(always)]
     pub fn slot_value<T>(slot: &Option<T>) -> &T {

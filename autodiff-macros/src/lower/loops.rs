@@ -39,6 +39,7 @@ impl Lowerer {
             label,
             has_continue: false,
             hint: None,
+            affine: None,
         });
         self.loops.len() - 1
     }
@@ -139,6 +140,9 @@ impl Lowerer {
         self.loop_stack.push(LoopCtx { id, result: None });
         self.scopes.push(Vec::new());
         let bound = self.bind_pattern_names(&f.pat);
+        if let ([i], true) = (bound.as_slice(), is_plain_range(&f.expr, &f.pat)) {
+            self.loops[id].affine = Some((*i, Some(quote! { #it_ident.start })));
+        }
         let r = self.lower_block(&f.body.stmts, None);
         self.scopes.pop();
         self.loop_stack.pop();
@@ -332,6 +336,11 @@ impl Lowerer {
                 Some(p) => p.elem(&k_id),
                 None => quote! { #k_id },
             };
+            // Without adapters the index is the trip number: recomputed, not recorded. An
+            // adapted iteration (`skip`, `rev`, ...) maps trips to indices: recorded as before.
+            if plan.is_none() {
+                self.loops[id].affine = Some((i, None));
+            }
             body.push(Stmt::Let {
                 var: i,
                 mutable: false,
@@ -444,4 +453,15 @@ pub(super) fn is_range_iter(e: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// `a..b` iterated with a plain `i` pattern: the loop variable is `a + k` on trip `k`.
+fn is_plain_range(e: &Expr, pat: &Pat) -> bool {
+    let Pat::Ident(p) = pat else { return false };
+    let plain = p.by_ref.is_none() && p.mutability.is_none() && p.subpat.is_none();
+    plain
+        && matches!(e, Expr::Range(r)
+            if matches!(r.limits, syn::RangeLimits::HalfOpen(_))
+                && r.start.is_some()
+                && r.end.is_some())
 }

@@ -11,7 +11,7 @@ impl RevGen<'_> {
         kmode: KMode,
     ) -> (TokenStream, TokenStream) {
         let n = b.stmts.len();
-        let first_exit = b.stmts.iter().position(Self::may_exit);
+        let first_exit = b.stmts.iter().position(|s| self.may_exit(s));
         let needs_k = self.block_work(b) && first_exit.is_some();
         let kmode = if needs_k { kmode } else { KMode::None };
         let pops = matches!(kmode, KMode::Pop);
@@ -48,7 +48,8 @@ impl RevGen<'_> {
             };
             let (f, normal, abrupt) = self.stmt(s, p);
             fwds.push(f);
-            revs.push((normal, abrupt, Self::may_exit(s)));
+            let exits = self.may_exit(s);
+            revs.push((normal, abrupt, exits));
         }
         self.frames.pop();
         let mut loads = TokenStream::new();
@@ -77,7 +78,7 @@ impl RevGen<'_> {
             self.uses_ctl = true;
             fwd.extend(quote! { #ctl.push(#n); });
         }
-        let mut rev = TokenStream::new();
+        let mut rev = self.block_adjoint_decls(b);
         if matches!(kmode, KMode::None) {
             rev.extend(loads);
             for (r, _, _) in revs.into_iter().rev() {
@@ -106,6 +107,29 @@ impl RevGen<'_> {
             }
         }
         (fwd, rev)
+    }
+
+    /// Declarations of the adjoint slots of the active `let` variables of `b` (see
+    /// `block_adjoints`), placed at the start of the block's reverse sweep. Parameters, the
+    /// return variable and variables read by named field keep their function-wide slots.
+    fn block_adjoint_decls(&mut self, b: &Block) -> TokenStream {
+        let mut out = TokenStream::new();
+        for s in &b.stmts {
+            if let Stmt::Let { var, .. } = s {
+                let v = *var;
+                if !self.act.active(v)
+                    || v == self.f.ret
+                    || self.params.contains_key(&v)
+                    || self.field_bases.contains(&v)
+                {
+                    continue;
+                }
+                self.block_adjoints.insert(v);
+                let d = self.adj(v);
+                out.extend(quote! { let mut #d = ::core::option::Option::None; });
+            }
+        }
+        out
     }
 
     /// Control records pushed by a jump, innermost construct first.

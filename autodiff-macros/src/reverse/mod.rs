@@ -17,7 +17,7 @@ mod def;
 mod exprs;
 mod stmt;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
@@ -95,6 +95,16 @@ pub struct RevGen<'a> {
     /// `let` variables of the blocks being emitted whose value is saved once, at the definition,
     /// and loaded once where the block's reverse sweep starts: (local holding `&T`, used).
     block_saved: HashMap<VarId, (Ident, bool)>,
+    /// Active `let` variables whose adjoint slot is declared where their block's reverse sweep
+    /// starts (fresh per execution of the block, e.g. per loop trip) instead of once for the
+    /// whole sweep: every read and write of the slot lies inside that block, so the compiler sees
+    /// it start empty and folds the `Option` checks of single-use temporaries away.
+    block_adjoints: HashSet<VarId>,
+    /// Loops left only by their exit test (see `is_top_exit`) being emitted.
+    top_exit: HashSet<LoopId>,
+    /// Affine loop variables of the top-exit loops being emitted: (loop, whether the reverse
+    /// sweep reads the variable).
+    affine: HashMap<VarId, (LoopId, bool)>,
 }
 
 fn collect_field_bases(b: &Block, out: &mut std::collections::HashSet<VarId>) {
@@ -151,6 +161,16 @@ fn lifetime(name: &str) -> syn::Lifetime {
     }
 }
 
+/// The names of an affine loop variable's start, of the loop's recorded trip count and of its
+/// reverse trip counter.
+fn affine_names(id: LoopId) -> (Ident, Ident, Ident) {
+    (
+        naming::fixed(&format!("__a{id}")),
+        naming::fixed(&format!("__n{id}")),
+        naming::fixed(&format!("__it{id}")),
+    )
+}
+
 /// The label of the `'__body` block that `return` leaves.
 pub fn body_label() -> syn::Lifetime {
     lifetime("__body")
@@ -184,6 +204,9 @@ impl<'a> RevGen<'a> {
                 d
             },
             block_saved: HashMap::new(),
+            block_adjoints: HashSet::new(),
+            top_exit: HashSet::new(),
+            affine: HashMap::new(),
             field_bases: {
                 let mut fb = std::collections::HashSet::new();
                 collect_field_bases(&f.body, &mut fb);
@@ -223,7 +246,7 @@ impl<'a> RevGen<'a> {
             }
         }
         for v in 0..self.f.vars.len() {
-            if self.act.active(v) {
+            if self.act.active(v) && !self.block_adjoints.contains(&v) {
                 let d = self.adj(v);
                 if self.field_bases.contains(&v) {
                     let w = naming::fixed(&format!("__w{v}"));
@@ -277,25 +300,51 @@ impl<'a> RevGen<'a> {
     }
 
     /// Whether control can leave `s` by a jump (to a loop outside `s`, or out of the function).
-    fn may_exit(s: &Stmt) -> bool {
-        fn go(s: &Stmt, inner: &mut Vec<LoopId>) -> bool {
+    /// The exit test of a top-exit loop (see `top_exit`) is not a jump for its body's records.
+    fn may_exit(&self, s: &Stmt) -> bool {
+        fn go(s: &Stmt, inner: &mut Vec<LoopId>, quiet: &HashSet<LoopId>) -> bool {
             match s {
                 Stmt::Return => true,
-                Stmt::Break { target } | Stmt::Continue { target } => !inner.contains(target),
-                Stmt::Scope(b) => b.stmts.iter().any(|s| go(s, inner)),
-                Stmt::Branch { arms, .. } => {
-                    arms.iter().any(|b| b.stmts.iter().any(|s| go(s, inner)))
-                }
+                Stmt::Break { target } => !inner.contains(target) && !quiet.contains(target),
+                Stmt::Continue { target } => !inner.contains(target),
+                Stmt::Scope(b) => b.stmts.iter().any(|s| go(s, inner, quiet)),
+                Stmt::Branch { arms, .. } => arms
+                    .iter()
+                    .any(|b| b.stmts.iter().any(|s| go(s, inner, quiet))),
                 Stmt::Loop { id, body } => {
                     inner.push(*id);
-                    let r = body.stmts.iter().any(|s| go(s, inner));
+                    let r = body.stmts.iter().any(|s| go(s, inner, quiet));
                     inner.pop();
                     r
                 }
                 _ => false,
             }
         }
-        go(s, &mut Vec::new())
+        go(s, &mut Vec::new(), &self.top_exit)
+    }
+
+    /// Whether loop `id` with body `body` is left only by its exit test: the body's first
+    /// statement is a branch with one arm that is exactly `break` of this loop, nothing else in
+    /// the body can jump out, and no `continue` targets it (`for` over a range or a container,
+    /// `while c`, `while let`). Every trip but the last then runs the whole body and the last
+    /// runs only the test, so the loop records its trip count and nothing else.
+    fn is_top_exit(&self, id: LoopId, body: &Block) -> bool {
+        if self.f.loops[id].has_continue {
+            return false;
+        }
+        let Some(Stmt::Branch { arms, .. }) = body.stmts.first() else {
+            return false;
+        };
+        let is_exit =
+            |b: &Block| matches!(b.stmts.as_slice(), [Stmt::Break { target }] if *target == id);
+        if arms.iter().filter(|a| is_exit(a)).count() != 1 {
+            return false;
+        }
+        let others_stay = arms
+            .iter()
+            .filter(|a| !is_exit(a))
+            .all(|a| !a.stmts.iter().any(|s| self.may_exit(s)));
+        others_stay && !body.stmts[1..].iter().any(|s| self.may_exit(s))
     }
 
     // ----- slots --------------------------------------------------------------------------
@@ -355,6 +404,16 @@ impl<'a> RevGen<'a> {
         match a {
             Atom::Const(c) => (TokenStream::new(), quote! { &(#c) }),
             Atom::Var(v) => {
+                if let Some((id, used)) = self.affine.get_mut(v) {
+                    // `start + k` on forward trip `k`, which is reverse trip `n - 1 - it`.
+                    *used = true;
+                    let (a, n, it) = affine_names(*id);
+                    let rt = self.rt;
+                    return (
+                        TokenStream::new(),
+                        quote! { &#rt::affine_index(#a, #n - 1 - #it) },
+                    );
+                }
                 if let Some(p) = self.params.get(v) {
                     if !self.f.vars[*v].reassigned {
                         return (TokenStream::new(), p.read.clone());

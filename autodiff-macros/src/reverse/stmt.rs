@@ -143,45 +143,16 @@ impl RevGen<'_> {
                 };
                 (fwd, normal, dispatch)
             }
-            Stmt::Loop { id, body } => {
-                let needs_rec = self.work(s);
-                let label = loop_label(*id);
-                let tr = naming::trips(*id);
-                let it = naming::fixed(&format!("__it{id}"));
-                let kmode = if self.f.loops[*id].has_continue {
-                    KMode::Pop
-                } else {
-                    KMode::Last(quote! { #it == 0 })
-                };
-                self.frames.push(Frame::Loop { id: *id, needs_rec });
-                let first_slot = self.slots.len();
-                let (fb, rb) = self.block(
-                    body,
-                    Place {
-                        in_loop: true,
-                        conditional: true,
-                    },
-                    kmode,
-                );
-                self.frames.pop();
-                if !needs_rec {
-                    return (quote! { #label: loop { #fb } }, quote! {}, quote! {});
-                }
+            Stmt::Loop { id, body } => self.loop_stmt(*id, body, s, place),
+            Stmt::Break { target } if self.top_exit.contains(target) => {
+                // The exit test of a top-exit loop: only the trip count is recorded.
+                let (label, tr) = (loop_label(*target), naming::trips(*target));
                 self.uses_ctl = true;
-                // Tapes filled once per trip are reserved for the trips known in advance.
-                let mut reserve = TokenStream::new();
-                if let Some(hint) = &self.f.loops[*id].hint {
-                    let grown: Vec<Ident> = (first_slot..self.slots.len())
-                        .filter(|k| self.slots[*k] == SlotKind::Many)
-                        .map(naming::slot)
-                        .collect();
-                    if !grown.is_empty() {
-                        reserve = quote! { let __hint = #hint; #(#grown.reserve(__hint);)* };
-                    }
-                }
-                let fwd = quote! { #reserve let mut #tr = 0usize; #label: loop { #tr += 1; #fb } };
-                let rev = quote! { let __trips = #rt::pop(&#ctl, &mut #cc); for #it in 0..__trips { #rb } };
-                (fwd, rev.clone(), rev)
+                (
+                    quote! { #ctl.push(#tr); break #label; },
+                    quote! {},
+                    quote! {},
+                )
             }
             Stmt::Break { target } => {
                 let recs = self.jump_records(Some((*target, true)));
@@ -199,5 +170,94 @@ impl RevGen<'_> {
                 (quote! { #recs break #label; }, quote! {}, quote! {})
             }
         }
+    }
+
+    /// A loop: forward with its trip count, reverse as a counted loop over the recorded trips.
+    fn loop_stmt(
+        &mut self,
+        id: LoopId,
+        body: &Block,
+        s: &Stmt,
+        place: Place,
+    ) -> (TokenStream, TokenStream, TokenStream) {
+        let rt = self.rt.clone();
+        let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
+        let needs_rec = self.work(s);
+        let label = loop_label(id);
+        let tr = naming::trips(id);
+        let (a, n, it) = affine_names(id);
+        let top_exit = needs_rec && self.is_top_exit(id, body);
+        let mut affine = None;
+        if top_exit {
+            self.top_exit.insert(id);
+            if let Some((v, start)) = &self.f.loops[id].affine {
+                if !self.f.vars[*v].reassigned {
+                    self.affine.insert(*v, (id, false));
+                    affine = Some((*v, start.clone()));
+                }
+            }
+        }
+        let kmode = if self.f.loops[id].has_continue {
+            KMode::Pop
+        } else {
+            KMode::Last(quote! { #it == 0 })
+        };
+        self.frames.push(Frame::Loop { id, needs_rec });
+        let first_slot = self.slots.len();
+        let (fb, rb) = self.block(
+            body,
+            Place {
+                in_loop: true,
+                conditional: true,
+            },
+            kmode,
+        );
+        self.frames.pop();
+        self.top_exit.remove(&id);
+        // The start of an affine loop variable the reverse sweep reads: saved before the loop.
+        let (mut save_start, mut load_start) = (TokenStream::new(), TokenStream::new());
+        if let Some((v, start)) = affine {
+            if self.affine.remove(&v).is_some_and(|(_, used)| used) {
+                match start {
+                    Some(e) => {
+                        let (save, read) =
+                            self.save(quote! { ::core::clone::Clone::clone(&#e) }, place);
+                        save_start = save;
+                        load_start = quote! { let #a = *#read; };
+                    }
+                    None => load_start = quote! { let #a = 0usize; },
+                }
+            }
+        }
+        if !needs_rec {
+            return (quote! { #label: loop { #fb } }, quote! {}, quote! {});
+        }
+        self.uses_ctl = true;
+        // Tapes filled once per trip are reserved for the trips known in advance.
+        let mut reserve = TokenStream::new();
+        if let Some(hint) = &self.f.loops[id].hint {
+            let grown: Vec<Ident> = (first_slot..self.slots.len())
+                .filter(|k| self.slots[*k] == SlotKind::Many)
+                .map(naming::slot)
+                .collect();
+            if !grown.is_empty() {
+                reserve = quote! { let __hint = #hint; #(#grown.reserve(__hint);)* };
+            }
+        }
+        let fwd = quote! {
+            #save_start #reserve let mut #tr = 0usize; #label: loop { #tr += 1; #fb }
+        };
+        // A top-exit loop's last trip ran only its exit test, which has no reverse work.
+        let first = if top_exit {
+            quote! { 1 }
+        } else {
+            quote! { 0 }
+        };
+        let rev = quote! {
+            #load_start
+            let #n = #rt::pop(&#ctl, &mut #cc);
+            for #it in #first..#n { #rb }
+        };
+        (fwd, rev.clone(), rev)
     }
 }
