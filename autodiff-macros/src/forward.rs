@@ -328,9 +328,13 @@ impl FwdGen<'_> {
                     .map(|(f, a, at)| match self.dot_atom(a) {
                         Some(d) => {
                             let h = crate::derive::field_hash(&f.to_string());
-                            checks.extend(
-                                quote_spanned! {*at=> #rt::check_grad_field::<_, #h>(&#p); },
+                            // The checking function's path carries the field value's span,
+                            // so a refusal points at the user's value, not the attribute.
+                            let check = crate::sig::respan(
+                                quote! { #rt::check_grad_field::<_, #h> },
+                                *at,
                             );
+                            checks.extend(quote_spanned! {*at=> #check({ &#p }); });
                             quote! { #f: #d }
                         }
                         None => quote! { #f: #z.#f },

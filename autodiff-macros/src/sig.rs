@@ -261,7 +261,7 @@ impl Param {
 }
 
 /// `tokens` with every span (also inside groups) set to `span`.
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+pub(crate) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
     tokens
         .into_iter()
         .map(|mut tt| {
