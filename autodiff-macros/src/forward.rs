@@ -330,10 +330,8 @@ impl FwdGen<'_> {
                             let h = crate::derive::field_hash(&f.to_string());
                             // The checking function's path carries the field value's span,
                             // so a refusal points at the user's value, not the attribute.
-                            let check = crate::sig::respan(
-                                quote! { #rt::check_grad_field::<_, #h> },
-                                *at,
-                            );
+                            let check =
+                                crate::sig::respan(quote! { #rt::check_grad_field::<_, #h> }, *at);
                             checks.extend(quote_spanned! {*at=> #check({ &#p }); });
                             quote! { #f: #d }
                         }
