@@ -41,6 +41,9 @@ fn line_of(marker: &str) -> u32 {
 
 /// Runs `f`, which must panic; returns the panic's message, file and line.
 fn panic_of(f: impl FnOnce() + std::panic::UnwindSafe) -> (String, String, u32) {
+    // The panic hook is process-wide: tests running in parallel take turns.
+    static HOOK: Mutex<()> = Mutex::new(());
+    let _turn = HOOK.lock().unwrap_or_else(|e| e.into_inner());
     let seen: Arc<Mutex<Option<(String, String, u32)>>> = Arc::default();
     let sink = Arc::clone(&seen);
     let previous = std::panic::take_hook();
