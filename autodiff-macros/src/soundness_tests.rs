@@ -187,7 +187,7 @@ fn cases() -> Vec<(&'static str, TokenStream, Outcome)> {
         (
             "Let",
             quote! { let o = Some(x); if let Some(v) = o { v } else { 0.0 } },
-            Refused,
+            Differentiated,
         ),
         ("Lit", quote! { x + 1.0 }, Differentiated),
         (
@@ -228,7 +228,7 @@ fn cases() -> Vec<(&'static str, TokenStream, Outcome)> {
             quote! { if x > 1.0 { return x * 2.0; } x },
             Differentiated,
         ),
-        ("Struct", quote! { let p = P { a: x }; p.a }, Refused),
+        ("Struct", quote! { let p = P { a: x }; p.a }, Differentiated),
         ("Try", quote! { let v: Option<f64> = Some(x); v? }, Refused),
         (
             "TryBlock",
