@@ -91,3 +91,70 @@ fn if_let_and_guards_on_other_values() {
     let (_, g) = match_with_literal_grad(x, 1);
     assert!((g - 2.0 * (2.0 * x).exp()).abs() < 1e-12, "{g}");
 }
+
+// Tuples held in a variable and read on some fields only: the fields never read (a constant, an
+// integer, an unread value) still give the tuple's adjoint its type.
+
+#[differentiable]
+fn tuple_const_field<T: Real>(x: T, y: T) -> T {
+    let one = T::one();
+    let t = (one, (y - one) * x);
+    let (_, q) = t;
+    q.sin()
+}
+
+#[differentiable]
+fn tuple_int_field(x: f64, n: usize) -> f64 {
+    let t = (n, x * x, 2.0 * x);
+    t.1 * t.0 as f64
+}
+
+#[differentiable]
+fn tuple_partial_arms<T: Real>(x: T, y: T) -> T {
+    let mut t = (x * y, x + y);
+    t = (t.1 * T::from_f64(0.5), (t.0 + y).tanh());
+    match t {
+        (p, q) if p > q => p * q,
+        (p, _) => p * x,
+    }
+}
+
+#[differentiable(order = 2)]
+fn tuple_second_field(x: f64, y: f64) -> f64 {
+    let t = (3.0, x * y * y);
+    let (_, b) = t;
+    b * x
+}
+
+#[test]
+fn tuples_read_on_some_fields() {
+    // d/dx sin((y-1)x) = (y-1)cos((y-1)x), d/dy = x cos((y-1)x)
+    let (x, y) = (0.7_f64, 1.9_f64);
+    let (_, (gx, gy)) = tuple_const_field_grad(x, y);
+    let c = ((y - 1.0) * x).cos();
+    assert!((gx - (y - 1.0) * c).abs() < 1e-12 && (gy - x * c).abs() < 1e-12);
+    // n x² => 2 n x
+    let (_, g) = tuple_int_field_grad(1.5, 3);
+    assert!((g - 9.0).abs() < 1e-12, "{g}");
+    // both arms, against central differences and _jvp
+    for (x, y) in [(0.4, 1.3), (-1.2, 0.3), (2.0, -0.7)] {
+        let (_, (gx, gy)) = tuple_partial_arms_grad(x, y);
+        let fx = approx_derivative(|x| tuple_partial_arms(x, y), x, 1e-6);
+        let fy = approx_derivative(|y| tuple_partial_arms(x, y), y, 1e-6);
+        assert!(
+            (gx - fx).abs() < 1e-6 && (gy - fy).abs() < 1e-6,
+            "{gx} {fx} {gy} {fy}"
+        );
+        let (_, d) = tuple_partial_arms_jvp(x, y, 0.3, -0.8);
+        assert!((d - (0.3 * gx - 0.8 * gy)).abs() < 1e-10);
+    }
+    // f = x² y²: H = [[2y², 4xy], [4xy, 2x²]]
+    let (x, y) = (1.5, -0.5);
+    let (_, _, h) = tuple_second_field_hessian(x, y);
+    let want = [[2.0 * y * y, 4.0 * x * y], [4.0 * x * y, 2.0 * x * x]];
+    for i in 0..2 {
+        for j in 0..2 {
+            assert!((h[(i, j)] - want[i][j]).abs() < 1e-10, "{h}");
+        }
+    }
+}

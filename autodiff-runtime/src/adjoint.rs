@@ -111,6 +111,48 @@ tuple_adjoint!(
     (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H)
 );
 
+/// The adjoint type of a value held in a variable, which the reverse sweep needs before every
+/// use of the variable is seen (a tuple read on some fields leaves the others' types open):
+/// `T::Adjoint` for a differentiable `T`, element-wise for a tuple, and the integer itself (which
+/// stays zero) for an integer or `bool`.
+pub trait AdjointOf {
+    /// The adjoint.
+    type Adjoint: Adjoint;
+}
+
+impl<T: crate::Differentiable + ?Sized> AdjointOf for T {
+    type Adjoint = T::Adjoint;
+}
+
+macro_rules! tuple_adjoint_of {
+    ($(($($t:ident),+)),*) => {$(
+        impl<$($t: AdjointOf),+> AdjointOf for ($($t,)+) {
+            type Adjoint = ($($t::Adjoint,)+);
+        }
+    )*};
+}
+tuple_adjoint_of!(
+    (A),
+    (A, B),
+    (A, B, C),
+    (A, B, C, D),
+    (A, B, C, D, E),
+    (A, B, C, D, E, F),
+    (A, B, C, D, E, F, G),
+    (A, B, C, D, E, F, G, H)
+);
+
+macro_rules! int_adjoint_of {
+    ($($t:ty),*) => {$(
+        impl AdjointOf for $t {
+            type Adjoint = $t;
+        }
+    )*};
+}
+int_adjoint_of!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool
+);
+
 /// `slot += g`, where an empty slot is zero.
 #[inline(always)]
 pub fn acc<A: Adjoint>(slot: &mut Option<A>, g: A) {

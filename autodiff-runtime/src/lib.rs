@@ -231,7 +231,7 @@ pub mod __private {
     /// The adjoint type of a value, as a zero-sized witness (it names no lifetime, so it may
     /// outlive borrows of locals).
     #[inline(always)]
-    pub fn witness<T: Differentiable + ?Sized>(
+    pub fn witness<T: crate::adjoint::AdjointOf + ?Sized>(
         _: &T,
     ) -> core::marker::PhantomData<fn() -> T::Adjoint> {
         core::marker::PhantomData

@@ -165,7 +165,7 @@ impl Gen {
         let choice = if depth == 0 {
             self.rng.below(4)
         } else {
-            self.rng.below(20)
+            self.rng.below(24)
         };
         match choice {
             0 => {
@@ -344,6 +344,9 @@ impl Gen {
                 self.line(&format!("{ar}[1] = {ar}[0] * {c};"));
                 self.line(&format!("{v} += {ar}[1] * c2 + {ar}[0].sin() * c2;"));
             }
+            18 => self.tuple_snippet(),
+            19 => self.option_snippet(),
+            20 => self.adapted_loop_snippet(),
             _ => {
                 let v = self.name("a");
                 let e = self.expr(4);
@@ -351,6 +354,130 @@ impl Gen {
                 self.declare(&v, true);
             }
         }
+    }
+
+    /// A tuple held in a variable, read by a `let` pattern, a `match` (arms may read only some
+    /// fields), or field access; sometimes reassigned first.
+    fn tuple_snippet(&mut self) {
+        let t = self.name("t");
+        let (a, b) = (self.expr(2), self.expr(2));
+        let v = self.mutable_var();
+        if self.rng.chance(40) {
+            self.line(&format!("let mut {t} = ({a}, {b});"));
+            let c = self.bounded(1);
+            self.line(&format!("{t} = ({t}.1 * c0, ({t}.0 + {c}).tanh());"));
+        } else {
+            self.line(&format!("let {t} = ({a}, {b});"));
+        }
+        let (p, q) = (self.name("p"), self.name("q"));
+        let s = match self.rng.below(5) {
+            0 => format!("let ({p}, {q}) = {t}; {v} += ({p} * {q}).sin() * c2;"),
+            1 => format!("let ({p}, _) = {t}; {v} += {p}.tanh() * c2;"),
+            2 => format!("let (_, {q}) = {t}; {v} -= {q}.sin() * c0;"),
+            3 => format!(
+                "match {t} {{ ({p}, {q}) if {p} > {q} => {{ {v} += ({p} * {q}).sin() * c2; }} ({p}, _) => {{ {v} -= {p}.tanh() * c0; }} }}"
+            ),
+            _ => format!("{v} += {t}.0 * c2 + {t}.1.sin() * c0;"),
+        };
+        self.line(&s);
+    }
+
+    /// An `Option` held in a variable (from a branch, from a `Vec` by `pop` / `last` / `first` /
+    /// `get`, or reassigned in a loop), matched with `if let Some(p)` or `match` with a guard.
+    fn option_snippet(&mut self) {
+        let o = self.name("o");
+        let v = self.mutable_var();
+        match self.rng.below(4) {
+            0 => {
+                let (c, e) = (self.cond(), self.expr(2));
+                self.line(&format!(
+                    "let {o}: Option<T> = if {c} {{ Some({e}) }} else {{ None }};"
+                ));
+            }
+            1 => {
+                let w = self.name("w");
+                let (a, b) = (self.expr(2), self.expr(2));
+                let pick = self.rng.below(4);
+                let m = if pick == 0 { "mut " } else { "" };
+                self.line(&format!("let {m}{w} = vec![{a}, {b}];"));
+                let take = match pick {
+                    0 => format!("{w}.pop()"),
+                    1 => format!("{w}.last().copied()"),
+                    2 => format!("{w}.first().copied()"),
+                    _ => format!("{w}.get(n % 3).copied()"),
+                };
+                self.line(&format!("let {o} = {take};"));
+                self.line(&format!("{v} += {w}[0] * c2;"));
+            }
+            2 => {
+                let w = self.name("w");
+                self.line(&format!("let mut {w}: Vec<T> = Vec::new();"));
+                let (a, c) = (self.expr(2), self.cond());
+                self.line(&format!("if {c} {{ {w}.push({a}); }}"));
+                self.line(&format!("let {o} = {w}.pop();"));
+            }
+            _ => {
+                let i = self.name("i");
+                let e = self.bounded(2);
+                self.line(&format!("let mut {o}: Option<T> = None;"));
+                self.line(&format!("for {i} in 0..n % 3 {{"));
+                self.line(&format!("    let w{i} = T::from_f64({i} as f64 * 0.25);"));
+                self.line(&format!(
+                    "    {o} = match {o} {{ Some(q) => Some((q * c1 + w{i}).tanh()), None => Some({e} + w{i}) }};"
+                ));
+                self.line("}");
+            }
+        }
+        let p = self.name("p");
+        if self.rng.chance(50) {
+            self.line(&format!(
+                "if let Some({p}) = {o} {{ {v} += ({p} * {v}).sin() * c2; }} else {{ {v} -= {v}.tanh() * c0; }}"
+            ));
+        } else {
+            self.line(&format!(
+                "match {o} {{ Some({p}) if {p} > c0 => {{ {v} += {p}.tanh() * c2; }} Some({p}) => {{ {v} -= ({p} * c0).sin(); }} None => {{ {v} *= c1; }} }}"
+            ));
+        }
+    }
+
+    /// A `for` loop over a local `Vec` through one to three of `skip` / `take` / `rev`, with an
+    /// `enumerate` at any position.
+    fn adapted_loop_snippet(&mut self) {
+        let w = self.name("w");
+        let (a, b, c, d) = (self.expr(2), self.expr(1), self.expr(2), self.leaf());
+        self.line(&format!("let {w} = vec![{a}, {b}, {c}, {d}];"));
+        let mut chain = format!("{w}.iter()");
+        let enum_at = self.rng.below(4);
+        let count = 1 + self.rng.below(3);
+        for k in 0..count {
+            if k == enum_at {
+                chain.push_str(".enumerate()");
+            }
+            let step = match self.rng.below(3) {
+                0 => format!(".skip(n % 2 + {})", self.rng.below(2)),
+                1 => format!(".take(n % 3 + {})", 1 + self.rng.below(3)),
+                _ => ".rev()".to_string(),
+            };
+            chain.push_str(&step);
+        }
+        let enumerated = enum_at < count;
+        if !enumerated && self.rng.chance(50) {
+            chain.push_str(".enumerate()");
+        }
+        let enumerated = enumerated || chain.ends_with(".enumerate()");
+        let v = self.mutable_var();
+        let e = self.bounded(1);
+        let (j, p) = (self.name("j"), self.name("p"));
+        if enumerated {
+            self.line(&format!("for ({j}, {p}) in {chain} {{"));
+            self.line(&format!(
+                "    {v} += (*{p} * {e} + T::from_f64({j} as f64 * 0.5)).sin() * c2;"
+            ));
+        } else {
+            self.line(&format!("for {p} in {chain} {{"));
+            self.line(&format!("    {v} = ({v} + *{p} * c1).tanh() + {e} * c0;"));
+        }
+        self.line("}");
     }
 
     /// A local `Vec` of three elements, a few in-place operations that leave three elements,

@@ -89,8 +89,9 @@ pub struct RevGen<'a> {
     body_label: syn::Lifetime,
     /// The definition of every `let` variable that is never reassigned.
     defs: HashMap<VarId, Rhs>,
-    /// Local variables read by named field (`p.x`): their adjoint's type is fixed by a
-    /// zero-sized witness recorded in the forward sweep (a field access needs a known type).
+    /// Local variables read by field (`p.x`, `t.0`): their adjoint's type is fixed by a
+    /// zero-sized witness recorded in the forward sweep (a field access needs a known type, and
+    /// a tuple read on some fields only leaves the others' adjoint types open).
     field_bases: std::collections::HashSet<VarId>,
     /// `let` variables of the blocks being emitted whose value is saved once, at the definition,
     /// and loaded once where the block's reverse sweep starts: (local holding `&T`, used).
@@ -113,19 +114,14 @@ fn collect_field_bases(b: &Block, out: &mut std::collections::HashSet<VarId>) {
             Stmt::Let {
                 init:
                     Some(Rhs::Field {
-                        base: Atom::Var(v),
-                        member: syn::Member::Named(_),
-                        ..
+                        base: Atom::Var(v), ..
                     }),
                 ..
             }
             | Stmt::Assign {
-                rhs:
-                    Rhs::Field {
-                        base: Atom::Var(v),
-                        member: syn::Member::Named(_),
-                        ..
-                    },
+                rhs: Rhs::Field {
+                    base: Atom::Var(v), ..
+                },
                 ..
             } => {
                 out.insert(*v);

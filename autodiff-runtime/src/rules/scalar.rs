@@ -148,6 +148,26 @@ impl<T: Real, U: Real> CastRule<U> for T {
     }
 }
 
+/// `y = n as U` from an integer (or `bool`) that sits in a differentiable aggregate, e.g. a
+/// tuple `(n, x)`: piecewise constant, so `dn += 0` and `dy = 0`.
+macro_rules! int_cast_rule {
+    ($($t:ty),*) => {$(
+        impl<U: Real> CastRule<U> for $t {
+            #[inline(always)]
+            fn d_cast(_g: U, _x: &$t) -> $t {
+                Default::default()
+            }
+            #[inline(always)]
+            fn t_cast(_dx: $t, _x: &$t) -> U {
+                U::zero()
+            }
+        }
+    )*};
+}
+int_cast_rule!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool
+);
+
 /// `y = sin x => dx += dy*cos x`
 #[inline(always)]
 pub fn sin_d0<T: Real>(g: T, x: &T) -> T {
