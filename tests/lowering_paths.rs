@@ -49,3 +49,36 @@ fn float_methods_in_path_form() {
     let (_, d) = generic_path_forms_jvp(x, y, 0.0, 1.0);
     assert!(close(d, gy, 1e-12));
 }
+
+// Conversions spelled as calls are differentiated like `as`: `T::from_f64(x)`, `T::from_usize(n)`
+// (an integer: no derivative), `x.to_f64()`, `f32::from_f64(x)`.
+
+#[autodiff::differentiable]
+fn conversions<T: autodiff::Real>(x: T, y: T, n: usize) -> T {
+    let t = (n % 3, x * y);
+    let mut v = t.1 * T::from_f64(t.0 as f64);
+    let (k, z) = (n, x);
+    v += z * T::from_f64(k as f64 * 0.5) + T::from_usize(k) * x;
+    let a = x.to_f64() * 3.0;
+    v + T::from_f64(a * a)
+}
+
+#[autodiff::differentiable]
+fn conversions_f32(x: f32) -> f64 {
+    let a = x.to_f64();
+    f32::from_f64(a * a).to_f64() * 2.0
+}
+
+#[test]
+fn conversions_spelled_as_calls() {
+    // n = 4: v = 1·xy + x·2 + 4x + 9x² => d/dx = y + 6 + 18x, d/dy = x
+    let (x, y) = (2.0_f64, 3.0_f64);
+    let (_, (gx, gy)) = conversions_grad(x, y, 4);
+    assert!((gx - (y + 6.0 + 18.0 * x)).abs() < 1e-12, "{gx}");
+    assert!((gy - x).abs() < 1e-12, "{gy}");
+    let (_, d) = conversions_jvp(x, y, 4, 1.0, 0.0);
+    assert!((d - gx).abs() < 1e-12);
+    // 2x² => 4x
+    let (_, g) = conversions_f32_grad(1.5);
+    assert!((g - 6.0).abs() < 1e-6, "{g}");
+}

@@ -291,7 +291,7 @@ impl FwdGen<'_> {
                     terms.push(quote! { #rt::rules::#f(#d, #(#rargs),*) });
                 }
             }
-            Rhs::Cast { x, ty } => {
+            Rhs::Cast { x, ty, .. } => {
                 if let Some(d) = self.dot_atom(x) {
                     let rx = r(x);
                     terms.push(quote! { #rt::rules::CastRule::<#ty>::t_cast(#d, #rx) });

@@ -47,6 +47,17 @@ pub enum Callee {
     Method(Ident),
 }
 
+/// How a [`Rhs::Cast`] is spelled in the user's code (and so in the primal).
+#[derive(Clone, Debug)]
+pub enum CastVia {
+    /// `x as ty`
+    As,
+    /// `ty::name(x)`: `T::from_f64(x)`, `T::from_usize(n)`
+    Assoc(Ident),
+    /// `x.name()`: `x.to_f64()`
+    Method(Ident),
+}
+
 /// The right-hand side of a definition or assignment.
 #[derive(Clone)]
 pub enum Rhs {
@@ -58,9 +69,11 @@ pub enum Rhs {
         name: Ident,
         args: Vec<Atom>,
     },
+    /// `x as ty`, or the same conversion spelled as a call (`T::from_f64(x)`, `x.to_f64()`).
     Cast {
         x: Atom,
         ty: Type,
+        via: CastVia,
     },
     /// `&a`: the same value, borrowed (its adjoint is `a`'s).
     Ref(Atom),

@@ -11,6 +11,20 @@ impl Lowerer {
         if let Some(e) = self.option_read_rewrite(mc) {
             return self.lower_rhs(&e, out);
         }
+        // `x.to_f64()` / `x.to_f32()`: a conversion, differentiated as `x as f64`.
+        if matches!(name.as_str(), "to_f64" | "to_f32") && mc.args.is_empty() {
+            let x = self.lower_atom_expr(&mc.receiver, out)?;
+            let ty = if name == "to_f64" {
+                syn::parse_quote!(f64)
+            } else {
+                syn::parse_quote!(f32)
+            };
+            return Ok(Rhs::Cast {
+                x,
+                ty,
+                via: CastVia::Method(mc.method.clone()),
+            });
+        }
         if methods::is_constant_method(&name) {
             return self.opaque(&Expr::MethodCall(mc.clone()));
         }

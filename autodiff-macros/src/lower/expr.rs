@@ -82,6 +82,7 @@ impl Lowerer {
                     Ok(Rhs::Cast {
                         x,
                         ty: (*c.ty).clone(),
+                        via: CastVia::As,
                     })
                 } else {
                     self.opaque(e)
@@ -106,6 +107,15 @@ impl Lowerer {
                 }
                 if options::is_some_path(&fp.path) && c.args.len() == 1 {
                     return self.lower_some(c, out);
+                }
+                // `T::from_f64(x)`, `T::from_usize(n)`: a conversion, differentiated as `x as T`.
+                if let Some((ty, name)) = conversion_call(fp, c.args.len()) {
+                    let x = self.lower_atom_expr(&c.args[0], out)?;
+                    return Ok(Rhs::Cast {
+                        x,
+                        ty,
+                        via: CastVia::Assoc(name),
+                    });
                 }
                 // `f64::sqrt(x)`, `T::max(a, b)`, `Vec::from(v)`: the method form.
                 if let Some(mc) = method_form(fp, &c.args) {
@@ -394,6 +404,26 @@ pub(super) fn is_float_type(t: &syn::Type) -> bool {
         syn::Type::Group(g) => is_float_type(&g.elem),
         _ => false,
     }
+}
+
+/// `X::from_f64` / `X::from_usize` / `X::from_f32` with one argument, `X` one identifier (a float
+/// type or a generic parameter): the target type and the function's name.
+fn conversion_call(fp: &syn::ExprPath, nargs: usize) -> Option<(syn::Type, proc_macro2::Ident)> {
+    let segs = &fp.path.segments;
+    if nargs != 1 || segs.len() != 2 || fp.qself.is_some() {
+        return None;
+    }
+    let (ty, f) = (&segs[0], &segs[1]);
+    if !matches!(ty.arguments, syn::PathArguments::None)
+        || !matches!(
+            f.ident.to_string().as_str(),
+            "from_f64" | "from_usize" | "from_f32"
+        )
+    {
+        return None;
+    }
+    let t = &ty.ident;
+    Some((syn::parse_quote!(#t), f.ident.clone()))
 }
 
 /// The method-call form of a path call: `f64::sqrt(x)` / `T::sqrt(x)` / `f32::max(a, b)` (a

@@ -151,7 +151,7 @@ impl RevGen<'_> {
                     ));
                 }
             }
-            Rhs::Cast { x, ty } => {
+            Rhs::Cast { x, ty, .. } => {
                 if let Some(v) = self.act.active_atom(x) {
                     let r = bind_read(self, x, &mut pre, &mut reads);
                     contribs.push(acc(

@@ -102,9 +102,13 @@ pub fn primal(
             let rest = args[1..].iter().map(atom);
             quote! { #recv.#name(#(#rest),*) }
         }
-        Rhs::Cast { x, ty } => {
+        Rhs::Cast { x, ty, via } => {
             let x = atom(x);
-            quote! { #x as #ty }
+            match via {
+                CastVia::As => quote! { #x as #ty },
+                CastVia::Assoc(name) => quote! { <#ty>::#name(#x) },
+                CastVia::Method(name) => quote! { #x.#name() },
+            }
         }
         Rhs::Ref(a) => {
             let a = atom(a);
