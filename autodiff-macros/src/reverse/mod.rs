@@ -105,6 +105,33 @@ pub struct RevGen<'a> {
     /// Affine loop variables of the top-exit loops being emitted: (loop, whether the reverse
     /// sweep reads the variable).
     affine: HashMap<VarId, (LoopId, bool)>,
+    /// Parameters read by index and never written: their element adjoints go to a gradient
+    /// buffer made once before the reverse sweep (`#rt::GradBuf`, dense for slices, arrays,
+    /// `Vec`s and matrices) and added into their adjoint slot after it.
+    grad_bufs: Vec<VarId>,
+}
+
+/// The variables read by index (`base[i]`) in `b`.
+fn collect_index_bases(b: &Block, out: &mut Vec<VarId>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let {
+                init: Some(Rhs::Index { base, .. }),
+                ..
+            }
+            | Stmt::Assign {
+                rhs: Rhs::Index { base, .. },
+                ..
+            } => {
+                if !out.contains(base) {
+                    out.push(*base);
+                }
+            }
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_index_bases(b, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_index_bases(a, out)),
+            _ => {}
+        }
+    }
 }
 
 fn collect_field_bases(b: &Block, out: &mut std::collections::HashSet<VarId>) {
@@ -207,6 +234,16 @@ impl<'a> RevGen<'a> {
             block_adjoints: HashSet::new(),
             top_exit: HashSet::new(),
             affine: HashMap::new(),
+            grad_bufs: {
+                let mut bases = Vec::new();
+                collect_index_bases(&f.body, &mut bases);
+                bases.retain(|v| {
+                    act.active(*v)
+                        && !f.vars[*v].reassigned
+                        && params.get(v).is_some_and(|p| p.adj_ty.is_some())
+                });
+                bases
+            },
             field_bases: {
                 let mut fb = std::collections::HashSet::new();
                 collect_field_bases(&f.body, &mut fb);
@@ -222,7 +259,7 @@ impl<'a> RevGen<'a> {
             in_loop: false,
             conditional: false,
         };
-        let (forward, reverse) = self.block(&self.f.body, place, KMode::Pop);
+        let (forward, mut reverse) = self.block(&self.f.body, place, KMode::Pop);
         let rt = self.rt;
         let mut decls = TokenStream::new();
         let mut head = TokenStream::new();
@@ -262,12 +299,28 @@ impl<'a> RevGen<'a> {
                 }
             }
         }
+        for &v in &self.grad_bufs {
+            let (b, d, read) = (self.grad_buf(v), self.adj(v), &self.params[&v].read);
+            head.extend(quote! {
+                let mut #b = {
+                    #[allow(unused_imports)]
+                    use #rt::{DenseProbe as _, ShapeProbe as _};
+                    (&#rt::Probe(#read)).grad_buf()
+                };
+            });
+            reverse.extend(quote! { #rt::Flush::flush(#b, &mut #d); });
+        }
         RevCode {
             decls,
             forward,
             reverse_head: head,
             reverse,
         }
+    }
+
+    /// The gradient buffer of a parameter in `grad_bufs`.
+    fn grad_buf(&self, v: VarId) -> Ident {
+        naming::fixed(&format!("__gb{v}"))
     }
 
     fn adj(&self, v: VarId) -> Ident {
