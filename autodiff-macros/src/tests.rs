@@ -275,3 +275,39 @@ fn fixed_point_records_no_branch_or_statement_index() {
     );
     assert!(vjp.contains("for __it0 in 1 .. __n0"), "{vjp}");
 }
+
+#[test]
+fn matrix_element_loop_keeps_no_index_tuple_and_no_option_per_read() {
+    // `m[(i, j)]` in nested range loops: the index tuple is rebuilt from the two trip numbers
+    // in the reverse sweep (nothing is recorded for it), and the element gradient is added into
+    // the matrix's buffer made once before the sweep.
+    let all = expand_fn(quote! {
+        fn el(m: &DMatrix<f64>) -> f64 {
+            let mut s = 0.0;
+            for i in 0..m.nrows() {
+                for j in 0..m.ncols() {
+                    let v = m[(i, j)];
+                    if v > 0.0 { s += v * v; } else { s -= 0.5 * v; }
+                }
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "el");
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    // The one record per outer trip is the inner range's start.
+    assert_eq!(
+        vjp.matches(". push (:: core :: clone :: Clone :: clone")
+            .count(),
+        1,
+        "no index tuple is recorded: {vjp}"
+    );
+    assert!(
+        vjp.contains(". push (:: core :: clone :: Clone :: clone (& __t2 . start))"),
+        "{vjp}"
+    );
+    assert_eq!(vjp.matches("GradBuf :: add").count(), 1, "{vjp}");
+    assert!(!vjp.contains("add_at"), "{vjp}");
+}

@@ -541,7 +541,33 @@ impl<'a> RevGen<'a> {
                 };
                 Some((quote! { #s1 #s2 }, quote! { &(#e) }))
             }
+            Rhs::Tuple(xs) if xs.iter().all(|a| self.index_like(a, depth)) => {
+                // A tuple of loop indices (`m[(i, j)]`): rebuilt from the trip numbers.
+                let mut save = TokenStream::new();
+                let mut parts = Vec::new();
+                for a in xs {
+                    let (s, r) = self.read_depth(a, place, depth + 1);
+                    save.extend(s);
+                    parts.push(quote! { ::core::clone::Clone::clone(#r) });
+                }
+                Some((save, quote! { &(#(#parts,)*) }))
+            }
             _ => None,
+        }
+    }
+
+    /// Whether `a` is an index the reverse sweep recomputes for free: a constant, an affine loop
+    /// variable, or one of those plus or minus a literal.
+    fn index_like(&self, a: &Atom, depth: usize) -> bool {
+        match a {
+            Atom::Const(_) => true,
+            Atom::Var(v) if self.affine.contains_key(v) => true,
+            Atom::Var(v) => {
+                depth < 2
+                    && matches!(self.defs.get(v), Some(Rhs::Bin(BinOp::Add | BinOp::Sub, x, y))
+                        if (is_literal(x) && self.index_like(y, depth + 1))
+                            || (is_literal(y) && self.index_like(x, depth + 1)))
+            }
         }
     }
 
