@@ -107,8 +107,9 @@ fn inactive_integer_work_gets_no_adjoint() {
 }
 
 #[test]
-fn rosenbrock_saves_one_value_per_trip() {
-    // Only `a` is saved once per trip. The loop index is affine in the trip number (`0 + k` on
+fn rosenbrock_saves_no_value_per_trip() {
+    // Nothing is saved per trip: `a = x[i + 1] - x[i] * x[i]` is a small expression over
+    // elements of the never-written parameter, recomputed in the reverse sweep. The loop index is affine in the trip number (`0 + k` on
     // trip `k`): the reverse sweep recomputes it from the range start, saved once before the
     // loop. `x[i]`, `x[i + 1]`, `b = 1 - x[i]` and `100 * a` are recomputed from those and the
     // borrowed parameter. The loop is left only by its exit test: its one control record is the
@@ -131,8 +132,14 @@ fn rosenbrock_saves_one_value_per_trip() {
     assert_eq!(
         vjp.matches(". push (:: core :: clone :: Clone :: clone")
             .count(),
-        1,
-        "only `a` is recorded: {vjp}"
+        0,
+        "nothing is recorded per trip: {vjp}"
+    );
+    assert!(
+        vjp.contains(
+            "- :: core :: clone :: Clone :: clone (& (:: core :: clone :: Clone :: clone (& (x)"
+        ),
+        "`a` is recomputed from x's elements: {vjp}"
     );
     assert!(
         !vjp.contains("clone (& i)"),

@@ -181,6 +181,10 @@ fn collect_defs(b: &Block, f: &Func, out: &mut HashMap<VarId, Rhs>) {
     }
 }
 
+/// The most loads and operations an expression over parameter elements may take to be
+/// recomputed in the reverse sweep instead of recorded (`x[i + 1] - x[i] * x[i]` takes 6).
+const ELEMENT_BUDGET: usize = 8;
+
 fn lifetime(name: &str) -> syn::Lifetime {
     syn::Lifetime {
         apostrophe: proc_macro2::Span::mixed_site(),
@@ -498,7 +502,13 @@ impl<'a> RevGen<'a> {
         place: Place,
         depth: usize,
     ) -> Option<(TokenStream, TokenStream)> {
-        if depth > 2 {
+        let cheap = |this: &Self| {
+            this.index_like(&Atom::Var(v), 0)
+                || this
+                    .element_cost(&Atom::Var(v), 0)
+                    .is_some_and(|c| c <= ELEMENT_BUDGET)
+        };
+        if depth > 5 || (depth > 2 && !cheap(self)) {
             return None;
         }
         let rhs = self.defs.get(&v)?.clone();
@@ -541,6 +551,26 @@ impl<'a> RevGen<'a> {
                 };
                 Some((quote! { #s1 #s2 }, quote! { &(#e) }))
             }
+            Rhs::Bin(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y)
+                if self
+                    .element_cost(&Atom::Var(v), 0)
+                    .is_some_and(|c| c <= ELEMENT_BUDGET) =>
+            {
+                // A small expression over elements of parameters (`x[i + 1] - x[i] * x[i]`):
+                // a few loads and flops are cheaper than a record and its read-back.
+                let (s1, rx) = self.read_depth(x, place, depth + 1);
+                let (s2, ry) = self.read_depth(y, place, depth + 1);
+                let (cx, cy) = (
+                    quote! { ::core::clone::Clone::clone(#rx) },
+                    quote! { ::core::clone::Clone::clone(#ry) },
+                );
+                let e = match op {
+                    BinOp::Add => quote! { #cx + #cy },
+                    BinOp::Sub => quote! { #cx - #cy },
+                    _ => quote! { #cx * #cy },
+                };
+                Some((quote! { #s1 #s2 }, quote! { &(#e) }))
+            }
             Rhs::Tuple(xs) if xs.iter().all(|a| self.index_like(a, depth)) => {
                 // A tuple of loop indices (`m[(i, j)]`): rebuilt from the trip numbers.
                 let mut save = TokenStream::new();
@@ -556,6 +586,28 @@ impl<'a> RevGen<'a> {
         }
     }
 
+    /// The number of loads and arithmetic operations that recompute `a` from parameters that are
+    /// never written, loop indices and constants (`None` when it reads anything else).
+    fn element_cost(&self, a: &Atom, depth: usize) -> Option<usize> {
+        let Atom::Var(v) = a else { return Some(0) };
+        let param = |b: &VarId| self.params.contains_key(b) && !self.f.vars[*b].reassigned;
+        if self.affine.contains_key(v) || param(v) {
+            return Some(0);
+        }
+        if depth > 4 {
+            return None;
+        }
+        match self.defs.get(v)? {
+            Rhs::Index { base, idx, .. } if param(base) => {
+                Some(1 + self.element_cost(idx, depth + 1)?)
+            }
+            Rhs::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, x, y) => {
+                Some(1 + self.element_cost(x, depth + 1)? + self.element_cost(y, depth + 1)?)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether `a` is an index the reverse sweep recomputes for free: a constant, an affine loop
     /// variable, or one of those plus or minus a literal.
     fn index_like(&self, a: &Atom, depth: usize) -> bool {
@@ -563,8 +615,8 @@ impl<'a> RevGen<'a> {
             Atom::Const(_) => true,
             Atom::Var(v) if self.affine.contains_key(v) => true,
             Atom::Var(v) => {
-                depth < 2
-                    && matches!(self.defs.get(v), Some(Rhs::Bin(BinOp::Add | BinOp::Sub, x, y))
+                depth < 3
+                    && matches!(self.defs.get(v), Some(Rhs::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, x, y))
                         if (is_literal(x) && self.index_like(y, depth + 1))
                             || (is_literal(y) && self.index_like(x, depth + 1)))
             }
