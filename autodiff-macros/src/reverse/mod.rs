@@ -122,11 +122,7 @@ fn collect_index_bases(b: &Block, out: &mut Vec<VarId>) {
             | Stmt::Assign {
                 rhs: Rhs::Index { base, .. },
                 ..
-            } => {
-                if !out.contains(base) {
-                    out.push(*base);
-                }
-            }
+            } if !out.contains(base) => out.push(*base),
             Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_index_bases(b, out),
             Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_index_bases(a, out)),
             _ => {}
