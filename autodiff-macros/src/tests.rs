@@ -91,15 +91,25 @@ fn inactive_integer_work_gets_no_adjoint() {
         !vjp.contains("__d_i_"),
         "the integer counter has no adjoint: {vjp}"
     );
+    // The slice's element gradients go to a buffer made once before the reverse sweep (dense
+    // for a slice: `+=` on an element, no `Option` or length check per read) and added into its
+    // adjoint slot after the sweep.
     assert!(
-        vjp.contains("ShapeAdjoint :: add_at"),
-        "the slice gets its element gradients: {vjp}"
+        vjp.contains("GradBuf :: add (& mut __gb0 , & mut __d_x_0"),
+        "the slice gets its element gradients in its buffer: {vjp}"
+    );
+    assert!(!vjp.contains("add_at"), "no add_at in the loop: {vjp}");
+    assert_eq!(vjp.matches("Probe (x)) . grad_buf ()").count(), 1, "{vjp}");
+    assert!(
+        vjp.contains("Flush :: flush (__gb0 , & mut __d_x_0)"),
+        "{vjp}"
     );
 }
 
 #[test]
-fn rosenbrock_saves_one_value_per_trip() {
-    // Only `a` is saved once per trip. The loop index is affine in the trip number (`0 + k` on
+fn rosenbrock_saves_no_value_per_trip() {
+    // Nothing is saved per trip: `a = x[i + 1] - x[i] * x[i]` is a small expression over
+    // elements of the never-written parameter, recomputed in the reverse sweep. The loop index is affine in the trip number (`0 + k` on
     // trip `k`): the reverse sweep recomputes it from the range start, saved once before the
     // loop. `x[i]`, `x[i + 1]`, `b = 1 - x[i]` and `100 * a` are recomputed from those and the
     // borrowed parameter. The loop is left only by its exit test: its one control record is the
@@ -122,8 +132,14 @@ fn rosenbrock_saves_one_value_per_trip() {
     assert_eq!(
         vjp.matches(". push (:: core :: clone :: Clone :: clone")
             .count(),
-        1,
-        "only `a` is recorded: {vjp}"
+        0,
+        "nothing is recorded per trip: {vjp}"
+    );
+    assert!(
+        vjp.contains(
+            "- :: core :: clone :: Clone :: clone (& (:: core :: clone :: Clone :: clone (& (x)"
+        ),
+        "`a` is recomputed from x's elements: {vjp}"
     );
     assert!(
         !vjp.contains("clone (& i)"),
@@ -265,4 +281,40 @@ fn fixed_point_records_no_branch_or_statement_index() {
         "the body appears once: {vjp}"
     );
     assert!(vjp.contains("for __it0 in 1 .. __n0"), "{vjp}");
+}
+
+#[test]
+fn matrix_element_loop_keeps_no_index_tuple_and_no_option_per_read() {
+    // `m[(i, j)]` in nested range loops: the index tuple is rebuilt from the two trip numbers
+    // in the reverse sweep (nothing is recorded for it), and the element gradient is added into
+    // the matrix's buffer made once before the sweep.
+    let all = expand_fn(quote! {
+        fn el(m: &DMatrix<f64>) -> f64 {
+            let mut s = 0.0;
+            for i in 0..m.nrows() {
+                for j in 0..m.ncols() {
+                    let v = m[(i, j)];
+                    if v > 0.0 { s += v * v; } else { s -= 0.5 * v; }
+                }
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "el");
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    // The one record per outer trip is the inner range's start.
+    assert_eq!(
+        vjp.matches(". push (:: core :: clone :: Clone :: clone")
+            .count(),
+        1,
+        "no index tuple is recorded: {vjp}"
+    );
+    assert!(
+        vjp.contains(". push (:: core :: clone :: Clone :: clone (& __t2 . start))"),
+        "{vjp}"
+    );
+    assert_eq!(vjp.matches("GradBuf :: add").count(), 1, "{vjp}");
+    assert!(!vjp.contains("add_at"), "{vjp}");
 }

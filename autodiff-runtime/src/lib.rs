@@ -11,6 +11,7 @@ pub mod data;
 pub mod differentiable;
 pub mod dual;
 mod fields;
+pub mod gradbuf;
 pub mod matrix;
 pub mod nn;
 pub mod ops;
@@ -76,6 +77,7 @@ pub mod __private {
         pub use crate::option::*;
         pub use crate::slices::*;
     }
+    pub use crate::gradbuf::{DenseProbe, Flush, GradBuf, Probe, ShapeProbe};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
     pub use crate::real::Real;

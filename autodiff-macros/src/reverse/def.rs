@@ -164,12 +164,17 @@ impl RevGen<'_> {
                 if self.act.active(*base) {
                     // y = x[i] => dx[i] += dy
                     let r = bind_read(self, idx, &mut pre, &mut reads);
-                    let (save_shape, shape) = self.shape(*base, place);
-                    pre.extend(save_shape);
-                    let sh = naming::fixed("__shape");
-                    reads.extend(quote! { let #sh = *#shape; });
                     let d = self.adj(*base);
-                    contribs.push(quote! { #rt::ShapeAdjoint::add_at(#sh, &mut #d, *#r, #g); });
+                    if self.grad_bufs.contains(base) {
+                        let b = self.grad_buf(*base);
+                        contribs.push(quote! { #rt::GradBuf::add(&mut #b, &mut #d, *#r, #g); });
+                    } else {
+                        let (save_shape, shape) = self.shape(*base, place);
+                        pre.extend(save_shape);
+                        let sh = naming::fixed("__shape");
+                        reads.extend(quote! { let #sh = *#shape; });
+                        contribs.push(quote! { #rt::ShapeAdjoint::add_at(#sh, &mut #d, *#r, #g); });
+                    }
                 }
             }
             Rhs::Clone { x: a, .. } | Rhs::Ref(a) => {

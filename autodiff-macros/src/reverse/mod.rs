@@ -106,6 +106,29 @@ pub struct RevGen<'a> {
     /// Affine loop variables of the top-exit loops being emitted: (loop, whether the reverse
     /// sweep reads the variable).
     affine: HashMap<VarId, (LoopId, bool)>,
+    /// Parameters read by index and never written: their element adjoints go to a gradient
+    /// buffer made once before the reverse sweep (`#rt::GradBuf`, dense for slices, arrays,
+    /// `Vec`s and matrices) and added into their adjoint slot after it.
+    grad_bufs: Vec<VarId>,
+}
+
+/// The variables read by index (`base[i]`) in `b`.
+fn collect_index_bases(b: &Block, out: &mut Vec<VarId>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let {
+                init: Some(Rhs::Index { base, .. }),
+                ..
+            }
+            | Stmt::Assign {
+                rhs: Rhs::Index { base, .. },
+                ..
+            } if !out.contains(base) => out.push(*base),
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_index_bases(b, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_index_bases(a, out)),
+            _ => {}
+        }
+    }
 }
 
 fn collect_field_bases(b: &Block, out: &mut std::collections::HashSet<VarId>) {
@@ -149,6 +172,10 @@ fn collect_defs(b: &Block, f: &Func, out: &mut HashMap<VarId, Rhs>) {
         }
     }
 }
+
+/// The most loads and operations an expression over parameter elements may take to be
+/// recomputed in the reverse sweep instead of recorded (`x[i + 1] - x[i] * x[i]` takes 6).
+const ELEMENT_BUDGET: usize = 8;
 
 fn lifetime(name: &str) -> syn::Lifetime {
     syn::Lifetime {
@@ -203,6 +230,16 @@ impl<'a> RevGen<'a> {
             block_adjoints: HashSet::new(),
             top_exit: HashSet::new(),
             affine: HashMap::new(),
+            grad_bufs: {
+                let mut bases = Vec::new();
+                collect_index_bases(&f.body, &mut bases);
+                bases.retain(|v| {
+                    act.active(*v)
+                        && !f.vars[*v].reassigned
+                        && params.get(v).is_some_and(|p| p.adj_ty.is_some())
+                });
+                bases
+            },
             field_bases: {
                 let mut fb = std::collections::HashSet::new();
                 collect_field_bases(&f.body, &mut fb);
@@ -218,7 +255,7 @@ impl<'a> RevGen<'a> {
             in_loop: false,
             conditional: false,
         };
-        let (forward, reverse) = self.block(&self.f.body, place, KMode::Pop);
+        let (forward, mut reverse) = self.block(&self.f.body, place, KMode::Pop);
         let rt = self.rt;
         let mut decls = TokenStream::new();
         let mut head = TokenStream::new();
@@ -258,12 +295,28 @@ impl<'a> RevGen<'a> {
                 }
             }
         }
+        for &v in &self.grad_bufs {
+            let (b, d, read) = (self.grad_buf(v), self.adj(v), &self.params[&v].read);
+            head.extend(quote! {
+                let mut #b = {
+                    #[allow(unused_imports)]
+                    use #rt::{DenseProbe as _, ShapeProbe as _};
+                    (&#rt::Probe(#read)).grad_buf()
+                };
+            });
+            reverse.extend(quote! { #rt::Flush::flush(#b, &mut #d); });
+        }
         RevCode {
             decls,
             forward,
             reverse_head: head,
             reverse,
         }
+    }
+
+    /// The gradient buffer of a parameter in `grad_bufs`.
+    fn grad_buf(&self, v: VarId) -> Ident {
+        naming::fixed(&format!("__gb{v}"))
     }
 
     fn adj(&self, v: VarId) -> Ident {
@@ -441,7 +494,13 @@ impl<'a> RevGen<'a> {
         place: Place,
         depth: usize,
     ) -> Option<(TokenStream, TokenStream)> {
-        if depth > 2 {
+        let cheap = |this: &Self| {
+            this.index_like(&Atom::Var(v), 0)
+                || this
+                    .element_cost(&Atom::Var(v), 0)
+                    .is_some_and(|c| c <= ELEMENT_BUDGET)
+        };
+        if depth > 5 || (depth > 2 && !cheap(self)) {
             return None;
         }
         let rhs = self.defs.get(&v)?.clone();
@@ -484,7 +543,75 @@ impl<'a> RevGen<'a> {
                 };
                 Some((quote! { #s1 #s2 }, quote! { &(#e) }))
             }
+            Rhs::Bin(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y)
+                if self
+                    .element_cost(&Atom::Var(v), 0)
+                    .is_some_and(|c| c <= ELEMENT_BUDGET) =>
+            {
+                // A small expression over elements of parameters (`x[i + 1] - x[i] * x[i]`):
+                // a few loads and flops are cheaper than a record and its read-back.
+                let (s1, rx) = self.read_depth(x, place, depth + 1);
+                let (s2, ry) = self.read_depth(y, place, depth + 1);
+                let (cx, cy) = (
+                    quote! { ::core::clone::Clone::clone(#rx) },
+                    quote! { ::core::clone::Clone::clone(#ry) },
+                );
+                let e = match op {
+                    BinOp::Add => quote! { #cx + #cy },
+                    BinOp::Sub => quote! { #cx - #cy },
+                    _ => quote! { #cx * #cy },
+                };
+                Some((quote! { #s1 #s2 }, quote! { &(#e) }))
+            }
+            Rhs::Tuple(xs) if xs.iter().all(|a| self.index_like(a, depth)) => {
+                // A tuple of loop indices (`m[(i, j)]`): rebuilt from the trip numbers.
+                let mut save = TokenStream::new();
+                let mut parts = Vec::new();
+                for a in xs {
+                    let (s, r) = self.read_depth(a, place, depth + 1);
+                    save.extend(s);
+                    parts.push(quote! { ::core::clone::Clone::clone(#r) });
+                }
+                Some((save, quote! { &(#(#parts,)*) }))
+            }
             _ => None,
+        }
+    }
+
+    /// The number of loads and arithmetic operations that recompute `a` from parameters that are
+    /// never written, loop indices and constants (`None` when it reads anything else).
+    fn element_cost(&self, a: &Atom, depth: usize) -> Option<usize> {
+        let Atom::Var(v) = a else { return Some(0) };
+        let param = |b: &VarId| self.params.contains_key(b) && !self.f.vars[*b].reassigned;
+        if self.affine.contains_key(v) || param(v) {
+            return Some(0);
+        }
+        if depth > 4 {
+            return None;
+        }
+        match self.defs.get(v)? {
+            Rhs::Index { base, idx, .. } if param(base) => {
+                Some(1 + self.element_cost(idx, depth + 1)?)
+            }
+            Rhs::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, x, y) => {
+                Some(1 + self.element_cost(x, depth + 1)? + self.element_cost(y, depth + 1)?)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `a` is an index the reverse sweep recomputes for free: a constant, an affine loop
+    /// variable, or one of those plus or minus a literal.
+    fn index_like(&self, a: &Atom, depth: usize) -> bool {
+        match a {
+            Atom::Const(_) => true,
+            Atom::Var(v) if self.affine.contains_key(v) => true,
+            Atom::Var(v) => {
+                depth < 3
+                    && matches!(self.defs.get(v), Some(Rhs::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, x, y))
+                        if (is_literal(x) && self.index_like(y, depth + 1))
+                            || (is_literal(y) && self.index_like(x, depth + 1)))
+            }
         }
     }
 

@@ -1,0 +1,247 @@
+//! Gradient buffers: where the reverse sweep accumulates the element adjoints of a parameter that
+//! is indexed (`x[i]`, `m[(i, j)]`) and never written.
+//!
+//! A parameter whose shape is known (a slice, array, `Vec` or nalgebra matrix) gets a dense
+//! buffer of zeros of its shape, allocated once before the reverse sweep: every element read
+//! adds into it with a plain `+=`. Any other indexable container keeps the container adjoint's
+//! `Option` and [`ShapeAdjoint::add_at`]. The choice is made by autoref specialization on
+//! [`Probe`]: `(&Probe(&x)).grad_buf()` picks [`DenseProbe`] when the container implements
+//! [`DenseShape`] (provably, so a generic container falls back) and [`ShapeProbe`] otherwise.
+//! After the sweep, [`Flush::flush`] adds the buffer into the parameter's adjoint slot (the
+//! parameter is never written, so its adjoint only accumulates and the order of the additions
+//! does not matter).
+
+use nalgebra::{DefaultAllocator, Dim, OMatrix, allocator::Allocator};
+
+use crate::adjoint::{Adjoint, acc};
+use crate::differentiable::Differentiable;
+use crate::matrix::MatrixScalar;
+use crate::shape::{IndexShape, ShapeAdjoint};
+
+/// A container whose gradient buffer is dense: one zero adjoint per element, from its shape.
+pub trait DenseShape {
+    /// The buffer.
+    type Buf;
+    /// Zeros of the container's shape.
+    fn dense_buf(&self) -> Self::Buf;
+}
+
+/// The dense buffer of a slice, array or `Vec`: one adjoint per element.
+pub struct DenseElems<E>(pub Vec<E>);
+
+/// The dense buffer of a matrix: a zero matrix of its shape.
+pub struct DenseMat<T: MatrixScalar, R: Dim, C: Dim>(pub OMatrix<T, R, C>)
+where
+    DefaultAllocator: Allocator<R, C>;
+
+/// No buffer: element adjoints go to the container's adjoint slot through its index shape.
+#[derive(Clone, Copy)]
+pub struct ShapeBuf<S>(pub S);
+
+impl<T: Differentiable> DenseShape for [T] {
+    type Buf = DenseElems<T::Adjoint>;
+    #[inline]
+    fn dense_buf(&self) -> Self::Buf {
+        DenseElems((0..self.len()).map(|_| T::Adjoint::zero_adj()).collect())
+    }
+}
+impl<T: Differentiable> DenseShape for Vec<T> {
+    type Buf = DenseElems<T::Adjoint>;
+    #[inline]
+    fn dense_buf(&self) -> Self::Buf {
+        self.as_slice().dense_buf()
+    }
+}
+impl<T: Differentiable, const N: usize> DenseShape for [T; N] {
+    type Buf = DenseElems<T::Adjoint>;
+    #[inline]
+    fn dense_buf(&self) -> Self::Buf {
+        self.as_slice().dense_buf()
+    }
+}
+impl<C: DenseShape + ?Sized> DenseShape for &C {
+    type Buf = C::Buf;
+    #[inline]
+    fn dense_buf(&self) -> Self::Buf {
+        (**self).dense_buf()
+    }
+}
+impl<T: MatrixScalar, R: Dim, C: Dim> DenseShape for OMatrix<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Buf = DenseMat<T, R, C>;
+    #[inline]
+    fn dense_buf(&self) -> Self::Buf {
+        let (r, c) = self.shape_generic();
+        DenseMat(OMatrix::zeros_generic(r, c))
+    }
+}
+
+/// The container whose gradient buffer is chosen (see the module documentation).
+pub struct Probe<'a, C: ?Sized>(pub &'a C);
+
+/// The dense choice (taken when the container is a [`DenseShape`]).
+pub trait DenseProbe {
+    /// The buffer.
+    type Buf;
+    /// A buffer of zeros of the container's shape.
+    fn grad_buf(&self) -> Self::Buf;
+}
+impl<C: DenseShape + ?Sized> DenseProbe for Probe<'_, C> {
+    type Buf = C::Buf;
+    #[inline(always)]
+    fn grad_buf(&self) -> C::Buf {
+        self.0.dense_buf()
+    }
+}
+
+/// The fallback: the container's index shape.
+pub trait ShapeProbe {
+    /// The buffer.
+    type Buf;
+    /// The container's index shape, wrapped.
+    fn grad_buf(&self) -> Self::Buf;
+}
+impl<C: IndexShape + ?Sized> ShapeProbe for &Probe<'_, C> {
+    type Buf = ShapeBuf<C::Shape>;
+    #[inline(always)]
+    fn grad_buf(&self) -> Self::Buf {
+        ShapeBuf(self.0.index_shape())
+    }
+}
+
+/// Adding an element's adjoint at an index.
+pub trait GradBuf<I> {
+    /// The container's adjoint.
+    type Slot;
+    /// An element's adjoint.
+    type Elem;
+    /// `buffer[i] += g` (the reverse of a read `y = x[i]`); `slot` is the container's adjoint.
+    fn add(&mut self, slot: &mut Option<Self::Slot>, i: I, g: Self::Elem);
+}
+
+/// Adding a buffer into the container's adjoint slot once the sweep is over.
+pub trait Flush<A> {
+    /// `slot += buffer`.
+    fn flush(self, slot: &mut Option<A>);
+}
+
+impl<E: Adjoint> GradBuf<usize> for DenseElems<E> {
+    type Slot = Vec<E>;
+    type Elem = E;
+    /// `y = x[i] => dx[i] += dy`
+    #[inline(always)]
+    fn add(&mut self, _slot: &mut Option<Vec<E>>, i: usize, g: E) {
+        self.0[i].add_adj(g);
+    }
+}
+impl<E: Adjoint> Flush<Vec<E>> for DenseElems<E> {
+    #[inline]
+    fn flush(self, slot: &mut Option<Vec<E>>) {
+        acc(slot, self.0);
+    }
+}
+
+impl<T: MatrixScalar, R: Dim, C: Dim> GradBuf<(usize, usize)> for DenseMat<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Slot = OMatrix<T, R, C>;
+    type Elem = T;
+    /// `y = m[(i, j)] => dm[(i, j)] += dy`
+    #[inline(always)]
+    fn add(&mut self, _slot: &mut Option<Self::Slot>, i: (usize, usize), g: T) {
+        self.0[i] += g;
+    }
+}
+impl<T: MatrixScalar, R: Dim, C: Dim> GradBuf<usize> for DenseMat<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Slot = OMatrix<T, R, C>;
+    type Elem = T;
+    /// `y = m[k] => dm[k] += dy` (column-major linear index)
+    #[inline(always)]
+    fn add(&mut self, _slot: &mut Option<Self::Slot>, k: usize, g: T) {
+        self.0[k] += g;
+    }
+}
+impl<T: MatrixScalar, R: Dim, C: Dim> Flush<OMatrix<T, R, C>> for DenseMat<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    #[inline]
+    fn flush(self, slot: &mut Option<OMatrix<T, R, C>>) {
+        acc(slot, self.0);
+    }
+}
+
+impl<I, S: ShapeAdjoint<I>> GradBuf<I> for ShapeBuf<S> {
+    type Slot = S::Adj;
+    type Elem = S::Elem;
+    #[inline(always)]
+    fn add(&mut self, slot: &mut Option<S::Adj>, i: I, g: S::Elem) {
+        self.0.add_at(slot, i, g);
+    }
+}
+impl<S, A> Flush<A> for ShapeBuf<S> {
+    /// The element adjoints are in the slot already.
+    #[inline(always)]
+    fn flush(self, _slot: &mut Option<A>) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nalgebra::DMatrix;
+
+    /// Runs element reads `(index, adjoint)` of `$x` through the buffer the generated code picks.
+    macro_rules! grads_of_reads {
+        ($x:expr, $reads:expr) => {{
+            let mut slot = None;
+            let mut buf = (&Probe($x)).grad_buf();
+            for (i, g) in $reads {
+                buf.add(&mut slot, i, g);
+            }
+            buf.flush(&mut slot);
+            slot
+        }};
+    }
+
+    #[test]
+    fn slice_reads_accumulate_densely() {
+        // y = x[2] + 3 x[0] + x[2] => dy/dx = (3, 0, 2, 0)
+        let x = vec![1.0, 2.0, 3.0, 4.0];
+        let g = grads_of_reads!(&x, [(2usize, 1.0), (0, 3.0), (2, 1.0)]);
+        assert_eq!(g, Some(vec![3.0, 0.0, 2.0, 0.0]));
+    }
+
+    #[test]
+    fn matrix_reads_accumulate_densely() {
+        // y = m[(1, 0)] + 2 m[(0, 1)] => dy/dm = [[0, 2], [1, 0]]; m[3] is m[(1, 1)] (column-major)
+        let m = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]);
+        let g = grads_of_reads!(&m, [((1usize, 0usize), 1.0), ((0, 1), 2.0)]).unwrap();
+        assert_eq!(g, DMatrix::from_row_slice(2, 2, &[0.0, 2.0, 1.0, 0.0]));
+        let g = grads_of_reads!(&m, [(3usize, 5.0)]).unwrap();
+        assert_eq!(g, DMatrix::from_row_slice(2, 2, &[0.0, 0.0, 0.0, 5.0]));
+    }
+
+    #[test]
+    fn an_unknown_container_falls_back_to_its_index_shape() {
+        // A generic container (only `IndexShape` is known): the buffer is the index shape and the
+        // reads go straight to the slot.
+        fn pick<C: IndexShape<Shape = crate::shape::Elems<f64>> + ?Sized>(
+            x: &C,
+        ) -> Option<Vec<f64>> {
+            let mut slot = None;
+            let mut buf = (&Probe(x)).grad_buf();
+            buf.add(&mut slot, 1usize, 2.0);
+            buf.add(&mut slot, 1usize, 0.5);
+            let ShapeBuf(_) = buf;
+            buf.flush(&mut slot);
+            slot
+        }
+        assert_eq!(pick(&[7.0, 8.0][..]), Some(vec![0.0, 2.5]));
+    }
+}
