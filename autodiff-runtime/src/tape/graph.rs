@@ -160,6 +160,11 @@ pub(crate) struct Graph<T: Real> {
     /// Identity, for error messages and the check that operands share a graph.
     pub(crate) id: u64,
     pub(crate) nodes: RefCell<Vec<Node<T>>>,
+    /// The indices of the leaves (variable reads and constants), in recording order.
+    pub(crate) leaves: RefCell<Vec<u32>>,
+    /// `true` while every node is a scalar that kept its partials: the backward pass may then
+    /// skip the dependency pass (`plain.rs`).
+    pub(crate) all_scalar: Cell<bool>,
     /// How many tapes of the family are recording now; operations are recorded while any is.
     pub(crate) recording: Cell<usize>,
 }
@@ -169,6 +174,8 @@ impl<T: Real> Graph<T> {
         Rc::new(Graph {
             id: fresh_id(),
             nodes: RefCell::new(pool::take()),
+            leaves: RefCell::new(Vec::new()),
+            all_scalar: Cell::new(true),
             recording: Cell::new(0),
         })
     }
@@ -195,6 +202,13 @@ impl<T: Real> Graph<T> {
             grow(&mut nodes);
         }
         nodes.push(make());
+        let node = &nodes[idx as usize];
+        if !(node.lin.is_scalar() && node.value.is_scalar()) {
+            self.all_scalar.set(false);
+        }
+        if matches!(node.op, Op::Leaf(_)) {
+            self.leaves.borrow_mut().push(idx);
+        }
         idx
     }
 

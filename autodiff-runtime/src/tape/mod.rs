@@ -32,6 +32,7 @@ mod graph;
 mod lin;
 mod ops;
 mod optimize;
+mod plain;
 mod pool;
 mod pullback;
 mod pullback_values;
