@@ -201,7 +201,10 @@ impl<T: Real> Graph<T> {
         if nodes.len() == nodes.capacity() {
             grow(&mut nodes);
         }
-        nodes.push(make());
+        // `extend` with a one-element trusted-length iterator calls `make` after its own
+        // capacity check, so the node is written straight into its slot; `push(make())` would
+        // build it on the stack first and copy it (a copy that stalls on store forwarding).
+        nodes.extend(std::iter::once_with(make));
         let node = &nodes[idx as usize];
         if !(node.lin.is_scalar() && node.value.is_scalar()) {
             self.all_scalar.set(false);
