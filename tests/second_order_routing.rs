@@ -1,7 +1,7 @@
 //! `order = 2` routing: a method calling another type's method of the same name (not
 //! recursion), associated functions without `self` (`M::f_hessian`), user functions named
 //! like runtime operations (`dot`, `sigmoid`, `relu`), and user methods named like matrix methods
-//! (`q.dot(x)`, `q.transpose(x)` on a derived struct). Each Hessian against central differences
+//! (`q.dot(x)`, `q.transpose(x)`, `q.sum()` on a derived struct). Each Hessian against central differences
 //! of the first-order `_grad`.
 use autodiff::prelude::*;
 
@@ -74,6 +74,11 @@ impl<T: Real> Quad<T> {
     fn transpose(&self, x: T) -> T {
         self.a.sin() * x
     }
+    /// Named like the matrix method `sum` (no argument besides `self`).
+    #[differentiable(order = 2)]
+    fn sum(&self) -> T {
+        self.a * self.a
+    }
 }
 
 #[derive(Clone, Debug, Differentiable)]
@@ -84,7 +89,7 @@ struct Wrap<T: Real> {
 impl<T: Real> Wrap<T> {
     #[differentiable(order = 2)]
     fn run(&self, x: T) -> T {
-        self.q.dot(x) * x + self.q.transpose(x) * x
+        self.q.dot(x) * x + self.q.transpose(x) * x + self.q.sum() * x
     }
 }
 
@@ -163,15 +168,16 @@ fn user_functions_named_like_runtime_ops() {
 
 #[test]
 fn user_methods_named_like_matrix_methods() {
-    // The calls reach the struct's own `dot` and `transpose` (the matrix methods' rules would
-    // not type-check on a `Quad`, and would give other numbers).
+    // The calls reach the struct's own `dot`, `transpose` and `sum` (the matrix methods' rules
+    // would not type-check on a `Quad`, and would give other numbers).
     let (a, x) = (1.5, 0.7);
     let w = |a: f64| Wrap { q: Quad { a } };
     let (v, (g, gx), h) = w(a).run_hessian(x);
-    // f = a·x⁴ + sin(a)·x²  =>  ∂f/∂a = x⁴ + cos(a)·x², ∂f/∂x = 4a·x³ + 2·sin(a)·x
-    assert!((v - (a * x.powi(4) + a.sin() * x * x)).abs() < 1e-12);
-    assert!((g.q.a - (x.powi(4) + a.cos() * x * x)).abs() < 1e-12);
-    assert!((gx - (4.0 * a * x.powi(3) + 2.0 * a.sin() * x)).abs() < 1e-12);
+    // f = a·x⁴ + sin(a)·x² + a²·x
+    //   =>  ∂f/∂a = x⁴ + cos(a)·x² + 2a·x, ∂f/∂x = 4a·x³ + 2·sin(a)·x + a²
+    assert!((v - (a * x.powi(4) + a.sin() * x * x + a * a * x)).abs() < 1e-12);
+    assert!((g.q.a - (x.powi(4) + a.cos() * x * x + 2.0 * a * x)).abs() < 1e-12);
+    assert!((gx - (4.0 * a * x.powi(3) + 2.0 * a.sin() * x + a * a)).abs() < 1e-12);
     // The Hessian over (q.a, x) against central differences of the first-order `_grad`.
     let haa = central(|a| w(a).run_grad(x).1.0.q.a, a);
     let hax = central(|a| w(a).run_grad(x).1.1, a);
