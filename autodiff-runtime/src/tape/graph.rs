@@ -114,6 +114,8 @@ pub(crate) enum Op<T: Real> {
     /// A compiled call with a scalar output: its gradient, computed when the call ran, per
     /// argument; the pullback is `g · grad`.
     ScalarCall(Rc<CallRecord<T>>),
+    /// A compiled call with a matrix output: its pullback, re-run from the kept arguments.
+    VjpCall(Rc<VjpRecord<T>>),
     /// A cotangent produced by a compiled pullback while a tape was recording: its value is
     /// right, its own derivative is not available from the tape.
     Opaque(Rc<OpaqueRecord>),
@@ -126,6 +128,17 @@ pub(crate) struct CallRecord<T: Real> {
     pub(crate) args: smallvec::SmallVec<[u32; 3]>,
     pub(crate) grads: smallvec::SmallVec<[Value<T>; 3]>,
 }
+
+/// What a compiled call with a matrix output keeps: its argument nodes and its pullback (which
+/// holds the argument values and re-runs `NAME_vjp` on them).
+pub(crate) struct VjpRecord<T: Real> {
+    pub(crate) name: &'static str,
+    pub(crate) args: smallvec::SmallVec<[u32; 3]>,
+    pub(crate) pull: VjpPull<T>,
+}
+
+/// A compiled call's pullback: the output cotangent to one gradient per argument.
+pub(crate) type VjpPull<T> = Box<dyn Fn(&Value<T>) -> smallvec::SmallVec<[Value<T>; 3]>>;
 
 /// The name and operands of an opaque cotangent (the compiled call's arguments and cotangent).
 pub(crate) struct OpaqueRecord {
@@ -143,6 +156,7 @@ impl<T: Real> Op<T> {
             }
             Op::Binary(_, a, b) => Operands::of(&[*a, *b]),
             Op::ScalarCall(c) => Operands::of(&c.args),
+            Op::VjpCall(c) => Operands::of(&c.args),
             Op::Opaque(o) => Operands::of(&o.args),
         }
     }
