@@ -73,13 +73,8 @@ fn central(f: impl Fn(&Net, f64) -> f64, x: f64) -> ([f64; 4], f64) {
 fn check(g: &Net, gx: f64, want: ([f64; 4], f64)) {
     let tol = Tolerance::default();
     let got = [g.dense.w, g.dense.b, g.out.w, g.out.b];
-    for k in 0..4 {
-        assert!(
-            tol.accepts(got[k], want.0[k]),
-            "parameter {k}: {} vs {}",
-            got[k],
-            want.0[k]
-        );
+    for (k, (g, w)) in got.iter().zip(want.0).enumerate() {
+        assert!(tol.accepts(*g, w), "parameter {k}: {g} vs {w}");
     }
     assert!(tol.accepts(gx, want.1), "x: {gx} vs {}", want.1);
 }
