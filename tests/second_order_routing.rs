@@ -1,6 +1,7 @@
 //! `order = 2` routing: a method calling another type's method of the same name (not
-//! recursion), associated functions without `self` (`M::f_hessian`), and user functions named
-//! like runtime operations (`dot`, `sigmoid`, `relu`). Each Hessian against central differences
+//! recursion), associated functions without `self` (`M::f_hessian`), user functions named
+//! like runtime operations (`dot`, `sigmoid`, `relu`), and user methods named like matrix methods
+//! (`q.dot(x)`, `q.transpose(x)`, `q.sum()` on a derived struct). Each Hessian against central differences
 //! of the first-order `_grad`.
 use autodiff::prelude::*;
 
@@ -55,6 +56,41 @@ fn relu(a: f64) -> f64 {
 #[differentiable(order = 2)]
 fn uses_names(x: f64) -> f64 {
     dot(x, x * x) + sigmoid(x) * relu(x)
+}
+
+#[derive(Clone, Debug, Differentiable)]
+struct Quad<T: Real> {
+    a: T,
+}
+
+impl<T: Real> Quad<T> {
+    /// Named like the matrix method `dot`.
+    #[differentiable(order = 2)]
+    fn dot(&self, x: T) -> T {
+        self.a * x * x * x
+    }
+    /// Named like the matrix method `transpose`.
+    #[differentiable(order = 2)]
+    fn transpose(&self, x: T) -> T {
+        self.a.sin() * x
+    }
+    /// Named like the matrix method `sum` (no argument besides `self`).
+    #[differentiable(order = 2)]
+    fn sum(&self) -> T {
+        self.a * self.a
+    }
+}
+
+#[derive(Clone, Debug, Differentiable)]
+struct Wrap<T: Real> {
+    q: Quad<T>,
+}
+
+impl<T: Real> Wrap<T> {
+    #[differentiable(order = 2)]
+    fn run(&self, x: T) -> T {
+        self.q.dot(x) * x + self.q.transpose(x) * x + self.q.sum() * x
+    }
 }
 
 /// d/dx of a scalar function by central differences.
@@ -128,4 +164,33 @@ fn user_functions_named_like_runtime_ops() {
     assert!((g - want).abs() < 1e-12, "{g} vs {want}");
     let d2 = central(|x| uses_names_grad(x).1, x);
     assert!((h[(0, 0)] - d2).abs() < 1e-6, "{} vs {d2}", h[(0, 0)]);
+}
+
+#[test]
+fn user_methods_named_like_matrix_methods() {
+    // The calls reach the struct's own `dot`, `transpose` and `sum` (the matrix methods' rules
+    // would not type-check on a `Quad`, and would give other numbers).
+    let (a, x) = (1.5, 0.7);
+    let w = |a: f64| Wrap { q: Quad { a } };
+    let (v, (g, gx), h) = w(a).run_hessian(x);
+    // f = a·x⁴ + sin(a)·x² + a²·x
+    //   =>  ∂f/∂a = x⁴ + cos(a)·x² + 2a·x, ∂f/∂x = 4a·x³ + 2·sin(a)·x + a²
+    assert!((v - (a * x.powi(4) + a.sin() * x * x + a * a * x)).abs() < 1e-12);
+    assert!((g.q.a - (x.powi(4) + a.cos() * x * x + 2.0 * a * x)).abs() < 1e-12);
+    assert!((gx - (4.0 * a * x.powi(3) + 2.0 * a.sin() * x + a * a)).abs() < 1e-12);
+    // The Hessian over (q.a, x) against central differences of the first-order `_grad`.
+    let haa = central(|a| w(a).run_grad(x).1.0.q.a, a);
+    let hax = central(|a| w(a).run_grad(x).1.1, a);
+    let hxx = central(|x| w(a).run_grad(x).1.1, x);
+    for (got, want) in [
+        (h[(0, 0)], haa),
+        (h[(0, 1)], hax),
+        (h[(1, 0)], hax),
+        (h[(1, 1)], hxx),
+    ] {
+        assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+    }
+    // And one Hessian-vector product: H·(0, 1) is the second column.
+    let (_, _, (hv_w, hv_x)) = w(a).run_hvp(x, w(0.0), 1.0);
+    assert!((hv_w.q.a - hax).abs() < 1e-6 && (hv_x - hxx).abs() < 1e-6);
 }

@@ -111,3 +111,88 @@ fn a_call_outside_any_recording_tape_is_a_constant() {
     let y = t.call(cf_grad, &a.read(&t));
     assert!(!y.is_recorded() && (y.scalar() - cf(0.7)).abs() < 1e-12);
 }
+
+/// A matrix output of one matrix argument: `xᵀx` scaled entry by entry.
+#[differentiable]
+fn gram(x: &DMatrix<f64>) -> DMatrix<f64> {
+    let g = x.transpose() * x;
+    g.component_mul(&g)
+}
+
+/// A matrix output of two matrix arguments: `(W·x)∘(W·x) + W·x`.
+#[differentiable]
+fn layer(w: &DMatrix<f64>, x: &DMatrix<f64>) -> DMatrix<f64> {
+    let y = w * x;
+    y.component_mul(&y) + y
+}
+
+/// Central differences of the scalar `f` with respect to every entry of `m`.
+fn fd_matrix(f: impl Fn(&DMatrix<f64>) -> f64, m: &DMatrix<f64>) -> DMatrix<f64> {
+    let h = 1e-6;
+    DMatrix::from_fn(m.nrows(), m.ncols(), |i, j| {
+        let (mut p, mut q) = (m.clone(), m.clone());
+        p[(i, j)] += h;
+        q[(i, j)] -= h;
+        (f(&p) - f(&q)) / (2.0 * h)
+    })
+}
+
+/// `⟨c, m⟩`, the weighting the tests put on a matrix output.
+fn weigh(c: &DMatrix<f64>, m: &DMatrix<f64>) -> f64 {
+    c.component_mul(m).sum()
+}
+
+#[test]
+fn matrix_outputs_through_call_vjp_match_the_compiled_pullback_and_central_differences() {
+    let x0 = DMatrix::from_row_slice(3, 2, &[0.3, -0.5, 1.1, 0.2, -0.7, 0.4]);
+    let c = DMatrix::from_row_slice(2, 2, &[1.0, -2.0, 0.5, 3.0]);
+    let x = Variable::new(x0.clone());
+    let t = GradientTape::new();
+    let y = t.call_vjp(gram_vjp, &x.read(&t));
+    assert_eq!(y.to_matrix(), gram(&x0));
+    // loss = Σ c∘gram(x) + sin(gram(x)₀₀): the call composed with recorded operations.
+    let loss = (&y * &Tensor::constant(c.clone())).sum() + y.entry(0, 0).sin();
+    let dx = t.gradient(&loss, &x).expect("connected").to_matrix();
+    // The compiled pullback with the cotangent the chain rule gives: c + cos(y₀₀)·e₀₀.
+    let mut cot = c.clone();
+    cot[(0, 0)] += gram(&x0)[(0, 0)].cos();
+    let direct = (gram_vjp(&x0).1)(cot);
+    let num = fd_matrix(|m| weigh(&c, &gram(m)) + gram(m)[(0, 0)].sin(), &x0);
+    assert!((&dx - &direct).abs().max() < 1e-12, "{dx} vs {direct}");
+    assert!((&dx - &num).abs().max() < 1e-6, "{dx} vs {num}");
+}
+
+#[test]
+fn two_matrix_arguments_through_call2_vjp() {
+    let w0 = DMatrix::from_row_slice(2, 3, &[0.1, -0.2, 0.3, 0.4, 0.5, -0.6]);
+    let x0 = DMatrix::from_row_slice(3, 2, &[1.0, 2.0, -1.0, 0.5, 0.0, 1.5]);
+    let c = DMatrix::from_row_slice(2, 2, &[0.7, -1.3, 2.0, 0.4]);
+    let (w, x) = (Variable::new(w0.clone()), Tensor::constant(x0.clone()));
+    let t = GradientTape::persistent();
+    t.watch(&x);
+    let y = t.call2_vjp(layer_vjp, &w.read(&t), &x);
+    let loss = (&y * &Tensor::constant(c.clone())).sum();
+    let (dw, dx) = t.gradient(&loss, (&w, &x));
+    let (dw, dx) = (dw.unwrap().to_matrix(), dx.unwrap().to_matrix());
+    let (dw0, dx0) = (layer_vjp(&w0, &x0).1)(c.clone());
+    assert!((&dw - &dw0).abs().max() < 1e-12 && (&dx - &dx0).abs().max() < 1e-12);
+    let num_w = fd_matrix(|m| weigh(&c, &layer(m, &x0)), &w0);
+    let num_x = fd_matrix(|m| weigh(&c, &layer(&w0, m)), &x0);
+    assert!((&dw - &num_w).abs().max() < 1e-6, "{dw} vs {num_w}");
+    assert!((&dx - &num_x).abs().max() < 1e-6, "{dx} vs {num_x}");
+    // The matrix target itself: TensorFlow's implicit cotangent of ones.
+    let dw1 = t.gradient(&y, &w).unwrap().to_matrix();
+    let (dw1_0, _) = (layer_vjp(&w0, &x0).1)(DMatrix::from_element(2, 2, 1.0));
+    assert!((&dw1 - &dw1_0).abs().max() < 1e-12);
+}
+
+#[test]
+#[should_panic(expected = "second derivative through the compiled call")]
+fn a_second_derivative_through_a_matrix_call_is_refused_not_wrong() {
+    let x = Variable::new(DMatrix::from_row_slice(2, 1, &[0.5, -1.0]));
+    let outer = GradientTape::new();
+    let inner = outer.nested();
+    let y = inner.call_vjp(gram_vjp, &x.read(&inner)).sum();
+    let g = inner.gradient(&y, &x).unwrap().sum();
+    let _ = outer.gradient(&g, &x);
+}

@@ -237,20 +237,39 @@ fn is_copied_attr(a: &syn::Attribute) -> bool {
     p.is_ident("cfg") || p.is_ident("cfg_attr")
 }
 
-/// Whether the body calls a function or method of the same name (direct recursion).
+/// Whether the body calls the function itself (direct recursion): the bare name `f(..)`,
+/// `Self::f(..)`, or `self.f(..)` on the receiver itself. A method of the same name on anything
+/// else (`self.dense.forward(x)` inside `forward`, `Dense::forward(..)`, `other::f(..)`) is a
+/// different function and does not make this one recursive.
 fn calls_itself(body: &syn::Block, name: &Ident) -> bool {
     struct Find<'a>(&'a Ident, bool);
+    /// `self`, also through parentheses, `&` and `*`.
+    fn is_self(e: &syn::Expr) -> bool {
+        match e {
+            syn::Expr::Path(p) => p.qself.is_none() && p.path.is_ident("self"),
+            syn::Expr::Paren(p) => is_self(&p.expr),
+            syn::Expr::Reference(r) => is_self(&r.expr),
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => is_self(&u.expr),
+            _ => false,
+        }
+    }
     impl<'ast> syn::visit::Visit<'ast> for Find<'_> {
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
             if let syn::Expr::Path(p) = &*c.func {
-                if p.path.segments.last().is_some_and(|s| s.ident == *self.0) {
+                let segs: Vec<&syn::PathSegment> = p.path.segments.iter().collect();
+                let names_it = match segs.as_slice() {
+                    [f] => p.path.leading_colon.is_none() && f.ident == *self.0,
+                    [ty, f] => ty.ident == "Self" && f.ident == *self.0,
+                    _ => false,
+                };
+                if p.qself.is_none() && names_it {
                     self.1 = true;
                 }
             }
             syn::visit::visit_expr_call(self, c);
         }
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-            if m.method == *self.0 {
+            if m.method == *self.0 && is_self(&m.receiver) {
                 self.1 = true;
             }
             syn::visit::visit_expr_method_call(self, m);

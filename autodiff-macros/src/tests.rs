@@ -318,3 +318,42 @@ fn matrix_element_loop_keeps_no_index_tuple_and_no_option_per_read() {
     assert_eq!(vjp.matches("GradBuf :: add").count(), 1, "{vjp}");
     assert!(!vjp.contains("add_at"), "{vjp}");
 }
+
+/// The vjp companion item of an expansion (up to the jvp companion).
+fn companion_vjp_item(all: &str, name: &str) -> String {
+    let head = crate::naming::vjp_companion(&proc_macro2::Ident::new(
+        name,
+        proc_macro2::Span::call_site(),
+    ))
+    .to_string();
+    let start = all.find(&format!("fn {head}")).expect("a companion vjp");
+    all[start..].to_string()
+}
+
+#[test]
+fn a_same_named_method_on_a_field_is_not_recursion() {
+    // `self.dense.forward(x)` inside `forward` calls another type's method: the companion
+    // pullback is an `impl Fn`, not boxed.
+    let all = expand_fn(quote! {
+        fn forward(&self, x: f64) -> f64 { self.dense.forward(x).tanh() + Dense::forward(&self.dense, x) }
+    });
+    let c = companion_vjp_item(&all, "forward");
+    assert!(!c.contains("Box < dyn"), "boxed without recursion: {c}");
+    assert!(c.contains("impl :: core :: ops :: Fn"), "{c}");
+}
+
+#[test]
+fn calls_that_name_the_function_itself_are_recursion() {
+    // The bare name, `Self::f` and `self.f` on the receiver (also `(*self).f`) are recursive:
+    // the companion pullback is boxed so its type is finite.
+    for body in [
+        quote! { fn f(x: f64, n: u32) -> f64 { if n == 0 { x } else { f(x * x, n - 1) } } },
+        quote! { fn f(&self, x: f64, n: u32) -> f64 { if n == 0 { x } else { Self::f(self, x, n - 1) } } },
+        quote! { fn f(&self, x: f64, n: u32) -> f64 { if n == 0 { x } else { self.f(x, n - 1) } } },
+        quote! { fn f(&self, x: f64, n: u32) -> f64 { if n == 0 { x } else { (*self).f(x, n - 1) } } },
+    ] {
+        let all = expand_fn(body.clone());
+        let c = companion_vjp_item(&all, "f");
+        assert!(c.contains("Box < dyn"), "not boxed: {body}");
+    }
+}

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use super::adjoint::sweep_values;
 use super::graph::{Graph, LeafKey, Op};
+use super::plain;
 use super::pullback::pullback;
 use super::sources::{Key, SourceKey};
 use super::tensor::Tensor;
@@ -85,6 +86,18 @@ pub(crate) fn backprop<T: Real>(
         if let Key::Node(g, _) = &s.key {
             same(g, "source");
         }
+    }
+    if plain::applies(graph, view, sources, stop) {
+        let sums = plain::backprop_plain(graph, view, targets, sources);
+        return sources
+            .iter()
+            .zip(sums)
+            .map(|(s, sum)| match (sum, unconnected) {
+                (Some(g), _) => Some(Tensor::constant(Value::Scalar(g))),
+                (None, UnconnectedGradients::None) => None,
+                (None, UnconnectedGradients::Zero) => Some(Tensor::constant(s.value.zeros_like())),
+            })
+            .collect();
     }
     let mut stop: Vec<u32> = stop
         .iter()

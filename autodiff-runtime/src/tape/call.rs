@@ -8,8 +8,9 @@
 //! not available from the tape (the gradient is compiled code): a nested tape that needs one
 //! panics with a message that says so, instead of dropping a term.
 //!
-//! Compiled functions with a matrix output are not callable through the tape yet (their
-//! `NAME_vjp` pullback borrows its arguments; a node would have to re-run it from owned copies).
+//! Compiled functions with a matrix output go through their `NAME_vjp` instead
+//! ([`call_vjp`](GradientTape::call_vjp), [`call2_vjp`](GradientTape::call2_vjp), in
+//! `call_matrix.rs`).
 
 use std::rc::Rc;
 

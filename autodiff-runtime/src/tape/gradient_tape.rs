@@ -231,6 +231,21 @@ impl<T: Real, M> GradientTape<T, M> {
         S::build(&mut grads.into_iter())
     }
 
+    /// `true` if `gradient` with these sources and default options takes the lean pass.
+    #[cfg(test)]
+    pub(crate) fn takes_plain_path(&self, sources: &impl Sources<T>) -> bool {
+        let mut keys = Vec::new();
+        sources.keys(&mut keys);
+        let watched = self.watched.borrow().clone();
+        let view = View {
+            start: self.start,
+            end: self.end.get(),
+            watch_accessed: self.watch_accessed,
+            watched: &watched,
+        };
+        super::plain::applies(&self.graph, &view, &keys, &[])
+    }
+
     fn gradient_impl<S: Sources<T>>(
         &self,
         targets: impl Targets<T>,

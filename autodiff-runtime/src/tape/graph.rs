@@ -114,6 +114,8 @@ pub(crate) enum Op<T: Real> {
     /// A compiled call with a scalar output: its gradient, computed when the call ran, per
     /// argument; the pullback is `g · grad`.
     ScalarCall(Rc<CallRecord<T>>),
+    /// A compiled call with a matrix output: its pullback, re-run from the kept arguments.
+    VjpCall(Rc<VjpRecord<T>>),
     /// A cotangent produced by a compiled pullback while a tape was recording: its value is
     /// right, its own derivative is not available from the tape.
     Opaque(Rc<OpaqueRecord>),
@@ -126,6 +128,17 @@ pub(crate) struct CallRecord<T: Real> {
     pub(crate) args: smallvec::SmallVec<[u32; 3]>,
     pub(crate) grads: smallvec::SmallVec<[Value<T>; 3]>,
 }
+
+/// What a compiled call with a matrix output keeps: its argument nodes and its pullback (which
+/// holds the argument values and re-runs `NAME_vjp` on them).
+pub(crate) struct VjpRecord<T: Real> {
+    pub(crate) name: &'static str,
+    pub(crate) args: smallvec::SmallVec<[u32; 3]>,
+    pub(crate) pull: VjpPull<T>,
+}
+
+/// A compiled call's pullback: the output cotangent to one gradient per argument.
+pub(crate) type VjpPull<T> = Box<dyn Fn(&Value<T>) -> smallvec::SmallVec<[Value<T>; 3]>>;
 
 /// The name and operands of an opaque cotangent (the compiled call's arguments and cotangent).
 pub(crate) struct OpaqueRecord {
@@ -143,6 +156,7 @@ impl<T: Real> Op<T> {
             }
             Op::Binary(_, a, b) => Operands::of(&[*a, *b]),
             Op::ScalarCall(c) => Operands::of(&c.args),
+            Op::VjpCall(c) => Operands::of(&c.args),
             Op::Opaque(o) => Operands::of(&o.args),
         }
     }
@@ -160,6 +174,11 @@ pub(crate) struct Graph<T: Real> {
     /// Identity, for error messages and the check that operands share a graph.
     pub(crate) id: u64,
     pub(crate) nodes: RefCell<Vec<Node<T>>>,
+    /// The indices of the leaves (variable reads and constants), in recording order.
+    pub(crate) leaves: RefCell<Vec<u32>>,
+    /// `true` while every node is a scalar that kept its partials: the backward pass may then
+    /// skip the dependency pass (`plain.rs`).
+    pub(crate) all_scalar: Cell<bool>,
     /// How many tapes of the family are recording now; operations are recorded while any is.
     pub(crate) recording: Cell<usize>,
 }
@@ -169,6 +188,8 @@ impl<T: Real> Graph<T> {
         Rc::new(Graph {
             id: fresh_id(),
             nodes: RefCell::new(pool::take()),
+            leaves: RefCell::new(Vec::new()),
+            all_scalar: Cell::new(true),
             recording: Cell::new(0),
         })
     }
@@ -194,7 +215,17 @@ impl<T: Real> Graph<T> {
         if nodes.len() == nodes.capacity() {
             grow(&mut nodes);
         }
-        nodes.push(make());
+        // `extend` with a one-element trusted-length iterator calls `make` after its own
+        // capacity check, so the node is written straight into its slot; `push(make())` would
+        // build it on the stack first and copy it (a copy that stalls on store forwarding).
+        nodes.extend(std::iter::once_with(make));
+        let node = &nodes[idx as usize];
+        if !(node.lin.is_scalar() && node.value.is_scalar()) {
+            self.all_scalar.set(false);
+        }
+        if matches!(node.op, Op::Leaf(_)) {
+            self.leaves.borrow_mut().push(idx);
+        }
         idx
     }
 

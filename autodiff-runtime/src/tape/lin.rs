@@ -128,7 +128,7 @@ pub(crate) fn linearize<T: Real>(op: &Op<T>, y: &Value<T>, nodes: &[Node<T>]) ->
             }
             _ => Lin::general(),
         },
-        Op::Broadcast(_) | Op::Entry(..) | Op::Opaque(_) => Lin::general(),
+        Op::Broadcast(_) | Op::Entry(..) | Op::VjpCall(_) | Op::Opaque(_) => Lin::general(),
     }
 }
 

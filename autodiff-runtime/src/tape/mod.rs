@@ -27,11 +27,13 @@
 mod adjoint;
 mod backprop;
 mod call;
+mod call_matrix;
 mod gradient_tape;
 mod graph;
 mod lin;
 mod ops;
 mod optimize;
+mod plain;
 mod pool;
 mod pullback;
 mod pullback_values;
@@ -46,6 +48,7 @@ mod tests;
 
 pub use backprop::UnconnectedGradients;
 pub use call::CallArg;
+pub use call_matrix::{MatrixVjp1, MatrixVjp2};
 pub use gradient_tape::{GradientOptions, GradientTape, OneShot, Persistent};
 pub use optimize::ApplyToVariables;
 pub use sources::{Source, SourceKey, Sources, Targets};

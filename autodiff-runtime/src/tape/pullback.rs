@@ -141,6 +141,11 @@ pub(crate) fn pullback<T: Real>(
             let values: Vec<Value<T>> = grads.iter().map(|d| d.map(|v| v * s)).collect();
             opaque(graph, name, g, xs, values)
         }
+        // dxᵢ = the compiled pullback of g, whose own derivative the tape does not have
+        Op::VjpCall(call) => {
+            let values = (call.pull)(&g.value).into_vec();
+            opaque(graph, call.name, g, xs, values)
+        }
         Op::Opaque(o) => panic!(
             "a second derivative through the compiled call `{}` is not available from the \
              tape (its pullback is compiled code); differentiate the function itself with \

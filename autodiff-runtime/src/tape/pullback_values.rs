@@ -164,6 +164,12 @@ pub(crate) fn pullback_values<T: Real>(
                 out(k, d.map(|v| v * s));
             }
         }
+        // dxᵢ = the compiled pullback of g (NAME_vjp re-run on the kept arguments)
+        Op::VjpCall(call) => {
+            for (k, d) in (call.pull)(g).into_iter().enumerate() {
+                out(k, d);
+            }
+        }
         // Only reached by a backward pass that records, which uses `pullback.rs`.
         Op::Opaque(o) => panic!(
             "a second derivative through the compiled call `{}` is not available from the tape",

@@ -94,6 +94,7 @@ impl<T: Real> Value<T> {
     }
 
     /// `f` applied to every entry.
+    #[inline]
     pub fn map(&self, f: impl Fn(T) -> T) -> Self {
         match self {
             Value::Scalar(v) => Value::Scalar(f(*v)),
@@ -105,6 +106,7 @@ impl<T: Real> Value<T> {
     ///
     /// # Panics
     /// If both are matrices of different shapes; `what` names the operation in the message.
+    #[inline]
     pub fn zip(&self, other: &Self, what: &str, f: impl Fn(T, T) -> T) -> Self {
         match (self, other) {
             (Value::Scalar(a), Value::Scalar(b)) => Value::Scalar(f(*a, *b)),

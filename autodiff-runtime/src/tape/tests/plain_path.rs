@@ -1,0 +1,135 @@
+//! The lean backward pass (`plain.rs`) against the general one on every case where their rules
+//! could differ: trainable, non-trainable, unread and unconnected variables, constants, a target
+//! that depends on no variable, a nested tape's range, and a Jacobian row.
+
+use super::super::{GradientOptions, GradientTape, Tensor, UnconnectedGradients, Variable};
+
+/// `y = x₀²·x₁ + sin(x₁)·f + c·x₂ + u·0` with `f` non-trainable and `c` a constant; `u` is read
+/// but enters only through a node that is multiplied by a constant zero (connected, gradient 0).
+fn script(x: &[Tensor<f64>], f: &Tensor<f64>, c: &Tensor<f64>, u: &Tensor<f64>) -> Tensor<f64> {
+    &(&(&(&(&x[0] * &x[0]) * &x[1]) + &(&x[1].sin() * f)) + &(c * &x[2])) + &(u * 0.0)
+}
+
+#[test]
+fn the_lean_pass_agrees_with_the_general_pass_and_with_calculus() {
+    let x0 = [0.7, -1.2, 1.4];
+    let vars: Vec<Variable<f64>> = x0.iter().map(|&v| Variable::new(v)).collect();
+    let frozen = Variable::new(2.5).non_trainable();
+    let (used, never_read, apart) = (Variable::new(0.3), Variable::new(9.0), Variable::new(4.0));
+    let c = Tensor::constant(1.5);
+    fn ask<M>(t: &GradientTape<f64, M>, v: &[Variable<f64>], c: &Tensor<f64>) -> Tensor<f64> {
+        // v = [x₀, x₁, x₂, frozen, used, never_read, apart]
+        let xs: Vec<Tensor<f64>> = v[..3].iter().map(|v| v.read(t)).collect();
+        let _ = &v[6].read(t) * 2.0; // recorded, not connected to the target
+        script(&xs, &v[3].read(t), c, &v[4].read(t))
+    }
+    let all = [
+        vars[0].clone(),
+        vars[1].clone(),
+        vars[2].clone(),
+        frozen.clone(),
+        used.clone(),
+        never_read.clone(),
+        apart.clone(),
+    ];
+    let sources = |_: ()| {
+        vec![
+            &vars[0],
+            &vars[1],
+            &vars[2],
+            &frozen,
+            &used,
+            &never_read,
+            &apart,
+        ]
+    };
+
+    // The lean pass: a one-shot tape, nothing watched by hand.
+    let t = GradientTape::new();
+    let y = ask(&t, &all, &c);
+    t.stop_recording();
+    assert!(t.takes_plain_path(&sources(())));
+    let lean = t.gradient(&y, sources(()));
+
+    // The general pass: the same script, forced through the dependency pass by a held tensor
+    // that is not on any path (it changes no answer).
+    let p = GradientTape::persistent();
+    let y = ask(&p, &all, &c);
+    let unrelated = &apart.read(&p) + 1.0;
+    p.stop_recording();
+    let general = p.gradient_with(
+        &y,
+        sources(()),
+        &GradientOptions::new().stop_gradients([&unrelated]),
+    );
+
+    // ∂y/∂x₀ = 2x₀x₁, ∂y/∂x₁ = x₀² + cos(x₁)·f, ∂y/∂x₂ = c, ∂y/∂u = 0 (connected).
+    let want = [
+        Some(2.0 * x0[0] * x0[1]),
+        Some(x0[0] * x0[0] + x0[1].cos() * 2.5),
+        Some(1.5),
+        None,
+        Some(0.0),
+        None,
+        None,
+    ];
+    for (k, w) in want.iter().enumerate() {
+        let l = lean[k].as_ref().map(|g| g.scalar());
+        let g = general[k].as_ref().map(|g| g.scalar());
+        assert_eq!(
+            l.is_some(),
+            w.is_some(),
+            "source {k}: lean {l:?}, want {w:?}"
+        );
+        assert_eq!(
+            g.is_some(),
+            w.is_some(),
+            "source {k}: general {g:?}, want {w:?}"
+        );
+        if let (Some(l), Some(g), Some(w)) = (l, g, w) {
+            assert!(
+                (l - w).abs() < 1e-12 && (g - w).abs() < 1e-12,
+                "source {k}: {l} {g} {w}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_lean_pass_keeps_none_zero_and_the_nested_range() {
+    let (x, y) = (Variable::new(3.0f64), Variable::new(-2.0f64));
+    let c = Tensor::constant(5.0f64);
+    // A target that depends on no variable: None, or zeros when asked.
+    let t = GradientTape::new();
+    let _ = x.read(&t);
+    let z = &c * 2.0;
+    t.stop_recording();
+    assert!(t.takes_plain_path(&(&x, &c)));
+    let opts = GradientOptions::new().unconnected_gradients(UnconnectedGradients::Zero);
+    let (gx, gc) = t.gradient_with(&z, (&x, &c), &opts);
+    assert_eq!(gx.map(|g| g.scalar()), Some(0.0));
+    assert_eq!(gc.map(|g| g.scalar()), Some(0.0));
+
+    // A nested tape sees only its own reads: x read by the outer tape before the inner one
+    // started is a constant to the inner tape. z = x·y with y read inside: ∂z/∂y = x = 3.
+    let outer = GradientTape::persistent();
+    let xo = x.read(&outer);
+    let inner = outer.nested_persistent();
+    let z = &xo * &y.read(&inner);
+    inner.stop_recording();
+    outer.stop_recording();
+    assert!(inner.takes_plain_path(&[&x, &y]));
+    let [gx, gy] = inner.gradient(&z, [&x, &y]);
+    assert!(gx.is_none());
+    assert!((gy.expect("connected").scalar() - 3.0).abs() < 1e-12);
+    // The outer tape sees both: ∂z/∂x = y = -2, ∂z/∂y = 3.
+    let [gx, gy] = outer.gradient(&z, [&x, &y]);
+    assert!((gx.expect("connected").scalar() + 2.0).abs() < 1e-12);
+    assert!((gy.expect("connected").scalar() - 3.0).abs() < 1e-12);
+
+    // A Jacobian of a scalar target seeds its own row: d(x²)/dx = 2x = 6.
+    let t = GradientTape::new();
+    let z = x.read(&t).square();
+    let j = t.jacobian(&z, &x).expect("connected");
+    assert!((j[(0, 0)] - 6.0).abs() < 1e-12);
+}
