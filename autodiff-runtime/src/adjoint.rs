@@ -115,6 +115,11 @@ tuple_adjoint!(
 /// use of the variable is seen (a tuple read on some fields leaves the others' types open):
 /// `T::Adjoint` for a differentiable `T`, element-wise for a tuple, and the integer itself (which
 /// stays zero) for an integer or `bool`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not differentiable",
+    label = "#[differentiable] needs the derivative of this value",
+    note = "derive `Differentiable` for it (`#[derive(Differentiable)]` on a struct), or implement `Differentiable`"
+)]
 pub trait AdjointOf {
     /// The adjoint.
     type Adjoint: Adjoint;
