@@ -68,6 +68,20 @@ impl<T: Real, M> GradientTape<T, M> {
         out: T,
         grads: SmallVec<[Value<T>; 3]>,
     ) -> Tensor<T> {
+        self.record_node(name, args, Value::Scalar(out), |args| {
+            Op::ScalarCall(Rc::new(CallRecord { name, args, grads }))
+        })
+    }
+
+    /// Records one node for a compiled call: checks every tensor argument belongs to this tape,
+    /// returns a constant when the tape is not recording, else pushes `op(argument nodes)`.
+    pub(super) fn record_node(
+        &self,
+        name: &'static str,
+        args: &[&Tensor<T>],
+        value: Value<T>,
+        op: impl FnOnce(SmallVec<[u32; 3]>) -> Op<T>,
+    ) -> Tensor<T> {
         let graph: &Rc<Graph<T>> = self.graph();
         if let Some(g) = common_graph(args) {
             assert!(
@@ -77,13 +91,11 @@ impl<T: Real, M> GradientTape<T, M> {
                 g.id
             );
         }
-        let value = Value::Scalar(out);
         if !graph.is_recording() {
             return Tensor::constant(value);
         }
         let args = args.iter().map(|a| a.node_in(graph)).collect();
-        let record = CallRecord { name, args, grads };
-        let idx = graph.push(Op::ScalarCall(Rc::new(record)), value.clone());
+        let idx = graph.push(op(args), value.clone());
         Tensor::on(graph, idx, value)
     }
 

@@ -15,8 +15,8 @@ use nalgebra::DMatrix;
 use smallvec::smallvec;
 
 use super::gradient_tape::GradientTape;
-use super::graph::{Graph, Op, VjpPull, VjpRecord};
-use super::tensor::{Tensor, common_graph};
+use super::graph::{Op, VjpPull, VjpRecord};
+use super::tensor::Tensor;
 use super::value::Value;
 use super::variable::IntoValue;
 use crate::real::Real;
@@ -98,23 +98,9 @@ impl<T: Real, M> GradientTape<T, M> {
         value: DMatrix<T>,
         pull: VjpPull<T>,
     ) -> Tensor<T> {
-        let graph: &Rc<Graph<T>> = self.graph();
-        if let Some(g) = common_graph(args) {
-            assert!(
-                Rc::ptr_eq(&g, graph),
-                "`{name}` was called through tape #{} with an argument recorded on tape #{}",
-                graph.id,
-                g.id
-            );
-        }
-        let value = Value::matrix(value);
-        if !graph.is_recording() {
-            return Tensor::constant(value);
-        }
-        let args = args.iter().map(|a| a.node_in(graph)).collect();
-        let record = VjpRecord { name, args, pull };
-        let idx = graph.push(Op::VjpCall(Rc::new(record)), value.clone());
-        Tensor::on(graph, idx, value)
+        self.record_node(name, args, Value::matrix(value), |args| {
+            Op::VjpCall(Rc::new(VjpRecord { name, args, pull }))
+        })
     }
 
     /// Calls a compiled one-argument function with a matrix argument and a matrix output
