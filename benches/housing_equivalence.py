@@ -16,26 +16,18 @@ Usage (from the repository root):
     python benches/housing_equivalence.py [OUT]   (default benches/results/housing_tf_trajectory.json)
 The file is about 2 MB and is not committed.
 """
-import csv, json, os, sys
+import json, os, sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import tensorflow as tf
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from housing_common import ROOT, load_features, model_and_step
+
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "benches", "results", "housing_tf_trajectory.json")
 
 # Data, features and split exactly as reference/peers_bench.py section (d).
-X, Y = [], []
-for r in csv.DictReader(open(os.path.join(ROOT, "data", "california_housing.csv"))):
-    if r["total_bedrooms"] == "":
-        continue
-    h = float(r["households"])
-    X.append([float(r["median_income"]), float(r["housing_median_age"]), float(r["total_rooms"]) / h,
-              float(r["total_bedrooms"]) / h, float(r["population"]), float(r["population"]) / h,
-              float(r["latitude"]), float(r["longitude"])])
-    Y.append(float(r["median_house_value"]) / 1e5)
-X, Y = np.array(X, np.float32), np.array(Y, np.float32)
+X, Y = load_features()
 idx = np.random.default_rng(1).permutation(len(X)); n_test = len(X) // 4
 te, tr = idx[:n_test], idx[n_test:]; n_val = len(tr) // 4
 va, tr = tr[:n_val], tr[n_val:]
@@ -47,17 +39,8 @@ Ytr, Yva = Y[tr], Y[va]
 tf.keras.utils.set_random_seed(1)
 tf.keras.Sequential([tf.keras.Input((8,)), tf.keras.layers.Dense(128, activation="relu"), tf.keras.layers.Dense(1, activation="relu")])
 tf.keras.utils.set_random_seed(1)
-m = tf.keras.Sequential([tf.keras.Input((8,)), tf.keras.layers.Dense(128, activation="relu"), tf.keras.layers.Dense(1)])
+m, step = model_and_step(tf)
 k1, b1, k2, b2 = [w.numpy() for w in m.trainable_variables]
-o = tf.keras.optimizers.SGD(learning_rate=0.01)
-
-
-@tf.function
-def step(xb, yb):
-    with tf.GradientTape() as t:
-        l = tf.reduce_mean(tf.square(m(xb)[:, 0] - yb))
-    o.apply_gradients(zip(t.gradient(l, m.trainable_variables), m.trainable_variables))
-    return l
 
 
 def mse(x, y):

@@ -5,23 +5,15 @@ varies with the split, the initial weights and the batches. Not run in CI.
 Usage: python benches/housing_tf_seeds.py [seeds...]   (default 1 2 3 4 5)
 Prints one JSON line per seed: {"seed", "out", "val_mse", "test_mse"}.
 """
-import csv, json, os, sys
+import json, os, sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import tensorflow as tf
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-X, Y = [], []
-for r in csv.DictReader(open(os.path.join(ROOT, "data", "california_housing.csv"))):
-    if r["total_bedrooms"] == "":
-        continue
-    h = float(r["households"])
-    X.append([float(r["median_income"]), float(r["housing_median_age"]), float(r["total_rooms"]) / h,
-              float(r["total_bedrooms"]) / h, float(r["population"]), float(r["population"]) / h,
-              float(r["latitude"]), float(r["longitude"])])
-    Y.append(float(r["median_house_value"]) / 1e5)
-X, Y = np.array(X, np.float32), np.array(Y, np.float32)
+from housing_common import load_features, model_and_step
+
+X, Y = load_features()
 
 for seed in [int(s) for s in sys.argv[1:]] or [1, 2, 3, 4, 5]:
     idx = np.random.default_rng(seed).permutation(len(X))
@@ -32,15 +24,7 @@ for seed in [int(s) for s in sys.argv[1:]] or [1, 2, 3, 4, 5]:
     mu, sd = X[tr].mean(0), X[tr].std(0)
     Xtr, Xva, Xte = (X[tr] - mu) / sd, (X[va] - mu) / sd, (X[te] - mu) / sd
     tf.keras.utils.set_random_seed(seed)
-    m = tf.keras.Sequential([tf.keras.Input((8,)), tf.keras.layers.Dense(128, activation="relu"), tf.keras.layers.Dense(1)])
-    o = tf.keras.optimizers.SGD(learning_rate=0.01)
-
-    @tf.function
-    def step(xb, yb):
-        with tf.GradientTape() as t:
-            l = tf.reduce_mean(tf.square(m(xb)[:, 0] - yb))
-        o.apply_gradients(zip(t.gradient(l, m.trainable_variables), m.trainable_variables))
-        return l
+    m, step = model_and_step(tf)
 
     r2 = np.random.default_rng(seed + 1)
     for _ in range(20):

@@ -12,12 +12,14 @@ It times, per step or per epoch:
 then runs `cargo bench --bench train` and `cargo run --release --example housing -- --epochs 5`
 and prints everything as JSON with the load average before and after.
 """
-import csv, json, os, re, subprocess, sys, time
+import json, os, re, subprocess, sys, time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 import tensorflow as tf
 import jax, jax.numpy as jnp
+
+from housing_common import load_features, model_and_step
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -98,30 +100,13 @@ def mlp(sizes, batch, seed):
 
 
 def housing_epoch_tf(path):
-    X, Y = [], []
-    for r in csv.DictReader(open(path)):
-        if r["total_bedrooms"] == "":
-            continue
-        h = float(r["households"])
-        X.append([float(r["median_income"]), float(r["housing_median_age"]), float(r["total_rooms"]) / h,
-                  float(r["total_bedrooms"]) / h, float(r["population"]), float(r["population"]) / h,
-                  float(r["latitude"]), float(r["longitude"])])
-        Y.append(float(r["median_house_value"]) / 1e5)
-    X, Y = np.array(X, np.float32), np.array(Y, np.float32)
+    X, Y = load_features(path)
     idx = np.random.default_rng(1).permutation(len(X))
     tr = idx[len(X) // 4:]
     tr = tr[len(tr) // 4:]
     mu, sd = X[tr].mean(0), X[tr].std(0)
     Xtr, Ytr = (X[tr] - mu) / sd, Y[tr]
-    m = tf.keras.Sequential([tf.keras.Input((8,)), tf.keras.layers.Dense(128, activation="relu"), tf.keras.layers.Dense(1)])
-    o = tf.keras.optimizers.SGD(learning_rate=0.01)
-
-    @tf.function
-    def step(xb, yb):
-        with tf.GradientTape() as t:
-            l = tf.reduce_mean(tf.square(m(xb)[:, 0] - yb))
-        o.apply_gradients(zip(t.gradient(l, m.trainable_variables), m.trainable_variables))
-        return l
+    m, step = model_and_step(tf)
 
     r2 = np.random.default_rng(2)
     steps = len(Xtr) // 32
