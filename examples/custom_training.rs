@@ -45,8 +45,8 @@ impl MyModel {
     /// The forward pass (Keras' `call`): logits, `batch × num_classes`.
     #[differentiable]
     fn call(&self, inputs: &DMatrix<f32>) -> DMatrix<f32> {
-        let x = self.dense_1.forward(inputs);
-        self.dense_2.forward(&x)
+        let x = self.dense_1.call(inputs);
+        self.dense_2.call(&x)
     }
 }
 

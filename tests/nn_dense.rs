@@ -24,8 +24,9 @@ impl MyModel {
 
     #[differentiable]
     fn call(&self, x: &DMatrix<f64>) -> DMatrix<f64> {
-        let h = self.dense_1.forward(x);
-        self.dense_2.forward(&h)
+        // Keras' `layer(x)`: the layers' `call` inside the model's own `call` is not recursion.
+        let h = self.dense_1.call(x);
+        self.dense_2.call(&h)
     }
 }
 
@@ -96,6 +97,7 @@ fn model_gradient_matches_finite_differences() {
 
 #[differentiable(wrt(layer))]
 fn one_layer(layer: &Dense<f64>, x: &DMatrix<f64>) -> f64 {
+    // `forward` is `call` under PyTorch's name; the model above goes through `call`.
     let y = layer.forward(x);
     y.component_mul(&y).sum()
 }

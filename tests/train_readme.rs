@@ -18,8 +18,8 @@ struct MyModel {
 impl MyModel {
     #[differentiable]
     fn call(&self, inputs: &DMatrix<f32>) -> DMatrix<f32> {
-        let x = self.dense_1.forward(inputs);
-        self.dense_2.forward(&x)
+        let x = self.dense_1.call(inputs);
+        self.dense_2.call(&x)
     }
 }
 

@@ -34,8 +34,8 @@ impl HousingModel {
 
     #[differentiable]
     pub fn call(&self, x: &DMatrix<f32>) -> DMatrix<f32> {
-        let h = self.dense_1.forward(x);
-        self.dense_2.forward(&h)
+        let h = self.dense_1.call(x);
+        self.dense_2.call(&h)
     }
 }
 

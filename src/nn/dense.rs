@@ -47,7 +47,7 @@ impl Activation {
 ///
 /// The layer derives [`Differentiable`](trait@crate::Differentiable), so a model struct whose
 /// fields are layers is a parameter container for optimizers, and
-/// [`forward`](Dense::forward) is `#[differentiable]`: a model's own `#[differentiable] fn call`
+/// [`call`](Dense::call) is `#[differentiable]`: a model's own `#[differentiable] fn call`
 /// chains layers with no extra code. The activation is configuration, not a parameter.
 ///
 /// Unlike Keras, the input width is given to the constructor (there is no deferred build).
@@ -65,8 +65,8 @@ impl Activation {
 /// impl MyModel {
 ///     #[differentiable]
 ///     fn call(&self, x: &DMatrix<f64>) -> DMatrix<f64> {
-///         let h = self.dense_1.forward(x);
-///         self.dense_2.forward(&h)
+///         let h = self.dense_1.call(x);
+///         self.dense_2.call(&h)
 ///     }
 /// }
 ///
@@ -152,9 +152,7 @@ impl<T: MatrixScalar> Dense<T> {
     /// `activation(x · kernel + bias)` for `x` of `batch × inputs`; `batch × units` (Keras'
     /// `layer(x)`).
     ///
-    /// Named `forward` rather than `call` so that a model's own `fn call` (Keras' name) that
-    /// calls its layers is not taken for a recursive function by `#[differentiable]`, which
-    /// recognises direct recursion by name.
+    /// The same as [`call`](Dense::call), under the name PyTorch users know.
     ///
     /// # Panics
     ///
@@ -165,5 +163,17 @@ impl<T: MatrixScalar> Dense<T> {
         // The activation is configuration, not a parameter.
         let activation = stop_gradient(self.activation);
         activation.apply(&z)
+    }
+
+    /// `activation(x · kernel + bias)` for `x` of `batch × inputs`; `batch × units`: Keras'
+    /// `layer(x)`, which calls the layer's `call`. A model's own `#[differentiable] fn call`
+    /// may call its layers' `call`: only a call of the function itself counts as recursion.
+    ///
+    /// # Panics
+    ///
+    /// If `x` does not have [`inputs`](Dense::inputs) columns (nalgebra's product check).
+    #[differentiable]
+    pub fn call(&self, x: &DMatrix<T>) -> DMatrix<T> {
+        self.forward(x)
     }
 }
