@@ -29,6 +29,7 @@ use common::{rosenbrock, rosenbrock_grad, rosenbrock_hand, rosenbrock_point};
 use common_loops::extra::*;
 use common_loops::gmm::*;
 use common_loops::heat::*;
+use common_loops::heldout::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
@@ -194,6 +195,66 @@ fn bench_extra(c: &mut Criterion) {
     );
 }
 
+/// The held-out workloads (`common_loops/heldout.rs`), groups `heldout_*`: run alone with
+/// `cargo bench -p autodiff-benches --bench loops -- heldout`.
+fn bench_heldout(c: &mut Criterion) {
+    let (w, x, y) = logistic_input(LOGISTIC_N, LOGISTIC_D);
+    let (w, x, y) = (w.as_slice(), x.as_slice(), y.as_slice());
+    three!(
+        c,
+        "heldout_logistic500x8",
+        || logistic(black_box(w), black_box(x), black_box(y)),
+        || logistic_grad(black_box(w), black_box(x), black_box(y)),
+        || logistic_hand(black_box(w), black_box(x), black_box(y))
+    );
+    let m = kepler_input(KEPLER_N);
+    let m = m.as_slice();
+    three!(
+        c,
+        "heldout_kepler100",
+        || kepler(black_box(m), black_box(KEPLER_E)),
+        || kepler_grad(black_box(m), black_box(KEPLER_E)),
+        || kepler_hand(black_box(m), black_box(KEPLER_E))
+    );
+    let u = jacobi2d_input(JACOBI_SIDE);
+    let u = u.as_slice();
+    three!(
+        c,
+        "heldout_jacobi2d16x16x20",
+        || jacobi2d(black_box(u), black_box(JACOBI_K), JACOBI_SIDE),
+        || jacobi2d_grad(black_box(u), black_box(JACOBI_K), JACOBI_SIDE),
+        || jacobi2d_hand(black_box(u), black_box(JACOBI_K), JACOBI_SIDE)
+    );
+    let (f, t) = oscillator_input(OSC_STEPS);
+    let (f, t) = (f.as_slice(), t.as_slice());
+    let (k, d) = OSC_KC;
+    three!(
+        c,
+        "heldout_oscillator1000",
+        || oscillator(black_box(k), black_box(d), black_box(f), black_box(t)),
+        || oscillator_grad(black_box(k), black_box(d), black_box(f), black_box(t)),
+        || oscillator_hand(black_box(k), black_box(d), black_box(f), black_box(t))
+    );
+    let p = kernel_input(KERNEL_POINTS);
+    let p = p.as_slice();
+    three!(
+        c,
+        "heldout_kernel_pairs64",
+        || kernel_pairs(black_box(p), black_box(KERNEL_S)),
+        || kernel_pairs_grad(black_box(p), black_box(KERNEL_S)),
+        || kernel_pairs_hand(black_box(p), black_box(KERNEL_S))
+    );
+    let v = cumprod_input(CUMPROD_N);
+    let v = v.as_slice();
+    three!(
+        c,
+        "heldout_cumprod1000",
+        || cumprod_sum(black_box(v)),
+        || cumprod_sum_grad(black_box(v)),
+        || cumprod_sum_hand(black_box(v))
+    );
+}
+
 /// Heap allocations (and bytes) of one call of `f`, its result dropped outside the count.
 fn allocations<R>(f: impl FnOnce() -> R) -> (usize, usize) {
     let region = Region::new(GLOBAL);
@@ -303,6 +364,49 @@ fn report_allocations() {
         || rnn_grad(RNN_W, &xs),
         || rnn_hand(RNN_W, &xs),
     );
+    let (w, lx, ly) = logistic_input(LOGISTIC_N, LOGISTIC_D);
+    line3(
+        "heldout_logistic500x8",
+        || logistic(&w, &lx, &ly),
+        || logistic_grad(&w, &lx, &ly),
+        || logistic_hand(&w, &lx, &ly),
+    );
+    let km = kepler_input(KEPLER_N);
+    line3(
+        "heldout_kepler100",
+        || kepler(&km, KEPLER_E),
+        || kepler_grad(&km, KEPLER_E),
+        || kepler_hand(&km, KEPLER_E),
+    );
+    let ju = jacobi2d_input(JACOBI_SIDE);
+    line3(
+        "heldout_jacobi2d16x16x20",
+        || jacobi2d(&ju, JACOBI_K, JACOBI_SIDE),
+        || jacobi2d_grad(&ju, JACOBI_K, JACOBI_SIDE),
+        || jacobi2d_hand(&ju, JACOBI_K, JACOBI_SIDE),
+    );
+    let (of, ot) = oscillator_input(OSC_STEPS);
+    let (ok, oc) = OSC_KC;
+    line3(
+        "heldout_oscillator1000",
+        || oscillator(ok, oc, &of, &ot),
+        || oscillator_grad(ok, oc, &of, &ot),
+        || oscillator_hand(ok, oc, &of, &ot),
+    );
+    let kp = kernel_input(KERNEL_POINTS);
+    line3(
+        "heldout_kernel_pairs64",
+        || kernel_pairs(&kp, KERNEL_S),
+        || kernel_pairs_grad(&kp, KERNEL_S),
+        || kernel_pairs_hand(&kp, KERNEL_S),
+    );
+    let cv = cumprod_input(CUMPROD_N);
+    line3(
+        "heldout_cumprod1000",
+        || cumprod_sum(&cv),
+        || cumprod_sum_grad(&cv),
+        || cumprod_sum_hand(&cv),
+    );
 }
 
 criterion_group!(
@@ -312,7 +416,8 @@ criterion_group!(
     bench_heat,
     bench_gmm,
     bench_reused,
-    bench_extra
+    bench_extra,
+    bench_heldout
 );
 
 fn main() {

@@ -4,10 +4,11 @@
 Usage: python3 benches/loops_table.py [BENCH_OUTPUT]
 
 Reads the medians from $CARGO_TARGET_DIR/criterion/<group>/<flavour>/new/estimates.json
-(default target dir ./target) for every group `loops_*`, and, if BENCH_OUTPUT (the saved stdout
+(default target dir ./target) for every group `loops_*` (and, in a second table, `heldout_*`), and,
+if BENCH_OUTPUT (the saved stdout
 of `cargo bench -p autodiff-benches --bench loops`) is given, the `allocations` lines the bench
-prints before timing. Ratios are of medians; the last line is the geometric mean of
-generated / hand over all rows.
+prints before timing. Ratios are of medians; each table ends with the geometric mean of
+generated / hand over its rows.
 """
 import json
 import math
@@ -26,6 +27,16 @@ ROWS = [
     ("loops_horner1000", "Horner, degree 1000, d/d(c, x)"),
     ("loops_lennard_jones64", "Lennard-Jones, 64 particles in 3-D"),
     ("loops_rnn1000", "h = tanh(w h + x_t), 1,000 steps"),
+]
+# Workloads of the same kinds written after the optimisations and never used to tune them
+# (`benches/common_loops/heldout.rs`); printed as a second table when their results exist.
+HELDOUT = [
+    ("heldout_logistic500x8", "logistic regression loss, 500 × 8"),
+    ("heldout_kepler100", "Kepler's equation by Newton (`while` in a `for`), 100 anomalies"),
+    ("heldout_jacobi2d16x16x20", "2-D stencil 16×16×20, fresh Vec per step"),
+    ("heldout_oscillator1000", "damped oscillator, 1,000 Euler steps, d/d(k, c)"),
+    ("heldout_kernel_pairs64", "Gaussian kernel over pairs, 64 points in 2-D"),
+    ("heldout_cumprod1000", "cumulative product in a local Vec, 1,000"),
 ]
 FLAVOURS = ("primal", "generated", "hand")
 
@@ -56,14 +67,12 @@ def allocations(path):
     return out
 
 
-def main():
-    root = os.environ.get("CARGO_TARGET_DIR", "target")
-    allocs = allocations(sys.argv[1] if len(sys.argv) > 1 else None)
+def table(root, allocs, rows):
     print("| workload | primal | generated | hand | generated / hand | generated / primal "
           "| allocations per call (primal / generated / hand) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     logs = []
-    for group, label in ROWS:
+    for group, label in rows:
         t = {fl: median_ns(root, group, fl) for fl in FLAVOURS}
         gh = t["generated"] / t["hand"]
         gp = t["generated"] / t["primal"]
@@ -74,6 +83,18 @@ def main():
     print()
     print(f"Geometric mean of generated / hand over {len(logs)} rows: "
           f"{math.exp(sum(logs) / len(logs)):.2f}")
+
+
+def main():
+    root = os.environ.get("CARGO_TARGET_DIR", "target")
+    allocs = allocations(sys.argv[1] if len(sys.argv) > 1 else None)
+    if os.path.exists(os.path.join(root, "criterion", ROWS[0][0])):
+        table(root, allocs, ROWS)
+    if os.path.exists(os.path.join(root, "criterion", HELDOUT[0][0])):
+        print()
+        print("Held-out workloads:")
+        print()
+        table(root, allocs, HELDOUT)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@
 //! 3. [`heat`]: a 1-D heat stencil, 100 cells, 50 steps, fresh `Vec` per step and double buffer;
 //! 4. [`gmm`]: the ADBench GMM objective, d = 2, k = 5, n = 1000;
 //! 5. [`extra`]: workloads nobody tunes for: Horner's rule (degree 1000), a Lennard-Jones pair
-//!    loop (64 particles in 3-D), a scalar RNN-like recurrence (1000 steps).
+//!    loop (64 particles in 3-D), a scalar RNN-like recurrence (1000 steps);
+//! 6. [`heldout`]: held-out workloads of the same kinds, timed by `benches/loops_heldout.rs`.
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
 #![allow(clippy::needless_range_loop)]
@@ -26,5 +27,6 @@
 pub mod extra;
 pub mod gmm;
 pub mod heat;
+pub mod heldout;
 pub mod lse;
 pub mod newton;

@@ -19,6 +19,7 @@ use common::*;
 use common_loops::extra::*;
 use common_loops::gmm::*;
 use common_loops::heat::*;
+use common_loops::heldout::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
@@ -239,6 +240,109 @@ fn extra_cases() -> Vec<Case> {
     ]
 }
 
+/// The held-out workloads (`benches/common_loops/heldout.rs`): data-only inputs are captured,
+/// the differentiated ones flattened.
+fn heldout_cases() -> Vec<Case> {
+    let (w, lx, ly) = logistic_input(LOGISTIC_N, LOGISTIC_D);
+    let (lx2, ly2) = (lx.clone(), ly.clone());
+    let (lx3, ly3) = (lx.clone(), ly.clone());
+    let (force, target) = oscillator_input(OSC_STEPS);
+    let (f2, t2) = (force.clone(), target.clone());
+    let (f3, t3) = (force.clone(), target.clone());
+    let last = |v: &[f64]| (v[..v.len() - 1].to_vec(), v[v.len() - 1]);
+    let pack = |(s, (g, d)): (f64, (Vec<f64>, f64))| (s, cat(&g, &[d]));
+    let side = JACOBI_SIDE;
+    vec![
+        Case {
+            name: "logistic500x8",
+            x: w,
+            primal: Box::new(move |v| logistic(v, &lx, &ly)),
+            generated: Box::new(move |v| logistic_grad(v, &lx2, &ly2)),
+            hand: Box::new(move |v| logistic_hand(v, &lx3, &ly3)),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "kepler100",
+            x: cat(&kepler_input(KEPLER_N), &[KEPLER_E]),
+            primal: Box::new(move |v| {
+                let (m, e) = last(v);
+                kepler(&m, e)
+            }),
+            generated: Box::new(move |v| {
+                let (m, e) = last(v);
+                pack(kepler_grad(&m, e))
+            }),
+            hand: Box::new(move |v| {
+                let (m, e) = last(v);
+                pack(kepler_hand(&m, e))
+            }),
+            fd_tol: Tolerance::new(1e-7, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "jacobi2d16x16x20",
+            x: cat(&jacobi2d_input(side), &[JACOBI_K]),
+            primal: Box::new(move |v| {
+                let (u, k) = last(v);
+                jacobi2d(&u, k, side)
+            }),
+            generated: Box::new(move |v| {
+                let (u, k) = last(v);
+                pack(jacobi2d_grad(&u, k, side))
+            }),
+            hand: Box::new(move |v| {
+                let (u, k) = last(v);
+                pack(jacobi2d_hand(&u, k, side))
+            }),
+            fd_tol: Tolerance::new(1e-7, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "oscillator1000",
+            x: vec![OSC_KC.0, OSC_KC.1],
+            primal: Box::new(move |v| oscillator(v[0], v[1], &force, &target)),
+            generated: Box::new(move |v| {
+                let (l, (gk, gc)) = oscillator_grad(v[0], v[1], &f2, &t2);
+                (l, vec![gk, gc])
+            }),
+            hand: Box::new(move |v| {
+                let (l, (gk, gc)) = oscillator_hand(v[0], v[1], &f3, &t3);
+                (l, vec![gk, gc])
+            }),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "kernel_pairs64",
+            x: cat(&kernel_input(KERNEL_POINTS), &[KERNEL_S]),
+            primal: Box::new(move |v| {
+                let (p, s) = last(v);
+                kernel_pairs(&p, s)
+            }),
+            generated: Box::new(move |v| {
+                let (p, s) = last(v);
+                pack(kernel_pairs_grad(&p, s))
+            }),
+            hand: Box::new(move |v| {
+                let (p, s) = last(v);
+                pack(kernel_pairs_hand(&p, s))
+            }),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "cumprod1000",
+            x: cumprod_input(CUMPROD_N),
+            primal: Box::new(cumprod_sum),
+            generated: Box::new(cumprod_sum_grad),
+            hand: Box::new(cumprod_sum_hand),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+    ]
+}
+
 fn all_cases() -> Vec<Case> {
     let mut cases = vec![
         lse_case(),
@@ -254,6 +358,7 @@ fn all_cases() -> Vec<Case> {
     ];
     cases.extend(reused_cases());
     cases.extend(extra_cases());
+    cases.extend(heldout_cases());
     cases
 }
 
