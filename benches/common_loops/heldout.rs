@@ -270,8 +270,8 @@ pub fn oscillator(k: f64, c: f64, #[no_grad] force: &[f64], #[no_grad] target: &
     let mut v = 0.0;
     let mut loss = 0.0;
     for t in 0..force.len() {
-        v = v + dt * (force[t] - k * x - c * v);
-        x = x + dt * v;
+        v += dt * (force[t] - k * x - c * v);
+        x += dt * v;
         let d = x - target[t];
         loss += d * d;
     }
