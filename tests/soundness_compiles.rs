@@ -156,3 +156,55 @@ fn bodies_whose_arms_all_return() {
     assert!(close(all_match_arms_return_grad(0.4, 0).1, 0.4_f64.cos()));
     assert!(close(all_match_arms_return_grad(0.4, 2).1, 3.0));
 }
+
+/// Conditions may assign integers and bind their own `let`s: only values that carry no
+/// derivative change there. `s` doubles while the counter runs 1, 2: `s = 4x`.
+#[differentiable]
+fn counter_in_condition(x: f64) -> f64 {
+    let mut s = x;
+    let mut c = 0;
+    while {
+        c += 1;
+        c < 3
+    } {
+        s = s * 2.0;
+    }
+    if {
+        let t = x * 2.0;
+        t > 1.0
+    } {
+        s
+    } else {
+        -s
+    }
+}
+
+/// The do-while form the refusal of `while { body; cond } {}` suggests: the body runs three
+/// times, `s = x · 1.5³`.
+#[differentiable]
+fn do_while_as_loop(x: f64) -> f64 {
+    let mut s = x;
+    let mut c = 0;
+    loop {
+        s = s * 1.5;
+        c += 1;
+        if c >= 3 {
+            break;
+        }
+    }
+    s * s
+}
+
+#[test]
+fn conditions_that_assign_only_integers() {
+    // d(4x)/dx = 4 on both branches (x = 3 takes the first, x = 0.2 the second: -4).
+    for (x, want) in [(3.0, 4.0), (0.2, -4.0)] {
+        let (v, d) = counter_in_condition_grad(x);
+        assert!(close(v, counter_in_condition(x)));
+        assert!(close(d, want), "x = {x}: {d} vs {want}");
+    }
+    // (x 1.5³)² = 1.5⁶ x², derivative 2 · 1.5⁶ x.
+    let (v, d) = do_while_as_loop_grad(0.7);
+    assert!(close(v, 1.5f64.powi(6) * 0.49));
+    assert!(close(d, 2.0 * 1.5f64.powi(6) * 0.7));
+}

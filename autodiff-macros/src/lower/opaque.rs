@@ -124,6 +124,57 @@ const MUTATION_HINT: &str = "the in-place operations the macro differentiates, o
      `swap_rows`, `swap_columns`, `transpose_mut`, `clone_from` and `std::mem::swap`; write the \
      operation with those, or keep the value out of the derivative with `stop_gradient(..)`";
 
+const ASSIGN_HINT: &str = "the macro differentiates assignments written as statements; move it \
+     before the `if`, `while` or `match` (`s = s * s; if s > 1.0 { .. }`), and write a loop that \
+     runs its body before testing, `while { body; cond } {}`, as `loop { body; if !cond { break; } }`";
+
+/// `+=`, `-=`, `*=`, ... (syn keeps compound assignment as a binary operator).
+fn is_compound_assign(op: &syn::BinOp) -> bool {
+    use syn::BinOp::*;
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
+}
+
+/// Single-segment paths named in `e` (candidates for locals).
+fn path_idents(e: &Expr) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Names {
+        fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
+            if let Some(i) = p.path.get_ident() {
+                self.0.push(i.to_string());
+            }
+        }
+    }
+    let mut n = Names(Vec::new());
+    syn::visit::Visit::visit_expr(&mut n, e);
+    n.0
+}
+
+/// The names a `let` pattern binds.
+fn pat_idents(p: &syn::Pat) -> Vec<String> {
+    struct Names(Vec<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Names {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.0.push(p.ident.to_string());
+            syn::visit::visit_pat_ident(self, p);
+        }
+    }
+    let mut n = Names(Vec::new());
+    syn::visit::Visit::visit_pat(&mut n, p);
+    n.0
+}
+
 const STATEMENT_HINT: &str = "the macro differentiates `let`, assignments, `op=`, index writes, \
      `push`, calls whose value is used, and control flow; write the computation with those";
 
@@ -203,10 +254,54 @@ impl Lowerer {
     }
 
     /// Records what inside an expression run as written could change or hide a derivative:
-    /// calls of in-place methods, `&mut` borrows and macro calls.
+    /// assignments (`=` and `op=`, in a block of a condition or scrutinee), calls of in-place
+    /// methods, `&mut` borrows and macro calls.
     pub(super) fn record_hidden(&mut self, e: &Expr) {
-        struct Scan<'a>(&'a mut Lowerer);
+        struct Scan<'a>(&'a mut Lowerer, Vec<(String, Vec<VarId>)>);
+        impl Scan<'_> {
+            /// The variables `e` names, directly or through a `let` of the expression itself.
+            fn sources(&self, e: &Expr) -> Vec<VarId> {
+                let mut vars = self.0.vars_in(e);
+                for name in path_idents(e) {
+                    if let Some((_, from)) = self.1.iter().rev().find(|(n, _)| *n == name) {
+                        vars.extend(from.iter().copied());
+                    }
+                }
+                vars
+            }
+            /// `left = right` or `left op= right` run as written: refused when either side
+            /// carries a derivative (the lowering never sees the assignment).
+            fn assignment(&mut self, left: &Expr, right: &Expr, whole: TokenStream) {
+                let mut vars = self.sources(left);
+                vars.extend(self.sources(right));
+                self.0.record_opaque(
+                    vars,
+                    whole,
+                    "an assignment inside a condition or `match` scrutinee".into(),
+                    ASSIGN_HINT,
+                );
+            }
+        }
         impl<'ast> syn::visit::Visit<'ast> for Scan<'_> {
+            fn visit_local(&mut self, l: &'ast syn::Local) {
+                if let Some(init) = &l.init {
+                    let from = self.sources(&init.expr);
+                    for name in pat_idents(&l.pat) {
+                        self.1.push((name, from.clone()));
+                    }
+                }
+                syn::visit::visit_local(self, l);
+            }
+            fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
+                self.assignment(&a.left, &a.right, a.to_token_stream());
+                syn::visit::visit_expr_assign(self, a);
+            }
+            fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
+                if is_compound_assign(&b.op) {
+                    self.assignment(&b.left, &b.right, b.to_token_stream());
+                }
+                syn::visit::visit_expr_binary(self, b);
+            }
             fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
                 let name = m.method.to_string();
                 if is_mutating_method(&name) {
@@ -236,7 +331,7 @@ impl Lowerer {
                 self.0.record_macro(m);
             }
         }
-        syn::visit::Visit::visit_expr(&mut Scan(self), e);
+        syn::visit::Visit::visit_expr(&mut Scan(self, Vec::new()), e);
     }
 
     /// An expression statement the lowering does not differentiate, run for its effect. A call
