@@ -128,6 +128,41 @@ const ASSIGN_HINT: &str = "the macro differentiates assignments written as state
      before the `if`, `while` or `match` (`s = s * s; if s > 1.0 { .. }`), and write a loop that \
      runs its body before testing, `while { body; cond } {}`, as `loop { body; if !cond { break; } }`";
 
+/// Whether a method called in code run as written may change its receiver: any method but the
+/// float methods with a derivative rule, the constant queries and a few read-only accessors
+/// (an unknown method may take `&mut self`).
+fn may_change_receiver(name: &str) -> bool {
+    let read_only = matches!(
+        name,
+        "iter"
+            | "get"
+            | "first"
+            | "last"
+            | "copied"
+            | "cloned"
+            | "clone"
+            | "contains"
+            | "is_some"
+            | "is_none"
+            | "is_ok"
+            | "is_err"
+            | "unwrap"
+            | "unwrap_or"
+            | "expect"
+            | "as_slice"
+            | "as_ref"
+            | "to_vec"
+            | "to_owned"
+            | "sum"
+            | "product"
+            | "dot"
+            | "norm"
+            | "norm_squared"
+    );
+    is_mutating_method(name)
+        || !(read_only || methods::is_constant_method(name) || methods::rule(name).is_some())
+}
+
 /// `+=`, `-=`, `*=`, ... (syn keeps compound assignment as a binary operator).
 fn is_compound_assign(op: &syn::BinOp) -> bool {
     use syn::BinOp::*;
@@ -245,6 +280,8 @@ impl Lowerer {
             return;
         }
         let vars = self.vars_in_tokens(mac.tokens.clone());
+        // It may change what it names: none of those is recomputed in the reverse sweep.
+        vars.iter().for_each(|v| self.mark_assigned(*v));
         self.record_opaque(
             vars,
             mac.to_token_stream(),
@@ -272,6 +309,7 @@ impl Lowerer {
             /// `left = right` or `left op= right` run as written: refused when either side
             /// carries a derivative (the lowering never sees the assignment).
             fn assignment(&mut self, left: &Expr, right: &Expr, whole: TokenStream) {
+                self.changes(left);
                 let mut vars = self.sources(left);
                 vars.extend(self.sources(right));
                 self.0.record_opaque(
@@ -280,6 +318,14 @@ impl Lowerer {
                     "an assignment inside a condition or `match` scrutinee".into(),
                     ASSIGN_HINT,
                 );
+            }
+            /// The variables `e` names may change here, unseen by the lowering: none of them is
+            /// taken as unchanged (recomputed from its definition) in the reverse sweep, so an
+            /// integer counter bumped in a condition or through `&mut` is recorded where read.
+            fn changes(&mut self, e: &Expr) {
+                for v in self.0.vars_in(e) {
+                    self.0.mark_assigned(v);
+                }
             }
         }
         impl<'ast> syn::visit::Visit<'ast> for Scan<'_> {
@@ -304,6 +350,9 @@ impl Lowerer {
             }
             fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
                 let name = m.method.to_string();
+                if may_change_receiver(&name) {
+                    self.changes(&m.receiver);
+                }
                 if is_mutating_method(&name) {
                     let vars = self.0.vars_in(&m.receiver);
                     self.0.record_opaque(
@@ -317,6 +366,7 @@ impl Lowerer {
             }
             fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
                 if r.mutability.is_some() {
+                    self.changes(&r.expr);
                     let vars = self.0.vars_in(&r.expr);
                     self.0.record_opaque(
                         vars,
