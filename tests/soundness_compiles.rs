@@ -159,6 +159,7 @@ fn bodies_whose_arms_all_return() {
 
 /// Conditions may assign integers and bind their own `let`s: only values that carry no
 /// derivative change there. `s` doubles while the counter runs 1, 2: `s = 4x`.
+#[allow(clippy::blocks_in_conditions)] // the form under test
 #[differentiable]
 fn counter_in_condition(x: f64) -> f64 {
     let mut s = x;
@@ -167,7 +168,7 @@ fn counter_in_condition(x: f64) -> f64 {
         c += 1;
         c < 3
     } {
-        s = s * 2.0;
+        s *= 2.0;
     }
     if {
         let t = x * 2.0;
@@ -186,7 +187,7 @@ fn do_while_as_loop(x: f64) -> f64 {
     let mut s = x;
     let mut c = 0;
     loop {
-        s = s * 1.5;
+        s *= 1.5;
         c += 1;
         if c >= 3 {
             break;

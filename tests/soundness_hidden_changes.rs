@@ -3,6 +3,7 @@
 //! by a `&mut self` method called in a condition, or by a user macro. The reverse sweep must not
 //! take such a variable as unchanged since its `let` (and recompute an index from it); each case
 //! is checked against central differences and against `_jvp`, table-driven.
+#![allow(clippy::blocks_in_conditions)] // the forms under test
 
 use autodiff::check::{DEFAULT_ETA, Tolerance, assert_gradient};
 use autodiff::prelude::*;
@@ -63,7 +64,7 @@ fn product_by_counter(v: &[f64]) -> f64 {
         c += 1;
         c < v.len()
     } {
-        s = s * v[c];
+        s *= v[c];
     }
     s
 }
