@@ -133,6 +133,33 @@ impl<T: Real> Neg for Dual<T> {
         }
     }
 }
+// The same rules on borrowed operands (`&a * &b`, `&a * b`, `a * &b`): `order = 2` code runs a
+// user's `f64` arithmetic on `&f64` values (`for a in x.iter() { s += a * a }`) at dual numbers.
+macro_rules! ref_ops {
+    ($($tr:ident $m:ident),*) => {$(
+        impl<T: Real> $tr<&Dual<T>> for &Dual<T> {
+            type Output = Dual<T>;
+            fn $m(self, o: &Dual<T>) -> Dual<T> { (*self).$m(*o) }
+        }
+        impl<T: Real> $tr<Dual<T>> for &Dual<T> {
+            type Output = Dual<T>;
+            fn $m(self, o: Dual<T>) -> Dual<T> { (*self).$m(o) }
+        }
+        impl<T: Real> $tr<&Dual<T>> for Dual<T> {
+            type Output = Dual<T>;
+            fn $m(self, o: &Dual<T>) -> Dual<T> { self.$m(*o) }
+        }
+    )*};
+}
+ref_ops!(Add add, Sub sub, Mul mul, Div div, Rem rem);
+// d(-a) = -da, borrowed.
+impl<T: Real> Neg for &Dual<T> {
+    type Output = Dual<T>;
+    fn neg(self) -> Dual<T> {
+        -*self
+    }
+}
+
 macro_rules! assign_ops {
     ($($tr:ident $m:ident $op:tt),*) => {$(
         impl<T: Real> $tr for Dual<T> {

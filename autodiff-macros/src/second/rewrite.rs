@@ -34,6 +34,29 @@ pub fn generalize(item: &mut syn::ItemFn, float: &str) {
         .generics
         .params
         .insert(pos, syn::parse_quote!(#s: ::autodiff::__private::Real));
+    // `f64` arithmetic on borrowed values (`&a * &b`, `&a * b`, `a * &b`, `-&a`) stays valid:
+    // `f32`, `f64` and the dual numbers implement it.
+    let preds = &mut item.sig.generics.make_where_clause().predicates;
+    preds.push(syn::parse_quote!(
+        for<'__r> &'__r #s: ::core::ops::Add<&'__r #s, Output = #s>
+            + ::core::ops::Sub<&'__r #s, Output = #s>
+            + ::core::ops::Mul<&'__r #s, Output = #s>
+            + ::core::ops::Div<&'__r #s, Output = #s>
+            + ::core::ops::Rem<&'__r #s, Output = #s>
+            + ::core::ops::Add<#s, Output = #s>
+            + ::core::ops::Sub<#s, Output = #s>
+            + ::core::ops::Mul<#s, Output = #s>
+            + ::core::ops::Div<#s, Output = #s>
+            + ::core::ops::Rem<#s, Output = #s>
+            + ::core::ops::Neg<Output = #s>
+    ));
+    preds.push(syn::parse_quote!(
+        for<'__r> #s: ::core::ops::Add<&'__r #s, Output = #s>
+            + ::core::ops::Sub<&'__r #s, Output = #s>
+            + ::core::ops::Mul<&'__r #s, Output = #s>
+            + ::core::ops::Div<&'__r #s, Output = #s>
+            + ::core::ops::Rem<&'__r #s, Output = #s>
+    ));
 }
 
 /// Whether `ty` names the identifier `name` anywhere (a type parameter or `f64`).
