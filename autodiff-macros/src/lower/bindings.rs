@@ -80,9 +80,29 @@ impl Lowerer {
                     if te.elems.len() == pt.elems.len() {
                         // `let (a, b) = (x, y)`: evaluate all first, then bind (so `(a, b) = (b, a)`-like
                         // forms see the old values).
+                        // A bare name the pattern rebinds (`let (x, y) = (y, x)`) is copied
+                        // first: generated code spells variables by name, and binding `x` would
+                        // shadow the `x` a later element reads.
+                        let rebound = opaque::pat_idents(&pt.clone().into());
                         let mut atoms = Vec::new();
                         for e in &te.elems {
-                            atoms.push(self.lower_atom_expr(e, out)?);
+                            let a = self.lower_atom_expr(e, out)?;
+                            let a = match a {
+                                Atom::Var(v)
+                                    if rebound.contains(&self.vars[v].ident.to_string()) =>
+                                {
+                                    let t = self.temp();
+                                    out.push(Stmt::Let {
+                                        var: t,
+                                        mutable: false,
+                                        ty: None,
+                                        init: Some(Rhs::Copy(Atom::Var(v))),
+                                    });
+                                    Atom::Var(t)
+                                }
+                                other => other,
+                            };
+                            atoms.push(a);
                         }
                         for ((p, a), t) in pt.elems.iter().zip(atoms).zip(elem_tys) {
                             self.bind_atom(p, t.as_ref(), a, out)?;

@@ -120,6 +120,7 @@ impl Lowerer {
         // An iterator of constants (ranges, `.rev()`, `.step_by(k)`, ...): the loop is
         // `let mut it = IntoIterator::into_iter(e); while let Some(P) = it.next() { body }`.
         check_supported(&f.expr)?;
+        self.record_hidden(&f.expr);
         if !is_range_iter(&f.expr) {
             let uses = self.vars_in(&f.expr);
             self.iter_uses.push((uses, f.expr.to_token_stream()));

@@ -13,6 +13,7 @@ mod inplace;
 mod loops;
 mod opaque;
 mod options;
+mod order;
 mod places;
 mod ranges;
 mod refs;
@@ -110,6 +111,8 @@ pub fn lower_fn(
     }
     lw.ret = lw.new_var(naming::fixed("__ret"));
     let ret = lw.ret;
+    let mut body = body.clone();
+    order::snapshot_operands(&mut body);
     let (block, _) = lw.lower_block(&body.stmts, Some(ret))?;
     let mut func = Func {
         vars: lw.vars,

@@ -124,14 +124,14 @@ const MUTATION_HINT: &str = "the in-place operations the macro differentiates, o
      `swap_rows`, `swap_columns`, `transpose_mut`, `clone_from` and `std::mem::swap`; write the \
      operation with those, or keep the value out of the derivative with `stop_gradient(..)`";
 
-const ASSIGN_HINT: &str = "the macro differentiates assignments written as statements; move it \
-     before the `if`, `while` or `match` (`s = s * s; if s > 1.0 { .. }`), and write a loop that \
-     runs its body before testing, `while { body; cond } {}`, as `loop { body; if !cond { break; } }`";
+const ASSIGN_HINT: &str = "the macro differentiates assignments written as statements; make it a \
+     statement before the expression (`s = s * s; if s > 1.0 { .. }`), and write a loop that runs \
+     its body before testing, `while { body; cond } {}`, as `loop { body; if !cond { break; } }`";
 
 /// Whether a method called in code run as written may change its receiver: any method but the
 /// float methods with a derivative rule, the constant queries and a few read-only accessors
 /// (an unknown method may take `&mut self`).
-fn may_change_receiver(name: &str) -> bool {
+pub(super) fn may_change_receiver(name: &str) -> bool {
     let read_only = matches!(
         name,
         "iter"
@@ -163,8 +163,25 @@ fn may_change_receiver(name: &str) -> bool {
         || !(read_only || methods::is_constant_method(name) || methods::rule(name).is_some())
 }
 
+/// The expression arguments of a std macro (`assert!(c, "..", a)`, `println!("..", a)`), or its
+/// leading expression when the rest is not one (`matches!(e, pattern)`).
+fn macro_args(mac: &syn::Macro) -> Vec<Expr> {
+    use syn::parse::Parser;
+    use syn::punctuated::Punctuated;
+    let all = Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+    if let Ok(args) = all.parse2(mac.tokens.clone()) {
+        return args.into_iter().collect();
+    }
+    let first = |input: syn::parse::ParseStream| {
+        let e: Expr = input.parse()?;
+        let _: TokenStream = input.parse()?;
+        Ok(e)
+    };
+    first.parse2(mac.tokens.clone()).into_iter().collect()
+}
+
 /// `+=`, `-=`, `*=`, ... (syn keeps compound assignment as a binary operator).
-fn is_compound_assign(op: &syn::BinOp) -> bool {
+pub(super) fn is_compound_assign(op: &syn::BinOp) -> bool {
     use syn::BinOp::*;
     matches!(
         op,
@@ -197,7 +214,7 @@ fn path_idents(e: &Expr) -> Vec<String> {
 }
 
 /// The names a `let` pattern binds.
-fn pat_idents(p: &syn::Pat) -> Vec<String> {
+pub(super) fn pat_idents(p: &syn::Pat) -> Vec<String> {
     struct Names(Vec<String>);
     impl<'ast> syn::visit::Visit<'ast> for Names {
         fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
@@ -276,7 +293,14 @@ impl Lowerer {
     /// other macro naming a variable is recorded.
     pub(super) fn record_macro(&mut self, mac: &syn::Macro) {
         let name = macro_name(mac);
-        if is_read_only_macro(&name) || name == "dbg" {
+        if name == "dbg" {
+            return;
+        }
+        if is_read_only_macro(&name) {
+            // Free to read any value, but an assignment in an argument is run unseen.
+            for e in macro_args(mac) {
+                self.record_hidden(&e);
+            }
             return;
         }
         let vars = self.vars_in_tokens(mac.tokens.clone());
@@ -315,7 +339,7 @@ impl Lowerer {
                 self.0.record_opaque(
                     vars,
                     whole,
-                    "an assignment inside a condition or `match` scrutinee".into(),
+                    "an assignment inside an expression run as written (a condition, comparison, integer cast, range bound, `match` scrutinee or macro argument)".into(),
                     ASSIGN_HINT,
                 );
             }

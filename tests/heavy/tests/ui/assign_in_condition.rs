@@ -32,4 +32,28 @@ fn through_a_let(x: f64) -> f64 {
     if x > 0.0 && { let t = x * 3.0; s = t; true } { s } else { s }
 }
 
+// Other expressions run as written: a range bound, a macro argument, an integer cast.
+#[differentiable]
+fn in_range_bound(x: f64) -> f64 {
+    let mut s = x;
+    for _ in 0..({ s = s * x; 2 }) {
+        s += 1.0;
+    }
+    s
+}
+
+#[differentiable]
+fn in_assert(x: f64) -> f64 {
+    let mut s = x;
+    assert!({ s = s * x; s > 0.0 });
+    s
+}
+
+#[differentiable]
+fn in_cast(x: f64) -> f64 {
+    let mut s = x;
+    let k = { s = s * x; s } as i32;
+    s + k as f64
+}
+
 fn main() {}
