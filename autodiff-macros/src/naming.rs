@@ -112,6 +112,12 @@ fn local(name: String) -> Ident {
     Ident::new(&name, Span::mixed_site())
 }
 
+/// A user's name without its raw prefix (`r#type` is `type`), for building other names.
+fn unraw(i: &Ident) -> String {
+    let s = i.to_string();
+    s.strip_prefix("r#").map(str::to_string).unwrap_or(s)
+}
+
 /// The reverse-mode companion of `f`, with one gradient slot per parameter:
 /// `__{f}_derivative_{32 hex digits}`.
 ///
@@ -173,13 +179,13 @@ pub fn temp(k: usize) -> Ident {
 
 /// The adjoint accumulator of variable `v` (named after it for readable expansions).
 pub fn adjoint(var_name: &Ident, v: usize) -> Ident {
-    let base = var_name.to_string().trim_start_matches("__").to_string();
+    let base = unraw(var_name).trim_start_matches("__").to_string();
     local(format!("__d_{base}_{v}"))
 }
 
 /// The tangent of variable `v` in forward mode.
 pub fn tangent(var_name: &Ident, v: usize) -> Ident {
-    let base = var_name.to_string().trim_start_matches("__").to_string();
+    let base = unraw(var_name).trim_start_matches("__").to_string();
     local(format!("__dot_{base}_{v}"))
 }
 
@@ -195,7 +201,7 @@ pub fn cursor(k: usize) -> Ident {
 
 /// A copy of a parameter kept for the reverse sweep.
 pub fn keep(param: &Ident) -> Ident {
-    local(format!("__keep_{param}"))
+    local(format!("__keep_{}", unraw(param)))
 }
 
 /// The trip counter of loop `l`.

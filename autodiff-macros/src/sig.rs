@@ -136,6 +136,12 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
             ));
         }
     };
+    if let Type::Reference(r) = &output {
+        return Err(syn::Error::new_spanned(
+            r,
+            "a #[differentiable] function must return an owned value (`f64`, `Vec<f64>`, `DMatrix<f64>`, a struct); a reference has no cotangent to seed: return a copy (`*x`, `x.to_vec()`, `m.clone()`)",
+        ));
+    }
     if let Type::ImplTrait(t) = &output {
         return Err(syn::Error::new(
             t.span(),
