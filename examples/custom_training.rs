@@ -91,6 +91,15 @@ fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--help" | "-h" => {
+                println!(
+                    "usage: custom_training [--adam] [--tape] [--epochs N]\n  \
+                     --adam      Adam (learning rate 1e-3) instead of SGD\n  \
+                     --tape      gradients through the GradientTape facade instead of loss_grad\n  \
+                     --epochs N  number of epochs (default 3)"
+                );
+                return Ok(());
+            }
             "--adam" => use_adam = true,
             "--tape" => use_tape = true,
             "--epochs" => {
