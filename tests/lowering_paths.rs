@@ -82,3 +82,19 @@ fn conversions_spelled_as_calls() {
     let (_, g) = conversions_f32_grad(1.5);
     assert!((g - 6.0).abs() < 1e-6, "{g}");
 }
+
+#[autodiff::differentiable]
+fn qualified_paths<T: autodiff::Real>(x: T, y: f64) -> T {
+    <T as autodiff::Real>::from_f64(2.0) * x * <T as autodiff::Real>::sqrt(x)
+        + T::from_f64(<f64 as autodiff::Real>::from_f64(y) * <f64>::max(y, 0.5))
+}
+
+#[test]
+fn qualified_paths_of_conversions_and_methods() {
+    // 2 x^{3/2} + y·max(y, 0.5) at y = 3: d/dx = 3 √x, d/dy = 2y.
+    let (x, y) = (1.44_f64, 3.0_f64);
+    let (v, (gx, gy)) = qualified_paths_grad(x, y);
+    assert!((v - (2.0 * x * x.sqrt() + y * y)).abs() < 1e-12);
+    assert!((gx - 3.0 * x.sqrt()).abs() < 1e-12, "{gx}");
+    assert!((gy - 2.0 * y).abs() < 1e-12, "{gy}");
+}

@@ -96,6 +96,18 @@ impl Lowerer {
                         "only calls of named functions are supported in a #[differentiable] function",
                     );
                 };
+                // `<f64 as Real>::from_f64(x)`, `<T as Real>::sqrt(x)`: the type's own path.
+                let unqualified = unqualify(fp);
+                let fp = match &unqualified {
+                    Some(p) => p,
+                    None if fp.qself.is_some() => {
+                        return refuse_at(
+                            &c.func,
+                            "qualified paths `<T as Trait>::f(..)` are supported for float conversions and methods (`<f64 as Real>::from_f64(x)`, `<T as Real>::sqrt(x)`); call a #[differentiable] function by its plain path, or the method on the value (`x.f()`)",
+                        );
+                    }
+                    None => fp,
+                };
                 let last = fp
                     .path
                     .segments
@@ -404,6 +416,23 @@ pub(super) fn is_float_type(t: &syn::Type) -> bool {
         syn::Type::Group(g) => is_float_type(&g.elem),
         _ => false,
     }
+}
+
+/// `<X as Trait>::f` as `X::f` when `X` is a one-identifier type (`f64`, `T`); `None` for any
+/// other path.
+fn unqualify(fp: &syn::ExprPath) -> Option<syn::ExprPath> {
+    let q = fp.qself.as_ref()?;
+    let syn::Type::Path(tp) = &*q.ty else {
+        return None;
+    };
+    let ty = tp.path.get_ident()?;
+    let f = fp.path.segments.last()?;
+    if q.position + 1 != fp.path.segments.len() || !matches!(f.arguments, syn::PathArguments::None)
+    {
+        return None;
+    }
+    let f = &f.ident;
+    Some(syn::parse_quote_spanned!(fp.span()=> #ty::#f))
 }
 
 /// `X::from_f64` / `X::from_usize` / `X::from_f32` with one argument, `X` one identifier (a float
