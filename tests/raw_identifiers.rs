@@ -14,7 +14,7 @@ fn typed(x: f64) -> f64 {
     let r#type = x * 2.0;
     let mut r#loop = r#type;
     for _ in 0..2 {
-        r#loop = r#loop * x;
+        r#loop *= x;
     }
     r#loop
 }
