@@ -347,6 +347,7 @@ impl Gen {
             18 => self.tuple_snippet(),
             19 => self.option_snippet(),
             20 => self.adapted_loop_snippet(),
+            22 => self.order_snippet(),
             _ => {
                 let v = self.name("a");
                 let e = self.expr(4);
@@ -380,6 +381,39 @@ impl Gen {
             _ => format!("{v} += {t}.0 * c2 + {t}.1.sin() * c0;"),
         };
         self.line(&s);
+    }
+
+    /// Reads that depend on Rust's evaluation order and on changes out of an assignment
+    /// statement: a counter bumped in a `while` condition indexing a local array, a tuple `let`
+    /// that rebinds names its initialiser reads, an operand read before a later operand's block
+    /// assigns it.
+    fn order_snippet(&mut self) {
+        let v = self.mutable_var();
+        match self.rng.below(3) {
+            0 => {
+                let (ar, c) = (self.name("ar"), self.name("c"));
+                let (a, b, d) = (self.bounded(1), self.expr(2), self.bounded(1));
+                self.line(&format!("let {ar} = [{a}, {b}, {d}];"));
+                self.line(&format!("let mut {c} = 0usize;"));
+                self.line(&format!(
+                    "while {{ {c} += 1; {c} < 3 }} {{ {v} += {ar}[{c}] * {ar}[{c} - 1] * c2; }}"
+                ));
+            }
+            1 => {
+                let (p, q) = (self.name("p"), self.name("q"));
+                let (a, b) = (self.expr(2), self.bounded(1));
+                self.line(&format!("let ({p}, {q}) = ({a}, {b});"));
+                self.line(&format!("let ({p}, {q}) = ({q}, {p} * c0);"));
+                self.line(&format!("{v} += {p} * c2 + {q}.sin() * c0;"));
+            }
+            _ => {
+                let w = self.mutable_var();
+                let e = self.bounded(1);
+                self.line(&format!(
+                    "{v} = {w} * c2 + {{ {w} = {w} * {e}; {w} }} * c0;"
+                ));
+            }
+        }
     }
 
     /// An `Option` held in a variable (from a branch, from a `Vec` by `pop` / `last` / `first` /
