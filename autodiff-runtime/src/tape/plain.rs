@@ -51,8 +51,12 @@ pub(crate) fn backprop_plain<T: Real>(
             }
         }
     }
-    let mut adj = vec![T::zero(); top];
-    let mut hit = vec![false; top];
+    let mut scratch = graph.scratch.borrow_mut();
+    let super::pool::Scratch { adj, hit, by_var } = &mut *scratch;
+    adj.clear();
+    adj.resize(top, T::zero());
+    hit.clear();
+    hit.resize(top, false);
     for t in targets {
         let Some(at) = &t.target.at else { continue };
         let idx = at.idx as usize;
@@ -67,25 +71,25 @@ pub(crate) fn backprop_plain<T: Real>(
             continue;
         }
         let g = adj[idx];
+        let lin = &nodes[idx].lin;
+        // Every node keeps its partials here (`applies`), so `len` is 0, 1 or 2.
+        let n = usize::from(lin.len).min(2);
         // adj[p] += adj[y] · ∂y/∂p for the partials kept when y was recorded.
-        for (p, d) in nodes[idx].lin.pairs() {
-            let p = p as usize;
+        for k in 0..n {
+            let p = lin.parents[k] as usize;
             if p >= start {
-                adj[p] += g * d;
+                adj[p] += g * lin.partials[k];
                 hit[p] = true;
             }
         }
     }
     let mut sums: Vec<Option<T>> = vec![None; sources.len()];
     // (variable, source position), sorted: one binary search per reached leaf.
-    let mut by_var: Vec<(u64, usize)> = sources
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| match s.key {
-            Key::Var(id) => Some((id, i)),
-            _ => None,
-        })
-        .collect();
+    by_var.clear();
+    by_var.extend(sources.iter().enumerate().filter_map(|(i, s)| match s.key {
+        Key::Var(id) => Some((id, i)),
+        _ => None,
+    }));
     by_var.sort_unstable();
     let leaves = graph.leaves.borrow();
     let from = leaves.partition_point(|&i| (i as usize) < start);

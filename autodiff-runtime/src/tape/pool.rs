@@ -1,6 +1,8 @@
 //! Node arenas reused across tapes on a thread: a training loop opens a tape per step, and
 //! without reuse every step would grow a fresh arena from empty (reallocating and copying it
 //! several times). A dropped graph hands its cleared arena back here; the next graph takes it.
+//! The arena carries the list of leaves and the backward pass's scratch buffers with it, so a
+//! step of recording and one `gradient` allocates nothing once the buffers have grown.
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -15,29 +17,53 @@ const MAX_KEPT: usize = 4;
 /// The capacity of a fresh arena.
 const FIRST_CAPACITY: usize = 16;
 
+/// What a graph owns that outlives it in the pool.
+#[derive(Default)]
+pub(crate) struct Arena<T: Real> {
+    pub(crate) nodes: Vec<Node<T>>,
+    /// The indices of the leaves, in recording order.
+    pub(crate) leaves: Vec<u32>,
+    /// Scratch for the lean backward pass: flat adjoints and which nodes a target reaches.
+    pub(crate) scratch: Scratch<T>,
+}
+
+/// The lean backward pass's buffers (`plain.rs`), cleared before each use.
+#[derive(Default)]
+pub(crate) struct Scratch<T> {
+    pub(crate) adj: Vec<T>,
+    pub(crate) hit: Vec<bool>,
+    /// `(variable, source position)` pairs, sorted.
+    pub(crate) by_var: Vec<(u64, usize)>,
+}
+
 thread_local! {
-    /// Boxes of `Vec<Node<T>>` for `f32` and `f64`; an emptied box stays for the next give.
+    /// Boxes of `Arena<T>` for `f32` and `f64`; an emptied box stays for the next give.
     static POOL: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// An empty arena, with the capacity of an earlier one when there is one.
-pub(crate) fn take<T: Real>() -> Vec<Node<T>> {
+/// An empty arena, with the capacities of an earlier one when there is one.
+pub(crate) fn take<T: Real>() -> Arena<T> {
     POOL.try_with(|p| {
         p.borrow_mut()
             .iter_mut()
-            .filter_map(|b| b.downcast_mut::<Vec<Node<T>>>())
-            .find(|v| v.capacity() > 0)
+            .filter_map(|b| b.downcast_mut::<Arena<T>>())
+            .find(|a| a.nodes.capacity() > 0)
             .map(std::mem::take)
     })
     .ok()
     .flatten()
-    .unwrap_or_else(|| Vec::with_capacity(FIRST_CAPACITY))
+    .unwrap_or_else(|| Arena {
+        nodes: Vec::with_capacity(FIRST_CAPACITY),
+        ..Arena::default()
+    })
 }
 
 /// Returns an arena (its nodes are dropped here).
-pub(crate) fn give<T: Real>(mut nodes: Vec<Node<T>>) {
-    nodes.clear();
-    if nodes.capacity() == 0 || nodes.capacity() > MAX_KEPT_NODES {
+pub(crate) fn give<T: Real>(mut arena: Arena<T>) {
+    arena.nodes.clear();
+    arena.leaves.clear();
+    let cap = arena.nodes.capacity();
+    if cap == 0 || cap > MAX_KEPT_NODES {
         return;
     }
     // `try_with`: a graph dropped while the thread's locals are torn down just frees its arena.
@@ -46,11 +72,11 @@ pub(crate) fn give<T: Real>(mut nodes: Vec<Node<T>>) {
         let kept = p.len();
         let empty = p
             .iter_mut()
-            .filter_map(|b| b.downcast_mut::<Vec<Node<T>>>())
-            .find(|v| v.capacity() == 0);
+            .filter_map(|b| b.downcast_mut::<Arena<T>>())
+            .find(|a| a.nodes.capacity() == 0);
         match empty {
-            Some(slot) => *slot = nodes,
-            None if kept < MAX_KEPT => p.push(Box::new(nodes)),
+            Some(slot) => *slot = arena,
+            None if kept < MAX_KEPT => p.push(Box::new(arena)),
             None => {}
         }
     });

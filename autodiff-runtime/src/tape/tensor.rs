@@ -155,16 +155,18 @@ impl<T: Real> Tensor<T> {
 
     pub(crate) fn record_unary(&self, op: Unary, value: Value<T>) -> Self {
         if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
-            let idx = at.graph.push_with(|| Node {
-                op: Op::Unary(op, at.idx),
-                lin: match (&self.value, &value) {
-                    (Value::Scalar(x), Value::Scalar(y)) => {
-                        Lin::one(at.idx, unary_partial(op, *x, *y))
-                    }
-                    _ => Lin::general(),
-                },
-                value: value.clone(),
-            });
+            let idx = match (&self.value, &value) {
+                (Value::Scalar(x), Value::Scalar(y)) => at.graph.push_scalar(|| Node {
+                    op: Op::Unary(op, at.idx),
+                    lin: Lin::one(at.idx, unary_partial(op, *x, *y)),
+                    value: Value::Scalar(*y),
+                }),
+                _ => at.graph.push_with(|| Node {
+                    op: Op::Unary(op, at.idx),
+                    lin: Lin::general(),
+                    value: value.clone(),
+                }),
+            };
             return Tensor::on(&at.graph, idx, value);
         }
         match self.recording_graph() {
@@ -179,16 +181,18 @@ impl<T: Real> Tensor<T> {
 
     pub(crate) fn record_const(&self, op: WithConst, c: T, value: Value<T>) -> Self {
         if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
-            let idx = at.graph.push_with(|| Node {
-                op: Op::Const(op, at.idx, c),
-                lin: match (&self.value, &value) {
-                    (Value::Scalar(x), Value::Scalar(_)) => {
-                        Lin::one(at.idx, const_partial(op, *x, c))
-                    }
-                    _ => Lin::general(),
-                },
-                value: value.clone(),
-            });
+            let idx = match (&self.value, &value) {
+                (Value::Scalar(x), Value::Scalar(y)) => at.graph.push_scalar(|| Node {
+                    op: Op::Const(op, at.idx, c),
+                    lin: Lin::one(at.idx, const_partial(op, *x, c)),
+                    value: Value::Scalar(*y),
+                }),
+                _ => at.graph.push_with(|| Node {
+                    op: Op::Const(op, at.idx, c),
+                    lin: Lin::general(),
+                    value: value.clone(),
+                }),
+            };
             return Tensor::on(&at.graph, idx, value);
         }
         match self.recording_graph() {
@@ -214,17 +218,23 @@ impl<T: Real> Tensor<T> {
         // The common case: both operands recorded on the same recording graph.
         if let (Some(x), Some(y)) = (&a.at, &b.at) {
             if Rc::ptr_eq(&x.graph, &y.graph) && x.graph.is_recording() {
-                let idx = x.graph.push_with(|| Node {
-                    op: Op::Binary(op, x.idx, y.idx),
-                    lin: match (&a.value, &b.value, &value) {
-                        (Value::Scalar(p), Value::Scalar(q), Value::Scalar(_)) => {
+                let idx = match (&a.value, &b.value, &value) {
+                    (Value::Scalar(p), Value::Scalar(q), Value::Scalar(v)) => {
+                        x.graph.push_scalar(|| {
                             let (dp, dq) = binary_partials(op, *p, *q);
-                            Lin::two(x.idx, dp, y.idx, dq)
-                        }
-                        _ => Lin::general(),
-                    },
-                    value: value.clone(),
-                });
+                            Node {
+                                op: Op::Binary(op, x.idx, y.idx),
+                                lin: Lin::two(x.idx, dp, y.idx, dq),
+                                value: Value::Scalar(*v),
+                            }
+                        })
+                    }
+                    _ => x.graph.push_with(|| Node {
+                        op: Op::Binary(op, x.idx, y.idx),
+                        lin: Lin::general(),
+                        value: value.clone(),
+                    }),
+                };
                 return Tensor::on(&x.graph, idx, value);
             }
         }

@@ -133,3 +133,52 @@ fn the_lean_pass_keeps_none_zero_and_the_nested_range() {
     let j = t.jacobian(&z, &x).expect("connected");
     assert!((j[(0, 0)] - 6.0).abs() < 1e-12);
 }
+
+/// The lean pass reuses its buffers (kept with the pooled arena): a long script, then a short
+/// one on the next tape, then the long one again, each against its derivative by hand.
+#[test]
+fn reused_buffers_give_each_tape_its_own_answer() {
+    // y = Σ_{i<n} xᵢ² · x_{i+1}  =>  ∂y/∂x_k = 2 x_k x_{k+1} [k < n] + x_{k-1}² [k > 0]
+    fn run(x: &[f64]) -> Vec<f64> {
+        let vars: Vec<Variable<f64>> = x.iter().map(|&v| Variable::new(v)).collect();
+        let t = GradientTape::new();
+        let v: Vec<Tensor<f64>> = vars.iter().map(|v| v.read(&t)).collect();
+        let mut y = &(&v[0] * &v[0]) * &v[1];
+        for i in 1..v.len() - 1 {
+            y = &y + &(&(&v[i] * &v[i]) * &v[i + 1]);
+        }
+        let g = t.gradient(&y, vars.iter().collect::<Vec<_>>());
+        g.into_iter().map(|g| g.unwrap().scalar()).collect()
+    }
+    let by_hand = |x: &[f64]| -> Vec<f64> {
+        let n = x.len() - 1;
+        (0..x.len())
+            .map(|k| {
+                let fwd = if k < n { 2.0 * x[k] * x[k + 1] } else { 0.0 };
+                let back = if k > 0 { x[k - 1] * x[k - 1] } else { 0.0 };
+                fwd + back
+            })
+            .collect()
+    };
+    let long: Vec<f64> = (0..40).map(|i| 0.1 * f64::from(i) - 1.3).collect();
+    let short = [0.4, -0.9, 1.7];
+    for x in [&long[..], &short[..], &long[..]] {
+        for (g, h) in run(x).iter().zip(by_hand(x)) {
+            assert!((g - h).abs() < 1e-12 * h.abs().max(1.0), "{g} vs {h}");
+        }
+    }
+}
+
+/// Identities handed out from per-thread blocks are still unique across threads.
+#[test]
+fn fresh_identities_are_unique_across_threads() {
+    use super::super::graph::fresh_id;
+    let take = || (0..3000).map(|_| fresh_id()).collect::<Vec<u64>>();
+    let other = std::thread::spawn(take);
+    let mut ids = take();
+    ids.extend(other.join().unwrap());
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+}
