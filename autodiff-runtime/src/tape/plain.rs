@@ -57,6 +57,8 @@ pub(crate) fn backprop_plain<T: Real>(
     adj.resize(top, T::zero());
     hit.clear();
     hit.resize(top, false);
+    // Slices, not the vectors: their pointers then stay in registers across the loop's stores.
+    let (adj, hit) = (&mut adj[..], &mut hit[..]);
     for t in targets {
         let Some(at) = &t.target.at else { continue };
         let idx = at.idx as usize;
