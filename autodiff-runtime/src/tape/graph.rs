@@ -260,6 +260,18 @@ impl<T: Real> Graph<T> {
         idx
     }
 
+    /// Appends a leaf with a scalar value (a variable read).
+    #[inline(always)]
+    pub(crate) fn push_scalar_leaf(&self, key: LeafKey, v: T) -> u32 {
+        let idx = self.append(|| Node {
+            op: Op::Leaf(key),
+            value: Value::Scalar(v),
+            lin: Lin::leaf(),
+        });
+        self.leaves.borrow_mut().push(idx);
+        idx
+    }
+
     #[inline(always)]
     fn append(&self, make: impl FnOnce() -> Node<T>) -> u32 {
         let mut nodes = self.nodes.borrow_mut();
