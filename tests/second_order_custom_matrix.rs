@@ -112,7 +112,7 @@ fn a_matrix_hvp_rule_gives_name_hessian() {
     // 12 × 12 over (a, w) flattened column-major; column k is H·e_k, checked by differences.
     assert_eq!(h.shape(), (12, 12));
     for k in 0..12 {
-        let mut e = vec![0.0; 12];
+        let mut e = [0.0; 12];
         e[k] = 1.0;
         let (v, u) = (
             DMatrix::from_column_slice(2, 3, &e[..6]),
