@@ -35,6 +35,7 @@ pub trait Source<T: Real> {
 }
 
 impl<T: Real> Source<T> for Tensor<T> {
+    #[inline]
     fn source_key(&self) -> SourceKey<T> {
         let key = match &self.at {
             Some(at) => Key::Node(at.graph.clone(), at.idx),
@@ -48,6 +49,9 @@ impl<T: Real> Source<T> for Tensor<T> {
 }
 
 impl<T: Real> Source<T> for Variable<T> {
+    // Inlined so the key is written where it is kept, not assembled and copied (a copy whose
+    // 16-byte loads cannot be served from the narrower stores that built it).
+    #[inline]
     fn source_key(&self) -> SourceKey<T> {
         SourceKey {
             key: Key::Var(self.id()),
@@ -85,6 +89,7 @@ impl<T: Real, S: Source<T>> Sources<T> for &S {
 
 impl<T: Real, S: Source<T>, const N: usize> Sources<T> for [&S; N] {
     type Output = [Option<Tensor<T>>; N];
+    #[inline]
     fn keys(&self, out: &mut Vec<SourceKey<T>>) {
         out.extend(self.iter().map(|s| s.source_key()));
     }
@@ -95,6 +100,7 @@ impl<T: Real, S: Source<T>, const N: usize> Sources<T> for [&S; N] {
 
 impl<T: Real, S: Source<T>> Sources<T> for Vec<&S> {
     type Output = Vec<Option<Tensor<T>>>;
+    #[inline]
     fn keys(&self, out: &mut Vec<SourceKey<T>>) {
         out.extend(self.iter().map(|s| s.source_key()));
     }

@@ -154,6 +154,7 @@ impl<T: Real> Variable<T> {
     }
 
     /// The current value (a cheap clone).
+    #[inline]
     pub fn value(&self) -> Value<T> {
         self.inner.value.borrow().clone()
     }
