@@ -33,13 +33,14 @@ pub(crate) fn applies<T: Real>(
 }
 
 /// The gradient of the seeded targets with respect to each source (`None` when no path from a
-/// target reaches a trainable read of it by this tape).
-pub(crate) fn backprop_plain<T: Real>(
+/// target reaches a trainable read of it by this tape), handed to `answer` as a slice.
+pub(crate) fn backprop_plain<T: Real, R>(
     graph: &Graph<T>,
     view: &View<'_>,
     targets: &[Seeded<T>],
     sources: &[SourceKey<T>],
-) -> Vec<Option<T>> {
+    answer: impl FnOnce(&[Option<T>]) -> R,
+) -> R {
     let nodes = graph.nodes.borrow();
     let (start, end) = (view.start, view.end.unwrap_or(nodes.len()));
     let mut top = start;
@@ -52,7 +53,13 @@ pub(crate) fn backprop_plain<T: Real>(
         }
     }
     let mut scratch = graph.scratch.borrow_mut();
-    let super::pool::Scratch { adj, hit, by_var } = &mut *scratch;
+    let super::pool::Scratch {
+        adj,
+        hit,
+        by_var,
+        sums,
+        ..
+    } = &mut *scratch;
     adj.clear();
     adj.resize(top, T::zero());
     hit.clear();
@@ -85,7 +92,8 @@ pub(crate) fn backprop_plain<T: Real>(
             }
         }
     }
-    let mut sums: Vec<Option<T>> = vec![None; sources.len()];
+    sums.clear();
+    sums.resize(sources.len(), None);
     // (variable, source position), sorted: one binary search per reached leaf.
     by_var.clear();
     by_var.extend(sources.iter().enumerate().filter_map(|(i, s)| match s.key {
@@ -113,5 +121,5 @@ pub(crate) fn backprop_plain<T: Real>(
             sums[i] = Some(sums[i].map_or(adj[leaf], |a| a + adj[leaf]));
         }
     }
-    sums
+    answer(sums)
 }

@@ -8,6 +8,7 @@ use std::any::Any;
 use std::cell::RefCell;
 
 use super::graph::Node;
+use super::sources::SourceKey;
 use crate::real::Real;
 
 /// Arenas larger than this many nodes are freed, not kept.
@@ -18,7 +19,6 @@ const MAX_KEPT: usize = 4;
 const FIRST_CAPACITY: usize = 16;
 
 /// What a graph owns that outlives it in the pool.
-#[derive(Default)]
 pub(crate) struct Arena<T: Real> {
     pub(crate) nodes: Vec<Node<T>>,
     /// The indices of the leaves, in recording order.
@@ -27,13 +27,38 @@ pub(crate) struct Arena<T: Real> {
     pub(crate) scratch: Scratch<T>,
 }
 
-/// The lean backward pass's buffers (`plain.rs`), cleared before each use.
-#[derive(Default)]
-pub(crate) struct Scratch<T> {
+/// The backward pass's buffers (`plain.rs`, `gradient_tape.rs`), cleared before each use.
+pub(crate) struct Scratch<T: Real> {
     pub(crate) adj: Vec<T>,
     pub(crate) hit: Vec<bool>,
     /// `(variable, source position)` pairs, sorted.
     pub(crate) by_var: Vec<(u64, usize)>,
+    /// Each source's gradient.
+    pub(crate) sums: Vec<Option<T>>,
+    /// The sources of a `gradient` call (taken out while in use, so a nested call finds it empty).
+    pub(crate) keys: Vec<SourceKey<T>>,
+}
+
+impl<T: Real> Default for Scratch<T> {
+    fn default() -> Self {
+        Scratch {
+            adj: Vec::new(),
+            hit: Vec::new(),
+            by_var: Vec::new(),
+            sums: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+}
+
+impl<T: Real> Default for Arena<T> {
+    fn default() -> Self {
+        Arena {
+            nodes: Vec::new(),
+            leaves: Vec::new(),
+            scratch: Scratch::default(),
+        }
+    }
 }
 
 thread_local! {

@@ -135,31 +135,36 @@ impl<T: Real, A: Sources<T>, B: Sources<T>, C: Sources<T>> Sources<T> for (A, B,
     }
 }
 
+/// The targets of one `gradient` call, inline for the usual one or two.
+#[doc(hidden)]
+pub type TargetList<T> = smallvec::SmallVec<[Tensor<T>; 2]>;
+
 /// The targets of one `gradient` call: one tensor, or several (`[&z1, &z2]`, a slice or a `Vec`)
 /// whose gradients are summed, as TensorFlow sums a list of targets. A non-scalar target is
 /// differentiated as the sum of its entries (TensorFlow's implicit cotangent of ones).
 pub trait Targets<T: Real> {
     #[doc(hidden)]
-    fn targets(&self) -> Vec<Tensor<T>>;
+    fn targets(&self) -> TargetList<T>;
 }
 
 impl<T: Real> Targets<T> for &Tensor<T> {
-    fn targets(&self) -> Vec<Tensor<T>> {
-        vec![(*self).clone()]
+    #[inline]
+    fn targets(&self) -> TargetList<T> {
+        smallvec::smallvec![(*self).clone()]
     }
 }
 impl<T: Real, const N: usize> Targets<T> for [&Tensor<T>; N] {
-    fn targets(&self) -> Vec<Tensor<T>> {
+    fn targets(&self) -> TargetList<T> {
         self.iter().map(|t| (*t).clone()).collect()
     }
 }
 impl<T: Real> Targets<T> for &[Tensor<T>] {
-    fn targets(&self) -> Vec<Tensor<T>> {
-        self.to_vec()
+    fn targets(&self) -> TargetList<T> {
+        self.iter().cloned().collect()
     }
 }
 impl<T: Real> Targets<T> for &Vec<Tensor<T>> {
-    fn targets(&self) -> Vec<Tensor<T>> {
-        self.to_vec()
+    fn targets(&self) -> TargetList<T> {
+        self.iter().cloned().collect()
     }
 }
