@@ -275,7 +275,11 @@ impl<T: Real> Graph<T> {
     #[inline(always)]
     fn append(&self, make: impl FnOnce() -> Node<T>) -> u32 {
         let mut nodes = self.nodes.borrow_mut();
-        let idx = u32::try_from(nodes.len()).expect("a tape holds at most 2^32 operations");
+        // Indices stay below the markers `Lin` keeps in unused operand slots.
+        let idx = u32::try_from(nodes.len())
+            .ok()
+            .filter(|&i| i < Lin::<T>::GENERAL)
+            .expect("a tape holds fewer than 2^32 - 2 operations");
         if nodes.len() == nodes.capacity() {
             grow(&mut nodes);
         }

@@ -75,18 +75,19 @@ pub(crate) fn backprop_plain<T: Real, R>(
             hit[idx] = true;
         }
     }
+    let span = top - start;
     for idx in (start..top).rev() {
         if !hit[idx] {
             continue;
         }
         let g = adj[idx];
         let lin = &nodes[idx].lin;
-        // Every node keeps its partials here (`applies`), so `len` is 0, 1 or 2.
-        let n = usize::from(lin.len).min(2);
-        // adj[p] += adj[y] · ∂y/∂p for the partials kept when y was recorded.
-        for k in 0..n {
+        // adj[p] += adj[y] · ∂y/∂p for the partials kept when y was recorded. Every node keeps
+        // its partials here (`applies`); one comparison skips an unused slot (`Lin::NONE`, far
+        // above `top`) and an operand recorded before this tape's view (below `start`).
+        for k in 0..2 {
             let p = lin.parents[k] as usize;
-            if p >= start {
+            if p.wrapping_sub(start) < span {
                 adj[p] += g * lin.partials[k];
                 hit[p] = true;
             }
