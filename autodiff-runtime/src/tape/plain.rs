@@ -104,6 +104,7 @@ pub(crate) fn backprop_plain<T: Real, R>(
     by_var.sort_unstable();
     let leaves = graph.leaves.borrow();
     let from = leaves.partition_point(|&i| (i as usize) < start);
+    let mut next = 0;
     for &leaf in leaves[from..].iter().take_while(|&&i| (i as usize) < top) {
         let leaf = leaf as usize;
         if !hit[leaf] {
@@ -117,7 +118,13 @@ pub(crate) fn backprop_plain<T: Real, R>(
         else {
             continue;
         };
-        let first = by_var.partition_point(|&(v, _)| v < id);
+        // Variables are usually read in the order they are asked for: try the entry after the
+        // last one found before searching.
+        let first = match by_var.get(next) {
+            Some(&(v, _)) if v == id && (next == 0 || by_var[next - 1].0 < id) => next,
+            _ => by_var.partition_point(|&(v, _)| v < id),
+        };
+        next = first + 1;
         for &(_, i) in by_var[first..].iter().take_while(|&&(v, _)| v == id) {
             sums[i] = Some(sums[i].map_or(adj[leaf], |a| a + adj[leaf]));
         }
