@@ -54,33 +54,28 @@ pub(crate) fn backprop_plain<T: Real, R>(
     }
     let mut scratch = graph.scratch.borrow_mut();
     let super::pool::Scratch {
-        adj,
-        hit,
-        by_var,
-        sums,
-        ..
+        adj, by_var, sums, ..
     } = &mut *scratch;
+    // (adjoint, reached from a target) per node, side by side: one base pointer in the loop.
     adj.clear();
-    adj.resize(top, T::zero());
-    hit.clear();
-    hit.resize(top, false);
-    // Slices, not the vectors: their pointers then stay in registers across the loop's stores.
-    let (adj, hit) = (&mut adj[..], &mut hit[..]);
+    adj.resize(top, (T::zero(), false));
+    // A slice, not the vector: its pointer then stays in a register across the loop's stores.
+    let adj = &mut adj[..];
     for t in targets {
         let Some(at) = &t.target.at else { continue };
         let idx = at.idx as usize;
         if idx >= start && idx < end {
             // The implicit cotangent of a target is one; a Jacobian row seeds its own.
-            adj[idx] += t.seed.as_ref().map_or(T::one(), |s| s.scalar());
-            hit[idx] = true;
+            adj[idx].0 += t.seed.as_ref().map_or(T::one(), |s| s.scalar());
+            adj[idx].1 = true;
         }
     }
     let span = top - start;
     for idx in (start..top).rev() {
-        if !hit[idx] {
+        let (g, hit) = adj[idx];
+        if !hit {
             continue;
         }
-        let g = adj[idx];
         let lin = &nodes[idx].lin;
         // adj[p] += adj[y] · ∂y/∂p for the partials kept when y was recorded. Every node keeps
         // its partials here (`applies`); one comparison skips an unused slot (`Lin::NONE`, far
@@ -88,8 +83,8 @@ pub(crate) fn backprop_plain<T: Real, R>(
         for k in 0..2 {
             let p = lin.parents[k] as usize;
             if p.wrapping_sub(start) < span {
-                adj[p] += g * lin.partials[k];
-                hit[p] = true;
+                adj[p].0 += g * lin.partials[k];
+                adj[p].1 = true;
             }
         }
     }
@@ -107,7 +102,8 @@ pub(crate) fn backprop_plain<T: Real, R>(
     let mut next = 0;
     for &leaf in leaves[from..].iter().take_while(|&&i| (i as usize) < top) {
         let leaf = leaf as usize;
-        if !hit[leaf] {
+        let (g, hit) = adj[leaf];
+        if !hit {
             continue;
         }
         // Only trainable variables read by this tape are watched when nothing is watched by hand.
@@ -126,7 +122,7 @@ pub(crate) fn backprop_plain<T: Real, R>(
         };
         next = first + 1;
         for &(_, i) in by_var[first..].iter().take_while(|&&(v, _)| v == id) {
-            sums[i] = Some(sums[i].map_or(adj[leaf], |a| a + adj[leaf]));
+            sums[i] = Some(sums[i].map_or(g, |a| a + g));
         }
     }
     answer(sums)

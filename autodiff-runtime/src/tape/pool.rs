@@ -29,8 +29,8 @@ pub(crate) struct Arena<T: Real> {
 
 /// The backward pass's buffers (`plain.rs`, `gradient_tape.rs`), cleared before each use.
 pub(crate) struct Scratch<T: Real> {
-    pub(crate) adj: Vec<T>,
-    pub(crate) hit: Vec<bool>,
+    /// Per node: its adjoint and whether a target reaches it.
+    pub(crate) adj: Vec<(T, bool)>,
     /// `(variable, source position)` pairs, sorted.
     pub(crate) by_var: Vec<(u64, usize)>,
     /// Each source's gradient.
@@ -43,7 +43,6 @@ impl<T: Real> Default for Scratch<T> {
     fn default() -> Self {
         Scratch {
             adj: Vec::new(),
-            hit: Vec::new(),
             by_var: Vec::new(),
             sums: Vec::new(),
             keys: Vec::new(),
