@@ -183,6 +183,11 @@ impl<T: Real> Op<T> {
     }
 }
 
+/// An arena slot. Its node is dropped by hand (`pool::give`), and only when the graph recorded
+/// a node that holds shared data (a matrix, a compiled call): a scalar script's arena is then
+/// emptied without visiting its nodes.
+pub(crate) type Slot<T> = std::mem::ManuallyDrop<Node<T>>;
+
 /// A recorded node: its operation, its value and, for a scalar node, its local partials.
 pub(crate) struct Node<T: Real> {
     pub(crate) op: Op<T>,
@@ -194,7 +199,9 @@ pub(crate) struct Node<T: Real> {
 pub(crate) struct Graph<T: Real> {
     /// Identity, for error messages and the check that operands share a graph.
     pub(crate) id: u64,
-    pub(crate) nodes: RefCell<Vec<Node<T>>>,
+    pub(crate) nodes: RefCell<Vec<Slot<T>>>,
+    /// `true` once a node holds shared data (an `Rc`): the arena's nodes must then be dropped.
+    pub(crate) holds_shared: Cell<bool>,
     /// The indices of the leaves (variable reads and constants), in recording order.
     pub(crate) leaves: RefCell<Vec<u32>>,
     /// The lean backward pass's buffers, kept with the arena.
@@ -214,6 +221,7 @@ impl<T: Real> Graph<T> {
             nodes: RefCell::new(arena.nodes),
             leaves: RefCell::new(arena.leaves),
             scratch: RefCell::new(arena.scratch),
+            holds_shared: Cell::new(false),
             all_scalar: Cell::new(true),
             recording: Cell::new(0),
         })
@@ -240,6 +248,11 @@ impl<T: Real> Graph<T> {
         let node = &nodes[idx as usize];
         if !(node.lin.is_scalar() && node.value.is_scalar()) {
             self.all_scalar.set(false);
+        }
+        if matches!(node.op, Op::ScalarCall(_) | Op::VjpCall(_) | Op::Opaque(_))
+            || !node.value.is_scalar()
+        {
+            self.holds_shared.set(true);
         }
         if matches!(node.op, Op::Leaf(_)) {
             self.leaves.borrow_mut().push(idx);
@@ -286,7 +299,7 @@ impl<T: Real> Graph<T> {
         // `extend` with a one-element trusted-length iterator calls `make` after its own
         // capacity check, so the node is written straight into its slot; `push(make())` would
         // build it on the stack first and copy it (a copy that stalls on store forwarding).
-        nodes.extend(std::iter::once_with(make));
+        nodes.extend(std::iter::once_with(|| Slot::new(make())));
         idx
     }
 
@@ -301,16 +314,19 @@ impl<T: Real> Graph<T> {
 
 #[cold]
 #[inline(never)]
-fn grow<T: Real>(nodes: &mut Vec<Node<T>>) {
+fn grow<T: Real>(nodes: &mut Vec<Slot<T>>) {
     nodes.reserve(nodes.len().max(16));
 }
 
 impl<T: Real> Drop for Graph<T> {
     fn drop(&mut self) {
-        pool::give(Arena {
-            nodes: std::mem::take(self.nodes.get_mut()),
-            leaves: std::mem::take(self.leaves.get_mut()),
-            scratch: std::mem::take(self.scratch.get_mut()),
-        });
+        pool::give(
+            Arena {
+                nodes: std::mem::take(self.nodes.get_mut()),
+                leaves: std::mem::take(self.leaves.get_mut()),
+                scratch: std::mem::take(self.scratch.get_mut()),
+            },
+            self.holds_shared.get(),
+        );
     }
 }

@@ -7,7 +7,7 @@
 //! keep no partials ([`Lin::general`]) and go through `pullback_values.rs`; the recorded backward
 //! pass of nested tapes (`pullback.rs`) never uses these partials.
 
-use super::graph::{Binary, Node, Op, Unary, WithConst};
+use super::graph::{Binary, Op, Slot, Unary, WithConst};
 use super::value::Value;
 use crate::real::Real;
 
@@ -87,7 +87,7 @@ fn scalar<T: Real>(v: &Value<T>) -> Option<T> {
 /// The partials of a node about to be recorded with operation `op` and value `y`, its operands
 /// read from `nodes`; [`Lin::general`] unless every value involved is a scalar.
 #[inline]
-pub(crate) fn linearize<T: Real>(op: &Op<T>, y: &Value<T>, nodes: &[Node<T>]) -> Lin<T> {
+pub(crate) fn linearize<T: Real>(op: &Op<T>, y: &Value<T>, nodes: &[Slot<T>]) -> Lin<T> {
     let Some(y) = scalar(y) else {
         return Lin::general();
     };

@@ -7,7 +7,7 @@
 use std::any::Any;
 use std::cell::RefCell;
 
-use super::graph::Node;
+use super::graph::Slot;
 use super::sources::SourceKey;
 use crate::real::Real;
 
@@ -20,7 +20,7 @@ const FIRST_CAPACITY: usize = 16;
 
 /// What a graph owns that outlives it in the pool.
 pub(crate) struct Arena<T: Real> {
-    pub(crate) nodes: Vec<Node<T>>,
+    pub(crate) nodes: Vec<Slot<T>>,
     /// The indices of the leaves, in recording order.
     pub(crate) leaves: Vec<u32>,
     /// Scratch for the lean backward pass: flat adjoints and which nodes a target reaches.
@@ -82,9 +82,17 @@ pub(crate) fn take<T: Real>() -> Arena<T> {
     })
 }
 
-/// Returns an arena (its nodes are dropped here).
-pub(crate) fn give<T: Real>(mut arena: Arena<T>) {
-    arena.nodes.clear();
+/// Returns an arena. Its nodes are dropped here when `holds_shared` says some node holds shared
+/// data; otherwise they are plain numbers and indices, and emptying the arena visits none.
+pub(crate) fn give<T: Real>(mut arena: Arena<T>, holds_shared: bool) {
+    if holds_shared {
+        arena
+            .nodes
+            .drain(..)
+            .for_each(|slot| drop(Slot::into_inner(slot)));
+    } else {
+        arena.nodes.clear();
+    }
     arena.leaves.clear();
     let cap = arena.nodes.capacity();
     if cap == 0 || cap > MAX_KEPT_NODES {

@@ -182,3 +182,38 @@ fn fresh_identities_are_unique_across_threads() {
     ids.dedup();
     assert_eq!(ids.len(), n);
 }
+
+/// A scalar script's arena is emptied without dropping its nodes one by one; a graph that
+/// recorded shared data (here a matrix) still drops every node, so nothing it held leaks.
+#[test]
+fn recorded_matrices_are_released_with_the_tape() {
+    use super::super::Value;
+    use nalgebra::DMatrix;
+    let m: Value<f64> = Value::matrix(DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]));
+    let Value::Mat(rc) = &m else { unreachable!() };
+    assert_eq!(std::rc::Rc::strong_count(rc), 1);
+    {
+        let x = Tensor::constant(m.clone());
+        let t = GradientTape::new();
+        t.watch(&x);
+        let y = (&x * 2.0).sum();
+        assert!(
+            std::rc::Rc::strong_count(rc) >= 3,
+            "the leaf holds the matrix"
+        );
+        // d Σ 2x / dx = 2 everywhere
+        let g = t.gradient(&y, &x).unwrap().to_matrix();
+        assert!(g.iter().all(|&e| (e - 2.0).abs() < 1e-15));
+    }
+    assert_eq!(
+        std::rc::Rc::strong_count(rc),
+        1,
+        "the tape's nodes were dropped"
+    );
+    // And a scalar tape after it reuses the arena and answers right: d(a·b)/da = b.
+    let (a, b) = (Variable::new(3.0), Variable::new(-2.0));
+    let t = GradientTape::new();
+    let y = &a.read(&t) * &b.read(&t);
+    let [da, db] = t.gradient(&y, [&a, &b]);
+    assert_eq!((da.unwrap().scalar(), db.unwrap().scalar()), (-2.0, 3.0));
+}
