@@ -282,7 +282,7 @@ impl<B: Order2Scalar> Order2Dual for Dual<B> {
 
 /// Converts between float types through `f64` (exact between equal types and from `f32`).
 #[inline(always)]
-fn recast<A: Real, B: Real>(a: A) -> B {
+pub(crate) fn recast<A: Real, B: Real>(a: A) -> B {
     B::from_f64(a.to_f64())
 }
 
@@ -294,7 +294,7 @@ pub trait Unlift {
     /// The dual scalar.
     type D: Order2Dual;
     /// The value (and gradient, and direction) over the float `F`.
-    type Value<F>;
+    type Value<F: Real>;
     /// The gradient over duals.
     type DualGrad;
     /// `(x, v)` from `x + ε·v`.
@@ -307,7 +307,7 @@ pub trait Unlift {
 
 impl<D: Order2Dual> Unlift for D {
     type D = D;
-    type Value<F> = F;
+    type Value<F: Real> = F;
     type DualGrad = D;
     fn unlift<F: Real>(&self) -> (F, F) {
         let (re, eps) = self.parts();
@@ -328,7 +328,7 @@ macro_rules! unlift_elems {
     ($($ty:ty),*) => {$(
         impl<X: Unlift> Unlift for $ty {
             type D = X::D;
-            type Value<F> = Vec<X::Value<F>>;
+            type Value<F: Real> = Vec<X::Value<F>>;
             type DualGrad = Vec<X::DualGrad>;
             fn unlift<F: Real>(&self) -> (Self::Value<F>, Self::Value<F>) {
                 self.iter().map(X::unlift::<F>).unzip()

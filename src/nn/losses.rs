@@ -39,6 +39,41 @@ use crate::matrix::MatrixScalar;
 use crate::nalgebra::DMatrix;
 use crate::{custom_derivative, differentiable};
 
+use super::loss_hessians as hess;
+
+/// A loss configuration holds no floats: `order = 2` code passes it to the loss's second-order
+/// companion as it is (it is never differentiated, so it has no gradient and no directions).
+macro_rules! config_second_order {
+    ($($name:ty),*) => {$(
+        impl crate::__private::SecondOrder for $name {
+            type Scalar = f64;
+            type Grad = ();
+            type Lifted = $name;
+            type LiftedGrad = ();
+            fn lift(&self, _: &()) -> $name {
+                *self
+            }
+            fn lift_const(&self) -> $name {
+                *self
+            }
+            fn split(_: ()) -> ((), ()) {
+                ((), ())
+            }
+            fn count(&self) -> usize {
+                0
+            }
+            fn basis(&self, _: usize) {}
+            fn flatten(_: &(), _: &mut Vec<f64>) {}
+        }
+    )*};
+}
+config_second_order!(
+    MeanSquaredError,
+    CategoricalCrossentropy,
+    BinaryCrossentropy,
+    SparseCategoricalCrossentropy
+);
+
 /// How per-sample losses become one number (Keras' `reduction=`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Reduction {
@@ -60,7 +95,7 @@ impl Reduction {
 }
 
 /// Keras' `backend.epsilon()`.
-fn epsilon<T: Real>() -> T {
+pub(super) fn epsilon<T: Real>() -> T {
     T::from_f64(1e-7)
 }
 
@@ -79,7 +114,7 @@ fn same_shape<T: Real>(loss: &str, y_true: &DMatrix<T>, y_pred: &DMatrix<T>) {
 }
 
 /// `max_j z_ij` and `ln Σ_j e^(z_ij - max)`, the stable log-sum-exp of row `i`.
-fn row_lse<T: Real>(z: &DMatrix<T>, i: usize) -> (T, T) {
+pub(super) fn row_lse<T: Real>(z: &DMatrix<T>, i: usize) -> (T, T) {
     let mut m = z[(i, 0)];
     for j in 1..z.ncols() {
         if z[(i, j)] > m {
@@ -332,6 +367,68 @@ fn reduce_jvp<T: Real>(rows: Rows<T>, reduction: Reduction, t: &DMatrix<T>) -> (
     (value, dot * f)
 }
 
+/// The reduced loss, its gradient and `H·v` from per-sample rows and per-sample `H_i·v_i`
+/// (what an `hvp` rule returns): each scaled by the reduction's factor, as `Σ_i` is linear.
+fn reduce_hvp<T: Real>(
+    rows: Rows<T>,
+    hv: DMatrix<T>,
+    reduction: Reduction,
+) -> (T, DMatrix<T>, DMatrix<T>) {
+    let (losses, grad) = rows;
+    let f: T = reduction.factor(losses.len());
+    let value = losses.iter().fold(T::zero(), |a, &l| a + l) * f;
+    (value, grad.map(|g| g * f), hv.map(|h| h * f))
+}
+
+/// Panics unless the direction has `y_pred`'s shape.
+fn same_direction<T: Real>(y_pred: &DMatrix<T>, v: &DMatrix<T>) {
+    assert_eq!(
+        y_pred.shape(),
+        v.shape(),
+        "loss hvp: direction of shape {:?} for y_pred of shape {:?}",
+        v.shape(),
+        y_pred.shape()
+    );
+}
+
+/// MSE `H_i·v_i` (`from_logits` does not apply).
+fn mse_hv_any<T: Real>(
+    _y: &DMatrix<T>,
+    p: &DMatrix<T>,
+    _from_logits: bool,
+    v: &DMatrix<T>,
+) -> DMatrix<T> {
+    hess::mse_hv(p, v)
+}
+
+/// Categorical cross-entropy `H_i·v_i` from logits or probabilities.
+fn cce_hv<T: Real>(
+    y: &DMatrix<T>,
+    p: &DMatrix<T>,
+    from_logits: bool,
+    v: &DMatrix<T>,
+) -> DMatrix<T> {
+    if from_logits {
+        hess::cce_logits_hv(y, p, v)
+    } else {
+        hess::cce_probs_hv(y, p, v)
+    }
+}
+
+/// Binary cross-entropy `H_i·v_i` from logits or probabilities.
+fn bce_hv<T: Real>(
+    y: &DMatrix<T>,
+    p: &DMatrix<T>,
+    from_logits: bool,
+    v: &DMatrix<T>,
+) -> DMatrix<T> {
+    if from_logits {
+        hess::bce_logits_hv(p, v)
+    } else {
+        hess::bce_probs_hv(y, p, v)
+    }
+}
+
 /// Sums per-sample losses with the reduction's factor.
 fn reduce<T: Real>(losses: &[T], reduction: Reduction) -> T {
     losses.iter().fold(T::zero(), |a, &l| a + l) * reduction.factor(losses.len())
@@ -340,10 +437,10 @@ fn reduce<T: Real>(losses: &[T], reduction: Reduction) -> T {
 macro_rules! dense_target_loss {
     (
         $(#[$doc:meta])*
-        $name:ident, $fn:ident, $rule:ident, $tangent:ident, $rows:ident
+        $name:ident, $fn:ident, $rule:ident, $tangent:ident, $second:ident, $rows:ident, $hv:ident
     ) => {
         $(#[$doc])*
-        #[custom_derivative(vjp = $rule, jvp = $tangent)]
+        #[custom_derivative(vjp = $rule, jvp = $tangent, hvp = $second)]
         pub fn $fn<T: MatrixScalar>(
             #[no_grad] y_true: &DMatrix<T>,
             y_pred: &DMatrix<T>,
@@ -371,29 +468,42 @@ macro_rules! dense_target_loss {
         ) -> (T, T) {
             reduce_jvp($rows(y_true, y_pred, from_logits), reduction, &t)
         }
+
+        #[allow(clippy::type_complexity)]
+        fn $second<T: Real>(
+            y_true: &DMatrix<T>,
+            y_pred: &DMatrix<T>,
+            from_logits: bool,
+            reduction: Reduction,
+            v: DMatrix<T>,
+        ) -> (T, DMatrix<T>, DMatrix<T>) {
+            same_direction(y_pred, &v);
+            let hv = $hv(y_true, y_pred, from_logits, &v);
+            reduce_hvp($rows(y_true, y_pred, from_logits), hv, reduction)
+        }
     };
 }
 
 dense_target_loss!(
     /// The mean squared error of `y_pred` against `y_true` (`batch × outputs`), reduced over the
     /// batch; `from_logits` is ignored. Differentiable in `y_pred`. See [`MeanSquaredError`].
-    mean_squared_error, mean_squared_error, mse_rule, mse_tangent,
-    mse_any
+    mean_squared_error, mean_squared_error, mse_rule, mse_tangent, mse_second,
+    mse_any, mse_hv_any
 );
 
 dense_target_loss!(
     /// Categorical cross-entropy of one-hot (or soft) targets `y_true` and logits or
     /// probabilities `y_pred`, both `batch × classes`, reduced over the batch. Differentiable in
     /// `y_pred`. See [`CategoricalCrossentropy`].
-    categorical_crossentropy, categorical_crossentropy, cce_rule, cce_tangent,
-    cce_rows
+    categorical_crossentropy, categorical_crossentropy, cce_rule, cce_tangent, cce_second,
+    cce_rows, cce_hv
 );
 
 dense_target_loss!(
     /// Binary cross-entropy of 0/1 targets and logits or probabilities, `batch × outputs`,
     /// reduced over the batch. Differentiable in `y_pred`. See [`BinaryCrossentropy`].
-    binary_crossentropy, binary_crossentropy, bce_rule, bce_tangent,
-    bce_rows
+    binary_crossentropy, binary_crossentropy, bce_rule, bce_tangent, bce_second,
+    bce_rows, bce_hv
 );
 
 /// Sparse categorical cross-entropy of integer labels (`batch`) and logits or probabilities
@@ -403,7 +513,7 @@ dense_target_loss!(
 /// # Panics
 ///
 /// If the label count differs from the rows of `y_pred`, or a label is not a valid class.
-#[custom_derivative(vjp = sparse_rule, jvp = sparse_tangent)]
+#[custom_derivative(vjp = sparse_rule, jvp = sparse_tangent, hvp = sparse_second)]
 pub fn sparse_categorical_crossentropy<T: MatrixScalar>(
     labels: &[usize],
     y_pred: &DMatrix<T>,
@@ -440,6 +550,23 @@ fn sparse_tangent<T: MatrixScalar>(
     reduce_jvp(sparse_rows(labels, y_pred, from_logits), reduction, &t)
 }
 
+fn sparse_second<T: Real>(
+    labels: &[usize],
+    y_pred: &DMatrix<T>,
+    from_logits: bool,
+    reduction: Reduction,
+    v: DMatrix<T>,
+) -> (T, DMatrix<T>, DMatrix<T>) {
+    same_direction(y_pred, &v);
+    let rows = sparse_rows(labels, y_pred, from_logits);
+    let hv = if from_logits {
+        hess::sparse_logits_hv(y_pred, &v)
+    } else {
+        hess::sparse_probs_hv(labels, y_pred, &v)
+    };
+    reduce_hvp(rows, hv, reduction)
+}
+
 macro_rules! loss_struct {
     (
         $(#[$doc:meta])*
@@ -471,7 +598,7 @@ macro_rules! loss_struct {
             /// # Panics
             ///
             /// If the shapes of `y_true` and `y_pred` differ.
-            #[differentiable(wrt(y_pred))]
+            #[differentiable(order = 2, wrt(y_pred))]
             pub fn call<T: MatrixScalar>(&self, y_true: &DMatrix<T>, y_pred: &DMatrix<T>) -> T {
                 $fn(y_true, y_pred, self.from_logits, self.reduction)
             }
@@ -561,7 +688,7 @@ impl SparseCategoricalCrossentropy {
     /// # Panics
     ///
     /// If the label count differs from the rows of `y_pred`, or a label is not a valid class.
-    #[differentiable(wrt(y_pred))]
+    #[differentiable(order = 2, wrt(y_pred))]
     pub fn call<T: MatrixScalar>(&self, labels: &[usize], y_pred: &DMatrix<T>) -> T {
         sparse_categorical_crossentropy(labels, y_pred, self.from_logits, self.reduction)
     }

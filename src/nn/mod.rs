@@ -6,6 +6,7 @@
 //! `#[differentiable] fn call`; see [`Dense`].
 
 mod dense;
+mod loss_hessians;
 pub mod losses;
 
 pub use autodiff_runtime::nn::guard::{NonFiniteLoss, check_finite};

@@ -30,17 +30,21 @@ pub fn expand(hvp: Option<&syn::Path>, item: &syn::ItemFn, sig: &Sig) -> syn::Re
     let diff: Vec<usize> = (0..sig.params.len())
         .filter(|k| sig.params[*k].diff)
         .collect();
+    // Owned matrices (`DMatrix`, `DVector`, `SMatrix`, ..) are taken apart entry by entry; a
+    // view or the storage-generic `Matrix` has no owned form to hand the rule.
     for p in &sig.params {
         if let Some(m) = rewrite::matrix_type(&p.ty) {
-            return Err(syn::Error::new(
-                p.span,
-                format!(
-                    "an `hvp = ..` rule does not support nalgebra matrices yet (`{}` is a `{m}`); write the \
-                     function as `#[differentiable(order = 2)]` (matrices work there), or pass the \
-                     entries as a slice or `Vec`",
-                    p.ident
-                ),
-            ));
+            if m == "Matrix" || m.contains("View") || m.contains("Slice") {
+                return Err(syn::Error::new(
+                    p.span,
+                    format!(
+                        "an `hvp = ..` rule takes owned matrices (`DMatrix`, `DVector`, `SMatrix`, ..) \
+                         by value or by reference, not a `{m}` (`{}`); take `&DMatrix<T>` and pass \
+                         `&view.into_owned()`",
+                        p.ident
+                    ),
+                ));
+            }
         }
     }
     // The signature at the dual scalar S.
@@ -58,6 +62,21 @@ pub fn expand(hvp: Option<&syn::Path>, item: &syn::ItemFn, sig: &Sig) -> syn::Re
         .make_where_clause()
         .predicates
         .push(syn::parse_quote!(#s: ::autodiff::__private::Order2Dual));
+    // A concrete `f32`/`f64` function over matrices holds them at dual numbers in the companion
+    // (a generic one carries the user's own `T: MatrixScalar`).
+    if matches!(scalar, Scalar::Concrete(_))
+        && sig
+            .params
+            .iter()
+            .any(|p| rewrite::matrix_type(&p.ty).is_some())
+    {
+        generic
+            .sig
+            .generics
+            .make_where_clause()
+            .predicates
+            .push(syn::parse_quote!(#s: ::autodiff::matrix::MatrixScalar));
+    }
     let gsig = sig::analyse(&mut generic.sig)?;
     let mut g = generic.sig.generics.clone();
     for (i, l) in gsig.new_lifetimes.iter().enumerate() {

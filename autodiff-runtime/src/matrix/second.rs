@@ -9,7 +9,8 @@ use nalgebra::allocator::Allocator;
 use nalgebra::{DefaultAllocator, Dim, OMatrix};
 
 use crate::dual::Dual;
-use crate::second::{Order2Scalar, SecondOrder};
+use crate::real::Real;
+use crate::second::{Order2Dual, Order2Scalar, SecondOrder, Unlift, recast};
 
 impl<B: Order2Scalar, R: Dim, C: Dim> SecondOrder for OMatrix<B, R, C>
 where
@@ -51,6 +52,45 @@ where
     }
     fn flatten(g: &Self::Grad, out: &mut Vec<B>) {
         out.extend(g.iter().copied());
+    }
+}
+
+/// A matrix at dual numbers, taken apart for a custom `hvp` rule entry by entry: `X + ε·V`
+/// gives `(X, V)`, and the rule's `(G, H·V)` go back as the dual gradient `c.re·G + ε·(c.re·H·V +
+/// c.eps·G)` (the derivative of `c·∇f` in direction `V`, as for a scalar parameter).
+impl<D: Order2Dual + nalgebra::Scalar, R: Dim, C: Dim> Unlift for OMatrix<D, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    type D = D;
+    type Value<F: Real> = OMatrix<F, R, C>;
+    type DualGrad = OMatrix<D, R, C>;
+    fn unlift<F: Real>(&self) -> (OMatrix<F, R, C>, OMatrix<F, R, C>) {
+        (
+            self.map(|d| recast(d.parts().0)),
+            self.map(|d| recast(d.parts().1)),
+        )
+    }
+    // d(c·G) in direction V, entry by entry: c.re·(H·V) + c.eps·G
+    fn join<F: Real>(g: &OMatrix<F, R, C>, hv: &OMatrix<F, R, C>, c: D) -> OMatrix<D, R, C> {
+        assert_eq!(
+            g.shape(),
+            hv.shape(),
+            "an `hvp` rule returned H·v of shape {:?} for a gradient of shape {:?}",
+            hv.shape(),
+            g.shape()
+        );
+        let (cre, ceps) = c.parts();
+        g.zip_map(hv, |g, hv| {
+            let (g, hv): (D::Base, D::Base) = (recast(g), recast(hv));
+            D::from_parts(cre * g, cre * hv + ceps * g)
+        })
+    }
+    // ⟨G, V⟩ = Σ G_ij V_ij
+    fn dot<F: Real>(g: &OMatrix<F, R, C>, v: &OMatrix<F, R, C>) -> F {
+        g.iter()
+            .zip(v.iter())
+            .fold(F::zero(), |s, (a, b)| s + *a * *b)
     }
 }
 

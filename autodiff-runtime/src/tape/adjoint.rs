@@ -3,7 +3,7 @@
 //! pulled back through the partials they kept when recorded ([`Lin`](super::lin::Lin)), every
 //! other node through `pullback_values.rs`.
 
-use super::graph::Node;
+use super::graph::Slot;
 use super::pullback_values::pullback_values;
 use super::value::Value;
 use crate::real::Real;
@@ -66,7 +66,7 @@ impl<T: Real> Adjoints<T> {
 /// The reverse sweep over `nodes[..top]` from the seeds, skipping nodes that are not `varied`
 /// and holding the nodes in `stop` (sorted) constant.
 pub(crate) fn sweep_values<T: Real>(
-    nodes: &[Node<T>],
+    nodes: &[Slot<T>],
     varied: &[bool],
     stop: &[u32],
     seeds: Vec<(usize, Value<T>)>,

@@ -88,16 +88,19 @@ pub(crate) fn backprop<T: Real>(
         }
     }
     if plain::applies(graph, view, sources, stop) {
-        let sums = plain::backprop_plain(graph, view, targets, sources);
-        return sources
-            .iter()
-            .zip(sums)
-            .map(|(s, sum)| match (sum, unconnected) {
-                (Some(g), _) => Some(Tensor::constant(Value::Scalar(g))),
-                (None, UnconnectedGradients::None) => None,
-                (None, UnconnectedGradients::Zero) => Some(Tensor::constant(s.value.zeros_like())),
-            })
-            .collect();
+        return plain::backprop_plain(graph, view, targets, sources, |sums| {
+            sources
+                .iter()
+                .zip(sums)
+                .map(|(s, sum)| match (*sum, unconnected) {
+                    (Some(g), _) => Some(Tensor::constant(Value::Scalar(g))),
+                    (None, UnconnectedGradients::None) => None,
+                    (None, UnconnectedGradients::Zero) => {
+                        Some(Tensor::constant(s.value.zeros_like()))
+                    }
+                })
+                .collect()
+        });
     }
     let mut stop: Vec<u32> = stop
         .iter()

@@ -211,7 +211,8 @@ impl<T: Real, M> GradientTape<T, M> {
         sources: &S,
         options: &GradientOptions<T>,
     ) -> S::Output {
-        let mut keys = Vec::new();
+        // The keys' buffer is kept with the arena; taken out, so a nested call finds it empty.
+        let mut keys = std::mem::take(&mut self.graph.scratch.borrow_mut().keys);
         sources.keys(&mut keys);
         let watched = self.watched.borrow().clone();
         let view = View {
@@ -228,6 +229,8 @@ impl<T: Real, M> GradientTape<T, M> {
             &options.stop,
             options.unconnected,
         );
+        keys.clear();
+        self.graph.scratch.borrow_mut().keys = keys;
         S::build(&mut grads.into_iter())
     }
 
@@ -252,7 +255,7 @@ impl<T: Real, M> GradientTape<T, M> {
         sources: S,
         options: &GradientOptions<T>,
     ) -> S::Output {
-        let seeded: Vec<Seeded<T>> = targets
+        let seeded: smallvec::SmallVec<[Seeded<T>; 2]> = targets
             .targets()
             .into_iter()
             .map(|target| Seeded { target, seed: None })

@@ -7,14 +7,35 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::lin::{Lin, linearize};
-use super::pool;
+use super::pool::{self, Arena, Scratch};
 use super::value::Value;
 use crate::real::Real;
 
-/// A fresh identity for a constant, a variable or a graph (process-wide, never reused).
+/// How many identities a thread takes from the process-wide counter at a time.
+const ID_BLOCK: u64 = 1024;
+
+/// A fresh identity for a constant, a variable or a graph (process-wide, never reused). Each
+/// thread reserves a block of identities at once, so the common call is a thread-local
+/// increment, not an atomic one (every gradient result is a fresh constant).
 pub(crate) fn fresh_id() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
+    thread_local! {
+        /// The next identity of this thread's block and the end of the block.
+        static BLOCK: Cell<(u64, u64)> = const { Cell::new((0, 0)) };
+    }
+    BLOCK
+        .try_with(|b| {
+            let (next, end) = b.get();
+            let (next, end) = if next < end {
+                (next, end)
+            } else {
+                let start = NEXT.fetch_add(ID_BLOCK, Ordering::Relaxed);
+                (start, start + ID_BLOCK)
+            };
+            b.set((next + 1, end));
+            next
+        })
+        .unwrap_or_else(|_| NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// What a leaf stands for.
@@ -162,6 +183,11 @@ impl<T: Real> Op<T> {
     }
 }
 
+/// An arena slot. Its node is dropped by hand (`pool::give`), and only when the graph recorded
+/// a node that holds shared data (a matrix, a compiled call): a scalar script's arena is then
+/// emptied without visiting its nodes.
+pub(crate) type Slot<T> = std::mem::ManuallyDrop<Node<T>>;
+
 /// A recorded node: its operation, its value and, for a scalar node, its local partials.
 pub(crate) struct Node<T: Real> {
     pub(crate) op: Op<T>,
@@ -173,9 +199,13 @@ pub(crate) struct Node<T: Real> {
 pub(crate) struct Graph<T: Real> {
     /// Identity, for error messages and the check that operands share a graph.
     pub(crate) id: u64,
-    pub(crate) nodes: RefCell<Vec<Node<T>>>,
+    pub(crate) nodes: RefCell<Vec<Slot<T>>>,
+    /// `true` once a node holds shared data (an `Rc`): the arena's nodes must then be dropped.
+    pub(crate) holds_shared: Cell<bool>,
     /// The indices of the leaves (variable reads and constants), in recording order.
     pub(crate) leaves: RefCell<Vec<u32>>,
+    /// The lean backward pass's buffers, kept with the arena.
+    pub(crate) scratch: RefCell<Scratch<T>>,
     /// `true` while every node is a scalar that kept its partials: the backward pass may then
     /// skip the dependency pass (`plain.rs`).
     pub(crate) all_scalar: Cell<bool>,
@@ -185,10 +215,13 @@ pub(crate) struct Graph<T: Real> {
 
 impl<T: Real> Graph<T> {
     pub(crate) fn new() -> Rc<Self> {
+        let arena = pool::take();
         Rc::new(Graph {
             id: fresh_id(),
-            nodes: RefCell::new(pool::take()),
-            leaves: RefCell::new(Vec::new()),
+            nodes: RefCell::new(arena.nodes),
+            leaves: RefCell::new(arena.leaves),
+            scratch: RefCell::new(arena.scratch),
+            holds_shared: Cell::new(false),
             all_scalar: Cell::new(true),
             recording: Cell::new(0),
         })
@@ -210,22 +243,63 @@ impl<T: Real> Graph<T> {
     /// then written straight into the arena, not assembled on the stack and copied.
     #[inline(always)]
     pub(crate) fn push_with(&self, make: impl FnOnce() -> Node<T>) -> u32 {
+        let idx = self.append(make);
+        let nodes = self.nodes.borrow();
+        let node = &nodes[idx as usize];
+        if !(node.lin.is_scalar() && node.value.is_scalar()) {
+            self.all_scalar.set(false);
+        }
+        if matches!(node.op, Op::ScalarCall(_) | Op::VjpCall(_) | Op::Opaque(_))
+            || !node.value.is_scalar()
+        {
+            self.holds_shared.set(true);
+        }
+        if matches!(node.op, Op::Leaf(_)) {
+            self.leaves.borrow_mut().push(idx);
+        }
+        idx
+    }
+
+    /// Appends a node that is not a leaf, whose value is a scalar and that kept its partials
+    /// (the caller knows): none of [`push_with`](Graph::push_with)'s checks are needed.
+    #[inline(always)]
+    pub(crate) fn push_scalar(&self, make: impl FnOnce() -> Node<T>) -> u32 {
+        let idx = self.append(make);
+        debug_assert!({
+            let nodes = self.nodes.borrow();
+            let n = &nodes[idx as usize];
+            n.lin.is_scalar() && n.value.is_scalar() && !matches!(n.op, Op::Leaf(_))
+        });
+        idx
+    }
+
+    /// Appends a leaf with a scalar value (a variable read).
+    #[inline(always)]
+    pub(crate) fn push_scalar_leaf(&self, key: LeafKey, v: T) -> u32 {
+        let idx = self.append(|| Node {
+            op: Op::Leaf(key),
+            value: Value::Scalar(v),
+            lin: Lin::leaf(),
+        });
+        self.leaves.borrow_mut().push(idx);
+        idx
+    }
+
+    #[inline(always)]
+    fn append(&self, make: impl FnOnce() -> Node<T>) -> u32 {
         let mut nodes = self.nodes.borrow_mut();
-        let idx = u32::try_from(nodes.len()).expect("a tape holds at most 2^32 operations");
+        // Indices stay below the markers `Lin` keeps in unused operand slots.
+        let idx = u32::try_from(nodes.len())
+            .ok()
+            .filter(|&i| i < Lin::<T>::GENERAL)
+            .expect("a tape holds fewer than 2^32 - 2 operations");
         if nodes.len() == nodes.capacity() {
             grow(&mut nodes);
         }
         // `extend` with a one-element trusted-length iterator calls `make` after its own
         // capacity check, so the node is written straight into its slot; `push(make())` would
         // build it on the stack first and copy it (a copy that stalls on store forwarding).
-        nodes.extend(std::iter::once_with(make));
-        let node = &nodes[idx as usize];
-        if !(node.lin.is_scalar() && node.value.is_scalar()) {
-            self.all_scalar.set(false);
-        }
-        if matches!(node.op, Op::Leaf(_)) {
-            self.leaves.borrow_mut().push(idx);
-        }
+        nodes.extend(std::iter::once_with(|| Slot::new(make())));
         idx
     }
 
@@ -240,12 +314,19 @@ impl<T: Real> Graph<T> {
 
 #[cold]
 #[inline(never)]
-fn grow<T: Real>(nodes: &mut Vec<Node<T>>) {
+fn grow<T: Real>(nodes: &mut Vec<Slot<T>>) {
     nodes.reserve(nodes.len().max(16));
 }
 
 impl<T: Real> Drop for Graph<T> {
     fn drop(&mut self) {
-        pool::give(std::mem::take(self.nodes.get_mut()));
+        pool::give(
+            Arena {
+                nodes: std::mem::take(self.nodes.get_mut()),
+                leaves: std::mem::take(self.leaves.get_mut()),
+                scratch: std::mem::take(self.scratch.get_mut()),
+            },
+            self.holds_shared.get(),
+        );
     }
 }

@@ -7,44 +7,45 @@
 //! keep no partials ([`Lin::general`]) and go through `pullback_values.rs`; the recorded backward
 //! pass of nested tapes (`pullback.rs`) never uses these partials.
 
-use super::graph::{Binary, Node, Op, Unary, WithConst};
+use super::graph::{Binary, Op, Slot, Unary, WithConst};
 use super::value::Value;
 use crate::real::Real;
 
-/// A node's local partial derivatives with respect to its (at most two) scalar operands.
+/// A node's local partial derivatives with respect to its (at most two) scalar operands. 24
+/// bytes for `f64`, so a node is 64 (one cache line): an unused operand slot holds
+/// [`Lin::NONE`], a node that keeps no partials holds [`Lin::GENERAL`] in both.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Lin<T> {
-    /// How many operands (`0..=2`), or [`Lin::GENERAL_LEN`] when the node keeps no partials.
-    pub(crate) len: u8,
-    /// The operands' node indices.
+    /// The operands' node indices, or the markers.
     pub(crate) parents: [u32; 2],
-    /// `∂y/∂parents[k]`.
+    /// `∂y/∂parents[k]` (0 in an unused slot).
     pub(crate) partials: [T; 2],
 }
 
 impl<T: Real> Lin<T> {
-    pub(crate) const GENERAL_LEN: u8 = u8::MAX;
+    /// An unused operand slot (node indices stay below it, `graph.rs`).
+    pub(crate) const NONE: u32 = u32::MAX;
+    /// The slots of a node without partials.
+    pub(crate) const GENERAL: u32 = u32::MAX - 1;
 
     /// A node without partials: its pullback is computed from its operation.
     pub(crate) fn general() -> Self {
         Lin {
-            len: Self::GENERAL_LEN,
-            parents: [0; 2],
+            parents: [Self::GENERAL; 2],
             partials: [T::zero(); 2],
         }
     }
 
     /// `true` when the node keeps its partials.
     pub(crate) fn is_scalar(&self) -> bool {
-        self.len != Self::GENERAL_LEN
+        self.parents[0] != Self::GENERAL
     }
 
     /// A leaf: no operands.
     #[inline]
     pub(crate) fn leaf() -> Self {
         Lin {
-            len: 0,
-            parents: [0; 2],
+            parents: [Self::NONE; 2],
             partials: [T::zero(); 2],
         }
     }
@@ -52,8 +53,7 @@ impl<T: Real> Lin<T> {
     #[inline]
     pub(crate) fn one(p: u32, d: T) -> Self {
         Lin {
-            len: 1,
-            parents: [p, 0],
+            parents: [p, Self::NONE],
             partials: [d, T::zero()],
         }
     }
@@ -61,23 +61,18 @@ impl<T: Real> Lin<T> {
     #[inline]
     pub(crate) fn two(p: u32, dp: T, q: u32, dq: T) -> Self {
         Lin {
-            len: 2,
             parents: [p, q],
             partials: [dp, dq],
         }
     }
 
-    /// The pairs `(parent, ∂y/∂parent)`.
+    /// The pairs `(parent, ∂y/∂parent)` (none for a node without partials).
     pub(crate) fn pairs(&self) -> impl Iterator<Item = (u32, T)> + '_ {
-        let n = if self.is_scalar() {
-            self.len as usize
-        } else {
-            0
-        };
-        self.parents[..n]
+        self.parents
             .iter()
             .copied()
-            .zip(self.partials[..n].iter().copied())
+            .zip(self.partials.iter().copied())
+            .filter(|&(p, _)| p < Self::GENERAL)
     }
 }
 
@@ -92,7 +87,7 @@ fn scalar<T: Real>(v: &Value<T>) -> Option<T> {
 /// The partials of a node about to be recorded with operation `op` and value `y`, its operands
 /// read from `nodes`; [`Lin::general`] unless every value involved is a scalar.
 #[inline]
-pub(crate) fn linearize<T: Real>(op: &Op<T>, y: &Value<T>, nodes: &[Node<T>]) -> Lin<T> {
+pub(crate) fn linearize<T: Real>(op: &Op<T>, y: &Value<T>, nodes: &[Slot<T>]) -> Lin<T> {
     let Some(y) = scalar(y) else {
         return Lin::general();
     };

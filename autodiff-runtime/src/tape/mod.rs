@@ -48,7 +48,7 @@ mod tests;
 
 pub use backprop::UnconnectedGradients;
 pub use call::CallArg;
-pub use call_matrix::{MatrixVjp1, MatrixVjp2};
+pub use call_matrix::{ArgKind, MatArg, MatrixVjp1, MatrixVjp2, MatrixVjp3, ScalarArg};
 pub use gradient_tape::{GradientOptions, GradientTape, OneShot, Persistent};
 pub use optimize::ApplyToVariables;
 pub use sources::{Source, SourceKey, Sources, Targets};

@@ -19,7 +19,15 @@ fn sigmoid<T: Real>(x: T) -> T {
 }
 
 impl<T: Real> Tensor<T> {
-    fn unary(&self, op: Unary, f: impl Fn(T) -> T) -> Self {
+    #[inline(always)]
+    fn unary(&self, op: Unary, f: impl Fn(T) -> T + Copy) -> Self {
+        match self.scalar_unary(op, f) {
+            Some(y) => y,
+            None => self.unary_general(op, f),
+        }
+    }
+    #[inline(never)]
+    fn unary_general(&self, op: Unary, f: impl Fn(T) -> T) -> Self {
         self.record_unary(op, self.value.map(f))
     }
 
@@ -118,7 +126,15 @@ impl<T: Real> Tensor<T> {
         let v = self.value.broadcast_to(rows, cols);
         self.record_op(Op::Broadcast, v)
     }
-    fn with_const(&self, op: WithConst, c: T, f: impl Fn(T) -> T) -> Self {
+    #[inline(always)]
+    fn with_const(&self, op: WithConst, c: T, f: impl Fn(T) -> T + Copy) -> Self {
+        match self.scalar_const(op, c, f) {
+            Some(y) => y,
+            None => self.with_const_general(op, c, f),
+        }
+    }
+    #[inline(never)]
+    fn with_const_general(&self, op: WithConst, c: T, f: impl Fn(T) -> T) -> Self {
         self.record_const(op, c, self.value.map(f))
     }
     /// `x · c` for a generic scalar `c`.
@@ -133,7 +149,15 @@ impl<T: Real> Tensor<T> {
     pub(crate) fn rsub_c(&self, c: T) -> Self {
         self.with_const(WithConst::RSub, c, |x| c - x)
     }
-    fn binary(a: &Self, b: &Self, op: Binary, what: &str, f: impl Fn(T, T) -> T) -> Self {
+    #[inline(always)]
+    fn binary(a: &Self, b: &Self, op: Binary, what: &str, f: impl Fn(T, T) -> T + Copy) -> Self {
+        match Tensor::scalar_binary(a, b, op, f) {
+            Some(y) => y,
+            None => Tensor::binary_general(a, b, op, what, f),
+        }
+    }
+    #[inline(never)]
+    fn binary_general(a: &Self, b: &Self, op: Binary, what: &str, f: impl Fn(T, T) -> T) -> Self {
         let v = a.value.zip(&b.value, what, f);
         Tensor::record_binary(a, b, op, v)
     }
@@ -144,24 +168,28 @@ macro_rules! tensor_binop {
     ($Trait:ident, $method:ident, $op:expr, $what:literal, $f:expr) => {
         impl<T: Real> $Trait<&Tensor<T>> for &Tensor<T> {
             type Output = Tensor<T>;
+            #[inline]
             fn $method(self, rhs: &Tensor<T>) -> Tensor<T> {
                 Tensor::binary(self, rhs, $op, $what, $f)
             }
         }
         impl<T: Real> $Trait<Tensor<T>> for &Tensor<T> {
             type Output = Tensor<T>;
+            #[inline]
             fn $method(self, rhs: Tensor<T>) -> Tensor<T> {
                 Tensor::binary(self, &rhs, $op, $what, $f)
             }
         }
         impl<T: Real> $Trait<&Tensor<T>> for Tensor<T> {
             type Output = Tensor<T>;
+            #[inline]
             fn $method(self, rhs: &Tensor<T>) -> Tensor<T> {
                 Tensor::binary(&self, rhs, $op, $what, $f)
             }
         }
         impl<T: Real> $Trait<Tensor<T>> for Tensor<T> {
             type Output = Tensor<T>;
+            #[inline]
             fn $method(self, rhs: Tensor<T>) -> Tensor<T> {
                 Tensor::binary(&self, &rhs, $op, $what, $f)
             }
@@ -178,66 +206,82 @@ macro_rules! scalar_binops {
     ($($t:ty),*) => {$(
         impl Add<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
+            #[inline]
             fn add(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, c, |x| x + c) }
         }
         impl Sub<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
+            #[inline]
             fn sub(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, -c, |x| x - c) }
         }
         impl Mul<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
+            #[inline]
             fn mul(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Mul, c, |x| x * c) }
         }
         impl Div<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
+            #[inline]
             fn div(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Div, c, |x| x / c) }
         }
         impl Add<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
+            #[inline]
             fn add(self, x: &Tensor<$t>) -> Tensor<$t> { x + self }
         }
         impl Sub<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
+            #[inline]
             fn sub(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RSub, self, |v| self - v) }
         }
         impl Mul<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
+            #[inline]
             fn mul(self, x: &Tensor<$t>) -> Tensor<$t> { x * self }
         }
         impl Div<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
+            #[inline]
             fn div(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RDiv, self, |v| self / v) }
         }
         impl Add<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
+            #[inline]
             fn add(self, c: $t) -> Tensor<$t> { &self + c }
         }
         impl Sub<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
+            #[inline]
             fn sub(self, c: $t) -> Tensor<$t> { &self - c }
         }
         impl Mul<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
+            #[inline]
             fn mul(self, c: $t) -> Tensor<$t> { &self * c }
         }
         impl Div<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
+            #[inline]
             fn div(self, c: $t) -> Tensor<$t> { &self / c }
         }
         impl Add<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
+            #[inline]
             fn add(self, x: Tensor<$t>) -> Tensor<$t> { self + &x }
         }
         impl Sub<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
+            #[inline]
             fn sub(self, x: Tensor<$t>) -> Tensor<$t> { self - &x }
         }
         impl Mul<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
+            #[inline]
             fn mul(self, x: Tensor<$t>) -> Tensor<$t> { self * &x }
         }
         impl Div<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
+            #[inline]
             fn div(self, x: Tensor<$t>) -> Tensor<$t> { self / &x }
         }
     )*};

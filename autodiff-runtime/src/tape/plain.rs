@@ -33,13 +33,14 @@ pub(crate) fn applies<T: Real>(
 }
 
 /// The gradient of the seeded targets with respect to each source (`None` when no path from a
-/// target reaches a trainable read of it by this tape).
-pub(crate) fn backprop_plain<T: Real>(
+/// target reaches a trainable read of it by this tape), handed to `answer` as a slice.
+pub(crate) fn backprop_plain<T: Real, R>(
     graph: &Graph<T>,
     view: &View<'_>,
     targets: &[Seeded<T>],
     sources: &[SourceKey<T>],
-) -> Vec<Option<T>> {
+    answer: impl FnOnce(&[Option<T>]) -> R,
+) -> R {
     let nodes = graph.nodes.borrow();
     let (start, end) = (view.start, view.end.unwrap_or(nodes.len()));
     let mut top = start;
@@ -51,47 +52,58 @@ pub(crate) fn backprop_plain<T: Real>(
             }
         }
     }
-    let mut adj = vec![T::zero(); top];
-    let mut hit = vec![false; top];
+    let mut scratch = graph.scratch.borrow_mut();
+    let super::pool::Scratch {
+        adj, by_var, sums, ..
+    } = &mut *scratch;
+    // (adjoint, reached from a target) per node, side by side: one base pointer in the loop.
+    adj.clear();
+    adj.resize(top, (T::zero(), false));
+    // A slice, not the vector: its pointer then stays in a register across the loop's stores.
+    let adj = &mut adj[..];
     for t in targets {
         let Some(at) = &t.target.at else { continue };
         let idx = at.idx as usize;
         if idx >= start && idx < end {
             // The implicit cotangent of a target is one; a Jacobian row seeds its own.
-            adj[idx] += t.seed.as_ref().map_or(T::one(), |s| s.scalar());
-            hit[idx] = true;
+            adj[idx].0 += t.seed.as_ref().map_or(T::one(), |s| s.scalar());
+            adj[idx].1 = true;
         }
     }
+    let span = top - start;
     for idx in (start..top).rev() {
-        if !hit[idx] {
+        let (g, hit) = adj[idx];
+        if !hit {
             continue;
         }
-        let g = adj[idx];
-        // adj[p] += adj[y] · ∂y/∂p for the partials kept when y was recorded.
-        for (p, d) in nodes[idx].lin.pairs() {
-            let p = p as usize;
-            if p >= start {
-                adj[p] += g * d;
-                hit[p] = true;
+        let lin = &nodes[idx].lin;
+        // adj[p] += adj[y] · ∂y/∂p for the partials kept when y was recorded. Every node keeps
+        // its partials here (`applies`); one comparison skips an unused slot (`Lin::NONE`, far
+        // above `top`) and an operand recorded before this tape's view (below `start`).
+        for k in 0..2 {
+            let p = lin.parents[k] as usize;
+            if p.wrapping_sub(start) < span {
+                adj[p].0 += g * lin.partials[k];
+                adj[p].1 = true;
             }
         }
     }
-    let mut sums: Vec<Option<T>> = vec![None; sources.len()];
+    sums.clear();
+    sums.resize(sources.len(), None);
     // (variable, source position), sorted: one binary search per reached leaf.
-    let mut by_var: Vec<(u64, usize)> = sources
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| match s.key {
-            Key::Var(id) => Some((id, i)),
-            _ => None,
-        })
-        .collect();
+    by_var.clear();
+    by_var.extend(sources.iter().enumerate().filter_map(|(i, s)| match s.key {
+        Key::Var(id) => Some((id, i)),
+        _ => None,
+    }));
     by_var.sort_unstable();
     let leaves = graph.leaves.borrow();
     let from = leaves.partition_point(|&i| (i as usize) < start);
+    let mut next = 0;
     for &leaf in leaves[from..].iter().take_while(|&&i| (i as usize) < top) {
         let leaf = leaf as usize;
-        if !hit[leaf] {
+        let (g, hit) = adj[leaf];
+        if !hit {
             continue;
         }
         // Only trainable variables read by this tape are watched when nothing is watched by hand.
@@ -102,10 +114,16 @@ pub(crate) fn backprop_plain<T: Real>(
         else {
             continue;
         };
-        let first = by_var.partition_point(|&(v, _)| v < id);
+        // Variables are usually read in the order they are asked for: try the entry after the
+        // last one found before searching.
+        let first = match by_var.get(next) {
+            Some(&(v, _)) if v == id && (next == 0 || by_var[next - 1].0 < id) => next,
+            _ => by_var.partition_point(|&(v, _)| v < id),
+        };
+        next = first + 1;
         for &(_, i) in by_var[first..].iter().take_while(|&&(v, _)| v == id) {
-            sums[i] = Some(sums[i].map_or(adj[leaf], |a| a + adj[leaf]));
+            sums[i] = Some(sums[i].map_or(g, |a| a + g));
         }
     }
-    sums
+    answer(sums)
 }

@@ -35,6 +35,7 @@ pub trait Source<T: Real> {
 }
 
 impl<T: Real> Source<T> for Tensor<T> {
+    #[inline]
     fn source_key(&self) -> SourceKey<T> {
         let key = match &self.at {
             Some(at) => Key::Node(at.graph.clone(), at.idx),
@@ -48,6 +49,9 @@ impl<T: Real> Source<T> for Tensor<T> {
 }
 
 impl<T: Real> Source<T> for Variable<T> {
+    // Inlined so the key is written where it is kept, not assembled and copied (a copy whose
+    // 16-byte loads cannot be served from the narrower stores that built it).
+    #[inline]
     fn source_key(&self) -> SourceKey<T> {
         SourceKey {
             key: Key::Var(self.id()),
@@ -85,6 +89,7 @@ impl<T: Real, S: Source<T>> Sources<T> for &S {
 
 impl<T: Real, S: Source<T>, const N: usize> Sources<T> for [&S; N] {
     type Output = [Option<Tensor<T>>; N];
+    #[inline]
     fn keys(&self, out: &mut Vec<SourceKey<T>>) {
         out.extend(self.iter().map(|s| s.source_key()));
     }
@@ -95,6 +100,7 @@ impl<T: Real, S: Source<T>, const N: usize> Sources<T> for [&S; N] {
 
 impl<T: Real, S: Source<T>> Sources<T> for Vec<&S> {
     type Output = Vec<Option<Tensor<T>>>;
+    #[inline]
     fn keys(&self, out: &mut Vec<SourceKey<T>>) {
         out.extend(self.iter().map(|s| s.source_key()));
     }
@@ -129,31 +135,36 @@ impl<T: Real, A: Sources<T>, B: Sources<T>, C: Sources<T>> Sources<T> for (A, B,
     }
 }
 
+/// The targets of one `gradient` call, inline for the usual one or two.
+#[doc(hidden)]
+pub type TargetList<T> = smallvec::SmallVec<[Tensor<T>; 2]>;
+
 /// The targets of one `gradient` call: one tensor, or several (`[&z1, &z2]`, a slice or a `Vec`)
 /// whose gradients are summed, as TensorFlow sums a list of targets. A non-scalar target is
 /// differentiated as the sum of its entries (TensorFlow's implicit cotangent of ones).
 pub trait Targets<T: Real> {
     #[doc(hidden)]
-    fn targets(&self) -> Vec<Tensor<T>>;
+    fn targets(&self) -> TargetList<T>;
 }
 
 impl<T: Real> Targets<T> for &Tensor<T> {
-    fn targets(&self) -> Vec<Tensor<T>> {
-        vec![(*self).clone()]
+    #[inline]
+    fn targets(&self) -> TargetList<T> {
+        smallvec::smallvec![(*self).clone()]
     }
 }
 impl<T: Real, const N: usize> Targets<T> for [&Tensor<T>; N] {
-    fn targets(&self) -> Vec<Tensor<T>> {
+    fn targets(&self) -> TargetList<T> {
         self.iter().map(|t| (*t).clone()).collect()
     }
 }
 impl<T: Real> Targets<T> for &[Tensor<T>] {
-    fn targets(&self) -> Vec<Tensor<T>> {
-        self.to_vec()
+    fn targets(&self) -> TargetList<T> {
+        self.iter().cloned().collect()
     }
 }
 impl<T: Real> Targets<T> for &Vec<Tensor<T>> {
-    fn targets(&self) -> Vec<Tensor<T>> {
-        self.to_vec()
+    fn targets(&self) -> TargetList<T> {
+        self.iter().cloned().collect()
     }
 }

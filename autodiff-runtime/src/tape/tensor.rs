@@ -121,6 +121,7 @@ impl<T: Real> Tensor<T> {
         self.at.is_some()
     }
 
+    #[inline(always)]
     pub(crate) fn on(graph: &Rc<Graph<T>>, idx: u32, value: Value<T>) -> Self {
         Tensor {
             value,
@@ -153,18 +154,91 @@ impl<T: Real> Tensor<T> {
         self.home().filter(|g| g.is_recording())
     }
 
+    /// The common case inlined into the caller: a scalar operand recorded on a recording
+    /// graph. Records `y = f(x)` with its partial and returns it, or `None` for the general path.
+    #[inline(always)]
+    pub(crate) fn scalar_unary(&self, op: Unary, f: impl Fn(T) -> T) -> Option<Self> {
+        let (Value::Scalar(x), Some(at)) = (&self.value, &self.at) else {
+            return None;
+        };
+        if !at.graph.is_recording() {
+            return None;
+        }
+        let y = f(*x);
+        let idx = at.graph.push_scalar(|| Node {
+            op: Op::Unary(op, at.idx),
+            lin: Lin::one(at.idx, unary_partial(op, *x, y)),
+            value: Value::Scalar(y),
+        });
+        Some(Tensor::on(&at.graph, idx, Value::Scalar(y)))
+    }
+
+    /// [`scalar_unary`](Tensor::scalar_unary) for `y = x ∘ c` with a plain constant `c`.
+    #[inline(always)]
+    pub(crate) fn scalar_const(&self, op: WithConst, c: T, f: impl Fn(T) -> T) -> Option<Self> {
+        let (Value::Scalar(x), Some(at)) = (&self.value, &self.at) else {
+            return None;
+        };
+        if !at.graph.is_recording() {
+            return None;
+        }
+        let y = f(*x);
+        let idx = at.graph.push_scalar(|| Node {
+            op: Op::Const(op, at.idx, c),
+            lin: Lin::one(at.idx, const_partial(op, *x, c)),
+            value: Value::Scalar(y),
+        });
+        Some(Tensor::on(&at.graph, idx, Value::Scalar(y)))
+    }
+
+    /// [`scalar_unary`](Tensor::scalar_unary) for `y = a ∘ b`, both operands scalars recorded
+    /// on the same recording graph.
+    #[inline(always)]
+    pub(crate) fn scalar_binary(
+        a: &Self,
+        b: &Self,
+        op: Binary,
+        f: impl Fn(T, T) -> T,
+    ) -> Option<Self> {
+        let (Value::Scalar(p), Value::Scalar(q), Some(x), Some(y)) =
+            (&a.value, &b.value, &a.at, &b.at)
+        else {
+            return None;
+        };
+        if !(Rc::ptr_eq(&x.graph, &y.graph) && x.graph.is_recording()) {
+            return None;
+        }
+        let v = f(*p, *q);
+        let idx = x.graph.push_scalar(|| {
+            let (dp, dq) = binary_partials(op, *p, *q);
+            Node {
+                op: Op::Binary(op, x.idx, y.idx),
+                lin: Lin::two(x.idx, dp, y.idx, dq),
+                value: Value::Scalar(v),
+            }
+        });
+        Some(Tensor::on(&x.graph, idx, Value::Scalar(v)))
+    }
+
     pub(crate) fn record_unary(&self, op: Unary, value: Value<T>) -> Self {
         if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
-            let idx = at.graph.push_with(|| Node {
-                op: Op::Unary(op, at.idx),
-                lin: match (&self.value, &value) {
-                    (Value::Scalar(x), Value::Scalar(y)) => {
-                        Lin::one(at.idx, unary_partial(op, *x, *y))
-                    }
-                    _ => Lin::general(),
-                },
-                value: value.clone(),
-            });
+            let idx = match (&self.value, &value) {
+                (Value::Scalar(x), &Value::Scalar(y)) => {
+                    let idx = at.graph.push_scalar(|| Node {
+                        op: Op::Unary(op, at.idx),
+                        lin: Lin::one(at.idx, unary_partial(op, *x, y)),
+                        value: Value::Scalar(y),
+                    });
+                    // Rebuilt from the float: copying `value` whole would load 16 bytes just
+                    // written as a tag and a float, a load that store forwarding cannot serve.
+                    return Tensor::on(&at.graph, idx, Value::Scalar(y));
+                }
+                _ => at.graph.push_with(|| Node {
+                    op: Op::Unary(op, at.idx),
+                    lin: Lin::general(),
+                    value: value.clone(),
+                }),
+            };
             return Tensor::on(&at.graph, idx, value);
         }
         match self.recording_graph() {
@@ -179,16 +253,22 @@ impl<T: Real> Tensor<T> {
 
     pub(crate) fn record_const(&self, op: WithConst, c: T, value: Value<T>) -> Self {
         if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
-            let idx = at.graph.push_with(|| Node {
-                op: Op::Const(op, at.idx, c),
-                lin: match (&self.value, &value) {
-                    (Value::Scalar(x), Value::Scalar(_)) => {
-                        Lin::one(at.idx, const_partial(op, *x, c))
-                    }
-                    _ => Lin::general(),
-                },
-                value: value.clone(),
-            });
+            let idx = match (&self.value, &value) {
+                (Value::Scalar(x), &Value::Scalar(y)) => {
+                    let idx = at.graph.push_scalar(|| Node {
+                        op: Op::Const(op, at.idx, c),
+                        lin: Lin::one(at.idx, const_partial(op, *x, c)),
+                        value: Value::Scalar(y),
+                    });
+                    // Rebuilt from the float (see `record_unary`).
+                    return Tensor::on(&at.graph, idx, Value::Scalar(y));
+                }
+                _ => at.graph.push_with(|| Node {
+                    op: Op::Const(op, at.idx, c),
+                    lin: Lin::general(),
+                    value: value.clone(),
+                }),
+            };
             return Tensor::on(&at.graph, idx, value);
         }
         match self.recording_graph() {
@@ -214,17 +294,25 @@ impl<T: Real> Tensor<T> {
         // The common case: both operands recorded on the same recording graph.
         if let (Some(x), Some(y)) = (&a.at, &b.at) {
             if Rc::ptr_eq(&x.graph, &y.graph) && x.graph.is_recording() {
-                let idx = x.graph.push_with(|| Node {
-                    op: Op::Binary(op, x.idx, y.idx),
-                    lin: match (&a.value, &b.value, &value) {
-                        (Value::Scalar(p), Value::Scalar(q), Value::Scalar(_)) => {
+                let idx = match (&a.value, &b.value, &value) {
+                    (Value::Scalar(p), Value::Scalar(q), &Value::Scalar(v)) => {
+                        let idx = x.graph.push_scalar(|| {
                             let (dp, dq) = binary_partials(op, *p, *q);
-                            Lin::two(x.idx, dp, y.idx, dq)
-                        }
-                        _ => Lin::general(),
-                    },
-                    value: value.clone(),
-                });
+                            Node {
+                                op: Op::Binary(op, x.idx, y.idx),
+                                lin: Lin::two(x.idx, dp, y.idx, dq),
+                                value: Value::Scalar(v),
+                            }
+                        });
+                        // Rebuilt from the float (see `record_unary`).
+                        return Tensor::on(&x.graph, idx, Value::Scalar(v));
+                    }
+                    _ => x.graph.push_with(|| Node {
+                        op: Op::Binary(op, x.idx, y.idx),
+                        lin: Lin::general(),
+                        value: value.clone(),
+                    }),
+                };
                 return Tensor::on(&x.graph, idx, value);
             }
         }

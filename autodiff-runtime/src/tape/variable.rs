@@ -154,6 +154,7 @@ impl<T: Real> Variable<T> {
     }
 
     /// The current value (a cheap clone).
+    #[inline]
     pub fn value(&self) -> Value<T> {
         self.inner.value.borrow().clone()
     }
@@ -173,9 +174,23 @@ impl<T: Real> Variable<T> {
 
     /// Reads the value under `tape`: recorded if the tape (or a tape it is nested in) is
     /// recording, a constant otherwise.
+    #[inline]
     pub fn read<M>(&self, tape: &GradientTape<T, M>) -> Tensor<T> {
-        let value = self.value();
         let graph = tape.graph();
+        let key = LeafKey::Var {
+            id: self.inner.id,
+            trainable: self.inner.trainable,
+        };
+        // A scalar: the leaf is written from the float and the tensor rebuilt from it.
+        let scalar = match &*self.inner.value.borrow() {
+            Value::Scalar(v) => Some(*v),
+            Value::Mat(_) => None,
+        };
+        if let (Some(v), true) = (scalar, graph.is_recording()) {
+            let idx = graph.push_scalar_leaf(key, v);
+            return Tensor::on(graph, idx, Value::Scalar(v));
+        }
+        let value = self.value();
         if graph.is_recording() {
             let key = LeafKey::Var {
                 id: self.inner.id,

@@ -133,3 +133,87 @@ fn the_lean_pass_keeps_none_zero_and_the_nested_range() {
     let j = t.jacobian(&z, &x).expect("connected");
     assert!((j[(0, 0)] - 6.0).abs() < 1e-12);
 }
+
+/// The lean pass reuses its buffers (kept with the pooled arena): a long script, then a short
+/// one on the next tape, then the long one again, each against its derivative by hand.
+#[test]
+fn reused_buffers_give_each_tape_its_own_answer() {
+    // y = Σ_{i<n} xᵢ² · x_{i+1}  =>  ∂y/∂x_k = 2 x_k x_{k+1} [k < n] + x_{k-1}² [k > 0]
+    fn run(x: &[f64]) -> Vec<f64> {
+        let vars: Vec<Variable<f64>> = x.iter().map(|&v| Variable::new(v)).collect();
+        let t = GradientTape::new();
+        let v: Vec<Tensor<f64>> = vars.iter().map(|v| v.read(&t)).collect();
+        let mut y = &(&v[0] * &v[0]) * &v[1];
+        for i in 1..v.len() - 1 {
+            y = &y + &(&(&v[i] * &v[i]) * &v[i + 1]);
+        }
+        let g = t.gradient(&y, vars.iter().collect::<Vec<_>>());
+        g.into_iter().map(|g| g.unwrap().scalar()).collect()
+    }
+    let by_hand = |x: &[f64]| -> Vec<f64> {
+        let n = x.len() - 1;
+        (0..x.len())
+            .map(|k| {
+                let fwd = if k < n { 2.0 * x[k] * x[k + 1] } else { 0.0 };
+                let back = if k > 0 { x[k - 1] * x[k - 1] } else { 0.0 };
+                fwd + back
+            })
+            .collect()
+    };
+    let long: Vec<f64> = (0..40).map(|i| 0.1 * f64::from(i) - 1.3).collect();
+    let short = [0.4, -0.9, 1.7];
+    for x in [&long[..], &short[..], &long[..]] {
+        for (g, h) in run(x).iter().zip(by_hand(x)) {
+            assert!((g - h).abs() < 1e-12 * h.abs().max(1.0), "{g} vs {h}");
+        }
+    }
+}
+
+/// Identities handed out from per-thread blocks are still unique across threads.
+#[test]
+fn fresh_identities_are_unique_across_threads() {
+    use super::super::graph::fresh_id;
+    let take = || (0..3000).map(|_| fresh_id()).collect::<Vec<u64>>();
+    let other = std::thread::spawn(take);
+    let mut ids = take();
+    ids.extend(other.join().unwrap());
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n);
+}
+
+/// A scalar script's arena is emptied without dropping its nodes one by one; a graph that
+/// recorded shared data (here a matrix) still drops every node, so nothing it held leaks.
+#[test]
+fn recorded_matrices_are_released_with_the_tape() {
+    use super::super::Value;
+    use nalgebra::DMatrix;
+    let m: Value<f64> = Value::matrix(DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 3.0, 4.0]));
+    let Value::Mat(rc) = &m else { unreachable!() };
+    assert_eq!(std::rc::Rc::strong_count(rc), 1);
+    {
+        let x = Tensor::constant(m.clone());
+        let t = GradientTape::new();
+        t.watch(&x);
+        let y = (&x * 2.0).sum();
+        assert!(
+            std::rc::Rc::strong_count(rc) >= 3,
+            "the leaf holds the matrix"
+        );
+        // d Σ 2x / dx = 2 everywhere
+        let g = t.gradient(&y, &x).unwrap().to_matrix();
+        assert!(g.iter().all(|&e| (e - 2.0).abs() < 1e-15));
+    }
+    assert_eq!(
+        std::rc::Rc::strong_count(rc),
+        1,
+        "the tape's nodes were dropped"
+    );
+    // And a scalar tape after it reuses the arena and answers right: d(a·b)/da = b.
+    let (a, b) = (Variable::new(3.0), Variable::new(-2.0));
+    let t = GradientTape::new();
+    let y = &a.read(&t) * &b.read(&t);
+    let [da, db] = t.gradient(&y, [&a, &b]);
+    assert_eq!((da.unwrap().scalar(), db.unwrap().scalar()), (-2.0, 3.0));
+}
