@@ -357,3 +357,40 @@ fn calls_that_name_the_function_itself_are_recursion() {
         assert!(c.contains("Box < dyn"), "not boxed: {body}");
     }
 }
+
+#[test]
+fn branches_on_indices_and_saved_values_record_no_arm() {
+    // `if i > 0` reads a loop index (recomputed from the trip number) and `n` (saved once at its
+    // definition); `if v > 0.0` reads a parameter element: the reverse sweep evaluates each
+    // condition again, so no arm is recorded. `if s > 1.0` reads a loop-carried value: recorded.
+    let all = expand_fn(quote! {
+        fn st(x: &[f64], k: f64) -> f64 {
+            let n = x.len();
+            let mut s = 0.0;
+            for i in 0..n {
+                let left = if i > 0 { x[i - 1] } else { 0.0 };
+                let right = if i + 1 < n { x[i + 1] } else { 0.0 };
+                let v = x[i];
+                if v > 0.0 { s += k * (left + right) * v; } else { s -= v * v; }
+                if s > 1.0 { s = s * 0.5; } else { s = s * k; }
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "st");
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    assert_eq!(
+        vjp.matches("__ctl . push (0usize)").count(),
+        1,
+        "only the branch on `s` records its arm: {vjp}"
+    );
+    assert_eq!(vjp.matches("__ctl . push (1usize)").count(), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("let i = :: core :: clone :: Clone :: clone")
+            .count(),
+        2,
+        "{vjp}"
+    );
+}

@@ -87,6 +87,7 @@ impl Lowerer {
         stmts.push(Stmt::Branch {
             kind: BranchKind::If {
                 cond: quote! { !(#cond) },
+                vars: None,
             },
             arms: vec![
                 Block {
@@ -322,6 +323,7 @@ impl Lowerer {
             body.push(Stmt::Branch {
                 kind: BranchKind::If {
                     cond: quote! { #k_id >= #n_id },
+                    vars: None,
                 },
                 arms: vec![
                     Block {
