@@ -44,7 +44,7 @@ pub(super) fn is_read_only_macro(name: &str) -> bool {
 }
 
 /// Methods of std and nalgebra containers that change their receiver in place.
-pub(super) fn is_mutating_method(name: &str) -> bool {
+pub(crate) fn is_mutating_method(name: &str) -> bool {
     matches!(
         name,
         "push"
