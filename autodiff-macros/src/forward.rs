@@ -161,7 +161,7 @@ impl FwdGen<'_> {
             Stmt::Branch { kind, arms, .. } => {
                 let bodies: Vec<TokenStream> = arms.iter().map(|a| self.block(a)).collect();
                 match kind {
-                    BranchKind::If { cond } => {
+                    BranchKind::If { cond, .. } => {
                         let (a, b) = (&bodies[0], &bodies[1]);
                         quote! { if #cond { #a } else { #b } }
                     }

@@ -201,6 +201,10 @@ pub enum Stmt {
 pub enum BranchKind {
     If {
         cond: TokenStream,
+        /// The local variables the condition reads, when it is a pure expression of them
+        /// (names, literals, operators and parentheses only): the reverse sweep can evaluate it
+        /// again from their values instead of recording the arm taken.
+        vars: Option<Vec<VarId>>,
     },
     /// `heads[k]` is arm `k`'s pattern (with its guard).
     Match {

@@ -22,6 +22,27 @@ fn vjp_item(all: &str, name: &str) -> String {
     all[start..end].to_string()
 }
 
+/// The records of values in loops: pushed alone, or bound for the one tuple a trip pushes.
+fn loop_records(vjp: &str) -> usize {
+    vjp.matches(". push (:: core :: clone :: Clone :: clone")
+        .count()
+        + vjp.matches("let __gv").count()
+}
+
+/// The records of `x`'s value in loops.
+fn loop_records_of(vjp: &str, x: &str) -> usize {
+    let v = format!(":: core :: clone :: Clone :: clone (& {x})");
+    let bound = vjp
+        .split("let __gv")
+        .skip(1)
+        .filter(|rest| {
+            rest.split_once(" ;")
+                .is_some_and(|(binding, _)| binding.ends_with(&format!("= {v}")))
+        })
+        .count();
+    vjp.matches(&format!(". push ({v})")).count() + bound
+}
+
 #[test]
 fn loop_scaling_records_only_the_trip_count() {
     // y = b * 2 needs no old b: the loop pushes its trip count and nothing else.
@@ -36,10 +57,7 @@ fn loop_scaling_records_only_the_trip_count() {
     if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
         println!("{vjp}");
     }
-    assert!(
-        !vjp.contains(". push (:: core :: clone"),
-        "no value is saved: {vjp}"
-    );
+    assert_eq!(loop_records(&vjp), 0, "no value is saved: {vjp}");
     assert_eq!(
         vjp.matches("__ctl . push (__trips").count(),
         1,
@@ -58,12 +76,7 @@ fn loop_squaring_saves_the_old_value() {
         }
     });
     let vjp = vjp_item(&all, "g");
-    assert_eq!(
-        vjp.matches(". push (:: core :: clone :: Clone :: clone (& b))")
-            .count(),
-        1,
-        "{vjp}"
-    );
+    assert_eq!(loop_records_of(&vjp, "b"), 1, "{vjp}");
 }
 
 #[test]
@@ -129,12 +142,7 @@ fn rosenbrock_saves_no_value_per_trip() {
     if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
         println!("{vjp}");
     }
-    assert_eq!(
-        vjp.matches(". push (:: core :: clone :: Clone :: clone")
-            .count(),
-        0,
-        "nothing is recorded per trip: {vjp}"
-    );
+    assert_eq!(loop_records(&vjp), 0, "nothing is recorded per trip: {vjp}");
     assert!(
         vjp.contains(
             "- :: core :: clone :: Clone :: clone (& (:: core :: clone :: Clone :: clone (& (x)"
@@ -305,16 +313,8 @@ fn matrix_element_loop_keeps_no_index_tuple_and_no_option_per_read() {
         println!("{vjp}");
     }
     // The one record per outer trip is the inner range's start.
-    assert_eq!(
-        vjp.matches(". push (:: core :: clone :: Clone :: clone")
-            .count(),
-        1,
-        "no index tuple is recorded: {vjp}"
-    );
-    assert!(
-        vjp.contains(". push (:: core :: clone :: Clone :: clone (& __t2 . start))"),
-        "{vjp}"
-    );
+    assert_eq!(loop_records(&vjp), 1, "no index tuple is recorded: {vjp}");
+    assert_eq!(loop_records_of(&vjp, "__t2 . start"), 1, "{vjp}");
     assert_eq!(vjp.matches("GradBuf :: add").count(), 1, "{vjp}");
     assert!(!vjp.contains("add_at"), "{vjp}");
 }
@@ -356,4 +356,104 @@ fn calls_that_name_the_function_itself_are_recursion() {
         let c = companion_vjp_item(&all, "f");
         assert!(c.contains("Box < dyn"), "not boxed: {body}");
     }
+}
+
+#[test]
+fn branches_on_indices_and_saved_values_record_no_arm() {
+    // `if i > 0` reads a loop index (recomputed from the trip number) and `n` (saved once at its
+    // definition); `if v > 0.0` reads a parameter element: the reverse sweep evaluates each
+    // condition again, so no arm is recorded. `if s > 1.0` reads a loop-carried value: recorded.
+    let all = expand_fn(quote! {
+        fn st(x: &[f64], k: f64) -> f64 {
+            let n = x.len();
+            let mut s = 0.0;
+            for i in 0..n {
+                let left = if i > 0 { x[i - 1] } else { 0.0 };
+                let right = if i + 1 < n { x[i + 1] } else { 0.0 };
+                let v = x[i];
+                if v > 0.0 { s += k * (left + right) * v; } else { s -= v * v; }
+                if s > 1.0 { s = s * 0.5; } else { s = s * k; }
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "st");
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    assert_eq!(
+        vjp.matches("__ctl . push (0usize)").count(),
+        1,
+        "only the branch on `s` records its arm: {vjp}"
+    );
+    assert_eq!(vjp.matches("__ctl . push (1usize)").count(), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("let i = :: core :: clone :: Clone :: clone")
+            .count(),
+        2,
+        "{vjp}"
+    );
+}
+
+#[test]
+fn rev_and_step_by_ranges_record_no_index() {
+    // `(0..n).rev()` and `(a..b).step_by(2)`: the index is `first ± k·step` on trip `k`, the
+    // progression read off the iterator once before the loop; nothing is recorded per trip but
+    // the old `y` (which `y * x` needs).
+    let all = expand_fn(quote! {
+        fn hr(c: &[f64], x: f64) -> f64 {
+            let mut y = 0.0;
+            for i in (0..c.len()).rev() { y = y * x + c[i]; }
+            for j in (1..c.len()).step_by(2) { y = y + x * c[j]; }
+            y
+        }
+    });
+    let vjp = vjp_item(&all, "hr");
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    assert_eq!(
+        vjp.matches(":: autodiff :: __private :: strided (&")
+            .count(),
+        2,
+        "{vjp}"
+    );
+    assert_eq!(loop_records_of(&vjp, "y"), 1, "{vjp}");
+    assert!(
+        !vjp.contains("clone (& i)") && !vjp.contains("clone (& j)"),
+        "{vjp}"
+    );
+    assert_eq!(vjp.matches("GradBuf :: add").count(), 2, "{vjp}");
+}
+
+#[test]
+fn a_value_read_by_several_rules_is_saved_once() {
+    // Newton's step reads `x` in four products between two assignments: one record of `x` per
+    // trip, loaded once per reverse trip and read by all four rules.
+    let all = expand_fn(quote! {
+        fn nt(p: f64, c: f64) -> f64 {
+            let mut x = 1.0;
+            let mut step = 1.0;
+            while step.abs() > 1e-12 {
+                let f = x * x * x + p * x - c;
+                let df = 3.0 * x * x + p;
+                step = f / df;
+                x -= step;
+            }
+            x
+        }
+    });
+    let vjp = vjp_item(&all, "nt");
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    assert_eq!(loop_records_of(&vjp, "x"), 1, "{vjp}");
+    // All five values a trip saves (`x`, `x * x`, `f`, `3 x`, `df`) go out in one push.
+    assert_eq!(loop_records(&vjp), 5, "{vjp}");
+    assert_eq!(vjp.matches("__s0 . push ((").count(), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("let __r1 = __x").count() + vjp.matches("let __r2 = __x").count(),
+        4,
+        "{vjp}"
+    );
 }

@@ -25,6 +25,7 @@ pub mod rules;
 pub mod second;
 pub mod shape;
 mod slices;
+pub mod strided;
 pub mod tape;
 
 pub use adjoint::{Adjoint, ZeroLike};
@@ -215,11 +216,13 @@ pub mod __private {
         }
     }
 
-    /// The loop variable of forward trip `k` of a loop over `start..end`.
+    /// The loop variable of forward trip `k` of a loop over `start..end` (or over the
+    /// progression of a `rev()` / `step_by` range, `crate::strided`).
     #[inline(always)]
-    pub fn affine_index<I: AffineIndex>(start: I, k: usize) -> I {
-        start.step_by_trips(k)
+    pub fn affine_index<A: crate::strided::AffineStart>(start: A, k: usize) -> A::Index {
+        start.at(k)
     }
+    pub use crate::strided::strided;
 
     /// Reads a value saved at most once (the reverse sweep only reads it where it was written).
     #[inline(always)]

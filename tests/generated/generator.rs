@@ -347,6 +347,7 @@ impl Gen {
             18 => self.tuple_snippet(),
             19 => self.option_snippet(),
             20 => self.adapted_loop_snippet(),
+            21 => self.stencil_snippet(),
             22 => self.order_snippet(),
             _ => {
                 let v = self.name("a");
@@ -516,6 +517,63 @@ impl Gen {
 
     /// A local `Vec` of three elements, a few in-place operations that leave three elements,
     /// then its elements folded into a variable.
+    /// A stencil on a local `Vec`: a fresh `Vec` per time step (or one written in place) whose
+    /// cells read their neighbours under tests on the index (`if i > 0`, `if i + 1 < m`), a branch
+    /// on the values read, then a sweep down the cells (`rev()`, `step_by`) branching on each.
+    fn stencil_snippet(&mut self) {
+        let (u, nx, m, i, j) = (
+            self.name("u"),
+            self.name("nx"),
+            self.name("m"),
+            self.name("i"),
+            self.name("j"),
+        );
+        let (l, r, q) = (self.name("l"), self.name("r"), self.name("q"));
+        let (a, b, c) = (self.bounded(1), self.bounded(1), self.bounded(1));
+        let k = self.var();
+        self.line(&format!("let mut {u} = vec![{a}, {b}, {c}, {a} * c0];"));
+        self.line(&format!("let {m} = {u}.len();"));
+        self.line("for _ in 0..n % 3 + 1 {");
+        let fresh = self.rng.chance(60);
+        if fresh {
+            self.line(&format!("    let mut {nx} = vec![T::zero(); {m}];"));
+        } else {
+            self.line(&format!("    let mut {nx} = {u}.clone();"));
+        }
+        self.line(&format!("    for {i} in 0..{m} {{"));
+        self.line(&format!(
+            "        let {l} = if {i} > 0 {{ {u}[{i} - 1] }} else {{ c0 }};"
+        ));
+        self.line(&format!(
+            "        let {r} = if {i} + 1 < {m} {{ {u}[{i} + 1] }} else {{ {u}[0] * c2 }};"
+        ));
+        if self.rng.chance(50) {
+            self.line(&format!(
+                "        {nx}[{i}] = {u}[{i}] + ({l} - {u}[{i}] * c1 + {r}) * ({k}).tanh() * c2;"
+            ));
+        } else {
+            self.line(&format!(
+                "        if {l} > {r} {{ {nx}[{i}] = ({l} * {r}).sin(); }} else {{ {nx}[{i}] = {u}[{i}] * c0 + {r} * c2; }}"
+            ));
+        }
+        self.line("    }");
+        self.line(&format!("    {u} = {nx};"));
+        self.line("}");
+        let v = self.mutable_var();
+        let range = match self.rng.below(4) {
+            0 => format!("(0..{m}).rev()"),
+            1 => format!("(1..{m}).step_by(2)"),
+            2 => format!("(0..{m}).rev().step_by(2)"),
+            _ => format!("0..{m}"),
+        };
+        self.line(&format!("for {j} in {range} {{"));
+        self.line(&format!("    let {q} = {u}[{j}];"));
+        self.line(&format!(
+            "    if {q} > c0 {{ {v} += {q} * {q} * c2; }} else {{ {v} -= {q} * c0; }}"
+        ));
+        self.line("}");
+    }
+
     fn vec_snippet(&mut self) {
         let w = self.name("w");
         let (a, b, c) = (self.expr(2), self.expr(2), self.expr(2));

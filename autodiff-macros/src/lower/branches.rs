@@ -79,11 +79,12 @@ impl Lowerer {
                 check_supported(&i.cond)?;
                 self.record_hidden(&i.cond);
                 let cond = i.cond.to_token_stream();
+                let vars = self.pure_cond_vars(cond.clone());
                 let (then, d1) = self.lower_block(&i.then_branch.stmts, result)?;
                 let (els, d2) =
                     self.lower_else(i.else_branch.as_ref().map(|(_, e)| &**e), result)?;
                 out.push(Stmt::Branch {
-                    kind: BranchKind::If { cond },
+                    kind: BranchKind::If { cond, vars },
                     arms: vec![then, els],
                     diverges: vec![d1, d2],
                 });

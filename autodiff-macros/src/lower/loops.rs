@@ -87,6 +87,7 @@ impl Lowerer {
         stmts.push(Stmt::Branch {
             kind: BranchKind::If {
                 cond: quote! { !(#cond) },
+                vars: None,
             },
             arms: vec![
                 Block {
@@ -143,6 +144,12 @@ impl Lowerer {
         let bound = self.bind_pattern_names(&f.pat);
         if let ([i], true) = (bound.as_slice(), is_plain_range(&f.expr, &f.pat)) {
             self.loops[id].affine = Some((*i, Some(quote! { #it_ident.start })));
+        } else if let ([i], true) = (bound.as_slice(), is_progression(&f.expr, &f.pat)) {
+            // `first ± k·step`, read off a copy of the iterator before the loop runs.
+            self.loops[id].affine = Some((
+                *i,
+                Some(quote! { ::autodiff::__private::strided(&#it_ident) }),
+            ));
         }
         let r = self.lower_block(&f.body.stmts, None);
         self.scopes.pop();
@@ -323,6 +330,7 @@ impl Lowerer {
             body.push(Stmt::Branch {
                 kind: BranchKind::If {
                     cond: quote! { #k_id >= #n_id },
+                    vars: None,
                 },
                 arms: vec![
                     Block {
@@ -465,4 +473,33 @@ fn is_plain_range(e: &Expr, pat: &Pat) -> bool {
             if matches!(r.limits, syn::RangeLimits::HalfOpen(_))
                 && r.start.is_some()
                 && r.end.is_some())
+}
+
+/// `(a..b).rev()`, `(a..=b).step_by(s)` and other chains of `rev()` and `step_by(s)` on a
+/// bounded range, iterated with a plain `i` pattern: the loop variable runs through an
+/// arithmetic progression.
+fn is_progression(e: &Expr, pat: &Pat) -> bool {
+    fn paren(e: &Expr) -> &Expr {
+        match e {
+            Expr::Paren(p) => paren(&p.expr),
+            Expr::Group(g) => paren(&g.expr),
+            _ => e,
+        }
+    }
+    let Pat::Ident(p) = pat else { return false };
+    if p.by_ref.is_some() || p.mutability.is_some() || p.subpat.is_some() {
+        return false;
+    }
+    let mut cur = paren(e);
+    let mut adapted = false;
+    while let Expr::MethodCall(m) = cur {
+        let ok = (m.method == "rev" && m.args.is_empty())
+            || (m.method == "step_by" && m.args.len() == 1);
+        if !ok || m.turbofish.is_some() {
+            return false;
+        }
+        adapted = true;
+        cur = paren(&m.receiver);
+    }
+    adapted && matches!(cur, Expr::Range(r) if r.start.is_some() && r.end.is_some())
 }

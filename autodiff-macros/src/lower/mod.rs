@@ -12,6 +12,7 @@ mod expr;
 mod inplace;
 mod loops;
 mod opaque;
+pub(crate) use opaque::is_mutating_method;
 mod options;
 mod order;
 mod places;

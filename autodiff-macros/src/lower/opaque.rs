@@ -44,7 +44,7 @@ pub(super) fn is_read_only_macro(name: &str) -> bool {
 }
 
 /// Methods of std and nalgebra containers that change their receiver in place.
-pub(super) fn is_mutating_method(name: &str) -> bool {
+pub(crate) fn is_mutating_method(name: &str) -> bool {
     matches!(
         name,
         "push"
@@ -424,5 +424,53 @@ impl Lowerer {
                 );
             }
         }
+    }
+}
+
+impl Lowerer {
+    /// The local variables of a condition made only of names of locals, literals, operators and
+    /// parentheses (`i > 0`, `i + 1 < n`, `v > 0.0 && w <= v`): evaluating it has no effect and
+    /// its value depends on those variables only. `None` for anything else (a call, a method, a
+    /// field, a path, an assignment).
+    pub(super) fn pure_cond_vars(&self, ts: TokenStream) -> Option<Vec<VarId>> {
+        let mut out = Vec::new();
+        let mut stack = vec![ts];
+        while let Some(ts) = stack.pop() {
+            // The previous token, when it was a joint `=`, `<`, `>` or `!` (so `=` ends `==`, `<=`,
+            // `>=` or `!=`).
+            let mut comparison_head = false;
+            for tt in ts {
+                let mut head = false;
+                match tt {
+                    proc_macro2::TokenTree::Ident(i) if i == "true" || i == "false" => {}
+                    proc_macro2::TokenTree::Ident(i) => {
+                        let v = self.lookup(&i.to_string())?;
+                        if !out.contains(&v) {
+                            out.push(v);
+                        }
+                    }
+                    proc_macro2::TokenTree::Literal(_) => {}
+                    proc_macro2::TokenTree::Group(g) => {
+                        if g.delimiter() != proc_macro2::Delimiter::Parenthesis {
+                            return None;
+                        }
+                        stack.push(g.stream());
+                    }
+                    proc_macro2::TokenTree::Punct(p) => match p.as_char() {
+                        '=' if comparison_head => {}
+                        '=' if p.spacing() == proc_macro2::Spacing::Joint => head = true,
+                        '=' | '.' | ':' | ';' | ',' | '#' | '$' | '?' | '@' | '\'' | '~' => {
+                            return None;
+                        }
+                        c => {
+                            head = matches!(c, '=' | '<' | '>' | '!')
+                                && p.spacing() == proc_macro2::Spacing::Joint;
+                        }
+                    },
+                }
+                comparison_head = head;
+            }
+        }
+        Some(out)
     }
 }

@@ -38,6 +38,8 @@ impl RevGen<'_> {
         }
         let mut fwds: Vec<TokenStream> = Vec::new();
         let mut revs: Vec<(TokenStream, TokenStream, bool)> = Vec::new();
+        // A block in a loop that no jump leaves pushes all its records as one.
+        self.versions_enter(fe, place.in_loop && first_exit.is_none());
         for (j, s) in b.stmts.iter().enumerate() {
             if let Some(Frame::Block { index, .. }) = self.frames.last_mut() {
                 *index = j;
@@ -46,13 +48,15 @@ impl RevGen<'_> {
                 in_loop: place.in_loop,
                 conditional: place.conditional || first_exit.is_some_and(|e| j >= e),
             };
+            self.versions_before(j, s);
             let (f, normal, abrupt) = self.stmt(s, p);
+            self.versions_after(s);
             fwds.push(f);
             let exits = self.may_exit(s);
             revs.push((normal, abrupt, exits));
         }
         self.frames.pop();
-        let mut loads = TokenStream::new();
+        let mut saved_loads = TokenStream::new();
         for (j, v) in eligible {
             let (local, used) = self.block_saved.remove(&v).expect("registered");
             if !used {
@@ -66,9 +70,12 @@ impl RevGen<'_> {
             };
             let (save, read) = self.save(value, place);
             fwds[j].extend(save);
-            loads.extend(quote! { let #local = #read; });
+            saved_loads.extend(quote! { let #local = #read; });
         }
+        let (push, mut loads) = self.versions_leave(place);
+        loads.extend(saved_loads);
         let mut fwd: TokenStream = fwds.into_iter().collect();
+        fwd.extend(push);
         let rt = self.rt.clone();
         let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
         let falls_through = !b.stmts.last().is_some_and(|s| {

@@ -16,6 +16,7 @@ mod block;
 mod def;
 mod exprs;
 mod stmt;
+mod versions;
 
 use std::collections::{HashMap, HashSet};
 
@@ -110,6 +111,8 @@ pub struct RevGen<'a> {
     /// buffer made once before the reverse sweep (`#rt::GradBuf`, dense for slices, arrays,
     /// `Vec`s and matrices) and added into their adjoint slot after it.
     grad_bufs: Vec<VarId>,
+    /// Values saved once for all the rules that read them (see `versions`).
+    versions: versions::Versions,
 }
 
 /// The variables read by index (`base[i]`) in `b`.
@@ -230,6 +233,7 @@ impl<'a> RevGen<'a> {
             block_adjoints: HashSet::new(),
             top_exit: HashSet::new(),
             affine: HashMap::new(),
+            versions: versions::Versions::default(),
             grad_bufs: {
                 let mut bases = Vec::new();
                 collect_index_bases(&f.body, &mut bases);
@@ -412,6 +416,11 @@ impl<'a> RevGen<'a> {
 
     /// Saves the value of `value` (an owned expression) and returns (forward code, reverse read of type `&T`).
     fn save(&mut self, value: TokenStream, place: Place) -> (TokenStream, TokenStream) {
+        if place.in_loop {
+            if let Some(r) = self.group_save(&value) {
+                return r;
+            }
+        }
         let k = self.new_slot(place);
         let s = naming::slot(k);
         let rt = self.rt;
@@ -475,12 +484,15 @@ impl<'a> RevGen<'a> {
                     *used = true;
                     return (TokenStream::new(), quote! { #local });
                 }
+                if let Some(r) = self.version_read(*v) {
+                    return (TokenStream::new(), r);
+                }
                 let i = self.ident(*v).clone();
                 if self.f.vars[*v].is_ref {
                     // Save the value behind the reference: it may borrow a local of the forward sweep.
-                    self.save(quote! { ::core::clone::Clone::clone(#i) }, place)
+                    self.save_version(*v, quote! { ::core::clone::Clone::clone(#i) }, place)
                 } else {
-                    self.save(quote! { ::core::clone::Clone::clone(&#i) }, place)
+                    self.save_version(*v, quote! { ::core::clone::Clone::clone(&#i) }, place)
                 }
             }
         }

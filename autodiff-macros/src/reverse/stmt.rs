@@ -103,13 +103,22 @@ impl RevGen<'_> {
                     in_loop: place.in_loop,
                     conditional: true,
                 };
+                // An `if` whose condition the reverse sweep can evaluate again records nothing
+                // when an arm completes (a jump out of an arm still records the arm).
+                let again = match kind {
+                    BranchKind::If {
+                        cond,
+                        vars: Some(vars),
+                    } if needs_rec && normal_arms.len() == 2 => self.cond_again(cond, vars, place),
+                    _ => None,
+                };
                 let mut fwds = Vec::new();
                 let mut revs = Vec::new();
                 for (k, arm) in arms.iter().enumerate() {
                     self.frames.push(Frame::Branch { needs_rec, arm: k });
                     let (mut f, r) = self.block(arm, inner, KMode::Pop);
                     self.frames.pop();
-                    if needs_rec && normal_arms.len() > 1 && !diverges[k] {
+                    if needs_rec && normal_arms.len() > 1 && !diverges[k] && again.is_none() {
                         self.uses_ctl = true;
                         f.extend(quote! { #ctl.push(#k); });
                     }
@@ -117,7 +126,7 @@ impl RevGen<'_> {
                     revs.push(r);
                 }
                 let fwd = match kind {
-                    BranchKind::If { cond } => {
+                    BranchKind::If { cond, .. } => {
                         let (a, b) = (&fwds[0], &fwds[1]);
                         quote! { if #cond { #a } else { #b } }
                     }
@@ -136,7 +145,10 @@ impl RevGen<'_> {
                 let ks = 0..revs.len();
                 let dispatch =
                     quote! { match #rt::pop(&#ctl, &mut #cc) { #(#ks => { #revs })* _ => {} } };
-                let normal = if normal_arms.len() == 1 {
+                let normal = if let Some(c) = again {
+                    let (a, b) = (&revs[0], &revs[1]);
+                    quote! { if #c { #a } else { #b } }
+                } else if normal_arms.len() == 1 {
                     revs[normal_arms[0]].clone()
                 } else {
                     dispatch.clone()
@@ -259,5 +271,40 @@ impl RevGen<'_> {
             for #it in #first..#n { #rb }
         };
         (fwd, rev.clone(), rev)
+    }
+
+    /// The reverse-sweep evaluation of an `if` condition over `vars` (see `BranchKind::If`), when
+    /// each of them is read there without a record: a loop index recomputed from the trip
+    /// number, a parameter that is never written, a `let` value saved once for its block, or a
+    /// small expression over those.
+    fn cond_again(
+        &mut self,
+        cond: &TokenStream,
+        vars: &[VarId],
+        place: Place,
+    ) -> Option<TokenStream> {
+        let free = |this: &Self, v: VarId| {
+            this.affine.contains_key(&v)
+                || (this.params.contains_key(&v) && !this.f.vars[v].reassigned)
+                || this.block_saved.contains_key(&v)
+                || this.index_like(&Atom::Var(v), 0)
+                || this
+                    .element_cost(&Atom::Var(v), 0)
+                    .is_some_and(|c| c <= ELEMENT_BUDGET)
+        };
+        if !vars.iter().all(|v| free(self, *v)) {
+            return None;
+        }
+        let mut binds = TokenStream::new();
+        for &v in vars {
+            let (save, read) = self.read(&Atom::Var(v), place);
+            if !save.is_empty() {
+                // Not free after all: keep the record (the unused slot costs nothing).
+                return None;
+            }
+            let i = self.ident(v);
+            binds.extend(quote! { let #i = ::core::clone::Clone::clone(#read); });
+        }
+        Some(quote! { { #binds #cond } })
     }
 }

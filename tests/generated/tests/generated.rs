@@ -24,8 +24,20 @@ fn central(f: impl Fn(f64) -> f64, x: f64, h: f64) -> f64 {
     (f(x + h) - f(x - h)) / (2.0 * h)
 }
 
+/// The generated functions call earlier ones (`g_k` may call any `g_j`, `j < k`), so unoptimised
+/// call chains get deep and their frames large: the check runs on a thread with a 32 MiB stack
+/// (the test harness's threads have 2 MiB).
 #[test]
 fn generated_gradients_match_the_oracles() {
+    std::thread::Builder::new()
+        .stack_size(32 << 20)
+        .spawn(check_all)
+        .expect("a thread")
+        .join()
+        .expect("the checks ran");
+}
+
+fn check_all() {
     let cases = cases();
     let mut failures = Vec::new();
     let (mut checked, mut fd_checked, mut fd_skipped) = (0, 0, 0);
