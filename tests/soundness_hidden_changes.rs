@@ -93,13 +93,48 @@ fn counter_by_macro(v: &[f64]) -> f64 {
     s
 }
 
+/// A branch on a counter bumped in the loop's condition (the reverse sweep must not evaluate
+/// `c > 1` again from a stale `c`).
+#[differentiable]
+fn branch_on_hidden_counter(v: &[f64]) -> f64 {
+    let mut s = 0.0;
+    let mut c = 0;
+    while {
+        c += 1;
+        c < v.len()
+    } {
+        if c > 1 {
+            s += v[c] * v[c];
+        } else {
+            s -= v[c];
+        }
+    }
+    s
+}
+
+/// A branch on a counter bumped through `&mut` before it.
+#[differentiable]
+fn branch_after_mut_borrow(v: &[f64]) -> f64 {
+    let mut s = 0.0;
+    let mut c = 0;
+    for i in 0..3 {
+        bump(&mut c);
+        if c > 2 {
+            s += v[i] * v[c];
+        } else {
+            s -= v[i] * v[i];
+        }
+    }
+    s
+}
+
 type Grad = fn(&[f64]) -> (f64, Vec<f64>);
 type Primal = fn(&[f64]) -> f64;
 type Tangent = fn(&[f64], Vec<f64>) -> (f64, f64);
 
 #[test]
 fn counters_changed_out_of_sight_index_the_right_elements() {
-    let cases: [(&str, Primal, Grad, Tangent); 5] = [
+    let cases: [(&str, Primal, Grad, Tangent); 7] = [
         (
             "through_mut_borrow",
             through_mut_borrow,
@@ -129,6 +164,18 @@ fn counters_changed_out_of_sight_index_the_right_elements() {
             counter_by_macro,
             counter_by_macro_grad,
             counter_by_macro_jvp,
+        ),
+        (
+            "branch_on_hidden_counter",
+            branch_on_hidden_counter,
+            branch_on_hidden_counter_grad,
+            branch_on_hidden_counter_jvp,
+        ),
+        (
+            "branch_after_mut_borrow",
+            branch_after_mut_borrow,
+            branch_after_mut_borrow_grad,
+            branch_after_mut_borrow_jvp,
         ),
     ];
     let v = [1.3, -0.7, 2.1, 0.9];
