@@ -192,3 +192,19 @@ fn operands_and_rebinding_follow_rust_evaluation_order() {
     let (v, (dx, dy)) = swap_by_let_grad(1.0, 2.0);
     assert!((v - 21.0).abs() < 1e-12 && (dx - 1.0).abs() < 1e-12 && (dy - 10.0).abs() < 1e-12);
 }
+
+/// A receiver used again by a later argument (no assignment): left as written, since copying
+/// a matrix receiver would move it. `Σ a_ij a_ji` has gradient `2 a_ji`.
+#[differentiable]
+fn receiver_used_again(m: &DMatrix<f64>) -> f64 {
+    let a = m.clone();
+    a.component_mul(&a.transpose()).sum()
+}
+
+#[test]
+fn receivers_read_again_are_not_copied() {
+    let m = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, -3.0, 0.5]);
+    let (v, g) = receiver_used_again_grad(&m);
+    assert!((v - (1.0 + 2.0 * 2.0 * -3.0 + 0.25)).abs() < 1e-12);
+    assert!((g - m.transpose() * 2.0).abs().max() < 1e-12);
+}

@@ -82,8 +82,9 @@ fn place_base(e: &Expr) -> Option<String> {
     }
 }
 
-/// Names an expression may assign: targets of `=` and `op=`, `&mut` borrows and receivers of
-/// methods that may change them.
+/// Names an expression assigns: targets of `=` and `op=`, `&mut` borrows and receivers of the
+/// in-place methods. (Wrapping an earlier operand is then what Rust does: a later operand can
+/// only assign a name whose earlier read was a copy or a move.)
 fn assigned_names(e: &Expr) -> Vec<String> {
     struct Scan(Vec<String>);
     impl<'ast> Visit<'ast> for Scan {
@@ -104,7 +105,9 @@ fn assigned_names(e: &Expr) -> Vec<String> {
             syn::visit::visit_expr_reference(self, r);
         }
         fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
-            if super::opaque::may_change_receiver(&m.method.to_string()) {
+            // Only the known in-place methods: a receiver is borrowed, and copying an earlier
+            // bare operand of a type that is not `Copy` would move it.
+            if super::opaque::is_mutating_method(&m.method.to_string()) {
                 self.0.extend(place_base(&m.receiver));
             }
             syn::visit::visit_expr_method_call(self, m);
