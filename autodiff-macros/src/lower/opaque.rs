@@ -347,7 +347,9 @@ impl Lowerer {
             /// taken as unchanged (recomputed from its definition) in the reverse sweep, so an
             /// integer counter bumped in a condition or through `&mut` is recorded where read.
             fn changes(&mut self, e: &Expr) {
-                for v in self.0.vars_in(e) {
+                // Only the variable the place names (`c`, `v[i]`'s `v`, `p.x`'s `p`): a temporary
+                // receiver (`(0..c.len()).rev()`) changes nothing.
+                if let Some(v) = order::place_base(e).and_then(|n| self.0.lookup(&n)) {
                     self.0.mark_assigned(v);
                 }
             }

@@ -70,7 +70,7 @@ fn bare_name(e: &Expr) -> Option<String> {
 }
 
 /// The variable a place expression writes (`s`, `v[i]`, `p.x`, `*r`, `(s)`).
-fn place_base(e: &Expr) -> Option<String> {
+pub(super) fn place_base(e: &Expr) -> Option<String> {
     match e {
         Expr::Path(p) => p.path.get_ident().map(|i| i.to_string()),
         Expr::Index(ix) => place_base(&ix.expr),
