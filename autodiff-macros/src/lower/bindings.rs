@@ -83,7 +83,7 @@ impl Lowerer {
                         // A bare name the pattern rebinds (`let (x, y) = (y, x)`) is copied
                         // first: generated code spells variables by name, and binding `x` would
                         // shadow the `x` a later element reads.
-                        let rebound = opaque::pat_idents(&pt.clone().into());
+                        let rebound = opaque::pat_idents(pat);
                         let mut atoms = Vec::new();
                         for e in &te.elems {
                             let a = self.lower_atom_expr(e, out)?;

@@ -70,12 +70,7 @@ pub fn expand(hvp: Option<&syn::Path>, item: &syn::ItemFn, sig: &Sig) -> syn::Re
             .iter()
             .any(|p| rewrite::matrix_type(&p.ty).is_some())
     {
-        generic
-            .sig
-            .generics
-            .make_where_clause()
-            .predicates
-            .push(syn::parse_quote!(#s: ::autodiff::matrix::MatrixScalar));
+        super::require_matrix_scalar(&mut generic, &s);
     }
     let gsig = sig::analyse(&mut generic.sig)?;
     let mut g = generic.sig.generics.clone();

@@ -128,12 +128,7 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
     // carries the user's own bound, `T: MatrixScalar`, when it uses matrices; adding it to every
     // generic function would make `T::zero()` ambiguous with `num_traits::Zero`.)
     if matches!(scalar, Scalar::Concrete(_)) {
-        generic
-            .sig
-            .generics
-            .make_where_clause()
-            .predicates
-            .push(syn::parse_quote!(#s: ::autodiff::matrix::MatrixScalar));
+        require_matrix_scalar(&mut generic, &s);
     }
     let mut o2_args = args.clone();
     o2_args.order2 = false;
@@ -232,4 +227,15 @@ pub fn stub(
             ::core::unreachable!()
         }
     }
+}
+
+/// Adds `S: MatrixScalar` to the generalised function, so its nalgebra arithmetic runs at dual
+/// numbers.
+pub(crate) fn require_matrix_scalar(generic: &mut syn::ItemFn, s: &syn::Ident) {
+    generic
+        .sig
+        .generics
+        .make_where_clause()
+        .predicates
+        .push(syn::parse_quote!(#s: ::autodiff::matrix::MatrixScalar));
 }
