@@ -11,6 +11,7 @@
 
 use super::backprop::{Seeded, View};
 use super::graph::{Graph, LeafKey, Op, Slot};
+use super::lin::Lin;
 use super::sources::{Key, SourceKey};
 use super::tensor::Tensor;
 use crate::real::Real;
@@ -125,25 +126,36 @@ fn unreached<T: Real>(g: T) -> bool {
 /// non-finite partial (the answer may then differ from the flagged pass's).
 fn sweep<T: Real>(nodes: &[Slot<T>], adj: &mut [T], start: usize) -> bool {
     let top = adj.len();
-    let span = top - start;
+    // Both `top` long: the loop's indices need no bounds checks.
+    let nodes = &nodes[..top];
     let mut exact = true;
     for idx in (start..top).rev() {
         let g = adj[idx];
         let lin = &nodes[idx].lin;
-        if unreached(g) {
-            exact &= lin.partials[0].is_finite() && lin.partials[1].is_finite();
+        if g == T::zero() && skips(g, lin, &mut exact) {
             continue;
         }
-        // Every node keeps its partials here (`applies`); one comparison skips an unused slot
-        // (`Lin::NONE`, far above `top`) and an operand recorded before this tape's view.
+        // Every node keeps its partials here (`applies`). An unused slot (`Lin::NONE`) is past
+        // the end; an operand recorded before this tape's view lands below `start`, where no
+        // adjoint is read.
         for k in 0..2 {
-            let p = lin.parents[k] as usize;
-            if p.wrapping_sub(start) < span {
-                adj[p] += g * lin.partials[k];
+            if let Some(a) = adj.get_mut(lin.parents[k] as usize) {
+                *a += g * lin.partials[k];
             }
         }
     }
     exact
+}
+
+/// For a zero adjoint: `true` if it is the mark `-0.0` (the node is skipped), noting in `exact`
+/// when skipping it may change the answer (a non-finite partial).
+#[inline(never)]
+fn skips<T: Real>(g: T, lin: &Lin<T>, exact: &mut bool) -> bool {
+    if !unreached(g) {
+        return false;
+    }
+    *exact &= lin.partials[0].is_finite() && lin.partials[1].is_finite();
+    true
 }
 
 /// [`sweep`] with a flag per node that a target reaches it: exact in every case.
