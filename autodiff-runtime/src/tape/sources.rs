@@ -53,9 +53,12 @@ impl<T: Real> Source<T> for Variable<T> {
     // 16-byte loads cannot be served from the narrower stores that built it).
     #[inline]
     fn source_key(&self) -> SourceKey<T> {
+        // The value first: the key is then built in place after the last call that could
+        // unwind, not on the stack and copied.
+        let value = self.value();
         SourceKey {
             key: Key::Var(self.id()),
-            value: self.value(),
+            value,
         }
     }
 }
