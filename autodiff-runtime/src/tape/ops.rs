@@ -32,38 +32,47 @@ impl<T: Real> Tensor<T> {
     }
 
     /// `eˣ`, entry by entry.
+    #[inline(always)]
     pub fn exp(&self) -> Self {
         self.unary(Unary::Exp, T::exp)
     }
     /// `ln x`, entry by entry (`tf.math.log`).
+    #[inline(always)]
     pub fn ln(&self) -> Self {
         self.unary(Unary::Ln, T::ln)
     }
     /// `sin x`, entry by entry.
+    #[inline(always)]
     pub fn sin(&self) -> Self {
         self.unary(Unary::Sin, T::sin)
     }
     /// `cos x`, entry by entry.
+    #[inline(always)]
     pub fn cos(&self) -> Self {
         self.unary(Unary::Cos, T::cos)
     }
     /// `tanh x`, entry by entry.
+    #[inline(always)]
     pub fn tanh(&self) -> Self {
         self.unary(Unary::Tanh, T::tanh)
     }
     /// `1 / (1 + e⁻ˣ)`, entry by entry (`tf.sigmoid`).
+    #[inline(always)]
     pub fn sigmoid(&self) -> Self {
         self.unary(Unary::Sigmoid, sigmoid)
     }
     /// `max(x, 0)`, entry by entry; its derivative at 0 is 0, as `tf.nn.relu`.
+    #[inline(always)]
     pub fn relu(&self) -> Self {
         self.unary(Unary::Relu, |x| if x > T::zero() { x } else { T::zero() })
     }
     /// `x²`, entry by entry (`tf.square`).
+    #[inline(always)]
     pub fn square(&self) -> Self {
         self.unary(Unary::Square, |x| x * x)
     }
     /// `√x`, entry by entry; its derivative at 0 is `+inf`, as `tf.sqrt`.
+    #[inline(always)]
     pub fn sqrt(&self) -> Self {
         self.unary(Unary::Sqrt, T::sqrt)
     }
@@ -168,28 +177,28 @@ macro_rules! tensor_binop {
     ($Trait:ident, $method:ident, $op:expr, $what:literal, $f:expr) => {
         impl<T: Real> $Trait<&Tensor<T>> for &Tensor<T> {
             type Output = Tensor<T>;
-            #[inline]
+            #[inline(always)]
             fn $method(self, rhs: &Tensor<T>) -> Tensor<T> {
                 Tensor::binary(self, rhs, $op, $what, $f)
             }
         }
         impl<T: Real> $Trait<Tensor<T>> for &Tensor<T> {
             type Output = Tensor<T>;
-            #[inline]
+            #[inline(always)]
             fn $method(self, rhs: Tensor<T>) -> Tensor<T> {
                 Tensor::binary(self, &rhs, $op, $what, $f)
             }
         }
         impl<T: Real> $Trait<&Tensor<T>> for Tensor<T> {
             type Output = Tensor<T>;
-            #[inline]
+            #[inline(always)]
             fn $method(self, rhs: &Tensor<T>) -> Tensor<T> {
                 Tensor::binary(&self, rhs, $op, $what, $f)
             }
         }
         impl<T: Real> $Trait<Tensor<T>> for Tensor<T> {
             type Output = Tensor<T>;
-            #[inline]
+            #[inline(always)]
             fn $method(self, rhs: Tensor<T>) -> Tensor<T> {
                 Tensor::binary(&self, &rhs, $op, $what, $f)
             }
@@ -206,82 +215,82 @@ macro_rules! scalar_binops {
     ($($t:ty),*) => {$(
         impl Add<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn add(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, c, |x| x + c) }
         }
         impl Sub<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn sub(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, -c, |x| x - c) }
         }
         impl Mul<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn mul(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Mul, c, |x| x * c) }
         }
         impl Div<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn div(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Div, c, |x| x / c) }
         }
         impl Add<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn add(self, x: &Tensor<$t>) -> Tensor<$t> { x + self }
         }
         impl Sub<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn sub(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RSub, self, |v| self - v) }
         }
         impl Mul<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn mul(self, x: &Tensor<$t>) -> Tensor<$t> { x * self }
         }
         impl Div<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn div(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RDiv, self, |v| self / v) }
         }
         impl Add<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn add(self, c: $t) -> Tensor<$t> { &self + c }
         }
         impl Sub<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn sub(self, c: $t) -> Tensor<$t> { &self - c }
         }
         impl Mul<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn mul(self, c: $t) -> Tensor<$t> { &self * c }
         }
         impl Div<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn div(self, c: $t) -> Tensor<$t> { &self / c }
         }
         impl Add<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn add(self, x: Tensor<$t>) -> Tensor<$t> { self + &x }
         }
         impl Sub<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn sub(self, x: Tensor<$t>) -> Tensor<$t> { self - &x }
         }
         impl Mul<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn mul(self, x: Tensor<$t>) -> Tensor<$t> { self * &x }
         }
         impl Div<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn div(self, x: Tensor<$t>) -> Tensor<$t> { self / &x }
         }
     )*};
@@ -290,6 +299,7 @@ scalar_binops!(f32, f64);
 
 impl<T: Real> Neg for &Tensor<T> {
     type Output = Tensor<T>;
+    #[inline(always)]
     fn neg(self) -> Tensor<T> {
         self.unary(Unary::Neg, |x| -x)
     }
@@ -297,6 +307,7 @@ impl<T: Real> Neg for &Tensor<T> {
 
 impl<T: Real> Neg for Tensor<T> {
     type Output = Tensor<T>;
+    #[inline(always)]
     fn neg(self) -> Tensor<T> {
         -&self
     }
