@@ -165,9 +165,12 @@ impl<T: Real> Tensor<T> {
             return None;
         }
         let y = f(*x);
+        // The partial is worked out here, where `op` is a constant of the inlined call, not in
+        // the closure (which may stay out of line and then match on `op` at run time).
+        let d = unary_partial(op, *x, y);
         let idx = at.graph.push_scalar(|| Node {
             op: Op::Unary(op, at.idx),
-            lin: Lin::one(at.idx, unary_partial(op, *x, y)),
+            lin: Lin::one(at.idx, d),
             value: Value::Scalar(y),
         });
         Some(Tensor::on(&at.graph, idx, Value::Scalar(y)))
@@ -183,9 +186,10 @@ impl<T: Real> Tensor<T> {
             return None;
         }
         let y = f(*x);
+        let d = const_partial(op, *x, c);
         let idx = at.graph.push_scalar(|| Node {
             op: Op::Const(op, at.idx, c),
-            lin: Lin::one(at.idx, const_partial(op, *x, c)),
+            lin: Lin::one(at.idx, d),
             value: Value::Scalar(y),
         });
         Some(Tensor::on(&at.graph, idx, Value::Scalar(y)))
@@ -209,13 +213,11 @@ impl<T: Real> Tensor<T> {
             return None;
         }
         let v = f(*p, *q);
-        let idx = x.graph.push_scalar(|| {
-            let (dp, dq) = binary_partials(op, *p, *q);
-            Node {
-                op: Op::Binary(op, x.idx, y.idx),
-                lin: Lin::two(x.idx, dp, y.idx, dq),
-                value: Value::Scalar(v),
-            }
+        let (dp, dq) = binary_partials(op, *p, *q);
+        let idx = x.graph.push_scalar(|| Node {
+            op: Op::Binary(op, x.idx, y.idx),
+            lin: Lin::two(x.idx, dp, y.idx, dq),
+            value: Value::Scalar(v),
         });
         Some(Tensor::on(&x.graph, idx, Value::Scalar(v)))
     }
