@@ -2,7 +2,7 @@
 //! plain constants on either side), elementwise functions, the matrix product, transposes and
 //! reductions. Each records one node; its pullback is in `pullback.rs`.
 
-use core::ops::{Add, Div, Mul, Neg, Sub};
+use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use super::graph::{Binary, Op, Unary, WithConst};
 use super::tensor::Tensor;
@@ -21,8 +21,8 @@ fn sigmoid<T: Real>(x: T) -> T {
 impl<T: Real> Tensor<T> {
     #[inline(always)]
     fn unary(&self, op: Unary, f: impl Fn(T) -> T + Copy) -> Self {
-        match self.scalar_unary(op, f) {
-            Some(y) => y,
+        match self.scalar_unary_node(op, f) {
+            Some(node) => Tensor::of_node(node),
             None => self.unary_general(op, f),
         }
     }
@@ -137,8 +137,8 @@ impl<T: Real> Tensor<T> {
     }
     #[inline(always)]
     fn with_const(&self, op: WithConst, c: T, f: impl Fn(T) -> T + Copy) -> Self {
-        match self.scalar_const(op, c, f) {
-            Some(y) => y,
+        match self.scalar_const_node(op, c, f) {
+            Some(node) => Tensor::of_node(node),
             None => self.with_const_general(op, c, f),
         }
     }
@@ -160,8 +160,8 @@ impl<T: Real> Tensor<T> {
     }
     #[inline(always)]
     fn binary(a: &Self, b: &Self, op: Binary, what: &str, f: impl Fn(T, T) -> T + Copy) -> Self {
-        match Tensor::scalar_binary(a, b, op, f) {
-            Some(y) => y,
+        match Tensor::scalar_binary_node(a, b, op, f) {
+            Some(node) => Tensor::of_node(node),
             None => Tensor::binary_general(a, b, op, what, f),
         }
     }
@@ -312,3 +312,64 @@ impl<T: Real> Neg for Tensor<T> {
         -&self
     }
 }
+
+/// `t ∘= u` for a tensor `u`: `t` becomes `t ∘ u` (as `t = &t ∘ &u`; a clone of the old `t` keeps
+/// its value). For a recorded scalar the handle is updated in place (its node and value), so no
+/// new handle is built and moved into `t`.
+macro_rules! tensor_assign {
+    ($Trait:ident, $method:ident, $op:expr, $what:literal, $f:expr) => {
+        impl<T: Real> $Trait<&Tensor<T>> for Tensor<T> {
+            #[inline(always)]
+            fn $method(&mut self, rhs: &Tensor<T>) {
+                match Tensor::scalar_binary_node(self, rhs, $op, $f) {
+                    Some((_, idx, v)) => self.become_node(idx, v),
+                    None => *self = Tensor::binary_general(self, rhs, $op, $what, $f),
+                }
+            }
+        }
+        impl<T: Real> $Trait<Tensor<T>> for Tensor<T> {
+            #[inline(always)]
+            fn $method(&mut self, rhs: Tensor<T>) {
+                $Trait::$method(self, &rhs)
+            }
+        }
+    };
+}
+tensor_assign!(AddAssign, add_assign, Binary::Add, "add", |a, b| a + b);
+tensor_assign!(SubAssign, sub_assign, Binary::Sub, "sub", |a, b| a - b);
+tensor_assign!(MulAssign, mul_assign, Binary::Mul, "mul", |a, b| a * b);
+tensor_assign!(DivAssign, div_assign, Binary::Div, "div", |a, b| a / b);
+
+impl<T: Real> Tensor<T> {
+    /// `self = self ∘ c` for a plain constant `c`, in place for a recorded scalar.
+    #[inline(always)]
+    fn assign_const(&mut self, op: WithConst, c: T, f: impl Fn(T) -> T + Copy) {
+        match self.scalar_const_node(op, c, f) {
+            Some((_, idx, v)) => self.become_node(idx, v),
+            None => *self = self.with_const_general(op, c, f),
+        }
+    }
+}
+
+/// `t ∘= c` for a plain constant `c` of the tensor's scalar type.
+macro_rules! scalar_assign {
+    ($($t:ty),*) => {$(
+        impl AddAssign<$t> for Tensor<$t> {
+            #[inline(always)]
+            fn add_assign(&mut self, c: $t) { self.assign_const(WithConst::Add, c, move |x| x + c) }
+        }
+        impl SubAssign<$t> for Tensor<$t> {
+            #[inline(always)]
+            fn sub_assign(&mut self, c: $t) { self.assign_const(WithConst::Add, -c, move |x| x - c) }
+        }
+        impl MulAssign<$t> for Tensor<$t> {
+            #[inline(always)]
+            fn mul_assign(&mut self, c: $t) { self.assign_const(WithConst::Mul, c, move |x| x * c) }
+        }
+        impl DivAssign<$t> for Tensor<$t> {
+            #[inline(always)]
+            fn div_assign(&mut self, c: $t) { self.assign_const(WithConst::Div, c, move |x| x / c) }
+        }
+    )*};
+}
+scalar_assign!(f32, f64);

@@ -154,72 +154,98 @@ impl<T: Real> Tensor<T> {
         self.home().filter(|g| g.is_recording())
     }
 
-    /// The common case inlined into the caller: a scalar operand recorded on a recording
-    /// graph. Records `y = f(x)` with its partial and returns it, or `None` for the general path.
+    /// The guard of the scalar fast path: `self` is a scalar recorded on a graph that records
+    /// now. Returns the scalar and where it is.
     #[inline(always)]
-    pub(crate) fn scalar_unary(&self, op: Unary, f: impl Fn(T) -> T) -> Option<Self> {
-        let (Value::Scalar(x), Some(at)) = (&self.value, &self.at) else {
-            return None;
-        };
-        if !at.graph.is_recording() {
-            return None;
+    fn scalar_recording(&self) -> Option<(T, &At<T>)> {
+        match (&self.value, &self.at) {
+            (Value::Scalar(x), Some(at)) if at.graph.is_recording() => Some((*x, at)),
+            _ => None,
         }
-        let y = f(*x);
+    }
+
+    /// The common case inlined into the caller: a scalar operand recorded on a recording
+    /// graph. Records `y = f(x)` with its partial and returns its graph, node and value, or
+    /// `None` for the general path.
+    #[inline(always)]
+    pub(crate) fn scalar_unary_node(
+        &self,
+        op: Unary,
+        f: impl Fn(T) -> T,
+    ) -> Option<(&Rc<Graph<T>>, u32, T)> {
+        let (x, at) = self.scalar_recording()?;
+        let y = f(x);
         // The partial is worked out here, where `op` is a constant of the inlined call, not in
         // the closure (which may stay out of line and then match on `op` at run time).
-        let d = unary_partial(op, *x, y);
+        let d = unary_partial(op, x, y);
         let idx = at.graph.push_scalar(|| Node {
             op: Op::Unary(op, at.idx),
             lin: Lin::one(at.idx, d),
             value: Value::Scalar(y),
         });
-        Some(Tensor::on(&at.graph, idx, Value::Scalar(y)))
+        Some((&at.graph, idx, y))
     }
 
-    /// [`scalar_unary`](Tensor::scalar_unary) for `y = x ∘ c` with a plain constant `c`.
+    /// [`scalar_unary_node`](Tensor::scalar_unary_node) for `y = x ∘ c` with a plain constant
+    /// `c`.
     #[inline(always)]
-    pub(crate) fn scalar_const(&self, op: WithConst, c: T, f: impl Fn(T) -> T) -> Option<Self> {
-        let (Value::Scalar(x), Some(at)) = (&self.value, &self.at) else {
-            return None;
-        };
-        if !at.graph.is_recording() {
-            return None;
-        }
-        let y = f(*x);
-        let d = const_partial(op, *x, c);
+    pub(crate) fn scalar_const_node(
+        &self,
+        op: WithConst,
+        c: T,
+        f: impl Fn(T) -> T,
+    ) -> Option<(&Rc<Graph<T>>, u32, T)> {
+        let (x, at) = self.scalar_recording()?;
+        let y = f(x);
+        let d = const_partial(op, x, c);
         let idx = at.graph.push_scalar(|| Node {
             op: Op::Const(op, at.idx, c),
             lin: Lin::one(at.idx, d),
             value: Value::Scalar(y),
         });
-        Some(Tensor::on(&at.graph, idx, Value::Scalar(y)))
+        Some((&at.graph, idx, y))
     }
 
-    /// [`scalar_unary`](Tensor::scalar_unary) for `y = a ∘ b`, both operands scalars recorded
-    /// on the same recording graph.
+    /// [`scalar_unary_node`](Tensor::scalar_unary_node) for `y = a ∘ b`, both operands scalars
+    /// recorded on the same recording graph (the returned graph is `a`'s).
     #[inline(always)]
-    pub(crate) fn scalar_binary(
-        a: &Self,
+    pub(crate) fn scalar_binary_node<'a>(
+        a: &'a Self,
         b: &Self,
         op: Binary,
         f: impl Fn(T, T) -> T,
-    ) -> Option<Self> {
-        let (Value::Scalar(p), Value::Scalar(q), Some(x), Some(y)) =
-            (&a.value, &b.value, &a.at, &b.at)
-        else {
+    ) -> Option<(&'a Rc<Graph<T>>, u32, T)> {
+        let (p, x) = a.scalar_recording()?;
+        let (Value::Scalar(q), Some(y)) = (&b.value, &b.at) else {
             return None;
         };
-        if !(Rc::ptr_eq(&x.graph, &y.graph) && x.graph.is_recording()) {
+        if !Rc::ptr_eq(&x.graph, &y.graph) {
             return None;
         }
-        let v = f(*p, *q);
-        let (dp, dq) = binary_partials(op, *p, *q);
+        let v = f(p, *q);
+        let (dp, dq) = binary_partials(op, p, *q);
         let idx = x.graph.push_scalar(|| Node {
             op: Op::Binary(op, x.idx, y.idx),
             lin: Lin::two(x.idx, dp, y.idx, dq),
             value: Value::Scalar(v),
         });
-        Some(Tensor::on(&x.graph, idx, Value::Scalar(v)))
+        Some((&x.graph, idx, v))
+    }
+
+    /// The tensor of a node a fast path recorded.
+    #[inline(always)]
+    pub(crate) fn of_node((graph, idx, y): (&Rc<Graph<T>>, u32, T)) -> Self {
+        Tensor::on(graph, idx, Value::Scalar(y))
+    }
+
+    /// `self` becomes node `idx` of its own graph, with the scalar value `y` (an assignment
+    /// operator's fast path: no handle is built, moved or dropped, the graph's count is untouched).
+    #[inline(always)]
+    pub(crate) fn become_node(&mut self, idx: u32, y: T) {
+        self.value = Value::Scalar(y);
+        if let Some(at) = &mut self.at {
+            at.idx = idx;
+        }
     }
 
     pub(crate) fn record_unary(&self, op: Unary, value: Value<T>) -> Self {
