@@ -173,17 +173,7 @@ impl<T: Real> Tensor<T> {
         op: Unary,
         f: impl Fn(T) -> T,
     ) -> Option<(&Rc<Graph<T>>, u32, T)> {
-        let (x, at) = self.scalar_recording()?;
-        let y = f(x);
-        // The partial is worked out here, where `op` is a constant of the inlined call, not in
-        // the closure (which may stay out of line and then match on `op` at run time).
-        let d = unary_partial(op, x, y);
-        let idx = at.graph.push_scalar(|| Node {
-            op: Op::Unary(op, at.idx),
-            lin: Lin::one(at.idx, d),
-            value: Value::Scalar(y),
-        });
-        Some((&at.graph, idx, y))
+        self.scalar_one_node(f, |x, y| unary_partial(op, x, y), |i| Op::Unary(op, i))
     }
 
     /// [`scalar_unary_node`](Tensor::scalar_unary_node) for `y = x ∘ c` with a plain constant
@@ -195,11 +185,25 @@ impl<T: Real> Tensor<T> {
         c: T,
         f: impl Fn(T) -> T,
     ) -> Option<(&Rc<Graph<T>>, u32, T)> {
+        self.scalar_one_node(f, |x, _| const_partial(op, x, c), |i| Op::Const(op, i, c))
+    }
+
+    /// The one-operand fast path: `y = f(x)` with `∂y/∂x = partial(x, y)`, recorded as the
+    /// operation `make(x's node)`.
+    #[inline(always)]
+    fn scalar_one_node(
+        &self,
+        f: impl Fn(T) -> T,
+        partial: impl FnOnce(T, T) -> T,
+        make: impl FnOnce(u32) -> Op<T>,
+    ) -> Option<(&Rc<Graph<T>>, u32, T)> {
         let (x, at) = self.scalar_recording()?;
         let y = f(x);
-        let d = const_partial(op, x, c);
+        // The partial is worked out here, where the operation is a constant of the inlined
+        // call, not in the closure (which may stay out of line and then match on it at run time).
+        let d = partial(x, y);
         let idx = at.graph.push_scalar(|| Node {
-            op: Op::Const(op, at.idx, c),
+            op: make(at.idx),
             lin: Lin::one(at.idx, d),
             value: Value::Scalar(y),
         });
