@@ -66,6 +66,30 @@ fn rosenbrock_tape(x: &[Variable<f64>]) -> (f64, Vec<f64>) {
     )
 }
 
+/// [`rosenbrock_tape`] accumulating with `s += term` instead of `s = &s + &term` (the sum is
+/// updated in place instead of a new handle being moved into `s`).
+fn rosenbrock_tape_add_assign(x: &[Variable<f64>]) -> (f64, Vec<f64>) {
+    let t = GradientTape::new();
+    let v: Vec<Tensor<f64>> = x.iter().map(|xi| xi.read(&t)).collect();
+    let term = |i: usize| {
+        let a = &v[i + 1] - &(&v[i] * &v[i]);
+        let b = 1.0 - &v[i];
+        &(&a * &a) * 100.0 + &b * &b
+    };
+    let mut s = term(0);
+    for i in 1..v.len() - 1 {
+        s += term(i);
+    }
+    let grads = t.gradient(&s, x.iter().collect::<Vec<_>>());
+    (
+        s.scalar(),
+        grads
+            .into_iter()
+            .map(|g| g.map_or(0.0, |g| g.scalar()))
+            .collect(),
+    )
+}
+
 /// A third elementary script, not Rosenbrock: `Σᵢ sin(xᵢ·xᵢ₊₁) + e^(0.1·xᵢ)·xᵢ₊₁` over `n`
 /// variables (seven recorded operations per term: products, a constant product, `sin`, `exp`,
 /// sums).
@@ -132,6 +156,9 @@ fn bench_ops(c: &mut Criterion) {
         let mut g = quick(c, &format!("tape_ops_rosenbrock{n}"));
         g.bench_function("reverse", |b| b.iter(|| rosenbrock_reverse(black_box(&x))));
         g.bench_function("tape", |b| b.iter(|| rosenbrock_tape(black_box(&vars))));
+        g.bench_function("tape_add_assign", |b| {
+            b.iter(|| rosenbrock_tape_add_assign(black_box(&vars)))
+        });
         g.bench_function("compiled", |b| b.iter(|| rosenbrock_grad(black_box(&x))));
         g.finish();
     }
@@ -158,6 +185,10 @@ fn check() {
     let x = rosenbrock_point(10);
     let vars: Vec<Variable<f64>> = x.iter().map(|&xi| Variable::new(xi)).collect();
     assert!(agree(&rosenbrock_tape(&vars), &rosenbrock_grad(&x)));
+    assert!(agree(
+        &rosenbrock_tape_add_assign(&vars),
+        &rosenbrock_grad(&x)
+    ));
     let x = rosenbrock_point(20);
     let vars: Vec<Variable<f64>> = x.iter().map(|&xi| Variable::new(xi)).collect();
     let hand = trig_chain_hand(&x);
