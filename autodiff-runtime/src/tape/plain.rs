@@ -54,7 +54,7 @@ pub(crate) fn backprop_plain<T: Real, R>(
     // one; a Jacobian row seeds its own).
     let seeds = || {
         targets.iter().filter_map(move |t| {
-            let idx = t.target.at.as_ref()?.idx as usize;
+            let idx = t.target.at()?.idx as usize;
             (idx >= start && idx < end)
                 .then(|| (idx, t.seed.as_ref().map_or(T::one(), |s| s.scalar())))
         })

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::graph::Graph;
-use super::tensor::Tensor;
+use super::tensor::{Place, Tensor};
 use super::value::Value;
 use super::variable::Variable;
 use crate::real::Real;
@@ -37,9 +37,9 @@ pub trait Source<T: Real> {
 impl<T: Real> Source<T> for Tensor<T> {
     #[inline]
     fn source_key(&self) -> SourceKey<T> {
-        let key = match &self.at {
-            Some(at) => Key::Node(at.graph.clone(), at.idx),
-            None => Key::Const(self.key),
+        let key = match &self.place {
+            Place::At(at) => Key::Node(at.graph.clone(), at.idx),
+            Place::Const(k) => Key::Const(*k),
         };
         SourceKey {
             key,

@@ -18,6 +18,14 @@ pub(crate) struct At<T: Real> {
     pub(crate) idx: u32,
 }
 
+/// Where a tensor is: recorded at a node, or on no tape with an identity (so `watch` can name
+/// it). 16 bytes: the identity sits beside the graph pointer, whose null value is the tag.
+#[derive(Clone)]
+pub(crate) enum Place<T: Real> {
+    At(At<T>),
+    Const(u64),
+}
+
 /// A scalar or matrix value, recorded by the [`GradientTape`](super::GradientTape)s that are
 /// active when it is computed (TensorFlow's `tf.Tensor`).
 ///
@@ -48,14 +56,12 @@ pub(crate) struct At<T: Real> {
 #[derive(Clone)]
 pub struct Tensor<T: Real> {
     pub(crate) value: Value<T>,
-    pub(crate) at: Option<At<T>>,
-    /// The identity of a tensor that is on no tape (0 for recorded ones).
-    pub(crate) key: u64,
+    pub(crate) place: Place<T>,
 }
 
 impl<T: Real> fmt::Debug for Tensor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.at {
+        match self.at() {
             Some(at) => write!(
                 f,
                 "Tensor({:?}, tape #{} node {})",
@@ -71,8 +77,7 @@ impl<T: Real> Tensor<T> {
     pub fn constant(value: impl Into<Value<T>>) -> Self {
         Tensor {
             value: value.into(),
-            at: None,
-            key: fresh_id(),
+            place: Place::Const(fresh_id()),
         }
     }
 
@@ -118,34 +123,42 @@ impl<T: Real> Tensor<T> {
 
     /// `true` if the tensor is on a tape's record.
     pub fn is_recorded(&self) -> bool {
-        self.at.is_some()
+        self.at().is_some()
+    }
+
+    /// Where the tensor is recorded, `None` for a tensor on no tape.
+    #[inline(always)]
+    pub(crate) fn at(&self) -> Option<&At<T>> {
+        match &self.place {
+            Place::At(at) => Some(at),
+            Place::Const(_) => None,
+        }
     }
 
     #[inline(always)]
     pub(crate) fn on(graph: &Rc<Graph<T>>, idx: u32, value: Value<T>) -> Self {
         Tensor {
             value,
-            at: Some(At {
+            place: Place::At(At {
                 graph: graph.clone(),
                 idx,
             }),
-            key: 0,
         }
     }
 
     /// This tensor's node on `graph`, recording it as a constant leaf if it is on no tape.
     pub(crate) fn node_in(&self, graph: &Rc<Graph<T>>) -> u32 {
-        match &self.at {
-            Some(at) => at.idx,
-            None => graph.push(Op::Leaf(LeafKey::Const(self.key)), self.value.clone()),
+        match &self.place {
+            Place::At(at) => at.idx,
+            Place::Const(k) => graph.push(Op::Leaf(LeafKey::Const(*k)), self.value.clone()),
         }
     }
 
     /// The graph `self` is on: its own, or that of a recording tape that watches it.
     pub(crate) fn home(&self) -> Option<Rc<Graph<T>>> {
-        match &self.at {
-            Some(at) => Some(at.graph.clone()),
-            None => watch_registry::graph_of(self.key),
+        match &self.place {
+            Place::At(at) => Some(at.graph.clone()),
+            Place::Const(k) => watch_registry::graph_of(*k),
         }
     }
 
@@ -158,8 +171,8 @@ impl<T: Real> Tensor<T> {
     /// now. Returns the scalar and where it is.
     #[inline(always)]
     fn scalar_recording(&self) -> Option<(T, &At<T>)> {
-        match (&self.value, &self.at) {
-            (Value::Scalar(x), Some(at)) if at.graph.is_recording() => Some((*x, at)),
+        match (&self.value, &self.place) {
+            (Value::Scalar(x), Place::At(at)) if at.graph.is_recording() => Some((*x, at)),
             _ => None,
         }
     }
@@ -220,7 +233,7 @@ impl<T: Real> Tensor<T> {
         f: impl Fn(T, T) -> T,
     ) -> Option<(&'a Rc<Graph<T>>, u32, T)> {
         let (p, x) = a.scalar_recording()?;
-        let (Value::Scalar(q), Some(y)) = (&b.value, &b.at) else {
+        let (Value::Scalar(q), Place::At(y)) = (&b.value, &b.place) else {
             return None;
         };
         if !Rc::ptr_eq(&x.graph, &y.graph) {
@@ -247,13 +260,13 @@ impl<T: Real> Tensor<T> {
     #[inline(always)]
     pub(crate) fn become_node(&mut self, idx: u32, y: T) {
         self.value = Value::Scalar(y);
-        if let Some(at) = &mut self.at {
+        if let Place::At(at) = &mut self.place {
             at.idx = idx;
         }
     }
 
     pub(crate) fn record_unary(&self, op: Unary, value: Value<T>) -> Self {
-        if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
+        if let Some(at) = self.at().filter(|at| at.graph.is_recording()) {
             let idx = match (&self.value, &value) {
                 (Value::Scalar(x), &Value::Scalar(y)) => {
                     let idx = at.graph.push_scalar(|| Node {
@@ -284,7 +297,7 @@ impl<T: Real> Tensor<T> {
     }
 
     pub(crate) fn record_const(&self, op: WithConst, c: T, value: Value<T>) -> Self {
-        if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
+        if let Some(at) = self.at().filter(|at| at.graph.is_recording()) {
             let idx = match (&self.value, &value) {
                 (Value::Scalar(x), &Value::Scalar(y)) => {
                     let idx = at.graph.push_scalar(|| Node {
@@ -324,7 +337,7 @@ impl<T: Real> Tensor<T> {
 
     pub(crate) fn record_binary(a: &Self, b: &Self, op: Binary, value: Value<T>) -> Self {
         // The common case: both operands recorded on the same recording graph.
-        if let (Some(x), Some(y)) = (&a.at, &b.at) {
+        if let (Some(x), Some(y)) = (a.at(), b.at()) {
             if Rc::ptr_eq(&x.graph, &y.graph) && x.graph.is_recording() {
                 let idx = match (&a.value, &b.value, &value) {
                     (Value::Scalar(p), Value::Scalar(q), &Value::Scalar(v)) => {
