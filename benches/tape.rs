@@ -66,6 +66,77 @@ fn rosenbrock_tape(x: &[Variable<f64>]) -> (f64, Vec<f64>) {
     )
 }
 
+/// [`rosenbrock_tape`] accumulating with `s += term` instead of `s = &s + &term` (the sum is
+/// updated in place instead of a new handle being moved into `s`).
+fn rosenbrock_tape_add_assign(x: &[Variable<f64>]) -> (f64, Vec<f64>) {
+    let t = GradientTape::new();
+    let v: Vec<Tensor<f64>> = x.iter().map(|xi| xi.read(&t)).collect();
+    let term = |i: usize| {
+        let a = &v[i + 1] - &(&v[i] * &v[i]);
+        let b = 1.0 - &v[i];
+        &(&a * &a) * 100.0 + &b * &b
+    };
+    let mut s = term(0);
+    for i in 1..v.len() - 1 {
+        s += term(i);
+    }
+    let grads = t.gradient(&s, x.iter().collect::<Vec<_>>());
+    (
+        s.scalar(),
+        grads
+            .into_iter()
+            .map(|g| g.map_or(0.0, |g| g.scalar()))
+            .collect(),
+    )
+}
+
+/// A third elementary script, not Rosenbrock: `Σᵢ sin(xᵢ·xᵢ₊₁) + e^(0.1·xᵢ)·xᵢ₊₁` over `n`
+/// variables (seven recorded operations per term: products, a constant product, `sin`, `exp`,
+/// sums).
+fn trig_chain_tape(x: &[Variable<f64>]) -> (f64, Vec<f64>) {
+    let t = GradientTape::new();
+    let v: Vec<Tensor<f64>> = x.iter().map(|xi| xi.read(&t)).collect();
+    let term = |i: usize| (&v[i] * &v[i + 1]).sin() + &(&v[i] * 0.1).exp() * &v[i + 1];
+    let mut s = term(0);
+    for i in 1..v.len() - 1 {
+        s = &s + &term(i);
+    }
+    let grads = t.gradient(&s, x.iter().collect::<Vec<_>>());
+    (
+        s.scalar(),
+        grads
+            .into_iter()
+            .map(|g| g.map_or(0.0, |g| g.scalar()))
+            .collect(),
+    )
+}
+
+/// [`trig_chain_tape`] on the `reverse` crate's tape.
+fn trig_chain_reverse(x: &[f64]) -> (f64, Vec<f64>) {
+    let tape = reverse::Tape::new();
+    let v = tape.add_vars(x);
+    let term = |i: usize| (v[i] * v[i + 1]).sin() + (v[i] * 0.1).exp() * v[i + 1];
+    let mut s = term(0);
+    for i in 1..v.len() - 1 {
+        s = s + term(i);
+    }
+    use reverse::Gradient;
+    (s.val(), s.grad().wrt(&v))
+}
+
+/// The gradient of [`trig_chain_tape`]'s function, by hand: for term `i`,
+/// `∂/∂xᵢ = cos(xᵢxᵢ₊₁)·xᵢ₊₁ + 0.1·e^(0.1xᵢ)·xᵢ₊₁` and `∂/∂xᵢ₊₁ = cos(xᵢxᵢ₊₁)·xᵢ + e^(0.1xᵢ)`.
+fn trig_chain_hand(x: &[f64]) -> (f64, Vec<f64>) {
+    let (mut s, mut g) = (0.0, vec![0.0; x.len()]);
+    for i in 0..x.len() - 1 {
+        let (p, e) = (x[i] * x[i + 1], (0.1 * x[i]).exp());
+        s += p.sin() + e * x[i + 1];
+        g[i] += p.cos() * x[i + 1] + 0.1 * e * x[i + 1];
+        g[i + 1] += p.cos() * x[i] + e;
+    }
+    (s, g)
+}
+
 fn bench_call(c: &mut Criterion) {
     let (a, b) = (Variable::new(-1.2), Variable::new(1.0));
     let mut g = quick(c, "tape_call");
@@ -85,9 +156,24 @@ fn bench_ops(c: &mut Criterion) {
         let mut g = quick(c, &format!("tape_ops_rosenbrock{n}"));
         g.bench_function("reverse", |b| b.iter(|| rosenbrock_reverse(black_box(&x))));
         g.bench_function("tape", |b| b.iter(|| rosenbrock_tape(black_box(&vars))));
+        g.bench_function("tape_add_assign", |b| {
+            b.iter(|| rosenbrock_tape_add_assign(black_box(&vars)))
+        });
         g.bench_function("compiled", |b| b.iter(|| rosenbrock_grad(black_box(&x))));
         g.finish();
     }
+    let x = rosenbrock_point(20);
+    let vars: Vec<Variable<f64>> = x.iter().map(|&xi| Variable::new(xi)).collect();
+    let mut g = quick(c, "tape_ops_trig_chain20");
+    g.bench_function("reverse", |b| b.iter(|| trig_chain_reverse(black_box(&x))));
+    g.bench_function("tape", |b| b.iter(|| trig_chain_tape(black_box(&vars))));
+    g.finish();
+}
+
+/// `true` when `p` and `q` agree to 1e-9 relative (value and every gradient entry).
+fn agree((s, g): &(f64, Vec<f64>), (s0, g0): &(f64, Vec<f64>)) -> bool {
+    let close = |p: f64, q: f64| (p - q).abs() < 1e-9 * q.abs().max(1.0);
+    close(*s, *s0) && g.len() == g0.len() && g.iter().zip(g0).all(|(p, q)| close(*p, *q))
 }
 
 /// The tape's answers equal the compiled ones (checked once before timing).
@@ -98,12 +184,16 @@ fn check() {
     assert!((y - y0).abs() < 1e-12 && (ga - ga0).abs() < 1e-9 && (gb - gb0).abs() < 1e-9);
     let x = rosenbrock_point(10);
     let vars: Vec<Variable<f64>> = x.iter().map(|&xi| Variable::new(xi)).collect();
-    let (s, g) = rosenbrock_tape(&vars);
-    let (s0, g0) = rosenbrock_grad(&x);
-    assert!((s - s0).abs() < 1e-9 * s0.abs().max(1.0));
-    for (p, q) in g.iter().zip(&g0) {
-        assert!((p - q).abs() < 1e-9 * q.abs().max(1.0));
-    }
+    assert!(agree(&rosenbrock_tape(&vars), &rosenbrock_grad(&x)));
+    assert!(agree(
+        &rosenbrock_tape_add_assign(&vars),
+        &rosenbrock_grad(&x)
+    ));
+    let x = rosenbrock_point(20);
+    let vars: Vec<Variable<f64>> = x.iter().map(|&xi| Variable::new(xi)).collect();
+    let hand = trig_chain_hand(&x);
+    assert!(agree(&trig_chain_tape(&vars), &hand));
+    assert!(agree(&trig_chain_reverse(&x), &hand));
 }
 
 fn benches(c: &mut Criterion) {

@@ -78,7 +78,7 @@ pub(crate) fn backprop<T: Real>(
         );
     };
     for t in targets {
-        if let Some(at) = &t.target.at {
+        if let Some(at) = t.target.at() {
             same(&at.graph, "target");
         }
     }
@@ -104,7 +104,7 @@ pub(crate) fn backprop<T: Real>(
     }
     let mut stop: Vec<u32> = stop
         .iter()
-        .filter_map(|t| t.at.as_ref())
+        .filter_map(|t| t.at())
         .map(|at| {
             same(&at.graph, "stop_gradients tensor");
             at.idx
@@ -118,7 +118,7 @@ pub(crate) fn backprop<T: Real>(
     let seeds: Vec<(usize, Value<T>)> = targets
         .iter()
         .filter_map(|t| {
-            let idx = t.target.at.as_ref()?.idx as usize;
+            let idx = t.target.at()?.idx as usize;
             varied[idx].then(|| {
                 (
                     idx,

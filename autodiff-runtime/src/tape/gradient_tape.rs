@@ -214,21 +214,16 @@ impl<T: Real, M> GradientTape<T, M> {
         // The keys' buffer is kept with the arena; taken out, so a nested call finds it empty.
         let mut keys = std::mem::take(&mut self.graph.scratch.borrow_mut().keys);
         sources.keys(&mut keys);
-        let watched = self.watched.borrow().clone();
-        let view = View {
-            start: self.start,
-            end: self.end.get(),
-            watch_accessed: self.watch_accessed,
-            watched: &watched,
-        };
-        let grads = backprop(
-            &self.graph,
-            &view,
-            seeded,
-            &keys,
-            &options.stop,
-            options.unconnected,
-        );
+        let grads = self.with_view(|view| {
+            backprop(
+                &self.graph,
+                view,
+                seeded,
+                &keys,
+                &options.stop,
+                options.unconnected,
+            )
+        });
         keys.clear();
         self.graph.scratch.borrow_mut().keys = keys;
         S::build(&mut grads.into_iter())
@@ -239,14 +234,19 @@ impl<T: Real, M> GradientTape<T, M> {
     pub(crate) fn takes_plain_path(&self, sources: &impl Sources<T>) -> bool {
         let mut keys = Vec::new();
         sources.keys(&mut keys);
+        self.with_view(|view| super::plain::applies(&self.graph, view, &keys, &[]))
+    }
+
+    /// `f` of this tape's view of the graph: what it recorded and what it watches (a copy of
+    /// the watch list, so `f` may record and watch).
+    fn with_view<R>(&self, f: impl FnOnce(&View<'_>) -> R) -> R {
         let watched = self.watched.borrow().clone();
-        let view = View {
+        f(&View {
             start: self.start,
             end: self.end.get(),
             watch_accessed: self.watch_accessed,
             watched: &watched,
-        };
-        super::plain::applies(&self.graph, &view, &keys, &[])
+        })
     }
 
     fn gradient_impl<S: Sources<T>>(

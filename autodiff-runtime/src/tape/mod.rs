@@ -21,6 +21,7 @@
 //! | `tf.gradients(y, xs, stop_gradients=[a])` | `GradientOptions::new().stop_gradients([&a])` |
 //! | `tf.stop_gradient(x)` | `x.stop_gradient()` |
 //! | `t.jacobian(y, x)` | `t.jacobian(&y, &x)` (a `DMatrix`) |
+//! | `s += t` on tensors | `s += &t` (also `-=`, `*=`, `/=`, and with a plain number) |
 //! | `x.assign_sub(lr * g)` | `x.assign_sub(&g * lr)` |
 //! | `opt.apply_gradients(zip(grads, vars))` | `opt.apply_gradients_to(&grads, [&w, &b])` |
 

@@ -2,7 +2,7 @@
 //! plain constants on either side), elementwise functions, the matrix product, transposes and
 //! reductions. Each records one node; its pullback is in `pullback.rs`.
 
-use core::ops::{Add, Div, Mul, Neg, Sub};
+use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use super::graph::{Binary, Op, Unary, WithConst};
 use super::tensor::Tensor;
@@ -21,8 +21,8 @@ fn sigmoid<T: Real>(x: T) -> T {
 impl<T: Real> Tensor<T> {
     #[inline(always)]
     fn unary(&self, op: Unary, f: impl Fn(T) -> T + Copy) -> Self {
-        match self.scalar_unary(op, f) {
-            Some(y) => y,
+        match self.scalar_unary_node(op, f) {
+            Some(node) => Tensor::of_node(node),
             None => self.unary_general(op, f),
         }
     }
@@ -32,38 +32,47 @@ impl<T: Real> Tensor<T> {
     }
 
     /// `eˣ`, entry by entry.
+    #[inline(always)]
     pub fn exp(&self) -> Self {
         self.unary(Unary::Exp, T::exp)
     }
     /// `ln x`, entry by entry (`tf.math.log`).
+    #[inline(always)]
     pub fn ln(&self) -> Self {
         self.unary(Unary::Ln, T::ln)
     }
     /// `sin x`, entry by entry.
+    #[inline(always)]
     pub fn sin(&self) -> Self {
         self.unary(Unary::Sin, T::sin)
     }
     /// `cos x`, entry by entry.
+    #[inline(always)]
     pub fn cos(&self) -> Self {
         self.unary(Unary::Cos, T::cos)
     }
     /// `tanh x`, entry by entry.
+    #[inline(always)]
     pub fn tanh(&self) -> Self {
         self.unary(Unary::Tanh, T::tanh)
     }
     /// `1 / (1 + e⁻ˣ)`, entry by entry (`tf.sigmoid`).
+    #[inline(always)]
     pub fn sigmoid(&self) -> Self {
         self.unary(Unary::Sigmoid, sigmoid)
     }
     /// `max(x, 0)`, entry by entry; its derivative at 0 is 0, as `tf.nn.relu`.
+    #[inline(always)]
     pub fn relu(&self) -> Self {
         self.unary(Unary::Relu, |x| if x > T::zero() { x } else { T::zero() })
     }
     /// `x²`, entry by entry (`tf.square`).
+    #[inline(always)]
     pub fn square(&self) -> Self {
         self.unary(Unary::Square, |x| x * x)
     }
     /// `√x`, entry by entry; its derivative at 0 is `+inf`, as `tf.sqrt`.
+    #[inline(always)]
     pub fn sqrt(&self) -> Self {
         self.unary(Unary::Sqrt, T::sqrt)
     }
@@ -128,8 +137,8 @@ impl<T: Real> Tensor<T> {
     }
     #[inline(always)]
     fn with_const(&self, op: WithConst, c: T, f: impl Fn(T) -> T + Copy) -> Self {
-        match self.scalar_const(op, c, f) {
-            Some(y) => y,
+        match self.scalar_const_node(op, c, f) {
+            Some(node) => Tensor::of_node(node),
             None => self.with_const_general(op, c, f),
         }
     }
@@ -151,8 +160,8 @@ impl<T: Real> Tensor<T> {
     }
     #[inline(always)]
     fn binary(a: &Self, b: &Self, op: Binary, what: &str, f: impl Fn(T, T) -> T + Copy) -> Self {
-        match Tensor::scalar_binary(a, b, op, f) {
-            Some(y) => y,
+        match Tensor::scalar_binary_node(a, b, op, f) {
+            Some(node) => Tensor::of_node(node),
             None => Tensor::binary_general(a, b, op, what, f),
         }
     }
@@ -168,28 +177,28 @@ macro_rules! tensor_binop {
     ($Trait:ident, $method:ident, $op:expr, $what:literal, $f:expr) => {
         impl<T: Real> $Trait<&Tensor<T>> for &Tensor<T> {
             type Output = Tensor<T>;
-            #[inline]
+            #[inline(always)]
             fn $method(self, rhs: &Tensor<T>) -> Tensor<T> {
                 Tensor::binary(self, rhs, $op, $what, $f)
             }
         }
         impl<T: Real> $Trait<Tensor<T>> for &Tensor<T> {
             type Output = Tensor<T>;
-            #[inline]
+            #[inline(always)]
             fn $method(self, rhs: Tensor<T>) -> Tensor<T> {
                 Tensor::binary(self, &rhs, $op, $what, $f)
             }
         }
         impl<T: Real> $Trait<&Tensor<T>> for Tensor<T> {
             type Output = Tensor<T>;
-            #[inline]
+            #[inline(always)]
             fn $method(self, rhs: &Tensor<T>) -> Tensor<T> {
                 Tensor::binary(&self, rhs, $op, $what, $f)
             }
         }
         impl<T: Real> $Trait<Tensor<T>> for Tensor<T> {
             type Output = Tensor<T>;
-            #[inline]
+            #[inline(always)]
             fn $method(self, rhs: Tensor<T>) -> Tensor<T> {
                 Tensor::binary(&self, &rhs, $op, $what, $f)
             }
@@ -206,82 +215,82 @@ macro_rules! scalar_binops {
     ($($t:ty),*) => {$(
         impl Add<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn add(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, c, |x| x + c) }
         }
         impl Sub<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn sub(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, -c, |x| x - c) }
         }
         impl Mul<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn mul(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Mul, c, |x| x * c) }
         }
         impl Div<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn div(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Div, c, |x| x / c) }
         }
         impl Add<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn add(self, x: &Tensor<$t>) -> Tensor<$t> { x + self }
         }
         impl Sub<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn sub(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RSub, self, |v| self - v) }
         }
         impl Mul<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn mul(self, x: &Tensor<$t>) -> Tensor<$t> { x * self }
         }
         impl Div<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn div(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RDiv, self, |v| self / v) }
         }
         impl Add<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn add(self, c: $t) -> Tensor<$t> { &self + c }
         }
         impl Sub<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn sub(self, c: $t) -> Tensor<$t> { &self - c }
         }
         impl Mul<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn mul(self, c: $t) -> Tensor<$t> { &self * c }
         }
         impl Div<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn div(self, c: $t) -> Tensor<$t> { &self / c }
         }
         impl Add<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn add(self, x: Tensor<$t>) -> Tensor<$t> { self + &x }
         }
         impl Sub<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn sub(self, x: Tensor<$t>) -> Tensor<$t> { self - &x }
         }
         impl Mul<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn mul(self, x: Tensor<$t>) -> Tensor<$t> { self * &x }
         }
         impl Div<Tensor<$t>> for $t {
             type Output = Tensor<$t>;
-            #[inline]
+            #[inline(always)]
             fn div(self, x: Tensor<$t>) -> Tensor<$t> { self / &x }
         }
     )*};
@@ -290,6 +299,7 @@ scalar_binops!(f32, f64);
 
 impl<T: Real> Neg for &Tensor<T> {
     type Output = Tensor<T>;
+    #[inline(always)]
     fn neg(self) -> Tensor<T> {
         self.unary(Unary::Neg, |x| -x)
     }
@@ -297,7 +307,69 @@ impl<T: Real> Neg for &Tensor<T> {
 
 impl<T: Real> Neg for Tensor<T> {
     type Output = Tensor<T>;
+    #[inline(always)]
     fn neg(self) -> Tensor<T> {
         -&self
     }
 }
+
+/// `t ∘= u` for a tensor `u`: `t` becomes `t ∘ u` (as `t = &t ∘ &u`; a clone of the old `t` keeps
+/// its value). For a recorded scalar the handle is updated in place (its node and value), so no
+/// new handle is built and moved into `t`.
+macro_rules! tensor_assign {
+    ($Trait:ident, $method:ident, $op:expr, $what:literal, $f:expr) => {
+        impl<T: Real> $Trait<&Tensor<T>> for Tensor<T> {
+            #[inline(always)]
+            fn $method(&mut self, rhs: &Tensor<T>) {
+                match Tensor::scalar_binary_node(self, rhs, $op, $f) {
+                    Some((_, idx, v)) => self.become_node(idx, v),
+                    None => *self = Tensor::binary_general(self, rhs, $op, $what, $f),
+                }
+            }
+        }
+        impl<T: Real> $Trait<Tensor<T>> for Tensor<T> {
+            #[inline(always)]
+            fn $method(&mut self, rhs: Tensor<T>) {
+                $Trait::$method(self, &rhs)
+            }
+        }
+    };
+}
+tensor_assign!(AddAssign, add_assign, Binary::Add, "add", |a, b| a + b);
+tensor_assign!(SubAssign, sub_assign, Binary::Sub, "sub", |a, b| a - b);
+tensor_assign!(MulAssign, mul_assign, Binary::Mul, "mul", |a, b| a * b);
+tensor_assign!(DivAssign, div_assign, Binary::Div, "div", |a, b| a / b);
+
+impl<T: Real> Tensor<T> {
+    /// `self = self ∘ c` for a plain constant `c`, in place for a recorded scalar.
+    #[inline(always)]
+    fn assign_const(&mut self, op: WithConst, c: T, f: impl Fn(T) -> T + Copy) {
+        match self.scalar_const_node(op, c, f) {
+            Some((_, idx, v)) => self.become_node(idx, v),
+            None => *self = self.with_const_general(op, c, f),
+        }
+    }
+}
+
+/// `t ∘= c` for a plain constant `c` of the tensor's scalar type.
+macro_rules! scalar_assign {
+    ($($t:ty),*) => {$(
+        impl AddAssign<$t> for Tensor<$t> {
+            #[inline(always)]
+            fn add_assign(&mut self, c: $t) { self.assign_const(WithConst::Add, c, move |x| x + c) }
+        }
+        impl SubAssign<$t> for Tensor<$t> {
+            #[inline(always)]
+            fn sub_assign(&mut self, c: $t) { self.assign_const(WithConst::Add, -c, move |x| x - c) }
+        }
+        impl MulAssign<$t> for Tensor<$t> {
+            #[inline(always)]
+            fn mul_assign(&mut self, c: $t) { self.assign_const(WithConst::Mul, c, move |x| x * c) }
+        }
+        impl DivAssign<$t> for Tensor<$t> {
+            #[inline(always)]
+            fn div_assign(&mut self, c: $t) { self.assign_const(WithConst::Div, c, move |x| x / c) }
+        }
+    )*};
+}
+scalar_assign!(f32, f64);

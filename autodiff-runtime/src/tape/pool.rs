@@ -29,8 +29,10 @@ pub(crate) struct Arena<T: Real> {
 
 /// The backward pass's buffers (`plain.rs`, `gradient_tape.rs`), cleared before each use.
 pub(crate) struct Scratch<T: Real> {
-    /// Per node: its adjoint and whether a target reaches it.
-    pub(crate) adj: Vec<(T, bool)>,
+    /// Per node: its adjoint (`-0.0` until a target reaches it, `plain.rs`).
+    pub(crate) adj: Vec<T>,
+    /// Per node: its adjoint and whether a target reaches it (the exact fallback of `plain.rs`).
+    pub(crate) flagged: Vec<(T, bool)>,
     /// `(variable, source position)` pairs, sorted.
     pub(crate) by_var: Vec<(u64, usize)>,
     /// Each source's gradient.
@@ -43,6 +45,7 @@ impl<T: Real> Default for Scratch<T> {
     fn default() -> Self {
         Scratch {
             adj: Vec::new(),
+            flagged: Vec::new(),
             by_var: Vec::new(),
             sums: Vec::new(),
             keys: Vec::new(),

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::graph::Graph;
-use super::tensor::Tensor;
+use super::tensor::{Place, Tensor};
 use super::value::Value;
 use super::variable::Variable;
 use crate::real::Real;
@@ -37,9 +37,9 @@ pub trait Source<T: Real> {
 impl<T: Real> Source<T> for Tensor<T> {
     #[inline]
     fn source_key(&self) -> SourceKey<T> {
-        let key = match &self.at {
-            Some(at) => Key::Node(at.graph.clone(), at.idx),
-            None => Key::Const(self.key),
+        let key = match &self.place {
+            Place::At(at) => Key::Node(at.graph.clone(), at.idx),
+            Place::Const(k) => Key::Const(*k),
         };
         SourceKey {
             key,
@@ -53,12 +53,19 @@ impl<T: Real> Source<T> for Variable<T> {
     // 16-byte loads cannot be served from the narrower stores that built it).
     #[inline]
     fn source_key(&self) -> SourceKey<T> {
+        // The value first: the key is then built in place after the last call that could
+        // unwind, not on the stack and copied.
+        let value = self.value();
         SourceKey {
             key: Key::Var(self.id()),
-            value: self.value(),
+            value,
         }
     }
 }
+
+/// The gradients of one `gradient` call, one per source in order, as `Sources::build` takes them.
+#[doc(hidden)]
+pub type Grads<T> = std::vec::IntoIter<Option<Tensor<T>>>;
 
 /// The sources of one `gradient` call and the shape of its answer: `&x` gives an
 /// `Option<Tensor>`, `[&x1, &x2]` an array of them, `vec![&x1, &x2]` a `Vec`, and a tuple
@@ -70,10 +77,10 @@ pub trait Sources<T: Real> {
     #[doc(hidden)]
     fn keys(&self, out: &mut Vec<SourceKey<T>>);
     #[doc(hidden)]
-    fn build(grads: &mut dyn Iterator<Item = Option<Tensor<T>>>) -> Self::Output;
+    fn build(grads: &mut Grads<T>) -> Self::Output;
 }
 
-fn next<T: Real>(grads: &mut dyn Iterator<Item = Option<Tensor<T>>>) -> Option<Tensor<T>> {
+fn next<T: Real>(grads: &mut Grads<T>) -> Option<Tensor<T>> {
     grads.next().expect("one gradient per source")
 }
 
@@ -82,7 +89,7 @@ impl<T: Real, S: Source<T>> Sources<T> for &S {
     fn keys(&self, out: &mut Vec<SourceKey<T>>) {
         out.push(self.source_key());
     }
-    fn build(grads: &mut dyn Iterator<Item = Option<Tensor<T>>>) -> Self::Output {
+    fn build(grads: &mut Grads<T>) -> Self::Output {
         next(grads)
     }
 }
@@ -93,7 +100,7 @@ impl<T: Real, S: Source<T>, const N: usize> Sources<T> for [&S; N] {
     fn keys(&self, out: &mut Vec<SourceKey<T>>) {
         out.extend(self.iter().map(|s| s.source_key()));
     }
-    fn build(grads: &mut dyn Iterator<Item = Option<Tensor<T>>>) -> Self::Output {
+    fn build(grads: &mut Grads<T>) -> Self::Output {
         std::array::from_fn(|_| next(grads))
     }
 }
@@ -104,8 +111,10 @@ impl<T: Real, S: Source<T>> Sources<T> for Vec<&S> {
     fn keys(&self, out: &mut Vec<SourceKey<T>>) {
         out.extend(self.iter().map(|s| s.source_key()));
     }
-    fn build(grads: &mut dyn Iterator<Item = Option<Tensor<T>>>) -> Self::Output {
-        grads.collect()
+    fn build(grads: &mut Grads<T>) -> Self::Output {
+        // The whole iterator, collected: a `Vec` of sources alone hands back the buffer the
+        // backward pass filled, without copying.
+        std::mem::take(grads).collect()
     }
 }
 
@@ -115,7 +124,7 @@ impl<T: Real, A: Sources<T>, B: Sources<T>> Sources<T> for (A, B) {
         self.0.keys(out);
         self.1.keys(out);
     }
-    fn build(grads: &mut dyn Iterator<Item = Option<Tensor<T>>>) -> Self::Output {
+    fn build(grads: &mut Grads<T>) -> Self::Output {
         let a = A::build(grads);
         (a, B::build(grads))
     }
@@ -128,7 +137,7 @@ impl<T: Real, A: Sources<T>, B: Sources<T>, C: Sources<T>> Sources<T> for (A, B,
         self.1.keys(out);
         self.2.keys(out);
     }
-    fn build(grads: &mut dyn Iterator<Item = Option<Tensor<T>>>) -> Self::Output {
+    fn build(grads: &mut Grads<T>) -> Self::Output {
         let a = A::build(grads);
         let b = B::build(grads);
         (a, b, C::build(grads))

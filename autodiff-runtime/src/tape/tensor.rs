@@ -18,6 +18,14 @@ pub(crate) struct At<T: Real> {
     pub(crate) idx: u32,
 }
 
+/// Where a tensor is: recorded at a node, or on no tape with an identity (so `watch` can name
+/// it). 16 bytes: the identity sits beside the graph pointer, whose null value is the tag.
+#[derive(Clone)]
+pub(crate) enum Place<T: Real> {
+    At(At<T>),
+    Const(u64),
+}
+
 /// A scalar or matrix value, recorded by the [`GradientTape`](super::GradientTape)s that are
 /// active when it is computed (TensorFlow's `tf.Tensor`).
 ///
@@ -48,14 +56,12 @@ pub(crate) struct At<T: Real> {
 #[derive(Clone)]
 pub struct Tensor<T: Real> {
     pub(crate) value: Value<T>,
-    pub(crate) at: Option<At<T>>,
-    /// The identity of a tensor that is on no tape (0 for recorded ones).
-    pub(crate) key: u64,
+    pub(crate) place: Place<T>,
 }
 
 impl<T: Real> fmt::Debug for Tensor<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.at {
+        match self.at() {
             Some(at) => write!(
                 f,
                 "Tensor({:?}, tape #{} node {})",
@@ -71,8 +77,7 @@ impl<T: Real> Tensor<T> {
     pub fn constant(value: impl Into<Value<T>>) -> Self {
         Tensor {
             value: value.into(),
-            at: None,
-            key: fresh_id(),
+            place: Place::Const(fresh_id()),
         }
     }
 
@@ -118,34 +123,42 @@ impl<T: Real> Tensor<T> {
 
     /// `true` if the tensor is on a tape's record.
     pub fn is_recorded(&self) -> bool {
-        self.at.is_some()
+        self.at().is_some()
+    }
+
+    /// Where the tensor is recorded, `None` for a tensor on no tape.
+    #[inline(always)]
+    pub(crate) fn at(&self) -> Option<&At<T>> {
+        match &self.place {
+            Place::At(at) => Some(at),
+            Place::Const(_) => None,
+        }
     }
 
     #[inline(always)]
     pub(crate) fn on(graph: &Rc<Graph<T>>, idx: u32, value: Value<T>) -> Self {
         Tensor {
             value,
-            at: Some(At {
+            place: Place::At(At {
                 graph: graph.clone(),
                 idx,
             }),
-            key: 0,
         }
     }
 
     /// This tensor's node on `graph`, recording it as a constant leaf if it is on no tape.
     pub(crate) fn node_in(&self, graph: &Rc<Graph<T>>) -> u32 {
-        match &self.at {
-            Some(at) => at.idx,
-            None => graph.push(Op::Leaf(LeafKey::Const(self.key)), self.value.clone()),
+        match &self.place {
+            Place::At(at) => at.idx,
+            Place::Const(k) => graph.push(Op::Leaf(LeafKey::Const(*k)), self.value.clone()),
         }
     }
 
     /// The graph `self` is on: its own, or that of a recording tape that watches it.
     pub(crate) fn home(&self) -> Option<Rc<Graph<T>>> {
-        match &self.at {
-            Some(at) => Some(at.graph.clone()),
-            None => watch_registry::graph_of(self.key),
+        match &self.place {
+            Place::At(at) => Some(at.graph.clone()),
+            Place::Const(k) => watch_registry::graph_of(*k),
         }
     }
 
@@ -154,74 +167,106 @@ impl<T: Real> Tensor<T> {
         self.home().filter(|g| g.is_recording())
     }
 
+    /// The guard of the scalar fast path: `self` is a scalar recorded on a graph that records
+    /// now. Returns the scalar and where it is.
+    #[inline(always)]
+    fn scalar_recording(&self) -> Option<(T, &At<T>)> {
+        match (&self.value, &self.place) {
+            (Value::Scalar(x), Place::At(at)) if at.graph.is_recording() => Some((*x, at)),
+            _ => None,
+        }
+    }
+
     /// The common case inlined into the caller: a scalar operand recorded on a recording
-    /// graph. Records `y = f(x)` with its partial and returns it, or `None` for the general path.
+    /// graph. Records `y = f(x)` with its partial and returns its graph, node and value, or
+    /// `None` for the general path.
     #[inline(always)]
-    pub(crate) fn scalar_unary(&self, op: Unary, f: impl Fn(T) -> T) -> Option<Self> {
-        let (Value::Scalar(x), Some(at)) = (&self.value, &self.at) else {
-            return None;
-        };
-        if !at.graph.is_recording() {
-            return None;
-        }
-        let y = f(*x);
-        let idx = at.graph.push_scalar(|| Node {
-            op: Op::Unary(op, at.idx),
-            lin: Lin::one(at.idx, unary_partial(op, *x, y)),
-            value: Value::Scalar(y),
-        });
-        Some(Tensor::on(&at.graph, idx, Value::Scalar(y)))
+    pub(crate) fn scalar_unary_node(
+        &self,
+        op: Unary,
+        f: impl Fn(T) -> T,
+    ) -> Option<(&Rc<Graph<T>>, u32, T)> {
+        self.scalar_one_node(f, |x, y| unary_partial(op, x, y), |i| Op::Unary(op, i))
     }
 
-    /// [`scalar_unary`](Tensor::scalar_unary) for `y = x ∘ c` with a plain constant `c`.
+    /// [`scalar_unary_node`](Tensor::scalar_unary_node) for `y = x ∘ c` with a plain constant
+    /// `c`.
     #[inline(always)]
-    pub(crate) fn scalar_const(&self, op: WithConst, c: T, f: impl Fn(T) -> T) -> Option<Self> {
-        let (Value::Scalar(x), Some(at)) = (&self.value, &self.at) else {
-            return None;
-        };
-        if !at.graph.is_recording() {
-            return None;
-        }
-        let y = f(*x);
-        let idx = at.graph.push_scalar(|| Node {
-            op: Op::Const(op, at.idx, c),
-            lin: Lin::one(at.idx, const_partial(op, *x, c)),
-            value: Value::Scalar(y),
-        });
-        Some(Tensor::on(&at.graph, idx, Value::Scalar(y)))
+    pub(crate) fn scalar_const_node(
+        &self,
+        op: WithConst,
+        c: T,
+        f: impl Fn(T) -> T,
+    ) -> Option<(&Rc<Graph<T>>, u32, T)> {
+        self.scalar_one_node(f, |x, _| const_partial(op, x, c), |i| Op::Const(op, i, c))
     }
 
-    /// [`scalar_unary`](Tensor::scalar_unary) for `y = a ∘ b`, both operands scalars recorded
-    /// on the same recording graph.
+    /// The one-operand fast path: `y = f(x)` with `∂y/∂x = partial(x, y)`, recorded as the
+    /// operation `make(x's node)`.
     #[inline(always)]
-    pub(crate) fn scalar_binary(
-        a: &Self,
+    fn scalar_one_node(
+        &self,
+        f: impl Fn(T) -> T,
+        partial: impl FnOnce(T, T) -> T,
+        make: impl FnOnce(u32) -> Op<T>,
+    ) -> Option<(&Rc<Graph<T>>, u32, T)> {
+        let (x, at) = self.scalar_recording()?;
+        let y = f(x);
+        // The partial is worked out here, where the operation is a constant of the inlined
+        // call, not in the closure (which may stay out of line and then match on it at run time).
+        let d = partial(x, y);
+        let idx = at.graph.push_scalar(|| Node {
+            op: make(at.idx),
+            lin: Lin::one(at.idx, d),
+            value: Value::Scalar(y),
+        });
+        Some((&at.graph, idx, y))
+    }
+
+    /// [`scalar_unary_node`](Tensor::scalar_unary_node) for `y = a ∘ b`, both operands scalars
+    /// recorded on the same recording graph (the returned graph is `a`'s).
+    #[inline(always)]
+    pub(crate) fn scalar_binary_node<'a>(
+        a: &'a Self,
         b: &Self,
         op: Binary,
         f: impl Fn(T, T) -> T,
-    ) -> Option<Self> {
-        let (Value::Scalar(p), Value::Scalar(q), Some(x), Some(y)) =
-            (&a.value, &b.value, &a.at, &b.at)
-        else {
+    ) -> Option<(&'a Rc<Graph<T>>, u32, T)> {
+        let (p, x) = a.scalar_recording()?;
+        let (Value::Scalar(q), Place::At(y)) = (&b.value, &b.place) else {
             return None;
         };
-        if !(Rc::ptr_eq(&x.graph, &y.graph) && x.graph.is_recording()) {
+        if !Rc::ptr_eq(&x.graph, &y.graph) {
             return None;
         }
-        let v = f(*p, *q);
-        let idx = x.graph.push_scalar(|| {
-            let (dp, dq) = binary_partials(op, *p, *q);
-            Node {
-                op: Op::Binary(op, x.idx, y.idx),
-                lin: Lin::two(x.idx, dp, y.idx, dq),
-                value: Value::Scalar(v),
-            }
+        let v = f(p, *q);
+        let (dp, dq) = binary_partials(op, p, *q);
+        let idx = x.graph.push_scalar(|| Node {
+            op: Op::Binary(op, x.idx, y.idx),
+            lin: Lin::two(x.idx, dp, y.idx, dq),
+            value: Value::Scalar(v),
         });
-        Some(Tensor::on(&x.graph, idx, Value::Scalar(v)))
+        Some((&x.graph, idx, v))
+    }
+
+    /// The tensor of a node a fast path recorded.
+    #[inline(always)]
+    pub(crate) fn of_node((graph, idx, y): (&Rc<Graph<T>>, u32, T)) -> Self {
+        Tensor::on(graph, idx, Value::Scalar(y))
+    }
+
+    /// `self` becomes node `idx` of its own graph, with the scalar value `y` (an assignment
+    /// operator's fast path: no handle is built, moved or dropped, the graph's count is untouched).
+    #[inline(always)]
+    pub(crate) fn become_node(&mut self, idx: u32, y: T) {
+        self.value = Value::Scalar(y);
+        if let Place::At(at) = &mut self.place {
+            at.idx = idx;
+        }
     }
 
     pub(crate) fn record_unary(&self, op: Unary, value: Value<T>) -> Self {
-        if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
+        if let Some(at) = self.at().filter(|at| at.graph.is_recording()) {
             let idx = match (&self.value, &value) {
                 (Value::Scalar(x), &Value::Scalar(y)) => {
                     let idx = at.graph.push_scalar(|| Node {
@@ -252,7 +297,7 @@ impl<T: Real> Tensor<T> {
     }
 
     pub(crate) fn record_const(&self, op: WithConst, c: T, value: Value<T>) -> Self {
-        if let Some(at) = self.at.as_ref().filter(|at| at.graph.is_recording()) {
+        if let Some(at) = self.at().filter(|at| at.graph.is_recording()) {
             let idx = match (&self.value, &value) {
                 (Value::Scalar(x), &Value::Scalar(y)) => {
                     let idx = at.graph.push_scalar(|| Node {
@@ -292,7 +337,7 @@ impl<T: Real> Tensor<T> {
 
     pub(crate) fn record_binary(a: &Self, b: &Self, op: Binary, value: Value<T>) -> Self {
         // The common case: both operands recorded on the same recording graph.
-        if let (Some(x), Some(y)) = (&a.at, &b.at) {
+        if let (Some(x), Some(y)) = (a.at(), b.at()) {
             if Rc::ptr_eq(&x.graph, &y.graph) && x.graph.is_recording() {
                 let idx = match (&a.value, &b.value, &value) {
                     (Value::Scalar(p), Value::Scalar(q), &Value::Scalar(v)) => {

@@ -174,7 +174,7 @@ impl<T: Real> Variable<T> {
 
     /// Reads the value under `tape`: recorded if the tape (or a tape it is nested in) is
     /// recording, a constant otherwise.
-    #[inline]
+    #[inline(always)]
     pub fn read<M>(&self, tape: &GradientTape<T, M>) -> Tensor<T> {
         let graph = tape.graph();
         let key = LeafKey::Var {

@@ -1,6 +1,7 @@
 //! Unit tests of the tape: every rule against central differences in f64, and TensorFlow's
 //! semantics (watching, `None`, nesting, targets, options, misuse).
 
+mod assign;
 mod fast_path;
 mod plain_path;
 mod rules;

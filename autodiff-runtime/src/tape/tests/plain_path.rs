@@ -217,3 +217,48 @@ fn recorded_matrices_are_released_with_the_tape() {
     let [da, db] = t.gradient(&y, [&a, &b]);
     assert_eq!((da.unwrap().scalar(), db.unwrap().scalar()), (-2.0, 3.0));
 }
+
+/// The lean pass marks "not reached" by the adjoint `-0.0`; these are the cases where that is
+/// ambiguous or where skipping an unreached node matters, each against the general pass (a held
+/// tensor on no path forces it) and against calculus.
+#[test]
+fn minus_zero_cotangents_and_infinite_partials() {
+    type Script = fn(&Tensor<f64>) -> (Tensor<f64>, Tensor<f64>);
+    fn lean_and_general(x0: f64, f: Script) -> [Option<f64>; 2] {
+        let x = Variable::new(x0);
+        let t = GradientTape::new();
+        let (y, _) = f(&x.read(&t));
+        t.stop_recording();
+        assert!(t.takes_plain_path(&&x));
+        let lean = t.gradient(&y, &x).map(|g| g.scalar());
+        let p = GradientTape::persistent();
+        let (y, held) = f(&x.read(&p));
+        p.stop_recording();
+        let opts = GradientOptions::new().stop_gradients([&held]);
+        let general = p.gradient_with(&y, &x, &opts).map(|g| g.scalar());
+        [lean, general]
+    }
+    let same = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => a == b || (a.is_nan() && b.is_nan()),
+        (a, b) => a == b,
+    };
+    // y = -relu(x) at x = -1: relu' = 0, so x receives -1·0 = -0.0; connected: Some(0).
+    for g in lean_and_general(-1.0, |x| (&x.relu() * -1.0, x.sin().sin())) {
+        assert_eq!(g, Some(0.0));
+    }
+    // y = √x·(-0) at x = 0: the cotangent -0 meets √'s partial 1/(2√0) = +∞: -0·∞ = NaN, as
+    // TensorFlow gives (the lean pass must not skip the node).
+    for g in lean_and_general(0.0, |x| (&x.sqrt() * -0.0, x.sin().sin())) {
+        assert!(g.is_some_and(f64::is_nan), "{g:?}");
+    }
+    // y = 2x with ln(0·x) recorded but not on the path: its partial 1/0 = ∞ stays out (∂y/∂x = 2).
+    for g in lean_and_general(0.5, |x| {
+        let off = (x * 0.0).ln();
+        (x * 2.0, &off + 1.0)
+    }) {
+        assert_eq!(g, Some(2.0));
+    }
+    // y = x·0 - x·0 at x = 3: the sum of the two cotangents is +0 (connected, gradient 0).
+    let [l, g] = lean_and_general(3.0, |x| (&(x * 0.0) - &(x * 0.0), x.sin().sin()));
+    assert!(same(l, g) && l == Some(0.0), "{l:?} {g:?}");
+}
