@@ -55,7 +55,7 @@ fn made_vecs(x: &[f64], a: f64) -> f64 {
     let n = x.len();
     let mut c = vec![a; n];
     for i in 1..n {
-        c[i] = c[i - 1] * x[i] + c[i];
+        c[i] += c[i - 1] * x[i];
     }
     let lit = vec![a * a, x[0], 3.0];
     let d = c.clone();

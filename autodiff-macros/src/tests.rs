@@ -494,15 +494,26 @@ fn local_vecs_get_dense_reused_adjoints() {
     if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
         println!("{vjp}");
     }
-    for gone in ["add_at", "take_at", "index_shape", "let mut __d_next_6 = :: core :: option"] {
+    for gone in [
+        "add_at",
+        "take_at",
+        "index_shape",
+        "let mut __d_next_6 = :: core :: option",
+    ] {
         assert!(!vjp.contains(gone), "no `{gone}`: {vjp}");
     }
     assert_eq!(vjp.matches("dense_adj (& __wd").count(), 2, "{vjp}");
     assert_eq!(vjp.matches("dense_add (& mut __d_u_4").count(), 6, "{vjp}");
     assert!(vjp.contains("dense_take (& mut __d_next_6"), "{vjp}");
-    assert!(vjp.contains("dense_move (& mut __d_next_6 , & mut __d_u_4)"), "{vjp}");
+    assert!(
+        vjp.contains("dense_move (& mut __d_next_6 , & mut __d_u_4)"),
+        "{vjp}"
+    );
     assert!(vjp.contains("dense_clear (& mut __d_next_6)"), "{vjp}");
-    assert!(vjp.contains("dense_into (& mut __d_u0_0 , & mut __d_u_4)"), "{vjp}");
+    assert!(
+        vjp.contains("dense_into (& mut __d_u0_0 , & mut __d_u_4)"),
+        "{vjp}"
+    );
     // Per cell only `k`'s other factor is recorded; per step the inner range's start; per final
     // read the two squared values.
     assert_eq!(loop_records(&vjp), 4, "{vjp}");
@@ -544,7 +555,10 @@ fn a_pushed_local_vec_keeps_the_general_path() {
         }
     });
     let vjp = vjp_item(&all, "pushed");
-    assert!(vjp.contains("ShapeAdjoint :: add_at (__shape , & mut __d_p_"), "{vjp}");
+    assert!(
+        vjp.contains("ShapeAdjoint :: add_at (__shape , & mut __d_p_"),
+        "{vjp}"
+    );
     assert!(vjp.contains("dense_take (& mut __d_q_"), "{vjp}");
     assert_eq!(vjp.matches("dense_adj (& __wd").count(), 1, "{vjp}");
 }

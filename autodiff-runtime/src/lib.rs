@@ -80,7 +80,7 @@ pub mod __private {
         pub use crate::slices::*;
     }
     pub use crate::densevec::{
-        dense_adj, dense_add, dense_clear, dense_into, dense_move, dense_repeat, dense_take,
+        dense_add, dense_adj, dense_clear, dense_into, dense_move, dense_repeat, dense_take,
         dense_witness,
     };
     pub use crate::gradbuf::{DenseProbe, Flush, GradBuf, Probe, ShapeProbe};

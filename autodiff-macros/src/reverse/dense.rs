@@ -82,7 +82,8 @@ impl Uses {
         match make_of(rhs) {
             // `x.to_vec()` is a `Vec` whatever `x` is: dense when `x` is, added into `x`'s
             // `Option` slot otherwise.
-            Some(Make::From(_)) if matches!(rhs, Rhs::Clone { method, .. } if method == "to_vec") => {}
+            Some(Make::From(_)) if matches!(rhs, Rhs::Clone { method, .. } if method == "to_vec") =>
+                {}
             Some(Make::From(w)) => self.links.push((var, w)),
             Some(Make::New | Make::Const) => self.rhs(rhs),
             None => {
@@ -130,10 +131,7 @@ impl Uses {
                     }
                     arms.iter().for_each(|a| self.block(a));
                 }
-                Stmt::Effect(_)
-                | Stmt::Break { .. }
-                | Stmt::Continue { .. }
-                | Stmt::Return => {}
+                Stmt::Effect(_) | Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return => {}
             }
         }
     }
