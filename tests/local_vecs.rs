@@ -1,9 +1,10 @@
 //! Local `Vec`s that are only indexed, written by index and moved whole get a dense adjoint
 //! buffer (`autodiff-runtime/src/densevec.rs`): fresh `Vec`s per step, `u = next`,
-//! `std::mem::swap`, `vec![a; n]` of a differentiated value, `vec![a, b]`, `x.to_vec()` updated in
-//! place, a clone of a local, and one local that is pushed (which keeps the general path). Each
-//! gradient against central differences; two against an analytic value; `order = 2` through a
-//! stencil against central differences of its gradient.
+//! `std::mem::swap`, `vec![a; n]` of a differentiated value, `vec![a, b]`, `x.to_vec()` updated
+//! in place, a clone of a local and of a `Vec` parameter, and one local that is pushed (which
+//! keeps the general path). Each gradient against central differences, one against its closed
+//! form and one against its analytic value; `order = 2` through a stencil against central
+//! differences of its gradient.
 
 // The functions are written the way the forms under test are spelled.
 #![allow(clippy::needless_range_loop, clippy::useless_vec)]
@@ -62,6 +63,20 @@ fn made_vecs(x: &[f64], a: f64) -> f64 {
     let mut s = lit[0] + lit[1] * lit[2];
     for i in 0..n {
         s += d[i] * c[i] + c[i];
+    }
+    s
+}
+
+/// A clone of a `Vec` parameter updated in place: a running product-sum.
+#[differentiable]
+fn cloned_param(x: &Vec<f64>, k: f64) -> f64 {
+    let mut u = x.clone();
+    for i in 1..u.len() {
+        u[i] = u[i] + k * u[i - 1] * u[i];
+    }
+    let mut s = 0.0;
+    for i in 0..u.len() {
+        s += u[i] * x[i];
     }
     s
 }
@@ -147,6 +162,16 @@ fn made_and_pushed_vecs_match_finite_differences() {
     assert_eq!(y, made_vecs(&X, a));
     let fd = numeric_gradient(|p| made_vecs(&p[..5], p[5]), &pack(&X, a), 1e-6);
     check("made_vecs", &pack(&gx, ga), &fd);
+
+    let xv = X.to_vec();
+    let (y, (gx, gk)) = cloned_param_grad(&xv, 0.3);
+    assert_eq!(y, cloned_param(&xv, 0.3));
+    let fd = numeric_gradient(
+        |p| cloned_param(&p[..5].to_vec(), p[5]),
+        &pack(&X, 0.3),
+        1e-6,
+    );
+    check("cloned_param", &pack(&gx, gk), &fd);
 
     let (y, gx) = pushed_grad(&X);
     assert_eq!(y, pushed(&X));

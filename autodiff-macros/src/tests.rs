@@ -562,3 +562,28 @@ fn a_pushed_local_vec_keeps_the_general_path() {
     assert!(vjp.contains("dense_take (& mut __d_q_"), "{vjp}");
     assert_eq!(vjp.matches("dense_adj (& __wd").count(), 1, "{vjp}");
 }
+
+#[test]
+fn a_clone_of_a_vec_parameter_is_dense() {
+    // `x.clone()` of a `&Vec<f64>` is a `Vec` updated in place: dense, its adjoint added into
+    // `x`'s slot where it was made. A clone of a parameter of any other type keeps the general
+    // path (its clone need not be a `Vec`).
+    let all = expand_fn(quote! {
+        fn scan(x: &Vec<f64>, m: &M) -> f64 {
+            let mut u = x.clone();
+            for i in 1..u.len() { u[i] = u[i] + u[i - 1] * u[i]; }
+            let w = m.clone();
+            u[2] + w[1]
+        }
+    });
+    let vjp = vjp_item(&all, "scan");
+    assert!(
+        vjp.contains("dense_into (& mut __d_x_0 , & mut __d_u_"),
+        "{vjp}"
+    );
+    assert!(vjp.contains("dense_take (& mut __d_u_"), "{vjp}");
+    assert!(
+        vjp.contains("ShapeAdjoint :: add_at (__shape , & mut __d_w_"),
+        "{vjp}"
+    );
+}

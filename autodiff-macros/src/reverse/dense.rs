@@ -42,6 +42,9 @@ fn make_of(rhs: &Rhs) -> Option<Make> {
 struct Uses {
     cands: HashSet<VarId>,
     bad: HashSet<VarId>,
+    /// Parameters whose type is a slice, array or `Vec` (or a reference to one): their `.clone()`
+    /// is a `Vec` (or a slice or array) too.
+    vec_params: HashSet<VarId>,
     links: Vec<(VarId, VarId)>,
 }
 
@@ -82,8 +85,9 @@ impl Uses {
         match make_of(rhs) {
             // `x.to_vec()` is a `Vec` whatever `x` is: dense when `x` is, added into `x`'s
             // `Option` slot otherwise.
-            Some(Make::From(_)) if matches!(rhs, Rhs::Clone { method, .. } if method == "to_vec") =>
-                {}
+            Some(Make::From(w))
+                if matches!(rhs, Rhs::Clone { method, .. } if method == "to_vec")
+                    || (self.vec_params.contains(&w) && matches!(rhs, Rhs::Clone { .. })) => {}
             Some(Make::From(w)) => self.links.push((var, w)),
             Some(Make::New | Make::Const) => self.rhs(rhs),
             None => {
@@ -156,9 +160,45 @@ fn collect_cands(b: &Block, f: &Func, act: &Activity, out: &mut HashSet<VarId>) 
     }
 }
 
+/// Whether a parameter's adjoint slot type (`Option<<T as Differentiable>::Adjoint>`) is that of
+/// a slice, array or `Vec` `T` (behind references): `&[f64]`, `&Vec<T>`, `[f64; 3]`, `Vec<f64>`.
+fn is_vec_like(adj_ty: &TokenStream) -> bool {
+    let s = adj_ty.to_string();
+    let Some(t) = s
+        .split_once("Option < < ")
+        .and_then(|(_, rest)| rest.split_once(" as "))
+        .map(|(t, _)| t)
+    else {
+        return false;
+    };
+    let mut t = t.trim();
+    loop {
+        let before = t;
+        t = t.trim_start_matches("& ").trim_start_matches("mut ");
+        if t.starts_with('\'') {
+            t = t.split_once(' ').map_or("", |(_, rest)| rest);
+        }
+        if t == before {
+            break;
+        }
+    }
+    t.starts_with('[') || t.starts_with("Vec <") || t.starts_with(":: std :: vec :: Vec <")
+}
+
 /// The local `Vec`s whose adjoint is a dense buffer (see the module documentation).
-pub(super) fn dense_locals(f: &Func, act: &Activity) -> HashSet<VarId> {
-    let mut u = Uses::default();
+pub(super) fn dense_locals(
+    f: &Func,
+    act: &Activity,
+    params: &HashMap<VarId, ParamRead>,
+) -> HashSet<VarId> {
+    let mut u = Uses {
+        vec_params: params
+            .iter()
+            .filter(|(_, p)| p.adj_ty.as_ref().is_some_and(is_vec_like))
+            .map(|(v, _)| *v)
+            .collect(),
+        ..Uses::default()
+    };
     collect_cands(&f.body, f, act, &mut u.cands);
     if u.cands.is_empty() {
         return HashSet::new();

@@ -237,7 +237,7 @@ impl<'a> RevGen<'a> {
             top_exit: HashSet::new(),
             affine: HashMap::new(),
             versions: versions::Versions::default(),
-            dense: dense::dense_locals(f, act),
+            dense: dense::dense_locals(f, act, params),
             grad_bufs: {
                 let mut bases = Vec::new();
                 collect_index_bases(&f.body, &mut bases);
