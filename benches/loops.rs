@@ -32,6 +32,7 @@ use common_loops::heat::*;
 use common_loops::heldout::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
+use common_loops::wave::*;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
 
 #[global_allocator]
@@ -244,6 +245,15 @@ fn bench_heldout(c: &mut Criterion) {
         || kernel_pairs_grad(black_box(p), black_box(KERNEL_S)),
         || kernel_pairs_hand(black_box(p), black_box(KERNEL_S))
     );
+    let (u, t) = wave_input(WAVE_N);
+    let (u, t) = (u.as_slice(), t.as_slice());
+    three!(
+        c,
+        "heldout_wave100x50",
+        || wave(black_box(u), black_box(WAVE_C), black_box(t)),
+        || wave_grad(black_box(u), black_box(WAVE_C), black_box(t)),
+        || wave_hand(black_box(u), black_box(WAVE_C), black_box(t))
+    );
     let v = cumprod_input(CUMPROD_N);
     let v = v.as_slice();
     three!(
@@ -399,6 +409,13 @@ fn report_allocations() {
         || kernel_pairs(&kp, KERNEL_S),
         || kernel_pairs_grad(&kp, KERNEL_S),
         || kernel_pairs_hand(&kp, KERNEL_S),
+    );
+    let (wu, wt) = wave_input(WAVE_N);
+    line3(
+        "heldout_wave100x50",
+        || wave(&wu, WAVE_C, &wt),
+        || wave_grad(&wu, WAVE_C, &wt),
+        || wave_hand(&wu, WAVE_C, &wt),
     );
     let cv = cumprod_input(CUMPROD_N);
     line3(

@@ -37,6 +37,7 @@ HELDOUT = [
     ("heldout_oscillator1000", "damped oscillator, 1,000 Euler steps, d/d(k, c)"),
     ("heldout_kernel_pairs64", "Gaussian kernel over pairs, 64 points in 2-D"),
     ("heldout_cumprod1000", "cumulative product in a local Vec, 1,000"),
+    ("heldout_wave100x50", "1-D wave equation, 100 cells, 50 steps, three levels in local Vecs"),
 ]
 FLAVOURS = ("primal", "generated", "hand")
 

@@ -8,6 +8,7 @@
 pub mod adjoint;
 pub mod check;
 pub mod data;
+pub mod densevec;
 pub mod differentiable;
 pub mod dual;
 mod fields;
@@ -78,6 +79,10 @@ pub mod __private {
         pub use crate::option::*;
         pub use crate::slices::*;
     }
+    pub use crate::densevec::{
+        dense_add, dense_adj, dense_clear, dense_into, dense_move, dense_repeat, dense_take,
+        dense_witness,
+    };
     pub use crate::gradbuf::{DenseProbe, Flush, GradBuf, Probe, ShapeProbe};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;

@@ -19,7 +19,8 @@
 //! 4. [`gmm`]: the ADBench GMM objective, d = 2, k = 5, n = 1000;
 //! 5. [`extra`]: workloads nobody tunes for: Horner's rule (degree 1000), a Lennard-Jones pair
 //!    loop (64 particles in 3-D), a scalar RNN-like recurrence (1000 steps);
-//! 6. [`heldout`]: held-out workloads of the same kinds, timed by `benches/loops_heldout.rs`.
+//! 6. [`heldout`]: held-out workloads of the same kinds, timed by `benches/loops_heldout.rs`;
+//! 7. [`wave`]: a held-out 1-D wave equation on local `Vec`s (three time levels rotated by moves).
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
 #![allow(clippy::needless_range_loop)]
@@ -30,3 +31,4 @@ pub mod heat;
 pub mod heldout;
 pub mod lse;
 pub mod newton;
+pub mod wave;

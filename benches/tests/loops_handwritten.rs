@@ -22,6 +22,7 @@ use common_loops::heat::*;
 use common_loops::heldout::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
+use common_loops::wave::*;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
 
 type Scalar = Box<dyn Fn(&[f64]) -> f64>;
@@ -329,6 +330,24 @@ fn heldout_cases() -> Vec<Case> {
                 pack(kernel_pairs_hand(&p, s))
             }),
             fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "wave100x50",
+            x: cat(&wave_input(WAVE_N).0, &[WAVE_C]),
+            primal: Box::new(move |v| {
+                let (u, c) = last(v);
+                wave(&u, c, &wave_input(WAVE_N).1)
+            }),
+            generated: Box::new(move |v| {
+                let (u, c) = last(v);
+                pack(wave_grad(&u, c, &wave_input(WAVE_N).1))
+            }),
+            hand: Box::new(move |v| {
+                let (u, c) = last(v);
+                pack(wave_hand(&u, c, &wave_input(WAVE_N).1))
+            }),
+            fd_tol: Tolerance::new(1e-7, 1e-6),
             eta: DEFAULT_ETA,
         },
         Case {

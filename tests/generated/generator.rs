@@ -517,7 +517,8 @@ impl Gen {
 
     /// A local `Vec` of three elements, a few in-place operations that leave three elements,
     /// then its elements folded into a variable.
-    /// A stencil on a local `Vec`: a fresh `Vec` per time step (or one written in place) whose
+    /// A stencil on a local `Vec`: a fresh `Vec` per time step (zeros, a differentiated fill
+    /// value, or a clone of the state), or a double buffer swapped after each step, whose
     /// cells read their neighbours under tests on the index (`if i > 0`, `if i + 1 < m`), a branch
     /// on the values read, then a sweep down the cells (`rev()`, `step_by`) branching on each.
     fn stencil_snippet(&mut self) {
@@ -533,12 +534,19 @@ impl Gen {
         let k = self.var();
         self.line(&format!("let mut {u} = vec![{a}, {b}, {c}, {a} * c0];"));
         self.line(&format!("let {m} = {u}.len();"));
+        // 0: a fresh zero `Vec` per step; 1: a fresh `Vec` filled with a differentiated value;
+        // 2: a clone of the state per step; 3: a double buffer made by `to_vec()` before the
+        // loop and swapped with `std::mem::swap` after each step.
+        let form = self.rng.below(4);
+        if form == 3 {
+            self.line(&format!("let mut {nx} = {u}.to_vec();"));
+        }
         self.line("for _ in 0..n % 3 + 1 {");
-        let fresh = self.rng.chance(60);
-        if fresh {
-            self.line(&format!("    let mut {nx} = vec![T::zero(); {m}];"));
-        } else {
-            self.line(&format!("    let mut {nx} = {u}.clone();"));
+        match form {
+            0 => self.line(&format!("    let mut {nx} = vec![T::zero(); {m}];")),
+            1 => self.line(&format!("    let mut {nx} = vec![({k}) * c1; {m}];")),
+            2 => self.line(&format!("    let mut {nx} = {u}.clone();")),
+            _ => {}
         }
         self.line(&format!("    for {i} in 0..{m} {{"));
         self.line(&format!(
@@ -557,9 +565,17 @@ impl Gen {
             ));
         }
         self.line("    }");
-        self.line(&format!("    {u} = {nx};"));
+        if form == 3 {
+            self.line(&format!("    std::mem::swap(&mut {u}, &mut {nx});"));
+        } else {
+            self.line(&format!("    {u} = {nx};"));
+        }
         self.line("}");
         let v = self.mutable_var();
+        if form == 3 {
+            // The other buffer holds the state before the last step.
+            self.line(&format!("{v} += {nx}[1] * c2;"));
+        }
         let range = match self.rng.below(4) {
             0 => format!("(0..{m}).rev()"),
             1 => format!("(1..{m}).step_by(2)"),

@@ -118,7 +118,8 @@ impl RevGen<'_> {
 
     /// Declarations of the adjoint slots of the active `let` variables of `b` (see
     /// `block_adjoints`), placed at the start of the block's reverse sweep. Parameters, the
-    /// return variable and variables read by named field keep their function-wide slots.
+    /// return variable, variables read by named field and dense local `Vec`s (whose buffer is
+    /// reused by every trip) keep their function-wide slots.
     fn block_adjoint_decls(&mut self, b: &Block) -> TokenStream {
         let mut out = TokenStream::new();
         for s in &b.stmts {
@@ -128,6 +129,7 @@ impl RevGen<'_> {
                     || v == self.f.ret
                     || self.params.contains_key(&v)
                     || self.field_bases.contains(&v)
+                    || self.dense.contains(&v)
                 {
                     continue;
                 }

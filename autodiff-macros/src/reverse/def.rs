@@ -16,6 +16,9 @@ impl RevGen<'_> {
         if !self.act.active(target) {
             return (quote! {}, self.primal(rhs), quote! {}, quote! {});
         }
+        if self.dense.contains(&target) {
+            return self.dense_def(target, rhs);
+        }
         let d_y = self.adj(target);
         let mut pre = TokenStream::new();
         let mut post = TokenStream::new();
@@ -165,7 +168,10 @@ impl RevGen<'_> {
                     // y = x[i] => dx[i] += dy
                     let r = bind_read(self, idx, &mut pre, &mut reads);
                     let d = self.adj(*base);
-                    if self.grad_bufs.contains(base) {
+                    if self.dense.contains(base) {
+                        // a dense local's buffer: a bounds check, no `Option`, no shape record
+                        contribs.push(quote! { #rt::dense_add(&mut #d, *#r, #g); });
+                    } else if self.grad_bufs.contains(base) {
                         let b = self.grad_buf(*base);
                         contribs.push(quote! { #rt::GradBuf::add(&mut #b, &mut #d, *#r, #g); });
                     } else {

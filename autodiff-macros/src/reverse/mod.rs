@@ -14,6 +14,7 @@
 
 mod block;
 mod def;
+mod dense;
 mod exprs;
 mod stmt;
 mod versions;
@@ -113,6 +114,8 @@ pub struct RevGen<'a> {
     grad_bufs: Vec<VarId>,
     /// Values saved once for all the rules that read them (see `versions`).
     versions: versions::Versions,
+    /// Local `Vec`s whose adjoint is a dense buffer (see `dense`).
+    dense: HashSet<VarId>,
 }
 
 /// The variables read by index (`base[i]`) in `b`.
@@ -234,6 +237,7 @@ impl<'a> RevGen<'a> {
             top_exit: HashSet::new(),
             affine: HashMap::new(),
             versions: versions::Versions::default(),
+            dense: dense::dense_locals(f, act, params),
             grad_bufs: {
                 let mut bases = Vec::new();
                 collect_index_bases(&f.body, &mut bases);
@@ -285,6 +289,12 @@ impl<'a> RevGen<'a> {
         for v in 0..self.f.vars.len() {
             if self.act.active(v) && !self.block_adjoints.contains(&v) {
                 let d = self.adj(v);
+                if self.dense.contains(&v) {
+                    let w = naming::fixed(&format!("__wd{v}"));
+                    decls.extend(quote! { let mut #w = ::core::option::Option::None; });
+                    head.extend(quote! { let mut #d = #rt::dense_adj(&#w); });
+                    continue;
+                }
                 if self.field_bases.contains(&v) {
                     let w = naming::fixed(&format!("__w{v}"));
                     decls.extend(quote! { let mut #w = ::core::option::Option::None; });
@@ -629,6 +639,10 @@ impl<'a> RevGen<'a> {
 
     /// Records the adjoint type of a variable read by named field (see `field_bases`).
     fn witness(&self, v: VarId) -> TokenStream {
+        if self.dense.contains(&v) {
+            let (w, i, rt) = (naming::fixed(&format!("__wd{v}")), self.ident(v), self.rt);
+            return quote! { #w = ::core::option::Option::Some(#rt::dense_witness(&#i)); };
+        }
         if !self.field_bases.contains(&v) {
             return TokenStream::new();
         }

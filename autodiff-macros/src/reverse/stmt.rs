@@ -61,8 +61,20 @@ impl RevGen<'_> {
                     return (f, quote! {}, quote! {});
                 }
                 let (save, read) = self.read(idx, place);
-                let (save_shape, shape) = self.shape(*base, place);
                 let d = self.adj(*base);
+                if matches!(s, Stmt::IndexWrite { .. }) && self.dense.contains(base) {
+                    // y[i] = v => dv += dy[i], dy[i] = 0 (a dense local's buffer)
+                    let contrib = match self.act.active_atom(val) {
+                        Some(vv) => {
+                            let dv = self.adj(vv);
+                            quote! { #rt::acc_opt(&mut #dv, #rt::dense_take(&mut #d, __i)); }
+                        }
+                        None => quote! { let _ = #rt::dense_take(&mut #d, __i); },
+                    };
+                    let rev = quote! { let __i = *#read; #contrib };
+                    return (quote! { #save #f }, rev.clone(), rev);
+                }
+                let (save_shape, shape) = self.shape(*base, place);
                 let contrib = match self.act.active_atom(val) {
                     Some(vv) => {
                         let dv = self.adj(vv);

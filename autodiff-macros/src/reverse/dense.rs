@@ -1,0 +1,272 @@
+//! Dense adjoints for local `Vec`s (`#rt::dense_*`, `autodiff-runtime/src/densevec.rs`).
+//!
+//! A local made by `vec![x; n]`, `vec![a, b, ..]` or `x.to_vec()` (or moved or cloned whole from
+//! another such local, as `u = next` and the three moves of `std::mem::swap(&mut u, &mut v)` do)
+//! whose every other use is an element read `v[i]` or an element write `v[i] = y` keeps its
+//! length from creation to the end of its life. Its adjoint slot is a plain `Vec` of element
+//! adjoints, declared once for the whole reverse sweep: reads add into it and writes take out of
+//! it without an `Option` test, a whole move swaps the buffers, and the reverse of the `let` that
+//! made it clears it without freeing it, so a fresh `Vec` per time step reuses the same buffers.
+//! Any other use (a `push`, `truncate`, a call, a borrow, a field, a sum, a branch condition, a
+//! loop's iterator, being returned) keeps the general `Option` path.
+
+use super::*;
+
+/// How a whole `Vec` is made or moved into a dense local.
+enum Make {
+    /// `vec![e; n]`, `vec![a, b]`: a value of its own.
+    New,
+    /// `w`, `w.clone()`, `w.to_vec()` of another local or parameter `w`.
+    From(VarId),
+    /// `x.to_vec()` of a constant.
+    Const,
+}
+
+fn make_of(rhs: &Rhs) -> Option<Make> {
+    match rhs {
+        Rhs::Repeat { vec: true, .. } | Rhs::VecLit(_) => Some(Make::New),
+        Rhs::Copy(Atom::Var(w)) => Some(Make::From(*w)),
+        Rhs::Clone { x, method } if method == "to_vec" || method == "clone" => match x {
+            Atom::Var(w) => Some(Make::From(*w)),
+            Atom::Const(_) if method == "to_vec" => Some(Make::Const),
+            Atom::Const(_) => None,
+        },
+        _ => None,
+    }
+}
+
+/// What the walk finds: the candidates, those with a use the dense path does not cover, and the
+/// pairs that must both be dense (a whole move or clone between them: `w` is a `Vec` only when it
+/// is dense itself).
+#[derive(Default)]
+struct Uses {
+    cands: HashSet<VarId>,
+    bad: HashSet<VarId>,
+    /// Parameters whose type is a slice, array or `Vec` (or a reference to one): their `.clone()`
+    /// is a `Vec` (or a slice or array) too.
+    vec_params: HashSet<VarId>,
+    links: Vec<(VarId, VarId)>,
+}
+
+impl Uses {
+    fn atom(&mut self, a: &Atom) {
+        if let Atom::Var(v) = a {
+            self.bad.insert(*v);
+        }
+    }
+
+    /// Every variable `rhs` names is a use the dense path does not cover, except the base of an
+    /// element read.
+    fn rhs(&mut self, rhs: &Rhs) {
+        match rhs {
+            Rhs::Index {
+                idx, by_ref: false, ..
+            } => self.atom(idx),
+            other => {
+                for v in other.diff_operands() {
+                    self.bad.insert(v);
+                }
+                if let Rhs::Index { idx, .. } | Rhs::Sum { len: idx, .. } = other {
+                    self.atom(idx);
+                }
+                if let Rhs::Method { args, .. } = other {
+                    args.iter().for_each(|a| self.atom(a));
+                }
+            }
+        }
+    }
+
+    /// `var = rhs` (a `let` or an assignment).
+    fn def(&mut self, var: VarId, rhs: &Rhs) {
+        if !self.cands.contains(&var) {
+            self.rhs(rhs);
+            return;
+        }
+        match make_of(rhs) {
+            // `x.to_vec()` is a `Vec` whatever `x` is: dense when `x` is, added into `x`'s
+            // `Option` slot otherwise.
+            Some(Make::From(w))
+                if matches!(rhs, Rhs::Clone { method, .. } if method == "to_vec")
+                    || (self.vec_params.contains(&w) && matches!(rhs, Rhs::Clone { .. })) => {}
+            Some(Make::From(w)) => self.links.push((var, w)),
+            Some(Make::New | Make::Const) => self.rhs(rhs),
+            None => {
+                self.bad.insert(var);
+                self.rhs(rhs);
+            }
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        for s in &b.stmts {
+            match s {
+                Stmt::Let {
+                    var, init: Some(r), ..
+                }
+                | Stmt::Assign { var, rhs: r } => self.def(*var, r),
+                Stmt::Let { var, .. } => {
+                    self.bad.insert(*var);
+                }
+                Stmt::IndexWrite { idx, val, .. } => {
+                    self.atom(idx);
+                    self.atom(val);
+                }
+                Stmt::Push { base, val, len } => {
+                    self.bad.insert(*base);
+                    self.atom(val);
+                    self.atom(len);
+                }
+                Stmt::Truncate { base, len } => {
+                    self.bad.insert(*base);
+                    self.atom(len);
+                }
+                Stmt::InPlace { bases, body, .. } => {
+                    self.bad.extend(bases.iter().copied());
+                    self.block(body);
+                }
+                Stmt::Bound(vars) => self.bad.extend(vars.iter().copied()),
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => self.block(b),
+                Stmt::Branch { kind, arms, .. } => {
+                    if let BranchKind::If {
+                        vars: Some(vars), ..
+                    } = kind
+                    {
+                        self.bad.extend(vars.iter().copied());
+                    }
+                    arms.iter().for_each(|a| self.block(a));
+                }
+                Stmt::Effect(_) | Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return => {}
+            }
+        }
+    }
+}
+
+fn collect_cands(b: &Block, f: &Func, act: &Activity, out: &mut HashSet<VarId>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let {
+                var, init: Some(r), ..
+            } if act.active(*var)
+                && !f.vars[*var].is_ref
+                && *var != f.ret
+                && make_of(r).is_some() =>
+            {
+                out.insert(*var);
+            }
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_cands(b, f, act, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_cands(a, f, act, out)),
+            _ => {}
+        }
+    }
+}
+
+/// Whether a parameter's adjoint slot type (`Option<<T as Differentiable>::Adjoint>`) is that of
+/// a slice, array or `Vec` `T` (behind references): `&[f64]`, `&Vec<T>`, `[f64; 3]`, `Vec<f64>`.
+fn is_vec_like(adj_ty: &TokenStream) -> bool {
+    let s = adj_ty.to_string();
+    let Some(t) = s
+        .split_once("Option < < ")
+        .and_then(|(_, rest)| rest.split_once(" as "))
+        .map(|(t, _)| t)
+    else {
+        return false;
+    };
+    let mut t = t.trim();
+    loop {
+        let before = t;
+        t = t.trim_start_matches("& ").trim_start_matches("mut ");
+        if t.starts_with('\'') {
+            t = t.split_once(' ').map_or("", |(_, rest)| rest);
+        }
+        if t == before {
+            break;
+        }
+    }
+    t.starts_with('[') || t.starts_with("Vec <") || t.starts_with(":: std :: vec :: Vec <")
+}
+
+/// The local `Vec`s whose adjoint is a dense buffer (see the module documentation).
+pub(super) fn dense_locals(
+    f: &Func,
+    act: &Activity,
+    params: &HashMap<VarId, ParamRead>,
+) -> HashSet<VarId> {
+    let mut u = Uses {
+        vec_params: params
+            .iter()
+            .filter(|(_, p)| p.adj_ty.as_ref().is_some_and(is_vec_like))
+            .map(|(v, _)| *v)
+            .collect(),
+        ..Uses::default()
+    };
+    collect_cands(&f.body, f, act, &mut u.cands);
+    if u.cands.is_empty() {
+        return HashSet::new();
+    }
+    u.block(&f.body);
+    u.bad.insert(f.ret);
+    for (vars, _) in &f.iter_uses {
+        u.bad.extend(vars.iter().copied());
+    }
+    let mut dense: HashSet<VarId> = u.cands.difference(&u.bad).copied().collect();
+    // A whole move between two locals keeps both dense or neither.
+    loop {
+        let before = dense.len();
+        for &(a, b) in &u.links {
+            if !(dense.contains(&a) && dense.contains(&b)) {
+                dense.remove(&a);
+                dense.remove(&b);
+            }
+        }
+        if dense.len() == before {
+            break;
+        }
+    }
+    dense
+}
+
+impl RevGen<'_> {
+    /// `target = rhs` for a dense local `target`: (forward before, value, forward after, reverse).
+    pub(super) fn dense_def(
+        &mut self,
+        target: VarId,
+        rhs: &Rhs,
+    ) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+        let rt = self.rt.clone();
+        let d = self.adj(target);
+        let rev = match (make_of(rhs), rhs) {
+            // v = vec![e; n] => de += Σ dv, dv = 0
+            (_, Rhs::Repeat { elem, .. }) => match self.act.active_atom(elem) {
+                Some(e) => {
+                    let de = self.adj(e);
+                    quote! { #rt::acc_opt(&mut #de, #rt::dense_repeat(&mut #d)); }
+                }
+                None => quote! { #rt::dense_clear(&mut #d); },
+            },
+            // v = vec![a, b, ..] => da += dv[0], db += dv[1], .., dv = 0
+            (_, Rhs::VecLit(xs)) => {
+                let mut r = TokenStream::new();
+                for (k, a) in xs.iter().enumerate() {
+                    if let Some(v) = self.act.active_atom(a) {
+                        let dv = self.adj(v);
+                        r.extend(quote! { #rt::acc_opt(&mut #dv, #rt::dense_take(&mut #d, #k)); });
+                    }
+                }
+                r.extend(quote! { #rt::dense_clear(&mut #d); });
+                r
+            }
+            // v = w (moved, cloned or copied whole) => dw += dv, dv = 0
+            (Some(Make::From(w)), _) if w == target => quote! {},
+            (Some(Make::From(w)), _) if self.dense.contains(&w) => {
+                let dw = self.adj(w);
+                quote! { #rt::dense_move(&mut #dw, &mut #d); }
+            }
+            (Some(Make::From(w)), _) if self.act.active(w) => {
+                let dw = self.adj(w);
+                quote! { #rt::dense_into(&mut #dw, &mut #d); }
+            }
+            _ => quote! { #rt::dense_clear(&mut #d); },
+        };
+        (quote! {}, self.primal(rhs), quote! {}, rev)
+    }
+}

@@ -1,0 +1,153 @@
+//! Dense adjoints for local `Vec`s: the adjoint of a local `Vec` that is only indexed, written by
+//! index and moved whole (`vec![x; n]`, `vec![a, b]`, `x.to_vec()`, `u = next`,
+//! `std::mem::swap(&mut u, &mut v)`) is a plain `Vec` of element adjoints instead of an
+//! `Option<Vec>`.
+//!
+//! An empty buffer is zero (its capacity is kept for reuse), a shorter one is zero past its end,
+//! so the reverse sweep never tests an `Option` per element: a read adds with a bounds check, a
+//! write takes the element out. Moving a whole `Vec` swaps the buffers when the destination is
+//! zero, and the reverse of the `let` that made the `Vec` clears its buffer without freeing it,
+//! so a fresh `Vec` per time step reuses the same two buffers in every reverse trip.
+
+use crate::adjoint::{Adjoint, acc};
+use crate::differentiable::Differentiable;
+use crate::shape::{Elems, IndexShape};
+
+/// The element type of a local `Vec`, recorded (zero-sized) where the `Vec` is made.
+#[inline(always)]
+pub fn dense_witness<T, C: IndexShape<Shape = Elems<T>> + ?Sized>(c: &C) -> Elems<T> {
+    c.index_shape()
+}
+
+/// An empty (all-zero) dense adjoint for the element type the witness records.
+#[inline(always)]
+pub fn dense_adj<T: Differentiable>(_witness: &Option<Elems<T>>) -> Vec<T::Adjoint> {
+    Vec::new()
+}
+
+/// `y = v[i] => dv[i] += dy`
+#[inline(always)]
+pub fn dense_add<E: Adjoint>(d: &mut Vec<E>, i: usize, g: E) {
+    match d.get_mut(i) {
+        Some(e) => e.add_adj(g),
+        None => grow_add(d, i, g),
+    }
+}
+
+/// `dv[i] += g` past the end of the buffer: zeros up to `i` first (within the kept capacity
+/// after the first trip).
+#[cold]
+#[inline(never)]
+fn grow_add<E: Adjoint>(d: &mut Vec<E>, i: usize, g: E) {
+    d.resize_with(i + 1, E::zero_adj);
+    d[i].add_adj(g);
+}
+
+/// `v[i] = y => dy += dv[i], dv[i] = 0` (returns `dv[i]`; `None` past the end, where it is zero).
+#[inline(always)]
+pub fn dense_take<E: Adjoint>(d: &mut [E], i: usize) -> Option<E> {
+    d.get_mut(i).map(|e| core::mem::replace(e, E::zero_adj()))
+}
+
+/// `v = w` (a move or copy of a whole local `Vec`): `dw += dv`, `dv = 0`. When `dw` is zero the
+/// buffers are swapped (no copy, no allocation); `dv` keeps the capacity it gets.
+#[inline]
+pub fn dense_move<E: Adjoint>(dw: &mut Vec<E>, dv: &mut Vec<E>) {
+    if dw.is_empty() {
+        core::mem::swap(dw, dv);
+        return;
+    }
+    if dv.len() > dw.len() {
+        dw.resize_with(dv.len(), E::zero_adj);
+    }
+    for (a, b) in dw.iter_mut().zip(dv.drain(..)) {
+        a.add_adj(b);
+    }
+}
+
+/// `v = vec![e; n] => de += Σ dv`, `dv = 0` (the buffer is kept for the next trip).
+#[inline]
+pub fn dense_repeat<E: Adjoint>(d: &mut Vec<E>) -> Option<E> {
+    if d.is_empty() {
+        return None;
+    }
+    let mut total = E::zero_adj();
+    for e in d.drain(..) {
+        total.add_adj(e);
+    }
+    Some(total)
+}
+
+/// `v = <a value without derivative> => dv = 0` (the buffer is kept for the next trip).
+#[inline(always)]
+pub fn dense_clear<E>(d: &mut Vec<E>) {
+    d.clear();
+}
+
+/// `v = x.to_vec()` where `x`'s adjoint is an `Option<Vec>` slot: `dx += dv`, `dv = 0`.
+#[inline]
+pub fn dense_into<E: Adjoint>(dx: &mut Option<Vec<E>>, dv: &mut Vec<E>) {
+    if dv.is_empty() {
+        return;
+    }
+    match dx {
+        Some(x) => {
+            if dv.len() > x.len() {
+                x.resize_with(dv.len(), E::zero_adj);
+            }
+            for (a, b) in x.iter_mut().zip(dv.drain(..)) {
+                a.add_adj(b);
+            }
+        }
+        None => acc(dx, core::mem::take(dv)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_grow_a_zero_buffer_and_writes_take_out() {
+        // y = v[2] + 3 v[0] => dv = (3, 0, 1); then v[2] = z => dz = 1, dv[2] = 0
+        let mut d: Vec<f64> = Vec::new();
+        dense_add(&mut d, 2, 1.0);
+        dense_add(&mut d, 0, 3.0);
+        assert_eq!(d, vec![3.0, 0.0, 1.0]);
+        assert_eq!(dense_take(&mut d, 2), Some(1.0));
+        assert_eq!(dense_take(&mut d, 7), None);
+        assert_eq!(d, vec![3.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn a_move_swaps_into_a_zero_destination_and_adds_otherwise() {
+        // u = w with dw = 0: dw takes du's buffer, du is zero
+        let (mut dw, mut du) = (Vec::with_capacity(4), vec![1.0, 2.0]);
+        dense_move(&mut dw, &mut du);
+        assert_eq!((dw.clone(), du.is_empty()), (vec![1.0, 2.0], true));
+        assert!(du.capacity() >= 4, "the zero buffer keeps its capacity");
+        // u = w with dw = (1, 2): dw += du = (0.5, 0.5, 0.5)
+        let mut du = vec![0.5; 3];
+        dense_move(&mut dw, &mut du);
+        assert_eq!(dw, vec![1.5, 2.5, 0.5]);
+        assert!(du.is_empty());
+    }
+
+    #[test]
+    fn repeat_sums_and_into_adds_into_the_source() {
+        // v = vec![e; 3] => de = Σ dv
+        let mut d = vec![1.0, 2.0, 4.0];
+        assert_eq!(dense_repeat(&mut d), Some(7.0));
+        assert!(d.is_empty() && d.capacity() >= 3);
+        assert_eq!(dense_repeat::<f64>(&mut d), None);
+        // v = x.to_vec() => dx += dv
+        let mut dx = Some(vec![1.0]);
+        let mut dv = vec![1.0, 1.0];
+        dense_into(&mut dx, &mut dv);
+        assert_eq!(dx, Some(vec![2.0, 1.0]));
+        let mut dx = None;
+        let mut dv = vec![3.0];
+        dense_into(&mut dx, &mut dv);
+        assert_eq!(dx, Some(vec![3.0]));
+    }
+}
