@@ -19,12 +19,14 @@
 //! 4. [`gmm`]: the ADBench GMM objective, d = 2, k = 5, n = 1000;
 //! 5. [`extra`]: workloads nobody tunes for: Horner's rule (degree 1000), a Lennard-Jones pair
 //!    loop (64 particles in 3-D), a scalar RNN-like recurrence (1000 steps);
-//! 6. [`heldout`]: held-out workloads of the same kinds, timed by `benches/loops_heldout.rs`.
+//! 6. [`heldout`]: held-out workloads of the same kinds, timed by `benches/loops_heldout.rs`;
+//! 7. [`filter`]: a held-out recursive filter written after the fourth pass.
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
 #![allow(clippy::needless_range_loop)]
 
 pub mod extra;
+pub mod filter;
 pub mod gmm;
 pub mod heat;
 pub mod heldout;
