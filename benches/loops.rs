@@ -27,6 +27,7 @@ mod common_matrix;
 use common::{FP_P, fixed_point, fixed_point_grad, fixed_point_hand};
 use common::{rosenbrock, rosenbrock_grad, rosenbrock_hand, rosenbrock_point};
 use common_loops::extra::*;
+use common_loops::filter::*;
 use common_loops::gmm::*;
 use common_loops::heat::*;
 use common_loops::heldout::*;
@@ -263,6 +264,16 @@ fn bench_heldout(c: &mut Criterion) {
         || cumprod_sum_grad(black_box(v)),
         || cumprod_sum_hand(black_box(v))
     );
+    let (fx, fr) = filter_input(FILTER_N);
+    let (fx, fr) = (fx.as_slice(), fr.as_slice());
+    let (fa, fb) = FILTER_AB;
+    three!(
+        c,
+        "heldout_iir_filter1000",
+        || iir_filter(black_box(fa), black_box(fb), black_box(fx), black_box(fr)),
+        || iir_filter_grad(black_box(fa), black_box(fb), black_box(fx), black_box(fr)),
+        || iir_filter_hand(black_box(fa), black_box(fb), black_box(fx), black_box(fr))
+    );
 }
 
 /// Heap allocations (and bytes) of one call of `f`, its result dropped outside the count.
@@ -423,6 +434,14 @@ fn report_allocations() {
         || cumprod_sum(&cv),
         || cumprod_sum_grad(&cv),
         || cumprod_sum_hand(&cv),
+    );
+    let (fx, fr) = filter_input(FILTER_N);
+    let (fa, fb) = FILTER_AB;
+    line3(
+        "heldout_iir_filter1000",
+        || iir_filter(fa, fb, &fx, &fr),
+        || iir_filter_grad(fa, fb, &fx, &fr),
+        || iir_filter_hand(fa, fb, &fx, &fr),
     );
 }
 

@@ -289,13 +289,20 @@ fn param_reads(c: &Common, vars: &[VarId], which: &[usize]) -> HashMap<VarId, Pa
             let keep = naming::keep(&p.ident);
             quote! { &#keep }
         };
-        let adj_ty = if which.contains(&k) || p.diff {
-            let a = p.assoc(&c.rt, "Adjoint");
-            Some(quote! { ::core::option::Option<#a> })
-        } else {
-            None
-        };
-        m.insert(vars[k], ParamRead { read, adj_ty });
+        let adj = (which.contains(&k) || p.diff).then(|| p.assoc(&c.rt, "Adjoint"));
+        let adj_ty = adj.as_ref().map(|a| quote! { ::core::option::Option<#a> });
+        let float = !p.is_ref && crate::reverse::is_float_type(&p.ty);
+        let float_elems = crate::reverse::has_float_elems(&p.ty);
+        m.insert(
+            vars[k],
+            ParamRead {
+                read,
+                adj_ty,
+                adj,
+                float,
+                float_elems,
+            },
+        );
     }
     m
 }

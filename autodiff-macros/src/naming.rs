@@ -94,7 +94,7 @@ pub fn is_runtime_builtin(callee: &crate::ir::Callee) -> bool {
     }
 }
 
-fn order2() -> bool {
+pub(crate) fn order2() -> bool {
     ORDER2.with(Cell::get)
 }
 

@@ -19,6 +19,7 @@ pub mod ops;
 pub mod optim;
 mod option;
 pub mod params;
+pub mod plain;
 pub mod real;
 #[doc(hidden)]
 pub mod refused;
@@ -86,6 +87,10 @@ pub mod __private {
     pub use crate::gradbuf::{DenseProbe, Flush, GradBuf, Probe, ShapeProbe};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
+    /// Plain scalar adjoint slots and their accumulators.
+    pub mod plain {
+        pub use crate::plain::*;
+    }
     pub use crate::real::Real;
     pub use crate::rules;
     pub use crate::second::{

@@ -21,11 +21,13 @@
 //!    loop (64 particles in 3-D), a scalar RNN-like recurrence (1000 steps);
 //! 6. [`heldout`]: held-out workloads of the same kinds, timed by `benches/loops_heldout.rs`;
 //! 7. [`wave`]: a held-out 1-D wave equation on local `Vec`s (three time levels rotated by moves).
+//! 8. [`filter`]: a held-out recursive filter written after the fourth pass.
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
 #![allow(clippy::needless_range_loop)]
 
 pub mod extra;
+pub mod filter;
 pub mod gmm;
 pub mod heat;
 pub mod heldout;

@@ -17,6 +17,7 @@ use autodiff::check::{
 use autodiff::prelude::*;
 use common::*;
 use common_loops::extra::*;
+use common_loops::filter::*;
 use common_loops::gmm::*;
 use common_loops::heat::*;
 use common_loops::heldout::*;
@@ -378,7 +379,26 @@ fn all_cases() -> Vec<Case> {
     cases.extend(reused_cases());
     cases.extend(extra_cases());
     cases.extend(heldout_cases());
+    cases.push(filter_case(FILTER_AB));
+    cases.push(filter_case((-0.95, 2.0)));
     cases
+}
+
+/// The recursive filter (`common_loops/filter.rs`) at gains `(a, b)`.
+fn filter_case((a, b): (f64, f64)) -> Case {
+    let (x, r) = filter_input(FILTER_N);
+    let (x2, r2) = (x.clone(), r.clone());
+    let (x3, r3) = (x.clone(), r.clone());
+    let two = |(l, (ga, gb)): (f64, (f64, f64))| (l, vec![ga, gb]);
+    Case {
+        name: "iir_filter1000",
+        x: vec![a, b],
+        primal: Box::new(move |v| iir_filter(v[0], v[1], &x, &r)),
+        generated: Box::new(move |v| two(iir_filter_grad(v[0], v[1], &x2, &r2))),
+        hand: Box::new(move |v| two(iir_filter_hand(v[0], v[1], &x3, &r3))),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    }
 }
 
 #[track_caller]

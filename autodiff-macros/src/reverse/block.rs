@@ -135,7 +135,12 @@ impl RevGen<'_> {
                 }
                 self.block_adjoints.insert(v);
                 let d = self.adj(v);
-                out.extend(quote! { let mut #d = ::core::option::Option::None; });
+                if self.plain.contains(&v) {
+                    let rt = self.rt;
+                    out.extend(quote! { let mut #d = #rt::plain::Plain(0.0); });
+                } else {
+                    out.extend(quote! { let mut #d = ::core::option::Option::None; });
+                }
             }
         }
         out

@@ -46,7 +46,14 @@ impl RevGen<'_> {
                 r
             };
         let g = naming::fixed("__g");
-        let acc = |d: &Ident, e: TokenStream| quote! { #rt::acc(&mut #d, #e); };
+        let plain = self.plain_adj.clone();
+        let acc = |d: &Ident, e: TokenStream| {
+            if plain.contains(&d.to_string()) {
+                quote! { #rt::plain::acc(&mut #d, #e); }
+            } else {
+                quote! { #rt::acc(&mut #d, #e); }
+            }
+        };
         match rhs {
             Rhs::Copy(a) => {
                 if let Some(v) = self.act.active_atom(a) {
@@ -94,6 +101,31 @@ impl RevGen<'_> {
                             (a, vb, op, is_literal(a))
                         {
                             contribs.push(acc(&self.adj(v), quote! { (#c) * #g }));
+                        } else if self.is_float(a) && self.is_float(b) && *op != BinOp::Rem {
+                            // Both operands are known floats: the scalar rule reads only the
+                            // operands it needs, so the other is not saved.
+                            let z = quote! { #rt::rules };
+                            if let Some(v) = va {
+                                // y = a*b => da += dy*b; y = a/b => da += dy/b
+                                let rb = bind_read(self, b, &mut pre, &mut reads);
+                                let e = match op {
+                                    BinOp::Mul => quote! { #z::times(#g, *#rb) },
+                                    _ => quote! { #z::over(#g, *#rb) },
+                                };
+                                contribs.push(acc(&self.adj(v), e));
+                            }
+                            if let Some(v) = vb {
+                                // y = a*b => db += dy*a; y = a/b => db += -dy*a/b²
+                                let ra = bind_read(self, a, &mut pre, &mut reads);
+                                let e = match op {
+                                    BinOp::Mul => quote! { #z::times(#g, *#ra) },
+                                    _ => {
+                                        let rb = bind_read(self, b, &mut pre, &mut reads);
+                                        quote! { #z::over(#z::times(-#g, *#ra), *#rb * *#rb) }
+                                    }
+                                };
+                                contribs.push(acc(&self.adj(v), e));
+                            }
                         } else {
                             let ra = bind_read(self, a, &mut pre, &mut reads);
                             let rb = bind_read(self, b, &mut pre, &mut reads);
@@ -226,8 +258,9 @@ impl RevGen<'_> {
                     let h = crate::derive::field_hash(&f.to_string());
                     if let Some(v) = self.act.active_atom(a) {
                         let d = self.adj(v);
+                        let accf = self.slot_fn(&d, "acc");
                         body.extend(quote_spanned! {*at=>
-                            #rt::acc(&mut #d, #rt::GradField::<#h>::take_field_adjoint(&mut #g));
+                            #accf(&mut #d, #rt::GradField::<#h>::take_field_adjoint(&mut #g));
                         });
                     } else if rest
                         .as_ref()
@@ -249,7 +282,8 @@ impl RevGen<'_> {
                 for (k, a) in xs.iter().enumerate() {
                     if let Some(v) = self.act.active_atom(a) {
                         let d = self.adj(v);
-                        parts.extend(quote! { #rt::acc_opt(&mut #d, __parts[#k].take()); });
+                        let accf = self.slot_fn(&d, "acc_opt");
+                        parts.extend(quote! { #accf(&mut #d, __parts[#k].take()); });
                     }
                 }
                 contribs.push(parts);
@@ -327,7 +361,12 @@ impl RevGen<'_> {
                                 quote! { #gs.#i },
                             );
                             arg.set_span(at);
-                            body.extend(quote_spanned! {at=> ::autodiff::__private::acc_slot(&mut #d, #arg); });
+                            let accf = if self.plain.contains(&v) {
+                                quote_spanned! {at=> ::autodiff::__private::plain::acc_slot }
+                            } else {
+                                quote_spanned! {at=> ::autodiff::__private::acc_slot }
+                            };
+                            body.extend(quote_spanned! {at=> #accf(&mut #d, #arg); });
                         }
                     }
                     contribs.push(body);
@@ -356,7 +395,12 @@ impl RevGen<'_> {
                             );
                             let mut arg = arg;
                             arg.set_span(at);
-                            body.extend(quote_spanned! {at=> ::autodiff::__private::acc_slot(&mut #d, #arg); });
+                            let accf = if self.plain.contains(&v) {
+                                quote_spanned! {at=> ::autodiff::__private::plain::acc_slot }
+                            } else {
+                                quote_spanned! {at=> ::autodiff::__private::acc_slot }
+                            };
+                            body.extend(quote_spanned! {at=> #accf(&mut #d, #arg); });
                         }
                     }
                     contribs.push(body);

@@ -16,6 +16,8 @@ mod block;
 mod def;
 mod dense;
 mod exprs;
+mod plain;
+mod recipes;
 mod stmt;
 mod versions;
 
@@ -32,6 +34,7 @@ use crate::naming;
 use block::KMode;
 use def::is_literal;
 pub use exprs::{companion_call, primal};
+pub use plain::{has_float_elems, is_float_type};
 
 /// How the reverse sweep reads a parameter's value.
 #[derive(Clone)]
@@ -40,6 +43,13 @@ pub struct ParamRead {
     pub read: TokenStream,
     /// The type of its adjoint slot (`Option<<T as Differentiable>::Adjoint>`), when differentiable.
     pub adj_ty: Option<TokenStream>,
+    /// The adjoint type itself (`<T as Differentiable>::Adjoint`), when differentiable.
+    pub adj: Option<TokenStream>,
+    /// Taken by value and declared `f64` or `f32`: its adjoint slot can be plain (see `plain`).
+    pub float: bool,
+    /// Declared as a container of `f64` or `f32` (`&[f64]`, `Vec<f32>`, `[f64; N]`): its
+    /// elements are known floats.
+    pub float_elems: bool,
 }
 
 /// The generated pieces of a reverse-mode function.
@@ -116,6 +126,15 @@ pub struct RevGen<'a> {
     versions: versions::Versions,
     /// Local `Vec`s whose adjoint is a dense buffer (see `dense`).
     dense: HashSet<VarId>,
+    /// Active variables of known float type with a plain zero-initialised adjoint slot
+    /// (`#rt::plain::Plain`, see `plain`), and the names of those slots.
+    plain: HashSet<VarId>,
+    plain_adj: HashSet<String>,
+    /// Every variable of known float type, active or not (see `plain`).
+    floats: HashSet<VarId>,
+    /// `let` values rebuilt in the reverse sweep instead of saved (see `recipes`): the
+    /// expression and its cost in operations.
+    recipes: HashMap<VarId, (TokenStream, usize)>,
 }
 
 /// The variables read by index (`base[i]`) in `b`.
@@ -217,7 +236,7 @@ impl<'a> RevGen<'a> {
         params: &'a HashMap<VarId, ParamRead>,
         rt: &'a TokenStream,
     ) -> Self {
-        RevGen {
+        let mut g = RevGen {
             f,
             act,
             params,
@@ -254,7 +273,15 @@ impl<'a> RevGen<'a> {
                 fb.retain(|v| !params.contains_key(v) && act.active(*v));
                 fb
             },
-        }
+            plain: HashSet::new(),
+            plain_adj: HashSet::new(),
+            floats: HashSet::new(),
+            recipes: HashMap::new(),
+        };
+        g.floats = plain::known_floats(f, params);
+        g.plain = plain::plain_vars(f, act, params, &g.field_bases, &g.floats);
+        g.plain_adj = g.plain.iter().map(|v| g.adj(*v).to_string()).collect();
+        g
     }
 
     /// Runs the generator.
@@ -302,6 +329,16 @@ impl<'a> RevGen<'a> {
                     continue;
                 }
                 match self.params.get(&v).and_then(|p| p.adj_ty.as_ref()) {
+                    Some(t) if self.plain.contains(&v) => {
+                        // Plain during the sweep; the general slot again after it.
+                        let a = &self.params[&v].adj;
+                        head.extend(
+                            quote! { let mut #d: #rt::plain::Plain<#a> = #rt::plain::Plain(0.0); },
+                        );
+                        reverse.extend(
+                            quote! { let mut #d: #t = #rt::plain::Plain::into_option(#d); },
+                        );
+                    }
                     Some(t) => {
                         head.extend(quote! { let mut #d: #t = ::core::option::Option::None; })
                     }
@@ -335,6 +372,25 @@ impl<'a> RevGen<'a> {
 
     fn adj(&self, v: VarId) -> Ident {
         naming::adjoint(&self.f.vars[v].ident, v)
+    }
+
+    /// Whether `a` is a primitive float (a known float variable or a float literal).
+    fn is_float(&self, a: &Atom) -> bool {
+        match a {
+            Atom::Var(v) => self.floats.contains(v),
+            Atom::Const(_) => plain::is_float_literal(a),
+        }
+    }
+
+    /// The runtime function `name` (`acc`, `acc_opt`, `acc_slot`) for the adjoint slot `d`: the
+    /// plain slot's own when `d` is plain.
+    fn slot_fn(&self, d: &Ident, name: &str) -> TokenStream {
+        let (rt, f) = (self.rt, naming::fixed(name));
+        if self.plain_adj.contains(&d.to_string()) {
+            quote! { #rt::plain::#f }
+        } else {
+            quote! { #rt::#f }
+        }
     }
 
     fn ident(&self, v: VarId) -> &Ident {
@@ -486,6 +542,9 @@ impl<'a> RevGen<'a> {
                     if !self.f.vars[*v].reassigned {
                         return (TokenStream::new(), p.read.clone());
                     }
+                }
+                if let Some(r) = self.recipe_read(*v) {
+                    return (TokenStream::new(), r);
                 }
                 if let Some(r) = self.recompute(*v, place, depth) {
                     return r;

@@ -29,6 +29,7 @@ impl RevGen<'_> {
                     None => (quote! { let #m #id #t; }, quote! {}, quote! {}),
                     Some(rhs) => {
                         let (pre, value, post, rev) = self.def(*var, rhs, place);
+                        self.capture_recipe(*var, rhs, place);
                         let wit = self.witness(*var);
                         (
                             quote! { #pre let #m #id #t = #value; #wit #post },
@@ -78,7 +79,8 @@ impl RevGen<'_> {
                 let contrib = match self.act.active_atom(val) {
                     Some(vv) => {
                         let dv = self.adj(vv);
-                        quote! { #rt::acc_opt(&mut #dv, __e); }
+                        let accf = self.slot_fn(&dv, "acc_opt");
+                        quote! { #accf(&mut #dv, __e); }
                     }
                     None => quote! { let _ = __e; },
                 };

@@ -4,7 +4,8 @@
 //! that is exactly zero (`d * d` at `d = 0`), contributes 0 instead of `0 * inf = NaN`.
 //! TensorFlow and JAX give NaN in these places; the true derivative is 0.
 //!
-//! Cost: one NaN test per product on the fast path (the product itself is computed first).
+//! Cost: one NaN test and a predicted branch per product on the fast path (the product itself is
+//! computed first; the zero tests run out of line only when it is NaN).
 //! Matrix products through GEMM keep IEEE semantics (see the README's conventions section).
 
 use crate::real::Real;
@@ -13,7 +14,16 @@ use crate::real::Real;
 #[inline(always)]
 pub fn times<T: Real>(g: T, d: T) -> T {
     let p = g * d;
-    if p.is_nan() && (g == T::zero() || d == T::zero()) {
+    // One test on the fast path; the rest is out of line, so the compiler keeps a predicted
+    // branch instead of computing both zero tests and a select per product.
+    if p.is_nan() { times_nan(g, d, p) } else { p }
+}
+
+/// The zero rule's slow path of [`times`]: `p = g * d` is NaN.
+#[cold]
+#[inline(never)]
+fn times_nan<T: Real>(g: T, d: T, p: T) -> T {
+    if g == T::zero() || d == T::zero() {
         T::zero()
     } else {
         p
@@ -25,11 +35,14 @@ pub fn times<T: Real>(g: T, d: T) -> T {
 #[inline(always)]
 pub fn over<T: Real>(g: T, d: T) -> T {
     let q = g / d;
-    if q.is_nan() && g == T::zero() {
-        T::zero()
-    } else {
-        q
-    }
+    if q.is_nan() { over_nan(g, q) } else { q }
+}
+
+/// The zero rule's slow path of [`over`]: `q = g / d` is NaN.
+#[cold]
+#[inline(never)]
+fn over_nan<T: Real>(g: T, q: T) -> T {
+    if g == T::zero() { T::zero() } else { q }
 }
 
 #[cfg(test)]

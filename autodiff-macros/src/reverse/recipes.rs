@@ -1,0 +1,72 @@
+//! Values of scalar recurrences recomputed instead of saved.
+//!
+//! A `let` of known float type inside a loop, defined by `+`, `-`, `*` or negation of operands
+//! the reverse sweep already holds at that point (float literals, parameters that are never
+//! written, values saved for this trip and still current, other such `let`s), is rebuilt from
+//! them where a rule reads it instead of being recorded: Newton's `f = x³ + p x - c` and
+//! `f' = 3x² + p` come back from the saved `x` alone (one value per step instead of five).
+//! The operands are read through the locals their saves load at the start of the block's
+//! reverse sweep, which hold the values they had at the definition, whatever happens later.
+
+use super::*;
+
+/// The most operations a recomputed value may take (`x * x * x + p * x - c` takes 5).
+const RECIPE_BUDGET: usize = 8;
+
+impl RevGen<'_> {
+    /// After `let var = rhs;` in a loop: remembers how to rebuild `var` when every operand is
+    /// held without a new record and the cost is within budget.
+    pub(super) fn capture_recipe(&mut self, var: VarId, rhs: &Rhs, place: Place) {
+        if !place.in_loop || self.f.vars[var].reassigned || !self.floats.contains(&var) {
+            return;
+        }
+        let built = match rhs {
+            Rhs::Bin(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y) => {
+                match (self.held(x), self.held(y)) {
+                    (Some((ex, cx)), Some((ey, cy))) => {
+                        let e = match op {
+                            BinOp::Add => quote! { #ex + #ey },
+                            BinOp::Sub => quote! { #ex - #ey },
+                            _ => quote! { #ex * #ey },
+                        };
+                        Some((e, 1 + cx + cy))
+                    }
+                    _ => None,
+                }
+            }
+            Rhs::Neg(x) => self.held(x).map(|(e, c)| (quote! { -#e }, c + 1)),
+            _ => None,
+        };
+        if let Some((e, cost)) = built {
+            if cost <= RECIPE_BUDGET {
+                self.recipes.insert(var, (quote! { (#e) }, cost));
+            }
+        }
+    }
+
+    /// A float operand the reverse sweep holds right now without a new record: (value
+    /// expression, operations to compute it).
+    fn held(&self, a: &Atom) -> Option<(TokenStream, usize)> {
+        match a {
+            Atom::Const(c) => plain::is_float_literal(a).then(|| (quote! { (#c) }, 0)),
+            Atom::Var(v) if !self.floats.contains(v) => None,
+            Atom::Var(v) => {
+                if let Some(r) = self.recipes.get(v) {
+                    return Some(r.clone());
+                }
+                if let Some(p) = self.params.get(v) {
+                    if !self.f.vars[*v].reassigned {
+                        let r = &p.read;
+                        return Some((quote! { (*#r) }, 0));
+                    }
+                }
+                self.version_read(*v).map(|l| (quote! { (*#l) }, 0))
+            }
+        }
+    }
+
+    /// The rebuilt value of `v`, when it has a recipe: a read of type `&T`.
+    pub(super) fn recipe_read(&self, v: VarId) -> Option<TokenStream> {
+        self.recipes.get(&v).map(|(e, _)| quote! { &#e })
+    }
+}
