@@ -640,6 +640,8 @@ fn a_clone_of_a_vec_parameter_is_dense() {
         vjp.contains("ShapeAdjoint :: add_at (__shape , & mut __d_w_"),
         "{vjp}"
     );
+}
+
 #[test]
 fn newton_step_values_are_rebuilt_from_the_saved_x() {
     // f = x³ + p x - c and f' = 3x² + p are rebuilt from x in the reverse sweep: the step

@@ -239,7 +239,8 @@ impl RevGen<'_> {
             (_, Rhs::Repeat { elem, .. }) => match self.act.active_atom(elem) {
                 Some(e) => {
                     let de = self.adj(e);
-                    quote! { #rt::acc_opt(&mut #de, #rt::dense_repeat(&mut #d)); }
+                    let accf = self.slot_fn(&de, "acc_opt");
+                    quote! { #accf(&mut #de, #rt::dense_repeat(&mut #d)); }
                 }
                 None => quote! { #rt::dense_clear(&mut #d); },
             },
@@ -249,7 +250,8 @@ impl RevGen<'_> {
                 for (k, a) in xs.iter().enumerate() {
                     if let Some(v) = self.act.active_atom(a) {
                         let dv = self.adj(v);
-                        r.extend(quote! { #rt::acc_opt(&mut #dv, #rt::dense_take(&mut #d, #k)); });
+                        let accf = self.slot_fn(&dv, "acc_opt");
+                        r.extend(quote! { #accf(&mut #dv, #rt::dense_take(&mut #d, #k)); });
                     }
                 }
                 r.extend(quote! { #rt::dense_clear(&mut #d); });

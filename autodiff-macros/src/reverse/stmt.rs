@@ -68,7 +68,8 @@ impl RevGen<'_> {
                     let contrib = match self.act.active_atom(val) {
                         Some(vv) => {
                             let dv = self.adj(vv);
-                            quote! { #rt::acc_opt(&mut #dv, #rt::dense_take(&mut #d, __i)); }
+                            let accf = self.slot_fn(&dv, "acc_opt");
+                            quote! { #accf(&mut #dv, #rt::dense_take(&mut #d, __i)); }
                         }
                         None => quote! { let _ = #rt::dense_take(&mut #d, __i); },
                     };
