@@ -67,7 +67,9 @@ fn made_vecs(x: &[f64], a: f64) -> f64 {
     s
 }
 
-/// A clone of a `Vec` parameter updated in place: a running product-sum.
+/// A clone of a `Vec` parameter updated in place: a running product-sum. The parameter is a
+/// `&Vec` on purpose: `.clone()` of a `&Vec` is the form under test (of a slice it is `to_vec`).
+#[allow(clippy::ptr_arg)]
 #[differentiable]
 fn cloned_param(x: &Vec<f64>, k: f64) -> f64 {
     let mut u = x.clone();
