@@ -57,10 +57,16 @@ pub fn dense_move<E: Adjoint>(dw: &mut Vec<E>, dv: &mut Vec<E>) {
         core::mem::swap(dw, dv);
         return;
     }
-    if dv.len() > dw.len() {
-        dw.resize_with(dv.len(), E::zero_adj);
+    add_drain(dw, dv);
+}
+
+/// `dst += src`, `src = 0`, elementwise; `dst` grows with zeros to `src`'s length (`src` keeps
+/// its capacity).
+fn add_drain<E: Adjoint>(dst: &mut Vec<E>, src: &mut Vec<E>) {
+    if src.len() > dst.len() {
+        dst.resize_with(src.len(), E::zero_adj);
     }
-    for (a, b) in dw.iter_mut().zip(dv.drain(..)) {
+    for (a, b) in dst.iter_mut().zip(src.drain(..)) {
         a.add_adj(b);
     }
 }
@@ -91,14 +97,7 @@ pub fn dense_into<E: Adjoint>(dx: &mut Option<Vec<E>>, dv: &mut Vec<E>) {
         return;
     }
     match dx {
-        Some(x) => {
-            if dv.len() > x.len() {
-                x.resize_with(dv.len(), E::zero_adj);
-            }
-            for (a, b) in x.iter_mut().zip(dv.drain(..)) {
-                a.add_adj(b);
-            }
-        }
+        Some(x) => add_drain(x, dv),
         None => acc(dx, core::mem::take(dv)),
     }
 }
