@@ -233,6 +233,9 @@ pub struct LoopInfo {
     /// of a container loop. The reverse sweep recomputes it from the trip number instead of
     /// recording it.
     pub affine: Option<(VarId, Option<TokenStream>)>,
+    /// The affine start is the same on every execution of the loop (`for i in 0..n`: an integer
+    /// literal): the reverse sweep keeps it once, not once per execution of the loop.
+    pub const_start: bool,
 }
 
 /// A lowered function body.

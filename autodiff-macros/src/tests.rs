@@ -154,15 +154,18 @@ fn rosenbrock_saves_no_value_per_trip() {
         "the index is not recorded: {vjp}"
     );
     assert!(
-        vjp.contains("= :: core :: clone :: Clone :: clone (& __t1 . start)"),
+        vjp.contains(
+            "= :: core :: option :: Option :: Some (:: core :: clone :: Clone :: clone (& __t1 . start))"
+        ),
         "the range start is saved once: {vjp}"
     );
     assert!(vjp.contains("affine_index"), "{vjp}");
     assert_eq!(vjp.matches("__ctl . push").count(), 1, "{vjp}");
-    // `a * a` of a known float: both partials read the one recomputed `a`.
+    // `b * b` and `x[i] * x[i]` (one element read serving both operands): both partials
+    // read the one value; `100 * a * a` reads the recomputed `a` once.
     assert_eq!(
         vjp.matches("rules :: times (__g , * __r1)").count(),
-        4,
+        5,
         "{vjp}"
     );
 }
@@ -313,9 +316,14 @@ fn matrix_element_loop_keeps_no_index_tuple_and_no_option_per_read() {
     if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
         println!("{vjp}");
     }
-    // The one record per outer trip is the inner range's start.
-    assert_eq!(loop_records(&vjp), 1, "no index tuple is recorded: {vjp}");
-    assert_eq!(loop_records_of(&vjp, "__t2 . start"), 1, "{vjp}");
+    // Nothing is recorded per trip: the inner range's start is the literal `0`, kept in one
+    // slot that every outer trip overwrites with the same value.
+    assert_eq!(loop_records(&vjp), 0, "no index tuple is recorded: {vjp}");
+    assert_eq!(loop_records_of(&vjp, "__t2 . start"), 0, "{vjp}");
+    assert!(
+        vjp.contains("= :: core :: option :: Option :: Some (:: core :: clone :: Clone :: clone (& __t2 . start))"),
+        "{vjp}"
+    );
     assert_eq!(vjp.matches("GradBuf :: add").count(), 1, "{vjp}");
     assert!(!vjp.contains("add_at"), "{vjp}");
 }
@@ -563,7 +571,8 @@ fn local_vecs_get_dense_reused_adjoints() {
         assert!(!vjp.contains(gone), "no `{gone}`: {vjp}");
     }
     assert_eq!(vjp.matches("dense_adj (& __wd").count(), 2, "{vjp}");
-    assert_eq!(vjp.matches("dense_add (& mut __d_u_4").count(), 6, "{vjp}");
+    // `u[i - 1]`, `u[i]` twice and `u[i + 1]` in the stencil; the loss's `u[i] * u[i]` is one read.
+    assert_eq!(vjp.matches("dense_add (& mut __d_u_4").count(), 5, "{vjp}");
     assert!(vjp.contains("dense_take (& mut __d_next_6"), "{vjp}");
     assert!(
         vjp.contains("dense_move (& mut __d_next_6 , & mut __d_u_4)"),
@@ -574,9 +583,16 @@ fn local_vecs_get_dense_reused_adjoints() {
         vjp.contains("dense_into (& mut __d_u0_0 , & mut __d_u_4)"),
         "{vjp}"
     );
-    // Per cell only `k`'s other factor is recorded; per step the inner range's start; per final
-    // read the two squared values.
-    assert_eq!(loop_records(&vjp), 4, "{vjp}");
+    // Per cell only `k`'s other factor is recorded (the inner range's start is the literal `0`,
+    // kept once). The loss loop's `u[i] * u[i]` (one read serving both operands) is read again
+    // from one copy of the final `u`, which nothing changes after the time loop.
+    assert_eq!(loop_records(&vjp), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("Some (:: core :: clone :: Clone :: clone (& u))")
+            .count(),
+        1,
+        "{vjp}"
+    );
 }
 
 #[test]
@@ -657,4 +673,112 @@ fn newton_step_values_are_rebuilt_from_the_saved_x() {
     assert_eq!(loop_records_of(&vjp, "x"), 1, "{vjp}");
     assert!(!vjp.contains("clone (& f)"), "f is not saved: {vjp}");
     assert!(!vjp.contains("clone (& df)"), "df is not saved: {vjp}");
+}
+
+#[test]
+fn checkpointed_call_forward_runs_the_primal() {
+    // `main` is a local overwritten every trip, so its pullback cannot be kept: the reverse sweep
+    // runs the callee's companion on the saved argument. The forward sweep needs only the value,
+    // so it calls the function as written (no pullback recorded only to be dropped).
+    let all = expand_fn(quote! {
+        fn per_point(x: &[f64], w: f64) -> f64 {
+            let mut main = vec![0.0; 3];
+            let mut s = 0.0;
+            for p in 0..x.len() {
+                for k in 0..3 {
+                    main[k] = w * x[p] + k as f64;
+                }
+                s += lse(&main);
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "per_point");
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    assert_eq!(vjp.matches("lse (& main)").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("lse_derivative_").count(), 1, "{vjp}");
+}
+
+/// A table filled by one loop and read by the next: `(table expansion, table-written-in-the-
+/// reading-loop expansion, table-written-after expansion)`.
+fn table_vjps() -> (String, String, String) {
+    let read_later = expand_fn(quote! {
+        fn tab(w: &[f64], x: &[f64]) -> f64 {
+            let mut t = vec![0.0; w.len()];
+            for k in 0..w.len() {
+                t[k] = w[k].exp();
+            }
+            let mut s = 0.0;
+            for p in 0..x.len() {
+                for k in 0..w.len() {
+                    s += t[k] * x[p] * x[p];
+                }
+            }
+            s
+        }
+    });
+    let written_in_loop = expand_fn(quote! {
+        fn tab(w: &[f64], x: &[f64]) -> f64 {
+            let mut t = vec![0.0; w.len()];
+            for k in 0..w.len() {
+                t[k] = w[k].exp();
+            }
+            let mut s = 0.0;
+            for p in 0..x.len() {
+                for k in 0..w.len() {
+                    s += t[k] * x[p] * x[p];
+                    t[k] = t[k] * 0.5;
+                }
+            }
+            s
+        }
+    });
+    let written_after = expand_fn(quote! {
+        fn tab(w: &[f64], x: &[f64]) -> f64 {
+            let mut t = vec![0.0; w.len()];
+            for k in 0..w.len() {
+                t[k] = w[k].exp();
+            }
+            let mut s = 0.0;
+            for p in 0..x.len() {
+                for k in 0..w.len() {
+                    s += t[k] * x[p] * x[p];
+                }
+            }
+            t[0] = s;
+            s * t[0]
+        }
+    });
+    (
+        vjp_item(&read_later, "tab"),
+        vjp_item(&written_in_loop, "tab"),
+        vjp_item(&written_after, "tab"),
+    )
+}
+
+#[test]
+fn unchanging_tables_are_copied_once_not_recorded_per_read() {
+    // `t` is filled by the first loop and nothing changes it afterwards: the reverse sweep reads
+    // `t[k]` from one copy taken before the second loop, so no element of `t` is recorded.
+    let (later, in_loop, after) = table_vjps();
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{later}");
+    }
+    let copies = |v: &str| {
+        v.matches(":: core :: clone :: Clone :: clone (& t))")
+            .count()
+    };
+    assert_eq!(copies(&later), 1, "{later}");
+    assert!(later.contains("__frozen"), "{later}");
+    // The one record per trip is the first loop's `exp` (its own derivative); the reading loop
+    // records nothing: `t[k] * x[p]` is recomputed from the copy and the parameter.
+    assert_eq!(later.matches(". push ((").count(), 1, "{later}");
+    assert!(in_loop.matches(". push ((").count() > 1, "{in_loop}");
+    // A write to `t` inside the reading loop, or after it, keeps the per-read records.
+    for v in [&in_loop, &after] {
+        assert_eq!(copies(v), 0, "{v}");
+        assert!(!v.contains("__frozen"), "{v}");
+    }
 }

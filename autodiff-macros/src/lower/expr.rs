@@ -65,7 +65,16 @@ impl Lowerer {
             Expr::Binary(b) => {
                 if let Some(op) = arith_op(&b.op) {
                     let l = self.lower_atom_expr(&b.left, out)?;
-                    let r = self.lower_atom_expr(&b.right, out)?;
+                    // `a[i] * a[i]`: one read of the element serves both operands, so the
+                    // reverse sweep keeps one value instead of two equal ones.
+                    let r = if is_element_read(&b.left)
+                        && b.left.to_token_stream().to_string()
+                            == b.right.to_token_stream().to_string()
+                    {
+                        l.clone()
+                    } else {
+                        self.lower_atom_expr(&b.right, out)?
+                    };
                     self.check_operand_shapes(op, &l, &r, b, out);
                     Ok(Rhs::Bin(op, l, r))
                 } else if compound_op(&b.op).is_some() {
@@ -495,4 +504,28 @@ fn method_form(
         paren_token: Default::default(),
         args: rest,
     })
+}
+
+/// An element read `a[i]` (`a.f[i + 1]`, `m[(i, j)]`) whose base and index are names, literals,
+/// fields and arithmetic on them: reading it twice in a row gives the same value.
+fn is_element_read(e: &Expr) -> bool {
+    fn pure(e: &Expr) -> bool {
+        match e {
+            Expr::Path(_) | Expr::Lit(_) => true,
+            Expr::Paren(p) => pure(&p.expr),
+            Expr::Group(g) => pure(&g.expr),
+            Expr::Field(f) => pure(&f.base),
+            Expr::Index(i) => pure(&i.expr) && pure(&i.index),
+            Expr::Tuple(t) => t.elems.iter().all(pure),
+            Expr::Binary(b) => arith_op(&b.op).is_some() && pure(&b.left) && pure(&b.right),
+            Expr::Unary(u) => matches!(u.op, UnOp::Neg(_)) && pure(&u.expr),
+            _ => false,
+        }
+    }
+    match e {
+        Expr::Paren(p) => is_element_read(&p.expr),
+        Expr::Group(g) => is_element_read(&g.expr),
+        Expr::Index(_) => pure(e),
+        _ => false,
+    }
 }

@@ -40,6 +40,7 @@ impl Lowerer {
             has_continue: false,
             hint: None,
             affine: None,
+            const_start: false,
         });
         self.loops.len() - 1
     }
@@ -144,6 +145,8 @@ impl Lowerer {
         let bound = self.bind_pattern_names(&f.pat);
         if let ([i], true) = (bound.as_slice(), is_plain_range(&f.expr, &f.pat)) {
             self.loops[id].affine = Some((*i, Some(quote! { #it_ident.start })));
+            self.loops[id].const_start = matches!(&*f.expr, Expr::Range(r)
+                if r.start.as_deref().is_some_and(is_int_literal));
         } else if let ([i], true) = (bound.as_slice(), is_progression(&f.expr, &f.pat)) {
             // `first ± k·step`, read off a copy of the iterator before the loop runs.
             self.loops[id].affine = Some((
@@ -502,4 +505,14 @@ fn is_progression(e: &Expr, pat: &Pat) -> bool {
         cur = paren(&m.receiver);
     }
     adapted && matches!(cur, Expr::Range(r) if r.start.is_some() && r.end.is_some())
+}
+
+/// An integer literal, possibly parenthesised (`0`, `(1)`, `2usize`).
+fn is_int_literal(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(l) => matches!(l.lit, syn::Lit::Int(_)),
+        Expr::Paren(p) => is_int_literal(&p.expr),
+        Expr::Group(g) => is_int_literal(&g.expr),
+        _ => false,
+    }
 }

@@ -15,6 +15,8 @@ impl RevGen<'_> {
         let needs_k = self.block_work(b) && first_exit.is_some();
         let kmode = if needs_k { kmode } else { KMode::None };
         let pops = matches!(kmode, KMode::Pop);
+        // The function body: copies of unchanging locals are taken before its statements.
+        let top_level = self.frames.is_empty();
         self.frames.push(Frame::Block { needs_k, index: 0 });
         // `let` variables defined before any statement that can leave the block run exactly once
         // per execution of the block: save each once and load it once in reverse.
@@ -49,13 +51,28 @@ impl RevGen<'_> {
                 conditional: place.conditional || first_exit.is_some_and(|e| j >= e),
             };
             self.versions_before(j, s);
-            let (f, normal, abrupt) = self.stmt(s, p);
+            if top_level {
+                self.frozen.top = Some(j);
+                self.frozen.bound_here.clear();
+            }
+            let (mut f, mut normal, mut abrupt) = self.stmt(s, p);
+            if top_level {
+                let (pf, pr) = std::mem::take(&mut self.frozen.prefix);
+                if !pf.is_empty() || !pr.is_empty() {
+                    f = quote! { #pf #f };
+                    normal = quote! { #pr #normal };
+                    abrupt = quote! { #pr #abrupt };
+                }
+            }
             self.versions_after(s);
             fwds.push(f);
             let exits = self.may_exit(s);
             revs.push((normal, abrupt, exits));
         }
         self.frames.pop();
+        if top_level {
+            self.frozen.top = None;
+        }
         let mut saved_loads = TokenStream::new();
         for (j, v) in eligible {
             let (local, used) = self.block_saved.remove(&v).expect("registered");

@@ -327,11 +327,19 @@ impl RevGen<'_> {
                     });
                 if any_active && borrows_local {
                     let cpb = naming::fixed("__cpb");
-                    // The forward sweep calls the companion too (its value may differ in type from
-                    // the primal's, e.g. an owned row for `m.row(i)`) and drops the pullback.
-                    let call = self.companion_call(callee, args, refs, *span);
                     let cv = naming::fixed("__cv");
-                    pre.extend(quote! { let (#cv, _) = #call; });
+                    if forward_calls_primal(callee) {
+                        // A function of the user's: the forward sweep calls it as written (same
+                        // value, no pullback recorded only to be dropped).
+                        let call = self.primal(rhs);
+                        pre.extend(quote! { let #cv = #call; });
+                    } else {
+                        // The forward sweep calls the companion too (its value may differ in type
+                        // from the primal's, e.g. an owned row for `m.row(i)`) and drops the
+                        // pullback.
+                        let call = self.companion_call(callee, args, refs, *span);
+                        pre.extend(quote! { let (#cv, _) = #call; });
+                    }
                     value = quote! { #cv };
                     let mut argv = Vec::new();
                     for (k, (a, by_ref)) in args.iter().zip(refs.iter()).enumerate() {
@@ -436,4 +444,11 @@ pub(super) fn is_literal(a: &Atom) -> bool {
         }),
         Atom::Var(_) => false,
     }
+}
+
+/// Whether a checkpointed call's forward sweep can call the callee as written instead of its
+/// companion: a path to a function of the user's (its companion returns the primal's value and
+/// type), outside second-order code (there the scalar is a dual number the primal does not take).
+fn forward_calls_primal(callee: &Callee) -> bool {
+    matches!(callee, Callee::Path(_)) && !naming::is_runtime_builtin(callee) && !naming::order2()
 }

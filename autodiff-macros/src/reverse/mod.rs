@@ -16,6 +16,7 @@ mod block;
 mod def;
 mod dense;
 mod exprs;
+mod frozen;
 mod plain;
 mod recipes;
 mod stmt;
@@ -126,6 +127,8 @@ pub struct RevGen<'a> {
     versions: versions::Versions,
     /// Local `Vec`s whose adjoint is a dense buffer (see `dense`).
     dense: HashSet<VarId>,
+    /// Locals no later statement changes, read again from one copy (see `frozen`).
+    frozen: frozen::Frozen,
     /// Active variables of known float type with a plain zero-initialised adjoint slot
     /// (`#rt::plain::Plain`, see `plain`), and the names of those slots.
     plain: HashSet<VarId>,
@@ -257,6 +260,7 @@ impl<'a> RevGen<'a> {
             affine: HashMap::new(),
             versions: versions::Versions::default(),
             dense: dense::dense_locals(f, act, params),
+            frozen: frozen::Frozen::new(f),
             grad_bufs: {
                 let mut bases = Vec::new();
                 collect_index_bases(&f.body, &mut bases);
@@ -594,6 +598,17 @@ impl<'a> RevGen<'a> {
             }
         };
         match &rhs {
+            // An element of a local table nothing changes any more, read in a loop: indexed
+            // again in one copy of the table (see `frozen`).
+            Rhs::Index {
+                base,
+                idx,
+                by_ref: false,
+            } if place.in_loop && self.frozen.readable(*base, v) => {
+                let (save, i) = self.read_depth(idx, place, depth + 1);
+                let b = self.frozen_base(*base);
+                Some((save, quote! { &(#b)[*#i] }))
+            }
             Rhs::Index { base, idx, .. }
                 if self.params.contains_key(base) && !self.f.vars[*base].reassigned =>
             {
@@ -671,7 +686,10 @@ impl<'a> RevGen<'a> {
             return None;
         }
         match self.defs.get(v)? {
-            Rhs::Index { base, idx, .. } if param(base) => {
+            Rhs::Index { base, idx, .. }
+                if param(base)
+                    || (self.frozen.top.is_some() && self.frozen.readable(*base, *v)) =>
+            {
                 Some(1 + self.element_cost(idx, depth + 1)?)
             }
             Rhs::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, x, y) => {

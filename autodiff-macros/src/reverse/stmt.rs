@@ -247,8 +247,19 @@ impl RevGen<'_> {
             if self.affine.remove(&v).is_some_and(|(_, used)| used) {
                 match start {
                     Some(e) => {
+                        // A literal start is the same on every execution: one slot, overwritten
+                        // by each execution with the same value, instead of a record per
+                        // execution of an inner loop.
+                        let at = if self.f.loops[id].const_start {
+                            Place {
+                                in_loop: false,
+                                conditional: true,
+                            }
+                        } else {
+                            place
+                        };
                         let (save, read) =
-                            self.save(quote! { ::core::clone::Clone::clone(&#e) }, place);
+                            self.save(quote! { ::core::clone::Clone::clone(&#e) }, at);
                         save_start = save;
                         load_start = quote! { let #a = *#read; };
                     }

@@ -4,8 +4,9 @@
 //! that is exactly zero (`d * d` at `d = 0`), contributes 0 instead of `0 * inf = NaN`.
 //! TensorFlow and JAX give NaN in these places; the true derivative is 0.
 //!
-//! Cost: one NaN test and a predicted branch per product on the fast path (the product itself is
-//! computed first; the zero tests run out of line only when it is NaN).
+//! Cost: two comparisons with zero, computed alongside the product, and one select after it
+//! (`andnpd` on x86-64): no branch, so element loops stay vectorisable, and one extra cycle of
+//! latency on a serial chain of products.
 //! Matrix products through GEMM keep IEEE semantics (see the README's conventions section).
 
 use crate::real::Real;
@@ -14,16 +15,9 @@ use crate::real::Real;
 #[inline(always)]
 pub fn times<T: Real>(g: T, d: T) -> T {
     let p = g * d;
-    // One test on the fast path; the rest is out of line, so the compiler keeps a predicted
-    // branch instead of computing both zero tests and a select per product.
-    if p.is_nan() { times_nan(g, d, p) } else { p }
-}
-
-/// The zero rule's slow path of [`times`]: `p = g * d` is NaN.
-#[cold]
-#[inline(never)]
-fn times_nan<T: Real>(g: T, d: T, p: T) -> T {
-    if g == T::zero() || d == T::zero() {
+    // Both tests depend only on the inputs, so they run in parallel with the product; `|`
+    // rather than `||` keeps the whole rule a select.
+    if (g == T::zero()) | (d == T::zero()) {
         T::zero()
     } else {
         p
@@ -35,16 +29,8 @@ fn times_nan<T: Real>(g: T, d: T, p: T) -> T {
 #[inline(always)]
 pub fn over<T: Real>(g: T, d: T) -> T {
     let q = g / d;
-    if q.is_nan() { over_nan(g, q) } else { q }
-}
-
-/// The zero rule's slow path of [`over`]: `q = g / d` is NaN.
-#[cold]
-#[inline(never)]
-fn over_nan<T: Real>(g: T, q: T) -> T {
     if g == T::zero() { T::zero() } else { q }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

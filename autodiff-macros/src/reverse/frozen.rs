@@ -1,0 +1,251 @@
+//! Tables that stop changing: element reads of a local that nothing changes any more are read
+//! again in the reverse sweep from one copy of the local, instead of being recorded per read.
+//!
+//! GMM's `qdiags[ik * d + id]`, read in every trip of the main loop, is a local filled by an
+//! earlier loop and never written again. Recording the element per trip costs a record per
+//! read; the reverse sweep can instead index one clone of the whole local, taken once before the
+//! first top-level statement that needs it.
+//!
+//! Sound when nothing can change the local between the read and the end of the function: every
+//! statement that writes it, moves it, borrows it by reference into a variable or names it in
+//! code the lowering does not see into (a condition, a macro, an opaque call) lies in an earlier
+//! top-level statement than the read. Loops and branches sit inside one top-level statement,
+//! so a write anywhere in the loop that reads the element rules the local out.
+
+use super::*;
+
+/// Where each variable is defined and where each top-level local is last touched.
+#[derive(Default)]
+pub(super) struct Frozen {
+    /// The top-level statement whose code defines each variable (a `let`, or a binding).
+    def_top: HashMap<VarId, usize>,
+    /// For each local defined by a `let` directly in the function body (and unique by name):
+    /// the last top-level statement that writes, moves or names it other than by element reads.
+    last_touch: HashMap<VarId, usize>,
+    /// The slot of each local copied so far, and its name in the reverse sweep.
+    pub(super) saved: HashMap<VarId, (usize, Ident)>,
+    /// The top-level statement being emitted.
+    pub(super) top: Option<usize>,
+    /// Code to put before the current top-level statement: (forward, reverse).
+    pub(super) prefix: (TokenStream, TokenStream),
+    /// Locals whose reverse-sweep name is bound in the current top-level statement's reverse.
+    pub(super) bound_here: HashSet<VarId>,
+}
+
+impl Frozen {
+    pub(super) fn new(f: &Func) -> Self {
+        let mut fr = Frozen::default();
+        // Names used by more than one variable: a later `let` may shadow the local, and
+        // generated code spells variables by name.
+        let mut by_name: HashMap<String, usize> = HashMap::new();
+        for v in &f.vars {
+            *by_name.entry(v.ident.to_string()).or_default() += 1;
+        }
+        let mut cands: HashMap<String, VarId> = HashMap::new();
+        for s in &f.body.stmts {
+            if let Stmt::Let { var, .. } = s {
+                let name = f.vars[*var].ident.to_string();
+                if by_name[&name] == 1 && !f.vars[*var].is_ref {
+                    cands.insert(name, *var);
+                }
+            }
+        }
+        for (j, s) in f.body.stmts.iter().enumerate() {
+            let mut w = Walk {
+                cands: &cands,
+                touched: HashSet::new(),
+                defined: Vec::new(),
+            };
+            w.stmt(s);
+            for v in w.defined {
+                fr.def_top.insert(v, j);
+            }
+            for v in w.touched {
+                fr.last_touch.insert(v, j);
+            }
+        }
+        fr
+    }
+
+    /// Whether `base[..]` read into `v` can be read again from a copy of `base` taken at the
+    /// current top-level statement.
+    pub(super) fn readable(&self, base: VarId, v: VarId) -> bool {
+        match (self.last_touch.get(&base), self.def_top.get(&v), self.top) {
+            (Some(last), Some(def), Some(top)) => last < def && *def <= top,
+            _ => false,
+        }
+    }
+}
+
+/// One top-level statement's walk: the variables it defines, and the candidate locals it
+/// touches (anything but an element read, a clone, a sum or a `&x` argument of a call).
+struct Walk<'a> {
+    cands: &'a HashMap<String, VarId>,
+    touched: HashSet<VarId>,
+    defined: Vec<VarId>,
+}
+
+impl Walk<'_> {
+    fn touch(&mut self, v: VarId) {
+        self.touched.insert(v);
+    }
+
+    fn atom(&mut self, a: &Atom) {
+        match a {
+            Atom::Var(v) => self.touch(*v),
+            Atom::Const(t) => self.tokens(t),
+        }
+    }
+
+    /// Every candidate named anywhere in tokens the lowering runs as written.
+    fn tokens(&mut self, t: &TokenStream) {
+        for tt in t.clone() {
+            match tt {
+                proc_macro2::TokenTree::Ident(i) => {
+                    if let Some(v) = self.cands.get(&i.to_string()) {
+                        self.touched.insert(*v);
+                    }
+                }
+                proc_macro2::TokenTree::Group(g) => self.tokens(&g.stream()),
+                _ => {}
+            }
+        }
+    }
+
+    fn rhs(&mut self, r: &Rhs) {
+        match r {
+            // Reads that cannot change or keep the local.
+            Rhs::Index {
+                idx, by_ref: false, ..
+            } => self.atom(idx),
+            Rhs::Clone { .. } => {}
+            Rhs::Sum { len, .. } => self.atom(len),
+            Rhs::Call { args, refs, .. } => {
+                for (a, by_ref) in args.iter().zip(refs) {
+                    match a {
+                        Atom::Var(_) if *by_ref => {}
+                        _ => self.atom(a),
+                    }
+                }
+            }
+            Rhs::Opaque(t) => self.tokens(t),
+            Rhs::Repeat { elem, len, .. } => {
+                self.atom(elem);
+                self.tokens(len);
+            }
+            // Everything else may move, borrow or keep the local.
+            Rhs::Copy(a)
+            | Rhs::Neg(a)
+            | Rhs::Ref(a)
+            | Rhs::Cast { x: a, .. }
+            | Rhs::Field { base: a, .. } => self.atom(a),
+            Rhs::Index {
+                base,
+                idx,
+                by_ref: true,
+            } => {
+                self.touch(*base);
+                self.atom(idx);
+            }
+            Rhs::Bin(_, a, b) => {
+                self.atom(a);
+                self.atom(b);
+            }
+            Rhs::Method { args: xs, .. } | Rhs::Tuple(xs) | Rhs::Array(xs) | Rhs::VecLit(xs) => {
+                xs.iter().for_each(|a| self.atom(a))
+            }
+            Rhs::Struct { fields, rest, .. } => {
+                fields.iter().for_each(|(_, a, _)| self.atom(a));
+                rest.iter().for_each(|a| self.atom(a));
+            }
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        b.stmts.iter().for_each(|s| self.stmt(s));
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::Let { var, init, .. } => {
+                self.defined.push(*var);
+                self.touch(*var);
+                if let Some(r) = init {
+                    self.rhs(r);
+                }
+            }
+            Stmt::Assign { var, rhs } => {
+                self.touch(*var);
+                self.rhs(rhs);
+            }
+            Stmt::IndexWrite { base, idx, val } => {
+                self.touch(*base);
+                self.atom(idx);
+                self.atom(val);
+            }
+            Stmt::Push { base, val, len } => {
+                self.touch(*base);
+                self.atom(val);
+                self.atom(len);
+            }
+            Stmt::Truncate { base, len } => {
+                self.touch(*base);
+                self.atom(len);
+            }
+            Stmt::InPlace {
+                bases,
+                body,
+                original,
+            } => {
+                bases.iter().for_each(|b| self.touch(*b));
+                self.block(body);
+                self.tokens(original);
+            }
+            Stmt::Bound(vars) => {
+                self.defined.extend(vars.iter().copied());
+                vars.iter().for_each(|v| self.touch(*v));
+            }
+            Stmt::Effect(t) => self.tokens(t),
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => self.block(b),
+            Stmt::Branch { kind, arms, .. } => {
+                match kind {
+                    BranchKind::If { cond, .. } => self.tokens(cond),
+                    BranchKind::Match { scrutinee, heads } => {
+                        self.tokens(scrutinee);
+                        heads.iter().for_each(|h| self.tokens(h));
+                    }
+                }
+                arms.iter().for_each(|a| self.block(a));
+            }
+            Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return => {}
+        }
+    }
+}
+
+impl RevGen<'_> {
+    /// The reverse-sweep expression of `&(copy of base)`, copying `base` once (before the current
+    /// top-level statement) the first time it is needed.
+    pub(super) fn frozen_base(&mut self, base: VarId) -> TokenStream {
+        let name = naming::fixed(&format!("__frozen{base}"));
+        if !self.frozen.saved.contains_key(&base) {
+            let k = self.new_slot(Place {
+                in_loop: false,
+                conditional: true,
+            });
+            let (s, i) = (naming::slot(k), self.ident(base).clone());
+            self.frozen.prefix.0.extend(quote! {
+                #s = ::core::option::Option::Some(::core::clone::Clone::clone(&#i));
+            });
+            self.frozen.saved.insert(base, (k, name.clone()));
+        }
+        if self.frozen.bound_here.insert(base) {
+            let (k, _) = self.frozen.saved[&base];
+            let (s, rt) = (naming::slot(k), self.rt);
+            self.frozen
+                .prefix
+                .1
+                .extend(quote! { let #name = #rt::slot_value(&#s); });
+        }
+        quote! { #name }
+    }
+}
