@@ -173,6 +173,22 @@ impl<T: Real> Tensor<T> {
         }
     }
 
+    /// `t`, rebuilt field by field: a slow path's result then meets the fast path's as separate
+    /// fields, not in one stack slot that the caller copies whole.
+    #[inline(always)]
+    pub(crate) fn reassembled(t: Self) -> Self {
+        let Tensor { value, place } = t;
+        let value = match value {
+            Value::Scalar(x) => Value::Scalar(x),
+            Value::Mat(m) => Value::Mat(m),
+        };
+        let place = match place {
+            Place::At(at) => Place::At(At::new(at.graph(), std::hint::black_box(at.idx))),
+            Place::Const(k) => Place::Const(k),
+        };
+        Tensor { value, place }
+    }
+
     /// This tensor's node on `graph`, recording it as a constant leaf if it is on no tape.
     pub(crate) fn node_in(&self, graph: &GraphRef<T>) -> u32 {
         match &self.place {
