@@ -174,14 +174,12 @@ impl<T: Real> Tensor<T> {
     }
 
     /// `t`, rebuilt field by field: a slow path's result then meets the fast path's as separate
-    /// fields, not in one stack slot that the caller copies whole.
+    /// fields, not in one stack slot that the caller copies whole into an assigned variable with
+    /// 16-byte loads (which stall on the fast path's narrower stores). `black_box` on the node
+    /// index keeps the rebuild from being folded back into a whole copy.
     #[inline(always)]
     pub(crate) fn reassembled(t: Self) -> Self {
         let Tensor { value, place } = t;
-        let value = match value {
-            Value::Scalar(x) => Value::Scalar(x),
-            Value::Mat(m) => Value::Mat(m),
-        };
         let place = match place {
             Place::At(at) => Place::At(At::new(at.graph(), std::hint::black_box(at.idx))),
             Place::Const(k) => Place::Const(k),
