@@ -97,3 +97,20 @@ fn a_graph_whose_generations_are_used_up_is_retired() {
     assert!(!std::ptr::eq(t.graph().graph, g));
     assert!((y.exp().scalar() - 9f64.exp()).abs() < 1e-9);
 }
+
+/// Compiles only for a type that is not `Send`: with `Send`, both impls apply and the call below
+/// is ambiguous.
+trait AmbiguousIfSend<A> {
+    fn check() {}
+}
+impl<T: ?Sized> AmbiguousIfSend<()> for T {}
+impl<T: ?Sized + Send> AmbiguousIfSend<u8> for T {}
+
+#[test]
+fn tensors_and_tapes_stay_on_their_thread() {
+    // A tensor addresses its graph through a reference into its thread's graphs: moving it to
+    // another thread must not compile (its graph reference and shared matrix are not `Send`).
+    <Tensor<f64> as AmbiguousIfSend<_>>::check();
+    <GradientTape<f64> as AmbiguousIfSend<_>>::check();
+    <Variable<f64> as AmbiguousIfSend<_>>::check();
+}
