@@ -63,13 +63,16 @@ pub(crate) enum Place<T: Real> {
 /// broadcasts against a matrix, matrices combine entry by entry when their shapes agree, and
 /// [`matmul`](Tensor::matmul) is the matrix product. Vectors are `n × 1` matrices.
 ///
-/// Cloning is cheap (matrices are shared).
+/// Cloning is cheap (matrices are shared); a tensor is 32 bytes and holds no
+/// reference count. A tensor may outlive its tapes: once every tape of its family (a tape and the
+/// tapes nested in it) is dropped, it is a plain value, and operations on it alone are not
+/// recorded. Tensors stay on the thread that made them (they are not `Send`).
 ///
 /// # Panics
 ///
-/// An operation between tensors recorded by two unrelated tape families panics, naming both:
-/// use [`detach`](Tensor::detach) to take a value out of one tape, or nest the tapes with
-/// [`GradientTape::nested`](super::GradientTape::nested).
+/// An operation between tensors recorded by two unrelated tape families panics, naming both
+/// (a family that has ended is named as such): use [`detach`](Tensor::detach) to take a value out
+/// of one tape, or nest the tapes with [`GradientTape::nested`](super::GradientTape::nested).
 ///
 /// ```
 /// use autodiff::prelude::*;
