@@ -1,7 +1,8 @@
 //! `Tensor`: a value that tapes can record, and the recording of operations on it.
 
-use nalgebra::DMatrix;
 use std::fmt;
+
+use nalgebra::DMatrix;
 
 use super::graph::{Binary, Graph, GraphRef, LeafKey, Node, Op, Unary, WithConst, fresh_id};
 use super::lin::{Lin, binary_partials, const_partial, unary_partial};
