@@ -1,10 +1,8 @@
 //! The backward pass of a tape: which recorded nodes depend on the tape's watched sources, and
 //! the cotangents flowing back from the targets to them.
 
-use std::rc::Rc;
-
 use super::adjoint::sweep_values;
-use super::graph::{Graph, LeafKey, Op};
+use super::graph::{Graph, GraphRef, LeafKey, Op};
 use super::plain;
 use super::pullback::pullback;
 use super::sources::{Key, SourceKey};
@@ -61,25 +59,25 @@ pub(crate) struct Seeded<T: Real> {
 /// # Panics
 /// If a target or a source was recorded on an unrelated tape.
 pub(crate) fn backprop<T: Real>(
-    graph: &Rc<Graph<T>>,
+    graph: &GraphRef<T>,
     view: &View<'_>,
     targets: &[Seeded<T>],
     sources: &[SourceKey<T>],
     stop: &[Tensor<T>],
     unconnected: UnconnectedGradients,
 ) -> Vec<Option<Tensor<T>>> {
-    let same = |g: &Rc<Graph<T>>, what: &str| {
+    let same = |g: &GraphRef<T>, what: &str| {
         assert!(
-            Rc::ptr_eq(g, graph),
-            "the {what} was recorded on tape #{}, not on this tape (#{}) or a tape nested in it: \
+            g == graph,
+            "the {what} was recorded on tape {}, not on this tape ({}) or a tape nested in it: \
              a gradient can only follow operations its own tape recorded",
-            g.id,
-            graph.id
+            g.label(),
+            graph.label()
         );
     };
     for t in targets {
         if let Some(at) = t.target.at() {
-            same(&at.graph, "target");
+            same(&at.graph(), "target");
         }
     }
     for s in sources {
@@ -106,7 +104,7 @@ pub(crate) fn backprop<T: Real>(
         .iter()
         .filter_map(|t| t.at())
         .map(|at| {
-            same(&at.graph, "stop_gradients tensor");
+            same(&at.graph(), "stop_gradients tensor");
             at.idx
         })
         .collect();
@@ -217,7 +215,7 @@ impl<T: Real> Cot for Value<T> {
 /// The recorded reverse sweep: from the seeded targets back through every varied node, in
 /// reverse recording order; `step` is the node's pullback.
 fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
-    graph: &Rc<Graph<T>>,
+    graph: &GraphRef<T>,
     varied: &[bool],
     stop: &[u32],
     seeds: impl Iterator<Item = (usize, C)>,
@@ -260,7 +258,7 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
 /// Each source's gradient: a node's own cotangent (`cot`), or the sum over every leaf of a
 /// constant or variable (one pass over the recorded leaves, whatever the number of sources).
 fn gather<T: Real, C: Cot>(
-    graph: &Rc<Graph<T>>,
+    graph: &GraphRef<T>,
     leaves: &[u32],
     varied: &[bool],
     cot: impl Fn(usize) -> Option<C>,

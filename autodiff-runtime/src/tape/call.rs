@@ -18,7 +18,7 @@ use nalgebra::DMatrix;
 use smallvec::{SmallVec, smallvec};
 
 use super::gradient_tape::GradientTape;
-use super::graph::{CallRecord, Graph, Op};
+use super::graph::{CallRecord, GraphRef, Op};
 use super::tensor::{Tensor, common_graph};
 use super::value::Value;
 use super::variable::IntoValue;
@@ -82,21 +82,21 @@ impl<T: Real, M> GradientTape<T, M> {
         value: Value<T>,
         op: impl FnOnce(SmallVec<[u32; 3]>) -> Op<T>,
     ) -> Tensor<T> {
-        let graph: &Rc<Graph<T>> = self.graph();
+        let graph: GraphRef<T> = *self.graph();
         if let Some(g) = common_graph(args) {
             assert!(
-                Rc::ptr_eq(&g, graph),
-                "`{name}` was called through tape #{} with an argument recorded on tape #{}",
-                graph.id,
-                g.id
+                g == graph,
+                "`{name}` was called through tape {} with an argument recorded on tape {}",
+                graph.label(),
+                g.label()
             );
         }
         if !graph.is_recording() {
             return Tensor::constant(value);
         }
-        let args = args.iter().map(|a| a.node_in(graph)).collect();
+        let args = args.iter().map(|a| a.node_in(&graph)).collect();
         let idx = graph.push(op(args), value.clone());
-        Tensor::on(graph, idx, value)
+        Tensor::on(&graph, idx, value)
     }
 
     /// Calls a compiled one-argument function with a scalar output through the tape:

@@ -3,12 +3,11 @@
 
 use std::cell::{Cell, RefCell};
 use std::marker::PhantomData;
-use std::rc::Rc;
 
 use nalgebra::DMatrix;
 
 use super::backprop::{Seeded, UnconnectedGradients, View, Watched, backprop};
-use super::graph::{Graph, fresh_id};
+use super::graph::{GraphRef, fresh_id};
 use super::sources::{Key, Source, SourceKey, Sources, Targets};
 use super::tensor::Tensor;
 use super::value::Value;
@@ -98,7 +97,7 @@ impl<T: Real> GradientOptions<T> {
 /// assert!((dz_dx2.scalar() - 27.0).abs() < 1e-12); // 3·x2²
 /// ```
 pub struct GradientTape<T: Real, M = OneShot> {
-    graph: Rc<Graph<T>>,
+    graph: GraphRef<T>,
     start: usize,
     end: Cell<Option<usize>>,
     watch_accessed: bool,
@@ -111,7 +110,7 @@ pub struct GradientTape<T: Real, M = OneShot> {
 impl<T: Real, M> std::fmt::Debug for GradientTape<T, M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GradientTape")
-            .field("id", &self.graph.id)
+            .field("id", &self.graph.id())
             .field("start", &self.start)
             .field("end", &self.end.get())
             .field("watch_accessed_variables", &self.watch_accessed)
@@ -120,8 +119,8 @@ impl<T: Real, M> std::fmt::Debug for GradientTape<T, M> {
 }
 
 impl<T: Real, M> GradientTape<T, M> {
-    fn in_graph(graph: Rc<Graph<T>>) -> Self {
-        graph.recording.set(graph.recording.get() + 1);
+    fn in_graph(graph: GraphRef<T>) -> Self {
+        graph.add_tape();
         let start = graph.len();
         GradientTape {
             graph,
@@ -144,12 +143,12 @@ impl<T: Real, M> GradientTape<T, M> {
     /// A one-shot tape nested in this one: it records into the same graph, so this tape can
     /// differentiate what the inner tape's gradient computes (second derivatives).
     pub fn nested(&self) -> GradientTape<T, OneShot> {
-        GradientTape::in_graph(self.graph.clone())
+        GradientTape::in_graph(self.graph)
     }
 
     /// A persistent tape nested in this one (see [`nested`](GradientTape::nested)).
     pub fn nested_persistent(&self) -> GradientTape<T, Persistent> {
-        GradientTape::in_graph(self.graph.clone())
+        GradientTape::in_graph(self.graph)
     }
 
     /// Differentiates with respect to `source` from now on: a [`Tensor`] (a constant or a
@@ -168,10 +167,10 @@ impl<T: Real, M> GradientTape<T, M> {
         let w = match key {
             Key::Node(g, idx) => {
                 assert!(
-                    Rc::ptr_eq(&g, &self.graph),
-                    "watch: the tensor was recorded on tape #{}, not on this tape (#{})",
-                    g.id,
-                    self.graph.id
+                    g == self.graph,
+                    "watch: the tensor was recorded on tape {}, not on this tape ({})",
+                    g.label(),
+                    self.graph.label()
                 );
                 Watched::Node(idx)
             }
@@ -191,7 +190,7 @@ impl<T: Real, M> GradientTape<T, M> {
     pub fn stop_recording(&self) {
         if self.end.get().is_none() {
             self.end.set(Some(self.graph.len()));
-            self.graph.recording.set(self.graph.recording.get() - 1);
+            self.graph.stop_one();
             watch_registry::remove_tape(self.token);
         }
     }
@@ -201,7 +200,7 @@ impl<T: Real, M> GradientTape<T, M> {
         self.end.get().is_none()
     }
 
-    pub(crate) fn graph(&self) -> &Rc<Graph<T>> {
+    pub(crate) fn graph(&self) -> &GraphRef<T> {
         &self.graph
     }
 
@@ -301,7 +300,7 @@ impl<T: Real> GradientTape<T, OneShot> {
     /// A one-shot tape, recording from now on (`with tf.GradientTape() as tape:`).
     #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
-        GradientTape::in_graph(Graph::new())
+        GradientTape::in_graph(GraphRef::open())
     }
 
     /// The gradient of `targets` (summed) with respect to `sources`; consumes the tape.
@@ -341,7 +340,7 @@ impl<T: Real> GradientTape<T, Persistent> {
     /// A persistent tape, recording from now on (`persistent=True`): `gradient` and `jacobian`
     /// may be called any number of times.
     pub fn persistent() -> Self {
-        GradientTape::in_graph(Graph::new())
+        GradientTape::in_graph(GraphRef::open())
     }
 
     /// The gradient of `targets` (summed) with respect to `sources` (see
@@ -371,5 +370,7 @@ impl<T: Real> GradientTape<T, Persistent> {
 impl<T: Real, M> Drop for GradientTape<T, M> {
     fn drop(&mut self) {
         self.stop_recording();
+        // The family's last tape ends it: its tensors become plain values.
+        self.graph.drop_tape();
     }
 }

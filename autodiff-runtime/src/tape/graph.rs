@@ -7,7 +7,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::lin::{Lin, linearize};
-use super::pool::{self, Arena, Scratch};
+use super::pool::{self, Scratch};
 use super::value::Value;
 use crate::real::Real;
 
@@ -195,10 +195,16 @@ pub(crate) struct Node<T: Real> {
     pub(crate) lin: Lin<T>,
 }
 
-/// The arena shared by a tape and the tapes nested in it.
+/// The arena shared by a tape and the tapes nested in it (a tape family), reused by one family
+/// after another on its thread (`pool.rs`).
 pub(crate) struct Graph<T: Real> {
-    /// Identity, for error messages and the check that operands share a graph.
-    pub(crate) id: u64,
+    /// The generation of the family using the graph now: a handle of an ended family carries an
+    /// older one. Starts at 1; a graph whose generations are used up is retired.
+    generation: Cell<u32>,
+    /// `generation` while a tape of the family records, 0 otherwise: the hot path's one check.
+    recording_generation: Cell<u32>,
+    /// The family's identity, for error messages.
+    id: Cell<u64>,
     pub(crate) nodes: RefCell<Vec<Slot<T>>>,
     /// `true` once a node holds shared data (an `Rc`): the arena's nodes must then be dropped.
     pub(crate) holds_shared: Cell<bool>,
@@ -210,21 +216,140 @@ pub(crate) struct Graph<T: Real> {
     /// skip the dependency pass (`plain.rs`).
     pub(crate) all_scalar: Cell<bool>,
     /// How many tapes of the family are recording now; operations are recorded while any is.
-    pub(crate) recording: Cell<usize>,
+    recording: Cell<usize>,
+    /// How many tapes of the family are alive; the family ends when the last one is dropped.
+    tapes: Cell<usize>,
+}
+
+/// A tape family: its graph and its generation. `Copy`, with no count: a handle of a family that
+/// has ended is told apart by its generation, and every use of a tensor's family either checks
+/// that it records ([`is_recording`](GraphRef::is_recording), false for an ended family) or
+/// compares it with a live family's handle before it reads the graph's nodes.
+pub(crate) struct GraphRef<T: Real> {
+    pub(crate) graph: &'static Graph<T>,
+    pub(crate) generation: u32,
+}
+
+impl<T: Real> Clone for GraphRef<T> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Real> Copy for GraphRef<T> {}
+
+impl<T: Real> PartialEq for GraphRef<T> {
+    #[inline(always)]
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.graph, other.graph) && self.generation == other.generation
+    }
+}
+
+impl<T: Real> core::ops::Deref for GraphRef<T> {
+    type Target = Graph<T>;
+    #[inline(always)]
+    fn deref(&self) -> &Graph<T> {
+        self.graph
+    }
+}
+
+impl<T: Real> GraphRef<T> {
+    /// A new family, on a free graph of this thread (no tape yet: see [`add_tape`](Self::add_tape)).
+    pub(crate) fn open() -> Self {
+        let graph = pool::take::<T>();
+        graph.id.set(fresh_id());
+        graph.holds_shared.set(false);
+        graph.all_scalar.set(true);
+        graph.recording.set(0);
+        graph.recording_generation.set(0);
+        graph.tapes.set(0);
+        GraphRef {
+            graph,
+            generation: graph.generation.get(),
+        }
+    }
+
+    /// `true` while a tape of this family records (never for a family that has ended).
+    #[inline(always)]
+    pub(crate) fn is_recording(&self) -> bool {
+        self.graph.recording_generation.get() == self.generation
+    }
+
+    /// `true` until the family's last tape is dropped.
+    pub(crate) fn is_live(&self) -> bool {
+        self.graph.generation.get() == self.generation
+    }
+
+    /// The family's name in error messages: `#id`, or that it has ended.
+    pub(crate) fn label(&self) -> String {
+        if self.is_live() {
+            format!("#{}", self.graph.id.get())
+        } else {
+            "#? (a tape family that has ended: all its tapes were dropped)".to_string()
+        }
+    }
+
+    /// A tape of the family is created, recording.
+    pub(crate) fn add_tape(&self) {
+        debug_assert!(self.is_live());
+        self.graph.tapes.set(self.graph.tapes.get() + 1);
+        self.set_recording(self.graph.recording.get() + 1);
+    }
+
+    /// A tape of the family stops recording (once per tape).
+    pub(crate) fn stop_one(&self) {
+        self.set_recording(self.graph.recording.get() - 1);
+    }
+
+    fn set_recording(&self, n: usize) {
+        self.graph.recording.set(n);
+        self.graph
+            .recording_generation
+            .set(if n > 0 { self.generation } else { 0 });
+    }
+
+    /// A tape of the family is dropped; the last one ends the family: its graph is emptied and
+    /// handed back for reuse under a new generation, so the family's tensors become plain values.
+    pub(crate) fn drop_tape(&self) {
+        let g = self.graph;
+        g.tapes.set(g.tapes.get() - 1);
+        if g.tapes.get() > 0 {
+            return;
+        }
+        debug_assert_eq!(g.recording.get(), 0);
+        let next = self.generation.checked_add(1);
+        g.generation.set(next.unwrap_or(0));
+        g.recording_generation.set(0);
+        pool::give(g, g.holds_shared.get(), next.is_some());
+    }
 }
 
 impl<T: Real> Graph<T> {
-    pub(crate) fn new() -> Rc<Self> {
-        let arena = pool::take();
-        Rc::new(Graph {
-            id: fresh_id(),
-            nodes: RefCell::new(arena.nodes),
-            leaves: RefCell::new(arena.leaves),
-            scratch: RefCell::new(arena.scratch),
+    /// A graph no family uses yet.
+    pub(crate) fn empty() -> Self {
+        Graph {
+            generation: Cell::new(1),
+            recording_generation: Cell::new(0),
+            id: Cell::new(0),
+            nodes: RefCell::new(Vec::with_capacity(pool::FIRST_CAPACITY)),
             holds_shared: Cell::new(false),
+            leaves: RefCell::new(Vec::new()),
+            scratch: RefCell::new(Scratch::default()),
             all_scalar: Cell::new(true),
             recording: Cell::new(0),
-        })
+            tapes: Cell::new(0),
+        }
+    }
+
+    /// Sets the generation the next family on this graph gets.
+    #[cfg(test)]
+    pub(crate) fn set_generation_for_test(&self, g: u32) {
+        self.generation.set(g);
+    }
+
+    /// The family's identity (error messages).
+    pub(crate) fn id(&self) -> u64 {
+        self.id.get()
     }
 
     /// Appends a node, returning its index (its partials are worked out from its operands).
@@ -307,6 +432,7 @@ impl<T: Real> Graph<T> {
         self.nodes.borrow().len()
     }
 
+    /// `true` while a tape of the family using the graph records.
     pub(crate) fn is_recording(&self) -> bool {
         self.recording.get() > 0
     }
@@ -316,17 +442,4 @@ impl<T: Real> Graph<T> {
 #[inline(never)]
 fn grow<T: Real>(nodes: &mut Vec<Slot<T>>) {
     nodes.reserve(nodes.len().max(16));
-}
-
-impl<T: Real> Drop for Graph<T> {
-    fn drop(&mut self) {
-        pool::give(
-            Arena {
-                nodes: std::mem::take(self.nodes.get_mut()),
-                leaves: std::mem::take(self.leaves.get_mut()),
-                scratch: std::mem::take(self.scratch.get_mut()),
-            },
-            self.holds_shared.get(),
-        );
-    }
 }

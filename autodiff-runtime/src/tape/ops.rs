@@ -23,7 +23,7 @@ impl<T: Real> Tensor<T> {
     fn unary(&self, op: Unary, f: impl Fn(T) -> T + Copy) -> Self {
         match self.scalar_unary_node(op, f) {
             Some(node) => Tensor::of_node(node),
-            None => self.unary_general(op, f),
+            None => Tensor::reassembled(self.unary_general(op, f)),
         }
     }
     #[inline(never)]
@@ -139,7 +139,7 @@ impl<T: Real> Tensor<T> {
     fn with_const(&self, op: WithConst, c: T, f: impl Fn(T) -> T + Copy) -> Self {
         match self.scalar_const_node(op, c, f) {
             Some(node) => Tensor::of_node(node),
-            None => self.with_const_general(op, c, f),
+            None => Tensor::reassembled(self.with_const_general(op, c, f)),
         }
     }
     #[inline(never)]
@@ -162,7 +162,7 @@ impl<T: Real> Tensor<T> {
     fn binary(a: &Self, b: &Self, op: Binary, what: &str, f: impl Fn(T, T) -> T + Copy) -> Self {
         match Tensor::scalar_binary_node(a, b, op, f) {
             Some(node) => Tensor::of_node(node),
-            None => Tensor::binary_general(a, b, op, what, f),
+            None => Tensor::reassembled(Tensor::binary_general(a, b, op, what, f)),
         }
     }
     #[inline(never)]

@@ -1,31 +1,30 @@
-//! Node arenas reused across tapes on a thread: a training loop opens a tape per step, and
+//! The graphs of a thread, reused across tape families. A training loop opens a tape per step;
 //! without reuse every step would grow a fresh arena from empty (reallocating and copying it
-//! several times). A dropped graph hands its cleared arena back here; the next graph takes it.
-//! The arena carries the list of leaves and the backward pass's scratch buffers with it, so a
-//! step of recording and one `gradient` allocates nothing once the buffers have grown.
+//! several times). A family that ends (its last tape dropped) empties its graph and hands it
+//! back here; the next family takes it, with its arena's capacity and the backward pass's
+//! scratch buffers, so a step of recording and one `gradient` allocates nothing once the buffers
+//! have grown.
+//!
+//! Graphs are allocated once per thread and never freed (`Box::leak`): a tensor addresses its
+//! graph with a plain `&'static` reference and the family's generation, so making, copying and
+//! dropping a tensor touches no reference count, and a tensor of an ended family is told apart
+//! by its generation (`graph.rs`). A thread keeps as many graphs as it had families alive at
+//! once; when the thread ends, the buffers of its free graphs are released (the graphs
+//! themselves, a few hundred bytes each, stay).
 
 use std::any::Any;
 use std::cell::RefCell;
 
-use super::graph::Slot;
+use super::graph::{Graph, Slot};
 use super::sources::SourceKey;
 use crate::real::Real;
 
 /// Arenas larger than this many nodes are freed, not kept.
 const MAX_KEPT_NODES: usize = 1 << 16;
-/// How many arenas a thread keeps (nested tapes share one; several families may be alive).
+/// How many free graphs of a thread keep their buffers (several families may be alive at once).
 const MAX_KEPT: usize = 4;
 /// The capacity of a fresh arena.
-const FIRST_CAPACITY: usize = 16;
-
-/// What a graph owns that outlives it in the pool.
-pub(crate) struct Arena<T: Real> {
-    pub(crate) nodes: Vec<Slot<T>>,
-    /// The indices of the leaves, in recording order.
-    pub(crate) leaves: Vec<u32>,
-    /// Scratch for the lean backward pass: flat adjoints and which nodes a target reaches.
-    pub(crate) scratch: Scratch<T>,
-}
+pub(crate) const FIRST_CAPACITY: usize = 16;
 
 /// The backward pass's buffers (`plain.rs`, `gradient_tape.rs`), cleared before each use.
 pub(crate) struct Scratch<T: Real> {
@@ -53,66 +52,78 @@ impl<T: Real> Default for Scratch<T> {
     }
 }
 
-impl<T: Real> Default for Arena<T> {
-    fn default() -> Self {
-        Arena {
-            nodes: Vec::new(),
-            leaves: Vec::new(),
-            scratch: Scratch::default(),
+/// A free graph and how to release its buffers (the graph's scalar type is erased).
+type FreeGraph = (&'static dyn Any, fn(&'static dyn Any));
+
+/// The free graphs of a thread; their buffers are released when the thread ends.
+struct Free(Vec<FreeGraph>);
+
+impl Drop for Free {
+    fn drop(&mut self) {
+        for (g, release) in self.0.drain(..) {
+            release(g);
         }
     }
 }
 
 thread_local! {
-    /// Boxes of `Arena<T>` for `f32` and `f64`; an emptied box stays for the next give.
-    static POOL: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
+    static FREE: RefCell<Free> = const { RefCell::new(Free(Vec::new())) };
 }
 
-/// An empty arena, with the capacities of an earlier one when there is one.
-pub(crate) fn take<T: Real>() -> Arena<T> {
-    POOL.try_with(|p| {
-        p.borrow_mut()
-            .iter_mut()
-            .filter_map(|b| b.downcast_mut::<Arena<T>>())
-            .find(|a| a.nodes.capacity() > 0)
-            .map(std::mem::take)
+/// A free graph of this thread for scalars `T` (the most recently freed, whose buffers are
+/// warm), or a new one.
+pub(crate) fn take<T: Real>() -> &'static Graph<T> {
+    FREE.try_with(|f| {
+        let mut f = f.borrow_mut();
+        let pos = f.0.iter().rposition(|(g, _)| g.is::<Graph<T>>())?;
+        f.0.remove(pos).0.downcast_ref::<Graph<T>>()
     })
     .ok()
     .flatten()
-    .unwrap_or_else(|| Arena {
-        nodes: Vec::with_capacity(FIRST_CAPACITY),
-        ..Arena::default()
-    })
+    .unwrap_or_else(|| Box::leak(Box::new(Graph::empty())))
 }
 
-/// Returns an arena. Its nodes are dropped here when `holds_shared` says some node holds shared
-/// data; otherwise they are plain numbers and indices, and emptying the arena visits none.
-pub(crate) fn give<T: Real>(mut arena: Arena<T>, holds_shared: bool) {
+/// Takes back the graph of a family that ended. Its nodes are dropped here when `holds_shared`
+/// says some node holds shared data; otherwise they are plain numbers and indices, and emptying
+/// the arena visits none. `reuse` is `false` for a graph whose generations are used up: it is
+/// emptied and never handed out again.
+pub(crate) fn give<T: Real>(graph: &'static Graph<T>, holds_shared: bool, reuse: bool) {
+    // Taken out so that the nodes' drops (compiled pullbacks' captures) run with no borrow held.
+    let mut nodes = std::mem::take(&mut *graph.nodes.borrow_mut());
     if holds_shared {
-        arena
-            .nodes
+        nodes
             .drain(..)
             .for_each(|slot| drop(Slot::into_inner(slot)));
     } else {
-        arena.nodes.clear();
+        nodes.clear();
     }
-    arena.leaves.clear();
-    let cap = arena.nodes.capacity();
-    if cap == 0 || cap > MAX_KEPT_NODES {
+    let cap = nodes.capacity();
+    *graph.nodes.borrow_mut() = nodes;
+    graph.leaves.borrow_mut().clear();
+    if !reuse || cap > MAX_KEPT_NODES {
+        release::<T>(graph);
+    }
+    if !reuse {
         return;
     }
-    // `try_with`: a graph dropped while the thread's locals are torn down just frees its arena.
-    let _ = POOL.try_with(|p| {
-        let mut p = p.borrow_mut();
-        let kept = p.len();
-        let empty = p
-            .iter_mut()
-            .filter_map(|b| b.downcast_mut::<Arena<T>>())
-            .find(|a| a.nodes.capacity() == 0);
-        match empty {
-            Some(slot) => *slot = arena,
-            None if kept < MAX_KEPT => p.push(Box::new(arena)),
-            None => {}
-        }
+    // `try_with`: a graph given back while the thread's locals are torn down is only emptied.
+    let kept = FREE.try_with(|f| {
+        let mut f = f.borrow_mut();
+        let warm = f.0.iter().filter(|(g, _)| g.is::<Graph<T>>()).count();
+        f.0.push((graph, release::<T>));
+        warm
     });
+    match kept {
+        Ok(warm) if warm < MAX_KEPT => {}
+        _ => release::<T>(graph),
+    }
+}
+
+/// Frees a graph's buffers (the graph stays usable: they grow again from empty).
+fn release<T: Real>(graph: &'static dyn Any) {
+    if let Some(g) = graph.downcast_ref::<Graph<T>>() {
+        *g.nodes.borrow_mut() = Vec::new();
+        *g.leaves.borrow_mut() = Vec::new();
+        *g.scratch.borrow_mut() = Scratch::default();
+    }
 }

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use smallvec::smallvec;
 
-use super::graph::{Binary, Graph, Op, OpaqueRecord, Unary, WithConst};
+use super::graph::{Binary, GraphRef, Op, OpaqueRecord, Unary, WithConst};
 use super::tensor::Tensor;
 use super::value::Value;
 use crate::real::Real;
@@ -31,7 +31,7 @@ fn constant_map<T: Real>(like: &Tensor<T>, f: impl Fn(T) -> T) -> Tensor<T> {
 /// The cotangents of a node's operands, in the order of [`Op::operands`], given the node's output
 /// `y`, its operands `xs` and the output's cotangent `g`.
 pub(crate) fn pullback<T: Real>(
-    graph: &Rc<Graph<T>>,
+    graph: &GraphRef<T>,
     op: &Op<T>,
     y: &Tensor<T>,
     xs: &[Tensor<T>],
@@ -166,7 +166,7 @@ fn spread<T: Real>(g: &Tensor<T>, like: &Tensor<T>) -> Tensor<T> {
 /// The cotangents a compiled pullback computed. While a tape records, each is recorded as a node
 /// whose own derivative panics with a clear message (never a silently missing term).
 fn opaque<T: Real>(
-    graph: &Rc<Graph<T>>,
+    graph: &GraphRef<T>,
     name: &'static str,
     g: &Tensor<T>,
     xs: &[Tensor<T>],

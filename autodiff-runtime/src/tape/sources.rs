@@ -1,9 +1,7 @@
 //! What `gradient` accepts: targets (one tensor or several, summed) and sources (one or several
 //! tensors and variables, answered in the same shape).
 
-use std::rc::Rc;
-
-use super::graph::Graph;
+use super::graph::GraphRef;
 use super::tensor::{Place, Tensor};
 use super::value::Value;
 use super::variable::Variable;
@@ -13,7 +11,7 @@ use crate::real::Real;
 #[derive(Clone)]
 pub(crate) enum Key<T: Real> {
     /// A recorded tensor: its node.
-    Node(Rc<Graph<T>>, u32),
+    Node(GraphRef<T>, u32),
     /// A tensor on no tape: every leaf that recorded it.
     Const(u64),
     /// A variable: every recorded read of it.
@@ -38,7 +36,7 @@ impl<T: Real> Source<T> for Tensor<T> {
     #[inline]
     fn source_key(&self) -> SourceKey<T> {
         let key = match &self.place {
-            Place::At(at) => Key::Node(at.graph.clone(), at.idx),
+            Place::At(at) => Key::Node(at.graph(), at.idx),
             Place::Const(k) => Key::Const(*k),
         };
         SourceKey {

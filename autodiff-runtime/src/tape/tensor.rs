@@ -1,26 +1,55 @@
 //! `Tensor`: a value that tapes can record, and the recording of operations on it.
 
 use std::fmt;
-use std::rc::Rc;
 
 use nalgebra::DMatrix;
 
-use super::graph::{Binary, Graph, LeafKey, Node, Op, Unary, WithConst, fresh_id};
+use super::graph::{Binary, Graph, GraphRef, LeafKey, Node, Op, Unary, WithConst, fresh_id};
 use super::lin::{Lin, binary_partials, const_partial, unary_partial};
 use super::value::Value;
 use super::watch_registry;
 use crate::real::Real;
 
-/// Where a recorded tensor lives: its tape family's graph and its node.
-#[derive(Clone)]
+/// Where a recorded tensor lives: its tape family (graph and generation, as in [`GraphRef`], laid
+/// out flat so the node index fills what would be padding) and its node. Plain data: copying or
+/// dropping it touches no count.
 pub(crate) struct At<T: Real> {
-    pub(crate) graph: Rc<Graph<T>>,
+    graph: &'static Graph<T>,
+    generation: u32,
     pub(crate) idx: u32,
 }
 
+impl<T: Real> At<T> {
+    #[inline(always)]
+    pub(crate) fn new(graph: GraphRef<T>, idx: u32) -> Self {
+        At {
+            graph: graph.graph,
+            generation: graph.generation,
+            idx,
+        }
+    }
+
+    /// The tape family (which may have ended).
+    #[inline(always)]
+    pub(crate) fn graph(&self) -> GraphRef<T> {
+        GraphRef {
+            graph: self.graph,
+            generation: self.generation,
+        }
+    }
+}
+
+impl<T: Real> Clone for At<T> {
+    #[inline(always)]
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Real> Copy for At<T> {}
+
 /// Where a tensor is: recorded at a node, or on no tape with an identity (so `watch` can name
-/// it). 16 bytes: the identity sits beside the graph pointer, whose null value is the tag.
-#[derive(Clone)]
+/// it). 16 bytes: the identity sits beside the graph reference, whose null value is the tag.
+#[derive(Clone, Copy)]
 pub(crate) enum Place<T: Real> {
     At(At<T>),
     Const(u64),
@@ -35,13 +64,16 @@ pub(crate) enum Place<T: Real> {
 /// broadcasts against a matrix, matrices combine entry by entry when their shapes agree, and
 /// [`matmul`](Tensor::matmul) is the matrix product. Vectors are `n × 1` matrices.
 ///
-/// Cloning is cheap (matrices are shared).
+/// Cloning is cheap (matrices are shared); a tensor is 32 bytes and holds no
+/// reference count. A tensor may outlive its tapes: once every tape of its family (a tape and the
+/// tapes nested in it) is dropped, it is a plain value, and operations on it alone are not
+/// recorded. Tensors stay on the thread that made them (they are not `Send`).
 ///
 /// # Panics
 ///
-/// An operation between tensors recorded by two unrelated tape families panics, naming both:
-/// use [`detach`](Tensor::detach) to take a value out of one tape, or nest the tapes with
-/// [`GradientTape::nested`](super::GradientTape::nested).
+/// An operation between tensors recorded by two unrelated tape families panics, naming both
+/// (a family that has ended is named as such): use [`detach`](Tensor::detach) to take a value out
+/// of one tape, or nest the tapes with [`GradientTape::nested`](super::GradientTape::nested).
 ///
 /// ```
 /// use autodiff::prelude::*;
@@ -64,8 +96,10 @@ impl<T: Real> fmt::Debug for Tensor<T> {
         match self.at() {
             Some(at) => write!(
                 f,
-                "Tensor({:?}, tape #{} node {})",
-                self.value, at.graph.id, at.idx
+                "Tensor({:?}, tape {} node {})",
+                self.value,
+                at.graph().label(),
+                at.idx
             ),
             None => write!(f, "Tensor({:?})", self.value),
         }
@@ -136,34 +170,46 @@ impl<T: Real> Tensor<T> {
     }
 
     #[inline(always)]
-    pub(crate) fn on(graph: &Rc<Graph<T>>, idx: u32, value: Value<T>) -> Self {
+    pub(crate) fn on(graph: &GraphRef<T>, idx: u32, value: Value<T>) -> Self {
         Tensor {
             value,
-            place: Place::At(At {
-                graph: graph.clone(),
-                idx,
-            }),
+            place: Place::At(At::new(*graph, idx)),
         }
     }
 
+    /// `t`, rebuilt field by field: a slow path's result then meets the fast path's as separate
+    /// fields, not in one stack slot that the caller copies whole into an assigned variable with
+    /// 16-byte loads (which stall on the fast path's narrower stores). `black_box` on the node
+    /// index keeps the rebuild from being folded back into a whole copy.
+    #[inline(always)]
+    pub(crate) fn reassembled(t: Self) -> Self {
+        let Tensor { value, place } = t;
+        let place = match place {
+            Place::At(at) => Place::At(At::new(at.graph(), std::hint::black_box(at.idx))),
+            Place::Const(k) => Place::Const(k),
+        };
+        Tensor { value, place }
+    }
+
     /// This tensor's node on `graph`, recording it as a constant leaf if it is on no tape.
-    pub(crate) fn node_in(&self, graph: &Rc<Graph<T>>) -> u32 {
+    pub(crate) fn node_in(&self, graph: &GraphRef<T>) -> u32 {
         match &self.place {
             Place::At(at) => at.idx,
             Place::Const(k) => graph.push(Op::Leaf(LeafKey::Const(*k)), self.value.clone()),
         }
     }
 
-    /// The graph `self` is on: its own, or that of a recording tape that watches it.
-    pub(crate) fn home(&self) -> Option<Rc<Graph<T>>> {
+    /// The tape family `self` is on: its own (which may have ended), or that of a recording tape
+    /// that watches it.
+    pub(crate) fn home(&self) -> Option<GraphRef<T>> {
         match &self.place {
-            Place::At(at) => Some(at.graph.clone()),
+            Place::At(at) => Some(at.graph()),
             Place::Const(k) => watch_registry::graph_of(*k),
         }
     }
 
     /// The graph that records an operation on `self` now, if any.
-    fn recording_graph(&self) -> Option<Rc<Graph<T>>> {
+    fn recording_graph(&self) -> Option<GraphRef<T>> {
         self.home().filter(|g| g.is_recording())
     }
 
@@ -172,7 +218,7 @@ impl<T: Real> Tensor<T> {
     #[inline(always)]
     fn scalar_recording(&self) -> Option<(T, &At<T>)> {
         match (&self.value, &self.place) {
-            (Value::Scalar(x), Place::At(at)) if at.graph.is_recording() => Some((*x, at)),
+            (Value::Scalar(x), Place::At(at)) if at.graph().is_recording() => Some((*x, at)),
             _ => None,
         }
     }
@@ -185,7 +231,7 @@ impl<T: Real> Tensor<T> {
         &self,
         op: Unary,
         f: impl Fn(T) -> T,
-    ) -> Option<(&Rc<Graph<T>>, u32, T)> {
+    ) -> Option<(GraphRef<T>, u32, T)> {
         self.scalar_one_node(f, |x, y| unary_partial(op, x, y), |i| Op::Unary(op, i))
     }
 
@@ -197,7 +243,7 @@ impl<T: Real> Tensor<T> {
         op: WithConst,
         c: T,
         f: impl Fn(T) -> T,
-    ) -> Option<(&Rc<Graph<T>>, u32, T)> {
+    ) -> Option<(GraphRef<T>, u32, T)> {
         self.scalar_one_node(f, |x, _| const_partial(op, x, c), |i| Op::Const(op, i, c))
     }
 
@@ -209,50 +255,50 @@ impl<T: Real> Tensor<T> {
         f: impl Fn(T) -> T,
         partial: impl FnOnce(T, T) -> T,
         make: impl FnOnce(u32) -> Op<T>,
-    ) -> Option<(&Rc<Graph<T>>, u32, T)> {
+    ) -> Option<(GraphRef<T>, u32, T)> {
         let (x, at) = self.scalar_recording()?;
         let y = f(x);
         // The partial is worked out here, where the operation is a constant of the inlined
         // call, not in the closure (which may stay out of line and then match on it at run time).
         let d = partial(x, y);
-        let idx = at.graph.push_scalar(|| Node {
+        let idx = at.graph().push_scalar(|| Node {
             op: make(at.idx),
             lin: Lin::one(at.idx, d),
             value: Value::Scalar(y),
         });
-        Some((&at.graph, idx, y))
+        Some((at.graph(), idx, y))
     }
 
     /// [`scalar_unary_node`](Tensor::scalar_unary_node) for `y = a ∘ b`, both operands scalars
     /// recorded on the same recording graph (the returned graph is `a`'s).
     #[inline(always)]
-    pub(crate) fn scalar_binary_node<'a>(
-        a: &'a Self,
+    pub(crate) fn scalar_binary_node(
+        a: &Self,
         b: &Self,
         op: Binary,
         f: impl Fn(T, T) -> T,
-    ) -> Option<(&'a Rc<Graph<T>>, u32, T)> {
+    ) -> Option<(GraphRef<T>, u32, T)> {
         let (p, x) = a.scalar_recording()?;
         let (Value::Scalar(q), Place::At(y)) = (&b.value, &b.place) else {
             return None;
         };
-        if !Rc::ptr_eq(&x.graph, &y.graph) {
+        if x.graph() != y.graph() {
             return None;
         }
         let v = f(p, *q);
         let (dp, dq) = binary_partials(op, p, *q);
-        let idx = x.graph.push_scalar(|| Node {
+        let idx = x.graph().push_scalar(|| Node {
             op: Op::Binary(op, x.idx, y.idx),
             lin: Lin::two(x.idx, dp, y.idx, dq),
             value: Value::Scalar(v),
         });
-        Some((&x.graph, idx, v))
+        Some((x.graph(), idx, v))
     }
 
     /// The tensor of a node a fast path recorded.
     #[inline(always)]
-    pub(crate) fn of_node((graph, idx, y): (&Rc<Graph<T>>, u32, T)) -> Self {
-        Tensor::on(graph, idx, Value::Scalar(y))
+    pub(crate) fn of_node((graph, idx, y): (GraphRef<T>, u32, T)) -> Self {
+        Tensor::on(&graph, idx, Value::Scalar(y))
     }
 
     /// `self` becomes node `idx` of its own graph, with the scalar value `y` (an assignment
@@ -266,25 +312,25 @@ impl<T: Real> Tensor<T> {
     }
 
     pub(crate) fn record_unary(&self, op: Unary, value: Value<T>) -> Self {
-        if let Some(at) = self.at().filter(|at| at.graph.is_recording()) {
+        if let Some(at) = self.at().filter(|at| at.graph().is_recording()) {
             let idx = match (&self.value, &value) {
                 (Value::Scalar(x), &Value::Scalar(y)) => {
-                    let idx = at.graph.push_scalar(|| Node {
+                    let idx = at.graph().push_scalar(|| Node {
                         op: Op::Unary(op, at.idx),
                         lin: Lin::one(at.idx, unary_partial(op, *x, y)),
                         value: Value::Scalar(y),
                     });
                     // Rebuilt from the float: copying `value` whole would load 16 bytes just
                     // written as a tag and a float, a load that store forwarding cannot serve.
-                    return Tensor::on(&at.graph, idx, Value::Scalar(y));
+                    return Tensor::on(&at.graph(), idx, Value::Scalar(y));
                 }
-                _ => at.graph.push_with(|| Node {
+                _ => at.graph().push_with(|| Node {
                     op: Op::Unary(op, at.idx),
                     lin: Lin::general(),
                     value: value.clone(),
                 }),
             };
-            return Tensor::on(&at.graph, idx, value);
+            return Tensor::on(&at.graph(), idx, value);
         }
         match self.recording_graph() {
             Some(g) => {
@@ -297,24 +343,24 @@ impl<T: Real> Tensor<T> {
     }
 
     pub(crate) fn record_const(&self, op: WithConst, c: T, value: Value<T>) -> Self {
-        if let Some(at) = self.at().filter(|at| at.graph.is_recording()) {
+        if let Some(at) = self.at().filter(|at| at.graph().is_recording()) {
             let idx = match (&self.value, &value) {
                 (Value::Scalar(x), &Value::Scalar(y)) => {
-                    let idx = at.graph.push_scalar(|| Node {
+                    let idx = at.graph().push_scalar(|| Node {
                         op: Op::Const(op, at.idx, c),
                         lin: Lin::one(at.idx, const_partial(op, *x, c)),
                         value: Value::Scalar(y),
                     });
                     // Rebuilt from the float (see `record_unary`).
-                    return Tensor::on(&at.graph, idx, Value::Scalar(y));
+                    return Tensor::on(&at.graph(), idx, Value::Scalar(y));
                 }
-                _ => at.graph.push_with(|| Node {
+                _ => at.graph().push_with(|| Node {
                     op: Op::Const(op, at.idx, c),
                     lin: Lin::general(),
                     value: value.clone(),
                 }),
             };
-            return Tensor::on(&at.graph, idx, value);
+            return Tensor::on(&at.graph(), idx, value);
         }
         match self.recording_graph() {
             Some(g) => {
@@ -338,10 +384,10 @@ impl<T: Real> Tensor<T> {
     pub(crate) fn record_binary(a: &Self, b: &Self, op: Binary, value: Value<T>) -> Self {
         // The common case: both operands recorded on the same recording graph.
         if let (Some(x), Some(y)) = (a.at(), b.at()) {
-            if Rc::ptr_eq(&x.graph, &y.graph) && x.graph.is_recording() {
+            if x.graph() == y.graph() && x.graph().is_recording() {
                 let idx = match (&a.value, &b.value, &value) {
                     (Value::Scalar(p), Value::Scalar(q), &Value::Scalar(v)) => {
-                        let idx = x.graph.push_scalar(|| {
+                        let idx = x.graph().push_scalar(|| {
                             let (dp, dq) = binary_partials(op, *p, *q);
                             Node {
                                 op: Op::Binary(op, x.idx, y.idx),
@@ -350,15 +396,15 @@ impl<T: Real> Tensor<T> {
                             }
                         });
                         // Rebuilt from the float (see `record_unary`).
-                        return Tensor::on(&x.graph, idx, Value::Scalar(v));
+                        return Tensor::on(&x.graph(), idx, Value::Scalar(v));
                     }
-                    _ => x.graph.push_with(|| Node {
+                    _ => x.graph().push_with(|| Node {
                         op: Op::Binary(op, x.idx, y.idx),
                         lin: Lin::general(),
                         value: value.clone(),
                     }),
                 };
-                return Tensor::on(&x.graph, idx, value);
+                return Tensor::on(&x.graph(), idx, value);
             }
         }
         match common_graph(&[a, b]) {
@@ -376,18 +422,19 @@ impl<T: Real> Tensor<T> {
 ///
 /// # Panics
 /// If two of them come from unrelated tape families.
-pub(crate) fn common_graph<T: Real>(ts: &[&Tensor<T>]) -> Option<Rc<Graph<T>>> {
-    let mut found: Option<Rc<Graph<T>>> = None;
+pub(crate) fn common_graph<T: Real>(ts: &[&Tensor<T>]) -> Option<GraphRef<T>> {
+    let mut found: Option<GraphRef<T>> = None;
     for t in ts {
         if let Some(home) = t.home() {
             match &found {
                 None => found = Some(home),
-                Some(g) if Rc::ptr_eq(g, &home) => {}
+                Some(g) if *g == home => {}
                 Some(g) => panic!(
-                    "a tensor recorded on tape #{} met one recorded on the unrelated tape #{}: \
+                    "a tensor recorded on tape {} met one recorded on the unrelated tape {}: \
                      use `.detach()` to take a value out of a tape, or create the inner tape with \
                      `outer.nested()` to differentiate through both",
-                    g.id, home.id
+                    g.label(),
+                    home.label()
                 ),
             }
         }

@@ -5,15 +5,15 @@
 
 use std::any::Any;
 use std::cell::RefCell;
-use std::rc::{Rc, Weak};
 
-use super::graph::Graph;
+use super::graph::GraphRef;
 use crate::real::Real;
 
 struct Entry {
     key: u64,
     tape: u64,
-    graph: Weak<dyn Any>,
+    /// The watching tape's family (a `GraphRef<T>`, its scalar type erased).
+    graph: Box<dyn Any>,
 }
 
 thread_local! {
@@ -21,13 +21,12 @@ thread_local! {
 }
 
 /// `tape` (on `graph`) watches the constant `key`.
-pub(crate) fn add<T: Real>(key: u64, tape: u64, graph: &Rc<Graph<T>>) {
-    let any: Rc<dyn Any> = graph.clone();
+pub(crate) fn add<T: Real>(key: u64, tape: u64, graph: &GraphRef<T>) {
     WATCHED.with(|w| {
         w.borrow_mut().push(Entry {
             key,
             tape,
-            graph: Rc::downgrade(&any),
+            graph: Box::new(*graph),
         })
     });
 }
@@ -39,7 +38,7 @@ pub(crate) fn remove_tape(tape: u64) {
 }
 
 /// The recording graph that watches the constant `key`, if any.
-pub(crate) fn graph_of<T: Real>(key: u64) -> Option<Rc<Graph<T>>> {
+pub(crate) fn graph_of<T: Real>(key: u64) -> Option<GraphRef<T>> {
     WATCHED.with(|w| {
         let w = w.borrow();
         if w.is_empty() {
@@ -47,7 +46,7 @@ pub(crate) fn graph_of<T: Real>(key: u64) -> Option<Rc<Graph<T>>> {
         }
         w.iter()
             .filter(|e| e.key == key)
-            .filter_map(|e| e.graph.upgrade()?.downcast::<Graph<T>>().ok())
+            .filter_map(|e| e.graph.downcast_ref::<GraphRef<T>>().copied())
             .find(|g| g.is_recording())
     })
 }

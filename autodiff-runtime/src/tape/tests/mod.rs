@@ -2,6 +2,7 @@
 //! semantics (watching, `None`, nesting, targets, options, misuse).
 
 mod assign;
+mod families;
 mod fast_path;
 mod plain_path;
 mod rules;
