@@ -38,6 +38,7 @@ HELDOUT = [
     ("heldout_kernel_pairs64", "Gaussian kernel over pairs, 64 points in 2-D"),
     ("heldout_cumprod1000", "cumulative product in a local Vec, 1,000"),
     ("heldout_wave100x50", "1-D wave equation, 100 cells, 50 steps, three levels in local Vecs"),
+    ("heldout_iir_filter1000", "one-pole recursive filter, 1,000 samples"),
 ]
 FLAVOURS = ("primal", "generated", "hand")
 

@@ -105,11 +105,22 @@ impl RevGen<'_> {
                             // Both operands are known floats: the scalar rule reads only the
                             // operands it needs, so the other is not saved.
                             let z = quote! { #rt::rules };
+                            // On a loop-carried adjoint chain the zero rule's branch form keeps
+                            // the chain's latency that of the product (see `rules::zero`).
+                            let serial = |v: VarId| place.in_loop && self.f.vars[v].reassigned;
+                            let times = |v: VarId| {
+                                if serial(v) {
+                                    quote! { #z::zero::times_serial }
+                                } else {
+                                    quote! { #z::times }
+                                }
+                            };
                             if let Some(v) = va {
                                 // y = a*b => da += dy*b; y = a/b => da += dy/b
                                 let rb = bind_read(self, b, &mut pre, &mut reads);
+                                let t = times(v);
                                 let e = match op {
-                                    BinOp::Mul => quote! { #z::times(#g, *#rb) },
+                                    BinOp::Mul => quote! { #t(#g, *#rb) },
                                     _ => quote! { #z::over(#g, *#rb) },
                                 };
                                 contribs.push(acc(&self.adj(v), e));
@@ -117,8 +128,9 @@ impl RevGen<'_> {
                             if let Some(v) = vb {
                                 // y = a*b => db += dy*a; y = a/b => db += -dy*a/b²
                                 let ra = bind_read(self, a, &mut pre, &mut reads);
+                                let t = times(v);
                                 let e = match op {
-                                    BinOp::Mul => quote! { #z::times(#g, *#ra) },
+                                    BinOp::Mul => quote! { #t(#g, *#ra) },
                                     _ => {
                                         let rb = bind_read(self, b, &mut pre, &mut reads);
                                         quote! { #z::over(#z::times(-#g, *#ra), *#rb * *#rb) }

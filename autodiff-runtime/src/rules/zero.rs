@@ -24,6 +24,27 @@ pub fn times<T: Real>(g: T, d: T) -> T {
     }
 }
 
+/// [`times`] for a product on a loop-carried adjoint chain (`x ← x + dt·v` in a time loop): the
+/// product, one NaN test and a predicted branch, with the zero tests out of line, so the chain's
+/// latency is the product's alone. The generated code picks it where the adjoint accumulates
+/// into a variable the loop reassigns; [`times`] elsewhere (element loops stay vectorisable).
+#[inline(always)]
+pub fn times_serial<T: Real>(g: T, d: T) -> T {
+    let p = g * d;
+    if p.is_nan() { times_nan(g, d, p) } else { p }
+}
+
+/// The zero rule's slow path of [`times_serial`]: `p = g * d` is NaN.
+#[cold]
+#[inline(never)]
+fn times_nan<T: Real>(g: T, d: T, p: T) -> T {
+    if g == T::zero() || d == T::zero() {
+        T::zero()
+    } else {
+        p
+    }
+}
+
 /// `g / d`, exactly zero when `g == 0` (the zero rule for a local derivative `1/d`, infinite at
 /// `d = 0`).
 #[inline(always)]
@@ -42,6 +63,10 @@ mod tests {
                 assert!(times(z, other) == 0.0, "{z} * {other}");
                 assert!(times(other, z) == 0.0, "{other} * {z}");
             }
+            for other in [f64::INFINITY, f64::NEG_INFINITY, f64::NAN] {
+                assert!(times_serial(z, other) == 0.0, "{z} * {other}");
+                assert!(times_serial(other, z) == 0.0, "{other} * {z}");
+            }
             assert!(over(z, 0.0) == 0.0);
             assert!(over(z, f64::NAN) == 0.0);
         }
@@ -50,6 +75,9 @@ mod tests {
     #[test]
     fn nonzero_factors_keep_ieee() {
         assert!(times(f64::INFINITY, 2.0).is_infinite());
+        assert!(times_serial(f64::INFINITY, 2.0).is_infinite());
+        assert!(times_serial(2.0_f64, f64::NAN).is_nan());
+        assert!((times_serial(1.5_f32, 4.0) - 6.0).abs() < 1e-6);
         assert!(times(2.0_f64, f64::NAN).is_nan());
         assert!(over(1.0_f64, 0.0).is_infinite());
         assert!(over(f64::INFINITY, f64::INFINITY).is_nan());
