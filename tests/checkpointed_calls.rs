@@ -89,7 +89,10 @@ fn checkpointed_calls_on_changing_vecs_against_central_differences() {
     let p: Vec<f64> = A.iter().chain(&X).copied().collect();
     for (name, f, grad) in cases {
         let (v, (ga, gx)) = grad(&A, &X);
-        assert!((v - f(&A, &X)).abs() <= 1e-12 * v.abs().max(1.0), "{name}: value");
+        assert!(
+            (v - f(&A, &X)).abs() <= 1e-12 * v.abs().max(1.0),
+            "{name}: value"
+        );
         let fd = numeric_gradient(|q| f(&q[..3], &q[3..]), &p, 1e-6);
         let g: Vec<f64> = ga.into_iter().chain(gx).collect();
         for (i, (a, b)) in g.iter().zip(&fd).enumerate() {
