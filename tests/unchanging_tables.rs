@@ -185,3 +185,28 @@ fn early_return_path_of_a_table() {
     assert!((gw[0] + 0.5 * (0.5 * w[0]).sin()).abs() < 1e-12);
     assert!(gw[1..].iter().chain(&gx).all(|d| d.abs() < 1e-12));
 }
+
+/// Views borrowed from a parameter (`&p[..2]` is a view value the reverse sweep must not copy
+/// out of the forward sweep's scope) and read in a product in a loop.
+#[differentiable]
+fn range_views(w: &[f64], x: &[f64]) -> f64 {
+    let a = &w[..2];
+    let b = &x[1..];
+    let mut s = 0.0;
+    for i in 0..b.len() {
+        s += a[i % 2] * b[i] + b[i] * b[i];
+    }
+    s
+}
+
+#[test]
+fn range_views_in_products_against_central_differences() {
+    let (w, x) = P.split_at(3);
+    let (_, (gw, gx)) = range_views_grad(w, x);
+    let fd = numeric_gradient(|q| range_views(&q[..3], &q[3..]), &P, 1e-6);
+    let g: Vec<f64> = gw.into_iter().chain(gx).collect();
+    let tol = Tolerance::new(1e-6, 1e-6);
+    for (i, (a, b)) in g.iter().zip(&fd).enumerate() {
+        assert!(tol.accepts(*a, *b), "[{i}]: {a} vs {b}");
+    }
+}

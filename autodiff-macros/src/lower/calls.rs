@@ -75,6 +75,28 @@ impl Lowerer {
                 ),
             );
         }
+        // Borrowed views of a slice: the parts are new slices whose element adjoints the
+        // lowering cannot route back to the original's.
+        if matches!(
+            name.as_str(),
+            "split_at"
+                | "split_at_checked"
+                | "split_first"
+                | "split_last"
+                | "chunks"
+                | "chunks_exact"
+                | "rchunks"
+                | "windows"
+                | "split"
+                | "splitn"
+        ) {
+            return refuse_at(
+                &mc.method,
+                format!(
+                    "`{name}` is not supported in a #[differentiable] function (its parts are borrowed views whose gradients cannot be routed back); borrow the parts as ranges (`let (w, x) = (&v[..k], &v[k..]);`), index the slice (`v[i]`), or pass the parts as separate slice parameters"
+                ),
+            );
+        }
         if opaque::is_mutating_method(&name) {
             // Run as written; refused when the receiver carries a derivative.
             return self.opaque(&Expr::MethodCall(mc.clone()));

@@ -22,6 +22,8 @@ pub(super) struct Frozen {
     /// For each local defined by a `let` directly in the function body (and unique by name):
     /// the last top-level statement that writes, moves or names it other than by element reads.
     last_touch: HashMap<VarId, usize>,
+    /// The candidates: locals of an owned form, defined directly in the body, unique by name.
+    cands: HashSet<VarId>,
     /// The slot of each local copied so far, and its name in the reverse sweep.
     pub(super) saved: HashMap<VarId, (usize, Ident)>,
     /// The top-level statement being emitted.
@@ -43,7 +45,17 @@ impl Frozen {
         }
         let mut cands: HashMap<String, VarId> = HashMap::new();
         for s in &f.body.stmts {
-            if let Stmt::Let { var, .. } = s {
+            // An owned value by its form (a copy of a reference, `&x[a..b]`, or opaque code
+            // may borrow a local of the forward sweep, which the copy must not outlive).
+            if let Stmt::Let {
+                var,
+                init: Some(init),
+                ..
+            } = s
+            {
+                if !owned_form(init, f) {
+                    continue;
+                }
                 let name = f.vars[*var].ident.to_string();
                 if by_name[&name] == 1 && !f.vars[*var].is_ref {
                     cands.insert(name, *var);
@@ -64,12 +76,16 @@ impl Frozen {
                 fr.last_touch.insert(v, j);
             }
         }
+        fr.cands = cands.into_values().collect();
         fr
     }
 
     /// Whether `base[..]` read into `v` can be read again from a copy of `base` taken at the
     /// current top-level statement.
     pub(super) fn readable(&self, base: VarId, v: VarId) -> bool {
+        if !self.cands.contains(&base) {
+            return false;
+        }
         match (self.last_touch.get(&base), self.def_top.get(&v), self.top) {
             (Some(last), Some(def), Some(top)) => last < def && *def <= top,
             _ => false,
@@ -247,5 +263,28 @@ impl RevGen<'_> {
                 .extend(quote! { let #name = #rt::slot_value(&#s); });
         }
         quote! { #name }
+    }
+}
+
+/// A right-hand side whose value owns its data: `vec![..]`, `x.to_vec()`, a clone, an array, a
+/// matrix constructor or a call of a user function (which cannot return a reference). Views
+/// (`&x[a..b]`, `m.row(i)`, `ops::range_of`) and opaque code may borrow a local of the forward
+/// sweep, which a copy kept for the reverse sweep must not outlive.
+fn owned_form(r: &Rhs, f: &Func) -> bool {
+    // An element that is a reference would be copied as the reference.
+    let owned = |a: &Atom| !matches!(a, Atom::Var(v) if f.vars[*v].is_ref);
+    match r {
+        Rhs::Repeat { elem, .. } => owned(elem),
+        Rhs::VecLit(xs) | Rhs::Array(xs) => xs.iter().all(owned),
+        // `r.clone()` of a reference to a slice is the reference again.
+        Rhs::Clone { x, method } => method != "clone" || owned(x),
+        Rhs::Call {
+            callee: Callee::Path(p),
+            ..
+        } => {
+            let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+            !segs.iter().any(|s| s == "ops")
+        }
+        _ => false,
     }
 }
