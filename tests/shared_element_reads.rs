@@ -109,11 +109,7 @@ fn slices_local_vecs_and_generics_against_central_differences() {
     );
 
     let (_, g) = generic_squares_grad(&X[..]);
-    check(
-        "generic",
-        &g,
-        &numeric_gradient(|p| generic_squares(p), &X, 1e-6),
-    );
+    check("generic", &g, &numeric_gradient(generic_squares, &X, 1e-6));
     // The same at f32, against the f64 derivative 3x².
     let x32: Vec<f32> = X.iter().map(|&x| x as f32).collect();
     let (_, g32) = generic_squares_grad(&x32[..]);

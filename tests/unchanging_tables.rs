@@ -6,7 +6,7 @@
 //! gradient against central differences.
 
 // The functions are written the way the forms under test are spelled.
-#![allow(clippy::needless_range_loop)]
+#![allow(clippy::needless_range_loop, clippy::useless_vec)]
 
 use autodiff::check::{Tolerance, numeric_gradient};
 use autodiff::nalgebra::DMatrix;
