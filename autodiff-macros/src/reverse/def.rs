@@ -46,23 +46,24 @@ impl RevGen<'_> {
                 r
             };
         let g = naming::fixed("__g");
-        let plain = self.plain_adj.clone();
-        let acc = |d: &Ident, e: TokenStream| {
-            if plain.contains(&d.to_string()) {
-                quote! { #rt::plain::acc(&mut #d, #e); }
-            } else {
-                quote! { #rt::acc(&mut #d, #e); }
-            }
+        // `d += e` into a plain or an `Option` adjoint slot.
+        let acc = |this: &Self, d: &Ident, e: TokenStream| {
+            let f = this.slot_fn(d, "acc");
+            quote! { #f(&mut #d, #e); }
         };
         match rhs {
             Rhs::Copy(a) => {
                 if let Some(v) = self.act.active_atom(a) {
-                    contribs.push(acc(&self.adj(v), quote! { #g }));
+                    contribs.push(acc(self, &self.adj(v), quote! { #g }));
                 }
             }
             Rhs::Neg(a) => {
                 if let Some(v) = self.act.active_atom(a) {
-                    contribs.push(acc(&self.adj(v), quote! { ::core::ops::Neg::neg(#g) }));
+                    contribs.push(acc(
+                        self,
+                        &self.adj(v),
+                        quote! { ::core::ops::Neg::neg(#g) },
+                    ));
                 }
             }
             Rhs::Bin(op, a, b) => {
@@ -70,7 +71,7 @@ impl RevGen<'_> {
                 match op {
                     BinOp::Add | BinOp::Sub => {
                         if let Some(v) = va {
-                            contribs.push(acc(&self.adj(v), quote! { #g }));
+                            contribs.push(acc(self, &self.adj(v), quote! { #g }));
                         }
                         if let Some(v) = vb {
                             let e = if *op == BinOp::Sub {
@@ -78,7 +79,7 @@ impl RevGen<'_> {
                             } else {
                                 quote! { #g }
                             };
-                            contribs.push(acc(&self.adj(v), e));
+                            contribs.push(acc(self, &self.adj(v), e));
                         }
                     }
                     BinOp::Mul | BinOp::Div | BinOp::Rem => {
@@ -96,11 +97,11 @@ impl RevGen<'_> {
                             } else {
                                 quote! { #g / (#c) }
                             };
-                            contribs.push(acc(&self.adj(v), e));
+                            contribs.push(acc(self, &self.adj(v), e));
                         } else if let (Atom::Const(c), Some(v), BinOp::Mul, true) =
                             (a, vb, op, is_literal(a))
                         {
-                            contribs.push(acc(&self.adj(v), quote! { (#c) * #g }));
+                            contribs.push(acc(self, &self.adj(v), quote! { (#c) * #g }));
                         } else if self.is_float(a) && self.is_float(b) && *op != BinOp::Rem {
                             // Both operands are known floats: the scalar rule reads only the
                             // operands it needs, so the other is not saved.
@@ -123,7 +124,7 @@ impl RevGen<'_> {
                                     BinOp::Mul => quote! { #t(#g, *#rb) },
                                     _ => quote! { #z::over(#g, *#rb) },
                                 };
-                                contribs.push(acc(&self.adj(v), e));
+                                contribs.push(acc(self, &self.adj(v), e));
                             }
                             if let Some(v) = vb {
                                 // y = a*b => db += dy*a; y = a/b => db += -dy*a/b²
@@ -136,19 +137,21 @@ impl RevGen<'_> {
                                         quote! { #z::over(#z::times(-#g, *#ra), *#rb * *#rb) }
                                     }
                                 };
-                                contribs.push(acc(&self.adj(v), e));
+                                contribs.push(acc(self, &self.adj(v), e));
                             }
                         } else {
                             let ra = bind_read(self, a, &mut pre, &mut reads);
                             let rb = bind_read(self, b, &mut pre, &mut reads);
                             if let Some(v) = va {
                                 contribs.push(acc(
+                                    self,
                                     &self.adj(v),
                                     quote! { #rt::rules::#rule::d_lhs(#g, #ra, #rb) },
                                 ));
                             }
                             if let Some(v) = vb {
                                 contribs.push(acc(
+                                    self,
                                     &self.adj(v),
                                     quote! { #rt::rules::#rule::d_rhs(#g, #ra, #rb) },
                                 ));
@@ -193,6 +196,7 @@ impl RevGen<'_> {
                     }
                     let f = quote::format_ident!("{}_d{}", name, k);
                     contribs.push(acc(
+                        self,
                         &self.adj(v),
                         quote! { #rt::rules::#f(#g, #(#rargs),*) },
                     ));
@@ -202,6 +206,7 @@ impl RevGen<'_> {
                 if let Some(v) = self.act.active_atom(x) {
                     let r = bind_read(self, x, &mut pre, &mut reads);
                     contribs.push(acc(
+                        self,
                         &self.adj(v),
                         quote! { #rt::rules::CastRule::<#ty>::d_cast(#g, #r) },
                     ));
@@ -230,7 +235,7 @@ impl RevGen<'_> {
             Rhs::Clone { x: a, .. } | Rhs::Ref(a) => {
                 // y = &a, y = a.clone() => da += dy
                 if let Some(v) = self.act.active_atom(a) {
-                    contribs.push(acc(&self.adj(v), quote! { #g }));
+                    contribs.push(acc(self, &self.adj(v), quote! { #g }));
                 }
             }
             Rhs::Field { base, member, .. } => {
@@ -258,7 +263,7 @@ impl RevGen<'_> {
                 for (k, a) in xs.iter().enumerate() {
                     if let Some(v) = self.act.active_atom(a) {
                         let p = &parts[k];
-                        body.extend(acc(&self.adj(v), quote! { #p }));
+                        body.extend(acc(self, &self.adj(v), quote! { #p }));
                     }
                 }
                 contribs.push(body);
@@ -284,7 +289,7 @@ impl RevGen<'_> {
                     }
                 }
                 if let Some(v) = rest.as_ref().and_then(|r| self.act.active_atom(r)) {
-                    body.extend(acc(&self.adj(v), quote! { #g }));
+                    body.extend(acc(self, &self.adj(v), quote! { #g }));
                 }
                 contribs.push(body);
             }
@@ -302,7 +307,7 @@ impl RevGen<'_> {
             }
             Rhs::Repeat { elem, .. } => {
                 if let Some(v) = self.act.active_atom(elem) {
-                    contribs.push(acc(&self.adj(v), quote! { #rt::sum_adj(#g) }));
+                    contribs.push(acc(self, &self.adj(v), quote! { #rt::sum_adj(#g) }));
                 }
             }
             Rhs::Sum { base, len } => {
@@ -371,24 +376,7 @@ impl RevGen<'_> {
                     let call = companion_call(callee, &argv, *span, naming::vjp_companion);
                     let gs = naming::fixed("__gs");
                     let mut body = quote! { let (_, #cpb) = #call; let #gs = #cpb(#g); };
-                    for (k, a) in args.iter().enumerate() {
-                        if let Some(v) = self.act.active_atom(a) {
-                            let d = self.adj(v);
-                            let i = syn::Index::from(k);
-                            let at = spans.get(k).copied().unwrap_or(*span);
-                            let mut arg = proc_macro2::Group::new(
-                                proc_macro2::Delimiter::Parenthesis,
-                                quote! { #gs.#i },
-                            );
-                            arg.set_span(at);
-                            let accf = if self.plain.contains(&v) {
-                                quote_spanned! {at=> ::autodiff::__private::plain::acc_slot }
-                            } else {
-                                quote_spanned! {at=> ::autodiff::__private::acc_slot }
-                            };
-                            body.extend(quote_spanned! {at=> #accf(&mut #d, #arg); });
-                        }
-                    }
+                    body.extend(self.call_contribs(args, spans, *span, &gs));
                     contribs.push(body);
                 } else if any_active {
                     let call = self.companion_call(callee, args, refs, *span);
@@ -402,27 +390,7 @@ impl RevGen<'_> {
                     reads.extend(quote! { let #r = #read; });
                     let gs = naming::fixed("__gs");
                     let mut body = quote! { let #gs = (#r)(#g); };
-                    for (k, a) in args.iter().enumerate() {
-                        if let Some(v) = self.act.active_atom(a) {
-                            let d = self.adj(v);
-                            let i = syn::Index::from(k);
-                            // Spanned at the argument: a callee parameter without a gradient is reported there.
-                            let at = spans.get(k).copied().unwrap_or(*span);
-                            let gs = naming::fixed("__gs");
-                            let arg = proc_macro2::Group::new(
-                                proc_macro2::Delimiter::Parenthesis,
-                                quote! { #gs.#i },
-                            );
-                            let mut arg = arg;
-                            arg.set_span(at);
-                            let accf = if self.plain.contains(&v) {
-                                quote_spanned! {at=> ::autodiff::__private::plain::acc_slot }
-                            } else {
-                                quote_spanned! {at=> ::autodiff::__private::acc_slot }
-                            };
-                            body.extend(quote_spanned! {at=> #accf(&mut #d, #arg); });
-                        }
-                    }
+                    body.extend(self.call_contribs(args, spans, *span, &gs));
                     contribs.push(body);
                 }
             }
@@ -443,6 +411,38 @@ impl RevGen<'_> {
             .collect();
         let rev = quote! { #reads if let ::core::option::Option::Some(#g) = #d_y.take() { #body } };
         (pre, value, post, rev)
+    }
+}
+
+impl RevGen<'_> {
+    /// `d_arg += gs.k` for each active argument `k` of a call whose callee cotangents are the
+    /// tuple `gs`. Spanned at the argument: a callee parameter without a gradient is reported
+    /// there.
+    fn call_contribs(
+        &self,
+        args: &[Atom],
+        spans: &[proc_macro2::Span],
+        span: proc_macro2::Span,
+        gs: &Ident,
+    ) -> TokenStream {
+        let mut out = TokenStream::new();
+        for (k, a) in args.iter().enumerate() {
+            if let Some(v) = self.act.active_atom(a) {
+                let d = self.adj(v);
+                let i = syn::Index::from(k);
+                let at = spans.get(k).copied().unwrap_or(span);
+                let mut arg =
+                    proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, quote! { #gs.#i });
+                arg.set_span(at);
+                let accf = if self.plain.contains(&v) {
+                    quote_spanned! {at=> ::autodiff::__private::plain::acc_slot }
+                } else {
+                    quote_spanned! {at=> ::autodiff::__private::acc_slot }
+                };
+                out.extend(quote_spanned! {at=> #accf(&mut #d, #arg); });
+            }
+        }
+        out
     }
 }
 

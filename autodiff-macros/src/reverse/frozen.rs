@@ -24,8 +24,8 @@ pub(super) struct Frozen {
     last_touch: HashMap<VarId, usize>,
     /// The candidates: locals of an owned form, defined directly in the body, unique by name.
     cands: HashSet<VarId>,
-    /// The slot of each local copied so far, and its name in the reverse sweep.
-    pub(super) saved: HashMap<VarId, (usize, Ident)>,
+    /// The slot of each local copied so far (its name in the reverse sweep is `__frozen{var}`).
+    pub(super) saved: HashMap<VarId, usize>,
     /// The top-level statement being emitted.
     pub(super) top: Option<usize>,
     /// Code to put before the current top-level statement: (forward, reverse).
@@ -243,19 +243,22 @@ impl RevGen<'_> {
     /// top-level statement) the first time it is needed.
     pub(super) fn frozen_base(&mut self, base: VarId) -> TokenStream {
         let name = naming::fixed(&format!("__frozen{base}"));
-        if !self.frozen.saved.contains_key(&base) {
-            let k = self.new_slot(Place {
-                in_loop: false,
-                conditional: true,
-            });
-            let (s, i) = (naming::slot(k), self.ident(base).clone());
-            self.frozen.prefix.0.extend(quote! {
-                #s = ::core::option::Option::Some(::core::clone::Clone::clone(&#i));
-            });
-            self.frozen.saved.insert(base, (k, name.clone()));
-        }
+        let k = match self.frozen.saved.get(&base) {
+            Some(k) => *k,
+            None => {
+                let k = self.new_slot(Place {
+                    in_loop: false,
+                    conditional: true,
+                });
+                let (s, i) = (naming::slot(k), self.ident(base).clone());
+                self.frozen.prefix.0.extend(quote! {
+                    #s = ::core::option::Option::Some(::core::clone::Clone::clone(&#i));
+                });
+                self.frozen.saved.insert(base, k);
+                k
+            }
+        };
         if self.frozen.bound_here.insert(base) {
-            let (k, _) = self.frozen.saved[&base];
             let (s, rt) = (naming::slot(k), self.rt);
             self.frozen
                 .prefix
