@@ -16,6 +16,8 @@ use crate::naming;
 use crate::reverse::{ParamRead, RevGen, body_label};
 use crate::sig::{self, Param, Sig};
 
+mod tangent_grad;
+
 fn runtime() -> TokenStream {
     quote! { ::autodiff::__private }
 }
@@ -205,7 +207,13 @@ pub fn items(
     let recursive = args.boxed || calls_itself(&item.block, &common.name);
     let hoisted: TokenStream = items.into_iter().collect();
 
-    let grad = gen_grad(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
+    // Loop code over few scalar inputs: the gradient by one sweep of tangents.
+    let by_tangents = !order2_companion && tangent_grad::applies(&common, &func, &wrt_act, &wrt);
+    let grad = if by_tangents {
+        tangent_grad::gen_grad(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted)
+    } else {
+        gen_grad(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted)
+    };
     let cvjp = gen_companion_vjp(
         &common,
         &func,
@@ -219,7 +227,11 @@ pub fn items(
         return Ok(quote! { #grad #cvjp });
     }
     let primal = quote! { #[allow(dead_code)] #item };
-    let vjp = gen_vjp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
+    let vjp = if by_tangents {
+        tangent_grad::gen_vjp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted)
+    } else {
+        gen_vjp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted)
+    };
     let jvp = gen_jvp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted);
     let cjvp = gen_companion_jvp(
         &common,
@@ -498,7 +510,7 @@ fn jvp_body(
     hoisted: &TokenStream,
 ) -> TokenStream {
     let rt = &c.rt;
-    let fg = FwdGen { f: func, act, rt };
+    let fg = FwdGen::new(func, act, rt);
     let body = fg.body();
     let ret = naming::fixed("__ret");
     let label = body_label();
@@ -527,7 +539,7 @@ fn gen_jvp(
     hoisted: &TokenStream,
 ) -> TokenStream {
     let rt = &c.rt;
-    let fg = FwdGen { f: func, act, rt };
+    let fg = FwdGen::new(func, act, rt);
     let mut tparams = Vec::new();
     let mut init = TokenStream::new();
     for k in wrt {
@@ -699,7 +711,7 @@ fn gen_companion_jvp(
     hoisted: &TokenStream,
 ) -> TokenStream {
     let rt = &c.rt;
-    let fg = FwdGen { f: func, act, rt };
+    let fg = FwdGen::new(func, act, rt);
     let tparams = companion_tangent_params(c, diff);
     let mut init = TokenStream::new();
     for (k, p) in c.sig.params.iter().enumerate() {

@@ -1,9 +1,13 @@
 //! Forward mode (`_jvp`): the primal with a tangent computed beside every active variable.
 //! Control flow is the primal's own; each definition `y = op(a, b)` also computes
 //! `dy = ∂op/∂a·da + ∂op/∂b·db` with the same scalar rules as the reverse sweep.
+//!
+//! Several directions can run in one sweep (`FwdGen::directions`): each keeps its own tangents,
+//! named with the direction's tag, and its own activity, so a value that does not depend on a
+//! direction's input carries no tangent for it (no zero is added or multiplied).
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 
 use crate::activity::Activity;
 use crate::ir::*;
@@ -11,17 +15,71 @@ use crate::methods::{self, Role};
 use crate::naming;
 use crate::reverse::{body_label, companion_call, loop_label, primal};
 
+/// One tangent direction: which variables carry a tangent in it, and the tag its tangents'
+/// names carry (`None` for the single direction of `_jvp`).
+#[derive(Clone, Copy)]
+pub struct Dir<'a> {
+    pub act: &'a Activity,
+    pub tag: Option<usize>,
+}
+
 /// Generates tangent code for `f`.
 pub struct FwdGen<'a> {
     pub f: &'a Func,
+    /// Variables active in some direction (they take the value-and-tangent form).
     pub act: &'a Activity,
     pub rt: &'a TokenStream,
+    dirs: Vec<Dir<'a>>,
 }
 
-impl FwdGen<'_> {
-    /// The tangent of variable `v`.
+impl<'a> FwdGen<'a> {
+    /// One direction, given by the caller's tangents (`_jvp` and its companion).
+    pub fn new(f: &'a Func, act: &'a Activity, rt: &'a TokenStream) -> Self {
+        FwdGen {
+            f,
+            act,
+            rt,
+            dirs: vec![Dir { act, tag: None }],
+        }
+    }
+
+    /// Several directions in one sweep; `union` is active wherever one of `dirs` is. A
+    /// varying call needs one companion call per direction: callers check
+    /// [`has_varying_call`] first.
+    pub fn directions(
+        f: &'a Func,
+        union: &'a Activity,
+        rt: &'a TokenStream,
+        dirs: Vec<Dir<'a>>,
+    ) -> Self {
+        FwdGen {
+            f,
+            act: union,
+            rt,
+            dirs,
+        }
+    }
+
+    /// The tangent of variable `v` (in the single direction).
     pub fn dot(&self, v: VarId) -> Ident {
-        naming::tangent(&self.f.vars[v].ident, v)
+        self.dot_in(&self.dirs[0], v)
+    }
+
+    /// The tangent of variable `v` in direction `d`.
+    pub fn dot_in(&self, d: &Dir, v: VarId) -> Ident {
+        let base = naming::tangent(&self.f.vars[v].ident, v);
+        match d.tag {
+            None => base,
+            Some(k) => format_ident!("{}_d{}", base, k, span = base.span()),
+        }
+    }
+
+    /// The name of a definition's tangent in direction `d` (`__dp`, `__dp0`, ..).
+    fn dp(d: &Dir) -> Ident {
+        match d.tag {
+            None => naming::fixed("__dp"),
+            Some(k) => naming::fixed(&format!("__dp{k}")),
+        }
     }
 
     fn ident(&self, v: VarId) -> Ident {
@@ -38,18 +96,18 @@ impl FwdGen<'_> {
         }
     }
 
-    /// The tangent of an atom, if it carries one.
-    fn dot_atom(&self, a: &Atom) -> Option<TokenStream> {
-        self.act.active_atom(a).map(|v| {
-            let d = self.dot(v);
-            quote! { ::core::clone::Clone::clone(&#d) }
+    /// The tangent of an atom in direction `d`, if it carries one.
+    fn dot_atom(&self, d: &Dir, a: &Atom) -> Option<TokenStream> {
+        d.act.active_atom(a).map(|v| {
+            let t = self.dot_in(d, v);
+            quote! { ::core::clone::Clone::clone(&#t) }
         })
     }
 
-    /// The tangent of an atom, or a zero shaped like its value.
-    fn dot_or_zero(&self, a: &Atom) -> TokenStream {
+    /// The tangent of an atom in direction `d`, or a zero shaped like its value.
+    fn dot_or_zero(&self, d: &Dir, a: &Atom) -> TokenStream {
         let rt = self.rt;
-        self.dot_atom(a).unwrap_or_else(|| {
+        self.dot_atom(d, a).unwrap_or_else(|| {
             let x = self.atom(a);
             quote! { #rt::zero_like(&#x) }
         })
@@ -62,6 +120,11 @@ impl FwdGen<'_> {
 
     fn block(&self, b: &Block) -> TokenStream {
         b.stmts.iter().map(|s| self.stmt(s)).collect()
+    }
+
+    /// The directions in which `v` carries a tangent.
+    fn dirs_of(&self, v: VarId) -> impl Iterator<Item = &Dir<'a>> + '_ {
+        self.dirs.iter().filter(move |d| d.act.active(v))
     }
 
     fn stmt(&self, s: &Stmt) -> TokenStream {
@@ -81,19 +144,25 @@ impl FwdGen<'_> {
                 };
                 let t = ty.as_ref().map(|t| quote! { : #t });
                 let active = self.act.active(*var);
-                let d = self.dot(*var);
                 let dm = if *mutable || self.f.vars[*var].reassigned {
                     quote! { mut }
                 } else {
                     quote! {}
                 };
                 match init {
-                    None if active => quote! { let #m #id #t; let #dm #d; },
+                    None if active => {
+                        let ds = self.dirs_of(*var).map(|d| self.dot_in(d, *var));
+                        quote! { let #m #id #t; #(let #dm #ds;)* }
+                    }
                     None => quote! { let #m #id #t; },
                     Some(rhs) if active => {
-                        let (p, dp) = (naming::fixed("__p"), naming::fixed("__dp"));
-                        let comp = self.def(rhs);
-                        quote! { #comp let #m #id #t = #p; let #dm #d = #dp; }
+                        let p = naming::fixed("__p");
+                        let comp = self.def(rhs, *var);
+                        let binds = self.dirs_of(*var).map(|d| {
+                            let (dot, dp) = (self.dot_in(d, *var), Self::dp(d));
+                            quote! { let #dm #dot = #dp; }
+                        });
+                        quote! { #comp let #m #id #t = #p; #(#binds)* }
                     }
                     Some(rhs) => {
                         let v = primal(rhs, &|a| self.atom(a), &|v| self.ident(v), rt);
@@ -104,10 +173,13 @@ impl FwdGen<'_> {
             Stmt::Assign { var, rhs } => {
                 let id = self.ident(*var);
                 if self.act.active(*var) {
-                    let (p, dp) = (naming::fixed("__p"), naming::fixed("__dp"));
-                    let d = self.dot(*var);
-                    let comp = self.def(rhs);
-                    quote! { #comp #id = #p; #d = #dp; }
+                    let p = naming::fixed("__p");
+                    let comp = self.def(rhs, *var);
+                    let sets = self.dirs_of(*var).map(|d| {
+                        let (dot, dp) = (self.dot_in(d, *var), Self::dp(d));
+                        quote! { #dot = #dp; }
+                    });
+                    quote! { #comp #id = #p; #(#sets)* }
                 } else {
                     let v = primal(rhs, &|a| self.atom(a), &|v| self.ident(v), rt);
                     quote! { #id = #v; }
@@ -128,17 +200,16 @@ impl FwdGen<'_> {
                 } else {
                     quote! { #b[#i] = #v; }
                 };
-                if !self.act.active(*base) {
-                    return f;
-                }
-                let db = self.dot(*base);
-                let dv = self.dot_or_zero(val);
-                let t = if is_push {
-                    quote! { #db.push(#dv); }
-                } else {
-                    quote! { #db[#i] = #dv; }
-                };
-                quote! { #t #f }
+                let ts = self.dirs_of(*base).map(|d| {
+                    let db = self.dot_in(d, *base);
+                    let dv = self.dot_or_zero(d, val);
+                    if is_push {
+                        quote! { #db.push(#dv); }
+                    } else {
+                        quote! { #db[#i] = #dv; }
+                    }
+                });
+                quote! { #(#ts)* #f }
             }
             Stmt::Effect(t) => t.clone(),
             Stmt::InPlace { .. } => {
@@ -146,12 +217,11 @@ impl FwdGen<'_> {
             }
             Stmt::Truncate { base, len } => {
                 let (b, n) = (self.ident(*base), self.atom(len));
-                if self.act.active(*base) {
-                    let db = self.dot(*base);
-                    quote! { #db.truncate(#n); #b.truncate(#n); }
-                } else {
-                    quote! { #b.truncate(#n); }
-                }
+                let ts = self.dirs_of(*base).map(|d| {
+                    let db = self.dot_in(d, *base);
+                    quote! { #db.truncate(#n); }
+                });
+                quote! { #(#ts)* #b.truncate(#n); }
             }
             Stmt::Bound(_) => quote! {},
             Stmt::Scope(b) => {
@@ -194,10 +264,11 @@ impl FwdGen<'_> {
         }
     }
 
-    /// Computes `__p` (the value) and `__dp` (its tangent) for an active definition.
-    fn def(&self, rhs: &Rhs) -> TokenStream {
+    /// Computes `__p` (the value) and, in each direction where `target` carries a tangent,
+    /// `__dp` (its tangent) for an active definition.
+    fn def(&self, rhs: &Rhs, target: VarId) -> TokenStream {
         let rt = self.rt;
-        let (p, dp) = (naming::fixed("__p"), naming::fixed("__dp"));
+        let p = naming::fixed("__p");
         let varying_call = matches!(rhs, Rhs::Call { args, .. } if args.iter().any(|a| self.act.active_atom(a).is_some()));
         if let (
             Rhs::Call {
@@ -210,29 +281,68 @@ impl FwdGen<'_> {
             true,
         ) = (rhs, varying_call)
         {
-            let mut argv: Vec<TokenStream> = args
-                .iter()
-                .zip(refs)
-                .map(|(a, r)| {
-                    let e = self.atom(a);
-                    if *r {
-                        quote! { &#e }
-                    } else {
-                        e
-                    }
-                })
-                .collect();
-            for (k, a) in args.iter().enumerate() {
-                let at = spans.get(k).copied().unwrap_or(*span);
-                argv.push(match self.dot_atom(a) {
-                    Some(d) => quote_spanned! {at=> ::autodiff::__private::Tg(#d) },
-                    None => quote! { #rt::NoTangent },
+            // One companion call per direction (one in `_jvp`); the first gives the value.
+            let mut out = TokenStream::new();
+            for (n, d) in self.dirs_of(target).enumerate() {
+                let mut argv: Vec<TokenStream> = args
+                    .iter()
+                    .zip(refs)
+                    .map(|(a, r)| {
+                        let e = self.atom(a);
+                        if *r {
+                            quote! { &#e }
+                        } else {
+                            e
+                        }
+                    })
+                    .collect();
+                for (k, a) in args.iter().enumerate() {
+                    let at = spans.get(k).copied().unwrap_or(*span);
+                    argv.push(match self.dot_atom(d, a) {
+                        Some(t) => quote_spanned! {at=> ::autodiff::__private::Tg(#t) },
+                        None => quote! { #rt::NoTangent },
+                    });
+                }
+                let call = companion_call(callee, &argv, *span, naming::jvp_companion);
+                let dp = Self::dp(d);
+                out.extend(if n == 0 {
+                    quote_spanned! {*span=> let (#p, #dp) = #call; }
+                } else {
+                    quote_spanned! {*span=> let (_, #dp) = #call; }
                 });
             }
-            let call = companion_call(callee, &argv, *span, naming::jvp_companion);
-            return quote_spanned! {*span=> let (#p, #dp) = #call; };
+            return out;
         }
         let value = primal(rhs, &|a| self.atom(a), &|v| self.ident(v), rt);
+        // The tangent is computed before the value (an owned operand moves into `a * b`), except
+        // where it reads the value (a rule of the result, or a zero shaped like it).
+        let mut reads_value = matches!(rhs, Rhs::Method { .. } | Rhs::Struct { .. });
+        let tangents: Vec<TokenStream> = self
+            .dirs_of(target)
+            .map(|d| {
+                let terms = self.terms(d, rhs);
+                let dp = Self::dp(d);
+                let tangent = match terms.split_first() {
+                    None => {
+                        reads_value = true;
+                        quote! { #rt::zero_like(&#p) }
+                    }
+                    Some((first, rest)) => quote! { #first #(+ #rest)* },
+                };
+                quote! { let #dp = #tangent; }
+            })
+            .collect();
+        if reads_value {
+            quote! { let #p = #value; #(#tangents)* }
+        } else {
+            quote! { #(#tangents)* let #p = #value; }
+        }
+    }
+
+    /// The terms of a definition's tangent in direction `d` (none: a zero).
+    fn terms(&self, d: &Dir, rhs: &Rhs) -> Vec<TokenStream> {
+        let rt = self.rt;
+        let p = naming::fixed("__p");
         // A reference to the value: variables that hold references are passed as they are.
         let r = |a: &Atom| {
             let x = self.atom(a);
@@ -243,13 +353,13 @@ impl FwdGen<'_> {
         };
         let mut terms: Vec<TokenStream> = Vec::new();
         match rhs {
-            Rhs::Copy(a) => terms.extend(self.dot_atom(a)),
+            Rhs::Copy(a) => terms.extend(self.dot_atom(d, a)),
             Rhs::Neg(a) => terms.extend(
-                self.dot_atom(a)
+                self.dot_atom(d, a)
                     .map(|d| quote! { ::core::ops::Neg::neg(#d) }),
             ),
             Rhs::Bin(op, a, b) => {
-                let (da, db) = (self.dot_atom(a), self.dot_atom(b));
+                let (da, db) = (self.dot_atom(d, a), self.dot_atom(d, b));
                 match op {
                     BinOp::Add => terms.extend(da.into_iter().chain(db)),
                     BinOp::Sub => {
@@ -275,7 +385,9 @@ impl FwdGen<'_> {
             Rhs::Method { name, args } => {
                 let rule = methods::rule(&name.to_string()).expect("lowered only known methods");
                 for (k, a) in args.iter().enumerate() {
-                    let Some(d) = self.dot_atom(a) else { continue };
+                    let Some(d) = self.dot_atom(d, a) else {
+                        continue;
+                    };
                     let Some(Some(roles)) = rule.partials.get(k) else {
                         continue;
                     };
@@ -292,30 +404,30 @@ impl FwdGen<'_> {
                 }
             }
             Rhs::Cast { x, ty, .. } => {
-                if let Some(d) = self.dot_atom(x) {
+                if let Some(d) = self.dot_atom(d, x) {
                     let rx = r(x);
                     terms.push(quote! { #rt::rules::CastRule::<#ty>::t_cast(#d, #rx) });
                 }
             }
-            Rhs::Ref(a) | Rhs::Clone { x: a, .. } => terms.extend(self.dot_atom(a)),
+            Rhs::Ref(a) | Rhs::Clone { x: a, .. } => terms.extend(self.dot_atom(d, a)),
             Rhs::Index { base, idx, .. } => {
-                if self.act.active(*base) {
-                    let (d, i) = (self.dot(*base), self.atom(idx));
+                if d.act.active(*base) {
+                    let (d, i) = (self.dot_in(d, *base), self.atom(idx));
                     terms.push(quote! { ::core::clone::Clone::clone(&#d[#i]) });
                 }
             }
             Rhs::Field { base, member, .. } => {
-                if let Some(v) = self.act.active_atom(base) {
-                    let d = self.dot(v);
+                if let Some(v) = d.act.active_atom(base) {
+                    let d = self.dot_in(d, v);
                     terms.push(quote! { ::core::clone::Clone::clone(&#d.#member) });
                 }
             }
             Rhs::Tuple(xs) => {
-                let ds = xs.iter().map(|a| self.dot_or_zero(a));
+                let ds = xs.iter().map(|a| self.dot_or_zero(d, a));
                 terms.push(quote! { (#(#ds,)*) });
             }
             Rhs::Array(xs) => {
-                let ds = xs.iter().map(|a| self.dot_or_zero(a));
+                let ds = xs.iter().map(|a| self.dot_or_zero(d, a));
                 terms.push(quote! { [#(#ds),*] });
             }
             Rhs::Struct { path, fields, rest } => {
@@ -325,7 +437,7 @@ impl FwdGen<'_> {
                 let mut checks = TokenStream::new();
                 let fs: Vec<TokenStream> = fields
                     .iter()
-                    .map(|(f, a, at)| match self.dot_atom(a) {
+                    .map(|(f, a, at)| match self.dot_atom(d, a) {
                         Some(d) => {
                             let h = crate::derive::field_hash(&f.to_string());
                             // The checking function's path carries the field value's span,
@@ -339,7 +451,7 @@ impl FwdGen<'_> {
                     })
                     .collect();
                 let r = match rest {
-                    Some(r) => match self.dot_atom(r) {
+                    Some(r) => match self.dot_atom(d, r) {
                         Some(d) => quote! { ..#d },
                         None => quote! { ..#z },
                     },
@@ -353,11 +465,11 @@ impl FwdGen<'_> {
                 }});
             }
             Rhs::VecLit(xs) => {
-                let ds = xs.iter().map(|a| self.dot_or_zero(a));
+                let ds = xs.iter().map(|a| self.dot_or_zero(d, a));
                 terms.push(quote! { ::std::vec![#(#ds),*] });
             }
             Rhs::Repeat { elem, len, vec } => {
-                if let Some(d) = self.dot_atom(elem) {
+                if let Some(d) = self.dot_atom(d, elem) {
                     terms.push(if *vec {
                         quote! { ::std::vec![#d; #len] }
                     } else {
@@ -366,28 +478,31 @@ impl FwdGen<'_> {
                 }
             }
             Rhs::Sum { base, .. } => {
-                if self.act.active(*base) {
-                    let d = self.dot(*base);
+                if d.act.active(*base) {
+                    let d = self.dot_in(d, *base);
                     terms.push(quote! { #rt::sum_of(&#d[..]) });
                 }
             }
             Rhs::Call { .. } | Rhs::Opaque(_) => {}
         }
-        let no_terms = terms.is_empty();
-        let tangent = if terms.is_empty() {
-            quote! { #rt::zero_like(&#p) }
-        } else {
-            let first = &terms[0];
-            let rest = &terms[1..];
-            quote! { #first #(+ #rest)* }
-        };
-        // The tangent is computed before the value (an owned operand moves into `a * b`), except
-        // where it reads the value (a rule of the result, or a zero shaped like it).
-        let reads_value = matches!(rhs, Rhs::Method { .. } | Rhs::Struct { .. }) || no_terms;
-        if reads_value {
-            quote! { let #p = #value; let #dp = #tangent; }
-        } else {
-            quote! { let #dp = #tangent; let #p = #value; }
-        }
+        terms
     }
+}
+
+/// Whether `f` calls a differentiable function with an argument active under `act` (a sweep
+/// of several directions would call its companion once per direction).
+pub fn has_varying_call(f: &Func, act: &Activity) -> bool {
+    fn block(b: &Block, act: &Activity) -> bool {
+        b.stmts.iter().any(|s| match s {
+            Stmt::Let { init: Some(rhs), .. } | Stmt::Assign { rhs, .. } => {
+                matches!(rhs, Rhs::Call { args, .. } if args.iter().any(|a| act.active_atom(a).is_some()))
+            }
+            Stmt::Scope(b) | Stmt::InPlace { body: b, .. } | Stmt::Loop { body: b, .. } => {
+                block(b, act)
+            }
+            Stmt::Branch { arms, .. } => arms.iter().any(|a| block(a, act)),
+            _ => false,
+        })
+    }
+    block(&f.body, act)
 }

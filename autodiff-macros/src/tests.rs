@@ -53,7 +53,7 @@ fn loop_scaling_records_only_the_trip_count() {
             if b > 0.0 { b } else { 100.0 * b }
         }
     });
-    let vjp = vjp_item(&all, "f");
+    let vjp = reverse_item(&all, "f");
     if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
         println!("{vjp}");
     }
@@ -75,7 +75,7 @@ fn loop_squaring_saves_the_old_value() {
             b
         }
     });
-    let vjp = vjp_item(&all, "g");
+    let vjp = reverse_item(&all, "g");
     assert_eq!(loop_records_of(&vjp, "b"), 1, "{vjp}");
 }
 
@@ -282,7 +282,7 @@ fn fixed_point_records_no_branch_or_statement_index() {
             x
         }
     });
-    let vjp = vjp_item(&all, "fp");
+    let vjp = reverse_item(&all, "fp");
     if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
         println!("{vjp}");
     }
@@ -337,6 +337,15 @@ fn companion_vjp_item(all: &str, name: &str) -> String {
     .to_string();
     let start = all.find(&format!("fn {head}")).expect("a companion vjp");
     all[start..].to_string()
+}
+
+/// The reverse sweep of a function whose `_vjp` takes its gradient by tangent sweeps (loop
+/// code over few scalar inputs): the companion other differentiable functions call, up to the
+/// forward companion.
+fn reverse_item(all: &str, name: &str) -> String {
+    let c = companion_vjp_item(all, name);
+    let end = c[1..].find("fn __").map(|e| e + 1).unwrap_or(c.len());
+    c[..end].to_string()
 }
 
 #[test]
@@ -435,8 +444,9 @@ fn rev_and_step_by_ranges_record_no_index() {
     assert_eq!(vjp.matches("GradBuf :: add").count(), 2, "{vjp}");
 }
 
-/// The `_vjp` of Newton's method on `x³ + p x - c` with a data-dependent `while`.
-fn newton_vjp() -> String {
+/// The reverse sweep of Newton's method on `x³ + p x - c` with a data-dependent `while` (the
+/// companion other functions call: its `_vjp` takes tangents, two scalar inputs).
+fn newton_reverse() -> String {
     let all = expand_fn(quote! {
         fn newton(p: f64, c: f64) -> f64 {
             let mut x = 1.0;
@@ -450,7 +460,7 @@ fn newton_vjp() -> String {
             x
         }
     });
-    let vjp = vjp_item(&all, "newton");
+    let vjp = reverse_item(&all, "newton");
     if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
         println!("{vjp}");
     }
@@ -461,7 +471,7 @@ fn newton_vjp() -> String {
 fn a_value_read_by_several_rules_is_saved_once() {
     // Newton's step reads `x` in four products between two assignments: one record of `x` per
     // trip, loaded once per reverse trip and read by all four rules.
-    let vjp = newton_vjp();
+    let vjp = newton_reverse();
     assert_eq!(loop_records_of(&vjp, "x"), 1, "{vjp}");
     // The trip's one saved value goes out in one push; the products read its one load
     // (`x * x`, `f` and `df` are rebuilt from it, see the test below).
@@ -488,7 +498,7 @@ fn loop_carried_float_adjoints_are_plain() {
             loss
         }
     });
-    let vjp = vjp_item(&all, "osc");
+    let vjp = reverse_item(&all, "osc");
     if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
         println!("{vjp}");
     }
@@ -668,7 +678,7 @@ fn a_clone_of_a_vec_parameter_is_dense() {
 fn newton_step_values_are_rebuilt_from_the_saved_x() {
     // f = x³ + p x - c and f' = 3x² + p are rebuilt from x in the reverse sweep: the step
     // records x alone (it recorded x, x², f, 3x and f').
-    let vjp = newton_vjp();
+    let vjp = newton_reverse();
     assert_eq!(loop_records(&vjp), 1, "{vjp}");
     assert_eq!(loop_records_of(&vjp, "x"), 1, "{vjp}");
     assert!(!vjp.contains("clone (& f)"), "f is not saved: {vjp}");
@@ -780,5 +790,68 @@ fn unchanging_tables_are_copied_once_not_recorded_per_read() {
     for v in [&in_loop, &after] {
         assert_eq!(copies(v), 0, "{v}");
         assert!(!v.contains("__frozen"), "{v}");
+    }
+}
+
+#[test]
+fn loops_over_few_scalar_inputs_take_the_gradient_by_tangents() {
+    // Two scalar inputs and a loop: `_grad` and `_vjp` run one forward sweep with a tangent per
+    // input and record nothing; `b * x[t]` depends on `b` only, so direction 0 (`a`) has no
+    // tangent for it.
+    let all = expand_fn(quote! {
+        fn filt(a: f64, b: f64, #[no_grad] x: &[f64]) -> f64 {
+            let mut y = 0.0;
+            let mut s = 0.0;
+            for t in 0..x.len() {
+                y = a * y + b * x[t];
+                s += y * y;
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "filt");
+    let grad = &all[all.find("fn filt_grad").expect("grad")..all.find("fn filt_vjp").expect("vjp")];
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{grad}");
+    }
+    for item in [grad, vjp.as_str()] {
+        assert!(
+            !item.contains("tape ()") && !item.contains(". push ("),
+            "{item}"
+        );
+        assert!(item.contains("__dot_a_0_d0 : f64 = 1.0"), "{item}");
+        assert!(item.contains("__dot_b_1_d1 : f64 = 1.0"), "{item}");
+        assert!(
+            !item.contains("__dot_b_1_d0") && !item.contains("__dot_a_0_d1"),
+            "{item}"
+        );
+        // `b * x[t]` has a tangent in direction 1 only.
+        assert!(
+            item.contains("MulRule :: t_lhs (:: core :: clone :: Clone :: clone (& __dot_b_1_d1)"),
+            "{item}"
+        );
+    }
+    // The reverse companion (for callers) still records.
+    assert!(reverse_item(&all, "filt").contains(". push ("));
+    // Near misses keep reverse mode: five scalar inputs, a slice input, no loop.
+    for (f, name) in [
+        (
+            quote! { fn five(a: f64, b: f64, c: f64, d: f64, e: f64) -> f64 {
+            let mut s = 0.0; for i in 0..3 { s += a * b * c * d * e * i as f64; } s } },
+            "five",
+        ),
+        (
+            quote! { fn sl(a: f64, w: &[f64]) -> f64 {
+            let mut s = 0.0; for i in 0..w.len() { s += a * w[i]; } s } },
+            "sl",
+        ),
+        (
+            quote! { fn line(a: f64, b: f64) -> f64 { (a * b).sin() + a } },
+            "line",
+        ),
+    ] {
+        let all = expand_fn(f);
+        let vjp = vjp_item(&all, name);
+        assert!(!vjp.contains("_d0 : f64 = 1.0"), "{vjp}");
     }
 }

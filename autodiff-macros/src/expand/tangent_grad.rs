@@ -1,0 +1,187 @@
+//! `NAME_grad` and `NAME_vjp` by one forward sweep of several tangent directions, for loop code
+//! with few scalar inputs.
+//!
+//! A gradient w.r.t. `K` scalars is `K` directional derivatives: run the primal once with `K`
+//! tangents beside every active value (direction `k` seeds `∂x_k = 1`), then
+//! `∂f/∂x_k = ẏ_k`. Reverse mode records what its sweep back needs on every trip of every loop
+//! and reads it back; for `K ≤` [`MAX_DIRECTIONS`] the tangents cost less than the records
+//! (the hand-written gradients of scalar recurrences and iterations carry tangents too). Each
+//! direction has its own activity, so a value that does not depend on `x_k` carries no tangent
+//! for it. Straight-line code keeps reverse mode, which is already as fast as a hand-written
+//! gradient there.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+
+use super::{Common, allows, doc_link, grad_type};
+use crate::activity::{self, Activity};
+use crate::forward::{Dir, FwdGen, has_varying_call};
+use crate::ir::{Block, Func, Stmt, VarId};
+use crate::naming;
+use crate::reverse::{body_label, is_float_type};
+
+/// The most scalar inputs a gradient takes by tangent sweeps.
+pub const MAX_DIRECTIONS: usize = 4;
+
+/// Whether `NAME_grad` and `NAME_vjp` take their gradient by tangent sweeps: every
+/// differentiated parameter is an `f32`/`f64` taken by value, at most [`MAX_DIRECTIONS`] of
+/// them, the output is an `f32`/`f64`, the body has a loop, and no call passes a varying
+/// argument to another differentiable function (its companion would run once per direction).
+pub(super) fn applies(c: &Common, func: &Func, act: &Activity, wrt: &[usize]) -> bool {
+    (1..=MAX_DIRECTIONS).contains(&wrt.len())
+        && wrt.iter().all(|k| {
+            let p = &c.sig.params[*k];
+            !p.is_ref && is_float_type(&p.ty)
+        })
+        && is_float_type(&c.sig.output)
+        && has_loop(&func.body)
+        && !has_varying_call(func, act)
+}
+
+fn has_loop(b: &Block) -> bool {
+    b.stmts.iter().any(|s| match s {
+        Stmt::Loop { .. } => true,
+        Stmt::Scope(b) | Stmt::InPlace { body: b, .. } => has_loop(b),
+        Stmt::Branch { arms, .. } => arms.iter().any(has_loop),
+        _ => false,
+    })
+}
+
+/// The sweep: seeds, the body with its tangents, and one gradient expression per `wrt`
+/// parameter (`scale(ẏ_k)`, or a zero where the output does not depend on it).
+fn sweep(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    wrt: &[usize],
+    hoisted: &TokenStream,
+    scale: &dyn Fn(TokenStream) -> TokenStream,
+) -> (TokenStream, Vec<TokenStream>) {
+    let rt = &c.rt;
+    let acts: Vec<Activity> = wrt
+        .iter()
+        .map(|k| activity::analyze(func, &[vars[*k]]))
+        .collect();
+    let dirs: Vec<Dir> = acts
+        .iter()
+        .enumerate()
+        .map(|(k, act)| Dir { act, tag: Some(k) })
+        .collect();
+    let fg = FwdGen::directions(func, act, rt, dirs.clone());
+    // Direction `k` starts with `∂x_k = 1`; a parameter assigned a value that depends on `x_k`
+    // starts with a zero tangent in it.
+    let mut init = TokenStream::new();
+    for (j, p) in c.sig.params.iter().enumerate() {
+        for (k, d) in dirs.iter().enumerate() {
+            if !d.act.active(vars[j]) {
+                continue;
+            }
+            let (t, i, ty) = (fg.dot_in(d, vars[j]), &p.ident, &p.ty);
+            init.extend(if wrt[k] == j {
+                quote_spanned! {p.span=> let mut #t: #ty = 1.0; }
+            } else {
+                quote! { let mut #t = #rt::zero_like(&#i); }
+            });
+        }
+    }
+    let ret = naming::fixed("__ret");
+    let mut decls = TokenStream::new();
+    let mut grads = Vec::new();
+    for (k, d) in dirs.iter().enumerate() {
+        let p = &c.sig.params[wrt[k]];
+        let ty = &p.ty;
+        grads.push(if d.act.active(func.ret) {
+            let t = fg.dot_in(d, func.ret);
+            decls.extend(quote! { let mut #t; });
+            scale(quote! { #t })
+        } else {
+            quote_spanned! {p.span=> <#ty as #rt::Differentiable>::finish_grad(&(0.0 as #ty), ::core::option::Option::None) }
+        });
+    }
+    let body = fg.body();
+    let label = body_label();
+    let code = quote! {
+        #hoisted
+        #init
+        let mut #ret;
+        #decls
+        #label: { #body }
+    };
+    (code, grads)
+}
+
+fn tuple(parts: &[TokenStream]) -> TokenStream {
+    if parts.len() == 1 {
+        parts[0].clone()
+    } else {
+        quote! { (#(#parts),*) }
+    }
+}
+
+/// `NAME_grad`: the value and `(ẏ_0, .., ẏ_{K-1})`.
+pub(super) fn gen_grad(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    wrt: &[usize],
+    hoisted: &TokenStream,
+) -> TokenStream {
+    let (code, grads) = sweep(c, func, vars, act, wrt, hoisted, &|t| t);
+    let ret = naming::fixed("__ret");
+    let grads = tuple(&grads);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::public(&c.name, "grad");
+    let g = grad_type(c, wrt);
+    let (generics, wh) = c.generics();
+    let doc = doc_link(c, "Value and gradient");
+    let allow = allows();
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = " Computed by one forward sweep with a tangent per scalar input (a loop over few scalar inputs)."]
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs),*) -> (#out, #g) #wh {
+            #code
+            (#ret, #grads)
+        }
+    }
+}
+
+/// `NAME_vjp`: the value and the pullback `ȳ ↦ (ȳ·ẏ_0, .., ȳ·ẏ_{K-1})` (the zero rule: a zero
+/// cotangent gives zeros even where a tangent is not finite).
+pub(super) fn gen_vjp(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    wrt: &[usize],
+    hoisted: &TokenStream,
+) -> TokenStream {
+    let rt = &c.rt;
+    let cot = naming::fixed("__cot");
+    let (code, grads) = sweep(c, func, vars, act, wrt, hoisted, &|t| {
+        quote! { #rt::rules::times(#cot, #t) }
+    });
+    let ret = naming::fixed("__ret");
+    let grads = tuple(&grads);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::public(&c.name, "vjp");
+    let g = grad_type(c, wrt);
+    let (generics, wh) = c.generics();
+    let caps = c.captures();
+    let doc = doc_link(c, "Value and pullback (vector-Jacobian product)");
+    let allow = allows();
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = " The pullback takes the output cotangent (`1.0` for a scalar output) and returns the gradient."]
+        #[doc = " Computed by one forward sweep with a tangent per scalar input (a loop over few scalar inputs)."]
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> #g #caps) #wh {
+            #code
+            (#ret, move |#cot: #out| #grads)
+        }
+    }
+}
