@@ -7,7 +7,7 @@
 
 use crate::real::Real;
 
-use super::zero::{over, times};
+use super::zero::{over, times, times_serial};
 
 /// `y = a * b`.
 pub trait MulRule<R> {
@@ -39,13 +39,15 @@ impl<T: Real> MulRule<T> for T {
     fn d_rhs(g: T, a: &T, _b: &T) -> T {
         times(g, *a)
     }
+    // Tangents run along the primal's own dependency chains (a recurrence carries its tangent
+    // beside it), so forward mode takes the zero rule's serial form: the product's latency only.
     #[inline(always)]
     fn t_lhs(da: T, _a: &T, b: &T) -> T {
-        times(da, *b)
+        times_serial(da, *b)
     }
     #[inline(always)]
     fn t_rhs(db: T, a: &T, _b: &T) -> T {
-        times(db, *a)
+        times_serial(db, *a)
     }
 }
 

@@ -27,7 +27,8 @@ pub fn times<T: Real>(g: T, d: T) -> T {
 /// [`times`] for a product on a loop-carried adjoint chain (`x ← x + dt·v` in a time loop): the
 /// product, one NaN test and a predicted branch, with the zero tests out of line, so the chain's
 /// latency is the product's alone. The generated code picks it where the adjoint accumulates
-/// into a variable the loop reassigns; [`times`] elsewhere (element loops stay vectorisable).
+/// into a variable the loop reassigns, and the scalar product's tangent rules use it (forward
+/// mode follows the primal's chains); [`times`] elsewhere (element loops stay vectorisable).
 #[inline(always)]
 pub fn times_serial<T: Real>(g: T, d: T) -> T {
     let p = g * d;
