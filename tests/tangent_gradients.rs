@@ -138,6 +138,33 @@ fn filter64(a: f64, b: f64) -> f64 {
     loss
 }
 
+/// Generic over the float type: `T: Real` parameters are scalars too.
+#[differentiable]
+fn filter_generic<T: Real>(a: T, b: T) -> T {
+    let mut y = T::zero();
+    let mut loss = T::zero();
+    for t in 0..50 {
+        let x = T::from_f64((t as f64 * 0.1).sin());
+        y = a * y + b * x;
+        let e = y - T::from_f64(0.3);
+        loss += e * e;
+    }
+    loss
+}
+
+/// The same with the bound in a `where` clause and one differentiated input.
+#[differentiable(wrt(a))]
+fn decay_where<T>(a: T, b: T) -> T
+where
+    T: Real,
+{
+    let mut y = T::one();
+    for _ in 0..20 {
+        y = y * a + b;
+    }
+    y
+}
+
 /// Five inputs: past the limit, reverse mode.
 #[differentiable]
 fn five(a: f64, b: f64, c: f64, d: f64, e: f64) -> f64 {
@@ -391,4 +418,26 @@ fn a_varying_call_keeps_reverse_mode_and_is_right() {
     let fd = numeric_gradient(|q| calls_filter(q[0], q[1]), &q, 1e-6);
     assert!(tol.accepts(ga, fd[0]), "{ga} vs {}", fd[0]);
     assert!(tol.accepts(gb, fd[1]), "{gb} vs {}", fd[1]);
+}
+
+#[test]
+fn generic_real_scalars() {
+    // filter_generic is filter64 written over T: the same gradient at f64, close at f32.
+    let exact = Tolerance::new(1e-12, 1e-12);
+    let (v, (ga, gb)) = filter_generic_grad(0.8_f64, 0.6);
+    let (w, (ha, hb)) = filter64_grad(0.8, 0.6);
+    assert!(exact.accepts(v, w) && exact.accepts(ga, ha) && exact.accepts(gb, hb));
+    let (_, (fa, fb)) = filter_generic_grad(0.8_f32, 0.6_f32);
+    let loose = Tolerance::new(1e-4, 1e-4);
+    assert!(loose.accepts(f64::from(fa), ha) && loose.accepts(f64::from(fb), hb));
+    // y_20 = a^20 + b (a^19 + .. + 1): dy/da = 20 a^19 + b Σ_{k=1}^{19} k a^{k-1}.
+    let (a, b) = (0.9_f64, 0.3);
+    let (_, da) = decay_where_grad(a, b);
+    let want = 20.0 * a.powi(19) + b * (1..20).map(|k| k as f64 * a.powi(k - 1)).sum::<f64>();
+    assert!(
+        Tolerance::new(1e-12, 1e-10).accepts(da, want),
+        "{da} vs {want}"
+    );
+    let (_, pull) = decay_where_vjp(a, b);
+    assert!(Tolerance::new(1e-12, 1e-10).accepts(pull(2.0), 2.0 * want));
 }

@@ -833,6 +833,20 @@ fn loops_over_few_scalar_inputs_take_the_gradient_by_tangents() {
     }
     // The reverse companion (for callers) still records.
     assert!(reverse_item(&all, "filt").contains(". push ("));
+    // A type parameter bounded by `Real` is a scalar too.
+    let all = expand_fn(quote! {
+        fn gen<T: Real>(a: T, #[no_grad] n: usize) -> T {
+            let mut y = a;
+            for _ in 0..n { y = y * a; }
+            y
+        }
+    });
+    let vjp = vjp_item(&all, "gen");
+    assert!(
+        vjp.contains("__dot_a_0_d0 : T = < T as :: autodiff :: __private :: Real > :: one ()"),
+        "{vjp}"
+    );
+    assert!(!vjp.contains(". push ("), "{vjp}");
     // Near misses keep reverse mode: five scalar inputs, a slice input, no loop.
     for (f, name) in [
         (
@@ -853,5 +867,22 @@ fn loops_over_few_scalar_inputs_take_the_gradient_by_tangents() {
         let all = expand_fn(f);
         let vjp = vjp_item(&all, name);
         assert!(!vjp.contains("_d0 : f64 = 1.0"), "{vjp}");
+    }
+}
+
+#[test]
+fn zz_show_file() {
+    let Ok(path) = std::env::var("SHOW_FILE") else {
+        return;
+    };
+    let src = std::fs::read_to_string(path).unwrap();
+    let file: syn::File = syn::parse_str(&src).unwrap();
+    for item in file.items {
+        if let syn::Item::Fn(mut f) = item {
+            if f.attrs.iter().any(|a| a.path().is_ident("differentiable")) {
+                f.attrs.retain(|a| !a.path().is_ident("differentiable"));
+                println!("{}", expand_fn(quote!(#f)));
+            }
+        }
     }
 }

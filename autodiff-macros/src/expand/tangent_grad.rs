@@ -24,18 +24,44 @@ use crate::reverse::{body_label, is_float_type};
 pub const MAX_DIRECTIONS: usize = 4;
 
 /// Whether `NAME_grad` and `NAME_vjp` take their gradient by tangent sweeps: every
-/// differentiated parameter is an `f32`/`f64` taken by value, at most [`MAX_DIRECTIONS`] of
-/// them, the output is an `f32`/`f64`, the body has a loop, and no call passes a varying
+/// differentiated parameter is a scalar taken by value (`f32`, `f64`, or a type parameter
+/// bounded by `Real`), at most [`MAX_DIRECTIONS`] of them, the output is such a scalar, the body
+/// has a loop, and no call passes a varying
 /// argument to another differentiable function (its companion would run once per direction).
 pub(super) fn applies(c: &Common, func: &Func, act: &Activity, wrt: &[usize]) -> bool {
+    let scalar = |ty: &syn::Type| is_float_type(ty) || is_real_param(&c.generics, ty);
     (1..=MAX_DIRECTIONS).contains(&wrt.len())
         && wrt.iter().all(|k| {
             let p = &c.sig.params[*k];
-            !p.is_ref && is_float_type(&p.ty)
+            !p.is_ref && scalar(&p.ty)
         })
-        && is_float_type(&c.sig.output)
+        && scalar(&c.sig.output)
         && has_loop(&func.body)
         && !has_varying_call(func, act)
+}
+
+/// `ty` is a type parameter of `generics` bounded by `Real` (`T: Real`, `T: autodiff::Real`, or
+/// the same in the `where` clause): a scalar whatever it is instantiated with.
+fn is_real_param(generics: &syn::Generics, ty: &syn::Type) -> bool {
+    let syn::Type::Path(p) = ty else { return false };
+    let Some(name) = p.path.get_ident().filter(|_| p.qself.is_none()) else {
+        return false;
+    };
+    let real = |b: &syn::TypeParamBound| {
+        matches!(b, syn::TypeParamBound::Trait(t)
+            if t.path.segments.last().is_some_and(|s| s.ident == "Real"))
+    };
+    let in_params = generics
+        .type_params()
+        .any(|t| t.ident == *name && t.bounds.iter().any(real));
+    let in_where = generics.where_clause.iter().any(|w| {
+        w.predicates.iter().any(|pr| {
+            matches!(pr, syn::WherePredicate::Type(t)
+                if matches!(&t.bounded_ty, syn::Type::Path(b) if b.path.is_ident(name))
+                    && t.bounds.iter().any(real))
+        })
+    });
+    in_params || in_where
 }
 
 fn has_loop(b: &Block) -> bool {
@@ -78,8 +104,10 @@ fn sweep(
                 continue;
             }
             let (t, i, ty) = (fg.dot_in(d, vars[j]), &p.ident, &p.ty);
-            init.extend(if wrt[k] == j {
+            init.extend(if wrt[k] == j && is_float_type(ty) {
                 quote_spanned! {p.span=> let mut #t: #ty = 1.0; }
+            } else if wrt[k] == j {
+                quote_spanned! {p.span=> let mut #t: #ty = <#ty as #rt::Real>::one(); }
             } else {
                 quote! { let mut #t = #rt::zero_like(&#i); }
             });
@@ -95,8 +123,10 @@ fn sweep(
             let t = fg.dot_in(d, func.ret);
             decls.extend(quote! { let mut #t; });
             scale(quote! { #t })
+        } else if is_float_type(ty) {
+            quote! { 0.0 }
         } else {
-            quote_spanned! {p.span=> <#ty as #rt::Differentiable>::finish_grad(&(0.0 as #ty), ::core::option::Option::None) }
+            quote_spanned! {p.span=> <#ty as #rt::Real>::zero() }
         });
     }
     let body = fg.body();
