@@ -3,8 +3,8 @@
 //! pulled back through the partials they kept when recorded ([`Lin`](super::lin::Lin)), every
 //! other node through `pullback_values.rs`.
 
-use super::graph::Slot;
 use super::pullback_values::pullback_values;
+use super::replay::Record;
 use super::value::Value;
 use crate::real::Real;
 
@@ -63,15 +63,18 @@ impl<T: Real> Adjoints<T> {
     }
 }
 
-/// The reverse sweep over `nodes[..top]` from the seeds, skipping nodes that are not `varied`
-/// and holding the nodes in `stop` (sorted) constant.
+/// The reverse sweep over the record's first `varied.len()` nodes from the seeds, skipping nodes
+/// that are not `varied` and holding the nodes in `stop` (sorted) constant. Values are replayed
+/// (`replay.rs`) at the first node without partials that a cotangent reaches.
 pub(crate) fn sweep_values<T: Real>(
-    nodes: &[Slot<T>],
+    rec: &Record<'_, T>,
     varied: &[bool],
     stop: &[u32],
     seeds: Vec<(usize, Value<T>)>,
 ) -> Adjoints<T> {
+    let nodes = &rec.nodes;
     let mut adj = Adjoints::new(varied.len());
+    let mut values: Option<Vec<Value<T>>> = None;
     let mut top = 0;
     for (idx, seed) in seeds {
         adj.add(idx, seed);
@@ -98,17 +101,18 @@ pub(crate) fn sweep_values<T: Real>(
             continue;
         }
         let Some(g) = adj.get(idx) else { continue };
-        let operands = node.op.operands();
+        let operands = rec.operands(idx);
         if operands.iter().all(|&p| !varied[p as usize]) {
             continue;
         }
-        let mut xs = [&node.value; 4];
+        let values = values.get_or_insert_with(|| rec.values(varied.len()));
+        let mut xs = [&values[idx]; 4];
         for (x, &p) in xs.iter_mut().zip(operands.iter()) {
-            *x = &nodes[p as usize].value;
+            *x = &values[p as usize];
         }
         pullback_values(
-            &node.op,
-            &node.value,
+            &rec.op(idx),
+            &values[idx],
             &xs[..operands.len()],
             &g,
             &mut |k, dx| {

@@ -144,7 +144,7 @@ pub(crate) fn backprop<T: Real>(
         gather(graph, &leaves, &varied, |i| cot[i].clone(), sources)
     } else {
         // Nothing records: plain values under one borrow of the graph.
-        let adj = sweep_values(&graph.nodes.borrow(), &varied, &stop, seeds);
+        let adj = sweep_values(&graph.record(), &varied, &stop, seeds);
         gather(graph, &leaves, &varied, |i| adj.get(i), sources)
             .into_iter()
             .map(|c| c.map(Tensor::constant))
@@ -164,18 +164,18 @@ pub(crate) fn backprop<T: Real>(
 /// Which of the first `n` nodes are varied (a watched source, or recorded by the tape from a
 /// varied operand), and the indices of the leaves among them.
 fn varied_nodes<T: Real>(graph: &Graph<T>, view: &View<'_>, n: usize) -> (Vec<bool>, Vec<u32>) {
-    let nodes = graph.nodes.borrow();
+    let rec = graph.record();
     let mut varied = vec![false; n];
     let mut leaves = Vec::new();
     let watches_nodes = view
         .watched
         .iter()
         .any(|(w, _)| matches!(w, Watched::Node(_)));
-    for (idx, node) in nodes.iter().enumerate().take(n) {
-        let mut v = match &node.op {
-            Op::Leaf(key) => {
+    for (idx, node) in rec.nodes.iter().enumerate().take(n) {
+        let mut v = match rec.leaf_key(idx) {
+            Some(key) => {
                 leaves.push(idx as u32);
-                match *key {
+                match key {
                     LeafKey::Var { id, trainable } => {
                         (view.watch_accessed && trainable && view.recorded(idx))
                             || view.watches(Watched::Var(id), idx)
@@ -183,10 +183,10 @@ fn varied_nodes<T: Real>(graph: &Graph<T>, view: &View<'_>, n: usize) -> (Vec<bo
                     LeafKey::Const(k) => view.watches(Watched::Const(k), idx),
                 }
             }
-            _ if node.lin.is_scalar() => {
+            None if node.lin.is_scalar() => {
                 view.recorded(idx) && node.lin.pairs().any(|(p, _)| varied[p as usize])
             }
-            op => view.recorded(idx) && op.operands().iter().any(|&p| varied[p as usize]),
+            None => view.recorded(idx) && rec.operands(idx).iter().any(|&p| varied[p as usize]),
         };
         if watches_nodes {
             v = v || view.watches(Watched::Node(idx as u32), 0);
@@ -222,6 +222,8 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
     mut step: impl FnMut(&Op<T>, (u32, &Value<T>), &[(u32, Value<T>)], &C) -> R,
 ) -> Vec<Option<C>> {
     let mut cot: Vec<Option<C>> = vec![None; varied.len()];
+    // The nodes' values, replayed once (the sweep appends nodes after these).
+    let values = graph.record().values(varied.len());
     let mut top = 0;
     for (idx, seed) in seeds {
         accumulate(&mut cot[idx], seed);
@@ -232,20 +234,19 @@ fn sweep<T: Real, C: Cot, R: IntoIterator<Item = C>>(
             continue;
         }
         let Some(g) = cot[idx].clone() else { continue };
-        let (op, value, xs) = {
-            let nodes = graph.nodes.borrow();
-            let node = &nodes[idx];
-            let operands = node.op.operands();
+        let (op, xs) = {
+            let rec = graph.record();
+            let operands = rec.operands(idx);
             if operands.iter().all(|&p| !varied[p as usize]) {
                 continue;
             }
             let xs: smallvec::SmallVec<[(u32, Value<T>); 3]> = operands
                 .iter()
-                .map(|&p| (p, nodes[p as usize].value.clone()))
+                .map(|&p| (p, values[p as usize].clone()))
                 .collect();
-            (node.op.clone(), node.value.clone(), xs)
+            (rec.op(idx), xs)
         };
-        let grads = step(&op, (idx as u32, &value), &xs, &g);
+        let grads = step(&op, (idx as u32, &values[idx]), &xs, &g);
         for ((p, _), dx) in xs.iter().zip(grads) {
             if varied[*p as usize] {
                 accumulate(&mut cot[*p as usize], dx);
@@ -290,17 +291,17 @@ fn gather<T: Real, C: Cot>(
     if !by_leaf.is_empty() {
         let mut hits: smallvec::SmallVec<[(usize, C); 4]> = smallvec::SmallVec::new();
         {
-            let nodes = graph.nodes.borrow();
+            let rec = graph.record();
             for &idx in leaves {
                 let idx = idx as usize;
-                let Op::Leaf(key) = &nodes[idx].op else {
+                let Some(key) = rec.leaf_key(idx) else {
                     continue;
                 };
                 if !varied[idx] {
                     continue;
                 }
                 let Some(c) = cot(idx) else { continue };
-                let key = match *key {
+                let key = match key {
                     LeafKey::Var { id, .. } => LeafKey::Var {
                         id,
                         trainable: true,

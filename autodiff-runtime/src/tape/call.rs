@@ -94,8 +94,9 @@ impl<T: Real, M> GradientTape<T, M> {
         if !graph.is_recording() {
             return Tensor::constant(value);
         }
+        let xs: SmallVec<[&Value<T>; 3]> = args.iter().map(|a| &a.value).collect();
         let args = args.iter().map(|a| a.node_in(&graph)).collect();
-        let idx = graph.push(op(args), value.clone());
+        let idx = graph.push(op(args), value.clone(), &xs);
         Tensor::on(&graph, idx, value)
     }
 

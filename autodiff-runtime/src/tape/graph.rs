@@ -1,6 +1,7 @@
-//! The record a family of nested tapes shares: an arena of nodes, each an operation, the indices
-//! of its operands and its value. Nodes are only appended; a node's index is its time stamp, so a
-//! tape knows what it recorded by the range of indices it was active for.
+//! The record a family of nested tapes shares: an arena of 32-byte nodes, each its operands'
+//! indices, its partials and a small kind, with a side table for what does not fit (matrices,
+//! compiled calls) and the leaves' keys. Nodes are only appended; a node's index is its time
+//! stamp, so a tape knows what it recorded by the range of indices it was active for.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -103,7 +104,7 @@ pub(crate) struct Operands {
 }
 
 impl Operands {
-    fn of(ids: &[u32]) -> Self {
+    pub(crate) fn of(ids: &[u32]) -> Self {
         assert!(ids.len() <= 4, "a tape node has at most four operands");
         let mut out = Operands {
             ids: [0; 4],
@@ -183,16 +184,95 @@ impl<T: Real> Op<T> {
     }
 }
 
-/// An arena slot. Its node is dropped by hand (`pool::give`), and only when the graph recorded
-/// a node that holds shared data (a matrix, a compiled call): a scalar script's arena is then
-/// emptied without visiting its nodes.
-pub(crate) type Slot<T> = std::mem::ManuallyDrop<Node<T>>;
+/// What a node records, in the 8 bytes beside its partials. A scalar operation of scalar
+/// operands (the common case) is told by its kind alone: its operands are the partials'
+/// parents, its value is recomputed from theirs when a pass needs it (`replay.rs`), a
+/// with-constant operation keeps its constant in the unused second partial and a scalar leaf its
+/// value in the first. Everything else (matrices, entries, broadcasts, compiled calls, opaque
+/// cotangents) keeps its operation and value in the graph's side table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A scalar leaf: its value in `partials[0]`, its key at `leaves[aux]`.
+    Leaf,
+    /// `y = u(x)`, `x` scalar at `parents[0]`.
+    Unary(Unary),
+    /// `y = a ∘ b`, both scalars at `parents`.
+    Binary(Binary),
+    /// `y = x ∘ c`, `x` scalar at `parents[0]`, `c` in `partials[1]`.
+    Const(WithConst),
+    /// Any other node: its operation and value at `side[aux]`.
+    Side,
+}
 
-/// A recorded node: its operation, its value and, for a scalar node, its local partials.
+/// A recorded node: its local partials (for a scalar node that keeps them) and what it records.
+/// 32 bytes for `f64` (24 for `f32`), with no drop: a scalar script's arena is emptied without
+/// visiting its nodes.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Node<T: Real> {
+    pub(crate) lin: Lin<T>,
+    pub(crate) kind: Kind,
+    /// The index into `leaves` (a leaf) or `side` (a side node); 0 otherwise.
+    pub(crate) aux: u32,
+}
+
+impl<T: Real> Node<T> {
+    /// `y = u(x)` with `∂y/∂x = d`, `x` at node `p`.
+    #[inline(always)]
+    pub(crate) fn unary(u: Unary, p: u32, d: T) -> Self {
+        Node {
+            lin: Lin::one(p, d),
+            kind: Kind::Unary(u),
+            aux: 0,
+        }
+    }
+
+    /// `y = a ∘ b` with partials `(da, db)`, `a` at `p` and `b` at `q`.
+    #[inline(always)]
+    pub(crate) fn binary(b: Binary, p: u32, da: T, q: u32, db: T) -> Self {
+        Node {
+            lin: Lin::two(p, da, q, db),
+            kind: Kind::Binary(b),
+            aux: 0,
+        }
+    }
+
+    /// `y = x ∘ c` with `∂y/∂x = d`, `x` at `p`; `c` sits in the unused second partial.
+    #[inline(always)]
+    pub(crate) fn with_const(k: WithConst, p: u32, c: T, d: T) -> Self {
+        Node {
+            lin: Lin {
+                parents: [p, Lin::<T>::NONE],
+                partials: [d, c],
+            },
+            kind: Kind::Const(k),
+            aux: 0,
+        }
+    }
+
+    /// The scalar value of a leaf (`Kind::Leaf`).
+    #[inline(always)]
+    pub(crate) fn leaf_value(&self) -> T {
+        self.lin.partials[0]
+    }
+
+    /// The constant of a with-constant node (`Kind::Const`).
+    #[inline(always)]
+    pub(crate) fn constant(&self) -> T {
+        self.lin.partials[1]
+    }
+}
+
+/// A leaf's record: its node and what it stands for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct LeafRec {
+    pub(crate) idx: u32,
+    pub(crate) key: LeafKey,
+}
+
+/// A side node's operation and value.
+pub(crate) struct SideRec<T: Real> {
     pub(crate) op: Op<T>,
     pub(crate) value: Value<T>,
-    pub(crate) lin: Lin<T>,
 }
 
 /// The arena shared by a tape and the tapes nested in it (a tape family), reused by one family
@@ -205,11 +285,11 @@ pub(crate) struct Graph<T: Real> {
     recording_generation: Cell<u32>,
     /// The family's identity, for error messages.
     id: Cell<u64>,
-    pub(crate) nodes: RefCell<Vec<Slot<T>>>,
-    /// `true` once a node holds shared data (an `Rc`): the arena's nodes must then be dropped.
-    pub(crate) holds_shared: Cell<bool>,
-    /// The indices of the leaves (variable reads and constants), in recording order.
-    pub(crate) leaves: RefCell<Vec<u32>>,
+    pub(crate) nodes: RefCell<Vec<Node<T>>>,
+    /// The operations and values of the nodes that are not plain scalar operations.
+    pub(crate) side: RefCell<Vec<SideRec<T>>>,
+    /// The leaves (variable reads and constants), in recording order.
+    pub(crate) leaves: RefCell<Vec<LeafRec>>,
     /// The lean backward pass's buffers, kept with the arena.
     pub(crate) scratch: RefCell<Scratch<T>>,
     /// `true` while every node is a scalar that kept its partials: the backward pass may then
@@ -258,7 +338,6 @@ impl<T: Real> GraphRef<T> {
     pub(crate) fn open() -> Self {
         let graph = pool::take::<T>();
         graph.id.set(fresh_id());
-        graph.holds_shared.set(false);
         graph.all_scalar.set(true);
         graph.recording.set(0);
         graph.recording_generation.set(0);
@@ -320,7 +399,7 @@ impl<T: Real> GraphRef<T> {
         let next = self.generation.checked_add(1);
         g.generation.set(next.unwrap_or(0));
         g.recording_generation.set(0);
-        pool::give(g, g.holds_shared.get(), next.is_some());
+        pool::give(g, next.is_some());
     }
 }
 
@@ -332,7 +411,7 @@ impl<T: Real> Graph<T> {
             recording_generation: Cell::new(0),
             id: Cell::new(0),
             nodes: RefCell::new(Vec::with_capacity(pool::FIRST_CAPACITY)),
-            holds_shared: Cell::new(false),
+            side: RefCell::new(Vec::new()),
             leaves: RefCell::new(Vec::new()),
             scratch: RefCell::new(Scratch::default()),
             all_scalar: Cell::new(true),
@@ -352,48 +431,56 @@ impl<T: Real> Graph<T> {
         self.id.get()
     }
 
-    /// Appends a node, returning its index (its partials are worked out from its operands).
-    pub(crate) fn push(&self, op: Op<T>, value: Value<T>) -> u32 {
-        let lin = linearize(&op, &value, &self.nodes.borrow());
-        self.push_lin(op, value, lin)
-    }
-
-    /// Appends a node whose partials the caller worked out.
-    #[inline(always)]
-    pub(crate) fn push_lin(&self, op: Op<T>, value: Value<T>, lin: Lin<T>) -> u32 {
-        self.push_with(|| Node { op, value, lin })
-    }
-
-    /// Appends the node `make` builds, called once the slot is known to be free: the node is
-    /// then written straight into the arena, not assembled on the stack and copied.
-    #[inline(always)]
-    pub(crate) fn push_with(&self, make: impl FnOnce() -> Node<T>) -> u32 {
-        let idx = self.append(make);
-        let nodes = self.nodes.borrow();
-        let node = &nodes[idx as usize];
-        if !(node.lin.is_scalar() && node.value.is_scalar()) {
+    /// Appends a node with operation `op` and value `value`, its operands' values `xs` (in
+    /// order), returning its index (its partials are worked out here).
+    pub(crate) fn push(&self, op: Op<T>, value: Value<T>, xs: &[&Value<T>]) -> u32 {
+        let lin = linearize(&op, &value, xs);
+        let scalar = lin.is_scalar() && value.is_scalar();
+        if !scalar {
             self.all_scalar.set(false);
         }
-        if matches!(node.op, Op::ScalarCall(_) | Op::VjpCall(_) | Op::Opaque(_))
-            || !node.value.is_scalar()
-        {
-            self.holds_shared.set(true);
+        let kind = match (&op, scalar) {
+            (Op::Unary(u, _), true) => Kind::Unary(*u),
+            (Op::Binary(b, _, _), true) => Kind::Binary(*b),
+            (Op::Const(k, p, c), true) => {
+                let (p, c, d) = (*p, *c, lin.partials[0]);
+                return self.append(|| Node::with_const(*k, p, c, d));
+            }
+            (Op::Leaf(key), true) => return self.push_scalar_leaf(*key, value.scalar()),
+            _ => Kind::Side,
+        };
+        if kind != Kind::Side {
+            return self.append(|| Node { lin, kind, aux: 0 });
         }
-        if matches!(node.op, Op::Leaf(_)) {
-            self.leaves.borrow_mut().push(idx);
+        let key = match &op {
+            Op::Leaf(key) => Some(*key),
+            _ => None,
+        };
+        let aux = {
+            let mut side = self.side.borrow_mut();
+            side.push(SideRec { op, value });
+            u32::try_from(side.len() - 1).expect("a tape holds fewer than 2^32 side records")
+        };
+        let idx = self.append(|| Node {
+            lin,
+            kind: Kind::Side,
+            aux,
+        });
+        if let Some(key) = key {
+            self.leaves.borrow_mut().push(LeafRec { idx, key });
         }
         idx
     }
 
     /// Appends a node that is not a leaf, whose value is a scalar and that kept its partials
-    /// (the caller knows): none of [`push_with`](Graph::push_with)'s checks are needed.
+    /// (the caller knows): none of [`push`](Graph::push)'s checks are needed.
     #[inline(always)]
     pub(crate) fn push_scalar(&self, make: impl FnOnce() -> Node<T>) -> u32 {
         let idx = self.append(make);
         debug_assert!({
             let nodes = self.nodes.borrow();
             let n = &nodes[idx as usize];
-            n.lin.is_scalar() && n.value.is_scalar() && !matches!(n.op, Op::Leaf(_))
+            n.lin.is_scalar() && !matches!(n.kind, Kind::Leaf | Kind::Side)
         });
         idx
     }
@@ -401,12 +488,17 @@ impl<T: Real> Graph<T> {
     /// Appends a leaf with a scalar value (a variable read).
     #[inline(always)]
     pub(crate) fn push_scalar_leaf(&self, key: LeafKey, v: T) -> u32 {
+        let mut leaves = self.leaves.borrow_mut();
+        let aux = leaves.len() as u32;
         let idx = self.append(|| Node {
-            op: Op::Leaf(key),
-            value: Value::Scalar(v),
-            lin: Lin::leaf(),
+            lin: Lin {
+                parents: [Lin::<T>::NONE; 2],
+                partials: [v, T::zero()],
+            },
+            kind: Kind::Leaf,
+            aux,
         });
-        self.leaves.borrow_mut().push(idx);
+        leaves.push(LeafRec { idx, key });
         idx
     }
 
@@ -424,7 +516,7 @@ impl<T: Real> Graph<T> {
         // `extend` with a one-element trusted-length iterator calls `make` after its own
         // capacity check, so the node is written straight into its slot; `push(make())` would
         // build it on the stack first and copy it (a copy that stalls on store forwarding).
-        nodes.extend(std::iter::once_with(|| Slot::new(make())));
+        nodes.extend(std::iter::once_with(make));
         idx
     }
 
@@ -440,6 +532,6 @@ impl<T: Real> Graph<T> {
 
 #[cold]
 #[inline(never)]
-fn grow<T: Real>(nodes: &mut Vec<Slot<T>>) {
+fn grow<T: Real>(nodes: &mut Vec<Node<T>>) {
     nodes.reserve(nodes.len().max(16));
 }

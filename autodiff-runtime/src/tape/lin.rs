@@ -7,13 +7,14 @@
 //! keep no partials ([`Lin::general`]) and go through `pullback_values.rs`; the recorded backward
 //! pass of nested tapes (`pullback.rs`) never uses these partials.
 
-use super::graph::{Binary, Op, Slot, Unary, WithConst};
+use super::graph::{Binary, Op, Unary, WithConst};
 use super::value::Value;
 use crate::real::Real;
 
 /// A node's local partial derivatives with respect to its (at most two) scalar operands. 24
-/// bytes for `f64`, so a node is 64 (one cache line): an unused operand slot holds
-/// [`Lin::NONE`], a node that keeps no partials holds [`Lin::GENERAL`] in both.
+/// bytes for `f64`, so a node is 32: an unused operand slot holds [`Lin::NONE`] (its partial
+/// may hold a leaf's value or an operation's constant, `graph.rs`), a node that keeps no
+/// partials holds [`Lin::GENERAL`] in both.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Lin<T> {
     /// The operands' node indices, or the markers.
@@ -84,14 +85,20 @@ fn scalar<T: Real>(v: &Value<T>) -> Option<T> {
     }
 }
 
-/// The partials of a node about to be recorded with operation `op` and value `y`, its operands
-/// read from `nodes`; [`Lin::general`] unless every value involved is a scalar.
+/// The partials of a node about to be recorded with operation `op` and value `y`, its operands'
+/// values `xs` in order; [`Lin::general`] unless every value involved is a scalar.
 #[inline]
-pub(crate) fn linearize<T: Real>(op: &Op<T>, y: &Value<T>, nodes: &[Slot<T>]) -> Lin<T> {
+pub(crate) fn linearize<T: Real>(op: &Op<T>, y: &Value<T>, xs: &[&Value<T>]) -> Lin<T> {
     let Some(y) = scalar(y) else {
         return Lin::general();
     };
-    let at = |p: u32| scalar(&nodes[p as usize].value);
+    let operands = op.operands();
+    debug_assert_eq!(operands.len(), xs.len());
+    // The value of the operand at node `p`.
+    let at = |p: u32| {
+        let k = operands.iter().position(|&q| q == p)?;
+        scalar(xs.get(k)?)
+    };
     match op {
         Op::Leaf(_) => Lin::leaf(),
         Op::Unary(u, p) => match at(*p) {
@@ -124,6 +131,67 @@ pub(crate) fn linearize<T: Real>(op: &Op<T>, y: &Value<T>, nodes: &[Slot<T>]) ->
             _ => Lin::general(),
         },
         Op::Broadcast(_) | Op::Entry(..) | Op::VjpCall(_) | Op::Opaque(_) => Lin::general(),
+    }
+}
+
+/// The scalar `u(x)`: the one formula both recording and replay (`replay.rs`) use, so a
+/// replayed value is the recorded one bit for bit.
+#[inline(always)]
+pub(crate) fn unary_value<T: Real>(u: Unary, x: T) -> T {
+    match u {
+        Unary::Neg => -x,
+        Unary::Exp => x.exp(),
+        Unary::Ln => x.ln(),
+        Unary::Sin => x.sin(),
+        Unary::Cos => x.cos(),
+        Unary::Tanh => x.tanh(),
+        Unary::Sigmoid => sigmoid(x),
+        Unary::Relu => {
+            if x > T::zero() {
+                x
+            } else {
+                T::zero()
+            }
+        }
+        Unary::Square => x * x,
+        Unary::Sqrt => x.sqrt(),
+        // the transpose, sum or mean of one scalar is itself (`Σ x / 1 = x` exactly)
+        Unary::Transpose | Unary::Sum | Unary::Mean => x,
+    }
+}
+
+/// `1 / (1 + e⁻ˣ)`, without overflow for large `|x|`.
+#[inline(always)]
+pub(crate) fn sigmoid<T: Real>(x: T) -> T {
+    if x >= T::zero() {
+        T::one() / (T::one() + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (T::one() + e)
+    }
+}
+
+/// The scalar `a ∘ c` (a 1×1 product is recorded as a matrix, never as this).
+#[inline(always)]
+pub(crate) fn binary_value<T: Real>(b: Binary, a: T, c: T) -> T {
+    match b {
+        Binary::Add => a + c,
+        Binary::Sub => a - c,
+        Binary::Mul | Binary::MatMul => a * c,
+        Binary::Div => a / c,
+    }
+}
+
+/// The scalar `x ∘ c` for a plain constant `c`.
+#[inline(always)]
+pub(crate) fn const_value<T: Real>(k: WithConst, x: T, c: T) -> T {
+    match k {
+        WithConst::Add => x + c,
+        WithConst::Mul => x * c,
+        WithConst::Div => x / c,
+        WithConst::RSub => c - x,
+        WithConst::RDiv => c / x,
+        WithConst::Pow => x.powf(c),
     }
 }
 

@@ -38,6 +38,7 @@ mod plain;
 mod pool;
 mod pullback;
 mod pullback_values;
+mod replay;
 mod sources;
 mod tensor;
 mod value;

@@ -5,22 +5,16 @@
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use super::graph::{Binary, Op, Unary, WithConst};
+use super::lin::{binary_value, const_value, unary_value};
 use super::tensor::Tensor;
 use super::value::Value;
 use crate::real::Real;
 
-fn sigmoid<T: Real>(x: T) -> T {
-    if x >= T::zero() {
-        T::one() / (T::one() + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (T::one() + e)
-    }
-}
-
 impl<T: Real> Tensor<T> {
     #[inline(always)]
-    fn unary(&self, op: Unary, f: impl Fn(T) -> T + Copy) -> Self {
+    fn unary(&self, op: Unary) -> Self {
+        // One formula for recording and replay (`replay.rs`).
+        let f = move |x| unary_value(op, x);
         match self.scalar_unary_node(op, f) {
             Some(node) => Tensor::of_node(node),
             None => Tensor::reassembled(self.unary_general(op, f)),
@@ -34,47 +28,47 @@ impl<T: Real> Tensor<T> {
     /// `eˣ`, entry by entry.
     #[inline(always)]
     pub fn exp(&self) -> Self {
-        self.unary(Unary::Exp, T::exp)
+        self.unary(Unary::Exp)
     }
     /// `ln x`, entry by entry (`tf.math.log`).
     #[inline(always)]
     pub fn ln(&self) -> Self {
-        self.unary(Unary::Ln, T::ln)
+        self.unary(Unary::Ln)
     }
     /// `sin x`, entry by entry.
     #[inline(always)]
     pub fn sin(&self) -> Self {
-        self.unary(Unary::Sin, T::sin)
+        self.unary(Unary::Sin)
     }
     /// `cos x`, entry by entry.
     #[inline(always)]
     pub fn cos(&self) -> Self {
-        self.unary(Unary::Cos, T::cos)
+        self.unary(Unary::Cos)
     }
     /// `tanh x`, entry by entry.
     #[inline(always)]
     pub fn tanh(&self) -> Self {
-        self.unary(Unary::Tanh, T::tanh)
+        self.unary(Unary::Tanh)
     }
     /// `1 / (1 + e⁻ˣ)`, entry by entry (`tf.sigmoid`).
     #[inline(always)]
     pub fn sigmoid(&self) -> Self {
-        self.unary(Unary::Sigmoid, sigmoid)
+        self.unary(Unary::Sigmoid)
     }
     /// `max(x, 0)`, entry by entry; its derivative at 0 is 0, as `tf.nn.relu`.
     #[inline(always)]
     pub fn relu(&self) -> Self {
-        self.unary(Unary::Relu, |x| if x > T::zero() { x } else { T::zero() })
+        self.unary(Unary::Relu)
     }
     /// `x²`, entry by entry (`tf.square`).
     #[inline(always)]
     pub fn square(&self) -> Self {
-        self.unary(Unary::Square, |x| x * x)
+        self.unary(Unary::Square)
     }
     /// `√x`, entry by entry; its derivative at 0 is `+inf`, as `tf.sqrt`.
     #[inline(always)]
     pub fn sqrt(&self) -> Self {
-        self.unary(Unary::Sqrt, T::sqrt)
+        self.unary(Unary::Sqrt)
     }
     /// `xⁿ` for an integer power, entry by entry (`x ** n`).
     pub fn powi(&self, n: i32) -> Self {
@@ -82,7 +76,11 @@ impl<T: Real> Tensor<T> {
     }
     /// `xᵖ` for a constant power, entry by entry (`tf.pow(x, p)`); the derivative for `p = 0` is 0.
     pub fn powf(&self, p: T) -> Self {
-        self.record_const(WithConst::Pow, p, self.value.map(|x| x.powf(p)))
+        self.record_const(
+            WithConst::Pow,
+            p,
+            self.value.map(|x| const_value(WithConst::Pow, x, p)),
+        )
     }
     /// The transpose (`tf.transpose`).
     pub fn transpose(&self) -> Self {
@@ -136,7 +134,8 @@ impl<T: Real> Tensor<T> {
         self.record_op(Op::Broadcast, v)
     }
     #[inline(always)]
-    fn with_const(&self, op: WithConst, c: T, f: impl Fn(T) -> T + Copy) -> Self {
+    fn with_const(&self, op: WithConst, c: T) -> Self {
+        let f = move |x| const_value(op, x, c);
         match self.scalar_const_node(op, c, f) {
             Some(node) => Tensor::of_node(node),
             None => Tensor::reassembled(self.with_const_general(op, c, f)),
@@ -148,18 +147,19 @@ impl<T: Real> Tensor<T> {
     }
     /// `x · c` for a generic scalar `c`.
     pub(crate) fn mul_c(&self, c: T) -> Self {
-        self.with_const(WithConst::Mul, c, |x| x * c)
+        self.with_const(WithConst::Mul, c)
     }
     /// `x / c` for a generic scalar `c`.
     pub(crate) fn div_c(&self, c: T) -> Self {
-        self.with_const(WithConst::Div, c, |x| x / c)
+        self.with_const(WithConst::Div, c)
     }
     /// `c - x` for a generic scalar `c`.
     pub(crate) fn rsub_c(&self, c: T) -> Self {
-        self.with_const(WithConst::RSub, c, |x| c - x)
+        self.with_const(WithConst::RSub, c)
     }
     #[inline(always)]
-    fn binary(a: &Self, b: &Self, op: Binary, what: &str, f: impl Fn(T, T) -> T + Copy) -> Self {
+    fn binary(a: &Self, b: &Self, op: Binary, what: &str) -> Self {
+        let f = move |p, q| binary_value(op, p, q);
         match Tensor::scalar_binary_node(a, b, op, f) {
             Some(node) => Tensor::of_node(node),
             None => Tensor::reassembled(Tensor::binary_general(a, b, op, what, f)),
@@ -174,41 +174,41 @@ impl<T: Real> Tensor<T> {
 
 /// `Tensor ∘ Tensor` for every combination of owned and borrowed operands.
 macro_rules! tensor_binop {
-    ($Trait:ident, $method:ident, $op:expr, $what:literal, $f:expr) => {
+    ($Trait:ident, $method:ident, $op:expr, $what:literal) => {
         impl<T: Real> $Trait<&Tensor<T>> for &Tensor<T> {
             type Output = Tensor<T>;
             #[inline(always)]
             fn $method(self, rhs: &Tensor<T>) -> Tensor<T> {
-                Tensor::binary(self, rhs, $op, $what, $f)
+                Tensor::binary(self, rhs, $op, $what)
             }
         }
         impl<T: Real> $Trait<Tensor<T>> for &Tensor<T> {
             type Output = Tensor<T>;
             #[inline(always)]
             fn $method(self, rhs: Tensor<T>) -> Tensor<T> {
-                Tensor::binary(self, &rhs, $op, $what, $f)
+                Tensor::binary(self, &rhs, $op, $what)
             }
         }
         impl<T: Real> $Trait<&Tensor<T>> for Tensor<T> {
             type Output = Tensor<T>;
             #[inline(always)]
             fn $method(self, rhs: &Tensor<T>) -> Tensor<T> {
-                Tensor::binary(&self, rhs, $op, $what, $f)
+                Tensor::binary(&self, rhs, $op, $what)
             }
         }
         impl<T: Real> $Trait<Tensor<T>> for Tensor<T> {
             type Output = Tensor<T>;
             #[inline(always)]
             fn $method(self, rhs: Tensor<T>) -> Tensor<T> {
-                Tensor::binary(&self, &rhs, $op, $what, $f)
+                Tensor::binary(&self, &rhs, $op, $what)
             }
         }
     };
 }
-tensor_binop!(Add, add, Binary::Add, "add", |a, b| a + b);
-tensor_binop!(Sub, sub, Binary::Sub, "sub", |a, b| a - b);
-tensor_binop!(Mul, mul, Binary::Mul, "mul", |a, b| a * b);
-tensor_binop!(Div, div, Binary::Div, "div", |a, b| a / b);
+tensor_binop!(Add, add, Binary::Add, "add");
+tensor_binop!(Sub, sub, Binary::Sub, "sub");
+tensor_binop!(Mul, mul, Binary::Mul, "mul");
+tensor_binop!(Div, div, Binary::Div, "div");
 
 /// `Tensor ∘ c` and `c ∘ Tensor` for a plain constant `c` of the tensor's scalar type.
 macro_rules! scalar_binops {
@@ -216,22 +216,22 @@ macro_rules! scalar_binops {
         impl Add<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
             #[inline(always)]
-            fn add(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, c, |x| x + c) }
+            fn add(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, c) }
         }
         impl Sub<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
             #[inline(always)]
-            fn sub(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, -c, |x| x - c) }
+            fn sub(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Add, -c) }
         }
         impl Mul<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
             #[inline(always)]
-            fn mul(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Mul, c, |x| x * c) }
+            fn mul(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Mul, c) }
         }
         impl Div<$t> for &Tensor<$t> {
             type Output = Tensor<$t>;
             #[inline(always)]
-            fn div(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Div, c, |x| x / c) }
+            fn div(self, c: $t) -> Tensor<$t> { self.with_const(WithConst::Div, c) }
         }
         impl Add<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
@@ -241,7 +241,7 @@ macro_rules! scalar_binops {
         impl Sub<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
             #[inline(always)]
-            fn sub(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RSub, self, |v| self - v) }
+            fn sub(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RSub, self) }
         }
         impl Mul<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
@@ -251,7 +251,7 @@ macro_rules! scalar_binops {
         impl Div<&Tensor<$t>> for $t {
             type Output = Tensor<$t>;
             #[inline(always)]
-            fn div(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RDiv, self, |v| self / v) }
+            fn div(self, x: &Tensor<$t>) -> Tensor<$t> { x.with_const(WithConst::RDiv, self) }
         }
         impl Add<$t> for Tensor<$t> {
             type Output = Tensor<$t>;
@@ -301,7 +301,7 @@ impl<T: Real> Neg for &Tensor<T> {
     type Output = Tensor<T>;
     #[inline(always)]
     fn neg(self) -> Tensor<T> {
-        self.unary(Unary::Neg, |x| -x)
+        self.unary(Unary::Neg)
     }
 }
 
@@ -317,13 +317,14 @@ impl<T: Real> Neg for Tensor<T> {
 /// its value). For a recorded scalar the handle is updated in place (its node and value), so no
 /// new handle is built and moved into `t`.
 macro_rules! tensor_assign {
-    ($Trait:ident, $method:ident, $op:expr, $what:literal, $f:expr) => {
+    ($Trait:ident, $method:ident, $op:expr, $what:literal) => {
         impl<T: Real> $Trait<&Tensor<T>> for Tensor<T> {
             #[inline(always)]
             fn $method(&mut self, rhs: &Tensor<T>) {
-                match Tensor::scalar_binary_node(self, rhs, $op, $f) {
+                let f = move |p, q| binary_value($op, p, q);
+                match Tensor::scalar_binary_node(self, rhs, $op, f) {
                     Some((_, idx, v)) => self.become_node(idx, v),
-                    None => *self = Tensor::binary_general(self, rhs, $op, $what, $f),
+                    None => *self = Tensor::binary_general(self, rhs, $op, $what, f),
                 }
             }
         }
@@ -335,15 +336,16 @@ macro_rules! tensor_assign {
         }
     };
 }
-tensor_assign!(AddAssign, add_assign, Binary::Add, "add", |a, b| a + b);
-tensor_assign!(SubAssign, sub_assign, Binary::Sub, "sub", |a, b| a - b);
-tensor_assign!(MulAssign, mul_assign, Binary::Mul, "mul", |a, b| a * b);
-tensor_assign!(DivAssign, div_assign, Binary::Div, "div", |a, b| a / b);
+tensor_assign!(AddAssign, add_assign, Binary::Add, "add");
+tensor_assign!(SubAssign, sub_assign, Binary::Sub, "sub");
+tensor_assign!(MulAssign, mul_assign, Binary::Mul, "mul");
+tensor_assign!(DivAssign, div_assign, Binary::Div, "div");
 
 impl<T: Real> Tensor<T> {
     /// `self = self ∘ c` for a plain constant `c`, in place for a recorded scalar.
     #[inline(always)]
-    fn assign_const(&mut self, op: WithConst, c: T, f: impl Fn(T) -> T + Copy) {
+    fn assign_const(&mut self, op: WithConst, c: T) {
+        let f = move |x| const_value(op, x, c);
         match self.scalar_const_node(op, c, f) {
             Some((_, idx, v)) => self.become_node(idx, v),
             None => *self = self.with_const_general(op, c, f),
@@ -356,19 +358,19 @@ macro_rules! scalar_assign {
     ($($t:ty),*) => {$(
         impl AddAssign<$t> for Tensor<$t> {
             #[inline(always)]
-            fn add_assign(&mut self, c: $t) { self.assign_const(WithConst::Add, c, move |x| x + c) }
+            fn add_assign(&mut self, c: $t) { self.assign_const(WithConst::Add, c) }
         }
         impl SubAssign<$t> for Tensor<$t> {
             #[inline(always)]
-            fn sub_assign(&mut self, c: $t) { self.assign_const(WithConst::Add, -c, move |x| x - c) }
+            fn sub_assign(&mut self, c: $t) { self.assign_const(WithConst::Add, -c) }
         }
         impl MulAssign<$t> for Tensor<$t> {
             #[inline(always)]
-            fn mul_assign(&mut self, c: $t) { self.assign_const(WithConst::Mul, c, move |x| x * c) }
+            fn mul_assign(&mut self, c: $t) { self.assign_const(WithConst::Mul, c) }
         }
         impl DivAssign<$t> for Tensor<$t> {
             #[inline(always)]
-            fn div_assign(&mut self, c: $t) { self.assign_const(WithConst::Div, c, move |x| x / c) }
+            fn div_assign(&mut self, c: $t) { self.assign_const(WithConst::Div, c) }
         }
     )*};
 }

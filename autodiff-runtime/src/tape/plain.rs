@@ -10,7 +10,7 @@
 //! general pass calls varied when nothing was watched by hand, and a constant never is.
 
 use super::backprop::{Seeded, View};
-use super::graph::{Graph, LeafKey, Op, Slot};
+use super::graph::{Graph, LeafKey, LeafRec, Node};
 use super::lin::Lin;
 use super::sources::{Key, SourceKey};
 use super::tensor::Tensor;
@@ -82,8 +82,8 @@ pub(crate) fn backprop_plain<T: Real, R>(
     sums.clear();
     sums.resize(sources.len(), None);
     let leaves = graph.leaves.borrow();
-    let from = leaves.partition_point(|&i| (i as usize) < start);
-    let to = leaves.partition_point(|&i| (i as usize) < top);
+    let from = leaves.partition_point(|l| (l.idx as usize) < start);
+    let to = leaves.partition_point(|l| (l.idx as usize) < top);
     let leaves = &leaves[from..to];
 
     adj.clear();
@@ -94,7 +94,7 @@ pub(crate) fn backprop_plain<T: Real, R>(
     // A slice, not the vector: its pointer then stays in a register across the loop's stores.
     let lean = &mut adj[..];
     let exact = sweep(&nodes, lean, start)
-        && collect(&nodes, leaves, by_var, sums, |i| {
+        && collect(leaves, by_var, sums, |i| {
             let g = lean[i];
             (!unreached(g)).then_some(Some(g))
         });
@@ -107,7 +107,7 @@ pub(crate) fn backprop_plain<T: Real, R>(
         }
         sweep_flagged(&nodes, flagged, start);
         sums.fill(None);
-        collect(&nodes, leaves, by_var, sums, |i| {
+        collect(leaves, by_var, sums, |i| {
             let (g, hit) = flagged[i];
             Some(hit.then_some(g))
         });
@@ -124,7 +124,7 @@ fn unreached<T: Real>(g: T) -> bool {
 /// The reverse loop over `adj[start..]` (adjoints starting at `-0.0`): `adj[p] += adj[y] · ∂y/∂p`
 /// for the partials kept when `y` was recorded. `false` if it skipped a node at `-0.0` with a
 /// non-finite partial (the answer may then differ from the flagged pass's).
-fn sweep<T: Real>(nodes: &[Slot<T>], adj: &mut [T], start: usize) -> bool {
+fn sweep<T: Real>(nodes: &[Node<T>], adj: &mut [T], start: usize) -> bool {
     let top = adj.len();
     // Both `top` long: the loop's indices need no bounds checks.
     let nodes = &nodes[..top];
@@ -154,12 +154,13 @@ fn skips<T: Real>(g: T, lin: &Lin<T>, exact: &mut bool) -> bool {
     if !unreached(g) {
         return false;
     }
-    *exact &= lin.partials[0].is_finite() && lin.partials[1].is_finite();
+    // An unused slot's partial may hold a leaf's value or a constant (`graph.rs`): not a partial.
+    *exact &= (0..2).all(|k| lin.parents[k] == Lin::<T>::NONE || lin.partials[k].is_finite());
     true
 }
 
 /// [`sweep`] with a flag per node that a target reaches it: exact in every case.
-fn sweep_flagged<T: Real>(nodes: &[Slot<T>], adj: &mut [(T, bool)], start: usize) {
+fn sweep_flagged<T: Real>(nodes: &[Node<T>], adj: &mut [(T, bool)], start: usize) {
     let top = adj.len();
     let span = top - start;
     for idx in (start..top).rev() {
@@ -181,23 +182,22 @@ fn sweep_flagged<T: Real>(nodes: &[Slot<T>], adj: &mut [(T, bool)], start: usize
 /// Adds each reached leaf's adjoint to the sums of the sources it reads; `adjoint(leaf)` is
 /// `Some(None)` for an unreached leaf and `None` when that cannot be told (then `false`).
 fn collect<T: Real>(
-    nodes: &[Slot<T>],
-    leaves: &[u32],
+    leaves: &[LeafRec],
     by_var: &[(u64, usize)],
     sums: &mut [Option<T>],
     adjoint: impl Fn(usize) -> Option<Option<T>>,
 ) -> bool {
     let mut next = 0;
-    for &leaf in leaves {
-        let leaf = leaf as usize;
+    for leaf in leaves {
         // Only trainable variables read by this tape are watched when nothing is watched by hand.
-        let Op::Leaf(LeafKey::Var {
+        let LeafKey::Var {
             id,
             trainable: true,
-        }) = nodes[leaf].op
+        } = leaf.key
         else {
             continue;
         };
+        let leaf = leaf.idx as usize;
         // Variables are usually read in the order they are asked for: try the entry after the
         // last one found before searching.
         let first = match by_var.get(next) {

@@ -15,7 +15,7 @@
 use std::any::Any;
 use std::cell::RefCell;
 
-use super::graph::{Graph, Slot};
+use super::graph::Graph;
 use super::sources::SourceKey;
 use crate::real::Real;
 
@@ -83,22 +83,17 @@ pub(crate) fn take<T: Real>() -> &'static Graph<T> {
     .unwrap_or_else(|| Box::leak(Box::new(Graph::empty())))
 }
 
-/// Takes back the graph of a family that ended. Its nodes are dropped here when `holds_shared`
-/// says some node holds shared data; otherwise they are plain numbers and indices, and emptying
-/// the arena visits none. `reuse` is `false` for a graph whose generations are used up: it is
-/// emptied and never handed out again.
-pub(crate) fn give<T: Real>(graph: &'static Graph<T>, holds_shared: bool, reuse: bool) {
-    // Taken out so that the nodes' drops (compiled pullbacks' captures) run with no borrow held.
-    let mut nodes = std::mem::take(&mut *graph.nodes.borrow_mut());
-    if holds_shared {
-        nodes
-            .drain(..)
-            .for_each(|slot| drop(Slot::into_inner(slot)));
-    } else {
-        nodes.clear();
-    }
-    let cap = nodes.capacity();
-    *graph.nodes.borrow_mut() = nodes;
+/// Takes back the graph of a family that ended. Its nodes are plain numbers and indices (no
+/// drop), so emptying the arena visits none; what they share (matrices, compiled calls) is in
+/// the side table, dropped here. `reuse` is `false` for a graph whose generations are used up:
+/// it is emptied and never handed out again.
+pub(crate) fn give<T: Real>(graph: &'static Graph<T>, reuse: bool) {
+    graph.nodes.borrow_mut().clear();
+    // Taken out so that the records' drops (compiled pullbacks' captures) run with no borrow held.
+    let mut side = std::mem::take(&mut *graph.side.borrow_mut());
+    side.clear();
+    *graph.side.borrow_mut() = side;
+    let cap = graph.nodes.borrow().capacity();
     graph.leaves.borrow_mut().clear();
     if !reuse || cap > MAX_KEPT_NODES {
         release::<T>(graph);
@@ -124,6 +119,7 @@ fn release<T: Real>(graph: &'static dyn Any) {
     if let Some(g) = graph.downcast_ref::<Graph<T>>() {
         *g.nodes.borrow_mut() = Vec::new();
         *g.leaves.borrow_mut() = Vec::new();
+        *g.side.borrow_mut() = Vec::new();
         *g.scratch.borrow_mut() = Scratch::default();
     }
 }

@@ -178,10 +178,13 @@ fn opaque<T: Real>(
     let mut args = vec![g.node_in(graph)];
     args.extend(xs.iter().map(|x| x.node_in(graph)));
     let record = Rc::new(OpaqueRecord { name, args });
+    let xs_values: Vec<&Value<T>> = std::iter::once(&g.value)
+        .chain(xs.iter().map(|x| &x.value))
+        .collect();
     values
         .into_iter()
         .map(|v| {
-            let idx = graph.push(Op::Opaque(record.clone()), v.clone());
+            let idx = graph.push(Op::Opaque(record.clone()), v.clone(), &xs_values);
             Tensor::on(graph, idx, v)
         })
         .collect()

@@ -5,7 +5,7 @@ use std::fmt;
 use nalgebra::DMatrix;
 
 use super::graph::{Binary, Graph, GraphRef, LeafKey, Node, Op, Unary, WithConst, fresh_id};
-use super::lin::{Lin, binary_partials, const_partial, unary_partial};
+use super::lin::{binary_partials, const_partial, unary_partial};
 use super::value::Value;
 use super::watch_registry;
 use crate::real::Real;
@@ -195,7 +195,7 @@ impl<T: Real> Tensor<T> {
     pub(crate) fn node_in(&self, graph: &GraphRef<T>) -> u32 {
         match &self.place {
             Place::At(at) => at.idx,
-            Place::Const(k) => graph.push(Op::Leaf(LeafKey::Const(*k)), self.value.clone()),
+            Place::Const(k) => graph.push(Op::Leaf(LeafKey::Const(*k)), self.value.clone(), &[]),
         }
     }
 
@@ -232,7 +232,11 @@ impl<T: Real> Tensor<T> {
         op: Unary,
         f: impl Fn(T) -> T,
     ) -> Option<(GraphRef<T>, u32, T)> {
-        self.scalar_one_node(f, |x, y| unary_partial(op, x, y), |i| Op::Unary(op, i))
+        self.scalar_one_node(
+            f,
+            |x, y| unary_partial(op, x, y),
+            |i, d| Node::unary(op, i, d),
+        )
     }
 
     /// [`scalar_unary_node`](Tensor::scalar_unary_node) for `y = x ∘ c` with a plain constant
@@ -244,28 +248,28 @@ impl<T: Real> Tensor<T> {
         c: T,
         f: impl Fn(T) -> T,
     ) -> Option<(GraphRef<T>, u32, T)> {
-        self.scalar_one_node(f, |x, _| const_partial(op, x, c), |i| Op::Const(op, i, c))
+        self.scalar_one_node(
+            f,
+            |x, _| const_partial(op, x, c),
+            |i, d| Node::with_const(op, i, c, d),
+        )
     }
 
     /// The one-operand fast path: `y = f(x)` with `∂y/∂x = partial(x, y)`, recorded as the
-    /// operation `make(x's node)`.
+    /// node `make(x's node, ∂y/∂x)`.
     #[inline(always)]
     fn scalar_one_node(
         &self,
         f: impl Fn(T) -> T,
         partial: impl FnOnce(T, T) -> T,
-        make: impl FnOnce(u32) -> Op<T>,
+        make: impl FnOnce(u32, T) -> Node<T>,
     ) -> Option<(GraphRef<T>, u32, T)> {
         let (x, at) = self.scalar_recording()?;
         let y = f(x);
         // The partial is worked out here, where the operation is a constant of the inlined
         // call, not in the closure (which may stay out of line and then match on it at run time).
         let d = partial(x, y);
-        let idx = at.graph().push_scalar(|| Node {
-            op: make(at.idx),
-            lin: Lin::one(at.idx, d),
-            value: Value::Scalar(y),
-        });
+        let idx = at.graph().push_scalar(|| make(at.idx, d));
         Some((at.graph(), idx, y))
     }
 
@@ -287,11 +291,9 @@ impl<T: Real> Tensor<T> {
         }
         let v = f(p, *q);
         let (dp, dq) = binary_partials(op, p, *q);
-        let idx = x.graph().push_scalar(|| Node {
-            op: Op::Binary(op, x.idx, y.idx),
-            lin: Lin::two(x.idx, dp, y.idx, dq),
-            value: Value::Scalar(v),
-        });
+        let idx = x
+            .graph()
+            .push_scalar(|| Node::binary(op, x.idx, dp, y.idx, dq));
         Some((x.graph(), idx, v))
     }
 
@@ -315,27 +317,22 @@ impl<T: Real> Tensor<T> {
         if let Some(at) = self.at().filter(|at| at.graph().is_recording()) {
             let idx = match (&self.value, &value) {
                 (Value::Scalar(x), &Value::Scalar(y)) => {
-                    let idx = at.graph().push_scalar(|| Node {
-                        op: Op::Unary(op, at.idx),
-                        lin: Lin::one(at.idx, unary_partial(op, *x, y)),
-                        value: Value::Scalar(y),
-                    });
+                    let d = unary_partial(op, *x, y);
+                    let idx = at.graph().push_scalar(|| Node::unary(op, at.idx, d));
                     // Rebuilt from the float: copying `value` whole would load 16 bytes just
                     // written as a tag and a float, a load that store forwarding cannot serve.
                     return Tensor::on(&at.graph(), idx, Value::Scalar(y));
                 }
-                _ => at.graph().push_with(|| Node {
-                    op: Op::Unary(op, at.idx),
-                    lin: Lin::general(),
-                    value: value.clone(),
-                }),
+                _ => at
+                    .graph()
+                    .push(Op::Unary(op, at.idx), value.clone(), &[&self.value]),
             };
             return Tensor::on(&at.graph(), idx, value);
         }
         match self.recording_graph() {
             Some(g) => {
                 let x = self.node_in(&g);
-                let idx = g.push(Op::Unary(op, x), value.clone());
+                let idx = g.push(Op::Unary(op, x), value.clone(), &[&self.value]);
                 Tensor::on(&g, idx, value)
             }
             None => Tensor::constant(value),
@@ -346,25 +343,23 @@ impl<T: Real> Tensor<T> {
         if let Some(at) = self.at().filter(|at| at.graph().is_recording()) {
             let idx = match (&self.value, &value) {
                 (Value::Scalar(x), &Value::Scalar(y)) => {
-                    let idx = at.graph().push_scalar(|| Node {
-                        op: Op::Const(op, at.idx, c),
-                        lin: Lin::one(at.idx, const_partial(op, *x, c)),
-                        value: Value::Scalar(y),
-                    });
+                    let d = const_partial(op, *x, c);
+                    let idx = at
+                        .graph()
+                        .push_scalar(|| Node::with_const(op, at.idx, c, d));
                     // Rebuilt from the float (see `record_unary`).
                     return Tensor::on(&at.graph(), idx, Value::Scalar(y));
                 }
-                _ => at.graph().push_with(|| Node {
-                    op: Op::Const(op, at.idx, c),
-                    lin: Lin::general(),
-                    value: value.clone(),
-                }),
+                _ => at
+                    .graph()
+                    .push(Op::Const(op, at.idx, c), value.clone(), &[&self.value]),
             };
             return Tensor::on(&at.graph(), idx, value);
         }
         match self.recording_graph() {
             Some(g) => {
-                let idx = g.push(Op::Const(op, self.node_in(&g), c), value.clone());
+                let x = self.node_in(&g);
+                let idx = g.push(Op::Const(op, x, c), value.clone(), &[&self.value]);
                 Tensor::on(&g, idx, value)
             }
             None => Tensor::constant(value),
@@ -374,7 +369,7 @@ impl<T: Real> Tensor<T> {
     pub(crate) fn record_op(&self, op: impl FnOnce(u32) -> Op<T>, value: Value<T>) -> Self {
         match self.recording_graph() {
             Some(g) => {
-                let idx = g.push(op(self.node_in(&g)), value.clone());
+                let idx = g.push(op(self.node_in(&g)), value.clone(), &[&self.value]);
                 Tensor::on(&g, idx, value)
             }
             None => Tensor::constant(value),
@@ -387,22 +382,18 @@ impl<T: Real> Tensor<T> {
             if x.graph() == y.graph() && x.graph().is_recording() {
                 let idx = match (&a.value, &b.value, &value) {
                     (Value::Scalar(p), Value::Scalar(q), &Value::Scalar(v)) => {
-                        let idx = x.graph().push_scalar(|| {
-                            let (dp, dq) = binary_partials(op, *p, *q);
-                            Node {
-                                op: Op::Binary(op, x.idx, y.idx),
-                                lin: Lin::two(x.idx, dp, y.idx, dq),
-                                value: Value::Scalar(v),
-                            }
-                        });
+                        let (dp, dq) = binary_partials(op, *p, *q);
+                        let idx = x
+                            .graph()
+                            .push_scalar(|| Node::binary(op, x.idx, dp, y.idx, dq));
                         // Rebuilt from the float (see `record_unary`).
                         return Tensor::on(&x.graph(), idx, Value::Scalar(v));
                     }
-                    _ => x.graph().push_with(|| Node {
-                        op: Op::Binary(op, x.idx, y.idx),
-                        lin: Lin::general(),
-                        value: value.clone(),
-                    }),
+                    _ => x.graph().push(
+                        Op::Binary(op, x.idx, y.idx),
+                        value.clone(),
+                        &[&a.value, &b.value],
+                    ),
                 };
                 return Tensor::on(&x.graph(), idx, value);
             }
@@ -410,7 +401,7 @@ impl<T: Real> Tensor<T> {
         match common_graph(&[a, b]) {
             Some(g) if g.is_recording() => {
                 let (ia, ib) = (a.node_in(&g), b.node_in(&g));
-                let idx = g.push(Op::Binary(op, ia, ib), value.clone());
+                let idx = g.push(Op::Binary(op, ia, ib), value.clone(), &[&a.value, &b.value]);
                 Tensor::on(&g, idx, value)
             }
             _ => Tensor::constant(value),

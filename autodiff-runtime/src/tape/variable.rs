@@ -9,7 +9,6 @@ use nalgebra::DMatrix;
 
 use super::gradient_tape::GradientTape;
 use super::graph::{LeafKey, Op, fresh_id};
-use super::lin::Lin;
 use super::tensor::Tensor;
 use super::value::Value;
 use crate::real::Real;
@@ -196,7 +195,7 @@ impl<T: Real> Variable<T> {
                 id: self.inner.id,
                 trainable: self.inner.trainable,
             };
-            let idx = graph.push_lin(Op::Leaf(key), value.clone(), Lin::leaf());
+            let idx = graph.push(Op::Leaf(key), value.clone(), &[]);
             Tensor::on(graph, idx, value)
         } else {
             Tensor::constant(value)

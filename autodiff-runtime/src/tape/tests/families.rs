@@ -88,7 +88,7 @@ fn a_family_lives_while_any_of_its_tapes_does() {
 fn a_graph_whose_generations_are_used_up_is_retired() {
     let g = pool::take::<f64>();
     g.set_generation_for_test(u32::MAX);
-    pool::give(g, false, true);
+    pool::give(g, true);
     let (y, old) = ended(3.0);
     assert!(std::ptr::eq(old.graph, g) && old.generation == u32::MAX);
     assert!(!old.is_live());

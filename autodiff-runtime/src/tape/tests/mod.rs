@@ -5,6 +5,7 @@ mod assign;
 mod families;
 mod fast_path;
 mod plain_path;
+mod replay;
 mod rules;
 mod semantics;
 
