@@ -81,13 +81,18 @@ impl<T: Real> DivRule<T> for T {
     fn d_rhs(g: T, a: &T, b: &T) -> T {
         over(times(-g, *a), *b * *b)
     }
+    // Tangents multiply by `1/b` (one division, shared by every tangent direction of the same
+    // quotient) and read `y = a/b` (the primal's own quotient); the zero rule's serial form as
+    // for products. `1/b` is `±inf` at `b = 0` and 0 at `b = ±inf`, as `da/b` is.
+    /// `dy = da·(1/b)`
     #[inline(always)]
     fn t_lhs(da: T, _a: &T, b: &T) -> T {
-        over(da, *b)
+        times_serial(da, T::one() / *b)
     }
+    /// `dy = -db·y·(1/b)` with `y = a/b`
     #[inline(always)]
     fn t_rhs(db: T, a: &T, b: &T) -> T {
-        over(times(-db, *a), *b * *b)
+        times_serial(times_serial(-db, *a / *b), T::one() / *b)
     }
 }
 
