@@ -1,0 +1,99 @@
+//! Expansion tests of the gradient by tangent sweeps (loop code over few scalar inputs).
+
+use quote::quote;
+
+use super::{expand_fn, reverse_item, vjp_item};
+
+#[test]
+fn loops_over_few_scalar_inputs_take_the_gradient_by_tangents() {
+    // Two scalar inputs and a loop: `_grad` and `_vjp` run one forward sweep with a tangent per
+    // input and record nothing; `b * x[t]` depends on `b` only, so direction 0 (`a`) has no
+    // tangent for it.
+    let all = expand_fn(quote! {
+        fn filt(a: f64, b: f64, #[no_grad] x: &[f64]) -> f64 {
+            let mut y = 0.0;
+            let mut s = 0.0;
+            for t in 0..x.len() {
+                y = a * y + b * x[t];
+                s += y * y;
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "filt");
+    let grad = &all[all.find("fn filt_grad").expect("grad")..all.find("fn filt_vjp").expect("vjp")];
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{grad}");
+    }
+    for item in [grad, vjp.as_str()] {
+        assert!(
+            !item.contains("tape ()") && !item.contains(". push ("),
+            "{item}"
+        );
+        assert!(item.contains("__dot_a_0_d0 : f64 = 1.0"), "{item}");
+        assert!(item.contains("__dot_b_1_d1 : f64 = 1.0"), "{item}");
+        assert!(
+            !item.contains("__dot_b_1_d0") && !item.contains("__dot_a_0_d1"),
+            "{item}"
+        );
+        // `b * x[t]` has a tangent in direction 1 only.
+        assert!(
+            item.contains("MulRule :: t_lhs (:: core :: clone :: Clone :: clone (& __dot_b_1_d1)"),
+            "{item}"
+        );
+    }
+    // The reverse companion (for callers) still records.
+    assert!(reverse_item(&all, "filt").contains(". push ("));
+    // A type parameter bounded by `Real` is a scalar too.
+    let all = expand_fn(quote! {
+        fn gen<T: Real>(a: T, #[no_grad] n: usize) -> T {
+            let mut y = a;
+            for _ in 0..n { y = y * a; }
+            y
+        }
+    });
+    let vjp = vjp_item(&all, "gen");
+    assert!(
+        vjp.contains("__dot_a_0_d0 : T = < T as :: autodiff :: __private :: Real > :: one ()"),
+        "{vjp}"
+    );
+    assert!(!vjp.contains(". push ("), "{vjp}");
+    // Near misses keep reverse mode: five scalar inputs, a slice input, no loop.
+    for (f, name) in [
+        (
+            quote! { fn five(a: f64, b: f64, c: f64, d: f64, e: f64) -> f64 {
+            let mut s = 0.0; for i in 0..3 { s += a * b * c * d * e * i as f64; } s } },
+            "five",
+        ),
+        (
+            quote! { fn sl(a: f64, w: &[f64]) -> f64 {
+            let mut s = 0.0; for i in 0..w.len() { s += a * w[i]; } s } },
+            "sl",
+        ),
+        (
+            quote! { fn line(a: f64, b: f64) -> f64 { (a * b).sin() + a } },
+            "line",
+        ),
+    ] {
+        let all = expand_fn(f);
+        let vjp = vjp_item(&all, name);
+        assert!(!vjp.contains("_d0 : f64 = 1.0"), "{vjp}");
+    }
+}
+
+#[test]
+fn zz_show_file() {
+    let Ok(path) = std::env::var("SHOW_FILE") else {
+        return;
+    };
+    let src = std::fs::read_to_string(path).unwrap();
+    let file: syn::File = syn::parse_str(&src).unwrap();
+    for item in file.items {
+        if let syn::Item::Fn(mut f) = item {
+            if f.attrs.iter().any(|a| a.path().is_ident("differentiable")) {
+                f.attrs.retain(|a| !a.path().is_ident("differentiable"));
+                println!("{}", expand_fn(quote!(#f)));
+            }
+        }
+    }
+}
