@@ -3,7 +3,8 @@
 //! functions calling it use its reverse companion. Members of the kind (one to four inputs,
 //! `for` and data-dependent `while` loops, branches, `break`/`continue`, early `return`, local
 //! `Vec`s written, pushed and truncated, reassigned parameters, `wrt(..)`, `#[no_grad]`, `f32`),
-//! and the near misses that stay in reverse mode (five inputs, a slice input, a varying call).
+//! varying calls with two inputs (an owned argument cloned per direction), and the near misses
+//! that stay in reverse mode (five inputs, a slice input, three inputs and a varying call).
 //! Every gradient against central differences and against the reverse companion (reached
 //! through a wrapper over a slice), including the zero rule at non-finite values.
 
@@ -187,8 +188,8 @@ fn overflow(a: f64, b: f64) -> f64 {
     s
 }
 
-/// A varying call to another differentiable function: reverse mode (the callee's companion
-/// would run once per direction).
+/// A varying call to another differentiable function, two inputs: tangent sweeps, the callee's
+/// forward companion once per direction.
 #[differentiable]
 fn calls_filter(a: f64, b: f64) -> f64 {
     let x = [0.5, -0.25, 1.0, 0.75];
@@ -198,6 +199,36 @@ fn calls_filter(a: f64, b: f64) -> f64 {
         s += filter(a, b * (k as f64 + 1.0), &x, &r);
     }
     s
+}
+
+/// A callee taking a `Vec` by value: the first direction's call gets a clone, the last moves it.
+#[differentiable]
+fn sum_scaled(v: Vec<f64>, s: f64) -> f64 {
+    let mut t = 0.0;
+    for i in 0..v.len() {
+        t += v[i] * s;
+    }
+    t
+}
+
+#[differentiable]
+fn owned_arg(a: f64, b: f64) -> f64 {
+    let mut acc = 0.0;
+    for k in 0..3 {
+        let v = vec![a * k as f64, b, a * b];
+        acc += sum_scaled(v, b + 1.0).sin();
+    }
+    acc
+}
+
+/// Three inputs and a varying call: past the limit for calls, reverse mode.
+#[differentiable]
+fn three_with_call(a: f64, b: f64, c: f64) -> f64 {
+    let mut acc = 0.0;
+    for k in 0..4 {
+        acc += sum_scaled(vec![a, b * k as f64], c) * a;
+    }
+    acc
 }
 
 // Wrappers over a slice: not scalar inputs, so reverse mode, reaching the functions above
@@ -235,6 +266,14 @@ fn five_rev(q: &[f64]) -> f64 {
 #[differentiable]
 fn overflow_rev(q: &[f64]) -> f64 {
     overflow(q[0], q[1])
+}
+#[differentiable]
+fn owned_arg_rev(q: &[f64]) -> f64 {
+    owned_arg(q[0], q[1])
+}
+#[differentiable]
+fn three_with_call_rev(q: &[f64]) -> f64 {
+    three_with_call(q[0], q[1], q[2])
 }
 
 const FX: [f64; 6] = [0.5, -0.25, 1.0, 0.75, -0.5, 0.2];
@@ -311,6 +350,26 @@ fn cases() -> Vec<Case> {
             },
             |q| reassigned_rev_grad(q),
             vec![vec![0.6, 0.3], vec![-0.8, 1.2]],
+        ),
+        (
+            "call with an owned argument",
+            |q| owned_arg(q[0], q[1]),
+            |q| {
+                let (_, (ga, gb)) = owned_arg_grad(q[0], q[1]);
+                vec![ga, gb]
+            },
+            |q| owned_arg_rev_grad(q),
+            vec![vec![0.4, -0.3], vec![1.2, 0.5]],
+        ),
+        (
+            "three inputs and a call (reverse mode)",
+            |q| three_with_call(q[0], q[1], q[2]),
+            |q| {
+                let (_, (ga, gb, gc)) = three_with_call_grad(q[0], q[1], q[2]);
+                vec![ga, gb, gc]
+            },
+            |q| three_with_call_rev_grad(q),
+            vec![vec![0.4, -0.3, 0.8]],
         ),
         (
             "five (reverse mode)",
@@ -411,7 +470,7 @@ fn zero_rule_at_non_finite_values_matches_reverse_mode() {
 }
 
 #[test]
-fn a_varying_call_keeps_reverse_mode_and_is_right() {
+fn a_varying_call_with_two_inputs_is_right() {
     let tol = Tolerance::new(1e-6, 1e-6);
     let q = [0.8, 0.4];
     let (_, (ga, gb)) = calls_filter_grad(q[0], q[1]);

@@ -44,8 +44,7 @@ impl<'a> FwdGen<'a> {
     }
 
     /// Several directions in one sweep; `union` is active wherever one of `dirs` is. A
-    /// varying call needs one companion call per direction: callers check
-    /// [`has_varying_call`] first.
+    /// varying call runs its forward companion once per direction.
     pub fn directions(
         f: &'a Func,
         union: &'a Activity,
@@ -281,8 +280,10 @@ impl<'a> FwdGen<'a> {
             true,
         ) = (rhs, varying_call)
         {
-            // One companion call per direction (one in `_jvp`); the first gives the value.
+            // One companion call per direction (one in `_jvp`); the first gives the value. An
+            // argument passed by value is cloned for every call but the last, which moves it.
             let mut out = TokenStream::new();
+            let calls = self.dirs_of(target).count();
             for (n, d) in self.dirs_of(target).enumerate() {
                 let mut argv: Vec<TokenStream> = args
                     .iter()
@@ -291,6 +292,8 @@ impl<'a> FwdGen<'a> {
                         let e = self.atom(a);
                         if *r {
                             quote! { &#e }
+                        } else if n + 1 < calls {
+                            quote! { ::core::clone::Clone::clone(&#e) }
                         } else {
                             e
                         }

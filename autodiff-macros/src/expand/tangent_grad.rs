@@ -23,11 +23,16 @@ use crate::reverse::{body_label, is_float_type};
 /// The most scalar inputs a gradient takes by tangent sweeps.
 pub const MAX_DIRECTIONS: usize = 4;
 
+/// The most scalar inputs a gradient takes by tangent sweeps when the body passes a varying
+/// argument to another differentiable function: its forward companion runs once per direction,
+/// so a costly callee is paid that many times.
+pub const MAX_DIRECTIONS_WITH_CALLS: usize = 2;
+
 /// Whether `NAME_grad` and `NAME_vjp` take their gradient by tangent sweeps: every
 /// differentiated parameter is a scalar taken by value (`f32`, `f64`, or a type parameter
-/// bounded by `Real`), at most [`MAX_DIRECTIONS`] of them, the output is such a scalar, the body
-/// has a loop, and no call passes a varying
-/// argument to another differentiable function (its companion would run once per direction).
+/// bounded by `Real`), at most [`MAX_DIRECTIONS`] of them ([`MAX_DIRECTIONS_WITH_CALLS`] when a
+/// call passes a varying argument to another differentiable function), the output is such a
+/// scalar, and the body has a loop.
 pub(super) fn applies(c: &Common, func: &Func, act: &Activity, wrt: &[usize]) -> bool {
     let scalar = |ty: &syn::Type| is_float_type(ty) || is_real_param(&c.generics, ty);
     (1..=MAX_DIRECTIONS).contains(&wrt.len())
@@ -37,7 +42,7 @@ pub(super) fn applies(c: &Common, func: &Func, act: &Activity, wrt: &[usize]) ->
         })
         && scalar(&c.sig.output)
         && has_loop(&func.body)
-        && !has_varying_call(func, act)
+        && (wrt.len() <= MAX_DIRECTIONS_WITH_CALLS || !has_varying_call(func, act))
 }
 
 /// `ty` is a type parameter of `generics` bounded by `Real` (`T: Real`, `T: autodiff::Real`, or
