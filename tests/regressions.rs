@@ -99,3 +99,31 @@ fn mutual_recursion_matches_finite_differences() {
         assert!((t - g).abs() < 1e-9 * (1.0 + g.abs()));
     }
 }
+
+/// Bug 4: a `where` clause ending with a comma. `NAME_grad` added its own bound after the user's
+/// predicates as `where T: Real, , for<'a> T: ScalarOutput` (error: expected one of `#`, `{`,
+/// lifetime, or type, found `,`).
+#[differentiable]
+#[allow(clippy::needless_range_loop)] // indexing is the form under test
+fn weighted_sum<T>(x: &[T], w: T) -> T
+where
+    T: Real,
+{
+    let mut s = T::zero();
+    for i in 0..x.len() {
+        s += x[i] * x[i] * w;
+    }
+    s
+}
+
+#[test]
+fn where_clause_with_a_trailing_comma() {
+    // s = w Σ x_i²: ∂s/∂x_i = 2 w x_i, ∂s/∂w = Σ x_i².
+    let x = [1.0_f64, -2.0, 0.5];
+    let (s, (gx, gw)) = weighted_sum_grad(&x[..], 3.0);
+    assert!((s - 3.0 * 5.25).abs() < 1e-12);
+    for (g, xi) in gx.iter().zip(x) {
+        assert!((g - 6.0 * xi).abs() < 1e-12, "{g} vs {}", 6.0 * xi);
+    }
+    assert!((gw - 5.25).abs() < 1e-12);
+}

@@ -361,10 +361,14 @@ fn finish(c: &Common, vars: &[VarId], act: &Activity, wrt: &[usize], func: &Func
             quote_spanned! {p.span=> <#ty as #rt::Differentiable>::finish_grad(&#place, #adj) }
         })
         .collect();
-    if parts.len() == 1 {
-        parts[0].clone()
-    } else {
-        quote! { (#(#parts),*) }
+    one_or_tuple(&parts)
+}
+
+/// The one gradient of a single wrt parameter, or a tuple of them in parameter order.
+fn one_or_tuple(parts: &[TokenStream]) -> TokenStream {
+    match parts {
+        [one] => one.clone(),
+        _ => quote! { (#(#parts),*) },
     }
 }
 
@@ -373,11 +377,7 @@ fn grad_type(c: &Common, wrt: &[usize]) -> TokenStream {
         .iter()
         .map(|k| c.sig.params[*k].assoc(&c.rt, "Grad"))
         .collect();
-    if tys.len() == 1 {
-        tys[0].clone()
-    } else {
-        quote! { (#(#tys),*) }
-    }
+    one_or_tuple(&tys)
 }
 
 fn seed_ret(func: &Func, act: &Activity, rt: &TokenStream, cot: TokenStream) -> TokenStream {
@@ -414,6 +414,60 @@ fn reverse_sweep(
     (fwd, code.reverse_head, code.reverse)
 }
 
+/// The public `NAME_vjp` item: its documentation (with `how`, a line on how it is computed, if
+/// any) and signature around `body`, which returns the value and the pullback of `cot`.
+fn vjp_item(c: &Common, wrt: &[usize], how: Option<&str>, body: TokenStream) -> TokenStream {
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::public(&c.name, "vjp");
+    let g = grad_type(c, wrt);
+    let (generics, wh) = c.generics();
+    let caps = c.captures();
+    let doc = doc_link(c, "Value and pullback (vector-Jacobian product)");
+    let how = how.map(|h| quote! { #[doc = #h] });
+    let allow = allows();
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = " The pullback takes the output cotangent (`1.0` for a scalar output) and returns the gradient."]
+        #how
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> #g #caps) #wh {
+            #body
+        }
+    }
+}
+
+/// The public `NAME_grad` item around `body`, which returns the value and the gradient; a
+/// non-scalar output is refused at the call through the `ScalarOutput` bound.
+fn grad_item(c: &Common, wrt: &[usize], how: Option<&str>, body: TokenStream) -> TokenStream {
+    let rt = &c.rt;
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::public(&c.name, "grad");
+    let g = grad_type(c, wrt);
+    let (generics, wh) = c.generics();
+    let hr = syn::Lifetime::new("'__ad_output", proc_macro2::Span::call_site());
+    let bound = quote_spanned! {out.span()=> for<#hr> #out: #rt::ScalarOutput };
+    let wh = match wh {
+        Some(w) => {
+            // each predicate with its own comma: the user's clause may end with one
+            let preds = w.predicates.iter();
+            quote! { where #(#preds,)* #bound }
+        }
+        None => quote! { where #bound },
+    };
+    let doc = doc_link(c, "Value and gradient");
+    let how = how.map(|h| quote! { #[doc = ""] #[doc = #h] });
+    let allow = allows();
+    quote! {
+        #doc
+        #how
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs),*) -> (#out, #g) #wh {
+            #body
+        }
+    }
+}
+
 fn gen_vjp(
     c: &Common,
     func: &Func,
@@ -427,20 +481,13 @@ fn gen_vjp(
     let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted, &fin);
     let cot = naming::fixed("__cot");
     let seed = seed_ret(func, act, rt, quote! { #cot });
-    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
-    let name = naming::public(&c.name, "vjp");
-    let g = grad_type(c, wrt);
-    let (generics, wh) = c.generics();
-    let caps = c.captures();
+    let out = c.out();
     let ret = naming::fixed("__ret");
-    let doc = doc_link(c, "Value and pullback (vector-Jacobian product)");
-    let allow = allows();
-    quote! {
-        #doc
-        #[doc = ""]
-        #[doc = " The pullback takes the output cotangent (`1.0` for a scalar output) and returns the gradient."]
-        #(#attrs)* #allow
-        #vis fn #name #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> #g #caps) #wh {
+    vjp_item(
+        c,
+        wrt,
+        None,
+        quote! {
             #fwd
             (#ret, move |#cot: #out| {
                 #head
@@ -448,8 +495,8 @@ fn gen_vjp(
                 #rev
                 #fin
             })
-        }
-    }
+        },
+    )
 }
 
 fn gen_grad(
@@ -465,33 +512,19 @@ fn gen_grad(
     let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted, &fin);
     let ret = naming::fixed("__ret");
     let seed = seed_ret(func, act, rt, quote! { #rt::seed(&#ret) });
-    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
-    let name = naming::public(&c.name, "grad");
-    let g = grad_type(c, wrt);
-    let (generics, wh) = c.generics();
-    let hr = syn::Lifetime::new("'__ad_output", proc_macro2::Span::call_site());
-    let bound = quote_spanned! {out.span()=> for<#hr> #out: #rt::ScalarOutput };
-    let wh = match wh {
-        Some(w) => {
-            let preds = &w.predicates;
-            quote! { where #preds, #bound }
-        }
-        None => quote! { where #bound },
-    };
-    let doc = doc_link(c, "Value and gradient");
-    let allow = allows();
-    quote! {
-        #doc
-        #(#attrs)* #allow
-        #vis fn #name #generics (#(#inputs),*) -> (#out, #g) #wh {
+    grad_item(
+        c,
+        wrt,
+        None,
+        quote! {
             #fwd
             #head
             #seed
             #rev
             let __grad = #fin;
             (#ret, __grad)
-        }
-    }
+        },
+    )
 }
 
 fn tangent_name(p: &Param) -> Ident {

@@ -13,7 +13,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
-use super::{Common, allows, doc_link, grad_type};
+use super::{Common, grad_item, one_or_tuple, vjp_item};
 use crate::activity::{self, Activity};
 use crate::forward::{Dir, FwdGen, has_varying_call};
 use crate::ir::{Block, Func, Stmt, VarId};
@@ -146,13 +146,8 @@ fn sweep(
     (code, grads)
 }
 
-fn tuple(parts: &[TokenStream]) -> TokenStream {
-    if parts.len() == 1 {
-        parts[0].clone()
-    } else {
-        quote! { (#(#parts),*) }
-    }
-}
+/// How the gradient is computed, for the generated items' documentation.
+const HOW: &str = " Computed by one forward sweep with a tangent per scalar input (a loop over few scalar inputs).";
 
 /// `NAME_grad`: the value and `(ẏ_0, .., ẏ_{K-1})`.
 pub(super) fn gen_grad(
@@ -165,23 +160,8 @@ pub(super) fn gen_grad(
 ) -> TokenStream {
     let (code, grads) = sweep(c, func, vars, act, wrt, hoisted, &|t| t);
     let ret = naming::fixed("__ret");
-    let grads = tuple(&grads);
-    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
-    let name = naming::public(&c.name, "grad");
-    let g = grad_type(c, wrt);
-    let (generics, wh) = c.generics();
-    let doc = doc_link(c, "Value and gradient");
-    let allow = allows();
-    quote! {
-        #doc
-        #[doc = ""]
-        #[doc = " Computed by one forward sweep with a tangent per scalar input (a loop over few scalar inputs)."]
-        #(#attrs)* #allow
-        #vis fn #name #generics (#(#inputs),*) -> (#out, #g) #wh {
-            #code
-            (#ret, #grads)
-        }
-    }
+    let grads = one_or_tuple(&grads);
+    grad_item(c, wrt, Some(HOW), quote! { #code (#ret, #grads) })
 }
 
 /// `NAME_vjp`: the value and the pullback `ȳ ↦ (ȳ·ẏ_0, .., ȳ·ẏ_{K-1})` (the zero rule: a zero
@@ -200,23 +180,12 @@ pub(super) fn gen_vjp(
         quote! { #rt::rules::times(#cot, #t) }
     });
     let ret = naming::fixed("__ret");
-    let grads = tuple(&grads);
-    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
-    let name = naming::public(&c.name, "vjp");
-    let g = grad_type(c, wrt);
-    let (generics, wh) = c.generics();
-    let caps = c.captures();
-    let doc = doc_link(c, "Value and pullback (vector-Jacobian product)");
-    let allow = allows();
-    quote! {
-        #doc
-        #[doc = ""]
-        #[doc = " The pullback takes the output cotangent (`1.0` for a scalar output) and returns the gradient."]
-        #[doc = " Computed by one forward sweep with a tangent per scalar input (a loop over few scalar inputs)."]
-        #(#attrs)* #allow
-        #vis fn #name #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> #g #caps) #wh {
-            #code
-            (#ret, move |#cot: #out| #grads)
-        }
-    }
+    let grads = one_or_tuple(&grads);
+    let out = c.out();
+    vjp_item(
+        c,
+        wrt,
+        Some(HOW),
+        quote! { #code (#ret, move |#cot: #out| #grads) },
+    )
 }
