@@ -282,3 +282,9 @@ pub(crate) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
         })
         .collect()
 }
+
+/// A bound naming the `Real` trait (`Real`, `autodiff::Real`, `::autodiff::Real`).
+pub(crate) fn is_real_bound(b: &syn::TypeParamBound) -> bool {
+    matches!(b, syn::TypeParamBound::Trait(t)
+        if t.path.segments.last().is_some_and(|s| s.ident == "Real"))
+}

@@ -52,10 +52,7 @@ fn is_real_param(generics: &syn::Generics, ty: &syn::Type) -> bool {
     let Some(name) = p.path.get_ident().filter(|_| p.qself.is_none()) else {
         return false;
     };
-    let real = |b: &syn::TypeParamBound| {
-        matches!(b, syn::TypeParamBound::Trait(t)
-            if t.path.segments.last().is_some_and(|s| s.ident == "Real"))
-    };
+    let real = crate::sig::is_real_bound;
     let in_params = generics
         .type_params()
         .any(|t| t.ident == *name && t.bounds.iter().any(real));

@@ -38,10 +38,7 @@ fn scalar_param(input: &syn::DeriveInput) -> Option<syn::Ident> {
     let syn::GenericParam::Type(tp) = &g.params[0] else {
         return None;
     };
-    let only_real = tp.bounds.iter().all(|b| match b {
-        syn::TypeParamBound::Trait(t) => t.path.segments.last().is_some_and(|s| s.ident == "Real"),
-        _ => false,
-    });
+    let only_real = tp.bounds.iter().all(crate::sig::is_real_bound);
     (only_real && tp.default.is_none()).then(|| tp.ident.clone())
 }
 
