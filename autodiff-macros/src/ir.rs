@@ -304,3 +304,17 @@ impl Rhs {
         out
     }
 }
+
+/// Whether code passed through as written may change a variable: it names `mut`, a method that
+/// changes its receiver, or has an `=` (read-only code such as the operand shape checks, `assert!`
+/// without `==`, `println!` has none).
+pub fn may_write(ts: TokenStream) -> bool {
+    ts.into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(i) => {
+            i == "mut" || crate::lower::is_mutating_method(&i.to_string())
+        }
+        proc_macro2::TokenTree::Punct(p) => p.as_char() == '=',
+        proc_macro2::TokenTree::Group(g) => may_write(g.stream()),
+        proc_macro2::TokenTree::Literal(_) => false,
+    })
+}

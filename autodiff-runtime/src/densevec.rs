@@ -43,6 +43,26 @@ fn grow_add<E: Adjoint>(d: &mut Vec<E>, i: usize, g: E) {
     d[i].add_adj(g);
 }
 
+/// `y = v[i] => dv[i] += dy` where `dv` was fitted to `v`'s length ([`dense_fit`]) before the
+/// loop that reads it: an index check, no growth path, so the loop's reverse sweep has no call
+/// on it (a call there makes the compiler keep the sweep's accumulators in memory).
+///
+/// # Panics
+/// If `i` is past the fitted length (the forward sweep's read of `v[i]` would have panicked).
+#[inline(always)]
+pub fn dense_add_in<E: Adjoint>(d: &mut [E], i: usize, g: E) {
+    d[i].add_adj(g);
+}
+
+/// Grows `dv` with zeros to `len` (the length the local had in the forward sweep), keeping what
+/// it holds: a longer buffer is the same adjoint (zero past the local's end).
+#[inline]
+pub fn dense_fit<E: Adjoint>(d: &mut Vec<E>, len: usize) {
+    if d.len() < len {
+        d.resize_with(len, E::zero_adj);
+    }
+}
+
 /// `v[i] = y => dy += dv[i], dv[i] = 0` (returns `dv[i]`; `None` past the end, where it is zero).
 #[inline(always)]
 pub fn dense_take<E: Adjoint>(d: &mut [E], i: usize) -> Option<E> {
@@ -116,6 +136,17 @@ mod tests {
         assert_eq!(dense_take(&mut d, 2), Some(1.0));
         assert_eq!(dense_take(&mut d, 7), None);
         assert_eq!(d, vec![3.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn fitting_grows_with_zeros_and_fitted_adds_index() {
+        // dv = (1) fitted to 3 => (1, 0, 0); y = v[2] => dv[2] += 2
+        let mut d = vec![1.0];
+        dense_fit(&mut d, 3);
+        dense_add_in(&mut d, 2, 2.0);
+        assert_eq!(d, vec![1.0, 0.0, 2.0]);
+        dense_fit(&mut d, 2);
+        assert_eq!(d.len(), 3, "fitting never shortens");
     }
 
     #[test]

@@ -81,8 +81,8 @@ pub mod __private {
         pub use crate::slices::*;
     }
     pub use crate::densevec::{
-        dense_add, dense_adj, dense_clear, dense_into, dense_move, dense_repeat, dense_take,
-        dense_witness,
+        dense_add, dense_add_in, dense_adj, dense_clear, dense_fit, dense_into, dense_move,
+        dense_repeat, dense_take, dense_witness,
     };
     pub use crate::gradbuf::{DenseProbe, Flush, GradBuf, Probe, ShapeProbe};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};

@@ -18,6 +18,7 @@ mod order;
 mod places;
 mod ranges;
 mod refs;
+mod reuse;
 mod structs;
 
 use proc_macro2::{Span, TokenStream};
@@ -123,6 +124,7 @@ pub fn lower_fn(
         iter_uses: lw.iter_uses,
         opaque_uses: lw.opaque_uses,
     };
+    reuse::reuse_reads(&mut func);
     mark_refs(&mut func, &ids, params);
     Ok((func, ids, lw.items))
 }

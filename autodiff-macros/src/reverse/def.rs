@@ -217,7 +217,10 @@ impl RevGen<'_> {
                     // y = x[i] => dx[i] += dy
                     let r = bind_read(self, idx, &mut pre, &mut reads);
                     let d = self.adj(*base);
-                    if self.dense.contains(base) {
+                    if self.fitted.contains(base) {
+                        // a buffer fitted before the loop: an index check, no growth path
+                        contribs.push(quote! { #rt::dense_add_in(&mut #d, *#r, #g); });
+                    } else if self.dense.contains(base) {
                         // a dense local's buffer: a bounds check, no `Option`, no shape record
                         contribs.push(quote! { #rt::dense_add(&mut #d, *#r, #g); });
                     } else if self.grad_bufs.contains(base) {

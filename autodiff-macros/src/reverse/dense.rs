@@ -272,3 +272,88 @@ impl RevGen<'_> {
         (quote! {}, self.primal(rhs), quote! {}, rev)
     }
 }
+
+/// The dense locals `b` reads by element (`y = v[i]`) and never makes whole: no `let`,
+/// assignment, binding or in-place operation of them inside `b`, so their length is the same on
+/// every trip of a loop whose body is `b` (a dense local keeps its length while it lives).
+fn read_not_made(b: &Block, dense: &HashSet<VarId>) -> Vec<VarId> {
+    fn walk(b: &Block, read: &mut Vec<VarId>, made: &mut HashSet<VarId>) {
+        for s in &b.stmts {
+            match s {
+                Stmt::Let { var, init, .. } => {
+                    made.insert(*var);
+                    if let Some(Rhs::Index { base, .. }) = init {
+                        read.push(*base);
+                    }
+                }
+                Stmt::Assign { var, rhs } => {
+                    made.insert(*var);
+                    if let Rhs::Index { base, .. } = rhs {
+                        read.push(*base);
+                    }
+                }
+                Stmt::InPlace { bases, body, .. } => {
+                    made.extend(bases.iter().copied());
+                    walk(body, read, made);
+                }
+                Stmt::Bound(vars) => made.extend(vars.iter().copied()),
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, read, made),
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, read, made)),
+                Stmt::IndexWrite { .. }
+                | Stmt::Push { .. }
+                | Stmt::Truncate { .. }
+                | Stmt::Effect(_)
+                | Stmt::Break { .. }
+                | Stmt::Continue { .. }
+                | Stmt::Return => {}
+            }
+        }
+    }
+    let (mut read, mut made) = (Vec::new(), HashSet::new());
+    walk(b, &mut read, &mut made);
+    let mut out: Vec<VarId> = Vec::new();
+    for v in read {
+        if dense.contains(&v) && !made.contains(&v) && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+impl RevGen<'_> {
+    /// Before a loop's body is emitted: the dense locals it reads and never makes whole, not
+    /// already fitted by an enclosing loop. Their reads in the body add with
+    /// `#rt::dense_add_in` (no growth path) once [`fit_exit`](Self::fit_exit)'s code has fitted
+    /// their buffers before the loop's reverse sweep.
+    pub(super) fn fit_enter(&mut self, body: &Block) -> Vec<VarId> {
+        let fit: Vec<VarId> = read_not_made(body, &self.dense)
+            .into_iter()
+            .filter(|v| !self.fitted.contains(v))
+            .collect();
+        self.fitted.extend(fit.iter().copied());
+        fit
+    }
+
+    /// After the body: (forward code saving each local's length before the loop, reverse code
+    /// fitting its adjoint buffer to that length before the loop's reverse sweep).
+    pub(super) fn fit_exit(
+        &mut self,
+        fit: &[VarId],
+        place: Place,
+        emit: bool,
+    ) -> (TokenStream, TokenStream) {
+        self.fitted.retain(|v| !fit.contains(v));
+        let (mut save, mut load) = (TokenStream::new(), TokenStream::new());
+        if !emit {
+            return (save, load);
+        }
+        let rt = self.rt.clone();
+        for &v in fit {
+            let (i, d) = (self.ident(v), self.adj(v));
+            let (s, read) = self.save(quote! { #i.len() }, place);
+            save.extend(s);
+            load.extend(quote! { #rt::dense_fit(&mut #d, *#read); });
+        }
+        (save, load)
+    }
+}

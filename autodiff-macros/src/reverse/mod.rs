@@ -127,6 +127,9 @@ pub struct RevGen<'a> {
     versions: versions::Versions,
     /// Local `Vec`s whose adjoint is a dense buffer (see `dense`).
     dense: HashSet<VarId>,
+    /// Dense locals whose adjoint buffer is fitted to their length before the reverse sweep of
+    /// the loops being emitted (see `dense::fit_enter`).
+    fitted: Vec<VarId>,
     /// Locals no later statement changes, read again from one copy (see `frozen`).
     frozen: frozen::Frozen,
     /// Active variables of known float type with a plain zero-initialised adjoint slot
@@ -260,6 +263,7 @@ impl<'a> RevGen<'a> {
             affine: HashMap::new(),
             versions: versions::Versions::default(),
             dense: dense::dense_locals(f, act, params),
+            fitted: Vec::new(),
             frozen: frozen::Frozen::new(f),
             grad_bufs: {
                 let mut bases = Vec::new();
@@ -598,6 +602,10 @@ impl<'a> RevGen<'a> {
             }
         };
         match &rhs {
+            // `b = a` (a repeated element read reusing the first, see `lower::reuse`): `a`'s read.
+            Rhs::Copy(x @ Atom::Var(_)) if available(self, x) => {
+                Some(self.read_depth(x, place, depth + 1))
+            }
             // An element of a local table nothing changes any more, read in a loop: indexed
             // again in one copy of the table (see `frozen`).
             Rhs::Index {
@@ -695,6 +703,7 @@ impl<'a> RevGen<'a> {
             Rhs::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, x, y) => {
                 Some(1 + self.element_cost(x, depth + 1)? + self.element_cost(y, depth + 1)?)
             }
+            Rhs::Copy(x) => self.element_cost(x, depth + 1),
             _ => None,
         }
     }

@@ -2,7 +2,8 @@
 //!
 //! A `let` of known float type inside a loop, defined by `+`, `-`, `*` or negation of operands
 //! the reverse sweep already holds at that point (float literals, parameters that are never
-//! written, values saved for this trip and still current, other such `let`s), is rebuilt from
+//! written, values saved for this trip and still current, `let`s saved once at their
+//! definition that a rule already reads, other such `let`s), is rebuilt from
 //! them where a rule reads it instead of being recorded: Newton's `f = x³ + p x - c` and
 //! `f' = 3x² + p` come back from the saved `x` alone (one value per step instead of five).
 //! The operands are read through the locals their saves load at the start of the block's
@@ -60,7 +61,15 @@ impl RevGen<'_> {
                         return Some((quote! { (*#r) }, 0));
                     }
                 }
-                self.version_read(*v).map(|l| (quote! { (*#l) }, 0))
+                if let Some(l) = self.version_read(*v) {
+                    return Some((quote! { (*#l) }, 0));
+                }
+                // A `let` of this or an enclosing block saved once at its definition, when a rule
+                // already reads it (so the recipe adds no record).
+                self.block_saved
+                    .get(v)
+                    .filter(|(_, used)| *used)
+                    .map(|(l, _)| (quote! { (*#l) }, 0))
             }
         }
     }

@@ -230,6 +230,7 @@ impl RevGen<'_> {
             KMode::Last(quote! { #it == 0 })
         };
         self.frames.push(Frame::Loop { id, needs_rec });
+        let fit = self.fit_enter(body);
         let first_slot = self.slots.len();
         let (fb, rb) = self.block(
             body,
@@ -241,6 +242,7 @@ impl RevGen<'_> {
         );
         self.frames.pop();
         self.top_exit.remove(&id);
+        let (save_lens, fit_lens) = self.fit_exit(&fit, place, needs_rec);
         // The start of an affine loop variable the reverse sweep reads: saved before the loop.
         let (mut save_start, mut load_start) = (TokenStream::new(), TokenStream::new());
         if let Some((v, start)) = affine {
@@ -283,7 +285,7 @@ impl RevGen<'_> {
             }
         }
         let fwd = quote! {
-            #save_start #reserve let mut #tr = 0usize; #label: loop { #tr += 1; #fb }
+            #save_start #save_lens #reserve let mut #tr = 0usize; #label: loop { #tr += 1; #fb }
         };
         // A top-exit loop's last trip ran only its exit test, which has no reverse work.
         let first = if top_exit {
@@ -293,6 +295,7 @@ impl RevGen<'_> {
         };
         let rev = quote! {
             #load_start
+            #fit_lens
             let #n = #rt::pop(&#ctl, &mut #cc);
             for #it in #first..#n { #rb }
         };

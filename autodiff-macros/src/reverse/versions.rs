@@ -157,7 +157,7 @@ fn changed_by(s: &Stmt, out: &mut Vec<VarId>) -> bool {
             false
         }
         Stmt::InPlace { .. } => true,
-        Stmt::Effect(t) => may_write(t.clone()),
+        Stmt::Effect(t) => crate::ir::may_write(t.clone()),
         Stmt::Scope(b) | Stmt::Loop { body: b, .. } => block(b, out),
         Stmt::Branch { arms, .. } => {
             let mut any = false;
@@ -168,18 +168,4 @@ fn changed_by(s: &Stmt, out: &mut Vec<VarId>) -> bool {
         }
         Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return => false,
     }
-}
-
-/// Whether code passed through as written may change a variable: it names `mut`, a method that
-/// changes its receiver, or has an `=` (read-only code such as the operand shape checks, `assert!`
-/// without `==`, `println!` has none).
-fn may_write(ts: TokenStream) -> bool {
-    ts.into_iter().any(|tt| match tt {
-        proc_macro2::TokenTree::Ident(i) => {
-            i == "mut" || crate::lower::is_mutating_method(&i.to_string())
-        }
-        proc_macro2::TokenTree::Punct(p) => p.as_char() == '=',
-        proc_macro2::TokenTree::Group(g) => may_write(g.stream()),
-        proc_macro2::TokenTree::Literal(_) => false,
-    })
 }

@@ -1,0 +1,200 @@
+//! Expansion tests of local `Vec`s with dense adjoint buffers and of repeated element reads.
+
+use quote::quote;
+
+use super::{expand_fn, loop_records, vjp_item};
+
+/// The heat stencil with a fresh `Vec` per step (`benches/common_loops/heat.rs`).
+fn heat_fresh_vjp() -> String {
+    let all = expand_fn(quote! {
+        fn heat(u0: &[f64], k: f64) -> f64 {
+            let n = u0.len();
+            let mut u = u0.to_vec();
+            for _ in 0..50 {
+                let mut next = vec![0.0; n];
+                for i in 0..n {
+                    let left = if i > 0 { u[i - 1] } else { 0.0 };
+                    let right = if i + 1 < n { u[i + 1] } else { 0.0 };
+                    next[i] = u[i] + k * (left - 2.0 * u[i] + right);
+                }
+                u = next;
+            }
+            let mut s = 0.0;
+            for i in 0..n {
+                s += u[i] * u[i];
+            }
+            s
+        }
+    });
+    vjp_item(&all, "heat")
+}
+
+#[test]
+fn local_vecs_get_dense_reused_adjoints() {
+    // `u` and `next` are only indexed, written by index and moved whole: their adjoints are
+    // plain buffers declared once (no per-trip `Option` slot for `next`), element reads add
+    // with a bounds check (no `add_at`, no `Option` test), writes take out (no `take_at`), no
+    // index shape is recorded, `u = next` swaps the buffers and `vec![0.0; n]` clears `next`'s
+    // without freeing it.
+    let vjp = heat_fresh_vjp();
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    for gone in [
+        "add_at",
+        "take_at",
+        "index_shape",
+        "let mut __d_next_6 = :: core :: option",
+    ] {
+        assert!(!vjp.contains(gone), "no `{gone}`: {vjp}");
+    }
+    assert_eq!(vjp.matches("dense_adj (& __wd").count(), 2, "{vjp}");
+    // `u[i - 1]`, `u[i]` (read twice, the second a copy of the first) and `u[i + 1]` in the
+    // stencil; the loss's `u[i] * u[i]` is one read. Neither loop makes `u` whole, so its buffer
+    // is fitted to `u`'s length before each loop's reverse sweep and the reads add without a
+    // growth path.
+    assert!(vjp.contains("let __t8 = __t7 ;"), "{vjp}");
+    assert_eq!(
+        vjp.matches("dense_add_in (& mut __d_u_4").count(),
+        4,
+        "{vjp}"
+    );
+    assert_eq!(vjp.matches("dense_fit (& mut __d_u_4").count(), 2, "{vjp}");
+    assert_eq!(vjp.matches("dense_add (").count(), 0, "{vjp}");
+    assert!(vjp.contains("dense_take (& mut __d_next_6"), "{vjp}");
+    assert!(
+        vjp.contains("dense_move (& mut __d_next_6 , & mut __d_u_4)"),
+        "{vjp}"
+    );
+    assert!(vjp.contains("dense_clear (& mut __d_next_6)"), "{vjp}");
+    assert!(
+        vjp.contains("dense_into (& mut __d_u0_0 , & mut __d_u_4)"),
+        "{vjp}"
+    );
+    // Per cell only `k`'s other factor is recorded (the inner range's start is the literal `0`,
+    // kept once); per time step `u`'s length, which the buffer is fitted to. The loss loop's
+    // `u[i] * u[i]` (one read serving both operands) is read again from one copy of the final
+    // `u`, which nothing changes after the time loop.
+    assert_eq!(loop_records(&vjp), 2, "{vjp}");
+    assert!(vjp.contains("let __gv2 = u . len () ;"), "{vjp}");
+    assert_eq!(
+        vjp.matches("Some (:: core :: clone :: Clone :: clone (& u))")
+            .count(),
+        1,
+        "{vjp}"
+    );
+}
+
+#[test]
+fn swapped_local_vecs_swap_their_buffers() {
+    let all = expand_fn(quote! {
+        fn heat_swap(u0: &[f64], k: f64) -> f64 {
+            let n = u0.len();
+            let mut u = u0.to_vec();
+            let mut next = vec![0.0; n];
+            for _ in 0..50 {
+                for i in 1..n {
+                    next[i] = u[i] + k * (u[i - 1] - u[i]);
+                }
+                std::mem::swap(&mut u, &mut next);
+            }
+            u[n - 1]
+        }
+    });
+    let vjp = vjp_item(&all, "heat_swap");
+    assert!(!vjp.contains("add_at") && !vjp.contains("take_at"), "{vjp}");
+    // `mem::swap` is `t = u; u = next; next = t`: three whole moves, each a buffer swap when
+    // its destination's adjoint is zero.
+    assert_eq!(vjp.matches("dense_move").count(), 3, "{vjp}");
+}
+
+#[test]
+fn a_pushed_local_vec_keeps_the_general_path() {
+    // `p` changes length (`push`): its adjoint stays an `Option<Vec>` with `add_at`; `q` is dense.
+    let all = expand_fn(quote! {
+        fn pushed(x: &[f64]) -> f64 {
+            let mut p = Vec::new();
+            for i in 0..x.len() { p.push(x[i] * x[i]); }
+            let mut q = vec![0.0; x.len()];
+            for i in 0..x.len() { q[i] = p[i] + x[i]; }
+            q[0] * q[1]
+        }
+    });
+    let vjp = vjp_item(&all, "pushed");
+    assert!(
+        vjp.contains("ShapeAdjoint :: add_at (__shape , & mut __d_p_"),
+        "{vjp}"
+    );
+    assert!(vjp.contains("dense_take (& mut __d_q_"), "{vjp}");
+    assert_eq!(vjp.matches("dense_adj (& __wd").count(), 1, "{vjp}");
+}
+
+#[test]
+fn a_clone_of_a_vec_parameter_is_dense() {
+    // `x.clone()` of a `&Vec<f64>` is a `Vec` updated in place: dense, its adjoint added into
+    // `x`'s slot where it was made. A clone of a parameter of any other type keeps the general
+    // path (its clone need not be a `Vec`).
+    let all = expand_fn(quote! {
+        fn scan(x: &Vec<f64>, m: &M) -> f64 {
+            let mut u = x.clone();
+            for i in 1..u.len() { u[i] = u[i] + u[i - 1] * u[i]; }
+            let w = m.clone();
+            u[2] + w[1]
+        }
+    });
+    let vjp = vjp_item(&all, "scan");
+    assert!(
+        vjp.contains("dense_into (& mut __d_x_0 , & mut __d_u_"),
+        "{vjp}"
+    );
+    assert!(vjp.contains("dense_take (& mut __d_u_"), "{vjp}");
+    assert!(
+        vjp.contains("ShapeAdjoint :: add_at (__shape , & mut __d_w_"),
+        "{vjp}"
+    );
+}
+
+#[test]
+fn repeated_element_reads_reuse_the_first_across_read_only_checks() {
+    // `u[i]` twice in one statement of the wave stencil, with operand shape checks (read-only
+    // code) between the two reads: the second is a copy of the first, and the reverse sweep adds
+    // into `u`'s buffer three times per cell (`u[i - 1]`, `u[i]`, `u[i + 1]`), not four. A macro
+    // between two reads of a table may write it: the second read stays a read.
+    let all = expand_fn(quote! {
+        fn wave(u0: &[f64], c: f64) -> f64 {
+            let n = u0.len();
+            let mut prev = u0.to_vec();
+            let mut u = u0.to_vec();
+            for _ in 0..5 {
+                let mut next = vec![0.0; n];
+                for i in 0..n {
+                    let left = if i > 0 { u[i - 1] } else { 0.0 };
+                    let right = if i + 1 < n { u[i + 1] } else { 0.0 };
+                    next[i] = 2.0 * u[i] - prev[i] + c * (left - 2.0 * u[i] + right);
+                }
+                prev = u;
+                u = next;
+            }
+            u[0]
+        }
+    });
+    let vjp = vjp_item(&all, "wave");
+    assert!(vjp.contains("check_same"), "{vjp}");
+    assert!(vjp.contains("let __t11 = __t7 ;"), "{vjp}");
+    assert_eq!(
+        vjp.matches("dense_add_in (& mut __d_u_").count(),
+        3,
+        "{vjp}"
+    );
+    let all = expand_fn(quote! {
+        fn pick(x: &[f64]) -> f64 {
+            let mut order = vec![0usize, 1, 2];
+            let p = order[0];
+            rotate!(order);
+            let q = order[0];
+            x[p] * x[q]
+        }
+    });
+    let vjp = vjp_item(&all, "pick");
+    assert_eq!(vjp.matches("order [(0)]").count(), 2, "{vjp}");
+}
