@@ -183,14 +183,14 @@ pub mod __private {
 
     /// Reads the `k`-th value of a loop slot when walking it backwards.
     #[inline(always)]
-    pub fn back<'a, T>(slot: &'a Tape<T>, cursor: &mut usize) -> &'a T {
+    pub fn back<'a, T>(slot: &'a [T], cursor: &mut usize) -> &'a T {
         *cursor -= 1;
         &slot[*cursor]
     }
 
     /// Pops a control record when walking the control tape backwards.
     #[inline(always)]
-    pub fn pop(tape: &Tape<usize>, cursor: &mut usize) -> usize {
+    pub fn pop(tape: &[usize], cursor: &mut usize) -> usize {
         *cursor -= 1;
         tape[*cursor]
     }

@@ -305,7 +305,9 @@ impl<'a> RevGen<'a> {
         if self.uses_ctl {
             let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
             decls.extend(quote! { let mut #ctl: #rt::Tape<usize> = #rt::tape(); });
-            head.extend(quote! { let mut #cc = #ctl.len(); });
+            // Read back through a slice: its pointer and length are loaded once, not the
+            // tape's inline-or-heap test on every read of a loop's reverse sweep.
+            head.extend(quote! { let #ctl: &[usize] = &#ctl; let mut #cc = #ctl.len(); });
         }
         for (k, kind) in self.slots.iter().enumerate() {
             let s = naming::slot(k);
@@ -317,7 +319,7 @@ impl<'a> RevGen<'a> {
                 SlotKind::Many => {
                     let c = naming::cursor(k);
                     decls.extend(quote! { let mut #s = #rt::tape(); });
-                    head.extend(quote! { let mut #c = #s.len(); });
+                    head.extend(quote! { let #s: &[_] = &#s; let mut #c = #s.len(); });
                 }
             }
         }
