@@ -222,6 +222,20 @@ fn index_bumped(x: &[f64]) -> f64 {
     a * b
 }
 
+/// A `while` loop that reads a parameter element, bumps the index, then uses the element.
+#[differentiable(order = 2)]
+fn while_param_reads(x: &[f64]) -> f64 {
+    let mut i = 0;
+    let mut s = 0.0;
+    while i < x.len() {
+        let a = x[i];
+        i += 1;
+        let b = if i < x.len() { x[i] } else { 1.0 };
+        s += a * a * b + a;
+    }
+    s
+}
+
 /// The index changed by a method whose name does not say it writes (`add_assign`).
 #[differentiable]
 fn index_by_method(x: &[f64]) -> f64 {
@@ -449,6 +463,21 @@ fn powers_while(a: f64, b: f64) -> f64 {
         k += 1;
     }
     s + r
+}
+
+/// Powers of a `let` made before the loop (saved once, read by a rule), shadowed in the loop
+/// after the powers are taken.
+#[differentiable]
+fn powers_of_outer_let(x: &[f64]) -> f64 {
+    let c = x[0] * x[1] + 0.3;
+    let mut s = c.sin();
+    for i in 0..x.len() {
+        let p = c * c;
+        let q = p * c - x[i];
+        let c = q * 0.5;
+        s += (q * c).cos() + p * x[i];
+    }
+    s
 }
 
 // ------------------------------------------------------------------------------------------------
