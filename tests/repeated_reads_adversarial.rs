@@ -9,7 +9,8 @@
     clippy::useless_vec,
     clippy::assign_op_pattern,
     clippy::redundant_locals,
-    clippy::shadow_unrelated
+    clippy::identity_op,
+    clippy::reversed_empty_ranges
 )]
 
 use autodiff::check::{Tolerance, numeric_gradient};
