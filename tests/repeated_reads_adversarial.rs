@@ -431,6 +431,69 @@ fn return_from_loop(x: &[f64], limit: f64) -> f64 {
     s
 }
 
+/// A loop whose own branch makes the local whole (longer) after reading it: later trips read
+/// past the length it had when the loop began.
+#[differentiable]
+fn grows_inside_reading_loop(x: &[f64]) -> f64 {
+    let mut u = x.to_vec();
+    let long = vec![x[0] * x[1], x[2], x[3], x[1], x[0], x[2] * 2.0];
+    let mut s = 0.0;
+    for t in 0..6 {
+        if t < u.len() {
+            s += u[t] * (t as f64 + 1.0) * s.cos();
+        }
+        if t == 1 {
+            u = long.clone();
+        }
+    }
+    s
+}
+
+/// The same with the whole move inside a `match` arm and a nested block, by `std::mem::swap`.
+#[differentiable]
+fn swap_in_match_inside_reading_loop(x: &[f64]) -> f64 {
+    let mut u = vec![x[0], x[1]];
+    let mut w = x.to_vec();
+    let mut s = 0.0;
+    for t in 0..4 {
+        let i = t % u.len();
+        s += u[i] * u[i] + w[t % w.len()];
+        match t {
+            1 => {
+                std::mem::swap(&mut u, &mut w);
+            }
+            _ => {
+                w[0] = s * 0.5;
+            }
+        }
+    }
+    s
+}
+
+/// A reading loop left by a labelled `break` from an inner loop, then the local made whole.
+#[differentiable]
+fn labelled_break_then_made(x: &[f64]) -> f64 {
+    let mut u = x.to_vec();
+    let mut s = 0.0;
+    for t in 0..3 {
+        'scan: for i in 0..u.len() {
+            for j in 0..u.len() {
+                s += u[i] * u[j] * 0.1;
+                if i + j > t + 1 {
+                    break 'scan;
+                }
+            }
+        }
+        let mut next = vec![0.0; u.len() + 1];
+        for i in 0..u.len() {
+            next[i] = u[i] * 0.9;
+        }
+        next[u.len()] = s;
+        u = next;
+    }
+    s + u[u.len() - 1]
+}
+
 // ------------------------------------------------------------------------------------------------
 // Recipes from saved values
 // ------------------------------------------------------------------------------------------------
