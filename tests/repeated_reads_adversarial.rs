@@ -239,6 +239,35 @@ fn while_param_reads(x: &[f64]) -> f64 {
     s
 }
 
+/// An index derived from a counter (`j = i + 1`, `k = i`) that changes after the reads, and a
+/// `mut` index parameter assigned after a read.
+#[differentiable]
+fn derived_index(x: &[f64], mut m: usize) -> f64 {
+    let mut i = 0;
+    let j = i + 1;
+    let k = i;
+    let a = x[j];
+    let b = x[k];
+    let c = x[m];
+    i += 2;
+    m = i + 1;
+    let d = x[i] * x[m];
+    a * b * c + d * a
+}
+
+/// A generic counter loop over a parameter, at `f64` and `f32`.
+#[differentiable]
+fn while_generic<T: Real>(x: &[T]) -> T {
+    let mut i = 0;
+    let mut s = T::zero();
+    while i + 1 < x.len() {
+        let a = x[i];
+        i += 1;
+        s += a * x[i] - a * a;
+    }
+    s
+}
+
 /// The index changed by a method whose name does not say it writes (`add_assign`).
 #[differentiable]
 fn index_by_method(x: &[f64]) -> f64 {
