@@ -268,6 +268,20 @@ fn while_generic<T: Real>(x: &[T]) -> T {
     s
 }
 
+/// The holder itself (an array read from a `Vec` of arrays) written by index and swapped in place
+/// before the element is read again.
+#[differentiable]
+fn holder_written(x: &[f64]) -> f64 {
+    let m = vec![[x[0], x[1]], [x[2], x[3]]];
+    let mut a = m[0];
+    a[0] = a[1] * 3.0;
+    let b = m[0];
+    let mut c = m[1];
+    c.swap(0, 1);
+    let d = m[1];
+    a[0] * b[0] + c[0] * d[0] + a[1] * d[1]
+}
+
 /// The index changed by a method whose name does not say it writes (`add_assign`).
 #[differentiable]
 fn index_by_method(x: &[f64]) -> f64 {
@@ -348,6 +362,26 @@ fn powers_of_outer_let(x: &[f64]) -> f64 {
         let q = p * c - x[i];
         let c = q * 0.5;
         s += (q * c).cos() + p * x[i];
+    }
+    s
+}
+
+/// Powers, in an inner loop, of a `let` of the enclosing loop's body (another value each outer
+/// trip), with a `continue` between the powers and their use.
+#[differentiable]
+fn powers_of_outer_trip(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for t in 0..x.len() {
+        let c = x[t] * s.cos() + 0.2;
+        s += c.sin();
+        for j in 0..x.len() {
+            let p = c * c;
+            let q = p * c + x[j];
+            if j == t {
+                continue;
+            }
+            s += q.sin() * p;
+        }
     }
     s
 }
@@ -490,6 +524,7 @@ fn repeated_reads_under_shadowing_moves_and_control_flow() {
     assert!((table_by_method(&X) - X[0] * X[3]).abs() < 1e-12);
     assert!((index_table_rewritten(&X) - (X[1] * X[3] + X[0])).abs() < 1e-12);
     against("array elements", &X, array_elements, array_elements_grad);
+    against("holder written", &X, holder_written, holder_written_grad);
 }
 
 #[test]
