@@ -238,6 +238,28 @@ fn labelled_break_then_made(x: &[f64]) -> f64 {
     s + u[u.len() - 1]
 }
 
+/// Second order through a local that grows each step, read by a loop that fits its buffer, with
+/// a repeated read in the trip.
+#[differentiable(order = 2)]
+fn grow_order2(x: &[f64]) -> f64 {
+    let mut u = x.to_vec();
+    let mut s = 0.0;
+    for _ in 0..2 {
+        let mut next = vec![0.0; u.len() + 1];
+        for i in 0..u.len() {
+            let a = u[i];
+            let b = u[i];
+            next[i] += a * b * 0.5;
+            next[i + 1] += b * x[0];
+        }
+        u = next;
+    }
+    for i in 0..u.len() {
+        s += u[i] * (i as f64 + 1.0);
+    }
+    s
+}
+
 // ------------------------------------------------------------------------------------------------
 // Checks
 // ------------------------------------------------------------------------------------------------
@@ -346,4 +368,30 @@ fn pullback_of_a_fitted_loop_called_twice() {
     let (_, (gg, gk)) = shrink_then_grow_grad(&u, k);
     check("pullback vs grad", &g1, &gg);
     check("pullback vs grad", &[k1], &[gk]);
+}
+
+#[test]
+fn second_order_through_a_growing_local() {
+    let (y, g, h) = grow_order2_hessian(&X);
+    let (yg, gg) = grow_order2_grad(&X);
+    assert!((y - grow_order2(&X)).abs() < 1e-12 && (y - yg).abs() < 1e-12);
+    check("gradient part", &g, &gg);
+    check("gradient", &gg, &numeric_gradient(grow_order2, &X, 1e-6));
+    let e = 1e-5;
+    for j in 0..X.len() {
+        let mut p = X;
+        p[j] += e;
+        let gp = grow_order2_grad(&p).1;
+        p[j] -= 2.0 * e;
+        let gm = grow_order2_grad(&p).1;
+        for i in 0..X.len() {
+            let fd = (gp[i] - gm[i]) / (2.0 * e);
+            assert!(
+                Tolerance::new(1e-5, 1e-5).accepts(h[(i, j)], fd),
+                "H[{i},{j}] {} vs {fd}",
+                h[(i, j)]
+            );
+            assert!((h[(i, j)] - h[(j, i)]).abs() < 1e-9 * (1.0 + h[(i, j)].abs()));
+        }
+    }
 }
