@@ -31,6 +31,15 @@ fn shadowed_holder(x: &[f64]) -> f64 {
     a * b
 }
 
+/// The holder is spelled as a raw identifier and shadowed by the plain spelling.
+#[differentiable]
+fn shadowed_raw_holder(x: &[f64]) -> f64 {
+    let r#a = x[1];
+    let a = r#a * 3.0 + 1.0;
+    let b = x[1];
+    a * b
+}
+
 /// The holder is shadowed inside a nested block that reads the element again.
 #[differentiable]
 fn shadowed_in_block(x: &[f64]) -> f64 {
@@ -471,6 +480,12 @@ fn against(
 fn repeated_reads_under_shadowing_moves_and_control_flow() {
     against("shadowed holder", &X, shadowed_holder, shadowed_holder_grad);
     assert!((shadowed_holder(&X) - (X[1] * 3.0 + 1.0) * X[1]).abs() < 1e-12);
+    against(
+        "shadowed raw holder",
+        &X,
+        shadowed_raw_holder,
+        shadowed_raw_holder_grad,
+    );
     against(
         "shadowed in block",
         &X,

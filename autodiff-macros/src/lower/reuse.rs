@@ -47,9 +47,12 @@ fn forget(known: &mut Vec<Known>, v: VarId) {
 }
 
 /// Forgets every read whose holder `v` shadows: the copy is emitted by name, so after
-/// `let a = v[i]; let a = ..;` a later `let b = a;` would name the new `a`.
+/// `let a = v[i]; let a = ..;` a later `let b = a;` would name the new `a` (`r#a` and `a` are
+/// one name).
 fn forget_shadowed(known: &mut Vec<Known>, vars: &[Var], v: VarId) {
-    known.retain(|k| vars[k.holder].ident != vars[v].ident);
+    use syn::ext::IdentExt;
+    let name = vars[v].ident.unraw();
+    known.retain(|k| vars[k.holder].ident.unraw() != name);
 }
 
 /// `true` for a right-hand side that may write variables it does not name as operands.
