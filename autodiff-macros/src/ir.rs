@@ -306,15 +306,28 @@ impl Rhs {
 }
 
 /// Whether code passed through as written may change a variable: it names `mut`, a method that
-/// changes its receiver, or has an `=` (read-only code such as the operand shape checks, `assert!`
-/// without `==`, `println!` has none).
+/// changes its receiver, calls a method that may change it through auto-ref (`i.add_assign(1)`,
+/// `order.select_nth_unstable(1)`), or has an `=` (read-only code such as the operand shape checks,
+/// `assert!` without `==`, `println!` has none).
 pub fn may_write(ts: TokenStream) -> bool {
-    ts.into_iter().any(|tt| match tt {
-        proc_macro2::TokenTree::Ident(i) => {
-            i == "mut" || crate::lower::is_mutating_method(&i.to_string())
-        }
-        proc_macro2::TokenTree::Punct(p) => p.as_char() == '=',
-        proc_macro2::TokenTree::Group(g) => may_write(g.stream()),
-        proc_macro2::TokenTree::Literal(_) => false,
+    use proc_macro2::{Delimiter, TokenTree};
+    let tts: Vec<TokenTree> = ts.into_iter().collect();
+    tts.iter().enumerate().any(|(k, tt)| match tt {
+        TokenTree::Ident(i) => i == "mut" || crate::lower::is_mutating_method(&i.to_string()),
+        TokenTree::Punct(p) if p.as_char() == '.' => match (tts.get(k + 1), tts.get(k + 2)) {
+            (Some(TokenTree::Ident(m)), Some(TokenTree::Group(g)))
+                if g.delimiter() == Delimiter::Parenthesis =>
+            {
+                // The operand shape checks the lowering adds only read.
+                let name = m.to_string();
+                name != "check_same"
+                    && name != "check_mul"
+                    && crate::lower::may_change_receiver(&name)
+            }
+            _ => false,
+        },
+        TokenTree::Punct(p) => p.as_char() == '=',
+        TokenTree::Group(g) => may_write(g.stream()),
+        TokenTree::Literal(_) => false,
     })
 }

@@ -12,7 +12,7 @@ mod expr;
 mod inplace;
 mod loops;
 mod opaque;
-pub(crate) use opaque::is_mutating_method;
+pub(crate) use opaque::{is_mutating_method, may_change_receiver};
 mod options;
 mod order;
 mod places;

@@ -131,7 +131,7 @@ const ASSIGN_HINT: &str = "the macro differentiates assignments written as state
 /// Whether a method called in code run as written may change its receiver: any method but the
 /// float methods with a derivative rule, the constant queries and a few read-only accessors
 /// (an unknown method may take `&mut self`).
-pub(super) fn may_change_receiver(name: &str) -> bool {
+pub(crate) fn may_change_receiver(name: &str) -> bool {
     let read_only = matches!(
         name,
         "iter"

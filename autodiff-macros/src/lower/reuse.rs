@@ -46,6 +46,15 @@ fn forget(known: &mut Vec<Known>, v: VarId) {
     known.retain(|k| k.base != v && k.idx != IdxKey::Var(v) && k.holder != v);
 }
 
+/// Forgets every read whose holder `v` shadows: the copy is emitted by name, so after
+/// `let a = v[i]; let a = ..;` a later `let b = a;` would name the new `a` (`r#a` and `a` are
+/// one name).
+fn forget_shadowed(known: &mut Vec<Known>, vars: &[Var], v: VarId) {
+    use syn::ext::IdentExt;
+    let name = vars[v].ident.unraw();
+    known.retain(|k| vars[k.holder].ident.unraw() != name);
+}
+
 /// `true` for a right-hand side that may write variables it does not name as operands.
 fn may_write_unseen(rhs: &Rhs) -> bool {
     matches!(rhs, Rhs::Call { .. } | Rhs::Opaque(_))
@@ -69,6 +78,7 @@ fn walk(block: &mut Block, known: &mut Vec<Known>, vars: &[Var]) {
                 ..
             } => {
                 forget(known, *var);
+                forget_shadowed(known, vars, *var);
                 if let Rhs::Index {
                     base,
                     idx,
@@ -91,7 +101,10 @@ fn walk(block: &mut Block, known: &mut Vec<Known>, vars: &[Var]) {
             }
             Stmt::Let {
                 var, init: None, ..
-            } => forget(known, *var),
+            } => {
+                forget(known, *var);
+                forget_shadowed(known, vars, *var);
+            }
             Stmt::Assign { var, rhs } => {
                 if may_write_unseen(rhs) {
                     known.clear();
@@ -102,7 +115,10 @@ fn walk(block: &mut Block, known: &mut Vec<Known>, vars: &[Var]) {
             | Stmt::Push { base, .. }
             | Stmt::Truncate { base, .. } => forget(known, *base),
             Stmt::InPlace { bases, .. } => bases.iter().for_each(|b| forget(known, *b)),
-            Stmt::Bound(vs) => vs.iter().for_each(|v| forget(known, *v)),
+            Stmt::Bound(vs) => vs.iter().for_each(|v| {
+                forget(known, *v);
+                forget_shadowed(known, vars, *v);
+            }),
             Stmt::Scope(b) => {
                 walk(b, &mut known.clone(), vars);
                 known.clear();

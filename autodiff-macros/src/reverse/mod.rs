@@ -603,6 +603,12 @@ impl<'a> RevGen<'a> {
                     || this.defs.contains_key(b)
             }
         };
+        // An index read again later must still hold the value it had at the read (`let a = x[i];
+        // i += 1;` leaves `a` at the old `i`): a constant or a variable never assigned again.
+        let fixed_index = |this: &Self, a: &Atom| match a {
+            Atom::Const(_) => true,
+            Atom::Var(i) => !this.f.vars[*i].reassigned,
+        };
         match &rhs {
             // `b = a` (a repeated element read reusing the first, see `lower::reuse`): `a`'s read.
             Rhs::Copy(x @ Atom::Var(_)) if available(self, x) => {
@@ -614,13 +620,15 @@ impl<'a> RevGen<'a> {
                 base,
                 idx,
                 by_ref: false,
-            } if place.in_loop && self.frozen.readable(*base, v) => {
+            } if place.in_loop && self.frozen.readable(*base, v) && fixed_index(self, idx) => {
                 let (save, i) = self.read_depth(idx, place, depth + 1);
                 let b = self.frozen_base(*base);
                 Some((save, quote! { &(#b)[*#i] }))
             }
             Rhs::Index { base, idx, .. }
-                if self.params.contains_key(base) && !self.f.vars[*base].reassigned =>
+                if self.params.contains_key(base)
+                    && !self.f.vars[*base].reassigned
+                    && fixed_index(self, idx) =>
             {
                 let (save, i) = self.read_depth(idx, place, depth + 1);
                 let b = self.params[base].read.clone();
