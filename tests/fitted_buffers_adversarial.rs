@@ -12,7 +12,7 @@
     clippy::reversed_empty_ranges
 )]
 
-use autodiff::check::{Tolerance, numeric_gradient};
+use autodiff::check::{Tolerance, assert_gradient, assert_slices, numeric_gradient};
 use autodiff::prelude::*;
 
 // ------------------------------------------------------------------------------------------------
@@ -266,15 +266,11 @@ fn grow_order2(x: &[f64]) -> f64 {
 
 const X: [f64; 4] = [0.7, -1.3, 0.4, 1.1];
 
-fn check(name: &str, got: &[f64], want: &[f64]) {
-    let tol = Tolerance::new(1e-6, 1e-6);
-    assert_eq!(got.len(), want.len(), "{name}");
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!(tol.accepts(*g, *w), "{name}[{i}]: {g} vs {w}");
-    }
-}
+/// How close a gradient must be to central differences.
+const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
 
 /// The value of `grad` against `f`, its gradient against central differences of `f`.
+#[track_caller]
 fn against(
     name: &str,
     x: &[f64],
@@ -287,7 +283,7 @@ fn against(
         (v - want).abs() <= 1e-12 * (1.0 + want.abs()),
         "{name}: value {v} vs {want}"
     );
-    check(name, &g, &numeric_gradient(&f, x, 1e-6));
+    assert_gradient(&f, x, &g, 1e-6, TOL);
 }
 
 #[test]
@@ -366,8 +362,8 @@ fn pullback_of_a_fitted_loop_called_twice() {
         assert!((b + 2.5 * a).abs() < 1e-12 * (1.0 + a.abs()), "{a} vs {b}");
     }
     let (_, (gg, gk)) = shrink_then_grow_grad(&u, k);
-    check("pullback vs grad", &g1, &gg);
-    check("pullback vs grad", &[k1], &[gk]);
+    assert_slices(&g1, &gg, TOL);
+    assert_slices(&[k1], &[gk], TOL);
 }
 
 #[test]
@@ -375,8 +371,8 @@ fn second_order_through_a_growing_local() {
     let (y, g, h) = grow_order2_hessian(&X);
     let (yg, gg) = grow_order2_grad(&X);
     assert!((y - grow_order2(&X)).abs() < 1e-12 && (y - yg).abs() < 1e-12);
-    check("gradient part", &g, &gg);
-    check("gradient", &gg, &numeric_gradient(grow_order2, &X, 1e-6));
+    assert_slices(&g, &gg, TOL);
+    assert_slices(&gg, &numeric_gradient(grow_order2, &X, 1e-6), TOL);
     let e = 1e-5;
     for j in 0..X.len() {
         let mut p = X;

@@ -15,7 +15,7 @@
 // The functions are written the way the forms under test are spelled.
 #![allow(clippy::needless_range_loop, clippy::useless_vec)]
 
-use autodiff::check::{Tolerance, numeric_gradient};
+use autodiff::check::{Tolerance, assert_gradient, assert_slices, numeric_gradient};
 use autodiff::prelude::*;
 
 /// A slice parameter read twice in separate statements, and a local `Vec` read twice.
@@ -187,18 +187,15 @@ fn pair_powers(p: &[f64]) -> f64 {
 
 const X: [f64; 4] = [0.7, -1.3, 0.4, 1.1];
 
-fn check(name: &str, got: &[f64], want: &[f64]) {
-    let tol = Tolerance::new(1e-6, 1e-6);
-    assert_eq!(got.len(), want.len(), "{name}");
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!(tol.accepts(*g, *w), "{name}[{i}]: {g} vs {w}");
-    }
-}
+/// How close a gradient must be to central differences.
+const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
 
+/// The value of `grad` against `f` as written, its gradient against central differences of `f`.
+#[track_caller]
 fn value_and_gradient(name: &str, f: fn(&[f64]) -> f64, grad: fn(&[f64]) -> (f64, Vec<f64>)) {
     let (v, g) = grad(&X);
     assert!((v - f(&X)).abs() < 1e-12, "{name}: value {v} vs {}", f(&X));
-    check(name, &g, &numeric_gradient(f, &X, 1e-6));
+    assert_gradient(f, &X, &g, 1e-6, TOL);
 }
 
 #[test]
@@ -217,7 +214,7 @@ fn repeated_reads_against_central_differences() {
         let f = |x: &[f64]| branch_and_loop_between(x, flag);
         let (v, g) = branch_and_loop_between_grad(&X, flag);
         assert!((v - f(&X)).abs() < 1e-12, "flag {flag}");
-        check("branch and loop", &g, &numeric_gradient(f, &X, 1e-6));
+        assert_gradient(f, &X, &g, 1e-6, TOL);
     }
 }
 
@@ -243,7 +240,7 @@ fn fitted_buffers_against_central_differences() {
         &pack(&u0, k),
         1e-6,
     );
-    check("stencil", &pack(&gu, gk), &num);
+    assert_slices(&pack(&gu, gk), &num, TOL);
     // f32: the gradient agrees with the f64 one to single precision.
     let u32: Vec<f32> = u0.iter().map(|&x| x as f32).collect();
     let (_, (gu32, gk32)) = stencil_grad(&u32[..], k as f32);
@@ -269,7 +266,7 @@ fn fitted_buffers_against_central_differences() {
         &pack(&u0, k),
         1e-6,
     );
-    check("growing", &pack(&gu, gk), &num);
+    assert_slices(&pack(&gu, gk), &num, TOL);
 
     value_and_gradient(
         "clones, breaks, nested",
@@ -280,9 +277,5 @@ fn fitted_buffers_against_central_differences() {
     let y = [0.5, 0.2, 1.5, -0.3];
     let (v, g) = clones_breaks_nested_grad(&y);
     assert!((v - clones_breaks_nested(&y)).abs() < 1e-12);
-    check(
-        "break later",
-        &g,
-        &numeric_gradient(clones_breaks_nested, &y, 1e-6),
-    );
+    assert_gradient(clones_breaks_nested, &y, &g, 1e-6, TOL);
 }

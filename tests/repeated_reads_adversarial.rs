@@ -15,7 +15,7 @@
     clippy::reversed_empty_ranges
 )]
 
-use autodiff::check::{Tolerance, numeric_gradient};
+use autodiff::check::{Tolerance, assert_gradient, assert_slices};
 use autodiff::prelude::*;
 
 // ------------------------------------------------------------------------------------------------
@@ -452,15 +452,11 @@ fn order2_mix(x: &[f64]) -> f64 {
 
 const X: [f64; 4] = [0.7, -1.3, 0.4, 1.1];
 
-fn check(name: &str, got: &[f64], want: &[f64]) {
-    let tol = Tolerance::new(1e-6, 1e-6);
-    assert_eq!(got.len(), want.len(), "{name}");
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!(tol.accepts(*g, *w), "{name}[{i}]: {g} vs {w}");
-    }
-}
+/// How close a gradient must be to central differences.
+const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
 
 /// The value of `grad` against `f`, its gradient against central differences of `f`.
+#[track_caller]
 fn against(
     name: &str,
     x: &[f64],
@@ -473,7 +469,7 @@ fn against(
         (v - want).abs() <= 1e-12 * (1.0 + want.abs()),
         "{name}: value {v} vs {want}"
     );
-    check(name, &g, &numeric_gradient(&f, x, 1e-6));
+    assert_gradient(&f, x, &g, 1e-6, TOL);
 }
 
 #[test]
@@ -612,13 +608,13 @@ fn generic_f32_order2_and_pullback_twice() {
     let (_, pb) = control_flow_between_vjp(&X, 5);
     let (a, b) = (pb(1.0), pb(1.0));
     assert_eq!(a, b);
-    check("pullback vs grad", &a, &control_flow_between_grad(&X, 5).1);
+    assert_slices(&a, &control_flow_between_grad(&X, 5).1, TOL);
 
     // order = 2: the Hessian against central differences of the gradient, and symmetric.
     let (y, g, h) = order2_mix_hessian(&X);
     let (yg, gg) = order2_mix_grad(&X);
     assert!((y - order2_mix(&X)).abs() < 1e-12 && (y - yg).abs() < 1e-12);
-    check("order2 gradient", &g, &gg);
+    assert_slices(&g, &gg, TOL);
     let e = 1e-5;
     for j in 0..X.len() {
         let mut p = X;
