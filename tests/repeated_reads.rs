@@ -185,6 +185,25 @@ fn pair_powers(p: &[f64]) -> f64 {
     e
 }
 
+/// A loop with reverse work that reads a local only into an integer (its buffer is not fitted
+/// there), then one whose reads carry derivatives.
+#[differentiable]
+fn inactive_then_active_reads(x: &[f64]) -> f64 {
+    let mut u = x.to_vec();
+    u[0] = u[0] * u[1];
+    let mut m = 0usize;
+    let mut s = 0.0;
+    for i in 0..u.len() {
+        let w = u[i] * 2.0 + 3.0;
+        m += w as usize;
+        s += x[i] * x[i];
+    }
+    for i in 0..u.len() {
+        s += u[i] * u[i];
+    }
+    s + m as f64
+}
+
 const X: [f64; 4] = [0.7, -1.3, 0.4, 1.1];
 
 /// How close a gradient must be to central differences.
@@ -268,6 +287,11 @@ fn fitted_buffers_against_central_differences() {
     );
     assert_slices(&pack(&gu, gk), &num, TOL);
 
+    value_and_gradient(
+        "inactive then active reads",
+        inactive_then_active_reads,
+        inactive_then_active_reads_grad,
+    );
     value_and_gradient(
         "clones, breaks, nested",
         clones_breaks_nested,

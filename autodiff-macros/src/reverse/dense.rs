@@ -273,32 +273,35 @@ impl RevGen<'_> {
     }
 }
 
-/// The dense locals `b` reads by element (`y = v[i]`) and never makes whole: no `let`,
-/// assignment, binding or in-place operation of them inside `b`, so their length is the same on
-/// every trip of a loop whose body is `b` (a dense local keeps its length while it lives).
-fn read_not_made(b: &Block, dense: &HashSet<VarId>) -> Vec<VarId> {
-    fn walk(b: &Block, read: &mut Vec<VarId>, made: &mut HashSet<VarId>) {
+/// The dense locals `b` reads by element into an active value (`y = v[i]`, whose reverse adds
+/// into `v`'s buffer) and never makes whole: no `let`, assignment, binding or in-place operation
+/// of them inside `b`, so their length is the same on every trip of a loop whose body is `b` (a
+/// dense local keeps its length while it lives).
+fn read_not_made(b: &Block, dense: &HashSet<VarId>, act: &Activity) -> Vec<VarId> {
+    fn walk(b: &Block, act: &Activity, read: &mut Vec<VarId>, made: &mut HashSet<VarId>) {
         for s in &b.stmts {
             match s {
-                Stmt::Let { var, init, .. } => {
+                Stmt::Let {
+                    var,
+                    init: Some(rhs),
+                    ..
+                }
+                | Stmt::Assign { var, rhs } => {
                     made.insert(*var);
-                    if let Some(Rhs::Index { base, .. }) = init {
+                    if let (Rhs::Index { base, .. }, true) = (rhs, act.active(*var)) {
                         read.push(*base);
                     }
                 }
-                Stmt::Assign { var, rhs } => {
+                Stmt::Let { var, .. } => {
                     made.insert(*var);
-                    if let Rhs::Index { base, .. } = rhs {
-                        read.push(*base);
-                    }
                 }
                 Stmt::InPlace { bases, body, .. } => {
                     made.extend(bases.iter().copied());
-                    walk(body, read, made);
+                    walk(body, act, read, made);
                 }
                 Stmt::Bound(vars) => made.extend(vars.iter().copied()),
-                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, read, made),
-                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, read, made)),
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, act, read, made),
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, act, read, made)),
                 Stmt::IndexWrite { .. }
                 | Stmt::Push { .. }
                 | Stmt::Truncate { .. }
@@ -310,7 +313,7 @@ fn read_not_made(b: &Block, dense: &HashSet<VarId>) -> Vec<VarId> {
         }
     }
     let (mut read, mut made) = (Vec::new(), HashSet::new());
-    walk(b, &mut read, &mut made);
+    walk(b, act, &mut read, &mut made);
     let mut out: Vec<VarId> = Vec::new();
     for v in read {
         if dense.contains(&v) && !made.contains(&v) && !out.contains(&v) {
@@ -326,7 +329,7 @@ impl RevGen<'_> {
     /// `#rt::dense_add_in` (no growth path) once [`fit_exit`](Self::fit_exit)'s code has fitted
     /// their buffers before the loop's reverse sweep.
     pub(super) fn fit_enter(&mut self, body: &Block) -> Vec<VarId> {
-        let fit: Vec<VarId> = read_not_made(body, &self.dense)
+        let fit: Vec<VarId> = read_not_made(body, &self.dense, self.act)
             .into_iter()
             .filter(|v| !self.fitted.contains(v))
             .collect();

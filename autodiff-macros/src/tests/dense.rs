@@ -198,3 +198,30 @@ fn repeated_element_reads_reuse_the_first_across_read_only_checks() {
     let vjp = vjp_item(&all, "pick");
     assert_eq!(vjp.matches("order [(0)]").count(), 2, "{vjp}");
 }
+
+#[test]
+fn a_loop_fits_only_buffers_its_reads_add_into() {
+    // The first loop has reverse work (`x[i] * x[i]`) but reads `u` only into an integer (no
+    // adjoint flows back into `u`'s buffer): no length is saved for it. The second loop's reads carry derivatives: `u`'s length is
+    // saved once before it and its buffer fitted.
+    let all = expand_fn(quote! {
+        fn f(x: &[f64]) -> f64 {
+            let mut u = x.to_vec();
+            u[0] = u[0] * u[1];
+            let mut m = 0usize;
+            let mut s = 0.0;
+            for i in 0..u.len() {
+                let w = u[i];
+                m += w as usize;
+                s += x[i] * x[i];
+            }
+            for i in 0..u.len() {
+                s += u[i] * u[i];
+            }
+            s + m as f64
+        }
+    });
+    let vjp = vjp_item(&all, "f");
+    assert_eq!(vjp.matches("u . len ()").count(), 3, "{vjp}");
+    assert_eq!(vjp.matches("dense_fit (& mut __d_u_").count(), 1, "{vjp}");
+}
