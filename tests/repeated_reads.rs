@@ -13,7 +13,11 @@
 //! keep reading memory, and their values prove they do.
 
 // The functions are written the way the forms under test are spelled.
-#![allow(clippy::needless_range_loop, clippy::useless_vec)]
+#![allow(
+    clippy::needless_range_loop,
+    clippy::useless_vec,
+    clippy::assign_op_pattern
+)]
 
 use autodiff::check::{Tolerance, assert_gradient, assert_slices, numeric_gradient};
 use autodiff::prelude::*;
