@@ -122,6 +122,8 @@ pub fn items(
         .map(|p| ParamIn {
             ident: p.ident.clone(),
             is_ref: p.is_ref,
+            fixed: !p.mutable,
+            fixed_len: !p.mutable && lower::has_plain_len(&p.ty),
         })
         .collect();
     let (mut func, param_vars, items) = lower::lower_fn(&params_in, &item.block)?;

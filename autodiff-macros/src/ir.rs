@@ -236,6 +236,11 @@ pub struct LoopInfo {
     /// The affine start is the same on every execution of the loop (`for i in 0..n`: an integer
     /// literal): the reverse sweep keeps it once, not once per execution of the loop.
     pub const_start: bool,
+    /// Every execution of the loop makes the same number of trips if it leaves only by its top
+    /// test: a range whose bounds are literals, constants and names bound once per call without
+    /// `mut`, or the elements of parameter slices, `Vec`s or arrays. The reverse sweep then keeps
+    /// the count once, not once per execution.
+    pub const_trips: bool,
 }
 
 /// A lowered function body.

@@ -15,6 +15,8 @@ pub struct Param {
     pub is_ref: bool,
     /// Differentiated by default (by spelling, and not `#[no_grad]`).
     pub diff: bool,
+    /// Bound with `mut` (`mut x: f64`, `mut self`).
+    pub mutable: bool,
     pub span: Span,
 }
 
@@ -186,14 +188,15 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
                     ty,
                     is_ref,
                     diff: !no_grad,
+                    mutable: r.mutability.is_some(),
                     span: self_tok.span,
                 });
             }
             FnArg::Typed(pt) => {
                 let no_grad = take_no_grad(&mut pt.attrs);
-                let ident = match &*pt.pat {
+                let (ident, mutable) = match &*pt.pat {
                     Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
-                        pi.ident.clone()
+                        (pi.ident.clone(), pi.mutability.is_some())
                     }
                     other => {
                         return Err(syn::Error::new(
@@ -228,6 +231,7 @@ pub fn analyse(sig: &mut syn::Signature) -> syn::Result<Sig> {
                     ty,
                     is_ref,
                     diff,
+                    mutable,
                     span: pt.span(),
                 });
             }

@@ -46,6 +46,10 @@ impl Lowerer {
                 };
                 let v = self.new_var(pi.ident.clone());
                 self.bind(&pi.ident.to_string(), v);
+                if pi.mutability.is_none() && self.loop_stack.is_empty() {
+                    // Bound at most once per call and never changed.
+                    self.fixed.insert(v);
+                }
                 out.push(Stmt::Let {
                     var: v,
                     mutable: pi.mutability.is_some(),
@@ -157,6 +161,10 @@ impl Lowerer {
             Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
                 let v = self.new_var(pi.ident.clone());
                 self.bind(&pi.ident.to_string(), v);
+                if pi.mutability.is_none() && self.loop_stack.is_empty() {
+                    // Bound at most once per call and never changed.
+                    self.fixed.insert(v);
+                }
                 out.push(Stmt::Let {
                     var: v,
                     mutable: pi.mutability.is_some(),

@@ -41,6 +41,7 @@ impl Lowerer {
             hint: None,
             affine: None,
             const_start: false,
+            const_trips: false,
         });
         self.loops.len() - 1
     }
@@ -140,6 +141,9 @@ impl Lowerer {
         let it_ident = self.vars[it].ident.clone();
         let id = self.new_loop(label);
         self.loops[id].hint = Some(quote! { ::core::iter::Iterator::size_hint(&#it_ident).0 });
+        self.loops[id].const_trips = matches!(&*f.expr, Expr::Range(r)
+            if r.start.as_deref().is_some_and(|e| self.fixed_for_call(e))
+                && r.end.as_deref().is_some_and(|e| self.fixed_for_call(e)));
         self.loop_stack.push(LoopCtx { id, result: None });
         self.scopes.push(Vec::new());
         let bound = self.bind_pattern_names(&f.pat);
@@ -325,6 +329,9 @@ impl Lowerer {
         let (n_id, k_id) = (self.vars[n].ident.clone(), self.vars[k].ident.clone());
         let id = self.new_loop(label);
         self.loops[id].hint = Some(quote! { #n_id });
+        // `n` is the (least) length of the containers: fixed if theirs are.
+        self.loops[id].const_trips =
+            plan.is_none() && bases.iter().all(|(b, _)| self.fixed_len.contains(b));
         self.loop_stack.push(LoopCtx { id, result: None });
         self.scopes.push(Vec::new());
         let r = (|| -> R<Block> {
@@ -476,6 +483,88 @@ fn is_plain_range(e: &Expr, pat: &Pat) -> bool {
             if matches!(r.limits, syn::RangeLimits::HalfOpen(_))
                 && r.start.is_some()
                 && r.end.is_some())
+}
+
+impl Lowerer {
+    /// `true` when `e` has one value for the whole call: integer literals, constants (paths that
+    /// name no local: `N`, `Self::N`, `usize::MAX`), names bound once per call without `mut`,
+    /// `v.len()` of a parameter with a fixed length, and arithmetic and casts of those.
+    pub(super) fn fixed_for_call(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Lit(l) => matches!(l.lit, syn::Lit::Int(_)),
+            Expr::Paren(p) => self.fixed_for_call(&p.expr),
+            Expr::Group(g) => self.fixed_for_call(&g.expr),
+            Expr::Cast(c) => self.fixed_for_call(&c.expr),
+            Expr::Binary(b) => {
+                matches!(
+                    b.op,
+                    syn::BinOp::Add(_)
+                        | syn::BinOp::Sub(_)
+                        | syn::BinOp::Mul(_)
+                        | syn::BinOp::Div(_)
+                        | syn::BinOp::Rem(_)
+                ) && self.fixed_for_call(&b.left)
+                    && self.fixed_for_call(&b.right)
+            }
+            Expr::Path(p) if p.qself.is_none() => match p.path.get_ident() {
+                Some(i) => match self.lookup(&i.to_string()) {
+                    Some(v) => self.fixed.contains(&v),
+                    // A name the lowering does not know is a constant only when spelled like
+                    // one.
+                    None => branches::is_constant_name(i),
+                },
+                None => p.path.segments.len() > 1,
+            },
+            Expr::MethodCall(m) if m.method == "len" && m.args.is_empty() => self
+                .var_of(&m.receiver)
+                .is_some_and(|v| self.fixed_len.contains(&v)),
+            _ => false,
+        }
+    }
+}
+
+/// `true` for a statement macro that cannot bind a name in the enclosing block (printing,
+/// assertions, panics).
+pub(super) fn binds_nothing(mac: &syn::Macro) -> bool {
+    mac.path.segments.last().is_some_and(|s| {
+        matches!(
+            s.ident.to_string().as_str(),
+            "print"
+                | "println"
+                | "eprint"
+                | "eprintln"
+                | "assert"
+                | "assert_eq"
+                | "assert_ne"
+                | "debug_assert"
+                | "debug_assert_eq"
+                | "debug_assert_ne"
+                | "panic"
+                | "unreachable"
+                | "todo"
+                | "unimplemented"
+                | "dbg"
+                | "write"
+                | "writeln"
+        )
+    })
+}
+
+/// `true` for a slice, `Vec` or array type, or a shared reference to one: a binding of it
+/// without `mut` keeps its length.
+pub fn has_plain_len(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => r.mutability.is_none() && has_plain_len(&r.elem),
+        syn::Type::Paren(p) => has_plain_len(&p.elem),
+        syn::Type::Group(g) => has_plain_len(&g.elem),
+        syn::Type::Slice(_) | syn::Type::Array(_) => true,
+        syn::Type::Path(p) => {
+            p.qself.is_none()
+                && p.path.segments.last().is_some_and(|s| s.ident == "Vec")
+                && p.path.segments.len() <= 3
+        }
+        _ => false,
+    }
 }
 
 /// `(a..b).rev()`, `(a..=b).step_by(s)` and other chains of `rev()` and `step_by(s)` on a

@@ -11,6 +11,7 @@ mod calls;
 mod expr;
 mod inplace;
 mod loops;
+pub use loops::has_plain_len;
 mod opaque;
 pub(crate) use opaque::{is_mutating_method, may_change_receiver};
 mod options;
@@ -62,6 +63,11 @@ pub struct ParamIn {
     pub ident: proc_macro2::Ident,
     /// The parameter's type is a reference.
     pub is_ref: bool,
+    /// Bound without `mut`: its value is the same for the whole call.
+    pub fixed: bool,
+    /// Bound without `mut` and a slice, `Vec` or array (or a shared reference to one): its length
+    /// is the same for the whole call.
+    pub fixed_len: bool,
 }
 
 struct LoopCtx {
@@ -83,6 +89,14 @@ pub struct Lowerer {
     ref_vars: std::collections::HashSet<VarId>,
     /// Items (`const`, `fn`, `use`) declared in the body, hoisted to the top of generated functions.
     pub items: Vec<TokenStream>,
+    /// Names bound once per call without `mut` (parameters, `let`s outside every loop): their
+    /// values do not change during the call.
+    fixed: std::collections::HashSet<VarId>,
+    /// Parameters whose length does not change during the call ([`ParamIn::fixed_len`]).
+    fixed_len: std::collections::HashSet<VarId>,
+    /// A statement macro that may bind names the lowering does not see (`m!(k)` expanding to
+    /// `let k = ..;`).
+    binding_macro: bool,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -101,6 +115,9 @@ pub fn lower_fn(
         ret: 0,
         items: Vec::new(),
         ref_vars: std::collections::HashSet::new(),
+        fixed: std::collections::HashSet::new(),
+        fixed_len: std::collections::HashSet::new(),
+        binding_macro: false,
     };
     let mut ids = Vec::new();
     for p in params {
@@ -109,6 +126,12 @@ pub fn lower_fn(
         if p.is_ref {
             lw.ref_vars.insert(v);
         }
+        if p.fixed {
+            lw.fixed.insert(v);
+        }
+        if p.fixed_len {
+            lw.fixed_len.insert(v);
+        }
         ids.push(v);
     }
     lw.ret = lw.new_var(naming::fixed("__ret"));
@@ -116,6 +139,10 @@ pub fn lower_fn(
     let mut body = body.clone();
     order::snapshot_operands(&mut body);
     let (block, _) = lw.lower_block(&body.stmts, Some(ret))?;
+    if lw.binding_macro {
+        // A name in a range bound may be one the macro bound: no count is known to repeat.
+        lw.loops.iter_mut().for_each(|l| l.const_trips = false);
+    }
     let mut func = Func {
         vars: lw.vars,
         loops: lw.loops,
@@ -226,6 +253,7 @@ impl Lowerer {
                 Ok(())
             }
             SynStmt::Macro(m) => {
+                self.binding_macro |= !loops::binds_nothing(&m.mac);
                 self.record_macro(&m.mac);
                 out.push(Stmt::Effect(m.to_token_stream()));
                 Ok(())

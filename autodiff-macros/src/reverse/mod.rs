@@ -116,6 +116,10 @@ pub struct RevGen<'a> {
     block_adjoints: HashSet<VarId>,
     /// Loops left only by their exit test (see `is_top_exit`) being emitted.
     top_exit: HashSet<LoopId>,
+    /// Top-exit loops whose every execution makes the same number of trips (`LoopInfo::
+    /// const_trips`) being emitted, with the save and read of the one slot that keeps the count
+    /// once their exit test is emitted.
+    counted: HashMap<LoopId, Option<(TokenStream, TokenStream)>>,
     /// Affine loop variables of the top-exit loops being emitted: (loop, whether the reverse
     /// sweep reads the variable).
     affine: HashMap<VarId, (LoopId, bool)>,
@@ -260,6 +264,7 @@ impl<'a> RevGen<'a> {
             block_saved: HashMap::new(),
             block_adjoints: HashSet::new(),
             top_exit: HashSet::new(),
+            counted: HashMap::new(),
             affine: HashMap::new(),
             versions: versions::Versions::default(),
             dense: dense::dense_locals(f, act, params),

@@ -174,12 +174,28 @@ impl RevGen<'_> {
             Stmt::Break { target } if self.top_exit.contains(target) => {
                 // The exit test of a top-exit loop: only the trip count is recorded.
                 let (label, tr) = (loop_label(*target), naming::trips(*target));
-                self.uses_ctl = true;
-                (
-                    quote! { #ctl.push(#tr); break #label; },
-                    quote! {},
-                    quote! {},
-                )
+                let record = match self.counted.get(target) {
+                    // The same count on every execution: one slot, overwritten.
+                    Some(known) => {
+                        let (save, read) = match known {
+                            Some(s) => s.clone(),
+                            None => self.save(
+                                quote! { #tr },
+                                Place {
+                                    in_loop: false,
+                                    conditional: true,
+                                },
+                            ),
+                        };
+                        self.counted.insert(*target, Some((save.clone(), read)));
+                        save
+                    }
+                    None => {
+                        self.uses_ctl = true;
+                        quote! { #ctl.push(#tr); }
+                    }
+                };
+                (quote! { #record break #label; }, quote! {}, quote! {})
             }
             Stmt::Break { target } => {
                 let recs = self.jump_records(Some((*target, true)));
@@ -217,6 +233,9 @@ impl RevGen<'_> {
         let mut affine = None;
         if top_exit {
             self.top_exit.insert(id);
+            if self.f.loops[id].const_trips {
+                self.counted.insert(id, None);
+            }
             if let Some((v, start)) = &self.f.loops[id].affine {
                 if !self.f.vars[*v].reassigned {
                     self.affine.insert(*v, (id, false));
@@ -242,6 +261,7 @@ impl RevGen<'_> {
         );
         self.frames.pop();
         self.top_exit.remove(&id);
+        let count = self.counted.remove(&id).flatten();
         let (save_lens, fit_lens) = self.fit_exit(&fit, place, needs_rec);
         // The start of an affine loop variable the reverse sweep reads: saved before the loop.
         let (mut save_start, mut load_start) = (TokenStream::new(), TokenStream::new());
@@ -272,7 +292,6 @@ impl RevGen<'_> {
         if !needs_rec {
             return (quote! { #label: loop { #fb } }, quote! {}, quote! {});
         }
-        self.uses_ctl = true;
         // Tapes filled once per trip are reserved for the trips known in advance.
         let mut reserve = TokenStream::new();
         if let Some(hint) = &self.f.loops[id].hint {
@@ -293,10 +312,17 @@ impl RevGen<'_> {
         } else {
             quote! { 0 }
         };
+        let trips = match count {
+            Some((_, read)) => quote! { *#read },
+            None => {
+                self.uses_ctl = true;
+                quote! { #rt::pop(&#ctl, &mut #cc) }
+            }
+        };
         let rev = quote! {
             #load_start
             #fit_lens
-            let #n = #rt::pop(&#ctl, &mut #cc);
+            let #n = #trips;
             for #it in #first..#n { #rb }
         };
         (fwd, rev.clone(), rev)

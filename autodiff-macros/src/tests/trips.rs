@@ -1,0 +1,97 @@
+//! Expansion tests of trip counts kept once for loops whose every execution makes the same
+//! number of trips.
+
+use quote::quote;
+
+use super::{expand_fn, vjp_item};
+
+/// Trip counts pushed to the control tape (`__ctl . push (__tripsK)`).
+fn pushed_counts(vjp: &str) -> usize {
+    vjp.matches("__ctl . push (__trips").count()
+}
+
+/// Trip counts kept in one slot (`__sK = Some (__tripsK)`).
+fn kept_counts(vjp: &str) -> usize {
+    vjp.matches(":: core :: option :: Option :: Some (__trips")
+        .count()
+}
+
+#[test]
+fn inner_loops_with_fixed_bounds_keep_one_count() {
+    // `0..k` (a `let` outside every loop), `0..d` (a parameter), `0..x.len()` (a slice
+    // parameter's length), `0..M` (a constant) and `x.iter()`: the same count on every
+    // execution, kept once. `a + 1..k` changes with `a`: pushed once per execution. The outer
+    // loop runs once per call; its count is kept once too.
+    let all = expand_fn(quote! {
+        fn f(x: &[f64], d: usize) -> f64 {
+            const M: usize = 2;
+            let k = x.len() / d;
+            let mut s = 0.0;
+            for a in 0..k {
+                for b in 0..d { s += x[a * d + b] * s.sin(); }
+                for j in 0..x.len() { s += x[j] * s.cos(); }
+                for _ in 0..M { s = s * x[a]; }
+                for &xi in x.iter() { s += xi * s; }
+                for j in a + 1..k { s += x[j] * s.cos(); }
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "f");
+    assert_eq!(kept_counts(&vjp), 5, "{vjp}");
+    assert_eq!(pushed_counts(&vjp), 1, "{vjp}");
+}
+
+#[test]
+fn counts_that_may_change_are_pushed() {
+    // A bound bound inside the outer loop, a `mut` bound, a `mut` parameter, an early `break`
+    // and a statement macro that may bind the bound's name: every inner count is pushed.
+    let cases = [
+        quote! {
+            fn f(x: &[f64]) -> f64 {
+                let mut s = 0.0;
+                for i in 0..x.len() { let m = i + 1; for j in 0..m { s += x[j] * s.sin(); } }
+                s
+            }
+        },
+        quote! {
+            fn f(x: &[f64]) -> f64 {
+                let mut m = 1;
+                let mut s = 0.0;
+                for i in 0..x.len() { for j in 0..m { s += x[j] * s.sin(); } m += i; }
+                s
+            }
+        },
+        quote! {
+            fn f(x: &[f64], #[no_grad] mut m: usize) -> f64 {
+                let mut s = 0.0;
+                for i in 0..x.len() { for j in 0..m { s += x[j] * s.sin(); } m = i; }
+                s
+            }
+        },
+        quote! {
+            fn f(x: &[f64]) -> f64 {
+                let n = x.len();
+                let mut s = 0.0;
+                for i in 0..n {
+                    for j in 0..n { if j > i { break; } s += x[j] * s.sin(); }
+                }
+                s
+            }
+        },
+        quote! {
+            fn f(x: &[f64]) -> f64 {
+                let n = 2;
+                let mut s = 0.0;
+                for i in 0..3 { bind!(n, i); for j in 0..n { s += x[j] * s.sin(); } }
+                s
+            }
+        },
+    ];
+    for case in cases {
+        let vjp = vjp_item(&expand_fn(case), "f");
+        assert!(pushed_counts(&vjp) >= 1, "{vjp}");
+        // Only the outer loop's count (once per call) may be kept.
+        assert!(kept_counts(&vjp) <= 1, "{vjp}");
+    }
+}

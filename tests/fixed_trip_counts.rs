@@ -1,0 +1,192 @@
+//! Inner loops whose every execution makes the same number of trips (a range over literals,
+//! constants and names bound once per call without `mut`, or the elements of a parameter slice)
+//! keep their trip count in one slot instead of recording it once per execution
+//! (`LoopInfo::const_trips`, `reverse/stmt.rs`).
+//!
+//! Every member is checked for its value against the function as written and for its gradient
+//! against central differences. The near misses, whose inner loops make a different number of
+//! trips on different executions, must keep a record per execution, and their gradients prove
+//! they do: a bound bound inside the outer loop, a `mut` bound changed between executions, a name
+//! shadowed inside the outer loop, a macro that binds the bound's name, an early `break`, a `mut`
+//! parameter, and a local `Vec` that grows.
+
+// The functions are written the way the forms under test are spelled.
+#![allow(clippy::needless_range_loop, clippy::explicit_counter_loop)]
+
+use autodiff::check::{Tolerance, assert_gradient};
+use autodiff::prelude::*;
+
+/// Members of the kind: bounds from a parameter, a `let` outside every loop, `.len()` of a
+/// parameter, a constant, arithmetic of those, and a loop over a parameter's elements.
+#[differentiable]
+fn fixed_bounds(x: &[f64], d: usize) -> f64 {
+    const M: usize = 2;
+    let k = x.len() / d;
+    let half = k / 2;
+    let mut s = 0.0;
+    for a in 0..k {
+        for b in 0..d {
+            s += x[a * d + b] * x[a * d + b] * (0.3 * s).sin();
+        }
+        for j in 0..x.len() - 1 {
+            s += 0.1 * x[j] * x[j + 1];
+        }
+        for _ in 0..M {
+            s = s * 0.9 + x[a];
+        }
+        for j in half..k * d {
+            s += x[j] * (0.2 * s).cos();
+        }
+        for &xi in x.iter() {
+            s += 0.05 * xi * s;
+        }
+    }
+    s
+}
+
+/// The inner bound is bound inside the outer loop: a different count on each execution.
+#[differentiable]
+fn bound_inside_outer(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        let m = i + 1;
+        for j in 0..m {
+            s += x[j] * x[i] * (0.1 * s).cos();
+        }
+    }
+    s
+}
+
+/// The inner bound is a `mut` name changed between executions.
+#[differentiable]
+fn mut_bound(x: &[f64]) -> f64 {
+    let mut m = 1;
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        for j in 0..m {
+            s += x[j] * x[i] * (0.1 * s).sin();
+        }
+        m += 1;
+    }
+    s
+}
+
+/// `n` is bound once outside the loops and shadowed inside the outer one.
+#[differentiable]
+fn shadowed_bound(x: &[f64]) -> f64 {
+    let n = 2;
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        let n = n + i;
+        for j in 0..n.min(x.len()) {
+            s += x[j] * x[i] * (0.1 * s).cos();
+        }
+    }
+    s
+}
+
+/// Binds `$name` in the block it is written in.
+macro_rules! bind {
+    ($name:ident, $value:expr) => {
+        let $name = $value;
+    };
+}
+
+/// A macro binds the bound's name inside the outer loop; the lowering cannot see that binding.
+#[differentiable]
+fn macro_bound(x: &[f64]) -> f64 {
+    let n = 2;
+    let len = x.len();
+    let mut s = 0.0;
+    for i in 0..len {
+        bind!(n, (i + n).min(len));
+        for j in 0..n {
+            s += x[j] * x[i] * (0.1 * s).sin();
+        }
+    }
+    s
+}
+
+/// Fixed bounds, but an early `break` makes the counts differ.
+#[differentiable]
+fn early_break(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut s = 0.0;
+    for i in 0..n {
+        for j in 0..n {
+            if j > i {
+                break;
+            }
+            s += x[j] * x[i] * (0.1 * s).cos();
+        }
+    }
+    s
+}
+
+/// A `mut` parameter as the bound, changed between executions.
+#[differentiable]
+fn mut_param(x: &[f64], #[no_grad] mut m: usize) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        for j in 0..m {
+            s += x[j] * x[i] * (0.1 * s).sin();
+        }
+        m = (m + 1).min(x.len());
+    }
+    s
+}
+
+/// Loops over the elements of a local `Vec` that grows between executions.
+#[differentiable]
+fn growing_local(x: &[f64]) -> f64 {
+    let mut w = vec![x[0]];
+    let mut s = 0.0;
+    for i in 1..x.len() {
+        for &wj in w.iter() {
+            s += wj * x[i] * (0.1 * s).cos();
+        }
+        w.push(x[i] * 0.5);
+    }
+    s
+}
+
+const X: [f64; 6] = [0.7, -1.3, 0.4, 1.1, -0.6, 0.9];
+
+/// How close a gradient must be to central differences.
+const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
+
+/// The value of `grad` against `f` as written, its gradient against central differences of `f`.
+#[track_caller]
+fn value_and_gradient(name: &str, f: fn(&[f64]) -> f64, grad: fn(&[f64]) -> (f64, Vec<f64>)) {
+    let (v, g) = grad(&X);
+    assert!((v - f(&X)).abs() < 1e-12, "{name}: value {v} vs {}", f(&X));
+    assert_gradient(f, &X, &g, 1e-6, TOL);
+}
+
+#[test]
+fn fixed_counts_against_central_differences() {
+    for d in [1, 2, 3] {
+        let (v, g) = fixed_bounds_grad(&X, d);
+        let f = |x: &[f64]| fixed_bounds(x, d);
+        assert!((v - f(&X)).abs() < 1e-12, "d = {d}");
+        assert_gradient(f, &X, &g, 1e-6, TOL);
+    }
+}
+
+#[test]
+fn counts_that_change_keep_their_records() {
+    value_and_gradient(
+        "bound inside outer",
+        bound_inside_outer,
+        bound_inside_outer_grad,
+    );
+    value_and_gradient("mut bound", mut_bound, mut_bound_grad);
+    value_and_gradient("shadowed bound", shadowed_bound, shadowed_bound_grad);
+    value_and_gradient("macro bound", macro_bound, macro_bound_grad);
+    value_and_gradient("early break", early_break, early_break_grad);
+    value_and_gradient("growing local", growing_local, growing_local_grad);
+    let (v, g) = mut_param_grad(&X, 1);
+    let f = |x: &[f64]| mut_param(x, 1);
+    assert!((v - f(&X)).abs() < 1e-12);
+    assert_gradient(f, &X, &g, 1e-6, TOL);
+}
