@@ -17,7 +17,8 @@ use autodiff::check::{Tolerance, assert_gradient};
 use autodiff::prelude::*;
 
 /// Members of the kind: bounds from a parameter, a `let` outside every loop, `.len()` of a
-/// parameter, a constant, arithmetic of those, and a loop over a parameter's elements.
+/// parameter, a constant, arithmetic of those, a loop over a parameter's elements, and `rev()`
+/// and `step_by(2)` of a fixed range.
 #[differentiable]
 fn fixed_bounds(x: &[f64], d: usize) -> f64 {
     const M: usize = 2;
@@ -39,6 +40,24 @@ fn fixed_bounds(x: &[f64], d: usize) -> f64 {
         }
         for &xi in x.iter() {
             s += 0.05 * xi * s;
+        }
+        for j in (0..d).rev() {
+            s += 0.1 * x[j] * (0.4 * s).sin();
+        }
+        for j in (0..k * d).step_by(2) {
+            s += 0.1 * x[j] * (0.3 * s).cos();
+        }
+    }
+    s
+}
+
+/// A progression whose step changes with the outer index: a different count each execution.
+#[differentiable]
+fn varying_step(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        for j in (0..x.len()).step_by(i + 1) {
+            s += x[j] * x[i] * (0.1 * s).cos();
         }
     }
     s
@@ -185,6 +204,7 @@ fn counts_that_change_keep_their_records() {
     value_and_gradient("macro bound", macro_bound, macro_bound_grad);
     value_and_gradient("early break", early_break, early_break_grad);
     value_and_gradient("growing local", growing_local, growing_local_grad);
+    value_and_gradient("varying step", varying_step, varying_step_grad);
     let (v, g) = mut_param_grad(&X, 1);
     let f = |x: &[f64]| mut_param(x, 1);
     assert!((v - f(&X)).abs() < 1e-12);

@@ -141,9 +141,7 @@ impl Lowerer {
         let it_ident = self.vars[it].ident.clone();
         let id = self.new_loop(label);
         self.loops[id].hint = Some(quote! { ::core::iter::Iterator::size_hint(&#it_ident).0 });
-        self.loops[id].const_trips = matches!(&*f.expr, Expr::Range(r)
-            if r.start.as_deref().is_some_and(|e| self.fixed_for_call(e))
-                && r.end.as_deref().is_some_and(|e| self.fixed_for_call(e)));
+        self.loops[id].const_trips = self.fixed_count(&f.expr);
         self.loop_stack.push(LoopCtx { id, result: None });
         self.scopes.push(Vec::new());
         let bound = self.bind_pattern_names(&f.pat);
@@ -486,6 +484,29 @@ fn is_plain_range(e: &Expr, pat: &Pat) -> bool {
 }
 
 impl Lowerer {
+    /// `true` when the iterator `e` yields the same number of items whenever it is evaluated
+    /// during one call: a bounded range whose bounds are fixed for the call
+    /// ([`Lowerer::fixed_for_call`]), through `rev()` and `step_by(s)` with `s` fixed too.
+    pub(super) fn fixed_count(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Paren(p) => self.fixed_count(&p.expr),
+            Expr::Group(g) => self.fixed_count(&g.expr),
+            Expr::Range(r) => {
+                r.start.as_deref().is_some_and(|e| self.fixed_for_call(e))
+                    && r.end.as_deref().is_some_and(|e| self.fixed_for_call(e))
+            }
+            Expr::MethodCall(m) => {
+                let args_fixed = match (m.method.to_string().as_str(), m.args.len()) {
+                    ("rev", 0) => true,
+                    ("step_by", 1) => self.fixed_for_call(&m.args[0]),
+                    _ => false,
+                };
+                args_fixed && self.fixed_count(&m.receiver)
+            }
+            _ => false,
+        }
+    }
+
     /// `true` when `e` has one value for the whole call: integer literals, constants (paths that
     /// name no local: `N`, `Self::N`, `usize::MAX`), names bound once per call without `mut`,
     /// `v.len()` of a parameter with a fixed length, and arithmetic and casts of those.

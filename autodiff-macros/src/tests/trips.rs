@@ -19,9 +19,10 @@ fn kept_counts(vjp: &str) -> usize {
 #[test]
 fn inner_loops_with_fixed_bounds_keep_one_count() {
     // `0..k` (a `let` outside every loop), `0..d` (a parameter), `0..x.len()` (a slice
-    // parameter's length), `0..M` (a constant) and `x.iter()`: the same count on every
-    // execution, kept once. `a + 1..k` changes with `a`: pushed once per execution. The outer
-    // loop runs once per call; its count is kept once too.
+    // parameter's length), `0..M` (a constant), `x.iter()`, `(0..d).rev()` and
+    // `(0..k * d).step_by(2)`: the same count on every execution, kept once. `a + 1..k` and
+    // `step_by(a + 1)` change with `a`: pushed once per execution. The outer loop runs once per
+    // call; its count is kept once too.
     let all = expand_fn(quote! {
         fn f(x: &[f64], d: usize) -> f64 {
             const M: usize = 2;
@@ -33,13 +34,16 @@ fn inner_loops_with_fixed_bounds_keep_one_count() {
                 for _ in 0..M { s = s * x[a]; }
                 for &xi in x.iter() { s += xi * s; }
                 for j in a + 1..k { s += x[j] * s.cos(); }
+                for j in (0..d).rev() { s += x[j] * s.sin(); }
+                for j in (0..k * d).step_by(2) { s += x[j] * s.cos(); }
+                for j in (0..k).step_by(a + 1) { s += x[j] * s.sin(); }
             }
             s
         }
     });
     let vjp = vjp_item(&all, "f");
-    assert_eq!(kept_counts(&vjp), 5, "{vjp}");
-    assert_eq!(pushed_counts(&vjp), 1, "{vjp}");
+    assert_eq!(kept_counts(&vjp), 7, "{vjp}");
+    assert_eq!(pushed_counts(&vjp), 2, "{vjp}");
 }
 
 #[test]
