@@ -233,7 +233,9 @@ impl RevGen<'_> {
         let mut affine = None;
         if top_exit {
             self.top_exit.insert(id);
-            if self.f.loops[id].const_trips {
+            // Only a loop inside another loop runs more than once per call: a loop that runs
+            // once records its count once either way.
+            if self.f.loops[id].const_trips && place.in_loop {
                 self.counted.insert(id, None);
             }
             if let Some((v, start)) = &self.f.loops[id].affine {
