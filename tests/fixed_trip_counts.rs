@@ -1,7 +1,9 @@
 //! Inner loops whose every execution makes the same number of trips (a range over literals,
 //! constants and names bound once per call without `mut`, or the elements of a parameter slice)
 //! keep their trip count in one slot instead of recording it once per execution
-//! (`LoopInfo::const_trips`, `reverse/stmt.rs`).
+//! (`LoopInfo::const_trips`, `reverse/stmt.rs`); a range `a..b` whose end is fixed but whose start
+//! changes (`i + 1..n`) is counted in the reverse sweep from its saved start and end
+//! (`LoopInfo::fixed_end`, `range_trips`).
 //!
 //! Every member is checked for its value against the function as written and for its gradient
 //! against central differences. The near misses, whose inner loops make a different number of
@@ -46,6 +48,44 @@ fn fixed_bounds(x: &[f64], d: usize) -> f64 {
         }
         for j in (0..k * d).step_by(2) {
             s += 0.1 * x[j] * (0.3 * s).cos();
+        }
+    }
+    s
+}
+
+/// Triangular loops: `i + 1..n` and `i..x.len()` change with `i` but end where they always do,
+/// so the reverse sweep counts their trips from the saved start; inside them, a loop whose end
+/// changes (`j..i + 2`) keeps its records.
+#[differentiable]
+fn triangular(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut s = 0.0;
+    for i in 0..n {
+        for j in i + 1..n {
+            s += x[i] * x[j] * (0.2 * s).sin();
+        }
+        for j in i..x.len() {
+            s += 0.1 * x[j] * (0.3 * s).cos();
+            for m in j..(i + 2).min(n) {
+                s += 0.05 * x[m] * s;
+            }
+        }
+    }
+    s
+}
+
+/// `f32` and a generic `T: Real`, with `i32` and `u8` ranges (the count comes from the range's
+/// own length, whatever the index type).
+#[differentiable]
+fn triangular_generic<T: Real>(x: &[T]) -> T {
+    let n = x.len() as i32;
+    let mut s = T::zero();
+    for i in 0..n {
+        for j in i + 1..n {
+            s = s + x[i as usize] * x[j as usize] * s.cos();
+        }
+        for j in (i as u8)..4u8 {
+            s = s + x[j as usize] * s.sin();
         }
     }
     s
@@ -205,6 +245,27 @@ fn counts_that_change_keep_their_records() {
     value_and_gradient("early break", early_break, early_break_grad);
     value_and_gradient("growing local", growing_local, growing_local_grad);
     value_and_gradient("varying step", varying_step, varying_step_grad);
+}
+
+#[test]
+fn counts_from_the_saved_start_against_central_differences() {
+    value_and_gradient("triangular", triangular, triangular_grad);
+    value_and_gradient(
+        "triangular, generic f64",
+        triangular_generic::<f64>,
+        triangular_generic_grad::<f64>,
+    );
+    // f32: the gradient agrees with the f64 one to single precision.
+    let x32: Vec<f32> = X.iter().map(|&v| v as f32).collect();
+    let (v32, g32) = triangular_generic_grad(&x32[..]);
+    let (v64, g64) = triangular_generic_grad(&X[..]);
+    assert!((f64::from(v32) - v64).abs() < 1e-4 * (1.0 + v64.abs()));
+    for (a, b) in g32.iter().zip(&g64) {
+        assert!(
+            (f64::from(*a) - b).abs() < 1e-3 * (1.0 + b.abs()),
+            "{a} vs {b}"
+        );
+    }
     let (v, g) = mut_param_grad(&X, 1);
     let f = |x: &[f64]| mut_param(x, 1);
     assert!((v - f(&X)).abs() < 1e-12);

@@ -241,6 +241,9 @@ pub struct LoopInfo {
     /// `mut`, or the elements of parameter slices, `Vec`s or arrays. The reverse sweep then keeps
     /// the count once, not once per execution.
     pub const_trips: bool,
+    /// The end of a plain `a..b` range when `b` is fixed for the call (`it.end`, read before the
+    /// loop runs): with the saved start it gives the trip count, so none is recorded.
+    pub fixed_end: Option<TokenStream>,
 }
 
 /// A lowered function body.

@@ -195,6 +195,16 @@ pub mod __private {
         tape[*cursor]
     }
 
+    /// The trips of a loop over `start..end` left only by its exit test: one per item and one
+    /// for the exit test (`Range::size_hint` is exact for integer ranges).
+    #[inline(always)]
+    pub fn range_trips<T>(start: T, end: T) -> usize
+    where
+        core::ops::Range<T>: Iterator,
+    {
+        Iterator::size_hint(&(start..end)).0 + 1
+    }
+
     /// A loop variable stepped by one per trip (`for i in a..b`): the reverse sweep recomputes
     /// it as `start + k` on trip `k` instead of recording it.
     pub trait AffineIndex: Copy {

@@ -42,6 +42,7 @@ impl Lowerer {
             affine: None,
             const_start: false,
             const_trips: false,
+            fixed_end: None,
         });
         self.loops.len() - 1
     }
@@ -149,6 +150,11 @@ impl Lowerer {
             self.loops[id].affine = Some((*i, Some(quote! { #it_ident.start })));
             self.loops[id].const_start = matches!(&*f.expr, Expr::Range(r)
                 if r.start.as_deref().is_some_and(is_int_literal));
+            if let Expr::Range(r) = &*f.expr {
+                if r.end.as_deref().is_some_and(|e| self.fixed_for_call(e)) {
+                    self.loops[id].fixed_end = Some(quote! { #it_ident.end });
+                }
+            }
         } else if let ([i], true) = (bound.as_slice(), is_progression(&f.expr, &f.pat)) {
             // `first ± k·step`, read off a copy of the iterator before the loop runs.
             self.loops[id].affine = Some((

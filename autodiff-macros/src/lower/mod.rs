@@ -141,7 +141,10 @@ pub fn lower_fn(
     let (block, _) = lw.lower_block(&body.stmts, Some(ret))?;
     if lw.binding_macro {
         // A name in a range bound may be one the macro bound: no count is known to repeat.
-        lw.loops.iter_mut().for_each(|l| l.const_trips = false);
+        lw.loops.iter_mut().for_each(|l| {
+            l.const_trips = false;
+            l.fixed_end = None;
+        });
     }
     let mut func = Func {
         vars: lw.vars,

@@ -120,6 +120,9 @@ pub struct RevGen<'a> {
     /// const_trips`) being emitted, with the save and read of the one slot that keeps the count
     /// once their exit test is emitted.
     counted: HashMap<LoopId, Option<(TokenStream, TokenStream)>>,
+    /// Top-exit loops over `a..b` with `b` fixed for the call being emitted: the reverse sweep
+    /// counts their trips from the saved start and end, so their exit records nothing.
+    computed: HashSet<LoopId>,
     /// Affine loop variables of the top-exit loops being emitted: (loop, whether the reverse
     /// sweep reads the variable).
     affine: HashMap<VarId, (LoopId, bool)>,
@@ -265,6 +268,7 @@ impl<'a> RevGen<'a> {
             block_adjoints: HashSet::new(),
             top_exit: HashSet::new(),
             counted: HashMap::new(),
+            computed: HashSet::new(),
             affine: HashMap::new(),
             versions: versions::Versions::default(),
             dense: dense::dense_locals(f, act, params),

@@ -175,6 +175,8 @@ impl RevGen<'_> {
                 // The exit test of a top-exit loop: only the trip count is recorded.
                 let (label, tr) = (loop_label(*target), naming::trips(*target));
                 let record = match self.counted.get(target) {
+                    // Counted from the saved start and end.
+                    None if self.computed.contains(target) => quote! {},
                     // The same count on every execution: one slot, overwritten.
                     Some(known) => {
                         let (save, read) = match known {
@@ -242,6 +244,15 @@ impl RevGen<'_> {
                 if !self.f.vars[*v].reassigned {
                     self.affine.insert(*v, (id, false));
                     affine = Some((*v, start.clone()));
+                    // A count that changes between executions (`i + 1..n`), with the end fixed:
+                    // computed from the start (saved anyway) and the end (kept once).
+                    if place.in_loop
+                        && start.is_some()
+                        && !self.counted.contains_key(&id)
+                        && self.f.loops[id].fixed_end.is_some()
+                    {
+                        self.computed.insert(id);
+                    }
                 }
             }
         }
@@ -264,11 +275,12 @@ impl RevGen<'_> {
         self.frames.pop();
         self.top_exit.remove(&id);
         let count = self.counted.remove(&id).flatten();
+        let computed = self.computed.remove(&id);
         let (save_lens, fit_lens) = self.fit_exit(&fit, place, needs_rec);
         // The start of an affine loop variable the reverse sweep reads: saved before the loop.
         let (mut save_start, mut load_start) = (TokenStream::new(), TokenStream::new());
         if let Some((v, start)) = affine {
-            if self.affine.remove(&v).is_some_and(|(_, used)| used) {
+            if self.affine.remove(&v).is_some_and(|(_, used)| used) || computed {
                 match start {
                     Some(e) => {
                         // A literal start is the same on every execution: one slot, overwritten
@@ -305,21 +317,36 @@ impl RevGen<'_> {
                 reserve = quote! { let __hint = #hint; #(#grown.reserve(__hint);)* };
             }
         }
+        let mut save_end = TokenStream::new();
+        let trips = match (count, &self.f.loops[id].fixed_end) {
+            (Some((_, read)), _) => quote! { *#read },
+            (None, Some(end)) if computed => {
+                // The same end on every execution: one slot, overwritten.
+                let (save, read) = self.save(
+                    quote! { ::core::clone::Clone::clone(&#end) },
+                    Place {
+                        in_loop: false,
+                        conditional: true,
+                    },
+                );
+                save_end = save;
+                quote! { #rt::range_trips(#a, *#read) }
+            }
+            _ => {
+                self.uses_ctl = true;
+                quote! { #rt::pop(&#ctl, &mut #cc) }
+            }
+        };
         let fwd = quote! {
-            #save_start #save_lens #reserve let mut #tr = 0usize; #label: loop { #tr += 1; #fb }
+            #save_start #save_end #save_lens #reserve
+            let mut #tr = 0usize;
+            #label: loop { #tr += 1; #fb }
         };
         // A top-exit loop's last trip ran only its exit test, which has no reverse work.
         let first = if top_exit {
             quote! { 1 }
         } else {
             quote! { 0 }
-        };
-        let trips = match count {
-            Some((_, read)) => quote! { *#read },
-            None => {
-                self.uses_ctl = true;
-                quote! { #rt::pop(&#ctl, &mut #cc) }
-            }
         };
         let rev = quote! {
             #load_start

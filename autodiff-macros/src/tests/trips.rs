@@ -20,9 +20,10 @@ fn kept_counts(vjp: &str) -> usize {
 fn inner_loops_with_fixed_bounds_keep_one_count() {
     // `0..k` (a `let` outside every loop), `0..d` (a parameter), `0..x.len()` (a slice
     // parameter's length), `0..M` (a constant), `x.iter()`, `(0..d).rev()` and
-    // `(0..k * d).step_by(2)`: the same count on every execution, kept once. `a + 1..k` and
-    // `step_by(a + 1)` change with `a`: pushed once per execution. The outer loop runs once per
-    // call: its count is pushed once, as before.
+    // `(0..k * d).step_by(2)`: the same count on every execution, kept once. `a + 1..k`
+    // changes with `a` but its end is fixed: counted in the reverse sweep from its saved start
+    // and the end, kept once. `step_by(a + 1)` changes with `a`: pushed once per execution. The
+    // outer loop runs once per call: its count is pushed once, as before.
     let all = expand_fn(quote! {
         fn f(x: &[f64], d: usize) -> f64 {
             const M: usize = 2;
@@ -43,7 +44,8 @@ fn inner_loops_with_fixed_bounds_keep_one_count() {
     });
     let vjp = vjp_item(&all, "f");
     assert_eq!(kept_counts(&vjp), 6, "{vjp}");
-    assert_eq!(pushed_counts(&vjp), 3, "{vjp}");
+    assert_eq!(pushed_counts(&vjp), 2, "{vjp}");
+    assert_eq!(vjp.matches("range_trips (").count(), 1, "{vjp}");
 }
 
 #[test]
