@@ -7,7 +7,7 @@
 //! loop: when the loop may outgrow the inline part, the writer moves the records into a `Vec` it
 //! owns and pushes there, with every slow path taking and returning that `Vec` by value, so the
 //! writer's own address never escapes and its length, capacity and pointer stay in registers. On
-//! every exit of the loop (the end, `break` to any label, `return`, `?`, a panic) the writer is
+//! every exit of the loop (the end, `break` to any label, `return`, a panic) the writer is
 //! dropped and puts the records back into the tape, in order.
 
 use smallvec::SmallVec;
@@ -137,6 +137,7 @@ fn grow_push<T>(mut buf: Vec<T>, value: T) -> Vec<T> {
     buf
 }
 
+/// Room for `n` more records (amortised: `Vec::reserve` at least doubles).
 #[cold]
 #[inline(never)]
 fn grow_to<T>(mut buf: Vec<T>, n: usize) -> Vec<T> {
