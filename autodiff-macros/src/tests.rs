@@ -688,3 +688,4 @@ fn unchanging_tables_are_copied_once_not_recorded_per_read() {
 mod dense;
 mod tangent;
 mod trips;
+mod writers;

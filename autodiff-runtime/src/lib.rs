@@ -21,6 +21,7 @@ mod option;
 pub mod params;
 pub mod plain;
 pub mod real;
+mod records;
 #[doc(hidden)]
 pub mod refused;
 pub mod rules;
@@ -171,9 +172,7 @@ pub mod __private {
     pub trait NoTangentArg {}
     impl NoTangentArg for NoTangent {}
 
-    /// A record of the forward sweep: the first 8 entries live inline (no heap allocation for
-    /// short loops), longer ones spill to the heap.
-    pub type Tape<T> = smallvec::SmallVec<[T; 8]>;
+    pub use crate::records::{Records, Tape, Writer, writer};
 
     /// An empty tape.
     #[inline(always)]

@@ -273,6 +273,7 @@ impl RevGen<'_> {
             kmode,
         );
         self.frames.pop();
+        let body_slots = self.slots.len();
         self.top_exit.remove(&id);
         let count = self.counted.remove(&id).flatten();
         let computed = self.computed.remove(&id);
@@ -306,17 +307,6 @@ impl RevGen<'_> {
         if !needs_rec {
             return (quote! { #label: loop { #fb } }, quote! {}, quote! {});
         }
-        // Tapes filled once per trip are reserved for the trips known in advance.
-        let mut reserve = TokenStream::new();
-        if let Some(hint) = &self.f.loops[id].hint {
-            let grown: Vec<Ident> = (first_slot..self.slots.len())
-                .filter(|k| self.slots[*k] == SlotKind::Many)
-                .map(naming::slot)
-                .collect();
-            if !grown.is_empty() {
-                reserve = quote! { let __hint = #hint; #(#grown.reserve(__hint);)* };
-            }
-        }
         let mut save_end = TokenStream::new();
         let trips = match (count, &self.f.loops[id].fixed_end) {
             (Some((_, read)), _) => quote! { *#read },
@@ -337,10 +327,28 @@ impl RevGen<'_> {
                 quote! { #rt::pop(&#ctl, &mut #cc) }
             }
         };
-        let fwd = quote! {
-            #save_start #save_end #save_lens #reserve
-            let mut #tr = 0usize;
-            #label: loop { #tr += 1; #fb }
+        // The tapes the trips push into are written, for exactly this loop, through writers that
+        // shadow them and reserve the trips known in advance (`records.rs`): the pushes keep the
+        // tape's length in a register, and dropping a writer on any exit puts its records back.
+        let grown: Vec<Ident> = (first_slot..body_slots)
+            .filter(|k| self.slots[*k] == SlotKind::Many)
+            .map(naming::slot)
+            .collect();
+        let fwd = match &self.f.loops[id].hint {
+            Some(hint) if !grown.is_empty() => quote! {
+                #save_start #save_end #save_lens
+                {
+                    let __hint = #hint;
+                    #(let mut #grown = #rt::writer(&mut #grown, __hint);)*
+                    let mut #tr = 0usize;
+                    #label: loop { #tr += 1; #fb }
+                }
+            },
+            _ => quote! {
+                #save_start #save_end #save_lens
+                let mut #tr = 0usize;
+                #label: loop { #tr += 1; #fb }
+            },
         };
         // A top-exit loop's last trip ran only its exit test, which has no reverse work.
         let first = if top_exit {

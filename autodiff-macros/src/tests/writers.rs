@@ -1,0 +1,64 @@
+//! Expansion tests of the loop-scoped record writers (`autodiff-runtime/src/records.rs`).
+
+use quote::quote;
+
+use super::{expand_fn, vjp_item};
+
+/// Pair loops (the inner start saved per outer trip) and a `while` loop that records.
+fn pairs_vjp() -> String {
+    let all = expand_fn(quote! {
+        fn pairs(p: &[f64]) -> f64 {
+            let n = p.len();
+            let mut e = 0.0;
+            for i in 0..n {
+                for j in i + 1..n {
+                    let d = (p[i] - p[j]).sin();
+                    e += d * d * e.cos();
+                }
+            }
+            let mut b = e;
+            while b.abs() < 10.0 {
+                b = b * b + 1.5;
+            }
+            b
+        }
+    });
+    vjp_item(&all, "pairs")
+}
+
+#[test]
+fn loops_with_hints_push_through_writers_that_shadow_their_tapes() {
+    let vjp = pairs_vjp();
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    let writer = |s: &str| {
+        format!("let mut {s} = :: autodiff :: __private :: writer (& mut {s} , __hint) ;")
+    };
+    // The pair's records go to `__s0`: a writer for the outer loop, and the inner loop's writer
+    // nested in it. The inner start goes to `__s2`, pushed once per outer trip: only the outer
+    // loop writes it (the inner end, the same on every trip, is kept once in `__s1`). No tape
+    // is reserved or pushed outside a writer in the loops.
+    assert_eq!(vjp.matches(&writer("__s0")).count(), 2, "{vjp}");
+    assert_eq!(vjp.matches(&writer("__s2")).count(), 1, "{vjp}");
+    assert!(!vjp.contains(". reserve ("), "{vjp}");
+    // Each writer block opens right before its loop and closes right after it: the inner start
+    // is saved before the inner block and pushed after it.
+    let inner = vjp
+        .find(&format!(
+            "{{ let __hint = :: core :: iter :: Iterator :: size_hint (& __t2) . 0 ; {}",
+            writer("__s0")
+        ))
+        .expect("the inner writer block");
+    let start_saved = vjp
+        .find("let __gv5 = :: core :: clone :: Clone :: clone (& __t2 . start)")
+        .expect("the inner start");
+    let start_pushed = vjp.find("__s2 . push ((__gv5 ,))").expect("its push");
+    let inner_end = vjp
+        .find("break '__loop1 ; } } } }")
+        .expect("the end of the inner block");
+    assert!(start_saved < inner && inner_end < start_pushed, "{vjp}");
+    // The `while` loop has no size hint: its records go straight into the tape.
+    let while_loop = vjp.find("'__loop2 : loop").expect("the while loop");
+    assert!(!vjp[while_loop..].contains("writer ("), "{vjp}");
+}

@@ -1,0 +1,238 @@
+//! Loop-scoped writers of the forward sweep's record tapes.
+//!
+//! A record tape is a [`Tape`] (`SmallVec`, eight records inline): short loops never allocate. But
+//! a push into it re-tests inline-or-heap and keeps the length in memory, because the tape's
+//! address escapes into its growth path. Before a loop whose trips push records, generated code
+//! shadows the tape with a [`Writer`] (`let mut __s0 = writer(&mut __s0, hint);`) for exactly the
+//! loop: when the loop may outgrow the inline part, the writer moves the records into a `Vec` it
+//! owns and pushes there, with every slow path taking and returning that `Vec` by value, so the
+//! writer's own address never escapes and its length, capacity and pointer stay in registers. On
+//! every exit of the loop (the end, `break` to any label, `return`, a panic) the writer is
+//! dropped and puts the records back into the tape, in order.
+
+use smallvec::SmallVec;
+
+/// A record of the forward sweep: the first 8 entries live inline (no heap allocation for short
+/// loops), longer ones spill to the heap.
+pub type Tape<T> = SmallVec<[T; 8]>;
+
+/// Records pushed into a tape for the length of one loop. See the [module docs](self).
+pub struct Writer<'a, T> {
+    /// The tape the records go back into when the writer is dropped.
+    home: &'a mut Tape<T>,
+    /// Heap mode (capacity > 0): all the tape's records, `home` left empty meanwhile. Direct
+    /// mode (capacity 0): empty, and pushes go straight into `home`.
+    buf: Vec<T>,
+}
+
+/// A tape, or a writer of one, that a loop can write its records through.
+pub trait Records {
+    /// What the loop pushes into.
+    type Writer<'w>
+    where
+        Self: 'w;
+    /// A writer for a loop expected to push `hint` records.
+    fn writer(&mut self, hint: usize) -> Self::Writer<'_>;
+}
+
+impl<T> Records for Tape<T> {
+    type Writer<'w>
+        = Writer<'w, T>
+    where
+        T: 'w;
+    #[inline(always)]
+    fn writer(&mut self, hint: usize) -> Writer<'_, T> {
+        let buf = if self.spilled() || self.len() + hint > self.inline_size() {
+            into_buf(self, hint)
+        } else {
+            Vec::new()
+        };
+        Writer { home: self, buf }
+    }
+}
+
+/// A loop inside a loop that already writes the tape keeps the outer writer, reserving room.
+impl<'a, T> Records for Writer<'a, T> {
+    type Writer<'w>
+        = &'w mut Writer<'a, T>
+    where
+        Self: 'w;
+    #[inline(always)]
+    fn writer(&mut self, hint: usize) -> &mut Writer<'a, T> {
+        self.reserve(hint);
+        self
+    }
+}
+
+/// A third level of loops, and deeper.
+impl<'a, T> Records for &mut Writer<'a, T> {
+    type Writer<'w>
+        = &'w mut Writer<'a, T>
+    where
+        Self: 'w;
+    #[inline(always)]
+    fn writer(&mut self, hint: usize) -> &mut Writer<'a, T> {
+        self.reserve(hint);
+        self
+    }
+}
+
+/// A writer for `tape` over a loop expected to push `hint` records (its iterator's lower bound).
+#[inline(always)]
+pub fn writer<R: Records>(tape: &mut R, hint: usize) -> R::Writer<'_> {
+    tape.writer(hint)
+}
+
+impl<T> Writer<'_, T> {
+    /// Appends a record.
+    #[inline(always)]
+    pub fn push(&mut self, value: T) {
+        if self.buf.len() != self.buf.capacity() {
+            // The capacity test is the one `Vec::push` makes: it folds, and no call is left.
+            self.buf.push(value);
+        } else if self.buf.capacity() == 0 {
+            self.home.push(value);
+        } else {
+            self.buf = grow_push(core::mem::take(&mut self.buf), value);
+        }
+    }
+
+    /// Makes room for `n` more records (an inner loop's hint).
+    #[inline(always)]
+    pub fn reserve(&mut self, n: usize) {
+        if self.buf.capacity() == 0 {
+            if self.home.spilled() || self.home.len() + n > self.home.inline_size() {
+                self.buf = into_buf(self.home, n);
+            }
+        } else if self.buf.capacity() - self.buf.len() < n {
+            self.buf = grow_to(core::mem::take(&mut self.buf), n);
+        }
+    }
+}
+
+impl<T> Drop for Writer<'_, T> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.buf.capacity() != 0 {
+            put_back(self.home, core::mem::take(&mut self.buf));
+        }
+    }
+}
+
+/// Heap mode: the tape's records, with room for `n` more.
+#[cold]
+#[inline(never)]
+fn into_buf<T>(home: &mut Tape<T>, n: usize) -> Vec<T> {
+    let mut buf = core::mem::take(home).into_vec();
+    buf.reserve(n.max(1));
+    buf
+}
+
+/// A full buffer: doubles it (at least 8) and appends `value`.
+#[cold]
+#[inline(never)]
+fn grow_push<T>(mut buf: Vec<T>, value: T) -> Vec<T> {
+    buf.reserve(buf.len().max(8));
+    buf.push(value);
+    buf
+}
+
+/// Room for `n` more records (amortised: `Vec::reserve` at least doubles).
+#[cold]
+#[inline(never)]
+fn grow_to<T>(mut buf: Vec<T>, n: usize) -> Vec<T> {
+    buf.reserve(n);
+    buf
+}
+
+/// The records go back into the tape after the ones it holds (a zero-sized record type never
+/// leaves the tape: its `Vec` reports a capacity from the start).
+#[cold]
+#[inline(never)]
+fn put_back<T>(home: &mut Tape<T>, buf: Vec<T>) {
+    if home.is_empty() {
+        *home = SmallVec::from_vec(buf);
+    } else {
+        home.extend(buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pushes `n` records through a writer made with `hint`, then `m` through a nested writer.
+    fn run(start: usize, hint: usize, n: usize, inner_hint: usize, m: usize) -> Vec<usize> {
+        let mut tape: Tape<usize> = SmallVec::new();
+        for k in 0..start {
+            tape.push(k);
+        }
+        {
+            let mut w = writer(&mut tape, hint);
+            for k in 0..n {
+                w.push(start + k);
+            }
+            let mut w = writer(&mut w, inner_hint);
+            for k in 0..m {
+                let w = writer(&mut w, 1);
+                w.push(start + n + k);
+            }
+        }
+        tape.to_vec()
+    }
+
+    #[test]
+    fn records_come_back_in_order_for_every_mode() {
+        for start in [0, 3, 8, 20] {
+            for hint in [0, 2, 5, 9, 100] {
+                for n in [0, 1, 7, 8, 9, 40] {
+                    for (inner_hint, m) in [(0, 0), (0, 3), (10, 10), (2, 30)] {
+                        let got = run(start, hint, n, inner_hint, m);
+                        let want: Vec<usize> = (0..start + n + m).collect();
+                        assert_eq!(got, want, "start {start} hint {hint} n {n} m {m}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_loop_stays_inline() {
+        let mut tape: Tape<f64> = SmallVec::new();
+        {
+            let mut w = writer(&mut tape, 5);
+            for k in 0..5 {
+                w.push(k as f64);
+            }
+        }
+        assert!(!tape.spilled());
+        assert_eq!(tape.as_slice(), &[0.0, 1.0, 2.0, 3.0, 4.0]);
+    }
+
+    #[test]
+    fn zero_sized_records_are_counted() {
+        let mut tape: Tape<()> = SmallVec::new();
+        tape.push(());
+        {
+            let mut w = writer(&mut tape, 3);
+            for _ in 0..4 {
+                w.push(());
+            }
+        }
+        assert_eq!(tape.len(), 5);
+    }
+
+    #[test]
+    fn a_panic_inside_the_loop_still_puts_the_records_back() {
+        let mut tape: Tape<u32> = SmallVec::new();
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut w = writer(&mut tape, 20);
+            for k in 0..12 {
+                w.push(k);
+            }
+            panic!("stop");
+        }));
+        assert!(r.is_err());
+        assert_eq!(tape.to_vec(), (0..12).collect::<Vec<u32>>());
+    }
+}
