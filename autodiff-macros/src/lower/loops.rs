@@ -550,31 +550,10 @@ impl Lowerer {
     }
 }
 
-/// `true` for a statement macro that cannot bind a name in the enclosing block (printing,
-/// assertions, panics).
+/// `true` for a statement macro that cannot bind a name in the enclosing block: the std macros
+/// that only read their arguments ([`opaque::is_read_only_macro`]).
 pub(super) fn binds_nothing(mac: &syn::Macro) -> bool {
-    mac.path.segments.last().is_some_and(|s| {
-        matches!(
-            s.ident.to_string().as_str(),
-            "print"
-                | "println"
-                | "eprint"
-                | "eprintln"
-                | "assert"
-                | "assert_eq"
-                | "assert_ne"
-                | "debug_assert"
-                | "debug_assert_eq"
-                | "debug_assert_ne"
-                | "panic"
-                | "unreachable"
-                | "todo"
-                | "unimplemented"
-                | "dbg"
-                | "write"
-                | "writeln"
-        )
-    })
+    opaque::is_read_only_macro(&opaque::macro_name(mac))
 }
 
 /// `true` for a slice, `Vec` or array type, or a shared reference to one: a binding of it
