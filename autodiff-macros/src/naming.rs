@@ -183,6 +183,12 @@ pub fn adjoint(var_name: &Ident, v: usize) -> Ident {
     local(format!("__d_{base}_{v}"))
 }
 
+/// A loop's own sum of its trips' contributions to the adjoint slot `d` (see
+/// `reverse::accumulate`); adjoint names end in a number, so this one is never one of them.
+pub fn trip_sum(d: &Ident) -> Ident {
+    local(format!("{d}_trips"))
+}
+
 /// The tangent of variable `v` in forward mode.
 pub fn tangent(var_name: &Ident, v: usize) -> Ident {
     let base = unraw(var_name).trim_start_matches("__").to_string();

@@ -12,6 +12,7 @@
 //! exactly once, in an `Option` when at most once, in a `Vec` inside loops. Parameters that are
 //! never reassigned and constants are read directly instead.
 
+mod accumulate;
 mod block;
 mod def;
 mod dense;

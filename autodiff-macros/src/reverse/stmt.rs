@@ -356,11 +356,14 @@ impl RevGen<'_> {
         } else {
             quote! { 0 }
         };
+        // Slots the trips only add into sum in a register of the loop's own (`accumulate`).
+        let sums = accumulate::only_added(&rb, self.plain_adj.iter());
+        let looped = accumulate::wrap(&rt, &sums, quote! { #it in #first..#n }, rb);
         let rev = quote! {
             #load_start
             #fit_lens
             let #n = #trips;
-            for #it in #first..#n { #rb }
+            #looped
         };
         (fwd, rev.clone(), rev)
     }
