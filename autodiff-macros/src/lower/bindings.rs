@@ -154,8 +154,14 @@ impl Lowerer {
         out: &mut Vec<Stmt>,
     ) -> R<()> {
         match pat {
-            // An uppercase name binds nothing: a constant or a unit variant (`None`).
-            Pat::Ident(pi) if branches::is_constant_name(&pi.ident) && pi.subpat.is_none() => {
+            // An uppercase name of a refutable pattern binds nothing: a constant or a unit
+            // variant (`None`), or a binding the lowering cannot tell from them.
+            Pat::Ident(pi)
+                if self.refutable
+                    && branches::is_constant_name(&pi.ident)
+                    && pi.subpat.is_none() =>
+            {
+                self.ambiguous.insert(pi.ident.to_string());
                 Ok(())
             }
             Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
@@ -217,6 +223,23 @@ impl Lowerer {
     }
 
     /// Registers the names a `match` arm pattern binds (constant values).
+    /// [`bind_pattern_names`](Self::bind_pattern_names) of a refutable pattern (a `match` arm,
+    /// `if let`, `while let`).
+    pub(super) fn refutable_names(&mut self, pat: &Pat) -> Vec<VarId> {
+        let was = std::mem::replace(&mut self.refutable, true);
+        let bound = self.bind_pattern_names(pat);
+        self.refutable = was;
+        bound
+    }
+
+    /// [`bind_atom`](Self::bind_atom) of a refutable pattern.
+    pub(super) fn bind_refutable(&mut self, pat: &Pat, a: Atom, out: &mut Vec<Stmt>) -> R<()> {
+        let was = std::mem::replace(&mut self.refutable, true);
+        let r = self.bind_atom(pat, None, a, out);
+        self.refutable = was;
+        r
+    }
+
     pub(super) fn bind_pattern_names(&mut self, pat: &Pat) -> Vec<VarId> {
         struct Names<'a>(&'a mut Vec<proc_macro2::Ident>);
         impl<'ast> syn::visit::Visit<'ast> for Names<'_> {
@@ -229,9 +252,12 @@ impl Lowerer {
         let mut ids = Vec::new();
         syn::visit::Visit::visit_pat(&mut Names(&mut names), pat);
         for n in names {
-            // An uppercase single name is most likely a constant or a unit variant, not a binding.
+            // In a refutable pattern an uppercase single name may be a constant or a unit
+            // variant (`None`), so it binds nothing here; in a `for` or `let` pattern it is a
+            // binding (`for N in 1..3`).
             let s = n.to_string();
-            if s.chars().next().is_some_and(|c| c.is_uppercase()) {
+            if self.refutable && branches::is_constant_name(&n) {
+                self.ambiguous.insert(s);
                 continue;
             }
             let v = self.new_var(n.clone());

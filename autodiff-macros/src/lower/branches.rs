@@ -43,10 +43,10 @@ impl Lowerer {
                         None
                     };
                     self.scopes.push(Vec::new());
-                    let bound = self.bind_pattern_names(&l.pat);
+                    let bound = self.refutable_names(&l.pat);
                     let mut rebind = Vec::new();
                     match &from {
-                        Some(s) => self.bind_atom(&l.pat, None, s.clone(), &mut rebind)?,
+                        Some(s) => self.bind_refutable(&l.pat, s.clone(), &mut rebind)?,
                         None => {
                             self.record_scrutinee(scrut, l.pat.to_token_stream(), !bound.is_empty())
                         }
@@ -117,7 +117,7 @@ impl Lowerer {
                 let mut all_div = true;
                 for arm in &m.arms {
                     self.scopes.push(Vec::new());
-                    let bound = self.bind_pattern_names(&arm.pat);
+                    let bound = self.refutable_names(&arm.pat);
                     if from.is_none() {
                         self.record_scrutinee(
                             &m.expr,
@@ -141,7 +141,7 @@ impl Lowerer {
                     let mut rebind = Vec::new();
                     if let Some(s) = &from {
                         self.scopes.push(Vec::new());
-                        self.bind_atom(&arm.pat, None, s.clone(), &mut rebind)?;
+                        self.bind_refutable(&arm.pat, s.clone(), &mut rebind)?;
                     }
                     let r = self.lower_block(&stmts, result);
                     if from.is_some() {

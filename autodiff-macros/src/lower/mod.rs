@@ -97,6 +97,12 @@ pub struct Lowerer {
     /// A statement macro that may bind names the lowering does not see (`m!(k)` expanding to
     /// `let k = ..;`).
     binding_macro: bool,
+    /// Lowering a refutable pattern (a `match` arm, `if let`, `while let`): an uppercase single
+    /// name there may be a constant or a unit variant as well as a binding.
+    refutable: bool,
+    /// Uppercase single names of refutable patterns, which the lowering leaves unbound: they
+    /// may be bindings, so none of them counts as a constant (see `Lowerer::fixed_for_call`).
+    ambiguous: std::collections::HashSet<String>,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -118,6 +124,8 @@ pub fn lower_fn(
         fixed: std::collections::HashSet::new(),
         fixed_len: std::collections::HashSet::new(),
         binding_macro: false,
+        refutable: false,
+        ambiguous: std::collections::HashSet::new(),
     };
     let mut ids = Vec::new();
     for p in params {

@@ -93,6 +93,23 @@ fn counts_that_may_change_are_pushed() {
                 s
             }
         },
+        // Uppercase names bound by a `for` pattern or a `match` arm are not constants.
+        quote! {
+            fn f(x: &[f64]) -> f64 {
+                let mut s = 0.0;
+                for N in 1..3 { for j in 0..N { s += x[j] * s.sin(); } }
+                s
+            }
+        },
+        quote! {
+            fn f(x: &[f64], ks: &[usize]) -> f64 {
+                let mut s = 0.0;
+                for k in 0..ks.len() {
+                    match ks[k] { K => { for j in 0..K { s += x[j] * s.sin(); } } }
+                }
+                s
+            }
+        },
     ];
     for case in cases {
         let vjp = vjp_item(&expand_fn(case), "f");
