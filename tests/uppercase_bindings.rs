@@ -99,10 +99,11 @@ const PT: [f64; 4] = [0.3, -0.7, 1.1, 0.45];
 const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
 
 type Grad = fn(&[f64]) -> (f64, Vec<f64>);
+type Case = (&'static str, fn(&[f64]) -> f64, Grad);
 
 #[test]
 fn uppercase_bindings_against_central_differences() {
-    let cases: [(&str, fn(&[f64]) -> f64, Grad); 6] = [
+    let cases: [Case; 6] = [
         ("growing bound", growing_bound, growing_bound_grad),
         ("shrinking bound", shrinking_bound, shrinking_bound_grad),
         ("elements", upper_elements, upper_elements_grad),
