@@ -1,13 +1,14 @@
 //! Uppercase names bound by patterns (`for N in 1..3`, `let (A, b) = ..`, a `match` arm `K`).
 //!
 //! Rust reads an uppercase single name in a pattern as a binding unless a constant or unit
-//! variant of that name is in scope. In a `for` or `let` pattern (irrefutable) it is a binding,
-//! and the lowering binds it like any other name. In a refutable pattern (a `match` arm, `if
-//! let`) the lowering cannot tell, leaves it unbound, and never counts the name as a constant
-//! for a loop bound: the inner loop keeps its trip count per execution. Each member is checked
-//! for its value against the function as written and for its gradient against central
-//! differences; the first three gave wrong gradients (an inner loop over `0..N` counted once)
-//! or did not compile before.
+//! variant of that name is in scope. The lowering binds it like any other name (a constant
+//! pattern means the same value in its arm), except the well-known unit variants (`None`), and
+//! in a `match` arm or `if let` it refuses a derivative through it
+//! (`tests/heavy/tests/ui/pattern_uppercase_binding.rs`). A name no pattern binds and spelled
+//! like a constant is still a constant for a loop bound. Each member is checked for its value
+//! against the function as written and for its gradient against central differences; the
+//! first three gave wrong gradients (an inner loop over `0..N` counted once) or did not compile
+//! before.
 
 #![allow(non_snake_case, clippy::needless_range_loop)]
 

@@ -93,7 +93,10 @@ impl Lowerer {
                             let a = self.lower_atom_expr(e, out)?;
                             let a = match a {
                                 Atom::Var(v)
-                                    if rebound.contains(&self.vars[v].ident.to_string()) =>
+                                    if rebound.iter().any(|r| {
+                                        let s = self.vars[v].ident.to_string();
+                                        *r == s.strip_prefix("r#").unwrap_or(&s)
+                                    }) =>
                                 {
                                     let t = self.temp();
                                     out.push(Stmt::Let {
@@ -154,16 +157,8 @@ impl Lowerer {
         out: &mut Vec<Stmt>,
     ) -> R<()> {
         match pat {
-            // An uppercase name of a refutable pattern binds nothing: a constant or a unit
-            // variant (`None`), or a binding the lowering cannot tell from them.
-            Pat::Ident(pi)
-                if self.refutable
-                    && branches::is_constant_name(&pi.ident)
-                    && pi.subpat.is_none() =>
-            {
-                self.ambiguous.insert(pi.ident.to_string());
-                Ok(())
-            }
+            // A well-known unit variant (`None`) binds nothing.
+            Pat::Ident(pi) if branches::is_unit_variant(&pi.ident) && pi.subpat.is_none() => Ok(()),
             Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
                 let v = self.new_var(pi.ident.clone());
                 self.bind(&pi.ident.to_string(), v);
@@ -222,24 +217,7 @@ impl Lowerer {
         }
     }
 
-    /// Registers the names a `match` arm pattern binds (constant values).
-    /// [`bind_pattern_names`](Self::bind_pattern_names) of a refutable pattern (a `match` arm,
-    /// `if let`, `while let`).
-    pub(super) fn refutable_names(&mut self, pat: &Pat) -> Vec<VarId> {
-        let was = std::mem::replace(&mut self.refutable, true);
-        let bound = self.bind_pattern_names(pat);
-        self.refutable = was;
-        bound
-    }
-
-    /// [`bind_atom`](Self::bind_atom) of a refutable pattern.
-    pub(super) fn bind_refutable(&mut self, pat: &Pat, a: Atom, out: &mut Vec<Stmt>) -> R<()> {
-        let was = std::mem::replace(&mut self.refutable, true);
-        let r = self.bind_atom(pat, None, a, out);
-        self.refutable = was;
-        r
-    }
-
+    /// Registers the names a pattern binds (`for`, `match` arm, `if let`, `while let`).
     pub(super) fn bind_pattern_names(&mut self, pat: &Pat) -> Vec<VarId> {
         struct Names<'a>(&'a mut Vec<proc_macro2::Ident>);
         impl<'ast> syn::visit::Visit<'ast> for Names<'_> {
@@ -252,12 +230,12 @@ impl Lowerer {
         let mut ids = Vec::new();
         syn::visit::Visit::visit_pat(&mut Names(&mut names), pat);
         for n in names {
-            // In a refutable pattern an uppercase single name may be a constant or a unit
-            // variant (`None`), so it binds nothing here; in a `for` or `let` pattern it is a
-            // binding (`for N in 1..3`).
+            // A well-known unit variant (`None`) binds nothing. Any other name is bound,
+            // uppercase ones too (`for N in 1..3`, a `match` arm `K`): unless a constant of that
+            // name is in scope (then the pattern compares with it, and the name means the same
+            // value in the arm), it is a binding.
             let s = n.to_string();
-            if self.refutable && branches::is_constant_name(&n) {
-                self.ambiguous.insert(s);
+            if branches::is_unit_variant(&n) {
                 continue;
             }
             let v = self.new_var(n.clone());

@@ -43,10 +43,10 @@ impl Lowerer {
                         None
                     };
                     self.scopes.push(Vec::new());
-                    let bound = self.refutable_names(&l.pat);
+                    let bound = self.bind_pattern_names(&l.pat);
                     let mut rebind = Vec::new();
                     match &from {
-                        Some(s) => self.bind_refutable(&l.pat, s.clone(), &mut rebind)?,
+                        Some(s) => self.bind_atom(&l.pat, None, s.clone(), &mut rebind)?,
                         None => {
                             self.record_scrutinee(scrut, l.pat.to_token_stream(), !bound.is_empty())
                         }
@@ -117,7 +117,7 @@ impl Lowerer {
                 let mut all_div = true;
                 for arm in &m.arms {
                     self.scopes.push(Vec::new());
-                    let bound = self.refutable_names(&arm.pat);
+                    let bound = self.bind_pattern_names(&arm.pat);
                     if from.is_none() {
                         self.record_scrutinee(
                             &m.expr,
@@ -141,7 +141,7 @@ impl Lowerer {
                     let mut rebind = Vec::new();
                     if let Some(s) = &from {
                         self.scopes.push(Vec::new());
-                        self.bind_refutable(&arm.pat, s.clone(), &mut rebind)?;
+                        self.bind_atom(&arm.pat, None, s.clone(), &mut rebind)?;
                     }
                     let r = self.lower_block(&stmts, result);
                     if from.is_some() {
@@ -217,8 +217,14 @@ impl Lowerer {
 /// A pattern made of names, tuples, `_` and literals: it can rebind its names from an atom.
 fn is_structural(p: &Pat) -> bool {
     match p {
-        // An uppercase name binds nothing: a constant or a unit variant (`None`).
-        Pat::Ident(pi) => pi.by_ref.is_none() && pi.subpat.is_none(),
+        // Another uppercase single name may be a binding or a constant (`V`, `MAX`): rebinding
+        // it (`let V = ..;`) is refused by rustc when it is a constant, so such a pattern binds
+        // from code the lowering does not see into (a derivative through it is refused).
+        Pat::Ident(pi) => {
+            pi.by_ref.is_none()
+                && pi.subpat.is_none()
+                && (is_unit_variant(&pi.ident) || !is_constant_name(&pi.ident))
+        }
         Pat::Tuple(t) => t.elems.iter().all(is_structural),
         Pat::Paren(pp) => is_structural(&pp.pat),
         Pat::Type(pt) => is_structural(&pt.pat),
@@ -230,10 +236,11 @@ fn is_structural(p: &Pat) -> bool {
     }
 }
 
-/// Whether a pattern binds a name (an uppercase single name is taken for a constant).
+/// Whether a pattern binds a name (a well-known unit variant binds none; another uppercase
+/// single name is counted as a binding, which it is unless a constant of that name is in scope).
 pub(super) fn binds_names(p: &Pat) -> bool {
     match p {
-        Pat::Ident(pi) => !is_constant_name(&pi.ident),
+        Pat::Ident(pi) => !is_unit_variant(&pi.ident),
         Pat::TupleStruct(_) => options::some_pattern(p).is_some_and(binds_names),
         Pat::Tuple(t) => t.elems.iter().any(binds_names),
         Pat::Paren(pp) => binds_names(&pp.pat),
@@ -242,6 +249,16 @@ pub(super) fn binds_names(p: &Pat) -> bool {
     }
 }
 
+/// The unit variants of the prelude and `std::cmp::Ordering` (`None`, `Less`, `Equal`,
+/// `Greater`): a pattern of one of them binds nothing.
+pub(super) fn is_unit_variant(i: &proc_macro2::Ident) -> bool {
+    matches!(
+        i.to_string().as_str(),
+        "None" | "Less" | "Equal" | "Greater"
+    )
+}
+
+/// Spelled like a constant (an uppercase first letter).
 pub(super) fn is_constant_name(i: &proc_macro2::Ident) -> bool {
     i.to_string()
         .chars()

@@ -64,7 +64,7 @@ impl Lowerer {
             }
             check_supported(&l.expr).map_err(stop_err)?;
             self.scopes.push(Vec::new());
-            let bound = self.refutable_names(&l.pat);
+            let bound = self.bind_pattern_names(&l.pat);
             self.record_scrutinee(&l.expr, l.pat.to_token_stream(), !bound.is_empty());
             let (mut body, _) = self.lower_block(&w.body.stmts, None)?;
             body.stmts.insert(0, Stmt::Bound(bound));
@@ -536,11 +536,9 @@ impl Lowerer {
             Expr::Path(p) if p.qself.is_none() => match p.path.get_ident() {
                 Some(i) => match self.lookup(&i.to_string()) {
                     Some(v) => self.fixed.contains(&v),
-                    // A name the lowering does not know is a constant only when spelled like
-                    // one and no refutable pattern of the function may bind it.
-                    None => {
-                        branches::is_constant_name(i) && !self.ambiguous.contains(&i.to_string())
-                    }
+                    // A name the lowering does not know (no pattern or `let` binds it) is a
+                    // constant only when spelled like one.
+                    None => branches::is_constant_name(i),
                 },
                 None => p.path.segments.len() > 1,
             },

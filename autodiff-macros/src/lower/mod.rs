@@ -97,12 +97,6 @@ pub struct Lowerer {
     /// A statement macro that may bind names the lowering does not see (`m!(k)` expanding to
     /// `let k = ..;`).
     binding_macro: bool,
-    /// Lowering a refutable pattern (a `match` arm, `if let`, `while let`): an uppercase single
-    /// name there may be a constant or a unit variant as well as a binding.
-    refutable: bool,
-    /// Uppercase single names of refutable patterns, which the lowering leaves unbound: they
-    /// may be bindings, so none of them counts as a constant (see `Lowerer::fixed_for_call`).
-    ambiguous: std::collections::HashSet<String>,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -124,8 +118,6 @@ pub fn lower_fn(
         fixed: std::collections::HashSet::new(),
         fixed_len: std::collections::HashSet::new(),
         binding_macro: false,
-        refutable: false,
-        ambiguous: std::collections::HashSet::new(),
     };
     let mut ids = Vec::new();
     for p in params {
@@ -183,14 +175,18 @@ impl Lowerer {
         self.new_var(naming::temp(self.ntemps))
     }
 
+    /// Binds `name` (`r#a` and `a` are one name, as to rustc).
     fn bind(&mut self, name: &str, v: VarId) {
+        let name = name.strip_prefix("r#").unwrap_or(name);
         self.scopes
             .last_mut()
             .expect("a scope")
             .push((name.to_string(), v));
     }
 
+    /// The variable `name` refers to (`r#a` and `a` are one name, as to rustc).
     fn lookup(&self, name: &str) -> Option<VarId> {
+        let name = name.strip_prefix("r#").unwrap_or(name);
         self.scopes
             .iter()
             .rev()

@@ -213,12 +213,14 @@ fn path_idents(e: &Expr) -> Vec<String> {
     n.0
 }
 
-/// The names a `let` pattern binds.
+/// The names a `let` pattern binds (without `r#`).
 pub(super) fn pat_idents(p: &syn::Pat) -> Vec<String> {
     struct Names(Vec<String>);
     impl<'ast> syn::visit::Visit<'ast> for Names {
         fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
-            self.0.push(p.ident.to_string());
+            let s = p.ident.to_string();
+            self.0
+                .push(s.strip_prefix("r#").map(str::to_string).unwrap_or(s));
             syn::visit::visit_pat_ident(self, p);
         }
     }
@@ -231,9 +233,10 @@ const STATEMENT_HINT: &str = "the macro differentiates `let`, assignments, `op=`
      `push`, calls whose value is used, and control flow; write the computation with those";
 
 const PATTERN_HINT: &str = "names a pattern binds from a value that carries a derivative are \
-     differentiated when the pattern is made of names, tuples, `_`, literals, `None` and `Some(p)` \
-     (the `Option` held in a local variable); bind the value with `let` and match it with such a \
-     pattern (test values in a guard `Some(v) if ..`), or match on a value without a derivative";
+     differentiated when the pattern is made of lowercase names, tuples, `_`, literals, `None` and \
+     `Some(p)` (the `Option` held in a local variable; an uppercase name may be a constant, which \
+     the macro cannot tell); bind the value with `let` and match it with such a pattern (test \
+     values in a guard `Some(v) if ..`), or match on a value without a derivative";
 
 impl Lowerer {
     /// The scrutinee of `if let`, `while let` or `match`, run as written; the names its patterns

@@ -40,8 +40,13 @@ impl Frozen {
         // Names used by more than one variable: a later `let` may shadow the local, and
         // generated code spells variables by name.
         let mut by_name: HashMap<String, usize> = HashMap::new();
+        // `r#a` and `a` are one name.
+        let name_of = |i: &Ident| {
+            let s = i.to_string();
+            s.strip_prefix("r#").map(str::to_string).unwrap_or(s)
+        };
         for v in &f.vars {
-            *by_name.entry(v.ident.to_string()).or_default() += 1;
+            *by_name.entry(name_of(&v.ident)).or_default() += 1;
         }
         let mut cands: HashMap<String, VarId> = HashMap::new();
         for s in &f.body.stmts {
@@ -56,7 +61,7 @@ impl Frozen {
                 if !owned_form(init, f) {
                     continue;
                 }
-                let name = f.vars[*var].ident.to_string();
+                let name = name_of(&f.vars[*var].ident);
                 if by_name[&name] == 1 && !f.vars[*var].is_ref {
                     cands.insert(name, *var);
                 }
@@ -118,7 +123,8 @@ impl Walk<'_> {
         for tt in t.clone() {
             match tt {
                 proc_macro2::TokenTree::Ident(i) => {
-                    if let Some(v) = self.cands.get(&i.to_string()) {
+                    let s = i.to_string();
+                    if let Some(v) = self.cands.get(s.strip_prefix("r#").unwrap_or(&s)) {
                         self.touched.insert(*v);
                     }
                 }
