@@ -23,6 +23,7 @@ impl Lowerer {
                 if div { Err(Stop::Diverged) } else { Ok(()) }
             }
             Expr::If(i) => {
+                refuse_let_chain(&i.cond)?;
                 if let Expr::Let(l) = &*i.cond {
                     if let Some((cond, bind)) = self.pop_loop_rewrite(l) {
                         let mut i2 = i.clone();
@@ -211,6 +212,33 @@ impl Lowerer {
                 }
             }
         }
+    }
+}
+
+/// Refuses a `let` inside a condition other than the whole condition (a let chain, `if let P =
+/// e && c`): the names it binds are bound by code the macro does not see into.
+pub(super) fn refuse_let_chain(cond: &Expr) -> R<()> {
+    struct Find<'a>(Option<&'a syn::ExprLet>);
+    impl<'ast> syn::visit::Visit<'ast> for Find<'ast> {
+        fn visit_expr_let(&mut self, l: &'ast syn::ExprLet) {
+            self.0.get_or_insert(l);
+        }
+        // A closure or block in the condition has conditions of its own.
+        fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {}
+        fn visit_expr_block(&mut self, _: &'ast syn::ExprBlock) {}
+    }
+    if matches!(cond, Expr::Let(_)) {
+        return Ok(());
+    }
+    let mut f = Find(None);
+    syn::visit::Visit::visit_expr(&mut f, cond);
+    match f.0 {
+        Some(l) => refuse_at(
+            l,
+            "let chains (`if let P = e && c`, `while let P = e && c`) are not supported in a \
+             #[differentiable] function; nest them: `if let P = e { if c { .. } }`",
+        ),
+        None => Ok(()),
     }
 }
 

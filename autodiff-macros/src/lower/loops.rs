@@ -55,6 +55,7 @@ impl Lowerer {
         id: LoopId,
     ) -> Result<Block, syn::Error> {
         let mut stmts = Vec::new();
+        branches::refuse_let_chain(&w.cond).map_err(stop_err)?;
         if let Expr::Let(l) = &*w.cond {
             if let Some((cond, bind)) = self.pop_loop_rewrite(l) {
                 let mut w2 = w.clone();
