@@ -184,6 +184,36 @@ fn stencil<T: Real>(u0: &[T], k: T) -> T {
     s
 }
 
+/// Loops whose iterators hint far more trips than they make: `0..` (a hint of `usize::MAX`) and
+/// `0..1 << 36`, both left by `break`, and an open range stepped by 2 inside another loop. The
+/// writer caps what it reserves up front.
+#[differentiable]
+fn huge_hints(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut s = 0.0;
+    for j in 0.. {
+        s = s * 0.5 + x[j % n] * x[(j + 1) % n];
+        if j == 5 {
+            break;
+        }
+    }
+    for j in 0..(1usize << 36) {
+        s += x[j % n] * (0.2 * s).sin();
+        if j == 7 {
+            break;
+        }
+    }
+    for k in 0..2 {
+        for j in (k..).step_by(2) {
+            s += x[j % n] * x[k] * (0.1 * s).cos();
+            if j > 6 {
+                break;
+            }
+        }
+    }
+    s
+}
+
 const X: [f64; 5] = [0.7, -1.3, 0.4, 1.1, -0.6];
 
 /// How close a gradient must be to central differences.
@@ -280,4 +310,10 @@ fn nested_writers_at_f64_and_f32() {
         .collect();
     let numeric = numeric_gradient(f, &all, 1e-6);
     assert_slices(&g32, &numeric, Tolerance::new(1e-3, 1e-3));
+}
+
+#[test]
+fn huge_hints_reserve_a_bounded_buffer() {
+    let (v, g) = huge_hints_grad(&X);
+    value_and_gradient("huge hints", &X, huge_hints, v, &g);
 }

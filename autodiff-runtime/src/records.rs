@@ -42,6 +42,7 @@ impl<T> Records for Tape<T> {
         T: 'w;
     #[inline(always)]
     fn writer(&mut self, hint: usize) -> Writer<'_, T> {
+        let hint = capped::<T>(hint);
         let buf = if self.spilled() || self.len() + hint > self.inline_size() {
             into_buf(self, hint)
         } else {
@@ -77,6 +78,17 @@ impl<'a, T> Records for &mut Writer<'a, T> {
     }
 }
 
+/// The most a loop's hint reserves up front, in bytes of records.
+const RESERVE_BYTES: usize = 4 << 20;
+
+/// A hint of `n` records, at most [`RESERVE_BYTES`] of them: a hint is a lower bound on the
+/// trips, and a loop may leave early (`for j in 0..` hints `usize::MAX`); past the cap the
+/// buffer grows by doubling instead.
+#[inline(always)]
+fn capped<T>(n: usize) -> usize {
+    n.min(RESERVE_BYTES / core::mem::size_of::<T>().max(1))
+}
+
 /// A writer for `tape` over a loop expected to push `hint` records (its iterator's lower bound).
 #[inline(always)]
 pub fn writer<R: Records>(tape: &mut R, hint: usize) -> R::Writer<'_> {
@@ -100,6 +112,7 @@ impl<T> Writer<'_, T> {
     /// Makes room for `n` more records (an inner loop's hint).
     #[inline(always)]
     pub fn reserve(&mut self, n: usize) {
+        let n = capped::<T>(n);
         if self.buf.capacity() == 0 {
             if self.home.spilled() || self.home.len() + n > self.home.inline_size() {
                 self.buf = into_buf(self.home, n);
@@ -193,6 +206,25 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_huge_hint_reserves_a_bounded_buffer() {
+        // `for j in 0..` hints usize::MAX trips, `0..1 << 36` half a terabyte of records: the
+        // reservation is capped (here 4 MiB / 8 bytes), the records still come back in order.
+        for hint in [usize::MAX, 1 << 36, usize::MAX - 3] {
+            for start in [0, 5, 20] {
+                let got = run(start, hint, 6, hint, 3);
+                assert_eq!(got, (0..start + 9).collect::<Vec<_>>(), "hint {hint}");
+            }
+            let mut tape: Tape<usize> = SmallVec::new();
+            let w = writer(&mut tape, hint);
+            assert!(
+                w.buf.capacity() <= RESERVE_BYTES / 8,
+                "{}",
+                w.buf.capacity()
+            );
         }
     }
 
