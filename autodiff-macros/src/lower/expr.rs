@@ -148,6 +148,25 @@ impl Lowerer {
                         "calling a local variable is not supported in a #[differentiable] function (closures cannot be differentiated); call a named #[differentiable] function",
                     );
                 }
+                // A function a local `fn` or `use` names has no companion here: the call runs
+                // as written, and a derivative through it is refused.
+                if let Some(i) = fp.path.get_ident() {
+                    let name = i.to_string();
+                    if self
+                        .local_fns
+                        .contains(name.strip_prefix("r#").unwrap_or(&name))
+                    {
+                        check_supported(e)?;
+                        let vars = self.vars_in(e);
+                        self.record_opaque(
+                            vars,
+                            e.to_token_stream(),
+                            format!("the call of `{i}`, a function a `fn` or `use` item inside this function names"),
+                            LOCAL_FN_HINT,
+                        );
+                        return Ok(Rhs::Opaque(e.to_token_stream()));
+                    }
+                }
                 let (args, refs) = self.lower_args(c.args.iter(), out)?;
                 let spans = c.args.iter().map(|a| a.span()).collect();
                 Ok(Rhs::Call {
@@ -297,6 +316,10 @@ impl Lowerer {
         Ok(Rhs::Opaque(e.to_token_stream()))
     }
 }
+
+const LOCAL_FN_HINT: &str = "a function declared inside a #[differentiable] function has no \
+     derivative there; declare it outside the function with #[differentiable], and call a \
+     #[differentiable] function by its own name (not through a local `use .. as`)";
 
 /// Whether an expression is made only of constructs the macro can pass through as written.
 pub(super) fn check_supported(e: &Expr) -> R<()> {

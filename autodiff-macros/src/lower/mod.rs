@@ -10,6 +10,7 @@ mod branches;
 mod calls;
 mod expr;
 mod inplace;
+mod items;
 mod loops;
 pub use loops::has_plain_len;
 mod opaque;
@@ -97,6 +98,8 @@ pub struct Lowerer {
     /// A statement macro that may bind names the lowering does not see (`m!(k)` expanding to
     /// `let k = ..;`).
     binding_macro: bool,
+    /// Names that `fn` and `use` items of the body give to functions (see `items`).
+    local_fns: std::collections::HashSet<String>,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -118,6 +121,13 @@ pub fn lower_fn(
         fixed: std::collections::HashSet::new(),
         fixed_len: std::collections::HashSet::new(),
         binding_macro: false,
+        local_fns: items::check(
+            body,
+            &params
+                .iter()
+                .map(|p| p.ident.to_string())
+                .collect::<Vec<_>>(),
+        )?,
     };
     let mut ids = Vec::new();
     for p in params {
