@@ -34,6 +34,20 @@ fn items_in_inner_blocks(x: &[f64]) -> f64 {
     s + u * u
 }
 
+/// A local `#[differentiable]` helper: its companion is declared with it.
+#[differentiable]
+fn local_differentiable_helper(x: &[f64]) -> f64 {
+    #[differentiable]
+    fn inner(a: f64) -> f64 {
+        a.sin() * a
+    }
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += inner(x[i]) * x[0];
+    }
+    s
+}
+
 const PT: [f64; 4] = [0.3, -0.7, 1.1, 0.45];
 const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
 
@@ -45,6 +59,10 @@ fn items_keep_their_meaning() {
             top_level_items_grad as fn(&[f64]) -> (f64, Vec<f64>),
         ),
         (items_in_inner_blocks, items_in_inner_blocks_grad),
+        (
+            local_differentiable_helper,
+            local_differentiable_helper_grad,
+        ),
     ] {
         let (v, gr) = g(&PT);
         assert!((v - f(&PT)).abs() < 1e-12);

@@ -5,7 +5,8 @@
 //! That holds for an item at the top level of the body (Rust makes it visible in the whole
 //! block), not for one inside an inner block or a loop body that shares its name with something
 //! used outside that block. And a call must not reach another function's hidden companion
-//! through a name that a local `fn` or `use` gives to a different function.
+//! through a name that a local `fn` (other than a `#[differentiable]` one, which brings its own)
+//! or `use` gives to a different function.
 
 use std::collections::{HashMap, HashSet};
 
@@ -92,7 +93,12 @@ fn walk(
             continue;
         };
         let (names, known) = item_names(item);
-        if matches!(item, Item::Fn(_) | Item::Use(_)) {
+        // A local `#[differentiable] fn` brings its own companion along (declared beside it at
+        // the top of each generated function), so calls of it are differentiated.
+        let differentiable = matches!(item, Item::Fn(f) if f.attrs.iter().any(|a| {
+            a.path().segments.last().is_some_and(|s| s.ident == "differentiable")
+        }));
+        if matches!(item, Item::Fn(_) | Item::Use(_)) && !differentiable {
             local_fns.extend(names.iter().map(|n| n.to_string()));
         }
         if depth == 0 {
