@@ -119,3 +119,63 @@ pub mod prelude {
         NormalizeCompanions as _, RemEuclidCompanions as _, ScaleCompanions as _,
     };
 }
+
+/// A type an `as` cast may target without carrying a derivative: the integer primitives, `bool`
+/// and `char`. Inside a `#[differentiable]` function, `e as T` is differentiated when `T` is
+/// spelled `f32` or `f64`; for any other spelling the generated code asserts `T: NotFloat`, so a
+/// float type under another name (`type Fl = f64;`, `core::primitive::f64`) is a compile error
+/// instead of a cast that silently drops the derivative.
+#[diagnostic::on_unimplemented(
+    message = "#[differentiable] cannot tell that `{Self}` is a float type in this cast",
+    label = "a cast the macro differentiates only when spelled `as f64` or `as f32`",
+    note = "write `as f64` or `as f32` (a derivative flows through it), or cast to an integer type by its own name"
+)]
+pub trait NotFloat {}
+
+macro_rules! not_float {
+    ($($t:ty),*) => { $(impl NotFloat for $t {})* };
+}
+not_float!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool, char
+);
+
+/// `e as T` where `e` is a `Self`: any `T` from an integer, `bool` or `char`; from `f32` or `f64`
+/// only a [`NotFloat`] `T` (see there).
+#[diagnostic::on_unimplemented(
+    message = "#[differentiable] cannot tell that `{T}` is a float type in this cast of a `{Self}`",
+    label = "a cast the macro differentiates only when spelled `as f64` or `as f32`",
+    note = "write `as f64` or `as f32` (a derivative flows through it), or cast to an integer type by its own name"
+)]
+pub trait CastTo<T> {}
+macro_rules! cast_from_any {
+    ($($t:ty),*) => { $(impl<T> CastTo<T> for $t {})* };
+}
+cast_from_any!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool, char
+);
+impl<T: NotFloat> CastTo<T> for f32 {}
+impl<T: NotFloat> CastTo<T> for f64 {}
+
+/// Compiles only when a cast of the value `operand` would produce to `T` is one the macro may
+/// leave without a derivative: from an integer to anything, from a float to an integer (see
+/// [`NotFloat`]). `operand` is never called: it only names the operand's type.
+#[inline(always)]
+pub fn not_float<T, V: CastTo<T>>(_operand: impl FnOnce() -> V) {}
+
+/// `Self` is `T` (see [`of_type`]).
+#[diagnostic::on_unimplemented(
+    message = "#[differentiable] reads `{T}::f(x)` as the float method `x.f()`, but `x.f()` is a `{Self}`, not a `{T}`",
+    label = "`{T}` is not the float type here",
+    note = "a type or type parameter whose own associated function is named like a float method is not differentiated through; call a #[differentiable] function, or the method on the float (`x.exp()`)"
+)]
+pub trait IsType<T> {}
+impl<T> IsType<T> for T {}
+
+/// Compiles only when `value` has type `T`: `P::exp(x)` inside a `#[differentiable]` function is
+/// differentiated as the float method `x.exp()` when `P` reads like a type parameter (`T::exp`),
+/// and the generated code checks that the result is of type `P`, so a user type `P` with an
+/// associated function `exp` of its own is a compile error, not a silently different function.
+#[inline(always)]
+pub fn of_type<T, V: IsType<T>>(value: &V) -> &V {
+    value
+}

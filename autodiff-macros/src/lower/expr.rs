@@ -94,6 +94,15 @@ impl Lowerer {
                         via: CastVia::As,
                     })
                 } else {
+                    // A cast to another type drops the derivative, which is right for integer
+                    // types; a float cast to any other spelling must not be to a float type
+                    // under another name (`type Fl = f64;`): the compiler checks it.
+                    if !is_int_type(&c.ty) {
+                        let (ty, x) = (&c.ty, &c.expr);
+                        out.push(Stmt::Effect(quote::quote_spanned! {ty.span()=>
+                            ::autodiff::__private::not_float::<#ty, _>(|| #x);
+                        }));
+                    }
                     self.opaque(e)
                 }
             }
@@ -140,7 +149,25 @@ impl Lowerer {
                 }
                 // `f64::sqrt(x)`, `T::max(a, b)`, `Vec::from(v)`: the method form.
                 if let Some(mc) = method_form(fp, &c.args) {
-                    return self.lower_method(&mc, out);
+                    let ty = &fp.path.segments[0].ident;
+                    if ty == "f32" || ty == "f64" || ty == "Real" || ty == "Vec" {
+                        return self.lower_method(&mc, out);
+                    }
+                    // `T::exp(x)` is `x.exp()` only if `T` is the float type: the compiler checks
+                    // that the result is a `T` (a user type `P` with its own `P::exp` is not).
+                    let rhs = self.lower_method(&mc, out)?;
+                    let t = self.temp();
+                    out.push(Stmt::Let {
+                        var: t,
+                        mutable: false,
+                        ty: None,
+                        init: Some(rhs),
+                    });
+                    let ti = self.vars[t].ident.clone();
+                    out.push(Stmt::Effect(quote::quote_spanned! {fp.span()=>
+                        let _ = ::autodiff::__private::of_type::<#ty, _>(&#ti);
+                    }));
+                    return Ok(Rhs::Copy(Atom::Var(t)));
                 }
                 if self.var_of(&c.func).is_some() {
                     return refuse_at(
@@ -320,6 +347,17 @@ impl Lowerer {
 const LOCAL_FN_HINT: &str = "a function declared inside a #[differentiable] function has no \
      derivative there; declare it outside the function with #[differentiable], and call a \
      #[differentiable] function by its own name (not through a local `use .. as`)";
+
+/// `i8` … `u128`, `isize`, `usize`, `bool`, `char`: cast targets that carry no derivative.
+fn is_int_type(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.get_ident().is_some_and(|i| {
+        matches!(
+            i.to_string().as_str(),
+            "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64"
+                | "u128" | "usize" | "bool" | "char"
+        )
+    }))
+}
 
 /// Whether an expression is made only of constructs the macro can pass through as written.
 pub(super) fn check_supported(e: &Expr) -> R<()> {
