@@ -44,5 +44,5 @@ fn spelled_types_against_central_differences() {
     assert_gradient(integer_casts, &PT, &g, 1e-6, TOL);
     let (v, g) = assoc_float_grad(&PT[..]);
     assert!((v - assoc_float(&PT[..])).abs() < 1e-12);
-    assert_gradient(|x| assoc_float(x), &PT, &g, 1e-6, TOL);
+    assert_gradient(assoc_float::<f64>, &PT, &g, 1e-6, TOL);
 }
