@@ -6,7 +6,8 @@
 //! block), not for one inside an inner block or a loop body that shares its name with something
 //! used outside that block. And a call must not reach another function's hidden companion
 //! through a name that a local `fn` (other than a `#[differentiable]` one, which brings its own)
-//! or `use` gives to a different function.
+//! or `use` gives to a different function. Names with the prefix the in-place rewrites bind
+//! (`__ip_`) are reserved.
 
 use std::collections::{HashMap, HashSet};
 
@@ -51,6 +52,17 @@ fn item_names(item: &Item) -> (Vec<syn::Ident>, bool) {
     (out, known)
 }
 
+/// The first identifier in `ts` with the prefix the in-place rewrites bind (`__ip_`).
+fn reserved(ts: TokenStream) -> Option<proc_macro2::Ident> {
+    ts.into_iter().find_map(|tt| match tt {
+        TokenTree::Ident(i) if i.to_string().trim_start_matches("r#").starts_with("__ip_") => {
+            Some(i)
+        }
+        TokenTree::Group(g) => reserved(g.stream()),
+        _ => None,
+    })
+}
+
 /// How many times each identifier occurs in `ts`.
 fn count_idents(ts: TokenStream, counts: &mut HashMap<String, usize>) {
     for tt in ts {
@@ -70,6 +82,16 @@ fn count_idents(ts: TokenStream, counts: &mut HashMap<String, usize>) {
 /// items give to functions: a call through one of them is a call of a function without a
 /// companion here.
 pub(super) fn check(body: &Block, params: &[String]) -> Result<HashSet<String>, syn::Error> {
+    if let Some(i) = reserved(body.to_token_stream()) {
+        return Err(syn::Error::new_spanned(
+            &i,
+            format!(
+                "`{i}`: names starting with `__ip_` are reserved in a #[differentiable] function \
+                 (its rewrites of in-place methods such as `v.remove(i)` and `v.swap(i, j)` bind \
+                 them); rename it"
+            ),
+        ));
+    }
     let mut total = HashMap::new();
     count_idents(body.to_token_stream(), &mut total);
     let mut local_fns = HashSet::new();
