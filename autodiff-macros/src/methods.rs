@@ -100,6 +100,24 @@ pub fn is_constant_method(name: &str) -> bool {
     )
 }
 
+/// The constant methods that only integers have among the types the macro knows (`pow`,
+/// `checked_add`, ..): taken for constants only on an integer receiver.
+pub fn is_integer_method(name: &str) -> bool {
+    matches!(
+        name,
+        "count_ones"
+            | "pow"
+            | "div_euclid"
+            | "checked_sub"
+            | "checked_add"
+            | "saturating_sub"
+            | "saturating_add"
+            | "wrapping_add"
+            | "wrapping_sub"
+            | "abs_diff"
+    )
+}
+
 /// Whether operand `k` (0 = receiver) of method `name` carries a derivative.
 pub fn operand_is_differentiable(name: &str, k: usize) -> bool {
     match rule(name) {

@@ -179,3 +179,25 @@ impl<T> IsType<T> for T {}
 pub fn of_type<T, V: IsType<T>>(value: &V) -> &V {
     value
 }
+
+/// An integer primitive: the receiver of the integer methods the macro takes for constants
+/// (`pow`, `checked_add`, `abs_diff`, ..; see [`integer_receiver`]).
+#[diagnostic::on_unimplemented(
+    message = "#[differentiable] takes this method for an integer method without a derivative, but its receiver is a `{Self}`",
+    label = "an integer method on a value that is not an integer",
+    note = "for a matrix power write the product (`m * m`), for a float `x.powi(n)` / `x.powf(p)`; a method of your own named like an integer method is not differentiated through: call a #[differentiable] function instead"
+)]
+pub trait IntegerReceiver {}
+macro_rules! integer_receiver {
+    ($($t:ty),*) => { $(impl IntegerReceiver for $t {})* };
+}
+integer_receiver!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
+impl<T: IntegerReceiver + ?Sized> IntegerReceiver for &T {}
+impl<T: IntegerReceiver + ?Sized> IntegerReceiver for &mut T {}
+
+/// Compiles only when `recv` is an integer (see [`IntegerReceiver`]). Generated code calls it
+/// inside a closure that is never called, so the receiver is not evaluated twice.
+#[inline(always)]
+pub fn integer_receiver<V: IntegerReceiver + ?Sized>(_recv: &V) {}

@@ -26,6 +26,15 @@ impl Lowerer {
             });
         }
         if methods::is_constant_method(&name) {
+            // The integer methods (`pow`, `checked_add`, ..) have no derivative on integers;
+            // on any other receiver (nalgebra's matrix `m.pow(2)`, a user trait for `f64`) the
+            // compiler refuses the reading.
+            if methods::is_integer_method(&name) {
+                let r = &mc.receiver;
+                out.push(Stmt::Effect(quote::quote_spanned! {mc.method.span()=>
+                    let _ = || ::autodiff::__private::integer_receiver(&#r);
+                }));
+            }
             return self.opaque(&Expr::MethodCall(mc.clone()));
         }
         if matches!(
