@@ -139,6 +139,8 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
 
     Ok(quote! {
         #[automatically_derived]
+        impl #impl_g #rt::DerivedStruct for #name #ty_g {}
+        #[automatically_derived]
         impl #impl_g #rt::Differentiable for #name #ty_g where #(#diff_bounds,)* {
             type Adjoint = Self;
             type Grad = Self;

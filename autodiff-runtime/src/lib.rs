@@ -88,7 +88,10 @@ pub mod __private {
     pub use crate::gradbuf::{DenseProbe, Flush, GradBuf, Probe, ShapeProbe};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
-    pub use crate::refused::{integer_receiver, not_float, of_type};
+    pub use crate::refused::{
+        ConstOnDerived, ConstOnOther, ConstProbe, DerivedStruct, integer_receiver, not_float,
+        of_type, std_method,
+    };
     /// Plain scalar adjoint slots and their accumulators.
     pub mod plain {
         pub use crate::plain::*;

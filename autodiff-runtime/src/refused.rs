@@ -201,3 +201,46 @@ impl<T: IntegerReceiver + ?Sized> IntegerReceiver for &mut T {}
 /// inside a closure that is never called, so the receiver is not evaluated twice.
 #[inline(always)]
 pub fn integer_receiver<V: IntegerReceiver + ?Sized>(_recv: &V) {}
+
+/// Implemented by `#[derive(Differentiable)]` for each struct it derives.
+pub trait DerivedStruct {}
+
+/// The receiver of a method the macro takes for a constant (`len`, `shape`, `nrows`, ..), probed
+/// by autoref: a derived struct picks [`ConstOnDerived`], anything else [`ConstOnOther`].
+pub struct ConstProbe<'a, T: ?Sized>(pub &'a T);
+
+/// What the probe answers for a derived struct: a refusal (see [`AllowedConst`]).
+pub struct OwnMethod;
+/// What the probe answers for any other receiver.
+pub struct StdMethod;
+
+/// A derived struct's method named like a std method without a derivative is its own method.
+pub trait ConstOnDerived {
+    /// The answer.
+    fn receiver_kind(&self) -> OwnMethod {
+        OwnMethod
+    }
+}
+impl<T: DerivedStruct + ?Sized> ConstOnDerived for ConstProbe<'_, T> {}
+
+/// Any other receiver: the std method the macro reads.
+pub trait ConstOnOther {
+    /// The answer.
+    fn receiver_kind(&self) -> StdMethod {
+        StdMethod
+    }
+}
+impl<T: ?Sized> ConstOnOther for &ConstProbe<'_, T> {}
+
+/// The receivers the macro may take a `len`/`shape`/.. call on for a constant.
+#[diagnostic::on_unimplemented(
+    message = "#[differentiable] takes this method for a std method without a derivative, but the receiver is a `#[derive(Differentiable)]` struct with its own method of that name",
+    label = "the struct's own method, which the macro does not differentiate through",
+    note = "rename the method, or make it a #[differentiable] free function and call that"
+)]
+pub trait AllowedConst {}
+impl AllowedConst for StdMethod {}
+
+/// Compiles only for [`StdMethod`].
+#[inline(always)]
+pub fn std_method<A: AllowedConst>(_: A) {}

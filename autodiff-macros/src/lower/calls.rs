@@ -29,10 +29,21 @@ impl Lowerer {
             // The integer methods (`pow`, `checked_add`, ..) have no derivative on integers;
             // on any other receiver (nalgebra's matrix `m.pow(2)`, a user trait for `f64`) the
             // compiler refuses the reading.
+            let r = &mc.receiver;
             if methods::is_integer_method(&name) {
-                let r = &mc.receiver;
                 out.push(Stmt::Effect(quote::quote_spanned! {mc.method.span()=>
                     let _ = || ::autodiff::__private::integer_receiver(&#r);
+                }));
+            } else {
+                // A derived struct's own method of that name (`seg.len()`) is not the std one.
+                out.push(Stmt::Effect(quote::quote_spanned! {mc.method.span()=>
+                    let _ = || {
+                        #[allow(unused_imports)]
+                        use ::autodiff::__private::{ConstOnDerived as _, ConstOnOther as _};
+                        ::autodiff::__private::std_method(
+                            (&::autodiff::__private::ConstProbe(&#r)).receiver_kind(),
+                        )
+                    };
                 }));
             }
             return self.opaque(&Expr::MethodCall(mc.clone()));
