@@ -139,7 +139,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
 
     Ok(quote! {
         #[automatically_derived]
-        impl #impl_g #rt::DerivedStruct for #name #ty_g {}
+        impl #impl_g #rt::DerivedStruct for #name #ty_g where #(#diff_bounds,)* {}
         #[automatically_derived]
         impl #impl_g #rt::Differentiable for #name #ty_g where #(#diff_bounds,)* {
             type Adjoint = Self;
