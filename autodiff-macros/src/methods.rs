@@ -118,6 +118,12 @@ pub fn is_integer_method(name: &str) -> bool {
     )
 }
 
+/// The piecewise-constant float methods (derivative zero almost everywhere): their result is a
+/// float, or an integer for `signum` on one.
+pub fn is_piecewise_float_method(name: &str) -> bool {
+    matches!(name, "floor" | "ceil" | "round" | "trunc" | "signum")
+}
+
 /// Whether operand `k` (0 = receiver) of method `name` carries a derivative.
 pub fn operand_is_differentiable(name: &str, k: usize) -> bool {
     match rule(name) {

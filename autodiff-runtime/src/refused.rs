@@ -205,8 +205,10 @@ pub fn integer_receiver<V: IntegerReceiver + ?Sized>(_recv: &V) {}
 /// Implemented by `#[derive(Differentiable)]` for each struct it derives.
 pub trait DerivedStruct {}
 
-/// The receiver of a method the macro takes for a constant (`len`, `shape`, `nrows`, ..), probed
-/// by autoref: a derived struct picks [`ConstOnDerived`], anything else [`ConstOnOther`].
+/// The receiver of a piecewise-constant float method (`floor`, `round`, `signum`, ..), probed by
+/// autoref: a derived struct (whose own method of that name may return a float) picks
+/// [`ConstOnDerived`], anything else [`ConstOnOther`]. The other constant methods are checked on
+/// their result instead ([`constant_result`]).
 pub struct ConstProbe<'a, T: ?Sized>(pub &'a T);
 
 /// What the probe answers for a derived struct: a refusal (see [`AllowedConst`]).
@@ -232,7 +234,7 @@ pub trait ConstOnOther {
 }
 impl<T: ?Sized> ConstOnOther for &ConstProbe<'_, T> {}
 
-/// The receivers the macro may take a `len`/`shape`/.. call on for a constant.
+/// The receivers the macro may take a `floor`/`round`/.. call on for a constant.
 #[diagnostic::on_unimplemented(
     message = "#[differentiable] takes this method for a std method without a derivative, but the receiver is a `#[derive(Differentiable)]` struct with its own method of that name",
     label = "the struct's own method, which the macro does not differentiate through",
@@ -244,3 +246,75 @@ impl AllowedConst for StdMethod {}
 /// Compiles only for [`StdMethod`].
 #[inline(always)]
 pub fn std_method<A: AllowedConst>(_: A) {}
+
+/// A value that carries no derivative: what the methods the macro takes for constants return
+/// (`len`, `shape`, `is_nan`, `partial_cmp`, `checked_add`, ..; see [`constant_result`]).
+#[diagnostic::on_unimplemented(
+    message = "#[differentiable] takes this method for a std method without a derivative, but it returns a `{Self}`",
+    label = "a method of this name that returns a value a derivative may flow through",
+    note = "the std methods of this name return an integer, `bool`, `Ordering` or the like; a method of your own named like one (a trait for `f64` or `Vec`) is not differentiated through: rename it, or make it a #[differentiable] function and call that"
+)]
+pub trait ConstantValue {}
+macro_rules! constant_value {
+    ($($t:ty),*) => { $(impl ConstantValue for $t {})* };
+}
+constant_value!(
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    bool,
+    char,
+    (),
+    core::cmp::Ordering,
+    String
+);
+impl<T: ConstantValue> ConstantValue for Option<T> {}
+impl<A: ConstantValue, B: ConstantValue> ConstantValue for (A, B) {}
+
+/// Compiles only when `value` carries no derivative (see [`ConstantValue`]). Generated code calls
+/// it on a constant method's result inside a closure that is never called.
+#[inline(always)]
+pub fn constant_result<V: ConstantValue>(_value: &V) {}
+
+/// What the piecewise-constant float methods (`floor`, `ceil`, `round`, `trunc`, `signum`)
+/// return: a [`Real`](crate::Real) (their derivative is zero almost everywhere) or, for
+/// `signum` on an integer, an integer.
+#[diagnostic::on_unimplemented(
+    message = "#[differentiable] takes this method for the float method of that name (derivative zero), but it returns a `{Self}`",
+    label = "not the float method",
+    note = "a method of your own named like a float method is not differentiated through: rename it, or make it a #[differentiable] function and call that"
+)]
+pub trait PiecewiseConstant {}
+impl<T: crate::Real> PiecewiseConstant for T {}
+macro_rules! piecewise_int {
+    ($($t:ty),*) => { $(impl PiecewiseConstant for $t {})* };
+}
+piecewise_int!(i8, i16, i32, i64, i128, isize);
+
+/// Compiles only when `value` is a float or an integer (see [`PiecewiseConstant`]).
+#[inline(always)]
+pub fn piecewise_constant_result<V: PiecewiseConstant>(_value: &V) {}
+
+/// A value of `value`'s type, for checks that only type-check: generated code calls it inside a
+/// closure that never runs. A method the macro does not know, called on a value that carries a
+/// derivative where its result is not differentiated (`if s.bump() { .. }`,
+/// `let ok = s.bump();`), is checked on `let receiver_with_derivative = unreachable_value(&s);`,
+/// a binding without `mut`: a `&mut self` method, which would change the value unseen by the
+/// reverse sweep, is a compile error there ("cannot borrow `receiver_with_derivative` as
+/// mutable"); `&self` and `self` methods compile as before.
+///
+/// # Panics
+/// Always, if it were ever called.
+#[inline(always)]
+pub fn unreachable_value<T>(_value: &T) -> T {
+    unreachable!("only type-checked")
+}

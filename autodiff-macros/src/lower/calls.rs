@@ -34,16 +34,25 @@ impl Lowerer {
                 out.push(Stmt::Effect(quote::quote_spanned! {mc.method.span()=>
                     let _ = || ::autodiff::__private::integer_receiver(&#r);
                 }));
-            } else {
-                // A derived struct's own method of that name (`seg.len()`) is not the std one.
+            } else if methods::is_piecewise_float_method(&name) {
+                // `floor`, `round`, .. give a float (or an integer for `signum`), and a derived
+                // struct's own method of that name (`seg.floor()`) is not the float one.
                 out.push(Stmt::Effect(quote::quote_spanned! {mc.method.span()=>
                     let _ = || {
                         #[allow(unused_imports)]
                         use ::autodiff::__private::{ConstOnDerived as _, ConstOnOther as _};
                         ::autodiff::__private::std_method(
                             (&::autodiff::__private::ConstProbe(&#r)).receiver_kind(),
-                        )
+                        );
+                        ::autodiff::__private::piecewise_constant_result(&#mc)
                     };
+                }));
+            } else {
+                // `len`, `shape`, `is_nan`, `partial_cmp`, .. give a value without a derivative
+                // (an integer, `bool`, `Ordering`); a method of the user's of that name (on a
+                // derived struct, a trait for `f64` or `Vec`) that gives a float is not the std one.
+                out.push(Stmt::Effect(quote::quote_spanned! {mc.method.span()=>
+                    let _ = || ::autodiff::__private::constant_result(&#mc);
                 }));
             }
             return self.opaque(&Expr::MethodCall(mc.clone()));
@@ -145,6 +154,11 @@ impl Lowerer {
                     args,
                 });
             }
+        }
+        // An unknown method (run as written when its result is not differentiated) must not
+        // change a receiver that carries a derivative (see `receivers`).
+        if let Some(v) = self.receiver_var(mc) {
+            out.push(receivers::receiver_check(v, mc));
         }
         // A receiver that is a place (`self.w`, `m[k]`) is borrowed, as method-call auto-ref would.
         let recv = match peel(&mc.receiver) {
@@ -252,6 +266,6 @@ impl Lowerer {
             );
         }
         self.record_macro(mac);
-        Ok(Rhs::Opaque(quote! { #mac }))
+        Ok(Rhs::Opaque(self.fenced(quote! { #mac }, true)?))
     }
 }

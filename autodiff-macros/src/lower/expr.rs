@@ -340,7 +340,8 @@ impl Lowerer {
     pub(super) fn opaque(&mut self, e: &Expr) -> R<Rhs> {
         check_supported(e)?;
         self.record_hidden(e);
-        Ok(Rhs::Opaque(e.to_token_stream()))
+        let tokens = self.fenced(e.to_token_stream(), fences::may_jump(e))?;
+        Ok(Rhs::Opaque(tokens))
     }
 }
 

@@ -9,6 +9,7 @@ mod bindings;
 mod branches;
 mod calls;
 mod expr;
+mod fences;
 mod inplace;
 mod items;
 mod loops;
@@ -19,6 +20,7 @@ mod options;
 mod order;
 mod places;
 mod ranges;
+mod receivers;
 mod refs;
 mod reuse;
 mod structs;
@@ -100,6 +102,9 @@ pub struct Lowerer {
     binding_macro: bool,
     /// Names that `fn` and `use` items of the body give to functions (see `items`).
     local_fns: std::collections::HashSet<String>,
+    /// Checks of code run as written inside the statement being lowered, placed before it
+    /// (see `receivers`).
+    probes: Vec<Stmt>,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -121,6 +126,7 @@ pub fn lower_fn(
         fixed: std::collections::HashSet::new(),
         fixed_len: std::collections::HashSet::new(),
         binding_macro: false,
+        probes: Vec::new(),
         local_fns: items::check(
             body,
             &params
@@ -221,12 +227,16 @@ impl Lowerer {
         let mut diverged = false;
         for (i, st) in stmts.iter().enumerate() {
             let is_tail = i + 1 == stmts.len();
+            let outer_probes = std::mem::take(&mut self.probes);
+            let at = out.len();
             let r = match st {
                 SynStmt::Expr(e, None) if is_tail && result.is_some() => {
                     self.lower_into(e, result.expect("checked"), &mut out)
                 }
                 _ => self.lower_stmt(st, &mut out),
             };
+            let probes = std::mem::replace(&mut self.probes, outer_probes);
+            out.splice(at..at, probes);
             match r {
                 Ok(()) => {}
                 Err(Stop::Diverged) => {
@@ -272,7 +282,9 @@ impl Lowerer {
             SynStmt::Macro(m) => {
                 self.binding_macro |= !loops::binds_nothing(&m.mac);
                 self.record_macro(&m.mac);
-                out.push(Stmt::Effect(m.to_token_stream()));
+                let stmt = m.to_token_stream();
+                out.extend(self.fence_probe(&stmt)?);
+                out.push(Stmt::Effect(stmt));
                 Ok(())
             }
             SynStmt::Expr(e, _) => self.lower_expr_stmt(e, out),

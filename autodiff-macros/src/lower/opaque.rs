@@ -199,7 +199,7 @@ pub(super) fn is_compound_assign(op: &syn::BinOp) -> bool {
 }
 
 /// Single-segment paths named in `e` (candidates for locals).
-fn path_idents(e: &Expr) -> Vec<String> {
+pub(super) fn path_idents(e: &Expr) -> Vec<String> {
     struct Names(Vec<String>);
     impl<'ast> syn::visit::Visit<'ast> for Names {
         fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
@@ -321,7 +321,9 @@ impl Lowerer {
     /// assignments (`=` and `op=`, in a block of a condition or scrutinee), calls of in-place
     /// methods, `&mut` borrows and macro calls.
     pub(super) fn record_hidden(&mut self, e: &Expr) {
-        struct Scan<'a>(&'a mut Lowerer, Vec<(String, Vec<VarId>)>);
+        /// The lowerer, the `let`s of the expression with what they are computed from, and every
+        /// name a pattern of the expression binds.
+        struct Scan<'a>(&'a mut Lowerer, Vec<(String, Vec<VarId>)>, Vec<String>);
         impl Scan<'_> {
             /// The variables `e` names, directly or through a `let` of the expression itself.
             fn sources(&self, e: &Expr) -> Vec<VarId> {
@@ -377,10 +379,18 @@ impl Lowerer {
                 }
                 syn::visit::visit_expr_binary(self, b);
             }
+            fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+                self.2.push(p.ident.to_string());
+                syn::visit::visit_pat_ident(self, p);
+            }
             fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
                 let name = m.method.to_string();
                 if may_change_receiver(&name) {
                     self.changes(&m.receiver);
+                    if !is_mutating_method(&name) {
+                        let inner = self.2.clone();
+                        self.0.shared_receiver(m, &inner);
+                    }
                 }
                 if is_mutating_method(&name) {
                     let vars = self.0.vars_in(&m.receiver);
@@ -410,7 +420,7 @@ impl Lowerer {
                 self.0.record_macro(m);
             }
         }
-        syn::visit::Visit::visit_expr(&mut Scan(self, Vec::new()), e);
+        syn::visit::Visit::visit_expr(&mut Scan(self, Vec::new(), Vec::new()), e);
     }
 
     /// An expression statement the lowering does not differentiate, run for its effect. A call

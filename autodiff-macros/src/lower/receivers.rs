@@ -1,0 +1,95 @@
+//! Methods the lowering does not know, on a receiver that may carry a derivative, where the
+//! call's result is not differentiated: `if s.bump() { .. }`, `let ok = s.bump();`. The call
+//! runs as written, so a `&mut self` method would change its receiver unseen by the reverse
+//! sweep. When the receiver carries a derivative (decided by the activity analysis), the
+//! generated code checks, in a closure that never runs, that the call compiles on a binding
+//! without `mut` of the receiver's type:
+//!
+//! ```text
+//! let _ = || {
+//!     let receiver_with_derivative = unreachable_value(&s);
+//!     receiver_with_derivative.bump(unreachable_value(&arg))
+//! };
+//! ```
+//!
+//! A `&mut self` method is a compile error there ("cannot borrow `receiver_with_derivative` as
+//! mutable"); `&self` and `self` methods compile as before. The arguments are taken by
+//! reference, so the check moves nothing.
+
+use super::*;
+
+const RECEIVER_HINT: &str = "a method the macro does not know may change its receiver unseen, \
+     and the check for that cannot be placed here; compute the argument in a `let` before this \
+     expression, or make the method a #[differentiable] function";
+
+impl Lowerer {
+    /// Checks the receiver of `m`, an unknown method run as written inside an expression.
+    /// `inner`: names bound inside that expression (`let`s of its blocks, `match` arms), which
+    /// a check placed before the statement cannot name.
+    pub(super) fn shared_receiver(&mut self, m: &syn::ExprMethodCall, inner: &[String]) {
+        let strip = |n: &str| n.strip_prefix("r#").unwrap_or(n).to_string();
+        let inner: Vec<String> = inner.iter().map(|n| strip(n)).collect();
+        let Some(v) = self.receiver_var(m) else {
+            return;
+        };
+        let base = order::place_base(&m.receiver).map(|b| strip(&b));
+        if base.is_some_and(|b| inner.contains(&b)) {
+            return;
+        }
+        let names_inner = m
+            .args
+            .iter()
+            .flat_map(opaque::path_idents)
+            .any(|n| inner.contains(&strip(&n)));
+        if names_inner {
+            self.record_opaque(
+                vec![v],
+                m.to_token_stream(),
+                format!("`.{}(..)` on it here", m.method),
+                RECEIVER_HINT,
+            );
+            return;
+        }
+        let check = receiver_check(v, m);
+        self.probes.push(check);
+    }
+
+    /// The variable the receiver of `m` names (`s`, `s.w`, `v[i]`), if the lowering knows it and
+    /// `m` may be a method the macro does not know.
+    pub(super) fn receiver_var(&self, m: &syn::ExprMethodCall) -> Option<VarId> {
+        let recv = &m.receiver;
+        // The nalgebra methods with companions in the runtime take `&self`; second-order code
+        // calls them on matrices of dual numbers, where some are not defined.
+        if naming::is_runtime_builtin(&Callee::Method(m.method.clone())) {
+            return None;
+        }
+        if matches!(peel(recv), Expr::Unary(_)) {
+            // `(*v).m()`: the value may be unsized; a deref of a shared reference cannot be
+            // changed through anyway.
+            return None;
+        }
+        order::place_base(recv).and_then(|b| self.lookup(&b))
+    }
+}
+
+/// The check of `m` (see the module docs), kept only when `v` carries a derivative.
+pub(super) fn receiver_check(v: VarId, m: &syn::ExprMethodCall) -> Stmt {
+    let (recv, method, turbofish) = (&m.receiver, &m.method, &m.turbofish);
+    let args = m.args.iter();
+    let rt = quote! { ::autodiff::__private };
+    // The error lands on the method's name and names the binding.
+    let binding = proc_macro2::Ident::new("receiver_with_derivative", method.span());
+    let probe = quote::quote_spanned! {method.span()=>
+        let _ = || {
+            let #binding = #rt::unreachable_value(&#recv);
+            #binding.#method #turbofish (#(#rt::unreachable_value(&(#args))),*)
+        };
+    };
+    Stmt::InPlace {
+        bases: vec![v],
+        body: Block {
+            stmts: vec![Stmt::Effect(probe)],
+        },
+        original: quote! {},
+    }
+}

@@ -1,0 +1,95 @@
+//! Unknown methods called inside code run as written, on a receiver with a derivative: a `&self`
+//! or by-copy method runs as before (checked below against analytic derivatives); a `&mut self`
+//! method, which would change the receiver unseen, does not compile
+//! (`tests/heavy/tests/ui/mut_self_in_condition.rs`).
+
+#![allow(clippy::needless_range_loop)]
+
+use autodiff::prelude::*;
+
+#[derive(Differentiable, Clone, Copy, Debug)]
+pub struct Spring {
+    pub k: f64,
+    pub x0: f64,
+}
+
+impl Spring {
+    pub fn is_stiff(&self, limit: f64) -> bool {
+        self.k > limit
+    }
+    pub fn stretched(self, x: f64) -> bool {
+        x > self.x0
+    }
+}
+
+pub trait Energy {
+    fn positive(&self) -> bool;
+}
+impl Energy for f64 {
+    fn positive(&self) -> bool {
+        *self > 0.0
+    }
+}
+
+#[differentiable]
+fn spring_energy(k: f64, x: f64) -> f64 {
+    let s = Spring { k, x0: 0.5 };
+    let limit = 10.0;
+    if s.is_stiff(limit) && s.stretched(x) {
+        s.k * (x - s.x0) * (x - s.x0)
+    } else {
+        0.5 * s.k * (x - s.x0) * (x - s.x0)
+    }
+}
+
+#[differentiable]
+fn trait_in_condition(x: f64) -> f64 {
+    let mut y = x * x;
+    if x.positive() {
+        y *= x;
+    }
+    let _ = (y - 1.0).positive();
+    y
+}
+
+#[differentiable]
+fn in_a_loop(xs: &[f64]) -> f64 {
+    let mut s = 0.0;
+    let sp = Spring { k: xs[0], x0: 0.1 };
+    for i in 0..xs.len() {
+        if sp.stretched(xs[i]) {
+            s += sp.k * xs[i];
+        }
+    }
+    s
+}
+
+#[test]
+fn shared_receivers_run_as_before() {
+    // k > 10 and x > 0.5: E = k (x - x0)^2, dE/dk = (x - x0)^2, dE/dx = 2k(x - x0)
+    let (e, (gk, gx)) = spring_energy_grad(12.0, 1.5);
+    assert!((e - 12.0).abs() < 1e-12);
+    assert!(
+        (gk - 1.0).abs() < 1e-12 && (gx - 24.0).abs() < 1e-12,
+        "{gk} {gx}"
+    );
+    // k <= 10: E = k (x - x0)^2 / 2, dE/dk = (x - x0)^2 / 2, dE/dx = k(x - x0)
+    let (_, (gk, gx)) = spring_energy_grad(4.0, 1.5);
+    assert!(
+        (gk - 0.5).abs() < 1e-12 && (gx - 4.0).abs() < 1e-12,
+        "{gk} {gx}"
+    );
+    // x > 0: y = x^3, dy/dx = 3x^2; x < 0: y = x^2, dy/dx = 2x
+    let (_, g) = trait_in_condition_grad(2.0);
+    assert!((g - 12.0).abs() < 1e-12, "{g}");
+    let (_, g) = trait_in_condition_grad(-2.0);
+    assert!((g + 4.0).abs() < 1e-12, "{g}");
+    // s = k * sum_{x_i > 0.1} x_i (k = x_0): ds/dx_0 = sum + k [x_0 > 0.1], ds/dx_i = k [x_i > 0.1]
+    let xs = [2.0, 0.05, 3.0];
+    let (s, g) = in_a_loop_grad(&xs);
+    assert!((s - 2.0 * 5.0).abs() < 1e-12);
+    let want = [5.0 + 2.0, 0.0, 2.0];
+    for (a, b) in g.iter().zip(want) {
+        assert!((a - b).abs() < 1e-12, "{g:?}");
+    }
+}
