@@ -313,12 +313,41 @@ impl Rhs {
     }
 }
 
+/// Whether `ts` is a check that only type-checks and never runs: a closure that is never called
+/// (`let _ = || ..;`) or a fenced copy of a statement macro after a `break`
+/// (`#[allow(..)] loop { break; .. }`).
+pub fn is_check(ts: &TokenStream) -> bool {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tts: Vec<TokenTree> = ts.clone().into_iter().take(5).collect();
+    let spelled = |k: usize, s: &str| match tts.get(k) {
+        Some(TokenTree::Ident(i)) => i == s,
+        Some(TokenTree::Punct(p)) => p.as_char().to_string() == s,
+        _ => false,
+    };
+    if spelled(0, "let") && spelled(1, "_") && spelled(2, "=") && spelled(3, "|") && spelled(4, "|")
+    {
+        return true;
+    }
+    if spelled(0, "#") && spelled(2, "loop") {
+        if let Some(TokenTree::Group(g)) = tts.get(3) {
+            let body: Vec<TokenTree> = g.stream().into_iter().take(2).collect();
+            return g.delimiter() == Delimiter::Brace
+                && matches!(body.first(), Some(TokenTree::Ident(i)) if i == "break")
+                && matches!(body.get(1), Some(TokenTree::Punct(p)) if p.as_char() == ';');
+        }
+    }
+    false
+}
+
 /// Whether code passed through as written may change a variable: it names `mut`, a method that
 /// changes its receiver, calls a method that may change it through auto-ref (`i.add_assign(1)`,
 /// `order.select_nth_unstable(1)`), or has an `=` (read-only code such as the operand shape checks,
 /// `assert!` without `==`, `println!` has none).
 pub fn may_write(ts: TokenStream) -> bool {
     use proc_macro2::{Delimiter, TokenTree};
+    if is_check(&ts) {
+        return false;
+    }
     let tts: Vec<TokenTree> = ts.into_iter().collect();
     tts.iter().enumerate().any(|(k, tt)| match tt {
         TokenTree::Ident(i) => i == "mut" || crate::lower::is_mutating_method(&i.to_string()),
