@@ -22,6 +22,22 @@ impl Spring {
     }
 }
 
+impl Spring {
+    /// Takes its argument by value.
+    pub fn above_all(&self, xs: Vec<f64>) -> bool {
+        xs.iter().all(|x| self.k > *x)
+    }
+}
+
+/// Takes its argument by value.
+fn doubled(v: Vec<f64>) -> Vec<f64> {
+    v.iter().map(|x| 2.0 * x).collect()
+}
+
+fn total(v: Vec<f64>) -> f64 {
+    v.iter().sum()
+}
+
 pub trait Energy {
     fn positive(&self) -> bool;
 }
@@ -62,6 +78,37 @@ fn in_a_loop(xs: &[f64]) -> f64 {
         }
     }
     s
+}
+
+/// The compile-time checks name expressions that move a value (`doubled(v).len()`, a `Vec`
+/// argument, `total(w) as i64`, a float rule's receiver `total(u).sin()`): the checks take
+/// nothing, so each value is moved once, by the code as written.
+#[differentiable]
+fn checks_take_nothing(k: f64, x: f64) -> f64 {
+    let s = Spring { k, x0: 0.0 };
+    let v = vec![1.0, 2.0];
+    let n = doubled(v).len() as f64;
+    let w = vec![3.0, 4.0];
+    let m = total(w) as i64;
+    let limits = vec![0.5, 1.5];
+    let u = vec![0.25, 0.5];
+    let r = total(u).sin();
+    if s.above_all(limits) {
+        s.k * x * n + m as f64 * r
+    } else {
+        x * n
+    }
+}
+
+#[test]
+fn checks_move_nothing() {
+    // k > 1.5: f = 2 k x + 7 sin(0.75), df/dk = 2x, df/dx = 2k
+    let (f, (gk, gx)) = checks_take_nothing_grad(2.0, 3.0);
+    assert!((f - (12.0 + 7.0 * 0.75_f64.sin())).abs() < 1e-12, "{f}");
+    assert!((gk - 6.0).abs() < 1e-12 && (gx - 4.0).abs() < 1e-12, "{gk} {gx}");
+    // k <= 1.5: f = 2x, df/dk = 0, df/dx = 2
+    let (_, (gk, gx)) = checks_take_nothing_grad(1.0, 3.0);
+    assert!(gk.abs() < 1e-12 && (gx - 2.0).abs() < 1e-12, "{gk} {gx}");
 }
 
 #[test]

@@ -90,7 +90,8 @@ pub mod __private {
     pub use crate::params::Parameters;
     pub use crate::refused::{
         ConstOnDerived, ConstOnOther, ConstProbe, DerivedStruct, constant_result, integer_receiver,
-        not_float, of_type, piecewise_constant_result, std_method, unreachable_value,
+        not_float, of_type, piecewise_constant_result, rule_receiver, std_method,
+        unreachable_value,
     };
     /// Plain scalar adjoint slots and their accumulators.
     pub mod plain {

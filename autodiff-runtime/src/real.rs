@@ -28,7 +28,8 @@ use crate::differentiable::Differentiable;
 /// ```
 #[allow(missing_docs)] // the float methods mirror `f64`'s inherent methods of the same names
 pub trait Real:
-    Copy
+    crate::refused::FloatRuleReceiver
+    + Copy
     + Debug
     + Display
     + Default

@@ -198,7 +198,7 @@ impl<T: IntegerReceiver + ?Sized> IntegerReceiver for &T {}
 impl<T: IntegerReceiver + ?Sized> IntegerReceiver for &mut T {}
 
 /// Compiles only when `recv` is an integer (see [`IntegerReceiver`]). Generated code calls it
-/// inside a closure that is never called, so the receiver is not evaluated twice.
+/// in code that never runs (after a `break`), so the receiver is not evaluated twice.
 #[inline(always)]
 pub fn integer_receiver<V: IntegerReceiver + ?Sized>(_recv: &V) {}
 
@@ -281,7 +281,7 @@ impl<T: ConstantValue> ConstantValue for Option<T> {}
 impl<A: ConstantValue, B: ConstantValue> ConstantValue for (A, B) {}
 
 /// Compiles only when `value` carries no derivative (see [`ConstantValue`]). Generated code calls
-/// it on a constant method's result inside a closure that is never called.
+/// it on a constant method's result in code that never runs (after a `break`).
 #[inline(always)]
 pub fn constant_result<V: ConstantValue>(_value: &V) {}
 
@@ -318,3 +318,31 @@ pub fn piecewise_constant_result<V: PiecewiseConstant>(_value: &V) {}
 pub fn unreachable_value<T>(_value: &T) -> T {
     unreachable!("only type-checked")
 }
+
+/// A receiver of the float methods the macro differentiates by rule (`sin`, `exp`, `powi`,
+/// `max`, `mul_add`, ..): a float ([`Real`](crate::Real) has this as a supertrait, so a generic
+/// `T: Real` is one), an integer (`i.max(j)`, `k.abs()`), a nalgebra matrix (`m.abs()`), or a
+/// reference to one. A method of the user's with such a name on another type (a derived struct's
+/// own `s.powi(x)`) would be differentiated as the float method, dropping or inventing
+/// derivatives, so generated code asserts the receiver is one of these ([`rule_receiver`]).
+#[diagnostic::on_unimplemented(
+    message = "#[differentiable] differentiates this call as the float method of that name, but the receiver is a `{Self}`",
+    label = "not a float, an integer or a matrix",
+    note = "a method of your own named like a float method (`exp`, `powi`, `max`, `mul_add`, ..) is not differentiated through: rename it, or make it a #[differentiable] function and call that"
+)]
+pub trait FloatRuleReceiver {}
+macro_rules! float_rule_receiver {
+    ($($t:ty),*) => { $(impl FloatRuleReceiver for $t {})* };
+}
+float_rule_receiver!(
+    f32, f64, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
+);
+impl<T: crate::Real> FloatRuleReceiver for crate::dual::Dual<T> {}
+impl<T: ?Sized + FloatRuleReceiver> FloatRuleReceiver for &T {}
+impl<T: ?Sized + FloatRuleReceiver> FloatRuleReceiver for &mut T {}
+impl<T, R, C, S> FloatRuleReceiver for nalgebra::Matrix<T, R, C, S> {}
+
+/// Compiles only when `recv` may have the float method the macro differentiates (see
+/// [`FloatRuleReceiver`]). Generated code calls it in code that never runs (after a `break`).
+#[inline(always)]
+pub fn rule_receiver<V: FloatRuleReceiver + ?Sized>(_recv: &V) {}

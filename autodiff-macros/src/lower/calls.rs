@@ -31,28 +31,26 @@ impl Lowerer {
             // compiler refuses the reading.
             let r = &mc.receiver;
             if methods::is_integer_method(&name) {
-                out.push(Stmt::Effect(quote::quote_spanned! {mc.method.span()=>
-                    let _ = || ::autodiff::__private::integer_receiver(&#r);
+                out.push(never_run(quote::quote_spanned! {mc.method.span()=>
+                    ::autodiff::__private::integer_receiver(&#r);
                 }));
             } else if methods::is_piecewise_float_method(&name) {
                 // `floor`, `round`, .. give a float (or an integer for `signum`), and a derived
                 // struct's own method of that name (`seg.floor()`) is not the float one.
-                out.push(Stmt::Effect(quote::quote_spanned! {mc.method.span()=>
-                    let _ = || {
-                        #[allow(unused_imports)]
-                        use ::autodiff::__private::{ConstOnDerived as _, ConstOnOther as _};
-                        ::autodiff::__private::std_method(
-                            (&::autodiff::__private::ConstProbe(&#r)).receiver_kind(),
-                        );
-                        ::autodiff::__private::piecewise_constant_result(&#mc)
-                    };
+                out.push(never_run(quote::quote_spanned! {mc.method.span()=>
+                    #[allow(unused_imports)]
+                    use ::autodiff::__private::{ConstOnDerived as _, ConstOnOther as _};
+                    ::autodiff::__private::std_method(
+                        (&::autodiff::__private::ConstProbe(&#r)).receiver_kind(),
+                    );
+                    ::autodiff::__private::piecewise_constant_result(&#mc);
                 }));
             } else {
                 // `len`, `shape`, `is_nan`, `partial_cmp`, .. give a value without a derivative
                 // (an integer, `bool`, `Ordering`); a method of the user's of that name (on a
                 // derived struct, a trait for `f64` or `Vec`) that gives a float is not the std one.
-                out.push(Stmt::Effect(quote::quote_spanned! {mc.method.span()=>
-                    let _ = || ::autodiff::__private::constant_result(&#mc);
+                out.push(never_run(quote::quote_spanned! {mc.method.span()=>
+                    ::autodiff::__private::constant_result(&#mc);
                 }));
             }
             return self.opaque(&Expr::MethodCall(mc.clone()));
@@ -145,6 +143,12 @@ impl Lowerer {
         }
         if let Some(rule) = methods::rule(&name) {
             if mc.args.len() == rule.args && mc.turbofish.is_none() {
+                // A method of the user's with this name (a derived struct's `s.powi(x)`) is not
+                // the float method the rule is for.
+                let r = &mc.receiver;
+                out.push(never_run(quote::quote_spanned! {mc.method.span()=>
+                    ::autodiff::__private::rule_receiver(&#r);
+                }));
                 let mut args = vec![self.lower_atom_expr(&mc.receiver, out)?];
                 for a in &mc.args {
                     args.push(self.lower_atom_expr(a, out)?);

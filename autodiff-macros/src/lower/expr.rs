@@ -99,7 +99,7 @@ impl Lowerer {
                     // under another name (`type Fl = f64;`): the compiler checks it.
                     if !is_int_type(&c.ty) {
                         let (ty, x) = (&c.ty, &c.expr);
-                        out.push(Stmt::Effect(quote::quote_spanned! {ty.span()=>
+                        out.push(never_run(quote::quote_spanned! {ty.span()=>
                             ::autodiff::__private::not_float::<#ty, _>(|| #x);
                         }));
                     }

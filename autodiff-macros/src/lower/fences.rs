@@ -36,13 +36,7 @@ impl Lowerer {
         }
         self.refuse_loop_label(stmt)?;
         let label = fence_label();
-        Ok(Some(Stmt::Effect(quote! {
-            #[allow(unreachable_code, unused_labels, clippy::never_loop)]
-            loop {
-                break;
-                #label: { #stmt }
-            }
-        })))
+        Ok(Some(never_run(quote! { #label: { #stmt } })))
     }
 
     /// Refuses `'name` among `tokens` when an enclosing loop has that label.

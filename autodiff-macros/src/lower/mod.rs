@@ -302,6 +302,19 @@ fn stop_err(s: Stop) -> syn::Error {
     }
 }
 
+/// A check that only the compiler runs: `body` placed after a `break`, where rustc type-checks
+/// it (and borrow-checks the closures in it) but nothing runs and nothing counts as moved, so a
+/// check may name any expression of the user's (`integer_receiver(&make(v))`) without taking it.
+pub(super) fn never_run(body: TokenStream) -> Stmt {
+    Stmt::Effect(quote! {
+        #[allow(unreachable_code, unused_labels, clippy::never_loop)]
+        loop {
+            break;
+            #body
+        }
+    })
+}
+
 /// Strips parentheses, groups and `&`.
 pub fn peel(e: &Expr) -> &Expr {
     match e {

@@ -2,19 +2,21 @@
 //! call's result is not differentiated: `if s.bump() { .. }`, `let ok = s.bump();`. The call
 //! runs as written, so a `&mut self` method would change its receiver unseen by the reverse
 //! sweep. When the receiver carries a derivative (decided by the activity analysis), the
-//! generated code checks, in a closure that never runs, that the call compiles on a binding
-//! without `mut` of the receiver's type:
+//! generated code checks, in a closure that never runs (after a `break`), that the call compiles
+//! on a binding without `mut` of the receiver's type:
 //!
 //! ```text
-//! let _ = || {
-//!     let receiver_with_derivative = unreachable_value(&s);
-//!     receiver_with_derivative.bump(unreachable_value(&arg))
-//! };
+//! loop {
+//!     break;
+//!     let _ = || {
+//!         let receiver_with_derivative = unreachable_value(&s);
+//!         receiver_with_derivative.bump(unreachable_value(&arg))
+//!     };
+//! }
 //! ```
 //!
 //! A `&mut self` method is a compile error there ("cannot borrow `receiver_with_derivative` as
-//! mutable"); `&self` and `self` methods compile as before. The arguments are taken by
-//! reference, so the check moves nothing.
+//! mutable"); `&self` and `self` methods compile as before, and nothing counts as moved.
 
 use super::*;
 
@@ -79,17 +81,17 @@ pub(super) fn receiver_check(v: VarId, m: &syn::ExprMethodCall) -> Stmt {
     let rt = quote! { ::autodiff::__private };
     // The error lands on the method's name and names the binding.
     let binding = proc_macro2::Ident::new("receiver_with_derivative", method.span());
-    let probe = quote::quote_spanned! {method.span()=>
+    // The closure is borrow-checked although it never runs; placed after a `break`, what it
+    // captures counts as neither borrowed nor moved.
+    let probe = never_run(quote::quote_spanned! {method.span()=>
         let _ = || {
             let #binding = #rt::unreachable_value(&#recv);
             #binding.#method #turbofish (#(#rt::unreachable_value(&(#args))),*)
         };
-    };
+    });
     Stmt::InPlace {
         bases: vec![v],
-        body: Block {
-            stmts: vec![Stmt::Effect(probe)],
-        },
+        body: Block { stmts: vec![probe] },
         original: quote! {},
     }
 }
