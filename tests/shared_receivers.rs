@@ -105,7 +105,10 @@ fn checks_move_nothing() {
     // k > 1.5: f = 2 k x + 7 sin(0.75), df/dk = 2x, df/dx = 2k
     let (f, (gk, gx)) = checks_take_nothing_grad(2.0, 3.0);
     assert!((f - (12.0 + 7.0 * 0.75_f64.sin())).abs() < 1e-12, "{f}");
-    assert!((gk - 6.0).abs() < 1e-12 && (gx - 4.0).abs() < 1e-12, "{gk} {gx}");
+    assert!(
+        (gk - 6.0).abs() < 1e-12 && (gx - 4.0).abs() < 1e-12,
+        "{gk} {gx}"
+    );
     // k <= 1.5: f = 2x, df/dk = 0, df/dx = 2
     let (_, (gk, gx)) = checks_take_nothing_grad(1.0, 3.0);
     assert!(gk.abs() < 1e-12 && (gx - 2.0).abs() < 1e-12, "{gk} {gx}");

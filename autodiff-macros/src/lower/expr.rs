@@ -133,9 +133,20 @@ impl Lowerer {
                     .map(|s| s.ident.to_string())
                     .unwrap_or_default();
                 if last == "stop_gradient" {
+                    let args: Vec<&Expr> = c.args.iter().collect();
+                    out.push(same_function(
+                        &fp.path,
+                        quote! { ::autodiff::stop_gradient },
+                        &args,
+                    ));
                     return self.opaque(e);
                 }
                 if options::is_some_path(&fp.path) && c.args.len() == 1 {
+                    out.push(same_function(
+                        &fp.path,
+                        quote! { ::core::option::Option::Some },
+                        &[&c.args[0]],
+                    ));
                     return self.lower_some(c, out);
                 }
                 // `T::from_f64(x)`, `T::from_usize(n)`: a conversion, differentiated as `x as T`.

@@ -315,6 +315,30 @@ pub(super) fn never_run(body: TokenStream) -> Stmt {
     })
 }
 
+/// A check that the function `path` names is `library` (`stop_gradient` is
+/// `::autodiff::stop_gradient`, `mem::swap` is `::core::mem::swap`, `Some` is
+/// `Option::Some`): the macro reads these by their names, so a function of the user's with such a
+/// name (`fn stop_gradient`, `mod mem { fn swap }`, `fn Some`) would be read as the library's.
+/// Two different functions are two different types, so the assignment does not compile then
+/// ("expected fn item, found a different fn item").
+pub(super) fn same_function(path: &syn::Path, library: TokenStream, args: &[&Expr]) -> Stmt {
+    let f = proc_macro2::Ident::new("function_read_as_the_library_one", path.span());
+    // The error lands on the library function's tokens: give them the user's path's place.
+    let library: TokenStream = library
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(path.span());
+            t
+        })
+        .collect();
+    let args = args.iter();
+    never_run(quote::quote_spanned! {path.span()=>
+        let mut #f = #path;
+        #f = #library;
+        let _ = #f(#(::autodiff::__private::unreachable_value(&(#args))),*);
+    })
+}
+
 /// Strips parentheses, groups and `&`.
 pub fn peel(e: &Expr) -> &Expr {
     match e {

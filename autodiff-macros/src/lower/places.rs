@@ -77,6 +77,12 @@ impl Lowerer {
                     }
                 }
                 if let Some((a, b)) = inplace::mem_swap_places(e) {
+                    if let Expr::Call(syn::ExprCall { func, args, .. }) = e {
+                        if let Expr::Path(p) = &**func {
+                            let args: Vec<&Expr> = args.iter().collect();
+                            out.push(same_function(&p.path, quote! { ::core::mem::swap }, &args));
+                        }
+                    }
                     if self.lower_mem_swap(e, a, b, out)? {
                         return Ok(());
                     }
