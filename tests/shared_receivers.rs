@@ -143,3 +143,30 @@ fn shared_receivers_run_as_before() {
         assert!((a - b).abs() < 1e-12, "{g:?}");
     }
 }
+
+/// `max`, `min` and `clamp` are also `Ord`'s: on integers, `char`, `bool` and `Option` they run
+/// as written (no derivative), on floats they are the float rules.
+#[differentiable]
+fn ord_and_float_max(x: f64, y: f64) -> f64 {
+    let n = 3usize.max(2).min(5).clamp(1, 4);
+    let c = 'a'.max('q');
+    let b = true.min(false);
+    let o = Some(2).max(None);
+    let k = if c == 'q' && !b && o == Some(2) {
+        n as f64
+    } else {
+        0.0
+    };
+    x.max(y) * k + x.clamp(-1.0, 1.0) + y.min(x)
+}
+
+#[test]
+fn ord_methods_keep_running() {
+    // x = 2 > y = 0.5: f = 3x + 1 + y, df/dx = 3 (clamp is flat at 1), df/dy = 1
+    let (f, (gx, gy)) = ord_and_float_max_grad(2.0, 0.5);
+    assert!((f - 7.5).abs() < 1e-12, "{f}");
+    assert!(
+        (gx - 3.0).abs() < 1e-12 && (gy - 1.0).abs() < 1e-12,
+        "{gx} {gy}"
+    );
+}

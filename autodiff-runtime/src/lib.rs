@@ -89,9 +89,9 @@ pub mod __private {
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
     pub use crate::refused::{
-        ConstOnDerived, ConstOnOther, ConstProbe, DerivedStruct, constant_result, integer_receiver,
-        not_float, of_type, piecewise_constant_result, rule_receiver, std_method,
-        unreachable_value,
+        ConstOnDerived, ConstOnOther, ConstProbe, DerivedStruct, FloatOrdReceiver, OrdProbe,
+        OrdReceiver, OtherReceiver, constant_result, integer_receiver, not_float, of_type,
+        ord_rule_receiver, piecewise_constant_result, rule_receiver, std_method, unreachable_value,
     };
     /// Plain scalar adjoint slots and their accumulators.
     pub mod plain {

@@ -346,3 +346,55 @@ impl<T, R, C, S> FloatRuleReceiver for nalgebra::Matrix<T, R, C, S> {}
 /// [`FloatRuleReceiver`]). Generated code calls it in code that never runs (after a `break`).
 #[inline(always)]
 pub fn rule_receiver<V: FloatRuleReceiver + ?Sized>(_recv: &V) {}
+
+/// The receiver of `max`, `min` or `clamp`, probed by autoref on `&&&OrdProbe(&r)`: an `Ord`
+/// type (`Ord::max` on `usize`, `char`, `Option<usize>`, ..; no derivative flows through it)
+/// picks [`OrdReceiver`] (implemented for `&&OrdProbe`, found first), else a float-rule receiver
+/// picks [`FloatOrdReceiver`] (`&OrdProbe`), else anything picks [`OtherReceiver`]
+/// (`OrdProbe`), which [`ord_rule_receiver`] refuses.
+pub struct OrdProbe<'a, T: ?Sized>(pub &'a T);
+
+/// What the probe answers for an allowed receiver.
+pub struct AllowedReceiver;
+/// What the probe answers for any other receiver: a refusal (see [`AllowedRuleReceiver`]).
+pub struct NotAFloatReceiver;
+
+/// An `Ord` receiver: `Ord::max`, `Ord::min`, `Ord::clamp`.
+pub trait OrdReceiver {
+    /// The answer.
+    fn receiver_answer(&self) -> AllowedReceiver {
+        AllowedReceiver
+    }
+}
+impl<T: Ord + ?Sized> OrdReceiver for &&OrdProbe<'_, T> {}
+
+/// A float (or matrix, or reference to one): the float method.
+pub trait FloatOrdReceiver {
+    /// The answer.
+    fn receiver_answer(&self) -> AllowedReceiver {
+        AllowedReceiver
+    }
+}
+impl<T: FloatRuleReceiver + ?Sized> FloatOrdReceiver for &OrdProbe<'_, T> {}
+
+/// Anything else: a method of the user's named `max`, `min` or `clamp`.
+pub trait OtherReceiver {
+    /// The answer.
+    fn receiver_answer(&self) -> NotAFloatReceiver {
+        NotAFloatReceiver
+    }
+}
+impl<T: ?Sized> OtherReceiver for OrdProbe<'_, T> {}
+
+/// The answers [`ord_rule_receiver`] accepts.
+#[diagnostic::on_unimplemented(
+    message = "#[differentiable] differentiates this call as the float method of that name, but the receiver is neither a float nor an `Ord` type",
+    label = "not `f64::max`/`min`/`clamp`, nor `Ord::max`/`min`/`clamp`",
+    note = "a method of your own named `max`, `min` or `clamp` is not differentiated through: rename it, or make it a #[differentiable] function and call that"
+)]
+pub trait AllowedRuleReceiver {}
+impl AllowedRuleReceiver for AllowedReceiver {}
+
+/// Compiles only for [`AllowedReceiver`] (see [`OrdProbe`]).
+#[inline(always)]
+pub fn ord_rule_receiver<A: AllowedRuleReceiver>(_: A) {}

@@ -146,9 +146,24 @@ impl Lowerer {
                 // A method of the user's with this name (a derived struct's `s.powi(x)`) is not
                 // the float method the rule is for.
                 let r = &mc.receiver;
-                out.push(never_run(quote::quote_spanned! {mc.method.span()=>
-                    ::autodiff::__private::rule_receiver(&#r);
-                }));
+                out.push(never_run(
+                    if matches!(name.as_str(), "max" | "min" | "clamp") {
+                        // Also `Ord::max` (`i.max(j)`, `c.min('z')`), which has no derivative.
+                        quote::quote_spanned! {mc.method.span()=>
+                            #[allow(unused_imports)]
+                            use ::autodiff::__private::{
+                                FloatOrdReceiver as _, OrdReceiver as _, OtherReceiver as _,
+                            };
+                            ::autodiff::__private::ord_rule_receiver(
+                                (&&&::autodiff::__private::OrdProbe(&#r)).receiver_answer(),
+                            );
+                        }
+                    } else {
+                        quote::quote_spanned! {mc.method.span()=>
+                            ::autodiff::__private::rule_receiver(&#r);
+                        }
+                    },
+                ));
                 let mut args = vec![self.lower_atom_expr(&mc.receiver, out)?];
                 for a in &mc.args {
                     args.push(self.lower_atom_expr(a, out)?);

@@ -14,6 +14,9 @@ impl Poly {
     pub fn mul_add(&self, a: f64, b: f64) -> f64 {
         self.c * a + b * b
     }
+    pub fn max(&self, x: f64) -> f64 {
+        self.c * x.exp()
+    }
 }
 
 // `powi`, `exp`, `max`, `mul_add`, .. are differentiated by the float methods' rules; on a
@@ -27,6 +30,11 @@ fn own_powi(x: f64, #[no_grad] p: &Poly) -> f64 {
 #[differentiable]
 fn own_mul_add(x: f64, #[no_grad] p: &Poly) -> f64 {
     p.mul_add(1.0, x)
+}
+
+#[differentiable]
+fn own_max(x: f64, #[no_grad] p: &Poly) -> f64 {
+    p.max(x)
 }
 
 fn main() {}
