@@ -4,6 +4,8 @@
 //! (`tests/heavy/tests/ui/mut_self_in_condition.rs`).
 
 #![allow(clippy::needless_range_loop)]
+// `ord_and_float_max` calls `Ord::max`/`min`/`clamp` on constants on purpose.
+#![allow(clippy::manual_clamp, clippy::unnecessary_min_or_max)]
 
 use autodiff::prelude::*;
 
