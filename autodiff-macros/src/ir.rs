@@ -313,21 +313,16 @@ impl Rhs {
     }
 }
 
-/// Whether `ts` is a check that only type-checks and never runs: a closure that is never called
-/// (`let _ = || ..;`) or a fenced copy of a statement macro after a `break`
-/// (`#[allow(..)] loop { break; .. }`).
+/// Whether `ts` is a check that only the compiler runs, placed after a `break` by the lowering's
+/// `never_run` (`#[allow(..)] loop { break; .. }`).
 pub fn is_check(ts: &TokenStream) -> bool {
     use proc_macro2::{Delimiter, TokenTree};
-    let tts: Vec<TokenTree> = ts.clone().into_iter().take(5).collect();
+    let tts: Vec<TokenTree> = ts.clone().into_iter().take(4).collect();
     let spelled = |k: usize, s: &str| match tts.get(k) {
         Some(TokenTree::Ident(i)) => i == s,
         Some(TokenTree::Punct(p)) => p.as_char().to_string() == s,
         _ => false,
     };
-    if spelled(0, "let") && spelled(1, "_") && spelled(2, "=") && spelled(3, "|") && spelled(4, "|")
-    {
-        return true;
-    }
     if spelled(0, "#") && spelled(2, "loop") {
         if let Some(TokenTree::Group(g)) = tts.get(3) {
             let body: Vec<TokenTree> = g.stream().into_iter().take(2).collect();

@@ -164,13 +164,7 @@ impl Lowerer {
 
     /// `let t = rhs;` for an index value; returns its name.
     fn let_usize(&mut self, rhs: Rhs, out: &mut Vec<Stmt>) -> proc_macro2::Ident {
-        let t = self.temp();
-        out.push(Stmt::Let {
-            var: t,
-            mutable: false,
-            ty: None,
-            init: Some(rhs),
-        });
+        let t = self.let_temp(rhs, out);
         self.vars[t].ident.clone()
     }
 }

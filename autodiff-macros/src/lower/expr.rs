@@ -167,16 +167,10 @@ impl Lowerer {
                     // `T::exp(x)` is `x.exp()` only if `T` is the float type: the compiler checks
                     // that the result is a `T` (a user type `P` with its own `P::exp` is not).
                     let rhs = self.lower_method(&mc, out)?;
-                    let t = self.temp();
-                    out.push(Stmt::Let {
-                        var: t,
-                        mutable: false,
-                        ty: None,
-                        init: Some(rhs),
-                    });
+                    let t = self.let_temp(rhs, out);
                     let ti = self.vars[t].ident.clone();
-                    out.push(Stmt::Effect(quote::quote_spanned! {fp.span()=>
-                        let _ = ::autodiff::__private::of_type::<#ty, _>(&#ti);
+                    out.push(never_run(quote::quote_spanned! {fp.span()=>
+                        ::autodiff::__private::of_type::<#ty, _>(&#ti);
                     }));
                     return Ok(Rhs::Copy(Atom::Var(t)));
                 }

@@ -191,6 +191,18 @@ impl Lowerer {
         self.new_var(naming::temp(self.ntemps))
     }
 
+    /// `let t = rhs;` for a new temporary `t`.
+    fn let_temp(&mut self, rhs: Rhs, out: &mut Vec<Stmt>) -> VarId {
+        let t = self.temp();
+        out.push(Stmt::Let {
+            var: t,
+            mutable: false,
+            ty: None,
+            init: Some(rhs),
+        });
+        t
+    }
+
     /// Binds `name` (`r#a` and `a` are one name, as to rustc).
     fn bind(&mut self, name: &str, v: VarId) {
         let name = name.strip_prefix("r#").unwrap_or(name);
