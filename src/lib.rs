@@ -389,6 +389,42 @@ pub use autodiff_macros::custom_derivative;
 /// ```
 pub use autodiff_macros::Differentiable;
 
+/// `+`, `-`, unary `-`, `+=` and `-=` field by field on a `#[derive(Differentiable)]` struct: the
+/// operators `#[differentiable]` may differentiate on it (the derive macro).
+///
+/// The reverse sweep takes `+` and `-` for linear operators (`y = a + b => da += dy, db += dy`),
+/// which holds only when they work field by field. A struct's own `impl Add` may not (a
+/// `y: self.y * rhs.y` in it would give a wrong gradient), so `a + b`, `a - b`, `-a`, `a += b`
+/// and `a -= b` on a derived struct do not compile in a `#[differentiable]` function unless the
+/// struct derives this, which writes the operators itself (an `impl Add` of yours beside it is a
+/// conflicting implementation). Each field uses its own operator and must be field-wise too:
+/// `f32`, `f64`, nalgebra's matrices (whose shapes must agree, as nalgebra asserts), or another
+/// struct deriving `FieldwiseOps`; a `Vec` field has no `+`, and a `#[no_grad]` field is refused.
+///
+/// ```
+/// use autodiff::prelude::*;
+///
+/// #[derive(Differentiable, FieldwiseOps, Clone, Debug)]
+/// struct Point {
+///     x: f64,
+///     y: f64,
+/// }
+///
+/// #[differentiable]
+/// fn spread(a: &Point, b: &Point) -> f64 {
+///     let d = a.clone() - b.clone();
+///     d.x * d.x + d.y * d.y
+/// }
+///
+/// let (a, b) = (Point { x: 1.0, y: 2.0 }, Point { x: 4.0, y: 6.0 });
+/// let (v, (ga, gb)) = spread_grad(&a, &b);
+/// assert!((v - 25.0).abs() < 1e-12);
+/// // ∂/∂a = 2(a - b), ∂/∂b = -2(a - b).
+/// assert!((ga.x + 6.0).abs() < 1e-12 && (ga.y + 8.0).abs() < 1e-12);
+/// assert!((gb.x - 6.0).abs() < 1e-12 && (gb.y - 8.0).abs() < 1e-12);
+/// ```
+pub use autodiff_macros::FieldwiseOps;
+
 pub use autodiff_runtime::{
     Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, data, dual, matrix,
     nalgebra, ops, optim, params, second, stop_gradient, tape,
@@ -407,7 +443,8 @@ pub mod prelude {
     pub use crate::nalgebra::{DMatrix, DVector, RowDVector, SMatrix, SVector};
     pub use crate::optim;
     pub use crate::{
-        Differentiable, Parameters, Real, custom_derivative, differentiable, nn, ops, stop_gradient,
+        Differentiable, FieldwiseOps, Parameters, Real, custom_derivative, differentiable, nn, ops,
+        stop_gradient,
     };
     // Derivative companions of nalgebra's methods and constructors (`m.transpose()`,
     // `DMatrix::from_element(..)`): in scope so generated code finds them, unnamed so they never clash.

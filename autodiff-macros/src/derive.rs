@@ -31,10 +31,10 @@ use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
 
 /// One named field of the struct.
-struct Field {
-    ident: syn::Ident,
-    ty: syn::Type,
-    no_grad: bool,
+pub(crate) struct Field {
+    pub(crate) ident: syn::Ident,
+    pub(crate) ty: syn::Type,
+    pub(crate) no_grad: bool,
 }
 
 /// The derive's entry point.
@@ -275,7 +275,7 @@ fn named_impl(
 }
 
 /// The struct's named fields, or an error saying what the derive supports.
-fn named_fields(input: &DeriveInput) -> syn::Result<Vec<Field>> {
+pub(crate) fn named_fields(input: &DeriveInput) -> syn::Result<Vec<Field>> {
     const SUPPORTED: &str = "`#[derive(Differentiable)]` supports structs with named fields \
                              (`struct Model { w: DMatrix<f64>, b: f64 }`)";
     let data = match &input.data {

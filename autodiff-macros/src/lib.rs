@@ -9,6 +9,7 @@
 mod activity;
 mod args;
 mod derive;
+mod derive_ops;
 mod expand;
 mod forward;
 mod ir;
@@ -49,6 +50,18 @@ pub fn differentiable(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn derive_differentiable(item: TokenStream) -> TokenStream {
     match syn::parse::<syn::DeriveInput>(item) {
         Ok(input) => derive::expand(input)
+            .unwrap_or_else(|e| e.to_compile_error())
+            .into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// `+`, `-`, unary `-`, `+=` and `-=` field by field on a `#[derive(Differentiable)]` struct, so
+/// `#[differentiable]` may differentiate them; see the `autodiff` crate documentation.
+#[proc_macro_derive(FieldwiseOps, attributes(no_grad))]
+pub fn derive_fieldwise_ops(item: TokenStream) -> TokenStream {
+    match syn::parse::<syn::DeriveInput>(item) {
+        Ok(input) => derive_ops::expand(input)
             .unwrap_or_else(|e| e.to_compile_error())
             .into(),
         Err(e) => e.to_compile_error().into(),

@@ -271,7 +271,9 @@ pub fn sum_adj<E: Adjoint>(g: Vec<E>) -> E {
     total
 }
 
-/// `v.iter().sum()` with the element type inferred from the slice.
+/// `v.iter().sum()` with the element type inferred from the slice. The reverse sweep gives each
+/// element the sum's adjoint (`y = Σ xᵢ => dxᵢ += dy`), which holds for a field-wise `+`; generated
+/// code checks that with [`fieldwise_elements`](crate::fieldwise::fieldwise_elements).
 #[inline]
 pub fn sum_of<T: Copy + Adjoint + core::ops::Add<Output = T>>(xs: &[T]) -> T {
     xs.iter().fold(T::zero_adj(), |acc, x| acc + *x)

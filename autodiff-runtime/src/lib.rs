@@ -12,6 +12,7 @@ pub mod densevec;
 pub mod differentiable;
 pub mod dual;
 mod fields;
+pub mod fieldwise;
 pub mod gradbuf;
 pub mod matrix;
 pub mod nn;
@@ -84,6 +85,10 @@ pub mod __private {
     pub use crate::densevec::{
         dense_add, dense_add_in, dense_adj, dense_clear, dense_fit, dense_into, dense_move,
         dense_repeat, dense_take, dense_witness,
+    };
+    pub use crate::fieldwise::{
+        FieldArith, FieldwiseOps, OperandOnDerived, OperandOnOther, OperatorProbe,
+        fieldwise_elements, fieldwise_operator,
     };
     pub use crate::gradbuf::{DenseProbe, Flush, GradBuf, Probe, ShapeProbe};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};

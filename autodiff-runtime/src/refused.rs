@@ -204,6 +204,7 @@ pub fn integer_receiver<V: IntegerReceiver + ?Sized>(_recv: &V) {}
 
 /// Implemented by `#[derive(Differentiable)]` for each struct it derives.
 pub trait DerivedStruct {}
+impl<T: DerivedStruct + ?Sized> DerivedStruct for &T {}
 
 /// The receiver of a piecewise-constant float method (`floor`, `round`, `signum`, ..), probed by
 /// autoref: a derived struct (whose own method of that name may return a float) picks

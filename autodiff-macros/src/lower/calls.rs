@@ -85,6 +85,11 @@ impl Lowerer {
                             ty: None,
                             init: Some(Rhs::Opaque(quote! { #recv.len() })),
                         });
+                        // Every element gets the sum's adjoint: a struct's own `impl Add` (which
+                        // `sum` folds with) must not be in play.
+                        out.push(never_run(quote::quote_spanned! {mc.method.span()=>
+                            ::autodiff::__private::fieldwise_elements(&#recv[..]);
+                        }));
                         return Ok(Rhs::Sum {
                             base,
                             len: Atom::Var(len),

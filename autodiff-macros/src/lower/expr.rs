@@ -50,6 +50,7 @@ impl Lowerer {
             Expr::Unary(u) => match u.op {
                 UnOp::Neg(_) => {
                     let a = self.lower_atom_expr(&u.expr, out)?;
+                    self.check_fieldwise(u.op.span(), &[&a], out);
                     Ok(Rhs::Neg(a))
                 }
                 // `*r` reads the value behind a reference: a copy with the same adjoint.
@@ -76,6 +77,9 @@ impl Lowerer {
                         self.lower_atom_expr(&b.right, out)?
                     };
                     self.check_operand_shapes(op, &l, &r, b, out);
+                    if matches!(op, BinOp::Add | BinOp::Sub) {
+                        self.check_fieldwise(b.op.span(), &[&l, &r], out);
+                    }
                     Ok(Rhs::Bin(op, l, r))
                 } else if compound_op(&b.op).is_some() {
                     self.lower_expr_stmt(e, out)?;
@@ -437,6 +441,38 @@ impl Lowerer {
                 use ::autodiff::__private::{AnyOperands as _, MatrixOperands as _};
                 (&::autodiff::__private::Operands(&#l, &#r)).#check(#text);
             }
+        }));
+    }
+}
+
+impl Lowerer {
+    /// Before `a + b`, `a - b`, `-a`, `a += b` or `a -= b`: a check, never run, that each
+    /// variable operand is not a `#[derive(Differentiable)]` struct with an operator of its own.
+    /// The reverse sweep takes these operators as linear (`y = a + b => da += dy, db += dy`),
+    /// which a struct's own `impl Add` need not be; `#[derive(FieldwiseOps)]` makes them
+    /// field-wise and passes the check. The error lands at `span`, the user's operator.
+    pub(super) fn check_fieldwise(&self, span: Span, operands: &[&Atom], out: &mut Vec<Stmt>) {
+        let probes: Vec<TokenStream> = operands
+            .iter()
+            .filter_map(|a| match a {
+                Atom::Var(v) => Some(&self.vars[*v].ident),
+                Atom::Const(_) => None,
+            })
+            .map(|x| {
+                quote::quote_spanned! {span=>
+                    ::autodiff::__private::fieldwise_operator(
+                        (&::autodiff::__private::OperatorProbe(&#x)).operand_kind(),
+                    );
+                }
+            })
+            .collect();
+        if probes.is_empty() {
+            return;
+        }
+        out.push(never_run(quote::quote_spanned! {span=>
+            #[allow(unused_imports)]
+            use ::autodiff::__private::{OperandOnDerived as _, OperandOnOther as _};
+            #(#probes)*
         }));
     }
 }
