@@ -397,9 +397,10 @@ pub use autodiff_macros::Differentiable;
 /// `y: self.y * rhs.y` in it would give a wrong gradient), so `a + b`, `a - b`, `-a`, `a += b`
 /// and `a -= b` on a derived struct do not compile in a `#[differentiable]` function unless the
 /// struct derives this, which writes the operators itself (an `impl Add` of yours beside it is a
-/// conflicting implementation). Each field uses its own operator and must be field-wise too:
-/// `f32`, `f64`, nalgebra's matrices (whose shapes must agree, as nalgebra asserts), or another
-/// struct deriving `FieldwiseOps`; a `Vec` field has no `+`, and a `#[no_grad]` field is refused.
+/// conflicting implementation). Each field is combined entry by entry and must be `f32`, `f64`,
+/// a nalgebra matrix (whose shapes must agree, as nalgebra asserts), a `Vec` of these (an empty
+/// `Vec` reads as zeros; two non-empty ones of different lengths panic with both lengths), or
+/// another struct deriving `FieldwiseOps`; a `#[no_grad]` field is refused.
 ///
 /// ```
 /// use autodiff::prelude::*;

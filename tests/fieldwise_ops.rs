@@ -78,6 +78,32 @@ struct Pair<T: Real> {
     second: Layer<T>,
 }
 
+/// A `Vec` field, combined entry by entry.
+#[derive(Differentiable, FieldwiseOps, Clone, Debug, PartialEq)]
+struct Series {
+    v: Vec<f64>,
+    c: f64,
+}
+
+#[differentiable]
+fn series_drift(a: &Series, b: &Series) -> f64 {
+    let mut d = a.clone() - b.clone();
+    d += a.clone();
+    let e = -d;
+    let mut s = e.c * a.c;
+    for i in 0..e.v.len() {
+        s += e.v[i] * e.v[i] * b.v[i];
+    }
+    s
+}
+
+fn series(p: &[f64]) -> Series {
+    Series {
+        v: p[..3].to_vec(),
+        c: p[3],
+    }
+}
+
 #[differentiable]
 fn pair_gap(p: &Pair<f64>, q: &Pair<f64>) -> f64 {
     let d = p.clone() - q.clone();
@@ -173,6 +199,31 @@ fn nested_generic_structs_with_matrices_match_central_differences() {
 }
 
 #[test]
+fn vec_fields_match_central_differences() {
+    let x = [0.4, -0.9, 1.3, 0.7, 1.1, 0.2, -0.6, -1.4];
+    let f = |p: &[f64]| series_drift(&series(&p[..4]), &series(&p[4..]));
+    let (y, (ga, gb)) = series_drift_grad(&series(&x[..4]), &series(&x[4..]));
+    assert!((y - f(&x)).abs() < 1e-12);
+    let mut flat = ga.to_flat_vec();
+    flat.extend(gb.to_flat_vec());
+    close(&flat, &numeric_gradient(f, &x, ETA));
+}
+
+#[test]
+#[should_panic(expected = "a `Vec` field has 2 entries on the left and 3 on the right")]
+fn vec_fields_of_different_lengths_panic() {
+    let a = Series {
+        v: vec![1.0, 2.0],
+        c: 0.0,
+    };
+    let b = Series {
+        v: vec![1.0, 2.0, 3.0],
+        c: 0.0,
+    };
+    let _ = a + b;
+}
+
+#[test]
 fn derived_operators_are_field_wise() {
     let (a, b) = (Point { x: 1.0, y: 2.0 }, Point { x: 3.0, y: -4.0 });
     assert_eq!(a + b, Point { x: 4.0, y: -2.0 });
@@ -182,4 +233,31 @@ fn derived_operators_are_field_wise() {
     c += b;
     c -= a;
     assert_eq!(c, b);
+    let (s, t) = (
+        Series {
+            v: vec![1.0, 2.0],
+            c: 3.0,
+        },
+        Series {
+            v: vec![0.5, -1.0],
+            c: 1.0,
+        },
+    );
+    assert_eq!(
+        s.clone() - t.clone(),
+        Series {
+            v: vec![0.5, 3.0],
+            c: 2.0
+        }
+    );
+    assert_eq!(
+        -t,
+        Series {
+            v: vec![-0.5, 1.0],
+            c: -1.0
+        }
+    );
+    // An empty `Vec` reads as zeros.
+    let empty = Series { v: vec![], c: 0.0 };
+    assert_eq!(empty - s.clone(), -s);
 }

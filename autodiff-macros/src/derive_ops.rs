@@ -6,10 +6,11 @@
 //! its `FieldwiseOps` marker says they are field-wise. This derive emits the operators and the
 //! marker together, so a user's own `impl Add` beside it is a conflicting implementation.
 //!
-//! For `struct S { a: A, b: B }` it emits `Add`, `Sub`, `Neg`, `AddAssign`, `SubAssign` for `S`
-//! (each field with its own operator, bounded per field at the field's type), and
-//! `FieldwiseOps for S` bounded by `A: FieldwiseOps, B: FieldwiseOps` (floats, nalgebra matrices,
-//! and structs deriving it), so a field whose own `+` is not field-wise is refused too. A
+//! For `struct S { a: A, b: B }` it emits `FieldArith for S` (each field combined by its own
+//! `FieldArith`: floats, nalgebra matrices, `Vec`s of these, structs deriving `FieldwiseOps`),
+//! `Add`, `Sub`, `Neg`, `AddAssign` and `SubAssign` through it, and `FieldwiseOps for S`, all
+//! bounded by `A: FieldArith, B: FieldArith` at the field types, so a field whose own `+` is not
+//! field-wise (a struct with an `impl Add` of its own) is refused at the field. A
 //! `#[no_grad]` field is refused: it has no derivative, and which operand's value it should keep
 //! is the user's to say.
 
@@ -27,10 +28,11 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         return Err(syn::Error::new(
             f.ident.span(),
             format!(
-                "`#[derive(FieldwiseOps)]` adds every field, but `{}` is `#[no_grad]`: write the \
-                 operators yourself and the operations field by field in the #[differentiable] \
-                 function (`S {{ x: a.x + b.x, .. }}`), or drop `#[no_grad]`",
-                f.ident
+                "`#[derive(FieldwiseOps)]` combines every field, but `{}` is `#[no_grad]` (which \
+                 operand's value should it keep?): drop `FieldwiseOps` and write the operation out \
+                 field by field in the #[differentiable] function (`S {{ w: a.w + b.w, {}: a.{}, \
+                 .. }}`), or drop `#[no_grad]`",
+                f.ident, f.ident, f.ident
             ),
         ));
     }
@@ -48,45 +50,61 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         quote_spanned! {ty.span()=> #ty: ::autodiff::__private::FieldArith }
     }));
     let ops = quote! { ::core::ops };
-    let binary = |tr: &str, method: &str, op: TokenStream| {
-        let tr = syn::Ident::new(tr, proc_macro2::Span::call_site());
-        let method = syn::Ident::new(method, proc_macro2::Span::call_site());
-        quote! {
-            impl #impl_g #ops::#tr for #name #ty_g where #(#bounds,)* {
-                type Output = Self;
-                #[inline]
-                fn #method(self, rhs: Self) -> Self {
-                    #name { #(#f: self.#f #op rhs.#f,)* }
-                }
-            }
-        }
-    };
-    let assign = |tr: &str, method: &str, op: TokenStream| {
-        let tr = syn::Ident::new(tr, proc_macro2::Span::call_site());
-        let method = syn::Ident::new(method, proc_macro2::Span::call_site());
-        quote! {
-            impl #impl_g #ops::#tr for #name #ty_g where #(#bounds,)* {
-                #[inline]
-                fn #method(&mut self, rhs: Self) {
-                    #(self.#f #op rhs.#f;)*
-                }
-            }
-        }
-    };
-    let add = binary("Add", "add", quote! { + });
-    let sub = binary("Sub", "sub", quote! { - });
-    let add_assign = assign("AddAssign", "add_assign", quote! { += });
-    let sub_assign = assign("SubAssign", "sub_assign", quote! { -= });
+    let arith = quote! { ::autodiff::__private::FieldArith };
     Ok(quote! {
-        #add
-        #sub
-        #add_assign
-        #sub_assign
+        impl #impl_g #arith for #name #ty_g where #(#bounds,)* {
+            #[inline]
+            fn field_add(self, rhs: Self) -> Self {
+                #name { #(#f: #arith::field_add(self.#f, rhs.#f),)* }
+            }
+            #[inline]
+            fn field_sub(self, rhs: Self) -> Self {
+                #name { #(#f: #arith::field_sub(self.#f, rhs.#f),)* }
+            }
+            #[inline]
+            fn field_neg(self) -> Self {
+                #name { #(#f: #arith::field_neg(self.#f),)* }
+            }
+            #[inline]
+            fn field_add_assign(&mut self, rhs: Self) {
+                #(#arith::field_add_assign(&mut self.#f, rhs.#f);)*
+            }
+            #[inline]
+            fn field_sub_assign(&mut self, rhs: Self) {
+                #(#arith::field_sub_assign(&mut self.#f, rhs.#f);)*
+            }
+        }
+        impl #impl_g #ops::Add for #name #ty_g where #(#bounds,)* {
+            type Output = Self;
+            #[inline]
+            fn add(self, rhs: Self) -> Self {
+                #arith::field_add(self, rhs)
+            }
+        }
+        impl #impl_g #ops::Sub for #name #ty_g where #(#bounds,)* {
+            type Output = Self;
+            #[inline]
+            fn sub(self, rhs: Self) -> Self {
+                #arith::field_sub(self, rhs)
+            }
+        }
         impl #impl_g #ops::Neg for #name #ty_g where #(#bounds,)* {
             type Output = Self;
             #[inline]
             fn neg(self) -> Self {
-                #name { #(#f: -self.#f,)* }
+                #arith::field_neg(self)
+            }
+        }
+        impl #impl_g #ops::AddAssign for #name #ty_g where #(#bounds,)* {
+            #[inline]
+            fn add_assign(&mut self, rhs: Self) {
+                #arith::field_add_assign(self, rhs)
+            }
+        }
+        impl #impl_g #ops::SubAssign for #name #ty_g where #(#bounds,)* {
+            #[inline]
+            fn sub_assign(&mut self, rhs: Self) {
+                #arith::field_sub_assign(self, rhs)
             }
         }
         impl #impl_g ::autodiff::__private::FieldwiseOps for #name #ty_g

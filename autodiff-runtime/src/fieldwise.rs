@@ -33,21 +33,116 @@ impl FieldwiseOps for f32 {}
 impl FieldwiseOps for f64 {}
 impl<T, R, C, S> FieldwiseOps for nalgebra::Matrix<T, R, C, S> {}
 impl<T: crate::Real> FieldwiseOps for crate::dual::Dual<T> {}
+impl<F: FieldwiseOps> FieldwiseOps for Vec<F> {}
 
-/// A field `#[derive(FieldwiseOps)]` can combine: field-wise itself, with all five operators.
-pub trait FieldArith:
-    FieldwiseOps
-    + Sized
-    + Add<Output = Self>
-    + Sub<Output = Self>
-    + Neg<Output = Self>
-    + AddAssign
-    + SubAssign
-{
+/// A field `#[derive(FieldwiseOps)]` can combine, entry by entry: floats, nalgebra matrices
+/// (whose shapes must agree, as nalgebra asserts), `Vec`s of these, and structs deriving
+/// `FieldwiseOps`.
+#[diagnostic::on_unimplemented(
+    message = "`#[derive(FieldwiseOps)]` cannot combine a field of type `{Self}` entry by entry",
+    label = "a field without field-wise `+` and `-`",
+    note = "fields may be floats, nalgebra matrices, `Vec`s of these, or structs deriving `Differentiable` and `FieldwiseOps`"
+)]
+pub trait FieldArith: FieldwiseOps + Sized {
+    /// `self + rhs`.
+    fn field_add(self, rhs: Self) -> Self;
+    /// `self - rhs`.
+    fn field_sub(self, rhs: Self) -> Self;
+    /// `-self`.
+    fn field_neg(self) -> Self;
+    /// `self += rhs`.
+    fn field_add_assign(&mut self, rhs: Self);
+    /// `self -= rhs`.
+    fn field_sub_assign(&mut self, rhs: Self);
 }
-impl<T> FieldArith for T where
-    T: FieldwiseOps + Add<Output = T> + Sub<Output = T> + Neg<Output = T> + AddAssign + SubAssign
+
+macro_rules! field_arith_by_ops {
+    () => {
+        #[inline]
+        fn field_add(self, rhs: Self) -> Self {
+            self + rhs
+        }
+        #[inline]
+        fn field_sub(self, rhs: Self) -> Self {
+            self - rhs
+        }
+        #[inline]
+        fn field_neg(self) -> Self {
+            -self
+        }
+        #[inline]
+        fn field_add_assign(&mut self, rhs: Self) {
+            *self += rhs;
+        }
+        #[inline]
+        fn field_sub_assign(&mut self, rhs: Self) {
+            *self -= rhs;
+        }
+    };
+}
+impl FieldArith for f32 {
+    field_arith_by_ops!();
+}
+impl FieldArith for f64 {
+    field_arith_by_ops!();
+}
+impl<T: crate::Real> FieldArith for crate::dual::Dual<T> {
+    field_arith_by_ops!();
+}
+impl<T, R, C, S> FieldArith for nalgebra::Matrix<T, R, C, S>
+where
+    Self: Add<Output = Self> + Sub<Output = Self> + Neg<Output = Self> + AddAssign + SubAssign,
 {
+    field_arith_by_ops!();
+}
+
+/// Entry by entry. An empty `Vec` reads as zeros (as in adjoints, where a zero `Vec` is empty).
+///
+/// # Panics
+/// If both are non-empty and their lengths differ, with both lengths.
+impl<F: FieldArith> FieldArith for Vec<F> {
+    fn field_add(mut self, rhs: Self) -> Self {
+        self.field_add_assign(rhs);
+        self
+    }
+    fn field_sub(mut self, rhs: Self) -> Self {
+        self.field_sub_assign(rhs);
+        self
+    }
+    fn field_neg(self) -> Self {
+        self.into_iter().map(F::field_neg).collect()
+    }
+    fn field_add_assign(&mut self, rhs: Self) {
+        // (a + b)ᵢ = aᵢ + bᵢ
+        if self.is_empty() {
+            *self = rhs;
+            return;
+        }
+        same_len(self.len(), rhs.len(), "+");
+        for (a, b) in self.iter_mut().zip(rhs) {
+            a.field_add_assign(b);
+        }
+    }
+    fn field_sub_assign(&mut self, rhs: Self) {
+        // (a - b)ᵢ = aᵢ - bᵢ
+        if self.is_empty() {
+            *self = rhs.field_neg();
+            return;
+        }
+        same_len(self.len(), rhs.len(), "-");
+        for (a, b) in self.iter_mut().zip(rhs) {
+            a.field_sub_assign(b);
+        }
+    }
+}
+
+#[track_caller]
+fn same_len(a: usize, b: usize, op: &str) {
+    if b != 0 && a != b {
+        panic!(
+            "`{op}` of two structs: a `Vec` field has {a} entries on the left and {b} on the right"
+        );
+    }
 }
 
 /// An operand of `+`, `-` or unary `-` in a `#[differentiable]` function, probed by autoref.

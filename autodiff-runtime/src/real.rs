@@ -29,7 +29,7 @@ use crate::differentiable::Differentiable;
 #[allow(missing_docs)] // the float methods mirror `f64`'s inherent methods of the same names
 pub trait Real:
     crate::refused::FloatRuleReceiver
-    + crate::fieldwise::FieldwiseOps
+    + crate::fieldwise::FieldArith
     + Copy
     + Debug
     + Display

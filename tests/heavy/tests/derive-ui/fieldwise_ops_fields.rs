@@ -8,9 +8,15 @@ pub struct Tagged {
     pub tag: usize,
 }
 
-// A `Vec` has no `+`.
+// A field that is a derived struct without `FieldwiseOps` (its `+`, if any, is its own).
+#[derive(Differentiable, Clone, Debug)]
+pub struct Inner {
+    pub a: f64,
+}
+
 #[derive(Differentiable, FieldwiseOps, Clone, Debug)]
-pub struct Series {
+pub struct Outer {
+    pub inner: Inner,
     pub v: Vec<f64>,
 }
 
