@@ -426,6 +426,12 @@ pub use autodiff_macros::Differentiable;
 /// ```
 pub use autodiff_macros::FieldwiseOps;
 
+/// The trait `#[derive(FieldwiseOps)]` implements (beside the derive macro of the same name):
+/// `+`, `-` and unary `-` of the type work entry by entry. Floats, nalgebra matrices, `Dual`s and
+/// every `T: Real` have it; a generic `S: Differentiable` whose values are added in a
+/// `#[differentiable]` function needs `S: FieldwiseOps` as a bound too.
+pub use autodiff_runtime::fieldwise::FieldwiseOps;
+
 pub use autodiff_runtime::{
     Adjoint, Differentiable, Parameters, Real, ScalarOutput, ZeroLike, check, data, dual, matrix,
     nalgebra, ops, optim, params, second, stop_gradient, tape,

@@ -8,15 +8,18 @@
 //! `#[derive(FieldwiseOps)]` implements, together with the operators themselves (a user impl
 //! beside it conflicts with it).
 //!
-//! Generated code probes each operand by autoref ([`OperatorProbe`]): a derived struct (or a
-//! reference to one) answers [`DerivedOperand`], anything else [`PlainOperand`], and
-//! [`fieldwise_operator`] accepts a derived operand only if it is [`FieldwiseOps`]. The checks sit
-//! after a `break`: they are type-checked and never run.
+//! Generated code probes each operand by autoref ([`OperatorProbe`]): a `Differentiable` value
+//! answers [`DerivedOperand`], anything else (integers, `String`s) [`PlainOperand`], and
+//! [`fieldwise_operator`] accepts a differentiable operand only if it is [`FieldwiseOps`]: floats,
+//! matrices, `Dual`s, `T: Real`, references to these, and structs deriving `FieldwiseOps`. A
+//! generic `S: Differentiable` operand needs an `S: FieldwiseOps` bound, so a derived struct with
+//! operators of its own cannot come in through a type parameter either. The checks sit after a
+//! `break`: they are type-checked and never run.
 
 use std::marker::PhantomData;
 use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
-use crate::refused::DerivedStruct;
+use crate::differentiable::Differentiable;
 
 /// Implemented by `#[derive(FieldwiseOps)]`, which also implements `Add`, `Sub`, `Neg`,
 /// `AddAssign` and `SubAssign` field by field: the operators `#[differentiable]` may
@@ -24,7 +27,7 @@ use crate::refused::DerivedStruct;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no field-wise `+` and `-` that #[differentiable] can differentiate",
     label = "`+`, `-`, unary `-` or `.sum()` on a `{Self}`",
-    note = "`#[differentiable]` differentiates these operators as field-wise ones (`y = a + b => da += dy, db += dy`): a `#[derive(Differentiable)]` struct gets them from `#[derive(FieldwiseOps)]` (which replaces your own `impl Add`/`Sub`/`Neg`/`AddAssign`/`SubAssign`); floats and nalgebra matrices have them; otherwise write the operation out field by field (`S {{ x: a.x + b.x, .. }}`)"
+    note = "`#[differentiable]` differentiates these operators as field-wise ones (`y = a + b => da += dy, db += dy`): a `#[derive(Differentiable)]` struct gets them from `#[derive(FieldwiseOps)]` (which replaces your own `impl Add`/`Sub`/`Neg`/`AddAssign`/`SubAssign`); floats, nalgebra matrices and `T: Real` have them; a generic `S: Differentiable` needs the bound `S: autodiff::FieldwiseOps`; otherwise write the operation out field by field (`S {{ x: a.x + b.x, .. }}`)"
 )]
 pub trait FieldwiseOps {}
 impl<T: FieldwiseOps + ?Sized> FieldwiseOps for &T {}
@@ -148,21 +151,24 @@ fn same_len(a: usize, b: usize, op: &str) {
 /// An operand of `+`, `-` or unary `-` in a `#[differentiable]` function, probed by autoref.
 pub struct OperatorProbe<'a, T: ?Sized>(pub &'a T);
 
-/// What the probe answers for a derived struct `T`.
+/// What the probe answers for a differentiable `T`.
 pub struct DerivedOperand<T>(PhantomData<fn(T)>);
 /// What the probe answers for any other operand (floats, matrices, `Dual`s).
 pub struct PlainOperand;
 
-/// A derived struct (or a reference to one) as an operand.
+/// A differentiable value as an operand: a derived struct, a float, a matrix, a `Dual`, a
+/// reference to one, or a value of a generic type bounded by `Differentiable` (whose operators
+/// must then be bounded by [`FieldwiseOps`] too, so a derived struct with operators of its own
+/// cannot come in through it).
 pub trait OperandOnDerived<T> {
     /// The answer.
     fn operand_kind(&self) -> DerivedOperand<T> {
         DerivedOperand(PhantomData)
     }
 }
-impl<T: DerivedStruct> OperandOnDerived<T> for OperatorProbe<'_, T> {}
+impl<T: Differentiable> OperandOnDerived<T> for OperatorProbe<'_, T> {}
 
-/// Any other operand.
+/// Any other operand (integers, `String`s, types without a derivative).
 pub trait OperandOnOther {
     /// The answer.
     fn operand_kind(&self) -> PlainOperand {

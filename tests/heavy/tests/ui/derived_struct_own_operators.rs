@@ -70,6 +70,16 @@ fn sum(v: &Vec<P>) -> f64 {
     s.y
 }
 
+// A generic operand: without an `S: FieldwiseOps` bound, `P` could come in as `S`.
+#[differentiable]
+fn generic_add<S>(a: S, b: S) -> S
+where
+    S: Differentiable<Adjoint = S, Grad = S, Tangent = S> + autodiff::Adjoint,
+    S: std::ops::Add<Output = S> + Clone,
+{
+    a + b
+}
+
 // A field whose own `+` is a struct's own: the outer struct's field-wise `+` is not linear either.
 #[derive(Differentiable, FieldwiseOps, Clone, Debug)]
 pub struct Outer {
