@@ -46,6 +46,9 @@ impl Lowerer {
                     ::autodiff::__private::piecewise_constant_result(&#mc);
                 }));
             } else {
+                if encodings::is_exact_encoding_method(&name) {
+                    self.record_exact_encoding(mc);
+                }
                 // `len`, `shape`, `is_nan`, `partial_cmp`, .. give a value without a derivative
                 // (an integer, `bool`, `Ordering`); a method of the user's of that name (on a
                 // derived struct, a trait for `f64` or `Vec`) that gives a float is not the std one.

@@ -8,6 +8,7 @@ mod adapters;
 mod bindings;
 mod branches;
 mod calls;
+mod encodings;
 mod expr;
 mod fences;
 mod inplace;

@@ -301,9 +301,12 @@ impl Lowerer {
         }
         if is_read_only_macro(&name) {
             // Free to read any value, but an assignment in an argument is run unseen.
-            for e in macro_args(mac) {
-                self.record_hidden(&e);
+            let args = macro_args(mac);
+            for e in &args {
+                self.record_hidden(e);
             }
+            // Text that comes back as a value must not hold a varied value exactly.
+            self.record_text_macro(mac, &name, &args);
             return;
         }
         let vars = self.vars_in_tokens(mac.tokens.clone());
@@ -392,6 +395,9 @@ impl Lowerer {
                         self.0.shared_receiver(m, &inner);
                     }
                 }
+                if super::encodings::is_exact_encoding_method(&name) && m.args.is_empty() {
+                    self.0.record_exact_encoding(m);
+                }
                 if is_mutating_method(&name) {
                     let vars = self.0.vars_in(&m.receiver);
                     self.0.record_opaque(
@@ -418,6 +424,28 @@ impl Lowerer {
             }
             fn visit_macro(&mut self, m: &'ast syn::Macro) {
                 self.0.record_macro(m);
+            }
+            fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+                // `f64::to_bits(x)`, `ToString::to_string(&x)`.
+                if let (Expr::Path(p), Some(arg)) = (&*c.func, c.args.first()) {
+                    let last = p.path.segments.last().map(|s| s.ident.clone());
+                    if let Some(method) = last.filter(|m| {
+                        super::encodings::is_exact_encoding_method(&m.to_string())
+                            && c.args.len() == 1
+                    }) {
+                        let receiver = Box::new(arg.clone());
+                        self.0.record_exact_encoding(&syn::ExprMethodCall {
+                            attrs: Vec::new(),
+                            receiver,
+                            dot_token: Default::default(),
+                            method,
+                            turbofish: None,
+                            paren_token: Default::default(),
+                            args: Default::default(),
+                        });
+                    }
+                }
+                syn::visit::visit_expr_call(self, c);
             }
         }
         syn::visit::Visit::visit_expr(&mut Scan(self, Vec::new(), Vec::new()), e);

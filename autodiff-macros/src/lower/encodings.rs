@@ -1,0 +1,166 @@
+//! Exact encodings of a value: `x.to_bits()`, `x.to_string()` and full-precision formatting
+//! (`format!("{x}")`, `write!(s, "{:?}", x)`). Their results carry no derivative, yet give the
+//! value back exactly (`f64::from_bits`, `.parse()`), so a float rebuilt from them would have a
+//! derivative of zero where the function has one. They are refused when the encoded value carries
+//! a derivative (decided by the activity analysis, through [`Lowerer::record_opaque`]). Formatting
+//! with a precision (`{x:.3}`) rounds, a piecewise-constant reading, and stays allowed, as do
+//! `println!`, `assert!` and `panic!`, whose text does not come back as a value.
+
+use super::*;
+
+const ENCODE_HINT: &str = "its result holds the value exactly, and a float rebuilt from it \
+     (`f64::from_bits`, `.parse()`) would have no derivative; for the sign use \
+     `x.is_sign_negative()`, or encode a constant copy: `let c = stop_gradient(x);` then \
+     `c.to_bits()` or `c.to_string()`";
+
+const TEXT_HINT: &str = "the text holds the value exactly, and `.parse()` would give it back \
+     without its derivative; give the placeholder a precision (`{x:.3}`), print it with \
+     `println!`, or format a constant copy: `let c = stop_gradient(x);` then `format!(\"{c}\")`";
+
+/// Methods whose result encodes their receiver exactly.
+pub(super) fn is_exact_encoding_method(name: &str) -> bool {
+    matches!(name, "to_bits" | "to_string")
+}
+
+/// Macros whose text comes back as a value (a `String`, or written into one).
+fn is_text_value_macro(name: &str) -> bool {
+    matches!(name, "format" | "format_args" | "write" | "writeln")
+}
+
+impl Lowerer {
+    /// `recv.to_bits()` / `recv.to_string()`: refused when `recv` carries a derivative.
+    pub(super) fn record_exact_encoding(&mut self, mc: &syn::ExprMethodCall) {
+        let vars = self.vars_in(&mc.receiver);
+        // The receiver and the method's name: their spans are the user's also when the call was
+        // written `f64::to_bits(x)` and read as `x.to_bits()`.
+        let (recv, method) = (peel(&mc.receiver), &mc.method);
+        self.record_opaque(
+            vars,
+            quote! { #recv . #method },
+            format!("`.{}()`", mc.method),
+            ENCODE_HINT,
+        );
+    }
+
+    /// A formatting macro whose text comes back as a value: each argument written at full
+    /// precision (a placeholder without `.precision`) is refused when it carries a derivative.
+    pub(super) fn record_text_macro(&mut self, mac: &syn::Macro, name: &str, args: &[Expr]) {
+        if !is_text_value_macro(name) {
+            return;
+        }
+        // `write!(dest, "..", ..)`: the format string follows the destination.
+        let skip = usize::from(matches!(name, "write" | "writeln"));
+        let Some(Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(fmt),
+            ..
+        })) = args.get(skip)
+        else {
+            return;
+        };
+        let rest = &args[skip + 1..];
+        let positional: Vec<&Expr> = rest
+            .iter()
+            .filter(|e| !matches!(e, Expr::Assign(_)))
+            .collect();
+        let named = |n: &str| {
+            rest.iter().find_map(|e| match e {
+                Expr::Assign(a) if matches!(&*a.left, Expr::Path(p) if p.path.is_ident(n)) => {
+                    Some((*a.right).clone())
+                }
+                _ => None,
+            })
+        };
+        for p in full_precision_placeholders(&fmt.value()) {
+            let arg = match p {
+                Arg::Index(i) => positional.get(i).map(|e| (*e).clone()),
+                Arg::Name(n) => named(&n).or_else(|| syn::parse_str::<Expr>(&n).ok()),
+            };
+            let Some(arg) = arg else { continue };
+            let vars = self.vars_in(&arg);
+            self.record_opaque(
+                vars,
+                mac.to_token_stream(),
+                format!(
+                    "`{name}!` writing `{}` at full precision",
+                    arg.to_token_stream()
+                ),
+                TEXT_HINT,
+            );
+        }
+    }
+}
+
+/// The argument a placeholder formats.
+#[derive(Debug, PartialEq)]
+enum Arg {
+    Index(usize),
+    Name(String),
+}
+
+/// The arguments of `fmt`'s placeholders that have no precision (`{}`, `{x}`, `{0:?}`, `{:>8e}`;
+/// not `{:.3}`, `{x:.*}`, `{:.p$}`). `{{` and `}}` are literal braces.
+fn full_precision_placeholders(fmt: &str) -> Vec<Arg> {
+    let mut out = Vec::new();
+    let mut next = 0;
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+            }
+            '{' => {
+                let inner: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                let (arg, spec) = inner.split_once(':').unwrap_or((&inner, ""));
+                let arg = arg.trim();
+                let which = if arg.is_empty() {
+                    next += 1;
+                    Arg::Index(next - 1)
+                } else if let Ok(i) = arg.parse() {
+                    Arg::Index(i)
+                } else {
+                    Arg::Name(arg.to_string())
+                };
+                // `.*` takes the next positional argument as the precision.
+                if spec.contains(".*") {
+                    next += 1;
+                }
+                if !has_precision(spec) {
+                    out.push(which);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `[[fill]align][sign][#][0][width][.precision][type]`: whether `.precision` is there (a fill
+/// character `.` before an alignment is not a precision).
+fn has_precision(spec: &str) -> bool {
+    let mut s = spec.chars();
+    let rest: String = match (s.next(), s.next()) {
+        (Some(_), Some(a)) if matches!(a, '<' | '^' | '>') => spec.chars().skip(2).collect(),
+        (Some(a), _) if matches!(a, '<' | '^' | '>') => spec.chars().skip(1).collect(),
+        _ => spec.to_string(),
+    };
+    rest.contains('.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_without_precision() {
+        let idx = |v: &[usize]| v.iter().map(|&i| Arg::Index(i)).collect::<Vec<_>>();
+        assert_eq!(full_precision_placeholders("{} {:?} {:e}"), idx(&[0, 1, 2]));
+        assert_eq!(full_precision_placeholders("{:.3} {}"), idx(&[1]));
+        assert_eq!(full_precision_placeholders("{{}} {1} {0:.2}"), idx(&[1]));
+        assert_eq!(full_precision_placeholders("{:.*} {}"), idx(&[2]));
+        assert_eq!(full_precision_placeholders("{:.>8} {:>8.1}"), idx(&[0]));
+        assert_eq!(
+            full_precision_placeholders("{x} {y:.1} {z:?}"),
+            vec![Arg::Name("x".into()), Arg::Name("z".into())]
+        );
+    }
+}
