@@ -139,8 +139,8 @@ fn full_precision_placeholders(fmt: &str) -> Vec<Arg> {
 fn has_precision(spec: &str) -> bool {
     let mut s = spec.chars();
     let rest: String = match (s.next(), s.next()) {
-        (Some(_), Some(a)) if matches!(a, '<' | '^' | '>') => spec.chars().skip(2).collect(),
-        (Some(a), _) if matches!(a, '<' | '^' | '>') => spec.chars().skip(1).collect(),
+        (Some(_), Some('<' | '^' | '>')) => spec.chars().skip(2).collect(),
+        (Some('<' | '^' | '>'), _) => spec.chars().skip(1).collect(),
         _ => spec.to_string(),
     };
     rest.contains('.')
