@@ -61,6 +61,7 @@ impl Lowerer {
             Pat::Wild(_) => {
                 if let Some(e) = init {
                     self.record_hidden(e);
+                    self.record_effect_call(e);
                     out.push(Stmt::Effect(quote! { let _ = #e; }));
                 }
                 Ok(())

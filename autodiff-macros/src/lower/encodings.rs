@@ -4,7 +4,9 @@
 //! derivative of zero where the function has one. They are refused when the encoded value carries
 //! a derivative (decided by the activity analysis, through [`Lowerer::record_opaque`]). Formatting
 //! with a precision (`{x:.3}`) rounds, a piecewise-constant reading, and stays allowed, as do
-//! `println!`, `assert!` and `panic!`, whose text does not come back as a value.
+//! `println!`, `assert!` and `panic!`, whose text does not come back as a value. A precision of 10
+//! digits or more (`{:.17e}`), or one chosen at run time (`{:.*}`), writes the value as good as
+//! exactly and is refused too.
 
 use super::*;
 
@@ -97,8 +99,9 @@ enum Arg {
     Name(String),
 }
 
-/// The arguments of `fmt`'s placeholders that have no precision (`{}`, `{x}`, `{0:?}`, `{:>8e}`;
-/// not `{:.3}`, `{x:.*}`, `{:.p$}`). `{{` and `}}` are literal braces.
+/// The arguments of `fmt`'s placeholders written at full precision (`{}`, `{x}`, `{0:?}`,
+/// `{:>8e}`, `{:.17e}`, `{:.*}`; not `{:.3}`, see [`has_precision`]). `{{` and `}}` are literal
+/// braces.
 fn full_precision_placeholders(fmt: &str) -> Vec<Arg> {
     let mut out = Vec::new();
     let mut next = 0;
@@ -112,6 +115,10 @@ fn full_precision_placeholders(fmt: &str) -> Vec<Arg> {
                 let inner: String = chars.by_ref().take_while(|&c| c != '}').collect();
                 let (arg, spec) = inner.split_once(':').unwrap_or((&inner, ""));
                 let arg = arg.trim();
+                // `.*` takes the next positional argument as the precision, before the value.
+                if spec.contains(".*") {
+                    next += 1;
+                }
                 let which = if arg.is_empty() {
                     next += 1;
                     Arg::Index(next - 1)
@@ -120,10 +127,6 @@ fn full_precision_placeholders(fmt: &str) -> Vec<Arg> {
                 } else {
                     Arg::Name(arg.to_string())
                 };
-                // `.*` takes the next positional argument as the precision.
-                if spec.contains(".*") {
-                    next += 1;
-                }
                 if !has_precision(spec) {
                     out.push(which);
                 }
@@ -134,8 +137,10 @@ fn full_precision_placeholders(fmt: &str) -> Vec<Arg> {
     out
 }
 
-/// `[[fill]align][sign][#][0][width][.precision][type]`: whether `.precision` is there (a fill
-/// character `.` before an alignment is not a precision).
+/// `[[fill]align][sign][#][0][width][.precision][type]`: whether a `.precision` below
+/// [`ROUNDED_DIGITS`] is there (a fill character `.` before an alignment is not a precision). A
+/// precision chosen at run time (`.*`, `.p$`, `.1$`) or of [`ROUNDED_DIGITS`] digits and more
+/// writes the value as good as exactly (`{:.17e}`), so it counts as none.
 fn has_precision(spec: &str) -> bool {
     let mut s = spec.chars();
     let rest: String = match (s.next(), s.next()) {
@@ -143,8 +148,19 @@ fn has_precision(spec: &str) -> bool {
         (Some('<' | '^' | '>'), _) => spec.chars().skip(1).collect(),
         _ => spec.to_string(),
     };
-    rest.contains('.')
+    let Some((_, precision)) = rest.split_once('.') else {
+        return false;
+    };
+    let digits: String = precision.chars().take_while(char::is_ascii_digit).collect();
+    let runtime = precision[digits.len()..].starts_with('$')
+        || !precision.starts_with(|c: char| c.is_ascii_digit());
+    !runtime && digits.parse::<usize>().is_ok_and(|p| p < ROUNDED_DIGITS)
 }
+
+/// The precision from which formatted text is taken for an exact encoding: `f64` needs 17
+/// significant digits to round-trip, and 10 already resolve steps far below any step of a
+/// central difference.
+const ROUNDED_DIGITS: usize = 10;
 
 #[cfg(test)]
 mod tests {
@@ -156,7 +172,12 @@ mod tests {
         assert_eq!(full_precision_placeholders("{} {:?} {:e}"), idx(&[0, 1, 2]));
         assert_eq!(full_precision_placeholders("{:.3} {}"), idx(&[1]));
         assert_eq!(full_precision_placeholders("{{}} {1} {0:.2}"), idx(&[1]));
-        assert_eq!(full_precision_placeholders("{:.*} {}"), idx(&[2]));
+        // `{:.*}` reads its precision (argument 0), then its value (argument 1).
+        assert_eq!(full_precision_placeholders("{:.*} {}"), idx(&[1, 2]));
+        assert_eq!(
+            full_precision_placeholders("{:.17e} {:.9} {:.p$}"),
+            idx(&[0, 2])
+        );
         assert_eq!(full_precision_placeholders("{:.>8} {:>8.1}"), idx(&[0]));
         assert_eq!(
             full_precision_placeholders("{x} {y:.1} {z:?}"),

@@ -124,6 +124,12 @@ const MUTATION_HINT: &str = "the in-place operations the macro differentiates, o
      `swap_rows`, `swap_columns`, `transpose_mut`, `clone_from` and `std::mem::swap`; write the \
      operation with those, or keep the value out of the derivative with `stop_gradient(..)`";
 
+const EFFECT_HINT: &str = "a call run as written may keep a value it is passed (in a `Cell`, \
+     a `Vec`, an `Option`) and give it back later without its derivative; use the in-place \
+     operations the macro differentiates (index writes, `push`, `insert`, `fill`, \
+     `extend_from_slice`), return the value from a #[differentiable] function, or pass a \
+     constant copy: `let c = stop_gradient(x);`";
+
 const ASSIGN_HINT: &str = "the macro differentiates assignments written as statements; make it a \
      statement before the expression (`s = s * s; if s > 1.0 { .. }`), and write a loop that runs \
      its body before testing, `while { body; cond } {}`, as `loop { body; if !cond { break; } }`";
@@ -425,6 +431,19 @@ impl Lowerer {
             fn visit_macro(&mut self, m: &'ast syn::Macro) {
                 self.0.record_macro(m);
             }
+            fn visit_stmt(&mut self, st: &'ast syn::Stmt) {
+                // A statement inside a block of code run as written (`if { c.set(x); true }`).
+                match st {
+                    syn::Stmt::Expr(e, Some(_)) => self.0.record_effect_call(e),
+                    syn::Stmt::Local(l) if matches!(l.pat, Pat::Wild(_)) => {
+                        if let Some(init) = &l.init {
+                            self.0.record_effect_call(&init.expr);
+                        }
+                    }
+                    _ => {}
+                }
+                syn::visit::visit_stmt(self, st);
+            }
             fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
                 // `f64::to_bits(x)`, `ToString::to_string(&x)`.
                 if let (Expr::Path(p), Some(arg)) = (&*c.func, c.args.first()) {
@@ -456,6 +475,7 @@ impl Lowerer {
     /// its receiver is recorded unless the method is a known query.
     pub(super) fn record_statement(&mut self, e: &Expr) {
         self.record_hidden(e);
+        self.record_effect_call(e);
         if let Expr::MethodCall(m) = peel(e) {
             if !methods::is_constant_method(&m.method.to_string()) {
                 let vars = self.vars_in(&m.receiver);
@@ -471,6 +491,33 @@ impl Lowerer {
 }
 
 impl Lowerer {
+    /// A call run for its effect (a statement, `let _ = ..`): an argument that carries a
+    /// derivative may be kept by the callee (`c.set(x)` on a `Cell`, `v.resize(n, x)`,
+    /// `stash(&c, x)`, `o.insert(x)`) and handed back later as a constant, so it is refused.
+    /// The methods the macro reads as queries (`len`, `partial_cmp`, ..) and float rules are
+    /// exempt: they keep nothing.
+    pub(super) fn record_effect_call(&mut self, e: &Expr) {
+        let (what, args): (String, Vec<&Expr>) = match peel(e) {
+            Expr::MethodCall(m) => {
+                let name = m.method.to_string();
+                if methods::is_constant_method(&name) || methods::rule(&name).is_some() {
+                    return;
+                }
+                (
+                    format!("`.{name}(..)` run for its effect"),
+                    m.args.iter().collect(),
+                )
+            }
+            Expr::Call(c) => (
+                format!("`{}(..)` run for its effect", c.func.to_token_stream()),
+                c.args.iter().collect(),
+            ),
+            _ => return,
+        };
+        let vars: Vec<VarId> = args.iter().flat_map(|a| self.vars_in(a)).collect();
+        self.record_opaque(vars, e.to_token_stream(), what, EFFECT_HINT);
+    }
+
     /// The local variables of a condition made only of names of locals, literals, operators and
     /// parentheses (`i > 0`, `i + 1 < n`, `v > 0.0 && w <= v`): evaluating it has no effect and
     /// its value depends on those variables only. `None` for anything else (a call, a method, a

@@ -170,6 +170,7 @@ impl Lowerer {
             }
             Expr::Infer(_) => {
                 self.record_hidden(value);
+                self.record_effect_call(value);
                 out.push(Stmt::Effect(quote! { let _ = #value; }));
                 Ok(())
             }
