@@ -392,7 +392,7 @@ impl Gen {
         let v = self.mutable_var();
         match self.rng.below(3) {
             0 => {
-                let (ar, c) = (self.name("ar"), self.name("c"));
+                let (ar, c) = (self.name("ar"), self.name("ctr"));
                 let (a, b, d) = (self.bounded(1), self.expr(2), self.bounded(1));
                 self.line(&format!("let {ar} = [{a}, {b}, {d}];"));
                 self.line(&format!("let mut {c} = 0usize;"));
