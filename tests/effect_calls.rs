@@ -31,6 +31,42 @@ fn effects_on_constants(x: f64, #[no_grad] calls: &Cell<usize>) -> f64 {
     v[0] + shown.get() * x
 }
 
+/// A plain struct whose `&self` query is called on a value with a derivative in a condition.
+pub struct Interval {
+    pub hi: f64,
+}
+
+impl Interval {
+    pub fn contains_value(&self, v: f64) -> bool {
+        v < self.hi
+    }
+}
+
+#[differentiable]
+fn branch_on_a_query(x: f64, #[no_grad] range: &Interval) -> f64 {
+    if range.contains_value(x * x) {
+        x * x
+    } else {
+        x
+    }
+}
+
+#[test]
+fn shared_queries_in_conditions_pass() {
+    let range = Interval { hi: 1.0 };
+    // x² = 0.49 < 1: y = x², dy/dx = 2x; at x = 1.5, x² > 1: y = x, dy/dx = 1.
+    let (y, g) = branch_on_a_query_grad(0.7, &range);
+    assert!(
+        (y - 0.49).abs() < 1e-12 && (g - 1.4).abs() < 1e-12,
+        "{y} {g}"
+    );
+    let (y, g) = branch_on_a_query_grad(1.5, &range);
+    assert!(
+        (y - 1.5).abs() < 1e-12 && (g - 1.0).abs() < 1e-12,
+        "{y} {g}"
+    );
+}
+
 #[test]
 fn constants_and_known_in_place_operations_pass() {
     let calls = Cell::new(0);

@@ -118,3 +118,15 @@ pub fn operand_is_differentiable(name: &str, k: usize) -> bool {
         None => true,
     }
 }
+
+/// Methods that return a mutable view into their receiver (`v.as_mut_slice()`,
+/// `v.split_at_mut(k)`, `m.column_mut(j)`): the lowering cannot route writes through the view back
+/// to the container, so taking one as a value is refused.
+pub fn is_mutable_view(name: &str) -> bool {
+    (name.ends_with("_mut")
+        && !matches!(
+            name,
+            "transpose_mut" | "scale_mut" | "neg_mut" | "normalize_mut"
+        ))
+        || matches!(name, "as_mut_slice" | "as_mut")
+}

@@ -60,8 +60,8 @@ impl Lowerer {
             }
             Pat::Wild(_) => {
                 if let Some(e) = init {
-                    self.record_hidden(e);
                     self.record_effect_call(e);
+                    self.record_hidden(e);
                     out.push(Stmt::Effect(quote! { let _ = #e; }));
                 }
                 Ok(())

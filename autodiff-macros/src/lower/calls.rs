@@ -5,6 +5,17 @@ use super::*;
 impl Lowerer {
     pub(super) fn lower_method(&mut self, mc: &syn::ExprMethodCall, out: &mut Vec<Stmt>) -> R<Rhs> {
         let name = mc.method.to_string();
+        if methods::is_mutable_view(&name) {
+            // Writes through the view would change the container unseen by the lowering.
+            return refuse_at(
+                &mc.method,
+                format!(
+                    "#[differentiable] does not follow writes through the mutable view `.{name}()` \
+                     returns, so the container it points into would change unseen; write the \
+                     elements of the container itself (`v[i] = ..`, `m[(i, j)] = ..`)"
+                ),
+            );
+        }
         if let Some(r) = self.lower_take_value(mc, out)? {
             return Ok(Rhs::Copy(Atom::Var(r)));
         }

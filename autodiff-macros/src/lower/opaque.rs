@@ -124,7 +124,7 @@ const MUTATION_HINT: &str = "the in-place operations the macro differentiates, o
      `swap_rows`, `swap_columns`, `transpose_mut`, `clone_from` and `std::mem::swap`; write the \
      operation with those, or keep the value out of the derivative with `stop_gradient(..)`";
 
-const EFFECT_HINT: &str = "a call run as written may keep a value it is passed (in a `Cell`, \
+pub(super) const EFFECT_HINT: &str = "a call run as written may keep a value it is passed (in a `Cell`, \
      a `Vec`, an `Option`) and give it back later without its derivative; use the in-place \
      operations the macro differentiates (index writes, `push`, `insert`, `fill`, \
      `extend_from_slice`), return the value from a #[differentiable] function, or pass a \
@@ -396,10 +396,12 @@ impl Lowerer {
                 let name = m.method.to_string();
                 if may_change_receiver(&name) {
                     self.changes(&m.receiver);
+                    let inner = self.2.clone();
                     if !is_mutating_method(&name) {
-                        let inner = self.2.clone();
                         self.0.shared_receiver(m, &inner);
                     }
+                    // The receiver may keep an argument that carries a derivative.
+                    self.0.kept_arguments(m, &inner);
                 }
                 if super::encodings::is_exact_encoding_method(&name) && m.args.is_empty() {
                     self.0.record_exact_encoding(m);
@@ -474,8 +476,9 @@ impl Lowerer {
     /// by value or through `&` cannot change a variable; a method call may (through auto-ref), so
     /// its receiver is recorded unless the method is a known query.
     pub(super) fn record_statement(&mut self, e: &Expr) {
-        self.record_hidden(e);
+        // The statement's own call first: its error names it as run for its effect.
         self.record_effect_call(e);
+        self.record_hidden(e);
         if let Expr::MethodCall(m) = peel(e) {
             if !methods::is_constant_method(&m.method.to_string()) {
                 let vars = self.vars_in(&m.receiver);

@@ -169,8 +169,8 @@ impl Lowerer {
                 Ok(())
             }
             Expr::Infer(_) => {
-                self.record_hidden(value);
                 self.record_effect_call(value);
+                self.record_hidden(value);
                 out.push(Stmt::Effect(quote! { let _ = #value; }));
                 Ok(())
             }

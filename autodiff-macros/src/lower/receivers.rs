@@ -76,11 +76,17 @@ impl Lowerer {
 
 /// The check of `m` (see the module docs), kept only when `v` carries a derivative.
 pub(super) fn receiver_check(v: VarId, m: &syn::ExprMethodCall) -> Stmt {
+    mut_self_probe(vec![v], m, "receiver_with_derivative")
+}
+
+/// A check, kept only when one of `bases` carries a derivative, that `m` does not take
+/// `&mut self`: it is called on a binding named `binding`, without `mut`.
+fn mut_self_probe(bases: Vec<VarId>, m: &syn::ExprMethodCall, binding: &str) -> Stmt {
     let (recv, method, turbofish) = (&m.receiver, &m.method, &m.turbofish);
     let args = m.args.iter();
     let rt = quote! { ::autodiff::__private };
     // The error lands on the method's name and names the binding.
-    let binding = proc_macro2::Ident::new("receiver_with_derivative", method.span());
+    let binding = proc_macro2::Ident::new(binding, method.span());
     // The closure is borrow-checked although it never runs; placed after a `break`, what it
     // captures counts as neither borrowed nor moved.
     let probe = never_run(quote::quote_spanned! {method.span()=>
@@ -90,8 +96,53 @@ pub(super) fn receiver_check(v: VarId, m: &syn::ExprMethodCall) -> Stmt {
         };
     });
     Stmt::InPlace {
-        bases: vec![v],
+        bases,
         body: Block { stmts: vec![probe] },
         original: quote! {},
+    }
+}
+
+/// The `&self` methods of std's cells that keep their argument (`Cell::set`, `Cell::replace`,
+/// `RefCell::replace`, `Cell::swap`).
+fn keeps_through_shared_ref(name: &str) -> bool {
+    matches!(name, "set" | "replace" | "replace_with" | "swap")
+}
+
+impl Lowerer {
+    /// A method the macro does not know, called inside an expression run as written with an
+    /// argument that may carry a derivative (`if c.replace(x) > 0.0`, `*o.get_or_insert(x)`): its
+    /// receiver may keep the argument and give it back later as a constant. The cells' keeping
+    /// methods and the known in-place methods are refused when an argument carries a
+    /// derivative; any other method is checked not to take `&mut self` (as in
+    /// [`receiver_check`]). A `&self` method of the user's that keeps its argument in a cell of
+    /// its own is not seen.
+    pub(super) fn kept_arguments(&mut self, m: &syn::ExprMethodCall, inner: &[String]) {
+        let name = m.method.to_string();
+        let vars: Vec<VarId> = m.args.iter().flat_map(|a| self.vars_in(a)).collect();
+        if vars.is_empty() || naming::is_runtime_builtin(&Callee::Method(m.method.clone())) {
+            return;
+        }
+        let strip = |n: &str| n.strip_prefix("r#").unwrap_or(n).to_string();
+        let names_inner = std::iter::once(&*m.receiver)
+            .chain(m.args.iter())
+            .flat_map(opaque::path_idents)
+            .any(|n| inner.iter().any(|i| strip(i) == strip(&n)));
+        if keeps_through_shared_ref(&name) || opaque::is_mutating_method(&name) || names_inner {
+            self.record_opaque(
+                vars,
+                m.to_token_stream(),
+                format!("`.{name}(..)` inside an expression run as written"),
+                opaque::EFFECT_HINT,
+            );
+            return;
+        }
+        if matches!(peel(&m.receiver), Expr::Unary(_)) {
+            return;
+        }
+        self.probes.push(mut_self_probe(
+            vars,
+            m,
+            "receiver_may_keep_a_value_with_derivative",
+        ));
     }
 }

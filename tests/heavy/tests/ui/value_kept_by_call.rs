@@ -87,12 +87,61 @@ impl Log {
     pub fn keep(&self, v: f64) {
         self.kept.borrow_mut().push(v);
     }
+    pub fn first(&self) -> f64 {
+        self.kept.borrow()[0]
+    }
 }
 
 #[differentiable]
 fn own_method(x: f64, #[no_grad] log: &Log) -> f64 {
     log.keep(x * x);
-    log.kept.borrow()[0]
+    log.first()
+}
+
+// Inside an expression run as written (a condition), the receiver may keep the argument too.
+#[differentiable]
+fn replaced_in_a_condition(x: f64) -> f64 {
+    let c = Cell::new(0.0);
+    if c.replace(x * x) > -1.0 {
+        c.get()
+    } else {
+        0.0
+    }
+}
+
+#[differentiable]
+fn get_or_insert_in_a_condition(x: f64) -> f64 {
+    let mut o: Option<f64> = None;
+    if *o.get_or_insert(x * x) > -1.0 {
+        o.unwrap()
+    } else {
+        0.0
+    }
+}
+
+pub struct Keeper {
+    pub v: f64,
+}
+
+impl Keeper {
+    pub fn keep(&mut self, v: f64) -> bool {
+        self.v = v;
+        true
+    }
+    pub fn get(&self) -> f64 {
+        self.v
+    }
+}
+
+// A `&mut self` method of the user's: "cannot borrow .. as mutable" at the method.
+#[differentiable]
+fn own_mut_method_in_a_condition(x: f64) -> f64 {
+    let mut k = Keeper { v: 0.0 };
+    if k.keep(x * x) {
+        k.get()
+    } else {
+        0.0
+    }
 }
 
 fn main() {}
