@@ -185,28 +185,35 @@ fn sums_of_structs_match_central_differences() {
     close(&flat, &numeric_gradient(f, &x, ETA));
 }
 
+/// `grad(a, b)` for two structs built from `x[..k]` and `x[k..]`: the value against `f`, the two
+/// gradients (flattened in field order) against central differences of `f`.
+fn check_two_structs<S: Parameters<f64>>(
+    x: &[f64],
+    k: usize,
+    build: impl Fn(&[f64]) -> S,
+    f: impl Fn(&S, &S) -> f64,
+    grad: impl Fn(&S, &S) -> (f64, (S, S)),
+) {
+    let plain = |p: &[f64]| f(&build(&p[..k]), &build(&p[k..]));
+    let (y, (ga, gb)) = grad(&build(&x[..k]), &build(&x[k..]));
+    assert!((y - plain(x)).abs() < 1e-12);
+    let mut flat = ga.to_flat_vec();
+    flat.extend(gb.to_flat_vec());
+    close(&flat, &numeric_gradient(plain, x, ETA));
+}
+
 #[test]
 fn nested_generic_structs_with_matrices_match_central_differences() {
     let x = [
         0.2, -0.7, 1.5, 0.9, -1.1, 0.6, 0.3, 0.8, -0.2, 0.4, 1.2, -0.5,
     ];
-    let f = |p: &[f64]| pair_gap(&pair(&p[..6]), &pair(&p[6..]));
-    let (y, (gp, gq)) = pair_gap_grad(&pair(&x[..6]), &pair(&x[6..]));
-    assert!((y - f(&x)).abs() < 1e-12);
-    let mut flat = gp.to_flat_vec();
-    flat.extend(gq.to_flat_vec());
-    close(&flat, &numeric_gradient(f, &x, ETA));
+    check_two_structs(&x, 6, pair, pair_gap, pair_gap_grad);
 }
 
 #[test]
 fn vec_fields_match_central_differences() {
     let x = [0.4, -0.9, 1.3, 0.7, 1.1, 0.2, -0.6, -1.4];
-    let f = |p: &[f64]| series_drift(&series(&p[..4]), &series(&p[4..]));
-    let (y, (ga, gb)) = series_drift_grad(&series(&x[..4]), &series(&x[4..]));
-    assert!((y - f(&x)).abs() < 1e-12);
-    let mut flat = ga.to_flat_vec();
-    flat.extend(gb.to_flat_vec());
-    close(&flat, &numeric_gradient(f, &x, ETA));
+    check_two_structs(&x, 4, series, series_drift, series_drift_grad);
 }
 
 #[test]

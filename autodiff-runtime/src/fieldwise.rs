@@ -117,25 +117,31 @@ impl<F: FieldArith> FieldArith for Vec<F> {
     }
     fn field_add_assign(&mut self, rhs: Self) {
         // (a + b)ᵢ = aᵢ + bᵢ
-        if self.is_empty() {
-            *self = rhs;
-            return;
-        }
-        same_len(self.len(), rhs.len(), "+");
-        for (a, b) in self.iter_mut().zip(rhs) {
-            a.field_add_assign(b);
-        }
+        entrywise(self, rhs, "+", |r| r, F::field_add_assign);
     }
     fn field_sub_assign(&mut self, rhs: Self) {
         // (a - b)ᵢ = aᵢ - bᵢ
-        if self.is_empty() {
-            *self = rhs.field_neg();
-            return;
-        }
-        same_len(self.len(), rhs.len(), "-");
-        for (a, b) in self.iter_mut().zip(rhs) {
-            a.field_sub_assign(b);
-        }
+        entrywise(self, rhs, "-", Vec::field_neg, F::field_sub_assign);
+    }
+}
+
+/// `a op= b` entry by entry; an empty `a` reads as zeros, so it becomes `empty(b)` (`0 + b`,
+/// `0 - b`).
+#[track_caller]
+fn entrywise<F>(
+    a: &mut Vec<F>,
+    b: Vec<F>,
+    op: &str,
+    empty: impl FnOnce(Vec<F>) -> Vec<F>,
+    each: impl Fn(&mut F, F),
+) {
+    if a.is_empty() {
+        *a = empty(b);
+        return;
+    }
+    same_len(a.len(), b.len(), op);
+    for (x, y) in a.iter_mut().zip(b) {
+        each(x, y);
     }
 }
 

@@ -58,7 +58,7 @@ impl Lowerer {
                 }));
             } else {
                 if encodings::is_exact_encoding_method(&name) {
-                    self.record_exact_encoding(mc);
+                    self.record_exact_encoding(&mc.receiver, &mc.method);
                 }
                 // `len`, `shape`, `is_nan`, `partial_cmp`, .. give a value without a derivative
                 // (an integer, `bool`, `Ordering`); a method of the user's of that name (on a

@@ -30,16 +30,16 @@ fn is_text_value_macro(name: &str) -> bool {
 }
 
 impl Lowerer {
-    /// `recv.to_bits()` / `recv.to_string()`: refused when `recv` carries a derivative.
-    pub(super) fn record_exact_encoding(&mut self, mc: &syn::ExprMethodCall) {
-        let vars = self.vars_in(&mc.receiver);
-        // The receiver and the method's name: their spans are the user's also when the call was
-        // written `f64::to_bits(x)` and read as `x.to_bits()`.
-        let (recv, method) = (peel(&mc.receiver), &mc.method);
+    /// `recv.to_bits()` / `recv.to_string()` (also written `f64::to_bits(recv)`): refused when
+    /// `recv` carries a derivative. The error spans the receiver and the method's name, the
+    /// user's tokens in either spelling.
+    pub(super) fn record_exact_encoding(&mut self, recv: &Expr, method: &syn::Ident) {
+        let vars = self.vars_in(recv);
+        let recv = peel(recv);
         self.record_opaque(
             vars,
             quote! { #recv . #method },
-            format!("`.{}()`", mc.method),
+            format!("`.{method}()`"),
             ENCODE_HINT,
         );
     }

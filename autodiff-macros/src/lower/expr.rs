@@ -50,7 +50,7 @@ impl Lowerer {
             Expr::Unary(u) => match u.op {
                 UnOp::Neg(_) => {
                     let a = self.lower_atom_expr(&u.expr, out)?;
-                    self.check_fieldwise(u.op.span(), &[&a], out);
+                    self.check_fieldwise(None, u.op.span(), &[&a], out);
                     Ok(Rhs::Neg(a))
                 }
                 // `*r` reads the value behind a reference: a copy with the same adjoint.
@@ -77,9 +77,7 @@ impl Lowerer {
                         self.lower_atom_expr(&b.right, out)?
                     };
                     self.check_operand_shapes(op, &l, &r, b, out);
-                    if matches!(op, BinOp::Add | BinOp::Sub) {
-                        self.check_fieldwise(b.op.span(), &[&l, &r], out);
-                    }
+                    self.check_fieldwise(Some(op), b.op.span(), &[&l, &r], out);
                     Ok(Rhs::Bin(op, l, r))
                 } else if compound_op(&b.op).is_some() {
                     self.lower_expr_stmt(e, out)?;
@@ -451,7 +449,18 @@ impl Lowerer {
     /// The reverse sweep takes these operators as linear (`y = a + b => da += dy, db += dy`),
     /// which a struct's own `impl Add` need not be; `#[derive(FieldwiseOps)]` makes them
     /// field-wise and passes the check. The error lands at `span`, the user's operator.
-    pub(super) fn check_fieldwise(&self, span: Span, operands: &[&Atom], out: &mut Vec<Stmt>) {
+    /// `op`: the binary operator, `None` for unary `-`; `*`, `/` and `%` are not checked (their
+    /// rules are typed per operand kind).
+    pub(super) fn check_fieldwise(
+        &self,
+        op: Option<BinOp>,
+        span: Span,
+        operands: &[&Atom],
+        out: &mut Vec<Stmt>,
+    ) {
+        if !matches!(op, None | Some(BinOp::Add | BinOp::Sub)) {
+            return;
+        }
         let probes: Vec<TokenStream> = operands
             .iter()
             .filter_map(|a| match a {

@@ -404,7 +404,7 @@ impl Lowerer {
                     self.0.kept_arguments(m, &inner);
                 }
                 if super::encodings::is_exact_encoding_method(&name) && m.args.is_empty() {
-                    self.0.record_exact_encoding(m);
+                    self.0.record_exact_encoding(&m.receiver, &m.method);
                 }
                 if is_mutating_method(&name) {
                     let vars = self.0.vars_in(&m.receiver);
@@ -448,22 +448,11 @@ impl Lowerer {
             }
             fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
                 // `f64::to_bits(x)`, `ToString::to_string(&x)`.
-                if let (Expr::Path(p), Some(arg)) = (&*c.func, c.args.first()) {
-                    let last = p.path.segments.last().map(|s| s.ident.clone());
-                    if let Some(method) = last.filter(|m| {
-                        super::encodings::is_exact_encoding_method(&m.to_string())
-                            && c.args.len() == 1
-                    }) {
-                        let receiver = Box::new(arg.clone());
-                        self.0.record_exact_encoding(&syn::ExprMethodCall {
-                            attrs: Vec::new(),
-                            receiver,
-                            dot_token: Default::default(),
-                            method,
-                            turbofish: None,
-                            paren_token: Default::default(),
-                            args: Default::default(),
-                        });
+                if let (Expr::Path(p), [arg]) = (&*c.func, &c.args.iter().collect::<Vec<_>>()[..]) {
+                    if let Some(last) = p.path.segments.last() {
+                        if super::encodings::is_exact_encoding_method(&last.ident.to_string()) {
+                            self.0.record_exact_encoding(arg, &last.ident);
+                        }
                     }
                 }
                 syn::visit::visit_expr_call(self, c);

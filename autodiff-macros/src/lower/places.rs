@@ -12,9 +12,7 @@ impl Lowerer {
                     // `acc += m` on a variable: the operands' shapes are checked first.
                     let r = self.lower_atom_expr(&b.right, out)?;
                     self.check_operand_shapes(op, &Atom::Var(v), &r, b, out);
-                    if matches!(op, BinOp::Add | BinOp::Sub) {
-                        self.check_fieldwise(b.op.span(), &[&Atom::Var(v), &r], out);
-                    }
+                    self.check_fieldwise(Some(op), b.op.span(), &[&Atom::Var(v), &r], out);
                     self.mark_assigned(v);
                     out.push(Stmt::Assign {
                         var: v,
@@ -118,9 +116,7 @@ impl Lowerer {
                     None => self.lower_rhs(value, out)?,
                     Some(op) => {
                         let r = self.lower_atom_expr(value, out)?;
-                        if matches!(op, BinOp::Add | BinOp::Sub) {
-                            self.check_fieldwise(place.span(), &[&Atom::Var(v), &r], out);
-                        }
+                        self.check_fieldwise(Some(op), place.span(), &[&Atom::Var(v), &r], out);
                         Rhs::Bin(op, Atom::Var(v), r)
                     }
                 };
@@ -151,9 +147,7 @@ impl Lowerer {
                                 by_ref: false,
                             }),
                         });
-                        if matches!(op, BinOp::Add | BinOp::Sub) {
-                            self.check_fieldwise(place.span(), &[&Atom::Var(old), &r], out);
-                        }
+                        self.check_fieldwise(Some(op), place.span(), &[&Atom::Var(old), &r], out);
                         let new = self.temp();
                         out.push(Stmt::Let {
                             var: new,

@@ -29,21 +29,15 @@ impl Lowerer {
     /// `inner`: names bound inside that expression (`let`s of its blocks, `match` arms), which
     /// a check placed before the statement cannot name.
     pub(super) fn shared_receiver(&mut self, m: &syn::ExprMethodCall, inner: &[String]) {
-        let strip = |n: &str| n.strip_prefix("r#").unwrap_or(n).to_string();
-        let inner: Vec<String> = inner.iter().map(|n| strip(n)).collect();
+        let inner: Vec<String> = inner.iter().map(|n| unraw(n)).collect();
         let Some(v) = self.receiver_var(m) else {
             return;
         };
-        let base = order::place_base(&m.receiver).map(|b| strip(&b));
+        let base = order::place_base(&m.receiver).map(|b| unraw(&b));
         if base.is_some_and(|b| inner.contains(&b)) {
             return;
         }
-        let names_inner = m
-            .args
-            .iter()
-            .flat_map(opaque::path_idents)
-            .any(|n| inner.contains(&strip(&n)));
-        if names_inner {
+        if names_any(m.args.iter(), &inner) {
             self.record_opaque(
                 vec![v],
                 m.to_token_stream(),
@@ -102,6 +96,20 @@ fn mut_self_probe(bases: Vec<VarId>, m: &syn::ExprMethodCall, binding: &str) -> 
     }
 }
 
+/// A name without its raw prefix (`r#a` and `a` are one name).
+fn unraw(n: &str) -> String {
+    n.strip_prefix("r#").unwrap_or(n).to_string()
+}
+
+/// Whether one of `exprs` names one of `inner` (names without their raw prefix): bindings made
+/// inside the expression being checked, which a check placed before its statement cannot name.
+fn names_any<'a>(exprs: impl IntoIterator<Item = &'a Expr>, inner: &[String]) -> bool {
+    exprs
+        .into_iter()
+        .flat_map(opaque::path_idents)
+        .any(|n| inner.contains(&unraw(&n)))
+}
+
 /// The `&self` methods of std's cells that keep their argument (`Cell::set`, `Cell::replace`,
 /// `RefCell::replace`, `Cell::swap`).
 fn keeps_through_shared_ref(name: &str) -> bool {
@@ -122,11 +130,8 @@ impl Lowerer {
         if vars.is_empty() || naming::is_runtime_builtin(&Callee::Method(m.method.clone())) {
             return;
         }
-        let strip = |n: &str| n.strip_prefix("r#").unwrap_or(n).to_string();
-        let names_inner = std::iter::once(&*m.receiver)
-            .chain(m.args.iter())
-            .flat_map(opaque::path_idents)
-            .any(|n| inner.iter().any(|i| strip(i) == strip(&n)));
+        let inner: Vec<String> = inner.iter().map(|n| unraw(n)).collect();
+        let names_inner = names_any(std::iter::once(&*m.receiver).chain(&m.args), &inner);
         if keeps_through_shared_ref(&name) || opaque::is_mutating_method(&name) || names_inner {
             self.record_opaque(
                 vars,
