@@ -99,13 +99,7 @@ impl Lowerer {
                                         *r == s.strip_prefix("r#").unwrap_or(&s)
                                     }) =>
                                 {
-                                    let t = self.temp();
-                                    out.push(Stmt::Let {
-                                        var: t,
-                                        mutable: false,
-                                        ty: None,
-                                        init: Some(Rhs::Copy(Atom::Var(v))),
-                                    });
+                                    let t = self.let_temp(Rhs::Copy(Atom::Var(v)), out);
                                     Atom::Var(t)
                                 }
                                 other => other,
@@ -127,17 +121,14 @@ impl Lowerer {
                         index: k as u32,
                         span: p.span(),
                     });
-                    let tmp = self.temp();
-                    out.push(Stmt::Let {
-                        var: tmp,
-                        mutable: false,
-                        ty: None,
-                        init: Some(Rhs::Field {
+                    let tmp = self.let_temp(
+                        Rhs::Field {
                             base: whole.clone(),
                             member,
                             by_ref: false,
-                        }),
-                    });
+                        },
+                        out,
+                    );
                     self.bind_atom(p, t.as_ref(), Atom::Var(tmp), out)?;
                 }
                 Ok(())
@@ -196,17 +187,14 @@ impl Lowerer {
                         index: k as u32,
                         span: p.span(),
                     });
-                    let tmp = self.temp();
-                    out.push(Stmt::Let {
-                        var: tmp,
-                        mutable: false,
-                        ty: None,
-                        init: Some(Rhs::Field {
+                    let tmp = self.let_temp(
+                        Rhs::Field {
                             base: a.clone(),
                             member,
                             by_ref: false,
-                        }),
-                    });
+                        },
+                        out,
+                    );
                     self.bind_atom(p, None, Atom::Var(tmp), out)?;
                 }
                 Ok(())

@@ -13,13 +13,7 @@ impl Lowerer {
         match rhs {
             Rhs::Copy(a) => a,
             other => {
-                let t = self.temp();
-                out.push(Stmt::Let {
-                    var: t,
-                    mutable: false,
-                    ty: None,
-                    init: Some(other),
-                });
+                let t = self.let_temp(other, out);
                 Atom::Var(t)
             }
         }

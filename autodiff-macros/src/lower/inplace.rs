@@ -263,13 +263,7 @@ impl Lowerer {
     /// `v.truncate(len)` with `len` evaluated once.
     fn truncate(&mut self, v: &Expr, len: TokenStream, out: &mut Vec<Stmt>) -> R<()> {
         let base = self.var_of(v).expect("checked by the caller");
-        let n = self.temp();
-        out.push(Stmt::Let {
-            var: n,
-            mutable: false,
-            ty: None,
-            init: Some(Rhs::Opaque(len)),
-        });
+        let n = self.let_temp(Rhs::Opaque(len), out);
         self.mark_assigned(base);
         out.push(Stmt::Truncate {
             base,
@@ -345,13 +339,7 @@ impl Lowerer {
         }
         // The element lives in a fresh variable of the enclosing scope.
         let r = self.lower_take(take, out)?;
-        let fresh = self.temp();
-        out.push(Stmt::Let {
-            var: fresh,
-            mutable: false,
-            ty: None,
-            init: Some(Rhs::Copy(Atom::Var(r))),
-        });
+        let fresh = self.let_temp(Rhs::Copy(Atom::Var(r)), out);
         Ok(Some(fresh))
     }
 

@@ -63,19 +63,16 @@ impl Lowerer {
 
     /// Binds the pattern inside `Some(..)` from the atom `o` the arm matched.
     pub(super) fn bind_some(&mut self, inner: &Pat, o: Atom, out: &mut Vec<Stmt>) -> R<()> {
-        let tmp = self.temp();
-        out.push(Stmt::Let {
-            var: tmp,
-            mutable: false,
-            ty: None,
-            init: Some(Rhs::Call {
+        let tmp = self.let_temp(
+            Rhs::Call {
                 callee: Callee::Path(runtime_path("unwrap_some", inner.span())),
                 args: vec![o],
                 refs: vec![true],
                 spans: vec![inner.span()],
                 span: inner.span(),
-            }),
-        });
+            },
+            out,
+        );
         self.bind_atom(inner, None, Atom::Var(tmp), out)
     }
 

@@ -136,25 +136,16 @@ impl Lowerer {
                     None => self.lower_atom_expr(value, out)?,
                     Some(op) => {
                         let r = self.lower_atom_expr(value, out)?;
-                        let old = self.temp();
-                        out.push(Stmt::Let {
-                            var: old,
-                            mutable: false,
-                            ty: None,
-                            init: Some(Rhs::Index {
+                        let old = self.let_temp(
+                            Rhs::Index {
                                 base,
                                 idx: idx.clone(),
                                 by_ref: false,
-                            }),
-                        });
+                            },
+                            out,
+                        );
                         self.check_fieldwise(Some(op), place.span(), &[&Atom::Var(old), &r], out);
-                        let new = self.temp();
-                        out.push(Stmt::Let {
-                            var: new,
-                            mutable: false,
-                            ty: None,
-                            init: Some(Rhs::Bin(op, Atom::Var(old), r)),
-                        });
+                        let new = self.let_temp(Rhs::Bin(op, Atom::Var(old), r), out);
                         Atom::Var(new)
                     }
                 };
@@ -186,13 +177,7 @@ impl Lowerer {
                 for e in &rt.elems {
                     let a = self.lower_atom_expr(e, out)?;
                     // Freeze variables so later element assignments cannot change them.
-                    let frozen = self.temp();
-                    out.push(Stmt::Let {
-                        var: frozen,
-                        mutable: false,
-                        ty: None,
-                        init: Some(Rhs::Copy(a)),
-                    });
+                    let frozen = self.let_temp(Rhs::Copy(a), out);
                     atoms.push(Atom::Var(frozen));
                 }
                 for (p, a) in t.elems.iter().zip(atoms) {

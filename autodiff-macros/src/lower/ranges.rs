@@ -32,19 +32,16 @@ impl Lowerer {
             syn::parse_quote! { ::autodiff::__private::ops::#id }
         };
         let by_ref = !self.ref_vars.contains(&base);
-        let copy = self.temp();
-        out.push(Stmt::Let {
-            var: copy,
-            mutable: false,
-            ty: None,
-            init: Some(Rhs::Call {
+        let copy = self.let_temp(
+            Rhs::Call {
                 callee: Callee::Path(path),
                 args: vec![Atom::Var(base), start, end],
                 refs: vec![by_ref, false, false],
                 spans: vec![ix.expr.span(), r.span(), r.span()],
                 span,
-            }),
-        });
+            },
+            out,
+        );
         Ok(Rhs::Ref(Atom::Var(copy)))
     }
 }
