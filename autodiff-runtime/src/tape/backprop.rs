@@ -2,7 +2,7 @@
 //! the cotangents flowing back from the targets to them.
 
 use super::adjoint::sweep_values;
-use super::graph::{Graph, GraphRef, LeafKey, Op};
+use super::graph::{Graph, GraphRef, LeafKey, Op, fresh_ids};
 use super::plain;
 use super::pullback::pullback;
 use super::sources::{Key, SourceKey};
@@ -87,14 +87,17 @@ pub(crate) fn backprop<T: Real>(
     }
     if plain::applies(graph, view, sources, stop) {
         return plain::backprop_plain(graph, view, targets, sources, |sums| {
+            // Each result is a fresh constant; their identities are taken at once.
+            let first = fresh_ids(sources.len() as u64);
             sources
                 .iter()
                 .zip(sums)
-                .map(|(s, sum)| match (*sum, unconnected) {
-                    (Some(g), _) => Some(Tensor::constant(Value::Scalar(g))),
+                .zip(first..)
+                .map(|((s, sum), id)| match (*sum, unconnected) {
+                    (Some(g), _) => Some(Tensor::constant_with_id(Value::Scalar(g), id)),
                     (None, UnconnectedGradients::None) => None,
                     (None, UnconnectedGradients::Zero) => {
-                        Some(Tensor::constant(s.value.zeros_like()))
+                        Some(Tensor::constant_with_id(s.value.zeros_like(), id))
                     }
                 })
                 .collect()

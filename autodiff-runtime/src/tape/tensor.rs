@@ -115,6 +115,15 @@ impl<T: Real> Tensor<T> {
         }
     }
 
+    /// A constant with the identity `id` (from [`fresh_ids`](super::graph::fresh_ids)).
+    #[inline]
+    pub(crate) fn constant_with_id(value: Value<T>, id: u64) -> Self {
+        Tensor {
+            value,
+            place: Place::Const(id),
+        }
+    }
+
     /// A constant column vector (`n × 1`) from a slice.
     pub fn column(entries: &[T]) -> Self {
         Self::constant(DMatrix::from_column_slice(entries.len(), 1, entries))

@@ -169,11 +169,21 @@ fn reused_buffers_give_each_tape_its_own_answer() {
     }
 }
 
-/// Identities handed out from per-thread blocks are still unique across threads.
+/// Identities handed out from per-thread blocks are still unique across threads, taken one at
+/// a time and in runs (`fresh_ids(n)`, also runs longer than a block and runs that do not fit
+/// what is left of one).
 #[test]
 fn fresh_identities_are_unique_across_threads() {
-    use super::super::graph::fresh_id;
-    let take = || (0..3000).map(|_| fresh_id()).collect::<Vec<u64>>();
+    use super::super::graph::{fresh_id, fresh_ids};
+    let take = || {
+        let mut ids: Vec<u64> = (0..3000).map(|_| fresh_id()).collect();
+        for n in [1u64, 7, 1000, 5000, 3, 1024, 1025] {
+            let first = fresh_ids(n);
+            ids.extend(first..first + n);
+            ids.push(fresh_id());
+        }
+        ids
+    };
     let other = std::thread::spawn(take);
     let mut ids = take();
     ids.extend(other.join().unwrap());
