@@ -217,6 +217,41 @@ fn huge_hints(x: &[f64]) -> f64 {
 const X: [f64; 5] = [0.7, -1.3, 0.4, 1.1, -0.6];
 
 /// How close a gradient must be to central differences.
+/// Records that change in number from call to call: a `while` loop (no size hint) and nested
+/// `for` loops whose inner trips vary. A record tape starts at the length the same tape ended
+/// with in the last call (`tape_sized` in `records.rs`), so a call after a longer or a shorter one
+/// starts with too much or too little room.
+#[differentiable]
+fn varying(x: &[f64], n: usize) -> f64 {
+    let mut s = 0.5;
+    let mut k = 0;
+    while k < n {
+        s = s * x[k % x.len()].cos() + 0.1 * s.sin();
+        k += 1;
+    }
+    for i in 0..n / 3 {
+        for j in 0..i % 4 {
+            s = s * 0.9 + x[(i + j) % x.len()] * s.tanh();
+        }
+    }
+    s
+}
+
+/// A recursive call inside a loop's function: the inner call's tapes learn their lengths from
+/// the same statics as the outer call's, while the outer call's tapes are still being written.
+#[differentiable]
+fn recursive(x: &[f64], depth: usize) -> f64 {
+    let n = x.len() * (depth + 1);
+    let mut s = 0.0;
+    for i in 0..n {
+        s = s * 0.5 + (x[i % x.len()] * s).sin() + x[i % x.len()];
+    }
+    if depth > 0 {
+        s += recursive(x, depth - 1) * 0.5;
+    }
+    s
+}
+
 const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
 
 /// The value of `grad` against `f` as written, its gradient against central differences of `f`.
@@ -316,4 +351,52 @@ fn nested_writers_at_f64_and_f32() {
 fn huge_hints_reserve_a_bounded_buffer() {
     let (v, g) = huge_hints_grad(&X);
     value_and_gradient("huge hints", &X, huge_hints, v, &g);
+}
+
+#[test]
+fn tapes_sized_by_the_last_call_record_any_length() {
+    // Shorter, longer, inline and empty calls after one another.
+    for n in [0, 100, 3, 100, 2000, 9, 8, 0, 2000, 40] {
+        let f = |x: &[f64]| varying(x, n);
+        let (v, g) = varying_grad(&X, n);
+        value_and_gradient("varying", &X, f, v, &g);
+    }
+    // A pullback run after calls of other lengths reads its own records.
+    let (v, back) = varying_vjp(&X, 300);
+    for n in [5, 2000] {
+        varying_grad(&X, n);
+    }
+    let g = back(1.0);
+    value_and_gradient("varying, pullback later", &X, |x| varying(x, 300), v, &g);
+    // Recursion: the tapes of nested calls of one function share what they learn.
+    for depth in [0, 3, 1, 4] {
+        let f = |x: &[f64]| recursive(x, depth);
+        let (v, g) = recursive_grad(&X, depth);
+        value_and_gradient("recursive", &X, f, v, &g);
+    }
+}
+
+#[test]
+fn tapes_sized_by_the_last_call_on_several_threads() {
+    // Threads calling one function with different lengths at once: each answer equals the one
+    // computed alone.
+    let alone: Vec<(f64, Vec<f64>)> = [7usize, 150, 1200]
+        .iter()
+        .map(|&n| {
+            let (v, g) = varying_grad(&X, n);
+            (v, g)
+        })
+        .collect();
+    std::thread::scope(|scope| {
+        for (t, &n) in [7usize, 150, 1200].iter().enumerate() {
+            let want = &alone[t];
+            scope.spawn(move || {
+                for _ in 0..200 {
+                    let (v, g) = varying_grad(&X, n);
+                    assert!((v - want.0).abs() < 1e-12, "{n}: {v} vs {}", want.0);
+                    assert_slices(&g, &want.1, Tolerance::new(1e-12, 1e-12));
+                }
+            });
+        }
+    });
 }

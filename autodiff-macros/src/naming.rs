@@ -200,6 +200,12 @@ pub fn slot(k: usize) -> Ident {
     local(format!("__s{k}"))
 }
 
+/// The static that keeps a record tape's length from the last call (`tape` is the slot number or
+/// `ctl`).
+pub fn tape_len(tape: &str) -> Ident {
+    local(format!("__AUTODIFF_TAPE_LEN_{tape}"))
+}
+
 /// The read cursor of a loop slot.
 pub fn cursor(k: usize) -> Ident {
     local(format!("__c{k}"))

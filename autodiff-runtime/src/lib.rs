@@ -182,7 +182,7 @@ pub mod __private {
     pub trait NoTangentArg {}
     impl NoTangentArg for NoTangent {}
 
-    pub use crate::records::{Records, Tape, Writer, writer};
+    pub use crate::records::{Records, Tape, Writer, learn_tape_len, tape_sized, writer};
 
     /// An empty tape.
     #[inline(always)]

@@ -9,12 +9,52 @@
 //! writer's own address never escapes and its length, capacity and pointer stay in registers. On
 //! every exit of the loop (the end, `break` to any label, `return`, a panic) the writer is
 //! dropped and puts the records back into the tape, in order.
+//!
+//! A tape also starts with room for the length it had at the end of the last call's forward
+//! sweep ([`tape_sized`], [`learn_tape_len`]; one static per tape of each generated function):
+//! a function called again and again on inputs of one size (a training loop) allocates each tape
+//! once at its final size instead of regrowing it by doubling, which copies every record made so
+//! far and touches fresh pages at each step. The length is only a capacity: a call that records
+//! more grows the tape as before, and one that records less leaves room unused.
+
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use smallvec::SmallVec;
 
 /// A record of the forward sweep: the first 8 entries live inline (no heap allocation for short
 /// loops), longer ones spill to the heap.
-pub type Tape<T> = SmallVec<[T; 8]>;
+pub type Tape<T> = SmallVec<[T; INLINE]>;
+
+/// A record tape with room for `last` records, the length the same tape had at the end of the
+/// last call's forward sweep ([`learn_tape_len`]): a function that records the same amount call
+/// after call allocates its tape once, at its final size, instead of regrowing it by doubling
+/// (each step a copy of everything recorded so far, into pages the process faults in again).
+/// Up to the inline eight records, or with nothing learned yet, the tape starts empty and inline.
+#[inline(always)]
+pub fn tape_sized<T>(last: &AtomicUsize) -> Tape<T> {
+    let n = last.load(Ordering::Relaxed);
+    if n <= INLINE {
+        SmallVec::new()
+    } else {
+        sized(n)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn sized<T>(n: usize) -> Tape<T> {
+    SmallVec::with_capacity(n.min(LEARNED_BYTES / core::mem::size_of::<T>().max(1)))
+}
+
+/// Notes `len`, a tape's length at the end of a forward sweep, for the next call's
+/// [`tape_sized`]. Writes only when the length changed, so threads running the same function on
+/// inputs of one size do not contend for the line that holds it.
+#[inline(always)]
+pub fn learn_tape_len(last: &AtomicUsize, len: usize) {
+    if last.load(Ordering::Relaxed) != len {
+        last.store(len, Ordering::Relaxed);
+    }
+}
 
 /// Records pushed into a tape for the length of one loop. See the [module docs](self).
 pub struct Writer<'a, T> {
@@ -77,6 +117,13 @@ impl<'a, T> Records for &mut Writer<'a, T> {
         self
     }
 }
+
+/// The records a tape keeps inline.
+const INLINE: usize = 8;
+
+/// The most a learned length reserves up front, in bytes of records (past it the tape grows by
+/// doubling, as without one).
+const LEARNED_BYTES: usize = 64 << 20;
 
 /// The most a loop's hint reserves up front, in bytes of records.
 const RESERVE_BYTES: usize = 4 << 20;
@@ -266,5 +313,50 @@ mod tests {
         }));
         assert!(r.is_err());
         assert_eq!(tape.to_vec(), (0..12).collect::<Vec<u32>>());
+    }
+
+    /// One forward sweep as generated code runs it: a sized tape, a writer over a loop of
+    /// `trips` with the hint `hint`, then the length noted. Returns the tape's capacity right
+    /// after it was made, and its records.
+    fn sweep(last: &AtomicUsize, trips: usize, hint: usize) -> (usize, Vec<usize>) {
+        let mut tape: Tape<usize> = tape_sized(last);
+        let made = tape.capacity();
+        {
+            let mut w = writer(&mut tape, hint);
+            for k in 0..trips {
+                w.push(k);
+            }
+        }
+        learn_tape_len(last, tape.len());
+        (made, tape.to_vec())
+    }
+
+    #[test]
+    fn a_tape_starts_at_the_length_the_last_call_ended_with() {
+        let last = AtomicUsize::new(0);
+        // Nothing learned: inline. Then the length of the call before, whatever the hint says
+        // (a `while` loop hints nothing), with the records in order every time.
+        for (trips, hint, expect_made) in [
+            (1000, 0, INLINE),
+            (1000, 0, 1000),
+            (5, 5, 1000),
+            (5, 5, INLINE),
+            (300, 10, INLINE),
+            (20, 20, 300),
+        ] {
+            let (made, recs) = sweep(&last, trips, hint);
+            assert_eq!(made, expect_made, "{trips} trips after {last:?}");
+            assert_eq!(recs, (0..trips).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_huge_learned_length_reserves_a_bounded_buffer() {
+        // A length no allocation could hold is capped at `LEARNED_BYTES` of records.
+        let last = AtomicUsize::new(usize::MAX / 2);
+        let tape: Tape<u64> = tape_sized(&last);
+        assert_eq!(tape.capacity(), LEARNED_BYTES / 8);
+        let tape: Tape<()> = tape_sized(&last);
+        assert!(tape.is_empty());
     }
 }

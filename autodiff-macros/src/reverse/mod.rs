@@ -314,10 +314,18 @@ impl<'a> RevGen<'a> {
         let mut head = TokenStream::new();
         if self.uses_ctl {
             let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
-            decls.extend(quote! { let mut #ctl: #rt::Tape<usize> = #rt::tape(); });
+            let len = naming::tape_len("CTL");
+            decls.extend(quote! {
+                static #len: ::core::sync::atomic::AtomicUsize = ::core::sync::atomic::AtomicUsize::new(0);
+                let mut #ctl: #rt::Tape<usize> = #rt::tape_sized(&#len);
+            });
             // Read back through a slice: its pointer and length are loaded once, not the
             // tape's inline-or-heap test on every read of a loop's reverse sweep.
-            head.extend(quote! { let #ctl: &[usize] = &#ctl; let mut #cc = #ctl.len(); });
+            head.extend(quote! {
+                #rt::learn_tape_len(&#len, #ctl.len());
+                let #ctl: &[usize] = &#ctl;
+                let mut #cc = #ctl.len();
+            });
         }
         for (k, kind) in self.slots.iter().enumerate() {
             let s = naming::slot(k);
@@ -327,9 +335,18 @@ impl<'a> RevGen<'a> {
                     decls.extend(quote! { let mut #s = ::core::option::Option::None; })
                 }
                 SlotKind::Many => {
-                    let c = naming::cursor(k);
-                    decls.extend(quote! { let mut #s = #rt::tape(); });
-                    head.extend(quote! { let #s: &[_] = &#s; let mut #c = #s.len(); });
+                    // A tape starts with room for what it held at the end of the last call's
+                    // forward sweep (`records.rs`): one allocation, no regrowth.
+                    let (c, len) = (naming::cursor(k), naming::tape_len(&k.to_string()));
+                    decls.extend(quote! {
+                        static #len: ::core::sync::atomic::AtomicUsize = ::core::sync::atomic::AtomicUsize::new(0);
+                        let mut #s = #rt::tape_sized(&#len);
+                    });
+                    head.extend(quote! {
+                        #rt::learn_tape_len(&#len, #s.len());
+                        let #s: &[_] = &#s;
+                        let mut #c = #s.len();
+                    });
                 }
             }
         }

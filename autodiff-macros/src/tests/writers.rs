@@ -62,3 +62,43 @@ fn loops_with_hints_push_through_writers_that_shadow_their_tapes() {
     let while_loop = vjp.find("'__loop2 : loop").expect("the while loop");
     assert!(!vjp[while_loop..].contains("writer ("), "{vjp}");
 }
+
+#[test]
+fn record_tapes_start_at_the_length_of_the_last_call() {
+    let vjp = pairs_vjp();
+    // Every tape a loop pushes into, and the trip-count tape of the `while` loop, is made with
+    // the length its own static noted at the last call's reverse sweep, and notes its own.
+    for (tape, len) in [
+        ("__s0", "__AUTODIFF_TAPE_LEN_0"),
+        ("__s2", "__AUTODIFF_TAPE_LEN_2"),
+        ("__ctl", "__AUTODIFF_TAPE_LEN_CTL"),
+    ] {
+        let made = vjp
+            .find(&format!("let mut {tape}"))
+            .unwrap_or_else(|| panic!("{tape} declared: {vjp}"));
+        let stat = vjp
+            .find(&format!(
+                "static {len} : :: core :: sync :: atomic :: AtomicUsize"
+            ))
+            .unwrap_or_else(|| panic!("{len}: {vjp}"));
+        assert!(stat < made, "{vjp}");
+        assert!(
+            vjp[made..].starts_with(&format!(
+                "let mut {tape} : :: autodiff :: __private :: Tape < usize > = :: autodiff :: __private :: tape_sized (& {len})"
+            )) || vjp[made..].starts_with(&format!(
+                "let mut {tape} = :: autodiff :: __private :: tape_sized (& {len})"
+            )),
+            "{tape}: {}",
+            &vjp[made..made + 120]
+        );
+        let noted = vjp
+            .find(&format!(
+                ":: autodiff :: __private :: learn_tape_len (& {len} , {tape} . len ())"
+            ))
+            .unwrap_or_else(|| panic!("{len} noted: {vjp}"));
+        let read = vjp
+            .find(&format!("let {tape} : & ["))
+            .expect("the tape read back as a slice");
+        assert!(made < noted && noted < read, "{vjp}");
+    }
+}
