@@ -201,6 +201,9 @@ pub fn items(
         }
     }
     crate::soundness::check(&func, &all_act)?;
+    if order2_companion {
+        crate::second::conversions::check(&func, &all_act)?;
+    }
     crate::soundness::resolve_in_place(&mut func.body, &all_act);
     let wrt_act = activity::analyze(
         &func,

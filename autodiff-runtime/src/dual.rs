@@ -30,7 +30,11 @@ use crate::differentiable::Differentiable;
 use crate::real::Real;
 
 /// `re + eps·ε` with `ε² = 0`.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+///
+/// Duals compare by value alone, `==` as `<` does: control flow on a dual (`if x == 0.0`, a loop
+/// that stops when `next == x`) then takes the branch the same code takes on plain numbers, so
+/// the dual pass differentiates the path the function's value follows.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Dual<T> {
     /// The value.
     pub re: T,
@@ -57,6 +61,13 @@ impl<T: Real> Dual<T> {
             re: value,
             eps: slope * self.eps,
         }
+    }
+}
+
+impl<T: PartialEq> PartialEq for Dual<T> {
+    /// Equal values, whatever the derivatives carried along (see the type's documentation).
+    fn eq(&self, other: &Self) -> bool {
+        self.re == other.re
     }
 }
 
@@ -215,6 +226,10 @@ impl<T: Real> Differentiable for Dual<T> {
 }
 
 impl<T: Real> Real for Dual<T> {
+    // stop_gradient(re + eps·ε) = re, a constant at every level of nesting
+    fn without_tangent(self) -> Self {
+        Dual::constant(self.re.without_tangent())
+    }
     fn from_f64(v: f64) -> Self {
         Dual::constant(T::from_f64(v))
     }

@@ -29,6 +29,7 @@ pub mod rules;
 pub mod second;
 pub mod shape;
 mod slices;
+mod stop_tangent;
 pub mod strided;
 pub mod tape;
 
@@ -183,6 +184,7 @@ pub mod __private {
     impl NoTangentArg for NoTangent {}
 
     pub use crate::records::{Records, Tape, Writer, learn_tape_len, tape_sized, writer};
+    pub use crate::stop_tangent::{StopTangent, stop_tangent};
 
     /// An empty tape.
     #[inline(always)]

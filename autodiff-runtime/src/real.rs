@@ -54,6 +54,13 @@ pub trait Real:
     + ZeroLike
     + Differentiable<Adjoint = Self, Grad = Self, Tangent = Self>
 {
+    /// The value without the derivatives it carries: itself for `f32` and `f64`, the value part
+    /// for a [`Dual`](crate::dual::Dual) (what `stop_gradient` is in `order = 2` code).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn without_tangent(self) -> Self {
+        self
+    }
     /// Converts an `f64` constant (rounding for `f32`).
     fn from_f64(v: f64) -> Self;
     /// Converts an integer count or index.

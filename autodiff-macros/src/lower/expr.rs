@@ -135,6 +135,16 @@ impl Lowerer {
                         quote! { ::autodiff::stop_gradient },
                         &args,
                     ));
+                    if crate::naming::order2() {
+                        // The dual pass of second order would carry the value's derivative
+                        // through the identity: the stopped value must be a constant to both
+                        // sweeps, as to both of TensorFlow's nested tapes.
+                        let (f, a) = (&c.func, &c.args);
+                        let stopped: Expr = syn::parse_quote_spanned! {f.span()=>
+                            ::autodiff::__private::stop_tangent(#a)
+                        };
+                        return self.opaque(&stopped);
+                    }
                     return self.opaque(e);
                 }
                 if options::is_some_path(&fp.path) && c.args.len() == 1 {

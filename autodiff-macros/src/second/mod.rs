@@ -12,6 +12,7 @@
 //! hidden stub under its second-order companion's name, so calling it with a differentiable
 //! argument from `order = 2` code fails at the call with a message that names the fix.
 
+pub mod conversions;
 pub mod custom;
 pub mod derive;
 mod emit;

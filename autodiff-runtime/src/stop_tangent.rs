@@ -1,0 +1,75 @@
+//! `stop_gradient` in `order = 2` code. Second order runs the gradient at dual numbers; there
+//! `stop_gradient(x)` must drop the derivative `x` carries as a dual too, or the dual pass would
+//! differentiate through the stopped value (TensorFlow's nested tapes stop it for both).
+
+use nalgebra::{Dim, Matrix, Scalar, Storage, StorageMut};
+
+use crate::real::Real;
+
+/// A value whose carried derivatives can be dropped: floats and duals, and `Vec`s, arrays and
+/// nalgebra matrices of them; integers and `bool` carry none.
+#[diagnostic::on_unimplemented(
+    message = "`stop_gradient` on a `{Self}` in an `order = 2` function",
+    label = "second order drops the derivative this value carries, which it can do for floats, \
+             `Vec`s, arrays and matrices of them",
+    note = "apply `stop_gradient` to the floats, `Vec`s or matrices inside it (the fields of a \
+            struct one by one)"
+)]
+pub trait StopTangent {
+    /// The same value with every carried derivative zero.
+    fn stop_tangent(self) -> Self;
+}
+
+impl<S: Real> StopTangent for S {
+    #[inline(always)]
+    fn stop_tangent(self) -> Self {
+        self.without_tangent()
+    }
+}
+
+impl<T: StopTangent> StopTangent for Vec<T> {
+    fn stop_tangent(self) -> Self {
+        self.into_iter().map(StopTangent::stop_tangent).collect()
+    }
+}
+
+impl<T: StopTangent, const N: usize> StopTangent for [T; N] {
+    fn stop_tangent(self) -> Self {
+        self.map(StopTangent::stop_tangent)
+    }
+}
+
+impl<T, R, C, S> StopTangent for Matrix<T, R, C, S>
+where
+    T: StopTangent + Scalar,
+    R: Dim,
+    C: Dim,
+    S: Storage<T, R, C> + StorageMut<T, R, C>,
+{
+    fn stop_tangent(mut self) -> Self {
+        for x in self.iter_mut() {
+            *x = x.clone().stop_tangent();
+        }
+        self
+    }
+}
+
+macro_rules! no_tangent {
+    ($($t:ty),*) => {$(
+        impl StopTangent for $t {
+            #[inline(always)]
+            fn stop_tangent(self) -> Self {
+                self
+            }
+        }
+    )*};
+}
+no_tangent!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool
+);
+
+/// `stop_gradient(x)` as `order = 2` code spells it.
+#[inline(always)]
+pub fn stop_tangent<T: StopTangent>(x: T) -> T {
+    x.stop_tangent()
+}
