@@ -4,8 +4,9 @@
 //! - `stop_gradient` holds its value constant for both sweeps (TensorFlow's nested tapes stop it
 //!   for both): the Hessian is that of the function with the stopped values frozen, derived by
 //!   hand in each comment, and `NAME_hvp` equals `NAME_hessian · v`.
-//! - `==` and `!=` on duals compare values only, so the dual pass takes the branch the function
-//!   takes (a derivative carried along never changes which arm runs).
+//! - `==` and `!=` between floats compare values only in the dual pass (`second/rewrite.rs`), so
+//!   it takes the branch the function takes (a derivative carried along never changes which arm
+//!   runs), while `Dual`'s own `==` still compares both parts for the zero rule.
 //! - A float conversion whose result carries a derivative is refused under `order = 2`
 //!   (`tests/heavy/tests/ui/order2_float_conversion.rs`); one used only for control flow still
 //!   compiles and differentiates correctly (here).

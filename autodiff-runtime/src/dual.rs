@@ -31,10 +31,10 @@ use crate::real::Real;
 
 /// `re + eps·ε` with `ε² = 0`.
 ///
-/// Duals compare by value alone, `==` as `<` does: control flow on a dual (`if x == 0.0`, a loop
-/// that stops when `next == x`) then takes the branch the same code takes on plain numbers, so
-/// the dual pass differentiates the path the function's value follows.
-#[derive(Clone, Copy, Debug, Default)]
+/// `==` compares both parts (a dual is zero only when its derivative is too, which the zero rule
+/// relies on); `<` and `>` compare values. In `order = 2` code the macro compares the user's
+/// `==` and `!=` by value ([`Real::value_eq`]), so control flow takes the function's own arm.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Dual<T> {
     /// The value.
     pub re: T,
@@ -61,13 +61,6 @@ impl<T: Real> Dual<T> {
             re: value,
             eps: slope * self.eps,
         }
-    }
-}
-
-impl<T: PartialEq> PartialEq for Dual<T> {
-    /// Equal values, whatever the derivatives carried along (see the type's documentation).
-    fn eq(&self, other: &Self) -> bool {
-        self.re == other.re
     }
 }
 
@@ -229,6 +222,10 @@ impl<T: Real> Real for Dual<T> {
     // stop_gradient(re + eps·ε) = re, a constant at every level of nesting
     fn without_tangent(self) -> Self {
         Dual::constant(self.re.without_tangent())
+    }
+    // control flow follows the value: re == re', whatever the derivatives
+    fn value_eq(self, other: Self) -> bool {
+        self.re.value_eq(other.re)
     }
     fn from_f64(v: f64) -> Self {
         Dual::constant(T::from_f64(v))

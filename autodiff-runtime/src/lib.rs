@@ -184,7 +184,7 @@ pub mod __private {
     impl NoTangentArg for NoTangent {}
 
     pub use crate::records::{Records, Tape, Writer, learn_tape_len, tape_sized, writer};
-    pub use crate::stop_tangent::{StopTangent, stop_tangent};
+    pub use crate::stop_tangent::{EqProbe, StopTangent, ValueEqOther, ValueEqReal, stop_tangent};
 
     /// An empty tape.
     #[inline(always)]

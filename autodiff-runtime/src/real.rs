@@ -61,6 +61,15 @@ pub trait Real:
     fn without_tangent(self) -> Self {
         self
     }
+    /// `==` on values alone: `==` itself for `f32` and `f64`, the value parts for a
+    /// [`Dual`](crate::dual::Dual) (how `order = 2` code compares, so a branch takes the arm the
+    /// function takes).
+    #[doc(hidden)]
+    #[inline(always)]
+    #[allow(clippy::float_cmp)]
+    fn value_eq(self, other: Self) -> bool {
+        self == other
+    }
     /// Converts an `f64` constant (rounding for `f32`).
     fn from_f64(v: f64) -> Self;
     /// Converts an integer count or index.

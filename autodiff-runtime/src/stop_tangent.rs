@@ -1,6 +1,7 @@
-//! `stop_gradient` in `order = 2` code. Second order runs the gradient at dual numbers; there
-//! `stop_gradient(x)` must drop the derivative `x` carries as a dual too, or the dual pass would
-//! differentiate through the stopped value (TensorFlow's nested tapes stop it for both).
+//! What `order = 2` code spells differently. Second order runs the gradient at dual numbers;
+//! there `stop_gradient(x)` must drop the derivative `x` carries as a dual too, or the dual pass
+//! would differentiate through the stopped value (TensorFlow's nested tapes stop it for both),
+//! and `a == b` must compare values only, or a branch would take another arm than the function.
 
 use nalgebra::{Dim, Matrix, Scalar, Storage, StorageMut};
 
@@ -72,4 +73,34 @@ no_tangent!(
 #[inline(always)]
 pub fn stop_tangent<T: StopTangent>(x: T) -> T {
     x.stop_tangent()
+}
+
+/// `a == b` as `order = 2` code spells it: `(&EqProbe(&a, &b)).value_eq()`, with both traits in
+/// scope. Floats and duals of one type compare by value ([`Real::value_eq`]); anything else by
+/// its own `PartialEq`.
+pub struct EqProbe<'a, A, B>(pub &'a A, pub &'a B);
+
+/// The value comparison of two scalars of one `Real` type (the preferred method: found on
+/// `&EqProbe` without another reference).
+pub trait ValueEqReal {
+    /// `true` for equal values.
+    fn value_eq(&self) -> bool;
+}
+impl<T: Real> ValueEqReal for EqProbe<'_, T, T> {
+    #[inline(always)]
+    fn value_eq(&self) -> bool {
+        self.0.value_eq(*self.1)
+    }
+}
+
+/// `==` of anything else.
+pub trait ValueEqOther {
+    /// `a == b`.
+    fn value_eq(&self) -> bool;
+}
+impl<A: PartialEq<B>, B> ValueEqOther for &EqProbe<'_, A, B> {
+    #[inline(always)]
+    fn value_eq(&self) -> bool {
+        self.0 == self.1
+    }
 }

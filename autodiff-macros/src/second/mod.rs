@@ -117,6 +117,7 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
         }
         Scalar::Generic(t) => t.clone(),
     };
+    rewrite::value_comparisons(&mut generic);
     // The companion only ever runs at dual numbers; saying so lets it call custom `hvp` rules.
     generic
         .sig

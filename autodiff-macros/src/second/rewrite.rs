@@ -232,3 +232,41 @@ impl Rewrite<'_> {
         }
     }
 }
+
+/// Rewrites every `a == b` and `a != b` in `item`'s body to compare values only when `a` and
+/// `b` are scalars of one `Real` type (dual numbers compare both parts with `==`; the
+/// companion's control flow must take the arm the function takes at the same values). Other
+/// operands keep their own `PartialEq`.
+pub fn value_comparisons(item: &mut syn::ItemFn) {
+    struct Eqs(bool);
+    impl VisitMut for Eqs {
+        fn visit_expr_mut(&mut self, e: &mut Expr) {
+            visit_mut::visit_expr_mut(self, e);
+            let Expr::Binary(b) = e else { return };
+            let negate = match b.op {
+                syn::BinOp::Eq(_) => false,
+                syn::BinOp::Ne(_) => true,
+                _ => return,
+            };
+            let (l, r, span) = (&b.left, &b.right, b.op.span());
+            // Still a comparison, so the lowering passes it through as it did `a == b`.
+            let want = if negate { quote!(0u8) } else { quote!(1u8) };
+            *e = syn::parse_quote_spanned! {span=>
+                u8::from((&::autodiff::__private::EqProbe(&(#l), &(#r))).value_eq()) == #want
+            };
+            self.0 = true;
+        }
+    }
+    let mut eqs = Eqs(false);
+    eqs.visit_block_mut(&mut item.block);
+    if eqs.0 {
+        // Both methods in scope for the whole body (the preferred one wins by autoref).
+        item.block.stmts.insert(
+            0,
+            syn::parse_quote! {
+                #[allow(unused_imports)]
+                use ::autodiff::__private::{ValueEqOther as _, ValueEqReal as _};
+            },
+        );
+    }
+}
