@@ -129,6 +129,28 @@ impl Rewrite<'_> {
         Some(segs[at + 1..].iter().map(|s| s.ident.clone()).collect())
     }
 
+    /// `f64::name(x, rest..)` for a float method with a derivative rule or without a derivative
+    /// (`floor`, `is_nan`), as `(x).name(rest..)`; `None` for anything else (`f64::from(n)`).
+    fn float_method_form(
+        &self,
+        p: &syn::ExprPath,
+        args: &syn::punctuated::Punctuated<Expr, syn::Token![,]>,
+    ) -> Option<Expr> {
+        let rest = self.float_path_rest(p)?;
+        let [name] = rest.as_slice() else {
+            return None;
+        };
+        let n = name.to_string();
+        let fits = crate::methods::rule(&n).is_some_and(|r| r.args + 1 == args.len())
+            || (crate::methods::is_piecewise_float_method(&n) && args.len() == 1);
+        if !fits {
+            return None;
+        }
+        let recv = &args[0];
+        let more = args.iter().skip(1);
+        Some(syn::parse_quote_spanned! {p.span()=> (#recv).#name(#(#more),*) })
+    }
+
     fn converted(&self, e: TokenStream, span: Span) -> Expr {
         let s = &self.s;
         syn::parse_quote_spanned! {span=> #s::from_f64(#e) }
@@ -176,6 +198,11 @@ impl VisitMut for Rewrite<'_> {
                     self.visit_expr_mut(a);
                 }
                 if let Expr::Path(p) = &*c.func {
+                    // `f64::sqrt(x)`, `f64::max(a, b)`: the method form, on the scalar type.
+                    if let Some(m) = self.float_method_form(p, &c.args) {
+                        *e = m;
+                        return;
+                    }
                     if self.float_path_rest(p).is_some() {
                         // `f64::from(n)` and other conversions: a constant of the scalar type.
                         let span = c.span();
