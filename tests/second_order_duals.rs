@@ -15,6 +15,7 @@
 #![allow(clippy::float_cmp, clippy::needless_range_loop)]
 
 use autodiff::check::{Tolerance, assert_slices, numeric_gradient};
+use autodiff::nalgebra::DMatrix;
 use autodiff::prelude::*;
 
 const TIGHT: Tolerance = Tolerance::new(1e-12, 1e-12);
@@ -55,19 +56,17 @@ fn stopped_f32(x: f32, y: f32) -> f32 {
     x.sin() * s
 }
 
+/// What `NAME_hessian` and `NAME_hvp` return for two scalar parameters.
+type Hessian2 = fn(f64, f64) -> (f64, (f64, f64), DMatrix<f64>);
+type Hvp2 = fn(f64, f64, f64, f64) -> (f64, (f64, f64), (f64, f64));
+
 /// `NAME_hessian`'s columns against `NAME_hvp` on unit directions, and the Hessian against
 /// `want` (row-major).
-fn two_by_two(
-    hessian: impl Fn(f64, f64) -> autodiff::nalgebra::DMatrix<f64>,
-    hvp: impl Fn(f64, f64, f64, f64) -> (f64, f64),
-    p: (f64, f64),
-    want: [f64; 4],
-    tol: Tolerance,
-) {
-    let h = hessian(p.0, p.1);
+fn two_by_two(hessian: Hessian2, hvp: Hvp2, p: (f64, f64), want: [f64; 4], tol: Tolerance) {
+    let h = hessian(p.0, p.1).2;
     assert_slices(&[h[(0, 0)], h[(0, 1)], h[(1, 0)], h[(1, 1)]], &want, tol);
     for (k, v) in [(1.0, 0.0), (0.0, 1.0)].into_iter().enumerate() {
-        let (a, b) = hvp(p.0, p.1, v.0, v.1);
+        let (a, b) = hvp(p.0, p.1, v.0, v.1).2;
         assert_slices(&[a, b], &[h[(0, k)], h[(1, k)]], tol);
     }
 }
@@ -76,16 +75,16 @@ fn two_by_two(
 fn stop_gradient_holds_its_value_for_both_sweeps() {
     let (x, y) = (0.7, 1.3);
     two_by_two(
-        |x, y| times_stopped_hessian(x, y).2,
-        |x, y, a, b| times_stopped_hvp(x, y, a, b).2,
+        times_stopped_hessian,
+        times_stopped_hvp,
         (x, y),
         [0.0; 4],
         TIGHT,
     );
     let c = x * y;
     two_by_two(
-        |x, y| stopped_product_hessian(x, y).2,
-        |x, y, a, b| stopped_product_hvp(x, y, a, b).2,
+        stopped_product_hessian,
+        stopped_product_hvp,
         (x, y),
         [2.0 * c, 0.0, 0.0, 0.0],
         TIGHT,
@@ -202,17 +201,11 @@ fn equality_branches_follow_the_value() {
     // Away from 0 the quotient arm, against central differences of the gradient.
     let p = (0.8, 1.3);
     let want = fd_hessian(|x, y| sinc_grad(x, y).1, p);
-    two_by_two(
-        |x, y| sinc_hessian(x, y).2,
-        |x, y, a, b| sinc_hvp(x, y, a, b).2,
-        p,
-        want,
-        Tolerance::new(1e-6, 1e-6),
-    );
+    two_by_two(sinc_hessian, sinc_hvp, p, want, Tolerance::new(1e-6, 1e-6));
     // At x = y = 1.2 the arm x²y runs whatever the direction: H = [[2y, 2x], [2x, 0]].
     two_by_two(
-        |x, y| equal_arms_hessian(x, y).2,
-        |x, y, a, b| equal_arms_hvp(x, y, a, b).2,
+        equal_arms_hessian,
+        equal_arms_hvp,
         (1.2, 1.2),
         [2.4, 2.4, 2.4, 0.0],
         TIGHT,
@@ -224,9 +217,16 @@ fn equality_branches_follow_the_value() {
         let (n, converged) = trips(p.0, p.1);
         assert!(converged && n < 200, "{p:?}: {n} trips");
         let h = unrolled_hessian(p.0, p.1, n).2;
+        // The unrolled iteration is smooth: its own Hessian against central differences.
+        let fd = fd_hessian(|a, b| unrolled_grad(a, b, n).1, p);
+        assert_slices(
+            &[h[(0, 0)], h[(0, 1)], h[(1, 0)], h[(1, 1)]],
+            &fd,
+            Tolerance::new(1e-6, 1e-6),
+        );
         two_by_two(
-            |a, b| fixed_point_hessian(a, b).2,
-            |a, b, c, d| fixed_point_hvp(a, b, c, d).2,
+            fixed_point_hessian,
+            fixed_point_hvp,
             p,
             [h[(0, 0)], h[(0, 1)], h[(1, 0)], h[(1, 1)]],
             TIGHT,
@@ -244,15 +244,15 @@ fn clipped<T: Real>(x: T, y: T) -> T {
 fn conversions_for_control_flow_still_compile() {
     // x = 0.7: the arm x²y, H = [[2y, 2x], [2x, 0]]; x = 1.5: the arm xy, H = [[0, 1], [1, 0]].
     two_by_two(
-        |x, y| clipped_hessian(x, y).2,
-        |x, y, a, b| clipped_hvp(x, y, a, b).2,
+        clipped_hessian,
+        clipped_hvp,
         (0.7, 1.3),
         [2.6, 1.4, 1.4, 0.0],
         TIGHT,
     );
     two_by_two(
-        |x, y| clipped_hessian(x, y).2,
-        |x, y, a, b| clipped_hvp(x, y, a, b).2,
+        clipped_hessian,
+        clipped_hvp,
         (1.5, 1.3),
         [0.0, 1.0, 1.0, 0.0],
         TIGHT,

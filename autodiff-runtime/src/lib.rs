@@ -11,6 +11,7 @@ pub mod data;
 pub mod densevec;
 pub mod differentiable;
 pub mod dual;
+mod dual_pass;
 mod fields;
 pub mod fieldwise;
 pub mod gradbuf;
@@ -29,7 +30,6 @@ pub mod rules;
 pub mod second;
 pub mod shape;
 mod slices;
-mod stop_tangent;
 pub mod strided;
 pub mod tape;
 
@@ -183,8 +183,8 @@ pub mod __private {
     pub trait NoTangentArg {}
     impl NoTangentArg for NoTangent {}
 
+    pub use crate::dual_pass::{EqProbe, StopTangent, ValueEqOther, ValueEqReal, stop_tangent};
     pub use crate::records::{Records, Tape, Writer, learn_tape_len, tape_sized, writer};
-    pub use crate::stop_tangent::{EqProbe, StopTangent, ValueEqOther, ValueEqReal, stop_tangent};
 
     /// An empty tape.
     #[inline(always)]

@@ -314,18 +314,8 @@ impl<'a> RevGen<'a> {
         let mut head = TokenStream::new();
         if self.uses_ctl {
             let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
-            let len = naming::tape_len("CTL");
-            decls.extend(quote! {
-                static #len: ::core::sync::atomic::AtomicUsize = ::core::sync::atomic::AtomicUsize::new(0);
-                let mut #ctl: #rt::Tape<usize> = #rt::tape_sized(&#len);
-            });
-            // Read back through a slice: its pointer and length are loaded once, not the
-            // tape's inline-or-heap test on every read of a loop's reverse sweep.
-            head.extend(quote! {
-                #rt::learn_tape_len(&#len, #ctl.len());
-                let #ctl: &[usize] = &#ctl;
-                let mut #cc = #ctl.len();
-            });
+            sized_tape(rt, &ctl, "CTL", quote!(usize), &mut decls, &mut head);
+            head.extend(quote! { let mut #cc = #ctl.len(); });
         }
         for (k, kind) in self.slots.iter().enumerate() {
             let s = naming::slot(k);
@@ -335,18 +325,9 @@ impl<'a> RevGen<'a> {
                     decls.extend(quote! { let mut #s = ::core::option::Option::None; })
                 }
                 SlotKind::Many => {
-                    // A tape starts with room for what it held at the end of the last call's
-                    // forward sweep (`records.rs`): one allocation, no regrowth.
-                    let (c, len) = (naming::cursor(k), naming::tape_len(&k.to_string()));
-                    decls.extend(quote! {
-                        static #len: ::core::sync::atomic::AtomicUsize = ::core::sync::atomic::AtomicUsize::new(0);
-                        let mut #s = #rt::tape_sized(&#len);
-                    });
-                    head.extend(quote! {
-                        #rt::learn_tape_len(&#len, #s.len());
-                        let #s: &[_] = &#s;
-                        let mut #c = #s.len();
-                    });
+                    let c = naming::cursor(k);
+                    sized_tape(rt, &s, &k.to_string(), quote!(_), &mut decls, &mut head);
+                    head.extend(quote! { let mut #c = #s.len(); });
                 }
             }
         }
@@ -791,4 +772,28 @@ impl<'a> RevGen<'a> {
     }
 
     // ----- blocks and statements ----------------------------------------------------------
+}
+
+/// Declares the record tape `tape` (records of type `ty`), made with room for the length the
+/// same tape had at the end of the last call's forward sweep (`records.rs`: one allocation, no
+/// regrowth), and at the head of the reverse sweep notes its length for the next call and reads
+/// it back as a slice (its pointer and length loaded once, not the tape's inline-or-heap test on
+/// every read of a loop's reverse sweep).
+fn sized_tape(
+    rt: &TokenStream,
+    tape: &Ident,
+    which: &str,
+    ty: TokenStream,
+    decls: &mut TokenStream,
+    head: &mut TokenStream,
+) {
+    let len = naming::tape_len(which);
+    decls.extend(quote! {
+        static #len: ::core::sync::atomic::AtomicUsize = ::core::sync::atomic::AtomicUsize::new(0);
+        let mut #tape: #rt::Tape<#ty> = #rt::tape_sized(&#len);
+    });
+    head.extend(quote! {
+        #rt::learn_tape_len(&#len, #tape.len());
+        let #tape: &[#ty] = &#tape;
+    });
 }

@@ -68,10 +68,10 @@ fn record_tapes_start_at_the_length_of_the_last_call() {
     let vjp = pairs_vjp();
     // Every tape a loop pushes into, and the trip-count tape of the `while` loop, is made with
     // the length its own static noted at the last call's reverse sweep, and notes its own.
-    for (tape, len) in [
-        ("__s0", "__AUTODIFF_TAPE_LEN_0"),
-        ("__s2", "__AUTODIFF_TAPE_LEN_2"),
-        ("__ctl", "__AUTODIFF_TAPE_LEN_CTL"),
+    for (tape, len, ty) in [
+        ("__s0", "__AUTODIFF_TAPE_LEN_0", "_"),
+        ("__s2", "__AUTODIFF_TAPE_LEN_2", "_"),
+        ("__ctl", "__AUTODIFF_TAPE_LEN_CTL", "usize"),
     ] {
         let made = vjp
             .find(&format!("let mut {tape}"))
@@ -84,9 +84,7 @@ fn record_tapes_start_at_the_length_of_the_last_call() {
         assert!(stat < made, "{vjp}");
         assert!(
             vjp[made..].starts_with(&format!(
-                "let mut {tape} : :: autodiff :: __private :: Tape < usize > = :: autodiff :: __private :: tape_sized (& {len})"
-            )) || vjp[made..].starts_with(&format!(
-                "let mut {tape} = :: autodiff :: __private :: tape_sized (& {len})"
+                "let mut {tape} : :: autodiff :: __private :: Tape < {ty} > = :: autodiff :: __private :: tape_sized (& {len})"
             )),
             "{tape}: {}",
             &vjp[made..made + 120]
