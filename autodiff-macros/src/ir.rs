@@ -236,6 +236,9 @@ pub struct LoopInfo {
     /// The affine start is the same on every execution of the loop (`for i in 0..n`: an integer
     /// literal): the reverse sweep keeps it once, not once per execution of the loop.
     pub const_start: bool,
+    /// The affine variable grows by exactly one per trip (`for i in a..b`, a container loop
+    /// without adapters), not by a stride or downwards (`step_by`, `rev`).
+    pub unit_step: bool,
     /// Every execution of the loop makes the same number of trips if it leaves only by its top
     /// test: a range whose bounds are literals, constants and names bound once per call without
     /// `mut`, or the elements of parameter slices, `Vec`s or arrays. The reverse sweep then keeps

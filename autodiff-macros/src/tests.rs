@@ -687,6 +687,7 @@ fn unchanging_tables_are_copied_once_not_recorded_per_read() {
 
 mod accumulators;
 mod dense;
+mod lagged;
 mod tangent;
 mod trips;
 mod writers;

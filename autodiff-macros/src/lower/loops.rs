@@ -41,6 +41,7 @@ impl Lowerer {
             hint: None,
             affine: None,
             const_start: false,
+            unit_step: false,
             const_trips: false,
             fixed_end: None,
         });
@@ -149,6 +150,7 @@ impl Lowerer {
         let bound = self.bind_pattern_names(&f.pat);
         if let ([i], true) = (bound.as_slice(), is_plain_range(&f.expr, &f.pat)) {
             self.loops[id].affine = Some((*i, Some(quote! { #it_ident.start })));
+            self.loops[id].unit_step = true;
             self.loops[id].const_start = matches!(&*f.expr, Expr::Range(r)
                 if r.start.as_deref().is_some_and(is_int_literal));
             if let Expr::Range(r) = &*f.expr {
@@ -364,6 +366,7 @@ impl Lowerer {
             // adapted iteration (`skip`, `rev`, ...) maps trips to indices: recorded as before.
             if plan.is_none() {
                 self.loops[id].affine = Some((i, None));
+                self.loops[id].unit_step = true;
             }
             body.push(Stmt::Let {
                 var: i,

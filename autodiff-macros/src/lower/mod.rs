@@ -328,6 +328,34 @@ pub(super) fn never_run(body: TokenStream) -> Stmt {
     })
 }
 
+/// Whether an effect is a [`never_run`] check: it type-checks the user's expressions but runs
+/// nothing, so it neither reads nor changes any variable at run time.
+pub(crate) fn is_never_run(t: &TokenStream) -> bool {
+    use proc_macro2::{Delimiter, TokenTree};
+    let tts: Vec<TokenTree> = t.clone().into_iter().collect();
+    match tts.as_slice() {
+        [
+            TokenTree::Punct(hash),
+            TokenTree::Group(attr),
+            TokenTree::Ident(kw),
+            TokenTree::Group(body),
+        ] => {
+            let head: Vec<String> = body
+                .stream()
+                .into_iter()
+                .take(2)
+                .map(|t| t.to_string())
+                .collect();
+            hash.as_char() == '#'
+                && attr.delimiter() == Delimiter::Bracket
+                && kw == "loop"
+                && body.delimiter() == Delimiter::Brace
+                && head == ["break", ";"]
+        }
+        _ => false,
+    }
+}
+
 /// A check that the function `path` names is `library` (`stop_gradient` is
 /// `::autodiff::stop_gradient`, `mem::swap` is `::core::mem::swap`, `Some` is
 /// `Option::Some`): the macro reads these by their names, so a function of the user's with such a

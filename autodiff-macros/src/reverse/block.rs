@@ -58,8 +58,9 @@ impl RevGen<'_> {
             let (mut f, mut normal, mut abrupt) = self.stmt(s, p);
             if top_level {
                 let (pf, pr) = std::mem::take(&mut self.frozen.prefix);
-                if !pf.is_empty() || !pr.is_empty() {
-                    f = quote! { #pf #f };
+                let after = std::mem::take(&mut self.frozen.suffix);
+                if !pf.is_empty() || !pr.is_empty() || !after.is_empty() {
+                    f = quote! { #pf #f #after };
                     normal = quote! { #pr #normal };
                     abrupt = quote! { #pr #abrupt };
                 }

@@ -10,7 +10,14 @@
 //! statement that writes it, moves it, borrows it by reference into a variable or names it in
 //! code the lowering does not see into (a condition, a macro, an opaque call) lies in an earlier
 //! top-level statement than the read. Loops and branches sit inside one top-level statement,
-//! so a write anywhere in the loop that reads the element rules the local out.
+//! so a write anywhere in the loop that reads the element rules the local out, with one
+//! exception, reads behind the loop's writes:
+//!
+//! A top-level `for i in a..b` loop that writes `c[i + w]` and reads `c[i + r]` with `r < w`
+//! (`c[i] = c[i - 1] * x[i]`, a recurrence kept in a `Vec`) reads on trip `i` a cell that only
+//! trip `i + r - w`, an earlier one, writes: the value read is the value the cell keeps. When
+//! nothing after the loop changes `c`, one copy taken right after the loop gives the reverse
+//! sweep every such read.
 
 use super::*;
 
@@ -24,12 +31,17 @@ pub(super) struct Frozen {
     last_touch: HashMap<VarId, usize>,
     /// The candidates: locals of an owned form, defined directly in the body, unique by name.
     cands: HashSet<VarId>,
+    /// Reads behind a loop's writes: for a local, the top-level loop that writes it and the
+    /// variables holding its element reads that no later trip can change (see the module docs).
+    lagged: HashMap<VarId, (usize, HashSet<VarId>)>,
     /// The slot of each local copied so far (its name in the reverse sweep is `__frozen{var}`).
     pub(super) saved: HashMap<VarId, usize>,
     /// The top-level statement being emitted.
     pub(super) top: Option<usize>,
     /// Code to put before the current top-level statement: (forward, reverse).
     pub(super) prefix: (TokenStream, TokenStream),
+    /// Forward code to put after the current top-level statement (copies behind a loop's writes).
+    pub(super) suffix: TokenStream,
     /// Locals whose reverse-sweep name is bound in the current top-level statement's reverse.
     pub(super) bound_here: HashSet<VarId>,
 }
@@ -81,6 +93,13 @@ impl Frozen {
                 fr.last_touch.insert(v, j);
             }
         }
+        for (j, s) in f.body.stmts.iter().enumerate() {
+            for (base, reads) in lagged_reads(f, &cands, s) {
+                if fr.last_touch.get(&base) == Some(&j) && !reads.is_empty() {
+                    fr.lagged.insert(base, (j, reads));
+                }
+            }
+        }
         fr.cands = cands.into_values().collect();
         fr
     }
@@ -92,9 +111,18 @@ impl Frozen {
             return false;
         }
         match (self.last_touch.get(&base), self.def_top.get(&v), self.top) {
-            (Some(last), Some(def), Some(top)) => last < def && *def <= top,
+            (Some(last), Some(def), Some(top)) => {
+                (last < def && *def <= top) || (self.lagged_read(base, v) && *def == top)
+            }
             _ => false,
         }
+    }
+
+    /// Whether `v` reads `base` behind the writes of the top-level loop that writes it last.
+    fn lagged_read(&self, base: VarId, v: VarId) -> bool {
+        self.lagged
+            .get(&base)
+            .is_some_and(|(j, reads)| Some(*j) == self.top && reads.contains(&v))
     }
 }
 
@@ -227,6 +255,8 @@ impl Walk<'_> {
                 self.defined.extend(vars.iter().copied());
                 vars.iter().for_each(|v| self.touch(*v));
             }
+            // A check that only the compiler runs names the local without touching it.
+            Stmt::Effect(t) if crate::lower::is_never_run(t) => {}
             Stmt::Effect(t) => self.tokens(t),
             Stmt::Scope(b) | Stmt::Loop { body: b, .. } => self.block(b),
             Stmt::Branch { kind, arms, .. } => {
@@ -257,9 +287,16 @@ impl RevGen<'_> {
                     conditional: true,
                 });
                 let (s, i) = (naming::slot(k), self.ident(base).clone());
-                self.frozen.prefix.0.extend(quote! {
+                let copy = quote! {
                     #s = ::core::option::Option::Some(::core::clone::Clone::clone(&#i));
-                });
+                };
+                // Behind a loop's writes the copy is taken when the loop is done; otherwise
+                // before the statement (nothing changes the local any more).
+                if self.frozen.last_touch.get(&base) == self.frozen.top.as_ref() {
+                    self.frozen.suffix.extend(copy);
+                } else {
+                    self.frozen.prefix.0.extend(copy);
+                }
                 self.frozen.saved.insert(base, k);
                 k
             }
@@ -296,4 +333,197 @@ fn owned_form(r: &Rhs, f: &Func) -> bool {
         }
         _ => false,
     }
+}
+
+/// The locals a top-level loop writes only at `i + w` and reads at `i + r`, with `i` its
+/// unit-step affine variable, and for each the reads with `r` below every `w`: none of them can
+/// be written by a later trip. A local named in any other way in the loop is left out, and so is
+/// every local when the loop holds a `return` (the copy after the loop would not be taken).
+fn lagged_reads(
+    f: &Func,
+    cands: &HashMap<String, VarId>,
+    s: &Stmt,
+) -> Vec<(VarId, HashSet<VarId>)> {
+    let Stmt::Loop { id, body } = s else {
+        return Vec::new();
+    };
+    let info = &f.loops[*id];
+    let Some((i, _)) = &info.affine else {
+        return Vec::new();
+    };
+    if !info.unit_step || f.vars[*i].reassigned || has_return(body) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for &base in cands.values() {
+        let mut lag = Lagged {
+            f,
+            i: *i,
+            base,
+            name: cands
+                .iter()
+                .filter(|(_, v)| **v == base)
+                .map(|(n, v)| (n.clone(), *v))
+                .collect(),
+            writes: Vec::new(),
+            reads: Vec::new(),
+            other: false,
+        };
+        lag.block(body);
+        let Some(w) = lag.writes.iter().min() else {
+            continue;
+        };
+        if lag.other {
+            continue;
+        }
+        let reads = lag
+            .reads
+            .iter()
+            .filter(|(_, r)| r.is_some_and(|r| r < *w))
+            .map(|(v, _)| *v)
+            .collect();
+        out.push((base, reads));
+    }
+    out
+}
+
+/// One local's uses in a loop body: the offsets of its writes from the loop variable, its reads
+/// (with their offsets when they have one), and whether anything else names it.
+struct Lagged<'a> {
+    f: &'a Func,
+    i: VarId,
+    base: VarId,
+    name: HashMap<String, VarId>,
+    writes: Vec<i64>,
+    reads: Vec<(VarId, Option<i64>)>,
+    other: bool,
+}
+
+impl Lagged<'_> {
+    fn block(&mut self, b: &Block) {
+        b.stmts.iter().for_each(|s| self.stmt(s));
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::IndexWrite { base, idx, val } if *base == self.base => {
+                match offset(self.f, self.i, idx, 0) {
+                    Some(w) => self.writes.push(w),
+                    None => self.other = true,
+                }
+                self.leaf_atoms(&[idx, val]);
+            }
+            Stmt::Let {
+                var,
+                init:
+                    Some(Rhs::Index {
+                        base,
+                        idx,
+                        by_ref: false,
+                    }),
+                ..
+            } if *base == self.base => {
+                let r = (!self.f.vars[*var].reassigned)
+                    .then(|| offset(self.f, self.i, idx, 0))
+                    .flatten();
+                self.reads.push((*var, r));
+                self.leaf_atoms(&[idx]);
+            }
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => self.block(b),
+            Stmt::Branch { kind, arms, .. } => {
+                let mut w = self.walk();
+                match kind {
+                    BranchKind::If { cond, .. } => w.tokens(cond),
+                    BranchKind::Match { scrutinee, heads } => {
+                        w.tokens(scrutinee);
+                        heads.iter().for_each(|h| w.tokens(h));
+                    }
+                }
+                self.other |= w.touched.contains(&self.base);
+                arms.iter().for_each(|a| self.block(a));
+            }
+            // Anything else may name the local only in element reads (recorded as before).
+            _ => {
+                let mut w = self.walk();
+                w.stmt(s);
+                self.other |= w.touched.contains(&self.base);
+            }
+        }
+    }
+
+    fn leaf_atoms(&mut self, atoms: &[&Atom]) {
+        self.other |= atoms
+            .iter()
+            .any(|a| matches!(a, Atom::Var(v) if *v == self.base));
+    }
+
+    fn walk(&self) -> Walk<'_> {
+        Walk {
+            cands: &self.name,
+            touched: HashSet::new(),
+            defined: Vec::new(),
+        }
+    }
+}
+
+/// `idx - i` when `idx` is the loop variable `i` plus or minus integer literals, through `let`s
+/// bound once.
+fn offset(f: &Func, i: VarId, idx: &Atom, depth: usize) -> Option<i64> {
+    let Atom::Var(v) = idx else { return None };
+    if *v == i {
+        return Some(0);
+    }
+    if depth > 4 || f.vars[*v].reassigned {
+        return None;
+    }
+    match def_of(&f.body, *v)? {
+        Rhs::Copy(a) => offset(f, i, a, depth + 1),
+        Rhs::Bin(BinOp::Add, a, b) => match (int_literal(a), int_literal(b)) {
+            (None, Some(k)) => Some(offset(f, i, a, depth + 1)? + k),
+            (Some(k), None) => Some(offset(f, i, b, depth + 1)? + k),
+            _ => None,
+        },
+        Rhs::Bin(BinOp::Sub, a, b) => Some(offset(f, i, a, depth + 1)? - int_literal(b)?),
+        _ => None,
+    }
+}
+
+/// The value of an integer literal atom (`1`, `(2)`, `3usize`).
+fn int_literal(a: &Atom) -> Option<i64> {
+    let Atom::Const(c) = a else { return None };
+    let mut e = syn::parse2::<syn::Expr>(c.clone()).ok()?;
+    while let syn::Expr::Paren(p) = e {
+        e = *p.expr;
+    }
+    match e {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(n),
+            ..
+        }) => n.base10_parse().ok(),
+        _ => None,
+    }
+}
+
+/// The right-hand side of the `let` that defines `v`, anywhere in `b`.
+fn def_of(b: &Block, v: VarId) -> Option<&Rhs> {
+    b.stmts.iter().find_map(|s| match s {
+        Stmt::Let {
+            var, init: Some(r), ..
+        } if *var == v => Some(r),
+        Stmt::Scope(b) | Stmt::Loop { body: b, .. } => def_of(b, v),
+        Stmt::Branch { arms, .. } => arms.iter().find_map(|a| def_of(a, v)),
+        Stmt::InPlace { body, .. } => def_of(body, v),
+        _ => None,
+    })
+}
+
+/// Whether a `return` (or `?`) leaves from inside `b`.
+fn has_return(b: &Block) -> bool {
+    b.stmts.iter().any(|s| match s {
+        Stmt::Return => true,
+        Stmt::Scope(b) | Stmt::Loop { body: b, .. } => has_return(b),
+        Stmt::Branch { arms, .. } => arms.iter().any(has_return),
+        Stmt::InPlace { body, .. } => has_return(body),
+        _ => false,
+    })
 }
