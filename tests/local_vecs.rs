@@ -4,10 +4,11 @@
 //! in place, a clone of a local and of a `Vec` parameter, and one local that is pushed (which
 //! keeps the general path). Each gradient against central differences, one against its closed
 //! form and one against its analytic value; `order = 2` through a stencil against central
-//! differences of its gradient.
+//! differences of its gradient. Elements of other local containers of floats (`[a; 3]`, a
+//! declared `Vec<f64>` filled by a call, an `f32` `vec![0.0; n]`), the zero rule included.
 
 // The functions are written the way the forms under test are spelled.
-#![allow(clippy::needless_range_loop, clippy::useless_vec)]
+#![allow(clippy::needless_range_loop, clippy::useless_vec, clippy::eq_op)]
 
 use autodiff::check::{Tolerance, numeric_gradient};
 use autodiff::prelude::*;
@@ -95,6 +96,48 @@ fn pushed(x: &[f64]) -> f64 {
         q[i] = p[i] + x[i];
     }
     q[0] * q[1]
+}
+
+/// Element reads of local containers of floats: an array `[a; 3]` of a known float, a `Vec<f64>`
+/// declared as such and filled by a call, and the zero rule through an element (`sqrt'(0) = inf`,
+/// but `max` picks `1.0`: the contribution is exactly 0).
+#[differentiable]
+fn local_containers(x: &[f64], a: f64) -> f64 {
+    let w = [a; 3];
+    let v: Vec<f64> = doubled(x);
+    let mut z = vec![0.0; x.len()];
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        z[i] = (x[i] - x[i]) * a;
+        let e = z[i];
+        s += w[i % 3] * v[i] + e.sqrt().max(1.0) * x[i];
+    }
+    s
+}
+
+/// `2 x`, element by element.
+#[differentiable]
+fn doubled(x: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; x.len()];
+    for i in 0..x.len() {
+        out[i] = 2.0 * x[i];
+    }
+    out
+}
+
+/// The cumulative product in `f32`: a local `vec![0.0; n]` whose element type comes from `x`.
+#[differentiable]
+fn cumprod32(x: &[f32]) -> f32 {
+    let mut c = vec![0.0; x.len()];
+    c[0] = x[0];
+    for i in 1..x.len() {
+        c[i] = c[i - 1] * x[i];
+    }
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += c[i] * c[i];
+    }
+    s
 }
 
 /// `order = 2` through a fresh `Vec` per step.
@@ -208,5 +251,37 @@ fn order2_through_a_fresh_vec_per_step() {
                 column[i]
             );
         }
+    }
+}
+
+#[test]
+fn local_float_containers_match_finite_differences() {
+    let a = 0.6;
+    let (y, (gx, ga)) = local_containers_grad(&X, a);
+    assert_eq!(y, local_containers(&X, a));
+    let fd = numeric_gradient(|p| local_containers(&p[..5], p[5]), &pack(&X, a), 1e-6);
+    check("local_containers", &pack(&gx, ga), &fd);
+    // d/da = Σ_i 2 x_i (the `e` term has derivative 0 in a: `e` is exactly 0 and `max` picks 1).
+    let want_a: f64 = X.iter().map(|x| 2.0 * x).sum();
+    assert!((ga - want_a).abs() < 1e-12, "{ga} vs {want_a}");
+
+    let x32: Vec<f32> = X.iter().map(|&v| v as f32).collect();
+    let (y32, g32) = cumprod32_grad(&x32);
+    let f = |p: &[f64]| {
+        let mut c = p[0];
+        let mut s = c * c;
+        for v in &p[1..] {
+            c *= v;
+            s += c * c;
+        }
+        s
+    };
+    assert!((f64::from(y32) - f(&X)).abs() < 1e-5 * f(&X).abs().max(1.0));
+    let fd = numeric_gradient(f, &X, 1e-6);
+    for (i, (g, w)) in g32.iter().zip(&fd).enumerate() {
+        assert!(
+            (f64::from(*g) - w).abs() < 1e-4 * w.abs().max(1.0),
+            "[{i}]: {g} vs {w}"
+        );
     }
 }
