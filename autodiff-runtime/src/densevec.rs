@@ -35,17 +35,19 @@ pub fn dense_add<E: Adjoint>(d: &mut Vec<E>, i: usize, g: E) {
 }
 
 /// `dv[i] += g` past the end of the buffer: zeros up to `i` first (within the kept capacity
-/// after the first trip).
+/// after the first trip). `extern "C"`: a call that cannot unwind (`records.rs`).
 #[cold]
 #[inline(never)]
-fn grow_add<E: Adjoint>(d: &mut Vec<E>, i: usize, g: E) {
+#[allow(improper_ctypes_definitions)]
+extern "C" fn grow_add<E: Adjoint>(d: &mut Vec<E>, i: usize, g: E) {
     d.resize_with(i + 1, E::zero_adj);
     d[i].add_adj(g);
 }
 
 /// `y = v[i] => dv[i] += dy` where `dv` was fitted to `v`'s length ([`dense_fit`]) before the
 /// loop that reads it: an index check, no growth path, so the loop's reverse sweep has no call
-/// on it (a call there makes the compiler keep the sweep's accumulators in memory).
+/// on it (a call there that may unwind makes the compiler keep the sweep's accumulators in
+/// memory; see `records.rs`).
 ///
 /// # Panics
 /// If `i` is past the fitted length (the forward sweep's read of `v[i]` would have panicked).

@@ -184,7 +184,7 @@ pub mod __private {
     impl NoTangentArg for NoTangent {}
 
     pub use crate::dual_pass::{EqProbe, StopTangent, ValueEqOther, ValueEqReal, stop_tangent};
-    pub use crate::records::{Records, Tape, Writer, learn_tape_len, tape_sized, writer};
+    pub use crate::records::{Put, Records, Tape, Writer, learn_tape_len, tape_sized, writer};
 
     /// An empty tape.
     #[inline(always)]

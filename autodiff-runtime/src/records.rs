@@ -16,6 +16,14 @@
 //! once at its final size instead of regrowing it by doubling, which copies every record made so
 //! far and touches fresh pages at each step. The length is only a capacity: a call that records
 //! more grows the tape as before, and one that records less leaves room unused.
+//!
+//! Every growth path is a cold `extern "C"` function: it cannot unwind (a panic inside one, which
+//! only a capacity overflow raises, aborts the process, as a failed allocation already does), so
+//! a push compiles to a plain call on its slow path rather than an `invoke` with a landing pad.
+//! That is what lets the compiler keep a loop's floats in registers: a value live across a call
+//! that may unwind (here, `y` in `y = y * x + c[i]`, pushed each trip) was kept in memory for
+//! the whole loop, a store and a reload on its chain every trip. Same for [`Put`], through which
+//! generated code appends control records.
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 
@@ -42,7 +50,8 @@ pub fn tape_sized<T>(last: &AtomicUsize) -> Tape<T> {
 
 #[cold]
 #[inline(never)]
-fn sized<T>(n: usize) -> Tape<T> {
+#[allow(improper_ctypes_definitions)]
+extern "C" fn sized<T>(n: usize) -> Tape<T> {
     SmallVec::with_capacity(n.min(LEARNED_BYTES / core::mem::size_of::<T>().max(1)))
 }
 
@@ -54,6 +63,48 @@ pub fn learn_tape_len(last: &AtomicUsize, len: usize) {
     if last.load(Ordering::Relaxed) != len {
         last.store(len, Ordering::Relaxed);
     }
+}
+
+/// Appending a record to a tape or to a loop's writer of one. Generated code writes every record
+/// and every control record (a trip count, a branch taken) through it (`Put::put(&mut tape, v)`),
+/// never through `SmallVec::push`, whose growth path may unwind (see the [module docs](self)).
+pub trait Put<T> {
+    /// Appends `value`.
+    fn put(&mut self, value: T);
+}
+
+impl<T> Put<T> for Tape<T> {
+    #[inline(always)]
+    fn put(&mut self, value: T) {
+        if self.len() < self.capacity() {
+            // Room: the test folds `SmallVec::push`'s own growth test, no call is left.
+            self.push(value);
+        } else {
+            grow_put(self, value);
+        }
+    }
+}
+
+impl<T> Put<T> for Writer<'_, T> {
+    #[inline(always)]
+    fn put(&mut self, value: T) {
+        self.push(value);
+    }
+}
+
+impl<T> Put<T> for &mut Writer<'_, T> {
+    #[inline(always)]
+    fn put(&mut self, value: T) {
+        self.push(value);
+    }
+}
+
+/// A full tape: grows it (`SmallVec` doubles) and appends `value`.
+#[cold]
+#[inline(never)]
+#[allow(improper_ctypes_definitions)]
+extern "C" fn grow_put<T>(tape: &mut Tape<T>, value: T) {
+    tape.push(value);
 }
 
 /// Records pushed into a tape for the length of one loop. See the [module docs](self).
@@ -149,10 +200,11 @@ impl<T> Writer<'_, T> {
         if self.buf.len() != self.buf.capacity() {
             // The capacity test is the one `Vec::push` makes: it folds, and no call is left.
             self.buf.push(value);
-        } else if self.buf.capacity() == 0 {
+        } else if self.buf.capacity() == 0 && !self.home.spilled() && self.home.len() < INLINE {
+            // Inline room: the tests fold `SmallVec::push`'s own growth test, no call is left.
             self.home.push(value);
         } else {
-            self.buf = grow_push(core::mem::take(&mut self.buf), value);
+            self.buf = grow_push(core::mem::take(&mut self.buf), self.home, value);
         }
     }
 
@@ -182,17 +234,25 @@ impl<T> Drop for Writer<'_, T> {
 /// Heap mode: the tape's records, with room for `n` more.
 #[cold]
 #[inline(never)]
-fn into_buf<T>(home: &mut Tape<T>, n: usize) -> Vec<T> {
+#[allow(improper_ctypes_definitions)]
+extern "C" fn into_buf<T>(home: &mut Tape<T>, n: usize) -> Vec<T> {
     let mut buf = core::mem::take(home).into_vec();
     buf.reserve(n.max(1));
     buf
 }
 
-/// A full buffer: doubles it (at least 8) and appends `value`.
+/// A full buffer, or a full inline tape (whose records then move to a buffer): doubles it (at
+/// least 8) and appends `value`.
 #[cold]
 #[inline(never)]
-fn grow_push<T>(mut buf: Vec<T>, value: T) -> Vec<T> {
-    buf.reserve(buf.len().max(8));
+#[allow(improper_ctypes_definitions)]
+extern "C" fn grow_push<T>(buf: Vec<T>, home: &mut Tape<T>, value: T) -> Vec<T> {
+    let mut buf = if buf.capacity() == 0 {
+        core::mem::take(home).into_vec()
+    } else {
+        buf
+    };
+    buf.reserve(buf.len().max(INLINE));
     buf.push(value);
     buf
 }
@@ -200,7 +260,8 @@ fn grow_push<T>(mut buf: Vec<T>, value: T) -> Vec<T> {
 /// Room for `n` more records (amortised: `Vec::reserve` at least doubles).
 #[cold]
 #[inline(never)]
-fn grow_to<T>(mut buf: Vec<T>, n: usize) -> Vec<T> {
+#[allow(improper_ctypes_definitions)]
+extern "C" fn grow_to<T>(mut buf: Vec<T>, n: usize) -> Vec<T> {
     buf.reserve(n);
     buf
 }
@@ -209,7 +270,8 @@ fn grow_to<T>(mut buf: Vec<T>, n: usize) -> Vec<T> {
 /// leaves the tape: its `Vec` reports a capacity from the start).
 #[cold]
 #[inline(never)]
-fn put_back<T>(home: &mut Tape<T>, buf: Vec<T>) {
+#[allow(improper_ctypes_definitions)]
+extern "C" fn put_back<T>(home: &mut Tape<T>, buf: Vec<T>) {
     if home.is_empty() {
         *home = SmallVec::from_vec(buf);
     } else {
@@ -273,6 +335,66 @@ mod tests {
                 w.buf.capacity()
             );
         }
+    }
+
+    #[test]
+    fn put_appends_in_order_past_every_capacity() {
+        // A bare tape: inline, spilled by `put` itself, and started at a learned length.
+        let last = AtomicUsize::new(0);
+        for learned in [0, 5, 8, 9, 64] {
+            last.store(learned, Ordering::Relaxed);
+            for n in [0, 1, 8, 9, 63, 64, 65, 1000] {
+                let mut tape: Tape<usize> = tape_sized(&last);
+                for k in 0..n {
+                    tape.put(k);
+                }
+                assert_eq!(
+                    tape.to_vec(),
+                    (0..n).collect::<Vec<_>>(),
+                    "learned {learned} n {n}"
+                );
+            }
+        }
+        // Through a writer and a nested writer (the forms generated code reaches them in).
+        let mut tape: Tape<(f64, usize)> = SmallVec::new();
+        {
+            let mut w = writer(&mut tape, 0);
+            for k in 0..20 {
+                Put::put(&mut w, (k as f64, k));
+                let mut inner = writer(&mut w, 2);
+                Put::put(&mut inner, (-(k as f64), k));
+            }
+        }
+        let want: Vec<(f64, usize)> = (0..20)
+            .flat_map(|k| [(k as f64, k), (-(k as f64), k)])
+            .collect();
+        assert_eq!(tape.to_vec(), want);
+        // Zero-sized control records.
+        let mut tape: Tape<()> = SmallVec::new();
+        for _ in 0..100 {
+            tape.put(());
+        }
+        assert_eq!(tape.len(), 100);
+    }
+
+    #[test]
+    fn a_writer_over_a_full_inline_tape_moves_to_a_buffer() {
+        // A `while` loop hints no trips: its writer starts in the inline tape and, once that is
+        // full, moves the records into a buffer of its own (the fast path from then on).
+        let mut tape: Tape<usize> = SmallVec::new();
+        {
+            let mut w = writer(&mut tape, 0);
+            for k in 0..INLINE {
+                w.push(k);
+            }
+            assert_eq!(w.buf.capacity(), 0, "still inline");
+            w.push(INLINE);
+            assert!(w.buf.capacity() > INLINE, "{}", w.buf.capacity());
+            for k in INLINE + 1..100 {
+                w.push(k);
+            }
+        }
+        assert_eq!(tape.to_vec(), (0..100).collect::<Vec<_>>());
     }
 
     #[test]

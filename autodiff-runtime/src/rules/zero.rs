@@ -35,10 +35,11 @@ pub fn times_serial<T: Real>(g: T, d: T) -> T {
     if p.is_nan() { times_nan(g, d, p) } else { p }
 }
 
-/// The zero rule's slow path of [`times_serial`]: `p = g * d` is NaN.
+/// The zero rule's slow path of [`times_serial`]: `p = g * d` is NaN. `extern "C"`: a call
+/// that cannot unwind, so the loop around it keeps its floats in registers (`records.rs`).
 #[cold]
 #[inline(never)]
-fn times_nan<T: Real>(g: T, d: T, p: T) -> T {
+extern "C" fn times_nan<T: Real>(g: T, d: T, p: T) -> T {
     if g == T::zero() || d == T::zero() {
         T::zero()
     } else {
