@@ -325,11 +325,18 @@ fn param_reads(c: &Common, vars: &[VarId], which: &[usize]) -> HashMap<VarId, Pa
 }
 
 /// The forward sweep with its declarations: `keeps; slots; let __ret; '__body: { .. }`.
+///
+/// With loops, the value leaves the sweep through `black_box`: a float a loop carries into
+/// `__ret` would otherwise stay live across the reverse sweep's calls that may unwind (its
+/// allocations), and the compiler then keeps it in memory inside the loop too, a store and a
+/// reload on the loop's chain every trip (`y = y * x + c[i]`: 2.9 → 1.6 times the hand-written
+/// gradient). Behind the barrier the loop's value ends at the sweep; one store and one load.
 fn forward_section(
     c: &Common,
     code: &crate::reverse::RevCode,
     hoisted: &TokenStream,
     finish: &TokenStream,
+    has_loops: bool,
 ) -> TokenStream {
     let mut used = finish.clone();
     used.extend(code.reverse_head.clone());
@@ -339,12 +346,18 @@ fn forward_section(
     let fwd = &code.forward;
     let ret = naming::fixed("__ret");
     let label = body_label();
+    let barrier = if has_loops {
+        quote! { let #ret = ::core::hint::black_box(#ret); }
+    } else {
+        quote! {}
+    };
     quote! {
         #hoisted
         #keeps
         #decls
         let mut #ret;
         #label: { #fwd }
+        #barrier
     }
 }
 
@@ -415,7 +428,7 @@ fn reverse_sweep(
 ) -> (TokenStream, TokenStream, TokenStream) {
     let reads = param_reads(c, vars, which);
     let code = RevGen::new(func, act, &reads, &c.rt).generate();
-    let fwd = forward_section(c, &code, hoisted, finish);
+    let fwd = forward_section(c, &code, hoisted, finish, !func.loops.is_empty());
     (fwd, code.reverse_head, code.reverse)
 }
 

@@ -56,7 +56,9 @@ pub(super) fn wrap(
         let (#(#sums,)*) = {
             #(let mut #slots = #rt::plain::Plain(0.0);)*
             for #head { #body }
-            (#(#slots.0,)*)
+            // The sums leave the loop through a barrier: live on across the sweep's calls that
+            // may unwind, they would be kept in memory inside the loop (see `forward_section`).
+            ::core::hint::black_box((#(#slots.0,)*))
         };
         // d += Σ_trips (the loop's contributions, summed in a register).
         #(#rt::plain::acc(&mut #slots, #sums);)*

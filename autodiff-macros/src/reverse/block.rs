@@ -101,7 +101,7 @@ impl RevGen<'_> {
         });
         if pops && falls_through {
             self.uses_ctl = true;
-            fwd.extend(quote! { #ctl.push(#n); });
+            fwd.extend(quote! { #rt::Put::put(&mut #ctl, #n); });
         }
         let mut rev = self.block_adjoint_decls(b);
         if matches!(kmode, KMode::None) {
@@ -167,6 +167,7 @@ impl RevGen<'_> {
     /// Control records pushed by a jump, innermost construct first.
     pub(super) fn jump_records(&mut self, target: Option<(LoopId, bool)>) -> TokenStream {
         let ctl = naming::fixed("__ctl");
+        let rt = self.rt.clone();
         let mut out = TokenStream::new();
         for fr in self.frames.iter().rev() {
             match fr {
@@ -174,12 +175,12 @@ impl RevGen<'_> {
                     needs_k: true,
                     index,
                 } => {
-                    out.extend(quote! { #ctl.push(#index); });
+                    out.extend(quote! { #rt::Put::put(&mut #ctl, #index); });
                 }
                 Frame::Block { .. } => {}
                 Frame::Branch { needs_rec, arm } => {
                     if *needs_rec {
-                        out.extend(quote! { #ctl.push(#arm); });
+                        out.extend(quote! { #rt::Put::put(&mut #ctl, #arm); });
                     }
                 }
                 Frame::Loop { id, needs_rec } => {
@@ -187,14 +188,14 @@ impl RevGen<'_> {
                         if *id == t {
                             if is_break && *needs_rec {
                                 let tr = naming::trips(*id);
-                                out.extend(quote! { #ctl.push(#tr); });
+                                out.extend(quote! { #rt::Put::put(&mut #ctl, #tr); });
                             }
                             break;
                         }
                     }
                     if *needs_rec {
                         let tr = naming::trips(*id);
-                        out.extend(quote! { #ctl.push(#tr); });
+                        out.extend(quote! { #rt::Put::put(&mut #ctl, #tr); });
                     }
                 }
             }

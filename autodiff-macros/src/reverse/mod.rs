@@ -517,7 +517,7 @@ impl<'a> RevGen<'a> {
             SlotKind::Many => {
                 let c = naming::cursor(k);
                 (
-                    quote! { #s.push(#value); },
+                    quote! { #rt::Put::put(&mut #s, #value); },
                     quote! { #rt::back(&#s, &mut #c) },
                 )
             }

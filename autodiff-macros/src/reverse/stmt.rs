@@ -135,7 +135,7 @@ impl RevGen<'_> {
                     self.frames.pop();
                     if needs_rec && normal_arms.len() > 1 && !diverges[k] && again.is_none() {
                         self.uses_ctl = true;
-                        f.extend(quote! { #ctl.push(#k); });
+                        f.extend(quote! { #rt::Put::put(&mut #ctl, #k); });
                     }
                     fwds.push(f);
                     revs.push(r);
@@ -194,7 +194,7 @@ impl RevGen<'_> {
                     }
                     None => {
                         self.uses_ctl = true;
-                        quote! { #ctl.push(#tr); }
+                        quote! { #rt::Put::put(&mut #ctl, #tr); }
                     }
                 };
                 (quote! { #record break #label; }, quote! {}, quote! {})

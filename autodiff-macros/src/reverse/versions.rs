@@ -75,7 +75,7 @@ impl RevGen<'_> {
             let (s, c, rt) = (naming::slot(k), naming::cursor(k), self.rt);
             let gvs = group.iter().map(|g| &g.0);
             let gls = group.iter().map(|g| &g.1);
-            push.extend(quote! { #s.push((#(#gvs,)*)); });
+            push.extend(quote! { #rt::Put::put(&mut #s, (#(#gvs,)*)); });
             loads.extend(quote! { let (#(#gls,)*) = #rt::back(&#s, &mut #c); });
         }
         self.versions.at.pop();

@@ -5,9 +5,9 @@ use quote::quote;
 
 use super::{expand_fn, vjp_item};
 
-/// Trip counts pushed to the control tape (`__ctl . push (__tripsK)`).
+/// Trip counts pushed to the control tape (`Put :: put (& mut __ctl , __tripsK)`).
 fn pushed_counts(vjp: &str) -> usize {
-    vjp.matches("__ctl . push (__trips").count()
+    vjp.matches("Put :: put (& mut __ctl , __trips").count()
 }
 
 /// Trip counts kept in one slot (`__sK = Some (__tripsK)`).

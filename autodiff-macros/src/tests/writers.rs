@@ -53,7 +53,9 @@ fn loops_with_hints_push_through_writers_that_shadow_their_tapes() {
     let start_saved = vjp
         .find("let __gv5 = :: core :: clone :: Clone :: clone (& __t2 . start)")
         .expect("the inner start");
-    let start_pushed = vjp.find("__s2 . push ((__gv5 ,))").expect("its push");
+    let start_pushed = vjp
+        .find("Put :: put (& mut __s2 , (__gv5 ,))")
+        .expect("its push");
     let inner_end = vjp
         .find("break '__loop1 ; } } } }")
         .expect("the end of the inner block");
