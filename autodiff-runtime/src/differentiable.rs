@@ -38,6 +38,28 @@ pub trait Differentiable {
     {
         finish_elems(items, adj).collect()
     }
+    /// Whether [`grad_is_finite`](Self::grad_is_finite) can tell that every float of a gradient
+    /// is finite. When it can for every differentiated parameter, a generated `NAME_grad` with
+    /// loops first runs its reverse sweep with plain IEEE products and keeps that gradient when
+    /// it is all finite; otherwise (or when this is `false`) it takes the gradient with the
+    /// zero rule on every product (see `rules::ieee`). Default `false`: always the zero rule.
+    const FINITE_TEST: bool = false;
+    /// `true` when every float in `grad` is finite (neither NaN nor ±inf). Only read when
+    /// [`FINITE_TEST`](Self::FINITE_TEST) is `true`; the default answers `false`.
+    #[inline(always)]
+    fn grad_is_finite(grad: &Self::Grad) -> bool {
+        let _ = grad;
+        false
+    }
+    /// [`grad_is_finite`](Self::grad_is_finite) of every gradient in `grads` (the gradient of a
+    /// slice, `Vec` or array of these); scalars override it with a test without early exit,
+    /// which the compiler vectorises.
+    fn grads_are_finite(grads: &[Self::Grad]) -> bool
+    where
+        Self: Sized,
+    {
+        grads.iter().all(Self::grad_is_finite)
+    }
 }
 
 macro_rules! scalar_differentiable {
@@ -52,6 +74,15 @@ macro_rules! scalar_differentiable {
             fn adjoint_of(grad: $t) -> $t { grad }
             #[inline(always)]
             fn zero_tangent(&self) -> $t { 0.0 }
+            const FINITE_TEST: bool = true;
+            #[inline(always)]
+            fn grad_is_finite(grad: &$t) -> bool { grad.is_finite() }
+            #[inline]
+            fn grads_are_finite(grads: &[$t]) -> bool {
+                // `|` over all entries rather than `all`'s early exit: one vector compare and
+                // or per few entries.
+                !grads.iter().fold(false, |bad, g| bad | !g.is_finite())
+            }
             #[inline]
             fn finish_slice(items: &[$t], adj: Option<Vec<$t>>) -> Vec<$t> {
                 // The adjoint is the gradient; element adjoints never read stay zero.
@@ -84,6 +115,11 @@ impl<T: Differentiable + ?Sized> Differentiable for &T {
     fn zero_tangent(&self) -> Self::Tangent {
         (**self).zero_tangent()
     }
+    const FINITE_TEST: bool = T::FINITE_TEST;
+    #[inline(always)]
+    fn grad_is_finite(grad: &Self::Grad) -> bool {
+        T::grad_is_finite(grad)
+    }
 }
 
 fn finish_elems<T: Differentiable>(
@@ -107,6 +143,10 @@ impl<T: Differentiable> Differentiable for [T] {
     fn zero_tangent(&self) -> Self::Tangent {
         self.iter().map(Differentiable::zero_tangent).collect()
     }
+    const FINITE_TEST: bool = T::FINITE_TEST;
+    fn grad_is_finite(grad: &Self::Grad) -> bool {
+        T::grads_are_finite(grad)
+    }
 }
 
 impl<T: Differentiable> Differentiable for Vec<T> {
@@ -121,6 +161,10 @@ impl<T: Differentiable> Differentiable for Vec<T> {
     }
     fn zero_tangent(&self) -> Self::Tangent {
         self.as_slice().zero_tangent()
+    }
+    const FINITE_TEST: bool = T::FINITE_TEST;
+    fn grad_is_finite(grad: &Self::Grad) -> bool {
+        T::grads_are_finite(grad)
     }
 }
 
@@ -137,6 +181,10 @@ impl<T: Differentiable, const N: usize> Differentiable for [T; N] {
     }
     fn zero_tangent(&self) -> Self::Tangent {
         core::array::from_fn(|i| self[i].zero_tangent())
+    }
+    const FINITE_TEST: bool = T::FINITE_TEST;
+    fn grad_is_finite(grad: &Self::Grad) -> bool {
+        T::grads_are_finite(grad)
     }
 }
 

@@ -50,6 +50,10 @@ impl<T: Differentiable> Differentiable for Option<T> {
     fn zero_tangent(&self) -> Self::Tangent {
         self.as_ref().map(Differentiable::zero_tangent)
     }
+    const FINITE_TEST: bool = T::FINITE_TEST;
+    fn grad_is_finite(grad: &Self::Grad) -> bool {
+        grad.as_ref().is_none_or(T::grad_is_finite)
+    }
 }
 
 /// `Some(x)`.

@@ -120,6 +120,11 @@ pub trait Real:
     fn trunc(self) -> Self;
     fn is_nan(self) -> bool;
     fn is_finite(self) -> bool;
+    /// `true` for `f32` and `f64`, whose [`is_finite`](Real::is_finite) tests the whole value;
+    /// `false` for types that carry more than one float (the dual numbers of second-order
+    /// code test only their value part). A matrix gradient's finite test needs it.
+    #[doc(hidden)]
+    const PLAIN_FLOAT: bool = false;
     /// Inverse hyperbolic sine; by default `ln(x + sqrt(x² + 1))` (`f32`/`f64` use std's).
     fn asinh(self) -> Self {
         (self + (self * self + Self::one()).sqrt()).ln()
@@ -196,6 +201,7 @@ macro_rules! impl_real {
             fn is_finite(self) -> bool {
                 $t::is_finite(self)
             }
+            const PLAIN_FLOAT: bool = true;
             impl_real!(@unary $t: asinh acosh atanh to_degrees to_radians);
         }
     };

@@ -71,6 +71,13 @@ where
     fn zero_tangent(&self) -> Self {
         zeros_like(self)
     }
+    const FINITE_TEST: bool = T::PLAIN_FLOAT;
+    fn grad_is_finite(grad: &Self) -> bool {
+        !grad
+            .as_slice()
+            .iter()
+            .fold(false, |bad, g| bad | !g.is_finite())
+    }
 }
 
 /// The index shape of an owned matrix: its dimensions (and element type), which is what the

@@ -4,6 +4,7 @@
 //! trait resolution picks the rule for the operand types. `g` is the output cotangent (reverse
 //! mode) or an input tangent (forward mode, `t_*` functions).
 
+pub mod ieee;
 pub mod matrix;
 pub mod scalar;
 pub mod zero;

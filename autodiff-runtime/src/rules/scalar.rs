@@ -25,6 +25,28 @@ pub trait MulRule<R> {
     fn t_lhs(da: Self::LhsAdj, a: &Self, b: &R) -> Self::Out;
     /// `dy = a*db`
     fn t_rhs(db: Self::RhsAdj, a: &Self, b: &R) -> Self::Out;
+    /// [`d_lhs`](Self::d_lhs) for the optimistic sweep: a plain IEEE product where the operands
+    /// are floats (see `rules::ieee`); the zero rule's form otherwise.
+    #[inline(always)]
+    fn d_lhs_ieee(g: Self::Out, a: &Self, b: &R) -> Self::LhsAdj {
+        Self::d_lhs(g, a, b)
+    }
+    /// [`d_rhs`](Self::d_rhs) for the optimistic sweep (see [`d_lhs_ieee`](Self::d_lhs_ieee)).
+    #[inline(always)]
+    fn d_rhs_ieee(g: Self::Out, a: &Self, b: &R) -> Self::RhsAdj {
+        Self::d_rhs(g, a, b)
+    }
+    /// [`t_lhs`](Self::t_lhs) for the optimistic sweep: plain IEEE products where the operands
+    /// are floats (see `rules::ieee`); the zero rule's form otherwise.
+    #[inline(always)]
+    fn t_lhs_ieee(da: Self::LhsAdj, a: &Self, b: &R) -> Self::Out {
+        Self::t_lhs(da, a, b)
+    }
+    /// [`t_rhs`](Self::t_rhs) for the optimistic sweep (see [`t_lhs_ieee`](Self::t_lhs_ieee)).
+    #[inline(always)]
+    fn t_rhs_ieee(db: Self::RhsAdj, a: &Self, b: &R) -> Self::Out {
+        Self::t_rhs(db, a, b)
+    }
 }
 
 impl<T: Real> MulRule<T> for T {
@@ -49,6 +71,22 @@ impl<T: Real> MulRule<T> for T {
     fn t_rhs(db: T, a: &T, _b: &T) -> T {
         times_serial(db, *a)
     }
+    #[inline(always)]
+    fn d_lhs_ieee(g: T, _a: &T, b: &T) -> T {
+        g * *b
+    }
+    #[inline(always)]
+    fn d_rhs_ieee(g: T, a: &T, _b: &T) -> T {
+        g * *a
+    }
+    #[inline(always)]
+    fn t_lhs_ieee(da: T, _a: &T, b: &T) -> T {
+        da * *b
+    }
+    #[inline(always)]
+    fn t_rhs_ieee(db: T, a: &T, _b: &T) -> T {
+        db * *a
+    }
 }
 
 /// `y = a / b`.
@@ -67,6 +105,28 @@ pub trait DivRule<R> {
     fn t_lhs(da: Self::LhsAdj, a: &Self, b: &R) -> Self::Out;
     /// `dy = -a*db/b²`
     fn t_rhs(db: Self::RhsAdj, a: &Self, b: &R) -> Self::Out;
+    /// [`d_lhs`](Self::d_lhs) for the optimistic sweep: plain IEEE arithmetic where the
+    /// operands are floats (see `rules::ieee`); the zero rule's form otherwise.
+    #[inline(always)]
+    fn d_lhs_ieee(g: Self::Out, a: &Self, b: &R) -> Self::LhsAdj {
+        Self::d_lhs(g, a, b)
+    }
+    /// [`d_rhs`](Self::d_rhs) for the optimistic sweep (see [`d_lhs_ieee`](Self::d_lhs_ieee)).
+    #[inline(always)]
+    fn d_rhs_ieee(g: Self::Out, a: &Self, b: &R) -> Self::RhsAdj {
+        Self::d_rhs(g, a, b)
+    }
+    /// [`t_lhs`](Self::t_lhs) for the optimistic sweep: plain IEEE arithmetic where the
+    /// operands are floats (see `rules::ieee`); the zero rule's form otherwise.
+    #[inline(always)]
+    fn t_lhs_ieee(da: Self::LhsAdj, a: &Self, b: &R) -> Self::Out {
+        Self::t_lhs(da, a, b)
+    }
+    /// [`t_rhs`](Self::t_rhs) for the optimistic sweep (see [`t_lhs_ieee`](Self::t_lhs_ieee)).
+    #[inline(always)]
+    fn t_rhs_ieee(db: Self::RhsAdj, a: &Self, b: &R) -> Self::Out {
+        Self::t_rhs(db, a, b)
+    }
 }
 
 impl<T: Real> DivRule<T> for T {
@@ -93,6 +153,26 @@ impl<T: Real> DivRule<T> for T {
     #[inline(always)]
     fn t_rhs(db: T, a: &T, b: &T) -> T {
         times_serial(times_serial(-db, *a / *b), T::one() / *b)
+    }
+    /// `y = a/b => da += dy/b` (IEEE)
+    #[inline(always)]
+    fn d_lhs_ieee(g: T, _a: &T, b: &T) -> T {
+        g / *b
+    }
+    /// `y = a/b => db += -dy*a/b²` (IEEE)
+    #[inline(always)]
+    fn d_rhs_ieee(g: T, a: &T, b: &T) -> T {
+        -g * *a / (*b * *b)
+    }
+    /// `dy = da·(1/b)` (IEEE)
+    #[inline(always)]
+    fn t_lhs_ieee(da: T, _a: &T, b: &T) -> T {
+        da * (T::one() / *b)
+    }
+    /// `dy = -db·y·(1/b)` (IEEE)
+    #[inline(always)]
+    fn t_rhs_ieee(db: T, a: &T, b: &T) -> T {
+        -db * (*a / *b) * (T::one() / *b)
     }
 }
 

@@ -8,6 +8,8 @@
 //! (`andnpd` on x86-64): no branch, so element loops stay vectorisable, and one extra cycle of
 //! latency on a serial chain of products.
 //! Matrix products through GEMM keep IEEE semantics (see the README's conventions section).
+//! `NAME_grad` of loop code first runs its sweep without this rule and keeps a gradient that is
+//! all finite, which is then exactly this rule's (see [`ieee`](super::ieee)).
 
 use crate::real::Real;
 
