@@ -120,6 +120,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     let other = syn::Ident::new("__other", Span::mixed_site());
     let t = syn::Ident::new("__t", Span::mixed_site());
     let f = syn::Ident::new("__f", Span::mixed_site());
+    let g = syn::Ident::new("__g", Span::mixed_site());
     let none = quote! { ::core::option::Option::None };
     let nones = gf.iter().map(|_| &none);
 
@@ -171,6 +172,11 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
                     #(#gf: <#gt as #rt::Differentiable>::zero_tangent(&self.#gf),)*
                     #(#nf: ::core::default::Default::default(),)*
                 }
+            }
+            const FINITE_TEST: bool = true #(&& <#gt as #rt::Differentiable>::FINITE_TEST)*;
+            #[inline]
+            fn grad_is_finite(#g: &Self) -> bool {
+                true #(&& <#gt as #rt::Differentiable>::grad_is_finite(&#g.#gf))*
             }
         }
 

@@ -16,6 +16,7 @@ use crate::naming;
 use crate::reverse::{ParamRead, RevGen, body_label};
 use crate::sig::{self, Param, Sig};
 
+mod optimistic;
 mod tangent_grad;
 
 fn runtime() -> TokenStream {
@@ -215,9 +216,28 @@ pub fn items(
     // Loop code over few scalar inputs: the gradient by one sweep of tangents.
     let by_tangents = !order2_companion && tangent_grad::applies(&common, &func, &wrt_act, &wrt);
     let grad = if by_tangents {
-        tangent_grad::gen_grad(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted)
+        tangent_grad::gen_grad(
+            &common,
+            &func,
+            &param_vars,
+            &wrt_act,
+            &wrt,
+            &hoisted,
+            // a callee's forward companion may be a custom rule, which may turn a NaN into a
+            // number (see `rules::ieee`)
+            crate::replay::rerun_is_invisible(&item)
+                && !crate::forward::has_varying_call(&func, &wrt_act),
+        )
     } else {
-        gen_grad(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted)
+        gen_grad(
+            &common,
+            &func,
+            &param_vars,
+            &wrt_act,
+            &wrt,
+            &hoisted,
+            !order2_companion,
+        )
     };
     let cvjp = gen_companion_vjp(
         &common,
@@ -517,6 +537,10 @@ fn gen_vjp(
     )
 }
 
+/// `NAME_grad` by reverse mode. With `optimistic` (first-order code) a function with loops
+/// whose reverse sweep calls no other function's pullback runs that sweep first with plain IEEE
+/// products of known floats, and keeps its gradient when every entry is finite; otherwise it
+/// runs the sweep again with the zero rule (why that is exact: `rules::ieee`).
 fn gen_grad(
     c: &Common,
     func: &Func,
@@ -524,25 +548,36 @@ fn gen_grad(
     act: &Activity,
     wrt: &[usize],
     hoisted: &TokenStream,
+    optimistic: bool,
 ) -> TokenStream {
     let rt = &c.rt;
     let fin = finish(c, vars, act, wrt, func);
     let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted, &fin);
     let ret = naming::fixed("__ret");
     let seed = seed_ret(func, act, rt, quote! { #rt::seed(&#ret) });
-    grad_item(
-        c,
-        wrt,
-        None,
+    let careful = quote! {
+        #head
+        #seed
+        #rev
+        #fin
+    };
+    let body = if optimistic {
+        let careful = optimistic::Careful {
+            fwd: &fwd,
+            rev: &rev,
+            seed: &seed,
+            fin: &fin,
+            body: careful,
+        };
+        optimistic::reverse_body(c, func, vars, act, wrt, hoisted, careful)
+    } else {
         quote! {
             #fwd
-            #head
-            #seed
-            #rev
-            let __grad = #fin;
+            let __grad = { #careful };
             (#ret, __grad)
-        },
-    )
+        }
+    };
+    grad_item(c, wrt, None, body)
 }
 
 fn tangent_name(p: &Param) -> Ident {

@@ -30,6 +30,9 @@ pub struct FwdGen<'a> {
     pub act: &'a Activity,
     pub rt: &'a TokenStream,
     dirs: Vec<Dir<'a>>,
+    /// Products and quotients take their plain IEEE tangent rules (`t_lhs_ieee`, ..): the
+    /// optimistic sweep of `NAME_grad` by tangents (see `rules::ieee`).
+    ieee: bool,
 }
 
 impl<'a> FwdGen<'a> {
@@ -40,6 +43,7 @@ impl<'a> FwdGen<'a> {
             act,
             rt,
             dirs: vec![Dir { act, tag: None }],
+            ieee: false,
         }
     }
 
@@ -56,7 +60,15 @@ impl<'a> FwdGen<'a> {
             act: union,
             rt,
             dirs,
+            ieee: false,
         }
+    }
+
+    /// The same generator with the plain IEEE rules of products and quotients (the optimistic
+    /// sweep; see `rules::ieee` for when its tangents may be kept).
+    pub fn ieee(mut self) -> Self {
+        self.ieee = true;
+        self
     }
 
     /// The tangent of variable `v` (in the single direction).
@@ -376,11 +388,16 @@ impl<'a> FwdGen<'a> {
                             _ => quote! { RemRule },
                         };
                         let (ra, rb) = (r(a), r(b));
+                        let (lhs, rhs) = if self.ieee && *op != BinOp::Rem {
+                            (quote! { t_lhs_ieee }, quote! { t_rhs_ieee })
+                        } else {
+                            (quote! { t_lhs }, quote! { t_rhs })
+                        };
                         if let Some(d) = da {
-                            terms.push(quote! { #rt::rules::#rule::t_lhs(#d, #ra, #rb) });
+                            terms.push(quote! { #rt::rules::#rule::#lhs(#d, #ra, #rb) });
                         }
                         if let Some(d) = db {
-                            terms.push(quote! { #rt::rules::#rule::t_rhs(#d, #ra, #rb) });
+                            terms.push(quote! { #rt::rules::#rule::#rhs(#d, #ra, #rb) });
                         }
                     }
                 }

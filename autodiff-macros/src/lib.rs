@@ -16,6 +16,7 @@ mod ir;
 mod lower;
 mod methods;
 mod naming;
+mod replay;
 mod reverse;
 mod second;
 mod sig;

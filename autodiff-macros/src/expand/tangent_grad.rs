@@ -76,7 +76,7 @@ fn has_loop(b: &Block) -> bool {
 }
 
 /// The sweep: seeds, the body with its tangents, and one gradient expression per `wrt`
-/// parameter (`scale(ẏ_k)`, or a zero where the output does not depend on it).
+/// parameter (`ẏ_k`, or a zero where the output does not depend on it).
 fn sweep(
     c: &Common,
     func: &Func,
@@ -84,7 +84,7 @@ fn sweep(
     act: &Activity,
     wrt: &[usize],
     hoisted: &TokenStream,
-    scale: &dyn Fn(TokenStream) -> TokenStream,
+    ieee: bool,
 ) -> (TokenStream, Vec<TokenStream>) {
     let rt = &c.rt;
     let acts: Vec<Activity> = wrt
@@ -97,6 +97,7 @@ fn sweep(
         .map(|(k, act)| Dir { act, tag: Some(k) })
         .collect();
     let fg = FwdGen::directions(func, act, rt, dirs.clone());
+    let fg = if ieee { fg.ieee() } else { fg };
     // Direction `k` starts with `∂x_k = 1`; a parameter assigned a value that depends on `x_k`
     // starts with a zero tangent in it.
     let mut init = TokenStream::new();
@@ -124,7 +125,7 @@ fn sweep(
         grads.push(if d.act.active(func.ret) {
             let t = fg.dot_in(d, func.ret);
             decls.extend(quote! { let mut #t; });
-            scale(quote! { #t })
+            quote! { #t }
         } else if is_float_type(ty) {
             quote! { 0.0 }
         } else {
@@ -146,7 +147,10 @@ fn sweep(
 /// How the gradient is computed, for the generated items' documentation.
 const HOW: &str = " Computed by one forward sweep with a tangent per scalar input (a loop over few scalar inputs).";
 
-/// `NAME_grad`: the value and `(ẏ_0, .., ẏ_{K-1})`.
+/// `NAME_grad`: the value and `(ẏ_0, .., ẏ_{K-1})`. When the parameters and the output are
+/// `f32`/`f64` and running the body twice is invisible (`replay`), the sweep first runs with
+/// plain IEEE products and keeps its result when every tangent is finite; otherwise the sweep
+/// runs again with the zero rule (why that is exact: `rules::ieee`).
 pub(super) fn gen_grad(
     c: &Common,
     func: &Func,
@@ -154,11 +158,40 @@ pub(super) fn gen_grad(
     act: &Activity,
     wrt: &[usize],
     hoisted: &TokenStream,
+    rerun_is_invisible: bool,
 ) -> TokenStream {
-    let (code, grads) = sweep(c, func, vars, act, wrt, hoisted, &|t| t);
+    let (code, grads) = sweep(c, func, vars, act, wrt, hoisted, false);
     let ret = naming::fixed("__ret");
-    let grads = one_or_tuple(&grads);
-    grad_item(c, wrt, Some(HOW), quote! { #code (#ret, #grads) })
+    let careful = {
+        let grads = one_or_tuple(&grads);
+        quote! { #code (#ret, #grads) }
+    };
+    let floats =
+        wrt.iter().all(|k| is_float_type(&c.sig.params[*k].ty)) && is_float_type(&c.sig.output);
+    let fast = (rerun_is_invisible && floats)
+        .then(|| sweep(c, func, vars, act, wrt, hoisted, true))
+        .filter(|(fast, _)| fast.to_string() != code.to_string());
+    let body = match fast {
+        Some((fast, fast_grads)) => {
+            let label = syn::Lifetime::new("'__careful", proc_macro2::Span::call_site());
+            let g: Vec<proc_macro2::Ident> = (0..fast_grads.len())
+                .map(|k| quote::format_ident!("__g{}", k))
+                .collect();
+            quote! {
+                #label: {
+                    {
+                        let (__v, #(#g),*) = { #fast (#ret, #(#fast_grads),*) };
+                        if true #(&& #g.is_finite())* {
+                            break #label (__v, (#(#g),*));
+                        }
+                    }
+                    #careful
+                }
+            }
+        }
+        None => careful,
+    };
+    grad_item(c, wrt, Some(HOW), body)
 }
 
 /// `NAME_vjp`: the value and the pullback `ȳ ↦ (ȳ·ẏ_0, .., ȳ·ẏ_{K-1})` (the zero rule: a zero
@@ -173,9 +206,11 @@ pub(super) fn gen_vjp(
 ) -> TokenStream {
     let rt = &c.rt;
     let cot = naming::fixed("__cot");
-    let (code, grads) = sweep(c, func, vars, act, wrt, hoisted, &|t| {
-        quote! { #rt::rules::times(#cot, #t) }
-    });
+    let (code, grads) = sweep(c, func, vars, act, wrt, hoisted, false);
+    let grads: Vec<TokenStream> = grads
+        .into_iter()
+        .map(|t| quote! { #rt::rules::times(#cot, #t) })
+        .collect();
     let ret = naming::fixed("__ret");
     let grads = one_or_tuple(&grads);
     let out = c.out();

@@ -105,13 +105,19 @@ impl RevGen<'_> {
                         } else if self.is_float(a) && self.is_float(b) && *op != BinOp::Rem {
                             // Both operands are known floats: the scalar rule reads only the
                             // operands it needs, so the other is not saved.
-                            let z = quote! { #rt::rules };
+                            // The zero rule (`rules::zero`), or plain IEEE products in the
+                            // optimistic sweep (`rules::ieee`).
+                            let z = if self.ieee {
+                                quote! { #rt::rules::ieee }
+                            } else {
+                                quote! { #rt::rules::zero }
+                            };
                             // On a loop-carried adjoint chain the zero rule's branch form keeps
                             // the chain's latency that of the product (see `rules::zero`).
                             let serial = |v: VarId| place.in_loop && self.f.vars[v].reassigned;
                             let times = |v: VarId| {
                                 if serial(v) {
-                                    quote! { #z::zero::times_serial }
+                                    quote! { #z::times_serial }
                                 } else {
                                     quote! { #z::times }
                                 }
@@ -142,18 +148,25 @@ impl RevGen<'_> {
                         } else {
                             let ra = bind_read(self, a, &mut pre, &mut reads);
                             let rb = bind_read(self, b, &mut pre, &mut reads);
+                            // The optimistic sweep's plain IEEE rules for float operands
+                            // (`rules::ieee`); the remainder keeps its one rule.
+                            let (lhs, rhs) = if self.ieee && *op != BinOp::Rem {
+                                (quote! { d_lhs_ieee }, quote! { d_rhs_ieee })
+                            } else {
+                                (quote! { d_lhs }, quote! { d_rhs })
+                            };
                             if let Some(v) = va {
                                 contribs.push(acc(
                                     self,
                                     &self.adj(v),
-                                    quote! { #rt::rules::#rule::d_lhs(#g, #ra, #rb) },
+                                    quote! { #rt::rules::#rule::#lhs(#g, #ra, #rb) },
                                 ));
                             }
                             if let Some(v) = vb {
                                 contribs.push(acc(
                                     self,
                                     &self.adj(v),
-                                    quote! { #rt::rules::#rule::d_rhs(#g, #ra, #rb) },
+                                    quote! { #rt::rules::#rule::#rhs(#g, #ra, #rb) },
                                 ));
                             }
                         }

@@ -133,6 +133,9 @@ pub struct RevGen<'a> {
     grad_bufs: Vec<VarId>,
     /// Values saved once for all the rules that read them (see `versions`).
     versions: versions::Versions,
+    /// Products of known floats take plain IEEE arithmetic (`rules::ieee`) instead of the zero
+    /// rule: the optimistic reverse sweep of `NAME_grad` (see `expand::gen_grad`).
+    ieee: bool,
     /// Local `Vec`s whose adjoint is a dense buffer (see `dense`).
     dense: HashSet<VarId>,
     /// Dense locals whose adjoint buffer is fitted to their length before the reverse sweep of
@@ -295,11 +298,19 @@ impl<'a> RevGen<'a> {
             plain_adj: HashSet::new(),
             floats: HashSet::new(),
             recipes: HashMap::new(),
+            ieee: false,
         };
         g.floats = plain::known_floats(f, params);
         g.plain = plain::plain_vars(f, act, params, &g.field_bases, &g.floats);
         g.plain_adj = g.plain.iter().map(|v| g.adj(*v).to_string()).collect();
         g
+    }
+
+    /// The same generator with plain IEEE products of known floats in the reverse sweep (its
+    /// forward sweep is unchanged); see `rules::ieee` for when its gradient may be kept.
+    pub fn ieee(mut self) -> Self {
+        self.ieee = true;
+        self
     }
 
     /// Runs the generator.
