@@ -561,21 +561,28 @@ fn gen_grad(
         #rev
         #fin
     };
-    let body = if optimistic {
-        let careful = optimistic::Careful {
-            fwd: &fwd,
-            rev: &rev,
-            seed: &seed,
-            fin: &fin,
-            body: careful,
-        };
-        optimistic::reverse_body(c, func, vars, act, wrt, hoisted, careful)
-    } else {
-        quote! {
-            #fwd
-            let __grad = { #careful };
-            (#ret, __grad)
+    let first = optimistic
+        .then(|| {
+            let sweep = optimistic::Careful {
+                fwd: &fwd,
+                rev: &rev,
+                seed: &seed,
+                fin: &fin,
+            };
+            optimistic::first_try(c, func, vars, act, wrt, hoisted, sweep)
+        })
+        .flatten();
+    let grad = match first {
+        Some(first) => {
+            let label = optimistic::label();
+            quote! { #label: { #first #careful } }
         }
+        None => quote! { { #careful } },
+    };
+    let body = quote! {
+        #fwd
+        let __grad = #grad;
+        (#ret, __grad)
     };
     grad_item(c, wrt, None, body)
 }

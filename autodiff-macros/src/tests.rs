@@ -22,6 +22,13 @@ fn vjp_item(all: &str, name: &str) -> String {
     all[start..end].to_string()
 }
 
+/// The `_grad` item of an expansion.
+fn grad_item<'a>(all: &'a str, name: &str) -> &'a str {
+    let start = all.find(&format!("fn {name}_grad")).expect("a grad item");
+    let end = all.find(&format!("fn {name}_vjp")).expect("a vjp item");
+    &all[start..end]
+}
+
 /// Appends to any tape (`Put :: put (& mut TAPE , ARG`) whose argument starts with `arg`.
 fn puts(code: &str, arg: &str) -> usize {
     code.split("Put :: put (& mut ")

@@ -62,6 +62,13 @@ pub trait Differentiable {
     }
 }
 
+/// Every entry of `xs` is finite: `|` over all entries rather than `all`'s early exit, so the
+/// compiler vectorises it (one compare and or per few entries).
+#[inline]
+pub(crate) fn all_finite<T: crate::Real>(xs: &[T]) -> bool {
+    !xs.iter().fold(false, |bad, x| bad | !x.is_finite())
+}
+
 macro_rules! scalar_differentiable {
     ($($t:ty),*) => {$(
         impl Differentiable for $t {
@@ -79,9 +86,7 @@ macro_rules! scalar_differentiable {
             fn grad_is_finite(grad: &$t) -> bool { grad.is_finite() }
             #[inline]
             fn grads_are_finite(grads: &[$t]) -> bool {
-                // `|` over all entries rather than `all`'s early exit: one vector compare and
-                // or per few entries.
-                !grads.iter().fold(false, |bad, g| bad | !g.is_finite())
+                all_finite(grads)
             }
             #[inline]
             fn finish_slice(items: &[$t], adj: Option<Vec<$t>>) -> Vec<$t> {

@@ -13,20 +13,25 @@ use crate::ir::{Func, VarId};
 use crate::naming;
 use crate::reverse::RevGen;
 
-/// The zero rule's reverse sweep of `NAME_grad`, in pieces: the forward sweep `fwd`, the reverse
-/// sweep proper `rev`, the seed of the output's cotangent and the finished gradient `fin`; `body`
-/// is head, seed, `rev` and `fin` together.
+/// The zero rule's reverse sweep of `NAME_grad`, in the pieces the optimistic sweep mirrors: the
+/// forward sweep `fwd`, the reverse sweep proper `rev`, the seed of the output's cotangent and
+/// the finished gradient `fin`.
 pub(super) struct Careful<'a> {
     pub fwd: &'a TokenStream,
     pub rev: &'a TokenStream,
     pub seed: &'a TokenStream,
     pub fin: &'a TokenStream,
-    pub body: TokenStream,
 }
 
-/// The body of `NAME_grad`: the forward sweep, then the optimistic sweep and the careful one, or
-/// the careful one alone where the optimistic sweep does not apply or would be the same code.
-pub(super) fn reverse_body(
+/// The label of the block whose value is the gradient; the optimistic sweep leaves it early.
+pub(super) fn label() -> syn::Lifetime {
+    syn::Lifetime::new("'__careful", proc_macro2::Span::call_site())
+}
+
+/// The optimistic sweep, to run before the careful one inside a block labelled [`label`]: it
+/// leaves the block with its gradient when every entry is finite. `None` where it does not
+/// apply or would be the same code as the careful sweep.
+pub(super) fn first_try(
     c: &Common,
     func: &Func,
     vars: &[VarId],
@@ -34,51 +39,36 @@ pub(super) fn reverse_body(
     wrt: &[usize],
     hoisted: &TokenStream,
     careful: Careful,
-) -> TokenStream {
+) -> Option<TokenStream> {
     let Careful {
         fwd,
         rev,
         seed,
         fin,
-        body: careful,
     } = careful;
-    let ret = naming::fixed("__ret");
     // A callee's pullback may be a custom rule that turns a NaN into a number.
-    let applies = !func.loops.is_empty() && !crate::forward::has_varying_call(func, act);
-    let fast = applies
-        .then(|| {
-            let reads = param_reads(c, vars, wrt);
-            let code = RevGen::new(func, act, &reads, &c.rt).ieee().generate();
-            let fwd2 = forward_section(c, &code, hoisted, fin, true);
-            let (h, r) = (code.reverse_head, code.reverse);
-            // The same forward sweep, and a reverse sweep that differs in its products.
-            (fwd2.to_string() == fwd.to_string() && r.to_string() != rev.to_string())
-                .then(|| quote! { #h #seed #r #fin })
-        })
-        .flatten();
-    let Some(fast) = fast else {
-        return quote! {
-            #fwd
-            let __grad = { #careful };
-            (#ret, __grad)
-        };
-    };
-    let g = naming::fixed("__g");
-    let label = syn::Lifetime::new("'__careful", proc_macro2::Span::call_site());
-    let (test, finite) = finite_tests(c, wrt, &g);
-    quote! {
-        #fwd
-        let __grad = #label: {
-            if #test {
-                let #g = { #fast };
-                if #finite {
-                    break #label #g;
-                }
-            }
-            #careful
-        };
-        (#ret, __grad)
+    if func.loops.is_empty() || crate::forward::has_varying_call(func, act) {
+        return None;
     }
+    let reads = param_reads(c, vars, wrt);
+    let code = RevGen::new(func, act, &reads, &c.rt).ieee().generate();
+    let fwd2 = forward_section(c, &code, hoisted, fin, true);
+    let (h, r) = (code.reverse_head, code.reverse);
+    // The same forward sweep, and a reverse sweep that differs in its products.
+    if fwd2.to_string() != fwd.to_string() || r.to_string() == rev.to_string() {
+        return None;
+    }
+    let g = naming::fixed("__g");
+    let label = label();
+    let (test, finite) = finite_tests(c, wrt, &g);
+    Some(quote! {
+        if #test {
+            let #g = { #h #seed #r #fin };
+            if #finite {
+                break #label #g;
+            }
+        }
+    })
 }
 
 /// Whether every wrt parameter's gradient type has a finite test (a constant), and the test

@@ -173,7 +173,7 @@ pub(super) fn gen_grad(
         .filter(|(fast, _)| fast.to_string() != code.to_string());
     let body = match fast {
         Some((fast, fast_grads)) => {
-            let label = syn::Lifetime::new("'__careful", proc_macro2::Span::call_site());
+            let label = super::optimistic::label();
             let g: Vec<proc_macro2::Ident> = (0..fast_grads.len())
                 .map(|k| quote::format_ident!("__g{}", k))
                 .collect();

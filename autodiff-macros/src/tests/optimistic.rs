@@ -5,14 +5,7 @@
 
 use quote::quote;
 
-use super::{expand_fn, vjp_item};
-
-/// The `_grad` item of an expansion.
-fn grad_item<'a>(all: &'a str, name: &str) -> &'a str {
-    let start = all.find(&format!("fn {name}_grad")).expect("a grad item");
-    let end = all.find(&format!("fn {name}_vjp")).expect("a vjp item");
-    &all[start..end]
-}
+use super::{expand_fn, grad_item, vjp_item};
 
 #[test]
 fn reverse_loops_run_ieee_products_first_and_the_zero_rule_after() {

@@ -2,7 +2,7 @@
 
 use quote::quote;
 
-use super::{expand_fn, reverse_item, vjp_item};
+use super::{expand_fn, grad_item, reverse_item, vjp_item};
 
 #[test]
 fn loops_over_few_scalar_inputs_take_the_gradient_by_tangents() {
@@ -21,7 +21,7 @@ fn loops_over_few_scalar_inputs_take_the_gradient_by_tangents() {
         }
     });
     let vjp = vjp_item(&all, "filt");
-    let grad = &all[all.find("fn filt_grad").expect("grad")..all.find("fn filt_vjp").expect("vjp")];
+    let grad = grad_item(&all, "filt");
     if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
         println!("{grad}");
     }

@@ -73,10 +73,7 @@ where
     }
     const FINITE_TEST: bool = T::PLAIN_FLOAT;
     fn grad_is_finite(grad: &Self) -> bool {
-        !grad
-            .as_slice()
-            .iter()
-            .fold(false, |bad, g| bad | !g.is_finite())
+        crate::differentiable::all_finite(grad.as_slice())
     }
 }
 
