@@ -401,3 +401,47 @@ fn tapes_sized_by_the_last_call_on_several_threads() {
         }
     });
 }
+
+#[test]
+fn record_buffers_reused_across_functions_pullbacks_and_threads() {
+    // A dropped tape's buffer goes to a per-thread pool and serves the next tape of any record
+    // type with its alignment (`autodiff-runtime/src/tape_pool.rs`). Calls of functions with
+    // different records (`f64` tuples, whole `Vec`s, matrices, `f32`) interleave here, pullbacks
+    // stay alive while others run, and some are dropped on another thread: every answer must
+    // equal the one computed first, which is checked against central differences.
+    let a = DMatrix::from_fn(3, 3, |i, j| 0.3 * ((i * 3 + j) as f64).sin() + 0.1);
+    let u32s: Vec<f32> = X.iter().map(|&v| v as f32).collect();
+    let (v_vec, g_vec) = vec_records_grad(&X);
+    value_and_gradient("vec records", &X, vec_records, v_vec, &g_vec);
+    let (v_var, g_var) = varying_grad(&X, 700);
+    value_and_gradient("varying", &X, |x| varying(x, 700), v_var, &g_var);
+    let (_, g_mat) = matrix_records_grad(&a);
+    let (_, (g_f32, _)) = stencil_grad(&u32s[..], 0.15_f32);
+    let exact = Tolerance::new(1e-12, 1e-12);
+    for round in 0..30 {
+        let (_, keep) = varying_vjp(&X, 700);
+        let (v, g) = vec_records_grad(&X);
+        assert!((v - v_vec).abs() < 1e-12);
+        assert_slices(&g, &g_vec, exact);
+        let (_, gm) = matrix_records_grad(&a);
+        assert_slices(gm.as_slice(), g_mat.as_slice(), exact);
+        let (_, (g32, _)) = stencil_grad(&u32s[..], 0.15_f32);
+        assert_eq!(g32.len(), g_f32.len());
+        for (p, q) in g32.iter().zip(&g_f32) {
+            assert!((p - q).abs() <= 1e-6 * q.abs().max(1.0), "{p} vs {q}");
+        }
+        // A pullback made before the calls above reads its own records.
+        assert_slices(&keep(1.0), &g_var, exact);
+        if round % 3 == 0 {
+            // Dropped on another thread: its buffers go to that thread's pool.
+            std::thread::spawn(move || {
+                let g = keep(1.0);
+                drop(keep);
+                g
+            })
+            .join()
+            .map(|g| assert_slices(&g, &g_var, exact))
+            .expect("the other thread");
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //! parameter trait, derivative rules, and helpers for checking gradients.
 //!
 //! Users depend on the `autodiff` facade crate; this crate is what its generated code calls.
-#![forbid(unsafe_code)]
+// `deny`, not `forbid`: `tape_pool` (the one module with `unsafe`) allows it, see its docs.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod adjoint;
@@ -32,6 +33,7 @@ pub mod shape;
 mod slices;
 pub mod strided;
 pub mod tape;
+mod tape_pool;
 
 pub use adjoint::{Adjoint, ZeroLike};
 pub use differentiable::{Differentiable, ScalarOutput};
@@ -189,7 +191,7 @@ pub mod __private {
     /// An empty tape.
     #[inline(always)]
     pub fn tape<T>() -> Tape<T> {
-        smallvec::SmallVec::new()
+        Tape::new()
     }
 
     /// Reads the `k`-th value of a loop slot when walking it backwards.
