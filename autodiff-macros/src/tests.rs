@@ -743,4 +743,5 @@ mod lagged;
 mod optimistic;
 mod tangent;
 mod trips;
+mod windows;
 mod writers;

@@ -56,6 +56,33 @@ pub fn dense_add_in<E: Adjoint>(d: &mut [E], i: usize, g: E) {
     d[i].add_adj(g);
 }
 
+/// A zero element adjoint of the dense buffer `d`: a register of the window of a loop that reads
+/// its local only at `i + c` (see `reverse/window.rs` in the macro crate).
+#[inline(always)]
+pub fn window_zero<E: Adjoint>(_d: &[E]) -> E {
+    E::zero_adj()
+}
+
+/// `y = v[i + c] => w_c += dy`: the adjoint of a read goes into the window register of its
+/// offset `c` instead of into `dv[i + c]`.
+#[inline(always)]
+pub fn window_add<E: Adjoint>(w: &mut E, g: E) {
+    w.add_adj(g);
+}
+
+/// `dv[i + c] += w_c`, `w_c = 0`: a register whose element gets no more contributions (the
+/// reverse trips run `i` downwards) is added into the buffer once. An index outside the buffer
+/// (`i + c` below zero or past the end) is only reached by a register no read added to (every
+/// read was in bounds in the forward sweep, and the buffer is fitted to the local's length), so
+/// it is skipped.
+#[inline(always)]
+pub fn window_flush<E: Adjoint>(d: &mut [E], i: usize, c: isize, w: &mut E) {
+    let g = core::mem::replace(w, E::zero_adj());
+    if let Some(e) = d.get_mut(i.wrapping_add_signed(c)) {
+        e.add_adj(g);
+    }
+}
+
 /// Grows `dv` with zeros to `len` (the length the local had in the forward sweep), keeping what
 /// it holds: a longer buffer is the same adjoint (zero past the local's end).
 #[inline]

@@ -228,8 +228,14 @@ impl RevGen<'_> {
             Rhs::Index { base, idx, .. } => {
                 if self.act.active(*base) {
                     // y = x[i] => dx[i] += dy
-                    let r = bind_read(self, idx, &mut pre, &mut reads);
+                    let window = self.window_reg(*base, idx);
                     let d = self.adj(*base);
+                    if let Some(w) = window {
+                        // y = x[i + c] => w_c += dy (a register of the loop's window)
+                        contribs.push(quote! { #rt::window_add(&mut #w, #g); });
+                        return self.def_end(reads, d_y, contribs, pre, value, post);
+                    }
+                    let r = bind_read(self, idx, &mut pre, &mut reads);
                     if self.fitted.contains(base) {
                         // a buffer fitted before the loop: an index check, no growth path
                         contribs.push(quote! { #rt::dense_add_in(&mut #d, *#r, #g); });
@@ -412,6 +418,20 @@ impl RevGen<'_> {
             }
             Rhs::Opaque(_) => {}
         }
+        self.def_end(reads, d_y, contribs, pre, value, post)
+    }
+
+    /// The reverse code of a definition from its contributions (see [`def`](Self::def)).
+    fn def_end(
+        &self,
+        reads: TokenStream,
+        d_y: Ident,
+        contribs: Vec<TokenStream>,
+        pre: TokenStream,
+        value: TokenStream,
+        post: TokenStream,
+    ) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+        let g = naming::fixed("__g");
         // Every contribution but the last gets its own copy of the cotangent.
         let last = contribs.len().saturating_sub(1);
         let body: TokenStream = contribs

@@ -468,7 +468,7 @@ impl Lagged<'_> {
 
 /// `idx - i` when `idx` is the loop variable `i` plus or minus integer literals, through `let`s
 /// bound once.
-fn offset(f: &Func, i: VarId, idx: &Atom, depth: usize) -> Option<i64> {
+pub(super) fn offset(f: &Func, i: VarId, idx: &Atom, depth: usize) -> Option<i64> {
     let Atom::Var(v) = idx else { return None };
     if *v == i {
         return Some(0);

@@ -22,6 +22,7 @@ mod plain;
 mod recipes;
 mod stmt;
 mod versions;
+mod window;
 
 use std::collections::{HashMap, HashSet};
 
@@ -141,6 +142,9 @@ pub struct RevGen<'a> {
     /// Dense locals whose adjoint buffer is fitted to their length before the reverse sweep of
     /// the loops being emitted (see `dense::fit_enter`).
     fitted: Vec<VarId>,
+    /// Fitted locals of the loops being emitted whose element adjoints go into registers (see
+    /// `window`).
+    windows: Vec<window::Window>,
     /// Locals no later statement changes, read again from one copy (see `frozen`).
     frozen: frozen::Frozen,
     /// Active variables of known float type with a plain zero-initialised adjoint slot
@@ -277,6 +281,7 @@ impl<'a> RevGen<'a> {
             versions: versions::Versions::default(),
             dense: dense::dense_locals(f, act, params),
             fitted: Vec::new(),
+            windows: Vec::new(),
             frozen: frozen::Frozen::new(f),
             grad_bufs: {
                 let mut bases = Vec::new();

@@ -263,6 +263,11 @@ impl RevGen<'_> {
         };
         self.frames.push(Frame::Loop { id, needs_rec });
         let fit = self.fit_enter(body);
+        let wins = if needs_rec {
+            self.window_enter(id, body, &fit)
+        } else {
+            Vec::new()
+        };
         let first_slot = self.slots.len();
         let (fb, rb) = self.block(
             body,
@@ -278,6 +283,13 @@ impl RevGen<'_> {
         let count = self.counted.remove(&id).flatten();
         let computed = self.computed.remove(&id);
         let (save_lens, fit_lens) = self.fit_exit(&fit, place, needs_rec);
+        let (win_decl, win_trip, win_fin) = self.window_exit(&wins, (&a, &n, &it));
+        if let (false, Some((v, _))) = (wins.is_empty(), &affine) {
+            // The windows' flushes read the loop variable.
+            if let Some(e) = self.affine.get_mut(v) {
+                e.1 = true;
+            }
+        }
         // The start of an affine loop variable the reverse sweep reads: saved before the loop.
         let (mut save_start, mut load_start) = (TokenStream::new(), TokenStream::new());
         if let Some((v, start)) = affine {
@@ -358,12 +370,15 @@ impl RevGen<'_> {
         };
         // Slots the trips only add into sum in a register of the loop's own (`accumulate`).
         let sums = accumulate::only_added(&rb, self.plain_adj.iter());
+        let rb = quote! { #rb #win_trip };
         let looped = accumulate::wrap(&rt, &sums, quote! { #it in #first..#n }, rb);
         let rev = quote! {
             #load_start
             #fit_lens
             let #n = #trips;
+            #win_decl
             #looped
+            #win_fin
         };
         (fwd, rev.clone(), rev)
     }
