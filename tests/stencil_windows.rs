@@ -221,11 +221,15 @@ fn the_window_at_f32_and_through_a_pullback() {
             numeric[k]
         );
     }
-    // The pullback (`NAME_vjp`, the zero rule's sweep) agrees with `NAME_grad` and scales.
+    // The pullback (`NAME_vjp`, the zero rule's sweep) agrees with `NAME_grad`, which agrees
+    // with central differences, and scales with the cotangent.
     let (_, back) = heat_vjp(&x[..], 0.15);
     let (du1, dk1) = back(1.0);
     let (du3, dk3) = back(3.0);
     let (_, (du, dk)) = heat_grad(&x[..], 0.15);
+    let mut g = du.clone();
+    g.push(dk);
+    assert_gradient(|p: &[f64]| heat(&p[..n], p[n]), &all, &g, 1e-6, TOL);
     assert!((dk1 - dk).abs() <= 1e-12 * dk.abs().max(1.0));
     assert!((dk3 - 3.0 * dk).abs() <= 1e-12 * dk.abs().max(1.0));
     for k in 0..n {

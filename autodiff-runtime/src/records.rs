@@ -32,7 +32,6 @@ use smallvec::SmallVec;
 /// A record of the forward sweep: the first 8 entries live inline (no heap allocation for short
 /// loops), longer ones spill to the heap. A spilled tape's buffer goes back to the thread's pool
 /// of record buffers (`tape_pool.rs`) when the tape is dropped, for the next call's tapes.
-#[derive(Default)]
 pub struct Tape<T>(SmallVec<[T; INLINE]>);
 
 impl<T> Tape<T> {
@@ -40,6 +39,14 @@ impl<T> Tape<T> {
     #[inline(always)]
     pub fn new() -> Self {
         Tape(SmallVec::new())
+    }
+}
+
+/// Empty and inline, for any record type (a derived `Default` would ask `T: Default`).
+impl<T> Default for Tape<T> {
+    #[inline(always)]
+    fn default() -> Self {
+        Tape::new()
     }
 }
 

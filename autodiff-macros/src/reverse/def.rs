@@ -228,29 +228,29 @@ impl RevGen<'_> {
             Rhs::Index { base, idx, .. } => {
                 if self.act.active(*base) {
                     // y = x[i] => dx[i] += dy
-                    let window = self.window_reg(*base, idx);
-                    let d = self.adj(*base);
-                    if let Some(w) = window {
+                    if let Some(w) = self.window_reg(*base, idx) {
                         // y = x[i + c] => w_c += dy (a register of the loop's window)
                         contribs.push(quote! { #rt::window_add(&mut #w, #g); });
-                        return self.def_end(reads, d_y, contribs, pre, value, post);
-                    }
-                    let r = bind_read(self, idx, &mut pre, &mut reads);
-                    if self.fitted.contains(base) {
-                        // a buffer fitted before the loop: an index check, no growth path
-                        contribs.push(quote! { #rt::dense_add_in(&mut #d, *#r, #g); });
-                    } else if self.dense.contains(base) {
-                        // a dense local's buffer: a bounds check, no `Option`, no shape record
-                        contribs.push(quote! { #rt::dense_add(&mut #d, *#r, #g); });
-                    } else if self.grad_bufs.contains(base) {
-                        let b = self.grad_buf(*base);
-                        contribs.push(quote! { #rt::GradBuf::add(&mut #b, &mut #d, *#r, #g); });
                     } else {
-                        let (save_shape, shape) = self.shape(*base, place);
-                        pre.extend(save_shape);
-                        let sh = naming::fixed("__shape");
-                        reads.extend(quote! { let #sh = *#shape; });
-                        contribs.push(quote! { #rt::ShapeAdjoint::add_at(#sh, &mut #d, *#r, #g); });
+                        let r = bind_read(self, idx, &mut pre, &mut reads);
+                        let d = self.adj(*base);
+                        if self.fitted.contains(base) {
+                            // a buffer fitted before the loop: an index check, no growth path
+                            contribs.push(quote! { #rt::dense_add_in(&mut #d, *#r, #g); });
+                        } else if self.dense.contains(base) {
+                            // a dense local's buffer: a bounds check, no `Option`, no shape record
+                            contribs.push(quote! { #rt::dense_add(&mut #d, *#r, #g); });
+                        } else if self.grad_bufs.contains(base) {
+                            let b = self.grad_buf(*base);
+                            contribs.push(quote! { #rt::GradBuf::add(&mut #b, &mut #d, *#r, #g); });
+                        } else {
+                            let (save_shape, shape) = self.shape(*base, place);
+                            pre.extend(save_shape);
+                            let sh = naming::fixed("__shape");
+                            reads.extend(quote! { let #sh = *#shape; });
+                            contribs
+                                .push(quote! { #rt::ShapeAdjoint::add_at(#sh, &mut #d, *#r, #g); });
+                        }
                     }
                 }
             }
@@ -418,20 +418,6 @@ impl RevGen<'_> {
             }
             Rhs::Opaque(_) => {}
         }
-        self.def_end(reads, d_y, contribs, pre, value, post)
-    }
-
-    /// The reverse code of a definition from its contributions (see [`def`](Self::def)).
-    fn def_end(
-        &self,
-        reads: TokenStream,
-        d_y: Ident,
-        contribs: Vec<TokenStream>,
-        pre: TokenStream,
-        value: TokenStream,
-        post: TokenStream,
-    ) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
-        let g = naming::fixed("__g");
         // Every contribution but the last gets its own copy of the cotangent.
         let last = contribs.len().saturating_sub(1);
         let body: TokenStream = contribs

@@ -283,13 +283,7 @@ impl RevGen<'_> {
         let count = self.counted.remove(&id).flatten();
         let computed = self.computed.remove(&id);
         let (save_lens, fit_lens) = self.fit_exit(&fit, place, needs_rec);
-        let (win_decl, win_trip, win_fin) = self.window_exit(&wins, (&a, &n, &it));
-        if let (false, Some((v, _))) = (wins.is_empty(), &affine) {
-            // The windows' flushes read the loop variable.
-            if let Some(e) = self.affine.get_mut(v) {
-                e.1 = true;
-            }
-        }
+        let (win_decl, win_trip, win_fin) = self.window_exit(&wins, &a, place);
         // The start of an affine loop variable the reverse sweep reads: saved before the loop.
         let (mut save_start, mut load_start) = (TokenStream::new(), TokenStream::new());
         if let Some((v, start)) = affine {

@@ -26,8 +26,8 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::RevGen;
 use super::frozen::offset;
+use super::{Place, RevGen};
 use crate::ir::{Atom, Block, Func, LoopId, Rhs, Stmt, VarId};
 use crate::naming;
 
@@ -100,12 +100,13 @@ impl RevGen<'_> {
     }
 
     /// After the loop's body: (the registers' declarations before the reverse loop, the flush
-    /// and shift at the end of each reverse trip, the flush after the loop). `a`, `n`, `it`:
-    /// the loop's affine start, trip count and reverse trip number.
+    /// and shift at the end of each reverse trip, the flush after the loop). `a`: the loop's
+    /// affine start, bound before its reverse sweep.
     pub(super) fn window_exit(
         &mut self,
         wins: &[Window],
-        (a, n, it): (&Ident, &Ident, &Ident),
+        a: &Ident,
+        place: Place,
     ) -> (TokenStream, TokenStream, TokenStream) {
         self.windows
             .retain(|w| !wins.iter().any(|x| x.base == w.base));
@@ -115,8 +116,10 @@ impl RevGen<'_> {
         if wins.is_empty() {
             return (decl, trip, fin);
         }
+        // The loop variable, recomputed from the trip number (which marks the start as read).
         let i = naming::fixed("__wi");
-        trip.extend(quote! { let #i: usize = #rt::affine_index(#a, #n - 1 - #it); });
+        let (_, read) = self.read(&Atom::Var(wins[0].i), place);
+        trip.extend(quote! { let #i: usize = *#read; });
         for w in wins {
             let d = self.adj(w.base);
             let regs: Vec<Ident> = (w.lo..=w.hi).map(|c| reg(w.base, c)).collect();
