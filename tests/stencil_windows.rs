@@ -134,6 +134,87 @@ fn short(x: &[f64], m: usize) -> f64 {
     s
 }
 
+/// A first-order recurrence (`c[i] = c[i - 1] * x[i]`, the write at offset 0 takes what the
+/// next trip's read added), summed afterwards so every element also has an adjoint from outside
+/// the loop.
+#[differentiable]
+fn cumprod<T: Real>(x: &[T]) -> T {
+    let n = x.len();
+    let mut c = vec![T::zero(); n];
+    c[0] = x[0];
+    for i in 1..n {
+        c[i] = c[i - 1] * x[i];
+    }
+    let mut s = T::zero();
+    for i in 0..n {
+        s += c[i] * (T::one() + T::one());
+    }
+    s
+}
+
+/// A second-order recurrence writing ahead of its reads (`f[i + 2]` from `f[i + 1]` and
+/// `f[i]`), with an active coefficient; the first two elements are never written.
+#[differentiable]
+fn lagged(x: &[f64], a: f64) -> f64 {
+    let n = x.len();
+    let mut f = x.to_vec();
+    for i in 0..n - 2 {
+        f[i + 2] = a * f[i + 1] - (f[i] * x[i]).sin();
+    }
+    let mut s = 0.0;
+    for i in 0..n {
+        s += f[i] * (i as f64 + 0.5);
+    }
+    s
+}
+
+/// Writes in branches (either arm, or none: an element left as it was keeps its adjoint in the
+/// window until it is flushed), a read of the element just written in the same trip, and
+/// Gauss-Seidel sweeps (`u[i]` from the new `u[i - 1]` and the old `u[i + 1]`) repeated in an
+/// outer loop.
+#[differentiable]
+fn branchy(x: &[f64], sweeps: usize) -> f64 {
+    let n = x.len();
+    let mut c = x.to_vec();
+    let mut s = 0.0;
+    for i in 1..n {
+        if x[i] > 0.1 {
+            c[i] = c[i - 1] * x[i] + c[i] * 0.5;
+        } else if i % 3 == 0 {
+            c[i] = (c[i - 1] - x[i]).tanh();
+        }
+        s += c[i] * c[i];
+    }
+    let mut u = x.to_vec();
+    for _ in 0..sweeps {
+        for i in 1..n - 1 {
+            u[i] = 0.5 * (u[i - 1] + u[i + 1]) * x[i].cos() + 0.1 * u[i];
+        }
+    }
+    for i in 0..n {
+        s += u[i] * c[i];
+    }
+    s
+}
+
+/// A write in an inner loop at the outer variable's offset, read at the same offset and one
+/// below in every inner trip.
+#[differentiable]
+fn inner_writes(x: &[f64], reps: usize) -> f64 {
+    let n = x.len();
+    let mut c = x.to_vec();
+    for i in 1..n {
+        for r in 0..reps {
+            c[i] = c[i] * 0.9 + c[i - 1] * x[r % n];
+        }
+    }
+    let mut s = 0.0;
+    for i in 0..n {
+        s += c[i].exp();
+    }
+    s
+}
+
 const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
 
 fn input(n: usize) -> Vec<f64> {
@@ -235,5 +316,56 @@ fn the_window_at_f32_and_through_a_pullback() {
     for k in 0..n {
         assert!((du1[k] - du[k]).abs() <= 1e-12 * du[k].abs().max(1.0));
         assert!((du3[k] - 3.0 * du[k]).abs() <= 1e-12 * du[k].abs().max(1.0));
+    }
+}
+
+#[test]
+fn recurrences_written_in_the_loop() {
+    for n in [1, 2, 3, 10] {
+        let x: Vec<f64> = input(n).iter().map(|v| 1.0 + 0.3 * v).collect();
+        let (_, g) = cumprod_grad(&x);
+        assert_gradient(cumprod::<f64>, &x, &g, 1e-6, TOL);
+        // `f32`: the same gradient to `f32` precision.
+        let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        let (_, g32) = cumprod_grad(&x32[..]);
+        for k in 0..n {
+            assert!(
+                (g32[k] as f64 - g[k]).abs() <= 1e-4 * g[k].abs().max(1.0),
+                "entry {k}: {} vs {}",
+                g32[k],
+                g[k]
+            );
+        }
+        // The pullback scales with the cotangent and agrees with `NAME_grad`.
+        let (_, back) = cumprod_vjp(&x[..]);
+        let g3 = back(3.0);
+        for k in 0..n {
+            assert!((g3[k] - 3.0 * g[k]).abs() <= 1e-12 * g[k].abs().max(1.0));
+        }
+    }
+    for n in [2, 3, 4, 12] {
+        let mut x = input(n);
+        x.push(0.7);
+        let f = |p: &[f64]| lagged(&p[..n], p[n]);
+        let (_, (dx, da)) = lagged_grad(&x[..n], x[n]);
+        let mut g = dx.clone();
+        g.push(da);
+        assert_gradient(f, &x, &g, 1e-6, TOL);
+    }
+}
+
+#[test]
+fn recurrence_writes_in_branches_sweeps_and_inner_loops() {
+    for (n, sweeps) in [(2, 0), (3, 1), (7, 2), (13, 3)] {
+        let x = input(n);
+        let f = |p: &[f64]| branchy(p, sweeps);
+        let (_, g) = branchy_grad(&x, sweeps);
+        assert_gradient(f, &x, &g, 1e-6, TOL);
+    }
+    for (n, reps) in [(1, 2), (2, 0), (4, 1), (9, 3)] {
+        let x = input(n);
+        let f = |p: &[f64]| inner_writes(p, reps);
+        let (_, g) = inner_writes_grad(&x, reps);
+        assert_gradient(f, &x, &g, 1e-6, TOL);
     }
 }

@@ -83,6 +83,20 @@ pub fn window_flush<E: Adjoint>(d: &mut [E], i: usize, c: isize, w: &mut E) {
     }
 }
 
+/// `v[i + c] = y => dy += w_c + dv[i + c]`, `w_c = dv[i + c] = 0`: a write in a loop whose
+/// window holds part of the element's adjoint in register `w_c` (see `reverse/window.rs` in the
+/// macro crate) takes both parts. `None` past the end, where the adjoint is zero (the register
+/// is then zero too: every write was in bounds in the forward sweep).
+#[inline(always)]
+pub fn window_take<E: Adjoint>(d: &mut [E], i: usize, w: &mut E) -> Option<E> {
+    let g = core::mem::replace(w, E::zero_adj());
+    d.get_mut(i).map(|e| {
+        let mut t = core::mem::replace(e, E::zero_adj());
+        t.add_adj(g);
+        t
+    })
+}
+
 /// Grows `dv` with zeros to `len` (the length the local had in the forward sweep), keeping what
 /// it holds: a longer buffer is the same adjoint (zero past the local's end).
 #[inline]

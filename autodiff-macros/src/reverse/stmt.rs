@@ -64,14 +64,19 @@ impl RevGen<'_> {
                 let (save, read) = self.read(idx, place);
                 let d = self.adj(*base);
                 if matches!(s, Stmt::IndexWrite { .. }) && self.dense.contains(base) {
-                    // y[i] = v => dv += dy[i], dy[i] = 0 (a dense local's buffer)
+                    let take = match self.window_reg(*base, idx) {
+                        // y[i + c] = v => dv += w_c + dy[i + c], both zeroed (the loop's window)
+                        Some(w) => quote! { #rt::window_take(&mut #d, __i, &mut #w) },
+                        // y[i] = v => dv += dy[i], dy[i] = 0 (a dense local's buffer)
+                        None => quote! { #rt::dense_take(&mut #d, __i) },
+                    };
                     let contrib = match self.act.active_atom(val) {
                         Some(vv) => {
                             let dv = self.adj(vv);
                             let accf = self.slot_fn(&dv, "acc_opt");
-                            quote! { #accf(&mut #dv, #rt::dense_take(&mut #d, __i)); }
+                            quote! { #accf(&mut #dv, #take); }
                         }
-                        None => quote! { let _ = #rt::dense_take(&mut #d, __i); },
+                        None => quote! { let _ = #take; },
                     };
                     let rev = quote! { let __i = *#read; #contrib };
                     return (quote! { #save #f }, rev.clone(), rev);
@@ -264,7 +269,7 @@ impl RevGen<'_> {
         self.frames.push(Frame::Loop { id, needs_rec });
         let fit = self.fit_enter(body);
         let wins = if needs_rec {
-            self.window_enter(id, body, &fit)
+            self.window_enter(id, body)
         } else {
             Vec::new()
         };

@@ -14,14 +14,23 @@
 //! holding elements (`start - 1 + c`) are added in. Sums only, so the gradient is the one the
 //! memory adds give, up to the order of the additions.
 //!
+//! A recurrence `c[i] = c[i - 1] * x[i]` writes the local in the same loop: the write's reverse
+//! takes element `i`'s adjoint (`dy += dc[i]`, `dc[i] = 0`), and the adjoint it takes was added
+//! by the read `c[i - 1]` of the trip after it, the same chain through memory. A write at
+//! `i + c` joins the window at offset `c`: it takes register and buffer element together
+//! (`y = w_c + dc[i + c]`, both zeroed). The element's adjoint is always its buffer entry plus
+//! its register while it is in the window; reads add to the register, writes take both, flushes
+//! move the register into the buffer, so every take sees what the memory adds would have left.
+//!
 //! Taken only where nothing else can see the buffer during the loop: the local is fitted before
 //! the loop (`dense::fit_enter`, so it is a dense local the loop reads and never makes whole),
 //! the loop's variable is affine with unit step and never reassigned, the loop leaves only by its
 //! top test (no `break`, `continue` or `return`), and every statement of the body (nested blocks,
 //! branches and loops included) with reverse work on the local's adjoint is an element read
-//! `let y = u[idx]` or `y = u[idx]` whose index is the loop variable plus or minus integer
-//! literals (`frozen::offset`), within a span of [`MAX_SPAN`] offsets: no write, push, move,
-//! clone, sum, call argument or in-place operation (forward-only code may name it).
+//! `let y = u[idx]` or `y = u[idx]`, or an element write `u[idx] = y`, whose index is the loop
+//! variable plus or minus integer literals (`frozen::offset`), within a span of [`MAX_SPAN`]
+//! offsets: no push, move, clone, sum, call argument or in-place operation (forward-only code
+//! may name it).
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -45,9 +54,10 @@ pub(super) struct Window {
 }
 
 impl RevGen<'_> {
-    /// Before a loop's body is emitted: the windows of the locals in `fit` (fitted at this loop)
-    /// that the body reads only at `i + c`.
-    pub(super) fn window_enter(&mut self, id: LoopId, body: &Block, fit: &[VarId]) -> Vec<Window> {
+    /// Before a loop's body is emitted (after `fit_enter`): the windows of the fitted locals
+    /// (at this loop or an enclosing one) without a window of an enclosing loop that the body
+    /// reads only at `i + c`.
+    pub(super) fn window_enter(&mut self, id: LoopId, body: &Block) -> Vec<Window> {
         let info = &self.f.loops[id];
         let Some((i, _)) = &info.affine else {
             return Vec::new();
@@ -63,8 +73,15 @@ impl RevGen<'_> {
         {
             return Vec::new();
         }
+        // A buffer fitted by an enclosing loop is fitted before this loop's reverse sweep too.
+        let fit: Vec<VarId> = self
+            .fitted
+            .iter()
+            .copied()
+            .filter(|v| !self.windows.iter().any(|w| w.base == *v))
+            .collect();
         let mut out = Vec::new();
-        for &base in fit {
+        for base in fit {
             let mut offs = Offsets {
                 f: self.f,
                 i: *i,
@@ -181,7 +198,14 @@ impl Offsets<'_> {
                 self.rhs(rhs);
             }
             Stmt::IndexWrite { base, idx, val } => {
-                self.other |= *base == self.base;
+                // `u[i + c] = v` takes element `i + c`'s adjoint: from its register and the
+                // buffer together (`rt::window_take`), so it joins the window at offset `c`.
+                if *base == self.base {
+                    match offset(self.f, self.i, idx, 0) {
+                        Some(c) => self.seen.push(c),
+                        None => self.other = true,
+                    }
+                }
                 self.atoms(&[idx, val]);
             }
             Stmt::Push { base, val, len } => {

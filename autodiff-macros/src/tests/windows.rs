@@ -65,12 +65,82 @@ fn offsets_with_gaps_take_one_register_each() {
 }
 
 #[test]
+fn recurrences_take_their_writes_from_the_window() {
+    // `c[i] = c[i - 1] * x[i]`: the write takes element `i` (register and buffer), the read adds
+    // into the register of `i - 1`; two registers, one flushed per trip and one after the loop.
+    // The write before the loop and the sum's one-offset reads keep the buffer.
+    let all = expand_fn(quote! {
+        fn cumprod(x: &[f64]) -> f64 {
+            let n = x.len();
+            let mut c = vec![0.0; n];
+            c[0] = x[0];
+            for i in 1..n {
+                c[i] = c[i - 1] * x[i];
+            }
+            let mut s = 0.0;
+            for i in 0..n {
+                s += c[i];
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "cumprod");
+    assert_eq!(windows(&all, "cumprod"), (1, 1, 1), "{vjp}");
+    assert_eq!(vjp.matches("window_take (& mut __d_c_").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("dense_take (& mut __d_c_").count(), 1, "{vjp}");
+    // A second-order recurrence writing ahead of its reads (`f[i + 2]` from `f[i + 1]`, `f[i]`):
+    // offsets 0..=2, three registers.
+    let all = expand_fn(quote! {
+        fn lagged(x: &[f64], a: f64) -> f64 {
+            let n = x.len();
+            let mut f = x.to_vec();
+            for i in 0..n - 2 {
+                f[i + 2] = a * f[i + 1] - f[i] * x[i];
+            }
+            f[n - 1]
+        }
+    });
+    let vjp = vjp_item(&all, "lagged");
+    assert_eq!(windows(&all, "lagged"), (2, 1, 2), "{vjp}");
+    assert_eq!(vjp.matches("window_take (& mut __d_f_").count(), 1, "{vjp}");
+}
+
+#[test]
+fn an_inner_loop_takes_a_window_of_a_local_fitted_outside_it() {
+    // Gauss-Seidel sweeps: `u` is fitted at the sweep loop (its variable is not an index), and
+    // the inner loop over `i` writes it at `i` and reads it at `i - 1` and `i + 1`.
+    let all = expand_fn(quote! {
+        fn sweeps(x: &[f64], m: usize) -> f64 {
+            let n = x.len();
+            let mut u = x.to_vec();
+            for _ in 0..m {
+                for i in 1..n - 1 {
+                    u[i] = 0.5 * (u[i - 1] + u[i + 1]);
+                }
+            }
+            u[1]
+        }
+    });
+    let vjp = vjp_item(&all, "sweeps");
+    assert_eq!(windows(&all, "sweeps"), (2, 1, 2), "{vjp}");
+    assert_eq!(vjp.matches("window_take (& mut __d_u_").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("dense_fit (& mut __d_u_").count(), 1, "{vjp}");
+}
+
+#[test]
 fn locals_seen_otherwise_keep_their_adds() {
     for body in [
-        // written in the loop
+        // written at an index that is not an offset of `i`
         quote! {
             for i in 1..n - 1 {
-                u[i] = u[i - 1] * 0.5 + u[i + 1];
+                u[(i * 3) % n] = u[i - 1] * 0.5 + u[i + 1];
+            }
+        },
+        // pushed to in the loop
+        quote! {
+            for i in 1..n - 1 {
+                let y = u[i - 1] * u[i + 1];
+                u.push(y);
             }
         },
         // read at an index that is not an offset of `i`
