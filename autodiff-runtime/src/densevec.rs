@@ -97,6 +97,21 @@ pub fn window_take<E: Adjoint>(d: &mut [E], i: usize, w: &mut E) -> Option<E> {
     })
 }
 
+/// `y = f(&v) => dv += (∂f/∂v)ᵀ dy`: a callee's cotangent for a dense local passed by shared
+/// borrow, a `Vec` of element adjoints, added into the buffer element by element (the buffer
+/// grows with zeros to its length; a `None` slot is a zero cotangent).
+#[inline]
+pub fn dense_add_slot<E: Adjoint, S: crate::__private::GradSlot<Vec<E>>>(d: &mut Vec<E>, g: S) {
+    if let Some(mut g) = g.into_adjoint() {
+        if d.is_empty() {
+            // A zero buffer takes the callee's `Vec` as it is (no add, no allocation).
+            core::mem::swap(d, &mut g);
+            return;
+        }
+        add_drain(d, &mut g);
+    }
+}
+
 /// Grows `dv` with zeros to `len` (the length the local had in the forward sweep), keeping what
 /// it holds: a longer buffer is the same adjoint (zero past the local's end).
 #[inline]

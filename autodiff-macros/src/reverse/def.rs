@@ -458,6 +458,9 @@ impl RevGen<'_> {
                 arg.set_span(at);
                 let accf = if self.plain.contains(&v) {
                     quote_spanned! {at=> ::autodiff::__private::plain::acc_slot }
+                } else if self.dense.contains(&v) {
+                    // a dense local's buffer: the callee's `Vec` added element by element
+                    quote_spanned! {at=> ::autodiff::__private::dense_add_slot }
                 } else {
                     quote_spanned! {at=> ::autodiff::__private::acc_slot }
                 };

@@ -7,8 +7,11 @@
 //! adjoints, declared once for the whole reverse sweep: reads add into it and writes take out of
 //! it without an `Option` test, a whole move swaps the buffers, and the reverse of the `let` that
 //! made it clears it without freeing it, so a fresh `Vec` per time step reuses the same buffers.
-//! Any other use (a `push`, `truncate`, a call, a borrow, a field, a sum, a branch condition, a
-//! loop's iterator, being returned) keeps the general `Option` path.
+//! A shared borrow passed to a function of the user's (`f(&v)`) is covered too: the callee
+//! cannot change the length, and its cotangent for `v` is added into the buffer element by
+//! element. Any other use (a `push`, `truncate`, a method call, a by-value argument, a borrow
+//! into a variable, a field, a sum, a branch condition, a loop's iterator, being returned) keeps
+//! the general `Option` path.
 
 use super::*;
 
@@ -62,6 +65,22 @@ impl Uses {
             Rhs::Index {
                 idx, by_ref: false, ..
             } => self.atom(idx),
+            // `f(&v)`: the callee only reads `v` (a shared borrow keeps its length), and its
+            // cotangent for `v` is a `Vec` of element adjoints added into the buffer
+            // (`rt::dense_add_slot`). Methods and the runtime's own functions keep the general
+            // path (their receivers and cotangents need not be `Vec`s).
+            Rhs::Call {
+                callee: callee @ Callee::Path(_),
+                args,
+                refs,
+                ..
+            } if !naming::is_runtime_builtin(callee) => {
+                for (a, by_ref) in args.iter().zip(refs) {
+                    if !by_ref {
+                        self.atom(a);
+                    }
+                }
+            }
             other => {
                 for v in other.diff_operands() {
                     self.bad.insert(v);

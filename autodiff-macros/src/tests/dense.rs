@@ -225,3 +225,46 @@ fn a_loop_fits_only_buffers_its_reads_add_into() {
     assert_eq!(vjp.matches("u . len ()").count(), 3, "{vjp}");
     assert_eq!(vjp.matches("dense_fit (& mut __d_u_").count(), 1, "{vjp}");
 }
+
+#[test]
+fn a_local_passed_by_shared_borrow_to_a_function_stays_dense() {
+    // `lse(&main)` per point: the callee's cotangent is added into `main`'s buffer
+    // (`dense_add_slot`), and its element writes take from the buffer (no shape records). A
+    // method call on it or a by-value argument keeps the general path.
+    let all = expand_fn(quote! {
+        fn per_point(a: &[f64], x: &[f64]) -> f64 {
+            let k = a.len();
+            let mut main = vec![0.0; k];
+            let mut s = 0.0;
+            for p in 0..x.len() {
+                for j in 0..k {
+                    main[j] = a[j] * x[p];
+                }
+                s += lse(&main) + helper(&main, x[p]);
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "per_point");
+    assert_eq!(
+        vjp.matches("dense_add_slot (& mut __d_main_").count(),
+        2,
+        "{vjp}"
+    );
+    assert!(vjp.contains("dense_take (& mut __d_main_"), "{vjp}");
+    assert!(!vjp.contains("index_shape (& main"), "{vjp}");
+    for call in [quote! { main.lse() }, quote! { lse(main.clone()) }] {
+        let all = expand_fn(quote! {
+            fn kept(a: &[f64]) -> f64 {
+                let mut main = vec![0.0; a.len()];
+                for j in 0..a.len() {
+                    main[j] = a[j] * 2.0;
+                }
+                #call
+            }
+        });
+        let vjp = vjp_item(&all, "kept");
+        assert!(!vjp.contains("dense_add_slot"), "{call}: {vjp}");
+        assert!(!vjp.contains("dense_take"), "{call}: {vjp}");
+    }
+}
