@@ -138,6 +138,17 @@ impl RevGen<'_> {
                                 let t = times(v);
                                 let e = match op {
                                     BinOp::Mul => quote! { #t(#g, *#ra) },
+                                    // y = 1/b => db += -dy*y² (the quotient, saved once per
+                                    // block, in place of a second division)
+                                    _ if is_one(a) && self.block_saved.contains_key(&target) => {
+                                        let ry = bind_read(
+                                            self,
+                                            &Atom::Var(target),
+                                            &mut pre,
+                                            &mut reads,
+                                        );
+                                        quote! { #t(-#g, *#ry * *#ry) }
+                                    }
                                     _ => {
                                         let rb = bind_read(self, b, &mut pre, &mut reads);
                                         quote! { #z::over(#z::times(-#g, *#ra), *#rb * *#rb) }
@@ -480,6 +491,21 @@ pub(super) fn is_literal(a: &Atom) -> bool {
             _ => false,
         }),
         Atom::Var(_) => false,
+    }
+}
+
+/// The literal `1` (`1.0`, `1.`, `1f64`, `1.0_f32`, `1`): the numerator of a reciprocal.
+fn is_one(a: &Atom) -> bool {
+    let Atom::Const(c) = a else {
+        return false;
+    };
+    match syn::parse2::<syn::Expr>(c.clone()) {
+        Ok(syn::Expr::Lit(l)) => match l.lit {
+            syn::Lit::Float(f) => f.base10_parse::<f64>().is_ok_and(|v| v == 1.0),
+            syn::Lit::Int(i) => i.base10_parse::<u64>().is_ok_and(|v| v == 1),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
