@@ -7,7 +7,7 @@
 //! infinities of `1 / 0`. Each gradient against central differences or an analytic value.
 
 // The functions are written the way the forms under test are spelled.
-#![allow(clippy::needless_range_loop)]
+#![allow(clippy::needless_range_loop, clippy::let_and_return)]
 
 use autodiff::check::{Tolerance, assert_gradient};
 use autodiff::prelude::*;
@@ -111,7 +111,11 @@ fn reciprocals_against_central_differences_in_both_sweeps() {
         for (k, &v) in x.iter().enumerate() {
             let r = 1.0 / (v * v + 1.0);
             let want = r * r - 4.0 * v * v * r * r * r;
-            assert!((g32[k] as f64 - want).abs() <= 1e-5, "{k}: {} vs {want}", g32[k]);
+            assert!(
+                (g32[k] as f64 - want).abs() <= 1e-5,
+                "{k}: {} vs {want}",
+                g32[k]
+            );
         }
     }
 }
