@@ -151,3 +151,63 @@ fn functional_update_syntax() {
     let (_, d) = update_syntax_jvp(x, y, 0.0, 1.0);
     assert!(close(d, gy, 1e-12), "{d}");
 }
+
+/// A `Vec` field cloned through a shared borrow (`s.w.to_vec()`, `s.w.clone()`, `self.w.clone()`
+/// in a `&self` method): the receiver is borrowed as method-call auto-ref would, not moved out
+/// of the borrow.
+#[derive(Differentiable, Clone, Debug, PartialEq)]
+struct Series {
+    w: Vec<f64>,
+    k: f64,
+}
+
+#[differentiable]
+fn series_free(s: &Series) -> f64 {
+    let u = s.w.to_vec();
+    let v = s.w.clone();
+    let mut t = 0.0;
+    for i in 0..u.len() {
+        t += u[i] * v[i] * s.k + (u[i] * 0.5).sin();
+    }
+    t
+}
+
+impl Series {
+    #[differentiable]
+    fn energy(&self) -> f64 {
+        let u = self.w.clone();
+        u[0] * u[1] * self.k
+    }
+}
+
+#[test]
+fn vec_fields_cloned_through_a_borrow() {
+    let s = Series {
+        w: vec![0.3, -1.2, 0.8],
+        k: 1.5,
+    };
+    // t = Σ k w_i² + sin(w_i / 2): dt/dw_i = 2 k w_i + cos(w_i / 2) / 2, dt/dk = Σ w_i².
+    let (_, g) = series_free_grad(&s);
+    for (i, &w) in s.w.iter().enumerate() {
+        let want = 2.0 * s.k * w + 0.5 * (0.5 * w).cos();
+        assert!(
+            (g.w[i] - want).abs() < 1e-12,
+            "w[{i}]: {} vs {want}",
+            g.w[i]
+        );
+    }
+    let wk: f64 = s.w.iter().map(|w| w * w).sum();
+    assert!((g.k - wk).abs() < 1e-12, "k: {} vs {wk}", g.k);
+    // e = w_0 w_1 k: (w_1 k, w_0 k, 0), w_0 w_1.
+    let (_, g) = Series::energy_grad(&s);
+    let want = [s.w[1] * s.k, s.w[0] * s.k, 0.0];
+    for i in 0..3 {
+        assert!(
+            (g.w[i] - want[i]).abs() < 1e-12,
+            "w[{i}]: {} vs {}",
+            g.w[i],
+            want[i]
+        );
+    }
+    assert!((g.k - s.w[0] * s.w[1]).abs() < 1e-12);
+}

@@ -74,7 +74,15 @@ impl Lowerer {
             "clone" | "to_owned" | "into_owned" | "clone_owned" | "to_vec"
         ) && mc.args.is_empty()
         {
-            let x = self.lower_atom_expr(&mc.receiver, out)?;
+            // A receiver that is a place (`s.w.to_vec()` with `s: &S`) is borrowed, as
+            // method-call auto-ref would: reading it by value would move it out of the borrow.
+            let x = match peel(&mc.receiver) {
+                place @ Expr::Field(_) => {
+                    let rhs = self.lower_place(place, true, out)?;
+                    self.atom_of(rhs, out)
+                }
+                _ => self.lower_atom_expr(&mc.receiver, out)?,
+            };
             return Ok(Rhs::Clone {
                 x,
                 method: mc.method.clone(),
