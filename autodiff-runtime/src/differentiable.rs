@@ -9,9 +9,10 @@ use crate::adjoint::Adjoint;
 /// `[T; N]` for `[T; N]`, `S` for `&S`), and `Tangent` is the owned direction `NAME_jvp` takes.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not differentiable",
-    label = "this parameter is differentiated by default",
-    note = "derive or implement `Differentiable` for it, or mark the parameter `#[no_grad]` \
-            (or list the parameters to differentiate with `#[differentiable(wrt(..))]`)"
+    label = "this value is differentiated (a parameter, by default, or a value computed from one)",
+    note = "derive or implement `Differentiable` for its type (a tuple can become a struct with \
+            `#[derive(Differentiable)]`); for a parameter, mark it `#[no_grad]` or list the \
+            parameters to differentiate with `#[differentiable(wrt(..))]`"
 )]
 pub trait Differentiable {
     /// The internal adjoint accumulated by the reverse sweep.
