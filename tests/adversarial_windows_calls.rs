@@ -1903,6 +1903,7 @@ fn window_through_the_pullback() {
     for n in [1, 3, 9] {
         let x = input(n);
         let (_, g) = three_writes_grad(&x);
+        check(&format!("three_writes n={n}"), three_writes, &x, &g);
         let (_, back) = three_writes_vjp(&x);
         let g1 = back(1.0);
         let g3 = back(-3.0);
@@ -2025,6 +2026,13 @@ fn calls_through_the_pullback() {
         let (ba, bx) = back(-2.0);
         let (ca, cx) = back(0.5);
         let g: Vec<f64> = ga.iter().chain(&gx).copied().collect();
+        let p: Vec<f64> = a.iter().chain(&x).copied().collect();
+        check(
+            &format!("calls_nested k={k} m={m}"),
+            |q: &[f64]| calls_nested(&q[..k], &q[k..]),
+            &p,
+            &g,
+        );
         let b: Vec<f64> = ba.iter().chain(&bx).map(|v| v / -2.0).collect();
         let c: Vec<f64> = ca.iter().chain(&cx).map(|v| v / 0.5).collect();
         close("calls_nested vjp(-2)", &b, &g, 1e-12);
@@ -2032,6 +2040,7 @@ fn calls_through_the_pullback() {
     }
     let x = input(5);
     let (_, g) = relengths_grad(&x);
+    check("relengths n=5", relengths, &x, &g);
     let (_, back) = relengths_vjp(&x);
     let b: Vec<f64> = back(3.0).iter().map(|v| v / 3.0).collect();
     close("relengths vjp(3)", &b, &g, 1e-12);

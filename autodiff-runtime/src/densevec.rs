@@ -90,25 +90,19 @@ pub fn window_flush<E: Adjoint>(d: &mut [E], i: usize, c: isize, w: &mut E) {
 #[inline(always)]
 pub fn window_take<E: Adjoint>(d: &mut [E], i: usize, w: &mut E) -> Option<E> {
     let g = core::mem::replace(w, E::zero_adj());
-    d.get_mut(i).map(|e| {
-        let mut t = core::mem::replace(e, E::zero_adj());
+    dense_take(d, i).map(|mut t| {
         t.add_adj(g);
         t
     })
 }
 
 /// `y = f(&v) => dv += (∂f/∂v)ᵀ dy`: a callee's cotangent for a dense local passed by shared
-/// borrow, a `Vec` of element adjoints, added into the buffer element by element (the buffer
-/// grows with zeros to its length; a `None` slot is a zero cotangent).
+/// borrow, a `Vec` of element adjoints, added into the buffer as a whole move's is
+/// ([`dense_move`]: swapped in when the buffer is zero; a `None` slot is a zero cotangent).
 #[inline]
 pub fn dense_add_slot<E: Adjoint, S: crate::__private::GradSlot<Vec<E>>>(d: &mut Vec<E>, g: S) {
     if let Some(mut g) = g.into_adjoint() {
-        if d.is_empty() {
-            // A zero buffer takes the callee's `Vec` as it is (no add, no allocation).
-            core::mem::swap(d, &mut g);
-            return;
-        }
-        add_drain(d, &mut g);
+        dense_move(d, &mut g);
     }
 }
 
