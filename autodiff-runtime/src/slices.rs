@@ -11,6 +11,30 @@ pub fn range_of<T: Clone>(v: &[T], start: usize, end: usize) -> Vec<T> {
     v[start..end].to_vec()
 }
 
+/// The elements `v[start..end]`, borrowed: a range read of a parameter, which cannot change
+/// while the gradient is computed (the reverse sweep adds its adjoint with [`acc_range`]).
+#[inline(always)]
+pub fn range_view<T>(v: &[T], start: usize, end: usize) -> &[T] {
+    &v[start..end]
+}
+
+/// `y = v[a..a + n] => dv[a + k] += dy[k]` for `k < n`, straight into `v`'s adjoint slot (which
+/// grows with zeros to `a + n` when shorter: a slice's adjoint holds the elements up to the last
+/// one that received an adjoint). `g` may be shorter than the range for the same reason.
+#[inline]
+pub fn acc_range<E: Adjoint>(d: &mut Option<Vec<E>>, start: usize, g: Vec<E>) {
+    if g.is_empty() {
+        return;
+    }
+    let d = d.get_or_insert_with(Vec::new);
+    if d.len() < start + g.len() {
+        d.resize_with(start + g.len(), E::zero_adj);
+    }
+    for (e, x) in d[start..].iter_mut().zip(g) {
+        e.add_adj(x);
+    }
+}
+
 /// Reverse-mode companion of [`range_of`].
 #[doc(hidden)]
 #[allow(clippy::type_complexity)]
@@ -55,6 +79,18 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn acc_range_adds_at_the_offset_and_grows_the_slot() {
+        let mut d: Option<Vec<f64>> = None;
+        acc_range(&mut d, 2, vec![1.0, 2.0]);
+        assert_eq!(d, Some(vec![0.0, 0.0, 1.0, 2.0]));
+        acc_range(&mut d, 1, vec![0.5]);
+        acc_range(&mut d, 3, vec![1.0, 4.0]);
+        acc_range(&mut d, 9, Vec::new());
+        assert_eq!(d, Some(vec![0.0, 0.5, 1.0, 3.0, 4.0]));
+        assert_eq!(range_view(&[1, 2, 3, 4], 1, 3), &[2, 3]);
+    }
 
     #[test]
     fn range_adjoint_lands_at_its_offset() {

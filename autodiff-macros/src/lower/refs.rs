@@ -58,9 +58,11 @@ pub(super) fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
             break;
         }
     }
-    // A borrow of a parameter (or of a borrow of one) outlives every pullback; a parameter that is
-    // reassigned may be rebound to a local, so it does not count.
-    let param_ok = |f: &Func, b: VarId| params.contains(&b) && !f.vars[b].reassigned;
+    // A borrow through a reference parameter (or a borrow of one) outlives every pullback; a
+    // parameter that is reassigned may be rebound to a local, so it does not count, and neither
+    // does one taken by value (`let r = &p;` borrows a local of the generated function).
+    let param_ok =
+        |f: &Func, b: VarId| params.contains(&b) && f.vars[b].is_ref && !f.vars[b].reassigned;
     loop {
         let mut changed = false;
         for (v, root) in &refs {

@@ -350,6 +350,26 @@ impl RevGen<'_> {
                     contribs.push(quote! { #rt::broadcast_add(&mut #d, *#r, #g); });
                 }
             }
+            Rhs::Call { callee, args, .. } if self.range_read(callee, args).is_some() => {
+                let Some(base) = self.range_read(callee, args) else {
+                    unreachable!("checked by the guard")
+                };
+                // y = v[a..b] => dv[a + k] += dy[k]: added at its offset straight into v's
+                // adjoint, with no pullback kept and no zeros before `a`
+                if self.f.vars[base].is_ref && self.f.vars[base].borrows_param {
+                    // a range of a parameter (unchanged during the call): borrowed, not copied
+                    value = self.primal(&Rhs::Call {
+                        callee: Callee::Path(syn::parse_quote! { #rt::ops::range_view }),
+                        args: args.clone(),
+                        refs: vec![false; args.len()],
+                        spans: Vec::new(),
+                        span: proc_macro2::Span::call_site(),
+                    });
+                }
+                let r = bind_read(self, &args[1], &mut pre, &mut reads);
+                let d = self.adj(base);
+                contribs.push(quote! { #rt::ops::acc_range(&mut #d, *#r, #g); });
+            }
             Rhs::Call {
                 callee,
                 args,
@@ -448,6 +468,33 @@ impl RevGen<'_> {
 }
 
 impl RevGen<'_> {
+    /// The variable `v` of a range read `ops::range_of(v, a, b)` (`&v[a..b]`, see
+    /// `lower/ranges.rs`) whose adjoint is an `Option<Vec>` slot the range's adjoint can be
+    /// added into at its offset; `None` for every other call (dense and fitted buffers keep the
+    /// general path).
+    fn range_read(&self, callee: &Callee, args: &[Atom]) -> Option<VarId> {
+        let Callee::Path(p) = callee else {
+            return None;
+        };
+        // exactly the path `lower/ranges.rs` emits: a function of the user's named `range_of`
+        // in a module `ops` is an ordinary call
+        let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        if p.leading_colon.is_none() || segs != ["autodiff", "__private", "ops", "range_of"] {
+            return None;
+        }
+        match args {
+            [Atom::Var(v), _, _]
+                if self.act.active(*v)
+                    && !self.dense.contains(v)
+                    && !self.fitted.contains(v)
+                    && !self.plain.contains(v) =>
+            {
+                Some(*v)
+            }
+            _ => None,
+        }
+    }
+
     /// `d_arg += gs.k` for each active argument `k` of a call whose callee cotangents are the
     /// tuple `gs`. Spanned at the argument: a callee parameter without a gradient is reported
     /// there.

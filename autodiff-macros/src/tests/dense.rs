@@ -268,3 +268,36 @@ fn a_local_passed_by_shared_borrow_to_a_function_stays_dense() {
         assert!(!vjp.contains("dense_take"), "{call}: {vjp}");
     }
 }
+
+#[test]
+fn range_reads_add_at_their_offset_and_borrow_parameters() {
+    // `&p[a..b]` of a parameter is borrowed (`range_view`, no copy) and its adjoint is added
+    // into `p`'s at its offset (`acc_range`): no pullback closure of `range_of` is kept per read.
+    // A range of a local `Vec` is still copied (the local may be written later), with the same
+    // direct adjoint.
+    let all = expand_fn(quote! {
+        fn pairs(p: &[f64]) -> f64 {
+            let mut v = p.to_vec();
+            let mut s = 0.0;
+            for i in 0..p.len() - 3 {
+                s += dot3(&p[i..i + 3], &v[i + 1..i + 4]);
+                v[i] = s;
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "pairs");
+    assert_eq!(vjp.matches("ops :: range_view (p ,").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("ops :: range_of (& v ,").count(), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("ops :: acc_range (& mut __d_p_").count(),
+        1,
+        "{vjp}"
+    );
+    assert_eq!(
+        vjp.matches("ops :: acc_range (& mut __d_v_").count(),
+        1,
+        "{vjp}"
+    );
+    assert!(!vjp.contains("__range_of_derivative"), "{vjp}");
+}
