@@ -125,6 +125,16 @@ pub mod __private {
     pub trait GradSlot<A> {
         /// The contribution, if any.
         fn into_adjoint(self) -> Option<A>;
+        /// `slot += self`. A contribution to part of the value (a row of a matrix) adds that
+        /// part only, without building a whole adjoint of zeros first.
+        #[inline(always)]
+        fn add_into(self, slot: &mut Option<A>)
+        where
+            A: Adjoint,
+            Self: Sized,
+        {
+            acc_opt(slot, self.into_adjoint());
+        }
     }
     impl<A> GradSlot<A> for Option<A> {
         #[inline(always)]
@@ -139,7 +149,7 @@ pub mod __private {
     /// `slot += g` from a callee's gradient slot.
     #[inline(always)]
     pub fn acc_slot<A: Adjoint, S: GradSlot<A>>(slot: &mut Option<A>, g: S) {
-        acc_opt(slot, g.into_adjoint());
+        g.add_into(slot);
     }
 
     /// A tangent argument: [`Tg`] for a varying argument, [`NoTangent`] for a constant one.

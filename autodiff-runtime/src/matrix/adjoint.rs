@@ -130,7 +130,7 @@ where
     DefaultAllocator: Allocator<R, C>,
 {
     /// The slot's matrix, materialised as zeros of this shape if it is `None` or a symbolic zero.
-    fn materialise(self, slot: &mut Option<OMatrix<T, R, C>>) -> &mut OMatrix<T, R, C> {
+    pub(super) fn materialise(self, slot: &mut Option<OMatrix<T, R, C>>) -> &mut OMatrix<T, R, C> {
         let (r, c) = self.dims();
         let m = slot.get_or_insert_with(|| OMatrix::zeros_generic(self.nrows, self.ncols));
         if m.shape() != (r, c) && m.is_empty() {

@@ -3,8 +3,8 @@
 use nalgebra::allocator::Allocator;
 use nalgebra::{DefaultAllocator, Dim, Dyn, OMatrix, U1};
 
-use super::{MatrixScalar, reductions};
-use crate::__private::{NoGrad, NoTangentArg, TangentArg};
+use super::{BlockAdjoint, MatrixScalar, reductions};
+use crate::__private::{GradSlot, NoGrad, NoTangentArg, TangentArg};
 use crate::real::Real;
 
 /// The derivative companions of nalgebra matrix methods, for owned matrices `OMatrix<T, R, C>`
@@ -39,7 +39,11 @@ use crate::real::Real;
 /// shapes, indices and values they need (clones of the operands of `component_mul`,
 /// `component_div`, `dot`, `norm` and `norm_squared`), so a method may be called on a local of the
 /// forward sweep and its pullback may outlive it. The output cotangent may be a symbolic zero (an
-/// empty matrix); every pullback then returns `None` slots.
+/// empty matrix); every pullback then returns `None` slots (a block read's slot adds nothing).
+///
+/// The pullbacks of `row`, `column`, `rows` and `columns` return a [`BlockAdjoint`]: the
+/// block's cotangent and its position, which the caller adds into the matrix's adjoint in place
+/// (a loop reading one row per trip costs one row per trip in the reverse sweep).
 ///
 /// ```
 /// use autodiff::prelude::*;
@@ -74,6 +78,14 @@ pub trait MatrixMethods: Sized {
     type Rows;
     /// Some columns, owned.
     type Columns;
+    /// The adjoint of one row, added into `Self`'s in place.
+    type RowSlot: GradSlot<Self>;
+    /// The adjoint of one column, added into `Self`'s in place.
+    type ColumnSlot: GradSlot<Self>;
+    /// The adjoint of some rows, added into `Self`'s in place.
+    type RowsSlot: GradSlot<Self>;
+    /// The adjoint of some columns, added into `Self`'s in place.
+    type ColumnsSlot: GradSlot<Self>;
 
     /// `Y = Mᵀ`, with its pullback.
     fn __transpose_derivative_0e2ef31f5c498fed1d0ad70287a617d0(
@@ -233,7 +245,7 @@ pub trait MatrixMethods: Sized {
         i: usize,
     ) -> (
         Self::Row,
-        impl Fn(Self::Row) -> (Option<Self>, NoGrad) + use<Self>,
+        impl Fn(Self::Row) -> (Self::RowSlot, NoGrad) + use<Self>,
     );
     /// `Y = M.row(i)` (owned), with its tangent `dY = dM.row(i)`.
     fn __row_forward_derivative_4c7e9d265a8827c079a0d7d91e7b51a5(
@@ -249,7 +261,7 @@ pub trait MatrixMethods: Sized {
         j: usize,
     ) -> (
         Self::Column,
-        impl Fn(Self::Column) -> (Option<Self>, NoGrad) + use<Self>,
+        impl Fn(Self::Column) -> (Self::ColumnSlot, NoGrad) + use<Self>,
     );
     /// `Y = M.column(j)` (owned), with its tangent `dY = dM.column(j)`.
     fn __column_forward_derivative_de02a3630eb70276daa060e0f5653725(
@@ -266,7 +278,7 @@ pub trait MatrixMethods: Sized {
         n: usize,
     ) -> (
         Self::Rows,
-        impl Fn(Self::Rows) -> (Option<Self>, NoGrad, NoGrad) + use<Self>,
+        impl Fn(Self::Rows) -> (Self::RowsSlot, NoGrad, NoGrad) + use<Self>,
     );
     /// `Y = M.rows(i, n)` (owned), with its tangent `dY = dM.rows(i, n)`.
     fn __rows_forward_derivative_834cbb2bd55b752927a09beecb8c0ea2(
@@ -285,7 +297,7 @@ pub trait MatrixMethods: Sized {
         n: usize,
     ) -> (
         Self::Columns,
-        impl Fn(Self::Columns) -> (Option<Self>, NoGrad, NoGrad) + use<Self>,
+        impl Fn(Self::Columns) -> (Self::ColumnsSlot, NoGrad, NoGrad) + use<Self>,
     );
     /// `Y = M.columns(j, n)` (owned), with its tangent `dY = dM.columns(j, n)`.
     fn __columns_forward_derivative_f57da65200f86e7fe3bbf440fafd0722(
@@ -351,6 +363,10 @@ where
     type Column = OMatrix<T, R, U1>;
     type Rows = OMatrix<T, Dyn, C>;
     type Columns = OMatrix<T, R, Dyn>;
+    type RowSlot = BlockAdjoint<T, R, C, U1, C>;
+    type ColumnSlot = BlockAdjoint<T, R, C, R, U1>;
+    type RowsSlot = BlockAdjoint<T, R, C, Dyn, C>;
+    type ColumnsSlot = BlockAdjoint<T, R, C, R, Dyn>;
 
     fn __transpose_derivative_0e2ef31f5c498fed1d0ad70287a617d0(
         &self,
@@ -628,19 +644,12 @@ where
         i: usize,
     ) -> (
         OMatrix<T, U1, C>,
-        impl Fn(OMatrix<T, U1, C>) -> (Option<Self>, NoGrad) + use<T, R, C>,
+        impl Fn(OMatrix<T, U1, C>) -> (BlockAdjoint<T, R, C, U1, C>, NoGrad) + use<T, R, C>,
     ) {
         let y = self.row(i).into_owned();
         let (r, c) = self.shape_generic();
         // Y = M.row(i) => dM.row(i) += dY
-        let pullback = move |g: OMatrix<T, U1, C>| {
-            if g.is_empty() {
-                return (None, NoGrad);
-            }
-            let mut d = OMatrix::zeros_generic(r, c);
-            d.set_row(i, &g);
-            (Some(d), NoGrad)
-        };
+        let pullback = move |g: OMatrix<T, U1, C>| (BlockAdjoint::new((r, c), (i, 0), g), NoGrad);
         (y, pullback)
     }
     fn __row_forward_derivative_4c7e9d265a8827c079a0d7d91e7b51a5(
@@ -659,19 +668,12 @@ where
         j: usize,
     ) -> (
         OMatrix<T, R, U1>,
-        impl Fn(OMatrix<T, R, U1>) -> (Option<Self>, NoGrad) + use<T, R, C>,
+        impl Fn(OMatrix<T, R, U1>) -> (BlockAdjoint<T, R, C, R, U1>, NoGrad) + use<T, R, C>,
     ) {
         let y = self.column(j).into_owned();
         let (r, c) = self.shape_generic();
         // Y = M.column(j) => dM.column(j) += dY
-        let pullback = move |g: OMatrix<T, R, U1>| {
-            if g.is_empty() {
-                return (None, NoGrad);
-            }
-            let mut d = OMatrix::zeros_generic(r, c);
-            d.set_column(j, &g);
-            (Some(d), NoGrad)
-        };
+        let pullback = move |g: OMatrix<T, R, U1>| (BlockAdjoint::new((r, c), (0, j), g), NoGrad);
         (y, pullback)
     }
     fn __column_forward_derivative_de02a3630eb70276daa060e0f5653725(
@@ -691,19 +693,13 @@ where
         n: usize,
     ) -> (
         OMatrix<T, Dyn, C>,
-        impl Fn(OMatrix<T, Dyn, C>) -> (Option<Self>, NoGrad, NoGrad) + use<T, R, C>,
+        impl Fn(OMatrix<T, Dyn, C>) -> (BlockAdjoint<T, R, C, Dyn, C>, NoGrad, NoGrad) + use<T, R, C>,
     ) {
         let y = self.rows(i, n).into_owned();
         let (r, c) = self.shape_generic();
         // Y = M.rows(i, n) => dM.rows(i, n) += dY
-        let pullback = move |g: OMatrix<T, Dyn, C>| {
-            if g.is_empty() {
-                return (None, NoGrad, NoGrad);
-            }
-            let mut d = OMatrix::zeros_generic(r, c);
-            d.rows_mut(i, n).copy_from(&g);
-            (Some(d), NoGrad, NoGrad)
-        };
+        let pullback =
+            move |g: OMatrix<T, Dyn, C>| (BlockAdjoint::new((r, c), (i, 0), g), NoGrad, NoGrad);
         (y, pullback)
     }
     fn __rows_forward_derivative_834cbb2bd55b752927a09beecb8c0ea2(
@@ -725,19 +721,13 @@ where
         n: usize,
     ) -> (
         OMatrix<T, R, Dyn>,
-        impl Fn(OMatrix<T, R, Dyn>) -> (Option<Self>, NoGrad, NoGrad) + use<T, R, C>,
+        impl Fn(OMatrix<T, R, Dyn>) -> (BlockAdjoint<T, R, C, R, Dyn>, NoGrad, NoGrad) + use<T, R, C>,
     ) {
         let y = self.columns(j, n).into_owned();
         let (r, c) = self.shape_generic();
         // Y = M.columns(j, n) => dM.columns(j, n) += dY
-        let pullback = move |g: OMatrix<T, R, Dyn>| {
-            if g.is_empty() {
-                return (None, NoGrad, NoGrad);
-            }
-            let mut d = OMatrix::zeros_generic(r, c);
-            d.columns_mut(j, n).copy_from(&g);
-            (Some(d), NoGrad, NoGrad)
-        };
+        let pullback =
+            move |g: OMatrix<T, R, Dyn>| (BlockAdjoint::new((r, c), (0, j), g), NoGrad, NoGrad);
         (y, pullback)
     }
     fn __columns_forward_derivative_f57da65200f86e7fe3bbf440fafd0722(

@@ -97,6 +97,7 @@
 //! ```
 
 mod adjoint;
+mod blocks;
 mod constructors;
 mod methods;
 mod operands;
@@ -107,6 +108,7 @@ mod shape_check;
 mod tests;
 
 pub use adjoint::MatShape;
+pub use blocks::BlockAdjoint;
 pub use constructors::{DMatrixConstructors, DVectorConstructors, SMatrixConstructors};
 pub use methods::MatrixMethods;
 pub use operands::{AnyOperands, HasShape, MatrixOperands, Operands};

@@ -11,7 +11,7 @@ use nalgebra::{
 };
 
 use super::{DMatrixConstructors, DVectorConstructors, MatrixMethods, SMatrixConstructors};
-use crate::__private::{NoGrad, NoTangent, Tg};
+use crate::__private::{GradSlot, NoGrad, NoTangent, Tg};
 use crate::adjoint::{Adjoint, ZeroLike};
 use crate::check::{Tolerance, assert_close, assert_slices};
 use crate::differentiable::Differentiable;
@@ -570,7 +570,7 @@ where
             |m, g| {
                 let (y, pb) = m.__row_derivative_a16c6fddb11a6c428aba569bc050014b(i);
                 let (d, NoGrad) = pb(g);
-                (y, d)
+                (y, d.into_adjoint())
             },
             |m, t| m.__row_forward_derivative_4c7e9d265a8827c079a0d7d91e7b51a5(i, Tg(t), NoTangent),
         );
@@ -581,7 +581,7 @@ where
             |m| m.rows(i, k).into_owned(),
             |m, g| {
                 let (y, pb) = m.__rows_derivative_65ae46b3efe5d7430aa262a7c7f21228(i, k);
-                (y, pb(g).0)
+                (y, pb(g).0.into_adjoint())
             },
             |m, t| {
                 m.__rows_forward_derivative_834cbb2bd55b752927a09beecb8c0ea2(
@@ -601,7 +601,7 @@ where
             |m| m.column(j).into_owned(),
             |m, g| {
                 let (y, pb) = m.__column_derivative_e377aba294954d047ebcc21d5727c137(j);
-                (y, pb(g).0)
+                (y, pb(g).0.into_adjoint())
             },
             |m, t| {
                 m.__column_forward_derivative_de02a3630eb70276daa060e0f5653725(j, Tg(t), NoTangent)
@@ -614,7 +614,7 @@ where
             |m| m.columns(j, k).into_owned(),
             |m, g| {
                 let (y, pb) = m.__columns_derivative_19a61c4279b2a135827f1bdb188d668c(j, k);
-                (y, pb(g).0)
+                (y, pb(g).0.into_adjoint())
             },
             |m, t| {
                 m.__columns_forward_derivative_f57da65200f86e7fe3bbf440fafd0722(
@@ -779,6 +779,7 @@ fn method_pullbacks_read_an_empty_cotangent_as_zero() {
         m.__transpose_derivative_0e2ef31f5c498fed1d0ad70287a617d0()
             .1(DMatrix::zero_adj())
         .0
+        .into_adjoint()
         .is_none()
     );
     let (da, db) = m
@@ -792,22 +793,26 @@ fn method_pullbacks_read_an_empty_cotangent_as_zero() {
     assert!(
         m.__row_derivative_a16c6fddb11a6c428aba569bc050014b(1).1(RowDVector::zero_adj())
             .0
+            .into_adjoint()
             .is_none()
     );
     assert!(
         m.__column_derivative_e377aba294954d047ebcc21d5727c137(2).1(DVector::zero_adj())
             .0
+            .into_adjoint()
             .is_none()
     );
     assert!(
         m.__rows_derivative_65ae46b3efe5d7430aa262a7c7f21228(0, 2).1(DMatrix::zero_adj())
             .0
+            .into_adjoint()
             .is_none()
     );
     assert!(
         m.__columns_derivative_19a61c4279b2a135827f1bdb188d668c(1, 2)
             .1(DMatrix::zero_adj())
         .0
+        .into_adjoint()
         .is_none()
     );
 }
