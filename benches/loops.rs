@@ -26,6 +26,7 @@ mod common_matrix;
 
 use common::{FP_P, fixed_point, fixed_point_grad, fixed_point_hand};
 use common::{rosenbrock, rosenbrock_grad, rosenbrock_hand, rosenbrock_point};
+use common_loops::calls::*;
 use common_loops::extra::*;
 use common_loops::filter::*;
 use common_loops::gmm::*;
@@ -246,6 +247,15 @@ fn bench_heldout(c: &mut Criterion) {
         || kernel_pairs_grad(black_box(p), black_box(KERNEL_S)),
         || kernel_pairs_hand(black_box(p), black_box(KERNEL_S))
     );
+    let p = slice_pairs_input(SLICE_PAIRS_N);
+    let p = p.as_slice();
+    three!(
+        c,
+        "heldout_slice_pairs30",
+        || slice_pairs(black_box(p)),
+        || slice_pairs_grad(black_box(p)),
+        || slice_pairs_hand(black_box(p))
+    );
     let (u, t) = wave_input(WAVE_N);
     let (u, t) = (u.as_slice(), t.as_slice());
     three!(
@@ -423,6 +433,13 @@ fn report_allocations() {
         || kernel_pairs(&kp, KERNEL_S),
         || kernel_pairs_grad(&kp, KERNEL_S),
         || kernel_pairs_hand(&kp, KERNEL_S),
+    );
+    let sp = slice_pairs_input(SLICE_PAIRS_N);
+    line3(
+        "heldout_slice_pairs30",
+        || slice_pairs(&sp),
+        || slice_pairs_grad(&sp),
+        || slice_pairs_hand(&sp),
     );
     let (wu, wt) = wave_input(WAVE_N);
     line3(

@@ -39,6 +39,7 @@ HELDOUT = [
     ("heldout_cumprod1000", "cumulative product in a local Vec, 1,000"),
     ("heldout_wave100x50", "1-D wave equation, 100 cells, 50 steps, three levels in local Vecs"),
     ("heldout_iir_filter1000", "one-pole recursive filter, 1,000 samples"),
+    ("heldout_slice_pairs30", "helper on sub-slices over pairs, 30 points in 3-D"),
 ]
 FLAVOURS = ("primal", "generated", "hand")
 

@@ -22,10 +22,12 @@
 //! 6. [`heldout`]: held-out workloads of the same kinds, timed by `benches/loops_heldout.rs`;
 //! 7. [`wave`]: a held-out 1-D wave equation on local `Vec`s (three time levels rotated by moves).
 //! 8. [`filter`]: a held-out recursive filter written after the fourth pass.
+//! 9. [`calls`]: a held-out helper called on sub-slices in a double loop.
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
 #![allow(clippy::needless_range_loop)]
 
+pub mod calls;
 pub mod extra;
 pub mod filter;
 pub mod gmm;

@@ -16,6 +16,7 @@ use autodiff::check::{
 };
 use autodiff::prelude::*;
 use common::*;
+use common_loops::calls::*;
 use common_loops::extra::*;
 use common_loops::filter::*;
 use common_loops::gmm::*;
@@ -330,6 +331,15 @@ fn heldout_cases() -> Vec<Case> {
                 let (p, s) = last(v);
                 pack(kernel_pairs_hand(&p, s))
             }),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "slice_pairs30",
+            x: slice_pairs_input(SLICE_PAIRS_N),
+            primal: Box::new(slice_pairs),
+            generated: Box::new(slice_pairs_grad),
+            hand: Box::new(slice_pairs_hand),
             fd_tol: Tolerance::new(1e-6, 1e-6),
             eta: DEFAULT_ETA,
         },
