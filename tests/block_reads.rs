@@ -61,6 +61,45 @@ fn static_rows(m: &SMatrix<f64, 3, 2>) -> f64 {
     s
 }
 
+/// Blocks of a matrix that is not differentiated meet differentiated ones: generated code makes
+/// both owned (nalgebra returns views), as the companions' blocks are.
+#[differentiable]
+fn mixed_blocks(m: &DMatrix<f64>, #[no_grad] v: &DMatrix<f64>) -> f64 {
+    let mut s = 0.0;
+    for i in 0..m.nrows() {
+        let r = m.row(i);
+        s += r.dot(&v.row(i)).tanh() + v.column(0).dot(&m.column(1));
+        s += m.rows(0, 2).component_mul(&v.rows(1, 2)).sum();
+        s += v
+            .columns(1, 2)
+            .component_mul(&m.columns(0, 2))
+            .norm_squared()
+            * 0.01;
+    }
+    s
+}
+
+/// A type of the user's with a method named `row`: its value passes through unchanged.
+#[derive(Clone, Copy)]
+struct Table {
+    scale: f64,
+}
+
+impl Table {
+    fn row(&self, i: usize) -> f64 {
+        self.scale * (i as f64 + 1.0)
+    }
+}
+
+#[differentiable]
+fn user_row_method(m: &DMatrix<f64>, #[no_grad] t: Table) -> f64 {
+    let mut s = 0.0;
+    for i in 0..m.nrows() {
+        s += m.row(i).sum() * t.row(i);
+    }
+    s
+}
+
 #[differentiable]
 fn rows_f32(m: &DMatrix<f32>) -> f32 {
     let mut s = 0.0;
@@ -95,6 +134,12 @@ fn block_reads_in_loops_against_central_differences() {
     let (v, g) = rows_and_columns_grad(&m, &w);
     assert!((v - rows_and_columns(&m, &w)).abs() < 1e-12);
     check("rows_and_columns", |x| rows_and_columns(x, &w), &g, &m);
+    let v = matrix(6, 4).map(|x| 0.5 - x);
+    let g = mixed_blocks_grad(&m, &v).1;
+    check("mixed_blocks", |x| mixed_blocks(x, &v), &g, &m);
+    let t = Table { scale: 0.3 };
+    let g = user_row_method_grad(&m, t).1;
+    check("user_row_method", |x| user_row_method(x, t), &g, &m);
     let at = [0usize, 3, 1, 4, 2];
     let g = blocks_of_locals_grad(&m, &at).1;
     check("blocks_of_locals", |x| blocks_of_locals(x, &at), &g, &m);

@@ -122,6 +122,19 @@ fn of_array_param(p: &[f64; 6]) -> f64 {
     dot3(&p[0..3], &p[3..6]) * p[0]
 }
 
+/// Ranges of references to arrays, of references to references, and of array rows.
+#[differentiable]
+fn array_refs(p: &[f64; 4], q: [f64; 4], m: &[[f64; 3]]) -> f64 {
+    let r = &p;
+    let rq = &q;
+    let mut s = sumsq(&r[1..3]) * r[0] + sumsq(&rq[1..]) * q[0];
+    for i in 0..m.len() {
+        let row = &m[i];
+        s += sumsq(&row[1..]) * row[0];
+    }
+    s
+}
+
 #[differentiable]
 fn sumsq_t<T: Real>(v: &[T]) -> T {
     let mut s = T::zero();
@@ -185,6 +198,26 @@ fn ranges_passed_to_calls_against_central_differences() {
         |x| of_vec_param(&x.to_vec()),
         &of_vec_param_grad(&q).1,
         &q,
+    );
+    let x = input(14);
+    let split = |x: &[f64]| {
+        let p: [f64; 4] = x[..4].try_into().unwrap();
+        let q: [f64; 4] = x[4..8].try_into().unwrap();
+        let m: Vec<[f64; 3]> = x[8..].chunks(3).map(|c| c.try_into().unwrap()).collect();
+        (p, q, m)
+    };
+    let (p4, q4, m3) = split(&x);
+    let (gp, gq, gm) = array_refs_grad(&p4, q4, &m3).1;
+    let mut g: Vec<f64> = gp.iter().chain(gq.iter()).copied().collect();
+    g.extend(gm.iter().flat_map(|r| r.iter().copied()));
+    check(
+        "array_refs",
+        |x| {
+            let (p, q, m) = split(x);
+            array_refs(&p, q, &m)
+        },
+        &g,
+        &x,
     );
     let arr: [f64; 6] = q.clone().try_into().unwrap();
     let ga = of_array_param_grad(&arr).1;

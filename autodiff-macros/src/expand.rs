@@ -21,7 +21,7 @@ mod forward_mode;
 mod optimistic;
 mod tangent_grad;
 
-use companion::gen_companion_vjp;
+use companion::{gen_companion_into, gen_companion_vjp};
 pub use custom::custom;
 use forward_mode::{gen_companion_jvp, gen_jvp};
 
@@ -257,6 +257,21 @@ pub fn items(
     if order2_companion {
         return Ok(quote! { #grad #cvjp });
     }
+    // Callers re-run a call through the fused companion only when an argument borrows one of
+    // their locals, which a function taking numbers by value never receives: it gets none (a
+    // tenth or more of the compile time of a small function).
+    let cinto = if common.sig.params.iter().all(|p| is_number_type(&p.ty)) {
+        TokenStream::new()
+    } else {
+        gen_companion_into(
+            &common,
+            &func,
+            &param_vars,
+            &all_act,
+            &default_diff,
+            &hoisted,
+        )
+    };
     let primal = quote! { #[allow(dead_code)] #item };
     let vjp = if by_tangents {
         tangent_grad::gen_vjp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted)
@@ -272,7 +287,36 @@ pub fn items(
         &default_diff,
         &hoisted,
     );
-    Ok(quote! { #primal #grad #vjp #jvp #cvjp #cjvp })
+    Ok(quote! { #primal #grad #vjp #jvp #cvjp #cinto #cjvp })
+}
+
+/// `f64`, `f32`, an integer or `bool`, taken by value.
+fn is_number_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => p.path.get_ident().is_some_and(|i| {
+            matches!(
+                i.to_string().as_str(),
+                "f64"
+                    | "f32"
+                    | "usize"
+                    | "isize"
+                    | "u8"
+                    | "u16"
+                    | "u32"
+                    | "u64"
+                    | "u128"
+                    | "i8"
+                    | "i16"
+                    | "i32"
+                    | "i64"
+                    | "i128"
+                    | "bool"
+            )
+        }),
+        syn::Type::Paren(p) => is_number_type(&p.elem),
+        syn::Type::Group(g) => is_number_type(&g.elem),
+        _ => false,
+    }
 }
 
 fn is_copied_attr(a: &syn::Attribute) -> bool {
@@ -324,6 +368,17 @@ fn calls_itself(body: &syn::Block, name: &Ident) -> bool {
 }
 
 fn param_reads(c: &Common, vars: &[VarId], which: &[usize]) -> HashMap<VarId, ParamRead> {
+    param_reads_from(c, vars, which, false)
+}
+
+/// [`param_reads`]; with `slots`, each parameter in `which` starts its adjoint from the slot
+/// argument `__slotK` (a fused companion, see `expand/companion.rs`).
+fn param_reads_from(
+    c: &Common,
+    vars: &[VarId],
+    which: &[usize],
+    slots: bool,
+) -> HashMap<VarId, ParamRead> {
     let mut m = HashMap::new();
     for (k, p) in c.sig.params.iter().enumerate() {
         let read = if p.is_ref {
@@ -344,6 +399,7 @@ fn param_reads(c: &Common, vars: &[VarId], which: &[usize]) -> HashMap<VarId, Pa
                 adj,
                 float,
                 float_elems,
+                slot_in: (slots && which.contains(&k)).then(|| naming::slot_arg(k)),
             },
         );
     }

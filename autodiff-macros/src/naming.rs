@@ -58,6 +58,12 @@ const MATRIX_METHODS: &[&str] = &[
     "columns",
 ];
 
+/// A block read (`m.row(i)`, `m.column(j)`, `m.rows(i, n)`, `m.columns(j, n)`): its companion
+/// returns an owned matrix, and so does its primal in generated code (see `reverse/exprs.rs`).
+pub fn is_block_read(name: &Ident) -> bool {
+    ["row", "column", "rows", "columns"].contains(&name.to_string().as_str())
+}
+
 /// The matrix constructors whose companions `autodiff-runtime` writes by hand.
 const MATRIX_CONSTRUCTORS: &[&str] = &[
     "from_element",
@@ -131,6 +137,17 @@ pub fn vjp_companion(f: &Ident) -> Ident {
         return order2_companion(f);
     }
     companion(f, "derivative")
+}
+
+/// The fused reverse-mode companion of `f` (value and pullback in one call, adding into the
+/// caller's adjoint slots): `__{f}_into_{32 hex digits}` (see `expand/companion.rs`).
+pub fn into_companion(f: &Ident) -> Ident {
+    companion(f, "into")
+}
+
+/// The slot argument of parameter `k` of a fused companion.
+pub fn slot_arg(k: usize) -> Ident {
+    fixed(&format!("__slot{k}"))
 }
 
 /// The forward-mode companion of `f`, with one tangent argument per parameter:

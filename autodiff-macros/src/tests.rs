@@ -632,8 +632,9 @@ fn powers_of_a_saved_value_are_rebuilt_from_it() {
 #[test]
 fn checkpointed_call_forward_runs_the_primal() {
     // `main` is a local overwritten every trip, so its pullback cannot be kept: the reverse sweep
-    // runs the callee's companion on the saved argument. The forward sweep needs only the value,
-    // so it calls the function as written (no pullback recorded only to be dropped).
+    // runs the callee's fused companion on the saved argument, adding into `main`'s adjoint (no
+    // pullback closure, no result `Vec`). The forward sweep needs only the value, so it calls
+    // the function as written (no pullback recorded only to be dropped).
     let all = expand_fn(quote! {
         fn per_point(x: &[f64], w: f64) -> f64 {
             let mut main = vec![0.0; 3];
@@ -652,7 +653,28 @@ fn checkpointed_call_forward_runs_the_primal() {
         println!("{vjp}");
     }
     assert_eq!(vjp.matches("lse (& main)").count(), 1, "{vjp}");
-    assert_eq!(vjp.matches("lse_derivative_").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("lse_into_").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("lse_derivative_").count(), 0, "{vjp}");
+    assert!(
+        vjp.contains("__g , :: autodiff :: __private :: DenseSlot (& mut __d_main_"),
+        "{vjp}"
+    );
+    // The same argument twice keeps the pullback (one mutable borrow per adjoint).
+    let all = expand_fn(quote! {
+        fn twice(x: &[f64]) -> f64 {
+            let mut v = vec![0.0; 2];
+            let mut s = 0.0;
+            for p in 0..x.len() {
+                v[0] = x[p];
+                v[1] = x[p] * x[p];
+                s += dot(&v, &v);
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "twice");
+    assert_eq!(vjp.matches("dot_into_").count(), 0, "{vjp}");
+    assert_eq!(vjp.matches("dot_derivative_").count(), 1, "{vjp}");
 }
 
 /// A table filled by one loop and read by the next: `(table expansion, table-written-in-the-

@@ -24,6 +24,41 @@ pub trait DenseShape {
     type Buf;
     /// Zeros of the container's shape.
     fn dense_buf(&self) -> Self::Buf;
+    /// The number of elements a buffer adopted from a caller's slot must have
+    /// ([`Adopt`]); `usize::MAX` for containers whose buffer is never adopted.
+    fn dense_len(&self) -> usize {
+        usize::MAX
+    }
+}
+
+/// A dense buffer that can start as the caller's adjoint of the same shape (a fused companion's
+/// parameter, see `slotarg.rs`), instead of zeros: the caller's adjoint is taken out of the slot,
+/// the callee's element adjoints are added into it, and the flush puts it back.
+pub trait Adopt<A>: Sized {
+    /// The slot's adjoint as the buffer, taken out of the slot, when it has `len` elements;
+    /// `None` (the slot as it was) otherwise.
+    fn adopt(slot: &mut Option<A>, len: usize) -> Option<Self>;
+}
+
+impl<E> Adopt<Vec<E>> for DenseElems<E> {
+    #[inline(always)]
+    fn adopt(slot: &mut Option<Vec<E>>, len: usize) -> Option<Self> {
+        match slot {
+            Some(v) if v.len() == len => slot.take().map(DenseElems),
+            _ => None,
+        }
+    }
+}
+
+impl<T: MatrixScalar, R: Dim, C: Dim, A> Adopt<A> for DenseMat<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    /// Matrices are not adopted (their buffer is zeros of their shape).
+    #[inline(always)]
+    fn adopt(_: &mut Option<A>, _: usize) -> Option<Self> {
+        None
+    }
 }
 
 /// The dense buffer of a slice, array or `Vec`: one adjoint per element.
@@ -44,12 +79,20 @@ impl<T: Differentiable> DenseShape for [T] {
     fn dense_buf(&self) -> Self::Buf {
         DenseElems((0..self.len()).map(|_| T::Adjoint::zero_adj()).collect())
     }
+    #[inline(always)]
+    fn dense_len(&self) -> usize {
+        self.len()
+    }
 }
 impl<T: Differentiable> DenseShape for Vec<T> {
     type Buf = DenseElems<T::Adjoint>;
     #[inline]
     fn dense_buf(&self) -> Self::Buf {
         self.as_slice().dense_buf()
+    }
+    #[inline(always)]
+    fn dense_len(&self) -> usize {
+        self.len()
     }
 }
 impl<T: Differentiable, const N: usize> DenseShape for [T; N] {
@@ -58,12 +101,20 @@ impl<T: Differentiable, const N: usize> DenseShape for [T; N] {
     fn dense_buf(&self) -> Self::Buf {
         self.as_slice().dense_buf()
     }
+    #[inline(always)]
+    fn dense_len(&self) -> usize {
+        self.len()
+    }
 }
 impl<C: DenseShape + ?Sized> DenseShape for &C {
     type Buf = C::Buf;
     #[inline]
     fn dense_buf(&self) -> Self::Buf {
         (**self).dense_buf()
+    }
+    #[inline(always)]
+    fn dense_len(&self) -> usize {
+        (**self).dense_len()
     }
 }
 impl<T: MatrixScalar, R: Dim, C: Dim> DenseShape for OMatrix<T, R, C>
@@ -87,12 +138,24 @@ pub trait DenseProbe {
     type Buf;
     /// A buffer of zeros of the container's shape.
     fn grad_buf(&self) -> Self::Buf;
+    /// The caller's adjoint in `slot` as the buffer when it has the container's shape (taken
+    /// out of the slot), zeros otherwise.
+    fn grad_buf_from<A>(&self, slot: &mut Option<A>) -> Self::Buf
+    where
+        Self::Buf: Adopt<A>;
 }
 impl<C: DenseShape + ?Sized> DenseProbe for Probe<'_, C> {
     type Buf = C::Buf;
     #[inline(always)]
     fn grad_buf(&self) -> C::Buf {
         self.0.dense_buf()
+    }
+    #[inline(always)]
+    fn grad_buf_from<A>(&self, slot: &mut Option<A>) -> C::Buf
+    where
+        C::Buf: Adopt<A>,
+    {
+        Adopt::adopt(slot, self.0.dense_len()).unwrap_or_else(|| self.0.dense_buf())
     }
 }
 
@@ -102,11 +165,17 @@ pub trait ShapeProbe {
     type Buf;
     /// The container's index shape, wrapped.
     fn grad_buf(&self) -> Self::Buf;
+    /// The same: element adjoints go to the slot, which keeps the caller's adjoint.
+    fn grad_buf_from<A>(&self, slot: &mut Option<A>) -> Self::Buf;
 }
 impl<C: IndexShape + ?Sized> ShapeProbe for &Probe<'_, C> {
     type Buf = ShapeBuf<C::Shape>;
     #[inline(always)]
     fn grad_buf(&self) -> Self::Buf {
+        ShapeBuf(self.0.index_shape())
+    }
+    #[inline(always)]
+    fn grad_buf_from<A>(&self, _slot: &mut Option<A>) -> Self::Buf {
         ShapeBuf(self.0.index_shape())
     }
 }

@@ -31,6 +31,7 @@ pub mod rules;
 pub mod second;
 pub mod shape;
 mod slices;
+mod slotarg;
 pub mod strided;
 pub mod tape;
 mod tape_pool;
@@ -78,7 +79,9 @@ pub mod __private {
         DiffField, FieldAdjoint, FixedField, GradField, NoDerivative, Writable, check_grad_field,
         field_hash,
     };
-    pub use crate::matrix::{AnyOperands, MatrixOperands, Operands};
+    pub use crate::matrix::{
+        AnyOperands, BlockProbe, MatrixBlock, MatrixOperands, Operands, OtherBlock,
+    };
     /// Calls the lowering writes for language forms (`Some(e)`, `Some(p)` patterns, `&v[a..b]`), each with
     /// the companions that differentiate it.
     pub mod ops {
@@ -94,7 +97,7 @@ pub mod __private {
         FieldArith, FieldwiseOps, OperandOnDerived, OperandOnOther, OperatorProbe,
         fieldwise_elements, fieldwise_operator,
     };
-    pub use crate::gradbuf::{DenseProbe, Flush, GradBuf, Probe, ShapeProbe};
+    pub use crate::gradbuf::{Adopt, DenseProbe, Flush, GradBuf, Probe, ShapeProbe};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
     pub use crate::refused::{
@@ -102,6 +105,7 @@ pub mod __private {
         OrdReceiver, OtherReceiver, constant_result, integer_receiver, not_float, of_type,
         ord_rule_receiver, piecewise_constant_result, rule_receiver, std_method, unreachable_value,
     };
+    pub use crate::slotarg::{DenseSlot, NoSlot, NoSlotArg, PlainSlot, RangeSlot, Slot, SlotArg};
     /// Plain scalar adjoint slots and their accumulators.
     pub mod plain {
         pub use crate::plain::*;

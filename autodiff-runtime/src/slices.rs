@@ -5,17 +5,18 @@ use crate::__private::TangentArg;
 use crate::adjoint::Adjoint;
 use crate::differentiable::Differentiable;
 
-/// The elements `v[start..end]`, copied.
+/// The elements `v[start..end]`, copied. `v` is anything that derefs to a slice as an index
+/// base does (`&[T]`, `&Vec<T>`, `&[T; N]`, and references to those: `let r = &p; &r[1..]`).
 #[inline]
-pub fn range_of<T: Clone>(v: &[T], start: usize, end: usize) -> Vec<T> {
-    v[start..end].to_vec()
+pub fn range_of<T: Clone, V: AsRef<[T]> + ?Sized>(v: &V, start: usize, end: usize) -> Vec<T> {
+    v.as_ref()[start..end].to_vec()
 }
 
 /// The elements `v[start..end]`, borrowed: a range read of a parameter, which cannot change
 /// while the gradient is computed (the reverse sweep adds its adjoint with [`acc_range`]).
 #[inline(always)]
-pub fn range_view<T>(v: &[T], start: usize, end: usize) -> &[T] {
-    &v[start..end]
+pub fn range_view<T, V: AsRef<[T]> + ?Sized>(v: &V, start: usize, end: usize) -> &[T] {
+    &v.as_ref()[start..end]
 }
 
 /// `y = v[a..a + n] => dv[a + k] += dy[k]` for `k < n`, straight into `v`'s adjoint slot (which
@@ -35,7 +36,8 @@ pub fn acc_range<E: Adjoint>(d: &mut Option<Vec<E>>, start: usize, g: Vec<E>) {
     }
 }
 
-/// Reverse-mode companion of [`range_of`].
+/// Reverse-mode companion of [`range_of`] on a slice. The reverse sweep of `#[differentiable]`
+/// code adds a range's adjoint with [`acc_range`] instead (no pullback per read).
 #[doc(hidden)]
 #[allow(clippy::type_complexity)]
 pub fn __range_of_derivative_6970e1dff50212ad9675c941495a153a<T: Clone + Differentiable>(
@@ -59,8 +61,8 @@ pub fn __range_of_derivative_6970e1dff50212ad9675c941495a153a<T: Clone + Differe
 
 /// Forward-mode companion of [`range_of`].
 #[doc(hidden)]
-pub fn __range_of_forward_derivative_e388a1fb461bde0310c902240248b69c<T>(
-    v: &[T],
+pub fn __range_of_forward_derivative_e388a1fb461bde0310c902240248b69c<T, V>(
+    v: &V,
     start: usize,
     end: usize,
     dv: impl TangentArg<Vec<T::Tangent>>,
@@ -70,9 +72,10 @@ pub fn __range_of_forward_derivative_e388a1fb461bde0310c902240248b69c<T>(
 where
     T: Clone + Differentiable,
     T::Tangent: Clone,
+    V: AsRef<[T]> + ?Sized,
 {
     // y = v[a..b] => dy = dv[a..b]
-    let t = dv.tangent_or_zero(v);
+    let t = dv.tangent_or_zero(v.as_ref());
     (range_of(v, start, end), t[start..end].to_vec())
 }
 

@@ -5,10 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::{Common, allows, reverse_sweep, seed_ret};
+use super::{Common, allows, forward_section, param_reads_from, reverse_sweep, seed_ret};
 use crate::activity::Activity;
 use crate::ir::{Func, VarId};
 use crate::naming;
+use crate::reverse::RevGen;
 
 pub(super) fn slot_types(c: &Common, diff: &[usize]) -> Vec<TokenStream> {
     let rt = &c.rt;
@@ -108,6 +109,74 @@ pub(super) fn gen_companion_vjp(
         #vis fn #name #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> (#(#tys,)*) #caps) #wh {
             #fwd
             (#ret, #closure)
+        }
+    }
+}
+
+/// The fused companion a caller's reverse sweep re-runs a call with (a call whose arguments
+/// borrow the caller's locals, GMM's `logsumexp(&main_term)` per point): the forward sweep, then
+/// at once the reverse sweep from the output cotangent `__cot`, each parameter's adjoint starting
+/// from the caller's slot argument and given back to it (`runtime slotarg.rs`). No pullback
+/// closure holds the record tapes, and no result `Vec` is allocated per call; a slice's dense
+/// gradient buffer adopts the caller's adjoint when the lengths agree.
+///
+/// `slot = slot + dx` is the same as `dx` starting at `slot`: the callee's parameters are
+/// immutable, so its reverse sweep only adds into their adjoints.
+pub(super) fn gen_companion_into(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    diff: &[usize],
+    hoisted: &TokenStream,
+) -> TokenStream {
+    let rt = &c.rt;
+    let reads = param_reads_from(c, vars, diff, true);
+    let code = RevGen::new(func, act, &reads, rt).generate();
+    let fwd = forward_section(
+        c,
+        &code,
+        hoisted,
+        &TokenStream::new(),
+        !func.loops.is_empty(),
+    );
+    let (head, rev) = (&code.reverse_head, &code.reverse);
+    let cot = naming::fixed("__cot");
+    let seed = seed_ret(func, act, rt, quote! { #cot });
+    let mut slot_params = Vec::new();
+    let mut gives = TokenStream::new();
+    for (k, p) in c.sig.params.iter().enumerate() {
+        let s = naming::slot_arg(k);
+        if !diff.contains(&k) {
+            slot_params.push(quote! { #s: impl #rt::NoSlotArg });
+            continue;
+        }
+        // a float is its own adjoint: spelled as itself, the slot's type does not depend on
+        // the other parameters' types being differentiable (no second error when one is not)
+        let a = if crate::reverse::is_float_type(&p.ty) {
+            p.ty.to_token_stream()
+        } else {
+            p.assoc(rt, "Adjoint")
+        };
+        slot_params.push(quote! { mut #s: impl #rt::SlotArg<#a> });
+        if act.active(vars[k]) {
+            let d = naming::adjoint(&func.vars[vars[k]].ident, vars[k]);
+            gives.extend(quote! { #rt::SlotArg::give(#s, #d); });
+        }
+    }
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::into_companion(&c.name);
+    let (generics, wh) = c.generics();
+    let allow = allows();
+    quote! {
+        #[doc(hidden)]
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs,)* #cot: #out, #(#slot_params),*) #wh {
+            #fwd
+            #head
+            #seed
+            #rev
+            #gives
         }
     }
 }

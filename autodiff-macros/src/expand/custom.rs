@@ -114,6 +114,30 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
             }
         })
         .collect();
+    // The fused companion a caller's reverse sweep re-runs the call with: the rule's pullback
+    // at once, each differentiated slot given to the caller's.
+    let c_into = naming::into_companion(&c.name);
+    let cot = naming::fixed("__cot");
+    let into_params: Vec<TokenStream> = (0..c.sig.params.len())
+        .map(|k| {
+            let s = naming::slot_arg(k);
+            if diff.contains(&k) {
+                let a = c.sig.params[k].assoc(&rt, "Adjoint");
+                quote! { #s: impl #rt::SlotArg<#a> }
+            } else {
+                quote! { #s: impl #rt::NoSlotArg }
+            }
+        })
+        .collect();
+    let into_gives: TokenStream = slots
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| diff.contains(k))
+        .map(|(k, slot)| {
+            let s = naming::slot_arg(k);
+            quote! { #rt::SlotArg::give(#s, #slot); }
+        })
+        .collect();
     let order2 = crate::second::custom::expand(args.hvp.as_ref(), &original, &c.sig)?;
     let doc_vjp = doc_link(&c, "Value and pullback (custom rule)");
     let doc_grad = doc_link(&c, "Value and gradient (custom rule)");
@@ -143,6 +167,13 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
         #vis fn #c_vjp #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> (#(#tys,)*) #caps) #wh {
             let (__y, __pb) = #vjp;
             (__y, move |__c: #out| { let #gvar = __pb(__c); (#(#slots,)*) })
+        }
+        #[doc(hidden)]
+        #(#attrs)* #allow
+        #vis fn #c_into #generics (#(#inputs,)* #cot: #out, #(#into_params),*) #wh {
+            let (_, __pb) = #vjp;
+            let #gvar = __pb(#cot);
+            #into_gives
         }
         #[doc(hidden)]
         #(#attrs)* #allow

@@ -350,14 +350,18 @@ impl RevGen<'_> {
                     contribs.push(quote! { #rt::broadcast_add(&mut #d, *#r, #g); });
                 }
             }
-            Rhs::Call { callee, args, .. } if self.range_read(callee, args).is_some() => {
+            Rhs::Call {
+                callee, args, refs, ..
+            } if self.range_read(callee, args).is_some() => {
                 let Some(base) = self.range_read(callee, args) else {
                     unreachable!("checked by the guard")
                 };
                 // y = v[a..b] => dv[a + k] += dy[k]: added at its offset straight into v's
                 // adjoint, with no pullback kept and no zeros before `a`
-                if self.f.vars[base].is_ref && self.f.vars[base].borrows_param {
-                    // a range of a parameter (unchanged during the call): borrowed, not copied
+                let v = &self.f.vars[base];
+                if v.is_ref && v.borrows_param && !refs[0] {
+                    // a range of a parameter (unchanged during the call), reached without
+                    // borrowing a local (`&r` of `let r = &p;` would): borrowed, not copied
                     value = self.primal(&Rhs::Call {
                         callee: Callee::Path(syn::parse_quote! { #rt::ops::range_view }),
                         args: args.clone(),
@@ -426,11 +430,21 @@ impl RevGen<'_> {
                             quote! { ::core::clone::Clone::clone(#r) }
                         });
                     }
-                    let call = companion_call(callee, &argv, *span, naming::vjp_companion);
-                    let gs = naming::fixed("__gs");
-                    let mut body = quote! { let (_, #cpb) = #call; let #gs = #cpb(#g); };
-                    body.extend(self.call_contribs(args, spans, *span, &gs));
-                    contribs.push(body);
+                    if forward_calls_primal(callee) && self.distinct_active(args) {
+                        // y = f(a..) => da.. += f's pullback of dy, by the fused companion:
+                        // both of f's sweeps at once, adding into the adjoints here (one
+                        // mutable borrow per adjoint: `dot(&v, &v)` keeps the pullback)
+                        argv.push(quote! { #g });
+                        argv.extend(self.slot_args(args, spans, *span));
+                        let call = companion_call(callee, &argv, *span, naming::into_companion);
+                        contribs.push(quote! { #call; });
+                    } else {
+                        let call = companion_call(callee, &argv, *span, naming::vjp_companion);
+                        let gs = naming::fixed("__gs");
+                        let mut body = quote! { let (_, #cpb) = #call; let #gs = #cpb(#g); };
+                        body.extend(self.call_contribs(args, spans, *span, &gs));
+                        contribs.push(body);
+                    }
                 } else if any_active {
                     let call = self.companion_call(callee, args, refs, *span);
                     let (cv, cpb) = (naming::fixed("__cv"), naming::fixed("__cpb"));
@@ -493,6 +507,48 @@ impl RevGen<'_> {
             }
             _ => None,
         }
+    }
+
+    /// Whether no active variable is passed twice (each slot argument borrows its adjoint
+    /// mutably).
+    fn distinct_active(&self, args: &[Atom]) -> bool {
+        let active: Vec<VarId> = args
+            .iter()
+            .filter_map(|a| self.act.active_atom(a))
+            .collect();
+        active
+            .iter()
+            .enumerate()
+            .all(|(i, v)| !active[..i].contains(v))
+    }
+
+    /// The slot arguments of a fused companion call, one per argument: the argument's adjoint
+    /// slot when it is active (spanned at the argument: a callee parameter without a gradient
+    /// is reported there), `NoSlot` otherwise.
+    fn slot_args(
+        &self,
+        args: &[Atom],
+        spans: &[proc_macro2::Span],
+        span: proc_macro2::Span,
+    ) -> Vec<TokenStream> {
+        let rt = self.rt;
+        args.iter()
+            .enumerate()
+            .map(|(k, a)| {
+                let at = spans.get(k).copied().unwrap_or(span);
+                let Some(v) = self.act.active_atom(a) else {
+                    return quote! { #rt::NoSlot };
+                };
+                let d = self.adj(v);
+                if self.plain.contains(&v) {
+                    quote_spanned! {at=> #rt::PlainSlot(&mut #d) }
+                } else if self.dense.contains(&v) {
+                    quote_spanned! {at=> #rt::DenseSlot(&mut #d) }
+                } else {
+                    quote_spanned! {at=> #rt::Slot(&mut #d) }
+                }
+            })
+            .collect()
     }
 
     /// `d_arg += gs.k` for each active argument `k` of a call whose callee cotangents are the

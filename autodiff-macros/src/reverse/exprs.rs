@@ -194,6 +194,17 @@ pub fn primal(
                 .collect();
             match callee {
                 Callee::Path(p) => quote_spanned! {*span=> #p(#(#argv),*) },
+                Callee::Method(name) if naming::is_block_read(name) => {
+                    // a block of a matrix that is not differentiated, owned like the blocks
+                    // the companions return (`r.dot(&v.row(i))` meets an owned `r`)
+                    let recv = &argv[0];
+                    let rest = &argv[1..];
+                    quote_spanned! {*span=> {
+                        #[allow(unused_imports)]
+                        use #rt::{MatrixBlock as _, OtherBlock as _};
+                        (&&#rt::BlockProbe::new(#recv.#name(#(#rest),*))).owned_block()
+                    } }
+                }
                 Callee::Method(name) => {
                     let recv = &argv[0];
                     let rest = &argv[1..];

@@ -53,6 +53,9 @@ pub struct ParamRead {
     /// Declared as a container of `f64` or `f32` (`&[f64]`, `Vec<f32>`, `[f64; N]`): its
     /// elements are known floats.
     pub float_elems: bool,
+    /// In a fused companion: the caller's slot argument (`impl SlotArg<A>`) the adjoint starts
+    /// from (see `expand/companion.rs`).
+    pub slot_in: Option<Ident>,
 }
 
 /// The generated pieces of a reverse-mode function.
@@ -373,20 +376,32 @@ impl<'a> RevGen<'a> {
                             quote! { let mut #d: #t = #rt::plain::Plain::into_option(#d); },
                         );
                     }
-                    Some(t) => {
-                        head.extend(quote! { let mut #d: #t = ::core::option::Option::None; })
-                    }
+                    Some(t) => match &self.params[&v].slot_in {
+                        // y = f(x) re-run by a caller: dx starts as the caller's adjoint
+                        Some(s) => head.extend(quote! {
+                            let mut #d: #t = #rt::SlotArg::take_slot(&mut #s);
+                        }),
+                        None => {
+                            head.extend(quote! { let mut #d: #t = ::core::option::Option::None; })
+                        }
+                    },
                     None => head.extend(quote! { let mut #d = ::core::option::Option::None; }),
                 }
             }
         }
         for &v in &self.grad_bufs {
             let (b, d, read) = (self.grad_buf(v), self.adj(v), &self.params[&v].read);
+            // in a fused companion the buffer starts as the caller's adjoint when it can
+            let make = if self.params[&v].slot_in.is_some() {
+                quote! { grad_buf_from(&mut #d) }
+            } else {
+                quote! { grad_buf() }
+            };
             head.extend(quote! {
                 let mut #b = {
                     #[allow(unused_imports)]
                     use #rt::{DenseProbe as _, ShapeProbe as _};
-                    (&#rt::Probe(#read)).grad_buf()
+                    (&#rt::Probe(#read)).#make
                 };
             });
             reverse.extend(quote! { #rt::Flush::flush(#b, &mut #d); });

@@ -228,8 +228,8 @@ fn a_loop_fits_only_buffers_its_reads_add_into() {
 
 #[test]
 fn a_local_passed_by_shared_borrow_to_a_function_stays_dense() {
-    // `lse(&main)` per point: the callee's cotangent is added into `main`'s buffer
-    // (`dense_add_slot`), and its element writes take from the buffer (no shape records). A
+    // `lse(&main)` per point: the callee's fused companion adds into `main`'s buffer
+    // (`DenseSlot`, lent to the callee), and its element writes take from the buffer (no shape records). A
     // method call on it or a by-value argument keeps the general path.
     let all = expand_fn(quote! {
         fn per_point(a: &[f64], x: &[f64]) -> f64 {
@@ -247,7 +247,7 @@ fn a_local_passed_by_shared_borrow_to_a_function_stays_dense() {
     });
     let vjp = vjp_item(&all, "per_point");
     assert_eq!(
-        vjp.matches("dense_add_slot (& mut __d_main_").count(),
+        vjp.matches("DenseSlot (& mut __d_main_").count(),
         2,
         "{vjp}"
     );
@@ -265,6 +265,7 @@ fn a_local_passed_by_shared_borrow_to_a_function_stays_dense() {
         });
         let vjp = vjp_item(&all, "kept");
         assert!(!vjp.contains("dense_add_slot"), "{call}: {vjp}");
+        assert!(!vjp.contains("DenseSlot"), "{call}: {vjp}");
         assert!(!vjp.contains("dense_take"), "{call}: {vjp}");
     }
 }

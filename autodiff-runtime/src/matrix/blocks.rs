@@ -59,6 +59,62 @@ where
     }
 }
 
+/// A block read of a matrix that is not differentiated (`v.row(i)` with `v` `#[no_grad]`),
+/// made owned like the differentiated ones (whose companions return owned blocks), so that both
+/// can meet in one operation (`r.dot(&v.row(i))`). Generated code writes
+/// `(&&BlockProbe::new(v.row(i))).owned_block()`: a nalgebra matrix (view) is made owned by
+/// [`MatrixBlock`]; any other type (a method `row` of the user's) is passed through unchanged by
+/// [`OtherBlock`], which method resolution reaches only when [`MatrixBlock`] does not apply.
+pub struct BlockProbe<V>(core::cell::Cell<Option<V>>);
+
+impl<V> BlockProbe<V> {
+    /// Wraps the value of a block read.
+    #[inline(always)]
+    pub fn new(v: V) -> Self {
+        BlockProbe(core::cell::Cell::new(Some(v)))
+    }
+    #[inline(always)]
+    fn take(&self) -> V {
+        self.0.take().expect("a block probe is read once")
+    }
+}
+
+/// A nalgebra matrix or view: owned.
+pub trait MatrixBlock {
+    /// The owned matrix.
+    type Owned;
+    /// The block as an owned matrix.
+    fn owned_block(&self) -> Self::Owned;
+}
+
+impl<T: MatrixScalar, R: Dim, C: Dim, S: nalgebra::Storage<T, R, C>> MatrixBlock
+    for &BlockProbe<nalgebra::Matrix<T, R, C, S>>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Owned = OMatrix<T, R, C>;
+    #[inline(always)]
+    fn owned_block(&self) -> OMatrix<T, R, C> {
+        self.take().into_owned()
+    }
+}
+
+/// Any other value: unchanged.
+pub trait OtherBlock {
+    /// The value's type.
+    type Owned;
+    /// The value.
+    fn owned_block(&self) -> Self::Owned;
+}
+
+impl<V> OtherBlock for &&BlockProbe<V> {
+    type Owned = V;
+    #[inline(always)]
+    fn owned_block(&self) -> V {
+        self.take()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use nalgebra::{DMatrix, Dyn, SMatrix, U1, U2, U3};

@@ -108,7 +108,7 @@ mod shape_check;
 mod tests;
 
 pub use adjoint::MatShape;
-pub use blocks::BlockAdjoint;
+pub use blocks::{BlockAdjoint, BlockProbe, MatrixBlock, OtherBlock};
 pub use constructors::{DMatrixConstructors, DVectorConstructors, SMatrixConstructors};
 pub use methods::MatrixMethods;
 pub use operands::{AnyOperands, HasShape, MatrixOperands, Operands};

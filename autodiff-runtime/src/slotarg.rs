@@ -1,0 +1,158 @@
+//! The caller's adjoint slots as the arguments of a fused companion (`__NAME_into_HASH`, see
+//! `expand/companion.rs` in the macro crate): a call re-run in the reverse sweep adds the
+//! callee's cotangents straight into the caller's adjoints, with no pullback closure and no
+//! result `Vec` per call.
+//!
+//! The callee first takes the caller's adjoint so far ([`SlotArg::take_slot`]) as the starting
+//! value of its parameter's adjoint (a slice's dense gradient buffer adopts it when the lengths
+//! agree, so nothing is allocated), adds its own contributions, and gives the sum back
+//! ([`SlotArg::give`]). Adjoints are sums, so starting from the caller's and giving back the
+//! total is the same as adding the callee's cotangent to it: `slot = slot + dx`.
+
+use crate::adjoint::{Adjoint, acc_opt};
+use crate::densevec::dense_move;
+use crate::plain::Plain;
+use crate::real::Real;
+use crate::slices::acc_range;
+
+/// A caller's adjoint slot passed to a differentiated parameter of a fused companion.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an adjoint slot for `{A}`",
+    note = "generated code passes `Slot(&mut d)`, `DenseSlot(&mut d)`, `PlainSlot(&mut d)`, `RangeSlot(..)` or `NoSlot`"
+)]
+pub trait SlotArg<A> {
+    /// The caller's adjoint so far, moved out of the slot (`None` when there is nothing to move,
+    /// or the slot cannot lend it).
+    fn take_slot(&mut self) -> Option<A>;
+    /// `slot += d`.
+    fn give(self, d: Option<A>);
+}
+
+/// A slot for a parameter that the callee does not differentiate (`#[no_grad]`): only
+/// [`NoSlot`] (an argument that does not depend on a differentiated input) fits.
+#[diagnostic::on_unimplemented(
+    message = "a differentiable value is passed to a parameter that has no gradient",
+    label = "this argument depends on a differentiated input",
+    note = "the callee marks this parameter `#[no_grad]` (or its type is never differentiated); \
+            wrap the argument in `stop_gradient(..)` to drop its gradient on purpose"
+)]
+pub trait NoSlotArg {}
+
+/// The general slot `Option<A>` of a caller's value.
+pub struct Slot<'a, A>(pub &'a mut Option<A>);
+
+impl<A: Adjoint> SlotArg<A> for Slot<'_, A> {
+    #[inline(always)]
+    fn take_slot(&mut self) -> Option<A> {
+        self.0.take()
+    }
+    #[inline(always)]
+    fn give(self, d: Option<A>) {
+        acc_opt(self.0, d);
+    }
+}
+
+/// An argument that does not depend on a differentiated input: nothing to add.
+pub struct NoSlot;
+
+impl<A> SlotArg<A> for NoSlot {
+    #[inline(always)]
+    fn take_slot(&mut self) -> Option<A> {
+        None
+    }
+    #[inline(always)]
+    fn give(self, _: Option<A>) {}
+}
+
+impl NoSlotArg for NoSlot {}
+
+/// The dense adjoint buffer of a caller's local `Vec` (see `densevec.rs`).
+pub struct DenseSlot<'a, E>(pub &'a mut Vec<E>);
+
+impl<E: Adjoint> SlotArg<Vec<E>> for DenseSlot<'_, E> {
+    #[inline(always)]
+    fn take_slot(&mut self) -> Option<Vec<E>> {
+        (!self.0.is_empty()).then(|| core::mem::take(self.0))
+    }
+    /// Swapped in when the buffer was lent (it is empty then), added element by element
+    /// otherwise.
+    #[inline(always)]
+    fn give(self, d: Option<Vec<E>>) {
+        if let Some(mut d) = d {
+            dense_move(self.0, &mut d);
+        }
+    }
+}
+
+/// The plain adjoint of a caller's `f64`/`f32` (see `plain.rs`); not lent (it is a number).
+pub struct PlainSlot<'a, T>(pub &'a mut Plain<T>);
+
+impl<T: Real> SlotArg<T> for PlainSlot<'_, T> {
+    #[inline(always)]
+    fn take_slot(&mut self) -> Option<T> {
+        None
+    }
+    #[inline(always)]
+    fn give(self, d: Option<T>) {
+        crate::plain::acc_opt(self.0, d);
+    }
+}
+
+/// The elements `start..` of a caller's slice adjoint: the argument was a range `&v[start..]`
+/// (`dv[start + k] += dx[k]`); not lent.
+pub struct RangeSlot<'a, E>(pub &'a mut Option<Vec<E>>, pub usize);
+
+impl<E: Adjoint> SlotArg<Vec<E>> for RangeSlot<'_, E> {
+    #[inline(always)]
+    fn take_slot(&mut self) -> Option<Vec<E>> {
+        None
+    }
+    #[inline(always)]
+    fn give(self, d: Option<Vec<E>>) {
+        if let Some(d) = d {
+            acc_range(self.0, self.1, d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_slot_ends_with_the_sum() {
+        // general: lent and given back with the callee's part added
+        let mut s = Some(vec![1.0, 2.0]);
+        let mut a = Slot(&mut s);
+        let mut lent = a.take_slot().unwrap();
+        lent[1] += 3.0;
+        a.give(Some(lent));
+        assert_eq!(s, Some(vec![1.0, 5.0]));
+        // general, nothing lent: added
+        Slot(&mut s).give(Some(vec![0.5]));
+        assert_eq!(s, Some(vec![1.5, 5.0]));
+        // dense: an empty buffer is not lent; a lent one is swapped back
+        let mut d: Vec<f64> = Vec::new();
+        assert!(DenseSlot(&mut d).take_slot().is_none());
+        DenseSlot(&mut d).give(Some(vec![1.0, 1.0]));
+        let mut ds = DenseSlot(&mut d);
+        let mut lent = ds.take_slot().unwrap();
+        lent[0] += 1.0;
+        ds.give(Some(lent));
+        assert_eq!(d, vec![2.0, 1.0]);
+        // plain: added
+        let mut p = Plain(1.0f64);
+        let mut ps = PlainSlot(&mut p);
+        assert!(ps.take_slot().is_none());
+        ps.give(Some(2.5));
+        assert_eq!(p.0, 3.5);
+        // range: added at its offset
+        let mut r: Option<Vec<f64>> = None;
+        RangeSlot(&mut r, 2).give(Some(vec![1.0, 2.0]));
+        assert_eq!(r, Some(vec![0.0, 0.0, 1.0, 2.0]));
+        // none: nothing
+        let mut n = NoSlot;
+        assert!(SlotArg::<f64>::take_slot(&mut n).is_none());
+        SlotArg::<f64>::give(n, Some(1.0));
+    }
+}
