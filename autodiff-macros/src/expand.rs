@@ -371,8 +371,8 @@ fn param_reads(c: &Common, vars: &[VarId], which: &[usize]) -> HashMap<VarId, Pa
     param_reads_from(c, vars, which, false)
 }
 
-/// [`param_reads`]; with `slots`, each parameter in `which` starts its adjoint from the slot
-/// argument `__slotK` (a fused companion, see `expand/companion.rs`).
+/// [`param_reads`]; with `slots`, each parameter in `which` not declared `mut` starts its
+/// adjoint from the slot argument `__slotK` (a fused companion, see `expand/companion.rs`).
 fn param_reads_from(
     c: &Common,
     vars: &[VarId],
@@ -399,7 +399,9 @@ fn param_reads_from(
                 adj,
                 float,
                 float_elems,
-                slot_in: (slots && which.contains(&k)).then(|| naming::slot_arg(k)),
+                // lent only when the callee cannot write the parameter: a `mut` one may be
+                // overwritten, and the reverse of a write takes its adjoint (the caller's too)
+                slot_in: (slots && which.contains(&k) && !p.mutable).then(|| naming::slot_arg(k)),
             },
         );
     }

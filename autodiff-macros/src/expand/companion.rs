@@ -120,8 +120,11 @@ pub(super) fn gen_companion_vjp(
 /// closure holds the record tapes, and no result `Vec` is allocated per call; a slice's dense
 /// gradient buffer adopts the caller's adjoint when the lengths agree.
 ///
-/// `slot = slot + dx` is the same as `dx` starting at `slot`: the callee's parameters are
-/// immutable, so its reverse sweep only adds into their adjoints.
+/// `slot = slot + dx` is the same as `dx` starting at `slot` for a parameter not declared
+/// `mut`: the callee cannot write it, so its reverse sweep only adds into its adjoint. A `mut`
+/// parameter (`mut a: [f64; 3]` written by index, `mut y: T` reassigned) starts from zero and
+/// its adjoint is added to the caller's at the end: the reverse of a write takes the adjoint
+/// written over, which must not include the caller's.
 pub(super) fn gen_companion_into(
     c: &Common,
     func: &Func,
