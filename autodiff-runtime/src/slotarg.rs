@@ -13,12 +13,11 @@ use crate::adjoint::{Adjoint, acc_opt};
 use crate::densevec::dense_move;
 use crate::plain::Plain;
 use crate::real::Real;
-use crate::slices::acc_range;
 
 /// A caller's adjoint slot passed to a differentiated parameter of a fused companion.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not an adjoint slot for `{A}`",
-    note = "generated code passes `Slot(&mut d)`, `DenseSlot(&mut d)`, `PlainSlot(&mut d)`, `RangeSlot(..)` or `NoSlot`"
+    note = "generated code passes `Slot(&mut d)`, `DenseSlot(&mut d)`, `PlainSlot(&mut d)` or `NoSlot`"
 )]
 pub trait SlotArg<A> {
     /// The caller's adjoint so far, moved out of the slot (`None` when there is nothing to move,
@@ -98,23 +97,6 @@ impl<T: Real> SlotArg<T> for PlainSlot<'_, T> {
     }
 }
 
-/// The elements `start..` of a caller's slice adjoint: the argument was a range `&v[start..]`
-/// (`dv[start + k] += dx[k]`); not lent.
-pub struct RangeSlot<'a, E>(pub &'a mut Option<Vec<E>>, pub usize);
-
-impl<E: Adjoint> SlotArg<Vec<E>> for RangeSlot<'_, E> {
-    #[inline(always)]
-    fn take_slot(&mut self) -> Option<Vec<E>> {
-        None
-    }
-    #[inline(always)]
-    fn give(self, d: Option<Vec<E>>) {
-        if let Some(d) = d {
-            acc_range(self.0, self.1, d);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,10 +128,6 @@ mod tests {
         assert!(ps.take_slot().is_none());
         ps.give(Some(2.5));
         assert_eq!(p.0, 3.5);
-        // range: added at its offset
-        let mut r: Option<Vec<f64>> = None;
-        RangeSlot(&mut r, 2).give(Some(vec![1.0, 2.0]));
-        assert_eq!(r, Some(vec![0.0, 0.0, 1.0, 2.0]));
         // none: nothing
         let mut n = NoSlot;
         assert!(SlotArg::<f64>::take_slot(&mut n).is_none());

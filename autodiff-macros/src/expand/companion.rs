@@ -113,6 +113,31 @@ pub(super) fn gen_companion_vjp(
     }
 }
 
+/// The slot parameters of a fused companion, one per parameter: `impl SlotArg<Adjoint>` for a
+/// differentiated one, `impl NoSlotArg` for the rest.
+pub(super) fn into_slot_params(c: &Common, diff: &[usize]) -> Vec<TokenStream> {
+    let rt = &c.rt;
+    c.sig
+        .params
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let s = naming::slot_arg(k);
+            if !diff.contains(&k) {
+                return quote! { #s: impl #rt::NoSlotArg };
+            }
+            // a float is its own adjoint: spelled as itself, the slot's type does not depend on
+            // the other parameters' types being differentiable (no second error when one is not)
+            let a = if crate::reverse::is_float_type(&p.ty) {
+                p.ty.to_token_stream()
+            } else {
+                p.assoc(rt, "Adjoint")
+            };
+            quote! { mut #s: impl #rt::SlotArg<#a> }
+        })
+        .collect()
+}
+
 /// The fused companion a caller's reverse sweep re-runs a call with (a call whose arguments
 /// borrow the caller's locals, GMM's `logsumexp(&main_term)` per point): the forward sweep, then
 /// at once the reverse sweep from the output cotangent `__cot`, each parameter's adjoint starting
@@ -146,23 +171,11 @@ pub(super) fn gen_companion_into(
     let (head, rev) = (&code.reverse_head, &code.reverse);
     let cot = naming::fixed("__cot");
     let seed = seed_ret(func, act, rt, quote! { #cot });
-    let mut slot_params = Vec::new();
+    let slot_params = into_slot_params(c, diff);
     let mut gives = TokenStream::new();
-    for (k, p) in c.sig.params.iter().enumerate() {
-        let s = naming::slot_arg(k);
-        if !diff.contains(&k) {
-            slot_params.push(quote! { #s: impl #rt::NoSlotArg });
-            continue;
-        }
-        // a float is its own adjoint: spelled as itself, the slot's type does not depend on
-        // the other parameters' types being differentiable (no second error when one is not)
-        let a = if crate::reverse::is_float_type(&p.ty) {
-            p.ty.to_token_stream()
-        } else {
-            p.assoc(rt, "Adjoint")
-        };
-        slot_params.push(quote! { mut #s: impl #rt::SlotArg<#a> });
+    for &k in diff {
         if act.active(vars[k]) {
+            let s = naming::slot_arg(k);
             let d = naming::adjoint(&func.vars[vars[k]].ident, vars[k]);
             gives.extend(quote! { #rt::SlotArg::give(#s, #d); });
         }

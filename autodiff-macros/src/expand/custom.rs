@@ -5,7 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::companion::slot_types;
+use super::companion::{into_slot_params, slot_types};
 use super::forward_mode::{companion_tangent_params, tangent_name};
 use super::{Common, allows, doc_link, grad_type, is_copied_attr, runtime};
 use crate::args::CustomArgs;
@@ -118,17 +118,7 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
     // at once, each differentiated slot given to the caller's.
     let c_into = naming::into_companion(&c.name);
     let cot = naming::fixed("__cot");
-    let into_params: Vec<TokenStream> = (0..c.sig.params.len())
-        .map(|k| {
-            let s = naming::slot_arg(k);
-            if diff.contains(&k) {
-                let a = c.sig.params[k].assoc(&rt, "Adjoint");
-                quote! { #s: impl #rt::SlotArg<#a> }
-            } else {
-                quote! { #s: impl #rt::NoSlotArg }
-            }
-        })
-        .collect();
+    let into_params = into_slot_params(&c, &diff);
     let into_gives: TokenStream = slots
         .iter()
         .enumerate()
