@@ -11,6 +11,7 @@ mod calls;
 mod encodings;
 mod expr;
 mod fences;
+mod hoist;
 mod inplace;
 mod items;
 mod loops;
@@ -106,6 +107,8 @@ pub struct Lowerer {
     /// Checks of code run as written inside the statement being lowered, placed before it
     /// (see `receivers`).
     probes: Vec<Stmt>,
+    /// The temporaries the lowering made (see `hoist`).
+    temps: std::collections::HashSet<VarId>,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -128,6 +131,7 @@ pub fn lower_fn(
         fixed_len: std::collections::HashSet::new(),
         binding_macro: false,
         probes: Vec::new(),
+        temps: std::collections::HashSet::new(),
         local_fns: items::check(
             body,
             &params
@@ -155,6 +159,7 @@ pub fn lower_fn(
     let ret = lw.ret;
     let mut body = body.clone();
     order::snapshot_operands(&mut body);
+    hoist::rebind_params_given_ranges(&mut body, params);
     let (block, _) = lw.lower_block(&body.stmts, Some(ret))?;
     if lw.binding_macro {
         // A name in a range bound may be one the macro bound: no count is known to repeat.
@@ -171,6 +176,7 @@ pub fn lower_fn(
         iter_uses: lw.iter_uses,
         opaque_uses: lw.opaque_uses,
     };
+    hoist::hoist_borrowed_temps(&mut func, &lw.temps);
     reuse::reuse_reads(&mut func);
     mark_refs(&mut func, &ids, params);
     Ok((func, ids, lw.items))
@@ -189,7 +195,9 @@ impl Lowerer {
 
     fn temp(&mut self) -> VarId {
         self.ntemps += 1;
-        self.new_var(naming::temp(self.ntemps))
+        let t = self.new_var(naming::temp(self.ntemps));
+        self.temps.insert(t);
+        t
     }
 
     /// `let t = rhs;` for a new temporary `t`.
