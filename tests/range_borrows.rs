@@ -6,7 +6,8 @@
 //! to the variable. Every gradient against central differences in f64, in both arms of every
 //! branch; `order = 2` and forward mode too.
 
-#![allow(clippy::needless_range_loop)]
+// The late initialisation (`let r;` then `r = ..` in each arm) is the construct under test.
+#![allow(clippy::needless_range_loop, clippy::needless_late_init)]
 
 use autodiff::check::{Tolerance, numeric_gradient};
 use autodiff::prelude::*;

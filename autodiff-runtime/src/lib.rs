@@ -105,7 +105,7 @@ pub mod __private {
         OrdReceiver, OtherReceiver, constant_result, integer_receiver, not_float, of_type,
         ord_rule_receiver, piecewise_constant_result, rule_receiver, std_method, unreachable_value,
     };
-    pub use crate::slotarg::{DenseSlot, NoSlot, NoSlotArg, PlainSlot, Slot, SlotArg};
+    pub use crate::slotarg::{DenseSlot, NoSlot, NoSlotArg, PlainSlot, ScratchSlot, Slot, SlotArg};
     /// Plain scalar adjoint slots and their accumulators.
     pub mod plain {
         pub use crate::plain::*;

@@ -36,6 +36,23 @@ pub fn acc_range<E: Adjoint>(d: &mut Option<Vec<E>>, start: usize, g: Vec<E>) {
     }
 }
 
+/// [`acc_range`] from a borrowed cotangent: `dv[a + k] += g[k]`, for the scratch buffer a range
+/// argument of a fused call lends its callee (see `ScratchSlot` in `slotarg.rs`), which is kept for the
+/// next call.
+#[inline]
+pub fn acc_range_from<E: Adjoint + Clone>(d: &mut Option<Vec<E>>, start: usize, g: &[E]) {
+    if g.is_empty() {
+        return;
+    }
+    let d = d.get_or_insert_with(Vec::new);
+    if d.len() < start + g.len() {
+        d.resize_with(start + g.len(), E::zero_adj);
+    }
+    for (e, x) in d[start..].iter_mut().zip(g) {
+        e.add_adj(x.clone());
+    }
+}
+
 /// Reverse-mode companion of [`range_of`] on a slice. The reverse sweep of `#[differentiable]`
 /// code adds a range's adjoint with [`acc_range`] instead (no pullback per read).
 #[doc(hidden)]

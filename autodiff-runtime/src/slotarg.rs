@@ -97,6 +97,29 @@ impl<T: Real> SlotArg<T> for PlainSlot<'_, T> {
     }
 }
 
+/// A scratch buffer of the caller's for a range argument (`f(&p[a..b])`): the callee's adjoint
+/// starts as `len` zeros in it and is given back into it; the caller then adds it into `p`'s
+/// adjoint at `a` (`ops::acc_range_from`). The buffer is kept between calls, so a call
+/// re-run per trip allocates nothing.
+pub struct ScratchSlot<'a, E>(pub &'a mut Vec<E>, pub usize);
+
+impl<E: Adjoint> SlotArg<Vec<E>> for ScratchSlot<'_, E> {
+    #[inline(always)]
+    fn take_slot(&mut self) -> Option<Vec<E>> {
+        let mut v = core::mem::take(self.0);
+        v.clear();
+        v.resize_with(self.1, E::zero_adj);
+        Some(v)
+    }
+    /// Kept in the buffer as the callee's cotangent (empty when it has none).
+    #[inline(always)]
+    fn give(self, d: Option<Vec<E>>) {
+        if let Some(d) = d {
+            *self.0 = d;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +151,18 @@ mod tests {
         assert!(ps.take_slot().is_none());
         ps.give(Some(2.5));
         assert_eq!(p.0, 3.5);
+        // scratch: zeros of the range's length in the kept buffer, the cotangent given back
+        // into it, then added at the range's offset
+        let mut scr: Vec<f64> = vec![9.0; 5];
+        let mut sl = ScratchSlot(&mut scr, 3);
+        let mut lent = sl.take_slot().unwrap();
+        assert_eq!(lent, vec![0.0; 3]);
+        lent[2] += 4.0;
+        sl.give(Some(lent));
+        assert_eq!(scr, vec![0.0, 0.0, 4.0]);
+        let mut dp = Some(vec![1.0, 1.0]);
+        crate::slices::acc_range_from(&mut dp, 1, &scr);
+        assert_eq!(dp, Some(vec![1.0, 1.0, 0.0, 4.0]));
         // none: nothing
         let mut n = NoSlot;
         assert!(SlotArg::<f64>::take_slot(&mut n).is_none());

@@ -435,9 +435,23 @@ impl RevGen<'_> {
                         // both of f's sweeps at once, adding into the adjoints here (one
                         // mutable borrow per adjoint: `dot(&v, &v)` keeps the pullback)
                         argv.push(quote! { #g });
-                        argv.extend(self.slot_args(args, spans, *span));
+                        // a range read only by this call lends a scratch buffer, added into its
+                        // base's adjoint at the range's offset after the call (`range_slots`)
+                        let mut after = TokenStream::new();
+                        for (k, a) in args.iter().enumerate() {
+                            let Some(ra) = self.range_arg(a) else {
+                                argv.push(self.slot_arg(k, a, spans, *span));
+                                continue;
+                            };
+                            let rs = bind_read(self, &ra.start, &mut pre, &mut reads);
+                            let re = bind_read(self, &ra.end, &mut pre, &mut reads);
+                            let (scr, d) = (self.new_scratch(), self.adj(ra.base));
+                            argv.push(quote! { #rt::ScratchSlot(&mut #scr, *#re - *#rs) });
+                            after
+                                .extend(quote! { #rt::ops::acc_range_from(&mut #d, *#rs, &#scr); });
+                        }
                         let call = companion_call(callee, &argv, *span, naming::into_companion);
-                        contribs.push(quote! { #call; });
+                        contribs.push(quote! { #call; #after });
                     } else {
                         let call = companion_call(callee, &argv, *span, naming::vjp_companion);
                         let gs = naming::fixed("__gs");
@@ -486,7 +500,7 @@ impl RevGen<'_> {
     /// `lower/ranges.rs`) whose adjoint is an `Option<Vec>` slot the range's adjoint can be
     /// added into at its offset; `None` for every other call (dense and fitted buffers keep the
     /// general path).
-    fn range_read(&self, callee: &Callee, args: &[Atom]) -> Option<VarId> {
+    pub(super) fn range_read(&self, callee: &Callee, args: &[Atom]) -> Option<VarId> {
         let Callee::Path(p) = callee else {
             return None;
         };
@@ -522,33 +536,29 @@ impl RevGen<'_> {
             .all(|(i, v)| !active[..i].contains(v))
     }
 
-    /// The slot arguments of a fused companion call, one per argument: the argument's adjoint
+    /// The slot argument of argument `k` of a fused companion call: the argument's adjoint
     /// slot when it is active (spanned at the argument: a callee parameter without a gradient
     /// is reported there), `NoSlot` otherwise.
-    fn slot_args(
+    fn slot_arg(
         &self,
-        args: &[Atom],
+        k: usize,
+        a: &Atom,
         spans: &[proc_macro2::Span],
         span: proc_macro2::Span,
-    ) -> Vec<TokenStream> {
+    ) -> TokenStream {
         let rt = self.rt;
-        args.iter()
-            .enumerate()
-            .map(|(k, a)| {
-                let at = spans.get(k).copied().unwrap_or(span);
-                let Some(v) = self.act.active_atom(a) else {
-                    return quote! { #rt::NoSlot };
-                };
-                let d = self.adj(v);
-                if self.plain.contains(&v) {
-                    quote_spanned! {at=> #rt::PlainSlot(&mut #d) }
-                } else if self.dense.contains(&v) {
-                    quote_spanned! {at=> #rt::DenseSlot(&mut #d) }
-                } else {
-                    quote_spanned! {at=> #rt::Slot(&mut #d) }
-                }
-            })
-            .collect()
+        let at = spans.get(k).copied().unwrap_or(span);
+        let Some(v) = self.act.active_atom(a) else {
+            return quote! { #rt::NoSlot };
+        };
+        let d = self.adj(v);
+        if self.plain.contains(&v) {
+            quote_spanned! {at=> #rt::PlainSlot(&mut #d) }
+        } else if self.dense.contains(&v) {
+            quote_spanned! {at=> #rt::DenseSlot(&mut #d) }
+        } else {
+            quote_spanned! {at=> #rt::Slot(&mut #d) }
+        }
     }
 
     /// `d_arg += gs.k` for each active argument `k` of a call whose callee cotangents are the

@@ -19,6 +19,7 @@ mod dense;
 mod exprs;
 mod frozen;
 mod plain;
+mod range_slots;
 mod recipes;
 mod stmt;
 mod versions;
@@ -159,6 +160,10 @@ pub struct RevGen<'a> {
     /// `let` values rebuilt in the reverse sweep instead of saved (see `recipes`): the
     /// expression and its cost in operations.
     recipes: HashMap<VarId, (TokenStream, usize)>,
+    /// How many times each variable is an operand of a definition (see `range_slots`).
+    diff_reads: HashMap<VarId, usize>,
+    /// Scratch buffers of range arguments made so far (see `range_slots`).
+    range_scratch: usize,
 }
 
 /// The variables read by index (`base[i]`) in `b`.
@@ -306,6 +311,8 @@ impl<'a> RevGen<'a> {
             plain_adj: HashSet::new(),
             floats: HashSet::new(),
             recipes: HashMap::new(),
+            diff_reads: range_slots::diff_reads(f),
+            range_scratch: 0,
             ieee: false,
         };
         g.floats = plain::known_floats(f, params);
@@ -388,6 +395,10 @@ impl<'a> RevGen<'a> {
                     None => head.extend(quote! { let mut #d = ::core::option::Option::None; }),
                 }
             }
+        }
+        for k in 0..self.range_scratch {
+            let s = range_slots::scratch_name(k);
+            head.extend(quote! { let mut #s: ::std::vec::Vec<_> = ::std::vec::Vec::new(); });
         }
         for &v in &self.grad_bufs {
             let (b, d, read) = (self.grad_buf(v), self.adj(v), &self.params[&v].read);

@@ -302,3 +302,30 @@ fn range_reads_add_at_their_offset_and_borrow_parameters() {
     );
     assert!(!vjp.contains("__range_of_derivative"), "{vjp}");
 }
+
+#[test]
+fn ranges_read_only_by_a_re_run_call_lend_a_scratch_buffer() {
+    // `dot3(&p[..], &p[..])` re-run in the reverse sweep: each range read by nothing else gives
+    // the callee a scratch buffer made once before the sweep (`ScratchSlot`), added at the
+    // range's offset after the call (`acc_range_from`). A range also read elsewhere (`r`) keeps
+    // the general slot.
+    let all = expand_fn(quote! {
+        fn pairs(p: &[f64]) -> f64 {
+            let r = &p[1..4];
+            let mut s = r[0];
+            for i in 0..p.len() / 3 {
+                s += dot3(&p[3 * i..3 * i + 3], r);
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "pairs");
+    assert_eq!(vjp.matches("ScratchSlot (& mut __scr").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("let mut __scr").count(), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("ops :: acc_range_from (& mut __d_p_").count(),
+        1,
+        "{vjp}"
+    );
+    assert_eq!(vjp.matches(":: Slot (& mut __d_r_").count(), 1, "{vjp}");
+}

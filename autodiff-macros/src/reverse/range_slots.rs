@@ -1,0 +1,94 @@
+//! Ranges passed to a fused companion: `f(&p[a..b])` re-run in the reverse sweep.
+//!
+//! The range's adjoint would be a fresh `Vec` per call (the callee's gradient buffer for its
+//! slice parameter, which is then added into `p`'s adjoint at offset `a` and dropped). When the
+//! range is read by nothing but this call, the callee's buffer is instead a scratch `Vec` of the
+//! caller's, made once before the reverse sweep and reused by every execution of the call
+//! (`#rt::ScratchSlot`: zeros of the range's length, given back with the callee's cotangent),
+//! and the caller adds it into `p`'s adjoint at the range's offset right after the call
+//! (`y = f(p[a..b]) => dp[a + k] += (f's pullback of dy)[k]`). Nothing is allocated per call.
+
+use super::*;
+
+/// How many times each variable is an operand of a definition (a differentiable position of a
+/// right-hand side, or the value of an element write or push): every adjoint contribution a
+/// variable receives comes from one of these.
+pub(super) fn diff_reads(f: &Func) -> HashMap<VarId, usize> {
+    fn walk(b: &Block, out: &mut HashMap<VarId, usize>) {
+        for s in &b.stmts {
+            let ops = match s {
+                Stmt::Let {
+                    init: Some(rhs), ..
+                }
+                | Stmt::Assign { rhs, .. } => rhs.diff_operands(),
+                Stmt::IndexWrite {
+                    val: Atom::Var(v), ..
+                }
+                | Stmt::Push {
+                    val: Atom::Var(v), ..
+                } => vec![*v],
+                _ => Vec::new(),
+            };
+            for v in ops {
+                *out.entry(v).or_default() += 1;
+            }
+            match s {
+                Stmt::Scope(b) | Stmt::InPlace { body: b, .. } | Stmt::Loop { body: b, .. } => {
+                    walk(b, out)
+                }
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, out)),
+                _ => {}
+            }
+        }
+    }
+    let mut out = HashMap::new();
+    walk(&f.body, &mut out);
+    out
+}
+
+/// A range argument whose adjoint goes through a scratch buffer (see the module docs).
+pub(super) struct RangeArg {
+    /// The variable the range is read from (its adjoint is an `Option<Vec>` slot).
+    pub base: VarId,
+    /// The range's start and end.
+    pub start: Atom,
+    pub end: Atom,
+}
+
+impl RevGen<'_> {
+    /// The range read behind argument `a` of a fused call: `a` is `ops::range_of(v, s, e)` or a
+    /// borrow of one (`let a = &t;`), and neither is read by anything else, so the call's
+    /// cotangent for `a` is all the range ever receives.
+    pub(super) fn range_arg(&self, a: &Atom) -> Option<RangeArg> {
+        let Atom::Var(a) = a else { return None };
+        let single = |v: VarId| self.diff_reads.get(&v).copied() == Some(1);
+        if !single(*a) {
+            return None;
+        }
+        let t = match self.defs.get(a)? {
+            Rhs::Ref(Atom::Var(t)) if single(*t) => *t,
+            Rhs::Call { .. } => *a,
+            _ => return None,
+        };
+        let Rhs::Call { callee, args, .. } = self.defs.get(&t)? else {
+            return None;
+        };
+        let base = self.range_read(callee, args)?;
+        Some(RangeArg {
+            base,
+            start: args[1].clone(),
+            end: args[2].clone(),
+        })
+    }
+
+    /// A new scratch buffer, declared before the reverse sweep (see `generate`).
+    pub(super) fn new_scratch(&mut self) -> Ident {
+        self.range_scratch += 1;
+        scratch_name(self.range_scratch - 1)
+    }
+}
+
+/// The name of scratch buffer `k`.
+pub(super) fn scratch_name(k: usize) -> Ident {
+    naming::fixed(&format!("__scr{k}"))
+}
