@@ -281,6 +281,12 @@ pub mod __private {
         }
     }
 
+    /// Checks that a local the function differentiates has an adjoint type (placed after its
+    /// `let` and spanned at its name, so that a local of a type that is not differentiable is
+    /// reported at the local).
+    #[inline(always)]
+    pub fn differentiated_local<T: crate::adjoint::AdjointOf + ?Sized>(_: &T) {}
+
     /// The adjoint type of a value, as a zero-sized witness (it names no lifetime, so it may
     /// outlive borrows of locals).
     #[inline(always)]

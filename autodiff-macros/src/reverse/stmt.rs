@@ -31,8 +31,9 @@ impl RevGen<'_> {
                         let (pre, value, post, rev) = self.def(*var, rhs, place);
                         self.capture_recipe(*var, rhs, place);
                         let wit = self.witness(*var);
+                        let chk = self.local_check(*var);
                         (
-                            quote! { #pre let #m #id #t = #value; #wit #post },
+                            quote! { #pre let #m #id #t = #value; #chk #wit #post },
                             rev.clone(),
                             rev,
                         )
@@ -415,5 +416,24 @@ impl RevGen<'_> {
             binds.extend(quote! { let #i = ::core::clone::Clone::clone(#read); });
         }
         Some(quote! { { #binds #cond } })
+    }
+}
+
+impl RevGen<'_> {
+    /// For a differentiated local the user named (not a parameter, a temporary or a known
+    /// float): a check that its type has an adjoint, spanned at its name, so that a type that is
+    /// not differentiable is reported at the local rather than at the attribute.
+    fn local_check(&self, v: VarId) -> TokenStream {
+        let id = self.ident(v);
+        if !self.act.active(v)
+            || self.params.contains_key(&v)
+            || self.floats.contains(&v)
+            || id.to_string().starts_with("__")
+        {
+            return TokenStream::new();
+        }
+        // the path too: rustc labels the call with the span of its path
+        let rt = crate::sig::respan(self.rt.clone(), id.span());
+        quote_spanned! {id.span()=> #rt::differentiated_local(&#id); }
     }
 }

@@ -1,7 +1,7 @@
 use autodiff::prelude::*;
 
-// A local whose element type is not differentiable (a tuple): the error must not call it a
-// parameter.
+// A local whose element type is not differentiable (a tuple): the first error points at the
+// local's name, and does not call it a parameter.
 #[differentiable]
 fn f(x: &[f64]) -> f64 {
     let mut pairs = vec![(0.0, 0.0); x.len()];
