@@ -256,6 +256,15 @@ fn bench_heldout(c: &mut Criterion) {
         || slice_pairs_grad(black_box(p)),
         || slice_pairs_hand(black_box(p))
     );
+    let (lw, lx) = dense_layer_input(LAYER_N);
+    let (lw, lx) = (lw.as_slice(), lx.as_slice());
+    three!(
+        c,
+        "heldout_dense_layer32",
+        || dense_layer(black_box(lw), black_box(lx)),
+        || dense_layer_grad(black_box(lw), black_box(lx)),
+        || dense_layer_hand(black_box(lw), black_box(lx))
+    );
     let (u, t) = wave_input(WAVE_N);
     let (u, t) = (u.as_slice(), t.as_slice());
     three!(
@@ -440,6 +449,13 @@ fn report_allocations() {
         || slice_pairs(&sp),
         || slice_pairs_grad(&sp),
         || slice_pairs_hand(&sp),
+    );
+    let (lw, lx) = dense_layer_input(LAYER_N);
+    line3(
+        "heldout_dense_layer32",
+        || dense_layer(&lw, &lx),
+        || dense_layer_grad(&lw, &lx),
+        || dense_layer_hand(&lw, &lx),
     );
     let (wu, wt) = wave_input(WAVE_N);
     line3(

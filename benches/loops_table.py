@@ -36,6 +36,7 @@ HELDOUT = [
     ("heldout_jacobi2d16x16x20", "2-D stencil 16×16×20, fresh Vec per step"),
     ("heldout_oscillator1000", "damped oscillator, 1,000 Euler steps, d/d(k, c)"),
     ("heldout_kernel_pairs64", "Gaussian kernel over pairs, 64 points in 2-D"),
+    ("heldout_dense_layer32", "dense layer through rows `w[i][j]` of a `&[Vec<f64>]`, 32 × 32"),
     ("heldout_cumprod1000", "cumulative product in a local Vec, 1,000"),
     ("heldout_wave100x50", "1-D wave equation, 100 cells, 50 steps, three levels in local Vecs"),
     ("heldout_iir_filter1000", "one-pole recursive filter, 1,000 samples"),

@@ -4,7 +4,7 @@
 //! `p`'s adjoint at the range's offset after the call. Covered: pairs of sub-slices, ranges
 //! whose length changes per trip, a range also read elsewhere (the general path), a range of a
 //! local `Vec`, ranges of a range, a parameter passed beside a range of itself, callees that
-//! ignore, partly read or rebind their slice, loops and early returns in the callee, generic
+//! ignore, partly read or rebind their slice, a range whose start changes after it is taken, loops and early returns in the callee, generic
 //! and `f32` callees, the pullback, and a caller called in turn. Every gradient against central
 //! differences in f64.
 
@@ -139,6 +139,16 @@ fn outer(p: &[f64]) -> f64 {
     pairs(p) * pairs(p) + p[0]
 }
 
+/// The range's start changes after the range is taken: the call's cotangent must still go to
+/// the range as it was read.
+#[differentiable]
+fn moved_start(p: &[f64]) -> f64 {
+    let mut a = 0;
+    let r = &p[a..a + 3];
+    a = 2;
+    dot3(r, &p[a..a + 3]) * p[a]
+}
+
 fn input(n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| 0.8 * ((i as f64) * 0.91 + 0.3).sin())
@@ -169,6 +179,7 @@ fn ranges_passed_to_re_run_calls_against_central_differences() {
     check("of_range", of_range, &of_range_grad(&p).1, &p);
     check("beside", beside, &beside_grad(&p).1, &p);
     check("outer", outer, &outer_grad(&p).1, &p);
+    check("moved_start", moved_start, &moved_start_grad(&p).1, &p);
 }
 
 #[test]

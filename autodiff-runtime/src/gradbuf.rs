@@ -188,6 +188,18 @@ pub trait GradBuf<I> {
     type Elem;
     /// `buffer[i] += g` (the reverse of a read `y = x[i]`); `slot` is the container's adjoint.
     fn add(&mut self, slot: &mut Option<Self::Slot>, i: I, g: Self::Elem);
+    /// `f(&mut buffer[i])`: adds into element `i`'s adjoint in place (`y = x[i][j] =>
+    /// dx[i][j] += dy` without an adjoint of the row `x[i]`). By default `f` fills a zero
+    /// element, which is then added.
+    #[inline]
+    fn add_with(&mut self, slot: &mut Option<Self::Slot>, i: I, f: impl FnOnce(&mut Self::Elem))
+    where
+        Self::Elem: Adjoint,
+    {
+        let mut e = <Self::Elem as Adjoint>::zero_adj();
+        f(&mut e);
+        self.add(slot, i, e);
+    }
 }
 
 /// Adding a buffer into the container's adjoint slot once the sweep is over.
@@ -203,6 +215,11 @@ impl<E: Adjoint> GradBuf<usize> for DenseElems<E> {
     #[inline(always)]
     fn add(&mut self, _slot: &mut Option<Vec<E>>, i: usize, g: E) {
         self.0[i].add_adj(g);
+    }
+    /// In place in the buffer's element `i`.
+    #[inline(always)]
+    fn add_with(&mut self, _slot: &mut Option<Vec<E>>, i: usize, f: impl FnOnce(&mut E)) {
+        f(&mut self.0[i]);
     }
 }
 impl<E: Adjoint> Flush<Vec<E>> for DenseElems<E> {

@@ -27,6 +27,17 @@ pub trait ShapeAdjoint<I>: Copy {
     fn add_at(self, slot: &mut Option<Self::Adj>, i: I, g: Self::Elem);
     /// Takes `slot[i]` out, leaving zero (the reverse of a write `x[i] = y`).
     fn take_at(self, slot: &mut Option<Self::Adj>, i: I) -> Option<Self::Elem>;
+    /// `adj[i] += g` into a container adjoint held elsewhere (a row of an outer container's
+    /// gradient buffer: `y = x[r][i] => dx[r][i] += dy`). By default through [`Self::add_at`]
+    /// and one add of the result.
+    #[inline]
+    fn add_into(self, adj: &mut Self::Adj, i: I, g: Self::Elem) {
+        let mut part = None;
+        self.add_at(&mut part, i, g);
+        if let Some(p) = part {
+            adj.add_adj(p);
+        }
+    }
 }
 
 /// The index shape of slices, arrays and `Vec`s: nothing but the element type (their adjoint is a
@@ -79,5 +90,13 @@ impl<T: Differentiable> ShapeAdjoint<usize> for Elems<T> {
     #[inline]
     fn take_at(self, slot: &mut Option<Self::Adj>, i: usize) -> Option<Self::Elem> {
         crate::adjoint::index_take(slot, i)
+    }
+    /// `adj[i] += g` in place (the adjoint grows with zeros to `i + 1`).
+    #[inline(always)]
+    fn add_into(self, adj: &mut Self::Adj, i: usize, g: Self::Elem) {
+        if i >= adj.len() {
+            adj.resize_with(i + 1, <T::Adjoint as Adjoint>::zero_adj);
+        }
+        adj[i].add_adj(g);
     }
 }

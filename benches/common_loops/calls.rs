@@ -2,6 +2,9 @@
 //! fast, so it is not held out from that change): a differentiable helper called on
 //! sub-slices of the parameter inside a double loop (one particle's coordinates per argument),
 //! the way code that keeps positions in one flat `Vec` calls a small vector routine.
+//!
+//! And one written in the eighteenth pass (also the pass that made it fast): a dense layer whose
+//! weights are rows of a `&[Vec<f64>]`, read as `w[i][j]`.
 
 use autodiff::prelude::*;
 
@@ -55,4 +58,57 @@ pub fn slice_pairs_input(n: usize) -> Vec<f64> {
             [0.6 * t.cos(), 0.6 * t.sin(), 0.05 * t - 0.4]
         })
         .collect()
+}
+
+/// The dense layer's size: `LAYER_N` outputs of `LAYER_N` inputs.
+pub const LAYER_N: usize = 32;
+
+/// `Σ_i tanh(Σ_j w_ij x_j)` with the weights as rows (`&[Vec<f64>]`), read as `w[i][j]`.
+#[differentiable]
+pub fn dense_layer(w: &[Vec<f64>], x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..w.len() {
+        let mut z = 0.0;
+        for j in 0..x.len() {
+            z += w[i][j] * x[j];
+        }
+        s += z.tanh();
+    }
+    s
+}
+
+/// Hand-written: with `t_i = tanh(z_i)`, `∂/∂w_ij = (1 - t_i²) x_j` and
+/// `∂/∂x_j = Σ_i (1 - t_i²) w_ij`.
+#[allow(clippy::type_complexity)]
+pub fn dense_layer_hand(w: &[Vec<f64>], x: &[f64]) -> (f64, (Vec<Vec<f64>>, Vec<f64>)) {
+    let mut s = 0.0;
+    let mut gw = vec![vec![0.0; x.len()]; w.len()];
+    let mut gx = vec![0.0; x.len()];
+    for i in 0..w.len() {
+        let mut z = 0.0;
+        for j in 0..x.len() {
+            z += w[i][j] * x[j];
+        }
+        let t = z.tanh();
+        s += t;
+        let dz = 1.0 - t * t;
+        for j in 0..x.len() {
+            gw[i][j] = dz * x[j];
+            gx[j] += dz * w[i][j];
+        }
+    }
+    (s, (gw, gx))
+}
+
+/// Weights and inputs of size `n`.
+pub fn dense_layer_input(n: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let w = (0..n)
+        .map(|i| {
+            (0..n)
+                .map(|j| ((i * n + j) as f64 * 0.13).sin() * 0.2)
+                .collect()
+        })
+        .collect();
+    let x = (0..n).map(|j| (j as f64 * 0.3).cos()).collect();
+    (w, x)
 }

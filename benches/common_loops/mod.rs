@@ -22,7 +22,8 @@
 //! 6. [`heldout`]: held-out workloads of the same kinds, timed by `benches/loops_heldout.rs`;
 //! 7. [`wave`]: a held-out 1-D wave equation on local `Vec`s (three time levels rotated by moves).
 //! 8. [`filter`]: a held-out recursive filter written after the fourth pass.
-//! 9. [`calls`]: a held-out helper called on sub-slices in a double loop.
+//! 9. [`calls`]: a held-out helper called on sub-slices in a double loop, and a dense layer
+//!    read through rows (`w[i][j]` of a `&[Vec<f64>]`).
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
 #![allow(clippy::needless_range_loop)]

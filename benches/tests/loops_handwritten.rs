@@ -49,6 +49,15 @@ fn cat(a: &[f64], b: &[f64]) -> Vec<f64> {
     a.iter().chain(b).copied().collect()
 }
 
+/// The dense layer's weights (rows of `LAYER_N`) and inputs from one flat vector.
+fn layer_split(v: &[f64]) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let n = LAYER_N;
+    (
+        v[..n * n].chunks(n).map(<[f64]>::to_vec).collect(),
+        v[n * n..].to_vec(),
+    )
+}
+
 fn lse_case() -> Case {
     Case {
         name: "lse1000",
@@ -340,6 +349,29 @@ fn heldout_cases() -> Vec<Case> {
             primal: Box::new(slice_pairs),
             generated: Box::new(slice_pairs_grad),
             hand: Box::new(slice_pairs_hand),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "dense_layer32",
+            x: {
+                let (w, x) = dense_layer_input(LAYER_N);
+                cat(&w.concat(), &x)
+            },
+            primal: Box::new(|v| {
+                let (w, x) = layer_split(v);
+                dense_layer(&w, &x)
+            }),
+            generated: Box::new(|v| {
+                let (w, x) = layer_split(v);
+                let (y, (gw, gx)) = dense_layer_grad(&w, &x);
+                (y, cat(&gw.concat(), &gx))
+            }),
+            hand: Box::new(|v| {
+                let (w, x) = layer_split(v);
+                let (y, (gw, gx)) = dense_layer_hand(&w, &x);
+                (y, cat(&gw.concat(), &gx))
+            }),
             fd_tol: Tolerance::new(1e-6, 1e-6),
             eta: DEFAULT_ETA,
         },

@@ -254,6 +254,20 @@ impl RevGen<'_> {
                         } else if self.grad_bufs.contains(base) {
                             let b = self.grad_buf(*base);
                             contribs.push(quote! { #rt::GradBuf::add(&mut #b, &mut #d, *#r, #g); });
+                        } else if let Some((outer, oi)) = self.nested_row(*base) {
+                            // y = x[i][j] (`row = &x[i]` read by nothing else) => dx[i][j] += dy,
+                            // in place in x's gradient buffer: no adjoint of the row per read
+                            let (save_shape, shape) = self.shape(*base, place);
+                            pre.extend(save_shape);
+                            let sh = naming::fixed("__shape");
+                            reads.extend(quote! { let #sh = *#shape; });
+                            let ro = bind_read(self, &oi, &mut pre, &mut reads);
+                            let (b, d0) = (self.grad_buf(outer), self.adj(outer));
+                            contribs.push(quote! {
+                                #rt::GradBuf::add_with(&mut #b, &mut #d0, *#ro, |__row| {
+                                    #rt::ShapeAdjoint::add_into(#sh, __row, *#r, #g)
+                                });
+                            });
                         } else {
                             let (save_shape, shape) = self.shape(*base, place);
                             pre.extend(save_shape);
@@ -520,6 +534,36 @@ impl RevGen<'_> {
                 Some(*v)
             }
             _ => None,
+        }
+    }
+
+    /// For `row` defined as `&x[i]` (a borrowed element of a parameter with a gradient buffer):
+    /// `(x, i)`, so that `row[j]`'s adjoint goes straight into `x`'s buffer at `[i][j]`.
+    /// The row's other reads keep their own rule (their adjoint reaches `x[i]` through `row`'s
+    /// definition); the index is read again where `row[j]` is, so it must not change in between.
+    fn nested_row(&self, row: VarId) -> Option<(VarId, Atom)> {
+        match self.defs.get(&row)? {
+            Rhs::Index {
+                base,
+                idx,
+                by_ref: true,
+            } if self.grad_bufs.contains(base)
+                && self.act.active(*base)
+                && self.unchanging(idx) =>
+            {
+                Some((*base, idx.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `a` has one value for as long as it is in scope (a constant, or a variable never
+    /// assigned after its definition), so that reading it again later gives the value a
+    /// definition used.
+    pub(super) fn unchanging(&self, a: &Atom) -> bool {
+        match a {
+            Atom::Const(_) => true,
+            Atom::Var(v) => !self.f.vars[*v].reassigned,
         }
     }
 

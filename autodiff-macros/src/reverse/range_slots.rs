@@ -74,6 +74,11 @@ impl RevGen<'_> {
             return None;
         };
         let base = self.range_read(callee, args)?;
+        // the bounds are read again at the call: they must not have changed since the range
+        // was read (`let r = &p[a..a + 3]; a = 2; f(r)`)
+        if !self.unchanging(&args[1]) || !self.unchanging(&args[2]) {
+            return None;
+        }
         Some(RangeArg {
             base,
             start: args[1].clone(),

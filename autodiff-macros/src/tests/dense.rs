@@ -329,3 +329,30 @@ fn ranges_read_only_by_a_re_run_call_lend_a_scratch_buffer() {
     );
     assert_eq!(vjp.matches(":: Slot (& mut __d_r_").count(), 1, "{vjp}");
 }
+
+#[test]
+fn nested_reads_add_in_place_into_the_outer_buffer() {
+    // `w[i][j]` and `let r = &w[i]; r[j]` of a `&[Vec<f64>]` parameter: `dw[i][j] += dy` in
+    // place in `w`'s gradient buffer (`add_with` .. `add_into`), no adjoint of the row per read;
+    // a row at an index variable that is assigned keeps the general path.
+    let all = expand_fn(quote! {
+        fn f(w: &[Vec<f64>], x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..w.len() {
+                let r = &w[i];
+                for j in 0..x.len() {
+                    s += w[i][j] * x[j] + r[j] * r[0];
+                }
+            }
+            let mut k = 0;
+            let q = &w[k];
+            k = 1;
+            s + q[0] * w[k][1]
+        }
+    });
+    let vjp = vjp_item(&all, "f");
+    assert_eq!(vjp.matches("GradBuf :: add_with").count(), 3, "{vjp}");
+    assert_eq!(vjp.matches("ShapeAdjoint :: add_into").count(), 3, "{vjp}");
+    // `q[0]` and `w[k][1]` (rows at an index `k` that is assigned) keep the general path
+    assert_eq!(vjp.matches("ShapeAdjoint :: add_at").count(), 2, "{vjp}");
+}
