@@ -1,13 +1,21 @@
 //! Ranges borrowed into a variable of an enclosing block: `let r; if c { r = &p[..2]; } else
 //! { r = &p[1..]; }`, a `match` that picks the range, a loop that moves a window and reads it
-//! after the loop, a parameter rebound to a range, two buffers taking turns, and a range so
-//! bound passed to a call. The user's borrow is of `p`, which outlives the block; these failed
-//! to compile inside generated code (E0716) before the lowering declared the range's copy next
-//! to the variable. Every gradient against central differences in f64, in both arms of every
-//! branch; `order = 2` and forward mode too.
+//! after the loop, a parameter rebound to a range, two buffers taking turns, a range so bound
+//! passed to a call, and variables given ranges of different kinds (of a parameter, of a local,
+//! of a range, of themselves). The user's borrow is of `p`, which outlives the block; these
+//! failed to compile inside generated code (E0716) before the lowering declared the range's
+//! copy next to the variable, and the mixed kinds (E0308) before every range such a variable is
+//! given became a copy when one of them is. Every gradient against central differences in f64,
+//! in both arms of every branch; `order = 2` and forward mode too.
 
-// The late initialisation (`let r;` then `r = ..` in each arm) is the construct under test.
-#![allow(clippy::needless_range_loop, clippy::needless_late_init)]
+// The late initialisation (`let r;` then `r = ..` in each arm), `&p[..]` and locals built with
+// `vec!` are the constructs under test.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::needless_late_init,
+    clippy::redundant_slicing,
+    clippy::useless_vec
+)]
 
 use autodiff::check::{Tolerance, numeric_gradient};
 use autodiff::prelude::*;
@@ -127,6 +135,62 @@ fn branch_ref_t<T: Real>(p: &[T], c: bool) -> T {
     r[0] * r[1]
 }
 
+/// A variable given ranges of different kinds: of itself, of a local, of a range, of a
+/// parameter (the generated code borrows some and copies others; all are `&[f64]`).
+#[differentiable]
+fn of_itself(p: &[f64]) -> f64 {
+    let mut r = &p[1..];
+    r = &r[1..];
+    let mut q = &p[..];
+    for _ in 0..2 {
+        if q[0] < 0.9 {
+            q = &q[1..];
+        }
+    }
+    r[0] * q[0]
+}
+
+#[differentiable]
+fn local_or_param(p: &[f64], c: bool) -> f64 {
+    let v = vec![p[0] * 2.0, p[1], p[2]];
+    let r;
+    if c {
+        r = &v[1..];
+    } else {
+        r = &p[1..];
+    }
+    let mut w = vec![0.0; 3];
+    w[0] = p[0];
+    w[1] = p[1] * p[2];
+    w[2] = p[2];
+    let mut u = &w[..];
+    if c {
+        u = &p[1..];
+    }
+    r[0] * r[1] + u[0] * u[1]
+}
+
+#[differentiable]
+fn range_of_range_or_param(p: &[f64], c: bool) -> f64 {
+    let q = &p[1..];
+    let r;
+    if c {
+        r = &q[..2];
+    } else {
+        r = &p[..2];
+    }
+    let mut t = &p[..2];
+    let mut s = 0.0;
+    for i in 0..3 {
+        let w = &p[i..];
+        if p[i] > 0.0 {
+            t = &w[..2];
+        }
+        s += t[0] * t[1];
+    }
+    r[0] * r[1] + s
+}
+
 fn input(n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| 0.8 * ((i as f64) * 0.91 + 0.3).sin())
@@ -162,6 +226,23 @@ fn ranges_bound_in_branches_against_central_differences() {
     }
     for k in 0..3 {
         check("picked", |q| picked(q, k), &picked_grad(&p, k).1, &p);
+    }
+}
+
+#[test]
+fn ranges_of_different_kinds_in_one_variable_against_central_differences() {
+    let p = [0.4, -0.3, 0.7, 0.2, -0.5, 0.9];
+    check("of_itself", of_itself, &of_itself_grad(&p).1, &p);
+    for c in [true, false] {
+        let g = local_or_param_grad(&p, c).1;
+        check("local_or_param", |q| local_or_param(q, c), &g, &p);
+        let g = range_of_range_or_param_grad(&p, c).1;
+        check(
+            "range_of_range_or_param",
+            |q| range_of_range_or_param(q, c),
+            &g,
+            &p,
+        );
     }
 }
 

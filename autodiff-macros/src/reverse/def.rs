@@ -373,7 +373,8 @@ impl RevGen<'_> {
                 // y = v[a..b] => dv[a + k] += dy[k]: added at its offset straight into v's
                 // adjoint, with no pullback kept and no zeros before `a`
                 let v = &self.f.vars[base];
-                if v.is_ref && v.borrows_param && !refs[0] {
+                if v.is_ref && v.borrows_param && !refs[0] && !self.forced_copies.contains(&target)
+                {
                     // a range of a parameter (unchanged during the call), reached without
                     // borrowing a local (`&r` of `let r = &p;` would): borrowed, not copied
                     value = self.primal(&Rhs::Call {
@@ -515,13 +516,7 @@ impl RevGen<'_> {
     /// added into at its offset; `None` for every other call (dense and fitted buffers keep the
     /// general path).
     pub(super) fn range_read(&self, callee: &Callee, args: &[Atom]) -> Option<VarId> {
-        let Callee::Path(p) = callee else {
-            return None;
-        };
-        // exactly the path `lower/ranges.rs` emits: a function of the user's named `range_of`
-        // in a module `ops` is an ordinary call
-        let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-        if p.leading_colon.is_none() || segs != ["autodiff", "__private", "ops", "range_of"] {
+        if !is_range_of(callee) {
             return None;
         }
         match args {
@@ -669,6 +664,16 @@ fn is_one(a: &Atom) -> bool {
 /// Whether a checkpointed call's forward sweep can call the callee as written instead of its
 /// companion: a path to a function of the user's (its companion returns the primal's value and
 /// type), outside second-order code (there the scalar is a dual number the primal does not take).
+/// Whether `callee` is exactly the path `lower/ranges.rs` emits for `&v[a..b]` (a function of
+/// the user's named `range_of` in a module `ops` is an ordinary call).
+pub(super) fn is_range_of(callee: &Callee) -> bool {
+    let Callee::Path(p) = callee else {
+        return false;
+    };
+    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+    p.leading_colon.is_some() && segs == ["autodiff", "__private", "ops", "range_of"]
+}
+
 fn forward_calls_primal(callee: &Callee) -> bool {
     matches!(callee, Callee::Path(_)) && !naming::is_runtime_builtin(callee) && !naming::order2()
 }

@@ -164,6 +164,8 @@ pub struct RevGen<'a> {
     diff_reads: HashMap<VarId, usize>,
     /// Scratch buffers of range arguments made so far (see `range_slots`).
     range_scratch: usize,
+    /// Range reads copied although their base is a parameter (see `range_slots`).
+    forced_copies: HashSet<VarId>,
 }
 
 /// The variables read by index (`base[i]`) in `b`.
@@ -313,6 +315,7 @@ impl<'a> RevGen<'a> {
             recipes: HashMap::new(),
             diff_reads: range_slots::diff_reads(f),
             range_scratch: 0,
+            forced_copies: range_slots::forced_copies(f),
             ieee: false,
         };
         g.floats = plain::known_floats(f, params);

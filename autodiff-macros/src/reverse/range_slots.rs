@@ -7,8 +7,12 @@
 //! (`#rt::ScratchSlot`: zeros of the range's length, given back with the callee's cotangent),
 //! and the caller adds it into `p`'s adjoint at the range's offset right after the call
 //! (`y = f(p[a..b]) => dp[a + k] += (f's pullback of dy)[k]`). Nothing is allocated per call.
+//!
+//! Also here: which range reads must be copies although they could be borrowed views (see
+//! [`forced_copies`]).
 
 use super::*;
+use def::is_range_of;
 
 /// How many times each variable is an operand of a definition (a differentiable position of a
 /// right-hand side, or the value of an element write or push): every adjoint contribution a
@@ -44,6 +48,82 @@ pub(super) fn diff_reads(f: &Func) -> HashMap<VarId, usize> {
     let mut out = HashMap::new();
     walk(&f.body, &mut out);
     out
+}
+
+/// Range temporaries (`let t = ops::range_of(v, a, b);`, borrowed as `&t`) that must be copies
+/// although their base is a parameter: a variable given several ranges (`let mut r = &p[1..];
+/// r = &r[1..];`, `if c { r = &v[..2] } else { r = &p[..2] }`) has one type, `&Vec<T>` when
+/// one of them is a copy (a range of a local) and `&&[T]` for a borrowed view, so all the ranges
+/// such a variable (or a variable copied from it) is given are copies if one is.
+pub(super) fn forced_copies(f: &Func) -> HashSet<VarId> {
+    // the range temporaries and whether each would be borrowed (see the range rule in `def`)
+    let mut ranges: HashMap<VarId, bool> = HashMap::new();
+    // edges: a variable and what it is given (a range temporary or another variable)
+    let mut edges: Vec<(VarId, VarId)> = Vec::new();
+    fn walk(
+        b: &Block,
+        f: &Func,
+        ranges: &mut HashMap<VarId, bool>,
+        edges: &mut Vec<(VarId, VarId)>,
+    ) {
+        for s in &b.stmts {
+            match s {
+                Stmt::Let {
+                    var,
+                    init: Some(rhs),
+                    ..
+                }
+                | Stmt::Assign { var, rhs } => match rhs {
+                    Rhs::Call {
+                        callee, args, refs, ..
+                    } if is_range_of(callee) => {
+                        let view = match args.first() {
+                            Some(Atom::Var(v)) => {
+                                f.vars[*v].is_ref && f.vars[*v].borrows_param && !refs[0]
+                            }
+                            _ => false,
+                        };
+                        ranges.insert(*var, view);
+                    }
+                    Rhs::Ref(Atom::Var(t)) | Rhs::Copy(Atom::Var(t)) => edges.push((*var, *t)),
+                    _ => {}
+                },
+                _ => {}
+            }
+            match s {
+                Stmt::Scope(b) | Stmt::InPlace { body: b, .. } | Stmt::Loop { body: b, .. } => {
+                    walk(b, f, ranges, edges)
+                }
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, f, ranges, edges)),
+                _ => {}
+            }
+        }
+    }
+    walk(&f.body, f, &mut ranges, &mut edges);
+    // groups of variables joined by the edges (union-find)
+    let mut parent: Vec<VarId> = (0..f.vars.len()).collect();
+    fn root(parent: &mut [VarId], mut v: VarId) -> VarId {
+        while parent[v] != v {
+            parent[v] = parent[parent[v]];
+            v = parent[v];
+        }
+        v
+    }
+    for &(a, b) in &edges {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        parent[ra] = rb;
+    }
+    let mut copied_groups = HashSet::new();
+    for (&t, &view) in &ranges {
+        if !view {
+            copied_groups.insert(root(&mut parent, t));
+        }
+    }
+    ranges
+        .iter()
+        .filter(|(t, view)| **view && copied_groups.contains(&root(&mut parent, **t)))
+        .map(|(t, _)| *t)
+        .collect()
 }
 
 /// A range argument whose adjoint goes through a scratch buffer (see the module docs).
