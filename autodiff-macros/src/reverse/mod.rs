@@ -17,6 +17,7 @@ mod block;
 mod def;
 mod dense;
 mod exprs;
+mod facts;
 mod frozen;
 mod plain;
 mod range_slots;
@@ -38,6 +39,7 @@ use crate::naming;
 use block::KMode;
 use def::is_literal;
 pub use exprs::{companion_call, primal};
+use facts::{collect_defs, collect_field_bases, collect_index_bases};
 pub use plain::{has_float_elems, is_float_type};
 
 /// How the reverse sweep reads a parameter's value.
@@ -166,67 +168,6 @@ pub struct RevGen<'a> {
     range_scratch: usize,
     /// Range reads copied although their base is a parameter (see `range_slots`).
     forced_copies: HashSet<VarId>,
-}
-
-/// The variables read by index (`base[i]`) in `b`.
-fn collect_index_bases(b: &Block, out: &mut Vec<VarId>) {
-    for s in &b.stmts {
-        match s {
-            Stmt::Let {
-                init: Some(Rhs::Index { base, .. }),
-                ..
-            }
-            | Stmt::Assign {
-                rhs: Rhs::Index { base, .. },
-                ..
-            } if !out.contains(base) => out.push(*base),
-            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_index_bases(b, out),
-            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_index_bases(a, out)),
-            _ => {}
-        }
-    }
-}
-
-fn collect_field_bases(b: &Block, out: &mut std::collections::HashSet<VarId>) {
-    for s in &b.stmts {
-        match s {
-            Stmt::Let {
-                init:
-                    Some(Rhs::Field {
-                        base: Atom::Var(v), ..
-                    }),
-                ..
-            }
-            | Stmt::Assign {
-                rhs: Rhs::Field {
-                    base: Atom::Var(v), ..
-                },
-                ..
-            } => {
-                out.insert(*v);
-            }
-            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_field_bases(b, out),
-            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_field_bases(a, out)),
-            _ => {}
-        }
-    }
-}
-
-fn collect_defs(b: &Block, f: &Func, out: &mut HashMap<VarId, Rhs>) {
-    for s in &b.stmts {
-        match s {
-            Stmt::Let {
-                var,
-                init: Some(rhs),
-                ..
-            } if !f.vars[*var].reassigned => {
-                out.insert(*var, rhs.clone());
-            }
-            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => collect_defs(b, f, out),
-            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| collect_defs(a, f, out)),
-            _ => {}
-        }
-    }
 }
 
 /// The most loads and operations an expression over parameter elements may take to be
