@@ -24,7 +24,7 @@
     clippy::manual_unwrap_or_default
 )]
 
-use autodiff::check::{Tolerance, numeric_gradient};
+use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
 
 fn input(n: usize) -> Vec<f64> {
@@ -33,12 +33,11 @@ fn input(n: usize) -> Vec<f64> {
         .collect()
 }
 
+/// `grad` against central differences of `f` at `x` (`autodiff::check::check_gradient`).
+#[track_caller]
 fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
-    let tol = Tolerance::new(1e-6, 1e-6);
-    let fd = numeric_gradient(f, x, 1e-6);
-    assert_eq!(grad.len(), x.len(), "{name}: gradient length");
-    for (i, (a, b)) in grad.iter().zip(&fd).enumerate() {
-        assert!(tol.accepts(*a, *b), "{name}[{i}]: {a} vs {b}");
+    if let Err(e) = check_gradient(f, x, grad, 1e-6, Tolerance::new(1e-6, 1e-6)) {
+        panic!("{name}: {e}");
     }
 }
 

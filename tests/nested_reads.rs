@@ -9,7 +9,7 @@
 
 #![allow(clippy::needless_range_loop, clippy::ptr_arg)]
 
-use autodiff::check::{Tolerance, numeric_gradient};
+use autodiff::check::{Tolerance, check_gradient};
 use autodiff::nalgebra::DMatrix;
 use autodiff::prelude::*;
 
@@ -133,13 +133,11 @@ fn layer_t<T: Real>(w: &[Vec<T>], x: &[T]) -> T {
     s
 }
 
-const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
-
+/// `grad` against central differences of `f` at `x` (`autodiff::check::check_gradient`).
+#[track_caller]
 fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
-    let fd = numeric_gradient(f, x, 1e-6);
-    assert_eq!(grad.len(), x.len(), "{name}: gradient length");
-    for (i, (a, b)) in grad.iter().zip(&fd).enumerate() {
-        assert!(TOL.accepts(*a, *b), "{name}[{i}]: {a} vs {b}");
+    if let Err(e) = check_gradient(f, x, grad, 1e-6, Tolerance::new(1e-6, 1e-6)) {
+        panic!("{name}: {e}");
     }
 }
 

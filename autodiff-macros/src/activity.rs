@@ -72,6 +72,19 @@ fn collect(b: &Block, out: &mut Vec<Def>) {
     }
 }
 
+/// How many times each variable is an operand of a definition (a differentiable position of a
+/// right-hand side, or the value of an element write or push): every adjoint contribution a
+/// variable receives comes from one of these.
+pub fn operand_counts(func: &Func) -> std::collections::HashMap<VarId, usize> {
+    let mut defs = Vec::new();
+    collect(&func.body, &mut defs);
+    let mut out = std::collections::HashMap::new();
+    for o in defs.iter().flat_map(|d| &d.operands) {
+        *out.entry(*o).or_default() += 1;
+    }
+    out
+}
+
 /// Runs the analysis: `wrt` are the differentiated parameters.
 pub fn analyze(func: &Func, wrt: &[VarId]) -> Activity {
     let n = func.vars.len();

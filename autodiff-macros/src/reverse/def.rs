@@ -372,11 +372,10 @@ impl RevGen<'_> {
                 };
                 // y = v[a..b] => dv[a + k] += dy[k]: added at its offset straight into v's
                 // adjoint, with no pullback kept and no zeros before `a`
-                let v = &self.f.vars[base];
-                if v.is_ref && v.borrows_param && !refs[0] && !self.forced_copies.contains(&target)
+                if range_slots::borrowable(self.f, args, refs)
+                    && !self.forced_copies.contains(&target)
                 {
-                    // a range of a parameter (unchanged during the call), reached without
-                    // borrowing a local (`&r` of `let r = &p;` would): borrowed, not copied
+                    // a range of a parameter (unchanged during the call): borrowed, not copied
                     value = self.primal(&Rhs::Call {
                         callee: Callee::Path(syn::parse_quote! { #rt::ops::range_view }),
                         args: args.clone(),
@@ -458,10 +457,12 @@ impl RevGen<'_> {
                                 argv.push(self.slot_arg(k, a, spans, *span));
                                 continue;
                             };
+                            // the argument as saved for the re-run (cached: no second save)
+                            // gives the length, the start its offset
+                            let rv = bind_read(self, a, &mut pre, &mut reads);
                             let rs = bind_read(self, &ra.start, &mut pre, &mut reads);
-                            let re = bind_read(self, &ra.end, &mut pre, &mut reads);
                             let (scr, d) = (self.new_scratch(), self.adj(ra.base));
-                            argv.push(quote! { #rt::ScratchSlot(&mut #scr, *#re - *#rs) });
+                            argv.push(quote! { #rt::ScratchSlot(&mut #scr, (#rv).len()) });
                             after
                                 .extend(quote! { #rt::ops::acc_range_from(&mut #d, *#rs, &#scr); });
                         }
@@ -542,10 +543,7 @@ impl RevGen<'_> {
                 base,
                 idx,
                 by_ref: true,
-            } if self.grad_bufs.contains(base)
-                && self.act.active(*base)
-                && self.unchanging(idx) =>
-            {
+            } if self.grad_bufs.contains(base) && self.unchanging(idx) => {
                 Some((*base, idx.clone()))
             }
             _ => None,
@@ -661,9 +659,6 @@ fn is_one(a: &Atom) -> bool {
     }
 }
 
-/// Whether a checkpointed call's forward sweep can call the callee as written instead of its
-/// companion: a path to a function of the user's (its companion returns the primal's value and
-/// type), outside second-order code (there the scalar is a dual number the primal does not take).
 /// Whether `callee` is exactly the path `lower/ranges.rs` emits for `&v[a..b]` (a function of
 /// the user's named `range_of` in a module `ops` is an ordinary call).
 pub(super) fn is_range_of(callee: &Callee) -> bool {
@@ -674,6 +669,9 @@ pub(super) fn is_range_of(callee: &Callee) -> bool {
     p.leading_colon.is_some() && segs == ["autodiff", "__private", "ops", "range_of"]
 }
 
+/// Whether a checkpointed call's forward sweep can call the callee as written instead of its
+/// companion: a path to a function of the user's (its companion returns the primal's value and
+/// type), outside second-order code (there the scalar is a dual number the primal does not take).
 fn forward_calls_primal(callee: &Callee) -> bool {
     matches!(callee, Callee::Path(_)) && !naming::is_runtime_builtin(callee) && !naming::order2()
 }

@@ -162,8 +162,8 @@ pub struct RevGen<'a> {
     /// `let` values rebuilt in the reverse sweep instead of saved (see `recipes`): the
     /// expression and its cost in operations.
     recipes: HashMap<VarId, (TokenStream, usize)>,
-    /// How many times each variable is an operand of a definition (see `range_slots`).
-    diff_reads: HashMap<VarId, usize>,
+    /// How many times each variable is an operand of a definition (`activity::operand_counts`).
+    operand_counts: HashMap<VarId, usize>,
     /// Scratch buffers of range arguments made so far (see `range_slots`).
     range_scratch: usize,
     /// Range reads copied although their base is a parameter (see `range_slots`).
@@ -254,7 +254,7 @@ impl<'a> RevGen<'a> {
             plain_adj: HashSet::new(),
             floats: HashSet::new(),
             recipes: HashMap::new(),
-            diff_reads: range_slots::diff_reads(f),
+            operand_counts: crate::activity::operand_counts(f),
             range_scratch: 0,
             forced_copies: range_slots::forced_copies(f),
             ieee: false,

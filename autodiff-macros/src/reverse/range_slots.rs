@@ -14,42 +14,6 @@
 use super::*;
 use def::is_range_of;
 
-/// How many times each variable is an operand of a definition (a differentiable position of a
-/// right-hand side, or the value of an element write or push): every adjoint contribution a
-/// variable receives comes from one of these.
-pub(super) fn diff_reads(f: &Func) -> HashMap<VarId, usize> {
-    fn walk(b: &Block, out: &mut HashMap<VarId, usize>) {
-        for s in &b.stmts {
-            let ops = match s {
-                Stmt::Let {
-                    init: Some(rhs), ..
-                }
-                | Stmt::Assign { rhs, .. } => rhs.diff_operands(),
-                Stmt::IndexWrite {
-                    val: Atom::Var(v), ..
-                }
-                | Stmt::Push {
-                    val: Atom::Var(v), ..
-                } => vec![*v],
-                _ => Vec::new(),
-            };
-            for v in ops {
-                *out.entry(v).or_default() += 1;
-            }
-            match s {
-                Stmt::Scope(b) | Stmt::InPlace { body: b, .. } | Stmt::Loop { body: b, .. } => {
-                    walk(b, out)
-                }
-                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, out)),
-                _ => {}
-            }
-        }
-    }
-    let mut out = HashMap::new();
-    walk(&f.body, &mut out);
-    out
-}
-
 /// Range temporaries (`let t = ops::range_of(v, a, b);`, borrowed as `&t`) that must be copies
 /// although their base is a parameter: a variable given several ranges (`let mut r = &p[1..];
 /// r = &r[1..];`, `if c { r = &v[..2] } else { r = &p[..2] }`) has one type, `&Vec<T>` when
@@ -77,13 +41,7 @@ pub(super) fn forced_copies(f: &Func) -> HashSet<VarId> {
                     Rhs::Call {
                         callee, args, refs, ..
                     } if is_range_of(callee) => {
-                        let view = match args.first() {
-                            Some(Atom::Var(v)) => {
-                                f.vars[*v].is_ref && f.vars[*v].borrows_param && !refs[0]
-                            }
-                            _ => false,
-                        };
-                        ranges.insert(*var, view);
+                        ranges.insert(*var, borrowable(f, args, refs));
                     }
                     Rhs::Ref(Atom::Var(t)) | Rhs::Copy(Atom::Var(t)) => edges.push((*var, *t)),
                     _ => {}
@@ -126,13 +84,22 @@ pub(super) fn forced_copies(f: &Func) -> HashSet<VarId> {
         .collect()
 }
 
+/// Whether the range read `ops::range_of(args)` can be borrowed rather than copied: its base is
+/// a range of a parameter (unchanged during the call) reached without borrowing a local (`&r`
+/// of `let r = &p;` would). `forced_copies` may still make it a copy.
+pub(super) fn borrowable(f: &Func, args: &[Atom], refs: &[bool]) -> bool {
+    match args.first() {
+        Some(Atom::Var(v)) => f.vars[*v].is_ref && f.vars[*v].borrows_param && !refs[0],
+        _ => false,
+    }
+}
+
 /// A range argument whose adjoint goes through a scratch buffer (see the module docs).
 pub(super) struct RangeArg {
     /// The variable the range is read from (its adjoint is an `Option<Vec>` slot).
     pub base: VarId,
-    /// The range's start and end.
+    /// The range's start (its length is the saved argument's).
     pub start: Atom,
-    pub end: Atom,
 }
 
 impl RevGen<'_> {
@@ -141,7 +108,7 @@ impl RevGen<'_> {
     /// cotangent for `a` is all the range ever receives.
     pub(super) fn range_arg(&self, a: &Atom) -> Option<RangeArg> {
         let Atom::Var(a) = a else { return None };
-        let single = |v: VarId| self.diff_reads.get(&v).copied() == Some(1);
+        let single = |v: VarId| self.operand_counts.get(&v).copied() == Some(1);
         if !single(*a) {
             return None;
         }
@@ -154,15 +121,14 @@ impl RevGen<'_> {
             return None;
         };
         let base = self.range_read(callee, args)?;
-        // the bounds are read again at the call: they must not have changed since the range
-        // was read (`let r = &p[a..a + 3]; a = 2; f(r)`)
-        if !self.unchanging(&args[1]) || !self.unchanging(&args[2]) {
+        // the start is read again at the call: it must not have changed since the range was
+        // read (`let r = &p[a..a + 3]; a = 2; f(r)`)
+        if !self.unchanging(&args[1]) {
             return None;
         }
         Some(RangeArg {
             base,
             start: args[1].clone(),
-            end: args[2].clone(),
         })
     }
 
