@@ -763,6 +763,7 @@ mod accumulators;
 mod dense;
 mod lagged;
 mod optimistic;
+mod strides;
 mod tangent;
 mod trips;
 mod windows;

@@ -691,7 +691,10 @@ impl<'a> RevGen<'a> {
     fn element_cost(&self, a: &Atom, depth: usize) -> Option<usize> {
         let Atom::Var(v) = a else { return Some(0) };
         let param = |b: &VarId| self.params.contains_key(b) && !self.f.vars[*b].reassigned;
-        if self.affine.contains_key(v) || param(v) {
+        // A `let` of the enclosing blocks that is never reassigned and not differentiated (a
+        // length, a stride) is read from the block's one saved copy.
+        let saved_once = |b: &VarId| self.block_saved.contains_key(b) && !self.act.active(*b);
+        if self.affine.contains_key(v) || param(v) || saved_once(v) {
             return Some(0);
         }
         if depth > 4 {

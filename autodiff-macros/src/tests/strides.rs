@@ -1,0 +1,69 @@
+//! Expansion tests of flattened indices (`x[i * d + j]`): recomputed in the reverse sweep from
+//! the trip numbers and the stride's one saved copy, not recorded per trip.
+
+use quote::quote;
+
+use super::{expand_fn, loop_records, vjp_item};
+
+fn vjp_of(item: proc_macro2::TokenStream) -> String {
+    vjp_item(&expand_fn(item), "f")
+}
+
+#[test]
+fn a_stride_from_a_length_records_nothing_per_inner_trip() {
+    // `d` is a `let` of the body (a length): `i * d + j` is rebuilt from both trip numbers.
+    let vjp = vjp_of(quote! {
+        fn f(w: &[f64], x: &[f64]) -> f64 {
+            let d = w.len();
+            let mut s = 0.0;
+            for i in 0..x.len() / d {
+                let mut z = 0.0;
+                for j in 0..d {
+                    z += w[j] * x[i * d + j];
+                }
+                s += z * z;
+            }
+            s
+        }
+    });
+    // Only `z` (read by `z * z`) is recorded, once per outer trip.
+    assert_eq!(loop_records(&vjp), 1, "{vjp}");
+}
+
+#[test]
+fn a_row_offset_bound_in_the_outer_loop_records_nothing_per_inner_trip() {
+    // `base` is a `let` of the outer loop's body: saved once per outer trip, not per inner trip.
+    let vjp = vjp_of(quote! {
+        fn f(w: &[f64], x: &[f64], n: usize) -> f64 {
+            let d = w.len();
+            let mut s = 0.0;
+            for i in 0..n {
+                let base = i * (d + 1);
+                for j in 0..d {
+                    s += w[j] * x[base + j + 1];
+                }
+            }
+            s
+        }
+    });
+    let inner = vjp.split("'__loop1").nth(1).expect("an inner loop");
+    let inner = inner.split("break '__loop1").next().expect("its body");
+    assert_eq!(loop_records(inner), 0, "{vjp}");
+}
+
+#[test]
+fn a_stride_that_changes_is_still_recorded() {
+    // `d` is reassigned inside the loop: the index is no longer a function of the trip numbers.
+    let vjp = vjp_of(quote! {
+        fn f(w: &[f64], x: &[f64]) -> f64 {
+            let mut d = 1;
+            let mut s = 0.0;
+            for i in 0..w.len() {
+                s += w[i] * x[i * d];
+                d = 2;
+            }
+            s
+        }
+    });
+    assert!(loop_records(&vjp) >= 1, "{vjp}");
+}
