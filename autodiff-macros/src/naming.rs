@@ -100,6 +100,24 @@ pub fn is_runtime_builtin(callee: &crate::ir::Callee) -> bool {
     }
 }
 
+/// Whether `path` may name a function of the user's (`dot`, `m::dot`), which has companions
+/// under the naming scheme here: not an associated function of a type (`u8::from`,
+/// `T::from_f64`, `f64::max`), a constructor (`Some`), a generated name (`__t1`) or an
+/// absolute path (generated code spells the runtime `::autodiff::..`).
+pub(crate) fn may_be_user_fn(path: &syn::Path) -> bool {
+    const PRIMITIVES: &[&str] = &[
+        "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64",
+        "u128", "usize", "bool", "char", "str", "Self", "self", "super", "crate",
+    ];
+    path.leading_colon.is_none()
+        && path.segments.iter().all(|s| {
+            let n = s.ident.to_string();
+            !n.starts_with(|c: char| c.is_uppercase())
+                && !n.starts_with("__")
+                && !PRIMITIVES.contains(&n.as_str())
+        })
+}
+
 pub(crate) fn order2() -> bool {
     ORDER2.with(Cell::get)
 }

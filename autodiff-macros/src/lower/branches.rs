@@ -79,7 +79,12 @@ impl Lowerer {
                 }
                 check_supported(&i.cond)?;
                 self.record_hidden(&i.cond);
-                let cond = i.cond.to_token_stream();
+                let cond = if crate::naming::order2() {
+                    self.hoist_calls(&i.cond, out)?
+                } else {
+                    (*i.cond).clone()
+                };
+                let cond = cond.to_token_stream();
                 let vars = self.pure_cond_vars(cond.clone());
                 let (then, d1) = self.lower_block(&i.then_branch.stmts, result)?;
                 let (els, d2) =
@@ -292,4 +297,63 @@ pub(super) fn is_constant_name(i: &proc_macro2::Ident) -> bool {
         .chars()
         .next()
         .is_some_and(|c| c.is_uppercase())
+}
+
+impl Lowerer {
+    /// `cond` with each call that always runs (not behind `&&` or `||`, nor in a nested block)
+    /// lowered before the branch and read from its temporary: in second-order code the call
+    /// goes to the callee's companion, since the callee as written takes `f64`s, not the dual
+    /// numbers its arguments are there (`if dot(p, p) > 1.0 { .. }`).
+    fn hoist_calls(&mut self, cond: &Expr, out: &mut Vec<Stmt>) -> R<Expr> {
+        struct Hoist<'a> {
+            lowerer: &'a mut Lowerer,
+            out: &'a mut Vec<Stmt>,
+            err: Option<Stop>,
+        }
+        impl syn::visit_mut::VisitMut for Hoist<'_> {
+            fn visit_expr_mut(&mut self, e: &mut Expr) {
+                if self.err.is_some() {
+                    return;
+                }
+                match e {
+                    Expr::Call(c)
+                        if matches!(&*c.func, Expr::Path(p)
+                            if p.qself.is_none() && crate::naming::may_be_user_fn(&p.path)) =>
+                    {
+                        match self.lowerer.lower_atom_expr(e, self.out) {
+                            Ok(a) => {
+                                let t = self.lowerer.atom_tokens(&a);
+                                *e = syn::parse_quote!(#t);
+                            }
+                            Err(err) => self.err = Some(err),
+                        }
+                    }
+                    // The right operand of `&&` and `||` may not run.
+                    Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
+                        self.visit_expr_mut(&mut b.left);
+                    }
+                    Expr::Closure(_)
+                    | Expr::If(_)
+                    | Expr::Match(_)
+                    | Expr::Block(_)
+                    | Expr::Loop(_)
+                    | Expr::While(_)
+                    | Expr::ForLoop(_)
+                    | Expr::Macro(_) => {}
+                    _ => syn::visit_mut::visit_expr_mut(self, e),
+                }
+            }
+        }
+        let mut e = cond.clone();
+        let mut h = Hoist {
+            lowerer: self,
+            out,
+            err: None,
+        };
+        syn::visit_mut::VisitMut::visit_expr_mut(&mut h, &mut e);
+        match h.err {
+            Some(err) => Err(err),
+            None => Ok(e),
+        }
+    }
 }

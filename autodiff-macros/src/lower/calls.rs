@@ -37,6 +37,16 @@ impl Lowerer {
             });
         }
         if methods::is_constant_method(&name) {
+            if !encodings::is_exact_encoding_method(&name) && has_call(&mc.receiver) {
+                // `f(x).floor()`, `f(x).is_nan()`: the call is lowered (in second-order code
+                // it goes to `f`'s companion, since `f` as written takes `f64`s) and the method
+                // runs on its value.
+                let a = self.lower_atom_expr(&mc.receiver, out)?;
+                let t = self.atom_tokens(&a);
+                let mut m = mc.clone();
+                *m.receiver = syn::parse_quote!(#t);
+                return self.lower_method(&m, out);
+            }
             // The integer methods (`pow`, `checked_add`, ..) have no derivative on integers;
             // on any other receiver (nalgebra's matrix `m.pow(2)`, a user trait for `f64`) the
             // compiler refuses the reading.
@@ -171,8 +181,25 @@ impl Lowerer {
         if let Some(rule) = methods::rule(&name) {
             if mc.args.len() == rule.args && mc.turbofish.is_none() {
                 // A method of the user's with this name (a derived struct's `s.powi(x)`) is not
-                // the float method the rule is for.
-                let r = &mc.receiver;
+                // the float method the rule is for. A receiver with a call in it is probed as its
+                // lowered value: the call as written is the `f64` function, which does not take
+                // the arguments of a generic companion (`order = 2`).
+                let receiver = if has_call(&mc.receiver) {
+                    Some(self.lower_atom_expr(&mc.receiver, out)?)
+                } else {
+                    None
+                };
+                let r = match &receiver {
+                    Some(Atom::Var(v)) => {
+                        let i = &self.vars[*v].ident;
+                        quote::quote! { #i }
+                    }
+                    Some(Atom::Const(c)) => quote::quote! { #c },
+                    None => {
+                        let r = &mc.receiver;
+                        quote::quote! { #r }
+                    }
+                };
                 out.push(never_run(
                     if matches!(name.as_str(), "max" | "min" | "clamp") {
                         // Also `Ord::max` (`i.max(j)`, `c.min('z')`), which has no derivative.
@@ -191,7 +218,10 @@ impl Lowerer {
                         }
                     },
                 ));
-                let mut args = vec![self.lower_atom_expr(&mc.receiver, out)?];
+                let mut args = vec![match receiver {
+                    Some(a) => a,
+                    None => self.lower_atom_expr(&mc.receiver, out)?,
+                }];
                 for a in &mc.args {
                     args.push(self.lower_atom_expr(a, out)?);
                 }
@@ -314,4 +344,22 @@ impl Lowerer {
         self.record_macro(mac);
         Ok(Rhs::Opaque(self.fenced(quote! { #mac }, true)?))
     }
+}
+
+/// Whether `e` calls a function that may be the user's (`f(x)`, `m::f(x)`) anywhere in it.
+fn has_call(e: &Expr) -> bool {
+    struct Calls(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Calls {
+        fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
+            if matches!(&*c.func, Expr::Path(p)
+                if p.qself.is_none() && crate::naming::may_be_user_fn(&p.path))
+            {
+                self.0 = true;
+            }
+            syn::visit::visit_expr_call(self, c);
+        }
+    }
+    let mut c = Calls(false);
+    syn::visit::Visit::visit_expr(&mut c, e);
+    c.0
 }

@@ -14,6 +14,9 @@ impl RevGen<'_> {
     ) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
         let rt = self.rt.clone();
         if !self.act.active(target) {
+            if let Some(value) = self.order2_inactive_call(rhs) {
+                return (quote! {}, value, quote! {}, quote! {});
+            }
             return (quote! {}, self.primal(rhs), quote! {}, quote! {});
         }
         if self.dense.contains(&target) {
@@ -667,6 +670,36 @@ pub(super) fn is_range_of(callee: &Callee) -> bool {
     };
     let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
     p.leading_colon.is_some() && segs == ["autodiff", "__private", "ops", "range_of"]
+}
+
+impl RevGen<'_> {
+    /// In second-order code, a call of a function of the user's whose result carries no
+    /// derivative but whose arguments do (`let c = dot(p, p); if c > 1.0 { .. }`): its value
+    /// from the callee's second-order companion. The callee as written takes `f64`s, not the dual
+    /// numbers the arguments are here (every callee given a differentiable argument is
+    /// `order = 2`, see the README).
+    fn order2_inactive_call(&self, rhs: &Rhs) -> Option<TokenStream> {
+        let Rhs::Call {
+            callee: callee @ Callee::Path(path),
+            args,
+            refs,
+            span,
+            ..
+        } = rhs
+        else {
+            return None;
+        };
+        let varied = |a: &Atom| matches!(a, Atom::Var(v) if self.act.varied(*v));
+        if !naming::order2()
+            || naming::is_runtime_builtin(callee)
+            || !naming::may_be_user_fn(path)
+            || !args.iter().any(varied)
+        {
+            return None;
+        }
+        let call = self.companion_call(callee, args, refs, *span);
+        Some(quote! { #call.0 })
+    }
 }
 
 /// Whether a checkpointed call's forward sweep can call the callee as written instead of its

@@ -1,0 +1,145 @@
+//! `order = 2` functions calling a method with a derivative rule on the result of a concrete
+//! `order = 2` callee (`dot(p, p).tanh()`): the method's receiver check reads the call's lowered
+//! value, not the call as written (which is the `f64` function and does not take the dual
+//! numbers of the second-order companion). Covered: `tanh`, `powi`, `max`, `sqrt().ln()`,
+//! `atan2`, a receiver that is an expression around the call, calls on ranges in a loop, and a
+//! call nested in another call's argument. Also a callee's result that carries no derivative in
+//! second-order code (compared in a condition, bound and compared, passed to `floor` or
+//! `is_nan`, in a loop's condition): its value comes from the callee's second-order companion. Gradients against central differences, and
+//! Hessian-vector products against central differences of the gradient.
+
+use autodiff::check::{Tolerance, check_gradient};
+use autodiff::prelude::*;
+
+#[differentiable(order = 2)]
+fn dot3(a: &[f64], b: &[f64]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+#[differentiable(order = 2)]
+fn scaled(x: f64, k: f64) -> f64 {
+    x * k + 0.5
+}
+
+#[differentiable(order = 2)]
+fn on_result(p: &[f64]) -> f64 {
+    dot3(p, p).tanh() + dot3(p, &p[1..]).powi(3) + dot3(&p[1..], p).max(0.1)
+}
+
+#[differentiable(order = 2)]
+fn chained(p: &[f64]) -> f64 {
+    dot3(p, p).sqrt().ln() + dot3(p, &p[1..]).atan2(p[2]) + (dot3(p, p) * p[0]).sin()
+}
+
+#[differentiable(order = 2)]
+fn in_loop(p: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..p.len() - 3 {
+        s += dot3(&p[i..i + 3], &p[i + 1..i + 4]).tanh();
+    }
+    s
+}
+
+#[differentiable(order = 2)]
+fn nested(p: &[f64]) -> f64 {
+    scaled(dot3(p, p).cos(), p[1]).exp()
+}
+
+#[differentiable(order = 2)]
+fn compared(p: &[f64]) -> f64 {
+    let mut s = 0.0;
+    if dot3(p, p) > 0.5 && p[0] < 10.0 {
+        s += p[0] * p[1];
+    } else {
+        s += p[1].exp();
+    }
+    let c = dot3(&p[1..], &p[1..]);
+    if c > 0.3 {
+        s += p[2] * p[2] * p[3];
+    }
+    s + dot3(p, p).floor() * p[4] + if dot3(p, p).is_nan() { 0.0 } else { p[5].sin() }
+}
+
+#[differentiable(order = 2)]
+fn compared_in_loop(p: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..p.len() - 2 {
+        if dot3(&p[i..i + 3], &p[i..i + 3]) < 0.3 {
+            s += p[i] * p[i + 1];
+        } else {
+            s += dot3(&p[i..i + 3], p).sin();
+        }
+    }
+    s
+}
+
+#[track_caller]
+fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
+    if let Err(e) = check_gradient(f, x, grad, 1e-6, Tolerance::new(1e-6, 1e-6)) {
+        panic!("{name}: {e}");
+    }
+}
+
+/// `H v` against central differences of the gradient along `v`.
+#[track_caller]
+fn check_hvp(name: &str, grad: impl Fn(&[f64]) -> Vec<f64>, hv: &[f64], x: &[f64], v: &[f64]) {
+    let h = 1e-5;
+    let at = |t: f64| {
+        let y: Vec<f64> = x.iter().zip(v).map(|(a, b)| a + t * b).collect();
+        grad(&y)
+    };
+    let (plus, minus) = (at(h), at(-h));
+    for k in 0..x.len() {
+        let fd = (plus[k] - minus[k]) / (2.0 * h);
+        assert!(
+            (hv[k] - fd).abs() < 1e-6 * (1.0 + fd.abs()),
+            "{name}: hvp[{k}] {} vs {fd}",
+            hv[k]
+        );
+    }
+}
+
+#[test]
+fn methods_on_call_results_in_second_order_code() {
+    let x = [0.3, -0.4, 0.5, 0.2, -0.1, 0.6];
+    let v = [0.5, 0.1, -0.3, 0.7, 0.2, -0.4];
+
+    check("on_result", on_result, &on_result_grad(&x).1, &x);
+    let (_, _, hv) = on_result_hvp(&x, v.to_vec());
+    check_hvp("on_result", |y| on_result_grad(y).1, &hv, &x, &v);
+
+    check("chained", chained, &chained_grad(&x).1, &x);
+    let (_, _, hv) = chained_hvp(&x, v.to_vec());
+    check_hvp("chained", |y| chained_grad(y).1, &hv, &x, &v);
+
+    check("in_loop", in_loop, &in_loop_grad(&x).1, &x);
+    let (_, _, hv) = in_loop_hvp(&x, v.to_vec());
+    check_hvp("in_loop", |y| in_loop_grad(y).1, &hv, &x, &v);
+
+    check("nested", nested, &nested_grad(&x).1, &x);
+    let (_, _, hv) = nested_hvp(&x, v.to_vec());
+    check_hvp("nested", |y| nested_grad(y).1, &hv, &x, &v);
+
+    // Scales that put the points on either side of each branch, away from its boundary.
+    for scale in [0.6, 0.85, 1.3, 2.5] {
+        let y: Vec<f64> = x.iter().map(|a| a * scale).collect();
+        check("compared", compared, &compared_grad(&y).1, &y);
+        let (_, _, hv) = compared_hvp(&y, v.to_vec());
+        check_hvp("compared", |z| compared_grad(z).1, &hv, &y, &v);
+
+        check(
+            "compared_in_loop",
+            compared_in_loop,
+            &compared_in_loop_grad(&y).1,
+            &y,
+        );
+        let (_, _, hv) = compared_in_loop_hvp(&y, v.to_vec());
+        check_hvp(
+            "compared_in_loop",
+            |z| compared_in_loop_grad(z).1,
+            &hv,
+            &y,
+            &v,
+        );
+    }
+}
