@@ -628,6 +628,13 @@ impl<'a> RevGen<'a> {
                 let b = self.params[base].read.clone();
                 Some((save, quote! { &(#b)[*#i] }))
             }
+            // An element of a row of a parameter (`w[i][j]`, or `row[j]` with `let row =
+            // &w[i];`): indexed again in the parameter.
+            Rhs::Index { base, idx, .. } if self.param_row(*base) && fixed_index(self, idx) => {
+                let (s1, b) = self.read_depth(&Atom::Var(*base), place, depth + 1);
+                let (s2, i) = self.read_depth(idx, place, depth + 1);
+                Some((quote! { #s1 #s2 }, quote! { &(#b)[*#i] }))
+            }
             Rhs::Bin(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y)
                 if (is_literal(x) || is_literal(y)) && available(self, x) && available(self, y) =>
             {
@@ -707,12 +714,31 @@ impl<'a> RevGen<'a> {
             {
                 Some(1 + self.element_cost(idx, depth + 1)?)
             }
+            Rhs::Index { base, idx, .. } if self.param_row(*base) => Some(
+                1 + self.element_cost(&Atom::Var(*base), depth + 1)?
+                    + self.element_cost(idx, depth + 1)?,
+            ),
             Rhs::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, x, y) => {
                 Some(1 + self.element_cost(x, depth + 1)? + self.element_cost(y, depth + 1)?)
             }
             Rhs::Copy(x) => self.element_cost(x, depth + 1),
             _ => None,
         }
+    }
+
+    /// Whether `v` is a borrowed row of a parameter, `let row = &w[i];` (also the row `w[i]`
+    /// of `w[i][j]`), with `w` and `row` never reassigned and `i` a constant or a variable never
+    /// reassigned: the row the reverse sweep reads again is the one the forward sweep read.
+    fn param_row(&self, v: VarId) -> bool {
+        let fixed = |a: &Atom| match a {
+            Atom::Const(_) => true,
+            Atom::Var(i) => !self.f.vars[*i].reassigned,
+        };
+        !self.f.vars[v].reassigned
+            && matches!(self.defs.get(&v), Some(Rhs::Index { base, idx, by_ref: true })
+                if self.params.contains_key(base)
+                    && !self.f.vars[*base].reassigned
+                    && fixed(idx))
     }
 
     /// Whether `a` is an index the reverse sweep recomputes for free: a constant, an affine loop
@@ -755,6 +781,11 @@ impl<'a> RevGen<'a> {
                     quote! { &#rt::IndexShape::index_shape(#r) },
                 );
             }
+        }
+        if self.param_row(base) {
+            // a row of a parameter, read again in the parameter (see `recompute`)
+            let (save, row) = self.read(&Atom::Var(base), place);
+            return (save, quote! { &#rt::IndexShape::index_shape(#row) });
         }
         let b = self.ident(base).clone();
         self.save(quote! { #rt::IndexShape::index_shape(&#b) }, place)

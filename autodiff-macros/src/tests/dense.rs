@@ -356,3 +356,25 @@ fn nested_reads_add_in_place_into_the_outer_buffer() {
     // `q[0]` and `w[k][1]` (rows at an index `k` that is assigned) keep the general path
     assert_eq!(vjp.matches("ShapeAdjoint :: add_at").count(), 2, "{vjp}");
 }
+
+#[test]
+fn elements_of_parameter_rows_are_read_again_not_recorded() {
+    // A dense layer over rows `w: &[Vec<f64>]`: the product's rule reads `w[i][j]` again in
+    // the parameter in the reverse sweep; only `z` (read by `tanh`) is recorded, per row.
+    let all = expand_fn(quote! {
+        fn f(w: &[Vec<f64>], x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..w.len() {
+                let mut z = 0.0;
+                let r = &w[i];
+                for j in 0..x.len() {
+                    z += w[i][j] * x[j] + r[j] * r[0];
+                }
+                s += z.tanh();
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "f");
+    assert_eq!(loop_records(&vjp), 1, "{vjp}");
+}
