@@ -4,8 +4,8 @@
 //! numbers of the second-order companion). Covered: `tanh`, `powi`, `max`, `sqrt().ln()`,
 //! `atan2`, a receiver that is an expression around the call, calls on ranges in a loop, and a
 //! call nested in another call's argument. Also a callee's result that carries no derivative in
-//! second-order code (compared in a condition, bound and compared, passed to `floor` or
-//! `is_nan`, in a loop's condition): its value comes from the callee's second-order companion. Gradients against central differences, and
+//! second-order code (compared in a condition or a `match` scrutinee, bound and compared,
+//! passed to `floor` or `is_nan`, in a loop's `if`): its value comes from the callee's second-order companion. Gradients against central differences, and
 //! Hessian-vector products against central differences of the gradient.
 
 use autodiff::check::{Tolerance, check_gradient};
@@ -58,6 +58,21 @@ fn compared(p: &[f64]) -> f64 {
         s += p[2] * p[2] * p[3];
     }
     s + dot3(p, p).floor() * p[4] + if dot3(p, p).is_nan() { 0.0 } else { p[5].sin() }
+}
+
+#[differentiable(order = 2)]
+fn matched(p: &[f64]) -> f64 {
+    let s = match dot3(p, p) > 0.5 {
+        true => p[0] * p[1],
+        false => p[2].exp(),
+    };
+    let t = match (dot3(p, &p[1..]), p[1]) {
+        (a, b) => a * b,
+    };
+    s + t
+        + match dot3(&p[2..], p) {
+            d => d * p[0],
+        }
 }
 
 #[differentiable(order = 2)]

@@ -102,6 +102,17 @@ impl Lowerer {
             }
             Expr::Match(m) => {
                 check_supported(&m.expr)?;
+                // In second-order code, calls in the scrutinee run before the branch (see
+                // `hoist_calls`).
+                let hoisted;
+                let m = if crate::naming::order2() {
+                    let mut m2 = m.clone();
+                    *m2.expr = self.hoist_calls(&m.expr, out)?;
+                    hoisted = m2;
+                    &hoisted
+                } else {
+                    m
+                };
                 // Arms whose patterns are names and tuples of names bind from a differentiable
                 // scrutinee: it is lowered to an atom, and each arm rebinds its names from it.
                 let from = if m.arms.iter().all(|a| is_structural(&a.pat))
