@@ -8,6 +8,8 @@
 //! passed to `floor` or `is_nan`, in a loop's `if`): its value comes from the callee's second-order companion. Gradients against central differences, and
 //! Hessian-vector products against central differences of the gradient.
 
+#![allow(clippy::match_single_binding)]
+
 use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
 

@@ -107,6 +107,24 @@ fn changing_stride(w: &[f64], x: &[f64]) -> f64 {
     s
 }
 
+/// A row offset whose definition reads a counter reassigned after it: the reverse sweep reads
+/// the offset's saved value (rebuilding it from the counter would read the counter's new value).
+#[differentiable]
+fn offset_from_counter(x: &[f64]) -> f64 {
+    let d = 3;
+    let mut m = 1;
+    let mut s = 0.0;
+    for _ in 0..2 {
+        let base = m * d;
+        m = 0;
+        s += x[base] * x[base + 1];
+        for j in 0..2 {
+            s += x[base + j] * x[base + j];
+        }
+    }
+    s
+}
+
 /// A stride bound in a branch, and a loop left early.
 #[differentiable]
 fn branch_stride(x: &[f64], wide: bool) -> f64 {
@@ -246,6 +264,14 @@ fn strided_indices_against_central_differences() {
             changing_stride(&w, &xs)
         },
         &join(gw, gx),
+        &x,
+    );
+
+    let x = input(6);
+    check(
+        "offset_from_counter",
+        offset_from_counter,
+        &offset_from_counter_grad(&x).1,
         &x,
     );
 

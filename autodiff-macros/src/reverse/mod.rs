@@ -698,10 +698,13 @@ impl<'a> RevGen<'a> {
     fn element_cost(&self, a: &Atom, depth: usize) -> Option<usize> {
         let Atom::Var(v) = a else { return Some(0) };
         let param = |b: &VarId| self.params.contains_key(b) && !self.f.vars[*b].reassigned;
-        // A `let` of the enclosing blocks that is never reassigned and not differentiated (a
-        // length, a stride) is read from the block's one saved copy.
+        // An operand that is a `let` of the enclosing blocks, never reassigned and not
+        // differentiated (a length, a stride), is read from the block's one saved copy. Not `v`
+        // itself (depth 0): recomputing `v` from its definition needs every operand of the
+        // definition to be unchanged since (`let base = m * d; m = 0;` must not rebuild `base`
+        // from the new `m`).
         let saved_once = |b: &VarId| self.block_saved.contains_key(b) && !self.act.active(*b);
-        if self.affine.contains_key(v) || param(v) || saved_once(v) {
+        if self.affine.contains_key(v) || param(v) || (depth > 0 && saved_once(v)) {
             return Some(0);
         }
         if depth > 4 {
