@@ -4,25 +4,16 @@
 //! parameters, row indices from counters. Every gradient against central differences.
 
 #![allow(clippy::all, unused_mut, unused_assignments, unused_variables)]
-use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
 
-#[track_caller]
-fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
-    if let Err(e) = check_gradient(f, x, grad, 1e-6, Tolerance::new(1e-6, 1e-6)) {
-        panic!("{name}: {e}");
-    }
-}
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::*;
+
 fn input(n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| 0.6 * ((i as f64) * 0.77 + 0.4).sin())
         .collect()
-}
-fn rows_of(x: &[f64], m: usize) -> Vec<Vec<f64>> {
-    x.chunks(m).map(<[f64]>::to_vec).collect()
-}
-fn flat(w: &[Vec<f64>]) -> Vec<f64> {
-    w.iter().flatten().copied().collect()
 }
 
 // r3: row via let, index var changed later

@@ -5,15 +5,12 @@
 //! `order = 2` code. Every gradient against central differences.
 
 #![allow(clippy::all, unused_mut, unused_assignments, unused_variables)]
-use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
 
-#[track_caller]
-fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
-    if let Err(e) = check_gradient(f, x, grad, 1e-6, Tolerance::new(1e-6, 1e-6)) {
-        panic!("{name}: {e}");
-    }
-}
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::*;
+
 fn input(n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| 0.7 * ((i as f64) * 1.37 + 0.2).sin())

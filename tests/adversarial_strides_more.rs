@@ -4,40 +4,16 @@
 //! Hessian-vector products. Every gradient against central differences.
 
 #![allow(clippy::all, unused_mut, unused_assignments, unused_variables)]
-use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
 
-#[track_caller]
-fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
-    if let Err(e) = check_gradient(f, x, grad, 1e-6, Tolerance::new(1e-6, 1e-6)) {
-        panic!("{name}: {e}");
-    }
-}
-#[track_caller]
-fn check_hvp(name: &str, grad: impl Fn(&[f64]) -> Vec<f64>, hv: &[f64], x: &[f64], v: &[f64]) {
-    let h = 1e-5;
-    let at = |t: f64| {
-        let y: Vec<f64> = x.iter().zip(v).map(|(a, b)| a + t * b).collect();
-        grad(&y)
-    };
-    let (plus, minus) = (at(h), at(-h));
-    for k in 0..x.len() {
-        let fd = (plus[k] - minus[k]) / (2.0 * h);
-        if !((hv[k] - fd).abs() < 1e-6 * (1.0 + fd.abs())) {
-            eprintln!("FAIL {name}: hvp[{k}] {} vs {fd}", hv[k]);
-        }
-    }
-}
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::*;
+
 fn input(n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| 0.6 * ((i as f64) * 0.77 + 0.4).sin())
         .collect()
-}
-fn rows_of(x: &[f64], m: usize) -> Vec<Vec<f64>> {
-    x.chunks(m).map(<[f64]>::to_vec).collect()
-}
-fn flat(w: &[Vec<f64>]) -> Vec<f64> {
-    w.iter().flatten().copied().collect()
 }
 
 // t1: offset let inside loop depends on a mutable accumulator

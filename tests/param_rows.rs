@@ -7,8 +7,11 @@
 
 #![allow(clippy::needless_range_loop, clippy::ptr_arg)]
 
-use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
+
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::*;
 
 /// Rows chosen through a table: `Σ_m Π-ish` over `w[idx[m]]`.
 #[differentiable]
@@ -68,24 +71,10 @@ fn arrays_break(w: &[[f64; 3]]) -> f64 {
     s
 }
 
-#[track_caller]
-fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
-    if let Err(e) = check_gradient(f, x, grad, 1e-6, Tolerance::new(1e-6, 1e-6)) {
-        panic!("{name}: {e}");
-    }
-}
-
 fn input(n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| 0.6 * ((i as f64) * 0.77 + 0.4).sin())
         .collect()
-}
-
-fn rows_of(x: &[f64], m: usize) -> Vec<Vec<f64>> {
-    x.chunks(m).map(<[f64]>::to_vec).collect()
-}
-fn flat(w: &[Vec<f64>]) -> Vec<f64> {
-    w.iter().flatten().copied().collect()
 }
 
 #[test]

@@ -10,8 +10,11 @@
 
 #![allow(clippy::match_single_binding)]
 
-use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
+
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::*;
 
 #[differentiable(order = 2)]
 fn dot3(a: &[f64], b: &[f64]) -> f64 {
@@ -88,32 +91,6 @@ fn compared_in_loop(p: &[f64]) -> f64 {
         }
     }
     s
-}
-
-#[track_caller]
-fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
-    if let Err(e) = check_gradient(f, x, grad, 1e-6, Tolerance::new(1e-6, 1e-6)) {
-        panic!("{name}: {e}");
-    }
-}
-
-/// `H v` against central differences of the gradient along `v`.
-#[track_caller]
-fn check_hvp(name: &str, grad: impl Fn(&[f64]) -> Vec<f64>, hv: &[f64], x: &[f64], v: &[f64]) {
-    let h = 1e-5;
-    let at = |t: f64| {
-        let y: Vec<f64> = x.iter().zip(v).map(|(a, b)| a + t * b).collect();
-        grad(&y)
-    };
-    let (plus, minus) = (at(h), at(-h));
-    for k in 0..x.len() {
-        let fd = (plus[k] - minus[k]) / (2.0 * h);
-        assert!(
-            (hv[k] - fd).abs() < 1e-6 * (1.0 + fd.abs()),
-            "{name}: hvp[{k}] {} vs {fd}",
-            hv[k]
-        );
-    }
 }
 
 #[test]

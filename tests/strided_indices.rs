@@ -8,8 +8,11 @@
 
 #![allow(clippy::needless_range_loop)]
 
-use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
+
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::*;
 
 /// `Σ_i softplus(z_i) - y_i z_i` with `z_i = w · x_i`, `x` row-major `n × d`.
 #[differentiable(order = 2)]
@@ -176,14 +179,6 @@ fn rows_f32(w: &[f32], x: &[f32]) -> f32 {
     s
 }
 
-/// `grad` against central differences of `f` at `x` (`autodiff::check::check_gradient`).
-#[track_caller]
-fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
-    if let Err(e) = check_gradient(f, x, grad, 1e-6, Tolerance::new(1e-6, 1e-6)) {
-        panic!("{name}: {e}");
-    }
-}
-
 fn input(n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| 0.7 * ((i as f64) * 1.37 + 0.2).sin())
@@ -339,19 +334,15 @@ fn generic_f32_pullback_and_second_order() {
     let v = input(w.len() + xs.len());
     let (vw, vx) = split(&v, d);
     let (_, _, (hw, hx)) = logistic_hvp(&w, &xs, &y, vw.clone(), vx.clone());
-    let h = 1e-5;
-    let shifted = |t: f64| {
-        let w2: Vec<f64> = w.iter().zip(&vw).map(|(a, b)| a + t * b).collect();
-        let x2: Vec<f64> = xs.iter().zip(&vx).map(|(a, b)| a + t * b).collect();
-        let (gw, gx) = logistic_grad(&w2, &x2, &y).1;
-        join(gw, gx)
-    };
-    let (plus, minus) = (shifted(h), shifted(-h));
-    for (k, hv) in hw.iter().chain(&hx).enumerate() {
-        let fd = (plus[k] - minus[k]) / (2.0 * h);
-        assert!(
-            (hv - fd).abs() < 1e-6 * (1.0 + fd.abs()),
-            "hvp[{k}]: {hv} vs {fd}"
-        );
-    }
+    check_hvp(
+        "logistic",
+        |z| {
+            let (w, xs) = split(z, d);
+            let (gw, gx) = logistic_grad(&w, &xs, &y).1;
+            join(gw, gx)
+        },
+        &join(hw, hx),
+        &join(w.clone(), xs.clone()),
+        &v,
+    );
 }

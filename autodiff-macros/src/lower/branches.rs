@@ -327,10 +327,7 @@ impl Lowerer {
                     return;
                 }
                 match e {
-                    Expr::Call(c)
-                        if matches!(&*c.func, Expr::Path(p)
-                            if p.qself.is_none() && crate::naming::may_be_user_fn(&p.path)) =>
-                    {
+                    Expr::Call(c) if super::calls::is_user_call(c) => {
                         match self.lowerer.lower_atom_expr(e, self.out) {
                             Ok(a) => {
                                 let t = self.lowerer.atom_tokens(&a);

@@ -190,15 +190,8 @@ impl Lowerer {
                     None
                 };
                 let r = match &receiver {
-                    Some(Atom::Var(v)) => {
-                        let i = &self.vars[*v].ident;
-                        quote::quote! { #i }
-                    }
-                    Some(Atom::Const(c)) => quote::quote! { #c },
-                    None => {
-                        let r = &mc.receiver;
-                        quote::quote! { #r }
-                    }
+                    Some(a) => self.atom_tokens(a),
+                    None => mc.receiver.to_token_stream(),
                 };
                 out.push(never_run(
                     if matches!(name.as_str(), "max" | "min" | "clamp") {
@@ -346,16 +339,18 @@ impl Lowerer {
     }
 }
 
-/// Whether `e` calls a function that may be the user's (`f(x)`, `m::f(x)`) anywhere in it.
+/// Whether `c` calls a function that may be the user's (`f(x)`, `m::f(x)`; see
+/// [`crate::naming::may_be_user_fn`]).
+pub(super) fn is_user_call(c: &syn::ExprCall) -> bool {
+    matches!(&*c.func, Expr::Path(p) if p.qself.is_none() && crate::naming::may_be_user_fn(&p.path))
+}
+
+/// Whether `e` has a call of a function that may be the user's anywhere in it.
 fn has_call(e: &Expr) -> bool {
     struct Calls(bool);
     impl<'ast> syn::visit::Visit<'ast> for Calls {
         fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
-            if matches!(&*c.func, Expr::Path(p)
-                if p.qself.is_none() && crate::naming::may_be_user_fn(&p.path))
-            {
-                self.0 = true;
-            }
+            self.0 |= is_user_call(c);
             syn::visit::visit_expr_call(self, c);
         }
     }

@@ -167,15 +167,11 @@ impl RevGen<'_> {
     /// of `w[i][j]`), with `w` and `row` never reassigned and `i` a constant or a variable never
     /// reassigned: the row the reverse sweep reads again is the one the forward sweep read.
     pub(super) fn param_row(&self, v: VarId) -> bool {
-        let fixed = |a: &Atom| match a {
-            Atom::Const(_) => true,
-            Atom::Var(i) => !self.f.vars[*i].reassigned,
-        };
         !self.f.vars[v].reassigned
             && matches!(self.defs.get(&v), Some(Rhs::Index { base, idx, by_ref: true })
                 if self.params.contains_key(base)
                     && !self.f.vars[*base].reassigned
-                    && fixed(idx))
+                    && self.unchanging(idx))
     }
 
     /// Whether `a` is an index the reverse sweep recomputes for free: a constant, an affine loop

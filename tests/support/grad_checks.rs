@@ -1,0 +1,47 @@
+//! Checks shared by the gradient test files (included with `#[path]`): a gradient against
+//! central differences of the function, a Hessian-vector product against central differences of
+//! the gradient, and rows of a matrix kept as `Vec`s.
+
+#![allow(dead_code)]
+
+use autodiff::check::{Tolerance, check_gradient};
+
+/// `grad` against central differences of `f` at `x` (step 1e-6, tolerance 1e-6 absolute and
+/// relative); panics naming `name`.
+#[track_caller]
+pub fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
+    if let Err(e) = check_gradient(f, x, grad, 1e-6, Tolerance::new(1e-6, 1e-6)) {
+        panic!("{name}: {e}");
+    }
+}
+
+/// `hv = H v` against central differences of the gradient along `v` (step 1e-5):
+/// `(∇f(x + h v) - ∇f(x - h v)) / 2h`, each component within 1e-6 relative to `1 + |fd|`.
+#[track_caller]
+pub fn check_hvp(name: &str, grad: impl Fn(&[f64]) -> Vec<f64>, hv: &[f64], x: &[f64], v: &[f64]) {
+    let h = 1e-5;
+    let at = |t: f64| {
+        let y: Vec<f64> = x.iter().zip(v).map(|(a, b)| a + t * b).collect();
+        grad(&y)
+    };
+    let (plus, minus) = (at(h), at(-h));
+    assert_eq!(hv.len(), x.len(), "{name}: hvp length");
+    for k in 0..x.len() {
+        let fd = (plus[k] - minus[k]) / (2.0 * h);
+        assert!(
+            (hv[k] - fd).abs() < 1e-6 * (1.0 + fd.abs()),
+            "{name}: hvp[{k}] {} vs {fd}",
+            hv[k]
+        );
+    }
+}
+
+/// Rows of `m` values from a flat vector.
+pub fn rows_of(x: &[f64], m: usize) -> Vec<Vec<f64>> {
+    x.chunks(m).map(<[f64]>::to_vec).collect()
+}
+
+/// The rows one after the other.
+pub fn flat(w: &[Vec<f64>]) -> Vec<f64> {
+    w.iter().flatten().copied().collect()
+}
