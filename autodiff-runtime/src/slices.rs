@@ -36,11 +36,11 @@ pub fn acc_range<E: Adjoint>(d: &mut Option<Vec<E>>, start: usize, g: Vec<E>) {
     }
 }
 
-/// [`acc_range`] from a borrowed cotangent: `dv[a + k] += g[k]`, for the scratch buffer a range
-/// argument of a fused call lends its callee (see `ScratchSlot` in `slotarg.rs`), which is kept for the
-/// next call.
+/// [`acc_range`] from the scratch buffer a range argument of a fused call lends its callee (see
+/// `ScratchSlot` in `slotarg.rs`): `dv[a + k] += g[k]`, leaving `g[k] = 0`, so the buffer is
+/// zeros of its length again for the next call (which then lends it without a fill).
 #[inline]
-pub fn acc_range_from<E: Adjoint + Clone>(d: &mut Option<Vec<E>>, start: usize, g: &[E]) {
+pub fn acc_range_drain<E: Adjoint>(d: &mut Option<Vec<E>>, start: usize, g: &mut [E]) {
     if g.is_empty() {
         return;
     }
@@ -49,7 +49,7 @@ pub fn acc_range_from<E: Adjoint + Clone>(d: &mut Option<Vec<E>>, start: usize, 
         d.resize_with(start + g.len(), E::zero_adj);
     }
     for (e, x) in d[start..].iter_mut().zip(g) {
-        e.add_adj(x.clone());
+        e.add_adj(core::mem::replace(x, E::zero_adj()));
     }
 }
 

@@ -99,16 +99,20 @@ impl<T: Real> SlotArg<T> for PlainSlot<'_, T> {
 
 /// A scratch buffer of the caller's for a range argument (`f(&p[a..b])`): the callee's adjoint
 /// starts as `len` zeros in it and is given back into it; the caller then adds it into `p`'s
-/// adjoint at `a` (`ops::acc_range_from`). The buffer is kept between calls, so a call
-/// re-run per trip allocates nothing.
+/// adjoint at `a` and zeros it again (`ops::acc_range_drain`). The buffer is kept between calls,
+/// so a call re-run per trip allocates nothing, and a buffer already holding `len` zeros is lent
+/// as it is (no fill per call).
 pub struct ScratchSlot<'a, E>(pub &'a mut Vec<E>, pub usize);
 
 impl<E: Adjoint> SlotArg<Vec<E>> for ScratchSlot<'_, E> {
     #[inline(always)]
     fn take_slot(&mut self) -> Option<Vec<E>> {
         let mut v = core::mem::take(self.0);
-        v.clear();
-        v.resize_with(self.1, E::zero_adj);
+        // between calls the buffer is empty or zeros (drained); only a new length refills it
+        if v.len() != self.1 {
+            v.clear();
+            v.resize_with(self.1, E::zero_adj);
+        }
         Some(v)
     }
     /// Kept in the buffer as the callee's cotangent (empty when it has none).
@@ -152,7 +156,7 @@ mod tests {
         ps.give(Some(2.5));
         assert_eq!(p.0, 3.5);
         // scratch: zeros of the range's length in the kept buffer, the cotangent given back
-        // into it, then added at the range's offset
+        // into it, then added at the range's offset and drained to zeros
         let mut scr: Vec<f64> = vec![9.0; 5];
         let mut sl = ScratchSlot(&mut scr, 3);
         let mut lent = sl.take_slot().unwrap();
@@ -161,8 +165,25 @@ mod tests {
         sl.give(Some(lent));
         assert_eq!(scr, vec![0.0, 0.0, 4.0]);
         let mut dp = Some(vec![1.0, 1.0]);
-        crate::slices::acc_range_from(&mut dp, 1, &scr);
+        crate::slices::acc_range_drain(&mut dp, 1, &mut scr);
         assert_eq!(dp, Some(vec![1.0, 1.0, 0.0, 4.0]));
+        assert_eq!(scr, vec![0.0; 3]);
+        // the next call of the same length is lent the drained zeros; another length refills
+        let mut sl = ScratchSlot(&mut scr, 3);
+        let mut lent = sl.take_slot().unwrap();
+        assert_eq!(lent, vec![0.0; 3]);
+        lent[0] += 1.0;
+        sl.give(Some(lent));
+        crate::slices::acc_range_drain(&mut dp, 0, &mut scr);
+        assert_eq!(dp, Some(vec![2.0, 1.0, 0.0, 4.0]));
+        let lent = ScratchSlot(&mut scr, 2).take_slot().unwrap();
+        assert_eq!(lent, vec![0.0; 2]);
+        // a callee with no cotangent leaves the buffer empty; the next call refills it
+        let mut sl = ScratchSlot(&mut scr, 2);
+        let _ = sl.take_slot();
+        sl.give(None);
+        assert!(scr.is_empty());
+        assert_eq!(ScratchSlot(&mut scr, 2).take_slot().unwrap(), vec![0.0; 2]);
         // none: nothing
         let mut n = NoSlot;
         assert!(SlotArg::<f64>::take_slot(&mut n).is_none());

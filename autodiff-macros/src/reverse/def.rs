@@ -466,8 +466,9 @@ impl RevGen<'_> {
                             let rs = bind_read(self, &ra.start, &mut pre, &mut reads);
                             let (scr, d) = (self.new_scratch(), self.adj(ra.base));
                             argv.push(quote! { #rt::ScratchSlot(&mut #scr, (#rv).len()) });
-                            after
-                                .extend(quote! { #rt::ops::acc_range_from(&mut #d, *#rs, &#scr); });
+                            after.extend(
+                                quote! { #rt::ops::acc_range_drain(&mut #d, *#rs, &mut #scr); },
+                            );
                         }
                         let call = companion_call(callee, &argv, *span, naming::into_companion);
                         contribs.push(quote! { #call; #after });

@@ -5,7 +5,8 @@
 //! range is read by nothing but this call, the callee's buffer is instead a scratch `Vec` of the
 //! caller's, made once before the reverse sweep and reused by every execution of the call
 //! (`#rt::ScratchSlot`: zeros of the range's length, given back with the callee's cotangent),
-//! and the caller adds it into `p`'s adjoint at the range's offset right after the call
+//! and the caller adds it into `p`'s adjoint at the range's offset right after the call, zeroing
+//! it again for the next execution
 //! (`y = f(p[a..b]) => dp[a + k] += (f's pullback of dy)[k]`). Nothing is allocated per call.
 //!
 //! Also here: which range reads must be copies although they could be borrowed views (see

@@ -112,6 +112,25 @@ impl RevGen<'_> {
                 };
                 Some((quote! { #s1 #s2 }, quote! { &(#e) }))
             }
+            // A range of a parameter borrowed as a view (`&p[a..b]`, or a borrow of one), with
+            // `p` and the bounds never reassigned: sliced again (`y = &p[a..b]`, `a`, `b`
+            // rebuilt) instead of a record of the view per execution.
+            Rhs::Ref(Atom::Var(t)) if self.param_range(*t) => {
+                Some(self.read_depth(&Atom::Var(*t), place, depth + 1))
+            }
+            Rhs::Call { args, .. } if self.param_range(v) => {
+                let b = match &args[0] {
+                    Atom::Var(b) => self.params[b].read.clone(),
+                    Atom::Const(_) => unreachable!("checked by param_range"),
+                };
+                let (s1, lo) = self.read_depth(&args[1], place, depth + 1);
+                let (s2, hi) = self.read_depth(&args[2], place, depth + 1);
+                let rt = self.rt;
+                Some((
+                    quote! { #s1 #s2 },
+                    quote! { &#rt::ops::range_view(#b, *#lo, *#hi) },
+                ))
+            }
             Rhs::Tuple(xs) if xs.iter().all(|a| self.index_like(a, depth)) => {
                 // A tuple of loop indices (`m[(i, j)]`): rebuilt from the trip numbers.
                 let mut save = TokenStream::new();
@@ -172,6 +191,29 @@ impl RevGen<'_> {
                 if self.params.contains_key(base)
                     && !self.f.vars[*base].reassigned
                     && self.unchanging(idx))
+    }
+
+    /// Whether `t` is a range of a parameter read as a view (`ops::range_of(p, a, b)` made
+    /// `range_view`, see the range rule in `def`), with `p` and both bounds never reassigned:
+    /// the view sliced again in the reverse sweep is the one the forward sweep read. (A range
+    /// of a row, `&row[1..3]`, is a copy, recorded as before.)
+    pub(super) fn param_range(&self, t: VarId) -> bool {
+        let Some(Rhs::Call {
+            callee, args, refs, ..
+        }) = self.defs.get(&t)
+        else {
+            return false;
+        };
+        let base_fixed = matches!(args.first(),
+            Some(Atom::Var(b)) if self.params.contains_key(b) && !self.f.vars[*b].reassigned);
+        def::is_range_of(callee)
+            && args.len() == 3
+            && !self.f.vars[t].reassigned
+            && !self.forced_copies.contains(&t)
+            && range_slots::borrowable(self.f, args, refs)
+            && base_fixed
+            && self.unchanging(&args[1])
+            && self.unchanging(&args[2])
     }
 
     /// Whether `a` is an index the reverse sweep recomputes for free: a constant, an affine loop

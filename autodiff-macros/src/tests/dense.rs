@@ -274,8 +274,9 @@ fn a_local_passed_by_shared_borrow_to_a_function_stays_dense() {
 fn range_reads_add_at_their_offset_and_borrow_parameters() {
     // `&p[a..b]` of a parameter is borrowed (`range_view`, no copy) and its adjoint is added
     // into `p`'s at its offset (`acc_range`): no pullback closure of `range_of` is kept per read.
-    // A range of a local `Vec` is still copied (the local may be written later), with the same
-    // direct adjoint.
+    // The reverse sweep slices `p` again from the rebuilt bounds (no record of the view). A
+    // range of a local `Vec` is still copied (the local may be written later) and recorded,
+    // with the same direct adjoint.
     let all = expand_fn(quote! {
         fn pairs(p: &[f64]) -> f64 {
             let mut v = p.to_vec();
@@ -288,8 +289,19 @@ fn range_reads_add_at_their_offset_and_borrow_parameters() {
         }
     });
     let vjp = vjp_item(&all, "pairs");
-    assert_eq!(vjp.matches("ops :: range_view (p ,").count(), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("ops :: range_view (p , i ,").count(),
+        1,
+        "{vjp}"
+    );
+    assert_eq!(
+        vjp.matches("ops :: range_view (p , * & :: autodiff :: __private :: affine_index")
+            .count(),
+        1,
+        "{vjp}"
+    );
     assert_eq!(vjp.matches("ops :: range_of (& v ,").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("Clone :: clone (__t8)").count(), 1, "{vjp}");
     assert_eq!(
         vjp.matches("ops :: acc_range (& mut __d_p_").count(),
         1,
@@ -307,8 +319,8 @@ fn range_reads_add_at_their_offset_and_borrow_parameters() {
 fn ranges_read_only_by_a_re_run_call_lend_a_scratch_buffer() {
     // `dot3(&p[..], &p[..])` re-run in the reverse sweep: each range read by nothing else gives
     // the callee a scratch buffer made once before the sweep (`ScratchSlot`), added at the
-    // range's offset after the call (`acc_range_from`). A range also read elsewhere (`r`) keeps
-    // the general slot.
+    // range's offset after the call (`acc_range_drain`, which zeros it again). A range also read elsewhere
+    // (`r`) keeps the general slot.
     let all = expand_fn(quote! {
         fn pairs(p: &[f64]) -> f64 {
             let r = &p[1..4];
@@ -323,7 +335,7 @@ fn ranges_read_only_by_a_re_run_call_lend_a_scratch_buffer() {
     assert_eq!(vjp.matches("ScratchSlot (& mut __scr").count(), 1, "{vjp}");
     assert_eq!(vjp.matches("let mut __scr").count(), 1, "{vjp}");
     assert_eq!(
-        vjp.matches("ops :: acc_range_from (& mut __d_p_").count(),
+        vjp.matches("ops :: acc_range_drain (& mut __d_p_").count(),
         1,
         "{vjp}"
     );

@@ -67,3 +67,61 @@ fn a_stride_that_changes_is_still_recorded() {
     });
     assert!(loop_records(&vjp) >= 1, "{vjp}");
 }
+
+#[test]
+fn ranges_of_a_parameter_passed_to_a_call_are_sliced_again() {
+    // `&p[3 * i..3 * i + 3]` of a parameter is a view whose bounds are rebuilt from the trip
+    // numbers: only `tanh`'s value is recorded per trip, not the two views.
+    let vjp = vjp_of(quote! {
+        fn f(p: &[f64]) -> f64 {
+            let n = p.len() / 3;
+            let mut s = 0.0;
+            for i in 0..n {
+                for j in i + 1..n {
+                    s += dot3(&p[3 * i..3 * i + 3], &p[3 * j..3 * j + 3]).tanh();
+                }
+            }
+            s
+        }
+    });
+    let inner = vjp.split("'__loop1").nth(1).expect("an inner loop");
+    let inner = inner.split("break '__loop1").next().expect("its body");
+    assert_eq!(loop_records(inner), 1, "{vjp}");
+    // sliced in the forward sweep, and again in the reverse sweep from the rebuilt bounds
+    assert_eq!(
+        vjp.matches("ops :: range_view (p , __t").count(),
+        2,
+        "{vjp}"
+    );
+    assert_eq!(vjp.matches("ops :: range_view (p , *").count(), 2, "{vjp}");
+}
+
+#[test]
+fn a_range_whose_start_changes_is_still_recorded() {
+    // `a` is reassigned in the loop: its view is recorded per trip (and `a`, the offset its
+    // adjoint is added at); only the constant range is sliced again.
+    let vjp = vjp_of(quote! {
+        fn f(p: &[f64]) -> f64 {
+            let mut a = 0;
+            let mut s = 0.0;
+            for _ in 0..p.len() / 2 {
+                s += dot2(&p[a..a + 2], &p[0..2]).cos();
+                a += 2;
+            }
+            s
+        }
+    });
+    assert_eq!(vjp.matches("ops :: range_view (p , *").count(), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("ops :: range_view (p , * & (0) , * & (2))")
+            .count(),
+        1,
+        "{vjp}"
+    );
+    assert_eq!(
+        vjp.matches("let __gv3 = :: core :: clone :: Clone :: clone (__t4)")
+            .count(),
+        1,
+        "{vjp}"
+    );
+}
