@@ -23,7 +23,10 @@
 //! That is what lets the compiler keep a loop's floats in registers: a value live across a call
 //! that may unwind (here, `y` in `y = y * x + c[i]`, pushed each trip) was kept in memory for
 //! the whole loop, a store and a reload on its chain every trip. Same for [`Put`], through which
-//! generated code appends control records.
+//! generated code appends control records. The slow paths only make room and never take the
+//! record itself: a tuple of records passed to a call is first built in a stack copy, and the
+//! copy's 16-byte reload right after the 8-byte stores that built it cannot be forwarded from
+//! the store buffer (a stall on every trip, 13 % of the GMM gradient's time).
 
 use core::sync::atomic::{AtomicUsize, Ordering};
 
@@ -121,11 +124,16 @@ pub trait Put<T> {
 impl<T> Put<T> for Tape<T> {
     #[inline(always)]
     fn put(&mut self, value: T) {
+        if self.len() == self.capacity() {
+            grow_tape(self);
+        }
+        // The value goes to no call (the slow path only makes room), so it stays in registers
+        // and is stored field by field, never built in a stack copy first; the test folds
+        // `SmallVec::push`'s own growth test, so no call that can unwind is left either.
         if self.len() < self.capacity() {
-            // Room: the test folds `SmallVec::push`'s own growth test, no call is left.
             self.push(value);
         } else {
-            grow_put(self, value);
+            no_room();
         }
     }
 }
@@ -144,12 +152,20 @@ impl<T> Put<T> for &mut Writer<'_, T> {
     }
 }
 
-/// A full tape: grows it (`SmallVec` doubles) and appends `value`.
+/// Never reached (the slow paths always make room). It cannot unwind (`extern "C"`: a panic
+/// aborts), so the loop that pushes needs no landing pad and keeps its values in registers.
 #[cold]
 #[inline(never)]
-#[allow(improper_ctypes_definitions)]
-extern "C" fn grow_put<T>(tape: &mut Tape<T>, value: T) {
-    tape.push(value);
+extern "C" fn no_room() -> ! {
+    unreachable!("a record tape has room after growing")
+}
+
+/// A full tape: grows it (`SmallVec` doubles).
+#[cold]
+#[inline(never)]
+extern "C" fn grow_tape<T>(tape: &mut Tape<T>) {
+    let n = tape.len().max(INLINE);
+    tape.reserve(n);
 }
 
 /// Records pushed into a tape for the length of one loop. See the [module docs](self).
@@ -242,14 +258,23 @@ impl<T> Writer<'_, T> {
     /// Appends a record.
     #[inline(always)]
     pub fn push(&mut self, value: T) {
-        if self.buf.len() != self.buf.capacity() {
-            // The capacity test is the one `Vec::push` makes: it folds, and no call is left.
+        if self.buf.len() == self.buf.capacity() {
+            if self.buf.capacity() == 0 && !self.home.spilled() && self.home.len() < INLINE {
+                // Inline room: the tests fold `SmallVec::push`'s own growth test.
+                self.home.push(value);
+                return;
+            }
+            self.buf = grow_push(core::mem::take(&mut self.buf), self.home);
+        }
+        // The slow path above only makes room: `value` is passed to no call, so a tuple of
+        // records stays in registers and is stored field by field (passed to a call, it was
+        // built in a stack copy whose wide reload stalled on the narrow stores that built it).
+        // The test folds `Vec::push`'s own, so no call that can unwind is left (a loop's sums
+        // stay in registers, see `no_room`).
+        if self.buf.len() < self.buf.capacity() {
             self.buf.push(value);
-        } else if self.buf.capacity() == 0 && !self.home.spilled() && self.home.len() < INLINE {
-            // Inline room: the tests fold `SmallVec::push`'s own growth test, no call is left.
-            self.home.push(value);
         } else {
-            self.buf = grow_push(core::mem::take(&mut self.buf), self.home, value);
+            no_room();
         }
     }
 
@@ -294,18 +319,17 @@ extern "C" fn into_buf<T>(home: &mut Tape<T>, n: usize) -> Vec<T> {
 }
 
 /// A full buffer, or a full inline tape (whose records then move to a buffer): doubles it (at
-/// least 8) and appends `value`.
+/// least 8).
 #[cold]
 #[inline(never)]
 #[allow(improper_ctypes_definitions)]
-extern "C" fn grow_push<T>(buf: Vec<T>, home: &mut Tape<T>, value: T) -> Vec<T> {
+extern "C" fn grow_push<T>(buf: Vec<T>, home: &mut Tape<T>) -> Vec<T> {
     let mut buf = if buf.capacity() == 0 {
         into_buf(home, home.len().max(INLINE))
     } else {
         buf
     };
     buf.reserve(buf.len().max(INLINE));
-    buf.push(value);
     buf
 }
 
