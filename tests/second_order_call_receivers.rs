@@ -5,8 +5,9 @@
 //! `atan2`, a receiver that is an expression around the call, calls on ranges in a loop, and a
 //! call nested in another call's argument. Also a callee's result that carries no derivative in
 //! second-order code (compared in a condition or a `match` scrutinee, bound and compared,
-//! passed to `floor` or `is_nan`, in a loop's `if`): its value comes from the callee's second-order companion. Gradients against central differences, and
-//! Hessian-vector products against central differences of the gradient.
+//! passed to `floor` or `is_nan`, in a loop's `if`, in a `while` condition run again on every
+//! test, in a comparison bound to a `let`): its value comes from the callee's second-order companion. Gradients against central
+//! differences, and Hessian-vector products against central differences of the gradient.
 
 #![allow(clippy::match_single_binding)]
 
@@ -91,6 +92,97 @@ fn compared_in_loop(p: &[f64]) -> f64 {
         }
     }
     s
+}
+
+/// A call in a `while` condition, run again on every test: `k` doubles while `|p|² k < 1`.
+#[differentiable(order = 2)]
+fn while_called(p: &[f64]) -> f64 {
+    let mut k = 0.1;
+    let mut s = 0.0;
+    while dot3(p, p) * k < 1.0 {
+        s += dot3(p, &p[1..]).sin() * k;
+        k *= 2.0;
+    }
+    s + k * p[0]
+}
+
+/// A call on a value the loop changes, left of `&&` in the condition: `x ← 1.3 x + p_2²` while
+/// `scaled(x, p_1) = p_1 x + 0.5 < 4` (and at most 50 trips).
+#[differentiable(order = 2)]
+fn while_iterated(p: &[f64]) -> f64 {
+    let mut x = p[0];
+    let mut n = 0;
+    while scaled(x, p[1]) < 4.0 && n < 50 {
+        x = x * 1.3 + p[2] * p[2];
+        n += 1;
+    }
+    x * p[3]
+}
+
+/// Comparisons of calls bound to `let`s (`let big = dot3(p, p) > 0.5;`), also left of `||`.
+#[differentiable(order = 2)]
+fn bound_comparison(p: &[f64]) -> f64 {
+    let big = dot3(p, p) > 0.5;
+    let mut s = if big { p[0] * p[1] } else { p[2].exp() };
+    let mut k = 0;
+    while k < 3 {
+        let close = dot3(&p[k..], &p[k..]) < 0.2 || p[k] > 1.0;
+        if close {
+            s += p[k] * p[k] * p[k + 1];
+        }
+        k += 1;
+    }
+    s
+}
+
+#[test]
+fn calls_in_while_conditions_and_bound_comparisons_in_second_order_code() {
+    let v = [0.5, 0.1, -0.3, 0.7, 0.2, -0.4];
+    // |p|² from 0.08 to 1.28, away from every boundary (|p|² k = 1, |p|² = 0.5, the sums
+    // against 0.2).
+    for scale in [0.4, 0.75, 1.2, 1.6] {
+        let x: Vec<f64> = [0.3, -0.4, 0.5, 0.2, -0.1, 0.6]
+            .iter()
+            .map(|a| a * scale)
+            .collect();
+        check("while_called", while_called, &while_called_grad(&x).1, &x);
+        check(
+            "bound_comparison",
+            bound_comparison,
+            &bound_comparison_grad(&x).1,
+            &x,
+        );
+        let (_, _, hv) = bound_comparison_hvp(&x, v.to_vec());
+        check_hvp(
+            "bound_comparison",
+            |y| bound_comparison_grad(y).1,
+            &hv,
+            &x,
+            &v,
+        );
+        let (_, _, hv) = while_called_hvp(&x, v.to_vec());
+        check_hvp("while_called", |y| while_called_grad(y).1, &hv, &x, &v);
+    }
+    for q in [
+        [0.3, 0.8, 0.5, 0.7],
+        [1.1, 0.45, -0.6, 0.2],
+        [0.2, 1.5, 0.9, -0.3],
+    ] {
+        check(
+            "while_iterated",
+            while_iterated,
+            &while_iterated_grad(&q).1,
+            &q,
+        );
+        let (_, _, hv) = while_iterated_hvp(&q, v[..4].to_vec());
+        check_hvp(
+            "while_iterated",
+            |y| while_iterated_grad(y).1,
+            &hv,
+            &q,
+            &v[..4],
+        );
+    }
 }
 
 #[test]

@@ -315,7 +315,7 @@ impl Lowerer {
     /// lowered before the branch and read from its temporary: in second-order code the call
     /// goes to the callee's companion, since the callee as written takes `f64`s, not the dual
     /// numbers its arguments are there (`if dot(p, p) > 1.0 { .. }`).
-    fn hoist_calls(&mut self, cond: &Expr, out: &mut Vec<Stmt>) -> R<Expr> {
+    pub(super) fn hoist_calls(&mut self, cond: &Expr, out: &mut Vec<Stmt>) -> R<Expr> {
         struct Hoist<'a> {
             lowerer: &'a mut Lowerer,
             out: &'a mut Vec<Stmt>,

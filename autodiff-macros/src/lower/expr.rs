@@ -76,6 +76,12 @@ impl Lowerer {
                 } else if compound_op(&b.op).is_some() {
                     self.lower_expr_stmt(e, out)?;
                     Ok(Rhs::Opaque(quote! { () }))
+                } else if crate::naming::order2() {
+                    // Comparisons, boolean logic and bit operations carry no derivative; in
+                    // second-order code the calls they make always run first, through the
+                    // callee's companion (`let b = dot(p, p) > 0.5;`, see `hoist_calls`).
+                    let hoisted = self.hoist_calls(e, out)?;
+                    self.opaque(&hoisted)
                 } else {
                     // Comparisons, boolean logic and bit operations carry no derivative.
                     self.opaque(e)

@@ -88,7 +88,13 @@ impl Lowerer {
         }
         check_supported(&w.cond).map_err(stop_err)?;
         self.record_hidden(&w.cond);
-        let cond = &w.cond;
+        // In second-order code, calls in the condition that always run are lowered at the top
+        // of each trip, before the test (see `hoist_calls`): `while dot(p, p) * k < 1.0`.
+        let cond = if crate::naming::order2() {
+            self.hoist_calls(&w.cond, &mut stmts).map_err(stop_err)?
+        } else {
+            (*w.cond).clone()
+        };
         stmts.push(Stmt::Branch {
             kind: BranchKind::If {
                 cond: quote! { !(#cond) },
