@@ -6,7 +6,8 @@
 //! call nested in another call's argument. Also a callee's result that carries no derivative in
 //! second-order code (compared in a condition or a `match` scrutinee, bound and compared,
 //! passed to `floor` or `is_nan`, in a loop's `if`, in a `while` condition run again on every
-//! test, in a comparison bound to a `let`): its value comes from the callee's second-order companion. Gradients against central
+//! test, in a comparison bound to a `let`, right of `&&` or `||`, where it runs only when the
+//! left operand lets it): its value comes from the callee's second-order companion. Gradients against central
 //! differences, and Hessian-vector products against central differences of the gradient.
 
 #![allow(clippy::match_single_binding)]
@@ -135,6 +136,39 @@ fn bound_comparison(p: &[f64]) -> f64 {
     s
 }
 
+/// Calls right of `&&` and `||`, run only when the left operand lets them: in an `if`, a bound
+/// `let` and a `while` condition.
+#[differentiable(order = 2)]
+fn short_circuit(p: &[f64]) -> f64 {
+    let ok = p[0] > 0.0;
+    let mut s = 0.0;
+    if ok && dot3(p, p) > 0.5 {
+        s += p[0] * p[1];
+    } else {
+        s += p[2].sin();
+    }
+    let either = p[1] > 0.0 || dot3(&p[1..], &p[1..]) < 0.3;
+    if either {
+        s += p[3] * p[3];
+    }
+    let mut k = 0;
+    while k < 3 && dot3(&p[k..], p) < 0.4 {
+        s += p[k] * p[k + 1];
+        k += 1;
+    }
+    s
+}
+
+/// The call right of `&&` would index out of bounds on a short slice: it must not run there.
+#[differentiable(order = 2)]
+fn guarded_right(p: &[f64]) -> f64 {
+    if p.len() >= 3 && dot3(p, p) > 0.5 {
+        p[0] * p[2]
+    } else {
+        p[0] * p[1]
+    }
+}
+
 #[test]
 fn calls_in_while_conditions_and_bound_comparisons_in_second_order_code() {
     let v = [0.5, 0.1, -0.3, 0.7, 0.2, -0.4];
@@ -162,6 +196,42 @@ fn calls_in_while_conditions_and_bound_comparisons_in_second_order_code() {
         );
         let (_, _, hv) = while_called_hvp(&x, v.to_vec());
         check_hvp("while_called", |y| while_called_grad(y).1, &hv, &x, &v);
+    }
+    // Both sides of every operand, away from the boundaries (|p|² = 0.5 at 1, 0.45 |p|² = 0.3 at
+    // 0.82, |p|² = 0.8 at 0.89).
+    for scale in [0.5, 0.75, 1.2, -0.8, -1.3] {
+        let x: Vec<f64> = [0.3, -0.4, 0.5, 0.2, -0.1, 0.6]
+            .iter()
+            .map(|a| a * scale)
+            .collect();
+        check(
+            "short_circuit",
+            short_circuit,
+            &short_circuit_grad(&x).1,
+            &x,
+        );
+        let (_, _, hv) = short_circuit_hvp(&x, v.to_vec());
+        check_hvp("short_circuit", |y| short_circuit_grad(y).1, &hv, &x, &v);
+    }
+    for x in [
+        vec![0.3, 0.4],
+        vec![0.9, 0.4, 0.6],
+        vec![0.2, 0.3, 0.1, 0.5],
+    ] {
+        check(
+            "guarded_right",
+            guarded_right,
+            &guarded_right_grad(&x).1,
+            &x,
+        );
+        let (_, _, hv) = guarded_right_hvp(&x, v[..x.len()].to_vec());
+        check_hvp(
+            "guarded_right",
+            |y| guarded_right_grad(y).1,
+            &hv,
+            &x,
+            &v[..x.len()],
+        );
     }
     for q in [
         [0.3, 0.8, 0.5, 0.7],

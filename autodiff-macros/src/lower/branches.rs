@@ -310,6 +310,31 @@ pub(super) fn is_constant_name(i: &proc_macro2::Ident) -> bool {
         .is_some_and(|c| c.is_uppercase())
 }
 
+/// Whether `e` calls a function of the user's outside closures and nested blocks (where
+/// `hoist_calls` leaves calls alone).
+fn has_user_call(e: &Expr) -> bool {
+    struct Find(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr(&mut self, e: &'ast Expr) {
+            match e {
+                Expr::Call(c) if super::calls::is_user_call(c) => self.0 = true,
+                Expr::Closure(_)
+                | Expr::If(_)
+                | Expr::Match(_)
+                | Expr::Block(_)
+                | Expr::Loop(_)
+                | Expr::While(_)
+                | Expr::ForLoop(_)
+                | Expr::Macro(_) => {}
+                _ => syn::visit::visit_expr(self, e),
+            }
+        }
+    }
+    let mut f = Find(false);
+    syn::visit::Visit::visit_expr(&mut f, e);
+    f.0
+}
+
 impl Lowerer {
     /// `cond` with each call that always runs (not behind `&&` or `||`, nor in a nested block)
     /// lowered before the branch and read from its temporary: in second-order code the call
@@ -336,9 +361,29 @@ impl Lowerer {
                             Err(err) => self.err = Some(err),
                         }
                     }
-                    // The right operand of `&&` and `||` may not run.
+                    // The right operand of `&&` and `||` may not run: with a call in it, the
+                    // operator becomes the `if` it stands for (`a && b` is `if a { b } else {
+                    // false }`, `a || b` is `if a { true } else { b }`), lowered into a
+                    // temporary, so the call runs through its companion only when it would
+                    // have run.
                     Expr::Binary(b) if matches!(b.op, syn::BinOp::And(_) | syn::BinOp::Or(_)) => {
-                        self.visit_expr_mut(&mut b.left);
+                        if has_user_call(&b.right) {
+                            let (l, r) = (&b.left, &b.right);
+                            let as_if: Expr = if matches!(b.op, syn::BinOp::And(_)) {
+                                syn::parse_quote!(if #l { #r } else { false })
+                            } else {
+                                syn::parse_quote!(if #l { true } else { #r })
+                            };
+                            match self.lowerer.lower_atom_expr(&as_if, self.out) {
+                                Ok(a) => {
+                                    let t = self.lowerer.atom_tokens(&a);
+                                    *e = syn::parse_quote!(#t);
+                                }
+                                Err(err) => self.err = Some(err),
+                            }
+                        } else {
+                            self.visit_expr_mut(&mut b.left);
+                        }
                     }
                     Expr::Closure(_)
                     | Expr::If(_)
