@@ -55,6 +55,11 @@ impl Lowerer {
                         method: proc_macro2::Ident::new("clone", d.span),
                     })
                 }
+                // `!c`: in second-order code, the calls in `c` run first (see `hoist_calls`).
+                _ if crate::naming::order2() => {
+                    let hoisted = self.hoist_calls(e, out)?;
+                    self.opaque(&hoisted)
+                }
                 _ => self.opaque(e),
             },
             Expr::Binary(b) => {
@@ -96,6 +101,16 @@ impl Lowerer {
                         via: CastVia::As,
                     })
                 } else {
+                    // In second-order code, the calls in the cast value run first (see
+                    // `hoist_calls`): `dot(p, p) as usize`.
+                    let hoisted = if crate::naming::order2() {
+                        self.hoist_calls(e, out)?
+                    } else {
+                        e.clone()
+                    };
+                    let Expr::Cast(c) = &hoisted else {
+                        unreachable!("hoisting keeps the cast")
+                    };
                     // A cast to another type drops the derivative, which is right for integer
                     // types; a float cast to any other spelling must not be to a float type
                     // under another name (`type Fl = f64;`): the compiler checks it.
@@ -105,7 +120,7 @@ impl Lowerer {
                             ::autodiff::__private::not_float::<#ty, _>(|| #x);
                         }));
                     }
-                    self.opaque(e)
+                    self.opaque(&hoisted)
                 }
             }
             Expr::MethodCall(mc) => self.lower_method(mc, out),
