@@ -180,17 +180,7 @@ fn rows_f32(w: &[f32], x: &[f32]) -> f32 {
 }
 
 fn input(n: usize) -> Vec<f64> {
-    (0..n)
-        .map(|i| 0.7 * ((i as f64) * 1.37 + 0.2).sin())
-        .collect()
-}
-
-/// `(a, b)` from one vector split at `k`, and the two gradients joined.
-fn split(x: &[f64], k: usize) -> (Vec<f64>, Vec<f64>) {
-    (x[..k].to_vec(), x[k..].to_vec())
-}
-fn join(a: Vec<f64>, b: Vec<f64>) -> Vec<f64> {
-    a.into_iter().chain(b).collect()
+    sines(n, 0.7)
 }
 
 #[test]

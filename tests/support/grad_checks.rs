@@ -45,3 +45,20 @@ pub fn rows_of(x: &[f64], m: usize) -> Vec<Vec<f64>> {
 pub fn flat(w: &[Vec<f64>]) -> Vec<f64> {
     w.iter().flatten().copied().collect()
 }
+
+/// `(a, b)` from one vector split at `k` (two parameters' values from one point).
+pub fn split(x: &[f64], k: usize) -> (Vec<f64>, Vec<f64>) {
+    (x[..k].to_vec(), x[k..].to_vec())
+}
+
+/// Two gradients one after the other (the inverse of [`split`]).
+pub fn join(a: Vec<f64>, b: Vec<f64>) -> Vec<f64> {
+    a.into_iter().chain(b).collect()
+}
+
+/// A deterministic, irregular test point: `amp · sin(1.37 i + 0.2)`, `i < n`.
+pub fn sines(n: usize, amp: f64) -> Vec<f64> {
+    (0..n)
+        .map(|i| amp * ((i as f64) * 1.37 + 0.2).sin())
+        .collect()
+}

@@ -310,23 +310,31 @@ pub(super) fn is_constant_name(i: &proc_macro2::Ident) -> bool {
         .is_some_and(|c| c.is_uppercase())
 }
 
-/// Whether `e` calls a function of the user's outside closures and nested blocks (where
-/// `hoist_calls` leaves calls alone).
+/// Whether `hoist_calls` looks inside `e`: not into closures, nested blocks, branches, loops
+/// or macros, whose calls run only when (and as often as) their own code says.
+fn enters(e: &Expr) -> bool {
+    !matches!(
+        e,
+        Expr::Closure(_)
+            | Expr::If(_)
+            | Expr::Match(_)
+            | Expr::Block(_)
+            | Expr::Loop(_)
+            | Expr::While(_)
+            | Expr::ForLoop(_)
+            | Expr::Macro(_)
+    )
+}
+
+/// Whether `e` calls a function of the user's where `hoist_calls` looks (see [`enters`]).
 fn has_user_call(e: &Expr) -> bool {
     struct Find(bool);
     impl<'ast> syn::visit::Visit<'ast> for Find {
         fn visit_expr(&mut self, e: &'ast Expr) {
             match e {
                 Expr::Call(c) if super::calls::is_user_call(c) => self.0 = true,
-                Expr::Closure(_)
-                | Expr::If(_)
-                | Expr::Match(_)
-                | Expr::Block(_)
-                | Expr::Loop(_)
-                | Expr::While(_)
-                | Expr::ForLoop(_)
-                | Expr::Macro(_) => {}
-                _ => syn::visit::visit_expr(self, e),
+                _ if enters(e) => syn::visit::visit_expr(self, e),
+                _ => {}
             }
         }
     }
@@ -346,6 +354,18 @@ impl Lowerer {
             out: &'a mut Vec<Stmt>,
             err: Option<Stop>,
         }
+        impl Hoist<'_> {
+            /// Lowers `lowered` before the branch and puts its temporary in place of `e`.
+            fn replace_lowered(&mut self, e: &mut Expr, lowered: &Expr) {
+                match self.lowerer.lower_atom_expr(lowered, self.out) {
+                    Ok(a) => {
+                        let t = self.lowerer.atom_tokens(&a);
+                        *e = syn::parse_quote!(#t);
+                    }
+                    Err(err) => self.err = Some(err),
+                }
+            }
+        }
         impl syn::visit_mut::VisitMut for Hoist<'_> {
             fn visit_expr_mut(&mut self, e: &mut Expr) {
                 if self.err.is_some() {
@@ -353,13 +373,8 @@ impl Lowerer {
                 }
                 match e {
                     Expr::Call(c) if super::calls::is_user_call(c) => {
-                        match self.lowerer.lower_atom_expr(e, self.out) {
-                            Ok(a) => {
-                                let t = self.lowerer.atom_tokens(&a);
-                                *e = syn::parse_quote!(#t);
-                            }
-                            Err(err) => self.err = Some(err),
-                        }
+                        let call = e.clone();
+                        self.replace_lowered(e, &call);
                     }
                     // The right operand of `&&` and `||` may not run: with a call in it, the
                     // operator becomes the `if` it stands for (`a && b` is `if a { b } else {
@@ -374,26 +389,13 @@ impl Lowerer {
                             } else {
                                 syn::parse_quote!(if #l { true } else { #r })
                             };
-                            match self.lowerer.lower_atom_expr(&as_if, self.out) {
-                                Ok(a) => {
-                                    let t = self.lowerer.atom_tokens(&a);
-                                    *e = syn::parse_quote!(#t);
-                                }
-                                Err(err) => self.err = Some(err),
-                            }
+                            self.replace_lowered(e, &as_if);
                         } else {
                             self.visit_expr_mut(&mut b.left);
                         }
                     }
-                    Expr::Closure(_)
-                    | Expr::If(_)
-                    | Expr::Match(_)
-                    | Expr::Block(_)
-                    | Expr::Loop(_)
-                    | Expr::While(_)
-                    | Expr::ForLoop(_)
-                    | Expr::Macro(_) => {}
-                    _ => syn::visit_mut::visit_expr_mut(self, e),
+                    _ if enters(e) => syn::visit_mut::visit_expr_mut(self, e),
+                    _ => {}
                 }
             }
         }

@@ -115,14 +115,11 @@ impl RevGen<'_> {
             // A range of a parameter borrowed as a view (`&p[a..b]`, or a borrow of one), with
             // `p` and the bounds never reassigned: sliced again (`y = &p[a..b]`, `a`, `b`
             // rebuilt) instead of a record of the view per execution.
-            Rhs::Ref(Atom::Var(t)) if self.param_range(*t) => {
+            Rhs::Ref(Atom::Var(t)) if self.param_range(*t).is_some() => {
                 Some(self.read_depth(&Atom::Var(*t), place, depth + 1))
             }
-            Rhs::Call { args, .. } if self.param_range(v) => {
-                let b = match &args[0] {
-                    Atom::Var(b) => self.params[b].read.clone(),
-                    Atom::Const(_) => unreachable!("checked by param_range"),
-                };
+            Rhs::Call { args, .. } if self.param_range(v).is_some() => {
+                let b = self.params[&self.param_range(v)?].read.clone();
                 let (s1, lo) = self.read_depth(&args[1], place, depth + 1);
                 let (s2, hi) = self.read_depth(&args[2], place, depth + 1);
                 let rt = self.rt;
@@ -196,24 +193,27 @@ impl RevGen<'_> {
     /// Whether `t` is a range of a parameter read as a view (`ops::range_of(p, a, b)` made
     /// `range_view`, see the range rule in `def`), with `p` and both bounds never reassigned:
     /// the view sliced again in the reverse sweep is the one the forward sweep read. (A range
-    /// of a row, `&row[1..3]`, is a copy, recorded as before.)
-    pub(super) fn param_range(&self, t: VarId) -> bool {
+    /// of a row, `&row[1..3]`, is a copy, recorded as before.) `Some(p)`, the parameter `p`,
+    /// when it is one.
+    pub(super) fn param_range(&self, t: VarId) -> Option<VarId> {
         let Some(Rhs::Call {
             callee, args, refs, ..
         }) = self.defs.get(&t)
         else {
-            return false;
+            return None;
         };
-        let base_fixed = matches!(args.first(),
-            Some(Atom::Var(b)) if self.params.contains_key(b) && !self.f.vars[*b].reassigned);
-        def::is_range_of(callee)
+        let base = match args.first() {
+            Some(Atom::Var(b)) if self.params.contains_key(b) && !self.f.vars[*b].reassigned => *b,
+            _ => return None,
+        };
+        let fits = def::is_range_of(callee)
             && args.len() == 3
             && !self.f.vars[t].reassigned
             && !self.forced_copies.contains(&t)
             && range_slots::borrowable(self.f, args, refs)
-            && base_fixed
             && self.unchanging(&args[1])
-            && self.unchanging(&args[2])
+            && self.unchanging(&args[2]);
+        fits.then_some(base)
     }
 
     /// Whether `a` is an index the reverse sweep recomputes for free: a constant, an affine loop
