@@ -84,10 +84,11 @@ impl Lowerer {
             "clone" | "to_owned" | "into_owned" | "clone_owned" | "to_vec"
         ) && mc.args.is_empty()
         {
-            // A receiver that is a place (`s.w.to_vec()` with `s: &S`) is borrowed, as
-            // method-call auto-ref would: reading it by value would move it out of the borrow.
+            // A receiver that is a place (`s.w.to_vec()` with `s: &S`, `w[i].clone()` of a row)
+            // is borrowed, as method-call auto-ref would: reading it by value would move it out
+            // of the borrow or the container.
             let x = match peel(&mc.receiver) {
-                place @ Expr::Field(_) => {
+                place @ (Expr::Field(_) | Expr::Index(_)) => {
                     let rhs = self.lower_place(place, true, out)?;
                     self.atom_of(rhs, out)
                 }

@@ -9,7 +9,8 @@
 //! `truncate`, `clear`, `extend_from_slice`, `swap_rows`, `swap_columns`, `transpose_mut`,
 //! `clone_from`, `std::mem::swap(&mut a, &mut b)`. Value forms: `v.remove(i)`,
 //! `v.swap_remove(i)`, `v.pop().unwrap()` / `.expect(..)`, and `while let` / `if let Some(p) =
-//! v.pop()`.
+//! v.pop()`. Elements are read by `.clone()` (a copy for `f64`; a row of a `Vec<Vec<f64>>`
+//! cannot be moved out of its container).
 
 use super::*;
 
@@ -93,8 +94,8 @@ impl Lowerer {
                 syn::parse_quote! {{
                     let __ip_i = #i;
                     let __ip_j = #j;
-                    let __ip_t = #v[__ip_i];
-                    #v[__ip_i] = #v[__ip_j];
+                    let __ip_t = #v[__ip_i].clone();
+                    #v[__ip_i] = #v[__ip_j].clone();
                     #v[__ip_j] = __ip_t;
                 }}
             }
@@ -102,8 +103,8 @@ impl Lowerer {
             "reverse" => syn::parse_quote! {{
                 let __ip_n = #v.len();
                 for __ip_k in 0..__ip_n / 2 {
-                    let __ip_t = #v[__ip_k];
-                    #v[__ip_k] = #v[__ip_n - 1 - __ip_k];
+                    let __ip_t = #v[__ip_k].clone();
+                    #v[__ip_k] = #v[__ip_n - 1 - __ip_k].clone();
                     #v[__ip_n - 1 - __ip_k] = __ip_t;
                 }
             }},
@@ -113,7 +114,7 @@ impl Lowerer {
                 syn::parse_quote! {{
                     let __ip_e = #e;
                     for __ip_k in 0..#v.len() {
-                        #v[__ip_k] = __ip_e;
+                        #v[__ip_k] = __ip_e.clone();
                     }
                 }}
             }
@@ -124,9 +125,9 @@ impl Lowerer {
                     let __ip_i = #i;
                     let __ip_e = #e;
                     let mut __ip_k = #v.len();
-                    #v.push(__ip_e);
+                    #v.push(__ip_e.clone());
                     while __ip_k > __ip_i {
-                        #v[__ip_k] = #v[__ip_k - 1];
+                        #v[__ip_k] = #v[__ip_k - 1].clone();
                         __ip_k -= 1;
                     }
                     #v[__ip_i] = __ip_e;
@@ -158,7 +159,7 @@ impl Lowerer {
                 }
                 syn::parse_quote! {{
                     for __ip_k in 0..#src.len() {
-                        #v.push(#src[__ip_k]);
+                        #v.push(#src[__ip_k].clone());
                     }
                 }}
             }
@@ -244,9 +245,18 @@ impl Lowerer {
     }
 
     fn swap_places(&mut self, a: &Expr, b: &Expr, out: &mut Vec<Stmt>) -> R<()> {
+        // An element is read by `.clone()` (a row of a `Vec<Vec<f64>>` cannot be moved out of
+        // its container); a variable is moved, as `mem::swap` would.
+        let read = |e: &Expr| -> Expr {
+            match peel(e) {
+                Expr::Index(_) => syn::parse_quote! { #e.clone() },
+                _ => e.clone(),
+            }
+        };
+        let (ra, rb) = (read(a), read(b));
         let block: syn::Block = syn::parse_quote! {{
-            let __ip_t = #a;
-            #a = #b;
+            let __ip_t = #ra;
+            #a = #rb;
             #b = __ip_t;
         }};
         self.lower_control(
@@ -284,9 +294,9 @@ impl Lowerer {
                 syn::parse_quote! {
                     let __ip_i = #i;
                     let __ip_n = #v.len();
-                    let __ip_r = #v[__ip_i];
+                    let __ip_r = #v[__ip_i].clone();
                     for __ip_k in __ip_i..__ip_n - 1 {
-                        #v[__ip_k] = #v[__ip_k + 1];
+                        #v[__ip_k] = #v[__ip_k + 1].clone();
                     }
                 }
             }
@@ -296,14 +306,14 @@ impl Lowerer {
                 syn::parse_quote! {
                     let __ip_i = #i;
                     let __ip_n = #v.len();
-                    let __ip_r = #v[__ip_i];
-                    #v[__ip_i] = #v[__ip_n - 1];
+                    let __ip_r = #v[__ip_i].clone();
+                    #v[__ip_i] = #v[__ip_n - 1].clone();
                 }
             }
             // r = v[n - 1]; truncate(n - 1)
             _ => syn::parse_quote! {
                 let __ip_n = #v.len();
-                let __ip_r = #v[__ip_n - 1];
+                let __ip_r = #v[__ip_n - 1].clone();
             },
         };
         for st in &stmts {
