@@ -178,6 +178,17 @@ fn swapped_order2(w: &[Vec<f64>], x: &[f64]) -> f64 {
     s
 }
 
+/// Copies of ranges (`x[a..b].to_vec()`, `.to_owned()`): the receiver is borrowed, as
+/// auto-ref would, so the copy reads a view of `x`.
+#[differentiable]
+fn range_copies(x: &[f64]) -> f64 {
+    let y = x[1..3].to_vec();
+    let z = x[..2].to_owned();
+    let mut w = vec![vec![0.0; 2]; 2];
+    w[0] = x[2..4].to_vec();
+    y[0] * y[1] + z[1] * z[0] * z[0] + w[0][1] * w[0][0]
+}
+
 /// Checks `f`'s gradient in both arguments, a matrix of `m` rows of `c` values and a vector of
 /// `c` values, at one deterministic point.
 #[track_caller]
@@ -219,6 +230,23 @@ fn row_methods_against_central_differences() {
     assert!((val - extended(&w, &v)).abs() < 1e-12);
     let whole = |y: &[f64]| extended(&rows_of(&y[..6], 2), &rows_of(&y[6..], 2));
     check("extended", whole, &join(flat(&gw), flat(&gv)), &p);
+}
+
+#[test]
+fn range_copies_against_analytic_and_differences() {
+    let x = [0.5, 1.5, -2.0, 0.75];
+    let (_, g) = range_copies_grad(&x);
+    // y = (x1, x2), z = (x0, x1), w0 = (x2, x3): f = x1 x2 + x1 x0² + x3 x2
+    let want = [2.0 * x[1] * x[0], x[2] + x[0] * x[0], x[1] + x[3], x[2]];
+    for k in 0..4 {
+        assert!(
+            (g[k] - want[k]).abs() < 1e-12,
+            "{k}: {} vs {}",
+            g[k],
+            want[k]
+        );
+    }
+    check("range_copies", range_copies, &g, &x);
 }
 
 #[test]

@@ -116,7 +116,7 @@ pub mod __private {
         NotOrder2, Order2Dual, Order2Scalar, SecondOrder, Unlift, dual_out, put_column,
         value as dual_value,
     };
-    pub use crate::shape::{IndexShape, ShapeAdjoint};
+    pub use crate::shape::{At2, IndexShape, ShapeAdjoint};
 
     /// A callee's gradient slot as seen by a caller: `Option<A>` for a differentiated parameter,
     /// [`NoGrad`] for one the callee marked `#[no_grad]` or never differentiates.

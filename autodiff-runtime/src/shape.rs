@@ -5,6 +5,7 @@
 //! fixes the adjoint's type and lets a symbolic-zero adjoint be materialised with the right size.
 
 use core::marker::PhantomData;
+use core::ops::{Index, IndexMut};
 
 use crate::adjoint::Adjoint;
 use crate::differentiable::Differentiable;
@@ -80,23 +81,120 @@ impl<C: IndexShape + ?Sized> IndexShape for &C {
     }
 }
 
-impl<T: Differentiable> ShapeAdjoint<usize> for Elems<T> {
+impl<T: Differentiable, I: ElemIndex<T::Adjoint>> ShapeAdjoint<I> for Elems<T> {
     type Adj = Vec<T::Adjoint>;
-    type Elem = T::Adjoint;
+    type Elem = I::Elem;
     #[inline]
-    fn add_at(self, slot: &mut Option<Self::Adj>, i: usize, g: Self::Elem) {
-        crate::adjoint::index_add(slot, i, g);
+    fn add_at(self, slot: &mut Option<Self::Adj>, i: I, g: Self::Elem) {
+        i.add_at(slot, g);
     }
     #[inline]
-    fn take_at(self, slot: &mut Option<Self::Adj>, i: usize) -> Option<Self::Elem> {
-        crate::adjoint::index_take(slot, i)
+    fn take_at(self, slot: &mut Option<Self::Adj>, i: I) -> Option<Self::Elem> {
+        i.take_at(slot)
+    }
+    #[inline(always)]
+    fn add_into(self, adj: &mut Self::Adj, i: I, g: Self::Elem) {
+        i.add_into(adj, g);
+    }
+}
+
+/// An index into a slice, array or `Vec` whose elements' adjoints are `A`: an element (`usize`)
+/// or an element of a row ([`At2`]). One impl of [`ShapeAdjoint`] serves both, so an element
+/// type that is not differentiable is reported as such.
+pub trait ElemIndex<A: Adjoint>: Copy {
+    /// The adjoint of what the index reaches.
+    type Elem: Adjoint;
+    /// `slot[self] += g`, growing the adjoint with zeros.
+    fn add_at(self, slot: &mut Option<Vec<A>>, g: Self::Elem);
+    /// Takes `slot[self]` out, leaving zero.
+    fn take_at(self, slot: &mut Option<Vec<A>>) -> Option<Self::Elem>;
+    /// `adj[self] += g` into an adjoint held elsewhere.
+    fn add_into(self, adj: &mut Vec<A>, g: Self::Elem);
+}
+
+impl<A: Adjoint> ElemIndex<A> for usize {
+    type Elem = A;
+    #[inline]
+    fn add_at(self, slot: &mut Option<Vec<A>>, g: A) {
+        crate::adjoint::index_add(slot, self, g);
+    }
+    #[inline]
+    fn take_at(self, slot: &mut Option<Vec<A>>) -> Option<A> {
+        crate::adjoint::index_take(slot, self)
     }
     /// `adj[i] += g` in place (the adjoint grows with zeros to `i + 1`).
     #[inline(always)]
-    fn add_into(self, adj: &mut Self::Adj, i: usize, g: Self::Elem) {
-        if i >= adj.len() {
-            adj.resize_with(i + 1, <T::Adjoint as Adjoint>::zero_adj);
+    fn add_into(self, adj: &mut Vec<A>, g: A) {
+        if self >= adj.len() {
+            adj.resize_with(self + 1, A::zero_adj);
         }
-        adj[i].add_adj(g);
+        adj[self].add_adj(g);
+    }
+}
+
+/// The position `(row, column)` of an element of a container of rows (`w[i][j] = y` on a local
+/// `Vec<Vec<f64>>`, `Vec<[f64; 3]>` or `[Vec<f64>; 2]`): the generated code writes `w[At2(i, j)]`
+/// so the element write is one write on `w`, whose adjoint routes through
+/// `ShapeAdjoint<At2>` like any other element's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At2(pub usize, pub usize);
+
+impl<C: Index<usize>> Index<At2> for Vec<C> {
+    type Output = C::Output;
+    /// `&self[i][j]`. Panics where `self[i][j]` does.
+    #[inline(always)]
+    fn index(&self, At2(i, j): At2) -> &C::Output {
+        &self[i][j]
+    }
+}
+impl<C: IndexMut<usize>> IndexMut<At2> for Vec<C> {
+    #[inline(always)]
+    fn index_mut(&mut self, At2(i, j): At2) -> &mut C::Output {
+        &mut self[i][j]
+    }
+}
+impl<C: Index<usize>, const N: usize> Index<At2> for [C; N] {
+    type Output = C::Output;
+    /// `&self[i][j]`. Panics where `self[i][j]` does.
+    #[inline(always)]
+    fn index(&self, At2(i, j): At2) -> &C::Output {
+        &self[i][j]
+    }
+}
+impl<C: IndexMut<usize>, const N: usize> IndexMut<At2> for [C; N] {
+    #[inline(always)]
+    fn index_mut(&mut self, At2(i, j): At2) -> &mut C::Output {
+        &mut self[i][j]
+    }
+}
+
+/// Rows whose adjoint is a `Vec` of element adjoints (`Vec<f64>`, `[f64; 3]`): the adjoint of
+/// the container is a `Vec` of row adjoints, grown with empty rows and zeros as elements
+/// receive adjoints.
+impl<E: Adjoint> ElemIndex<Vec<E>> for At2 {
+    type Elem = E;
+    /// `slot[i][j] += g` (the reverse of a read `y = w[i][j]`).
+    #[inline]
+    fn add_at(self, slot: &mut Option<Vec<Vec<E>>>, g: E) {
+        self.add_into(slot.get_or_insert_with(Vec::new), g);
+    }
+    /// Takes `slot[i][j]` out, leaving zero (the reverse of a write `w[i][j] = y`).
+    #[inline]
+    fn take_at(self, slot: &mut Option<Vec<Vec<E>>>) -> Option<E> {
+        let At2(i, j) = self;
+        let row = slot.as_mut()?.get_mut(i)?;
+        row.get_mut(j).map(|e| core::mem::replace(e, E::zero_adj()))
+    }
+    #[inline]
+    fn add_into(self, rows: &mut Vec<Vec<E>>, g: E) {
+        let At2(i, j) = self;
+        if i >= rows.len() {
+            rows.resize_with(i + 1, Vec::new);
+        }
+        let row = &mut rows[i];
+        if j >= row.len() {
+            row.resize_with(j + 1, E::zero_adj);
+        }
+        row[j].add_adj(g);
     }
 }

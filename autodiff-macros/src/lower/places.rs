@@ -125,13 +125,32 @@ impl Lowerer {
                 Ok(())
             }
             Expr::Index(ix) => {
-                let Some(base) = self.var_of(&ix.expr) else {
-                    return refuse_at(
-                        &ix.expr,
-                        "#[differentiable] supports element writes on a local array or `Vec` variable only (`y[i] = e`)",
-                    );
+                // `w[i][j] = e` on a local of rows (`Vec<Vec<f64>>`): one write on `w` at
+                // `At2(i, j)`, whose adjoint the runtime routes to row `i`, element `j`.
+                let nested = match peel(&ix.expr) {
+                    Expr::Index(inner) if !matches!(peel(&inner.index), Expr::Range(_)) => {
+                        self.var_of(&inner.expr).map(|b| (b, &inner.index))
+                    }
+                    _ => None,
                 };
-                let idx = self.lower_index_atom(&ix.index, out)?;
+                let (base, idx) = match nested {
+                    Some((base, row)) => {
+                        let i = self.lower_index_atom(row, out)?;
+                        let j = self.lower_index_atom(&ix.index, out)?;
+                        let (i, j) = (self.atom_tokens(&i), self.atom_tokens(&j));
+                        let at = quote! { ::autodiff::__private::At2(#i, #j) };
+                        (base, Atom::Var(self.let_temp(Rhs::Opaque(at), out)))
+                    }
+                    None => {
+                        let Some(base) = self.var_of(&ix.expr) else {
+                            return refuse_at(
+                                &ix.expr,
+                                "#[differentiable] supports element writes on a local array or `Vec` variable (`y[i] = e`) or on an element of a row of one (`w[i][j] = e`) only",
+                            );
+                        };
+                        (base, self.lower_index_atom(&ix.index, out)?)
+                    }
+                };
                 let val = match op {
                     None => self.lower_atom_expr(value, out)?,
                     Some(op) => {
