@@ -109,6 +109,10 @@ pub struct Lowerer {
     probes: Vec<Stmt>,
     /// The temporaries the lowering made (see `hoist`).
     temps: std::collections::HashSet<VarId>,
+    /// The parameters are variables `0..n_params`.
+    n_params: VarId,
+    /// See [`Func::row_indices`].
+    row_indices: std::collections::HashSet<VarId>,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -132,6 +136,8 @@ pub fn lower_fn(
         binding_macro: false,
         probes: Vec::new(),
         temps: std::collections::HashSet::new(),
+        n_params: params.len(),
+        row_indices: std::collections::HashSet::new(),
         local_fns: items::check(
             body,
             &params
@@ -175,6 +181,7 @@ pub fn lower_fn(
         ret,
         iter_uses: lw.iter_uses,
         opaque_uses: lw.opaque_uses,
+        row_indices: lw.row_indices,
     };
     hoist::hoist_borrowed_temps(&mut func, &lw.temps);
     reuse::reuse_reads(&mut func);

@@ -127,20 +127,8 @@ impl Lowerer {
             Expr::Index(ix) => {
                 // `w[i][j] = e` on a local of rows (`Vec<Vec<f64>>`): one write on `w` at
                 // `At2(i, j)`, whose adjoint the runtime routes to row `i`, element `j`.
-                let nested = match peel(&ix.expr) {
-                    Expr::Index(inner) if !matches!(peel(&inner.index), Expr::Range(_)) => {
-                        self.var_of(&inner.expr).map(|b| (b, &inner.index))
-                    }
-                    _ => None,
-                };
-                let (base, idx) = match nested {
-                    Some((base, row)) => {
-                        let i = self.lower_index_atom(row, out)?;
-                        let j = self.lower_index_atom(&ix.index, out)?;
-                        let (i, j) = (self.atom_tokens(&i), self.atom_tokens(&j));
-                        let at = quote! { ::autodiff::__private::At2(#i, #j) };
-                        (base, Atom::Var(self.let_temp(Rhs::Opaque(at), out)))
-                    }
+                let (base, idx) = match self.row_element(ix, out)? {
+                    Some(at) => at,
                     None => {
                         let Some(base) = self.var_of(&ix.expr) else {
                             return refuse_at(
@@ -265,6 +253,9 @@ impl Lowerer {
                 self.lower_range_read(ix, out)
             }
             Expr::Index(ix) => {
+                if let Some((base, idx)) = self.element_of_row(ix, by_ref, out)? {
+                    return Ok(Rhs::Index { base, idx, by_ref });
+                }
                 let base = match self.var_of(&ix.expr) {
                     Some(b) => b,
                     // `self.v[i]`, `m[i][j]`: borrow the inner place, index through the borrow.
@@ -313,5 +304,51 @@ impl Lowerer {
             }
             other => self.lower_rhs(other, out),
         }
+    }
+
+    /// `w[i][j]` with `w` a variable (not a range at either level): `w` and the index
+    /// `At2(i, j)`, bound to a temporary, so the element is one read or write on `w` whose
+    /// adjoint the runtime routes to row `i`, element `j` (O(1), where a read through a borrowed
+    /// row would add a whole row's adjoint).
+    fn row_element(
+        &mut self,
+        ix: &syn::ExprIndex,
+        out: &mut Vec<Stmt>,
+    ) -> R<Option<(VarId, Atom)>> {
+        let Expr::Index(inner) = peel(&ix.expr) else {
+            return Ok(None);
+        };
+        let is_range = |e: &Expr| matches!(peel(e), Expr::Range(_));
+        let Some(base) = self.var_of(&inner.expr) else {
+            return Ok(None);
+        };
+        if is_range(&inner.index) || is_range(&ix.index) {
+            return Ok(None);
+        }
+        let i = self.lower_index_atom(&inner.index, out)?;
+        let j = self.lower_index_atom(&ix.index, out)?;
+        let (i, j) = (self.atom_tokens(&i), self.atom_tokens(&j));
+        let at = quote! { ::autodiff::__private::At2(#i, #j) };
+        let t = self.let_temp(Rhs::Opaque(at), out);
+        self.row_indices.insert(t);
+        Ok(Some((base, Atom::Var(t))))
+    }
+
+    /// [`Self::row_element`] for a read by value of an element of a row of a local (a
+    /// parameter's rows keep their borrowed-row path, which the reverse sweep rebuilds).
+    fn element_of_row(
+        &mut self,
+        ix: &syn::ExprIndex,
+        by_ref: bool,
+        out: &mut Vec<Stmt>,
+    ) -> R<Option<(VarId, Atom)>> {
+        let local = match peel(&ix.expr) {
+            Expr::Index(inner) => self.var_of(&inner.expr).is_some_and(|b| b >= self.n_params),
+            _ => false,
+        };
+        if by_ref || !local {
+            return Ok(None);
+        }
+        self.row_element(ix, out)
     }
 }

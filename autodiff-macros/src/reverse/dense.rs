@@ -49,6 +49,8 @@ struct Uses {
     /// is a `Vec` (or a slice or array) too.
     vec_params: HashSet<VarId>,
     links: Vec<(VarId, VarId)>,
+    /// See `Func::row_indices`: a base indexed by one is not dense.
+    row_indices: HashSet<VarId>,
 }
 
 impl Uses {
@@ -60,11 +62,21 @@ impl Uses {
 
     /// Every variable `rhs` names is a use the dense path does not cover, except the base of an
     /// element read.
+    /// `base[idx]` read or written: a row element's index (`At2`) keeps `base` off the dense path.
+    fn indexed(&mut self, base: VarId, idx: &Atom) {
+        if matches!(idx, Atom::Var(t) if self.row_indices.contains(t)) {
+            self.bad.insert(base);
+        }
+        self.atom(idx);
+    }
+
     fn rhs(&mut self, rhs: &Rhs) {
         match rhs {
             Rhs::Index {
-                idx, by_ref: false, ..
-            } => self.atom(idx),
+                base,
+                idx,
+                by_ref: false,
+            } => self.indexed(*base, idx),
             // `f(&v)`: the callee only reads `v` (a shared borrow keeps its length), and its
             // cotangent for `v` is a `Vec` of element adjoints added into the buffer
             // (`rt::dense_add_slot`). Methods and the runtime's own functions keep the general
@@ -126,8 +138,8 @@ impl Uses {
                 Stmt::Let { var, .. } => {
                     self.bad.insert(*var);
                 }
-                Stmt::IndexWrite { idx, val, .. } => {
-                    self.atom(idx);
+                Stmt::IndexWrite { base, idx, val } => {
+                    self.indexed(*base, idx);
                     self.atom(val);
                 }
                 Stmt::Push { base, val, len } => {
@@ -216,6 +228,7 @@ pub(super) fn dense_locals(
             .filter(|(_, p)| p.adj_ty.as_ref().is_some_and(is_vec_like))
             .map(|(v, _)| *v)
             .collect(),
+        row_indices: f.row_indices.clone(),
         ..Uses::default()
     };
     collect_cands(&f.body, f, act, &mut u.cands);
