@@ -262,9 +262,10 @@ pub struct Func {
     /// Code the lowering passes through as written (opaque statements, macro calls, mutating
     /// method calls, pattern bindings) with the variables it names: none may carry a derivative.
     pub opaque_uses: Vec<OpaqueUse>,
-    /// Temporaries holding the index `At2(i, j)` of an element of a row (`w[i][j]`): their
-    /// container's adjoint is a `Vec` of rows, never a dense buffer of elements.
-    pub row_indices: std::collections::HashSet<VarId>,
+    /// Temporaries holding the index `At2(i, j)` of an element of a row (`w[i][j]`), with `i`
+    /// and `j`: their container's adjoint is a `Vec` of rows, never a dense buffer of elements,
+    /// and the reverse sweep rebuilds the index from `i` and `j` where it can.
+    pub row_indices: std::collections::HashMap<VarId, (Atom, Atom)>,
 }
 
 /// Code run as written, and the variables it names (see [`Func::opaque_uses`]).

@@ -112,7 +112,7 @@ pub struct Lowerer {
     /// The parameters are variables `0..n_params`.
     n_params: VarId,
     /// See [`Func::row_indices`].
-    row_indices: std::collections::HashSet<VarId>,
+    row_indices: std::collections::HashMap<VarId, (Atom, Atom)>,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -137,7 +137,7 @@ pub fn lower_fn(
         probes: Vec::new(),
         temps: std::collections::HashSet::new(),
         n_params: params.len(),
-        row_indices: std::collections::HashSet::new(),
+        row_indices: std::collections::HashMap::new(),
         local_fns: items::check(
             body,
             &params

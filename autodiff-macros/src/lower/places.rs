@@ -327,10 +327,10 @@ impl Lowerer {
         }
         let i = self.lower_index_atom(&inner.index, out)?;
         let j = self.lower_index_atom(&ix.index, out)?;
-        let (i, j) = (self.atom_tokens(&i), self.atom_tokens(&j));
-        let at = quote! { ::autodiff::__private::At2(#i, #j) };
+        let (ti, tj) = (self.atom_tokens(&i), self.atom_tokens(&j));
+        let at = quote! { ::autodiff::__private::At2(#ti, #tj) };
         let t = self.let_temp(Rhs::Opaque(at), out);
-        self.row_indices.insert(t);
+        self.row_indices.insert(t, (i, j));
         Ok(Some((base, Atom::Var(t))))
     }
 

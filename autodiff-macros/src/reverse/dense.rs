@@ -50,7 +50,7 @@ struct Uses {
     vec_params: HashSet<VarId>,
     links: Vec<(VarId, VarId)>,
     /// See `Func::row_indices`: a base indexed by one is not dense.
-    row_indices: HashSet<VarId>,
+    row_indices: HashMap<VarId, (Atom, Atom)>,
 }
 
 impl Uses {
@@ -64,7 +64,7 @@ impl Uses {
     /// element read.
     /// `base[idx]` read or written: a row element's index (`At2`) keeps `base` off the dense path.
     fn indexed(&mut self, base: VarId, idx: &Atom) {
-        if matches!(idx, Atom::Var(t) if self.row_indices.contains(t)) {
+        if matches!(idx, Atom::Var(t) if self.row_indices.contains_key(t)) {
             self.bad.insert(base);
         }
         self.atom(idx);

@@ -22,6 +22,16 @@ impl RevGen<'_> {
         if depth > 5 || (depth > 2 && !cheap(self)) {
             return None;
         }
+        // `At2(i, j)`, the index of a row's element (`w[i][j]`): rebuilt from `i` and `j`.
+        if let Some((i, j)) = self.f.row_indices.get(&v) {
+            if !(self.index_like(i, depth) && self.index_like(j, depth)) {
+                return None;
+            }
+            let (s1, ri) = self.read_depth(i, place, depth + 1);
+            let (s2, rj) = self.read_depth(j, place, depth + 1);
+            let rt = self.rt;
+            return Some((quote! { #s1 #s2 }, quote! { &#rt::At2(*#ri, *#rj) }));
+        }
         let rhs = self.defs.get(&v)?.clone();
         let available = |this: &Self, a: &Atom| match a {
             Atom::Const(_) => true,
