@@ -168,7 +168,8 @@ pub fn acc<A: Adjoint>(slot: &mut Option<A>, g: A) {
 }
 
 /// An output cotangent as the adjoint the reverse sweep accumulates for the returned value: the
-/// value's own type, except a fixed array's (`[E; N]`), whose adjoint is a growable `Vec<E>`.
+/// value's own type, except a fixed array's (`[E; N]`), whose adjoint is a growable `Vec` of its
+/// elements' adjoints (`[[f64; 2]; 2]` seeds a `Vec<Vec<f64>>`).
 pub trait SeedCotangent<A> {
     /// The cotangent as that adjoint.
     fn into_seed(self) -> A;
@@ -181,11 +182,41 @@ impl<A> SeedCotangent<A> for A {
     }
 }
 
-impl<E, const N: usize> SeedCotangent<Vec<E>> for [E; N] {
+impl<A, E: SeedCotangent<A>, const N: usize> SeedCotangent<Vec<A>> for [E; N] {
     #[inline]
-    fn into_seed(self) -> Vec<E> {
-        self.into()
+    fn into_seed(self) -> Vec<A> {
+        self.into_iter().map(E::into_seed).collect()
     }
+}
+
+/// A caller's adjoint of a call's value as the cotangent the callee's pullback takes (the
+/// callee's output type): the adjoint itself, except for a fixed array (`[E; N]`), whose
+/// adjoint is a `Vec` that may be shorter (zero past its end).
+pub trait FromAdjoint<A> {
+    /// The adjoint as the cotangent.
+    fn from_adjoint(a: A) -> Self;
+}
+
+impl<A> FromAdjoint<A> for A {
+    #[inline(always)]
+    fn from_adjoint(a: A) -> A {
+        a
+    }
+}
+
+impl<A: Adjoint, E: FromAdjoint<A>, const N: usize> FromAdjoint<Vec<A>> for [E; N] {
+    #[inline]
+    fn from_adjoint(a: Vec<A>) -> Self {
+        let mut it = a.into_iter();
+        core::array::from_fn(|_| E::from_adjoint(it.next().unwrap_or_else(A::zero_adj)))
+    }
+}
+
+/// `y = f(..) => f's pullback of dy`: the caller's adjoint `dy` as the cotangent type of `f`'s
+/// pullback (see [`FromAdjoint`]).
+#[inline(always)]
+pub fn cotangent_as<C: FromAdjoint<A>, A>(a: A) -> C {
+    C::from_adjoint(a)
 }
 
 /// `slot += cot` for the output cotangent handed to a pullback.

@@ -451,7 +451,7 @@ impl RevGen<'_> {
                         // y = f(a..) => da.. += f's pullback of dy, by the fused companion:
                         // both of f's sweeps at once, adding into the adjoints here (one
                         // mutable borrow per adjoint: `dot(&v, &v)` keeps the pullback)
-                        argv.push(quote! { #g });
+                        argv.push(quote! { #rt::cotangent_as(#g) });
                         // a range read only by this call lends a scratch buffer, added into its
                         // base's adjoint at the range's offset after the call (`range_slots`)
                         let mut after = TokenStream::new();
@@ -475,7 +475,10 @@ impl RevGen<'_> {
                     } else {
                         let call = companion_call(callee, &argv, *span, naming::vjp_companion);
                         let gs = naming::fixed("__gs");
-                        let mut body = quote! { let (_, #cpb) = #call; let #gs = #cpb(#g); };
+                        let mut body = quote! {
+                            let (_, #cpb) = #call;
+                            let #gs = #cpb(#rt::cotangent_as(#g));
+                        };
                         body.extend(self.call_contribs(args, spans, *span, &gs));
                         contribs.push(body);
                     }
@@ -490,7 +493,8 @@ impl RevGen<'_> {
                     let r = naming::fixed(&format!("__r{}", nread.get()));
                     reads.extend(quote! { let #r = #read; });
                     let gs = naming::fixed("__gs");
-                    let mut body = quote! { let #gs = (#r)(#g); };
+                    // dy as the cotangent type the pullback takes (`[f64; 3]` for an array)
+                    let mut body = quote! { let #gs = (#r)(#rt::cotangent_as(#g)); };
                     body.extend(self.call_contribs(args, spans, *span, &gs));
                     contribs.push(body);
                 }
