@@ -1,5 +1,6 @@
 //! `Option` values held in variables: `Some(e)`, `v.pop()`, `v.last().copied()`,
-//! `v.get(i).copied()`, `Option`s returned by `#[differentiable]` calls, and `Some(p)` / `None`
+//! `v.get(i).copied()`, element reads unwrapped on the spot (`*v.last().unwrap()`,
+//! `v.first().copied().expect(..)`, `v.get(i).cloned().unwrap()`), `Option`s returned by `#[differentiable]` calls, and `Some(p)` / `None`
 //! patterns in `if let` and `match`. Tuple patterns from tuples held in variables. Each checked
 //! against an analytic value and central differences, through `_grad`, `_vjp`, `_jvp` and, for
 //! `order = 2`, `_hvp`.
@@ -117,6 +118,29 @@ fn option_order2(x: f64) -> f64 {
         Some(v) => v * x,
         None => 0.0,
     }
+}
+
+/// A history kept in a local `Vec`, its last entry read with `*h.last().unwrap()` each trip,
+/// and the other unwrapped spellings on the history and the parameter.
+#[differentiable]
+fn unwrapped_reads(x: &[f64]) -> f64 {
+    let mut hist = vec![x[0]];
+    for i in 1..x.len() {
+        let last = *hist.last().unwrap();
+        hist.push(last * x[i] + x[i].sin());
+    }
+    let a = hist.last().copied().unwrap();
+    let b = *hist.first().expect("one entry");
+    let c = hist.get(1).cloned().unwrap();
+    let d = x.last().unwrap() * x.first().copied().expect("x is not empty");
+    a * b + c + d
+}
+
+#[differentiable(order = 2)]
+fn unwrapped_order2(x: &[f64]) -> f64 {
+    let mut h = vec![x[0] * x[1]];
+    h.push(*h.last().unwrap() * x[2]);
+    h.last().copied().unwrap() * h.first().copied().unwrap()
 }
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
@@ -241,4 +265,34 @@ fn option_second_order() {
     assert!(close(h, 6.0 * x, 1e-12), "{h}");
     let fd = approx_derivative(|x| option_order2_grad(x).1, x, 1e-6);
     assert!(close(h, fd, 1e-6), "{h} {fd}");
+}
+
+#[test]
+fn element_reads_unwrapped_on_the_spot() {
+    let x = [0.5, 1.5, -2.0, 0.75];
+    let (y, g) = unwrapped_reads_grad(&x);
+    assert!(close(y, unwrapped_reads(&x), 1e-12));
+    let fd = numeric_gradient(|z| unwrapped_reads(z), &x, 1e-6);
+    for k in 0..x.len() {
+        assert!(close(g[k], fd[k], 1e-6), "[{k}] {} vs {}", g[k], fd[k]);
+    }
+    let t = [0.3, -0.2, 0.9, 0.4];
+    let (_, d) = unwrapped_reads_jvp(&x, t.to_vec());
+    let dot: f64 = g.iter().zip(&t).map(|(a, b)| a * b).sum();
+    assert!(close(d, dot, 1e-10), "{d} vs {dot}");
+
+    // (x0 x1)² x2: its Hessian along v against differences of the gradient
+    let x = [0.7, -1.2, 0.4];
+    let v = vec![0.5, 0.25, -1.0];
+    let (_, _, hv) = unwrapped_order2_hvp(&x, v.clone());
+    let h = 1e-5;
+    let at = |s: f64| {
+        let z: Vec<f64> = x.iter().zip(&v).map(|(a, b)| a + s * b).collect();
+        unwrapped_order2_grad(&z).1
+    };
+    let (p, m) = (at(h), at(-h));
+    for k in 0..3 {
+        let fd = (p[k] - m[k]) / (2.0 * h);
+        assert!(close(hv[k], fd, 1e-6), "hv[{k}] {} vs {fd}", hv[k]);
+    }
 }

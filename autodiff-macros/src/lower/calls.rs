@@ -19,6 +19,9 @@ impl Lowerer {
         if let Some(r) = self.lower_take_value(mc, out)? {
             return Ok(Rhs::Copy(Atom::Var(r)));
         }
+        if let Some(e) = self.unwrapped_read_rewrite(mc) {
+            return self.lower_rhs(&e, out);
+        }
         if let Some(e) = self.option_read_rewrite(mc) {
             return self.lower_rhs(&e, out);
         }

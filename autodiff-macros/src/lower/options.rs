@@ -76,6 +76,48 @@ impl Lowerer {
         self.bind_atom(inner, None, Atom::Var(tmp), out)
     }
 
+    /// `v.last().unwrap()`, `v.first().expect(..)`, `v.get(i).unwrap()` on a variable `v`,
+    /// optionally through `.copied()` / `.cloned()`: the element read itself (`&v[v.len() -
+    /// 1]`, `v[0]`, `v[i].clone()`), so it keeps its derivative. An empty `v` (or `i` past the
+    /// end) panics at the index instead of at the `unwrap`.
+    pub(super) fn unwrapped_read_rewrite(&self, mc: &syn::ExprMethodCall) -> Option<Expr> {
+        let unwraps = match mc.method.to_string().as_str() {
+            "unwrap" => mc.args.is_empty(),
+            "expect" => mc.args.len() == 1,
+            _ => false,
+        };
+        if !unwraps {
+            return None;
+        }
+        let (mut inner, mut how) = (peel(&mc.receiver), "ref");
+        if let Expr::MethodCall(m) = inner {
+            if matches!(m.method.to_string().as_str(), "copied" | "cloned") && m.args.is_empty() {
+                how = if m.method == "copied" {
+                    "copied"
+                } else {
+                    "cloned"
+                };
+                inner = peel(&m.receiver);
+            }
+        }
+        let Expr::MethodCall(m) = inner else {
+            return None;
+        };
+        let v = &m.receiver;
+        self.var_of(v)?;
+        let i: Expr = match (m.method.to_string().as_str(), m.args.len()) {
+            ("last", 0) => syn::parse_quote! { #v.len() - 1 },
+            ("first", 0) => syn::parse_quote! { 0 },
+            ("get", 1) if !matches!(peel(&m.args[0]), Expr::Range(_)) => m.args[0].clone(),
+            _ => return None,
+        };
+        Some(match how {
+            "copied" => syn::parse_quote! { #v[#i] },
+            "cloned" => syn::parse_quote! { #v[#i].clone() },
+            _ => syn::parse_quote! { &#v[#i] },
+        })
+    }
+
     /// `v.pop()`, `v.last().copied()`, `v.first().copied()`, `v.get(i).copied()` (or `.cloned()`)
     /// on a local variable `v`: the same `Option` written with `Some(..)` around an element read,
     /// so the element keeps its derivative.
