@@ -416,7 +416,16 @@ impl RevGen<'_> {
                         }
                         Atom::Const(_) => false,
                     });
-                if any_active && borrows_local {
+                // A slice or `Vec` with a derivative passed by reference (`interp(xs, ys, q)`
+                // with `ys` a parameter): its pullback would return a whole-length adjoint per
+                // call, allocated and added in; the fused companion adds only the elements the
+                // callee reads, into the caller's slot.
+                let active_ref_arg = args.iter().zip(refs.iter()).any(|(a, r)| {
+                    matches!(self.act.active_atom(a), Some(v) if *r || self.f.vars[v].is_ref)
+                });
+                let fuse_params =
+                    active_ref_arg && forward_calls_primal(callee) && self.distinct_active(args);
+                if any_active && (borrows_local || fuse_params) {
                     let cpb = naming::fixed("__cpb");
                     let cv = naming::fixed("__cv");
                     if forward_calls_primal(callee) {
