@@ -34,6 +34,7 @@ use common_loops::heat::*;
 use common_loops::heldout::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
+use common_loops::probe::*;
 use common_loops::wave::*;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
 
@@ -293,6 +294,33 @@ fn bench_heldout(c: &mut Criterion) {
         || iir_filter_grad(black_box(fa), black_box(fb), black_box(fx), black_box(fr)),
         || iir_filter_hand(black_box(fa), black_box(fb), black_box(fx), black_box(fr))
     );
+    let g = grid_input(GRID_N);
+    let g = g.as_slice();
+    three!(
+        c,
+        "probe_grid_diffusion24x20",
+        || grid_diffusion(black_box(g), black_box(GRID_K)),
+        || grid_diffusion_grad(black_box(g), black_box(GRID_K)),
+        || grid_diffusion_hand(black_box(g), black_box(GRID_K))
+    );
+    let (ys, qs, xs, t) = interp_input();
+    let (ys, qs, xs, t) = (ys.as_slice(), qs.as_slice(), xs.as_slice(), t.as_slice());
+    three!(
+        c,
+        "probe_interp_fit64x500",
+        || interp_fit(black_box(ys), black_box(qs), black_box(xs), black_box(t)),
+        || interp_fit_grad(black_box(ys), black_box(qs), black_box(xs), black_box(t)),
+        || interp_fit_hand(black_box(ys), black_box(qs), black_box(xs), black_box(t))
+    );
+    let (p, obs) = lv_input(LV_STEPS);
+    let (p, obs) = (p.as_slice(), obs.as_slice());
+    three!(
+        c,
+        "probe_lotka_volterra500",
+        || lotka_volterra(black_box(p), black_box(obs)),
+        || lotka_volterra_grad(black_box(p), black_box(obs)),
+        || lotka_volterra_hand(black_box(p), black_box(obs))
+    );
 }
 
 /// Heap allocations (and bytes) of one call of `f` after a first, uncounted one (the steady state
@@ -478,6 +506,27 @@ fn report_allocations() {
         || iir_filter(fa, fb, &fx, &fr),
         || iir_filter_grad(fa, fb, &fx, &fr),
         || iir_filter_hand(fa, fb, &fx, &fr),
+    );
+    let g = grid_input(GRID_N);
+    line3(
+        "probe_grid_diffusion24x20",
+        || grid_diffusion(&g, GRID_K),
+        || grid_diffusion_grad(&g, GRID_K),
+        || grid_diffusion_hand(&g, GRID_K),
+    );
+    let (ys, qs, xs, t) = interp_input();
+    line3(
+        "probe_interp_fit64x500",
+        || interp_fit(&ys, &qs, &xs, &t),
+        || interp_fit_grad(&ys, &qs, &xs, &t),
+        || interp_fit_hand(&ys, &qs, &xs, &t),
+    );
+    let (p, obs) = lv_input(LV_STEPS);
+    line3(
+        "probe_lotka_volterra500",
+        || lotka_volterra(&p, &obs),
+        || lotka_volterra_grad(&p, &obs),
+        || lotka_volterra_hand(&p, &obs),
     );
 }
 

@@ -24,6 +24,9 @@
 //! 8. [`filter`]: a held-out recursive filter written after the fourth pass.
 //! 9. [`calls`]: a held-out helper called on sub-slices in a double loop, and a dense layer
 //!    read through rows (`w[i][j]` of a `&[Vec<f64>]`).
+//! 10. [`probe`]: held-out workloads from an outside probe: a 2-D stencil on a `Vec<Vec<f64>>`
+//!     grid written by element, interpolation through a helper taking whole slices, and RK4 on
+//!     the Lotka-Volterra system with a right-hand side taking the parameter slice.
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
 #![allow(clippy::needless_range_loop)]
@@ -36,4 +39,5 @@ pub mod heat;
 pub mod heldout;
 pub mod lse;
 pub mod newton;
+pub mod probe;
 pub mod wave;

@@ -24,6 +24,7 @@ use common_loops::heat::*;
 use common_loops::heldout::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
+use common_loops::probe::*;
 use common_loops::wave::*;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
 
@@ -405,6 +406,69 @@ fn heldout_cases() -> Vec<Case> {
     ]
 }
 
+/// The held-out workloads of the outside probe (`common_loops/probe.rs`).
+fn probe_cases() -> Vec<Case> {
+    let n = GRID_N;
+    let grid = move |v: &[f64]| -> (Vec<Vec<f64>>, f64) {
+        (
+            v[..n * n].chunks(n).map(<[f64]>::to_vec).collect(),
+            v[n * n],
+        )
+    };
+    let pack_grid = |(s, (g, dk)): (f64, (Vec<Vec<f64>>, f64))| (s, cat(&g.concat(), &[dk]));
+    let (ys, qs, xs, target) = interp_input();
+    let (k, q) = (ys.len(), qs.len());
+    let (xs1, t1, xs2, t2, xs3, t3) = (
+        xs.clone(),
+        target.clone(),
+        xs.clone(),
+        target.clone(),
+        xs,
+        target,
+    );
+    let (p, obs) = lv_input(LV_STEPS);
+    let (o1, o2, o3) = (obs.clone(), obs.clone(), obs);
+    let pack2 = |(l, (a, b)): (f64, (Vec<f64>, Vec<f64>))| (l, cat(&a, &b));
+    vec![
+        Case {
+            name: "grid_diffusion24x20",
+            x: cat(&grid_input(GRID_N).concat(), &[GRID_K]),
+            primal: Box::new(move |v| {
+                let (u, k) = grid(v);
+                grid_diffusion(&u, k)
+            }),
+            generated: Box::new(move |v| {
+                let (u, k) = grid(v);
+                pack_grid(grid_diffusion_grad(&u, k))
+            }),
+            hand: Box::new(move |v| {
+                let (u, k) = grid(v);
+                pack_grid(grid_diffusion_hand(&u, k))
+            }),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "interp_fit64x500",
+            x: cat(&ys, &qs),
+            primal: Box::new(move |v| interp_fit(&v[..k], &v[k..k + q], &xs1, &t1)),
+            generated: Box::new(move |v| pack2(interp_fit_grad(&v[..k], &v[k..k + q], &xs2, &t2))),
+            hand: Box::new(move |v| pack2(interp_fit_hand(&v[..k], &v[k..k + q], &xs3, &t3))),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "lotka_volterra500",
+            x: p,
+            primal: Box::new(move |v| lotka_volterra(v, &o1)),
+            generated: Box::new(move |v| lotka_volterra_grad(v, &o2)),
+            hand: Box::new(move |v| lotka_volterra_hand(v, &o3)),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+    ]
+}
+
 fn all_cases() -> Vec<Case> {
     let mut cases = vec![
         lse_case(),
@@ -421,6 +485,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(reused_cases());
     cases.extend(extra_cases());
     cases.extend(heldout_cases());
+    cases.extend(probe_cases());
     cases.push(filter_case(FILTER_AB));
     cases.push(filter_case((-0.95, 2.0)));
     cases
