@@ -161,6 +161,50 @@ fn horner_sum<T: Real>(c: &[T], xs: &[T]) -> T {
     s
 }
 
+/// A helper reading a table by rows (`row = &t[i]; row[j]`, added in place into the table's
+/// buffer) and a weight slice.
+#[differentiable]
+fn weigh_rows(t: &[Vec<f64>], w: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..t.len() {
+        let row = &t[i];
+        for j in 0..w.len() {
+            s += row[j] * w[j] * w[j];
+        }
+    }
+    s.sin()
+}
+
+/// The helper per weight window, the table differentiated or fixed (`NoSlot` for it: the
+/// companion skips the table's element adjoints), and both in one function: the companion is
+/// instantiated once with a live slot and once with a dead one.
+#[differentiable]
+fn rows_fit(t: &[Vec<f64>], ws: &[f64]) -> f64 {
+    let mut l = 0.0;
+    for k in 0..ws.len() - 2 {
+        l += weigh_rows(t, &ws[k..k + 3]);
+    }
+    l
+}
+
+#[differentiable]
+fn rows_fit_fixed(#[no_grad] t: &[Vec<f64>], ws: &[f64]) -> f64 {
+    let mut l = 0.0;
+    for k in 0..ws.len() - 2 {
+        l += weigh_rows(t, &ws[k..k + 3]);
+    }
+    l
+}
+
+#[differentiable]
+fn live_and_dead(a: &[f64], #[no_grad] b: &[f64]) -> f64 {
+    let mut l = 0.0;
+    for k in 0..3 {
+        l += dot(a, b) * interp(b, a, 0.35 + 0.7 * k as f64) + interp(a, b, 0.3 + 0.5 * k as f64);
+    }
+    l
+}
+
 fn knots() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let xs: Vec<f64> = (0..8)
         .map(|i| i as f64 + 0.3 * (i as f64 * 1.3).sin())
@@ -188,6 +232,25 @@ fn parameter_slices_against_central_differences() {
         &join(gy, gq),
         &[ys.clone(), qs.clone()].concat(),
     );
+
+    let t: Vec<Vec<f64>> = (0..3).map(|i| sines(3, 0.5 + 0.2 * i as f64)).collect();
+    let ws = sines(6, 0.7);
+    let flat = |z: &[f64]| -> Vec<Vec<f64>> { z.chunks(3).map(|r| r.to_vec()).collect() };
+    let (_, (gt, gw)) = rows_fit_grad(&t, &ws);
+    check(
+        "rows_fit",
+        |z| rows_fit(&flat(&z[..9]), &z[9..]),
+        &[gt.concat(), gw].concat(),
+        &[t.concat(), ws.clone()].concat(),
+    );
+    let (_, gw) = rows_fit_fixed_grad(&t, &ws);
+    check("rows_fit_fixed", |z| rows_fit_fixed(&t, z), &gw, &ws);
+
+    // knots a (increasing) and b (increasing) so both orders interpolate
+    let a = vec![0.0, 0.6, 1.1, 1.9, 2.4];
+    let b = vec![0.2, 0.5, 1.3, 1.6, 2.8];
+    let (_, ga) = live_and_dead_grad(&a, &b);
+    check("live_and_dead", |z| live_and_dead(z, &b), &ga, &a);
 
     let p = vec![1.1, 0.4, 0.9, 0.3, 1.2, 0.8];
     let (_, g) = lv_euler_grad(&p);

@@ -698,6 +698,39 @@ fn parameter_slice_argument_goes_to_the_fused_companion() {
     assert_eq!(vjp.matches("sq_derivative_").count(), 1, "{vjp}");
 }
 
+#[test]
+fn fused_companion_skips_the_buffer_of_a_parameter_passed_no_slot() {
+    // Each element addition into a parameter's gradient buffer in the fused companion is
+    // guarded by the slot's liveness, and the buffer of a dead slot is the dead (empty) one:
+    // a caller passing `NoSlot` for `xs` allocates and adds nothing for it.
+    let all = expand_fn(quote! {
+        fn interp(xs: &[f64], ys: &[f64], q: f64) -> f64 {
+            let t = (q - xs[0]) / (xs[1] - xs[0]);
+            ys[0] * (1.0 - t) + ys[1] * t
+        }
+    });
+    let start = all.find("fn __interp_into_").expect("a fused companion");
+    let into = &all[start..];
+    let into = &into[..into.find("# [doc").unwrap_or(into.len())];
+    assert_eq!(
+        into.matches("SlotArg :: live (& __slot").count(),
+        2,
+        "{into}"
+    );
+    assert_eq!(into.matches("dead_grad_buf ()").count(), 2, "{into}");
+    // three reads of xs, two of ys: every addition is behind its parameter's test
+    assert_eq!(
+        into.matches("GradBuf :: add (").count(),
+        into.matches("{ :: autodiff :: __private :: GradBuf :: add (")
+            .count(),
+        "{into}"
+    );
+    assert!(into.matches("GradBuf :: add (").count() >= 4, "{into}");
+    // the value-and-pullback items have no slot to test
+    let vjp = vjp_item(&all, "interp");
+    assert!(!vjp.contains("SlotArg :: live"), "{vjp}");
+}
+
 /// A table filled by one loop and read by the next: `(table expansion, table-written-in-the-
 /// reading-loop expansion, table-written-after expansion)`.
 fn table_vjps() -> (String, String, String) {

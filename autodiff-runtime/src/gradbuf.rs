@@ -29,6 +29,12 @@ pub trait DenseShape {
     fn dense_len(&self) -> usize {
         usize::MAX
     }
+    /// The buffer of a parameter whose adjoint nobody keeps (a fused companion's parameter
+    /// passed `NoSlot`): never added into, so it holds nothing where that costs nothing
+    /// (an empty `Vec`, no allocation); zeros of the shape otherwise.
+    fn dead_buf(&self) -> Self::Buf {
+        self.dense_buf()
+    }
 }
 
 /// A dense buffer that can start as the caller's adjoint of the same shape (a fused companion's
@@ -83,6 +89,10 @@ impl<T: Differentiable> DenseShape for [T] {
     fn dense_len(&self) -> usize {
         self.len()
     }
+    #[inline(always)]
+    fn dead_buf(&self) -> Self::Buf {
+        DenseElems(Vec::new())
+    }
 }
 impl<T: Differentiable> DenseShape for Vec<T> {
     type Buf = DenseElems<T::Adjoint>;
@@ -93,6 +103,10 @@ impl<T: Differentiable> DenseShape for Vec<T> {
     #[inline(always)]
     fn dense_len(&self) -> usize {
         self.len()
+    }
+    #[inline(always)]
+    fn dead_buf(&self) -> Self::Buf {
+        DenseElems(Vec::new())
     }
 }
 impl<T: Differentiable, const N: usize> DenseShape for [T; N] {
@@ -105,6 +119,10 @@ impl<T: Differentiable, const N: usize> DenseShape for [T; N] {
     fn dense_len(&self) -> usize {
         self.len()
     }
+    #[inline(always)]
+    fn dead_buf(&self) -> Self::Buf {
+        DenseElems(Vec::new())
+    }
 }
 impl<C: DenseShape + ?Sized> DenseShape for &C {
     type Buf = C::Buf;
@@ -115,6 +133,10 @@ impl<C: DenseShape + ?Sized> DenseShape for &C {
     #[inline(always)]
     fn dense_len(&self) -> usize {
         (**self).dense_len()
+    }
+    #[inline(always)]
+    fn dead_buf(&self) -> Self::Buf {
+        (**self).dead_buf()
     }
 }
 impl<T: MatrixScalar, R: Dim, C: Dim> DenseShape for OMatrix<T, R, C>
@@ -143,6 +165,8 @@ pub trait DenseProbe {
     fn grad_buf_from<A>(&self, slot: &mut Option<A>) -> Self::Buf
     where
         Self::Buf: Adopt<A>;
+    /// The buffer of a parameter whose adjoint nobody keeps ([`DenseShape::dead_buf`]).
+    fn dead_grad_buf(&self) -> Self::Buf;
 }
 impl<C: DenseShape + ?Sized> DenseProbe for Probe<'_, C> {
     type Buf = C::Buf;
@@ -157,6 +181,10 @@ impl<C: DenseShape + ?Sized> DenseProbe for Probe<'_, C> {
     {
         Adopt::adopt(slot, self.0.dense_len()).unwrap_or_else(|| self.0.dense_buf())
     }
+    #[inline(always)]
+    fn dead_grad_buf(&self) -> C::Buf {
+        self.0.dead_buf()
+    }
 }
 
 /// The fallback: the container's index shape.
@@ -167,6 +195,8 @@ pub trait ShapeProbe {
     fn grad_buf(&self) -> Self::Buf;
     /// The same: element adjoints go to the slot, which keeps the caller's adjoint.
     fn grad_buf_from<A>(&self, slot: &mut Option<A>) -> Self::Buf;
+    /// The same.
+    fn dead_grad_buf(&self) -> Self::Buf;
 }
 impl<C: IndexShape + ?Sized> ShapeProbe for &Probe<'_, C> {
     type Buf = ShapeBuf<C::Shape>;
@@ -176,6 +206,10 @@ impl<C: IndexShape + ?Sized> ShapeProbe for &Probe<'_, C> {
     }
     #[inline(always)]
     fn grad_buf_from<A>(&self, _slot: &mut Option<A>) -> Self::Buf {
+        ShapeBuf(self.0.index_shape())
+    }
+    #[inline(always)]
+    fn dead_grad_buf(&self) -> Self::Buf {
         ShapeBuf(self.0.index_shape())
     }
 }

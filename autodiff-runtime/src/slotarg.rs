@@ -25,6 +25,12 @@ pub trait SlotArg<A> {
     fn take_slot(&mut self) -> Option<A>;
     /// `slot += d`.
     fn give(self, d: Option<A>);
+    /// Whether the caller keeps what is given ([`NoSlot`] does not): a fused companion skips the
+    /// element adjoints of a parameter whose slot is not live (a constant after inlining).
+    #[inline(always)]
+    fn live(&self) -> bool {
+        true
+    }
 }
 
 /// A slot for a parameter that the callee does not differentiate (`#[no_grad]`): only
@@ -61,6 +67,10 @@ impl<A> SlotArg<A> for NoSlot {
     }
     #[inline(always)]
     fn give(self, _: Option<A>) {}
+    #[inline(always)]
+    fn live(&self) -> bool {
+        false
+    }
 }
 
 impl NoSlotArg for NoSlot {}

@@ -256,7 +256,10 @@ impl RevGen<'_> {
                             contribs.push(quote! { #rt::dense_add(&mut #d, *#r, #g); });
                         } else if self.grad_bufs.contains(base) {
                             let b = self.grad_buf(*base);
-                            contribs.push(quote! { #rt::GradBuf::add(&mut #b, &mut #d, *#r, #g); });
+                            contribs.push(self.buf_add(
+                                *base,
+                                quote! { #rt::GradBuf::add(&mut #b, &mut #d, *#r, #g); },
+                            ));
                         } else if let Some((outer, oi)) = self.nested_row(*base) {
                             // y = x[i][j] (`row = &x[i]` read by nothing else) => dx[i][j] += dy,
                             // in place in x's gradient buffer: no adjoint of the row per read
@@ -266,11 +269,14 @@ impl RevGen<'_> {
                             reads.extend(quote! { let #sh = *#shape; });
                             let ro = bind_read(self, &oi, &mut pre, &mut reads);
                             let (b, d0) = (self.grad_buf(outer), self.adj(outer));
-                            contribs.push(quote! {
-                                #rt::GradBuf::add_with(&mut #b, &mut #d0, *#ro, |__row| {
-                                    #rt::ShapeAdjoint::add_into(#sh, __row, *#r, #g)
-                                });
-                            });
+                            contribs.push(self.buf_add(
+                                outer,
+                                quote! {
+                                    #rt::GradBuf::add_with(&mut #b, &mut #d0, *#ro, |__row| {
+                                        #rt::ShapeAdjoint::add_into(#sh, __row, *#r, #g)
+                                    });
+                                },
+                            ));
                         } else {
                             let (save_shape, shape) = self.shape(*base, place);
                             pre.extend(save_shape);

@@ -348,16 +348,23 @@ impl<'a> RevGen<'a> {
         for &v in &self.grad_bufs {
             let (b, d, read) = (self.grad_buf(v), self.adj(v), &self.params[&v].read);
             // in a fused companion the buffer starts as the caller's adjoint when it can
-            let make = if self.params[&v].slot_in.is_some() {
-                quote! { grad_buf_from(&mut #d) }
-            } else {
-                quote! { grad_buf() }
+            // (no buffer when the caller passed `NoSlot`: its element adjoints are skipped)
+            let make = match &self.params[&v].slot_in {
+                Some(s) => {
+                    let live = self.live(v);
+                    head.extend(quote! { let #live = #rt::SlotArg::live(&#s); });
+                    quote! {
+                        if #live { __p.grad_buf_from(&mut #d) } else { __p.dead_grad_buf() }
+                    }
+                }
+                None => quote! { __p.grad_buf() },
             };
             head.extend(quote! {
                 let mut #b = {
                     #[allow(unused_imports)]
                     use #rt::{DenseProbe as _, ShapeProbe as _};
-                    (&#rt::Probe(#read)).#make
+                    let __p = &#rt::Probe(#read);
+                    #make
                 };
             });
             reverse.extend(quote! { #rt::Flush::flush(#b, &mut #d); });
@@ -373,6 +380,23 @@ impl<'a> RevGen<'a> {
     /// The gradient buffer of a parameter in `grad_bufs`.
     fn grad_buf(&self, v: VarId) -> Ident {
         naming::fixed(&format!("__gb{v}"))
+    }
+
+    /// Whether the caller keeps parameter `v`'s adjoint (a fused companion's parameter with a
+    /// gradient buffer, see `SlotArg::live`).
+    fn live(&self, v: VarId) -> Ident {
+        naming::fixed(&format!("__live{v}"))
+    }
+
+    /// `add` (an addition into parameter `v`'s gradient buffer), skipped in a fused companion
+    /// when the caller passed no slot for `v`: a constant test after inlining.
+    fn buf_add(&self, v: VarId, add: TokenStream) -> TokenStream {
+        if self.params.get(&v).is_some_and(|p| p.slot_in.is_some()) {
+            let live = self.live(v);
+            quote! { if #live { #add } }
+        } else {
+            add
+        }
     }
 
     fn adj(&self, v: VarId) -> Ident {
