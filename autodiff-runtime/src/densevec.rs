@@ -11,7 +11,7 @@
 
 use crate::adjoint::{Adjoint, acc};
 use crate::differentiable::Differentiable;
-use crate::shape::{Elems, IndexShape};
+use crate::shape::{At2, Elems, IndexShape};
 
 /// The element type of a local `Vec`, recorded (zero-sized) where the `Vec` is made.
 #[inline(always)]
@@ -25,13 +25,74 @@ pub fn dense_adj<T: Differentiable>(_witness: &Option<Elems<T>>) -> Vec<T::Adjoi
     Vec::new()
 }
 
-/// `y = v[i] => dv[i] += dy`
-#[inline(always)]
-pub fn dense_add<E: Adjoint>(d: &mut Vec<E>, i: usize, g: E) {
-    match d.get_mut(i) {
-        Some(e) => e.add_adj(g),
-        None => grow_add(d, i, g),
+/// An index into a dense buffer: an element (`usize`, the buffer `Vec<E>`) or an element of a
+/// row (`At2(i, j)` on a `Vec<Vec<f64>>` local, the buffer a `Vec` of row adjoints, each grown
+/// with zeros as its elements receive adjoints).
+pub trait DenseIndex<A>: Copy {
+    /// The adjoint of what the index reaches.
+    type Elem: Adjoint;
+    /// `d[self] += g`, growing the buffer with zeros.
+    fn add(self, d: &mut Vec<A>, g: Self::Elem);
+    /// `d[self] += g` into a buffer fitted to the local's length ([`dense_fit`]).
+    fn add_in(self, d: &mut [A], g: Self::Elem);
+    /// Takes `d[self]` out, leaving zero (`None` past the end, where it is zero).
+    fn take(self, d: &mut [A]) -> Option<Self::Elem>;
+}
+
+impl<E: Adjoint> DenseIndex<E> for usize {
+    type Elem = E;
+    #[inline(always)]
+    fn add(self, d: &mut Vec<E>, g: E) {
+        match d.get_mut(self) {
+            Some(e) => e.add_adj(g),
+            None => grow_add(d, self, g),
+        }
     }
+    #[inline(always)]
+    fn add_in(self, d: &mut [E], g: E) {
+        d[self].add_adj(g);
+    }
+    #[inline(always)]
+    fn take(self, d: &mut [E]) -> Option<E> {
+        d.get_mut(self)
+            .map(|e| core::mem::replace(e, E::zero_adj()))
+    }
+}
+
+impl<E: Adjoint> DenseIndex<Vec<E>> for At2 {
+    type Elem = E;
+    /// `y = v[i][j] => dv[i][j] += dy`; the reverse sweep runs `i` and `j` downwards, so a
+    /// fresh buffer grows once per row to its full length.
+    #[inline(always)]
+    fn add(self, d: &mut Vec<Vec<E>>, g: E) {
+        let At2(i, j) = self;
+        match d.get_mut(i).and_then(|row| row.get_mut(j)) {
+            Some(e) => e.add_adj(g),
+            None => grow_add_row(d, self, g),
+        }
+    }
+    /// The rows are fitted; an element past a row's end grows the row.
+    #[inline(always)]
+    fn add_in(self, d: &mut [Vec<E>], g: E) {
+        let At2(i, j) = self;
+        let row = &mut d[i];
+        match row.get_mut(j) {
+            Some(e) => e.add_adj(g),
+            None => grow_add(row, j, g),
+        }
+    }
+    #[inline(always)]
+    fn take(self, d: &mut [Vec<E>]) -> Option<E> {
+        let At2(i, j) = self;
+        let e = d.get_mut(i)?.get_mut(j)?;
+        Some(core::mem::replace(e, E::zero_adj()))
+    }
+}
+
+/// `y = v[i] => dv[i] += dy` (also `y = v[i][j]` at [`At2`]).
+#[inline(always)]
+pub fn dense_add<A, I: DenseIndex<A>>(d: &mut Vec<A>, i: I, g: I::Elem) {
+    i.add(d, g);
 }
 
 /// `dv[i] += g` past the end of the buffer: zeros up to `i` first (within the kept capacity
@@ -44,16 +105,28 @@ extern "C" fn grow_add<E: Adjoint>(d: &mut Vec<E>, i: usize, g: E) {
     d[i].add_adj(g);
 }
 
+/// `dv[i][j] += g` past the end of the buffer or of row `i`: empty rows up to `i`, zeros up to
+/// `j` in row `i` first.
+#[cold]
+#[inline(never)]
+#[allow(improper_ctypes_definitions)]
+extern "C" fn grow_add_row<E: Adjoint>(d: &mut Vec<Vec<E>>, At2(i, j): At2, g: E) {
+    if i >= d.len() {
+        d.resize_with(i + 1, Vec::new);
+    }
+    grow_add(&mut d[i], j, g);
+}
+
 /// `y = v[i] => dv[i] += dy` where `dv` was fitted to `v`'s length ([`dense_fit`]) before the
 /// loop that reads it: an index check, no growth path, so the loop's reverse sweep has no call
 /// on it (a call there that may unwind makes the compiler keep the sweep's accumulators in
-/// memory; see `records.rs`).
+/// memory; see `records.rs`). At [`At2`], a row still grows.
 ///
 /// # Panics
 /// If `i` is past the fitted length (the forward sweep's read of `v[i]` would have panicked).
 #[inline(always)]
-pub fn dense_add_in<E: Adjoint>(d: &mut [E], i: usize, g: E) {
-    d[i].add_adj(g);
+pub fn dense_add_in<A, I: DenseIndex<A>>(d: &mut [A], i: I, g: I::Elem) {
+    i.add_in(d, g);
 }
 
 /// A zero element adjoint of the dense buffer `d`: a register of the window of a loop that reads
@@ -115,10 +188,11 @@ pub fn dense_fit<E: Adjoint>(d: &mut Vec<E>, len: usize) {
     }
 }
 
-/// `v[i] = y => dy += dv[i], dv[i] = 0` (returns `dv[i]`; `None` past the end, where it is zero).
+/// `v[i] = y => dy += dv[i], dv[i] = 0` (returns `dv[i]`; `None` past the end, where it is
+/// zero); also `v[i][j] = y` at [`At2`].
 #[inline(always)]
-pub fn dense_take<E: Adjoint>(d: &mut [E], i: usize) -> Option<E> {
-    d.get_mut(i).map(|e| core::mem::replace(e, E::zero_adj()))
+pub fn dense_take<A, I: DenseIndex<A>>(d: &mut [A], i: I) -> Option<I::Elem> {
+    i.take(d)
 }
 
 /// `v = w` (a move or copy of a whole local `Vec`): `dw += dv`, `dv = 0`. When `dw` is zero the

@@ -2,7 +2,8 @@
 //!
 //! A local made by `vec![x; n]`, `vec![a, b, ..]` or `x.to_vec()` (or moved or cloned whole from
 //! another such local, as `u = next` and the three moves of `std::mem::swap(&mut u, &mut v)` do)
-//! whose every other use is an element read `v[i]` or an element write `v[i] = y` keeps its
+//! whose every other use is an element read `v[i]` or an element write `v[i] = y` (or, on rows,
+//! `v[i][j]` and `v[i][j] = y`, one access at `At2(i, j)`) keeps its
 //! length from creation to the end of its life. Its adjoint slot is a plain `Vec` of element
 //! adjoints, declared once for the whole reverse sweep: reads add into it and writes take out of
 //! it without an `Option` test, a whole move swaps the buffers, and the reverse of the `let` that
@@ -49,8 +50,6 @@ struct Uses {
     /// is a `Vec` (or a slice or array) too.
     vec_params: HashSet<VarId>,
     links: Vec<(VarId, VarId)>,
-    /// See `Func::row_indices`: a base indexed by one is not dense.
-    row_indices: HashMap<VarId, (Atom, Atom)>,
 }
 
 impl Uses {
@@ -62,11 +61,9 @@ impl Uses {
 
     /// Every variable `rhs` names is a use the dense path does not cover, except the base of an
     /// element read.
-    /// `base[idx]` read or written: a row element's index (`At2`) keeps `base` off the dense path.
-    fn indexed(&mut self, base: VarId, idx: &Atom) {
-        if matches!(idx, Atom::Var(t) if self.row_indices.contains_key(t)) {
-            self.bad.insert(base);
-        }
+    /// `base[idx]` read or written (`idx` an element's or a row element's, `At2(i, j)`: the
+    /// runtime's `DenseIndex` takes both).
+    fn indexed(&mut self, _base: VarId, idx: &Atom) {
         self.atom(idx);
     }
 
@@ -228,7 +225,6 @@ pub(super) fn dense_locals(
             .filter(|(_, p)| p.adj_ty.as_ref().is_some_and(is_vec_like))
             .map(|(v, _)| *v)
             .collect(),
-        row_indices: f.row_indices.clone(),
         ..Uses::default()
     };
     collect_cands(&f.body, f, act, &mut u.cands);

@@ -390,3 +390,50 @@ fn elements_of_parameter_rows_are_read_again_not_recorded() {
     let vjp = vjp_item(&all, "f");
     assert_eq!(loop_records(&vjp), 1, "{vjp}");
 }
+
+#[test]
+fn local_grids_of_rows_get_dense_buffers_of_rows() {
+    // A `Vec<Vec<f64>>` grid read and written only at `u[i][j]` (one access at `At2(i, j)`) and
+    // moved whole: a dense buffer of row adjoints like a flat local's (no `Option` slot, no
+    // `add_at`/`take_at`, no index shape recorded); a grid whose rows are also borrowed keeps
+    // the general path.
+    let all = expand_fn(quote! {
+        fn grid(u0: &[Vec<f64>], k: f64) -> f64 {
+            let n = u0.len();
+            let m = u0[0].len();
+            let mut u = u0.to_vec();
+            for _ in 0..20 {
+                let mut next = vec![vec![0.0; m]; n];
+                for i in 1..n {
+                    for j in 1..m {
+                        next[i][j] = u[i][j] + k * (u[i - 1][j] + u[i][j - 1] - 2.0 * u[i][j]);
+                    }
+                }
+                u = next;
+            }
+            u[1][1] * u[n - 1][m - 1]
+        }
+    });
+    let vjp = vjp_item(&all, "grid");
+    for gone in ["add_at", "take_at", "index_shape"] {
+        assert!(!vjp.contains(gone), "no `{gone}`: {vjp}");
+    }
+    assert_eq!(vjp.matches("dense_adj (& __wd").count(), 2, "{vjp}");
+    assert!(vjp.contains("dense_take (& mut __d_next_"), "{vjp}");
+    assert!(vjp.contains("dense_add_in (& mut __d_u_"), "{vjp}");
+    assert!(vjp.contains("dense_add (& mut __d_u_"), "{vjp}");
+
+    let all = expand_fn(quote! {
+        fn borrowed(x: &[f64]) -> f64 {
+            let mut g = vec![vec![0.0; 2]; 2];
+            for j in 0..2 {
+                g[1][j] = x[j] * x[j];
+            }
+            let r = &g[1];
+            r[0] * g[1][1]
+        }
+    });
+    let vjp = vjp_item(&all, "borrowed");
+    assert!(!vjp.contains("dense_adj"), "{vjp}");
+    assert!(vjp.contains("take_at"), "{vjp}");
+}
