@@ -179,6 +179,26 @@ fn ragged(x: &[f64]) -> f64 {
     s
 }
 
+/// Reads of one element twice (read once), of the same `(i, j)` after `j` changed, and after a
+/// write to the grid (read again both times).
+#[differentiable]
+fn rereads(u0: &[Vec<f64>], k: f64) -> f64 {
+    let mut u = u0.to_vec();
+    let mut s = 0.0;
+    for i in 1..u.len() {
+        let mut j = 1;
+        let a = u[i][j] + k * (u[i - 1][j] - 4.0 * u[i][j]);
+        s += a * a;
+        j += 1;
+        let b = u[i][j];
+        u[i][j] = b * k;
+        let c = u[i][j];
+        u[i][0] = c.sin();
+        s += b * c + u[i][0] * u[i][j];
+    }
+    s
+}
+
 /// Generic over the float type.
 #[differentiable]
 fn grid_generic<T: Real>(x: &[T], k: T) -> T {
@@ -217,6 +237,17 @@ fn dense_rows_against_central_differences() {
     check(
         "grid_fresh",
         |z| grid_fresh(&rows(&z[..12], 4), z[12]),
+        &[gu.concat(), vec![gk]].concat(),
+        &p,
+    );
+
+    let g0 = rows(&sines(12, 1.3), 3);
+    let (_, (gu, gk)) = rereads_grad(&g0, 0.7);
+    let mut p = g0.concat();
+    p.push(0.7);
+    check(
+        "rereads",
+        |z| rereads(&rows(&z[..12], 3), z[12]),
         &[gu.concat(), vec![gk]].concat(),
         &p,
     );

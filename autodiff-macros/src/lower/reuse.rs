@@ -8,6 +8,10 @@
 //! code kept as written that is not plainly read-only, a macro) forgets every read; a loop body starts
 //! with nothing known (its later trips follow its own writes), and so do the arms of a branch (its
 //! condition is code kept as written); after a nested block nothing is known.
+//!
+//! An element of a row, `u[i][j]` (one read at a fresh `At2(i, j)` temporary per read, see
+//! `Func::row_indices`), is compared by its `(i, j)`: the stencil's `u[i][j] + k * (.. - 4.0 *
+//! u[i][j])` reads the element once.
 
 use crate::ir::*;
 
@@ -20,30 +24,58 @@ struct Known {
     holder: VarId,
 }
 
-/// An index as compared: the same variable, or the same constant tokens.
+/// An index as compared: the same variable, or the same constant tokens; a row element's
+/// `At2(i, j)` by its two indices.
 #[derive(Clone, PartialEq)]
 enum IdxKey {
     Var(VarId),
     Const(String),
+    Row(Box<IdxKey>, Box<IdxKey>),
 }
 
-fn key_of(idx: &Atom) -> IdxKey {
+impl IdxKey {
+    /// Whether writing `v` may change the index.
+    fn mentions(&self, v: VarId) -> bool {
+        match self {
+            IdxKey::Var(w) => *w == v,
+            IdxKey::Const(_) => false,
+            IdxKey::Row(i, j) => i.mentions(v) || j.mentions(v),
+        }
+    }
+}
+
+fn key_of(idx: &Atom, rows: &RowIndices) -> IdxKey {
     match idx {
-        Atom::Var(v) => IdxKey::Var(*v),
+        Atom::Var(v) => match rows.get(v) {
+            Some((i, j)) => IdxKey::Row(Box::new(key_of(i, rows)), Box::new(key_of(j, rows))),
+            None => IdxKey::Var(*v),
+        },
         Atom::Const(t) => IdxKey::Const(t.to_string()),
     }
 }
 
+/// `Func::row_indices`: the `At2(i, j)` temporaries and their indices.
+type RowIndices = std::collections::HashMap<VarId, (Atom, Atom)>;
+
 /// Rewrites repeated by-value element reads in `func` into copies of the first (see the module
 /// documentation).
 pub(super) fn reuse_reads(func: &mut Func) {
-    let vars = &func.vars;
-    walk(&mut func.body, &mut Vec::new(), vars);
+    let cx = Cx {
+        vars: &func.vars,
+        rows: &func.row_indices,
+    };
+    walk(&mut func.body, &mut Vec::new(), &cx);
+}
+
+/// What the walk reads: the variables and the row-element indices.
+struct Cx<'a> {
+    vars: &'a [Var],
+    rows: &'a RowIndices,
 }
 
 /// Forgets every read that `v` being written could change (`v` as a base, an index or a holder).
 fn forget(known: &mut Vec<Known>, v: VarId) {
-    known.retain(|k| k.base != v && k.idx != IdxKey::Var(v) && k.holder != v);
+    known.retain(|k| k.base != v && !k.idx.mentions(v) && k.holder != v);
 }
 
 /// Forgets every read whose holder `v` shadows: the copy is emitted by name, so after
@@ -69,7 +101,8 @@ fn invokes_macro(ts: proc_macro2::TokenStream) -> bool {
     })
 }
 
-fn walk(block: &mut Block, known: &mut Vec<Known>, vars: &[Var]) {
+fn walk(block: &mut Block, known: &mut Vec<Known>, cx: &Cx) {
+    let vars = cx.vars;
     for stmt in &mut block.stmts {
         match stmt {
             Stmt::Let {
@@ -85,7 +118,7 @@ fn walk(block: &mut Block, known: &mut Vec<Known>, vars: &[Var]) {
                     by_ref: false,
                 } = rhs
                 {
-                    let key = key_of(idx);
+                    let key = key_of(idx, cx.rows);
                     if let Some(k) = known.iter().find(|k| k.base == *base && k.idx == key) {
                         *rhs = Rhs::Copy(Atom::Var(k.holder));
                     } else if !vars[*var].reassigned {
@@ -95,7 +128,8 @@ fn walk(block: &mut Block, known: &mut Vec<Known>, vars: &[Var]) {
                             holder: *var,
                         });
                     }
-                } else if may_write_unseen(rhs) {
+                } else if may_write_unseen(rhs) && !cx.rows.contains_key(var) {
+                    // (an `At2(i, j)` temporary only builds the index)
                     known.clear();
                 }
             }
@@ -120,17 +154,17 @@ fn walk(block: &mut Block, known: &mut Vec<Known>, vars: &[Var]) {
                 forget_shadowed(known, vars, *v);
             }),
             Stmt::Scope(b) => {
-                walk(b, &mut known.clone(), vars);
+                walk(b, &mut known.clone(), cx);
                 known.clear();
             }
             Stmt::Branch { arms, .. } => {
                 for arm in arms {
-                    walk(arm, &mut Vec::new(), vars);
+                    walk(arm, &mut Vec::new(), cx);
                 }
                 known.clear();
             }
             Stmt::Loop { body, .. } => {
-                walk(body, &mut Vec::new(), vars);
+                walk(body, &mut Vec::new(), cx);
                 known.clear();
             }
             // The operand shape checks stay: they only read.

@@ -354,16 +354,16 @@ impl<'a> RevGen<'a> {
                     let live = self.live(v);
                     head.extend(quote! { let #live = #rt::SlotArg::live(&#s); });
                     quote! {
+                        let __p = &#rt::Probe(#read);
                         if #live { __p.grad_buf_from(&mut #d) } else { __p.dead_grad_buf() }
                     }
                 }
-                None => quote! { __p.grad_buf() },
+                None => quote! { (&#rt::Probe(#read)).grad_buf() },
             };
             head.extend(quote! {
                 let mut #b = {
                     #[allow(unused_imports)]
                     use #rt::{DenseProbe as _, ShapeProbe as _};
-                    let __p = &#rt::Probe(#read);
                     #make
                 };
             });

@@ -457,8 +457,38 @@ fn elements_of_rows_are_known_floats() {
     let vjp = vjp_item(&all, "f");
     for v in ["a", "b", "c"] {
         let slot = format!("let mut __d_{v}_");
-        let at = vjp.find(&slot).unwrap_or_else(|| panic!("a slot for {v}: {vjp}"));
+        let at = vjp
+            .find(&slot)
+            .unwrap_or_else(|| panic!("a slot for {v}: {vjp}"));
         let decl = &vjp[at..at + vjp[at..].find(';').expect("a declaration")];
         assert!(decl.contains("plain :: Plain (0.0)"), "{decl}");
     }
+}
+
+#[test]
+fn a_row_element_read_twice_is_read_once() {
+    // `u[i][j] + k * (.. - 4.0 * u[i][j])`: the second read is a copy of the first (compared by
+    // its `(i, j)`, though each read builds its own `At2`), so the reverse sweep adds one
+    // adjoint into the element; after `j` changes, the read is a read again.
+    let all = expand_fn(quote! {
+        fn g(u0: &[Vec<f64>], k: f64) -> f64 {
+            let mut u = u0.to_vec();
+            let mut s = 0.0;
+            for i in 1..u.len() {
+                let mut j = 1;
+                let a = u[i][j] + k * (u[i - 1][j] - 4.0 * u[i][j]);
+                s += a * a;
+                j += 1;
+                let b = u[i][j];
+                u[i][0] = b;
+                let c = u[i][j];
+                s += b * c;
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "g");
+    let reads = vjp.matches("= u [__t").count();
+    // `u[i][j]` once, `u[i - 1][j]`, `u[i][j]` after `j += 1` (before and after the write)
+    assert_eq!(reads, 4, "{vjp}");
 }
