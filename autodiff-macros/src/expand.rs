@@ -390,7 +390,7 @@ fn param_reads_from(
         let adj = (which.contains(&k) || p.diff).then(|| p.assoc(&c.rt, "Adjoint"));
         let adj_ty = adj.as_ref().map(|a| quote! { ::core::option::Option<#a> });
         let float = !p.is_ref && crate::reverse::is_float_type(&p.ty);
-        let float_depth = crate::reverse::float_depth(&p.ty);
+        let float_elems = crate::reverse::has_float_elems(&p.ty);
         m.insert(
             vars[k],
             ParamRead {
@@ -398,7 +398,7 @@ fn param_reads_from(
                 adj_ty,
                 adj,
                 float,
-                float_depth,
+                float_elems,
                 // lent only when the callee cannot write the parameter: a `mut` one may be
                 // overwritten, and the reverse of a write takes its adjoint (the caller's too)
                 slot_in: (slots && which.contains(&k) && !p.mutable).then(|| naming::slot_arg(k)),

@@ -41,7 +41,7 @@ use block::KMode;
 use def::is_literal;
 pub use exprs::{companion_call, primal};
 use facts::{collect_defs, collect_field_bases, collect_index_bases};
-pub use plain::{float_depth, is_float_type};
+pub use plain::{has_float_elems, is_float_type};
 
 /// How the reverse sweep reads a parameter's value.
 #[derive(Clone)]
@@ -54,9 +54,9 @@ pub struct ParamRead {
     pub adj: Option<TokenStream>,
     /// Taken by value and declared `f64` or `f32`: its adjoint slot can be plain (see `plain`).
     pub float: bool,
-    /// Declared as a container of `f64` or `f32` (`&[f64]`, `Vec<f32>`, `[f64; N]`): 1, its
-    /// elements are known floats; a container of such containers (`&[Vec<f64>]`): 2.
-    pub float_depth: u8,
+    /// Declared as a container of `f64` or `f32` (`&[f64]`, `Vec<f32>`, `[f64; N]`): its
+    /// elements are known floats.
+    pub float_elems: bool,
     /// In a fused companion: the caller's slot argument (`impl SlotArg<A>`) the adjoint starts
     /// from (see `expand/companion.rs`).
     pub slot_in: Option<Ident>,

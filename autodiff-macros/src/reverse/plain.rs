@@ -5,10 +5,8 @@
 //! A variable's type is fixed by any one of its definitions, so one definition of known float
 //! type is enough: a declared `f64`/`f32`, a float literal, a copy, negation or arithmetic of
 //! known floats and float literals, a float method of a known float (`x.sin()`), a cast to a
-//! float, or an element of a container of floats: a parameter declared as one (`&[f64]`,
-//! `Vec<f32>`, `[f64; N]`, or rows of them, `&[Vec<f64>]`, read as `x[i][j]`), or a local made
-//! from floats or from such a container (`vec![0.0; n]`, `vec![row; n]`, `x.to_vec()`, `&x[i]`).
-//! Anything else (a generic `T`, a call's result, a const path) keeps `Option`.
+//! float, or an element of a parameter declared as a container of floats (`&[f64]`, `Vec<f32>`,
+//! `[f64; N]`). Anything else (a generic `T`, a call's result, a const path) keeps `Option`.
 
 use super::*;
 
@@ -25,43 +23,28 @@ pub fn is_float_type(ty: &syn::Type) -> bool {
     }
 }
 
-/// The element type of a container: `[T]`, `[T; N]`, `Vec<T>`, or a reference to one.
-fn container_elem(ty: &syn::Type) -> Option<&syn::Type> {
+/// A container of floats: `[f]`, `[f; N]`, `Vec<f>`, or a reference to one.
+pub fn has_float_elems(ty: &syn::Type) -> bool {
     match ty {
-        syn::Type::Reference(r) => container_elem(&r.elem),
-        syn::Type::Paren(p) => container_elem(&p.elem),
-        syn::Type::Group(g) => container_elem(&g.elem),
-        syn::Type::Slice(s) => Some(&s.elem),
-        syn::Type::Array(a) => Some(&a.elem),
+        syn::Type::Reference(r) => has_float_elems(&r.elem),
+        syn::Type::Slice(s) => is_float_type(&s.elem),
+        syn::Type::Array(a) => is_float_type(&a.elem),
         syn::Type::Path(p) if p.qself.is_none() => {
-            let seg = p.path.segments.last()?;
+            let Some(seg) = p.path.segments.last() else {
+                return false;
+            };
             if seg.ident != "Vec" {
-                return None;
+                return false;
             }
             match &seg.arguments {
-                syn::PathArguments::AngleBracketed(a) if a.args.len() == 1 => match &a.args[0] {
-                    syn::GenericArgument::Type(t) => Some(t),
-                    _ => None,
-                },
-                _ => None,
+                syn::PathArguments::AngleBracketed(a) => {
+                    a.args.len() == 1
+                        && matches!(&a.args[0], syn::GenericArgument::Type(t) if is_float_type(t))
+                }
+                _ => false,
             }
         }
-        _ => None,
-    }
-}
-
-/// A container of floats: `[f]`, `[f; N]`, `Vec<f>`, or a reference to one.
-fn has_float_elems(ty: &syn::Type) -> bool {
-    container_elem(ty).is_some_and(is_float_type)
-}
-
-/// How deep floats sit in a declared container type: 1 for a container of floats (`&[f64]`),
-/// 2 for a container of containers of floats (`&[Vec<f64>]`, `[[f32; 3]; 4]`), 0 otherwise.
-pub fn float_depth(ty: &syn::Type) -> u8 {
-    match container_elem(ty) {
-        Some(e) if is_float_type(e) => 1,
-        Some(e) if has_float_elems(e) => 2,
-        _ => 0,
+        _ => false,
     }
 }
 
@@ -81,9 +64,8 @@ pub(super) fn is_float_literal(a: &Atom) -> bool {
 
 struct Floats<'a> {
     known: HashSet<VarId>,
-    /// Containers of floats (1) and of containers of floats (2): parameters by their declared
-    /// type (see [`float_depth`]), locals made from them or from floats.
-    depth: HashMap<VarId, u8>,
+    /// Parameters declared as containers of floats.
+    elems: HashSet<VarId>,
     f: &'a Func,
 }
 
@@ -92,44 +74,6 @@ impl Floats<'_> {
         match a {
             Atom::Var(v) => self.known.contains(v),
             Atom::Const(_) => is_float_literal(a),
-        }
-    }
-
-    fn depth_of(&self, a: &Atom) -> u8 {
-        match a {
-            Atom::Var(v) => self.depth.get(v).copied().unwrap_or(0),
-            Atom::Const(_) => 0,
-        }
-    }
-
-    /// Whether `idx` is a row element's index (`At2(i, j)`, see `Func::row_indices`).
-    fn row_index(&self, idx: &Atom) -> bool {
-        matches!(idx, Atom::Var(t) if self.f.row_indices.contains_key(t))
-    }
-
-    /// The container depth of what `r` makes: `vec![x; n]`, `[a, b]`, a copy, clone or
-    /// `to_vec` of a container, a borrow of one, or a row of a container of rows.
-    fn container(&self, r: &Rhs) -> u8 {
-        // one level above the element's: a float is 1, a container of floats 2
-        let above = |a: &Atom| {
-            if self.atom(a) {
-                1
-            } else {
-                match self.depth_of(a) {
-                    1 => 2,
-                    _ => 0,
-                }
-            }
-        };
-        match r {
-            Rhs::Repeat { elem, .. } => above(elem),
-            Rhs::VecLit(xs) | Rhs::Array(xs) => xs.first().map_or(0, above),
-            Rhs::Copy(a) | Rhs::Ref(a) | Rhs::Clone { x: a, .. } => self.depth_of(a),
-            Rhs::Index { base, idx, .. } if !self.row_index(idx) => match self.depth.get(base) {
-                Some(2) => 1,
-                _ => 0,
-            },
-            _ => 0,
         }
     }
 
@@ -144,16 +88,12 @@ impl Floats<'_> {
                     && args.first().is_some_and(|a| self.atom(a))
             }
             Rhs::Cast { ty, .. } => is_float_type(ty),
-            // `x[i]` of a container of floats, `x[i][j]` (one read at `At2(i, j)`) of rows
             Rhs::Index {
                 base,
-                idx,
                 by_ref: false,
-            } => {
-                let want = if self.row_index(idx) { 2 } else { 1 };
-                self.depth.get(base) == Some(&want)
+                ..
             }
-            Rhs::Sum { base, .. } => self.depth.get(base) == Some(&1),
+            | Rhs::Sum { base, .. } => self.elems.contains(base),
             _ => false,
         }
     }
@@ -162,27 +102,9 @@ impl Floats<'_> {
     fn pass(&mut self, b: &Block) -> bool {
         let mut changed = false;
         for s in &b.stmts {
-            let def = match s {
-                Stmt::Let { var, ty, init, .. } => {
-                    if let Some(d) = ty.as_deref().map(float_depth).filter(|d| *d > 0) {
-                        changed |= self.depth.insert(*var, d).is_none();
-                    }
-                    let declared = ty.as_deref().is_some_and(is_float_type);
-                    Some((*var, init.as_ref(), declared))
-                }
-                Stmt::Assign { var, rhs } => Some((*var, Some(rhs), false)),
-                _ => None,
-            };
-            if let Some((var, Some(r), _)) = def {
-                let d = self.container(r);
-                if d > 0 && !self.depth.contains_key(&var) {
-                    self.depth.insert(var, d);
-                    changed = true;
-                }
-            }
             let found = match s {
-                Stmt::Let { var, init, .. } => {
-                    let declared = def.is_some_and(|(_, _, d)| d);
+                Stmt::Let { var, ty, init, .. } => {
+                    let declared = ty.as_deref().is_some_and(is_float_type);
                     (declared || init.as_ref().is_some_and(|r| self.rhs(r))).then_some(*var)
                 }
                 Stmt::Assign { var, rhs } => self.rhs(rhs).then_some(*var),
@@ -220,10 +142,10 @@ pub(super) fn known_floats(f: &Func, params: &HashMap<VarId, ParamRead>) -> Hash
             .filter(|(v, p)| p.float && !f.vars[**v].is_ref)
             .map(|(v, _)| *v)
             .collect(),
-        depth: params
+        elems: params
             .iter()
-            .filter(|(_, p)| p.float_depth > 0)
-            .map(|(v, p)| (*v, p.float_depth))
+            .filter(|(_, p)| p.float_elems)
+            .map(|(v, _)| *v)
             .collect(),
         f,
     };

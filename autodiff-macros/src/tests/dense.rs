@@ -439,33 +439,6 @@ fn local_grids_of_rows_get_dense_buffers_of_rows() {
 }
 
 #[test]
-fn elements_of_rows_are_known_floats() {
-    // `g[i][j]` of a parameter declared as rows of `f64`, and of a local copied from it or made
-    // by `vec![vec![0.0; m]; n]`, is a known float: its adjoint slot is plain, not an `Option`.
-    let all = expand_fn(quote! {
-        fn f(g: &[Vec<f64>], m: usize) -> f64 {
-            let mut u = g.to_vec();
-            let mut w = vec![vec![0.0; m]; 2];
-            w[1][0] = g[0][0] * 2.0;
-            let a = g[0][1];
-            let b = u[1][0];
-            let c = w[1][0];
-            u[0][0] = a * b;
-            (a * b * c).sin() + u[0][0]
-        }
-    });
-    let vjp = vjp_item(&all, "f");
-    for v in ["a", "b", "c"] {
-        let slot = format!("let mut __d_{v}_");
-        let at = vjp
-            .find(&slot)
-            .unwrap_or_else(|| panic!("a slot for {v}: {vjp}"));
-        let decl = &vjp[at..at + vjp[at..].find(';').expect("a declaration")];
-        assert!(decl.contains("plain :: Plain (0.0)"), "{decl}");
-    }
-}
-
-#[test]
 fn a_row_element_read_twice_is_read_once() {
     // `u[i][j] + k * (.. - 4.0 * u[i][j])`: the second read is a copy of the first (compared by
     // its `(i, j)`, though each read builds its own `At2`), so the reverse sweep adds one
