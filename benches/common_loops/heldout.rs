@@ -189,22 +189,22 @@ pub fn jacobi2d(u0: &[f64], k: f64, #[no_grad] side: usize) -> f64 {
     s
 }
 
-/// `out = L u`, the 5-point Laplacian with zeros outside the grid.
-fn laplacian2d(u: &[f64], side: usize, out: &mut [f64]) {
-    for r in 0..side {
-        for c in 0..side {
-            let at = r * side + c;
+/// `out = L u`, the 5-point Laplacian with zeros outside an `n × m` grid stored row-major.
+pub(super) fn laplacian2d(u: &[f64], n: usize, m: usize, out: &mut [f64]) {
+    for r in 0..n {
+        for c in 0..m {
+            let at = r * m + c;
             let mut v = -4.0 * u[at];
             if r > 0 {
-                v += u[at - side];
+                v += u[at - m];
             }
-            if r + 1 < side {
-                v += u[at + side];
+            if r + 1 < n {
+                v += u[at + m];
             }
             if c > 0 {
                 v += u[at - 1];
             }
-            if c + 1 < side {
+            if c + 1 < m {
                 v += u[at + 1];
             }
             out[at] = v;
@@ -222,8 +222,8 @@ pub fn jacobi2d_hand(u0: &[f64], k: f64, side: usize) -> (f64, (Vec<f64>, f64)) 
     let mut lu = vec![0.0; n];
     let mut ldu = vec![0.0; n];
     for _ in 0..JACOBI_STEPS {
-        laplacian2d(&u, side, &mut lu);
-        laplacian2d(&du, side, &mut ldu);
+        laplacian2d(&u, side, side, &mut lu);
+        laplacian2d(&du, side, side, &mut ldu);
         for i in 0..n {
             du[i] += k * ldu[i] + lu[i];
             u[i] += k * lu[i];
@@ -235,7 +235,7 @@ pub fn jacobi2d_hand(u0: &[f64], k: f64, side: usize) -> (f64, (Vec<f64>, f64)) 
         *v *= 2.0;
     }
     for _ in 0..JACOBI_STEPS {
-        laplacian2d(&u, side, &mut lu);
+        laplacian2d(&u, side, side, &mut lu);
         for i in 0..n {
             u[i] += k * lu[i];
         }

@@ -4,6 +4,7 @@
 //! interpolation through a helper that takes the whole knot slices, and an RK4 integration
 //! of the Lotka-Volterra system whose right-hand side takes the whole parameter slice.
 
+use super::heldout::laplacian2d;
 use autodiff::prelude::*;
 
 /// Grid side of [`grid_diffusion`].
@@ -43,29 +44,6 @@ pub fn grid_diffusion(u0: &[Vec<f64>], k: f64) -> f64 {
     s
 }
 
-/// `out = L u` on a flat row-major `n × m` grid, zero outside.
-fn lap_flat(u: &[f64], out: &mut [f64], n: usize, m: usize) {
-    for i in 0..n {
-        for j in 0..m {
-            let c = i * m + j;
-            let mut s = -4.0 * u[c];
-            if i > 0 {
-                s += u[c - m];
-            }
-            if i + 1 < n {
-                s += u[c + m];
-            }
-            if j > 0 {
-                s += u[c - 1];
-            }
-            if j + 1 < m {
-                s += u[c + 1];
-            }
-            out[c] = s;
-        }
-    }
-}
-
 /// Hand-written: `u ← (I + kL) u` with `L` symmetric. The forward sweep keeps `L u_t` per step
 /// (flat); the adjoint `λ ← λ + k L λ` runs back from `λ_T = 2 w u_T`, with
 /// `∂/∂k = Σ_t λ_{t+1} · L u_t`. One Laplacian per step each way.
@@ -77,7 +55,7 @@ pub fn grid_diffusion_hand(u0: &[Vec<f64>], k: f64) -> (f64, (Vec<Vec<f64>>, f64
     let mut lus = vec![0.0; nm * GRID_STEPS];
     for t in 0..GRID_STEPS {
         let lu = &mut lus[t * nm..(t + 1) * nm];
-        lap_flat(&u, lu, n, m);
+        laplacian2d(&u, n, m, lu);
         for c in 0..nm {
             u[c] += k * lu[c];
         }
@@ -95,7 +73,7 @@ pub fn grid_diffusion_hand(u0: &[Vec<f64>], k: f64) -> (f64, (Vec<Vec<f64>>, f64
         for c in 0..nm {
             dk += u[c] * lu[c];
         }
-        lap_flat(&u, &mut ll, n, m);
+        laplacian2d(&u, n, m, &mut ll);
         for c in 0..nm {
             u[c] += k * ll[c];
         }

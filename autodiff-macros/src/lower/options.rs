@@ -89,14 +89,15 @@ impl Lowerer {
         if !unwraps {
             return None;
         }
-        let (mut inner, mut how) = (peel(&mc.receiver), "ref");
+        let (mut inner, mut how) = (peel(&mc.receiver), ElemRead::Ref);
         if let Expr::MethodCall(m) = inner {
-            if matches!(m.method.to_string().as_str(), "copied" | "cloned") && m.args.is_empty() {
-                how = if m.method == "copied" {
-                    "copied"
-                } else {
-                    "cloned"
-                };
+            let by = match m.method.to_string().as_str() {
+                "copied" => Some(ElemRead::Copied),
+                "cloned" => Some(ElemRead::Cloned),
+                _ => None,
+            };
+            if let (Some(by), true) = (by, m.args.is_empty()) {
+                how = by;
                 inner = peel(&m.receiver);
             }
         }
@@ -112,9 +113,9 @@ impl Lowerer {
             _ => return None,
         };
         Some(match how {
-            "copied" => syn::parse_quote! { #v[#i] },
-            "cloned" => syn::parse_quote! { #v[#i].clone() },
-            _ => syn::parse_quote! { &#v[#i] },
+            ElemRead::Copied => syn::parse_quote! { #v[#i] },
+            ElemRead::Cloned => syn::parse_quote! { #v[#i].clone() },
+            ElemRead::Ref => syn::parse_quote! { &#v[#i] },
         })
     }
 
@@ -182,4 +183,13 @@ pub(super) fn option_scrutinee_ok(lw: &Lowerer, scrut: &Expr) -> bool {
         Expr::MethodCall(mc) => lw.option_read_rewrite(mc).is_some(),
         _ => false,
     }
+}
+
+/// How an unwrapped element read gives the element: borrowed (`v.last().unwrap()`), copied
+/// (`.copied()`) or cloned (`.cloned()`).
+#[derive(Clone, Copy)]
+enum ElemRead {
+    Ref,
+    Copied,
+    Cloned,
 }

@@ -127,7 +127,7 @@ impl Lowerer {
             Expr::Index(ix) => {
                 // `w[i][j] = e` on a local of rows (`Vec<Vec<f64>>`): one write on `w` at
                 // `At2(i, j)`, whose adjoint the runtime routes to row `i`, element `j`.
-                let (base, idx) = match self.row_element(ix, out)? {
+                let (base, idx) = match self.row_element(ix, false, out)? {
                     Some(at) => at,
                     None => {
                         let Some(base) = self.var_of(&ix.expr) else {
@@ -253,7 +253,14 @@ impl Lowerer {
                 self.lower_range_read(ix, out)
             }
             Expr::Index(ix) => {
-                if let Some((base, idx)) = self.element_of_row(ix, by_ref, out)? {
+                // a read by value of an element of a row of a local (a parameter's rows keep
+                // their borrowed-row path, which the reverse sweep rebuilds)
+                let row = if by_ref {
+                    None
+                } else {
+                    self.row_element(ix, true, out)?
+                };
+                if let Some((base, idx)) = row {
                     return Ok(Rhs::Index { base, idx, by_ref });
                 }
                 let base = match self.var_of(&ix.expr) {
@@ -306,13 +313,14 @@ impl Lowerer {
         }
     }
 
-    /// `w[i][j]` with `w` a variable (not a range at either level): `w` and the index
-    /// `At2(i, j)`, bound to a temporary, so the element is one read or write on `w` whose
-    /// adjoint the runtime routes to row `i`, element `j` (O(1), where a read through a borrowed
-    /// row would add a whole row's adjoint).
+    /// `w[i][j]` with `w` a variable (not a range at either level; a local when `locals_only`):
+    /// `w` and the index `At2(i, j)`, bound to a temporary, so the element is one read or write
+    /// on `w` whose adjoint the runtime routes to row `i`, element `j` (O(1), where a read
+    /// through a borrowed row would add a whole row's adjoint).
     fn row_element(
         &mut self,
         ix: &syn::ExprIndex,
+        locals_only: bool,
         out: &mut Vec<Stmt>,
     ) -> R<Option<(VarId, Atom)>> {
         let Expr::Index(inner) = peel(&ix.expr) else {
@@ -322,7 +330,7 @@ impl Lowerer {
         let Some(base) = self.var_of(&inner.expr) else {
             return Ok(None);
         };
-        if is_range(&inner.index) || is_range(&ix.index) {
+        if (locals_only && base < self.n_params) || is_range(&inner.index) || is_range(&ix.index) {
             return Ok(None);
         }
         let i = self.lower_index_atom(&inner.index, out)?;
@@ -332,23 +340,5 @@ impl Lowerer {
         let t = self.let_temp(Rhs::Opaque(at), out);
         self.row_indices.insert(t, (i, j));
         Ok(Some((base, Atom::Var(t))))
-    }
-
-    /// [`Self::row_element`] for a read by value of an element of a row of a local (a
-    /// parameter's rows keep their borrowed-row path, which the reverse sweep rebuilds).
-    fn element_of_row(
-        &mut self,
-        ix: &syn::ExprIndex,
-        by_ref: bool,
-        out: &mut Vec<Stmt>,
-    ) -> R<Option<(VarId, Atom)>> {
-        let local = match peel(&ix.expr) {
-            Expr::Index(inner) => self.var_of(&inner.expr).is_some_and(|b| b >= self.n_params),
-            _ => false,
-        };
-        if by_ref || !local {
-            return Ok(None);
-        }
-        self.row_element(ix, out)
     }
 }

@@ -33,6 +33,8 @@ impl RevGen<'_> {
             return Some((quote! { #s1 #s2 }, quote! { &#rt::At2(*#ri, *#rj) }));
         }
         let rhs = self.defs.get(&v)?.clone();
+        // the parameter `v` is a view of, when it is a range sliced again (see `param_range`)
+        let range_base = self.param_range(v);
         let available = |this: &Self, a: &Atom| match a {
             Atom::Const(_) => true,
             Atom::Var(b) => {
@@ -128,8 +130,8 @@ impl RevGen<'_> {
             Rhs::Ref(Atom::Var(t)) if self.param_range(*t).is_some() => {
                 Some(self.read_depth(&Atom::Var(*t), place, depth + 1))
             }
-            Rhs::Call { args, .. } if self.param_range(v).is_some() => {
-                let b = self.params[&self.param_range(v)?].read.clone();
+            Rhs::Call { args, .. } if range_base.is_some() => {
+                let b = self.params[&range_base?].read.clone();
                 let (s1, lo) = self.read_depth(&args[1], place, depth + 1);
                 let (s2, hi) = self.read_depth(&args[2], place, depth + 1);
                 let rt = self.rt;
