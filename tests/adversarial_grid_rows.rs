@@ -19,6 +19,15 @@
 //! `let [p, q] = [..]` patterns.
 
 #![allow(clippy::needless_range_loop)]
+// the cases are written the ways people write them, lints included
+#![allow(
+    clippy::zero_repeat_side_effects,
+    clippy::manual_memcpy,
+    clippy::assign_op_pattern,
+    clippy::useless_vec,
+    clippy::clone_on_copy,
+    clippy::ptr_arg
+)]
 #![allow(unused_mut, unused_assignments, unused_variables)]
 
 use autodiff::prelude::*;
