@@ -2651,3 +2651,46 @@ fn batch12() {
         &sines(9, 0.5),
     );
 }
+
+/// The README's spellings for the first two compile failures in the header: index the slices in
+/// the branch, call the helper in each branch.
+#[differentiable]
+fn pick_element(x: &[f64], #[no_grad] y: &[f64], k: f64) -> f64 {
+    let c0 = if k > 0.0 { x[0] } else { y[0] };
+    c0 * k * x[1]
+}
+
+#[differentiable]
+fn weighted_pair(xs: &[f64], ys: &[f64], q: f64) -> f64 {
+    xs[0] * ys[1] * q + xs[1].sin()
+}
+
+#[differentiable]
+fn pick_helper(x: &[f64], y: &[f64], k: f64) -> f64 {
+    if k > 0.0 {
+        weighted_pair(x, y, k)
+    } else {
+        weighted_pair(y, y, k)
+    }
+}
+
+#[test]
+fn readme_spellings_of_the_failing_forms() {
+    let (x, y) = (vec![0.7, -0.4], vec![1.3, 0.5]);
+    for k in [0.8, -0.6] {
+        let (_, (gx, gk)) = pick_element_grad(&x, &y, k);
+        check(
+            "pick_element",
+            |z| pick_element(&z[..2], &y, z[2]),
+            &[gx, vec![gk]].concat(),
+            &[x.clone(), vec![k]].concat(),
+        );
+        let (_, (gx, gy, gk)) = pick_helper_grad(&x, &y, k);
+        check(
+            "pick_helper",
+            |z| pick_helper(&z[..2], &z[2..4], z[4]),
+            &[gx, gy, vec![gk]].concat(),
+            &[x.clone(), y.clone(), vec![k]].concat(),
+        );
+    }
+}
