@@ -54,7 +54,7 @@ pub(super) fn wrap(
     let sums: Vec<Ident> = slots.iter().map(naming::trip_sum).collect();
     quote! {
         let (#(#sums,)*) = {
-            #(let mut #slots = #rt::plain::Plain(0.0);)*
+            #(let mut #slots = #rt::plain::Plain(-0.0);)*
             for #head { #body }
             // The sums leave the loop through a barrier: live on across the sweep's calls that
             // may unwind, they would be kept in memory inside the loop (see `forward_section`).
@@ -168,7 +168,7 @@ mod tests {
         let rt = quote! { ::rt };
         let out = wrap(&rt, &d, quote! { i in 0..n }, quote! { body(); }).to_string();
         assert!(
-            out.contains("let mut __d_k_1 = :: rt :: plain :: Plain (0.0)"),
+            out.contains("let mut __d_k_1 = :: rt :: plain :: Plain (- 0.0)"),
             "{out}"
         );
         assert!(

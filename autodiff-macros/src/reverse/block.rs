@@ -155,7 +155,7 @@ impl RevGen<'_> {
                 let d = self.adj(v);
                 if self.plain.contains(&v) {
                     let rt = self.rt;
-                    out.extend(quote! { let mut #d = #rt::plain::Plain(0.0); });
+                    out.extend(quote! { let mut #d = #rt::plain::Plain(-0.0); });
                 } else {
                     out.extend(quote! { let mut #d = ::core::option::Option::None; });
                 }

@@ -322,7 +322,7 @@ impl<'a> RevGen<'a> {
                         // Plain during the sweep; the general slot again after it.
                         let a = &self.params[&v].adj;
                         head.extend(
-                            quote! { let mut #d: #rt::plain::Plain<#a> = #rt::plain::Plain(0.0); },
+                            quote! { let mut #d: #rt::plain::Plain<#a> = #rt::plain::Plain(-0.0); },
                         );
                         reverse.extend(
                             quote! { let mut #d: #t = #rt::plain::Plain::into_option(#d); },
