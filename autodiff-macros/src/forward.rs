@@ -120,7 +120,13 @@ impl<'a> FwdGen<'a> {
         let rt = self.rt;
         self.dot_atom(d, a).unwrap_or_else(|| {
             let x = self.atom(a);
-            quote! { #rt::zero_like(&#x) }
+            if matches!(a, Atom::Var(v) if self.f.vars[*v].is_ref) {
+                zero_tangent(rt, &x)
+            } else {
+                // a float of a type inferred later (`2.0 * x` with `x: f32`): the zero's type
+                // must follow the value's
+                quote! { #rt::zero_like(&#x) }
+            }
         })
     }
 
@@ -340,7 +346,15 @@ impl<'a> FwdGen<'a> {
                 let tangent = match terms.split_first() {
                     None => {
                         reads_value = true;
-                        quote! { #rt::zero_like(&#p) }
+                        // a reference (`c = y` for a `#[no_grad] y: &[f64]`) has the zero
+                        // tangent of its type; other values a zero of their own type
+                        let of_ref = self.f.vars[target].is_ref
+                            || matches!(rhs, Rhs::Copy(Atom::Var(v)) if self.f.vars[*v].is_ref);
+                        if of_ref {
+                            zero_tangent(rt, &quote! { #p })
+                        } else {
+                            quote! { #rt::zero_like(&#p) }
+                        }
                     }
                     Some((first, rest)) => quote! { #first #(+ #rest)* },
                 };
@@ -525,4 +539,17 @@ pub fn has_varying_call(f: &Func, act: &Activity) -> bool {
         })
     }
     block(&f.body, act)
+}
+
+/// A zero tangent for the value `x`: the type's `Differentiable::zero_tangent` when it has one
+/// (`&[f64]`'s is a `Vec`, which `zero_like` of the reference is not), `zero_like` otherwise
+/// (runtime `ZeroTangentProbe`).
+pub(crate) fn zero_tangent(rt: &TokenStream, x: &TokenStream) -> TokenStream {
+    quote! {
+        {
+            #[allow(unused_imports)]
+            use #rt::{ZeroByLike as _, ZeroByTangent as _};
+            (&#rt::ZeroTangentProbe(&#x)).zero_tangent_of()
+        }
+    }
 }

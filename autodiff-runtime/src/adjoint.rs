@@ -292,6 +292,42 @@ pub fn zero_like<V: ZeroLike>(v: &V) -> V {
     v.zero_like()
 }
 
+/// The value whose zero tangent is chosen (forward mode: a constant operand or definition of a
+/// value in a tangent's direction): `(&ZeroTangentProbe(&v)).zero_tangent_of()` is
+/// `Differentiable::zero_tangent` when `v`'s type is differentiable (a slice `&[f64]`, whose
+/// tangent is a `Vec`), [`zero_like`] otherwise (a tuple of floats).
+pub struct ZeroTangentProbe<'a, V: ?Sized>(pub &'a V);
+
+/// The differentiable choice of [`ZeroTangentProbe`].
+pub trait ZeroByTangent {
+    /// The tangent.
+    type Out;
+    /// `v.zero_tangent()`.
+    fn zero_tangent_of(&self) -> Self::Out;
+}
+impl<V: crate::differentiable::Differentiable> ZeroByTangent for ZeroTangentProbe<'_, V> {
+    type Out = V::Tangent;
+    #[inline(always)]
+    fn zero_tangent_of(&self) -> V::Tangent {
+        self.0.zero_tangent()
+    }
+}
+
+/// The fallback of [`ZeroTangentProbe`]: a zero of the value's own shape.
+pub trait ZeroByLike {
+    /// The value's type.
+    type Out;
+    /// `v.zero_like()`.
+    fn zero_tangent_of(&self) -> Self::Out;
+}
+impl<V: ZeroLike> ZeroByLike for &ZeroTangentProbe<'_, V> {
+    type Out = V;
+    #[inline(always)]
+    fn zero_tangent_of(&self) -> V {
+        self.0.zero_like()
+    }
+}
+
 /// Sums the elements of a container adjoint (the reverse of `[e; n]` and `vec![e; n]`).
 #[inline]
 pub fn sum_adj<E: Adjoint>(g: Vec<E>) -> E {

@@ -70,9 +70,9 @@ pub fn stop_gradient<T>(value: T) -> T {
 pub mod __private {
     //! What generated code calls. Not part of the public API.
     pub use crate::adjoint::{
-        Adjoint, TupleField, ZeroLike, acc, acc_opt, broadcast_add, cotangent_as, field_add,
-        index_add, index_take, seed_cotangent, split_elems, sum_adj, sum_of, tuple_field_add,
-        zero_like,
+        Adjoint, TupleField, ZeroByLike, ZeroByTangent, ZeroLike, ZeroTangentProbe, acc, acc_opt,
+        broadcast_add, cotangent_as, field_add, index_add, index_take, seed_cotangent, split_elems,
+        sum_adj, sum_of, tuple_field_add, zero_like,
     };
     pub use crate::differentiable::{Differentiable, ScalarOutput};
     pub use crate::dual::Dual;

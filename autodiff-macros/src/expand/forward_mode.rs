@@ -77,7 +77,8 @@ pub(super) fn gen_jvp(
     for (k, v) in vars.iter().enumerate() {
         if !wrt.contains(&k) && act.active(*v) {
             let (d, i) = (fg.dot(*v), &c.sig.params[k].ident);
-            init.extend(quote! { let mut #d = #rt::zero_like(&#i); });
+            let zero = crate::forward::zero_tangent(rt, &quote! { #i });
+            init.extend(quote! { let mut #d = #zero; });
         }
     }
     let body = jvp_body(c, func, act, init, hoisted);
@@ -144,7 +145,8 @@ pub(super) fn gen_companion_jvp(
     for (k, v) in vars.iter().enumerate() {
         if !diff.contains(&k) && act.active(*v) {
             let (d, i) = (fg.dot(*v), &c.sig.params[k].ident);
-            init.extend(quote! { let mut #d = #rt::zero_like(&#i); });
+            let zero = crate::forward::zero_tangent(rt, &quote! { #i });
+            init.extend(quote! { let mut #d = #zero; });
         }
     }
     let body = jvp_body(c, func, act, init, hoisted);
