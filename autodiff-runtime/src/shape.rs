@@ -8,6 +8,7 @@ use core::marker::PhantomData;
 use core::ops::{Index, IndexMut};
 
 use crate::adjoint::Adjoint;
+use crate::densevec::DenseIndex;
 use crate::differentiable::Differentiable;
 
 /// A container that can be indexed inside a `#[differentiable]` function.
@@ -181,20 +182,11 @@ impl<E: Adjoint> ElemIndex<Vec<E>> for At2 {
     /// Takes `slot[i][j]` out, leaving zero (the reverse of a write `w[i][j] = y`).
     #[inline]
     fn take_at(self, slot: &mut Option<Vec<Vec<E>>>) -> Option<E> {
-        let At2(i, j) = self;
-        let row = slot.as_mut()?.get_mut(i)?;
-        row.get_mut(j).map(|e| core::mem::replace(e, E::zero_adj()))
+        DenseIndex::take(self, slot.as_mut()?)
     }
+    /// The dense buffer's rule (`densevec.rs`): rows grown on the cold path.
     #[inline]
     fn add_into(self, rows: &mut Vec<Vec<E>>, g: E) {
-        let At2(i, j) = self;
-        if i >= rows.len() {
-            rows.resize_with(i + 1, Vec::new);
-        }
-        let row = &mut rows[i];
-        if j >= row.len() {
-            row.resize_with(j + 1, E::zero_adj);
-        }
-        row[j].add_adj(g);
+        DenseIndex::add(self, rows, g);
     }
 }

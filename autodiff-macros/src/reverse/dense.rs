@@ -60,20 +60,13 @@ impl Uses {
     }
 
     /// Every variable `rhs` names is a use the dense path does not cover, except the base of an
-    /// element read.
-    /// `base[idx]` read or written (`idx` an element's or a row element's, `At2(i, j)`: the
+    /// element read (`base[idx]`, `idx` an element's or a row element's `At2(i, j)`: the
     /// runtime's `DenseIndex` takes both).
-    fn indexed(&mut self, _base: VarId, idx: &Atom) {
-        self.atom(idx);
-    }
-
     fn rhs(&mut self, rhs: &Rhs) {
         match rhs {
             Rhs::Index {
-                base,
-                idx,
-                by_ref: false,
-            } => self.indexed(*base, idx),
+                idx, by_ref: false, ..
+            } => self.atom(idx),
             // `f(&v)`: the callee only reads `v` (a shared borrow keeps its length), and its
             // cotangent for `v` is a `Vec` of element adjoints added into the buffer
             // (`rt::dense_add_slot`). Methods and the runtime's own functions keep the general
@@ -135,8 +128,8 @@ impl Uses {
                 Stmt::Let { var, .. } => {
                     self.bad.insert(*var);
                 }
-                Stmt::IndexWrite { base, idx, val } => {
-                    self.indexed(*base, idx);
+                Stmt::IndexWrite { idx, val, .. } => {
+                    self.atom(idx);
                     self.atom(val);
                 }
                 Stmt::Push { base, val, len } => {
