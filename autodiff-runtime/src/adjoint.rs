@@ -10,6 +10,21 @@ pub trait Adjoint: Sized {
     fn zero_adj() -> Self;
     /// `self += other`.
     fn add_adj(&mut self, other: Self);
+    /// Sets a dense buffer of these adjoints to zero for reuse: empties it, except a buffer of
+    /// rows, which keeps its rows (emptied, their capacity kept) so that the next time step does
+    /// not allocate them again.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn clear_buffer(d: &mut Vec<Self>) {
+        d.clear();
+    }
+    /// Whether a dense buffer of these adjoints is zero without looking at values: empty, or a
+    /// buffer of rows that are all empty ([`clear_buffer`](Adjoint::clear_buffer)).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn buffer_is_zero(d: &[Self]) -> bool {
+        d.is_empty()
+    }
 }
 
 /// A zero of the same shape as a value (for tangents, whose shape must be real).
@@ -60,6 +75,15 @@ impl<E: Adjoint> Adjoint for Vec<E> {
             }
         }
         self.extend(other);
+    }
+    /// A buffer of rows keeps its rows, each emptied with its capacity kept.
+    #[inline]
+    fn clear_buffer(d: &mut Vec<Self>) {
+        d.iter_mut().for_each(Vec::clear);
+    }
+    #[inline]
+    fn buffer_is_zero(d: &[Self]) -> bool {
+        d.iter().all(Vec::is_empty)
     }
 }
 

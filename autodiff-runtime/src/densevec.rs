@@ -199,7 +199,7 @@ pub fn dense_take<A, I: DenseIndex<A>>(d: &mut [A], i: I) -> Option<I::Elem> {
 /// buffers are swapped (no copy, no allocation); `dv` keeps the capacity it gets.
 #[inline]
 pub fn dense_move<E: Adjoint>(dw: &mut Vec<E>, dv: &mut Vec<E>) {
-    if dw.is_empty() {
+    if E::buffer_is_zero(dw) {
         core::mem::swap(dw, dv);
         return;
     }
@@ -220,7 +220,7 @@ fn add_drain<E: Adjoint>(dst: &mut Vec<E>, src: &mut Vec<E>) {
 /// `v = vec![e; n] => de += Σ dv`, `dv = 0` (the buffer is kept for the next trip).
 #[inline]
 pub fn dense_repeat<E: Adjoint>(d: &mut Vec<E>) -> Option<E> {
-    if d.is_empty() {
+    if E::buffer_is_zero(d) {
         return None;
     }
     let mut total = E::zero_adj();
@@ -232,14 +232,14 @@ pub fn dense_repeat<E: Adjoint>(d: &mut Vec<E>) -> Option<E> {
 
 /// `v = <a value without derivative> => dv = 0` (the buffer is kept for the next trip).
 #[inline(always)]
-pub fn dense_clear<E>(d: &mut Vec<E>) {
-    d.clear();
+pub fn dense_clear<E: Adjoint>(d: &mut Vec<E>) {
+    E::clear_buffer(d);
 }
 
 /// `v = x.to_vec()` where `x`'s adjoint is an `Option<Vec>` slot: `dx += dv`, `dv = 0`.
 #[inline]
 pub fn dense_into<E: Adjoint>(dx: &mut Option<Vec<E>>, dv: &mut Vec<E>) {
-    if dv.is_empty() {
+    if E::buffer_is_zero(dv) {
         return;
     }
     match dx {
@@ -305,5 +305,29 @@ mod tests {
         let mut dv = vec![3.0];
         dense_into(&mut dx, &mut dv);
         assert_eq!(dx, Some(vec![3.0]));
+    }
+
+    #[test]
+    fn a_cleared_buffer_of_rows_keeps_its_rows_for_the_next_step() {
+        // next = vec![vec![0.0; 3]; 2] => dnext = 0, its two rows kept with their capacity
+        let mut dnext = vec![vec![1.0, 2.0, 3.0], vec![4.0]];
+        dense_clear(&mut dnext);
+        assert_eq!(dnext.len(), 2);
+        assert!(dnext.iter().all(|r| r.is_empty()) && dnext[0].capacity() >= 3);
+        // u = next with dnext zero: the buffers swap, so du takes the kept rows
+        let mut du = vec![vec![5.0, 6.0]];
+        dense_move(&mut dnext, &mut du);
+        assert_eq!(dnext, vec![vec![5.0, 6.0]]);
+        assert_eq!(du.len(), 2, "du holds the emptied rows");
+        // y = u[1][2] => du[1][2] += 1 grows the kept row within its capacity
+        dense_fit(&mut du, 2);
+        dense_add_in(&mut du, At2(1, 2), 1.0);
+        assert_eq!(du, vec![vec![], vec![0.0, 0.0, 1.0]]);
+        // emptied rows are zero: nothing to add into a parameter, nothing to sum
+        let mut zero_rows: Vec<Vec<f64>> = vec![Vec::new(); 3];
+        let mut dx: Option<Vec<Vec<f64>>> = None;
+        dense_into(&mut dx, &mut zero_rows);
+        assert_eq!(dx, None);
+        assert_eq!(dense_repeat(&mut zero_rows), None);
     }
 }
