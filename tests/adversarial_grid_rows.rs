@@ -10,9 +10,10 @@
 //!
 //! Valid code found to fail to compile inside the generated code: a slice variable holding
 //! either a differentiated or a `#[no_grad]` slice (`let c = if k > 0.0 { x } else { y };`;
-//! fixed since, `tests/chosen_slices.rs`), and, still in the README's known-failing list, a
-//! branch-chosen slice passed to a helper and, in `order = 2` code, a call of an `order = 2`
-//! helper whose arguments are all constants. Refused with an error at the user's code (so not here): `&mut` arguments to a
+//! fixed since, `tests/chosen_slices.rs`), a branch-chosen slice passed to a helper (fixed
+//! since, `tests/chosen_slices_calls.rs`) and, still in the README's known-failing list, in
+//! `order = 2` code, a call of an `order = 2` helper whose arguments are all constants. Refused
+//! with an error at the user's code (so not here): `&mut` arguments to a
 //! plain function, `split_at_mut`, `std::mem::replace(&mut u[i][j], ..)`, in-place methods on
 //! one row (`u[i].reverse()`, `.swap`, `.remove`, `.push`), `u.rotate_left(..)`, `u[0].fill(k)`
 //! with `k` differentiated, `d.extend_from_slice(&x[..2])` (bind the slice first), closures,
@@ -2652,8 +2653,8 @@ fn batch12() {
     );
 }
 
-/// Spellings around the first two compile failures in the header: the slices indexed in the
-/// branch, the helper called in each branch (the README's).
+/// Spellings around the first two compile failures in the header (both fixed since): the slices
+/// indexed in the branch, the helper called in each branch.
 #[differentiable]
 fn pick_element(x: &[f64], #[no_grad] y: &[f64], k: f64) -> f64 {
     let c0 = if k > 0.0 { x[0] } else { y[0] };

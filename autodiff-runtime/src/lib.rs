@@ -273,6 +273,15 @@ pub mod __private {
     }
     pub use crate::strided::strided;
 
+    /// `v = *r` kept for the reverse sweep, where `r` is a reference variable: the value behind
+    /// it as an owned value (a `&Vec<f64>` or `&f64` keeps a clone of the `Vec` or `f64`, a
+    /// `&[f64]` chosen by a branch keeps a `Vec<f64>`), since `r` may borrow a local of the
+    /// forward sweep. The reverse sweep reads it back by reference, which coerces to `&[f64]`.
+    #[inline(always)]
+    pub fn own_referent<T: ?Sized + ToOwned>(r: &T) -> T::Owned {
+        r.to_owned()
+    }
+
     /// Reads a value saved at most once (the reverse sweep only reads it where it was written).
     #[inline(always)]
     pub fn slot_value<T>(slot: &Option<T>) -> &T {

@@ -81,8 +81,9 @@ impl RevGen<'_> {
                 continue;
             }
             let i = self.ident(v).clone();
+            let rt = self.rt;
             let value = if self.f.vars[v].is_ref {
-                quote! { ::core::clone::Clone::clone(#i) }
+                quote! { #rt::own_referent(#i) }
             } else {
                 quote! { ::core::clone::Clone::clone(&#i) }
             };

@@ -585,10 +585,11 @@ impl<'a> RevGen<'a> {
                 if let Some(r) = self.version_read(*v) {
                     return (TokenStream::new(), r);
                 }
-                let i = self.ident(*v).clone();
+                let (i, rt) = (self.ident(*v).clone(), self.rt);
                 if self.f.vars[*v].is_ref {
-                    // Save the value behind the reference: it may borrow a local of the forward sweep.
-                    self.save_version(*v, quote! { ::core::clone::Clone::clone(#i) }, place)
+                    // Save the value behind the reference, owned (a `&[f64]` keeps a `Vec`): the
+                    // reference may borrow a local of the forward sweep.
+                    self.save_version(*v, quote! { #rt::own_referent(#i) }, place)
                 } else {
                     self.save_version(*v, quote! { ::core::clone::Clone::clone(&#i) }, place)
                 }

@@ -301,7 +301,7 @@ fn range_reads_add_at_their_offset_and_borrow_parameters() {
         "{vjp}"
     );
     assert_eq!(vjp.matches("ops :: range_of (& v ,").count(), 1, "{vjp}");
-    assert_eq!(vjp.matches("Clone :: clone (__t8)").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("own_referent (__t8)").count(), 1, "{vjp}");
     assert_eq!(
         vjp.matches("ops :: acc_range (& mut __d_p_").count(),
         1,

@@ -119,7 +119,7 @@ fn a_range_whose_start_changes_is_still_recorded() {
         "{vjp}"
     );
     assert_eq!(
-        vjp.matches("let __gv3 = :: core :: clone :: Clone :: clone (__t4)")
+        vjp.matches("let __gv3 = :: autodiff :: __private :: own_referent (__t4)")
             .count(),
         1,
         "{vjp}"
