@@ -35,6 +35,7 @@ use common_loops::heldout::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
 use common_loops::probe::*;
+use common_loops::probe2::*;
 use common_loops::wave::*;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
 
@@ -323,6 +324,125 @@ fn bench_heldout(c: &mut Criterion) {
     );
 }
 
+/// The second outside probe's workloads (`common_loops/probe2.rs`), groups `probe2_*`: run alone
+/// with `cargo bench -p autodiff-benches --bench loops -- probe2`.
+fn bench_probe2(c: &mut Criterion) {
+    let (w, x) = conv1d_input();
+    let (w, x) = (w.as_slice(), x.as_slice());
+    three!(
+        c,
+        "probe2_conv1d1024x16",
+        || conv1d(black_box(w), black_box(x)),
+        || conv1d_grad(black_box(w), black_box(x)),
+        || conv1d_hand(black_box(w), black_box(x))
+    );
+    let (f, t) = gauss_seidel_input();
+    let (f, t) = (f.as_slice(), t.as_slice());
+    three!(
+        c,
+        "probe2_gauss_seidel128x30",
+        || gauss_seidel(black_box(f), black_box(GS_H), black_box(t)),
+        || gauss_seidel_grad(black_box(f), black_box(GS_H), black_box(t)),
+        || gauss_seidel_hand(black_box(f), black_box(GS_H), black_box(t))
+    );
+    let (x0, t) = spring_chain_input();
+    let (x0, t) = (x0.as_slice(), t.as_slice());
+    three!(
+        c,
+        "probe2_spring_chain64x50",
+        || spring_chain(black_box(x0), black_box(CHAIN_K), black_box(t)),
+        || spring_chain_grad(black_box(x0), black_box(CHAIN_K), black_box(t)),
+        || spring_chain_hand(black_box(x0), black_box(CHAIN_K), black_box(t))
+    );
+    let (w, x, l) = softmax_xent_input();
+    let (w, x, l) = (w.as_slice(), x.as_slice(), l.as_slice());
+    three!(
+        c,
+        "probe2_softmax_xent200x8x5",
+        || softmax_xent(black_box(w), black_box(x), black_box(l), SM_C),
+        || softmax_xent_grad(black_box(w), black_box(x), black_box(l), SM_C),
+        || softmax_xent_hand(black_box(w), black_box(x), black_box(l), SM_C)
+    );
+    let (x, y) = chain_energy_input();
+    let (x, y) = (x.as_slice(), y.as_slice());
+    three!(
+        c,
+        "probe2_chain_energy1000",
+        || chain_energy(black_box(x), black_box(y), black_box(CE_L)),
+        || chain_energy_grad(black_box(x), black_box(y), black_box(CE_L)),
+        || chain_energy_hand(black_box(x), black_box(y), black_box(CE_L))
+    );
+    let (a, b, t) = scan_push_input();
+    let (a, b, t) = (a.as_slice(), b.as_slice(), t.as_slice());
+    three!(
+        c,
+        "probe2_scan_push2000",
+        || scan_push(black_box(a), black_box(b), black_box(t)),
+        || scan_push_grad(black_box(a), black_box(b), black_box(t)),
+        || scan_push_hand(black_box(a), black_box(b), black_box(t))
+    );
+    let (w1, b1, w2, b2, xs, ys) = mlp2_input();
+    let (w1, b1, w2, xs, ys) = (
+        w1.as_slice(),
+        b1.as_slice(),
+        w2.as_slice(),
+        xs.as_slice(),
+        ys.as_slice(),
+    );
+    three!(
+        c,
+        "probe2_mlp2_32x8x16",
+        || mlp2(
+            black_box(w1),
+            black_box(b1),
+            black_box(w2),
+            black_box(b2),
+            black_box(xs),
+            black_box(ys)
+        ),
+        || mlp2_grad(
+            black_box(w1),
+            black_box(b1),
+            black_box(w2),
+            black_box(b2),
+            black_box(xs),
+            black_box(ys)
+        ),
+        || mlp2_hand(
+            black_box(w1),
+            black_box(b1),
+            black_box(w2),
+            black_box(b2),
+            black_box(xs),
+            black_box(ys)
+        )
+    );
+    let (th, x, y) = huber_fit_input();
+    let (th, x, y) = (th.as_slice(), x.as_slice(), y.as_slice());
+    three!(
+        c,
+        "probe2_huber_fit2000",
+        || huber_fit(
+            black_box(th),
+            black_box(HUBER_DELTA),
+            black_box(x),
+            black_box(y)
+        ),
+        || huber_fit_grad(
+            black_box(th),
+            black_box(HUBER_DELTA),
+            black_box(x),
+            black_box(y)
+        ),
+        || huber_fit_hand(
+            black_box(th),
+            black_box(HUBER_DELTA),
+            black_box(x),
+            black_box(y)
+        )
+    );
+}
+
 /// Heap allocations (and bytes) of one call of `f` after a first, uncounted one (the steady state
 /// of a training loop: record tapes start at the size the last call needed), its result dropped
 /// outside the count.
@@ -528,6 +648,62 @@ fn report_allocations() {
         || lotka_volterra_grad(&p, &obs),
         || lotka_volterra_hand(&p, &obs),
     );
+    let (cw, cx) = conv1d_input();
+    line3(
+        "probe2_conv1d1024x16",
+        || conv1d(&cw, &cx),
+        || conv1d_grad(&cw, &cx),
+        || conv1d_hand(&cw, &cx),
+    );
+    let (gf, gt) = gauss_seidel_input();
+    line3(
+        "probe2_gauss_seidel128x30",
+        || gauss_seidel(&gf, GS_H, &gt),
+        || gauss_seidel_grad(&gf, GS_H, &gt),
+        || gauss_seidel_hand(&gf, GS_H, &gt),
+    );
+    let (sx, st) = spring_chain_input();
+    line3(
+        "probe2_spring_chain64x50",
+        || spring_chain(&sx, CHAIN_K, &st),
+        || spring_chain_grad(&sx, CHAIN_K, &st),
+        || spring_chain_hand(&sx, CHAIN_K, &st),
+    );
+    let (sw, sxx, sl) = softmax_xent_input();
+    line3(
+        "probe2_softmax_xent200x8x5",
+        || softmax_xent(&sw, &sxx, &sl, SM_C),
+        || softmax_xent_grad(&sw, &sxx, &sl, SM_C),
+        || softmax_xent_hand(&sw, &sxx, &sl, SM_C),
+    );
+    let (ex, ey) = chain_energy_input();
+    line3(
+        "probe2_chain_energy1000",
+        || chain_energy(&ex, &ey, CE_L),
+        || chain_energy_grad(&ex, &ey, CE_L),
+        || chain_energy_hand(&ex, &ey, CE_L),
+    );
+    let (sa, sb, stt) = scan_push_input();
+    line3(
+        "probe2_scan_push2000",
+        || scan_push(&sa, &sb, &stt),
+        || scan_push_grad(&sa, &sb, &stt),
+        || scan_push_hand(&sa, &sb, &stt),
+    );
+    let (w1, b1, w2, b2, mx, my) = mlp2_input();
+    line3(
+        "probe2_mlp2_32x8x16",
+        || mlp2(&w1, &b1, &w2, b2, &mx, &my),
+        || mlp2_grad(&w1, &b1, &w2, b2, &mx, &my),
+        || mlp2_hand(&w1, &b1, &w2, b2, &mx, &my),
+    );
+    let (ht, hx, hy) = huber_fit_input();
+    line3(
+        "probe2_huber_fit2000",
+        || huber_fit(&ht, HUBER_DELTA, &hx, &hy),
+        || huber_fit_grad(&ht, HUBER_DELTA, &hx, &hy),
+        || huber_fit_hand(&ht, HUBER_DELTA, &hx, &hy),
+    );
 }
 
 criterion_group!(
@@ -538,7 +714,8 @@ criterion_group!(
     bench_gmm,
     bench_reused,
     bench_extra,
-    bench_heldout
+    bench_heldout,
+    bench_probe2
 );
 
 fn main() {

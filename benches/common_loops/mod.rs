@@ -27,6 +27,10 @@
 //! 10. [`probe`]: held-out workloads from an outside probe: a 2-D stencil on a `Vec<Vec<f64>>`
 //!     grid written by element, interpolation through a helper taking whole slices, and RK4 on
 //!     the Lotka-Volterra system with a right-hand side taking the parameter slice.
+//! 11. [`probe2`]: held-out workloads from a second outside probe: a 1-D convolution,
+//!     Gauss-Seidel sweeps in place, a symplectic-Euler spring chain, softmax cross-entropy,
+//!     a chain energy with `sqrt`, a prefix scan built with `push`, a two-layer MLP with weight
+//!     rows, and a Huber fit through a scalar helper.
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
 #![allow(clippy::needless_range_loop)]
@@ -40,4 +44,5 @@ pub mod heldout;
 pub mod lse;
 pub mod newton;
 pub mod probe;
+pub mod probe2;
 pub mod wave;

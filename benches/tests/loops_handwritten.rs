@@ -25,6 +25,7 @@ use common_loops::heldout::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
 use common_loops::probe::*;
+use common_loops::probe2::*;
 use common_loops::wave::*;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
 
@@ -469,6 +470,162 @@ fn probe_cases() -> Vec<Case> {
     ]
 }
 
+/// Rows of `n` from a flat slice.
+fn rows(v: &[f64], n: usize) -> Vec<Vec<f64>> {
+    v.chunks(n).map(<[f64]>::to_vec).collect()
+}
+
+/// The workloads of the second outside probe (`common_loops/probe2.rs`).
+fn probe2_cases() -> Vec<Case> {
+    let pack2 = |(l, (a, b)): (f64, (Vec<f64>, Vec<f64>))| (l, cat(&a, &b));
+    let pack_vs = |(l, (a, s)): (f64, (Vec<f64>, f64))| (l, cat(&a, &[s]));
+    let mut cases = Vec::new();
+
+    let (w, x) = conv1d_input();
+    let nw = w.len();
+    cases.push(Case {
+        name: "conv1d1024x16",
+        x: cat(&w, &x),
+        primal: Box::new(move |v| conv1d(&v[..nw], &v[nw..])),
+        generated: Box::new(move |v| pack2(conv1d_grad(&v[..nw], &v[nw..]))),
+        hand: Box::new(move |v| pack2(conv1d_hand(&v[..nw], &v[nw..]))),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
+
+    let (f, t) = gauss_seidel_input();
+    let n = f.len();
+    let (t1, t2, t3) = (t.clone(), t.clone(), t);
+    cases.push(Case {
+        name: "gauss_seidel128x30",
+        x: cat(&f, &[GS_H]),
+        primal: Box::new(move |v| gauss_seidel(&v[..n], v[n], &t1)),
+        generated: Box::new(move |v| pack_vs(gauss_seidel_grad(&v[..n], v[n], &t2))),
+        hand: Box::new(move |v| pack_vs(gauss_seidel_hand(&v[..n], v[n], &t3))),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
+
+    let (x0, t) = spring_chain_input();
+    let n = x0.len();
+    let (t1, t2, t3) = (t.clone(), t.clone(), t);
+    cases.push(Case {
+        name: "spring_chain64x50",
+        x: cat(&x0, &[CHAIN_K]),
+        primal: Box::new(move |v| spring_chain(&v[..n], v[n], &t1)),
+        generated: Box::new(move |v| pack_vs(spring_chain_grad(&v[..n], v[n], &t2))),
+        hand: Box::new(move |v| pack_vs(spring_chain_hand(&v[..n], v[n], &t3))),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
+
+    let (w, x, labels) = softmax_xent_input();
+    let (x1, l1, x2, l2, x3, l3) = (
+        x.clone(),
+        labels.clone(),
+        x.clone(),
+        labels.clone(),
+        x,
+        labels,
+    );
+    cases.push(Case {
+        name: "softmax_xent200x8x5",
+        x: w,
+        primal: Box::new(move |v| softmax_xent(v, &x1, &l1, SM_C)),
+        generated: Box::new(move |v| softmax_xent_grad(v, &x2, &l2, SM_C)),
+        hand: Box::new(move |v| softmax_xent_hand(v, &x3, &l3, SM_C)),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
+
+    let (x, y) = chain_energy_input();
+    let n = x.len();
+    let pack3 = |(e, (gx, gy, gl)): (f64, (Vec<f64>, Vec<f64>, f64))| {
+        let mut g = cat(&gx, &gy);
+        g.push(gl);
+        (e, g)
+    };
+    let mut p = cat(&x, &y);
+    p.push(CE_L);
+    cases.push(Case {
+        name: "chain_energy1000",
+        x: p,
+        primal: Box::new(move |v| chain_energy(&v[..n], &v[n..2 * n], v[2 * n])),
+        generated: Box::new(move |v| pack3(chain_energy_grad(&v[..n], &v[n..2 * n], v[2 * n]))),
+        hand: Box::new(move |v| pack3(chain_energy_hand(&v[..n], &v[n..2 * n], v[2 * n]))),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
+
+    let (a, b, t) = scan_push_input();
+    let n = a.len();
+    let (t1, t2, t3) = (t.clone(), t.clone(), t);
+    cases.push(Case {
+        name: "scan_push2000",
+        x: cat(&a, &b),
+        primal: Box::new(move |v| scan_push(&v[..n], &v[n..], &t1)),
+        generated: Box::new(move |v| pack2(scan_push_grad(&v[..n], &v[n..], &t2))),
+        hand: Box::new(move |v| pack2(scan_push_hand(&v[..n], &v[n..], &t3))),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
+
+    let (w1, b1, w2, b2, xs, ys) = mlp2_input();
+    let (nh, ni) = (MLP_HIDDEN, MLP_IN);
+    let split = move |v: &[f64]| -> (Vec<Vec<f64>>, Vec<f64>, Vec<f64>, f64) {
+        let o = nh * ni;
+        (
+            rows(&v[..o], ni),
+            v[o..o + nh].to_vec(),
+            v[o + nh..o + 2 * nh].to_vec(),
+            v[o + 2 * nh],
+        )
+    };
+    let pack_mlp = |(l, (gw1, gb1, gw2, gb2)): (f64, Mlp2Grad)| {
+        let mut g = gw1.concat();
+        g.extend(gb1);
+        g.extend(gw2);
+        g.push(gb2);
+        (l, g)
+    };
+    let mut p = w1.concat();
+    p.extend(&b1);
+    p.extend(&w2);
+    p.push(b2);
+    let (xs1, ys1, xs2, ys2, xs3, ys3) = (xs.clone(), ys.clone(), xs.clone(), ys.clone(), xs, ys);
+    cases.push(Case {
+        name: "mlp2_32x8x16",
+        x: p,
+        primal: Box::new(move |v| {
+            let (w1, b1, w2, b2) = split(v);
+            mlp2(&w1, &b1, &w2, b2, &xs1, &ys1)
+        }),
+        generated: Box::new(move |v| {
+            let (w1, b1, w2, b2) = split(v);
+            pack_mlp(mlp2_grad(&w1, &b1, &w2, b2, &xs2, &ys2))
+        }),
+        hand: Box::new(move |v| {
+            let (w1, b1, w2, b2) = split(v);
+            pack_mlp(mlp2_hand(&w1, &b1, &w2, b2, &xs3, &ys3))
+        }),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
+
+    let (theta, x, y) = huber_fit_input();
+    let (x1, y1, x2, y2, x3, y3) = (x.clone(), y.clone(), x.clone(), y.clone(), x, y);
+    cases.push(Case {
+        name: "huber_fit2000",
+        x: cat(&theta, &[HUBER_DELTA]),
+        primal: Box::new(move |v| huber_fit(&v[..3], v[3], &x1, &y1)),
+        generated: Box::new(move |v| pack_vs(huber_fit_grad(&v[..3], v[3], &x2, &y2))),
+        hand: Box::new(move |v| pack_vs(huber_fit_hand(&v[..3], v[3], &x3, &y3))),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
+    cases
+}
+
 fn all_cases() -> Vec<Case> {
     let mut cases = vec![
         lse_case(),
@@ -486,6 +643,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(extra_cases());
     cases.extend(heldout_cases());
     cases.extend(probe_cases());
+    cases.extend(probe2_cases());
     cases.push(filter_case(FILTER_AB));
     cases.push(filter_case((-0.95, 2.0)));
     cases
