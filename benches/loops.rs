@@ -441,6 +441,28 @@ fn bench_probe2(c: &mut Criterion) {
             black_box(y)
         )
     );
+    three!(
+        c,
+        "probe2_huber_inline2000",
+        || huber_fit_inline(
+            black_box(th),
+            black_box(HUBER_DELTA),
+            black_box(x),
+            black_box(y)
+        ),
+        || huber_fit_inline_grad(
+            black_box(th),
+            black_box(HUBER_DELTA),
+            black_box(x),
+            black_box(y)
+        ),
+        || huber_fit_hand(
+            black_box(th),
+            black_box(HUBER_DELTA),
+            black_box(x),
+            black_box(y)
+        )
+    );
 }
 
 /// Heap allocations (and bytes) of one call of `f` after a first, uncounted one (the steady state
@@ -702,6 +724,12 @@ fn report_allocations() {
         "probe2_huber_fit2000",
         || huber_fit(&ht, HUBER_DELTA, &hx, &hy),
         || huber_fit_grad(&ht, HUBER_DELTA, &hx, &hy),
+        || huber_fit_hand(&ht, HUBER_DELTA, &hx, &hy),
+    );
+    line3(
+        "probe2_huber_inline2000",
+        || huber_fit_inline(&ht, HUBER_DELTA, &hx, &hy),
+        || huber_fit_inline_grad(&ht, HUBER_DELTA, &hx, &hy),
         || huber_fit_hand(&ht, HUBER_DELTA, &hx, &hy),
     );
 }

@@ -668,3 +668,24 @@ pub fn huber_fit_input() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
         .collect();
     (vec![0.3, 0.8, -0.2], x, y)
 }
+
+/// Control for [`huber_fit`]: the same loss with the helper's body written inline (same
+/// gradient, so [`huber_fit_hand`] serves both).
+#[differentiable]
+pub fn huber_fit_inline(
+    theta: &[f64],
+    delta: f64,
+    #[no_grad] x: &[f64],
+    #[no_grad] y: &[f64],
+) -> f64 {
+    let mut l = 0.0;
+    for i in 0..x.len() {
+        let r = theta[0] + theta[1] * x[i] + theta[2] * x[i] * x[i] - y[i];
+        if r.abs() <= delta {
+            l += 0.5 * r * r;
+        } else {
+            l += delta * (r.abs() - 0.5 * delta);
+        }
+    }
+    l / x.len() as f64
+}
