@@ -169,7 +169,7 @@ impl RevGen<'_> {
     pub(super) fn jump_records(&mut self, target: Option<(LoopId, bool)>) -> TokenStream {
         let ctl = naming::fixed("__ctl");
         let rt = self.rt.clone();
-        let mut out = TokenStream::new();
+        let (mut out, mut tape) = (TokenStream::new(), false);
         for fr in self.frames.iter().rev() {
             match fr {
                 Frame::Block {
@@ -177,19 +177,31 @@ impl RevGen<'_> {
                     index,
                 } => {
                     out.extend(quote! { #rt::Put::put(&mut #ctl, #index); });
+                    tape = true;
                 }
                 Frame::Block { .. } => {}
-                Frame::Branch { needs_rec, arm } => {
-                    if *needs_rec {
-                        out.extend(quote! { #rt::Put::put(&mut #ctl, #arm); });
+                Frame::Branch {
+                    needs_rec,
+                    arm,
+                    slot,
+                } => match slot {
+                    Some(k) => {
+                        let s = naming::slot(*k);
+                        out.extend(quote! { #s = #arm; });
                     }
-                }
+                    None if *needs_rec => {
+                        out.extend(quote! { #rt::Put::put(&mut #ctl, #arm); });
+                        tape = true;
+                    }
+                    None => {}
+                },
                 Frame::Loop { id, needs_rec } => {
                     if let Some((t, is_break)) = target {
                         if *id == t {
                             if is_break && *needs_rec {
                                 let tr = naming::trips(*id);
                                 out.extend(quote! { #rt::Put::put(&mut #ctl, #tr); });
+                                tape = true;
                             }
                             break;
                         }
@@ -197,11 +209,12 @@ impl RevGen<'_> {
                     if *needs_rec {
                         let tr = naming::trips(*id);
                         out.extend(quote! { #rt::Put::put(&mut #ctl, #tr); });
+                        tape = true;
                     }
                 }
             }
         }
-        if !out.is_empty() {
+        if tape {
             self.uses_ctl = true;
         }
         out

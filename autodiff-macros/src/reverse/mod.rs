@@ -82,6 +82,8 @@ enum SlotKind {
     Maybe,
     /// Inside a loop: `let mut s = Vec::new(); .. s.push(v);`
     Many,
+    /// The arm a branch outside every loop took: `let mut s = usize::MAX; .. s = k;`
+    Arm,
 }
 
 #[derive(Clone, Copy)]
@@ -91,9 +93,21 @@ struct Place {
 }
 
 enum Frame {
-    Block { needs_k: bool, index: usize },
-    Branch { needs_rec: bool, arm: usize },
-    Loop { id: LoopId, needs_rec: bool },
+    Block {
+        needs_k: bool,
+        index: usize,
+    },
+    /// `slot`: the saved-value slot holding the arm taken, for a branch outside every loop
+    /// (it runs at most once, so its record needs no control tape).
+    Branch {
+        needs_rec: bool,
+        arm: usize,
+        slot: Option<usize>,
+    },
+    Loop {
+        id: LoopId,
+        needs_rec: bool,
+    },
 }
 
 /// Generates reverse-mode code for `f` given its activity.
@@ -295,6 +309,7 @@ impl<'a> RevGen<'a> {
                 SlotKind::Maybe => {
                     decls.extend(quote! { let mut #s = ::core::option::Option::None; })
                 }
+                SlotKind::Arm => decls.extend(quote! { let mut #s: usize = usize::MAX; }),
                 SlotKind::Many => {
                     let c = naming::cursor(k);
                     sized_tape(rt, &s, &k.to_string(), quote!(_), &mut decls, &mut head);
@@ -497,6 +512,12 @@ impl<'a> RevGen<'a> {
 
     // ----- slots --------------------------------------------------------------------------
 
+    /// A slot for the arm a branch outside every loop takes ([`SlotKind::Arm`]).
+    fn new_arm_slot(&mut self) -> usize {
+        self.slots.push(SlotKind::Arm);
+        self.slots.len() - 1
+    }
+
     fn new_slot(&mut self, place: Place) -> usize {
         let kind = if place.in_loop {
             SlotKind::Many
@@ -520,7 +541,7 @@ impl<'a> RevGen<'a> {
         let s = naming::slot(k);
         let rt = self.rt;
         match self.slots[k] {
-            SlotKind::Once => (quote! { #s = #value; }, quote! { &#s }),
+            SlotKind::Once | SlotKind::Arm => (quote! { #s = #value; }, quote! { &#s }),
             SlotKind::Maybe => (
                 quote! { #s = ::core::option::Option::Some(#value); },
                 quote! { #rt::slot_value(&#s) },

@@ -120,6 +120,10 @@ impl RevGen<'_> {
             } => {
                 let needs_rec = self.work(s);
                 let normal_arms: Vec<usize> = (0..arms.len()).filter(|k| !diverges[*k]).collect();
+                // Outside every loop the branch runs at most once: the arm taken goes into a
+                // saved-value slot instead of onto the control tape (a helper with an `if`,
+                // called per trip of the caller's loop, then sets up no tape per call).
+                let slot = (needs_rec && !place.in_loop).then(|| self.new_arm_slot());
                 let inner = Place {
                     in_loop: place.in_loop,
                     conditional: true,
@@ -136,12 +140,24 @@ impl RevGen<'_> {
                 let mut fwds = Vec::new();
                 let mut revs = Vec::new();
                 for (k, arm) in arms.iter().enumerate() {
-                    self.frames.push(Frame::Branch { needs_rec, arm: k });
+                    self.frames.push(Frame::Branch {
+                        needs_rec,
+                        arm: k,
+                        slot,
+                    });
                     let (mut f, r) = self.block(arm, inner, KMode::Pop);
                     self.frames.pop();
                     if needs_rec && normal_arms.len() > 1 && !diverges[k] && again.is_none() {
-                        self.uses_ctl = true;
-                        f.extend(quote! { #rt::Put::put(&mut #ctl, #k); });
+                        f.extend(match slot {
+                            Some(n) => {
+                                let s = naming::slot(n);
+                                quote! { #s = #k; }
+                            }
+                            None => {
+                                self.uses_ctl = true;
+                                quote! { #rt::Put::put(&mut #ctl, #k); }
+                            }
+                        });
                     }
                     fwds.push(f);
                     revs.push(r);
@@ -162,10 +178,18 @@ impl RevGen<'_> {
                 if !needs_rec {
                     return (fwd, quote! {}, quote! {});
                 }
-                self.uses_ctl = true;
+                let taken = match slot {
+                    Some(n) => {
+                        let s = naming::slot(n);
+                        quote! { #s }
+                    }
+                    None => {
+                        self.uses_ctl = true;
+                        quote! { #rt::pop(&#ctl, &mut #cc) }
+                    }
+                };
                 let ks = 0..revs.len();
-                let dispatch =
-                    quote! { match #rt::pop(&#ctl, &mut #cc) { #(#ks => { #revs })* _ => {} } };
+                let dispatch = quote! { match #taken { #(#ks => { #revs })* _ => {} } };
                 let normal = if let Some(c) = again {
                     let (a, b) = (&revs[0], &revs[1]);
                     quote! { if #c { #a } else { #b } }
