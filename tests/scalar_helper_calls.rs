@@ -1,10 +1,9 @@
 //! `#[differentiable]` helpers taking numbers, called per trip of a loop, and branches outside
-//! every loop. Such a call is re-run through the helper's fused companion in the reverse sweep
-//! (it recorded a pullback closure per trip, holding the helper's control tape), and a branch
-//! outside every loop keeps the arm it took in a local slot instead of on the control tape
-//! (jumps out of an arm included). Every gradient against central differences, with both arms
-//! of each branch taken; the pullback, forward mode and a Hessian-vector product against the
-//! gradient or differences of it.
+//! every loop. A branch outside every loop keeps the arm it took in a local slot instead of on
+//! the control tape (jumps out of an arm included), so the pullback such a call records per
+//! trip holds a number, not the helper's control tape. Every gradient against central
+//! differences, with both arms of each branch taken; the pullback, forward mode and a
+//! Hessian-vector product against the gradient or differences of it.
 
 #![allow(clippy::needless_range_loop)]
 

@@ -422,15 +422,15 @@ impl RevGen<'_> {
                         }
                         Atom::Const(_) => false,
                     });
-                // A call of a function of the user's goes to its fused companion in the reverse
-                // sweep (the forward sweep calls it as written): its pullback would be a closure
-                // holding the callee's records (its own tapes, a branch word in a `Tape`),
-                // built and moved onto the caller's tape per call (`huber(r, delta)` in a loop:
-                // 112 bytes per trip), and for a slice with a derivative (`interp(xs, ys, q)`)
-                // it would return a whole-length adjoint per call; the companion re-runs the
-                // callee on the saved arguments and adds only what it reads, into the caller's
-                // slots.
-                let fuse_params = forward_calls_primal(callee) && self.distinct_active(args);
+                // A slice or `Vec` with a derivative passed by reference (`interp(xs, ys, q)`
+                // with `ys` a parameter): its pullback would return a whole-length adjoint per
+                // call, allocated and added in; the fused companion adds only the elements the
+                // callee reads, into the caller's slot.
+                let active_ref_arg = args.iter().zip(refs.iter()).any(|(a, r)| {
+                    matches!(self.act.active_atom(a), Some(v) if *r || self.f.vars[v].is_ref)
+                });
+                let fuse_params =
+                    active_ref_arg && forward_calls_primal(callee) && self.distinct_active(args);
                 if any_active && (borrows_local || fuse_params) {
                     let cpb = naming::fixed("__cpb");
                     let cv = naming::fixed("__cv");
