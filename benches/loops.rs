@@ -463,6 +463,15 @@ fn bench_probe2(c: &mut Criterion) {
             black_box(y)
         )
     );
+    let (sp, sx, sy) = series_fit_input();
+    let (sp, sx, sy) = (sp.as_slice(), sx.as_slice(), sy.as_slice());
+    three!(
+        c,
+        "probe2_series_fit1000",
+        || series_fit(black_box(sp), black_box(sx), black_box(sy)),
+        || series_fit_grad(black_box(sp), black_box(sx), black_box(sy)),
+        || series_fit_hand(black_box(sp), black_box(sx), black_box(sy))
+    );
 }
 
 /// Heap allocations (and bytes) of one call of `f` after a first, uncounted one (the steady state
@@ -731,6 +740,13 @@ fn report_allocations() {
         || huber_fit_inline(&ht, HUBER_DELTA, &hx, &hy),
         || huber_fit_inline_grad(&ht, HUBER_DELTA, &hx, &hy),
         || huber_fit_hand(&ht, HUBER_DELTA, &hx, &hy),
+    );
+    let (sp, sx, sy) = series_fit_input();
+    line3(
+        "probe2_series_fit1000",
+        || series_fit(&sp, &sx, &sy),
+        || series_fit_grad(&sp, &sx, &sy),
+        || series_fit_hand(&sp, &sx, &sy),
     );
 }
 

@@ -689,3 +689,64 @@ pub fn huber_fit_inline(
     }
     l / x.len() as f64
 }
+
+/// Points of [`series_fit`].
+pub const SERIES_N: usize = 1000;
+
+/// `e^x - 1` by its first 15 Taylor terms, `Σ_{k=1..15} x^k / k!` (a loop inside a helper
+/// taking a number).
+#[differentiable]
+pub fn expm1_series(x: f64) -> f64 {
+    let mut t = 1.0;
+    let mut s = 0.0;
+    for k in 1..16 {
+        t = t * x / k as f64;
+        s += t;
+    }
+    s
+}
+
+/// Least squares of `c · expm1_series(a x_i)` against `y_i`; gradient w.r.t. `(a, c)`.
+#[differentiable]
+pub fn series_fit(p: &[f64], #[no_grad] x: &[f64], #[no_grad] y: &[f64]) -> f64 {
+    let mut l = 0.0;
+    for i in 0..x.len() {
+        let e = p[1] * expm1_series(p[0] * x[i]) - y[i];
+        l += e * e;
+    }
+    l
+}
+
+/// Hand-written: with `f(z) = Σ_{k=1..15} z^k / k!`, `f'(z) = 1 + Σ_{k=1..14} z^k / k!`
+/// `= 1 + f(z) - z^15 / 15!`; `∂l/∂a = Σ 2 e c f'(a x) x`, `∂l/∂c = Σ 2 e f(a x)`.
+pub fn series_fit_hand(p: &[f64], x: &[f64], y: &[f64]) -> (f64, Vec<f64>) {
+    let (a, c) = (p[0], p[1]);
+    let (mut l, mut ga, mut gc) = (0.0, 0.0, 0.0);
+    for (&xi, &yi) in x.iter().zip(y) {
+        let z = a * xi;
+        let (mut t, mut f) = (1.0, 0.0);
+        for k in 1..16 {
+            t = t * z / k as f64;
+            f += t;
+        }
+        let df = 1.0 + f - t;
+        let e = c * f - yi;
+        l += e * e;
+        ga += 2.0 * e * c * df * xi;
+        gc += 2.0 * e * f;
+    }
+    (l, vec![ga, gc])
+}
+
+/// Points in `[-1, 1]` and a noisy `0.8 (e^{1.3 x} - 1)`.
+pub fn series_fit_input() -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+    let x: Vec<f64> = (0..SERIES_N)
+        .map(|i| -1.0 + 2.0 * i as f64 / SERIES_N as f64)
+        .collect();
+    let y = x
+        .iter()
+        .enumerate()
+        .map(|(i, &xi)| 0.8 * ((1.3 * xi).exp() - 1.0) + 0.05 * ((i as f64) * 0.9).sin())
+        .collect();
+    (vec![1.1, 0.7], x, y)
+}

@@ -634,6 +634,17 @@ fn probe2_cases() -> Vec<Case> {
         fd_tol: Tolerance::new(1e-6, 1e-6),
         eta: DEFAULT_ETA,
     });
+    let (p, x, y) = series_fit_input();
+    let (x1, y1, x2, y2, x3, y3) = (x.clone(), y.clone(), x.clone(), y.clone(), x, y);
+    cases.push(Case {
+        name: "series_fit1000",
+        x: p,
+        primal: Box::new(move |v| series_fit(v, &x1, &y1)),
+        generated: Box::new(move |v| series_fit_grad(v, &x2, &y2)),
+        hand: Box::new(move |v| series_fit_hand(v, &x3, &y3)),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
     cases
 }
 
