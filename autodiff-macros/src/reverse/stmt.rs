@@ -437,7 +437,12 @@ impl RevGen<'_> {
                 return None;
             }
             let i = self.ident(v);
-            binds.extend(quote! { let #i = ::core::clone::Clone::clone(#read); });
+            binds.extend(if self.f.vars[v].is_ref {
+                // a reference variable stays a reference (`if *x > 0.0` with `x: &f64`)
+                quote! { let #i = #read; }
+            } else {
+                quote! { let #i = ::core::clone::Clone::clone(#read); }
+            });
         }
         Some(quote! { { #binds #cond } })
     }
