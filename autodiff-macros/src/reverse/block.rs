@@ -17,7 +17,14 @@ impl RevGen<'_> {
         let pops = matches!(kmode, KMode::Pop);
         // The function body: copies of unchanging locals are taken before its statements.
         let top_level = self.frames.is_empty();
-        self.frames.push(Frame::Block { needs_k, index: 0 });
+        // Outside every loop the block runs at most once: how far it got goes into a slot
+        // instead of onto the control tape.
+        let slot = (pops && !place.in_loop).then(|| self.new_arm_slot());
+        self.frames.push(Frame::Block {
+            needs_k,
+            index: 0,
+            slot,
+        });
         // `let` variables defined before any statement that can leave the block run exactly once
         // per execution of the block: save each once and load it once in reverse.
         let fe = first_exit.unwrap_or(n);
@@ -101,8 +108,16 @@ impl RevGen<'_> {
             matches!(s, Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return)
         });
         if pops && falls_through {
-            self.uses_ctl = true;
-            fwd.extend(quote! { #rt::Put::put(&mut #ctl, #n); });
+            fwd.extend(match slot {
+                Some(k) => {
+                    let s = naming::slot(k);
+                    quote! { #s = #n; }
+                }
+                None => {
+                    self.uses_ctl = true;
+                    quote! { #rt::Put::put(&mut #ctl, #n); }
+                }
+            });
         }
         let mut rev = self.block_adjoint_decls(b);
         if matches!(kmode, KMode::None) {
@@ -112,14 +127,21 @@ impl RevGen<'_> {
             }
             return (fwd, rev);
         }
-        self.uses_ctl = true;
         self.nk += 1;
         let k = naming::fixed(&format!("__k{}", self.nk));
-        match &kmode {
-            KMode::Last(first) => {
+        match (&kmode, slot) {
+            (_, Some(sk)) => {
+                let s = naming::slot(sk);
+                rev.extend(quote! { let #k = #s; });
+            }
+            (KMode::Last(first), None) => {
+                self.uses_ctl = true;
                 rev.extend(quote! { let #k = if #first { #rt::pop(&#ctl, &mut #cc) } else { #n }; })
             }
-            _ => rev.extend(quote! { let #k = #rt::pop(&#ctl, &mut #cc); }),
+            _ => {
+                self.uses_ctl = true;
+                rev.extend(quote! { let #k = #rt::pop(&#ctl, &mut #cc); })
+            }
         }
         // Every `let` before the first exit ran: load the values saved at their definitions.
         rev.extend(loads);
@@ -175,6 +197,15 @@ impl RevGen<'_> {
                 Frame::Block {
                     needs_k: true,
                     index,
+                    slot: Some(k),
+                } => {
+                    let s = naming::slot(*k);
+                    out.extend(quote! { #s = #index; });
+                }
+                Frame::Block {
+                    needs_k: true,
+                    index,
+                    slot: None,
                 } => {
                     out.extend(quote! { #rt::Put::put(&mut #ctl, #index); });
                     tape = true;
@@ -195,21 +226,32 @@ impl RevGen<'_> {
                     }
                     None => {}
                 },
-                Frame::Loop { id, needs_rec } => {
-                    if let Some((t, is_break)) = target {
-                        if *id == t {
-                            if is_break && *needs_rec {
-                                let tr = naming::trips(*id);
+                Frame::Loop {
+                    id,
+                    needs_rec,
+                    slot,
+                } => {
+                    let tr = naming::trips(*id);
+                    // `break` records the count of the loop it leaves, every jump further out
+                    // the counts of the loops it passes; `continue` none of its own loop.
+                    let (is_target, records) = match target {
+                        Some((t, is_break)) if *id == t => (true, is_break && *needs_rec),
+                        _ => (false, *needs_rec),
+                    };
+                    if records {
+                        match slot {
+                            Some(k) => {
+                                let s = naming::slot(*k);
+                                out.extend(quote! { #s = #tr; });
+                            }
+                            None => {
                                 out.extend(quote! { #rt::Put::put(&mut #ctl, #tr); });
                                 tape = true;
                             }
-                            break;
                         }
                     }
-                    if *needs_rec {
-                        let tr = naming::trips(*id);
-                        out.extend(quote! { #rt::Put::put(&mut #ctl, #tr); });
-                        tape = true;
+                    if is_target {
+                        break;
                     }
                 }
             }

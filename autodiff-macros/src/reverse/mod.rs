@@ -82,7 +82,8 @@ enum SlotKind {
     Maybe,
     /// Inside a loop: `let mut s = Vec::new(); .. s.push(v);`
     Many,
-    /// The arm a branch outside every loop took: `let mut s = usize::MAX; .. s = k;`
+    /// A count outside every loop (the arm a branch took, the statements a block ran, the
+    /// trips a loop made; each runs at most once per call): `let mut s = usize::MAX; .. s = k;`
     Arm,
 }
 
@@ -93,9 +94,12 @@ struct Place {
 }
 
 enum Frame {
+    /// `slot`: the saved-value slot holding how many statements ran, for a block outside
+    /// every loop that a jump can leave.
     Block {
         needs_k: bool,
         index: usize,
+        slot: Option<usize>,
     },
     /// `slot`: the saved-value slot holding the arm taken, for a branch outside every loop
     /// (it runs at most once, so its record needs no control tape).
@@ -104,9 +108,11 @@ enum Frame {
         arm: usize,
         slot: Option<usize>,
     },
+    /// `slot`: the saved-value slot holding the trip count, for a loop outside every loop.
     Loop {
         id: LoopId,
         needs_rec: bool,
+        slot: Option<usize>,
     },
 }
 
@@ -512,10 +518,18 @@ impl<'a> RevGen<'a> {
 
     // ----- slots --------------------------------------------------------------------------
 
-    /// A slot for the arm a branch outside every loop takes ([`SlotKind::Arm`]).
+    /// A slot for a count outside every loop ([`SlotKind::Arm`]).
     fn new_arm_slot(&mut self) -> usize {
         self.slots.push(SlotKind::Arm);
         self.slots.len() - 1
+    }
+
+    /// The trip-count slot of loop `id`, when it has one (a loop outside every loop).
+    fn loop_slot(&self, id: LoopId) -> Option<usize> {
+        self.frames.iter().rev().find_map(|fr| match fr {
+            Frame::Loop { id: i, slot, .. } if *i == id => *slot,
+            _ => None,
+        })
     }
 
     fn new_slot(&mut self, place: Place) -> usize {

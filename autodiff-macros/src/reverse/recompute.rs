@@ -140,6 +140,21 @@ impl RevGen<'_> {
                     quote! { &#rt::ops::range_view(#b, *#lo, *#hi) },
                 ))
             }
+            // A primitive cast of a loop index or of a small expression over indices and
+            // parameter elements (`k as f64`, a Taylor term's divisor or a time step's count):
+            // cast again.
+            Rhs::Cast {
+                x,
+                ty,
+                via: CastVia::As,
+            } if self.index_like(x, depth)
+                || self
+                    .element_cost(x, depth + 1)
+                    .is_some_and(|c| c < ELEMENT_BUDGET) =>
+            {
+                let (save, rx) = self.read_depth(x, place, depth + 1);
+                Some((save, quote! { &((*#rx) as #ty) }))
+            }
             Rhs::Tuple(xs) if xs.iter().all(|a| self.index_like(a, depth)) => {
                 // A tuple of loop indices (`m[(i, j)]`): rebuilt from the trip numbers.
                 let mut save = TokenStream::new();
@@ -187,6 +202,11 @@ impl RevGen<'_> {
                 Some(1 + self.element_cost(x, depth + 1)? + self.element_cost(y, depth + 1)?)
             }
             Rhs::Copy(x) => self.element_cost(x, depth + 1),
+            Rhs::Cast {
+                x,
+                via: CastVia::As,
+                ..
+            } => Some(1 + self.element_cost(x, depth + 1)?),
             _ => None,
         }
     }

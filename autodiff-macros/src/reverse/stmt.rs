@@ -178,15 +178,20 @@ impl RevGen<'_> {
                 if !needs_rec {
                     return (fwd, quote! {}, quote! {});
                 }
+                // The dispatch on the recorded arm serves the normal reverse of a branch with
+                // several arms that cannot be re-decided, and the reverse after a jump out of
+                // it; a loop's exit test (`match next() { .., None => break }`) needs neither.
+                let dispatched = (again.is_none() && normal_arms.len() != 1) || self.may_exit(s);
                 let taken = match slot {
                     Some(n) => {
                         let s = naming::slot(n);
                         quote! { #s }
                     }
-                    None => {
+                    None if dispatched => {
                         self.uses_ctl = true;
                         quote! { #rt::pop(&#ctl, &mut #cc) }
                     }
+                    None => quote! { usize::MAX },
                 };
                 let ks = 0..revs.len();
                 let dispatch = quote! { match #taken { #(#ks => { #revs })* _ => {} } };
@@ -222,10 +227,16 @@ impl RevGen<'_> {
                         self.counted.insert(*target, Some((save.clone(), read)));
                         save
                     }
-                    None => {
-                        self.uses_ctl = true;
-                        quote! { #rt::Put::put(&mut #ctl, #tr); }
-                    }
+                    None => match self.loop_slot(*target) {
+                        Some(k) => {
+                            let s = naming::slot(k);
+                            quote! { #s = #tr; }
+                        }
+                        None => {
+                            self.uses_ctl = true;
+                            quote! { #rt::Put::put(&mut #ctl, #tr); }
+                        }
+                    },
                 };
                 (quote! { #record break #label; }, quote! {}, quote! {})
             }
@@ -291,7 +302,14 @@ impl RevGen<'_> {
         } else {
             KMode::Last(quote! { #it == 0 })
         };
-        self.frames.push(Frame::Loop { id, needs_rec });
+        // Outside every loop the loop runs at most once: its trip count goes into a slot
+        // instead of onto the control tape.
+        let slot = (needs_rec && !place.in_loop).then(|| self.new_arm_slot());
+        self.frames.push(Frame::Loop {
+            id,
+            needs_rec,
+            slot,
+        });
         let fit = self.fit_enter(body);
         let wins = if needs_rec {
             self.window_enter(id, body)
@@ -358,10 +376,16 @@ impl RevGen<'_> {
                 save_end = save;
                 quote! { #rt::range_trips(#a, *#read) }
             }
-            _ => {
-                self.uses_ctl = true;
-                quote! { #rt::pop(&#ctl, &mut #cc) }
-            }
+            _ => match slot {
+                Some(k) => {
+                    let s = naming::slot(k);
+                    quote! { #s }
+                }
+                None => {
+                    self.uses_ctl = true;
+                    quote! { #rt::pop(&#ctl, &mut #cc) }
+                }
+            },
         };
         // The tapes the trips push into are written, for exactly this loop, through writers that
         // shadow them and reserve the trips known in advance (`records.rs`): the pushes keep the

@@ -3,7 +3,7 @@
 
 use quote::quote;
 
-use super::{expand_fn, vjp_item};
+use super::{expand_fn, slotted_counts, vjp_item};
 
 /// Trip counts pushed to the control tape (`Put :: put (& mut __ctl , __tripsK)`).
 fn pushed_counts(vjp: &str) -> usize {
@@ -44,7 +44,10 @@ fn inner_loops_with_fixed_bounds_keep_one_count() {
     });
     let vjp = vjp_item(&all, "f");
     assert_eq!(kept_counts(&vjp), 6, "{vjp}");
-    assert_eq!(pushed_counts(&vjp), 2, "{vjp}");
+    // `for j in a + 1..k` (a start that changes) pushes; the outer loop runs once per call
+    // and keeps its count in a slot of its own.
+    assert_eq!(pushed_counts(&vjp), 1, "{vjp}");
+    assert_eq!(slotted_counts(&vjp), 1, "{vjp}");
     assert_eq!(vjp.matches("range_trips (").count(), 1, "{vjp}");
 }
 
@@ -113,8 +116,33 @@ fn counts_that_may_change_are_pushed() {
     ];
     for case in cases {
         let vjp = vjp_item(&expand_fn(case), "f");
-        // The outer loop's count and the inner loop's (at each of its exits).
-        assert!(pushed_counts(&vjp) >= 2, "{vjp}");
+        // The outer loop's count (in its slot) and the inner loop's (at each of its exits).
+        assert_eq!(slotted_counts(&vjp), 1, "{vjp}");
+        assert!(pushed_counts(&vjp) >= 1, "{vjp}");
         assert_eq!(kept_counts(&vjp), 0, "{vjp}");
     }
+}
+
+#[test]
+fn a_helper_with_one_loop_records_no_count_and_no_cast() {
+    // The loop runs once per call: its count is a local slot and the pullback needs no
+    // control tape. `k as f64` is cast again from the index: the one record per trip is the
+    // old `t`.
+    let all = expand_fn(quote! {
+        fn expm1_terms(x: f64) -> f64 {
+            let mut t = 1.0;
+            let mut s = 0.0;
+            for k in 1..16 {
+                t = t * x / k as f64;
+                s += t;
+            }
+            s
+        }
+    });
+    // a scalar function's `_vjp` runs tangent sweeps: the companion callers record is read
+    let vjp = super::reverse_item(&all, "expm1_terms");
+    assert_eq!(slotted_counts(&vjp), 1, "{vjp}");
+    assert!(!vjp.contains("__ctl"), "{vjp}");
+    assert!(vjp.contains("Put :: put (& mut __s1 , (__gv1 ,))"), "{vjp}");
+    assert!(vjp.contains("as f64)"), "{vjp}");
 }

@@ -20,6 +20,13 @@ fn pairs_vjp() -> String {
             while b.abs() < 10.0 {
                 b = b * b + 1.5;
             }
+            for _ in 0..n {
+                let mut c = b;
+                while c.abs() < 20.0 {
+                    c = c * c + 0.5;
+                }
+                b = b + c;
+            }
             b
         }
     });
@@ -35,26 +42,27 @@ fn loops_with_hints_push_through_writers_that_shadow_their_tapes() {
     let writer = |s: &str| {
         format!("let mut {s} = :: autodiff :: __private :: writer (& mut {s} , __hint) ;")
     };
-    // The pair's records go to `__s0`: a writer for the outer loop, and the inner loop's writer
-    // nested in it. The inner start goes to `__s2`, pushed once per outer trip: only the outer
-    // loop writes it (the inner end, the same on every trip, is kept once in `__s1`). No tape
-    // is reserved or pushed outside a writer in the loops.
-    assert_eq!(vjp.matches(&writer("__s0")).count(), 2, "{vjp}");
-    assert_eq!(vjp.matches(&writer("__s2")).count(), 1, "{vjp}");
+    // The pair's records go to `__s1` (`__s0` keeps the outer loop's trip count): a writer for
+    // the outer loop, and the inner loop's writer nested in it. The inner start goes to `__s3`,
+    // pushed once per outer trip: only the outer loop writes it (the inner end, the same on
+    // every trip, is kept once in `__s2`). No tape is reserved or pushed outside a writer in
+    // the loops.
+    assert_eq!(vjp.matches(&writer("__s1")).count(), 2, "{vjp}");
+    assert_eq!(vjp.matches(&writer("__s3")).count(), 1, "{vjp}");
     assert!(!vjp.contains(". reserve ("), "{vjp}");
     // Each writer block opens right before its loop and closes right after it: the inner start
     // is saved before the inner block and pushed after it.
     let inner = vjp
         .find(&format!(
             "{{ let __hint = :: core :: iter :: Iterator :: size_hint (& __t2) . 0 ; {}",
-            writer("__s0")
+            writer("__s1")
         ))
         .expect("the inner writer block");
     let start_saved = vjp
         .find("let __gv5 = :: core :: clone :: Clone :: clone (& __t2 . start)")
         .expect("the inner start");
     let start_pushed = vjp
-        .find("Put :: put (& mut __s2 , (__gv5 ,))")
+        .find("Put :: put (& mut __s3 , (__gv5 ,))")
         .expect("its push");
     let inner_end = vjp
         .find("break '__loop1 ; } } } }")
@@ -62,17 +70,22 @@ fn loops_with_hints_push_through_writers_that_shadow_their_tapes() {
     assert!(start_saved < inner && inner_end < start_pushed, "{vjp}");
     // The `while` loop has no size hint: its records go straight into the tape.
     let while_loop = vjp.find("'__loop2 : loop").expect("the while loop");
-    assert!(!vjp[while_loop..].contains("writer ("), "{vjp}");
+    let next_loop = while_loop
+        + vjp[while_loop..]
+            .find("let __hint")
+            .expect("the writer block of the loop after it");
+    assert!(!vjp[while_loop..next_loop].contains("writer ("), "{vjp}");
 }
 
 #[test]
 fn record_tapes_start_at_the_length_of_the_last_call() {
     let vjp = pairs_vjp();
-    // Every tape a loop pushes into, and the trip-count tape of the `while` loop, is made with
-    // the length its own static noted at the last call's reverse sweep, and notes its own.
+    // Every tape a loop pushes into, and the trip-count tape of the `while` loop inside a
+    // loop, is made with the length its own static noted at the last call's reverse sweep,
+    // and notes its own.
     for (tape, len, ty) in [
-        ("__s0", "__AUTODIFF_TAPE_LEN_0", "_"),
-        ("__s2", "__AUTODIFF_TAPE_LEN_2", "_"),
+        ("__s1", "__AUTODIFF_TAPE_LEN_1", "_"),
+        ("__s3", "__AUTODIFF_TAPE_LEN_3", "_"),
         ("__ctl", "__AUTODIFF_TAPE_LEN_CTL", "usize"),
     ] {
         let made = vjp
