@@ -23,8 +23,16 @@ pub fn scalar_ident() -> Ident {
 /// Rewrites `item` (whose scalar type is `float`, `f64` or `f32`) to be generic over [`SCALAR`].
 pub fn generalize(item: &mut syn::ItemFn, float: &str) {
     let s = scalar_ident();
+    let other = match float {
+        "f64" => Some("f32"),
+        "f32" => Some("f64"),
+        _ => None,
+    };
     let mut r = Rewrite {
         float,
+        other,
+        in_other: false,
+        other_locals: Vec::new(),
         s: s.clone(),
     };
     r.visit_signature_mut(&mut item.sig);
@@ -105,12 +113,56 @@ pub fn matrix_ident(ts: TokenStream) -> Option<Ident> {
 
 struct Rewrite<'a> {
     float: &'a str,
+    /// The other float type of a concrete function (`f32` in an `f64` function): its values
+    /// are not the scalar and keep their type.
+    other: Option<&'static str>,
+    /// Inside an expression of the other float type: bare float literals belong to it.
+    in_other: bool,
+    /// Locals declared with the other float type (`let n: f64 = 3.0;` in an `f32` function),
+    /// until a later `let` of the same name.
+    other_locals: Vec<Ident>,
     s: Ident,
 }
 
 impl Rewrite<'_> {
     fn is_float_type(&self, ty: &Type) -> bool {
         matches!(ty, Type::Path(p) if p.qself.is_none() && p.path.is_ident(self.float))
+    }
+
+    fn is_other_type(&self, ty: &Type) -> bool {
+        matches!(ty, Type::Path(p) if p.qself.is_none()
+            && self.other.is_some_and(|o| p.path.is_ident(o)))
+    }
+
+    /// Whether `e` is, by its syntax, a float that is not the scalar: a value of the other float
+    /// type (a cast to it, `i as f32`; a literal with its suffix, `0.5f32`; a local declared
+    /// with it), a conversion out of the scalar (`x.to_f64()`), or arithmetic, a negation,
+    /// parentheses or a method call on one. Bare literals combined with it are of its type.
+    fn is_other_float(&self, e: &Expr) -> bool {
+        use syn::BinOp::*;
+        match e {
+            Expr::Cast(c) => self.is_other_type(&c.ty),
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.other_locals.contains(i)),
+            Expr::MethodCall(m)
+                if m.args.is_empty() && (m.method == "to_f64" || m.method == "to_f32") =>
+            {
+                true
+            }
+            Expr::Lit(l) => {
+                matches!(&l.lit, syn::Lit::Float(f) if self.other.is_some_and(|o| f.suffix() == o))
+            }
+            Expr::Paren(p) => self.is_other_float(&p.expr),
+            Expr::Unary(u) => self.is_other_float(&u.expr),
+            Expr::Binary(b) => {
+                matches!(b.op, Add(_) | Sub(_) | Mul(_) | Div(_) | Rem(_))
+                    && (self.is_other_float(&b.left) || self.is_other_float(&b.right))
+            }
+            Expr::MethodCall(m) => self.is_other_float(&m.receiver),
+            _ => false,
+        }
     }
 
     /// `f64::X`, `std::f64::X`, `core::f64::consts::X`: the path after the float segment.
@@ -167,10 +219,92 @@ impl VisitMut for Rewrite<'_> {
         visit_mut::visit_type_mut(self, ty);
     }
 
+    fn visit_pat_ident_mut(&mut self, i: &mut syn::PatIdent) {
+        // Any binding of the name (a `for`, `match` or closure pattern) shadows a local of the
+        // other type: literals beside it become the scalar again, as without the local.
+        self.other_locals.retain(|n| *n != i.ident);
+        visit_mut::visit_pat_ident_mut(self, i);
+    }
+
+    fn visit_local_mut(&mut self, l: &mut syn::Local) {
+        // `let h: f32 = 0.5;` in an `f64` function: the initializer is of the other type.
+        let declared = matches!(&l.pat, syn::Pat::Type(pt) if self.is_other_type(&pt.ty));
+        // `let h = 0.5f32;`, `let c = i as f32 * 0.5;`: of the other type by its initializer.
+        let other = declared
+            || l.init
+                .as_ref()
+                .is_some_and(|i| self.is_other_float(&i.expr));
+        self.visit_pat_mut(&mut l.pat);
+        if let Some(init) = &mut l.init {
+            let outer = self.in_other;
+            self.in_other = declared;
+            self.visit_expr_mut(&mut init.expr);
+            self.in_other = outer;
+            if let Some((_, diverge)) = &mut init.diverge {
+                self.visit_expr_mut(diverge);
+            }
+        }
+        // The names bound here: of the other type when declared so, otherwise shadowed.
+        let name = match &l.pat {
+            syn::Pat::Type(pt) => match &*pt.pat {
+                syn::Pat::Ident(i) => Some(&i.ident),
+                _ => None,
+            },
+            syn::Pat::Ident(i) => Some(&i.ident),
+            _ => None,
+        };
+        if let Some(name) = name {
+            self.other_locals.retain(|n| n != name);
+            if other {
+                self.other_locals.push(name.clone());
+            }
+        }
+    }
+
     fn visit_expr_mut(&mut self, e: &mut Expr) {
+        // Whether bare literals below belong to the other float type: kept through the
+        // arithmetic tree of an expression of that type, set where one operand is of it,
+        // cleared below anything else (a call, a cast, a block).
+        let outer = self.in_other;
+        self.in_other = match &*e {
+            Expr::Binary(b) => {
+                outer || self.is_other_float(&b.left) || self.is_other_float(&b.right)
+            }
+            Expr::Paren(_) | Expr::Unary(_) | Expr::Lit(_) => outer,
+            _ => false,
+        };
+        if let Expr::MethodCall(m) = e {
+            // `(i as f32).max(0.5)`: the arguments of a method on the other type are of it.
+            let args_other = self.is_other_float(&m.receiver);
+            self.visit_expr_mut(&mut m.receiver);
+            self.in_other = args_other;
+            for a in m.args.iter_mut() {
+                self.visit_expr_mut(a);
+            }
+            self.in_other = outer;
+            return;
+        }
+        self.visit_expr_scalar(e);
+        self.in_other = outer;
+    }
+
+    fn visit_stmt_macro_mut(&mut self, m: &mut syn::StmtMacro) {
+        self.rewrite_macro(&mut m.mac);
+    }
+}
+
+impl Rewrite<'_> {
+    /// The rewrite of one expression node to the scalar type (see the module docs).
+    fn visit_expr_scalar(&mut self, e: &mut Expr) {
         match e {
             Expr::Lit(l) => {
                 if let syn::Lit::Float(f) = &l.lit {
+                    // A literal of the other float type (`0.5f32`, or `0.5` beside one) keeps it.
+                    let of_other = self.other.is_some_and(|o| f.suffix() == o)
+                        || (self.in_other && f.suffix().is_empty());
+                    if of_other {
+                        return;
+                    }
                     let span = f.span();
                     let tokens = if f.suffix().is_empty() {
                         quote! { #f }
@@ -218,12 +352,6 @@ impl VisitMut for Rewrite<'_> {
         }
     }
 
-    fn visit_stmt_macro_mut(&mut self, m: &mut syn::StmtMacro) {
-        self.rewrite_macro(&mut m.mac);
-    }
-}
-
-impl Rewrite<'_> {
     /// A macro whose input is expressions (`vec![..]`, `assert!(x > 0.0)`, `println!("{}", y)`),
     /// with those expressions rewritten; other macros are left alone.
     fn rewrite_macro(&mut self, mac: &mut syn::Macro) {
