@@ -29,9 +29,12 @@ fn grad_item<'a>(all: &'a str, name: &str) -> &'a str {
     &all[start..end]
 }
 
-/// Trip counts of loops outside every loop, kept in their slots (`__sK = __tripsL ;`).
+/// Trip counts of loops outside every loop, kept in their slots through a barrier
+/// (`__sK = :: core :: hint :: black_box (__tripsL) ;`).
 fn slotted_counts(code: &str) -> usize {
-    let pieces: Vec<&str> = code.split(" = __trips").collect();
+    let pieces: Vec<&str> = code
+        .split(" = :: core :: hint :: black_box (__trips")
+        .collect();
     pieces[..pieces.len() - 1]
         .iter()
         .filter(|before| {

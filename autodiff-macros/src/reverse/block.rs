@@ -240,10 +240,7 @@ impl RevGen<'_> {
                     };
                     if records {
                         match slot {
-                            Some(k) => {
-                                let s = naming::slot(*k);
-                                out.extend(quote! { #s = #tr; });
-                            }
+                            Some(k) => out.extend(super::stmt::count_into_slot(*k, &tr)),
                             None => {
                                 out.extend(quote! { #rt::Put::put(&mut #ctl, #tr); });
                                 tape = true;
