@@ -102,22 +102,11 @@ impl RevGen<'_> {
         loads.extend(saved_loads);
         let mut fwd: TokenStream = fwds.into_iter().collect();
         fwd.extend(push);
-        let rt = self.rt.clone();
-        let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
         let falls_through = !b.stmts.last().is_some_and(|s| {
             matches!(s, Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return)
         });
         if pops && falls_through {
-            fwd.extend(match slot {
-                Some(k) => {
-                    let s = naming::slot(k);
-                    quote! { #s = #n; }
-                }
-                None => {
-                    self.uses_ctl = true;
-                    quote! { #rt::Put::put(&mut #ctl, #n); }
-                }
-            });
+            fwd.extend(self.put_count(slot, quote! { #n }));
         }
         let mut rev = self.block_adjoint_decls(b);
         if matches!(kmode, KMode::None) {
@@ -129,19 +118,10 @@ impl RevGen<'_> {
         }
         self.nk += 1;
         let k = naming::fixed(&format!("__k{}", self.nk));
-        match (&kmode, slot) {
-            (_, Some(sk)) => {
-                let s = naming::slot(sk);
-                rev.extend(quote! { let #k = #s; });
-            }
-            (KMode::Last(first), None) => {
-                self.uses_ctl = true;
-                rev.extend(quote! { let #k = if #first { #rt::pop(&#ctl, &mut #cc) } else { #n }; })
-            }
-            _ => {
-                self.uses_ctl = true;
-                rev.extend(quote! { let #k = #rt::pop(&#ctl, &mut #cc); })
-            }
+        let taken = self.take_count(slot);
+        match &kmode {
+            KMode::Last(first) => rev.extend(quote! { let #k = if #first { #taken } else { #n }; }),
+            _ => rev.extend(quote! { let #k = #taken; }),
         }
         // Every `let` before the first exit ran: load the values saved at their definitions.
         rev.extend(loads);
@@ -189,49 +169,30 @@ impl RevGen<'_> {
 
     /// Control records pushed by a jump, innermost construct first.
     pub(super) fn jump_records(&mut self, target: Option<(LoopId, bool)>) -> TokenStream {
-        let ctl = naming::fixed("__ctl");
-        let rt = self.rt.clone();
-        let (mut out, mut tape) = (TokenStream::new(), false);
+        // (slot, count) of each construct the jump leaves, then recorded.
+        let mut counts = Vec::new();
         for fr in self.frames.iter().rev() {
             match fr {
                 Frame::Block {
                     needs_k: true,
                     index,
-                    slot: Some(k),
-                } => {
-                    let s = naming::slot(*k);
-                    out.extend(quote! { #s = #index; });
-                }
-                Frame::Block {
-                    needs_k: true,
-                    index,
-                    slot: None,
-                } => {
-                    out.extend(quote! { #rt::Put::put(&mut #ctl, #index); });
-                    tape = true;
-                }
+                    slot,
+                } => counts.push((*slot, quote! { #index })),
                 Frame::Block { .. } => {}
                 Frame::Branch {
                     needs_rec,
                     arm,
                     slot,
-                } => match slot {
-                    Some(k) => {
-                        let s = naming::slot(*k);
-                        out.extend(quote! { #s = #arm; });
+                } => {
+                    if slot.is_some() || *needs_rec {
+                        counts.push((*slot, quote! { #arm }));
                     }
-                    None if *needs_rec => {
-                        out.extend(quote! { #rt::Put::put(&mut #ctl, #arm); });
-                        tape = true;
-                    }
-                    None => {}
-                },
+                }
                 Frame::Loop {
                     id,
                     needs_rec,
                     slot,
                 } => {
-                    let tr = naming::trips(*id);
                     // `break` records the count of the loop it leaves, every jump further out
                     // the counts of the loops it passes; `continue` none of its own loop.
                     let (is_target, records) = match target {
@@ -239,13 +200,7 @@ impl RevGen<'_> {
                         _ => (false, *needs_rec),
                     };
                     if records {
-                        match slot {
-                            Some(k) => out.extend(super::stmt::count_into_slot(*k, &tr)),
-                            None => {
-                                out.extend(quote! { #rt::Put::put(&mut #ctl, #tr); });
-                                tape = true;
-                            }
-                        }
+                        counts.push((*slot, trip_count(*slot, &naming::trips(*id))));
                     }
                     if is_target {
                         break;
@@ -253,10 +208,10 @@ impl RevGen<'_> {
                 }
             }
         }
-        if tape {
-            self.uses_ctl = true;
-        }
-        out
+        counts
+            .into_iter()
+            .map(|(slot, count)| self.put_count(slot, count))
+            .collect()
     }
 }
 

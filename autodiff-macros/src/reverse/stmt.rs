@@ -10,7 +10,6 @@ impl RevGen<'_> {
         place: Place,
     ) -> (TokenStream, TokenStream, TokenStream) {
         let rt = self.rt.clone();
-        let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
         match s {
             Stmt::Let {
                 var,
@@ -148,16 +147,7 @@ impl RevGen<'_> {
                     let (mut f, r) = self.block(arm, inner, KMode::Pop);
                     self.frames.pop();
                     if needs_rec && normal_arms.len() > 1 && !diverges[k] && again.is_none() {
-                        f.extend(match slot {
-                            Some(n) => {
-                                let s = naming::slot(n);
-                                quote! { #s = #k; }
-                            }
-                            None => {
-                                self.uses_ctl = true;
-                                quote! { #rt::Put::put(&mut #ctl, #k); }
-                            }
-                        });
+                        f.extend(self.put_count(slot, quote! { #k }));
                     }
                     fwds.push(f);
                     revs.push(r);
@@ -182,16 +172,10 @@ impl RevGen<'_> {
                 // several arms that cannot be re-decided, and the reverse after a jump out of
                 // it; a loop's exit test (`match next() { .., None => break }`) needs neither.
                 let dispatched = (again.is_none() && normal_arms.len() != 1) || self.may_exit(s);
-                let taken = match slot {
-                    Some(n) => {
-                        let s = naming::slot(n);
-                        quote! { #s }
-                    }
-                    None if dispatched => {
-                        self.uses_ctl = true;
-                        quote! { #rt::pop(&#ctl, &mut #cc) }
-                    }
-                    None => quote! { usize::MAX },
+                let taken = if slot.is_some() || dispatched {
+                    self.take_count(slot)
+                } else {
+                    quote! { usize::MAX }
                 };
                 let ks = 0..revs.len();
                 let dispatch = quote! { match #taken { #(#ks => { #revs })* _ => {} } };
@@ -227,13 +211,10 @@ impl RevGen<'_> {
                         self.counted.insert(*target, Some((save.clone(), read)));
                         save
                     }
-                    None => match self.loop_slot(*target) {
-                        Some(k) => count_into_slot(k, &tr),
-                        None => {
-                            self.uses_ctl = true;
-                            quote! { #rt::Put::put(&mut #ctl, #tr); }
-                        }
-                    },
+                    None => {
+                        let slot = self.loop_slot(*target);
+                        self.put_count(slot, trip_count(slot, &tr))
+                    }
                 };
                 (quote! { #record break #label; }, quote! {}, quote! {})
             }
@@ -264,7 +245,6 @@ impl RevGen<'_> {
         place: Place,
     ) -> (TokenStream, TokenStream, TokenStream) {
         let rt = self.rt.clone();
-        let (ctl, cc) = (naming::fixed("__ctl"), naming::fixed("__cc"));
         let needs_rec = self.work(s);
         let label = loop_label(id);
         let tr = naming::trips(id);
@@ -373,17 +353,8 @@ impl RevGen<'_> {
                 save_end = save;
                 quote! { #rt::range_trips(#a, *#read) }
             }
-            _ => match slot {
-                // Written through a barrier (`count_into_slot`), so opaque here.
-                Some(k) => {
-                    let s = naming::slot(k);
-                    quote! { #s }
-                }
-                None => {
-                    self.uses_ctl = true;
-                    quote! { #rt::pop(&#ctl, &mut #cc) }
-                }
-            },
+            // A slot's count was written through a barrier (`trip_count`), so opaque here.
+            _ => self.take_count(slot),
         };
         // The tapes the trips push into are written, for exactly this loop, through writers that
         // shadow them and reserve the trips known in advance (`records.rs`): the pushes keep the
@@ -492,14 +463,4 @@ impl RevGen<'_> {
             loop { break; #check }
         }
     }
-}
-
-/// `slot = count;` for a trip count kept in a slot, through a barrier. A count popped from the
-/// control tape is opaque to LLVM; one it can follow from the forward loop to the reverse loop
-/// (`0..x.len() - 1` both ways) lets it pair adjacent element adjoint adds into one 16-byte
-/// read-modify-write that partly overlaps the next trip's, a store-forwarding stall (Rosenbrock
-/// 0.24 → 0.97 µs). At the store the barrier costs less than at the read (Huber fit 10.7 → 9.1 µs).
-pub(super) fn count_into_slot(k: usize, count: &Ident) -> TokenStream {
-    let s = naming::slot(k);
-    quote! { #s = ::core::hint::black_box(#count); }
 }
