@@ -221,6 +221,11 @@ pub fn items(
 
     // Loop code over few scalar inputs: the gradient by one sweep of tangents.
     let by_tangents = !order2_companion && tangent_grad::applies(&common, &func, &wrt_act, &wrt);
+    // a callee's forward companion may be a custom rule, which may turn a NaN into a number
+    // (see `rules::ieee`)
+    let rerun_ok = by_tangents
+        && crate::replay::rerun_is_invisible(&item)
+        && !crate::forward::has_varying_call(&func, &wrt_act);
     let grad = if by_tangents {
         tangent_grad::gen_grad(
             &common,
@@ -229,10 +234,7 @@ pub fn items(
             &wrt_act,
             &wrt,
             &hoisted,
-            // a callee's forward companion may be a custom rule, which may turn a NaN into a
-            // number (see `rules::ieee`)
-            crate::replay::rerun_is_invisible(&item)
-                && !crate::forward::has_varying_call(&func, &wrt_act),
+            rerun_ok,
         )
     } else {
         gen_grad(
@@ -245,15 +247,27 @@ pub fn items(
             !order2_companion,
         )
     };
-    let cvjp = gen_companion_vjp(
-        &common,
-        &func,
-        &param_vars,
-        &all_act,
-        &default_diff,
-        &hoisted,
-        recursive,
-    );
+    let cvjp = if by_tangents && !recursive {
+        tangent_grad::gen_companion_vjp(
+            &common,
+            &func,
+            &param_vars,
+            &all_act,
+            &default_diff,
+            &hoisted,
+            rerun_ok,
+        )
+    } else {
+        gen_companion_vjp(
+            &common,
+            &func,
+            &param_vars,
+            &all_act,
+            &default_diff,
+            &hoisted,
+            recursive,
+        )
+    };
     if order2_companion {
         return Ok(quote! { #grad #cvjp });
     }

@@ -79,7 +79,7 @@ fn loop_records_of(vjp: &str, x: &str) -> usize {
 fn loop_scaling_records_only_the_trip_count() {
     // y = b * 2 needs no old b: the loop pushes its trip count and nothing else.
     let all = expand_fn(quote! {
-        fn f(a: f64) -> f64 {
+        fn f(a: f64, _w: &[f64]) -> f64 {
             let mut b = a * 2.0;
             while b.abs() < 1000.0 { b = b * 2.0; }
             if b > 0.0 { b } else { 100.0 * b }
@@ -100,7 +100,7 @@ fn loop_scaling_records_only_the_trip_count() {
 fn loop_squaring_saves_the_old_value() {
     // y = b * b reads the old b in reverse: it is pushed once per trip.
     let all = expand_fn(quote! {
-        fn g(a: f64) -> f64 {
+        fn g(a: f64, _w: &[f64]) -> f64 {
             let mut b = a;
             for _ in 0..3 { b = b * b; }
             b
@@ -337,7 +337,7 @@ fn fixed_point_records_no_branch_or_statement_index() {
     // once per recorded trip, with no first-trip special case. The old `x` is still pushed once
     // per read (twice per trip).
     let all = expand_fn(quote! {
-        fn fp(p: f64) -> f64 {
+        fn fp(p: f64, _w: &[f64]) -> f64 {
             let mut x = 1.0;
             for _ in 0..20 { x = x.cos() + p * x; }
             x
@@ -401,9 +401,12 @@ fn companion_vjp_item(all: &str, name: &str) -> String {
     all[start..].to_string()
 }
 
-/// The reverse sweep of a function whose `_vjp` takes its gradient by tangent sweeps (loop
-/// code over few scalar inputs): the companion other differentiable functions call, up to the
-/// forward companion.
+/// The companion other differentiable functions call, up to the forward companion: for most
+/// functions the reverse sweep.
+///
+/// A function whose differentiated parameters are at most four numbers and whose body has a loop
+/// gives callers a companion by tangent sweeps (`tests/tangent.rs`); the reverse-mode tests
+/// below give such functions an unused slice parameter `_w` to keep the reverse companion.
 fn reverse_item(all: &str, name: &str) -> String {
     let c = companion_vjp_item(all, name);
     let end = c[1..].find("fn __").map(|e| e + 1).unwrap_or(c.len());
@@ -514,7 +517,7 @@ fn rev_and_step_by_ranges_record_no_index() {
 /// companion other functions call: its `_vjp` takes tangents, two scalar inputs).
 fn newton_reverse() -> String {
     let all = expand_fn(quote! {
-        fn newton(p: f64, c: f64) -> f64 {
+        fn newton(p: f64, c: f64, _w: &[f64]) -> f64 {
             let mut x = 1.0;
             let mut step = 1.0;
             while step.abs() > 1e-12 {
@@ -551,7 +554,7 @@ fn loop_carried_float_adjoints_are_plain() {
     // x, v, loss and the parameters k, c are f64: their adjoints are plain zero-initialised
     // locals, not `Option`s; the generic `y` of unknown type keeps an `Option`.
     let all = expand_fn(quote! {
-        fn osc(k: f64, c: f64, #[no_grad] f: &[f64]) -> f64 {
+        fn osc(k: f64, c: f64, _w: &[f64], #[no_grad] f: &[f64]) -> f64 {
             let dt = 0.01;
             let mut x = 1.0;
             let mut v = 0.0;

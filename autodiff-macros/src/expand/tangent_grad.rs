@@ -76,7 +76,7 @@ fn has_loop(b: &Block) -> bool {
 }
 
 /// The sweep: seeds, the body with its tangents, and one gradient expression per `wrt`
-/// parameter (`ẏ_k`, or a zero where the output does not depend on it).
+/// parameter (`ẏ_k`, or `None` where the output does not depend on it).
 fn sweep(
     c: &Common,
     func: &Func,
@@ -85,7 +85,7 @@ fn sweep(
     wrt: &[usize],
     hoisted: &TokenStream,
     ieee: bool,
-) -> (TokenStream, Vec<TokenStream>) {
+) -> (TokenStream, Vec<Option<TokenStream>>) {
     let rt = &c.rt;
     let acts: Vec<Activity> = wrt
         .iter()
@@ -119,18 +119,12 @@ fn sweep(
     let ret = naming::fixed("__ret");
     let mut decls = TokenStream::new();
     let mut grads = Vec::new();
-    for (k, d) in dirs.iter().enumerate() {
-        let p = &c.sig.params[wrt[k]];
-        let ty = &p.ty;
-        grads.push(if d.act.active(func.ret) {
+    for d in &dirs {
+        grads.push(d.act.active(func.ret).then(|| {
             let t = fg.dot_in(d, func.ret);
             decls.extend(quote! { let mut #t; });
             quote! { #t }
-        } else if is_float_type(ty) {
-            quote! { 0.0 }
-        } else {
-            quote_spanned! {p.span=> <#ty as #rt::Real>::zero() }
-        });
+        }));
     }
     let body = fg.body();
     let label = body_label();
@@ -144,13 +138,31 @@ fn sweep(
     (code, grads)
 }
 
+/// `ẏ_k` for each direction of [`sweep`], or a zero of parameter `wrt[k]`'s type where the
+/// output does not depend on it.
+fn or_zeros(c: &Common, wrt: &[usize], grads: Vec<Option<TokenStream>>) -> Vec<TokenStream> {
+    let rt = &c.rt;
+    grads
+        .into_iter()
+        .zip(wrt)
+        .map(|(g, k)| {
+            let p = &c.sig.params[*k];
+            let ty = &p.ty;
+            g.unwrap_or_else(|| {
+                if is_float_type(ty) {
+                    quote! { 0.0 }
+                } else {
+                    quote_spanned! {p.span=> <#ty as #rt::Real>::zero() }
+                }
+            })
+        })
+        .collect()
+}
+
 /// How the gradient is computed, for the generated items' documentation.
 const HOW: &str = " Computed by one forward sweep with a tangent per scalar input (a loop over few scalar inputs).";
 
-/// `NAME_grad`: the value and `(ẏ_0, .., ẏ_{K-1})`. When the parameters and the output are
-/// `f32`/`f64` and running the body twice is invisible (`replay`), the sweep first runs with
-/// plain IEEE products and keeps its result when every tangent is finite; otherwise the sweep
-/// runs again with the zero rule (why that is exact: `rules::ieee`).
+/// `NAME_grad`: the value and `(ẏ_0, .., ẏ_{K-1})` (see [`value_and_tangents`]).
 pub(super) fn gen_grad(
     c: &Common,
     func: &Func,
@@ -160,7 +172,26 @@ pub(super) fn gen_grad(
     hoisted: &TokenStream,
     rerun_is_invisible: bool,
 ) -> TokenStream {
+    let body = value_and_tangents(c, func, vars, act, wrt, hoisted, rerun_is_invisible);
+    grad_item(c, wrt, Some(HOW), body)
+}
+
+/// A block whose value is `(y, (ẏ_0, .., ẏ_{K-1}))` (`(y, ẏ_0)` for one direction), a zero
+/// where the output does not depend on `x_k`. When the parameters and the output are
+/// `f32`/`f64` and running the body twice is invisible (`replay`), the sweep first runs with
+/// plain IEEE products and keeps its result when every tangent is finite; otherwise the sweep
+/// runs again with the zero rule (why that is exact: `rules::ieee`).
+fn value_and_tangents(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    wrt: &[usize],
+    hoisted: &TokenStream,
+    rerun_is_invisible: bool,
+) -> TokenStream {
     let (code, grads) = sweep(c, func, vars, act, wrt, hoisted, false);
+    let grads = or_zeros(c, wrt, grads);
     let ret = naming::fixed("__ret");
     let careful = {
         let grads = one_or_tuple(&grads);
@@ -169,14 +200,15 @@ pub(super) fn gen_grad(
     let floats =
         wrt.iter().all(|k| is_float_type(&c.sig.params[*k].ty)) && is_float_type(&c.sig.output);
     let fast = (rerun_is_invisible && floats)
-        .then(|| sweep(c, func, vars, act, wrt, hoisted, true))
+        .then(|| {
+            let (fast, g) = sweep(c, func, vars, act, wrt, hoisted, true);
+            (fast, or_zeros(c, wrt, g))
+        })
         .filter(|(fast, _)| fast.to_string() != code.to_string());
-    let body = match fast {
+    match fast {
         Some((fast, fast_grads)) => {
             let label = super::optimistic::label();
-            let g: Vec<proc_macro2::Ident> = (0..fast_grads.len())
-                .map(|k| quote::format_ident!("__g{}", k))
-                .collect();
+            let g = tangent_idents(fast_grads.len());
             quote! {
                 #label: {
                     {
@@ -190,8 +222,12 @@ pub(super) fn gen_grad(
             }
         }
         None => careful,
-    };
-    grad_item(c, wrt, Some(HOW), body)
+    }
+}
+
+/// `__g0, .., __g{n-1}`: the tangents of the output, one per direction.
+fn tangent_idents(n: usize) -> Vec<proc_macro2::Ident> {
+    (0..n).map(|k| quote::format_ident!("__g{}", k)).collect()
 }
 
 /// `NAME_vjp`: the value and the pullback `ȳ ↦ (ȳ·ẏ_0, .., ȳ·ẏ_{K-1})` (the zero rule: a zero
@@ -207,7 +243,7 @@ pub(super) fn gen_vjp(
     let rt = &c.rt;
     let cot = naming::fixed("__cot");
     let (code, grads) = sweep(c, func, vars, act, wrt, hoisted, false);
-    let grads: Vec<TokenStream> = grads
+    let grads: Vec<TokenStream> = or_zeros(c, wrt, grads)
         .into_iter()
         .map(|t| quote! { #rt::rules::times(#cot, #t) })
         .collect();
@@ -220,4 +256,50 @@ pub(super) fn gen_vjp(
         Some(HOW),
         quote! { #code (#ret, move |#cot: #out| #grads) },
     )
+}
+
+/// The hidden reverse-mode companion other differentiable functions call (the same item as
+/// `companion::gen_companion_vjp`), by tangent sweeps: the forward sweep carries `ẏ_k`, and the
+/// pullback is `ȳ ↦ (ȳ·ẏ_k)` per differentiated parameter. A caller calling a scalar helper
+/// with a loop once per trip keeps no record tape and no closure state beyond `K` numbers per
+/// call, and the calls' sweeps are independent of each other. Applies where [`applies`] does
+/// for `diff` (the companion's parameters).
+pub(super) fn gen_companion_vjp(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    diff: &[usize],
+    hoisted: &TokenStream,
+    rerun_is_invisible: bool,
+) -> TokenStream {
+    let rt = &c.rt;
+    let cot = naming::fixed("__cot");
+    let body = value_and_tangents(c, func, vars, act, diff, hoisted, rerun_is_invisible);
+    let g = tangent_idents(diff.len());
+    let pat = one_or_tuple(&g.iter().map(|g| quote! { #g }).collect::<Vec<_>>());
+    let slots: Vec<TokenStream> = (0..c.sig.params.len())
+        .map(|k| match diff.iter().position(|d| *d == k) {
+            None => quote! { #rt::NoGrad },
+            Some(j) if act.active(vars[k]) && act.active(func.ret) => {
+                let g = &g[j];
+                quote! { ::core::option::Option::Some(#rt::rules::times(#cot, #g)) }
+            }
+            Some(_) => quote! { ::core::option::Option::None },
+        })
+        .collect();
+    let tys = super::companion::slot_types(c, diff);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::vjp_companion(&c.name);
+    let (generics, wh) = c.generics();
+    let allow = super::allows();
+    let caps = c.captures();
+    quote! {
+        #[doc(hidden)]
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> (#(#tys,)*) #caps) #wh {
+            let (__v, #pat) = { #body };
+            (__v, move |#cot: #out| -> (#(#tys,)*) { (#(#slots,)*) })
+        }
+    }
 }

@@ -129,7 +129,7 @@ fn a_helper_with_one_loop_records_no_count_and_no_cast() {
     // control tape. `k as f64` is cast again from the index: the one record per trip is the
     // old `t`.
     let all = expand_fn(quote! {
-        fn expm1_terms(x: f64) -> f64 {
+        fn expm1_terms(x: f64, _w: &[f64]) -> f64 {
             let mut t = 1.0;
             let mut s = 0.0;
             for k in 1..16 {
@@ -139,7 +139,7 @@ fn a_helper_with_one_loop_records_no_count_and_no_cast() {
             s
         }
     });
-    // a scalar function's `_vjp` runs tangent sweeps: the companion callers record is read
+    // (`_w` keeps the companion in reverse mode; over numbers alone it takes tangents)
     let vjp = super::reverse_item(&all, "expm1_terms");
     assert_eq!(slotted_counts(&vjp), 1, "{vjp}");
     assert!(!vjp.contains("__ctl"), "{vjp}");
