@@ -445,7 +445,8 @@ fn calls_that_name_the_function_itself_are_recursion() {
 fn branches_on_indices_and_saved_values_record_no_arm() {
     // `if i > 0` reads a loop index (recomputed from the trip number) and `n` (saved once at its
     // definition); `if v > 0.0` reads a parameter element: the reverse sweep evaluates each
-    // condition again, so no arm is recorded. `if s > 1.0` reads a loop-carried value: recorded.
+    // condition again, so no arm is recorded. `if s > 1.0` reads a loop-carried value: `s` is
+    // recorded for it (one number per trip either way) and the condition evaluated again too.
     let all = expand_fn(quote! {
         fn st(x: &[f64], k: f64) -> f64 {
             let n = x.len();
@@ -464,20 +465,17 @@ fn branches_on_indices_and_saved_values_record_no_arm() {
     if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
         println!("{vjp}");
     }
-    assert_eq!(
-        vjp.matches("Put :: put (& mut __ctl , 0usize)").count(),
-        1,
-        "only the branch on `s` records its arm: {vjp}"
-    );
-    assert_eq!(
-        vjp.matches("Put :: put (& mut __ctl , 1usize)").count(),
-        1,
-        "{vjp}"
-    );
+    assert!(!vjp.contains("__ctl"), "no arm is recorded: {vjp}");
     assert_eq!(
         vjp.matches("let i = :: core :: clone :: Clone :: clone")
             .count(),
         2,
+        "{vjp}"
+    );
+    assert_eq!(
+        vjp.matches("let s = :: core :: clone :: Clone :: clone")
+            .count(),
+        1,
         "{vjp}"
     );
 }

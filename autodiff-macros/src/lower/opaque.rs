@@ -510,35 +510,53 @@ impl Lowerer {
         self.record_opaque(vars, e.to_token_stream(), what, EFFECT_HINT);
     }
 
-    /// The local variables of a condition made only of names of locals, literals, operators and
-    /// parentheses (`i > 0`, `i + 1 < n`, `v > 0.0 && w <= v`): evaluating it has no effect and
-    /// its value depends on those variables only. `None` for anything else (a call, a method, a
-    /// field, a path, an assignment).
+    /// The local variables of a condition made only of names of locals, literals, operators,
+    /// parentheses and calls of numeric methods without effects (`i > 0`, `i + 1 < n`,
+    /// `v > 0.0 && w <= v`, `r.abs() <= delta`, `(x - c).powi(2) < t`; see
+    /// [`pure_cond_method`]): evaluating it has no effect and its value depends on those
+    /// variables only. `None` for anything else (a call, another method, a field, a path, an
+    /// assignment).
     pub(super) fn pure_cond_vars(&self, ts: TokenStream) -> Option<Vec<VarId>> {
+        use proc_macro2::{Delimiter, TokenTree};
         let mut out = Vec::new();
         let mut stack = vec![ts];
         while let Some(ts) = stack.pop() {
             // The previous token, when it was a joint `=`, `<`, `>` or `!` (so `=` ends `==`, `<=`,
             // `>=` or `!=`).
             let mut comparison_head = false;
-            for tt in ts {
+            let mut tokens = ts.into_iter().peekable();
+            while let Some(tt) = tokens.next() {
                 let mut head = false;
                 match tt {
-                    proc_macro2::TokenTree::Ident(i) if i == "true" || i == "false" => {}
-                    proc_macro2::TokenTree::Ident(i) => {
+                    // `.name(args)`: the method's name, then its arguments like any operand
+                    TokenTree::Punct(p) if p.as_char() == '.' => {
+                        let Some(TokenTree::Ident(m)) = tokens.next() else {
+                            return None;
+                        };
+                        if !pure_cond_method(&m.to_string()) {
+                            return None;
+                        }
+                        match tokens.peek() {
+                            Some(TokenTree::Group(g))
+                                if g.delimiter() == Delimiter::Parenthesis => {}
+                            _ => return None,
+                        }
+                    }
+                    TokenTree::Ident(i) if i == "true" || i == "false" => {}
+                    TokenTree::Ident(i) => {
                         let v = self.lookup(&i.to_string())?;
                         if !out.contains(&v) {
                             out.push(v);
                         }
                     }
-                    proc_macro2::TokenTree::Literal(_) => {}
-                    proc_macro2::TokenTree::Group(g) => {
-                        if g.delimiter() != proc_macro2::Delimiter::Parenthesis {
+                    TokenTree::Literal(_) => {}
+                    TokenTree::Group(g) => {
+                        if g.delimiter() != Delimiter::Parenthesis {
                             return None;
                         }
                         stack.push(g.stream());
                     }
-                    proc_macro2::TokenTree::Punct(p) => match p.as_char() {
+                    TokenTree::Punct(p) => match p.as_char() {
                         '=' if comparison_head => {}
                         '=' if p.spacing() == proc_macro2::Spacing::Joint => head = true,
                         '=' | '.' | ':' | ';' | ',' | '#' | '$' | '?' | '@' | '\'' | '~' => {
@@ -555,4 +573,17 @@ impl Lowerer {
         }
         Some(out)
     }
+}
+
+/// A method a condition may call and still be evaluated again in the reverse sweep: the
+/// numeric methods with a derivative rule (`abs`, `sqrt`, `powi`, `max`, ..), the piecewise
+/// constant ones (`floor`, `signum`, ..) and the float predicates (`is_nan`, ..), none of which
+/// has an effect or reads anything but its receiver and arguments.
+fn pure_cond_method(name: &str) -> bool {
+    methods::rule(name).is_some()
+        || methods::is_piecewise_float_method(name)
+        || matches!(
+            name,
+            "is_nan" | "is_finite" | "is_infinite" | "is_sign_positive" | "is_sign_negative"
+        )
 }

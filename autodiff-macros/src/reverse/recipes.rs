@@ -1,13 +1,15 @@
 //! Values of scalar recurrences recomputed instead of saved.
 //!
-//! A `let` of known float type inside a loop, defined by `+`, `-`, `*` or negation of operands
-//! the reverse sweep already holds at that point (float literals, parameters that are never
-//! written, values saved for this trip and still current, `let`s saved once at their
-//! definition that a rule already reads, other such `let`s), is rebuilt from
-//! them where a rule reads it instead of being recorded: Newton's `f = x³ + p x - c` and
+//! A `let` of known float type, defined by `+`, `-`, `*`, negation, `abs`, `min`
+//! or `max` of operands the reverse sweep already holds at that point (float literals,
+//! parameters that are never written, values saved for this trip and still current, `let`s
+//! saved once at their definition that a rule already reads, other such `let`s), is rebuilt
+//! from them where a rule reads it instead of being recorded: Newton's `f = x³ + p x - c` and
 //! `f' = 3x² + p` come back from the saved `x` alone (one value per step instead of five).
 //! The operands are read through the locals their saves load at the start of the block's
 //! reverse sweep, which hold the values they had at the definition, whatever happens later.
+//! Outside loops too: there a record is a slot of the pullback's closure, which a caller calling
+//! the function once per trip keeps per call (a Huber helper's `r.abs() - 0.5 * delta`).
 
 use super::*;
 
@@ -15,10 +17,10 @@ use super::*;
 const RECIPE_BUDGET: usize = 8;
 
 impl RevGen<'_> {
-    /// After `let var = rhs;` in a loop: remembers how to rebuild `var` when every operand is
+    /// After `let var = rhs;`: remembers how to rebuild `var` when every operand is
     /// held without a new record and the cost is within budget.
-    pub(super) fn capture_recipe(&mut self, var: VarId, rhs: &Rhs, place: Place) {
-        if !place.in_loop || self.f.vars[var].reassigned || !self.floats.contains(&var) {
+    pub(super) fn capture_recipe(&mut self, var: VarId, rhs: &Rhs) {
+        if self.f.vars[var].reassigned || !self.floats.contains(&var) {
             return;
         }
         let built = match rhs {
@@ -36,6 +38,19 @@ impl RevGen<'_> {
                 }
             }
             Rhs::Neg(x) => self.held(x).map(|(e, c)| (quote! { -#e }, c + 1)),
+            // `|x|`, `min`, `max`: exact, one instruction each (`r.abs() - 0.5 * delta` in a
+            // Huber arm comes back from the saved `r`)
+            Rhs::Method { name, args } => match (name.to_string().as_str(), args.as_slice()) {
+                ("abs", [x]) => self.held(x).map(|(e, c)| (quote! { #e.abs() }, c + 1)),
+                (m @ ("min" | "max"), [x, y]) => match (self.held(x), self.held(y)) {
+                    (Some((ex, cx)), Some((ey, cy))) => {
+                        let m = quote::format_ident!("{}", m);
+                        Some((quote! { #ex.#m(#ey) }, 1 + cx + cy))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            },
             _ => None,
         };
         if let Some((e, cost)) = built {

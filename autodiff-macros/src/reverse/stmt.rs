@@ -28,7 +28,7 @@ impl RevGen<'_> {
                     None => (quote! { let #m #id #t; }, quote! {}, quote! {}),
                     Some(rhs) => {
                         let (pre, value, post, rev) = self.def(*var, rhs, place);
-                        self.capture_recipe(*var, rhs, place);
+                        self.capture_recipe(*var, rhs);
                         let wit = self.witness(*var);
                         let chk = self.local_check(*var);
                         (
@@ -119,14 +119,6 @@ impl RevGen<'_> {
             } => {
                 let needs_rec = self.work(s);
                 let normal_arms: Vec<usize> = (0..arms.len()).filter(|k| !diverges[*k]).collect();
-                // Outside every loop the branch runs at most once: the arm taken goes into a
-                // saved-value slot instead of onto the control tape (a helper with an `if`,
-                // called per trip of the caller's loop, then sets up no tape per call).
-                let slot = (needs_rec && !place.in_loop).then(|| self.new_arm_slot());
-                let inner = Place {
-                    in_loop: place.in_loop,
-                    conditional: true,
-                };
                 // An `if` whose condition the reverse sweep can evaluate again records nothing
                 // when an arm completes (a jump out of an arm still records the arm).
                 let again = match kind {
@@ -135,6 +127,16 @@ impl RevGen<'_> {
                         vars: Some(vars),
                     } if needs_rec && normal_arms.len() == 2 => self.cond_again(cond, vars, place),
                     _ => None,
+                };
+                // Outside every loop the branch runs at most once: the arm taken goes into a
+                // saved-value slot instead of onto the control tape (a helper with an `if`,
+                // called per trip of the caller's loop, then sets up no tape per call). None
+                // when the condition is evaluated again and no jump leaves an arm.
+                let slot = (needs_rec && !place.in_loop && (again.is_none() || self.may_exit(s)))
+                    .then(|| self.new_arm_slot());
+                let inner = Place {
+                    in_loop: place.in_loop,
+                    conditional: true,
                 };
                 let mut fwds = Vec::new();
                 let mut revs = Vec::new();
@@ -155,7 +157,8 @@ impl RevGen<'_> {
                 let fwd = match kind {
                     BranchKind::If { cond, .. } => {
                         let (a, b) = (&fwds[0], &fwds[1]);
-                        quote! { if #cond { #a } else { #b } }
+                        let pre = again.as_ref().map(|(pre, _)| pre);
+                        quote! { #pre if #cond { #a } else { #b } }
                     }
                     BranchKind::Match { scrutinee, heads } => {
                         let arms_t = heads
@@ -179,7 +182,7 @@ impl RevGen<'_> {
                 };
                 let ks = 0..revs.len();
                 let dispatch = quote! { match #taken { #(#ks => { #revs })* _ => {} } };
-                let normal = if let Some(c) = again {
+                let normal = if let Some((_, c)) = again {
                     let (a, b) = (&revs[0], &revs[1]);
                     quote! { if #c { #a } else { #b } }
                 } else if normal_arms.len() == 1 {
@@ -409,7 +412,7 @@ impl RevGen<'_> {
         cond: &TokenStream,
         vars: &[VarId],
         place: Place,
-    ) -> Option<TokenStream> {
+    ) -> Option<(TokenStream, TokenStream)> {
         let free = |this: &Self, v: VarId| {
             this.affine.contains_key(&v)
                 || (this.params.contains_key(&v) && !this.f.vars[v].reassigned)
@@ -419,16 +422,33 @@ impl RevGen<'_> {
                     .element_cost(&Atom::Var(v), 0)
                     .is_some_and(|c| c <= ELEMENT_BUDGET)
         };
-        if !vars.iter().all(|v| free(self, *v)) {
-            return None;
+        // One float the reverse sweep does not have otherwise may be saved for the condition
+        // (`if r.abs() <= delta` with `r` computed in the trip): a number recorded instead of
+        // the arm, and usually one the arms' rules read anyway (then the same record serves
+        // both). Inside a loop only into the trip's one tuple, so that the read is a local
+        // loaded at the start of the reverse trip, not a cursor.
+        let saved: Vec<VarId> = vars
+            .iter()
+            .copied()
+            .filter(|v| !free(self, *v) && self.version_read(*v).is_none())
+            .collect();
+        let grouped = self.grouped();
+        match saved.as_slice() {
+            [] => {}
+            [v] if self.floats.contains(v)
+                && !self.f.vars[*v].is_ref
+                && (!place.in_loop || grouped) => {}
+            _ => return None,
         }
+        let mut pre = TokenStream::new();
         let mut binds = TokenStream::new();
         for &v in vars {
             let (save, read) = self.read(&Atom::Var(v), place);
-            if !save.is_empty() {
+            if !save.is_empty() && !saved.contains(&v) {
                 // Not free after all: keep the record (the unused slot costs nothing).
                 return None;
             }
+            pre.extend(save);
             let i = self.ident(v);
             binds.extend(if self.f.vars[v].is_ref {
                 // a reference variable stays a reference (`if *x > 0.0` with `x: &f64`)
@@ -437,7 +457,7 @@ impl RevGen<'_> {
                 quote! { let #i = ::core::clone::Clone::clone(#read); }
             });
         }
-        Some(quote! { { #binds #cond } })
+        Some((pre, quote! { { #binds #cond } }))
     }
 }
 

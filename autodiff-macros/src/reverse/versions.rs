@@ -35,6 +35,11 @@ impl RevGen<'_> {
         self.versions.groups.push(grouped.then(Vec::new));
     }
 
+    /// Whether a save in the innermost block goes into its one tuple ([`group_save`](Self::group_save)).
+    pub(super) fn grouped(&self) -> bool {
+        self.versions.groups.last().is_some_and(Option::is_some)
+    }
+
     /// A record of the innermost block's group, when it has one: (forward code binding the
     /// value, reverse read of type `&T`).
     pub(super) fn group_save(&mut self, value: &TokenStream) -> Option<(TokenStream, TokenStream)> {
