@@ -11,7 +11,7 @@
 //! gradient there.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 
 use super::{Common, grad_item, one_or_tuple, vjp_item};
 use crate::activity::{self, Activity};
@@ -30,15 +30,18 @@ pub const MAX_DIRECTIONS_WITH_CALLS: usize = 2;
 
 /// Whether `NAME_grad` and `NAME_vjp` take their gradient by tangent sweeps: every
 /// differentiated parameter is a scalar taken by value (`f32`, `f64`, or a type parameter
-/// bounded by `Real`), at most [`MAX_DIRECTIONS`] of them ([`MAX_DIRECTIONS_WITH_CALLS`] when a
+/// bounded by `Real`) of the output's type, at most [`MAX_DIRECTIONS`] of them ([`MAX_DIRECTIONS_WITH_CALLS`] when a
 /// call passes a varying argument to another differentiable function), the output is such a
 /// scalar, and the body has a loop.
 pub(super) fn applies(c: &Common, func: &Func, act: &Activity, wrt: &[usize]) -> bool {
     let scalar = |ty: &syn::Type| is_float_type(ty) || is_real_param(&c.generics, ty);
+    // the output's type too: a tangent is of the output's type, and the gradient of `x: f32`
+    // in `fn f(x: f32, w: f64) -> f64` would have to be converted (reverse mode handles it)
+    let out = c.sig.output.to_token_stream().to_string();
     (1..=MAX_DIRECTIONS).contains(&wrt.len())
         && wrt.iter().all(|k| {
             let p = &c.sig.params[*k];
-            !p.is_ref && scalar(&p.ty)
+            !p.is_ref && scalar(&p.ty) && p.ty.to_token_stream().to_string() == out
         })
         && scalar(&c.sig.output)
         && has_loop(&func.body)
