@@ -1,5 +1,5 @@
-//! `NAME_grad` and `NAME_vjp` by one forward sweep of several tangent directions, for loop code
-//! with few scalar inputs.
+//! `NAME_grad`, `NAME_vjp` and the companion other differentiable functions call, by one
+//! forward sweep of several tangent directions, for loop code with few scalar inputs.
 //!
 //! A gradient w.r.t. `K` scalars is `K` directional derivatives: run the primal once with `K`
 //! tangents beside every active value (direction `k` seeds `∂x_k = 1`), then
@@ -28,11 +28,11 @@ pub const MAX_DIRECTIONS: usize = 4;
 /// so a costly callee is paid that many times.
 pub const MAX_DIRECTIONS_WITH_CALLS: usize = 2;
 
-/// Whether `NAME_grad` and `NAME_vjp` take their gradient by tangent sweeps: every
-/// differentiated parameter is a scalar taken by value (`f32`, `f64`, or a type parameter
-/// bounded by `Real`) of the output's type, at most [`MAX_DIRECTIONS`] of them ([`MAX_DIRECTIONS_WITH_CALLS`] when a
-/// call passes a varying argument to another differentiable function), the output is such a
-/// scalar, and the body has a loop.
+/// Whether `NAME_grad`, `NAME_vjp` and the companion callers use take their gradient by tangent
+/// sweeps: every differentiated parameter is a scalar taken by value (`f32`, `f64`, or a type
+/// parameter bounded by `Real`) of the output's type, at most [`MAX_DIRECTIONS`] of them
+/// ([`MAX_DIRECTIONS_WITH_CALLS`] when a call passes a varying argument to another
+/// differentiable function), the output is such a scalar, and the body has a loop.
 pub(super) fn applies(c: &Common, func: &Func, act: &Activity, wrt: &[usize]) -> bool {
     let scalar = |ty: &syn::Type| is_float_type(ty) || is_real_param(&c.generics, ty);
     // the output's type too: a tangent is of the output's type, and the gradient of `x: f32`
