@@ -56,7 +56,7 @@ pub(super) fn gen_companion_vjp(
     let tys = slot_types(c, diff);
     let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
     let name = naming::vjp_companion(&c.name);
-    let (generics, wh) = c.generics();
+    let wh = c.generics().1;
     let ret = naming::fixed("__ret");
     let allow = allows();
     let closure = quote! {
@@ -102,13 +102,24 @@ pub(super) fn gen_companion_vjp(
             }
         };
     }
+    companion_item(c, diff, quote! { #fwd (#ret, #closure) })
+}
+
+/// The companion item (`__NAME_derivative_..`, its pullback not boxed) around `body`, which
+/// returns the value and the pullback, a closure `move |__cot: Out| -> (slots,) { .. }` (slot
+/// types: [`slot_types`]).
+pub(super) fn companion_item(c: &Common, diff: &[usize], body: TokenStream) -> TokenStream {
+    let tys = slot_types(c, diff);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::vjp_companion(&c.name);
+    let (generics, wh) = c.generics();
+    let allow = allows();
     let caps = c.captures();
     quote! {
         #[doc(hidden)]
         #(#attrs)* #allow
         #vis fn #name #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> (#(#tys,)*) #caps) #wh {
-            #fwd
-            (#ret, #closure)
+            #body
         }
     }
 }

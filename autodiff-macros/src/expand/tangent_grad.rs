@@ -292,17 +292,13 @@ pub(super) fn gen_companion_vjp(
         })
         .collect();
     let tys = super::companion::slot_types(c, diff);
-    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
-    let name = naming::vjp_companion(&c.name);
-    let (generics, wh) = c.generics();
-    let allow = super::allows();
-    let caps = c.captures();
-    quote! {
-        #[doc(hidden)]
-        #(#attrs)* #allow
-        #vis fn #name #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> (#(#tys,)*) #caps) #wh {
+    let out = c.out();
+    super::companion::companion_item(
+        c,
+        diff,
+        quote! {
             let (__v, #pat) = { #body };
             (__v, move |#cot: #out| -> (#(#tys,)*) { (#(#slots,)*) })
-        }
-    }
+        },
+    )
 }
