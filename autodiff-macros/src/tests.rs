@@ -833,6 +833,7 @@ mod branches;
 mod dense;
 mod lagged;
 mod optimistic;
+mod rows;
 mod strides;
 mod tangent;
 mod trips;

@@ -16,6 +16,7 @@ mod dual_pass;
 mod fields;
 pub mod fieldwise;
 pub mod gradbuf;
+mod heldrow;
 pub mod matrix;
 pub mod nn;
 pub mod ops;
@@ -99,6 +100,7 @@ pub mod __private {
         fieldwise_elements, fieldwise_operator,
     };
     pub use crate::gradbuf::{Adopt, DenseProbe, Flush, GradBuf, Probe, ShapeProbe};
+    pub use crate::heldrow::{HeldRowProbe, KeepRowProbe, RowAdd, RowProbe, held_row_cotangent};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
     pub use crate::refused::{

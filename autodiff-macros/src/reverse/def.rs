@@ -254,12 +254,27 @@ impl RevGen<'_> {
                         } else if self.dense.contains(base) {
                             // a dense local's buffer: a bounds check, no `Option`, no shape record
                             contribs.push(quote! { #rt::dense_add(&mut #d, *#r, #g); });
+                        } else if self.holds_row(*base) {
+                            // `row = &w[k]` in a loop holding row `k` of `w`: the row's adjoint
+                            // is never added to (its reads go into the held row), no work
+                            let w = &self.params[base].read;
+                            contribs.push(quote! { #rt::held_row_cotangent(&#g, &(#w)[*#r]); });
                         } else if self.grad_bufs.contains(base) {
                             let b = self.grad_buf(*base);
                             contribs.push(self.buf_add(
                                 *base,
                                 quote! { #rt::GradBuf::add(&mut #b, &mut #d, *#r, #g); },
                             ));
+                        } else if let Some(h) = self
+                            .nested_row(*base)
+                            .and_then(|(outer, oi)| self.held_row_of(outer, &oi))
+                        {
+                            // y = x[k][j] with row k held by the loop => held[j] += dy
+                            let (save_shape, shape) = self.shape(*base, place);
+                            pre.extend(save_shape);
+                            let sh = naming::fixed("__shape");
+                            reads.extend(quote! { let #sh = *#shape; });
+                            contribs.push(quote! { #rt::RowAdd::row_add(&mut #h, #sh, *#r, #g); });
                         } else if let Some((outer, oi)) = self.nested_row(*base) {
                             // y = x[i][j] (`row = &x[i]` read by nothing else) => dx[i][j] += dy,
                             // in place in x's gradient buffer: no adjoint of the row per read
@@ -560,7 +575,7 @@ impl RevGen<'_> {
     /// `(x, i)`, so that `row[j]`'s adjoint goes straight into `x`'s buffer at `[i][j]`.
     /// The row's other reads keep their own rule (their adjoint reaches `x[i]` through `row`'s
     /// definition); the index is read again where `row[j]` is, so it must not change in between.
-    fn nested_row(&self, row: VarId) -> Option<(VarId, Atom)> {
+    pub(super) fn nested_row(&self, row: VarId) -> Option<(VarId, Atom)> {
         match self.defs.get(&row)? {
             Rhs::Index {
                 base,

@@ -23,6 +23,7 @@ mod plain;
 mod range_slots;
 mod recipes;
 mod recompute;
+mod rows;
 mod stmt;
 mod versions;
 mod window;
@@ -172,6 +173,8 @@ pub struct RevGen<'a> {
     /// Fitted locals of the loops being emitted whose element adjoints go into registers (see
     /// `window`).
     windows: Vec<window::Window>,
+    /// Rows of parameters' gradient buffers held by the loops being emitted (see `rows`).
+    held: Vec<rows::HeldRow>,
     /// Locals no later statement changes, read again from one copy (see `frozen`).
     frozen: frozen::Frozen,
     /// Active variables of known float type with a plain zero-initialised adjoint slot
@@ -254,6 +257,7 @@ impl<'a> RevGen<'a> {
             dense: dense::dense_locals(f, act, params),
             fitted: Vec::new(),
             windows: Vec::new(),
+            held: Vec::new(),
             frozen: frozen::Frozen::new(f),
             grad_bufs: {
                 let mut bases = Vec::new();

@@ -291,6 +291,11 @@ impl RevGen<'_> {
             slot,
         });
         let fit = self.fit_enter(body);
+        let rows = if needs_rec {
+            self.rows_enter(body)
+        } else {
+            Vec::new()
+        };
         let wins = if needs_rec {
             self.window_enter(id, body)
         } else {
@@ -310,7 +315,10 @@ impl RevGen<'_> {
         self.top_exit.remove(&id);
         let count = self.counted.remove(&id).flatten();
         let computed = self.computed.remove(&id);
-        let (save_lens, fit_lens) = self.fit_exit(&fit, place, needs_rec);
+        let (mut save_lens, mut fit_lens) = self.fit_exit(&fit, place, needs_rec);
+        let (save_rows, hold_rows) = self.rows_exit(&rows, place, needs_rec);
+        save_lens.extend(save_rows);
+        fit_lens.extend(hold_rows);
         let (win_decl, win_trip, win_fin) = self.window_exit(&wins, &a, place);
         // The start of an affine loop variable the reverse sweep reads: saved before the loop.
         let (mut save_start, mut load_start) = (TokenStream::new(), TokenStream::new());
