@@ -247,6 +247,12 @@ pub struct LoopInfo {
     /// The end of a plain `a..b` range when `b` is fixed for the call (`it.end`, read before the
     /// loop runs): with the saved start it gives the trip count, so none is recorded.
     pub fixed_end: Option<TokenStream>,
+    /// The start and end of a plain `a..b` range when both are small expressions the reverse
+    /// sweep can evaluate again (integer arithmetic of variables and literals, elements and
+    /// `len()` of parameters with a fixed length: `0..xs[s].len()`, `lo[i]..lo[i + 1]`), with
+    /// the variables they name: bound to their values there, they give the start and the trip
+    /// count without a record.
+    pub bounds_again: Option<(TokenStream, TokenStream, Vec<VarId>)>,
 }
 
 /// A lowered function body.

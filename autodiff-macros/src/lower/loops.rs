@@ -44,6 +44,7 @@ impl Lowerer {
             unit_step: false,
             const_trips: false,
             fixed_end: None,
+            bounds_again: None,
         });
         self.loops.len() - 1
     }
@@ -132,6 +133,8 @@ impl Lowerer {
         // An iterator of constants (ranges, `.rev()`, `.step_by(k)`, ...): the loop is
         // `let mut it = IntoIterator::into_iter(e); while let Some(P) = it.next() { body }`.
         check_supported(&f.expr)?;
+        // Read before the pattern binds its names (`for i in 0..i`).
+        let again = self.bounds_again(&f.expr);
         self.record_hidden(&f.expr);
         if !is_range_iter(&f.expr) {
             let uses = self.vars_in(&f.expr);
@@ -164,6 +167,7 @@ impl Lowerer {
                     self.loops[id].fixed_end = Some(quote! { #it_ident.end });
                 }
             }
+            self.loops[id].bounds_again = again;
         } else if let ([i], true) = (bound.as_slice(), is_progression(&f.expr, &f.pat)) {
             // `first ± k·step`, read off a copy of the iterator before the loop runs.
             self.loops[id].affine = Some((
@@ -523,6 +527,92 @@ impl Lowerer {
         }
     }
 
+    /// The bounds of `a..b` with the variables they name, when both are expressions the reverse
+    /// sweep can evaluate again (see [`Self::bound_vars`]).
+    fn bounds_again(&self, e: &Expr) -> Option<(TokenStream, TokenStream, Vec<VarId>)> {
+        let r = match e {
+            Expr::Range(r) if matches!(r.limits, syn::RangeLimits::HalfOpen(_)) => r,
+            Expr::Paren(p) => return self.bounds_again(&p.expr),
+            Expr::Group(g) => return self.bounds_again(&g.expr),
+            _ => return None,
+        };
+        let (a, b) = (r.start.as_deref()?, r.end.as_deref()?);
+        let (a, b) = (a.to_token_stream(), b.to_token_stream());
+        let mut vars = self.bound_vars(a.clone())?;
+        for v in self.bound_vars(b.clone())? {
+            if !vars.contains(&v) {
+                vars.push(v);
+            }
+        }
+        Some((a, b, vars))
+    }
+
+    /// The variables of a loop bound whose value depends on them only: integer literals,
+    /// variables, `+ - * / %`, parentheses, `as` casts to integer types, and elements and
+    /// `len()` of parameters with a fixed length (`xs[s].len()`, `lo[i + 1]`; a shared
+    /// parameter's elements and lengths cannot change during the call). `None` for anything
+    /// else (a call, another method, a local container, a path, a field).
+    fn bound_vars(&self, ts: TokenStream) -> Option<Vec<VarId>> {
+        use proc_macro2::{Delimiter, TokenTree};
+        let mut out = Vec::new();
+        // Whether the previous operand is a fixed-length parameter or an element of one (so it
+        // may be indexed or asked its length).
+        let mut container = false;
+        let mut tokens = ts.into_iter();
+        while let Some(tt) = tokens.next() {
+            let mut next_container = false;
+            match tt {
+                TokenTree::Ident(i) if i == "as" => match tokens.next() {
+                    Some(TokenTree::Ident(t)) if is_int_type(&t.to_string()) => {}
+                    _ => return None,
+                },
+                TokenTree::Ident(i) => {
+                    let v = self.lookup(&i.to_string())?;
+                    // by reference only: the reverse sweep binds it to the parameter itself
+                    next_container = self.fixed_len.contains(&v) && self.ref_vars.contains(&v);
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+                TokenTree::Literal(l) => {
+                    if !matches!(
+                        syn::parse2::<syn::Lit>(l.to_token_stream()),
+                        Ok(syn::Lit::Int(_))
+                    ) {
+                        return None;
+                    }
+                }
+                TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis => {
+                    out.extend(self.bound_vars(g.stream())?);
+                }
+                TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket && container => {
+                    out.extend(self.bound_vars(g.stream())?);
+                    next_container = true;
+                }
+                // `.len()` of a parameter or of one of its elements
+                TokenTree::Punct(p) if p.as_char() == '.' && container => {
+                    match (tokens.next(), tokens.next()) {
+                        (Some(TokenTree::Ident(m)), Some(TokenTree::Group(g)))
+                            if m == "len"
+                                && g.delimiter() == Delimiter::Parenthesis
+                                && g.stream().is_empty() => {}
+                        _ => return None,
+                    }
+                }
+                TokenTree::Punct(p) if matches!(p.as_char(), '+' | '-' | '*' | '/' | '%') => {}
+                _ => return None,
+            }
+            container = next_container;
+        }
+        let mut vars = Vec::new();
+        for v in out {
+            if !vars.contains(&v) {
+                vars.push(v);
+            }
+        }
+        Some(vars)
+    }
+
     /// `true` when `e` has one value for the whole call: integer literals, constants (paths that
     /// name no local: `N`, `Self::N`, `usize::MAX`), names bound once per call without `mut`,
     /// `v.len()` of a parameter with a fixed length, and arithmetic and casts of those.
@@ -613,6 +703,14 @@ fn is_progression(e: &Expr, pat: &Pat) -> bool {
 }
 
 /// An integer literal, possibly parenthesised (`0`, `(1)`, `2usize`).
+/// An integer type a loop bound may be cast to.
+fn is_int_type(t: &str) -> bool {
+    matches!(
+        t,
+        "usize" | "isize" | "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64"
+    )
+}
+
 fn is_int_literal(e: &Expr) -> bool {
     match e {
         Expr::Lit(l) => matches!(l.lit, syn::Lit::Int(_)),

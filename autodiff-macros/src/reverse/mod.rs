@@ -153,6 +153,9 @@ pub struct RevGen<'a> {
     /// Top-exit loops over `a..b` with `b` fixed for the call being emitted: the reverse sweep
     /// counts their trips from the saved start and end, so their exit records nothing.
     computed: HashSet<LoopId>,
+    /// Computed loops whose bounds are evaluated again (`LoopInfo::bounds_again`): the
+    /// bindings of their variables, the start and the end.
+    bounds_again: HashMap<LoopId, (TokenStream, TokenStream, TokenStream)>,
     /// Affine loop variables of the top-exit loops being emitted: (loop, whether the reverse
     /// sweep reads the variable).
     affine: HashMap<VarId, (LoopId, bool)>,
@@ -252,6 +255,7 @@ impl<'a> RevGen<'a> {
             top_exit: HashSet::new(),
             counted: HashMap::new(),
             computed: HashSet::new(),
+            bounds_again: HashMap::new(),
             affine: HashMap::new(),
             versions: versions::Versions::default(),
             dense: dense::dense_locals(f, act, params),

@@ -267,12 +267,23 @@ impl RevGen<'_> {
                     affine = Some((*v, start.clone()));
                     // A count that changes between executions (`i + 1..n`), with the end fixed:
                     // computed from the start (saved anyway) and the end (kept once).
-                    if place.in_loop
-                        && start.is_some()
-                        && !self.counted.contains_key(&id)
-                        && self.f.loops[id].fixed_end.is_some()
-                    {
-                        self.computed.insert(id);
+                    if place.in_loop && start.is_some() && !self.counted.contains_key(&id) {
+                        // Bounds evaluated again where the reverse sweep has their variables
+                        // (`0..xs[s].len()`, `lo[i]..lo[i + 1]`): start and count, no record.
+                        let again =
+                            self.f.loops[id]
+                                .bounds_again
+                                .as_ref()
+                                .and_then(|(a, b, vs)| {
+                                    self.binds_again(vs, place)
+                                        .map(|binds| (binds, a.clone(), b.clone()))
+                                });
+                        if let Some(again) = again {
+                            self.computed.insert(id);
+                            self.bounds_again.insert(id, again);
+                        } else if self.f.loops[id].fixed_end.is_some() {
+                            self.computed.insert(id);
+                        }
                     }
                 }
             }
@@ -315,6 +326,7 @@ impl RevGen<'_> {
         self.top_exit.remove(&id);
         let count = self.counted.remove(&id).flatten();
         let computed = self.computed.remove(&id);
+        let again = self.bounds_again.remove(&id);
         let (mut save_lens, mut fit_lens) = self.fit_exit(&fit, place, needs_rec);
         let (save_rows, hold_rows) = self.rows_exit(&rows, place, needs_rec);
         save_lens.extend(save_rows);
@@ -325,6 +337,11 @@ impl RevGen<'_> {
         if let Some((v, start)) = affine {
             if self.affine.remove(&v).is_some_and(|(_, used)| used) || computed {
                 match start {
+                    // evaluated again (see `bounds_again`)
+                    Some(_) if again.is_some() => {
+                        let (binds, e, _) = again.as_ref().expect("checked");
+                        load_start = quote! { let #a = { #binds #e }; };
+                    }
                     Some(e) => {
                         // A literal start is the same on every execution: one slot, overwritten
                         // by each execution with the same value, instead of a record per
@@ -352,6 +369,10 @@ impl RevGen<'_> {
         let mut save_end = TokenStream::new();
         let trips = match (count, &self.f.loops[id].fixed_end) {
             (Some((_, read)), _) => quote! { *#read },
+            (None, _) if again.is_some() => {
+                let (binds, _, end) = again.as_ref().expect("checked");
+                quote! { #rt::range_trips(#a, { #binds #end }) }
+            }
             (None, Some(end)) if computed => {
                 // The same end on every execution: one slot, overwritten.
                 let (save, read) = self.save(
@@ -421,15 +442,7 @@ impl RevGen<'_> {
         vars: &[VarId],
         place: Place,
     ) -> Option<(TokenStream, TokenStream)> {
-        let free = |this: &Self, v: VarId| {
-            this.affine.contains_key(&v)
-                || (this.params.contains_key(&v) && !this.f.vars[v].reassigned)
-                || this.block_saved.contains_key(&v)
-                || this.index_like(&Atom::Var(v), 0)
-                || this
-                    .element_cost(&Atom::Var(v), 0)
-                    .is_some_and(|c| c <= ELEMENT_BUDGET)
-        };
+        let free = |this: &Self, v: VarId| this.free_again(v);
         // One float the reverse sweep does not have otherwise may be saved for the condition
         // (`if r.abs() <= delta` with `r` computed in the trip): a number recorded instead of
         // the arm, and usually one the arms' rules read anyway (then the same record serves
@@ -470,6 +483,42 @@ impl RevGen<'_> {
 }
 
 impl RevGen<'_> {
+    /// Whether the reverse sweep reads `v` without a record: a loop index recomputed from the
+    /// trip number, a parameter that is never written, a `let` value saved once for its block,
+    /// or a small expression over those.
+    fn free_again(&self, v: VarId) -> bool {
+        self.affine.contains_key(&v)
+            || (self.params.contains_key(&v) && !self.f.vars[v].reassigned)
+            || self.block_saved.contains_key(&v)
+            || self.index_like(&Atom::Var(v), 0)
+            || self
+                .element_cost(&Atom::Var(v), 0)
+                .is_some_and(|c| c <= ELEMENT_BUDGET)
+    }
+
+    /// `let v = <v's value>;` for each of `vars` in the reverse sweep at `place`, when each is
+    /// read there without a record, so that an expression over them can be evaluated again.
+    fn binds_again(&mut self, vars: &[VarId], place: Place) -> Option<TokenStream> {
+        if !vars.iter().all(|v| self.free_again(*v)) {
+            return None;
+        }
+        let mut binds = TokenStream::new();
+        for &v in vars {
+            let (save, read) = self.read(&Atom::Var(v), place);
+            if !save.is_empty() {
+                // Not free after all (the unused slot costs nothing).
+                return None;
+            }
+            let i = self.ident(v);
+            binds.extend(if self.f.vars[v].is_ref {
+                quote! { let #i = #read; }
+            } else {
+                quote! { let #i = ::core::clone::Clone::clone(#read); }
+            });
+        }
+        Some(binds)
+    }
+
     /// For a differentiated local the user named (not a parameter, a temporary or a known
     /// float): a check that its type has an adjoint, spanned at its name, so that a type that is
     /// not differentiable is reported at the local rather than at the attribute.

@@ -116,9 +116,14 @@ fn counts_that_may_change_are_pushed() {
     ];
     for case in cases {
         let vjp = vjp_item(&expand_fn(case), "f");
-        // The outer loop's count (in its slot) and the inner loop's (at each of its exits).
+        // The outer loop's count (in its slot) and the inner loop's (at each of its exits, or
+        // computed again from its bounds in the reverse sweep: `0..N` with `N` the outer loop's
+        // variable).
         assert_eq!(slotted_counts(&vjp), 1, "{vjp}");
-        assert!(pushed_counts(&vjp) >= 1, "{vjp}");
+        assert!(
+            pushed_counts(&vjp) >= 1 || vjp.contains("range_trips ("),
+            "{vjp}"
+        );
         assert_eq!(kept_counts(&vjp), 0, "{vjp}");
     }
 }

@@ -4,14 +4,15 @@ use quote::quote;
 
 use super::{expand_fn, vjp_item};
 
-/// Pair loops (the inner start saved per outer trip) and a `while` loop that records.
+/// Pair loops (the inner start saved per outer trip: a method call, which the reverse sweep
+/// does not evaluate again) and a `while` loop that records.
 fn pairs_vjp() -> String {
     let all = expand_fn(quote! {
         fn pairs(p: &[f64]) -> f64 {
             let n = p.len();
             let mut e = 0.0;
             for i in 0..n {
-                for j in i + 1..n {
+                for j in (i + 1).min(n)..n {
                     let d = (p[i] - p[j]).sin();
                     e += d * d * e.cos();
                 }
