@@ -19,6 +19,36 @@ use crate::adjoint::{Adjoint, AdjointOf};
 use crate::gradbuf::{DenseElems, GradBuf};
 use crate::shape::ShapeAdjoint;
 
+/// The length of row `i` of a container of rows, `None` past its end.
+pub trait RowsOf {
+    /// `self.get(i).map(len)`.
+    fn row_len_at(&self, i: usize) -> Option<usize>;
+}
+impl<R: RowLen> RowsOf for [R] {
+    #[inline(always)]
+    fn row_len_at(&self, i: usize) -> Option<usize> {
+        self.get(i).map(RowLen::row_len)
+    }
+}
+impl<R: RowLen> RowsOf for Vec<R> {
+    #[inline(always)]
+    fn row_len_at(&self, i: usize) -> Option<usize> {
+        self.as_slice().row_len_at(i)
+    }
+}
+impl<R: RowLen, const N: usize> RowsOf for [R; N] {
+    #[inline(always)]
+    fn row_len_at(&self, i: usize) -> Option<usize> {
+        self.as_slice().row_len_at(i)
+    }
+}
+impl<C: RowsOf + ?Sized> RowsOf for &C {
+    #[inline(always)]
+    fn row_len_at(&self, i: usize) -> Option<usize> {
+        (**self).row_len_at(i)
+    }
+}
+
 /// The number of elements of a row: how far its gradient row is fitted.
 pub trait RowLen {
     /// `self.len()`.
@@ -50,27 +80,31 @@ impl<R: RowLen + ?Sized> RowLen for &R {
 }
 
 /// The row to hold: the parameter's gradient buffer and adjoint slot (taken out once by the
-/// probe), the row's index, and the parameter's row itself (for its length).
-pub struct RowProbe<'a, B, S, I, R: ?Sized>(
+/// probe), the row's index, and the parameter (for the row's length).
+pub struct RowProbe<'a, 'c, B, S, I, C: ?Sized>(
     pub Cell<Option<(&'a mut B, &'a mut Option<S>)>>,
     pub I,
-    pub &'a R,
+    pub &'c C,
 );
 
 /// The specialized choice: row `i` of a dense buffer of `Vec` rows, fitted to the parameter's
 /// row length and held as a slice.
 pub trait HeldRowProbe<'a, E> {
-    /// The row, fitted (grown with zeros) to the parameter row's length.
+    /// The row, fitted (grown with zeros) to the parameter row's length; empty when the
+    /// parameter has no row at the index (then the loop never read it, and adds nothing).
     fn hold_row(&self) -> &'a mut [E];
 }
-impl<'a, E: Adjoint, R: RowLen + ?Sized> HeldRowProbe<'a, E>
-    for RowProbe<'a, DenseElems<Vec<E>>, Vec<Vec<E>>, usize, R>
+impl<'a, E: Adjoint, C: RowsOf + ?Sized> HeldRowProbe<'a, E>
+    for RowProbe<'a, '_, DenseElems<Vec<E>>, Vec<Vec<E>>, usize, C>
 {
     #[inline(always)]
     fn hold_row(&self) -> &'a mut [E] {
         let (buf, _) = self.0.take().expect("a row is held once");
+        let Some(n) = self.2.row_len_at(self.1) else {
+            return Default::default();
+        };
+        // the buffer has one row per row of the parameter
         let row = &mut buf.0[self.1];
-        let n = self.2.row_len();
         if row.len() < n {
             row.resize_with(n, E::zero_adj);
         }
@@ -83,7 +117,7 @@ pub trait KeepRowProbe<'a, B, S, I> {
     /// The buffer, the slot and the row's index.
     fn hold_row(&self) -> KeepRow<'a, B, S, I>;
 }
-impl<'a, B, S, I: Copy, R: ?Sized> KeepRowProbe<'a, B, S, I> for &RowProbe<'a, B, S, I, R> {
+impl<'a, B, S, I: Copy, C: ?Sized> KeepRowProbe<'a, B, S, I> for &RowProbe<'a, '_, B, S, I, C> {
     #[inline(always)]
     fn hold_row(&self) -> KeepRow<'a, B, S, I> {
         let (buf, slot) = self.0.take().expect("a row is held once");
@@ -155,7 +189,7 @@ mod tests {
         let mut slot: Option<Vec<Vec<f64>>> = None;
         {
             let mut row =
-                (&RowProbe(Cell::new(Some((&mut buf, &mut slot))), 1usize, &p[1])).hold_row();
+                (&RowProbe(Cell::new(Some((&mut buf, &mut slot))), 1usize, &p)).hold_row();
             assert_eq!(row.len(), 3);
             let sh = p[1].index_shape();
             row.row_add(sh, 2, 0.5);
@@ -166,6 +200,19 @@ mod tests {
         let g = slot.expect("added");
         assert!(g[0].iter().all(|v| *v == 0.0));
         assert_eq!(g[1], vec![1.5, 0.0, 0.75]);
+    }
+
+    /// A row index past the end (a loop that never read the row) holds an empty row and
+    /// leaves the buffer alone.
+    #[test]
+    fn a_row_past_the_end_is_held_empty() {
+        let w: Vec<Vec<f64>> = vec![vec![1.0, 2.0]];
+        let p: &[Vec<f64>] = &w;
+        let mut buf = (&Probe(p)).grad_buf();
+        let mut slot: Option<Vec<Vec<f64>>> = None;
+        let row = (&RowProbe(Cell::new(Some((&mut buf, &mut slot))), 3usize, &p)).hold_row();
+        assert!(row.is_empty());
+        assert!(buf.0.iter().all(Vec::is_empty));
     }
 
     /// Rows that are not `Vec` adjoints read at `usize` (matrices read at `(i, j)`) keep adding
@@ -182,7 +229,7 @@ mod tests {
         let mut slot: Option<Vec<DMatrix<f64>>> = None;
         {
             let mut row =
-                (&RowProbe(Cell::new(Some((&mut buf, &mut slot))), 1usize, &p[1])).hold_row();
+                (&RowProbe(Cell::new(Some((&mut buf, &mut slot))), 1usize, &p)).hold_row();
             let sh = p[1].index_shape();
             row.row_add(sh, (0, 1), 2.0);
             row.row_add(sh, (0, 1), 0.5);

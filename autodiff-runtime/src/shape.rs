@@ -154,15 +154,17 @@ impl<C: IndexMut<usize>> IndexMut<At2> for Vec<C> {
         &mut self[i][j]
     }
 }
-impl<C: Index<usize>, const N: usize> Index<At2> for [C; N] {
+impl<C: Index<usize>> Index<At2> for [C] {
     type Output = C::Output;
-    /// `&self[i][j]`. Panics where `self[i][j]` does.
+    /// `&self[i][j]` (a slice of rows: a view of a parameter, `let w = &w[1..];`; arrays of
+    /// rows through core's `[T; N]: Index<I>` for `[T]: Index<I>`). Panics where `self[i][j]`
+    /// does.
     #[inline(always)]
     fn index(&self, At2(i, j): At2) -> &C::Output {
         &self[i][j]
     }
 }
-impl<C: IndexMut<usize>, const N: usize> IndexMut<At2> for [C; N] {
+impl<C: IndexMut<usize>> IndexMut<At2> for [C] {
     #[inline(always)]
     fn index_mut(&mut self, At2(i, j): At2) -> &mut C::Output {
         &mut self[i][j]

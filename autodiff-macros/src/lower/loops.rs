@@ -702,7 +702,6 @@ fn is_progression(e: &Expr, pat: &Pat) -> bool {
     adapted && matches!(cur, Expr::Range(r) if r.start.is_some() && r.end.is_some())
 }
 
-/// An integer literal, possibly parenthesised (`0`, `(1)`, `2usize`).
 /// An integer type a loop bound may be cast to.
 fn is_int_type(t: &str) -> bool {
     matches!(
@@ -711,6 +710,7 @@ fn is_int_type(t: &str) -> bool {
     )
 }
 
+/// An integer literal, possibly parenthesised (`0`, `(1)`, `2usize`).
 fn is_int_literal(e: &Expr) -> bool {
     match e {
         Expr::Lit(l) => matches!(l.lit, syn::Lit::Int(_)),

@@ -8,7 +8,9 @@
 //! When row `k` is the only part of `w` whose adjoint the loop touches, the row is fitted once
 //! before the loop's reverse sweep and held (`rt::RowProbe`: a slice of `w[k].len()` adjoints for
 //! a dense buffer of `Vec` rows, the buffer itself otherwise), and each read adds into it
-//! (`y = w[k][j] => held[j] += dy`). The row index is read once, before the loop.
+//! (`y = w[k][j] => held[j] += dy`). The row index is read once, before the loop; a loop that
+//! never read the row (no trips, or the reads behind a branch not taken) may hold an index past
+//! the end, so the hold looks the row up without indexing (`rt::RowProbe`).
 //!
 //! Taken where the buffer is not needed otherwise during the loop: the parameter has a gradient
 //! buffer of its own (not a fused companion's parameter, whose adds depend on the caller), and
@@ -117,7 +119,7 @@ impl RevGen<'_> {
                     (&#rt::RowProbe(
                         ::core::cell::Cell::new(::core::option::Option::Some((&mut #b, &mut #d))),
                         #k,
-                        &(#w)[#k],
+                        &(#w),
                     ))
                         .hold_row()
                 };

@@ -462,7 +462,7 @@ impl RevGen<'_> {
             _ => return None,
         }
         let mut pre = TokenStream::new();
-        let mut binds = TokenStream::new();
+        let mut reads = Vec::new();
         for &v in vars {
             let (save, read) = self.read(&Atom::Var(v), place);
             if !save.is_empty() && !saved.contains(&v) {
@@ -470,14 +470,9 @@ impl RevGen<'_> {
                 return None;
             }
             pre.extend(save);
-            let i = self.ident(v);
-            binds.extend(if self.f.vars[v].is_ref {
-                // a reference variable stays a reference (`if *x > 0.0` with `x: &f64`)
-                quote! { let #i = #read; }
-            } else {
-                quote! { let #i = ::core::clone::Clone::clone(#read); }
-            });
+            reads.push((v, read));
         }
+        let binds = self.bind_names(&reads);
         Some((pre, quote! { { #binds #cond } }))
     }
 }
@@ -502,21 +497,40 @@ impl RevGen<'_> {
         if !vars.iter().all(|v| self.free_again(*v)) {
             return None;
         }
-        let mut binds = TokenStream::new();
+        let mut reads = Vec::new();
         for &v in vars {
             let (save, read) = self.read(&Atom::Var(v), place);
             if !save.is_empty() {
                 // Not free after all (the unused slot costs nothing).
                 return None;
             }
-            let i = self.ident(v);
-            binds.extend(if self.f.vars[v].is_ref {
-                quote! { let #i = #read; }
+            reads.push((v, read));
+        }
+        Some(self.bind_names(&reads))
+    }
+
+    /// `let v = <read>;` for each variable, so that an expression over their names can be
+    /// evaluated again. Every read is taken before any name is bound: a read may name a
+    /// parameter (`n`) that an earlier binding would shadow (`let n = &lo[i];`, a local of the
+    /// same name).
+    fn bind_names(&self, reads: &[(VarId, TokenStream)]) -> TokenStream {
+        let temps: Vec<Ident> = (0..reads.len())
+            .map(|k| naming::fixed(&format!("__bv{k}")))
+            .collect();
+        let mut binds = TokenStream::new();
+        for ((_, read), t) in reads.iter().zip(&temps) {
+            binds.extend(quote! { let #t = #read; });
+        }
+        for ((v, _), t) in reads.iter().zip(&temps) {
+            let i = self.ident(*v);
+            binds.extend(if self.f.vars[*v].is_ref {
+                // a reference variable stays a reference (`if *x > 0.0` with `x: &f64`)
+                quote! { let #i = #t; }
             } else {
-                quote! { let #i = ::core::clone::Clone::clone(#read); }
+                quote! { let #i = ::core::clone::Clone::clone(#t); }
             });
         }
-        Some(binds)
+        binds
     }
 
     /// For a differentiated local the user named (not a parameter, a temporary or a known
