@@ -514,20 +514,32 @@ impl RevGen<'_> {
     /// parameter (`n`) that an earlier binding would shadow (`let n = &lo[i];`, a local of the
     /// same name).
     fn bind_names(&self, reads: &[(VarId, TokenStream)]) -> TokenStream {
-        let temps: Vec<Ident> = (0..reads.len())
-            .map(|k| naming::fixed(&format!("__bv{k}")))
+        let names: Vec<String> = reads
+            .iter()
+            .map(|(v, _)| self.ident(*v).to_string())
+            .collect();
+        // Reads that name none of the bound names are bound directly.
+        let shadowed = reads.iter().any(|(_, r)| names_any(r.clone(), &names));
+        let temps: Vec<TokenStream> = (0..reads.len())
+            .map(|k| {
+                let t = naming::fixed(&format!("__bv{k}"));
+                quote! { #t }
+            })
             .collect();
         let mut binds = TokenStream::new();
-        for ((_, read), t) in reads.iter().zip(&temps) {
-            binds.extend(quote! { let #t = #read; });
+        if shadowed {
+            for ((_, read), t) in reads.iter().zip(&temps) {
+                binds.extend(quote! { let #t = #read; });
+            }
         }
-        for ((v, _), t) in reads.iter().zip(&temps) {
+        for (k, (v, read)) in reads.iter().enumerate() {
             let i = self.ident(*v);
+            let r = if shadowed { &temps[k] } else { read };
             binds.extend(if self.f.vars[*v].is_ref {
                 // a reference variable stays a reference (`if *x > 0.0` with `x: &f64`)
-                quote! { let #i = #t; }
+                quote! { let #i = #r; }
             } else {
-                quote! { let #i = ::core::clone::Clone::clone(#t); }
+                quote! { let #i = ::core::clone::Clone::clone(#r); }
             });
         }
         binds
@@ -554,4 +566,13 @@ impl RevGen<'_> {
             loop { break; #check }
         }
     }
+}
+
+/// Whether `ts` names any of `names` (at any depth).
+fn names_any(ts: TokenStream, names: &[String]) -> bool {
+    ts.into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(i) => names.contains(&i.to_string()),
+        proc_macro2::TokenTree::Group(g) => names_any(g.stream(), names),
+        _ => false,
+    })
 }
