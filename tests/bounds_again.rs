@@ -108,6 +108,26 @@ fn signed_and_break(x: &[f64]) -> f64 {
     s
 }
 
+/// `order = 2`: a triangular nest and sparse rows, so that the Hessian-vector product's sweeps
+/// compute the same bounds again.
+#[differentiable(order = 2)]
+fn second(x: &[f64], #[no_grad] ptr: &[usize]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        for j in i + 1..x.len() {
+            s += (x[i] * x[j]).sin();
+        }
+    }
+    for r in 0..ptr.len() - 1 {
+        let mut y = 0.0;
+        for k in ptr[r]..ptr[r + 1] {
+            y += x[k] * x[k] * (k as f64 + 1.0);
+        }
+        s += y * y * 0.1;
+    }
+    s
+}
+
 /// A caller, so that the companions run these loops inside another sweep.
 #[differentiable]
 fn caller(x: &[f64]) -> f64 {
@@ -176,5 +196,16 @@ fn bounds_evaluated_again_against_central_differences() {
             &signed_and_break_grad(&x).1,
             &x,
         );
+    }
+}
+
+#[test]
+fn second_order_with_bounds_evaluated_again() {
+    let ptr = [0, 2, 2, 5, 6];
+    let x = sines(6, 0.7);
+    check("second", |x| second(x, &ptr), &second_grad(&x, &ptr).1, &x);
+    for v in [sines(6, 0.4), vec![1.0, 0.0, 0.0, 0.0, 0.0, -1.0]] {
+        let (_, _, hv) = second_hvp(&x, &ptr, v.clone());
+        check_hvp("second", |q| second_grad(q, &ptr).1, &hv, &x, &v);
     }
 }
