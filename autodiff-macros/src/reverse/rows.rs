@@ -17,7 +17,8 @@
 //! every statement of the body (nested blocks, branches and loops included) with reverse work on
 //! the parameter's adjoint is the definition of a row `&w[k]` read by the nested-row rule, with
 //! one and the same index `k` defined outside the loop; those rows are used only by element
-//! reads `row[j]`. Their own adjoint is then never added to, so their definitions' reverse adds
+//! reads `row[j]`. A range of the parameter passed to a call counts as work on its adjoint
+//! wherever the range was taken (the call's reverse adds into the parameter's adjoint). Their own adjoint is then never added to, so their definitions' reverse adds
 //! nothing.
 
 use std::collections::HashSet;
@@ -184,6 +185,19 @@ impl Uses<'_, '_> {
             .and_then(|(outer, k)| (outer == self.p).then_some(k))
     }
 
+    /// Whether a statement with reverse work on `v` may add into `p`'s adjoint or buffer:
+    /// `p` itself, a row of it, or a range of it passed to a call, whose adjoint the call's
+    /// reverse adds straight into `p`'s at the range's offset (`range_slots`), even when the
+    /// range was taken before the loop (`let t = &w[1..]; for .. { f(t) }`).
+    fn touches(&self, v: VarId) -> bool {
+        v == self.p
+            || self.row_of_p(v).is_some()
+            || self
+                .rev
+                .range_arg(&Atom::Var(v))
+                .is_some_and(|r| r.base == self.p)
+    }
+
     fn stmt(&mut self, s: &Stmt) {
         match s {
             Stmt::Let { var, init, .. } => {
@@ -231,20 +245,15 @@ impl Uses<'_, '_> {
                 }
                 self.idx.push(k);
             }
-            _ => {
-                let ops = rhs.diff_operands();
-                self.other |=
-                    ops.contains(&self.p) || ops.iter().any(|v| self.row_of_p(*v).is_some());
-            }
+            _ => self.other |= rhs.diff_operands().iter().any(|v| self.touches(*v)),
         }
     }
 
     /// A statement with reverse work on `bases` and `vals`.
     fn atoms(&mut self, bases: &[VarId], vals: &[&Atom]) {
-        let touches = |v: VarId| v == self.p || self.row_of_p(v).is_some();
-        self.other |= bases.iter().any(|v| touches(*v))
+        self.other |= bases.iter().any(|v| self.touches(*v))
             || vals
                 .iter()
-                .any(|a| matches!(a, Atom::Var(v) if touches(*v)));
+                .any(|a| matches!(a, Atom::Var(v) if self.touches(*v)));
     }
 }
