@@ -538,8 +538,12 @@ impl Lowerer {
         };
         let (a, b) = (r.start.as_deref()?, r.end.as_deref()?);
         let (a, b) = (a.to_token_stream(), b.to_token_stream());
-        let mut vars = self.bound_vars(a.clone())?;
-        for v in self.bound_vars(b.clone())? {
+        let mut vars = Vec::new();
+        for v in self
+            .bound_vars(a.clone())?
+            .into_iter()
+            .chain(self.bound_vars(b.clone())?)
+        {
             if !vars.contains(&v) {
                 vars.push(v);
             }
@@ -551,7 +555,8 @@ impl Lowerer {
     /// variables, `+ - * / %`, parentheses, `as` casts to integer types, and elements and
     /// `len()` of parameters with a fixed length (`xs[s].len()`, `lo[i + 1]`; a shared
     /// parameter's elements and lengths cannot change during the call). `None` for anything
-    /// else (a call, another method, a local container, a path, a field).
+    /// else (a call, another method, a local container, a path, a field). A variable named
+    /// twice is listed twice.
     fn bound_vars(&self, ts: TokenStream) -> Option<Vec<VarId>> {
         use proc_macro2::{Delimiter, TokenTree};
         let mut out = Vec::new();
@@ -570,9 +575,7 @@ impl Lowerer {
                     let v = self.lookup(&i.to_string())?;
                     // by reference only: the reverse sweep binds it to the parameter itself
                     next_container = self.fixed_len.contains(&v) && self.ref_vars.contains(&v);
-                    if !out.contains(&v) {
-                        out.push(v);
-                    }
+                    out.push(v);
                 }
                 TokenTree::Literal(l) => {
                     if !matches!(
@@ -604,13 +607,7 @@ impl Lowerer {
             }
             container = next_container;
         }
-        let mut vars = Vec::new();
-        for v in out {
-            if !vars.contains(&v) {
-                vars.push(v);
-            }
-        }
-        Some(vars)
+        Some(out)
     }
 
     /// `true` when `e` has one value for the whole call: integer literals, constants (paths that

@@ -245,6 +245,12 @@ impl RevGen<'_> {
                     if let Some(w) = self.window_reg(*base, idx) {
                         // y = x[i + c] => w_c += dy (a register of the loop's window)
                         contribs.push(quote! { #rt::window_add(&mut #w, #g); });
+                    } else if self.holds_row(*base) {
+                        // `row = &w[k]` in a loop holding row `k` of `w`: the row's adjoint is
+                        // never added to (its reads go into the held row), so no work and no
+                        // read of `k`; the call only names the cotangent's type
+                        let (w, k) = (&self.params[base].read, super::rows::held_index(*base));
+                        contribs.push(quote! { #rt::held_row_cotangent(&#g, &(#w)[#k]); });
                     } else {
                         let r = bind_read(self, idx, &mut pre, &mut reads);
                         let d = self.adj(*base);
@@ -254,11 +260,6 @@ impl RevGen<'_> {
                         } else if self.dense.contains(base) {
                             // a dense local's buffer: a bounds check, no `Option`, no shape record
                             contribs.push(quote! { #rt::dense_add(&mut #d, *#r, #g); });
-                        } else if self.holds_row(*base) {
-                            // `row = &w[k]` in a loop holding row `k` of `w`: the row's adjoint
-                            // is never added to (its reads go into the held row), no work
-                            let w = &self.params[base].read;
-                            contribs.push(quote! { #rt::held_row_cotangent(&#g, &(#w)[*#r]); });
                         } else if self.grad_bufs.contains(base) {
                             let b = self.grad_buf(*base);
                             contribs.push(self.buf_add(
@@ -270,18 +271,12 @@ impl RevGen<'_> {
                             .and_then(|(outer, oi)| self.held_row_of(outer, &oi))
                         {
                             // y = x[k][j] with row k held by the loop => held[j] += dy
-                            let (save_shape, shape) = self.shape(*base, place);
-                            pre.extend(save_shape);
-                            let sh = naming::fixed("__shape");
-                            reads.extend(quote! { let #sh = *#shape; });
+                            let sh = self.bind_shape(*base, place, &mut pre, &mut reads);
                             contribs.push(quote! { #rt::RowAdd::row_add(&mut #h, #sh, *#r, #g); });
                         } else if let Some((outer, oi)) = self.nested_row(*base) {
                             // y = x[i][j] (`row = &x[i]` read by nothing else) => dx[i][j] += dy,
                             // in place in x's gradient buffer: no adjoint of the row per read
-                            let (save_shape, shape) = self.shape(*base, place);
-                            pre.extend(save_shape);
-                            let sh = naming::fixed("__shape");
-                            reads.extend(quote! { let #sh = *#shape; });
+                            let sh = self.bind_shape(*base, place, &mut pre, &mut reads);
                             let ro = bind_read(self, &oi, &mut pre, &mut reads);
                             let (b, d0) = (self.grad_buf(outer), self.adj(outer));
                             contribs.push(self.buf_add(
@@ -293,10 +288,7 @@ impl RevGen<'_> {
                                 },
                             ));
                         } else {
-                            let (save_shape, shape) = self.shape(*base, place);
-                            pre.extend(save_shape);
-                            let sh = naming::fixed("__shape");
-                            reads.extend(quote! { let #sh = *#shape; });
+                            let sh = self.bind_shape(*base, place, &mut pre, &mut reads);
                             contribs
                                 .push(quote! { #rt::ShapeAdjoint::add_at(#sh, &mut #d, *#r, #g); });
                         }

@@ -706,6 +706,22 @@ impl<'a> RevGen<'a> {
         self.save(quote! { #rt::IndexShape::index_shape(&#b) }, place)
     }
 
+    /// [`Self::shape`] of `base`, its save added to `pre` and its value bound as `__shape` in
+    /// `reads`: the name a rule's add reads it by.
+    fn bind_shape(
+        &mut self,
+        base: VarId,
+        place: Place,
+        pre: &mut TokenStream,
+        reads: &mut TokenStream,
+    ) -> Ident {
+        let (save, shape) = self.shape(base, place);
+        pre.extend(save);
+        let sh = naming::fixed("__shape");
+        reads.extend(quote! { let #sh = *#shape; });
+        sh
+    }
+
     // ----- blocks and statements ----------------------------------------------------------
 }
 

@@ -108,10 +108,7 @@ impl RevGen<'_> {
             save.extend(s);
             let (b, d) = (self.grad_buf(h.param), self.adj(h.param));
             let w = self.params[&h.param].read.clone();
-            let (row, k) = (
-                held_row(h.param),
-                naming::fixed(&format!("__hk{}", h.param)),
-            );
+            let (row, k) = (held_row(h.param), held_index(h.param));
             load.extend(quote! {
                 let #k = ::core::clone::Clone::clone(#read);
                 let mut #row = {
@@ -148,6 +145,11 @@ impl RevGen<'_> {
 /// The held row of parameter `p`.
 fn held_row(p: VarId) -> Ident {
     naming::fixed(&format!("__hr{p}"))
+}
+
+/// The index of the held row of parameter `p`, bound before the loop's reverse sweep.
+pub(super) fn held_index(p: VarId) -> Ident {
+    naming::fixed(&format!("__hk{p}"))
 }
 
 /// The same variable, or constants spelled the same.

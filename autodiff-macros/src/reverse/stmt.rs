@@ -337,10 +337,11 @@ impl RevGen<'_> {
         if let Some((v, start)) = affine {
             if self.affine.remove(&v).is_some_and(|(_, used)| used) || computed {
                 match start {
-                    // evaluated again (see `bounds_again`)
+                    // evaluated again (see `bounds_again`), with the end, under one binding
                     Some(_) if again.is_some() => {
-                        let (binds, e, _) = again.as_ref().expect("checked");
-                        load_start = quote! { let #a = { #binds #e }; };
+                        let (binds, e, end) = again.as_ref().expect("checked");
+                        let end_id = naming::fixed(&format!("__end{id}"));
+                        load_start = quote! { let (#a, #end_id) = { #binds (#e, #end) }; };
                     }
                     Some(e) => {
                         // A literal start is the same on every execution: one slot, overwritten
@@ -370,8 +371,9 @@ impl RevGen<'_> {
         let trips = match (count, &self.f.loops[id].fixed_end) {
             (Some((_, read)), _) => quote! { *#read },
             (None, _) if again.is_some() => {
-                let (binds, _, end) = again.as_ref().expect("checked");
-                quote! { #rt::range_trips(#a, { #binds #end }) }
+                // the end bound with the start (`load_start`)
+                let end_id = naming::fixed(&format!("__end{id}"));
+                quote! { #rt::range_trips(#a, #end_id) }
             }
             (None, Some(end)) if computed => {
                 // The same end on every execution: one slot, overwritten.
