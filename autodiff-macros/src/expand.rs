@@ -616,9 +616,10 @@ fn gen_vjp(
 }
 
 /// `NAME_grad` by reverse mode. With `optimistic` (first-order code) a function with loops
-/// whose reverse sweep calls no other function's pullback runs that sweep first with plain IEEE
-/// products of known floats, and keeps its gradient when every entry is finite; otherwise it
-/// runs the sweep again with the zero rule (why that is exact: `rules::ieee`).
+/// runs its reverse sweep first with plain IEEE products of known floats, and keeps its
+/// gradient when every entry is finite and no call of another function's pullback was skipped
+/// for a NaN cotangent; otherwise it runs the sweep again with the zero rule (why that is
+/// exact: `rules::ieee`, `rules::sweep`; where it applies: `expand/optimistic.rs`).
 fn gen_grad(
     c: &Common,
     func: &Func,

@@ -526,19 +526,36 @@ impl<'a> FwdGen<'a> {
 /// Whether `f` calls a differentiable function with an argument active under `act` (a sweep
 /// of several directions would call its companion once per direction).
 pub fn has_varying_call(f: &Func, act: &Activity) -> bool {
-    fn block(b: &Block, act: &Activity) -> bool {
-        b.stmts.iter().any(|s| match s {
-            Stmt::Let { init: Some(rhs), .. } | Stmt::Assign { rhs, .. } => {
-                matches!(rhs, Rhs::Call { args, .. } if args.iter().any(|a| act.active_atom(a).is_some()))
+    !varying_callees(f, act).is_empty()
+}
+
+/// The callees of `f`'s calls with an argument active under `act`, in order of appearance
+/// (the calls whose companions `f`'s sweeps run).
+pub fn varying_callees<'f>(f: &'f Func, act: &Activity) -> Vec<&'f Callee> {
+    fn block<'f>(b: &'f Block, act: &Activity, out: &mut Vec<&'f Callee>) {
+        for s in &b.stmts {
+            match s {
+                Stmt::Let {
+                    init: Some(rhs), ..
+                }
+                | Stmt::Assign { rhs, .. } => {
+                    if let Rhs::Call { callee, args, .. } = rhs {
+                        if args.iter().any(|a| act.active_atom(a).is_some()) {
+                            out.push(callee);
+                        }
+                    }
+                }
+                Stmt::Scope(b) | Stmt::InPlace { body: b, .. } | Stmt::Loop { body: b, .. } => {
+                    block(b, act, out)
+                }
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| block(a, act, out)),
+                _ => {}
             }
-            Stmt::Scope(b) | Stmt::InPlace { body: b, .. } | Stmt::Loop { body: b, .. } => {
-                block(b, act)
-            }
-            Stmt::Branch { arms, .. } => arms.iter().any(|a| block(a, act)),
-            _ => false,
-        })
+        }
     }
-    block(&f.body, act)
+    let mut out = Vec::new();
+    block(&f.body, act, &mut out);
+    out
 }
 
 /// A zero tangent for the value `x`: the type's `Differentiable::zero_tangent` when it has one

@@ -171,7 +171,14 @@ pub(super) fn gen_companion_into(
 ) -> TokenStream {
     let rt = &c.rt;
     let reads = param_reads_from(c, vars, diff, true);
-    let code = RevGen::new(func, act, &reads, rt).generate();
+    // The caller's products, unless a call here is one an optimistic sweep does not make
+    // (`optimistic::calls_admit_a_first_try`): then the zero rule's, whatever the caller's.
+    let sweep = RevGen::new(func, act, &reads, rt);
+    let code = if super::optimistic::calls_admit_a_first_try(func, act) {
+        sweep.products_from_caller().generate()
+    } else {
+        sweep.generate()
+    };
     let fwd = forward_section(
         c,
         &code,
@@ -181,6 +188,10 @@ pub(super) fn gen_companion_into(
     );
     let (head, rev) = (&code.reverse_head, &code.reverse);
     let cot = naming::fixed("__cot");
+    let rules = crate::reverse::rules_arg();
+    // An optimistic caller hands over its cotangent only when it has no NaN (it gives way to
+    // the zero rule's sweep otherwise): `rules::SweepRules::admit`.
+    let admit = crate::reverse::admit_cotangent(rt, &quote! { #rules }, &cot);
     let seed = seed_ret(func, act, rt, quote! { #cot });
     let slot_params = into_slot_params(c, diff);
     let mut gives = TokenStream::new();
@@ -198,7 +209,10 @@ pub(super) fn gen_companion_into(
     quote! {
         #[doc(hidden)]
         #(#attrs)* #allow
-        #vis fn #name #generics (#(#inputs,)* #cot: #out, #(#slot_params),*) #wh {
+        #vis fn #name #generics (#(#inputs,)* #cot: #out, #rules: impl #rt::rules::SweepRules, #(#slot_params),*) #wh {
+            if !#admit {
+                return;
+            }
             #fwd
             #head
             #seed

@@ -118,6 +118,10 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
     // at once, each differentiated slot given to the caller's.
     let c_into = naming::into_companion(&c.name);
     let cot = naming::fixed("__cot");
+    // the products the caller's sweep takes: the user's pullback is called only with a
+    // cotangent without NaN when they are IEEE (see `rules::SweepRules::admit`)
+    let rules = crate::reverse::rules_arg();
+    let admit = crate::reverse::admit_cotangent(&rt, &quote! { #rules }, &cot);
     let into_params = into_slot_params(&c, &diff);
     let into_gives: TokenStream = slots
         .iter()
@@ -160,7 +164,10 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
         }
         #[doc(hidden)]
         #(#attrs)* #allow
-        #vis fn #c_into #generics (#(#inputs,)* #cot: #out, #(#into_params),*) #wh {
+        #vis fn #c_into #generics (#(#inputs,)* #cot: #out, #rules: impl #rt::rules::SweepRules, #(#into_params),*) #wh {
+            if !#admit {
+                return;
+            }
             let (_, __pb) = #vjp;
             let #gvar = __pb(#cot);
             #into_gives

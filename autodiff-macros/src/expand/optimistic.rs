@@ -1,15 +1,21 @@
-//! The optimistic reverse sweep of `NAME_grad`: for a function with loops whose reverse sweep
-//! calls no other function's pullback, the body runs its reverse sweep first with plain IEEE
-//! products of floats and keeps that gradient when every entry is finite, and runs the zero
-//! rule's sweep from the same records otherwise (why a finite gradient is exactly the zero
-//! rule's: `autodiff_runtime::rules::ieee`).
+//! The optimistic reverse sweep of `NAME_grad`: for a function with loops, the body runs its
+//! reverse sweep first with plain IEEE products of floats and keeps that gradient when every
+//! entry is finite, and runs the zero rule's sweep from the same records otherwise (why a finite
+//! gradient is exactly the zero rule's: `autodiff_runtime::rules::ieee`).
+//!
+//! A sweep that calls other functions' pullbacks hands them only cotangents that are not NaN,
+//! and gives way to the zero rule's sweep where one is (`rules::SweepRules::admit`): a custom
+//! rule may turn a NaN into a number (`g.max(-1.0)`). A fused companion re-run in the sweep takes
+//! the sweep's products and makes the same test for its own calls. Calls of the runtime's own
+//! companions (`ops::`, matrix methods) and of methods, whose cotangents are mostly matrices
+//! without the test, keep the one careful sweep.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::{Common, forward_section, param_reads};
 use crate::activity::Activity;
-use crate::ir::{Func, VarId};
+use crate::ir::{Callee, Func, VarId};
 use crate::naming;
 use crate::reverse::RevGen;
 
@@ -46,8 +52,10 @@ pub(super) fn first_try(
         seed,
         fin,
     } = careful;
-    // A callee's pullback may be a custom rule that turns a NaN into a number.
-    if func.loops.is_empty() || crate::forward::has_varying_call(func, act) {
+    if func.loops.is_empty() {
+        return None;
+    }
+    if !calls_admit_a_first_try(func, act) {
         return None;
     }
     let reads = param_reads(c, vars, wrt);
@@ -61,14 +69,28 @@ pub(super) fn first_try(
     let g = naming::fixed("__g");
     let label = label();
     let (test, finite) = finite_tests(c, wrt, &g);
+    // set where a call was skipped (a cotangent with NaN): the gradient is then not kept
+    let spoiled = crate::reverse::spoiled_flag();
     Some(quote! {
         if #test {
+            let #spoiled = ::core::cell::Cell::new(false);
             let #g = { #h #seed #r #fin };
-            if #finite {
+            if #finite && !#spoiled.get() {
                 break #label #g;
             }
         }
     })
+}
+
+/// Whether every call whose pullback `func`'s sweep under `act` runs names a function of the
+/// user's (`f`, `m::f`, `f::<T>`), whose cotangent is mostly a number.
+pub(super) fn calls_admit_a_first_try(func: &Func, act: &Activity) -> bool {
+    crate::forward::varying_callees(func, act)
+        .into_iter()
+        .all(|callee| match callee {
+            Callee::Path(p) => !naming::is_runtime_builtin(callee) && naming::may_be_user_fn(p),
+            Callee::Method(_) => false,
+        })
 }
 
 /// Whether every wrt parameter's gradient type has a finite test (a constant), and the test

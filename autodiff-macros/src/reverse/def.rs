@@ -110,37 +110,28 @@ impl RevGen<'_> {
                             // operands it needs, so the other is not saved.
                             // The zero rule (`rules::zero`), or plain IEEE products in the
                             // optimistic sweep (`rules::ieee`).
-                            let z = if self.ieee {
-                                quote! { #rt::rules::ieee }
-                            } else {
-                                quote! { #rt::rules::zero }
-                            };
                             // On a loop-carried adjoint chain the zero rule's branch form keeps
                             // the chain's latency that of the product (see `rules::zero`).
                             let serial = |v: VarId| place.in_loop && self.f.vars[v].reassigned;
-                            let times = |v: VarId| {
-                                if serial(v) {
-                                    quote! { #z::times_serial }
-                                } else {
-                                    quote! { #z::times }
-                                }
-                            };
+                            let times = |v: VarId| if serial(v) { "times_serial" } else { "times" };
                             if let Some(v) = va {
                                 // y = a*b => da += dy*b; y = a/b => da += dy/b
                                 let rb = bind_read(self, b, &mut pre, &mut reads);
-                                let t = times(v);
                                 let e = match op {
-                                    BinOp::Mul => quote! { #t(#g, *#rb) },
-                                    _ => quote! { #z::over(#g, *#rb) },
+                                    BinOp::Mul => {
+                                        self.product(times(v), quote! { #g }, quote! { *#rb })
+                                    }
+                                    _ => self.product("over", quote! { #g }, quote! { *#rb }),
                                 };
                                 contribs.push(acc(self, &self.adj(v), e));
                             }
                             if let Some(v) = vb {
                                 // y = a*b => db += dy*a; y = a/b => db += -dy*a/b²
                                 let ra = bind_read(self, a, &mut pre, &mut reads);
-                                let t = times(v);
                                 let e = match op {
-                                    BinOp::Mul => quote! { #t(#g, *#ra) },
+                                    BinOp::Mul => {
+                                        self.product(times(v), quote! { #g }, quote! { *#ra })
+                                    }
                                     // y = 1/b => db += -dy*y² (the quotient, saved once per
                                     // block, in place of a second division)
                                     _ if is_one(a) && self.block_saved.contains_key(&target) => {
@@ -150,11 +141,17 @@ impl RevGen<'_> {
                                             &mut pre,
                                             &mut reads,
                                         );
-                                        quote! { #t(-#g, *#ry * *#ry) }
+                                        self.product(
+                                            times(v),
+                                            quote! { -#g },
+                                            quote! { *#ry * *#ry },
+                                        )
                                     }
                                     _ => {
                                         let rb = bind_read(self, b, &mut pre, &mut reads);
-                                        quote! { #z::over(#z::times(-#g, *#ra), *#rb * *#rb) }
+                                        let num =
+                                            self.product("times", quote! { -#g }, quote! { *#ra });
+                                        self.product("over", num, quote! { *#rb * *#rb })
                                     }
                                 };
                                 contribs.push(acc(self, &self.adj(v), e));
@@ -164,24 +161,22 @@ impl RevGen<'_> {
                             let rb = bind_read(self, b, &mut pre, &mut reads);
                             // The optimistic sweep's plain IEEE rules for float operands
                             // (`rules::ieee`); the remainder keeps its one rule.
-                            let (lhs, rhs) = if self.ieee && *op != BinOp::Rem {
-                                (quote! { d_lhs_ieee }, quote! { d_rhs_ieee })
-                            } else {
-                                (quote! { d_lhs }, quote! { d_rhs })
+                            let form = |side: &str| {
+                                let call = |suffix: &str| {
+                                    let m = quote::format_ident!("d_{}{}", side, suffix);
+                                    quote! { #rt::rules::#rule::#m(#g, #ra, #rb) }
+                                };
+                                if *op == BinOp::Rem {
+                                    call("")
+                                } else {
+                                    self.rule_form(call)
+                                }
                             };
                             if let Some(v) = va {
-                                contribs.push(acc(
-                                    self,
-                                    &self.adj(v),
-                                    quote! { #rt::rules::#rule::#lhs(#g, #ra, #rb) },
-                                ));
+                                contribs.push(acc(self, &self.adj(v), form("lhs")));
                             }
                             if let Some(v) = vb {
-                                contribs.push(acc(
-                                    self,
-                                    &self.adj(v),
-                                    quote! { #rt::rules::#rule::#rhs(#g, #ra, #rb) },
-                                ));
+                                contribs.push(acc(self, &self.adj(v), form("rhs")));
                             }
                         }
                     }
@@ -474,6 +469,8 @@ impl RevGen<'_> {
                         // both of f's sweeps at once, adding into the adjoints here (one
                         // mutable borrow per adjoint: `dot(&v, &v)` keeps the pullback)
                         argv.push(quote! { #rt::cotangent_as(#g) });
+                        // this sweep's products: the callee's sweep takes the same
+                        argv.push(self.products_arg());
                         // a range read only by this call lends a scratch buffer, added into its
                         // base's adjoint at the range's offset after the call (`range_slots`)
                         let mut after = TokenStream::new();
@@ -493,15 +490,14 @@ impl RevGen<'_> {
                             );
                         }
                         let call = companion_call(callee, &argv, *span, naming::into_companion);
+                        // (the companion tests its cotangent itself, see `expand/companion.rs`)
                         contribs.push(quote! { #call; #after });
                     } else {
                         let call = companion_call(callee, &argv, *span, naming::vjp_companion);
                         let gs = naming::fixed("__gs");
-                        let mut body = quote! {
-                            let (_, #cpb) = #call;
-                            let #gs = #cpb(#rt::cotangent_as(#g));
-                        };
-                        body.extend(self.call_contribs(args, spans, *span, &gs));
+                        let rest = self.call_contribs(args, spans, *span, &gs);
+                        let mut body = quote! { let (_, #cpb) = #call; };
+                        body.extend(self.pullback_call(&quote! { #cpb }, &g, &gs, rest));
                         contribs.push(body);
                     }
                 } else if any_active {
@@ -516,9 +512,8 @@ impl RevGen<'_> {
                     reads.extend(quote! { let #r = #read; });
                     let gs = naming::fixed("__gs");
                     // dy as the cotangent type the pullback takes (`[f64; 3]` for an array)
-                    let mut body = quote! { let #gs = (#r)(#rt::cotangent_as(#g)); };
-                    body.extend(self.call_contribs(args, spans, *span, &gs));
-                    contribs.push(body);
+                    let rest = self.call_contribs(args, spans, *span, &gs);
+                    contribs.push(self.pullback_call(&quote! { #r }, &g, &gs, rest));
                 }
             }
             Rhs::Opaque(_) => {}

@@ -20,6 +20,7 @@ mod exprs;
 mod facts;
 mod frozen;
 mod plain;
+mod products;
 mod range_slots;
 mod recipes;
 mod recompute;
@@ -43,6 +44,8 @@ use def::is_literal;
 pub use exprs::{companion_call, primal};
 use facts::{collect_defs, collect_field_bases, collect_index_bases};
 pub use plain::{has_float_elems, is_float_type};
+use products::Products;
+pub use products::{admit_cotangent, rules_arg, spoiled_flag};
 
 /// How the reverse sweep reads a parameter's value.
 #[derive(Clone)]
@@ -165,9 +168,8 @@ pub struct RevGen<'a> {
     grad_bufs: Vec<VarId>,
     /// Values saved once for all the rules that read them (see `versions`).
     versions: versions::Versions,
-    /// Products of known floats take plain IEEE arithmetic (`rules::ieee`) instead of the zero
-    /// rule: the optimistic reverse sweep of `NAME_grad` (see `expand::gen_grad`).
-    ieee: bool,
+    /// Which products of known floats the reverse sweep takes (see [`Products`]).
+    products: Products,
     /// Local `Vec`s whose adjoint is a dense buffer (see `dense`).
     dense: HashSet<VarId>,
     /// Dense locals whose adjoint buffer is fitted to their length before the reverse sweep of
@@ -286,7 +288,7 @@ impl<'a> RevGen<'a> {
             operand_counts: crate::activity::operand_counts(f),
             range_scratch: 0,
             forced_copies: range_slots::forced_copies(f),
-            ieee: false,
+            products: Products::Zero,
         };
         g.floats = plain::known_floats(f, params);
         g.plain = plain::plain_vars(f, act, params, &g.field_bases, &g.floats);
@@ -297,7 +299,14 @@ impl<'a> RevGen<'a> {
     /// The same generator with plain IEEE products of known floats in the reverse sweep (its
     /// forward sweep is unchanged); see `rules::ieee` for when its gradient may be kept.
     pub fn ieee(mut self) -> Self {
-        self.ieee = true;
+        self.products = Products::Ieee;
+        self
+    }
+
+    /// The same generator for a fused companion, whose products are those its caller passes in
+    /// [`rules_arg`]: the zero rule, or IEEE from an optimistic sweep.
+    pub fn products_from_caller(mut self) -> Self {
+        self.products = Products::Caller;
         self
     }
 

@@ -44,19 +44,31 @@ fn reverse_loops_run_ieee_products_first_and_the_zero_rule_after() {
 }
 
 #[test]
-fn straight_line_code_and_calls_keep_one_sweep() {
+fn straight_line_code_and_method_calls_keep_one_sweep() {
     for (name, f) in [
         (
             "line",
             quote! { fn line(x: &[f64]) -> f64 { x[0] * x[1] + x[1] * x[2] } },
         ),
         (
-            "calls",
+            "methods",
             quote! {
-                fn calls(x: &[f64]) -> f64 {
+                fn methods(x: &[f64], m: &Model) -> f64 {
                     let mut s = 0.0;
                     for i in 0..x.len() {
-                        s += x[i] * inner(x[i]);
+                        s += x[i] * m.inner(x[i]);
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            "runtime",
+            quote! {
+                fn runtime(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        s += x[i] * ops::relu(x[i]);
                     }
                     s
                 }
@@ -70,6 +82,74 @@ fn straight_line_code_and_calls_keep_one_sweep() {
             "{name}: {grad}"
         );
     }
+}
+
+#[test]
+fn calls_of_users_functions_hand_their_pullbacks_only_cotangents_free_of_nan() {
+    let all = expand_fn(quote! {
+        fn calls(x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..x.len() {
+                s += x[i] * inner(x[i]) + m::other::<f64>(x[i]);
+            }
+            s
+        }
+    });
+    let grad = grad_item(&all, "calls");
+    assert!(
+        grad.contains("'__careful") && grad.contains("_ieee ("),
+        "{grad}"
+    );
+    // the first sweep tests each cotangent before a pullback's call and is kept only when
+    // none was skipped
+    let admit = "if :: autodiff :: __private :: rules :: SweepRules :: admit (:: autodiff :: __private :: rules :: Ieee (& __spoiled) ,";
+    assert_eq!(grad.matches(admit).count(), 2, "{grad}");
+    assert!(grad.contains("let __spoiled = :: core :: cell :: Cell :: new (false) ;"));
+    assert!(grad.contains("&& ! __spoiled . get ()"), "{grad}");
+    // the careful sweep calls them as written
+    let careful = &grad[grad.rfind("break '__careful").expect("the first sweep")..];
+    assert!(!careful.contains("admit"), "{careful}");
+    assert!(!vjp_item(&all, "calls").contains("admit"));
+}
+
+#[test]
+fn fused_companions_take_their_callers_products() {
+    let all = expand_fn(quote! {
+        fn caller(x: &[f64]) -> f64 {
+            let mut d = vec![0.0; x.len()];
+            for i in 0..x.len() {
+                d[i] = x[i] * x[i];
+            }
+            helper(&d)
+        }
+    });
+    let grad = grad_item(&all, "caller");
+    let into = crate::naming::into_companion(&quote::format_ident!("helper")).to_string();
+    let calls: Vec<&str> = grad.split(&into).skip(1).collect();
+    assert_eq!(calls.len(), 2, "{grad}");
+    // the optimistic sweep first, then the careful one
+    assert!(
+        calls[0].contains("rules :: Ieee (& __spoiled) ,") && !calls[0].contains("rules :: Zero ,"),
+        "{grad}"
+    );
+    assert!(calls[1].contains("rules :: Zero ,"), "{grad}");
+    // the companion's own products are the caller's
+    let own = crate::naming::into_companion(&quote::format_ident!("caller")).to_string();
+    let start = all.find(&format!("fn {own}")).expect("the fused companion");
+    let body = &all[start..];
+    assert!(body.contains("__rules : impl :: autodiff :: __private :: rules :: SweepRules"));
+    assert!(
+        body.contains("rules :: SweepRules :: times (__rules ,"),
+        "{body}"
+    );
+    assert!(
+        body.contains("cotangent_as (__g) , __rules ,"),
+        "the callee takes them too: {body}"
+    );
+    assert!(
+        body.contains("rules :: SweepRules :: admit (__rules ,"),
+        "and makes the same test: {body}"
+    );
 }
 
 #[test]

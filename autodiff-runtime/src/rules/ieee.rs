@@ -10,9 +10,10 @@
 //! sweeps or propagates the NaN. So each gradient entry is either the zero rule's or NaN, and
 //! a gradient with no NaN and no ±inf is exactly the zero rule's. The generated code tests
 //! that ([`Differentiable::grad_is_finite`](crate::Differentiable::grad_is_finite)) and runs the
-//! reverse sweep again with the zero rule otherwise. Functions whose reverse sweep calls the
-//! pullback of another function (which may be a user's custom rule that turns a NaN into a
-//! number) never take this path.
+//! reverse sweep again with the zero rule otherwise. A sweep that calls the pullback of another
+//! function (which may be a user's custom rule that turns a NaN into a number) calls it only
+//! with a cotangent without NaN, and otherwise gives way to the zero rule's sweep
+//! ([`sweep`](super::sweep)).
 
 use crate::real::Real;
 

@@ -7,8 +7,10 @@
 pub mod ieee;
 pub mod matrix;
 pub mod scalar;
+pub mod sweep;
 pub mod zero;
 
 pub use matrix::*;
 pub use scalar::*;
+pub use sweep::{Ieee, NanFree, NanProbe, NanUnknown, SweepRules, Zero, cotangent_for};
 pub use zero::{over, times};
