@@ -70,12 +70,20 @@ pub(super) fn first_try(
     let label = label();
     let (test, finite) = finite_tests(c, wrt, &g);
     // set where a call was skipped (a cotangent with NaN): the gradient is then not kept
-    let spoiled = crate::reverse::spoiled_flag();
+    let (flag, unspoiled) = if crate::forward::has_varying_call(func, act) {
+        let spoiled = crate::reverse::spoiled_flag();
+        (
+            quote! { let #spoiled = ::core::cell::Cell::new(false); },
+            quote! { && !#spoiled.get() },
+        )
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
     Some(quote! {
         if #test {
-            let #spoiled = ::core::cell::Cell::new(false);
+            #flag
             let #g = { #h #seed #r #fin };
-            if #finite && !#spoiled.get() {
+            if #finite #unspoiled {
                 break #label #g;
             }
         }
