@@ -125,8 +125,12 @@ fn generic_zero_squares<T: Real>(x: &[T]) -> T {
     s
 }
 
+/// Equal, both NaN, or both finite and within a relative 1e-12 (an infinity is close only to
+/// itself).
 fn close(a: f64, b: f64) -> bool {
-    (a.is_nan() && b.is_nan()) || a == b || (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs()))
+    (a.is_nan() && b.is_nan())
+        || a == b
+        || (a.is_finite() && b.is_finite() && (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs())))
 }
 
 fn all_close(a: &[f64], b: &[f64]) -> bool {

@@ -3,7 +3,8 @@
 //! entry is finite, and runs the zero rule's sweep from the same records otherwise (why a finite
 //! gradient is exactly the zero rule's: `autodiff_runtime::rules::ieee`).
 //!
-//! A sweep that calls other functions' pullbacks hands them only cotangents that are not NaN,
+//! A sweep that calls other functions' pullbacks hands them only cotangents that are neither NaN
+//! nor zero (whose sign may differ between the sweeps),
 //! and gives way to the zero rule's sweep where one is (`rules::SweepRules::admit`): a custom
 //! rule may turn a NaN into a number (`g.max(-1.0)`). A fused companion re-run in the sweep takes
 //! the sweep's products and makes the same test for its own calls. Calls of the runtime's own
@@ -69,7 +70,7 @@ pub(super) fn first_try(
     let g = naming::fixed("__g");
     let label = label();
     let (test, finite) = finite_tests(c, wrt, &g);
-    // set where a call was skipped (a cotangent with NaN): the gradient is then not kept
+    // set where a call was skipped (a NaN or zero cotangent): the gradient is then not kept
     let (flag, unspoiled) = if crate::forward::has_varying_call(func, act) {
         let spoiled = crate::reverse::spoiled_flag();
         (

@@ -1,6 +1,6 @@
 //! Which products of known floats a reverse sweep takes (the zero rule's, IEEE in an
 //! optimistic sweep, or its caller's in a fused companion), and how it calls other functions'
-//! pullbacks: an optimistic sweep hands them only cotangents without NaN
+//! pullbacks: an optimistic sweep hands them only cotangents that are neither NaN nor zero
 //! (`autodiff_runtime::rules::sweep`).
 
 use proc_macro2::{Ident, TokenStream};
@@ -28,13 +28,14 @@ pub fn rules_arg() -> Ident {
 
 /// Whether a sweep whose products are `rules` (a `rules::SweepRules` value) calls a pullback
 /// with the cotangent `cot`, a variable of a known type: always in the zero rule's sweep, only
-/// without NaN in an optimistic one (`rules::SweepRules::admit`, `rules::NanProbe`).
+/// when neither NaN nor zero in an optimistic one (`rules::SweepRules::admit`,
+/// `rules::CotangentProbe`).
 pub fn admit_cotangent(rt: &TokenStream, rules: &TokenStream, cot: &Ident) -> TokenStream {
     quote! {
         #rt::rules::SweepRules::admit(#rules, {
             #[allow(unused_imports)]
-            use #rt::rules::{NanFree as _, NanUnknown as _};
-            (&#rt::rules::NanProbe(&#cot)).not_nan()
+            use #rt::rules::{PlainCotangent as _, OtherCotangent as _};
+            (&#rt::rules::CotangentProbe(&#cot)).is_plain()
         })
     }
 }
@@ -77,7 +78,7 @@ impl RevGen<'_> {
 
     /// A call of another function's pullback `pb` with the cotangent `g` (`let gs = pb(g);`
     /// then `rest`, which reads `gs`): as written in the zero rule's sweep; elsewhere only when
-    /// the cotangent, typed as `pb` takes it, has no NaN (`rules::SweepRules::admit`).
+    /// the cotangent, typed as `pb` takes it, is neither NaN nor zero (`rules::SweepRules::admit`).
     pub(crate) fn pullback_call(
         &self,
         pb: &TokenStream,

@@ -12,7 +12,7 @@
 //! that ([`Differentiable::grad_is_finite`](crate::Differentiable::grad_is_finite)) and runs the
 //! reverse sweep again with the zero rule otherwise. A sweep that calls the pullback of another
 //! function (which may be a user's custom rule that turns a NaN into a number) calls it only
-//! with a cotangent without NaN, and otherwise gives way to the zero rule's sweep
+//! with a cotangent that is neither NaN nor zero, and otherwise gives way to the zero rule's sweep
 //! ([`sweep`](super::sweep)).
 
 use crate::real::Real;

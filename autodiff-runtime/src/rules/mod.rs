@@ -12,5 +12,7 @@ pub mod zero;
 
 pub use matrix::*;
 pub use scalar::*;
-pub use sweep::{Ieee, NanFree, NanProbe, NanUnknown, SweepRules, Zero, cotangent_for};
+pub use sweep::{
+    CotangentProbe, Ieee, OtherCotangent, PlainCotangent, SweepRules, Zero, cotangent_for,
+};
 pub use zero::{over, times};

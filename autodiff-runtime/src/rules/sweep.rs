@@ -7,11 +7,12 @@
 //! In an optimistic sweep every cotangent is the zero rule's or NaN (`rules::ieee`). A pullback
 //! of another function may be a user's custom rule, which may turn a NaN into a number
 //! (`g.max(-1.0)`) and so make a wrong gradient finite. So an optimistic sweep hands another
-//! function's pullback only a cotangent that is not NaN, which is the zero rule's sweep's own
+//! function's pullback only a cotangent that is a number other than NaN, which is the zero rule's sweep's own
 //! cotangent; the pullback then gives what it gives in that sweep. Where a cotangent is NaN
 //! ([`SweepRules::admit`]), the sweep skips the call and marks itself spoiled, and the caller
-//! runs the zero rule's sweep instead. (Zero cotangents may differ in sign between the sweeps;
-//! a pullback is linear in its cotangent, so `±0` give the same result.)
+//! runs the zero rule's sweep instead. So it does where a cotangent is exactly zero: the two
+//! sweeps may give it opposite signs (`0 · -2` is `-0` in IEEE arithmetic, `+0` by the zero
+//! rule), and a custom rule may read the sign (`g.signum()`).
 
 use core::cell::Cell;
 
@@ -23,10 +24,10 @@ pub trait SweepRules: Copy {
     const IEEE: bool;
 
     /// Whether the sweep may call another function's pullback with a cotangent of which
-    /// `not_nan` says whether it is free of NaN. The zero rule's sweep calls every one; an
-    /// optimistic sweep marks itself spoiled and skips the call when the cotangent has a NaN
-    /// (or is of a type without the test, [`NanProbe`]).
-    fn admit(self, not_nan: bool) -> bool;
+    /// `plain` says whether it is a number other than NaN and zero ([`CotangentProbe`]). The zero
+    /// rule's sweep calls every one; an optimistic sweep marks itself spoiled and skips the
+    /// call otherwise (a NaN, a zero of either sign, or a type without the test).
+    fn admit(self, plain: bool) -> bool;
 
     /// Whether the products are plain IEEE arithmetic (the rule traits' `d_lhs_ieee` forms).
     #[inline(always)]
@@ -87,11 +88,11 @@ impl SweepRules for Ieee<'_> {
     const IEEE: bool = true;
 
     #[inline(always)]
-    fn admit(self, not_nan: bool) -> bool {
-        if !not_nan {
+    fn admit(self, plain: bool) -> bool {
+        if !plain {
             spoil(self.0);
         }
-        not_nan
+        plain
     }
 }
 
@@ -103,40 +104,41 @@ fn spoil(flag: &Cell<bool>) {
 }
 
 /// `c`, as the cotangent type the pullback `pb` takes: the type is then known where the
-/// generated code tests it ([`NanProbe`]).
+/// generated code tests it ([`CotangentProbe`]).
 #[inline(always)]
 pub fn cotangent_for<C, R>(pb: &impl Fn(C) -> R, c: C) -> C {
     let _ = pb;
     c
 }
 
-/// Whether a cotangent is free of NaN, by autoref specialization:
-/// `(&NanProbe(&g)).not_nan()` tests a float (`T: Real`); any other type answers false, so an
+/// Whether a cotangent is a number other than NaN and zero, by autoref specialization:
+/// `(&CotangentProbe(&g)).is_plain()` tests a float (`T: Real`); any other type answers false, so an
 /// optimistic sweep gives way to the zero rule's at a call with such a cotangent.
-pub struct NanProbe<'a, T>(pub &'a T);
+pub struct CotangentProbe<'a, T>(pub &'a T);
 
-/// The test for floats (see [`NanProbe`]).
-pub trait NanFree {
-    /// Whether the value is not NaN.
-    fn not_nan(&self) -> bool;
+/// The test for floats (see [`CotangentProbe`]).
+pub trait PlainCotangent {
+    /// Whether the value is neither NaN nor zero (of either sign).
+    fn is_plain(&self) -> bool;
 }
 
-impl<T: Real> NanFree for NanProbe<'_, T> {
+impl<T: Real> PlainCotangent for CotangentProbe<'_, T> {
     #[inline(always)]
-    fn not_nan(&self) -> bool {
-        !self.0.is_nan()
+    fn is_plain(&self) -> bool {
+        // false for NaN and ±0, true for ±inf
+        (*self.0 > T::zero()) | (*self.0 < T::zero())
     }
 }
 
-/// The answer for every other type (see [`NanProbe`]).
-pub trait NanUnknown {
+/// The answer for every other type (see [`CotangentProbe`]).
+pub trait OtherCotangent {
     /// False: the type has no test.
-    fn not_nan(&self) -> bool;
+    fn is_plain(&self) -> bool;
 }
 
-impl<T> NanUnknown for &NanProbe<'_, T> {
+impl<T> OtherCotangent for &CotangentProbe<'_, T> {
     #[inline(always)]
-    fn not_nan(&self) -> bool {
+    fn is_plain(&self) -> bool {
         false
     }
 }
@@ -174,21 +176,25 @@ mod tests {
 
     #[test]
     #[allow(clippy::needless_borrow)] // the generated code's autoref form
-    fn an_optimistic_sweep_calls_pullbacks_only_with_cotangents_free_of_nan() {
-        use super::{NanFree as _, NanUnknown as _};
+    fn an_optimistic_sweep_calls_pullbacks_only_with_plain_cotangents() {
+        use super::{OtherCotangent as _, PlainCotangent as _};
         let spoiled = Cell::new(false);
         let ieee = Ieee(&spoiled);
-        assert!(ieee.admit((&NanProbe(&1.5_f64)).not_nan()));
-        assert!(ieee.admit((&NanProbe(&f64::INFINITY)).not_nan()));
-        assert!(ieee.admit((&NanProbe(&-0.0_f32)).not_nan()));
+        assert!(ieee.admit((&CotangentProbe(&1.5_f64)).is_plain()));
+        assert!(ieee.admit((&CotangentProbe(&f64::INFINITY)).is_plain()));
         assert!(!spoiled.get());
-        assert!(!ieee.admit((&NanProbe(&f64::NAN)).not_nan()));
+        // a zero's sign may differ between the sweeps
+        for z in [0.0_f64, -0.0] {
+            let flag = Cell::new(false);
+            assert!(!Ieee(&flag).admit((&CotangentProbe(&z)).is_plain()) && flag.get());
+        }
+        assert!(!ieee.admit((&CotangentProbe(&f64::NAN)).is_plain()));
         assert!(spoiled.get());
         // a type without the test spoils the sweep too
         let other = Cell::new(false);
-        assert!(!Ieee(&other).admit((&NanProbe(&vec![1.0_f64])).not_nan()));
+        assert!(!Ieee(&other).admit((&CotangentProbe(&vec![1.0_f64])).is_plain()));
         assert!(other.get());
         // the zero rule's sweep calls every one
-        assert!(Zero.admit((&NanProbe(&f64::NAN)).not_nan()));
+        assert!(Zero.admit((&CotangentProbe(&f64::NAN)).is_plain()));
     }
 }
