@@ -112,8 +112,9 @@ pub fn cotangent_for<C, R>(pb: &impl Fn(C) -> R, c: C) -> C {
 }
 
 /// Whether a cotangent is a number other than NaN and zero, by autoref specialization:
-/// `(&CotangentProbe(&g)).is_plain()` tests a float (`T: Real`); any other type answers false, so an
-/// optimistic sweep gives way to the zero rule's at a call with such a cotangent.
+/// `(&CotangentProbe(&g)).is_plain()` tests a float (`T: Real`), and every entry of a tuple of
+/// up to four floats or of an array of floats; any other type answers false, so an optimistic
+/// sweep gives way to the zero rule's at a call with such a cotangent.
 pub struct CotangentProbe<'a, T>(pub &'a T);
 
 /// The test for floats (see [`CotangentProbe`]).
@@ -127,6 +128,29 @@ impl<T: Real> PlainCotangent for CotangentProbe<'_, T> {
     fn is_plain(&self) -> bool {
         // false for NaN and ±0, true for ±inf
         (*self.0 > T::zero()) | (*self.0 < T::zero())
+    }
+}
+
+/// Tuples of floats: every entry a number other than NaN and zero (a helper returning a pair).
+macro_rules! plain_tuple {
+    ($($t:ident . $i:tt),+) => {
+        impl<$($t: Real),+> PlainCotangent for CotangentProbe<'_, ($($t,)+)> {
+            #[inline(always)]
+            fn is_plain(&self) -> bool {
+                true $(&& CotangentProbe(&(self.0).$i).is_plain())+
+            }
+        }
+    };
+}
+plain_tuple!(A.0, B.1);
+plain_tuple!(A.0, B.1, C.2);
+plain_tuple!(A.0, B.1, C.2, D.3);
+
+/// Arrays of floats: every entry a number other than NaN and zero.
+impl<T: Real, const N: usize> PlainCotangent for CotangentProbe<'_, [T; N]> {
+    #[inline(always)]
+    fn is_plain(&self) -> bool {
+        self.0.iter().all(|x| CotangentProbe(x).is_plain())
     }
 }
 
@@ -190,6 +214,17 @@ mod tests {
         }
         assert!(!ieee.admit((&CotangentProbe(&f64::NAN)).is_plain()));
         assert!(spoiled.get());
+        // tuples and arrays of floats: every entry
+        let fine = Cell::new(false);
+        assert!(Ieee(&fine).admit((&CotangentProbe(&(1.0_f64, -2.0_f64))).is_plain()));
+        assert!(Ieee(&fine).admit((&CotangentProbe(&[0.5_f32, 3.0, -1.0])).is_plain()));
+        assert!(!fine.get());
+        for bad in [(1.0_f64, 0.0_f64), (f64::NAN, 1.0), (-0.0, 2.0)] {
+            let flag = Cell::new(false);
+            assert!(!Ieee(&flag).admit((&CotangentProbe(&bad)).is_plain()) && flag.get());
+        }
+        let flag = Cell::new(false);
+        assert!(!Ieee(&flag).admit((&CotangentProbe(&[1.0_f64, f64::NAN])).is_plain()));
         // a type without the test spoils the sweep too
         let other = Cell::new(false);
         assert!(!Ieee(&other).admit((&CotangentProbe(&vec![1.0_f64])).is_plain()));
