@@ -42,7 +42,7 @@ fn untaken_division(x: f64, y: f64) -> f64 {
 }
 
 #[test]
-fn constant_region_gives_zero_is_plain() {
+fn constant_region_gives_zero_not_nan() {
     let (_, (gx, gy)) = clamped_norm_grad(0.0, 0.0);
     assert!(gx == 0.0 && gy == 0.0, "{gx} {gy}");
     let (_, d) = clamped_norm_jvp(0.0, 0.0, 1.0, 1.0);

@@ -189,8 +189,8 @@ pub(super) fn gen_companion_into(
     let (head, rev) = (&code.reverse_head, &code.reverse);
     let cot = naming::fixed("__cot");
     let rules = crate::reverse::rules_arg();
-    // An optimistic caller hands over its cotangent only when it is neither NaN nor zero (it gives way to
-    // the zero rule's sweep otherwise): `rules::SweepRules::admit`.
+    // From an optimistic caller only a cotangent that is neither NaN nor zero is taken (the
+    // caller gives way to the zero rule's sweep otherwise): `rules::SweepRules::admit`.
     let admit = crate::reverse::admit_cotangent(rt, &quote! { #rules }, &cot);
     let seed = seed_ret(func, act, rt, quote! { #cot });
     let slot_params = into_slot_params(c, diff);

@@ -118,8 +118,8 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
     // at once, each differentiated slot given to the caller's.
     let c_into = naming::into_companion(&c.name);
     let cot = naming::fixed("__cot");
-    // the products the caller's sweep takes: the user's pullback is called only with a
-    // cotangent that is neither NaN nor zero when they are IEEE (see `rules::SweepRules::admit`)
+    // the products the caller's sweep takes: when they are IEEE, the user's pullback is called
+    // only with a cotangent that is neither NaN nor zero (see `rules::SweepRules::admit`)
     let rules = crate::reverse::rules_arg();
     let admit = crate::reverse::admit_cotangent(&rt, &quote! { #rules }, &cot);
     let into_params = into_slot_params(&c, &diff);

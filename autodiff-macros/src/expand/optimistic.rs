@@ -4,12 +4,12 @@
 //! gradient is exactly the zero rule's: `autodiff_runtime::rules::ieee`).
 //!
 //! A sweep that calls other functions' pullbacks hands them only cotangents that are neither NaN
-//! nor zero (whose sign may differ between the sweeps),
-//! and gives way to the zero rule's sweep where one is (`rules::SweepRules::admit`): a custom
-//! rule may turn a NaN into a number (`g.max(-1.0)`). A fused companion re-run in the sweep takes
-//! the sweep's products and makes the same test for its own calls. Calls of the runtime's own
-//! companions (`ops::`, matrix methods) and of methods, whose cotangents are mostly matrices
-//! without the test, keep the one careful sweep.
+//! nor zero, and gives way to the zero rule's sweep at any other (`rules::SweepRules::admit`): a
+//! custom rule may turn a NaN into a number (`g.max(-1.0)`) or read the sign of a zero, which
+//! may differ between the sweeps. A fused companion re-run in the sweep takes the sweep's
+//! products and makes the same test on its cotangent and for its own calls. Calls of the
+//! runtime's own companions (`ops::`, matrix methods) and of methods, whose cotangents are
+//! mostly matrices without the test, keep the one careful sweep.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

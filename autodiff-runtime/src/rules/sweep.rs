@@ -7,12 +7,12 @@
 //! In an optimistic sweep every cotangent is the zero rule's or NaN (`rules::ieee`). A pullback
 //! of another function may be a user's custom rule, which may turn a NaN into a number
 //! (`g.max(-1.0)`) and so make a wrong gradient finite. So an optimistic sweep hands another
-//! function's pullback only a cotangent that is a number other than NaN, which is the zero rule's sweep's own
-//! cotangent; the pullback then gives what it gives in that sweep. Where a cotangent is NaN
-//! ([`SweepRules::admit`]), the sweep skips the call and marks itself spoiled, and the caller
-//! runs the zero rule's sweep instead. So it does where a cotangent is exactly zero: the two
-//! sweeps may give it opposite signs (`0 · -2` is `-0` in IEEE arithmetic, `+0` by the zero
-//! rule), and a custom rule may read the sign (`g.signum()`).
+//! function's pullback only a cotangent that is a number other than NaN and zero, which is the
+//! zero rule's sweep's own cotangent; the pullback then gives what it gives in that sweep.
+//! Zero is refused too because the two sweeps may give it opposite signs (`0 · -2` is `-0` in
+//! IEEE arithmetic, `+0` by the zero rule), and a custom rule may read the sign
+//! (`g.signum()`). Anywhere else ([`SweepRules::admit`]) the sweep skips the call and marks
+//! itself spoiled, and the caller runs the zero rule's sweep instead.
 
 use core::cell::Cell;
 
@@ -24,9 +24,9 @@ pub trait SweepRules: Copy {
     const IEEE: bool;
 
     /// Whether the sweep may call another function's pullback with a cotangent of which
-    /// `plain` says whether it is a number other than NaN and zero ([`CotangentProbe`]). The zero
-    /// rule's sweep calls every one; an optimistic sweep marks itself spoiled and skips the
-    /// call otherwise (a NaN, a zero of either sign, or a type without the test).
+    /// `plain` says whether it is a number other than NaN and zero ([`CotangentProbe`]). The
+    /// zero rule's sweep calls every one; an optimistic sweep marks itself spoiled and skips
+    /// the call otherwise (a NaN, a zero of either sign, or a type without the test).
     fn admit(self, plain: bool) -> bool;
 
     /// Whether the products are plain IEEE arithmetic (the rule traits' `d_lhs_ieee` forms).
