@@ -257,20 +257,11 @@ fn all_close(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| close(*x, *y))
 }
 
-/// Central differences of `f` at `p`, each entry against `g`.
+/// Central differences of `f` at `p` against `g` (`autodiff::check`: step 1e-6, tolerance
+/// 1e-5 absolute and relative), `what` naming the case when it fails.
 fn check_fd(f: impl Fn(&[f64]) -> f64, p: &[f64], g: &[f64], what: &str) {
-    let h = 1e-6;
-    for i in 0..p.len() {
-        let (mut a, mut b) = (p.to_vec(), p.to_vec());
-        a[i] += h;
-        b[i] -= h;
-        let fd = (f(&a) - f(&b)) / (2.0 * h);
-        assert!(
-            (fd - g[i]).abs() < 1e-6 * (1.0 + fd.abs()),
-            "{what} [{i}]: {} vs {fd}",
-            g[i]
-        );
-    }
+    autodiff::check::check_gradient(f, p, g, 1e-6, autodiff::check::Tolerance::new(1e-5, 1e-5))
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
 }
 
 #[test]
