@@ -1,8 +1,8 @@
 //! Local `Vec`s that are only indexed, written by index and moved whole get a dense adjoint
 //! buffer (`autodiff-runtime/src/densevec.rs`): fresh `Vec`s per step, `u = next`,
 //! `std::mem::swap`, `vec![a; n]` of a differentiated value, `vec![a, b]`, `x.to_vec()` updated
-//! in place, a clone of a local and of a `Vec` parameter, and one local that is pushed (which
-//! keeps the general path). Each gradient against central differences, one against its closed
+//! in place, a clone of a local and of a `Vec` parameter, and one local that is pushed (see
+//! `pushed_vecs.rs` for more). Each gradient against central differences, one against its closed
 //! form and one against its analytic value; `order = 2` through a stencil against central
 //! differences of its gradient. Elements of other local containers of floats (`[a; 3]`, a
 //! declared `Vec<f64>` filled by a call, an `f32` `vec![0.0; n]`), the zero rule included.
@@ -84,7 +84,8 @@ fn cloned_param(x: &Vec<f64>, k: f64) -> f64 {
     s
 }
 
-/// A local that is pushed keeps the general path; the one it is read into is dense.
+/// A local that is pushed (a dense buffer whose push takes element `len`); the one it is read
+/// into is dense too.
 #[differentiable]
 fn pushed(x: &[f64]) -> f64 {
     let mut p = Vec::new();

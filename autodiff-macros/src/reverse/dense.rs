@@ -1,16 +1,18 @@
 //! Dense adjoints for local `Vec`s (`#rt::dense_*`, `autodiff-runtime/src/densevec.rs`).
 //!
-//! A local made by `vec![x; n]`, `vec![a, b, ..]` or `x.to_vec()` (or moved or cloned whole from
-//! another such local, as `u = next` and the three moves of `std::mem::swap(&mut u, &mut v)` do)
-//! whose every other use is an element read `v[i]` or an element write `v[i] = y` (or, on rows,
-//! `v[i][j]` and `v[i][j] = y`, one access at `At2(i, j)`) keeps its
-//! length from creation to the end of its life. Its adjoint slot is a plain `Vec` of element
+//! A local made by `vec![x; n]`, `vec![a, b, ..]`, `x.to_vec()`, `Vec::new()` or
+//! `Vec::with_capacity(n)` (or moved or cloned whole from another such local, as `u = next` and
+//! the three moves of `std::mem::swap(&mut u, &mut v)` do) whose every other use is an element
+//! read `v[i]`, an element write `v[i] = y` (or, on rows, `v[i][j]` and `v[i][j] = y`, one access
+//! at `At2(i, j)`) or a push `v.push(y)` only grows at its end: an element's adjoint is an entry
+//! of one buffer from the element's first write to the end of the local's life (a push writes
+//! element `len`, whose entry nothing has added to yet). Its adjoint slot is a plain `Vec` of element
 //! adjoints, declared once for the whole reverse sweep: reads add into it and writes take out of
 //! it without an `Option` test, a whole move swaps the buffers, and the reverse of the `let` that
 //! made it clears it without freeing it, so a fresh `Vec` per time step reuses the same buffers.
 //! A shared borrow passed to a function of the user's (`f(&v)`) is covered too: the callee
 //! cannot change the length, and its cotangent for `v` is added into the buffer element by
-//! element. Any other use (a `push`, `truncate`, a method call, a by-value argument, a borrow
+//! element. Any other use (a `truncate`, a method call, a by-value argument, a borrow
 //! into a variable, a field, a sum, a branch condition, a loop's iterator, being returned) keeps
 //! the general `Option` path.
 
@@ -24,6 +26,20 @@ enum Make {
     From(VarId),
     /// `x.to_vec()` of a constant.
     Const,
+    /// `Vec::new()`, `Vec::with_capacity(n)`: empty, grown by `push`.
+    Empty,
+}
+
+/// `Vec::new()` or `Vec::with_capacity(n)` (also `std::vec::Vec::new()`, `Vec::<f64>::new()`).
+fn is_empty_vec(callee: &Callee) -> bool {
+    let Callee::Path(p) = callee else {
+        return false;
+    };
+    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+    matches!(
+        segs.as_slice(),
+        [.., ty, f] if ty == "Vec" && (f == "new" || f == "with_capacity")
+    )
 }
 
 fn make_of(rhs: &Rhs) -> Option<Make> {
@@ -35,6 +51,7 @@ fn make_of(rhs: &Rhs) -> Option<Make> {
             Atom::Const(_) if method == "to_vec" => Some(Make::Const),
             Atom::Const(_) => None,
         },
+        Rhs::Call { callee, .. } if is_empty_vec(callee) => Some(Make::Empty),
         _ => None,
     }
 }
@@ -110,7 +127,7 @@ impl Uses {
                 if matches!(rhs, Rhs::Clone { method, .. } if method == "to_vec")
                     || (self.vec_params.contains(&w) && matches!(rhs, Rhs::Clone { .. })) => {}
             Some(Make::From(w)) => self.links.push((var, w)),
-            Some(Make::New | Make::Const) => self.rhs(rhs),
+            Some(Make::New | Make::Const | Make::Empty) => self.rhs(rhs),
             None => {
                 self.bad.insert(var);
                 self.rhs(rhs);
@@ -132,8 +149,12 @@ impl Uses {
                     self.atom(idx);
                     self.atom(val);
                 }
+                // `v.push(y)` writes element `len` (the length before it), which no element
+                // adjoint holds yet: its reverse takes `dv[len]` as a write's does.
                 Stmt::Push { base, val, len } => {
-                    self.bad.insert(*base);
+                    if !self.cands.contains(base) {
+                        self.bad.insert(*base);
+                    }
                     self.atom(val);
                     self.atom(len);
                 }
@@ -316,6 +337,10 @@ fn read_not_made(b: &Block, dense: &HashSet<VarId>, act: &Activity) -> Vec<VarId
                 Stmt::Let { var, .. } => {
                     made.insert(*var);
                 }
+                // A push changes the length: the buffer cannot be fitted before the loop.
+                Stmt::Push { base, .. } => {
+                    made.insert(*base);
+                }
                 Stmt::InPlace { bases, body, .. } => {
                     made.extend(bases.iter().copied());
                     walk(body, act, read, made);
@@ -324,7 +349,6 @@ fn read_not_made(b: &Block, dense: &HashSet<VarId>, act: &Activity) -> Vec<VarId
                 Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, act, read, made),
                 Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, act, read, made)),
                 Stmt::IndexWrite { .. }
-                | Stmt::Push { .. }
                 | Stmt::Truncate { .. }
                 | Stmt::Effect(_)
                 | Stmt::Break { .. }

@@ -63,11 +63,12 @@ impl RevGen<'_> {
                 }
                 let (save, read) = self.read(idx, place);
                 let d = self.adj(*base);
-                if matches!(s, Stmt::IndexWrite { .. }) && self.dense.contains(base) {
+                if self.dense.contains(base) {
                     let take = match self.window_reg(*base, idx) {
                         // y[i + c] = v => dv += w_c + dy[i + c], both zeroed (the loop's window)
                         Some(w) => quote! { #rt::window_take(&mut #d, __i, &mut #w) },
-                        // y[i] = v => dv += dy[i], dy[i] = 0 (a dense local's buffer)
+                        // y[i] = v => dv += dy[i], dy[i] = 0 (a dense local's buffer); a push
+                        // writes element `len`: y.push(v) => dv += dy[len], dy[len] = 0
                         None => quote! { #rt::dense_take(&mut #d, __i) },
                     };
                     let contrib = match self.act.active_atom(val) {

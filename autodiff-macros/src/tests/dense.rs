@@ -111,24 +111,54 @@ fn swapped_local_vecs_swap_their_buffers() {
 }
 
 #[test]
-fn a_pushed_local_vec_keeps_the_general_path() {
-    // `p` changes length (`push`): its adjoint stays an `Option<Vec>` with `add_at`; `q` is dense.
+fn a_pushed_local_vec_is_dense_and_a_truncated_one_keeps_the_general_path() {
+    // `p` only grows (`push`): a dense buffer, its push taking element `len`'s adjoint and the
+    // loop after it (which pushes nothing) reading through a fitted buffer. `r` is truncated: its
+    // adjoint stays an `Option<Vec>` with `add_at`.
     let all = expand_fn(quote! {
         fn pushed(x: &[f64]) -> f64 {
-            let mut p = Vec::new();
+            let mut p = Vec::with_capacity(x.len());
             for i in 0..x.len() { p.push(x[i] * x[i]); }
             let mut q = vec![0.0; x.len()];
             for i in 0..x.len() { q[i] = p[i] + x[i]; }
-            q[0] * q[1]
+            let mut r = Vec::new();
+            r.push(q[0]);
+            r.push(q[1]);
+            r.truncate(1);
+            q[0] * q[1] + r[0]
         }
     });
     let vjp = vjp_item(&all, "pushed");
+    assert!(vjp.contains("dense_take (& mut __d_p_"), "{vjp}");
+    assert!(vjp.contains("dense_add_in (& mut __d_p_"), "{vjp}");
+    assert!(vjp.contains("dense_take (& mut __d_q_"), "{vjp}");
     assert!(
-        vjp.contains("ShapeAdjoint :: add_at (__shape , & mut __d_p_"),
+        vjp.contains("ShapeAdjoint :: add_at (__shape , & mut __d_r_"),
         "{vjp}"
     );
-    assert!(vjp.contains("dense_take (& mut __d_q_"), "{vjp}");
-    assert_eq!(vjp.matches("dense_adj (& __wd").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("dense_adj (& __wd").count(), 2, "{vjp}");
+}
+
+#[test]
+fn a_push_in_the_loop_that_reads_it_leaves_its_buffer_unfitted() {
+    // `s.push(..)` then `s[i]` in the same loop: the length changes on every trip, so the read
+    // adds through the growing path (`dense_add`), not through a buffer fitted before the loop.
+    let all = expand_fn(quote! {
+        fn scan(a: &[f64]) -> f64 {
+            let mut s = Vec::new();
+            let mut prev = 1.0;
+            for i in 0..a.len() {
+                s.push(prev * a[i]);
+                prev = s[i];
+            }
+            prev
+        }
+    });
+    let vjp = vjp_item(&all, "scan");
+    assert!(vjp.contains("dense_add (& mut __d_s_"), "{vjp}");
+    assert!(!vjp.contains("dense_add_in (& mut __d_s_"), "{vjp}");
+    assert!(!vjp.contains("dense_fit (& mut __d_s_"), "{vjp}");
+    assert!(vjp.contains("dense_take (& mut __d_s_"), "{vjp}");
 }
 
 #[test]
