@@ -111,7 +111,9 @@ impl RevGen<'_> {
         let mut rev = self.block_adjoint_decls(b);
         if matches!(kmode, KMode::None) {
             rev.extend(loads);
-            for (r, _, _) in revs.into_iter().rev() {
+            // A statement without reverse work leaves no `{}` behind (`cargo expand` stays
+            // readable).
+            for (r, _, _) in revs.into_iter().rev().filter(|(r, _, _)| !r.is_empty()) {
                 rev.extend(quote! { { #r } });
             }
             return (fwd, rev);
@@ -126,6 +128,9 @@ impl RevGen<'_> {
         // Every `let` before the first exit ran: load the values saved at their definitions.
         rev.extend(loads);
         for (j, (normal, abrupt, exits)) in revs.into_iter().enumerate().rev() {
+            if normal.is_empty() && (abrupt.is_empty() || !exits) {
+                continue;
+            }
             if j < fe {
                 rev.extend(quote! { { #normal } });
             } else if exits {
