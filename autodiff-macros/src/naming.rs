@@ -100,6 +100,23 @@ pub fn is_runtime_builtin(callee: &crate::ir::Callee) -> bool {
     }
 }
 
+/// Whether `callee` is exactly the path `lower/ranges.rs` emits for `&v[a..b]` (a function of
+/// the user's named `range_of` in a module `ops` is an ordinary call).
+pub fn is_range_of(callee: &crate::ir::Callee) -> bool {
+    let crate::ir::Callee::Path(p) = callee else {
+        return false;
+    };
+    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+    p.leading_colon.is_some() && segs == ["autodiff", "__private", "ops", "range_of"]
+}
+
+/// Whether the runtime's reverse rule for `callee` is linear and has no products: its
+/// cotangents are sums of the cotangent it is given, so a NaN there stays NaN and the
+/// optimistic sweep needs no test before it (`&v[a..b]`: `dv[a + k] += dy[k]`).
+pub fn is_linear_builtin(callee: &crate::ir::Callee) -> bool {
+    is_range_of(callee)
+}
+
 /// Whether `path` may name a function of the user's (`dot`, `m::dot`), which has companions
 /// under the naming scheme here: not an associated function of a type (`u8::from`,
 /// `T::from_f64`, `f64::max`), a constructor (`Some`), a generated name (`__t1`) or an

@@ -92,11 +92,14 @@ pub(super) fn first_try(
 }
 
 /// Whether every call whose pullback `func`'s sweep under `act` runs names a function of the
-/// user's (`f`, `m::f`, `f::<T>`), whose cotangent is mostly a number.
+/// user's (`f`, `m::f`, `f::<T>`), whose cotangent is mostly a number, or a range read
+/// (`&v[a..b]`), whose rule is linear.
 pub(super) fn calls_admit_a_first_try(func: &Func, act: &Activity) -> bool {
     crate::forward::varying_callees(func, act)
         .into_iter()
         .all(|callee| match callee {
+            // a range read's rule only moves its cotangent (no test needed before it)
+            Callee::Path(_) if naming::is_linear_builtin(callee) => true,
             Callee::Path(p) => !naming::is_runtime_builtin(callee) && naming::may_be_user_fn(p),
             Callee::Method(_) => false,
         })

@@ -497,7 +497,7 @@ impl RevGen<'_> {
                         let gs = naming::fixed("__gs");
                         let rest = self.call_contribs(args, spans, *span, &gs);
                         let mut body = quote! { let (_, #cpb) = #call; };
-                        body.extend(self.pullback_call(&quote! { #cpb }, &g, &gs, rest));
+                        body.extend(self.pullback_call_of(callee, &quote! { #cpb }, &g, &gs, rest));
                         contribs.push(body);
                     }
                 } else if any_active {
@@ -513,7 +513,7 @@ impl RevGen<'_> {
                     let gs = naming::fixed("__gs");
                     // dy as the cotangent type the pullback takes (`[f64; 3]` for an array)
                     let rest = self.call_contribs(args, spans, *span, &gs);
-                    contribs.push(self.pullback_call(&quote! { #r }, &g, &gs, rest));
+                    contribs.push(self.pullback_call_of(callee, &quote! { #r }, &g, &gs, rest));
                 }
             }
             Rhs::Opaque(_) => {}
@@ -684,15 +684,7 @@ fn is_one(a: &Atom) -> bool {
     }
 }
 
-/// Whether `callee` is exactly the path `lower/ranges.rs` emits for `&v[a..b]` (a function of
-/// the user's named `range_of` in a module `ops` is an ordinary call).
-pub(super) fn is_range_of(callee: &Callee) -> bool {
-    let Callee::Path(p) = callee else {
-        return false;
-    };
-    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-    p.leading_colon.is_some() && segs == ["autodiff", "__private", "ops", "range_of"]
-}
+pub(super) use crate::naming::is_range_of;
 
 impl RevGen<'_> {
     /// In second-order code, a call of a function of the user's whose result carries no

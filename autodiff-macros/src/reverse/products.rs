@@ -102,6 +102,24 @@ impl RevGen<'_> {
         }
     }
 
+    /// [`pullback_call`](Self::pullback_call) of `callee`'s pullback; a linear rule of the
+    /// runtime's (`naming::is_linear_builtin`) passes a NaN on as NaN, so it is called as
+    /// written in every sweep.
+    pub(crate) fn pullback_call_of(
+        &self,
+        callee: &crate::ir::Callee,
+        pb: &TokenStream,
+        g: &Ident,
+        gs: &Ident,
+        rest: TokenStream,
+    ) -> TokenStream {
+        if naming::is_linear_builtin(callee) {
+            let rt = self.rt;
+            return quote! { let #gs = (#pb)(#rt::cotangent_as(#g)); #rest };
+        }
+        self.pullback_call(pb, g, gs, rest)
+    }
+
     /// Whether this sweep calls a pullback with the cotangent `cot` (of a known type), see
     /// [`admit_cotangent`].
     pub(crate) fn admits(&self, cot: &Ident) -> TokenStream {

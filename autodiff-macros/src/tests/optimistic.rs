@@ -113,6 +113,38 @@ fn calls_of_users_functions_hand_their_pullbacks_only_cotangents_free_of_nan() {
 }
 
 #[test]
+fn range_reads_admit_the_first_sweep_and_their_rule_needs_no_test() {
+    // `&x[..]` and `&v[..]` add straight into their base's adjoint (`ops::acc_range`, or a
+    // scratch buffer drained at the range's offset after a fused call): no test before them.
+    let all = expand_fn(quote! {
+        fn ranges(x: &[f64]) -> f64 {
+            let mut v = vec![0.0; x.len()];
+            for i in 0..x.len() {
+                v[i] = x[i] * x[i];
+            }
+            let mut s = 0.0;
+            for i in 0..x.len() / 2 {
+                let r = &v[2 * i..2 * i + 2];
+                s += r[0] * r[1] + dot(&x[2 * i..2 * i + 2], &x[0..2]);
+            }
+            s
+        }
+    });
+    let grad = grad_item(&all, "ranges");
+    assert!(
+        grad.contains("'__careful") && grad.contains("_ieee ("),
+        "{grad}"
+    );
+    let first = &grad[..grad.rfind("break '__careful").expect("the first sweep")];
+    assert!(first.contains("ops :: acc_range"), "{first}");
+    assert!(first.contains("ops :: acc_range_drain"), "{first}");
+    // the fused call of `dot` tests its cotangent (in the companion), the ranges take theirs
+    // as they are
+    assert!(!first.contains("SweepRules :: admit"), "{first}");
+    assert!(first.contains("rules :: Ieee (& __spoiled)"), "{first}");
+}
+
+#[test]
 fn fused_companions_take_their_callers_products() {
     let all = expand_fn(quote! {
         fn caller(x: &[f64]) -> f64 {
