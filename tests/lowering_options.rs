@@ -1,7 +1,8 @@
 //! `Option` values held in variables: `Some(e)`, `v.pop()`, `v.last().copied()`,
 //! `v.get(i).copied()`, element reads unwrapped on the spot (`*v.last().unwrap()`,
-//! `v.first().copied().expect(..)`, `v.get(i).cloned().unwrap()`), `Option`s returned by `#[differentiable]` calls, and `Some(p)` / `None`
-//! patterns in `if let` and `match`. Tuple patterns from tuples held in variables. Each checked
+//! `v.first().copied().expect(..)`, `v.get(i).cloned().unwrap()`), `o.unwrap_or(d)`, `Option`s
+//! returned by `#[differentiable]` calls, and `Some(p)` / `None` patterns in `if let` and
+//! `match`. Tuple patterns from tuples held in variables. Each checked
 //! against an analytic value and central differences, through `_grad`, `_vjp`, `_jvp` and, for
 //! `order = 2`, `_hvp`.
 
@@ -141,6 +142,31 @@ fn unwrapped_order2(x: &[f64]) -> f64 {
     let mut h = vec![x[0] * x[1]];
     h.push(*h.last().unwrap() * x[2]);
     h.last().copied().unwrap() * h.first().copied().unwrap()
+}
+
+/// `o.unwrap_or(d)` on a held `Option`, on `pop()`, on `last().copied()`, on a call's
+/// `Option`, nested, and on an index (`Option<usize>`, no derivative).
+#[differentiable]
+fn unwrap_or_forms(x: &[f64], w: f64) -> f64 {
+    let mut st = Vec::new();
+    for i in 0..x.len() {
+        st.push(x[i] * w);
+    }
+    let top = st.pop().unwrap_or(w);
+    let under = st.last().copied().unwrap_or(0.0);
+    let held = if w > 0.0 { Some(w * w) } else { None };
+    let h = held.unwrap_or(1.0);
+    let from_call = last_positive(x).unwrap_or(w * 3.0);
+    let none: Option<f64> = None;
+    let nested = none.unwrap_or(Some(w).unwrap_or(0.0));
+    let k = if x.len() > 2 { Some(2usize) } else { None };
+    top * under + h * from_call + nested * x[k.unwrap_or(0)]
+}
+
+#[differentiable(order = 2)]
+fn unwrap_or_order2(x: &[f64]) -> f64 {
+    let o = if x[0] > 0.0 { Some(x[0] * x[1]) } else { None };
+    o.unwrap_or(x[1]) * x[1]
 }
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
@@ -295,4 +321,30 @@ fn element_reads_unwrapped_on_the_spot() {
         let fd = (p[k] - m[k]) / (2.0 * h);
         assert!(close(hv[k], fd, 1e-6), "hv[{k}] {} vs {fd}", hv[k]);
     }
+}
+
+#[test]
+fn unwrap_or_keeps_the_derivative_of_the_value_inside() {
+    for (x, w) in [([0.5, 1.5, -2.0, 0.75], 0.8), ([-0.5, -1.5, -2.0, -0.75], -0.6)] {
+        let (y, (gx, gw)) = unwrap_or_forms_grad(&x, w);
+        assert!(close(y, unwrap_or_forms(&x, w), 1e-12));
+        let mut p = x.to_vec();
+        p.push(w);
+        let fd = numeric_gradient(|z| unwrap_or_forms(&z[..4], z[4]), &p, 1e-6);
+        let mut g = gx.clone();
+        g.push(gw);
+        for k in 0..p.len() {
+            assert!(close(g[k], fd[k], 1e-6), "[{k}] {} vs {}", g[k], fd[k]);
+        }
+        let (vx, vw) = unwrap_or_forms_vjp(&x, w).1(1.0);
+        assert!(vx.iter().zip(&gx).all(|(a, b)| close(*a, *b, 1e-12)) && close(vw, gw, 1e-12));
+    }
+    // Some: (x0 x1) x1, gradient (x1², 2 x0 x1); None: x1², gradient (0, 2 x1)
+    let (_, g) = unwrap_or_order2_grad(&[0.5, 2.0]);
+    assert!(close(g[0], 4.0, 1e-12) && close(g[1], 2.0, 1e-12), "{g:?}");
+    let (_, g) = unwrap_or_order2_grad(&[-0.5, 2.0]);
+    assert!(close(g[0], 0.0, 1e-12) && close(g[1], 4.0, 1e-12), "{g:?}");
+    // Hessian of x0 x1² along v: [[0, 2 x1], [2 x1, 2 x0]] v
+    let (_, _, hv) = unwrap_or_order2_hvp(&[0.5, 2.0], vec![1.0, -1.0]);
+    assert!(close(hv[0], -4.0, 1e-12) && close(hv[1], 4.0 - 1.0, 1e-12), "{hv:?}");
 }

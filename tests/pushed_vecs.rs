@@ -409,3 +409,69 @@ fn second_order_through_a_pushed_vec() {
         );
     }
 }
+
+/// A stack: pushes, `pop`, `last`, `first`, `get`, `len`, `is_empty`, a sum and a `for` over
+/// the pushed `Vec` (the forms that change its length or read it whole keep the general path).
+#[differentiable]
+fn stack_forms(x: &[f64]) -> f64 {
+    let mut st = Vec::new();
+    for i in 0..x.len() {
+        st.push(x[i] * x[i]);
+        if st.len() > 2 {
+            let top = match st.pop() {
+                Some(t) => t,
+                None => 0.0,
+            };
+            let under = match st.last().copied() {
+                Some(u) => u,
+                None => 0.0,
+            };
+            st.push(top * under + x[i]);
+        }
+    }
+    let head = match st.first().copied() {
+        Some(h) => h,
+        None => 1.0,
+    };
+    let second = if let Some(v) = st.get(1).copied() {
+        v
+    } else {
+        0.0
+    };
+    let mut s = head * second;
+    if !st.is_empty() {
+        s += st.iter().sum::<f64>();
+    }
+    for v in &st {
+        s += v * v;
+    }
+    s
+}
+
+/// Pushes and element reads only, with `len` and `is_empty` as the bounds.
+#[differentiable]
+fn pushed_with_len(x: &[f64]) -> f64 {
+    let mut v = Vec::new();
+    for i in 0..x.len() {
+        if v.is_empty() {
+            v.push(x[i]);
+        } else {
+            let last = v[v.len() - 1];
+            v.push(last * x[i] + 1.0);
+        }
+    }
+    let mut s = 0.0;
+    for j in 0..v.len() {
+        s += v[j] * (j as f64 + 1.0);
+    }
+    s
+}
+
+#[test]
+fn stack_forms_and_lengths_of_pushed_vecs() {
+    let x = [0.4, -0.3, 1.2, 0.5, -0.7, 0.9];
+    let (_, g) = stack_forms_grad(&x);
+    assert_fd("stack_forms", stack_forms, &x, &g);
+    let (_, g) = pushed_with_len_grad(&x);
+    assert_fd("pushed_with_len", pushed_with_len, &x, &g);
+}

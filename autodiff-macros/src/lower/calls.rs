@@ -25,6 +25,9 @@ impl Lowerer {
         if let Some(e) = self.option_read_rewrite(mc) {
             return self.lower_rhs(&e, out);
         }
+        if let Some(e) = self.unwrap_or_rewrite(mc) {
+            return self.lower_rhs(&e, out);
+        }
         // `x.to_f64()` / `x.to_f32()`: a conversion, differentiated as `x as f64`.
         if matches!(name.as_str(), "to_f64" | "to_f32") && mc.args.is_empty() {
             let x = self.lower_atom_expr(&mc.receiver, out)?;

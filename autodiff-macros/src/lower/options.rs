@@ -1,5 +1,6 @@
 //! `Option` values: `Some(e)`, the `Option`-returning reads of a local `Vec` (`v.pop()`,
-//! `v.last().copied()`, `v.first().copied()`, `v.get(i).copied()`), and `Some(p)` patterns.
+//! `v.last().copied()`, `v.first().copied()`, `v.get(i).copied()`), `Some(p)` patterns and
+//! `o.unwrap_or(d)`.
 //!
 //! `Some(e)` is a call of the runtime's `ops::some`; a pattern `Some(p)` matched against an atom
 //! `o` defines `p = ops::unwrap_some(&o)` at the top of its arm. Their companions carry the
@@ -116,6 +117,28 @@ impl Lowerer {
             ElemRead::Copied => syn::parse_quote! { #v[#i] },
             ElemRead::Cloned => syn::parse_quote! { #v[#i].clone() },
             ElemRead::Ref => syn::parse_quote! { &#v[#i] },
+        })
+    }
+
+    /// `o.unwrap_or(d)` on an `Option` the lowering can match (a variable, a call, or one of the
+    /// reads of [`option_read_rewrite`](Self::option_read_rewrite)): the same value as a `match`
+    /// with a `Some(..)` arm, so the value inside keeps its derivative. `o` is evaluated before
+    /// `d`, and `d` always, as `unwrap_or` does.
+    pub(super) fn unwrap_or_rewrite(&self, mc: &syn::ExprMethodCall) -> Option<Expr> {
+        if mc.method != "unwrap_or" || mc.args.len() != 1 || !option_scrutinee_ok(self, &mc.receiver)
+        {
+            return None;
+        }
+        let (o, d) = (&mc.receiver, &mc.args[0]);
+        Some(syn::parse_quote_spanned! {mc.method.span()=>
+            {
+                let __unwrap_or_option = #o;
+                let __unwrap_or_default = #d;
+                match __unwrap_or_option {
+                    Some(__unwrap_or_value) => __unwrap_or_value,
+                    None => __unwrap_or_default,
+                }
+            }
         })
     }
 
