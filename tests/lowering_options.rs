@@ -15,6 +15,7 @@
     clippy::redundant_closure
 )]
 #![allow(clippy::manual_map, clippy::match_like_matches_macro)] // the forms under test
+#![allow(clippy::unnecessary_literal_unwrap)] // `None.unwrap_or(..)` is one of them
 
 use autodiff::check::{approx_derivative, numeric_gradient};
 use autodiff::prelude::*;
@@ -325,7 +326,10 @@ fn element_reads_unwrapped_on_the_spot() {
 
 #[test]
 fn unwrap_or_keeps_the_derivative_of_the_value_inside() {
-    for (x, w) in [([0.5, 1.5, -2.0, 0.75], 0.8), ([-0.5, -1.5, -2.0, -0.75], -0.6)] {
+    for (x, w) in [
+        ([0.5, 1.5, -2.0, 0.75], 0.8),
+        ([-0.5, -1.5, -2.0, -0.75], -0.6),
+    ] {
         let (y, (gx, gw)) = unwrap_or_forms_grad(&x, w);
         assert!(close(y, unwrap_or_forms(&x, w), 1e-12));
         let mut p = x.to_vec();
@@ -346,5 +350,8 @@ fn unwrap_or_keeps_the_derivative_of_the_value_inside() {
     assert!(close(g[0], 0.0, 1e-12) && close(g[1], 4.0, 1e-12), "{g:?}");
     // Hessian of x0 x1² along v: [[0, 2 x1], [2 x1, 2 x0]] v
     let (_, _, hv) = unwrap_or_order2_hvp(&[0.5, 2.0], vec![1.0, -1.0]);
-    assert!(close(hv[0], -4.0, 1e-12) && close(hv[1], 4.0 - 1.0, 1e-12), "{hv:?}");
+    assert!(
+        close(hv[0], -4.0, 1e-12) && close(hv[1], 4.0 - 1.0, 1e-12),
+        "{hv:?}"
+    );
 }

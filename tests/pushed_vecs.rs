@@ -10,6 +10,7 @@
 
 // The functions are written the way the forms under test are spelled.
 #![allow(clippy::needless_range_loop, clippy::vec_init_then_push)]
+#![allow(clippy::manual_unwrap_or, clippy::assign_op_pattern)]
 
 use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;

@@ -125,7 +125,9 @@ impl Lowerer {
     /// with a `Some(..)` arm, so the value inside keeps its derivative. `o` is evaluated before
     /// `d`, and `d` always, as `unwrap_or` does.
     pub(super) fn unwrap_or_rewrite(&self, mc: &syn::ExprMethodCall) -> Option<Expr> {
-        if mc.method != "unwrap_or" || mc.args.len() != 1 || !option_scrutinee_ok(self, &mc.receiver)
+        if mc.method != "unwrap_or"
+            || mc.args.len() != 1
+            || !option_scrutinee_ok(self, &mc.receiver)
         {
             return None;
         }
