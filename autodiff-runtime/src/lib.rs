@@ -15,6 +15,7 @@ pub mod dual;
 mod dual_pass;
 mod fields;
 pub mod fieldwise;
+mod flatsave;
 pub mod gradbuf;
 mod heldrow;
 pub mod matrix;
@@ -204,6 +205,7 @@ pub mod __private {
     impl NoTangentArg for NoTangent {}
 
     pub use crate::dual_pass::{EqProbe, StopTangent, ValueEqOther, ValueEqReal, stop_tangent};
+    pub use crate::flatsave::{FlatRange, flat_get, flat_put};
     pub use crate::records::{Put, Records, Tape, Writer, learn_tape_len, tape_sized, writer};
 
     /// An empty tape.

@@ -18,6 +18,7 @@ mod def;
 mod dense;
 mod exprs;
 mod facts;
+mod flat;
 mod frozen;
 mod plain;
 mod products;
@@ -175,6 +176,10 @@ pub struct RevGen<'a> {
     /// Dense locals whose adjoint buffer is fitted to their length before the reverse sweep of
     /// the loops being emitted (see `dense::fit_enter`).
     fitted: Vec<VarId>,
+    /// Dense locals saved per trip as elements on a tape, and the scratch `Vec`s their reads
+    /// copy into (see `flat`).
+    flat_vals: Vec<VarId>,
+    flat_scratch: usize,
     /// Fitted locals of the loops being emitted whose element adjoints go into registers (see
     /// `window`).
     windows: Vec<window::Window>,
@@ -262,6 +267,8 @@ impl<'a> RevGen<'a> {
             versions: versions::Versions::default(),
             dense: dense::dense_locals(f, act, params),
             fitted: Vec::new(),
+            flat_vals: Vec::new(),
+            flat_scratch: 0,
             windows: Vec::new(),
             held: Vec::new(),
             frozen: frozen::Frozen::new(f),
@@ -340,6 +347,7 @@ impl<'a> RevGen<'a> {
                 }
             }
         }
+        self.flat_decls(&mut decls, &mut head);
         for v in 0..self.f.vars.len() {
             if self.act.active(v) && !self.block_adjoints.contains(&v) {
                 let d = self.adj(v);
@@ -673,6 +681,9 @@ impl<'a> RevGen<'a> {
                     // Save the value behind the reference, owned (a `&[f64]` keeps a `Vec`): the
                     // reference may borrow a local of the forward sweep.
                     self.save_version(*v, quote! { #rt::own_referent(#i) }, place)
+                } else if place.in_loop && self.dense.contains(v) {
+                    // a dense local per trip: its elements on a tape, no clone (`flat`)
+                    self.flat_read(*v, place)
                 } else {
                     self.save_version(*v, quote! { ::core::clone::Clone::clone(&#i) }, place)
                 }

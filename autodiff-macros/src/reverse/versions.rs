@@ -114,7 +114,20 @@ impl RevGen<'_> {
         value: TokenStream,
         place: Place,
     ) -> (TokenStream, TokenStream) {
+        self.save_version_with(v, value, place, |read| read)
+    }
+
+    /// [`save_version`](Self::save_version) of a record that `load` turns into the value's read
+    /// (`&T`) in the reverse sweep.
+    pub(super) fn save_version_with(
+        &mut self,
+        v: VarId,
+        value: TokenStream,
+        place: Place,
+        load: impl FnOnce(TokenStream) -> TokenStream,
+    ) -> (TokenStream, TokenStream) {
         let (save, read) = self.save(value, place);
+        let read = load(read);
         let Some(&(first_exit, j)) = self.versions.at.last() else {
             return (save, read);
         };

@@ -496,3 +496,29 @@ fn a_row_element_read_twice_is_read_once() {
     // `u[i][j]` once, `u[i - 1][j]`, `u[i][j]` after `j += 1` (before and after the write)
     assert_eq!(reads, 4, "{vjp}");
 }
+
+#[test]
+fn a_dense_local_lent_per_trip_is_saved_as_elements_on_a_tape() {
+    // `t` is rewritten every trip and lent to `lse`, which the reverse sweep runs again: its
+    // elements go to one tape (`flat_put`), read back through a scratch `Vec` (`flat_get`),
+    // with no clone per trip.
+    let all = expand_fn(quote! {
+        fn per_point(p: &[f64], xs: &[f64]) -> f64 {
+            let mut t = vec![0.0; p.len()];
+            let mut s = 0.0;
+            for i in 0..xs.len() {
+                for j in 0..p.len() { t[j] = p[j] * xs[i]; }
+                s += lse(&t);
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "per_point");
+    assert!(vjp.contains("flat_put (& mut __fv"), "{vjp}");
+    assert!(vjp.contains("flat_get (__fv"), "{vjp}");
+    assert!(!vjp.contains("Clone :: clone (& t)"), "{vjp}");
+    assert!(
+        vjp.contains("let mut __fs1 = :: std :: vec :: Vec :: new ()"),
+        "{vjp}"
+    );
+}
