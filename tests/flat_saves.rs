@@ -5,7 +5,12 @@
 //! two reads of one version, a second version after a write in the same trip, two locals,
 //! nested loops, a grid of rows, a generic function at `f32` and `f64`, a `while` loop left by
 //! `break`, and `order = 2`.
-#![allow(clippy::needless_range_loop, clippy::ptr_arg, clippy::assign_op_pattern)] // the forms under test
+// The functions are written the way the forms under test are spelled.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::ptr_arg,
+    clippy::assign_op_pattern
+)]
 
 use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
