@@ -146,7 +146,7 @@ fn unwrapped_order2(x: &[f64]) -> f64 {
 }
 
 /// `o.unwrap_or(d)` on a held `Option`, on `pop()`, on `last().copied()`, on a call's
-/// `Option`, nested, and on an index (`Option<usize>`, no derivative).
+/// `Option`, nested, and on an index (`Option<usize>`, no derivative); `unwrap_or_default()`.
 #[differentiable]
 fn unwrap_or_forms(x: &[f64], w: f64) -> f64 {
     let mut st = Vec::new();
@@ -161,13 +161,20 @@ fn unwrap_or_forms(x: &[f64], w: f64) -> f64 {
     let none: Option<f64> = None;
     let nested = none.unwrap_or(Some(w).unwrap_or(0.0));
     let k = if x.len() > 2 { Some(2usize) } else { None };
-    top * under + h * from_call + nested * x[k.unwrap_or(0)]
+    let first = st.first().copied().unwrap_or_default();
+    top * under + h * from_call + nested * x[k.unwrap_or(0)] + first * first
 }
 
 #[differentiable(order = 2)]
 fn unwrap_or_order2(x: &[f64]) -> f64 {
     let o = if x[0] > 0.0 { Some(x[0] * x[1]) } else { None };
     o.unwrap_or(x[1]) * x[1]
+}
+
+#[differentiable(order = 2)]
+fn unwrap_or_default_order2(x: &[f64]) -> f64 {
+    let o = if x[1] > 0.0 { Some(x[0] * x[0]) } else { None };
+    o.unwrap_or_default() * x[1]
 }
 
 fn close(a: f64, b: f64, tol: f64) -> bool {
@@ -354,4 +361,17 @@ fn unwrap_or_keeps_the_derivative_of_the_value_inside() {
         close(hv[0], -4.0, 1e-12) && close(hv[1], 4.0 - 1.0, 1e-12),
         "{hv:?}"
     );
+    // Some: x0² x1, gradient (2 x0 x1, x0²), Hessian [[2 x1, 2 x0], [2 x0, 0]]; None: 0 · x1,
+    // gradient (0, 0) (the default carries no derivative)
+    let (_, g) = unwrap_or_default_order2_grad(&[0.5, 2.0]);
+    assert!(close(g[0], 2.0, 1e-12) && close(g[1], 0.25, 1e-12), "{g:?}");
+    let (_, _, hv) = unwrap_or_default_order2_hvp(&[0.5, 2.0], vec![1.0, -1.0]);
+    assert!(
+        close(hv[0], 3.0, 1e-12) && close(hv[1], 1.0, 1e-12),
+        "{hv:?}"
+    );
+    let (_, g) = unwrap_or_default_order2_grad(&[0.5, -2.0]);
+    assert!(close(g[0], 0.0, 1e-12) && close(g[1], 0.0, 1e-12), "{g:?}");
+    let (_, d) = unwrap_or_default_order2_jvp(&[0.5, 2.0], vec![1.0, 1.0]);
+    assert!(close(d, 2.25, 1e-12), "{d}");
 }

@@ -1,6 +1,6 @@
 //! `Option` values: `Some(e)`, the `Option`-returning reads of a local `Vec` (`v.pop()`,
-//! `v.last().copied()`, `v.first().copied()`, `v.get(i).copied()`), `Some(p)` patterns and
-//! `o.unwrap_or(d)`.
+//! `v.last().copied()`, `v.first().copied()`, `v.get(i).copied()`), `Some(p)` patterns,
+//! `o.unwrap_or(d)` and `o.unwrap_or_default()`.
 //!
 //! `Some(e)` is a call of the runtime's `ops::some`; a pattern `Some(p)` matched against an atom
 //! `o` defines `p = ops::unwrap_some(&o)` at the top of its arm. Their companions carry the
@@ -120,18 +120,24 @@ impl Lowerer {
         })
     }
 
-    /// `o.unwrap_or(d)` on an `Option` the lowering can match (a variable, a call, or one of the
-    /// reads of [`option_read_rewrite`](Self::option_read_rewrite)): the same value as a `match`
-    /// with a `Some(..)` arm, so the value inside keeps its derivative. `o` is evaluated before
-    /// `d`, and `d` always, as `unwrap_or` does.
+    /// `o.unwrap_or(d)` (or `o.unwrap_or_default()`) on an `Option` the lowering can match (a
+    /// variable, a call, or one of the reads of
+    /// [`option_read_rewrite`](Self::option_read_rewrite)): the same value as a `match` with a
+    /// `Some(..)` arm, so the value inside keeps its derivative. `o` is evaluated before `d`,
+    /// and `d` always, as `unwrap_or` does.
     pub(super) fn unwrap_or_rewrite(&self, mc: &syn::ExprMethodCall) -> Option<Expr> {
-        if mc.method != "unwrap_or"
-            || mc.args.len() != 1
-            || !option_scrutinee_ok(self, &mc.receiver)
-        {
+        let d: Expr = match (mc.method.to_string().as_str(), mc.args.len()) {
+            ("unwrap_or", 1) => mc.args[0].clone(),
+            // `o.unwrap_or_default()`: the default of the value's type, with no derivative
+            ("unwrap_or_default", 0) => {
+                syn::parse_quote_spanned! {mc.method.span()=> ::core::default::Default::default() }
+            }
+            _ => return None,
+        };
+        if !option_scrutinee_ok(self, &mc.receiver) {
             return None;
         }
-        let (o, d) = (&mc.receiver, &mc.args[0]);
+        let o = &mc.receiver;
         Some(syn::parse_quote_spanned! {mc.method.span()=>
             {
                 let __unwrap_or_option = #o;
