@@ -542,7 +542,7 @@ impl RevGen<'_> {
     /// added into at its offset; `None` for every other call (dense and fitted buffers keep the
     /// general path).
     pub(super) fn range_read(&self, callee: &Callee, args: &[Atom]) -> Option<VarId> {
-        if !is_range_of(callee) {
+        if !naming::is_range_of(callee) {
             return None;
         }
         match args {
@@ -683,8 +683,6 @@ fn is_one(a: &Atom) -> bool {
         _ => false,
     }
 }
-
-pub(super) use crate::naming::is_range_of;
 
 impl RevGen<'_> {
     /// In second-order code, a call of a function of the user's whose result carries no

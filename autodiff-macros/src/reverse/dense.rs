@@ -6,10 +6,11 @@
 //! read `v[i]`, an element write `v[i] = y` (or, on rows, `v[i][j]` and `v[i][j] = y`, one access
 //! at `At2(i, j)`) or a push `v.push(y)` only grows at its end: an element's adjoint is an entry
 //! of one buffer from the element's first write to the end of the local's life (a push writes
-//! element `len`, whose entry nothing has added to yet). Its adjoint slot is a plain `Vec` of element
-//! adjoints, declared once for the whole reverse sweep: reads add into it and writes take out of
-//! it without an `Option` test, a whole move swaps the buffers, and the reverse of the `let` that
-//! made it clears it without freeing it, so a fresh `Vec` per time step reuses the same buffers.
+//! element `len`, whose entry nothing has added to yet). Its adjoint slot is a plain `Vec` of
+//! element adjoints, declared once for the whole reverse sweep: reads add into it and writes
+//! take out of it without an `Option` test, a whole move swaps the buffers, and the reverse of
+//! the `let` that made it clears it without freeing it, so a fresh `Vec` per time step reuses
+//! the same buffers.
 //! A shared borrow passed to a function of the user's (`f(&v)`) is covered too: the callee
 //! cannot change the length, and its cotangent for `v` is added into the buffer element by
 //! element. Any other use (a `truncate`, a method call, a by-value argument, a borrow

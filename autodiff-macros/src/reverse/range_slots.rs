@@ -13,7 +13,7 @@
 //! [`forced_copies`]).
 
 use super::*;
-use def::is_range_of;
+use crate::naming::is_range_of;
 
 /// Range temporaries (`let t = ops::range_of(v, a, b);`, borrowed as `&t`) that must be copies
 /// although their base is a parameter: a variable given several ranges (`let mut r = &p[1..];

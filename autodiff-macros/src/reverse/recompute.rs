@@ -238,7 +238,7 @@ impl RevGen<'_> {
             Some(Atom::Var(b)) if self.params.contains_key(b) && !self.f.vars[*b].reassigned => *b,
             _ => return None,
         };
-        let fits = def::is_range_of(callee)
+        let fits = naming::is_range_of(callee)
             && args.len() == 3
             && !self.f.vars[t].reassigned
             && !self.forced_copies.contains(&t)
