@@ -11,20 +11,17 @@
 
 use autodiff::prelude::*;
 
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::check;
+
 // ---------------------------------------------------------------------------------------------
 // custom rules
 
-/// NaN-dropping rule (`max` drops a NaN operand).
-#[custom_derivative(vjp = floor_rule_vjp, jvp = floor_rule_jvp)]
-fn floored(x: f64) -> f64 {
-    x
-}
-fn floor_rule_vjp(x: f64) -> (f64, impl Fn(f64) -> f64) {
-    (x, |g: f64| g.max(-1.0))
-}
-fn floor_rule_jvp(x: f64, t: f64) -> (f64, f64) {
-    (x, t.max(-1.0))
-}
+// `floored`: a custom rule that turns a NaN cotangent into a number.
+#[path = "support/nan_rules.rs"]
+mod nan_rules;
+use nan_rules::*;
 
 /// A rule that must never see a NaN or infinite cotangent (the zero rule never gives it one
 /// in the functions below).
@@ -457,13 +454,6 @@ fn close(a: f64, b: f64) -> bool {
 fn all_close(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| close(*x, *y))
 }
-/// Central differences of `f` at `p` against `g` (`autodiff::check`: step 1e-6, tolerance
-/// 1e-5 absolute and relative), `what` naming the case when it fails.
-fn check_fd(f: impl Fn(&[f64]) -> f64, p: &[f64], g: &[f64], what: &str) {
-    autodiff::check::check_gradient(f, p, g, 1e-6, autodiff::check::Tolerance::new(1e-5, 1e-5))
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
-}
-
 fn inputs() -> Vec<Vec<f64>> {
     vec![
         vec![3.0, 2.0],
@@ -510,7 +500,7 @@ fn nan_dropping_rule_three_helpers_deep() {
     // smooth: zero = 100: (x/100).min(5) + x, d/dx = 1.01
     let x = [2.0, -3.0];
     let (_, g) = deep_closure_grad(&x, 100.0);
-    check_fd(|p| deep_closure(p, 100.0), &x, &g, "deep_closure");
+    check("deep_closure", |p| deep_closure(p, 100.0), &g, &x);
 }
 
 #[test]
@@ -518,7 +508,7 @@ fn nan_dropping_rule_fused_three_levels() {
     same_as_vjp_and!(deep_fused, deep_fused_grad, deep_fused_vjp, 0.0, |_| 1.0);
     let x = [2.0, -3.0, 0.5];
     let (_, g) = deep_fused_grad(&x, 100.0);
-    check_fd(|p| deep_fused(p, 100.0), &x, &g, "deep_fused");
+    check("deep_fused", |p| deep_fused(p, 100.0), &g, &x);
 }
 
 #[test]
@@ -540,7 +530,7 @@ fn nan_dropping_rule_through_ranges() {
     let x = [0.2, -0.3, 0.5];
     let (_, g) = ranges_fused_grad(&x, 100.0);
     assert!(all_close(&g, &ranges_fused_vjp(&x, 100.0).1(1.0)));
-    check_fd(|p| ranges_fused(p, 100.0), &x, &g, "ranges_fused");
+    check("ranges_fused", |p| ranges_fused(p, 100.0), &g, &x);
 }
 
 #[test]
@@ -621,7 +611,7 @@ fn rules_with_array_tuple_vec_outputs() {
         ("tup", tup_out, tup_out_grad(&x, 100.0).1),
         ("vec", vec_out, vec_out_grad(&x, 100.0).1),
     ] {
-        check_fd(|p| f(p, 100.0), &x, &g, name);
+        check(name, |p| f(p, 100.0), &g, &x);
     }
 }
 
@@ -639,7 +629,7 @@ fn calls_in_branches_while_and_after_break() {
     let x = [0.5, -2.0, 1.5];
     let (_, g) = control_grad(&x, 100.0);
     assert!(all_close(&g, &control_vjp(&x, 100.0).1(1.0)));
-    check_fd(|p| control(p, 100.0), &x, &g, "control");
+    check("control", |p| control(p, 100.0), &g, &x);
 }
 
 #[test]
@@ -655,7 +645,7 @@ fn calls_in_nested_loops() {
     }
     let x = [0.5, -2.0, 1.5];
     let (_, g) = nested_grad(&x, 100.0);
-    check_fd(|p| nested(p, 100.0), &x, &g, "nested");
+    check("nested", |p| nested(p, 100.0), &g, &x);
 }
 
 #[test]
@@ -677,7 +667,7 @@ fn mutual_recursion_reaching_the_rule() {
     same_as_vjp_and!(rec_caller, rec_caller_grad, rec_caller_vjp, 0.0, |_| 1.0);
     let x = [0.5, -2.0, 1.5, 0.25];
     let (_, g) = rec_caller_grad(&x, 100.0);
-    check_fd(|p| rec_caller(p, 100.0), &x, &g, "rec_caller");
+    check("rec_caller", |p| rec_caller(p, 100.0), &g, &x);
 }
 
 #[test]
@@ -730,8 +720,8 @@ fn tuple_gradient() {
     }
     let x = [0.5, -2.0];
     let (_, (gx, ga)) = two_params_grad(&x, 1.5, 100.0);
-    check_fd(|p| two_params(p, 1.5, 100.0), &x, &gx, "two x");
-    check_fd(|a| two_params(&x, a[0], 100.0), &[1.5], &[ga], "two a");
+    check("two x", |p| two_params(p, 1.5, 100.0), &gx, &x);
+    check("two a", |a| two_params(&x, a[0], 100.0), &[ga], &[1.5]);
 }
 
 #[test]
@@ -739,7 +729,7 @@ fn order2_caller_hvp() {
     let p = [0.3, -0.7, 1.1];
     let (_, g) = o2_caller_grad(&p);
     assert!(all_close(&g, &o2_caller_vjp(&p).1(1.0)));
-    check_fd(o2_caller, &p, &g, "o2");
+    check("o2", o2_caller, &g, &p);
     let dir = vec![0.2, -0.5, 0.7];
     let (_, _, hv) = o2_caller_hvp(&p, dir.clone());
     let h = 1e-5;

@@ -18,14 +18,11 @@
 #![allow(clippy::manual_unwrap_or, clippy::manual_unwrap_or_default)]
 #![allow(clippy::assign_op_pattern, clippy::get_first, clippy::eq_op)] // the forms under test
 
-use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
 
-fn fd(name: &str, f: impl Fn(&[f64]) -> f64, x: &[f64], g: &[f64]) {
-    if let Err(e) = check_gradient(f, x, g, 1e-6, Tolerance::new(1e-5, 1e-5)) {
-        panic!("{name}: {e}\n analytic {g:?}");
-    }
-}
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::{check, check_hvp};
 
 fn cat(a: &[f64], b: f64) -> Vec<f64> {
     let mut v = a.to_vec();
@@ -46,29 +43,14 @@ macro_rules! fd2 {
         let (x, w): (&[f64], f64) = (&$x, $w);
         let n = x.len();
         let (_, (gx, gw)) = $grad(x, w);
-        fd(
+        check(
             stringify!($f),
             |q| $f(&q[..n], q[n]),
-            &cat(x, w),
             &cat(&gx, gw),
+            &cat(x, w),
         );
         (gx, gw)
     }};
-}
-
-/// `hv` against `(∇f(x + εv) - ∇f(x - εv)) / 2ε`.
-fn check_hvp(grad: impl Fn(&[f64]) -> Vec<f64>, x: &[f64], v: &[f64], hv: &[f64]) {
-    let eps = 1e-5;
-    let at = |s: f64| -> Vec<f64> { x.iter().zip(v).map(|(a, b)| a + s * b).collect() };
-    let (gp, gm) = (grad(&at(eps)), grad(&at(-eps)));
-    for i in 0..x.len() {
-        let want = (gp[i] - gm[i]) / (2.0 * eps);
-        assert!(
-            (hv[i] - want).abs() <= 1e-5 * (1.0 + want.abs()),
-            "hvp[{i}] {} vs {want}",
-            hv[i]
-        );
-    }
 }
 
 const X: [f64; 6] = [0.4, -0.3, 1.2, -0.8, 0.5, 0.9];
@@ -185,7 +167,7 @@ fn reset_in_a_loop(x: &[f64], k: f64) -> f64 {
 #[test]
 fn fresh_vecs_per_trip_and_earlier_trips_read_back() {
     let (_, g) = growing_fresh_grad(&X);
-    fd("growing_fresh", growing_fresh, &X, &g);
+    check("growing_fresh", growing_fresh, &g, &X);
     fd2!(across_outer_trips, across_outer_trips_grad, X, 0.8);
 }
 
@@ -259,17 +241,10 @@ fn self_reads_and_counters() {
 // ---------------------------------------------------------------------------------------------
 // the optimistic sweep through range reads
 
-/// NaN-dropping rule (`max` drops a NaN operand).
-#[custom_derivative(vjp = floor_rule_vjp, jvp = floor_rule_jvp)]
-fn floored(x: f64) -> f64 {
-    x
-}
-fn floor_rule_vjp(x: f64) -> (f64, impl Fn(f64) -> f64) {
-    (x, |g: f64| g.max(-1.0))
-}
-fn floor_rule_jvp(x: f64, t: f64) -> (f64, f64) {
-    (x, t.max(-1.0))
-}
+// `floored`: a custom rule that turns a NaN cotangent into a number.
+#[path = "support/nan_rules.rs"]
+mod nan_rules;
+use nan_rules::*;
 
 /// `floored(Σ a)` over a range, loop-free.
 #[differentiable]
@@ -373,9 +348,9 @@ fn nan_rules_behind_ranges_two_deep_and_in_fused_helpers() {
     assert!(all_close(&g, &[1.0; 8]), "{g:?}");
     // smooth at zero = 1
     let (_, g) = two_deep_grad(&P, 1.0);
-    fd("two_deep", |q| two_deep(q, 1.0), &P, &g);
+    check("two_deep", |q| two_deep(q, 1.0), &g, &P);
     let (_, g) = pushed_range_rule_grad(&P, 1.0);
-    fd("pushed_range_rule", |q| pushed_range_rule(q, 1.0), &P, &g);
+    check("pushed_range_rule", |q| pushed_range_rule(q, 1.0), &g, &P);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -483,10 +458,16 @@ fn unwrap_or_against_differences_vjp_and_jvp() {
         [0.4, 0.3, 0.9, 0.5],
     ] {
         let (_, g) = unwrap_or_order2_nested_grad(&x);
-        fd("unwrap_or_order2_nested", unwrap_or_order2_nested, &x, &g);
+        check("unwrap_or_order2_nested", unwrap_or_order2_nested, &g, &x);
         let v = [0.3, -1.0, 0.5, 0.2];
         let (_, _, hv) = unwrap_or_order2_nested_hvp(&x, v.to_vec());
-        check_hvp(|q| unwrap_or_order2_nested_grad(q).1, &x, &v, &hv);
+        check_hvp(
+            "unwrap_or_order2_nested",
+            |q| unwrap_or_order2_nested_grad(q).1,
+            &hv,
+            &x,
+            &v,
+        );
     }
 }
 
@@ -609,7 +590,7 @@ fn careful_sweep_after_a_failed_try_over_the_same_records() {
         }
         s
     };
-    fd("rerun_over_pushes", smooth, &P, &g);
+    check("rerun_over_pushes", smooth, &g, &P);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -670,7 +651,7 @@ fn unwrap_or_in_expressions_generics_and_calls() {
     }
     let x = [0.4, -0.3, 0.9, -0.5];
     let (_, g) = call_options_grad(&x);
-    fd("call_options", call_options, &x, &g);
+    check("call_options", call_options, &g, &x);
     let r = call_options_vjp(&x).1(1.0);
     assert!(all_close(&g, &r));
 }
@@ -738,7 +719,13 @@ fn growing_loans_and_second_order_helpers() {
     let x = [0.4, -0.3, 0.9, 0.5];
     let v = [0.3, -1.0, 0.5, 0.2];
     let (_, g) = calls_pushed_helper2_grad(&x);
-    fd("calls_pushed_helper2", calls_pushed_helper2, &x, &g);
+    check("calls_pushed_helper2", calls_pushed_helper2, &g, &x);
     let (_, _, hv) = calls_pushed_helper2_hvp(&x, v.to_vec());
-    check_hvp(|q| calls_pushed_helper2_grad(q).1, &x, &v, &hv);
+    check_hvp(
+        "calls_pushed_helper2",
+        |q| calls_pushed_helper2_grad(q).1,
+        &hv,
+        &x,
+        &v,
+    );
 }

@@ -12,14 +12,11 @@
     clippy::assign_op_pattern
 )]
 
-use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
 
-fn assert_fd(name: &str, f: impl Fn(&[f64]) -> f64, x: &[f64], g: &[f64]) {
-    if let Err(e) = check_gradient(f, x, g, 1e-6, Tolerance::new(1e-6, 1e-6)) {
-        panic!("{name}: {e}");
-    }
-}
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::{check, check_hvp};
 
 fn close_all(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len()
@@ -192,17 +189,17 @@ fn per_trip_locals_lent_to_helpers() {
     g.push(gw);
     let mut x = P.to_vec();
     x.push(0.6);
-    assert_fd("per_point", |q| per_point(&q[..3], q[3], &XS), &x, &g);
+    check("per_point", |q| per_point(&q[..3], q[3], &XS), &g, &x);
     let (vp, vw) = per_point_vjp(&P, 0.6, &XS).1(1.0);
     assert!(close_all(&gp, &vp) && (gw - vw).abs() <= 1e-12 * (1.0 + vw.abs()));
 
     let (_, g) = two_locals_grad(&P, &XS);
-    assert_fd("two_locals", |q| two_locals(q, &XS), &P, &g);
+    check("two_locals", |q| two_locals(q, &XS), &g, &P);
     assert!(close_all(&g, &two_locals_vjp(&P, &XS).1(1.0)));
 
     let p4 = [0.3, -0.7, 0.5, 0.9];
     let (_, g) = grid_per_trip_grad(&p4, &XS);
-    assert_fd("grid_per_trip", |q| grid_per_trip(q, &XS), &p4, &g);
+    check("grid_per_trip", |q| grid_per_trip(q, &XS), &g, &p4);
 }
 
 #[test]
@@ -212,11 +209,11 @@ fn generic_while_and_second_order() {
     g.push(gx);
     let mut x = P.to_vec();
     x.push(0.8);
-    assert_fd(
+    check(
         "generic_per_trip",
         |q| generic_per_trip(&q[..3], q[3]),
-        &x,
         &g,
+        &x,
     );
     let p32 = P.map(|v| v as f32);
     let (_, (gp32, gx32)) = generic_per_trip_grad(&p32, 0.8f32);
@@ -234,25 +231,18 @@ fn generic_while_and_second_order() {
         g.push(gr);
         let mut x = P.to_vec();
         x.push(r);
-        assert_fd("while_per_trip", |q| while_per_trip(&q[..3], q[3]), &x, &g);
+        check("while_per_trip", |q| while_per_trip(&q[..3], q[3]), &g, &x);
     }
 
     let (_, g) = per_trip_order2_grad(&P);
-    assert_fd("per_trip_order2", per_trip_order2, &P, &g);
+    check("per_trip_order2", per_trip_order2, &g, &P);
     let v = [1.0, -0.5, 0.25];
     let (_, _, hv) = per_trip_order2_hvp(&P, v.to_vec());
-    let eps = 1e-5;
-    let at = |s: f64| {
-        let q: Vec<f64> = P.iter().zip(&v).map(|(a, b)| a + s * b).collect();
-        per_trip_order2_grad(&q).1
-    };
-    let (gp, gm) = (at(eps), at(-eps));
-    for k in 0..3 {
-        let fd = (gp[k] - gm[k]) / (2.0 * eps);
-        assert!(
-            (hv[k] - fd).abs() <= 1e-5 * (1.0 + fd.abs()),
-            "hv[{k}] {} vs {fd}",
-            hv[k]
-        );
-    }
+    check_hvp(
+        "per_trip_order2",
+        |q| per_trip_order2_grad(q).1,
+        &hv,
+        &P,
+        &v,
+    );
 }

@@ -15,6 +15,10 @@
 
 use autodiff::prelude::*;
 
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::check;
+
 /// `x · 1`, a generated helper taking a number (its pullback is recorded per call).
 #[differentiable]
 fn unit(x: f64) -> f64 {
@@ -35,17 +39,10 @@ fn through_a_helper(x: &[f64], #[no_grad] zero: f64) -> f64 {
     unit(s)
 }
 
-/// A custom rule that turns a NaN cotangent into a number (`max` drops a NaN operand).
-#[custom_derivative(vjp = floor_rule_vjp, jvp = floor_rule_jvp)]
-fn floored(x: f64) -> f64 {
-    x
-}
-fn floor_rule_vjp(x: f64) -> (f64, impl Fn(f64) -> f64) {
-    (x, |g: f64| g.max(-1.0))
-}
-fn floor_rule_jvp(x: f64, t: f64) -> (f64, f64) {
-    (x, t.max(-1.0))
-}
+// `floored`: a custom rule that turns a NaN cotangent into a number.
+#[path = "support/nan_rules.rs"]
+mod nan_rules;
+use nan_rules::*;
 
 /// A generated helper that calls the custom rule.
 #[differentiable]
@@ -257,13 +254,6 @@ fn all_close(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| close(*x, *y))
 }
 
-/// Central differences of `f` at `p` against `g` (`autodiff::check`: step 1e-6, tolerance
-/// 1e-5 absolute and relative), `what` naming the case when it fails.
-fn check_fd(f: impl Fn(&[f64]) -> f64, p: &[f64], g: &[f64], what: &str) {
-    autodiff::check::check_gradient(f, p, g, 1e-6, autodiff::check::Tolerance::new(1e-5, 1e-5))
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
-}
-
 #[test]
 fn a_nan_cotangent_passes_through_a_generated_pullback_to_the_finite_test() {
     for x in [vec![3.0, 2.0], vec![0.5], vec![1.0, 4.0, 0.25]] {
@@ -334,18 +324,18 @@ fn helpers_per_trip_match_finite_differences() {
     assert!(close(v, huber_fit(&theta, delta, &x, &y)));
     let (vt, vd) = huber_fit_vjp(&theta, delta, &x, &y).1(1.0);
     assert!(all_close(&gt, &vt) && close(gd, vd));
-    check_fd(|t| huber_fit(t, delta, &x, &y), &theta, &gt, "theta");
-    check_fd(
-        |d| huber_fit(&theta, d[0], &x, &y),
-        &[delta],
-        &[gd],
+    check("theta", |t| huber_fit(t, delta, &x, &y), &gt, &theta);
+    check(
         "delta",
+        |d| huber_fit(&theta, d[0], &x, &y),
+        &[gd],
+        &[delta],
     );
 
     let p = [0.7, -1.1, 0.4, 1.3];
     let (_, g) = generic_caller_grad(&p[..]);
     assert!(all_close(&g, &generic_caller_vjp(&p[..]).1(1.0)));
-    check_fd(generic_caller, &p, &g, "generic");
+    check("generic", generic_caller, &g, &p);
     let pf = [0.7_f32, -1.1, 0.4];
     let (_, gf) = generic_caller_grad(&pf[..]);
     let pd: Vec<f64> = pf.iter().map(|v| f64::from(*v)).collect();
@@ -359,5 +349,5 @@ fn helpers_per_trip_match_finite_differences() {
 
     let p = [0.7, 1.3, -0.4, 0.9, 1.1];
     let (_, g) = powers_grad(&p);
-    check_fd(powers, &p, &g, "powers");
+    check("powers", powers, &g, &p);
 }

@@ -10,20 +10,16 @@
 //! comments, and central differences in `f64` where the function is smooth.
 #![allow(clippy::needless_range_loop)] // index loops are what the macro differentiates here
 
-use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
 
-/// A custom rule that turns a NaN cotangent into a number (`max` drops a NaN operand).
-#[custom_derivative(vjp = floor_rule_vjp, jvp = floor_rule_jvp)]
-fn floored(x: f64) -> f64 {
-    x
-}
-fn floor_rule_vjp(x: f64) -> (f64, impl Fn(f64) -> f64) {
-    (x, |g: f64| g.max(-1.0))
-}
-fn floor_rule_jvp(x: f64, t: f64) -> (f64, f64) {
-    (x, t.max(-1.0))
-}
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::check;
+
+// `floored`: a custom rule that turns a NaN cotangent into a number.
+#[path = "support/nan_rules.rs"]
+mod nan_rules;
+use nan_rules::*;
 
 /// `a · b` of two pairs.
 #[differentiable]
@@ -132,12 +128,6 @@ fn all_close(a: &[f64], b: &[f64]) -> bool {
             .all(|(x, y)| (x - y).abs() <= 1e-12 * (1.0 + y.abs()))
 }
 
-fn check_fd(f: impl Fn(&[f64]) -> f64, p: &[f64], g: &[f64], what: &str) {
-    if let Err(e) = check_gradient(f, p, g, 1e-6, Tolerance::new(1e-5, 1e-5)) {
-        panic!("{what}: {e}");
-    }
-}
-
 const P: [f64; 8] = [0.3, 0.7, 0.5, 0.2, 0.9, 0.4, 0.6, 0.8];
 
 #[test]
@@ -148,7 +138,7 @@ fn a_nan_rule_behind_a_range_argument_keeps_the_zero_rule() {
     // With `zero = 1` the `min` picks the product (all below 5): smooth, against central
     // differences.
     let (_, g) = ranges_to_a_rule_grad(&P, 1.0);
-    check_fd(|q| ranges_to_a_rule(q, 1.0), &P, &g, "ranges_to_a_rule");
+    check("ranges_to_a_rule", |q| ranges_to_a_rule(q, 1.0), &g, &P);
 }
 
 #[test]
@@ -168,11 +158,11 @@ fn a_helper_with_ranges_inside_takes_the_zero_rule_where_it_matters() {
         &a_local_to_a_helper_with_ranges_vjp(&P, 0.0).1(1.0)
     ));
     let (_, g) = a_local_to_a_helper_with_ranges_grad(&P, 1.0);
-    check_fd(
-        |q| a_local_to_a_helper_with_ranges(q, 1.0),
-        &P,
-        &g,
+    check(
         "a_local_to_a_helper_with_ranges",
+        |q| a_local_to_a_helper_with_ranges(q, 1.0),
+        &g,
+        &P,
     );
 }
 
@@ -180,7 +170,7 @@ fn a_helper_with_ranges_inside_takes_the_zero_rule_where_it_matters() {
 fn smooth_ranges_match_finite_differences_and_the_zero_rule() {
     let (v, g) = pair_sum_grad(&P);
     assert!((v - pair_sum(&P)).abs() < 1e-12);
-    check_fd(pair_sum, &P, &g, "pair_sum");
+    check("pair_sum", pair_sum, &g, &P);
     assert!(all_close(&g, &pair_sum_vjp(&P).1(1.0)));
 
     let (_, (gp, gw)) = ranges_of_a_local_grad(&P, 0.7);
@@ -188,11 +178,11 @@ fn smooth_ranges_match_finite_differences_and_the_zero_rule() {
     g.push(gw);
     let mut p = P.to_vec();
     p.push(0.7);
-    check_fd(
-        |q| ranges_of_a_local(&q[..8], q[8]),
-        &p,
-        &g,
+    check(
         "ranges_of_a_local",
+        |q| ranges_of_a_local(&q[..8], q[8]),
+        &g,
+        &p,
     );
     let (vp, vw) = ranges_of_a_local_vjp(&P, 0.7).1(1.0);
     assert!(all_close(&gp, &vp) && (gw - vw).abs() <= 1e-12 * (1.0 + vw.abs()));

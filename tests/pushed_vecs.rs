@@ -12,16 +12,11 @@
 #![allow(clippy::needless_range_loop, clippy::vec_init_then_push)]
 #![allow(clippy::manual_unwrap_or, clippy::assign_op_pattern)]
 
-use autodiff::check::{Tolerance, check_gradient};
 use autodiff::prelude::*;
 
-const ETA: f64 = 1e-6;
-
-fn assert_fd(name: &str, f: impl Fn(&[f64]) -> f64, x: &[f64], g: &[f64]) {
-    if let Err(e) = check_gradient(f, x, g, ETA, Tolerance::new(1e-6, 1e-6)) {
-        panic!("{name}: {e}");
-    }
-}
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::{check, check_hvp};
 
 fn xs(n: usize) -> Vec<f64> {
     (0..n)
@@ -54,7 +49,7 @@ fn a_scan_that_reads_back_what_it_pushed() {
     let n = a.len();
     let whole: Vec<f64> = a.iter().chain(&b).copied().collect();
     let g: Vec<f64> = ga.iter().chain(&gb).copied().collect();
-    assert_fd("scan", |p| scan(&p[..n], &p[n..]), &whole, &g);
+    check("scan", |p| scan(&p[..n], &p[n..]), &g, &whole);
 }
 
 /// A `Vec::with_capacity` filled by pushes, then a three-point stencil over it.
@@ -117,11 +112,11 @@ fn stencils_steps_and_literals_over_pushed_vecs() {
     assert!((y - pushed_then_stencil(&x, k)).abs() < 1e-12);
     let mut g = gx.clone();
     g.push(gk);
-    assert_fd(
+    check(
         "pushed_then_stencil",
         |q| pushed_then_stencil(&q[..n], q[n]),
-        &p,
         &g,
+        &p,
     );
 
     let (_, (gx, gk)) = pushed_steps_grad(&x, 0.2);
@@ -129,7 +124,7 @@ fn stencils_steps_and_literals_over_pushed_vecs() {
     g.push(gk);
     let mut p2 = x.clone();
     p2.push(0.2);
-    assert_fd("pushed_steps", |q| pushed_steps(&q[..n], q[n]), &p2, &g);
+    check("pushed_steps", |q| pushed_steps(&q[..n], q[n]), &g, &p2);
 
     let x5 = &x[..5];
     let (_, (gx, ga)) = pushed_past_a_literal_grad(x5, 0.7);
@@ -137,11 +132,11 @@ fn stencils_steps_and_literals_over_pushed_vecs() {
     g.push(ga);
     let mut p3 = x5.to_vec();
     p3.push(0.7);
-    assert_fd(
+    check(
         "pushed_past_a_literal",
         |q| pushed_past_a_literal(&q[..5], q[5]),
-        &p3,
         &g,
+        &p3,
     );
 }
 
@@ -215,15 +210,15 @@ fn lent_branched_and_while_pushes() {
     g.push(gw);
     let mut p: Vec<f64> = x.to_vec();
     p.push(0.6);
-    assert_fd(
+    check(
         "lent_to_a_helper",
         |q| lent_to_a_helper(&q[..6], q[6]),
-        &p,
         &g,
+        &p,
     );
 
     let (_, gx) = pushed_in_a_branch_grad(&x);
-    assert_fd("pushed_in_a_branch", pushed_in_a_branch, &x, &gx);
+    check("pushed_in_a_branch", pushed_in_a_branch, &gx, &x);
 
     // Both ways out of the `while`: to the end (r = 1.1), and by `break` (r = 3.0 passes 50 at
     // the fourth element).
@@ -233,11 +228,11 @@ fn lent_branched_and_while_pushes() {
         g.push(gr);
         let mut p = x.to_vec();
         p.push(r);
-        assert_fd(
+        check(
             "pushed_in_a_while",
             |q| pushed_in_a_while(&q[..6], q[6]),
-            &p,
             &g,
+            &p,
         );
     }
     // The `break` was taken at r = 3.0 (the states pass 50 before the end).
@@ -289,7 +284,7 @@ fn pushed_rows_and_a_history_read_at_two_lags() {
     g.push(gk);
     let mut p = x.to_vec();
     p.push(0.8);
-    assert_fd("pushed_rows", |q| pushed_rows(&q[..4], q[4]), &p, &g);
+    check("pushed_rows", |q| pushed_rows(&q[..4], q[4]), &g, &p);
 
     let c = xs(7);
     let (_, (g0, gc)) = history_grad(0.5, &c);
@@ -297,7 +292,7 @@ fn pushed_rows_and_a_history_read_at_two_lags() {
     g.extend(&gc);
     let mut p = vec![0.5];
     p.extend(&c);
-    assert_fd("history", |q| history(q[0], &q[1..]), &p, &g);
+    check("history", |q| history(q[0], &q[1..]), &g, &p);
 }
 
 /// A helper with a pushed `Vec` whose argument borrows the caller's local (re-run in the
@@ -338,7 +333,7 @@ fn a_helper_with_a_pushed_vec_called_per_trip() {
     g.push(gk);
     let mut p = x.to_vec();
     p.push(0.8);
-    assert_fd("calls_per_trip", |q| calls_per_trip(&q[..5], q[5]), &p, &g);
+    check("calls_per_trip", |q| calls_per_trip(&q[..5], q[5]), &g, &p);
 }
 
 /// Generic over the float type.
@@ -361,7 +356,7 @@ fn a_generic_pushed_vec_at_f64_and_f32() {
     g.push(gb);
     let mut p = a.clone();
     p.push(0.3);
-    assert_fd("generic_scan", |q| generic_scan(&q[..6], q[6]), &p, &g);
+    check("generic_scan", |q| generic_scan(&q[..6], q[6]), &g, &p);
 
     let a32: Vec<f32> = a.iter().map(|&v| v as f32).collect();
     let (_, (ga32, gb32)) = generic_scan_grad(&a32, 0.3f32);
@@ -394,21 +389,9 @@ fn second_order_through_a_pushed_vec() {
     let x = [0.4, -0.3, 0.9, 0.5];
     let v = [0.3, -1.0, 0.5, 0.2];
     let (_, g) = pushed_order2_grad(&x);
-    assert_fd("pushed_order2", pushed_order2, &x, &g);
+    check("pushed_order2", pushed_order2, &g, &x);
     let (_, _, hv) = pushed_order2_hvp(&x, v.to_vec());
-    // (∇f(x + εv) - ∇f(x - εv)) / 2ε, entry by entry.
-    let eps = 1e-5;
-    let shift = |s: f64| -> Vec<f64> { x.iter().zip(&v).map(|(a, b)| a + s * b).collect() };
-    let (_, gp) = pushed_order2_grad(&shift(eps));
-    let (_, gm) = pushed_order2_grad(&shift(-eps));
-    for i in 0..x.len() {
-        let fd = (gp[i] - gm[i]) / (2.0 * eps);
-        assert!(
-            (hv[i] - fd).abs() <= 1e-5 * (1.0 + fd.abs()),
-            "hvp[{i}]: {} vs {fd}",
-            hv[i]
-        );
-    }
+    check_hvp("pushed_order2", |q| pushed_order2_grad(q).1, &hv, &x, &v);
 }
 
 /// A stack: pushes, `pop`, `last`, `first`, `get`, `len`, `is_empty`, a sum and a `for` over
@@ -472,7 +455,39 @@ fn pushed_with_len(x: &[f64]) -> f64 {
 fn stack_forms_and_lengths_of_pushed_vecs() {
     let x = [0.4, -0.3, 1.2, 0.5, -0.7, 0.9];
     let (_, g) = stack_forms_grad(&x);
-    assert_fd("stack_forms", stack_forms, &x, &g);
+    check("stack_forms", stack_forms, &g, &x);
     let (_, g) = pushed_with_len_grad(&x);
-    assert_fd("pushed_with_len", pushed_with_len, &x, &g);
+    check("pushed_with_len", pushed_with_len, &g, &x);
+}
+
+/// A copy of the parameter pushed past its length: the pushed elements' adjoints are taken
+/// before the copy's reverse adds the buffer into the parameter's gradient, which keeps the
+/// parameter's length.
+#[differentiable]
+fn pushed_past_a_parameter(x: &[f64]) -> f64 {
+    let mut v = x.to_vec();
+    for i in 0..x.len() {
+        v.push(v[i] * 2.0 + v[v.len() - 1]);
+    }
+    let mut s = 0.0;
+    for i in 0..v.len() {
+        s += v[i] * v[i];
+    }
+    s
+}
+
+#[test]
+fn a_parameter_copied_and_pushed_keeps_its_gradients_length() {
+    let x = [0.4, -0.3, 1.2];
+    let (_, g) = pushed_past_a_parameter_grad(&x);
+    assert_eq!(g.len(), x.len(), "{g:?}");
+    check("pushed_past_a_parameter", pushed_past_a_parameter, &g, &x);
+    let r = pushed_past_a_parameter_vjp(&x).1(1.0);
+    assert_eq!(r.len(), x.len(), "{r:?}");
+    check(
+        "pushed_past_a_parameter vjp",
+        pushed_past_a_parameter,
+        &r,
+        &x,
+    );
 }
