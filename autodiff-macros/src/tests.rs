@@ -817,7 +817,9 @@ fn unchanging_tables_are_copied_once_not_recorded_per_read() {
         v.matches(":: core :: clone :: Clone :: clone (& t))")
             .count()
     };
-    assert_eq!(copies(&later), 1, "{later}");
+    // Nothing names `t` after the reading loop: the local itself is kept once the loop is done.
+    assert_eq!(copies(&later), 0, "{later}");
+    assert_eq!(later.matches("Some (t) ;").count(), 1, "{later}");
     assert!(later.contains("__frozen"), "{later}");
     // The one record per trip is the first loop's `exp` (its own derivative); the reading loop
     // records nothing: `t[k] * x[p]` is recomputed from the copy and the parameter.
@@ -828,6 +830,71 @@ fn unchanging_tables_are_copied_once_not_recorded_per_read() {
         assert_eq!(copies(v), 0, "{v}");
         assert!(!v.contains("__frozen"), "{v}");
     }
+}
+
+#[test]
+fn a_table_named_later_borrowed_or_left_by_return_is_copied_not_kept() {
+    // The reading loop is not `t`'s last mention (`t[0]` after it), `t` is borrowed into a
+    // variable that lives on, or a `return` inside the reading loop may leave before a copy
+    // taken after it: each keeps the copy before the loop.
+    let named_after = expand_fn(quote! {
+        fn tab(w: &[f64], x: &[f64]) -> f64 {
+            let mut t = vec![0.0; w.len()];
+            for k in 0..w.len() {
+                t[k] = w[k].exp();
+            }
+            let mut s = 0.0;
+            for p in 0..x.len() {
+                s += t[p % w.len()] * x[p];
+            }
+            s * t[0]
+        }
+    });
+    let borrowed = expand_fn(quote! {
+        fn tab(w: &[f64], x: &[f64]) -> f64 {
+            let mut t = vec![0.0; w.len()];
+            for k in 0..w.len() {
+                t[k] = w[k].exp();
+            }
+            let r = &t;
+            let mut s = 0.0;
+            for p in 0..x.len() {
+                s += t[p % w.len()] * x[p];
+            }
+            s * r[0]
+        }
+    });
+    let returns = expand_fn(quote! {
+        fn tab(w: &[f64], x: &[f64]) -> f64 {
+            let mut t = vec![0.0; w.len()];
+            for k in 0..w.len() {
+                t[k] = w[k].exp();
+            }
+            let mut s = 0.0;
+            for p in 0..x.len() {
+                if s > 10.0 {
+                    return s;
+                }
+                s += t[p % w.len()] * x[p];
+            }
+            s
+        }
+    });
+    for (what, f) in [
+        ("named after", &named_after),
+        ("borrowed", &borrowed),
+        ("returns", &returns),
+    ] {
+        let v = vjp_item(f, "tab");
+        assert!(!v.contains("Some (t) ;"), "{what}: {v}");
+    }
+    let v = vjp_item(&named_after, "tab");
+    assert_eq!(
+        v.matches(":: core :: clone :: Clone :: clone (& t))")
+            .count(),
+        1,
+        "{v}"
+    );
 }
 
 mod accumulators;

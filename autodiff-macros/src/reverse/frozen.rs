@@ -29,6 +29,14 @@ pub(super) struct Frozen {
     /// For each local defined by a `let` directly in the function body (and unique by name):
     /// the last top-level statement that writes, moves or names it other than by element reads.
     last_touch: HashMap<VarId, usize>,
+    /// The last top-level statement that names each local in any way, element reads included.
+    last_named: HashMap<VarId, usize>,
+    /// Whether the function has a `return` (which may leave before a copy taken after a
+    /// statement).
+    returns: bool,
+    /// Locals borrowed anywhere (`&x`, `&x[i]`, a `&x` argument): a borrow may live on in the
+    /// value it makes, so such a local is never moved into a slot.
+    borrowed: HashSet<VarId>,
     /// The candidates: locals of an owned form, defined directly in the body, unique by name.
     cands: HashSet<VarId>,
     /// Reads behind a loop's writes: for a local, the top-level loop that writes it and the
@@ -83,15 +91,23 @@ impl Frozen {
             let mut w = Walk {
                 cands: &cands,
                 touched: HashSet::new(),
+                read: HashSet::new(),
                 defined: Vec::new(),
+                returns: false,
+                borrowed: HashSet::new(),
             };
             w.stmt(s);
+            fr.borrowed.extend(&w.borrowed);
             for v in w.defined {
                 fr.def_top.insert(v, j);
+            }
+            for v in w.read.iter().chain(&w.touched) {
+                fr.last_named.insert(*v, j);
             }
             for v in w.touched {
                 fr.last_touch.insert(v, j);
             }
+            fr.returns |= w.returns;
         }
         for (j, s) in f.body.stmts.iter().enumerate() {
             for (base, reads) in lagged_reads(f, &cands, s) {
@@ -126,17 +142,30 @@ impl Frozen {
     }
 }
 
-/// One top-level statement's walk: the variables it defines, and the candidate locals it
-/// touches (anything but an element read, a clone, a sum or a `&x` argument of a call).
+/// One top-level statement's walk: the variables it defines, the candidate locals it touches
+/// (anything but an element read, a clone, a sum or a `&x` argument of a call), and those it
+/// only reads that way.
 struct Walk<'a> {
     cands: &'a HashMap<String, VarId>,
     touched: HashSet<VarId>,
+    read: HashSet<VarId>,
     defined: Vec<VarId>,
+    /// Whether the statement holds a `return`.
+    returns: bool,
+    /// Variables borrowed by `&x`, `&x[i]`, `&x.f` or a `&x` argument.
+    borrowed: HashSet<VarId>,
 }
 
 impl Walk<'_> {
     fn touch(&mut self, v: VarId) {
         self.touched.insert(v);
+    }
+
+    /// An element read, clone, sum or `&x` argument: names `v` without changing or keeping it.
+    fn read_atom(&mut self, a: &Atom) {
+        if let Atom::Var(v) = a {
+            self.read.insert(*v);
+        }
     }
 
     fn atom(&mut self, a: &Atom) {
@@ -166,14 +195,25 @@ impl Walk<'_> {
         match r {
             // Reads that cannot change or keep the local.
             Rhs::Index {
-                idx, by_ref: false, ..
-            } => self.atom(idx),
-            Rhs::Clone { .. } => {}
-            Rhs::Sum { len, .. } => self.atom(len),
+                base,
+                idx,
+                by_ref: false,
+            } => {
+                self.read.insert(*base);
+                self.atom(idx);
+            }
+            Rhs::Clone { x, .. } => self.read_atom(x),
+            Rhs::Sum { base, len } => {
+                self.read.insert(*base);
+                self.atom(len);
+            }
             Rhs::Call { args, refs, .. } => {
                 for (a, by_ref) in args.iter().zip(refs) {
                     match a {
-                        Atom::Var(_) if *by_ref => {}
+                        Atom::Var(v) if *by_ref => {
+                            self.borrowed.insert(*v);
+                            self.read_atom(a);
+                        }
                         _ => self.atom(a),
                     }
                 }
@@ -184,16 +224,26 @@ impl Walk<'_> {
                 self.tokens(len);
             }
             // Everything else may move, borrow or keep the local.
-            Rhs::Copy(a)
-            | Rhs::Neg(a)
-            | Rhs::Ref(a)
-            | Rhs::Cast { x: a, .. }
-            | Rhs::Field { base: a, .. } => self.atom(a),
+            Rhs::Ref(a)
+            | Rhs::Field {
+                base: a,
+                by_ref: true,
+                ..
+            } => {
+                if let Atom::Var(v) = a {
+                    self.borrowed.insert(*v);
+                }
+                self.atom(a);
+            }
+            Rhs::Copy(a) | Rhs::Neg(a) | Rhs::Cast { x: a, .. } | Rhs::Field { base: a, .. } => {
+                self.atom(a)
+            }
             Rhs::Index {
                 base,
                 idx,
                 by_ref: true,
             } => {
+                self.borrowed.insert(*base);
                 self.touch(*base);
                 self.atom(idx);
             }
@@ -269,7 +319,8 @@ impl Walk<'_> {
                 }
                 arms.iter().for_each(|a| self.block(a));
             }
-            Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return => {}
+            Stmt::Return => self.returns = true,
+            Stmt::Break { .. } | Stmt::Continue { .. } => {}
         }
     }
 }
@@ -290,9 +341,20 @@ impl RevGen<'_> {
                 let copy = quote! {
                     #s = ::core::option::Option::Some(::core::clone::Clone::clone(&#i));
                 };
-                // Behind a loop's writes the copy is taken when the loop is done; otherwise
-                // before the statement (nothing changes the local any more).
-                if self.frozen.last_touch.get(&base) == self.frozen.top.as_ref() {
+                // Named for the last time in this statement: the local itself is kept when the
+                // statement is done (its value then is the one read: nothing changes it after
+                // the reads), unless a `return` may leave before that.
+                if !self.frozen.returns
+                    && !self.frozen.borrowed.contains(&base)
+                    && self.frozen.top.is_some()
+                    && self.frozen.last_named.get(&base) == self.frozen.top.as_ref()
+                {
+                    self.frozen
+                        .suffix
+                        .extend(quote! { #s = ::core::option::Option::Some(#i); });
+                } else if self.frozen.last_touch.get(&base) == self.frozen.top.as_ref() {
+                    // Behind a loop's writes the copy is taken when the loop is done; otherwise
+                    // before the statement (nothing changes the local any more).
                     self.frozen.suffix.extend(copy);
                 } else {
                     self.frozen.prefix.0.extend(copy);
@@ -461,7 +523,10 @@ impl Lagged<'_> {
         Walk {
             cands: &self.name,
             touched: HashSet::new(),
+            read: HashSet::new(),
             defined: Vec::new(),
+            returns: false,
+            borrowed: HashSet::new(),
         }
     }
 }

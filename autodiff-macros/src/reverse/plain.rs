@@ -64,7 +64,7 @@ pub(super) fn is_float_literal(a: &Atom) -> bool {
 
 struct Floats<'a> {
     known: HashSet<VarId>,
-    /// Parameters declared as containers of floats.
+    /// Containers of floats: parameters declared as such, and locals made or written as such.
     elems: HashSet<VarId>,
     f: &'a Func,
 }
@@ -98,9 +98,51 @@ impl Floats<'_> {
         }
     }
 
+    /// Whether `r` makes a container of floats: `vec![x; n]`/`[x; N]`, `vec![..]`/`[..]` with a
+    /// known float element (all elements have one type), or a copy, clone or borrow of one.
+    fn container_rhs(&self, r: &Rhs) -> bool {
+        let elems = |a: &Atom| matches!(a, Atom::Var(v) if self.elems.contains(v));
+        match r {
+            Rhs::Repeat { elem, .. } => self.atom(elem),
+            Rhs::VecLit(xs) | Rhs::Array(xs) => xs.iter().any(|x| self.atom(x)),
+            Rhs::Copy(a) | Rhs::Ref(a) | Rhs::Clone { x: a, .. } => elems(a),
+            _ => false,
+        }
+    }
+
+    /// One pass over `b` for containers of floats; whether one was added.
+    fn container_pass(&mut self, b: &Block) -> bool {
+        let mut changed = false;
+        for s in &b.stmts {
+            let found = match s {
+                Stmt::Let {
+                    var, init: Some(r), ..
+                }
+                | Stmt::Assign { var, rhs: r } => self.container_rhs(r).then_some(*var),
+                // `Vec<T>::push(T)`: the pushed value's type is the element type
+                Stmt::Push { base, val, .. } => self.atom(val).then_some(*base),
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => {
+                    changed |= self.container_pass(b);
+                    None
+                }
+                Stmt::Branch { arms, .. } => {
+                    for a in arms {
+                        changed |= self.container_pass(a);
+                    }
+                    None
+                }
+                _ => None,
+            };
+            if let Some(v) = found {
+                changed |= self.elems.insert(v);
+            }
+        }
+        changed
+    }
+
     /// One pass over `b`; whether a variable was added.
     fn pass(&mut self, b: &Block) -> bool {
-        let mut changed = false;
+        let mut changed = self.container_pass(b);
         for s in &b.stmts {
             let found = match s {
                 Stmt::Let { var, ty, init, .. } => {
