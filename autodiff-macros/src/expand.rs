@@ -403,8 +403,17 @@ fn param_reads_from(
         };
         let adj = (which.contains(&k) || p.diff).then(|| p.assoc(&c.rt, "Adjoint"));
         let adj_ty = adj.as_ref().map(|a| quote! { ::core::option::Option<#a> });
-        let float = !p.is_ref && crate::reverse::is_float_type(&p.ty);
-        let float_elems = crate::reverse::has_float_elems(&p.ty);
+        // `T` bounded by `Real`, as a scalar or as a container's elements
+        let real = |t: &syn::Type| tangent_grad::is_real_param(&c.generics, t);
+        let (elem, container) = crate::reverse::elem_of(&p.ty);
+        let real_ty = match elem {
+            syn::Type::Path(tp) if real(elem) => tp.path.get_ident().cloned(),
+            _ => None,
+        };
+        let float = !p.is_ref
+            && (crate::reverse::is_float_type(&p.ty) || (real_ty.is_some() && !container));
+        let float_elems =
+            crate::reverse::has_float_elems(&p.ty) || (real_ty.is_some() && container);
         m.insert(
             vars[k],
             ParamRead {
@@ -413,6 +422,7 @@ fn param_reads_from(
                 adj,
                 float,
                 float_elems,
+                real_ty,
                 // lent only when the callee cannot write the parameter: a `mut` one may be
                 // overwritten, and the reverse of a write takes its adjoint (the caller's too)
                 slot_in: (slots && which.contains(&k) && !p.mutable).then(|| naming::slot_arg(k)),

@@ -21,6 +21,13 @@ use crate::real::Real;
 pub struct Plain<T>(pub T);
 
 impl<T: Real> Plain<T> {
+    /// The empty slot, `-0` of `T` (generated code for a generic `T: Real` scalar starts its
+    /// slots here; a primitive float's start at the literal `Plain(-0.0)`).
+    #[inline(always)]
+    pub fn empty() -> Self {
+        Plain(-T::zero())
+    }
+
     /// The adjoint accumulated so far, leaving zero in the slot (`Option::take` of the general
     /// slot; always `Some`).
     #[inline(always)]
@@ -77,6 +84,8 @@ mod tests {
             "take leaves the empty slot"
         );
         assert_eq!(s.into_option().map(f64::to_bits), Some(0.0f64.to_bits()));
+        let e: Plain<f32> = Plain::empty();
+        assert_eq!(e.0.to_bits(), (-0.0f32).to_bits(), "empty is -0");
         let mut n = Plain(-0.0f64);
         acc(&mut n, f64::NAN);
         assert!(n.into_option().unwrap().is_nan());

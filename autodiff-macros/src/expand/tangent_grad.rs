@@ -50,7 +50,7 @@ pub(super) fn applies(c: &Common, func: &Func, act: &Activity, wrt: &[usize]) ->
 
 /// `ty` is a type parameter of `generics` bounded by `Real` (`T: Real`, `T: autodiff::Real`, or
 /// the same in the `where` clause): a scalar whatever it is instantiated with.
-fn is_real_param(generics: &syn::Generics, ty: &syn::Type) -> bool {
+pub(crate) fn is_real_param(generics: &syn::Generics, ty: &syn::Type) -> bool {
     let syn::Type::Path(p) = ty else { return false };
     let Some(name) = p.path.get_ident().filter(|_| p.qself.is_none()) else {
         return false;

@@ -41,10 +41,11 @@ pub(super) fn only_added<'a>(
 }
 
 /// `for #head { #body }` with each slot of `slots` shadowed by a loop-local plain slot that is
-/// added into the outer one after the loop.
+/// added into the outer one after the loop; `empties[k]` is slot `k`'s empty value.
 pub(super) fn wrap(
     rt: &TokenStream,
     slots: &[Ident],
+    empties: &[TokenStream],
     head: TokenStream,
     body: TokenStream,
 ) -> TokenStream {
@@ -54,7 +55,7 @@ pub(super) fn wrap(
     let sums: Vec<Ident> = slots.iter().map(naming::trip_sum).collect();
     quote! {
         let (#(#sums,)*) = {
-            #(let mut #slots = #rt::plain::Plain(-0.0);)*
+            #(let mut #slots = #empties;)*
             for #head { #body }
             // The sums leave the loop through a barrier: live on across the sweep's calls that
             // may unwind, they would be kept in memory inside the loop (see `forward_section`).
@@ -166,7 +167,8 @@ mod tests {
     fn wrapping_shadows_and_adds_back() {
         let d = [format_ident!("__d_k_1")];
         let rt = quote! { ::rt };
-        let out = wrap(&rt, &d, quote! { i in 0..n }, quote! { body(); }).to_string();
+        let empty = [quote! { ::rt::plain::Plain(-0.0) }];
+        let out = wrap(&rt, &d, &empty, quote! { i in 0..n }, quote! { body(); }).to_string();
         assert!(
             out.contains("let mut __d_k_1 = :: rt :: plain :: Plain (- 0.0)"),
             "{out}"
@@ -175,7 +177,7 @@ mod tests {
             out.contains(":: rt :: plain :: acc (& mut __d_k_1 , __d_k_1_trips)"),
             "{out}"
         );
-        let plain = wrap(&rt, &[], quote! { i in 0..n }, quote! { body(); }).to_string();
+        let plain = wrap(&rt, &[], &[], quote! { i in 0..n }, quote! { body(); }).to_string();
         assert_eq!(plain, "for i in 0 .. n { body () ; }");
     }
 }

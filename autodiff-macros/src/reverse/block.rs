@@ -162,8 +162,8 @@ impl RevGen<'_> {
                 self.block_adjoints.insert(v);
                 let d = self.adj(v);
                 if self.plain.contains(&v) {
-                    let rt = self.rt;
-                    out.extend(quote! { let mut #d = #rt::plain::Plain(-0.0); });
+                    let empty = self.plain_empty(&d);
+                    out.extend(quote! { let mut #d = #empty; });
                 } else {
                     out.extend(quote! { let mut #d = ::core::option::Option::None; });
                 }

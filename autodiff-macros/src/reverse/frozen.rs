@@ -175,14 +175,20 @@ impl Walk<'_> {
         }
     }
 
-    /// Every candidate named anywhere in tokens the lowering runs as written.
+    /// Every candidate named anywhere in tokens the lowering runs as written; a borrow too
+    /// (`t.first()`, `t.as_slice()`, `t.iter()` may keep one) unless it is `t.len()` or
+    /// `t.is_empty()`.
     fn tokens(&mut self, t: &TokenStream) {
-        for tt in t.clone() {
+        let tts: Vec<proc_macro2::TokenTree> = t.clone().into_iter().collect();
+        for (k, tt) in tts.iter().enumerate() {
             match tt {
                 proc_macro2::TokenTree::Ident(i) => {
                     let s = i.to_string();
                     if let Some(v) = self.cands.get(s.strip_prefix("r#").unwrap_or(&s)) {
                         self.touched.insert(*v);
+                        if !counted(&tts[k + 1..]) {
+                            self.borrowed.insert(*v);
+                        }
                     }
                 }
                 proc_macro2::TokenTree::Group(g) => self.tokens(&g.stream()),
@@ -207,7 +213,16 @@ impl Walk<'_> {
                 self.read.insert(*base);
                 self.atom(len);
             }
-            Rhs::Call { args, refs, .. } => {
+            Rhs::Call {
+                args, refs, callee, ..
+            } => {
+                // a method's receiver is borrowed by auto-ref, and the result may keep the
+                // borrow (`t.first()`), unless it is a length
+                if let (Callee::Method(m), Some(Atom::Var(v))) = (callee, args.first()) {
+                    if m != "len" && m != "is_empty" {
+                        self.borrowed.insert(*v);
+                    }
+                }
                 for (a, by_ref) in args.iter().zip(refs) {
                     match a {
                         Atom::Var(v) if *by_ref => {
@@ -371,6 +386,20 @@ impl RevGen<'_> {
                 .extend(quote! { let #name = #rt::slot_value(&#s); });
         }
         quote! { #name }
+    }
+}
+
+/// Whether tokens after a name are `.len()` or `.is_empty()` (a count, which keeps no borrow).
+fn counted(after: &[proc_macro2::TokenTree]) -> bool {
+    use proc_macro2::TokenTree as T;
+    match after {
+        [T::Punct(dot), T::Ident(m), T::Group(args), ..] => {
+            dot.as_char() == '.'
+                && (m == "len" || m == "is_empty")
+                && args.delimiter() == proc_macro2::Delimiter::Parenthesis
+                && args.stream().is_empty()
+        }
+        _ => false,
     }
 }
 

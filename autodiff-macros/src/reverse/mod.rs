@@ -44,7 +44,7 @@ use block::KMode;
 use def::is_literal;
 pub use exprs::{companion_call, primal};
 use facts::{collect_defs, collect_field_bases, collect_index_bases};
-pub use plain::{has_float_elems, is_float_type};
+pub use plain::{elem_of, has_float_elems, is_float_type};
 use products::Products;
 pub use products::{admit_cotangent, rules_arg, spoiled_flag};
 
@@ -62,6 +62,9 @@ pub struct ParamRead {
     /// Declared as a container of `f64` or `f32` (`&[f64]`, `Vec<f32>`, `[f64; N]`): its
     /// elements are known floats.
     pub float_elems: bool,
+    /// When `float` or `float_elems` comes from a type parameter bounded by `Real` (`x: T`,
+    /// `xs: &[T]`): that parameter, which a plain slot's empty value is spelled in.
+    pub real_ty: Option<Ident>,
     /// In a fused companion: the caller's slot argument (`impl SlotArg<A>`) the adjoint starts
     /// from (see `expand/companion.rs`).
     pub slot_in: Option<Ident>,
@@ -193,6 +196,9 @@ pub struct RevGen<'a> {
     plain_adj: HashSet<String>,
     /// Every variable of known float type, active or not (see `plain`).
     floats: HashSet<VarId>,
+    /// The type parameter (bounded by `Real`) of each plain slot's scalar that has one, by the
+    /// slot's name: its empty value is spelled `Plain::<T>::empty()`, not `Plain(-0.0)`.
+    plain_generic: HashMap<String, Ident>,
     /// `let` values rebuilt in the reverse sweep instead of saved (see `recipes`): the
     /// expression and its cost in operations.
     recipes: HashMap<VarId, (TokenStream, usize)>,
@@ -291,15 +297,22 @@ impl<'a> RevGen<'a> {
             plain: HashSet::new(),
             plain_adj: HashSet::new(),
             floats: HashSet::new(),
+            plain_generic: HashMap::new(),
             recipes: HashMap::new(),
             operand_counts: crate::activity::operand_counts(f),
             range_scratch: 0,
             forced_copies: range_slots::forced_copies(f),
             products: Products::Zero,
         };
-        g.floats = plain::known_floats(f, params);
+        let known = plain::known_floats(f, params);
+        g.floats = known.keys().copied().collect();
         g.plain = plain::plain_vars(f, act, params, &g.field_bases, &g.floats);
         g.plain_adj = g.plain.iter().map(|v| g.adj(*v).to_string()).collect();
+        g.plain_generic = g
+            .plain
+            .iter()
+            .filter_map(|v| Some((g.adj(*v).to_string(), known[v].clone()?)))
+            .collect();
         g
     }
 
@@ -368,7 +381,7 @@ impl<'a> RevGen<'a> {
                         // Plain during the sweep; the general slot again after it.
                         let a = &self.params[&v].adj;
                         head.extend(
-                            quote! { let mut #d: #rt::plain::Plain<#a> = #rt::plain::Plain(-0.0); },
+                            quote! { let mut #d: #rt::plain::Plain<#a> = #rt::plain::Plain::empty(); },
                         );
                         reverse.extend(
                             quote! { let mut #d: #t = #rt::plain::Plain::into_option(#d); },
@@ -454,6 +467,16 @@ impl<'a> RevGen<'a> {
         match a {
             Atom::Var(v) => self.floats.contains(v),
             Atom::Const(_) => plain::is_float_literal(a),
+        }
+    }
+
+    /// The empty plain slot `d` (see `plain`): `Plain(-0.0)`, or `Plain::<T>::empty()` for a
+    /// scalar of a type parameter `T`.
+    fn plain_empty(&self, d: &Ident) -> TokenStream {
+        let rt = self.rt;
+        match self.plain_generic.get(&d.to_string()) {
+            Some(t) => quote! { #rt::plain::Plain::<#t>::empty() },
+            None => quote! { #rt::plain::Plain(-0.0) },
         }
     }
 

@@ -48,6 +48,36 @@ pub fn has_float_elems(ty: &syn::Type) -> bool {
     }
 }
 
+/// The element type of a container (`[E]`, `[E; N]`, `Vec<E>`, or a reference to one) and
+/// `true`, or the type itself behind any references and `false`.
+pub fn elem_of(ty: &syn::Type) -> (&syn::Type, bool) {
+    match ty {
+        syn::Type::Reference(r) => elem_of(&r.elem),
+        syn::Type::Paren(p) => elem_of(&p.elem),
+        syn::Type::Group(g) => elem_of(&g.elem),
+        syn::Type::Slice(s) => (&s.elem, true),
+        syn::Type::Array(a) => (&a.elem, true),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let vec_elem = p.path.segments.last().and_then(|seg| match &seg.arguments {
+                syn::PathArguments::AngleBracketed(a)
+                    if seg.ident == "Vec" && a.args.len() == 1 =>
+                {
+                    match &a.args[0] {
+                        syn::GenericArgument::Type(t) => Some(t),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            });
+            match vec_elem {
+                Some(t) => (t, true),
+                None => (ty, false),
+            }
+        }
+        _ => (ty, false),
+    }
+}
+
 /// A float literal, possibly negated (`0.5`, `-1.0`, `2.0f32`).
 pub(super) fn is_float_literal(a: &Atom) -> bool {
     let Atom::Const(c) = a else { return false };
@@ -62,51 +92,80 @@ pub(super) fn is_float_literal(a: &Atom) -> bool {
     syn::parse2::<syn::Expr>(c.clone()).is_ok_and(|e| lit(&e))
 }
 
+/// The type of a known float: a primitive float (`f64`, `f32`, or a float literal's) is
+/// `None`; a scalar of a type parameter bounded by `Real` is `Some(T)`.
+type FloatTy = Option<Ident>;
+
 struct Floats<'a> {
-    known: HashSet<VarId>,
+    known: HashMap<VarId, FloatTy>,
     /// Containers of floats: parameters declared as such, and locals made or written as such.
-    elems: HashSet<VarId>,
+    elems: HashMap<VarId, FloatTy>,
+    /// The type parameters bounded by `Real` that the parameters are declared with.
+    reals: HashSet<Ident>,
     f: &'a Func,
 }
 
 impl Floats<'_> {
-    fn atom(&self, a: &Atom) -> bool {
+    /// The type of `a` when it is a known float.
+    fn atom(&self, a: &Atom) -> Option<FloatTy> {
         match a {
-            Atom::Var(v) => self.known.contains(v),
-            Atom::Const(_) => is_float_literal(a),
+            Atom::Var(v) => self.known.get(v).cloned(),
+            Atom::Const(_) => is_float_literal(a).then_some(None),
         }
     }
 
-    fn rhs(&self, r: &Rhs) -> bool {
+    /// `ty` as a float type: `f64`/`f32`, or a type parameter bounded by `Real`.
+    fn ty(&self, ty: &syn::Type) -> Option<FloatTy> {
+        if is_float_type(ty) {
+            return Some(None);
+        }
+        match ty {
+            syn::Type::Path(p) if p.qself.is_none() => p
+                .path
+                .get_ident()
+                .filter(|i| self.reals.contains(*i))
+                .map(|i| Some(i.clone())),
+            _ => None,
+        }
+    }
+
+    fn rhs(&self, r: &Rhs) -> Option<FloatTy> {
         match r {
             Rhs::Copy(a) | Rhs::Neg(a) | Rhs::Clone { x: a, .. } => self.atom(a),
             // f op f is f; a float with anything else (a matrix, a const of unknown type) is not
-            // known.
-            Rhs::Bin(_, a, b) => self.atom(a) && self.atom(b),
-            Rhs::Method { name, args } => {
-                methods::rule(&name.to_string()).is_some()
-                    && args.first().is_some_and(|a| self.atom(a))
+            // known. A literal's type is the other operand's.
+            Rhs::Bin(_, a, b) => {
+                let (ta, tb) = (self.atom(a)?, self.atom(b)?);
+                Some(ta.or(tb))
             }
-            Rhs::Cast { ty, .. } => is_float_type(ty),
+            Rhs::Method { name, args } => {
+                methods::rule(&name.to_string())?;
+                self.atom(args.first()?)
+            }
+            Rhs::Cast { ty, .. } => self.ty(ty),
             Rhs::Index {
                 base,
                 by_ref: false,
                 ..
             }
-            | Rhs::Sum { base, .. } => self.elems.contains(base),
-            _ => false,
+            | Rhs::Sum { base, .. } => self.elems.get(base).cloned(),
+            _ => None,
         }
     }
 
-    /// Whether `r` makes a container of floats: `vec![x; n]`/`[x; N]`, `vec![..]`/`[..]` with a
-    /// known float element (all elements have one type), or a copy, clone or borrow of one.
-    fn container_rhs(&self, r: &Rhs) -> bool {
-        let elems = |a: &Atom| matches!(a, Atom::Var(v) if self.elems.contains(v));
+    /// The element type when `r` makes a container of floats: `vec![x; n]`/`[x; N]`,
+    /// `vec![..]`/`[..]` with a known float element (all elements have one type), or a copy,
+    /// clone or borrow of one.
+    fn container_rhs(&self, r: &Rhs) -> Option<FloatTy> {
+        let elems = |a: &Atom| match a {
+            Atom::Var(v) => self.elems.get(v).cloned(),
+            Atom::Const(_) => None,
+        };
         match r {
             Rhs::Repeat { elem, .. } => self.atom(elem),
-            Rhs::VecLit(xs) | Rhs::Array(xs) => xs.iter().any(|x| self.atom(x)),
+            Rhs::VecLit(xs) | Rhs::Array(xs) => xs.iter().find_map(|x| self.atom(x)),
             Rhs::Copy(a) | Rhs::Ref(a) | Rhs::Clone { x: a, .. } => elems(a),
-            _ => false,
+            _ => None,
         }
     }
 
@@ -118,9 +177,9 @@ impl Floats<'_> {
                 Stmt::Let {
                     var, init: Some(r), ..
                 }
-                | Stmt::Assign { var, rhs: r } => self.container_rhs(r).then_some(*var),
+                | Stmt::Assign { var, rhs: r } => self.container_rhs(r).map(|t| (*var, t)),
                 // `Vec<T>::push(T)`: the pushed value's type is the element type
-                Stmt::Push { base, val, .. } => self.atom(val).then_some(*base),
+                Stmt::Push { base, val, .. } => self.atom(val).map(|t| (*base, t)),
                 Stmt::Scope(b) | Stmt::Loop { body: b, .. } => {
                     changed |= self.container_pass(b);
                     None
@@ -133,8 +192,8 @@ impl Floats<'_> {
                 }
                 _ => None,
             };
-            if let Some(v) = found {
-                changed |= self.elems.insert(v);
+            if let Some((v, t)) = found {
+                changed |= merge(&mut self.elems, v, t);
             }
         }
         changed
@@ -146,10 +205,12 @@ impl Floats<'_> {
         for s in &b.stmts {
             let found = match s {
                 Stmt::Let { var, ty, init, .. } => {
-                    let declared = ty.as_deref().is_some_and(is_float_type);
-                    (declared || init.as_ref().is_some_and(|r| self.rhs(r))).then_some(*var)
+                    let declared = ty.as_deref().and_then(|t| self.ty(t));
+                    declared
+                        .or_else(|| init.as_ref().and_then(|r| self.rhs(r)))
+                        .map(|t| (*var, t))
                 }
-                Stmt::Assign { var, rhs } => self.rhs(rhs).then_some(*var),
+                Stmt::Assign { var, rhs } => self.rhs(rhs).map(|t| (*var, t)),
                 Stmt::Scope(b) | Stmt::Loop { body: b, .. } => {
                     changed |= self.pass(b);
                     None
@@ -162,9 +223,9 @@ impl Floats<'_> {
                 }
                 _ => None,
             };
-            if let Some(v) = found {
-                if !self.f.vars[v].is_ref && self.known.insert(v) {
-                    changed = true;
+            if let Some((v, t)) = found {
+                if !self.f.vars[v].is_ref {
+                    changed |= merge(&mut self.known, v, t);
                 }
             }
         }
@@ -172,23 +233,45 @@ impl Floats<'_> {
     }
 }
 
-/// The variables of known float type (see the module docs). Empty for second-order code, whose
-/// scalars are dual numbers.
-pub(super) fn known_floats(f: &Func, params: &HashMap<VarId, ParamRead>) -> HashSet<VarId> {
+/// Records `v: t`; whether that is news. A type parameter wins over a literal's type (a
+/// variable first seen as `0.0`'s copy and then as `x * y` of `T`s is a `T`: in valid code the
+/// literal was never combined with the `T`s, so that definition cannot exist, but the guess
+/// must not fall back to the literal's `f64`).
+fn merge(m: &mut HashMap<VarId, FloatTy>, v: VarId, t: FloatTy) -> bool {
+    match m.get(&v) {
+        None => {
+            m.insert(v, t);
+            true
+        }
+        Some(None) if t.is_some() => {
+            m.insert(v, t);
+            true
+        }
+        Some(_) => false,
+    }
+}
+
+/// The variables of known float type (see the module docs), with the type parameter of those
+/// whose type is one. Empty for second-order code, whose scalars are dual numbers.
+pub(super) fn known_floats(
+    f: &Func,
+    params: &HashMap<VarId, ParamRead>,
+) -> HashMap<VarId, FloatTy> {
     if naming::order2() {
-        return HashSet::new();
+        return HashMap::new();
     }
     let mut fl = Floats {
         known: params
             .iter()
             .filter(|(v, p)| p.float && !f.vars[**v].is_ref)
-            .map(|(v, _)| *v)
+            .map(|(v, p)| (*v, p.real_ty.clone()))
             .collect(),
         elems: params
             .iter()
             .filter(|(_, p)| p.float_elems)
-            .map(|(v, _)| *v)
+            .map(|(v, p)| (*v, p.real_ty.clone()))
             .collect(),
+        reals: params.values().filter_map(|p| p.real_ty.clone()).collect(),
         f,
     };
     while fl.pass(&f.body) {}

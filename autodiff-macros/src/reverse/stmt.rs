@@ -423,7 +423,8 @@ impl RevGen<'_> {
         // Slots the trips only add into sum in a register of the loop's own (`accumulate`).
         let sums = accumulate::only_added(&rb, self.plain_adj.iter());
         let rb = quote! { #rb #win_trip };
-        let looped = accumulate::wrap(&rt, &sums, quote! { #it in #first..#n }, rb);
+        let empties: Vec<TokenStream> = sums.iter().map(|d| self.plain_empty(d)).collect();
+        let looped = accumulate::wrap(&rt, &sums, &empties, quote! { #it in #first..#n }, rb);
         let rev = quote! {
             #load_start
             #fit_lens

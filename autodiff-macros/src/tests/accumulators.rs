@@ -43,9 +43,31 @@ fn values_read_but_not_written_are_summed_by_the_loop() {
 }
 
 #[test]
+fn a_generic_real_is_summed_from_its_own_empty_slot() {
+    // `k: T` with `T: Real` is a float: only read in the loop, it gets a loop-local sum that
+    // starts at `T`'s `-0`.
+    let vjp = vjp_item(
+        &expand_fn(quote! {
+            fn f<T: Real>(x: &[T], k: T) -> T {
+                let mut s = T::zero();
+                for i in 0..x.len() { s += k * x[i]; }
+                s
+            }
+        }),
+        "f",
+    );
+    assert_eq!(summed(&vjp), ["__d_k_1"], "{vjp}");
+    assert!(
+        vjp.contains(
+            "let mut __d_k_1 = :: autodiff :: __private :: plain :: Plain :: < T > :: empty ()"
+        ),
+        "{vjp}"
+    );
+}
+
+#[test]
 fn values_written_in_the_loop_are_not() {
-    // `k` is rebound in the loop; generic `T` has no plain slots; a loop with no reads of
-    // outside values sums nothing.
+    // `k` is rebound in the loop; a loop with no reads of outside values sums nothing.
     let cases = [
         quote! {
             fn f(x: &[f64], k: f64) -> f64 {
@@ -53,13 +75,6 @@ fn values_written_in_the_loop_are_not() {
                 let mut s = 0.0;
                 for i in 0..x.len() { s += k * x[i]; k = k * 0.5; }
                 s + k
-            }
-        },
-        quote! {
-            fn f<T: Real>(x: &[T], k: T) -> T {
-                let mut s = T::zero();
-                for i in 0..x.len() { s += k * x[i]; }
-                s
             }
         },
         quote! {
