@@ -29,6 +29,7 @@ use common::{rosenbrock, rosenbrock_grad, rosenbrock_hand, rosenbrock_point};
 use common_loops::calls::*;
 use common_loops::extra::*;
 use common_loops::filter::*;
+use common_loops::generic::*;
 use common_loops::gmm::*;
 use common_loops::heat::*;
 use common_loops::heldout::*;
@@ -106,6 +107,13 @@ fn bench_heat(c: &mut Criterion) {
         || heat_swap_grad(black_box(u), black_box(k)),
         || heat_hand(black_box(u), black_box(k))
     );
+    three!(
+        c,
+        "generic_heat_swap100x50",
+        || heat_swap_generic(black_box(u), black_box(k)),
+        || heat_swap_generic_grad(black_box(u), black_box(k)),
+        || heat_hand(black_box(u), black_box(k))
+    );
 }
 
 fn bench_gmm(c: &mut Criterion) {
@@ -178,6 +186,13 @@ fn bench_extra(c: &mut Criterion) {
         "loops_horner1000",
         || horner(black_box(coef), black_box(HORNER_X)),
         || horner_grad(black_box(coef), black_box(HORNER_X)),
+        || horner_hand(black_box(coef), black_box(HORNER_X))
+    );
+    three!(
+        c,
+        "generic_horner1000",
+        || horner_generic(black_box(coef), black_box(HORNER_X)),
+        || horner_generic_grad(black_box(coef), black_box(HORNER_X)),
         || horner_hand(black_box(coef), black_box(HORNER_X))
     );
     let pos = lj_positions(LJ_PARTICLES);
@@ -537,6 +552,12 @@ fn report_allocations() {
         || heat_swap_grad(&u, HEAT_K),
         || heat_hand(&u, HEAT_K),
     );
+    line3(
+        "generic_heat_swap100x50",
+        || heat_swap_generic(&u, HEAT_K),
+        || heat_swap_generic_grad(&u, HEAT_K),
+        || heat_hand(&u, HEAT_K),
+    );
     let (a, m, ic, xs) = gmm_input(GMM_D, GMM_K, GMM_N);
     let w = GMM_WISHART;
     line3(
@@ -570,6 +591,12 @@ fn report_allocations() {
         "loops_horner1000",
         || horner(&coef, HORNER_X),
         || horner_grad(&coef, HORNER_X),
+        || horner_hand(&coef, HORNER_X),
+    );
+    line3(
+        "generic_horner1000",
+        || horner_generic(&coef, HORNER_X),
+        || horner_generic_grad(&coef, HORNER_X),
         || horner_hand(&coef, HORNER_X),
     );
     let pos = lj_positions(LJ_PARTICLES);

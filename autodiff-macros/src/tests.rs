@@ -628,6 +628,43 @@ fn newton_step_values_are_rebuilt_from_the_saved_x() {
 }
 
 #[test]
+fn constants_converted_to_the_float_type_are_converted_again_not_recorded() {
+    // `T::from_f64(2.0)` and `3 as f64` inside a loop: the reverse sweep converts the constant
+    // again, so the trip records nothing (the products' other factors are parameters).
+    for (name, case) in [
+        (
+            "generic",
+            quote! {
+                fn f<T: Real>(x: &[T], k: T) -> T {
+                    let mut s = T::zero();
+                    for i in 0..x.len() {
+                        let c = T::from_f64(2.0);
+                        s = s + c * k * x[i];
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            "as",
+            quote! {
+                fn f(x: &[f64], k: f64) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let c = 3 as f64;
+                        s = s + c * k * x[i];
+                    }
+                    s
+                }
+            },
+        ),
+    ] {
+        let vjp = vjp_item(&expand_fn(case), "f");
+        assert_eq!(loop_records(&vjp), 0, "{name}: {vjp}");
+    }
+}
+
+#[test]
 fn powers_of_a_saved_value_are_rebuilt_from_it() {
     // The Lennard-Jones pair term: `r2` is read by a rule (`r2 * r2`), so it is saved once; `r2²`
     // and `r2³` are rebuilt from that save where rules read them, and only `s6` (a quotient) is

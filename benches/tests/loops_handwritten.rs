@@ -19,6 +19,7 @@ use common::*;
 use common_loops::calls::*;
 use common_loops::extra::*;
 use common_loops::filter::*;
+use common_loops::generic::*;
 use common_loops::gmm::*;
 use common_loops::heat::*;
 use common_loops::heldout::*;
@@ -126,6 +127,56 @@ fn heat_case(name: &'static str, swap: bool, k: f64) -> Case {
         fd_tol: Tolerance::new(1e-7, 1e-6),
         eta: DEFAULT_ETA,
     }
+}
+
+/// The workloads written generic over `T: Real`, at `T = f64`, against the hand-written
+/// gradients of their `f64` twins.
+fn generic_cases() -> Vec<Case> {
+    let coef = horner_coefficients(HORNER_DEGREE + 1);
+    let split = |v: &[f64]| (v[..v.len() - 1].to_vec(), v[v.len() - 1]);
+    vec![
+        Case {
+            name: "generic heat_swap100x50",
+            x: cat(&heat_input(HEAT_N), &[HEAT_K]),
+            primal: Box::new(move |v| {
+                let (u, k) = split(v);
+                heat_swap_generic(&u, k)
+            }),
+            generated: Box::new(move |v| {
+                let (u, k) = split(v);
+                let (s, (g, dk)) = heat_swap_generic_grad(&u, k);
+                (s, cat(&g, &[dk]))
+            }),
+            hand: Box::new(move |v| {
+                let (u, k) = split(v);
+                let (s, (g, dk)) = heat_hand(&u, k);
+                (s, cat(&g, &[dk]))
+            }),
+            fd_tol: Tolerance::new(1e-7, 1e-6),
+            eta: DEFAULT_ETA,
+        },
+        Case {
+            name: "generic horner1000",
+            x: cat(&coef, &[HORNER_X]),
+            primal: Box::new(move |v| {
+                let (c, x) = split(v);
+                horner_generic(&c, x)
+            }),
+            generated: Box::new(move |v| {
+                let (c, x) = split(v);
+                let (y, (gc, gx)) = horner_generic_grad(&c, x);
+                (y, cat(&gc, &[gx]))
+            }),
+            hand: Box::new(move |v| {
+                let (c, x) = split(v);
+                let (y, (gc, gx)) = horner_hand(&c, x);
+                (y, cat(&gc, &[gx]))
+            }),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            // the step of the `f64` Horner case (see there)
+            eta: 1e-7,
+        },
+    ]
 }
 
 /// `alphas`, `means`, `icf` flattened; the points are data.
@@ -666,6 +717,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(heldout_cases());
     cases.extend(probe_cases());
     cases.extend(probe2_cases());
+    cases.extend(generic_cases());
     cases.push(filter_case(FILTER_AB));
     cases.push(filter_case((-0.95, 2.0)));
     cases

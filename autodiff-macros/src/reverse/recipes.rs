@@ -38,6 +38,11 @@ impl RevGen<'_> {
                 }
             }
             Rhs::Neg(x) => self.held(x).map(|(e, c)| (quote! { -#e }, c + 1)),
+            // A constant converted to the float type (`T::from_f64(2.0)`, `1 as f64`): the same
+            // conversion again, as written.
+            Rhs::Cast {
+                x: Atom::Const(_), ..
+            } => Some((self.primal(rhs), 1)),
             // `|x|`, `min`, `max`: exact, one instruction each (`r.abs() - 0.5 * delta` in a
             // Huber arm comes back from the saved `r`)
             Rhs::Method { name, args } => match (name.to_string().as_str(), args.as_slice()) {
