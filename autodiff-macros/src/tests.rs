@@ -614,6 +614,22 @@ fn loop_carried_float_adjoints_are_plain() {
     );
     assert!(!vjp.contains("Plain (- 0.0)"), "{vjp}");
     assert!(vjp.contains("plain :: acc (& mut __d_y_"), "{vjp}");
+
+    // An accumulator that starts at `T::zero()` is a `T` too.
+    let all = expand_fn(quote! {
+        fn h<T: Real>(x: &[T]) -> T {
+            let mut s = T::zero();
+            for i in 0..x.len() { s = s + x[i] * x[i]; }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "h");
+    assert!(
+        vjp.contains(
+            "let mut __d_s_2 = :: autodiff :: __private :: plain :: Plain :: < T > :: empty ()"
+        ),
+        "{vjp}"
+    );
 }
 
 #[test]
@@ -629,8 +645,8 @@ fn newton_step_values_are_rebuilt_from_the_saved_x() {
 
 #[test]
 fn constants_converted_to_the_float_type_are_converted_again_not_recorded() {
-    // `T::from_f64(2.0)` and `3 as f64` inside a loop: the reverse sweep converts the constant
-    // again, so the trip records nothing (the products' other factors are parameters).
+    // `T::from_f64(2.0)`, `3 as f64` and `T::from_usize(i + 1)` inside a loop: the reverse
+    // sweep converts again, so the trip records nothing (the other operands are parameters).
     for (name, case) in [
         (
             "generic",
@@ -653,6 +669,20 @@ fn constants_converted_to_the_float_type_are_converted_again_not_recorded() {
                     for i in 0..x.len() {
                         let c = 3 as f64;
                         s = s + c * k * x[i];
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            // a conversion of an index expression, converted again from the trip number
+            "index",
+            quote! {
+                fn f<T: Real>(x: &[T], k: T) -> T {
+                    let mut s = T::zero();
+                    for i in 0..x.len() {
+                        let w = T::from_usize(i + 1);
+                        s = s + k * x[i] / w;
                     }
                     s
                 }

@@ -1,12 +1,22 @@
-//! Plain scalar adjoint slots: which variables are primitive floats (`f64`, `f32`), so their
-//! adjoint can be a zero-initialised `#rt::plain::Plain` instead of an `Option` (no
-//! discriminant and no branch per use; a loop-carried adjoint stays in a register).
+//! Plain scalar adjoint slots: which variables are scalars of a float type, so their adjoint
+//! can be a zero-initialised `#rt::plain::Plain` instead of an `Option` (no discriminant and
+//! no branch per use; a loop-carried adjoint stays in a register).
 //!
-//! A variable's type is fixed by any one of its definitions, so one definition of known float
-//! type is enough: a declared `f64`/`f32`, a float literal, a copy, negation or arithmetic of
-//! known floats and float literals, a float method of a known float (`x.sin()`), a cast to a
-//! float, or an element of a parameter declared as a container of floats (`&[f64]`, `Vec<f32>`,
-//! `[f64; N]`). Anything else (a generic `T`, a call's result, a const path) keeps `Option`.
+//! A float type is `f64`, `f32`, or a type parameter bounded by `Real` (`T`, whose empty slot is
+//! spelled `Plain::<T>::empty()`, the `-0` of `T`). A variable's type is fixed by any one of its
+//! definitions, so one definition of known float type is enough:
+//! - a declared float type, a float literal, or `T::zero()`/`T::one()` of a float type;
+//! - a copy, negation or arithmetic of known floats and float literals;
+//! - a float method of a known float (`x.sin()`), or a conversion to a float type;
+//! - an element of a container of floats. A parameter declared as one (`&[f64]`, `Vec<f32>`,
+//!   `[T; N]`) is one. So is a local made as one: `vec![0.0; n]`, `[x; N]` or `vec![a, b]` of
+//!   a known float, a copy, clone or borrow of another, or `p.to_vec()` of such a parameter.
+//!   A local grown by `v.push(x)` of a known float is one too, since `Vec<T>::push` takes the
+//!   element type.
+//!
+//! Element writes do not count: `w[i][j] = x` on rows is a write at `At2(i, j)`, whose element
+//! is not the row's. Anything else (a call's result, a const path) keeps `Option`. A wrong
+//! guess could only fail to compile, since a plain slot holds a float.
 
 use super::*;
 
@@ -143,6 +153,27 @@ impl Floats<'_> {
                 self.atom(args.first()?)
             }
             Rhs::Cast { ty, .. } => self.ty(ty),
+            // `T::zero()`, `T::one()` of a float type (`Real`'s constants are `Self`)
+            Rhs::Call {
+                callee: Callee::Path(p),
+                args,
+                ..
+            } if args.is_empty() && p.segments.len() == 2 => {
+                let (ty, f) = (&p.segments[0], &p.segments[1]);
+                let constant = (f.ident == "zero" || f.ident == "one")
+                    && f.arguments.is_empty()
+                    && ty.arguments.is_empty();
+                if !constant {
+                    return None;
+                }
+                if ty.ident == "f64" || ty.ident == "f32" {
+                    Some(None)
+                } else {
+                    self.reals
+                        .contains(&ty.ident)
+                        .then(|| Some(ty.ident.clone()))
+                }
+            }
             Rhs::Index {
                 base,
                 by_ref: false,

@@ -140,20 +140,24 @@ impl RevGen<'_> {
                     quote! { &#rt::ops::range_view(#b, *#lo, *#hi) },
                 ))
             }
-            // A primitive cast of a loop index or of a small expression over indices and
-            // parameter elements (`k as f64`, a Taylor term's divisor or a time step's count):
-            // cast again.
+            // A conversion of a loop index or of a small expression over indices and parameter
+            // elements (`k as f64`, `T::from_usize(k + 1)`, a Taylor term's divisor or a time
+            // step's count): converted again, as written.
             Rhs::Cast {
                 x,
                 ty,
-                via: CastVia::As,
+                via: via @ (CastVia::As | CastVia::Assoc(_)),
             } if self.index_like(x, depth)
                 || self
                     .element_cost(x, depth + 1)
                     .is_some_and(|c| c < ELEMENT_BUDGET) =>
             {
                 let (save, rx) = self.read_depth(x, place, depth + 1);
-                Some((save, quote! { &((*#rx) as #ty) }))
+                let e = match via {
+                    CastVia::Assoc(name) => quote! { <#ty>::#name(*#rx) },
+                    _ => quote! { (*#rx) as #ty },
+                };
+                Some((save, quote! { &(#e) }))
             }
             Rhs::Tuple(xs) if xs.iter().all(|a| self.index_like(a, depth)) => {
                 // A tuple of loop indices (`m[(i, j)]`): rebuilt from the trip numbers.
@@ -204,7 +208,7 @@ impl RevGen<'_> {
             Rhs::Copy(x) => self.element_cost(x, depth + 1),
             Rhs::Cast {
                 x,
-                via: CastVia::As,
+                via: CastVia::As | CastVia::Assoc(_),
                 ..
             } => Some(1 + self.element_cost(x, depth + 1)?),
             _ => None,
