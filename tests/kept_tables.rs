@@ -211,10 +211,8 @@ fn elements_of_local_float_containers_have_plain_adjoints() {
     let (y, (gx, gp)) = float_containers_grad(&x, p);
     assert!((y - float_containers(&x, p)).abs() < 1e-12);
     let n = x.len();
-    let mut whole = x.clone();
-    whole.push(p);
-    let mut g = gx;
-    g.push(gp);
+    let whole = join(x.clone(), vec![p]);
+    let g = join(gx, vec![gp]);
     check(
         "float_containers",
         |q: &[f64]| float_containers(&q[..n], q[n]),
@@ -267,10 +265,8 @@ fn f32_containers_from_float_literals_match_the_f64_gradient() {
     let k = 0.2;
     let (y, (gu, gk)) = stencil_f64_grad(&u, k);
     let n = u.len();
-    let mut whole = u.clone();
-    whole.push(k);
-    let mut g = gu.clone();
-    g.push(gk);
+    let whole = join(u.clone(), vec![k]);
+    let g = join(gu.clone(), vec![gk]);
     check(
         "stencil_f64",
         |q: &[f64]| stencil_f64(&q[..n], q[n]),

@@ -410,10 +410,9 @@ fn param_reads_from(
             syn::Type::Path(tp) if real(elem) => tp.path.get_ident().cloned(),
             _ => None,
         };
-        let float = !p.is_ref
-            && (crate::reverse::is_float_type(&p.ty) || (real_ty.is_some() && !container));
-        let float_elems =
-            crate::reverse::has_float_elems(&p.ty) || (real_ty.is_some() && container);
+        let float_elem = crate::reverse::is_float_type(elem) || real_ty.is_some();
+        let float = !p.is_ref && !container && float_elem;
+        let float_elems = container && float_elem;
         m.insert(
             vars[k],
             ParamRead {

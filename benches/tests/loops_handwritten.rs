@@ -92,90 +92,79 @@ fn newton_case(p: f64, c: f64) -> Case {
 }
 
 /// `u0` then `k`, for both stencil forms.
-fn heat_case(name: &'static str, swap: bool, k: f64) -> Case {
+/// A workload of a slice and a number (the stencils' `(u0, k)`, Horner's `(c, x)`): its value,
+/// and its value and gradient.
+type SliceAndNumber = fn(&[f64], f64) -> f64;
+type SliceAndNumberGrad = fn(&[f64], f64) -> (f64, (Vec<f64>, f64));
+
+/// A workload of a slice and a number, flattened as `[slice.., number]`.
+fn slice_and_number_case(
+    name: &'static str,
+    x: Vec<f64>,
+    primal: SliceAndNumber,
+    [generated, hand]: [SliceAndNumberGrad; 2],
+    fd_tol: Tolerance,
+    eta: f64,
+) -> Case {
     let split = |v: &[f64]| (v[..v.len() - 1].to_vec(), v[v.len() - 1]);
     let pack = |(s, (g, dk)): (f64, (Vec<f64>, f64))| (s, cat(&g, &[dk]));
     Case {
         name,
-        x: cat(&heat_input(HEAT_N), &[k]),
-        primal: if swap {
-            Box::new(move |v| {
-                let (u, k) = split(v);
-                heat_swap(&u, k)
-            })
-        } else {
-            Box::new(move |v| {
-                let (u, k) = split(v);
-                heat(&u, k)
-            })
-        },
-        generated: if swap {
-            Box::new(move |v| {
-                let (u, k) = split(v);
-                pack(heat_swap_grad(&u, k))
-            })
-        } else {
-            Box::new(move |v| {
-                let (u, k) = split(v);
-                pack(heat_grad(&u, k))
-            })
-        },
+        x,
+        primal: Box::new(move |v| {
+            let (u, k) = split(v);
+            primal(&u, k)
+        }),
+        generated: Box::new(move |v| {
+            let (u, k) = split(v);
+            pack(generated(&u, k))
+        }),
         hand: Box::new(move |v| {
             let (u, k) = split(v);
-            pack(heat_hand(&u, k))
+            pack(hand(&u, k))
         }),
-        fd_tol: Tolerance::new(1e-7, 1e-6),
-        eta: DEFAULT_ETA,
+        fd_tol,
+        eta,
     }
+}
+
+fn heat_case(name: &'static str, swap: bool, k: f64) -> Case {
+    let (primal, generated): (SliceAndNumber, SliceAndNumberGrad) = if swap {
+        (heat_swap, heat_swap_grad)
+    } else {
+        (heat, heat_grad)
+    };
+    slice_and_number_case(
+        name,
+        cat(&heat_input(HEAT_N), &[k]),
+        primal,
+        [generated, heat_hand],
+        Tolerance::new(1e-7, 1e-6),
+        DEFAULT_ETA,
+    )
 }
 
 /// The workloads written generic over `T: Real`, at `T = f64`, against the hand-written
 /// gradients of their `f64` twins.
 fn generic_cases() -> Vec<Case> {
-    let coef = horner_coefficients(HORNER_DEGREE + 1);
-    let split = |v: &[f64]| (v[..v.len() - 1].to_vec(), v[v.len() - 1]);
     vec![
-        Case {
-            name: "generic heat_swap100x50",
-            x: cat(&heat_input(HEAT_N), &[HEAT_K]),
-            primal: Box::new(move |v| {
-                let (u, k) = split(v);
-                heat_swap_generic(&u, k)
-            }),
-            generated: Box::new(move |v| {
-                let (u, k) = split(v);
-                let (s, (g, dk)) = heat_swap_generic_grad(&u, k);
-                (s, cat(&g, &[dk]))
-            }),
-            hand: Box::new(move |v| {
-                let (u, k) = split(v);
-                let (s, (g, dk)) = heat_hand(&u, k);
-                (s, cat(&g, &[dk]))
-            }),
-            fd_tol: Tolerance::new(1e-7, 1e-6),
-            eta: DEFAULT_ETA,
-        },
-        Case {
-            name: "generic horner1000",
-            x: cat(&coef, &[HORNER_X]),
-            primal: Box::new(move |v| {
-                let (c, x) = split(v);
-                horner_generic(&c, x)
-            }),
-            generated: Box::new(move |v| {
-                let (c, x) = split(v);
-                let (y, (gc, gx)) = horner_generic_grad(&c, x);
-                (y, cat(&gc, &[gx]))
-            }),
-            hand: Box::new(move |v| {
-                let (c, x) = split(v);
-                let (y, (gc, gx)) = horner_hand(&c, x);
-                (y, cat(&gc, &[gx]))
-            }),
-            fd_tol: Tolerance::new(1e-6, 1e-6),
-            // the step of the `f64` Horner case (see there)
-            eta: 1e-7,
-        },
+        slice_and_number_case(
+            "generic heat_swap100x50",
+            cat(&heat_input(HEAT_N), &[HEAT_K]),
+            heat_swap_generic,
+            [heat_swap_generic_grad, heat_hand],
+            Tolerance::new(1e-7, 1e-6),
+            DEFAULT_ETA,
+        ),
+        // the step of the `f64` Horner case (see there)
+        slice_and_number_case(
+            "generic horner1000",
+            cat(&horner_coefficients(HORNER_DEGREE + 1), &[HORNER_X]),
+            horner_generic,
+            [horner_generic_grad, horner_hand],
+            Tolerance::new(1e-6, 1e-6),
+            1e-7,
+        ),
     ]
 }
 
@@ -254,30 +243,17 @@ fn reused_cases() -> Vec<Case> {
 
 fn extra_cases() -> Vec<Case> {
     let coef = horner_coefficients(HORNER_DEGREE + 1);
-    let split = |v: &[f64]| (v[..v.len() - 1].to_vec(), v[v.len() - 1]);
     vec![
-        Case {
-            name: "horner1000",
-            x: cat(&coef, &[HORNER_X]),
-            primal: Box::new(move |v| {
-                let (c, x) = split(v);
-                horner(&c, x)
-            }),
-            generated: Box::new(move |v| {
-                let (c, x) = split(v);
-                let (y, (gc, gx)) = horner_grad(&c, x);
-                (y, cat(&gc, &[gx]))
-            }),
-            hand: Box::new(move |v| {
-                let (c, x) = split(v);
-                let (y, (gc, gx)) = horner_hand(&c, x);
-                (y, cat(&gc, &[gx]))
-            }),
-            fd_tol: Tolerance::new(1e-6, 1e-6),
-            // Degree 1000: p''' is large (~1e9 here), so a step of 1e-5 has a truncation error of
-            // about 1e-4 on ∂/∂x; 1e-7 brings it to 1e-8 (coefficients enter linearly: exact).
-            eta: 1e-7,
-        },
+        // Degree 1000: p''' is large (~1e9 here), so a step of 1e-5 has a truncation error of
+        // about 1e-4 on ∂/∂x; 1e-7 brings it to 1e-8 (coefficients enter linearly: exact).
+        slice_and_number_case(
+            "horner1000",
+            cat(&coef, &[HORNER_X]),
+            horner,
+            [horner_grad, horner_hand],
+            Tolerance::new(1e-6, 1e-6),
+            1e-7,
+        ),
         Case {
             name: "lennard_jones64",
             x: lj_positions(LJ_PARTICLES),

@@ -44,7 +44,7 @@ use block::KMode;
 use def::is_literal;
 pub use exprs::{companion_call, primal};
 use facts::{collect_defs, collect_field_bases, collect_index_bases};
-pub use plain::{elem_of, has_float_elems, is_float_type};
+pub use plain::{elem_of, is_float_type};
 use products::Products;
 pub use products::{admit_cotangent, rules_arg, spoiled_flag};
 

@@ -33,31 +33,6 @@ pub fn is_float_type(ty: &syn::Type) -> bool {
     }
 }
 
-/// A container of floats: `[f]`, `[f; N]`, `Vec<f>`, or a reference to one.
-pub fn has_float_elems(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Reference(r) => has_float_elems(&r.elem),
-        syn::Type::Slice(s) => is_float_type(&s.elem),
-        syn::Type::Array(a) => is_float_type(&a.elem),
-        syn::Type::Path(p) if p.qself.is_none() => {
-            let Some(seg) = p.path.segments.last() else {
-                return false;
-            };
-            if seg.ident != "Vec" {
-                return false;
-            }
-            match &seg.arguments {
-                syn::PathArguments::AngleBracketed(a) => {
-                    a.args.len() == 1
-                        && matches!(&a.args[0], syn::GenericArgument::Type(t) if is_float_type(t))
-                }
-                _ => false,
-            }
-        }
-        _ => false,
-    }
-}
-
 /// The element type of a container (`[E]`, `[E; N]`, `Vec<E>`, or a reference to one) and
 /// `true`, or the type itself behind any references and `false`.
 pub fn elem_of(ty: &syn::Type) -> (&syn::Type, bool) {
