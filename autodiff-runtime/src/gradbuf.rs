@@ -17,6 +17,7 @@ use crate::adjoint::{Adjoint, acc};
 use crate::differentiable::Differentiable;
 use crate::matrix::MatrixScalar;
 use crate::shape::{IndexShape, ShapeAdjoint};
+use crate::slotarg::SlotArg;
 
 /// A container whose gradient buffer is dense: one zero adjoint per element, from its shape.
 pub trait DenseShape {
@@ -69,6 +70,72 @@ where
 
 /// The dense buffer of a slice, array or `Vec`: one adjoint per element.
 pub struct DenseElems<E>(pub Vec<E>);
+
+/// The buffer of a fused companion's parameter, chosen by the caller's slot ([`Lend`]).
+pub trait Lend<'s, A>: Sized {
+    /// The buffer.
+    type Out;
+    /// The caller's adjoint borrowed in place when the slot lends it ([`SlotArg::lend_window`]);
+    /// otherwise the slot's adjoint adopted ([`Adopt`]) or `zeros`.
+    fn lend<S: SlotArg<A>>(
+        s: &'s mut S,
+        slot: &mut Option<A>,
+        len: usize,
+        zeros: impl FnOnce() -> Self,
+    ) -> Self::Out;
+    /// A buffer of the parameter's own, as the chosen buffer type.
+    fn own(b: Self) -> Self::Out;
+}
+
+/// A slice parameter's buffer in a fused companion: its own ([`DenseElems`]), or a window of
+/// the caller's adjoint of a range's base (`Window(dp, a)`: element `k` is `dp[a + k]`).
+pub enum LentElems<'s, E> {
+    /// The parameter's own buffer.
+    Own(DenseElems<E>),
+    /// The caller's adjoint, borrowed, and the offset of element 0 in it.
+    Window(&'s mut Vec<E>, usize),
+}
+
+impl<'s, E: 's> Lend<'s, Vec<E>> for DenseElems<E> {
+    type Out = LentElems<'s, E>;
+    #[inline(always)]
+    fn lend<S: SlotArg<Vec<E>>>(
+        s: &'s mut S,
+        slot: &mut Option<Vec<E>>,
+        len: usize,
+        zeros: impl FnOnce() -> Self,
+    ) -> LentElems<'s, E> {
+        match s.lend_window(len) {
+            Some((v, off)) => LentElems::Window(v, off),
+            None => LentElems::Own(Adopt::adopt(slot, len).unwrap_or_else(zeros)),
+        }
+    }
+    #[inline(always)]
+    fn own(b: Self) -> LentElems<'s, E> {
+        LentElems::Own(b)
+    }
+}
+
+impl<'s, T: MatrixScalar, R: Dim, C: Dim, A> Lend<'s, A> for DenseMat<T, R, C>
+where
+    DefaultAllocator: Allocator<R, C>,
+{
+    type Out = Self;
+    /// Matrices are neither lent nor adopted: zeros of their shape.
+    #[inline(always)]
+    fn lend<S: SlotArg<A>>(
+        _: &'s mut S,
+        _: &mut Option<A>,
+        _: usize,
+        zeros: impl FnOnce() -> Self,
+    ) -> Self {
+        zeros()
+    }
+    #[inline(always)]
+    fn own(b: Self) -> Self {
+        b
+    }
+}
 
 /// The dense buffer of a matrix: a zero matrix of its shape.
 pub struct DenseMat<T: MatrixScalar, R: Dim, C: Dim>(pub OMatrix<T, R, C>)
@@ -160,13 +227,18 @@ pub trait DenseProbe {
     type Buf;
     /// A buffer of zeros of the container's shape.
     fn grad_buf(&self) -> Self::Buf;
-    /// The caller's adjoint in `slot` as the buffer when it has the container's shape (taken
-    /// out of the slot), zeros otherwise.
-    fn grad_buf_from<A>(&self, slot: &mut Option<A>) -> Self::Buf
+    /// A fused companion's buffer: the caller's adjoint borrowed in place when the caller's
+    /// slot `s` lends it (a range argument), else the caller's adjoint in `slot` when it has the
+    /// container's shape (taken out of the slot), else zeros ([`Lend`]). When the slot is not
+    /// `live` (nobody keeps the adjoint), the dead buffer ([`DenseShape::dead_buf`]).
+    fn grad_buf_lent<'s, A, S: SlotArg<A>>(
+        &self,
+        s: &'s mut S,
+        slot: &mut Option<A>,
+        live: bool,
+    ) -> <Self::Buf as Lend<'s, A>>::Out
     where
-        Self::Buf: Adopt<A>;
-    /// The buffer of a parameter whose adjoint nobody keeps ([`DenseShape::dead_buf`]).
-    fn dead_grad_buf(&self) -> Self::Buf;
+        Self::Buf: Lend<'s, A>;
 }
 impl<C: DenseShape + ?Sized> DenseProbe for Probe<'_, C> {
     type Buf = C::Buf;
@@ -175,15 +247,19 @@ impl<C: DenseShape + ?Sized> DenseProbe for Probe<'_, C> {
         self.0.dense_buf()
     }
     #[inline(always)]
-    fn grad_buf_from<A>(&self, slot: &mut Option<A>) -> C::Buf
+    fn grad_buf_lent<'s, A, S: SlotArg<A>>(
+        &self,
+        s: &'s mut S,
+        slot: &mut Option<A>,
+        live: bool,
+    ) -> <C::Buf as Lend<'s, A>>::Out
     where
-        C::Buf: Adopt<A>,
+        C::Buf: Lend<'s, A>,
     {
-        Adopt::adopt(slot, self.0.dense_len()).unwrap_or_else(|| self.0.dense_buf())
-    }
-    #[inline(always)]
-    fn dead_grad_buf(&self) -> C::Buf {
-        self.0.dead_buf()
+        if !live {
+            return Lend::own(self.0.dead_buf());
+        }
+        Lend::lend(s, slot, self.0.dense_len(), || self.0.dense_buf())
     }
 }
 
@@ -193,10 +269,8 @@ pub trait ShapeProbe {
     type Buf;
     /// The container's index shape, wrapped.
     fn grad_buf(&self) -> Self::Buf;
-    /// The same: element adjoints go to the slot, which keeps the caller's adjoint.
-    fn grad_buf_from<A>(&self, slot: &mut Option<A>) -> Self::Buf;
-    /// The same.
-    fn dead_grad_buf(&self) -> Self::Buf;
+    /// The same: element adjoints go to the slot, in the parameter's own coordinates.
+    fn grad_buf_lent<A, S>(&self, s: &mut S, slot: &mut Option<A>, live: bool) -> Self::Buf;
 }
 impl<C: IndexShape + ?Sized> ShapeProbe for &Probe<'_, C> {
     type Buf = ShapeBuf<C::Shape>;
@@ -205,11 +279,7 @@ impl<C: IndexShape + ?Sized> ShapeProbe for &Probe<'_, C> {
         ShapeBuf(self.0.index_shape())
     }
     #[inline(always)]
-    fn grad_buf_from<A>(&self, _slot: &mut Option<A>) -> Self::Buf {
-        ShapeBuf(self.0.index_shape())
-    }
-    #[inline(always)]
-    fn dead_grad_buf(&self) -> Self::Buf {
+    fn grad_buf_lent<A, S>(&self, _s: &mut S, _slot: &mut Option<A>, _live: bool) -> Self::Buf {
         ShapeBuf(self.0.index_shape())
     }
 }
@@ -260,6 +330,43 @@ impl<E: Adjoint> Flush<Vec<E>> for DenseElems<E> {
     #[inline]
     fn flush(self, slot: &mut Option<Vec<E>>) {
         acc(slot, self.0);
+    }
+}
+
+impl<E: Adjoint> GradBuf<usize> for LentElems<'_, E> {
+    type Slot = Vec<E>;
+    type Elem = E;
+    /// `y = x[i] => dx[i] += dy`, in the window at `off + i`
+    #[inline(always)]
+    fn add(&mut self, slot: &mut Option<Vec<E>>, i: usize, g: E) {
+        match self {
+            LentElems::Own(b) => b.add(slot, i, g),
+            LentElems::Window(v, off) => v[*off + i].add_adj(g),
+        }
+    }
+    #[inline(always)]
+    fn add_with(&mut self, slot: &mut Option<Vec<E>>, i: usize, f: impl FnOnce(&mut E)) {
+        match self {
+            LentElems::Own(b) => b.add_with(slot, i, f),
+            LentElems::Window(v, off) => f(&mut v[*off + i]),
+        }
+    }
+}
+impl<E: Adjoint> Flush<Vec<E>> for LentElems<'_, E> {
+    /// The window is the caller's adjoint already: what the slot holds (in the parameter's own
+    /// coordinates) is added into it at `off`, and the slot is left empty.
+    #[inline]
+    fn flush(self, slot: &mut Option<Vec<E>>) {
+        match self {
+            LentElems::Own(b) => b.flush(slot),
+            LentElems::Window(v, off) => {
+                if let Some(d) = slot.take() {
+                    for (e, x) in v[off..].iter_mut().zip(d) {
+                        e.add_adj(x);
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -100,7 +100,7 @@ pub mod __private {
         FieldArith, FieldwiseOps, OperandOnDerived, OperandOnOther, OperatorProbe,
         fieldwise_elements, fieldwise_operator,
     };
-    pub use crate::gradbuf::{Adopt, DenseProbe, Flush, GradBuf, Probe, ShapeProbe};
+    pub use crate::gradbuf::{Adopt, DenseProbe, Flush, GradBuf, Lend, Probe, ShapeProbe};
     pub use crate::heldrow::{HeldRowProbe, KeepRowProbe, RowAdd, RowProbe, held_row_cotangent};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::params::Parameters;
@@ -109,7 +109,9 @@ pub mod __private {
         OrdReceiver, OtherReceiver, constant_result, integer_receiver, not_float, of_type,
         ord_rule_receiver, piecewise_constant_result, rule_receiver, std_method, unreachable_value,
     };
-    pub use crate::slotarg::{DenseSlot, NoSlot, NoSlotArg, PlainSlot, ScratchSlot, Slot, SlotArg};
+    pub use crate::slotarg::{
+        DenseSlot, NoSlot, NoSlotArg, PlainSlot, RangeSlot, ScratchSlot, Slot, SlotArg,
+    };
     /// Plain scalar adjoint slots and their accumulators.
     pub mod plain {
         pub use crate::plain::*;

@@ -31,6 +31,13 @@ pub trait SlotArg<A> {
     fn live(&self) -> bool {
         true
     }
+    /// The caller's adjoint lent in place as the callee's gradient buffer, with the offset of
+    /// the callee's element 0 in it ([`RangeSlot`]: a range `&p[a..a + len]` lends `p`'s
+    /// adjoint, grown to cover the range, and `a`). `None` for every other slot.
+    #[inline(always)]
+    fn lend_window(&mut self, _len: usize) -> Option<(&mut A, usize)> {
+        None
+    }
 }
 
 /// A slot for a parameter that the callee does not differentiate (`#[no_grad]`): only
@@ -134,6 +141,39 @@ impl<E: Adjoint> SlotArg<Vec<E>> for ScratchSlot<'_, E> {
     }
 }
 
+/// A range argument `f(&p[a..b])` of a fused companion, read by nothing but the call: the
+/// callee's gradient buffer for its slice parameter is `p`'s own adjoint, borrowed in place with
+/// the offset `a` ([`SlotArg::lend_window`]), so the callee's element adjoints go straight into
+/// it (`y = f(p[a..b]) => dp[a + k] += (f's pullback of dy)[k]`): no scratch buffer, no copy
+/// after the call, no move of the caller's `Vec`. What the callee gives in its own coordinates
+/// (a parameter it passes on whole, or one without a gradient buffer) is added at `a`.
+pub struct RangeSlot<'a, E>(pub &'a mut Option<Vec<E>>, pub usize);
+
+impl<E: Adjoint> SlotArg<Vec<E>> for RangeSlot<'_, E> {
+    /// Nothing in the callee's coordinates: the caller's adjoint is lent as a window instead.
+    #[inline(always)]
+    fn take_slot(&mut self) -> Option<Vec<E>> {
+        None
+    }
+    /// `dp[a + k] += d[k]`.
+    #[inline(always)]
+    fn give(self, d: Option<Vec<E>>) {
+        if let Some(d) = d {
+            crate::slices::acc_range(self.0, self.1, d);
+        }
+    }
+    /// `p`'s adjoint, grown with zeros to cover the range (a slice's adjoint may stop at its
+    /// last element that received an adjoint), and the range's start.
+    #[inline(always)]
+    fn lend_window(&mut self, len: usize) -> Option<(&mut Vec<E>, usize)> {
+        let v = self.0.get_or_insert_with(Vec::new);
+        if v.len() < self.1 + len {
+            v.resize_with(self.1 + len, E::zero_adj);
+        }
+        Some((v, self.1))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +234,16 @@ mod tests {
         sl.give(None);
         assert!(scr.is_empty());
         assert_eq!(ScratchSlot(&mut scr, 2).take_slot().unwrap(), vec![0.0; 2]);
+        // range: the caller's adjoint lent in place at the range's start, grown to cover it;
+        // what the callee gives in its own coordinates is added at the start
+        let mut dp = Some(vec![1.0]);
+        let mut sl = RangeSlot(&mut dp, 2);
+        assert!(sl.take_slot().is_none());
+        let (w, off) = sl.lend_window(3).unwrap();
+        assert_eq!((w.len(), off), (5, 2));
+        w[off + 1] += 4.0;
+        sl.give(Some(vec![0.5, 0.5]));
+        assert_eq!(dp, Some(vec![1.0, 0.0, 0.5, 4.5, 0.0]));
         // none: nothing
         let mut n = NoSlot;
         assert!(SlotArg::<f64>::take_slot(&mut n).is_none());

@@ -471,19 +471,32 @@ impl RevGen<'_> {
                         argv.push(quote! { #rt::cotangent_as(#g) });
                         // this sweep's products: the callee's sweep takes the same
                         argv.push(self.products_arg());
-                        // a range read only by this call lends a scratch buffer, added into its
-                        // base's adjoint at the range's offset after the call (`range_slots`)
+                        // a range read only by this call lends its base's adjoint as a window,
+                        // or a scratch buffer added into it after the call (`range_slots`)
+                        let ranges: Vec<_> = args.iter().map(|a| self.range_arg(a)).collect();
+                        let mut slots: Vec<_> = (args.iter().enumerate())
+                            .map(|(k, a)| match ranges[k] {
+                                None => Some(self.slot_arg(k, a, spans, *span)),
+                                Some(_) => None,
+                            })
+                            .collect();
+                        let windows = range_slots::windows(&ranges, &slots, |v| self.adj(v));
                         let mut after = TokenStream::new();
                         for (k, a) in args.iter().enumerate() {
-                            let Some(ra) = self.range_arg(a) else {
-                                argv.push(self.slot_arg(k, a, spans, *span));
+                            let Some(ra) = &ranges[k] else {
+                                argv.extend(slots[k].take());
                                 continue;
                             };
                             // the argument as saved for the re-run (cached: no second save)
                             // gives the length, the start its offset
                             let rv = bind_read(self, a, &mut pre, &mut reads);
                             let rs = bind_read(self, &ra.start, &mut pre, &mut reads);
-                            let (scr, d) = (self.new_scratch(), self.adj(ra.base));
+                            let d = self.adj(ra.base);
+                            if windows.contains(&k) {
+                                argv.push(quote! { #rt::RangeSlot(&mut #d, *#rs) });
+                                continue;
+                            }
+                            let scr = self.new_scratch();
                             argv.push(quote! { #rt::ScratchSlot(&mut #scr, (#rv).len()) });
                             after.extend(
                                 quote! { #rt::ops::acc_range_drain(&mut #d, *#rs, &mut #scr); },

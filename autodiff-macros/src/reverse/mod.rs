@@ -406,15 +406,16 @@ impl<'a> RevGen<'a> {
         }
         for &v in &self.grad_bufs {
             let (b, d, read) = (self.grad_buf(v), self.adj(v), &self.params[&v].read);
-            // in a fused companion the buffer starts as the caller's adjoint when it can
-            // (no buffer when the caller passed `NoSlot`: its element adjoints are skipped)
+            // in a fused companion the buffer is the caller's adjoint lent as a window (a range
+            // argument, `RangeSlot`) or starts as the caller's adjoint when it can (no buffer
+            // when the caller passed `NoSlot`: its element adjoints are skipped)
             let make = match &self.params[&v].slot_in {
                 Some(s) => {
                     let live = self.live(v);
                     head.extend(quote! { let #live = #rt::SlotArg::live(&#s); });
                     quote! {
                         let __p = &#rt::Probe(#read);
-                        if #live { __p.grad_buf_from(&mut #d) } else { __p.dead_grad_buf() }
+                        __p.grad_buf_lent(&mut #s, &mut #d, #live)
                     }
                 }
                 None => quote! { (&#rt::Probe(#read)).grad_buf() },

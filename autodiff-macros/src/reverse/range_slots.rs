@@ -140,6 +140,44 @@ impl RevGen<'_> {
     }
 }
 
+/// The range arguments of one fused call that are lent their base's adjoint as a window
+/// (`RangeSlot`): the first range of each base, unless another argument's slot names that
+/// adjoint (`f(&p[..2], p)`: the two would borrow it mutably at once). The other ranges of a
+/// base get scratch buffers, added into its adjoint after the call.
+pub(super) fn windows(
+    ranges: &[Option<RangeArg>],
+    slots: &[Option<TokenStream>],
+    adj: impl Fn(VarId) -> Ident,
+) -> HashSet<usize> {
+    let named = |d: &Ident| {
+        let d = d.to_string();
+        slots.iter().flatten().any(|t| {
+            t.clone()
+                .into_iter()
+                .flat_map(flatten)
+                .any(|i| matches!(i, proc_macro2::TokenTree::Ident(i) if i == d))
+        })
+    };
+    let mut seen = HashSet::new();
+    let mut out = HashSet::new();
+    for (k, r) in ranges.iter().enumerate() {
+        if let Some(r) = r {
+            if seen.insert(r.base) && !named(&adj(r.base)) {
+                out.insert(k);
+            }
+        }
+    }
+    out
+}
+
+/// A token tree and, for a group, every tree inside it.
+fn flatten(t: proc_macro2::TokenTree) -> Vec<proc_macro2::TokenTree> {
+    match t {
+        proc_macro2::TokenTree::Group(g) => g.stream().into_iter().flat_map(flatten).collect(),
+        t => vec![t],
+    }
+}
+
 /// The name of scratch buffer `k`.
 pub(super) fn scratch_name(k: usize) -> Ident {
     naming::fixed(&format!("__scr{k}"))
