@@ -17,7 +17,9 @@ use crate::adjoint::{Adjoint, acc};
 use crate::differentiable::Differentiable;
 use crate::matrix::MatrixScalar;
 use crate::shape::{IndexShape, ShapeAdjoint};
-use crate::slotarg::SlotArg;
+use core::cell::Cell;
+
+use crate::slotarg::{SlotArg, cell_add};
 
 /// A container whose gradient buffer is dense: one zero adjoint per element, from its shape.
 pub trait DenseShape {
@@ -88,12 +90,17 @@ pub trait Lend<'s, A>: Sized {
 }
 
 /// A slice parameter's buffer in a fused companion: its own ([`DenseElems`]), or a window of
-/// the caller's adjoint of a range's base (`Window(dp, a)`: element `k` is `dp[a + k]`).
-pub enum LentElems<'s, E> {
-    /// The parameter's own buffer.
-    Own(DenseElems<E>),
+/// the caller's adjoint of a range's base (`window: Some((dp, a))`: element `k` is `dp[a + k]`;
+/// cells, as other ranges of the same base may be lent it in the same call).
+///
+/// A struct, not an enum: which of the two is used is a field of its own, which the compiler
+/// sees is constant in a companion for one kind of slot. As an enum the tag would sit in the
+/// `Vec`'s capacity (a niche), a run-time value tested on every element add.
+pub struct LentElems<'s, E> {
+    /// The parameter's own buffer (empty when a window is lent).
+    pub own: DenseElems<E>,
     /// The caller's adjoint, borrowed, and the offset of element 0 in it.
-    Window(&'s mut Vec<E>, usize),
+    pub window: Option<(&'s [Cell<E>], usize)>,
 }
 
 impl<'s, E: 's> Lend<'s, Vec<E>> for DenseElems<E> {
@@ -105,14 +112,20 @@ impl<'s, E: 's> Lend<'s, Vec<E>> for DenseElems<E> {
         len: usize,
         zeros: impl FnOnce() -> Self,
     ) -> LentElems<'s, E> {
-        match s.lend_window(len) {
-            Some((v, off)) => LentElems::Window(v, off),
-            None => LentElems::Own(Adopt::adopt(slot, len).unwrap_or_else(zeros)),
+        match s.lend_window() {
+            Some(w) => LentElems {
+                own: DenseElems(Vec::new()),
+                window: Some(w),
+            },
+            None => Self::own(Adopt::adopt(slot, len).unwrap_or_else(zeros)),
         }
     }
     #[inline(always)]
     fn own(b: Self) -> LentElems<'s, E> {
-        LentElems::Own(b)
+        LentElems {
+            own: b,
+            window: None,
+        }
     }
 }
 
@@ -339,31 +352,34 @@ impl<E: Adjoint> GradBuf<usize> for LentElems<'_, E> {
     /// `y = x[i] => dx[i] += dy`, in the window at `off + i`
     #[inline(always)]
     fn add(&mut self, slot: &mut Option<Vec<E>>, i: usize, g: E) {
-        match self {
-            LentElems::Own(b) => b.add(slot, i, g),
-            LentElems::Window(v, off) => v[*off + i].add_adj(g),
+        match self.window {
+            None => self.own.add(slot, i, g),
+            Some((v, off)) => cell_add(&v[off + i], g),
         }
     }
     #[inline(always)]
     fn add_with(&mut self, slot: &mut Option<Vec<E>>, i: usize, f: impl FnOnce(&mut E)) {
-        match self {
-            LentElems::Own(b) => b.add_with(slot, i, f),
-            LentElems::Window(v, off) => f(&mut v[*off + i]),
+        match self.window {
+            None => self.own.add_with(slot, i, f),
+            Some((v, off)) => {
+                let c = &v[off + i];
+                let mut x = c.replace(E::zero_adj());
+                f(&mut x);
+                c.set(x);
+            }
         }
     }
 }
 impl<E: Adjoint> Flush<Vec<E>> for LentElems<'_, E> {
     /// The window is the caller's adjoint already: what the slot holds (in the parameter's own
     /// coordinates) is added into it at `off`, and the slot is left empty.
-    #[inline]
+    #[inline(always)]
     fn flush(self, slot: &mut Option<Vec<E>>) {
-        match self {
-            LentElems::Own(b) => b.flush(slot),
-            LentElems::Window(v, off) => {
-                if let Some(d) = slot.take() {
-                    for (e, x) in v[off..].iter_mut().zip(d) {
-                        e.add_adj(x);
-                    }
+        match self.window {
+            None => self.own.flush(slot),
+            Some((v, off)) => {
+                for (c, x) in v[off..].iter().zip(slot.take().into_iter().flatten()) {
+                    cell_add(c, x);
                 }
             }
         }

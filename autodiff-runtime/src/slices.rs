@@ -36,6 +36,19 @@ pub fn acc_range<E: Adjoint>(d: &mut Option<Vec<E>>, start: usize, g: Vec<E>) {
     }
 }
 
+/// The adjoint `d` of a range's base as cells, grown with zeros to `end` elements first (a
+/// slice's adjoint may stop at its last element that received an adjoint): what the
+/// `RangeSlot`s of one call (see `slotarg.rs`) lend their callee, several ranges of one base at
+/// once.
+#[inline(always)]
+pub fn range_cells<E: Adjoint>(d: &mut Option<Vec<E>>, end: usize) -> &[core::cell::Cell<E>] {
+    let v = d.get_or_insert_with(Vec::new);
+    if v.len() < end {
+        v.resize_with(end, E::zero_adj);
+    }
+    core::cell::Cell::from_mut(v.as_mut_slice()).as_slice_of_cells()
+}
+
 /// [`acc_range`] from the scratch buffer a range argument of a fused call lends its callee (see
 /// `ScratchSlot` in `slotarg.rs`): `dv[a + k] += g[k]`, leaving `g[k] = 0`, so the buffer is
 /// zeros of its length again for the next call (which then lends it without a fill).

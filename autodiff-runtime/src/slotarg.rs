@@ -9,6 +9,8 @@
 //! ([`SlotArg::give`]). Adjoints are sums, so starting from the caller's and giving back the
 //! total is the same as adding the callee's cotangent to it: `slot = slot + dx`.
 
+use core::cell::Cell;
+
 use crate::adjoint::{Adjoint, acc_opt};
 use crate::densevec::dense_move;
 use crate::plain::Plain;
@@ -33,11 +35,24 @@ pub trait SlotArg<A> {
     }
     /// The caller's adjoint lent in place as the callee's gradient buffer, with the offset of
     /// the callee's element 0 in it ([`RangeSlot`]: a range `&p[a..a + len]` lends `p`'s
-    /// adjoint, grown to cover the range, and `a`). `None` for every other slot.
+    /// adjoint and `a`). `None` for every other slot.
     #[inline(always)]
-    fn lend_window(&mut self, _len: usize) -> Option<(&mut A, usize)> {
+    fn lend_window(&mut self) -> Option<(&[Cell<A::Elem>], usize)>
+    where
+        A: Elems,
+    {
         None
     }
+}
+
+/// The element type of an adjoint that a [`RangeSlot`] lends (a `Vec` of element adjoints).
+pub trait Elems {
+    /// An element's adjoint.
+    type Elem;
+}
+
+impl<E> Elems for Vec<E> {
+    type Elem = E;
 }
 
 /// A slot for a parameter that the callee does not differentiate (`#[no_grad]`): only
@@ -147,7 +162,11 @@ impl<E: Adjoint> SlotArg<Vec<E>> for ScratchSlot<'_, E> {
 /// it (`y = f(p[a..b]) => dp[a + k] += (f's pullback of dy)[k]`): no scratch buffer, no copy
 /// after the call, no move of the caller's `Vec`. What the callee gives in its own coordinates
 /// (a parameter it passes on whole, or one without a gradient buffer) is added at `a`.
-pub struct RangeSlot<'a, E>(pub &'a mut Option<Vec<E>>, pub usize);
+///
+/// The adjoint is lent as cells ([`crate::ops::range_cells`], grown first to cover every range
+/// of `p` in the call), so several ranges of one base, even overlapping ones, are lent it at
+/// once.
+pub struct RangeSlot<'a, E>(pub &'a [Cell<E>], pub usize);
 
 impl<E: Adjoint> SlotArg<Vec<E>> for RangeSlot<'_, E> {
     /// Nothing in the callee's coordinates: the caller's adjoint is lent as a window instead.
@@ -158,20 +177,23 @@ impl<E: Adjoint> SlotArg<Vec<E>> for RangeSlot<'_, E> {
     /// `dp[a + k] += d[k]`.
     #[inline(always)]
     fn give(self, d: Option<Vec<E>>) {
-        if let Some(d) = d {
-            crate::slices::acc_range(self.0, self.1, d);
+        for (c, x) in self.0[self.1..].iter().zip(d.into_iter().flatten()) {
+            cell_add(c, x);
         }
     }
-    /// `p`'s adjoint, grown with zeros to cover the range (a slice's adjoint may stop at its
-    /// last element that received an adjoint), and the range's start.
+    /// `p`'s adjoint and the range's start.
     #[inline(always)]
-    fn lend_window(&mut self, len: usize) -> Option<(&mut Vec<E>, usize)> {
-        let v = self.0.get_or_insert_with(Vec::new);
-        if v.len() < self.1 + len {
-            v.resize_with(self.1 + len, E::zero_adj);
-        }
-        Some((v, self.1))
+    fn lend_window(&mut self) -> Option<(&[Cell<<Vec<E> as Elems>::Elem>], usize)> {
+        Some((self.0, self.1))
     }
+}
+
+/// `c += g` for an adjoint in a cell (a load, an add and a store for a float).
+#[inline(always)]
+pub fn cell_add<E: Adjoint>(c: &Cell<E>, g: E) {
+    let mut x = c.replace(E::zero_adj());
+    x.add_adj(g);
+    c.set(x);
 }
 
 #[cfg(test)]
@@ -237,13 +259,19 @@ mod tests {
         // range: the caller's adjoint lent in place at the range's start, grown to cover it;
         // what the callee gives in its own coordinates is added at the start
         let mut dp = Some(vec![1.0]);
-        let mut sl = RangeSlot(&mut dp, 2);
+        let cells = crate::slices::range_cells(&mut dp, 5);
+        let mut sl = RangeSlot(cells, 2);
         assert!(sl.take_slot().is_none());
-        let (w, off) = sl.lend_window(3).unwrap();
+        let (w, off) = sl.lend_window().unwrap();
         assert_eq!((w.len(), off), (5, 2));
-        w[off + 1] += 4.0;
+        cell_add(&w[off + 1], 4.0);
+        // a second range of the same base, overlapping the first
+        let mut other = RangeSlot(cells, 3);
+        let (w2, off2) = other.lend_window().unwrap();
+        cell_add(&w2[off2], 1.0);
+        other.give(None);
         sl.give(Some(vec![0.5, 0.5]));
-        assert_eq!(dp, Some(vec![1.0, 0.0, 0.5, 4.5, 0.0]));
+        assert_eq!(dp, Some(vec![1.0, 0.0, 0.5, 5.5, 0.0]));
         // none: nothing
         let mut n = NoSlot;
         assert!(SlotArg::<f64>::take_slot(&mut n).is_none());

@@ -481,6 +481,8 @@ impl RevGen<'_> {
                             })
                             .collect();
                         let windows = range_slots::windows(&ranges, &slots, |v| self.adj(v));
+                        // each windowed base's adjoint as cells, grown to the ranges' end
+                        let mut ends: Vec<(VarId, Vec<TokenStream>)> = Vec::new();
                         let mut after = TokenStream::new();
                         for (k, a) in args.iter().enumerate() {
                             let Some(ra) = &ranges[k] else {
@@ -492,8 +494,14 @@ impl RevGen<'_> {
                             let rv = bind_read(self, a, &mut pre, &mut reads);
                             let rs = bind_read(self, &ra.start, &mut pre, &mut reads);
                             let d = self.adj(ra.base);
-                            if windows.contains(&k) {
-                                argv.push(quote! { #rt::RangeSlot(&mut #d, *#rs) });
+                            if windows.contains(&ra.base) {
+                                let cells = range_slots::cells_name(ra.base);
+                                argv.push(quote! { #rt::RangeSlot(#cells, *#rs) });
+                                let end = quote! { *#rs + (#rv).len() };
+                                match ends.iter_mut().find(|(b, _)| *b == ra.base) {
+                                    Some((_, e)) => e.push(end),
+                                    None => ends.push((ra.base, vec![end])),
+                                }
                                 continue;
                             }
                             let scr = self.new_scratch();
@@ -503,8 +511,18 @@ impl RevGen<'_> {
                             );
                         }
                         let call = companion_call(callee, &argv, *span, naming::into_companion);
+                        let mut lend = TokenStream::new();
+                        for (b, e) in &ends {
+                            let (cells, d) = (range_slots::cells_name(*b), self.adj(*b));
+                            lend.extend(quote! {
+                                let #cells = #rt::ops::range_cells(
+                                    &mut #d,
+                                    0usize #(.max(#e))*,
+                                );
+                            });
+                        }
                         // (the companion tests its cotangent itself, see `expand/companion.rs`)
-                        contribs.push(quote! { #call; #after });
+                        contribs.push(quote! { #lend #call; #after });
                     } else {
                         let call = companion_call(callee, &argv, *span, naming::vjp_companion);
                         let gs = naming::fixed("__gs");

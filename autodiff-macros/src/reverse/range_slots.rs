@@ -2,12 +2,21 @@
 //!
 //! The range's adjoint would be a fresh `Vec` per call (the callee's gradient buffer for its
 //! slice parameter, which is then added into `p`'s adjoint at offset `a` and dropped). When the
-//! range is read by nothing but this call, the callee's buffer is instead a scratch `Vec` of the
-//! caller's, made once before the reverse sweep and reused by every execution of the call
-//! (`#rt::ScratchSlot`: zeros of the range's length, given back with the callee's cotangent),
-//! and the caller adds it into `p`'s adjoint at the range's offset right after the call, zeroing
-//! it again for the next execution
-//! (`y = f(p[a..b]) => dp[a + k] += (f's pullback of dy)[k]`). Nothing is allocated per call.
+//! range is read by nothing but this call, the callee is lent `p`'s adjoint itself instead
+//! (`y = f(p[a..b]) => dp[a + k] += (f's pullback of dy)[k]`):
+//!
+//! * **A window** (`#rt::RangeSlot` over `#rt::ops::range_cells`): the caller grows `p`'s
+//!   adjoint to cover every range of `p` in the call and lends it as cells; the callee's
+//!   gradient buffer for the parameter is that window at offset `a` (`LentElems` in the
+//!   runtime's `gradbuf.rs`), so its element adjoints go straight into `p`'s. Cells, because two
+//!   ranges of one base in one call (`dot(&p[3 * i..], &p[3 * j..])`), even overlapping ones,
+//!   are lent the same adjoint at once. Nothing is allocated or copied per call.
+//! * **A scratch buffer** (`#rt::ScratchSlot`) when another argument of the call names `p`'s
+//!   adjoint (`f(&p[..2], p)`: the window and that slot would borrow it at once): a `Vec` of
+//!   the caller's, made once before the reverse sweep and reused by every execution of the
+//!   call (zeros of the range's length, given back with the callee's cotangent), added into
+//!   `p`'s adjoint at the range's offset right after the call and zeroed again
+//!   (`ops::acc_range_drain`).
 //!
 //! Also here: which range reads must be copies although they could be borrowed views (see
 //! [`forced_copies`]).
@@ -140,10 +149,10 @@ impl RevGen<'_> {
     }
 }
 
-/// The range arguments of one fused call that are lent their base's adjoint as a window
-/// (`RangeSlot`): the first range of each base, unless another argument's slot names that
-/// adjoint (`f(&p[..2], p)`: the two would borrow it mutably at once). The other ranges of a
-/// base get scratch buffers, added into its adjoint after the call.
+/// The bases whose ranges in one fused call are lent the base's adjoint as a window
+/// (`RangeSlot` over `ops::range_cells`): every base of a range argument, unless another
+/// argument's slot names its adjoint (`f(&p[..2], p)`: the two would borrow it at once). The
+/// ranges of the other bases get scratch buffers, added into the adjoint after the call.
 pub(super) fn windows(
     ranges: &[Option<RangeArg>],
     slots: &[Option<TokenStream>],
@@ -158,16 +167,15 @@ pub(super) fn windows(
                 .any(|i| matches!(i, proc_macro2::TokenTree::Ident(i) if i == d))
         })
     };
-    let mut seen = HashSet::new();
-    let mut out = HashSet::new();
-    for (k, r) in ranges.iter().enumerate() {
-        if let Some(r) = r {
-            if seen.insert(r.base) && !named(&adj(r.base)) {
-                out.insert(k);
-            }
-        }
-    }
-    out
+    (ranges.iter().flatten())
+        .map(|r| r.base)
+        .filter(|&b| !named(&adj(b)))
+        .collect()
+}
+
+/// The name of the cells base `v`'s adjoint is lent as in one call.
+pub(super) fn cells_name(v: VarId) -> Ident {
+    naming::fixed(&format!("__cells{v}"))
 }
 
 /// A token tree and, for a group, every tree inside it.

@@ -349,8 +349,8 @@ fn range_reads_add_at_their_offset_and_borrow_parameters() {
 #[test]
 fn ranges_read_only_by_a_re_run_call_lend_a_window_or_a_scratch_buffer() {
     // `dot3(&p[..], r)` re-run in the reverse sweep: a range read by nothing else is lent its
-    // base's adjoint as a window (`RangeSlot`: the callee adds straight into `dp` at the
-    // range's offset). A range also read elsewhere (`r`) keeps the general slot.
+    // base's adjoint as a window (`RangeSlot` over `range_cells`: the callee adds straight into
+    // `dp` at the range's offset). A range also read elsewhere (`r`) keeps the general slot.
     let all = expand_fn(quote! {
         fn pairs(p: &[f64]) -> f64 {
             let r = &p[1..4];
@@ -362,14 +362,14 @@ fn ranges_read_only_by_a_re_run_call_lend_a_window_or_a_scratch_buffer() {
         }
     });
     let vjp = vjp_item(&all, "pairs");
-    assert_eq!(vjp.matches("RangeSlot (& mut __d_p_").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("range_cells (& mut __d_p_").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("RangeSlot (__cells").count(), 1, "{vjp}");
     assert!(!vjp.contains("ScratchSlot"), "{vjp}");
     assert!(!vjp.contains("acc_range_drain"), "{vjp}");
     assert_eq!(vjp.matches(":: Slot (& mut __d_p_").count(), 0, "{vjp}");
     assert_eq!(vjp.matches(":: Slot (& mut __d_r_").count(), 1, "{vjp}");
-    // two ranges of one base in one call: the first is lent the window, the second a scratch
-    // buffer made once before the sweep (`ScratchSlot`), added at its offset after the call
-    // (`acc_range_drain`, which zeros it again); ranges of another base get their own window
+    // two ranges of one base in one call are lent the same cells, grown once to cover both;
+    // ranges of another base get their own
     let all = expand_fn(quote! {
         fn pairs(p: &[f64], q: &[f64]) -> f64 {
             let mut s = 0.0;
@@ -380,17 +380,15 @@ fn ranges_read_only_by_a_re_run_call_lend_a_window_or_a_scratch_buffer() {
         }
     });
     let vjp = vjp_item(&all, "pairs");
-    assert_eq!(vjp.matches("RangeSlot (& mut __d_p_").count(), 2, "{vjp}");
-    assert_eq!(vjp.matches("RangeSlot (& mut __d_q_").count(), 1, "{vjp}");
-    assert_eq!(vjp.matches("ScratchSlot (& mut __scr").count(), 1, "{vjp}");
-    assert_eq!(vjp.matches("let mut __scr").count(), 1, "{vjp}");
-    assert_eq!(
-        vjp.matches("ops :: acc_range_drain (& mut __d_p_").count(),
-        1,
-        "{vjp}"
-    );
+    assert_eq!(vjp.matches("range_cells (& mut __d_p_").count(), 2, "{vjp}");
+    assert_eq!(vjp.matches("range_cells (& mut __d_q_").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("RangeSlot (__cells").count(), 4, "{vjp}");
+    assert!(!vjp.contains("ScratchSlot"), "{vjp}");
+    assert!(!vjp.contains("acc_range_drain"), "{vjp}");
     // the base itself passed beside its range: its slot borrows `dp`, so the range cannot be
-    // lent it at the same time and takes a scratch buffer
+    // lent it at the same time and takes a scratch buffer made once before the sweep
+    // (`ScratchSlot`), added at its offset after the call (`acc_range_drain`, which zeros it
+    // again)
     let all = expand_fn(quote! {
         fn with_base(p: &[f64]) -> f64 {
             let mut s = 0.0;
@@ -403,6 +401,12 @@ fn ranges_read_only_by_a_re_run_call_lend_a_window_or_a_scratch_buffer() {
     let vjp = vjp_item(&all, "with_base");
     assert!(!vjp.contains("RangeSlot"), "{vjp}");
     assert_eq!(vjp.matches("ScratchSlot (& mut __scr").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("let mut __scr").count(), 1, "{vjp}");
+    assert_eq!(
+        vjp.matches("ops :: acc_range_drain (& mut __d_p_").count(),
+        1,
+        "{vjp}"
+    );
 }
 
 #[test]

@@ -114,8 +114,8 @@ fn calls_of_users_functions_hand_their_pullbacks_only_cotangents_free_of_nan() {
 
 #[test]
 fn range_reads_admit_the_first_sweep_and_their_rule_needs_no_test() {
-    // `&x[..]` and `&v[..]` add straight into their base's adjoint (`ops::acc_range`, or a
-    // scratch buffer drained at the range's offset after a fused call): no test before them.
+    // `&x[..]` and `&v[..]` add straight into their base's adjoint (`ops::acc_range`, or the
+    // adjoint lent to a fused call as cells at the range's offset): no test before them.
     let all = expand_fn(quote! {
         fn ranges(x: &[f64]) -> f64 {
             let mut v = vec![0.0; x.len()];
@@ -137,7 +137,7 @@ fn range_reads_admit_the_first_sweep_and_their_rule_needs_no_test() {
     );
     let first = &grad[..grad.rfind("break '__careful").expect("the first sweep")];
     assert!(first.contains("ops :: acc_range"), "{first}");
-    assert!(first.contains("ops :: acc_range_drain"), "{first}");
+    assert!(first.contains("ops :: range_cells"), "{first}");
     // the fused call of `dot` tests its cotangent (in the companion), the ranges take theirs
     // as they are
     assert!(!first.contains("SweepRules :: admit"), "{first}");
