@@ -236,6 +236,8 @@ pub struct LoopInfo {
     /// The affine start is the same on every execution of the loop (`for i in 0..n`: an integer
     /// literal): the reverse sweep keeps it once, not once per execution of the loop.
     pub const_start: bool,
+    /// The affine start is the literal `0` (`for i in 0..n`).
+    pub zero_start: bool,
     /// The affine variable grows by exactly one per trip (`for i in a..b`, a container loop
     /// without adapters), not by a stride or downwards (`step_by`, `rev`).
     pub unit_step: bool,
@@ -283,6 +285,21 @@ pub struct OpaqueUse {
     pub what: String,
     /// What to write instead.
     pub hint: &'static str,
+}
+
+impl Callee {
+    /// `Vec::new()` or `Vec::with_capacity(n)` (also `std::vec::Vec::new()`,
+    /// `Vec::<f64>::new()`): an empty `Vec`.
+    pub fn is_empty_vec(&self) -> bool {
+        let Callee::Path(p) = self else {
+            return false;
+        };
+        let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+        matches!(
+            segs.as_slice(),
+            [.., ty, f] if ty == "Vec" && (f == "new" || f == "with_capacity")
+        )
+    }
 }
 
 impl Rhs {

@@ -986,6 +986,7 @@ mod branches;
 mod dense;
 mod lagged;
 mod optimistic;
+mod pushes;
 mod rows;
 mod strides;
 mod tangent;

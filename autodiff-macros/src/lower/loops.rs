@@ -41,6 +41,7 @@ impl Lowerer {
             hint: None,
             affine: None,
             const_start: false,
+            zero_start: false,
             unit_step: false,
             const_trips: false,
             fixed_end: None,
@@ -162,6 +163,8 @@ impl Lowerer {
             self.loops[id].unit_step = true;
             self.loops[id].const_start = matches!(&*f.expr, Expr::Range(r)
                 if r.start.as_deref().is_some_and(is_int_literal));
+            self.loops[id].zero_start = matches!(&*f.expr, Expr::Range(r)
+                if r.start.as_deref().is_some_and(is_zero_literal));
             if let Expr::Range(r) = &*f.expr {
                 if r.end.as_deref().is_some_and(|e| self.fixed_for_call(e)) {
                     self.loops[id].fixed_end = Some(quote! { #it_ident.end });
@@ -708,6 +711,19 @@ fn is_int_type(t: &str) -> bool {
 }
 
 /// An integer literal, possibly parenthesised (`0`, `(1)`, `2usize`).
+/// `0` (any integer suffix).
+fn is_zero_literal(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_digits() == "0",
+        Expr::Paren(p) => is_zero_literal(&p.expr),
+        Expr::Group(g) => is_zero_literal(&g.expr),
+        _ => false,
+    }
+}
+
 fn is_int_literal(e: &Expr) -> bool {
     match e {
         Expr::Lit(l) => matches!(l.lit, syn::Lit::Int(_)),

@@ -21,6 +21,7 @@ pub(crate) use opaque::{is_mutating_method, may_change_receiver};
 mod options;
 mod order;
 mod places;
+mod push_index;
 mod ranges;
 mod receivers;
 mod refs;
@@ -185,6 +186,7 @@ pub fn lower_fn(
     };
     hoist::hoist_borrowed_temps(&mut func, &lw.temps);
     reuse::reuse_reads(&mut func);
+    push_index::pushes_at_index(&mut func);
     mark_refs(&mut func, &ids, params);
     Ok((func, ids, lw.items))
 }
@@ -341,6 +343,21 @@ pub(super) fn never_run(body: TokenStream) -> Stmt {
             #body
         }
     })
+}
+
+/// Whether tokens after a name are `.len()` or `.is_empty()`: a count, which keeps no borrow and
+/// changes nothing.
+pub(crate) fn counted(after: &[proc_macro2::TokenTree]) -> bool {
+    use proc_macro2::TokenTree as T;
+    match after {
+        [T::Punct(dot), T::Ident(m), T::Group(args), ..] => {
+            dot.as_char() == '.'
+                && (m == "len" || m == "is_empty")
+                && args.delimiter() == proc_macro2::Delimiter::Parenthesis
+                && args.stream().is_empty()
+        }
+        _ => false,
+    }
 }
 
 /// Whether an effect is a [`never_run`] check: it type-checks the user's expressions but runs

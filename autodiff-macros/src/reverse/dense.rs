@@ -31,18 +31,6 @@ enum Make {
     Empty,
 }
 
-/// `Vec::new()` or `Vec::with_capacity(n)` (also `std::vec::Vec::new()`, `Vec::<f64>::new()`).
-fn is_empty_vec(callee: &Callee) -> bool {
-    let Callee::Path(p) = callee else {
-        return false;
-    };
-    let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-    matches!(
-        segs.as_slice(),
-        [.., ty, f] if ty == "Vec" && (f == "new" || f == "with_capacity")
-    )
-}
-
 fn make_of(rhs: &Rhs) -> Option<Make> {
     match rhs {
         Rhs::Repeat { vec: true, .. } | Rhs::VecLit(_) => Some(Make::New),
@@ -52,7 +40,7 @@ fn make_of(rhs: &Rhs) -> Option<Make> {
             Atom::Const(_) if method == "to_vec" => Some(Make::Const),
             Atom::Const(_) => None,
         },
-        Rhs::Call { callee, .. } if is_empty_vec(callee) => Some(Make::Empty),
+        Rhs::Call { callee, .. } if callee.is_empty_vec() => Some(Make::Empty),
         _ => None,
     }
 }
@@ -320,8 +308,25 @@ impl RevGen<'_> {
 /// into `v`'s buffer) and never makes whole: no `let`, assignment, binding or in-place operation
 /// of them inside `b`, so their length is the same on every trip of a loop whose body is `b` (a
 /// dense local keeps its length while it lives).
-fn read_not_made(b: &Block, dense: &HashSet<VarId>, act: &Activity) -> Vec<VarId> {
-    fn walk(b: &Block, act: &Activity, read: &mut Vec<VarId>, made: &mut HashSet<VarId>) {
+///
+/// A push at the loop index `i` (`lower/push_index.rs`) does not count as making its local: the
+/// local has one element more after each trip, but no trip reads past the element it pushes,
+/// so its buffer can be fitted to the loop's trip count. Those locals are in the second list.
+fn read_not_made(
+    b: &Block,
+    dense: &HashSet<VarId>,
+    act: &Activity,
+    i: Option<VarId>,
+) -> (Vec<VarId>, Vec<VarId>) {
+    struct Walk<'a> {
+        act: &'a Activity,
+        i: Option<VarId>,
+        read: Vec<VarId>,
+        made: HashSet<VarId>,
+        pushed: HashSet<VarId>,
+    }
+    fn walk(b: &Block, w: &mut Walk) {
+        let act = w.act;
         for s in &b.stmts {
             match s {
                 Stmt::Let {
@@ -330,25 +335,30 @@ fn read_not_made(b: &Block, dense: &HashSet<VarId>, act: &Activity) -> Vec<VarId
                     ..
                 }
                 | Stmt::Assign { var, rhs } => {
-                    made.insert(*var);
+                    w.made.insert(*var);
                     if let (Rhs::Index { base, .. }, true) = (rhs, act.active(*var)) {
-                        read.push(*base);
+                        w.read.push(*base);
                     }
                 }
                 Stmt::Let { var, .. } => {
-                    made.insert(*var);
+                    w.made.insert(*var);
                 }
-                // A push changes the length: the buffer cannot be fitted before the loop.
-                Stmt::Push { base, .. } => {
-                    made.insert(*base);
+                // A push changes the length: the buffer cannot be fitted before the loop,
+                // except to the trip count when it pushes element `i` on trip `i`.
+                Stmt::Push { base, len, .. } => {
+                    if w.i.is_some() && matches!(len, Atom::Var(l) if Some(*l) == w.i) {
+                        w.pushed.insert(*base);
+                    } else {
+                        w.made.insert(*base);
+                    }
                 }
                 Stmt::InPlace { bases, body, .. } => {
-                    made.extend(bases.iter().copied());
-                    walk(body, act, read, made);
+                    w.made.extend(bases.iter().copied());
+                    walk(body, w);
                 }
-                Stmt::Bound(vars) => made.extend(vars.iter().copied()),
-                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, act, read, made),
-                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, act, read, made)),
+                Stmt::Bound(vars) => w.made.extend(vars.iter().copied()),
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, w),
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, w)),
                 Stmt::IndexWrite { .. }
                 | Stmt::Truncate { .. }
                 | Stmt::Effect(_)
@@ -358,29 +368,50 @@ fn read_not_made(b: &Block, dense: &HashSet<VarId>, act: &Activity) -> Vec<VarId
             }
         }
     }
-    let (mut read, mut made) = (Vec::new(), HashSet::new());
-    walk(b, act, &mut read, &mut made);
-    let mut out: Vec<VarId> = Vec::new();
-    for v in read {
-        if dense.contains(&v) && !made.contains(&v) && !out.contains(&v) {
-            out.push(v);
+    let mut w = Walk {
+        act,
+        i,
+        read: Vec::new(),
+        made: HashSet::new(),
+        pushed: HashSet::new(),
+    };
+    walk(b, &mut w);
+    let (mut fit, mut by_trips): (Vec<VarId>, Vec<VarId>) = (Vec::new(), Vec::new());
+    for v in w.read {
+        if !dense.contains(&v) || w.made.contains(&v) || fit.contains(&v) || by_trips.contains(&v) {
+            continue;
+        }
+        if w.pushed.contains(&v) {
+            by_trips.push(v);
+        } else {
+            fit.push(v);
         }
     }
-    out
+    (fit, by_trips)
 }
 
 impl RevGen<'_> {
     /// Before a loop's body is emitted: the dense locals it reads and never makes whole, not
     /// already fitted by an enclosing loop. Their reads in the body add with
     /// `#rt::dense_add_in` (no growth path) once [`fit_exit`](Self::fit_exit)'s code has fitted
-    /// their buffers before the loop's reverse sweep.
-    pub(super) fn fit_enter(&mut self, body: &Block) -> Vec<VarId> {
-        let fit: Vec<VarId> = read_not_made(body, &self.dense, self.act)
-            .into_iter()
-            .filter(|v| !self.fitted.contains(v))
-            .collect();
-        self.fitted.extend(fit.iter().copied());
-        fit
+    /// their buffers before the loop's reverse sweep. Second: those of them the loop pushes at
+    /// its index `i` (fitted to the trip count, see `read_not_made`).
+    pub(super) fn fit_enter(&mut self, body: &Block, i: Option<VarId>) -> (Vec<VarId>, Vec<VarId>) {
+        let (mut fit, mut by_trips) = read_not_made(body, &self.dense, self.act, i);
+        fit.retain(|v| !self.fitted.contains(v));
+        by_trips.retain(|v| !self.fitted.contains(v));
+        self.fitted.extend(fit.iter().chain(&by_trips).copied());
+        (fit, by_trips)
+    }
+
+    /// The reverse code fitting the buffers of locals pushed at the loop index to the loop's
+    /// trip count `n` (at least the elements any trip reads: trip `i` reads at most element
+    /// `i`, the one it pushes), and their release from the fitted set.
+    pub(super) fn fit_trips_exit(&mut self, by_trips: &[VarId], n: &Ident) -> TokenStream {
+        self.fitted.retain(|v| !by_trips.contains(v));
+        let rt = self.rt;
+        let ds: Vec<Ident> = by_trips.iter().map(|v| self.adj(*v)).collect();
+        quote! { #(#rt::dense_fit(&mut #ds, #n);)* }
     }
 
     /// After the body: (forward code saving each local's length before the loop, reverse code

@@ -186,7 +186,7 @@ impl Walk<'_> {
                     let s = i.to_string();
                     if let Some(v) = self.cands.get(s.strip_prefix("r#").unwrap_or(&s)) {
                         self.touched.insert(*v);
-                        if !counted(&tts[k + 1..]) {
+                        if !crate::lower::counted(&tts[k + 1..]) {
                             self.borrowed.insert(*v);
                         }
                     }
@@ -386,20 +386,6 @@ impl RevGen<'_> {
                 .extend(quote! { let #name = #rt::slot_value(&#s); });
         }
         quote! { #name }
-    }
-}
-
-/// Whether tokens after a name are `.len()` or `.is_empty()` (a count, which keeps no borrow).
-fn counted(after: &[proc_macro2::TokenTree]) -> bool {
-    use proc_macro2::TokenTree as T;
-    match after {
-        [T::Punct(dot), T::Ident(m), T::Group(args), ..] => {
-            dot.as_char() == '.'
-                && (m == "len" || m == "is_empty")
-                && args.delimiter() == proc_macro2::Delimiter::Parenthesis
-                && args.stream().is_empty()
-        }
-        _ => false,
     }
 }
 

@@ -302,7 +302,7 @@ impl RevGen<'_> {
             needs_rec,
             slot,
         });
-        let fit = self.fit_enter(body);
+        let (fit, fit_trips) = self.fit_enter(body, affine.as_ref().map(|(v, _)| *v));
         let rows = if needs_rec {
             self.rows_enter(body)
         } else {
@@ -329,6 +329,7 @@ impl RevGen<'_> {
         let computed = self.computed.remove(&id);
         let again = self.bounds_again.remove(&id);
         let (mut save_lens, mut fit_lens) = self.fit_exit(&fit, place, needs_rec);
+        let fit_trips = self.fit_trips_exit(&fit_trips, &n);
         let (save_rows, hold_rows) = self.rows_exit(&rows, place, needs_rec);
         save_lens.extend(save_rows);
         fit_lens.extend(hold_rows);
@@ -429,6 +430,7 @@ impl RevGen<'_> {
             #load_start
             #fit_lens
             let #n = #trips;
+            #fit_trips
             #win_decl
             #looped
             #win_fin

@@ -1,0 +1,199 @@
+//! Pushes at the loop index: in
+//!
+//! ```text
+//! let mut v = Vec::new();
+//! for i in 0..n {
+//!     ..
+//!     v.push(x);
+//!     ..
+//! }
+//! ```
+//!
+//! the push writes element `i`: `v` is empty when the loop starts, and every trip before this
+//! one pushed exactly once. So the length before the push (`Stmt::Push::len`, which the
+//! reverse sweep reads to take the element's adjoint out: `y.push(x) => dx += dy[len]`) is the
+//! loop variable, which the reverse sweep rebuilds from the trip number, instead of a length
+//! read in the forward sweep and recorded on every trip. The reverse sweep's read `v[i]` in the
+//! same trip then names the same element as the push's pullback, and the compiler keeps that
+//! element's adjoint in a register between the two (the scan `v.push(prev * a[i] + b[i]);
+//! prev = v[i];`).
+//!
+//! Sound only when the count is exact, so everything is checked on the IR:
+//! * `v` is made empty (`Vec::new()`, `Vec::with_capacity(n)`) in the block that holds the
+//!   loop, and nothing names it between the two;
+//! * the loop is `for i in 0..e` (a literal `0`, one step per trip, `i` never assigned) and no
+//!   `continue` targets it (a trip that skips the push would leave `len` behind `i`; a `break`
+//!   or `return` ends the loop and is fine);
+//! * the trip's body pushes to `v` exactly once, as one of its own statements (not inside a
+//!   branch, a nested loop or a block), and otherwise names `v` only to read or write its
+//!   elements or to count them (`v[j]`, `v[j] = y`, `v.len()`, `v.is_empty()`).
+
+use proc_macro2::{TokenStream, TokenTree};
+
+use crate::ir::*;
+
+/// Rewrites every push that writes element `i` of its loop (see the module documentation) to
+/// take `i` as its length, dropping the length read it had.
+pub(super) fn pushes_at_index(func: &mut Func) {
+    let Func {
+        vars, loops, body, ..
+    } = func;
+    block(body, vars, loops);
+}
+
+fn block(b: &mut Block, vars: &[Var], loops: &[LoopInfo]) {
+    // empty `Vec`s made in this block and named by nothing since
+    let mut fresh: Vec<VarId> = Vec::new();
+    for s in &mut b.stmts {
+        match s {
+            Stmt::Scope(inner)
+            | Stmt::Loop { body: inner, .. }
+            | Stmt::InPlace { body: inner, .. } => block(inner, vars, loops),
+            Stmt::Branch { arms, .. } => arms.iter_mut().for_each(|a| block(a, vars, loops)),
+            _ => {}
+        }
+        if let Stmt::Loop { id, body } = s {
+            for &v in &fresh {
+                rewrite_loop(&loops[*id], body, v, vars);
+            }
+        }
+        fresh.retain(|&v| !touches(s, v, &name(vars, v)));
+        if let Stmt::Let {
+            var,
+            init: Some(Rhs::Call { callee, args, .. }),
+            ..
+        } = s
+        {
+            if callee.is_empty_vec() && args.len() <= 1 {
+                fresh.push(*var);
+            }
+        }
+    }
+}
+
+/// `v`'s name as the user's tokens spell it.
+fn name(vars: &[Var], v: VarId) -> String {
+    use syn::ext::IdentExt;
+    vars[v].ident.unraw().to_string()
+}
+
+/// Rewrites the push to `v` of loop `info` (body `body`) when it writes element `i`.
+fn rewrite_loop(info: &LoopInfo, body: &mut Block, v: VarId, vars: &[Var]) {
+    let Some((i, _)) = info.affine else { return };
+    if !info.zero_start || !info.unit_step || info.has_continue || vars[i].reassigned {
+        return;
+    }
+    // a range loop: `match it.next() { Some(i) => trip, None => break }`
+    let [
+        Stmt::Branch {
+            kind: BranchKind::Match { .. },
+            arms,
+            ..
+        },
+    ] = body.stmts.as_mut_slice()
+    else {
+        return;
+    };
+    let Some(trip) = arms.first_mut() else { return };
+    let name = name(vars, v);
+    let mut push = None;
+    for (k, s) in trip.stmts.iter().enumerate() {
+        match s {
+            Stmt::Push {
+                base,
+                val,
+                len: Atom::Var(len),
+            } if *base == v && !matches!(val, Atom::Var(x) if *x == v) => {
+                if push.is_some() {
+                    return;
+                }
+                push = Some((k, *len));
+            }
+            s if touches(s, v, &name) => return,
+            _ => {}
+        }
+    }
+    let Some((k, read)) = push else { return };
+    if let Stmt::Push { len, .. } = &mut trip.stmts[k] {
+        *len = Atom::Var(i);
+    }
+    // the length read made for this push names nothing else (a fresh temporary)
+    trip.stmts
+        .retain(|s| !matches!(s, Stmt::Let { var, .. } if *var == read));
+}
+
+/// Whether `s` (with what it nests) names `v` other than to read or write an element of it or
+/// to count its elements.
+fn touches(s: &Stmt, v: VarId, name: &str) -> bool {
+    let atom = |a: &Atom| matches!(a, Atom::Var(x) if *x == v);
+    let block = |b: &Block| b.stmts.iter().any(|s| touches(s, v, name));
+    match s {
+        Stmt::Let { var, init, .. } => {
+            *var == v || init.as_ref().is_some_and(|r| rhs_touches(r, v, name))
+        }
+        Stmt::Assign { var, rhs } => *var == v || rhs_touches(rhs, v, name),
+        // `v[j] = y` keeps the length
+        Stmt::IndexWrite { idx, val, .. } => atom(idx) || atom(val),
+        Stmt::Push { base, val, len } => *base == v || atom(val) || atom(len),
+        Stmt::Truncate { base, len } => *base == v || atom(len),
+        Stmt::InPlace {
+            bases,
+            body,
+            original,
+        } => bases.contains(&v) || block(body) || names(original, name),
+        Stmt::Bound(vs) => vs.contains(&v),
+        // a check that only the compiler runs names the local without touching it
+        Stmt::Effect(t) => !crate::lower::is_never_run(t) && names(t, name),
+        Stmt::Scope(b) | Stmt::Loop { body: b, .. } => block(b),
+        Stmt::Branch { kind, arms, .. } => {
+            let head = match kind {
+                BranchKind::If { cond, .. } => names(cond, name),
+                BranchKind::Match { scrutinee, heads } => {
+                    names(scrutinee, name) || heads.iter().any(|h| names(h, name))
+                }
+            };
+            head || arms.iter().any(block)
+        }
+        Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return => false,
+    }
+}
+
+/// Whether `rhs` names `v` other than as the base of an element read.
+fn rhs_touches(rhs: &Rhs, v: VarId, name: &str) -> bool {
+    let atom = |a: &Atom| matches!(a, Atom::Var(x) if *x == v);
+    match rhs {
+        Rhs::Index { idx, .. } => atom(idx),
+        Rhs::Opaque(t) => names(t, name),
+        Rhs::Repeat { elem, len, .. } => atom(elem) || names(len, name),
+        Rhs::Sum { base, len } => *base == v || atom(len),
+        Rhs::Copy(a)
+        | Rhs::Neg(a)
+        | Rhs::Ref(a)
+        | Rhs::Clone { x: a, .. }
+        | Rhs::Cast { x: a, .. }
+        | Rhs::Field { base: a, .. } => atom(a),
+        Rhs::Bin(_, a, b) => atom(a) || atom(b),
+        Rhs::Method { args, .. }
+        | Rhs::Tuple(args)
+        | Rhs::Array(args)
+        | Rhs::VecLit(args)
+        | Rhs::Call { args, .. } => args.iter().any(atom),
+        Rhs::Struct { fields, rest, .. } => {
+            fields.iter().any(|(_, a, _)| atom(a)) || rest.as_ref().is_some_and(atom)
+        }
+    }
+}
+
+/// Whether tokens name `name` other than to count its elements (`name.len()`,
+/// `name.is_empty()`).
+fn names(t: &TokenStream, name: &str) -> bool {
+    let tts: Vec<TokenTree> = t.clone().into_iter().collect();
+    tts.iter().enumerate().any(|(k, tt)| match tt {
+        TokenTree::Group(g) => names(&g.stream(), name),
+        TokenTree::Ident(id) => {
+            use syn::ext::IdentExt;
+            id.unraw() == name && !crate::lower::counted(&tts[k + 1..])
+        }
+        _ => false,
+    })
+}
