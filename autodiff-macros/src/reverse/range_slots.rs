@@ -131,9 +131,11 @@ impl RevGen<'_> {
             return None;
         };
         let base = self.range_read(callee, args)?;
-        // the start is read again at the call: it must not have changed since the range was
-        // read (`let r = &p[a..a + 3]; a = 2; f(r)`)
-        if !self.unchanging(&args[1]) {
+        // the start is read again at the call, and the cotangent goes into the base's adjoint
+        // there: neither may have changed since the range was read (`let r = &p[a..a + 3];
+        // a = 2; f(r)`, `let r = &q[1..3]; q = &p[2..]; f(r)`, where `q`'s adjoint at the call
+        // is the new `q`'s)
+        if !self.unchanging(&args[1]) || !self.unchanging(&Atom::Var(base)) {
             return None;
         }
         Some(RangeArg {
