@@ -40,7 +40,8 @@ fn scan(a: &[f64], b: &[f64]) -> f64 {
 fn early_exit(x: &[f64]) -> f64 {
     let mut v = Vec::with_capacity(x.len());
     for i in 0..x.len() {
-        if x[i] > 0.75 {
+        // a condition that reads the `Vec` by index keeps the push at the index
+        if x[i] > 0.75 || (i > 0 && v[i - 1] > 5.0) {
             break;
         }
         let mut t = x[i];

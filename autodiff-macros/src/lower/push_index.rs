@@ -185,14 +185,17 @@ fn rhs_touches(rhs: &Rhs, v: VarId, name: &str) -> bool {
 }
 
 /// Whether tokens name `name` other than to count its elements (`name.len()`,
-/// `name.is_empty()`).
+/// `name.is_empty()`) or to index it (`name[j]`, as in a condition `if v[i] > 1.0`: an element
+/// read or a change of an element cannot change the length).
 fn names(t: &TokenStream, name: &str) -> bool {
     let tts: Vec<TokenTree> = t.clone().into_iter().collect();
     tts.iter().enumerate().any(|(k, tt)| match tt {
         TokenTree::Group(g) => names(&g.stream(), name),
         TokenTree::Ident(id) => {
             use syn::ext::IdentExt;
-            id.unraw() == name && !crate::lower::counted(&tts[k + 1..])
+            let indexed = matches!(tts.get(k + 1), Some(TokenTree::Group(g))
+                if g.delimiter() == proc_macro2::Delimiter::Bracket);
+            id.unraw() == name && !indexed && !crate::lower::counted(&tts[k + 1..])
         }
         _ => false,
     })

@@ -404,10 +404,10 @@ impl RevGen<'_> {
         (fit, by_trips)
     }
 
-    /// The reverse code fitting the buffers of locals pushed at the loop index to the loop's
-    /// trip count `n` (at least the elements any trip reads: trip `i` reads at most element
-    /// `i`, the one it pushes), and their release from the fitted set.
-    pub(super) fn fit_trips_exit(&mut self, by_trips: &[VarId], n: &Ident) -> TokenStream {
+    /// The reverse code fitting the buffers of locals pushed at the loop index to the number
+    /// `n` of trips that ran the body (the elements any trip reads: trip `i` reads at most
+    /// element `i`, the one it pushes), and their release from the fitted set.
+    pub(super) fn fit_trips_exit(&mut self, by_trips: &[VarId], n: &TokenStream) -> TokenStream {
         self.fitted.retain(|v| !by_trips.contains(v));
         let rt = self.rt;
         let ds: Vec<Ident> = by_trips.iter().map(|v| self.adj(*v)).collect();

@@ -42,7 +42,7 @@ fn a_push_per_trip_into_an_empty_vec_writes_element_i() {
         fn early(a: &[f64]) -> f64 {
             let mut s = Vec::with_capacity(a.len());
             for i in 0..a.len() {
-                if a[i] > 3.0 {
+                if a[i] > 3.0 || (i > 0 && s[i - 1] > 9.0) {
                     break;
                 }
                 let t = a[i] * 2.0;
