@@ -10,6 +10,13 @@
 //! After the sweep, [`Flush::flush`] adds the buffer into the parameter's adjoint slot (the
 //! parameter is never written, so its adjoint only accumulates and the order of the additions
 //! does not matter).
+//!
+//! In a fused companion (a callee re-run by its caller's reverse sweep) the buffer comes from
+//! the caller's slot ([`DenseProbe::grad_buf_lent`], [`Lend`]): the caller's adjoint adopted
+//! when it has the parameter's shape, or, for a range argument `f(&p[a..b])`, a window of the
+//! caller's adjoint of `p` at offset `a` ([`LentElems`]), which the callee adds into in place.
+
+use core::cell::Cell;
 
 use nalgebra::{DefaultAllocator, Dim, OMatrix, allocator::Allocator};
 
@@ -17,8 +24,6 @@ use crate::adjoint::{Adjoint, acc};
 use crate::differentiable::Differentiable;
 use crate::matrix::MatrixScalar;
 use crate::shape::{IndexShape, ShapeAdjoint};
-use core::cell::Cell;
-
 use crate::slotarg::{SlotArg, cell_add};
 
 /// A container whose gradient buffer is dense: one zero adjoint per element, from its shape.

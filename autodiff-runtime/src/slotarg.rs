@@ -7,7 +7,9 @@
 //! value of its parameter's adjoint (a slice's dense gradient buffer adopts it when the lengths
 //! agree, so nothing is allocated), adds its own contributions, and gives the sum back
 //! ([`SlotArg::give`]). Adjoints are sums, so starting from the caller's and giving back the
-//! total is the same as adding the callee's cotangent to it: `slot = slot + dx`.
+//! total is the same as adding the callee's cotangent to it: `slot = slot + dx`. A range
+//! argument's slot ([`RangeSlot`]) instead lends the caller's adjoint of the range's base in
+//! place ([`SlotArg::lend_window`]), and the callee adds into it at the range's offset.
 
 use core::cell::Cell;
 
