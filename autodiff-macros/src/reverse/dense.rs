@@ -406,9 +406,9 @@ impl RevGen<'_> {
 
     /// The reverse code fitting the buffers of locals pushed at the loop index to the number
     /// `n` of trips that ran the body (the elements any trip reads: trip `i` reads at most
-    /// element `i`, the one it pushes), and their release from the fitted set.
-    pub(super) fn fit_trips_exit(&mut self, by_trips: &[VarId], n: &TokenStream) -> TokenStream {
-        self.fitted.retain(|v| !by_trips.contains(v));
+    /// element `i`, the one it pushes). The loop releases them from the fitted set when its
+    /// body is emitted, as it does those of [`fit_exit`](Self::fit_exit).
+    pub(super) fn fit_trips(&self, by_trips: &[VarId], n: &TokenStream) -> TokenStream {
         let rt = self.rt;
         let ds: Vec<Ident> = by_trips.iter().map(|v| self.adj(*v)).collect();
         quote! { #(#rt::dense_fit(&mut #ds, #n);)* }

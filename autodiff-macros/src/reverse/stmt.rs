@@ -329,6 +329,7 @@ impl RevGen<'_> {
         let computed = self.computed.remove(&id);
         let again = self.bounds_again.remove(&id);
         let (mut save_lens, mut fit_lens) = self.fit_exit(&fit, place, needs_rec);
+        self.fitted.retain(|v| !fit_trips.contains(v));
         let (save_rows, hold_rows) = self.rows_exit(&rows, place, needs_rec);
         save_lens.extend(save_rows);
         fit_lens.extend(hold_rows);
@@ -420,7 +421,7 @@ impl RevGen<'_> {
         } else {
             quote! { 0 }
         };
-        let fit_trips = self.fit_trips_exit(&fit_trips, &quote! { #n - #first });
+        let fit_trips = self.fit_trips(&fit_trips, &quote! { #n - #first });
         // Slots the trips only add into sum in a register of the loop's own (`accumulate`).
         let sums = accumulate::only_added(&rb, self.plain_adj.iter());
         let rb = quote! { #rb #win_trip };
