@@ -1,10 +1,11 @@
 //! Pushes at the loop index: a push into a `Vec` made empty before `for i in 0..n`, once per
 //! trip, writes element `i`, so the reverse sweep takes its adjoint at `i` (rebuilt from the
-//! trip number) instead of at a length recorded on every trip (`lower/push_index.rs`). Each
-//! form is checked against central differences in `f64`: the scan read back in the same trip,
-//! a `break` before the push, statements and a nested loop before it, and forms that keep the
-//! recorded length (a `continue`, a push in a branch, two pushes per trip, a `Vec` pushed to
-//! before the loop); then `f32` against `f64` and second order.
+//! trip number) instead of at a length recorded on every trip (`lower/push_index.rs`). The scan
+//! that reads back what it pushed (with second order) and its generic twin at `f32` and `f64`
+//! are in `tests/pushed_vecs.rs`. Here, against central differences in `f64`: a `break` before
+//! the push, statements, a nested loop and a condition indexing the `Vec` before it, and forms
+//! that keep the recorded length (a `continue`, a push in a branch, two pushes per trip, a
+//! `Vec` pushed to before the loop, a loop from 1, an inner loop run twice on one `Vec`).
 
 // The functions are written the way the forms under test are spelled.
 #![allow(
@@ -17,23 +18,7 @@ use autodiff::prelude::*;
 
 #[path = "support/grad_checks.rs"]
 mod grad_checks;
-use grad_checks::{check, check_hvp, sines, split};
-
-/// The scan: `s_i = s_{i-1} a_i + b_i` pushed, then read back in the same trip.
-#[differentiable(order = 2)]
-fn scan(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = Vec::new();
-    let mut prev = 1.0;
-    for i in 0..a.len() {
-        acc.push(prev * a[i] + b[i]);
-        prev = acc[i];
-    }
-    let mut l = 0.0;
-    for i in 0..acc.len() {
-        l += (acc[i] - 0.5) * (acc[i] - 0.5);
-    }
-    l
-}
+use grad_checks::{check, sines};
 
 /// A `break` before the push ends the loop early; statements and a nested loop come first.
 #[differentiable]
@@ -117,42 +102,6 @@ fn weigh(v: &[f64], w: f64) -> f64 {
     w * s
 }
 
-/// The scan over `T` (`f32` against `f64`).
-#[differentiable]
-fn scan_t<T: Real>(a: &[T]) -> T {
-    let mut acc = Vec::new();
-    let mut prev = T::one();
-    for i in 0..a.len() {
-        acc.push(prev * a[i] + T::from_f64(0.1));
-        prev = acc[i];
-    }
-    prev * prev
-}
-
-#[test]
-fn the_scan_against_central_differences_and_second_order() {
-    let a: Vec<f64> = sines(12, 0.04).iter().map(|v| v + 0.95).collect();
-    let b = sines(12, 0.05);
-    let n = a.len();
-    let (y, (ga, gb)) = scan_grad(&a, &b);
-    assert!((y - scan(&a, &b)).abs() < 1e-12);
-    let whole = [a.clone(), b.clone()].concat();
-    check(
-        "scan",
-        |x| scan(&x[..n], &x[n..]),
-        &[ga, gb].concat(),
-        &whole,
-    );
-    let v = sines(2 * n, 0.5);
-    let (va, vb) = split(&v, n);
-    let (_, _, (ha, hb)) = scan_hvp(&a, &b, va, vb);
-    let grad = |x: &[f64]| {
-        let (_, (p, q)) = scan_grad(&x[..n], &x[n..]);
-        [p, q].concat()
-    };
-    check_hvp("scan", grad, &[ha, hb].concat(), &whole, &v);
-}
-
 #[test]
 fn early_exits_and_kept_lengths_against_central_differences() {
     // the exit at x > 0.75 is taken part-way (sines reach 0.9)
@@ -164,20 +113,4 @@ fn early_exits_and_kept_lengths_against_central_differences() {
     let (y, g) = kept_lengths_grad(&x);
     assert!((y - kept_lengths(&x)).abs() < 1e-12);
     check("kept_lengths", kept_lengths, &g, &x);
-}
-
-#[test]
-fn the_generic_scan_in_f32_follows_f64() {
-    let a: Vec<f64> = sines(10, 0.04).iter().map(|v| v + 0.95).collect();
-    let (y, g) = scan_t_grad(&a);
-    check("scan_t", scan_t::<f64>, &g, &a);
-    let a32: Vec<f32> = a.iter().map(|&v| v as f32).collect();
-    let (y32, g32) = scan_t_grad(&a32);
-    assert!((f64::from(y32) - y).abs() < 1e-5 * (1.0 + y.abs()));
-    for (p, q) in g32.iter().zip(&g) {
-        assert!(
-            (f64::from(*p) - q).abs() < 1e-4 * (1.0 + q.abs()),
-            "{p} vs {q}"
-        );
-    }
 }

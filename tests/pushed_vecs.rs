@@ -24,8 +24,9 @@ fn xs(n: usize) -> Vec<f64> {
         .collect()
 }
 
-/// `s_i = s_{i-1} a_i + b_i` pushed, each state read back by index in the same trip.
-#[differentiable]
+/// `s_i = s_{i-1} a_i + b_i` pushed, each state read back by index in the same trip (a push at
+/// the loop index, `lower/push_index.rs`).
+#[differentiable(order = 2)]
 fn scan(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = Vec::new();
     let mut prev = 1.0;
@@ -50,6 +51,16 @@ fn a_scan_that_reads_back_what_it_pushed() {
     let whole: Vec<f64> = a.iter().chain(&b).copied().collect();
     let g: Vec<f64> = ga.iter().chain(&gb).copied().collect();
     check("scan", |p| scan(&p[..n], &p[n..]), &g, &whole);
+    // H v against central differences of the gradient
+    let v: Vec<f64> = (0..2 * n)
+        .map(|k| ((k as f64) * 1.37 + 0.2).sin())
+        .collect();
+    let (_, _, (ha, hb)) = scan_hvp(&a, &b, v[..n].to_vec(), v[n..].to_vec());
+    let grad = |p: &[f64]| {
+        let (_, (x, y)) = scan_grad(&p[..n], &p[n..]);
+        [x, y].concat()
+    };
+    check_hvp("scan", grad, &[ha, hb].concat(), &whole, &v);
 }
 
 /// A `Vec::with_capacity` filled by pushes, then a three-point stencil over it.

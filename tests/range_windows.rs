@@ -14,7 +14,7 @@ use autodiff::prelude::*;
 
 #[path = "support/grad_checks.rs"]
 mod grad_checks;
-use grad_checks::{check, check_hvp, flat, rows_of, sines, split};
+use grad_checks::{agree, check, check_hvp, flat, rows_of, sines, split, to32};
 
 /// `Σ_k a_k b_k w_k`, its slices indexed.
 #[differentiable(order = 2)]
@@ -185,13 +185,7 @@ fn generic_ranges_in_f32_follow_f64() {
     let p = sines(10, 0.6);
     let (y, g) = pairs_t_grad(&p);
     check("pairs_t", pairs_t::<f64>, &g, &p);
-    let p32: Vec<f32> = p.iter().map(|&v| v as f32).collect();
-    let (y32, g32) = pairs_t_grad(&p32);
+    let (y32, g32) = pairs_t_grad(&to32(&p));
     assert!((f64::from(y32) - y).abs() < 1e-5 * (1.0 + y.abs()));
-    for (a, b) in g32.iter().zip(&g) {
-        assert!(
-            (f64::from(*a) - b).abs() < 1e-4 * (1.0 + b.abs()),
-            "{a} vs {b}"
-        );
-    }
+    agree("pairs_t", &g, &g32, 1e-4);
 }

@@ -41,19 +41,20 @@ pub trait SlotArg<A> {
     #[inline(always)]
     fn lend_window(&mut self) -> Option<(&[Cell<A::Elem>], usize)>
     where
-        A: Elems,
+        A: ElemOf,
     {
         None
     }
 }
 
 /// The element type of an adjoint that a [`RangeSlot`] lends (a `Vec` of element adjoints).
-pub trait Elems {
+/// Not the index shape `shape::Elems`.
+pub trait ElemOf {
     /// An element's adjoint.
     type Elem;
 }
 
-impl<E> Elems for Vec<E> {
+impl<E> ElemOf for Vec<E> {
     type Elem = E;
 }
 
@@ -185,7 +186,7 @@ impl<E: Adjoint> SlotArg<Vec<E>> for RangeSlot<'_, E> {
     }
     /// `p`'s adjoint and the range's start.
     #[inline(always)]
-    fn lend_window(&mut self) -> Option<(&[Cell<<Vec<E> as Elems>::Elem>], usize)> {
+    fn lend_window(&mut self) -> Option<(&[Cell<<Vec<E> as ElemOf>::Elem>], usize)> {
         Some((self.0, self.1))
     }
 }

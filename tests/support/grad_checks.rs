@@ -36,6 +36,26 @@ pub fn check_hvp(name: &str, grad: impl Fn(&[f64]) -> Vec<f64>, hv: &[f64], x: &
     }
 }
 
+/// The `f32` instantiation's gradient `g32` agrees with the `f64` one `g64`, each component
+/// within `tol` relative to `1 + |g64|` (`f32` precision through the sweep); panics naming
+/// `name` and the component.
+#[track_caller]
+pub fn agree(name: &str, g64: &[f64], g32: &[f32], tol: f64) {
+    assert_eq!(g64.len(), g32.len(), "{name}: lengths");
+    for (k, (a, b)) in g64.iter().zip(g32).enumerate() {
+        let b = f64::from(*b);
+        assert!(
+            (a - b).abs() < tol * (1.0 + a.abs()),
+            "{name}[{k}]: f64 {a} vs f32 {b}"
+        );
+    }
+}
+
+/// A point in `f32`.
+pub fn to32(x: &[f64]) -> Vec<f32> {
+    x.iter().map(|v| *v as f32).collect()
+}
+
 /// Rows of `m` values from a flat vector.
 pub fn rows_of(x: &[f64], m: usize) -> Vec<Vec<f64>> {
     x.chunks(m).map(<[f64]>::to_vec).collect()

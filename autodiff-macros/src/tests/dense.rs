@@ -141,52 +141,6 @@ fn a_pushed_local_vec_is_dense_and_a_truncated_one_keeps_the_general_path() {
 }
 
 #[test]
-fn a_push_at_the_loop_index_fits_its_buffer_to_the_trip_count() {
-    // `s.push(..)` then `s[i]` in the same loop: the push writes element `i`
-    // (`lower/push_index.rs`), so no trip reads past it and the buffer is fitted to the trip
-    // count before the loop's reverse sweep: the read adds with `dense_add_in` (no growth path).
-    let all = expand_fn(quote! {
-        fn scan(a: &[f64]) -> f64 {
-            let mut s = Vec::new();
-            let mut prev = 1.0;
-            for i in 0..a.len() {
-                s.push(prev * a[i]);
-                prev = s[i];
-            }
-            prev
-        }
-    });
-    let vjp = vjp_item(&all, "scan");
-    assert!(vjp.contains("dense_add_in (& mut __d_s_"), "{vjp}");
-    assert!(!vjp.contains("dense_add (& mut __d_s_"), "{vjp}");
-    assert!(
-        vjp.contains("dense_fit (& mut __d_s_2 , __n0 - 1)"),
-        "{vjp}"
-    );
-    assert!(vjp.contains("dense_take (& mut __d_s_"), "{vjp}");
-    // a `continue` may skip the push: the length changes by another count than the trips,
-    // so the read adds through the growing path (`dense_add`)
-    let all = expand_fn(quote! {
-        fn scan(a: &[f64]) -> f64 {
-            let mut s = Vec::new();
-            let mut prev = 1.0;
-            for i in 0..a.len() {
-                if a[i] < 0.0 {
-                    continue;
-                }
-                s.push(prev * a[i]);
-                prev = s[s.len() - 1];
-            }
-            prev
-        }
-    });
-    let vjp = vjp_item(&all, "scan");
-    assert!(vjp.contains("dense_add (& mut __d_s_"), "{vjp}");
-    assert!(!vjp.contains("dense_add_in (& mut __d_s_"), "{vjp}");
-    assert!(!vjp.contains("dense_fit (& mut __d_s_"), "{vjp}");
-}
-
-#[test]
 fn a_clone_of_a_vec_parameter_is_dense() {
     // `x.clone()` of a `&Vec<f64>` is a `Vec` updated in place: dense, its adjoint added into
     // `x`'s slot where it was made. A clone of a parameter of any other type keeps the general

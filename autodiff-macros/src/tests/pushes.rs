@@ -27,18 +27,9 @@ fn each_fn(fns: proc_macro2::TokenStream) -> Vec<(String, proc_macro2::TokenStre
 
 #[test]
 fn a_push_per_trip_into_an_empty_vec_writes_element_i() {
-    // the scan: one push per trip, read back at `i` in the same trip; also behind a `break`
-    // (which ends the loop) and with other statements before the push
+    // behind a `break` (which ends the loop), a condition indexing the `Vec` and other
+    // statements before the push (the scan: the next test)
     let fns = each_fn(quote! {
-        fn scan(a: &[f64]) -> f64 {
-            let mut s = Vec::new();
-            let mut prev = 1.0;
-            for i in 0..a.len() {
-                s.push(prev * a[i]);
-                prev = s[i];
-            }
-            prev
-        }
         fn early(a: &[f64]) -> f64 {
             let mut s = Vec::with_capacity(a.len());
             for i in 0..a.len() {
@@ -55,11 +46,58 @@ fn a_push_per_trip_into_an_empty_vec_writes_element_i() {
     for (name, f) in fns {
         let (vjp, reads) = reads_len(f, &name);
         assert!(!reads, "{name}: {vjp}");
-        // one pullback of the push, taking element `i` rebuilt from the trip number
-        if name == "scan" {
-            assert_eq!(vjp.matches("dense_take (& mut __d_s_").count(), 1, "{vjp}");
-        }
     }
+}
+
+#[test]
+fn a_push_at_the_loop_index_fits_its_buffer_to_the_trip_count() {
+    // `s.push(..)` then `s[i]` in the same loop: the push writes element `i`
+    // (`lower/push_index.rs`), so no trip reads past it and the buffer is fitted to the trip
+    // count before the loop's reverse sweep: the read adds with `dense_add_in` (no growth path).
+    let (vjp, reads) = reads_len(
+        quote! {
+            fn scan(a: &[f64]) -> f64 {
+                let mut s = Vec::new();
+                let mut prev = 1.0;
+                for i in 0..a.len() {
+                    s.push(prev * a[i]);
+                    prev = s[i];
+                }
+                prev
+            }
+        },
+        "scan",
+    );
+    assert!(!reads, "{vjp}");
+    // one pullback of the push, taking element `i` rebuilt from the trip number
+    assert_eq!(vjp.matches("dense_take (& mut __d_s_").count(), 1, "{vjp}");
+    assert!(vjp.contains("dense_add_in (& mut __d_s_"), "{vjp}");
+    assert!(!vjp.contains("dense_add (& mut __d_s_"), "{vjp}");
+    assert!(
+        vjp.contains("dense_fit (& mut __d_s_2 , __n0 - 1)"),
+        "{vjp}"
+    );
+    assert!(vjp.contains("dense_take (& mut __d_s_"), "{vjp}");
+    // a `continue` may skip the push: the length changes by another count than the trips,
+    // so the read adds through the growing path (`dense_add`)
+    let all = expand_fn(quote! {
+        fn scan(a: &[f64]) -> f64 {
+            let mut s = Vec::new();
+            let mut prev = 1.0;
+            for i in 0..a.len() {
+                if a[i] < 0.0 {
+                    continue;
+                }
+                s.push(prev * a[i]);
+                prev = s[s.len() - 1];
+            }
+            prev
+        }
+    });
+    let vjp = vjp_item(&all, "scan");
+    assert!(vjp.contains("dense_add (& mut __d_s_"), "{vjp}");
+    assert!(!vjp.contains("dense_add_in (& mut __d_s_"), "{vjp}");
+    assert!(!vjp.contains("dense_fit (& mut __d_s_"), "{vjp}");
 }
 
 #[test]
