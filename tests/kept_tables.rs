@@ -2,10 +2,10 @@
 //! differences in `f64`:
 //!
 //! * A table that nothing changes any more is read again in the reverse sweep from one copy of
-//!   it (`reverse/frozen.rs`). When the statement that reads it is the last to name it, the
-//!   local itself is kept once that statement is done instead of being copied before it. The
-//!   copy stays when the table is named later, borrowed into a variable, or when a `return` may
-//!   leave before the statement is done.
+//!   it (`reverse/frozen.rs`). The local itself is kept once the last statement that names it
+//!   is done (the reading loop, or a later statement that only reads it) instead of being
+//!   copied. The copy stays when the table is borrowed into a variable, or when a `return` may
+//!   leave before that statement is done.
 //! * Elements of a local made as a container of floats (`vec![0.0; n]`, `vec![p; n]`,
 //!   `vec![a, b]`, `x.to_vec()`, a clone, move or borrow of one, a `Vec` grown by pushing
 //!   floats) are floats, so their adjoints are plain slots (`reverse/plain.rs`).
@@ -40,7 +40,7 @@ fn table_read_last(w: &[f64], x: &[f64]) -> f64 {
 }
 
 /// The same table read again after the reading loop.
-#[differentiable]
+#[differentiable(order = 2)]
 fn table_named_after(w: &[f64], x: &[f64]) -> f64 {
     let mut t = vec![0.0; w.len()];
     for k in 0..w.len() {
@@ -51,6 +51,42 @@ fn table_named_after(w: &[f64], x: &[f64]) -> f64 {
         s += t[p % w.len()] * x[p];
     }
     s * t[0] + t[w.len() - 1]
+}
+
+/// A cumulative product kept in a `Vec` (read behind its writes), summed by a second loop and
+/// read again in a branch after it: the `Vec` is kept after that branch.
+#[differentiable(order = 2)]
+fn cumprod_read_later(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut c = vec![0.0; n];
+    c[0] = x[0];
+    for i in 1..n {
+        c[i] = c[i - 1] * x[i];
+    }
+    let mut s = 0.0;
+    for i in 0..n {
+        s += c[i] * x[n - 1 - i];
+    }
+    let last = if s > 0.0 { c[n - 1] } else { c[0] * c[1] };
+    s * last + c[n / 2]
+}
+
+/// A table read by two later loops, the second reading elements the first did not.
+#[differentiable]
+fn table_two_readers(w: &[f64], x: &[f64]) -> f64 {
+    let mut t = vec![0.0; w.len() + 1];
+    for k in 0..w.len() {
+        t[k + 1] = (w[k] * 0.7).cos() + t[k];
+    }
+    let mut a = 0.0;
+    for p in 0..x.len() {
+        a += t[p % w.len()] * x[p];
+    }
+    let mut b = 1.0;
+    for k in 1..t.len() {
+        b *= 1.0 + 0.1 * t[k] * a;
+    }
+    a + b
 }
 
 /// The table borrowed before the reading loop, the borrow read after it.
@@ -140,18 +176,51 @@ fn a_table_named_last_by_its_reading_loop_is_kept_not_copied() {
 }
 
 #[test]
-fn a_table_named_later_or_borrowed_keeps_its_copy() {
+fn a_table_read_after_its_reading_loop_is_kept_after_the_last_read() {
     let (w, x) = wx();
     let n = w.len();
     let (y, (gw, gx)) = table_named_after_grad(&w, &x);
     assert!((y - table_named_after(&w, &x)).abs() < 1e-12);
     let f = |p: &[f64]| table_named_after(&p[..n], &p[n..]);
-    check(
-        "table_named_after",
-        f,
-        &join(gw, gx),
-        &join(w.clone(), x.clone()),
-    );
+    let at = join(w.clone(), x.clone());
+    check("table_named_after", f, &join(gw, gx), &at);
+    let v: Vec<f64> = sines(at.len(), 0.8);
+    let (vw, vx) = split(&v, n);
+    let (_, _, (hw, hx)) = table_named_after_hvp(&w, &x, vw, vx);
+    let grad = |p: &[f64]| {
+        let (a, b) = table_named_after_grad(&p[..n], &p[n..]).1;
+        join(a, b)
+    };
+    check_hvp("table_named_after", grad, &join(hw, hx), &at, &v);
+
+    let (y, (gw, gx)) = table_two_readers_grad(&w, &x);
+    assert!((y - table_two_readers(&w, &x)).abs() < 1e-12);
+    let f = |p: &[f64]| table_two_readers(&p[..n], &p[n..]);
+    check("table_two_readers", f, &join(gw, gx), &at);
+
+    // Both arms of the branch after the summing loop (its sign follows the factors').
+    for x in [
+        sines(8, 0.3).iter().map(|v| v + 0.9).collect::<Vec<f64>>(),
+        sines(8, 0.3).iter().map(|v| -v - 0.9).collect(),
+    ] {
+        let (y, g) = cumprod_read_later_grad(&x);
+        assert!((y - cumprod_read_later(&x)).abs() < 1e-12);
+        check("cumprod_read_later", cumprod_read_later, &g, &x);
+        let (_, pb) = cumprod_read_later_vjp(&x);
+        for (a, b) in pb(-1.5).iter().zip(&g) {
+            assert!((a + 1.5 * b).abs() < 1e-12 * (1.0 + b.abs()));
+        }
+        let v = sines(x.len(), 1.1);
+        let (_, _, h) = cumprod_read_later_hvp(&x, v.clone());
+        let grad = |p: &[f64]| cumprod_read_later_grad(p).1;
+        check_hvp("cumprod_read_later", grad, &h, &x, &v);
+    }
+}
+
+#[test]
+fn a_borrowed_table_keeps_its_copy() {
+    let (w, x) = wx();
+    let n = w.len();
     let (y, (gw, gx)) = table_borrowed_grad(&w, &x);
     assert!((y - table_borrowed(&w, &x)).abs() < 1e-12);
     let f = |p: &[f64]| table_borrowed(&p[..n], &p[n..]);

@@ -98,6 +98,12 @@ impl RevGen<'_> {
             fwds[j].extend(save);
             saved_loads.extend(quote! { let #local = #read; });
         }
+        if top_level {
+            // Locals kept by move after the last statement that reads them.
+            for (j, keep) in std::mem::take(&mut self.frozen.deferred) {
+                fwds[j].extend(keep);
+            }
+        }
         let (push, mut loads) = self.versions_leave(place);
         loads.extend(saved_loads);
         let mut fwd: TokenStream = fwds.into_iter().collect();

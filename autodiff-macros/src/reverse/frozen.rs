@@ -50,6 +50,9 @@ pub(super) struct Frozen {
     pub(super) prefix: (TokenStream, TokenStream),
     /// Forward code to put after the current top-level statement (copies behind a loop's writes).
     pub(super) suffix: TokenStream,
+    /// Forward code to put after a later top-level statement: the move of a local into its slot
+    /// after the last statement that reads it.
+    pub(super) deferred: Vec<(usize, TokenStream)>,
     /// Locals whose reverse-sweep name is bound in the current top-level statement's reverse.
     pub(super) bound_here: HashSet<VarId>,
 }
@@ -356,17 +359,26 @@ impl RevGen<'_> {
                 let copy = quote! {
                     #s = ::core::option::Option::Some(::core::clone::Clone::clone(&#i));
                 };
-                // Named for the last time in this statement: the local itself is kept when the
-                // statement is done (its value then is the one read: nothing changes it after
-                // the reads), unless a `return` may leave before that.
-                if !self.frozen.returns
-                    && !self.frozen.borrowed.contains(&base)
-                    && self.frozen.top.is_some()
-                    && self.frozen.last_named.get(&base) == self.frozen.top.as_ref()
-                {
-                    self.frozen
-                        .suffix
-                        .extend(quote! { #s = ::core::option::Option::Some(#i); });
+                // The local itself is kept after the last statement that names it (its value
+                // then is the one read: nothing but reads names it after the copy point), unless
+                // a `return` may leave before that or a borrow of it may live on.
+                let last_named = match self.frozen.top {
+                    Some(top) if !self.frozen.returns && !self.frozen.borrowed.contains(&base) => {
+                        self.frozen
+                            .last_named
+                            .get(&base)
+                            .filter(|l| **l >= top)
+                            .copied()
+                    }
+                    _ => None,
+                };
+                let keep = quote! { #s = ::core::option::Option::Some(#i); };
+                if let Some(last) = last_named {
+                    if Some(last) == self.frozen.top {
+                        self.frozen.suffix.extend(keep);
+                    } else {
+                        self.frozen.deferred.push((last, keep));
+                    }
                 } else if self.frozen.last_touch.get(&base) == self.frozen.top.as_ref() {
                     // Behind a loop's writes the copy is taken when the loop is done; otherwise
                     // before the statement (nothing changes the local any more).

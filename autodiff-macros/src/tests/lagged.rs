@@ -34,6 +34,26 @@ fn a_recurrence_in_a_vec_records_nothing_per_trip() {
         }
     });
     assert_eq!(loop_records(&vjp), 0, "{vjp}");
+    // `c[n - 1]` after the loop is its last read: `c` itself is kept after it, not a copy.
+    assert!(!copied_after_loop(&vjp, "c"), "{vjp}");
+    let kept = vjp.find("Some (c) ;").expect("c kept by move");
+    assert!(kept > vjp.find("c [__t7]").expect("the last read"), "{vjp}");
+    // With a `return` that may leave before the last read, a copy when the loop ends.
+    let vjp = vjp_of(quote! {
+        fn f(x: &[f64]) -> f64 {
+            let n = x.len();
+            let mut c = vec![0.0; n];
+            c[0] = x[0];
+            for i in 1..n {
+                c[i] = c[i - 1] * x[i];
+            }
+            if x[0] > 1e300 {
+                return 0.0;
+            }
+            c[n - 1]
+        }
+    });
+    assert_eq!(loop_records(&vjp), 0, "{vjp}");
     assert!(copied_after_loop(&vjp, "c"), "{vjp}");
 }
 
