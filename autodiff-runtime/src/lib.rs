@@ -216,6 +216,18 @@ pub mod __private {
         Tape::new()
     }
 
+    /// The records of a loop's `trips - 1` full trips (one tuple each, the last trip ran only
+    /// the exit test), taken off the end of a slot walked backwards: trip `t` (from 0) is
+    /// element `t`. Reading them by index from one slice costs one length check per loop, where
+    /// [`back`] checks and moves the cursor on every trip.
+    #[inline(always)]
+    pub fn records_back<'a, T>(slot: &'a [T], cursor: &mut usize, trips: usize) -> &'a [T] {
+        let end = *cursor;
+        let start = end - trips.saturating_sub(1);
+        *cursor = start;
+        &slot[start..end]
+    }
+
     /// Reads the `k`-th value of a loop slot when walking it backwards.
     #[inline(always)]
     pub fn back<'a, T>(slot: &'a [T], cursor: &mut usize) -> &'a T {

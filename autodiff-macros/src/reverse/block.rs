@@ -10,6 +10,14 @@ impl RevGen<'_> {
         place: Place,
         kmode: KMode,
     ) -> (TokenStream, TokenStream) {
+        // Set for this block alone when it is the part of a counted loop's body that runs once
+        // per full trip.
+        let body_of = match &self.versions.pending_body {
+            Some((target, _, _)) if std::ptr::eq(*target, b) => {
+                self.versions.pending_body.take().map(|(_, it, n)| (it, n))
+            }
+            _ => None,
+        };
         let n = b.stmts.len();
         let first_exit = b.stmts.iter().position(|s| self.may_exit(s));
         let needs_k = self.block_work(b) && first_exit.is_some();
@@ -104,7 +112,7 @@ impl RevGen<'_> {
                 fwds[j].extend(keep);
             }
         }
-        let (push, mut loads) = self.versions_leave(place);
+        let (push, mut loads) = self.versions_leave(place, body_of);
         loads.extend(saved_loads);
         let mut fwd: TokenStream = fwds.into_iter().collect();
         fwd.extend(push);

@@ -314,6 +314,14 @@ impl RevGen<'_> {
             Vec::new()
         };
         let first_slot = self.slots.len();
+        // A top-exit loop reverses its trips as `for it in 1..n`, and the arm of its exit test
+        // that stays in the loop runs once per full trip: that arm's tuple of records is read
+        // from one slice of the trips' records (`versions_leave`).
+        self.versions.pending_body = top_exit
+            .then(|| stay_arm(body, id))
+            .flatten()
+            .map(|arm| (arm as *const Block, it.clone(), n.clone()));
+        self.versions.chunk_decl = None;
         let (fb, rb) = self.block(
             body,
             Place {
@@ -322,6 +330,8 @@ impl RevGen<'_> {
             },
             kmode,
         );
+        let chunk_decl = self.versions.chunk_decl.take();
+        self.versions.pending_body = None;
         self.frames.pop();
         let body_slots = self.slots.len();
         self.top_exit.remove(&id);
@@ -432,6 +442,7 @@ impl RevGen<'_> {
             #fit_lens
             let #n = #trips;
             #fit_trips
+            #chunk_decl
             #win_decl
             #looped
             #win_fin
@@ -582,4 +593,18 @@ fn names_any(ts: TokenStream, names: &[String]) -> bool {
         proc_macro2::TokenTree::Group(g) => names_any(g.stream(), names),
         _ => false,
     })
+}
+
+/// The arm of a top-exit loop's exit test (its body's first statement, two arms) that stays in
+/// the loop: it runs once per trip but the last.
+fn stay_arm(body: &Block, id: LoopId) -> Option<&Block> {
+    let Some(Stmt::Branch { arms, .. }) = body.stmts.first() else {
+        return None;
+    };
+    let is_exit =
+        |b: &Block| matches!(b.stmts.as_slice(), [Stmt::Break { target }] if *target == id);
+    match arms.as_slice() {
+        [a, b] if is_exit(a) != is_exit(b) => Some(if is_exit(a) { b } else { a }),
+        _ => None,
+    }
 }

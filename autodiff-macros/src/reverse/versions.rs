@@ -26,6 +26,13 @@ pub(super) struct Versions {
     /// ends, read back as one where its reverse sweep starts (one capacity check per trip).
     groups: Vec<Option<Vec<(Ident, Ident)>>>,
     made: usize,
+    /// Set by a counted loop (`for it in 1..n` in reverse) for the block that runs once per
+    /// full trip (the arm of its exit test that stays in the loop), by address: the loop's
+    /// trip variable and count. That block's tuple is then read from one slice of the loop's
+    /// records, taken before the reverse loop (see [`Self::chunk_decl`]).
+    pub(super) pending_body: Option<(*const Block, Ident, Ident)>,
+    /// The declaration of that slice, for the loop to put before its reverse loop.
+    pub(super) chunk_decl: Option<TokenStream>,
 }
 
 impl RevGen<'_> {
@@ -70,8 +77,13 @@ impl RevGen<'_> {
     }
 
     /// Leaves the innermost block (emitted at `place`): the push of its group, and the loads
-    /// where its reverse sweep starts.
-    pub(super) fn versions_leave(&mut self, place: Place) -> (TokenStream, TokenStream) {
+    /// where its reverse sweep starts. `body_of` is the trip variable and count of the counted
+    /// loop whose body the block is (a block without jumps out: one tuple per trip).
+    pub(super) fn versions_leave(
+        &mut self,
+        place: Place,
+        body_of: Option<(Ident, Ident)>,
+    ) -> (TokenStream, TokenStream) {
         let group = self.versions.groups.pop().flatten().unwrap_or_default();
         let mut push = TokenStream::new();
         let mut loads = TokenStream::new();
@@ -81,7 +93,18 @@ impl RevGen<'_> {
             let gvs = group.iter().map(|g| &g.0);
             let gls = group.iter().map(|g| &g.1);
             push.extend(quote! { #rt::Put::put(&mut #s, (#(#gvs,)*)); });
-            loads.extend(quote! { let (#(#gls,)*) = #rt::back(&#s, &mut #c); });
+            match body_of {
+                // Trip `it` of `1..n` reverses forward trip `n - 1 - it`, whose tuple is that
+                // element of the loop's `n - 1` records: an index the compiler sees in bounds,
+                // where a cursor is a length check and a decrement per trip.
+                Some((it, n)) => {
+                    let chunk = naming::fixed(&format!("__rec{k}"));
+                    loads.extend(quote! { let (#(#gls,)*) = &#chunk[#n - 1 - #it]; });
+                    self.versions.chunk_decl =
+                        Some(quote! { let #chunk = #rt::records_back(&#s, &mut #c, #n); });
+                }
+                None => loads.extend(quote! { let (#(#gls,)*) = #rt::back(&#s, &mut #c); }),
+            }
         }
         self.versions.at.pop();
         let depth = self.versions.at.len();

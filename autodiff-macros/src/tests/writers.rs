@@ -116,3 +116,58 @@ fn record_tapes_start_at_the_length_of_the_last_call() {
         assert!(made < noted && noted < read, "{vjp}");
     }
 }
+
+#[test]
+fn a_trips_tuple_is_read_from_one_slice_of_the_loops_records() {
+    // Every full trip of a `for` loop pushes one tuple (`s` and `x[i]` for `s * x[i]`): the
+    // reverse loop reads element `n - 1 - it` of one slice taken before it, with no cursor per
+    // trip; in the pair loops the inner loop's tuples are a slice per outer trip.
+    let vjp = vjp_item(
+        &expand_fn(quote! {
+            fn f(x: &[f64]) -> f64 {
+                let mut s = 1.0;
+                for i in 0..x.len() {
+                    s = s * x[i] + (s * x[i]).sin();
+                }
+                let mut e = 0.0;
+                for i in 0..x.len() {
+                    for j in i + 1..x.len() {
+                        e += (x[i] * x[j] * e).cos();
+                    }
+                }
+                s + e
+            }
+        }),
+        "f",
+    );
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    assert_eq!(vjp.matches(":: records_back (").count(), 2, "{vjp}");
+    assert_eq!(vjp.matches(":: back (").count(), 0, "{vjp}");
+    assert!(vjp.contains("[__n0 - 1 - __it0]"), "{vjp}");
+    // A trip that may leave early (`continue`) or pushes in one arm only keeps the cursor.
+    let vjp = vjp_item(
+        &expand_fn(quote! {
+            fn g(x: &[f64]) -> f64 {
+                let mut s = 1.0;
+                for i in 0..x.len() {
+                    if x[i] > 0.5 {
+                        continue;
+                    }
+                    s = s * x[i] + (s * x[i]).sin();
+                }
+                let mut t = 0.0;
+                for i in 0..x.len() {
+                    if x[i] > 0.0 {
+                        t = (t * x[i]).sin();
+                    }
+                }
+                s + t
+            }
+        }),
+        "g",
+    );
+    assert_eq!(vjp.matches(":: records_back (").count(), 0, "{vjp}");
+    assert!(vjp.matches(":: back (").count() >= 2, "{vjp}");
+}

@@ -1,0 +1,145 @@
+//! Loops whose full trips each push one tuple of records read them back, in the reverse sweep,
+//! from one slice of the loop's records indexed by the trip (`reverse/versions.rs`,
+//! `records_back`), not through a cursor per trip. Each shape of trip count is checked against
+//! central differences in `f64`: triangular pair loops, a `while` with data-dependent trips
+//! inside a `for`, records at two levels of a loop nest, a loop run in some outer trips only, an
+//! empty loop, and a generic scalar in `f32`.
+
+#![allow(clippy::needless_range_loop)]
+
+use autodiff::prelude::*;
+
+#[path = "support/grad_checks.rs"]
+mod grad_checks;
+use grad_checks::{agree, check, check_hvp, sines, to32};
+
+/// Pairs `i < j` (the inner trip count falls with `i`), a product per pair.
+#[differentiable(order = 2)]
+fn pairs(x: &[f64]) -> f64 {
+    let mut e = 0.0;
+    for i in 0..x.len() {
+        for j in i + 1..x.len() {
+            let d = x[i] - x[j];
+            e += (d * d).sin() * x[j];
+        }
+    }
+    e
+}
+
+/// Newton's method per element (`E - 0.3 sin E = m`), trips decided by the data.
+#[differentiable(order = 2)]
+fn kepler_like(m: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..m.len() {
+        let mut ea = m[i];
+        let mut r = ea - 0.3 * ea.sin() - m[i];
+        while r.abs() > 1e-13 {
+            ea = ea - r / (1.0 - 0.3 * ea.cos());
+            r = ea - 0.3 * ea.sin() - m[i];
+        }
+        s += ea.sin() * m[i];
+    }
+    s
+}
+
+/// Records in the outer trip before and after an inner loop that records too.
+#[differentiable(order = 2)]
+fn two_levels(x: &[f64], k: f64) -> f64 {
+    let mut s = 0.5;
+    for i in 0..x.len() {
+        s = (s * x[i]).sin();
+        let mut t = s;
+        for j in 0..i {
+            t = t * x[j] + (t * k).cos();
+        }
+        s *= t;
+    }
+    s
+}
+
+/// An inner loop run in some outer trips only, and a loop that may run no trip at all.
+#[differentiable]
+fn some_trips(x: &[f64], #[no_grad] n: usize) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        if x[i] > 0.0 {
+            let mut p = 1.0;
+            for j in 0..x.len() {
+                p *= (x[j] * x[i]).cos();
+            }
+            s += p;
+        }
+    }
+    for i in 0..n {
+        s *= x[i % x.len()];
+    }
+    s
+}
+
+/// The pair loop on a generic scalar.
+#[differentiable]
+fn pairs_generic<T: Real>(x: &[T]) -> T {
+    let mut e = T::zero();
+    for i in 0..x.len() {
+        for j in i + 1..x.len() {
+            let d = x[i] - x[j];
+            e += (d * d).sin() * x[j];
+        }
+    }
+    e
+}
+
+#[test]
+fn triangular_and_data_dependent_trips() {
+    let x = sines(7, 0.8);
+    let (y, g) = pairs_grad(&x);
+    assert!((y - pairs(&x)).abs() < 1e-12);
+    check("pairs", pairs, &g, &x);
+    let v = sines(7, 1.3);
+    let (_, _, h) = pairs_hvp(&x, v.clone());
+    check_hvp("pairs", |p| pairs_grad(p).1, &h, &x, &v);
+
+    let m: Vec<f64> = sines(6, 0.9).iter().map(|s| 1.5 * s + 0.2).collect();
+    let (y, g) = kepler_like_grad(&m);
+    assert!((y - kepler_like(&m)).abs() < 1e-12);
+    check("kepler_like", kepler_like, &g, &m);
+    let v = sines(6, 0.4);
+    let (_, _, h) = kepler_like_hvp(&m, v.clone());
+    check_hvp("kepler_like", |p| kepler_like_grad(p).1, &h, &m, &v);
+
+    let g32 = pairs_generic_grad(&to32(&x)).1;
+    agree("pairs_generic", &pairs_grad(&x).1, &g32, 2e-4);
+}
+
+#[test]
+fn records_at_two_levels_and_loops_run_in_some_trips() {
+    let x: Vec<f64> = sines(6, 0.7).iter().map(|s| s + 0.3).collect();
+    let k = 0.4;
+    let (y, (gx, gk)) = two_levels_grad(&x, k);
+    assert!((y - two_levels(&x, k)).abs() < 1e-12);
+    let mut all = x.clone();
+    all.push(k);
+    let f = |p: &[f64]| two_levels(&p[..6], p[6]);
+    let mut g = gx.clone();
+    g.push(gk);
+    check("two_levels", f, &g, &all);
+    let v = sines(7, 0.9);
+    let (_, _, (hx, hk)) = two_levels_hvp(&x, k, v[..6].to_vec(), v[6]);
+    let grad = |p: &[f64]| {
+        let (mut a, b) = two_levels_grad(&p[..6], p[6]).1;
+        a.push(b);
+        a
+    };
+    let mut h = hx;
+    h.push(hk);
+    check_hvp("two_levels", grad, &h, &all, &v);
+
+    // signs mixed, so the inner loop runs in some outer trips; the last loop runs 0 or 5 trips
+    let x: Vec<f64> = sines(7, 1.1);
+    assert!(x.iter().any(|v| *v > 0.0) && x.iter().any(|v| *v < 0.0));
+    for n in [0, 5] {
+        let (y, g) = some_trips_grad(&x, n);
+        assert!((y - some_trips(&x, n)).abs() < 1e-12);
+        check("some_trips", |p| some_trips(p, n), &g, &x);
+    }
+}
