@@ -114,6 +114,8 @@ pub struct Lowerer {
     n_params: VarId,
     /// See [`Func::row_indices`].
     row_indices: std::collections::HashMap<VarId, (Atom, Atom)>,
+    /// The user's `w[i][j]` of each `At2(i, j)` temporary, for errors.
+    row_spans: std::collections::HashMap<VarId, TokenStream>,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -139,6 +141,7 @@ pub fn lower_fn(
         temps: std::collections::HashSet::new(),
         n_params: params.len(),
         row_indices: std::collections::HashMap::new(),
+        row_spans: std::collections::HashMap::new(),
         local_fns: items::check(
             body,
             &params
@@ -188,6 +191,7 @@ pub fn lower_fn(
     reuse::reuse_reads(&mut func);
     push_index::pushes_at_index(&mut func);
     mark_refs(&mut func, &ids, params);
+    refs::refuse_rows_of_refs(&func, &lw.row_spans)?;
     Ok((func, ids, lw.items))
 }
 

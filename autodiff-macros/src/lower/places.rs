@@ -339,6 +339,8 @@ impl Lowerer {
         let at = quote! { ::autodiff::__private::At2(#ti, #tj) };
         let t = self.let_temp(Rhs::Opaque(at), out);
         self.row_indices.insert(t, (i, j));
+        self.row_spans
+            .insert(t, quote::ToTokens::to_token_stream(ix));
         Ok(Some((base, Atom::Var(t))))
     }
 }

@@ -79,3 +79,70 @@ pub(super) fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
         }
     }
 }
+
+/// Refuses `t[i][j]` on a local made of references (`let t = [x, y];` of slices, `vec![r; 2]`):
+/// the element is read at one index `At2(i, j)` on `t`, which a container of borrowed rows does
+/// not implement (`[&[f64]]` is not `Index<At2>`).
+pub(super) fn refuse_rows_of_refs(
+    func: &Func,
+    spans: &std::collections::HashMap<VarId, TokenStream>,
+) -> syn::Result<()> {
+    let mut made_of_refs = std::collections::HashSet::new();
+    let is_ref = |a: &Atom| matches!(a, Atom::Var(v) if func.vars[*v].is_ref);
+    let mut reads = Vec::new();
+    fn walk<'a>(b: &'a Block, f: &mut impl FnMut(&'a Stmt)) {
+        for s in &b.stmts {
+            f(s);
+            match s {
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, f),
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, f)),
+                Stmt::InPlace { body, .. } => walk(body, f),
+                _ => {}
+            }
+        }
+    }
+    walk(&func.body, &mut |s| match s {
+        Stmt::Let {
+            var,
+            init: Some(rhs),
+            ..
+        }
+        | Stmt::Assign { var, rhs } => {
+            match rhs {
+                Rhs::Array(xs) | Rhs::VecLit(xs) if xs.iter().any(is_ref) => {
+                    made_of_refs.insert(*var);
+                }
+                Rhs::Repeat { elem, .. } if is_ref(elem) => {
+                    made_of_refs.insert(*var);
+                }
+                _ => {}
+            }
+            if let Rhs::Index {
+                base,
+                idx: Atom::Var(t),
+                ..
+            } = rhs
+            {
+                reads.push((*base, *t));
+            }
+        }
+        Stmt::IndexWrite {
+            base,
+            idx: Atom::Var(t),
+            ..
+        } => reads.push((*base, *t)),
+        _ => {}
+    });
+    for (base, t) in reads {
+        if let (true, Some(span)) = (made_of_refs.contains(&base), spans.get(&t)) {
+            let name = &func.vars[base].ident;
+            return Err(syn::Error::new_spanned(
+                span,
+                format!(
+                    "`{name}[i][j]` on a local whose rows are references (`let {name} = [x, y];` of slices) is not supported in a #[differentiable] function; index the slice itself (`x[j]`), or make the rows owned (`let {name} = [x.to_vec(), y.to_vec()];`)"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

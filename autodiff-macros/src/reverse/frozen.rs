@@ -180,11 +180,19 @@ impl Walk<'_> {
 
     /// Every candidate named anywhere in tokens the lowering runs as written; a borrow too
     /// (`t.first()`, `t.as_slice()`, `t.iter()` may keep one) unless it is `t.len()` or
-    /// `t.is_empty()`.
+    /// `t.is_empty()`. A name captured by a format string (`println!("{t:?}")`) is a borrow.
     fn tokens(&mut self, t: &TokenStream) {
         let tts: Vec<proc_macro2::TokenTree> = t.clone().into_iter().collect();
         for (k, tt) in tts.iter().enumerate() {
             match tt {
+                proc_macro2::TokenTree::Literal(l) => {
+                    for name in format_captures(&l.to_string()) {
+                        if let Some(v) = self.cands.get(&name) {
+                            self.touched.insert(*v);
+                            self.borrowed.insert(*v);
+                        }
+                    }
+                }
                 proc_macro2::TokenTree::Ident(i) => {
                     let s = i.to_string();
                     if let Some(v) = self.cands.get(s.strip_prefix("r#").unwrap_or(&s)) {
@@ -401,10 +409,43 @@ impl RevGen<'_> {
     }
 }
 
+/// The names a string literal's format placeholders capture (`"{t:?}"`, `"{t}"`; not `{0}`,
+/// `{}` or `{{`): identifiers a formatting macro reads although no token names them.
+fn format_captures(lit: &str) -> Vec<String> {
+    if !(lit.starts_with('"') || lit.starts_with('r')) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut chars = lit.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '{' {
+            continue;
+        }
+        if chars.peek() == Some(&'{') {
+            chars.next();
+            continue;
+        }
+        let inner: String = chars.by_ref().take_while(|&c| c != '}').collect();
+        let name = inner.split(':').next().unwrap_or("").trim();
+        let name = name.strip_prefix("r#").unwrap_or(name);
+        let ident = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if ident {
+            out.push(name.to_string());
+        }
+    }
+    out
+}
+
 /// A right-hand side whose value owns its data: `vec![..]`, `x.to_vec()`, a clone, an array, a
-/// matrix constructor or a call of a user function (which cannot return a reference). Views
-/// (`&x[a..b]`, `m.row(i)`, `ops::range_of`) and opaque code may borrow a local of the forward
-/// sweep, which a copy kept for the reverse sweep must not outlive.
+/// matrix constructor or a call none of whose arguments is a borrow (`&u`, or a variable holding
+/// a reference to a local): a call's result may be a reference into what it is passed
+/// (`std::convert::identity(&u)`). Views (`&x[a..b]`, `m.row(i)`, `ops::range_of`) and opaque
+/// code may borrow a local of the forward sweep, which a copy kept for the reverse sweep must
+/// not outlive.
 fn owned_form(r: &Rhs, f: &Func) -> bool {
     // An element that is a reference would be copied as the reference.
     let owned = |a: &Atom| !matches!(a, Atom::Var(v) if f.vars[*v].is_ref);
@@ -415,10 +456,16 @@ fn owned_form(r: &Rhs, f: &Func) -> bool {
         Rhs::Clone { x, method } => method != "clone" || owned(x),
         Rhs::Call {
             callee: Callee::Path(p),
+            args,
+            refs,
             ..
         } => {
             let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-            !segs.iter().any(|s| s == "ops")
+            let lends = |(a, by_ref): (&Atom, &bool)| match a {
+                Atom::Var(v) => *by_ref || (f.vars[*v].is_ref && !f.vars[*v].borrows_param),
+                Atom::Const(_) => *by_ref,
+            };
+            !segs.iter().any(|s| s == "ops") && !args.iter().zip(refs).any(lends)
         }
         _ => false,
     }
