@@ -1,9 +1,9 @@
 //! Loops whose full trips each push one tuple of records read them back, in the reverse sweep,
 //! from one slice of the loop's records indexed by the trip (`reverse/versions.rs`,
 //! `records_back`), not through a cursor per trip. Each shape of trip count is checked against
-//! central differences in `f64`: triangular pair loops, a `while` with data-dependent trips
-//! inside a `for`, records at two levels of a loop nest, a loop run in some outer trips only, an
-//! empty loop, and a generic scalar in `f32`.
+//! central differences in `f64` (or an analytic value): triangular pair loops, a `while` with
+//! data-dependent trips (alone, and inside a `for`), records at two levels of a loop nest, a
+//! loop run in some outer trips only, an empty loop, and a generic scalar in `f32`.
 
 #![allow(clippy::needless_range_loop)]
 
@@ -40,6 +40,20 @@ fn kepler_like(m: &[f64]) -> f64 {
         s += ea.sin() * m[i];
     }
     s
+}
+
+/// Newton's method on a cubic from `x = 1`: a `while` whose body records every trip.
+/// (A slice parameter, so that the gradient runs a reverse sweep: a function of one or two
+/// scalars is differentiated by tangents.)
+#[differentiable(order = 2)]
+fn newton_root(pc: &[f64]) -> f64 {
+    let mut x = 1.0;
+    let mut step = 1.0;
+    while step.abs() > 1e-13 {
+        step = (x * x * x + pc[0] * x - pc[1]) / (3.0 * x * x + pc[0]);
+        x -= step;
+    }
+    x * x
 }
 
 /// Records in the outer trip before and after an inner loop that records too.
@@ -106,6 +120,17 @@ fn triangular_and_data_dependent_trips() {
     let v = sines(6, 0.4);
     let (_, _, h) = kepler_like_hvp(&m, v.clone());
     check_hvp("kepler_like", |p| kepler_like_grad(p).1, &h, &m, &v);
+
+    // root r of r³ + p r - c: dr/dp = -r / f', dr/dc = 1 / f' (f' = 3r² + p), and x² = r²
+    let (p, c) = (2.0, 6.5);
+    let (y, g) = newton_root_grad(&[p, c]);
+    let r = y.sqrt();
+    let fp = 3.0 * r * r + p;
+    assert!((g[0] - 2.0 * r * (-r / fp)).abs() < 1e-9, "{g:?}");
+    assert!((g[1] - 2.0 * r / fp).abs() < 1e-9, "{g:?}");
+    let (_, _, h) = newton_root_hvp(&[p, c], vec![1.0, -0.5]);
+    let grad = |q: &[f64]| newton_root_grad(q).1;
+    check_hvp("newton_root", grad, &h, &[p, c], &[1.0, -0.5]);
 
     let g32 = pairs_generic_grad(&to32(&x)).1;
     agree("pairs_generic", &pairs_grad(&x).1, &g32, 2e-4);

@@ -595,16 +595,29 @@ fn names_any(ts: TokenStream, names: &[String]) -> bool {
     })
 }
 
-/// The arm of a top-exit loop's exit test (its body's first statement, two arms) that stays in
-/// the loop: it runs once per trip but the last.
+/// The block of a top-exit loop that runs once per trip but the last: the arm of its exit test
+/// (the body's first statement, two arms) that stays in the loop (`for`: `Some(i) => {..}`), or,
+/// when that arm is empty, the body's one block after the test (`while c {..}` is
+/// `if !c { break } {..}`).
 fn stay_arm(body: &Block, id: LoopId) -> Option<&Block> {
     let Some(Stmt::Branch { arms, .. }) = body.stmts.first() else {
         return None;
     };
     let is_exit =
         |b: &Block| matches!(b.stmts.as_slice(), [Stmt::Break { target }] if *target == id);
-    match arms.as_slice() {
-        [a, b] if is_exit(a) != is_exit(b) => Some(if is_exit(a) { b } else { a }),
+    let stay = match arms.as_slice() {
+        [a, b] if is_exit(a) != is_exit(b) => {
+            if is_exit(a) {
+                b
+            } else {
+                a
+            }
+        }
+        _ => return None,
+    };
+    match (stay.stmts.is_empty(), &body.stmts[1..]) {
+        (false, _) => Some(stay),
+        (true, [Stmt::Scope(after)]) => Some(after),
         _ => None,
     }
 }

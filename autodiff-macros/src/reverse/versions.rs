@@ -7,6 +7,11 @@
 //! variable is assigned again (anywhere, also inside a nested statement), or written in place, or
 //! code passed through as written runs (it might change it). A loop drops the saves of every
 //! variable it assigns before its body is emitted (a trip reads the previous trip's value).
+//!
+//! A block in a loop that no jump leaves pushes its saves as one tuple. When the block runs once
+//! per trip of a top-exit loop (the arm of the exit test that stays in the loop, or a `while`
+//! body), the reverse loop `for it in 1..n` takes the loop's `n - 1` tuples as one slice before
+//! it starts and reads trip `it`'s at index `n - 1 - it` (`records_back`): no cursor per trip.
 
 use super::*;
 

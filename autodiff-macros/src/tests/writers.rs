@@ -146,6 +146,23 @@ fn a_trips_tuple_is_read_from_one_slice_of_the_loops_records() {
     assert_eq!(vjp.matches(":: records_back (").count(), 2, "{vjp}");
     assert_eq!(vjp.matches(":: back (").count(), 0, "{vjp}");
     assert!(vjp.contains("[__n0 - 1 - __it0]"), "{vjp}");
+    // A `while` loop's body (the block after its exit test) likewise.
+    let vjp = vjp_item(
+        &expand_fn(quote! {
+            fn w(p: &[f64]) -> f64 {
+                let mut x = 1.0;
+                let mut step = 1.0;
+                while step.abs() > 1e-12 {
+                    step = (x * x * x + p[0] * x - p[1]) / (3.0 * x * x + p[0]);
+                    x -= step;
+                }
+                x
+            }
+        }),
+        "w",
+    );
+    assert_eq!(vjp.matches(":: records_back (").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches(":: back (").count(), 0, "{vjp}");
     // A trip that may leave early (`continue`) or pushes in one arm only keeps the cursor.
     let vjp = vjp_item(
         &expand_fn(quote! {
