@@ -3,7 +3,8 @@
 //! `records_back`), not through a cursor per trip. Each shape of trip count is checked against
 //! central differences in `f64` (or an analytic value): triangular pair loops, a `while` with
 //! data-dependent trips (alone, and inside a `for`), records at two levels of a loop nest, a
-//! loop run in some outer trips only, an empty loop, and a generic scalar in `f32`.
+//! loop run in some outer trips only, an empty loop, exit tests written by hand, jumps out of
+//! loops, and a generic scalar in `f32`.
 
 #![allow(clippy::needless_range_loop)]
 
@@ -101,6 +102,81 @@ fn pairs_generic<T: Real>(x: &[T]) -> T {
         }
     }
     e
+}
+
+/// Exit tests written by hand: `loop { if c { break } else {..} }`, `loop { if c {..} else {
+/// break } }`, a `while let` over a stack, and a `break` in the middle of a trip.
+#[differentiable]
+fn hand_exits(x: &[f64]) -> f64 {
+    let mut s = 0.5;
+    let mut i = 0;
+    loop {
+        if i >= x.len() {
+            break;
+        } else {
+            s = (s * x[i]).sin() + s;
+            i += 1;
+        }
+    }
+    let mut j = 0;
+    loop {
+        if j < x.len() {
+            s = s * (x[j] * s).cos();
+            j += 1;
+        } else {
+            break;
+        }
+    }
+    let mut stack: Vec<usize> = (0..x.len()).collect();
+    while let Some(k) = stack.pop() {
+        s = (s + x[k]) * (x[k] * s).tanh();
+    }
+    let mut m = 0;
+    loop {
+        s = (s * x[m % x.len()]).sin() + 0.5 * s;
+        if s.abs() > 2.0 || m > 3 * x.len() {
+            break;
+        }
+        s = s * s;
+        m += 1;
+    }
+    s
+}
+
+/// A labelled `break` from an inner loop to the outer one, and a `return` inside a loop.
+#[differentiable]
+fn jumps_out(x: &[f64], #[no_grad] stop: f64) -> f64 {
+    let mut s = 0.3;
+    'outer: for i in 0..x.len() {
+        for j in 0..x.len() {
+            s = (s * x[i] + x[j]).sin();
+            if s > stop {
+                break 'outer;
+            }
+        }
+        s *= x[i];
+    }
+    for i in 0..x.len() {
+        s = (s + x[i]).cos() * s;
+        if s < 0.5 * stop - 0.02 {
+            return s * 2.0;
+        }
+    }
+    s
+}
+
+#[test]
+fn exits_written_by_hand_and_jumps_out_of_loops() {
+    let x: Vec<f64> = sines(6, 0.7).iter().map(|v| 0.8 * v + 0.4).collect();
+    let (y, g) = hand_exits_grad(&x);
+    assert!((y - hand_exits(&x)).abs() < 1e-12);
+    check("hand_exits", hand_exits, &g, &x);
+    // the `break 'outer` taken or not, the `return` taken in the first or a later trip or not
+    for stop in [10.0, 0.6, 0.2, 0.1] {
+        let (y, g) = jumps_out_grad(&x, stop);
+        assert!((y - jumps_out(&x, stop)).abs() < 1e-12);
+        check("jumps_out", |p| jumps_out(p, stop), &g, &x);
+    }
 }
 
 #[test]
