@@ -17,28 +17,16 @@ use autodiff::prelude::*;
 
 #[path = "support/grad_checks.rs"]
 mod grad_checks;
-use grad_checks::{check, check_hvp, join, sines, split};
+use grad_checks::{check, check_hvp, check_value_grad, join, sines, split};
 
 fn pt(n: usize) -> Vec<f64> {
     sines(n, 0.6).iter().map(|v| v + 0.4).collect()
 }
 
-/// Value and gradient of a one-slice function against the primal and central differences.
-#[track_caller]
-fn vg(name: &str, f: impl Fn(&[f64]) -> f64, r: (f64, Vec<f64>), x: &[f64]) {
-    let y = f(x);
-    assert!(
-        (r.0 - y).abs() < 1e-10 * (1.0 + y.abs()),
-        "{name}: value {} vs {y}",
-        r.0
-    );
-    check(name, f, &r.1, x);
-}
-
-/// `vg` on `f` and `f_grad` at `x`: `one!(f, f_grad, x)`.
+/// `check_value_grad` on `f` and `f_grad` at `x`: `one!(f, f_grad, x)`.
 macro_rules! one {
     ($f:ident, $g:ident, $x:expr) => {
-        vg(stringify!($f), $f, $g(&$x), &$x)
+        check_value_grad(stringify!($f), $f, $g(&$x), &$x)
     };
 }
 
@@ -54,7 +42,7 @@ macro_rules! two {
 fn vgk(name: &str, f: impl Fn(&[f64], f64) -> f64, r: (f64, (Vec<f64>, f64)), x: &[f64], k: f64) {
     let n = x.len();
     let g = join(r.1.0, vec![r.1.1]);
-    vg(
+    check_value_grad(
         name,
         |p: &[f64]| f(&p[..n], p[n]),
         (r.0, g),
@@ -171,7 +159,7 @@ fn kept_tables_named_after_their_reading_loop() {
     one!(ranges_after, ranges_after_grad, x);
     for c in [false, true] {
         let r = early_return_after_grad(&x, c);
-        vg("early_return_after", |p| early_return_after(p, c), r, &x);
+        check_value_grad("early_return_after", |p| early_return_after(p, c), r, &x);
     }
     let neg: Vec<f64> = x.iter().map(|v| -v).collect();
     for p in [x, neg] {
@@ -231,7 +219,7 @@ fn reads_behind_writes() {
     one!(lagged_behind_by_two, lagged_behind_by_two_grad, x);
     for m in [2, 4, 10] {
         let r = lagged_with_break_grad(&x, m);
-        vg("lagged_with_break", |p| lagged_with_break(p, m), r, &x);
+        check_value_grad("lagged_with_break", |p| lagged_with_break(p, m), r, &x);
     }
 }
 
@@ -344,7 +332,7 @@ fn pushes_at_the_loop_index() {
     two!(pushed_then_kept, pushed_then_kept_grad, x, k);
     for m in [0, 3, 20] {
         let r = push_break_mid_grad(&x, m);
-        vg("push_break_mid", |p| push_break_mid(p, m), r, &x);
+        check_value_grad("push_break_mid", |p| push_break_mid(p, m), r, &x);
     }
 }
 
@@ -491,7 +479,7 @@ fn ranges_lent_to_helpers() {
     two!(ranges_in_loop_pushed, ranges_in_loop_pushed_grad, x, 0.7);
     let w = sines(8, 1.3);
     let r = ranges_inactive_bases_grad(&x, &w);
-    vg(
+    check_value_grad(
         "ranges_inactive_bases",
         |p| ranges_inactive_bases(p, &w),
         r,
@@ -610,7 +598,7 @@ fn loop_local_adjoint_sums() {
     let at = join(x.clone(), vec![k, c]);
     let (y, (gx, gk, gc)) = acc_nested_grad(&x, k, c);
     let f = |p: &[f64]| acc_nested(&p[..n], p[n], p[n + 1]);
-    vg("acc_nested", f, (y, join(gx, vec![gk, gc])), &at);
+    check_value_grad("acc_nested", f, (y, join(gx, vec![gk, gc])), &at);
     let v = sines(n + 2, 0.8);
     let (_, _, (hx, hk, hc)) = acc_nested_hvp(&x, k, c, v[..n].to_vec(), v[n], v[n + 1]);
     let grad = |p: &[f64]| {

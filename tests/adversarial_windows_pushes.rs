@@ -26,7 +26,7 @@ use autodiff::prelude::*;
 
 #[path = "support/grad_checks.rs"]
 mod grad_checks;
-use grad_checks::{check, check_hvp, flat, rows_of, sines, split};
+use grad_checks::{check_hvp, check_value_grad, flat, rows_of, sines, split};
 
 /// `w Σ_j (j + 1) v_j²`: each element weighed differently, so an adjoint at the wrong element
 /// shows.
@@ -49,20 +49,10 @@ fn wdot(a: &[f64], b: &[f64]) -> f64 {
     s
 }
 
-fn vg(name: &str, f: impl Fn(&[f64]) -> f64, r: (f64, Vec<f64>), x: &[f64]) {
-    assert!(
-        (r.0 - f(x)).abs() <= 1e-10 * (1.0 + r.0.abs()),
-        "{name}: value {} vs primal {}",
-        r.0,
-        f(x)
-    );
-    check(name, f, &r.1, x);
-}
-
-/// [`vg`] of a function of one slice and its `_grad` at `x`.
+/// [`check_value_grad`] of a function of one slice and its `_grad` at `x`.
 macro_rules! chk {
     ($f:ident, $g:ident, $x:expr) => {
-        vg(stringify!($f), $f, $g(&$x), &$x)
+        check_value_grad(stringify!($f), $f, $g(&$x), &$x)
     };
 }
 
@@ -251,7 +241,7 @@ fn pushes_at_the_index_against_central_differences() {
 fn pushes_at_the_index_generic_and_second_order() {
     let x: Vec<f64> = sines(8, 0.3).iter().map(|v| v + 0.8).collect();
     let (y, g) = p_generic_grad(&x);
-    vg("p_generic", p_generic::<f64>, (y, g.clone()), &x);
+    check_value_grad("p_generic", p_generic::<f64>, (y, g.clone()), &x);
     let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
     let (y32, g32) = p_generic_grad(&x32);
     assert!((f64::from(y32) - y).abs() < 1e-4 * (1.0 + y.abs()));
@@ -373,7 +363,7 @@ fn range_windows_through_helpers_rows_generic_and_second_order() {
     whole.push(c);
     let mut g = gp.clone();
     g.push(gc);
-    vg("r_chain", f, (y, g), &whole);
+    check_value_grad("r_chain", f, (y, g), &whole);
     let v = sines(n + 1, 0.5);
     let (vp, vc) = split(&v, n);
     let (_, _, (hp, hc)) = r_chain_hvp(&p, c, vp, vc[0]);
@@ -390,7 +380,7 @@ fn range_windows_through_helpers_rows_generic_and_second_order() {
     let wf = sines(12, 0.5);
     let w = rows_of(&wf, 3);
     let (y, gw) = r_rows_grad(&w);
-    vg("r_rows", |x| r_rows(&rows_of(x, 3)), (y, flat(&gw)), &wf);
+    check_value_grad("r_rows", |x| r_rows(&rows_of(x, 3)), (y, flat(&gw)), &wf);
 
     let (_, _, h) = r_order2_hvp(&p, v[..n].to_vec());
     chk!(r_order2, r_order2_grad, p);
@@ -545,13 +535,13 @@ fn element_types_helper_readers_and_nested_pushes() {
     };
     let z: Vec<f64> = qs.iter().flat_map(|q| [q.a, q.b]).collect();
     let g: Vec<f64> = gq.iter().flat_map(|q| [q.a, q.b]).collect();
-    vg("r_structs", f, (y, g), &z);
+    check_value_grad("r_structs", f, (y, g), &z);
 
     chk!(r_readers, r_readers_grad, x);
     chk!(r_vec_out, r_vec_out_grad, x);
     let wf = sines(12, 0.5);
     let (y, gw) = r_row_beside_grad(&rows_of(&wf, 3));
-    vg(
+    check_value_grad(
         "r_row_beside",
         |z| r_row_beside(&rows_of(z, 3)),
         (y, flat(&gw)),
@@ -655,7 +645,7 @@ fn nested_exits_stencils_over_pushes_and_both_forms() {
     check_hvp("both", |z| both_grad(z).1, &h, &x, &v);
     chk!(r_chosen, r_chosen_grad, x);
     let m: Vec<f64> = x.iter().map(|v| -v).collect();
-    vg("r_chosen (other arms)", r_chosen, r_chosen_grad(&m), &m);
+    check_value_grad("r_chosen (other arms)", r_chosen, r_chosen_grad(&m), &m);
 }
 
 /// A range chosen by a branch, then passed.
@@ -706,7 +696,7 @@ fn a_range_of_a_base_rebound_before_the_call() {
     let want = [0.0, p[2], p[1] + 1.1 * p[3], 1.1 * p[2], 0.0, 0.0, 0.0, 0.0];
     let off = (0..8).map(|k| (g[k] - want[k]).abs()).fold(0.0, f64::max);
     assert!(off < 1e-12, "r_base_rebound: gradient {g:?}, want {want:?}");
-    vg("r_base_rebound", r_base_rebound, (y, g), &p);
+    check_value_grad("r_base_rebound", r_base_rebound, (y, g), &p);
 }
 
 #[test]
@@ -735,7 +725,7 @@ fn a_range_of_a_mut_parameter_rebound_before_the_call() {
             "r_param_rebound: g {g:?}, want {want:?}"
         );
     }
-    vg("r_param_rebound", r_param_rebound, (y, g), &p);
+    check_value_grad("r_param_rebound", r_param_rebound, (y, g), &p);
 }
 
 // Helpers that rebind their slice parameter to ranges of itself; returned pushes

@@ -15,6 +15,19 @@ pub fn check(name: &str, f: impl Fn(&[f64]) -> f64, grad: &[f64], x: &[f64]) {
     }
 }
 
+/// `(value, gradient)` of `f` at `x` (a `_grad`'s result): the value against `f(x)` (within
+/// 1e-10 relative to `1 + |f(x)|`), the gradient against central differences ([`check`]).
+#[track_caller]
+pub fn check_value_grad(name: &str, f: impl Fn(&[f64]) -> f64, r: (f64, Vec<f64>), x: &[f64]) {
+    let y = f(x);
+    assert!(
+        (r.0 - y).abs() <= 1e-10 * (1.0 + y.abs()),
+        "{name}: value {} vs primal {y}",
+        r.0
+    );
+    check(name, f, &r.1, x);
+}
+
 /// `hv = H v` against central differences of the gradient along `v` (step 1e-5):
 /// `(∇f(x + h v) - ∇f(x - h v)) / 2h`, each component within 1e-6 relative to `1 + |fd|`.
 #[track_caller]

@@ -99,10 +99,9 @@ enum Arg {
     Name(String),
 }
 
-/// The arguments of `fmt`'s placeholders written at full precision (`{}`, `{x}`, `{0:?}`,
-/// `{:>8e}`, `{:.17e}`, `{:.*}`; not `{:.3}`, see [`has_precision`]). `{{` and `}}` are literal
-/// braces.
-fn full_precision_placeholders(fmt: &str) -> Vec<Arg> {
+/// Each placeholder of `fmt` (`{}`, `{x}`, `{0:?}`, `{:.*}`): the argument it formats and its
+/// format spec. `{{` and `}}` are literal braces.
+fn placeholders(fmt: &str) -> Vec<(Arg, String)> {
     let mut out = Vec::new();
     let mut next = 0;
     let mut chars = fmt.chars().peekable();
@@ -125,16 +124,39 @@ fn full_precision_placeholders(fmt: &str) -> Vec<Arg> {
                 } else if let Ok(i) = arg.parse() {
                     Arg::Index(i)
                 } else {
-                    Arg::Name(arg.to_string())
+                    Arg::Name(arg.strip_prefix("r#").unwrap_or(arg).to_string())
                 };
-                if !has_precision(spec) {
-                    out.push(which);
-                }
+                out.push((which, spec.to_string()));
             }
             _ => {}
         }
     }
     out
+}
+
+/// The arguments of `fmt`'s placeholders written at full precision (`{}`, `{x}`, `{0:?}`,
+/// `{:>8e}`, `{:.17e}`, `{:.*}`; not `{:.3}`, see [`has_precision`]).
+fn full_precision_placeholders(fmt: &str) -> Vec<Arg> {
+    placeholders(fmt)
+        .into_iter()
+        .filter(|(_, spec)| !has_precision(spec))
+        .map(|(arg, _)| arg)
+        .collect()
+}
+
+/// The names a format string literal (`"{t:?}"`, `r"{t}"`, as tokens) captures from the
+/// variables in scope: a formatting macro reads them although no token names them.
+pub(crate) fn format_captures(lit: &proc_macro2::Literal) -> Vec<String> {
+    let Ok(fmt) = syn::parse_str::<syn::LitStr>(&lit.to_string()) else {
+        return Vec::new();
+    };
+    placeholders(&fmt.value())
+        .into_iter()
+        .filter_map(|(arg, _)| match arg {
+            Arg::Name(n) => Some(n),
+            Arg::Index(_) => None,
+        })
+        .collect()
 }
 
 /// `[[fill]align][sign][#][0][width][.precision][type]`: whether a `.precision` below
@@ -165,6 +187,20 @@ const ROUNDED_DIGITS: usize = 10;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_string_captures() {
+        let lit = |s: &str| syn::parse_str::<proc_macro2::Literal>(s).expect("a literal");
+        assert_eq!(
+            format_captures(&lit(r#""{t:?} {0} {} {{x}} {r#y:.3}""#)),
+            vec!["t".to_string(), "y".to_string()]
+        );
+        assert_eq!(
+            format_captures(&lit(r##"r#"{c:.3?}"#"##)),
+            vec!["c".to_string()]
+        );
+        assert!(format_captures(&lit("2.5")).is_empty());
+    }
 
     #[test]
     fn placeholders_without_precision() {

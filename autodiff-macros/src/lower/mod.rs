@@ -17,6 +17,7 @@ mod items;
 mod loops;
 pub use loops::has_plain_len;
 mod opaque;
+pub(crate) use encodings::format_captures;
 pub(crate) use opaque::{is_mutating_method, may_change_receiver};
 mod options;
 mod order;

@@ -80,7 +80,8 @@ pub(super) fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
     }
 }
 
-/// Refuses `t[i][j]` on a local made of references (`let t = [x, y];` of slices, `vec![r; 2]`):
+/// Refuses `t[i][j]` on a local made of references (`let t = [x, y];` of slices, `vec![r; 2]`,
+/// a move or clone of one):
 /// the element is read at one index `At2(i, j)` on `t`, which a container of borrowed rows does
 /// not implement (`[&[f64]]` is not `Index<At2>`).
 pub(super) fn refuse_rows_of_refs(
@@ -113,6 +114,13 @@ pub(super) fn refuse_rows_of_refs(
                     made_of_refs.insert(*var);
                 }
                 Rhs::Repeat { elem, .. } if is_ref(elem) => {
+                    made_of_refs.insert(*var);
+                }
+                // a move or clone of one (`let u = t;`, `t.clone()`)
+                Rhs::Copy(Atom::Var(b))
+                | Rhs::Clone {
+                    x: Atom::Var(b), ..
+                } if made_of_refs.contains(b) => {
                     made_of_refs.insert(*var);
                 }
                 _ => {}

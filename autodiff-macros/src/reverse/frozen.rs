@@ -186,7 +186,7 @@ impl Walk<'_> {
         for (k, tt) in tts.iter().enumerate() {
             match tt {
                 proc_macro2::TokenTree::Literal(l) => {
-                    for name in format_captures(&l.to_string()) {
+                    for name in crate::lower::format_captures(l) {
                         if let Some(v) = self.cands.get(&name) {
                             self.touched.insert(*v);
                             self.borrowed.insert(*v);
@@ -407,37 +407,6 @@ impl RevGen<'_> {
         }
         quote! { #name }
     }
-}
-
-/// The names a string literal's format placeholders capture (`"{t:?}"`, `"{t}"`; not `{0}`,
-/// `{}` or `{{`): identifiers a formatting macro reads although no token names them.
-fn format_captures(lit: &str) -> Vec<String> {
-    if !(lit.starts_with('"') || lit.starts_with('r')) {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    let mut chars = lit.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '{' {
-            continue;
-        }
-        if chars.peek() == Some(&'{') {
-            chars.next();
-            continue;
-        }
-        let inner: String = chars.by_ref().take_while(|&c| c != '}').collect();
-        let name = inner.split(':').next().unwrap_or("").trim();
-        let name = name.strip_prefix("r#").unwrap_or(name);
-        let ident = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_alphanumeric() || c == '_');
-        if ident {
-            out.push(name.to_string());
-        }
-    }
-    out
 }
 
 /// A right-hand side whose value owns its data: `vec![..]`, `x.to_vec()`, a clone, an array, a

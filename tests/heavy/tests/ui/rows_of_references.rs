@@ -24,4 +24,12 @@ fn repeated_slice(x: &[f64]) -> f64 {
     t[2][0] * t[1][1]
 }
 
+#[differentiable]
+fn moved_and_cloned(x: &[f64], y: &[f64]) -> f64 {
+    let t = vec![x, y];
+    let u = t.clone();
+    let w = t;
+    u[1][0] + w[0][1]
+}
+
 fn main() {}
