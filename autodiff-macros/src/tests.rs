@@ -999,6 +999,7 @@ mod lagged;
 mod optimistic;
 mod pushes;
 mod rows;
+mod spares;
 mod strides;
 mod tangent;
 mod trips;

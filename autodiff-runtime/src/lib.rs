@@ -34,6 +34,7 @@ pub mod second;
 pub mod shape;
 mod slices;
 mod slotarg;
+mod spare;
 pub mod strided;
 pub mod tape;
 mod tape_pool;
@@ -209,6 +210,7 @@ pub mod __private {
     pub use crate::dual_pass::{EqProbe, StopTangent, ValueEqOther, ValueEqReal, stop_tangent};
     pub use crate::flatsave::{FlatRange, flat_get, flat_put};
     pub use crate::records::{Put, Records, Tape, Writer, learn_tape_len, tape_sized, writer};
+    pub use crate::spare::{spare_filled, spare_keep};
 
     /// An empty tape.
     #[inline(always)]

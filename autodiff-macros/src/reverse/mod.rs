@@ -26,6 +26,7 @@ mod range_slots;
 mod recipes;
 mod recompute;
 mod rows;
+mod spare;
 mod stmt;
 mod versions;
 mod window;
@@ -208,6 +209,11 @@ pub struct RevGen<'a> {
     range_scratch: usize,
     /// Range reads copied although their base is a parameter (see `range_slots`).
     forced_copies: HashSet<VarId>,
+    /// Fresh buffers of the loops being emitted and the assignment `u = w` whose dropped buffer
+    /// each keeps (`let next = vec![..]; .. u = next;`, see `spare`), and those whose `vec!`
+    /// was made in the spare slot.
+    spares: HashMap<VarId, (VarId, VarId)>,
+    spares_made: Vec<VarId>,
 }
 
 /// The most loads and operations an expression over parameter elements may take to be
@@ -303,6 +309,8 @@ impl<'a> RevGen<'a> {
             range_scratch: 0,
             forced_copies: range_slots::forced_copies(f),
             products: Products::Zero,
+            spares: HashMap::new(),
+            spares_made: Vec::new(),
         };
         let known = plain::known_floats(f, params);
         g.floats = known.keys().copied().collect();

@@ -27,7 +27,10 @@ impl RevGen<'_> {
                 match init {
                     None => (quote! { let #m #id #t; }, quote! {}, quote! {}),
                     Some(rhs) => {
-                        let (pre, value, post, rev) = self.def(*var, rhs, place);
+                        let (pre, mut value, post, rev) = self.def(*var, rhs, place);
+                        if let Some(v) = self.spare_filled(*var, rhs) {
+                            value = v;
+                        }
                         self.capture_recipe(*var, rhs);
                         let wit = self.witness(*var);
                         let chk = self.local_check(*var);
@@ -43,7 +46,11 @@ impl RevGen<'_> {
                 let id = self.ident(*var).clone();
                 let (pre, value, post, rev) = self.def(*var, rhs, place);
                 let wit = self.witness(*var);
-                (quote! { #pre #id = #value; #wit #post }, rev.clone(), rev)
+                let set = match self.spare_keep(*var, rhs, &pre, &value) {
+                    Some(keep) => keep,
+                    None => quote! { #id = #value; },
+                };
+                (quote! { #pre #set #wit #post }, rev.clone(), rev)
             }
             Stmt::IndexWrite { base, idx, val }
             | Stmt::Push {
@@ -314,6 +321,13 @@ impl RevGen<'_> {
             Vec::new()
         };
         let first_slot = self.slots.len();
+        // Buffers made afresh each trip and moved over an outer one reuse the buffer it held.
+        let fresh = stay_arm(body, id)
+            .map(|trip| spare::fresh_buffers(trip, body, self.f))
+            .unwrap_or_default();
+        self.spares
+            .extend(fresh.iter().map(|(next, u, w)| (*next, (*u, *w))));
+        let spares_before = self.spares_made.len();
         // A top-exit loop reverses its trips as `for it in 1..n`, and the arm of its exit test
         // that stays in the loop runs once per full trip: that arm's tuple of records is read
         // from one slice of the trips' records (`versions_leave`).
@@ -333,6 +347,10 @@ impl RevGen<'_> {
         let chunk_decl = self.versions.chunk_decl.take();
         self.versions.pending_body = None;
         self.frames.pop();
+        for (next, _, _) in &fresh {
+            self.spares.remove(next);
+        }
+        let spare_decls = spare::declarations(self.spares_made.drain(spares_before..));
         let body_slots = self.slots.len();
         self.top_exit.remove(&id);
         let count = self.counted.remove(&id).flatten();
@@ -377,7 +395,11 @@ impl RevGen<'_> {
             }
         }
         if !needs_rec {
-            return (quote! { #label: loop { #fb } }, quote! {}, quote! {});
+            return (
+                quote! { #spare_decls #label: loop { #fb } },
+                quote! {},
+                quote! {},
+            );
         }
         let mut save_end = TokenStream::new();
         let trips = match (count, &self.f.loops[id].fixed_end) {
@@ -447,7 +469,7 @@ impl RevGen<'_> {
             #looped
             #win_fin
         };
-        (fwd, rev.clone(), rev)
+        (quote! { #spare_decls #fwd }, rev.clone(), rev)
     }
 
     /// The reverse-sweep evaluation of an `if` condition over `vars` (see `BranchKind::If`), when

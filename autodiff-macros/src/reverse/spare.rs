@@ -1,0 +1,230 @@
+//! Buffers made afresh on every trip and moved over an outer one (runtime `spare.rs`).
+//!
+//! `for .. { let mut next = vec![0.0; n]; ..; u = next; }` allocates `next` and frees the
+//! buffer `u` held on every trip. The forward sweep keeps the freed buffer in a spare slot
+//! declared before the loop, `__spare{next}`, and makes the next trip's `vec!` in it: the
+//! `let` becomes `rt::spare_filled(&mut spare, e, n)` (the values of `vec![e; n]`) and the
+//! move `rt::spare_keep(&mut spare, mem::replace(&mut u, next))`.
+//!
+//! Only where nothing else can notice: both statements in one straight-line block of the trip
+//! (the `let` first), `u` declared outside the loop, and the forward sweep's assignment a plain
+//! move (no record of `u`'s old value taken there; see `RevGen::spare_assign`).
+
+use super::*;
+
+/// The fresh buffers of a loop trip and the assignment whose dropped buffer each keeps, as
+/// `(next, u, w)` for `let next = vec![e; n]` and `u = w` (see the module docs); `trip` is the
+/// block run once per full trip (`stay_arm`), `body` the loop's.
+///
+/// `w` is `next` or a variable moves pass `next`'s type on to (`prev = u; u = next;`: the
+/// buffer `prev` held is dropped). `u` is declared outside the loop with a value, and the loop
+/// never takes it by value (so it holds a buffer at every `mem::replace`).
+pub(super) fn fresh_buffers(trip: &Block, body: &Block, f: &Func) -> Vec<(VarId, VarId, VarId)> {
+    let mut inside = HashSet::new();
+    lets_in(body, &mut inside);
+    let mut unset = HashSet::new();
+    lets_without_value(&f.body, &mut unset);
+    let moves: Vec<(VarId, VarId)> = (trip.stmts.iter())
+        .filter_map(|s| match s {
+            Stmt::Assign {
+                var,
+                rhs: Rhs::Copy(Atom::Var(w)),
+            } => Some((*var, *w)),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for s in &trip.stmts {
+        let Stmt::Let {
+            var: next,
+            init: Some(Rhs::Repeat { vec: true, .. }),
+            ..
+        } = s
+        else {
+            continue;
+        };
+        // the variables of `next`'s type through the trip's moves
+        let mut class = vec![*next];
+        while let Some((a, b)) =
+            (moves.iter()).find(|(a, b)| class.contains(a) != class.contains(b))
+        {
+            class.push(if class.contains(a) { *b } else { *a });
+        }
+        let keeper = moves.iter().find(|(u, w)| {
+            class.contains(u)
+                && class.contains(w)
+                && u != next
+                && !inside.contains(u)
+                && !unset.contains(u)
+                && !taken_by_value(body, *u, f)
+        });
+        if let Some((u, w)) = keeper {
+            out.push((*next, *u, *w));
+        }
+    }
+    out
+}
+
+/// Whether `body` may take `v` by value (a move, a call or method argument, code passed
+/// through as written that names it); reads by index, `len`, `iter` and clones borrow.
+fn taken_by_value(body: &Block, v: VarId, f: &Func) -> bool {
+    let name = &f.vars[v].ident;
+    let is_v = |a: &Atom| matches!(a, Atom::Var(x) if *x == v);
+    let by_value = |rhs: &Rhs| match rhs {
+        Rhs::Index { idx, .. } => is_v(idx),
+        Rhs::Sum { .. } | Rhs::Ref(_) | Rhs::Clone { .. } => false,
+        Rhs::Method { name: m, args } if args.first().is_some_and(is_v) => {
+            !matches!(m.to_string().as_str(), "len" | "is_empty" | "iter")
+                || args[1..].iter().any(is_v)
+        }
+        Rhs::Opaque(ts) => named_by_value(ts, name),
+        Rhs::Method { args, .. } | Rhs::Call { args, .. } => args.iter().any(is_v),
+        _ => rhs.diff_operands().contains(&v),
+    };
+    any_stmt(body, &mut |s| match s {
+        Stmt::Let {
+            init: Some(rhs), ..
+        }
+        | Stmt::Assign { rhs, .. } => by_value(rhs),
+        Stmt::IndexWrite { val, idx, .. } | Stmt::Push { val, len: idx, .. } => {
+            is_v(val) || is_v(idx)
+        }
+        // (the compiler's checks never run: `loop { break; .. }`)
+        Stmt::Effect(ts) => !crate::ir::is_check(ts) && named_by_value(ts, name),
+        Stmt::Branch { kind, .. } => match kind {
+            BranchKind::If { cond, .. } => mentions(cond, name),
+            BranchKind::Match { scrutinee, heads } => {
+                mentions(scrutinee, name) || heads.iter().any(|h| mentions(h, name))
+            }
+        },
+        _ => false,
+    })
+}
+
+/// Whether code passed through as written may take `name` by value: any mention but `&name`,
+/// `name[..]` and `name.len()` / `.is_empty()` / `.iter()`.
+fn named_by_value(ts: &TokenStream, name: &Ident) -> bool {
+    use proc_macro2::{Delimiter, TokenTree as T};
+    let tts: Vec<T> = ts.clone().into_iter().collect();
+    tts.iter().enumerate().any(|(k, t)| match t {
+        T::Group(g) => named_by_value(&g.stream(), name),
+        T::Ident(i) if i == name => {
+            let after_ref = k > 0 && matches!(&tts[k - 1], T::Punct(p) if p.as_char() == '&');
+            let indexed =
+                matches!(tts.get(k + 1), Some(T::Group(g)) if g.delimiter() == Delimiter::Bracket);
+            let borrowing_method = matches!(tts.get(k + 1), Some(T::Punct(p)) if p.as_char() == '.')
+                && matches!(tts.get(k + 2), Some(T::Ident(m)) if m == "len" || m == "is_empty" || m == "iter");
+            !(after_ref || indexed || borrowing_method)
+        }
+        _ => false,
+    })
+}
+
+/// Whether `p` holds for a statement of `b`, at any depth.
+fn any_stmt(b: &Block, p: &mut impl FnMut(&Stmt) -> bool) -> bool {
+    b.stmts.iter().any(|s| {
+        p(s) || match s {
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => any_stmt(b, p),
+            Stmt::Branch { arms, .. } => arms.iter().any(|a| any_stmt(a, p)),
+            _ => false,
+        }
+    })
+}
+
+/// The spare slots' declarations, before the loop: `let mut __spare{next} = None;`.
+pub(super) fn declarations(made: impl Iterator<Item = VarId>) -> TokenStream {
+    made.map(|next| {
+        let s = spare_name(next);
+        quote! { let mut #s = ::core::option::Option::None; }
+    })
+    .collect()
+}
+
+impl RevGen<'_> {
+    /// The forward value of `let next = vec![e; n]` made in its spare slot, when `next` is a
+    /// fresh buffer of a loop being emitted: `rt::spare_filled(&mut spare, e, n)`.
+    pub(super) fn spare_filled(&mut self, next: VarId, rhs: &Rhs) -> Option<TokenStream> {
+        let Rhs::Repeat {
+            elem,
+            len,
+            vec: true,
+        } = rhs
+        else {
+            return None;
+        };
+        self.spares.get(&next)?;
+        let (rt, sp, e) = (self.rt, spare_name(next), self.atom_fwd(elem));
+        self.spares_made.push(next);
+        Some(quote! { #rt::spare_filled(&mut #sp, #e, #len) })
+    }
+
+    /// The forward assignment `u = w` keeping `u`'s buffer in the spare slot of the fresh
+    /// buffer `next` it is paired with (see [`fresh_buffers`]), when `next`'s `vec!` was made there and nothing the forward sweep does here (`pre`, the
+    /// saves before the assignment) names `u`: a record of `u`'s old value would take it.
+    pub(super) fn spare_keep(
+        &self,
+        u: VarId,
+        rhs: &Rhs,
+        pre: &TokenStream,
+        value: &TokenStream,
+    ) -> Option<TokenStream> {
+        let Rhs::Copy(Atom::Var(w)) = rhs else {
+            return None;
+        };
+        let (next, _) = (self.spares.iter()).find(|(_, keep)| **keep == (u, *w))?;
+        if !self.spares_made.contains(next) {
+            return None;
+        }
+        let (next, id) = (*next, self.ident(u));
+        if mentions(pre, id) {
+            return None;
+        }
+        let (rt, sp) = (self.rt, spare_name(next));
+        Some(quote! { #rt::spare_keep(&mut #sp, ::core::mem::replace(&mut #id, #value)); })
+    }
+}
+
+/// Every variable a `let` without a value declares anywhere in `b` (`let u;`).
+fn lets_without_value(b: &Block, out: &mut HashSet<VarId>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let {
+                var, init: None, ..
+            } => {
+                out.insert(*var);
+            }
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => lets_without_value(b, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| lets_without_value(a, out)),
+            _ => {}
+        }
+    }
+}
+
+/// Every variable a `let` (or a pattern) declares anywhere in `b`.
+fn lets_in(b: &Block, out: &mut HashSet<VarId>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let { var, .. } => {
+                out.insert(*var);
+            }
+            Stmt::Bound(vs) => out.extend(vs.iter().copied()),
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => lets_in(b, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| lets_in(a, out)),
+            _ => {}
+        }
+    }
+}
+
+/// The spare slot of the fresh buffer `next`.
+pub(super) fn spare_name(next: VarId) -> Ident {
+    naming::fixed(&format!("__spare{next}"))
+}
+
+/// Whether `ts` mentions the identifier `name` anywhere.
+pub(super) fn mentions(ts: &TokenStream, name: &Ident) -> bool {
+    ts.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == *name,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
+        _ => false,
+    })
+}
