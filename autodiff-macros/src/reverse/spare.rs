@@ -17,8 +17,9 @@ use super::*;
 /// block run once per full trip (`stay_arm`), `body` the loop's.
 ///
 /// `w` is `next` or a variable moves pass `next`'s type on to (`prev = u; u = next;`: the
-/// buffer `prev` held is dropped). `u` is declared outside the loop with a value, and the loop
-/// never takes it by value (so it holds a buffer at every `mem::replace`).
+/// buffer `prev` held is dropped). `u` is declared outside the loop with a value, and the
+/// function never takes it by value, before the loop or in it (so it holds a buffer at every
+/// `mem::replace`).
 pub(super) fn fresh_buffers(trip: &Block, body: &Block, f: &Func) -> Vec<(VarId, VarId, VarId)> {
     let mut inside = HashSet::new();
     lets_in(body, &mut inside);
@@ -56,7 +57,7 @@ pub(super) fn fresh_buffers(trip: &Block, body: &Block, f: &Func) -> Vec<(VarId,
                 && u != next
                 && !inside.contains(u)
                 && !unset.contains(u)
-                && !taken_by_value(body, *u, f)
+                && !taken_by_value(&f.body, *u, f)
         });
         if let Some((u, w)) = keeper {
             out.push((*next, *u, *w));
@@ -68,7 +69,7 @@ pub(super) fn fresh_buffers(trip: &Block, body: &Block, f: &Func) -> Vec<(VarId,
 /// Whether `body` may take `v` by value (a move, a call or method argument, code passed
 /// through as written that names it); reads by index, `len`, `iter` and clones borrow.
 fn taken_by_value(body: &Block, v: VarId, f: &Func) -> bool {
-    let name = &f.vars[v].ident;
+    let name = &unraw(&f.vars[v].ident);
     let is_v = |a: &Atom| matches!(a, Atom::Var(x) if *x == v);
     let by_value = |rhs: &Rhs| match rhs {
         Rhs::Index { idx, .. } => is_v(idx),
@@ -92,9 +93,9 @@ fn taken_by_value(body: &Block, v: VarId, f: &Func) -> bool {
         // (the compiler's checks never run: `loop { break; .. }`)
         Stmt::Effect(ts) => !crate::ir::is_check(ts) && named_by_value(ts, name),
         Stmt::Branch { kind, .. } => match kind {
-            BranchKind::If { cond, .. } => mentions(cond, name),
+            BranchKind::If { cond, .. } => named_by_value(cond, name),
             BranchKind::Match { scrutinee, heads } => {
-                mentions(scrutinee, name) || heads.iter().any(|h| mentions(h, name))
+                named_by_value(scrutinee, name) || heads.iter().any(|h| named_by_value(h, name))
             }
         },
         _ => false,
@@ -102,26 +103,35 @@ fn taken_by_value(body: &Block, v: VarId, f: &Func) -> bool {
 }
 
 /// Whether code passed through as written may take `name` by value: any mention but `&name`,
-/// `name[..]` and `name.len()` / `.is_empty()` / `.iter()`.
-fn named_by_value(ts: &TokenStream, name: &Ident) -> bool {
+/// `name[..]` and `name.len()` / `.is_empty()` / `.iter()`. A method call decides whatever
+/// comes before the name (`&u.into_iter()` takes `u`).
+fn named_by_value(ts: &TokenStream, name: &str) -> bool {
     use proc_macro2::{Delimiter, TokenTree as T};
     let tts: Vec<T> = ts.clone().into_iter().collect();
     tts.iter().enumerate().any(|(k, t)| match t {
         T::Group(g) => named_by_value(&g.stream(), name),
-        T::Ident(i) if i == name => {
+        T::Ident(i) if unraw(i) == name => {
+            let dot = matches!(tts.get(k + 1), Some(T::Punct(p)) if p.as_char() == '.');
+            if dot {
+                return !matches!(tts.get(k + 2), Some(T::Ident(m)) if m == "len" || m == "is_empty" || m == "iter");
+            }
             let after_ref = k > 0 && matches!(&tts[k - 1], T::Punct(p) if p.as_char() == '&');
             let indexed =
                 matches!(tts.get(k + 1), Some(T::Group(g)) if g.delimiter() == Delimiter::Bracket);
-            let borrowing_method = matches!(tts.get(k + 1), Some(T::Punct(p)) if p.as_char() == '.')
-                && matches!(tts.get(k + 2), Some(T::Ident(m)) if m == "len" || m == "is_empty" || m == "iter");
-            !(after_ref || indexed || borrowing_method)
+            !(after_ref || indexed)
         }
         _ => false,
     })
 }
 
+/// An identifier's name without the raw prefix (`r#u` is `u`).
+fn unraw(i: &Ident) -> String {
+    let s = i.to_string();
+    s.strip_prefix("r#").map(str::to_string).unwrap_or(s)
+}
+
 /// Whether `p` holds for a statement of `b`, at any depth.
-fn any_stmt(b: &Block, p: &mut impl FnMut(&Stmt) -> bool) -> bool {
+pub(super) fn any_stmt(b: &Block, p: &mut impl FnMut(&Stmt) -> bool) -> bool {
     b.stmts.iter().any(|s| {
         p(s) || match s {
             Stmt::Scope(b) | Stmt::Loop { body: b, .. } => any_stmt(b, p),
@@ -220,11 +230,15 @@ pub(super) fn spare_name(next: VarId) -> Ident {
     naming::fixed(&format!("__spare{next}"))
 }
 
-/// Whether `ts` mentions the identifier `name` anywhere.
+/// Whether `ts` mentions the identifier `name` anywhere (raw or not).
 pub(super) fn mentions(ts: &TokenStream, name: &Ident) -> bool {
-    ts.clone().into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => i == *name,
-        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
-        _ => false,
-    })
+    let name = unraw(name);
+    fn walk(ts: &TokenStream, name: &str) -> bool {
+        ts.clone().into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => unraw(&i) == name,
+            proc_macro2::TokenTree::Group(g) => walk(&g.stream(), name),
+            _ => false,
+        })
+    }
+    walk(ts, &name)
 }
