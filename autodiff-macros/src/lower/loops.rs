@@ -123,6 +123,23 @@ impl Lowerer {
         // `v.iter().zip(w.iter())` with `v`, `w` variables.
         let mut hoisted = Vec::new();
         let iter_expr = self.hoist_places(&f.expr, &mut hoisted)?;
+        // `for x in v` takes `v` (a move, or a copy of a reference or array): the loop goes
+        // over that value even when its body writes `v` (`v = next`). Read by index, the
+        // elements would be the new `v`'s; a body that may write `v` reads a binding of its own.
+        if let Some(v) = self.var_of(&iter_expr) {
+            let name = self.vars[v].ident.to_string();
+            if !matches!(loop_writes::peel_parens(&iter_expr), Expr::Reference(_))
+                && loop_writes::body_may_write(&f.body, name.strip_prefix("r#").unwrap_or(&name))
+            {
+                out.extend(hoisted);
+                let t = self.let_temp(Rhs::Copy(Atom::Var(v)), out);
+                let by_ref = self.ref_vars.contains(&v);
+                if by_ref {
+                    self.ref_vars.insert(t);
+                }
+                return self.lower_for_container(f, (vec![(t, by_ref)], false), &[], label, out);
+            }
+        }
         if let Some(shape) = self.container_shape(&iter_expr) {
             out.extend(hoisted);
             return self.lower_for_container(f, shape, &[], label, out);

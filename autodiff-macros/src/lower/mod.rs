@@ -14,6 +14,7 @@ mod fences;
 mod hoist;
 mod inplace;
 mod items;
+mod loop_writes;
 mod loops;
 pub use loops::has_plain_len;
 mod opaque;
