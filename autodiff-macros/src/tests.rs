@@ -729,7 +729,9 @@ fn checkpointed_call_forward_runs_the_primal() {
     // `main` is a local overwritten every trip, so its pullback cannot be kept: the reverse sweep
     // runs the callee's fused companion on the saved argument, adding into `main`'s adjoint (no
     // pullback closure, no result `Vec`). The forward sweep needs only the value, so it calls
-    // the function as written (no pullback recorded only to be dropped).
+    // the function as written (no pullback recorded only to be dropped). (A value known to be a
+    // scalar, `s += lse(&main)`, has its gradient taken in the forward sweep instead:
+    // `tests/call_gradients.rs`; a product of it may be a matrix's, so it is re-run.)
     let all = expand_fn(quote! {
         fn per_point(x: &[f64], w: f64) -> f64 {
             let mut main = vec![0.0; 3];
@@ -738,7 +740,7 @@ fn checkpointed_call_forward_runs_the_primal() {
                 for k in 0..3 {
                     main[k] = w * x[p] + k as f64;
                 }
-                s += lse(&main);
+                s += w * lse(&main);
             }
             s
         }
@@ -752,7 +754,7 @@ fn checkpointed_call_forward_runs_the_primal() {
     assert_eq!(vjp.matches("lse_derivative_").count(), 0, "{vjp}");
     assert!(
         vjp.contains(
-            "cotangent_as (__g) , :: autodiff :: __private :: rules :: Zero , :: autodiff :: __private :: DenseSlot (& mut __d_main_"
+            "cotangent_as (__g)) , :: autodiff :: __private :: rules :: Zero , :: autodiff :: __private :: DenseSlot (& mut __d_main_"
         ),
         "{vjp}"
     );
@@ -994,6 +996,7 @@ fn a_table_borrowed_or_left_by_return_is_copied_not_kept() {
 
 mod accumulators;
 mod branches;
+mod call_gradients;
 mod dense;
 mod lagged;
 mod optimistic;

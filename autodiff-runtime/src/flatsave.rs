@@ -13,8 +13,8 @@ use crate::records::Tape;
 /// Where one saved `Vec`'s elements sit on a tape of elements.
 #[derive(Clone, Copy, Debug)]
 pub struct FlatRange {
-    start: usize,
-    len: usize,
+    pub(crate) start: usize,
+    pub(crate) len: usize,
 }
 
 /// Appends the elements of `v` to `tape` and returns where they are.

@@ -154,7 +154,11 @@ pub(super) fn into_slot_params(c: &Common, diff: &[usize]) -> Vec<TokenStream> {
 /// at once the reverse sweep from the output cotangent `__cot`, each parameter's adjoint starting
 /// from the caller's slot argument and given back to it (`runtime slotarg.rs`). No pullback
 /// closure holds the record tapes, and no result `Vec` is allocated per call; a slice's dense
-/// gradient buffer adopts the caller's adjoint when the lengths agree.
+/// gradient buffer adopts the caller's adjoint when the lengths agree. It returns the value.
+///
+/// The cotangent is `Given(dy)`, or `Unit` for the seed `1` of a scalar value: a caller's
+/// forward sweep then takes the callee's gradient along with its value, once, and its reverse
+/// sweep scales it (`def.rs`, `acc_call`) instead of running the callee again.
 ///
 /// `slot = slot + dx` is the same as `dx` starting at `slot` for a parameter not declared
 /// `mut`: the callee cannot write it, so its reverse sweep only adds into its adjoint. A `mut`
@@ -194,6 +198,7 @@ pub(super) fn gen_companion_into(
     let admit = crate::reverse::admit_cotangent(rt, &quote! { #rules }, &cot);
     let seed = seed_ret(func, act, rt, quote! { #cot });
     let slot_params = into_slot_params(c, diff);
+    let ret = naming::fixed("__ret");
     let mut gives = TokenStream::new();
     for &k in diff {
         if act.active(vars[k]) {
@@ -209,15 +214,17 @@ pub(super) fn gen_companion_into(
     quote! {
         #[doc(hidden)]
         #(#attrs)* #allow
-        #vis fn #name #generics (#(#inputs,)* #cot: #out, #rules: impl #rt::rules::SweepRules, #(#slot_params),*) #wh {
-            if !#admit {
-                return;
-            }
+        #vis fn #name #generics (#(#inputs,)* #cot: impl #rt::CotOrUnit<#out>, #rules: impl #rt::rules::SweepRules, #(#slot_params),*) -> #out #wh {
             #fwd
+            let #cot = #rt::CotOrUnit::cotangent(#cot, &#ret);
+            if !#admit {
+                return #ret;
+            }
             #head
             #seed
             #rev
             #gives
+            #ret
         }
     }
 }

@@ -164,13 +164,15 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
         }
         #[doc(hidden)]
         #(#attrs)* #allow
-        #vis fn #c_into #generics (#(#inputs,)* #cot: #out, #rules: impl #rt::rules::SweepRules, #(#into_params),*) #wh {
+        #vis fn #c_into #generics (#(#inputs,)* #cot: impl #rt::CotOrUnit<#out>, #rules: impl #rt::rules::SweepRules, #(#into_params),*) -> #out #wh {
+            let (__y, __pb) = #vjp;
+            let #cot = #rt::CotOrUnit::cotangent(#cot, &__y);
             if !#admit {
-                return;
+                return __y;
             }
-            let (_, __pb) = #vjp;
             let #gvar = __pb(#cot);
             #into_gives
+            __y
         }
         #[doc(hidden)]
         #(#attrs)* #allow

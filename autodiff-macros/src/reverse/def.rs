@@ -433,7 +433,18 @@ impl RevGen<'_> {
                 });
                 let fuse_params =
                     active_ref_arg && forward_calls_primal(callee) && self.distinct_active(args);
-                if any_active && (borrows_local || fuse_params) {
+                let acc = if any_active && (borrows_local || fuse_params) {
+                    self.acc_call(target, rhs, place, &g)
+                } else {
+                    None
+                };
+                if let Some(acc) = acc {
+                    // y = f(a..) => da.. += dy * (f's gradient, taken in the forward sweep)
+                    pre.extend(acc.forward);
+                    value = acc.value;
+                    reads.extend(acc.reads);
+                    contribs.extend(acc.contribs);
+                } else if any_active && (borrows_local || fuse_params) {
                     let cpb = naming::fixed("__cpb");
                     let cv = naming::fixed("__cv");
                     if forward_calls_primal(callee) {
@@ -468,7 +479,7 @@ impl RevGen<'_> {
                         // y = f(a..) => da.. += f's pullback of dy, by the fused companion:
                         // both of f's sweeps at once, adding into the adjoints here (one
                         // mutable borrow per adjoint: `dot(&v, &v)` keeps the pullback)
-                        argv.push(quote! { #rt::cotangent_as(#g) });
+                        argv.push(quote! { #rt::GivenCotangent(#rt::cotangent_as(#g)) });
                         // this sweep's products: the callee's sweep takes the same
                         argv.push(self.products_arg());
                         // a range read only by this call lends its base's adjoint as a window,
@@ -618,7 +629,7 @@ impl RevGen<'_> {
 
     /// Whether no active variable is passed twice (each slot argument borrows its adjoint
     /// mutably).
-    fn distinct_active(&self, args: &[Atom]) -> bool {
+    pub(super) fn distinct_active(&self, args: &[Atom]) -> bool {
         let active: Vec<VarId> = args
             .iter()
             .filter_map(|a| self.act.active_atom(a))
@@ -632,7 +643,7 @@ impl RevGen<'_> {
     /// The slot argument of argument `k` of a fused companion call: the argument's adjoint
     /// slot when it is active (spanned at the argument: a callee parameter without a gradient
     /// is reported there), `NoSlot` otherwise.
-    fn slot_arg(
+    pub(super) fn slot_arg(
         &self,
         k: usize,
         a: &Atom,
@@ -748,6 +759,6 @@ impl RevGen<'_> {
 /// Whether a checkpointed call's forward sweep can call the callee as written instead of its
 /// companion: a path to a function of the user's (its companion returns the primal's value and
 /// type), outside second-order code (there the scalar is a dual number the primal does not take).
-fn forward_calls_primal(callee: &Callee) -> bool {
+pub(super) fn forward_calls_primal(callee: &Callee) -> bool {
     matches!(callee, Callee::Path(_)) && !naming::is_runtime_builtin(callee) && !naming::order2()
 }

@@ -21,6 +21,7 @@ mod facts;
 mod flat;
 mod frozen;
 mod plain;
+mod preacc;
 mod products;
 mod range_slots;
 mod recipes;
@@ -214,6 +215,12 @@ pub struct RevGen<'a> {
     /// was made in the spare slot.
     spares: HashMap<VarId, (VarId, VarId)>,
     spares_made: Vec<VarId>,
+    /// Containers of known float elements (see `plain`).
+    float_elems: HashSet<VarId>,
+    /// Gradient buffers of calls whose gradient the forward sweep takes, and the variables
+    /// known to be scalars, found when first asked (see `preacc`).
+    acc_bufs: usize,
+    scalars: Option<HashSet<VarId>>,
 }
 
 /// The most loads and operations an expression over parameter elements may take to be
@@ -311,9 +318,13 @@ impl<'a> RevGen<'a> {
             products: Products::Zero,
             spares: HashMap::new(),
             spares_made: Vec::new(),
+            float_elems: HashSet::new(),
+            acc_bufs: 0,
+            scalars: None,
         };
-        let known = plain::known_floats(f, params);
+        let (known, float_elems) = plain::known_floats(f, params);
         g.floats = known.keys().copied().collect();
+        g.float_elems = float_elems;
         g.plain = plain::plain_vars(f, act, params, &g.field_bases, &g.floats);
         g.plain_adj = g.plain.iter().map(|v| g.adj(*v).to_string()).collect();
         g.plain_generic = g
@@ -369,6 +380,7 @@ impl<'a> RevGen<'a> {
             }
         }
         self.flat_decls(&mut decls, &mut head);
+        self.acc_decls(&mut decls, &mut head);
         for v in 0..self.f.vars.len() {
             if self.act.active(v) && !self.block_adjoints.contains(&v) {
                 let d = self.adj(v);

@@ -259,12 +259,13 @@ fn merge(m: &mut HashMap<VarId, FloatTy>, v: VarId, t: FloatTy) -> bool {
 
 /// The variables of known float type (see the module docs), with the type parameter of those
 /// whose type is one. Empty for second-order code, whose scalars are dual numbers.
+/// Also the containers of floats (see `Floats::elems`).
 pub(super) fn known_floats(
     f: &Func,
     params: &HashMap<VarId, ParamRead>,
-) -> HashMap<VarId, FloatTy> {
+) -> (HashMap<VarId, FloatTy>, HashSet<VarId>) {
     if naming::order2() {
-        return HashMap::new();
+        return (HashMap::new(), HashSet::new());
     }
     let mut fl = Floats {
         known: params
@@ -281,7 +282,8 @@ pub(super) fn known_floats(
         f,
     };
     while fl.pass(&f.body) {}
-    fl.known
+    let elems = fl.elems.keys().copied().collect();
+    (fl.known, elems)
 }
 
 /// The active variables whose adjoint slot is plain: known floats other than the return

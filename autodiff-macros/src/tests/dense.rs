@@ -514,16 +514,16 @@ fn a_row_element_read_twice_is_read_once() {
 
 #[test]
 fn a_dense_local_lent_per_trip_is_saved_as_elements_on_a_tape() {
-    // `t` is rewritten every trip and lent to `lse`, which the reverse sweep runs again: its
-    // elements go to one tape (`flat_put`), read back through a scratch `Vec` (`flat_get`),
-    // with no clone per trip.
+    // `t` is rewritten every trip and lent to `lse`, which the reverse sweep runs again (its
+    // value is scaled, so not known to be a scalar): its elements go to one tape (`flat_put`),
+    // read back through a scratch `Vec` (`flat_get`), with no clone per trip.
     let all = expand_fn(quote! {
         fn per_point(p: &[f64], xs: &[f64]) -> f64 {
             let mut t = vec![0.0; p.len()];
             let mut s = 0.0;
             for i in 0..xs.len() {
                 for j in 0..p.len() { t[j] = p[j] * xs[i]; }
-                s += lse(&t);
+                s += xs[i] * lse(&t);
             }
             s
         }

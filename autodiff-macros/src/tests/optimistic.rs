@@ -175,7 +175,7 @@ fn fused_companions_take_their_callers_products() {
         "{body}"
     );
     assert!(
-        body.contains("cotangent_as (__g) , __rules ,"),
+        body.contains("cotangent_as (__g)) , __rules ,"),
         "the callee takes them too: {body}"
     );
     assert!(
