@@ -184,7 +184,7 @@ fn call_gradients_match_central_differences() {
     let (y, g) = root_at_zero_grad(&[0.7, 1.5]);
     assert!((y - root_at_zero(&[0.7, 1.5])).abs() < 1e-12);
     // d/dx0 of 0 * sqrt(x0 - x0): the zero rule's 0, not 0 * inf = NaN
-    assert_eq!(g[0], 0.0);
+    assert!(g[0].abs() <= 1e-12, "{g:?}");
     assert!((g[1] - 2.0 * 2.0 * 1.5).abs() < 1e-12);
 }
 

@@ -211,7 +211,8 @@ pub mod __private {
     pub use crate::dual_pass::{EqProbe, StopTangent, ValueEqOther, ValueEqReal, stop_tangent};
     pub use crate::flatsave::{FlatRange, flat_get, flat_put};
     pub use crate::preacc::{
-        CotOrUnit, GivenCotangent, UnitCotangent, acc_put, flat_slice, give_scaled, give_scaled_one,
+        CotOrUnit, GivenCotangent, UnitCotangent, acc_put, custom_pullbacks, flat_slice,
+        give_scaled, give_scaled_one, note_custom_pullback,
     };
     pub use crate::records::{Put, Records, Tape, Writer, learn_tape_len, tape_sized, writer};
     pub use crate::spare::{spare_filled, spare_keep};

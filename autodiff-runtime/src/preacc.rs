@@ -6,6 +6,10 @@
 //! callee's gradient into buffers of the caller's, which [`acc_put`] saves; the reverse sweep
 //! adds `dy` times the saved gradient into the caller's adjoints ([`give_scaled`],
 //! [`give_scaled_one`]): the pullback of a scalar function is linear in `dy`.
+//!
+//! A `#[custom_derivative]` rule's pullback need not be linear (gradient clipping, `g.max(-1)`):
+//! each run of one is counted ([`note_custom_pullback`]), and a call during which one ran keeps
+//! its arguments and is run again in the reverse sweep with `dy` itself.
 
 use crate::adjoint::Adjoint;
 use crate::differentiable::ScalarOutput;
@@ -41,6 +45,23 @@ impl<T: ScalarOutput> CotOrUnit<T> for UnitCotangent {
     }
 }
 
+thread_local! {
+    static CUSTOM_PULLBACKS: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+/// Counts a run of a `#[custom_derivative]` rule's pullback (generated code calls it).
+#[inline]
+pub fn note_custom_pullback() {
+    CUSTOM_PULLBACKS.with(|c| c.set(c.get().wrapping_add(1)));
+}
+
+/// How many `#[custom_derivative]` pullbacks this thread has run: a call whose gradient was
+/// taken with the unit cotangent is linear in `dy` when the count did not move.
+#[inline]
+pub fn custom_pullbacks() -> u64 {
+    CUSTOM_PULLBACKS.with(|c| c.get())
+}
+
 /// Saves the gradient `j` a companion gave into a caller's buffer on `tape`, and zeroes the
 /// buffer (kept at its length, as `ScratchSlot` lends it) for the next call.
 #[inline]
@@ -58,14 +79,17 @@ pub fn flat_slice<T>(tape: &[T], r: FlatRange) -> &[T] {
     &tape[r.start..r.start + r.len]
 }
 
-/// `slot += dy · j` for a `Vec` argument: `dv_i += dy · j_i`, with the sweep's products.
+/// `slot += dy · j` for a `Vec` argument: `dv_i += dy · j_i`, with the sweep's products (`dy`
+/// converted to the elements' float type first, as the chain rule of a cast would).
 #[inline]
-pub fn give_scaled<E, S, R>(mut slot: S, dy: E, j: &[E], rules: R)
+pub fn give_scaled<C, E, S, R>(mut slot: S, dy: C, j: &[E], rules: R)
 where
+    C: Real,
     E: Real + Adjoint,
     S: SlotArg<Vec<E>>,
     R: SweepRules,
 {
+    let dy = E::from_f64(dy.to_f64());
     let mut d = slot.take_slot().unwrap_or_default();
     if d.len() < j.len() {
         d.resize_with(j.len(), E::zero_adj);
@@ -78,12 +102,14 @@ where
 
 /// `slot += dy · j` for a float argument (`j` is `None` when the callee gave it nothing).
 #[inline]
-pub fn give_scaled_one<E, S, R>(mut slot: S, dy: E, j: &Option<E>, rules: R)
+pub fn give_scaled_one<C, E, S, R>(mut slot: S, dy: C, j: &Option<E>, rules: R)
 where
+    C: Real,
     E: Real + Adjoint,
     S: SlotArg<E>,
     R: SweepRules,
 {
+    let dy = E::from_f64(dy.to_f64());
     if let Some(jv) = *j {
         let add = rules.times(dy, jv);
         let d = match slot.take_slot() {
@@ -130,6 +156,23 @@ mod tests {
         let mut d = vec![0.0];
         give_scaled(DenseSlot(&mut d), 0.0, &[f64::INFINITY], crate::rules::Zero);
         assert_eq!(d, vec![0.0]);
+    }
+
+    #[test]
+    fn a_cotangent_of_another_width_is_converted() {
+        let mut d = vec![1.0f32];
+        give_scaled(DenseSlot(&mut d), 2.0f64, &[0.5f32], crate::rules::Zero);
+        assert_eq!(d, vec![2.0f32]);
+        let mut p = Plain(0.0f64);
+        give_scaled_one(PlainSlot(&mut p), 3.0f32, &Some(0.5f64), crate::rules::Zero);
+        assert_eq!(p.0, 1.5);
+    }
+
+    #[test]
+    fn custom_pullbacks_are_counted() {
+        let before = custom_pullbacks();
+        note_custom_pullback();
+        assert_eq!(custom_pullbacks(), before.wrapping_add(1));
     }
 
     #[test]

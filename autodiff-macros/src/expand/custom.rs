@@ -160,7 +160,11 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
         #(#attrs)* #allow
         #vis fn #c_vjp #generics (#(#inputs),*) -> (#out, impl ::core::ops::Fn(#out) -> (#(#tys,)*) #caps) #wh {
             let (__y, __pb) = #vjp;
-            (__y, move |__c: #out| { let #gvar = __pb(__c); (#(#slots,)*) })
+            (__y, move |__c: #out| {
+                #rt::note_custom_pullback();
+                let #gvar = __pb(__c);
+                (#(#slots,)*)
+            })
         }
         #[doc(hidden)]
         #(#attrs)* #allow
@@ -170,6 +174,7 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
             if !#admit {
                 return __y;
             }
+            #rt::note_custom_pullback();
             let #gvar = __pb(#cot);
             #into_gives
             __y

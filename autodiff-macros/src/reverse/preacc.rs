@@ -7,7 +7,9 @@
 //! the unit cotangent (`rt::UnitCotangent`): it returns `y` and gives `∇f(v)` into buffers of the
 //! caller's, whose elements are saved (a flat tape of elements, as `flat` saves `Vec`s); the
 //! reverse sweep adds `dy · ∇f(v)` into the adjoints (`rt::give_scaled`), with this sweep's
-//! products. The callee runs once per call, and `v` itself is not saved.
+//! products. The callee runs once per call. A `#[custom_derivative]` rule run inside it may not
+//! be linear in `dy` (`rt::custom_pullbacks` counts them): such a call is run again in the
+//! reverse sweep with `dy` itself, on its arguments, which are saved for that.
 //!
 //! Taken only where the dense gradient costs no more than the call: each differentiated
 //! argument is a dense local `Vec` of floats lent by reference (its gradient has its length,
@@ -92,27 +94,28 @@ impl RevGen<'_> {
             .collect();
         argv.push(quote! { #rt::UnitCotangent });
         argv.push(quote! { #rt::rules::Zero });
-        let (mut keep, mut reads, mut contribs) = (TokenStream::new(), TokenStream::new(), vec![]);
-        let mut locals = TokenStream::new();
+        let (mut keep, mut reads) = (TokenStream::new(), TokenStream::new());
+        let (mut scaled, mut locals) = (TokenStream::new(), TokenStream::new());
         let rules = self.products_arg();
+        let n = self.acc_bufs;
         for (k, a) in args.iter().enumerate() {
             match kinds[k] {
                 Arg::Inactive => argv.push(quote! { #rt::NoSlot }),
                 Arg::Dense => {
-                    let n = self.acc_bufs;
+                    let m = self.acc_bufs;
                     self.acc_bufs += 1;
-                    let (scr, tape) = (acc_scratch(n), acc_tape(n));
+                    let (scr, tape) = (acc_scratch(m), acc_tape(m));
                     let x = self.atom_fwd(a);
                     argv.push(quote! { #rt::ScratchSlot(&mut #scr, (#x).len()) });
                     // the gradient's elements onto the tape, the buffer zeroed for the next call
                     let (save, read) =
                         self.save(quote! { #rt::acc_put(&mut #tape, &mut #scr) }, place);
                     keep.extend(save);
-                    let r = naming::fixed(&format!("__rj{n}"));
+                    let r = naming::fixed(&format!("__rj{m}"));
                     reads.extend(quote! { let #r = #read; });
                     let slot = self.slot_arg(k, a, spans, *span);
                     // y = f(v) => dv += dy * ∇f(v)
-                    contribs.push(quote! {
+                    scaled.extend(quote! {
                         #rt::give_scaled(#slot, #g, #rt::flat_slice(#tape, *#r), #rules);
                     });
                 }
@@ -126,17 +129,52 @@ impl RevGen<'_> {
                     reads.extend(quote! { let #r = #read; });
                     let slot = self.slot_arg(k, a, spans, *span);
                     // y = f(x) => dx += dy * f'(x)
-                    contribs.push(quote! { #rt::give_scaled_one(#slot, #g, #r, #rules); });
+                    scaled.extend(quote! { #rt::give_scaled_one(#slot, #g, #r, #rules); });
                 }
             }
         }
+        // A custom rule run during the call may not be linear in `dy`: then the call is run
+        // again in the reverse sweep with `dy`, on its saved arguments.
+        let (count, lin) = (
+            naming::fixed(&format!("__pbc{n}")),
+            naming::fixed(&format!("__lin{n}")),
+        );
+        let (save, read) = self.save(quote! { #lin }, place);
+        keep.extend(save);
+        let rl = naming::fixed(&format!("__rl{n}"));
+        reads.extend(quote! { let #rl = #read; });
+        let mut again: Vec<TokenStream> = Vec::new();
+        for (k, (a, by_ref)) in args.iter().zip(refs).enumerate() {
+            let (save, read) = self.read(a, place);
+            keep.extend(save);
+            let r = naming::fixed(&format!("__ra{n}_{k}"));
+            reads.extend(quote! { let #r = #read; });
+            let borrowed = *by_ref || matches!(a, Atom::Var(v) if self.f.vars[*v].is_ref);
+            again.push(if borrowed {
+                quote! { #r }
+            } else {
+                quote! { ::core::clone::Clone::clone(#r) }
+            });
+        }
+        again.push(quote! { #rt::GivenCotangent(#rt::cotangent_as(#g)) });
+        again.push(rules.clone());
+        for (k, a) in args.iter().enumerate() {
+            again.push(self.slot_arg(k, a, spans, *span));
+        }
+        let rerun = companion_call(callee, &again, *span, naming::into_companion);
         let call = companion_call(callee, &argv, *span, naming::into_companion);
         let cv = naming::fixed("__cv");
         Some(AccCall {
-            forward: quote! { #locals let #cv = #call; #keep },
+            forward: quote! {
+                #locals
+                let #count = #rt::custom_pullbacks();
+                let #cv = #call;
+                let #lin = #rt::custom_pullbacks() == #count;
+                #keep
+            },
             value: quote! { #cv },
             reads,
-            contribs,
+            contribs: vec![quote! { if *#rl { #scaled } else { #rerun; } }],
         })
     }
 

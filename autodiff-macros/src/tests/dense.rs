@@ -255,9 +255,11 @@ fn a_local_passed_by_shared_borrow_to_a_function_stays_dense() {
         }
     });
     let vjp = vjp_item(&all, "per_point");
+    // each call's slot twice: the saved gradient scaled, or the call run again where a custom
+    // rule ran inside it (`reverse/preacc.rs`)
     assert_eq!(
         vjp.matches("DenseSlot (& mut __d_main_").count(),
-        2,
+        4,
         "{vjp}"
     );
     assert!(vjp.contains("dense_take (& mut __d_main_"), "{vjp}");
