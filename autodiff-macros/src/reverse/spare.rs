@@ -7,8 +7,10 @@
 //! move `rt::spare_keep(&mut spare, mem::replace(&mut u, next))`.
 //!
 //! Only where nothing else can notice: both statements in one straight-line block of the trip
-//! (the `let` first), `u` declared outside the loop, and the forward sweep's assignment a plain
-//! move (no record of `u`'s old value taken there; see `RevGen::spare_assign`).
+//! (the `let` first), `u` declared outside the loop with a value and never taken by value in
+//! the function, and the forward sweep's assignment a plain move (no record of `u`'s old value
+//! taken there; see `RevGen::spare_keep`). A rotation (`prev = u; u = next;`) keeps the buffer
+//! `prev` held, the one dropped there.
 
 use super::*;
 
