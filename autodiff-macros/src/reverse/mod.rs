@@ -27,6 +27,7 @@ mod range_slots;
 mod recipes;
 mod recompute;
 mod rows;
+mod slots;
 mod spare;
 mod stmt;
 mod versions;
@@ -583,91 +584,6 @@ impl<'a> RevGen<'a> {
             .filter(|a| !is_exit(a))
             .all(|a| !a.stmts.iter().any(|s| self.may_exit(s)));
         others_stay && !body.stmts[1..].iter().any(|s| self.may_exit(s))
-    }
-
-    // ----- slots --------------------------------------------------------------------------
-
-    /// A slot for a count outside every loop ([`SlotKind::Arm`]).
-    fn new_arm_slot(&mut self) -> usize {
-        self.slots.push(SlotKind::Arm);
-        self.slots.len() - 1
-    }
-
-    /// Records `count` (an arm taken, a statement index, a trip count) in the forward sweep: into
-    /// `slot` for a construct outside every loop, otherwise pushed on the control tape.
-    fn put_count(&mut self, slot: Option<usize>, count: TokenStream) -> TokenStream {
-        match slot {
-            Some(k) => {
-                let s = naming::slot(k);
-                quote! { #s = #count; }
-            }
-            None => {
-                self.uses_ctl = true;
-                let (rt, ctl) = (self.rt, naming::fixed("__ctl"));
-                quote! { #rt::Put::put(&mut #ctl, #count); }
-            }
-        }
-    }
-
-    /// The count [`put_count`](Self::put_count) recorded, read back in the reverse sweep.
-    fn take_count(&mut self, slot: Option<usize>) -> TokenStream {
-        match slot {
-            Some(k) => {
-                let s = naming::slot(k);
-                quote! { #s }
-            }
-            None => {
-                self.uses_ctl = true;
-                let (rt, ctl, cc) = (self.rt, naming::fixed("__ctl"), naming::fixed("__cc"));
-                quote! { #rt::pop(&#ctl, &mut #cc) }
-            }
-        }
-    }
-
-    /// The trip-count slot of loop `id`, when it has one (a loop outside every loop).
-    fn loop_slot(&self, id: LoopId) -> Option<usize> {
-        self.frames.iter().rev().find_map(|fr| match fr {
-            Frame::Loop { id: i, slot, .. } if *i == id => *slot,
-            _ => None,
-        })
-    }
-
-    fn new_slot(&mut self, place: Place) -> usize {
-        let kind = if place.in_loop {
-            SlotKind::Many
-        } else if place.conditional {
-            SlotKind::Maybe
-        } else {
-            SlotKind::Once
-        };
-        self.slots.push(kind);
-        self.slots.len() - 1
-    }
-
-    /// Saves the value of `value` (an owned expression) and returns (forward code, reverse read of type `&T`).
-    fn save(&mut self, value: TokenStream, place: Place) -> (TokenStream, TokenStream) {
-        if place.in_loop {
-            if let Some(r) = self.group_save(&value) {
-                return r;
-            }
-        }
-        let k = self.new_slot(place);
-        let s = naming::slot(k);
-        let rt = self.rt;
-        match self.slots[k] {
-            SlotKind::Once | SlotKind::Arm => (quote! { #s = #value; }, quote! { &#s }),
-            SlotKind::Maybe => (
-                quote! { #s = ::core::option::Option::Some(#value); },
-                quote! { #rt::slot_value(&#s) },
-            ),
-            SlotKind::Many => {
-                let c = naming::cursor(k);
-                (
-                    quote! { #rt::Put::put(&mut #s, #value); },
-                    quote! { #rt::back(&#s, &mut #c) },
-                )
-            }
-        }
     }
 
     /// The forward expression of an atom.
