@@ -1010,6 +1010,11 @@ fn nonlinear_rules_agree_with_the_rerun() {
     let x = [0.4, 0.9, 1.3];
     let (ya, ga) = c_floor_acc_grad(&x);
     let (yr, gr) = c_floor_rerun_grad(&x);
+    // By the rule: each call's cotangent is -3, floored to -1 for `v0 a`, over two trips:
+    // d/dx0 = -2 x2, d/dx1 = -6, d/dx2 = -2 x0.
+    for (a, b) in ga.iter().zip([-2.0 * x[2], -6.0, -2.0 * x[0]]) {
+        assert!((a - b).abs() <= 1e-12, "floored: {ga:?}");
+    }
     assert!((ya - yr).abs() <= 1e-12 * (1.0 + yr.abs()));
     for (a, b) in ga.iter().zip(&gr) {
         assert!(
@@ -1024,6 +1029,11 @@ fn clipping_rule_agrees_with_the_rerun() {
     let x = [0.4, 0.9, 1.3];
     let (ya, ga) = c_clip_acc_grad(&x);
     let (yr, gr) = c_clip_rerun_grad(&x);
+    // By the rule: each call's cotangent 5 is clipped to 1, `dv_i = 1`, `v_i = x_i²`, over two
+    // trips: d/dx_i = 4 x_i.
+    for (a, xi) in ga.iter().zip(x) {
+        assert!((a - 4.0 * xi).abs() <= 1e-12, "clipsum: {ga:?}");
+    }
     assert!((ya - yr).abs() <= 1e-12 * (1.0 + yr.abs()));
     for (a, b) in ga.iter().zip(&gr) {
         assert!(

@@ -88,7 +88,7 @@ impl Common {
         self.sig
             .params
             .iter()
-            .filter(|p| !p.is_ref && mentions(used, &naming::keep(&p.ident)))
+            .filter(|p| !p.is_ref && naming::mentions(used, &naming::keep(&p.ident)))
             .map(|p| {
                 let (k, i) = (naming::keep(&p.ident), &p.ident);
                 quote! { let #k = ::core::clone::Clone::clone(&#i); }
@@ -673,13 +673,4 @@ fn gen_grad(
         (#ret, __grad)
     };
     grad_item(c, wrt, None, body)
-}
-
-/// Whether `ts` mentions the identifier `name` anywhere.
-fn mentions(ts: &TokenStream, name: &Ident) -> bool {
-    ts.clone().into_iter().any(|t| match t {
-        proc_macro2::TokenTree::Ident(i) => i == *name,
-        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
-        _ => false,
-    })
 }

@@ -153,8 +153,9 @@ fn local(name: String) -> Ident {
     Ident::new(&name, Span::mixed_site())
 }
 
-/// A user's name without its raw prefix (`r#type` is `type`), for building other names.
-fn unraw(i: &Ident) -> String {
+/// A user's name without its raw prefix (`r#type` is `type`), for building other names and
+/// comparing them.
+pub fn unraw(i: &Ident) -> String {
     let s = i.to_string();
     s.strip_prefix("r#").map(str::to_string).unwrap_or(s)
 }
@@ -276,4 +277,16 @@ pub fn trips(l: usize) -> Ident {
 /// Fixed local names.
 pub fn fixed(name: &str) -> Ident {
     local(name.to_string())
+}
+
+/// Whether `ts` mentions the identifier `name` anywhere (raw or not).
+pub fn mentions(ts: &proc_macro2::TokenStream, name: &Ident) -> bool {
+    fn walk(ts: &proc_macro2::TokenStream, name: &str) -> bool {
+        ts.clone().into_iter().any(|t| match t {
+            proc_macro2::TokenTree::Ident(i) => unraw(&i) == name,
+            proc_macro2::TokenTree::Group(g) => walk(&g.stream(), name),
+            _ => false,
+        })
+    }
+    walk(ts, &unraw(name))
 }

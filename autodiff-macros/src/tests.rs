@@ -22,6 +22,15 @@ fn vjp_item(all: &str, name: &str) -> String {
     all[start..end].to_string()
 }
 
+/// The `_vjp` item of `item`'s expansion, printed when `AUTODIFF_SHOW_EXPANSION` is set.
+fn expanded_vjp(item: proc_macro2::TokenStream, name: &str) -> String {
+    let vjp = vjp_item(&expand_fn(item), name);
+    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
+        println!("{vjp}");
+    }
+    vjp
+}
+
 /// The `_grad` item of an expansion.
 fn grad_item<'a>(all: &'a str, name: &str) -> &'a str {
     let start = all.find(&format!("fn {name}_grad")).expect("a grad item");

@@ -28,21 +28,7 @@ pub(super) fn body_may_write(body: &syn::Block, name: &str) -> bool {
             syn::visit::visit_expr_assign(self, a);
         }
         fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
-            use syn::BinOp as B;
-            let assign = matches!(
-                b.op,
-                B::AddAssign(_)
-                    | B::SubAssign(_)
-                    | B::MulAssign(_)
-                    | B::DivAssign(_)
-                    | B::RemAssign(_)
-                    | B::BitAndAssign(_)
-                    | B::BitOrAssign(_)
-                    | B::BitXorAssign(_)
-                    | B::ShlAssign(_)
-                    | B::ShrAssign(_)
-            );
-            self.found |= assign && base_is(&b.left, self.name);
+            self.found |= opaque::is_compound_assign(&b.op) && base_is(&b.left, self.name);
             syn::visit::visit_expr_binary(self, b);
         }
         fn visit_expr_reference(&mut self, r: &'ast syn::ExprReference) {
@@ -80,15 +66,5 @@ pub(super) fn body_may_write(body: &syn::Block, name: &str) -> bool {
 
 /// Whether the place `e` is `name` or inside it (`name`, `name[i]`, `name.f`, `*name`).
 fn base_is(e: &Expr, name: &str) -> bool {
-    match e {
-        Expr::Path(p) => p.path.get_ident().is_some_and(|i| {
-            let s = i.to_string();
-            s.strip_prefix("r#").unwrap_or(&s) == name
-        }),
-        Expr::Index(i) => base_is(&i.expr, name),
-        Expr::Field(f) => base_is(&f.base, name),
-        Expr::Paren(p) => base_is(&p.expr, name),
-        Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => base_is(&u.expr, name),
-        _ => false,
-    }
+    order::place_base(e).is_some_and(|b| b.strip_prefix("r#").unwrap_or(&b) == name)
 }

@@ -127,9 +127,8 @@ impl Lowerer {
         // over that value even when its body writes `v` (`v = next`). Read by index, the
         // elements would be the new `v`'s; a body that may write `v` reads a binding of its own.
         if let Some(v) = self.var_of(&iter_expr) {
-            let name = self.vars[v].ident.to_string();
             if !matches!(loop_writes::peel_parens(&iter_expr), Expr::Reference(_))
-                && loop_writes::body_may_write(&f.body, name.strip_prefix("r#").unwrap_or(&name))
+                && loop_writes::body_may_write(&f.body, &naming::unraw(&self.vars[v].ident))
             {
                 out.extend(hoisted);
                 let t = self.let_temp(Rhs::Copy(Atom::Var(v)), out);

@@ -443,7 +443,7 @@ impl RevGen<'_> {
                     pre.extend(acc.forward);
                     value = acc.value;
                     reads.extend(acc.reads);
-                    contribs.extend(acc.contribs);
+                    contribs.push(acc.contrib);
                 } else if any_active && (borrows_local || fuse_params) {
                     let cpb = naming::fixed("__cpb");
                     let cv = naming::fixed("__cv");

@@ -26,7 +26,7 @@ pub(super) struct AccCall {
     pub forward: TokenStream,
     pub value: TokenStream,
     pub reads: TokenStream,
-    pub contribs: Vec<TokenStream>,
+    pub contrib: TokenStream,
 }
 
 /// How an argument's gradient is kept.
@@ -174,7 +174,7 @@ impl RevGen<'_> {
             },
             value: quote! { #cv },
             reads,
-            contribs: vec![quote! { if *#rl { #scaled } else { #rerun; } }],
+            contrib: quote! { if *#rl { #scaled } else { #rerun; } },
         })
     }
 

@@ -13,6 +13,7 @@
 //! `prev` held, the one dropped there.
 
 use super::*;
+use crate::naming::{mentions, unraw};
 
 /// The fresh buffers of a loop trip and the assignment whose dropped buffer each keeps, as
 /// `(next, u, w)` for `let next = vec![e; n]` and `u = w` (see the module docs); `trip` is the
@@ -126,12 +127,6 @@ fn named_by_value(ts: &TokenStream, name: &str) -> bool {
     })
 }
 
-/// An identifier's name without the raw prefix (`r#u` is `u`).
-fn unraw(i: &Ident) -> String {
-    let s = i.to_string();
-    s.strip_prefix("r#").map(str::to_string).unwrap_or(s)
-}
-
 /// Whether `p` holds for a statement of `b`, at any depth.
 pub(super) fn any_stmt(b: &Block, p: &mut impl FnMut(&Stmt) -> bool) -> bool {
     b.stmts.iter().any(|s| {
@@ -198,49 +193,32 @@ impl RevGen<'_> {
 
 /// Every variable a `let` without a value declares anywhere in `b` (`let u;`).
 fn lets_without_value(b: &Block, out: &mut HashSet<VarId>) {
-    for s in &b.stmts {
-        match s {
-            Stmt::Let {
-                var, init: None, ..
-            } => {
-                out.insert(*var);
-            }
-            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => lets_without_value(b, out),
-            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| lets_without_value(a, out)),
-            _ => {}
+    any_stmt(b, &mut |s| {
+        if let Stmt::Let {
+            var, init: None, ..
+        } = s
+        {
+            out.insert(*var);
         }
-    }
+        false
+    });
 }
 
 /// Every variable a `let` (or a pattern) declares anywhere in `b`.
 fn lets_in(b: &Block, out: &mut HashSet<VarId>) {
-    for s in &b.stmts {
+    any_stmt(b, &mut |s| {
         match s {
             Stmt::Let { var, .. } => {
                 out.insert(*var);
             }
             Stmt::Bound(vs) => out.extend(vs.iter().copied()),
-            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => lets_in(b, out),
-            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| lets_in(a, out)),
             _ => {}
         }
-    }
+        false
+    });
 }
 
 /// The spare slot of the fresh buffer `next`.
 pub(super) fn spare_name(next: VarId) -> Ident {
     naming::fixed(&format!("__spare{next}"))
-}
-
-/// Whether `ts` mentions the identifier `name` anywhere (raw or not).
-pub(super) fn mentions(ts: &TokenStream, name: &Ident) -> bool {
-    let name = unraw(name);
-    fn walk(ts: &TokenStream, name: &str) -> bool {
-        ts.clone().into_iter().any(|t| match t {
-            proc_macro2::TokenTree::Ident(i) => unraw(&i) == name,
-            proc_macro2::TokenTree::Group(g) => walk(&g.stream(), name),
-            _ => false,
-        })
-    }
-    walk(ts, &name)
 }

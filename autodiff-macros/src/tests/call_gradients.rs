@@ -2,15 +2,7 @@
 
 use quote::quote;
 
-use super::{expand_fn, vjp_item};
-
-fn expanded(item: proc_macro2::TokenStream, name: &str) -> String {
-    let vjp = vjp_item(&expand_fn(item), name);
-    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
-        println!("{vjp}");
-    }
-    vjp
-}
+use super::expanded_vjp as expanded;
 
 #[test]
 fn a_scalar_call_on_a_trips_vec_saves_its_gradient_instead_of_running_again() {

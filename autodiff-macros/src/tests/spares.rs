@@ -2,15 +2,7 @@
 
 use quote::quote;
 
-use super::{expand_fn, vjp_item};
-
-fn expanded(item: proc_macro2::TokenStream, name: &str) -> String {
-    let vjp = vjp_item(&expand_fn(item), name);
-    if std::env::var("AUTODIFF_SHOW_EXPANSION").is_ok() {
-        println!("{vjp}");
-    }
-    vjp
-}
+use super::expanded_vjp as expanded;
 
 #[test]
 fn a_fresh_buffer_per_trip_is_made_in_the_one_the_move_drops() {
