@@ -80,11 +80,11 @@ pub(crate) fn all_finite<T: crate::Real>(xs: &[T]) -> bool {
     let mut chunks = xs.chunks_exact(LANES);
     for c in &mut chunks {
         for (s, x) in sums.iter_mut().zip(c) {
-            *s = *s + *x * zero;
+            *s += *x * zero;
         }
     }
     for x in chunks.remainder() {
-        sums[0] = sums[0] + *x * zero;
+        sums[0] += *x * zero;
     }
     sums.iter().all(|s| *s == zero)
 }
