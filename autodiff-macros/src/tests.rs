@@ -199,10 +199,12 @@ fn rosenbrock_saves_no_value_per_trip() {
     let all = expand_fn(quote! {
         fn rosen(x: &[f64]) -> f64 {
             let mut s = 0.0;
+            let mut trips = 0;
             for i in 0..x.len() - 1 {
                 let a = x[i + 1] - x[i] * x[i];
                 let b = 1.0 - x[i];
                 s += 100.0 * a * a + b * b;
+                trips += 1;
             }
             s
         }
@@ -248,7 +250,8 @@ fn loop_temporaries_get_per_trip_adjoint_slots() {
     let all = expand_fn(quote! {
         fn h(x: &[f64]) -> f64 {
             let mut s = 0.0;
-            for i in 0..x.len() { let t = x[i] * 2.0; s += t * t; }
+            let mut trips = 0;
+            for i in 0..x.len() { let t = x[i] * 2.0; s += t * t; trips += 1; }
             s
         }
     });
@@ -374,10 +377,12 @@ fn matrix_element_loop_keeps_no_index_tuple_and_no_option_per_read() {
     let all = expand_fn(quote! {
         fn el(m: &DMatrix<f64>) -> f64 {
             let mut s = 0.0;
+            let mut trips = 0;
             for i in 0..m.nrows() {
                 for j in 0..m.ncols() {
                     let v = m[(i, j)];
                     if v > 0.0 { s += v * v; } else { s -= 0.5 * v; }
+                    trips += 1;
                 }
             }
             s
@@ -498,7 +503,8 @@ fn rev_and_step_by_ranges_record_no_index() {
         fn hr(c: &[f64], x: f64) -> f64 {
             let mut y = 0.0;
             for i in (0..c.len()).rev() { y = y * x + c[i]; }
-            for j in (1..c.len()).step_by(2) { y = y + x * c[j]; }
+            let mut trips = 0;
+            for j in (1..c.len()).step_by(2) { y = y + x * c[j]; trips += 1; }
             y
         }
     });
@@ -713,6 +719,7 @@ fn powers_of_a_saved_value_are_rebuilt_from_it() {
         fn lj(pos: &[f64]) -> f64 {
             let n = pos.len() / 3;
             let mut e = 0.0;
+            let mut pairs = 0;
             for i in 0..n {
                 for j in i + 1..n {
                     let dx = pos[3 * i] - pos[3 * j];
@@ -721,6 +728,7 @@ fn powers_of_a_saved_value_are_rebuilt_from_it() {
                     let r2 = dx * dx + dy * dy + dz * dz;
                     let s6 = 1.0 / (r2 * r2 * r2);
                     e += 4.0 * (s6 * s6 - s6);
+                    pairs += 1;
                 }
             }
             e
@@ -1007,6 +1015,7 @@ mod accumulators;
 mod branches;
 mod call_gradients;
 mod dense;
+mod fused;
 mod lagged;
 mod optimistic;
 mod pushes;

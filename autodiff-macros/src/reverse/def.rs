@@ -197,7 +197,11 @@ impl RevGen<'_> {
                         let r = match role {
                             Role::X => bind_read(self, &args[0], &mut pre, &mut reads),
                             Role::A(i) => bind_read(self, &args[i + 1], &mut pre, &mut reads),
-                            Role::Y if self.block_saved.contains_key(&target) => {
+                            // a fused loop's rules read the value in place (see `fused`)
+                            Role::Y
+                                if self.block_saved.contains_key(&target)
+                                    || self.fused.is_some() =>
+                            {
                                 bind_read(self, &Atom::Var(target), &mut pre, &mut reads)
                             }
                             Role::Y => {

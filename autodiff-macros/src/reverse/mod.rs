@@ -20,6 +20,7 @@ mod exprs;
 mod facts;
 mod flat;
 mod frozen;
+mod fused;
 mod plain;
 mod preacc;
 mod products;
@@ -222,6 +223,8 @@ pub struct RevGen<'a> {
     /// known to be scalars, found when first asked (see `preacc`).
     acc_bufs: usize,
     scalars: Option<HashSet<VarId>>,
+    /// Set while a fused loop is emitted (see `fused`).
+    fused: Option<fused::Fused>,
 }
 
 /// The most loads and operations an expression over parameter elements may take to be
@@ -322,6 +325,7 @@ impl<'a> RevGen<'a> {
             float_elems: HashSet::new(),
             acc_bufs: 0,
             scalars: None,
+            fused: None,
         };
         let (known, float_elems) = plain::known_floats(f, params);
         g.floats = known.keys().copied().collect();
@@ -460,6 +464,9 @@ impl<'a> RevGen<'a> {
 
     /// The gradient buffer of a parameter in `grad_bufs`.
     fn grad_buf(&self, v: VarId) -> Ident {
+        if let Some(b) = self.fused.as_ref().and_then(|f| f.bufs.get(&v)) {
+            return b.clone();
+        }
         naming::fixed(&format!("__gb{v}"))
     }
 
@@ -481,6 +488,9 @@ impl<'a> RevGen<'a> {
     }
 
     fn adj(&self, v: VarId) -> Ident {
+        if let Some(d) = self.fused.as_ref().and_then(|f| f.remap.get(&v)) {
+            return d.clone();
+        }
         naming::adjoint(&self.f.vars[v].ident, v)
     }
 
@@ -607,6 +617,11 @@ impl<'a> RevGen<'a> {
     fn read_depth(&mut self, a: &Atom, place: Place, depth: usize) -> (TokenStream, TokenStream) {
         match a {
             Atom::Const(c) => (TokenStream::new(), quote! { &(#c) }),
+            Atom::Var(v) if self.fused.is_some() => {
+                // a fused loop's rules run in the forward sweep, on its locals in place
+                let i = self.ident(*v);
+                (TokenStream::new(), quote! { &#i })
+            }
             Atom::Var(v) => {
                 if let Some((id, used)) = self.affine.get_mut(v) {
                     // `start + k` on forward trip `k`, which is reverse trip `n - 1 - it`.

@@ -63,6 +63,12 @@ impl RevGen<'_> {
 
     /// Saves the value of `value` (an owned expression) and returns (forward code, reverse read of type `&T`).
     pub(super) fn save(&mut self, value: TokenStream, place: Place) -> (TokenStream, TokenStream) {
+        if let Some(f) = &mut self.fused {
+            // a fused loop's rules run at the end of the block that saves (see `fused`)
+            let l = naming::fixed(&format!("__fs{}", f.locals));
+            f.locals += 1;
+            return (quote! { let #l = #value; }, quote! { &#l });
+        }
         if place.in_loop {
             if let Some(r) = self.group_save(&value) {
                 return r;

@@ -257,6 +257,11 @@ impl RevGen<'_> {
     ) -> (TokenStream, TokenStream, TokenStream) {
         let rt = self.rt.clone();
         let needs_rec = self.work(s);
+        if needs_rec {
+            if let Some((fwd, rev)) = self.fused_loop(id, body, place) {
+                return (fwd, rev.clone(), rev);
+            }
+        }
         let label = loop_label(id);
         let tr = naming::trips(id);
         let (a, n, it) = affine_names(id);

@@ -50,7 +50,8 @@ fn a_generic_real_is_summed_from_its_own_empty_slot() {
         &expand_fn(quote! {
             fn f<T: Real>(x: &[T], k: T) -> T {
                 let mut s = T::zero();
-                for i in 0..x.len() { s += k * x[i]; }
+                let mut trips = 0;
+                for i in 0..x.len() { s += k * x[i]; trips += 1; }
                 s
             }
         }),
@@ -99,8 +100,9 @@ fn an_inner_loop_sums_and_the_outer_one_adds_once_per_execution() {
         &expand_fn(quote! {
             fn f(x: &[f64], w: f64) -> f64 {
                 let mut s = 0.0;
+                let mut trips = 0;
                 for i in 0..x.len() {
-                    for j in 0..x.len() { s += (w * x[i] - x[j]).tanh(); }
+                    for j in 0..x.len() { s += (w * x[i] - x[j]).tanh(); trips += 1; }
                 }
                 s
             }

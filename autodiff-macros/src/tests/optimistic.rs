@@ -12,10 +12,12 @@ fn reverse_loops_run_ieee_products_first_and_the_zero_rule_after() {
     let all = expand_fn(quote! {
         fn rosen(x: &[f64]) -> f64 {
             let mut s = 0.0;
+            let mut trips = 0;
             for i in 0..x.len() - 1 {
                 let a = x[i + 1] - x[i] * x[i];
                 let b = 1.0 - x[i];
                 s += 100.0 * a * a + b * b;
+                trips += 1;
             }
             s
         }

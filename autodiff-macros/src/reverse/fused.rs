@@ -1,0 +1,547 @@
+//! Accumulation loops whose trips' pullbacks run in the forward sweep (fusion).
+//!
+//! A loop nest outside every other loop whose trips only add terms into one float
+//! (`s += v * v`, `s -= 0.5 * v`), from their own `let`s, loop indices and parameters, has the
+//! same cotangent `ds` for `s` in every trip: `s` is never read in the loop, and
+//! `s = s ± t => dt ±= ds` leaves `ds` as it was. The trips' pullbacks are then independent
+//! of one another and of what follows the loop, so each runs right after its trip's value,
+//! with the unit cotangent, adding into buffers `J` of the loop's own (one per parameter the
+//! trips read: `J_x = Σ_trips ∂term/∂x`). The reverse sweep adds `ds · J` into the parameters'
+//! adjoints (`rt::fused_give`) and records nothing per trip: no trip counts, no saved values.
+//!
+//! Each block's pullbacks run at its end, in reverse order, reading the forward sweep's locals
+//! in place; an `if` arm's run at the end of the arm, whose locals are used only in the arm.
+//! Sound only where every value a rule reads is still the one its definition used: the loop's
+//! `let`s are neither `mut` nor assigned, each name is bound once (no shadowing), and outer
+//! variables the rules read are neither `mut` nor assigned. The trips' products take the zero
+//! rule (a zero cotangent stays zero beside an infinite partial), so both sweeps of `NAME_grad`
+//! share the forward sweep; the reverse sweep's `ds · J` takes its own products.
+//!
+//! Anything else keeps the loop's usual sweep: a `while`, a jump other than the `for` loop's
+//! own exit, a call, a write to a container, a second accumulator or one read in the loop, a
+//! local read by reference, an adjoint that is not a float's (a matrix, a local `Vec`), and
+//! fused companions (whose adjoints their caller lends).
+
+use super::*;
+
+/// The fused mode of the generator: adjoints of the loop's parameters and accumulator renamed
+/// to the loop's own, and each element-read parameter's buffer.
+pub(super) struct Fused {
+    pub remap: HashMap<VarId, Ident>,
+    pub bufs: HashMap<VarId, Ident>,
+    /// Values saved so far, each into a local of the block whose end reads it.
+    pub locals: usize,
+}
+
+/// What the checks found: the accumulator, the parameters read by element (with a gradient
+/// buffer) and by value (floats), and the loop's own variables.
+struct Plan {
+    acc: VarId,
+    elem_params: Vec<VarId>,
+    float_params: Vec<VarId>,
+    defs: Vec<VarId>,
+}
+
+/// The state of the checks while walking the nest.
+struct Scan<'s> {
+    defs: Vec<VarId>,
+    /// Variables some rule reads (operands of active definitions, indices of active reads).
+    read: HashSet<VarId>,
+    acc: Option<VarId>,
+    tokens: Vec<&'s TokenStream>,
+}
+
+impl RevGen<'_> {
+    /// The fused forward sweep and reverse sweep of the loop `id` (see the module docs), when
+    /// it qualifies.
+    pub(super) fn fused_loop(
+        &mut self,
+        id: LoopId,
+        body: &Block,
+        place: Place,
+    ) -> Option<(TokenStream, TokenStream)> {
+        if place.in_loop
+            || self.products == Products::Caller
+            || self.params.values().any(|p| p.slot_in.is_some())
+        {
+            return None;
+        }
+        let plan = self.fusion_plan(id, body)?;
+        let rt = self.rt.clone();
+        // Declarations before the loop: the unit cotangent of the accumulator, the loop's own
+        // adjoints of the parameters.
+        let (acc_i, d_acc) = (self.ident(plan.acc).clone(), self.adj(plan.acc));
+        let unit = naming::fixed(&format!("__ju{}", plan.acc));
+        let mut decls = quote! {
+            let mut #unit = #rt::plain::Plain(#rt::ScalarOutput::one_cotangent(&#acc_i));
+        };
+        let mut remap = HashMap::new();
+        let mut bufs = HashMap::new();
+        let mut added_plain = vec![unit.to_string()];
+        remap.insert(plan.acc, unit);
+        for &p in &plan.elem_params {
+            let (b, j) = (
+                naming::fixed(&format!("__jb{p}")),
+                naming::fixed(&format!("__jd{p}")),
+            );
+            let ty = self.params[&p]
+                .adj_ty
+                .clone()
+                .expect("checked: differentiated");
+            let read = self.ident(p).clone();
+            decls.extend(quote! {
+                let mut #b = {
+                    #[allow(unused_imports)]
+                    use #rt::{DenseProbe as _, ShapeProbe as _};
+                    (&#rt::Probe(&#read)).grad_buf()
+                };
+                let mut #j: #ty = ::core::option::Option::None;
+            });
+            bufs.insert(p, b);
+            remap.insert(p, j);
+        }
+        for &p in &plan.float_params {
+            let j = naming::fixed(&format!("__jd{p}"));
+            let empty = if self.plain.contains(&p) {
+                added_plain.push(j.to_string());
+                let a = self.params[&p]
+                    .adj
+                    .clone()
+                    .expect("checked: differentiated");
+                quote! { let mut #j: #rt::plain::Plain<#a> = #rt::plain::Plain::empty(); }
+            } else {
+                let ty = self.params[&p]
+                    .adj_ty
+                    .clone()
+                    .expect("checked: differentiated");
+                quote! { let mut #j: #ty = ::core::option::Option::None; }
+            };
+            decls.extend(empty);
+            remap.insert(p, j);
+        }
+        self.block_adjoints.extend(plan.defs.iter().copied());
+        self.plain_adj.extend(added_plain.iter().cloned());
+        let products = std::mem::replace(&mut self.products, Products::Zero);
+        self.fused = Some(Fused {
+            remap,
+            bufs,
+            locals: 0,
+        });
+        let nest = self.fused_stmt(&Stmt::Loop {
+            id,
+            body: body.clone(),
+        });
+        self.fused = None;
+        self.products = products;
+        for s in &added_plain {
+            self.plain_adj.remove(s);
+        }
+        // After the loop: each buffer into its adjoint, and the adjoints kept for the reverse
+        // sweep, which adds `ds · J` with its own products.
+        let mut fin = TokenStream::new();
+        let mut rev = quote! { let __ds = #d_acc.0; };
+        let times = match self.products {
+            Products::Ieee => quote! { #rt::rules::ieee::times },
+            _ => quote! { #rt::rules::zero::times },
+        };
+        for &p in &plan.elem_params {
+            let (b, j) = (
+                naming::fixed(&format!("__jb{p}")),
+                naming::fixed(&format!("__jd{p}")),
+            );
+            fin.extend(quote! { #rt::Flush::flush(#b, &mut #j); });
+            let (save, read) = self.save(quote! { #j }, place);
+            fin.extend(save);
+            let d = self.adj(p);
+            // dx += ds · J_x
+            rev.extend(quote! { #rt::fused_give(&mut #d, __ds, #read, #times); });
+        }
+        for &p in &plan.float_params {
+            let j = naming::fixed(&format!("__jd{p}"));
+            let (save, read) = self.save(quote! { #j }, place);
+            fin.extend(save);
+            let d = self.adj(p);
+            let accf = self.slot_fn(&d, "acc");
+            // dk += ds · J_k
+            let jv = if self.plain.contains(&p) {
+                quote! { (*#read).0 }
+            } else {
+                quote! { match *#read { ::core::option::Option::Some(__j) => __j, ::core::option::Option::None => -(__ds - __ds) } }
+            };
+            let prod = self.product("times", quote! { __ds }, jv);
+            rev.extend(quote! { #accf(&mut #d, #prod); });
+        }
+        Some((quote! { #decls #nest #fin }, quote! { { #rev } }))
+    }
+
+    /// The forward code of one statement of a fused loop, its pullback included where it
+    /// belongs (see the module docs); `None` for the statements whose pullback runs at the end
+    /// of their block (returned by [`fused_rev`](Self::fused_rev)).
+    fn fused_stmt(&mut self, s: &Stmt) -> TokenStream {
+        let inner = Place {
+            in_loop: true,
+            conditional: true,
+        };
+        match s {
+            Stmt::Loop { id, body } => {
+                let label = loop_label(*id);
+                let b = self.fused_block(body);
+                quote! { #label: loop { #b } }
+            }
+            Stmt::Branch { kind, arms, .. } => {
+                let fwds: Vec<TokenStream> = arms.iter().map(|a| self.fused_block(a)).collect();
+                match kind {
+                    BranchKind::If { cond, .. } => {
+                        let (a, b) = (&fwds[0], &fwds[1]);
+                        quote! { if #cond { #a } else { #b } }
+                    }
+                    BranchKind::Match { scrutinee, heads } => {
+                        let arms_t = heads
+                            .iter()
+                            .zip(&fwds)
+                            .map(|(h, f)| quote! { #h => { #f } });
+                        quote! { match #scrutinee { #(#arms_t)* } }
+                    }
+                }
+            }
+            Stmt::Scope(b) => {
+                let b = self.fused_block(b);
+                quote! { { #b } }
+            }
+            Stmt::Break { target } => {
+                let label = loop_label(*target);
+                quote! { break #label; }
+            }
+            _ => self.stmt(s, inner).0,
+        }
+    }
+
+    /// A block of a fused loop: the adjoints of its `let`s, its statements, then the pullbacks
+    /// of its own definitions in reverse order (those of nested blocks ran at their ends).
+    fn fused_block(&mut self, b: &Block) -> TokenStream {
+        let inner = Place {
+            in_loop: true,
+            conditional: true,
+        };
+        let mut decls = TokenStream::new();
+        for s in &b.stmts {
+            if let Stmt::Let {
+                var, init: Some(_), ..
+            } = s
+            {
+                if self.act.active(*var) {
+                    let d = self.adj(*var);
+                    let empty = if self.plain.contains(var) {
+                        self.plain_empty(&d)
+                    } else {
+                        quote! { ::core::option::Option::None }
+                    };
+                    decls.extend(quote! { let mut #d = #empty; });
+                }
+            }
+        }
+        let mut fwd = TokenStream::new();
+        let mut revs = Vec::new();
+        for s in &b.stmts {
+            match s {
+                Stmt::Let { .. } | Stmt::Assign { .. } => {
+                    let (f, r, _) = self.stmt(s, inner);
+                    fwd.extend(f);
+                    revs.push(r);
+                }
+                _ => fwd.extend(self.fused_stmt(s)),
+            }
+        }
+        let rev: TokenStream = revs.into_iter().rev().map(|r| quote! { { #r } }).collect();
+        quote! { #decls #fwd #rev }
+    }
+
+    /// Whether loop `id` qualifies (see the module docs), with what it reads.
+    fn fusion_plan(&self, id: LoopId, body: &Block) -> Option<Plan> {
+        let mut scan = Scan {
+            defs: Vec::new(),
+            read: HashSet::new(),
+            acc: None,
+            tokens: Vec::new(),
+        };
+        self.scan_loop(id, body, &mut scan)?;
+        let acc = scan.acc?;
+        if !self.act.active(acc)
+            || !self.plain.contains(&acc)
+            || self.params.contains_key(&acc)
+            || scan.read.contains(&acc)
+        {
+            return None;
+        }
+        let defs: HashSet<VarId> = scan.defs.iter().copied().collect();
+        // Each name bound once in the loop, and none naming an outer variable.
+        let mut names = HashSet::new();
+        for &v in &scan.defs {
+            if !names.insert(naming::unraw(self.ident(v))) {
+                return None;
+            }
+        }
+        let mutable = mutable_lets(&self.f.body);
+        for v in 0..self.f.vars.len() {
+            if !defs.contains(&v) && names.contains(&naming::unraw(self.ident(v))) {
+                return None;
+            }
+        }
+        // What the rules read keeps its value: neither `mut` nor assigned, nor a local
+        // reference (which may borrow what the loop changes).
+        for &v in &scan.read {
+            let local_ref = self.f.vars[v].is_ref && !self.params.contains_key(&v);
+            if self.f.vars[v].reassigned || mutable.contains(&v) || local_ref {
+                return None;
+            }
+        }
+        // Nothing passed through as written writes. (It may read the accumulator: a condition
+        // on `s` picks the terms, and the trips' pullbacks follow the same picks.)
+        if scan.tokens.iter().any(|t| may_write(t)) {
+            return None;
+        }
+        let (mut elem_params, mut float_params) = (Vec::new(), Vec::new());
+        for &v in &scan.read {
+            if defs.contains(&v) || !self.act.active(v) {
+                continue;
+            }
+            let p = self.params.get(&v)?;
+            p.adj_ty.as_ref()?;
+            if self.grad_bufs.contains(&v) {
+                elem_params.push(v);
+            } else if p.float {
+                float_params.push(v);
+            } else {
+                return None;
+            }
+        }
+        elem_params.sort_unstable();
+        float_params.sort_unstable();
+        if elem_params.is_empty() && float_params.is_empty() {
+            return None;
+        }
+        Some(Plan {
+            acc,
+            elem_params,
+            float_params,
+            defs: scan.defs,
+        })
+    }
+
+    /// A `for` loop's shape (`match next() { Some(p) => body, None => break }`), its body
+    /// checked.
+    fn scan_loop<'s>(&self, id: LoopId, body: &'s Block, scan: &mut Scan<'s>) -> Option<()> {
+        if self.f.loops[id].has_continue {
+            return None;
+        }
+        let [
+            Stmt::Branch {
+                kind: BranchKind::Match { .. },
+                arms,
+                ..
+            },
+        ] = body.stmts.as_slice()
+        else {
+            return None;
+        };
+        let [trip, exit] = arms.as_slice() else {
+            return None;
+        };
+        if !matches!(exit.stmts.as_slice(), [Stmt::Break { target }] if *target == id) {
+            return None;
+        }
+        self.scan_block(trip, scan)
+    }
+
+    fn scan_block<'s>(&self, b: &'s Block, scan: &mut Scan<'s>) -> Option<()> {
+        for s in &b.stmts {
+            self.scan_stmt(s, scan)?;
+        }
+        Some(())
+    }
+
+    fn scan_stmt<'s>(&self, s: &'s Stmt, scan: &mut Scan<'s>) -> Option<()> {
+        match s {
+            Stmt::Let {
+                var,
+                mutable,
+                init: Some(rhs),
+                ..
+            } => {
+                scan.defs.push(*var);
+                let active = self.act.active(*var);
+                if active
+                    && (*mutable || self.dense.contains(var) || self.field_bases.contains(var))
+                {
+                    return None;
+                }
+                self.scan_rhs(rhs, active, scan)?;
+                if active {
+                    // a rule may read the value it defined (`y = exp(x) => dx += dy * y`)
+                    scan.read.insert(*var);
+                }
+                Some(())
+            }
+            Stmt::Assign { var, rhs } => {
+                // only `s = s + t`, `s = t + s`, `s = s - t`, into the one accumulator
+                let Rhs::Bin(op, a, b) = rhs else {
+                    return None;
+                };
+                let term = match (op, a, b) {
+                    (BinOp::Add | BinOp::Sub, Atom::Var(x), t) if x == var => t,
+                    (BinOp::Add, t, Atom::Var(x)) if x == var => t,
+                    _ => return None,
+                };
+                if matches!(term, Atom::Var(t) if t == var) {
+                    return None;
+                }
+                match scan.acc {
+                    Some(a) if a != *var => return None,
+                    _ => scan.acc = Some(*var),
+                }
+                self.scan_atom(term, scan);
+                Some(())
+            }
+            Stmt::Bound(vars) => {
+                for v in vars {
+                    if self.act.active(*v) {
+                        return None;
+                    }
+                    scan.defs.push(*v);
+                }
+                Some(())
+            }
+            // checks and code that only reads (`println!`), which stay in the forward sweep
+            Stmt::Effect(t) => {
+                if !crate::ir::is_check(t) {
+                    scan.tokens.push(t);
+                }
+                Some(())
+            }
+            Stmt::Scope(b) => self.scan_block(b, scan),
+            Stmt::Branch {
+                kind: BranchKind::If { cond, .. },
+                arms,
+                diverges,
+            } => {
+                if diverges.iter().any(|d| *d) {
+                    return None;
+                }
+                scan.tokens.push(cond);
+                for a in arms {
+                    self.scan_block(a, scan)?;
+                }
+                Some(())
+            }
+            Stmt::Loop { id, body } => self.scan_loop(*id, body, scan),
+            _ => None,
+        }
+    }
+
+    /// The right-hand side of a `let` in the loop: what its rule reads.
+    fn scan_rhs<'s>(&self, rhs: &'s Rhs, active: bool, scan: &mut Scan<'s>) -> Option<()> {
+        match rhs {
+            Rhs::Copy(a) | Rhs::Neg(a) => self.scan_operands(std::slice::from_ref(a), active, scan),
+            Rhs::Bin(_, a, b) => self.scan_operands(&[a.clone(), b.clone()], active, scan),
+            // a method's rule adds into a container parameter's adjoint directly
+            Rhs::Method { args, .. } => {
+                let whole = |a: &Atom| match self.act.active_atom(a) {
+                    Some(v) => self.params.get(&v).is_some_and(|p| !p.float),
+                    None => false,
+                };
+                if args.iter().any(whole) {
+                    return None;
+                }
+                self.scan_operands(args, active, scan)
+            }
+            Rhs::Index {
+                base,
+                idx,
+                by_ref: false,
+            } if active => {
+                if self.act.active(*base) {
+                    if !self.grad_bufs.contains(base) {
+                        return None;
+                    }
+                    scan.read.insert(*base);
+                    self.scan_atom(idx, scan);
+                }
+                Some(())
+            }
+            // no rule: only what its value is made of matters (no call, which may write
+            // through a `&mut` argument)
+            Rhs::Opaque(t) if !active => {
+                scan.tokens.push(t);
+                Some(())
+            }
+            Rhs::Tuple(_) | Rhs::Cast { .. } | Rhs::Field { .. } | Rhs::Index { .. } if !active => {
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// Operands of a definition: each read by its rule when the definition is active (an
+    /// inactive one has no rule).
+    fn scan_operands(&self, args: &[Atom], active: bool, scan: &mut Scan<'_>) -> Option<()> {
+        if active {
+            for a in args {
+                self.scan_atom(a, scan);
+            }
+        }
+        Some(())
+    }
+
+    /// An atom a rule reads (an index, a term).
+    fn scan_atom(&self, a: &Atom, scan: &mut Scan<'_>) {
+        if let Atom::Var(v) = a {
+            scan.read.insert(*v);
+        }
+    }
+}
+
+/// Variables declared `let mut` anywhere in the body.
+fn mutable_lets(b: &Block) -> HashSet<VarId> {
+    let mut out = HashSet::new();
+    spare::any_stmt(b, &mut |s| {
+        if let Stmt::Let {
+            var, mutable: true, ..
+        } = s
+        {
+            out.insert(*var);
+        }
+        false
+    });
+    out
+}
+
+/// Whether code passed through as written may change a variable (`ir::may_write`), its
+/// comparisons aside (`v >= 0.0` only reads).
+fn may_write(ts: &TokenStream) -> bool {
+    crate::ir::may_write(without_comparisons(ts))
+}
+
+/// `ts` without the `=` of `==`, `!=`, `<=` and `>=`.
+fn without_comparisons(ts: &TokenStream) -> TokenStream {
+    use proc_macro2::{Group, Spacing, TokenTree};
+    let tts: Vec<TokenTree> = ts.clone().into_iter().collect();
+    let joint = |t: Option<&TokenTree>, cs: &[char]| matches!(t, Some(TokenTree::Punct(p)) if p.spacing() == Spacing::Joint && cs.contains(&p.as_char()));
+    let eq = |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == '=');
+    let mut out = TokenStream::new();
+    for (k, t) in tts.iter().enumerate() {
+        let prev = k.checked_sub(1).and_then(|j| tts.get(j));
+        let comparison = eq(Some(t))
+            && (joint(prev, &['<', '>', '!', '='])
+                || (joint(Some(t), &['=']) && eq(tts.get(k + 1))));
+        match t {
+            _ if comparison => {}
+            TokenTree::Group(g) => {
+                let mut inner = Group::new(g.delimiter(), without_comparisons(&g.stream()));
+                inner.set_span(g.span());
+                out.extend([TokenTree::Group(inner)]);
+            }
+            _ => out.extend([t.clone()]),
+        }
+    }
+    out
+}

@@ -1,0 +1,209 @@
+//! Expansion tests of accumulation loops whose trips' pullbacks run in the forward sweep
+//! (`reverse/fused.rs`), and of the loops that keep the usual sweep.
+
+use quote::quote;
+
+use super::{expanded_vjp as expanded, loop_records};
+
+/// Whether the loop of `vjp` took the fused form: the buffers `J`, added as `ds · J`.
+fn fused(vjp: &str) -> bool {
+    vjp.contains(":: fused_give (") || vjp.contains("let mut __jd")
+}
+
+#[test]
+fn an_element_loop_with_a_branch_records_nothing() {
+    let vjp = expanded(
+        quote! {
+            fn el(m: &DMatrix<f64>) -> f64 {
+                let mut s = 0.0;
+                for i in 0..m.nrows() {
+                    for j in 0..m.ncols() {
+                        let v = m[(i, j)];
+                        if v > 0.0 { s += v * v; } else { s -= 0.5 * v; }
+                    }
+                }
+                s
+            }
+        },
+        "el",
+    );
+    assert!(fused(&vjp), "{vjp}");
+    // no trip counts, no records, no control tape; the element adds go into the loop's buffer
+    assert_eq!(loop_records(&vjp), 0, "{vjp}");
+    assert!(!vjp.contains("__ctl") && !vjp.contains("__trips"), "{vjp}");
+    assert_eq!(
+        vjp.matches("GradBuf :: add (& mut __jb0 , & mut __jd0")
+            .count(),
+        1,
+        "{vjp}"
+    );
+    assert_eq!(
+        vjp.matches(":: fused_give (& mut __d_m_0").count(),
+        1,
+        "{vjp}"
+    );
+    // the trips' products take the zero rule: `ds = 0` gives zero
+    assert!(vjp.contains("rules :: zero :: times"), "{vjp}");
+    assert!(!vjp.contains("d_lhs_ieee"), "{vjp}");
+}
+
+#[test]
+fn pair_loops_sum_a_float_parameter_in_the_loops_own_slot() {
+    let vjp = expanded(
+        quote! {
+            fn pairs(p: &[f64], w: f64) -> f64 {
+                let n = p.len() / 2;
+                let mut total = 0.0;
+                for i in 0..n {
+                    for j in i + 1..n {
+                        let dx = p[2 * i] - p[2 * j];
+                        let dy = p[2 * i + 1] - p[2 * j + 1];
+                        total += (-(dx * dx + dy * dy) / w).exp();
+                    }
+                }
+                total
+            }
+        },
+        "pairs",
+    );
+    assert!(fused(&vjp), "{vjp}");
+    assert_eq!(loop_records(&vjp), 0, "{vjp}");
+    // `w`'s loop slot, added with the reverse sweep's product
+    assert!(
+        vjp.contains(
+            "plain :: acc (& mut __d_w_1 , :: autodiff :: __private :: rules :: zero :: times (__ds"
+        ),
+        "{vjp}"
+    );
+    // `exp`'s rule reads its value in place, not from a record
+    assert!(!vjp.contains("Put :: put"), "{vjp}");
+}
+
+#[test]
+fn loops_outside_the_kind_keep_the_usual_sweep() {
+    let cases = [
+        (
+            "two sums",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut a = 0.0;
+                    let mut b = 0.0;
+                    for i in 0..x.len() { a += x[i] * x[i]; b += x[i]; }
+                    a * b
+                }
+            },
+        ),
+        (
+            "the sum read by a term",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() { s += x[i] * s.sin(); }
+                    s
+                }
+            },
+        ),
+        (
+            "a name bound twice",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() { let v = x[i]; let v = v * v; s += v; }
+                    s
+                }
+            },
+        ),
+        (
+            "a counter",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    let mut k = 0;
+                    for i in 0..x.len() { s += x[k] * x[i]; k = (k + 1) % x.len(); }
+                    s
+                }
+            },
+        ),
+        (
+            "a loop-invariant local",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let m = x[0] * 2.0;
+                    let mut s = 0.0;
+                    for i in 0..x.len() { s += (x[i] - m).exp(); }
+                    s
+                }
+            },
+        ),
+        (
+            "a break",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() { if x[i] > 1.0 { break; } s += x[i] * x[i]; }
+                    s
+                }
+            },
+        ),
+        (
+            "a while loop",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    let mut i = 0;
+                    while i < x.len() { s += x[i] * x[i]; i += 1; }
+                    s
+                }
+            },
+        ),
+        (
+            "a call",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() { s += g(x[i]); }
+                    s
+                }
+            },
+        ),
+        (
+            "a mutable local read by a rule",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() { let mut t = x[i]; t *= 2.0; s += t * t; }
+                    s
+                }
+            },
+        ),
+        (
+            "a write to a container",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    let mut v = vec![0.0; x.len()];
+                    for i in 0..x.len() { v[i] = x[i] * 2.0; s += v[i] * x[i]; }
+                    s
+                }
+            },
+        ),
+        (
+            "inside another loop the sum is not the outer loop's",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut y = 1.0;
+                    for _ in 0..3 {
+                        let mut s = 0.0;
+                        for i in 0..x.len() { s += x[i] * y; }
+                        y = s * 0.5;
+                    }
+                    y
+                }
+            },
+        ),
+    ];
+    for (name, case) in cases {
+        let vjp = expanded(case, "f");
+        assert!(!fused(&vjp), "{name}: {vjp}");
+    }
+}

@@ -1,0 +1,135 @@
+//! Accumulation loops whose trips' pullbacks run in the forward sweep (the macro crate's
+//! `reverse/fused.rs`).
+//!
+//! A loop that only adds terms into one float (`s += v * v`) has the same cotangent `ds` for
+//! `s` in every trip, so its pullback is `dx += ds · J` with `J = Σ_trips ∂term/∂x`. The
+//! forward sweep runs each trip's pullback with the unit cotangent right after the trip's
+//! value and adds it into a buffer `J` of the loop's own; the reverse sweep adds `ds · J` into
+//! the parameter's adjoint ([`fused_give`]), with that sweep's products.
+
+use crate::adjoint::Adjoint;
+use crate::matrix::MatrixScalar;
+use crate::real::Real;
+use nalgebra::{Dim, OMatrix};
+
+/// An adjoint that can take `ds · j` of another of its kind, element by element.
+pub trait ScaleAdd<E: Real>: Adjoint {
+    /// `self += ds · j` with the product `times(ds, j_k)` per element.
+    fn add_scaled(&mut self, ds: E, j: &Self, times: impl Fn(E, E) -> E);
+    /// `ds · j` with the product `times(ds, j_k)` per element.
+    fn scaled(ds: E, j: &Self, times: impl Fn(E, E) -> E) -> Self;
+}
+
+impl<E: Real + Adjoint> ScaleAdd<E> for Vec<E> {
+    #[inline]
+    fn add_scaled(&mut self, ds: E, j: &Self, times: impl Fn(E, E) -> E) {
+        if self.len() < j.len() {
+            self.resize_with(j.len(), E::zero_adj);
+        }
+        for (x, &jk) in self.iter_mut().zip(j) {
+            *x += times(ds, jk);
+        }
+    }
+    #[inline]
+    fn scaled(ds: E, j: &Self, times: impl Fn(E, E) -> E) -> Self {
+        j.iter().map(|&jk| times(ds, jk)).collect()
+    }
+}
+
+impl<E: Real + Adjoint, const N: usize> ScaleAdd<E> for [E; N] {
+    #[inline]
+    fn add_scaled(&mut self, ds: E, j: &Self, times: impl Fn(E, E) -> E) {
+        for (x, &jk) in self.iter_mut().zip(j) {
+            *x += times(ds, jk);
+        }
+    }
+    #[inline]
+    fn scaled(ds: E, j: &Self, times: impl Fn(E, E) -> E) -> Self {
+        j.map(|jk| times(ds, jk))
+    }
+}
+
+impl<T: MatrixScalar, R: Dim, C: Dim> ScaleAdd<T> for OMatrix<T, R, C>
+where
+    OMatrix<T, R, C>: Adjoint,
+    nalgebra::DefaultAllocator: nalgebra::allocator::Allocator<R, C>,
+{
+    #[inline]
+    fn add_scaled(&mut self, ds: T, j: &Self, times: impl Fn(T, T) -> T) {
+        assert_eq!(self.shape(), j.shape(), "adjoints of one matrix");
+        for (x, &jk) in self.as_mut_slice().iter_mut().zip(j.as_slice()) {
+            *x += times(ds, jk);
+        }
+    }
+    #[inline]
+    fn scaled(ds: T, j: &Self, times: impl Fn(T, T) -> T) -> Self {
+        j.map(|jk| times(ds, jk))
+    }
+}
+
+/// `slot += ds · j` (nothing when the loop gave `j` no contribution). `ds` has the elements'
+/// type: the loop's terms are made of them without a cast, and a dual number's tangent (second
+/// order) is kept.
+#[inline]
+pub fn fused_give<A, E>(slot: &mut Option<A>, ds: E, j: &Option<A>, times: fn(E, E) -> E)
+where
+    A: ScaleAdd<E>,
+    E: Real,
+{
+    let Some(j) = j else { return };
+    match slot {
+        Some(d) => d.add_scaled(ds, j, times),
+        None => *slot = Some(A::scaled(ds, j, times)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{ieee, zero};
+
+    #[test]
+    fn scaled_gradients_add_into_each_kind_of_slot() {
+        // Vec: an empty slot takes ds · j; a filled one adds it
+        let j = Some(vec![1.0, -2.0, 0.5]);
+        let mut d: Option<Vec<f64>> = None;
+        fused_give(&mut d, 2.0, &j, zero::times);
+        assert_eq!(d, Some(vec![2.0, -4.0, 1.0]));
+        fused_give(&mut d, -1.0, &j, zero::times);
+        assert_eq!(d, Some(vec![1.0, -2.0, 0.5]));
+        // nothing from the loop: the slot stays
+        fused_give(&mut d, 3.0, &None, zero::times);
+        assert_eq!(d, Some(vec![1.0, -2.0, 0.5]));
+        // arrays and matrices
+        let mut a: Option<[f32; 2]> = Some([1.0, 1.0]);
+        fused_give(&mut a, 0.5f32, &Some([2.0, 4.0]), ieee::times);
+        assert_eq!(a, Some([2.0, 3.0]));
+        let jm = Some(nalgebra::DMatrix::from_row_slice(
+            2,
+            2,
+            &[1.0, 2.0, 3.0, 4.0],
+        ));
+        let mut m = None;
+        fused_give(&mut m, 10.0, &jm, zero::times);
+        fused_give(&mut m, 1.0, &jm, zero::times);
+        assert_eq!(
+            m,
+            Some(nalgebra::DMatrix::from_row_slice(
+                2,
+                2,
+                &[11.0, 22.0, 33.0, 44.0]
+            ))
+        );
+    }
+
+    #[test]
+    fn the_zero_rule_keeps_a_zero_cotangent_from_an_infinite_term() {
+        let j = Some(vec![f64::INFINITY, 1.0]);
+        let mut d = None;
+        fused_give(&mut d, 0.0, &j, zero::times);
+        assert_eq!(d, Some(vec![0.0, 0.0]));
+        let mut d = None;
+        fused_give(&mut d, 0.0, &j, ieee::times);
+        assert!(d.expect("given")[0].is_nan());
+    }
+}
