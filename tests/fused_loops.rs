@@ -1,15 +1,22 @@
 //! Accumulation loops whose trips' pullbacks run in the forward sweep (`reverse/fused.rs`):
-//! a loop nest that only adds terms into one float takes `J = Σ ∂term/∂x` as it runs, and the
-//! reverse sweep adds `ds · J`. Each member of the kind is checked against central differences
+//! a loop nest that only adds terms into one float, with an `if` in its trips, takes
+//! `J = Σ ∂term/∂x` as it runs, and the reverse sweep adds `ds · J`. (Each loop below has an
+//! `if`, some with the same term in both arms, so that the fused form is what is tested.) Each member of the kind is checked against central differences
 //! in `f64` (and the value against the primal): an element loop over a matrix with a branch,
 //! pair loops over a slice with a float parameter by value, `-=` and `s = t + s`, several
 //! terms per trip, the sum used nonlinearly after the loop (`ds ≠ 1`), the sum read by a
 //! condition in the loop, other uses of the parameter before and after, `f32`, a generic
 //! scalar, second order (`ds` with a tangent), a zero cotangent beside an infinite derivative
-//! (the zero rule's 0), and the loops the fusion leaves alone (a second accumulator, a
-//! shadowed name, a counter, a loop-invariant local, `break`), which must stay right.
+//! (the zero rule's 0), Lennard-Jones, a loop in a branch after an early return, and the loops
+//! the fusion leaves alone (a second accumulator, a shadowed name, a counter, a loop-invariant
+//! local, `break`, a parameter written before the loop), which must stay right.
 
-#![allow(clippy::needless_range_loop, clippy::assign_op_pattern)]
+#![allow(
+    clippy::needless_range_loop,
+    clippy::assign_op_pattern,
+    // the same term written two ways in the two arms: both run, the function stays smooth
+    clippy::if_same_then_else
+)]
 
 use autodiff::nalgebra::DMatrix;
 use autodiff::prelude::*;
@@ -44,7 +51,13 @@ fn pairs(p: &[f64], w: f64) -> f64 {
         for j in i + 1..n {
             let dx = p[2 * i] - p[2 * j];
             let dy = p[2 * i + 1] - p[2 * j + 1];
-            total += (-(dx * dx + dy * dy) / w).exp();
+            let r2 = dx * dx + dy * dy;
+            // the same term either way: both arms are taken, the function stays smooth
+            if dx > 0.0 {
+                total += (-r2 / w).exp();
+            } else {
+                total += (-(r2 / w)).exp();
+            }
         }
     }
     total
@@ -58,7 +71,11 @@ fn forms(x: &[f64]) -> f64 {
         let a = x[i] * x[i];
         let b = (x[i] * 0.5).sin();
         s = a + s;
-        s -= b * x[(i + 1) % x.len()];
+        if a > b {
+            s -= b * x[(i + 1) % x.len()];
+        } else {
+            s -= x[(i + 1) % x.len()] * b;
+        }
         s += 0.25;
     }
     s.ln() * x[0]
@@ -86,7 +103,11 @@ fn around(x: &[f64]) -> f64 {
     let mut s = first;
     for i in 1..x.len() {
         let d = x[i] - x[i - 1];
-        s += d * d * x[i];
+        if d > 0.0 {
+            s += d * d * x[i];
+        } else {
+            s += x[i] * d * d;
+        }
     }
     s * x[1] + x[x.len() - 1]
 }
@@ -98,7 +119,11 @@ fn generic<T: Real>(x: &[T]) -> T {
     for i in 0..x.len() {
         for j in 0..x.len() {
             let d = x[i] - x[j];
-            s += d * d * x[j];
+            if d > T::zero() {
+                s += d * d * x[j];
+            } else {
+                s += x[j] * d * d;
+            }
         }
     }
     s
@@ -110,7 +135,11 @@ fn curved(x: &[f64]) -> f64 {
     let mut s = 0.0;
     for i in 0..x.len() {
         let t = x[i] * x[(i + 2) % x.len()];
-        s += t.sin();
+        if t > 0.0 {
+            s += t.sin();
+        } else {
+            s -= (-t).sin();
+        }
     }
     (s * s + 1.0).ln()
 }
@@ -121,9 +150,46 @@ fn curved(x: &[f64]) -> f64 {
 fn unseen(x: &[f64]) -> f64 {
     let mut s = 0.0;
     for i in 0..x.len() {
-        s += x[i].sqrt();
+        if x[i] > 1.0 {
+            s += x[i].sqrt();
+        } else {
+            s += x[i].sqrt() * 1.0;
+        }
     }
     0.0 * s + x[1]
+}
+
+/// `w = 0` makes each term's cotangent zero beside `√x`'s infinite derivative at `x = 0`:
+/// the trips' pullbacks take the zero rule, so the gradient is 0 there, not NaN.
+#[differentiable]
+fn weighted_roots(x: &[f64], w: f64) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        if x[i] > 2.0 {
+            s += w * x[i].sqrt();
+        } else {
+            s += x[i].sqrt() * w;
+        }
+    }
+    s
+}
+
+/// `u.min(1)` takes `u`'s cotangent to zero where `u` is infinite (`x e^x` at `x = 1000`): the
+/// product rule of `u = x · e^x` then meets a zero cotangent beside `e^x = inf`, which the zero
+/// rule makes 0 (IEEE arithmetic would make it NaN).
+#[differentiable]
+fn capped_growth(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        let v = x[i].exp();
+        let u = x[i] * v;
+        if u < 1.0 {
+            s += u;
+        } else {
+            s += u.min(1.0);
+        }
+    }
+    s
 }
 
 /// Two accumulators (not fused).
@@ -175,6 +241,58 @@ fn invariant(x: &[f64]) -> f64 {
         s += (x[i] - m).exp();
     }
     s
+}
+
+/// A parameter written before the loop: its adjoint is taken at the write (not fused).
+#[differentiable]
+fn written(mut x: Vec<f64>) -> f64 {
+    x[0] = x[1] * 3.0;
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        s += x[i] * x[i];
+    }
+    s
+}
+
+/// The loop in a branch, after an early return.
+#[differentiable]
+fn branchy(x: &[f64]) -> f64 {
+    if x[0] > 5.0 {
+        return x[0];
+    }
+    let mut s = x[1];
+    if x[1] > -10.0 {
+        for i in 0..x.len() {
+            if x[i] > 0.0 {
+                s += (x[i] * 0.3).sin() * x[i];
+            } else {
+                s += x[i] * (x[i] * 0.3).sin();
+            }
+        }
+    }
+    s * s
+}
+
+/// Lennard-Jones pair energies in 3-D.
+#[differentiable]
+fn lj(pos: &[f64]) -> f64 {
+    let n = pos.len() / 3;
+    let mut e = 0.0;
+    for i in 0..n {
+        for j in i + 1..n {
+            let dx = pos[3 * i] - pos[3 * j];
+            let dy = pos[3 * i + 1] - pos[3 * j + 1];
+            let dz = pos[3 * i + 2] - pos[3 * j + 2];
+            let r2 = dx * dx + dy * dy + dz * dz;
+            let s6 = 1.0 / (r2 * r2 * r2);
+            if s6 > 1.0 {
+                e += 4.0 * (s6 * s6 - s6);
+            } else {
+                e += 4.0 * s6 * (s6 - 1.0);
+            }
+        }
+    }
+    e
 }
 
 fn mat(x: &[f64], r: usize) -> DMatrix<f64> {
@@ -251,7 +369,38 @@ fn a_zero_cotangent_beside_an_infinite_derivative() {
 }
 
 #[test]
+fn lennard_jones_and_a_loop_in_a_branch() {
+    let pos: Vec<f64> = (0..12)
+        .map(|k| (k / 3) as f64 * 1.1 + 0.2 * ((k as f64) * 1.7).sin())
+        .collect();
+    check_value_grad("lj", lj, lj_grad(&pos), &pos);
+    for x in [sines(5, 0.8), sines(4, -0.6)] {
+        check_value_grad("branchy", branchy, branchy_grad(&x), &x);
+    }
+    let early = [6.0, 1.0, 2.0];
+    check_value_grad("branchy", branchy, branchy_grad(&early), &early);
+}
+
+#[test]
+fn a_zero_cotangent_inside_a_trip() {
+    let (v, (gx, gw)) = weighted_roots_grad(&[0.0, 1.0, 4.0], 0.0);
+    assert_eq!(v, 0.0);
+    assert_eq!(gx, vec![0.0, 0.0, 0.0]);
+    // d/dw = Σ √x
+    assert!((gw - 3.0).abs() < 1e-12, "{gw}");
+    let (v, g) = capped_growth_grad(&[1000.0, 0.1]);
+    assert!((v - (1.0 + 0.1 * 0.1f64.exp())).abs() < 1e-12, "{v}");
+    // d/dx (x e^x) = e^x (1 + x) below the cap; 0 above it
+    assert_eq!(g[0], 0.0);
+    assert!((g[1] - 0.1f64.exp() * 1.1).abs() < 1e-12, "{g:?}");
+}
+
+#[test]
 fn loops_left_to_the_usual_sweep_stay_right() {
+    for x in [sines(5, 0.8), sines(3, -0.7)] {
+        let f = |y: &[f64]| written(y.to_vec());
+        check_value_grad("written", f, written_grad(x.clone()), &x);
+    }
     for x in [sines(5, 0.8), sines(7, -1.1)] {
         check_value_grad("two_sums", two_sums, two_sums_grad(&x), &x);
         check_value_grad("shadowed", shadowed, shadowed_grad(&x), &x);

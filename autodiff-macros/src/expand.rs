@@ -134,6 +134,7 @@ pub fn items(
         })
         .collect();
     let (mut func, param_vars, items) = lower::lower_fn(&params_in, &item.block)?;
+    func.rerun_ok = crate::replay::rerun_is_invisible(&item);
     let default_diff: Vec<usize> = (0..sig.params.len())
         .filter(|k| sig.params[*k].diff)
         .collect();

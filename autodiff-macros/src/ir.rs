@@ -274,6 +274,9 @@ pub struct Func {
     /// and `j`: their container's adjoint is a `Vec` of rows, never a dense buffer of elements,
     /// and the reverse sweep rebuilds the index from `i` and `j` where it can.
     pub row_indices: std::collections::HashMap<VarId, (Atom, Atom)>,
+    /// Running part of the body twice is invisible outside it (`replay::rerun_is_invisible`):
+    /// a fused loop may run again with the zero rule (see `reverse/fused.rs`).
+    pub rerun_ok: bool,
 }
 
 /// Code run as written, and the variables it names (see [`Func::opaque_uses`]).

@@ -15,6 +15,8 @@ use syn::visit::Visit;
 const PURE: &[&str] = &[
     "len",
     "is_empty",
+    "nrows",
+    "ncols",
     "abs",
     "min",
     "max",

@@ -8,6 +8,7 @@
 //! the parameter's adjoint ([`fused_give`]), with that sweep's products.
 
 use crate::adjoint::Adjoint;
+use crate::differentiable::all_finite;
 use crate::matrix::MatrixScalar;
 use crate::real::Real;
 use nalgebra::{Dim, OMatrix};
@@ -18,6 +19,8 @@ pub trait ScaleAdd<E: Real>: Adjoint {
     fn add_scaled(&mut self, ds: E, j: &Self, times: impl Fn(E, E) -> E);
     /// `ds · j` with the product `times(ds, j_k)` per element.
     fn scaled(ds: E, j: &Self, times: impl Fn(E, E) -> E) -> Self;
+    /// Every element is finite.
+    fn finite(&self) -> bool;
 }
 
 impl<E: Real + Adjoint> ScaleAdd<E> for Vec<E> {
@@ -34,6 +37,10 @@ impl<E: Real + Adjoint> ScaleAdd<E> for Vec<E> {
     fn scaled(ds: E, j: &Self, times: impl Fn(E, E) -> E) -> Self {
         j.iter().map(|&jk| times(ds, jk)).collect()
     }
+    #[inline]
+    fn finite(&self) -> bool {
+        all_finite(self)
+    }
 }
 
 impl<E: Real + Adjoint, const N: usize> ScaleAdd<E> for [E; N] {
@@ -46,6 +53,10 @@ impl<E: Real + Adjoint, const N: usize> ScaleAdd<E> for [E; N] {
     #[inline]
     fn scaled(ds: E, j: &Self, times: impl Fn(E, E) -> E) -> Self {
         j.map(|jk| times(ds, jk))
+    }
+    #[inline]
+    fn finite(&self) -> bool {
+        all_finite(self)
     }
 }
 
@@ -65,13 +76,17 @@ where
     fn scaled(ds: T, j: &Self, times: impl Fn(T, T) -> T) -> Self {
         j.map(|jk| times(ds, jk))
     }
+    #[inline]
+    fn finite(&self) -> bool {
+        all_finite(self.as_slice())
+    }
 }
 
 /// `slot += ds · j` (nothing when the loop gave `j` no contribution). `ds` has the elements'
 /// type: the loop's terms are made of them without a cast, and a dual number's tangent (second
 /// order) is kept.
 #[inline]
-pub fn fused_give<A, E>(slot: &mut Option<A>, ds: E, j: &Option<A>, times: fn(E, E) -> E)
+pub fn fused_give<A, E>(slot: &mut Option<A>, ds: E, j: &Option<A>, times: impl Fn(E, E) -> E)
 where
     A: ScaleAdd<E>,
     E: Real,
@@ -81,6 +96,13 @@ where
         Some(d) => d.add_scaled(ds, j, times),
         None => *slot = Some(A::scaled(ds, j, times)),
     }
+}
+
+/// Every element of the loop's adjoint `j` is finite (none given counts as finite): a gradient
+/// taken with IEEE products is then the zero rule's.
+#[inline]
+pub fn fused_finite<A: ScaleAdd<E>, E: Real>(j: &Option<A>) -> bool {
+    j.as_ref().is_none_or(ScaleAdd::finite)
 }
 
 #[cfg(test)]

@@ -211,7 +211,7 @@ pub mod __private {
 
     pub use crate::dual_pass::{EqProbe, StopTangent, ValueEqOther, ValueEqReal, stop_tangent};
     pub use crate::flatsave::{FlatRange, flat_get, flat_put};
-    pub use crate::fused::{ScaleAdd, fused_give};
+    pub use crate::fused::{ScaleAdd, fused_finite, fused_give};
     pub use crate::preacc::{
         CotOrUnit, GivenCotangent, UnitCotangent, acc_put, custom_pullbacks, flat_slice,
         give_scaled, give_scaled_one, note_custom_pullback,

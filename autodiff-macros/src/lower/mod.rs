@@ -188,6 +188,7 @@ pub fn lower_fn(
         iter_uses: lw.iter_uses,
         opaque_uses: lw.opaque_uses,
         row_indices: lw.row_indices,
+        rerun_ok: false,
     };
     hoist::hoist_borrowed_temps(&mut func, &lw.temps);
     reuse::reuse_reads(&mut func);

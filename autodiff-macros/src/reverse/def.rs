@@ -134,7 +134,10 @@ impl RevGen<'_> {
                                     }
                                     // y = 1/b => db += -dy*y² (the quotient, saved once per
                                     // block, in place of a second division)
-                                    _ if is_one(a) && self.block_saved.contains_key(&target) => {
+                                    _ if is_one(a)
+                                        && (self.block_saved.contains_key(&target)
+                                            || self.fused.is_some()) =>
+                                    {
                                         let ry = bind_read(
                                             self,
                                             &Atom::Var(target),

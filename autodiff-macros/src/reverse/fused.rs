@@ -40,6 +40,8 @@ struct Plan {
     elem_params: Vec<VarId>,
     float_params: Vec<VarId>,
     defs: Vec<VarId>,
+    /// Code run as written other than checks (`println!`): the loop must not run twice.
+    effects: bool,
 }
 
 /// The state of the checks while walking the nest.
@@ -49,6 +51,9 @@ struct Scan<'s> {
     read: HashSet<VarId>,
     acc: Option<VarId>,
     tokens: Vec<&'s TokenStream>,
+    effects: bool,
+    /// `if`s in the loop, decided by the data.
+    branches: usize,
 }
 
 impl RevGen<'_> {
@@ -68,17 +73,20 @@ impl RevGen<'_> {
         }
         let plan = self.fusion_plan(id, body)?;
         let rt = self.rt.clone();
-        // Declarations before the loop: the unit cotangent of the accumulator, the loop's own
-        // adjoints of the parameters.
+        // The loop's own slots: the unit cotangent of the accumulator, a buffer and adjoint per
+        // parameter read by element, an adjoint per float parameter: (name, type, start).
         let (acc_i, d_acc) = (self.ident(plan.acc).clone(), self.adj(plan.acc));
         let unit = naming::fixed(&format!("__ju{}", plan.acc));
-        let mut decls = quote! {
-            let mut #unit = #rt::plain::Plain(#rt::ScalarOutput::one_cotangent(&#acc_i));
-        };
+        let mut slots = vec![(
+            unit.clone(),
+            TokenStream::new(),
+            quote! { #rt::plain::Plain(#rt::ScalarOutput::one_cotangent(&#acc_i)) },
+        )];
         let mut remap = HashMap::new();
         let mut bufs = HashMap::new();
         let mut added_plain = vec![unit.to_string()];
         remap.insert(plan.acc, unit);
+        let mut finite = Vec::new();
         for &p in &plan.elem_params {
             let (b, j) = (
                 naming::fixed(&format!("__jb{p}")),
@@ -89,50 +97,125 @@ impl RevGen<'_> {
                 .clone()
                 .expect("checked: differentiated");
             let read = self.ident(p).clone();
-            decls.extend(quote! {
-                let mut #b = {
+            slots.push((
+                b.clone(),
+                TokenStream::new(),
+                quote! {{
                     #[allow(unused_imports)]
                     use #rt::{DenseProbe as _, ShapeProbe as _};
                     (&#rt::Probe(&#read)).grad_buf()
-                };
-                let mut #j: #ty = ::core::option::Option::None;
-            });
+                }},
+            ));
+            slots.push((
+                j.clone(),
+                quote! { : #ty },
+                quote! { ::core::option::Option::None },
+            ));
+            finite.push(quote! { #rt::fused_finite(&#j) });
             bufs.insert(p, b);
             remap.insert(p, j);
         }
         for &p in &plan.float_params {
             let j = naming::fixed(&format!("__jd{p}"));
-            let empty = if self.plain.contains(&p) {
+            if self.plain.contains(&p) {
                 added_plain.push(j.to_string());
                 let a = self.params[&p]
                     .adj
                     .clone()
                     .expect("checked: differentiated");
-                quote! { let mut #j: #rt::plain::Plain<#a> = #rt::plain::Plain::empty(); }
+                slots.push((
+                    j.clone(),
+                    quote! { : #rt::plain::Plain<#a> },
+                    quote! { #rt::plain::Plain::empty() },
+                ));
+                finite.push(quote! { #rt::Real::is_finite(#j.0) });
             } else {
                 let ty = self.params[&p]
                     .adj_ty
                     .clone()
                     .expect("checked: differentiated");
-                quote! { let mut #j: #ty = ::core::option::Option::None; }
-            };
-            decls.extend(empty);
+                slots.push((
+                    j.clone(),
+                    quote! { : #ty },
+                    quote! { ::core::option::Option::None },
+                ));
+                finite.push(quote! { #j.map_or(true, #rt::Real::is_finite) });
+            }
             remap.insert(p, j);
         }
+        let decls: TokenStream = slots
+            .iter()
+            .map(|(n, t, e)| quote! { let mut #n #t = #e; })
+            .collect();
+        let flush: TokenStream = plan
+            .elem_params
+            .iter()
+            .map(|p| {
+                let (b, j) = (
+                    naming::fixed(&format!("__jb{p}")),
+                    naming::fixed(&format!("__jd{p}")),
+                );
+                quote! { #rt::Flush::flush(#b, &mut #j); }
+            })
+            .collect();
         self.block_adjoints.extend(plan.defs.iter().copied());
         self.plain_adj.extend(added_plain.iter().cloned());
-        let products = std::mem::replace(&mut self.products, Products::Zero);
-        self.fused = Some(Fused {
-            remap,
-            bufs,
-            locals: 0,
-        });
-        let nest = self.fused_stmt(&Stmt::Loop {
+        // With IEEE products when a second run is invisible and the loop's iterator can be
+        // copied (a range); a gradient that is not finite is then taken again with the zero
+        // rule (a finite one is the zero rule's, `rules::ieee`). Else with the zero rule.
+        let again = self
+            .f
+            .rerun_ok
+            .then(|| self.f.loops[id].affine.as_ref().and(iterator_of(body)))
+            .flatten()
+            .filter(|_| !plan.effects);
+        let loop_stmt = Stmt::Loop {
             id,
             body: body.clone(),
-        });
+        };
+        let nest = |this: &mut Self, products: Products| {
+            let saved = std::mem::replace(&mut this.products, products);
+            let locals = this.fused.as_ref().map_or(0, |f| f.locals);
+            this.fused = Some(Fused {
+                remap: remap.clone(),
+                bufs: bufs.clone(),
+                locals,
+            });
+            let code = this.fused_stmt(&loop_stmt);
+            this.products = saved;
+            code
+        };
+        let fwd = match again {
+            Some(it) => {
+                let first = nest(self, Products::Ieee);
+                let second = nest(self, Products::Zero);
+                let restart: TokenStream =
+                    slots.iter().map(|(n, _, e)| quote! { #n = #e; }).collect();
+                let (acc0, it0) = (
+                    naming::fixed(&format!("__fs{}", plan.acc)),
+                    naming::fixed("__fit"),
+                );
+                quote! {
+                    let #acc0 = #acc_i;
+                    let #it0 = ::core::clone::Clone::clone(&#it);
+                    #decls
+                    #first
+                    #flush
+                    if !(true #(&& #finite)*) {
+                        #acc_i = #acc0;
+                        #it = #it0;
+                        #restart
+                        #second
+                        #flush
+                    }
+                }
+            }
+            None => {
+                let only = nest(self, Products::Zero);
+                quote! { #decls #only #flush }
+            }
+        };
         self.fused = None;
-        self.products = products;
         for s in &added_plain {
             self.plain_adj.remove(s);
         }
@@ -145,11 +228,7 @@ impl RevGen<'_> {
             _ => quote! { #rt::rules::zero::times },
         };
         for &p in &plan.elem_params {
-            let (b, j) = (
-                naming::fixed(&format!("__jb{p}")),
-                naming::fixed(&format!("__jd{p}")),
-            );
-            fin.extend(quote! { #rt::Flush::flush(#b, &mut #j); });
+            let j = naming::fixed(&format!("__jd{p}"));
             let (save, read) = self.save(quote! { #j }, place);
             fin.extend(save);
             let d = self.adj(p);
@@ -171,7 +250,7 @@ impl RevGen<'_> {
             let prod = self.product("times", quote! { __ds }, jv);
             rev.extend(quote! { #accf(&mut #d, #prod); });
         }
-        Some((quote! { #decls #nest #fin }, quote! { { #rev } }))
+        Some((quote! { #fwd #fin }, quote! { { #rev } }))
     }
 
     /// The forward code of one statement of a fused loop, its pullback included where it
@@ -263,8 +342,17 @@ impl RevGen<'_> {
             read: HashSet::new(),
             acc: None,
             tokens: Vec::new(),
+            effects: false,
+            branches: 0,
         };
         self.scan_loop(id, body, &mut scan)?;
+        // Worth it where the trips branch: a separate reverse sweep decides each `if` again (a
+        // misprediction as often as in the forward sweep) or reads a record of it, where the
+        // trip's pullback follows the decision just made. A loop without one keeps its reverse
+        // sweep, which then costs no more than the buffers `J` and their passes.
+        if scan.branches == 0 {
+            return None;
+        }
         let acc = scan.acc?;
         if !self.act.active(acc)
             || !self.plain.contains(&acc)
@@ -315,6 +403,15 @@ impl RevGen<'_> {
                 return None;
             }
         }
+        // A parameter the function writes (`x[0] = ..` on a `mut` one) has its adjoint taken
+        // at the write; its reads keep the usual sweep.
+        if elem_params
+            .iter()
+            .chain(&float_params)
+            .any(|p| self.written(*p))
+        {
+            return None;
+        }
         elem_params.sort_unstable();
         float_params.sort_unstable();
         if elem_params.is_empty() && float_params.is_empty() {
@@ -325,6 +422,7 @@ impl RevGen<'_> {
             elem_params,
             float_params,
             defs: scan.defs,
+            effects: scan.effects,
         })
     }
 
@@ -415,6 +513,7 @@ impl RevGen<'_> {
             Stmt::Effect(t) => {
                 if !crate::ir::is_check(t) {
                     scan.tokens.push(t);
+                    scan.effects |= !is_operand_check(t);
                 }
                 Some(())
             }
@@ -427,6 +526,7 @@ impl RevGen<'_> {
                 if diverges.iter().any(|d| *d) {
                     return None;
                 }
+                scan.branches += 1;
                 scan.tokens.push(cond);
                 for a in arms {
                     self.scan_block(a, scan)?;
@@ -497,6 +597,67 @@ impl RevGen<'_> {
         if let Atom::Var(v) = a {
             scan.read.insert(*v);
         }
+    }
+}
+
+impl RevGen<'_> {
+    /// Whether `v` is written anywhere in the function: assigned, written by element, pushed,
+    /// changed in place, passed to a call, or named by code passed through as written that may
+    /// write.
+    fn written(&self, v: VarId) -> bool {
+        let name = self.ident(v).clone();
+        let opaque =
+            |t: &TokenStream| naming::mentions(t, &name) && crate::ir::may_write(t.clone());
+        let rhs_writes = |r: &Rhs| match r {
+            Rhs::Opaque(t) => opaque(t),
+            Rhs::Call { args, .. } => args.iter().any(|a| matches!(a, Atom::Var(x) if *x == v)),
+            _ => false,
+        };
+        spare::any_stmt(&self.f.body, &mut |s| match s {
+            Stmt::Assign { var, rhs } => *var == v || rhs_writes(rhs),
+            Stmt::Let { init: Some(r), .. } => rhs_writes(r),
+            Stmt::IndexWrite { base, .. }
+            | Stmt::Push { base, .. }
+            | Stmt::Truncate { base, .. } => *base == v,
+            Stmt::InPlace { bases, .. } => bases.contains(&v),
+            Stmt::Effect(t) => opaque(t),
+            _ => false,
+        })
+    }
+}
+
+/// The operand shape check the lowering puts before an operator (`lower/expr.rs`,
+/// `Operands(&a, &b).check_mul(..)`): it only reads, so the loop may run it twice.
+fn is_operand_check(t: &TokenStream) -> bool {
+    let tts: Vec<proc_macro2::TokenTree> = t.clone().into_iter().collect();
+    let [proc_macro2::TokenTree::Group(g)] = tts.as_slice() else {
+        return false;
+    };
+    let named = |s: &str| naming::mentions(&g.stream(), &Ident::new(s, g.span()));
+    g.delimiter() == proc_macro2::Delimiter::Brace
+        && named("Operands")
+        && (named("check_same") || named("check_mul"))
+}
+
+/// The iterator a `for` loop's exit test advances (`match Iterator::next(&mut it)`).
+fn iterator_of(body: &Block) -> Option<Ident> {
+    let [
+        Stmt::Branch {
+            kind: BranchKind::Match { scrutinee, .. },
+            ..
+        },
+    ] = body.stmts.as_slice()
+    else {
+        return None;
+    };
+    let last_group = scrutinee.clone().into_iter().filter_map(|t| match t {
+        proc_macro2::TokenTree::Group(g) => Some(g),
+        _ => None,
+    });
+    let args = last_group.last()?;
+    match args.stream().into_iter().last()? {
+        proc_macro2::TokenTree::Ident(i) => Some(i),
+        _ => None,
     }
 }
 

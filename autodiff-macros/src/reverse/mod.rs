@@ -431,6 +431,10 @@ impl<'a> RevGen<'a> {
         }
         for &v in &self.grad_bufs {
             let (b, d, read) = (self.grad_buf(v), self.adj(v), &self.params[&v].read);
+            // no element read left to the sweep (each in a fused loop, see `fused`)
+            if !naming::mentions(&reverse, &b) {
+                continue;
+            }
             // in a fused companion the buffer is the caller's adjoint lent as a window (a range
             // argument, `RangeSlot`) or starts as the caller's adjoint when it can (no buffer
             // when the caller passed `NoSlot`: its element adjoints are skipped)
