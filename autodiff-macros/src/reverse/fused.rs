@@ -260,21 +260,25 @@ impl RevGen<'_> {
             fin.extend(save);
             let d = self.adj(p);
             let accf = self.slot_fn(&d, "acc");
-            // dk += ds · J_k
-            let jv = if self.plain.contains(&p) {
-                quote! { (*#read).0 }
+            // dk += ds · J_k (nothing when the loop gave `k` nothing)
+            if self.plain.contains(&p) {
+                let prod = self.product("times", quote! { __ds }, quote! { (*#read).0 });
+                rev.extend(quote! { #accf(&mut #d, #prod); });
             } else {
-                quote! { match *#read { ::core::option::Option::Some(__j) => __j, ::core::option::Option::None => -(__ds - __ds) } }
-            };
-            let prod = self.product("times", quote! { __ds }, jv);
-            rev.extend(quote! { #accf(&mut #d, #prod); });
+                let prod = self.product("times", quote! { __ds }, quote! { __j });
+                rev.extend(quote! {
+                    if let ::core::option::Option::Some(__j) = *#read {
+                        #accf(&mut #d, #prod);
+                    }
+                });
+            }
         }
         Some((quote! { #fwd #fin }, quote! { { #rev } }))
     }
 
-    /// The forward code of one statement of a fused loop, its pullback included where it
-    /// belongs (see the module docs); `None` for the statements whose pullback runs at the end
-    /// of their block (returned by [`fused_rev`](Self::fused_rev)).
+    /// The forward code of a loop, branch, scope or jump of a fused loop, the pullbacks of the
+    /// blocks inside included (see [`fused_block`](Self::fused_block)); other statements as the
+    /// usual forward sweep writes them.
     fn fused_stmt(&mut self, s: &Stmt) -> TokenStream {
         let inner = Place {
             in_loop: true,
