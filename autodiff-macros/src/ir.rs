@@ -255,6 +255,8 @@ pub struct LoopInfo {
     /// the variables they name: bound to their values there, they give the start and the trip
     /// count without a record.
     pub bounds_again: Option<(TokenStream, TokenStream, Vec<VarId>)>,
+    /// The iterator a `for` loop's exit test advances (`match Iterator::next(&mut it)`).
+    pub iter: Option<VarId>,
 }
 
 /// A lowered function body.

@@ -46,6 +46,7 @@ impl Lowerer {
             const_trips: false,
             fixed_end: None,
             bounds_again: None,
+            iter: None,
         });
         self.loops.len() - 1
     }
@@ -169,6 +170,7 @@ impl Lowerer {
         });
         let it_ident = self.vars[it].ident.clone();
         let id = self.new_loop(label);
+        self.loops[id].iter = Some(it);
         self.loops[id].hint = Some(quote! { ::core::iter::Iterator::size_hint(&#it_ident).0 });
         self.loops[id].const_trips = self.fixed_count(&f.expr);
         self.loop_stack.push(LoopCtx { id, result: None });

@@ -107,10 +107,7 @@ impl RevGen<'_> {
         remap.insert(plan.acc, unit);
         let mut finite = Vec::new();
         for &p in &plan.elem_params {
-            let (b, j) = (
-                naming::fixed(&format!("__jb{p}")),
-                naming::fixed(&format!("__jd{p}")),
-            );
+            let (b, j) = (j_buf(p), j_adj(p));
             let ty = self.params[&p]
                 .adj_ty
                 .clone()
@@ -135,7 +132,7 @@ impl RevGen<'_> {
             remap.insert(p, j);
         }
         for &p in &plan.float_params {
-            let j = naming::fixed(&format!("__jd{p}"));
+            let j = j_adj(p);
             if self.plain.contains(&p) {
                 added_plain.push(j.to_string());
                 let a = self.params[&p]
@@ -170,10 +167,7 @@ impl RevGen<'_> {
             .elem_params
             .iter()
             .map(|p| {
-                let (b, j) = (
-                    naming::fixed(&format!("__jb{p}")),
-                    naming::fixed(&format!("__jd{p}")),
-                );
+                let (b, j) = (j_buf(*p), j_adj(*p));
                 quote! { #rt::Flush::flush(#b, &mut #j); }
             })
             .collect();
@@ -185,8 +179,9 @@ impl RevGen<'_> {
         let again = self
             .f
             .rerun_ok
-            .then(|| self.f.loops[id].affine.as_ref().and(iterator_of(body)))
+            .then(|| self.f.loops[id].affine.as_ref().and(self.f.loops[id].iter))
             .flatten()
+            .map(|it| self.ident(it).clone())
             .filter(|_| !plan.effects);
         let loop_stmt = Stmt::Loop {
             id,
@@ -247,7 +242,7 @@ impl RevGen<'_> {
             _ => quote! { #rt::rules::zero::times },
         };
         for &p in &plan.elem_params {
-            let j = naming::fixed(&format!("__jd{p}"));
+            let j = j_adj(p);
             let (save, read) = self.save(quote! { #j }, place);
             fin.extend(save);
             let d = self.adj(p);
@@ -255,7 +250,7 @@ impl RevGen<'_> {
             rev.extend(quote! { #rt::fused_give(&mut #d, __ds, #read, #times); });
         }
         for &p in &plan.float_params {
-            let j = naming::fixed(&format!("__jd{p}"));
+            let j = j_adj(p);
             let (save, read) = self.save(quote! { #j }, place);
             fin.extend(save);
             let d = self.adj(p);
@@ -662,26 +657,14 @@ fn is_operand_check(t: &TokenStream) -> bool {
         && (named("check_same") || named("check_mul"))
 }
 
-/// The iterator a `for` loop's exit test advances (`match Iterator::next(&mut it)`).
-fn iterator_of(body: &Block) -> Option<Ident> {
-    let [
-        Stmt::Branch {
-            kind: BranchKind::Match { scrutinee, .. },
-            ..
-        },
-    ] = body.stmts.as_slice()
-    else {
-        return None;
-    };
-    let last_group = scrutinee.clone().into_iter().filter_map(|t| match t {
-        proc_macro2::TokenTree::Group(g) => Some(g),
-        _ => None,
-    });
-    let args = last_group.last()?;
-    match args.stream().into_iter().last()? {
-        proc_macro2::TokenTree::Ident(i) => Some(i),
-        _ => None,
-    }
+/// The loop's buffer of parameter `p`'s element adjoints.
+fn j_buf(p: VarId) -> Ident {
+    naming::fixed(&format!("__jb{p}"))
+}
+
+/// The loop's adjoint of parameter `p` (`J_p`).
+fn j_adj(p: VarId) -> Ident {
+    naming::fixed(&format!("__jd{p}"))
 }
 
 /// Variables declared `let mut` anywhere in the body.
