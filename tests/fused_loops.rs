@@ -273,6 +273,26 @@ fn branchy(x: &[f64]) -> f64 {
     s * s
 }
 
+/// A fused loop and a loop of the usual sweep whose IEEE products meet `0 · inf` (`√x` at 0
+/// under a zero cotangent): the optimistic sweep's gradient is NaN, so the careful sweep runs
+/// after it and takes the fused loop's buffer, which the first one only borrowed.
+#[differentiable]
+fn mixed(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        if x[i] > 0.5 {
+            s += x[i] * x[i];
+        } else {
+            s += 3.0 * x[i];
+        }
+    }
+    let mut q = 0.0;
+    for k in 0..x.len() {
+        q += x[k].sqrt();
+    }
+    s + 0.0 * q
+}
+
 /// Lennard-Jones pair energies in 3-D.
 #[differentiable]
 fn lj(pos: &[f64]) -> f64 {
@@ -379,6 +399,32 @@ fn lennard_jones_and_a_loop_in_a_branch() {
     }
     let early = [6.0, 1.0, 2.0];
     check_value_grad("branchy", branchy, branchy_grad(&early), &early);
+}
+
+#[test]
+fn the_careful_sweep_after_the_optimistic_one_and_a_pullback_called_again() {
+    // d/dx_i = 2 x_i above 0.5, else 3; the root loop adds 0 · ∞ = 0 under the zero rule
+    let x = [0.0, 0.25, 0.75, 2.0];
+    let want = [3.0, 3.0, 1.5, 4.0];
+    let (v, g) = mixed_grad(&x);
+    assert!((v - (0.75 + 0.5625 + 4.0)).abs() < 1e-12, "{v}");
+    for (a, b) in g.iter().zip(want) {
+        assert!((a - b).abs() < 1e-12, "{g:?}");
+    }
+    // the pullback may be called again: it borrows the loop's buffer
+    let (_, back) = mixed_vjp(&x);
+    for cot in [2.0, 1.0, -0.5] {
+        for (a, b) in back(cot).iter().zip(want) {
+            assert!((a - cot * b).abs() < 1e-12, "{cot}");
+        }
+    }
+    let m = mat(&sines(12, 0.4), 3);
+    let (_, back) = elem_vjp(&m);
+    let (_, g) = elem_grad(&m);
+    for cot in [1.0, 3.0, 1.0] {
+        let gc = back(cot);
+        assert!((&gc - &g * cot).abs().max() < 1e-12, "{cot}");
+    }
 }
 
 #[test]

@@ -524,7 +524,9 @@ fn doc_link(c: &Common, what: &str) -> TokenStream {
 }
 
 /// The forward sweep (with its declarations), the start of the reverse sweep and the reverse
-/// sweep, differentiating the parameters `which`.
+/// sweep, differentiating the parameters `which`; with `last`, a sweep that runs once per call
+/// after every other reader of the forward sweep's records (`RevGen::consuming`).
+#[allow(clippy::too_many_arguments)]
 fn reverse_sweep(
     c: &Common,
     func: &Func,
@@ -533,9 +535,11 @@ fn reverse_sweep(
     which: &[usize],
     hoisted: &TokenStream,
     finish: &TokenStream,
+    last: bool,
 ) -> (TokenStream, TokenStream, TokenStream) {
     let reads = param_reads(c, vars, which);
-    let code = RevGen::new(func, act, &reads, &c.rt).generate();
+    let sweep = RevGen::new(func, act, &reads, &c.rt);
+    let code = if last { sweep.consuming() } else { sweep }.generate();
     let fwd = forward_section(c, &code, hoisted, finish, !func.loops.is_empty());
     (fwd, code.reverse_head, code.reverse)
 }
@@ -604,7 +608,7 @@ fn gen_vjp(
 ) -> TokenStream {
     let rt = &c.rt;
     let fin = finish(c, vars, act, wrt, func);
-    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted, &fin);
+    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted, &fin, false);
     let cot = naming::fixed("__cot");
     let seed = seed_ret(func, act, rt, quote! { #cot });
     let out = c.out();
@@ -641,7 +645,8 @@ fn gen_grad(
 ) -> TokenStream {
     let rt = &c.rt;
     let fin = finish(c, vars, act, wrt, func);
-    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted, &fin);
+    // the careful sweep runs last (after the optimistic one, if any) and once
+    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, wrt, hoisted, &fin, true);
     let ret = naming::fixed("__ret");
     let seed = seed_ret(func, act, rt, quote! { #rt::seed(&#ret) });
     let careful = quote! {

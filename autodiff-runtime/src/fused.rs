@@ -19,6 +19,8 @@ pub trait ScaleAdd<E: Real>: Adjoint {
     fn add_scaled(&mut self, ds: E, j: &Self, times: impl Fn(E, E) -> E);
     /// `ds · j` with the product `times(ds, j_k)` per element.
     fn scaled(ds: E, j: &Self, times: impl Fn(E, E) -> E) -> Self;
+    /// `self = ds · self` with the product `times(ds, self_k)` per element.
+    fn scale(&mut self, ds: E, times: impl Fn(E, E) -> E);
     /// Every element is finite.
     fn finite(&self) -> bool;
 }
@@ -38,6 +40,10 @@ impl<E: Real + Adjoint> ScaleAdd<E> for Vec<E> {
         j.iter().map(|&jk| times(ds, jk)).collect()
     }
     #[inline]
+    fn scale(&mut self, ds: E, times: impl Fn(E, E) -> E) {
+        scale_slice(self, ds, times);
+    }
+    #[inline]
     fn finite(&self) -> bool {
         all_finite(self)
     }
@@ -53,6 +59,10 @@ impl<E: Real + Adjoint, const N: usize> ScaleAdd<E> for [E; N] {
     #[inline]
     fn scaled(ds: E, j: &Self, times: impl Fn(E, E) -> E) -> Self {
         j.map(|jk| times(ds, jk))
+    }
+    #[inline]
+    fn scale(&mut self, ds: E, times: impl Fn(E, E) -> E) {
+        scale_slice(self, ds, times);
     }
     #[inline]
     fn finite(&self) -> bool {
@@ -77,6 +87,10 @@ where
         j.map(|jk| times(ds, jk))
     }
     #[inline]
+    fn scale(&mut self, ds: T, times: impl Fn(T, T) -> T) {
+        scale_slice(self.as_mut_slice(), ds, times);
+    }
+    #[inline]
     fn finite(&self) -> bool {
         all_finite(self.as_slice())
     }
@@ -95,6 +109,36 @@ where
     match slot {
         Some(d) => d.add_scaled(ds, j, times),
         None => *slot = Some(A::scaled(ds, j, times)),
+    }
+}
+
+/// [`fused_give`] for the sweep that reads `j` last: an empty slot takes `j` itself, scaled in
+/// place (no new buffer, and none at all when `ds` is a plain float equal to 1).
+#[inline]
+pub fn fused_give_owned<A, E>(slot: &mut Option<A>, ds: E, j: Option<A>, times: impl Fn(E, E) -> E)
+where
+    A: ScaleAdd<E>,
+    E: Real,
+{
+    let Some(mut j) = j else { return };
+    match slot {
+        Some(d) => d.add_scaled(ds, &j, times),
+        None => {
+            // 1 · j_k = j_k under both products (the zero rule's 0 for j_k = ±0 included,
+            // up to the sign of a zero), and a dual number's tangent must still be multiplied in
+            if !(E::PLAIN_FLOAT && ds == E::one()) {
+                j.scale(ds, times);
+            }
+            *slot = Some(j);
+        }
+    }
+}
+
+/// `x_k = times(ds, x_k)` for every element.
+#[inline]
+fn scale_slice<E: Real>(xs: &mut [E], ds: E, times: impl Fn(E, E) -> E) {
+    for x in xs {
+        *x = times(ds, *x);
     }
 }
 
@@ -142,6 +186,33 @@ mod tests {
                 &[11.0, 22.0, 33.0, 44.0]
             ))
         );
+    }
+
+    #[test]
+    fn the_last_sweep_takes_the_buffer_scaled_in_place() {
+        // an empty slot becomes ds · j in j's own buffer; ds = 1 leaves it as it is
+        let j = vec![1.0, -2.0, 0.5];
+        let ptr = j.as_ptr();
+        let mut d: Option<Vec<f64>> = None;
+        fused_give_owned(&mut d, 2.0, Some(j), zero::times);
+        let got = d.expect("given");
+        assert_eq!(got, vec![2.0, -4.0, 1.0]);
+        assert_eq!(got.as_ptr(), ptr, "no new buffer");
+        let mut d = None;
+        fused_give_owned(&mut d, 1.0, Some(vec![3.0, 0.0]), ieee::times);
+        assert_eq!(d, Some(vec![3.0, 0.0]));
+        // a filled slot adds; nothing given leaves it; a zero cotangent is the zero rule's 0
+        let mut d = Some(vec![1.0, 1.0]);
+        fused_give_owned(&mut d, -1.0, Some(vec![0.5, 2.0]), zero::times);
+        fused_give_owned(&mut d, 5.0, None, zero::times);
+        assert_eq!(d, Some(vec![0.5, -1.0]));
+        let mut m = None;
+        let jm = nalgebra::DMatrix::from_row_slice(2, 2, &[1.0, f64::MAX, 3.0, 4.0]);
+        fused_give_owned(&mut m, 0.0, Some(jm), zero::times);
+        assert_eq!(m, Some(nalgebra::DMatrix::zeros(2, 2)));
+        let mut a: Option<[f32; 2]> = None;
+        fused_give_owned(&mut a, 0.5f32, Some([2.0, 4.0]), ieee::times);
+        assert_eq!(a, Some([1.0, 2.0]));
     }
 
     #[test]

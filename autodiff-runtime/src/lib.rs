@@ -211,7 +211,7 @@ pub mod __private {
 
     pub use crate::dual_pass::{EqProbe, StopTangent, ValueEqOther, ValueEqReal, stop_tangent};
     pub use crate::flatsave::{FlatRange, flat_get, flat_put};
-    pub use crate::fused::{ScaleAdd, fused_finite, fused_give};
+    pub use crate::fused::{ScaleAdd, fused_finite, fused_give, fused_give_owned};
     pub use crate::preacc::{
         CotOrUnit, GivenCotangent, UnitCotangent, acc_put, custom_pullbacks, flat_slice,
         give_scaled, give_scaled_one, note_custom_pullback,
@@ -312,6 +312,16 @@ pub mod __private {
     /// Reads a value saved at most once (the reverse sweep only reads it where it was written).
     #[inline(always)]
     pub fn slot_value<T>(slot: &Option<T>) -> &T {
+        match slot {
+            Some(v) => v,
+            None => unreachable!("the reverse sweep reads only values its forward sweep saved"),
+        }
+    }
+
+    /// The value of a saved-value slot filled at most once, moved out by the sweep that reads it
+    /// last (see [`slot_value`]).
+    #[inline]
+    pub fn slot_take<T>(slot: Option<T>) -> T {
         match slot {
             Some(v) => v,
             None => unreachable!("the reverse sweep reads only values its forward sweep saved"),

@@ -38,7 +38,16 @@ pub(super) fn gen_companion_vjp(
     boxed: bool,
 ) -> TokenStream {
     let rt = &c.rt;
-    let (fwd, head, rev) = reverse_sweep(c, func, vars, act, diff, hoisted, &TokenStream::new());
+    let (fwd, head, rev) = reverse_sweep(
+        c,
+        func,
+        vars,
+        act,
+        diff,
+        hoisted,
+        &TokenStream::new(),
+        false,
+    );
     let cot = naming::fixed("__cot");
     let seed = seed_ret(func, act, rt, quote! { #cot });
     let slots: Vec<TokenStream> = (0..c.sig.params.len())

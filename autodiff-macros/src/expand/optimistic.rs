@@ -61,6 +61,12 @@ pub(super) fn first_try(
     }
     let reads = param_reads(c, vars, wrt);
     let code = RevGen::new(func, act, &reads, &c.rt).ieee().generate();
+    // Without a loop of the usual sweep (every loop fused) the careful sweep takes a fused
+    // loop's `ds · J` as one pass, and may move `J` into the gradient, which a sweep before it
+    // could not: the optimistic one would cost a second pass and a finite test.
+    if !code.loops_reversed {
+        return None;
+    }
     let fwd2 = forward_section(c, &code, hoisted, fin, true);
     let (h, r) = (code.reverse_head, code.reverse);
     // The same forward sweep, and a reverse sweep that differs in its products.

@@ -243,11 +243,15 @@ impl RevGen<'_> {
         };
         for &p in &plan.elem_params {
             let j = j_adj(p);
-            let (save, read) = self.save(quote! { #j }, place);
+            let (save, read, owned) = self.save_outside_loops(quote! { #j }, place);
             fin.extend(save);
             let d = self.adj(p);
-            // dx += ds · J_x
-            rev.extend(quote! { #rt::fused_give(&mut #d, __ds, #read, #times); });
+            // dx += ds · J_x; a sweep that reads J last may make it dx itself (no copy)
+            rev.extend(if self.consumes {
+                quote! { #rt::fused_give_owned(&mut #d, __ds, #owned, #times); }
+            } else {
+                quote! { #rt::fused_give(&mut #d, __ds, #read, #times); }
+            });
         }
         for &p in &plan.float_params {
             let j = j_adj(p);

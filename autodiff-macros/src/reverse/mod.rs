@@ -84,6 +84,8 @@ pub struct RevCode {
     pub reverse_head: TokenStream,
     /// The reverse sweep proper.
     pub reverse: TokenStream,
+    /// Whether any loop has a reverse sweep of its own (a fused loop's is one addition).
+    pub loops_reversed: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -225,6 +227,12 @@ pub struct RevGen<'a> {
     scalars: Option<HashSet<VarId>>,
     /// Set while a fused loop is emitted (see `fused`).
     fused: Option<fused::Fused>,
+    /// The reverse sweep runs once per call and no later code reads what the forward sweep
+    /// saved (`NAME_grad`'s last sweep): a fused loop's adjoint may then become the gradient
+    /// itself instead of being copied into it (see `fused`).
+    consumes: bool,
+    /// Loops emitted with a reverse sweep of their own (not fused).
+    loops_reversed: usize,
 }
 
 /// The most loads and operations an expression over parameter elements may take to be
@@ -326,6 +334,8 @@ impl<'a> RevGen<'a> {
             acc_bufs: 0,
             scalars: None,
             fused: None,
+            consumes: false,
+            loops_reversed: 0,
         };
         let (known, float_elems) = plain::known_floats(f, params);
         g.floats = known.keys().copied().collect();
@@ -351,6 +361,14 @@ impl<'a> RevGen<'a> {
     /// [`rules_arg`]: the zero rule, or IEEE from an optimistic sweep.
     pub fn products_from_caller(mut self) -> Self {
         self.products = Products::Caller;
+        self
+    }
+
+    /// The same generator for a reverse sweep that runs once per call and is the last reader
+    /// of the forward sweep's records (`NAME_grad`'s careful sweep, not a pullback closure that
+    /// may be called again).
+    pub fn consuming(mut self) -> Self {
+        self.consumes = true;
         self
     }
 
@@ -463,6 +481,7 @@ impl<'a> RevGen<'a> {
             forward,
             reverse_head: head,
             reverse,
+            loops_reversed: self.loops_reversed > 0,
         }
     }
 

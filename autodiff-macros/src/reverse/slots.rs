@@ -61,6 +61,27 @@ impl RevGen<'_> {
         self.slots.len() - 1
     }
 
+    /// [`save`](Self::save) outside every loop and fused loop, with a third read that moves
+    /// the value out (`T`): for a reverse sweep that reads it last, once.
+    pub(super) fn save_outside_loops(
+        &mut self,
+        value: TokenStream,
+        place: Place,
+    ) -> (TokenStream, TokenStream, TokenStream) {
+        assert!(
+            !place.in_loop && self.fused.is_none(),
+            "a value saved once per call"
+        );
+        let (save, read) = self.save(value, place);
+        let s = naming::slot(self.slots.len() - 1);
+        let rt = self.rt;
+        let owned = match self.slots[self.slots.len() - 1] {
+            SlotKind::Once => quote! { #s },
+            _ => quote! { #rt::slot_take(#s) },
+        };
+        (save, read, owned)
+    }
+
     /// Saves the value of `value` (an owned expression) and returns (forward code, reverse read of type `&T`).
     pub(super) fn save(&mut self, value: TokenStream, place: Place) -> (TokenStream, TokenStream) {
         if let Some(f) = &mut self.fused {

@@ -3,7 +3,7 @@
 
 use quote::quote;
 
-use super::{expanded_vjp as expanded, loop_records};
+use super::{expand_fn, expanded_vjp as expanded, grad_item, loop_records};
 
 /// Whether the loop of `vjp` took the fused form: the buffers `J`, added as `ds · J`.
 fn fused(vjp: &str) -> bool {
@@ -47,6 +47,86 @@ fn an_element_loop_with_a_branch_records_nothing() {
         vjp.matches(":: fused_give (& mut __d_m_0").count(),
         1,
         "{vjp}"
+    );
+}
+
+#[test]
+fn the_gradient_of_a_function_whose_loops_are_all_fused_takes_the_loops_buffer() {
+    let one = |body: proc_macro2::TokenStream| {
+        let all = expand_fn(body);
+        let grad = grad_item(&all, "f").to_string();
+        let vjp = super::vjp_item(&all, "f");
+        (grad, vjp)
+    };
+    // every loop fused: one careful sweep (no optimistic one, no finite test of the gradient),
+    // which moves the loop's adjoint into the gradient; the pullback, which may be called
+    // again, borrows it
+    let (grad, vjp) = one(quote! {
+        fn f(x: &[f64], c: f64) -> f64 {
+            let mut s = 0.0;
+            for i in 0..x.len() {
+                let v = x[i] * c;
+                if v > 1.0 { s += 2.0 * v - 1.0; } else { s += v * v; }
+            }
+            s * s
+        }
+    });
+    assert!(
+        grad.contains(":: fused_give_owned (& mut __d_x_0 , __ds , __s"),
+        "{grad}"
+    );
+    assert!(
+        !grad.contains("'__careful") && !grad.contains("grad_is_finite"),
+        "{grad}"
+    );
+    assert!(!grad.contains(":: fused_give ("), "{grad}");
+    assert!(
+        vjp.contains(":: fused_give (& mut __d_x_0 , __ds , & __s"),
+        "{vjp}"
+    );
+    assert!(!vjp.contains("fused_give_owned"), "{vjp}");
+    // a loop of the usual sweep besides: the optimistic sweep borrows the buffer, the careful
+    // one after it moves it
+    let (grad, _) = one(quote! {
+        fn f(x: &[f64], c: f64) -> f64 {
+            let mut s = 0.0;
+            for i in 0..x.len() {
+                let v = x[i] * c;
+                if v > 1.0 { s += 2.0 * v - 1.0; } else { s += v * v; }
+            }
+            let mut p = 1.0;
+            for k in 0..x.len() {
+                p = p * (x[k] + s);
+            }
+            p
+        }
+    });
+    let careful = grad.find("'__careful").expect("an optimistic sweep");
+    let first = grad
+        .find(":: fused_give (& mut __d_x_0")
+        .expect("borrowed first");
+    let last = grad
+        .find(":: fused_give_owned (& mut __d_x_0")
+        .expect("moved last");
+    assert!(careful < first && first < last, "{grad}");
+    // in an arm: the slot may be empty, so the value is taken out of its `Option`
+    let (grad, _) = one(quote! {
+        fn f(x: &[f64], c: f64) -> f64 {
+            let mut s = 0.0;
+            if c > 0.0 {
+                for i in 0..x.len() {
+                    let v = x[i] * c;
+                    if v > 1.0 { s += v; } else { s += v * v; }
+                }
+            }
+            s
+        }
+    });
+    assert!(
+        grad.contains(
+            "fused_give_owned (& mut __d_x_0 , __ds , :: autodiff :: __private :: slot_take (__s"
+        ),
+        "{grad}"
     );
 }
 
