@@ -29,6 +29,13 @@
 //! (a range); otherwise the loop runs once with the zero rule. Both sweeps of `NAME_grad` share
 //! the forward sweep; the reverse sweep's `ds · J` takes its own products.
 //!
+//! Buffers: `NAME_grad`'s last sweep reads `J` last and once, so it moves `J` into an empty
+//! gradient slot and scales it in place (`rt::fused_give_owned`); a sweep before it (the
+//! optimistic one) and `NAME_vjp`'s pullback, which may be called again, borrow it. A function
+//! whose every loop is fused runs that last sweep alone (`expand/optimistic.rs`): the
+//! optimistic sweep would add a second buffer and a finite test for no gain. On the element
+//! loop, the second buffer's page faults had cost a quarter of the gradient's time.
+//!
 //! Range: `J` is taken with the unit cotangent and scaled by `ds` afterwards, where the usual
 //! sweep multiplies `ds` in first. A partial beyond the float range that a tiny `ds` would
 //! bring back (`s += 1e308 * x` with `ds = 1e-300`) overflows to `inf`, and one below it
