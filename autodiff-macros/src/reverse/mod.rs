@@ -231,8 +231,8 @@ pub struct RevGen<'a> {
     /// saved (`NAME_grad`'s last sweep): a fused loop's adjoint may then become the gradient
     /// itself instead of being copied into it (see `fused`).
     consumes: bool,
-    /// Loops emitted with a reverse sweep of their own (not fused).
-    loops_reversed: usize,
+    /// Whether a loop was emitted with a reverse sweep of its own (not fused).
+    loops_reversed: bool,
 }
 
 /// The most loads and operations an expression over parameter elements may take to be
@@ -335,7 +335,7 @@ impl<'a> RevGen<'a> {
             scalars: None,
             fused: None,
             consumes: false,
-            loops_reversed: 0,
+            loops_reversed: false,
         };
         let (known, float_elems) = plain::known_floats(f, params);
         g.floats = known.keys().copied().collect();
@@ -481,7 +481,7 @@ impl<'a> RevGen<'a> {
             forward,
             reverse_head: head,
             reverse,
-            loops_reversed: self.loops_reversed > 0,
+            loops_reversed: self.loops_reversed,
         }
     }
 

@@ -262,7 +262,7 @@ impl RevGen<'_> {
                 return (fwd, rev.clone(), rev);
             }
         }
-        self.loops_reversed += usize::from(needs_rec);
+        self.loops_reversed |= needs_rec;
         let label = loop_label(id);
         let tr = naming::trips(id);
         let (a, n, it) = affine_names(id);
