@@ -262,6 +262,10 @@ impl RevGen<'_> {
                         } else if self.dense.contains(base) {
                             // a dense local's buffer: a bounds check, no `Option`, no shape record
                             contribs.push(quote! { #rt::dense_add(&mut #d, *#r, #g); });
+                        } else if let Some(k) = self.fused_const_read(*base, idx, target) {
+                            // y = x[c] in a fused loop => k += dy, a register of the loop's
+                            // (added into x's buffer at c once the loop is over)
+                            contribs.push(acc(self, &k, quote! { #g }));
                         } else if self.grad_bufs.contains(base) {
                             let b = self.grad_buf(*base);
                             contribs.push(self.buf_add(

@@ -164,6 +164,67 @@ fn pair_loops_sum_a_float_parameter_in_the_loops_own_slot() {
 }
 
 #[test]
+fn a_call_by_value_in_a_fused_loop_runs_its_pullback_at_the_trips_end() {
+    let vjp = expanded(
+        quote! {
+            fn fit(theta: &[f64], delta: f64, #[no_grad] x: &[f64]) -> f64 {
+                let mut l = 0.0;
+                for i in 0..x.len() {
+                    let r = theta[0] + theta[1] * x[i];
+                    if x[i] > 0.0 { l += huber(r, delta); } else { l -= r; }
+                }
+                l
+            }
+        },
+        "fit",
+    );
+    assert!(fused(&vjp), "{vjp}");
+    // the pullback the call returns is kept in a local of the trip, not recorded
+    assert!(!vjp.contains("Put :: put"), "{vjp}");
+    assert!(vjp.contains("let __fs0 = __cpb ;"), "{vjp}");
+    // the function may print: one run, with the zero rule's products
+    assert!(!vjp.contains("__fit"), "{vjp}");
+    assert!(!vjp.contains("rules :: ieee :: times (__g"), "{vjp}");
+}
+
+#[test]
+fn element_adjoints_at_constant_indices_add_into_registers() {
+    let vjp = expanded(
+        quote! {
+            fn fit(theta: &[f64], #[no_grad] x: &[f64]) -> f64 {
+                let mut l = 0.0;
+                for i in 0..x.len() {
+                    let r = theta[0] + theta[1] * x[i] + theta[0] * theta[2];
+                    if r > 0.0 { l += r * r; } else { l -= r; }
+                }
+                l
+            }
+        },
+        "fit",
+    );
+    assert!(fused(&vjp), "{vjp}");
+    // one register per constant index, both reads of theta[0] into the same one, each added
+    // into the buffer once after the loop; in both runs (IEEE, then the zero rule's)
+    for k in 0..3 {
+        let reg =
+            format!("let mut __jk0_{k} = :: autodiff :: __private :: plain :: Plain (- 0.0) ;");
+        assert_eq!(vjp.matches(&reg).count(), 2, "{k}: {vjp}");
+    }
+    assert!(!vjp.contains("__jk0_3"), "{vjp}");
+    assert_eq!(
+        vjp.matches("GradBuf :: add (& mut __jb0 , & mut __jd0 , 0 , __g)")
+            .count(),
+        2,
+        "{vjp}"
+    );
+    // no element read left in the trips' pullbacks
+    assert!(
+        !vjp.contains("GradBuf :: add (& mut __jb0 , & mut __jd0 , * __r"),
+        "{vjp}"
+    );
+}
+
+#[test]
 fn loops_outside_the_kind_keep_the_usual_sweep() {
     let cases = [
         (
@@ -251,11 +312,34 @@ fn loops_outside_the_kind_keep_the_usual_sweep() {
             },
         ),
         (
-            "a call",
+            "a call and no branch (a call is no reason by itself)",
             quote! {
                 fn f(x: &[f64]) -> f64 {
                     let mut s = 0.0;
                     for i in 0..x.len() { s += g(x[i]); }
+                    s
+                }
+            },
+        ),
+        (
+            "a call taking a reference",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let v = x[i];
+                        if v > 0.0 { s += g(&v); } else { s -= v; }
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            "a call taking the parameter itself",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() { if x[i] > 0.0 { s += g(x, i); } else { s -= x[i]; } }
                     s
                 }
             },
