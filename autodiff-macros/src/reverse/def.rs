@@ -262,9 +262,9 @@ impl RevGen<'_> {
                         } else if self.dense.contains(base) {
                             // a dense local's buffer: a bounds check, no `Option`, no shape record
                             contribs.push(quote! { #rt::dense_add(&mut #d, *#r, #g); });
-                        } else if let Some(k) = self.fused_const_read(*base, idx, target) {
+                        } else if let Some(k) = self.const_elem(*base, idx, target) {
                             // y = x[c] in a fused loop => k += dy, a register of the loop's
-                            // (added into x's buffer at c once the loop is over)
+                            // (added into J at c once the loop is over, see `const_elems`)
                             contribs.push(acc(self, &k, quote! { #g }));
                         } else if self.grad_bufs.contains(base) {
                             let b = self.grad_buf(*base);

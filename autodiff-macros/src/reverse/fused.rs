@@ -62,9 +62,8 @@ pub(super) struct Fused {
     pub bufs: HashMap<VarId, Ident>,
     /// Values saved so far, each into a local of the block whose end reads it.
     pub locals: usize,
-    /// Registers of element adjoints at constant indices (`x[0]`, see
-    /// [`RevGen::fused_const_read`]): the parameter, the index, the register and its empty value.
-    pub consts: Vec<(VarId, TokenStream, Ident, TokenStream)>,
+    /// Registers of element adjoints at constant indices (`x[0]`, see `const_elems`).
+    pub consts: Vec<super::const_elems::ConstElem>,
 }
 
 /// What the checks found: the accumulator, the parameters read by element (with a gradient
@@ -215,17 +214,17 @@ impl RevGen<'_> {
             this.products = saved;
             // each register of a constant index: declared before the loop, added into the
             // buffer after it (`x[c]`'s element adjoint, once)
-            let consts = this.fused.as_ref().map_or(Vec::new(), |f| f.consts.clone());
-            let (mut before, mut after) = (TokenStream::new(), TokenStream::new());
-            for (p, c, k, empty) in &consts {
-                let (b, j) = (&bufs[p], j_adj(*p));
-                before.extend(quote! { let mut #k = #empty; });
-                after.extend(quote! {
-                    if let ::core::option::Option::Some(__g) = #k.take() {
-                        #rt::GradBuf::add(&mut #b, &mut #j, #c, __g);
-                    }
-                });
-            }
+            let consts = this
+                .fused
+                .as_mut()
+                .map_or(Vec::new(), |f| std::mem::take(&mut f.consts));
+            let before: TokenStream = (consts.iter())
+                .map(|e| {
+                    let (k, empty) = (&e.slot, &e.empty);
+                    quote! { let mut #k = #empty; }
+                })
+                .collect();
+            let after = this.const_elem_adds(&consts, |p| bufs[&p].clone(), j_adj);
             code = quote! { #before #code #after };
             code
         };
@@ -644,32 +643,6 @@ impl RevGen<'_> {
             }
             _ => None,
         }
-    }
-
-    /// In a fused loop, the register for `y = x[c]`'s element adjoint when `c` is a constant
-    /// and `y` a float: every trip adds into one element, which in the buffer would be a
-    /// read-modify-write carried from trip to trip through memory (a store-forwarding wait
-    /// per trip); in a register it is one add.
-    pub(super) fn fused_const_read(&mut self, x: VarId, idx: &Atom, y: VarId) -> Option<Ident> {
-        let Atom::Const(c) = idx else {
-            return None;
-        };
-        let f = self.fused.as_ref()?;
-        if !f.bufs.contains_key(&x) || !self.plain.contains(&y) {
-            return None;
-        }
-        let key = c.to_string();
-        if let Some((_, _, k, _)) =
-            (f.consts.iter()).find(|(p, c2, _, _)| *p == x && c2.to_string() == key)
-        {
-            return Some(k.clone());
-        }
-        let empty = self.plain_empty(&self.adj(y));
-        let f = self.fused.as_mut()?;
-        let k = naming::fixed(&format!("__jk{x}_{}", f.consts.len()));
-        f.consts.push((x, c.clone(), k.clone(), empty));
-        self.plain_adj.insert(k.to_string());
-        Some(k)
     }
 
     /// Whether a call in a fused loop keeps its usual rule, run at the trip's end: a function

@@ -14,6 +14,7 @@
 
 mod accumulate;
 mod block;
+mod const_elems;
 mod def;
 mod dense;
 mod exprs;
