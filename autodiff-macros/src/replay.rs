@@ -138,6 +138,18 @@ pub fn rerun_is_invisible(item: &syn::ItemFn) -> bool {
     v.ok
 }
 
+/// `true` when evaluating the expression `ts` (code passed through as written) again is
+/// invisible, by the same list: no macro but the pure ones, no call of a function named by one
+/// segment, only pure method names. (Writes are `ir::may_write`'s to refuse.)
+pub fn expr_is_pure(ts: &proc_macro2::TokenStream) -> bool {
+    let Ok(e) = syn::parse2::<syn::Expr>(ts.clone()) else {
+        return false;
+    };
+    let mut v = Pure { ok: true };
+    v.visit_expr(&e);
+    v.ok
+}
+
 fn has_mut_ref(ty: &syn::Type) -> bool {
     struct MutRef(bool);
     impl<'ast> Visit<'ast> for MutRef {
@@ -227,6 +239,16 @@ mod tests {
 
     fn invisible(f: proc_macro2::TokenStream) -> bool {
         rerun_is_invisible(&syn::parse2(f).expect("a function"))
+    }
+
+    #[test]
+    fn expressions_of_lengths_and_float_math_may_run_again() {
+        use super::expr_is_pure;
+        assert!(expr_is_pure(&quote! { (i + k) % x.len() }));
+        assert!(expr_is_pure(&quote! { f64::max(a, 0.0).sqrt() }));
+        assert!(!expr_is_pure(&quote! { log_value(k) }));
+        assert!(!expr_is_pure(&quote! { x.push(1.0) }));
+        assert!(!expr_is_pure(&quote! { println!("{k}") }));
     }
 
     #[test]

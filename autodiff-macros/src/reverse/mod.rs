@@ -22,6 +22,7 @@ mod facts;
 mod flat;
 mod frozen;
 mod fused;
+mod fused_scan;
 mod plain;
 mod preacc;
 mod products;

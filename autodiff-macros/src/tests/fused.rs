@@ -225,6 +225,149 @@ fn element_adjoints_at_constant_indices_add_into_registers() {
 }
 
 #[test]
+fn a_trips_own_sum_runs_its_loop_again_in_the_trips_pullback() {
+    let vjp = expanded(
+        quote! {
+            fn corr(w: &[f64], x: &[f64]) -> f64 {
+                let mut s = 0.0;
+                for i in 0..x.len() - w.len() + 1 {
+                    let mut y = 0.0;
+                    for k in 0..w.len() { y += w[k] * x[i + k]; }
+                    s += y * y;
+                }
+                s
+            }
+        },
+        "corr",
+    );
+    assert!(fused(&vjp), "{vjp}");
+    assert_eq!(loop_records(&vjp), 0, "{vjp}");
+    assert!(!vjp.contains("Put :: put"), "{vjp}");
+    // the inner loop's iterator copied before it runs, and the copy run again after `dy`
+    // (each of the two runs of the fused loop: IEEE products, then the zero rule's)
+    assert_eq!(
+        vjp.matches("let __fil1 = :: core :: clone :: Clone :: clone (& __t")
+            .count(),
+        2
+    );
+    assert_eq!(vjp.matches("= __fil1 ;").count(), 2, "{vjp}");
+    // the second run keeps only the sum's rule, not its assignment
+    assert_eq!(vjp.matches("y = y +").count(), 2, "{vjp}");
+}
+
+#[test]
+fn trip_sums_outside_the_kind_keep_the_usual_sweep() {
+    let cases = [
+        (
+            "a branch inside the inner loop",
+            quote! {
+                fn f(w: &[f64], x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let mut y = 0.0;
+                        for k in 0..w.len() { if w[k] > s { y += w[k] * x[i]; } }
+                        s += y * y;
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            "the sum read in its own loop",
+            quote! {
+                fn f(w: &[f64], x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let mut y = 1.0;
+                        for k in 0..w.len() { y += y * w[k] * x[i]; }
+                        s += y * y;
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            "the sum changed after its loop",
+            quote! {
+                fn f(w: &[f64], x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let mut y = 0.0;
+                        for k in 0..w.len() { y += w[k] * x[i]; }
+                        y = y * y;
+                        s += y;
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            "a sum inside another sum's loop",
+            quote! {
+                fn f(w: &[f64], x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let mut y = 0.0;
+                        for k in 0..w.len() {
+                            let mut z = 0.0;
+                            for j in 0..k { z += w[j] * x[i]; }
+                            y += z * z;
+                        }
+                        s += y.sqrt();
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            "a call in the inner loop",
+            quote! {
+                fn f(w: &[f64], x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let mut y = 0.0;
+                        for k in 0..w.len() { y += g(w[k]) * x[i]; }
+                        s += y * y;
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            "code run as written in the inner loop",
+            quote! {
+                fn f(w: &[f64], x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let mut y = 0.0;
+                        for k in 0..w.len() { println!("{k}"); y += w[k] * x[i]; }
+                        s += y * y;
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            "a `let mut` with no loop summing into it",
+            quote! {
+                fn f(w: &[f64], x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let mut y = w[0] * x[i];
+                        if y > 0.0 { s += y * y; } else { s -= y; }
+                    }
+                    s
+                }
+            },
+        ),
+    ];
+    for (name, case) in cases {
+        let vjp = expanded(case, "f");
+        assert!(!fused(&vjp), "{name}: {vjp}");
+    }
+}
+
+#[test]
 fn loops_outside_the_kind_keep_the_usual_sweep() {
     let cases = [
         (

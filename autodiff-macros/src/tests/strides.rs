@@ -12,18 +12,21 @@ fn vjp_of(item: proc_macro2::TokenStream) -> String {
 #[test]
 fn a_stride_from_a_length_records_nothing_per_inner_trip() {
     // `d` is a `let` of the body (a length): `i * d + j` is rebuilt from both trip numbers.
+    // (Two sums keep the usual sweep: with one, the loop is fused and records nothing.)
     let vjp = vjp_of(quote! {
         fn f(w: &[f64], x: &[f64]) -> f64 {
             let d = w.len();
             let mut s = 0.0;
+            let mut t = 0.0;
             for i in 0..x.len() / d {
                 let mut z = 0.0;
                 for j in 0..d {
                     z += w[j] * x[i * d + j];
                 }
                 s += z * z;
+                t += z;
             }
-            s
+            s * t
         }
     });
     // Only `z` (read by `z * z`) is recorded, once per outer trip.
