@@ -5,9 +5,10 @@
 //! matrix-vector product through `tanh`, a sum started from a parameter, `-=` and `y = t + y`,
 //! two sums where the second reads the first, a sum in one arm of a branch, a float parameter
 //! and a constant index inside the sum, a generic scalar and `f32`, the second run after an
-//! IEEE `0 · ∞`, a pullback called again, second order; and the sums the fusion leaves to the
-//! usual sweep (a branch or a `println!` inside the inner loop, the sum read inside its loop or
-//! changed after it, a sum inside another trip's sum), which must stay right.
+//! IEEE `0 · ∞`, a pullback called again, second order, a branch on the data inside the inner
+//! loop; and the sums the fusion leaves to the usual sweep (conditions on the sums inside the
+//! inner loop, the sum read inside its loop or changed after it, a sum inside another trip's
+//! sum), which must stay right.
 
 #![allow(clippy::needless_range_loop, clippy::assign_op_pattern)]
 
@@ -133,7 +134,7 @@ fn curved(w: &[f64], #[no_grad] x: &[f64]) -> f64 {
     s
 }
 
-/// Left to the usual sweep: a branch inside the inner loop.
+/// A branch inside the inner loop on the data (decided again in the second run).
 #[differentiable]
 fn branch_inside(w: &[f64], x: &[f64]) -> f64 {
     let mut s = 0.0;
@@ -147,6 +148,33 @@ fn branch_inside(w: &[f64], x: &[f64]) -> f64 {
             }
         }
         s += y * y;
+    }
+    s
+}
+
+/// Left to the usual sweep: conditions in the inner loop on the trip's sum and on the outer
+/// sum, which change between the two runs.
+#[differentiable]
+fn cond_on_sums(w: &[f64], x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() - w.len() + 1 {
+        let mut y = 0.0;
+        for k in 0..w.len() {
+            if y < 0.2 {
+                y += w[k] * x[i + k];
+            } else {
+                y += 0.5 * w[k] * x[i + k];
+            }
+        }
+        let mut z = 0.0;
+        for k in 0..w.len() {
+            if s < 0.3 {
+                z += w[k] * x[i + k] * x[i + k];
+            } else {
+                z -= w[k];
+            }
+        }
+        s += y * y + z;
     }
     s
 }
@@ -267,6 +295,22 @@ fn forms_of_the_trips_sum_two_sums_and_a_sum_in_an_arm() {
 }
 
 #[test]
+fn a_branch_on_the_data_inside_the_inner_loop() {
+    for (w, x) in [
+        (sines(3, 0.7), sines(8, 1.0)),
+        (sines(2, -0.6), sines(5, 0.9)),
+    ] {
+        pair_check(
+            "branch_inside",
+            branch_inside,
+            branch_inside_grad(&w, &x),
+            &w,
+            &x,
+        );
+    }
+}
+
+#[test]
 fn generic_and_single_precision() {
     for (w, x) in [
         (sines(3, 0.7), sines(8, 1.0)),
@@ -326,14 +370,14 @@ fn sums_left_to_the_usual_sweep_stay_right() {
         (sines(3, 0.7), sines(8, 1.0)),
         (sines(2, -0.6), sines(5, 0.9)),
     ] {
+        pair_check("read_inside", read_inside, read_inside_grad(&w, &x), &w, &x);
         pair_check(
-            "branch_inside",
-            branch_inside,
-            branch_inside_grad(&w, &x),
+            "cond_on_sums",
+            cond_on_sums,
+            cond_on_sums_grad(&w, &x),
             &w,
             &x,
         );
-        pair_check("read_inside", read_inside, read_inside_grad(&w, &x), &w, &x);
         pair_check("nested", nested, nested_grad(&w, &x), &w, &x);
     }
 }

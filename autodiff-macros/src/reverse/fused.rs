@@ -23,8 +23,9 @@
 //! its place among the trip's pullbacks, each of its trips' with `dy`, the sum's assignment
 //! left out (`y` is final). This is the hand-written gradient's order, and it lets each trip's
 //! pullback overlap the next trip's sum (a 16-tap correlation: 2.0 → 1.23× its hand-written
-//! gradient). The inner loop may not branch (its condition could read what changed since, the
-//! outer sum), call, print, read `y`, or hold a sum of its own; `y` is not assigned after it.
+//! gradient). The second run decides the inner loop's conditions again, so they may not read
+//! the outer sum, a trip sum or any variable that is assigned; the inner loop may not call,
+//! print, read `y`, or hold a sum of its own; `y` is not assigned after it.
 //! Sibling loops may share their index's name (each is seen only in its own trips).
 //!
 //! Each block's pullbacks run at its end, in reverse order, reading the forward sweep's locals

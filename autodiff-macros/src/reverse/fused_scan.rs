@@ -35,6 +35,9 @@ struct Scan<'s> {
     pub inner: HashMap<LoopId, VarId>,
     /// The loops' own pattern variables (`for k in ..`), seen only in their trips.
     bound: HashSet<VarId>,
+    /// Code passed through as written in those loops (conditions, pure expressions), which
+    /// their second run evaluates again.
+    again: Vec<&'s TokenStream>,
 }
 
 impl RevGen<'_> {
@@ -51,6 +54,7 @@ impl RevGen<'_> {
             into: None,
             inner: HashMap::new(),
             bound: HashSet::new(),
+            again: Vec::new(),
         };
         self.scan_loop(id, body, &mut scan)?;
         // Worth it where the trips branch: a separate reverse sweep decides each `if` again (a
@@ -113,6 +117,20 @@ impl RevGen<'_> {
         // on `s` picks the terms, and the trips' pullbacks follow the same picks.)
         if scan.tokens.iter().any(|t| may_write(t)) {
             return None;
+        }
+        // What a trip sum's loop evaluates again (a condition) reads what keeps its value: not
+        // the accumulator, a trip sum, a `mut` or an assigned variable.
+        let changing = (0..self.f.vars.len()).filter(|v| {
+            *v == acc || sums.contains(v) || mutable.contains(v) || self.f.vars[*v].reassigned
+        });
+        for v in changing {
+            if scan
+                .again
+                .iter()
+                .any(|t| naming::mentions(t, self.ident(v)))
+            {
+                return None;
+            }
         }
         let (mut elem_params, mut float_params) = (Vec::new(), Vec::new());
         for &v in &scan.read {
@@ -209,20 +227,20 @@ impl RevGen<'_> {
         let Some(y) = scan.pending.last_mut().and_then(|p| p.pop()) else {
             return self.scan_loop(id, body, scan);
         };
-        // run again in the trip's pullback: a range iterator to copy, nothing but checks run
-        // as written, no call (which may print), no branch (whose condition may read what
-        // changed since, the outer sum)
+        // run again in the trip's pullback: a range iterator to copy, nothing but checks and
+        // pure expressions run as written, no call (which may print); its conditions are
+        // evaluated again, so they may not read what changes (see `fusion_plan`)
         let info = &self.f.loops[id];
         if info.affine.is_none() || info.iter.is_none() {
             return None;
         }
-        let (effects, tokens, branches) = (scan.effects, scan.tokens.len(), scan.branches);
+        let (effects, tokens) = (scan.effects, scan.tokens.len());
         // (its `let` marked it read: a rule may read the value it defined)
         let defined = scan.read.remove(&y);
         scan.into = Some(y);
         self.scan_loop(id, body, scan)?;
         scan.into = None;
-        if scan.effects != effects || scan.branches != branches || scan.read.contains(&y) {
+        if scan.effects != effects || scan.read.contains(&y) {
             return None;
         }
         if defined {
@@ -234,6 +252,12 @@ impl RevGen<'_> {
         if scan.tokens[tokens..].iter().any(as_written) {
             return None;
         }
+        // (checks only read their operands, and run again as they did)
+        let again: Vec<&'s TokenStream> = (scan.tokens[tokens..].iter())
+            .filter(|t| !crate::ir::is_check(t) && !is_operand_check(t))
+            .copied()
+            .collect();
+        scan.again.extend(again);
         if !spare::any_stmt(
             body,
             &mut |s| matches!(s, Stmt::Assign { var, .. } if *var == y),

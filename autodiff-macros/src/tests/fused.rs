@@ -259,7 +259,7 @@ fn a_trips_own_sum_runs_its_loop_again_in_the_trips_pullback() {
 fn trip_sums_outside_the_kind_keep_the_usual_sweep() {
     let cases = [
         (
-            "a branch inside the inner loop",
+            "a condition on the outer sum inside the inner loop",
             quote! {
                 fn f(w: &[f64], x: &[f64]) -> f64 {
                     let mut s = 0.0;
@@ -365,6 +365,22 @@ fn trip_sums_outside_the_kind_keep_the_usual_sweep() {
         let vjp = expanded(case, "f");
         assert!(!fused(&vjp), "{name}: {vjp}");
     }
+    // a condition on the data is decided again in the second run
+    let vjp = expanded(
+        quote! {
+            fn f(w: &[f64], x: &[f64]) -> f64 {
+                let mut s = 0.0;
+                for i in 0..x.len() {
+                    let mut y = 0.0;
+                    for k in 0..w.len() { if w[k] > 0.0 { y += w[k] * x[i]; } }
+                    s += y * y;
+                }
+                s
+            }
+        },
+        "f",
+    );
+    assert!(fused(&vjp), "{vjp}");
 }
 
 #[test]
