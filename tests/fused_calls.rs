@@ -137,6 +137,24 @@ fn curved_fit(theta: &[f64], #[no_grad] x: &[f64]) -> f64 {
     s
 }
 
+/// Constant indices some trips never read (`t[2]` when `t` has two elements, `t[7]` in an arm
+/// that never runs): no register is added into the buffer at an index out of bounds.
+#[differentiable]
+fn unread(t: &[f64], x: &[f64]) -> f64 {
+    let mut l = 0.0;
+    for i in 0..x.len() {
+        let r = t[0] * x[i];
+        if t.len() > 2 {
+            l += r * t[2];
+        } else if x[i] > 100.0 {
+            l += t[7] * r;
+        } else {
+            l += r * r;
+        }
+    }
+    l
+}
+
 fn data(n: usize) -> (Vec<f64>, Vec<f64>) {
     let x: Vec<f64> = (0..n).map(|i| -1.0 + 2.0 * i as f64 / n as f64).collect();
     let y = x
@@ -212,6 +230,23 @@ fn the_second_run_starts_its_registers_empty() {
     let mut g = gt;
     g.extend(gx);
     check("roots", |p| roots(&p[..2], &p[2..]), &g, &all);
+}
+
+#[test]
+fn constant_indices_no_trip_read() {
+    // l = t0² Σ x²: dl/dt = (2 t0 Σ x², 0), dl/dx = 2 t0² x
+    let (v, (gt, gx)) = unread_grad(&[2.0, 1.0], &[0.5, -1.0]);
+    assert!((v - 5.0).abs() < 1e-12, "{v}");
+    assert_eq!((gt, gx), (vec![5.0, 0.0], vec![4.0, -8.0]));
+    let (v, (gt, gx)) = unread_grad(&[], &[]);
+    assert_eq!((v, gt, gx), (0.0, vec![], vec![]));
+    let (t, x) = (vec![0.7, -0.3, 1.1], sines(5, 0.9));
+    let (v, (gt, gx)) = unread_grad(&t, &x);
+    let mut all = t.clone();
+    all.extend(&x);
+    let mut g = gt;
+    g.extend(gx);
+    check_value_grad("unread", |p| unread(&p[..3], &p[3..]), (v, g), &all);
 }
 
 #[test]

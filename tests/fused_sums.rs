@@ -8,7 +8,8 @@
 //! IEEE `0 · ∞`, a pullback called again, second order, a branch on the data inside the inner
 //! loop; and the sums the fusion leaves to the usual sweep (conditions on the sums inside the
 //! inner loop, the sum read inside its loop or changed after it, a sum inside another trip's
-//! sum), which must stay right.
+//! sum, a sum read before its loop, values the inner loop recomputes from the sums), which must
+//! stay right.
 
 #![allow(clippy::needless_range_loop, clippy::assign_op_pattern)]
 
@@ -216,6 +217,109 @@ fn nested(w: &[f64], x: &[f64]) -> f64 {
     s
 }
 
+/// The trip's sum started from a value whose rule reads it (`exp`): left to the usual sweep,
+/// whose rule reads `y` before its loop, not at its final value.
+#[differentiable]
+fn exp_init(w: &[f64], x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        let mut y = x[i].exp();
+        for k in 0..w.len() {
+            y += w[k];
+        }
+        s += y * y;
+    }
+    s
+}
+
+/// The trip's sum read by a rule before its loop, directly and by another sum's loop: left to
+/// the usual sweep.
+#[differentiable]
+fn read_before(w: &[f64], x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        let mut y = x[i];
+        let a = y * y;
+        let mut z = 0.0;
+        for k in 0..w.len() {
+            z += y * w[k];
+        }
+        for k in 0..w.len() {
+            y += z * w[k];
+        }
+        s += a * y;
+    }
+    s
+}
+
+/// Values the inner loop computes from the outer sum and from its own running sum, which its
+/// second run would see changed: left to the usual sweep.
+#[differentiable]
+fn from_sums(w: &[f64], x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() - 1 {
+        let mut y = 0.0;
+        for k in 0..w.len() {
+            let m = s as usize;
+            let j = (k + 2 * m) % x.len();
+            y += w[k] * x[j];
+        }
+        let mut z = 0.0;
+        for k in 0..w.len() {
+            let c = (z > 1.0) as i32 as f64;
+            z += (1.0 + c) * w[k] * x[i];
+        }
+        s += y * y + z;
+    }
+    s
+}
+
+/// The outer sum as an index in the inner loop (`x[s as usize]`): left to the usual sweep.
+#[differentiable]
+fn sum_index(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for _i in 0..x.len() {
+        let mut y = 0.0;
+        for _k in 0..1 {
+            y += x[s as usize];
+        }
+        s += y * y;
+    }
+    s
+}
+
+/// A trip sum read by a loop before its own loop: left to the usual sweep.
+#[differentiable]
+fn later_sum(w: &[f64], x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        let mut a = 0.0;
+        let mut b = 0.0;
+        for _k in 0..1 {
+            b += x[i] * (a + 1.0);
+        }
+        for _k in 0..1 {
+            a += w[0];
+        }
+        s += b + a;
+    }
+    s
+}
+
+/// The trip's own running sum in its loop's index: left to the usual sweep.
+#[differentiable]
+fn own_index(w: &[f64], x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        let mut y = 0.0;
+        for k in 0..w.len() {
+            y += w[k] * x[(i + k + (y > 0.2) as usize) % x.len()];
+        }
+        s += y * y;
+    }
+    s
+}
+
 fn pair_check(
     name: &str,
     f: impl Fn(&[f64], &[f64]) -> f64,
@@ -361,6 +465,48 @@ fn a_pullback_called_again_and_second_order() {
         let v = vec![0.4, -0.3, 0.8];
         let (_, _, hv) = curved_hvp(&w, &x, v.clone());
         check_hvp("curved", |p| curved_grad(p, &x).1, &hv, &w, &v);
+    }
+}
+
+#[test]
+fn sums_read_before_their_loop_or_recomputed_from_what_changes() {
+    // at w = [1], x = [1]: y = e + 1, s = y², ds/dx = 2 y e, ds/dw = 2 y
+    let (v, (gw, gx)) = exp_init_grad(&[1.0], &[1.0]);
+    let e = 1f64.exp();
+    assert!((v - (e + 1.0) * (e + 1.0)).abs() < 1e-12, "{v}");
+    assert!((gx[0] - 2.0 * (e + 1.0) * e).abs() < 1e-12, "{gx:?}");
+    assert!((gw[0] - 2.0 * (e + 1.0)).abs() < 1e-12, "{gw:?}");
+    // at w = [1], x = [2]: a = x², z = x w, y = x + z w = x (1 + w²), s = a y = 16;
+    // ds/dx = 2 x y + a (1 + w²) = 16 + 8 = 24
+    let (_, (_, gx)) = read_before_grad(&[1.0], &[2.0]);
+    assert!((gx[0] - 24.0).abs() < 1e-9, "{gx:?}");
+    // at w = [1], x = [1.5, 1, 1]: the index follows the running outer sum
+    let (w, x) = (vec![1.0], vec![1.5, 1.0, 1.0]);
+    pair_check("from_sums", from_sums, from_sums_grad(&w, &x), &w, &x);
+    // f = x0² + 2 x2² at x = [1.5, 0.2, 0.3] (the index follows s: 0, then 2, 2)
+    let (v, g) = sum_index_grad(&[1.5, 0.2, 0.3]);
+    assert!((v - (2.25 + 0.18)).abs() < 1e-12, "{v}");
+    for (a, b) in g.iter().zip([3.0, 0.0, 1.2]) {
+        assert!((a - b).abs() < 1e-12, "{g:?}");
+    }
+    // b = x_i (a + 1) with a = 0 when b's loop runs: d/dx_i = 1, d/dw0 = 3
+    let (_, (gw, gx)) = later_sum_grad(&[2.0], &[1.0, 1.0, 1.0]);
+    assert_eq!((gw, gx), (vec![3.0], vec![1.0, 1.0, 1.0]));
+    // central differences at a point away from the index's jumps
+    let (w, x) = (vec![0.5, 0.3], vec![1.0, 2.0, 3.0]);
+    pair_check("own_index", own_index, own_index_grad(&w, &x), &w, &x);
+    let (_, (gw, _)) = own_index_grad(&w, &x);
+    assert!(
+        (gw[0] - 20.6).abs() < 1e-9 && (gw[1] - 19.4).abs() < 1e-9,
+        "{gw:?}"
+    );
+    for (w, x) in [
+        (sines(3, 0.7), sines(6, 1.0)),
+        (sines(2, -0.6), sines(5, 0.9)),
+    ] {
+        pair_check("exp_init", exp_init, exp_init_grad(&w, &x), &w, &x);
+        pair_check("read_before", read_before, read_before_grad(&w, &x), &w, &x);
+        pair_check("from_sums", from_sums, from_sums_grad(&w, &x), &w, &x);
     }
 }
 

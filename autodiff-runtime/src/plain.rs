@@ -44,6 +44,15 @@ impl<T: Real> Plain<T> {
     }
 }
 
+/// Whether anything other than `-0.0` was added into a slot that started empty
+/// ([`Plain::empty`], `-0.0`): a slot never added into still holds `-0.0`, and so does one that
+/// only `-0.0`s were added into, whose sum then adds nothing anywhere (`x + -0.0 == x`).
+#[inline(always)]
+pub fn added<T: Real>(slot: &Plain<T>) -> bool {
+    // `-0.0` is the one value equal to zero whose reciprocal is negative
+    !(slot.0 == T::zero() && T::one() / slot.0 < T::zero())
+}
+
 /// `slot += g`.
 #[inline(always)]
 pub fn acc<T: Real>(slot: &mut Plain<T>, g: T) {
@@ -66,6 +75,19 @@ pub fn acc_slot<T: Real, S: crate::__private::GradSlot<T>>(slot: &mut Plain<T>, 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_slot_is_added_into_unless_it_holds_negative_zero() {
+        let mut k = super::Plain::<f64>::empty();
+        assert!(!super::added(&k));
+        super::acc(&mut k, -0.0);
+        assert!(!super::added(&k));
+        for g in [0.0, 1.5, -2.0, f64::NAN, f64::INFINITY] {
+            let mut k = super::Plain::<f64>::empty();
+            super::acc(&mut k, g);
+            assert!(super::added(&k), "{g}");
+        }
+    }
+
     use super::*;
 
     #[test]

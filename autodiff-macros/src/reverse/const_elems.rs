@@ -60,10 +60,11 @@ impl RevGen<'_> {
             .iter()
             .map(|e| {
                 let (k, c, b, d) = (&e.slot, &e.index, bufs(e.param), adjs(e.param));
-                // dx[c] += Σ dy (the slot's sum)
+                // dx[c] += Σ dy (the slot's sum), only when some trip read x[c]: an index no
+                // trip read may be out of bounds (`t[2]` in an arm that never ran)
                 quote! {
-                    if let ::core::option::Option::Some(__g) = #k.take() {
-                        #rt::GradBuf::add(&mut #b, &mut #d, #c, __g);
+                    if #rt::plain::added(&#k) {
+                        #rt::GradBuf::add(&mut #b, &mut #d, #c, #k.0);
                     }
                 }
             })

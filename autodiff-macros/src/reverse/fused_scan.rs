@@ -35,9 +35,10 @@ struct Scan<'s> {
     pub inner: HashMap<LoopId, VarId>,
     /// The loops' own pattern variables (`for k in ..`), seen only in their trips.
     bound: HashSet<VarId>,
-    /// Code passed through as written in those loops (conditions, pure expressions), which
-    /// their second run evaluates again.
-    again: Vec<&'s TokenStream>,
+    /// What those loops evaluate again in their second run, with the loop's sum: code passed
+    /// through as written (conditions, pure expressions) and the variables their `let`s read.
+    again: Vec<(VarId, &'s TokenStream)>,
+    again_vars: Vec<(VarId, VarId)>,
 }
 
 impl RevGen<'_> {
@@ -55,6 +56,7 @@ impl RevGen<'_> {
             inner: HashMap::new(),
             bound: HashSet::new(),
             again: Vec::new(),
+            again_vars: Vec::new(),
         };
         self.scan_loop(id, body, &mut scan)?;
         // Worth it where the trips branch: a separate reverse sweep decides each `if` again (a
@@ -118,17 +120,20 @@ impl RevGen<'_> {
         if scan.tokens.iter().any(|t| may_write(t)) {
             return None;
         }
-        // What a trip sum's loop evaluates again (a condition) reads what keeps its value: not
-        // the accumulator, a trip sum, a `mut` or an assigned variable.
-        let changing = (0..self.f.vars.len()).filter(|v| {
-            *v == acc || sums.contains(v) || mutable.contains(v) || self.f.vars[*v].reassigned
-        });
-        for v in changing {
-            if scan
-                .again
-                .iter()
-                .any(|t| naming::mentions(t, self.ident(v)))
-            {
+        // What a trip sum's loop evaluates again reads what keeps its value between its two
+        // runs: not the accumulator, the loop's own sum, nor a `mut` or assigned variable other
+        // than an earlier trip sum (final once its loop ran).
+        let changing = |v: VarId, y: VarId| {
+            v == acc
+                || v == y
+                || ((mutable.contains(&v) || self.f.vars[v].reassigned) && !sums.contains(&v))
+        };
+        if scan.again_vars.iter().any(|&(y, v)| changing(v, y)) {
+            return None;
+        }
+        for v in 0..self.f.vars.len() {
+            let named = |t: &TokenStream| naming::mentions(t, self.ident(v));
+            if scan.again.iter().any(|&(y, t)| changing(v, y) && named(t)) {
                 return None;
             }
         }
@@ -209,8 +214,19 @@ impl RevGen<'_> {
     /// (`for k .. { y += t }`) and read after it: the trip's pullback runs that loop again
     /// with `dy` once `dy` is known (see `fused_block`). Not inside another such loop, whose
     /// second run would run it a third time.
-    fn scan_trip_sum(&self, y: VarId, scan: &mut Scan<'_>) -> Option<()> {
-        if scan.into.is_some()
+    fn scan_trip_sum(&self, y: VarId, init: &Rhs, scan: &mut Scan<'_>) -> Option<()> {
+        // its first value's rule must not read `y`, which the trip's pullbacks would read at
+        // its final value (`y = exp(x) => dx += dy * y`)
+        let plain_rule = matches!(
+            init,
+            Rhs::Copy(_)
+                | Rhs::Neg(_)
+                | Rhs::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, _, _)
+                | Rhs::Index { .. }
+                | Rhs::Cast { .. }
+        );
+        if !plain_rule
+            || scan.into.is_some()
             || !self.plain.contains(&y)
             || self.params.contains_key(&y)
             || self.dense.contains(&y)
@@ -235,16 +251,13 @@ impl RevGen<'_> {
             return None;
         }
         let (effects, tokens) = (scan.effects, scan.tokens.len());
-        // (its `let` marked it read: a rule may read the value it defined)
-        let defined = scan.read.remove(&y);
         scan.into = Some(y);
         self.scan_loop(id, body, scan)?;
         scan.into = None;
+        // a rule before the loop or in it read `y` (its pullback, at the trip's end, would see
+        // the final `y`)
         if scan.effects != effects || scan.read.contains(&y) {
             return None;
-        }
-        if defined {
-            scan.read.insert(y);
         }
         let as_written = |t: &&TokenStream| {
             !crate::ir::is_check(t) && !is_operand_check(t) && !crate::replay::expr_is_pure(t)
@@ -253,9 +266,9 @@ impl RevGen<'_> {
             return None;
         }
         // (checks only read their operands, and run again as they did)
-        let again: Vec<&'s TokenStream> = (scan.tokens[tokens..].iter())
+        let again: Vec<(VarId, &'s TokenStream)> = (scan.tokens[tokens..].iter())
             .filter(|t| !crate::ir::is_check(t) && !is_operand_check(t))
-            .copied()
+            .map(|t| (y, *t))
             .collect();
         scan.again.extend(again);
         if !spare::any_stmt(
@@ -278,9 +291,14 @@ impl RevGen<'_> {
             } => {
                 scan.defs.push(*var);
                 let active = self.act.active(*var);
+                if let Some(y) = scan.into {
+                    // evaluated again in the second run (see `fusion_plan`)
+                    (scan.again_vars).extend(rhs_vars(rhs).into_iter().map(|v| (y, v)));
+                }
                 if active && *mutable {
-                    // in a trip: its own sum, or refused
-                    self.scan_trip_sum(*var, scan)?;
+                    // in a trip: its own sum, or refused; no rule reads it before its loop
+                    self.scan_trip_sum(*var, rhs, scan)?;
+                    return self.scan_rhs(rhs, active, scan);
                 } else if active
                     && (*mutable || self.dense.contains(var) || self.field_bases.contains(var))
                 {
@@ -530,6 +548,23 @@ fn without_comparisons(ts: &TokenStream) -> TokenStream {
             }
             _ => out.extend([t.clone()]),
         }
+    }
+    out
+}
+
+/// Every variable a right-hand side reads (indices and non-differentiable operands too).
+fn rhs_vars(rhs: &Rhs) -> Vec<VarId> {
+    let mut out = rhs.diff_operands();
+    let mut push = |a: &Atom| {
+        if let Atom::Var(v) = a {
+            out.push(*v);
+        }
+    };
+    match rhs {
+        Rhs::Index { idx, .. } => push(idx),
+        Rhs::Method { args, .. } => args.iter().for_each(push),
+        Rhs::Sum { len, .. } => push(len),
+        _ => {}
     }
     out
 }
