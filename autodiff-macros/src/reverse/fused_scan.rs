@@ -32,7 +32,7 @@ struct Scan<'s> {
     /// While a loop that sums into one of those is scanned: that sum.
     into: Option<VarId>,
     /// Each such loop and its sum.
-    pub inner: HashMap<LoopId, VarId>,
+    inner: HashMap<LoopId, VarId>,
     /// The loops' own pattern variables (`for k in ..`), seen only in their trips.
     bound: HashSet<VarId>,
     /// What those loops evaluate again in their second run, with the loop's sum: code passed
@@ -62,7 +62,9 @@ impl RevGen<'_> {
         // Worth it where the trips branch: a separate reverse sweep decides each `if` again (a
         // misprediction as often as in the forward sweep) or reads a record of it, where the
         // trip's pullback follows the decision just made. A loop without one keeps its reverse
-        // sweep, which then costs no more than the buffers `J` and their passes. A call is no
+        // sweep, which then costs no more than the buffers `J` and their passes. A trip sum is a
+        // reason too: each trip's pullback then follows its sum, as in a hand-written gradient,
+        // where a reverse sweep would run every inner loop again after all trips. A call is no
         // reason by itself: a function that branches (a Huber loss) ran 1.9 → 1.36× its
         // hand-written gradient fused, but one with a long chain (a series) or a libm call (a
         // sigmoid, whose registers are saved around the call) ran 15–18 % slower, and the
@@ -107,7 +109,7 @@ impl RevGen<'_> {
         let sums: HashSet<VarId> = scan.inner.values().copied().collect();
         for &v in &scan.read {
             let local_ref = self.f.vars[v].is_ref && !self.params.contains_key(&v);
-            // a trip's own sum is read only after its loop, at its final value
+            // a trip sum is read only after its loop (`scan_inner_loop`), at its final value
             if sums.contains(&v) {
                 continue;
             }
