@@ -261,18 +261,16 @@ impl RevGen<'_> {
         if scan.effects != effects || scan.read.contains(&y) {
             return None;
         }
-        let as_written = |t: &&TokenStream| {
-            !crate::ir::is_check(t) && !is_operand_check(t) && !crate::replay::expr_is_pure(t)
-        };
-        if scan.tokens[tokens..].iter().any(as_written) {
+        // code passed through as written, checks aside (they only read their operands and run
+        // again as they did): pure, and checked in `fusion_plan` for what it reads
+        let again: Vec<&'s TokenStream> = (scan.tokens[tokens..].iter())
+            .filter(|t| !crate::ir::is_check(t) && !is_operand_check(t))
+            .copied()
+            .collect();
+        if !again.iter().all(|t| crate::replay::expr_is_pure(t)) {
             return None;
         }
-        // (checks only read their operands, and run again as they did)
-        let again: Vec<(VarId, &'s TokenStream)> = (scan.tokens[tokens..].iter())
-            .filter(|t| !crate::ir::is_check(t) && !is_operand_check(t))
-            .map(|t| (y, *t))
-            .collect();
-        scan.again.extend(again);
+        scan.again.extend(again.into_iter().map(|t| (y, t)));
         if !spare::any_stmt(
             body,
             &mut |s| matches!(s, Stmt::Assign { var, .. } if *var == y),
