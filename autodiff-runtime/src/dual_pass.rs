@@ -104,3 +104,35 @@ impl<A: PartialEq<B>, B> ValueEqOther for &EqProbe<'_, A, B> {
         self.0 == self.1
     }
 }
+
+/// `x as T` (to an integer type, or to the other float type) as `order = 2` code spells it:
+/// `(&CastProbe(&x)).cast_value() as T`, with both traits in scope. A concrete `f64` function's
+/// scalar becomes a dual number there, which `as` cannot convert: a scalar converts its value
+/// ([`Real::to_f64`]; widening `f32` to `f64` is exact, so the cast lands where the `f32` cast
+/// lands), anything else is itself. A result that carries a derivative is refused by the macro.
+pub struct CastProbe<'a, A>(pub &'a A);
+
+/// The value of a `Real` scalar, widened to `f64` (the preferred method: found on `&CastProbe`
+/// without another reference).
+pub trait CastValueReal {
+    /// The value without its derivatives.
+    fn cast_value(&self) -> f64;
+}
+impl<T: Real> CastValueReal for CastProbe<'_, T> {
+    #[inline(always)]
+    fn cast_value(&self) -> f64 {
+        self.0.to_f64()
+    }
+}
+
+/// Anything else `as` converts (integers, `bool`, `char`): itself.
+pub trait CastValueOther<A> {
+    /// The operand, unchanged.
+    fn cast_value(&self) -> A;
+}
+impl<A: Copy> CastValueOther<A> for &CastProbe<'_, A> {
+    #[inline(always)]
+    fn cast_value(&self) -> A {
+        *self.0
+    }
+}

@@ -209,7 +209,10 @@ pub mod __private {
     pub trait NoTangentArg {}
     impl NoTangentArg for NoTangent {}
 
-    pub use crate::dual_pass::{EqProbe, StopTangent, ValueEqOther, ValueEqReal, stop_tangent};
+    pub use crate::dual_pass::{
+        CastProbe, CastValueOther, CastValueReal, EqProbe, StopTangent, ValueEqOther, ValueEqReal,
+        stop_tangent,
+    };
     pub use crate::flatsave::{FlatRange, flat_get, flat_put};
     pub use crate::fused::{ScaleAdd, fused_finite, fused_give, fused_give_owned};
     pub use crate::preacc::{

@@ -33,10 +33,21 @@ pub fn generalize(item: &mut syn::ItemFn, float: &str) {
         other,
         in_other: false,
         other_locals: Vec::new(),
+        casts: false,
         s: s.clone(),
     };
     r.visit_signature_mut(&mut item.sig);
     r.visit_block_mut(&mut item.block);
+    if r.casts {
+        // Both methods in scope for the whole body (the preferred one wins by autoref).
+        item.block.stmts.insert(
+            0,
+            syn::parse_quote! {
+                #[allow(unused_imports)]
+                use ::autodiff::__private::{CastValueOther as _, CastValueReal as _};
+            },
+        );
+    }
     let pos = item.sig.generics.lifetimes().count();
     item.sig
         .generics
@@ -122,6 +133,17 @@ struct Rewrite<'a> {
     /// until a later `let` of the same name.
     other_locals: Vec<Ident>,
     s: Ident,
+    /// Whether a cast was rewritten (the traits its probe needs go in scope).
+    casts: bool,
+}
+
+/// Whether `ty` is a primitive integer type (`usize`, `i32`, ..).
+fn is_int_primitive(ty: &Type) -> bool {
+    const INTS: &[&str] = &[
+        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+    ];
+    matches!(ty, Type::Path(p) if p.qself.is_none()
+        && INTS.iter().any(|n| p.path.is_ident(n)))
 }
 
 impl Rewrite<'_> {
@@ -319,6 +341,18 @@ impl Rewrite<'_> {
                 let inner = &c.expr;
                 let span = c.span();
                 *e = self.converted(quote_spanned! {span=> (#inner) as f64 }, span);
+            }
+            // `s as usize`, `s as f32` (in an `f64` function): `as` cannot convert a dual
+            // number, so the operand's value is taken first (`CastProbe`); integers and other
+            // operands pass through it unchanged.
+            Expr::Cast(c) if is_int_primitive(&c.ty) || self.is_other_type(&c.ty) => {
+                self.visit_expr_mut(&mut c.expr);
+                let inner = &c.expr;
+                let span = c.expr.span();
+                *c.expr = syn::parse_quote_spanned! {span=>
+                    (&::autodiff::__private::CastProbe(&(#inner))).cast_value()
+                };
+                self.casts = true;
             }
             Expr::Path(p) => {
                 if self.float_path_rest(p).is_some() {

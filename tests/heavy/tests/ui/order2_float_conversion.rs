@@ -21,4 +21,12 @@ fn exp_in_f64_f32(x: f32, y: f32) -> f32 {
     e * y
 }
 
+// A concrete `f64` function taking `exp` in `f32`: `as f32` of a value with a derivative (a cast
+// to an integer, or one whose result only chooses, is taken by value and accepted).
+#[differentiable(order = 2)]
+fn exp_in_f32(x: f64, y: f64) -> f64 {
+    let e = (x as f32).exp();
+    (e as f64) * y
+}
+
 fn main() {}
