@@ -30,6 +30,13 @@
 //!
 //! Each block's pullbacks run at its end, in reverse order, reading the forward sweep's locals
 //! in place; an `if` arm's run at the end of the arm, whose locals are used only in the arm.
+//! A value chosen by a branch (`let sp = if z > 0.0 { .. } else { .. }`, lowered to `let x;`
+//! and `x = a` in each arm) has its `dx` only once the code after the branch ran its
+//! pullbacks: that code, to the block's end, is written into each arm, between the arm's own
+//! code and its pullbacks (`x = a => da += dx`). `x` is assigned once on each path (Rust's rule
+//! for a variable that is not `mut`), so the rules after the branch read its final value. At
+//! most three such branches a trip (the code after each is written once per arm); an
+//! assignment inside a nested block of an arm keeps the usual sweep.
 //! Sound only where every value a rule reads is still the one its definition used: the loop's
 //! `let`s are neither `mut` nor assigned (but trip sums), each name is bound once (no
 //! shadowing), and outer
@@ -84,6 +91,10 @@ pub(super) struct Fused {
     pub inner: HashMap<LoopId, VarId>,
     /// In that second run: the sum, whose assignments keep only their rules (`y` is final).
     pub skip: Option<VarId>,
+    /// Floats chosen by a branch (`let x; if c { x = a } else { x = b }`, the lowering of
+    /// `let x = if ..`): `dx` is known only once the pullbacks of the code after the branch
+    /// ran, so that code is written into each arm, before the arm's pullbacks.
+    pub values: HashSet<VarId>,
 }
 
 impl RevGen<'_> {
@@ -208,6 +219,7 @@ impl RevGen<'_> {
                 consts: Vec::new(),
                 inner: plan.inner.clone(),
                 skip: None,
+                values: plan.values.clone(),
             });
             let mut code = this.fused_stmt(&loop_stmt, true);
             this.products = saved;
@@ -353,16 +365,33 @@ impl RevGen<'_> {
     /// pullbacks, in its place among them (`y = Σ t_k => dt_k += dy`). Without `pullbacks`,
     /// the statements only (that first run).
     fn fused_block(&mut self, b: &Block, pullbacks: bool) -> TokenStream {
+        self.fused_seq(&b.stmts, pullbacks, TokenStream::new())
+    }
+
+    /// `stmts` as [`fused_block`](Self::fused_block) writes them, with `cont` (the code after
+    /// them, pullbacks included) between their forward code and their pullbacks. A branch
+    /// choosing a value (`x = a` in its arms, `x` declared before it) takes the statements
+    /// after it and `cont` into each arm, before the arm's pullbacks, which need `dx`: the arm
+    /// `x = a => da += dx` runs once the code reading `x` gave `dx`.
+    fn fused_seq(&mut self, stmts: &[Stmt], pullbacks: bool, cont: TokenStream) -> TokenStream {
         let inner = Place {
             in_loop: true,
             conditional: true,
         };
+        let chooses = |this: &Self, s: &Stmt| {
+            let values = &this.fused.as_ref().expect("in a fused loop").values;
+            pullbacks
+                && matches!(s, Stmt::Branch { kind: BranchKind::If { .. }, arms, .. }
+                if arms.iter().any(|a| a.stmts.iter().any(|t| {
+                    matches!(t, Stmt::Assign { var, .. } if values.contains(var))
+                })))
+        };
+        let split = (stmts.iter())
+            .position(|s| chooses(self, s))
+            .unwrap_or(stmts.len());
         let mut decls = TokenStream::new();
-        for s in &b.stmts {
-            if let Stmt::Let {
-                var, init: Some(_), ..
-            } = s
-            {
+        for s in &stmts[..split] {
+            if let Stmt::Let { var, .. } = s {
                 if pullbacks && self.act.active(*var) {
                     let d = self.adj(*var);
                     let empty = if self.plain.contains(var) {
@@ -376,7 +405,7 @@ impl RevGen<'_> {
         }
         let mut fwd = TokenStream::new();
         let mut revs = Vec::new();
-        for s in &b.stmts {
+        for s in &stmts[..split] {
             let fused = self.fused.as_ref().expect("in a fused loop");
             let sum = match s {
                 Stmt::Loop { id, .. } if pullbacks => fused.inner.get(id).copied(),
@@ -411,8 +440,24 @@ impl RevGen<'_> {
         if !pullbacks {
             return fwd;
         }
+        let middle = match stmts.get(split) {
+            Some(Stmt::Branch {
+                kind: BranchKind::If { cond, .. },
+                arms,
+                ..
+            }) => {
+                // the rest of the block, then each arm around it: the arm's forward code, the
+                // rest's, the rest's pullbacks, the arm's pullbacks
+                let rest = self.fused_seq(&stmts[split + 1..], true, cont);
+                let (a, b) = (&arms[0].stmts, &arms[1].stmts);
+                let a = self.fused_seq(a, true, rest.clone());
+                let b = self.fused_seq(b, true, rest);
+                quote! { if #cond { #a } else { #b } }
+            }
+            _ => cont,
+        };
         let rev: TokenStream = revs.into_iter().rev().map(|r| quote! { { #r } }).collect();
-        quote! { #decls #fwd #rev }
+        quote! { #decls #fwd #middle #rev }
     }
 }
 

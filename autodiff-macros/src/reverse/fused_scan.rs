@@ -14,6 +14,9 @@ pub(super) struct Plan {
     pub effects: bool,
     /// Loops summing into a trip's own float, and that float (see `Fused::inner`).
     pub inner: HashMap<LoopId, VarId>,
+    /// Floats chosen by a branch (`let x; if c { x = a } else { x = b }`) that carry a
+    /// derivative (see `Fused::values`).
+    pub values: HashSet<VarId>,
 }
 
 /// The state of the checks while walking the nest.
@@ -39,7 +42,21 @@ struct Scan<'s> {
     /// through as written (conditions, pure expressions) and the variables their `let`s read.
     again: Vec<(VarId, &'s TokenStream)>,
     again_vars: Vec<(VarId, VarId)>,
+    /// Variables declared without a value (`let x;`), assigned once on each path by the arms
+    /// of a branch after them (the lowering's `let v = if c { a } else { b }`).
+    values: HashSet<VarId>,
+    /// Those declared in each block being scanned, innermost block last.
+    value_decls: Vec<Vec<VarId>>,
+    /// Those the statements of the block being scanned may assign: an `if` arm's, of the block
+    /// the `if` is in; none in any other block.
+    assignable: Vec<VarId>,
+    /// `if`s whose arms assign such a variable that carries a derivative.
+    value_branches: usize,
 }
+
+/// The most branches choosing a value a fused trip may have: the statements after each are
+/// written once per arm (see `Fused::values`).
+const MAX_VALUE_BRANCHES: usize = 3;
 
 impl RevGen<'_> {
     /// Whether loop `id` qualifies (see the module docs), with what it reads.
@@ -57,6 +74,10 @@ impl RevGen<'_> {
             bound: HashSet::new(),
             again: Vec::new(),
             again_vars: Vec::new(),
+            values: HashSet::new(),
+            value_decls: Vec::new(),
+            assignable: Vec::new(),
+            value_branches: 0,
         };
         self.scan_loop(id, body, &mut scan)?;
         // Worth it where the trips branch: a separate reverse sweep decides each `if` again (a
@@ -69,7 +90,8 @@ impl RevGen<'_> {
         // hand-written gradient fused, but one with a long chain (a series) or a libm call (a
         // sigmoid, whose registers are saved around the call) ran 15–18 % slower, and the
         // caller cannot see which it calls.
-        if scan.branches == 0 && scan.inner.is_empty() {
+        if (scan.branches == 0 && scan.inner.is_empty()) || scan.value_branches > MAX_VALUE_BRANCHES
+        {
             return None;
         }
         let acc = scan.acc?;
@@ -109,8 +131,10 @@ impl RevGen<'_> {
         let sums: HashSet<VarId> = scan.inner.values().copied().collect();
         for &v in &scan.read {
             let local_ref = self.f.vars[v].is_ref && !self.params.contains_key(&v);
-            // a trip sum is read only after its loop (`scan_inner_loop`), at its final value
-            if sums.contains(&v) {
+            // a trip sum is read only after its loop (`scan_inner_loop`), at its final value; a
+            // value chosen by a branch only after its assignment, the pullbacks of the code
+            // after the branch written into each arm (`fused_seq`)
+            if sums.contains(&v) || scan.values.contains(&v) {
                 continue;
             }
             if self.f.vars[v].reassigned || mutable.contains(&v) || local_ref {
@@ -175,6 +199,9 @@ impl RevGen<'_> {
             defs: scan.defs,
             effects: scan.effects,
             inner: scan.inner,
+            values: (scan.values.iter().copied())
+                .filter(|v| self.act.active(*v))
+                .collect(),
         })
     }
 
@@ -204,10 +231,24 @@ impl RevGen<'_> {
     }
 
     fn scan_block<'s>(&self, b: &'s Block, scan: &mut Scan<'s>) -> Option<()> {
+        self.scan_block_assigning(b, Vec::new(), scan)
+    }
+
+    /// A block whose statements may assign the variables `assignable` (an `if` arm).
+    fn scan_block_assigning<'s>(
+        &self,
+        b: &'s Block,
+        assignable: Vec<VarId>,
+        scan: &mut Scan<'s>,
+    ) -> Option<()> {
         scan.pending.push(Vec::new());
+        scan.value_decls.push(Vec::new());
+        let outer = std::mem::replace(&mut scan.assignable, assignable);
         for s in &b.stmts {
             self.scan_stmt(s, scan)?;
         }
+        scan.assignable = outer;
+        scan.value_decls.pop();
         // a trip's own sum with no loop summing into it is an ordinary `let mut`
         scan.pending.pop().filter(|p| p.is_empty()).map(|_| ())
     }
@@ -311,6 +352,35 @@ impl RevGen<'_> {
                 }
                 Some(())
             }
+            // `let x;` then `x = a` in the arms of a branch after it: the value assigned once on
+            // each path (Rust's rule for a variable that is not `mut`), its rule run where the
+            // branch's pullbacks run (`fused_seq`). Not in a trip sum's loop, which runs twice.
+            Stmt::Let {
+                var,
+                mutable: false,
+                init: None,
+                ..
+            } if scan.into.is_none()
+                && !self.dense.contains(var)
+                && !self.field_bases.contains(var)
+                && !self.params.contains_key(var) =>
+            {
+                scan.defs.push(*var);
+                scan.values.insert(*var);
+                scan.value_decls.last_mut()?.push(*var);
+                Some(())
+            }
+            Stmt::Assign { var, rhs } if scan.values.contains(var) => {
+                if !scan.assignable.contains(var) {
+                    return None;
+                }
+                let active = self.act.active(*var);
+                self.scan_rhs(rhs, active, scan)?;
+                if active {
+                    scan.read.insert(*var);
+                }
+                Some(())
+            }
             Stmt::Assign { var, rhs } => {
                 // only `s = s + t`, `s = t + s`, `s = s - t`, into the one accumulator
                 let Rhs::Bin(op, a, b) = rhs else {
@@ -368,8 +438,17 @@ impl RevGen<'_> {
                 }
                 scan.branches += 1;
                 scan.tokens.push(cond);
+                // the arms may assign the values declared before the branch, in its block
+                let level = scan.value_decls.last().cloned().unwrap_or_default();
+                let chooses = arms.iter().any(|a| {
+                    a.stmts.iter().any(|s| {
+                        matches!(s, Stmt::Assign { var, .. }
+                            if level.contains(var) && self.act.active(*var))
+                    })
+                });
+                scan.value_branches += usize::from(chooses);
                 for a in arms {
-                    self.scan_block(a, scan)?;
+                    self.scan_block_assigning(a, level.clone(), scan)?;
                 }
                 Some(())
             }

@@ -580,3 +580,68 @@ fn a_loop_that_must_not_run_twice_takes_the_zero_rule_once() {
         "{vjp}"
     );
 }
+
+#[test]
+fn a_value_chosen_by_a_branch_takes_the_code_after_it_into_each_arm() {
+    let vjp = expanded(
+        quote! {
+            fn f(x: &[f64]) -> f64 {
+                let mut s = 0.0;
+                for i in 0..x.len() {
+                    let v = if x[i] > 0.0 { x[i].exp() } else { x[i] * 0.5 };
+                    s += v * v;
+                }
+                s
+            }
+        },
+        "f",
+    );
+    assert!(fused(&vjp), "{vjp}");
+    assert_eq!(loop_records(&vjp), 0, "{vjp}");
+    // the term after the branch is written into both arms, in both runs (IEEE, then zero rule)
+    assert_eq!(vjp.matches("s = s +").count(), 4, "{vjp}");
+    // in the first arm, the term's pullback runs before the arm's (`v = exp(x) => dx += dv v`)
+    let term = vjp.find("s = s +").expect("the term");
+    let arm = vjp.find("exp_d0").expect("the arm's rule");
+    assert!(term < arm, "{vjp}");
+    // more than three chosen values, or a value assigned in a nested block: the usual sweep
+    for (name, case) in [
+        (
+            "four chosen values",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let a = if x[i] > 0.0 { x[i] } else { -x[i] };
+                        let b = if a > 0.5 { a * a } else { a };
+                        let c = if b > 0.2 { b.sin() } else { b * 2.0 };
+                        let d = if c > 0.1 { c * x[i] } else { c };
+                        s += a * b + c * d;
+                    }
+                    s
+                }
+            },
+        ),
+        (
+            "a value assigned in a nested block",
+            quote! {
+                fn f(x: &[f64]) -> f64 {
+                    let mut s = 0.0;
+                    for i in 0..x.len() {
+                        let v;
+                        if x[i] > 0.0 {
+                            if x[i] > 0.5 { v = x[i] * x[i]; } else { v = x[i].sin(); }
+                        } else {
+                            v = -x[i];
+                        }
+                        s += v * x[i];
+                    }
+                    s
+                }
+            },
+        ),
+    ] {
+        let vjp = expanded(case, "f");
+        assert!(!fused(&vjp), "{name}: {vjp}");
+    }
+}
