@@ -1,6 +1,7 @@
-//! `as` casts of the scalar to integer types and to the other float type in `order = 2`
-//! functions. The second-order companion runs at dual numbers, which `as` cannot convert; the
-//! cast takes the value first. Each result carries no derivative (an index, a trip count, a
+//! `as` casts of the scalar to integer types and to `f32` in `order = 2` `f64` functions. The
+//! second-order companion runs at dual numbers, which `as` cannot convert; the cast takes the
+//! value first (in an `f32` function the cast stays a compile error, `x.to_f64() as usize` is
+//! its spelling: see the README). Each result carries no derivative (an index, a trip count, a
 //! branch), so the gradient and the Hessian-vector product are those of the arm or element the
 //! cast picks: checked against central differences away from the cast's jumps, with the values
 //! of `f`, `f_grad` and `f_hvp` against each other.
@@ -87,12 +88,29 @@ fn call_cast(x: &[f64]) -> f64 {
     x[j] * x[k] * d
 }
 
-/// An `f32` function: a cast to `f64` (the other float type) that only chooses.
+/// A fieldless enum that is not `Copy`, cast by value; casts in constants (array lengths);
+/// casts to integer types spelled by their path.
+enum Mode {
+    Near,
+    Far,
+}
+
+#[differentiable(order = 2)]
+fn enum_and_consts(x: &[f64]) -> f64 {
+    let mode = if x[0] > 0.5 { Mode::Far } else { Mode::Near };
+    let m = mode as usize;
+    let w = [0.5; 2 as usize];
+    let a: [f64; 3 as usize] = [x[0], x[1], x[2]];
+    let j = (x[1] * 2.0) as std::primitive::usize % 3;
+    let k = Mode::Far as core::primitive::i32;
+    a[j] * w[m] * x[0] + k as f64 * a[2] * a[2]
+}
+
+/// An `f32` function's casts, spelled through `to_f64`.
 #[differentiable(order = 2)]
 fn in_f32(x: &[f32]) -> f32 {
-    let w = x[0] as f64;
-    let j = (x[1] * 2.0) as usize;
-    if w > 0.1 {
+    let j = (x[1] * 2.0).to_f64() as usize;
+    if x[0].to_f64() > 0.1 {
         x[j] * x[0] * x[0]
     } else {
         x[j] * x[1]
@@ -207,46 +225,78 @@ fn a_calls_value_cast() {
 }
 
 #[test]
-fn f32_function_casts_to_f64() {
-    // Against the f64 version of the same arithmetic (exact up to f32 rounding).
+fn enums_constants_and_paths() {
+    run!(
+        enum_and_consts,
+        enum_and_consts_grad,
+        enum_and_consts_hvp,
+        [[0.7, 0.3, -0.4], [0.2, 1.2, 0.9], [0.9, -0.6, 1.3]]
+    );
+}
+
+#[test]
+fn f32_function_casts_through_to_f64() {
     for x in [[0.7f32, 0.3, 1.1], [0.05, 0.8, 1.1]] {
         let (val, g) = in_f32_grad(&x);
-        let (hval, hg, hv) = in_f32_hvp(&x, vec![0.5, 0.1, -0.3]);
+        let v = [0.5f32, 0.1, -0.3];
+        let (hval, hg, hv) = in_f32_hvp(&x, v.to_vec());
         let j = (x[1] * 2.0) as usize;
-        let (x0, x1, xj) = (x[0] as f64, x[1] as f64, x[j] as f64);
-        let mut want = [0.0f64; 3];
-        let mut want_hv = [0.0f64; 3];
-        let v = [0.5f64, 0.1, -0.3];
-        let f = if x0 > 0.1 {
-            // f = x_j x₀²: ∂/∂x₀ = 2 x_j x₀, ∂/∂x_j = x₀² (j = 0 here).
-            want[0] += 2.0 * xj * x0;
-            want[j] += x0 * x0;
-            want_hv[0] += 2.0 * xj * v[0] + 2.0 * x0 * v[j];
-            want_hv[j] += 2.0 * x0 * v[0];
-            xj * x0 * x0
+        let mut want = [0.0f32; 3];
+        let mut want_hv = [0.0f32; 3];
+        let f = if x[0] > 0.1 {
+            // f = x_j x₀² (j = 0 here, so x₀³): ∂/∂x₀ = 3 x₀², H v = 6 x₀ v₀ e₀
+            want[0] = 3.0 * x[0] * x[0];
+            want_hv[0] = 6.0 * x[0] * v[0];
+            x[j] * x[0] * x[0]
         } else {
-            // f = x_j x₁: ∂/∂x₁ = x_j, ∂/∂x_j = x₁.
-            want[1] += xj;
-            want[j] += x1;
-            want_hv[1] += v[j];
-            want_hv[j] += v[1];
-            xj * x1
+            // f = x_j x₁ (j = 1 here, so x₁²): ∂/∂x₁ = 2 x₁, H v = 2 v₁ e₁
+            want[1] = 2.0 * x[1];
+            want_hv[1] = 2.0 * v[1];
+            x[j] * x[1]
         };
-        assert!((val as f64 - f).abs() < 1e-5 && (hval as f64 - f).abs() < 1e-5);
+        assert!((val - f).abs() < 1e-6 && (hval - f).abs() < 1e-6);
         for k in 0..3 {
             assert!(
-                (g[k] as f64 - want[k]).abs() < 1e-5,
+                (g[k] - want[k]).abs() < 1e-5,
                 "grad[{k}] {} vs {}",
                 g[k],
                 want[k]
             );
             assert!((hg[k] - g[k]).abs() < 1e-6);
             assert!(
-                (hv[k] as f64 - want_hv[k]).abs() < 1e-5,
+                (hv[k] - want_hv[k]).abs() < 1e-5,
                 "hv[{k}] {} vs {}",
                 hv[k],
                 want_hv[k]
             );
         }
     }
+}
+
+/// An `f32` function comparing an `f64` constant (suffixed): `0.3 * 3.0 > 0.9` is false in `f64`
+/// (0.8999999999999999) and true in `f32`; the companion must take the `f64` arm as `f` does.
+#[differentiable(order = 2)]
+fn f64_constant_in_f32(x: &[f32]) -> f32 {
+    let h = 0.3f64;
+    if h * 3.0 > 0.9 {
+        x[0] * x[0]
+    } else {
+        x[0] * x[1]
+    }
+}
+
+#[test]
+fn a_suffixed_f64_constant_compares_in_f64() {
+    let x = [0.5f32, 0.7];
+    assert!((f64_constant_in_f32(&x) - 0.35).abs() < 1e-6);
+    let (v, g) = f64_constant_in_f32_grad(&x);
+    let (hv_val, hg, hv) = f64_constant_in_f32_hvp(&x, vec![1.0, 0.0]);
+    // f = x₀ x₁: ∇f = (x₁, x₀), H e₀ = (0, 1)
+    assert!((v - 0.35).abs() < 1e-6 && (hv_val - 0.35).abs() < 1e-6);
+    assert!(
+        (g[0] - 0.7).abs() < 1e-6 && (g[1] - 0.5).abs() < 1e-6,
+        "{g:?}"
+    );
+    assert!((hg[0] - g[0]).abs() < 1e-6 && (hg[1] - g[1]).abs() < 1e-6);
+    assert!(hv[0].abs() < 1e-6 && (hv[1] - 1.0).abs() < 1e-6, "{hv:?}");
 }

@@ -135,6 +135,25 @@ pub(crate) fn may_be_user_fn(path: &syn::Path) -> bool {
         })
 }
 
+/// The name of the primitive type `ty` spells, bare (`usize`) or by its path
+/// (`std::primitive::usize`, `core::primitive::i32`).
+pub(crate) fn primitive_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    if p.qself.is_some() || p.path.segments.iter().any(|s| !s.arguments.is_none()) {
+        return None;
+    }
+    let names: Vec<String> = (p.path.segments.iter())
+        .map(|s| s.ident.to_string())
+        .collect();
+    match names.as_slice() {
+        [n] if p.path.leading_colon.is_none() => Some(n.clone()),
+        [krate, prim, n] if (krate == "std" || krate == "core") && prim == "primitive" => {
+            Some(n.clone())
+        }
+        _ => None,
+    }
+}
+
 pub(crate) fn order2() -> bool {
     ORDER2.with(Cell::get)
 }

@@ -6,6 +6,7 @@
 use nalgebra::{Dim, Matrix, Scalar, Storage, StorageMut};
 
 use crate::real::Real;
+use std::cell::Cell;
 
 /// A value whose carried derivatives can be dropped: floats and duals, and `Vec`s, arrays and
 /// nalgebra matrices of them; integers and `bool` carry none.
@@ -105,34 +106,51 @@ impl<A: PartialEq<B>, B> ValueEqOther for &EqProbe<'_, A, B> {
     }
 }
 
-/// `x as T` (to an integer type, or to the other float type) as `order = 2` code spells it:
-/// `(&CastProbe(&x)).cast_value() as T`, with both traits in scope. A concrete `f64` function's
-/// scalar becomes a dual number there, which `as` cannot convert: a scalar converts its value
-/// ([`Real::to_f64`]; widening `f32` to `f64` is exact, so the cast lands where the `f32` cast
-/// lands), anything else is itself. A result that carries a derivative is refused by the macro.
-pub struct CastProbe<'a, A>(pub &'a A);
+/// `x as T` (to an integer type, or to `f32`) as the `order = 2` companion of an `f64` function
+/// spells it: `(&CastSlot::of(x)).cast_value() as T`, with both traits in scope. The function's
+/// scalar is a dual number there, which `as` cannot convert: a scalar converts its value
+/// ([`Real::to_f64`], the value `f` casts), anything else (an integer, a `bool`, an enum that is
+/// not `Copy`) is itself, moved out of the slot. A result that carries a derivative is refused
+/// by the macro.
+pub struct CastSlot<A>(Cell<Option<A>>);
 
-/// The value of a `Real` scalar, widened to `f64` (the preferred method: found on `&CastProbe`
+impl<A> CastSlot<A> {
+    /// The slot holding the cast's operand.
+    #[inline(always)]
+    pub fn of(a: A) -> Self {
+        CastSlot(Cell::new(Some(a)))
+    }
+
+    #[inline(always)]
+    fn take(&self) -> A {
+        match self.0.take() {
+            Some(a) => a,
+            None => unreachable!("a cast's operand is taken once"),
+        }
+    }
+}
+
+/// The value of a `Real` scalar, widened to `f64` (the preferred method: found on `&CastSlot`
 /// without another reference).
 pub trait CastValueReal {
     /// The value without its derivatives.
     fn cast_value(&self) -> f64;
 }
-impl<T: Real> CastValueReal for CastProbe<'_, T> {
+impl<T: Real> CastValueReal for CastSlot<T> {
     #[inline(always)]
     fn cast_value(&self) -> f64 {
-        self.0.to_f64()
+        self.take().to_f64()
     }
 }
 
-/// Anything else `as` converts (integers, `bool`, `char`): itself.
+/// Anything else `as` converts: itself.
 pub trait CastValueOther<A> {
     /// The operand, unchanged.
     fn cast_value(&self) -> A;
 }
-impl<A: Copy> CastValueOther<A> for &CastProbe<'_, A> {
+impl<A> CastValueOther<A> for &CastSlot<A> {
     #[inline(always)]
     fn cast_value(&self) -> A {
-        *self.0
+        self.take()
     }
 }

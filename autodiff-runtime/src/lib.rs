@@ -210,7 +210,7 @@ pub mod __private {
     impl NoTangentArg for NoTangent {}
 
     pub use crate::dual_pass::{
-        CastProbe, CastValueOther, CastValueReal, EqProbe, StopTangent, ValueEqOther, ValueEqReal,
+        CastSlot, CastValueOther, CastValueReal, EqProbe, StopTangent, ValueEqOther, ValueEqReal,
         stop_tangent,
     };
     pub use crate::flatsave::{FlatRange, flat_get, flat_put};

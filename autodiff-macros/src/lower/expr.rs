@@ -383,13 +383,24 @@ const LOCAL_FN_HINT: &str = "a function declared inside a #[differentiable] func
 
 /// `i8` … `u128`, `isize`, `usize`, `bool`, `char`: cast targets that carry no derivative.
 fn is_int_type(ty: &syn::Type) -> bool {
-    matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.get_ident().is_some_and(|i| {
+    crate::naming::primitive_name(ty).is_some_and(|n| {
         matches!(
-            i.to_string().as_str(),
-            "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64"
-                | "u128" | "usize" | "bool" | "char"
+            n.as_str(),
+            "i8" | "i16"
+                | "i32"
+                | "i64"
+                | "i128"
+                | "isize"
+                | "u8"
+                | "u16"
+                | "u32"
+                | "u64"
+                | "u128"
+                | "usize"
+                | "bool"
+                | "char"
         )
-    }))
+    })
 }
 
 /// Whether an expression is made only of constructs the macro can pass through as written.

@@ -34,6 +34,7 @@ pub fn generalize(item: &mut syn::ItemFn, float: &str) {
         in_other: false,
         other_locals: Vec::new(),
         casts: false,
+        in_const: 0,
         s: s.clone(),
     };
     r.visit_signature_mut(&mut item.sig);
@@ -135,15 +136,17 @@ struct Rewrite<'a> {
     s: Ident,
     /// Whether a cast was rewritten (the traits its probe needs go in scope).
     casts: bool,
+    /// Inside a constant (an array length, a `const` item, a const argument), where no method
+    /// may be called: casts stay as written.
+    in_const: usize,
 }
 
-/// Whether `ty` is a primitive integer type (`usize`, `i32`, ..).
+/// Whether `ty` is a primitive integer type (`usize`, `i32`, `std::primitive::u8`, ..).
 fn is_int_primitive(ty: &Type) -> bool {
     const INTS: &[&str] = &[
         "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
     ];
-    matches!(ty, Type::Path(p) if p.qself.is_none()
-        && INTS.iter().any(|n| p.path.is_ident(n)))
+    crate::naming::primitive_name(ty).is_some_and(|n| INTS.contains(&n.as_str()))
 }
 
 impl Rewrite<'_> {
@@ -313,6 +316,45 @@ impl VisitMut for Rewrite<'_> {
     fn visit_stmt_macro_mut(&mut self, m: &mut syn::StmtMacro) {
         self.rewrite_macro(&mut m.mac);
     }
+
+    // Constants: no method call may run there (`[0.0; 3 as usize]`, `const K: usize = ..`).
+    fn visit_expr_repeat_mut(&mut self, r: &mut syn::ExprRepeat) {
+        self.visit_expr_mut(&mut r.expr);
+        self.in_const += 1;
+        self.visit_expr_mut(&mut r.len);
+        self.in_const -= 1;
+    }
+
+    fn visit_type_array_mut(&mut self, a: &mut syn::TypeArray) {
+        self.visit_type_mut(&mut a.elem);
+        self.in_const += 1;
+        self.visit_expr_mut(&mut a.len);
+        self.in_const -= 1;
+    }
+
+    fn visit_item_const_mut(&mut self, i: &mut syn::ItemConst) {
+        self.in_const += 1;
+        visit_mut::visit_item_const_mut(self, i);
+        self.in_const -= 1;
+    }
+
+    fn visit_item_static_mut(&mut self, i: &mut syn::ItemStatic) {
+        self.in_const += 1;
+        visit_mut::visit_item_static_mut(self, i);
+        self.in_const -= 1;
+    }
+
+    fn visit_expr_const_mut(&mut self, c: &mut syn::ExprConst) {
+        self.in_const += 1;
+        visit_mut::visit_expr_const_mut(self, c);
+        self.in_const -= 1;
+    }
+
+    fn visit_generic_argument_mut(&mut self, g: &mut syn::GenericArgument) {
+        self.in_const += 1;
+        visit_mut::visit_generic_argument_mut(self, g);
+        self.in_const -= 1;
+    }
 }
 
 impl Rewrite<'_> {
@@ -342,15 +384,23 @@ impl Rewrite<'_> {
                 let span = c.span();
                 *e = self.converted(quote_spanned! {span=> (#inner) as f64 }, span);
             }
-            // `s as usize`, `s as f32` (in an `f64` function): `as` cannot convert a dual
-            // number, so the operand's value is taken first (`CastProbe`); integers and other
-            // operands pass through it unchanged.
-            Expr::Cast(c) if is_int_primitive(&c.ty) || self.is_other_type(&c.ty) => {
+            // `s as usize`, `s as f32` in an `f64` function: `as` cannot convert a dual number,
+            // so the operand's value is taken first (`CastSlot`); integers and other operands
+            // pass through it unchanged. Not in an `f32` function: a float there whose type
+            // Rust defaults to `f64` (`(0.3 / 0.1) as usize`, no scalar beside it) would be
+            // computed in `f32` by the companion, and cast to another integer than `f`'s; in an
+            // `f64` function the default is the scalar's type, whose dual numbers carry the
+            // same value.
+            Expr::Cast(c)
+                if self.float == "f64"
+                    && self.in_const == 0
+                    && (is_int_primitive(&c.ty) || self.is_other_type(&c.ty)) =>
+            {
                 self.visit_expr_mut(&mut c.expr);
                 let inner = &c.expr;
                 let span = c.expr.span();
                 *c.expr = syn::parse_quote_spanned! {span=>
-                    (&::autodiff::__private::CastProbe(&(#inner))).cast_value()
+                    (&::autodiff::__private::CastSlot::of(#inner)).cast_value()
                 };
                 self.casts = true;
             }
