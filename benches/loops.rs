@@ -478,6 +478,28 @@ fn bench_probe2(c: &mut Criterion) {
             black_box(y)
         )
     );
+    three!(
+        c,
+        "probe2_huber_value2000",
+        || huber_fit_value(
+            black_box(th),
+            black_box(HUBER_DELTA),
+            black_box(x),
+            black_box(y)
+        ),
+        || huber_fit_value_grad(
+            black_box(th),
+            black_box(HUBER_DELTA),
+            black_box(x),
+            black_box(y)
+        ),
+        || huber_fit_hand(
+            black_box(th),
+            black_box(HUBER_DELTA),
+            black_box(x),
+            black_box(y)
+        )
+    );
     let (sp, sx, sy) = series_fit_input();
     let (sp, sx, sy) = (sp.as_slice(), sx.as_slice(), sy.as_slice());
     three!(
@@ -766,6 +788,12 @@ fn report_allocations() {
         "probe2_huber_inline2000",
         || huber_fit_inline(&ht, HUBER_DELTA, &hx, &hy),
         || huber_fit_inline_grad(&ht, HUBER_DELTA, &hx, &hy),
+        || huber_fit_hand(&ht, HUBER_DELTA, &hx, &hy),
+    );
+    line3(
+        "probe2_huber_value2000",
+        || huber_fit_value(&ht, HUBER_DELTA, &hx, &hy),
+        || huber_fit_value_grad(&ht, HUBER_DELTA, &hx, &hy),
         || huber_fit_hand(&ht, HUBER_DELTA, &hx, &hy),
     );
     let (sp, sx, sy) = series_fit_input();

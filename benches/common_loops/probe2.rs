@@ -690,6 +690,28 @@ pub fn huber_fit_inline(
     l / x.len() as f64
 }
 
+/// Control for [`huber_fit`]: the helper's body inline as a value chosen by a branch
+/// (`let h = if .. { .. } else { .. }; l += h`), the form a `let` of the loss takes.
+#[differentiable]
+pub fn huber_fit_value(
+    theta: &[f64],
+    delta: f64,
+    #[no_grad] x: &[f64],
+    #[no_grad] y: &[f64],
+) -> f64 {
+    let mut l = 0.0;
+    for i in 0..x.len() {
+        let r = theta[0] + theta[1] * x[i] + theta[2] * x[i] * x[i] - y[i];
+        let h = if r.abs() <= delta {
+            0.5 * r * r
+        } else {
+            delta * (r.abs() - 0.5 * delta)
+        };
+        l += h;
+    }
+    l / x.len() as f64
+}
+
 /// Points of [`series_fit`].
 pub const SERIES_N: usize = 1000;
 

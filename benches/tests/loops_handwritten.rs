@@ -661,6 +661,17 @@ fn probe2_cases() -> Vec<Case> {
         fd_tol: Tolerance::new(1e-6, 1e-6),
         eta: DEFAULT_ETA,
     });
+    let (theta, x, y) = huber_fit_input();
+    let (x1, y1, x2, y2, x3, y3) = (x.clone(), y.clone(), x.clone(), y.clone(), x, y);
+    cases.push(Case {
+        name: "huber_value2000",
+        x: cat(&theta, &[HUBER_DELTA]),
+        primal: Box::new(move |v| huber_fit_value(&v[..3], v[3], &x1, &y1)),
+        generated: Box::new(move |v| pack_vs(huber_fit_value_grad(&v[..3], v[3], &x2, &y2))),
+        hand: Box::new(move |v| pack_vs(huber_fit_hand(&v[..3], v[3], &x3, &y3))),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
     let (p, x, y) = series_fit_input();
     let (x1, y1, x2, y2, x3, y3) = (x.clone(), y.clone(), x.clone(), y.clone(), x, y);
     cases.push(Case {
