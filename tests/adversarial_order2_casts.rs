@@ -1922,10 +1922,6 @@ fn t_eq_with_converted_back_at_equality() {
 //   (E0277 + E0605); `as usize` and `as std::primitive::usize` work (`tests/order2_casts.rs`).
 // - `matches!((x[0] * 2.0) as i32, n if n > 0)` (macro input not parseable as expressions, left
 //   as written): E0277 cannot multiply `__AutodiffScalar` by `{float}`.
-// - `let h = x[1] as f32; let h = (h * 3.0) as usize;` (a `let` shadowing a local of the other
-//   float type: the initializer is visited after the name is dropped, so `3.0` becomes the
-//   scalar): E0277 cannot multiply `f32` by `__AutodiffScalar` (also without casts:
-//   `let h = 0.5f32; let h = h * 2.0;`).
 // - a call of an `order = 2` function in a `for` range: `for i in 0..dot(x, x) as usize`,
 //   `0..(dot(x, x) as usize).min(5)`, `0..n.min(dot(x, x) as usize)` (also without a cast,
 //   `0..if dot(x, x) > 1.0 { 2 } else { 3 }`): E0308 expected `&[f64]`, found

@@ -70,7 +70,18 @@ fn shadowed(p: &[f64]) -> f64 {
         s += *h * *h * 2.0;
     }
     let h = p[0] * 3.0;
-    s + h * h * 0.5
+    s + h * h * 0.5 + rebound(p)
+}
+
+/// A `let` of the other type's name whose initializer reads the outer binding: the literal
+/// beside it is of that type (the initializer runs before the new name binds).
+#[differentiable(order = 2)]
+fn rebound(p: &[f64]) -> f64 {
+    let h = 0.5f32;
+    let h = h * 2.0;
+    let g = p[1] as f32;
+    let g = (g * 3.0) as usize % p.len();
+    p[g] * p[0] * h as f64
 }
 
 #[test]

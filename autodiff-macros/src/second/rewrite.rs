@@ -259,7 +259,8 @@ impl VisitMut for Rewrite<'_> {
             || l.init
                 .as_ref()
                 .is_some_and(|i| self.is_other_float(&i.expr));
-        self.visit_pat_mut(&mut l.pat);
+        // The initializer first: it runs before the pattern binds, so a name it reads is still
+        // the outer one (`let h = 0.5f32; let h = h * 2.0;`: `2.0` is of `h`'s type).
         if let Some(init) = &mut l.init {
             let outer = self.in_other;
             self.in_other = declared;
@@ -269,6 +270,7 @@ impl VisitMut for Rewrite<'_> {
                 self.visit_expr_mut(diverge);
             }
         }
+        self.visit_pat_mut(&mut l.pat);
         // The names bound here: of the other type when declared so, otherwise shadowed.
         let name = match &l.pat {
             syn::Pat::Type(pt) => match &*pt.pat {
