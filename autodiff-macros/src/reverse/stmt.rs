@@ -129,12 +129,17 @@ impl RevGen<'_> {
                 let normal_arms: Vec<usize> = (0..arms.len()).filter(|k| !diverges[*k]).collect();
                 // An `if` whose condition the reverse sweep can evaluate again records nothing
                 // when an arm completes (a jump out of an arm still records the arm).
-                let again = match kind {
+                let (again, kept) = match kind {
                     BranchKind::If {
                         cond,
                         vars: Some(vars),
-                    } if needs_rec && normal_arms.len() == 2 => self.cond_again(cond, vars, place),
-                    _ => None,
+                    } if needs_rec && normal_arms.len() == 2 => {
+                        match self.cond_again(cond, vars, place) {
+                            Ok(again) => (Some(again), TokenStream::new()),
+                            Err(kept) => (None, kept),
+                        }
+                    }
+                    _ => (None, TokenStream::new()),
                 };
                 // Outside every loop the branch runs at most once: the arm taken goes into a
                 // saved-value slot instead of onto the control tape (a helper with an `if`,
@@ -166,7 +171,7 @@ impl RevGen<'_> {
                     BranchKind::If { cond, .. } => {
                         let (a, b) = (&fwds[0], &fwds[1]);
                         let pre = again.as_ref().map(|(pre, _)| pre);
-                        quote! { #pre if #cond { #a } else { #b } }
+                        quote! { #pre #kept if #cond { #a } else { #b } }
                     }
                     BranchKind::Match { scrutinee, heads } => {
                         let arms_t = heads
@@ -481,13 +486,14 @@ impl RevGen<'_> {
     /// The reverse-sweep evaluation of an `if` condition over `vars` (see `BranchKind::If`), when
     /// each of them is read there without a record: a loop index recomputed from the trip
     /// number, a parameter that is never written, a `let` value saved once for its block, or a
-    /// small expression over those.
+    /// small expression over those. `Err` holds the records the attempt set up, which the
+    /// forward sweep must still write (a trip's records are put together at its end).
     fn cond_again(
         &mut self,
         cond: &TokenStream,
         vars: &[VarId],
         place: Place,
-    ) -> Option<(TokenStream, TokenStream)> {
+    ) -> Result<(TokenStream, TokenStream), TokenStream> {
         let free = |this: &Self, v: VarId| this.free_again(v);
         // One float the reverse sweep does not have otherwise may be saved for the condition
         // (`if r.abs() <= delta` with `r` computed in the trip): a number recorded instead of
@@ -505,21 +511,23 @@ impl RevGen<'_> {
             [v] if self.floats.contains(v)
                 && !self.f.vars[*v].is_ref
                 && (!place.in_loop || grouped) => {}
-            _ => return None,
+            _ => return Err(TokenStream::new()),
         }
         let mut pre = TokenStream::new();
         let mut reads = Vec::new();
         for &v in vars {
             let (save, read) = self.read(&Atom::Var(v), place);
             if !save.is_empty() && !saved.contains(&v) {
-                // Not free after all: keep the record (the unused slot costs nothing).
-                return None;
+                // Not free after all: the arm is recorded instead, and what the attempt set up
+                // is still written (an unread record, where the trip's tuple already names it).
+                pre.extend(save);
+                return Err(pre);
             }
             pre.extend(save);
             reads.push((v, read));
         }
         let binds = self.bind_names(&reads);
-        Some((pre, quote! { { #binds #cond } }))
+        Ok((pre, quote! { { #binds #cond } }))
     }
 }
 
