@@ -134,7 +134,7 @@ struct Rewrite<'a> {
     /// until a later `let` of the same name.
     other_locals: Vec<Ident>,
     s: Ident,
-    /// Whether a cast was rewritten (the traits its probe needs go in scope).
+    /// Whether a cast was rewritten (the traits its slot needs go in scope).
     casts: bool,
     /// Inside a constant (an array length, a `const` item, a const argument), where no method
     /// may be called: casts stay as written.
