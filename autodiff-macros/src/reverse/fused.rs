@@ -37,6 +37,7 @@
 //! for a variable that is not `mut`), so the rules after the branch read its final value. At
 //! most three such branches a trip (the code after each is written once per arm); an
 //! assignment inside a nested block of an arm keeps the usual sweep.
+//!
 //! Sound only where every value a rule reads is still the one its definition used: the loop's
 //! `let`s are neither `mut` nor assigned (but trip sums), each name is bound once (no
 //! shadowing), and outer
