@@ -16,7 +16,7 @@ use autodiff::prelude::*;
 
 #[path = "support/grad_checks.rs"]
 mod grad_checks;
-use grad_checks::{agree, check, check_hvp, check_value_grad, sines, split, to32};
+use grad_checks::{agree, check, check_hvp, check_value_grad, pair_check, sines, to32};
 
 /// The negative log-likelihood of logistic regression, softplus in its stable form.
 #[differentiable]
@@ -193,29 +193,6 @@ fn into_sum(x: &[f64], w: &[f64]) -> f64 {
         l += y * y;
     }
     l
-}
-
-fn pair_check(
-    name: &str,
-    f: impl Fn(&[f64], &[f64]) -> f64,
-    r: (f64, (Vec<f64>, Vec<f64>)),
-    a: &[f64],
-    b: &[f64],
-) {
-    let (v, (ga, gb)) = r;
-    let mut all = a.to_vec();
-    all.extend(b);
-    let mut g = ga;
-    g.extend(gb);
-    check_value_grad(
-        name,
-        |p| {
-            let (pa, pb) = split(p, a.len());
-            f(&pa, &pb)
-        },
-        (v, g),
-        &all,
-    );
 }
 
 #[test]

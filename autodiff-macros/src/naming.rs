@@ -135,6 +135,11 @@ pub(crate) fn may_be_user_fn(path: &syn::Path) -> bool {
         })
 }
 
+/// The primitive integer types (cast targets that carry no derivative, with `bool` and `char`).
+pub(crate) const INTEGERS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
+];
+
 /// The name of the primitive type `ty` spells, bare (`usize`) or by its path
 /// (`std::primitive::usize`, `core::primitive::i32`).
 pub(crate) fn primitive_name(ty: &syn::Type) -> Option<String> {

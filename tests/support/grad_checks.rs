@@ -95,3 +95,29 @@ pub fn sines(n: usize, amp: f64) -> Vec<f64> {
         .map(|i| amp * ((i as f64) * 1.37 + 0.2).sin())
         .collect()
 }
+
+/// `(value, (∂/∂a, ∂/∂b))` of `f(a, b)` (a `_grad`'s result) against `f` and central
+/// differences over `a` and `b` joined ([`check_value_grad`]); panics naming `name`.
+#[track_caller]
+pub fn pair_check(
+    name: &str,
+    f: impl Fn(&[f64], &[f64]) -> f64,
+    r: (f64, (Vec<f64>, Vec<f64>)),
+    a: &[f64],
+    b: &[f64],
+) {
+    let (v, (ga, gb)) = r;
+    let mut all = a.to_vec();
+    all.extend(b);
+    let mut g = ga;
+    g.extend(gb);
+    check_value_grad(
+        name,
+        |p| {
+            let (pa, pb) = split(p, a.len());
+            f(&pa, &pb)
+        },
+        (v, g),
+        &all,
+    );
+}

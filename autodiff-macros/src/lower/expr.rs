@@ -384,22 +384,7 @@ const LOCAL_FN_HINT: &str = "a function declared inside a #[differentiable] func
 /// `i8` … `u128`, `isize`, `usize`, `bool`, `char`: cast targets that carry no derivative.
 fn is_int_type(ty: &syn::Type) -> bool {
     crate::naming::primitive_name(ty).is_some_and(|n| {
-        matches!(
-            n.as_str(),
-            "i8" | "i16"
-                | "i32"
-                | "i64"
-                | "i128"
-                | "isize"
-                | "u8"
-                | "u16"
-                | "u32"
-                | "u64"
-                | "u128"
-                | "usize"
-                | "bool"
-                | "char"
-        )
+        crate::naming::INTEGERS.contains(&n.as_str()) || n == "bool" || n == "char"
     })
 }
 

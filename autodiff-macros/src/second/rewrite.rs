@@ -143,10 +143,7 @@ struct Rewrite<'a> {
 
 /// Whether `ty` is a primitive integer type (`usize`, `i32`, `std::primitive::u8`, ..).
 fn is_int_primitive(ty: &Type) -> bool {
-    const INTS: &[&str] = &[
-        "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize",
-    ];
-    crate::naming::primitive_name(ty).is_some_and(|n| INTS.contains(&n.as_str()))
+    crate::naming::primitive_name(ty).is_some_and(|n| crate::naming::INTEGERS.contains(&n.as_str()))
 }
 
 impl Rewrite<'_> {
