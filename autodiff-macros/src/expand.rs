@@ -204,7 +204,8 @@ pub fn items(
             return Err(syn::Error::new_spanned(
                 expr,
                 "#[differentiable] cannot follow the iterator of this `for` loop over differentiable values; \
-                 write `for i in 0..v.len()` and index `v[i]`, or iterate `v.iter()`, `v.iter().enumerate()` or `v.iter().zip(w.iter())`",
+                 write `for i in 0..v.len()` and index `v[i]`, or iterate `v.iter()`, `v.iter().enumerate()`, `v.iter().zip(w.iter())`, \
+                 or `v.windows(k)`, `v.chunks(k)`, `v.chunks_exact(k)` of a variable `v`",
             ));
         }
     }

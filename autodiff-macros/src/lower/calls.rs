@@ -157,14 +157,22 @@ impl Lowerer {
                 | "chunks"
                 | "chunks_exact"
                 | "rchunks"
+                | "rchunks_exact"
                 | "windows"
                 | "split"
                 | "splitn"
         ) {
+            let why = if super::views::LOOP_VIEWS.contains(&name.as_str()) {
+                format!(
+                    "a `for` loop over it is supported, `for w in v.{name}(k)` with `v` a variable; elsewhere its parts are borrowed views whose gradients cannot be routed back"
+                )
+            } else {
+                "its parts are borrowed views whose gradients cannot be routed back".to_string()
+            };
             return refuse_at(
                 &mc.method,
                 format!(
-                    "`{name}` is not supported in a #[differentiable] function (its parts are borrowed views whose gradients cannot be routed back); borrow the parts as ranges (`let (w, x) = (&v[..k], &v[k..]);`), index the slice (`v[i]`), or pass the parts as separate slice parameters"
+                    "`{name}` is not supported here in a #[differentiable] function ({why}); borrow the parts as ranges (`let (w, x) = (&v[..k], &v[k..]);`), index the slice (`v[i]`), or pass the parts as separate slice parameters"
                 ),
             );
         }

@@ -29,6 +29,7 @@ mod receivers;
 mod refs;
 mod reuse;
 mod structs;
+mod views;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote};
