@@ -37,6 +37,7 @@ use common_loops::lse::*;
 use common_loops::newton::*;
 use common_loops::probe::*;
 use common_loops::probe2::*;
+use common_loops::views::*;
 use common_loops::wave::*;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
 
@@ -511,6 +512,35 @@ fn bench_probe2(c: &mut Criterion) {
     );
 }
 
+fn bench_views(c: &mut Criterion) {
+    let (x, t) = smooth_fit_input();
+    let (x, t) = (x.as_slice(), t.as_slice());
+    let l = SMOOTH_LAMBDA;
+    three!(
+        c,
+        "probe3_smooth_windows1000",
+        || smooth_fit(black_box(x), black_box(t), black_box(l)),
+        || smooth_fit_grad(black_box(x), black_box(t), black_box(l)),
+        || smooth_fit_hand(black_box(x), black_box(t), black_box(l))
+    );
+    three!(
+        c,
+        "probe3_smooth_indexed1000",
+        || smooth_fit_indexed(black_box(x), black_box(t), black_box(l)),
+        || smooth_fit_indexed_grad(black_box(x), black_box(t), black_box(l)),
+        || smooth_fit_hand(black_box(x), black_box(t), black_box(l))
+    );
+    let (z, y) = chunk_xent_input();
+    let (z, y) = (z.as_slice(), y.as_slice());
+    three!(
+        c,
+        "probe3_chunk_xent200x10",
+        || chunk_xent(black_box(z), black_box(y), black_box(XENT_CLASSES)),
+        || chunk_xent_grad(black_box(z), black_box(y), black_box(XENT_CLASSES)),
+        || chunk_xent_hand(black_box(z), black_box(y), black_box(XENT_CLASSES))
+    );
+}
+
 /// Heap allocations (and bytes) of one call of `f` after a first, uncounted one (the steady state
 /// of a training loop: record tapes start at the size the last call needed), its result dropped
 /// outside the count.
@@ -803,6 +833,20 @@ fn report_allocations() {
         || series_fit_grad(&sp, &sx, &sy),
         || series_fit_hand(&sp, &sx, &sy),
     );
+    let (x, t) = smooth_fit_input();
+    line3(
+        "probe3_smooth_windows1000",
+        || smooth_fit(&x, &t, SMOOTH_LAMBDA),
+        || smooth_fit_grad(&x, &t, SMOOTH_LAMBDA),
+        || smooth_fit_hand(&x, &t, SMOOTH_LAMBDA),
+    );
+    let (z, y) = chunk_xent_input();
+    line3(
+        "probe3_chunk_xent200x10",
+        || chunk_xent(&z, &y, XENT_CLASSES),
+        || chunk_xent_grad(&z, &y, XENT_CLASSES),
+        || chunk_xent_hand(&z, &y, XENT_CLASSES),
+    );
 }
 
 criterion_group!(
@@ -814,7 +858,8 @@ criterion_group!(
     bench_reused,
     bench_extra,
     bench_heldout,
-    bench_probe2
+    bench_probe2,
+    bench_views
 );
 
 fn main() {

@@ -198,6 +198,85 @@ fn chunked_cubic(p: &[f64]) -> f64 {
     s
 }
 
+/// Element reads of a part are read in the slice at the part's offset; these bodies rebind the
+/// part's name or the slice's, or name them in a macro, where the reads stay reads of the part.
+#[differentiable]
+fn shadowing(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for w in x.windows(2) {
+        let a = w[0] * w[1];
+        let w = [a, 2.0 * a];
+        s += w[1];
+    }
+    for (x, w) in x.chunks(2).enumerate() {
+        s += (x as f64 + 1.0) * w[0];
+    }
+    for w in x.windows(3) {
+        assert!(w[1].is_finite(), "{w:?}");
+        let x = w[2] * 3.0;
+        s += x * w[0];
+    }
+    s
+}
+
+/// The part's name shadowed by another slice, and the slice's name by another slice: reads
+/// after the `let` are of the new slice.
+#[differentiable]
+fn shadowed_by_slices(x: &[f64], y: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for w in x.windows(2) {
+        s += w[0] * w[1];
+        let w = y;
+        s += w[1].sin();
+    }
+    for q in x.chunks(2) {
+        s += q[0];
+        let x = y;
+        s += x[0] * q[0];
+    }
+    s
+}
+
+/// Part indices past the part: the primal panics, and so does the gradient.
+#[differentiable]
+fn past_the_window(x: &[f64], #[no_grad] j: usize) -> f64 {
+    let mut s = 0.0;
+    for w in x.windows(3) {
+        s += w[0] * w[j];
+    }
+    s
+}
+
+#[differentiable]
+fn past_the_literal(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for w in x.windows(2) {
+        s += w[2];
+    }
+    s
+}
+
+#[differentiable]
+fn past_the_last_chunk(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for q in x.chunks(2) {
+        s += q[0] * q[1];
+    }
+    s
+}
+
+/// Windows of a constant: an iterator of constants, as before views were followed.
+const WEIGHTS: [f64; 4] = [0.5, 1.0, 1.5, 2.0];
+
+#[differentiable]
+fn constant_windows(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (i, w) in WEIGHTS.windows(2).enumerate() {
+        s += (w[1] - w[0]) * x[i] * x[i + 1];
+    }
+    s
+}
+
 /// Zero-size windows and chunks panic with `std`'s messages.
 #[differentiable]
 fn sized_windows(x: &[f64], #[no_grad] k: usize) -> f64 {
@@ -320,7 +399,7 @@ fn windows_of_a_local_and_jumps() {
 fn generic_f32_and_forward_mode() {
     let x = sines(6, 0.5);
     let r = smooth_generic_grad(x.as_slice());
-    check_value_grad("generic", |x| smooth_generic(x), r.clone(), &x);
+    check_value_grad("generic", smooth_generic, r.clone(), &x);
     let (_, g32) = smooth_generic_grad(to32(&x).as_slice());
     agree("generic f32", &r.1, &g32, 1e-5);
     // The tangent along `v` is the gradient's dot product with `v`.
@@ -365,4 +444,70 @@ fn zero_chunks_panic_as_in_std() {
 #[should_panic(expected = "window size must be non-zero")]
 fn the_primal_panics_the_same() {
     let _ = sized_windows(&[1.0, 2.0], 0);
+}
+
+#[test]
+fn names_rebound_in_the_body() {
+    for n in [2, 3, 6] {
+        let x = sines(n, 0.7);
+        let r = shadowing_grad(&x);
+        check_value_grad(&format!("shadowing n={n}"), shadowing, r, &x);
+    }
+}
+
+#[test]
+fn parts_shadowed_by_other_slices() {
+    for (n, m) in [(2, 2), (5, 3)] {
+        let (x, y) = (sines(n, 0.8), sines(m, 1.2));
+        let (v, (gx, gy)) = shadowed_by_slices_grad(&x, &y);
+        let f = |z: &[f64]| shadowed_by_slices(&z[..n], &z[n..]);
+        let mut z = x.clone();
+        z.extend_from_slice(&y);
+        let mut g = gx;
+        g.extend(gy);
+        check_value_grad(&format!("shadowed n={n}"), f, (v, g), &z);
+    }
+}
+
+#[test]
+fn windows_of_a_constant() {
+    let x = sines(4, 0.9);
+    let r = constant_windows_grad(&x);
+    check_value_grad("constant", constant_windows, r, &x);
+}
+
+#[test]
+fn in_bounds_part_reads() {
+    let x = sines(6, 0.7);
+    for j in 0..3 {
+        let r = past_the_window_grad(&x, j);
+        check_value_grad(&format!("j={j}"), |x| past_the_window(x, j), r, &x);
+    }
+    let x = sines(6, 0.7);
+    let r = past_the_last_chunk_grad(&x);
+    check_value_grad("even chunks", past_the_last_chunk, r, &x);
+}
+
+#[test]
+#[should_panic(expected = "index out of bounds: the len is 3 but the index is 3")]
+fn a_run_time_index_past_the_window_panics() {
+    let _ = past_the_window_grad(&[1.0, 2.0, 3.0, 4.0], 3);
+}
+
+#[test]
+#[should_panic(expected = "index out of bounds: the len is 3 but the index is 3")]
+fn the_primal_panics_there_too() {
+    let _ = past_the_window(&[1.0, 2.0, 3.0, 4.0], 3);
+}
+
+#[test]
+#[should_panic(expected = "index out of bounds: the len is 2 but the index is 2")]
+fn a_literal_past_the_window_panics() {
+    let _ = past_the_literal_grad(&[1.0, 2.0, 3.0]);
+}
+
+#[test]
+#[should_panic(expected = "index out of bounds: the len is 1 but the index is 1")]
+fn an_index_past_the_short_last_chunk_panics() {
+    let _ = past_the_last_chunk_grad(&[1.0, 2.0, 3.0]);
 }

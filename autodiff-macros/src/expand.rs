@@ -82,13 +82,14 @@ impl Common {
         quote! { + #rt::Captures<(#(&#lts (),)*)> }
     }
 
-    /// `let __keep_x = x.clone();` for the by-value parameters `used` reads (the reverse sweep
-    /// and the gradient's finish); a reference parameter is read as it is.
+    /// `let __keep_x = x.clone();` for the by-value and `mut` reference parameters `used` reads
+    /// (the reverse sweep and the gradient's finish); another reference parameter is read as
+    /// it is.
     fn keeps(&self, used: &TokenStream) -> TokenStream {
         self.sig
             .params
             .iter()
-            .filter(|p| !p.is_ref && naming::mentions(used, &naming::keep(&p.ident)))
+            .filter(|p| (!p.is_ref || p.mutable) && naming::mentions(used, &naming::keep(&p.ident)))
             .map(|p| {
                 let (k, i) = (naming::keep(&p.ident), &p.ident);
                 quote! { let #k = ::core::clone::Clone::clone(&#i); }
@@ -205,7 +206,7 @@ pub fn items(
                 expr,
                 "#[differentiable] cannot follow the iterator of this `for` loop over differentiable values; \
                  write `for i in 0..v.len()` and index `v[i]`, or iterate `v.iter()`, `v.iter().enumerate()`, `v.iter().zip(w.iter())`, \
-                 or `v.windows(k)`, `v.chunks(k)`, `v.chunks_exact(k)` of a variable `v`",
+                 or the parts of a variable `v`: `v.windows(k)`, `v.chunks(k)`, `v.chunks_exact(k)`, `v.rchunks(k)`, `v.rchunks_exact(k)`",
             ));
         }
     }

@@ -260,9 +260,10 @@ impl Param {
     }
 
     /// The parameter's value as the reverse sweep sees it: the reference itself, or a copy kept
-    /// before the forward sweep.
+    /// before the forward sweep (also of a `mut` reference, which the body may point at another
+    /// value: the gradient takes the shape of the argument).
     pub fn place(&self) -> TokenStream {
-        if self.is_ref {
+        if self.is_ref && !self.mutable {
             self.ident.to_token_stream()
         } else {
             crate::naming::keep(&self.ident).to_token_stream()

@@ -48,4 +48,5 @@ pub mod lse;
 pub mod newton;
 pub mod probe;
 pub mod probe2;
+pub mod views;
 pub mod wave;

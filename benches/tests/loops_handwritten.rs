@@ -27,6 +27,7 @@ use common_loops::lse::*;
 use common_loops::newton::*;
 use common_loops::probe::*;
 use common_loops::probe2::*;
+use common_loops::views::*;
 use common_loops::wave::*;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
 
@@ -705,6 +706,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(probe_cases());
     cases.extend(probe2_cases());
     cases.extend(generic_cases());
+    cases.extend(views_cases());
     cases.push(filter_case(FILTER_AB));
     cases.push(filter_case((-0.95, 2.0)));
     cases
@@ -802,4 +804,49 @@ fn gmm_wishart_constant_matches_its_closed_form() {
         6.0 * (-0.5 * 2f64.ln()) - (0.5 * pi.ln() + (std::f64::consts::PI.sqrt() / 2.0).ln());
     let got = wishart_constant(2, Wishart { gamma: 1.0, m: 0 });
     assert_close(got, want, Tolerance::tight());
+}
+
+/// The loops over slice views (`common_loops/views.rs`): the smoothing fit's gradient over `x`
+/// and `λ`, by windows and by index, and the cross-entropy over the rows of flat logits.
+fn views_cases() -> Vec<Case> {
+    let (x, t) = smooth_fit_input();
+    let n = x.len();
+    let pack = |(l, (g, d)): (f64, (Vec<f64>, f64))| (l, cat(&g, &[d]));
+    let mut cases = Vec::new();
+    for (name, indexed) in [("smooth_windows1000", false), ("smooth_indexed1000", true)] {
+        let (t1, t2, t3) = (t.clone(), t.clone(), t.clone());
+        cases.push(Case {
+            name,
+            x: cat(&x, &[SMOOTH_LAMBDA]),
+            primal: Box::new(move |v| {
+                if indexed {
+                    smooth_fit_indexed(&v[..n], &t1, v[n])
+                } else {
+                    smooth_fit(&v[..n], &t1, v[n])
+                }
+            }),
+            generated: Box::new(move |v| {
+                pack(if indexed {
+                    smooth_fit_indexed_grad(&v[..n], &t2, v[n])
+                } else {
+                    smooth_fit_grad(&v[..n], &t2, v[n])
+                })
+            }),
+            hand: Box::new(move |v| pack(smooth_fit_hand(&v[..n], &t3, v[n]))),
+            fd_tol: Tolerance::new(1e-6, 1e-6),
+            eta: DEFAULT_ETA,
+        });
+    }
+    let (z, y) = chunk_xent_input();
+    let (y1, y2, y3) = (y.clone(), y.clone(), y);
+    cases.push(Case {
+        name: "chunk_xent200x10",
+        x: z,
+        primal: Box::new(move |v| chunk_xent(v, &y1, XENT_CLASSES)),
+        generated: Box::new(move |v| chunk_xent_grad(v, &y2, XENT_CLASSES)),
+        hand: Box::new(move |v| chunk_xent_hand(v, &y3, XENT_CLASSES)),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
+    cases
 }

@@ -119,8 +119,9 @@ impl Lowerer {
     /// `for` loops: over the elements of slices, arrays and `Vec`s (by index, so element
     /// gradients land in the right place), or over any iterator of constants (ranges).
     pub(super) fn lower_for(&mut self, f: &syn::ExprForLoop, out: &mut Vec<Stmt>) -> R<()> {
-        if let Some(block) = views::desugar(f) {
-            return self.lower_control(&block, None, out);
+        if let Some(block) = views::desugar(f, self.loop_stack.len(), |e| self.var_of(e).is_some())
+        {
+            return self.lower_control(&block?, None, out);
         }
         let label = f.label.as_ref().map(|l| l.name.clone());
         // Recognise container iteration: `v`, `&v`, `v.iter()`, `v.iter().enumerate()`,

@@ -18,8 +18,12 @@
 //! `std`); `rchunks` and `rchunks_exact` the same counted from the end
 //! (`&v[len - c·k - k..len - c·k]`, the last `rchunks` part starting at 0). `k` is evaluated once, before the loop, and a zero `k` panics with `std`'s message.
 //!
-//! The rewrite is exact: while the loop runs, `v` is borrowed by the iterator in the function as
-//! written (which is compiled too), so the body cannot change `v` or its length.
+//! The rewrite is exact: while the loop runs, the slice is borrowed by the iterator in the
+//! function as written (which is compiled too), so the body cannot change its elements or its
+//! length; a body that points a reference variable `v` at another slice gets the parts of
+//! `&v[..]` borrowed before the loop.
+
+use syn::visit_mut::VisitMut;
 
 use super::*;
 
@@ -44,8 +48,19 @@ enum View {
 
 /// `for PAT in R.VIEW(K)` or `for (I, PAT) in R.VIEW(K).enumerate()` with `R` a variable
 /// (possibly borrowed, `&v`): the same loop over part numbers, as a block to lower in its place.
-/// `None` when the loop has another shape.
-pub(super) fn desugar(f: &syn::ExprForLoop) -> Option<Expr> {
+/// `None` when the loop has another shape; an error for a part bound other than by a plain name
+/// or `_` (a `mut` part, which the body could move to another slice).
+///
+/// `depth` (the number of loops around this one) makes the names of the loop's own variables
+/// (`__autodiff_view{depth}_i`, ...) distinct from those of a view loop it is nested in, whose
+/// rewritten reads (`v[__autodiff_view0_i + c]`) its body holds.
+/// `is_var` tells a variable of the function from a constant or static (whose parts need no
+/// rewrite: they are constants, and the loop is lowered as any iterator of constants).
+pub(super) fn desugar(
+    f: &syn::ExprForLoop,
+    depth: usize,
+    is_var: impl Fn(&Expr) -> bool,
+) -> Option<Result<Expr, syn::Error>> {
     let mut e = peel(&f.expr);
     let mut index_pat = None;
     let mut part_pat = (*f.pat).clone();
@@ -75,53 +90,265 @@ pub(super) fn desugar(f: &syn::ExprForLoop) -> Option<Expr> {
     let Expr::Path(p) = peel(&mc.receiver) else {
         return None;
     };
-    if p.qself.is_some() || p.path.get_ident().is_none() {
+    if p.qself.is_some() || p.path.get_ident().is_none() || !is_var(&mc.receiver) {
         return None;
     }
-    let v = &p.path;
+    // The loop goes over the slice `v` names when it starts. A body that points a reference
+    // variable `v` at another slice (`v = y;`, which the borrow allows) does not change that:
+    // the parts are then taken from a range of all of `v` borrowed before the loop.
+    let base_name = naming::unraw(p.path.get_ident().expect("checked above"));
+    let moved = super::loop_writes::body_may_write(&f.body, &base_name);
+    let copy_: syn::Path =
+        quote::format_ident!("__autodiff_view{depth}_v", span = mc.method.span()).into();
+    let v = if moved { &copy_ } else { &p.path };
+    let copy_let: Option<syn::Stmt> = moved.then(|| {
+        let orig = &p.path;
+        syn::parse_quote! { let #copy_ = &#orig[..]; }
+    });
+    if !matches!(&part_pat, Pat::Wild(_)) && plain_name(&part_pat).is_none() {
+        return Some(Err(syn::Error::new_spanned(
+            &part_pat,
+            format!(
+                "#[differentiable] follows `for` loops over `{}` with the part bound to a plain name or `_`; write `for w in ..` and, where the part must change, `let mut part = w;` in the body",
+                mc.method
+            ),
+        )));
+    }
     let k = &mc.args[0];
     let span = mc.method.span();
-    let k_ = syn::Ident::new("__autodiff_view_k", span);
-    let n_ = syn::Ident::new("__autodiff_view_n", span);
-    let i_ = syn::Ident::new("__autodiff_view_i", span);
-    let (zero_msg, count, part): (&str, Expr, Expr) = match view {
+    let k_ = quote::format_ident!("__autodiff_view{depth}_k", span = span);
+    let n_ = quote::format_ident!("__autodiff_view{depth}_n", span = span);
+    let i_ = quote::format_ident!("__autodiff_view{depth}_i", span = span);
+    let s_ = quote::format_ident!("__autodiff_view{depth}_s", span = span);
+    let l_ = quote::format_ident!("__autodiff_view{depth}_len", span = span);
+    // The part's first element and its end: `(count, start, end)`.
+    let (zero_msg, count, start, end): (&str, Expr, Expr, Expr) = match view {
         View::Windows => (
             "window size must be non-zero",
             syn::parse_quote! { (#v.len() + 1).saturating_sub(#k_) },
-            syn::parse_quote! { &#v[#i_..#i_ + #k_] },
+            syn::parse_quote! { #i_ },
+            syn::parse_quote! { #i_ + #k_ },
         ),
         View::Chunks => (
             "chunk size must be non-zero",
             syn::parse_quote! { #v.len().div_ceil(#k_) },
-            syn::parse_quote! { &#v[#i_ * #k_..::core::cmp::min(#i_ * #k_ + #k_, #v.len())] },
+            syn::parse_quote! { #i_ * #k_ },
+            syn::parse_quote! { ::core::cmp::min(#i_ * #k_ + #k_, #v.len()) },
         ),
         View::ChunksExact => (
             "chunk size must be non-zero",
             syn::parse_quote! { #v.len() / #k_ },
-            syn::parse_quote! { &#v[#i_ * #k_..#i_ * #k_ + #k_] },
+            syn::parse_quote! { #i_ * #k_ },
+            syn::parse_quote! { #i_ * #k_ + #k_ },
         ),
         View::RChunks => (
             "chunk size must be non-zero",
             syn::parse_quote! { #v.len().div_ceil(#k_) },
-            syn::parse_quote! { &#v[#v.len().saturating_sub(#i_ * #k_ + #k_)..#v.len() - #i_ * #k_] },
+            syn::parse_quote! { #v.len().saturating_sub(#i_ * #k_ + #k_) },
+            syn::parse_quote! { #v.len() - #i_ * #k_ },
         ),
         View::RChunksExact => (
             "chunk size must be non-zero",
             syn::parse_quote! { #v.len() / #k_ },
-            syn::parse_quote! { &#v[#v.len() - #i_ * #k_ - #k_..#v.len() - #i_ * #k_] },
+            syn::parse_quote! { #v.len() - #i_ * #k_ - #k_ },
+            syn::parse_quote! { #v.len() - #i_ * #k_ },
         ),
+    };
+    let mut body = f.body.stmts.clone();
+    // Windows start at the part number itself (so `w[c]` reads `v[i + c]`, a loop-affine index);
+    // the other parts at a `let` of the trip.
+    let windows = matches!(view, View::Windows);
+    let (first, len): (Expr, Expr) = if windows {
+        (syn::parse_quote! { #i_ }, syn::parse_quote! { #k_ })
+    } else {
+        (syn::parse_quote! { #s_ }, syn::parse_quote! { #l_ })
+    };
+    let fixed_len = match view {
+        View::Windows | View::ChunksExact | View::RChunksExact => int_literal(k),
+        View::Chunks | View::RChunks => None,
+    };
+    let index_names: Vec<String> = index_pat
+        .as_ref()
+        .map(super::opaque::pat_idents)
+        .unwrap_or_default();
+    if let Some(part) = plain_name(&part_pat) {
+        let base = naming::unraw(v.get_ident().expect("a variable"));
+        if part != base && !index_names.contains(&base) && !rebinds(&body, &[&part, &base]) {
+            let mut reads = PartReads {
+                part: &part,
+                base: v,
+                first: &first,
+                len: &len,
+                fixed_len,
+            };
+            for st in &mut body {
+                reads.visit_stmt_mut(st);
+            }
+        }
+    }
+    let part: Expr = if windows {
+        syn::parse_quote! { &#v[#start..#end] }
+    } else {
+        syn::parse_quote! { &#v[#s_..#s_ + #l_] }
+    };
+    // A part no longer named in the body (every use rewritten) is not bound.
+    let part_let: Option<syn::Stmt> = match plain_name(&part_pat) {
+        Some(name) if !names_any(&body, &[&name]) => None,
+        _ => Some(syn::parse_quote! { let #part_pat = #part; }),
     };
     let index_let: Option<syn::Stmt> = index_pat.map(|ip| syn::parse_quote! { let #ip = #i_; });
     let label = &f.label;
-    let body = &f.body.stmts;
-    Some(syn::parse_quote! {{
+    let bounds: Vec<syn::Stmt> = if windows {
+        Vec::new()
+    } else {
+        vec![
+            syn::parse_quote! { let #s_: usize = #start; },
+            syn::parse_quote! { let #l_: usize = #end - #s_; },
+        ]
+    };
+    Some(Ok(syn::parse_quote! {{
+        #copy_let
         let #k_: usize = #k;
         ::core::assert!(#k_ != 0, #zero_msg);
         let #n_: usize = #count;
         #label for #i_ in 0..#n_ {
+            #(#bounds)*
+            #part_let
             #index_let
-            let #part_pat = #part;
             #(#body)*
         }
-    }})
+    }}))
+}
+
+/// The value of an integer literal (`3`, `3usize`).
+fn int_literal(e: &Expr) -> Option<usize> {
+    match peel(e) {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse().ok(),
+        _ => None,
+    }
+}
+
+/// The name a pattern binds when it is a plain name (no `mut`, `ref` or subpattern): a part
+/// bound so is the same slice for the whole trip.
+fn plain_name(p: &Pat) -> Option<String> {
+    match p {
+        Pat::Ident(i) if i.mutability.is_none() && i.by_ref.is_none() && i.subpat.is_none() => {
+            Some(naming::unraw(&i.ident))
+        }
+        _ => None,
+    }
+}
+
+/// Whether the body binds one of `names` anywhere (a `let`, a pattern of a `for`, `match` or
+/// `if let`), or names one inside a macro (which may bind it, or reads it as written). Items
+/// are not looked into (they cannot see the loop's locals).
+fn rebinds(body: &[syn::Stmt], names: &[&str]) -> bool {
+    struct Finder<'a> {
+        names: &'a [&'a str],
+        found: bool,
+    }
+    impl<'ast> syn::visit::Visit<'ast> for Finder<'_> {
+        fn visit_pat_ident(&mut self, p: &'ast syn::PatIdent) {
+            self.found |= self.names.contains(&naming::unraw(&p.ident).as_str());
+            syn::visit::visit_pat_ident(self, p);
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            self.found |= mentions(m.tokens.clone(), self.names);
+        }
+        fn visit_item(&mut self, _: &'ast syn::Item) {}
+    }
+    let mut f = Finder {
+        names,
+        found: false,
+    };
+    for st in body {
+        syn::visit::Visit::visit_stmt(&mut f, st);
+    }
+    f.found
+}
+
+/// Whether a token of `ts` is one of `names` (also inside a string literal: a format string
+/// naming a variable inline, `"{w:?}"`).
+fn mentions(ts: proc_macro2::TokenStream, names: &[&str]) -> bool {
+    ts.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => names.contains(&naming::unraw(&i).as_str()),
+        proc_macro2::TokenTree::Group(g) => mentions(g.stream(), names),
+        proc_macro2::TokenTree::Literal(l) => {
+            let s = l.to_string();
+            names.iter().any(|n| s.contains(n))
+        }
+        proc_macro2::TokenTree::Punct(_) => false,
+    })
+}
+/// Whether the body names one of `names` anywhere.
+fn names_any(body: &[syn::Stmt], names: &[&str]) -> bool {
+    mentions(quote::quote! { #(#body)* }, names)
+}
+
+/// Element reads of the part, `w[e]`, rewritten as reads of the slice it is a part of,
+/// `v[first + e]`: the element's adjoint then goes straight to `v`'s (a read through the part
+/// would give the part an adjoint of its own per trip, added into `v`'s at its offset). A
+/// literal below a literal part length is in bounds as written; any other index is checked
+/// against the part's length first (`ops::view_index`, which panics as `w[e]` would).
+struct PartReads<'a> {
+    part: &'a str,
+    base: &'a syn::Path,
+    first: &'a Expr,
+    len: &'a Expr,
+    fixed_len: Option<usize>,
+}
+
+impl PartReads<'_> {
+    /// Whether `e` is the part's name.
+    fn is_part(&self, e: &Expr) -> bool {
+        matches!(e, Expr::Path(p) if p.qself.is_none()
+            && p.path.get_ident().is_some_and(|i| naming::unraw(i) == self.part))
+    }
+}
+
+impl VisitMut for PartReads<'_> {
+    fn visit_expr_mut(&mut self, e: &mut Expr) {
+        syn::visit_mut::visit_expr_mut(self, e);
+        let (v, first, len) = (self.base, self.first, self.len);
+        // `w.len()` is the part's length.
+        if let Expr::MethodCall(mc) = e {
+            if mc.method == "len" && mc.args.is_empty() && self.is_part(&mc.receiver) {
+                *e = syn::parse_quote! { (#len) };
+            }
+            return;
+        }
+        // `f(.., w, ..)` passes the range itself (the call's adjoint then goes to `v`'s at
+        // the range's offset, as for `f(&v[a..b])`).
+        if let Expr::Call(c) = e {
+            for a in c.args.iter_mut() {
+                if self.is_part(a) {
+                    *a = syn::parse_quote! { &#v[#first..#first + #len] };
+                }
+            }
+            return;
+        }
+        let Expr::Index(ix) = e else { return };
+        let Expr::Path(p) = &*ix.expr else { return };
+        if p.qself.is_some()
+            || p.path
+                .get_ident()
+                .is_none_or(|i| naming::unraw(i) != self.part)
+            || matches!(peel(&ix.index), Expr::Range(_))
+        {
+            return;
+        }
+        let k = &ix.index;
+        let lit = int_literal(k).filter(|c| self.fixed_len.is_some_and(|n| *c < n));
+        let at: Expr = match lit {
+            Some(0) => syn::parse_quote! { #first },
+            Some(_) => syn::parse_quote! { #first + #k },
+            None => syn::parse_quote! { #first + ::autodiff::__private::ops::view_index(#k, #len) },
+        };
+        *e = syn::parse_quote! { #v[#at] };
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 }
