@@ -109,6 +109,24 @@ where
     (range_of(v, start, end), t[start..end].to_vec())
 }
 
+/// `k`, checked against the length `len` of a part of a slice (`w[k]` of `for w in
+/// v.windows(n)`, read as `v[start + k]`): panics as indexing the part would.
+#[inline(always)]
+#[track_caller]
+pub fn view_index(k: usize, len: usize) -> usize {
+    if k >= len {
+        view_index_failed(k, len);
+    }
+    k
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn view_index_failed(k: usize, len: usize) -> ! {
+    panic!("index out of bounds: the len is {len} but the index is {k}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,22 +159,4 @@ mod tests {
         );
         assert_eq!((y, t), (vec![3.0, 4.0], vec![0.3, 0.4]));
     }
-}
-
-/// `k`, checked against the length `len` of a part of a slice (`w[k]` of `for w in
-/// v.windows(n)`, read as `v[start + k]`): panics as indexing the part would.
-#[inline(always)]
-#[track_caller]
-pub fn view_index(k: usize, len: usize) -> usize {
-    if k >= len {
-        view_index_failed(k, len);
-    }
-    k
-}
-
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn view_index_failed(k: usize, len: usize) -> ! {
-    panic!("index out of bounds: the len is {len} but the index is {k}")
 }
