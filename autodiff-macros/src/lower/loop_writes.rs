@@ -13,7 +13,7 @@ pub(super) fn peel_parens(e: &Expr) -> &Expr {
 }
 
 /// Whether `body` may write the variable `name`: an assignment to it or into it (`v = ..`,
-/// `v[i] = ..`, `v += ..`), `&mut v`, a method call on it other than a few that only read
+/// `v[i] = ..`, `v += ..`, `(v, w) = ..`), `&mut v`, a method call on it other than a few that only read
 /// (`len`, `iter`, `get`, ..), or a macro naming it. A name shadowed inside counts too (a write
 /// then only costs a copy).
 pub(super) fn body_may_write(body: &syn::Block, name: &str) -> bool {
@@ -24,7 +24,7 @@ pub(super) fn body_may_write(body: &syn::Block, name: &str) -> bool {
     }
     impl<'ast> Visit<'ast> for W<'_> {
         fn visit_expr_assign(&mut self, a: &'ast syn::ExprAssign) {
-            self.found |= base_is(&a.left, self.name);
+            self.found |= assigns(&a.left, self.name);
             syn::visit::visit_expr_assign(self, a);
         }
         fn visit_expr_binary(&mut self, b: &'ast syn::ExprBinary) {
@@ -62,6 +62,18 @@ pub(super) fn body_may_write(body: &syn::Block, name: &str) -> bool {
     let mut w = W { name, found: false };
     w.visit_block(body);
     w.found
+}
+
+/// Whether the assignee `e` writes `name`: a place in it, or one of the places of a
+/// destructuring assignment (`(r, q) = (q, r)`, `[a, b] = ..`, `S { f: r, .. } = ..`).
+fn assigns(e: &Expr, name: &str) -> bool {
+    match peel_parens(e) {
+        Expr::Tuple(t) => t.elems.iter().any(|x| assigns(x, name)),
+        Expr::Array(a) => a.elems.iter().any(|x| assigns(x, name)),
+        Expr::Struct(s) => s.fields.iter().any(|f| assigns(&f.expr, name)),
+        Expr::Call(c) => c.args.iter().any(|x| assigns(x, name)),
+        other => base_is(other, name),
+    }
 }
 
 /// Whether the place `e` is `name` or inside it (`name`, `name[i]`, `name.f`, `*name`).
