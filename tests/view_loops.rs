@@ -265,6 +265,80 @@ fn past_the_last_chunk(x: &[f64]) -> f64 {
     s
 }
 
+/// Loops over a part's elements, in each form a part can be iterated in.
+#[differentiable]
+fn part_element_loops(p: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for q in p.chunks(3) {
+        let mut r2 = 10.0;
+        for e in q.iter() {
+            r2 += e * e;
+        }
+        for &e in q {
+            r2 += 0.5 * e;
+        }
+        for (j, e) in q.iter().copied().enumerate() {
+            if j == 1 {
+                continue;
+            }
+            r2 += (j as f64 + 1.0) * e.sin();
+        }
+        'inner: for (j, e) in q.iter().enumerate() {
+            for f in q.iter().cloned() {
+                if f > 0.9 {
+                    break 'inner;
+                }
+                r2 += *e * f * 0.1;
+            }
+            if j == 2 {
+                break;
+            }
+        }
+        s += r2.sqrt();
+    }
+    s
+}
+
+/// Index loops bounded by the part's length read it unchecked; an index rebound in the body, or
+/// a bound past the length, keeps the check (and the panic).
+#[differentiable]
+fn index_loops_in_parts(p: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for q in p.chunks(3) {
+        for j in 1..q.len() {
+            s += q[j] * q[j - 1];
+        }
+        for j in 0..q.len() {
+            let j = q.len() - 1 - j;
+            s += (j as f64 + 1.0) * q[j].cos();
+        }
+    }
+    s
+}
+
+#[differentiable]
+fn index_past_the_part(p: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for q in p.chunks(2) {
+        for j in 0..q.len() + 1 {
+            s += q[j];
+        }
+    }
+    s
+}
+
+#[differentiable]
+fn shifted_index_in_a_part(p: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for q in p.chunks(2) {
+        for j in 0..q.len() {
+            let j = j + 1;
+            s += q[j];
+        }
+    }
+    s
+}
+
 /// Windows of a constant: an iterator of constants, as before views were followed.
 const WEIGHTS: [f64; 4] = [0.5, 1.0, 1.5, 2.0];
 
@@ -467,6 +541,42 @@ fn parts_shadowed_by_other_slices() {
         g.extend(gy);
         check_value_grad(&format!("shadowed n={n}"), f, (v, g), &z);
     }
+}
+
+#[test]
+fn loops_over_a_parts_elements() {
+    for n in [1, 3, 5, 7, 9] {
+        let p = sines(n, 0.95);
+        let r = part_element_loops_grad(&p);
+        check_value_grad(&format!("part loops n={n}"), part_element_loops, r, &p);
+    }
+    // One element above 0.9 cuts the inner loops short.
+    let p = vec![0.2, 0.95, -0.4, 0.3, 0.1, -0.7];
+    let r = part_element_loops_grad(&p);
+    check_value_grad("part loops, break", part_element_loops, r, &p);
+}
+
+#[test]
+fn index_loops_over_parts() {
+    for n in [1, 2, 4, 6, 7] {
+        let p = sines(n, 0.8);
+        let r = index_loops_in_parts_grad(&p);
+        check_value_grad(&format!("index loops n={n}"), index_loops_in_parts, r, &p);
+    }
+}
+
+#[test]
+#[should_panic(expected = "index out of bounds: the len is 2 but the index is 2")]
+fn an_index_loop_past_the_part_panics() {
+    let _ = index_past_the_part_grad(&[1.0, 2.0, 3.0, 4.0]);
+}
+
+/// The index rebound past the part: the primal panics, and so does the gradient (it would
+/// otherwise read the next chunk's element).
+#[test]
+#[should_panic(expected = "index out of bounds: the len is 2 but the index is 2")]
+fn a_rebound_index_past_the_part_panics() {
+    let _ = shifted_index_in_a_part_grad(&[1.0, 2.0, 3.0, 4.0]);
 }
 
 #[test]

@@ -180,6 +180,9 @@ pub(super) fn desugar(
                 first: &first,
                 len: &len,
                 fixed_len,
+                depth,
+                loops: 0,
+                below_len: Vec::new(),
             };
             for st in &mut body {
                 reads.visit_stmt_mut(st);
@@ -299,9 +302,84 @@ struct PartReads<'a> {
     first: &'a Expr,
     len: &'a Expr,
     fixed_len: Option<usize>,
+    /// The view loop's nesting depth and the loops over the part rewritten so far (for the
+    /// names of their element numbers).
+    depth: usize,
+    loops: usize,
+    /// Names of enclosing loops' indices known to be below the part's length
+    /// (`for j in a..w.len()`, `j` not rebound in the body): `w[j]` needs no check.
+    below_len: Vec<String>,
 }
 
 impl PartReads<'_> {
+    /// `for P in w.iter() { body }` (or `w`, `&w`, `.copied()`, `.cloned()`, then optionally
+    /// `.enumerate()` with a `(k, P)` pattern) as a loop over element numbers.
+    fn over_part(&mut self, f: &syn::ExprForLoop) -> Option<Expr> {
+        let mut e = peel(&f.expr);
+        let (mut idx_pat, mut pat) = (None, (*f.pat).clone());
+        if let Expr::MethodCall(mc) = e {
+            if mc.method == "enumerate" && mc.args.is_empty() {
+                let Pat::Tuple(t) = &*f.pat else { return None };
+                if t.elems.len() != 2 {
+                    return None;
+                }
+                idx_pat = Some(t.elems[0].clone());
+                pat = t.elems[1].clone();
+                e = peel(&mc.receiver);
+            }
+        }
+        // Whether the items are copies (`.copied()`, `.cloned()`) rather than references.
+        let mut by_value = false;
+        if let Expr::MethodCall(mc) = e {
+            if (mc.method == "copied" || mc.method == "cloned") && mc.args.is_empty() {
+                by_value = true;
+                e = peel(&mc.receiver);
+            }
+        }
+        if let Expr::MethodCall(mc) = e {
+            if mc.method == "iter" && mc.args.is_empty() {
+                e = peel(&mc.receiver);
+            } else {
+                return None;
+            }
+        }
+        if !self.is_part(e) {
+            return None;
+        }
+        let (v, first, len) = (self.base, self.first, self.len);
+        let j = quote::format_ident!("__autodiff_view{}_j{}", self.depth, self.loops);
+        self.loops += 1;
+        let item: Expr = if by_value {
+            syn::parse_quote! { #v[#first + #j].clone() }
+        } else {
+            syn::parse_quote! { &#v[#first + #j] }
+        };
+        let idx_let: Option<syn::Stmt> = idx_pat.map(|p| syn::parse_quote! { let #p = #j; });
+        let (label, body) = (&f.label, &f.body.stmts);
+        Some(syn::parse_quote! {
+            #label for #j in 0..#len {
+                let #pat = #item;
+                #idx_let
+                #(#body)*
+            }
+        })
+    }
+
+    /// The index of `for j in a..w.len() { body }` when `j` is bound by a plain name (not
+    /// `mut`) that the body does not bind again: every `w[j]` in the body is in bounds.
+    fn index_below_len(&self, f: &syn::ExprForLoop) -> Option<String> {
+        let Expr::Range(r) = peel(&f.expr) else {
+            return None;
+        };
+        let end_is_len = matches!(r.limits, syn::RangeLimits::HalfOpen(_))
+            && r.end.as_deref().is_some_and(|end| {
+                matches!(peel(end), Expr::MethodCall(mc)
+                    if mc.method == "len" && mc.args.is_empty() && self.is_part(&mc.receiver))
+            });
+        let j = plain_name(&f.pat)?;
+        (end_is_len && !rebinds(&f.body.stmts, &[&j])).then_some(j)
+    }
+
     /// Whether `e` is the part's name.
     fn is_part(&self, e: &Expr) -> bool {
         matches!(e, Expr::Path(p) if p.qself.is_none()
@@ -311,12 +389,27 @@ impl PartReads<'_> {
 
 impl VisitMut for PartReads<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
+        let bounded = match &*e {
+            Expr::ForLoop(f) => self.index_below_len(f),
+            _ => None,
+        };
+        let n = self.below_len.len();
+        self.below_len.extend(bounded);
         syn::visit_mut::visit_expr_mut(self, e);
+        self.below_len.truncate(n);
         let (v, first, len) = (self.base, self.first, self.len);
         // `w.len()` is the part's length.
         if let Expr::MethodCall(mc) = e {
             if mc.method == "len" && mc.args.is_empty() && self.is_part(&mc.receiver) {
                 *e = syn::parse_quote! { (#len) };
+            }
+            return;
+        }
+        // `for e in w.iter() { .. }` (also `w`, `&w`, `.copied()`, `.cloned()`, `.enumerate()`)
+        // goes over element numbers: `for j in 0..len { let e = &v[first + j]; .. }`.
+        if let Expr::ForLoop(f) = e {
+            if let Some(l) = self.over_part(f) {
+                *e = l;
             }
             return;
         }
@@ -342,9 +435,17 @@ impl VisitMut for PartReads<'_> {
         }
         let k = &ix.index;
         let lit = int_literal(k).filter(|c| self.fixed_len.is_some_and(|n| *c < n));
+        let below = match peel(k) {
+            Expr::Path(p) => p
+                .path
+                .get_ident()
+                .is_some_and(|i| self.below_len.contains(&naming::unraw(i))),
+            _ => false,
+        };
         let at: Expr = match lit {
             Some(0) => syn::parse_quote! { #first },
             Some(_) => syn::parse_quote! { #first + #k },
+            None if below => syn::parse_quote! { #first + #k },
             None => syn::parse_quote! { #first + ::autodiff::__private::ops::view_index(#k, #len) },
         };
         *e = syn::parse_quote! { #v[#at] };
