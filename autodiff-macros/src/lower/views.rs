@@ -349,6 +349,13 @@ impl PartReads<'_> {
         let (v, first, len) = (self.base, self.first, self.len);
         let j = quote::format_ident!("__autodiff_view{}_j{}", self.depth, self.loops);
         self.loops += 1;
+        // `for &e in w`: the element itself (bound by value, as the pattern does).
+        if let Pat::Reference(r) = &pat {
+            if !by_value && r.mutability.is_none() {
+                by_value = true;
+                pat = (*r.pat).clone();
+            }
+        }
         let item: Expr = if by_value {
             syn::parse_quote! { #v[#first + #j].clone() }
         } else {
@@ -389,27 +396,29 @@ impl PartReads<'_> {
 
 impl VisitMut for PartReads<'_> {
     fn visit_expr_mut(&mut self, e: &mut Expr) {
-        let bounded = match &*e {
-            Expr::ForLoop(f) => self.index_below_len(f),
-            _ => None,
-        };
-        let n = self.below_len.len();
-        self.below_len.extend(bounded);
+        if let Expr::ForLoop(f) = e {
+            // The index of `for j in a..w.len()` is below the length in the body only (the
+            // range itself still sees an outer `j`).
+            self.visit_expr_mut(&mut f.expr);
+            let bounded = self.index_below_len(f);
+            let n = self.below_len.len();
+            self.below_len.extend(bounded);
+            self.visit_block_mut(&mut f.body);
+            self.below_len.truncate(n);
+            // `for e in w.iter() { .. }` (also `w`, `&w`, `.copied()`, `.cloned()`,
+            // `.enumerate()`) goes over element numbers: `for j in 0..len { let e = &v[first
+            // + j]; .. }`.
+            if let Some(l) = self.over_part(f) {
+                *e = l;
+            }
+            return;
+        }
         syn::visit_mut::visit_expr_mut(self, e);
-        self.below_len.truncate(n);
         let (v, first, len) = (self.base, self.first, self.len);
         // `w.len()` is the part's length.
         if let Expr::MethodCall(mc) = e {
             if mc.method == "len" && mc.args.is_empty() && self.is_part(&mc.receiver) {
                 *e = syn::parse_quote! { (#len) };
-            }
-            return;
-        }
-        // `for e in w.iter() { .. }` (also `w`, `&w`, `.copied()`, `.cloned()`, `.enumerate()`)
-        // goes over element numbers: `for j in 0..len { let e = &v[first + j]; .. }`.
-        if let Expr::ForLoop(f) = e {
-            if let Some(l) = self.over_part(f) {
-                *e = l;
             }
             return;
         }
