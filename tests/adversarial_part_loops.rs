@@ -10,7 +10,8 @@
     unused_variables,
     unused_mut,
     unused_labels,
-    unused_assignments
+    unused_assignments,
+    clippy::never_loop
 )]
 
 use autodiff::prelude::*;
