@@ -11,7 +11,7 @@
     unused_mut,
     unused_labels,
     unused_assignments,
-    clippy::never_loop
+    clippy::all
 )]
 
 use autodiff::prelude::*;
