@@ -66,7 +66,14 @@ impl Lowerer {
                 }
                 Ok(())
             }
-            Pat::Reference(pr) => self.bind_pattern(&pr.pat, None, init, out),
+            // `let &k = r;` binds `k` to the value behind `r`: `let k = *r;`.
+            Pat::Reference(pr) => match init {
+                Some(e) => {
+                    let deref: Expr = syn::parse_quote! { *(#e) };
+                    self.bind_pattern(&pr.pat, None, Some(&deref), out)
+                }
+                None => self.bind_pattern(&pr.pat, None, init, out),
+            },
             Pat::Paren(pp) => self.bind_pattern(&pp.pat, ty, init, out),
             Pat::Tuple(pt) => {
                 let Some(init) = init else {
@@ -175,7 +182,18 @@ impl Lowerer {
                 }
                 Ok(())
             }
-            Pat::Reference(pr) => self.bind_atom(&pr.pat, None, a, out),
+            // `&k` over a reference `a` binds `k` to the value behind it (`*a`, a copy with the
+            // same adjoint).
+            Pat::Reference(pr) => {
+                let t = self.let_temp(
+                    Rhs::Clone {
+                        x: a,
+                        method: proc_macro2::Ident::new("clone", pr.and_token.span),
+                    },
+                    out,
+                );
+                self.bind_atom(&pr.pat, None, Atom::Var(t), out)
+            }
             Pat::Type(pt) => self.bind_atom(&pt.pat, Some(&pt.ty), a, out),
             Pat::Paren(pp) => self.bind_atom(&pp.pat, ty, a, out),
             Pat::Tuple(pt) => {
