@@ -1260,32 +1260,11 @@ fn cursor(x: &[f64]) -> f64 {
 // Tests.
 // ---------------------------------------------------------------------------------------------
 
-fn vg<F: Fn(&[f64]) -> f64>(name: &str, f: F, r: (f64, Vec<f64>), x: &[f64]) {
-    check_value_grad(name, f, r, x);
-}
-
-/// One slice and a scalar parameter: checks the gradient joined.
-fn slice_scalar(
-    name: &str,
-    f: impl Fn(&[f64], f64) -> f64,
-    r: (f64, (Vec<f64>, f64)),
-    x: &[f64],
-    a: f64,
-) {
-    let (v, (gx, ga)) = r;
-    let mut z = x.to_vec();
-    z.push(a);
-    let mut g = gx;
-    g.push(ga);
-    let n = x.len();
-    check_value_grad(name, |z| f(&z[..n], z[n]), (v, g), &z);
-}
-
 #[test]
 fn t_heat_steps() {
     for n in [3, 4, 7] {
         let x = sines(n, 0.8);
-        slice_scalar(
+        slice_scalar_check(
             &format!("heat n={n}"),
             heat_steps,
             heat_steps_grad(&x, 0.3),
@@ -1299,7 +1278,7 @@ fn t_heat_steps() {
 fn t_shrinking_steps() {
     for n in [4, 5, 6, 9] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             &format!("shrink n={n}"),
             shrinking_steps,
             shrinking_steps_grad(&x),
@@ -1312,7 +1291,7 @@ fn t_shrinking_steps() {
 fn t_varying_chunk_size() {
     for n in [1, 2, 5, 7] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             &format!("vary n={n}"),
             varying_chunk_size,
             varying_chunk_size_grad(&x),
@@ -1325,7 +1304,7 @@ fn t_varying_chunk_size() {
 fn t_k_changed_in_body() {
     for n in [1, 3, 6] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             &format!("k body n={n}"),
             k_changed_in_body,
             k_changed_in_body_grad(&x),
@@ -1338,25 +1317,25 @@ fn t_k_changed_in_body() {
 fn t_shadowing() {
     for n in [2, 3, 6] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             "part_named_like_slice",
             part_named_like_slice,
             part_named_like_slice_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "body_shadows_part",
             body_shadows_part,
             body_shadows_part_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "body_reborrows_part",
             body_reborrows_part,
             body_reborrows_part_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "body_shadows_slice",
             body_shadows_slice,
             body_shadows_slice_grad(&x),
@@ -1364,7 +1343,7 @@ fn t_shadowing() {
         );
     }
     let x = sines(6, 0.8);
-    vg(
+    check_value_grad(
         "index_shadowing",
         index_shadowing,
         index_shadowing_grad(&x),
@@ -1376,14 +1355,14 @@ fn t_shadowing() {
 fn t_sizes() {
     for n in [0, 1, 2, 3, 5, 8] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             &format!("k own n={n}"),
             k_from_own_length,
             k_from_own_length_grad(&x),
             &x,
         );
         for k in [1, 2, 3, 4, 9] {
-            vg(
+            check_value_grad(
                 &format!("all n={n} k={k}"),
                 |x| all_views(x, k),
                 all_views_grad(&x, k),
@@ -1408,7 +1387,7 @@ fn t_sizes() {
 fn t_receivers() {
     let p = [0.3, -0.7, 1.1, 0.5, -0.2];
     let (v, g) = array_windows_grad(p);
-    vg(
+    check_value_grad(
         "array",
         |x| array_windows([x[0], x[1], x[2], x[3], x[4]]),
         (v, g.to_vec()),
@@ -1417,17 +1396,17 @@ fn t_receivers() {
     for n in [0, 2, 3, 5] {
         let x = sines(n, 0.8);
         let (v, g) = vec_ref_windows_grad(&x);
-        vg("vec ref", |x| vec_ref_windows(&x.to_vec()), (v, g), &x);
+        check_value_grad("vec ref", |x| vec_ref_windows(&x.to_vec()), (v, g), &x);
     }
     for n in [1, 3, 6] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             "ref local",
             ref_local_windows,
             ref_local_windows_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "borrowed receiver",
             borrowed_receiver,
             borrowed_receiver_grad(&x),
@@ -1435,7 +1414,7 @@ fn t_receivers() {
         );
     }
     let (v, (ga, gb)) = local_array_windows_grad(0.7, -1.2);
-    vg(
+    check_value_grad(
         "local array",
         |z| local_array_windows(z[0], z[1]),
         (v, vec![ga, gb]),
@@ -1447,28 +1426,28 @@ fn t_receivers() {
 fn t_body_forms() {
     for n in [0, 2, 3, 5] {
         let x = sines(n, 0.8);
-        vg("iter_sums", iter_sums, iter_sums_grad(&x), &x);
-        vg("iter_loop", iter_loop, iter_loop_grad(&x), &x);
-        vg("first_last", first_last, first_last_grad(&x), &x);
+        check_value_grad("iter_sums", iter_sums, iter_sums_grad(&x), &x);
+        check_value_grad("iter_loop", iter_loop, iter_loop_grad(&x), &x);
+        check_value_grad("first_last", first_last, first_last_grad(&x), &x);
     }
     for x in [
         vec![0.3, 0.5, -0.2, 0.95, 0.1],
         vec![0.3, 0.5, -0.2, 0.4, 0.1, 0.2],
         sines(9, 1.0),
     ] {
-        vg(
+        check_value_grad(
             "labelled_break",
             labelled_break,
             labelled_break_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "labelled_continue_nested",
             labelled_continue_nested,
             labelled_continue_nested_grad(&x),
             &x,
         );
-        vg("early_return", early_return, early_return_grad(&x), &x);
+        check_value_grad("early_return", early_return, early_return_grad(&x), &x);
     }
 }
 
@@ -1476,25 +1455,25 @@ fn t_body_forms() {
 fn t_calls_and_zips() {
     for n in [0, 3, 4, 7] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             "pairwise_calls",
             pairwise_calls,
             pairwise_calls_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "index_and_part",
             index_and_part,
             index_and_part_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "write_at_index",
             write_at_index,
             write_at_index_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "windows_of_windows",
             windows_of_windows,
             windows_of_windows_grad(&x),
@@ -1515,7 +1494,7 @@ fn t_calls_and_zips() {
             &x,
             &y,
         );
-        slice_scalar(
+        slice_scalar_check(
             "while",
             windows_in_while,
             windows_in_while_grad(&x, 0.7),
@@ -1527,7 +1506,7 @@ fn t_calls_and_zips() {
     for m in [1, 3, 8, 9] {
         let ker = sines(m, 0.4);
         let (v, g) = convolve_grad(&sig, &ker);
-        vg(
+        check_value_grad(
             &format!("convolve m={m}"),
             |k| convolve(&sig, k),
             (v, g),
@@ -1552,7 +1531,7 @@ fn t_rows() {
     let x = sines(8, 0.8);
     let rows = rows_of(&x, 2);
     let (v, g) = row_windows_grad(&rows);
-    vg("rows", |z| row_windows(&rows_of(z, 2)), (v, flat(&g)), &x);
+    check_value_grad("rows", |z| row_windows(&rows_of(z, 2)), (v, flat(&g)), &x);
 }
 
 #[test]
@@ -1560,7 +1539,7 @@ fn t_second_order() {
     for n in [1, 3, 5, 6] {
         let x = sines(n, 0.7);
         let d = sines(n, 0.4);
-        vg(
+        check_value_grad(
             &format!("o2 all n={n}"),
             o2_all_views,
             o2_all_views_grad(&x),
@@ -1568,7 +1547,7 @@ fn t_second_order() {
         );
         let (_, _, hv) = o2_all_views_hvp(&x, d.clone());
         check_hvp("o2 all hvp", |x| o2_all_views_grad(x).1, &hv, &x, &d);
-        vg(
+        check_value_grad(
             &format!("o2 calls n={n}"),
             o2_dot_calls,
             o2_dot_calls_grad(&x),
@@ -1580,7 +1559,7 @@ fn t_second_order() {
     for n in [3, 5] {
         let x = sines(n, 0.7);
         let d = sines(n, 0.4);
-        slice_scalar(
+        slice_scalar_check(
             "o2 steps",
             o2_time_steps,
             o2_time_steps_grad(&x, 0.3),
@@ -1650,42 +1629,42 @@ fn t_jvp() {
 fn t_second_batch_shapes() {
     for n in [0, 1, 3, 4, 6, 9] {
         let x = sines(n, 0.9);
-        vg(
+        check_value_grad(
             "nested_same_name",
             nested_same_name,
             nested_same_name_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "outer_after_inner",
             outer_after_inner,
             outer_after_inner_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "body_shadows_slice_with_slice",
             body_shadows_slice_with_slice,
             body_shadows_slice_with_slice_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "calls_helper_view",
             calls_helper_view,
             calls_helper_view_grad(&x),
             &x,
         );
-        vg("growing", growing, growing_grad(&x), &x);
-        vg("part_to_vec", part_to_vec, part_to_vec_grad(&x), &x);
-        vg(
+        check_value_grad("growing", growing, growing_grad(&x), &x);
+        check_value_grad("part_to_vec", part_to_vec, part_to_vec_grad(&x), &x);
+        check_value_grad(
             "local_usize_windows",
             local_usize_windows,
             local_usize_windows_grad(&x),
             &x,
         );
-        vg("part_get", part_get, part_get_grad(&x), &x);
-        vg("raw_names", raw_names, raw_names_grad(&x), &x);
-        vg("upper_names", upper_names, upper_names_grad(&x), &x);
-        vg(
+        check_value_grad("part_get", part_get, part_get_grad(&x), &x);
+        check_value_grad("raw_names", raw_names, raw_names_grad(&x), &x);
+        check_value_grad("upper_names", upper_names, upper_names_grad(&x), &x);
+        check_value_grad(
             "macros_in_body",
             macros_in_body,
             macros_in_body_grad(&x),
@@ -1693,7 +1672,7 @@ fn t_second_batch_shapes() {
         );
         let (v, g) = vjp_tuple_vjp(&x);
         let g = g((1.0, 0.5));
-        vg(
+        check_value_grad(
             "vjp_tuple",
             |x| {
                 let (p, q) = vjp_tuple(x);
@@ -1703,9 +1682,9 @@ fn t_second_batch_shapes() {
             &x,
         );
         for k in [0, 1, 2, 3] {
-            vg("in_match", |x| in_match(x, k), in_match_grad(&x, k), &x);
+            check_value_grad("in_match", |x| in_match(x, k), in_match_grad(&x, k), &x);
         }
-        slice_scalar(
+        slice_scalar_check(
             "underscores",
             underscores,
             underscores_grad(&x, 0.7),
@@ -1713,32 +1692,32 @@ fn t_second_batch_shapes() {
             0.7,
         );
         if n >= 1 {
-            vg(
+            check_value_grad(
                 "chunk_part_named_like_slice",
                 chunk_part_named_like_slice,
                 chunk_part_named_like_slice_grad(&x),
                 &x,
             );
-            vg(
+            check_value_grad(
                 "shadow_param_before",
                 shadow_param_before,
                 shadow_param_before_grad(&x),
                 &x,
             );
-            vg("ping_pong", ping_pong, ping_pong_grad(&x), &x);
-            vg(
+            check_value_grad("ping_pong", ping_pong, ping_pong_grad(&x), &x);
+            check_value_grad(
                 "last_part_reborrowed",
                 last_part_reborrowed,
                 last_part_reborrowed_grad(&x),
                 &x,
             );
-            vg(
+            check_value_grad(
                 "history_windows",
                 history_windows,
                 history_windows_grad(&x),
                 &x,
             );
-            slice_scalar(
+            slice_scalar_check(
                 "inplace_after",
                 inplace_after,
                 inplace_after_grad(&x, 0.4),
@@ -1746,16 +1725,16 @@ fn t_second_batch_shapes() {
                 0.4,
             );
             let (v, g) = owned_param_reassigned_grad(x.clone());
-            vg(
+            check_value_grad(
                 "owned_param_reassigned",
                 |z| owned_param_reassigned(z.to_vec()),
                 (v, g.to_vec()),
                 &x,
             );
         }
-        vg("mut_part", mut_part, mut_part_grad(&x), &x);
+        check_value_grad("mut_part", mut_part, mut_part_grad(&x), &x);
         if n >= 2 {
-            vg(
+            check_value_grad(
                 "break_time_loop",
                 break_time_loop,
                 break_time_loop_grad(&x),
@@ -1763,12 +1742,12 @@ fn t_second_batch_shapes() {
             );
         }
         if n >= 3 {
-            slice_scalar("clone_next", clone_next, clone_next_grad(&x, 0.3), &x, 0.3);
+            slice_scalar_check("clone_next", clone_next, clone_next_grad(&x, 0.3), &x, 0.3);
         }
     }
     for a in [0.3, 0.7, 1.2] {
         let x = sines(6, 0.9);
-        slice_scalar(
+        slice_scalar_check(
             "k_from_float",
             k_from_float,
             k_from_float_grad(&x, a),
@@ -1789,7 +1768,7 @@ fn t_second_batch_receivers() {
     let pts: Vec<[f64; 2]> = x.chunks(2).map(|c| [c[0], c[1]]).collect();
     let (v, g) = polyline_grad(&pts);
     let g: Vec<f64> = g.iter().flat_map(|p| p.iter().copied()).collect();
-    vg(
+    check_value_grad(
         "polyline",
         |z| {
             let p: Vec<[f64; 2]> = z.chunks(2).map(|c| [c[0], c[1]]).collect();
@@ -1821,7 +1800,7 @@ fn t_second_batch_receivers() {
     let mut z = x.clone();
     z.push(1.3);
     z.extend(sines(4, 0.5));
-    vg(
+    check_value_grad(
         "method",
         |z| {
             Model {
@@ -1841,7 +1820,7 @@ fn t_second_batch_receivers() {
     g.extend(gp.iter().copied());
     let mut z = x.clone();
     z.extend(p);
-    vg(
+    check_value_grad(
         "owned+array ref",
         |z| owned_and_array_ref(z[..5].to_vec(), &[z[5], z[6], z[7], z[8]]),
         (v, g),
@@ -1852,7 +1831,7 @@ fn t_second_batch_receivers() {
         let x = sines(2 * n, 0.8);
         let rows = rows_of(&x, 2);
         let (v, g) = rows_chunk_calls_grad(&rows);
-        vg(
+        check_value_grad(
             "rows_chunk_calls",
             |z| rows_chunk_calls(&rows_of(z, 2)),
             (v, flat(&g)),
@@ -1864,7 +1843,7 @@ fn t_second_batch_receivers() {
         for k in [1, 2, 4, 7] {
             let x = sines(n, 0.9);
             let r = generic_k_grad(x.as_slice(), k);
-            vg("generic_k", |x| generic_k(x, k), r.clone(), &x);
+            check_value_grad("generic_k", |x| generic_k(x, k), r.clone(), &x);
             let (_, g32) = generic_k_grad(to32(&x).as_slice(), k);
             agree("generic_k f32", &r.1, &g32, 1e-4);
             let d = sines(n, 0.3);
@@ -1881,7 +1860,7 @@ fn t_second_batch_receivers() {
 #[test]
 fn t_second_batch_order2() {
     for x in [sines(7, 0.9), sines(5, 1.0), vec![0.1, 0.5, -0.3, 0.2]] {
-        vg("o2_jumps", o2_jumps, o2_jumps_grad(&x), &x);
+        check_value_grad("o2_jumps", o2_jumps, o2_jumps_grad(&x), &x);
         let d = sines(x.len(), 0.3);
         let (_, _, hv) = o2_jumps_hvp(&x, d.clone());
         check_hvp("o2_jumps hvp", |x| o2_jumps_grad(x).1, &hv, &x, &d);
@@ -1890,16 +1869,16 @@ fn t_second_batch_order2() {
         let x = sines(n, 0.9);
         let d = sines(n, 0.3);
         let r = o2_generic_grad(x.as_slice());
-        vg("o2_generic", |x| o2_generic(x), r.clone(), &x);
+        check_value_grad("o2_generic", |x| o2_generic(x), r.clone(), &x);
         let (_, _, hv) = o2_generic_hvp(x.as_slice(), d.clone());
         check_hvp("o2_generic hvp", |x| o2_generic_grad(x).1, &hv, &x, &d);
         let (_, g32) = o2_generic_grad(to32(&x).as_slice());
         agree("o2_generic f32", &r.1, &g32, 1e-5);
-        vg("o2_growing", o2_growing, o2_growing_grad(&x), &x);
+        check_value_grad("o2_growing", o2_growing, o2_growing_grad(&x), &x);
         let (_, _, hv) = o2_growing_hvp(&x, d.clone());
         check_hvp("o2_growing hvp", |x| o2_growing_grad(x).1, &hv, &x, &d);
         if n >= 1 {
-            vg(
+            check_value_grad(
                 "o2_rchunk_calls",
                 o2_rchunk_calls,
                 o2_rchunk_calls_grad(&x),
@@ -1919,7 +1898,7 @@ fn t_second_batch_order2() {
     for m in [1, 3, 8, 9] {
         let k = sines(m, 0.4);
         let (v, g) = o2_convolve_grad(&sig, &k);
-        vg("o2_convolve", |k| o2_convolve(&sig, k), (v, g.clone()), &k);
+        check_value_grad("o2_convolve", |k| o2_convolve(&sig, k), (v, g.clone()), &k);
         let d = sines(m, 0.3);
         let (_, _, hv) = o2_convolve_hvp(&sig, &k, d.clone());
         check_hvp(
@@ -1936,7 +1915,7 @@ fn t_second_batch_order2() {
     let x = sines(9, 0.8);
     let rows = rows_of(&x, 3);
     let (v, g) = o2_rows_grad(&rows);
-    vg("o2_rows", |z| o2_rows(&rows_of(z, 3)), (v, flat(&g)), &x);
+    check_value_grad("o2_rows", |z| o2_rows(&rows_of(z, 3)), (v, flat(&g)), &x);
     let d = sines(9, 0.3);
     let (_, _, hv) = o2_rows_hvp(&rows, rows_of(&d, 3));
     check_hvp(
@@ -1964,13 +1943,7 @@ fn receiver_rebound_in_body() {
     }
     let x = sines(5, 0.8);
     let y = sines(4, 1.3);
-    let (v, (gx, gy)) = cursor_min_grad(&x, &y);
-    let f = |z: &[f64]| cursor_min(&z[..5], &z[5..]);
-    let mut z = x.clone();
-    z.extend_from_slice(&y);
-    let mut g = gx;
-    g.extend(gy);
-    vg("cursor_min", f, (v, g), &z);
+    pair_check("cursor_min", cursor_min, cursor_min_grad(&x, &y), &x, &y);
 }
 
 /// `cursor_grad` used to take the parts of the shorter range.
@@ -1978,15 +1951,15 @@ fn receiver_rebound_in_body() {
 fn receiver_rebound_to_a_shorter_range() {
     let x = sines(3, 0.9);
     let _ = cursor(&x);
-    vg("cursor", cursor, cursor_grad(&x), &x);
+    check_value_grad("cursor", cursor, cursor_grad(&x), &x);
 }
 
 #[test]
 fn t_recursion_and_hessian() {
     for n in [1, 2, 3, 5, 8, 11] {
         let x = sines(n, 0.9);
-        vg("tree", tree, tree_grad(&x), &x);
-        vg("tree2", tree2, tree2_grad(&x), &x);
+        check_value_grad("tree", tree, tree_grad(&x), &x);
+        check_value_grad("tree2", tree2, tree2_grad(&x), &x);
         let d = sines(n, 0.3);
         let (_, _, hv) = tree2_hvp(&x, d.clone());
         check_hvp("tree2 hvp", |x| tree2_grad(x).1, &hv, &x, &d);

@@ -874,21 +874,17 @@ fn swap_iter(x: &[f64], y: &[f64]) -> f64 {
 // Tests.
 // ---------------------------------------------------------------------------------------------
 
-fn vg<F: Fn(&[f64]) -> f64>(name: &str, f: F, r: (f64, Vec<f64>), x: &[f64]) {
-    check_value_grad(name, f, r, x);
-}
-
 #[test]
 fn t_index_side_effects() {
     for n in [0, 3, 4, 7] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             "side effects",
             index_side_effects,
             index_side_effects_grad(&x),
             &x,
         );
-        vg("index changes", index_changes, index_changes_grad(&x), &x);
+        check_value_grad("index changes", index_changes, index_changes_grad(&x), &x);
     }
 }
 
@@ -897,7 +893,7 @@ fn t_control() {
     for n in [0, 1, 4, 7, 9] {
         let x = sines(n, 0.9);
         for mode in 0..3 {
-            vg(
+            check_value_grad(
                 "control",
                 |z| reads_in_control(z, mode),
                 reads_in_control_grad(&x, mode),
@@ -905,9 +901,9 @@ fn t_control() {
             );
         }
         for k in [1, 2, 3, 4] {
-            vg("len arith", |z| len_arith(z, k), len_arith_grad(&x, k), &x);
+            check_value_grad("len arith", |z| len_arith(z, k), len_arith_grad(&x, k), &x);
         }
-        vg("while break", while_break, while_break_grad(&x), &x);
+        check_value_grad("while break", while_break, while_break_grad(&x), &x);
     }
 }
 
@@ -915,14 +911,14 @@ fn t_control() {
 fn t_calls() {
     for n in [0, 2, 3, 5, 8] {
         let x = sines(n, 0.7);
-        vg("part calls", part_calls, part_calls_grad(&x), &x);
-        vg(
+        check_value_grad("part calls", part_calls, part_calls_grad(&x), &x);
+        check_value_grad(
             "part calls borrowed",
             part_calls_borrowed,
             part_calls_borrowed_grad(&x),
             &x,
         );
-        vg("elem methods", elem_methods, elem_methods_grad(&x), &x);
+        check_value_grad("elem methods", elem_methods, elem_methods_grad(&x), &x);
     }
 }
 
@@ -931,14 +927,14 @@ fn t_index_forms() {
     let idx = [2usize, 0, 1, 5];
     for n in [1, 3, 5, 8] {
         let x = sines(n, 0.9);
-        vg(
+        check_value_grad(
             "data index",
             |z| data_index(z, &idx),
             data_index_grad(&x, &idx),
             &x,
         );
-        vg("suffix", suffix_index, suffix_index_grad(&x), &x);
-        vg("const size", const_size, const_size_grad(&x), &x);
+        check_value_grad("suffix", suffix_index, suffix_index_grad(&x), &x);
+        check_value_grad("const size", const_size, const_size_grad(&x), &x);
         let y = sines(n + 1, 0.5);
         let r = enumerate_other_grad(&x, &y);
         pair_check("enum other", |a, b| enumerate_other(a, b), r, &x, &y);
@@ -949,20 +945,20 @@ fn t_index_forms() {
 fn t_containers() {
     for n in [0, 3, 5, 9] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             "vec ref",
             |z| vec_ref_parts(&z.to_vec()),
             vec_ref_parts_grad(&x.to_vec()),
             &x,
         );
         let (v, g) = generic_rewrite_grad(x.as_slice());
-        vg("generic", |z| generic_rewrite(z), (v, g.clone()), &x);
+        check_value_grad("generic", |z| generic_rewrite(z), (v, g.clone()), &x);
         let (_, g32) = generic_rewrite_grad(to32(&x).as_slice());
         agree("generic f32", &g, &g32, 1e-4);
     }
     let p = [0.3, -0.7, 1.1, 0.5, -0.2, 0.9, 0.4];
     let (v, g) = array_parts_grad(p);
-    vg(
+    check_value_grad(
         "array",
         |z| array_parts([z[0], z[1], z[2], z[3], z[4], z[5], z[6]]),
         (v, g.to_vec()),
@@ -973,7 +969,7 @@ fn t_containers() {
         let pts: Vec<[f64; 2]> = x.chunks(2).map(|c| [c[0], c[1]]).collect();
         let (v, g) = point_parts_grad(&pts);
         let g: Vec<f64> = g.iter().flat_map(|p| p.iter().copied()).collect();
-        vg(
+        check_value_grad(
             "points",
             |z| point_parts(&z.chunks(2).map(|c| [c[0], c[1]]).collect::<Vec<_>>()),
             (v, g),
@@ -981,7 +977,7 @@ fn t_containers() {
         );
         let rows = rows_of(&x, 2);
         let (v, g) = row_parts_grad(&rows);
-        vg("rows", |z| row_parts(&rows_of(z, 2)), (v, flat(&g)), &x);
+        check_value_grad("rows", |z| row_parts(&rows_of(z, 2)), (v, flat(&g)), &x);
     }
 }
 
@@ -990,7 +986,7 @@ fn t_order2() {
     for n in [2, 4, 7] {
         let x = sines(n, 0.8);
         let d = sines(n, 0.3);
-        vg("o2 grad", o2_rewrite, o2_rewrite_grad(&x), &x);
+        check_value_grad("o2 grad", o2_rewrite, o2_rewrite_grad(&x), &x);
         let (v, g, hv) = o2_rewrite_hvp(&x, d.clone());
         assert!((v - o2_rewrite(&x)).abs() < 1e-12 * (1.0 + v.abs()));
         check_hvp("o2 hvp", |z| o2_rewrite_grad(z).1, &hv, &x, &d);
@@ -1018,8 +1014,8 @@ fn t_exits() {
     for n in [0, 3, 6, 10] {
         for amp in [0.5, 1.0] {
             let x = sines(n, amp);
-            vg("labels", labels, labels_grad(&x), &x);
-            vg("return", return_inside, return_inside_grad(&x), &x);
+            check_value_grad("labels", labels, labels_grad(&x), &x);
+            check_value_grad("return", return_inside, return_inside_grad(&x), &x);
         }
     }
 }
@@ -1028,15 +1024,15 @@ fn t_exits() {
 fn t_names() {
     for n in [0, 2, 5] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             "shadow inner",
             shadow_inner_block,
             shadow_inner_block_grad(&x),
             &x,
         );
-        vg("raw part", raw_part, raw_part_grad(&x), &x);
+        check_value_grad("raw part", raw_part, raw_part_grad(&x), &x);
         if n >= 2 {
-            vg(
+            check_value_grad(
                 "part like fn",
                 part_named_like_fn,
                 part_named_like_fn_grad(&x),
@@ -1050,33 +1046,33 @@ fn t_names() {
 fn t_nested() {
     for n in [0, 2, 3, 5, 9] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             "same slice",
             same_slice_loops,
             same_slice_loops_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "nested over part",
             nested_over_part,
             nested_over_part_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "nested enumerates",
             nested_enumerates,
             nested_enumerates_grad(&x),
             &x,
         );
-        vg("inner k", inner_k_from_part, inner_k_from_part_grad(&x), &x);
-        vg(
+        check_value_grad("inner k", inner_k_from_part, inner_k_from_part_grad(&x), &x);
+        check_value_grad(
             "calls inner view",
             calls_inner_view,
             calls_inner_view_grad(&x),
             &x,
         );
-        vg("alias", alias_and_reads, alias_and_reads_grad(&x), &x);
-        vg(
+        check_value_grad("alias", alias_and_reads, alias_and_reads_grad(&x), &x);
+        check_value_grad(
             "slice patterns",
             slice_patterns,
             slice_patterns_grad(&x),
@@ -1173,13 +1169,13 @@ fn t_panic_short_last_rchunk_grad() {
 #[test]
 fn t_no_panic_full_chunks_grad() {
     let x = sines(6, 0.8);
-    vg(
+    check_value_grad(
         "chunks j=2",
         |z| panics_chunks(z, 2),
         panics_chunks_grad(&x, 2),
         &x,
     );
-    vg(
+    check_value_grad(
         "rchunks j=2",
         |z| panics_rchunks(z, 2),
         panics_rchunks_grad(&x, 2),
@@ -1191,23 +1187,23 @@ fn t_no_panic_full_chunks_grad() {
 fn t_more_forms() {
     for n in [2, 3, 5, 6, 9] {
         let x = sines(n, 0.8);
-        vg(
+        check_value_grad(
             "inner base",
             inner_base_rewritten,
             inner_base_rewritten_grad(&x),
             &x,
         );
-        vg(
+        check_value_grad(
             "inplace after",
             inplace_methods_after,
             inplace_methods_after_grad(&x),
             &x,
         );
-        vg("loop value", loop_value, loop_value_grad(&x), &x);
-        vg("o2 short", o2_short, o2_short_grad(&x), &x);
-        vg("carried", carried_index, carried_index_grad(&x), &x);
-        vg("rec", rec, rec_grad(&x), &x);
-        vg("other uses", part_other_uses, part_other_uses_grad(&x), &x);
+        check_value_grad("loop value", loop_value, loop_value_grad(&x), &x);
+        check_value_grad("o2 short", o2_short, o2_short_grad(&x), &x);
+        check_value_grad("carried", carried_index, carried_index_grad(&x), &x);
+        check_value_grad("rec", rec, rec_grad(&x), &x);
+        check_value_grad("other uses", part_other_uses, part_other_uses_grad(&x), &x);
         let d = sines(n, 0.3);
         let (v, _, hv) = o2_short_hvp(&x, d.clone());
         assert!((v - o2_short(&x)).abs() < 1e-12 * (1.0 + v.abs()));
@@ -1215,7 +1211,7 @@ fn t_more_forms() {
         let (_, _, hv) = carried_index_hvp(&x, d.clone());
         check_hvp("carried hvp", |z| carried_index_grad(z).1, &hv, &x, &d);
         for j in 0..4 {
-            vg(
+            check_value_grad(
                 "short circuit",
                 |z| short_circuit(z, j),
                 short_circuit_grad(&x, j),
@@ -1223,7 +1219,7 @@ fn t_more_forms() {
             );
         }
         let idx: Vec<usize> = (0..2 * n).map(|i| (i * 5 + 1) % n).collect();
-        vg("gather", |z| gather(z, &idx), gather_grad(&x, &idx), &x);
+        check_value_grad("gather", |z| gather(z, &idx), gather_grad(&x, &idx), &x);
         if n >= 3 {
             use std::cell::Cell;
             let c = Cell::new(0);
@@ -1232,7 +1228,7 @@ fn t_more_forms() {
             let c = Cell::new(0);
             let r = cell_index_grad(&x, &c);
             assert_eq!(c.get(), plain_ticks, "index side effects run once");
-            vg("cell index", |z| cell_index(z, &Cell::new(0)), r, &x);
+            check_value_grad("cell index", |z| cell_index(z, &Cell::new(0)), r, &x);
         }
     }
     let p = [0.3, -0.7, 1.1, 0.5, -0.2, 0.9];
@@ -1242,7 +1238,7 @@ fn t_more_forms() {
     all.extend(p);
     let mut g = gx;
     g.extend(gp.iter());
-    vg(
+    check_value_grad(
         "owned",
         |z| owned_param(z[..5].to_vec(), &[z[5], z[6], z[7], z[8], z[9], z[10]]),
         (v, g),

@@ -453,13 +453,8 @@ fn chunks_with_a_short_last_one() {
 #[test]
 fn windows_of_a_local_and_jumps() {
     let x = sines(6, 0.9);
-    let (v, (gx, ga)) = local_windows_grad(&x, 1.3);
-    let f = |z: &[f64]| local_windows(&z[..6], z[6]);
-    let mut z = x.clone();
-    z.push(1.3);
-    let mut g = gx;
-    g.push(ga);
-    check_value_grad("local", f, (v, g), &z);
+    let r = local_windows_grad(&x, 1.3);
+    slice_scalar_check("local", local_windows, r, &x, 1.3);
     // Values on both sides of the `continue` and `break` conditions.
     let x = vec![0.3, 0.9, -0.2, 0.5, -0.95, 0.4, 0.1];
     let r = jumps_grad(&x);
@@ -533,13 +528,8 @@ fn names_rebound_in_the_body() {
 fn parts_shadowed_by_other_slices() {
     for (n, m) in [(2, 2), (5, 3)] {
         let (x, y) = (sines(n, 0.8), sines(m, 1.2));
-        let (v, (gx, gy)) = shadowed_by_slices_grad(&x, &y);
-        let f = |z: &[f64]| shadowed_by_slices(&z[..n], &z[n..]);
-        let mut z = x.clone();
-        z.extend_from_slice(&y);
-        let mut g = gx;
-        g.extend(gy);
-        check_value_grad(&format!("shadowed n={n}"), f, (v, g), &z);
+        let r = shadowed_by_slices_grad(&x, &y);
+        pair_check(&format!("shadowed n={n}"), shadowed_by_slices, r, &x, &y);
     }
 }
 

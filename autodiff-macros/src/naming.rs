@@ -314,3 +314,20 @@ pub fn mentions(ts: &proc_macro2::TokenStream, name: &Ident) -> bool {
     }
     walk(ts, &unraw(name))
 }
+
+/// The value of an integer literal, in parentheses or not (`3`, `(3)`, `3usize`); `None` for
+/// any other expression or a value `T` cannot hold.
+pub fn int_literal<T: std::str::FromStr>(e: &syn::Expr) -> Option<T>
+where
+    T::Err: std::fmt::Display,
+{
+    match e {
+        syn::Expr::Paren(p) => int_literal(&p.expr),
+        syn::Expr::Group(g) => int_literal(&g.expr),
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(n),
+            ..
+        }) => n.base10_parse().ok(),
+        _ => None,
+    }
+}

@@ -121,3 +121,22 @@ pub fn pair_check(
         &all,
     );
 }
+
+/// `(value, (∂/∂x, ∂/∂a))` of `f(x, a)`, a slice and a scalar (a `_grad`'s result), against `f`
+/// and central differences over `x` and `a` joined ([`check_value_grad`]); panics naming `name`.
+#[track_caller]
+pub fn slice_scalar_check(
+    name: &str,
+    f: impl Fn(&[f64], f64) -> f64,
+    r: (f64, (Vec<f64>, f64)),
+    x: &[f64],
+    a: f64,
+) {
+    let (v, (gx, ga)) = r;
+    let mut z = x.to_vec();
+    z.push(a);
+    let mut g = gx;
+    g.push(ga);
+    let n = x.len();
+    check_value_grad(name, |z| f(&z[..n], z[n]), (v, g), &z);
+}

@@ -61,20 +61,7 @@ pub(super) fn desugar(
     depth: usize,
     is_var: impl Fn(&Expr) -> bool,
 ) -> Option<Result<Expr, syn::Error>> {
-    let mut e = peel(&f.expr);
-    let mut index_pat = None;
-    let mut part_pat = (*f.pat).clone();
-    if let Expr::MethodCall(mc) = e {
-        if mc.method == "enumerate" && mc.args.is_empty() {
-            let Pat::Tuple(t) = &*f.pat else { return None };
-            if t.elems.len() != 2 {
-                return None;
-            }
-            index_pat = Some(t.elems[0].clone());
-            part_pat = t.elems[1].clone();
-            e = peel(&mc.receiver);
-        }
-    }
+    let (e, index_pat, part_pat) = split_enumerate(f)?;
     let Expr::MethodCall(mc) = e else { return None };
     let view = match mc.method.to_string().as_str() {
         "windows" => View::Windows,
@@ -121,34 +108,35 @@ pub(super) fn desugar(
     let i_ = quote::format_ident!("__autodiff_view{depth}_i", span = span);
     let s_ = quote::format_ident!("__autodiff_view{depth}_s", span = span);
     let l_ = quote::format_ident!("__autodiff_view{depth}_len", span = span);
-    // The part's first element and its end: `(count, start, end)`.
-    let (zero_msg, count, start, end): (&str, Expr, Expr, Expr) = match view {
+    let windows = matches!(view, View::Windows);
+    let zero_msg = if windows {
+        "window size must be non-zero"
+    } else {
+        "chunk size must be non-zero"
+    };
+    // The number of parts, a part's first element and its end.
+    let (count, start, end): (Expr, Expr, Expr) = match view {
         View::Windows => (
-            "window size must be non-zero",
             syn::parse_quote! { (#v.len() + 1).saturating_sub(#k_) },
             syn::parse_quote! { #i_ },
             syn::parse_quote! { #i_ + #k_ },
         ),
         View::Chunks => (
-            "chunk size must be non-zero",
             syn::parse_quote! { #v.len().div_ceil(#k_) },
             syn::parse_quote! { #i_ * #k_ },
             syn::parse_quote! { ::core::cmp::min(#i_ * #k_ + #k_, #v.len()) },
         ),
         View::ChunksExact => (
-            "chunk size must be non-zero",
             syn::parse_quote! { #v.len() / #k_ },
             syn::parse_quote! { #i_ * #k_ },
             syn::parse_quote! { #i_ * #k_ + #k_ },
         ),
         View::RChunks => (
-            "chunk size must be non-zero",
             syn::parse_quote! { #v.len().div_ceil(#k_) },
             syn::parse_quote! { #v.len().saturating_sub(#i_ * #k_ + #k_) },
             syn::parse_quote! { #v.len() - #i_ * #k_ },
         ),
         View::RChunksExact => (
-            "chunk size must be non-zero",
             syn::parse_quote! { #v.len() / #k_ },
             syn::parse_quote! { #v.len() - #i_ * #k_ - #k_ },
             syn::parse_quote! { #v.len() - #i_ * #k_ },
@@ -157,7 +145,6 @@ pub(super) fn desugar(
     let mut body = f.body.stmts.clone();
     // Windows start at the part number itself (so `w[c]` reads `v[i + c]`, a loop-affine index);
     // the other parts at a `let` of the trip.
-    let windows = matches!(view, View::Windows);
     let (first, len): (Expr, Expr) = if windows {
         (syn::parse_quote! { #i_ }, syn::parse_quote! { #k_ })
     } else {
@@ -223,15 +210,25 @@ pub(super) fn desugar(
     }}))
 }
 
-/// The value of an integer literal (`3`, `3usize`).
-fn int_literal(e: &Expr) -> Option<usize> {
-    match peel(e) {
-        Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(i),
-            ..
-        }) => i.base10_parse().ok(),
-        _ => None,
+/// `for P in e.enumerate()` with `P` a pair `(k, p)`: `(e, Some(k), p)`; a loop over any other
+/// iterator `e`: `(e, None, P)`. `None` when `.enumerate()`'s items are bound whole.
+fn split_enumerate(f: &syn::ExprForLoop) -> Option<(&Expr, Option<Pat>, Pat)> {
+    let e = peel(&f.expr);
+    match e {
+        Expr::MethodCall(mc) if mc.method == "enumerate" && mc.args.is_empty() => {
+            let Pat::Tuple(t) = &*f.pat else { return None };
+            (t.elems.len() == 2).then(|| {
+                let (k, p) = (t.elems[0].clone(), t.elems[1].clone());
+                (peel(&mc.receiver), Some(k), p)
+            })
+        }
+        _ => Some((e, None, (*f.pat).clone())),
     }
+}
+
+/// The value of an integer literal (`3`, `(3)`, `3usize`).
+fn int_literal(e: &Expr) -> Option<usize> {
+    naming::int_literal(peel(e))
 }
 
 /// The name a pattern binds when it is a plain name (no `mut`, `ref` or subpattern): a part
@@ -286,6 +283,7 @@ fn mentions(ts: proc_macro2::TokenStream, names: &[&str]) -> bool {
         proc_macro2::TokenTree::Punct(_) => false,
     })
 }
+
 /// Whether the body names one of `names` anywhere.
 fn names_any(body: &[syn::Stmt], names: &[&str]) -> bool {
     mentions(quote::quote! { #(#body)* }, names)
@@ -315,19 +313,7 @@ impl PartReads<'_> {
     /// `for P in w.iter() { body }` (or `w`, `&w`, `.copied()`, `.cloned()`, then optionally
     /// `.enumerate()` with a `(k, P)` pattern) as a loop over element numbers.
     fn over_part(&mut self, f: &syn::ExprForLoop) -> Option<Expr> {
-        let mut e = peel(&f.expr);
-        let (mut idx_pat, mut pat) = (None, (*f.pat).clone());
-        if let Expr::MethodCall(mc) = e {
-            if mc.method == "enumerate" && mc.args.is_empty() {
-                let Pat::Tuple(t) = &*f.pat else { return None };
-                if t.elems.len() != 2 {
-                    return None;
-                }
-                idx_pat = Some(t.elems[0].clone());
-                pat = t.elems[1].clone();
-                e = peel(&mc.receiver);
-            }
-        }
+        let (mut e, idx_pat, mut pat) = split_enumerate(f)?;
         // Whether the items are copies (`.copied()`, `.cloned()`) rather than references.
         let mut by_value = false;
         if let Expr::MethodCall(mc) = e {

@@ -599,17 +599,7 @@ pub(super) fn offset(f: &Func, i: VarId, idx: &Atom, depth: usize) -> Option<i64
 /// The value of an integer literal atom (`1`, `(2)`, `3usize`).
 fn int_literal(a: &Atom) -> Option<i64> {
     let Atom::Const(c) = a else { return None };
-    let mut e = syn::parse2::<syn::Expr>(c.clone()).ok()?;
-    while let syn::Expr::Paren(p) = e {
-        e = *p.expr;
-    }
-    match e {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(n),
-            ..
-        }) => n.base10_parse().ok(),
-        _ => None,
-    }
+    crate::naming::int_literal(&syn::parse2::<syn::Expr>(c.clone()).ok()?)
 }
 
 /// The right-hand side of the `let` that defines `v`, anywhere in `b`.
