@@ -33,6 +33,7 @@ use common_loops::generic::*;
 use common_loops::gmm::*;
 use common_loops::heat::*;
 use common_loops::heldout::*;
+use common_loops::lookups::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
 use common_loops::probe::*;
@@ -512,6 +513,27 @@ fn bench_probe2(c: &mut Criterion) {
     );
 }
 
+fn bench_lookups(c: &mut Criterion) {
+    let (table, xs, ks, y) = lookup_input();
+    let (table, xs, ks, y) = (table.as_slice(), xs.as_slice(), ks.as_slice(), y.as_slice());
+    three!(
+        c,
+        "probe4_table_lookup256x1000",
+        || lookup_fit(black_box(table), black_box(xs), black_box(ks), black_box(y)),
+        || lookup_fit_grad(black_box(table), black_box(xs), black_box(ks), black_box(y)),
+        || lookup_fit_hand(black_box(table), black_box(xs), black_box(ks), black_box(y))
+    );
+    let (w, px, py) = poly_input();
+    let (w, px, py) = (w.as_slice(), px.as_slice(), py.as_slice());
+    three!(
+        c,
+        "probe4_poly_helper16x500",
+        || poly_helper_fit(black_box(w), black_box(px), black_box(py)),
+        || poly_helper_fit_grad(black_box(w), black_box(px), black_box(py)),
+        || poly_helper_fit_hand(black_box(w), black_box(px), black_box(py))
+    );
+}
+
 fn bench_views(c: &mut Criterion) {
     let (x, t) = smooth_fit_input();
     let (x, t) = (x.as_slice(), t.as_slice());
@@ -847,6 +869,20 @@ fn report_allocations() {
         || chunk_xent_grad(&z, &y, XENT_CLASSES),
         || chunk_xent_hand(&z, &y, XENT_CLASSES),
     );
+    let (table, lx, ks, ly) = lookup_input();
+    line3(
+        "probe4_table_lookup256x1000",
+        || lookup_fit(&table, &lx, &ks, &ly),
+        || lookup_fit_grad(&table, &lx, &ks, &ly),
+        || lookup_fit_hand(&table, &lx, &ks, &ly),
+    );
+    let (w, px, py) = poly_input();
+    line3(
+        "probe4_poly_helper16x500",
+        || poly_helper_fit(&w, &px, &py),
+        || poly_helper_fit_grad(&w, &px, &py),
+        || poly_helper_fit_hand(&w, &px, &py),
+    );
 }
 
 criterion_group!(
@@ -859,7 +895,8 @@ criterion_group!(
     bench_extra,
     bench_heldout,
     bench_probe2,
-    bench_views
+    bench_views,
+    bench_lookups
 );
 
 fn main() {

@@ -4,8 +4,9 @@
 //! saved argument. A local `Vec` of fixed length keeps its dense adjoint buffer and the callee's
 //! cotangent is added into it. Callees taking `&[f64]`, `&Vec<f64>` and a generic `&[T]`, two
 //! such arguments in one call, a callee that ignores its slice, a call in a branch, element reads
-//! and writes around the calls, a whole move after them, and a `Vec` that changes length between
-//! trips; each gradient against central differences.
+//! and writes around the calls, a whole move after them, a `Vec` that changes length between
+//! trips, and values used through float methods, products and quotients; each gradient against
+//! central differences.
 
 // The callee taking `&Vec<f64>` is the form under test.
 #![allow(clippy::ptr_arg, clippy::needless_range_loop)]
@@ -64,6 +65,24 @@ fn per_point(a: &[f64], x: &[f64]) -> f64 {
     s
 }
 
+/// The values through a float method and a quotient before the sum (known floats all the
+/// same, so the gradients are taken in the forward sweep).
+#[differentiable]
+fn through_methods(a: &[f64], x: &[f64]) -> f64 {
+    let k = a.len();
+    let mut main = vec![0.0; k];
+    let other = vec![0.5; k];
+    let mut s = 0.0;
+    for p in 0..x.len() {
+        for j in 0..k {
+            main[j] = a[j] * x[p] - 0.3 * (x[p] - a[j]) * (x[p] - a[j]);
+        }
+        s += lse(&main).tanh() + weighted(&main, &other) / 3.0;
+        s += x[p] * cubes(&main).powi(2);
+    }
+    s
+}
+
 /// The recorded `Vec` grows by one element per trip.
 #[differentiable]
 fn growing(a: &[f64], x: &[f64]) -> f64 {
@@ -113,8 +132,9 @@ const X: [f64; 5] = [0.2, -1.1, 0.7, 1.6, -0.3];
 fn checkpointed_calls_on_changing_vecs_against_central_differences() {
     type Grad = fn(&[f64], &[f64]) -> (f64, (Vec<f64>, Vec<f64>));
     type Primal = fn(&[f64], &[f64]) -> f64;
-    let cases: [(&str, Primal, Grad); 3] = [
+    let cases: [(&str, Primal, Grad); 4] = [
         ("per point", per_point, per_point_grad),
+        ("through methods", through_methods, through_methods_grad),
         ("growing", growing, growing_grad),
         ("mixed", mixed, mixed_grad),
     ];

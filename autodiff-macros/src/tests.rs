@@ -747,8 +747,9 @@ fn checkpointed_call_forward_runs_the_primal() {
     // runs the callee's fused companion on the saved argument, adding into `main`'s adjoint (no
     // pullback closure, no result `Vec`). The forward sweep needs only the value, so it calls
     // the function as written (no pullback recorded only to be dropped). (A value known to be a
-    // scalar, `s += lse(&main)`, has its gradient taken in the forward sweep instead:
-    // `tests/call_gradients.rs`; a product of it may be a matrix's, so it is re-run.)
+    // scalar, `s += lse(&main)` or `s += w * lse(&main)`, has its gradient taken in the forward
+    // sweep instead: `tests/call_gradients.rs`; the value times itself may be a user type's
+    // product, so it is re-run.)
     let all = expand_fn(quote! {
         fn per_point(x: &[f64], w: f64) -> f64 {
             let mut main = vec![0.0; 3];
@@ -757,7 +758,8 @@ fn checkpointed_call_forward_runs_the_primal() {
                 for k in 0..3 {
                     main[k] = w * x[p] + k as f64;
                 }
-                s += w * lse(&main);
+                let m = lse(&main);
+                s += w * m * m;
             }
             s
         }

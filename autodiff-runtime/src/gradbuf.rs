@@ -23,7 +23,6 @@ use nalgebra::{DefaultAllocator, Dim, OMatrix, allocator::Allocator};
 use crate::adjoint::{Adjoint, acc};
 use crate::differentiable::Differentiable;
 use crate::matrix::MatrixScalar;
-use crate::pairs::{list_all, push_pair};
 use crate::shape::{IndexShape, ShapeAdjoint};
 use crate::slotarg::{SlotArg, cell_add};
 
@@ -103,12 +102,10 @@ pub trait Lend<'s, A>: Sized {
 /// sees is constant in a companion for one kind of slot. As an enum the tag would sit in the
 /// `Vec`'s capacity (a niche), a run-time value tested on every element add.
 pub struct LentElems<'s, E> {
-    /// The parameter's own buffer (empty when a window or a list is lent).
+    /// The parameter's own buffer (empty when a window is lent).
     pub own: DenseElems<E>,
     /// The caller's adjoint, borrowed, and the offset of element 0 in it.
     pub window: Option<(&'s [Cell<E>], usize)>,
-    /// The caller's list of `(index, adjoint)` pairs ([`crate::slotarg::PairsSlot`]).
-    pub pairs: Option<&'s mut Vec<(usize, E)>>,
 }
 
 impl<'s, E: 's> Lend<'s, Vec<E>> for DenseElems<E> {
@@ -120,18 +117,10 @@ impl<'s, E: 's> Lend<'s, Vec<E>> for DenseElems<E> {
         len: usize,
         zeros: impl FnOnce() -> Self,
     ) -> LentElems<'s, E> {
-        if s.lends_pairs() {
-            return LentElems {
-                own: DenseElems(Vec::new()),
-                window: None,
-                pairs: s.lend_pairs(),
-            };
-        }
         match s.lend_window() {
             Some(w) => LentElems {
                 own: DenseElems(Vec::new()),
                 window: Some(w),
-                pairs: None,
             },
             None => Self::own(Adopt::adopt(slot, len).unwrap_or_else(zeros)),
         }
@@ -141,7 +130,6 @@ impl<'s, E: 's> Lend<'s, Vec<E>> for DenseElems<E> {
         LentElems {
             own: b,
             window: None,
-            pairs: None,
         }
     }
 }
@@ -369,11 +357,6 @@ impl<E: Adjoint> GradBuf<usize> for LentElems<'_, E> {
     /// `y = x[i] => dx[i] += dy`, in the window at `off + i`
     #[inline(always)]
     fn add(&mut self, slot: &mut Option<Vec<E>>, i: usize, g: E) {
-        if let Some(p) = &mut self.pairs {
-            // y = x[i] => the pair (i, dy) listed
-            push_pair(p, i, g);
-            return;
-        }
         match self.window {
             None => self.own.add(slot, i, g),
             Some((v, off)) => cell_add(&v[off + i], g),
@@ -381,12 +364,6 @@ impl<E: Adjoint> GradBuf<usize> for LentElems<'_, E> {
     }
     #[inline(always)]
     fn add_with(&mut self, slot: &mut Option<Vec<E>>, i: usize, f: impl FnOnce(&mut E)) {
-        if let Some(p) = &mut self.pairs {
-            let mut x = E::zero_adj();
-            f(&mut x);
-            push_pair(p, i, x);
-            return;
-        }
         match self.window {
             None => self.own.add_with(slot, i, f),
             Some((v, off)) => {
@@ -400,17 +377,9 @@ impl<E: Adjoint> GradBuf<usize> for LentElems<'_, E> {
 }
 impl<E: Adjoint> Flush<Vec<E>> for LentElems<'_, E> {
     /// The window is the caller's adjoint already: what the slot holds (in the parameter's own
-    /// coordinates) is added into it at `off`, and the slot is left empty. A list of pairs gets
-    /// what the slot holds element by element.
+    /// coordinates) is added into it at `off`, and the slot is left empty.
     #[inline(always)]
     fn flush(self, slot: &mut Option<Vec<E>>) {
-        if let Some(p) = self.pairs {
-            // what the slot holds, listed element by element
-            if let Some(d) = slot.take() {
-                list_all(p, d);
-            }
-            return;
-        }
         match self.window {
             None => self.own.flush(slot),
             Some((v, off)) => {

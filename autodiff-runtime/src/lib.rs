@@ -24,7 +24,6 @@ pub mod nn;
 pub mod ops;
 pub mod optim;
 mod option;
-mod pairs;
 pub mod params;
 pub mod plain;
 mod preacc;
@@ -114,7 +113,7 @@ pub mod __private {
         ord_rule_receiver, piecewise_constant_result, rule_receiver, std_method, unreachable_value,
     };
     pub use crate::slotarg::{
-        DenseSlot, NoSlot, NoSlotArg, PairsSlot, PlainSlot, RangeSlot, ScratchSlot, Slot, SlotArg,
+        DenseSlot, NoSlot, NoSlotArg, PlainSlot, RangeSlot, ScratchSlot, Slot, SlotArg,
     };
     /// Plain scalar adjoint slots and their accumulators.
     pub mod plain {
@@ -216,7 +215,6 @@ pub mod __private {
     };
     pub use crate::flatsave::{FlatRange, flat_get, flat_put};
     pub use crate::fused::{ScaleAdd, fused_finite, fused_give, fused_give_owned};
-    pub use crate::pairs::{PairTape, give_pairs_scaled, pair_tape_sized, pairs_mark};
     pub use crate::preacc::{
         CotOrUnit, GivenCotangent, UnitCotangent, acc_put, custom_pullbacks, flat_slice,
         give_scaled, give_scaled_one, note_custom_pullback,

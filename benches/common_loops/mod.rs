@@ -44,6 +44,7 @@ pub mod generic;
 pub mod gmm;
 pub mod heat;
 pub mod heldout;
+pub mod lookups;
 pub mod lse;
 pub mod newton;
 pub mod probe;

@@ -23,6 +23,7 @@ use common_loops::generic::*;
 use common_loops::gmm::*;
 use common_loops::heat::*;
 use common_loops::heldout::*;
+use common_loops::lookups::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
 use common_loops::probe::*;
@@ -707,6 +708,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(probe2_cases());
     cases.extend(generic_cases());
     cases.extend(views_cases());
+    cases.extend(lookups_cases());
     cases.push(filter_case(FILTER_AB));
     cases.push(filter_case((-0.95, 2.0)));
     cases
@@ -804,6 +806,38 @@ fn gmm_wishart_constant_matches_its_closed_form() {
         6.0 * (-0.5 * 2f64.ln()) - (0.5 * pi.ln() + (std::f64::consts::PI.sqrt() / 2.0).ln());
     let got = wishart_constant(2, Wishart { gamma: 1.0, m: 0 });
     assert_close(got, want, Tolerance::tight());
+}
+
+/// Helpers on a parameter's whole slice (`common_loops/lookups.rs`): the table lookups'
+/// gradient over the table and the inputs, the polynomial's over its coefficients.
+fn lookups_cases() -> Vec<Case> {
+    let (table, xs, ks, y) = lookup_input();
+    let n = table.len();
+    let pack = |(l, (gt, gx)): (f64, (Vec<f64>, Vec<f64>))| (l, cat(&gt, &gx));
+    let (k1, k2, k3) = (ks.clone(), ks.clone(), ks);
+    let (y1, y2, y3) = (y.clone(), y.clone(), y);
+    let mut cases = vec![Case {
+        name: "table_lookup256x1000",
+        x: cat(&table, &xs),
+        primal: Box::new(move |v| lookup_fit(&v[..n], &v[n..], &k1, &y1)),
+        generated: Box::new(move |v| pack(lookup_fit_grad(&v[..n], &v[n..], &k2, &y2))),
+        hand: Box::new(move |v| pack(lookup_fit_hand(&v[..n], &v[n..], &k3, &y3))),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    }];
+    let (w, px, py) = poly_input();
+    let (x1, x2, x3) = (px.clone(), px.clone(), px);
+    let (q1, q2, q3) = (py.clone(), py.clone(), py);
+    cases.push(Case {
+        name: "poly_helper16x500",
+        x: w,
+        primal: Box::new(move |v| poly_helper_fit(v, &x1, &q1)),
+        generated: Box::new(move |v| poly_helper_fit_grad(v, &x2, &q2)),
+        hand: Box::new(move |v| poly_helper_fit_hand(v, &x3, &q3)),
+        fd_tol: Tolerance::new(1e-6, 1e-6),
+        eta: DEFAULT_ETA,
+    });
+    cases
 }
 
 /// The loops over slice views (`common_loops/views.rs`): the smoothing fit's gradient over `x`

@@ -494,8 +494,11 @@ impl RevGen<'_> {
                         // this sweep's products: the callee's sweep takes the same
                         argv.push(self.products_arg());
                         // a range read only by this call lends its base's adjoint as a window,
-                        // or a scratch buffer added into it after the call (`range_slots`)
-                        let ranges: Vec<_> = args.iter().map(|a| self.range_arg(a)).collect();
+                        // or a scratch buffer added into it after the call (`range_slots`); so
+                        // does a parameter's whole slice, as the range `0..len` of itself
+                        let ranges: Vec<_> = (args.iter().zip(refs.iter()))
+                            .map(|(a, r)| self.range_arg(a).or_else(|| self.whole_slice_arg(a, *r)))
+                            .collect();
                         let mut slots: Vec<_> = (args.iter().enumerate())
                             .map(|(k, a)| match ranges[k] {
                                 None => Some(self.slot_arg(k, a, spans, *span)),

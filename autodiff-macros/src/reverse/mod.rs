@@ -226,10 +226,6 @@ pub struct RevGen<'a> {
     /// Gradient buffers of calls whose gradient the forward sweep takes, and the variables
     /// known to be scalars, found when first asked (see `preacc`).
     acc_bufs: usize,
-    /// The flags of the calls above with a listed slice (see `preacc`).
-    acc_flags: Vec<Ident>,
-    /// Which of the buffers above are tapes of listed pairs (see `preacc`).
-    acc_pair_bufs: Vec<usize>,
     scalars: Option<HashSet<VarId>>,
     /// Set while a fused loop is emitted (see `fused`).
     fused: Option<fused::Fused>,
@@ -338,8 +334,6 @@ impl<'a> RevGen<'a> {
             spares_made: Vec::new(),
             float_elems: HashSet::new(),
             acc_bufs: 0,
-            acc_flags: Vec::new(),
-            acc_pair_bufs: Vec::new(),
             scalars: None,
             fused: None,
             consumes: false,

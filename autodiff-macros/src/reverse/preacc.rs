@@ -38,9 +38,6 @@ enum Arg {
     Dense,
     /// A float by value: its derivative saved as an `Option`.
     Float,
-    /// A parameter's slice or `Vec` of floats by reference: the elements the callee's gradient
-    /// touches, listed as `(index, adjoint)` pairs (`rt::PairsSlot`) and saved on a tape.
-    Pairs,
 }
 
 impl RevGen<'_> {
@@ -78,7 +75,6 @@ impl RevGen<'_> {
                     Arg::Dense
                 }
                 Some(v) if !*by_ref && self.plain.contains(&v) => Arg::Float,
-                Some(v) if self.pairs_param(v, *by_ref) => Arg::Pairs,
                 Some(_) => return None,
             });
         }
@@ -102,20 +98,6 @@ impl RevGen<'_> {
         let (mut scaled, mut locals) = (TokenStream::new(), TokenStream::new());
         let rules = self.products_arg();
         let n = self.acc_bufs;
-        // A call with a listed slice: `ok` turns false once a call lists too many pairs, and
-        // the call site then runs the primal and the call again in the reverse sweep.
-        let ok = (kinds.iter().any(|k| matches!(k, Arg::Pairs))).then(|| {
-            let ok = naming::fixed(&format!("__pok{n}"));
-            self.acc_flags.push(ok.clone());
-            ok
-        });
-        let (mut few, mut starts) = (TokenStream::new(), TokenStream::new());
-        // A custom rule run during the call may not be linear in `dy`: then the call is run
-        // again in the reverse sweep with `dy`, on its saved arguments.
-        let (count, lin) = (
-            naming::fixed(&format!("__pbc{n}")),
-            naming::fixed(&format!("__lin{n}")),
-        );
         for (k, a) in args.iter().enumerate() {
             match kinds[k] {
                 Arg::Inactive => argv.push(quote! { #rt::NoSlot }),
@@ -137,37 +119,6 @@ impl RevGen<'_> {
                         #rt::give_scaled(#slot, #g, #rt::flat_slice(#tape, *#r), #rules);
                     });
                 }
-                Arg::Pairs => {
-                    let m = self.acc_bufs;
-                    self.acc_bufs += 1;
-                    self.acc_pair_bufs.push(m);
-                    let tape = acc_tape(m);
-                    let (start, range) = (
-                        naming::fixed(&format!("__pst{m}")),
-                        naming::fixed(&format!("__prg{m}")),
-                    );
-                    let x = self.atom_fwd(a);
-                    starts.extend(quote! { let #start = #tape.0.len(); });
-                    argv.push(quote! { #rt::PairsSlot(&mut #tape.0) });
-                    // where the call's pairs sit on the tape (none when there were too many)
-                    few.extend(quote! {
-                        let #range = #rt::pairs_mark(&mut #tape, #start, (#x).len(), &mut #lin, &mut #ok);
-                    });
-                    let (save, read) = self.save(quote! { #range }, place);
-                    keep.extend(save);
-                    let r = naming::fixed(&format!("__rj{m}"));
-                    reads.extend(quote! { let #r = #read; });
-                    let Some(v) = self.act.active_atom(a) else {
-                        unreachable!("a listed slice is active")
-                    };
-                    let (len, d) = (&self.params[&v].read, self.adj(v));
-                    // y = f(v) => dv_i += dy * j for each listed pair (i, j), in v's slot
-                    scaled.extend(quote! {
-                        #rt::give_pairs_scaled(
-                            &mut #d, (#len).len(), #g, #rt::flat_slice(#tape, *#r), #rules,
-                        );
-                    });
-                }
                 Arg::Float => {
                     let j = naming::fixed(&format!("__aj{target}_{k}"));
                     locals.extend(quote! { let mut #j = ::core::option::Option::None; });
@@ -182,6 +133,12 @@ impl RevGen<'_> {
                 }
             }
         }
+        // A custom rule run during the call may not be linear in `dy`: then the call is run
+        // again in the reverse sweep with `dy`, on its saved arguments.
+        let (count, lin) = (
+            naming::fixed(&format!("__pbc{n}")),
+            naming::fixed(&format!("__lin{n}")),
+        );
         let (save, read) = self.save(quote! { #lin }, place);
         keep.extend(save);
         let rl = naming::fixed(&format!("__rl{n}"));
@@ -207,30 +164,14 @@ impl RevGen<'_> {
         let rerun = companion_call(callee, &again, *span, naming::into_companion);
         let call = companion_call(callee, &argv, *span, naming::into_companion);
         let cv = naming::fixed("__cv");
-        let forward = match ok {
-            None => quote! {
+        Some(AccCall {
+            forward: quote! {
                 #locals
                 let #count = #rt::custom_pullbacks();
                 let #cv = #call;
                 let #lin = #rt::custom_pullbacks() == #count;
                 #keep
             },
-            Some(ok) => {
-                let primal = self.primal(rhs);
-                quote! {
-                    #locals
-                    let #count = #rt::custom_pullbacks();
-                    let __okb = #ok;
-                    #starts
-                    let #cv = if __okb { #call } else { #primal };
-                    let mut #lin = __okb && #rt::custom_pullbacks() == #count;
-                    #few
-                    #keep
-                }
-            }
-        };
-        Some(AccCall {
-            forward,
             value: quote! { #cv },
             reads,
             contrib: quote! { if *#rl { #scaled } else { #rerun; } },
@@ -245,39 +186,10 @@ impl RevGen<'_> {
         self.scalars.as_ref().is_some_and(|s| s.contains(&v))
     }
 
-    /// Whether the active `v`, passed by reference, is a parameter's slice or `Vec` of floats
-    /// (its gradient listed as pairs, see [`Arg::Pairs`]).
-    fn pairs_param(&self, v: VarId, by_ref: bool) -> bool {
-        (by_ref || self.f.vars[v].is_ref)
-            && self.float_elems.contains(&v)
-            && self
-                .params
-                .get(&v)
-                .and_then(|p| p.adj_ty.as_ref())
-                .is_some_and(is_slice_or_vec)
-    }
-
     /// The gradient buffers (forward) and element tapes (both sweeps) of the calls above.
     pub(super) fn acc_decls(&self, decls: &mut TokenStream, head: &mut TokenStream) {
-        for ok in &self.acc_flags {
-            decls.extend(quote! { let mut #ok = true; });
-        }
         for n in 0..self.acc_bufs {
             let (scr, tape) = (acc_scratch(n), acc_tape(n));
-            if self.acc_pair_bufs.contains(&n) {
-                let rt = self.rt;
-                let len = naming::tape_len(&format!("J{n}"));
-                decls.extend(quote! {
-                    static #len: ::core::sync::atomic::AtomicUsize =
-                        ::core::sync::atomic::AtomicUsize::new(0);
-                    let mut #tape: #rt::PairTape<_> = #rt::pair_tape_sized(&#len);
-                });
-                head.extend(quote! {
-                    #rt::learn_tape_len(&#len, #tape.len());
-                    let #tape: &[_] = &#tape;
-                });
-                continue;
-            }
             decls.extend(quote! { let mut #scr: ::std::vec::Vec<_> = ::std::vec::Vec::new(); });
             sized_tape(self.rt, &tape, &format!("J{n}"), quote!(_), decls, head);
         }
@@ -382,25 +294,4 @@ fn acc_scratch(n: usize) -> Ident {
 
 fn acc_tape(n: usize) -> Ident {
     naming::fixed(&format!("__fj{n}"))
-}
-
-/// Whether a parameter's adjoint slot type (`Option<<T as Differentiable>::Adjoint>`) is that
-/// of a slice or `Vec` `T` (behind references), whose adjoint is a `Vec` of element adjoints:
-/// `&[f64]`, `&Vec<T>`; not an array, whose adjoint is an array.
-fn is_slice_or_vec(adj_ty: &TokenStream) -> bool {
-    let s = adj_ty.to_string();
-    let Some((_, rest)) = s.split_once("Option < < ") else {
-        return false;
-    };
-    let Some((t, _)) = rest.rsplit_once(" as ") else {
-        return false;
-    };
-    let t = t.trim_start_matches("& ");
-    let t = t
-        .strip_prefix('\'')
-        .map_or(t, |r| r.split_once(' ').map_or("", |(_, x)| x));
-    let t = t.trim_start_matches("mut ");
-    (t.starts_with("[") && !t.contains(';'))
-        || t.starts_with("Vec <")
-        || t.starts_with(":: std :: vec :: Vec <")
 }

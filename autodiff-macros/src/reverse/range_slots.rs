@@ -18,6 +18,9 @@
 //!   `p`'s adjoint at the range's offset right after the call and zeroed again
 //!   (`ops::acc_range_drain`).
 //!
+//! A parameter's whole slice passed by reference (`interp(xs, ys, q)`) is lent the same way, as
+//! the range `0..len` of itself ([`RevGen::whole_slice_arg`]).
+//!
 //! Also here: which range reads must be copies although they could be borrowed views (see
 //! [`forced_copies`]).
 
@@ -144,6 +147,25 @@ impl RevGen<'_> {
         })
     }
 
+    /// A parameter's whole slice or `Vec` of floats passed by reference (`interp(xs, ys, q)`
+    /// with `ys: &[f64]`), lent as the range `0..len` of itself: the callee adds its element
+    /// adjoints into the parameter's adjoint in place. Otherwise the caller's adjoint would be
+    /// moved into the callee's slot and back on every call (a `Vec` moved through the stack per
+    /// trip). Not for a parameter bound again in the body (its adjoint at the call may be the
+    /// new value's).
+    pub(super) fn whole_slice_arg(&self, a: &Atom, by_ref: bool) -> Option<RangeArg> {
+        let v = self.act.active_atom(a)?;
+        let p = self.params.get(&v)?;
+        let slice = (by_ref || self.f.vars[v].is_ref)
+            && self.float_elems.contains(&v)
+            && p.adj_ty.as_ref().is_some_and(is_slice_or_vec)
+            && self.unchanging(a);
+        slice.then(|| RangeArg {
+            base: v,
+            start: Atom::Const(quote! { 0usize }),
+        })
+    }
+
     /// A new scratch buffer, declared before the reverse sweep (see `generate`).
     pub(super) fn new_scratch(&mut self) -> Ident {
         self.range_scratch += 1;
@@ -191,4 +213,25 @@ fn flatten(t: proc_macro2::TokenTree) -> Vec<proc_macro2::TokenTree> {
 /// The name of scratch buffer `k`.
 pub(super) fn scratch_name(k: usize) -> Ident {
     naming::fixed(&format!("__scr{k}"))
+}
+
+/// Whether a parameter's adjoint slot type (`Option<<T as Differentiable>::Adjoint>`) is that
+/// of a slice or `Vec` `T` (behind references), whose adjoint is a `Vec` of element adjoints:
+/// `&[f64]`, `&Vec<T>`; not an array, whose adjoint is an array.
+fn is_slice_or_vec(adj_ty: &TokenStream) -> bool {
+    let s = adj_ty.to_string();
+    let Some((_, rest)) = s.split_once("Option < < ") else {
+        return false;
+    };
+    let Some((t, _)) = rest.rsplit_once(" as ") else {
+        return false;
+    };
+    let t = t.trim_start_matches("& ");
+    let t = t
+        .strip_prefix('\'')
+        .map_or(t, |r| r.split_once(' ').map_or("", |(_, x)| x));
+    let t = t.trim_start_matches("mut ");
+    (t.starts_with('[') && !t.contains(';'))
+        || t.starts_with("Vec <")
+        || t.starts_with(":: std :: vec :: Vec <")
 }

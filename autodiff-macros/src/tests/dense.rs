@@ -365,15 +365,30 @@ fn ranges_read_only_by_a_re_run_call_lend_a_window_or_a_scratch_buffer() {
     assert_eq!(vjp.matches("RangeSlot (__cells").count(), 4, "{vjp}");
     assert!(!vjp.contains("ScratchSlot"), "{vjp}");
     assert!(!vjp.contains("acc_range_drain"), "{vjp}");
-    // the base itself passed beside its range: its slot borrows `dp`, so the range cannot be
+    // a parameter's whole slice passed beside its range: lent the same cells, as `0..len`
+    let all = expand_fn(quote! {
+        fn with_param(p: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..2 {
+                s += dot3(&p[i..i + 3], p);
+            }
+            s
+        }
+    });
+    let vjp = vjp_item(&all, "with_param");
+    assert_eq!(vjp.matches("range_cells (& mut __d_p_").count(), 1, "{vjp}");
+    assert_eq!(vjp.matches("RangeSlot (__cells").count(), 2, "{vjp}");
+    assert!(!vjp.contains("ScratchSlot"), "{vjp}");
+    // a local passed whole beside its range: its slot borrows `dv`, so the range cannot be
     // lent it at the same time and takes a scratch buffer made once before the sweep
     // (`ScratchSlot`), added at its offset after the call (`acc_range_drain`, which zeros it
     // again)
     let all = expand_fn(quote! {
         fn with_base(p: &[f64]) -> f64 {
+            let v = p.to_vec();
             let mut s = 0.0;
             for i in 0..2 {
-                s += dot3(&p[i..i + 3], p);
+                s += dot3(&v[i..i + 3], &v);
             }
             s
         }
@@ -383,7 +398,7 @@ fn ranges_read_only_by_a_re_run_call_lend_a_window_or_a_scratch_buffer() {
     assert_eq!(vjp.matches("ScratchSlot (& mut __scr").count(), 1, "{vjp}");
     assert_eq!(vjp.matches("let mut __scr").count(), 1, "{vjp}");
     assert_eq!(
-        vjp.matches("ops :: acc_range_drain (& mut __d_p_").count(),
+        vjp.matches("ops :: acc_range_drain (& mut __d_v_").count(),
         1,
         "{vjp}"
     );

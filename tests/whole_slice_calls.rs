@@ -1,13 +1,15 @@
-//! Calls per trip on a parameter's whole slice whose gradient the forward sweep takes as a list
-//! of `(index, adjoint)` pairs (`reverse/preacc.rs`, runtime `pairs.rs`): piecewise-linear
-//! interpolation by binary search, table lookups, helpers that read the whole slice (a short
-//! one, listed; a long one, over the cap, run again in the reverse sweep), a helper whose reads
-//! grow from trip to trip past the cap, a slice passed on whole to another helper, the same
-//! index read twice, two listed slices and a local `Vec` in one call, a slice the caller also
+//! Calls per trip of a function of the user's on a parameter's whole slice (`interp(xs, ys, q)`
+//! with `ys: &[f64]` differentiated): the reverse sweep runs the call again through its fused
+//! companion, which adds into the parameter's adjoint in place (the slice lent as the range
+//! `0..len` of itself, `reverse/range_slots.rs`). Covered: piecewise-linear interpolation by
+//! binary search, table lookups at data-dependent rows, helpers reading a short or a long slice
+//! whole, reads that grow from trip to trip, a slice passed on whole to another helper, the
+//! same element read twice, two slices and a local `Vec` in one call, a slice the caller also
 //! reads itself, calls in a branch and in nested loops, a custom rule that is not linear in its
-//! cotangent, generic and `f32` helpers, the pullback called twice and a Hessian-vector
-//! product. Every gradient against central differences in f64, or, for the custom rule, the
-//! rule's own value derived in a comment.
+//! cotangent, values used through float methods, products and sums, generic and `f32`
+//! helpers, the pullback called twice and a Hessian-vector product. Every gradient against
+//! central differences in f64, or, for the custom rule, the rule's own value derived in a
+//! comment.
 
 #![allow(clippy::needless_range_loop)]
 
@@ -143,9 +145,7 @@ fn poly_fit(w: &[f64], #[no_grad] xs: &[f64], #[no_grad] ys: &[f64]) -> f64 {
     l
 }
 
-/// A short slice lists all its elements (within the cap of 8); a long one lists more than a
-/// quarter of itself on the first call, which is then run again in the reverse sweep, as are
-/// all later calls.
+/// Slices of 3 to 40 coefficients, every one read by every call.
 #[test]
 fn whole_slice_reads_short_and_long() {
     for len in [3, 8, 9, 40] {
@@ -172,8 +172,7 @@ fn prefix(w: &[f64], k: usize, x: f64) -> f64 {
     s
 }
 
-/// The first trips read a few elements (listed), a later one more than the cap (from there on
-/// the calls are run again in the reverse sweep).
+/// The first trips read a few elements, the last ones most of the slice.
 #[differentiable]
 fn prefixes(w: &[f64], xs: &[f64]) -> f64 {
     let mut s = 0.0;
@@ -185,7 +184,7 @@ fn prefixes(w: &[f64], xs: &[f64]) -> f64 {
 }
 
 #[test]
-fn reads_growing_past_the_cap() {
+fn reads_growing_from_trip_to_trip() {
     let w = sines(48, 0.3);
     let xs = sines(40, 0.7);
     pair_check("prefixes", prefixes, prefixes_grad(&w, &xs), &w, &xs);
@@ -209,11 +208,9 @@ fn relays(ys: &[f64], qs: &[f64]) -> f64 {
 
 #[test]
 fn slice_passed_on_whole() {
-    // 6 elements: the whole adjoint given back lists 6 pairs, within the cap
     let ys = sines(6, 0.8);
     let qs = sines(12, 0.9);
     pair_check("relays", relays, relays_grad(&ys, &qs), &ys, &qs);
-    // 40 elements: 40 pairs, over the cap: run again
     let ys = sines(40, 0.8);
     pair_check("relays long", relays, relays_grad(&ys, &qs), &ys, &qs);
 }
@@ -224,7 +221,7 @@ fn blend(a: &[f64], b: &[f64], k: usize, t: f64) -> f64 {
     a[k] * t + b[k] * (1.0 - t) * a[k + 1]
 }
 
-/// Two listed slices in one call, a local `Vec` passed beside a listed slice, and the slice
+/// Two parameters' slices in one call, a local `Vec` passed beside a parameter's slice, and the slice
 /// also read by the caller itself.
 #[differentiable]
 fn mixes(a: &[f64], b: &[f64]) -> f64 {
@@ -304,9 +301,9 @@ fn floored_sum(ys: &[f64], #[no_grad] qs: &[f64], #[no_grad] cs: &[f64]) -> f64 
     s
 }
 
-/// The rule ran during the call: its gradient taken with the unit cotangent would be wrong
-/// for `dy = c_i < -1`, so the call is run again with `dy`. By the rule, `∂/∂y_k = Σ_{i: i mod
-/// n = k} max(c_i, -1) q_i`.
+/// The rule sees the caller's cotangent `dy = c_i` itself (a gradient taken for `dy = 1` and
+/// scaled would be wrong for `c_i < -1`). By the rule, `∂/∂y_k = Σ_{i: i mod n = k} max(c_i,
+/// -1) q_i`.
 #[test]
 fn a_rule_not_linear_in_its_cotangent() {
     let ys = sines(4, 0.7);
@@ -345,8 +342,7 @@ fn picks<T: Real>(ys: &[T], xs: &[T]) -> T {
     s
 }
 
-/// The value times itself: not known to be a float (a user's type may multiply into one), so
-/// the call is run again in the reverse sweep.
+/// The value times itself (not known to be a float: a user's type may multiply into one).
 #[differentiable]
 fn squares(ys: &[f64], xs: &[f64]) -> f64 {
     let mut s = 0.0;
