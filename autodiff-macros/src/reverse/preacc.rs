@@ -251,8 +251,8 @@ enum Tie {
 }
 
 /// The groups of atoms that share a type (a definition's target with the operands of its sum,
-/// difference, negation, copy or float method; `powi`'s exponent is an integer), and the
-/// products and quotients.
+/// difference, negation, copy or differentiable float method; `powi`'s exponent is an integer),
+/// and the products and quotients.
 fn collect_ties(b: &Block, out: &mut Vec<Tie>) {
     for s in &b.stmts {
         let (target, rhs) = match s {
@@ -281,7 +281,11 @@ fn collect_ties(b: &Block, out: &mut Vec<Tie>) {
             }
             Rhs::Neg(a) | Rhs::Copy(a) => t.push(a.clone()),
             Rhs::Method { name, args } if name == "powi" => t.extend(args.first().cloned()),
-            Rhs::Method { args, .. } => t.extend(args.iter().cloned()),
+            // a differentiable float method returns its receiver's type (`len`, `is_nan`,
+            // `partial_cmp` and the other constant methods do not)
+            Rhs::Method { name, args } if crate::methods::rule(&name.to_string()).is_some() => {
+                t.extend(args.iter().cloned())
+            }
             _ => continue,
         }
         out.push(Tie::Same(t));
