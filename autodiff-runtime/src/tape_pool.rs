@@ -20,12 +20,10 @@
 //! Bounds: at most [`MAX_BLOCKS`] blocks and [`MAX_BYTES`] bytes per thread; a block is only
 //! handed to a tape that needs at least a quarter of it (or it is at most 64 KiB), so a small
 //! tape does not hold a large block another tape of the same call wants. Buffers under
-//! [`DIRECT`] bytes bypass the pool's scan: a helper with a loop, called per trip of its caller,
-//! keeps one small tape alive per trip until the reverse sweep, and the allocator's per-thread
-//! caches hand those out faster than the pool's scan (a thousand-point fit through a 15-term
-//! series helper: 178 → 160 µs per gradient, same run). The last few small buffers given are
-//! kept apart and the one given last is taken again ([`SMALL_KEPT`]): a helper run again per
-//! trip by a fused companion takes and gives back a small tape on every call.
+//! [`DIRECT`] bytes bypass the pool: a helper with a loop, called per trip of its caller, keeps
+//! one small tape alive per trip until the reverse sweep, and the allocator's per-thread caches
+//! hand those out faster than the pool's scan (a thousand-point fit through a 15-term series
+//! helper: 178 → 160 µs per gradient, same run).
 #![allow(unsafe_code)]
 
 use core::cell::RefCell;
@@ -39,15 +37,9 @@ const MAX_BLOCKS: usize = 32;
 const MAX_BYTES: usize = 256 << 20;
 /// A block up to this size may serve any tape that fits in it.
 const SMALL_BLOCK: usize = 64 << 10;
-/// Buffers smaller than this skip the pool's scan: the allocator's own per-thread caches serve
-/// them faster, and freeing them trims nothing. A few of them are kept apart, last given first
-/// ([`SMALL_KEPT`]).
+/// Buffers smaller than this skip the pool: the allocator's own per-thread caches serve them
+/// faster than a scan of the pool, and freeing them trims nothing.
 const DIRECT: usize = 4 << 10;
-/// Small buffers (under [`DIRECT`]) kept per thread. A fused companion run again per trip of
-/// its caller (a helper with a loop, `poly(w, x)` per point) takes a small record tape and gives
-/// it back on every call: the last one given is taken again at once, with no allocation (and
-/// no free) per call. A request checks only the buffer given last.
-const SMALL_KEPT: usize = 4;
 
 /// A heap block from the global allocator, owned by the pool, freed when dropped.
 struct Block {
@@ -67,8 +59,6 @@ impl Drop for Block {
 struct Pool {
     blocks: Vec<Block>,
     bytes: usize,
-    /// Small blocks, the last given on top ([`SMALL_KEPT`]).
-    small: Vec<Block>,
 }
 
 thread_local! {
@@ -85,24 +75,10 @@ pub fn take<T>(n: usize) -> Vec<T> {
     let Some(need) = n.checked_mul(size) else {
         return Vec::with_capacity(n);
     };
-    let align = core::mem::align_of::<T>();
     if need < DIRECT {
-        let small = POOL
-            .try_with(|p| {
-                let mut p = p.try_borrow_mut().ok()?;
-                let b = p.small.last()?;
-                let fits = b.layout.align() == align
-                    && b.layout.size().is_multiple_of(size)
-                    && b.layout.size() >= need;
-                if fits { p.small.pop() } else { None }
-            })
-            .ok()
-            .flatten();
-        return match small {
-            Some(b) => from_block(b, size),
-            None => Vec::with_capacity(n),
-        };
+        return Vec::with_capacity(n);
     }
+    let align = core::mem::align_of::<T>();
     let block = POOL
         .try_with(|p| {
             let mut p = p.try_borrow_mut().ok()?;
@@ -123,21 +99,17 @@ pub fn take<T>(n: usize) -> Vec<T> {
         .ok()
         .flatten();
     match block {
-        Some(b) => from_block(b, size),
+        Some(b) => {
+            let b = ManuallyDrop::new(b);
+            // SAFETY (`Vec::from_raw_parts`): the block was allocated by the global allocator
+            // (it was a `Vec`'s buffer) with alignment `align_of::<T>()` and a size of exactly
+            // `capacity * size_of::<T>()` bytes (both checked by `fits`); the length is 0, so
+            // no record is read before it is written. The `Vec` now owns the block
+            // (`ManuallyDrop`: the pool's `Block` does not free it).
+            unsafe { Vec::from_raw_parts(b.ptr.as_ptr().cast::<T>(), 0, b.layout.size() / size) }
+        }
         None => Vec::with_capacity(n),
     }
-}
-
-/// An empty `Vec` owning block `b`, whose alignment is `align_of::<T>()` and whose size is a
-/// multiple of `size = size_of::<T>()` (checked by the caller).
-fn from_block<T>(b: Block, size: usize) -> Vec<T> {
-    let b = ManuallyDrop::new(b);
-    // SAFETY (`Vec::from_raw_parts`): the block was allocated by the global allocator (it was a
-    // `Vec`'s buffer) with alignment `align_of::<T>()` and a size of exactly `capacity *
-    // size_of::<T>()` bytes (both checked by the caller); the length is 0, so no record is read
-    // before it is written. The `Vec` now owns the block (`ManuallyDrop`: the pool's `Block`
-    // does not free it).
-    unsafe { Vec::from_raw_parts(b.ptr.as_ptr().cast::<T>(), 0, b.layout.size() / size) }
 }
 
 /// Keeps `v`'s buffer for a later [`take`] (its records are dropped first), or frees it when
@@ -148,29 +120,20 @@ pub fn give<T>(mut v: Vec<T>) {
     let Ok(layout) = Layout::array::<T>(v.capacity()) else {
         return;
     };
-    if layout.size() == 0 {
+    if layout.size() < DIRECT {
         return;
     }
     let _ = POOL.try_with(|p| {
         let Ok(mut p) = p.try_borrow_mut() else {
             return;
         };
-        let small = layout.size() < DIRECT;
-        if small && p.small.len() >= SMALL_KEPT {
-            return;
-        }
-        if !small && (p.blocks.len() >= MAX_BLOCKS || p.bytes + layout.size() > MAX_BYTES) {
+        if p.blocks.len() >= MAX_BLOCKS || p.bytes + layout.size() > MAX_BYTES {
             return;
         }
         let mut v = ManuallyDrop::new(core::mem::take(&mut v));
         let ptr = NonNull::new(v.as_mut_ptr().cast::<u8>()).expect("a Vec with capacity");
-        let block = Block { ptr, layout };
-        if small {
-            p.small.push(block);
-        } else {
-            p.bytes += layout.size();
-            p.blocks.push(block);
-        }
+        p.bytes += layout.size();
+        p.blocks.push(Block { ptr, layout });
     });
     // Otherwise `v` (still owning its buffer) is freed here.
 }
@@ -193,12 +156,7 @@ mod tests {
             let mut p = p.borrow_mut();
             p.blocks.clear();
             p.bytes = 0;
-            p.small.clear();
         });
-    }
-
-    fn held_small() -> usize {
-        POOL.with(|p| p.borrow().small.len())
     }
 
     #[test]
@@ -283,44 +241,15 @@ mod tests {
     #[test]
     fn small_buffers_skip_the_pool() {
         drain();
-        // a helper's tape of 15 records per trip of its caller: kept apart, not in the pool
+        // a helper's tape of 15 records per trip of its caller: the allocator's caches serve it
         give(Vec::<f64>::with_capacity(15));
         give(Vec::<u8>::with_capacity(DIRECT - 1));
         assert_eq!(held(), (0, 0));
-        assert_eq!(held_small(), 2);
         give(Vec::<u8>::with_capacity(DIRECT));
         assert_eq!(held(), (1, DIRECT));
         let small: Vec<u8> = take(100);
         assert_eq!(held().0, 1, "a small request leaves the pooled block");
         drop(small);
-        drain();
-    }
-
-    #[test]
-    fn the_small_buffer_given_last_is_taken_again() {
-        drain();
-        let mut v: Vec<(f64, f64)> = Vec::with_capacity(16);
-        v.push((1.0, 2.0));
-        let addr = v.as_ptr() as usize;
-        give(v);
-        // the same call again: the same buffer, empty
-        let w: Vec<(f64, f64)> = take(16);
-        assert_eq!((w.as_ptr() as usize, w.capacity(), w.len()), (addr, 16, 0));
-        assert_eq!(held_small(), 0);
-        give(w);
-        // another alignment, or a longer request: a fresh allocation, the kept one stays
-        let a: Vec<u32> = take(8);
-        let b: Vec<f64> = take(40);
-        assert_eq!(held_small(), 1);
-        // a record type of another size that divides the block (256 bytes): taken
-        let c: Vec<u64> = take(20);
-        assert_eq!((c.as_ptr() as usize, c.capacity()), (addr, 32));
-        drop((a, b, c));
-        // at most SMALL_KEPT are kept
-        for _ in 0..SMALL_KEPT + 3 {
-            give(Vec::<u8>::with_capacity(64));
-        }
-        assert_eq!(held_small(), SMALL_KEPT);
         drain();
     }
 }
