@@ -1,7 +1,8 @@
 //! Calls per trip of a function of the user's on a parameter's whole slice (`interp(xs, ys, q)`
 //! with `ys: &[f64]` differentiated): the reverse sweep runs the call again through its fused
 //! companion, which adds into the parameter's adjoint in place (the slice lent as the range
-//! `0..len` of itself, `reverse/range_slots.rs`). Covered: piecewise-linear interpolation by
+//! `0..len` of itself, `reverse/range_slots.rs`; the fused companion on such slices is covered
+//! by `tests/param_slice_calls.rs`). Covered: piecewise-linear interpolation by
 //! binary search, table lookups at data-dependent rows, helpers reading a short or a long slice
 //! whole, reads that grow from trip to trip, a slice passed on whole to another helper, the
 //! same element read twice, two slices and a local `Vec` in one call, a slice the caller also

@@ -194,14 +194,28 @@ fn collect_cands(b: &Block, f: &Func, act: &Activity, out: &mut HashSet<VarId>) 
 /// Whether a parameter's adjoint slot type (`Option<<T as Differentiable>::Adjoint>`) is that of
 /// a slice, array or `Vec` `T` (behind references): `&[f64]`, `&Vec<T>`, `[f64; 3]`, `Vec<f64>`.
 fn is_vec_like(adj_ty: &TokenStream) -> bool {
+    container_of(adj_ty).is_some()
+}
+
+/// A slice, array or `Vec` behind a parameter's adjoint slot type.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Container {
+    /// `[T]`, whose adjoint is a `Vec`.
+    Slice,
+    /// `[T; N]`, whose adjoint is an array.
+    Array,
+    /// `Vec<T>`.
+    Vec,
+}
+
+/// Which container `T` is (behind references and lifetimes) in a parameter's adjoint slot
+/// type `Option<<T as Differentiable>::Adjoint>`, if any.
+pub(super) fn container_of(adj_ty: &TokenStream) -> Option<Container> {
     let s = adj_ty.to_string();
-    let Some(t) = s
+    let t = s
         .split_once("Option < < ")
         .and_then(|(_, rest)| rest.split_once(" as "))
-        .map(|(t, _)| t)
-    else {
-        return false;
-    };
+        .map(|(t, _)| t)?;
     let mut t = t.trim();
     loop {
         let before = t;
@@ -213,7 +227,29 @@ fn is_vec_like(adj_ty: &TokenStream) -> bool {
             break;
         }
     }
-    t.starts_with('[') || t.starts_with("Vec <") || t.starts_with(":: std :: vec :: Vec <")
+    if t.starts_with('[') {
+        // `[T; N]` has a `;` at the top level of its brackets (`[[f64; 3]]` is a slice)
+        let inner = &t[1..t.rfind(']').unwrap_or(t.len())];
+        let mut depth = 0usize;
+        let array = inner.chars().any(|c| match c {
+            '[' | '<' | '(' => {
+                depth += 1;
+                false
+            }
+            ']' | '>' | ')' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            ';' => depth == 0,
+            _ => false,
+        });
+        return Some(if array {
+            Container::Array
+        } else {
+            Container::Slice
+        });
+    }
+    (t.starts_with("Vec <") || t.starts_with(":: std :: vec :: Vec <")).then_some(Container::Vec)
 }
 
 /// The local `Vec`s whose adjoint is a dense buffer (see the module documentation).
@@ -435,5 +471,28 @@ impl RevGen<'_> {
             load.extend(quote! { #rt::dense_fit(&mut #d, *#read); });
         }
         (save, load)
+    }
+}
+
+#[cfg(test)]
+mod container_tests {
+    use super::{Container, container_of};
+    use quote::quote;
+
+    #[test]
+    fn containers_behind_references_and_lifetimes() {
+        let of = |t: proc_macro2::TokenStream| {
+            container_of(
+                &quote! { Option< <#t as ::autodiff::__private::Differentiable>::Adjoint> },
+            )
+        };
+        assert!(of(quote! { &'a [f64] }) == Some(Container::Slice));
+        assert!(of(quote! { &mut [[f64; 3]] }) == Some(Container::Slice));
+        assert!(of(quote! { & &'a [f64; 4] }) == Some(Container::Array));
+        assert!(of(quote! { [Vec<f64>; 2] }) == Some(Container::Array));
+        assert!(of(quote! { &Vec<f64> }) == Some(Container::Vec));
+        assert!(of(quote! { ::std::vec::Vec<T> }) == Some(Container::Vec));
+        assert!(of(quote! { &DMatrix<f64> }).is_none());
+        assert!(of(quote! { f64 }).is_none());
     }
 }

@@ -158,7 +158,13 @@ impl RevGen<'_> {
         let p = self.params.get(&v)?;
         let slice = (by_ref || self.f.vars[v].is_ref)
             && self.float_elems.contains(&v)
-            && p.adj_ty.as_ref().is_some_and(is_slice_or_vec)
+            && p.adj_ty
+                .as_ref()
+                .and_then(dense::container_of)
+                .is_some_and(|c| {
+                    // an array's adjoint is an array, not the `Vec` a range lends
+                    c != dense::Container::Array
+                })
             && self.unchanging(a);
         slice.then(|| RangeArg {
             base: v,
@@ -213,25 +219,4 @@ fn flatten(t: proc_macro2::TokenTree) -> Vec<proc_macro2::TokenTree> {
 /// The name of scratch buffer `k`.
 pub(super) fn scratch_name(k: usize) -> Ident {
     naming::fixed(&format!("__scr{k}"))
-}
-
-/// Whether a parameter's adjoint slot type (`Option<<T as Differentiable>::Adjoint>`) is that
-/// of a slice or `Vec` `T` (behind references), whose adjoint is a `Vec` of element adjoints:
-/// `&[f64]`, `&Vec<T>`; not an array, whose adjoint is an array.
-fn is_slice_or_vec(adj_ty: &TokenStream) -> bool {
-    let s = adj_ty.to_string();
-    let Some((_, rest)) = s.split_once("Option < < ") else {
-        return false;
-    };
-    let Some((t, _)) = rest.rsplit_once(" as ") else {
-        return false;
-    };
-    let t = t.trim_start_matches("& ");
-    let t = t
-        .strip_prefix('\'')
-        .map_or(t, |r| r.split_once(' ').map_or("", |(_, x)| x));
-    let t = t.trim_start_matches("mut ");
-    (t.starts_with('[') && !t.contains(';'))
-        || t.starts_with("Vec <")
-        || t.starts_with(":: std :: vec :: Vec <")
 }

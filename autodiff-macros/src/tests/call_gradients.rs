@@ -86,10 +86,7 @@ fn products_parameters_and_single_calls_keep_the_re_run() {
         },
     ] {
         let vjp = expanded(item, "f");
-        assert!(
-            !vjp.contains("UnitCotangent (") && !vjp.contains("UnitCotangent ,"),
-            "{vjp}"
-        );
+        assert!(!vjp.contains("UnitCotangent"), "{vjp}");
         assert!(vjp.contains(":: GivenCotangent"), "{vjp}");
     }
 }
