@@ -26,8 +26,8 @@ pub trait StridedIndex: Copy + PartialOrd {
     /// `|other - self|` in steps of one (the position distance for `char`, which skips the
     /// surrogates like `Range<char>`).
     fn distance(self, other: Self) -> usize;
-    /// The value `d` steps after (`down`: before) `self`.
-    fn offset(self, d: usize, down: bool) -> Self;
+    /// The value `k·step` steps after (`down`: before) `self`.
+    fn along(self, k: usize, step: usize, down: bool) -> Self;
 }
 
 macro_rules! strided_int {
@@ -43,11 +43,14 @@ macro_rules! strided_int {
                 }
             }
             #[inline(always)]
-            fn offset(self, d: usize, down: bool) -> Self {
+            fn along(self, k: usize, step: usize, down: bool) -> Self {
+                // `k·step` in the index's own width, exact modulo 2^bits (in usize, a 128-bit
+                // range's product could wrap first).
+                let d = (k as $t).wrapping_mul(step as $t);
                 if down {
-                    self.wrapping_sub(d as $t)
+                    self.wrapping_sub(d)
                 } else {
-                    self.wrapping_add(d as $t)
+                    self.wrapping_add(d)
                 }
             }
         }
@@ -67,7 +70,9 @@ impl StridedIndex for char {
     fn distance(self, other: Self) -> usize {
         char_position(self).abs_diff(char_position(other)) as usize
     }
-    fn offset(self, d: usize, down: bool) -> Self {
+    fn along(self, k: usize, step: usize, down: bool) -> Self {
+        // Positions are below 2^21: the product of a trip and a step between them fits.
+        let d = k.wrapping_mul(step);
         let p = char_position(self);
         let q = if down {
             p.wrapping_sub(d as u32)
@@ -91,7 +96,7 @@ impl<I: StridedIndex> AffineStart for Strided<I> {
     type Index = I;
     #[inline(always)]
     fn at(self, k: usize) -> I {
-        self.first.offset(k.wrapping_mul(self.step), self.down)
+        self.first.along(k, self.step, self.down)
     }
 }
 
@@ -144,5 +149,10 @@ mod tests {
         recomputed(('a'..='z').rev().step_by(7));
         recomputed(('\u{D7F0}'..'\u{E010}').step_by(9));
         recomputed(('\u{D7F0}'..'\u{E010}').rev());
+        recomputed((-128i8..=127).rev().step_by(5));
+        recomputed((i64::MIN..i64::MIN + 40).rev().step_by(3));
+        recomputed((u64::MAX - 30..=u64::MAX).rev().step_by(7));
+        recomputed((i128::MAX - 50..i128::MAX).rev().step_by(6));
+        recomputed((0..u128::MAX).step_by(usize::MAX).take(3));
     }
 }
