@@ -64,13 +64,18 @@
 //! (`1e-200 * 1e-150` with `ds = 1e300`) underflows to 0, as in any preaccumulation (the scalar
 //! calls of `preacc` too).
 //!
-//! Calls of the user's functions with every argument by value (`huber(r, delta)`) keep their
-//! rule: the pullback the call returns is called at the trip's end, not recorded. Their loops
-//! run once, with the zero rule's products (the function may print). Element adjoints at a
-//! constant index (`theta[0]`) add into a register of the loop's, not into `J` in memory.
+//! Element adjoints at a constant index (`theta[0]`) add into a register of the loop's, not
+//! into `J` in memory.
+//!
+//! Calls are never fused (`huber(r, delta)` included): `J` takes each trip's pullbacks with the
+//! unit cotangent and scales them by `ds` afterwards, right only for pullbacks linear in their
+//! cotangent, and a `#[custom_derivative]` rule anywhere below a call need not be one (a
+//! clipped cotangent, `g.max(-0.5)`) without the caller seeing it. Scalar calls of the usual
+//! sweep taken in the forward sweep (`preacc.rs`) count the custom pullbacks that ran and take
+//! such a call again with its cotangent; a fused loop has nothing recorded to do that with.
 //!
 //! Anything else keeps the loop's usual sweep: a `while`, a jump other than the `for` loop's
-//! own exit, a call taking a reference or of the runtime's, a write to a container, a second
+//! own exit, a call, a write to a container, a second
 //! accumulator or assigned variable (a counter), a local read by reference, a loop-invariant
 //! local read by a rule, an adjoint that is not a float's (a matrix, a local `Vec`), and fused
 //! companions (whose adjoints their caller lends).

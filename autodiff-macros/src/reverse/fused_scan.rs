@@ -487,15 +487,11 @@ impl RevGen<'_> {
                 }
                 Some(())
             }
-            // y = f(a..) of the user's, every argument by value: its pullback runs at the
-            // trip's end, with the zero rule's products (the function may print, so the loop
-            // must not run twice)
-            Rhs::Call {
-                callee, args, refs, ..
-            } if scan.into.is_none() && self.fusable_call(callee, args, refs) => {
-                scan.effects = true;
-                self.scan_operands(args, active, scan)
-            }
+            // y = f(a..), a call of the user's: never fused. Its pullback would run with the
+            // unit cotangent and be scaled by `ds` afterwards, which is only right for a
+            // pullback linear in its cotangent; a `#[custom_derivative]` rule anywhere below
+            // the call need not be (a clipped cotangent, `g.max(-0.5)`), and the caller cannot
+            // see one. The loop keeps its usual sweep, which hands each call its cotangent.
             // no rule: only what its value is made of matters (no call, which may write
             // through a `&mut` argument)
             Rhs::Opaque(t) if !active => {
@@ -507,21 +503,6 @@ impl RevGen<'_> {
             }
             _ => None,
         }
-    }
-
-    /// Whether a call in a fused loop keeps its usual rule, run at the trip's end: a function
-    /// of the user's (not the runtime's, whose companions take matrices and ranges), outside
-    /// second-order code, every argument a value (no `&a`, no reference held in a variable),
-    /// so that the call writes none of the caller's variables and its pullback borrows none.
-    fn fusable_call(&self, callee: &Callee, args: &[Atom], refs: &[bool]) -> bool {
-        matches!(callee, Callee::Path(_))
-            && !naming::is_runtime_builtin(callee)
-            && !naming::order2()
-            && refs.iter().all(|r| !r)
-            && args.iter().all(|a| match a {
-                Atom::Var(v) => !self.f.vars[*v].is_ref,
-                Atom::Const(_) => true,
-            })
     }
 
     /// Operands of a definition: each read by its rule when the definition is active (an

@@ -164,7 +164,9 @@ fn pair_loops_sum_a_float_parameter_in_the_loops_own_slot() {
 }
 
 #[test]
-fn a_call_by_value_in_a_fused_loop_runs_its_pullback_at_the_trips_end() {
+fn a_loop_with_a_call_keeps_its_usual_sweep() {
+    // `huber` may hold a `#[custom_derivative]` rule whose pullback is not linear in its
+    // cotangent: its pullback cannot run with the unit cotangent and be scaled afterwards.
     let vjp = expanded(
         quote! {
             fn fit(theta: &[f64], delta: f64, #[no_grad] x: &[f64]) -> f64 {
@@ -178,13 +180,8 @@ fn a_call_by_value_in_a_fused_loop_runs_its_pullback_at_the_trips_end() {
         },
         "fit",
     );
-    assert!(fused(&vjp), "{vjp}");
-    // the pullback the call returns is kept in a local of the trip, not recorded
-    assert!(!vjp.contains("Put :: put"), "{vjp}");
-    assert!(vjp.contains("let __fs0 = __cpb ;"), "{vjp}");
-    // the function may print: one run, with the zero rule's products
-    assert!(!vjp.contains("__fit"), "{vjp}");
-    assert!(!vjp.contains("rules :: ieee :: times (__g"), "{vjp}");
+    assert!(!fused(&vjp), "{vjp}");
+    assert!(!vjp.contains("one_cotangent"), "{vjp}");
 }
 
 #[test]
