@@ -402,3 +402,21 @@ fn mlp_snippet_gradient_and_sgd_step() {
     model.add_scaled(-0.1, &grads);
     assert!(loss(&model, &x, &y) < l, "one SGD step lowers the loss");
 }
+
+/// The README's snippet with its own data, as written there.
+#[test]
+fn mlp_snippet_as_written() {
+    // 4 samples of 3 features, 5 hidden units, 2 classes (one-hot labels).
+    let mut model = Mlp {
+        w1: DMatrix::from_fn(3, 5, |i, j| 0.1 * (i as f64 - j as f64)),
+        b1: DMatrix::zeros(1, 5),
+        w2: DMatrix::from_fn(5, 2, |i, j| 0.2 * (i + j) as f64 - 0.3),
+        b2: DMatrix::zeros(1, 2),
+    };
+    let x = DMatrix::from_fn(4, 3, |i, j| (i + 2 * j) as f64 / 4.0);
+    let y = DMatrix::from_fn(4, 2, |i, j| if i % 2 == j { 1.0 } else { 0.0 });
+
+    let (l, grads) = loss_grad(&model, &x, &y); // grads: Mlp, the same shapes as `model`
+    model.add_scaled(-0.1, &grads); // one SGD step: model -= 0.1 · grads
+    assert!(loss(&model, &x, &y) < l);
+}

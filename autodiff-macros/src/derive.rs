@@ -217,6 +217,10 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             fn visit_mut(&mut self, #f: &mut dyn ::core::ops::FnMut(&mut [#p])) {
                 #(<#gt as #rt::Parameters<#p>>::visit_mut(&mut self.#gf, #f);)*
             }
+            #[allow(unused_variables)]
+            fn visit_dims(&self, #f: &mut dyn ::core::ops::FnMut(usize, usize)) {
+                #(<#gt as #rt::Parameters<#p>>::visit_dims(&self.#gf, #f);)*
+            }
         }
 
         #second

@@ -98,6 +98,24 @@ pub trait Parameters<T> {
     /// [`visit`](Parameters::visit).
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T]));
 
+    /// Calls `f(rows, cols)` for each contiguous run, in the order of
+    /// [`visit`](Parameters::visit): a matrix's own dimensions, `(len, 1)` for any other run.
+    /// The optimizers compare them, so that a 3×2 gradient is refused for a 2×3 matrix (the
+    /// runs' lengths alone agree). Containers pass it on to their elements.
+    ///
+    /// ```
+    /// use autodiff::nalgebra::DMatrix;
+    /// use autodiff::Parameters;
+    ///
+    /// let p = (DMatrix::<f64>::zeros(2, 3), [1.0f64; 2]);
+    /// let mut dims = Vec::new();
+    /// p.visit_dims(&mut |r, c| dims.push((r, c)));
+    /// assert_eq!(dims, [(2, 3), (1, 1), (1, 1)]);
+    /// ```
+    fn visit_dims(&self, f: &mut dyn FnMut(usize, usize)) {
+        self.visit(&mut |s| f(s.len(), 1));
+    }
+
     /// The number of scalar parameters.
     ///
     /// ```
@@ -249,6 +267,9 @@ impl<T, X: Parameters<T>> Parameters<T> for Vec<X> {
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
         self.as_mut_slice().visit_mut(f);
     }
+    fn visit_dims(&self, f: &mut dyn FnMut(usize, usize)) {
+        self.as_slice().visit_dims(f);
+    }
 }
 
 /// The elements' parameters, element by element.
@@ -263,6 +284,11 @@ impl<T, X: Parameters<T>> Parameters<T> for [X] {
             x.visit_mut(f);
         }
     }
+    fn visit_dims(&self, f: &mut dyn FnMut(usize, usize)) {
+        for x in self {
+            x.visit_dims(f);
+        }
+    }
 }
 
 /// The elements' parameters, element by element.
@@ -272,6 +298,9 @@ impl<T, X: Parameters<T>, const N: usize> Parameters<T> for [X; N] {
     }
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
         self.as_mut_slice().visit_mut(f);
+    }
+    fn visit_dims(&self, f: &mut dyn FnMut(usize, usize)) {
+        self.as_slice().visit_dims(f);
     }
 }
 
@@ -289,6 +318,10 @@ where
         f(self.as_mut_slice());
     }
     #[inline]
+    fn visit_dims(&self, f: &mut dyn FnMut(usize, usize)) {
+        f(self.nrows(), self.ncols());
+    }
+    #[inline]
     fn num_params(&self) -> usize {
         self.len()
     }
@@ -303,6 +336,9 @@ macro_rules! tuple_parameters {
             }
             fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
                 $(self.$n.visit_mut(f);)+
+            }
+            fn visit_dims(&self, f: &mut dyn FnMut(usize, usize)) {
+                $(self.$n.visit_dims(f);)+
             }
         }
     )*};

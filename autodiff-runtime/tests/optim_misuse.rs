@@ -12,7 +12,7 @@ const UNCHANGED: Tolerance = Tolerance::new(0.0, 0.0);
 #[test]
 #[should_panic(
     expected = "Adam::apply_gradients: the optimizer's state belongs to parameters of \
-                           shape [6] (6 values), but these parameters have shape [4] (4 values)"
+                           shape [2×3] (6 values), but these parameters have shape [2×2] (4 values)"
 )]
 fn parameters_of_another_shape_panic() {
     let mut opt = Adam::new(0.01);
@@ -37,14 +37,60 @@ fn parameters_of_another_count_panic() {
 
 #[test]
 #[should_panic(
-    expected = "RmsProp::apply_gradients: the gradient has shape [4, 2] (6 values) \
-                           but the parameters have shape [4, 3] (7 values)"
+    expected = "RmsProp::apply_gradients: the gradient has shape [2×2, 1×2] (6 values) \
+                           but the parameters have shape [2×2, 1×3] (7 values)"
 )]
 fn gradient_of_another_shape_panics() {
     let mut opt = RmsProp::new(0.01);
     let mut w = vec![DMatrix::<f64>::zeros(2, 2), DMatrix::zeros(1, 3)];
     let g = vec![DMatrix::<f64>::zeros(2, 2), DMatrix::zeros(1, 2)];
     opt.apply_gradients(&mut w, &g);
+}
+
+#[test]
+#[should_panic(
+    expected = "Sgd::apply_gradients: the gradient has shape [3×2] (6 values) \
+                           but the parameters have shape [2×3] (6 values)"
+)]
+fn a_transposed_gradient_panics() {
+    // The same number of values laid out otherwise: applied, each entry would take another
+    // entry's gradient (column-major storage).
+    let mut w = DMatrix::<f64>::zeros(2, 3);
+    Sgd::new(0.1).apply_gradients(&mut w, &DMatrix::from_element(3, 2, 1.0));
+}
+
+#[test]
+fn parameters_of_the_same_count_laid_out_otherwise_are_refused() {
+    let g23 = DMatrix::<f64>::from_fn(2, 3, |i, j| (i * 3 + j) as f64);
+    for reshaped in [
+        DMatrix::<f64>::zeros(3, 2),
+        DMatrix::<f64>::zeros(6, 1),
+        DMatrix::<f64>::zeros(1, 6),
+    ] {
+        let mut opt = Adam::new(0.1);
+        let mut w = DMatrix::<f64>::zeros(2, 3);
+        opt.apply_gradients(&mut w, &g23);
+        let mut other = reshaped.clone();
+        let g = DMatrix::from_element(reshaped.nrows(), reshaped.ncols(), 1.0);
+        let err = opt.try_apply_gradients(&mut other, &g).unwrap_err();
+        assert_eq!(
+            err,
+            OptimError::ParametersShape {
+                state: Shape(vec![(2, 3)]),
+                params: Shape(vec![(reshaped.nrows(), reshaped.ncols())]),
+            }
+        );
+        assert_slices(other.as_slice(), reshaped.as_slice(), UNCHANGED);
+    }
+    // A `Vec` of six values after a 2×3 matrix: six runs of one.
+    let mut opt = Sgd::new(0.1);
+    let mut w = DMatrix::<f64>::zeros(2, 3);
+    opt.apply_gradients(&mut w, &g23);
+    let mut v = vec![0.0f64; 6];
+    assert!(matches!(
+        opt.try_apply_gradients(&mut v, &vec![1.0; 6]),
+        Err(OptimError::ParametersShape { .. })
+    ));
 }
 
 #[test]
@@ -97,8 +143,8 @@ fn refused_steps_change_nothing() {
         assert_eq!(
             err,
             OptimError::ParametersShape {
-                state: Shape(vec![1, 1]),
-                params: Shape(vec![1, 1, 1])
+                state: Shape(vec![(1, 1), (1, 1)]),
+                params: Shape(vec![(1, 1), (1, 1), (1, 1)])
             }
         );
         assert_slices(&other, &[0.0; 3], UNCHANGED);

@@ -58,7 +58,7 @@ fn resumes<T: Real, O: Optimizer>(make: impl Fn() -> O) {
     let saved = first.state();
     assert_eq!(saved.iterations, 6);
     assert_eq!(saved.dtype, Some(Dtype::of::<T>()));
-    assert_eq!(saved.shape, Shape(vec![2]));
+    assert_eq!(saved.shape, Shape(vec![(2, 1)]));
     let mut second = make();
     second.load_state(&saved).unwrap();
     assert_same_state(&second.state(), &saved);
@@ -221,6 +221,30 @@ fn state_files_round_trip() {
     let fresh = Sgd::new(0.1).state();
     let back = OptimizerState::from_safetensors(&fresh.to_safetensors()).unwrap();
     assert_same_state(&back, &fresh);
+}
+
+/// A matrix run keeps its dimensions through a file (`2x3` in the metadata), so a restored
+/// state refuses the transposed matrix; a run of any other kind is written as its length.
+#[test]
+fn state_files_keep_matrix_dimensions() {
+    let mut opt = Sgd::new(0.1).momentum(0.9);
+    let mut p = (DMatrix::<f64>::zeros(2, 3), [0.0f64; 2]);
+    let g = (DMatrix::<f64>::from_element(2, 3, 1.0), [1.0f64; 2]);
+    opt.apply_gradients(&mut p, &g);
+    let saved = opt.state();
+    assert_eq!(saved.shape, Shape(vec![(2, 3), (1, 1), (1, 1)]));
+    let back = OptimizerState::from_safetensors(&saved.to_safetensors()).unwrap();
+    assert_same_state(&back, &saved);
+
+    let mut restored = Sgd::new(0.1).momentum(0.9);
+    restored.load_state(&back).unwrap();
+    let mut t = (DMatrix::<f64>::zeros(3, 2), [0.0f64; 2]);
+    let gt = (DMatrix::<f64>::from_element(3, 2, 1.0), [1.0f64; 2]);
+    assert!(matches!(
+        restored.try_apply_gradients(&mut t, &gt),
+        Err(OptimError::ParametersShape { .. })
+    ));
+    restored.apply_gradients(&mut p, &g);
 }
 
 #[test]

@@ -44,39 +44,50 @@ impl fmt::Display for Dtype {
     }
 }
 
-/// The layout of a parameter container as the optimizers see it: the lengths of the contiguous
-/// slices its [`Parameters::visit`] presents, in order.
+/// The layout of a parameter container as the optimizers see it: the dimensions `(rows,
+/// cols)` of the contiguous runs its [`Parameters::visit`] presents, in order
+/// ([`Parameters::visit_dims`]).
 ///
-/// A matrix is one slice (so a 2×3 and a 3×2 matrix have the same shape, `[6]`), a `Vec<f64>` one
-/// slice per element. Displayed with runs of three or more equal lengths folded, e.g.
+/// A matrix is one run of its own dimensions (a 2×3 and a 3×2 matrix differ), any other run
+/// `(len, 1)`: a scalar is `(1, 1)`, and a `Vec<f64>` one run per element. Displayed as `2×3`
+/// for a matrix and `len` otherwise, with runs of three or more equal ones folded, e.g.
 /// `[1 (×1000)] (1000 values)`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Shape(pub Vec<usize>);
+pub struct Shape(pub Vec<(usize, usize)>);
 
 impl Shape {
     /// The shape of `p`.
     #[must_use]
     pub fn of<T, P: Parameters<T> + ?Sized>(p: &P) -> Shape {
-        let mut lens = Vec::new();
-        p.visit(&mut |s| lens.push(s.len()));
-        Shape(lens)
+        let mut dims = Vec::new();
+        p.visit_dims(&mut |r, c| dims.push((r, c)));
+        Shape(dims)
     }
 
     /// The number of values.
     #[must_use]
     pub fn num_values(&self) -> usize {
-        self.0.iter().sum()
+        self.0.iter().map(|&(r, c)| r * c).sum()
     }
 
     /// Whether `p` has this shape, without allocating.
     pub(crate) fn matches<T, P: Parameters<T> + ?Sized>(&self, p: &P) -> bool {
         let mut at = 0;
         let mut same = true;
-        p.visit(&mut |s| {
-            same &= self.0.get(at) == Some(&s.len());
+        p.visit_dims(&mut |r, c| {
+            same &= self.0.get(at) == Some(&(r, c));
             at += 1;
         });
         same && at == self.0.len()
+    }
+}
+
+/// One run as displayed: `2×3` for a matrix, `len` otherwise.
+fn run_text(&(r, c): &(usize, usize)) -> String {
+    if c == 1 {
+        r.to_string()
+    } else {
+        format!("{r}×{c}")
     }
 }
 
@@ -92,11 +103,12 @@ impl fmt::Display for Shape {
                 f.write_str(", ")?;
             }
             first = false;
+            let text = run_text(&len);
             if run >= 3 {
-                write!(f, "{len} (×{run})")?;
+                write!(f, "{text} (×{run})")?;
                 i += run;
             } else {
-                write!(f, "{len}")?;
+                f.write_str(&text)?;
                 i += 1;
             }
         }
@@ -303,18 +315,26 @@ mod tests {
 
     #[test]
     fn shapes_fold_runs_and_count_values() {
-        assert_eq!(Shape(vec![6, 2]).to_string(), "[6, 2] (8 values)");
+        assert_eq!(Shape(vec![(6, 1), (2, 1)]).to_string(), "[6, 2] (8 values)");
         assert_eq!(
-            Shape(vec![4, 1, 1, 1, 3]).to_string(),
+            Shape(vec![(4, 1), (1, 1), (1, 1), (1, 1), (3, 1)]).to_string(),
             "[4, 1 (×3), 3] (10 values)"
+        );
+        assert_eq!(
+            Shape(vec![(2, 3), (2, 3), (2, 3), (1, 4)]).to_string(),
+            "[2×3 (×3), 1×4] (22 values)"
         );
         assert_eq!(Shape::default().to_string(), "[] (0 values)");
         let p = (DMatrix::<f64>::zeros(2, 3), vec![0.0f64; 2]);
         let s = Shape::of(&p);
-        assert_eq!(s, Shape(vec![6, 1, 1]));
+        assert_eq!(s, Shape(vec![(2, 3), (1, 1), (1, 1)]));
         assert!(s.matches(&p));
         assert!(!s.matches(&(DMatrix::<f64>::zeros(2, 3), vec![0.0f64; 3])));
         assert!(!s.matches(&(DMatrix::<f64>::zeros(2, 3), vec![0.0f64; 1])));
+        // the same lengths laid out otherwise
+        assert!(!s.matches(&(DMatrix::<f64>::zeros(3, 2), vec![0.0f64; 2])));
+        assert!(!s.matches(&(DMatrix::<f64>::zeros(6, 1), vec![0.0f64; 2])));
+        assert!(!s.matches(&(vec![0.0f64; 6], DMatrix::<f64>::zeros(1, 2))));
     }
 
     #[test]

@@ -80,7 +80,18 @@ impl OptimizerState {
                 "dtype".to_string(),
                 dtype.map_or("none", Dtype::name).to_string(),
             ),
-            ("shape".to_string(), join(&self.shape.0)),
+            // `2x3` for a matrix run, `len` for any other (as files before matrix runs were
+            // told apart, which read back as runs of `(len, 1)`)
+            (
+                "shape".to_string(),
+                join(self.shape.0.iter().map(|&(r, c)| {
+                    if c == 1 {
+                        r.to_string()
+                    } else {
+                        format!("{r}x{c}")
+                    }
+                })),
+            ),
             (
                 "slots".to_string(),
                 join(self.slots.iter().map(|s| &s.name)),
@@ -116,9 +127,13 @@ impl OptimizerState {
                 .map(str::to_string)
                 .collect()
         };
+        let dim = |x: &str| x.parse::<usize>().map_err(invalid);
         let shape = list(get("shape")?)
             .iter()
-            .map(|x| x.parse::<usize>().map_err(invalid))
+            .map(|x| match x.split_once('x') {
+                Some((r, c)) => Ok((dim(r)?, dim(c)?)),
+                None => Ok((dim(x)?, 1)),
+            })
             .collect::<io::Result<Vec<_>>>()?;
         let tensors = SafeTensors::deserialize(bytes).map_err(invalid)?;
         let slots = list(get("slots")?)

@@ -367,12 +367,13 @@ impl<T: Real> GraphRef<T> {
         self.graph.generation.get() == self.generation
     }
 
-    /// The family's name in error messages: `#id`, or that it has ended.
+    /// The family's name in error messages: `#id`, or that it has ended (its number may be
+    /// another family's by now).
     pub(crate) fn label(&self) -> String {
         if self.is_live() {
             format!("#{}", self.graph.id.get())
         } else {
-            "#? (a tape family that has ended: all its tapes were dropped)".to_string()
+            "(ended: all the tapes of its family were dropped, so it has no number)".to_string()
         }
     }
 

@@ -25,6 +25,12 @@ impl<T: Real> Parameters<T> for Value<T> {
             Value::Mat(m) => f(Rc::make_mut(m).as_mut_slice()),
         }
     }
+    fn visit_dims(&self, f: &mut dyn FnMut(usize, usize)) {
+        match self {
+            Value::Scalar(_) => f(1, 1),
+            Value::Mat(m) => f(m.nrows(), m.ncols()),
+        }
+    }
 }
 
 /// A variable's value as one parameter run, borrowed for the duration of each visit (so
@@ -40,6 +46,9 @@ impl<T: Real> Parameters<T> for Variable<T> {
     }
     fn visit_mut(&mut self, f: &mut dyn FnMut(&mut [T])) {
         self.with_value_mut(|v| v.visit_mut(f));
+    }
+    fn visit_dims(&self, f: &mut dyn FnMut(usize, usize)) {
+        self.with_value(|v| v.visit_dims(f));
     }
 }
 
