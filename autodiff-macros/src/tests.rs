@@ -830,9 +830,15 @@ fn fused_companion_skips_the_buffer_of_a_parameter_passed_no_slot() {
     let start = all.find("fn __interp_into_").expect("a fused companion");
     let into = &all[start..];
     let into = &into[..into.find("# [doc").unwrap_or(into.len())];
+    // one test per slice, and one for the float `q`
     assert_eq!(
         into.matches("SlotArg :: live (& __slot").count(),
-        2,
+        3,
+        "{into}"
+    );
+    // `q`'s one addition is behind its test
+    assert!(
+        into.contains("if __live2 { :: autodiff :: __private :: plain :: acc (& mut __d_q_2"),
         "{into}"
     );
     assert_eq!(

@@ -50,23 +50,23 @@ impl RevGen<'_> {
             };
         let g = naming::fixed("__g");
         // `d += e` into a plain or an `Option` adjoint slot.
-        let acc = |this: &Self, d: &Ident, e: TokenStream| {
+        let acc_to = |this: &Self, d: &Ident, e: TokenStream| {
             let f = this.slot_fn(d, "acc");
             quote! { #f(&mut #d, #e); }
+        };
+        // `dv += e`, skipped when `v` is a parameter whose caller keeps no adjoint.
+        let acc = |this: &Self, v: VarId, e: TokenStream| {
+            this.param_add(v, acc_to(this, &this.adj(v), e))
         };
         match rhs {
             Rhs::Copy(a) => {
                 if let Some(v) = self.act.active_atom(a) {
-                    contribs.push(acc(self, &self.adj(v), quote! { #g }));
+                    contribs.push(acc(self, v, quote! { #g }));
                 }
             }
             Rhs::Neg(a) => {
                 if let Some(v) = self.act.active_atom(a) {
-                    contribs.push(acc(
-                        self,
-                        &self.adj(v),
-                        quote! { ::core::ops::Neg::neg(#g) },
-                    ));
+                    contribs.push(acc(self, v, quote! { ::core::ops::Neg::neg(#g) }));
                 }
             }
             Rhs::Bin(op, a, b) => {
@@ -74,7 +74,7 @@ impl RevGen<'_> {
                 match op {
                     BinOp::Add | BinOp::Sub => {
                         if let Some(v) = va {
-                            contribs.push(acc(self, &self.adj(v), quote! { #g }));
+                            contribs.push(acc(self, v, quote! { #g }));
                         }
                         if let Some(v) = vb {
                             let e = if *op == BinOp::Sub {
@@ -82,7 +82,7 @@ impl RevGen<'_> {
                             } else {
                                 quote! { #g }
                             };
-                            contribs.push(acc(self, &self.adj(v), e));
+                            contribs.push(acc(self, v, e));
                         }
                     }
                     BinOp::Mul | BinOp::Div | BinOp::Rem => {
@@ -100,11 +100,11 @@ impl RevGen<'_> {
                             } else {
                                 quote! { #g / (#c) }
                             };
-                            contribs.push(acc(self, &self.adj(v), e));
+                            contribs.push(acc(self, v, e));
                         } else if let (Atom::Const(c), Some(v), BinOp::Mul, true) =
                             (a, vb, op, is_literal(a))
                         {
-                            contribs.push(acc(self, &self.adj(v), quote! { (#c) * #g }));
+                            contribs.push(acc(self, v, quote! { (#c) * #g }));
                         } else if self.is_float(a) && self.is_float(b) && *op != BinOp::Rem {
                             // Both operands are known floats: the scalar rule reads only the
                             // operands it needs, so the other is not saved.
@@ -123,7 +123,7 @@ impl RevGen<'_> {
                                     }
                                     _ => self.product("over", quote! { #g }, quote! { *#rb }),
                                 };
-                                contribs.push(acc(self, &self.adj(v), e));
+                                contribs.push(acc(self, v, e));
                             }
                             if let Some(v) = vb {
                                 // y = a*b => db += dy*a; y = a/b => db += -dy*a/b²
@@ -157,7 +157,7 @@ impl RevGen<'_> {
                                         self.product("over", num, quote! { *#rb * *#rb })
                                     }
                                 };
-                                contribs.push(acc(self, &self.adj(v), e));
+                                contribs.push(acc(self, v, e));
                             }
                         } else {
                             let ra = bind_read(self, a, &mut pre, &mut reads);
@@ -176,10 +176,10 @@ impl RevGen<'_> {
                                 }
                             };
                             if let Some(v) = va {
-                                contribs.push(acc(self, &self.adj(v), form("lhs")));
+                                contribs.push(acc(self, v, form("lhs")));
                             }
                             if let Some(v) = vb {
-                                contribs.push(acc(self, &self.adj(v), form("rhs")));
+                                contribs.push(acc(self, v, form("rhs")));
                             }
                         }
                     }
@@ -224,11 +224,7 @@ impl RevGen<'_> {
                         rargs.push(r);
                     }
                     let f = quote::format_ident!("{}_d{}", name, k);
-                    contribs.push(acc(
-                        self,
-                        &self.adj(v),
-                        quote! { #rt::rules::#f(#g, #(#rargs),*) },
-                    ));
+                    contribs.push(acc(self, v, quote! { #rt::rules::#f(#g, #(#rargs),*) }));
                 }
             }
             Rhs::Cast { x, ty, .. } => {
@@ -236,7 +232,7 @@ impl RevGen<'_> {
                     let r = bind_read(self, x, &mut pre, &mut reads);
                     contribs.push(acc(
                         self,
-                        &self.adj(v),
+                        v,
                         quote! { #rt::rules::CastRule::<#ty>::d_cast(#g, #r) },
                     ));
                 }
@@ -265,7 +261,7 @@ impl RevGen<'_> {
                         } else if let Some(k) = self.const_elem(*base, idx, target) {
                             // y = x[c] in a fused loop => k += dy, a register of the loop's
                             // (added into J at c once the loop is over, see `const_elems`)
-                            contribs.push(acc(self, &k, quote! { #g }));
+                            contribs.push(acc_to(self, &k, quote! { #g }));
                         } else if self.grad_bufs.contains(base) {
                             let b = self.grad_buf(*base);
                             contribs.push(self.buf_add(
@@ -304,7 +300,7 @@ impl RevGen<'_> {
             Rhs::Clone { x: a, .. } | Rhs::Ref(a) => {
                 // y = &a, y = a.clone() => da += dy
                 if let Some(v) = self.act.active_atom(a) {
-                    contribs.push(acc(self, &self.adj(v), quote! { #g }));
+                    contribs.push(acc(self, v, quote! { #g }));
                 }
             }
             Rhs::Field { base, member, .. } => {
@@ -332,7 +328,7 @@ impl RevGen<'_> {
                 for (k, a) in xs.iter().enumerate() {
                     if let Some(v) = self.act.active_atom(a) {
                         let p = &parts[k];
-                        body.extend(acc(self, &self.adj(v), quote! { #p }));
+                        body.extend(acc(self, v, quote! { #p }));
                     }
                 }
                 contribs.push(body);
@@ -358,7 +354,7 @@ impl RevGen<'_> {
                     }
                 }
                 if let Some(v) = rest.as_ref().and_then(|r| self.act.active_atom(r)) {
-                    body.extend(acc(self, &self.adj(v), quote! { #g }));
+                    body.extend(acc(self, v, quote! { #g }));
                 }
                 contribs.push(body);
             }
@@ -376,7 +372,7 @@ impl RevGen<'_> {
             }
             Rhs::Repeat { elem, .. } => {
                 if let Some(v) = self.act.active_atom(elem) {
-                    contribs.push(acc(self, &self.adj(v), quote! { #rt::sum_adj(#g) }));
+                    contribs.push(acc(self, v, quote! { #rt::sum_adj(#g) }));
                 }
             }
             Rhs::Sum { base, len } => {

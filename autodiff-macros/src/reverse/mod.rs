@@ -428,6 +428,10 @@ impl<'a> RevGen<'a> {
                         head.extend(
                             quote! { let mut #d: #rt::plain::Plain<#a> = #rt::plain::Plain::empty(); },
                         );
+                        if self.live_plain_param(v) {
+                            let (live, s) = (self.live(v), &self.params[&v].slot_in);
+                            head.extend(quote! { let #live = #rt::SlotArg::live(&#s); });
+                        }
                         reverse.extend(
                             quote! { let mut #d: #t = #rt::plain::Plain::into_option(#d); },
                         );
@@ -510,6 +514,28 @@ impl<'a> RevGen<'a> {
         } else {
             add
         }
+    }
+
+    /// `add` (an addition into the adjoint of `v`), skipped in a fused companion when `v` is a
+    /// float parameter, never assigned, whose caller passed no slot (`NoSlot`: the caller keeps
+    /// no adjoint of the argument, `x` in `poly(w, xs[i])`). Its adjoint is then only ever added
+    /// to and given back: no other adjoint is computed from it. The test is a constant after
+    /// inlining, so the products feeding the addition go too.
+    fn param_add(&self, v: VarId, add: TokenStream) -> TokenStream {
+        if self.live_plain_param(v) {
+            let live = self.live(v);
+            quote! { if #live { #add } }
+        } else {
+            add
+        }
+    }
+
+    /// Whether `v` is a plain float parameter of a fused companion, never assigned (see
+    /// [`param_add`](Self::param_add)).
+    fn live_plain_param(&self, v: VarId) -> bool {
+        self.plain.contains(&v)
+            && !self.f.vars[v].reassigned
+            && self.params.get(&v).is_some_and(|p| p.slot_in.is_some())
     }
 
     fn adj(&self, v: VarId) -> Ident {
