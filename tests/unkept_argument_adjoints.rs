@@ -8,7 +8,7 @@
 //! generic and an `f32` helper, and the same helper called both ways in one function. Every
 //! gradient against central differences in f64.
 
-#![allow(clippy::needless_range_loop)]
+#![allow(clippy::needless_range_loop, clippy::assign_op_pattern)]
 
 use autodiff::prelude::*;
 
