@@ -531,7 +531,9 @@ impl<'a> RevGen<'a> {
     }
 
     /// Whether `v` is a plain float parameter of a fused companion, never assigned (see
-    /// [`param_add`](Self::param_add)).
+    /// [`param_add`](Self::param_add)). A parameter gets a slot only when it is not declared
+    /// `mut` (`expand.rs`), so it cannot be assigned today; the test keeps the skip sound if
+    /// `mut` parameters ever get slots.
     fn live_plain_param(&self, v: VarId) -> bool {
         self.plain.contains(&v)
             && !self.f.vars[v].reassigned
