@@ -77,7 +77,8 @@ fn horner_with_differentiated_points() {
 }
 
 /// The float parameter assigned from a slice element: `x`'s adjoint feeds `w[0]`'s through
-/// `x = x * w[0]`, so it is kept even when the caller keeps none of `x`.
+/// `x = x * w[0]`, so none of its additions may be skipped when the caller keeps none of `x`
+/// (a `mut` parameter gets no slot, so its companion never tests one).
 #[differentiable]
 fn scaled(w: &[f64], mut x: f64) -> f64 {
     x = x * w[0];

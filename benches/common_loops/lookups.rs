@@ -1,7 +1,8 @@
-//! Helpers called once per trip on a parameter's whole slice: a table lookup that reads two
-//! entries of a long table (its gradient listed as pairs in the forward sweep), and a
-//! polynomial helper that reads all of a short coefficient slice (more pairs per call than the
-//! cap: the call is run again in the reverse sweep, as before pairs were listed).
+//! Helpers called once per trip on a parameter's whole slice, each run again in the reverse
+//! sweep with the slice's adjoint lent in place: a table lookup that reads two entries of a
+//! long table, and a polynomial helper that reads all of a short coefficient slice (16 records
+//! per call, past the 8 a tape keeps inline, with the point as data: the helper's companion gets
+//! `NoSlot` for it).
 
 use autodiff::prelude::*;
 

@@ -66,7 +66,7 @@ fn products_parameters_and_single_calls_keep_the_re_run() {
                 s
             }
         },
-        // a parameter's array: its adjoint is an array, not a `Vec` a list of pairs adds into
+        // a parameter's array: its adjoint is an array, not a `Vec` a range can be lent from
         quote! {
             fn f(x: &[f64; 4], q: &[f64]) -> f64 {
                 let mut s = 0.0;
