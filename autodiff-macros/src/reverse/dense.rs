@@ -56,6 +56,10 @@ struct Uses {
     /// is a `Vec` (or a slice or array) too.
     vec_params: HashSet<VarId>,
     links: Vec<(VarId, VarId)>,
+    /// `(v, w)` for `v = w.to_vec()`: `v` may be dense alone (its reverse adds into `w`'s
+    /// `Option` slot), but `w` is dense only when `v` is (the reverse of a `Vec` that is not
+    /// dense adds into an `Option` slot, which a dense `w` does not have).
+    copies: Vec<(VarId, VarId)>,
 }
 
 impl Uses {
@@ -114,7 +118,10 @@ impl Uses {
             // `Option` slot otherwise.
             Some(Make::From(w))
                 if matches!(rhs, Rhs::Clone { method, .. } if method == "to_vec")
-                    || (self.vec_params.contains(&w) && matches!(rhs, Rhs::Clone { .. })) => {}
+                    || (self.vec_params.contains(&w) && matches!(rhs, Rhs::Clone { .. })) =>
+            {
+                self.copies.push((var, w))
+            }
             Some(Make::From(w)) => self.links.push((var, w)),
             Some(Make::New | Make::Const | Make::Empty) => self.rhs(rhs),
             None => {
@@ -276,13 +283,19 @@ pub(super) fn dense_locals(
         u.bad.extend(vars.iter().copied());
     }
     let mut dense: HashSet<VarId> = u.cands.difference(&u.bad).copied().collect();
-    // A whole move between two locals keeps both dense or neither.
+    // A whole move between two locals keeps both dense or neither; a copy that is not dense
+    // keeps its source from being dense.
     loop {
         let before = dense.len();
         for &(a, b) in &u.links {
             if !(dense.contains(&a) && dense.contains(&b)) {
                 dense.remove(&a);
                 dense.remove(&b);
+            }
+        }
+        for &(v, w) in &u.copies {
+            if !dense.contains(&v) {
+                dense.remove(&w);
             }
         }
         if dense.len() == before {
