@@ -859,6 +859,61 @@ fn fused_companion_skips_the_buffer_of_a_parameter_passed_no_slot() {
     assert!(!vjp.contains("SlotArg :: live"), "{vjp}");
 }
 
+#[test]
+fn fused_companion_takes_unkept_floats_as_constants() {
+    // With a loop, the fused companion has a second sweep for callers that keep no adjoint of
+    // the float parameters: it records none of Horner's partial sums (only `x`'s adjoint reads
+    // them), and `x` has no adjoint there.
+    let all = expand_fn(quote! {
+        fn poly(w: &[f64], x: f64) -> f64 {
+            let mut s = 0.0;
+            for j in (0..w.len()).rev() {
+                s = s * x + w[j];
+            }
+            s
+        }
+    });
+    let start = all.find("fn __poly_into_").expect("a fused companion");
+    let into = &all[start..];
+    let into = &into[..into.find("# [doc").unwrap_or(into.len())];
+    let split = "if ! :: autodiff :: __private :: SlotArg :: live (& __slot1) {";
+    let at = into.find(split).unwrap_or_else(|| panic!("{into}"));
+    // the constant-float sweep's block, by its braces
+    let body = &into[at + split.len()..];
+    let mut depth = 1;
+    let end = body
+        .char_indices()
+        .find(|&(_, ch)| {
+            depth += match ch {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            depth == 0
+        })
+        .map(|(k, _)| k)
+        .expect("a closed block");
+    let (constant, full) = body.split_at(end);
+    assert!(full.starts_with("} else {"), "{full}");
+    assert!(!constant.contains("__d_x_"), "{constant}");
+    assert!(full.contains("__d_x_"), "{full}");
+    assert!(
+        constant.matches("Put :: put").count() < full.matches("Put :: put").count(),
+        "{constant}\n----\n{full}"
+    );
+    // no loop: one sweep
+    let all = expand_fn(quote! {
+        fn line(w: &[f64], x: f64) -> f64 {
+            w[0] * x + w[1] * x * x
+        }
+    });
+    let start = all.find("fn __line_into_").expect("a fused companion");
+    assert!(
+        !all[start..].contains("if ! :: autodiff :: __private :: SlotArg :: live"),
+        "{all}"
+    );
+}
+
 /// A table filled by one loop and read by the next: `(table expansion, table-written-in-the-
 /// reading-loop expansion, table-written-after expansion)`.
 fn table_vjps() -> (String, String, String) {

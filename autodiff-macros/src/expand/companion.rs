@@ -183,6 +183,91 @@ pub(super) fn gen_companion_into(
     hoisted: &TokenStream,
 ) -> TokenStream {
     let rt = &c.rt;
+    let full = into_body(c, func, vars, act, diff, hoisted);
+    let body = match unkept_floats(c, func, vars, act, diff, hoisted) {
+        // No caller keeps these arguments' adjoints (`NoSlot`, a constant after inlining): the
+        // sweep that takes them as constants, which records nothing only they need.
+        Some((dead, reduced)) => {
+            let reduced = into_body(c, func, vars, &reduced, diff, hoisted);
+            let unkept = dead.iter().map(|&k| {
+                let s = naming::slot_arg(k);
+                quote! { !#rt::SlotArg::live(&#s) }
+            });
+            quote! { if #(#unkept)&&* { #reduced } else { #full } }
+        }
+        None => full,
+    };
+    let slot_params = into_slot_params(c, diff);
+    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
+    let name = naming::into_companion(&c.name);
+    let (generics, wh) = c.generics();
+    let allow = allows();
+    let (cot, rules) = (naming::fixed("__cot"), crate::reverse::rules_arg());
+    quote! {
+        #[doc(hidden)]
+        #(#attrs)* #allow
+        #vis fn #name #generics (#(#inputs,)* #cot: impl #rt::CotOrUnit<#out>, #rules: impl #rt::rules::SweepRules, #(#slot_params),*) -> #out #wh {
+            #body
+        }
+    }
+}
+
+/// The float parameters taken by value (`x` in `poly(w: &[f64], x: f64)`) whose adjoints a
+/// caller often keeps none of (a data point, `poly(w, xs[i])` with `xs` not differentiated),
+/// with the activity of the sweep that takes them as constants: the same analysis `NAME_grad`
+/// runs for a `wrt` without them. Then a loop records nothing only their adjoints need (the
+/// partial sums of Horner's rule, needed for `∂/∂x` alone). Only for functions with loops (a
+/// straight-line sweep's savings are a few locals) and none of the user's items in the body
+/// (they would be emitted twice).
+fn unkept_floats(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    diff: &[usize],
+    hoisted: &TokenStream,
+) -> Option<(Vec<usize>, Activity)> {
+    if func.loops.is_empty() || !hoisted.is_empty() {
+        return None;
+    }
+    let is_float = |k: usize| {
+        let p = &c.sig.params[k];
+        !p.is_ref
+            && (crate::reverse::is_float_type(&p.ty)
+                || super::tangent_grad::is_real_param(&c.generics, &p.ty))
+    };
+    let dead: Vec<usize> = diff
+        .iter()
+        .copied()
+        .filter(|&k| is_float(k) && act.active(vars[k]))
+        .collect();
+    let kept: Vec<VarId> = diff
+        .iter()
+        .filter(|k| !dead.contains(k))
+        .map(|&k| vars[k])
+        .collect();
+    if dead.is_empty() || kept.is_empty() {
+        return None;
+    }
+    let reduced = crate::activity::analyze(func, &kept);
+    // nothing to gain when every kept argument's adjoint needs what the floats' do
+    if !kept.iter().any(|&v| reduced.active(v)) {
+        return None;
+    }
+    Some((dead, reduced))
+}
+
+/// The fused companion's body for one activity: the forward sweep, the cotangent, the reverse
+/// sweep, the adjoints given back, and the value.
+fn into_body(
+    c: &Common,
+    func: &Func,
+    vars: &[VarId],
+    act: &Activity,
+    diff: &[usize],
+    hoisted: &TokenStream,
+) -> TokenStream {
+    let rt = &c.rt;
     let reads = param_reads_from(c, vars, diff, true);
     // The caller's products, unless a call here is one an optimistic sweep does not make
     // (`optimistic::calls_admit_a_first_try`): then the zero rule's, whatever the caller's.
@@ -206,7 +291,6 @@ pub(super) fn gen_companion_into(
     // caller gives way to the zero rule's sweep otherwise): `rules::SweepRules::admit`.
     let admit = crate::reverse::admit_cotangent(rt, &quote! { #rules }, &cot);
     let seed = seed_ret(func, act, rt, quote! { #cot });
-    let slot_params = into_slot_params(c, diff);
     let ret = naming::fixed("__ret");
     let mut gives = TokenStream::new();
     for &k in diff {
@@ -216,24 +300,16 @@ pub(super) fn gen_companion_into(
             gives.extend(quote! { #rt::SlotArg::give(#s, #d); });
         }
     }
-    let (vis, attrs, out, inputs) = (&c.vis, &c.attrs, c.out(), c.inputs());
-    let name = naming::into_companion(&c.name);
-    let (generics, wh) = c.generics();
-    let allow = allows();
     quote! {
-        #[doc(hidden)]
-        #(#attrs)* #allow
-        #vis fn #name #generics (#(#inputs,)* #cot: impl #rt::CotOrUnit<#out>, #rules: impl #rt::rules::SweepRules, #(#slot_params),*) -> #out #wh {
-            #fwd
-            let #cot = #rt::CotOrUnit::cotangent(#cot, &#ret);
-            if !#admit {
-                return #ret;
-            }
-            #head
-            #seed
-            #rev
-            #gives
-            #ret
+        #fwd
+        let #cot = #rt::CotOrUnit::cotangent(#cot, &#ret);
+        if !#admit {
+            return #ret;
         }
+        #head
+        #seed
+        #rev
+        #gives
+        #ret
     }
 }
