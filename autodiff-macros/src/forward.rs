@@ -299,7 +299,10 @@ impl<'a> FwdGen<'a> {
         ) = (rhs, varying_call)
         {
             // One companion call per direction (one in `_jvp`); the first gives the value. An
-            // argument passed by value is cloned for every call but the last, which moves it.
+            // argument passed by value is cloned for every call but the last, which moves it; a
+            // shared reference (`&v[a..]` bound by lowering) is copied as it is, so that it
+            // still coerces to the parameter's type (`&Vec<f64>` to `&[f64]`), which a
+            // `Clone::clone` inferred from that type would not.
             let mut out = TokenStream::new();
             let calls = self.dirs_of(target).count();
             for (n, d) in self.dirs_of(target).enumerate() {
@@ -308,9 +311,10 @@ impl<'a> FwdGen<'a> {
                     .zip(refs)
                     .map(|(a, r)| {
                         let e = self.atom(a);
+                        let shared_ref = matches!(a, Atom::Var(v) if self.f.vars[*v].is_ref);
                         if *r {
                             quote! { &#e }
-                        } else if n + 1 < calls {
+                        } else if n + 1 < calls && !shared_ref {
                             quote! { ::core::clone::Clone::clone(&#e) }
                         } else {
                             e
