@@ -3,8 +3,9 @@
 //! cover (a range `&w[a..]` passed to a helper, a whole-slice call, an iterator), `u` must not be
 //! dense either: the copy's reverse adds into `u`'s `Option` slot. Before, such a function was
 //! accepted and its expansion did not compile. Covered: a range of the copy passed to a helper,
-//! in a loop, a chain of copies, a copy read by an iterator, the copy passed whole, and a generic
-//! helper. Each gradient against central differences in f64.
+//! in a loop, a chain of copies, a copy read by an iterator, the copy passed whole, a truncated
+//! copy, windows of a copy, copies as the rows of `vec![q.to_vec(); 2]`, and a generic helper.
+//! Each gradient against central differences in f64.
 
 #![allow(clippy::needless_range_loop)]
 
@@ -70,6 +71,32 @@ fn copy_passed_whole(p: &[f64]) -> f64 {
 }
 
 #[differentiable]
+fn copy_truncated(p: &[f64]) -> f64 {
+    let u = p.to_vec();
+    let mut w = u.to_vec();
+    w.truncate(4);
+    h(&w[1..]) + u[5]
+}
+
+#[differentiable]
+fn windows_of_copy(p: &[f64]) -> f64 {
+    let u = p.to_vec();
+    let w = u.to_vec();
+    let mut s = 0.0;
+    for x in w.windows(2) {
+        s += h(x);
+    }
+    s
+}
+
+#[differentiable]
+fn rows_of_copies(p: &[f64]) -> f64 {
+    let q = p.to_vec();
+    let g = vec![q.to_vec(); 2];
+    g[1][1] * q[0]
+}
+
+#[differentiable]
 fn hg<T: Real>(v: &[T]) -> T {
     v[0] * v[1]
 }
@@ -107,6 +134,24 @@ fn copies_of_local_vecs_with_uses_of_their_own() {
         "copy_passed_whole",
         copy_passed_whole,
         copy_passed_whole_grad(&p),
+        &p,
+    );
+    check_value_grad(
+        "copy_truncated",
+        copy_truncated,
+        copy_truncated_grad(&p),
+        &p,
+    );
+    check_value_grad(
+        "windows_of_copy",
+        windows_of_copy,
+        windows_of_copy_grad(&p),
+        &p,
+    );
+    check_value_grad(
+        "rows_of_copies",
+        rows_of_copies,
+        rows_of_copies_grad(&p),
         &p,
     );
     check_value_grad(

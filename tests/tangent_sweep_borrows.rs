@@ -6,9 +6,10 @@
 //! reference is now copied as it is (`forward.rs`). Covered: ranges of a local in a loop, a
 //! range after a loop over the local's iterator, a whole-range borrow and a borrow of the
 //! whole local passed on, rows of a local grid, a generic helper, and `_jvp` beside `_grad`.
-//! Each gradient against central differences in f64.
+//! Each gradient against central differences in f64. The `Vec`s are what the fix is about,
+//! so clippy's `useless_vec` is allowed.
 
-#![allow(clippy::needless_range_loop)]
+#![allow(clippy::needless_range_loop, clippy::useless_vec)]
 
 use autodiff::prelude::*;
 

@@ -13,16 +13,9 @@
 //! five functions is `fn sK<T: Real>(x: T, y: T, n: usize) -> T` instead, building `p` and `q`
 //! as local `Vec`s from `x` and `y` (its gradient is taken by tangent sweeps). Values are kept
 //! bounded (`tanh`, `sin`, `atan`, small factors). The same seed always gives the same program.
-//!
-//! Two forms the macro accepts but whose expansion does not compile are not written (each is
-//! noted where it is avoided): a `to_vec()` copy of a local whose range is passed to a call
-//! (`copy_of`; also the rows of `vec![..; m]`), and a range of a local passed to a call in a
-//! function over floats only (`whole_ranges`).
 
 #[path = "slice_snippets.rs"]
 mod snippets;
-
-use snippets::whole_ranges;
 
 /// The seed CI runs.
 pub const DEFAULT_SEED: u64 = 20261206;
@@ -52,15 +45,9 @@ impl Rng {
     }
 }
 
-/// A copy of `p` or of a local. A `to_vec()` copy of a local whose range is later passed to a
-/// call does not compile (the expansion mixes an `Option<Vec>` adjoint slot with a `Vec` one:
-/// `let w = u.to_vec(); h(&w[1..])`), so locals are copied with `clone()`.
+/// A copy of `p` or of a local (`to_vec()`; `clone()` copies are written elsewhere).
 fn copy_of(src: &str) -> String {
-    if src == "p" {
-        "p.to_vec()".to_string()
-    } else {
-        format!("{src}.clone()")
-    }
+    format!("{src}.to_vec()")
 }
 
 /// An enclosing index loop over `0..m`: its variable and whether `i - 1` / `i + 1` are in range.
@@ -595,7 +582,7 @@ impl Gen {
         }
         self.mains += 1;
         let f = std::mem::take(&mut self.out);
-        if scalar { whole_ranges(&f) } else { f }
+        f
     }
 }
 

@@ -405,33 +405,3 @@ impl Gen {
         format!("p[{i}] > {}", self.rng.pick(&["s", "c0 * s", "q[0]", "c2"]))
     }
 }
-
-/// `src`, a function over floats whose `p` and `q` are locals, with every borrowed range
-/// `&v[a..b]` made the whole `&v`, and `p.to_vec()`, `q.to_vec()` made `clone()`s. A range of a
-/// local passed to a call does not compile in a function over floats only that has a loop (the
-/// expansion's `clone_from` gets a `&Vec` for a `&[T]`), nor does a `to_vec()` copy of a local
-/// used as the rows of `vec![..; m]` or ranged in a call (an `Option<Vec>` slot meets a `Vec`).
-pub(super) fn whole_ranges(src: &str) -> String {
-    let mut out = String::new();
-    let mut rest = src;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at + 1]);
-        rest = &rest[at + 1..];
-        let name_len = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        let after = &rest[name_len..];
-        // the closing bracket of `[a..b]` right after the name
-        let close = Some(after)
-            .filter(|a| name_len > 0 && a.starts_with('['))
-            .and_then(|a| a.find(']'))
-            .filter(|&c| after[..c].contains(".."));
-        if let Some(close) = close {
-            out.push_str(&rest[..name_len]);
-            rest = &after[close + 1..];
-        }
-    }
-    out.push_str(rest);
-    out.replace("p.to_vec()", "p.clone()")
-        .replace("q.to_vec()", "q.clone()")
-}
