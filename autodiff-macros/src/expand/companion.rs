@@ -174,6 +174,9 @@ pub(super) fn into_slot_params(c: &Common, diff: &[usize]) -> Vec<TokenStream> {
 /// parameter (`mut a: [f64; 3]` written by index, `mut y: T` reassigned) starts from zero and
 /// its adjoint is added to the caller's at the end: the reverse of a write takes the adjoint
 /// written over, which must not include the caller's.
+///
+/// A helper with a loop may carry a second sweep, taken when no caller keeps its float
+/// arguments' adjoints (see `unkept_floats`).
 pub(super) fn gen_companion_into(
     c: &Common,
     func: &Func,
@@ -250,7 +253,8 @@ fn unkept_floats(
         return None;
     }
     let reduced = crate::activity::analyze(func, &kept);
-    // nothing to gain when every kept argument's adjoint needs what the floats' do
+    // with no kept argument active the second sweep would take no adjoint at all; such a
+    // helper keeps the one sweep (the simpler code, for a case callers rarely reach)
     if !kept.iter().any(|&v| reduced.active(v)) {
         return None;
     }
