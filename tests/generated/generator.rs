@@ -14,11 +14,12 @@ pub const DEFAULT_SEED: u64 = 20261130;
 /// How many functions CI runs.
 pub const DEFAULT_COUNT: usize = 300;
 
-/// xorshift64*: small, fast, and fixed forever (so a seed names one program).
-struct Rng(u64);
+/// xorshift64*: small, fast, and fixed forever (so a seed names one program). The slice
+/// generator draws from it too.
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x >> 12;
         x ^= x << 25;
@@ -26,11 +27,15 @@ impl Rng {
         self.0 = x;
         x.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn chance(&mut self, percent: u64) -> bool {
+    pub(crate) fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
+    }
+    /// One of `xs`, uniformly.
+    pub(crate) fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
     }
 }
 

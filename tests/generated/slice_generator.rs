@@ -17,33 +17,12 @@
 #[path = "slice_snippets.rs"]
 mod snippets;
 
+use super::generator::Rng;
+
 /// The seed CI runs.
 pub const DEFAULT_SEED: u64 = 20261206;
 /// How many functions CI runs.
 pub const DEFAULT_COUNT: usize = 90;
-
-/// xorshift64* (the same as `generator.rs`).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-}
 
 /// A copy of `p` or of a local (`to_vec()`; `clone()` copies are written elsewhere).
 fn copy_of(src: &str) -> String {

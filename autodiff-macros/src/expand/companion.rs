@@ -235,9 +235,7 @@ fn unkept_floats(
     }
     let is_float = |k: usize| {
         let p = &c.sig.params[k];
-        !p.is_ref
-            && (crate::reverse::is_float_type(&p.ty)
-                || super::tangent_grad::is_real_param(&c.generics, &p.ty))
+        !p.is_ref && super::tangent_grad::is_float_scalar(c, &p.ty)
     };
     let dead: Vec<usize> = diff
         .iter()

@@ -34,7 +34,7 @@ pub const MAX_DIRECTIONS_WITH_CALLS: usize = 2;
 /// ([`MAX_DIRECTIONS_WITH_CALLS`] when a call passes a varying argument to another
 /// differentiable function), the output is such a scalar, and the body has a loop.
 pub(super) fn applies(c: &Common, func: &Func, act: &Activity, wrt: &[usize]) -> bool {
-    let scalar = |ty: &syn::Type| is_float_type(ty) || is_real_param(&c.generics, ty);
+    let scalar = |ty: &syn::Type| is_float_scalar(c, ty);
     // the output's type too: a tangent is of the output's type, and the gradient of `x: f32`
     // in `fn f(x: f32, w: f64) -> f64` would have to be converted (reverse mode handles it)
     let out = c.sig.output.to_token_stream().to_string();
@@ -46,6 +46,11 @@ pub(super) fn applies(c: &Common, func: &Func, act: &Activity, wrt: &[usize]) ->
         && scalar(&c.sig.output)
         && has_loop(&func.body)
         && (wrt.len() <= MAX_DIRECTIONS_WITH_CALLS || !has_varying_call(func, act))
+}
+
+/// `ty` is a float scalar: `f32`, `f64`, or a type parameter bounded by `Real`.
+pub(super) fn is_float_scalar(c: &Common, ty: &syn::Type) -> bool {
+    is_float_type(ty) || is_real_param(&c.generics, ty)
 }
 
 /// `ty` is a type parameter of `generics` bounded by `Real` (`T: Real`, `T: autodiff::Real`, or

@@ -56,7 +56,8 @@ struct Uses {
     /// is a `Vec` (or a slice or array) too.
     vec_params: HashSet<VarId>,
     links: Vec<(VarId, VarId)>,
-    /// `(v, w)` for `v = w.to_vec()`: `v` may be dense alone (its reverse adds into `w`'s
+    /// `(v, w)` for `v = w.to_vec()` (and `v = w.clone()` of a `Vec` parameter `w`, never
+    /// dense itself): `v` may be dense alone (its reverse adds into `w`'s
     /// `Option` slot), but `w` is dense only when `v` is (the reverse of a `Vec` that is not
     /// dense adds into an `Option` slot, which a dense `w` does not have).
     copies: Vec<(VarId, VarId)>,
