@@ -183,3 +183,53 @@ fn locals_seen_otherwise_keep_their_adds() {
         assert_eq!(windows(&all, "kept"), (0, 0, 0), "{body}");
     }
 }
+
+/// The window adds, trip flushes and final flushes over *parameter* buffers (`WindowBuf`) in the
+/// pullback of `name`.
+fn param_windows(all: &str, name: &str) -> (usize, usize, usize) {
+    let vjp = vjp_item(all, name);
+    let flushes = vjp.matches("WindowBuf :: reg_flush (").count();
+    let trip = vjp.matches(", __wi ,").count();
+    (
+        vjp.matches("WindowBuf :: reg_add (").count(),
+        trip,
+        flushes - trip,
+    )
+}
+
+#[test]
+fn parameters_read_at_offsets_add_into_registers() {
+    let all = expand_fn(quote! {
+        fn rosen(x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..x.len() - 1 {
+                let a = x[i + 1] - x[i] * x[i];
+                let b = 1.0 - x[i];
+                s += 100.0 * a * a + b * b;
+            }
+            s
+        }
+    });
+    // Two offsets: two registers, one flush per trip and one after the loop; no add into the
+    // parameter's buffer is left.
+    let vjp = vjp_item(&all, "rosen");
+    assert_eq!(param_windows(&all, "rosen"), (2, 1, 1), "{vjp}");
+    assert_eq!(vjp.matches("GradBuf :: add (").count(), 0, "{vjp}");
+}
+
+#[test]
+fn parameters_read_elsewhere_or_too_far_apart_keep_the_buffer_adds() {
+    let all = expand_fn(quote! {
+        fn far(x: &[f64], y: &[f64], p: &[usize]) -> f64 {
+            let mut s = 0.0;
+            for i in 0..x.len() - 8 {
+                s += x[i] * x[i + 8] + y[p[i]] * y[i + 1];
+            }
+            s
+        }
+    });
+    // `x` spans nine offsets, `y` is also read at a computed index: no window.
+    let vjp = vjp_item(&all, "far");
+    assert_eq!(param_windows(&all, "far"), (0, 0, 0), "{vjp}");
+    assert_eq!(vjp.matches("GradBuf :: add (").count(), 4, "{vjp}");
+}
