@@ -7,7 +7,6 @@
 #![warn(missing_docs)]
 
 pub mod adjoint;
-pub mod bufwindow;
 pub mod check;
 pub mod data;
 pub mod densevec;
@@ -95,7 +94,6 @@ pub mod __private {
         pub use crate::option::*;
         pub use crate::slices::*;
     }
-    pub use crate::bufwindow::WindowBuf;
     pub use crate::densevec::{
         dense_add, dense_add_in, dense_add_slot, dense_adj, dense_clear, dense_fit, dense_into,
         dense_move, dense_repeat, dense_take, dense_witness, window_add, window_flush, window_take,

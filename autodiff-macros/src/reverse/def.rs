@@ -240,9 +240,9 @@ impl RevGen<'_> {
             Rhs::Index { base, idx, .. } => {
                 if self.act.active(*base) {
                     // y = x[i] => dx[i] += dy
-                    if let Some(add) = self.window_add(*base, idx, &g) {
+                    if let Some(w) = self.window_reg(*base, idx) {
                         // y = x[i + c] => w_c += dy (a register of the loop's window)
-                        contribs.push(add);
+                        contribs.push(quote! { #rt::window_add(&mut #w, #g); });
                     } else if self.holds_row(*base) {
                         // `row = &w[k]` in a loop holding row `k` of `w`: the row's adjoint is
                         // never added to (its reads go into the held row), so no work and no

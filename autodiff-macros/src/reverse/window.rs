@@ -22,15 +22,8 @@
 //! its register while it is in the window; reads add to the register, writes take both, flushes
 //! move the register into the buffer, so every take sees what the memory adds would have left.
 //!
-//! A *parameter* with a gradient buffer (a slice read `x[i + 1] - x[i]`) gets the same window
-//! over its buffer: a parameter is never written, so its buffer is only added to, and part of a
-//! sum may wait in a register. The registers' type comes from the buffer (`WindowBuf` in the
-//! runtime's `bufwindow.rs`), which skips flushes outside the parameter; in a fused companion
-//! the flushes are skipped with the buffer's other adds when the caller keeps no adjoint.
-//!
 //! Taken only where nothing else can see the buffer during the loop: the local is fitted before
-//! the loop (`dense::fit_enter`, so it is a dense local the loop reads and never makes whole)
-//! or is a parameter's gradient buffer,
+//! the loop (`dense::fit_enter`, so it is a dense local the loop reads and never makes whole),
 //! the loop's variable is affine with unit step and never reassigned, the loop leaves only by its
 //! top test (no `break`, `continue` or `return`), and every statement of the body (nested blocks,
 //! branches and loops included) with reverse work on the local's adjoint is an element read
@@ -58,8 +51,6 @@ pub(super) struct Window {
     i: VarId,
     lo: i64,
     hi: i64,
-    /// A parameter's gradient buffer (`bufwindow.rs` in the runtime), not a dense local's.
-    param: bool,
 }
 
 impl RevGen<'_> {
@@ -83,22 +74,18 @@ impl RevGen<'_> {
             return Vec::new();
         }
         // A buffer fitted by an enclosing loop is fitted before this loop's reverse sweep too.
-        // Parameters with a gradient buffer too: they are never written, so their buffer is
-        // only ever added to during the sweep, and a register holds part of a sum.
-        let fit: Vec<(VarId, bool)> = self
+        let fit: Vec<VarId> = self
             .fitted
             .iter()
-            .map(|v| (*v, false))
-            .chain(self.grad_bufs.iter().map(|v| (*v, true)))
-            .filter(|(v, _)| !self.windows.iter().any(|w| w.base == *v))
+            .copied()
+            .filter(|v| !self.windows.iter().any(|w| w.base == *v))
             .collect();
         let mut out = Vec::new();
-        for (base, param) in fit {
+        for base in fit {
             let mut offs = Offsets {
                 f: self.f,
                 i: *i,
                 base,
-                param,
                 seen: Vec::new(),
                 other: false,
             };
@@ -115,7 +102,6 @@ impl RevGen<'_> {
                 i: *i,
                 lo: *lo,
                 hi: *hi,
-                param,
             });
         }
         self.windows.extend(out.iter().cloned());
@@ -128,18 +114,6 @@ impl RevGen<'_> {
         let w = self.windows.iter().find(|w| w.base == base)?;
         let c = offset(self.f, w.i, idx, 0)?;
         (w.lo..=w.hi).contains(&c).then(|| reg(base, c))
-    }
-
-    /// `y = base[i + c] => w_c += dy` when `base` has a window and `idx` an offset in it.
-    pub(super) fn window_add(&self, base: VarId, idx: &Atom, g: &Ident) -> Option<TokenStream> {
-        let w = self.window_reg(base, idx)?;
-        let rt = self.rt;
-        Some(if self.windows.iter().any(|x| x.base == base && x.param) {
-            let b = self.grad_buf(base);
-            quote! { #rt::WindowBuf::reg_add(&#b, &mut #w, #g); }
-        } else {
-            quote! { #rt::window_add(&mut #w, #g); }
-        })
     }
 
     /// After the loop's body: (the registers' declarations before the reverse loop, the flush
@@ -166,32 +140,14 @@ impl RevGen<'_> {
         for w in wins {
             let d = self.adj(w.base);
             let regs: Vec<Ident> = (w.lo..=w.hi).map(|c| reg(w.base, c)).collect();
-            // `dv[at + c] += w_c`, `w_c = 0`: a dense local's buffer, or a parameter's gradient
-            // buffer (skipped in a fused companion whose caller keeps no adjoint of it).
-            let flush = |at: &Ident, c: isize, r: &Ident| {
-                if w.param {
-                    let b = self.grad_buf(w.base);
-                    self.buf_add(
-                        w.base,
-                        quote! { #rt::WindowBuf::reg_flush(&mut #b, &mut #d, #at, #c, &mut #r); },
-                    )
-                } else {
-                    quote! { #rt::window_flush(&mut #d, #at, #c, &mut #r); }
-                }
-            };
             for r in &regs {
-                decl.extend(if w.param {
-                    let b = self.grad_buf(w.base);
-                    quote! { let mut #r = #rt::WindowBuf::reg_zero(&#b); }
-                } else {
-                    quote! { let mut #r = #rt::window_zero(&#d); }
-                });
+                decl.extend(quote! { let mut #r = #rt::window_zero(&#d); });
             }
             // Element `i + hi` is complete: add it in, then `w_c ← w_{c-1}` (the flushed
             // register, now zero, ends up at `lo`).
             let hi = w.hi as isize;
             let top = &regs[regs.len() - 1];
-            trip.extend(flush(&i, hi, top));
+            trip.extend(quote! { #rt::window_flush(&mut #d, #i, #hi, &mut #top); });
             for k in (1..regs.len()).rev() {
                 let (x, y) = (&regs[k], &regs[k - 1]);
                 trip.extend(quote! { ::core::mem::swap(&mut #x, &mut #y); });
@@ -199,7 +155,7 @@ impl RevGen<'_> {
             // After the trip for `start`, register `c` holds element `start - 1 + c`.
             for (k, r) in regs.iter().enumerate().skip(1) {
                 let c = (w.lo + k as i64 - 1) as isize;
-                fin.extend(flush(a, c, r));
+                fin.extend(quote! { #rt::window_flush(&mut #d, #a, #c, &mut #r); });
             }
         }
         (decl, trip, fin)
@@ -220,8 +176,6 @@ struct Offsets<'a> {
     f: &'a Func,
     i: VarId,
     base: VarId,
-    /// A parameter: never written, so a write naming it is not an element write to join.
-    param: bool,
     seen: Vec<i64>,
     other: bool,
 }
@@ -246,9 +200,7 @@ impl Offsets<'_> {
             Stmt::IndexWrite { base, idx, val } => {
                 // `u[i + c] = v` takes element `i + c`'s adjoint: from its register and the
                 // buffer together (`rt::window_take`), so it joins the window at offset `c`.
-                if *base == self.base && self.param {
-                    self.other = true;
-                } else if *base == self.base {
+                if *base == self.base {
                     match offset(self.f, self.i, idx, 0) {
                         Some(c) => self.seen.push(c),
                         None => self.other = true,

@@ -1,17 +1,18 @@
-//! Parameters read only at `i + c` in a loop over `i` (Rosenbrock, finite differences, stencils
-//! over a slice parameter): the reverse sweep adds the adjoints of those reads into a window of
-//! registers, one per offset, and adds each register into the parameter's gradient buffer once
-//! its element is complete (`autodiff-macros/src/reverse/window.rs`, `autodiff-runtime/src/
-//! bufwindow.rs`). A register flushed at the wrong element, twice, never, or outside the
-//! parameter shows up as a wrong gradient or a panic, so every member here is a loop shape where
-//! that could happen: offsets on both sides and on one side only, gaps, the widest window (eight
-//! offsets) and one wider, guards at both ends (registers of elements outside the slice), loops
-//! that start past 0 and loops of no trip or one, two windowed parameters in one loop, reads in
-//! branches and in an inner loop, parameters that must keep the buffer's adds (read at a
-//! computed index, passed whole to a call in the loop, rows of a grid), a matrix read at linear
+//! Parameters read at `i + c` in a loop over `i` (Rosenbrock, finite differences, stencils over
+//! a slice parameter): each read's adjoint is added into the parameter's gradient buffer at its
+//! element, and consecutive reverse trips add into the same elements. Every member is a loop
+//! shape where an element could get a contribution at the wrong index, twice or never: offsets on
+//! both sides and on one side only, gaps, eight offsets and nine, guards at both ends (no read
+//! outside the slice), loops that start past 0 and loops of no trip or one, two parameters read
+//! at offsets in one loop, reads in branches and in an inner loop, a parameter also read at a
+//! computed index or passed whole to a call in the loop, rows of a grid, a matrix read at linear
 //! indices, helpers re-run by their caller (a range of the caller's slice, the whole slice, a
 //! local, a data slice whose adjoint nobody keeps), `f32` and `T: Real`, the pullback called
 //! twice, and Hessian-vector products. Each gradient is checked against central differences.
+//!
+//! (Carrying these adjoints in registers between trips, as `reverse/window.rs` does for dense
+//! locals, was built and measured for parameters: no gain on Rosenbrock or the smoothing fits,
+//! and a slower chain energy; see BENCHMARKS.md, forty-first pass.)
 
 // The functions are written the way the forms under test are spelled.
 #![allow(clippy::needless_range_loop)]
@@ -38,8 +39,8 @@ fn rosen<T: Real>(x: &[T]) -> T {
     s
 }
 
-/// Second differences with zero guards at both ends: the registers of `x[-1]` and `x[n]` are
-/// never added to, and their flushes fall outside the slice.
+/// Second differences with zero guards at both ends: the first and last trips read one
+/// neighbour only.
 #[differentiable(order = 2)]
 fn smooth(x: &[f64], w: f64) -> f64 {
     let n = x.len();
@@ -53,8 +54,8 @@ fn smooth(x: &[f64], w: f64) -> f64 {
     s
 }
 
-/// Offsets with gaps on one side of `i` (`i + 2`, `i + 5`, `i + 7`: the widest window, eight
-/// registers), then a loop starting at 3 that reads `i - 3` and `i + 1`.
+/// Offsets with gaps on one side of `i` (`i + 2`, `i + 5`, `i + 7`: eight elements apart at
+/// most), then a loop starting at 3 that reads `i - 3` and `i + 1`.
 #[differentiable]
 fn gaps(x: &[f64]) -> f64 {
     let n = x.len();
@@ -68,7 +69,7 @@ fn gaps(x: &[f64]) -> f64 {
     s
 }
 
-/// Offsets nine apart (`i` and `i + 8`): wider than a window, the buffer's adds stay.
+/// Offsets nine apart (`i` and `i + 8`).
 #[differentiable]
 fn too_wide(x: &[f64]) -> f64 {
     let mut s = 0.0;
@@ -78,7 +79,7 @@ fn too_wide(x: &[f64]) -> f64 {
     s
 }
 
-/// Two windowed parameters in one loop, one read in branches that depend on the values; a loop
+/// Two parameters read at offsets in one loop, one read in branches that depend on the values; a loop
 /// from `a` to `b` that may run no trip or one.
 #[differentiable]
 fn two(x: &[f64], y: &[f64], a: usize, b: usize) -> f64 {
@@ -98,7 +99,7 @@ fn two(x: &[f64], y: &[f64], a: usize, b: usize) -> f64 {
 }
 
 /// Reads at the outer variable's offsets inside an inner loop; the inner loop's own reads of
-/// `x[j]` keep `x`'s window out of the second outer loop.
+/// `x[j]` beside `x[i - 1]` in the second outer loop.
 #[differentiable]
 fn nested(x: &[f64], reps: usize) -> f64 {
     let n = x.len();
@@ -129,7 +130,7 @@ fn total(x: &[f64]) -> f64 {
 }
 
 /// A parameter read at a computed index (`x[perm[i]]`) and one passed whole to a call in the
-/// loop keep the buffer's adds; the third parameter is windowed beside them.
+/// loop, beside a third parameter read only at offsets.
 #[differentiable]
 fn mixed(x: &[f64], y: &[f64], z: &[f64], #[no_grad] perm: &[usize]) -> f64 {
     let mut s = 0.0;
@@ -161,7 +162,7 @@ fn linear(m: &DMatrix<f64>) -> f64 {
     s
 }
 
-/// Helper with a window of its own (re-run by its caller's reverse sweep).
+/// Helper reading its slice at `i` and `i + 1` (re-run by its caller's reverse sweep).
 #[differentiable]
 fn tv(x: &[f64]) -> f64 {
     let mut s = 0.0;
@@ -218,7 +219,7 @@ fn two_offsets_guards_at_both_ends_and_f32() {
 }
 
 #[test]
-fn gaps_the_widest_window_and_one_wider() {
+fn gaps_eight_elements_apart_and_nine() {
     for n in [8, 9, 16] {
         let x = input(n);
         let (_, g) = gaps_grad(&x);
