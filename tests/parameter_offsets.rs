@@ -1,4 +1,4 @@
-//! Parameters read at `i + c` in a loop over `i` (Rosenbrock, finite differences, stencils over
+//! Parameters read at `i + c` in a loop over `i` (a spring chain, finite differences, stencils over
 //! a slice parameter): each read's adjoint is added into the parameter's gradient buffer at its
 //! element, and consecutive reverse trips add into the same elements. Every member is a loop
 //! shape where an element could get a contribution at the wrong index, twice or never: offsets on
@@ -27,14 +27,14 @@ use support::{agree, check_hvp};
 
 const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
 
-/// Rosenbrock's function: `x[i]` and `x[i + 1]` (two offsets), generic.
+/// A chain of springs with a bending weight: `x[i]` and `x[i + 1]` (two offsets), generic
+/// (Rosenbrock's function, the same kind, is in `tests/second_order.rs`).
 #[differentiable(order = 2)]
-fn rosen<T: Real>(x: &[T]) -> T {
+fn chain<T: Real>(x: &[T]) -> T {
     let mut s = T::zero();
     for i in 0..x.len() - 1 {
-        let a = x[i + 1] - x[i] * x[i];
-        let b = T::one() - x[i];
-        s += T::from_f64(100.0) * a * a + b * b;
+        let d = x[i + 1] - x[i];
+        s += d * d * (x[i + 1] * T::from_f64(0.5)).cos() + x[i] * x[i] * x[i];
     }
     s
 }
@@ -79,8 +79,8 @@ fn too_wide(x: &[f64]) -> f64 {
     s
 }
 
-/// Two parameters read at offsets in one loop, one read in branches that depend on the values; a loop
-/// from `a` to `b` that may run no trip or one.
+/// Two parameters read at offsets in one loop, one read in branches that depend on the values;
+/// a loop from `a` to `b` that may run no trip or one.
 #[differentiable]
 fn two(x: &[f64], y: &[f64], a: usize, b: usize) -> f64 {
     let mut s = 0.0;
@@ -200,12 +200,12 @@ fn input(n: usize) -> Vec<f64> {
 fn two_offsets_guards_at_both_ends_and_f32() {
     for n in [2, 3, 4, 11] {
         let x = input(n);
-        let (y, g) = rosen_grad(&x[..]);
-        assert!((y - rosen(&x[..])).abs() <= 1e-12 * (1.0 + y.abs()));
-        assert_gradient(rosen::<f64>, &x, &g, 1e-6, TOL);
+        let (y, g) = chain_grad(&x[..]);
+        assert!((y - chain(&x[..])).abs() <= 1e-12 * (1.0 + y.abs()));
+        assert_gradient(chain::<f64>, &x, &g, 1e-6, TOL);
         let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
-        let (_, g32) = rosen_grad(&x32[..]);
-        agree("rosen f32", &g, &g32, 1e-3);
+        let (_, g32) = chain_grad(&x32[..]);
+        agree("chain f32", &g, &g32, 1e-3);
     }
     for n in [1, 2, 3, 9] {
         let mut x = input(n);
@@ -298,16 +298,17 @@ fn helpers_re_run_on_ranges_data_whole_slices_and_locals() {
 fn the_pullback_twice_and_hessian_vector_products() {
     let n = 7;
     let x = input(n);
-    let (_, g) = rosen_grad(&x[..]);
-    let (_, back) = rosen_vjp(&x[..]);
+    let (_, g) = chain_grad(&x[..]);
+    assert_gradient(chain::<f64>, &x, &g, 1e-6, TOL);
+    let (_, back) = chain_vjp(&x[..]);
     let (g1, g3) = (back(1.0), back(3.0));
     for k in 0..n {
         assert!((g1[k] - g[k]).abs() <= 1e-12 * g[k].abs().max(1.0));
         assert!((g3[k] - 3.0 * g[k]).abs() <= 1e-12 * g[k].abs().max(1.0));
     }
     let v: Vec<f64> = input(n).iter().map(|a| 0.3 - a).collect();
-    let (_, _, hv) = rosen_hvp(&x[..], v.clone());
-    check_hvp("rosen", |y| rosen_grad(y).1, &hv, &x, &v);
+    let (_, _, hv) = chain_hvp(&x[..], v.clone());
+    check_hvp("chain", |y| chain_grad(y).1, &hv, &x, &v);
     let w = 0.7;
     let (_, _, hv) = smooth_hvp(&x[..], w, v.clone(), 0.0);
     check_hvp("smooth", |y| smooth_grad(y, w).1.0, &hv.0, &x, &v);
