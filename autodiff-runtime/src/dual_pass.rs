@@ -154,3 +154,53 @@ impl<A> CastValueOther<A> for &CastSlot<A> {
         self.take()
     }
 }
+
+/// A constant or a data value of the function's own float type `F` where a concrete `order = 2`
+/// function's arithmetic meets the scalar (`K * x` with `const K: f64`, `cfg.scale * x[i]` with
+/// `cfg` a parameter that is not differentiated): the companion spells it
+/// `(&ScalarLift::<S, F, _>::of(e)).lift_value()`, with both traits in scope. A value of type
+/// `F` becomes the scalar `S` (`S::from_f64`: a constant, derivative zero, the value the
+/// function computes with); anything else (an integer, the other float type, a value that is
+/// already the scalar) is itself, moved out of the slot.
+pub struct ScalarLift<S, F, A>(Cell<Option<A>>, core::marker::PhantomData<(S, F)>);
+
+impl<S, F, A> ScalarLift<S, F, A> {
+    /// The slot holding the value.
+    #[inline(always)]
+    pub fn of(a: A) -> Self {
+        ScalarLift(Cell::new(Some(a)), core::marker::PhantomData)
+    }
+
+    #[inline(always)]
+    fn take(&self) -> A {
+        match self.0.take() {
+            Some(a) => a,
+            None => unreachable!("a lifted value is taken once"),
+        }
+    }
+}
+
+/// A value of the function's float type `F`, as the scalar (the preferred method: found on
+/// `&ScalarLift` without another reference).
+pub trait LiftValueReal<S> {
+    /// `S::from_f64(value)`.
+    fn lift_value(&self) -> S;
+}
+impl<S: Real, F: Real> LiftValueReal<S> for ScalarLift<S, F, F> {
+    #[inline(always)]
+    fn lift_value(&self) -> S {
+        S::from_f64(self.take().to_f64())
+    }
+}
+
+/// Anything else: itself.
+pub trait LiftValueOther<A> {
+    /// The value, unchanged.
+    fn lift_value(&self) -> A;
+}
+impl<S, F, A> LiftValueOther<A> for &ScalarLift<S, F, A> {
+    #[inline(always)]
+    fn lift_value(&self) -> A {
+        self.take()
+    }
+}

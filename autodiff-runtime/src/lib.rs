@@ -210,8 +210,8 @@ pub mod __private {
     impl NoTangentArg for NoTangent {}
 
     pub use crate::dual_pass::{
-        CastSlot, CastValueOther, CastValueReal, EqProbe, StopTangent, ValueEqOther, ValueEqReal,
-        stop_tangent,
+        CastSlot, CastValueOther, CastValueReal, EqProbe, LiftValueOther, LiftValueReal,
+        ScalarLift, StopTangent, ValueEqOther, ValueEqReal, stop_tangent,
     };
     pub use crate::flatsave::{FlatRange, flat_get, flat_put};
     pub use crate::fused::{ScaleAdd, fused_finite, fused_give, fused_give_owned};

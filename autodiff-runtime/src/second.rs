@@ -8,8 +8,9 @@
 //! [`SecondOrder`] is what a differentiated parameter's type needs for that: lifting a value and
 //! a direction to the same shape over duals ([`lift`](SecondOrder::lift)), and splitting the dual
 //! gradient back into the gradient and `H·v` ([`split`](SecondOrder::split)). It is implemented
-//! for `f32`, `f64`, slices, `Vec`s and arrays of such values, references to them, and every
-//! struct with `#[derive(Differentiable)]` that is generic over a single `T: Real`.
+//! for `f32`, `f64`, slices, `Vec`s and arrays of such values, tuples of two to four of them over
+//! one scalar, references to them, and every struct with `#[derive(Differentiable)]` that is
+//! generic over a single `T: Real`.
 //!
 //! The dense Hessian (`NAME_hessian`) flattens the parameters in [`Parameters`](crate::Parameters)
 //! order: [`count`](SecondOrder::count) scalars, unit directions by
@@ -33,8 +34,8 @@ use crate::real::Real;
 /// A differentiated parameter type that second-order code can lift to dual numbers.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be lifted to dual numbers for `order = 2`",
-    label = "this parameter is differentiated twice",
-    note = "second order supports `f32`, `f64`, slices, `Vec`s and arrays of them, and \
+    label = "`order = 2` passes this parameter to its companion at dual numbers",
+    note = "second order supports `f32`, `f64`, slices, `Vec`s, arrays and tuples of them, and \
             `#[derive(Differentiable)]` structs generic over one `T: Real` (write `struct Model<T: Real>` \
             and use `Model<f64>`)"
 )]
@@ -100,6 +101,54 @@ macro_rules! scalar_second_order {
     )*};
 }
 scalar_second_order!(f32, f64);
+
+/// Tuples of second-order values over one scalar (`(f64, f64)`, so `#[no_grad]` data such as
+/// `&[(f64, f64)]` passes into the companion): lifted, split, counted and flattened member by
+/// member, in order.
+macro_rules! tuple_second_order {
+    ($(($($t:ident $g:ident $h:ident $i:tt),+)),*) => {$(
+        impl<A: SecondOrder, $($t: SecondOrder<Scalar = A::Scalar>),+> SecondOrder for (A, $($t),+) {
+            type Scalar = A::Scalar;
+            type Grad = (A::Grad, $($t::Grad),+);
+            type Lifted = (A::Lifted, $($t::Lifted),+);
+            type LiftedGrad = (A::LiftedGrad, $($t::LiftedGrad),+);
+            fn lift(&self, v: &Self::Grad) -> Self::Lifted {
+                (self.0.lift(&v.0), $(self.$i.lift(&v.$i)),+)
+            }
+            fn lift_const(&self) -> Self::Lifted {
+                (self.0.lift_const(), $(self.$i.lift_const()),+)
+            }
+            fn split(g: Self::LiftedGrad) -> (Self::Grad, Self::Grad) {
+                let (g0, h0) = A::split(g.0);
+                $(let ($g, $h) = $t::split(g.$i);)+
+                ((g0, $($g),+), (h0, $($h),+))
+            }
+            fn count(&self) -> usize {
+                self.0.count() $(+ self.$i.count())+
+            }
+            fn basis(&self, k: usize) -> Self::Grad {
+                // The member holding flat index `k` gets its unit direction, the others
+                // `basis(count())`, which is zeros.
+                let mut off = 0usize;
+                let mut local = |c: usize| {
+                    let at = if (off..off + c).contains(&k) { k - off } else { c };
+                    off += c;
+                    at
+                };
+                (self.0.basis(local(self.0.count())), $(self.$i.basis(local(self.$i.count()))),+)
+            }
+            fn flatten(g: &Self::Grad, out: &mut Vec<Self::Scalar>) {
+                A::flatten(&g.0, out);
+                $($t::flatten(&g.$i, out);)+
+            }
+        }
+    )*};
+}
+tuple_second_order!(
+    (B g1 h1 1),
+    (B g1 h1 1, C g2 h2 2),
+    (B g1 h1 1, C g2 h2 2, D g3 h3 3)
+);
 
 impl<X: SecondOrder + ?Sized> SecondOrder for &X {
     type Scalar = X::Scalar;

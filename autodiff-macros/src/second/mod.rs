@@ -16,6 +16,7 @@ pub mod conversions;
 pub mod custom;
 pub mod derive;
 mod emit;
+mod lift;
 mod rewrite;
 
 use proc_macro2::{Ident, TokenStream};
@@ -113,7 +114,13 @@ pub fn expand(args: &Args, item: &syn::ItemFn) -> syn::Result<TokenStream> {
     let s = match &scalar {
         Scalar::Concrete(f) => {
             rewrite::generalize(&mut generic, &f.to_string());
-            rewrite::scalar_ident()
+            let inactive: Vec<Ident> = (0..sig.params.len())
+                .filter(|k| !wrt.contains(k))
+                .map(|k| sig.params[k].ident.clone())
+                .collect();
+            let s = rewrite::scalar_ident();
+            lift::lift_constants(&mut generic, &s, &f.to_string(), &inactive);
+            s
         }
         Scalar::Generic(t) => t.clone(),
     };

@@ -331,17 +331,10 @@ impl VisitMut for Rewrite<'_> {
         self.in_const -= 1;
     }
 
-    fn visit_item_const_mut(&mut self, i: &mut syn::ItemConst) {
-        self.in_const += 1;
-        visit_mut::visit_item_const_mut(self, i);
-        self.in_const -= 1;
-    }
-
-    fn visit_item_static_mut(&mut self, i: &mut syn::ItemStatic) {
-        self.in_const += 1;
-        visit_mut::visit_item_static_mut(self, i);
-        self.in_const -= 1;
-    }
+    // An item in the body (`const K: f64 = 2.5;`, a nested `fn`) cannot name the function's type
+    // parameter, so it keeps its `f64`; where its value meets the scalar it is lifted
+    // (`lift.rs`).
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
 
     fn visit_expr_const_mut(&mut self, c: &mut syn::ExprConst) {
         self.in_const += 1;
@@ -360,6 +353,15 @@ impl Rewrite<'_> {
     /// The rewrite of one expression node to the scalar type (see the module docs).
     fn visit_expr_scalar(&mut self, e: &mut Expr) {
         match e {
+            // `2f64`, `2_f64`: an integer-form literal with a float suffix is a float literal.
+            Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(i),
+                ..
+            }) if i.suffix() == self.float => {
+                let span = i.span();
+                let i = i.clone();
+                *e = self.converted(quote! { (#i as f64) }, span);
+            }
             Expr::Lit(l) => {
                 if let syn::Lit::Float(f) = &l.lit {
                     // A literal of the other float type (`0.5f32`, or `0.5` beside one) keeps it.

@@ -1,0 +1,213 @@
+//! Values the scalar rewrite of a concrete `order = 2` function cannot retype, where they meet the
+//! scalar: module, body and imported `const`/`static` floats (`K * x`, `PI * x`), fields and
+//! elements of parameters that are not differentiated (`cfg.scale * x[i]`, `cfg.w[i]`), integer
+//! literals with a float suffix (`2f64`), and `#[no_grad]` tuple data (`&[(f64, f64)]`).
+//! Hessians against central differences of the gradient, gradients against central differences
+//! of the function; the integer members of the same kind (`cfg.n`, `const N: usize`) keep their
+//! type.
+
+use autodiff::check::{Tolerance, assert_slices, numeric_gradient};
+use autodiff::prelude::*;
+use std::f64::consts::PI;
+
+const K: f64 = 2.5;
+static S: f64 = 0.5;
+const N: usize = 2;
+const HALF: f32 = 0.5;
+
+mod consts {
+    pub const SCALE: f64 = 1.5;
+}
+
+pub struct Cfg {
+    pub scale: f64,
+    pub n: usize,
+    pub w: Vec<f64>,
+    pub inner: Inner,
+}
+
+pub struct Inner {
+    pub bias: f64,
+}
+
+#[differentiable(order = 2)]
+fn module_consts(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..N {
+        s += K * x[i] * x[i] + S * x[i];
+    }
+    let c = consts::SCALE;
+    s + c * x[0] * x[1] - K * K * x[1]
+}
+
+#[differentiable(order = 2)]
+fn imported_pi(x: &[f64]) -> f64 {
+    (PI * x[0]).sin() * x[1] + x[0].max(PI / 4.0) * x[1] * x[1]
+}
+
+#[differentiable(order = 2)]
+fn body_consts(x: &[f64]) -> f64 {
+    const C: f64 = 1.25;
+    static D: f64 = -0.75;
+    C * x[0] * x[0] * x[1] + (D * x[1]).exp()
+}
+
+#[differentiable(order = 2)]
+fn suffixed_literals(x: &[f64]) -> f64 {
+    2f64 * x[0] * x[0] + 3_f64 * x[0] * x[1] - x[1].powi(3) / 6f64
+}
+
+#[differentiable(order = 2)]
+fn data_fields(x: &[f64], #[no_grad] cfg: &Cfg) -> f64 {
+    let mut s = 0.0;
+    for i in 0..cfg.n {
+        s += cfg.scale * x[i] * x[i] * cfg.w[i];
+    }
+    let b = cfg.inner.bias;
+    s + (b * x[0] * x[1]).tanh() + x[1] * cfg.inner.bias
+}
+
+#[differentiable(order = 2, wrt(w))]
+fn tuple_data(w: &[f64], #[no_grad] pts: &[(f64, f64)]) -> f64 {
+    let mut l = 0.0;
+    for i in 0..pts.len() {
+        let (a, b) = pts[i];
+        let r = w[0] * a + w[1] * a * a - b;
+        l += r * r + (w[0] * pts[i].1).sin();
+    }
+    l
+}
+
+#[differentiable(order = 2, wrt(w))]
+fn triple_data(w: &[f64], #[no_grad] pts: &[(f64, f64, f64)]) -> f64 {
+    let mut l = 0.0;
+    for p in pts.iter() {
+        let r = (w[0] * p.0 + w[1] * p.1).exp() - p.2;
+        l += r * r;
+    }
+    l
+}
+
+#[differentiable(order = 2)]
+fn f32_consts(x: &[f32]) -> f32 {
+    HALF * x[0] * x[0] * x[1] + 3f32 * x[1]
+}
+
+/// Checks the gradient against central differences of `f` and the Hessian against central
+/// differences of the gradient, at `x`.
+fn check(
+    f: impl Fn(&[f64]) -> f64,
+    grad: impl Fn(&[f64]) -> Vec<f64>,
+    hessian: impl Fn(&[f64]) -> (f64, Vec<f64>, DMatrix<f64>),
+    x: &[f64],
+) {
+    let tol = Tolerance::new(1e-6, 1e-6);
+    let (v, g, h) = hessian(x);
+    assert!((v - f(x)).abs() < 1e-12 * (1.0 + v.abs()));
+    assert_slices(&g, &numeric_gradient(&f, x, 1e-6), tol);
+    for r in 0..x.len() {
+        let fd = numeric_gradient(|q| grad(q)[r], x, 1e-5);
+        let row: Vec<f64> = (0..x.len()).map(|c| h[(r, c)]).collect();
+        assert_slices(&row, &fd, tol);
+    }
+}
+
+#[test]
+fn module_and_imported_constants() {
+    for x in [[0.3, 0.7], [-1.1, 0.4]] {
+        check(
+            |q| module_consts(q),
+            |q| module_consts_grad(q).1,
+            |q| module_consts_hessian(q),
+            &x,
+        );
+        check(
+            |q| imported_pi(q),
+            |q| imported_pi_grad(q).1,
+            |q| imported_pi_hessian(q),
+            &x,
+        );
+    }
+    // d²/dx0² of K x0² is 2K, exactly.
+    let (_, _, h) = module_consts_hessian(&[0.3, 0.7]);
+    assert!((h[(0, 0)] - 2.0 * K).abs() < 1e-12);
+}
+
+#[test]
+fn constants_declared_in_the_body() {
+    for x in [[0.3, 0.7], [1.2, -0.4]] {
+        check(
+            |q| body_consts(q),
+            |q| body_consts_grad(q).1,
+            |q| body_consts_hessian(q),
+            &x,
+        );
+    }
+}
+
+#[test]
+fn integer_literals_with_a_float_suffix() {
+    let x = [0.3, 0.7];
+    check(
+        |q| suffixed_literals(q),
+        |q| suffixed_literals_grad(q).1,
+        |q| suffixed_literals_hessian(q),
+        &x,
+    );
+    // H = [[4, 3], [3, -x1]].
+    let (_, _, h) = suffixed_literals_hessian(&x);
+    assert_slices(
+        &[h[(0, 0)], h[(0, 1)], h[(1, 1)]],
+        &[4.0, 3.0, -0.7],
+        Tolerance::new(1e-12, 1e-12),
+    );
+}
+
+#[test]
+fn fields_of_a_parameter_that_is_not_differentiated() {
+    let cfg = Cfg {
+        scale: 2.5,
+        n: 2,
+        w: vec![0.5, -1.5],
+        inner: Inner { bias: 0.8 },
+    };
+    for x in [[0.3, 0.7], [-0.6, 1.1]] {
+        check(
+            |q| data_fields(q, &cfg),
+            |q| data_fields_grad(q, &cfg).1,
+            |q| data_fields_hessian(q, &cfg),
+            &x,
+        );
+    }
+}
+
+#[test]
+fn tuple_data_is_lifted_member_by_member() {
+    let pts = vec![(0.1, 0.3), (0.5, -0.2), (1.2, 0.9)];
+    let w = [0.3, -0.5];
+    check(
+        |q| tuple_data(q, &pts),
+        |q| tuple_data_grad(q, &pts).1,
+        |q| tuple_data_hessian(q, &pts),
+        &w,
+    );
+    let pts3 = vec![(0.1, 0.3, 1.0), (0.5, -0.2, 0.4)];
+    check(
+        |q| triple_data(q, &pts3),
+        |q| triple_data_grad(q, &pts3).1,
+        |q| triple_data_hessian(q, &pts3),
+        &w,
+    );
+}
+
+#[test]
+fn f32_constants_and_suffixed_literals() {
+    let (v, _, h) = f32_consts_hessian(&[0.3, 0.7]);
+    assert!((v - f32_consts(&[0.3, 0.7])).abs() < 1e-6);
+    // H = [[2·0.5·x1, 2·0.5·x0], [x0, 0]] = [[0.7, 0.3], [0.3, 0]].
+    assert_slices(
+        &[h[(0, 0)] as f64, h[(0, 1)] as f64, h[(1, 1)] as f64],
+        &[0.7, 0.3, 0.0],
+        Tolerance::new(1e-6, 1e-6),
+    );
+}
