@@ -28,6 +28,7 @@ use core::ops::{
 use crate::adjoint::{Adjoint, ZeroLike};
 use crate::differentiable::Differentiable;
 use crate::real::Real;
+use crate::rules::zero;
 
 /// `re + eps·ε` with `ε² = 0`.
 ///
@@ -55,11 +56,12 @@ impl<T: Real> Dual<T> {
     pub fn constant(re: T) -> Self {
         Dual { re, eps: T::zero() }
     }
-    /// `f(re)` with derivative `f'(re)·eps` (the chain rule).
+    /// `f(re)` with derivative `f'(re)·eps` (the chain rule), under the zero rule: a derivative
+    /// that is exactly 0 stays 0 through an infinite slope (`sqrt` of a constant 0).
     fn chain(self, value: T, slope: T) -> Self {
         Dual {
             re: value,
-            eps: slope * self.eps,
+            eps: zero::times(self.eps, slope),
         }
     }
 }
@@ -97,23 +99,26 @@ impl<T: Real> Sub for Dual<T> {
         }
     }
 }
-// d(ab) = da·b + a·db
+// d(ab) = da·b + a·db, each product under the zero rule (`0·inf = 0`, as the scalar rules)
 impl<T: Real> Mul for Dual<T> {
     type Output = Self;
     fn mul(self, o: Self) -> Self {
         Dual {
             re: self.re * o.re,
-            eps: self.eps * o.re + self.re * o.eps,
+            eps: zero::times(self.eps, o.re) + zero::times(self.re, o.eps),
         }
     }
 }
-// d(a/b) = (da·b - a·db)/b²
+// d(a/b) = (da·b - a·db)/b², exactly 0 when the numerator is (the zero rule)
 impl<T: Real> Div for Dual<T> {
     type Output = Self;
     fn div(self, o: Self) -> Self {
         Dual {
             re: self.re / o.re,
-            eps: (self.eps * o.re - self.re * o.eps) / (o.re * o.re),
+            eps: zero::over(
+                zero::times(self.eps, o.re) - zero::times(self.re, o.eps),
+                o.re * o.re,
+            ),
         }
     }
 }
@@ -123,7 +128,7 @@ impl<T: Real> Rem for Dual<T> {
     fn rem(self, o: Self) -> Self {
         Dual {
             re: self.re % o.re,
-            eps: self.eps - (self.re / o.re).trunc() * o.eps,
+            eps: self.eps - zero::times((self.re / o.re).trunc(), o.eps),
         }
     }
 }
@@ -284,7 +289,10 @@ impl<T: Real> Real for Dual<T> {
         let r2 = x.re * x.re + self.re * self.re;
         Dual {
             re: self.re.atan2(x.re),
-            eps: (self.eps * x.re - x.eps * self.re) / r2,
+            eps: zero::over(
+                zero::times(self.eps, x.re) - zero::times(x.eps, self.re),
+                r2,
+            ),
         }
     }
     // sinh' = cosh
@@ -374,7 +382,7 @@ impl<T: Real> Real for Dual<T> {
         };
         Dual {
             re: y,
-            eps: self.eps * dx + p.eps * dp,
+            eps: zero::times(self.eps, dx) + zero::times(p.eps, dp),
         }
     }
     // (1/x)' = -1/x²
