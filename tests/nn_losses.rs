@@ -313,3 +313,29 @@ fn losses_compose_inside_differentiable_functions() {
         Tolerance::new(1e-7, 1e-6),
     );
 }
+
+/// A NaN in the probabilities, or a row of zeros (`0 / 0` when CategoricalCrossentropy divides
+/// by the row sum, as a relu output layer can give), makes the loss NaN, as Keras'
+/// `clip_by_value` keeps it, so `check_finite` reports it; the clip does not turn it into `ε`
+/// and a finite loss whose gradient is NaN.
+#[test]
+fn nan_probabilities_give_a_nan_loss() {
+    let y = DMatrix::from_row_slice(2, 3, &[0.0f64, 1.0, 0.0, 1.0, 0.0, 0.0]);
+    let zero_row = DMatrix::from_row_slice(2, 3, &[0.0f64, 0.0, 0.0, 0.2, 0.3, 0.5]);
+    let cce = CategoricalCrossentropy::new();
+    let (l, _) = cce.call_vjp(&y, &zero_row);
+    assert!(l.is_nan(), "a row of zeros: {l}");
+    let with_nan = DMatrix::from_row_slice(2, 3, &[0.1f64, f64::NAN, 0.2, 0.2, 0.3, 0.5]);
+    let (l, _) = cce.call_vjp(&y, &with_nan);
+    assert!(l.is_nan(), "categorical: {l}");
+    let bce = BinaryCrossentropy::new();
+    let (l, _) = bce.call_vjp(&y, &with_nan);
+    assert!(l.is_nan(), "binary: {l}");
+    let sparse = SparseCategoricalCrossentropy::new();
+    let (l, _) = sparse.call_vjp(&[1, 0], &with_nan);
+    assert!(l.is_nan(), "sparse: {l}");
+    // Finite probabilities at the clip bounds stay finite.
+    let edge = DMatrix::from_row_slice(2, 3, &[0.0f64, 1.0, 0.0, 1.0, 0.0, 0.0]);
+    let (l, pb) = cce.call_vjp(&y, &edge);
+    assert!(l.is_finite() && pb(1.0).iter().all(|v| v.is_finite()));
+}

@@ -102,8 +102,7 @@ pub(super) fn sparse_probs_hv<T: Real>(
     p: &DMatrix<T>,
     v: &DMatrix<T>,
 ) -> DMatrix<T> {
-    let (eps, hi) = (epsilon::<T>(), T::one() - epsilon::<T>());
-    let clip = |x: T| x.max(eps).min(hi);
+    let clip = super::losses::clip_probability::<T>;
     let mut hv = DMatrix::from_element(p.nrows(), p.ncols(), T::zero());
     for (i, &y) in labels.iter().enumerate() {
         let s = p.row(i).iter().fold(T::zero(), |a, &e| a + clip(e));

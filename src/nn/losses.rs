@@ -99,6 +99,14 @@ pub(super) fn epsilon<T: Real>() -> T {
     T::from_f64(1e-7)
 }
 
+/// `clip(v, ε, 1-ε)` as `tf.clip_by_value`: a NaN stays NaN (`f64::max` would replace it by
+/// `ε`, and a row of zeros, `0 / 0`, or a NaN from the model would give a finite loss whose
+/// gradient is NaN, where Keras gives a NaN loss that `check_finite` reports).
+pub(super) fn clip_probability<T: Real>(v: T) -> T {
+    let (eps, hi) = (epsilon::<T>(), T::one() - epsilon::<T>());
+    if v.is_nan() { v } else { v.max(eps).min(hi) }
+}
+
 /// Per-sample losses and the matrix of `∂ loss_i / ∂ y_pred[i, j]`.
 type Rows<T> = (Vec<T>, DMatrix<T>);
 
@@ -181,7 +189,7 @@ fn cce_probs_rows<T: Real>(y: &DMatrix<T>, p: &DMatrix<T>) -> Rows<T> {
         let (mut l, mut gq) = (T::zero(), T::zero());
         for j in 0..p.ncols() {
             let q = p[(i, j)] / s;
-            let c = q.max(eps).min(hi);
+            let c = clip_probability(q);
             if y[(i, j)] != T::zero() {
                 l -= y[(i, j)] * c.ln();
             }
@@ -247,7 +255,7 @@ fn sparse_probs_rows<T: Real>(labels: &[usize], p: &DMatrix<T>) -> Rows<T> {
     let mut losses = Vec::with_capacity(p.nrows());
     let mut grad = DMatrix::from_element(p.nrows(), p.ncols(), T::zero());
     for (i, &y) in labels.iter().enumerate() {
-        let clip = |v: T| v.max(eps).min(hi);
+        let clip = clip_probability::<T>;
         let s = p.row(i).iter().fold(T::zero(), |a, &v| a + clip(v));
         let cy = clip(p[(i, y)]);
         losses.push(s.ln() - cy.ln());
@@ -303,7 +311,7 @@ fn bce_probs_rows<T: Real>(y: &DMatrix<T>, p: &DMatrix<T>) -> Rows<T> {
         let mut l = T::zero();
         for j in 0..p.ncols() {
             let (v, yy) = (p[(i, j)], y[(i, j)]);
-            let c = v.max(eps).min(hi);
+            let c = clip_probability(v);
             l -= yy * c.ln() + (one - yy) * (one - c).ln();
             if v >= eps && v <= hi {
                 grad[(i, j)] = (-yy / c + (one - yy) / (one - c)) / n;
