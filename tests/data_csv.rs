@@ -123,3 +123,47 @@ fn the_housing_file_has_20433_complete_rows() {
         "{err}"
     );
 }
+
+/// pandas' `read_csv` reads `NaN`/`nan` as missing (`.dropna()` drops them) and `inf` as a
+/// number: a NaN field meets the missing-value policy exactly as an empty one, in every spelling
+/// the float parser reads as NaN.
+#[test]
+fn nan_fields_are_missing_under_every_policy() {
+    let text = "a,b\n1.0,2.0\nNaN,3.0\nnan,4.0\n5.0,inf\n6.0, -nan \n7.0,NAN\n8.0,-inf\n";
+    let dropped = load(text, &["a", "b"], MissingValues::DropRow).unwrap();
+    assert_eq!(dropped.dropped_rows, 4);
+    assert_eq!(dropped.column("a").unwrap(), vec![1.0, 5.0, 8.0]);
+    assert_eq!(
+        dropped.column("b").unwrap(),
+        vec![2.0, f64::INFINITY, f64::NEG_INFINITY]
+    );
+    // Selecting only `b` keeps the rows whose NaN is in `a`.
+    let only_b = load(text, &["b"], MissingValues::DropRow).unwrap();
+    assert_eq!(only_b.dropped_rows, 2);
+    assert_eq!(only_b.data.nrows(), 5);
+
+    let filled = load(text, &["a", "b"], MissingValues::Fill(-1.0)).unwrap();
+    assert_eq!(filled.dropped_rows, 0);
+    assert_eq!(
+        filled.column("a").unwrap(),
+        vec![1.0, -1.0, -1.0, 5.0, 6.0, 7.0, 8.0]
+    );
+    assert_eq!(filled.column("b").unwrap()[4..6], [-1.0, -1.0]);
+    assert!(filled.data.iter().all(|v| !v.is_nan()));
+
+    let err = load(text, &["b", "a"], MissingValues::Error).unwrap_err();
+    assert!(
+        matches!(err, CsvError::Missing { line: 3, index: 1, ref field, .. } if field == "NaN"),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "houses.csv:3: column 1 (`a`) is missing (`NaN`)"
+    );
+    // Text that is neither a number nor NaN is still malformed, not missing.
+    let err = load("a\n1\nNA\n", &["a"], MissingValues::DropRow).unwrap_err();
+    assert!(
+        matches!(err, CsvError::Malformed { line: 3, .. }),
+        "{err:?}"
+    );
+}

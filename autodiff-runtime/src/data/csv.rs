@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 
 use nalgebra::DMatrix;
 
-/// What to do with a row whose selected field is empty (or only whitespace). Chosen by the
-/// caller: there is no silent default.
+/// What to do with a row whose selected field is missing: empty (or only whitespace), or a
+/// spelling of NaN (`NaN`, `nan`, `NAN`, `-nan`, ...: any field Rust's float parser reads as NaN),
+/// as pandas' `read_csv` reads those as missing (`NaN`), so that `.dropna()` drops them. A NaN is
+/// never kept as a number, under any policy. Infinities (`inf`, `-inf`, `Infinity`) are numbers,
+/// as in pandas. Chosen by the caller: there is no silent default.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum MissingValues {
     /// Skip the row (counted in [`CsvTable::dropped_rows`]); what the housing example does.
@@ -50,7 +53,7 @@ pub enum CsvError {
         /// The field's text.
         field: String,
     },
-    /// A row's field is empty and the policy is [`MissingValues::Error`].
+    /// A row's field is missing (empty, or NaN) and the policy is [`MissingValues::Error`].
     Missing {
         /// The file.
         file: PathBuf,
@@ -60,6 +63,8 @@ pub enum CsvError {
         column: String,
         /// The column's 1-based index.
         index: usize,
+        /// The field's text (trimmed): empty, or the spelling of NaN it had.
+        field: String,
     },
     /// A row has another number of fields than the header.
     RowLength {
@@ -113,9 +118,21 @@ impl fmt::Display for CsvError {
                 line,
                 column,
                 index,
-            } => write!(
+                field,
+            } if field.is_empty() => write!(
                 f,
                 "{}:{line}: column {index} (`{column}`) is empty",
+                file.display()
+            ),
+            CsvError::Missing {
+                file,
+                line,
+                column,
+                index,
+                field,
+            } => write!(
+                f,
+                "{}:{line}: column {index} (`{column}`) is missing (`{field}`)",
                 file.display()
             ),
             CsvError::RowLength {
@@ -170,7 +187,7 @@ impl CsvTable {
 /// # Errors
 ///
 /// [`CsvError`] naming the file, and for a bad row its line and column: a field that is not a
-/// number, a row with the wrong number of fields, an empty field under
+/// number, a row with the wrong number of fields, a missing (empty or NaN) field under
 /// [`MissingValues::Error`], a column name that is not in the header, or an unreadable file.
 ///
 /// ```
@@ -244,7 +261,14 @@ pub fn read_csv_from(
         let start = values.len();
         for &j in &picks {
             let field = record.get(j).unwrap_or("").trim();
-            if field.is_empty() {
+            // Empty, or a NaN (pandas' `read_csv` reads `NaN`/`nan` as missing); `None` when the
+            // field is not a number at all.
+            let parsed: Option<f64> = if field.is_empty() {
+                Some(f64::NAN)
+            } else {
+                field.parse().ok()
+            };
+            if parsed.is_some_and(f64::is_nan) {
                 match missing {
                     MissingValues::DropRow => {
                         values.truncate(start);
@@ -261,11 +285,12 @@ pub fn read_csv_from(
                             line,
                             column: header[j].clone(),
                             index: j + 1,
+                            field: field.to_string(),
                         });
                     }
                 }
             }
-            let v: f64 = field.parse().map_err(|_| CsvError::Malformed {
+            let v: f64 = parsed.ok_or_else(|| CsvError::Malformed {
                 file: file.clone(),
                 line,
                 column: header[j].clone(),
