@@ -102,3 +102,115 @@ fn each_epoch_reshuffles_by_default() {
     let b: Vec<usize> = fixed.iter().next().unwrap().1;
     assert_eq!(a, b);
 }
+
+fn nums(n: usize) -> Dataset<Vec<usize>> {
+    Dataset::from_tensor_slices((0..n).collect())
+}
+
+/// tf.data's `.batch(3).shuffle(k)` shuffles whole batches: each batch keeps its consecutive
+/// samples, only the batches' order changes (within the buffer's reach), and the short batch is
+/// dropped before the shuffle sees it.
+#[test]
+fn a_shuffle_after_batch_shuffles_whole_batches() {
+    let chunks = vec![vec![0, 1, 2], vec![3, 4, 5], vec![6, 7, 8], vec![9]];
+    let mut orders = std::collections::HashSet::new();
+    for seed in 0..50 {
+        let ds = nums(10).batch(3).shuffle(4, seed);
+        assert_eq!(ds.cardinality(), 4);
+        let got: Vec<Vec<usize>> = ds.iter().collect();
+        let mut sorted = got.clone();
+        sorted.sort();
+        assert_eq!(sorted, chunks, "seed {seed}");
+        assert_eq!(ds.order(0), got.concat());
+        orders.insert(got);
+        // A buffer of 2 lets a batch come at most one place early.
+        let got: Vec<Vec<usize>> = nums(12).batch(3).shuffle(2, seed).iter().collect();
+        for (pos, b) in got.iter().enumerate() {
+            assert!(b[0] / 3 <= pos + 1, "seed {seed}: {got:?}");
+        }
+        let dropped = nums(10).batch(3).drop_remainder(true).shuffle(4, seed);
+        assert_eq!(dropped.iter().flatten().count(), 9);
+        assert_eq!(dropped.order(0)[9], 9);
+    }
+    assert!(orders.len() > 10, "{} distinct batch orders", orders.len());
+    let kept: Vec<Vec<usize>> = nums(10).batch(3).shuffle(1, 7).iter().collect();
+    assert_eq!(kept, chunks);
+    // Samples shuffled, batched, then the batches shuffled: the same batches as without the
+    // last shuffle.
+    for seed in 0..20 {
+        let mut a: Vec<Vec<usize>> = nums(10).shuffle(5, seed).batch(3).iter().collect();
+        let mut b: Vec<Vec<usize>> = nums(10)
+            .shuffle(5, seed)
+            .batch(3)
+            .shuffle(4, seed)
+            .iter()
+            .collect();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+    }
+}
+
+/// Two shuffles apply one after the other (tf.data), neither is dropped.
+#[test]
+fn shuffles_compose() {
+    let once = nums(10).shuffle(4, 1).order(0);
+    assert_eq!(nums(10).shuffle(4, 1).shuffle(1, 1).order(0), once);
+    assert_ne!(once, (0..10).collect::<Vec<_>>());
+    let mut differs = 0;
+    for seed in 0..20 {
+        let twice = nums(10).shuffle(2, seed).shuffle(2, seed).order(0);
+        let mut sorted = twice.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..10).collect::<Vec<_>>());
+        // Each buffer of 2 moves an element at most one place earlier.
+        for (pos, &el) in twice.iter().enumerate() {
+            assert!(el <= pos + 2, "seed {seed}: {twice:?}");
+        }
+        differs += usize::from(twice != nums(10).shuffle(2, seed).order(0));
+    }
+    assert!(differs > 10, "{differs}");
+    // `reshuffle_each_iteration` sets the latest shuffle, here the batches' one.
+    let ds = nums(10)
+        .shuffle(10, 3)
+        .batch(2)
+        .shuffle(5, 3)
+        .reshuffle_each_iteration(false);
+    let a: Vec<Vec<usize>> = ds.iter_epoch(0).collect();
+    let b: Vec<Vec<usize>> = ds.iter_epoch(1).collect();
+    assert_ne!(a, b); // the samples are still reshuffled
+    let fixed = nums(10)
+        .shuffle(10, 3)
+        .reshuffle_each_iteration(false)
+        .batch(2)
+        .shuffle(5, 3)
+        .reshuffle_each_iteration(false);
+    assert_eq!(fixed.order(0), fixed.order(4));
+}
+
+#[test]
+#[should_panic(expected = "already batched by 2; tf.data's `.batch(2).batch(3)` nests batches")]
+fn a_second_batch_panics() {
+    let _ = nums(10).batch(2).batch(3);
+}
+
+#[test]
+#[should_panic(expected = "no shuffle to set; write it after the shuffle it sets")]
+fn reshuffle_before_shuffle_panics() {
+    let _ = nums(10).reshuffle_each_iteration(false).shuffle(4, 1);
+}
+
+#[test]
+#[should_panic(expected = "already set to false for this shuffle")]
+fn reshuffle_set_twice_panics() {
+    let _ = nums(10)
+        .shuffle(4, 1)
+        .reshuffle_each_iteration(false)
+        .reshuffle_each_iteration(true);
+}
+
+#[test]
+#[should_panic(expected = "Dataset::drop_remainder: already set to true")]
+fn drop_remainder_set_twice_panics() {
+    let _ = nums(10).batch(3).drop_remainder(true).drop_remainder(false);
+}
