@@ -74,7 +74,13 @@ pub fn random_batch<D: TensorSlices>(data: &D, n: usize, rng: &mut StdRng) -> D:
 
 /// Standardises each column to zero mean and unit variance with statistics from the data it was
 /// fitted on (scikit-learn's `StandardScaler`: population standard deviation, `ddof = 0`; a
-/// constant column is centred and left unscaled).
+/// constant column is centred and left unscaled, its scale `1`).
+///
+/// A column counts as constant as in scikit-learn (`_is_constant_feature`), from the `f64`
+/// statistics: when its variance is within the rounding error of the two-pass computation,
+/// `var <= n·ε·var + (n·|mean|·ε)²` with `ε = f64::EPSILON` and `n` samples, so roughly when the
+/// standard deviation is below `n·ε·|mean|`. A column of `0.1`s, whose computed variance is a
+/// rounding error and not `0`, is constant; its values transform to (about) `0`, not `±1`.
 ///
 /// ```
 /// use autodiff::data::StandardScaler;
@@ -94,7 +100,8 @@ pub struct StandardScaler<T> {
 }
 
 impl<T: Real> StandardScaler<T> {
-    /// Column means and standard deviations of `x` (`samples × features`), accumulated in `f64`.
+    /// Column means and standard deviations of `x` (`samples × features`), accumulated in `f64`;
+    /// the scale of a constant column (see the type's documentation) is `1`.
     ///
     /// # Panics
     ///
@@ -106,9 +113,13 @@ impl<T: Real> StandardScaler<T> {
         for col in x.column_iter() {
             let m = col.iter().map(|v| v.to_f64()).sum::<f64>() / n;
             let var = col.iter().map(|v| (v.to_f64() - m).powi(2)).sum::<f64>() / n;
-            let sd = var.sqrt();
+            // scikit-learn's `_is_constant_feature`: the variance is below the error bound of
+            // the two-pass algorithm (Chan, Golub and LeVeque), all in f64.
+            let eps = f64::EPSILON;
+            let bound = n * eps * var + (n * m * eps).powi(2);
+            let constant = var <= bound || var.is_nan();
             mean.push(T::from_f64(m));
-            scale.push(T::from_f64(if sd > 0.0 { sd } else { 1.0 }));
+            scale.push(T::from_f64(if constant { 1.0 } else { var.sqrt() }));
         }
         StandardScaler { mean, scale }
     }
@@ -184,5 +195,61 @@ mod tests {
         }
         let c = StandardScaler::fit(&DMatrix::from_element(4, 1, 3.0f64));
         assert_close(c.scale[0], 1.0, Tolerance::new(0.0, 0.0));
+    }
+
+    /// A constant column of a value that is not exactly representable (`0.1`) has a computed
+    /// variance of a rounding error, not 0: scikit-learn's bound calls it constant (scale 1, z
+    /// about 0, where the raw scale of 1e-17 made every z ±1).
+    fn constant_columns_have_scale_one<T: Real>() {
+        let values = [0.1, 0.3, 1.0 / 3.0, -2.7, 123_456.789, 1e10 / 3.0, 7.0];
+        for &v in &values {
+            for n in [2, 3, 5, 7, 10, 33] {
+                let x =
+                    DMatrix::from_fn(n, 2, |i, j| T::from_f64(if j == 0 { v } else { i as f64 }));
+                let (s, z) = StandardScaler::fit_transform(&x);
+                assert_eq!(s.scale[0].to_f64(), 1.0, "{v} × {n}");
+                for zi in z.column(0).iter() {
+                    assert_close(zi.to_f64(), 0.0, Tolerance::new(1e-9 * v.abs(), 0.0));
+                }
+                // The other column is scaled as before.
+                let sd = ((n * n - 1) as f64 / 12.0).sqrt();
+                assert_close(s.scale[1].to_f64(), sd, Tolerance::new(0.0, 1e-6));
+            }
+        }
+    }
+
+    #[test]
+    fn constant_columns_have_scale_one_f64() {
+        constant_columns_have_scale_one::<f64>();
+        // A small but real spread is not constant: 1e-6 around 1e6 is far above the rounding
+        // error (n·ε·|mean| ≈ 1e-9); one unit in the last place around 1 is below it
+        // (scikit-learn calls it constant too).
+        let x = DMatrix::from_fn(4, 1, |i, _| 1e6 + 1e-6 * (i % 2) as f64);
+        let s = StandardScaler::fit(&x);
+        assert_close(s.scale[0], 0.5e-6, Tolerance::new(0.0, 1e-4)); // 1e-6 is not exact at 1e6
+        let x = DMatrix::from_fn(4, 1, |i, _| 1.0 + f64::EPSILON * (i % 2) as f64);
+        assert_eq!(StandardScaler::fit(&x).scale, vec![1.0]);
+        let c = StandardScaler::fit(&DMatrix::from_row_slice(3, 1, &[0.1, 0.1, 0.1]));
+        assert_eq!(c.scale, vec![1.0]);
+    }
+
+    #[test]
+    fn constant_columns_have_scale_one_f32() {
+        constant_columns_have_scale_one::<f32>();
+        // One f32 unit in the last place around 1 is a real spread for the f64 statistics.
+        let x = DMatrix::from_fn(4, 1, |i, _| 1.0 + f32::EPSILON * (i % 2) as f32);
+        let s = StandardScaler::fit(&x);
+        assert_close(
+            f64::from(s.scale[0]),
+            f64::from(f32::EPSILON) / 2.0,
+            Tolerance::new(0.0, 1e-6),
+        );
+        let c = StandardScaler::fit(&DMatrix::from_element(5, 1, 0.1f32));
+        assert_eq!(c.scale, vec![1.0f32]);
+        assert!(
+            c.transform(&DMatrix::from_element(5, 1, 0.1f32))
+                .iter()
+                .all(|&z| z.abs() < 1e-7)
+        );
     }
 }
