@@ -17,7 +17,9 @@ use crate::real::Real;
 ///
 /// # Panics
 ///
-/// If `test_size` is not in `(0, 1)`.
+/// If `test_size` is not in `(0, 1)`, or if either part would be empty (scikit-learn raises a
+/// `ValueError`): `ceil(test_size · n)` is `n` (as `train_test_split(&[0, 1], 0.6, _)`), or there
+/// are no samples.
 ///
 /// ```
 /// use autodiff::data::train_test_split;
@@ -42,6 +44,14 @@ pub fn train_test_split<D: TensorSlices>(
     data.check_parts();
     let n = data.num_samples();
     let n_test = ((test_size * n as f64).ceil() as usize).min(n);
+    assert!(
+        n_test > 0 && n_test < n,
+        "train_test_split: with {n} samples and test_size {test_size}, the {} part would be \
+         empty ({n_test} test samples, {} training); adjust test_size (as scikit-learn's \
+         ValueError)",
+        if n_test < n { "test" } else { "training" },
+        n - n_test
+    );
     let mut idx: Vec<usize> = (0..n).collect();
     idx.shuffle(&mut StdRng::seed_from_u64(seed));
     let (test, train) = idx.split_at(n_test);
@@ -175,6 +185,35 @@ mod tests {
         assert_eq!(train, train2);
         let (train3, _) = train_test_split(&v, 0.25, 2);
         assert_ne!(train, train3);
+    }
+
+    /// scikit-learn raises a `ValueError` when a part would be empty
+    /// (`train_test_split(np.arange(2), test_size=0.6)`: "the resulting train set will be
+    /// empty"); the smallest splits that leave both parts one sample still work.
+    #[test]
+    fn split_refuses_an_empty_part() {
+        let refused = |n: usize, ts: f64| {
+            let v: Vec<usize> = (0..n).collect();
+            std::panic::catch_unwind(|| train_test_split(&v, ts, 0))
+                .expect_err("a split with an empty part")
+                .downcast::<String>()
+                .map(|s| *s)
+                .unwrap_or_default()
+        };
+        let msg = refused(2, 0.6);
+        assert_eq!(
+            msg,
+            "train_test_split: with 2 samples and test_size 0.6, the training part would be \
+             empty (2 test samples, 0 training); adjust test_size (as scikit-learn's ValueError)"
+        );
+        assert!(refused(1, 0.5).contains("the training part would be empty"));
+        assert!(refused(10, 0.95).contains("the training part would be empty"));
+        assert!(refused(0, 0.25).contains("with 0 samples"));
+        for (n, ts, n_test) in [(2, 0.5, 1), (3, 0.5, 2), (10, 0.9, 9), (10, 0.01, 1)] {
+            let v: Vec<usize> = (0..n).collect();
+            let (train, test) = train_test_split(&v, ts, 0);
+            assert_eq!((train.len(), test.len()), (n - n_test, n_test), "{n} {ts}");
+        }
     }
 
     #[test]
