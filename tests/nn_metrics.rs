@@ -200,3 +200,42 @@ fn metrics_accept_f32() {
     check::assert_close(m.result(), 0.5, TOL);
     assert_eq!(m.count(), 2.0);
 }
+
+/// Keras casts the threshold to the predictions' dtype: a prediction equal to the threshold in
+/// that dtype is class 0, the next number up is class 1, for thresholds that round up (0.1, 0.2,
+/// 1/3 in f32), down (0.7, 0.9) or not at all (0, 0.5).
+#[test]
+fn binary_accuracy_compares_in_the_predictions_type() {
+    fn check<T: Real>(next_up: fn(T) -> T) {
+        for t in [0.1, 0.2, 0.3, 1.0 / 3.0, 0.5, 0.7, 0.9, 0.0, -0.25] {
+            let at = T::from_f64(t);
+            let mut m = BinaryAccuracy::new().threshold(t);
+            // Equal: class 0, so target 0 matches.
+            m.update_state(
+                &DMatrix::from_row_slice(1, 1, &[T::zero()]),
+                &DMatrix::from_row_slice(1, 1, &[at]),
+            );
+            check::assert_close(m.result(), 1.0, TOL);
+            m.reset_state();
+            m.update_state(
+                &DMatrix::from_row_slice(1, 1, &[T::one()]),
+                &DMatrix::from_row_slice(1, 1, &[next_up(at)]),
+            );
+            check::assert_close(m.result(), 1.0, TOL);
+        }
+    }
+    check::<f32>(f32::next_up);
+    check::<f64>(f64::next_up);
+}
+
+/// Documented difference: a soft target is a class here (above 0.5: class 1); Keras compares it
+/// exactly with the 0/1 prediction (so `[0.7, 0.2]` against `[0.9, 0.1]` gives Keras 0).
+#[test]
+fn binary_accuracy_reads_soft_targets_as_classes() {
+    let mut m = BinaryAccuracy::new();
+    m.update_state(
+        &DMatrix::from_row_slice(1, 3, &[0.7f32, 0.2, 0.5]),
+        &DMatrix::from_row_slice(1, 3, &[0.9f32, 0.1, 0.4]),
+    );
+    check::assert_close(m.result(), 1.0, TOL);
+}

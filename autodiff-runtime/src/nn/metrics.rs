@@ -247,6 +247,14 @@ impl SparseCategoricalAccuracy {
 
 /// How often `y_pred > threshold` matches `y_true` (Keras' `BinaryAccuracy`, threshold `0.5`;
 /// a prediction equal to the threshold counts as class 0). Per sample, the mean over its columns.
+///
+/// As Keras, the threshold is first rounded to the predictions' type: with `f32` predictions,
+/// `threshold(0.1)` compares with `0.1f32`, so a prediction of `0.1f32` is class 0.
+///
+/// Targets are read as classes: `y_true > 0.5` is class 1. For 0/1 targets that is Keras'
+/// result. Soft targets differ: Keras compares `y_true == (y_pred > threshold)` exactly, so a
+/// target of `0.7` never matches, where here it is class 1 (a target of exactly `0.5` is class
+/// 0).
 #[derive(Clone, Debug)]
 pub struct BinaryAccuracy {
     mean: Mean,
@@ -268,24 +276,28 @@ impl BinaryAccuracy {
         Self::default()
     }
 
-    /// The same with another threshold (for logits, `0.0`).
+    /// The same with another threshold (for logits, `0.0`), rounded to the predictions' type
+    /// when comparing, as Keras casts it to `y_pred`'s dtype.
     pub fn threshold(mut self, threshold: f64) -> Self {
         self.threshold = threshold;
         self
     }
 
-    /// Adds one batch: 0/1 targets and predictions, both `batch × outputs`.
+    /// Adds one batch: 0/1 targets (a target counts as class 1 when above `0.5`) and
+    /// predictions, both `batch × outputs`.
     ///
     /// # Panics
     ///
     /// If the shapes differ.
     pub fn update_state<T: Real>(&mut self, y_true: &DMatrix<T>, y_pred: &DMatrix<T>) {
         same_shape("BinaryAccuracy", y_true, y_pred);
+        // Keras casts the threshold to the predictions' dtype before comparing.
+        let threshold = T::from_f64(self.threshold);
         let per_sample: Vec<f64> = (0..y_true.nrows())
             .map(|i| {
                 let hits = (0..y_true.ncols())
                     .filter(|&j| {
-                        let predicted = y_pred[(i, j)].to_f64() > self.threshold;
+                        let predicted = y_pred[(i, j)] > threshold;
                         let actual = y_true[(i, j)].to_f64() > 0.5;
                         predicted == actual
                     })
