@@ -239,3 +239,35 @@ fn binary_accuracy_reads_soft_targets_as_classes() {
     );
     check::assert_close(m.result(), 1.0, TOL);
 }
+
+/// `tf.argmax([nan, 0.5, 0.2])` is 1: TensorFlow's argmax passes over NaN entries wherever they
+/// are; a row of NaN gives 0.
+#[test]
+fn argmax_passes_over_nan_like_tf() {
+    let nan = f64::NAN;
+    let cases: [([f64; 3], usize); 6] = [
+        ([nan, 0.5, 0.2], 1),
+        ([0.1, nan, 0.2], 2),
+        ([0.3, nan, 0.2], 0),
+        ([0.1, 0.2, nan], 1),
+        ([nan, nan, -1.0], 2),
+        ([nan, nan, nan], 0),
+    ];
+    for (row, class) in cases {
+        for hit in 0..3 {
+            let mut y = [0.0; 3];
+            y[hit] = 1.0;
+            let mut m = CategoricalAccuracy::new();
+            m.update_state(
+                &DMatrix::from_row_slice(1, 3, &y),
+                &DMatrix::from_row_slice(1, 3, &row),
+            );
+            let want = if hit == class { 1.0 } else { 0.0 };
+            check::assert_close(m.result(), want, TOL);
+            let mut s = SparseCategoricalAccuracy::new();
+            let row32: Vec<f32> = row.iter().map(|&v| v as f32).collect();
+            s.update_state(&[hit], &DMatrix::from_row_slice(1, 3, &row32));
+            check::assert_close(s.result(), want, TOL);
+        }
+    }
+}

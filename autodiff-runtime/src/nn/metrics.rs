@@ -116,15 +116,21 @@ fn same_shape<T: Real>(metric: &str, y_true: &DMatrix<T>, y_pred: &DMatrix<T>) {
     );
 }
 
-/// The column of the largest entry of row `i`; ties go to the first (as `tf.argmax`).
+/// The column of the largest entry of row `i`, as `tf.argmax` on the CPU: ties go to the first,
+/// NaN entries are passed over (`tf.argmax([nan, 0.5, 0.2])` is 1: TensorFlow's reducer only
+/// replaces its candidate by a larger entry, and no comparison with NaN is true), and a row of
+/// NaN (or an empty row) gives column 0.
 fn argmax_row<T: Real>(m: &DMatrix<T>, i: usize) -> usize {
-    let mut best = 0;
-    for j in 1..m.ncols() {
-        if m[(i, j)] > m[(i, best)] {
-            best = j;
+    let mut best: Option<usize> = None;
+    for j in 0..m.ncols() {
+        if m[(i, j)].is_nan() {
+            continue;
+        }
+        if best.is_none_or(|b| m[(i, j)] > m[(i, b)]) {
+            best = Some(j);
         }
     }
-    best
+    best.unwrap_or(0)
 }
 
 macro_rules! mean_wrapper_methods {
@@ -179,7 +185,8 @@ impl MeanSquaredError {
 }
 
 /// How often the largest prediction is at the true class's one-hot position (Keras'
-/// `CategoricalAccuracy`). Ties in either row go to the first column, as `tf.argmax`.
+/// `CategoricalAccuracy`). Ties in either row go to the first column, and NaN entries are passed
+/// over (a row `[NaN, 0.5, 0.2]` predicts class 1), as `tf.argmax`; a row of NaN predicts class 0.
 #[derive(Clone, Debug, Default)]
 pub struct CategoricalAccuracy {
     mean: Mean,
@@ -209,7 +216,8 @@ impl CategoricalAccuracy {
 }
 
 /// How often the largest prediction is at the integer label (Keras'
-/// `SparseCategoricalAccuracy`); ties go to the first column.
+/// `SparseCategoricalAccuracy`); ties go to the first column and NaN entries are passed over, as
+/// `tf.argmax` (see [`CategoricalAccuracy`]).
 #[derive(Clone, Debug, Default)]
 pub struct SparseCategoricalAccuracy {
     mean: Mean,
