@@ -1,7 +1,8 @@
 //! Values the scalar rewrite of a concrete `order = 2` function cannot retype, where they meet the
 //! scalar: module, body and imported `const`/`static` floats (`K * x`, `PI * x`), fields and
 //! elements of parameters that are not differentiated (`cfg.scale * x[i]`, `cfg.w[i]`), integer
-//! literals with a float suffix (`2f64`), and `#[no_grad]` tuple data (`&[(f64, f64)]`).
+//! literals with a float suffix (`2f64`), `#[no_grad]` tuple data (`&[(f64, f64)]`), and the
+//! scalar's float queries (`is_sign_negative`, `is_infinite`).
 //! Hessians against central differences of the gradient, gradients against central differences
 //! of the function; the integer members of the same kind (`cfg.n`, `const N: usize`) keep their
 //! type.
@@ -209,5 +210,35 @@ fn f32_constants_and_suffixed_literals() {
         &[h[(0, 0)] as f64, h[(0, 1)] as f64, h[(1, 1)] as f64],
         &[0.7, 0.3, 0.0],
         Tolerance::new(1e-6, 1e-6),
+    );
+}
+
+/// Float queries on the scalar (`is_sign_negative`, `is_infinite`, `is_sign_positive`) in a
+/// concrete `order = 2` function: the companion's scalar has them, testing the value.
+#[differentiable(order = 2)]
+fn queries(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..x.len() {
+        let mut t = x[i] * x[i];
+        if x[i].is_sign_negative() {
+            t *= 0.5;
+        }
+        if t.is_infinite() || !t.is_sign_positive() {
+            t = 0.0;
+        }
+        s += t;
+    }
+    s
+}
+
+#[test]
+fn float_queries_on_the_scalar() {
+    let x = [0.5, -0.5, 1.5];
+    check(|q| queries(q), |q| queries_grad(q).1, |q| queries_hessian(q), &x);
+    let (_, _, h) = queries_hessian(&x);
+    assert_slices(
+        &[h[(0, 0)], h[(1, 1)], h[(2, 2)]],
+        &[2.0, 1.0, 2.0],
+        Tolerance::new(1e-12, 1e-12),
     );
 }

@@ -120,6 +120,21 @@ pub trait Real:
     fn trunc(self) -> Self;
     fn is_nan(self) -> bool;
     fn is_finite(self) -> bool;
+    /// `true` for `±∞` (a dual number tests its value part, as [`is_finite`](Real::is_finite)).
+    #[inline(always)]
+    fn is_infinite(self) -> bool {
+        !self.is_finite() && !self.is_nan()
+    }
+    /// Whether the sign bit of the value is set (`-0.0` included), as `f64::is_sign_negative`.
+    #[inline(always)]
+    fn is_sign_negative(self) -> bool {
+        self.to_f64().is_sign_negative()
+    }
+    /// Whether the sign bit of the value is clear (`+0.0` included), as `f64::is_sign_positive`.
+    #[inline(always)]
+    fn is_sign_positive(self) -> bool {
+        !self.is_sign_negative()
+    }
     /// `true` for `f32` and `f64`, whose [`is_finite`](Real::is_finite) tests the whole value;
     /// `false` for types that carry more than one float (the dual numbers of second-order
     /// code test only their value part). A matrix gradient's finite test needs it.
