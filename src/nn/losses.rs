@@ -94,6 +94,18 @@ impl Reduction {
     }
 }
 
+/// `Σ xs` by pairwise summation, as TensorFlow's tree reductions: the rounding error grows as
+/// `ε log n` rather than `ε n`, so an `f32` loss over a large batch keeps its digits (a naive
+/// `f32` sum of 20,000 per-sample losses is off by about 1e-4).
+pub(super) fn pairwise_sum<T: Real>(xs: &[T]) -> T {
+    if xs.len() <= 32 {
+        xs.iter().fold(T::zero(), |a, &x| a + x)
+    } else {
+        let (a, b) = xs.split_at(xs.len() / 2);
+        pairwise_sum(a) + pairwise_sum(b)
+    }
+}
+
 /// Keras' `backend.epsilon()`.
 pub(super) fn epsilon<T: Real>() -> T {
     T::from_f64(1e-7)
@@ -349,7 +361,7 @@ fn bce_rows<T: Real>(y: &DMatrix<T>, p: &DMatrix<T>, from_logits: bool) -> Rows<
 fn reduce_vjp<T: Real>(rows: Rows<T>, reduction: Reduction) -> (T, impl Fn(T) -> DMatrix<T>) {
     let (losses, grad) = rows;
     let f: T = reduction.factor(losses.len());
-    let value = losses.iter().fold(T::zero(), |a, &l| a + l) * f;
+    let value = pairwise_sum(&losses) * f;
     (value, move |g: T| grad.map(|v| v * (g * f)))
 }
 
@@ -357,7 +369,7 @@ fn reduce_vjp<T: Real>(rows: Rows<T>, reduction: Reduction) -> (T, impl Fn(T) ->
 fn reduce_jvp<T: Real>(rows: Rows<T>, reduction: Reduction, t: &DMatrix<T>) -> (T, T) {
     let (losses, grad) = rows;
     let f: T = reduction.factor(losses.len());
-    let value = losses.iter().fold(T::zero(), |a, &l| a + l) * f;
+    let value = pairwise_sum(&losses) * f;
     if t.is_empty() {
         return (value, T::zero()); // a symbolic zero tangent
     }
@@ -368,10 +380,8 @@ fn reduce_jvp<T: Real>(rows: Rows<T>, reduction: Reduction, t: &DMatrix<T>) -> (
         t.shape(),
         grad.shape()
     );
-    let dot = grad
-        .iter()
-        .zip(t.iter())
-        .fold(T::zero(), |a, (&d, &v)| a + d * v);
+    let products: Vec<T> = grad.iter().zip(t.iter()).map(|(&d, &v)| d * v).collect();
+    let dot = pairwise_sum(&products);
     (value, dot * f)
 }
 
@@ -384,7 +394,7 @@ fn reduce_hvp<T: Real>(
 ) -> (T, DMatrix<T>, DMatrix<T>) {
     let (losses, grad) = rows;
     let f: T = reduction.factor(losses.len());
-    let value = losses.iter().fold(T::zero(), |a, &l| a + l) * f;
+    let value = pairwise_sum(&losses) * f;
     (value, grad.map(|g| g * f), hv.map(|h| h * f))
 }
 
@@ -439,7 +449,7 @@ fn bce_hv<T: Real>(
 
 /// Sums per-sample losses with the reduction's factor.
 fn reduce<T: Real>(losses: &[T], reduction: Reduction) -> T {
-    losses.iter().fold(T::zero(), |a, &l| a + l) * reduction.factor(losses.len())
+    pairwise_sum(&losses) * reduction.factor(losses.len())
 }
 
 macro_rules! dense_target_loss {
