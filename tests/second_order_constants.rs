@@ -234,7 +234,12 @@ fn queries(x: &[f64]) -> f64 {
 #[test]
 fn float_queries_on_the_scalar() {
     let x = [0.5, -0.5, 1.5];
-    check(|q| queries(q), |q| queries_grad(q).1, |q| queries_hessian(q), &x);
+    check(
+        |q| queries(q),
+        |q| queries_grad(q).1,
+        |q| queries_hessian(q),
+        &x,
+    );
     let (_, _, h) = queries_hessian(&x);
     assert_slices(
         &[h[(0, 0)], h[(1, 1)], h[(2, 2)]],
