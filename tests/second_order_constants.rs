@@ -61,8 +61,14 @@ fn suffixed_literals(x: &[f64]) -> f64 {
 #[differentiable(order = 2)]
 fn data_fields(x: &[f64], #[no_grad] cfg: &Cfg) -> f64 {
     let mut s = 0.0;
-    for i in 0..cfg.n {
+    // An integer field and constant in a `let` keep their type (the lift passes them through).
+    let m = cfg.n;
+    let two = N;
+    for i in 0..m {
         s += cfg.scale * x[i] * x[i] * cfg.w[i];
+    }
+    if m == two && m > N - 1 {
+        s += x[1];
     }
     let b = cfg.inner.bias;
     s + (b * x[0] * x[1]).tanh() + x[1] * cfg.inner.bias
