@@ -449,7 +449,7 @@ fn bce_hv<T: Real>(
 
 /// Sums per-sample losses with the reduction's factor.
 fn reduce<T: Real>(losses: &[T], reduction: Reduction) -> T {
-    pairwise_sum(&losses) * reduction.factor(losses.len())
+    pairwise_sum(losses) * reduction.factor(losses.len())
 }
 
 macro_rules! dense_target_loss {
