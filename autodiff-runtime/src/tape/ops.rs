@@ -86,14 +86,15 @@ impl<T: Real> Tensor<T> {
     pub fn transpose(&self) -> Self {
         self.record_unary(Unary::Transpose, self.value.transpose())
     }
-    /// The sum of all entries, a scalar (`tf.reduce_sum`).
+    /// The sum of all entries, a scalar (`tf.reduce_sum`). Accumulated in `f64` pairwise, so an
+    /// `f32` sum of many entries is correctly rounded (TensorFlow's pairwise `f32` sum is close
+    /// but not always exact).
     pub fn sum(&self) -> Self {
         self.record_unary(Unary::Sum, Value::Scalar(self.value.sum()))
     }
-    /// The mean of all entries, a scalar (`tf.reduce_mean`).
+    /// The mean of all entries, a scalar (`tf.reduce_mean`), accumulated as [`sum`](Tensor::sum).
     pub fn mean(&self) -> Self {
-        let n = T::from_usize(self.value.len());
-        self.record_unary(Unary::Mean, Value::Scalar(self.value.sum() / n))
+        self.record_unary(Unary::Mean, Value::Scalar(self.value.mean()))
     }
     /// Same as [`sum`](Tensor::sum), TensorFlow's name.
     pub fn reduce_sum(&self) -> Self {

@@ -176,3 +176,49 @@ fn f32_and_f64_agree() {
 }
 
 use super::super::Variable;
+
+/// `|got - exact| <= half an f32 ulp of `exact``: the correctly rounded result.
+fn assert_f32_rounded(got: f32, exact: f64, what: &str) {
+    let half_ulp = f64::from(f32::EPSILON) * exact.abs() / 2.0;
+    assert!(
+        (f64::from(got) - exact).abs() <= half_ulp,
+        "{what}: {got} vs exact {exact}"
+    );
+}
+
+/// Reductions of many `f32` entries are accumulated in `f64` (a running `f32` sum of a million
+/// `0.1`s is 100958.34): the value and the gradient that sums a broadcast cotangent.
+#[test]
+fn f32_reductions_of_many_entries_are_correctly_rounded() {
+    let tenth = f64::from(0.1f32); // 0.100000001490116...
+    let a = Tensor::constant(DMatrix::from_element(1000, 1000, 0.1f32));
+    assert_f32_rounded(a.reduce_sum().scalar(), 1e6 * tenth, "reduce_sum 1000×1000");
+    assert_f32_rounded(a.reduce_mean().scalar(), tenth, "reduce_mean 1000×1000");
+    let col = Tensor::constant(DMatrix::from_element(4_000_000, 1, 0.1f32));
+    assert_f32_rounded(col.reduce_sum().scalar(), 4e6 * tenth, "reduce_sum 4e6×1");
+    let row = Tensor::constant(DMatrix::from_element(1, 4_000_000, 0.1f32));
+    assert_f32_rounded(row.reduce_mean().scalar(), tenth, "reduce_mean 1×4e6");
+
+    // The gradient of `broadcast_to` sums the cotangent the same way.
+    let s = Variable::new(0.5f32);
+    let t = GradientTape::new();
+    let y = (&s.read(&t).broadcast_to(1000, 1000) * &a).sum();
+    assert_f32_rounded(
+        t.gradient(&y, &s).unwrap().scalar(),
+        1e6 * tenth,
+        "broadcast_to",
+    );
+}
+
+/// f64 sums are pairwise: a million `0.1`s within 16 ulps of the exact sum (pairwise error
+/// grows as `log n`; a running sum is off by 1.3e-6 here, about 90 000 ulps).
+#[test]
+fn f64_reductions_of_many_entries_are_accurate() {
+    let a = Tensor::constant(DMatrix::from_element(1000, 1000, 0.1f64));
+    let exact = 100_000.000_000_000_005_551; // 1e6 · 0.1000000000000000055511...
+    let tol = 16.0 * f64::EPSILON * exact;
+    let sum = a.reduce_sum().scalar();
+    assert!((sum - exact).abs() <= tol, "{sum}");
+    let mean = a.reduce_mean().scalar();
+    assert!((mean - 0.1).abs() <= 16.0 * f64::EPSILON * 0.1, "{mean}");
+}
