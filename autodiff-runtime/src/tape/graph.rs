@@ -137,8 +137,12 @@ pub(crate) enum Op<T: Real> {
     Unary(Unary, u32),
     Binary(Binary, u32, u32),
     Const(WithConst, u32, T),
-    /// A scalar spread over a matrix (the node's value has the shape).
+    /// A value spread over a matrix (the node's value has the shape): a scalar, or a matrix
+    /// along its dimensions of length 1.
     Broadcast(u32),
+    /// A matrix summed over the dimensions along which a smaller operand was broadcast (the
+    /// node's value has the operand's shape): the gradient of a broadcast.
+    SumTo(u32),
     /// Entry `(i, j)` of a matrix.
     Entry(u32, u32, u32),
     /// A compiled call with a scalar output: its gradient, computed when the call ran, per
@@ -181,9 +185,11 @@ impl<T: Real> Op<T> {
     pub(crate) fn operands(&self) -> Operands {
         match self {
             Op::Leaf(_) => Operands::of(&[]),
-            Op::Unary(_, x) | Op::Const(_, x, _) | Op::Broadcast(x) | Op::Entry(x, ..) => {
-                Operands::of(&[*x])
-            }
+            Op::Unary(_, x)
+            | Op::Const(_, x, _)
+            | Op::Broadcast(x)
+            | Op::SumTo(x)
+            | Op::Entry(x, ..) => Operands::of(&[*x]),
             Op::Binary(_, a, b) => Operands::of(&[*a, *b]),
             Op::ScalarCall(c) => Operands::of(&c.args),
             Op::VjpCall(c) => Operands::of(&c.args),

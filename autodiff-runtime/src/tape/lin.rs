@@ -130,7 +130,9 @@ pub(crate) fn linearize<T: Real>(op: &Op<T>, y: &Value<T>, xs: &[&Value<T>]) -> 
             }
             _ => Lin::general(),
         },
-        Op::Broadcast(_) | Op::Entry(..) | Op::VjpCall(_) | Op::Opaque(_) => Lin::general(),
+        Op::Broadcast(_) | Op::SumTo(_) | Op::Entry(..) | Op::VjpCall(_) | Op::Opaque(_) => {
+            Lin::general()
+        }
     }
 }
 

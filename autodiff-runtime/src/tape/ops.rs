@@ -1,6 +1,11 @@
 //! Recorded operations on tensors: arithmetic (`+ - * /` and negation, with tensors and with
 //! plain constants on either side), elementwise functions, the matrix product, transposes and
 //! reductions. Each records one node; its pullback is in `pullback.rs`.
+//!
+//! Elementwise operations between tensors broadcast as NumPy and TensorFlow do (`value.rs`): a
+//! scalar against anything, and matrices whose dimensions are each equal or 1, so `x + b` with
+//! `x` of shape `m×n` and a bias `b` of shape `1×n` adds `b` to every row. The gradient of a
+//! broadcast operand is the cotangent summed over the broadcast dimensions.
 
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
@@ -126,13 +131,26 @@ impl<T: Real> Tensor<T> {
         let at = |k: usize| u32::try_from(k).expect("a matrix index fits in 32 bits");
         self.record_op(|x| Op::Entry(x, at(i), at(j)), Value::Scalar(v))
     }
-    /// A scalar spread over a `rows × cols` matrix (`tf.broadcast_to`).
+    /// `self` spread over a `rows × cols` matrix (`tf.broadcast_to`): a scalar fills it, a
+    /// `1×n`, `m×1` or `1×1` matrix is repeated along its dimensions of length 1. Its gradient
+    /// is the cotangent summed back to `self`'s shape.
     ///
     /// # Panics
-    /// If `self` is not a scalar.
+    /// If `self` is a matrix with a dimension that is neither 1 nor the target's.
     pub fn broadcast_to(&self, rows: usize, cols: usize) -> Self {
         let v = self.value.broadcast_to(rows, cols);
         self.record_op(Op::Broadcast, v)
+    }
+    /// `self` summed over the dimensions along which `like` was broadcast to `self`'s shape (the
+    /// gradient of a broadcast operand; [`Value::sum_to`]), recorded so that nested tapes
+    /// differentiate it.
+    pub(crate) fn sum_to(&self, like: &Value<T>) -> Self {
+        match (&self.value, like) {
+            (Value::Scalar(_), Value::Scalar(_)) => self.clone(),
+            (Value::Mat(_), Value::Scalar(_)) => self.sum(),
+            (Value::Mat(m), Value::Mat(l)) if m.shape() == l.shape() => self.clone(),
+            _ => self.record_op(Op::SumTo, self.value.sum_to(like)),
+        }
     }
     #[inline(always)]
     fn with_const(&self, op: WithConst, c: T) -> Self {

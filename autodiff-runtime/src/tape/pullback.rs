@@ -14,13 +14,10 @@ use crate::real::Real;
 /// The cotangents of a node's operands (inline up to three).
 pub(crate) type Cotangents<T> = smallvec::SmallVec<[Tensor<T>; 3]>;
 
-/// A cotangent shaped like an operand: a matrix cotangent of a broadcast scalar operand is summed.
+/// A cotangent shaped like an operand: summed over the dimensions the operand was broadcast
+/// along (all of them for a scalar operand), recorded.
 fn unbroadcast<T: Real>(g: Tensor<T>, operand: &Tensor<T>) -> Tensor<T> {
-    if operand.value.is_scalar() && !g.value.is_scalar() {
-        g.sum()
-    } else {
-        g
-    }
+    g.sum_to(&operand.value)
 }
 
 /// A constant shaped like `like` with every entry `f(entry)`.
@@ -119,8 +116,13 @@ pub(crate) fn pullback<T: Real>(
                 }
             }]
         }
-        // y = x spread over a matrix  =>  dx = Σ g
-        Op::Broadcast(..) => smallvec![g.sum()],
+        // y = x spread over a matrix  =>  dx = g summed back to x's shape
+        Op::Broadcast(..) => smallvec![g.sum_to(&xs[0].value)],
+        // y = x summed to a smaller shape  =>  dx = g spread back over x's shape
+        Op::SumTo(..) => {
+            let (r, c) = xs[0].shape();
+            smallvec![g.broadcast_to(r, c)]
+        }
         // y = x[i, j]  =>  dx = g at (i, j), zeros elsewhere
         Op::Entry(_, i, j) => {
             let x = &xs[0];

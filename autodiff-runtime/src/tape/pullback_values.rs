@@ -9,12 +9,13 @@ use super::graph::{Binary, Op, Unary, WithConst};
 use super::value::Value;
 use crate::real::Real;
 
-/// A cotangent shaped like an operand: a matrix cotangent of a scalar operand is summed.
+/// A cotangent shaped like an operand: summed over the dimensions the operand was broadcast
+/// along (all of them for a scalar operand).
 fn unbroadcast<T: Real>(g: Value<T>, operand: &Value<T>) -> Value<T> {
-    if operand.is_scalar() && !g.is_scalar() {
-        Value::Scalar(g.sum())
-    } else {
+    if g.shape() == operand.shape() && g.is_scalar() == operand.is_scalar() {
         g
+    } else {
+        g.sum_to(operand)
     }
 }
 
@@ -142,8 +143,13 @@ pub(crate) fn pullback_values<T: Real>(
                 },
             );
         }
-        // y = x spread over a matrix  =>  dx = Σ g
-        Op::Broadcast(_) => out(0, Value::Scalar(g.sum())),
+        // y = x spread over a matrix  =>  dx = g summed back to x's shape
+        Op::Broadcast(_) => out(0, g.sum_to(xs[0])),
+        // y = x summed to a smaller shape  =>  dx = g spread back over x's shape
+        Op::SumTo(_) => {
+            let (r, c) = xs[0].shape();
+            out(0, g.broadcast_to(r, c));
+        }
         // y = x[i, j]  =>  dx = g at (i, j), zeros elsewhere
         Op::Entry(_, i, j) => {
             let x = xs[0];

@@ -60,9 +60,12 @@ pub(crate) enum Place<T: Real> {
 ///
 /// A tensor made with [`Tensor::constant`] (or from a plain value) is not on any tape; it is
 /// recorded when a tape [`watch`](super::GradientTape::watch)es it or when it meets a recorded
-/// tensor in an operation. Operations between tensors follow TensorFlow's shapes: a scalar
-/// broadcasts against a matrix, matrices combine entry by entry when their shapes agree, and
-/// [`matmul`](Tensor::matmul) is the matrix product. Vectors are `n × 1` matrices.
+/// tensor in an operation. Operations between tensors follow TensorFlow's shapes: `+ - * /`
+/// combine entry by entry and broadcast as NumPy and TensorFlow do, a scalar against anything
+/// and two matrices whose dimensions are each equal or 1 (`m×n` with `1×n`, `m×1` or `1×1`, and
+/// `m×1` with `1×n` giving `m×n`); the gradient of a broadcast operand is the cotangent summed
+/// over the dimensions it was spread along, as TensorFlow's. [`matmul`](Tensor::matmul) is the
+/// matrix product. Vectors are `n × 1` matrices.
 ///
 /// Cloning is cheap (matrices are shared); a tensor is 32 bytes and holds no
 /// reference count. A tensor may outlive its tapes: once every tape of its family (a tape and the
@@ -70,6 +73,9 @@ pub(crate) enum Place<T: Real> {
 /// recorded. Tensors stay on the thread that made them (they are not `Send`).
 ///
 /// # Panics
+///
+/// An elementwise operation between matrices whose shapes do not broadcast (a dimension differs
+/// and neither is 1) panics, naming both shapes.
 ///
 /// An operation between tensors recorded by two unrelated tape families panics, naming both
 /// (a family that has ended is named as such): use [`detach`](Tensor::detach) to take a value out

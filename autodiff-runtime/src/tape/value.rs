@@ -1,9 +1,9 @@
 //! `Value`: what a tape node holds, a scalar or a matrix (vectors are `n × 1` matrices).
 //!
 //! Arithmetic here is plain (nothing is recorded); [`Tensor`](super::Tensor) records it.
-//! Binary operations broadcast a scalar against a matrix, as TensorFlow does for a rank-0
-//! operand; two matrices must have the same shape. Sums of many entries are accumulated in
-//! `f64`, pairwise ([`sum_f64`]).
+//! Binary operations broadcast as NumPy and TensorFlow do: a scalar against anything, and two
+//! matrices whose dimensions are each equal or 1 (`3×2` with `1×2`, `3×1` with `1×2`, ...).
+//! Sums of many entries are accumulated in `f64`, pairwise ([`sum_f64`]).
 
 use std::rc::Rc;
 
@@ -103,25 +103,28 @@ impl<T: Real> Value<T> {
         }
     }
 
-    /// `f` applied entry by entry, a scalar operand broadcast against a matrix.
+    /// `f` applied entry by entry, broadcasting as NumPy and TensorFlow do: a scalar against a
+    /// matrix, and two matrices whose dimensions are each equal or 1 (the result takes the
+    /// larger of each).
     ///
     /// # Panics
-    /// If both are matrices of different shapes; `what` names the operation in the message.
+    /// If the shapes are incompatible; `what` names the operation in the message.
     #[inline]
     pub fn zip(&self, other: &Self, what: &str, f: impl Fn(T, T) -> T) -> Self {
         match (self, other) {
             (Value::Scalar(a), Value::Scalar(b)) => Value::Scalar(f(*a, *b)),
             (Value::Scalar(a), Value::Mat(m)) => Value::matrix(m.map(|b| f(*a, b))),
             (Value::Mat(m), Value::Scalar(b)) => Value::matrix(m.map(|a| f(a, *b))),
-            (Value::Mat(a), Value::Mat(b)) => {
-                assert_eq!(
-                    a.shape(),
-                    b.shape(),
-                    "{what}: shapes {:?} and {:?} differ (only a scalar broadcasts)",
-                    a.shape(),
-                    b.shape()
-                );
+            (Value::Mat(a), Value::Mat(b)) if a.shape() == b.shape() => {
                 Value::matrix(a.zip_map(b, f))
+            }
+            (Value::Mat(a), Value::Mat(b)) => {
+                let (r, c) = broadcast_shape(a.shape(), b.shape(), what);
+                // Index 0 along a dimension of length 1 (the one that is spread).
+                let at = |m: &DMatrix<T>, i: usize, j: usize| {
+                    m[(i.min(m.nrows() - 1), j.min(m.ncols() - 1))]
+                };
+                Value::matrix(DMatrix::from_fn(r, c, |i, j| f(at(a, i, j), at(b, i, j))))
             }
         }
     }
@@ -140,6 +143,41 @@ impl<T: Real> Value<T> {
         match self {
             Value::Scalar(v) => *v,
             Value::Mat(m) => T::from_f64(sum_f64(m.iter().copied()) / m.len() as f64),
+        }
+    }
+
+    /// `self` summed over the dimensions along which it was broadcast to its shape from `like`'s
+    /// (TensorFlow's `reduce_sum` over the axes `BroadcastGradientArgs` names, then a reshape):
+    /// a rank-0 `like` takes the sum of every entry, a `1×n` one the column sums, an `m×1` one
+    /// the row sums. Each sum is accumulated in `f64` pairwise. Returns `self` when the shapes
+    /// agree (and a scalar `self` spread over a matrix `like`).
+    ///
+    /// # Panics
+    /// If `like`'s shape does not broadcast to `self`'s (a dimension neither equal nor 1).
+    pub fn sum_to(&self, like: &Self) -> Self {
+        match (self, like) {
+            (_, Value::Scalar(_)) => Value::Scalar(self.sum()),
+            (Value::Scalar(_), Value::Mat(_)) => self.broadcast_to(like.shape().0, like.shape().1),
+            (Value::Mat(m), Value::Mat(l)) if m.shape() == l.shape() => self.clone(),
+            (Value::Mat(m), Value::Mat(l)) => {
+                let ((r, c), (lr, lc)) = (m.shape(), l.shape());
+                assert!(
+                    (lr == r || lr == 1) && (lc == c || lc == 1),
+                    "sum_to: a {r}×{c} cotangent cannot be summed to a {lr}×{lc} operand \
+                     (each dimension must be equal or 1)"
+                );
+                let out = match (lr == r, lc == c) {
+                    // Sums down each column: contiguous in nalgebra's column-major storage.
+                    (false, true) => DMatrix::from_fn(1, c, |_, j| {
+                        T::from_f64(sum_f64(m.column(j).iter().copied()))
+                    }),
+                    (true, false) => DMatrix::from_fn(r, 1, |i, _| {
+                        T::from_f64(sum_f64(m.row(i).iter().copied()))
+                    }),
+                    _ => DMatrix::from_element(1, 1, self.sum()),
+                };
+                Value::matrix(out)
+            }
         }
     }
 
@@ -179,9 +217,29 @@ impl<T: Real> Value<T> {
         }
     }
 
-    /// A `rows × cols` matrix filled with the scalar `self`.
+    /// `self` spread over a `rows × cols` matrix (`tf.broadcast_to`): a scalar fills it, a
+    /// matrix is repeated along its dimensions of length 1.
+    ///
+    /// # Panics
+    /// If `self` is a matrix with a dimension that is neither 1 nor the target's.
     pub fn broadcast_to(&self, rows: usize, cols: usize) -> Self {
-        Value::matrix(DMatrix::from_element(rows, cols, self.scalar()))
+        match self {
+            Value::Scalar(v) => Value::matrix(DMatrix::from_element(rows, cols, *v)),
+            Value::Mat(m) => {
+                let (r, c) = m.shape();
+                assert!(
+                    (r == rows || r == 1) && (c == cols || c == 1),
+                    "broadcast_to: a {r}×{c} matrix does not broadcast to {rows}×{cols} \
+                     (each dimension must be equal or 1)"
+                );
+                if (r, c) == (rows, cols) {
+                    return self.clone();
+                }
+                Value::matrix(DMatrix::from_fn(rows, cols, |i, j| {
+                    m[(i.min(r - 1), j.min(c - 1))]
+                }))
+            }
+        }
     }
 
     /// The entries as a nested list the way numpy's `tolist()` prints them: a scalar as a number,
@@ -207,6 +265,23 @@ impl<T: Real> Value<T> {
                 format!("[{}]", rows.join(", "))
             }
         }
+    }
+}
+
+/// The shape two operands of shapes `a` and `b` broadcast to (NumPy's and TensorFlow's rule for
+/// rank 2): each dimension is the larger of the two, which must be equal or one of them 1.
+///
+/// # Panics
+/// If a dimension differs and neither is 1, naming both shapes and the operation `what`.
+pub(crate) fn broadcast_shape(a: (usize, usize), b: (usize, usize), what: &str) -> (usize, usize) {
+    let dim =
+        |p: usize, q: usize| (p == q || p == 1 || q == 1).then_some(if p == 1 { q } else { p });
+    match (dim(a.0, b.0), dim(a.1, b.1)) {
+        (Some(r), Some(c)) => (r, c),
+        _ => panic!(
+            "{what}: shapes {}×{} and {}×{} do not broadcast (each dimension must be equal or 1)",
+            a.0, a.1, b.0, b.1
+        ),
     }
 }
 
