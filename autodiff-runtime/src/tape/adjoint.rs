@@ -7,6 +7,7 @@ use super::pullback_values::pullback_values;
 use super::replay::Record;
 use super::value::Value;
 use crate::real::Real;
+use crate::rules::zero::times;
 
 /// The cotangents of a backward pass: scalars in place, matrices (rare) on the side.
 pub(crate) struct Adjoints<T: Real> {
@@ -86,7 +87,8 @@ pub(crate) fn sweep_values<T: Real>(
         }
         let node = &nodes[idx];
         if node.lin.is_scalar() && !adj.has_matrix(idx) {
-            // The fast path: adj[p] += adj[y] · ∂y/∂p for the kept partials.
+            // The fast path: adj[p] += adj[y] · ∂y/∂p for the kept partials, under the zero rule
+            // (`lin.rs`).
             if !adj.hit[idx] {
                 continue;
             }
@@ -94,7 +96,7 @@ pub(crate) fn sweep_values<T: Real>(
             for (p, d) in node.lin.pairs() {
                 let p = p as usize;
                 if varied[p] {
-                    adj.scalar[p] += g * d;
+                    adj.scalar[p] += times(g, d);
                     adj.hit[p] = true;
                 }
             }

@@ -84,6 +84,10 @@ pub(crate) enum Binary {
     Mul,
     Div,
     MatMul,
+    /// `a · c` under the zero rule (`rules::times`), only in recorded pullbacks.
+    Times,
+    /// `a / c` under the zero rule (`rules::over`), only in recorded pullbacks.
+    Over,
 }
 
 /// Operations of one recorded operand and a plain scalar constant `c`.

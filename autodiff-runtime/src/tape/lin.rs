@@ -3,6 +3,13 @@
 //! no tape records is a loop of `adj[p] += adj[y] · ∂y/∂p` over plain numbers, with no matching
 //! on operations and no allocation per node.
 //!
+//! Backward passes combine a cotangent `g` with a partial `d` under the zero rule
+//! ([`times`]`(g, d)`: exactly 0 when either is 0, even against `±inf` or NaN), as the compiled
+//! path does; the partials here are written so that this gives the compiled rule's answer (the
+//! quotient's `∂/∂c = -a/c²` is 0 where `a = 0`, as `over(times(-g, a), c²)` is). The lean pass
+//! (`plain.rs`) multiplies with IEEE products first and keeps that answer when it is finite,
+//! which is then the zero rule's.
+//!
 //! Matrix operations, entries of matrices, broadcasts and compiled calls with matrix arguments
 //! keep no partials ([`Lin::general`]) and go through `pullback_values.rs`; the recorded backward
 //! pass of nested tapes (`pullback.rs`) never uses these partials.
@@ -10,6 +17,7 @@
 use super::graph::{Binary, Op, Unary, WithConst};
 use super::value::Value;
 use crate::real::Real;
+use crate::rules::zero::{over, times};
 
 /// A node's local partial derivatives with respect to its (at most two) scalar operands. 24
 /// bytes for `f64`, so a node is 32: an unused operand slot holds [`Lin::NONE`] (its partial
@@ -181,6 +189,8 @@ pub(crate) fn binary_value<T: Real>(b: Binary, a: T, c: T) -> T {
         Binary::Sub => a - c,
         Binary::Mul | Binary::MatMul => a * c,
         Binary::Div => a / c,
+        Binary::Times => times(a, c),
+        Binary::Over => over(a, c),
     }
 }
 
@@ -243,9 +253,17 @@ pub(crate) fn binary_partials<T: Real>(b: Binary, a: T, c: T) -> (T, T) {
         // y = a - c  =>  (1, -1)
         Binary::Sub => (one, -one),
         // y = a·c (also a 1×1 product)  =>  (c, a)
-        Binary::Mul | Binary::MatMul => (c, a),
-        // y = a / c  =>  (1/c, -a/c²)
-        Binary::Div => (one / c, -a / (c * c)),
+        Binary::Mul | Binary::MatMul | Binary::Times => (c, a),
+        // y = a / c  =>  (1/c, -a/c²), the second exactly 0 where a = 0 (also at c = 0, as
+        // `rules::DivRule::d_rhs`: `over(times(-g, a), c²)`)
+        Binary::Div | Binary::Over => {
+            let dc = if a == T::zero() {
+                T::zero()
+            } else {
+                -a / (c * c)
+            };
+            (one / c, dc)
+        }
     }
 }
 
@@ -262,8 +280,14 @@ pub(crate) fn const_partial<T: Real>(k: WithConst, x: T, c: T) -> T {
         WithConst::Div => one / c,
         // y = c - x  =>  ∂y/∂x = -1
         WithConst::RSub => -one,
-        // y = c / x  =>  ∂y/∂x = -c / x²
-        WithConst::RDiv => -c / (x * x),
+        // y = c / x  =>  ∂y/∂x = -c / x², exactly 0 where c = 0 (also at x = 0)
+        WithConst::RDiv => {
+            if c == T::zero() {
+                T::zero()
+            } else {
+                -c / (x * x)
+            }
+        }
         // y = xᵖ  =>  ∂y/∂x = p·xᵖ⁻¹  (0 for p = 0, also at x = 0; 1 for p = 1)
         WithConst::Pow => {
             if c == T::zero() {

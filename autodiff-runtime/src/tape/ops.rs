@@ -152,6 +152,19 @@ impl<T: Real> Tensor<T> {
             _ => self.record_op(Op::SumTo, self.value.sum_to(like)),
         }
     }
+    /// `self · other` under the zero rule (`rules::times`: exactly 0 when either factor is 0,
+    /// even against `±inf` or NaN), broadcasting as `*`: the product of a cotangent with a
+    /// local derivative in a recorded pullback.
+    #[inline]
+    pub(crate) fn times(&self, other: &Self) -> Self {
+        Tensor::binary(self, other, Binary::Times, "mul")
+    }
+    /// `self / other` under the zero rule (`rules::over`: exactly 0 when `self` is 0), for a
+    /// local derivative that is a reciprocal.
+    #[inline]
+    pub(crate) fn over(&self, other: &Self) -> Self {
+        Tensor::binary(self, other, Binary::Over, "div")
+    }
     #[inline(always)]
     fn with_const(&self, op: WithConst, c: T) -> Self {
         let f = move |x| const_value(op, x, c);

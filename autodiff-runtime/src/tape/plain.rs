@@ -15,6 +15,7 @@ use super::lin::Lin;
 use super::sources::{Key, SourceKey};
 use super::tensor::Tensor;
 use crate::real::Real;
+use crate::rules::zero::times;
 
 /// `true` when the lean pass gives the general pass's answer (see the module documentation).
 pub(crate) fn applies<T: Real>(
@@ -41,6 +42,11 @@ pub(crate) fn applies<T: Real>(
 /// ends with the cotangent `-0.0` itself; then skipping it can only differ when one of its partials
 /// is non-finite (`-0·∞` is NaN) or when a requested leaf is left at `-0.0` (`None` or `Some(0)`).
 /// Both are noticed, and the pass is then redone with a flag per node.
+///
+/// The zero rule (`lin.rs`): the lean sweep multiplies with plain IEEE products, which give the
+/// zero rule's answer whenever every gradient asked for is finite (a product the rule would turn
+/// into 0, `0·∞`, is NaN under IEEE, and a NaN adjoint stays NaN down to every leaf it reaches).
+/// When one is not finite, the flagged pass, which applies the rule, gives the answer.
 pub(crate) fn backprop_plain<T: Real, R>(
     graph: &Graph<T>,
     view: &View<'_>,
@@ -97,7 +103,8 @@ pub(crate) fn backprop_plain<T: Real, R>(
         && collect(leaves, by_var, sums, |i| {
             let g = lean[i];
             (!unreached(g)).then_some(Some(g))
-        });
+        })
+        && sums.iter().flatten().all(|g| g.is_finite());
     if !exact {
         flagged.clear();
         flagged.resize(top, (T::zero(), false));
@@ -159,7 +166,8 @@ fn skips<T: Real>(g: T, lin: &Lin<T>, exact: &mut bool) -> bool {
     true
 }
 
-/// [`sweep`] with a flag per node that a target reaches it: exact in every case.
+/// [`sweep`] with a flag per node that a target reaches it and the zero rule's products: exact
+/// in every case.
 fn sweep_flagged<T: Real>(nodes: &[Node<T>], adj: &mut [(T, bool)], start: usize) {
     let top = adj.len();
     let span = top - start;
@@ -172,7 +180,7 @@ fn sweep_flagged<T: Real>(nodes: &[Node<T>], adj: &mut [(T, bool)], start: usize
         for k in 0..2 {
             let p = lin.parents[k] as usize;
             if p.wrapping_sub(start) < span {
-                adj[p].0 += g * lin.partials[k];
+                adj[p].0 += times(g, lin.partials[k]);
                 adj[p].1 = true;
             }
         }

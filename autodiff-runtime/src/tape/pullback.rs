@@ -10,6 +10,7 @@ use super::graph::{Binary, GraphRef, Op, OpaqueRecord, Unary, WithConst};
 use super::tensor::Tensor;
 use super::value::Value;
 use crate::real::Real;
+use crate::rules::zero::times;
 
 /// The cotangents of a node's operands (inline up to three).
 pub(crate) type Cotangents<T> = smallvec::SmallVec<[Tensor<T>; 3]>;
@@ -27,6 +28,9 @@ fn constant_map<T: Real>(like: &Tensor<T>, f: impl Fn(T) -> T) -> Tensor<T> {
 
 /// The cotangents of a node's operands, in the order of [`Op::operands`], given the node's output
 /// `y`, its operands `xs` and the output's cotangent `g`.
+///
+/// Each product of the cotangent with a local derivative is recorded under the zero rule
+/// ([`Tensor::times`], [`Tensor::over`]), as `pullback_values.rs` and the compiled path compute it.
 pub(crate) fn pullback<T: Real>(
     graph: &GraphRef<T>,
     op: &Op<T>,
@@ -35,6 +39,17 @@ pub(crate) fn pullback<T: Real>(
     g: &Tensor<T>,
 ) -> Cotangents<T> {
     let two = T::from_f64(2.0);
+    let c_ = |c: T| Tensor::constant(c);
+    // `g·c` and `g / c` for a plain constant: one node when the zero rule cannot change the
+    // product (`c` finite and nonzero: `g·c` is then `times(g, c)` but for the sign of a zero).
+    let plain_c = |c: T| c.is_finite() && c != T::zero();
+    let g_times_c = |c: T| {
+        if plain_c(c) {
+            g.mul_c(c)
+        } else {
+            g.times(&c_(c))
+        }
+    };
     match op {
         Op::Leaf(_) => Cotangents::new(),
         Op::Unary(u, _) => {
@@ -43,25 +58,25 @@ pub(crate) fn pullback<T: Real>(
                 // y = -x  =>  dx = -g
                 Unary::Neg => -g,
                 // y = eˣ  =>  dx = g·y
-                Unary::Exp => g * y,
+                Unary::Exp => g.times(y),
                 // y = ln x  =>  dx = g / x
-                Unary::Ln => g / x,
+                Unary::Ln => g.over(x),
                 // y = sin x  =>  dx = g·cos x
-                Unary::Sin => g * x.cos(),
+                Unary::Sin => g.times(&x.cos()),
                 // y = cos x  =>  dx = -g·sin x
-                Unary::Cos => -(g * x.sin()),
+                Unary::Cos => (-g).times(&x.sin()),
                 // y = tanh x  =>  dx = g·(1 - y²)
-                Unary::Tanh => g * y.square().rsub_c(T::one()),
+                Unary::Tanh => g.times(&y.square().rsub_c(T::one())),
                 // y = σ(x)  =>  dx = g·y·(1 - y)
-                Unary::Sigmoid => g * &(y * y.rsub_c(T::one())),
+                Unary::Sigmoid => g.times(&(y * y.rsub_c(T::one()))),
                 // y = max(x, 0)  =>  dx = g·[x > 0]  (0 at x = 0, as tf.nn.relu)
-                Unary::Relu => {
-                    g * &constant_map(x, |v| if v > T::zero() { T::one() } else { T::zero() })
-                }
+                Unary::Relu => g.times(&constant_map(x, |v| {
+                    if v > T::zero() { T::one() } else { T::zero() }
+                })),
                 // y = x²  =>  dx = 2·g·x
-                Unary::Square => g * x.mul_c(two),
+                Unary::Square => g.times(&x.mul_c(two)),
                 // y = √x  =>  dx = g / (2y)
-                Unary::Sqrt => g / y.mul_c(two),
+                Unary::Sqrt => g.over(&y.mul_c(two)),
                 // y = xᵀ  =>  dx = gᵀ
                 Unary::Transpose => g.transpose(),
                 // y = Σ x  =>  dx = g spread over x's shape
@@ -81,11 +96,14 @@ pub(crate) fn pullback<T: Real>(
                 // y = a - c  =>  da = g, dc = -g
                 Binary::Sub => smallvec![unbroadcast(g.clone(), a), unbroadcast(-g, c)],
                 // y = a·c  =>  da = g·c, dc = g·a
-                Binary::Mul => smallvec![unbroadcast(g * c, a), unbroadcast(g * a, c)],
-                // y = a / c  =>  da = g / c, dc = -g·a / c²
-                Binary::Div => {
-                    smallvec![unbroadcast(g / c, a), unbroadcast(-(g * a) / c.square(), c),]
+                Binary::Mul | Binary::Times => {
+                    smallvec![unbroadcast(g.times(c), a), unbroadcast(g.times(a), c)]
                 }
+                // y = a / c  =>  da = g / c, dc = -g·a / c²
+                Binary::Div | Binary::Over => smallvec![
+                    unbroadcast(g.over(c), a),
+                    unbroadcast((-g).times(a).over(&c.square()), c),
+                ],
                 // Y = A·C  =>  dA = G·Cᵀ, dC = Aᵀ·G
                 Binary::MatMul => smallvec![g.matmul(&c.transpose()), a.transpose().matmul(g)],
             }
@@ -97,21 +115,22 @@ pub(crate) fn pullback<T: Real>(
                 // y = x + c  =>  dx = g
                 WithConst::Add => g.clone(),
                 // y = x·c  =>  dx = g·c
-                WithConst::Mul => g.mul_c(c),
+                WithConst::Mul => g_times_c(c),
                 // y = x / c  =>  dx = g / c
-                WithConst::Div => g.div_c(c),
+                WithConst::Div if plain_c(c) => g.div_c(c),
+                WithConst::Div => g.over(&c_(c)),
                 // y = c - x  =>  dx = -g
                 WithConst::RSub => -g,
                 // y = c / x  =>  dx = -g·c / x²
-                WithConst::RDiv => -g.mul_c(c) / x.square(),
+                WithConst::RDiv => (-g_times_c(c)).over(&x.square()),
                 // y = xᵖ  =>  dx = g·p·xᵖ⁻¹  (0 for p = 0, also at x = 0)
                 WithConst::Pow => {
                     if c == T::zero() {
-                        g.mul_c(T::zero())
+                        g.times(&c_(T::zero()))
                     } else if c == T::one() {
                         g.clone()
                     } else {
-                        g * x.powf(c - T::one()).mul_c(c)
+                        g_times_c(c).times(&x.powf(c - T::one()))
                     }
                 }
             }]
@@ -140,7 +159,7 @@ pub(crate) fn pullback<T: Real>(
         Op::ScalarCall(call) => {
             let (name, grads) = (call.name, &call.grads);
             let s = g.value.scalar();
-            let values: Vec<Value<T>> = grads.iter().map(|d| d.map(|v| v * s)).collect();
+            let values: Vec<Value<T>> = grads.iter().map(|d| d.map(|v| times(s, v))).collect();
             opaque(graph, name, g, xs, values)
         }
         // dxᵢ = the compiled pullback of g, whose own derivative the tape does not have

@@ -8,6 +8,8 @@ use nalgebra::DMatrix;
 use super::graph::{Binary, Op, Unary, WithConst};
 use super::value::Value;
 use crate::real::Real;
+use crate::rules::scalar::{DivRule, ln_d0, powf_d0, sqrt_d0};
+use crate::rules::zero::{over, times};
 
 /// A cotangent shaped like an operand: summed over the dimensions the operand was broadcast
 /// along (all of them for a scalar operand).
@@ -31,6 +33,10 @@ fn spread<T: Real>(g: &Value<T>, like: &Value<T>) -> Value<T> {
 
 /// Hands `out(k, dxₖ)` the cotangent of each operand `xs[k]`, given the node's output `y` and the
 /// output's cotangent `g`.
+///
+/// Each product of the cotangent with a local derivative follows the zero rule, with the
+/// compiled path's rule functions (`rules::zero`, `rules::scalar`): `sqrt(x)·0` at `x = 0` has
+/// derivative 0, not `0·∞ = NaN`.
 pub(crate) fn pullback_values<T: Real>(
     op: &Op<T>,
     y: &Value<T>,
@@ -40,7 +46,7 @@ pub(crate) fn pullback_values<T: Real>(
 ) {
     let one = T::one();
     let two = T::from_f64(2.0);
-    let mul = |a: &Value<T>, b: &Value<T>| a.zip(b, "mul", |p, q| p * q);
+    let mul = |a: &Value<T>, b: &Value<T>| a.zip(b, "mul", times);
     match op {
         Op::Leaf(_) => {}
         Op::Unary(u, _) => {
@@ -53,25 +59,23 @@ pub(crate) fn pullback_values<T: Real>(
                     // y = eˣ  =>  dx = g·y
                     Unary::Exp => mul(g, y),
                     // y = ln x  =>  dx = g / x
-                    Unary::Ln => g.zip(x, "div", |p, q| p / q),
+                    Unary::Ln => g.zip(x, "div", |p, q| ln_d0(p, &q)),
                     // y = sin x  =>  dx = g·cos x
-                    Unary::Sin => g.zip(x, "mul", |p, q| p * q.cos()),
+                    Unary::Sin => g.zip(x, "mul", |p, q| times(p, q.cos())),
                     // y = cos x  =>  dx = -g·sin x
-                    Unary::Cos => g.zip(x, "mul", |p, q| -(p * q.sin())),
+                    Unary::Cos => g.zip(x, "mul", |p, q| times(-p, q.sin())),
                     // y = tanh x  =>  dx = g·(1 - y²)
-                    Unary::Tanh => g.zip(y, "mul", |p, q| p * (one - q * q)),
+                    Unary::Tanh => g.zip(y, "mul", |p, q| times(p, one - q * q)),
                     // y = σ(x)  =>  dx = g·y·(1 - y)
-                    Unary::Sigmoid => g.zip(y, "mul", |p, q| p * (q * (one - q))),
-                    // y = max(x, 0)  =>  dx = g·[x > 0]
-                    Unary::Relu => g.zip(
-                        x,
-                        "mul",
-                        |p, q| if q > T::zero() { p } else { p * T::zero() },
-                    ),
+                    Unary::Sigmoid => g.zip(y, "mul", |p, q| times(p, q * (one - q))),
+                    // y = max(x, 0)  =>  dx = g·[x > 0]  (0 where x <= 0, whatever g is)
+                    Unary::Relu => g.zip(x, "mul", |p, q| {
+                        times(p, if q > T::zero() { one } else { T::zero() })
+                    }),
                     // y = x²  =>  dx = 2·g·x
-                    Unary::Square => g.zip(x, "mul", |p, q| p * (q * two)),
+                    Unary::Square => g.zip(x, "mul", |p, q| times(p, q * two)),
                     // y = √x  =>  dx = g / (2y)
-                    Unary::Sqrt => g.zip(y, "div", |p, q| p / (q * two)),
+                    Unary::Sqrt => g.zip(y, "div", |p, q| sqrt_d0(p, &q)),
                     // y = xᵀ  =>  dx = gᵀ
                     Unary::Transpose => g.transpose(),
                     // y = Σ x  =>  dx = g spread over x's shape
@@ -98,14 +102,15 @@ pub(crate) fn pullback_values<T: Real>(
                     out(1, unbroadcast(g.map(|v| -v), c));
                 }
                 // y = a·c  =>  da = g·c, dc = g·a
-                Binary::Mul => {
+                Binary::Mul | Binary::Times => {
                     out(0, unbroadcast(mul(g, c), a));
                     out(1, unbroadcast(mul(g, a), c));
                 }
-                // y = a / c  =>  da = g / c, dc = -g·a / c²
-                Binary::Div => {
-                    let dc = mul(g, a).zip(c, "div", |p, q| -p / (q * q));
-                    out(0, unbroadcast(g.zip(c, "div", |p, q| p / q), a));
+                // y = a / c  =>  da = g / c, dc = -g·a / c²  (`DivRule`: 0 where g or a is 0)
+                Binary::Div | Binary::Over => {
+                    let da = g.zip(c, "div", |p, q| over(p, q));
+                    let dc = mul(g, a).zip(c, "div", |p, q| over(-p, q * q));
+                    out(0, unbroadcast(da, a));
                     out(1, unbroadcast(dc, c));
                 }
                 // Y = A·C  =>  dA = G·Cᵀ, dC = Aᵀ·G
@@ -123,23 +128,15 @@ pub(crate) fn pullback_values<T: Real>(
                     // y = x + c  =>  dx = g
                     WithConst::Add => g.clone(),
                     // y = x·c  =>  dx = g·c
-                    WithConst::Mul => g.map(|v| v * c),
+                    WithConst::Mul => g.map(|v| times(v, c)),
                     // y = x / c  =>  dx = g / c
-                    WithConst::Div => g.map(|v| v / c),
+                    WithConst::Div => g.map(|v| over(v, c)),
                     // y = c - x  =>  dx = -g
                     WithConst::RSub => g.map(|v| -v),
-                    // y = c / x  =>  dx = -g·c / x²
-                    WithConst::RDiv => g.zip(x, "div", |p, q| -(p * c) / (q * q)),
+                    // y = c / x  =>  dx = -g·c / x²  (`DivRule::d_rhs`)
+                    WithConst::RDiv => g.zip(x, "div", |p, q| <T as DivRule<T>>::d_rhs(p, &c, &q)),
                     // y = xᵖ  =>  dx = g·p·xᵖ⁻¹  (0 for p = 0, also at x = 0)
-                    WithConst::Pow => {
-                        if c == T::zero() {
-                            g.map(|v| v * T::zero())
-                        } else if c == one {
-                            g.clone()
-                        } else {
-                            g.zip(x, "mul", |p, q| p * (q.powf(c - one) * c))
-                        }
-                    }
+                    WithConst::Pow => g.zip(x, "mul", |p, q| powf_d0(p, &q, &c)),
                 },
             );
         }
@@ -162,12 +159,12 @@ pub(crate) fn pullback_values<T: Real>(
                 out(0, Value::matrix(m));
             }
         }
-        // dxᵢ = g·grads[i]
+        // dxᵢ = g·grads[i]  (zero rule)
         Op::ScalarCall(call) => {
             let grads = &call.grads;
             let s = g.scalar();
             for (k, d) in grads.iter().enumerate() {
-                out(k, d.map(|v| v * s));
+                out(k, d.map(|v| times(s, v)));
             }
         }
         // dxᵢ = the compiled pullback of g (NAME_vjp re-run on the kept arguments)

@@ -67,6 +67,12 @@ pub(crate) enum Place<T: Real> {
 /// over the dimensions it was spread along, as TensorFlow's. [`matmul`](Tensor::matmul) is the
 /// matrix product. Vectors are `n × 1` matrices.
 ///
+/// Backward passes follow the compiled path's zero rule (`rules::zero`): a cotangent that is
+/// exactly 0 times an infinite or NaN local derivative gives 0, not NaN, so `x.sqrt() * 0.0`
+/// and `(x.sqrt() - 1.0).relu()` at `x = 0` have derivative 0 (as TensorFlow), and so do
+/// `x.ln() * 0.0`, `(1.0 / x) * 0.0` and `x.powf(0.5) * 0.0` (TensorFlow: NaN). With a nonzero
+/// cotangent an infinite derivative stays infinite (`x.sqrt()` at 0: `+inf`).
+///
 /// Cloning is cheap (matrices are shared); a tensor is 32 bytes and holds no
 /// reference count. A tensor may outlive its tapes: once every tape of its family (a tape and the
 /// tapes nested in it) is dropped, it is a plain value, and operations on it alone are not

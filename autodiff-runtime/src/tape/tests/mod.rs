@@ -8,6 +8,7 @@ mod plain_path;
 mod replay;
 mod rules;
 mod semantics;
+mod zero_rule;
 
 use nalgebra::DMatrix;
 
