@@ -7,6 +7,8 @@
 //! of the function; the integer members of the same kind (`cfg.n`, `const N: usize`) keep their
 //! type.
 
+#![allow(clippy::needless_range_loop)]
+
 use autodiff::check::{Tolerance, assert_slices, numeric_gradient};
 use autodiff::prelude::*;
 use std::f64::consts::PI;
@@ -123,15 +125,15 @@ fn check(
 fn module_and_imported_constants() {
     for x in [[0.3, 0.7], [-1.1, 0.4]] {
         check(
-            |q| module_consts(q),
+            module_consts,
             |q| module_consts_grad(q).1,
-            |q| module_consts_hessian(q),
+            module_consts_hessian,
             &x,
         );
         check(
-            |q| imported_pi(q),
+            imported_pi,
             |q| imported_pi_grad(q).1,
-            |q| imported_pi_hessian(q),
+            imported_pi_hessian,
             &x,
         );
     }
@@ -144,9 +146,9 @@ fn module_and_imported_constants() {
 fn constants_declared_in_the_body() {
     for x in [[0.3, 0.7], [1.2, -0.4]] {
         check(
-            |q| body_consts(q),
+            body_consts,
             |q| body_consts_grad(q).1,
-            |q| body_consts_hessian(q),
+            body_consts_hessian,
             &x,
         );
     }
@@ -156,9 +158,9 @@ fn constants_declared_in_the_body() {
 fn integer_literals_with_a_float_suffix() {
     let x = [0.3, 0.7];
     check(
-        |q| suffixed_literals(q),
+        suffixed_literals,
         |q| suffixed_literals_grad(q).1,
-        |q| suffixed_literals_hessian(q),
+        suffixed_literals_hessian,
         &x,
     );
     // H = [[4, 3], [3, -x1]].
@@ -240,16 +242,103 @@ fn queries(x: &[f64]) -> f64 {
 #[test]
 fn float_queries_on_the_scalar() {
     let x = [0.5, -0.5, 1.5];
-    check(
-        |q| queries(q),
-        |q| queries_grad(q).1,
-        |q| queries_hessian(q),
-        &x,
-    );
+    check(queries, |q| queries_grad(q).1, queries_hessian, &x);
     let (_, _, h) = queries_hessian(&x);
     assert_slices(
         &[h[(0, 0)], h[(1, 1)], h[(2, 2)]],
         &[2.0, 1.0, 2.0],
         Tolerance::new(1e-12, 1e-12),
     );
+}
+
+#[derive(PartialEq)]
+pub enum Mode {
+    Fast,
+    Slow,
+}
+
+pub struct Opts {
+    pub mode: Mode,
+    pub name: String,
+    pub scale: f64,
+}
+
+/// Fields that are not `Copy` compared with `==` stay in place (not lifted, not moved).
+#[differentiable(order = 2)]
+fn compares_fields(x: &[f64], #[no_grad] o: &Opts) -> f64 {
+    let a = if o.mode == Mode::Fast {
+        x[0] * x[0] * x[1]
+    } else {
+        x[1]
+    };
+    let b = if o.name == "double" { 2.0 } else { 1.0 };
+    a * b * o.scale
+}
+
+/// A parameter the body writes is not data: its elements carry the derivatives written there.
+#[differentiable(order = 2, wrt(x))]
+fn writes_its_data(x: &[f64], mut y: Vec<f64>, #[no_grad] mut z: [f64; 2]) -> f64 {
+    y[0] = x[0] * x[0];
+    z[1] = x[1] * K;
+    y.push(x[1]);
+    y[0] * x[1] + z[1] * y[1] + z[0]
+}
+
+/// Constants and data as the value of an assignment, an array element, a branch or a match arm.
+#[differentiable(order = 2)]
+fn constant_values(x: &[f64], #[no_grad] cfg: &Cfg, k: usize) -> f64 {
+    let mut v = vec![0.0; 2];
+    v[0] = K;
+    v[1] = cfg.scale;
+    let w = [K, x[0], cfg.inner.bias];
+    let c = if k > 1 { x[1] } else { S };
+    let d = match k {
+        0 => cfg.scale,
+        1 => K,
+        _ => x[0],
+    };
+    v[0] * x[0] * x[1] + v[1] * w[1] * w[2] + c * d * x[1] + w[0]
+}
+
+#[test]
+fn fields_compared_written_parameters_and_constant_values() {
+    let o = Opts {
+        mode: Mode::Fast,
+        name: "double".to_string(),
+        scale: 1.5,
+    };
+    let x = [0.3, 0.7];
+    check(
+        |q| compares_fields(q, &o),
+        |q| compares_fields_grad(q, &o).1,
+        |q| compares_fields_hessian(q, &o),
+        &x,
+    );
+    let slow = Opts {
+        mode: Mode::Slow,
+        ..o
+    };
+    let (_, _, h) = compares_fields_hessian(&x, &slow);
+    assert!(h.iter().all(|v| *v == 0.0), "{h}");
+    let (y, z) = (vec![0.0, 4.0], [0.5, 0.0]);
+    check(
+        |q| writes_its_data(q, y.clone(), z),
+        |q| writes_its_data_grad(q, y.clone(), z).1,
+        |q| writes_its_data_hessian(q, y.clone(), z),
+        &x,
+    );
+    let cfg = Cfg {
+        scale: 2.5,
+        n: 2,
+        w: vec![0.5, -1.5],
+        inner: Inner { bias: 0.8 },
+    };
+    for k in 0..3 {
+        check(
+            |q| constant_values(q, &cfg, k),
+            |q| constant_values_grad(q, &cfg, k).1,
+            |q| constant_values_hessian(q, &cfg, k),
+            &x,
+        );
+    }
 }

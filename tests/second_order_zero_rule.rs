@@ -4,6 +4,8 @@
 //! `0 / 0` gets derivative 0 (not NaN), so the Hessian of a smooth function is finite and
 //! matches central differences of its gradient, which takes the same convention.
 
+#![allow(clippy::needless_range_loop)]
+
 use autodiff::check::{Tolerance, assert_slices, numeric_gradient};
 use autodiff::prelude::*;
 
@@ -138,4 +140,30 @@ fn constants_at_singular_points() {
         &singular_constants_hessian(&x, 0.5, 2.0).2,
         &x,
     );
+}
+
+#[differentiable(order = 2)]
+fn power(x: &[f64]) -> f64 {
+    x[0].powf(x[1])
+}
+
+/// `x^y` at `x = 0` with `y < 1`: the mixed derivative `x^(y-1) (1 + y ln x)` has no value
+/// there (it tends to `-inf`), so the Hessian shows NaN rather than a number of either sign; near
+/// the point it matches the formula.
+#[test]
+fn power_at_zero_shows_the_singular_mixed_derivative() {
+    let (_, _, h) = power_hessian(&[0.0, 0.5]);
+    assert!(h[(0, 1)].is_nan() && h[(1, 0)].is_nan(), "{h}");
+    for x0 in [1e-4, 1e-8] {
+        let (_, _, h) = power_hessian(&[x0, 0.5]);
+        let exact = x0.powf(-0.5) * (1.0 + 0.5 * x0.ln());
+        assert!(
+            (h[(0, 1)] - exact).abs() < 1e-9 * exact.abs(),
+            "{} {exact}",
+            h[(0, 1)]
+        );
+    }
+    // Where the value is finite the convention stays: 0^1.5 = 0, its exponent derivative 0.
+    let (_, _, h) = power_hessian(&[0.0, 1.5]);
+    assert!(h[(0, 1)].is_finite() && h[(1, 1)] == 0.0, "{h}");
 }

@@ -375,10 +375,16 @@ impl<T: Real> Real for Dual<T> {
         } else {
             p.re * self.re.powf(p.re - T::one())
         };
+        // The exponent's derivative is taken as 0 where `x <= 0` (the scalar rule's convention)
+        // only where the value is finite: at `0^p` with `p < 0` the value is infinite and its
+        // derivative in `p` has no value (the true limit of `x^p ln x` is `-inf` or `+inf`),
+        // so a direction that moves `p` there gets NaN, not a finite or wrongly signed number.
         let dp = if self.re > T::zero() {
             y * self.re.ln()
-        } else {
+        } else if y.is_finite() {
             T::zero()
+        } else {
+            T::from_f64(f64::NAN)
         };
         Dual {
             re: y,

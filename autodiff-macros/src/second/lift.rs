@@ -4,15 +4,18 @@
 //! whose type the macro cannot rewrite keeps `f64`: a `const`/`static` (of the module, the body
 //! or imported, `PI`), and a field or element of a parameter that is not differentiated
 //! (`cfg.scale`, `cfg.w[i]` with `cfg: &Cfg`). Where such a value meets the scalar (an operand
-//! of arithmetic or a comparison whose other operand is not one, a float method's receiver or
-//! argument, a `let` initializer), it is spelled `(&ScalarLift::<S, F, _>::of(e)).lift_value()`:
+//! of arithmetic or an ordering comparison whose other operand is not one, a float method's
+//! receiver or argument, a `let` initializer, the value of an assignment, of an array element
+//! beside other values, or of an `if`/`match` branch), it is spelled `(&ScalarLift::<S, F, _>::of(e)).lift_value()`:
 //! a value of the function's float type `F` becomes `S::from_f64(e)` (a constant: derivative
 //! zero), anything else stays itself (an integer constant, `cfg.n`).
 //!
 //! Only values with no derivative are lifted: upper-case paths that no pattern of the function
 //! binds (constants by Rust's naming convention), and fields and elements of parameters outside
-//! the differentiated set whose names no pattern of the body binds again. A function call's
-//! arguments are left alone: the callee's parameter type decides.
+//! the differentiated set that the body cannot write (not `mut`, not `&mut`) and whose names no
+//! pattern of the body binds again. A function call's arguments are left alone (the callee's
+//! parameter type decides), and so are the operands of `==` and `!=`, which compare by
+//! reference (lifting would move a field that is not `Copy` out of its parameter).
 
 use std::collections::HashSet;
 
@@ -28,9 +31,30 @@ use syn::{Expr, Ident};
 pub fn lift_constants(item: &mut syn::ItemFn, s: &Ident, float: &str, inactive: &[Ident]) {
     let mut names = Bound::default();
     names.visit_block(&item.block);
+    // A parameter the body can write (`mut y: Vec<f64>`, `y: &mut [f64]`) may hold values with
+    // derivatives after all: not data.
+    let writable: Vec<String> = item
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|p| match p {
+            syn::FnArg::Typed(t) => {
+                let by_mut = matches!(&*t.pat, syn::Pat::Ident(i) if i.mutability.is_some());
+                let mut_ref = matches!(&*t.ty, syn::Type::Reference(r) if r.mutability.is_some());
+                match &*t.pat {
+                    syn::Pat::Ident(i) if by_mut || mut_ref => Some(i.ident.to_string()),
+                    _ => None,
+                }
+            }
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
     let data: Vec<Ident> = inactive
         .iter()
-        .filter(|p| *p != "self" && !names.0.contains(&p.to_string()))
+        .filter(|p| {
+            let n = p.to_string();
+            *p != "self" && !names.0.contains(&n) && !writable.contains(&n)
+        })
         .cloned()
         .collect();
     for p in item.sig.inputs.iter() {
@@ -162,6 +186,13 @@ impl Lift {
     }
 }
 
+/// The value of `b` (its tail expression), lifted when it is a constant or data value.
+fn lift_tail(l: &mut Lift, b: &mut syn::Block) {
+    if let Some(syn::Stmt::Expr(e, None)) = b.stmts.last_mut() {
+        l.wrap_if(e);
+    }
+}
+
 fn float_method(m: &Ident) -> bool {
     let n = m.to_string();
     crate::methods::rule(&n).is_some() || crate::methods::is_piecewise_float_method(&n)
@@ -184,17 +215,7 @@ impl VisitMut for Lift {
             Expr::Binary(b) => {
                 let arith_or_cmp = matches!(
                     b.op,
-                    Add(_)
-                        | Sub(_)
-                        | Mul(_)
-                        | Div(_)
-                        | Rem(_)
-                        | Lt(_)
-                        | Le(_)
-                        | Gt(_)
-                        | Ge(_)
-                        | Eq(_)
-                        | Ne(_)
+                    Add(_) | Sub(_) | Mul(_) | Div(_) | Rem(_) | Lt(_) | Le(_) | Gt(_) | Ge(_)
                 );
                 let compound = matches!(
                     b.op,
@@ -231,6 +252,40 @@ impl VisitMut for Lift {
                     }
                 }
                 visit_mut::visit_expr_method_call_mut(self, m);
+            }
+            // `v[0] = K;`: the value written meets the place's type.
+            Expr::Assign(a) => {
+                self.wrap_if(&mut a.right);
+                visit_mut::visit_expr_assign_mut(self, a);
+            }
+            // `[K, x[0]]`: an element beside values that are not constants.
+            Expr::Array(a) if !a.elems.iter().all(|e| self.liftable(e)) => {
+                for el in a.elems.iter_mut() {
+                    self.wrap_if(el);
+                }
+                visit_mut::visit_expr_array_mut(self, a);
+            }
+            // `if c { x } else { K }`, `match m { 0 => cfg.scale, .. }`: a branch's value.
+            Expr::If(i) => {
+                lift_tail(self, &mut i.then_branch);
+                if let Some((_, e)) = &mut i.else_branch {
+                    if let Expr::Block(b) = &mut **e {
+                        lift_tail(self, &mut b.block);
+                    } else if !matches!(**e, Expr::If(_)) {
+                        self.wrap_if(e);
+                    }
+                }
+                visit_mut::visit_expr_if_mut(self, i);
+            }
+            Expr::Match(m) => {
+                for arm in m.arms.iter_mut() {
+                    if let Expr::Block(b) = &mut *arm.body {
+                        lift_tail(self, &mut b.block);
+                    } else {
+                        self.wrap_if(&mut arm.body);
+                    }
+                }
+                visit_mut::visit_expr_match_mut(self, m);
             }
             // Constants: no method call may run there.
             Expr::Repeat(r) => self.visit_expr_mut(&mut r.expr),
