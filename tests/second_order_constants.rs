@@ -7,7 +7,7 @@
 //! of the function; the integer members of the same kind (`cfg.n`, `const N: usize`) keep their
 //! type.
 
-#![allow(clippy::needless_range_loop)]
+#![allow(clippy::needless_range_loop, clippy::useless_vec)]
 
 use autodiff::check::{Tolerance, assert_slices, numeric_gradient};
 use autodiff::prelude::*;
