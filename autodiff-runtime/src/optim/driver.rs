@@ -4,6 +4,7 @@
 
 use core::ops::Range;
 
+use super::clip::Clip;
 use super::error::OptimError;
 use super::schedule::LearningRate;
 use super::state::{self, AnySlots, Dtype, OptimizerState, Shape, Slots};
@@ -45,6 +46,8 @@ pub(crate) struct Core {
     pub(crate) learning_rate: LearningRate,
     pub(crate) iterations: u64,
     pub(crate) check_finite: bool,
+    /// Gradient clipping before each step (Keras' `global_clipnorm` or `clipvalue`).
+    pub(crate) clip: Option<Clip>,
     slots: Option<AnySlots>,
 }
 
@@ -54,6 +57,7 @@ impl Clone for Core {
             learning_rate: self.learning_rate,
             iterations: self.iterations,
             check_finite: self.check_finite,
+            clip: self.clip,
             slots: self.slots.as_ref().map(state::clone_slots),
         }
     }
@@ -65,6 +69,7 @@ impl Core {
             learning_rate,
             iterations: 0,
             check_finite: false,
+            clip: None,
             slots: None,
         }
     }
@@ -129,6 +134,11 @@ impl Core {
             }
         }
 
+        // Keras clips after the gradients are in and before the update (and weight decay).
+        if let Some(clip) = self.clip {
+            clip.apply(grad);
+        }
+
         // Keras keeps the learning rate in an f32 variable, also for f64 parameters.
         let lr = T::from_f64(f64::from(self.learning_rate.at::<f32>(self.iterations)));
         let c = rule.step_constants(lr, self.iterations + 1);
@@ -158,6 +168,26 @@ impl Core {
         self.slots = state::import(name, names, saved)?;
         self.iterations = saved.iterations;
         Ok(())
+    }
+
+    /// Sets the clipping option, refusing a second one as Keras does.
+    pub(crate) fn set_clip(&mut self, clip: Clip) {
+        let (Clip::GlobalNorm(c) | Clip::Value(c)) = clip;
+        assert!(
+            c > 0.0 && c.is_finite(),
+            "{}: the bound must be positive and finite, got {c}",
+            clip.name()
+        );
+        if let Some(before) = self.clip {
+            assert!(
+                before.name() == clip.name(),
+                "{}: {} is already set; only one of global_clipnorm and clipvalue can be set \
+                 (as in Keras)",
+                clip.name(),
+                before.name()
+            );
+        }
+        self.clip = Some(clip);
     }
 
     /// Forgets the state and the step count (the next step starts afresh, as a new optimizer).
@@ -214,6 +244,33 @@ macro_rules! optimizer_methods {
             #[must_use]
             pub fn check_finite(mut self, check: bool) -> Self {
                 self.core.check_finite = check;
+                self
+            }
+
+            /// Scales all gradients together so that their global L2 norm is at most `c`
+            /// before each step (Keras' `global_clipnorm`, `clip_by_global_norm`): a gradient
+            /// whose global norm is NaN or infinite becomes NaN. (Keras' per-variable
+            /// `clipnorm` is not offered: a `Vec` of scalar parameters has no variable boundary.)
+            ///
+            /// # Panics
+            ///
+            /// If `c` is not positive and finite, or [`clipvalue`](Self::clipvalue) is set
+            /// (Keras allows one clipping option).
+            #[must_use]
+            pub fn global_clipnorm(mut self, c: f64) -> Self {
+                self.core.set_clip($crate::optim::clip::Clip::GlobalNorm(c));
+                self
+            }
+
+            /// Clips every gradient value to `[-c, c]` before each step (Keras' `clipvalue`);
+            /// NaN stays NaN.
+            ///
+            /// # Panics
+            ///
+            /// As [`global_clipnorm`](Self::global_clipnorm).
+            #[must_use]
+            pub fn clipvalue(mut self, c: f64) -> Self {
+                self.core.set_clip($crate::optim::clip::Clip::Value(c));
                 self
             }
 
@@ -284,6 +341,7 @@ macro_rules! optimizer_methods {
                     .field("options", &self.rule)
                     .field("iterations", &self.core.iterations)
                     .field("check_finite", &self.core.check_finite)
+                    .field("clip", &self.core.clip)
                     .finish()
             }
         }

@@ -51,6 +51,7 @@
 
 mod adagrad;
 mod adam;
+pub(crate) mod clip;
 pub(crate) mod driver;
 mod error;
 mod rmsprop;
