@@ -1,8 +1,8 @@
-//! Gradient clipping in the optimizers (Keras' `global_clipnorm` and `clipvalue`)
-//! against TensorFlow's trajectories (`reference/clip_refs.json`, made by
-//! `reference/clip_refs.py`): three steps of SGD, Adam and RMSprop on a 2×3 matrix and a
-//! length-2 `Vec` (two variables), in f32; the third step's gradient is below every bound, so
-//! clipping must leave it alone.
+//! Gradient clipping in the optimizers (Keras' `global_clipnorm` and `clipvalue`) against
+//! TensorFlow's trajectories (`reference/clip_refs.json`, made by `reference/clip_refs.py`):
+//! three steps of SGD, Adam and RMSprop on a 2×3 matrix and a length-2 `Vec` (two variables), in
+//! f32; the third step's gradient is below every bound, so clipping must leave it alone. And a
+//! learning rate set between steps (`opt.learning_rate = 0.01` in Keras; its numbers inline).
 
 use autodiff::prelude::*;
 use serde_json::Value;
@@ -138,4 +138,35 @@ fn two_clipping_options_are_refused() {
 #[should_panic(expected = "must be positive and finite")]
 fn a_bound_that_is_not_positive_is_refused() {
     let _ = optim::Sgd::new(0.1).global_clipnorm(0.0);
+}
+
+/// `opt.set_learning_rate(0.01)` after two steps, as Keras' `opt.learning_rate = 0.01`: the
+/// next steps use it with the state kept (TensorFlow 2.21 / Keras 3.15 numbers, f32, from
+/// `w = [0.5, -1.5]` with gradients `[1 + t, -2 + t/2]`).
+#[test]
+fn setting_the_learning_rate_between_steps() {
+    let want_adam = [0.284_299_94f32, -1.283_666_3];
+    let want_sgd = [-0.482_899_93f32, -0.381_700_01];
+    let grads = |t: usize| vec![1.0f32 + t as f32, -2.0 + 0.5 * t as f32];
+    let mut adam = optim::Adam::new(0.1);
+    let mut sgd = optim::Sgd::new(0.1).momentum(0.9);
+    let (mut wa, mut ws) = (vec![0.5f32, -1.5], vec![0.5f32, -1.5]);
+    for t in 0..4 {
+        if t == 2 {
+            adam.set_learning_rate(0.01);
+            sgd.set_learning_rate(0.01);
+        }
+        adam.apply_gradients(&mut wa, &grads(t));
+        sgd.apply_gradients(&mut ws, &grads(t));
+    }
+    assert_near("adam", &wa, &want_adam);
+    assert_near("sgd", &ws, &want_sgd);
+    assert!((adam.learning_rate() - 0.01).abs() < 1e-9);
+}
+
+#[test]
+#[should_panic(expected = "created with a learning-rate schedule")]
+fn a_schedule_is_not_settable() {
+    let mut opt = optim::Sgd::new(optim::ExponentialDecay::new(0.1, 10, 0.5));
+    opt.set_learning_rate(0.01);
 }

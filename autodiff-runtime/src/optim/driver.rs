@@ -274,6 +274,32 @@ macro_rules! optimizer_methods {
                 self
             }
 
+            /// Sets the learning rate of the next steps (Keras' `optimizer.learning_rate = lr`,
+            /// a manual decay in a custom training loop); the state and step count are kept.
+            ///
+            /// # Panics
+            ///
+            /// If the optimizer was created with a schedule, whose rate is not settable (Keras
+            /// raises a `TypeError` there), or if `lr` is not finite.
+            pub fn set_learning_rate(&mut self, lr: f64) {
+                assert!(
+                    lr.is_finite(),
+                    "{}::set_learning_rate: the learning rate must be finite, got {lr}",
+                    stringify!($ty)
+                );
+                assert!(
+                    matches!(
+                        self.core.learning_rate,
+                        $crate::optim::LearningRate::Constant(_)
+                    ),
+                    "{}::set_learning_rate: the optimizer was created with a learning-rate \
+                     schedule, whose rate is not settable (as in Keras); create it with a \
+                     constant rate to set it by hand",
+                    stringify!($ty)
+                );
+                self.core.learning_rate = $crate::optim::LearningRate::Constant(lr);
+            }
+
             /// Steps applied so far (Keras' `optimizer.iterations`).
             #[must_use]
             pub fn iterations(&self) -> u64 {
