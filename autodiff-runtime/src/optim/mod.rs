@@ -52,6 +52,7 @@
 mod adagrad;
 mod adam;
 pub(crate) mod clip;
+mod decays;
 pub(crate) mod driver;
 mod error;
 mod rmsprop;
@@ -62,6 +63,7 @@ mod state_file;
 
 pub use adagrad::Adagrad;
 pub use adam::{Adam, AdamW};
+pub use decays::{InverseTimeDecay, PolynomialDecay};
 pub use error::OptimError;
 pub use rmsprop::RmsProp;
 pub use schedule::{CosineDecay, ExponentialDecay, LearningRate};

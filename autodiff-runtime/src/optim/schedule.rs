@@ -1,5 +1,5 @@
 //! Learning rates: a constant or a schedule of the step count (Keras 3's `ExponentialDecay` and
-//! `CosineDecay`).
+//! `CosineDecay` here, `InverseTimeDecay` and `PolynomialDecay` in `decays.rs`).
 //!
 //! A schedule is evaluated at the optimizer's `iterations` *before* they are incremented, so the
 //! first `apply_gradients` uses `schedule(0)` (as Keras does). Optimizers evaluate it in `f32`
@@ -7,6 +7,7 @@
 //! `f64` parameters as Keras' float32 learning-rate variable does. [`LearningRate::at`] and the
 //! schedules' `at` can also be evaluated in `f64` at full precision.
 
+use super::decays::{InverseTimeDecay, PolynomialDecay};
 use crate::real::Real;
 
 /// `base^exponent` the way TensorFlow's `pow` rounds it: computed in `f64`, then rounded to `T`.
@@ -23,7 +24,7 @@ pub(crate) fn via_f32<T: Real>(v: f64) -> T {
 
 /// A step count as the schedule's float type (Keras casts the integer step to the rate's dtype).
 #[inline]
-fn step_as<T: Real>(step: u64) -> T {
+pub(crate) fn step_as<T: Real>(step: u64) -> T {
     // Exact below 2^53 in `f64`; rounded to nearest in `f32`, like TensorFlow's cast.
     T::from_f64(step as f64)
 }
@@ -169,7 +170,7 @@ impl CosineDecay {
 /// An optimizer's learning rate: a constant or a schedule of the step count.
 ///
 /// Every optimizer's `new` takes `impl Into<LearningRate>`: a float (`0.01`, `0.01f32`), an
-/// [`ExponentialDecay`] or a [`CosineDecay`].
+/// [`ExponentialDecay`], a [`CosineDecay`], an [`InverseTimeDecay`] or a [`PolynomialDecay`].
 ///
 /// ```
 /// use autodiff::optim::{CosineDecay, LearningRate};
@@ -187,6 +188,10 @@ pub enum LearningRate {
     ExponentialDecay(ExponentialDecay),
     /// [`CosineDecay`].
     CosineDecay(CosineDecay),
+    /// [`InverseTimeDecay`].
+    InverseTimeDecay(InverseTimeDecay),
+    /// [`PolynomialDecay`].
+    PolynomialDecay(PolynomialDecay),
 }
 
 impl LearningRate {
@@ -198,6 +203,8 @@ impl LearningRate {
             LearningRate::Constant(lr) => T::from_f64(*lr),
             LearningRate::ExponentialDecay(s) => s.at(step),
             LearningRate::CosineDecay(s) => s.at(step),
+            LearningRate::InverseTimeDecay(s) => s.at(step),
+            LearningRate::PolynomialDecay(s) => s.at(step),
         }
     }
 }
@@ -224,5 +231,17 @@ impl From<ExponentialDecay> for LearningRate {
 impl From<CosineDecay> for LearningRate {
     fn from(s: CosineDecay) -> Self {
         LearningRate::CosineDecay(s)
+    }
+}
+
+impl From<InverseTimeDecay> for LearningRate {
+    fn from(s: InverseTimeDecay) -> Self {
+        LearningRate::InverseTimeDecay(s)
+    }
+}
+
+impl From<PolynomialDecay> for LearningRate {
+    fn from(s: PolynomialDecay) -> Self {
+        LearningRate::PolynomialDecay(s)
     }
 }
