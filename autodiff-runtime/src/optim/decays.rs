@@ -141,7 +141,7 @@ impl PolynomialDecay {
         if self.cycle {
             // the first multiple of decay_steps at or above the step (1 at step 0)
             let multiplier = if step == 0 { T::one() } else { (s / d).ceil() };
-            d = d * multiplier;
+            d *= multiplier;
         } else {
             s = s.min(d);
         }
