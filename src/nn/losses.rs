@@ -9,6 +9,8 @@
 //! | loss | per sample `i` | TF |
 //! |---|---|---|
 //! | [`MeanSquaredError`] | `mean_j (p_ij - y_ij)²` | `keras.losses.MeanSquaredError` |
+//! | [`MeanAbsoluteError`] | `mean_j |p_ij - y_ij|` | `MeanAbsoluteError` |
+//! | [`Huber`] | `mean_j h(p_ij - y_ij)`, `h(e) = ½e²` for `|e| <= δ`, else `δ|e| - ½δ²` | `Huber` |
 //! | [`CategoricalCrossentropy`] | `-Σ_j y_ij log_softmax(z)_ij` (logits) or `-Σ_j y_ij log clip(p_ij / Σ_k p_ik, ε, 1-ε)` | `CategoricalCrossentropy` |
 //! | [`SparseCategoricalCrossentropy`] | the same with integer labels; probabilities are clipped, then renormalised | `SparseCategoricalCrossentropy` |
 //! | [`BinaryCrossentropy`] | `mean_j [max(z,0) - z·y + ln(1 + e^-|z|)]` (logits) or `mean_j -[y ln c + (1-y) ln(1-c)]`, `c = clip(p, ε, 1-ε)` | `BinaryCrossentropy` |
@@ -40,9 +42,11 @@ use crate::nalgebra::DMatrix;
 use crate::{custom_derivative, differentiable};
 
 use super::loss_hessians as hess;
+pub use super::regression_losses::{Huber, MeanAbsoluteError, huber, mean_absolute_error};
 
-/// A loss configuration holds no floats: `order = 2` code passes it to the loss's second-order
-/// companion as it is (it is never differentiated, so it has no gradient and no directions).
+/// A loss configuration holds no differentiated floats (Huber's `delta` is a constant):
+/// `order = 2` code passes it to the loss's second-order companion as it is (it is never
+/// differentiated, so it has no gradient and no directions).
 macro_rules! config_second_order {
     ($($name:ty),*) => {$(
         impl crate::__private::SecondOrder for $name {
@@ -69,6 +73,8 @@ macro_rules! config_second_order {
 }
 config_second_order!(
     MeanSquaredError,
+    MeanAbsoluteError,
+    Huber,
     CategoricalCrossentropy,
     BinaryCrossentropy,
     SparseCategoricalCrossentropy
@@ -120,10 +126,10 @@ pub(super) fn clip_probability<T: Real>(v: T) -> T {
 }
 
 /// Per-sample losses and the matrix of `∂ loss_i / ∂ y_pred[i, j]`.
-type Rows<T> = (Vec<T>, DMatrix<T>);
+pub(super) type Rows<T> = (Vec<T>, DMatrix<T>);
 
 /// Panics unless both matrices have the same shape.
-fn same_shape<T: Real>(loss: &str, y_true: &DMatrix<T>, y_pred: &DMatrix<T>) {
+pub(super) fn same_shape<T: Real>(loss: &str, y_true: &DMatrix<T>, y_pred: &DMatrix<T>) {
     assert_eq!(
         y_true.shape(),
         y_pred.shape(),
@@ -358,7 +364,10 @@ fn bce_rows<T: Real>(y: &DMatrix<T>, p: &DMatrix<T>, from_logits: bool) -> Rows<
 }
 
 /// The reduced loss and its pullback from per-sample rows.
-fn reduce_vjp<T: Real>(rows: Rows<T>, reduction: Reduction) -> (T, impl Fn(T) -> DMatrix<T>) {
+pub(super) fn reduce_vjp<T: Real>(
+    rows: Rows<T>,
+    reduction: Reduction,
+) -> (T, impl Fn(T) -> DMatrix<T>) {
     let (losses, grad) = rows;
     let f: T = reduction.factor(losses.len());
     let value = pairwise_sum(&losses) * f;
@@ -366,7 +375,7 @@ fn reduce_vjp<T: Real>(rows: Rows<T>, reduction: Reduction) -> (T, impl Fn(T) ->
 }
 
 /// The reduced loss and its directional derivative `f · Σ ∂L ⊙ t` from per-sample rows.
-fn reduce_jvp<T: Real>(rows: Rows<T>, reduction: Reduction, t: &DMatrix<T>) -> (T, T) {
+pub(super) fn reduce_jvp<T: Real>(rows: Rows<T>, reduction: Reduction, t: &DMatrix<T>) -> (T, T) {
     let (losses, grad) = rows;
     let f: T = reduction.factor(losses.len());
     let value = pairwise_sum(&losses) * f;
@@ -387,7 +396,7 @@ fn reduce_jvp<T: Real>(rows: Rows<T>, reduction: Reduction, t: &DMatrix<T>) -> (
 
 /// The reduced loss, its gradient and `H·v` from per-sample rows and per-sample `H_i·v_i`
 /// (what an `hvp` rule returns): each scaled by the reduction's factor, as `Σ_i` is linear.
-fn reduce_hvp<T: Real>(
+pub(super) fn reduce_hvp<T: Real>(
     rows: Rows<T>,
     hv: DMatrix<T>,
     reduction: Reduction,
@@ -399,7 +408,7 @@ fn reduce_hvp<T: Real>(
 }
 
 /// Panics unless the direction has `y_pred`'s shape.
-fn same_direction<T: Real>(y_pred: &DMatrix<T>, v: &DMatrix<T>) {
+pub(super) fn same_direction<T: Real>(y_pred: &DMatrix<T>, v: &DMatrix<T>) {
     assert_eq!(
         y_pred.shape(),
         v.shape(),
@@ -448,7 +457,7 @@ fn bce_hv<T: Real>(
 }
 
 /// Sums per-sample losses with the reduction's factor.
-fn reduce<T: Real>(losses: &[T], reduction: Reduction) -> T {
+pub(super) fn reduce<T: Real>(losses: &[T], reduction: Reduction) -> T {
     pairwise_sum(losses) * reduction.factor(losses.len())
 }
 

@@ -8,6 +8,7 @@
 mod dense;
 mod loss_hessians;
 pub mod losses;
+mod regression_losses;
 
 pub use autodiff_runtime::nn::guard::{NonFiniteLoss, check_finite};
 pub use autodiff_runtime::nn::init::{StdRng, seeded_rng};
