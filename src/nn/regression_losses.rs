@@ -165,7 +165,8 @@ fn huber_second<T: Real>(
 ///
 /// let y = DMatrix::from_row_slice(2, 1, &[1.0, 2.0]);
 /// let p = DMatrix::from_row_slice(2, 1, &[1.5, 1.0]);
-/// let (l, g) = MeanAbsoluteError::new().call_vjp(&y, &p);
+/// let mae = MeanAbsoluteError::new();
+/// let (l, g) = mae.call_vjp(&y, &p);
 /// assert!((l - 0.75).abs() < 1e-12); // (0.5 + 1) / 2
 /// assert!((g(1.0)[(1, 0)] + 0.5).abs() < 1e-12); // sign(1 - 2) / 2
 /// ```
@@ -212,7 +213,8 @@ impl MeanAbsoluteError {
 ///
 /// let y = DMatrix::from_row_slice(2, 1, &[0.0, 0.0]);
 /// let p = DMatrix::from_row_slice(2, 1, &[0.5, 3.0]);
-/// let (l, g) = Huber::new().call_vjp(&y, &p);
+/// let huber = Huber::new();
+/// let (l, g) = huber.call_vjp(&y, &p);
 /// assert!((l - (0.125 + 2.5) / 2.0).abs() < 1e-12);
 /// assert!((g(1.0)[(1, 0)] - 0.5).abs() < 1e-12); // delta·sign(e) / 2
 /// ```
