@@ -42,7 +42,8 @@ use crate::nalgebra::DMatrix;
 use crate::{custom_derivative, differentiable};
 
 use super::loss_hessians as hess;
-pub use super::regression_losses::{Huber, MeanAbsoluteError, huber, mean_absolute_error};
+use super::regression_losses::mae_rows;
+pub use super::regression_losses::{Huber, huber};
 
 /// A loss configuration holds no differentiated floats (Huber's `delta` is a constant):
 /// `order = 2` code passes it to the loss's second-order companion as it is (it is never
@@ -345,6 +346,11 @@ fn mse_any<T: Real>(y: &DMatrix<T>, p: &DMatrix<T>, _from_logits: bool) -> Rows<
     mse_rows(y, p)
 }
 
+/// MAE rows (`from_logits` does not apply).
+fn mae_any<T: Real>(y: &DMatrix<T>, p: &DMatrix<T>, _from_logits: bool) -> Rows<T> {
+    mae_rows(y, p)
+}
+
 /// Categorical cross-entropy rows from logits or probabilities.
 fn cce_rows<T: Real>(y: &DMatrix<T>, p: &DMatrix<T>, from_logits: bool) -> Rows<T> {
     if from_logits {
@@ -419,6 +425,16 @@ pub(super) fn same_direction<T: Real>(y_pred: &DMatrix<T>, v: &DMatrix<T>) {
 }
 
 /// MSE `H_i·v_i` (`from_logits` does not apply).
+/// MAE: `∇²L_i = 0` (piecewise linear; at `p = y` the second derivative is taken as 0).
+fn mae_hv_any<T: Real>(
+    _y: &DMatrix<T>,
+    _p: &DMatrix<T>,
+    _from_logits: bool,
+    v: &DMatrix<T>,
+) -> DMatrix<T> {
+    v.map(|_| T::zero())
+}
+
 fn mse_hv_any<T: Real>(
     _y: &DMatrix<T>,
     p: &DMatrix<T>,
@@ -516,6 +532,13 @@ dense_target_loss!(
     /// batch; `from_logits` is ignored. Differentiable in `y_pred`. See [`MeanSquaredError`].
     mean_squared_error, mean_squared_error, mse_rule, mse_tangent, mse_second,
     mse_any, mse_hv_any
+);
+
+dense_target_loss!(
+    /// The mean absolute error of `y_pred` against `y_true` (`batch × outputs`), reduced over the
+    /// batch; `from_logits` is ignored. Differentiable in `y_pred`. See [`MeanAbsoluteError`].
+    mean_absolute_error, mean_absolute_error, mae_rule, mae_tangent, mae_second,
+    mae_any, mae_hv_any
 );
 
 dense_target_loss!(
@@ -662,6 +685,24 @@ loss_struct!(
     /// assert!((g(1.0)[(1, 0)] + 1.0).abs() < 1e-12); // 2·(1 - 2) / 2
     /// ```
     MeanSquaredError, mean_squared_error, mse_any, logits: false
+);
+
+loss_struct!(
+    /// Mean absolute error (Keras' `MeanAbsoluteError`): per sample `mean_j |p_ij - y_ij|`, then the
+    /// mean over the batch by default. Its gradient at `p = y` is 0, as TensorFlow's.
+    ///
+    /// ```
+    /// use autodiff::nn::losses::MeanAbsoluteError;
+    /// use autodiff::prelude::*;
+    ///
+    /// let y = DMatrix::from_row_slice(2, 1, &[1.0, 2.0]);
+    /// let p = DMatrix::from_row_slice(2, 1, &[1.5, 1.0]);
+    /// let mae = MeanAbsoluteError::new();
+    /// let (l, g) = mae.call_vjp(&y, &p);
+    /// assert!((l - 0.75).abs() < 1e-12); // (0.5 + 1) / 2
+    /// assert!((g(1.0)[(1, 0)] + 0.5).abs() < 1e-12); // sign(1 - 2) / 2
+    /// ```
+    MeanAbsoluteError, mean_absolute_error, mae_any, logits: false
 );
 
 loss_struct!(

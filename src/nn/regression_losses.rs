@@ -1,6 +1,7 @@
-//! Keras' `MeanAbsoluteError` and `Huber` losses, re-exported from [`losses`](super::losses):
-//! per-sample rows with hand-written derivatives, reduced as the other losses (pairwise, mean
-//! over the batch by default), with `hvp` rules so that `order = 2` code can call them.
+//! Keras' `MeanAbsoluteError` rows (its loss is declared in [`losses`](super::losses) with the
+//! other dense-target losses) and the `Huber` loss, whose `delta` those losses' macros do not
+//! carry: per-sample rows with hand-written derivatives, reduced as the other losses (pairwise,
+//! mean over the batch by default), with `hvp` rules so that `order = 2` code can call them.
 
 use crate::Real;
 use crate::matrix::MatrixScalar;
@@ -26,7 +27,7 @@ fn sign<T: Real>(e: T) -> T {
 
 /// MAE rows: `L_i = mean_j |p_ij - y_ij|`, `∂L_i/∂p_ij = sign(p - y)/C` (0 where `p = y`, as
 /// TensorFlow's `abs` gradient).
-fn mae_rows<T: Real>(y: &DMatrix<T>, p: &DMatrix<T>) -> Rows<T> {
+pub(super) fn mae_rows<T: Real>(y: &DMatrix<T>, p: &DMatrix<T>) -> Rows<T> {
     same_shape("MeanAbsoluteError", y, p);
     let c = T::from_usize(p.ncols().max(1));
     let losses = (0..p.nrows())
@@ -61,47 +62,6 @@ fn huber_rows<T: Real>(y: &DMatrix<T>, p: &DMatrix<T>, delta: f64) -> Rows<T> {
         g / c
     });
     (losses, grad)
-}
-
-/// The mean absolute error of `y_pred` against `y_true` (`batch × outputs`), reduced over the
-/// batch. Differentiable in `y_pred`. See [`MeanAbsoluteError`].
-#[custom_derivative(vjp = mae_rule, jvp = mae_tangent, hvp = mae_second)]
-pub fn mean_absolute_error<T: MatrixScalar>(
-    #[no_grad] y_true: &DMatrix<T>,
-    y_pred: &DMatrix<T>,
-    #[no_grad] reduction: Reduction,
-) -> T {
-    reduce(&mae_rows(y_true, y_pred).0, reduction)
-}
-
-fn mae_rule<'a, T: MatrixScalar>(
-    y_true: &'a DMatrix<T>,
-    y_pred: &'a DMatrix<T>,
-    reduction: Reduction,
-) -> (T, impl Fn(T) -> DMatrix<T> + use<T>) {
-    reduce_vjp(mae_rows(y_true, y_pred), reduction)
-}
-
-fn mae_tangent<T: MatrixScalar>(
-    y_true: &DMatrix<T>,
-    y_pred: &DMatrix<T>,
-    reduction: Reduction,
-    t: DMatrix<T>,
-) -> (T, T) {
-    reduce_jvp(mae_rows(y_true, y_pred), reduction, &t)
-}
-
-/// `∇²L_i = 0` (piecewise linear; at `p = y` the second derivative is taken as 0).
-#[allow(clippy::type_complexity)]
-fn mae_second<T: Real>(
-    y_true: &DMatrix<T>,
-    y_pred: &DMatrix<T>,
-    reduction: Reduction,
-    v: DMatrix<T>,
-) -> (T, DMatrix<T>, DMatrix<T>) {
-    same_direction(y_pred, &v);
-    let hv = v.map(|_| T::zero());
-    reduce_hvp(mae_rows(y_true, y_pred), hv, reduction)
 }
 
 /// The Huber loss of `y_pred` against `y_true` (`batch × outputs`) with threshold `delta`,
@@ -154,53 +114,6 @@ fn huber_second<T: Real>(
         }
     });
     reduce_hvp(huber_rows(y_true, y_pred, delta), hv, reduction)
-}
-
-/// Mean absolute error (Keras' `MeanAbsoluteError`): per sample `mean_j |p_ij - y_ij|`, then the
-/// mean over the batch by default. Its gradient at `p = y` is 0, as TensorFlow's.
-///
-/// ```
-/// use autodiff::nn::losses::MeanAbsoluteError;
-/// use autodiff::prelude::*;
-///
-/// let y = DMatrix::from_row_slice(2, 1, &[1.0, 2.0]);
-/// let p = DMatrix::from_row_slice(2, 1, &[1.5, 1.0]);
-/// let mae = MeanAbsoluteError::new();
-/// let (l, g) = mae.call_vjp(&y, &p);
-/// assert!((l - 0.75).abs() < 1e-12); // (0.5 + 1) / 2
-/// assert!((g(1.0)[(1, 0)] + 0.5).abs() < 1e-12); // sign(1 - 2) / 2
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct MeanAbsoluteError {
-    reduction: Reduction,
-}
-
-impl MeanAbsoluteError {
-    /// The loss with Keras' default reduction (`"sum_over_batch_size"`).
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// How per-sample losses are combined (default: their mean).
-    pub fn reduction(mut self, reduction: Reduction) -> Self {
-        self.reduction = reduction;
-        self
-    }
-
-    /// The reduced loss; differentiable in `y_pred`.
-    ///
-    /// # Panics
-    ///
-    /// If the shapes of `y_true` and `y_pred` differ.
-    #[differentiable(order = 2, wrt(y_pred))]
-    pub fn call<T: MatrixScalar>(&self, y_true: &DMatrix<T>, y_pred: &DMatrix<T>) -> T {
-        mean_absolute_error(y_true, y_pred, self.reduction)
-    }
-
-    /// The per-sample losses (Keras' `reduction=None`); not differentiated.
-    pub fn per_sample<T: MatrixScalar>(&self, y_true: &DMatrix<T>, y_pred: &DMatrix<T>) -> Vec<T> {
-        mae_rows(y_true, y_pred).0
-    }
 }
 
 /// The Huber loss (Keras' `Huber`, default `delta = 1`): per sample the mean over outputs of

@@ -1,7 +1,7 @@
 //! Keras 3's `InverseTimeDecay` and `PolynomialDecay` learning-rate schedules, evaluated with
 //! Keras' operation order (see [`schedule`](super::schedule) for how optimizers use them).
 
-use super::schedule::{pow_like_tf, step_as};
+use super::schedule::{pow_like_tf, progress, step_as};
 use crate::real::Real;
 
 /// `lr(step) = initial_learning_rate / (1 + decay_rate · step / decay_steps)`, TF's
@@ -55,10 +55,7 @@ impl InverseTimeDecay {
     #[must_use]
     pub fn at<T: Real>(&self, step: u64) -> T {
         // lr0 / (1 + rate · p),  p = step / decay_steps  (floored if staircase)
-        let mut p = step_as::<T>(step) / step_as::<T>(self.decay_steps);
-        if self.staircase {
-            p = p.floor();
-        }
+        let p = progress::<T>(step, self.decay_steps, self.staircase);
         T::from_f64(self.initial_learning_rate) / (T::one() + T::from_f64(self.decay_rate) * p)
     }
 }

@@ -29,6 +29,13 @@ pub(crate) fn step_as<T: Real>(step: u64) -> T {
     T::from_f64(step as f64)
 }
 
+/// `p = step / decay_steps` in `T`, floored when `staircase` (Keras' `p` of `ExponentialDecay`
+/// and `InverseTimeDecay`).
+pub(crate) fn progress<T: Real>(step: u64, decay_steps: u64, staircase: bool) -> T {
+    let p = step_as::<T>(step) / step_as::<T>(decay_steps);
+    if staircase { p.floor() } else { p }
+}
+
 /// `lr(step) = initial_learning_rate · decay_rate^(step / decay_steps)`, TF's
 /// `keras.optimizers.schedules.ExponentialDecay`.
 ///
@@ -91,10 +98,7 @@ impl ExponentialDecay {
     #[must_use]
     pub fn at<T: Real>(&self, step: u64) -> T {
         // lr0 · rate^p,  p = step / decay_steps  (floored if staircase)
-        let mut p = step_as::<T>(step) / step_as::<T>(self.decay_steps);
-        if self.staircase {
-            p = p.floor();
-        }
+        let p = progress::<T>(step, self.decay_steps, self.staircase);
         T::from_f64(self.initial_learning_rate) * pow_like_tf(T::from_f64(self.decay_rate), p)
     }
 }
