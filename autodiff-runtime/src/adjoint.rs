@@ -10,6 +10,15 @@ pub trait Adjoint: Sized {
     fn zero_adj() -> Self;
     /// `self += other`.
     fn add_adj(&mut self, other: Self);
+    /// The additive identity a register of adds starts from: [`zero_adj`](Adjoint::zero_adj),
+    /// except for floats, where it is `-0.0`. `-0.0 + y == y` for every `y` (`+0.0 + y` is not:
+    /// `+0.0 + -0.0 == +0.0`), so the compiler drops the first add into such a register, which
+    /// otherwise sits on the dependence chain of a recurrence's reverse sweep.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn identity_adj() -> Self {
+        Self::zero_adj()
+    }
     /// Sets a dense buffer of these adjoints to zero for reuse: empties it, except a buffer of
     /// rows, which keeps its rows (emptied, their capacity kept) so that the next time step does
     /// not allocate them again.
@@ -40,6 +49,8 @@ macro_rules! scalar_adjoint {
             fn zero_adj() -> Self { 0.0 }
             #[inline(always)]
             fn add_adj(&mut self, other: Self) { *self += other; }
+            #[inline(always)]
+            fn identity_adj() -> Self { -0.0 }
         }
         impl ZeroLike for $t {
             #[inline(always)]

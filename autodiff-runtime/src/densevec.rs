@@ -130,10 +130,13 @@ pub fn dense_add_in<A, I: DenseIndex<A>>(d: &mut [A], i: I, g: I::Elem) {
 }
 
 /// A zero element adjoint of the dense buffer `d`: a register of the window of a loop that reads
-/// its local only at `i + c` (see `reverse/window.rs` in the macro crate).
+/// its local only at `i + c` (see `reverse/window.rs` in the macro crate). It starts from, and
+/// [`window_flush`] / [`window_take`] reset it to, [`Adjoint::identity_adj`] (`-0.0` for floats),
+/// so the first add of a trip into it folds away: `w = 0 + g * x` in a recurrence's reverse
+/// trip is then one multiply on the chain, not a multiply and an add.
 #[inline(always)]
 pub fn window_zero<E: Adjoint>(_d: &[E]) -> E {
-    E::zero_adj()
+    E::identity_adj()
 }
 
 /// `y = v[i + c] => w_c += dy`: the adjoint of a read goes into the window register of its
@@ -150,7 +153,7 @@ pub fn window_add<E: Adjoint>(w: &mut E, g: E) {
 /// it is skipped.
 #[inline(always)]
 pub fn window_flush<E: Adjoint>(d: &mut [E], i: usize, c: isize, w: &mut E) {
-    let g = core::mem::replace(w, E::zero_adj());
+    let g = core::mem::replace(w, E::identity_adj());
     if let Some(e) = d.get_mut(i.wrapping_add_signed(c)) {
         e.add_adj(g);
     }
@@ -162,7 +165,7 @@ pub fn window_flush<E: Adjoint>(d: &mut [E], i: usize, c: isize, w: &mut E) {
 /// is then zero too: every write was in bounds in the forward sweep).
 #[inline(always)]
 pub fn window_take<E: Adjoint>(d: &mut [E], i: usize, w: &mut E) -> Option<E> {
-    let g = core::mem::replace(w, E::zero_adj());
+    let g = core::mem::replace(w, E::identity_adj());
     dense_take(d, i).map(|mut t| {
         t.add_adj(g);
         t
@@ -262,6 +265,36 @@ mod tests {
         assert_eq!(dense_take(&mut d, 2), Some(1.0));
         assert_eq!(dense_take(&mut d, 7), None);
         assert_eq!(d, vec![3.0, 0.0, 0.0]);
+    }
+
+    #[test]
+    fn window_registers_start_from_the_identity_of_addition() {
+        // w = -0.0, so w + g == g bit for bit (+0.0 + -0.0 would be +0.0); a flush adds w into
+        // dv[i + c] and leaves -0.0 again, as does a take (dy = dv[i] + w, dv[i] = 0)
+        let mut d = vec![0.0f64, 0.0, 5.0];
+        let mut w = window_zero(&d);
+        assert_eq!(w.to_bits(), (-0.0f64).to_bits());
+        window_add(&mut w, -0.0);
+        assert_eq!(
+            w.to_bits(),
+            (-0.0f64).to_bits(),
+            "-0.0 + -0.0 keeps the sign"
+        );
+        window_add(&mut w, 1.5);
+        window_flush(&mut d, 2, -1, &mut w);
+        assert_eq!(d, vec![0.0, 1.5, 5.0]);
+        assert_eq!(w.to_bits(), (-0.0f64).to_bits());
+        window_flush(&mut d, 0, -1, &mut w);
+        assert_eq!(
+            d[0].to_bits(),
+            0.0f64.to_bits(),
+            "a register never added leaves +0.0"
+        );
+        window_add(&mut w, 2.0);
+        assert_eq!(window_take(&mut d, 2, &mut w), Some(7.0));
+        assert_eq!((d[2], w.to_bits()), (0.0, (-0.0f64).to_bits()));
+        let w32: f32 = window_zero(&[0.0f32]);
+        assert_eq!(w32.to_bits(), (-0.0f32).to_bits());
     }
 
     #[test]
