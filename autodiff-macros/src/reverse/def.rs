@@ -195,6 +195,27 @@ impl RevGen<'_> {
                     let Some(Some(roles)) = rule.partials.get(k) else {
                         continue;
                     };
+                    if let Some((kept, d)) = kept_partner(name) {
+                        // y = sin x => dx += dy*cos x, cos x computed beside sin x in the forward
+                        // sweep and kept (`rules::sin_kept`; the compiler makes the pair one
+                        // `sincos` call) instead of x kept and cos x computed again; cos alike.
+                        // Before the statement, which may assign x (`x = x.sin()`).
+                        let x = self.atom_fwd(&args[0]);
+                        let (save, read) = self.save(
+                            quote! {{
+                                #[allow(unused_imports)]
+                                use #rt::rules::KeptArg as _;
+                                #rt::rules::#kept((#x).kept_arg())
+                            }},
+                            place,
+                        );
+                        pre.extend(save);
+                        nread.set(nread.get() + 1);
+                        let r = naming::fixed(&format!("__r{}", nread.get()));
+                        reads.extend(quote! { let #r = #read; });
+                        contribs.push(acc(self, v, quote! { #rt::rules::#d(#g, #r) }));
+                        continue;
+                    }
                     let mut rargs = Vec::new();
                     for role in roles.iter() {
                         let r = match role {
@@ -771,4 +792,16 @@ impl RevGen<'_> {
 /// type), outside second-order code (there the scalar is a dual number the primal does not take).
 pub(super) fn forward_calls_primal(callee: &Callee) -> bool {
     matches!(callee, Callee::Path(_)) && !naming::is_runtime_builtin(callee) && !naming::order2()
+}
+
+/// For `sin` and `cos`: the runtime function computing, beside the value, what the pullback
+/// reads (`cos x` for `sin x`, `sin x` for `cos x`), and the pullback reading it.
+fn kept_partner(name: &Ident) -> Option<(Ident, Ident)> {
+    let m = name.to_string();
+    matches!(m.as_str(), "sin" | "cos").then(|| {
+        (
+            quote::format_ident!("{}_kept", m),
+            quote::format_ident!("{}_d0_kept", m),
+        )
+    })
 }

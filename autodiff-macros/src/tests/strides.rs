@@ -102,7 +102,8 @@ fn ranges_of_a_parameter_passed_to_a_call_are_sliced_again() {
 #[test]
 fn a_range_whose_start_changes_is_still_recorded() {
     // `a` is reassigned in the loop: its view is recorded per trip (and `a`, the offset its
-    // adjoint is added at); only the constant range is sliced again.
+    // adjoint is added at); only the constant range is sliced again. (`__gv3` is the `sin` of
+    // the call's value that `cos`'s pullback reads, kept beside it.)
     let vjp = vjp_of(quote! {
         fn f(p: &[f64]) -> f64 {
             let mut a = 0;
@@ -122,7 +123,7 @@ fn a_range_whose_start_changes_is_still_recorded() {
         "{vjp}"
     );
     assert_eq!(
-        vjp.matches("let __gv3 = :: autodiff :: __private :: own_referent (__t4)")
+        vjp.matches("let __gv4 = :: autodiff :: __private :: own_referent (__t4)")
             .count(),
         1,
         "{vjp}"
