@@ -31,6 +31,13 @@ impl RevGen<'_> {
         let mut contribs: Vec<TokenStream> = Vec::new();
         let nread = std::cell::Cell::new(0usize);
         let mut read_cache: HashMap<String, Ident> = HashMap::new();
+        // `let __rN = read;` in the reverse code: the name a rule reads a saved value by.
+        let bind_saved = |reads: &mut TokenStream, read: TokenStream| -> Ident {
+            nread.set(nread.get() + 1);
+            let r = naming::fixed(&format!("__r{}", nread.get()));
+            reads.extend(quote! { let #r = #read; });
+            r
+        };
         let mut bind_read =
             |this: &mut Self, a: &Atom, pre: &mut TokenStream, reads: &mut TokenStream| -> Ident {
                 let key = match a {
@@ -42,9 +49,7 @@ impl RevGen<'_> {
                 }
                 let (save, read) = this.read(a, place);
                 pre.extend(save);
-                nread.set(nread.get() + 1);
-                let r = naming::fixed(&format!("__r{}", nread.get()));
-                reads.extend(quote! { let #r = #read; });
+                let r = bind_saved(reads, read);
                 read_cache.insert(key, r.clone());
                 r
             };
@@ -210,9 +215,7 @@ impl RevGen<'_> {
                             place,
                         );
                         pre.extend(save);
-                        nread.set(nread.get() + 1);
-                        let r = naming::fixed(&format!("__r{}", nread.get()));
-                        reads.extend(quote! { let #r = #read; });
+                        let r = bind_saved(&mut reads, read);
                         contribs.push(acc(self, v, quote! { #rt::rules::#d(#g, #r) }));
                         continue;
                     }
@@ -234,10 +237,7 @@ impl RevGen<'_> {
                                     let (save, read) = self
                                         .save(quote! { ::core::clone::Clone::clone(&#y) }, place);
                                     post.extend(save);
-                                    nread.set(nread.get() + 1);
-                                    let r = naming::fixed(&format!("__r{}", nread.get()));
-                                    reads.extend(quote! { let #r = #read; });
-                                    y_read = Some(r);
+                                    y_read = Some(bind_saved(&mut reads, read));
                                 }
                                 y_read.clone().expect("set")
                             }
@@ -580,9 +580,7 @@ impl RevGen<'_> {
                     let (save, read) = self.save(quote! { #cpb }, place);
                     pre.extend(save);
                     value = quote! { #cv };
-                    nread.set(nread.get() + 1);
-                    let r = naming::fixed(&format!("__r{}", nread.get()));
-                    reads.extend(quote! { let #r = #read; });
+                    let r = bind_saved(&mut reads, read);
                     let gs = naming::fixed("__gs");
                     // dy as the cotangent type the pullback takes (`[f64; 3]` for an array)
                     let rest = self.call_contribs(args, spans, *span, &gs);
