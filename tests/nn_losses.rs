@@ -15,21 +15,9 @@ fn refs() -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("reference/tf_refs.json")).unwrap()
 }
 
-fn matrix<T: Real>(v: &Value) -> DMatrix<T> {
-    let rows: Vec<Vec<f64>> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
-        .collect();
-    DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| T::from_f64(rows[i][j]))
-}
+#[path = "support/json_matrix.rs"]
+mod json_matrix;
+use json_matrix::matrix;
 
 fn floats(v: &Value) -> Vec<f64> {
     v.as_array()

@@ -19,21 +19,9 @@ fn refs() -> Value {
     .unwrap()
 }
 
-fn matrix(v: &Value) -> DMatrix<f32> {
-    let rows: Vec<Vec<f64>> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_f64().unwrap())
-                .collect()
-        })
-        .collect();
-    DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j] as f32)
-}
+#[path = "support/json_matrix.rs"]
+mod json_matrix;
+use json_matrix::matrix;
 
 /// The loss and its gradient (the pullback at 1).
 fn at_one(r: (f32, impl Fn(f32) -> DMatrix<f32>)) -> (f32, DMatrix<f32>) {
@@ -43,7 +31,7 @@ fn at_one(r: (f32, impl Fn(f32) -> DMatrix<f32>)) -> (f32, DMatrix<f32>) {
 #[test]
 fn losses_and_gradients_match_keras_in_f32() {
     let r = refs();
-    let (y, p) = (matrix(&r["y_true"]), matrix(&r["y_pred"]));
+    let (y, p) = (matrix::<f32>(&r["y_true"]), matrix::<f32>(&r["y_pred"]));
     let (mae, mae_sum) = (
         MeanAbsoluteError::new(),
         MeanAbsoluteError::new().reduction(Reduction::Sum),
@@ -67,7 +55,7 @@ fn losses_and_gradients_match_keras_in_f32() {
             want["loss"].as_f64().unwrap(),
             Tolerance::new(1e-6, 1e-6),
         );
-        let wg = matrix(&want["grad"]);
+        let wg = matrix::<f32>(&want["grad"]);
         for (a, b) in g.iter().zip(wg.iter()) {
             assert!(
                 (a - b).abs() <= 1e-6,
