@@ -56,6 +56,8 @@ struct Uses {
     /// is a `Vec` (or a slice or array) too.
     vec_params: HashSet<VarId>,
     links: Vec<(VarId, VarId)>,
+    /// Locals and parameters whose elements are known floats (`plain::known_floats`).
+    float_elems: HashSet<VarId>,
     /// `(v, w)` for `v = w.to_vec()` (and `v = w.clone()` of a `Vec` parameter `w`, never
     /// dense itself): `v` may be dense alone (its reverse adds into `w`'s
     /// `Option` slot), but `w` is dense only when `v` is (the reverse of a `Vec` that is not
@@ -78,6 +80,14 @@ impl Uses {
             Rhs::Index {
                 idx, by_ref: false, ..
             } => self.atom(idx),
+            // `x = &v[i]` of float elements (`for x in v.iter()` lowers to it): `dv[i] += dx`
+            // at its reverse, as for a read by value; while `x` lives the borrow keeps `v`
+            // unchanged.
+            Rhs::Index {
+                base,
+                idx,
+                by_ref: true,
+            } if self.float_elems.contains(base) => self.atom(idx),
             // `f(&v)`: the callee only reads `v` (a shared borrow keeps its length), and its
             // cotangent for `v` is a `Vec` of element adjoints added into the buffer
             // (`rt::dense_add_slot`). Methods and the runtime's own functions keep the general
@@ -265,6 +275,7 @@ pub(super) fn dense_locals(
     f: &Func,
     act: &Activity,
     params: &HashMap<VarId, ParamRead>,
+    float_elems: &HashSet<VarId>,
 ) -> HashSet<VarId> {
     let mut u = Uses {
         vec_params: params
@@ -272,6 +283,7 @@ pub(super) fn dense_locals(
             .filter(|(_, p)| p.adj_ty.as_ref().is_some_and(is_vec_like))
             .map(|(v, _)| *v)
             .collect(),
+        float_elems: float_elems.clone(),
         ..Uses::default()
     };
     collect_cands(&f.body, f, act, &mut u.cands);

@@ -298,7 +298,7 @@ impl<'a> RevGen<'a> {
             bounds_again: HashMap::new(),
             affine: HashMap::new(),
             versions: versions::Versions::default(),
-            dense: dense::dense_locals(f, act, params),
+            dense: dense::dense_locals(f, act, params, &plain::known_floats(f, params).1),
             fitted: Vec::new(),
             flat_vals: Vec::new(),
             flat_scratch: 0,
