@@ -191,6 +191,9 @@ impl Lowerer {
                 Ok(())
             }
             Expr::While(w) => {
+                if let Some(counted) = super::counted_while::desugar(w, self.loop_stack.len()) {
+                    return self.lower_control(&counted, result, out);
+                }
                 let id = self.new_loop(w.label.as_ref().map(|l| l.name.clone()));
                 self.loop_stack.push(LoopCtx { id, result: None });
                 let r = self.lower_while(w, id);

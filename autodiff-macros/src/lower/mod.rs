@@ -8,6 +8,7 @@ mod adapters;
 mod bindings;
 mod branches;
 mod calls;
+mod counted_while;
 mod encodings;
 mod expr;
 mod fences;
