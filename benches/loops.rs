@@ -32,6 +32,7 @@ use common_loops::filter::*;
 use common_loops::generic::*;
 use common_loops::gmm::*;
 use common_loops::heat::*;
+use common_loops::heat_forms;
 use common_loops::heldout::*;
 use common_loops::lookups::*;
 use common_loops::lse::*;
@@ -107,6 +108,34 @@ fn bench_heat(c: &mut Criterion) {
         "loops_heat_swap100x50",
         || heat_swap(black_box(u), black_box(k)),
         || heat_swap_grad(black_box(u), black_box(k)),
+        || heat_hand(black_box(u), black_box(k))
+    );
+    three!(
+        c,
+        "forms_heat_push100x50",
+        || heat_forms::heat_push(black_box(u), black_box(k)),
+        || heat_forms::heat_push_grad(black_box(u), black_box(k)),
+        || heat_hand(black_box(u), black_box(k))
+    );
+    three!(
+        c,
+        "forms_heat_clone100x50",
+        || heat_forms::heat_clone(black_box(u), black_box(k)),
+        || heat_forms::heat_clone_grad(black_box(u), black_box(k)),
+        || heat_hand(black_box(u), black_box(k))
+    );
+    three!(
+        c,
+        "forms_heat_interior100x50",
+        || heat_forms::heat_interior(black_box(u), black_box(k)),
+        || heat_forms::heat_interior_grad(black_box(u), black_box(k)),
+        || heat_forms::heat_interior_hand(black_box(u), black_box(k))
+    );
+    three!(
+        c,
+        "forms_heat_while100x50",
+        || heat_forms::heat_while(black_box(u), black_box(k)),
+        || heat_forms::heat_while_grad(black_box(u), black_box(k)),
         || heat_hand(black_box(u), black_box(k))
     );
     three!(

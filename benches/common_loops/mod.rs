@@ -33,6 +33,8 @@
 //!     rows, and a Huber fit through a scalar helper.
 //! 12. [`generic`]: the double-buffer heat stencil and Horner's rule written generic over
 //!     `T: Real`, timed at `f64` against the same hand-written gradients.
+//! 13. [`heat_forms`]: the heat stencil in four other spellings (a push, a clone updated in
+//!     place, interior cells with the loss over `u.iter()`, counted `while` loops).
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
 #![allow(clippy::needless_range_loop)]
@@ -43,6 +45,7 @@ pub mod filter;
 pub mod generic;
 pub mod gmm;
 pub mod heat;
+pub mod heat_forms;
 pub mod heldout;
 pub mod lookups;
 pub mod lse;

@@ -22,6 +22,7 @@ use common_loops::filter::*;
 use common_loops::generic::*;
 use common_loops::gmm::*;
 use common_loops::heat::*;
+use common_loops::heat_forms;
 use common_loops::heldout::*;
 use common_loops::lookups::*;
 use common_loops::lse::*;
@@ -144,6 +145,55 @@ fn heat_case(name: &'static str, swap: bool, k: f64) -> Case {
         Tolerance::new(1e-7, 1e-6),
         DEFAULT_ETA,
     )
+}
+
+/// The heat stencil in its other spellings (`common_loops/heat_forms.rs`), against the
+/// hand-written gradient of the function each computes.
+fn heat_forms_cases() -> Vec<Case> {
+    let forms: [(
+        &'static str,
+        SliceAndNumber,
+        SliceAndNumberGrad,
+        SliceAndNumberGrad,
+    ); 4] = [
+        (
+            "heat_push100x50",
+            heat_forms::heat_push,
+            heat_forms::heat_push_grad,
+            heat_hand,
+        ),
+        (
+            "heat_clone100x50",
+            heat_forms::heat_clone,
+            heat_forms::heat_clone_grad,
+            heat_hand,
+        ),
+        (
+            "heat_interior100x50",
+            heat_forms::heat_interior,
+            heat_forms::heat_interior_grad,
+            heat_forms::heat_interior_hand,
+        ),
+        (
+            "heat_while100x50",
+            heat_forms::heat_while,
+            heat_forms::heat_while_grad,
+            heat_hand,
+        ),
+    ];
+    forms
+        .into_iter()
+        .map(|(name, primal, generated, hand)| {
+            slice_and_number_case(
+                name,
+                cat(&heat_input(HEAT_N), &[HEAT_K]),
+                primal,
+                [generated, hand],
+                Tolerance::new(1e-7, 1e-6),
+                DEFAULT_ETA,
+            )
+        })
+        .collect()
 }
 
 /// The workloads written generic over `T: Real`, at `T = f64`, against the hand-written
@@ -707,6 +757,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(probe_cases());
     cases.extend(probe2_cases());
     cases.extend(generic_cases());
+    cases.extend(heat_forms_cases());
     cases.extend(views_cases());
     cases.extend(lookups_cases());
     cases.push(filter_case(FILTER_AB));
