@@ -8,6 +8,10 @@ use autodiff::nn::metrics::{
 use autodiff::prelude::*;
 use serde_json::Value;
 
+#[path = "support/json_matrix.rs"]
+mod json_matrix;
+use json_matrix::matrix;
+
 fn refs() -> Value {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/reference/tf_refs.json");
     serde_json::from_str(&std::fs::read_to_string(path).expect("reference/tf_refs.json")).unwrap()
@@ -29,19 +33,7 @@ fn as_matrix(v: &Value, column: bool) -> DMatrix<f64> {
                 DMatrix::from_row_slice(1, x.len(), &x)
             }
         }
-        Value::Array(rows) => {
-            let rows: Vec<Vec<f64>> = rows
-                .iter()
-                .map(|r| {
-                    r.as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|x| x.as_f64().unwrap())
-                        .collect()
-                })
-                .collect();
-            DMatrix::from_fn(rows.len(), rows[0].len(), |i, j| rows[i][j])
-        }
+        Value::Array(_) => matrix(v),
         other => panic!("unexpected {other}"),
     }
 }

@@ -53,7 +53,7 @@ pub fn heat_swap(u0: &[f64], k: f64) -> f64 {
 }
 
 /// `out = L u`, the discrete Laplacian with zeros outside the rod (`n >= 2`).
-fn laplacian(u: &[f64], out: &mut [f64]) {
+pub(super) fn laplacian(u: &[f64], out: &mut [f64]) {
     let n = u.len();
     out[0] = u[1] - 2.0 * u[0];
     for i in 1..n - 1 {

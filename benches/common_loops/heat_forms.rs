@@ -7,7 +7,7 @@
 
 use autodiff::prelude::*;
 
-use super::heat::HEAT_STEPS;
+use super::heat::{HEAT_STEPS, laplacian};
 
 /// The cell loop pushes into a fresh `Vec`.
 #[differentiable]
@@ -137,18 +137,14 @@ pub fn heat_interior_hand(u0: &[f64], k: f64) -> (f64, (Vec<f64>, f64)) {
         s += u[i] * u[i];
         dk += 2.0 * u[i] * du[i];
     }
-    // λ ← A P λ, in place in `u`; `full` applies A = I + k L with L the full Laplacian.
+    // λ ← A P λ, in place in `u` (P zeroes the end cells, then A = I + k L with the full L).
     for v in &mut u {
         *v *= 2.0;
     }
     for _ in 0..HEAT_STEPS {
         u[0] = 0.0;
         u[n - 1] = 0.0;
-        lu[0] = u[1];
-        for i in 1..n - 1 {
-            lu[i] = u[i - 1] - 2.0 * u[i] + u[i + 1];
-        }
-        lu[n - 1] = u[n - 2];
+        laplacian(&u, &mut lu);
         for i in 0..n {
             u[i] += k * lu[i];
         }

@@ -48,8 +48,7 @@ fn make_of(rhs: &Rhs) -> Option<Make> {
 /// What the walk finds: the candidates, those with a use the dense path does not cover, and the
 /// pairs that must both be dense (a whole move or clone between them: `w` is a `Vec` only when it
 /// is dense itself).
-#[derive(Default)]
-struct Uses {
+struct Uses<'a> {
     cands: HashSet<VarId>,
     bad: HashSet<VarId>,
     /// Parameters whose type is a slice, array or `Vec` (or a reference to one): their `.clone()`
@@ -57,7 +56,7 @@ struct Uses {
     vec_params: HashSet<VarId>,
     links: Vec<(VarId, VarId)>,
     /// Locals and parameters whose elements are known floats (`plain::known_floats`).
-    float_elems: HashSet<VarId>,
+    float_elems: &'a HashSet<VarId>,
     /// `(v, w)` for `v = w.to_vec()` (and `v = w.clone()` of a `Vec` parameter `w`, never
     /// dense itself): `v` may be dense alone (its reverse adds into `w`'s
     /// `Option` slot), but `w` is dense only when `v` is (the reverse of a `Vec` that is not
@@ -65,7 +64,7 @@ struct Uses {
     copies: Vec<(VarId, VarId)>,
 }
 
-impl Uses {
+impl Uses<'_> {
     fn atom(&mut self, a: &Atom) {
         if let Atom::Var(v) = a {
             self.bad.insert(*v);
@@ -283,8 +282,11 @@ pub(super) fn dense_locals(
             .filter(|(_, p)| p.adj_ty.as_ref().is_some_and(is_vec_like))
             .map(|(v, _)| *v)
             .collect(),
-        float_elems: float_elems.clone(),
-        ..Uses::default()
+        float_elems,
+        cands: HashSet::new(),
+        bad: HashSet::new(),
+        links: Vec::new(),
+        copies: Vec::new(),
     };
     collect_cands(&f.body, f, act, &mut u.cands);
     if u.cands.is_empty() {

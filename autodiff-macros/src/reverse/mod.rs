@@ -275,6 +275,7 @@ impl<'a> RevGen<'a> {
         params: &'a HashMap<VarId, ParamRead>,
         rt: &'a TokenStream,
     ) -> Self {
+        let (known, float_elems) = plain::known_floats(f, params);
         let mut g = RevGen {
             f,
             act,
@@ -298,7 +299,7 @@ impl<'a> RevGen<'a> {
             bounds_again: HashMap::new(),
             affine: HashMap::new(),
             versions: versions::Versions::default(),
-            dense: dense::dense_locals(f, act, params, &plain::known_floats(f, params).1),
+            dense: dense::dense_locals(f, act, params, &float_elems),
             fitted: Vec::new(),
             flat_vals: Vec::new(),
             flat_scratch: 0,
@@ -339,7 +340,6 @@ impl<'a> RevGen<'a> {
             consumes: false,
             loops_reversed: false,
         };
-        let (known, float_elems) = plain::known_floats(f, params);
         g.floats = known.keys().copied().collect();
         g.float_elems = float_elems;
         g.plain = plain::plain_vars(f, act, params, &g.field_bases, &g.floats);
