@@ -35,6 +35,43 @@ pub fn spare_keep<T>(spare: &mut Option<Vec<T>>, old: Vec<T>) {
     *spare = Some(old);
 }
 
+/// An empty `Vec` with room for `cap` elements, made in the buffer `spare` holds when it holds
+/// one (cleared; then `spare` is left empty): `Vec::with_capacity(cap)` (or `Vec::new()`, with
+/// `cap` 0) without an allocation per trip once a buffer is kept.
+#[inline(always)]
+pub fn spare_cleared<T>(spare: &mut Option<Vec<T>>, cap: usize) -> Vec<T> {
+    match spare.take() {
+        Some(mut v) => {
+            v.clear();
+            v.reserve(cap);
+            v
+        }
+        None => Vec::with_capacity(cap),
+    }
+}
+
+/// Sizes the empty `v` to the trip count of the range loop `for i in 0..e` about to run, whose
+/// every trip pushes one element (`lower/push_index.rs`): `e` default elements, which the trips
+/// then overwrite as `v[i] = x`. After the loop `v` is what the pushes make.
+///
+/// The length said outright (and the function inlined into the caller) lets the compiler drop
+/// the bounds check of `v[i]` under `i < e`, as it does for a `vec![0.0; e]` it sees made.
+///
+/// # Panics
+///
+/// In debug builds, when `v` is not empty (the generated code calls it only on an empty `v`).
+#[inline(always)]
+pub fn fill_for_pushes<T: Default + Clone, I>(v: &mut Vec<T>, range: &core::ops::Range<I>)
+where
+    core::ops::Range<I>: Iterator,
+{
+    debug_assert!(v.is_empty());
+    // a range's lower size bound is its exact length (`0..e` has `e` items)
+    let n = range.size_hint().0;
+    v.resize(n, T::default());
+    assert!(v.len() == n);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +88,21 @@ mod tests {
         spare_keep(&mut spare, b);
         let c = spare_filled(&mut spare, -1.0, 4);
         assert_eq!(c, vec![-1.0; 4]);
+    }
+
+    #[test]
+    fn a_kept_buffer_is_cleared_and_a_range_fills_it() {
+        let mut spare = Some(vec![3.0; 5]);
+        let mut v: Vec<f64> = spare_cleared(&mut spare, 8);
+        assert!(v.is_empty() && v.capacity() >= 8 && spare.is_none());
+        fill_for_pushes(&mut v, &(0..4usize));
+        assert_eq!(v, vec![0.0; 4]);
+        let mut w: Vec<f32> = spare_cleared(&mut Some(vec![1.0f32; 2]), 0);
+        fill_for_pushes(&mut w, &(0..3i32));
+        assert_eq!(w, vec![0.0f32; 3]);
+        let mut e: Vec<f64> = Vec::new();
+        fill_for_pushes(&mut e, &(0..0u64));
+        assert!(e.is_empty());
     }
 
     #[test]

@@ -332,8 +332,9 @@ impl RevGen<'_> {
         match s {
             Stmt::Loop { id, body } => {
                 let label = loop_label(*id);
+                let fill = self.prefill_loop(*id);
                 let b = self.fused_block(body, pullbacks);
-                quote! { #label: loop { #b } }
+                quote! { #fill #label: loop { #b } }
             }
             Stmt::Branch { kind, arms, .. } => {
                 let fwds: Vec<TokenStream> = (arms.iter())

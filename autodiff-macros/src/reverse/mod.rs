@@ -25,6 +25,7 @@ mod fused;
 mod fused_scan;
 mod plain;
 mod preacc;
+mod prefill;
 mod products;
 mod range_slots;
 mod recipes;
@@ -221,6 +222,8 @@ pub struct RevGen<'a> {
     /// was made in the spare slot.
     spares: HashMap<VarId, (VarId, VarId)>,
     spares_made: Vec<VarId>,
+    /// Pushes at the loop index written into a buffer sized before their loop (see `prefill`).
+    prefill: prefill::Prefill,
     /// Containers of known float elements (see `plain`).
     float_elems: HashSet<VarId>,
     /// Gradient buffers of calls whose gradient the forward sweep takes, and the variables
@@ -333,6 +336,7 @@ impl<'a> RevGen<'a> {
             products: Products::Zero,
             spares: HashMap::new(),
             spares_made: Vec::new(),
+            prefill: prefill::Prefill::default(),
             float_elems: HashSet::new(),
             acc_bufs: 0,
             scalars: None,
@@ -341,6 +345,7 @@ impl<'a> RevGen<'a> {
             loops_reversed: false,
         };
         g.floats = known.keys().copied().collect();
+        g.prefill = prefill::prefilled(f, &g.dense);
         g.float_elems = float_elems;
         g.plain = plain::plain_vars(f, act, params, &g.field_bases, &g.floats);
         g.plain_adj = g.plain.iter().map(|v| g.adj(*v).to_string()).collect();

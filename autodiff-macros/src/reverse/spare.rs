@@ -4,7 +4,10 @@
 //! buffer `u` held on every trip. The forward sweep keeps the freed buffer in a spare slot
 //! declared before the loop, `__spare{next}`, and makes the next trip's `vec!` in it: the
 //! `let` becomes `rt::spare_filled(&mut spare, e, n)` (the values of `vec![e; n]`) and the
-//! move `rt::spare_keep(&mut spare, mem::replace(&mut u, next))`.
+//! move `rt::spare_keep(&mut spare, mem::replace(&mut u, next))`. An empty `next`
+//! (`Vec::with_capacity(n)`, `Vec::new()`, filled by pushes) becomes
+//! `rt::spare_cleared(&mut spare, n)`: the kept buffer emptied, its capacity kept (only the
+//! capacity can differ from what the user's code makes, and nothing here reads it).
 //!
 //! Only where nothing else can notice: both statements in one straight-line block of the trip
 //! (the `let` first), `u` declared outside the loop with a value and never taken by value in
@@ -41,12 +44,15 @@ pub(super) fn fresh_buffers(trip: &Block, body: &Block, f: &Func) -> Vec<(VarId,
     for s in &trip.stmts {
         let Stmt::Let {
             var: next,
-            init: Some(Rhs::Repeat { vec: true, .. }),
+            init: Some(init),
             ..
         } = s
         else {
             continue;
         };
+        if !is_fresh(init) {
+            continue;
+        }
         // the variables of `next`'s type through the trip's moves
         let mut class = vec![*next];
         while let Some((a, b)) =
@@ -67,6 +73,15 @@ pub(super) fn fresh_buffers(trip: &Block, body: &Block, f: &Func) -> Vec<(VarId,
         }
     }
     out
+}
+
+/// `vec![e; n]`, `Vec::new()` or `Vec::with_capacity(n)`: a buffer made afresh.
+fn is_fresh(init: &Rhs) -> bool {
+    match init {
+        Rhs::Repeat { vec, .. } => *vec,
+        Rhs::Call { callee, args, .. } => callee.is_empty_vec() && args.len() <= 1,
+        _ => false,
+    }
 }
 
 /// Whether `body` may take `v` by value (a move, a call or method argument, code passed
@@ -149,20 +164,30 @@ pub(super) fn declarations(made: impl Iterator<Item = VarId>) -> TokenStream {
 
 impl RevGen<'_> {
     /// The forward value of `let next = vec![e; n]` made in its spare slot, when `next` is a
-    /// fresh buffer of a loop being emitted: `rt::spare_filled(&mut spare, e, n)`.
+    /// fresh buffer of a loop being emitted: `rt::spare_filled(&mut spare, e, n)`; of
+    /// `let next = Vec::with_capacity(n)` (or `Vec::new()`), `rt::spare_cleared(&mut spare, n)`.
     pub(super) fn spare_filled(&mut self, next: VarId, rhs: &Rhs) -> Option<TokenStream> {
-        let Rhs::Repeat {
-            elem,
-            len,
-            vec: true,
-        } = rhs
-        else {
+        if !is_fresh(rhs) {
             return None;
-        };
+        }
         self.spares.get(&next)?;
-        let (rt, sp, e) = (self.rt, spare_name(next), self.atom_fwd(elem));
+        let (rt, sp) = (self.rt, spare_name(next));
         self.spares_made.push(next);
-        Some(quote! { #rt::spare_filled(&mut #sp, #e, #len) })
+        Some(match rhs {
+            Rhs::Repeat { elem, len, .. } => {
+                let e = self.atom_fwd(elem);
+                quote! { #rt::spare_filled(&mut #sp, #e, #len) }
+            }
+            // `Vec::with_capacity(n)` / `Vec::new()`: emptied, with room for `n`
+            Rhs::Call { args, .. } => {
+                let cap = match args.first() {
+                    Some(a) => self.atom_fwd(a),
+                    None => quote! { 0usize },
+                };
+                quote! { #rt::spare_cleared(&mut #sp, #cap) }
+            }
+            _ => unreachable!("checked by is_fresh"),
+        })
     }
 
     /// The forward assignment `u = w` keeping `u`'s buffer in the spare slot of the fresh

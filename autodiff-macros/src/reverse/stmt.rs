@@ -62,6 +62,8 @@ impl RevGen<'_> {
                 let v = self.atom_fwd(val);
                 let i = self.atom_fwd(idx);
                 let f = match s {
+                    // a push into a buffer sized before the loop (`prefill`): element `i`
+                    Stmt::Push { .. } if self.prefilled_push(s) => quote! { #b[#i as usize] = #v; },
                     Stmt::Push { .. } => quote! { #b.push(#v); },
                     _ => quote! { #b[#i] = #v; },
                 };
@@ -205,7 +207,11 @@ impl RevGen<'_> {
                 };
                 (fwd, normal, dispatch)
             }
-            Stmt::Loop { id, body } => self.loop_stmt(*id, body, s, place),
+            Stmt::Loop { id, body } => {
+                let fill = self.prefill_loop(*id);
+                let (f, r, r2) = self.loop_stmt(*id, body, s, place);
+                (quote! { #fill #f }, r, r2)
+            }
             Stmt::Break { target } if self.top_exit.contains(target) => {
                 // The exit test of a top-exit loop: only the trip count is recorded.
                 let (label, tr) = (loop_label(*target), naming::trips(*target));

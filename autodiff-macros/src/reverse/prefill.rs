@@ -1,0 +1,400 @@
+//! Pushes at the loop index written into a buffer sized before the loop (forward sweep only).
+//!
+//! ```text
+//! let mut v = Vec::with_capacity(n);
+//! for i in 0..e {
+//!     ..
+//!     v.push(x);
+//! }
+//! ```
+//!
+//! A push keeps the `Vec`'s length in memory and has a growth path, a call that may unwind:
+//! around it the compiler spills the trip's values, and the forward sweep of a stencil written
+//! this way ran at about twice the cost of the same stencil writing `vec![0.0; e]` by index.
+//! When the push writes element `i` (`lower/push_index.rs`), the forward sweep sizes `v` to the
+//! trip count before the loop (`rt::fill_for_pushes`: `e` default elements) and writes
+//! `v[i] = x`. After the loop `v` holds exactly what the pushes make. The reverse sweep does not
+//! change (`y.push(x) => dx += dy[i], dy[i] = 0`, as for `y[i] = x`).
+//!
+//! Taken only where the filled elements can never be seen:
+//! * the push is at the loop index: `v` is empty when the loop starts, the loop is
+//!   `for i in 0..e` (one step per trip, no `continue`), one push per trip as a statement of its
+//!   own (see `push_index.rs`);
+//! * nothing leaves the loop early but a `return` (which drops `v`): no `break` to it or to a
+//!   loop around it, which would leave the default tail in `v`;
+//! * the loop names `v` only in the push (no length read, no element read or write, no borrow);
+//! * `v` is a dense local (`dense.rs`): its elements are floats, whose default is zero.
+
+use super::*;
+use crate::naming::unraw;
+
+/// The loops whose pushes fill a buffer sized before them (see the module docs).
+#[derive(Default)]
+pub(super) struct Prefill {
+    /// Per loop, the locals to size before it runs, with the loop's range iterator.
+    loops: HashMap<LoopId, Vec<(VarId, VarId)>>,
+    /// The pushes written as `v[i] = x`.
+    pushes: HashSet<*const Stmt>,
+}
+
+/// Finds the pushes of `f` that may fill a buffer sized before their loop; `dense` are the
+/// dense locals.
+pub(super) fn prefilled(f: &Func, dense: &HashSet<VarId>) -> Prefill {
+    let mut out = Prefill::default();
+    if !dense.is_empty() {
+        block(&f.body, f, dense, &mut out);
+    }
+    out
+}
+
+fn block(b: &Block, f: &Func, dense: &HashSet<VarId>, out: &mut Prefill) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Scope(inner) => block(inner, f, dense, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| block(a, f, dense, out)),
+            Stmt::Loop { id, body } => {
+                loop_pushes(*id, body, f, dense, out);
+                block(body, f, dense, out);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Records the pushes of loop `id` (body `body`) that qualify.
+fn loop_pushes(id: LoopId, body: &Block, f: &Func, dense: &HashSet<VarId>, out: &mut Prefill) {
+    let info = &f.loops[id];
+    let (Some((i, _)), Some(it)) = (&info.affine, info.iter) else {
+        return;
+    };
+    if !info.zero_start || !info.unit_step || info.has_continue || f.vars[*i].reassigned {
+        return;
+    }
+    // a range loop: `match it.next() { Some(i) => trip, None => break }`
+    let [Stmt::Branch { arms, .. }] = body.stmts.as_slice() else {
+        return;
+    };
+    let Some(trip) = arms.first() else { return };
+    if leaves_early(trip) {
+        return;
+    }
+    for s in &trip.stmts {
+        let Stmt::Push {
+            base,
+            len: Atom::Var(len),
+            ..
+        } = s
+        else {
+            continue;
+        };
+        if len != i || !dense.contains(base) {
+            continue;
+        }
+        let name = &f.vars[*base].ident;
+        let elsewhere = spare::any_stmt(body, &mut |t| {
+            !std::ptr::eq(t, s) && names_var(t, *base, name)
+        });
+        if !elsewhere {
+            out.loops.entry(id).or_default().push((*base, it));
+            out.pushes.insert(s as *const Stmt);
+        }
+    }
+}
+
+/// Whether a `break` in the trip `body` leaves its loop (or one around it): it targets no loop
+/// nested in `body`. (The exit arm's `break` is the loop's own end.)
+fn leaves_early(body: &Block) -> bool {
+    let mut inner = HashSet::new();
+    spare::any_stmt(body, &mut |s| {
+        if let Stmt::Loop { id, .. } = s {
+            inner.insert(*id);
+        }
+        false
+    });
+    spare::any_stmt(
+        body,
+        &mut |s| matches!(s, Stmt::Break { target } if !inner.contains(target)),
+    )
+}
+
+/// Whether `s` itself (not the statements it nests) names `v` in any way.
+fn names_var(s: &Stmt, v: VarId, name: &Ident) -> bool {
+    let atom = |a: &Atom| matches!(a, Atom::Var(x) if *x == v);
+    let tokens = |t: &TokenStream| !crate::ir::is_check(t) && mentions(t, name);
+    match s {
+        Stmt::Let { var, init, .. } => {
+            *var == v || init.as_ref().is_some_and(|r| rhs_names(r, v, name))
+        }
+        Stmt::Assign { var, rhs } => *var == v || rhs_names(rhs, v, name),
+        Stmt::IndexWrite { base, idx, val } => *base == v || atom(idx) || atom(val),
+        Stmt::Push { base, val, len } => *base == v || atom(val) || atom(len),
+        Stmt::Truncate { base, len } => *base == v || atom(len),
+        Stmt::InPlace {
+            bases, original, ..
+        } => bases.contains(&v) || mentions(original, name),
+        Stmt::Bound(vs) => vs.contains(&v),
+        Stmt::Effect(t) => tokens(t),
+        Stmt::Branch { kind, .. } => match kind {
+            BranchKind::If { cond, .. } => mentions(cond, name),
+            BranchKind::Match { scrutinee, heads } => {
+                mentions(scrutinee, name) || heads.iter().any(|h| mentions(h, name))
+            }
+        },
+        Stmt::Scope(_) | Stmt::Loop { .. } => false,
+        Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return => false,
+    }
+}
+
+/// Whether `rhs` names `v` in any way.
+fn rhs_names(rhs: &Rhs, v: VarId, name: &Ident) -> bool {
+    let atom = |a: &Atom| matches!(a, Atom::Var(x) if *x == v);
+    match rhs {
+        Rhs::Index { base, idx, .. } => *base == v || atom(idx),
+        Rhs::Sum { base, len } => *base == v || atom(len),
+        Rhs::Opaque(t) => mentions(t, name),
+        Rhs::Repeat { elem, len, .. } => atom(elem) || mentions(len, name),
+        Rhs::Copy(a)
+        | Rhs::Neg(a)
+        | Rhs::Ref(a)
+        | Rhs::Clone { x: a, .. }
+        | Rhs::Cast { x: a, .. }
+        | Rhs::Field { base: a, .. } => atom(a),
+        Rhs::Bin(_, a, b) => atom(a) || atom(b),
+        Rhs::Method { args, .. }
+        | Rhs::Tuple(args)
+        | Rhs::Array(args)
+        | Rhs::VecLit(args)
+        | Rhs::Call { args, .. } => args.iter().any(atom),
+        Rhs::Struct { fields, rest, .. } => {
+            fields.iter().any(|(_, a, _)| atom(a)) || rest.as_ref().is_some_and(atom)
+        }
+    }
+}
+
+impl RevGen<'_> {
+    /// Before loop `id`'s forward code: the buffers its pushes fill, sized to its trip count.
+    pub(super) fn prefill_loop(&self, id: LoopId) -> TokenStream {
+        let rt = self.rt;
+        (self.prefill.loops.get(&id).into_iter().flatten())
+            .map(|(v, it)| {
+                let (v, it) = (self.ident(*v), self.ident(*it));
+                quote! { #rt::fill_for_pushes(&mut #v, &#it); }
+            })
+            .collect()
+    }
+
+    /// Whether the push `s` writes into a buffer sized before its loop.
+    pub(super) fn prefilled_push(&self, s: &Stmt) -> bool {
+        self.prefill.pushes.contains(&(s as *const Stmt))
+    }
+}
+
+/// Whether tokens name the local `name`: the identifier anywhere but as a path segment after
+/// `::` or a field or method after `.` (the loop's own `Iterator::next(&mut it)` does not name
+/// a local `next`; `0..next` and `S { f: next }` do).
+fn mentions(ts: &TokenStream, name: &Ident) -> bool {
+    use proc_macro2::TokenTree as T;
+    fn walk(ts: &TokenStream, name: &str) -> bool {
+        let tts: Vec<T> = ts.clone().into_iter().collect();
+        tts.iter().enumerate().any(|(k, t)| match t {
+            T::Group(g) => walk(&g.stream(), name),
+            T::Ident(i) if unraw(i) == name => {
+                let punct =
+                    |j: usize, c: char| matches!(tts.get(j), Some(T::Punct(p)) if p.as_char() == c);
+                // `a::name`, `x.name` (not `..name`, `S { f: name }`)
+                let segment = k >= 2 && punct(k - 1, ':') && punct(k - 2, ':');
+                let member = k >= 1 && punct(k - 1, '.') && !(k >= 2 && punct(k - 2, '.'));
+                !(segment || member)
+            }
+            _ => false,
+        })
+    }
+    walk(ts, &unraw(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// Whether the gradient of `item` sizes a buffer before a loop for its pushes.
+    fn prefills(item: proc_macro2::TokenStream) -> bool {
+        let f: syn::ItemFn = syn::parse2(item).expect("a function");
+        let all = crate::expand::differentiable(crate::args::Args::default(), f)
+            .expect("expands")
+            .to_string();
+        let start = all.find("_grad").expect("a grad item");
+        let end = all.find("_vjp").expect("a vjp item");
+        all[start..end].contains("fill_for_pushes")
+    }
+
+    #[test]
+    fn pushes_at_the_index_of_a_range_fill_a_sized_buffer() {
+        let cases = [
+            // the stencil, a fresh `Vec` per step
+            quote! {
+                fn f(u0: &[f64], k: f64) -> f64 {
+                    let n = u0.len();
+                    let mut u = u0.to_vec();
+                    for _ in 0..3 {
+                        let mut next = Vec::with_capacity(n);
+                        for i in 0..n {
+                            let left = if i > 0 { u[i - 1] } else { 0.0 };
+                            next.push(u[i] + k * left);
+                        }
+                        u = next;
+                    }
+                    u[0]
+                }
+            },
+            // a map, the length read after the loop, a push after it
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    for i in 0..x.len() {
+                        v.push(x[i] * w);
+                    }
+                    v.push(w);
+                    v[v.len() - 2] + v[0]
+                }
+            },
+            // a `return` in the trip drops `v`
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::with_capacity(x.len());
+                    for i in 0..x.len() {
+                        if x[i] > 100.0 {
+                            return w;
+                        }
+                        v.push(x[i] * w);
+                    }
+                    v[1]
+                }
+            },
+            // a `break` of a loop nested in the trip
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    for i in 0..x.len() {
+                        let mut s = 0.0;
+                        for j in 0..x.len() {
+                            if j > i {
+                                break;
+                            }
+                            s += x[j];
+                        }
+                        v.push(s * w);
+                    }
+                    v[1]
+                }
+            },
+        ];
+        for c in cases {
+            let shown = c.to_string();
+            assert!(prefills(c), "not sized before the loop: {shown}");
+        }
+    }
+
+    #[test]
+    fn pushes_whose_buffer_the_loop_could_see_stay_pushes() {
+        let cases = [
+            // the length read in the trip
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    for i in 0..x.len() {
+                        v.push(x[i] * w + v.len() as f64);
+                    }
+                    v[1]
+                }
+            },
+            // an element read back in the trip
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    for i in 0..x.len() {
+                        v.push(x[i] * w);
+                        let y = v[i];
+                        v[i] = y * y;
+                    }
+                    v[1]
+                }
+            },
+            // a `break` leaves the loop early: the length is not the trip count
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    for i in 0..x.len() {
+                        if x[i] > 2.0 {
+                            break;
+                        }
+                        v.push(x[i] * w);
+                    }
+                    v[0]
+                }
+            },
+            // a labelled `break` of the loop from a loop nested in its trip
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    'rows: for i in 0..x.len() {
+                        for _j in 0..2 {
+                            if x[i] > 2.0 {
+                                break 'rows;
+                            }
+                        }
+                        v.push(x[i] * w);
+                    }
+                    v[0] + v.len() as f64
+                }
+            },
+            // a range that does not start at zero
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    for i in 1..x.len() {
+                        v.push(x[i] * w);
+                    }
+                    v[0]
+                }
+            },
+            // a push under a branch
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    for i in 0..x.len() {
+                        if x[i] > 0.0 {
+                            v.push(x[i] * w);
+                        }
+                    }
+                    v[0]
+                }
+            },
+            // `v` not empty when the loop starts
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    v.push(w);
+                    for i in 0..x.len() {
+                        v.push(x[i] * w);
+                    }
+                    v[0]
+                }
+            },
+            // named by a macro in the trip
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    for i in 0..x.len() {
+                        assert!(v.len() < 100);
+                        v.push(x[i] * w);
+                    }
+                    v[0]
+                }
+            },
+        ];
+        for c in cases {
+            let shown = c.to_string();
+            assert!(!prefills(c), "sized before the loop: {shown}");
+        }
+    }
+}
