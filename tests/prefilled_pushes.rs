@@ -90,10 +90,11 @@ fn early_return(x: &[f64]) -> f64 {
     s
 }
 
-/// A loop nested in the trip leaves by its own `break`; each trip pushes its partial sum.
+/// A loop nested in the trip leaves by its own `break`; each trip pushes its partial sum into
+/// a `vec![]`.
 #[differentiable]
 fn prefix_sums(x: &[f64]) -> f64 {
-    let mut v = Vec::new();
+    let mut v = vec![];
     for i in 0..x.len() {
         let mut s = 0.0;
         for j in 0..x.len() {

@@ -19,7 +19,7 @@
 //! prev = v[i];`).
 //!
 //! Sound only when the count is exact, so everything is checked on the IR:
-//! * `v` is made empty (`Vec::new()`, `Vec::with_capacity(n)`) in the block that holds the
+//! * `v` is made empty (`Vec::new()`, `Vec::with_capacity(n)`, `vec![]`) in the block that holds the
 //!   loop, and nothing names it between the two;
 //! * the loop is `for i in 0..e` (a literal `0`, one step per trip, `i` never assigned) and no
 //!   `continue` targets it (a trip that skips the push would leave `len` behind `i`; a `break`
@@ -60,11 +60,16 @@ fn block(b: &mut Block, vars: &[Var], loops: &[LoopInfo]) {
         fresh.retain(|&v| !touches(s, v, &name(vars, v)));
         if let Stmt::Let {
             var,
-            init: Some(Rhs::Call { callee, args, .. }),
+            init: Some(init),
             ..
         } = s
         {
-            if callee.is_empty_vec() && args.len() <= 1 {
+            let empty = match init {
+                Rhs::Call { callee, args, .. } => callee.is_empty_vec() && args.len() <= 1,
+                Rhs::VecLit(xs) => xs.is_empty(),
+                _ => false,
+            };
+            if empty {
                 fresh.push(*var);
             }
         }

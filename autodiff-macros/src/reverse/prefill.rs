@@ -270,10 +270,10 @@ mod tests {
                     v[1]
                 }
             },
-            // a `break` of a loop nested in the trip
+            // a `break` of a loop nested in the trip, into a `vec![]`
             quote! {
                 fn f(x: &[f64], w: f64) -> f64 {
-                    let mut v = Vec::new();
+                    let mut v = vec![];
                     for i in 0..x.len() {
                         let mut s = 0.0;
                         for j in 0..x.len() {

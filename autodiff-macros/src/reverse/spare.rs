@@ -75,11 +75,12 @@ pub(super) fn fresh_buffers(trip: &Block, body: &Block, f: &Func) -> Vec<(VarId,
     out
 }
 
-/// `vec![e; n]`, `Vec::new()` or `Vec::with_capacity(n)`: a buffer made afresh.
+/// `vec![e; n]`, `Vec::new()`, `Vec::with_capacity(n)` or `vec![]`: a buffer made afresh.
 fn is_fresh(init: &Rhs) -> bool {
     match init {
         Rhs::Repeat { vec, .. } => *vec,
         Rhs::Call { callee, args, .. } => callee.is_empty_vec() && args.len() <= 1,
+        Rhs::VecLit(xs) => xs.is_empty(),
         _ => false,
     }
 }
@@ -178,8 +179,8 @@ impl RevGen<'_> {
                 let e = self.atom_fwd(elem);
                 quote! { #rt::spare_filled(&mut #sp, #e, #len) }
             }
-            // `Vec::with_capacity(n)` / `Vec::new()`: emptied, with room for `n`
-            Rhs::Call { args, .. } => {
+            // `Vec::with_capacity(n)` / `Vec::new()` / `vec![]`: emptied, with room for `n`
+            Rhs::Call { args, .. } | Rhs::VecLit(args) => {
                 let cap = match args.first() {
                     Some(a) => self.atom_fwd(a),
                     None => quote! { 0usize },
