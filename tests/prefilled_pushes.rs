@@ -4,7 +4,8 @@
 //! reuses the one the step's `u = next` frees (`reverse/spare.rs`). Against central differences
 //! in `f64` (and the `f64` gradient for `f32` and `T: Real`): the stencil pushing each step,
 //! a map whose `Vec` is pushed to and counted after the loop, a `return` in the trip, a nested
-//! loop's `break`, rows made per outer trip, an `i32` loop variable, a loop of no trips, the
+//! loop's `break`, rows made per outer trip, an `i32` loop variable, container loops (`iter`,
+//! `zip`, `enumerate`; `skip` keeps the push), a loop of no trips, the
 //! forms that keep the push (a `break`, the length or an element read in the trip), and
 //! Hessian-vector products.
 
@@ -154,6 +155,42 @@ fn maybe_empty(x: &[f64]) -> f64 {
     s
 }
 
+/// Container loops: a map over `x.iter()`, pairs over `.zip(..)`, and `.enumerate()` with the
+/// element borrowed, each pushing once per trip; `.skip(1)` keeps its push (it maps trips to
+/// indices), and a trip reading the length keeps its push at the trip's index.
+#[differentiable]
+fn container_maps(x: &[f64], y: &[f64]) -> f64 {
+    let mut a = Vec::with_capacity(x.len());
+    for xi in x.iter() {
+        a.push(xi.sin() * x[0]);
+    }
+    let mut b = Vec::new();
+    for (p, q) in x.iter().zip(y.iter()) {
+        b.push(p * q - *q);
+    }
+    let mut c = vec![];
+    for (i, yi) in y.iter().enumerate() {
+        c.push(*yi * (i as f64 + 0.5));
+    }
+    let mut d = Vec::new();
+    for xi in x.iter().skip(1) {
+        d.push(xi * xi);
+    }
+    // the length read in the trip: the push keeps its place, at the index of the trip
+    let mut e = Vec::new();
+    for xi in x.iter() {
+        e.push(xi * (e.len() as f64 + 1.0));
+    }
+    let mut s = (a.len() + b.len() + c.len() + d.len()) as f64 * y[1];
+    for k in 0..a.len() {
+        s += a[k] * b[k] + c[k] * c[k] + e[k] * e[k];
+    }
+    for k in 0..d.len() {
+        s += d[k] * a[k];
+    }
+    s
+}
+
 /// Forms that keep the push: a `break` before it, the length and an element read in the trip.
 #[differentiable]
 fn kept_pushes(x: &[f64]) -> f64 {
@@ -250,6 +287,15 @@ fn maps_returns_nested_breaks_and_rows_against_central_differences() {
         check_value_grad("early_return", early_return, early_return_grad(&x), &x);
         check_value_grad("kept_pushes", kept_pushes, kept_pushes_grad(&x), &x);
     }
+}
+
+#[test]
+fn container_loops_against_central_differences() {
+    let (x, y) = (sines(7, 0.8), sines(9, -0.6));
+    let (v, (gx, gy)) = container_maps_grad(&x, &y);
+    assert!((v - container_maps(&x, &y)).abs() <= 1e-12 * (1.0 + v.abs()));
+    check("container_maps x", |z| container_maps(z, &y), &gx, &x);
+    check("container_maps y", |z| container_maps(&x, z), &gy, &y);
 }
 
 #[test]

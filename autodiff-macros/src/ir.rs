@@ -257,6 +257,10 @@ pub struct LoopInfo {
     pub bounds_again: Option<(TokenStream, TokenStream, Vec<VarId>)>,
     /// The iterator a `for` loop's exit test advances (`match Iterator::next(&mut it)`).
     pub iter: Option<VarId>,
+    /// An expression that, evaluated right before the loop starts, gives its trip count when
+    /// it leaves only by its exit test: `for i in 0..e` (`rt::range_len(&it)`) and a container
+    /// loop without adapters (the containers' least length).
+    pub trips_before: Option<TokenStream>,
 }
 
 /// A lowered function body.

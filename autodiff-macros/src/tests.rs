@@ -1088,4 +1088,5 @@ mod strides;
 mod tangent;
 mod trips;
 mod windows;
+mod iterated;
 mod writers;

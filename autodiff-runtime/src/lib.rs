@@ -220,7 +220,7 @@ pub mod __private {
         give_scaled, give_scaled_one, note_custom_pullback,
     };
     pub use crate::records::{Put, Records, Tape, Writer, learn_tape_len, tape_sized, writer};
-    pub use crate::spare::{fill_for_pushes, spare_cleared, spare_filled, spare_keep};
+    pub use crate::spare::{fill_for_pushes, range_len, spare_cleared, spare_filled, spare_keep};
 
     /// An empty tape.
     #[inline(always)]

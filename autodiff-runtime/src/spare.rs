@@ -50,26 +50,31 @@ pub fn spare_cleared<T>(spare: &mut Option<Vec<T>>, cap: usize) -> Vec<T> {
     }
 }
 
-/// Sizes the empty `v` to the trip count of the range loop `for i in 0..e` about to run, whose
-/// every trip pushes one element (`lower/push_index.rs`): `e` default elements, which the trips
-/// then overwrite as `v[i] = x`. After the loop `v` is what the pushes make.
+/// Sizes the empty `v` to the trip count `n` of the loop about to run, whose every trip pushes
+/// one element at its index (`lower/push_index.rs`): `n` default elements, which the trips then
+/// overwrite as `v[i] = x`. After the loop `v` is what the pushes make.
 ///
 /// The length said outright (and the function inlined into the caller) lets the compiler drop
-/// the bounds check of `v[i]` under `i < e`, as it does for a `vec![0.0; e]` it sees made.
+/// the bounds check of `v[i]` under `i < n`, as it does for a `vec![0.0; n]` it sees made.
 ///
 /// # Panics
 ///
 /// In debug builds, when `v` is not empty (the generated code calls it only on an empty `v`).
 #[inline(always)]
-pub fn fill_for_pushes<T: Default + Clone, I>(v: &mut Vec<T>, range: &core::ops::Range<I>)
+pub fn fill_for_pushes<T: Default + Clone>(v: &mut Vec<T>, n: usize) {
+    debug_assert!(v.is_empty());
+    v.resize(n, T::default());
+    assert!(v.len() == n);
+}
+
+/// The number of items of the range `r` (`0..e` has `e`): its lower size bound, which for a
+/// range is exact.
+#[inline(always)]
+pub fn range_len<I>(r: &core::ops::Range<I>) -> usize
 where
     core::ops::Range<I>: Iterator,
 {
-    debug_assert!(v.is_empty());
-    // a range's lower size bound is its exact length (`0..e` has `e` items)
-    let n = range.size_hint().0;
-    v.resize(n, T::default());
-    assert!(v.len() == n);
+    r.size_hint().0
 }
 
 #[cfg(test)]
@@ -95,13 +100,13 @@ mod tests {
         let mut spare = Some(vec![3.0; 5]);
         let mut v: Vec<f64> = spare_cleared(&mut spare, 8);
         assert!(v.is_empty() && v.capacity() >= 8 && spare.is_none());
-        fill_for_pushes(&mut v, &(0..4usize));
+        fill_for_pushes(&mut v, range_len(&(0..4usize)));
         assert_eq!(v, vec![0.0; 4]);
         let mut w: Vec<f32> = spare_cleared(&mut Some(vec![1.0f32; 2]), 0);
-        fill_for_pushes(&mut w, &(0..3i32));
+        fill_for_pushes(&mut w, range_len(&(0..3i32)));
         assert_eq!(w, vec![0.0f32; 3]);
         let mut e: Vec<f64> = Vec::new();
-        fill_for_pushes(&mut e, &(0..0u64));
+        fill_for_pushes(&mut e, range_len(&(0..0u64)));
         assert!(e.is_empty());
     }
 

@@ -47,6 +47,7 @@ impl Lowerer {
             fixed_end: None,
             bounds_again: None,
             iter: None,
+            trips_before: None,
         });
         self.loops.len() - 1
     }
@@ -187,6 +188,10 @@ impl Lowerer {
                 if r.start.as_deref().is_some_and(is_int_literal));
             self.loops[id].zero_start = matches!(&*f.expr, Expr::Range(r)
                 if r.start.as_deref().is_some_and(is_zero_literal));
+            if self.loops[id].zero_start {
+                self.loops[id].trips_before =
+                    Some(quote! { ::autodiff::__private::range_len(&#it_ident) });
+            }
             if let Expr::Range(r) = &*f.expr {
                 if r.end.as_deref().is_some_and(|e| self.fixed_for_call(e)) {
                     self.loops[id].fixed_end = Some(quote! { #it_ident.end });
@@ -402,6 +407,7 @@ impl Lowerer {
             if plan.is_none() {
                 self.loops[id].affine = Some((i, None));
                 self.loops[id].unit_step = true;
+                self.loops[id].trips_before = Some(quote! { #n_id });
             }
             body.push(Stmt::Let {
                 var: i,

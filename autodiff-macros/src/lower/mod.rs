@@ -21,6 +21,7 @@ pub use loops::has_plain_len;
 mod opaque;
 pub(crate) use encodings::format_captures;
 pub(crate) use opaque::{is_mutating_method, may_change_receiver};
+pub(crate) use push_index::trip;
 mod options;
 mod order;
 mod places;

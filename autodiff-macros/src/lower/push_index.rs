@@ -21,12 +21,14 @@
 //! Sound only when the count is exact, so everything is checked on the IR:
 //! * `v` is made empty (`Vec::new()`, `Vec::with_capacity(n)`, `vec![]`) in the block that holds the
 //!   loop, and nothing names it between the two;
-//! * the loop is `for i in 0..e` (a literal `0`, one step per trip, `i` never assigned) and no
-//!   `continue` targets it (a trip that skips the push would leave `len` behind `i`; a `break`
-//!   or `return` ends the loop and is fine);
-//! * the trip's body pushes to `v` exactly once, as one of its own statements (not inside a
-//!   branch, a nested loop or a block), and otherwise names `v` only to read or write its
-//!   elements or to count them (`v[j]`, `v[j] = y`, `v.len()`, `v.is_empty()`).
+//! * the loop is `for i in 0..e` (a literal `0`, one step per trip, `i` never assigned) or a
+//!   container loop without adapters (`for x in v.iter()`, `.zip(..)`, `.enumerate()`, whose
+//!   index counts trips from 0), and no `continue` targets it (a trip that skips the push
+//!   would leave `len` behind `i`; a `break` or `return` ends the loop and is fine);
+//! * the trip pushes to `v` exactly once, as one of the statements every full trip runs once
+//!   (its own, or those of a plain block `{ .. }` among them; not inside a branch or a nested
+//!   loop), and otherwise names `v` only to read or write its elements or to count them
+//!   (`v[j]`, `v[j] = y`, `v.len()`, `v.is_empty()`).
 
 use proc_macro2::{TokenStream, TokenTree};
 
@@ -54,7 +56,7 @@ fn block(b: &mut Block, vars: &[Var], loops: &[LoopInfo]) {
         }
         if let Stmt::Loop { id, body } = s {
             for &v in &fresh {
-                rewrite_loop(&loops[*id], body, v, vars);
+                rewrite_loop(*id, &loops[*id], body, v, vars);
             }
         }
         fresh.retain(|&v| !touches(s, v, &name(vars, v)));
@@ -82,27 +84,110 @@ fn name(vars: &[Var], v: VarId) -> String {
     vars[v].ident.unraw().to_string()
 }
 
-/// Rewrites the push to `v` of loop `info` (body `body`) when it writes element `i`.
-fn rewrite_loop(info: &LoopInfo, body: &mut Block, v: VarId, vars: &[Var]) {
-    let Some((i, _)) = info.affine else { return };
-    if !info.zero_start || !info.unit_step || info.has_continue || vars[i].reassigned {
-        return;
+/// The statements a full trip of loop `id` (body `body`) runs once each: the `Some` arm of a
+/// range loop (`match it.next() { Some(i) => trip, None => break }`), or what follows a
+/// container loop's exit test (`if k >= n { break } let i = k; k += 1; ..`).
+pub(crate) fn trip_mut(body: &mut Block, id: LoopId) -> Option<&mut [Stmt]> {
+    match body.stmts.as_mut_slice() {
+        [
+            Stmt::Branch {
+                kind: BranchKind::Match { .. },
+                arms,
+                ..
+            },
+        ] => arms.first_mut().map(|a| a.stmts.as_mut_slice()),
+        [
+            Stmt::Branch {
+                kind: BranchKind::If { .. },
+                arms,
+                ..
+            },
+            rest @ ..,
+        ] if is_exit(arms, id) => Some(rest),
+        _ => None,
     }
-    // a range loop: `match it.next() { Some(i) => trip, None => break }`
-    let [
-        Stmt::Branch {
-            kind: BranchKind::Match { .. },
-            arms,
-            ..
-        },
-    ] = body.stmts.as_mut_slice()
-    else {
+}
+
+/// [`trip_mut`] without the borrow to change it.
+pub(crate) fn trip(body: &Block, id: LoopId) -> Option<&[Stmt]> {
+    match body.stmts.as_slice() {
+        [
+            Stmt::Branch {
+                kind: BranchKind::Match { .. },
+                arms,
+                ..
+            },
+        ] => arms.first().map(|a| a.stmts.as_slice()),
+        [
+            Stmt::Branch {
+                kind: BranchKind::If { .. },
+                arms,
+                ..
+            },
+            rest @ ..,
+        ] if is_exit(arms, id) => Some(rest),
+        _ => None,
+    }
+}
+
+/// `if .. { break } else { }`, leaving loop `id`.
+fn is_exit(arms: &[Block], id: LoopId) -> bool {
+    matches!(arms, [a, b] if b.stmts.is_empty()
+        && matches!(a.stmts.as_slice(), [Stmt::Break { target }] if *target == id))
+}
+
+/// Rewrites the push to `v` of loop `info` (body `body`) when it writes element `i`.
+fn rewrite_loop(id: LoopId, info: &LoopInfo, body: &mut Block, v: VarId, vars: &[Var]) {
+    let Some((i, start)) = &info.affine else {
         return;
     };
-    let Some(trip) = arms.first_mut() else { return };
+    // `for i in 0..e`, or a container loop (its index starts at 0: no start expression)
+    let zero = info.zero_start || (start.is_none() && info.trips_before.is_some());
+    if !zero || !info.unit_step || info.has_continue || vars[*i].reassigned {
+        return;
+    }
+    let Some(trip) = trip_mut(body, id) else {
+        return;
+    };
     let name = name(vars, v);
     let mut push = None;
-    for (k, s) in trip.stmts.iter().enumerate() {
+    if !find_push(trip, v, &name, &mut Vec::new(), &mut push) {
+        return;
+    }
+    let Some((path, read)) = push else { return };
+    // the block holding the push (the trip, or a block the trip runs once)
+    let mut stmts: &mut [Stmt] = trip;
+    let (last, outer) = path.split_last().expect("a push's position");
+    for k in outer {
+        let Stmt::Scope(b) = &mut stmts[*k] else {
+            unreachable!("find_push descends into scopes only")
+        };
+        stmts = b.stmts.as_mut_slice();
+    }
+    if let Stmt::Push { len, .. } = &mut stmts[*last] {
+        *len = Atom::Var(*i);
+    }
+    // the length read made for this push names nothing else (a fresh temporary): left as a
+    // `let` of the unused length it reads
+    for s in stmts.iter_mut() {
+        if matches!(s, Stmt::Let { var, .. } if *var == read) {
+            *s = Stmt::Bound(Vec::new());
+        }
+    }
+}
+
+/// Looks for the one push to `v` that `stmts` (run once each per trip) make, in them or in the
+/// blocks they run once (`{ .. }`): its position (indices into nested scopes) and the length
+/// variable it reads. `false` when `stmts` name `v` otherwise than as [`touches`] allows, or
+/// push to it twice or under a condition.
+fn find_push(
+    stmts: &[Stmt],
+    v: VarId,
+    name: &str,
+    at: &mut Vec<usize>,
+    push: &mut Option<(Vec<usize>, VarId)>,
+) -> bool {
+    for (k, s) in stmts.iter().enumerate() {
         match s {
             Stmt::Push {
                 base,
@@ -110,21 +195,25 @@ fn rewrite_loop(info: &LoopInfo, body: &mut Block, v: VarId, vars: &[Var]) {
                 len: Atom::Var(len),
             } if *base == v && !matches!(val, Atom::Var(x) if *x == v) => {
                 if push.is_some() {
-                    return;
+                    return false;
                 }
-                push = Some((k, *len));
+                let mut path = at.clone();
+                path.push(k);
+                *push = Some((path, *len));
             }
-            s if touches(s, v, &name) => return,
+            Stmt::Scope(b) => {
+                at.push(k);
+                let ok = find_push(&b.stmts, v, name, at, push);
+                at.pop();
+                if !ok {
+                    return false;
+                }
+            }
+            s if touches(s, v, name) => return false,
             _ => {}
         }
     }
-    let Some((k, read)) = push else { return };
-    if let Stmt::Push { len, .. } = &mut trip.stmts[k] {
-        *len = Atom::Var(i);
-    }
-    // the length read made for this push names nothing else (a fresh temporary)
-    trip.stmts
-        .retain(|s| !matches!(s, Stmt::Let { var, .. } if *var == read));
+    true
 }
 
 /// Whether `s` (with what it nests) names `v` other than to read or write an element of it or

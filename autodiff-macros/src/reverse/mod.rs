@@ -345,8 +345,8 @@ impl<'a> RevGen<'a> {
             loops_reversed: false,
         };
         g.floats = known.keys().copied().collect();
-        g.prefill = prefill::prefilled(f, &g.dense);
         g.float_elems = float_elems;
+        g.prefill = prefill::prefilled(f, &g.dense, &g.float_elems);
         g.plain = plain::plain_vars(f, act, params, &g.field_bases, &g.floats);
         g.plain_adj = g.plain.iter().map(|v| g.adj(*v).to_string()).collect();
         g.plain_generic = g

@@ -85,6 +85,9 @@ struct Floats<'a> {
     known: HashMap<VarId, FloatTy>,
     /// Containers of floats: parameters declared as such, and locals made or written as such.
     elems: HashMap<VarId, FloatTy>,
+    /// References to floats: a borrowed element of a container of floats (`&v[i]`, what
+    /// `for x in v.iter()` binds), a borrow of a known float, a copy of either.
+    refs: HashMap<VarId, FloatTy>,
     /// The type parameters bounded by `Real` that the parameters are declared with.
     reals: HashSet<Ident>,
     f: &'a Func,
@@ -96,6 +99,14 @@ impl Floats<'_> {
         match a {
             Atom::Var(v) => self.known.get(v).cloned(),
             Atom::Const(_) => is_float_literal(a).then_some(None),
+        }
+    }
+
+    /// The type of `a` when it is a known float or a reference to one.
+    fn operand(&self, a: &Atom) -> Option<FloatTy> {
+        match a {
+            Atom::Var(v) if self.refs.contains_key(v) => self.refs.get(v).cloned(),
+            _ => self.atom(a),
         }
     }
 
@@ -116,16 +127,22 @@ impl Floats<'_> {
 
     fn rhs(&self, r: &Rhs) -> Option<FloatTy> {
         match r {
+            // `*r` (lowered `r.clone()`) of a reference to a float is that float
+            Rhs::Clone {
+                x: Atom::Var(r), ..
+            } if self.refs.contains_key(r) => self.refs.get(r).cloned(),
             Rhs::Copy(a) | Rhs::Neg(a) | Rhs::Clone { x: a, .. } => self.atom(a),
             // f op f is f; a float with anything else (a matrix, a const of unknown type) is not
             // known. A literal's type is the other operand's.
+            // (an operand or receiver may be a reference to a float: `&f64 * f64` and
+            // `(&f64).sin()` are `f64`s, as in `for x in v.iter() { s += x * x.sin() }`)
             Rhs::Bin(_, a, b) => {
-                let (ta, tb) = (self.atom(a)?, self.atom(b)?);
+                let (ta, tb) = (self.operand(a)?, self.operand(b)?);
                 Some(ta.or(tb))
             }
             Rhs::Method { name, args } => {
                 methods::rule(&name.to_string())?;
-                self.atom(args.first()?)
+                self.operand(args.first()?)
             }
             Rhs::Cast { ty, .. } => self.ty(ty),
             // `T::zero()`, `T::one()` of a float type (`Real`'s constants are `Self`)
@@ -205,9 +222,32 @@ impl Floats<'_> {
         changed
     }
 
+    /// The float type `r` refers to when it makes a reference to a float.
+    fn ref_rhs(&self, r: &Rhs) -> Option<FloatTy> {
+        match r {
+            Rhs::Index {
+                base, by_ref: true, ..
+            } => self.elems.get(base).cloned(),
+            Rhs::Ref(a) => self.atom(a),
+            Rhs::Copy(Atom::Var(v)) => self.refs.get(v).cloned(),
+            _ => None,
+        }
+    }
+
     /// One pass over `b`; whether a variable was added.
     fn pass(&mut self, b: &Block) -> bool {
         let mut changed = self.container_pass(b);
+        for s in &b.stmts {
+            if let Stmt::Let {
+                var, init: Some(r), ..
+            }
+            | Stmt::Assign { var, rhs: r } = s
+            {
+                if let Some(t) = self.ref_rhs(r) {
+                    changed |= merge(&mut self.refs, *var, t);
+                }
+            }
+        }
         for s in &b.stmts {
             let found = match s {
                 Stmt::Let { var, ty, init, .. } => {
@@ -278,6 +318,7 @@ pub(super) fn known_floats(
             .filter(|(_, p)| p.float_elems)
             .map(|(v, p)| (*v, p.real_ty.clone()))
             .collect(),
+        refs: HashMap::new(),
         reals: params.values().filter_map(|p| p.real_ty.clone()).collect(),
         f,
     };

@@ -18,12 +18,15 @@
 //!
 //! Taken only where the filled elements can never be seen:
 //! * the push is at the loop index: `v` is empty when the loop starts, the loop is
-//!   `for i in 0..e` (one step per trip, no `continue`), one push per trip as a statement of its
-//!   own (see `push_index.rs`);
+//!   `for i in 0..e` or a container loop without adapters (`for x in v.iter()`, `.zip`,
+//!   `.enumerate()`: one step per trip, no `continue`), one push per trip, run once by every
+//!   full trip (see `push_index.rs`); its trip count is known before it runs
+//!   (`LoopInfo::trips_before`);
 //! * nothing leaves the loop early but a `return` (which drops `v`): no `break` to it or to a
 //!   loop around it, which would leave the default tail in `v`;
 //! * the loop names `v` only in the push (no length read, no element read or write, no borrow);
-//! * `v` is a dense local (`dense.rs`): its elements are floats, whose default is zero.
+//! * `v` is a dense local (`dense.rs`) of known float elements (`plain.rs`; a dense local may
+//!   hold other elements, such as pushed `&f64`s): a float's default is zero.
 
 use super::*;
 use crate::naming::unraw;
@@ -31,18 +34,20 @@ use crate::naming::unraw;
 /// The loops whose pushes fill a buffer sized before them (see the module docs).
 #[derive(Default)]
 pub(super) struct Prefill {
-    /// Per loop, the locals to size before it runs, with the loop's range iterator.
-    loops: HashMap<LoopId, Vec<(VarId, VarId)>>,
+    /// Per loop, the locals to size before it runs (to `LoopInfo::trips_before`).
+    loops: HashMap<LoopId, Vec<VarId>>,
     /// The pushes written as `v[i] = x`.
     pushes: HashSet<*const Stmt>,
 }
 
 /// Finds the pushes of `f` that may fill a buffer sized before their loop; `dense` are the
-/// dense locals.
-pub(super) fn prefilled(f: &Func, dense: &HashSet<VarId>) -> Prefill {
+/// dense locals, `float_elems` the containers of known floats (`plain::known_floats`).
+pub(super) fn prefilled(f: &Func, dense: &HashSet<VarId>, float_elems: &HashSet<VarId>) -> Prefill {
     let mut out = Prefill::default();
-    if !dense.is_empty() {
-        block(&f.body, f, dense, &mut out);
+    // a dense local may hold other elements (`&f64`s pushed); floats have a default, zero
+    let fill: HashSet<VarId> = dense.intersection(float_elems).copied().collect();
+    if !fill.is_empty() {
+        block(&f.body, f, &fill, &mut out);
     }
     out
 }
@@ -64,57 +69,81 @@ fn block(b: &Block, f: &Func, dense: &HashSet<VarId>, out: &mut Prefill) {
 /// Records the pushes of loop `id` (body `body`) that qualify.
 fn loop_pushes(id: LoopId, body: &Block, f: &Func, dense: &HashSet<VarId>, out: &mut Prefill) {
     let info = &f.loops[id];
-    let (Some((i, _)), Some(it)) = (&info.affine, info.iter) else {
+    let (Some((i, start)), Some(_)) = (&info.affine, &info.trips_before) else {
         return;
     };
-    if !info.zero_start || !info.unit_step || info.has_continue || f.vars[*i].reassigned {
+    // `for i in 0..e`, or a container loop without adapters (its index starts at 0)
+    let zero = info.zero_start || start.is_none();
+    if !zero || !info.unit_step || info.has_continue || f.vars[*i].reassigned {
         return;
     }
-    // a range loop: `match it.next() { Some(i) => trip, None => break }`
-    let [Stmt::Branch { arms, .. }] = body.stmts.as_slice() else {
+    let Some(trip) = crate::lower::trip(body, id) else {
         return;
     };
-    let Some(trip) = arms.first() else { return };
     if leaves_early(trip) {
         return;
     }
-    for s in &trip.stmts {
-        let Stmt::Push {
+    let mut pushes = Vec::new();
+    once_per_trip(trip, &mut |s| {
+        if let Stmt::Push {
             base,
             len: Atom::Var(len),
             ..
         } = s
-        else {
-            continue;
-        };
-        if len != i || !dense.contains(base) {
-            continue;
+        {
+            if len == i && dense.contains(base) {
+                pushes.push((s, *base));
+            }
         }
-        let name = &f.vars[*base].ident;
+    });
+    for (s, base) in pushes {
+        let name = &f.vars[base].ident;
         let elsewhere = spare::any_stmt(body, &mut |t| {
-            !std::ptr::eq(t, s) && names_var(t, *base, name)
+            !std::ptr::eq(t, s) && names_var(t, base, name)
         });
         if !elsewhere {
-            out.loops.entry(id).or_default().push((*base, it));
+            out.loops.entry(id).or_default().push(base);
             out.pushes.insert(s as *const Stmt);
         }
     }
 }
 
-/// Whether a `break` in the trip `body` leaves its loop (or one around it): it targets no loop
-/// nested in `body`. (The exit arm's `break` is the loop's own end.)
-fn leaves_early(body: &Block) -> bool {
+/// Calls `visit` on each of `stmts` and on the statements of the blocks they run once
+/// (`{ .. }`, at any depth): what a full trip runs exactly once.
+fn once_per_trip<'s>(stmts: &'s [Stmt], visit: &mut impl FnMut(&'s Stmt)) {
+    for s in stmts {
+        match s {
+            Stmt::Scope(b) => once_per_trip(&b.stmts, visit),
+            s => visit(s),
+        }
+    }
+}
+
+/// Whether a `break` in the trip `stmts` leaves its loop (or one around it): it targets no
+/// loop nested in the trip. (The exit test's `break` is the loop's own end.)
+fn leaves_early(stmts: &[Stmt]) -> bool {
     let mut inner = HashSet::new();
-    spare::any_stmt(body, &mut |s| {
+    any_in(stmts, &mut |s| {
         if let Stmt::Loop { id, .. } = s {
             inner.insert(*id);
         }
         false
     });
-    spare::any_stmt(
-        body,
+    any_in(
+        stmts,
         &mut |s| matches!(s, Stmt::Break { target } if !inner.contains(target)),
     )
+}
+
+/// Whether `p` holds for one of `stmts` or a statement they nest, at any depth.
+fn any_in(stmts: &[Stmt], p: &mut impl FnMut(&Stmt) -> bool) -> bool {
+    stmts.iter().any(|s| {
+        p(s) || match s {
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => spare::any_stmt(b, p),
+            Stmt::Branch { arms, .. } => arms.iter().any(|a| spare::any_stmt(a, p)),
+            _ => false,
+        }
+    })
 }
 
 /// Whether `s` itself (not the statements it nests) names `v` in any way.
@@ -175,10 +204,13 @@ impl RevGen<'_> {
     /// Before loop `id`'s forward code: the buffers its pushes fill, sized to its trip count.
     pub(super) fn prefill_loop(&self, id: LoopId) -> TokenStream {
         let rt = self.rt;
+        let Some(n) = &self.f.loops[id].trips_before else {
+            return TokenStream::new();
+        };
         (self.prefill.loops.get(&id).into_iter().flatten())
-            .map(|(v, it)| {
-                let (v, it) = (self.ident(*v), self.ident(*it));
-                quote! { #rt::fill_for_pushes(&mut #v, &#it); }
+            .map(|v| {
+                let v = self.ident(*v);
+                quote! { #rt::fill_for_pushes(&mut #v, #n); }
             })
             .collect()
     }
@@ -287,6 +319,34 @@ mod tests {
                     v[1]
                 }
             },
+            // container loops: `iter()`, `zip`, `enumerate`
+            quote! {
+                fn f(x: &[f64], y: &[f64], w: f64) -> f64 {
+                    let mut a = Vec::new();
+                    for xi in x.iter() {
+                        a.push(xi.sin() * w);
+                    }
+                    a[0]
+                }
+            },
+            quote! {
+                fn f(x: &[f64], y: &[f64], w: f64) -> f64 {
+                    let mut b = Vec::with_capacity(x.len());
+                    for (p, q) in x.iter().zip(y.iter()) {
+                        b.push(p * q - w);
+                    }
+                    b[0]
+                }
+            },
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut c = vec![];
+                    for (i, xi) in x.iter().enumerate() {
+                        c.push(*xi * w + i as f64);
+                    }
+                    c[0]
+                }
+            },
         ];
         for c in cases {
             let shown = c.to_string();
@@ -376,6 +436,16 @@ mod tests {
                     v.push(w);
                     for i in 0..x.len() {
                         v.push(x[i] * w);
+                    }
+                    v[0]
+                }
+            },
+            // a container loop whose adapter maps trips to indices
+            quote! {
+                fn f(x: &[f64], w: f64) -> f64 {
+                    let mut v = Vec::new();
+                    for xi in x.iter().skip(1) {
+                        v.push(xi * w);
                     }
                     v[0]
                 }

@@ -54,6 +54,20 @@ impl RevGen<'_> {
             Rhs::Copy(x @ Atom::Var(_)) if available(self, x) => {
                 Some(self.read_depth(x, place, depth + 1))
             }
+            // `b = a.clone()` of a float, also `*a` of a borrowed element (`for x in v.iter()`,
+            // `for &x in ..`): the same value, read as `a` is (a borrowed element reads as the
+            // element). Only a float `a` (never reassigned, so unchanged where `b` is read) or a
+            // reference rebuilt from parameters and indices (`&x[i]`): a borrow of a local
+            // read there would have to live on to the read.
+            Rhs::Clone {
+                x: x @ Atom::Var(xv),
+                ..
+            } if self.floats.contains(&v)
+                && available(self, x)
+                && (!self.f.vars[*xv].is_ref || self.element_cost(x, depth + 1).is_some()) =>
+            {
+                Some(self.read_depth(x, place, depth + 1))
+            }
             // An element of a local table nothing changes any more, read in a loop: indexed
             // again in one copy of the table (see `frozen`).
             Rhs::Index {
@@ -205,7 +219,8 @@ impl RevGen<'_> {
             Rhs::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, x, y) => {
                 Some(1 + self.element_cost(x, depth + 1)? + self.element_cost(y, depth + 1)?)
             }
-            Rhs::Copy(x) => self.element_cost(x, depth + 1),
+            // `*r` of a borrowed element (`r = &x[i]`) costs what `x[i]` does
+            Rhs::Copy(x) | Rhs::Clone { x, .. } => self.element_cost(x, depth + 1),
             Rhs::Cast {
                 x,
                 via: CastVia::As | CastVia::Assoc(_),
