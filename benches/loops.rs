@@ -138,6 +138,40 @@ fn bench_heat(c: &mut Criterion) {
         || heat_forms::heat_while_grad(black_box(u), black_box(k)),
         || heat_hand(black_box(u), black_box(k))
     );
+    {
+        use common_loops::iter_forms::*;
+        let (xs, ys) = iter_input(ITER_N);
+        let (xs, ys) = (&xs[..], &ys[..]);
+        let (w, b) = (0.3, 0.1);
+        three!(
+            c,
+            "forms_linreg_zip1000",
+            || linreg_iter(black_box(xs), black_box(ys), w, b),
+            || linreg_iter_grad(black_box(xs), black_box(ys), w, b),
+            || linreg_hand(black_box(xs), black_box(ys), w, b)
+        );
+        three!(
+            c,
+            "forms_weighted_deref1000",
+            || weighted_deref(black_box(xs), w),
+            || weighted_deref_grad(black_box(xs), w),
+            || weighted_hand(black_box(xs), w)
+        );
+        three!(
+            c,
+            "forms_weighted_pattern1000",
+            || weighted_pattern(black_box(xs), w),
+            || weighted_pattern_grad(black_box(xs), w),
+            || weighted_hand(black_box(xs), w)
+        );
+        three!(
+            c,
+            "forms_map_iter1000",
+            || map_iter(black_box(xs), w),
+            || map_iter_grad(black_box(xs), w),
+            || map_hand(black_box(xs), w)
+        );
+    }
     three!(
         c,
         "generic_heat_swap100x50",

@@ -117,7 +117,12 @@ fn borrowed_elements_against_central_differences() {
     let x = sines(9, 0.8);
     check_value_grad("deref_sum", deref_sum, deref_sum_grad(&x), &x);
     check_value_grad("pattern_sum", pattern_sum, pattern_sum_grad(&x), &x);
-    check_value_grad("methods_on_refs", methods_on_refs, methods_on_refs_grad(&x), &x);
+    check_value_grad(
+        "methods_on_refs",
+        methods_on_refs,
+        methods_on_refs_grad(&x),
+        &x,
+    );
     check_value_grad("local_changed", local_changed, local_changed_grad(&x), &x);
     check_value_grad("held_borrow", held_borrow, held_borrow_grad(&x), &x);
     let y = sines(7, -0.5);
@@ -135,7 +140,12 @@ fn generic_f32_and_hessian_vector_products() {
     z.push(0.2);
     let mut gz = g.clone();
     gz.push(gw);
-    check("generic_iter", |z| generic_iter::<f64>(&z[..8], z[8]), &gz, &z);
+    check(
+        "generic_iter",
+        |z| generic_iter::<f64>(&z[..8], z[8]),
+        &gz,
+        &z,
+    );
     let (_, (g32, gw32)) = generic_iter_grad(&to32(&x)[..], 0.2f32);
     agree("generic_iter f32", &g, &g32, 1e-4);
     agree("generic_iter f32 w", &[gw], &[gw32], 1e-4);

@@ -102,6 +102,37 @@ fn weigh(v: &[f64], w: f64) -> f64 {
     w * s
 }
 
+/// The loop variable shadowed in the trip, with a `break` before the push (the loop is not
+/// left by its exit test alone, so the push's length is saved by name): the push keeps its
+/// recorded length instead of taking the shadowed `i`.
+#[differentiable]
+fn shadowed_with_break(x: &[f64]) -> f64 {
+    let n = x.len();
+    let mut v = Vec::new();
+    for i in 0..n {
+        let i = n - 1 - i;
+        if x[i] > 0.85 {
+            break;
+        }
+        v.push(x[i] * x[i] + x[0]);
+    }
+    let mut s = 0.0;
+    for k in 0..v.len() {
+        s += v[k] * (k as f64 + 1.0);
+    }
+    s
+}
+
+#[test]
+fn a_shadowed_loop_variable_keeps_the_recorded_length() {
+    for amp in [0.5, 0.9] {
+        let x = sines(9, amp);
+        let (y, g) = shadowed_with_break_grad(&x);
+        assert!((y - shadowed_with_break(&x)).abs() < 1e-12);
+        check("shadowed_with_break", shadowed_with_break, &g, &x);
+    }
+}
+
 #[test]
 fn early_exits_and_kept_lengths_against_central_differences() {
     // the exit at x > 0.75 is taken part-way (sines reach 0.9)

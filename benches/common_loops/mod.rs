@@ -35,6 +35,8 @@
 //!     `T: Real`, timed at `f64` against the same hand-written gradients.
 //! 13. [`heat_forms`]: the heat stencil in four other spellings (a push, a clone updated in
 //!     place, interior cells with the loss over `u.iter()`, counted `while` loops).
+//! 14. [`iter_forms`]: loops over borrowed elements (`zip`, `*x`, `for &x in ..`, a map pushed
+//!     over `x.iter()`).
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
 #![allow(clippy::needless_range_loop)]
@@ -47,6 +49,7 @@ pub mod gmm;
 pub mod heat;
 pub mod heat_forms;
 pub mod heldout;
+pub mod iter_forms;
 pub mod lookups;
 pub mod lse;
 pub mod newton;

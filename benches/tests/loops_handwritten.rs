@@ -24,6 +24,7 @@ use common_loops::gmm::*;
 use common_loops::heat::*;
 use common_loops::heat_forms;
 use common_loops::heldout::*;
+use common_loops::iter_forms::*;
 use common_loops::lookups::*;
 use common_loops::lse::*;
 use common_loops::newton::*;
@@ -194,6 +195,60 @@ fn heat_forms_cases() -> Vec<Case> {
             )
         })
         .collect()
+}
+
+/// The loops over borrowed elements (`common_loops/iter_forms.rs`).
+fn iter_forms_cases() -> Vec<Case> {
+    let (xs, ys) = iter_input(200);
+    let n = xs.len();
+    let linreg = Case {
+        name: "linreg_zip",
+        x: [&xs[..], &ys[..], &[0.3, 0.1]].concat(),
+        primal: Box::new(move |v| linreg_iter(&v[..n], &v[n..2 * n], v[2 * n], v[2 * n + 1])),
+        generated: Box::new(move |v| {
+            let (s, (gx, gy, gw, gb)) =
+                linreg_iter_grad(&v[..n], &v[n..2 * n], v[2 * n], v[2 * n + 1]);
+            (s, [&gx[..], &gy[..], &[gw, gb]].concat())
+        }),
+        hand: Box::new(move |v| {
+            let (s, (gx, gy, gw, gb)) = linreg_hand(&v[..n], &v[n..2 * n], v[2 * n], v[2 * n + 1]);
+            (s, [&gx[..], &gy[..], &[gw, gb]].concat())
+        }),
+        fd_tol: Tolerance::new(1e-7, 1e-6),
+        eta: DEFAULT_ETA,
+    };
+    let forms: [(
+        &'static str,
+        SliceAndNumber,
+        SliceAndNumberGrad,
+        SliceAndNumberGrad,
+    ); 3] = [
+        (
+            "weighted_deref",
+            weighted_deref,
+            weighted_deref_grad,
+            weighted_hand,
+        ),
+        (
+            "weighted_pattern",
+            weighted_pattern,
+            weighted_pattern_grad,
+            weighted_hand,
+        ),
+        ("map_iter", map_iter, map_iter_grad, map_hand),
+    ];
+    let mut cases = vec![linreg];
+    cases.extend(forms.into_iter().map(|(name, primal, generated, hand)| {
+        slice_and_number_case(
+            name,
+            cat(&xs, &[0.3]),
+            primal,
+            [generated, hand],
+            Tolerance::new(1e-7, 1e-6),
+            DEFAULT_ETA,
+        )
+    }));
+    cases
 }
 
 /// The workloads written generic over `T: Real`, at `T = f64`, against the hand-written
@@ -758,6 +813,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(probe2_cases());
     cases.extend(generic_cases());
     cases.extend(heat_forms_cases());
+    cases.extend(iter_forms_cases());
     cases.extend(views_cases());
     cases.extend(lookups_cases());
     cases.push(filter_case(FILTER_AB));

@@ -21,7 +21,8 @@
 //! Sound only when the count is exact, so everything is checked on the IR:
 //! * `v` is made empty (`Vec::new()`, `Vec::with_capacity(n)`, `vec![]`) in the block that holds the
 //!   loop, and nothing names it between the two;
-//! * the loop is `for i in 0..e` (a literal `0`, one step per trip, `i` never assigned) or a
+//! * the loop is `for i in 0..e` (a literal `0`, one step per trip, `i` never assigned nor
+//!   shadowed in the trip: `let i = i / 2;` would take the reads of `i` by name) or a
 //!   container loop without adapters (`for x in v.iter()`, `.zip(..)`, `.enumerate()`, whose
 //!   index counts trips from 0), and no `continue` targets it (a trip that skips the push
 //!   would leave `len` behind `i`; a `break` or `return` ends the loop and is fine);
@@ -146,6 +147,9 @@ fn rewrite_loop(id: LoopId, info: &LoopInfo, body: &mut Block, v: VarId, vars: &
     if !zero || !info.unit_step || info.has_continue || vars[*i].reassigned {
         return;
     }
+    if shadows(body, *i, vars) {
+        return;
+    }
     let Some(trip) = trip_mut(body, id) else {
         return;
     };
@@ -174,6 +178,21 @@ fn rewrite_loop(id: LoopId, info: &LoopInfo, body: &mut Block, v: VarId, vars: &
             *s = Stmt::Bound(Vec::new());
         }
     }
+}
+
+/// Whether `body` binds another variable by the name of the loop variable `i` (`let i = i / 2;`):
+/// code reading `i` by name after it (a saved length) would read that one.
+fn shadows(body: &Block, i: VarId, vars: &[Var]) -> bool {
+    let name = name(vars, i);
+    let other = |v: &VarId| *v != i && self::name(vars, *v) == name;
+    body.stmts.iter().any(|s| match s {
+        Stmt::Let { var, .. } => other(var),
+        Stmt::Bound(vs) => vs.iter().any(other),
+        Stmt::Scope(b) | Stmt::Loop { body: b, .. } => shadows(b, i, vars),
+        Stmt::Branch { arms, .. } => arms.iter().any(|a| shadows(a, i, vars)),
+        Stmt::InPlace { body: b, .. } => shadows(b, i, vars),
+        _ => false,
+    })
 }
 
 /// Looks for the one push to `v` that `stmts` (run once each per trip) make, in them or in the

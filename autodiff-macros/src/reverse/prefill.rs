@@ -13,7 +13,8 @@
 //! this way ran at about twice the cost of the same stencil writing `vec![0.0; e]` by index.
 //! When the push writes element `i` (`lower/push_index.rs`), the forward sweep sizes `v` to the
 //! trip count before the loop (`rt::fill_for_pushes`: `e` default elements) and writes
-//! `v[i] = x`. After the loop `v` holds exactly what the pushes make. The reverse sweep does not
+//! `v[k] = x; k += 1` with a count `k` of its own (`i` by value, whatever the trip binds to
+//! that name). After the loop `v` holds exactly what the pushes make. The reverse sweep does not
 //! change (`y.push(x) => dx += dy[i], dy[i] = 0`, as for `y[i] = x`).
 //!
 //! Taken only where the filled elements can never be seen:
@@ -36,7 +37,7 @@ use crate::naming::unraw;
 pub(super) struct Prefill {
     /// Per loop, the locals to size before it runs (to `LoopInfo::trips_before`).
     loops: HashMap<LoopId, Vec<VarId>>,
-    /// The pushes written as `v[i] = x`.
+    /// The pushes written as `v[k] = x` (see [`position`]).
     pushes: HashSet<*const Stmt>,
 }
 
@@ -209,16 +210,23 @@ impl RevGen<'_> {
         };
         (self.prefill.loops.get(&id).into_iter().flatten())
             .map(|v| {
+                let at = position(*v);
                 let v = self.ident(*v);
-                quote! { #rt::fill_for_pushes(&mut #v, #n); }
+                quote! { #rt::fill_for_pushes(&mut #v, #n); let mut #at = 0usize; }
             })
             .collect()
     }
 
-    /// Whether the push `s` writes into a buffer sized before its loop.
+    /// Whether the push `s` writes into a buffer sized before its loop (at [`position`]: the
+    /// loop's own count of its pushes, not the loop variable, which the trip may shadow).
     pub(super) fn prefilled_push(&self, s: &Stmt) -> bool {
         self.prefill.pushes.contains(&(s as *const Stmt))
     }
+}
+
+/// The count of `v`'s pushes in the loop being run: the element the next push writes.
+pub(super) fn position(v: VarId) -> Ident {
+    naming::fixed(&format!("__pushed{v}"))
 }
 
 /// Whether tokens name the local `name`: the identifier anywhere but as a path segment after

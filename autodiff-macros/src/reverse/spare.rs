@@ -6,8 +6,9 @@
 //! `let` becomes `rt::spare_filled(&mut spare, e, n)` (the values of `vec![e; n]`) and the
 //! move `rt::spare_keep(&mut spare, mem::replace(&mut u, next))`. An empty `next`
 //! (`Vec::with_capacity(n)`, `Vec::new()`, filled by pushes) becomes
-//! `rt::spare_cleared(&mut spare, n)`: the kept buffer emptied, its capacity kept (only the
-//! capacity can differ from what the user's code makes, and nothing here reads it).
+//! `rt::spare_cleared(&mut spare, n)`: the kept buffer emptied, its capacity kept. A kept
+//! buffer's capacity is all that can differ from what the user's code makes, so nothing is
+//! kept in a function that asks for a capacity (`v.capacity()`).
 //!
 //! Only where nothing else can notice: both statements in one straight-line block of the trip
 //! (the `let` first), `u` declared outside the loop with a value and never taken by value in
@@ -27,6 +28,11 @@ use crate::naming::{mentions, unraw};
 /// function never takes it by value, before the loop or in it (so it holds a buffer at every
 /// `mem::replace`).
 pub(super) fn fresh_buffers(trip: &Block, body: &Block, f: &Func) -> Vec<(VarId, VarId, VarId)> {
+    // a kept buffer's capacity is not the one `vec!`/`Vec::new()` gives: where the function
+    // asks for one, nothing is kept
+    if asks_capacity(f) {
+        return Vec::new();
+    }
     let mut inside = HashSet::new();
     lets_in(body, &mut inside);
     let mut unset = HashSet::new();
@@ -83,6 +89,40 @@ fn is_fresh(init: &Rhs) -> bool {
         Rhs::VecLit(xs) => xs.is_empty(),
         _ => false,
     }
+}
+
+/// Whether any code of `f` calls a method named `capacity` (or names it otherwise).
+fn asks_capacity(f: &Func) -> bool {
+    fn tokens(t: &TokenStream) -> bool {
+        t.clone().into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(i) => i == "capacity",
+            proc_macro2::TokenTree::Group(g) => tokens(&g.stream()),
+            _ => false,
+        })
+    }
+    let rhs = |r: &Rhs| match r {
+        Rhs::Opaque(t) | Rhs::Repeat { len: t, .. } => tokens(t),
+        Rhs::Method { name, .. }
+        | Rhs::Call {
+            callee: Callee::Method(name),
+            ..
+        } => name == "capacity",
+        Rhs::Call {
+            callee: Callee::Path(p),
+            ..
+        } => p.segments.iter().any(|s| s.ident == "capacity"),
+        _ => false,
+    };
+    any_stmt(&f.body, &mut |s| match s {
+        Stmt::Let { init: Some(r), .. } | Stmt::Assign { rhs: r, .. } => rhs(r),
+        Stmt::Effect(t) => tokens(t),
+        Stmt::InPlace { original, .. } => tokens(original),
+        Stmt::Branch { kind, .. } => match kind {
+            BranchKind::If { cond, .. } => tokens(cond),
+            BranchKind::Match { scrutinee, heads } => tokens(scrutinee) || heads.iter().any(tokens),
+        },
+        _ => false,
+    })
 }
 
 /// Whether `body` may take `v` by value (a move, a call or method argument, code passed

@@ -63,7 +63,10 @@ impl RevGen<'_> {
                 let i = self.atom_fwd(idx);
                 let f = match s {
                     // a push into a buffer sized before the loop (`prefill`): element `i`
-                    Stmt::Push { .. } if self.prefilled_push(s) => quote! { #b[#i as usize] = #v; },
+                    Stmt::Push { base, .. } if self.prefilled_push(s) => {
+                        let at = prefill::position(*base);
+                        quote! { #b[#at] = #v; #at += 1; }
+                    }
                     Stmt::Push { .. } => quote! { #b.push(#v); },
                     _ => quote! { #b[#i] = #v; },
                 };
