@@ -219,8 +219,9 @@ impl RevGen<'_> {
             Rhs::Bin(BinOp::Add | BinOp::Sub | BinOp::Mul, x, y) => {
                 Some(1 + self.element_cost(x, depth + 1)? + self.element_cost(y, depth + 1)?)
             }
+            Rhs::Copy(x) => self.element_cost(x, depth + 1),
             // `*r` of a borrowed element (`r = &x[i]`) costs what `x[i]` does
-            Rhs::Copy(x) | Rhs::Clone { x, .. } => self.element_cost(x, depth + 1),
+            Rhs::Clone { x, .. } if self.floats.contains(v) => self.element_cost(x, depth + 1),
             Rhs::Cast {
                 x,
                 via: CastVia::As | CastVia::Assoc(_),
