@@ -312,6 +312,33 @@ impl Callee {
 }
 
 impl Rhs {
+    /// Every atom this right-hand side reads as a value: operands, arguments, an index, a
+    /// repeated element, a sum's length (not the base of an element read or sum, and not the
+    /// variables named in code passed through as written).
+    pub fn atoms(&self) -> Vec<&Atom> {
+        match self {
+            Rhs::Copy(a)
+            | Rhs::Neg(a)
+            | Rhs::Ref(a)
+            | Rhs::Clone { x: a, .. }
+            | Rhs::Cast { x: a, .. }
+            | Rhs::Field { base: a, .. }
+            | Rhs::Index { idx: a, .. }
+            | Rhs::Repeat { elem: a, .. }
+            | Rhs::Sum { len: a, .. } => vec![a],
+            Rhs::Bin(_, a, b) => vec![a, b],
+            Rhs::Method { args, .. }
+            | Rhs::Tuple(args)
+            | Rhs::Array(args)
+            | Rhs::VecLit(args)
+            | Rhs::Call { args, .. } => args.iter().collect(),
+            Rhs::Struct { fields, rest, .. } => {
+                fields.iter().map(|(_, a, _)| a).chain(rest).collect()
+            }
+            Rhs::Opaque(_) => Vec::new(),
+        }
+    }
+
     /// The variables this right-hand side reads through differentiable positions.
     pub fn diff_operands(&self) -> Vec<VarId> {
         let mut out = Vec::new();

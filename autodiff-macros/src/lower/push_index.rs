@@ -85,32 +85,15 @@ fn name(vars: &[Var], v: VarId) -> String {
     vars[v].ident.unraw().to_string()
 }
 
-/// The statements a full trip of loop `id` (body `body`) runs once each: the `Some` arm of a
-/// range loop (`match it.next() { Some(i) => trip, None => break }`), or what follows a
-/// container loop's exit test (`if k >= n { break } let i = k; k += 1; ..`).
-pub(crate) fn trip_mut(body: &mut Block, id: LoopId) -> Option<&mut [Stmt]> {
-    match body.stmts.as_mut_slice() {
-        [
-            Stmt::Branch {
-                kind: BranchKind::Match { .. },
-                arms,
-                ..
-            },
-        ] => arms.first_mut().map(|a| a.stmts.as_mut_slice()),
-        [
-            Stmt::Branch {
-                kind: BranchKind::If { .. },
-                arms,
-                ..
-            },
-            rest @ ..,
-        ] if is_exit(arms, id) => Some(rest),
-        _ => None,
-    }
+/// Where a full trip of a loop starts in its body (see [`trip`]).
+enum TripAt {
+    /// The `Some` arm of a range loop's only statement.
+    Arm,
+    /// The statements after a container loop's exit test.
+    AfterExit,
 }
 
-/// [`trip_mut`] without the borrow to change it.
-pub(crate) fn trip(body: &Block, id: LoopId) -> Option<&[Stmt]> {
+fn trip_at(body: &Block, id: LoopId) -> Option<TripAt> {
     match body.stmts.as_slice() {
         [
             Stmt::Branch {
@@ -118,17 +101,35 @@ pub(crate) fn trip(body: &Block, id: LoopId) -> Option<&[Stmt]> {
                 arms,
                 ..
             },
-        ] => arms.first().map(|a| a.stmts.as_slice()),
+        ] if !arms.is_empty() => Some(TripAt::Arm),
         [
             Stmt::Branch {
                 kind: BranchKind::If { .. },
                 arms,
                 ..
             },
-            rest @ ..,
-        ] if is_exit(arms, id) => Some(rest),
+            ..,
+        ] if is_exit(arms, id) => Some(TripAt::AfterExit),
         _ => None,
     }
+}
+
+/// The statements a full trip of loop `id` (body `body`) runs once each: the `Some` arm of a
+/// range loop (`match it.next() { Some(i) => trip, None => break }`), or what follows a
+/// container loop's exit test (`if k >= n { break } let i = k; k += 1; ..`).
+pub(crate) fn trip(body: &Block, id: LoopId) -> Option<&[Stmt]> {
+    Some(match (trip_at(body, id)?, body.stmts.as_slice()) {
+        (TripAt::Arm, [Stmt::Branch { arms, .. }]) => arms[0].stmts.as_slice(),
+        (_, stmts) => &stmts[1..],
+    })
+}
+
+/// [`trip`], to change.
+fn trip_mut(body: &mut Block, id: LoopId) -> Option<&mut [Stmt]> {
+    Some(match (trip_at(body, id)?, body.stmts.as_mut_slice()) {
+        (TripAt::Arm, [Stmt::Branch { arms, .. }]) => arms[0].stmts.as_mut_slice(),
+        (_, stmts) => &mut stmts[1..],
+    })
 }
 
 /// `if .. { break } else { }`, leaving loop `id`.
@@ -273,28 +274,16 @@ fn touches(s: &Stmt, v: VarId, name: &str) -> bool {
 
 /// Whether `rhs` names `v` other than as the base of an element read.
 fn rhs_touches(rhs: &Rhs, v: VarId, name: &str) -> bool {
-    let atom = |a: &Atom| matches!(a, Atom::Var(x) if *x == v);
-    match rhs {
-        Rhs::Index { idx, .. } => atom(idx),
-        Rhs::Opaque(t) => names(t, name),
-        Rhs::Repeat { elem, len, .. } => atom(elem) || names(len, name),
-        Rhs::Sum { base, len } => *base == v || atom(len),
-        Rhs::Copy(a)
-        | Rhs::Neg(a)
-        | Rhs::Ref(a)
-        | Rhs::Clone { x: a, .. }
-        | Rhs::Cast { x: a, .. }
-        | Rhs::Field { base: a, .. } => atom(a),
-        Rhs::Bin(_, a, b) => atom(a) || atom(b),
-        Rhs::Method { args, .. }
-        | Rhs::Tuple(args)
-        | Rhs::Array(args)
-        | Rhs::VecLit(args)
-        | Rhs::Call { args, .. } => args.iter().any(atom),
-        Rhs::Struct { fields, rest, .. } => {
-            fields.iter().any(|(_, a, _)| atom(a)) || rest.as_ref().is_some_and(atom)
-        }
-    }
+    let sum = matches!(rhs, Rhs::Sum { base, .. } if *base == v);
+    let tokens = match rhs {
+        Rhs::Opaque(t) | Rhs::Repeat { len: t, .. } => names(t, name),
+        _ => false,
+    };
+    sum || tokens
+        || rhs
+            .atoms()
+            .into_iter()
+            .any(|a| matches!(a, Atom::Var(x) if *x == v))
 }
 
 /// Whether tokens name `name` other than to count its elements (`name.len()`,

@@ -177,28 +177,16 @@ fn names_var(s: &Stmt, v: VarId, name: &Ident) -> bool {
 
 /// Whether `rhs` names `v` in any way.
 fn rhs_names(rhs: &Rhs, v: VarId, name: &Ident) -> bool {
-    let atom = |a: &Atom| matches!(a, Atom::Var(x) if *x == v);
-    match rhs {
-        Rhs::Index { base, idx, .. } => *base == v || atom(idx),
-        Rhs::Sum { base, len } => *base == v || atom(len),
-        Rhs::Opaque(t) => mentions(t, name),
-        Rhs::Repeat { elem, len, .. } => atom(elem) || mentions(len, name),
-        Rhs::Copy(a)
-        | Rhs::Neg(a)
-        | Rhs::Ref(a)
-        | Rhs::Clone { x: a, .. }
-        | Rhs::Cast { x: a, .. }
-        | Rhs::Field { base: a, .. } => atom(a),
-        Rhs::Bin(_, a, b) => atom(a) || atom(b),
-        Rhs::Method { args, .. }
-        | Rhs::Tuple(args)
-        | Rhs::Array(args)
-        | Rhs::VecLit(args)
-        | Rhs::Call { args, .. } => args.iter().any(atom),
-        Rhs::Struct { fields, rest, .. } => {
-            fields.iter().any(|(_, a, _)| atom(a)) || rest.as_ref().is_some_and(atom)
-        }
-    }
+    let base = matches!(rhs, Rhs::Index { base, .. } | Rhs::Sum { base, .. } if *base == v);
+    let tokens = match rhs {
+        Rhs::Opaque(t) | Rhs::Repeat { len: t, .. } => mentions(t, name),
+        _ => false,
+    };
+    base || tokens
+        || rhs
+            .atoms()
+            .into_iter()
+            .any(|a| matches!(a, Atom::Var(x) if *x == v))
 }
 
 impl RevGen<'_> {
