@@ -4,7 +4,7 @@
 //! reuses the one the step's `u = next` frees (`reverse/spare.rs`). Against central differences
 //! in `f64` (and the `f64` gradient for `f32` and `T: Real`): the stencil pushing each step,
 //! a map whose `Vec` is pushed to and counted after the loop, a `return` in the trip, a nested
-//! loop's `break`, rows made per outer trip, an `i32` loop variable, container loops (`iter`,
+//! loop's `break`, rows made per outer trip, an loop variable used only as a float, container loops (`iter`,
 //! `zip`, `enumerate`; `skip` keeps the push), a loop of no trips, the
 //! forms that keep the push (a `break`, the length or an element read in the trip), and
 //! Hessian-vector products.
@@ -130,9 +130,11 @@ fn rows(x: &[f64]) -> f64 {
     acc
 }
 
-/// The loop variable is an `i32` (nothing makes it a `usize`).
+/// The loop variable used only as a float (`i as f64`): its type comes from the generated
+/// code's index of the pushed `Vec`'s adjoint (`usize`); a loop variable declared as another
+/// integer type does not compile there (see `tests/adversarial_prefill.rs`).
 #[differentiable]
-fn counted_i32(x: &[f64]) -> f64 {
+fn counted_as_float(x: &[f64]) -> f64 {
     let mut v = Vec::new();
     for i in 0..4 {
         v.push(x[0] * (i as f64) + x[1]);
@@ -278,7 +280,12 @@ fn maps_returns_nested_breaks_and_rows_against_central_differences() {
     check_value_grad("map_then_more", map_then_more, map_then_more_grad(&x), &x);
     check_value_grad("prefix_sums", prefix_sums, prefix_sums_grad(&x), &x);
     check_value_grad("rows", rows, rows_grad(&x), &x);
-    check_value_grad("counted_i32", counted_i32, counted_i32_grad(&x), &x);
+    check_value_grad(
+        "counted_as_float",
+        counted_as_float,
+        counted_as_float_grad(&x),
+        &x,
+    );
     check_value_grad("kept_pushes", kept_pushes, kept_pushes_grad(&x), &x);
     // the `return` taken (sines reach 0.9) and not taken
     for amp in [0.9, 0.5] {
