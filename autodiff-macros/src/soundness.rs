@@ -12,11 +12,18 @@ use crate::ir::{Block, Func, Stmt};
 pub fn check(func: &Func, act: &Activity) -> Result<(), syn::Error> {
     for u in &func.opaque_uses {
         if let Some(v) = u.vars.iter().find(|v| act.varied(**v)) {
+            let name = func.vars[*v].ident.to_string();
+            // a temporary of the lowering has no name the user wrote
+            let uses = if name.starts_with("__") {
+                "its value carries a derivative".to_string()
+            } else {
+                format!("it uses `{name}`, which carries a derivative")
+            };
             return Err(syn::Error::new_spanned(
                 &u.tokens,
                 format!(
-                    "#[differentiable] cannot differentiate {}: it uses `{}`, which carries a derivative; {}",
-                    u.what, func.vars[*v].ident, u.hint
+                    "#[differentiable] cannot differentiate {}: {uses}; {}",
+                    u.what, u.hint
                 ),
             ));
         }

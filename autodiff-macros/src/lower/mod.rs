@@ -121,6 +121,8 @@ pub struct Lowerer {
     row_indices: std::collections::HashMap<VarId, (Atom, Atom)>,
     /// The user's `w[i][j]` of each `At2(i, j)` temporary, for errors.
     row_spans: std::collections::HashMap<VarId, TokenStream>,
+    /// Each `v.push(x)`: the pushed value and the user's tokens (see `refs::pushed_refs`).
+    pushed: Vec<(VarId, TokenStream)>,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -147,6 +149,7 @@ pub fn lower_fn(
         n_params: params.len(),
         row_indices: std::collections::HashMap::new(),
         row_spans: std::collections::HashMap::new(),
+        pushed: Vec::new(),
         local_fns: items::check(
             body,
             &params
@@ -198,6 +201,7 @@ pub fn lower_fn(
     push_index::pushes_at_index(&mut func);
     mark_refs(&mut func, &ids, params);
     refs::refuse_rows_of_refs(&func, &lw.row_spans)?;
+    refs::pushed_refs(&mut func, lw.pushed);
     Ok((func, ids, lw.items))
 }
 

@@ -49,6 +49,9 @@ impl Lowerer {
                     init: Some(Rhs::Opaque(quote! { #recv.len() })),
                 });
                 let val = self.lower_atom_expr(&mc.args[0], out)?;
+                if let Atom::Var(x) = val {
+                    self.pushed.push((x, mc.to_token_stream()));
+                }
                 self.mark_assigned(base);
                 out.push(Stmt::Push {
                     base,

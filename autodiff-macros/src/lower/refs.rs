@@ -80,6 +80,23 @@ pub(super) fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
     }
 }
 
+/// A `Vec` of references (`v.push(&x[i])`, `v.push(r)` for `r` in `x.iter()`, `v.push(&x[a..b])`)
+/// has no adjoint the reverse sweep can hold: the adjoint of a borrowed element belongs to the
+/// container it borrows from. Each push of a reference becomes a use that the soundness check
+/// refuses when the value carries a derivative (a `Vec` of borrowed indices stays as written).
+pub(super) fn pushed_refs(func: &mut Func, pushed: Vec<(VarId, TokenStream)>) {
+    for (x, tokens) in pushed {
+        if func.vars[x].is_ref {
+            func.opaque_uses.push(OpaqueUse {
+                vars: vec![x],
+                tokens,
+                what: "a push of a reference into a `Vec`".into(),
+                hint: "push the value instead (`v.push(x[i])`, `v.push(*r)`, or `v.push(x[a..b].to_vec())` for a slice), or keep the index in the `Vec` and read `x[i]` where it is used",
+            });
+        }
+    }
+}
+
 /// Refuses `t[i][j]` on a local made of references (`let t = [x, y];` of slices, `vec![r; 2]`,
 /// a move or clone of one):
 /// the element is read at one index `At2(i, j)` on `t`, which a container of borrowed rows does
