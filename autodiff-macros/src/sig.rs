@@ -56,8 +56,8 @@ impl VisitMut for NameLifetimes {
     }
 }
 
-/// Integer, `bool`, `char` and string types (and references, slices, arrays, `Vec`s of them)
-/// carry no derivative.
+/// Integer, `bool`, `char` and string types (and references, slices, arrays, `Vec`s, `Option`s
+/// and ranges of them, `RangeFull`) carry no derivative.
 pub fn is_nondiff_spelling(ty: &Type) -> bool {
     match ty {
         Type::Reference(r) => is_nondiff_spelling(&r.elem),
@@ -70,7 +70,20 @@ pub fn is_nondiff_spelling(ty: &Type) -> bool {
                 return false;
             };
             let name = last.ident.to_string();
-            if name == "Vec" {
+            if name == "RangeFull" {
+                return true;
+            }
+            // containers and ranges of integers: `Vec<usize>`, `Option<usize>`, `Range<usize>`
+            if matches!(
+                name.as_str(),
+                "Vec"
+                    | "Option"
+                    | "Range"
+                    | "RangeFrom"
+                    | "RangeTo"
+                    | "RangeInclusive"
+                    | "RangeToInclusive"
+            ) {
                 if let syn::PathArguments::AngleBracketed(a) = &last.arguments {
                     if let Some(syn::GenericArgument::Type(t)) = a.args.first() {
                         return is_nondiff_spelling(t);

@@ -26,6 +26,8 @@ mod options;
 mod order;
 mod places;
 mod push_index;
+mod range_vars;
+pub(crate) use range_vars::RangeKind;
 mod ranges;
 mod receivers;
 mod refs;
@@ -79,6 +81,9 @@ pub struct ParamIn {
     /// Bound without `mut` and a slice, `Vec` or array (or a shared reference to one): its length
     /// is the same for the whole call.
     pub fixed_len: bool,
+    /// The parameter's type is a range (`Range<usize>`, `RangeInclusive<usize>`, ...): indexing
+    /// by it is written out with its bounds (see `range_vars`).
+    pub range: Option<RangeKind>,
 }
 
 struct LoopCtx {
@@ -178,6 +183,7 @@ pub fn lower_fn(
     let mut body = body.clone();
     order::snapshot_operands(&mut body);
     hoist::rebind_params_given_ranges(&mut body, params);
+    range_vars::write_out_range_indices(&mut body, params)?;
     let (block, _) = lw.lower_block(&body.stmts, Some(ret))?;
     if lw.binding_macro {
         // A name in a range bound may be one the macro bound: no count is known to repeat.
