@@ -191,6 +191,36 @@ pub fn dense_fit<E: Adjoint>(d: &mut Vec<E>, len: usize) {
     }
 }
 
+/// The element a push writes, as a `usize`: the length before the push, or the loop variable of
+/// `for i in 0..n` when every trip pushes once (the macro's `lower/push_index.rs`), which may
+/// have any integer type (`for i in 0..n as u32`). It counts trips from 0, so it is never
+/// negative.
+pub trait PushPosition: Copy {
+    /// The position as an index.
+    fn position(self) -> usize;
+}
+
+macro_rules! push_positions {
+    ($($t:ty),*) => {$(
+        impl PushPosition for $t {
+            #[inline(always)]
+            fn position(self) -> usize {
+                debug_assert!(usize::try_from(self).is_ok(), "a push position is a trip count");
+                self as usize
+            }
+        }
+    )*};
+}
+push_positions!(
+    usize, u8, u16, u32, u64, u128, isize, i8, i16, i32, i64, i128
+);
+
+/// [`PushPosition::position`] of `p`.
+#[inline(always)]
+pub fn push_position<P: PushPosition>(p: P) -> usize {
+    p.position()
+}
+
 /// `v[i] = y => dy += dv[i], dv[i] = 0` (returns `dv[i]`; `None` past the end, where it is
 /// zero); also `v[i][j] = y` at [`At2`].
 #[inline(always)]

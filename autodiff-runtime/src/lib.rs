@@ -96,8 +96,8 @@ pub mod __private {
     }
     pub use crate::densevec::{
         dense_add, dense_add_in, dense_add_slot, dense_adj, dense_clear, dense_fit, dense_into,
-        dense_move, dense_repeat, dense_take, dense_witness, window_add, window_flush, window_take,
-        window_zero,
+        dense_move, dense_repeat, dense_take, dense_witness, push_position, window_add,
+        window_flush, window_take, window_zero,
     };
     pub use crate::fieldwise::{
         FieldArith, FieldwiseOps, OperandOnDerived, OperandOnOther, OperatorProbe,

@@ -74,6 +74,11 @@ impl RevGen<'_> {
                     return (f, quote! {}, quote! {});
                 }
                 let (save, read) = self.read(idx, place);
+                // a push's position may be a loop variable of any integer type (`push_index`)
+                let at = match s {
+                    Stmt::Push { .. } => quote! { #rt::push_position(*#read) },
+                    _ => quote! { *#read },
+                };
                 let d = self.adj(*base);
                 if self.dense.contains(base) {
                     let take = match self.window_reg(*base, idx) {
@@ -91,7 +96,7 @@ impl RevGen<'_> {
                         }
                         None => quote! { let _ = #take; },
                     };
-                    let rev = quote! { let __i = *#read; #contrib };
+                    let rev = quote! { let __i = #at; #contrib };
                     return (quote! { #save #f }, rev.clone(), rev);
                 }
                 let (save_shape, shape) = self.shape(*base, place);
@@ -105,7 +110,7 @@ impl RevGen<'_> {
                 };
                 // y[i] = v => dv += dy[i], dy[i] = 0
                 let rev = quote! {
-                    let __i = *#read;
+                    let __i = #at;
                     let __shape = *#shape;
                     let __e = #rt::ShapeAdjoint::take_at(__shape, &mut #d, __i);
                     #contrib
