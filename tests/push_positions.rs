@@ -113,7 +113,12 @@ fn integer_loop_variables_match_finite_differences() {
     }
     for x in [0.7, -1.3] {
         let r = unconstrained_grad(x);
-        check_value_grad("unconstrained", |z| unconstrained(z[0]), (r.0, vec![r.1]), &[x]);
+        check_value_grad(
+            "unconstrained",
+            |z| unconstrained(z[0]),
+            (r.0, vec![r.1]),
+            &[x],
+        );
     }
 }
 

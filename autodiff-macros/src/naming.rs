@@ -315,6 +315,29 @@ pub fn mentions(ts: &proc_macro2::TokenStream, name: &Ident) -> bool {
     walk(ts, &unraw(name))
 }
 
+/// Whether tokens name the local `name`: the identifier anywhere but as a path segment after
+/// `::` or a field or method after `.` (the loop's own `Iterator::next(&mut it)` does not name
+/// a local `next`; `0..next` and `S { f: next }` do).
+pub fn mentions_local(ts: &proc_macro2::TokenStream, name: &Ident) -> bool {
+    use proc_macro2::TokenTree as T;
+    fn walk(ts: &proc_macro2::TokenStream, name: &str) -> bool {
+        let tts: Vec<T> = ts.clone().into_iter().collect();
+        tts.iter().enumerate().any(|(k, t)| match t {
+            T::Group(g) => walk(&g.stream(), name),
+            T::Ident(i) if unraw(i) == name => {
+                let punct =
+                    |j: usize, c: char| matches!(tts.get(j), Some(T::Punct(p)) if p.as_char() == c);
+                // `a::name`, `x.name` (not `..name`, `S { f: name }`)
+                let segment = k >= 2 && punct(k - 1, ':') && punct(k - 2, ':');
+                let member = k >= 1 && punct(k - 1, '.') && !(k >= 2 && punct(k - 2, '.'));
+                !(segment || member)
+            }
+            _ => false,
+        })
+    }
+    walk(ts, &unraw(name))
+}
+
 /// The value of an integer literal, in parentheses or not (`3`, `(3)`, `3usize`); `None` for
 /// any other expression or a value `T` cannot hold.
 pub fn int_literal<T: std::str::FromStr>(e: &syn::Expr) -> Option<T>

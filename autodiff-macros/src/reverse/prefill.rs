@@ -30,7 +30,7 @@
 //!   hold other elements, such as pushed `&f64`s): a float's default is zero.
 
 use super::*;
-use crate::naming::unraw;
+use crate::naming::mentions_local;
 
 /// The loops whose pushes fill a buffer sized before them (see the module docs).
 #[derive(Default)]
@@ -150,7 +150,7 @@ fn any_in(stmts: &[Stmt], p: &mut impl FnMut(&Stmt) -> bool) -> bool {
 /// Whether `s` itself (not the statements it nests) names `v` in any way.
 fn names_var(s: &Stmt, v: VarId, name: &Ident) -> bool {
     let atom = |a: &Atom| matches!(a, Atom::Var(x) if *x == v);
-    let tokens = |t: &TokenStream| !crate::ir::is_check(t) && mentions(t, name);
+    let tokens = |t: &TokenStream| !crate::ir::is_check(t) && mentions_local(t, name);
     match s {
         Stmt::Let { var, init, .. } => {
             *var == v || init.as_ref().is_some_and(|r| rhs_names(r, v, name))
@@ -161,13 +161,13 @@ fn names_var(s: &Stmt, v: VarId, name: &Ident) -> bool {
         Stmt::Truncate { base, len } => *base == v || atom(len),
         Stmt::InPlace {
             bases, original, ..
-        } => bases.contains(&v) || mentions(original, name),
+        } => bases.contains(&v) || mentions_local(original, name),
         Stmt::Bound(vs) => vs.contains(&v),
         Stmt::Effect(t) => tokens(t),
         Stmt::Branch { kind, .. } => match kind {
-            BranchKind::If { cond, .. } => mentions(cond, name),
+            BranchKind::If { cond, .. } => mentions_local(cond, name),
             BranchKind::Match { scrutinee, heads } => {
-                mentions(scrutinee, name) || heads.iter().any(|h| mentions(h, name))
+                mentions_local(scrutinee, name) || heads.iter().any(|h| mentions_local(h, name))
             }
         },
         Stmt::Scope(_) | Stmt::Loop { .. } => false,
@@ -179,7 +179,7 @@ fn names_var(s: &Stmt, v: VarId, name: &Ident) -> bool {
 fn rhs_names(rhs: &Rhs, v: VarId, name: &Ident) -> bool {
     let base = matches!(rhs, Rhs::Index { base, .. } | Rhs::Sum { base, .. } if *base == v);
     let tokens = match rhs {
-        Rhs::Opaque(t) | Rhs::Repeat { len: t, .. } => mentions(t, name),
+        Rhs::Opaque(t) | Rhs::Repeat { len: t, .. } => mentions_local(t, name),
         _ => false,
     };
     base || tokens
@@ -215,29 +215,6 @@ impl RevGen<'_> {
 /// The count of `v`'s pushes in the loop being run: the element the next push writes.
 pub(super) fn position(v: VarId) -> Ident {
     naming::fixed(&format!("__pushed{v}"))
-}
-
-/// Whether tokens name the local `name`: the identifier anywhere but as a path segment after
-/// `::` or a field or method after `.` (the loop's own `Iterator::next(&mut it)` does not name
-/// a local `next`; `0..next` and `S { f: next }` do).
-fn mentions(ts: &TokenStream, name: &Ident) -> bool {
-    use proc_macro2::TokenTree as T;
-    fn walk(ts: &TokenStream, name: &str) -> bool {
-        let tts: Vec<T> = ts.clone().into_iter().collect();
-        tts.iter().enumerate().any(|(k, t)| match t {
-            T::Group(g) => walk(&g.stream(), name),
-            T::Ident(i) if unraw(i) == name => {
-                let punct =
-                    |j: usize, c: char| matches!(tts.get(j), Some(T::Punct(p)) if p.as_char() == c);
-                // `a::name`, `x.name` (not `..name`, `S { f: name }`)
-                let segment = k >= 2 && punct(k - 1, ':') && punct(k - 2, ':');
-                let member = k >= 1 && punct(k - 1, '.') && !(k >= 2 && punct(k - 2, '.'));
-                !(segment || member)
-            }
-            _ => false,
-        })
-    }
-    walk(ts, &unraw(name))
 }
 
 #[cfg(test)]

@@ -93,13 +93,8 @@ fn is_fresh(init: &Rhs) -> bool {
 
 /// Whether any code of `f` calls a method named `capacity` (or names it otherwise).
 fn asks_capacity(f: &Func) -> bool {
-    fn tokens(t: &TokenStream) -> bool {
-        t.clone().into_iter().any(|tt| match tt {
-            proc_macro2::TokenTree::Ident(i) => i == "capacity",
-            proc_macro2::TokenTree::Group(g) => tokens(&g.stream()),
-            _ => false,
-        })
-    }
+    let capacity = naming::fixed("capacity");
+    let tokens = |t: &TokenStream| mentions(t, &capacity);
     let rhs = |r: &Rhs| match r {
         Rhs::Opaque(t) | Rhs::Repeat { len: t, .. } => tokens(t),
         Rhs::Method { name, .. }
