@@ -475,20 +475,22 @@ impl RevGen<'_> {
                 } else if any_active && (borrows_local || fuse_params) {
                     let cpb = naming::fixed("__cpb");
                     let cv = naming::fixed("__cv");
-                    if forward_calls_primal(callee) {
+                    let call = if forward_calls_primal(callee) {
                         // A function of the user's: the forward sweep calls it as written (same
                         // value, no pullback recorded only to be dropped).
                         let call = self.primal(rhs);
-                        pre.extend(quote! { let #cv = #call; });
+                        quote! { let #cv = #call; }
                     } else {
                         // The forward sweep calls the companion too (its value may differ in type
                         // from the primal's, e.g. an owned row for `m.row(i)`) and drops the
                         // pullback.
                         let call = self.companion_call(callee, args, refs, *span);
-                        pre.extend(quote! { let (#cv, _) = #call; });
-                    }
+                        quote! { let (#cv, _) = #call; }
+                    };
                     value = quote! { #cv };
                     let mut argv = Vec::new();
+                    // the arguments are kept before the call, which may take them by value
+                    // (`g(x, r)` with `r` a local changed before: its copy is kept)
                     for (k, (a, by_ref)) in args.iter().zip(refs.iter()).enumerate() {
                         let r = bind_read(self, a, &mut pre, &mut reads);
                         // A receiver is passed by reference (auto-deref finds the method); so is
@@ -503,6 +505,7 @@ impl RevGen<'_> {
                             quote! { ::core::clone::Clone::clone(#r) }
                         });
                     }
+                    pre.extend(call);
                     if forward_calls_primal(callee) && self.distinct_active(args) {
                         // y = f(a..) => da.. += f's pullback of dy, by the fused companion:
                         // both of f's sweeps at once, adding into the adjoints here (one
