@@ -3,8 +3,10 @@
 //! (`lower/range_vars.rs`), so it is the range read `&x[a..b]` the macro differentiates. Every
 //! kind of range, in loops, reassigned, hidden by a later binding of its name (`let`, `for`,
 //! `match`, `if let`), as a method receiver and a call argument; against central differences in
-//! `f64`, through `_grad`, `_jvp` and `_hvp`. A `mut` inclusive range is refused
-//! (`tests/heavy/tests/ui/range_variable_index.rs`).
+//! `f64`, through `_grad`, `_jvp` and `_hvp`. Also: inclusive ranges run to their end by
+//! `next()` (they index nothing, as in `std`), typed `let`s, clones into new names, `&Range`
+//! parameters, indices inside `vec![..]`, and nested `fn` items, which see none of the body's
+//! names.
 
 // The functions are written the way the forms under test are spelled.
 #![allow(clippy::needless_range_loop, clippy::reversed_empty_ranges)]
@@ -116,6 +118,56 @@ fn sum(v: &[f64]) -> f64 {
     s
 }
 
+/// An inclusive range parameter, which the caller may have run to its end.
+#[differentiable]
+fn inclusive_parameter(x: &[f64], r: RangeInclusive<usize>) -> f64 {
+    let w = &x[r];
+    let mut s = x[0];
+    for i in 0..w.len() {
+        s += w[i] * w[i];
+    }
+    s
+}
+
+/// A `mut` inclusive range advanced in the body, then indexed, and passed on.
+#[differentiable]
+fn advanced_inclusive(x: &[f64], steps: usize) -> f64 {
+    let mut r = 1..=3;
+    for _ in 0..steps {
+        r.next();
+    }
+    let w = &x[r.clone()];
+    let mut s = 0.0;
+    for i in 0..w.len() {
+        s += w[i].sin();
+    }
+    s + inclusive_parameter(x, r)
+}
+
+/// A typed `let`, a clone into a new name, a borrowed range parameter, `vec![..]`.
+#[differentiable]
+fn bindings_and_macros(x: &[f64], b: &Range<usize>) -> f64 {
+    let r: Range<usize> = 1..3;
+    let q = r.clone();
+    let c = b.clone();
+    let v = vec![x[r.clone()][0], x[q][1] * 2.0, (&x[b.clone()])[0]];
+    let u = vec![x[c][1]; 2];
+    v[0] * v[1] + v[2] * u[0] + u[1] * x[r][1]
+}
+
+/// Nested `fn` items: their own `r` (an index, a range of another kind) is theirs.
+#[differentiable]
+fn nested_items(x: &[f64], r: std::ops::RangeFrom<usize>) -> f64 {
+    fn count(v: &[usize], r: Range<usize>) -> usize {
+        v[r].len()
+    }
+    fn pick(v: &[usize], r: usize) -> usize {
+        v[r]
+    }
+    let w = &x[r];
+    w[0] * count(&[1, 2, 3, 4], 0..2) as f64 + w[1] * pick(&[5, 6], 1) as f64
+}
+
 const X: [f64; 6] = [0.4, -1.1, 0.8, 1.7, -0.6, 0.3];
 
 #[test]
@@ -179,4 +231,44 @@ fn hidden_names_match_finite_differences() {
     check_value_grad("receivers_and_arguments", receivers_and_arguments, r, &X);
     let (_, g) = receivers_and_arguments_grad(&X);
     check("receivers_and_arguments", receivers_and_arguments, &g, &X);
+}
+
+#[test]
+fn exhausted_and_bound_ranges_match_finite_differences() {
+    // run to their end, `1..=1` and `2..=2` index nothing
+    let mut done = 1..=1;
+    done.next();
+    let mut r = 0..=1;
+    r.next();
+    r.next();
+    for range in [0..=2, 3..=5, done, r] {
+        let want: f64 = X[0] + X[range.clone()].iter().map(|e| e * e).sum::<f64>();
+        let g = inclusive_parameter_grad(&X, range.clone());
+        assert!((g.0 - want).abs() < 1e-12, "{} vs {want}", g.0);
+        check_value_grad(
+            "inclusive_parameter",
+            |z| inclusive_parameter(z, range.clone()),
+            g,
+            &X,
+        );
+    }
+    for steps in 0..5 {
+        let g = advanced_inclusive_grad(&X, steps);
+        check_value_grad(
+            "advanced_inclusive",
+            |z| advanced_inclusive(z, steps),
+            g,
+            &X,
+        );
+    }
+    let b = 2..4;
+    let g = bindings_and_macros_grad(&X, &b);
+    // v = [x1, 2 x2, x2], u = [x3, x3]: f = 2 x1 x2 + x2 x3 + x3 x2
+    let want = 2.0 * X[1] * X[2] + 2.0 * X[2] * X[3];
+    assert!((g.0 - want).abs() < 1e-12, "{} vs {want}", g.0);
+    check_value_grad("bindings_and_macros", |z| bindings_and_macros(z, &b), g, &X);
+    // w = x[2..]: f = 2 w0 + 6 w1
+    let g = nested_items_grad(&X, 2..);
+    assert!((g.0 - (2.0 * X[2] + 6.0 * X[3])).abs() < 1e-12, "{}", g.0);
+    check_value_grad("nested_items", |z| nested_items(z, 2..), g, &X);
 }

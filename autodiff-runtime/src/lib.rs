@@ -112,6 +112,9 @@ pub mod __private {
         OrdReceiver, OtherReceiver, constant_result, integer_receiver, not_float, of_type,
         ord_rule_receiver, piecewise_constant_result, rule_receiver, std_method, unreachable_value,
     };
+    /// The end of a slice indexed by an inclusive range held in a variable (see
+    /// [`crate::slices::inclusive_end`]); an integer, no derivative.
+    pub use crate::slices::inclusive_end;
     pub use crate::slotarg::{
         DenseSlot, NoSlot, NoSlotArg, PlainSlot, RangeSlot, ScratchSlot, Slot, SlotArg,
     };

@@ -12,6 +12,24 @@ pub fn range_of<T: Clone, V: AsRef<[T]> + ?Sized>(v: &V, start: usize, end: usiz
     v.as_ref()[start..end].to_vec()
 }
 
+/// One past the last index of the slice `v[r]` for an inclusive range `r = a..=b`: `b + 1`, or
+/// `b` once `r` is exhausted (`next()` ran it to its end; `std` then indexes nothing). The
+/// macro writes `&v[r]` as `&v[*r.start()..inclusive_end(&r)]`.
+///
+/// # Panics
+/// When `b` is `usize::MAX`, with `std`'s message for `v[a..=usize::MAX]`.
+#[inline]
+pub fn inclusive_end(r: &core::ops::RangeInclusive<usize>) -> usize {
+    use core::ops::{Bound, RangeBounds};
+    match r.end_bound() {
+        Bound::Excluded(&b) => b,
+        _ => r
+            .end()
+            .checked_add(1)
+            .expect("attempted to index slice up to maximum usize"),
+    }
+}
+
 /// The elements `v[start..end]`, borrowed: a range read of a parameter, which cannot change
 /// while the gradient is computed (the reverse sweep adds its adjoint with [`acc_range`]).
 #[inline(always)]

@@ -1,9 +1,14 @@
-//! Indexing by a range held in a variable: `let r = a..b; &v[r]` (or `&v[r.clone()]`), or a
-//! parameter `r: Range<usize>`. The lowering knows a range read only by its `a..b` syntax (`ranges.rs`), so
-//! before lowering each such index is written out as the range it holds: `&v[r.start..r.end]`
-//! (`r.start..` for `a..`, `..r.end` for `..b`, `*r.start()..=*r.end()` for `a..=b`). Names are
-//! resolved by scope: a later `let r = 2;`, a `for r in ..` or a `match` arm binding `r` hides
-//! the range.
+//! Indexing by a range held in a variable: `let r = a..b; &v[r]` (or `&v[r.clone()]`), a
+//! parameter `r: Range<usize>` (or `r: &Range<usize>`, indexed as `&v[r.clone()]`), a typed
+//! `let r: Range<usize> = ..`, or a copy of one of those (`let q = r.clone();`). The lowering
+//! knows a range read only by its `a..b` syntax (`ranges.rs`), so before lowering each such
+//! index is written out as the range it holds: `&v[r.start..r.end]` (`r.start..` for `a..`,
+//! `..r.end` for `..b`, `..=r.end` for `..=b`, `..` for `..`). An inclusive range `a..=b` is
+//! written `*r.start()..rt::inclusive_end(&r)`: one past `b`, or `b` itself once `next()` has
+//! run the range to its end (an exhausted range indexes nothing, as `std` does). Names are
+//! resolved by scope: a later `let r = 2;`, a `for r in ..`, a `match` arm or an `if let`
+//! binding `r` hides the range; nested `fn` items have scopes of their own and are left as
+//! written. Indices inside `vec![..]` are written out too.
 
 use super::*;
 use std::collections::HashMap;
@@ -40,9 +45,14 @@ impl RangeKind {
         }
     }
 
-    /// The kind of a parameter type `Range<usize>`, `std::ops::RangeInclusive<usize>`, ...
+    /// The kind of a type `Range<usize>`, `std::ops::RangeInclusive<usize>`, `&Range<usize>`, ...
     pub(crate) fn of_type(ty: &syn::Type) -> Option<Self> {
-        let syn::Type::Path(p) = ty else { return None };
+        let p = match ty {
+            syn::Type::Path(p) => p,
+            syn::Type::Reference(r) => return Self::of_type(&r.elem),
+            syn::Type::Paren(p) => return Self::of_type(&p.elem),
+            _ => return None,
+        };
         let last = p.path.segments.last()?;
         Some(match last.ident.to_string().as_str() {
             "Range" => Self::HalfOpen,
@@ -55,35 +65,103 @@ impl RangeKind {
         })
     }
 
-    /// The range `r` holds, written out with its bounds.
-    fn written_out(self, r: &syn::Ident) -> Expr {
+    /// The range `r` holds, written out with its bounds (`r` is a reference to the range when
+    /// `by_ref`).
+    fn written_out(self, r: &syn::Ident, by_ref: bool) -> Expr {
         match self {
             Self::HalfOpen => syn::parse_quote! { #r.start..#r.end },
             Self::From => syn::parse_quote! { #r.start.. },
             Self::To => syn::parse_quote! { ..#r.end },
-            Self::Inclusive => syn::parse_quote! { *#r.start()..=*#r.end() },
+            Self::Inclusive => {
+                let at: Expr = if by_ref {
+                    syn::parse_quote! { #r }
+                } else {
+                    syn::parse_quote! { &#r }
+                };
+                syn::parse_quote! { *#r.start()..::autodiff::__private::inclusive_end(#at) }
+            }
             Self::ToInclusive => syn::parse_quote! { ..=#r.end },
             Self::Full => syn::parse_quote! { .. },
         }
     }
 }
 
-/// A name in scope: the range kind it holds and whether it is `mut`, or `None` when a later
-/// binding of the name holds something else.
-type Scope = HashMap<String, Option<(RangeKind, bool)>>;
+/// A range a name holds: its kind, and whether the name holds a reference to it (`&Range`).
+#[derive(Clone, Copy)]
+struct Held {
+    kind: RangeKind,
+    by_ref: bool,
+}
+
+/// A name in scope: the range it holds, or `None` when a later binding of the name holds
+/// something else.
+type Scope = HashMap<String, Option<Held>>;
 
 struct Rewriter {
     scopes: Vec<Scope>,
-    error: Option<syn::Error>,
 }
 
 impl Rewriter {
-    fn lookup(&self, name: &str) -> Option<(RangeKind, bool)> {
+    fn lookup(&self, name: &str) -> Option<Held> {
         self.scopes
             .iter()
             .rev()
             .find_map(|s| s.get(name))
             .copied()?
+    }
+
+    /// The range a name or its clone holds (`r`, `r.clone()`, in parentheses), and whether it
+    /// is the clone; `None` for any other expression.
+    fn held(&self, e: &Expr) -> Option<(syn::Ident, Held, bool)> {
+        let (named, cloned) = match parens(e) {
+            Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => {
+                (parens(&m.receiver), true)
+            }
+            e => (e, false),
+        };
+        let Expr::Path(p) = named else { return None };
+        let id = p.path.get_ident().filter(|_| p.qself.is_none())?;
+        Some((id.clone(), self.lookup(&naming::unraw(id))?, cloned))
+    }
+
+    /// The name a `let` binds to a range: `let r = a..b;`, `let r: Range<usize> = ..;`,
+    /// `let q = r;`, `let q = r.clone();` (a clone of a borrowed range is owned).
+    fn bound_range(&self, l: &syn::Local) -> Option<(String, Held)> {
+        let init = l.init.as_ref().filter(|i| i.diverge.is_none())?;
+        let (p, ty) = match &l.pat {
+            Pat::Ident(p) => (p, None),
+            Pat::Type(t) => match &*t.pat {
+                Pat::Ident(p) => (p, Some(&*t.ty)),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if p.subpat.is_some() || p.by_ref.is_some() {
+            return None;
+        }
+        let name = naming::unraw(&p.ident);
+        let owned = |kind| {
+            Some((
+                name.clone(),
+                Held {
+                    kind,
+                    by_ref: false,
+                },
+            ))
+        };
+        match (ty, parens(&init.expr)) {
+            (Some(ty), _) => {
+                let kind = RangeKind::of_type(ty)?;
+                let by_ref = matches!(ty, syn::Type::Reference(_));
+                Some((name, Held { kind, by_ref }))
+            }
+            (None, Expr::Range(r)) => owned(RangeKind::of_expr(r)),
+            (None, e) => {
+                let (_, held, cloned) = self.held(e)?;
+                let by_ref = held.by_ref && !cloned;
+                Some((name, Held { by_ref, ..held }))
+            }
+        }
     }
 
     /// Hides every name `p` binds for the scope on top.
@@ -114,22 +192,10 @@ impl VisitMut for Rewriter {
         for s in &mut b.stmts {
             self.visit_stmt_mut(s);
             if let SynStmt::Local(l) = s {
-                let range = l.init.as_ref().and_then(|i| match (&l.pat, peel(&i.expr)) {
-                    (Pat::Ident(p), Expr::Range(r))
-                        if i.diverge.is_none() && p.subpat.is_none() =>
-                    {
-                        Some((
-                            naming::unraw(&p.ident),
-                            RangeKind::of_expr(r),
-                            p.mutability.is_some(),
-                        ))
-                    }
-                    _ => None,
-                });
-                match range {
-                    Some((name, kind, mutable)) => {
+                match self.bound_range(l) {
+                    Some((name, held)) => {
                         let top = self.scopes.last_mut().expect("pushed above");
-                        top.insert(name, Some((kind, mutable)));
+                        top.insert(name, Some(held));
                     }
                     None => self.hide(&l.pat),
                 }
@@ -182,52 +248,74 @@ impl VisitMut for Rewriter {
         self.scopes.pop();
     }
 
-    fn visit_expr_index_mut(&mut self, ix: &mut syn::ExprIndex) {
-        syn::visit_mut::visit_expr_index_mut(self, ix);
-        // `r` or `r.clone()` (a `Range` is not `Copy`: a range read twice is cloned)
-        let named = match peel(&ix.index) {
-            Expr::MethodCall(m) if m.method == "clone" && m.args.is_empty() => peel(&m.receiver),
-            e => e,
-        };
-        let Expr::Path(p) = named else { return };
-        let Some(id) = p.path.get_ident().filter(|_| p.qself.is_none()) else {
-            return;
-        };
-        let Some((kind, mutable)) = self.lookup(&naming::unraw(id)) else {
-            return;
-        };
-        if mutable && matches!(kind, RangeKind::Inclusive) {
-            // an exhausted `a..=b` (after `next()`) indexes nothing, which its bounds do not say
-            self.error.get_or_insert_with(|| {
-                syn::Error::new_spanned(
-                    &ix.index,
-                    format!(
-                        "#[differentiable] does not index by a `mut` inclusive range variable (`{id}`); bind it without `mut`, or write the bounds: `&v[a..=b]`"
-                    ),
-                )
-            });
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {
+        // a nested `fn` (or `const`) sees none of the body's names
+    }
+
+    fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+        // `vec![a, b, ..]` and `vec![e; n]`: the lowering reads their expressions
+        if !m.path.is_ident("vec") {
             return;
         }
-        let id = id.clone();
-        *ix.index = kind.written_out(&id);
+        use syn::parse::Parser;
+        use syn::punctuated::Punctuated;
+        let list = Punctuated::<Expr, syn::Token![,]>::parse_terminated.parse2(m.tokens.clone());
+        if let Ok(mut xs) = list {
+            xs.iter_mut().for_each(|e| self.visit_expr_mut(e));
+            m.tokens = xs.to_token_stream();
+            return;
+        }
+        let repeat = |input: syn::parse::ParseStream| {
+            let e: Expr = input.parse()?;
+            let _: syn::Token![;] = input.parse()?;
+            let n: Expr = input.parse()?;
+            Ok((e, n))
+        };
+        if let Ok((mut e, mut n)) = repeat.parse2(m.tokens.clone()) {
+            self.visit_expr_mut(&mut e);
+            self.visit_expr_mut(&mut n);
+            m.tokens = quote! { #e; #n };
+        }
+    }
+
+    fn visit_expr_index_mut(&mut self, ix: &mut syn::ExprIndex) {
+        syn::visit_mut::visit_expr_index_mut(self, ix);
+        // `r` or `r.clone()` (a `Range` is not `Copy`: a range read twice is cloned); not `&r`,
+        // a key of a map
+        let Some((id, held, cloned)) = self.held(&ix.index) else {
+            return;
+        };
+        if held.by_ref && !cloned {
+            // `v[r]` with `r: &Range<usize>` is not an index; the compiler says so
+            return;
+        }
+        // the bounds carry the span of the user's index, where a type error is reported
+        let id = syn::Ident::new(&id.to_string(), ix.index.span());
+        *ix.index = held.kind.written_out(&id, held.by_ref);
+    }
+}
+
+/// `e` without parentheses (a `&` stays: `m[&r]` is a key).
+fn parens(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(p) => parens(&p.expr),
+        Expr::Group(g) => parens(&g.expr),
+        e => e,
     }
 }
 
 /// Writes each index by a range variable as the range it holds (see the module docs).
-pub(super) fn write_out_range_indices(
-    body: &mut syn::Block,
-    params: &[ParamIn],
-) -> syn::Result<()> {
+pub(super) fn write_out_range_indices(body: &mut syn::Block, params: &[ParamIn]) {
     let mut top = Scope::new();
     for p in params {
         if let Some(kind) = p.range {
-            top.insert(naming::unraw(&p.ident), Some((kind, !p.fixed)));
+            let held = Held {
+                kind,
+                by_ref: p.is_ref,
+            };
+            top.insert(naming::unraw(&p.ident), Some(held));
         }
     }
-    let mut w = Rewriter {
-        scopes: vec![top],
-        error: None,
-    };
+    let mut w = Rewriter { scopes: vec![top] };
     w.visit_block_mut(body);
-    w.error.map_or(Ok(()), Err)
 }
