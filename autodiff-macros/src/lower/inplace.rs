@@ -72,6 +72,7 @@ impl Lowerer {
             return Ok(false);
         }
         let base = self.var_of(&mc.receiver).expect("checked");
+        self.record_stored(mc);
         let mut body = Vec::new();
         self.rewrite_inplace(mc, &mut body)?;
         out.push(Stmt::InPlace {
@@ -80,6 +81,36 @@ impl Lowerer {
             original: quote! { #mc; },
         });
         Ok(true)
+    }
+
+    /// What `insert`, `fill` and `extend_from_slice` store, for the check that no `Vec` of
+    /// references is made (`refs::pushed_refs`): a borrow written in place (`v.fill(&x[3])`)
+    /// is one whatever it borrows from.
+    fn record_stored(&mut self, mc: &syn::ExprMethodCall) {
+        let tokens = mc.to_token_stream();
+        let (method, elem, elements) = match (mc.method.to_string().as_str(), mc.args.len()) {
+            ("insert", 2) => ("insert", &mc.args[1], false),
+            ("fill", 1) => ("fill", &mc.args[0], false),
+            ("extend_from_slice", 1) => ("extend_from_slice", &mc.args[0], true),
+            _ => return,
+        };
+        match loop_writes::peel_parens(elem) {
+            Expr::Reference(r) if !elements => {
+                let vars = self.vars_in(&r.expr);
+                let what = format!("a `Vec` of references (made by `{method}`)");
+                self.record_opaque(vars, tokens, what, refs::STORED_HINT);
+            }
+            e => {
+                if let Some(x) = self.var_of(peel(e)) {
+                    let stored = if elements {
+                        refs::Stored::Elements(x)
+                    } else {
+                        refs::Stored::Element(x)
+                    };
+                    self.pushed.push((stored, method, tokens));
+                }
+            }
+        }
     }
 
     /// The rewrite of an in-place method call (see [`Self::lower_inplace_statement`]).

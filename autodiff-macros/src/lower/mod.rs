@@ -126,8 +126,9 @@ pub struct Lowerer {
     row_indices: std::collections::HashMap<VarId, (Atom, Atom)>,
     /// The user's `w[i][j]` of each `At2(i, j)` temporary, for errors.
     row_spans: std::collections::HashMap<VarId, TokenStream>,
-    /// Each `v.push(x)`: the pushed value and the user's tokens (see `refs::pushed_refs`).
-    pushed: Vec<(VarId, TokenStream)>,
+    /// What `push`, `insert`, `fill` and `extend_from_slice` store into a `Vec`, the method and
+    /// the user's tokens (see `refs::pushed_refs`).
+    pushed: Vec<(refs::Stored, &'static str, TokenStream)>,
 }
 
 /// Lowers a function body; returns the IR and the param var ids (in order).
@@ -183,7 +184,7 @@ pub fn lower_fn(
     let mut body = body.clone();
     order::snapshot_operands(&mut body);
     hoist::rebind_params_given_ranges(&mut body, params);
-    range_vars::write_out_range_indices(&mut body, params)?;
+    range_vars::write_out_range_indices(&mut body, params);
     let (block, _) = lw.lower_block(&body.stmts, Some(ret))?;
     if lw.binding_macro {
         // A name in a range bound may be one the macro bound: no count is known to repeat.

@@ -50,7 +50,8 @@ impl Lowerer {
                 });
                 let val = self.lower_atom_expr(&mc.args[0], out)?;
                 if let Atom::Var(x) = val {
-                    self.pushed.push((x, mc.to_token_stream()));
+                    let stored = refs::Stored::Element(x);
+                    self.pushed.push((stored, "push", mc.to_token_stream()));
                 }
                 self.mark_assigned(base);
                 out.push(Stmt::Push {

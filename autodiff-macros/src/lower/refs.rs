@@ -80,19 +80,82 @@ pub(super) fn mark_refs(func: &mut Func, params: &[VarId], input: &[ParamIn]) {
     }
 }
 
-/// A `Vec` of references (`v.push(&x[i])`, `v.push(r)` for `r` in `x.iter()`, `v.push(&x[a..b])`)
+/// What a `Vec` is given by one of its methods: the pushed or inserted element, or the
+/// container whose elements `extend_from_slice` copies.
+pub(super) enum Stored {
+    Element(VarId),
+    Elements(VarId),
+}
+
+/// What to write instead of storing references into a `Vec`.
+pub(super) const STORED_HINT: &str = "store values instead (`v.push(x[i])`, `v.push(*r)`, `v.push([x[0], x[1]])`, or `v.push(x[a..b].to_vec())` for a slice), or keep the index in the `Vec` and read `x[i]` where it is used";
+
+/// A `Vec` of references (`v.push(&x[i])`, `v.push(r)` for `r` in `x.iter()`,
+/// `v.push(&x[a..b])`, `v.push([&x[0], &x[1]])`, `v.insert(0, r)`, `v.extend_from_slice(&refs)`)
 /// has no adjoint the reverse sweep can hold: the adjoint of a borrowed element belongs to the
-/// container it borrows from. Each push of a reference becomes a use that the soundness check
-/// refuses when the value carries a derivative (a `Vec` of borrowed indices stays as written).
-pub(super) fn pushed_refs(func: &mut Func, pushed: Vec<(VarId, TokenStream)>) {
-    for (x, tokens) in pushed {
-        if func.vars[x].is_ref {
+/// container it borrows from. Each such store becomes a use that the soundness check refuses
+/// when the value carries a derivative (a `Vec` of borrowed indices stays as written; so does
+/// `vec![&x[0], &x[1]]`, whose elements the reverse sweep reads in place).
+pub(super) fn pushed_refs(func: &mut Func, stored: Vec<(Stored, &'static str, TokenStream)>) {
+    let made_of_refs = made_of_refs(func);
+    for (what, method, tokens) in stored {
+        let (x, refs) = match what {
+            Stored::Element(x) => (x, func.vars[x].is_ref || made_of_refs.contains(&x)),
+            Stored::Elements(x) => (x, made_of_refs.contains(&x)),
+        };
+        if refs {
             func.opaque_uses.push(OpaqueUse {
                 vars: vec![x],
                 tokens,
-                what: "a push of a reference into a `Vec`".into(),
-                hint: "push the value instead (`v.push(x[i])`, `v.push(*r)`, or `v.push(x[a..b].to_vec())` for a slice), or keep the index in the `Vec` and read `x[i]` where it is used",
+                what: format!("a `Vec` of references (made by `{method}`)"),
+                hint: STORED_HINT,
             });
+        }
+    }
+}
+
+/// The locals made of references: `[x, y]`, `vec![r, s]`, `vec![r; n]` with `x`, `y`, `r`, `s`
+/// references (or made of them), and moves and clones of those.
+fn made_of_refs(func: &Func) -> std::collections::HashSet<VarId> {
+    let mut made = std::collections::HashSet::new();
+    walk_all(&func.body, &mut |s| {
+        let (Stmt::Let {
+            var,
+            init: Some(rhs),
+            ..
+        }
+        | Stmt::Assign { var, rhs }) = s
+        else {
+            return;
+        };
+        let holds =
+            |a: &Atom| matches!(a, Atom::Var(v) if func.vars[*v].is_ref || made.contains(v));
+        let refs = match rhs {
+            Rhs::Array(xs) | Rhs::VecLit(xs) => xs.iter().any(holds),
+            Rhs::Repeat { elem, .. } => holds(elem),
+            // a move or clone of one (`let u = t;`, `t.clone()`)
+            Rhs::Copy(Atom::Var(b))
+            | Rhs::Clone {
+                x: Atom::Var(b), ..
+            } => made.contains(b),
+            _ => false,
+        };
+        if refs {
+            made.insert(*var);
+        }
+    });
+    made
+}
+
+/// Calls `f` on every statement of `b`, nested ones after the statement that holds them.
+fn walk_all<'a>(b: &'a Block, f: &mut impl FnMut(&'a Stmt)) {
+    for s in &b.stmts {
+        f(s);
+        match s {
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk_all(b, f),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk_all(a, f)),
+            Stmt::InPlace { body, .. } => walk_all(body, f),
+            _ => {}
         }
     }
 }
@@ -105,53 +168,28 @@ pub(super) fn refuse_rows_of_refs(
     func: &Func,
     spans: &std::collections::HashMap<VarId, TokenStream>,
 ) -> syn::Result<()> {
-    let mut made_of_refs = std::collections::HashSet::new();
-    let is_ref = |a: &Atom| matches!(a, Atom::Var(v) if func.vars[*v].is_ref);
+    let made_of_refs = made_of_refs(func);
     let mut reads = Vec::new();
-    fn walk<'a>(b: &'a Block, f: &mut impl FnMut(&'a Stmt)) {
-        for s in &b.stmts {
-            f(s);
-            match s {
-                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => walk(b, f),
-                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| walk(a, f)),
-                Stmt::InPlace { body, .. } => walk(body, f),
-                _ => {}
-            }
-        }
-    }
-    walk(&func.body, &mut |s| match s {
+    walk_all(&func.body, &mut |s| match s {
         Stmt::Let {
-            var,
-            init: Some(rhs),
+            init:
+                Some(Rhs::Index {
+                    base,
+                    idx: Atom::Var(t),
+                    ..
+                }),
             ..
         }
-        | Stmt::Assign { var, rhs } => {
-            match rhs {
-                Rhs::Array(xs) | Rhs::VecLit(xs) if xs.iter().any(is_ref) => {
-                    made_of_refs.insert(*var);
-                }
-                Rhs::Repeat { elem, .. } if is_ref(elem) => {
-                    made_of_refs.insert(*var);
-                }
-                // a move or clone of one (`let u = t;`, `t.clone()`)
-                Rhs::Copy(Atom::Var(b))
-                | Rhs::Clone {
-                    x: Atom::Var(b), ..
-                } if made_of_refs.contains(b) => {
-                    made_of_refs.insert(*var);
-                }
-                _ => {}
-            }
-            if let Rhs::Index {
-                base,
-                idx: Atom::Var(t),
-                ..
-            } = rhs
-            {
-                reads.push((*base, *t));
-            }
+        | Stmt::Assign {
+            rhs:
+                Rhs::Index {
+                    base,
+                    idx: Atom::Var(t),
+                    ..
+                },
+            ..
         }
-        Stmt::IndexWrite {
+        | Stmt::IndexWrite {
             base,
             idx: Atom::Var(t),
             ..

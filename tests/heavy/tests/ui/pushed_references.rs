@@ -1,6 +1,7 @@
 use autodiff::prelude::*;
 
-// A `Vec` of references to differentiated values: refused at the push. A `Vec` of borrowed
+// A `Vec` of references to differentiated values, made by `push`, `insert`, `fill` or
+// `extend_from_slice`: refused at the call. A `Vec` of borrowed
 // indices is fine (see `tests/pushed_references.rs` in the facade crate).
 #[differentiable]
 fn borrowed_element(x: &[f64]) -> f64 {
@@ -49,6 +50,43 @@ fn named_borrow(x: &[f64]) -> f64 {
         v.push(r);
     }
     *v[0]
+}
+
+#[differentiable]
+fn array_of_borrows(x: &[f64]) -> f64 {
+    let mut v = Vec::new();
+    v.push([&x[0], &x[1]]);
+    *v[0][0] * *v[0][1]
+}
+
+#[differentiable]
+fn named_array_of_borrows(x: &[f64]) -> f64 {
+    let a = [&x[0], &x[1]];
+    let mut v = Vec::new();
+    v.push(a);
+    *v[0][0] * *v[0][1]
+}
+
+#[differentiable]
+fn inserted_borrow(x: &[f64]) -> f64 {
+    let mut v = Vec::new();
+    v.insert(0, &x[1]);
+    *v[0]
+}
+
+#[differentiable]
+fn filled_with_a_borrow(x: &[f64]) -> f64 {
+    let mut v = vec![&x[0], &x[1]];
+    v.fill(&x[3]);
+    *v[0] * *v[1]
+}
+
+#[differentiable]
+fn extended_from_borrows(x: &[f64]) -> f64 {
+    let u = vec![&x[1], &x[2]];
+    let mut v = Vec::new();
+    v.extend_from_slice(&u);
+    *v[0] * *v[1]
 }
 
 fn main() {}
