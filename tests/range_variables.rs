@@ -168,6 +168,20 @@ fn nested_items(x: &[f64], r: std::ops::RangeFrom<usize>) -> f64 {
     w[0] * count(&[1, 2, 3, 4], 0..2) as f64 + w[1] * pick(&[5, 6], 1) as f64
 }
 
+/// Ranges the lowering cannot tell are ranges, bound with their type.
+#[differentiable]
+fn typed_choices(x: &[f64], c: bool, #[no_grad] s: &Spans) -> f64 {
+    let r: Range<usize> = if c { 0..2 } else { 2..4 };
+    let q: Range<usize> = s.head.clone();
+    let w = &x[r];
+    let h = &x[q];
+    w[0] * w[1] + h[0].cos() * h[h.len() - 1]
+}
+
+pub struct Spans {
+    pub head: Range<usize>,
+}
+
 const X: [f64; 6] = [0.4, -1.1, 0.8, 1.7, -0.6, 0.3];
 
 #[test]
@@ -271,4 +285,16 @@ fn exhausted_and_bound_ranges_match_finite_differences() {
     let g = nested_items_grad(&X, 2..);
     assert!((g.0 - (2.0 * X[2] + 6.0 * X[3])).abs() < 1e-12, "{}", g.0);
     check_value_grad("nested_items", |z| nested_items(z, 2..), g, &X);
+}
+
+#[test]
+fn typed_choices_match_finite_differences() {
+    let s = Spans { head: 1..4 };
+    for c in [true, false] {
+        let g = typed_choices_grad(&X, c, &s);
+        let (a, b) = if c { (0, 1) } else { (2, 3) };
+        let want = X[a] * X[b] + X[1].cos() * X[3];
+        assert!((g.0 - want).abs() < 1e-12, "{} vs {want}", g.0);
+        check_value_grad("typed_choices", |z| typed_choices(z, c, &s), g, &X);
+    }
 }
