@@ -45,9 +45,11 @@ impl RevGen<'_> {
         };
         // An index read again later must still hold the value it had at the read (`let a = x[i];
         // i += 1;` leaves `a` at the old `i`): a constant or a variable never assigned again.
+        // an index that is the same at the read (a borrowed key, `m[&name]`, is read as the
+        // reference it is, not as an index value: it is kept instead)
         let fixed_index = |this: &Self, a: &Atom| match a {
             Atom::Const(_) => true,
-            Atom::Var(i) => !this.f.vars[*i].reassigned,
+            Atom::Var(i) => !this.f.vars[*i].reassigned && !this.f.vars[*i].is_ref,
         };
         match &rhs {
             // `b = a` (a repeated element read reusing the first, see `lower::reuse`): `a`'s read.

@@ -1,0 +1,59 @@
+//! Maps indexed by a borrowed key (`m[&name]`) in `#[differentiable]` code: the key is a
+//! reference, which the reverse sweep reads as the reference it is (it is kept, not indexed
+//! again as if it were a `usize`: `reverse/recompute.rs`). `String`, range and tuple keys, in
+//! and out of loops; against central differences in `f64`.
+
+use autodiff::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+#[path = "support/grad_checks.rs"]
+mod support;
+use support::check_value_grad;
+
+/// `x[m["b"]] · x[0]`, the key a local `String`.
+#[differentiable]
+fn string_key(x: &[f64], #[no_grad] m: &HashMap<String, usize>) -> f64 {
+    let name = String::from("b");
+    let k = m[&name];
+    x[k] * x[0]
+}
+
+/// A range as the key of a map of offsets.
+#[differentiable]
+fn range_key(x: &[f64], #[no_grad] m: &HashMap<Range<usize>, usize>) -> f64 {
+    let r = 1..3;
+    let k = m[&r];
+    x[k].sin() * x[r.start]
+}
+
+/// Tuple keys looked up per trip.
+#[differentiable]
+fn tuple_keys(x: &[f64], #[no_grad] m: &BTreeMap<(usize, usize), usize>) -> f64 {
+    let mut s = 0.0;
+    for i in 0..3 {
+        let key = (i, i + 1);
+        let k = m[&key];
+        s += x[k] * x[i];
+    }
+    s
+}
+
+const X: [f64; 6] = [0.4, -1.1, 0.8, 1.7, -0.6, 0.3];
+
+#[test]
+fn borrowed_keys_match_finite_differences() {
+    let m: HashMap<String, usize> = [("a".to_string(), 1), ("b".to_string(), 4)].into();
+    let g = string_key_grad(&X, &m);
+    assert!((g.0 - X[4] * X[0]).abs() < 1e-12, "{}", g.0);
+    check_value_grad("string_key", |z| string_key(z, &m), g, &X);
+
+    let m: HashMap<Range<usize>, usize> = [(1..3, 5), (0..1, 2)].into();
+    let g = range_key_grad(&X, &m);
+    assert!((g.0 - X[5].sin() * X[1]).abs() < 1e-12, "{}", g.0);
+    check_value_grad("range_key", |z| range_key(z, &m), g, &X);
+
+    let m: BTreeMap<(usize, usize), usize> = [((0, 1), 3), ((1, 2), 5), ((2, 3), 2)].into();
+    let g = tuple_keys_grad(&X, &m);
+    check_value_grad("tuple_keys", |z| tuple_keys(z, &m), g, &X);
+}
