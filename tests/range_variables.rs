@@ -9,7 +9,12 @@
 //! names.
 
 // The functions are written the way the forms under test are spelled.
-#![allow(clippy::needless_range_loop, clippy::reversed_empty_ranges)]
+#![allow(
+    clippy::needless_range_loop,
+    clippy::reversed_empty_ranges,
+    clippy::redundant_slicing,
+    clippy::useless_vec
+)]
 
 use autodiff::prelude::*;
 use std::ops::{Range, RangeInclusive};
