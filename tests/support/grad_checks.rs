@@ -49,6 +49,27 @@ pub fn check_hvp(name: &str, grad: impl Fn(&[f64]) -> Vec<f64>, hv: &[f64], x: &
     }
 }
 
+/// Forward mode against reverse mode: the tangent `jvp(x, e_k)` along each unit vector is the
+/// gradient's component `grad[k]` (within 1e-12 relative to `1 + |grad[k]|`).
+#[track_caller]
+pub fn check_jvp_columns(
+    name: &str,
+    jvp: impl Fn(&[f64], Vec<f64>) -> f64,
+    grad: &[f64],
+    x: &[f64],
+) {
+    for k in 0..x.len() {
+        let mut e = vec![0.0; x.len()];
+        e[k] = 1.0;
+        let d = jvp(x, e);
+        assert!(
+            (d - grad[k]).abs() < 1e-12 * (1.0 + grad[k].abs()),
+            "{name}: jvp along e_{k} {d} vs gradient {}",
+            grad[k]
+        );
+    }
+}
+
 /// The `f32` instantiation's gradient `g32` agrees with the `f64` one `g64`, each component
 /// within `tol` relative to `1 + |g64|` (`f32` precision through the sweep); panics naming
 /// `name` and the component.

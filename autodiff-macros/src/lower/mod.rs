@@ -47,6 +47,32 @@ use crate::naming;
 use expr::{check_supported, compound_op};
 use refs::mark_refs;
 
+/// The expressions of a macro whose input is expressions (`vec![a, b]`, `vec![e; n]`,
+/// `assert!(x > 0.0)`, `println!("{}", y)`), each passed to `visit` and written back; the
+/// tokens of other macros are left alone.
+pub(crate) fn visit_macro_exprs(mac: &mut syn::Macro, mut visit: impl FnMut(&mut Expr)) {
+    use syn::parse::Parser;
+    if mac.path.is_ident("vec") {
+        let repeat = |input: syn::parse::ParseStream| -> syn::Result<(Expr, Expr)> {
+            let e: Expr = input.parse()?;
+            input.parse::<syn::Token![;]>()?;
+            let n: Expr = input.parse()?;
+            Ok((e, n))
+        };
+        if let Ok((mut e, mut n)) = repeat.parse2(mac.tokens.clone()) {
+            visit(&mut e);
+            visit(&mut n);
+            mac.tokens = quote! { #e; #n };
+            return;
+        }
+    }
+    let list = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+    if let Ok(mut items) = list.parse2(mac.tokens.clone()) {
+        items.iter_mut().for_each(&mut visit);
+        mac.tokens = items.to_token_stream();
+    }
+}
+
 /// Why lowering of an expression stopped.
 pub enum Stop {
     Err(syn::Error),

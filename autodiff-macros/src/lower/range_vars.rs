@@ -8,7 +8,8 @@
 //! run the range to its end (an exhausted range indexes nothing, as `std` does). Names are
 //! resolved by scope: a later `let r = 2;`, a `for r in ..`, a `match` arm or an `if let`
 //! binding `r` hides the range; nested `fn` items have scopes of their own and are left as
-//! written. Indices inside `vec![..]` are written out too.
+//! written. Indices inside macros whose input is expressions (`vec![..]`, `assert!`, `dbg!`)
+//! are written out too.
 
 use super::*;
 use std::collections::HashMap;
@@ -172,6 +173,16 @@ impl Rewriter {
         }
     }
 
+    /// The condition of an `if` or `while` and the block it guards, in which the names its
+    /// `let`s bind hide the body's (`if let Some(r) = o { .. }`).
+    fn guarded(&mut self, cond: &mut Expr, body: &mut syn::Block) {
+        self.scopes.push(Scope::new());
+        self.hide_lets(cond);
+        self.visit_expr_mut(cond);
+        self.visit_block_mut(body);
+        self.scopes.pop();
+    }
+
     /// `e` binds names for what follows it in its `if`/`while` (`if let p = x`).
     fn hide_lets(&mut self, e: &Expr) {
         match e {
@@ -220,22 +231,14 @@ impl VisitMut for Rewriter {
     }
 
     fn visit_expr_if_mut(&mut self, i: &mut syn::ExprIf) {
-        self.scopes.push(Scope::new());
-        self.hide_lets(&i.cond);
-        self.visit_expr_mut(&mut i.cond);
-        self.visit_block_mut(&mut i.then_branch);
-        self.scopes.pop();
+        self.guarded(&mut i.cond, &mut i.then_branch);
         if let Some((_, e)) = &mut i.else_branch {
             self.visit_expr_mut(e);
         }
     }
 
     fn visit_expr_while_mut(&mut self, w: &mut syn::ExprWhile) {
-        self.scopes.push(Scope::new());
-        self.hide_lets(&w.cond);
-        self.visit_expr_mut(&mut w.cond);
-        self.visit_block_mut(&mut w.body);
-        self.scopes.pop();
+        self.guarded(&mut w.cond, &mut w.body);
     }
 
     fn visit_expr_closure_mut(&mut self, c: &mut syn::ExprClosure) {
@@ -253,29 +256,9 @@ impl VisitMut for Rewriter {
     }
 
     fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
-        // `vec![a, b, ..]` and `vec![e; n]`: the lowering reads their expressions
-        if !m.path.is_ident("vec") {
-            return;
-        }
-        use syn::parse::Parser;
-        use syn::punctuated::Punctuated;
-        let list = Punctuated::<Expr, syn::Token![,]>::parse_terminated.parse2(m.tokens.clone());
-        if let Ok(mut xs) = list {
-            xs.iter_mut().for_each(|e| self.visit_expr_mut(e));
-            m.tokens = xs.to_token_stream();
-            return;
-        }
-        let repeat = |input: syn::parse::ParseStream| {
-            let e: Expr = input.parse()?;
-            let _: syn::Token![;] = input.parse()?;
-            let n: Expr = input.parse()?;
-            Ok((e, n))
-        };
-        if let Ok((mut e, mut n)) = repeat.parse2(m.tokens.clone()) {
-            self.visit_expr_mut(&mut e);
-            self.visit_expr_mut(&mut n);
-            m.tokens = quote! { #e; #n };
-        }
+        // `vec![a, b]`, `vec![e; n]`, `assert!(..)`, `dbg!(..)`: the lowering reads their
+        // expressions
+        visit_macro_exprs(m, |e| self.visit_expr_mut(e));
     }
 
     fn visit_expr_index_mut(&mut self, ix: &mut syn::ExprIndex) {

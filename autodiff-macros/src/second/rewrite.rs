@@ -440,36 +440,7 @@ impl Rewrite<'_> {
     /// A macro whose input is expressions (`vec![..]`, `assert!(x > 0.0)`, `println!("{}", y)`),
     /// with those expressions rewritten; other macros are left alone.
     fn rewrite_macro(&mut self, mac: &mut syn::Macro) {
-        use syn::parse::Parser;
-        if !mac.path.is_ident("vec") {
-            let list = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
-            if let Ok(mut items) = list.parse2(mac.tokens.clone()) {
-                for x in items.iter_mut() {
-                    self.visit_expr_mut(x);
-                }
-                mac.tokens = items.to_token_stream();
-            }
-            return;
-        }
-        let repeat = |input: syn::parse::ParseStream| -> syn::Result<(Expr, Expr)> {
-            let e: Expr = input.parse()?;
-            input.parse::<syn::Token![;]>()?;
-            let n: Expr = input.parse()?;
-            Ok((e, n))
-        };
-        if let Ok((mut e, mut n)) = repeat.parse2(mac.tokens.clone()) {
-            self.visit_expr_mut(&mut e);
-            self.visit_expr_mut(&mut n);
-            mac.tokens = quote! { #e; #n };
-            return;
-        }
-        let list = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
-        if let Ok(mut items) = list.parse2(mac.tokens.clone()) {
-            for x in items.iter_mut() {
-                self.visit_expr_mut(x);
-            }
-            mac.tokens = items.to_token_stream();
-        }
+        crate::lower::visit_macro_exprs(mac, |e| self.visit_expr_mut(e));
     }
 }
 
