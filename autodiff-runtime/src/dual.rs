@@ -73,9 +73,13 @@ impl<T: Real> PartialOrd for Dual<T> {
     }
 }
 
+/// Prints the value only, with the formatter's options (`{:.3}` of a dual is `{:.3}` of its
+/// value), as the function itself prints it: text made from a value carries no derivative, and
+/// code that reads it (`format!("{:.1}", x)` as a key) takes the function's own path in the
+/// `order = 2` companions. `{:?}` shows both parts.
 impl<T: Real> fmt::Display for Dual<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} + {}ε", self.re, self.eps)
+        fmt::Display::fmt(&self.re, f)
     }
 }
 
