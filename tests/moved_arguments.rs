@@ -1,7 +1,9 @@
-//! A local changed in place (`r.next()`, `v.push(..)`, `v.swap(..)`) and then moved into a
-//! `#[differentiable]` callee: the reverse sweep keeps the argument before the call takes it
-//! (`reverse/def.rs`), not after. Indices, ranges and `Vec`s of floats that carry a derivative;
-//! against central differences in `f64`.
+//! Arguments of calls to `#[differentiable]` callees, kept for the reverse sweep. A local
+//! changed in place (`r.next()`, `v.push(..)`, `v.swap(..)`) and then moved into the callee is
+//! kept before the call takes it (`reverse/def.rs`, and `reverse/preacc.rs` for a call per trip
+//! whose gradient is taken in the forward sweep), not after. Two equal literals passed for
+//! parameters of two types are kept apart. Indices, ranges and `Vec`s of floats that carry a
+//! derivative; against central differences in `f64`.
 
 // The functions are written the way the forms under test are spelled.
 #![allow(clippy::needless_range_loop)]
@@ -66,6 +68,35 @@ fn changed_values(x: &[f64]) -> f64 {
     s
 }
 
+/// Per trip: a `Vec` of indices pushed to and a range advanced, then moved into callees whose
+/// gradient the forward sweep takes.
+#[differentiable]
+fn moved_per_trip(x: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for k in 0..3 {
+        let u = vec![x[k], x[k + 1], x[k + 2]];
+        let mut q = vec![1usize];
+        q.push(0);
+        s += picked(&u, q);
+        let mut r = 0..3;
+        r.next();
+        s += window(&u, r);
+    }
+    s
+}
+
+#[differentiable]
+fn scaled(x: &[f64], a: u32, n: usize, w: f32, v: f64) -> f64 {
+    x[n] * a as f64 * w as f64 + v * x[0]
+}
+
+/// The same literal for parameters of different types (`1` for `u32` and `usize`, `1.5` for
+/// `f32` and `f64`).
+#[differentiable]
+fn literal_arguments(x: &[f64]) -> f64 {
+    scaled(x, 1, 1, 1.5, 1.5) * scaled(x, 2, 2, 0.5, 0.5)
+}
+
 const X: [f64; 6] = [0.4, -1.1, 0.8, 1.7, -0.6, 0.3];
 
 #[test]
@@ -86,4 +117,19 @@ fn moved_after_a_change_match_finite_differences() {
         changed_values_grad(&X),
         &X,
     );
+}
+
+#[test]
+fn per_trip_and_literal_arguments_match_finite_differences() {
+    check_value_grad(
+        "moved_per_trip",
+        moved_per_trip,
+        moved_per_trip_grad(&X),
+        &X,
+    );
+    let g = literal_arguments_grad(&X);
+    // (1.5 x1 + 1.5 x0) (x2 + 0.5 x0)
+    let want = (1.5 * X[1] + 1.5 * X[0]) * (X[2] + 0.5 * X[0]);
+    assert!((g.0 - want).abs() < 1e-12, "{} vs {want}", g.0);
+    check_value_grad("literal_arguments", literal_arguments, g, &X);
 }

@@ -30,7 +30,7 @@ impl RevGen<'_> {
         // Contributions: (adjoint to add into, expression using `__g`).
         let mut contribs: Vec<TokenStream> = Vec::new();
         let nread = std::cell::Cell::new(0usize);
-        let mut read_cache: HashMap<String, Ident> = HashMap::new();
+        let mut read_cache: HashMap<VarId, Ident> = HashMap::new();
         // `let __rN = read;` in the reverse code: the name a rule reads a saved value by.
         let bind_saved = |reads: &mut TokenStream, read: TokenStream| -> Ident {
             nread.set(nread.get() + 1);
@@ -40,17 +40,21 @@ impl RevGen<'_> {
         };
         let mut bind_read =
             |this: &mut Self, a: &Atom, pre: &mut TokenStream, reads: &mut TokenStream| -> Ident {
+                // a variable is read once; two equal literals may have two types (`h(x, 1, 1)`
+                // with `a: u32, n: usize`), so each is read where it stands
                 let key = match a {
-                    Atom::Var(v) => format!("v{v}"),
-                    Atom::Const(c) => format!("c{c}"),
+                    Atom::Var(v) => Some(*v),
+                    Atom::Const(_) => None,
                 };
-                if let Some(i) = read_cache.get(&key) {
+                if let Some(i) = key.and_then(|v| read_cache.get(&v)) {
                     return i.clone();
                 }
                 let (save, read) = this.read(a, place);
                 pre.extend(save);
                 let r = bind_saved(reads, read);
-                read_cache.insert(key, r.clone());
+                if let Some(v) = key {
+                    read_cache.insert(v, r.clone());
+                }
                 r
             };
         let g = naming::fixed("__g");

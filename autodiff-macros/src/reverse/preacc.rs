@@ -144,9 +144,11 @@ impl RevGen<'_> {
         let rl = naming::fixed(&format!("__rl{n}"));
         reads.extend(quote! { let #rl = #read; });
         let mut again: Vec<TokenStream> = Vec::new();
+        // the arguments are kept before the call, which may take them by value
+        let mut before = TokenStream::new();
         for (k, (a, by_ref)) in args.iter().zip(refs).enumerate() {
             let (save, read) = self.read(a, place);
-            keep.extend(save);
+            before.extend(save);
             let r = naming::fixed(&format!("__ra{n}_{k}"));
             reads.extend(quote! { let #r = #read; });
             let borrowed = *by_ref || matches!(a, Atom::Var(v) if self.f.vars[*v].is_ref);
@@ -167,6 +169,7 @@ impl RevGen<'_> {
         Some(AccCall {
             forward: quote! {
                 #locals
+                #before
                 let #count = #rt::custom_pullbacks();
                 let #cv = #call;
                 let #lin = #rt::custom_pullbacks() == #count;
