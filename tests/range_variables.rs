@@ -188,6 +188,26 @@ pub struct Spans {
     pub head: Range<usize>,
 }
 
+/// Loops over ranges held in variables: a parameter, a `let`, an inclusive range, a clone.
+#[differentiable(order = 2)]
+fn range_loops(x: &[f64], r: Range<usize>, q: RangeInclusive<usize>) -> f64 {
+    let mut s = x[0];
+    for i in r {
+        s *= x[i];
+    }
+    let t = 2..;
+    for i in t.clone() {
+        if i >= x.len() {
+            break;
+        }
+        s += x[i].sin();
+    }
+    for i in q {
+        s += x[i] * x[i];
+    }
+    s
+}
+
 const X: [f64; 6] = [0.4, -1.1, 0.8, 1.7, -0.6, 0.3];
 
 #[test]
@@ -302,5 +322,36 @@ fn typed_choices_match_finite_differences() {
         let want = X[a] * X[b] + X[1].cos() * X[3];
         assert!((g.0 - want).abs() < 1e-12, "{} vs {want}", g.0);
         check_value_grad("typed_choices", |z| typed_choices(z, c, &s), g, &X);
+    }
+}
+
+#[test]
+fn range_loops_match_finite_differences() {
+    let mut done = 3..=3;
+    done.next();
+    for (r, q) in [(1..4, 2..=3), (2..2, 0..=5), (0..6, done)] {
+        let g = range_loops_grad(&X, r.clone(), q.clone());
+        check_value_grad(
+            "range_loops",
+            |z| range_loops(z, r.clone(), q.clone()),
+            g,
+            &X,
+        );
+        let (_, g) = range_loops_grad(&X, r.clone(), q.clone());
+        check_jvp_columns(
+            "range_loops",
+            |x, e| range_loops_jvp(x, r.clone(), q.clone(), e).1,
+            &g,
+            &X,
+        );
+        let v = [0.3, -0.2, 0.5, 1.0, -0.7, 0.1];
+        let (_, _, hv) = range_loops_hvp(&X, r.clone(), q.clone(), v.to_vec());
+        check_hvp(
+            "range_loops",
+            |z| range_loops_grad(z, r.clone(), q.clone()).1,
+            &hv,
+            &X,
+            &v,
+        );
     }
 }

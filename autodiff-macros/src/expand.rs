@@ -157,7 +157,7 @@ pub fn items(
                     return Err(syn::Error::new(
                         n.span(),
                         format!(
-                            "#[differentiable(wrt(..))]: `{n}` has an integer, `bool`, `char` or string type and cannot be differentiated"
+                            "#[differentiable(wrt(..))]: `{n}` has an integer, `bool`, `char` or string type (or is a slice, `Vec`, `Option` or range of one) and cannot be differentiated"
                         ),
                     ));
                 }

@@ -9,7 +9,7 @@
 //! resolved by scope: a later `let r = 2;`, a `for r in ..`, a `match` arm or an `if let`
 //! binding `r` hides the range; nested `fn` items have scopes of their own and are left as
 //! written. Indices inside macros whose input is expressions (`vec![..]`, `assert!`, `dbg!`)
-//! are written out too.
+//! are written out too, and so is a loop over such a range (`for i in r`).
 
 use super::*;
 use std::collections::HashMap;
@@ -217,6 +217,17 @@ impl VisitMut for Rewriter {
 
     fn visit_expr_for_loop_mut(&mut self, f: &mut syn::ExprForLoop) {
         self.visit_expr_mut(&mut f.expr);
+        // `for i in r` over a range held in a variable: the range loop `for i in a..b`
+        if let Some((id, held, cloned)) = self.held(&f.expr) {
+            let iterates = matches!(
+                held.kind,
+                RangeKind::HalfOpen | RangeKind::From | RangeKind::Inclusive
+            );
+            if iterates && (cloned || !held.by_ref) {
+                let id = syn::Ident::new(&id.to_string(), f.expr.span());
+                *f.expr = held.kind.written_out(&id, held.by_ref);
+            }
+        }
         self.scopes.push(Scope::new());
         self.hide(&f.pat);
         self.visit_block_mut(&mut f.body);
