@@ -133,6 +133,7 @@ pub fn items(
             fixed: !p.mutable,
             fixed_len: !p.mutable && lower::has_plain_len(&p.ty),
             range: lower::RangeKind::of_type(&p.ty),
+            keyed: lower::is_keyed_type(&p.ty),
         })
         .collect();
     let (mut func, param_vars, items) = lower::lower_fn(&params_in, &item.block)?;

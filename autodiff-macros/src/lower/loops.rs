@@ -125,6 +125,10 @@ impl Lowerer {
             return self.lower_control(&block?, None, out);
         }
         let label = f.label.as_ref().map(|l| l.name.clone());
+        if self.over_keyed(&f.expr) {
+            // a map or set has no index: its iterator runs as written
+            return self.lower_for_iterator(f, label, out);
+        }
         // Recognise container iteration: `v`, `&v`, `v.iter()`, `v.iter().enumerate()`,
         // `v.iter().zip(w.iter())` with `v`, `w` variables.
         let mut hoisted = Vec::new();
@@ -153,8 +157,26 @@ impl Lowerer {
             out.extend(hoisted);
             return self.lower_for_container(f, shape, &adapters, label, out);
         }
-        // An iterator of constants (ranges, `.rev()`, `.step_by(k)`, ...): the loop is
-        // `let mut it = IntoIterator::into_iter(e); while let Some(P) = it.next() { body }`.
+        self.lower_for_iterator(f, label, out)
+    }
+
+    /// Whether `e` iterates a map or set parameter (`m`, `&m`, `m.iter()`, `m.keys()`, ..).
+    fn over_keyed(&self, e: &Expr) -> bool {
+        match peel(e) {
+            Expr::MethodCall(m) => self.over_keyed(&m.receiver),
+            other => self.var_of(other).is_some_and(|v| self.keyed.contains(&v)),
+        }
+    }
+
+    /// A `for` loop over an iterator of constants (ranges, `.rev()`, `.step_by(k)`, a map's
+    /// entries, ...): `let mut it = IntoIterator::into_iter(e); while let Some(P) = it.next() {
+    /// body }`.
+    fn lower_for_iterator(
+        &mut self,
+        f: &syn::ExprForLoop,
+        label: Option<syn::Lifetime>,
+        out: &mut Vec<Stmt>,
+    ) -> R<()> {
         check_supported(&f.expr)?;
         // Read before the pattern binds its names (`for i in 0..i`).
         let again = self.bounds_again(&f.expr);
@@ -682,6 +704,23 @@ impl Lowerer {
 /// that only read their arguments ([`opaque::is_read_only_macro`]).
 pub(super) fn binds_nothing(mac: &syn::Macro) -> bool {
     opaque::is_read_only_macro(&opaque::macro_name(mac))
+}
+
+/// Whether a parameter type is a map or set (`HashMap<K, V>`, `BTreeMap`, `HashSet`,
+/// `BTreeSet`, `std::collections::..`, or a reference to one): it is looked up by key, never
+/// indexed by position.
+pub fn is_keyed_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => is_keyed_type(&r.elem),
+        syn::Type::Paren(p) => is_keyed_type(&p.elem),
+        syn::Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+            matches!(
+                s.ident.to_string().as_str(),
+                "HashMap" | "BTreeMap" | "HashSet" | "BTreeSet"
+            )
+        }),
+        _ => false,
+    }
 }
 
 /// `true` for a slice, `Vec` or array type, or a shared reference to one: a binding of it

@@ -17,7 +17,7 @@ mod inplace;
 mod items;
 mod loop_writes;
 mod loops;
-pub use loops::has_plain_len;
+pub use loops::{has_plain_len, is_keyed_type};
 mod opaque;
 pub(crate) use encodings::format_captures;
 pub(crate) use opaque::{is_mutating_method, may_change_receiver};
@@ -110,6 +110,9 @@ pub struct ParamIn {
     /// The parameter's type is a range (`Range<usize>`, `RangeInclusive<usize>`, ...): indexing
     /// by it is written out with its bounds (see `range_vars`).
     pub range: Option<RangeKind>,
+    /// The parameter's type is a map or set (`HashMap`, `BTreeMap`, `HashSet`, `BTreeSet`, or a
+    /// reference to one): a loop over it is not read by index.
+    pub keyed: bool,
 }
 
 struct LoopCtx {
@@ -152,6 +155,8 @@ pub struct Lowerer {
     row_indices: std::collections::HashMap<VarId, (Atom, Atom)>,
     /// The user's `w[i][j]` of each `At2(i, j)` temporary, for errors.
     row_spans: std::collections::HashMap<VarId, TokenStream>,
+    /// Parameters that are maps or sets ([`ParamIn::keyed`]).
+    keyed: std::collections::HashSet<VarId>,
     /// What `push`, `insert`, `fill` and `extend_from_slice` store into a `Vec`, the method and
     /// the user's tokens (see `refs::pushed_refs`).
     pushed: Vec<(refs::Stored, &'static str, TokenStream)>,
@@ -182,6 +187,7 @@ pub fn lower_fn(
         row_indices: std::collections::HashMap::new(),
         row_spans: std::collections::HashMap::new(),
         pushed: Vec::new(),
+        keyed: std::collections::HashSet::new(),
         local_fns: items::check(
             body,
             &params
@@ -202,6 +208,9 @@ pub fn lower_fn(
         }
         if p.fixed_len {
             lw.fixed_len.insert(v);
+        }
+        if p.keyed {
+            lw.keyed.insert(v);
         }
         ids.push(v);
     }

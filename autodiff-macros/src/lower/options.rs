@@ -110,7 +110,9 @@ impl Lowerer {
         let i: Expr = match (m.method.to_string().as_str(), m.args.len()) {
             ("last", 0) => syn::parse_quote! { #v.len() - 1 },
             ("first", 0) => syn::parse_quote! { 0 },
-            ("get", 1) if !matches!(peel(&m.args[0]), Expr::Range(_)) => m.args[0].clone(),
+            ("get", 1) if !matches!(peel(&m.args[0]), Expr::Range(_)) && !is_key(&m.args[0]) => {
+                m.args[0].clone()
+            }
             _ => return None,
         };
         Some(match how {
@@ -190,7 +192,7 @@ impl Lowerer {
                     if #v.is_empty() { ::core::option::Option::None } else { Some(#e) }
                 })
             }
-            ("get", 1) => {
+            ("get", 1) if !is_key(&inner.args[0]) => {
                 let i = &inner.args[0];
                 let e = read(quote! { __og_i });
                 Some(syn::parse_quote! {
@@ -223,4 +225,17 @@ enum ElemRead {
     Ref,
     Copied,
     Cloned,
+}
+
+/// Whether the argument of `get` is a map's key (`m.get(&name)`, `m.get("w")`): a slice's
+/// `get` takes an index by value, which the element-read rewrites compare with `len()`.
+fn is_key(e: &Expr) -> bool {
+    matches!(
+        loop_writes::peel_parens(e),
+        Expr::Reference(_)
+            | Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(_),
+                ..
+            })
+    )
 }
