@@ -174,6 +174,18 @@ fn nested_items(x: &[f64], r: std::ops::RangeFrom<usize>) -> f64 {
     w[0] * count(&[1, 2, 3, 4], 0..2) as f64 + w[1] * pick(&[5, 6], 1) as f64
 }
 
+/// Ranges of a tuple `let` and a `const` of a range type in the body; a tuple element that is
+/// not a range hides the name.
+#[differentiable]
+fn tuples_and_consts(x: &[f64]) -> f64 {
+    const HEAD: Range<usize> = 0..2;
+    let (r, q, k) = (1..3, 3.., 2);
+    let a = &x[r];
+    let b = &x[q];
+    let h = &x[HEAD];
+    a[0] * b[b.len() - 1] + h[1] * x[k] + (&x[HEAD])[0]
+}
+
 /// Ranges the lowering cannot tell are ranges, bound with their type.
 #[differentiable]
 fn typed_choices(x: &[f64], c: bool, #[no_grad] s: &Spans) -> f64 {
@@ -354,4 +366,12 @@ fn range_loops_match_finite_differences() {
             &v,
         );
     }
+}
+
+#[test]
+fn tuples_and_consts_match_finite_differences() {
+    let g = tuples_and_consts_grad(&X);
+    let want = X[1] * X[5] + X[1] * X[2] + X[0];
+    assert!((g.0 - want).abs() < 1e-12, "{} vs {want}", g.0);
+    check_value_grad("tuples_and_consts", tuples_and_consts, g, &X);
 }

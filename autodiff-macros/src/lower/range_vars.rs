@@ -1,6 +1,7 @@
 //! Indexing by a range held in a variable: `let r = a..b; &v[r]` (or `&v[r.clone()]`), a
 //! parameter `r: Range<usize>` (or `r: &Range<usize>`, indexed as `&v[r.clone()]`), a typed
-//! `let r: Range<usize> = ..`, or a copy of one of those (`let q = r.clone();`). The lowering
+//! `let r: Range<usize> = ..`, a range of a tuple `let (r, q) = (a..b, c..d);`, a `const` of a
+//! range type in the body, or a copy of one of those (`let q = r.clone();`). The lowering
 //! knows a range read only by its `a..b` syntax (`ranges.rs`), so before lowering each such
 //! index is written out as the range it holds: `&v[r.start..r.end]` (`r.start..` for `a..`,
 //! `..r.end` for `..b`, `..=r.end` for `..=b`, `..` for `..`). An inclusive range `a..=b` is
@@ -165,6 +166,51 @@ impl Rewriter {
         }
     }
 
+    /// The names a `let` binds: ranges (`let r = a..b;`, and each range of a tuple of them,
+    /// `let (r, q) = (a..b, c..d);`), or names that hide ranges.
+    fn bind_local(&mut self, l: &syn::Local) {
+        let tuple = match (
+            &l.pat,
+            l.init.as_ref().map(|i| (parens(&i.expr), &i.diverge)),
+        ) {
+            (Pat::Tuple(p), Some((Expr::Tuple(t), None))) if p.elems.len() == t.elems.len() => {
+                Some(p.elems.iter().zip(t.elems.iter()))
+            }
+            _ => None,
+        };
+        let Some(pairs) = tuple else {
+            match self.bound_range(l) {
+                Some((name, held)) => {
+                    let top = self.scopes.last_mut().expect("a scope is open");
+                    top.insert(name, Some(held));
+                }
+                None => self.hide(&l.pat),
+            }
+            return;
+        };
+        for (p, e) in pairs {
+            let range = match (p, parens(e)) {
+                (Pat::Ident(i), Expr::Range(r)) if i.subpat.is_none() && i.by_ref.is_none() => {
+                    Some((naming::unraw(&i.ident), RangeKind::of_expr(r)))
+                }
+                _ => None,
+            };
+            match range {
+                Some((name, kind)) => {
+                    let top = self.scopes.last_mut().expect("a scope is open");
+                    top.insert(
+                        name,
+                        Some(Held {
+                            kind,
+                            by_ref: false,
+                        }),
+                    );
+                }
+                None => self.hide(p),
+            }
+        }
+    }
+
     /// Hides every name `p` binds for the scope on top.
     fn hide(&mut self, p: &syn::Pat) {
         let top = self.scopes.last_mut().expect("a scope is open");
@@ -199,17 +245,21 @@ impl Rewriter {
 
 impl VisitMut for Rewriter {
     fn visit_block_mut(&mut self, b: &mut syn::Block) {
-        self.scopes.push(Scope::new());
+        // a block's `const` items are in scope in the whole block
+        let mut scope = Scope::new();
+        for s in &b.stmts {
+            if let SynStmt::Item(syn::Item::Const(c)) = s {
+                if let Some(kind) = RangeKind::of_type(&c.ty) {
+                    let by_ref = matches!(&*c.ty, syn::Type::Reference(_));
+                    scope.insert(naming::unraw(&c.ident), Some(Held { kind, by_ref }));
+                }
+            }
+        }
+        self.scopes.push(scope);
         for s in &mut b.stmts {
             self.visit_stmt_mut(s);
             if let SynStmt::Local(l) = s {
-                match self.bound_range(l) {
-                    Some((name, held)) => {
-                        let top = self.scopes.last_mut().expect("pushed above");
-                        top.insert(name, Some(held));
-                    }
-                    None => self.hide(&l.pat),
-                }
+                self.bind_local(l);
             }
         }
         self.scopes.pop();
