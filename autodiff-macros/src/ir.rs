@@ -339,6 +339,13 @@ impl Rhs {
         }
     }
 
+    /// Whether `v` is one of [`Self::atoms`].
+    pub fn reads(&self, v: VarId) -> bool {
+        self.atoms()
+            .into_iter()
+            .any(|a| matches!(a, Atom::Var(x) if *x == v))
+    }
+
     /// The variables this right-hand side reads through differentiable positions.
     pub fn diff_operands(&self) -> Vec<VarId> {
         let mut out = Vec::new();

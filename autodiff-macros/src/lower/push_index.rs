@@ -279,11 +279,7 @@ fn rhs_touches(rhs: &Rhs, v: VarId, name: &str) -> bool {
         Rhs::Opaque(t) | Rhs::Repeat { len: t, .. } => names(t, name),
         _ => false,
     };
-    sum || tokens
-        || rhs
-            .atoms()
-            .into_iter()
-            .any(|a| matches!(a, Atom::Var(x) if *x == v))
+    sum || tokens || rhs.reads(v)
 }
 
 /// Whether tokens name `name` other than to count its elements (`name.len()`,

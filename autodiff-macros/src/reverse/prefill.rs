@@ -182,11 +182,7 @@ fn rhs_names(rhs: &Rhs, v: VarId, name: &Ident) -> bool {
         Rhs::Opaque(t) | Rhs::Repeat { len: t, .. } => mentions_local(t, name),
         _ => false,
     };
-    base || tokens
-        || rhs
-            .atoms()
-            .into_iter()
-            .any(|a| matches!(a, Atom::Var(x) if *x == v))
+    base || tokens || rhs.reads(v)
 }
 
 impl RevGen<'_> {
