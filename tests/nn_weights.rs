@@ -60,10 +60,26 @@ fn tensor_f32(header: &Value, data: &[u8], name: &str) -> (Vec<usize>, Vec<f32>)
     (shape, values)
 }
 
-fn tmp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("autodiff-weights-{}", std::process::id()));
+/// A file path in a directory of its own under the system's temporary directory, removed with
+/// everything in it when the value is dropped (tests run in parallel: one directory per file).
+struct TmpPath {
+    dir: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+impl Drop for TmpPath {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn tmp(name: &str) -> TmpPath {
+    let dir = std::env::temp_dir().join(format!("autodiff-weights-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    TmpPath {
+        path: dir.join(name),
+        dir,
+    }
 }
 
 #[test]
@@ -113,11 +129,12 @@ fn f64_models_are_stored_as_f64() {
 #[test]
 fn save_then_load_gives_identical_predictions() {
     let trained = MyModel::<f32>::new(5, 8, 3, 21);
-    let path = tmp("roundtrip.safetensors");
-    save_safetensors(&trained, &path).unwrap();
+    let tmp = tmp("roundtrip.safetensors");
+    let path = &tmp.path;
+    save_safetensors(&trained, path).unwrap();
     let mut fresh = MyModel::<f32>::new(5, 8, 3, 99);
     assert_ne!(fresh, trained);
-    load_safetensors(&mut fresh, &path).unwrap();
+    load_safetensors(&mut fresh, path).unwrap();
     assert_eq!(fresh, trained);
     let x = DMatrix::from_fn(4, 5, |i, j| ((i * 5 + j) as f32 * 0.3).sin());
     let (a, b) = (trained.call(&x), fresh.call(&x));
@@ -224,8 +241,8 @@ fn a_corrupt_header_is_an_error() {
 #[test]
 fn an_unreadable_file_is_an_error_naming_it() {
     let mut model = MyModel::<f32>::new(3, 4, 2, 5);
-    let path = tmp("does-not-exist.safetensors");
-    let err = load_safetensors(&mut model, &path).unwrap_err();
+    let tmp = tmp("does-not-exist.safetensors");
+    let err = load_safetensors(&mut model, &tmp.path).unwrap_err();
     assert!(
         err.to_string().contains("does-not-exist.safetensors"),
         "{err}"
