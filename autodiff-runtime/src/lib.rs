@@ -31,6 +31,7 @@ pub mod real;
 mod records;
 #[doc(hidden)]
 pub mod refused;
+mod rerun;
 pub mod rules;
 pub mod second;
 pub mod shape;
@@ -95,8 +96,8 @@ pub mod __private {
         pub use crate::slices::*;
     }
     pub use crate::densevec::{
-        dense_add, dense_add_in, dense_add_slot, dense_adj, dense_clear, dense_fit, dense_into,
-        dense_move, dense_repeat, dense_take, dense_witness, push_position, window_add,
+        dense_add, dense_add_in, dense_add_slot, dense_adj, dense_clear, dense_fit, dense_get,
+        dense_into, dense_move, dense_repeat, dense_take, dense_witness, push_position, window_add,
         window_flush, window_take, window_zero,
     };
     pub use crate::fieldwise::{
@@ -123,6 +124,7 @@ pub mod __private {
         pub use crate::plain::*;
     }
     pub use crate::real::Real;
+    pub use crate::rerun::{RunSummary, RunValue, Summarize, SummarizeOther, check_rerun};
     pub use crate::rules;
     pub use crate::second::{
         NotOrder2, Order2Dual, Order2Scalar, SecondOrder, Unlift, dual_out, put_column,

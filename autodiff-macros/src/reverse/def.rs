@@ -265,7 +265,13 @@ impl RevGen<'_> {
             Rhs::Index { base, idx, .. } => {
                 if self.act.active(*base) {
                     // y = x[i] => dx[i] += dy
-                    if let Some(w) = self.window_reg(*base, idx) {
+                    let passes = self.passthrough.reads.contains(&target)
+                        && self.dense.contains(base)
+                        && self.window_reg(*base, idx).is_none();
+                    if passes {
+                        // r = x[i] of an update in place `x[i] = r ± t`: dx[i] was left as it
+                        // was by the write's pullback, which took `dr` from it (`passthrough`)
+                    } else if let Some(w) = self.window_reg(*base, idx) {
                         // y = x[i + c] => w_c += dy (a register of the loop's window)
                         contribs.push(quote! { #rt::window_add(&mut #w, #g); });
                     } else if self.holds_row(*base) {
@@ -510,6 +516,24 @@ impl RevGen<'_> {
                         });
                     }
                     pre.extend(call);
+                    // the run in the reverse sweep must give the value the caller used: a
+                    // summary of it is kept and compared there (`runtime rerun.rs`)
+                    let first = (!naming::is_runtime_builtin(callee)).then(|| {
+                        let (save, read) = self.save(run_summary(&rt, &quote! { #cv }), place);
+                        pre.extend(save);
+                        bind_saved(&mut reads, read)
+                    });
+                    let again = naming::fixed("__again");
+                    let check = match &first {
+                        Some(r) => {
+                            let summary = run_summary(&rt, &quote! { #again });
+                            let name = callee_label(callee);
+                            // (a panic there points at the call)
+                            let at = crate::sig::respan(rt.clone(), *span);
+                            quote_spanned! {*span=> #at::check_rerun(#r, #summary, #name); }
+                        }
+                        None => TokenStream::new(),
+                    };
                     if forward_calls_primal(callee) && self.distinct_active(args) {
                         // y = f(a..) => da.. += f's pullback of dy, by the fused companion:
                         // both of f's sweeps at once, adding into the adjoints here (one
@@ -571,12 +595,12 @@ impl RevGen<'_> {
                             });
                         }
                         // (the companion tests its cotangent itself, see `expand/companion.rs`)
-                        contribs.push(quote! { #lend #call; #after });
+                        contribs.push(quote! { #lend let #again = #call; #check #after });
                     } else {
                         let call = companion_call(callee, &argv, *span, naming::vjp_companion);
                         let gs = naming::fixed("__gs");
                         let rest = self.call_contribs(args, spans, *span, &gs);
-                        let mut body = quote! { let (_, #cpb) = #call; };
+                        let mut body = quote! { let (#again, #cpb) = #call; #check };
                         body.extend(self.pullback_call_of(callee, &quote! { #cpb }, &g, &gs, rest));
                         contribs.push(body);
                     }
@@ -809,4 +833,23 @@ fn kept_partner(name: &Ident) -> Option<(Ident, Ident)> {
             quote::format_ident!("{}_d0_kept", m),
         )
     })
+}
+
+/// `(&RunValue(&v)).run_summary()`: what the forward sweep keeps of a call's value `v` for the
+/// check of its run in the reverse sweep (floats and containers of them; other types give a
+/// summary that always agrees, by method lookup's order).
+fn run_summary(rt: &TokenStream, v: &TokenStream) -> TokenStream {
+    quote! {{
+        #[allow(unused_imports)]
+        use #rt::{Summarize as _, SummarizeOther as _};
+        (&#rt::RunValue(&#v)).run_summary()
+    }}
+}
+
+/// The callee as the user wrote it (`helpers::h`, or `.energy` for a method), for messages.
+fn callee_label(callee: &Callee) -> String {
+    match callee {
+        Callee::Path(p) => quote!(#p).to_string().replace(' ', ""),
+        Callee::Method(m) => format!(".{m}"),
+    }
 }

@@ -74,7 +74,8 @@ fn a_stride_that_changes_is_still_recorded() {
 #[test]
 fn ranges_of_a_parameter_passed_to_a_call_are_sliced_again() {
     // `&p[3 * i..3 * i + 3]` of a parameter is a view whose bounds are rebuilt from the trip
-    // numbers: only `tanh`'s value is recorded per trip, not the two views.
+    // numbers: only `tanh`'s value is recorded per trip, not the two views, and the call's value
+    // the call's run in the reverse sweep is checked against (`runtime rerun.rs`).
     let vjp = vjp_of(quote! {
         fn f(p: &[f64]) -> f64 {
             let n = p.len() / 3;
@@ -89,7 +90,8 @@ fn ranges_of_a_parameter_passed_to_a_call_are_sliced_again() {
     });
     let inner = vjp.split("'__loop1").nth(1).expect("an inner loop");
     let inner = inner.split("break '__loop1").next().expect("its body");
-    assert_eq!(loop_records(inner), 1, "{vjp}");
+    assert_eq!(loop_records(inner), 2, "{vjp}");
+    assert_eq!(inner.matches("run_summary").count(), 1, "{vjp}");
     // sliced in the forward sweep, and again in the reverse sweep from the rebuilt bounds
     assert_eq!(
         vjp.matches("ops :: range_view (p , __t").count(),
@@ -102,8 +104,9 @@ fn ranges_of_a_parameter_passed_to_a_call_are_sliced_again() {
 #[test]
 fn a_range_whose_start_changes_is_still_recorded() {
     // `a` is reassigned in the loop: its view is recorded per trip (and `a`, the offset its
-    // adjoint is added at); only the constant range is sliced again. (`__gv3` is the `sin` of
-    // the call's value that `cos`'s pullback reads, kept beside it.)
+    // adjoint is added at); only the constant range is sliced again. (`__gv4` is the `sin` of
+    // the call's value that `cos`'s pullback reads, kept beside it; `__gv3` the call's value
+    // its run in the reverse sweep is checked against.)
     let vjp = vjp_of(quote! {
         fn f(p: &[f64]) -> f64 {
             let mut a = 0;
@@ -123,7 +126,7 @@ fn a_range_whose_start_changes_is_still_recorded() {
         "{vjp}"
     );
     assert_eq!(
-        vjp.matches("let __gv4 = :: autodiff :: __private :: own_referent (__t4)")
+        vjp.matches("let __gv5 = :: autodiff :: __private :: own_referent (__t4)")
             .count(),
         1,
         "{vjp}"
