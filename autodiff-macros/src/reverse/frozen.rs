@@ -17,7 +17,10 @@
 //! (`c[i] = c[i - 1] * x[i]`, a recurrence kept in a `Vec`) reads on trip `i` a cell that only
 //! trip `i + r - w`, an earlier one, writes: the value read is the value the cell keeps. When
 //! nothing after the loop changes `c`, one copy taken right after the loop gives the reverse
-//! sweep every such read.
+//! sweep every such read. So does a read `c[j + r]` at the variable of an inner loop over
+//! `a..i + e` (`j < i + e`, so `j + r <= i + e - 1 + r`) when `e - 1 + r < w`: forward
+//! substitution's `x[i] -= l[i * n + j] * x[j]` for `j` in `0..i` reads only cells earlier
+//! trips finished.
 
 use super::*;
 
@@ -473,6 +476,7 @@ fn lagged_reads(
             writes: Vec::new(),
             reads: Vec::new(),
             other: false,
+            below: Vec::new(),
         };
         lag.block(body);
         let Some(w) = lag.writes.iter().min() else {
@@ -502,6 +506,9 @@ struct Lagged<'a> {
     writes: Vec<i64>,
     reads: Vec<(VarId, Option<i64>)>,
     other: bool,
+    /// The variables of the enclosing inner loops over `a..i + e`, with `e - 1`: the largest
+    /// offset from `i` they take.
+    below: Vec<(VarId, i64)>,
 }
 
 impl Lagged<'_> {
@@ -529,12 +536,19 @@ impl Lagged<'_> {
                 ..
             } if *base == self.base => {
                 let r = (!self.f.vars[*var].reassigned)
-                    .then(|| offset(self.f, self.i, idx, 0))
+                    .then(|| self.read_offset(idx))
                     .flatten();
                 self.reads.push((*var, r));
                 self.leaf_atoms(&[idx]);
             }
-            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => self.block(b),
+            Stmt::Loop { id, body } => {
+                let below = self.below_i(*id);
+                self.below.extend(below);
+                self.block(body);
+                self.below
+                    .truncate(self.below.len() - usize::from(below.is_some()));
+            }
+            Stmt::Scope(b) => self.block(b),
             Stmt::Branch { kind, arms, .. } => {
                 let mut w = self.walk();
                 match kind {
@@ -554,6 +568,42 @@ impl Lagged<'_> {
                 self.other |= w.touched.contains(&self.base);
             }
         }
+    }
+
+    /// The largest offset from `i` of the index `idx` over the trip: `idx - i` for `i` plus a
+    /// literal, `e - 1 + r` for `j + r` with `j` an enclosing inner loop's variable over
+    /// `a..i + e`.
+    fn read_offset(&self, idx: &Atom) -> Option<i64> {
+        offset(self.f, self.i, idx, 0).or_else(|| {
+            (self.below.iter()).find_map(|&(j, top)| Some(top + offset(self.f, j, idx, 0)?))
+        })
+    }
+
+    /// For an inner loop `for j in a..i + e` (`e` an integer literal, or none) whose variable
+    /// is not assigned in the body: `(j, e - 1)`, the largest offset from `i` that `j` takes.
+    fn below_i(&self, id: usize) -> Option<(VarId, i64)> {
+        let info = &self.f.loops[id];
+        let (j, _) = info.affine.as_ref()?;
+        let (_, end, named) = info.bounds_again.as_ref()?;
+        if self.f.vars[*j].reassigned || !named.contains(&self.i) {
+            return None;
+        }
+        let end: syn::Expr = syn::parse2(end.clone()).ok()?;
+        let is_i = |e: &syn::Expr| match strip(e) {
+            syn::Expr::Path(p) => p.path.is_ident(&self.f.vars[self.i].ident),
+            _ => false,
+        };
+        let lit = |e: &syn::Expr| crate::naming::int_literal::<i64>(strip(e));
+        let e = match strip(&end) {
+            e if is_i(e) => 0,
+            syn::Expr::Binary(b) if is_i(&b.left) => match b.op {
+                syn::BinOp::Add(_) => lit(&b.right)?,
+                syn::BinOp::Sub(_) => -lit(&b.right)?,
+                _ => return None,
+            },
+            _ => return None,
+        };
+        Some((*j, e - 1))
     }
 
     fn leaf_atoms(&mut self, atoms: &[&Atom]) {
@@ -624,4 +674,13 @@ fn has_return(b: &Block) -> bool {
         Stmt::InPlace { body, .. } => has_return(body),
         _ => false,
     })
+}
+
+/// `e` without the parentheses and groups around it.
+fn strip(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Paren(p) => strip(&p.expr),
+        syn::Expr::Group(g) => strip(&g.expr),
+        e => e,
+    }
 }

@@ -123,3 +123,117 @@ fn reads_not_behind_every_write_are_recorded() {
         assert!(loop_records(&vjp) >= 1, "{vjp}");
     }
 }
+
+#[test]
+fn triangular_reads_of_finished_cells_record_nothing_per_inner_trip() {
+    // Forward substitution: `x[j]` for `j` in `0..i` was finished by an earlier trip; so were
+    // `x[j + 1]` for `j` in `0..i - 1` and `x[j]` for `j` in `0..i + 1` behind a write `x[i + 1]`.
+    for (item, records) in [
+        (
+            quote! {
+                fn f(l: &[f64], b: &[f64]) -> f64 {
+                    let n = b.len();
+                    let mut x = b.to_vec();
+                    for i in 0..n {
+                        for j in 0..i {
+                            x[i] -= l[i * n + j] * x[j];
+                        }
+                        x[i] /= l[i * n + i];
+                    }
+                    let mut s = 0.0;
+                    for i in 0..n {
+                        s += x[i] * x[i];
+                    }
+                    s
+                }
+            },
+            // the division's dividend (the final loop reads `x` from the copy too)
+            1,
+        ),
+        (
+            quote! {
+                fn f(l: &[f64], b: &[f64]) -> f64 {
+                    let n = b.len();
+                    let mut x = b.to_vec();
+                    for i in 1..n {
+                        for j in 0..i - 1 {
+                            x[i] += l[i * n + j] * x[j + 1];
+                        }
+                    }
+                    x[n - 1]
+                }
+            },
+            0,
+        ),
+        (
+            quote! {
+                fn f(l: &[f64], b: &[f64]) -> f64 {
+                    let n = b.len();
+                    let mut x = b.to_vec();
+                    for i in 0..n - 1 {
+                        let mut a = 0.0;
+                        for j in 0..(i + 1) {
+                            a += l[i * n + j] * x[j];
+                        }
+                        x[i + 1] = x[i + 1] + a;
+                    }
+                    x[n - 1]
+                }
+            },
+            0,
+        ),
+    ] {
+        let vjp = vjp_of(item);
+        assert!(vjp.contains("__frozen"), "{vjp}");
+        assert_eq!(loop_records(&vjp), records, "{vjp}");
+    }
+}
+
+#[test]
+fn triangular_reads_of_the_cell_being_written_are_recorded() {
+    // `j` reaches `i` (`0..i + 1`, or `j + 1` for `j` in `0..i`): the cell the trip writes.
+    for item in [
+        quote! {
+            fn f(l: &[f64], b: &[f64]) -> f64 {
+                let n = b.len();
+                let mut x = b.to_vec();
+                for i in 0..n {
+                    for j in 0..i + 1 {
+                        x[i] = x[i] * 0.5 + l[i * n + j] * x[j];
+                    }
+                }
+                x[n - 1]
+            }
+        },
+        quote! {
+            fn f(l: &[f64], b: &[f64]) -> f64 {
+                let n = b.len();
+                let mut x = b.to_vec();
+                for i in 0..n {
+                    for j in 0..i {
+                        x[i] += l[i * n + j] * x[j + 1];
+                    }
+                }
+                x[n - 1]
+            }
+        },
+        // `i` shadowed inside the loop: `0..i` is not the loop's `i`
+        quote! {
+            fn f(l: &[f64], b: &[f64]) -> f64 {
+                let n = b.len();
+                let mut x = b.to_vec();
+                for i in 0..n {
+                    let i = n - 1 - i;
+                    for j in 0..i {
+                        x[n - 1 - i] += l[j] * x[j];
+                    }
+                }
+                x[n - 1]
+            }
+        },
+    ] {
+        let vjp = vjp_of(item);
+        assert!(!vjp.contains("__frozen"), "{vjp}");
+        assert!(loop_records(&vjp) >= 1, "{vjp}");
+    }
+}
