@@ -1082,6 +1082,7 @@ mod fused;
 mod iterated;
 mod lagged;
 mod optimistic;
+mod passthrough;
 mod pushes;
 mod rows;
 mod spares;

@@ -37,6 +37,10 @@ pub trait DenseIndex<A>: Copy {
     fn add_in(self, d: &mut [A], g: Self::Elem);
     /// Takes `d[self]` out, leaving zero (`None` past the end, where it is zero).
     fn take(self, d: &mut [A]) -> Option<Self::Elem>;
+    /// A copy of `d[self]`, left in place (`None` past the end, where it is zero).
+    fn get(self, d: &[A]) -> Option<Self::Elem>
+    where
+        Self::Elem: Clone;
 }
 
 impl<E: Adjoint> DenseIndex<E> for usize {
@@ -56,6 +60,13 @@ impl<E: Adjoint> DenseIndex<E> for usize {
     fn take(self, d: &mut [E]) -> Option<E> {
         d.get_mut(self)
             .map(|e| core::mem::replace(e, E::zero_adj()))
+    }
+    #[inline(always)]
+    fn get(self, d: &[E]) -> Option<E>
+    where
+        E: Clone,
+    {
+        d.get(self).cloned()
     }
 }
 
@@ -86,6 +97,14 @@ impl<E: Adjoint> DenseIndex<Vec<E>> for At2 {
         let At2(i, j) = self;
         let e = d.get_mut(i)?.get_mut(j)?;
         Some(core::mem::replace(e, E::zero_adj()))
+    }
+    #[inline(always)]
+    fn get(self, d: &[Vec<E>]) -> Option<E>
+    where
+        E: Clone,
+    {
+        let At2(i, j) = self;
+        d.get(i)?.get(j).cloned()
     }
 }
 
@@ -226,6 +245,16 @@ pub fn push_position<P: PushPosition>(p: P) -> usize {
 #[inline(always)]
 pub fn dense_take<A, I: DenseIndex<A>>(d: &mut [A], i: I) -> Option<I::Elem> {
     i.take(d)
+}
+
+/// `y[i] = y[i] ± t`, an update in place: `dy[i]` passes through to `t` and stays in the
+/// buffer (a copy of it; `None` past the end, where it is zero).
+#[inline(always)]
+pub fn dense_get<A, I: DenseIndex<A>>(d: &[A], i: I) -> Option<I::Elem>
+where
+    I::Elem: Clone,
+{
+    i.get(d)
 }
 
 /// `v = w` (a move or copy of a whole local `Vec`): `dw += dv`, `dv = 0`. When `dw` is zero the

@@ -23,6 +23,7 @@ mod flat;
 mod frozen;
 mod fused;
 mod fused_scan;
+mod passthrough;
 mod plain;
 mod preacc;
 mod prefill;
@@ -185,6 +186,9 @@ pub struct RevGen<'a> {
     products: Products,
     /// Local `Vec`s whose adjoint is a dense buffer (see `dense`).
     dense: HashSet<VarId>,
+    /// Updates in place `x[i] ± t` of dense locals, whose element adjoint passes through (see
+    /// `passthrough`).
+    passthrough: passthrough::PassThrough,
     /// Dense locals whose adjoint buffer is fitted to their length before the reverse sweep of
     /// the loops being emitted (see `dense::fit_enter`).
     fitted: Vec<VarId>,
@@ -343,7 +347,9 @@ impl<'a> RevGen<'a> {
             fused: None,
             consumes: false,
             loops_reversed: false,
+            passthrough: Default::default(),
         };
+        g.passthrough = passthrough::find(f, &g.dense);
         g.floats = known.keys().copied().collect();
         g.float_elems = float_elems;
         g.prefill = prefill::prefilled(f, &g.dense, &g.float_elems);

@@ -81,9 +81,12 @@ impl RevGen<'_> {
                 };
                 let d = self.adj(*base);
                 if self.dense.contains(base) {
+                    let passes = matches!(val, Atom::Var(u) if self.passthrough.vals.contains(u));
                     let take = match self.window_reg(*base, idx) {
                         // y[i + c] = v => dv += w_c + dy[i + c], both zeroed (the loop's window)
                         Some(w) => quote! { #rt::window_take(&mut #d, __i, &mut #w) },
+                        // y[i] = y[i] ± t => dt ±= dy[i], dy[i] unchanged (`passthrough`)
+                        None if passes => quote! { #rt::dense_get(&#d, __i) },
                         // y[i] = v => dv += dy[i], dy[i] = 0 (a dense local's buffer); a push
                         // writes element `len`: y.push(v) => dv += dy[len], dy[len] = 0
                         None => quote! { #rt::dense_take(&mut #d, __i) },
