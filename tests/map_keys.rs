@@ -104,3 +104,34 @@ fn lookups_and_iteration_match_finite_differences() {
     let g = iterated_grad(&X, &m, &set);
     check_value_grad("iterated", |z| iterated(z, &m, &set), g, &X);
 }
+
+/// A borrowed float of a map times a value with a derivative, as Rust allows it (`&f64 * f64`,
+/// `f64 * &f64`, `&f64 * &f64`): the rules of the product of the values.
+#[differentiable]
+fn borrowed_weights(
+    x: &[f64],
+    #[no_grad] m: &BTreeMap<usize, f64>,
+    #[no_grad] h: &HashMap<usize, f64>,
+) -> f64 {
+    let mut s = 0.0;
+    for (k, w) in m.iter() {
+        s += w * x[*k];
+    }
+    for w in m.values() {
+        s = x[1] * w + s;
+    }
+    if let Some(w) = h.get(&1) {
+        s += w * x[0] * x[2];
+        let r = &x[2];
+        s += w * r;
+    }
+    s
+}
+
+#[test]
+fn borrowed_map_values_times_derivatives() {
+    let m: BTreeMap<usize, f64> = [(1, 2.0), (0, 0.5), (3, -1.5)].into();
+    let h: HashMap<usize, f64> = [(1, 2.5)].into();
+    let g = borrowed_weights_grad(&X, &m, &h);
+    check_value_grad("borrowed_weights", |z| borrowed_weights(z, &m, &h), g, &X);
+}

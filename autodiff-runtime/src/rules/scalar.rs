@@ -89,6 +89,57 @@ impl<T: Real> MulRule<T> for T {
     }
 }
 
+/// `&a * b`, `a * &b` and `&a * &b` of floats, as Rust's own `Mul` for references allows (a
+/// float borrowed from a `#[no_grad]` map's iterator, `for (k, w) in m.iter() { s += w * x[*k] }`):
+/// the rules of `a * b`, the adjoint of a borrowed operand by value.
+macro_rules! mul_through_refs {
+    ([$($gen:tt)*] $t:ty; $lhs:ty, $rhs:ty, $a:ident => $av:expr, $b:ident => $bv:expr) => {
+        impl<'r, $($gen)*> MulRule<$rhs> for $lhs {
+            type Out = $t;
+            type LhsAdj = $t;
+            type RhsAdj = $t;
+            #[inline(always)]
+            fn d_lhs(g: $t, $a: &Self, $b: &$rhs) -> $t {
+                <$t as MulRule<$t>>::d_lhs(g, &$av, &$bv)
+            }
+            #[inline(always)]
+            fn d_rhs(g: $t, $a: &Self, $b: &$rhs) -> $t {
+                <$t as MulRule<$t>>::d_rhs(g, &$av, &$bv)
+            }
+            #[inline(always)]
+            fn t_lhs(da: $t, $a: &Self, $b: &$rhs) -> $t {
+                <$t as MulRule<$t>>::t_lhs(da, &$av, &$bv)
+            }
+            #[inline(always)]
+            fn t_rhs(db: $t, $a: &Self, $b: &$rhs) -> $t {
+                <$t as MulRule<$t>>::t_rhs(db, &$av, &$bv)
+            }
+            #[inline(always)]
+            fn d_lhs_ieee(g: $t, $a: &Self, $b: &$rhs) -> $t {
+                <$t as MulRule<$t>>::d_lhs_ieee(g, &$av, &$bv)
+            }
+            #[inline(always)]
+            fn d_rhs_ieee(g: $t, $a: &Self, $b: &$rhs) -> $t {
+                <$t as MulRule<$t>>::d_rhs_ieee(g, &$av, &$bv)
+            }
+            #[inline(always)]
+            fn t_lhs_ieee(da: $t, $a: &Self, $b: &$rhs) -> $t {
+                <$t as MulRule<$t>>::t_lhs_ieee(da, &$av, &$bv)
+            }
+            #[inline(always)]
+            fn t_rhs_ieee(db: $t, $a: &Self, $b: &$rhs) -> $t {
+                <$t as MulRule<$t>>::t_rhs_ieee(db, &$av, &$bv)
+            }
+        }
+    };
+}
+mul_through_refs!([T: Real] T; &'r T, T, a => **a, b => *b);
+mul_through_refs!([T: Real] T; T, &'r T, a => *a, b => **b);
+// (both borrowed: for `f64` and `f32` only, as another crate may implement `Real` for a
+// reference to a type of its own)
+mul_through_refs!([] f64; &'r f64, &'r f64, a => **a, b => **b);
+mul_through_refs!([] f32; &'r f32, &'r f32, a => **a, b => **b);
+
 /// `y = a / b`.
 pub trait DivRule<R> {
     /// The quotient's type.
