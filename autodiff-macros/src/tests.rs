@@ -1088,6 +1088,7 @@ mod rows;
 mod spares;
 mod strides;
 mod tangent;
+mod trip_versions;
 mod trips;
 mod windows;
 mod writers;

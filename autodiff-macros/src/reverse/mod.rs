@@ -35,6 +35,7 @@ mod rows;
 mod slots;
 mod spare;
 mod stmt;
+mod trip_versions;
 mod versions;
 mod window;
 
@@ -189,6 +190,9 @@ pub struct RevGen<'a> {
     /// Updates in place `x[i] ± t` of dense locals, whose element adjoint passes through (see
     /// `passthrough`).
     passthrough: passthrough::PassThrough,
+    /// State `Vec`s replaced each trip whose reads before the replacement are read again from
+    /// one copy per trip (see `trip_versions`).
+    trip_versions: trip_versions::TripVersions,
     /// Dense locals whose adjoint buffer is fitted to their length before the reverse sweep of
     /// the loops being emitted (see `dense::fit_enter`).
     fitted: Vec<VarId>,
@@ -348,10 +352,13 @@ impl<'a> RevGen<'a> {
             consumes: false,
             loops_reversed: false,
             passthrough: Default::default(),
+            trip_versions: Default::default(),
         };
         g.passthrough = passthrough::find(f, &g.dense);
         g.floats = known.keys().copied().collect();
         g.float_elems = float_elems;
+        let dense_floats: HashSet<VarId> = g.dense.intersection(&g.float_elems).copied().collect();
+        g.trip_versions = trip_versions::find(f, &dense_floats);
         g.prefill = prefill::prefilled(f, &g.dense, &g.float_elems);
         g.plain = plain::plain_vars(f, act, params, &g.field_bases, &g.floats);
         g.plain_adj = g.plain.iter().map(|v| g.adj(*v).to_string()).collect();

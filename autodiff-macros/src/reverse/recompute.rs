@@ -70,6 +70,20 @@ impl RevGen<'_> {
             {
                 Some(self.read_depth(x, place, depth + 1))
             }
+            // An element of a state `Vec` read before the trip replaces it: indexed again in
+            // the trip's copy (see `trip_versions`).
+            Rhs::Index {
+                base,
+                idx,
+                by_ref: false,
+            } if self.fused.is_none()
+                && self.trip_versions.reads.get(&v) == Some(base)
+                && fixed_index(self, idx) =>
+            {
+                let (save, i) = self.read_depth(idx, place, depth + 1);
+                let b = trip_versions::copy_name(*base);
+                Some((save, quote! { &(#b)[*#i] }))
+            }
             // An element of a local table nothing changes any more, read in a loop: indexed
             // again in one copy of the table (see `frozen`).
             Rhs::Index {

@@ -129,6 +129,13 @@ impl RevGen<'_> {
         }
     }
 
+    /// Code to run where the innermost block's reverse sweep starts, after its loads.
+    pub(super) fn versions_load(&mut self, code: TokenStream) {
+        if let Some(loads) = self.versions.loads.last_mut() {
+            loads.extend(code);
+        }
+    }
+
     /// A save already made of `v`'s current value, read through its load.
     pub(super) fn version_read(&self, v: VarId) -> Option<TokenStream> {
         self.versions.current.get(&v).map(|(l, _)| quote! { #l })
