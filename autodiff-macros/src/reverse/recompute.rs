@@ -81,6 +81,7 @@ impl RevGen<'_> {
                 && fixed_index(self, idx) =>
             {
                 let (save, i) = self.read_depth(idx, place, depth + 1);
+                self.trip_versions.used.insert(*base);
                 let b = trip_versions::copy_name(*base);
                 Some((save, quote! { &(#b)[*#i] }))
             }

@@ -34,6 +34,9 @@ pub(super) struct TripVersions {
     pub reads: HashMap<VarId, VarId>,
     /// The replacing statements (by address) and the local they replace.
     pub at: HashMap<*const Stmt, VarId>,
+    /// The locals whose copy a read emitted so far indexes (the copy is taken only then: a
+    /// read no rule needs, `2.0 * u[i]`, records nothing either way).
+    pub used: HashSet<VarId>,
 }
 
 /// The trip versions of `f`'s dense float locals `dense`.
@@ -192,6 +195,9 @@ impl RevGen<'_> {
         let Some(&h) = self.trip_versions.at.get(&(s as *const Stmt)) else {
             return TokenStream::new();
         };
+        if !self.trip_versions.used.remove(&h) {
+            return TokenStream::new();
+        }
         let (save, read) = self.flat_read(h, place);
         let name = copy_name(h);
         self.versions_load(quote! { let #name = #read; });

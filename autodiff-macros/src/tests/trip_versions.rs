@@ -84,3 +84,26 @@ fn a_state_changed_before_its_replacement_or_a_trip_that_may_leave_keeps_its_rec
         assert!(!vjp.contains("__tv"), "{vjp}");
     }
 }
+
+#[test]
+fn reads_no_rule_needs_take_no_copy() {
+    // the wave equation's `prev = u; u = next;`: `prev[i]` and `u[i]` enter linearly (their
+    // values are never read back), so neither state is copied
+    let vjp = vjp_of(quote! {
+        fn f(u0: &[f64], c: f64) -> f64 {
+            let n = u0.len();
+            let mut prev = u0.to_vec();
+            let mut u = u0.to_vec();
+            for _ in 0..50 {
+                let mut next = vec![0.0; n];
+                for i in 1..n - 1 {
+                    next[i] = 2.0 * u[i] - prev[i] + c * (u[i - 1] - 2.0 * u[i] + u[i + 1]);
+                }
+                prev = u;
+                u = next;
+            }
+            u[1]
+        }
+    });
+    assert!(!vjp.contains("flat_put"), "{vjp}");
+}
