@@ -153,69 +153,116 @@ fn repeated_argument(x: &[f64]) -> f64 {
 
 const X: [f64; 3] = [0.4, -1.1, 0.8];
 
-/// Runs `f` and returns its panic message, which must name `callee`.
-fn panic_text(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+/// Runs `f`, which must panic, and returns its panic message and the line it points at.
+/// (One test runs every panicking case, with its own hook: a hook is global, and tests of one
+/// binary run in parallel.)
+fn panic_at(
+    at: &std::sync::mpsc::Receiver<Option<u32>>,
+    f: impl FnOnce() + std::panic::UnwindSafe,
+) -> (String, Option<u32>) {
     let err = std::panic::catch_unwind(f).expect_err("the gradient must not be returned");
-    err.downcast_ref::<String>()
+    let msg = err
+        .downcast_ref::<String>()
         .cloned()
         .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    (msg, at.try_recv().ok().flatten())
 }
 
-fn refused(name: &str, callee: &str, f: impl FnOnce() + std::panic::UnwindSafe) {
-    let msg = panic_text(f);
-    assert!(
-        msg.contains(&format!("`{callee}` gave another value when run again")),
-        "{name}: {msg}"
-    );
-    assert!(msg.contains("pass the value in"), "{name}: {msg}");
-}
-
-#[test]
-fn hidden_state_read_by_a_rerun_call_stops_the_sweep() {
-    refused("thread-local generator, local Vec", "dropout_sq", || {
-        dropout_of_local_grad(&X);
-    });
-    refused("thread-local generator, parameter", "dropout_sq", || {
-        dropout_of_param_grad(&X);
-    });
-    refused("Cell argument advanced", "at_counter", || {
-        counter_of_local_grad(&X);
-    });
-    refused("RefCell argument popped", "popped_scale", || {
-        queue_of_local_grad(&X);
-    });
-    refused("global counter", "counted_weight", || {
-        counted_of_local_grad(&X);
-    });
-    refused("generator in a struct", "noisy_sum", || {
-        let rng = Lcg {
-            state: Cell::new(1),
-        };
-        struct_generator_of_param_grad(&X, &rng);
-    });
-    refused("same argument twice", "masked_dot", || {
-        repeated_argument_grad(&X);
-    });
+/// The line of this file holding `text`.
+fn line_of(text: &str) -> u32 {
+    let at = include_str!("rerun_effects.rs")
+        .lines()
+        .position(|l| l.contains(text) && !l.contains("line_of"))
+        .expect("the call");
+    at as u32 + 1
 }
 
 #[test]
-fn the_panic_points_at_the_call() {
+fn hidden_state_read_by_a_rerun_call_stops_the_sweep_at_the_call() {
     let (tx, rx) = std::sync::mpsc::channel();
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = tx.send(info.location().map(|l| (l.file().to_string(), l.line())));
+        let here = info
+            .location()
+            .filter(|l| l.file().ends_with("rerun_effects.rs"))
+            .map(|l| l.line());
+        let _ = tx.send(here);
     }));
-    let _ = std::panic::catch_unwind(|| dropout_of_param_grad(&X));
+    type Case = (&'static str, &'static str, &'static str, fn());
+    let cases: [Case; 7] = [
+        (
+            "thread-local generator, local Vec",
+            "dropout_sq",
+            "dropout_sq(&h)",
+            || {
+                dropout_of_local_grad(&X);
+            },
+        ),
+        (
+            "thread-local generator, parameter",
+            "dropout_sq",
+            "dropout_sq(x) * x[0]",
+            || {
+                dropout_of_param_grad(&X);
+            },
+        ),
+        (
+            "Cell argument advanced",
+            "at_counter",
+            "at_counter(x, &c) * at_counter",
+            || {
+                counter_of_local_grad(&X);
+            },
+        ),
+        (
+            "RefCell argument popped",
+            "popped_scale",
+            "popped_scale(&h, &q) +",
+            || {
+                queue_of_local_grad(&X);
+            },
+        ),
+        (
+            "global counter",
+            "counted_weight",
+            "counted_weight(&h)",
+            || {
+                counted_of_local_grad(&X);
+            },
+        ),
+        (
+            "generator in a struct",
+            "noisy_sum",
+            "noisy_sum(x, rng) * x[1]",
+            || {
+                let rng = Lcg {
+                    state: Cell::new(1),
+                };
+                struct_generator_of_param_grad(&X, &rng);
+            },
+        ),
+        (
+            "same argument twice",
+            "masked_dot",
+            "masked_dot(&h, &h)",
+            || {
+                repeated_argument_grad(&X);
+            },
+        ),
+    ];
+    let results: Vec<_> = cases.iter().map(|c| panic_at(&rx, c.3)).collect();
     std::panic::set_hook(hook);
-    let (file, line) = rx.recv().unwrap().unwrap();
-    let src = include_str!("rerun_effects.rs");
-    let at = src
-        .lines()
-        .position(|l| l.contains("dropout_sq(x) * x[0]"))
-        .unwrap();
-    assert!(file.ends_with("rerun_effects.rs"), "{file}");
-    assert_eq!(line as usize, at + 1);
+    for ((name, callee, call, _), (msg, line)) in cases.iter().zip(results) {
+        assert!(
+            msg.contains(&format!("`{callee}` gave another value when run again")),
+            "{name}: {msg}"
+        );
+        assert!(msg.contains("pass the value in"), "{name}: {msg}");
+        // the panic points at the call in this file (one of the two calls for `+` and `*`)
+        let line = line.expect("a location in this file");
+        assert_eq!(line, line_of(call), "{name}");
+    }
 }
 
 /// The same forms, with callees that read only their arguments (`Cell`s read, not changed).

@@ -9,9 +9,6 @@
 //! + t`), kept and read again after the write, and written in between (`x[i] = 5.0` before the
 //! update from the old value).
 
-// The functions are written the way the forms under test are spelled.
-#![allow(clippy::needless_range_loop, clippy::assign_op_pattern)]
-
 use autodiff::check::{Tolerance, assert_gradient};
 use autodiff::prelude::*;
 

@@ -9,9 +9,6 @@
 //! `continue` before it, a trip that may `break`, and reads after the replacement (the new
 //! state).
 
-// The functions are written the way the forms under test are spelled.
-#![allow(clippy::needless_range_loop, clippy::assign_op_pattern)]
-
 use autodiff::check::{Tolerance, assert_gradient};
 use autodiff::prelude::*;
 

@@ -13,15 +13,10 @@
 //! that is not the loop's own `i` must keep their records, and still agree with central
 //! differences.
 
-// The functions are written the way the forms under test are spelled.
-#![allow(clippy::needless_range_loop, clippy::assign_op_pattern)]
-
 use autodiff::check::{Tolerance, assert_gradient};
 use autodiff::prelude::*;
 
-#[path = "support/grad_checks.rs"]
-mod support;
-use support::check_hvp;
+use crate::support::check_hvp;
 
 /// Unknowns of the systems below.
 const N: usize = 5;
