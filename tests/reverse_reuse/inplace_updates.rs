@@ -5,9 +5,9 @@
 //! (forward substitution), a histogram of data-chosen bins, `x[i] = t + x[i]` spelled out, an
 //! update inside a branch, rows of a grid (`g[i][j] += t`), `f32`, and `NAME_vjp`'s pullback
 //! called twice. Near misses that must keep the usual pullbacks, and agree with central
-//! differences too: the element read twice (`x[i] = x[i] + x[i]`), scaled (`x[i] = 2.0 * x[i]
-//! + t`), kept and read again after the write, and written in between (`x[i] = 5.0` before the
-//! update from the old value).
+//! differences too: the element read twice (`x[i] = x[i] + x[i]`), scaled
+//! (`x[i] = 2.0 * x[i] + t`), kept and read again after the write, and written in between
+//! (`x[i] = 5.0` before the update from the old value).
 
 use autodiff::check::{Tolerance, assert_gradient};
 use autodiff::prelude::*;

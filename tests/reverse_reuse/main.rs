@@ -4,8 +4,12 @@
 //! (`state_versions`). Each against central differences in `f64`, with near misses that must
 //! keep their records.
 
-// The functions are written the way the forms under test are spelled.
-#![allow(clippy::needless_range_loop, clippy::assign_op_pattern)]
+// The functions are written the way the forms under test are spelled (a histogram in a `Vec`).
+#![allow(
+    clippy::needless_range_loop,
+    clippy::assign_op_pattern,
+    clippy::useless_vec
+)]
 
 #[path = "../support/grad_checks.rs"]
 mod support;

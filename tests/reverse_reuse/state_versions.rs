@@ -147,6 +147,34 @@ fn rnn_generic<T: Real>(p: &[T], #[no_grad] xs: &[T]) -> T {
     loss
 }
 
+/// Reads whose rules come after the replacement (`a0` is multiplied only after `h = hn`), and
+/// a nested block replacing the same state again with reads of its own: each replacement keeps
+/// its own copy.
+#[differentiable]
+fn late_rules(p: &[f64]) -> f64 {
+    let mut h = p[..NH].to_vec();
+    let mut s = 0.0;
+    for t in 0..STEPS {
+        let a0 = h[0];
+        let a1 = h[t % NH];
+        let mut hn = vec![0.0; NH];
+        for i in 0..NH {
+            hn[i] = (p[i] * h[(i + 1) % NH]).sin();
+        }
+        h = hn;
+        s += p[1] * a0 * a1;
+        {
+            let b = h[2];
+            let mut hm = vec![0.0; NH];
+            for i in 0..NH {
+                hm[i] = h[i] * b + p[NH + i] * a0;
+            }
+            h = hm;
+        }
+    }
+    s + h[0] * h[3]
+}
+
 /// Near misses: the state written in place before it is replaced, a trip that may `continue`
 /// or `break` before the replacement, reads of the new state.
 #[differentiable]
@@ -252,6 +280,12 @@ fn the_pullback_called_twice_reads_the_same_copies() {
             "{k}"
         );
     }
+}
+
+#[test]
+fn rules_after_the_replacement_and_nested_replacements() {
+    let p = params(2 * NH);
+    check(&late_rules, late_rules_grad(&p), &p);
 }
 
 #[test]

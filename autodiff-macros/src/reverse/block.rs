@@ -89,6 +89,19 @@ impl RevGen<'_> {
         if top_level {
             self.frozen.top = None;
         }
+        // A state replaced in this block whose earlier reads index its copy: the copy, taken
+        // right before the replacement (`trip_versions`; decided now, once every rule that
+        // reads them has been emitted).
+        for (j, s) in b.stmts.iter().enumerate() {
+            let p = Place {
+                in_loop: place.in_loop,
+                conditional: place.conditional || first_exit.is_some_and(|e| j >= e),
+            };
+            if let Some(copy) = self.trip_copy(s, p) {
+                let f = std::mem::take(&mut fwds[j]);
+                fwds[j] = quote! { #copy #f };
+            }
+        }
         let mut saved_loads = TokenStream::new();
         for (j, v) in eligible {
             let (local, used) = self.block_saved.remove(&v).expect("registered");

@@ -27,6 +27,21 @@ impl RevGen<'_> {
         })
     }
 
+    /// (forward save, reverse read of type `&Vec<T>`) of the dense local `v` in a loop, as
+    /// [`flat_read`](Self::flat_read) but not a version of `v` later reads of it share (a copy
+    /// taken for reads made before it, `trip_versions`).
+    pub(super) fn flat_save(&mut self, v: VarId, place: Place) -> (TokenStream, TokenStream) {
+        let rt = self.rt;
+        let (i, fv) = (self.ident(v).clone(), naming::fixed(&format!("__fv{v}")));
+        if !self.flat_vals.contains(&v) {
+            self.flat_vals.push(v);
+        }
+        self.flat_scratch += 1;
+        let scr = naming::fixed(&format!("__fs{}", self.flat_scratch));
+        let (save, read) = self.save(quote! { #rt::flat_put(&mut #fv, &#i) }, place);
+        (save, quote! { #rt::flat_get(#fv, *#read, &mut #scr) })
+    }
+
     /// The declarations of the element tapes (forward) and scratch `Vec`s (reverse).
     pub(super) fn flat_decls(&self, decls: &mut TokenStream, head: &mut TokenStream) {
         for &v in &self.flat_vals {

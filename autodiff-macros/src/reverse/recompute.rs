@@ -77,12 +77,17 @@ impl RevGen<'_> {
                 idx,
                 by_ref: false,
             } if self.fused.is_none()
-                && self.trip_versions.reads.get(&v) == Some(base)
+                && self
+                    .trip_versions
+                    .reads
+                    .get(&v)
+                    .is_some_and(|(h, _)| h == base)
                 && fixed_index(self, idx) =>
             {
                 let (save, i) = self.read_depth(idx, place, depth + 1);
-                self.trip_versions.used.insert(*base);
-                let b = trip_versions::copy_name(*base);
+                let id = self.trip_versions.reads[&v].1;
+                self.trip_versions.used.insert(id);
+                let b = trip_versions::copy_name(id);
                 Some((save, quote! { &(#b)[*#i] }))
             }
             // An element of a local table nothing changes any more, read in a loop: indexed

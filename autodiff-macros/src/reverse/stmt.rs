@@ -44,15 +44,13 @@ impl RevGen<'_> {
             }
             Stmt::Assign { var, rhs } => {
                 let id = self.ident(*var).clone();
-                // a state replaced here whose earlier reads read its copy (`trip_versions`)
-                let copy = self.trip_copy(s, place);
                 let (pre, value, post, rev) = self.def(*var, rhs, place);
                 let wit = self.witness(*var);
                 let set = match self.spare_keep(*var, rhs, &pre, &value) {
                     Some(keep) => keep,
                     None => quote! { #id = #value; },
                 };
-                (quote! { #copy #pre #set #wit #post }, rev.clone(), rev)
+                (quote! { #pre #set #wit #post }, rev.clone(), rev)
             }
             Stmt::IndexWrite { base, idx, val }
             | Stmt::Push {

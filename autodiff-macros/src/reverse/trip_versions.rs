@@ -30,13 +30,14 @@ use crate::naming;
 /// The reads served by a copy taken at a replacement, and the replacements.
 #[derive(Default)]
 pub(super) struct TripVersions {
-    /// Element read `v` → the local `h` it reads.
-    pub reads: HashMap<VarId, VarId>,
-    /// The replacing statements (by address) and the local they replace.
-    pub at: HashMap<*const Stmt, VarId>,
-    /// The locals whose copy a read emitted so far indexes (the copy is taken only then: a
-    /// read no rule needs, `2.0 * u[i]`, records nothing either way).
-    pub used: HashSet<VarId>,
+    /// Element read `v` → the local `h` it reads and the replacement whose copy serves it.
+    pub reads: HashMap<VarId, (VarId, usize)>,
+    /// The replacing statements (by address): the local they replace and their number.
+    pub at: HashMap<*const Stmt, (VarId, usize)>,
+    /// The replacements whose copy a read emitted so far indexes. The copy is taken only then
+    /// (a read no rule needs, `2.0 * u[i]`, records nothing either way), decided when the
+    /// replacement's block has been emitted: a rule reading `v` may come after the replacement.
+    pub used: HashSet<usize>,
 }
 
 /// The trip versions of `f`'s dense float locals `dense`.
@@ -75,8 +76,9 @@ fn block(
             .iter()
             .all(|s| reads_only(f, s, *h, &mut reads));
         if only_reads && !reads.is_empty() {
-            out.at.insert(s as *const Stmt, *h);
-            out.reads.extend(reads.into_iter().map(|v| (v, *h)));
+            let id = out.at.len();
+            out.at.insert(s as *const Stmt, (*h, id));
+            out.reads.extend(reads.into_iter().map(|v| (v, (*h, id))));
         }
     }
     for s in &b.stmts {
@@ -150,7 +152,7 @@ fn reads_only(f: &Func, s: &Stmt, h: VarId, reads: &mut Vec<VarId>) -> bool {
             let cond_ok = match kind {
                 crate::ir::BranchKind::If { cond, .. } => !named_in(cond),
                 crate::ir::BranchKind::Match { scrutinee, heads } => {
-                    !named_in(scrutinee) && !heads.iter().any(|h| named_in(h))
+                    !named_in(scrutinee) && !heads.iter().any(named_in)
                 }
             };
             cond_ok && arms.iter().all(|a| all(a, reads))
@@ -182,25 +184,25 @@ fn mentions(t: &proc_macro2::TokenStream, name: &str) -> bool {
     })
 }
 
-/// The reverse sweep's name of the trip's copy of `h` (`&Vec<T>`).
-pub(super) fn copy_name(h: VarId) -> Ident {
-    naming::fixed(&format!("__tv{h}"))
+/// The reverse sweep's name of the copy taken at replacement `id` (`&Vec<T>`); one name per
+/// replacement, so that a nested block replacing the same local binds its own.
+pub(super) fn copy_name(id: usize) -> Ident {
+    naming::fixed(&format!("__tv{id}"))
 }
 
 impl RevGen<'_> {
-    /// At a replacement `h = hn` of [`TripVersions::at`]: the forward copy of `h`'s elements
-    /// (before the move), and the reverse binding of [`copy_name`] where the block starts its
-    /// reverse sweep. Empty for any other statement.
-    pub(super) fn trip_copy(&mut self, s: &Stmt, place: Place) -> TokenStream {
-        let Some(&h) = self.trip_versions.at.get(&(s as *const Stmt)) else {
-            return TokenStream::new();
-        };
-        if !self.trip_versions.used.remove(&h) {
-            return TokenStream::new();
+    /// Once a block's statements are emitted, for its statement `s` when `s` is a replacement
+    /// `h = hn` of [`TripVersions::at`] whose copy a read indexes: the forward copy of `h`'s
+    /// elements (to go before the move), and the reverse binding of [`copy_name`] where the
+    /// block starts its reverse sweep. `None` for any other statement.
+    pub(super) fn trip_copy(&mut self, s: &Stmt, place: Place) -> Option<TokenStream> {
+        let &(h, id) = self.trip_versions.at.get(&(s as *const Stmt))?;
+        if !self.trip_versions.used.contains(&id) {
+            return None;
         }
-        let (save, read) = self.flat_read(h, place);
-        let name = copy_name(h);
+        let (save, read) = self.flat_save(h, place);
+        let name = copy_name(id);
         self.versions_load(quote! { let #name = #read; });
-        save
+        Some(save)
     }
 }
