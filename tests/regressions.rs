@@ -127,3 +127,56 @@ fn where_clause_with_a_trailing_comma() {
     }
     assert!((gw - 5.25).abs() < 1e-12);
 }
+
+/// Bug 5: an element assignment whose index runs code (`x[{ k += 1; k }] += x[k]`). Rust
+/// evaluates the value first, then the index: `x[1] += x[0]` here. The lowering evaluated the
+/// index first, so value and gradient were those of `x[1] += x[1]`. Also `=`, `-=`, `*=`, a
+/// row of a grid, and a value that the index changes (`x[{ v = 9.0; 0 }] = v` assigns the
+/// old `v`).
+#[differentiable]
+#[allow(clippy::needless_range_loop, unused_assignments)] // the index block is the form under test
+fn index_runs_code(p: &[f64]) -> f64 {
+    let mut x = p.to_vec();
+    let mut g = vec![vec![0.0; 2]; 2];
+    let mut k = 0usize;
+    x[{
+        k += 1;
+        k
+    }] += x[k];
+    x[{
+        k += 1;
+        k
+    }] = x[k] * 2.0;
+    x[{
+        k -= 2;
+        k
+    }] -= x[k] * x[k + 1];
+    x[{
+        k += 3;
+        k
+    }] *= x[k + 1];
+    g[{
+        k -= 2;
+        k
+    }][1] = x[k] * 3.0;
+    let mut v = x[3];
+    x[{
+        v *= 9.0;
+        0
+    }] += v;
+    x[0] * x[1] + x[2] * x[3] + g[1][1] * v
+}
+
+#[test]
+fn assignments_evaluate_the_value_before_the_index() {
+    let p = [0.7, -1.3, 0.4, 1.1];
+    let (v, g) = index_runs_code_grad(&p);
+    assert!((v - index_runs_code(&p)).abs() < 1e-12, "{v}");
+    autodiff::check::assert_gradient(
+        index_runs_code,
+        &p,
+        &g,
+        1e-6,
+        autodiff::check::Tolerance::new(1e-6, 1e-6),
+    );
+}

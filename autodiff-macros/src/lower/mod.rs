@@ -277,6 +277,22 @@ impl Lowerer {
         t
     }
 
+    /// [`let_temp`](Self::let_temp) at position `at` of `out` (before statements already
+    /// lowered after it).
+    fn let_temp_before(&mut self, rhs: Rhs, out: &mut Vec<Stmt>, at: usize) -> VarId {
+        let t = self.temp();
+        out.insert(
+            at,
+            Stmt::Let {
+                var: t,
+                mutable: false,
+                ty: None,
+                init: Some(rhs),
+            },
+        );
+        t
+    }
+
     /// Binds `name` (`r#a` and `a` are one name, as to rustc).
     fn bind(&mut self, name: &str, v: VarId) {
         let name = name.strip_prefix("r#").unwrap_or(name);

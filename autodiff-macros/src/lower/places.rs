@@ -129,6 +129,12 @@ impl Lowerer {
                 Ok(())
             }
             Expr::Index(ix) => {
+                // Rust evaluates the value first, then the place (and, for `op=` on floats,
+                // reads the element after both): `x[{ k += 1; k }] += x[k]` reads `x` at the
+                // old `k`. The value is kept in a temporary of its own when the index runs
+                // code first, which might change a variable it names.
+                let first = self.lower_atom_expr(value, out)?;
+                let before = out.len();
                 // `w[i][j] = e` on a local of rows (`Vec<Vec<f64>>`): one write on `w` at
                 // `At2(i, j)`, whose adjoint the runtime routes to row `i`, element `j`.
                 let (base, idx) = match self.row_element(ix, false, out)? {
@@ -143,10 +149,18 @@ impl Lowerer {
                         (base, self.lower_index_atom(&ix.index, out)?)
                     }
                 };
+                let first = match first {
+                    Atom::Var(v)
+                        if out[before..].iter().any(|s| !matches!(s, Stmt::Let { .. })) =>
+                    {
+                        Atom::Var(self.let_temp_before(Rhs::Copy(Atom::Var(v)), out, before))
+                    }
+                    a => a,
+                };
                 let val = match op {
-                    None => self.lower_atom_expr(value, out)?,
+                    None => first,
                     Some(op) => {
-                        let r = self.lower_atom_expr(value, out)?;
+                        let r = first;
                         let old = self.let_temp(
                             Rhs::Index {
                                 base,
