@@ -118,7 +118,7 @@ fn borrowed_weights(
         s += w * x[*k];
     }
     for w in m.values() {
-        s = x[1] * w + s;
+        s += x[1] * w;
     }
     if let Some(w) = h.get(&1) {
         s += w * x[0] * x[2];
