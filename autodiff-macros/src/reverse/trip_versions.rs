@@ -14,8 +14,8 @@
 //! statements can leave it (no `break`, `continue` or `return` out of it) and a statement
 //! `B[k]` that assigns the whole dense float local `h` (a move, `h = hn`). The reads are the
 //! element reads `v = h[i]` anywhere in `B[0..k]` (nested loops included) of a `v` bound once.
-//! Nothing in `B[0..k]` may name `h` but element reads, clones, sums and `&h` arguments (which
-//! leave it as it is); `h` is named by no other variable. Not in a fused loop (whose pullbacks
+//! Nothing in `B[0..k]` may name `h` but element reads, clones and sums (which leave it as it
+//! is); `h` is named by no other variable. Not in a fused loop (whose pullbacks
 //! run in the forward sweep, before the copy exists).
 
 use std::collections::{HashMap, HashSet};
@@ -110,7 +110,7 @@ fn leaves(s: &Stmt, inner: &mut Vec<usize>) -> bool {
 }
 
 /// Whether `s` names `h` only in element reads into variables bound once (collected in
-/// `reads`), and in clones, sums and `&h` arguments, which leave it as it is.
+/// `reads`), and in clones and sums, which leave it as it is.
 fn reads_only(f: &Func, s: &Stmt, h: VarId, reads: &mut Vec<VarId>) -> bool {
     let is_h = |a: &crate::ir::Atom| matches!(a, crate::ir::Atom::Var(v) if *v == h);
     let named_in = |t: &proc_macro2::TokenStream| mentions(t, &f.vars[h].ident.to_string());
