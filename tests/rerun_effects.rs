@@ -331,12 +331,20 @@ fn callees_that_read_only_their_arguments_are_run_again() {
         pure_repeated_grad(&X),
         &X,
     );
-    // the pullback called twice runs the callees again each time, and agrees with itself
+    // the pullback called twice runs the callees again each time: the second call, scaled
+    // back, against central differences
     let (_, pb) = pure_of_local_vjp(&X);
     let (a, b) = (pb(1.0), pb(-0.5));
     for i in 0..3 {
         assert!((a[i] * -0.5 - b[i]).abs() < 1e-12, "{a:?} {b:?}");
     }
+    let back: Vec<f64> = b.iter().map(|v| v / -0.5).collect();
+    check_value_grad(
+        "pullback twice",
+        pure_of_local,
+        (pure_of_local(&X), back),
+        &X,
+    );
 }
 
 #[test]

@@ -195,6 +195,9 @@ fn the_pullback_called_twice_leaves_the_buffer_as_it_was() {
             "{k}"
         );
     }
+    // the second call, halved, against central differences
+    let half: Vec<f64> = b.iter().map(|v| v / 2.0).collect();
+    assert_gradient(back_substitution, &p, &half, 1e-6, TOL);
 }
 
 #[test]

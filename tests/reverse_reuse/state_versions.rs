@@ -280,6 +280,9 @@ fn the_pullback_called_twice_reads_the_same_copies() {
             "{k}"
         );
     }
+    // the second call, scaled back, against central differences
+    let back: Vec<f64> = b.iter().map(|v| v / -3.0).collect();
+    assert_gradient(|p: &[f64]| rnn(p, &XS), &p, &back, 1e-6, TOL);
 }
 
 #[test]

@@ -150,9 +150,7 @@ impl Lowerer {
                     }
                 };
                 let first = match first {
-                    Atom::Var(v)
-                        if out[before..].iter().any(|s| !matches!(s, Stmt::Let { .. })) =>
-                    {
+                    Atom::Var(v) if may_change(&out[before..], v) => {
                         Atom::Var(self.let_temp_before(Rhs::Copy(Atom::Var(v)), out, before))
                     }
                     a => a,
@@ -361,4 +359,18 @@ impl Lowerer {
             .insert(t, quote::ToTokens::to_token_stream(ix));
         Ok(Some((base, Atom::Var(t))))
     }
+}
+
+/// Whether the statements `stmts` (an index's lowering) may change `v`: an assignment of it, an
+/// in-place operation, or code passed through as written that may write (not the operand
+/// checks every lowered operator leaves).
+fn may_change(stmts: &[Stmt], v: VarId) -> bool {
+    stmts.iter().any(|s| match s {
+        Stmt::Assign { var, .. } => *var == v,
+        Stmt::InPlace { .. } => true,
+        Stmt::Effect(t) => crate::ir::may_write(t.clone()),
+        Stmt::Scope(b) | Stmt::Loop { body: b, .. } => may_change(&b.stmts, v),
+        Stmt::Branch { arms, .. } => arms.iter().any(|a| may_change(&a.stmts, v)),
+        _ => false,
+    })
 }

@@ -12,7 +12,27 @@ use super::*;
 impl RevGen<'_> {
     /// (forward save, reverse read of type `&Vec<T>`) of the dense local `v` in a loop.
     pub(super) fn flat_read(&mut self, v: VarId, place: Place) -> (TokenStream, TokenStream) {
-        let rt = self.rt;
+        let (value, load) = self.flat_parts(v);
+        // the record is the range; its read is the `Vec` the scratch gets (bound once per
+        // version: every read of this version borrows the same scratch)
+        self.save_version_with(v, value, place, load)
+    }
+
+    /// [`flat_read`](Self::flat_read), but not a version of `v` that later reads share: a copy
+    /// taken for reads made before it (`trip_versions`).
+    pub(super) fn flat_save(&mut self, v: VarId, place: Place) -> (TokenStream, TokenStream) {
+        let (value, load) = self.flat_parts(v);
+        let (save, read) = self.save(value, place);
+        (save, load(read))
+    }
+
+    /// The record of `v`'s elements (`flat_put`, its range on the element tape) and what turns
+    /// the record's read into `&Vec<T>` (`flat_get` into a scratch `Vec` of its own).
+    fn flat_parts(
+        &mut self,
+        v: VarId,
+    ) -> (TokenStream, impl FnOnce(TokenStream) -> TokenStream + use<>) {
+        let rt = self.rt.clone();
         let (i, fv) = (self.ident(v).clone(), naming::fixed(&format!("__fv{v}")));
         if !self.flat_vals.contains(&v) {
             self.flat_vals.push(v);
@@ -20,26 +40,10 @@ impl RevGen<'_> {
         self.flat_scratch += 1;
         let scr = naming::fixed(&format!("__fs{}", self.flat_scratch));
         let value = quote! { #rt::flat_put(&mut #fv, &#i) };
-        // the record is the range; its read is the `Vec` the scratch gets (bound once per
-        // version: every read of this version borrows the same scratch)
-        self.save_version_with(v, value, place, |read| {
-            quote! { #rt::flat_get(#fv, *#read, &mut #scr) }
-        })
-    }
-
-    /// (forward save, reverse read of type `&Vec<T>`) of the dense local `v` in a loop, as
-    /// [`flat_read`](Self::flat_read) but not a version of `v` later reads of it share (a copy
-    /// taken for reads made before it, `trip_versions`).
-    pub(super) fn flat_save(&mut self, v: VarId, place: Place) -> (TokenStream, TokenStream) {
-        let rt = self.rt;
-        let (i, fv) = (self.ident(v).clone(), naming::fixed(&format!("__fv{v}")));
-        if !self.flat_vals.contains(&v) {
-            self.flat_vals.push(v);
-        }
-        self.flat_scratch += 1;
-        let scr = naming::fixed(&format!("__fs{}", self.flat_scratch));
-        let (save, read) = self.save(quote! { #rt::flat_put(&mut #fv, &#i) }, place);
-        (save, quote! { #rt::flat_get(#fv, *#read, &mut #scr) })
+        (
+            value,
+            move |read| quote! { #rt::flat_get(#fv, *#read, &mut #scr) },
+        )
     }
 
     /// The declarations of the element tapes (forward) and scratch `Vec`s (reverse).

@@ -91,3 +91,28 @@ fn other_writes_take_the_element_adjoint() {
         assert!(!vjp.contains("dense_get"), "{vjp}");
     }
 }
+
+#[test]
+fn an_index_of_arithmetic_leaves_the_written_value_as_is() {
+    // the value is lowered before the index (Rust's order); it is copied first only when the
+    // index's code may change it, not for the operand checks of `t * d + a`
+    let vjp = vjp_of(quote! {
+        fn f(w: &[f64]) -> f64 {
+            let d = 2;
+            let mut q = vec![0.0; 4];
+            for t in 0..2 {
+                for a in 0..d {
+                    let sq = w[a] * w[t];
+                    q[t * d + a] = sq;
+                }
+            }
+            q[3]
+        }
+    });
+    assert!(vjp.contains("] = sq ;"), "{vjp}");
+    let copied = vjp.split("let ").any(|s| {
+        s.split_once(" = ")
+            .is_some_and(|(name, rest)| name.starts_with("__t") && rest.starts_with("sq ;"))
+    });
+    assert!(!copied, "{vjp}");
+}
