@@ -69,6 +69,9 @@ macro_rules! three {
     }};
 }
 
+mod loops_probe5;
+use loops_probe5::{bench_probe5, probe5_allocations};
+
 fn bench_lse(c: &mut Criterion) {
     let x = lse_input(LSE_N);
     let x = x.as_slice();
@@ -946,6 +949,7 @@ fn report_allocations() {
         || poly_helper_fit_grad(&w, &px, &py),
         || poly_helper_fit_hand(&w, &px, &py),
     );
+    probe5_allocations();
 }
 
 criterion_group!(
@@ -958,6 +962,7 @@ criterion_group!(
     bench_extra,
     bench_heldout,
     bench_probe2,
+    bench_probe5,
     bench_views,
     bench_lookups
 );

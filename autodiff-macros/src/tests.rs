@@ -175,9 +175,10 @@ fn inactive_integer_work_gets_no_adjoint() {
     );
     // The slice's element gradients go to a buffer made once before the reverse sweep (dense
     // for a slice: `+=` on an element, no `Option` or length check per read) and added into its
-    // adjoint slot after the sweep.
+    // adjoint slot after the sweep. The loop reads `x[i]` on every trip, so its adds go through
+    // one span of the buffer (`reverse/spans.rs`).
     assert!(
-        vjp.contains("GradBuf :: add (& mut __gb0 , & mut __d_x_0"),
+        vjp.contains("GradSpan :: span (& mut __gb0") && vjp.contains("GradBuf :: add (& mut __sp"),
         "the slice gets its element gradients in its buffer: {vjp}"
     );
     assert!(!vjp.contains("add_at"), "no add_at in the loop: {vjp}");
@@ -216,9 +217,9 @@ fn rosenbrock_saves_no_value_per_trip() {
     assert_eq!(loop_records(&vjp), 0, "nothing is recorded per trip: {vjp}");
     assert!(
         vjp.contains(
-            "- :: core :: clone :: Clone :: clone (& (:: core :: clone :: Clone :: clone (& (x)"
+            "- :: core :: clone :: Clone :: clone (& (:: core :: clone :: Clone :: clone (& __sp"
         ),
-        "`a` is recomputed from x's elements: {vjp}"
+        "`a` is recomputed from x's elements (read through the loop's spans of x): {vjp}"
     );
     assert!(
         !vjp.contains("clone (& i)"),
@@ -1085,6 +1086,7 @@ mod optimistic;
 mod passthrough;
 mod pushes;
 mod rows;
+mod spans;
 mod spares;
 mod strides;
 mod tangent;

@@ -37,6 +37,7 @@ pub mod second;
 pub mod shape;
 mod slices;
 mod slotarg;
+mod spans;
 mod spare;
 pub mod strided;
 pub mod tape;
@@ -119,6 +120,7 @@ pub mod __private {
     pub use crate::slotarg::{
         DenseSlot, NoSlot, NoSlotArg, PlainSlot, RangeSlot, ScratchSlot, Slot, SlotArg,
     };
+    pub use crate::spans::{GradSpan, OffsetSpan, SliceSpan, SpanProbe, dense_span};
     /// Plain scalar adjoint slots and their accumulators.
     pub mod plain {
         pub use crate::plain::*;

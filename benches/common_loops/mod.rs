@@ -31,11 +31,13 @@
 //!     Gauss-Seidel sweeps in place, a symplectic-Euler spring chain, softmax cross-entropy,
 //!     a chain energy with `sqrt`, a prefix scan built with `push`, a two-layer MLP with weight
 //!     rows, and a Huber fit through a scalar helper.
-//! 12. [`generic`]: the double-buffer heat stencil and Horner's rule written generic over
+//! 12. [`probe5`]: held-out workloads from a fifth outside probe: single-head attention, a
+//!     sparse matrix factorisation, forward substitution and a tanh RNN.
+//! 13. [`generic`]: the double-buffer heat stencil and Horner's rule written generic over
 //!     `T: Real`, timed at `f64` against the same hand-written gradients.
-//! 13. [`heat_forms`]: the heat stencil in four other spellings (a push, a clone updated in
+//! 14. [`heat_forms`]: the heat stencil in four other spellings (a push, a clone updated in
 //!     place, interior cells with the loss over `u.iter()`, counted `while` loops).
-//! 14. [`iter_forms`]: loops over borrowed elements (`zip`, `*x`, `for &x in ..`, a map pushed
+//! 15. [`iter_forms`]: loops over borrowed elements (`zip`, `*x`, `for &x in ..`, a map pushed
 //!     over `x.iter()`).
 #![allow(dead_code)]
 // Index loops are what `#[differentiable]` differentiates and what the workloads measure.
@@ -55,5 +57,6 @@ pub mod lse;
 pub mod newton;
 pub mod probe;
 pub mod probe2;
+pub mod probe5;
 pub mod views;
 pub mod wave;

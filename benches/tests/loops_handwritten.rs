@@ -32,7 +32,10 @@ use common_loops::probe::*;
 use common_loops::probe2::*;
 use common_loops::views::*;
 use common_loops::wave::*;
+#[path = "loops_cases/probe5.rs"]
+mod probe5_cases;
 use common_matrix::{ELEM_N, elem_input, elem_loop, elem_loop_grad, elem_loop_hand};
+use probe5_cases::probe5_cases;
 
 type Scalar = Box<dyn Fn(&[f64]) -> f64>;
 type Gradient = Box<dyn Fn(&[f64]) -> (f64, Vec<f64>)>;
@@ -811,6 +814,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(heldout_cases());
     cases.extend(probe_cases());
     cases.extend(probe2_cases());
+    cases.extend(probe5_cases());
     cases.extend(generic_cases());
     cases.extend(heat_forms_cases());
     cases.extend(iter_forms_cases());

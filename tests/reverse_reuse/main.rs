@@ -15,5 +15,6 @@
 mod support;
 
 mod inplace_updates;
+mod spans;
 mod state_versions;
 mod triangular_reads;

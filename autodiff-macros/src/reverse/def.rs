@@ -280,6 +280,18 @@ impl RevGen<'_> {
                         // read of `k`; the call only names the cotangent's type
                         let (w, k) = (&self.params[base].read, super::rows::held_index(*base));
                         contribs.push(quote! { #rt::held_row_cotangent(&#g, &(#w)[#k]); });
+                    } else if let Some((sp, source, k)) = self.span_adjoint(*base, idx) {
+                        // y = x[c + j] => span[k] += dy (the loop's span of x's adjoint)
+                        let d = self.adj(*base);
+                        contribs.push(match source {
+                            super::spans::Source::DenseAdjoint => {
+                                quote! { #rt::dense_add_in(&mut *#sp, #k, #g); }
+                            }
+                            _ => self.buf_add(
+                                *base,
+                                quote! { #rt::GradBuf::add(&mut #sp, &mut #d, #k, #g); },
+                            ),
+                        });
                     } else {
                         let r = bind_read(self, idx, &mut pre, &mut reads);
                         let d = self.adj(*base);

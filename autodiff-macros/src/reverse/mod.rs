@@ -33,6 +33,7 @@ mod recipes;
 mod recompute;
 mod rows;
 mod slots;
+mod spans;
 mod spare;
 mod stmt;
 mod trip_versions;
@@ -203,6 +204,8 @@ pub struct RevGen<'a> {
     /// Fitted locals of the loops being emitted whose element adjoints go into registers (see
     /// `window`).
     windows: Vec<window::Window>,
+    /// The spans the innermost loop being emitted may index through (`spans`).
+    spans: Option<spans::SpanLoop>,
     /// Rows of parameters' gradient buffers held by the loops being emitted (see `rows`).
     held: Vec<rows::HeldRow>,
     /// Locals no later statement changes, read again from one copy (see `frozen`).
@@ -315,6 +318,7 @@ impl<'a> RevGen<'a> {
             flat_vals: Vec::new(),
             flat_scratch: 0,
             windows: Vec::new(),
+            spans: None,
             held: Vec::new(),
             frozen: frozen::Frozen::new(f),
             grad_bufs: {

@@ -84,10 +84,13 @@ impl RevGen<'_> {
                     .is_some_and(|(h, _)| h == base)
                 && fixed_index(self, idx) =>
             {
-                let (save, i) = self.read_depth(idx, place, depth + 1);
                 let id = self.trip_versions.reads[&v].1;
                 self.trip_versions.used.insert(id);
                 let b = trip_versions::copy_name(id);
+                if let Some(e) = self.span_value(*base, &quote! { #b }, idx) {
+                    return Some((TokenStream::new(), e));
+                }
+                let (save, i) = self.read_depth(idx, place, depth + 1);
                 Some((save, quote! { &(#b)[*#i] }))
             }
             // An element of a local table nothing changes any more, read in a loop: indexed
@@ -97,8 +100,13 @@ impl RevGen<'_> {
                 idx,
                 by_ref: false,
             } if place.in_loop && self.frozen.readable(*base, v) && fixed_index(self, idx) => {
-                let (save, i) = self.read_depth(idx, place, depth + 1);
                 let b = self.frozen_base(*base);
+                if self.dense.contains(base) {
+                    if let Some(e) = self.span_value(*base, &b, idx) {
+                        return Some((TokenStream::new(), e));
+                    }
+                }
+                let (save, i) = self.read_depth(idx, place, depth + 1);
                 Some((save, quote! { &(#b)[*#i] }))
             }
             Rhs::Index { base, idx, .. }
@@ -106,8 +114,13 @@ impl RevGen<'_> {
                     && !self.f.vars[*base].reassigned
                     && fixed_index(self, idx) =>
             {
-                let (save, i) = self.read_depth(idx, place, depth + 1);
                 let b = self.params[base].read.clone();
+                if self.params[base].float_elems {
+                    if let Some(e) = self.span_value(*base, &b, idx) {
+                        return Some((TokenStream::new(), e));
+                    }
+                }
+                let (save, i) = self.read_depth(idx, place, depth + 1);
                 Some((save, quote! { &(#b)[*#i] }))
             }
             // An element of a row of a parameter (`w[i][j]`, or `row[j]` with `let row =

@@ -348,6 +348,11 @@ impl RevGen<'_> {
         } else {
             Vec::new()
         };
+        if needs_rec {
+            self.spans_enter(id, body);
+        } else {
+            self.spans = None;
+        }
         let first_slot = self.slots.len();
         // Buffers made afresh each trip and moved over an outer one reuse the buffer it held.
         let fresh = stay_arm(body, id)
@@ -388,6 +393,8 @@ impl RevGen<'_> {
         self.fitted.retain(|v| !fit_trips.contains(v));
         let (save_rows, hold_rows) = self.rows_exit(&rows, place, needs_rec);
         save_lens.extend(save_rows);
+        let (span_saves, span_decls) = self.spans_exit(place);
+        save_lens.extend(span_saves);
         fit_lens.extend(hold_rows);
         let (win_decl, win_trip, win_fin) = self.window_exit(&wins, &a, place);
         // The start of an affine loop variable the reverse sweep reads: saved before the loop.
@@ -493,6 +500,7 @@ impl RevGen<'_> {
             let #n = #trips;
             #fit_trips
             #chunk_decl
+            #span_decls
             #win_decl
             #looped
             #win_fin
@@ -652,7 +660,7 @@ fn names_any(ts: TokenStream, names: &[String]) -> bool {
 /// (the body's first statement, two arms) that stays in the loop (`for`: `Some(i) => {..}`), or,
 /// when that arm is empty, the body's one block after the test (`while c {..}` is
 /// `if !c { break } {..}`).
-fn stay_arm(body: &Block, id: LoopId) -> Option<&Block> {
+pub(super) fn stay_arm(body: &Block, id: LoopId) -> Option<&Block> {
     let Some(Stmt::Branch { arms, .. }) = body.stmts.first() else {
         return None;
     };

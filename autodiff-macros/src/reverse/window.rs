@@ -53,6 +53,13 @@ pub(super) struct Window {
     hi: i64,
 }
 
+impl Window {
+    /// The local whose adjoint the window holds.
+    pub(super) fn base(&self) -> VarId {
+        self.base
+    }
+}
+
 impl RevGen<'_> {
     /// Before a loop's body is emitted (after `fit_enter`): the windows of the fitted locals
     /// (at this loop or an enclosing one) without a window of an enclosing loop that the body

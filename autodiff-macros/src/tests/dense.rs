@@ -53,11 +53,12 @@ fn local_vecs_get_dense_reused_adjoints() {
     // stencil; the loss's `u[i] * u[i]` is one read. Neither loop makes `u` whole, so its buffer
     // is fitted to `u`'s length before each loop's reverse sweep and the reads add without a
     // growth path: the stencil's three into its window's registers (`reverse/window.rs`), the
-    // loss's one into the buffer.
+    // loss's one into the buffer, through the loss loop's span of it (`reverse/spans.rs`).
     assert!(vjp.contains("let __t8 = __t7 ;"), "{vjp}");
     assert_eq!(vjp.matches("window_add (& mut __w4_").count(), 3, "{vjp}");
+    assert_eq!(vjp.matches("dense_span (& mut __d_u_4").count(), 1, "{vjp}");
     assert_eq!(
-        vjp.matches("dense_add_in (& mut __d_u_4").count(),
+        vjp.matches("dense_add_in (& mut * __sp").count(),
         1,
         "{vjp}"
     );
@@ -131,7 +132,10 @@ fn a_pushed_local_vec_is_dense_and_a_truncated_one_keeps_the_general_path() {
     });
     let vjp = vjp_item(&all, "pushed");
     assert!(vjp.contains("dense_take (& mut __d_p_"), "{vjp}");
-    assert!(vjp.contains("dense_add_in (& mut __d_p_"), "{vjp}");
+    // `p[i]` is read on every trip of the second loop: its adds go through a span of the
+    // buffer fitted to the loop (`reverse/spans.rs`)
+    assert!(vjp.contains("dense_span (& mut __d_p_"), "{vjp}");
+    assert!(vjp.contains("dense_add_in (& mut * __sp"), "{vjp}");
     assert!(vjp.contains("dense_take (& mut __d_q_"), "{vjp}");
     assert!(
         vjp.contains("ShapeAdjoint :: add_at (__shape , & mut __d_r_"),

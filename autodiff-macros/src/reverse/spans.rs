@@ -1,0 +1,464 @@
+//! Spans: an innermost loop's element reads at `c + j` indexed through one slice each, taken
+//! before the loop's reverse sweep.
+//!
+//! `for j in 0..i { s -= l[i * n + j] * x[j]; }` reads `l` and `x` at the loop variable plus an
+//! offset `c` (`i * n`, `0`) that no trip changes. Its reverse trip reads both elements again and
+//! adds into both adjoints, four indexings with a bounds check each, and a loop with checks is
+//! not vectorised: the hand-written gradient (`g[j] -= row[j] * lam; grow[j] = -lam * x[j]`)
+//! runs two elements per instruction where the generated one ran one element per trip with four
+//! checks. Here each such container is sliced once before the reverse loop at `c + a ..
+//! c + a + trips` (`a` the loop's start), and trip `k` indexes the slice at `k`, which the compiler
+//! proves in bounds (`rt::SpanProbe`, `rt::GradSpan`, `rt::dense_span`):
+//!
+//! * element values read again in the reverse sweep: of a parameter never written, of a local's
+//!   frozen copy (`frozen`) and of a state copy (`trip_versions`);
+//! * the element adjoints the reads add into: a parameter's gradient buffer and a dense local's
+//!   buffer fitted before the loop (`dense::fit_enter`).
+//!
+//! Taken where it cannot change a value or make a panic: the loop is innermost (no loop inside
+//! it), over a range with unit step whose variable is recomputed from the trip number, left only
+//! by its top test, and not fused; the offset is integer arithmetic (`+`, `-`, `*`) of literals
+//! and variables defined outside the loop, read at the loop's reverse start as the sweep reads
+//! them anywhere; and the body reads `base[c + j]` on every trip (a statement of the trip, not in
+//! a branch), so the forward sweep read every element of the span and the slice is in bounds. A
+//! span of an adjoint borrows the buffer mutably for the whole loop, so it is taken only when
+//! every statement of the body with reverse work on that adjoint is such a read with the same
+//! offset (no write, push, call, borrow or other index of it) and no window of registers holds
+//! it (`window`).
+
+use std::collections::HashSet;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::{Place, RevGen, affine_names};
+use crate::ir::{Atom, BinOp, Block, LoopId, Rhs, Stmt, VarId};
+use crate::naming;
+
+/// An offset `c` no trip of the loop changes: integer arithmetic of literals and variables
+/// defined outside the loop.
+#[derive(Clone, PartialEq)]
+enum Off {
+    /// A literal, by its tokens' text.
+    Lit(String),
+    Var(VarId),
+    Bin(BinOp, Box<Off>, Box<Off>),
+}
+
+/// What a span slices.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Source {
+    /// Element values of a container read again (a parameter, a frozen or a state copy).
+    Values,
+    /// A dense local's adjoint buffer.
+    DenseAdjoint,
+    /// A parameter's gradient buffer.
+    GradBuf,
+}
+
+/// One span of the loop being emitted.
+struct Span {
+    base: VarId,
+    source: Source,
+    off: Off,
+    name: Ident,
+    /// The container (values) or buffer (adjoints) sliced.
+    of: TokenStream,
+}
+
+/// The spans an innermost loop may take, and those it took.
+pub(super) struct SpanLoop {
+    id: LoopId,
+    /// The loop variable `j`.
+    j: VarId,
+    /// Variables defined or assigned in the body.
+    inner: HashSet<VarId>,
+    /// `(base, c)` read as `base[c + j]` on every trip.
+    sure: Vec<(VarId, Off)>,
+    /// Bases whose adjoint the body touches only by reads at `c + j`, with that one `c`.
+    adjoints: Vec<(VarId, Off)>,
+    taken: Vec<Span>,
+}
+
+impl RevGen<'_> {
+    /// Before an innermost loop's body is emitted (after `fit_enter` and `window_enter`): the
+    /// spans its reverse trips may index through, held in `self.spans` while the body is
+    /// emitted.
+    pub(super) fn spans_enter(&mut self, id: LoopId, body: &Block) {
+        self.spans = None;
+        let info = &self.f.loops[id];
+        let Some((j, _)) = &info.affine else { return };
+        let j = *j;
+        let recomputed = self.affine.get(&j).is_some_and(|(l, _)| *l == id);
+        if self.fused.is_some()
+            || !recomputed
+            || !info.unit_step
+            || info.has_continue
+            || self.f.vars[j].reassigned
+            || !self.is_top_exit(id, body)
+            || has_loop(body)
+        {
+            return;
+        }
+        let Some(stay) = super::stmt::stay_arm(body, id) else {
+            return;
+        };
+        let mut inner = HashSet::new();
+        defined(body, &mut inner);
+        let mut sl = SpanLoop {
+            id,
+            j,
+            inner,
+            sure: Vec::new(),
+            adjoints: Vec::new(),
+            taken: Vec::new(),
+        };
+        let mut sure = Vec::new();
+        every_trip(stay, &mut |r| {
+            if let Rhs::Index {
+                base,
+                idx,
+                by_ref: false,
+            } = r
+            {
+                if let Some(off) = self.split(&sl, idx, 0) {
+                    sure.push((*base, off));
+                }
+            }
+        });
+        sl.sure = sure;
+        let candidates: Vec<VarId> = self
+            .fitted
+            .iter()
+            .chain(self.grad_bufs.iter())
+            .copied()
+            .filter(|b| {
+                self.act.active(*b)
+                    && !self.windows.iter().any(|w| w.base() == *b)
+                    && !self.holds_row(*b)
+            })
+            .collect();
+        for base in candidates {
+            let mut offs = Vec::new();
+            let mut other = false;
+            self.adjoint_uses(&sl, base, body, &mut offs, &mut other);
+            let Some(first) = offs.first() else { continue };
+            if other || offs.iter().any(|o| o != first) {
+                continue;
+            }
+            if sl.sure.iter().any(|(b, o)| *b == base && o == first) {
+                sl.adjoints.push((base, first.clone()));
+            }
+        }
+        self.spans = Some(sl);
+    }
+
+    /// `idx` as `c + j`: the offset `c`.
+    fn split(&self, sl: &SpanLoop, idx: &Atom, depth: usize) -> Option<Off> {
+        let Atom::Var(v) = idx else { return None };
+        if *v == sl.j {
+            return Some(Off::Lit("0".into()));
+        }
+        if depth > 6 || !sl.inner.contains(v) || self.f.vars[*v].reassigned {
+            return None;
+        }
+        match self.defs.get(v)? {
+            Rhs::Copy(a) => self.split(sl, a, depth + 1),
+            Rhs::Bin(BinOp::Add, a, b) => {
+                if let (Some(c), Some(d)) = (self.split(sl, a, depth + 1), self.fixed(sl, b, 0)) {
+                    Some(add(c, d))
+                } else {
+                    let (c, d) = (self.fixed(sl, a, 0)?, self.split(sl, b, depth + 1)?);
+                    Some(add(d, c))
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `a` as an offset no trip changes.
+    fn fixed(&self, sl: &SpanLoop, a: &Atom, depth: usize) -> Option<Off> {
+        match a {
+            Atom::Const(c) => Some(Off::Lit(c.to_string())),
+            Atom::Var(v) if *v == sl.j || depth > 6 => None,
+            Atom::Var(v) if !sl.inner.contains(v) => Some(Off::Var(*v)),
+            Atom::Var(v) => {
+                if self.f.vars[*v].reassigned {
+                    return None;
+                }
+                match self.defs.get(v)? {
+                    Rhs::Copy(x) => self.fixed(sl, x, depth + 1),
+                    Rhs::Bin(op @ (BinOp::Add | BinOp::Sub | BinOp::Mul), x, y) => Some(Off::Bin(
+                        *op,
+                        Box::new(self.fixed(sl, x, depth + 1)?),
+                        Box::new(self.fixed(sl, y, depth + 1)?),
+                    )),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// The offsets at which `body` reads `base` (reads with reverse work on its adjoint), and
+    /// whether any other statement has reverse work on that adjoint.
+    fn adjoint_uses(
+        &self,
+        sl: &SpanLoop,
+        base: VarId,
+        body: &Block,
+        offs: &mut Vec<Off>,
+        other: &mut bool,
+    ) {
+        let touch = |v: &VarId| self.touches(base, *v);
+        let atoms = |xs: &[&Atom]| xs.iter().any(|a| matches!(a, Atom::Var(v) if touch(v)));
+        for s in &body.stmts {
+            match s {
+                Stmt::Let { var, init, .. } => {
+                    *other |= *var == base;
+                    if let Some(r) = init {
+                        self.rhs_uses(sl, base, r, offs, other);
+                    }
+                }
+                Stmt::Assign { var, rhs } => {
+                    *other |= *var == base;
+                    self.rhs_uses(sl, base, rhs, offs, other);
+                }
+                Stmt::IndexWrite { base: b, idx, val } => {
+                    *other |= touch(b) || atoms(&[idx, val]);
+                }
+                Stmt::Push { base: b, val, len } => *other |= touch(b) || atoms(&[val, len]),
+                Stmt::Truncate { base: b, len } => *other |= touch(b) || atoms(&[len]),
+                Stmt::InPlace { bases, body, .. } => {
+                    *other |= bases.iter().any(touch);
+                    self.adjoint_uses(sl, base, body, offs, other);
+                }
+                Stmt::Bound(vars) => *other |= vars.iter().any(touch),
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => {
+                    self.adjoint_uses(sl, base, b, offs, other);
+                }
+                Stmt::Branch { arms, .. } => {
+                    for a in arms {
+                        self.adjoint_uses(sl, base, a, offs, other);
+                    }
+                }
+                // Code with no reverse work (forward-only statements, exits).
+                Stmt::Effect(_) | Stmt::Break { .. } | Stmt::Continue { .. } | Stmt::Return => {}
+            }
+        }
+    }
+
+    fn rhs_uses(&self, sl: &SpanLoop, base: VarId, r: &Rhs, offs: &mut Vec<Off>, other: &mut bool) {
+        match r {
+            Rhs::Index {
+                base: b,
+                idx,
+                by_ref: false,
+            } if *b == base => match self.split(sl, idx, 0) {
+                Some(c) => offs.push(c),
+                None => *other = true,
+            },
+            // Code emitted as written has no reverse work.
+            Rhs::Opaque(_) => {}
+            _ => *other |= r.diff_operands().iter().any(|v| self.touches(base, *v)),
+        }
+        // An index or length that names the base (`u[u.len() - 1]` lowers to a temporary).
+        if let Rhs::Index { idx, .. } | Rhs::Sum { len: idx, .. } = r {
+            *other |= matches!(idx, Atom::Var(v) if *v == base);
+        }
+    }
+
+    /// Whether reverse work on `v` may add into `base`'s adjoint: `base` itself, a row of it
+    /// whose element reads add into its buffer (`nested_row`), or a range of it passed to a
+    /// call, whose reverse adds into `base`'s adjoint in place (`range_slots`), wherever the
+    /// row or range was taken.
+    fn touches(&self, base: VarId, v: VarId) -> bool {
+        v == base
+            || self.nested_row(v).is_some_and(|(outer, _)| outer == base)
+            || self
+                .range_arg(&Atom::Var(v))
+                .is_some_and(|r| r.base == base)
+    }
+
+    /// The element `k` of the span of `base`'s values `of` (an expression of the container)
+    /// holding `base[idx]`, when the loop being emitted takes one: `&span[k]`.
+    pub(super) fn span_value(
+        &mut self,
+        base: VarId,
+        of: &TokenStream,
+        idx: &Atom,
+    ) -> Option<TokenStream> {
+        let sl = self.spans.as_ref()?;
+        let off = self.split(sl, idx, 0)?;
+        if !sl.sure.iter().any(|(b, o)| *b == base && *o == off) {
+            return None;
+        }
+        let name = self.take_span(base, Source::Values, off, of.clone());
+        let k = self.span_trip();
+        Some(quote! { &#name[#k] })
+    }
+
+    /// The span of `base`'s adjoint that the read `base[idx]` adds into, when the loop being
+    /// emitted takes one: (the span, what it slices, the trip's element `k`).
+    pub(super) fn span_adjoint(
+        &mut self,
+        base: VarId,
+        idx: &Atom,
+    ) -> Option<(Ident, Source, TokenStream)> {
+        let sl = self.spans.as_ref()?;
+        let (_, off) = sl.adjoints.iter().find(|(b, _)| *b == base)?;
+        if self.split(sl, idx, 0).as_ref() != Some(off) {
+            return None;
+        }
+        let off = off.clone();
+        let (source, of) = if self.fitted.contains(&base) {
+            let d = self.adj(base);
+            (Source::DenseAdjoint, quote! { #d })
+        } else {
+            let b = self.grad_buf(base);
+            (Source::GradBuf, quote! { #b })
+        };
+        let name = self.take_span(base, source, off, of);
+        Some((name, source, self.span_trip()))
+    }
+
+    /// The forward trip number `k` of the reverse trip being run.
+    fn span_trip(&self) -> TokenStream {
+        let id = self.spans.as_ref().expect("a span loop").id;
+        let (_, n, it) = affine_names(id);
+        quote! { (#n - 1 - #it) }
+    }
+
+    /// The name of the span `(base, source, off)`, taken on first use.
+    fn take_span(&mut self, base: VarId, source: Source, off: Off, of: TokenStream) -> Ident {
+        let sl = self.spans.as_mut().expect("a span loop");
+        if let Some(s) = sl
+            .taken
+            .iter()
+            .find(|s| s.base == base && s.source == source && s.off == off)
+        {
+            return s.name.clone();
+        }
+        let name = naming::fixed(&format!("__sp{}_{}", sl.id, sl.taken.len()));
+        sl.taken.push(Span {
+            base,
+            source,
+            off,
+            name: name.clone(),
+            of,
+        });
+        name
+    }
+
+    /// After the loop's body: (forward saves of the offsets' variables, before the loop; the
+    /// spans' declarations, after the reverse sweep's trip count `n` is bound). `a`: the
+    /// loop's affine start, marked read when a span is taken.
+    pub(super) fn spans_exit(&mut self, place: Place) -> (TokenStream, TokenStream) {
+        let Some(sl) = self.spans.take() else {
+            return (TokenStream::new(), TokenStream::new());
+        };
+        let (mut save, mut decl) = (TokenStream::new(), TokenStream::new());
+        if sl.taken.is_empty() {
+            return (save, decl);
+        }
+        if let Some((_, used)) = self.affine.get_mut(&sl.j) {
+            *used = true;
+        }
+        let (a, n, _) = affine_names(sl.id);
+        let rt = self.rt.clone();
+        let len = naming::fixed(&format!("__splen{}", sl.id));
+        decl.extend(quote! { let #len: usize = #n - 1; });
+        for s in &sl.taken {
+            let c = self.off_expr(&s.off, place, &mut save);
+            let lo = quote! { || #c + #a };
+            let (name, of) = (&s.name, &s.of);
+            decl.extend(match s.source {
+                Source::Values => quote! {
+                    let #name = {
+                        #[allow(unused_imports)]
+                        use #rt::{OffsetSpan as _, SliceSpan as _};
+                        (&#rt::SpanProbe(#of)).span(#lo, #len)
+                    };
+                },
+                Source::DenseAdjoint => quote! {
+                    let #name = #rt::dense_span(&mut #of, #lo, #len);
+                },
+                Source::GradBuf => quote! {
+                    let mut #name = #rt::GradSpan::span(&mut #of, #lo, #len);
+                },
+            });
+        }
+        (save, decl)
+    }
+
+    /// The reverse sweep's value of an offset, reading its variables at the loop's place (their
+    /// saves, if any, go to `save`, before the loop in the forward sweep).
+    fn off_expr(&mut self, off: &Off, place: Place, save: &mut TokenStream) -> TokenStream {
+        match off {
+            Off::Lit(s) => {
+                let t: TokenStream = s.parse().expect("tokens of a literal");
+                quote! { (#t) }
+            }
+            Off::Var(v) => {
+                let (s, r) = self.read(&Atom::Var(*v), place);
+                save.extend(s);
+                quote! { ::core::clone::Clone::clone(#r) }
+            }
+            Off::Bin(op, x, y) => {
+                let (x, y) = (self.off_expr(x, place, save), self.off_expr(y, place, save));
+                match op {
+                    BinOp::Add => quote! { (#x + #y) },
+                    BinOp::Sub => quote! { (#x - #y) },
+                    _ => quote! { (#x * #y) },
+                }
+            }
+        }
+    }
+}
+
+/// `c + d`, without adding a literal zero.
+fn add(c: Off, d: Off) -> Off {
+    match (&c, &d) {
+        (Off::Lit(z), _) if z == "0" => d,
+        (_, Off::Lit(z)) if z == "0" => c,
+        _ => Off::Bin(BinOp::Add, Box::new(c), Box::new(d)),
+    }
+}
+
+/// Whether `b` holds a loop at any depth.
+fn has_loop(b: &Block) -> bool {
+    b.stmts.iter().any(|s| match s {
+        Stmt::Loop { .. } => true,
+        Stmt::Scope(b) => has_loop(b),
+        Stmt::Branch { arms, .. } => arms.iter().any(has_loop),
+        Stmt::InPlace { body, .. } => has_loop(body),
+        _ => false,
+    })
+}
+
+/// The variables `b` defines or assigns, at any depth.
+fn defined(b: &Block, out: &mut HashSet<VarId>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let { var, .. } | Stmt::Assign { var, .. } => {
+                out.insert(*var);
+            }
+            Stmt::Bound(vars) => out.extend(vars.iter().copied()),
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => defined(b, out),
+            Stmt::Branch { arms, .. } => arms.iter().for_each(|a| defined(a, out)),
+            Stmt::InPlace { body, .. } => defined(body, out),
+            _ => {}
+        }
+    }
+}
+
+/// Calls `f` on the right-hand side of each statement of `b` that runs on every trip (not in a
+/// branch; nested scopes included).
+fn every_trip(b: &Block, f: &mut impl FnMut(&Rhs)) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Let { init: Some(r), .. } | Stmt::Assign { rhs: r, .. } => f(r),
+            Stmt::Scope(b) => every_trip(b, f),
+            _ => {}
+        }
+    }
+}
