@@ -419,3 +419,179 @@ fn a_range_passed_in_the_loop_keeps_the_buffer() {
     let p: Vec<f64> = (0..6).map(|i| 0.2 + 0.3 * (i as f64).sin()).collect();
     check_value_grad("view_in_loop", view_in_loop, view_in_loop_grad(&p), &p);
 }
+
+/// An offset held in a variable the outer loop changes after the inner loop (`base += i`):
+/// the reverse sweep reads its value at the inner loop from a record, also on the trip whose
+/// inner loop makes none (`i = 0`), so that the records after it stay in step.
+#[differentiable]
+fn moving_base(p: &[f64]) -> f64 {
+    let mut base = 0;
+    let mut s = 0.0;
+    for i in 0..5 {
+        let mut a = 0.0;
+        for j in 0..i {
+            a += p[base + j] * p[j];
+        }
+        s = s * a.cos() + a.sin() + p[i];
+        base += i;
+    }
+    s
+}
+
+#[test]
+fn an_offset_read_from_records_keeps_them_in_step() {
+    let p: Vec<f64> = (0..12)
+        .map(|i| 0.3 + 0.25 * (i as f64 * 0.9).sin())
+        .collect();
+    check_value_grad("moving_base", moving_base, moving_base_grad(&p), &p);
+}
+
+// ----- offsets changed inside the loop by code the IR does not assign through -----
+
+/// Adds `k` to `c` (not differentiable: an integer helper).
+fn bump(c: &mut usize, k: usize) {
+    *c += k;
+}
+
+/// Takes one from `c`.
+fn step_back(c: &mut usize) {
+    *c -= 1;
+}
+
+macro_rules! inc {
+    ($c:ident) => {
+        $c += 1
+    };
+}
+
+/// The offset moved by a call given `&mut c` on every trip: no span (it would hold the
+/// offset from before the loop).
+#[differentiable]
+fn bump_in_loop(p: &[f64]) -> f64 {
+    let mut c = 0;
+    let mut s = 0.0;
+    for j in 0..4 {
+        s += p[c + j] * p[j];
+        bump(&mut c, 1);
+    }
+    s
+}
+
+/// Two offsets swapped every trip.
+#[differentiable]
+fn swap_offsets(p: &[f64]) -> f64 {
+    let mut lo = 0;
+    let mut hi = 4;
+    let mut s = 0.0;
+    for j in 0..4 {
+        s += p[lo + j] * p[hi + j];
+        std::mem::swap(&mut lo, &mut hi);
+    }
+    s
+}
+
+/// The offset assigned in a condition's block.
+#[differentiable]
+fn assigned_in_condition(p: &[f64]) -> f64 {
+    let mut c: usize = 0;
+    let mut s = 0.0;
+    for j in 0..4 {
+        s += p[c + j] * p[j];
+        if {
+            c += 1;
+            c > 100
+        } {
+            s += 1.0;
+        }
+    }
+    s
+}
+
+/// The offset moved by a macro.
+#[differentiable]
+fn macro_bump(p: &[f64]) -> f64 {
+    let mut c: usize = 0;
+    let mut s = 0.0;
+    for j in 0..4 {
+        s += p[c + j] * p[j];
+        inc!(c);
+    }
+    s
+}
+
+/// The offset moved down on every trip: the forward sweep reads `p[4]` three times, and a span
+/// taken at the offset from before the loop would run past the end of `p`.
+#[differentiable]
+fn step_back_in_loop(p: &[f64]) -> f64 {
+    let mut c = 4;
+    let mut s = 0.0;
+    for j in 0..3 {
+        s = s * 0.5 + p[c + j] * p[j];
+        step_back(&mut c);
+    }
+    s
+}
+
+/// The same helper moving the offset in the outer loop only, before and after the inner loop:
+/// the inner loop keeps its spans, the offset read from a record.
+#[differentiable]
+fn bump_outer(p: &[f64]) -> f64 {
+    let mut c = 0;
+    let mut s = 0.0;
+    for i in 0..4 {
+        bump(&mut c, i % 2);
+        let mut a = 0.0;
+        for j in 0..3 {
+            a = a * 0.9 + p[c + j] * p[j + 6];
+        }
+        s = s * a.cos() + a.sin();
+        bump(&mut c, 1);
+    }
+    s
+}
+
+/// A state `Vec` replaced on every trip of the innermost loop: its copy is bound inside the
+/// reverse trip, so the loop reads it without a span.
+#[differentiable]
+fn state_innermost(p: &[f64]) -> f64 {
+    let mut h = p.to_vec();
+    let mut s = 0.0;
+    for j in 0..3 {
+        let a = h[j] * p[j];
+        let mut hn = h.clone();
+        hn[j + 1] = a.sin();
+        h = hn;
+        s = s * 0.9 + a;
+    }
+    s
+}
+
+#[test]
+fn offsets_moved_inside_the_loop_take_no_span() {
+    let p: Vec<f64> = (0..10)
+        .map(|i| 0.3 + 0.4 * (i as f64 * 1.1 + 0.2).sin())
+        .collect();
+    check_value_grad("bump_in_loop", bump_in_loop, bump_in_loop_grad(&p), &p);
+    check_value_grad("swap_offsets", swap_offsets, swap_offsets_grad(&p), &p);
+    check_value_grad(
+        "assigned_in_condition",
+        assigned_in_condition,
+        assigned_in_condition_grad(&p),
+        &p,
+    );
+    check_value_grad("macro_bump", macro_bump, macro_bump_grad(&p), &p);
+    check_value_grad("bump_outer", bump_outer, bump_outer_grad(&p), &p);
+    check_value_grad(
+        "state_innermost",
+        state_innermost,
+        state_innermost_grad(&p),
+        &p,
+    );
+    let q = &p[..6];
+    check_value_grad(
+        "step_back_in_loop",
+        step_back_in_loop,
+        step_back_in_loop_grad(q),
+        q,
+    );
+}

@@ -87,8 +87,10 @@ impl RevGen<'_> {
                 let id = self.trip_versions.reads[&v].1;
                 self.trip_versions.used.insert(id);
                 let b = trip_versions::copy_name(id);
-                if let Some(e) = self.span_value(*base, &quote! { #b }, idx) {
-                    return Some((TokenStream::new(), e));
+                if self.span_copy_ok(id) {
+                    if let Some(e) = self.span_value(*base, &quote! { #b }, idx) {
+                        return Some((TokenStream::new(), e));
+                    }
                 }
                 let (save, i) = self.read_depth(idx, place, depth + 1);
                 Some((save, quote! { &(#b)[*#i] }))

@@ -73,6 +73,13 @@ pub(super) struct SpanLoop {
     j: VarId,
     /// Variables defined or assigned in the body.
     inner: HashSet<VarId>,
+    /// Variables assigned somewhere that code in the body may change without a `let` or an
+    /// assignment of the IR: named by code emitted as written (a call given `&mut c`, a macro,
+    /// a condition with a block), borrowed, or a method's receiver.
+    touched: HashSet<VarId>,
+    /// State copies (`trip_versions`) of replacements in the body: bound inside the reverse
+    /// trip, so not there before the loop.
+    copies_inside: HashSet<usize>,
     /// `(base, c)` read as `base[c + j]` on every trip.
     sure: Vec<(VarId, Off)>,
     /// Bases whose adjoint the body touches only by reads at `c + j`, with that one `c`.
@@ -105,10 +112,20 @@ impl RevGen<'_> {
         };
         let mut inner = HashSet::new();
         defined(body, &mut inner);
+        let names: std::collections::HashMap<String, VarId> = (0..self.f.vars.len())
+            .filter(|v| self.f.vars[*v].reassigned && !inner.contains(v))
+            .map(|v| (self.f.vars[v].ident.to_string(), v))
+            .collect();
+        let mut touched = HashSet::new();
+        may_change(body, &names, &mut touched);
+        let mut copies_inside = HashSet::new();
+        self.copies_in(body, &mut copies_inside);
         let mut sl = SpanLoop {
             id,
             j,
             inner,
+            touched,
+            copies_inside,
             sure: Vec::new(),
             adjoints: Vec::new(),
             taken: Vec::new(),
@@ -181,7 +198,9 @@ impl RevGen<'_> {
         match a {
             Atom::Const(c) => Some(Off::Lit(c.to_string())),
             Atom::Var(v) if *v == sl.j || depth > 6 => None,
-            Atom::Var(v) if !sl.inner.contains(v) => Some(Off::Var(*v)),
+            Atom::Var(v) if !sl.inner.contains(v) => {
+                (!sl.touched.contains(v)).then_some(Off::Var(*v))
+            }
             Atom::Var(v) => {
                 if self.f.vars[*v].reassigned {
                     return None;
@@ -279,6 +298,29 @@ impl RevGen<'_> {
                 .is_some_and(|r| r.base == base)
     }
 
+    /// The numbers of the state copies whose replacement is in `b`.
+    fn copies_in(&self, b: &Block, out: &mut HashSet<usize>) {
+        for s in &b.stmts {
+            if let Some((_, id)) = self.trip_versions.at.get(&(s as *const Stmt)) {
+                out.insert(*id);
+            }
+            match s {
+                Stmt::Scope(b) | Stmt::Loop { body: b, .. } => self.copies_in(b, out),
+                Stmt::Branch { arms, .. } => arms.iter().for_each(|a| self.copies_in(a, out)),
+                Stmt::InPlace { body, .. } => self.copies_in(body, out),
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether the loop being emitted may index state copy `id` through a span (its copy is
+    /// bound before the loop's reverse sweep).
+    pub(super) fn span_copy_ok(&self, id: usize) -> bool {
+        self.spans
+            .as_ref()
+            .is_some_and(|sl| !sl.copies_inside.contains(&id))
+    }
+
     /// The element `k` of the span of `base`'s values `of` (an expression of the container)
     /// holding `base[idx]`, when the loop being emitted takes one: `&span[k]`.
     pub(super) fn span_value(
@@ -366,9 +408,12 @@ impl RevGen<'_> {
         let (a, n, _) = affine_names(sl.id);
         let rt = self.rt.clone();
         let len = naming::fixed(&format!("__splen{}", sl.id));
-        decl.extend(quote! { let #len: usize = #n - 1; });
+        // A top-exit loop's reverse sweep runs trips `1..n`: `n - 1` full trips (`n >= 1`
+        // wherever the sweep runs the loop; saturating all the same).
+        decl.extend(quote! { let #len: usize = #n.saturating_sub(1); });
+        let mut leaves = 0;
         for s in &sl.taken {
-            let c = self.off_expr(&s.off, place, &mut save);
+            let c = self.off_expr(&s.off, place, &mut save, &mut decl, (sl.id, &mut leaves));
             let lo = quote! { || #c + #a };
             let (name, of) = (&s.name, &s.of);
             decl.extend(match s.source {
@@ -391,8 +436,17 @@ impl RevGen<'_> {
     }
 
     /// The reverse sweep's value of an offset, reading its variables at the loop's place (their
-    /// saves, if any, go to `save`, before the loop in the forward sweep).
-    fn off_expr(&mut self, off: &Off, place: Place, save: &mut TokenStream) -> TokenStream {
+    /// saves, if any, go to `save`, before the loop in the forward sweep). Each variable is read
+    /// into a local in `decl`, unconditionally (a read may advance a record cursor), and the
+    /// arithmetic is left to the caller's closure, which runs only when the loop made trips.
+    fn off_expr(
+        &mut self,
+        off: &Off,
+        place: Place,
+        save: &mut TokenStream,
+        decl: &mut TokenStream,
+        (id, leaves): (LoopId, &mut usize),
+    ) -> TokenStream {
         match off {
             Off::Lit(s) => {
                 let t: TokenStream = s.parse().expect("tokens of a literal");
@@ -401,10 +455,14 @@ impl RevGen<'_> {
             Off::Var(v) => {
                 let (s, r) = self.read(&Atom::Var(*v), place);
                 save.extend(s);
-                quote! { ::core::clone::Clone::clone(#r) }
+                let name = naming::fixed(&format!("__spv{id}_{leaves}"));
+                *leaves += 1;
+                decl.extend(quote! { let #name = ::core::clone::Clone::clone(#r); });
+                quote! { #name }
             }
             Off::Bin(op, x, y) => {
-                let (x, y) = (self.off_expr(x, place, save), self.off_expr(y, place, save));
+                let x = self.off_expr(x, place, save, decl, (id, &mut *leaves));
+                let y = self.off_expr(y, place, save, decl, (id, &mut *leaves));
                 match op {
                     BinOp::Add => quote! { (#x + #y) },
                     BinOp::Sub => quote! { (#x - #y) },
@@ -421,6 +479,93 @@ fn add(c: Off, d: Off) -> Off {
         (Off::Lit(z), _) if z == "0" => d,
         (_, Off::Lit(z)) if z == "0" => c,
         _ => Off::Bin(BinOp::Add, Box::new(c), Box::new(d)),
+    }
+}
+
+/// The variables of `names` (by their forward names) that code in `b` may change without a
+/// `let` or an assignment of the IR: code emitted as written that names them (a statement,
+/// an expression, a condition, an in-place call), a borrow of them or a call given them by
+/// reference, a method called on them.
+fn may_change(
+    b: &Block,
+    names: &std::collections::HashMap<String, VarId>,
+    out: &mut HashSet<VarId>,
+) {
+    fn tokens(
+        t: &TokenStream,
+        names: &std::collections::HashMap<String, VarId>,
+        out: &mut HashSet<VarId>,
+    ) {
+        for tt in t.clone() {
+            match tt {
+                proc_macro2::TokenTree::Ident(i) => {
+                    let s = i.to_string();
+                    if let Some(v) = names.get(s.strip_prefix("r#").unwrap_or(&s)) {
+                        out.insert(*v);
+                    }
+                }
+                proc_macro2::TokenTree::Group(g) => tokens(&g.stream(), names, out),
+                _ => {}
+            }
+        }
+    }
+    let rhs = |r: &Rhs, out: &mut HashSet<VarId>| match r {
+        Rhs::Opaque(t) => tokens(t, names, out),
+        Rhs::Repeat { len, .. } => tokens(len, names, out),
+        Rhs::Ref(Atom::Var(v))
+        | Rhs::Field {
+            base: Atom::Var(v),
+            by_ref: true,
+            ..
+        }
+        | Rhs::Index {
+            base: v,
+            by_ref: true,
+            ..
+        } => {
+            out.insert(*v);
+        }
+        Rhs::Call { args, refs, .. } => {
+            for (a, r) in args.iter().zip(refs) {
+                if let (Atom::Var(v), true) = (a, r) {
+                    out.insert(*v);
+                }
+            }
+        }
+        Rhs::Method { args, .. } => {
+            if let Some(Atom::Var(v)) = args.first() {
+                out.insert(*v);
+            }
+        }
+        _ => {}
+    };
+    for s in &b.stmts {
+        match s {
+            Stmt::Let { init: Some(r), .. } | Stmt::Assign { rhs: r, .. } => rhs(r, out),
+            Stmt::Effect(t) if !crate::lower::is_never_run(t) => tokens(t, names, out),
+            Stmt::Bound(vars) => out.extend(vars.iter().copied()),
+            Stmt::InPlace {
+                bases,
+                body,
+                original,
+            } => {
+                out.extend(bases.iter().copied());
+                tokens(original, names, out);
+                may_change(body, names, out);
+            }
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => may_change(b, names, out),
+            Stmt::Branch { kind, arms, .. } => {
+                match kind {
+                    crate::ir::BranchKind::If { cond, .. } => tokens(cond, names, out),
+                    crate::ir::BranchKind::Match { scrutinee, heads } => {
+                        tokens(scrutinee, names, out);
+                        heads.iter().for_each(|h| tokens(h, names, out));
+                    }
+                }
+                arms.iter().for_each(|a| may_change(a, names, out));
+            }
+            _ => {}
+        }
     }
 }
 
