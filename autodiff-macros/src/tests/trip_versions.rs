@@ -40,7 +40,7 @@ fn reads_before_the_replacement_index_the_trips_copy() {
         "{vjp}"
     );
     // read through the inner loop's span of the copy (`reverse/spans.rs`)
-    assert!(vjp.contains("SpanProbe (& (__tv"), "{vjp}");
+    assert!(vjp.contains("SpanProbe (__tv"), "{vjp}");
     // the inner loop records nothing
     let inner = vjp.split("'__loop2").nth(1).expect("the inner loop");
     let inner = inner.split("break '__loop2").next().expect("its body");
