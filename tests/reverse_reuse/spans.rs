@@ -16,7 +16,7 @@
 use autodiff::check::{Tolerance, assert_gradient};
 use autodiff::prelude::*;
 
-use crate::support::{check_hvp, check_value_grad};
+use crate::support::{check_hvp, check_value_grad, pair_check};
 
 const TOL: Tolerance = Tolerance::new(1e-6, 1e-6);
 
@@ -138,13 +138,13 @@ fn offsets_from_index_slices() {
 /// the span must not evaluate it (tests run with overflow checks).
 #[allow(clippy::erasing_op, clippy::identity_op)]
 #[differentiable]
-fn previous_row(p: &[f64]) -> f64 {
+fn previous_row(p: &[f64], q: &[f64]) -> f64 {
     let n = 4;
     let mut s = 0.0;
     for i in 0..n {
         let mut a = 0.0;
         for j in 0..i {
-            a += p[(i - 1) * n + j] * p[j + 12];
+            a += p[(i - 1) * n + j] * q[j];
         }
         // carried through a product, so that the loop is not fused and keeps its reverse sweep
         s = s * a.cos() + a.sin();
@@ -166,9 +166,9 @@ fn guarded(p: &[f64]) -> f64 {
     s
 }
 
-/// Two offsets of one parameter (values through two spans, its adjoint through the buffer), a
-/// loop from a nonzero start, and a local read at `j` and at `n - 1 - j` (its adjoint keeps the
-/// buffer; its values still read through the copy).
+/// Two offsets of one parameter (its adjoint keeps the buffer, so the loop takes no span: all
+/// or nothing), a loop that pushes, and a local read at `j` and at `n - 1 - j` (its adjoint
+/// keeps the buffer).
 #[differentiable]
 fn mixed(p: &[f64]) -> f64 {
     let n = p.len();
@@ -193,7 +193,8 @@ fn zero_trip_offsets_branches_and_shared_bases() {
     let p: Vec<f64> = (0..16)
         .map(|i| 0.3 + 0.2 * (i as f64 * 1.3).sin())
         .collect();
-    check_value_grad("previous_row", previous_row, previous_row_grad(&p), &p);
+    let (a, b) = p.split_at(12);
+    pair_check("previous_row", previous_row, previous_row_grad(a, b), a, b);
     let q: Vec<f64> = (0..8).map(|i| 0.5 + 0.1 * i as f64).collect();
     check_value_grad("guarded", guarded, guarded_grad(&q), &q);
     check_value_grad("mixed", mixed, mixed_grad(&p), &p);
@@ -424,15 +425,15 @@ fn a_range_passed_in_the_loop_keeps_the_buffer() {
 /// the reverse sweep reads its value at the inner loop from a record, also on the trip whose
 /// inner loop makes none (`i = 0`), so that the records after it stay in step.
 #[differentiable]
-fn moving_base(p: &[f64]) -> f64 {
+fn moving_base(p: &[f64], q: &[f64]) -> f64 {
     let mut base = 0;
     let mut s = 0.0;
     for i in 0..5 {
         let mut a = 0.0;
         for j in 0..i {
-            a += p[base + j] * p[j];
+            a += p[base + j] * q[j];
         }
-        s = s * a.cos() + a.sin() + p[i];
+        s = s * a.cos() + a.sin() + q[i];
         base += i;
     }
     s
@@ -440,10 +441,11 @@ fn moving_base(p: &[f64]) -> f64 {
 
 #[test]
 fn an_offset_read_from_records_keeps_them_in_step() {
-    let p: Vec<f64> = (0..12)
+    let p: Vec<f64> = (0..17)
         .map(|i| 0.3 + 0.25 * (i as f64 * 0.9).sin())
         .collect();
-    check_value_grad("moving_base", moving_base, moving_base_grad(&p), &p);
+    let (a, b) = p.split_at(12);
+    pair_check("moving_base", moving_base, moving_base_grad(a, b), a, b);
 }
 
 // ----- offsets changed inside the loop by code the IR does not assign through -----
@@ -467,11 +469,11 @@ macro_rules! inc {
 /// The offset moved by a call given `&mut c` on every trip: no span (it would hold the
 /// offset from before the loop).
 #[differentiable]
-fn bump_in_loop(p: &[f64]) -> f64 {
+fn bump_in_loop(p: &[f64], q: &[f64]) -> f64 {
     let mut c = 0;
     let mut s = 0.0;
     for j in 0..4 {
-        s += p[c + j] * p[j];
+        s += p[c + j] * q[j];
         bump(&mut c, 1);
     }
     s
@@ -479,12 +481,12 @@ fn bump_in_loop(p: &[f64]) -> f64 {
 
 /// Two offsets swapped every trip.
 #[differentiable]
-fn swap_offsets(p: &[f64]) -> f64 {
+fn swap_offsets(p: &[f64], q: &[f64]) -> f64 {
     let mut lo = 0;
     let mut hi = 4;
     let mut s = 0.0;
     for j in 0..4 {
-        s += p[lo + j] * p[hi + j];
+        s += p[lo + j] * q[hi + j];
         std::mem::swap(&mut lo, &mut hi);
     }
     s
@@ -492,11 +494,11 @@ fn swap_offsets(p: &[f64]) -> f64 {
 
 /// The offset assigned in a condition's block.
 #[differentiable]
-fn assigned_in_condition(p: &[f64]) -> f64 {
+fn assigned_in_condition(p: &[f64], q: &[f64]) -> f64 {
     let mut c: usize = 0;
     let mut s = 0.0;
     for j in 0..4 {
-        s += p[c + j] * p[j];
+        s += p[c + j] * q[j];
         if {
             c += 1;
             c > 100
@@ -509,11 +511,11 @@ fn assigned_in_condition(p: &[f64]) -> f64 {
 
 /// The offset moved by a macro.
 #[differentiable]
-fn macro_bump(p: &[f64]) -> f64 {
+fn macro_bump(p: &[f64], q: &[f64]) -> f64 {
     let mut c: usize = 0;
     let mut s = 0.0;
     for j in 0..4 {
-        s += p[c + j] * p[j];
+        s += p[c + j] * q[j];
         inc!(c);
     }
     s
@@ -522,11 +524,11 @@ fn macro_bump(p: &[f64]) -> f64 {
 /// The offset moved down on every trip: the forward sweep reads `p[4]` three times, and a span
 /// taken at the offset from before the loop would run past the end of `p`.
 #[differentiable]
-fn step_back_in_loop(p: &[f64]) -> f64 {
+fn step_back_in_loop(p: &[f64], q: &[f64]) -> f64 {
     let mut c = 4;
     let mut s = 0.0;
     for j in 0..3 {
-        s = s * 0.5 + p[c + j] * p[j];
+        s = s * 0.5 + p[c + j] * q[j];
         step_back(&mut c);
     }
     s
@@ -535,14 +537,14 @@ fn step_back_in_loop(p: &[f64]) -> f64 {
 /// The same helper moving the offset in the outer loop only, before and after the inner loop:
 /// the inner loop keeps its spans, the offset read from a record.
 #[differentiable]
-fn bump_outer(p: &[f64]) -> f64 {
+fn bump_outer(p: &[f64], q: &[f64]) -> f64 {
     let mut c = 0;
     let mut s = 0.0;
     for i in 0..4 {
         bump(&mut c, i % 2);
         let mut a = 0.0;
         for j in 0..3 {
-            a = a * 0.9 + p[c + j] * p[j + 6];
+            a = a * 0.9 + p[c + j] * q[j];
         }
         s = s * a.cos() + a.sin();
         bump(&mut c, 1);
@@ -571,27 +573,32 @@ fn offsets_moved_inside_the_loop_take_no_span() {
     let p: Vec<f64> = (0..10)
         .map(|i| 0.3 + 0.4 * (i as f64 * 1.1 + 0.2).sin())
         .collect();
-    check_value_grad("bump_in_loop", bump_in_loop, bump_in_loop_grad(&p), &p);
-    check_value_grad("swap_offsets", swap_offsets, swap_offsets_grad(&p), &p);
-    check_value_grad(
-        "assigned_in_condition",
-        assigned_in_condition,
-        assigned_in_condition_grad(&p),
+    let q: Vec<f64> = (0..8).map(|i| 0.5 + 0.3 * (i as f64 * 0.7).cos()).collect();
+    pair_check(
+        "bump_in_loop",
+        bump_in_loop,
+        bump_in_loop_grad(&p, &q),
         &p,
+        &q,
     );
-    check_value_grad("macro_bump", macro_bump, macro_bump_grad(&p), &p);
-    check_value_grad("bump_outer", bump_outer, bump_outer_grad(&p), &p);
+    pair_check(
+        "swap_offsets",
+        swap_offsets,
+        swap_offsets_grad(&p, &q),
+        &p,
+        &q,
+    );
+    let r = assigned_in_condition_grad(&p, &q);
+    pair_check("assigned_in_condition", assigned_in_condition, r, &p, &q);
+    pair_check("macro_bump", macro_bump, macro_bump_grad(&p, &q), &p, &q);
+    pair_check("bump_outer", bump_outer, bump_outer_grad(&p, &q), &p, &q);
     check_value_grad(
         "state_innermost",
         state_innermost,
         state_innermost_grad(&p),
         &p,
     );
-    let q = &p[..6];
-    check_value_grad(
-        "step_back_in_loop",
-        step_back_in_loop,
-        step_back_in_loop_grad(q),
-        q,
-    );
+    let p6 = &p[..6];
+    let r = step_back_in_loop_grad(p6, &q);
+    pair_check("step_back_in_loop", step_back_in_loop, r, p6, &q);
 }

@@ -464,6 +464,18 @@ impl Lowerer {
     }
 }
 
+/// Whether `t` is a check [`Lowerer::check_operand_shapes`] emits: it borrows its two operands
+/// and changes nothing.
+pub(crate) fn is_operand_check(t: &TokenStream) -> bool {
+    let text = t.to_string();
+    let head = "{ # [allow (unused_imports)] use :: autodiff :: __private :: { AnyOperands as _ , \
+                MatrixOperands as _ } ; (& :: autodiff :: __private :: Operands (& ";
+    text.starts_with(head)
+        && text.ends_with("; }")
+        && text.matches(';').count() == 2
+        && (text.contains(". check_same (") || text.contains(". check_mul ("))
+}
+
 impl Lowerer {
     /// Before `a + b`, `a - b`, `-a`, `a += b` or `a -= b`: a check, never run, that each
     /// variable operand is not a `#[derive(Differentiable)]` struct with an operator of its own.

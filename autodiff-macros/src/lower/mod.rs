@@ -20,6 +20,7 @@ mod loops;
 pub use loops::{has_plain_len, is_keyed_type};
 mod opaque;
 pub(crate) use encodings::format_captures;
+pub(crate) use expr::is_operand_check;
 pub(crate) use opaque::{is_mutating_method, may_change_receiver};
 pub(crate) use push_index::trip;
 mod options;

@@ -167,7 +167,36 @@ impl RevGen<'_> {
                 sl.adjoints.push((base, first.clone()));
             }
         }
+        // All or nothing: a span pays for its setup (two checks of the slice's bounds) only when
+        // the reverse trip has no checked element access left, so that the loop vectorises; a
+        // loop of two trips run once per outer trip (GMM's `0..d`) with one checked access left
+        // got slower (its element writes keep the buffer). So the loop takes spans only when
+        // every element it reads of a base with an adjoint adds through a span and it writes
+        // no element of one.
+        if !self.all_adjoints_spanned(&sl, body) {
+            return;
+        }
         self.spans = Some(sl);
+    }
+
+    /// Whether every element read of an active base in `b` adds through one of `sl`'s adjoint
+    /// spans, and no statement of `b` writes, pushes into or changes in place an active base.
+    fn all_adjoints_spanned(&self, sl: &SpanLoop, b: &Block) -> bool {
+        b.stmts.iter().all(|s| match s {
+            Stmt::Let { init: Some(r), .. } | Stmt::Assign { rhs: r, .. } => match r {
+                Rhs::Index {
+                    base,
+                    by_ref: false,
+                    ..
+                } if self.act.active(*base) => sl.adjoints.iter().any(|(a, _)| a == base),
+                _ => true,
+            },
+            Stmt::IndexWrite { base, .. } | Stmt::Push { base, .. } => !self.act.active(*base),
+            Stmt::InPlace { bases, .. } => !bases.iter().any(|v| self.act.active(*v)),
+            Stmt::Scope(b) | Stmt::Loop { body: b, .. } => self.all_adjoints_spanned(sl, b),
+            Stmt::Branch { arms, .. } => arms.iter().all(|a| self.all_adjoints_spanned(sl, a)),
+            _ => true,
+        })
     }
 
     /// `idx` as `c + j`: the offset `c`.
@@ -542,7 +571,11 @@ fn may_change(
     for s in &b.stmts {
         match s {
             Stmt::Let { init: Some(r), .. } | Stmt::Assign { rhs: r, .. } => rhs(r, out),
-            Stmt::Effect(t) if !crate::lower::is_never_run(t) => tokens(t, names, out),
+            Stmt::Effect(t)
+                if !crate::lower::is_never_run(t) && !crate::lower::is_operand_check(t) =>
+            {
+                tokens(t, names, out)
+            }
             Stmt::Bound(vars) => out.extend(vars.iter().copied()),
             Stmt::InPlace {
                 bases,

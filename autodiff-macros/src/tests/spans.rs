@@ -71,7 +71,8 @@ fn reads_that_are_not_on_every_trip_or_not_at_one_offset_take_no_span() {
         }
     });
     assert!(!vjp.contains("__sp"), "{vjp}");
-    // two offsets of one parameter: two value spans, its adjoint through the buffer
+    // two offsets of one parameter: its adjoint keeps the buffer, so the loop takes no span
+    // (all or nothing)
     let vjp = vjp_of(quote! {
         fn f(p: &[f64]) -> f64 {
             let mut s = 0.0;
@@ -82,8 +83,7 @@ fn reads_that_are_not_on_every_trip_or_not_at_one_offset_take_no_span() {
             s
         }
     });
-    assert_eq!(vjp.matches("SpanProbe (p)").count(), 2, "{vjp}");
-    assert!(!vjp.contains("GradSpan"), "{vjp}");
+    assert!(!vjp.contains("__sp"), "{vjp}");
     // an index the loop variable does not reach by `+` (`n - 1 - j`), and a loop that may
     // leave early
     for item in [
