@@ -158,9 +158,11 @@ fn previous_row(p: &[f64], q: &[f64]) -> f64 {
 fn guarded(p: &[f64]) -> f64 {
     let c = 4;
     let mut s = 0.0;
-    for j in 0..6 {
-        if c + j < p.len() {
-            s += p[c + j] * p[j];
+    for r in 0..2 {
+        for j in 0..6 {
+            if c + j < p.len() {
+                s += p[c + j] * p[j] * p[r];
+            }
         }
     }
     s
@@ -359,24 +361,27 @@ fn parameters_of_every_container_kind() {
     }
 }
 
-/// A helper with a dot loop, called on rows of a parameter: its buffer is lent the caller's
-/// adjoint at the row's offset, and its loop adds through a span of that.
+/// A helper with dot products over rows, called on blocks of a parameter: its buffer is lent
+/// the caller's adjoint at the block's offset, and its inner loop adds through a span of that.
 #[differentiable]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+fn block_energy(a: &[f64], x: &[f64]) -> f64 {
+    let n = x.len();
     let mut s = 0.0;
-    for j in 0..a.len() {
-        s += a[j] * b[j];
+    for i in 0..a.len() / n {
+        let mut y = 0.0;
+        for j in 0..n {
+            y += a[i * n + j] * x[j];
+        }
+        s += y.tanh();
     }
     s
 }
 
 #[differentiable]
 fn rows_through_helper(m: &[f64], x: &[f64]) -> f64 {
-    let n = x.len();
     let mut s = 0.0;
-    for i in 0..m.len() / n {
-        let y = dot(&m[i * n..(i + 1) * n], x);
-        s += y.tanh();
+    for b in 0..2 {
+        s += block_energy(&m[b * 6..(b + 1) * 6], x) * (b as f64 + 1.0);
     }
     s
 }

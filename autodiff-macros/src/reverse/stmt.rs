@@ -349,7 +349,7 @@ impl RevGen<'_> {
             Vec::new()
         };
         if needs_rec {
-            self.spans_enter(id, body);
+            self.spans_enter(id, body, place);
         } else {
             self.spans = None;
         }

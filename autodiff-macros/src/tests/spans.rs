@@ -62,9 +62,11 @@ fn reads_that_are_not_on_every_trip_or_not_at_one_offset_take_no_span() {
     let vjp = vjp_of(quote! {
         fn f(p: &[f64]) -> f64 {
             let mut s = 0.0;
-            for j in 0..6 {
-                if 4 + j < p.len() {
-                    s += p[4 + j] * p[4 + j];
+            for r in 0..2 {
+                for j in 0..6 {
+                    if 4 + j < p.len() {
+                        s += p[4 + j] * p[4 + j] * p[r];
+                    }
                 }
             }
             s
@@ -76,9 +78,11 @@ fn reads_that_are_not_on_every_trip_or_not_at_one_offset_take_no_span() {
     let vjp = vjp_of(quote! {
         fn f(p: &[f64]) -> f64 {
             let mut s = 0.0;
-            for j in 0..p.len() - 1 {
-                let d = p[j + 1] - p[j];
-                s = s * 0.5 + d * d;
+            for _r in 0..2 {
+                for j in 0..p.len() - 1 {
+                    let d = p[j + 1] - p[j];
+                    s = s * 0.5 + d * d;
+                }
             }
             s
         }
@@ -91,8 +95,10 @@ fn reads_that_are_not_on_every_trip_or_not_at_one_offset_take_no_span() {
             fn f(p: &[f64]) -> f64 {
                 let n = p.len();
                 let mut s = 0.0;
-                for j in 0..n {
-                    s = s * 0.5 + p[n - 1 - j] * p[j];
+                for _r in 0..2 {
+                    for j in 0..n {
+                        s = s * 0.5 + p[n - 1 - j] * p[j];
+                    }
                 }
                 s
             }
@@ -100,11 +106,13 @@ fn reads_that_are_not_on_every_trip_or_not_at_one_offset_take_no_span() {
         quote! {
             fn f(p: &[f64]) -> f64 {
                 let mut s = 0.0;
-                for j in 0..p.len() {
-                    if s > 4.0 {
-                        break;
+                for _r in 0..2 {
+                    for j in 0..p.len() {
+                        if s > 4.0 {
+                            break;
+                        }
+                        s = s * 0.5 + p[j] * p[j];
                     }
-                    s = s * 0.5 + p[j] * p[j];
                 }
                 s
             }
@@ -113,4 +121,36 @@ fn reads_that_are_not_on_every_trip_or_not_at_one_offset_take_no_span() {
         let vjp = vjp_of(item);
         assert!(!vjp.contains("GradSpan"), "{vjp}");
     }
+}
+
+#[test]
+fn only_loops_inside_loops_take_spans() {
+    // the same dot loop, alone and inside a loop over rows: only the second takes spans
+    let alone = vjp_of(quote! {
+        fn f(a: &[f64], x: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for j in 0..x.len() {
+                s = s * 0.5 + a[j] * x[j];
+            }
+            s
+        }
+    });
+    assert!(!alone.contains("__sp"), "{alone}");
+    let nested = vjp_of(quote! {
+        fn f(a: &[f64], x: &[f64]) -> f64 {
+            let n = x.len();
+            let mut s = 0.0;
+            for i in 0..a.len() / n {
+                for j in 0..n {
+                    s = s * 0.5 + a[i * n + j] * x[j];
+                }
+            }
+            s
+        }
+    });
+    assert_eq!(
+        nested.matches("GradSpan :: span (& mut __gb").count(),
+        2,
+        "{nested}"
+    );
 }
