@@ -497,7 +497,8 @@ fn swap_offsets(p: &[f64], q: &[f64]) -> f64 {
     s
 }
 
-/// The offset assigned in a condition's block.
+/// The offset assigned in a condition's block (the spelling under test).
+#[allow(clippy::blocks_in_conditions)]
 #[differentiable]
 fn assigned_in_condition(p: &[f64], q: &[f64]) -> f64 {
     let mut c: usize = 0;
@@ -514,7 +515,8 @@ fn assigned_in_condition(p: &[f64], q: &[f64]) -> f64 {
     s
 }
 
-/// The offset moved by a macro.
+/// The offset moved by a macro (the spelling under test).
+#[allow(clippy::explicit_counter_loop)]
 #[differentiable]
 fn macro_bump(p: &[f64], q: &[f64]) -> f64 {
     let mut c: usize = 0;
