@@ -23,20 +23,17 @@ use crate::shape::ShapeAdjoint;
 use nalgebra::allocator::Allocator;
 use nalgebra::{DefaultAllocator, Dim};
 
-/// The elements `lo..lo + len` of `v`, or none when `len == 0` (whatever `lo` is).
+/// The elements `lo..lo + len` of `v` (callers return no elements when `len == 0` without
+/// evaluating `lo`).
 #[inline(always)]
 fn cut<T>(v: &[T], lo: usize, len: usize) -> &[T] {
-    if len == 0 { &[] } else { &v[lo..lo + len] }
+    &v[lo..lo + len]
 }
 
 /// [`cut`], mutably.
 #[inline(always)]
 fn cut_mut<T>(v: &mut [T], lo: usize, len: usize) -> &mut [T] {
-    if len == 0 {
-        &mut []
-    } else {
-        &mut v[lo..lo + len]
-    }
+    &mut v[lo..lo + len]
 }
 
 /// A container indexed at `lo + k` for `k`: the span of a container that is not a slice.

@@ -154,3 +154,30 @@ fn only_loops_inside_loops_take_spans() {
         "{nested}"
     );
 }
+
+#[test]
+fn an_offset_the_outer_loop_changes_reads_its_record_and_keeps_the_spans() {
+    // `base` is assigned in the outer loop only; in the inner loop it is named by the operand
+    // checks of `base + j`, which only borrow it, so the inner loop still takes its spans
+    let vjp = vjp_of(quote! {
+        fn f(p: &[f64], q: &[f64]) -> f64 {
+            let mut base = 0;
+            let mut s = 0.0;
+            for i in 0..4 {
+                let mut a = 0.0;
+                for j in 0..i {
+                    a += p[base + j] * q[j];
+                }
+                s = s * a.cos() + a.sin();
+                base += i;
+            }
+            s
+        }
+    });
+    assert_eq!(
+        vjp.matches("GradSpan :: span (& mut __gb").count(),
+        2,
+        "{vjp}"
+    );
+    assert!(vjp.contains("let __spv"), "{vjp}");
+}
