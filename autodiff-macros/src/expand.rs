@@ -19,6 +19,7 @@ mod companion;
 mod custom;
 mod forward_mode;
 mod optimistic;
+mod pairs_hint;
 mod tangent_grad;
 
 use companion::{gen_companion_into, gen_companion_vjp};

@@ -205,6 +205,12 @@ pub fn into_companion(f: &Ident) -> Ident {
     companion(f, "into")
 }
 
+/// Whether callers of `f` list its gradient as pairs (see `expand/pairs_hint.rs`):
+/// `__{f}_pairs_{32 hex digits}`.
+pub fn pairs_hint(f: &Ident) -> Ident {
+    companion(f, "pairs")
+}
+
 /// The slot argument of parameter `k` of a fused companion.
 pub fn slot_arg(k: usize) -> Ident {
     fixed(&format!("__slot{k}"))

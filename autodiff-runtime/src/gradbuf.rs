@@ -23,6 +23,7 @@ use nalgebra::{DefaultAllocator, Dim, OMatrix, allocator::Allocator};
 use crate::adjoint::{Adjoint, acc};
 use crate::differentiable::Differentiable;
 use crate::matrix::MatrixScalar;
+use crate::pairs::{list_all, push_pair};
 use crate::shape::{IndexShape, ShapeAdjoint};
 use crate::slotarg::{SlotArg, cell_add};
 
@@ -106,6 +107,8 @@ pub struct LentElems<'s, E> {
     pub own: DenseElems<E>,
     /// The caller's adjoint, borrowed, and the offset of element 0 in it.
     pub window: Option<(&'s [Cell<E>], usize)>,
+    /// The caller's list of `(index, adjoint)` pairs ([`crate::slotarg::PairsSlot`]).
+    pub pairs: Option<&'s mut Vec<(usize, E)>>,
 }
 
 impl<'s, E: 's> Lend<'s, Vec<E>> for DenseElems<E> {
@@ -117,10 +120,19 @@ impl<'s, E: 's> Lend<'s, Vec<E>> for DenseElems<E> {
         len: usize,
         zeros: impl FnOnce() -> Self,
     ) -> LentElems<'s, E> {
+        // (a slot lends a window, a list, or neither: `s` is borrowed for one of them)
+        if s.lend_pairs().is_some() {
+            return LentElems {
+                own: DenseElems(Vec::new()),
+                window: None,
+                pairs: s.lend_pairs(),
+            };
+        }
         match s.lend_window() {
             Some(w) => LentElems {
                 own: DenseElems(Vec::new()),
                 window: Some(w),
+                pairs: None,
             },
             None => Self::own(Adopt::adopt(slot, len).unwrap_or_else(zeros)),
         }
@@ -130,6 +142,7 @@ impl<'s, E: 's> Lend<'s, Vec<E>> for DenseElems<E> {
         LentElems {
             own: b,
             window: None,
+            pairs: None,
         }
     }
 }
@@ -357,6 +370,11 @@ impl<E: Adjoint> GradBuf<usize> for LentElems<'_, E> {
     /// `y = x[i] => dx[i] += dy`, in the window at `off + i`
     #[inline(always)]
     fn add(&mut self, slot: &mut Option<Vec<E>>, i: usize, g: E) {
+        if let Some(p) = &mut self.pairs {
+            // y = x[i] => the pair (i, dy) listed
+            push_pair(p, i, g);
+            return;
+        }
         match self.window {
             None => self.own.add(slot, i, g),
             Some((v, off)) => cell_add(&v[off + i], g),
@@ -364,6 +382,12 @@ impl<E: Adjoint> GradBuf<usize> for LentElems<'_, E> {
     }
     #[inline(always)]
     fn add_with(&mut self, slot: &mut Option<Vec<E>>, i: usize, f: impl FnOnce(&mut E)) {
+        if let Some(p) = &mut self.pairs {
+            let mut x = E::zero_adj();
+            f(&mut x);
+            push_pair(p, i, x);
+            return;
+        }
         match self.window {
             None => self.own.add_with(slot, i, f),
             Some((v, off)) => {
@@ -380,6 +404,13 @@ impl<E: Adjoint> Flush<Vec<E>> for LentElems<'_, E> {
     /// coordinates) is added into it at `off`, and the slot is left empty.
     #[inline(always)]
     fn flush(self, slot: &mut Option<Vec<E>>) {
+        if let Some(p) = self.pairs {
+            // what the slot holds, listed element by element
+            if let Some(d) = slot.take() {
+                list_all(p, d);
+            }
+            return;
+        }
         match self.window {
             None => self.own.flush(slot),
             Some((v, off)) => {

@@ -24,6 +24,7 @@ pub mod nn;
 pub mod ops;
 pub mod optim;
 mod option;
+mod pairs;
 pub mod params;
 pub mod plain;
 mod preacc;
@@ -108,6 +109,7 @@ pub mod __private {
     pub use crate::gradbuf::{Adopt, DenseProbe, Flush, GradBuf, Lend, Probe, ShapeProbe};
     pub use crate::heldrow::{HeldRowProbe, KeepRowProbe, RowAdd, RowProbe, held_row_cotangent};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
+    pub use crate::pairs::{PairTape, give_pairs_cells, pair_tape_sized, pop_pairs, pop_record};
     pub use crate::params::Parameters;
     pub use crate::refused::{
         ConstOnDerived, ConstOnOther, ConstProbe, DerivedStruct, FloatOrdReceiver, OrdProbe,
@@ -118,7 +120,7 @@ pub mod __private {
     /// [`crate::slices::inclusive_end`]); an integer, no derivative.
     pub use crate::slices::inclusive_end;
     pub use crate::slotarg::{
-        DenseSlot, NoSlot, NoSlotArg, PlainSlot, RangeSlot, ScratchSlot, Slot, SlotArg,
+        DenseSlot, NoSlot, NoSlotArg, PairsSlot, PlainSlot, RangeSlot, ScratchSlot, Slot, SlotArg,
     };
     pub use crate::spans::{GradSpan, OffsetSpan, SliceSpan, SpanProbe, dense_span};
     /// Plain scalar adjoint slots and their accumulators.

@@ -45,6 +45,15 @@ pub trait SlotArg<A> {
     {
         None
     }
+    /// The list the callee's element adjoints go to as `(index, adjoint)` pairs
+    /// ([`PairsSlot`]). `None` for every other slot.
+    #[inline(always)]
+    fn lend_pairs(&mut self) -> Option<&mut Vec<(usize, A::Elem)>>
+    where
+        A: ElemOf,
+    {
+        None
+    }
 }
 
 /// The element type of an adjoint that a [`RangeSlot`] lends (a `Vec` of element adjoints).
@@ -188,6 +197,32 @@ impl<E: Adjoint> SlotArg<Vec<E>> for RangeSlot<'_, E> {
     #[inline(always)]
     fn lend_window(&mut self) -> Option<(&[Cell<<Vec<E> as ElemOf>::Elem>], usize)> {
         Some((self.0, self.1))
+    }
+}
+
+/// A parameter's slice passed to a call whose gradient the forward sweep lists
+/// (`interp(xs, ys, q)` per trip, see `pairs.rs`): the callee's element adjoints are appended
+/// as `(index, adjoint)` pairs to a `Vec` of the caller's, not added into a buffer of the
+/// slice's length, so a callee that reads a few elements of a long slice lists a few pairs.
+/// What the callee gives in its own coordinates is listed element by element.
+pub struct PairsSlot<'a, E>(pub &'a mut Vec<(usize, E)>);
+
+impl<E: Adjoint> SlotArg<Vec<E>> for PairsSlot<'_, E> {
+    /// Nothing: the callee's adjoints go to the list ([`SlotArg::lend_pairs`]).
+    #[inline(always)]
+    fn take_slot(&mut self) -> Option<Vec<E>> {
+        None
+    }
+    /// `d[k]` listed as `(k, d[k])`.
+    #[inline(always)]
+    fn give(self, d: Option<Vec<E>>) {
+        if let Some(d) = d {
+            crate::pairs::list_all(self.0, d);
+        }
+    }
+    #[inline(always)]
+    fn lend_pairs(&mut self) -> Option<&mut Vec<(usize, <Vec<E> as ElemOf>::Elem)>> {
+        Some(self.0)
     }
 }
 

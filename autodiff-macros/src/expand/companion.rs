@@ -206,12 +206,14 @@ pub(super) fn gen_companion_into(
     let (generics, wh) = c.generics();
     let allow = allows();
     let (cot, rules) = (naming::fixed("__cot"), crate::reverse::rules_arg());
+    let hint = super::pairs_hint::gen_pairs_hint(c, func, vars, diff);
     quote! {
         #[doc(hidden)]
         #(#attrs)* #allow
         #vis fn #name #generics (#(#inputs,)* #cot: impl #rt::CotOrUnit<#out>, #rules: impl #rt::rules::SweepRules, #(#slot_params),*) -> #out #wh {
             #body
         }
+        #hint
     }
 }
 

@@ -133,6 +133,8 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
         })
         .collect();
     let order2 = crate::second::custom::expand(args.hvp.as_ref(), &original, &c.sig)?;
+    // a rule's pullback may not be linear in its cotangent: callers always run it again
+    let hint = super::pairs_hint::never_pairs(&c);
     let doc_vjp = doc_link(&c, "Value and pullback (custom rule)");
     let doc_grad = doc_link(&c, "Value and gradient (custom rule)");
     let doc_jvp = doc_link(&c, "Value and directional derivative (custom rule)");
@@ -185,6 +187,7 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
             #cinit
             #jvp_call
         }
+        #hint
         #order2
     })
 }

@@ -497,10 +497,21 @@ impl RevGen<'_> {
                 } else if any_active && (borrows_local || fuse_params) {
                     let cpb = naming::fixed("__cpb");
                     let cv = naming::fixed("__cv");
+                    let mut listed = None;
                     let call = if forward_calls_primal(callee) {
                         // A function of the user's: the forward sweep calls it as written (same
-                        // value, no pullback recorded only to be dropped).
-                        let call = self.primal(rhs);
+                        // value, no pullback recorded only to be dropped), or lists its
+                        // gradient where the callee says that pays (`pairs`)
+                        let mut call = self.primal(rhs);
+                        if self.distinct_active(args) {
+                            listed = self.pairs_call(
+                                target, callee, args, refs, spans, *span, place, &call, &g,
+                            );
+                        }
+                        if let Some(l) = &listed {
+                            call = l.call.clone();
+                            reads.extend(l.reads.clone());
+                        }
                         quote! { let #cv = #call; }
                     } else {
                         // The forward sweep calls the companion too (its value may differ in type
@@ -607,7 +618,11 @@ impl RevGen<'_> {
                             });
                         }
                         // (the companion tests its cotangent itself, see `expand/companion.rs`)
-                        contribs.push(quote! { #lend let #again = #call; #check #after });
+                        let rerun = quote! { #lend let #again = #call; #check #after };
+                        contribs.push(match &listed {
+                            Some(l) => l.wrap(rerun),
+                            None => rerun,
+                        });
                     } else {
                         let call = companion_call(callee, &argv, *span, naming::vjp_companion);
                         let gs = naming::fixed("__gs");

@@ -23,6 +23,7 @@ mod flat;
 mod frozen;
 mod fused;
 mod fused_scan;
+mod pairs;
 mod passthrough;
 mod plain;
 mod preacc;
@@ -241,6 +242,8 @@ pub struct RevGen<'a> {
     /// known to be scalars, found when first asked (see `preacc`).
     acc_bufs: usize,
     scalars: Option<HashSet<VarId>>,
+    /// Call sites whose gradient may be listed as pairs (see `pairs`).
+    pair_sites: Vec<pairs::PairSite>,
     /// Set while a fused loop is emitted (see `fused`).
     fused: Option<fused::Fused>,
     /// The reverse sweep runs once per call and no later code reads what the forward sweep
@@ -351,6 +354,7 @@ impl<'a> RevGen<'a> {
             prefill: prefill::Prefill::default(),
             float_elems: HashSet::new(),
             acc_bufs: 0,
+            pair_sites: Vec::new(),
             scalars: None,
             fused: None,
             consumes: false,
@@ -428,6 +432,7 @@ impl<'a> RevGen<'a> {
         }
         self.flat_decls(&mut decls, &mut head);
         self.acc_decls(&mut decls, &mut head);
+        self.pairs_decls(&mut decls, &mut head);
         for v in 0..self.f.vars.len() {
             if self.act.active(v) && !self.block_adjoints.contains(&v) {
                 let d = self.adj(v);

@@ -182,7 +182,7 @@ impl RevGen<'_> {
     }
 
     /// Whether `v` is known to be a scalar (see [`scalar_vars`]).
-    fn scalar_result(&mut self, v: VarId) -> bool {
+    pub(super) fn scalar_result(&mut self, v: VarId) -> bool {
         if self.scalars.is_none() {
             self.scalars = Some(scalar_vars(self.f, &self.floats));
         }
