@@ -1082,6 +1082,7 @@ mod fused;
 mod iterated;
 mod lagged;
 mod optimistic;
+mod pairs;
 mod passthrough;
 mod pushes;
 mod rows;
