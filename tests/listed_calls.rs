@@ -11,7 +11,7 @@
 //! partial under a zero cotangent. Every gradient against central differences in f64, or the
 //! value derived in a comment.
 
-#![allow(clippy::needless_range_loop)]
+#![allow(clippy::needless_range_loop, clippy::ptr_arg)]
 
 use autodiff::prelude::*;
 
@@ -461,4 +461,42 @@ fn an_infinite_partial_under_a_zero_cotangent() {
         weighted_roots_grad(&ys, &qs, &w),
         &ys,
     );
+}
+
+/// A partial of `1e200 · 1e200` (infinite under the unit cotangent) whose real cotangent
+/// `1e-250` brings it back into range.
+#[differentiable]
+fn big(ys: &[f64], k: usize, q: f64) -> f64 {
+    let mut f = 1.0;
+    for _ in 0..2 {
+        f *= 1e100;
+    }
+    ys[k] * 1e-300 * f * f + q
+}
+
+#[differentiable]
+fn tiny_weights(ys: &[f64], #[no_grad] qs: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for i in 0..qs.len() {
+        s += 1e-250 * big(ys, i % ys.len(), qs[i]);
+    }
+    s
+}
+
+/// `∂/∂y_k = Σ_{i: i mod 3 = k} 1e-250 · 1e-300 · 1e400 = (trips at k) · 1e-150`: the listed
+/// partial overflowed, so the call is run again with its real cotangent.
+#[test]
+fn an_overflowed_partial_is_run_again() {
+    let ys = [0.5, -1.0, 2.0];
+    let qs = [0.1, 0.2, 0.3, 0.4];
+    let (_, g) = tiny_weights_grad(&ys, &qs);
+    let want = [2e-150, 1e-150, 1e-150];
+    for k in 0..3 {
+        assert!(
+            (g[k] - want[k]).abs() < 1e-162,
+            "[{k}] {} vs {}",
+            g[k],
+            want[k]
+        );
+    }
 }

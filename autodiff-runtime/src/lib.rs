@@ -109,7 +109,10 @@ pub mod __private {
     pub use crate::gradbuf::{Adopt, DenseProbe, Flush, GradBuf, Lend, Probe, ShapeProbe};
     pub use crate::heldrow::{HeldRowProbe, KeepRowProbe, RowAdd, RowProbe, held_row_cotangent};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
-    pub use crate::pairs::{PairTape, give_pairs_cells, pair_tape_sized, pop_pairs, pop_record};
+    pub use crate::pairs::{
+        PairTape, derivative_finite, give_pairs_cells, listed_finite, pair_tape_sized, pop_pairs,
+        pop_record,
+    };
     pub use crate::params::Parameters;
     pub use crate::refused::{
         ConstOnDerived, ConstOnOther, ConstProbe, DerivedStruct, FloatOrdReceiver, OrdProbe,

@@ -106,6 +106,20 @@ pub fn list_all<E>(p: &mut Vec<(usize, E)>, d: Vec<E>) {
     p.extend(d.into_iter().enumerate());
 }
 
+/// Whether every adjoint listed from `start` on is finite. A partial taken with the unit
+/// cotangent may overflow where the real cotangent would bring it back into range
+/// (`1e200 * 1e200` scaled by `1e-250`): such a call is run again with the real cotangent.
+#[inline(always)]
+pub fn listed_finite<E: Real>(pairs: &[(usize, E)], start: usize) -> bool {
+    pairs[start..].iter().all(|&(_, j)| j.is_finite())
+}
+
+/// Whether a float argument's listed derivative is finite (or absent), as [`listed_finite`].
+#[inline(always)]
+pub fn derivative_finite<F: Real>(j: &Option<F>) -> bool {
+    j.is_none_or(|j| j.is_finite())
+}
+
 /// The record a call site keeps per call beside its pairs, read back in the reverse sweep in
 /// the opposite order: `tape[*c - 1]` (copied), and the cursor moved down by one.
 ///
@@ -183,6 +197,14 @@ mod tests {
         assert_eq!(first.len(), 2);
         assert_eq!(first[1].0, 1);
         assert_eq!((pc, rc), (0, 0));
+    }
+
+    #[test]
+    fn overflowed_partials_are_not_finite() {
+        let p = [(0, 1.0), (3, f64::INFINITY), (1, 2.0)];
+        assert!(!listed_finite(&p, 0) && listed_finite(&p, 2));
+        assert!(!derivative_finite(&Some(f64::NAN)) && derivative_finite::<f64>(&None));
+        assert!(derivative_finite(&Some(-3.0f32)));
     }
 
     #[test]

@@ -44,7 +44,8 @@ pub(super) fn gen_pairs_hint(
             .filter(|&k| {
                 let p = &c.sig.params[k];
                 let float = !p.is_ref && super::tangent_grad::is_float_scalar(c, &p.ty);
-                !float && !(p.is_ref && listable(func, vars[k]))
+                let slice = p.is_ref && listable(func, vars[k]);
+                !(float || slice)
             })
             .collect();
         quote! { true #(&& !(live.len() > #unlisted && live[#unlisted]))* }

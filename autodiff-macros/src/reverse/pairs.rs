@@ -21,6 +21,10 @@
 //!
 //! Linear in `dy` only when no custom rule ran inside the call (`rt::custom_pullbacks` counts
 //! them; a rule may clip its cotangent): otherwise that call is re-run with `dy`, as before.
+//! So is a call with a listed partial that is not finite: taken with the unit cotangent it may
+//! have overflowed where `dy` would have kept it in range (`1e200 · 1e200` under `1e-250`).
+//! A partial that underflowed to zero under the unit cotangent stays zero (README, *known
+//! limits*).
 //! Only in loops (outside every loop a call is re-run once either way), outside fused loops,
 //! for a call whose value is known to be a scalar (the unit cotangent is a number), whose
 //! active arguments are parameters' whole slices of floats (`whole_slice_arg`) or floats by
@@ -125,6 +129,8 @@ impl RevGen<'_> {
         argv.push(quote! { #rt::UnitCotangent });
         argv.push(quote! { #rt::rules::Zero });
         let (mut before, mut starts, mut floats) = (TokenStream::new(), Vec::new(), Vec::new());
+        // every listed partial finite (see `rt::listed_finite`), else the call is run again
+        let mut finite = TokenStream::new();
         let (mut pops, mut got, mut scaled) = (TokenStream::new(), Vec::new(), TokenStream::new());
         let rules = self.products_arg();
         let mut slices = 0;
@@ -136,6 +142,7 @@ impl RevGen<'_> {
                     slices += 1;
                     let st = naming::fixed(&format!("__pst{k}"));
                     before.extend(quote! { let #st = #tape.0.len(); });
+                    finite.extend(quote! { && #rt::listed_finite(&#tape.0, #st) });
                     starts.push(st.clone());
                     argv.push(quote! { #rt::PairsSlot(&mut #tape.0) });
                     let p = naming::fixed(&format!("__pp{k}"));
@@ -153,6 +160,7 @@ impl RevGen<'_> {
                     let j = naming::fixed(&format!("__pj{k}"));
                     before.extend(quote! { let mut #j = ::core::option::Option::None; });
                     argv.push(quote! { #rt::Slot(&mut #j) });
+                    finite.extend(quote! { && #rt::derivative_finite(&#j) });
                     floats.push(j.clone());
                     got.push(j.clone());
                     let slot = self.slot_arg(k, a, spans, span);
@@ -167,7 +175,7 @@ impl RevGen<'_> {
                 #before
                 let #pbc = #rt::custom_pullbacks();
                 let #pv = #call;
-                let #lin = #rt::custom_pullbacks() == #pbc;
+                let #lin = #rt::custom_pullbacks() == #pbc #finite;
                 #rt::Put::put(&mut #head, (#lin, (#(#starts,)*), (#(#floats,)*)));
                 #pv
             } else {

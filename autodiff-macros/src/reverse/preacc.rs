@@ -14,7 +14,8 @@
 //! Taken only where the dense gradient costs no more than the call: each differentiated
 //! argument is a dense local `Vec` of floats lent by reference (its gradient has its length,
 //! like the `Vec` the caller wrote) or a float by value; not a parameter's slice, whose gradient
-//! the callee may touch at a few elements (`interp(xs, ys, q)`). In a loop only (outside every
+//! the callee may touch at a few elements (`interp(xs, ys, q)`: listed as pairs where the
+//! callee says that pays, see `pairs.rs`). In a loop only (outside every
 //! loop the call is re-run once either way). The callee's gradient is taken with the zero rule,
 //! which both of the caller's sweeps accept. The value must be known to be a scalar: a float
 //! by its definition, or a term of a sum with a known float (`s += f(&v)`).
