@@ -484,19 +484,20 @@ fn tiny_weights(ys: &[f64], #[no_grad] qs: &[f64]) -> f64 {
 }
 
 /// `∂/∂y_k = Σ_{i: i mod 3 = k} 1e-250 · 1e-300 · 1e400 = (trips at k) · 1e-150`: the listed
-/// partial overflowed, so the call is run again with its real cotangent.
+/// partial overflowed, so the site's calls are run again with their real cotangents.
 #[test]
 fn an_overflowed_partial_is_run_again() {
     let ys = [0.5, -1.0, 2.0];
     let qs = [0.1, 0.2, 0.3, 0.4];
-    let (_, g) = tiny_weights_grad(&ys, &qs);
     let want = [2e-150, 1e-150, 1e-150];
-    for k in 0..3 {
-        assert!(
-            (g[k] - want[k]).abs() < 1e-162,
-            "[{k}] {} vs {}",
-            g[k],
-            want[k]
-        );
+    // `NAME_grad` (its IEEE sweep gives way to the zero rule's, which tests the partials) and
+    // `NAME_vjp`'s pullback (the zero rule's sweep alone), at two cotangents
+    let (_, g) = tiny_weights_grad(&ys, &qs);
+    let (_, pb) = tiny_weights_vjp(&ys, &qs);
+    for (g, c) in [(g, 1.0), (pb(1.0), 1.0), (pb(-4.0), -4.0)] {
+        for k in 0..3 {
+            let w = c * want[k];
+            assert!((g[k] - w).abs() < 1e-162, "[{k}] {} vs {w}", g[k]);
+        }
     }
 }

@@ -34,6 +34,13 @@ pub trait Adjoint: Sized {
     fn buffer_is_zero(d: &[Self]) -> bool {
         d.is_empty()
     }
+    /// Whether the adjoint is finite: a float's `is_finite`, `true` for every other kind (which
+    /// listed calls never take, see `pairs.rs`).
+    #[doc(hidden)]
+    #[inline(always)]
+    fn finite_adj(&self) -> bool {
+        true
+    }
 }
 
 /// A zero of the same shape as a value (for tangents, whose shape must be real).
@@ -51,6 +58,8 @@ macro_rules! scalar_adjoint {
             fn add_adj(&mut self, other: Self) { *self += other; }
             #[inline(always)]
             fn identity_adj() -> Self { -0.0 }
+            #[inline(always)]
+            fn finite_adj(&self) -> bool { self.is_finite() }
         }
         impl ZeroLike for $t {
             #[inline(always)]

@@ -110,7 +110,7 @@ pub mod __private {
     pub use crate::heldrow::{HeldRowProbe, KeepRowProbe, RowAdd, RowProbe, held_row_cotangent};
     pub use crate::nn::named::{NamedParameters, TensorInfo, join_path};
     pub use crate::pairs::{
-        PairTape, derivative_finite, give_pairs_cells, listed_finite, pair_tape_sized, pop_pairs,
+        PairTape, derivative_finite, give_pairs_cells, pair_tape_sized, pairs_finite, pop_pairs,
         pop_record,
     };
     pub use crate::params::Parameters;

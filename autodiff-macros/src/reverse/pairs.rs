@@ -21,10 +21,13 @@
 //!
 //! Linear in `dy` only when no custom rule ran inside the call (`rt::custom_pullbacks` counts
 //! them; a rule may clip its cotangent): otherwise that call is re-run with `dy`, as before.
-//! So is a call with a listed partial that is not finite: taken with the unit cotangent it may
-//! have overflowed where `dy` would have kept it in range (`1e200 · 1e200` under `1e-250`).
-//! A partial that underflowed to zero under the unit cotangent stays zero (README, *known
-//! limits*).
+//! So is every call of a site one of whose listed partials is not finite: taken with the unit
+//! cotangent a partial may have overflowed where `dy` would have kept it in range (`1e200 ·
+//! 1e200` under `1e-250`). The zero rule's sweeps test the site's tapes once per sweep. The
+//! optimistic IEEE sweep of `NAME_grad` does not: a partial that is not finite makes the
+//! gradient so (IEEE products keep `inf` and NaN: `inf · 0` is NaN), so that sweep gives way to
+//! the zero rule's, which tests. A partial that underflowed to zero under the unit cotangent
+//! stays zero (README, *known limits*).
 //! Only in loops (outside every loop a call is re-run once either way), outside fused loops,
 //! for a call whose value is known to be a scalar (the unit cotangent is a number), whose
 //! active arguments are parameters' whole slices of floats (`whole_slice_arg`) or floats by
@@ -39,6 +42,7 @@ pub(super) struct PairsCall {
     pub call: TokenStream,
     pub reads: TokenStream,
     listed: TokenStream,
+    guard: TokenStream,
     scaled: TokenStream,
 }
 
@@ -46,14 +50,15 @@ impl PairsCall {
     /// The scaled pairs where the call's gradient was listed, `rerun` (the call run again with
     /// `dy`) where it was not.
     pub(super) fn wrap(&self, rerun: TokenStream) -> TokenStream {
-        let (listed, scaled) = (&self.listed, &self.scaled);
-        quote! { if let #listed { #scaled } else { #rerun } }
+        let (listed, guard, scaled) = (&self.listed, &self.guard, &self.scaled);
+        quote! { match #listed { #guard => { #scaled } _ => { #rerun } } }
     }
 }
 
-/// One call site's tapes: the number of listed slices.
+/// One call site's tapes: the number of listed slices and of float arguments.
 pub(super) struct PairSite {
     slices: usize,
+    floats: usize,
 }
 
 /// How an active argument's gradient is kept.
@@ -129,8 +134,6 @@ impl RevGen<'_> {
         argv.push(quote! { #rt::UnitCotangent });
         argv.push(quote! { #rt::rules::Zero });
         let (mut before, mut starts, mut floats) = (TokenStream::new(), Vec::new(), Vec::new());
-        // every listed partial finite (see `rt::listed_finite`), else the call is run again
-        let mut finite = TokenStream::new();
         let (mut pops, mut got, mut scaled) = (TokenStream::new(), Vec::new(), TokenStream::new());
         let rules = self.products_arg();
         let mut slices = 0;
@@ -142,7 +145,6 @@ impl RevGen<'_> {
                     slices += 1;
                     let st = naming::fixed(&format!("__pst{k}"));
                     before.extend(quote! { let #st = #tape.0.len(); });
-                    finite.extend(quote! { && #rt::listed_finite(&#tape.0, #st) });
                     starts.push(st.clone());
                     argv.push(quote! { #rt::PairsSlot(&mut #tape.0) });
                     let p = naming::fixed(&format!("__pp{k}"));
@@ -160,7 +162,6 @@ impl RevGen<'_> {
                     let j = naming::fixed(&format!("__pj{k}"));
                     before.extend(quote! { let mut #j = ::core::option::Option::None; });
                     argv.push(quote! { #rt::Slot(&mut #j) });
-                    finite.extend(quote! { && #rt::derivative_finite(&#j) });
                     floats.push(j.clone());
                     got.push(j.clone());
                     let slot = self.slot_arg(k, a, spans, span);
@@ -175,7 +176,7 @@ impl RevGen<'_> {
                 #before
                 let #pbc = #rt::custom_pullbacks();
                 let #pv = #call;
-                let #lin = #rt::custom_pullbacks() == #pbc #finite;
+                let #lin = #rt::custom_pullbacks() == #pbc;
                 #rt::Put::put(&mut #head, (#lin, (#(#starts,)*), (#(#floats,)*)));
                 #pv
             } else {
@@ -183,6 +184,7 @@ impl RevGen<'_> {
             }
         };
         let record = naming::fixed(&format!("__prd{n}"));
+        let all_finite = site_finite(n);
         let hc = naming::fixed(&format!("__phc{n}"));
         let reads = quote! {
             let #record = if #hint {
@@ -193,17 +195,22 @@ impl RevGen<'_> {
                 ::core::option::Option::None
             };
         };
-        self.pair_sites.push(PairSite { slices });
+        self.pair_sites.push(PairSite {
+            slices,
+            floats: floats.len(),
+        });
         Some(PairsCall {
             call: forward,
             reads,
-            listed: quote! { ::core::option::Option::Some((true, #(#got),*)) = #record },
+            listed: quote! { #record },
+            guard: quote! { ::core::option::Option::Some((true, #(#got),*)) if #all_finite },
             scaled,
         })
     }
 
     /// The tapes of the listed calls (see `generate`): per site a record tape and a pair tape
-    /// per slice, each read from its end by a cursor of the sweep's.
+    /// per slice, each read from its end by a cursor of the sweep's, and whether every listed
+    /// partial is finite, tested once per sweep.
     pub(super) fn pairs_decls(&self, decls: &mut TokenStream, head: &mut TokenStream) {
         let rt = self.rt;
         for (n, site) in self.pair_sites.iter().enumerate() {
@@ -211,6 +218,13 @@ impl RevGen<'_> {
             let hc = naming::fixed(&format!("__phc{n}"));
             sized_tape(rt, &h, &format!("PH{n}"), quote!(_), decls, head);
             head.extend(quote! { let mut #hc = #h.len(); });
+            // the floats' derivatives sit in each record's third field
+            let fs: Vec<Ident> = (0..site.floats)
+                .map(|k| naming::fixed(&format!("__pf{k}")))
+                .collect();
+            let mut finite = quote! {
+                #h.iter().fold(true, |__ok, (_, _, (#(#fs,)*))| __ok #(& #rt::derivative_finite(#fs))*)
+            };
             for s in 0..site.slices {
                 let (tape, cur) = pair_tape(n, s);
                 let len = naming::tape_len(&format!("PT{n}_{s}"));
@@ -224,9 +238,22 @@ impl RevGen<'_> {
                     let #tape: &[(usize, _)] = &#tape;
                     let mut #cur = #tape.len();
                 });
+                finite.extend(quote! { && #rt::pairs_finite(#tape) });
             }
+            // not tested in an IEEE sweep (a constant): there a partial that is not finite
+            // makes the gradient so, and the zero rule's sweep runs after it, which tests
+            let (all, p) = (site_finite(n), self.products_arg());
+            head.extend(quote! {
+                let #all = #rt::rules::SweepRules::ieee(#p) || #finite;
+            });
         }
     }
+}
+
+/// Whether every partial site `n` listed in this forward sweep is finite (else each of its calls
+/// is run again with its real cotangent).
+fn site_finite(n: usize) -> Ident {
+    naming::fixed(&format!("__pall{n}"))
 }
 
 /// Site `n`'s pair tape for its `s`-th listed slice, and its cursor.
