@@ -13,6 +13,8 @@
 
 #[path = "adversarial_listed_calls/support/fd.rs"]
 mod fd;
+#[path = "adversarial_listed_calls/support/helpers.rs"]
+mod helpers;
 
 #[path = "adversarial_listed_calls/cursors.rs"]
 mod cursors;

@@ -1,8 +1,8 @@
 //! Per-site record cursors: calls on some trips only, nested loops, continue/break/return...
 #![allow(clippy::needless_range_loop, unused_mut, unused_variables)]
 use super::fd::*;
+use super::helpers::*;
 use autodiff::prelude::*;
-include!("support/helpers.rs");
 
 /// check f(ys, qs) with both differentiated
 #[track_caller]

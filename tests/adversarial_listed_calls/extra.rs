@@ -1,8 +1,8 @@
 //! Leftovers: a mut float parameter, a slice never read, a struct field's Vec, a Vec by value
 #![allow(clippy::needless_range_loop, unused_mut, unused_variables)]
 use super::fd::*;
+use super::helpers::*;
 use autodiff::prelude::*;
-include!("support/helpers.rs");
 
 #[track_caller]
 fn chk2(

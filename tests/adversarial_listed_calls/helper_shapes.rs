@@ -1,8 +1,8 @@
 //! Helper shapes: read counts 1, 2, 8, 9, in a loop, early returns, passing on, two slices, generic, f32
 #![allow(clippy::needless_range_loop, unused_mut, unused_variables)]
 use super::fd::*;
+use super::helpers::*;
 use autodiff::prelude::*;
-include!("support/helpers.rs");
 
 #[track_caller]
 fn chk2(

@@ -1,8 +1,8 @@
 //! Nesting of listed calls, rebound slices, aliases, methods, f32, no_grad helper params, overflow
 #![allow(clippy::needless_range_loop, unused_mut, unused_variables)]
 use super::fd::*;
+use super::helpers::*;
 use autodiff::prelude::*;
-include!("support/helpers.rs");
 
 #[track_caller]
 fn chk2(

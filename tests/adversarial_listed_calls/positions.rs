@@ -2,8 +2,8 @@
 //! expressions, blocks, method receivers; UFCS methods; no_grad helper parameters
 #![allow(clippy::needless_range_loop, unused_mut, unused_variables)]
 use super::fd::*;
+use super::helpers::*;
 use autodiff::prelude::*;
-include!("support/helpers.rs");
 
 #[track_caller]
 fn chk2(

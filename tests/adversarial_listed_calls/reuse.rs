@@ -1,8 +1,8 @@
 //! Pullbacks called repeatedly on functions with partial trips; threads; f32 vjp
 #![allow(clippy::needless_range_loop, unused_mut, unused_variables)]
 use super::fd::*;
+use super::helpers::*;
 use autodiff::prelude::*;
-include!("support/helpers.rs");
 
 #[differentiable]
 fn r_ret(ys: &[f64], qs: &[f64], #[no_grad] xs: &[f64], #[no_grad] lim: f64) -> f64 {

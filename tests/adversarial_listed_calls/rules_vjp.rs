@@ -2,8 +2,8 @@
 //! the zero rule, the IEEE sweep's rerun.
 #![allow(clippy::needless_range_loop, unused_mut, unused_variables)]
 use super::fd::*;
+use super::helpers::*;
 use autodiff::prelude::*;
-include!("support/helpers.rs");
 
 #[track_caller]
 fn chk2(

@@ -21,9 +21,17 @@ impl RevGen<'_> {
         refs: &[bool],
         span: proc_macro2::Span,
     ) -> TokenStream {
-        let argv: Vec<TokenStream> = args
-            .iter()
-            .zip(refs)
+        companion_call(
+            callee,
+            &self.call_argv(args, refs),
+            span,
+            naming::vjp_companion,
+        )
+    }
+
+    /// A call's arguments as the forward sweep passes them (`&a` where `refs` says so).
+    pub(super) fn call_argv(&self, args: &[Atom], refs: &[bool]) -> Vec<TokenStream> {
+        (args.iter().zip(refs))
             .map(|(a, r)| {
                 let e = self.atom_fwd(a);
                 if *r {
@@ -32,8 +40,7 @@ impl RevGen<'_> {
                     e
                 }
             })
-            .collect();
-        companion_call(callee, &argv, span, naming::vjp_companion)
+            .collect()
     }
 }
 

@@ -121,16 +121,7 @@ impl RevGen<'_> {
         last.arguments = syn::PathArguments::None;
         let live = kinds.iter().map(Option::is_some);
         let hint = quote_spanned! {span=> const { #hint_path(&[#(#live),*]) } };
-        let mut argv: Vec<TokenStream> = (args.iter().zip(refs))
-            .map(|(a, r)| {
-                let e = self.atom_fwd(a);
-                if *r {
-                    quote! { &#e }
-                } else {
-                    e
-                }
-            })
-            .collect();
+        let mut argv = self.call_argv(args, refs);
         argv.push(quote! { #rt::UnitCotangent });
         argv.push(quote! { #rt::rules::Zero });
         let (mut before, mut starts, mut floats) = (TokenStream::new(), Vec::new(), Vec::new());

@@ -83,16 +83,7 @@ impl RevGen<'_> {
             return None;
         }
         let rt = self.rt.clone();
-        let mut argv: Vec<TokenStream> = (args.iter().zip(refs))
-            .map(|(a, r)| {
-                let e = self.atom_fwd(a);
-                if *r {
-                    quote! { &#e }
-                } else {
-                    e
-                }
-            })
-            .collect();
+        let mut argv = self.call_argv(args, refs);
         argv.push(quote! { #rt::UnitCotangent });
         argv.push(quote! { #rt::rules::Zero });
         let (mut keep, mut reads) = (TokenStream::new(), TokenStream::new());

@@ -1,8 +1,10 @@
-// Helpers included (include!) into each test file. All have a loop unless noted.
+//! Helpers the test modules share (`use super::helpers::*`). All have a loop unless noted.
+
+use autodiff::prelude::*;
 
 /// binary-search interpolation: ys read 4 times outside loops -> pairs path
 #[differentiable]
-fn interp(xs: &[f64], ys: &[f64], q: f64) -> f64 {
+pub(crate) fn interp(xs: &[f64], ys: &[f64], q: f64) -> f64 {
     let n = xs.len();
     if q <= xs[0] {
         return ys[0];
@@ -26,7 +28,7 @@ fn interp(xs: &[f64], ys: &[f64], q: f64) -> f64 {
 
 /// linear scan with a `for` + break, then one read pair
 #[differentiable]
-fn scan_interp(xs: &[f64], ys: &[f64], q: f64) -> f64 {
+pub(crate) fn scan_interp(xs: &[f64], ys: &[f64], q: f64) -> f64 {
     let n = xs.len();
     let mut k = 0;
     for j in 0..n - 1 {
@@ -41,7 +43,7 @@ fn scan_interp(xs: &[f64], ys: &[f64], q: f64) -> f64 {
 
 /// one read of ys outside a loop; the loop computes a factor of q
 #[differentiable]
-fn read1(ys: &[f64], k: usize, q: f64) -> f64 {
+pub(crate) fn read1(ys: &[f64], k: usize, q: f64) -> f64 {
     let mut f = 0.0;
     for j in 0..3 {
         f += (q * (j as f64 + 1.0)).sin();
@@ -51,7 +53,7 @@ fn read1(ys: &[f64], k: usize, q: f64) -> f64 {
 
 /// the same element read twice
 #[differentiable]
-fn twice(ys: &[f64], k: usize, q: f64) -> f64 {
+pub(crate) fn twice(ys: &[f64], k: usize, q: f64) -> f64 {
     let mut f = 1.0;
     for _j in 0..2 {
         f = f * q + 0.5;
@@ -63,7 +65,7 @@ fn twice(ys: &[f64], k: usize, q: f64) -> f64 {
 
 /// exactly 8 reads outside loops (ys.len() >= 8)
 #[differentiable]
-fn read8(ys: &[f64], q: f64) -> f64 {
+pub(crate) fn read8(ys: &[f64], q: f64) -> f64 {
     let mut w = 0.0;
     for j in 0..4 {
         w += (q + j as f64).cos();
@@ -81,7 +83,7 @@ fn read8(ys: &[f64], q: f64) -> f64 {
 
 /// 9 reads outside loops: over the limit -> old path
 #[differentiable]
-fn read9(ys: &[f64], q: f64) -> f64 {
+pub(crate) fn read9(ys: &[f64], q: f64) -> f64 {
     let mut w = 0.0;
     for j in 0..4 {
         w += (q + j as f64).cos();
@@ -100,7 +102,7 @@ fn read9(ys: &[f64], q: f64) -> f64 {
 
 /// reads ys inside its loop -> old path
 #[differentiable]
-fn inloop(ys: &[f64], q: f64) -> f64 {
+pub(crate) fn inloop(ys: &[f64], q: f64) -> f64 {
     let mut s = 0.0;
     let mut p = 1.0;
     for j in 0..ys.len() {
@@ -112,7 +114,7 @@ fn inloop(ys: &[f64], q: f64) -> f64 {
 
 /// returns early before the loop (reading ys), and from inside the loop without reading ys
 #[differentiable]
-fn early(ys: &[f64], k: usize, q: f64) -> f64 {
+pub(crate) fn early(ys: &[f64], k: usize, q: f64) -> f64 {
     if q < -0.5 {
         return ys[k] * q * q;
     }
@@ -128,7 +130,7 @@ fn early(ys: &[f64], k: usize, q: f64) -> f64 {
 
 /// a `while` whose trip count depends on q, then reads
 #[differentiable]
-fn newton_scale(ys: &[f64], k: usize, q: f64) -> f64 {
+pub(crate) fn newton_scale(ys: &[f64], k: usize, q: f64) -> f64 {
     // sqrt(1 + q*q) by Newton, a fixed number of trips driven by a tolerance
     let a = 1.0 + q * q;
     let mut r = a;
@@ -142,7 +144,7 @@ fn newton_scale(ys: &[f64], k: usize, q: f64) -> f64 {
 
 /// ignores its float argument entirely
 #[differentiable]
-fn ignores_q(ys: &[f64], k: usize, q: f64) -> f64 {
+pub(crate) fn ignores_q(ys: &[f64], k: usize, q: f64) -> f64 {
     let mut c = 0.0;
     for j in 0..3 {
         c += j as f64 * 0.25;
@@ -153,7 +155,7 @@ fn ignores_q(ys: &[f64], k: usize, q: f64) -> f64 {
 
 /// passes its slice on to another helper -> old path
 #[differentiable]
-fn pass_on(xs: &[f64], ys: &[f64], q: f64) -> f64 {
+pub(crate) fn pass_on(xs: &[f64], ys: &[f64], q: f64) -> f64 {
     let mut z = 0.0;
     for j in 0..2 {
         z += q * (j as f64 + 1.0);
@@ -163,7 +165,7 @@ fn pass_on(xs: &[f64], ys: &[f64], q: f64) -> f64 {
 
 /// two slices and two floats
 #[differentiable]
-fn two(a: &[f64], b: &[f64], k: usize, t: f64, u: f64) -> f64 {
+pub(crate) fn two(a: &[f64], b: &[f64], k: usize, t: f64, u: f64) -> f64 {
     let mut m = 0.0;
     for j in 0..3 {
         m += (u * j as f64).sin();
@@ -173,7 +175,7 @@ fn two(a: &[f64], b: &[f64], k: usize, t: f64, u: f64) -> f64 {
 
 /// uses ys.len() (names the slice elsewhere) -> old path
 #[differentiable]
-fn uses_len(ys: &[f64], q: f64) -> f64 {
+pub(crate) fn uses_len(ys: &[f64], q: f64) -> f64 {
     let n = ys.len();
     let mut f = 0.0;
     for j in 0..n {
@@ -184,7 +186,7 @@ fn uses_len(ys: &[f64], q: f64) -> f64 {
 
 /// generic, two reads
 #[differentiable]
-fn gpick<T: Real>(ys: &[T], k: usize, x: T) -> T {
+pub(crate) fn gpick<T: Real>(ys: &[T], k: usize, x: T) -> T {
     let mut f = T::zero();
     for j in 0..3 {
         f += (x * T::from_f64(j as f64 + 1.0)).cos();
@@ -194,13 +196,13 @@ fn gpick<T: Real>(ys: &[T], k: usize, x: T) -> T {
 
 /// no loop: old path (hint false)
 #[differentiable]
-fn noloop(ys: &[f64], k: usize, q: f64) -> f64 {
+pub(crate) fn noloop(ys: &[f64], k: usize, q: f64) -> f64 {
     ys[k] * q + ys[k + 1] * q * q
 }
 
 /// branches on the slice's value, reads differ per path
 #[differentiable]
-fn branchy_read(ys: &[f64], k: usize, q: f64) -> f64 {
+pub(crate) fn branchy_read(ys: &[f64], k: usize, q: f64) -> f64 {
     let mut f = 0.0;
     for j in 0..2 {
         f += q.powi(j + 1);
