@@ -11,7 +11,8 @@ fn model(#[no_grad] c: &Config, x: f64) -> f64 {
     c.scale * x * x + c.offset
 }
 
-fn main() {
+#[test]
+fn compiles_and_runs() {
     let c = Config {
         scale: 3.0,
         offset: 1.0,

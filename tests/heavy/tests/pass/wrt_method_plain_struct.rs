@@ -13,7 +13,8 @@ impl Quadratic {
     }
 }
 
-fn main() {
+#[test]
+fn compiles_and_runs() {
     let q = Quadratic { a: 2.0, b: -1.0 };
     let (v, g) = q.eval_grad(1.5, 2);
     assert!((v - (4.5 - 3.0)).abs() < 1e-12, "value {v}");
