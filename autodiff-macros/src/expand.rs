@@ -18,6 +18,7 @@ use crate::sig::{self, Sig};
 mod companion;
 mod custom;
 mod forward_mode;
+mod fuse_hint;
 mod optimistic;
 mod pairs_hint;
 mod tangent_grad;
@@ -292,6 +293,8 @@ pub fn items(
             &hoisted,
         )
     };
+    // whether a caller's fused loop may take this function's pullback (every caller reads it)
+    let fuse = fuse_hint::gen_fuse_hint(&common, &func);
     let primal = quote! { #[allow(dead_code)] #item };
     let vjp = if by_tangents {
         tangent_grad::gen_vjp(&common, &func, &param_vars, &wrt_act, &wrt, &hoisted)
@@ -307,7 +310,7 @@ pub fn items(
         &default_diff,
         &hoisted,
     );
-    Ok(quote! { #primal #grad #vjp #jvp #cvjp #cinto #cjvp })
+    Ok(quote! { #primal #grad #vjp #jvp #cvjp #cinto #fuse #cjvp })
 }
 
 /// `f64`, `f32`, an integer or `bool`, taken by value.

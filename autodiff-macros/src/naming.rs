@@ -211,6 +211,12 @@ pub fn pairs_hint(f: &Ident) -> Ident {
     companion(f, "pairs")
 }
 
+/// Whether a caller's fused loop may take `f`'s pullback (see `expand/fuse_hint.rs`):
+/// `__{f}_fuse_{32 hex digits}`.
+pub fn fuse_hint(f: &Ident) -> Ident {
+    companion(f, "fuse")
+}
+
 /// The slot argument of parameter `k` of a fused companion.
 pub fn slot_arg(k: usize) -> Ident {
     fixed(&format!("__slot{k}"))

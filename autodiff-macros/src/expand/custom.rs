@@ -135,6 +135,7 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
     let order2 = crate::second::custom::expand(args.hvp.as_ref(), &original, &c.sig)?;
     // a rule's pullback may not be linear in its cotangent: callers always run it again
     let hint = super::pairs_hint::never_pairs(&c);
+    let fuse = super::fuse_hint::never_fuse(&c);
     let doc_vjp = doc_link(&c, "Value and pullback (custom rule)");
     let doc_grad = doc_link(&c, "Value and gradient (custom rule)");
     let doc_jvp = doc_link(&c, "Value and directional derivative (custom rule)");
@@ -188,6 +189,7 @@ pub fn custom(args: CustomArgs, mut item: syn::ItemFn) -> syn::Result<TokenStrea
             #jvp_call
         }
         #hint
+        #fuse
         #order2
     })
 }

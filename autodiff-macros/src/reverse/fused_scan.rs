@@ -17,6 +17,13 @@ pub(super) struct Plan {
     /// Floats chosen by a branch (`let x; if c { x = a } else { x = b }`) that carry a
     /// derivative (see `Fused::values`).
     pub values: HashSet<VarId>,
+    /// Slice parameters passed whole to a call (`lookup(table, k, x)`), not read by element:
+    /// their `J` takes what the callee adds, with no buffer.
+    pub whole_params: Vec<VarId>,
+    /// The hints of the functions the trips call (`__NAME_fuse_HASH`, see
+    /// `expand/fuse_hint.rs`): the loop is fused only where each says its pullback is linear
+    /// in its cotangent, and keeps its usual sweep otherwise (both are written).
+    pub calls: Vec<TokenStream>,
 }
 
 /// The state of the checks while walking the nest.
@@ -52,6 +59,10 @@ struct Scan<'s> {
     assignable: Vec<VarId>,
     /// `if`s whose arms assign such a variable that carries a derivative.
     value_branches: usize,
+    /// Slice parameters passed whole to a call.
+    whole: HashSet<VarId>,
+    /// The calls' hints (see `Plan::calls`).
+    calls: Vec<TokenStream>,
 }
 
 /// The most branches choosing a value a fused trip may have: the statements after each are
@@ -78,6 +89,8 @@ impl RevGen<'_> {
             value_decls: Vec::new(),
             assignable: Vec::new(),
             value_branches: 0,
+            whole: HashSet::new(),
+            calls: Vec::new(),
         };
         self.scan_loop(id, body, &mut scan)?;
         // Worth it where the trips branch: a separate reverse sweep decides each `if` again (a
@@ -89,8 +102,10 @@ impl RevGen<'_> {
         // reason by itself: a function that branches (a Huber loss) ran 1.9 → 1.36× its
         // hand-written gradient fused, but one with a long chain (a series) or a libm call (a
         // sigmoid, whose registers are saved around the call) ran 15–18 % slower, and the
-        // caller cannot see which it calls.
-        if (scan.branches == 0 && scan.inner.is_empty()) || scan.value_branches > MAX_VALUE_BRANCHES
+        // caller cannot see which it calls: the callee's hint says (`fused`'s module docs), so
+        // a call is a reason here, and the usual sweep is written beside the fused one.
+        if (scan.branches == 0 && scan.inner.is_empty() && scan.calls.is_empty())
+            || scan.value_branches > MAX_VALUE_BRANCHES
         {
             return None;
         }
@@ -163,7 +178,8 @@ impl RevGen<'_> {
                 return None;
             }
         }
-        let (mut elem_params, mut float_params) = (Vec::new(), Vec::new());
+        let (mut elem_params, mut float_params, mut whole_params) =
+            (Vec::new(), Vec::new(), Vec::new());
         for &v in &scan.read {
             if defs.contains(&v) || !self.act.active(v) {
                 continue;
@@ -172,6 +188,8 @@ impl RevGen<'_> {
             p.adj_ty.as_ref()?;
             if self.grad_bufs.contains(&v) {
                 elem_params.push(v);
+            } else if scan.whole.contains(&v) {
+                whole_params.push(v);
             } else if p.float {
                 float_params.push(v);
             } else {
@@ -180,16 +198,17 @@ impl RevGen<'_> {
         }
         // A parameter the function writes (`x[0] = ..` on a `mut` one) has its adjoint taken
         // at the write; its reads keep the usual sweep.
-        if elem_params
-            .iter()
+        if (elem_params.iter())
             .chain(&float_params)
+            .chain(&whole_params)
             .any(|p| self.written(*p))
         {
             return None;
         }
         elem_params.sort_unstable();
         float_params.sort_unstable();
-        if elem_params.is_empty() && float_params.is_empty() {
+        whole_params.sort_unstable();
+        if elem_params.is_empty() && float_params.is_empty() && whole_params.is_empty() {
             return None;
         }
         Some(Plan {
@@ -202,6 +221,8 @@ impl RevGen<'_> {
             values: (scan.values.iter().copied())
                 .filter(|v| self.act.active(*v))
                 .collect(),
+            whole_params,
+            calls: scan.calls,
         })
     }
 
@@ -487,11 +508,55 @@ impl RevGen<'_> {
                 }
                 Some(())
             }
-            // y = f(a..), a call of the user's: never fused. Its pullback would run with the
-            // unit cotangent and be scaled by `ds` afterwards, which is only right for a
-            // pullback linear in its cotangent; a `#[custom_derivative]` rule anywhere below
-            // the call need not be (a clipped cotangent, `g.max(-0.5)`), and the caller cannot
-            // see one. The loop keeps its usual sweep, which hands each call its cotangent.
+            // y = f(a..), a call of the user's on floats by value and parameters' whole slices:
+            // its pullback runs at the trip's end with the trip's cotangent (unit `ds`), adding
+            // into `J`. Right only for a pullback linear in its cotangent, which a
+            // `#[custom_derivative]` rule below the call need not be (a clipped cotangent,
+            // `g.max(-0.5)`): the callee's hint says (`Plan::calls`). It may print, so the loop
+            // runs once (the zero rule's products). Not in a trip sum's loop, which runs twice.
+            Rhs::Call {
+                callee: Callee::Path(path),
+                args,
+                refs,
+                ..
+            } if active
+                && scan.into.is_none()
+                && !naming::is_runtime_builtin(&Callee::Path(path.clone()))
+                && !naming::order2()
+                && self.distinct_active(args) =>
+            {
+                for (a, r) in args.iter().zip(refs) {
+                    match self.act.active_atom(a) {
+                        Some(v) if !*r && !self.f.vars[v].is_ref && self.plain.contains(&v) => {
+                            scan.read.insert(v);
+                        }
+                        Some(v)
+                            if self.range_arg(a).is_none()
+                                && self.whole_slice_arg(a, *r).is_some() =>
+                        {
+                            scan.read.insert(v);
+                            scan.whole.insert(v);
+                        }
+                        Some(_) => return None,
+                        // data: a value, or a parameter by reference (which nothing in the
+                        // loop writes); not a local by reference
+                        None => {
+                            if matches!(a, Atom::Var(v)
+                                if (*r || self.f.vars[*v].is_ref) && !self.params.contains_key(v))
+                            {
+                                return None;
+                            }
+                        }
+                    }
+                }
+                let mut hint = path.clone();
+                let last = hint.segments.last_mut().expect("a path has a segment");
+                last.ident = naming::fuse_hint(&last.ident);
+                last.arguments = syn::PathArguments::None;
+                scan.calls.push(quote! { #hint() });
+                scan.effects = true;
+                Some(())
+            }
             // no rule: only what its value is made of matters (no call, which may write
             // through a `&mut` argument)
             Rhs::Opaque(t) if !active => {
@@ -534,10 +599,12 @@ impl RevGen<'_> {
             |t: &TokenStream| naming::mentions(t, &name) && crate::ir::may_write(t.clone());
         let rhs_writes = |r: &Rhs| match r {
             Rhs::Opaque(t) => opaque(t),
-            // a value passed by value is the callee's copy; by reference it may be written
-            Rhs::Call { args, refs, .. } => args.iter().zip(refs).any(
-                |(a, r)| matches!(a, Atom::Var(x) if *x == v && (*r || self.f.vars[v].is_ref)),
-            ),
+            // a value passed by value is the callee's copy; by reference it may be written,
+            // but for a parameter taken by shared reference (`&mut` parameters are refused)
+            Rhs::Call { args, refs, .. } => args.iter().zip(refs).any(|(a, r)| {
+                let shared = self.params.contains_key(&v) && self.f.vars[v].is_ref;
+                matches!(a, Atom::Var(x) if *x == v && (*r || self.f.vars[v].is_ref) && !shared)
+            }),
             _ => false,
         };
         spare::any_stmt(&self.f.body, &mut |s| match s {

@@ -277,13 +277,41 @@ impl RevGen<'_> {
         s: &Stmt,
         place: Place,
     ) -> (TokenStream, TokenStream, TokenStream) {
-        let rt = self.rt.clone();
         let needs_rec = self.work(s);
         if needs_rec {
-            if let Some((fwd, rev)) = self.fused_loop(id, body, place) {
-                return (fwd, rev.clone(), rev);
+            if let Some((fwd, rev, calls)) = self.fused_loop(id, body, place) {
+                if calls.is_empty() {
+                    return (fwd, rev.clone(), rev);
+                }
+                // Calls in the trips: fused where every callee says its pullback is linear in
+                // its cotangent (`expand/fuse_hint.rs`), the usual sweep otherwise; the compiler
+                // keeps one. Saves once per call go to `Option` slots, set in one branch only.
+                let place = Place {
+                    conditional: true,
+                    ..place
+                };
+                let (uf, ur, ur2) = self.usual_loop(id, body, place, needs_rec);
+                let fuse = quote! { const { true #(&& #calls)* } };
+                return (
+                    quote! { if #fuse { #fwd } else { #uf } },
+                    quote! { if #fuse { #rev } else { #ur } },
+                    quote! { if #fuse { #rev } else { #ur2 } },
+                );
             }
         }
+        self.usual_loop(id, body, place, needs_rec)
+    }
+
+    /// A loop's usual sweeps: forward with its trip count, reverse as a counted loop over the
+    /// recorded trips.
+    fn usual_loop(
+        &mut self,
+        id: LoopId,
+        body: &Block,
+        place: Place,
+        needs_rec: bool,
+    ) -> (TokenStream, TokenStream, TokenStream) {
+        let rt = self.rt.clone();
         self.loops_reversed |= needs_rec;
         let label = loop_label(id);
         let tr = naming::trips(id);

@@ -164,24 +164,86 @@ fn pair_loops_sum_a_float_parameter_in_the_loops_own_slot() {
 }
 
 #[test]
-fn a_loop_with_a_call_keeps_its_usual_sweep() {
+fn a_loop_with_a_call_has_both_forms_behind_the_callees_hints() {
     // `huber` may hold a `#[custom_derivative]` rule whose pullback is not linear in its
-    // cotangent: its pullback cannot run with the unit cotangent and be scaled afterwards.
+    // cotangent, and fusing pays only for some callees: each callee's `const fn` hint says,
+    // and both forms are written. (`sq`, by value too, and `g` on a whole slice.)
     let vjp = expanded(
         quote! {
             fn fit(theta: &[f64], delta: f64, #[no_grad] x: &[f64]) -> f64 {
                 let mut l = 0.0;
                 for i in 0..x.len() {
                     let r = theta[0] + theta[1] * x[i];
-                    if x[i] > 0.0 { l += huber(r, delta); } else { l -= r; }
+                    l += huber(r, delta) + sq(r) * g(theta, x[i]);
                 }
                 l
             }
         },
         "fit",
     );
-    assert!(!fused(&vjp), "{vjp}");
-    assert!(!vjp.contains("one_cotangent"), "{vjp}");
+    let hint = |f: &str| crate::naming::fuse_hint(&quote::format_ident!("{}", f)).to_string();
+    let both = format!(
+        "if const {{ true && {} () && {} () && {} () }}",
+        hint("huber"),
+        hint("sq"),
+        hint("g")
+    );
+    assert_eq!(vjp.matches(&both).count(), 2, "forward and reverse: {vjp}");
+    assert!(fused(&vjp), "{vjp}");
+    // the usual sweep beside it: the trip count and the records
+    assert!(vjp.contains("__trips"), "{vjp}");
+    assert!(loop_records(&vjp) > 0, "{vjp}");
+    // fused: the whole slice's `J` lent as cells, the loop run once with the zero rule's
+    // products (a callee may print)
+    assert!(vjp.contains("range_cells (& mut __jd0"), "{vjp}");
+    assert!(!vjp.contains("fused_finite"), "{vjp}");
+}
+
+#[test]
+fn calls_outside_the_kind_keep_only_the_usual_sweep() {
+    let cases = [
+        // a local borrowed by the call
+        quote! {
+            fn f(x: &[f64]) -> f64 {
+                let mut s = 0.0;
+                for i in 0..x.len() { let v = vec![x[i]; 2]; s += h(&v); }
+                s
+            }
+        },
+        // a range of a parameter
+        quote! {
+            fn f(x: &[f64]) -> f64 {
+                let mut s = 0.0;
+                for i in 0..x.len() - 1 { s += h(&x[i..i + 2]); }
+                s
+            }
+        },
+        // in a trip sum's loop (which runs twice)
+        quote! {
+            fn f(x: &[f64]) -> f64 {
+                let mut s = 0.0;
+                for i in 0..x.len() {
+                    let mut y = 0.0;
+                    for k in 0..x.len() { y += g(x[k] * x[i]); }
+                    s += y * y;
+                }
+                s
+            }
+        },
+        // a method of the user's
+        quote! {
+            fn f(x: &[f64], m: &Model) -> f64 {
+                let mut s = 0.0;
+                for i in 0..x.len() { if x[i] > 0.0 { s += m.eval(x[i]); } }
+                s
+            }
+        },
+    ];
+    for case in cases {
+        let vjp = expanded(case.clone(), "f");
+        assert!(!fused(&vjp), "{case}: {vjp}");
+        assert!(!vjp.contains("_fuse_"), "{case}: {vjp}");
+    }
 }
 
 #[test]
@@ -474,16 +536,6 @@ fn loops_outside_the_kind_keep_the_usual_sweep() {
             },
         ),
         (
-            "a call and no branch (a call is no reason by itself)",
-            quote! {
-                fn f(x: &[f64]) -> f64 {
-                    let mut s = 0.0;
-                    for i in 0..x.len() { s += g(x[i]); }
-                    s
-                }
-            },
-        ),
-        (
             "a call taking a reference",
             quote! {
                 fn f(x: &[f64]) -> f64 {
@@ -492,16 +544,6 @@ fn loops_outside_the_kind_keep_the_usual_sweep() {
                         let v = x[i];
                         if v > 0.0 { s += g(&v); } else { s -= v; }
                     }
-                    s
-                }
-            },
-        ),
-        (
-            "a call taking the parameter itself",
-            quote! {
-                fn f(x: &[f64]) -> f64 {
-                    let mut s = 0.0;
-                    for i in 0..x.len() { if x[i] > 0.0 { s += g(x, i); } else { s -= x[i]; } }
                     s
                 }
             },
