@@ -26,18 +26,29 @@ use crate::naming;
 
 /// `const fn __NAME_fuse_HASH() -> bool` for a function whose reverse sweep is `func`.
 pub(super) fn gen_fuse_hint(c: &Common, func: &Func) -> TokenStream {
-    let linear = !calls_user(&func.body);
-    let pays = func.loops.is_empty() && branches(&func.body);
-    let fuse = linear && pays;
+    // linear: no call of the user's, anywhere (a custom rule may be below it)
+    let user = |r: &Rhs| matches!(r, Rhs::Call { callee, .. } if !runtime_op(callee));
+    let linear = !any_stmt(&func.body, &|s| match s {
+        Stmt::Let { init, .. } => init.as_ref().is_some_and(user),
+        Stmt::Assign { rhs, .. } => user(rhs),
+        _ => false,
+    });
+    // pays: an `if` or a `match`, and no loop
+    let branches = any_stmt(&func.body, &|s| matches!(s, Stmt::Branch { .. }));
+    let fuse = linear && branches && func.loops.is_empty();
     hint_fn(c, quote! { #fuse })
 }
 
-/// Whether `b` has an `if` or a `match`.
-fn branches(b: &Block) -> bool {
-    b.stmts.iter().any(|s| match s {
-        Stmt::Branch { .. } => true,
-        Stmt::InPlace { body, .. } | Stmt::Scope(body) | Stmt::Loop { body, .. } => branches(body),
-        _ => false,
+/// Whether `p` holds for a statement of `b` or of any block nested in it.
+fn any_stmt(b: &Block, p: &impl Fn(&Stmt) -> bool) -> bool {
+    b.stmts.iter().any(|s| {
+        p(s) || match s {
+            Stmt::InPlace { body, .. } | Stmt::Scope(body) | Stmt::Loop { body, .. } => {
+                any_stmt(body, p)
+            }
+            Stmt::Branch { arms, .. } => arms.iter().any(|a| any_stmt(a, p)),
+            _ => false,
+        }
     })
 }
 
@@ -57,20 +68,6 @@ fn hint_fn(c: &Common, body: TokenStream) -> TokenStream {
             #body
         }
     }
-}
-
-/// Whether `b` calls a function that is not one of the runtime's operations.
-fn calls_user(b: &Block) -> bool {
-    let user = |r: &Rhs| matches!(r, Rhs::Call { callee, .. } if !runtime_op(callee));
-    b.stmts.iter().any(|s| match s {
-        Stmt::Let { init, .. } => init.as_ref().is_some_and(user),
-        Stmt::Assign { rhs, .. } => user(rhs),
-        Stmt::InPlace { body, .. } | Stmt::Scope(body) | Stmt::Loop { body, .. } => {
-            calls_user(body)
-        }
-        Stmt::Branch { arms, .. } => arms.iter().any(calls_user),
-        _ => false,
-    })
 }
 
 /// Whether `callee` is certainly one of the runtime's operations: a path spelled in full,

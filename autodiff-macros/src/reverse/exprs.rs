@@ -57,6 +57,17 @@ pub fn companion_call(
     companion_call_named(callee, argv, span, make)
 }
 
+/// The path of a callee's hint (`naming::pairs_hint`, `naming::fuse_hint`): the call's path
+/// with its last segment renamed by `make` and without generic arguments (a hint is a plain
+/// `const fn` beside the function).
+pub fn hint_path(path: &syn::Path, make: fn(&Ident) -> Ident) -> syn::Path {
+    let mut p = path.clone();
+    let last = p.segments.last_mut().expect("a path has a segment");
+    last.ident = make(&last.ident);
+    last.arguments = syn::PathArguments::None;
+    p
+}
+
 fn companion_call_named(
     callee: &Callee,
     argv: &[TokenStream],

@@ -76,9 +76,10 @@
 //! (`expand/fuse_hint.rs`): `true` when it is no custom rule and calls no function of the
 //! user's, and when fusing pays, which is when it branches and has no loop. Both the fused form
 //! and the usual sweep are written, behind `if const { hints }`, and the compiler keeps one.
-//! Measured (BENCHMARKS, fiftieth pass): the Huber fit, whose helper branches, 8.8 → 7.9 µs;
-//! fused, a table lookup without a branch ran 4.3 → 6.1 µs, Horner's rule in a helper (a loop)
-//! 13.9 → 17.9 and an interpolation (a loop and a branch) 7.8 → 8.8, so their hints say no.
+//! Measured (BENCHMARKS, fiftieth pass): the Huber fit, whose helper branches, 8.7 → 6.3 µs in
+//! the suite; forced fused in a scratch crate, a table lookup without a branch ran 4.3 → 6.1 µs,
+//! Horner's rule in a helper (a loop) 13.9 → 17.9 and an interpolation (a loop and a branch)
+//! 7.8 → 8.8, so their hints say no.
 //! A loop with calls runs once, with the zero rule's products (a callee may print).
 //!
 //! Anything else keeps the loop's usual sweep: a `while`, a jump other than the `for` loop's
@@ -151,34 +152,23 @@ impl RevGen<'_> {
         let mut added_plain = vec![unit.to_string()];
         remap.insert(plan.acc, unit);
         let mut finite = Vec::new();
-        for &p in &plan.elem_params {
-            let (b, j) = (j_buf(p), j_adj(p));
-            let ty = self.params[&p]
-                .adj_ty
-                .clone()
-                .expect("checked: differentiated");
-            let read = self.ident(p).clone();
-            slots.push((
-                b.clone(),
-                TokenStream::new(),
-                quote! {{
-                    #[allow(unused_imports)]
-                    use #rt::{DenseProbe as _, ShapeProbe as _};
-                    (&#rt::Probe(&#read)).grad_buf()
-                }},
-            ));
-            slots.push((
-                j.clone(),
-                quote! { : #ty },
-                quote! { ::core::option::Option::None },
-            ));
-            finite.push(quote! { #rt::fused_finite(&#j) });
-            bufs.insert(p, b);
-            remap.insert(p, j);
-        }
-        // a slice passed whole to a call: the callee adds into `J` itself, lent as cells
-        for &p in &plan.whole_params {
+        // each parameter read by element: a buffer for its element adjoints and `J`; a slice
+        // passed whole to a call: `J` only, which the callee adds into, lent as cells
+        for &p in plan.elem_params.iter().chain(&plan.whole_params) {
             let j = j_adj(p);
+            if plan.elem_params.contains(&p) {
+                let (b, read) = (j_buf(p), self.ident(p).clone());
+                slots.push((
+                    b.clone(),
+                    TokenStream::new(),
+                    quote! {{
+                        #[allow(unused_imports)]
+                        use #rt::{DenseProbe as _, ShapeProbe as _};
+                        (&#rt::Probe(&#read)).grad_buf()
+                    }},
+                ));
+                bufs.insert(p, b);
+            }
             let ty = self.params[&p]
                 .adj_ty
                 .clone()

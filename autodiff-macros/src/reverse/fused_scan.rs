@@ -515,13 +515,13 @@ impl RevGen<'_> {
             // `g.max(-0.5)`): the callee's hint says (`Plan::calls`). It may print, so the loop
             // runs once (the zero rule's products). Not in a trip sum's loop, which runs twice.
             Rhs::Call {
-                callee: Callee::Path(path),
+                callee: callee @ Callee::Path(path),
                 args,
                 refs,
                 ..
             } if active
                 && scan.into.is_none()
-                && !naming::is_runtime_builtin(&Callee::Path(path.clone()))
+                && !naming::is_runtime_builtin(callee)
                 && !naming::order2()
                 && self.distinct_active(args) =>
             {
@@ -549,10 +549,7 @@ impl RevGen<'_> {
                         }
                     }
                 }
-                let mut hint = path.clone();
-                let last = hint.segments.last_mut().expect("a path has a segment");
-                last.ident = naming::fuse_hint(&last.ident);
-                last.arguments = syn::PathArguments::None;
+                let hint = exprs::hint_path(path, naming::fuse_hint);
                 scan.calls.push(quote! { #hint() });
                 scan.effects = true;
                 Some(())

@@ -115,10 +115,7 @@ impl RevGen<'_> {
             naming::fixed("__pv"),
         );
         // the callee's hint, for which arguments this caller keeps adjoints of
-        let mut hint_path = path.clone();
-        let last = hint_path.segments.last_mut().expect("a path has a segment");
-        last.ident = naming::pairs_hint(&last.ident);
-        last.arguments = syn::PathArguments::None;
+        let hint_path = exprs::hint_path(path, naming::pairs_hint);
         let live = kinds.iter().map(Option::is_some);
         let hint = quote_spanned! {span=> const { #hint_path(&[#(#live),*]) } };
         let mut argv = self.call_argv(args, refs);
