@@ -67,6 +67,15 @@ pub fn range_cells<E: Adjoint>(d: &mut Option<Vec<E>>, end: usize) -> &[core::ce
     core::cell::Cell::from_mut(v.as_mut_slice()).as_slice_of_cells()
 }
 
+/// The cells [`range_cells`] made once before a loop, taken by one of its trips' calls whose
+/// ranges end at `end` (the macro crate's `reverse/lent_cells.rs`): they already cover every
+/// range of the parameter, so the trip tests nothing.
+#[inline(always)]
+pub fn held_cells<E>(cells: &[core::cell::Cell<E>], end: usize) -> &[core::cell::Cell<E>] {
+    debug_assert!(end <= cells.len(), "a lent range ends past its parameter");
+    cells
+}
+
 /// [`acc_range`] from the scratch buffer a range argument of a fused call lends its callee (see
 /// `ScratchSlot` in `slotarg.rs`): `dv[a + k] += g[k]`, leaving `g[k] = 0`, so the buffer is
 /// zeros of its length again for the next call (which then lends it without a fill).

@@ -249,7 +249,7 @@ impl RevGen<'_> {
                 skip: None,
                 values: plan.values.clone(),
             });
-            let mut code = this.fused_stmt(&loop_stmt, true);
+            let code = this.fused_stmt(&loop_stmt, true);
             this.products = saved;
             // each register of a constant index: declared before the loop, added into the
             // buffer after it (`x[c]`'s element adjoint, once)
@@ -264,8 +264,13 @@ impl RevGen<'_> {
                 })
                 .collect();
             let after = this.const_elem_adds(&consts, |p| bufs[&p].clone(), j_adj);
-            code = quote! { #before #code #after };
-            code
+            // the `J` of each slice passed whole, lent to the calls as cells made once
+            let lendable: Vec<lent_cells::Lendable> = (plan.whole_params.iter())
+                .filter_map(|p| this.lendable_as(*p, j_adj(*p)))
+                .collect();
+            let around = quote! { #before #after };
+            let (lend, code) = lent_cells::hoist(this.rt, &lendable, code, &around);
+            quote! { #before #lend #code #after }
         };
         let fwd = match again {
             Some(it) => {

@@ -23,6 +23,7 @@ mod flat;
 mod frozen;
 mod fused;
 mod fused_scan;
+mod lent_cells;
 mod pairs;
 mod passthrough;
 mod plain;

@@ -520,6 +520,11 @@ impl RevGen<'_> {
         // Slots the trips only add into sum in a register of the loop's own (`accumulate`).
         let sums = accumulate::only_added(&rb, self.plain_adj.iter());
         let rb = quote! { #rb #win_trip };
+        // Parameters' adjoints the trips lend to calls: their cells made once, before the loop.
+        let around = quote! {
+            #load_start #fit_lens #fit_trips #chunk_decl #span_decls #win_decl #win_fin
+        };
+        let (lend_cells, rb) = lent_cells::hoist(&rt, &self.lendable(), rb, &around);
         let empties: Vec<TokenStream> = sums.iter().map(|d| self.plain_empty(d)).collect();
         let looped = accumulate::wrap(&rt, &sums, &empties, quote! { #it in #first..#n }, rb);
         let rev = quote! {
@@ -530,6 +535,7 @@ impl RevGen<'_> {
             #chunk_decl
             #span_decls
             #win_decl
+            #lend_cells
             #looped
             #win_fin
         };

@@ -155,3 +155,75 @@ fn parameter_slices_are_lent_in_place() {
     );
     assert!(!vjp.contains(":: range_cells (& mut __d_x_0 ,"), "{vjp}");
 }
+
+#[test]
+fn a_loops_lent_adjoint_is_made_once_before_its_reverse_sweep() {
+    // `x` lent whole to `g` on every trip, and nothing else of the trip names its adjoint: the
+    // cells are made once before the reverse loop, grown to `x.len()`, and each trip takes them
+    let lent = quote! {
+        fn f(x: &[f64], q: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for p in 0..q.len() {
+                s += g(x, q[p]) * q[p];
+            }
+            s
+        }
+    };
+    let vjp = expanded(lent, "f");
+    assert!(
+        vjp.contains(
+            "let __hc__d_x_0 = :: autodiff :: __private :: ops :: range_cells (& mut __d_x_0 , (x) . len ()) ;"
+        ),
+        "{vjp}"
+    );
+    assert!(vjp.contains(":: held_cells (__hc__d_x_0 ,"), "{vjp}");
+    assert!(
+        !vjp.contains(":: range_cells (& mut __d_x_0 , 0usize"),
+        "{vjp}"
+    );
+    // nested loops: the inner loop's cells, made once per outer trip, come from the outer's
+    let nested = quote! {
+        fn f(x: &[f64], q: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for r in 0..3 {
+                for p in 0..q.len() {
+                    s += g(x, q[p]) * q[r];
+                }
+            }
+            s
+        }
+    };
+    let vjp = expanded(nested, "f");
+    assert!(
+        vjp.contains(
+            "let __hc__d_x_0 = :: autodiff :: __private :: ops :: held_cells (__hc__d_x_0 ,"
+        ),
+        "{vjp}"
+    );
+    // the trip also reads `x[p]` (its adjoint named by that read's rule), or passes `x` to a
+    // method: lent per trip, as before
+    for other in [
+        quote! {
+            fn f(x: &[f64], q: &[f64]) -> f64 {
+                let mut s = 0.0;
+                for p in 0..q.len() {
+                    s += g(x, q[p]) * x[p];
+                }
+                s
+            }
+        },
+        quote! {
+            fn f(x: &[f64], q: &[f64]) -> f64 {
+                let mut s = 0.0;
+                for p in 0..q.len() {
+                    s += g(x, q[p]) * x.iter().sum::<f64>();
+                }
+                s
+            }
+        },
+    ] {
+        let vjp = expanded(other, "f");
+        assert!(!vjp.contains("__hc__d_x_0"), "{vjp}");
+        assert!(vjp.contains(":: range_cells (& mut __d_x_0 ,"), "{vjp}");
+    }
+}

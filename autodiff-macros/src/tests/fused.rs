@@ -684,3 +684,30 @@ fn a_value_chosen_by_a_branch_takes_the_code_after_it_into_each_arm() {
         assert!(!fused(&vjp), "{name}: {vjp}");
     }
 }
+
+#[test]
+fn a_fused_loops_whole_slice_is_lent_as_cells_made_once() {
+    // `theta` reaches the trip only through the call: its `J` is lent as cells made before the
+    // loop, grown to `theta.len()`; read by element as well, it is lent per call (above)
+    let vjp = expanded(
+        quote! {
+            fn fit(theta: &[f64], #[no_grad] x: &[f64]) -> f64 {
+                let mut l = 0.0;
+                for i in 0..x.len() {
+                    l += g(theta, x[i]);
+                }
+                l
+            }
+        },
+        "fit",
+    );
+    assert!(fused(&vjp), "{vjp}");
+    assert!(
+        vjp.contains(
+            "let __hc__jd0 = :: autodiff :: __private :: ops :: range_cells (& mut __jd0 , (theta) . len ()) ;"
+        ),
+        "{vjp}"
+    );
+    assert!(vjp.contains(":: held_cells (__hc__jd0 ,"), "{vjp}");
+    assert!(!vjp.contains("range_cells (& mut __jd0 , 0usize"), "{vjp}");
+}
