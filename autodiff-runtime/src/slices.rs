@@ -93,6 +93,31 @@ pub fn acc_range_drain<E: Adjoint>(d: &mut Option<Vec<E>>, start: usize, g: &mut
     }
 }
 
+/// [`acc_range`] into the cells a loop made once before its reverse sweep (the macro crate's
+/// `reverse/lent_cells.rs`): `dv[a + k] += g[k]`. The cells cover the whole parameter, so the
+/// range fits.
+///
+/// # Panics
+/// If `a + g.len()` exceeds the cells (a fault in the generated code).
+#[inline]
+pub fn acc_range_cells<E: Adjoint>(cells: &[core::cell::Cell<E>], start: usize, g: Vec<E>) {
+    for (c, x) in cells[start..start + g.len()].iter().zip(g) {
+        crate::slotarg::cell_add(c, x);
+    }
+}
+
+/// [`acc_range_drain`] into cells made once (as [`acc_range_cells`]): `dv[a + k] += g[k]`,
+/// leaving `g[k] = 0`.
+///
+/// # Panics
+/// If `a + g.len()` exceeds the cells (a fault in the generated code).
+#[inline]
+pub fn acc_range_drain_cells<E: Adjoint>(cells: &[core::cell::Cell<E>], start: usize, g: &mut [E]) {
+    for (c, x) in cells[start..start + g.len()].iter().zip(g) {
+        crate::slotarg::cell_add(c, core::mem::replace(x, E::zero_adj()));
+    }
+}
+
 /// Reverse-mode companion of [`range_of`] on a slice. The reverse sweep of `#[differentiable]`
 /// code adds a range's adjoint with [`acc_range`] instead (no pullback per read).
 #[doc(hidden)]

@@ -7,12 +7,19 @@
 //! the loop's reverse sweep names that adjoint, the cells are made once before the loop
 //! (`range_cells(&mut d, v.len())`: the adjoint grown to the parameter's length) and each trip
 //! takes them as they are (`ops::held_cells`). Growing it early adds zeros only: the value of
-//! the adjoint is the same.
+//! the adjoint is the same. A range passed to a call (`f(&v[a..b], x)`) also leaves in the
+//! trip the range's own add into its base (`y = v[a..b] => dv[a + k] += dy[k]`,
+//! `ops::acc_range`), which then adds into the same cells (`ops::acc_range_cells`).
 //!
 //! Taken for parameters held by shared reference and never assigned, so that every range the
 //! trips lend ends within the length read before the loop. Whether anything else names the
 //! adjoint is read off the loop's generated reverse code itself: the rewrite is kept only when
 //! the adjoint's name is left nowhere in it (the cells borrow the adjoint for the whole loop).
+//!
+//! A fused loop (`reverse/fused.rs`) lends the `J` of a slice passed whole to its calls the
+//! same way. There `J` is scaled by `ds` after the loop, so a loop without trips now leaves
+//! zeros rather than nothing: `ds = ∞` then gives NaN under IEEE products, and the sweep falls
+//! back to the zero rule as for any non-finite gradient (`tests/lent_cells.rs`).
 
 use proc_macro2::{Delimiter, Group, Ident, TokenStream, TokenTree};
 use quote::quote;
@@ -76,21 +83,34 @@ pub(super) fn hoist(
     (decls, body)
 }
 
-/// `toks` with each `range_cells(&mut adj, end)` written `held_cells(cells, end)`; `lent`
-/// counts them.
+/// The runtime's functions taking `&mut adj` first that have a form taking the cells instead:
+/// the lend itself, and the adds of a range's own adjoint into its base
+/// (`y = v[a..b] => dv[a + k] += dy[k]`), which a range passed to a call leaves in the trip.
+const CELL_FORMS: [(&str, &str); 3] = [
+    ("range_cells", "held_cells"),
+    ("acc_range", "acc_range_cells"),
+    ("acc_range_drain", "acc_range_drain_cells"),
+];
+
+/// `toks` with each `range_cells(&mut adj, end)` written `held_cells(cells, end)`, and each
+/// range's add into `adj` written into the cells ([`CELL_FORMS`]); `lent` counts the lends.
 fn rewrite(toks: TokenStream, adj: &Ident, cells: &Ident, lent: &mut usize) -> TokenStream {
     let toks: Vec<TokenTree> = toks.into_iter().collect();
     let mut out = Vec::with_capacity(toks.len());
     let mut j = 0;
     while j < toks.len() {
-        match (&toks[j], toks.get(j + 1)) {
-            (TokenTree::Ident(f), Some(TokenTree::Group(g)))
-                if f == "range_cells" && g.delimiter() == Delimiter::Parenthesis =>
+        let form = match &toks[j] {
+            TokenTree::Ident(f) => CELL_FORMS.iter().find(|(from, _)| f == from),
+            _ => None,
+        };
+        match (&toks[j], toks.get(j + 1), form) {
+            (TokenTree::Ident(f), Some(TokenTree::Group(g)), Some((from, to)))
+                if g.delimiter() == Delimiter::Parenthesis =>
             {
-                if let Some(end) = lends(g.stream(), adj) {
-                    *lent += 1;
-                    out.push(TokenTree::Ident(Ident::new("held_cells", f.span())));
-                    let mut args = Group::new(Delimiter::Parenthesis, quote! { #cells, #end });
+                if let Some(rest) = lends(g.stream(), adj) {
+                    *lent += usize::from(*from == "range_cells");
+                    out.push(TokenTree::Ident(Ident::new(to, f.span())));
+                    let mut args = Group::new(Delimiter::Parenthesis, quote! { #cells, #rest });
                     args.set_span(g.span());
                     out.push(TokenTree::Group(args));
                     j += 2;
@@ -98,19 +118,19 @@ fn rewrite(toks: TokenStream, adj: &Ident, cells: &Ident, lent: &mut usize) -> T
                 }
                 out.push(toks[j].clone());
             }
-            (TokenTree::Group(g), _) => {
+            (TokenTree::Group(g), _, _) => {
                 let mut inner = Group::new(g.delimiter(), rewrite(g.stream(), adj, cells, lent));
                 inner.set_span(g.span());
                 out.push(TokenTree::Group(inner));
             }
-            (t, _) => out.push(t.clone()),
+            (t, _, _) => out.push(t.clone()),
         }
         j += 1;
     }
     out.into_iter().collect()
 }
 
-/// The end argument when `args` is `&mut adj, end`.
+/// The arguments after the first when `args` is `&mut adj, ..`.
 fn lends(args: TokenStream, adj: &Ident) -> Option<TokenStream> {
     let toks: Vec<TokenTree> = args.into_iter().collect();
     let head = matches!(toks.first(), Some(TokenTree::Punct(p)) if p.as_char() == '&')
@@ -163,6 +183,33 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains("mut __d_table_0"), "{out}");
+    }
+
+    #[test]
+    fn a_ranges_add_into_its_base_goes_into_the_cells() {
+        // a range's own add into its base, which the trip leaves beside the lend
+        let rt = quote! { ::rt };
+        let body = quote! {
+            let c = ::rt::ops::range_cells(&mut __d_table_0, *r5 + (r1).len());
+            if let Some(g) = d_r.take() { ::rt::ops::acc_range(&mut __d_table_0, *r5, g); }
+            ::rt::ops::acc_range_drain(&mut __d_table_0, *r5, &mut scr);
+        };
+        let (decls, out) = hoist(&rt, &table(), body, &quote! {});
+        let out = out.to_string();
+        assert!(!decls.is_empty());
+        assert!(
+            out.contains(":: acc_range_cells (__hc__d_table_0 , * r5 , g)"),
+            "{out}"
+        );
+        assert!(
+            out.contains(":: acc_range_drain_cells (__hc__d_table_0 , * r5 , & mut scr)"),
+            "{out}"
+        );
+        // such adds alone lend nothing: no cells made, nothing rewritten
+        let body = quote! { ::rt::ops::acc_range(&mut __d_table_0, 0, g); };
+        let (decls, out) = hoist(&rt, &table(), body.clone(), &quote! {});
+        assert!(decls.is_empty());
+        assert_eq!(out.to_string(), body.to_string());
     }
 
     #[test]

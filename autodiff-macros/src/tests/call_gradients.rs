@@ -200,6 +200,21 @@ fn a_loops_lent_adjoint_is_made_once_before_its_reverse_sweep() {
         ),
         "{vjp}"
     );
+    // a range lent: the range's own add into `dx`, which the trip keeps beside the lend, goes
+    // into the same cells
+    let range = quote! {
+        fn f(x: &[f64], q: &[f64]) -> f64 {
+            let mut s = 0.0;
+            for p in 0..q.len() {
+                s += g(&x[p..p + 2], q[p]) * q[p];
+            }
+            s
+        }
+    };
+    let vjp = expanded(range, "f");
+    assert!(vjp.contains(":: held_cells (__hc__d_x_0 ,"), "{vjp}");
+    assert!(vjp.contains(":: acc_range_cells (__hc__d_x_0 ,"), "{vjp}");
+    assert!(!vjp.contains(":: acc_range (& mut __d_x_0"), "{vjp}");
     // the trip also reads `x[p]` (its adjoint named by that read's rule), or passes `x` to a
     // method: lent per trip, as before
     for other in [
