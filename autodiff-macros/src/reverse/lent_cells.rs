@@ -68,10 +68,13 @@ pub(super) fn hoist(
     let mut decls = TokenStream::new();
     let mut body = body;
     for p in lendable {
+        if !naming::mentions(&body, &p.adj) {
+            continue;
+        }
         let cells = naming::fixed(&format!("__hc{}", p.adj));
         let mut lent = 0;
         let out = rewrite(body.clone(), &p.adj, &cells, &mut lent);
-        if lent == 0 || names(&out, &p.adj) || names(around, &p.adj) {
+        if lent == 0 || naming::mentions(&out, &p.adj) || naming::mentions(around, &p.adj) {
             continue;
         }
         let (adj, read) = (&p.adj, &p.read);
@@ -138,15 +141,6 @@ fn lends(args: TokenStream, adj: &Ident) -> Option<TokenStream> {
         && matches!(toks.get(2), Some(TokenTree::Ident(d)) if d == adj)
         && matches!(toks.get(3), Some(TokenTree::Punct(p)) if p.as_char() == ',');
     head.then(|| toks[4..].iter().cloned().collect())
-}
-
-/// Whether `toks` names `adj` anywhere, nested groups included.
-fn names(toks: &TokenStream, adj: &Ident) -> bool {
-    toks.clone().into_iter().any(|t| match t {
-        TokenTree::Ident(i) => i == *adj,
-        TokenTree::Group(g) => names(&g.stream(), adj),
-        _ => false,
-    })
 }
 
 #[cfg(test)]
